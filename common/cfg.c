@@ -1,0 +1,408 @@
+/*
+ * cfg.c: configuration for the daemons.  A program passes its table of
+ * keys; values start at the table's defaults and are replaced, in order,
+ * by a file, by CQ_<KEY> environment variables and (for the agent) by
+ * cq.<key>= words of the kernel command line.  Every value is checked
+ * when it is set, so a bad one is reported where it was written and the
+ * configuration keeps its previous value.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define CFG_MAX_LINE	4096
+#define CFG_MAX_FILE	(1024 * 1024)
+
+struct cfg {
+	const struct cfg_key	*keys;
+	size_t			 nkeys;
+	char			**values;	/* normalized text */
+	int64_t			*nums;		/* parsed int/ms/bool */
+};
+
+static const struct cfg_key *
+cfg_find(const struct cfg *cfg, const char *name, size_t *idx)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nkeys; i++) {
+		if (strcasecmp(cfg->keys[i].name, name) == 0) {
+			*idx = i;
+			return &cfg->keys[i];
+		}
+	}
+	return NULL;
+}
+
+int
+cfg_parse_duration(const char *s, int64_t *ms, const char **errstr)
+{
+	char		*end;
+	double		 v, mult;
+
+	if (*s == '\0') {
+		*errstr = "empty duration";
+		return -1;
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || v < 0 || v > 1e9) {
+		*errstr = "not a duration (seconds, or with ms/s/m/h)";
+		return -1;
+	}
+	while (*end == ' ')
+		end++;
+	if (*end == '\0' || strcmp(end, "s") == 0)
+		mult = 1000;
+	else if (strcmp(end, "ms") == 0)
+		mult = 1;
+	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		mult = 60000;
+	else if (strcmp(end, "h") == 0)
+		mult = 3600000;
+	else {
+		*errstr = "unknown duration unit (use ms, s, m or h)";
+		return -1;
+	}
+	*ms = (int64_t)(v * mult + 0.5);
+	return 0;
+}
+
+int
+cfg_parse_hostport(const char *s, char *host, size_t hostlen, int *port,
+    const char **errstr)
+{
+	const char	*colon, *h;
+	size_t		 hl;
+	long long	 p;
+
+	if (*s == '[') {
+		if ((colon = strstr(s, "]:")) == NULL) {
+			*errstr = "expected [address]:port";
+			return -1;
+		}
+		h = s + 1;
+		hl = (size_t)(colon - h);
+		colon++;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL) {
+			*errstr = "expected host:port";
+			return -1;
+		}
+		h = s;
+		hl = (size_t)(colon - s);
+	}
+	if (hl == 0 || hl >= hostlen) {
+		*errstr = "bad host in host:port";
+		return -1;
+	}
+	p = strtonum(colon + 1, 0, 65535, errstr);
+	if (*errstr != NULL) {
+		*errstr = "bad port in host:port";
+		return -1;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	*port = (int)p;
+	return 0;
+}
+
+static int
+cfg_parse_bool(const char *s, int64_t *v)
+{
+	static const char *yes[] = { "on", "yes", "true", "1", NULL };
+	static const char *no[] = { "off", "no", "false", "0", NULL };
+	size_t	i;
+
+	for (i = 0; yes[i] != NULL; i++)
+		if (strcasecmp(s, yes[i]) == 0) {
+			*v = 1;
+			return 0;
+		}
+	for (i = 0; no[i] != NULL; i++)
+		if (strcasecmp(s, no[i]) == 0) {
+			*v = 0;
+			return 0;
+		}
+	return -1;
+}
+
+/* Check VALUE for key K; on success *NUM holds its number (if any). */
+static int
+cfg_check(const struct cfg_key *k, const char *value, int64_t *num,
+    const char **errstr)
+{
+	char	host[256];
+	int	port;
+
+	*num = 0;
+	switch (k->type) {
+	case CFG_STRING:
+		return 0;
+	case CFG_INT:
+		*num = strtonum(value, k->min, k->max, errstr);
+		if (*errstr != NULL)
+			return -1;
+		return 0;
+	case CFG_DURATION:
+		return cfg_parse_duration(value, num, errstr);
+	case CFG_BOOL:
+		if (cfg_parse_bool(value, num) == -1) {
+			*errstr = "expected on or off";
+			return -1;
+		}
+		return 0;
+	case CFG_HOSTPORT:
+		return cfg_parse_hostport(value, host, sizeof host, &port,
+		    errstr);
+	}
+	*errstr = "bad key type";
+	return -1;
+}
+
+struct cfg *
+cfg_new(const struct cfg_key *keys)
+{
+	struct cfg	*cfg;
+	const char	*errstr;
+	size_t		 i;
+
+	cfg = xcalloc(1, sizeof *cfg);
+	cfg->keys = keys;
+	while (keys[cfg->nkeys].name != NULL)
+		cfg->nkeys++;
+	cfg->values = xcalloc(cfg->nkeys, sizeof *cfg->values);
+	cfg->nums = xcalloc(cfg->nkeys, sizeof *cfg->nums);
+	for (i = 0; i < cfg->nkeys; i++) {
+		if (keys[i].def == NULL)
+			continue;
+		if (cfg_check(&keys[i], keys[i].def, &cfg->nums[i],
+		    &errstr) == -1)
+			fatalx("default of %s: %s", keys[i].name, errstr);
+		cfg->values[i] = xstrdup(keys[i].def);
+	}
+	return cfg;
+}
+
+void
+cfg_free(struct cfg *cfg)
+{
+	size_t	i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < cfg->nkeys; i++)
+		free(cfg->values[i]);
+	free(cfg->values);
+	free(cfg->nums);
+	free(cfg);
+}
+
+int
+cfg_set(struct cfg *cfg, const char *key, const char *value,
+    const char *origin, char *err, size_t errlen)
+{
+	const struct cfg_key	*k;
+	const char		*errstr = NULL;
+	int64_t			 num;
+	size_t			 idx;
+
+	if ((k = cfg_find(cfg, key, &idx)) == NULL) {
+		snprintf(err, errlen, "%s: unknown key '%s'", origin, key);
+		return -1;
+	}
+	if (cfg_check(k, value, &num, &errstr) == -1) {
+		snprintf(err, errlen, "%s: %s: %s", origin, k->name, errstr);
+		return -1;
+	}
+	free(cfg->values[idx]);
+	cfg->values[idx] = xstrdup(value);
+	cfg->nums[idx] = num;
+	return 0;
+}
+
+static char *
+cfg_trim(char *s)
+{
+	char	*e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+cfg_load_file(struct cfg *cfg, const char *path, char *err, size_t errlen)
+{
+	FILE		*f;
+	struct cfg	*tmp;
+	char		 line[CFG_MAX_LINE + 2], origin[1100], *p, *eq, *key;
+	size_t		 lineno = 0, total = 0, i;
+	int		 rc = -1;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Apply to a copy so that an error changes nothing. */
+	tmp = cfg_new(cfg->keys);
+	for (i = 0; i < cfg->nkeys; i++) {
+		free(tmp->values[i]);
+		tmp->values[i] = cfg->values[i] ? xstrdup(cfg->values[i]) :
+		    NULL;
+		tmp->nums[i] = cfg->nums[i];
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		total += strlen(line);
+		snprintf(origin, sizeof origin, "%s:%zu", path, lineno);
+		if (total > CFG_MAX_FILE) {
+			snprintf(err, errlen, "%s: file too large", origin);
+			goto fail;
+		}
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s: line too long", origin);
+			goto fail;
+		}
+		p = cfg_trim(line);
+		if (*p == '\0' || *p == '#')
+			continue;
+		if ((eq = strchr(p, '=')) == NULL) {
+			snprintf(err, errlen, "%s: expected key = value",
+			    origin);
+			goto fail;
+		}
+		*eq = '\0';
+		key = cfg_trim(p);
+		if (*key == '\0') {
+			snprintf(err, errlen, "%s: missing key", origin);
+			goto fail;
+		}
+		if (cfg_set(tmp, key, cfg_trim(eq + 1), origin, err,
+		    errlen) == -1)
+			goto fail;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	for (i = 0; i < cfg->nkeys; i++) {
+		free(cfg->values[i]);
+		cfg->values[i] = tmp->values[i];
+		tmp->values[i] = NULL;
+		cfg->nums[i] = tmp->nums[i];
+	}
+	rc = 0;
+fail:
+	cfg_free(tmp);
+	fclose(f);
+	return rc;
+}
+
+int
+cfg_load_env(struct cfg *cfg, char **envp, char *err, size_t errlen)
+{
+	const struct cfg_key	*k;
+	char			 name[128], origin[160];
+	const char		*eq;
+	size_t			 i, n, idx;
+
+	for (; envp != NULL && *envp != NULL; envp++) {
+		if (strncmp(*envp, "CQ_", 3) != 0 ||
+		    (eq = strchr(*envp, '=')) == NULL)
+			continue;
+		n = (size_t)(eq - *envp) - 3;
+		if (n == 0 || n >= sizeof name)
+			continue;
+		for (i = 0; i < n; i++)
+			name[i] = (char)tolower((unsigned char)(*envp)[3 + i]);
+		name[n] = '\0';
+		/* Variables of the other programs are not ours to judge. */
+		if ((k = cfg_find(cfg, name, &idx)) == NULL)
+			continue;
+		snprintf(origin, sizeof origin, "environment CQ_%.*s",
+		    (int)n, *envp + 3);
+		if (cfg_set(cfg, k->name, eq + 1, origin, err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+cfg_load_cmdline(struct cfg *cfg, const char *cmdline, char *err,
+    size_t errlen)
+{
+	char	*copy, *p, *word, *eq;
+	int	 rc = 0;
+
+	copy = xstrdup(cmdline);
+	p = copy;
+	while ((word = strsep(&p, " \t\n")) != NULL) {
+		if (strncmp(word, "cq.", 3) != 0 ||
+		    (eq = strchr(word, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		if (cfg_set(cfg, word + 3, eq + 1, "kernel command line",
+		    err, errlen) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+static size_t
+cfg_index(const struct cfg *cfg, const char *key)
+{
+	size_t	idx;
+
+	if (cfg_find(cfg, key, &idx) == NULL)
+		fatalx("cfg: undeclared key %s", key);
+	return idx;
+}
+
+const char *
+cfg_str(const struct cfg *cfg, const char *key)
+{
+	return cfg->values[cfg_index(cfg, key)];
+}
+
+int64_t
+cfg_int(const struct cfg *cfg, const char *key)
+{
+	return cfg->nums[cfg_index(cfg, key)];
+}
+
+int64_t
+cfg_ms(const struct cfg *cfg, const char *key)
+{
+	return cfg->nums[cfg_index(cfg, key)];
+}
+
+int
+cfg_bool(const struct cfg *cfg, const char *key)
+{
+	return cfg->nums[cfg_index(cfg, key)] != 0;
+}
+
+void
+cfg_print(const struct cfg *cfg, FILE *f)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nkeys; i++)
+		fprintf(f, "%s = %s\n", cfg->keys[i].name,
+		    cfg->values[i] ? cfg->values[i] : "");
+}

@@ -1,0 +1,63 @@
+/*
+ * cfg.h: `key = value` configuration files with `#` comments, overridden
+ * by CQ_<KEY> environment variables (and, for the agent, cq.<key>= on the
+ * kernel command line).  Each program declares its keys in a table; an
+ * unknown key or a bad value in a file is an error naming file and line.
+ */
+#ifndef CQ_CFG_H
+#define CQ_CFG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum cfg_type {
+	CFG_STRING,		/* any text */
+	CFG_INT,		/* a whole number within [min, max] */
+	CFG_DURATION,		/* 90, 90s, 1.5m, 2h, 250ms: kept in ms */
+	CFG_BOOL,		/* on/off, yes/no, true/false, 1/0 */
+	CFG_HOSTPORT,		/* host:port, [v6]:port */
+};
+
+struct cfg_key {
+	const char	*name;
+	enum cfg_type	 type;
+	const char	*def;		/* default text, NULL for none */
+	int64_t		 min, max;	/* CFG_INT bounds */
+	const char	*help;
+};
+
+struct cfg;
+
+/* A configuration with the defaults of KEYS (a NULL-named end). */
+struct cfg	*cfg_new(const struct cfg_key *keys);
+void		 cfg_free(struct cfg *);
+/* Read PATH; on error ERR gets "path:line: what" and nothing changes. */
+int		 cfg_load_file(struct cfg *, const char *path, char *err,
+		    size_t errlen);
+/* Apply CQ_<KEY> variables of ENVP that name a known key. */
+int		 cfg_load_env(struct cfg *, char **envp, char *err,
+		    size_t errlen);
+/* Apply cq.<key>=value words of a kernel command line. */
+int		 cfg_load_cmdline(struct cfg *, const char *cmdline, char *err,
+		    size_t errlen);
+/* Set one key from text, checking it; ORIGIN names where it came from. */
+int		 cfg_set(struct cfg *, const char *key, const char *value,
+		    const char *origin, char *err, size_t errlen);
+
+/* Borrowed values.  Asking for an undeclared key is a programming error. */
+const char	*cfg_str(const struct cfg *, const char *key);
+int64_t		 cfg_int(const struct cfg *, const char *key);
+int64_t		 cfg_ms(const struct cfg *, const char *key);
+int		 cfg_bool(const struct cfg *, const char *key);
+/* Print every key normalized as `key = value`. */
+void		 cfg_print(const struct cfg *, FILE *);
+
+/* Parse a duration ("90", "1.5m", "250ms"); 0 or -1 with ERRSTR. */
+int		 cfg_parse_duration(const char *s, int64_t *ms,
+		    const char **errstr);
+/* Split "host:port"; HOST gets the host.  0 or -1 with ERRSTR. */
+int		 cfg_parse_hostport(const char *s, char *host, size_t hostlen,
+		    int *port, const char **errstr);
+
+#endif

@@ -1,0 +1,12 @@
+/* clock.h: time for every program: wall clock and monotonic, in ms. */
+#ifndef CQ_CLOCK_H
+#define CQ_CLOCK_H
+
+#include <stdint.h>
+
+/* Milliseconds since the epoch (CLOCK_REALTIME). */
+int64_t	clock_now_ms(void);
+/* Milliseconds on CLOCK_MONOTONIC, for intervals. */
+int64_t	clock_mono_ms(void);
+
+#endif

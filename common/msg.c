@@ -1,0 +1,132 @@
+/*
+ * msg.c: the table of message types: who may send each, its maximum
+ * length and the members its JSON object may and must carry.  frame.c
+ * checks headers against it and msg_decode() checks payloads, so a
+ * message that reaches a daemon's handler has the right shape.
+ */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "jsonx.h"
+#include "msg.h"
+
+#define KiB	1024u
+#define MiB	(1024u * 1024u)
+
+static const struct msg_member m_hello[] = {
+	{ "version", JT_INT, 1 }, { "role", JT_STRING, 1 },
+	{ "name", JT_STRING, 0 }, { "token", JT_STRING, 0 },
+	{ "lease_ms", JT_INT, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_error[] = {
+	{ "error", JT_STRING, 1 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_ok[] = {
+	{ "count", JT_INT, 0 }, { "detail", JT_STRING, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_submit[] = {
+	{ "jobs", JT_ARRAY, 1 }, { "batch_name", JT_STRING, 0 },
+	{ NULL, 0, 0 }
+};
+static const struct msg_member m_submit_reply[] = {
+	{ "cluster", JT_INT, 1 }, { "count", JT_INT, 1 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_query[] = {
+	{ "what", JT_STRING, 1 }, { "ids", JT_ARRAY, 0 },
+	{ "owner", JT_STRING, 0 }, { "limit", JT_INT, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_query_reply[] = {
+	{ "rows", JT_ARRAY, 1 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_act[] = {
+	{ "action", JT_STRING, 1 }, { "ids", JT_ARRAY, 0 },
+	{ "all", JT_BOOL, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_ad[] = {
+	{ "name", JT_STRING, 1 }, { "slots", JT_ARRAY, 1 },
+	{ "jobs", JT_ARRAY, 1 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_heartbeat[] = {
+	{ "seq", JT_INT, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_start[] = {
+	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "slot", JT_INT, 1 },
+	{ "owner", JT_STRING, 1 }, { "uid", JT_INT, 1 },
+	{ "desc", JT_OBJECT, 1 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_started[] = {
+	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "pid", JT_INT, 1 },
+	{ NULL, 0, 0 }
+};
+static const struct msg_member m_exited[] = {
+	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 },
+	{ "code", JT_INT, 0 }, { "signal", JT_INT, 0 },
+	{ "utime_ms", JT_INT, 0 }, { "stime_ms", JT_INT, 0 },
+	{ "maxrss_kb", JT_INT, 0 }, { "wall_ms", JT_INT, 0 },
+	{ "error", JT_STRING, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_jobrun[] = {
+	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { NULL, 0, 0 }
+};
+
+static const struct msg_type msg_types[] = {
+	{ MSG_HELLO, "hello", ROLE_ANY, 4 * KiB, m_hello },
+	{ MSG_ERROR, "error", ROLE_SCHEDD | ROLE_AGENT, 4 * KiB, m_error },
+	{ MSG_OK, "ok", ROLE_SCHEDD, 4 * KiB, m_ok },
+	{ MSG_SUBMIT, "submit", ROLE_CLIENT, 128 * MiB, m_submit },
+	{ MSG_SUBMIT_REPLY, "submit-reply", ROLE_SCHEDD, 4 * KiB,
+	    m_submit_reply },
+	{ MSG_QUERY, "query", ROLE_CLIENT, 1 * MiB, m_query },
+	{ MSG_QUERY_REPLY, "query-reply", ROLE_SCHEDD, 512 * MiB,
+	    m_query_reply },
+	{ MSG_ACT, "act", ROLE_CLIENT, 1 * MiB, m_act },
+	{ MSG_AD, "ad", ROLE_AGENT, 1 * MiB, m_ad },
+	{ MSG_HEARTBEAT, "heartbeat", ROLE_AGENT, 4 * KiB, m_heartbeat },
+	{ MSG_START, "start", ROLE_SCHEDD, 1 * MiB, m_start },
+	{ MSG_STARTED, "started", ROLE_AGENT, 4 * KiB, m_started },
+	{ MSG_EXITED, "exited", ROLE_AGENT, 8 * KiB, m_exited },
+	{ MSG_EXIT_ACK, "exit-ack", ROLE_SCHEDD, 4 * KiB, m_jobrun },
+	{ MSG_KILL, "kill", ROLE_SCHEDD, 4 * KiB, m_jobrun },
+};
+
+const struct msg_type *
+msg_type_get(uint16_t type)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof msg_types / sizeof msg_types[0]; i++)
+		if (msg_types[i].type == type)
+			return &msg_types[i];
+	return NULL;
+}
+
+const char *
+msg_type_str(uint16_t type)
+{
+	const struct msg_type	*mt = msg_type_get(type);
+
+	return mt == NULL ? "unknown" : mt->name;
+}
+
+int
+msg_decode(uint16_t type, const void *buf, size_t len,
+    struct json_object **out, const char **errstr)
+{
+	const struct msg_type	*mt;
+	struct json_object	*obj;
+
+	*out = NULL;
+	if ((mt = msg_type_get(type)) == NULL || mt->members == NULL) {
+		*errstr = "not a JSON message type";
+		return -1;
+	}
+	if (jsonx_parse(buf, len, &obj, errstr) == -1)
+		return -1;
+	if (jsonx_check(obj, mt->members, errstr) == -1) {
+		json_object_put(obj);
+		return -1;
+	}
+	*out = obj;
+	return 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * msg.h: the message types of the wire protocol and the schema of each.
+ * Types are numbered in ranges per conversation and never reused:
+ *   1-15   any peer        16-63  client <-> scheduler
+ *   64-127 agent <-> scheduler
+ * docs/protocol.md describes every member.
+ */
+#ifndef CQ_MSG_H
+#define CQ_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+
+/* Roles of the sender, a bit mask for msg_type.from. */
+#define ROLE_CLIENT	0x01
+#define ROLE_AGENT	0x02
+#define ROLE_SCHEDD	0x04
+#define ROLE_ANY	0x07
+
+enum msg_kind {
+	MSG_HELLO = 1,		/* any -> any: version, role, name */
+	MSG_ERROR = 2,		/* reply: error text */
+	MSG_OK = 3,		/* reply: generic success, optional count */
+
+	MSG_SUBMIT = 16,	/* client: jobs[] */
+	MSG_SUBMIT_REPLY = 17,	/* schedd: cluster, count */
+	MSG_QUERY = 18,		/* client: what, ids[], owner, limit */
+	MSG_QUERY_REPLY = 19,	/* schedd: rows[] */
+	MSG_ACT = 20,		/* client: action, ids[], all */
+
+	MSG_AD = 64,		/* agent: slots[], jobs[] (at connect) */
+	MSG_HEARTBEAT = 65,	/* agent: lease keep-alive */
+	MSG_START = 66,		/* schedd: job, run, slot, owner, desc */
+	MSG_STARTED = 67,	/* agent: job, run, pid */
+	MSG_EXITED = 68,	/* agent: job, run, code/signal, usage */
+	MSG_EXIT_ACK = 69,	/* schedd: job, run: the exit is durable */
+	MSG_KILL = 70,		/* schedd: job, run */
+};
+
+/* JSON types for member checks. */
+enum jtype {
+	JT_STRING, JT_INT, JT_BOOL, JT_OBJECT, JT_ARRAY, JT_DOUBLE
+};
+
+struct msg_member {
+	const char	*name;
+	enum jtype	 type;
+	int		 required;
+};
+
+struct msg_type {
+	uint16_t		 type;
+	const char		*name;
+	int			 from;		/* ROLE_* mask */
+	uint32_t		 maxlen;	/* payload bytes */
+	const struct msg_member	*members;	/* NULL: raw bytes */
+};
+
+/* The type's description, or NULL if the type is unknown. */
+const struct msg_type	*msg_type_get(uint16_t type);
+/* The type's name for logs ("unknown" if unknown). */
+const char		*msg_type_str(uint16_t type);
+/* Parse and check a JSON payload of TYPE; takes nothing, fills *OUT. */
+int	msg_decode(uint16_t type, const void *buf, size_t len,
+	    struct json_object **out, const char **errstr);
+
+#endif

@@ -1,0 +1,336 @@
+/*
+ * peer.c: libevent glue for one framed connection.  The read callback
+ * takes at most PEER_MAX_FRAMES_PER_WAKEUP frames and then yields to the
+ * loop; a header is checked (frame_hdr_check) before its payload is
+ * waited for, so no length from outside reaches the allocator unchecked.
+ * A peer that stops reading is dropped once its output queue passes its
+ * maximum.  The owner may close the peer from inside its callbacks: the
+ * free is then deferred until the read callback unwinds.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "frame.h"
+#include "jsonx.h"
+#include "log.h"
+#include "msg.h"
+#include "peer.h"
+#include "xmalloc.h"
+
+struct peer {
+	uint64_t		 id;
+	struct event_base	*base;
+	struct bufferevent	*bev;
+	struct event		*more;		/* continue reading later */
+	int			 from;
+	char			*label;
+	peer_msg_cb		 msg_cb;
+	peer_close_cb		 close_cb;
+	void			*arg;
+	void			*data;
+	size_t			 outmax;
+	int			 busy;		/* inside a callback */
+	int			 dead;		/* closed, free pending */
+	int			 flushing;	/* close when drained */
+	int			 partial;	/* a half frame is buffered */
+	char			*reason;
+};
+
+static uint64_t	peer_next_id = 1;
+
+static void	peer_read_cb(struct bufferevent *, void *);
+static void	peer_write_cb(struct bufferevent *, void *);
+static void	peer_event_cb(struct bufferevent *, short, void *);
+static void	peer_more_cb(evutil_socket_t, short, void *);
+
+struct peer *
+peer_new(struct event_base *base, struct bufferevent *bev, int from,
+    const char *label, peer_msg_cb msg_cb, peer_close_cb close_cb, void *arg)
+{
+	struct peer	*p;
+
+	p = xcalloc(1, sizeof *p);
+	p->id = peer_next_id++;
+	p->base = base;
+	p->bev = bev;
+	p->from = from;
+	p->label = xstrdup(label);
+	p->msg_cb = msg_cb;
+	p->close_cb = close_cb;
+	p->arg = arg;
+	p->outmax = 64u * 1024 * 1024;
+	p->more = event_new(base, -1, 0, peer_more_cb, p);
+	bufferevent_setcb(bev, peer_read_cb, peer_write_cb, peer_event_cb, p);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	return p;
+}
+
+static void
+peer_free(struct peer *p)
+{
+	if (p->more != NULL)
+		event_free(p->more);
+	if (p->bev != NULL)
+		bufferevent_free(p->bev);
+	free(p->label);
+	free(p->reason);
+	free(p);
+}
+
+void
+peer_close(struct peer *p, const char *reason)
+{
+	if (p->dead)
+		return;
+	p->dead = 1;
+	if (reason != NULL)
+		log_info("%s: closed: %s", p->label, reason);
+	bufferevent_disable(p->bev, EV_READ | EV_WRITE);
+	if (p->close_cb != NULL)
+		p->close_cb(p, reason, p->arg);
+	if (!p->busy)
+		peer_free(p);
+}
+
+void
+peer_close_after_flush(struct peer *p, const char *reason)
+{
+	if (p->dead)
+		return;
+	if (evbuffer_get_length(bufferevent_get_output(p->bev)) == 0) {
+		peer_close(p, reason);
+		return;
+	}
+	free(p->reason);
+	p->reason = reason ? xstrdup(reason) : NULL;
+	p->flushing = 1;
+	bufferevent_disable(p->bev, EV_READ);
+}
+
+int
+peer_send(struct peer *p, uint16_t type, uint32_t reqid,
+    struct json_object *obj)
+{
+	struct frame_hdr	 hdr;
+	uint8_t			 hb[FRAME_HDR_LEN];
+	const char		*s;
+	size_t			 len;
+	struct evbuffer		*out;
+
+	if (p->dead || p->flushing)
+		return -1;
+	s = jsonx_dump(obj, &len);
+	if (len > UINT32_MAX) {
+		log_warnx("%s: %s message too long", p->label,
+		    msg_type_str(type));
+		return -1;
+	}
+	hdr.len = (uint32_t)len;
+	hdr.type = type;
+	hdr.version = FRAME_VERSION;
+	hdr.flags = 0;
+	hdr.reqid = reqid;
+	frame_hdr_encode(&hdr, hb);
+	out = bufferevent_get_output(p->bev);
+	if (evbuffer_add(out, hb, sizeof hb) == -1 ||
+	    evbuffer_add(out, s, len) == -1) {
+		peer_close(p, "cannot queue output");
+		return -1;
+	}
+	if (evbuffer_get_length(out) > p->outmax) {
+		peer_close(p, "peer is not reading its replies");
+		return -1;
+	}
+	return 0;
+}
+
+int
+peer_send_error(struct peer *p, uint32_t reqid, const char *text)
+{
+	struct json_object	*o;
+	int			 rc;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "error", json_object_new_string(text));
+	rc = peer_send(p, MSG_ERROR, reqid, o);
+	json_object_put(o);
+	return rc;
+}
+
+/* Take one frame off the input.  1 if one was handled, 0 if incomplete. */
+static int
+peer_one(struct peer *p)
+{
+	struct evbuffer		*in = bufferevent_get_input(p->bev);
+	struct frame_hdr	 hdr;
+	uint8_t			 hb[FRAME_HDR_LEN];
+	struct json_object	*msg = NULL;
+	const char		*errstr;
+	unsigned char		*payload;
+	char			 why[128];
+	size_t			 have = evbuffer_get_length(in);
+
+	if (have < FRAME_HDR_LEN)
+		return 0;
+	evbuffer_copyout(in, hb, sizeof hb);
+	frame_hdr_decode(hb, &hdr);
+	if (frame_hdr_check(&hdr, p->from, &errstr) == -1) {
+		snprintf(why, sizeof why, "%s (type %u, length %u)", errstr,
+		    hdr.type, hdr.len);
+		peer_close(p, why);
+		return -1;
+	}
+	if (have - FRAME_HDR_LEN < hdr.len) {
+		/* Make sure the rest can arrive in one buffer. */
+		bufferevent_setwatermark(p->bev, EV_READ, 0, 0);
+		return 0;
+	}
+	evbuffer_drain(in, FRAME_HDR_LEN);
+	payload = evbuffer_pullup(in, hdr.len);
+	if (hdr.len > 0 && payload == NULL) {
+		peer_close(p, "out of memory reading a frame");
+		return -1;
+	}
+	if (!(hdr.flags & FRAME_F_RAW)) {
+		if (msg_decode(hdr.type, payload, hdr.len, &msg,
+		    &errstr) == -1) {
+			snprintf(why, sizeof why, "bad %s message: %s",
+			    msg_type_str(hdr.type), errstr);
+			peer_close(p, why);
+			return -1;
+		}
+		p->msg_cb(p, hdr.type, hdr.reqid, msg, NULL, 0, p->arg);
+		json_object_put(msg);
+	} else
+		p->msg_cb(p, hdr.type, hdr.reqid, NULL, payload, hdr.len,
+		    p->arg);
+	if (!p->dead)
+		evbuffer_drain(in, hdr.len);
+	return 1;
+}
+
+static void
+peer_read(struct peer *p)
+{
+	struct evbuffer	*in;
+	struct timeval	 tv = { PEER_PARTIAL_TIMEOUT, 0 };
+	int		 n, rc = 0;
+
+	p->busy = 1;
+	for (n = 0; n < PEER_MAX_FRAMES_PER_WAKEUP && !p->dead; n++) {
+		if ((rc = peer_one(p)) <= 0)
+			break;
+	}
+	p->busy = 0;
+	if (p->dead) {
+		peer_free(p);
+		return;
+	}
+	in = bufferevent_get_input(p->bev);
+	if (n == PEER_MAX_FRAMES_PER_WAKEUP &&
+	    evbuffer_get_length(in) >= FRAME_HDR_LEN) {
+		/* Yield to the other connections, come back soon. */
+		event_active(p->more, 0, 0);
+		return;
+	}
+	/* A half frame may not sit forever. */
+	if (evbuffer_get_length(in) > 0 && !p->partial) {
+		p->partial = 1;
+		bufferevent_set_timeouts(p->bev, &tv, NULL);
+	} else if (evbuffer_get_length(in) == 0 && p->partial) {
+		p->partial = 0;
+		bufferevent_set_timeouts(p->bev, NULL, NULL);
+	}
+}
+
+static void
+peer_read_cb(struct bufferevent *bev, void *arg)
+{
+	peer_read(arg);
+}
+
+static void
+peer_more_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	peer_read(arg);
+}
+
+static void
+peer_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct peer	*p = arg;
+
+	if (p->flushing &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		peer_close(p, p->reason);
+}
+
+static void
+peer_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct peer	*p = arg;
+
+	if (what & BEV_EVENT_CONNECTED)
+		return;
+	if (what & BEV_EVENT_EOF)
+		peer_close(p, "connection closed by peer");
+	else if (what & BEV_EVENT_TIMEOUT)
+		peer_close(p, "half a frame sat too long");
+	else
+		peer_close(p, "connection error");
+}
+
+uint64_t
+peer_id(const struct peer *p)
+{
+	return p->id;
+}
+
+const char *
+peer_label(const struct peer *p)
+{
+	return p->label;
+}
+
+void
+peer_set_label(struct peer *p, const char *label)
+{
+	free(p->label);
+	p->label = xstrdup(label);
+}
+
+void
+peer_set_from(struct peer *p, int from)
+{
+	p->from = from;
+}
+
+void
+peer_set_outmax(struct peer *p, size_t n)
+{
+	p->outmax = n;
+}
+
+size_t
+peer_outq(const struct peer *p)
+{
+	return evbuffer_get_length(bufferevent_get_output(p->bev));
+}
+
+void *
+peer_data(const struct peer *p)
+{
+	return p->data;
+}
+
+void
+peer_set_data(struct peer *p, void *data)
+{
+	p->data = data;
+}

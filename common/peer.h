@@ -1,0 +1,57 @@
+/*
+ * peer.h: one framed connection on a libevent loop, for the daemons.  A
+ * peer reads frames, checks each header against the message table before
+ * buffering the payload, decodes JSON strictly and hands whole messages to
+ * its owner.  Any fault closes that one connection with a logged reason.
+ */
+#ifndef CQ_PEER_H
+#define CQ_PEER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bufferevent;
+struct event_base;
+struct json_object;
+struct peer;
+
+/* A message arrived; MSG is borrowed for the call (NULL for raw frames). */
+typedef void (*peer_msg_cb)(struct peer *, uint16_t type, uint32_t reqid,
+    struct json_object *msg, const void *raw, size_t rawlen, void *arg);
+/* The connection is going away; the peer is freed after this returns. */
+typedef void (*peer_close_cb)(struct peer *, const char *reason, void *arg);
+
+#define PEER_MAX_FRAMES_PER_WAKEUP	32
+#define PEER_PARTIAL_TIMEOUT		30	/* s a half frame may sit */
+
+/*
+ * Wrap BEV (ownership taken).  FROM is the ROLE_* mask the remote side may
+ * send as; LABEL names the peer in logs.
+ */
+struct peer	*peer_new(struct event_base *, struct bufferevent *bev,
+		    int from, const char *label, peer_msg_cb, peer_close_cb,
+		    void *arg);
+/* Serialize OBJ (not taken) as a frame of TYPE; -1 if the peer is gone. */
+int		 peer_send(struct peer *, uint16_t type, uint32_t reqid,
+		    struct json_object *obj);
+/* Send an error reply with TEXT. */
+int		 peer_send_error(struct peer *, uint32_t reqid,
+		    const char *text);
+/* Close now: log REASON, call the close callback, free. */
+void		 peer_close(struct peer *, const char *reason);
+/* Close once everything queued has been written. */
+void		 peer_close_after_flush(struct peer *, const char *reason);
+
+uint64_t	 peer_id(const struct peer *);
+const char	*peer_label(const struct peer *);
+void		 peer_set_label(struct peer *, const char *);
+/* Change which roles may send (e.g. after hello). */
+void		 peer_set_from(struct peer *, int from);
+/* The most bytes that may wait to be written before the peer is dropped. */
+void		 peer_set_outmax(struct peer *, size_t);
+size_t		 peer_outq(const struct peer *);
+/* The owner's per-connection data. */
+void		*peer_data(const struct peer *);
+void		 peer_set_data(struct peer *, void *);
+
+#endif

@@ -1,0 +1,752 @@
+/*
+ * agents.c: links to the agents.  An agent connects over TCP, says hello
+ * (name, protocol version, the pool token when one is set), then sends its
+ * ad: its slots and the jobs it still holds.  Jobs it holds for their
+ * current run are adopted, so a scheduler restart never starts a second
+ * copy; anything else it holds is stale and is killed.  Any message
+ * renews the agent's lease; a machine silent for longer than the lease
+ * goes OFFLINE and its jobs go back to IDLE.
+ *
+ * Each slot here mirrors one of the agent's slots.  A slot is on the free
+ * list only while its agent is connected, it is UNCLAIMED and holds no
+ * job of ours and no stale job.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+
+#include "agents.h"
+#include "cfg.h"
+#include "clock.h"
+#include "commit.h"
+#include "jsonx.h"
+#include "log.h"
+#include "msg.h"
+#include "peer.h"
+#include "queue.h"
+#include "schedd.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define AGENT_NAME_MAX	64
+#define AGENT_MAX_SLOTS	1024
+
+static struct evconnlistener	*agents_listener;
+
+static const struct msg_member ad_slot_members[] = {
+	{ "id", JT_INT, 1 }, { "cpus", JT_INT, 1 },
+	{ "memory_mb", JT_INT, 1 }, { "state", JT_STRING, 1 },
+	{ NULL, 0, 0 }
+};
+static const struct msg_member ad_job_members[] = {
+	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "slot", JT_INT, 1 },
+	{ "exited", JT_BOOL, 1 }, { NULL, 0, 0 }
+};
+
+static struct machine *
+agents_find(const char *name)
+{
+	struct machine	*m;
+
+	TAILQ_FOREACH(m, &sd->machines, entry)
+		if (strcmp(m->name, name) == 0)
+			return m;
+	return NULL;
+}
+
+static struct machine *
+agents_get(const char *name)
+{
+	struct machine	*m;
+
+	if ((m = agents_find(name)) != NULL)
+		return m;
+	m = xcalloc(1, sizeof *m);
+	m->name = xstrdup(name);
+	m->online = 1;
+	m->contact = clock_mono_ms();
+	m->first_seen = clock_now_ms();
+	TAILQ_INSERT_TAIL(&sd->machines, m, entry);
+	return m;
+}
+
+/* 1 if J's machine field names M. */
+static int
+agents_job_on(const struct job *j, const struct machine *m)
+{
+	const char	*at;
+
+	if (j->machine == NULL || (at = strchr(j->machine, '@')) == NULL)
+		return 0;
+	return strcmp(at + 1, m->name) == 0;
+}
+
+static void
+agents_free_add(struct slot *s)
+{
+	if (s->on_free || s->machine->peer == NULL ||
+	    s->state != SLOT_UNCLAIMED || s->job != NULL ||
+	    s->stale_job[0] != '\0')
+		return;
+	TAILQ_INSERT_TAIL(&sd->free_slots, s, free_entry);
+	s->on_free = 1;
+	sd->match_wanted = 1;
+	schedd_turn_request();
+}
+
+static void
+agents_free_del(struct slot *s)
+{
+	if (!s->on_free)
+		return;
+	TAILQ_REMOVE(&sd->free_slots, s, free_entry);
+	s->on_free = 0;
+}
+
+static void
+agents_slots_free(struct machine *m)
+{
+	int	i;
+
+	for (i = 0; i < m->nslots; i++) {
+		agents_free_del(m->slots[i]);
+		if (m->slots[i]->job != NULL)
+			m->slots[i]->job->slot = NULL;
+		free(m->slots[i]);
+	}
+	free(m->slots);
+	m->slots = NULL;
+	m->nslots = 0;
+}
+
+static void
+agents_machine_store(struct machine *m)
+{
+	struct store_machine	sm;
+
+	sm.name = m->name;
+	sm.nslots = m->nslots;
+	sm.first_seen = m->first_seen;
+	sm.last_seen = clock_now_ms();
+	sm.state = m->online ? "online" : "offline";
+	if (commit_begin() == -1 || store_machine_put(sd->store, &sm) == -1)
+		log_warnx("agent %s: cannot record the machine", m->name);
+}
+
+void
+agents_expect(struct job *j)
+{
+	const char	*at;
+
+	if (j->machine == NULL || (at = strchr(j->machine, '@')) == NULL)
+		return;
+	(void)agents_get(at + 1);
+}
+
+/* Every job we hold on M that matches no live slot goes back to IDLE. */
+static void
+agents_requeue_orphans(struct machine *m, const char *why)
+{
+	struct job	*j, *next;
+
+	RB_FOREACH_SAFE(j, job_tree, &sd->jobs, next) {
+		if (j->slot == NULL && agents_job_on(j, m) &&
+		    (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
+		    j->state == JOB_TRANSFERRING_OUTPUT ||
+		    j->state == JOB_REMOVED))
+			queue_requeue(j, why);
+	}
+}
+
+static void
+agents_offline(struct machine *m, const char *why)
+{
+	int	i;
+
+	log_info("agent %s: offline (%s)", m->name, why);
+	m->online = 0;
+	for (i = 0; i < m->nslots; i++) {
+		struct slot *s = m->slots[i];
+		if (s->job != NULL) {
+			s->job->slot = NULL;
+			s->job = NULL;
+		}
+		s->stale_job[0] = '\0';
+		s->state = SLOT_OFFLINE;
+		agents_free_del(s);
+	}
+	agents_requeue_orphans(m, why);
+	agents_machine_store(m);
+}
+
+static struct json_object *
+agents_jobrun(const struct job *j)
+{
+	struct json_object	*o;
+	char			 id[32];
+
+	snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
+	o = json_object_new_object();
+	json_object_object_add(o, "job", json_object_new_string(id));
+	json_object_object_add(o, "run", json_object_new_int64(j->run));
+	return o;
+}
+
+static void
+agents_send_kill(struct machine *m, const char *job, uint32_t run)
+{
+	struct json_object	*o;
+
+	if (m->peer == NULL)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "job", json_object_new_string(job));
+	json_object_object_add(o, "run", json_object_new_int64(run));
+	commit_later(m->peer, MSG_KILL, 0, o);
+}
+
+void
+agents_start(struct slot *s, struct job *j)
+{
+	struct json_object	*o, *desc;
+	const char		*errstr;
+
+	agents_free_del(s);
+	s->state = SLOT_CLAIMED;
+	s->job = j;
+	if (jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1) {
+		/* Our own text: it was checked at submit. */
+		fatalx("job %u.%u: stored ad does not parse: %s", j->cluster,
+		    j->proc, errstr);
+	}
+	o = agents_jobrun(j);
+	json_object_object_add(o, "slot", json_object_new_int(s->id));
+	json_object_object_add(o, "owner", json_object_new_string(j->owner));
+	json_object_object_add(o, "uid", json_object_new_int64(j->uid));
+	json_object_object_add(o, "desc", desc);
+	commit_later(s->machine->peer, MSG_START, 0, o);
+}
+
+void
+agents_kill(struct slot *s, struct job *j)
+{
+	char	id[32];
+
+	snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
+	agents_send_kill(s->machine, id, j->run);
+}
+
+void
+agents_slot_release(struct slot *s)
+{
+	s->job = NULL;
+	if (s->state == SLOT_CLAIMED)
+		s->state = SLOT_UNCLAIMED;
+	agents_free_add(s);
+}
+
+/* --- messages from an agent ------------------------------------------- */
+
+static int
+agents_name_ok(const char *name)
+{
+	size_t	i, n = strlen(name);
+
+	if (n == 0 || n > AGENT_NAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '-' &&
+		    name[i] != '_' && name[i] != '.')
+			return 0;
+	return 1;
+}
+
+static int
+agents_token_ok(const char *given)
+{
+	const char	*want = cfg_str(sd->cfg, "token");
+	size_t		 i, n;
+	unsigned char	 diff = 0;
+
+	if (want == NULL || *want == '\0')
+		return 1;
+	if (given == NULL || strlen(given) != strlen(want))
+		return 0;
+	n = strlen(want);
+	for (i = 0; i < n; i++)
+		diff |= (unsigned char)(want[i] ^ given[i]);
+	return diff == 0;
+}
+
+static void
+agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
+{
+	struct json_object	*o;
+	const char		*name = jsonx_str(msg, "name", "");
+	char			 label[128];
+
+	if (jsonx_int(msg, "version", 0) != 1 ||
+	    strcmp(jsonx_str(msg, "role", ""), "agent") != 0) {
+		peer_send_error(p, reqid, "unsupported version or role");
+		peer_close_after_flush(p, "bad hello");
+		return;
+	}
+	if (!agents_name_ok(name)) {
+		peer_send_error(p, reqid, "bad agent name");
+		peer_close_after_flush(p, "bad agent name");
+		return;
+	}
+	if (!agents_token_ok(jsonx_str(msg, "token", NULL))) {
+		peer_send_error(p, reqid, "bad pool token");
+		peer_close_after_flush(p, "bad pool token");
+		return;
+	}
+	snprintf(label, sizeof label, "agent %s (%s)", name, peer_label(p));
+	peer_set_label(p, label);
+	/* Remember the name until the ad binds us to a machine. */
+	peer_set_data(p, xstrdup(name));
+	o = json_object_new_object();
+	json_object_object_add(o, "version", json_object_new_int(1));
+	json_object_object_add(o, "role", json_object_new_string("schedd"));
+	json_object_object_add(o, "lease_ms",
+	    json_object_new_int64(sd->lease_ms));
+	peer_send(p, MSG_HELLO, reqid, o);
+	json_object_put(o);
+}
+
+static struct machine *
+agents_of(struct peer *p)
+{
+	struct machine	*m;
+
+	TAILQ_FOREACH(m, &sd->machines, entry)
+		if (m->peer == p)
+			return m;
+	return NULL;
+}
+
+static int
+agents_ad_check(struct json_object *msg, const char **errstr)
+{
+	struct json_object	*a, *e;
+	size_t			 i, n;
+	int64_t			 id;
+	enum slot_state		 st;
+
+	a = jsonx_get(msg, "slots");
+	n = json_object_array_length(a);
+	if (n == 0 || n > AGENT_MAX_SLOTS) {
+		*errstr = "bad number of slots";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(a, i);
+		if (jsonx_check(e, ad_slot_members, errstr) == -1)
+			return -1;
+		id = jsonx_int(e, "id", 0);
+		if (id != (int64_t)i + 1 || jsonx_int(e, "cpus", 0) < 1 ||
+		    jsonx_int(e, "memory_mb", -1) < 0 ||
+		    slot_state_parse(jsonx_str(e, "state", ""), &st) == -1) {
+			*errstr = "bad slot";
+			return -1;
+		}
+	}
+	a = jsonx_get(msg, "jobs");
+	n = json_object_array_length(a);
+	if (n > AGENT_MAX_SLOTS * 4) {
+		*errstr = "too many jobs";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(a, i);
+		if (jsonx_check(e, ad_job_members, errstr) == -1)
+			return -1;
+		if (strlen(jsonx_str(e, "job", "")) >= 32) {
+			*errstr = "bad job id";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+agents_ad(struct peer *p, struct json_object *msg)
+{
+	struct machine		*m, *old;
+	struct json_object	*a, *e;
+	struct job		*j;
+	struct slot		*s;
+	const char		*errstr, *id, *hello_name = peer_data(p);
+	uint32_t		 cluster;
+	int64_t			 proc, run, sid;
+	size_t			 i, n;
+	enum slot_state		 st;
+
+	if (hello_name == NULL && (old = agents_of(p)) != NULL)
+		hello_name = old->name;
+	if (hello_name == NULL) {
+		peer_close(p, "ad before hello");
+		return;
+	}
+	if (strcmp(hello_name, jsonx_str(msg, "name", "")) != 0) {
+		peer_close(p, "ad names another agent");
+		return;
+	}
+	if (agents_ad_check(msg, &errstr) == -1) {
+		char why[128];
+		snprintf(why, sizeof why, "bad ad: %s", errstr);
+		peer_close(p, why);
+		return;
+	}
+	m = agents_get(hello_name);
+	if (m->peer != NULL && m->peer != p) {
+		peer_close(m->peer, "replaced by a new connection");
+	}
+	if (m->peer != p) {
+		free(peer_data(p));
+		peer_set_data(p, NULL);
+	}
+	m->peer = p;
+	m->online = 1;
+	m->contact = clock_mono_ms();
+
+	/* Rebuild the slot mirror from the ad. */
+	agents_slots_free(m);
+	a = jsonx_get(msg, "slots");
+	m->nslots = (int)json_object_array_length(a);
+	m->slots = xcalloc((size_t)m->nslots, sizeof *m->slots);
+	for (i = 0; i < (size_t)m->nslots; i++) {
+		e = json_object_array_get_idx(a, i);
+		s = xcalloc(1, sizeof *s);
+		s->machine = m;
+		s->id = (int)i + 1;
+		s->cpus = jsonx_int(e, "cpus", 1);
+		s->memory_mb = jsonx_int(e, "memory_mb", 0);
+		slot_state_parse(jsonx_str(e, "state", ""), &st);
+		s->state = st == SLOT_CLAIMED ? SLOT_UNCLAIMED : st;
+		m->slots[i] = s;
+	}
+
+	/* Adopt what is ours; kill what is stale. */
+	a = jsonx_get(msg, "jobs");
+	n = json_object_array_length(a);
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(a, i);
+		id = jsonx_str(e, "job", "");
+		run = jsonx_int(e, "run", 0);
+		sid = jsonx_int(e, "slot", 0);
+		s = (sid >= 1 && sid <= m->nslots) ? m->slots[sid - 1] : NULL;
+		j = NULL;
+		if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
+			j = queue_find(cluster, (uint32_t)proc);
+		if (j != NULL && s != NULL && s->job == NULL &&
+		    (int64_t)j->run == run && agents_job_on(j, m) &&
+		    j->slot == NULL) {
+			s->job = j;
+			s->state = SLOT_CLAIMED;
+			j->slot = s;
+			log_info("agent %s: adopted job %s run %lld",
+			    m->name, id, (long long)run);
+			if (j->state == JOB_REMOVED &&
+			    !jsonx_bool(e, "exited", 0))
+				agents_kill(s, j);
+			continue;
+		}
+		if (s != NULL && s->stale_job[0] == '\0') {
+			strlcpy(s->stale_job, id, sizeof s->stale_job);
+			s->stale_run = (uint32_t)run;
+			s->state = SLOT_CLAIMED;
+		}
+		if (!jsonx_bool(e, "exited", 0)) {
+			log_info("agent %s: job %s run %lld is stale, killing",
+			    m->name, id, (long long)run);
+			agents_send_kill(m, id, (uint32_t)run);
+		}
+	}
+	agents_requeue_orphans(m, "agent restarted without the job");
+	for (i = 0; i < (size_t)m->nslots; i++)
+		agents_free_add(m->slots[i]);
+	agents_machine_store(m);
+	log_info("agent %s: online with %d slots", m->name, m->nslots);
+}
+
+static void
+agents_exited(struct machine *m, struct json_object *msg)
+{
+	struct exit_info	 ei;
+	struct job		*j = NULL;
+	struct json_object	*ack;
+	const char		*id = jsonx_str(msg, "job", "");
+	uint32_t		 cluster;
+	int64_t			 proc, run = jsonx_int(msg, "run", 0);
+	int			 i;
+
+	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
+		j = queue_find(cluster, (uint32_t)proc);
+	if (j != NULL && (int64_t)j->run == run && j->slot != NULL &&
+	    j->slot->machine == m) {
+		memset(&ei, 0, sizeof ei);
+		ei.code = (int)jsonx_int(msg, "code", -1);
+		ei.signal = (int)jsonx_int(msg, "signal", 0);
+		ei.utime_ms = jsonx_int(msg, "utime_ms", 0);
+		ei.stime_ms = jsonx_int(msg, "stime_ms", 0);
+		ei.maxrss_kb = jsonx_int(msg, "maxrss_kb", 0);
+		ei.error = jsonx_str(msg, "error", NULL);
+		queue_exited(j, &ei);
+	} else {
+		log_debug("agent %s: exit of stale %s run %lld", m->name, id,
+		    (long long)run);
+		for (i = 0; i < m->nslots; i++) {
+			struct slot *s = m->slots[i];
+			if (strcmp(s->stale_job, id) == 0 &&
+			    (int64_t)s->stale_run == run) {
+				s->stale_job[0] = '\0';
+				if (s->job == NULL)
+					s->state = SLOT_UNCLAIMED;
+				agents_free_add(s);
+			}
+		}
+	}
+	/* Acknowledged only once the completion is durable. */
+	ack = json_object_new_object();
+	json_object_object_add(ack, "job", json_object_new_string(id));
+	json_object_object_add(ack, "run", json_object_new_int64(run));
+	commit_later(m->peer, MSG_EXIT_ACK, 0, ack);
+}
+
+static void
+agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
+    struct json_object *msg, const void *raw, size_t rawlen, void *arg)
+{
+	struct machine	*m = agents_of(p);
+
+	if (m != NULL)
+		m->contact = clock_mono_ms();
+	switch (type) {
+	case MSG_HELLO:
+		if (m != NULL || peer_data(p) != NULL) {
+			peer_close(p, "second hello");
+			return;
+		}
+		agents_hello(p, reqid, msg);
+		return;
+	case MSG_AD:
+		agents_ad(p, msg);
+		return;
+	}
+	if (m == NULL) {
+		peer_close(p, "message before hello and ad");
+		return;
+	}
+	switch (type) {
+	case MSG_HEARTBEAT:
+		break;
+	case MSG_STARTED:
+		log_debug("agent %s: started %s run %lld pid %lld", m->name,
+		    jsonx_str(msg, "job", ""),
+		    (long long)jsonx_int(msg, "run", 0),
+		    (long long)jsonx_int(msg, "pid", 0));
+		break;
+	case MSG_EXITED:
+		agents_exited(m, msg);
+		break;
+	case MSG_ERROR:
+		log_warnx("agent %s: error: %s", m->name,
+		    jsonx_str(msg, "error", ""));
+		break;
+	default:
+		peer_close(p, "unexpected message type");
+		break;
+	}
+}
+
+static void
+agents_closed(struct peer *p, const char *reason, void *arg)
+{
+	struct machine	*m = agents_of(p);
+	int		 i;
+
+	commit_forget_peer(p);
+	if (m == NULL) {
+		free(peer_data(p));
+		return;
+	}
+	/* Its jobs keep running until the lease says otherwise. */
+	m->peer = NULL;
+	for (i = 0; i < m->nslots; i++)
+		agents_free_del(m->slots[i]);
+	log_info("agent %s: disconnected; lease runs %lld s", m->name,
+	    (long long)(sd->lease_ms / 1000));
+}
+
+static void
+agents_accept(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct bufferevent	*bev;
+	char			 host[64], label[96];
+	int			 one = 1;
+
+	host[0] = '\0';
+	if (sa->sa_family == AF_INET)
+		evutil_inet_ntop(AF_INET,
+		    &((struct sockaddr_in *)sa)->sin_addr, host, sizeof host);
+	else if (sa->sa_family == AF_INET6)
+		evutil_inet_ntop(AF_INET6,
+		    &((struct sockaddr_in6 *)sa)->sin6_addr, host,
+		    sizeof host);
+	snprintf(label, sizeof label, "tcp %s fd %d", host, (int)fd);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	bev = bufferevent_socket_new(sd->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		close(fd);
+		return;
+	}
+	peer_new(sd->base, bev, ROLE_AGENT, label, agents_msg, agents_closed,
+	    NULL);
+}
+
+static void
+agents_accept_error(struct evconnlistener *l, void *arg)
+{
+	log_warn("agents: accept");
+}
+
+/* Write the address we listen on where pools and tests can find it. */
+static void
+agents_write_addr(int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof ss;
+	char			 host[64], path[1024], tmp[1100], text[96];
+	int			 port, out;
+	FILE			*f;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
+		return;
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		evutil_inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
+		port = ntohs(sin->sin_port);
+		snprintf(text, sizeof text, "%s:%d\n", host, port);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+		evutil_inet_ntop(AF_INET6, &sin6->sin6_addr, host,
+		    sizeof host);
+		port = ntohs(sin6->sin6_port);
+		snprintf(text, sizeof text, "[%s]:%d\n", host, port);
+	}
+	log_info("agents: listening on %.*s", (int)strlen(text) - 1, text);
+	snprintf(path, sizeof path, "%s/listen.addr", sd->state_dir);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1 ||
+	    (f = fdopen(out, "w")) == NULL) {
+		log_warn("%s", tmp);
+		if (out != -1)
+			close(out);
+		return;
+	}
+	fputs(text, f);
+	fflush(f);
+	fsync(fileno(f));
+	fclose(f);
+	if (rename(tmp, path) == -1)
+		log_warn("rename %s", path);
+}
+
+int
+agents_init(void)
+{
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
+	char			 host[256];
+	const char		*errstr;
+	int			 sl, port;
+
+	memset(&ss, 0, sizeof ss);
+	if (cfg_parse_hostport(cfg_str(sd->cfg, "listen"), host, sizeof host,
+	    &port, &errstr) == -1) {
+		log_warnx("listen: %s", errstr);
+		return -1;
+	}
+	/* Numeric only: the daemon never blocks on a name lookup. */
+	if (evutil_inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		sl = sizeof *sin;
+	} else if (evutil_inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		sl = sizeof *sin6;
+	} else {
+		log_warnx("listen: %s: expected a numeric address", host);
+		return -1;
+	}
+	agents_listener = evconnlistener_new_bind(sd->base, agents_accept,
+	    NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+	    LEV_OPT_CLOSE_ON_EXEC, 128, (struct sockaddr *)&ss, sl);
+	if (agents_listener == NULL) {
+		log_warn("listen %s", cfg_str(sd->cfg, "listen"));
+		return -1;
+	}
+	evconnlistener_set_error_cb(agents_listener, agents_accept_error);
+	agents_write_addr(evconnlistener_get_fd(agents_listener));
+	return 0;
+}
+
+void
+agents_shutdown(void)
+{
+	struct machine	*m;
+
+	if (agents_listener != NULL)
+		evconnlistener_free(agents_listener);
+	agents_listener = NULL;
+	while ((m = TAILQ_FIRST(&sd->machines)) != NULL) {
+		if (m->peer != NULL)
+			peer_close(m->peer, NULL);
+		agents_slots_free(m);
+		TAILQ_REMOVE(&sd->machines, m, entry);
+		free(m->name);
+		free(m);
+	}
+}
+
+void
+agents_tick(int64_t now)
+{
+	struct machine	*m;
+
+	TAILQ_FOREACH(m, &sd->machines, entry) {
+		if (!m->online || now - m->contact <= sd->lease_ms)
+			continue;
+		if (m->peer != NULL)
+			peer_close(m->peer, "missed its lease");
+		agents_offline(m, "missed its lease");
+	}
+}
+
+void
+agents_walk(void (*cb)(struct machine *, void *), void *arg)
+{
+	struct machine	*m;
+
+	TAILQ_FOREACH(m, &sd->machines, entry)
+		cb(m, arg);
+}

@@ -1,0 +1,100 @@
+/*
+ * commit.c: group commit and the outbox.  commit_begin() opens a
+ * transaction at the first change of a loop turn and asks main for an
+ * end-of-turn callback; commit_flush(), called there, commits once for
+ * the whole turn and only then sends the replies and orders queued with
+ * commit_later().  So nobody hears of a change before it is durable.
+ * A failed commit is a broken invariant (the disk is gone): fatal.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "commit.h"
+#include "log.h"
+#include "peer.h"
+#include "schedd.h"
+#include "store.h"
+#include "xmalloc.h"
+
+struct outmsg {
+	struct peer		*peer;		/* NULL if it went away */
+	uint16_t		 type;
+	uint32_t		 reqid;
+	struct json_object	*obj;
+};
+
+static struct outmsg	*outbox;
+static size_t		 noutbox, outbox_cap;
+
+int
+commit_begin(void)
+{
+	schedd_turn_request();
+	if (store_in_txn(sd->store))
+		return 0;
+	return store_begin(sd->store);
+}
+
+void
+commit_later(struct peer *p, uint16_t type, uint32_t reqid,
+    struct json_object *obj)
+{
+	if (noutbox == outbox_cap) {
+		outbox_cap = outbox_cap ? outbox_cap * 2 : 64;
+		outbox = xreallocarray(outbox, outbox_cap, sizeof *outbox);
+	}
+	outbox[noutbox].peer = p;
+	outbox[noutbox].type = type;
+	outbox[noutbox].reqid = reqid;
+	outbox[noutbox].obj = obj;
+	noutbox++;
+	schedd_turn_request();
+}
+
+void
+commit_forget_peer(struct peer *p)
+{
+	size_t	i;
+
+	for (i = 0; i < noutbox; i++)
+		if (outbox[i].peer == p)
+			outbox[i].peer = NULL;
+}
+
+void
+commit_flush(void)
+{
+	struct outmsg	*m;
+	size_t		 i, n;
+
+	if (store_in_txn(sd->store) && store_commit(sd->store) == -1)
+		fatalx("commit failed: cannot make changes durable");
+	/* Sending may close peers, which calls commit_forget_peer(). */
+	n = noutbox;
+	for (i = 0; i < n; i++) {
+		m = &outbox[i];
+		if (m->peer != NULL)
+			peer_send(m->peer, m->type, m->reqid, m->obj);
+		json_object_put(m->obj);
+		m->obj = NULL;
+	}
+	/* What was queued while sending waits for the next commit. */
+	memmove(outbox, outbox + n, (noutbox - n) * sizeof *outbox);
+	noutbox -= n;
+}
+
+void
+commit_shutdown(void)
+{
+	size_t	i;
+
+	for (i = 0; i < noutbox; i++)
+		json_object_put(outbox[i].obj);
+	free(outbox);
+	outbox = NULL;
+	noutbox = outbox_cap = 0;
+}

@@ -1,0 +1,26 @@
+/*
+ * commit.h: group commit.  Every change of one loop turn joins one SQLite
+ * transaction; the messages that report such changes (client replies,
+ * orders to agents) wait here and leave only after the commit.
+ */
+#ifndef CQ_COMMIT_H
+#define CQ_COMMIT_H
+
+#include <stdint.h>
+
+struct json_object;
+struct peer;
+
+/* Open the turn's transaction if needed; -1 if the store refuses. */
+int	commit_begin(void);
+/* Send OBJ (taken) to P once the turn's changes are durable. */
+void	commit_later(struct peer *p, uint16_t type, uint32_t reqid,
+	    struct json_object *obj);
+/* P is closing: drop what waits for it. */
+void	commit_forget_peer(struct peer *p);
+/* Commit the turn's transaction and send what waited for it. */
+void	commit_flush(void);
+/* Free what is left at exit. */
+void	commit_shutdown(void);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * job.h: a job in the scheduler's memory and its state machine.  Domain
+ * code only: no libevent, no SQLite, no JSON.  job_set_state() is the one
+ * writer of job->state and checks each transition against a table.
+ */
+#ifndef CQ_JOB_H
+#define CQ_JOB_H
+
+#include <sys/types.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/tree.h>
+
+/* HTCondor's JobStatus codes. */
+enum job_state {
+	JOB_IDLE = 1,
+	JOB_RUNNING = 2,
+	JOB_REMOVED = 3,
+	JOB_COMPLETED = 4,
+	JOB_HELD = 5,
+	JOB_TRANSFERRING_OUTPUT = 6,
+	JOB_SUSPENDED = 7,
+};
+
+struct slot;
+
+struct job {
+	uint32_t	 cluster;
+	uint32_t	 proc;
+	enum job_state	 state;
+	uid_t		 uid;
+	char		*owner;
+	int		 priority;
+	int64_t		 request_cpus;
+	int64_t		 request_memory_mb;
+	char		*cmd;		/* executable, for tables */
+	char		*ad;		/* the description, wire JSON text */
+	int64_t		 submitted;	/* ms since the epoch */
+	int64_t		 started;	/* current/last run start, 0 if none */
+	int64_t		 finished;
+	uint32_t	 run;		/* run number: bumped at each start */
+	char		*machine;	/* "slotN@name" while running */
+	int		 exit_code;	/* -1 if none */
+	int		 exit_signal;	/* 0 if none */
+	int64_t		 utime_ms, stime_ms, maxrss_kb;
+	int		 nstarts;
+
+	struct slot	*slot;		/* while RUNNING (or being removed) */
+	TAILQ_ENTRY(job) idle_entry;	/* on the idle queue */
+	int		 on_idle;
+	RB_ENTRY(job)	 tree_entry;
+};
+
+/* The state's name for logs and tables ("IDLE"...). */
+const char	*job_state_str(enum job_state);
+/* condor_q's one-letter code ("I", "R", "X", "C", "H", ">", "S"). */
+const char	*job_state_letter(enum job_state);
+/* 1 if FROM -> TO is an allowed transition. */
+int		 job_state_allowed(enum job_state from, enum job_state to);
+/* 1 if the state is final (the job leaves the queue). */
+int		 job_state_terminal(enum job_state);
+/* Move J to TO if the table allows it; 0, or -1 (logged) if not. */
+int		 job_set_state(struct job *j, enum job_state to);
+/* Parse "CLUSTER" or "CLUSTER.PROC"; proc is -1 for a whole cluster. */
+int		 job_id_parse(const char *s, uint32_t *cluster, int64_t *proc);
+
+/* Allocate an empty job; free one and its strings. */
+struct job	*job_new(void);
+void		 job_free(struct job *);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * main.c: cq-schedd start-up, the tick and the end of each loop turn.
+ * The loop turn ends with matching (if a job or a slot became free), then
+ * one commit for all of the turn's changes, then the replies that waited
+ * for it (commit.c).  The tick expires agent leases.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "agents.h"
+#include "cfg.h"
+#include "clock.h"
+#include "commit.h"
+#include "ctl.h"
+#include "log.h"
+#include "match.h"
+#include "queue.h"
+#include "schedd.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define SCHEDD_TICK_MS		250
+#define SCHEDD_SLOW_MS		50
+
+struct schedd	*sd;
+
+static const struct cfg_key schedd_keys[] = {
+	{ "state_dir", CFG_STRING, "/var/lib/cq", 0, 0,
+	    "queue database and spool" },
+	{ "socket", CFG_STRING, "/run/cq/schedd.sock", 0, 0,
+	    "unix socket for clients" },
+	{ "listen", CFG_HOSTPORT, "127.0.0.1:9618", 0, 0,
+	    "address:port for agents (port 0: any free port)" },
+	{ "lease", CFG_DURATION, "60", 0, 0,
+	    "how long an agent may be silent before its jobs are requeued" },
+	{ "token", CFG_STRING, "", 0, 0,
+	    "pool token agents must present (empty: none)" },
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
+
+static __attribute__((noreturn)) void
+usage(void)
+{
+	fprintf(stderr, "usage: cq-schedd [-fnv] [-c file]\n");
+	exit(2);
+}
+
+void
+schedd_turn_request(void)
+{
+	if (!sd->turn_pending) {
+		sd->turn_pending = 1;
+		event_active(sd->turn_ev, 0, 0);
+	}
+}
+
+static void
+schedd_turn(evutil_socket_t fd, short ev, void *arg)
+{
+	int64_t	t0 = clock_mono_ms(), dt;
+	int	n = 0;
+
+	sd->turn_pending = 0;
+	if (sd->match_wanted) {
+		sd->match_wanted = 0;
+		n = match_run();
+	}
+	commit_flush();
+	if ((dt = clock_mono_ms() - t0) > SCHEDD_SLOW_MS)
+		log_info("slow turn: %lld ms (%d jobs started)", (long long)dt,
+		    n);
+}
+
+static void
+schedd_tick(evutil_socket_t fd, short ev, void *arg)
+{
+	agents_tick(clock_mono_ms());
+}
+
+static void
+schedd_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	log_info("signal %d: shutting down", (int)sig);
+	event_base_loopbreak(sd->base);
+}
+
+static int
+mkdirs(const char *path, mode_t mode)
+{
+	char	buf[1024], *p;
+
+	if (strlcpy(buf, path, sizeof buf) >= sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	extern char	**environ;
+	struct event	*sigs[3], *tick;
+	struct timeval	 tv = { 0, SCHEDD_TICK_MS * 1000 };
+	const char	*conf = NULL, *errstr;
+	char		 err[1024], dbpath[1100], sockdir[1024], *slash;
+	int		 ch, foreground = 0, check = 0, verbose = 0, i;
+
+	while ((ch = getopt(argc, argv, "c:fnv")) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("cq-schedd", 1, verbose);
+
+	sd = xcalloc(1, sizeof *sd);
+	sd->cfg = cfg_new(schedd_keys);
+	if ((conf != NULL && cfg_load_file(sd->cfg, conf, err,
+	    sizeof err) == -1) ||
+	    cfg_load_env(sd->cfg, environ, err, sizeof err) == -1) {
+		fprintf(stderr, "cq-schedd: %s\n", err);
+		exit(2);
+	}
+	if (check) {
+		cfg_print(sd->cfg, stdout);
+		exit(0);
+	}
+	sd->state_dir = cfg_str(sd->cfg, "state_dir");
+	sd->lease_ms = cfg_ms(sd->cfg, "lease");
+	if (mkdirs(sd->state_dir, 0755) == -1)
+		fatal("state_dir %s", sd->state_dir);
+	strlcpy(sockdir, cfg_str(sd->cfg, "socket"), sizeof sockdir);
+	if ((slash = strrchr(sockdir, '/')) != NULL && slash != sockdir) {
+		*slash = '\0';
+		if (mkdirs(sockdir, 0755) == -1)
+			fatal("socket directory %s", sockdir);
+	}
+	snprintf(dbpath, sizeof dbpath, "%s/queue.db", sd->state_dir);
+
+	if (!foreground) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init("cq-schedd", 0, verbose);
+	}
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((sd->store = store_open(dbpath, &errstr)) == NULL)
+		fatalx("%s: %s", dbpath, errstr);
+	if ((sd->base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	RB_INIT(&sd->jobs);
+	TAILQ_INIT(&sd->idle);
+	TAILQ_INIT(&sd->free_slots);
+	TAILQ_INIT(&sd->machines);
+	sd->started = clock_mono_ms();
+	sd->turn_ev = event_new(sd->base, -1, 0, schedd_turn, NULL);
+
+	if (queue_load() == -1)
+		fatalx("cannot load the queue");
+	if (ctl_init() == -1 || agents_init() == -1)
+		exit(1);
+
+	sigs[0] = evsignal_new(sd->base, SIGTERM, schedd_signal, NULL);
+	sigs[1] = evsignal_new(sd->base, SIGINT, schedd_signal, NULL);
+	sigs[2] = evsignal_new(sd->base, SIGHUP, schedd_signal, NULL);
+	for (i = 0; i < 3; i++)
+		evsignal_add(sigs[i], NULL);
+	tick = event_new(sd->base, -1, EV_PERSIST, schedd_tick, NULL);
+	event_add(tick, &tv);
+
+	log_info("ready: %s, lease %lld s", dbpath,
+	    (long long)(sd->lease_ms / 1000));
+	event_base_dispatch(sd->base);
+
+	commit_flush();
+	ctl_shutdown();
+	agents_shutdown();
+	commit_flush();
+	commit_shutdown();
+	queue_shutdown();
+	store_close(sd->store);
+	for (i = 0; i < 3; i++)
+		event_free(sigs[i]);
+	event_free(tick);
+	event_free(sd->turn_ev);
+	event_base_free(sd->base);
+	cfg_free(sd->cfg);
+	free(sd);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,339 @@
+/*
+ * queue.c: the job lifecycle.  This module is the only caller of
+ * job_set_state(); each move is written to the store with a row in the
+ * job event log inside the loop turn's transaction (commit_begin()), so
+ * it is durable before anybody is told.  Jobs live in a tree by id; idle
+ * ones also sit on the idle list in matching order (priority, then
+ * submission).  A finished job leaves memory; the store keeps it for
+ * history.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "agents.h"
+#include "clock.h"
+#include "commit.h"
+#include "jobdesc.h"
+#include "log.h"
+#include "queue.h"
+#include "schedd.h"
+#include "store.h"
+#include "xmalloc.h"
+
+int
+job_cmp(struct job *a, struct job *b)
+{
+	if (a->cluster != b->cluster)
+		return a->cluster < b->cluster ? -1 : 1;
+	if (a->proc != b->proc)
+		return a->proc < b->proc ? -1 : 1;
+	return 0;
+}
+
+RB_GENERATE(job_tree, job, tree_entry, job_cmp);
+
+struct job *
+queue_find(uint32_t cluster, uint32_t proc)
+{
+	struct job	key;
+
+	key.cluster = cluster;
+	key.proc = proc;
+	return RB_FIND(job_tree, &sd->jobs, &key);
+}
+
+void
+queue_walk(void (*cb)(struct job *, void *), void *arg)
+{
+	struct job	*j, *next;
+
+	RB_FOREACH_SAFE(j, job_tree, &sd->jobs, next)
+		cb(j, arg);
+}
+
+/* Put J on the idle list in matching order. */
+static void
+queue_idle_add(struct job *j)
+{
+	struct job	*k;
+
+	if (j->on_idle)
+		return;
+	/* Most jobs go at the end: walk from the tail. */
+	TAILQ_FOREACH_REVERSE(k, &sd->idle, job_list, idle_entry) {
+		if (k->priority > j->priority ||
+		    (k->priority == j->priority && job_cmp(k, j) < 0))
+			break;
+	}
+	if (k == NULL)
+		TAILQ_INSERT_HEAD(&sd->idle, j, idle_entry);
+	else
+		TAILQ_INSERT_AFTER(&sd->idle, k, j, idle_entry);
+	j->on_idle = 1;
+	sd->match_wanted = 1;
+	schedd_turn_request();
+}
+
+static void
+queue_idle_del(struct job *j)
+{
+	if (!j->on_idle)
+		return;
+	TAILQ_REMOVE(&sd->idle, j, idle_entry);
+	j->on_idle = 0;
+}
+
+static void
+queue_insert(struct job *j)
+{
+	RB_INSERT(job_tree, &sd->jobs, j);
+	sd->njobs++;
+	if (j->state == JOB_IDLE)
+		queue_idle_add(j);
+}
+
+/* J is finished and its slot released: it leaves memory. */
+static void
+queue_forget(struct job *j)
+{
+	queue_idle_del(j);
+	RB_REMOVE(job_tree, &sd->jobs, j);
+	sd->njobs--;
+	job_free(j);
+}
+
+/* Write J and an event; a store failure here is fatal (see commit.c). */
+static void
+queue_persist(struct job *j, const char *event, const char *detail)
+{
+	if (commit_begin() == -1 || store_job_update(sd->store, j) == -1 ||
+	    store_event_add(sd->store, j->cluster, j->proc, clock_now_ms(),
+	    event, j->run, detail) == -1)
+		fatalx("job %u.%u: cannot record %s", j->cluster, j->proc,
+		    event);
+}
+
+static int
+queue_load_one(void *arg, struct job *j)
+{
+	if (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
+	    j->state == JOB_TRANSFERRING_OUTPUT) {
+		/* Its agent gets a lease to come back and claim it. */
+		agents_expect(j);
+	}
+	queue_insert(j);
+	return 0;
+}
+
+int
+queue_load(void)
+{
+	if (store_jobs_load(sd->store, queue_load_one, NULL) == -1)
+		return -1;
+	log_info("queue: %llu unfinished jobs loaded",
+	    (unsigned long long)sd->njobs);
+	return 0;
+}
+
+void
+queue_shutdown(void)
+{
+	struct job	*j, *next;
+
+	RB_FOREACH_SAFE(j, job_tree, &sd->jobs, next) {
+		queue_idle_del(j);
+		RB_REMOVE(job_tree, &sd->jobs, j);
+		job_free(j);
+	}
+	sd->njobs = 0;
+}
+
+/* Replace each "$(Cluster)"/"$(ClusterId)" in AD by the cluster id. */
+static char *
+queue_expand_cluster(const char *ad, uint32_t cluster)
+{
+	static const char	*names[] = { "$(Cluster)", "$(ClusterId)" };
+	char			 num[16], *out;
+	const char		*p, *hit;
+	size_t			 len, i, nl, cap, o = 0;
+
+	if (strstr(ad, "$(Cluster") == NULL)
+		return xstrdup(ad);
+	snprintf(num, sizeof num, "%u", cluster);
+	len = strlen(ad);
+	cap = len + 1 + (len / 10 + 1) * strlen(num);
+	out = xmalloc(cap);
+	p = ad;
+	while (*p != '\0') {
+		hit = NULL;
+		nl = 0;
+		for (i = 0; i < 2; i++) {
+			if (strncmp(p, names[i], strlen(names[i])) == 0) {
+				hit = p;
+				nl = strlen(names[i]);
+			}
+		}
+		if (hit != NULL) {
+			memcpy(out + o, num, strlen(num));
+			o += strlen(num);
+			p += nl;
+		} else
+			out[o++] = *p++;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+int
+queue_submit(uid_t uid, const char *owner, const char *batch_name,
+    struct jobdesc *descs, char **ads, size_t n, uint32_t *cluster)
+{
+	struct job	*j;
+	int64_t		 now = clock_now_ms();
+	size_t		 i;
+
+	if (commit_begin() == -1)
+		return -1;
+	if (store_cluster_new(sd->store, uid, owner, now, batch_name,
+	    (uint32_t)n, cluster) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		j = job_new();
+		j->cluster = *cluster;
+		j->proc = descs[i].proc;
+		j->state = JOB_IDLE;
+		j->uid = uid;
+		j->owner = xstrdup(owner);
+		j->request_cpus = descs[i].request_cpus;
+		j->request_memory_mb = descs[i].request_memory_mb;
+		j->cmd = xstrdup(descs[i].executable);
+		j->ad = queue_expand_cluster(ads[i], *cluster);
+		j->submitted = now;
+		if (store_job_insert(sd->store, j) == -1 ||
+		    store_event_add(sd->store, j->cluster, j->proc, now,
+		    "submit", 0, NULL) == -1) {
+			/* The caller rolls the whole turn back. */
+			job_free(j);
+			return -1;
+		}
+		if (queue_find(j->cluster, j->proc) != NULL) {
+			job_free(j);
+			return -1;
+		}
+		queue_insert(j);
+	}
+	sd->nsubmitted += n;
+	return 0;
+}
+
+void
+queue_start(struct job *j, struct slot *s)
+{
+	char	 detail[256];
+
+	if (job_set_state(j, JOB_RUNNING) == -1)
+		return;
+	queue_idle_del(j);
+	j->run++;
+	j->nstarts++;
+	j->started = clock_now_ms();
+	j->slot = s;
+	free(j->machine);
+	xasprintf(&j->machine, "slot%d@%s", s->id, s->machine->name);
+	snprintf(detail, sizeof detail, "%s", j->machine);
+	queue_persist(j, "execute", detail);
+	sd->nstarted++;
+	agents_start(s, j);
+}
+
+/* Detach J from its slot (if any) and give the slot back. */
+static void
+queue_release_slot(struct job *j)
+{
+	if (j->slot != NULL) {
+		agents_slot_release(j->slot);
+		j->slot = NULL;
+	}
+}
+
+void
+queue_exited(struct job *j, const struct exit_info *ei)
+{
+	char	 detail[512];
+
+	j->finished = clock_now_ms();
+	j->exit_code = ei->code;
+	j->exit_signal = ei->signal;
+	j->utime_ms = ei->utime_ms;
+	j->stime_ms = ei->stime_ms;
+	j->maxrss_kb = ei->maxrss_kb;
+	queue_release_slot(j);
+	if (j->state == JOB_REMOVED) {
+		/* A removal waited for the kill to land. */
+		queue_persist(j, "aborted-exit", NULL);
+		queue_forget(j);
+		return;
+	}
+	if (ei->error != NULL) {
+		snprintf(detail, sizeof detail, "could not start: %s",
+		    ei->error);
+		if (job_set_state(j, JOB_HELD) == -1)
+			return;
+		queue_persist(j, "held", detail);
+		return;
+	}
+	if (job_set_state(j, JOB_COMPLETED) == -1)
+		return;
+	if (ei->signal != 0)
+		snprintf(detail, sizeof detail, "signal %d", ei->signal);
+	else
+		snprintf(detail, sizeof detail, "exit %d", ei->code);
+	queue_persist(j, "terminate", detail);
+	sd->ncompleted++;
+	queue_forget(j);
+}
+
+void
+queue_requeue(struct job *j, const char *why)
+{
+	if (j->state == JOB_REMOVED) {
+		/* Nobody will report its end now; it is gone. */
+		j->finished = clock_now_ms();
+		queue_release_slot(j);
+		queue_persist(j, "aborted-lost", why);
+		queue_forget(j);
+		return;
+	}
+	if (job_set_state(j, JOB_IDLE) == -1)
+		return;
+	queue_release_slot(j);
+	free(j->machine);
+	j->machine = NULL;
+	queue_persist(j, "evict", why);
+	queue_idle_add(j);
+}
+
+int
+queue_remove(struct job *j, const char *by)
+{
+	enum job_state	 was = j->state;
+
+	if (job_set_state(j, JOB_REMOVED) == -1)
+		return -1;
+	j->finished = clock_now_ms();
+	queue_persist(j, "aborted", by);
+	if ((was == JOB_RUNNING || was == JOB_SUSPENDED ||
+	    was == JOB_TRANSFERRING_OUTPUT) && j->slot != NULL) {
+		/* Keep the slot until the agent says the job is dead. */
+		agents_kill(j->slot, j);
+		return 0;
+	}
+	if (was == JOB_RUNNING && j->machine != NULL) {
+		/* Its agent is away; kill it if it comes back. */
+		return 0;
+	}
+	queue_forget(j);
+	return 0;
+}

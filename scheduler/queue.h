@@ -1,0 +1,49 @@
+/*
+ * queue.h: the job queue: every job the scheduler holds in memory and the
+ * moves of its life.  Each move is written to the store (inside the turn's
+ * transaction) with its event, then matching is asked for where a job or
+ * a slot became free.
+ */
+#ifndef CQ_QUEUE_H
+#define CQ_QUEUE_H
+
+#include <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct job;
+struct jobdesc;
+struct slot;
+
+struct exit_info {
+	int		 code;		/* -1 if signalled */
+	int		 signal;
+	int64_t		 utime_ms, stime_ms, maxrss_kb;
+	const char	*error;		/* the job could not start */
+};
+
+/* Load the unfinished jobs from the store at start-up. */
+int		 queue_load(void);
+/* Free every job in memory at exit. */
+void		 queue_shutdown(void);
+/* The job CLUSTER.PROC, or NULL if not in memory. */
+struct job	*queue_find(uint32_t cluster, uint32_t proc);
+/* Call CB for each job in memory, in id order. */
+void		 queue_walk(void (*cb)(struct job *, void *), void *arg);
+/*
+ * Enter N jobs as one cluster.  DESCS are checked descriptions, ADS their
+ * wire text ("$(Cluster)" is replaced here).  0 with *CLUSTER, or -1.
+ */
+int		 queue_submit(uid_t uid, const char *owner,
+		    const char *batch_name, struct jobdesc *descs,
+		    char **ads, size_t n, uint32_t *cluster);
+/* Start J on slot S (matching decided): RUNNING, a new run number. */
+void		 queue_start(struct job *j, struct slot *s);
+/* The current run of J ended. */
+void		 queue_exited(struct job *j, const struct exit_info *ei);
+/* J's run is lost (agent gone, lease over): back to IDLE. */
+void		 queue_requeue(struct job *j, const char *why);
+/* Remove J at its owner's request; a running job is killed first. */
+int		 queue_remove(struct job *j, const char *by);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * schedd.h: the scheduler's context and the objects its modules share:
+ * machines (agents) and their slots.  The one global is `sd`.
+ *
+ * Modules: main (start-up, tick, end of loop turn), ctl (client socket),
+ * agents (agent links, leases, slot mirror), queue (job lifecycle, the
+ * only caller of job_set_state), match (idle jobs -> free slots), commit
+ * (group commit and the replies that wait for it), store (SQL).
+ */
+#ifndef CQ_SCHEDD_H
+#define CQ_SCHEDD_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/tree.h>
+#include <stdint.h>
+
+#include "job.h"
+#include "slotstate.h"
+
+struct cfg;
+struct event;
+struct event_base;
+struct peer;
+struct store;
+
+struct machine;
+
+struct slot {
+	struct machine		*machine;
+	int			 id;		/* 1-based: slot1@name */
+	int64_t			 cpus;
+	int64_t			 memory_mb;
+	enum slot_state		 state;		/* as last reported/decided */
+	struct job		*job;		/* the job we run there */
+	char			 stale_job[32];	/* a job being killed there */
+	uint32_t		 stale_run;
+	TAILQ_ENTRY(slot)	 free_entry;
+	int			 on_free;
+};
+
+struct machine {
+	char			*name;
+	struct peer		*peer;		/* NULL while disconnected */
+	int			 online;	/* 0 once the lease ran out */
+	int64_t			 contact;	/* mono ms of the last message */
+	int64_t			 first_seen;	/* wall ms */
+	struct slot		**slots;
+	int			 nslots;
+	TAILQ_ENTRY(machine)	 entry;
+};
+
+RB_HEAD(job_tree, job);
+TAILQ_HEAD(job_list, job);
+TAILQ_HEAD(slot_list, slot);
+TAILQ_HEAD(machine_list, machine);
+
+int	job_cmp(struct job *, struct job *);
+RB_PROTOTYPE(job_tree, job, tree_entry, job_cmp);
+
+struct schedd {
+	struct event_base	*base;
+	struct cfg		*cfg;
+	struct store		*store;
+	const char		*state_dir;
+	int64_t			 lease_ms;
+	int64_t			 started;	/* mono ms at start-up */
+
+	struct job_tree		 jobs;		/* every job in memory */
+	struct job_list		 idle;		/* matching order */
+	struct slot_list	 free_slots;
+	struct machine_list	 machines;
+	uint64_t		 njobs;		/* in memory */
+
+	struct event		*turn_ev;	/* end of the loop turn */
+	int			 turn_pending;
+	int			 match_wanted;
+	struct event		*tick_ev;
+	int64_t			 tick_lease_next;
+
+	uint64_t		 nsubmitted, nstarted, ncompleted;
+};
+
+extern struct schedd	*sd;
+
+/* Ask for matching and a commit at the end of this loop turn. */
+void	schedd_turn_request(void);
+
+#endif

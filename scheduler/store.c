@@ -1,0 +1,700 @@
+/*
+ * store.c: the scheduler's durable state in SQLite, behind verbs.  This is
+ * the only file that includes <sqlite3.h>.  At open the database is put in
+ * WAL mode with synchronous=FULL and foreign keys on, the migrations
+ * embedded from schema/ (schema.h) above PRAGMA user_version are applied,
+ * each in its own transaction, and a database newer than the code is
+ * refused.  Every statement is prepared once after migration, bound,
+ * stepped, reset with its bindings cleared before the verb returns, and
+ * finalized in store_close(); no SQL text is ever built from data.  Text
+ * is bound SQLITE_STATIC, which is safe because of that reset.  Writes work
+ * in autocommit mode too, but the scheduler (queue.c, commit.c) groups the
+ * changes of one loop turn between store_begin() and store_commit().
+ * Callbacks of the walks must not start the same walk again (they share
+ * one statement); a negative return from a callback makes the walk return
+ * -1, a positive one stops it and it returns 0.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "xmalloc.h"
+#include "job.h"
+#include "schema.h"
+#include "store.h"
+
+/* How long a statement waits on another process's lock. */
+#define STORE_BUSY_MS	2000
+
+/* The job columns, in struct job order; binds use ?1..?21 to match. */
+#define STORE_JOB_COLUMNS						\
+	"cluster, proc, state, uid, owner, priority, request_cpus, "	\
+	"request_memory_mb, cmd, ad, submitted, started, finished, run, " \
+	"machine, exit_code, exit_signal, utime_ms, stime_ms, maxrss_kb, " \
+	"nstarts"
+
+enum store_stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_VERSION,
+	ST_CLUSTER_NEW,
+	ST_JOB_INSERT,
+	ST_JOB_UPDATE,
+	ST_EVENT_ADD,
+	ST_JOBS_LOAD,
+	ST_HISTORY,
+	ST_EVENTS,
+	ST_MACHINE_PUT,
+	ST_MACHINES_LOAD,
+	ST_MAX
+};
+
+static const char *const store_sql[ST_MAX] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_VERSION] = "PRAGMA user_version",
+	[ST_CLUSTER_NEW] =
+	    "INSERT INTO clusters (uid, owner, submitted, batch_name, nprocs) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_JOB_INSERT] =
+	    "INSERT INTO jobs (" STORE_JOB_COLUMNS ") VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+	    "?19, ?20, ?21)",
+	[ST_JOB_UPDATE] =
+	    "UPDATE jobs SET state = ?3, priority = ?6, started = ?12, "
+	    "finished = ?13, run = ?14, machine = ?15, exit_code = ?16, "
+	    "exit_signal = ?17, utime_ms = ?18, stime_ms = ?19, "
+	    "maxrss_kb = ?20, nstarts = ?21 WHERE cluster = ?1 AND proc = ?2",
+	[ST_EVENT_ADD] =
+	    "INSERT INTO job_events (cluster, proc, time, event, run, detail) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_JOBS_LOAD] =
+	    "SELECT " STORE_JOB_COLUMNS " FROM jobs INDEXED BY jobs_queue "
+	    "WHERE state IN (1, 2, 5, 6, 7) ORDER BY cluster, proc",
+	[ST_HISTORY] =
+	    "SELECT " STORE_JOB_COLUMNS " FROM jobs INDEXED BY jobs_history "
+	    "WHERE state IN (3, 4) AND (?1 = 0 OR cluster = ?1) "
+	    "AND (?2 < 0 OR proc = ?2) AND (?3 IS NULL OR owner = ?3) "
+	    "ORDER BY finished DESC, cluster DESC, proc DESC LIMIT ?4",
+	[ST_EVENTS] =
+	    "SELECT time, event, run, detail FROM job_events "
+	    "WHERE cluster = ?1 AND proc = ?2 ORDER BY id",
+	/* A machine keeps the first_seen of its first row. */
+	[ST_MACHINE_PUT] =
+	    "INSERT INTO machines (name, nslots, first_seen, last_seen, state) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO UPDATE SET "
+	    "nslots = excluded.nslots, last_seen = excluded.last_seen, "
+	    "state = excluded.state",
+	[ST_MACHINES_LOAD] =
+	    "SELECT name, nslots, first_seen, last_seen, state FROM machines "
+	    "ORDER BY name",
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*st[ST_MAX];
+};
+
+static int	store_exec(sqlite3 *, const char *, const char *);
+static int	store_user_version(sqlite3 *, int *);
+static int	store_migrate(sqlite3 *, const char **);
+static int	store_done(struct store *, sqlite3_stmt *, const char *);
+static int	store_txn(struct store *, enum store_stmt, const char *);
+static int	store_bind_text(sqlite3_stmt *, int, const char *);
+static int	store_bind_job(sqlite3_stmt *, const struct job *);
+static int	store_row_job(sqlite3_stmt *, struct job *, int);
+static char	*store_col_text(sqlite3_stmt *, int, int);
+
+/* Run constant SQL (pragmas, migrations); WHAT names it in logs. */
+static int
+store_exec(sqlite3 *db, const char *sql, const char *what)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_warnx("store: %s: %s", what,
+		    msg != NULL ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+store_user_version(sqlite3 *db, int *version)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK) {
+		log_warnx("store: user_version: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		log_warnx("store: user_version: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/*
+ * Apply the migrations above user_version, one transaction each.  The
+ * version is read again inside each transaction, so two processes opening
+ * a fresh file at once do not apply a migration twice.
+ */
+static int
+store_migrate(sqlite3 *db, const char **errstr)
+{
+	const struct schema_migration	*m;
+	char				 sql[64];
+	size_t				 i;
+	int				 version, highest = 0;
+
+	for (i = 0; i < schema_nmigrations; i++) {
+		if (schema_migrations[i].version <= highest)
+			fatalx("store: migration %s out of order",
+			    schema_migrations[i].name);
+		highest = schema_migrations[i].version;
+	}
+	if (store_user_version(db, &version) == -1) {
+		*errstr = "cannot read the schema version";
+		return -1;
+	}
+	if (version > highest) {
+		log_warnx("store: schema version %d, this cq knows up to %d",
+		    version, highest);
+		*errstr = "database is newer than this cq";
+		return -1;
+	}
+	for (i = 0; i < schema_nmigrations; i++) {
+		m = &schema_migrations[i];
+		if (version >= m->version)
+			continue;
+		if (store_exec(db, "BEGIN IMMEDIATE", "migrate") == -1) {
+			*errstr = "cannot lock the database";
+			return -1;
+		}
+		if (store_user_version(db, &version) == -1) {
+			*errstr = "cannot read the schema version";
+			goto fail;
+		}
+		if (version > highest) {
+			*errstr = "database is newer than this cq";
+			goto fail;
+		}
+		if (version >= m->version) {
+			store_exec(db, "ROLLBACK", "migrate");
+			continue;
+		}
+		/* A compile-time constant, not data. */
+		(void)snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    m->version);
+		if (store_exec(db, m->sql, m->name) == -1 ||
+		    store_exec(db, sql, m->name) == -1 ||
+		    store_exec(db, "COMMIT", m->name) == -1) {
+			*errstr = "schema migration failed";
+			goto fail;
+		}
+		log_info("store: applied migration %03d-%s", m->version,
+		    m->name);
+		version = m->version;
+	}
+	return 0;
+
+fail:
+	if (!sqlite3_get_autocommit(db))
+		store_exec(db, "ROLLBACK", "migrate");
+	return -1;
+}
+
+/* Open or create PATH, migrate, prepare; NULL with a static ERRSTR. */
+struct store *
+store_open(const char *path, const char **errstr)
+{
+	struct store	*s;
+	sqlite3_stmt	*st = NULL;
+	const char	*mode;
+	int		 i;
+
+	s = xcalloc(1, sizeof(*s));
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		log_warnx("store: open %s: %s", path, s->db != NULL ?
+		    sqlite3_errmsg(s->db) : "out of memory");
+		*errstr = "cannot open the database";
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	/* No writable_schema tricks, no double-quoted string literals. */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
+
+	/* journal_mode answers with the mode in force. */
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		log_warnx("store: %s: journal_mode: %s", path,
+		    sqlite3_errmsg(s->db));
+		*errstr = "cannot use the database";
+		goto fail;
+	}
+	mode = (const char *)sqlite3_column_text(st, 0);
+	if (mode == NULL || (strcmp(mode, "wal") != 0 &&
+	    strcmp(mode, "memory") != 0)) {
+		log_warnx("store: %s: journal_mode is %s, not wal", path,
+		    mode != NULL ? mode : "unknown");
+		*errstr = "cannot enable WAL mode";
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (store_exec(s->db, "PRAGMA synchronous = FULL", path) == -1 ||
+	    store_exec(s->db, "PRAGMA foreign_keys = ON", path) == -1) {
+		*errstr = "cannot use the database";
+		goto fail;
+	}
+
+	if (store_migrate(s->db, errstr) == -1)
+		goto fail;
+
+	for (i = 0; i < ST_MAX; i++) {
+		if (sqlite3_prepare_v3(s->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
+			log_warnx("store: prepare %d: %s", i,
+			    sqlite3_errmsg(s->db));
+			*errstr = "cannot prepare statements";
+			goto fail;
+		}
+	}
+	return s;
+
+fail:
+	sqlite3_finalize(st);
+	store_close(s);
+	return NULL;
+}
+
+/* Finalize the statements and close; an open transaction is rolled back. */
+void
+store_close(struct store *s)
+{
+	int	 i;
+
+	if (s == NULL)
+		return;
+	if (s->db != NULL && !sqlite3_get_autocommit(s->db)) {
+		log_warnx("store: closing with a transaction open, "
+		    "rolling back");
+		store_exec(s->db, "ROLLBACK", "close");
+	}
+	for (i = 0; i < ST_MAX; i++)
+		sqlite3_finalize(s->st[i]);
+	if (sqlite3_close(s->db) != SQLITE_OK)
+		log_warnx("store: close: %s", sqlite3_errmsg(s->db));
+	free(s);
+}
+
+/* PRAGMA user_version, or -1 on error. */
+int
+store_version(struct store *s)
+{
+	sqlite3_stmt	*st = s->st[ST_VERSION];
+	int		 version = -1;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	else
+		log_warnx("store: user_version: %s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return version;
+}
+
+/* Step a statement that returns no row, then reset it. */
+static int
+store_done(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int	 rc;
+
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+store_txn(struct store *s, enum store_stmt which, const char *what)
+{
+	if (which == ST_BEGIN ? store_in_txn(s) : !store_in_txn(s)) {
+		log_warnx("store: %s: %s", what, which == ST_BEGIN ?
+		    "a transaction is already open" : "no transaction open");
+		return -1;
+	}
+	return store_done(s, s->st[which], what);
+}
+
+/* Start a write transaction (BEGIN IMMEDIATE). */
+int
+store_begin(struct store *s)
+{
+	return store_txn(s, ST_BEGIN, "begin");
+}
+
+/* Commit; on failure the transaction may still be open: roll it back. */
+int
+store_commit(struct store *s)
+{
+	return store_txn(s, ST_COMMIT, "commit");
+}
+
+/* Roll back the open transaction. */
+int
+store_rollback(struct store *s)
+{
+	return store_txn(s, ST_ROLLBACK, "rollback");
+}
+
+/* SQLite knows best: it may have rolled back on its own (SQLITE_FULL). */
+int
+store_in_txn(struct store *s)
+{
+	return !sqlite3_get_autocommit(s->db);
+}
+
+/* NULL binds SQL NULL. */
+static int
+store_bind_text(sqlite3_stmt *st, int idx, const char *text)
+{
+	if (text == NULL)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
+}
+
+/* Bind ?1..?21 in STORE_JOB_COLUMNS order; exit_code -1 is NULL. */
+static int
+store_bind_job(sqlite3_stmt *st, const struct job *j)
+{
+	if (sqlite3_bind_int64(st, 1, j->cluster) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, j->proc) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 3, (int)j->state) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, (int64_t)j->uid) != SQLITE_OK ||
+	    store_bind_text(st, 5, j->owner) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 6, j->priority) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 7, j->request_cpus) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 8, j->request_memory_mb) != SQLITE_OK ||
+	    store_bind_text(st, 9, j->cmd) != SQLITE_OK ||
+	    store_bind_text(st, 10, j->ad) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 11, j->submitted) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 12, j->started) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 13, j->finished) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 14, j->run) != SQLITE_OK ||
+	    store_bind_text(st, 15, j->machine) != SQLITE_OK ||
+	    (j->exit_code == -1 ? sqlite3_bind_null(st, 16) :
+	    sqlite3_bind_int(st, 16, j->exit_code)) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 17, j->exit_signal) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 18, j->utime_ms) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 19, j->stime_ms) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 20, j->maxrss_kb) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 21, j->nstarts) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+/*
+ * A text column, copied when COPY, else borrowed until the next step
+ * (history hands its callback a const job, hence the cast).
+ */
+static char *
+store_col_text(sqlite3_stmt *st, int col, int copy)
+{
+	const char	*text;
+
+	if ((text = (const char *)sqlite3_column_text(st, col)) == NULL)
+		return NULL;
+	return copy ? xstrdup(text) : (char *)text;
+}
+
+/* Fill J from a row of STORE_JOB_COLUMNS; the caller zeroed J. */
+static int
+store_row_job(sqlite3_stmt *st, struct job *j, int copy)
+{
+	int64_t	 cluster, proc, state;
+
+	cluster = sqlite3_column_int64(st, 0);
+	proc = sqlite3_column_int64(st, 1);
+	state = sqlite3_column_int64(st, 2);
+	if (cluster < 1 || cluster > UINT32_MAX || proc < 0 ||
+	    proc > UINT32_MAX || state < JOB_IDLE || state > JOB_SUSPENDED) {
+		log_warnx("store: bad job row %" PRId64 ".%" PRId64
+		    " state %" PRId64, cluster, proc, state);
+		return -1;
+	}
+	j->cluster = (uint32_t)cluster;
+	j->proc = (uint32_t)proc;
+	j->state = (enum job_state)state;
+	j->uid = (uid_t)sqlite3_column_int64(st, 3);
+	j->owner = store_col_text(st, 4, copy);
+	j->priority = sqlite3_column_int(st, 5);
+	j->request_cpus = sqlite3_column_int64(st, 6);
+	j->request_memory_mb = sqlite3_column_int64(st, 7);
+	j->cmd = store_col_text(st, 8, copy);
+	j->ad = store_col_text(st, 9, copy);
+	j->submitted = sqlite3_column_int64(st, 10);
+	j->started = sqlite3_column_int64(st, 11);
+	j->finished = sqlite3_column_int64(st, 12);
+	j->run = (uint32_t)sqlite3_column_int64(st, 13);
+	j->machine = store_col_text(st, 14, copy);
+	if (sqlite3_column_type(st, 15) == SQLITE_NULL)
+		j->exit_code = -1;
+	else
+		j->exit_code = sqlite3_column_int(st, 15);
+	j->exit_signal = sqlite3_column_int(st, 16);
+	j->utime_ms = sqlite3_column_int64(st, 17);
+	j->stime_ms = sqlite3_column_int64(st, 18);
+	j->maxrss_kb = sqlite3_column_int64(st, 19);
+	j->nstarts = sqlite3_column_int(st, 20);
+	return 0;
+}
+
+/* Insert a cluster row; the id is AUTOINCREMENT, never reused. */
+int
+store_cluster_new(struct store *s, uid_t uid, const char *owner, int64_t now,
+    const char *batch_name, uint32_t nprocs, uint32_t *cluster)
+{
+	sqlite3_stmt	*st = s->st[ST_CLUSTER_NEW];
+	int64_t		 id;
+
+	if (sqlite3_bind_int64(st, 1, (int64_t)uid) != SQLITE_OK ||
+	    store_bind_text(st, 2, owner) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, now) != SQLITE_OK ||
+	    store_bind_text(st, 4, batch_name) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 5, nprocs) != SQLITE_OK) {
+		log_warnx("store: cluster_new: %s", sqlite3_errmsg(s->db));
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	if (store_done(s, st, "cluster_new") == -1)
+		return -1;
+	id = sqlite3_last_insert_rowid(s->db);
+	if (id < 1 || id > UINT32_MAX) {
+		log_warnx("store: cluster_new: id %" PRId64 " out of range",
+		    id);
+		return -1;
+	}
+	*cluster = (uint32_t)id;
+	return 0;
+}
+
+/* Insert J; its cluster must exist. */
+int
+store_job_insert(struct store *s, const struct job *j)
+{
+	sqlite3_stmt	*st = s->st[ST_JOB_INSERT];
+
+	if (store_bind_job(st, j) == -1) {
+		log_warnx("store: job_insert: %s", sqlite3_errmsg(s->db));
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	return store_done(s, st, "job_insert");
+}
+
+/* Update the mutable columns of J (and priority); -1 if no such job. */
+int
+store_job_update(struct store *s, const struct job *j)
+{
+	sqlite3_stmt	*st = s->st[ST_JOB_UPDATE];
+
+	if (store_bind_job(st, j) == -1) {
+		log_warnx("store: job_update: %s", sqlite3_errmsg(s->db));
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	if (store_done(s, st, "job_update") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) != 1) {
+		log_warnx("store: job_update: no job %" PRIu32 ".%" PRIu32,
+		    j->cluster, j->proc);
+		return -1;
+	}
+	return 0;
+}
+
+/* Append one event; DETAIL may be NULL. */
+int
+store_event_add(struct store *s, uint32_t cluster, uint32_t proc,
+    int64_t time, const char *event, uint32_t run, const char *detail)
+{
+	sqlite3_stmt	*st = s->st[ST_EVENT_ADD];
+
+	if (sqlite3_bind_int64(st, 1, cluster) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, proc) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, time) != SQLITE_OK ||
+	    store_bind_text(st, 4, event) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 5, run) != SQLITE_OK ||
+	    store_bind_text(st, 6, detail) != SQLITE_OK) {
+		log_warnx("store: event_add: %s", sqlite3_errmsg(s->db));
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	return store_done(s, st, "event_add");
+}
+
+/* Walk the queue at start-up: CB owns each job (free with job_free). */
+int
+store_jobs_load(struct store *s, int (*cb)(void *, struct job *), void *arg)
+{
+	sqlite3_stmt	*st = s->st[ST_JOBS_LOAD];
+	struct job	*j;
+	int		 rc, cbrc, ret = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		j = xcalloc(1, sizeof(*j));
+		if (store_row_job(st, j, 1) == -1) {
+			free(j);
+			ret = -1;
+			break;
+		}
+		if ((cbrc = cb(arg, j)) != 0) {
+			ret = cbrc < 0 ? -1 : 0;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: jobs_load: %s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
+/* Walk finished jobs; the job and its strings live until CB returns. */
+int
+store_history(struct store *s, uint32_t cluster, int64_t proc,
+    const char *owner, int64_t limit,
+    int (*cb)(void *, const struct job *), void *arg)
+{
+	sqlite3_stmt	*st = s->st[ST_HISTORY];
+	struct job	 j;
+	int		 rc, cbrc, ret = 0;
+
+	if (sqlite3_bind_int64(st, 1, cluster) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, proc < 0 ? -1 : proc) != SQLITE_OK ||
+	    store_bind_text(st, 3, owner) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, limit <= 0 ? -1 : limit) != SQLITE_OK) {
+		log_warnx("store: history: %s", sqlite3_errmsg(s->db));
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&j, 0, sizeof(j));
+		if (store_row_job(st, &j, 0) == -1) {
+			ret = -1;
+			break;
+		}
+		if ((cbrc = cb(arg, &j)) != 0) {
+			ret = cbrc < 0 ? -1 : 0;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: history: %s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+/* Walk a job's events; the strings live until CB returns. */
+int
+store_events(struct store *s, uint32_t cluster, uint32_t proc,
+    int (*cb)(void *, int64_t, const char *, uint32_t, const char *),
+    void *arg)
+{
+	sqlite3_stmt	*st = s->st[ST_EVENTS];
+	int		 rc, cbrc, ret = 0;
+
+	if (sqlite3_bind_int64(st, 1, cluster) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, proc) != SQLITE_OK) {
+		log_warnx("store: events: %s", sqlite3_errmsg(s->db));
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((cbrc = cb(arg, sqlite3_column_int64(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (uint32_t)sqlite3_column_int64(st, 2),
+		    (const char *)sqlite3_column_text(st, 3))) != 0) {
+			ret = cbrc < 0 ? -1 : 0;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: events: %s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+/* Insert or update M by name; an existing row keeps its first_seen. */
+int
+store_machine_put(struct store *s, const struct store_machine *m)
+{
+	sqlite3_stmt	*st = s->st[ST_MACHINE_PUT];
+
+	if (store_bind_text(st, 1, m->name) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 2, m->nslots) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, m->first_seen) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, m->last_seen) != SQLITE_OK ||
+	    store_bind_text(st, 5, m->state) != SQLITE_OK) {
+		log_warnx("store: machine_put: %s", sqlite3_errmsg(s->db));
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	return store_done(s, st, "machine_put");
+}
+
+/* Walk the machines; the strings live until CB returns. */
+int
+store_machines_load(struct store *s,
+    int (*cb)(void *, const struct store_machine *), void *arg)
+{
+	sqlite3_stmt		*st = s->st[ST_MACHINES_LOAD];
+	struct store_machine	 m;
+	int			 rc, cbrc, ret = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		m.name = (const char *)sqlite3_column_text(st, 0);
+		m.nslots = sqlite3_column_int(st, 1);
+		m.first_seen = sqlite3_column_int64(st, 2);
+		m.last_seen = sqlite3_column_int64(st, 3);
+		m.state = (const char *)sqlite3_column_text(st, 4);
+		if ((cbrc = cb(arg, &m)) != 0) {
+			ret = cbrc < 0 ? -1 : 0;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: machines_load: %s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	return ret;
+}

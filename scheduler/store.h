@@ -1,0 +1,80 @@
+/*
+ * store.h: the scheduler's durable state.  store.c is the only file that
+ * includes <sqlite3.h>; it exposes verbs, never SQL.  The database is in
+ * WAL mode with synchronous=FULL and foreign keys on; migrations from
+ * schema/ are applied at open and a database newer than the code is
+ * refused.  Writes happen between store_begin() and store_commit(): the
+ * scheduler groups the changes of one loop turn into one transaction.
+ */
+#ifndef CQ_STORE_H
+#define CQ_STORE_H
+
+#include <sys/types.h>
+#include <stdint.h>
+
+struct job;
+struct store;
+
+/* One machine row. */
+struct store_machine {
+	const char	*name;
+	int		 nslots;
+	int64_t		 first_seen;	/* ms */
+	int64_t		 last_seen;	/* ms */
+	const char	*state;		/* "online", "offline" */
+};
+
+/* Open (creating) the database at PATH, migrate.  NULL with ERRSTR. */
+struct store	*store_open(const char *path, const char **errstr);
+void		 store_close(struct store *);
+/* The schema version (PRAGMA user_version) in use. */
+int		 store_version(struct store *);
+
+int		 store_begin(struct store *);
+int		 store_commit(struct store *);
+int		 store_rollback(struct store *);
+/* 1 while a transaction is open. */
+int		 store_in_txn(struct store *);
+
+/* A new cluster id for OWNER; returns 0 or -1. */
+int		 store_cluster_new(struct store *, uid_t uid,
+		    const char *owner, int64_t now, const char *batch_name,
+		    uint32_t nprocs, uint32_t *cluster);
+/* Insert a job (every field of J, J->ad included). */
+int		 store_job_insert(struct store *, const struct job *j);
+/* Write the mutable fields of J: state, run, machine, times, exit, usage. */
+int		 store_job_update(struct store *, const struct job *j);
+/* Append to the job event log. */
+int		 store_event_add(struct store *, uint32_t cluster, uint32_t proc,
+		    int64_t time, const char *event, uint32_t run,
+		    const char *detail);
+
+/*
+ * Call CB for every job not in a terminal state (IDLE, RUNNING, HELD,
+ * SUSPENDED, TRANSFERRING_OUTPUT), in (cluster, proc) order.  CB receives a
+ * fresh job it takes ownership of; a non-zero return stops the walk.
+ */
+int		 store_jobs_load(struct store *,
+		    int (*cb)(void *arg, struct job *j), void *arg);
+/*
+ * Call CB for finished jobs (COMPLETED, REMOVED), newest first, at most
+ * LIMIT (0: all); CLUSTER 0 means any cluster, PROC -1 any proc; OWNER
+ * NULL means any owner.  CB gets a job it must not keep (freed after).
+ */
+int		 store_history(struct store *, uint32_t cluster, int64_t proc,
+		    const char *owner, int64_t limit,
+		    int (*cb)(void *arg, const struct job *j), void *arg);
+/* Call CB for each event of a job, oldest first. */
+int		 store_events(struct store *, uint32_t cluster, uint32_t proc,
+		    int (*cb)(void *arg, int64_t time, const char *event,
+		    uint32_t run, const char *detail), void *arg);
+
+/* Insert or update a machine. */
+int		 store_machine_put(struct store *,
+		    const struct store_machine *m);
+/* Call CB for each machine, by name. */
+int		 store_machines_load(struct store *,
+		    int (*cb)(void *arg, const struct store_machine *m),
+		    void *arg);
+
+#endif

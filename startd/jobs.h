@@ -1,0 +1,32 @@
+/*
+ * jobs.h: the jobs an agent holds.  A job is held from its start order
+ * until the scheduler acknowledges its exit, so an exit is never lost
+ * across a broken link or a scheduler restart.
+ */
+#ifndef CQ_JOBS_H
+#define CQ_JOBS_H
+
+#include <stdint.h>
+
+struct json_object;
+
+void	jobs_init(void);
+/* Kill every running job and free everything (agent exit). */
+void	jobs_shutdown(void);
+/* Handle a start order (checked message). */
+void	jobs_start(struct json_object *msg);
+/* Handle a kill order. */
+void	jobs_kill(const char *id, uint32_t run);
+/* The scheduler has made the exit of ID/RUN durable: forget it. */
+void	jobs_exit_acked(const char *id, uint32_t run);
+/* Reap exited children (from SIGCHLD). */
+void	jobs_reap(void);
+/* The slots and held jobs, for the ad (new objects). */
+struct json_object *jobs_ad_slots(void);
+struct json_object *jobs_ad_jobs(void);
+/* Send the exits not yet acknowledged (after a reconnect). */
+void	jobs_resend_exits(void);
+/* Number of jobs still running. */
+int	jobs_running(void);
+
+#endif

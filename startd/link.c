@@ -1,0 +1,263 @@
+/*
+ * link.c: the agent's side of the agent <-> scheduler conversation.  It
+ * connects without blocking (numeric address or a name through evdns),
+ * says hello with its name and the pool token, sends its ad (slots and
+ * held jobs, so a restarted scheduler can adopt them) and the exits not
+ * yet acknowledged, then heartbeats at a quarter of the lease the
+ * scheduler announced.  A broken link is retried with exponential
+ * backoff and jitter; the jobs keep running meanwhile.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/bufferevent.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+
+#include "cfg.h"
+#include "jobs.h"
+#include "jsonx.h"
+#include "link.h"
+#include "log.h"
+#include "msg.h"
+#include "peer.h"
+#include "startd.h"
+#include "xmalloc.h"
+
+#define LINK_BACKOFF_MIN_MS	100
+#define LINK_BACKOFF_MAX_MS	10000
+
+static struct peer	*link_peer;
+static struct event	*link_retry_ev;
+static struct event	*link_hb_ev;
+static int		 link_ready;
+static int64_t		 link_backoff_ms = LINK_BACKOFF_MIN_MS;
+static int64_t		 link_hb_ms = 5000;
+static int64_t		 link_seq;
+
+static void	link_connect(void);
+
+int
+link_up(void)
+{
+	return link_ready && link_peer != NULL;
+}
+
+int
+link_send(uint16_t type, struct json_object *obj)
+{
+	if (!link_up())
+		return -1;
+	return peer_send(link_peer, type, 0, obj);
+}
+
+void
+link_send_ad(void)
+{
+	struct json_object	*o;
+
+	if (link_peer == NULL)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(st->name));
+	json_object_object_add(o, "slots", jobs_ad_slots());
+	json_object_object_add(o, "jobs", jobs_ad_jobs());
+	peer_send(link_peer, MSG_AD, 0, o);
+	json_object_put(o);
+}
+
+static void
+link_retry_later(void)
+{
+	struct timeval	tv;
+	int64_t		ms;
+
+	if (st->stopping)
+		return;
+	/* Jitter spreads a building's desktops after a scheduler restart. */
+	ms = link_backoff_ms / 2 + (int64_t)(arc4random_uniform(
+	    (uint32_t)link_backoff_ms / 2 + 1));
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(link_retry_ev, &tv);
+	link_backoff_ms *= 2;
+	if (link_backoff_ms > LINK_BACKOFF_MAX_MS)
+		link_backoff_ms = LINK_BACKOFF_MAX_MS;
+}
+
+static void
+link_heartbeat(evutil_socket_t fd, short ev, void *arg)
+{
+	struct json_object	*o;
+
+	if (!link_up())
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "seq", json_object_new_int64(++link_seq));
+	peer_send(link_peer, MSG_HEARTBEAT, 0, o);
+	json_object_put(o);
+}
+
+static void
+link_hello_reply(struct json_object *msg)
+{
+	struct timeval	tv;
+	int64_t		lease = jsonx_int(msg, "lease_ms", 0);
+
+	if (jsonx_int(msg, "version", 0) != 1 ||
+	    strcmp(jsonx_str(msg, "role", ""), "schedd") != 0) {
+		peer_close(link_peer, "scheduler speaks another version");
+		return;
+	}
+	if (lease > 0) {
+		link_hb_ms = lease / 4;
+		if (link_hb_ms < 50)
+			link_hb_ms = 50;
+	}
+	link_ready = 1;
+	link_backoff_ms = LINK_BACKOFF_MIN_MS;
+	link_send_ad();
+	jobs_resend_exits();
+	tv.tv_sec = link_hb_ms / 1000;
+	tv.tv_usec = (link_hb_ms % 1000) * 1000;
+	event_add(link_hb_ev, &tv);
+	log_info("link: registered with the scheduler (heartbeat %lld ms)",
+	    (long long)link_hb_ms);
+}
+
+static void
+link_msg(struct peer *p, uint16_t type, uint32_t reqid,
+    struct json_object *msg, const void *raw, size_t rawlen, void *arg)
+{
+	if (type == MSG_HELLO) {
+		if (link_ready) {
+			peer_close(p, "second hello");
+			return;
+		}
+		link_hello_reply(msg);
+		return;
+	}
+	if (type == MSG_ERROR) {
+		log_warnx("link: scheduler says: %s",
+		    jsonx_str(msg, "error", ""));
+		if (!link_ready)
+			peer_close(p, "refused by the scheduler");
+		return;
+	}
+	if (!link_ready) {
+		peer_close(p, "message before hello");
+		return;
+	}
+	switch (type) {
+	case MSG_START:
+		jobs_start(msg);
+		break;
+	case MSG_KILL:
+		jobs_kill(jsonx_str(msg, "job", ""),
+		    (uint32_t)jsonx_int(msg, "run", 0));
+		break;
+	case MSG_EXIT_ACK:
+		jobs_exit_acked(jsonx_str(msg, "job", ""),
+		    (uint32_t)jsonx_int(msg, "run", 0));
+		break;
+	default:
+		peer_close(p, "unexpected message type");
+		break;
+	}
+}
+
+static void
+link_closed(struct peer *p, const char *reason, void *arg)
+{
+	link_peer = NULL;
+	link_ready = 0;
+	event_del(link_hb_ev);
+	link_retry_later();
+}
+
+static void
+link_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct json_object	*o;
+	const char		*token;
+	char			 label[320];
+	int			 one = 1;
+
+	if (!(what & BEV_EVENT_CONNECTED)) {
+		log_debug("link: cannot connect to %s",
+		    cfg_str(st->cfg, "schedd"));
+		bufferevent_free(bev);
+		link_retry_later();
+		return;
+	}
+	setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one,
+	    sizeof one);
+	setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_KEEPALIVE, &one,
+	    sizeof one);
+	snprintf(label, sizeof label, "scheduler %s",
+	    cfg_str(st->cfg, "schedd"));
+	link_peer = peer_new(st->base, bev, ROLE_SCHEDD, label, link_msg,
+	    link_closed, NULL);
+	o = json_object_new_object();
+	json_object_object_add(o, "version", json_object_new_int(1));
+	json_object_object_add(o, "role", json_object_new_string("agent"));
+	json_object_object_add(o, "name", json_object_new_string(st->name));
+	token = cfg_str(st->cfg, "token");
+	if (token != NULL && *token != '\0')
+		json_object_object_add(o, "token",
+		    json_object_new_string(token));
+	peer_send(link_peer, MSG_HELLO, 0, o);
+	json_object_put(o);
+}
+
+static void
+link_connect(void)
+{
+	struct bufferevent	*bev;
+	char			 host[256];
+	const char		*errstr;
+	int			 port;
+
+	if (cfg_parse_hostport(cfg_str(st->cfg, "schedd"), host, sizeof host,
+	    &port, &errstr) == -1)
+		fatalx("schedd: %s", errstr);
+	bev = bufferevent_socket_new(st->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		fatalx("bufferevent_socket_new");
+	bufferevent_setcb(bev, NULL, NULL, link_event, NULL);
+	if (bufferevent_socket_connect_hostname(bev, st->dns, AF_UNSPEC, host,
+	    port) == -1) {
+		bufferevent_free(bev);
+		link_retry_later();
+	}
+}
+
+static void
+link_retry(evutil_socket_t fd, short ev, void *arg)
+{
+	link_connect();
+}
+
+int
+link_init(void)
+{
+	link_retry_ev = evtimer_new(st->base, link_retry, NULL);
+	link_hb_ev = event_new(st->base, -1, EV_PERSIST, link_heartbeat, NULL);
+	link_connect();
+	return 0;
+}
+
+void
+link_shutdown(void)
+{
+	if (link_peer != NULL)
+		peer_close(link_peer, NULL);
+	event_free(link_retry_ev);
+	event_free(link_hb_ev);
+}

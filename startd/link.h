@@ -1,0 +1,21 @@
+/*
+ * link.h: the agent's connection to the scheduler.
+ */
+#ifndef CQ_LINK_H
+#define CQ_LINK_H
+
+#include <stdint.h>
+
+struct json_object;
+
+/* Start connecting (and keep reconnecting with backoff). */
+int	link_init(void);
+void	link_shutdown(void);
+/* 1 once hello and ad went through. */
+int	link_up(void);
+/* Send OBJ (not taken) if the link is up; -1 if it is not. */
+int	link_send(uint16_t type, struct json_object *obj);
+/* Tell the scheduler our ad again (slots or jobs changed). */
+void	link_send_ad(void);
+
+#endif

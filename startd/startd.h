@@ -1,0 +1,31 @@
+/*
+ * startd.h: the agent's context.  The one global is `st`.
+ *
+ * Modules: main (start-up, signals, the tick), link (the connection to
+ * the scheduler: hello, ad, heartbeats, reconnect with backoff), jobs
+ * (the jobs this agent holds and their reports), jobctl (spawn, signal,
+ * reap: the part that will move into a privileged parent).
+ */
+#ifndef CQ_STARTD_H
+#define CQ_STARTD_H
+
+#include <sys/types.h>
+#include <stdint.h>
+
+struct cfg;
+struct event_base;
+struct evdns_base;
+
+struct startd {
+	struct event_base	*base;
+	struct evdns_base	*dns;
+	struct cfg		*cfg;
+	const char		*name;
+	int			 nslots;
+	int64_t			 slot_memory_mb;
+	int			 stopping;
+};
+
+extern struct startd	*st;
+
+#endif

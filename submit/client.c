@@ -1,0 +1,246 @@
+/*
+ * client.c: blocking request/reply over the scheduler's unix socket.  The
+ * command line may block, so this is plain read/write, but it speaks the
+ * same frames and checks replies with the same message table as the
+ * daemons (a reply is untrusted input too).
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "frame.h"
+#include "jsonx.h"
+#include "msg.h"
+#include "xmalloc.h"
+
+struct client {
+	int		fd;
+	uint32_t	reqid;
+};
+
+const char *
+client_home(void)
+{
+	static char	 home[PATH_MAX];
+	const char	*h;
+	struct passwd	*pw;
+
+	if ((h = getenv("CQ_HOME")) != NULL && *h != '\0')
+		return h;
+	if ((h = getenv("HOME")) == NULL || *h == '\0') {
+		if ((pw = getpwuid(getuid())) == NULL)
+			return "/tmp/cq";
+		h = pw->pw_dir;
+	}
+	snprintf(home, sizeof home, "%s/.local/state/cq", h);
+	return home;
+}
+
+const char *
+client_socket_path(void)
+{
+	static char	 path[PATH_MAX];
+	const char	*s;
+
+	if ((s = getenv("CQ_SOCKET")) != NULL && *s != '\0')
+		return s;
+	snprintf(path, sizeof path, "%s/schedd.sock", client_home());
+	if (access(path, F_OK) == 0)
+		return path;
+	return "/run/cq/schedd.sock";
+}
+
+static int
+client_write_all(int fd, const void *buf, size_t len)
+{
+	const char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+client_read_all(int fd, void *buf, size_t len)
+{
+	char	*p = buf;
+	ssize_t	 n;
+
+	while (len > 0) {
+		if ((n = read(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = ECONNRESET;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+client_send(struct client *c, uint16_t type, struct json_object *obj)
+{
+	struct frame_hdr	 hdr;
+	uint8_t			 hb[FRAME_HDR_LEN];
+	const char		*s;
+	size_t			 len;
+
+	s = jsonx_dump(obj, &len);
+	if (len > UINT32_MAX)
+		return -1;
+	hdr.len = (uint32_t)len;
+	hdr.type = type;
+	hdr.version = FRAME_VERSION;
+	hdr.flags = 0;
+	hdr.reqid = ++c->reqid;
+	frame_hdr_encode(&hdr, hb);
+	if (client_write_all(c->fd, hb, sizeof hb) == -1 ||
+	    client_write_all(c->fd, s, len) == -1)
+		return -1;
+	return 0;
+}
+
+static struct json_object *
+client_recv(struct client *c, uint16_t *rtype)
+{
+	struct frame_hdr	 hdr;
+	uint8_t			 hb[FRAME_HDR_LEN];
+	struct json_object	*obj;
+	const char		*errstr;
+	char			*buf;
+
+	if (client_read_all(c->fd, hb, sizeof hb) == -1) {
+		fprintf(stderr, "cq: reading from the scheduler: %s\n",
+		    strerror(errno));
+		return NULL;
+	}
+	frame_hdr_decode(hb, &hdr);
+	if (frame_hdr_check(&hdr, ROLE_SCHEDD, &errstr) == -1) {
+		fprintf(stderr, "cq: bad reply from the scheduler: %s\n",
+		    errstr);
+		return NULL;
+	}
+	buf = xmalloc(hdr.len + 1);
+	if (client_read_all(c->fd, buf, hdr.len) == -1) {
+		fprintf(stderr, "cq: reading from the scheduler: %s\n",
+		    strerror(errno));
+		free(buf);
+		return NULL;
+	}
+	if (msg_decode(hdr.type, buf, hdr.len, &obj, &errstr) == -1) {
+		fprintf(stderr, "cq: bad reply from the scheduler: %s\n",
+		    errstr);
+		free(buf);
+		return NULL;
+	}
+	free(buf);
+	*rtype = hdr.type;
+	return obj;
+}
+
+struct json_object *
+client_call(struct client *c, uint16_t type, struct json_object *req,
+    uint16_t *rtype)
+{
+	struct json_object	*rep;
+
+	if (client_send(c, type, req) == -1) {
+		fprintf(stderr, "cq: writing to the scheduler: %s\n",
+		    strerror(errno));
+		return NULL;
+	}
+	if ((rep = client_recv(c, rtype)) == NULL)
+		return NULL;
+	if (*rtype == MSG_ERROR) {
+		fprintf(stderr, "cq: %s\n", jsonx_str(rep, "error", "error"));
+		json_object_put(rep);
+		return NULL;
+	}
+	return rep;
+}
+
+static struct client *
+client_open_ex(int quiet)
+{
+	struct sockaddr_un	 sun;
+	struct client		*c;
+	struct json_object	*hello, *rep;
+	const char		*path = client_socket_path();
+	uint16_t		 rtype;
+	int			 fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof sun.sun_path) >=
+	    sizeof sun.sun_path) {
+		fprintf(stderr, "cq: socket path too long: %s\n", path);
+		return NULL;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		if (!quiet)
+			fprintf(stderr, "cq: cannot reach the scheduler at "
+			    "%s: %s\n", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return NULL;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->fd = fd;
+	hello = json_object_new_object();
+	json_object_object_add(hello, "version", json_object_new_int(1));
+	json_object_object_add(hello, "role", json_object_new_string("client"));
+	rep = client_call(c, MSG_HELLO, hello, &rtype);
+	json_object_put(hello);
+	if (rep == NULL || rtype != MSG_HELLO) {
+		json_object_put(rep);
+		client_close(c);
+		return NULL;
+	}
+	json_object_put(rep);
+	return c;
+}
+
+struct client *
+client_open(void)
+{
+	return client_open_ex(0);
+}
+
+struct client *
+client_open_quiet(void)
+{
+	return client_open_ex(1);
+}
+
+void
+client_close(struct client *c)
+{
+	if (c == NULL)
+		return;
+	close(c->fd);
+	free(c);
+}

@@ -1,0 +1,31 @@
+/*
+ * client.h: the command line's blocking connection to the scheduler's
+ * unix socket, on the same frame and message modules as the daemons.
+ */
+#ifndef CQ_CLIENT_H
+#define CQ_CLIENT_H
+
+#include <stdint.h>
+
+struct json_object;
+
+struct client;
+
+/* The socket path: CQ_SOCKET, else $CQ_HOME/schedd.sock, else /run/cq. */
+const char	*client_socket_path(void);
+/* The pool's home: CQ_HOME, else ~/.local/state/cq. */
+const char	*client_home(void);
+/* Connect and say hello; NULL with a message printed on failure. */
+struct client	*client_open(void);
+/* The same, printing nothing when the scheduler is not there. */
+struct client	*client_open_quiet(void);
+void		 client_close(struct client *);
+/*
+ * Send REQ (not taken) as TYPE and wait for the answer.  Returns the reply
+ * (caller frees) with *RTYPE set; an MSG_ERROR reply is printed and NULL
+ * returned, as is a broken connection.
+ */
+struct json_object *client_call(struct client *, uint16_t type,
+		    struct json_object *req, uint16_t *rtype);
+
+#endif

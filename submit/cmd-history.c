@@ -1,0 +1,94 @@
+/*
+ * cmd-history.c: `cq history`, finished jobs (completed or removed),
+ * newest first, with exit codes, run times and where they ran.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cq.h"
+#include "jsonx.h"
+#include "msg.h"
+#include "table.h"
+
+int
+cmd_history(int argc, char **argv)
+{
+	static const char *const hdr[] = { "ID", "OWNER", "SUBMITTED",
+	    "RUN_TIME", "ST", "EXIT", "FINISHED", "MACHINE", "CMD" };
+	struct json_object	*req, *rep, *rows, *r, *ec;
+	struct table		*t;
+	char			 sub[32], fin[32], rt[32], ex[32];
+	const char		*cells[9];
+	const char		*errstr;
+	int			 json = 0, a;
+	long long		 limit = 0;
+	size_t			 i, n;
+	int64_t			 started, finished;
+
+	/* -n LIMIT is ours; the rest is q's option syntax. */
+	for (a = 1; a + 1 < argc; a++) {
+		if (strcmp(argv[a], "-n") == 0) {
+			limit = strtonum(argv[a + 1], 1, 100000000, &errstr);
+			if (errstr != NULL)
+				return cq_usage("history");
+			memmove(argv + a, argv + a + 2,
+			    (size_t)(argc - a - 2) * sizeof *argv);
+			argc -= 2;
+			break;
+		}
+	}
+	if ((req = cq_query_build("history", argc, argv, &json, 1)) == NULL)
+		return cq_usage("history");
+	if (limit > 0)
+		json_object_object_add(req, "limit",
+		    json_object_new_int64(limit));
+	rep = cq_request(MSG_QUERY, req);
+	json_object_put(req);
+	if (rep == NULL)
+		return CQ_EXIT_FAIL;
+	rows = jsonx_get(rep, "rows");
+	if (json) {
+		printf("%s\n", json_object_to_json_string_ext(rows,
+		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(rep);
+		return CQ_EXIT_OK;
+	}
+	t = table_new(9, hdr);
+	table_right(t, 3);
+	table_right(t, 5);
+	n = json_object_array_length(rows);
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(rows, i);
+		cq_fmt_time(sub, sizeof sub, jsonx_int(r, "submitted", 0));
+		finished = jsonx_int(r, "finished", 0);
+		started = jsonx_int(r, "started", 0);
+		cq_fmt_time(fin, sizeof fin, finished);
+		cq_fmt_duration(rt, sizeof rt, started > 0 && finished > started ?
+		    (finished - started) / 1000 : 0);
+		ec = jsonx_get(r, "exit_code");
+		if (jsonx_int(r, "exit_signal", 0) != 0)
+			snprintf(ex, sizeof ex, "sig %lld",
+			    (long long)jsonx_int(r, "exit_signal", 0));
+		else if (ec != NULL)
+			snprintf(ex, sizeof ex, "%d", json_object_get_int(ec));
+		else
+			snprintf(ex, sizeof ex, "-");
+		cells[0] = jsonx_str(r, "id", "");
+		cells[1] = jsonx_str(r, "owner", "");
+		cells[2] = sub;
+		cells[3] = rt;
+		cells[4] = jsonx_str(r, "st", "?");
+		cells[5] = ex;
+		cells[6] = fin;
+		cells[7] = jsonx_str(r, "machine", "-");
+		cells[8] = jsonx_str(r, "cmd", "");
+		table_add(t, cells);
+	}
+	table_print(t, stdout, table_term_width(stdout));
+	table_free(t);
+	json_object_put(rep);
+	return CQ_EXIT_OK;
+}

@@ -1,0 +1,369 @@
+/*
+ * cmd-pool.c: `cq pool up [--agents N]` and `cq pool down`: a personal
+ * pool on this machine, a scheduler and N agents, with everything under
+ * $CQ_HOME (default ~/.local/state/cq): the configurations it used
+ * (schedd.conf, startd.conf), the daemons' logs (log/), their pids
+ * (run/) and the scheduler's state (schedd/).  `up` returns once every
+ * agent has registered.  CQ_* variables pass through to both daemons.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "clock.h"
+#include "cq.h"
+#include "jsonx.h"
+#include "msg.h"
+
+#define POOL_MAX_AGENTS		64
+#define POOL_START_TIMEOUT_MS	20000
+
+static void
+pool_sleep_ms(long ms)
+{
+	struct timespec	ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int
+pool_mkdir(const char *path)
+{
+	char	buf[PATH_MAX], *p;
+
+	if (strlcpy(buf, path, sizeof buf) >= sizeof buf)
+		return -1;
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* The directory this cq binary is in, where the daemons sit too. */
+static int
+pool_bindir(char *dir, size_t len)
+{
+	char	exe[PATH_MAX];
+	ssize_t	n;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) == -1)
+		return -1;
+	exe[n] = '\0';
+	if (strlcpy(dir, dirname(exe), len) >= len)
+		return -1;
+	return 0;
+}
+
+static int
+pool_write(const char *path, const char *text)
+{
+	char	tmp[PATH_MAX];
+	int	fd;
+	size_t	len = strlen(text);
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+		return -1;
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) == -1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return rename(tmp, path);
+}
+
+/* Start PROG -f -c CONF detached, logging to LOG; its pid goes to PIDF. */
+static pid_t
+pool_spawn(const char *prog, const char *conf, const char *log,
+    const char *pidf, const char *name)
+{
+	char	pidtext[32];
+	pid_t	pid;
+	int	fd;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		setsid();
+		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+			dup2(fd, 0);
+			close(fd);
+		}
+		if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND,
+		    0644)) != -1) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		if (name != NULL)
+			setenv("CQ_NAME", name, 1);
+		execl(prog, prog, "-f", "-c", conf, (char *)NULL);
+		fprintf(stderr, "cq: exec %s: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	snprintf(pidtext, sizeof pidtext, "%ld\n", (long)pid);
+	if (pool_write(pidf, pidtext) == -1)
+		fprintf(stderr, "cq: %s: %s\n", pidf, strerror(errno));
+	return pid;
+}
+
+/* Connected agents and their slots, from the scheduler. */
+static int
+pool_count(size_t *agents, size_t *slots)
+{
+	struct json_object	*req, *rep, *rows, *r;
+	const char		*names[POOL_MAX_AGENTS * 4];
+	size_t			 i, k, n, nn = 0;
+
+	req = json_object_new_object();
+	json_object_object_add(req, "what", json_object_new_string("machines"));
+	rep = cq_request(MSG_QUERY, req);
+	json_object_put(req);
+	if (rep == NULL)
+		return -1;
+	rows = jsonx_get(rep, "rows");
+	n = json_object_array_length(rows);
+	*slots = 0;
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(rows, i);
+		if (!jsonx_bool(r, "connected", 0))
+			continue;
+		(*slots)++;
+		for (k = 0; k < nn; k++)
+			if (strcmp(names[k], jsonx_str(r, "machine", "")) == 0)
+				break;
+		if (k == nn && nn < sizeof names / sizeof names[0])
+			names[nn++] = jsonx_str(r, "machine", "");
+	}
+	*agents = nn;
+	json_object_put(rep);
+	return 0;
+}
+
+static int
+pool_alive(void)
+{
+	struct client	*c;
+
+	if ((c = client_open_quiet()) == NULL)
+		return 0;
+	client_close(c);
+	return 1;
+}
+
+static int
+pool_up(int nagents)
+{
+	const char	*home = client_home();
+	char		 bindir[PATH_MAX], path[PATH_MAX], prog[PATH_MAX + 32];
+	char		 conf[PATH_MAX], addrf[PATH_MAX], text[3 * PATH_MAX];
+	char		 log[PATH_MAX], pidf[PATH_MAX], addr[128];
+	char		 host[128], name[200], sock[PATH_MAX];
+	FILE		*f;
+	int64_t		 deadline;
+	size_t		 agents = 0, slots = 0;
+	int		 i;
+
+	snprintf(sock, sizeof sock, "%s/schedd.sock", home);
+	setenv("CQ_SOCKET", sock, 1);
+	if (pool_alive()) {
+		fprintf(stderr, "cq: a pool is already running in %s "
+		    "(cq pool down stops it)\n", home);
+		return CQ_EXIT_FAIL;
+	}
+	if (pool_bindir(bindir, sizeof bindir) == -1) {
+		fprintf(stderr, "cq: cannot find where cq is installed\n");
+		return CQ_EXIT_FAIL;
+	}
+	snprintf(path, sizeof path, "%s/log", home);
+	if (pool_mkdir(path) == -1) {
+		fprintf(stderr, "cq: %s: %s\n", path, strerror(errno));
+		return CQ_EXIT_FAIL;
+	}
+	snprintf(path, sizeof path, "%s/run", home);
+	pool_mkdir(path);
+	snprintf(path, sizeof path, "%s/schedd", home);
+	pool_mkdir(path);
+
+	/* The scheduler: any free port on loopback, found in listen.addr. */
+	snprintf(conf, sizeof conf, "%s/schedd.conf", home);
+	snprintf(text, sizeof text,
+	    "# written by cq pool up\n"
+	    "state_dir = %s/schedd\n"
+	    "socket = %s\n"
+	    "listen = 127.0.0.1:0\n"
+	    "lease = 60\n", home, sock);
+	if (pool_write(conf, text) == -1) {
+		fprintf(stderr, "cq: %s: %s\n", conf, strerror(errno));
+		return CQ_EXIT_FAIL;
+	}
+	snprintf(addrf, sizeof addrf, "%s/schedd/listen.addr", home);
+	unlink(addrf);
+	snprintf(prog, sizeof prog, "%s/cq-schedd", bindir);
+	snprintf(log, sizeof log, "%s/log/schedd.log", home);
+	snprintf(pidf, sizeof pidf, "%s/run/schedd.pid", home);
+	if (pool_spawn(prog, conf, log, pidf, NULL) == -1) {
+		fprintf(stderr, "cq: cannot start %s\n", prog);
+		return CQ_EXIT_FAIL;
+	}
+	deadline = clock_mono_ms() + POOL_START_TIMEOUT_MS;
+	addr[0] = '\0';
+	while (clock_mono_ms() < deadline) {
+		if ((f = fopen(addrf, "r")) != NULL) {
+			if (fgets(addr, sizeof addr, f) == NULL)
+				addr[0] = '\0';
+			fclose(f);
+			addr[strcspn(addr, "\n")] = '\0';
+			if (addr[0] != '\0' && pool_alive())
+				break;
+		}
+		pool_sleep_ms(20);
+	}
+	if (addr[0] == '\0' || !pool_alive()) {
+		fprintf(stderr, "cq: the scheduler did not start; see %s\n",
+		    log);
+		return CQ_EXIT_FAIL;
+	}
+
+	/* The agents. */
+	snprintf(conf, sizeof conf, "%s/startd.conf", home);
+	snprintf(text, sizeof text,
+	    "# written by cq pool up\n"
+	    "schedd = %s\n", addr);
+	if (pool_write(conf, text) == -1) {
+		fprintf(stderr, "cq: %s: %s\n", conf, strerror(errno));
+		return CQ_EXIT_FAIL;
+	}
+	if (gethostname(host, sizeof host) == -1)
+		strlcpy(host, "localhost", sizeof host);
+	host[sizeof host - 1] = '\0';
+	snprintf(prog, sizeof prog, "%s/cq-startd", bindir);
+	for (i = 1; i <= nagents; i++) {
+		if (nagents == 1)
+			snprintf(name, sizeof name, "%s", host);
+		else
+			snprintf(name, sizeof name, "%s-%d", host, i);
+		snprintf(log, sizeof log, "%s/log/startd-%d.log", home, i);
+		snprintf(pidf, sizeof pidf, "%s/run/startd-%d.pid", home, i);
+		if (pool_spawn(prog, conf, log, pidf, name) == -1) {
+			fprintf(stderr, "cq: cannot start %s\n", prog);
+			return CQ_EXIT_FAIL;
+		}
+	}
+	deadline = clock_mono_ms() + POOL_START_TIMEOUT_MS;
+	while (clock_mono_ms() < deadline) {
+		if (pool_count(&agents, &slots) == 0 &&
+		    agents >= (size_t)nagents)
+			break;
+		pool_sleep_ms(50);
+	}
+	if (agents < (size_t)nagents) {
+		fprintf(stderr, "cq: only %zu of %d agents registered; see "
+		    "%s/log/\n", agents, nagents, home);
+		return CQ_EXIT_FAIL;
+	}
+	printf("pool up in %s: scheduler at %s, %zu agent(s), %zu slot(s)\n",
+	    home, addr, agents, slots);
+	if (getenv("CQ_HOME") == NULL)
+		printf("(the default CQ_HOME: cq finds this pool by itself)\n");
+	else
+		printf("use it with: export CQ_HOME=%s\n", home);
+	return CQ_EXIT_OK;
+}
+
+static int
+pool_stop_pid(const char *pidf)
+{
+	FILE		*f;
+	char		 buf[32];
+	const char	*errstr;
+	pid_t		 pid;
+	int		 i;
+
+	if ((f = fopen(pidf, "r")) == NULL)
+		return 0;
+	if (fgets(buf, sizeof buf, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	pid = (pid_t)strtonum(buf, 2, INT32_MAX, &errstr);
+	unlink(pidf);
+	if (errstr != NULL)
+		return 0;
+	if (kill(pid, SIGTERM) == -1)
+		return 0;
+	for (i = 0; i < 200; i++) {	/* 10 s */
+		if (kill(pid, 0) == -1)
+			return 1;
+		pool_sleep_ms(50);
+	}
+	kill(pid, SIGKILL);
+	return 1;
+}
+
+static int
+pool_down(void)
+{
+	const char	*home = client_home();
+	char		 run[PATH_MAX], pidf[PATH_MAX + 300];
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	snprintf(run, sizeof run, "%s/run", home);
+	if ((d = opendir(run)) != NULL) {
+		/* Agents first, so they can say goodbye to the scheduler. */
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, "startd-", 7) != 0)
+				continue;
+			snprintf(pidf, sizeof pidf, "%s/%s", run, de->d_name);
+			n += pool_stop_pid(pidf);
+		}
+		closedir(d);
+	}
+	snprintf(pidf, sizeof pidf, "%s/schedd.pid", run);
+	n += pool_stop_pid(pidf);
+	printf("pool down: %d daemon(s) stopped\n", n);
+	return CQ_EXIT_OK;
+}
+
+int
+cmd_pool(int argc, char **argv)
+{
+	const char	*errstr;
+	long long	 n = 1;
+
+	if (argc >= 2 && strcmp(argv[1], "up") == 0) {
+		if (argc == 4 && strcmp(argv[2], "--agents") == 0) {
+			n = strtonum(argv[3], 1, POOL_MAX_AGENTS, &errstr);
+			if (errstr != NULL)
+				return cq_usage("pool");
+		} else if (argc != 2)
+			return cq_usage("pool");
+		return pool_up((int)n);
+	}
+	if (argc == 2 && strcmp(argv[1], "down") == 0)
+		return pool_down();
+	return cq_usage("pool");
+}

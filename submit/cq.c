@@ -1,0 +1,131 @@
+/*
+ * cq.c: the `cq` command: finds the subcommand in the table and runs it,
+ * plus the few helpers the subcommands share.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+#include "cq.h"
+#include "jsonx.h"
+#include "log.h"
+#include "msg.h"
+
+static const struct cq_cmd cq_cmds[] = {
+	{ "submit", "submit [--terse] [--dry-run] FILE | submit [--terse] -- CMD [ARG...]",
+	    "submit jobs", cmd_submit },
+	{ "q", "q [--json] [-u OWNER] [ID...]", "show the queue", cmd_q },
+	{ "status", "status [--json]", "show the machines and slots",
+	    cmd_status },
+	{ "rm", "rm ID... | rm -a", "remove jobs", cmd_rm },
+	{ "history", "history [--json] [-n LIMIT] [ID...]",
+	    "show finished jobs", cmd_history },
+	{ "wait", "wait [-t SECONDS] ID", "wait until jobs leave the queue",
+	    cmd_wait },
+	{ "pool", "pool up [--agents N] | pool down",
+	    "start or stop a personal pool", cmd_pool },
+	{ NULL, NULL, NULL, NULL }
+};
+
+int
+cq_usage(const char *name)
+{
+	const struct cq_cmd	*c;
+
+	for (c = cq_cmds; c->name != NULL; c++) {
+		if (name == NULL || strcmp(c->name, name) == 0)
+			fprintf(stderr, "usage: cq %s\n", c->usage);
+	}
+	return CQ_EXIT_USAGE;
+}
+
+struct json_object *
+cq_request(uint16_t type, struct json_object *req)
+{
+	struct client		*c;
+	struct json_object	*rep;
+	uint16_t		 rtype;
+
+	if ((c = client_open()) == NULL)
+		return NULL;
+	rep = client_call(c, type, req, &rtype);
+	client_close(c);
+	return rep;
+}
+
+void
+cq_fmt_duration(char *buf, size_t len, int64_t secs)
+{
+	if (secs < 0)
+		secs = 0;
+	snprintf(buf, len, "%lld+%02lld:%02lld:%02lld",
+	    (long long)(secs / 86400), (long long)(secs % 86400 / 3600),
+	    (long long)(secs % 3600 / 60), (long long)(secs % 60));
+}
+
+void
+cq_fmt_time(char *buf, size_t len, int64_t ms)
+{
+	time_t		t = (time_t)(ms / 1000);
+	struct tm	tm;
+
+	if (ms <= 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%m/%d %H:%M", &tm);
+}
+
+/* Build a query of WHAT from the common options; NULL on bad usage. */
+struct json_object *
+cq_query_build(const char *what, int argc, char **argv, int *json, int first)
+{
+	struct json_object	*req, *ids;
+	int			 a;
+
+	req = json_object_new_object();
+	ids = json_object_new_array();
+	json_object_object_add(req, "what", json_object_new_string(what));
+	for (a = first; a < argc; a++) {
+		if (strcmp(argv[a], "--json") == 0)
+			*json = 1;
+		else if (strcmp(argv[a], "-u") == 0 && a + 1 < argc)
+			json_object_object_add(req, "owner",
+			    json_object_new_string(argv[++a]));
+		else if (argv[a][0] == '-') {
+			json_object_put(ids);
+			json_object_put(req);
+			return NULL;
+		} else
+			json_object_array_add(ids,
+			    json_object_new_string(argv[a]));
+	}
+	json_object_object_add(req, "ids", ids);
+	return req;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cq_cmd	*c;
+
+	log_init("cq", 1, 0);
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		fprintf(stderr, "cq: a batch scheduler for idle desktops\n");
+		for (c = cq_cmds; c->name != NULL; c++)
+			fprintf(stderr, "  %-8s %s\n", c->name, c->summary);
+		cq_usage(NULL);
+		return argc < 2 ? CQ_EXIT_USAGE : CQ_EXIT_OK;
+	}
+	for (c = cq_cmds; c->name != NULL; c++)
+		if (strcmp(c->name, argv[1]) == 0)
+			return c->fn(argc - 1, argv + 1);
+	fprintf(stderr, "cq: unknown command '%s'\n", argv[1]);
+	return cq_usage(NULL);
+}

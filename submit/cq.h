@@ -1,0 +1,47 @@
+/*
+ * cq.h: the command line's subcommand table.  Each subcommand lives in
+ * its own cmd-NAME.c and is one entry of cq_cmds[] in cq.c.
+ */
+#ifndef CQ_CQ_H
+#define CQ_CQ_H
+
+#include <stdint.h>
+
+struct json_object;
+
+/* Exit codes: success, the request failed, bad usage or input. */
+#define CQ_EXIT_OK	0
+#define CQ_EXIT_FAIL	1
+#define CQ_EXIT_USAGE	2
+
+struct cq_cmd {
+	const char	*name;
+	const char	*usage;
+	const char	*summary;
+	int		(*fn)(int argc, char **argv);
+};
+
+int	cmd_submit(int, char **);
+int	cmd_q(int, char **);
+int	cmd_status(int, char **);
+int	cmd_rm(int, char **);
+int	cmd_history(int, char **);
+int	cmd_wait(int, char **);
+int	cmd_pool(int, char **);
+
+/* Print the usage of NAME to stderr and return CQ_EXIT_USAGE. */
+int	cq_usage(const char *name);
+/* One request to the scheduler: open, call, close.  NULL on failure. */
+struct json_object *cq_request(uint16_t type, struct json_object *req);
+/*
+ * A query of WHAT from the shared options (--json, -u OWNER, IDs) in
+ * ARGV[FIRST..]; NULL on bad usage.
+ */
+struct json_object *cq_query_build(const char *what, int argc, char **argv,
+	    int *json, int first);
+/* Format a duration in seconds as [d+]hh:mm:ss. */
+void	cq_fmt_duration(char *buf, size_t len, int64_t secs);
+/* Format a time in ms since the epoch as "m/d hh:mm". */
+void	cq_fmt_time(char *buf, size_t len, int64_t ms);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * table.c: column layout for `cq q`, `cq status` and `cq history`.
+ * Cells are copied in; at print time each column is as wide as its widest
+ * cell, and while the table is wider than the terminal the widest column
+ * loses a character (never below its header's width or 4), cut cells
+ * ending in '~'.
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "table.h"
+#include "xmalloc.h"
+
+struct table {
+	size_t	  ncols;
+	char	**headers;
+	int	 *right;
+	char	**cells;	/* nrows * ncols */
+	size_t	  nrows, cap;
+};
+
+struct table *
+table_new(size_t ncols, const char *const *headers)
+{
+	struct table	*t;
+	size_t		 i;
+
+	t = xcalloc(1, sizeof *t);
+	t->ncols = ncols;
+	t->headers = xcalloc(ncols, sizeof *t->headers);
+	t->right = xcalloc(ncols, sizeof *t->right);
+	for (i = 0; i < ncols; i++)
+		t->headers[i] = xstrdup(headers[i]);
+	return t;
+}
+
+void
+table_free(struct table *t)
+{
+	size_t	i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->ncols; i++)
+		free(t->headers[i]);
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->headers);
+	free(t->right);
+	free(t->cells);
+	free(t);
+}
+
+void
+table_right(struct table *t, size_t col)
+{
+	if (col < t->ncols)
+		t->right[col] = 1;
+}
+
+void
+table_add(struct table *t, const char *const *cells)
+{
+	size_t	i;
+
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->cells = xreallocarray(t->cells, t->cap * t->ncols,
+		    sizeof *t->cells);
+	}
+	for (i = 0; i < t->ncols; i++)
+		t->cells[t->nrows * t->ncols + i] =
+		    xstrdup(cells[i] ? cells[i] : "");
+	t->nrows++;
+}
+
+size_t
+table_rows(const struct table *t)
+{
+	return t->nrows;
+}
+
+size_t
+table_term_width(FILE *f)
+{
+	struct winsize	ws;
+	const char	*cols;
+	const char	*errstr;
+	long long	 n;
+
+	if ((cols = getenv("COLUMNS")) != NULL) {
+		n = strtonum(cols, 1, 100000, &errstr);
+		if (errstr == NULL)
+			return (size_t)n;
+	}
+	if (!isatty(fileno(f)))
+		return 0;
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == -1 || ws.ws_col == 0)
+		return 80;
+	return ws.ws_col;
+}
+
+static void
+table_cell(FILE *f, const char *s, size_t w, int right, int last)
+{
+	size_t	len = strlen(s);
+
+	if (len > w) {
+		if (w > 0)
+			fprintf(f, "%.*s~", (int)(w - 1), s);
+		return;
+	}
+	if (right)
+		fprintf(f, "%*s", (int)w, s);
+	else if (last)
+		fputs(s, f);
+	else
+		fprintf(f, "%-*s", (int)w, s);
+}
+
+void
+table_print(const struct table *t, FILE *f, size_t width)
+{
+	size_t	*w, i, r, total, widest, min;
+
+	w = xcalloc(t->ncols, sizeof *w);
+	for (i = 0; i < t->ncols; i++)
+		w[i] = strlen(t->headers[i]);
+	for (r = 0; r < t->nrows; r++)
+		for (i = 0; i < t->ncols; i++)
+			if (strlen(t->cells[r * t->ncols + i]) > w[i])
+				w[i] = strlen(t->cells[r * t->ncols + i]);
+	for (;;) {
+		total = t->ncols > 0 ? t->ncols - 1 : 0;
+		widest = 0;
+		for (i = 0; i < t->ncols; i++) {
+			total += w[i];
+			if (w[i] > w[widest])
+				widest = i;
+		}
+		if (width == 0 || total <= width)
+			break;
+		min = strlen(t->headers[widest]);
+		if (min < 4)
+			min = 4;
+		if (w[widest] <= min)
+			break;		/* cannot shrink further */
+		w[widest]--;
+	}
+	for (i = 0; i < t->ncols; i++) {
+		table_cell(f, t->headers[i], w[i], t->right[i],
+		    i == t->ncols - 1);
+		fputc(i == t->ncols - 1 ? '\n' : ' ', f);
+	}
+	for (r = 0; r < t->nrows; r++) {
+		for (i = 0; i < t->ncols; i++) {
+			table_cell(f, t->cells[r * t->ncols + i], w[i],
+			    t->right[i], i == t->ncols - 1);
+			fputc(i == t->ncols - 1 ? '\n' : ' ', f);
+		}
+	}
+	free(w);
+}

@@ -1,0 +1,26 @@
+/*
+ * table.h: aligned terminal tables sized to the terminal: the widest
+ * column is cut (with '~') until the table fits; lines never wrap.
+ */
+#ifndef CQ_TABLE_H
+#define CQ_TABLE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct table;
+
+/* A table with NCOLS columns named by HEADERS. */
+struct table	*table_new(size_t ncols, const char *const *headers);
+void		 table_free(struct table *);
+/* Right-align column COL (numbers). */
+void		 table_right(struct table *, size_t col);
+/* Append a row of NCOLS cells (copied; NULL prints as empty). */
+void		 table_add(struct table *, const char *const *cells);
+size_t		 table_rows(const struct table *);
+/* Print to F within WIDTH columns (0: no limit). */
+void		 table_print(const struct table *, FILE *f, size_t width);
+/* The terminal's width for F, or 0 if F is not a terminal. */
+size_t		 table_term_width(FILE *f);
+
+#endif

@@ -1,0 +1,691 @@
+/*
+ * test_jobctl.c: unit tests of startd/jobctl.c with real processes: files,
+ * environment, argv, iwd, failure reports, process-group kill, parent
+ * death and the user switch.  Each Criterion test runs in its own process,
+ * which becomes a subreaper where a test needs orphans back; every test
+ * works in its own mkdtemp() directory and reaps everything it started.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "jobctl.h"
+
+#define WAIT_MS	5000	/* bound on any wait for a job */
+
+static char *const	 no_env[] = { NULL };
+static char		 test_dir[64];	/* removed after each test */
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)remove(path);
+	return 0;
+}
+
+static void
+cleanup(void)
+{
+	if (test_dir[0] != '\0')
+		(void)nftw(test_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+TestSuite(jobctl, .fini = cleanup);
+
+/* The temporary directory of this test. */
+static void
+tmpdir(char *dir, size_t len)
+{
+	cr_assert(snprintf(test_dir, sizeof test_dir,
+	    "/tmp/test_jobctl.XXXXXX") < (int)sizeof test_dir);
+	cr_assert_not_null(mkdtemp(test_dir));
+	cr_assert(strlcpy(dir, test_dir, len) < len);
+}
+
+/* DIR/NAME into BUF. */
+static const char *
+tpath(char *buf, size_t len, const char *dir, const char *name)
+{
+	cr_assert(snprintf(buf, len, "%s/%s", dir, name) < (int)len);
+	return buf;
+}
+
+/* The whole of a (small) file, NUL-terminated, into BUF. */
+static const char *
+slurp(const char *path, char *buf, size_t len)
+{
+	ssize_t	n;
+	size_t	got = 0;
+	int	fd;
+
+	fd = open(path, O_RDONLY);
+	cr_assert(fd != -1, "open %s: %s", path, strerror(errno));
+	while (got < len - 1 && (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = '\0';
+	return buf;
+}
+
+static void
+spit(const char *path, const char *text, mode_t mode)
+{
+	int	fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	cr_assert(fd != -1, "open %s: %s", path, strerror(errno));
+	cr_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	cr_assert(chmod(path, mode) == 0);
+}
+
+static void
+msleep(long ms)
+{
+	struct timespec	ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* Poll jobctl_reap() until PID is reaped; other pids are skipped. */
+static void
+wait_job(pid_t pid, struct jobctl_result *res)
+{
+	pid_t	p;
+	int	i, r;
+
+	for (i = 0; i < WAIT_MS / 10; i++) {
+		r = jobctl_reap(&p, res);
+		cr_assert(r != -1, "jobctl_reap: %s", strerror(errno));
+		if (r == 1 && p == pid)
+			return;
+		if (r == 0)
+			msleep(10);
+	}
+	cr_assert_fail("job %d not reaped in %d ms", (int)pid, WAIT_MS);
+}
+
+/* Wait until PATH holds a full line, for jobs that report then sleep. */
+static const char *
+wait_line(const char *path, char *buf, size_t len)
+{
+	int	i;
+
+	for (i = 0; i < WAIT_MS / 10; i++) {
+		if (access(path, F_OK) == 0 &&
+		    strchr(slurp(path, buf, len), '\n') != NULL)
+			return buf;
+		msleep(10);
+	}
+	cr_assert_fail("no line in %s", path);
+	return NULL;
+}
+
+/* Spawn SPEC, which must succeed, wait for it and return its result. */
+static struct jobctl_result
+run(const struct jobctl_spec *spec)
+{
+	struct jobctl_result	res;
+	char			err[256];
+	pid_t			pid;
+
+	cr_assert(jobctl_spawn(spec, &pid, err, sizeof err) == 0,
+	    "jobctl_spawn: %s", err);
+	cr_assert(pid > 0);
+	wait_job(pid, &res);
+	return res;
+}
+
+Test(jobctl, exit_code_and_files)
+{
+	char	d[64], out[128], errf[128], buf[256];
+	char	*argv[] = { "sh", "-c", "echo out; echo err >&2; exit 3",
+		    NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = no_env };
+	struct jobctl_result	r;
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	s.error = tpath(errf, sizeof errf, d, "err");
+	r = run(&s);
+	cr_assert_eq(r.code, 3);
+	cr_assert_eq(r.signal, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "out\n");
+	cr_assert_str_eq(slurp(errf, buf, sizeof buf), "err\n");
+}
+
+Test(jobctl, error_equals_output)
+{
+	char	d[64], out[128], buf[256];
+	char	*argv[] = { "sh", "-c", "echo one; echo two >&2; echo three",
+		    NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = no_env };
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "log");
+	s.error = "log";	/* same file by another name: still shared */
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "one\ntwo\nthree\n");
+
+	s.error = s.output;
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "one\ntwo\nthree\n");
+}
+
+Test(jobctl, output_truncated)
+{
+	char	d[64], out[128], buf[256];
+	char	*argv[] = { "sh", "-c", "echo new", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = no_env };
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	spit(tpath(out, sizeof out, d, "out"), "old old old old\n", 0644);
+	s.output = "out";
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "new\n");
+}
+
+Test(jobctl, input_feeds_stdin)
+{
+	char	d[64], in[128], out[128], buf[256];
+	char	*argv[] = { "cat", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/cat", .argv = argv,
+		    .envp = no_env };
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	spit(tpath(in, sizeof in, d, "in.txt"), "line 1\nline 2\n", 0644);
+	s.input = "in.txt";		/* relative to iwd */
+	s.output = tpath(out, sizeof out, d, "out");
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "line 1\nline 2\n");
+}
+
+Test(jobctl, null_paths_are_dev_null)
+{
+	char	d[64];
+	char	*argv[] = { "sh", "-c",
+		    "test \"$(cat)\" = '' && echo x && echo y >&2", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = no_env };
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	cr_assert_eq(run(&s).code, 0);
+}
+
+Test(jobctl, environment_is_envp)
+{
+	char	d[64], out[128], buf[256];
+	char	*argv[] = { "env", NULL };
+	char	*envp[] = { "FOO=bar", "CQ_X=a b $HOME", NULL };
+	struct jobctl_spec	s = { .executable = "/usr/bin/env",
+		    .argv = argv, .envp = envp };
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf),
+	    "FOO=bar\nCQ_X=a b $HOME\n");
+}
+
+Test(jobctl, argv_literal)
+{
+	char	d[64], out[128], buf[256];
+	char	*argv[] = { "printf", "[%s]\\n", "a b", "$HOME", "*", "'q'",
+		    NULL };
+	struct jobctl_spec	s = { .executable = "/usr/bin/printf",
+		    .argv = argv, .envp = no_env };
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	spit(tpath(out, sizeof out, d, "glob-bait"), "", 0644);
+	s.output = out;
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf),
+	    "[a b]\n[$HOME]\n[*]\n['q']\n");
+}
+
+Test(jobctl, argv0_is_ours)
+{
+	char	d[64], out[128], buf[256];
+	char	*argv[] = { "my-name", "-c", "echo $0", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = no_env };
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "my-name\n");
+}
+
+Test(jobctl, exec_missing)
+{
+	char	d[64], err[256];
+	char	*argv[] = { "nope", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/nope", .argv = argv,
+		    .envp = no_env };
+	struct jobctl_result	res;
+	pid_t	pid = 0;
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	cr_assert_eq(jobctl_spawn(&s, &pid, err, sizeof err), -1);
+	cr_assert_eq(errno, ENOENT);
+	cr_assert_str_eq(err, "exec /bin/nope: No such file or directory");
+	cr_assert_eq(jobctl_reap(&pid, &res), -1);	/* no zombie left */
+	cr_assert_eq(errno, ECHILD);
+}
+
+Test(jobctl, exec_not_executable)
+{
+	char	d[64], f[128], err[256];
+	char	*argv[] = { "data", NULL };
+	struct jobctl_spec	s = { .executable = "data", .argv = argv,
+		    .envp = no_env };
+	pid_t	pid;
+
+	tmpdir(d, sizeof d);
+	spit(tpath(f, sizeof f, d, "data"), "not a program\n", 0644);
+	s.iwd = d;
+	cr_assert_eq(jobctl_spawn(&s, &pid, err, sizeof err), -1);
+	cr_assert_str_eq(err, "exec data: Permission denied");
+}
+
+Test(jobctl, no_path_search)
+{
+	char	d[64], err[256];
+	char	*argv[] = { "true", NULL };
+	char	*envp[] = { "PATH=/bin:/usr/bin", NULL };
+	struct jobctl_spec	s = { .executable = "true", .argv = argv,
+		    .envp = envp };
+	pid_t	pid;
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	cr_assert_eq(jobctl_spawn(&s, &pid, err, sizeof err), -1);
+	cr_assert_str_eq(err, "exec true: No such file or directory");
+}
+
+Test(jobctl, chdir_missing)
+{
+	char	d[64], iwd[128], err[256];
+	char	*argv[] = { "true", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/true", .argv = argv,
+		    .envp = no_env };
+	struct jobctl_result	res;
+	pid_t	pid;
+
+	tmpdir(d, sizeof d);
+	s.iwd = tpath(iwd, sizeof iwd, d, "missing");
+	cr_assert_eq(jobctl_spawn(&s, &pid, err, sizeof err), -1);
+	cr_assert(strncmp(err, "chdir ", 6) == 0, "%s", err);
+	cr_assert(strstr(err, iwd) != NULL, "%s", err);
+	cr_assert(strstr(err, "No such file or directory") != NULL, "%s",
+	    err);
+	cr_assert_eq(jobctl_reap(&pid, &res), -1);
+	cr_assert_eq(errno, ECHILD);
+}
+
+Test(jobctl, open_output_fails)
+{
+	char	d[64], out[128], want[256], err[256];
+	char	*argv[] = { "true", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/true", .argv = argv,
+		    .envp = no_env };
+	pid_t	pid;
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "nodir/out");
+	cr_assert_eq(jobctl_spawn(&s, &pid, err, sizeof err), -1);
+	snprintf(want, sizeof want, "open output %s: No such file or "
+	    "directory", out);
+	cr_assert_str_eq(err, want);
+
+	s.output = NULL;
+	s.input = "missing-input";
+	cr_assert_eq(jobctl_spawn(&s, &pid, err, sizeof err), -1);
+	cr_assert_str_eq(err,
+	    "open input missing-input: No such file or directory");
+}
+
+Test(jobctl, fifo_output_does_not_hang)
+{
+	char	d[64], f[128], err[256];
+	char	*argv[] = { "true", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/true", .argv = argv,
+		    .envp = no_env };
+	pid_t	pid;
+
+	tmpdir(d, sizeof d);
+	cr_assert(mkfifo(tpath(f, sizeof f, d, "fifo"), 0644) == 0);
+	s.iwd = d;
+	s.output = f;
+	cr_assert_eq(jobctl_spawn(&s, &pid, err, sizeof err), -1);
+	cr_assert(strstr(err, "open output") != NULL, "%s", err);
+}
+
+Test(jobctl, relative_executable)
+{
+	char	d[64], f[128], out[128], buf[256], want[256];
+	char	*argv[] = { "hello.sh", "arg", NULL };
+	struct jobctl_spec	s = { .executable = "hello.sh", .argv = argv,
+		    .envp = no_env };
+
+	tmpdir(d, sizeof d);
+	spit(tpath(f, sizeof f, d, "hello.sh"),
+	    "#!/bin/sh\necho \"hi $1 from $(pwd)\"\nexit 7\n", 0755);
+	s.iwd = d;
+	s.output = "out";
+	cr_assert_eq(run(&s).code, 7);
+	snprintf(want, sizeof want, "hi arg from %s\n", d);
+	cr_assert_str_eq(slurp(tpath(out, sizeof out, d, "out"), buf,
+	    sizeof buf), want);
+
+	cr_assert(mkdir(tpath(f, sizeof f, d, "bin"), 0755) == 0);
+	spit(tpath(f, sizeof f, d, "bin/t"), "#!/bin/sh\nexit 5\n", 0755);
+	s.executable = "bin/t";
+	cr_assert_eq(run(&s).code, 5);
+}
+
+Test(jobctl, own_session_and_group)
+{
+	char	d[64];
+	char	*argv[] = { "sleep", "100", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sleep", .argv = argv,
+		    .envp = no_env };
+	struct jobctl_result	res;
+	char	err[256];
+	pid_t	pid;
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	cr_assert(jobctl_spawn(&s, &pid, err, sizeof err) == 0, "%s", err);
+	cr_assert_eq(getpgid(pid), pid);
+	cr_assert_eq(getsid(pid), pid);
+	cr_assert_eq(jobctl_signal(pid, SIGTERM), 0);
+	wait_job(pid, &res);
+	cr_assert_eq(res.code, -1);
+	cr_assert_eq(res.signal, SIGTERM);
+	cr_assert_eq(jobctl_signal(pid, SIGTERM), -1);
+	cr_assert_eq(errno, ESRCH);
+}
+
+Test(jobctl, signal_refuses_bad_pgid)
+{
+	cr_assert_eq(jobctl_signal(0, 0), -1);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(jobctl_signal(1, 0), -1);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(jobctl_signal(-5, 0), -1);
+	cr_assert_eq(errno, EINVAL);
+}
+
+Test(jobctl, kill_takes_grandchildren)
+{
+	char	d[64], out[128], buf[64], err[256];
+	char	*argv[] = { "sh", "-c", "sleep 100 & echo $!; sleep 100",
+		    NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = no_env };
+	struct jobctl_result	res, jres;
+	const char	*errstr;
+	pid_t		pid, gpid, p;
+	int		i, r = 0, seen_job = 0, seen_grand = 0;
+
+	cr_assert_eq(jobctl_init(), 0);
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	cr_assert(jobctl_spawn(&s, &pid, err, sizeof err) == 0, "%s", err);
+	wait_line(out, buf, sizeof buf);
+	*strchr(buf, '\n') = '\0';
+	gpid = strtonum(buf, 2, 1 << 30, &errstr);
+	cr_assert_null(errstr, "grandchild pid %s: %s", buf, errstr);
+	cr_assert_eq(kill(gpid, 0), 0);
+	cr_assert_eq(getpgid(gpid), pid);
+
+	cr_assert_eq(jobctl_signal(pid, SIGKILL), 0);
+	/*
+	 * Everything comes back to us: the job as our child, the sleeps as
+	 * orphans (dash may or may not fork for the last command), unless sh
+	 * reaps a sleep that died first, before its own SIGKILL landed.
+	 */
+	for (i = 0; i < WAIT_MS / 10; i++) {
+		r = jobctl_reap(&p, &res);
+		if (r == -1)
+			break;
+		if (r == 0) {
+			msleep(10);
+			continue;
+		}
+		if (p == pid) {
+			seen_job = 1;
+			jres = res;
+		} else if (p == gpid)
+			seen_grand = 1;
+	}
+	cr_assert_eq(r, -1, "children left after %d ms", WAIT_MS);
+	cr_assert_eq(errno, ECHILD);
+	cr_assert(seen_job);
+	(void)seen_grand;
+	cr_assert_eq(jres.code, -1);
+	cr_assert_eq(jres.signal, SIGKILL);
+	cr_assert_eq(kill(gpid, 0), -1);
+	cr_assert_eq(errno, ESRCH);
+}
+
+Test(jobctl, orphan_reaped_by_subreaper)
+{
+	char	d[64], out[128], buf[64], err[256];
+	char	*argv[] = { "sh", "-c", "sleep 100 & echo $!", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = no_env };
+	struct jobctl_result	res;
+	const char	*errstr;
+	pid_t		pid, gpid;
+
+	cr_assert_eq(jobctl_init(), 0);
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	cr_assert(jobctl_spawn(&s, &pid, err, sizeof err) == 0, "%s", err);
+	wait_job(pid, &res);
+	cr_assert_eq(res.code, 0);
+	wait_line(out, buf, sizeof buf);
+	*strchr(buf, '\n') = '\0';
+	gpid = strtonum(buf, 2, 1 << 30, &errstr);
+	cr_assert_null(errstr, "orphan pid %s: %s", buf, errstr);
+
+	/* The leader is gone, but its group lives on in the orphan. */
+	cr_assert_eq(jobctl_signal(pid, SIGKILL), 0);
+	wait_job(gpid, &res);
+	cr_assert_eq(res.code, -1);
+	cr_assert_eq(res.signal, SIGKILL);
+	cr_assert_eq(jobctl_signal(pid, SIGKILL), -1);
+	cr_assert_eq(errno, ESRCH);
+}
+
+Test(jobctl, parent_death_kills_job)
+{
+	char	d[64];
+	char	*argv[] = { "sleep", "100", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sleep", .argv = argv,
+		    .envp = no_env };
+	struct jobctl_result	res;
+	pid_t	helper, job;
+	int	fds[2], st;
+
+	cr_assert_eq(jobctl_init(), 0);	/* the orphaned job comes to us */
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	cr_assert(pipe(fds) == 0);
+	if ((helper = fork()) == 0) {
+		char	err[256];
+
+		close(fds[0]);
+		if (jobctl_spawn(&s, &job, err, sizeof err) == -1)
+			_exit(1);
+		if (write(fds[1], &job, sizeof job) != sizeof job)
+			_exit(2);
+		_exit(0);
+	}
+	cr_assert(helper > 0);
+	close(fds[1]);
+	cr_assert_eq(read(fds[0], &job, sizeof job), (ssize_t)sizeof job);
+	close(fds[0]);
+	cr_assert_eq(waitpid(helper, &st, 0), helper);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	wait_job(job, &res);
+	cr_assert_eq(res.code, -1);
+	cr_assert_eq(res.signal, SIGKILL);
+}
+
+Test(jobctl, signals_reset)
+{
+	char	d[64], out[128], buf[512];
+	char	*argv[] = { "grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status",
+		    NULL };
+	struct jobctl_spec	s = { .executable = "/bin/grep", .argv = argv,
+		    .envp = no_env };
+	sigset_t	set;
+
+	/* What an agent with libevent signal events might leave behind. */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf),
+	    "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+	/* The caller's own mask is as it was. */
+	sigprocmask(SIG_SETMASK, NULL, &set);
+	cr_assert(sigismember(&set, SIGUSR1) && sigismember(&set, SIGCHLD));
+}
+
+Test(jobctl, descriptors_closed)
+{
+	char	d[64], script[128];
+	char	*argv[] = { "sh", "-c", script, NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = no_env };
+	int	fd;
+
+	/* No O_CLOEXEC: these would leak without the close in the child. */
+	fd = open("/dev/null", O_RDONLY);
+	cr_assert(fd != -1);
+	cr_assert(fcntl(300, F_GETFD) == -1 && errno == EBADF);
+	cr_assert(dup2(fd, 300) == 300);
+	snprintf(script, sizeof script,
+	    "test -e /proc/$$/fd/%d && exit 1; test -e /proc/$$/fd/300 && "
+	    "exit 2; exit 0", fd);
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	cr_assert_eq(run(&s).code, 0);
+}
+
+Test(jobctl, stdio_closed_in_agent)
+{
+	char	d[64], in[128], out[128], buf[256];
+	char	*argv[] = { "sh", "-c", "cat; echo e >&2", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = no_env };
+
+	/* A daemon may run with 0-2 closed: the job's files land there. */
+	tmpdir(d, sizeof d);
+	spit(tpath(in, sizeof in, d, "in"), "i\n", 0644);
+	s.iwd = d;
+	s.input = in;
+	s.output = tpath(out, sizeof out, d, "out");
+	s.error = out;
+	close(0);
+	close(1);
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "i\ne\n");
+}
+
+Test(jobctl, usage_reported)
+{
+	char	d[64];
+	char	*argv[] = { "sh", "-c",
+		    "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = no_env };
+	struct jobctl_result	r;
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	r = run(&s);
+	cr_assert_eq(r.code, 0);
+	cr_assert_gt(r.utime_ms + r.stime_ms, 0);
+	cr_assert_gt(r.maxrss_kb, 0);
+}
+
+Test(jobctl, reap_nothing)
+{
+	struct jobctl_result	res;
+	pid_t			pid;
+
+	cr_assert_eq(jobctl_reap(&pid, &res), -1);
+	cr_assert_eq(errno, ECHILD);
+}
+
+Test(jobctl, switch_user)
+{
+	char	d[64], out[128], buf[256], err[256];
+	char	*argv[] = { "sh", "-c", "id -u; id -g; id -G", NULL };
+	char	*envp[] = { "PATH=/usr/bin:/bin", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = envp, .switch_user = 1, .uid = 65534,
+		    .gid = 65534 };
+	struct stat	sb;
+	pid_t		pid;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root");
+	tmpdir(d, sizeof d);
+	cr_assert(chmod(d, 0777) == 0);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "65534\n65534\n65534\n");
+	/* Opened as the user: the file is theirs. */
+	cr_assert(stat(out, &sb) == 0);
+	cr_assert_eq(sb.st_uid, 65534);
+
+	/* ... and only where the user may write. */
+	cr_assert(chmod(d, 0755) == 0);
+	s.output = "out2";
+	cr_assert_eq(jobctl_spawn(&s, &pid, err, sizeof err), -1);
+	cr_assert_str_eq(err, "open output out2: Permission denied");
+}

@@ -1,0 +1,906 @@
+/*
+ * test_jobdesc.c: unit tests of the submit language parser and the wire
+ * form of job descriptions (common/jobdesc.c).  Buffers are parsed as
+ * "t.sub" from the working directory /home/u with a fixed environment, so
+ * every expected path and error message is exact.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+
+#include "jobdesc.h"
+#include "jsonx.h"
+#include "xmalloc.h"
+
+static char *test_envp[] = {
+	"HOME=/home/u", "LANG=C", "PATH=/usr/bin:/bin", NULL
+};
+
+static struct jobdesc	*jobs;
+static size_t		 njobs;
+static char		 err[512];
+
+static void
+teardown(void)
+{
+	jobdesc_free_all(jobs, njobs);
+	jobs = NULL;
+	njobs = 0;
+}
+
+TestSuite(jobdesc, .fini = teardown);
+
+static int
+parse(const char *text)
+{
+	jobdesc_free_all(jobs, njobs);
+	jobs = NULL;
+	njobs = 0;
+	err[0] = '\0';
+	return jobdesc_parse_buf("t.sub", text, strlen(text), "/home/u",
+	    test_envp, &jobs, &njobs, err, sizeof(err));
+}
+
+/* Parse TEXT expecting one job. */
+static struct jobdesc *
+one(const char *text)
+{
+	cr_assert_eq(parse(text), 0, "parse failed: %s", err);
+	cr_assert_eq(njobs, 1);
+	return &jobs[0];
+}
+
+static void
+fails(const char *text, const char *msg)
+{
+	cr_assert_eq(parse(text), -1, "parse of <%s> succeeded", text);
+	cr_assert_str_eq(err, msg);
+	cr_assert_null(jobs);
+	cr_assert_eq(njobs, 0);
+}
+
+static void
+args_are(const struct jobdesc *jd, size_t n, const char **want)
+{
+	size_t	 i;
+
+	cr_assert_eq(jd->argc, n, "argc %zu, want %zu", jd->argc, n);
+	for (i = 0; i < n; i++)
+		cr_assert_str_eq(jd->argv[i], want[i], "argv[%zu]", i);
+	cr_assert_null(jd->argv[n]);
+}
+
+static const char *
+env_get(const struct jobdesc *jd, const char *name)
+{
+	size_t	 i, len = strlen(name);
+
+	for (i = 0; i < jd->nenv; i++)
+		if (strncmp(jd->env[i], name, len) == 0 &&
+		    jd->env[i][len] == '=')
+			return jd->env[i] + len + 1;
+	return NULL;
+}
+
+Test(jobdesc, minimal_defaults)
+{
+	struct jobdesc	*jd = one("executable = /bin/true\nqueue\n");
+
+	cr_assert_eq(jd->proc, 0);
+	cr_assert_str_eq(jd->executable, "/bin/true");
+	cr_assert_eq(jd->argc, 0);
+	cr_assert_null(jd->argv[0]);
+	cr_assert_null(jd->input);
+	cr_assert_null(jd->output);
+	cr_assert_null(jd->error);
+	cr_assert_null(jd->log);
+	cr_assert_str_eq(jd->initialdir, "/home/u");
+	cr_assert_eq(jd->request_cpus, 1);
+	cr_assert_eq(jd->request_memory_mb, 0);
+	cr_assert_eq(jd->request_disk_kb, 0);
+	cr_assert_null(jd->requirements);
+	cr_assert_eq(jd->nenv, 0);
+	cr_assert_null(jd->env[0]);
+	cr_assert_eq(json_object_object_length(jd->custom), 0);
+}
+
+Test(jobdesc, paths_relative_to_initialdir)
+{
+	struct jobdesc	*jd;
+
+	jd = one("executable = bin/prog\n"
+	    "input = in.txt\n"
+	    "output = ./out/o.txt\n"
+	    "error = /tmp/e.txt\n"
+	    "log = logs//l.log\n"
+	    "initialdir = run\n"
+	    "queue\n");
+	cr_assert_str_eq(jd->initialdir, "/home/u/run");
+	cr_assert_str_eq(jd->executable, "/home/u/run/bin/prog");
+	cr_assert_str_eq(jd->input, "/home/u/run/in.txt");
+	cr_assert_str_eq(jd->output, "/home/u/run/out/o.txt");
+	cr_assert_str_eq(jd->error, "/tmp/e.txt");
+	cr_assert_str_eq(jd->log, "/home/u/run/logs/l.log");
+
+	jd = one("initialdir = /data/x/\nexecutable = ../p\nqueue\n");
+	cr_assert_str_eq(jd->initialdir, "/data/x");
+	cr_assert_str_eq(jd->executable, "/data/x/../p");
+}
+
+Test(jobdesc, keywords_case_insensitive_and_empty_means_unset)
+{
+	struct jobdesc	*jd;
+
+	jd = one("EXECUTABLE = /bin/echo\nUniverse = VANILLA\n"
+	    "Request_CPUs = 4\nOutput =\nRequirements = (Memory > 100)\n"
+	    "Queue\n");
+	cr_assert_str_eq(jd->executable, "/bin/echo");
+	cr_assert_eq(jd->request_cpus, 4);
+	cr_assert_null(jd->output);
+	cr_assert_str_eq(jd->requirements, "(Memory > 100)");
+}
+
+Test(jobdesc, comments_blank_lines_crlf_continuation)
+{
+	struct jobdesc	*jd;
+	const char	*want[] = { "a", "b", "c", "d" };
+
+	jd = one("# a comment\r\n"
+	    "\r\n"
+	    "   # indented comment\n"
+	    "executable = /bin/echo\r\n"
+	    "arguments = a \\\n"
+	    "   b \\\n"
+	    "# a comment inside a continuation is skipped\n"
+	    "c \\   \n"
+	    "d\n"
+	    "queue");
+	args_are(jd, 4, want);
+}
+
+Test(jobdesc, error_line_is_the_first_of_a_continued_line)
+{
+	fails("executable = /bin/true\n"
+	    "request_cpus = \\\n"
+	    "  x\n"
+	    "queue\n",
+	    "t.sub:2: request_cpus: 'x' is not a positive integer");
+}
+
+Test(jobdesc, arguments_new_syntax)
+{
+	struct jobdesc	*jd;
+	const char	*w1[] = { "3", "simple", "arguments" };
+	const char	*w2[] = { "one", "two with spaces", "3" };
+	const char	*w3[] = { "one", "\"two\"", "spacey 'quoted' argument" };
+	const char	*w4[] = { "one", "two", "spacey 'quoted' argument" };
+	const char	*w5[] = { "a", "", "b\\c" };
+
+	jd = one("executable = /bin/echo\n"
+	    "arguments = \"3 simple arguments\"\nqueue\n");
+	args_are(jd, 3, w1);
+	jd = one("executable = /bin/echo\n"
+	    "arguments = \"one 'two with spaces' 3\"\nqueue\n");
+	args_are(jd, 3, w2);
+	jd = one("executable = /bin/echo\n"
+	    "arguments = \"one \"\"two\"\" 'spacey ''quoted'' argument'\"\n"
+	    "queue\n");
+	args_are(jd, 3, w3);
+	jd = one("executable = /bin/echo\n"
+	    "arguments = \"one ''two'' 'spacey ''quoted'' argument'\"\n"
+	    "queue\n");
+	args_are(jd, 3, w4);
+	/* '' alone is an empty argument; backslash is plain text. */
+	jd = one("executable = /bin/echo\n"
+	    "arguments = \"a\t'' b\\c  \"  \nqueue\n");
+	args_are(jd, 3, w5);
+	jd = one("executable = /bin/echo\narguments = \"\"\nqueue\n");
+	args_are(jd, 0, NULL);
+}
+
+Test(jobdesc, arguments_old_syntax)
+{
+	struct jobdesc	*jd;
+	const char	*w1[] = { "a\"b", "c" };
+	const char	*w2[] = { "one", "\"two\"", "'three'" };
+
+	jd = one("executable = /bin/echo\narguments = a\\\"b c\nqueue\n");
+	args_are(jd, 2, w1);
+	jd = one("executable = /bin/echo\n"
+	    "arguments = one \\\"two\\\"   'three'\nqueue\n");
+	args_are(jd, 3, w2);
+}
+
+Test(jobdesc, arguments_errors)
+{
+	fails("executable = /bin/echo\narguments = \"a 'b\"\nqueue\n",
+	    "t.sub:2: arguments: unbalanced single quote");
+	fails("executable = /bin/echo\narguments = \"a b\nqueue\n",
+	    "t.sub:2: arguments: unterminated double quote");
+	fails("executable = /bin/echo\narguments = \"a\" b\"\nqueue\n",
+	    "t.sub:2: arguments: text after the closing double quote "
+	    "(write \"\" for a literal one)");
+	fails("executable = /bin/echo\narguments = a \"b\nqueue\n",
+	    "t.sub:2: arguments: unescaped double quote (the old syntax "
+	    "wants \\\", the new one quotes the whole value)");
+}
+
+Test(jobdesc, too_many_arguments)
+{
+	char	*text, *p;
+	size_t	 i, n = JOBDESC_MAX_ARGS + 1;
+
+	text = xmalloc(64 + 2 * n);
+	p = text + snprintf(text, 64, "executable = /bin/echo\narguments =");
+	for (i = 0; i < n; i++) {
+		*p++ = ' ';
+		*p++ = 'x';
+	}
+	memcpy(p, "\nqueue\n", 8);
+	fails(text, "t.sub:2: arguments: too many entries (limit 4096)");
+	/* Exactly the limit is fine. */
+	memcpy(p - 2, "\nqueue\n", 8);
+	cr_assert_eq(parse(text), 0, "%s", err);
+	cr_assert_eq(jobs[0].argc, JOBDESC_MAX_ARGS);
+	free(text);
+}
+
+Test(jobdesc, environment_new_syntax)
+{
+	struct jobdesc	*jd;
+
+	jd = one("executable = /bin/env\n"
+	    "environment = \"one=1 two=\"\"2\"\" "
+	    "three='spacey ''quoted'' value' empty=\"\n"
+	    "queue\n");
+	cr_assert_eq(jd->nenv, 4);
+	cr_assert_str_eq(jd->env[0], "one=1");
+	cr_assert_str_eq(jd->env[1], "two=\"2\"");
+	cr_assert_str_eq(jd->env[2], "three=spacey 'quoted' value");
+	cr_assert_str_eq(jd->env[3], "empty=");
+	cr_assert_null(jd->env[4]);
+}
+
+Test(jobdesc, environment_old_syntax)
+{
+	struct jobdesc	*jd;
+
+	jd = one("executable = /bin/env\n"
+	    "environment = one=1;two=2; three=\"quotes have no 'special' "
+	    "meaning\";;\n"
+	    "queue\n");
+	cr_assert_eq(jd->nenv, 3);
+	cr_assert_str_eq(jd->env[0], "one=1");
+	cr_assert_str_eq(jd->env[1], "two=2");
+	cr_assert_str_eq(jd->env[2],
+	    "three=\"quotes have no 'special' meaning\"");
+	/* A later entry for the same name wins. */
+	jd = one("executable = /bin/env\nenvironment = A=1;B=2;A=3\nqueue\n");
+	cr_assert_eq(jd->nenv, 2);
+	cr_assert_str_eq(jd->env[0], "A=3");
+}
+
+Test(jobdesc, environment_errors)
+{
+	fails("executable = /bin/env\nenvironment = A=1;B\nqueue\n",
+	    "t.sub:2: environment: 'B' has no '='");
+	fails("executable = /bin/env\nenvironment = \"A=1 =2\"\nqueue\n",
+	    "t.sub:2: environment: empty variable name");
+}
+
+Test(jobdesc, getenv_then_environment_overrides)
+{
+	struct jobdesc	*jd;
+
+	/* environment wins whatever the order of the two lines. */
+	jd = one("executable = /bin/env\n"
+	    "environment = \"LANG=fr X=1\"\n"
+	    "getenv = True\n"
+	    "queue\n");
+	cr_assert_eq(jd->nenv, 4);
+	cr_assert_str_eq(env_get(jd, "HOME"), "/home/u");
+	cr_assert_str_eq(env_get(jd, "PATH"), "/usr/bin:/bin");
+	cr_assert_str_eq(env_get(jd, "LANG"), "fr");
+	cr_assert_str_eq(env_get(jd, "X"), "1");
+	cr_assert_str_eq(jd->env[0], "HOME=/home/u");
+
+	jd = one("executable = /bin/env\ngetenv = false\nqueue\n");
+	cr_assert_eq(jd->nenv, 0);
+	fails("executable = /bin/env\ngetenv = maybe\nqueue\n",
+	    "t.sub:2: getenv: expected true or false, not 'maybe'");
+}
+
+Test(jobdesc, request_cpus)
+{
+	cr_assert_eq(one("executable = /bin/true\nrequest_cpus = 8\nqueue\n")
+	    ->request_cpus, 8);
+	fails("executable = /bin/true\nrequest_cpus = 0\nqueue\n",
+	    "t.sub:2: request_cpus: '0' is not a positive integer");
+	fails("executable = /bin/true\nrequest_cpus = -2\nqueue\n",
+	    "t.sub:2: request_cpus: '-2' is not a positive integer");
+	fails("executable = /bin/true\nrequest_cpus = 1.5\nqueue\n",
+	    "t.sub:2: request_cpus: '1.5' is not a positive integer");
+}
+
+static int64_t
+memory(const char *v)
+{
+	char	 text[256];
+
+	snprintf(text, sizeof(text),
+	    "executable = /bin/true\nrequest_memory = %s\nqueue\n", v);
+	return one(text)->request_memory_mb;
+}
+
+static int64_t
+disk(const char *v)
+{
+	char	 text[256];
+
+	snprintf(text, sizeof(text),
+	    "executable = /bin/true\nrequest_disk = %s\nqueue\n", v);
+	return one(text)->request_disk_kb;
+}
+
+Test(jobdesc, memory_units)
+{
+	cr_assert_eq(memory("100"), 100);
+	cr_assert_eq(memory("0"), 0);
+	cr_assert_eq(memory("3m"), 3);
+	cr_assert_eq(memory("3 MB"), 3);
+	cr_assert_eq(memory("2G"), 2048);
+	cr_assert_eq(memory("2gb"), 2048);
+	cr_assert_eq(memory("1 T"), 1048576);
+	cr_assert_eq(memory("1Tb"), 1048576);
+	cr_assert_eq(memory("1024K"), 1);
+	cr_assert_eq(memory("1025k"), 2);	/* rounds up */
+	cr_assert_eq(memory("1 KB"), 1);
+	fails("executable = /bin/true\nrequest_memory = 12Q\nqueue\n",
+	    "t.sub:2: request_memory: bad size '12Q' (a number, optionally "
+	    "followed by K, M, G or T)");
+	fails("executable = /bin/true\nrequest_memory = 1.5G\nqueue\n",
+	    "t.sub:2: request_memory: bad size '1.5G' (a number, optionally "
+	    "followed by K, M, G or T)");
+	fails("executable = /bin/true\nrequest_memory = G\nqueue\n",
+	    "t.sub:2: request_memory: bad size 'G' (a number, optionally "
+	    "followed by K, M, G or T)");
+	fails("executable = /bin/true\nrequest_memory = -1\nqueue\n",
+	    "t.sub:2: request_memory: bad size '-1' (a number, optionally "
+	    "followed by K, M, G or T)");
+	fails("executable = /bin/true\nrequest_memory = 1MBB\nqueue\n",
+	    "t.sub:2: request_memory: bad size '1MBB' (a number, optionally "
+	    "followed by K, M, G or T)");
+	fails("executable = /bin/true\n"
+	    "request_memory = 9000000000000000000 T\nqueue\n",
+	    "t.sub:2: request_memory: '9000000000000000000 T' is too large");
+}
+
+Test(jobdesc, disk_units)
+{
+	cr_assert_eq(disk("100"), 100);
+	cr_assert_eq(disk("2KB"), 2);
+	cr_assert_eq(disk("1M"), 1024);
+	cr_assert_eq(disk("1 g"), 1048576);
+	cr_assert_eq(disk("1T"), 1073741824);
+	fails("executable = /bin/true\nrequest_disk = lots\nqueue\n",
+	    "t.sub:2: request_disk: bad size 'lots' (a number, optionally "
+	    "followed by K, M, G or T)");
+}
+
+Test(jobdesc, universe)
+{
+	one("universe = vanilla\nexecutable = /bin/true\nqueue\n");
+	fails("universe = grid\nexecutable = /bin/true\nqueue\n",
+	    "t.sub:1: universe 'grid' is not supported (only vanilla)");
+}
+
+Test(jobdesc, custom_attributes)
+{
+	struct jobdesc		*jd;
+	struct json_object	*c, *v;
+
+	jd = one("executable = /bin/true\n"
+	    "+Num = 42\n"
+	    "+Neg = -7\n"
+	    "+Flag = true\n"
+	    "+Off = FALSE\n"
+	    "+Str = \"hello \\\"w\\\"\"\n"
+	    "+Expr = Owner == \"u\"\n"
+	    "+Two = \"a\" + \"b\"\n"
+	    "+Empty =\n"
+	    "+num = 43\n"
+	    "queue\n");
+	c = jd->custom;
+	cr_assert_eq(json_object_object_length(c), 7);
+	/* Redefined with another case: one attribute, the latest spelling. */
+	cr_assert_null(jsonx_get(c, "Num"));
+	v = jsonx_get(c, "num");
+	cr_assert(json_object_is_type(v, json_type_int));
+	cr_assert_eq(json_object_get_int64(v), 43);
+	v = jsonx_get(c, "Neg");
+	cr_assert(json_object_is_type(v, json_type_int));
+	cr_assert_eq(json_object_get_int64(v), -7);
+	v = jsonx_get(c, "Flag");
+	cr_assert(json_object_is_type(v, json_type_boolean));
+	cr_assert(json_object_get_boolean(v));
+	v = jsonx_get(c, "Off");
+	cr_assert(json_object_is_type(v, json_type_boolean));
+	cr_assert(!json_object_get_boolean(v));
+	cr_assert_str_eq(jsonx_str(c, "Str", NULL), "hello \"w\"");
+	cr_assert_str_eq(jsonx_str(c, "Expr", NULL), "Owner == \"u\"");
+	cr_assert_str_eq(jsonx_str(c, "Two", NULL), "\"a\" + \"b\"");
+	cr_assert_null(jsonx_get(c, "Empty"));
+
+	fails("executable = /bin/true\n+1x = 2\nqueue\n",
+	    "t.sub:2: bad name '+1x'");
+}
+
+Test(jobdesc, queue_n_and_several_statements)
+{
+	const char	*w[] = { "first" };
+	size_t		 i;
+
+	cr_assert_eq(parse("executable = /bin/true\nqueue 3\n"), 0, "%s", err);
+	cr_assert_eq(njobs, 3);
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(jobs[i].proc, i);
+
+	cr_assert_eq(parse("executable = /bin/echo\n"
+	    "arguments = first\n"
+	    "queue 2\n"
+	    "arguments = second $(Process)\n"
+	    "request_cpus = 2\n"
+	    "QUEUE\n"
+	    "queue 0\n"
+	    "executable = /bin/cat\n"
+	    "queue   2  \n"), 0, "%s", err);
+	cr_assert_eq(njobs, 5);
+	args_are(&jobs[0], 1, w);
+	args_are(&jobs[1], 1, w);
+	cr_assert_eq(jobs[1].request_cpus, 1);
+	cr_assert_eq(jobs[2].argc, 2);
+	cr_assert_str_eq(jobs[2].argv[1], "2");
+	cr_assert_eq(jobs[2].request_cpus, 2);
+	cr_assert_str_eq(jobs[2].executable, "/bin/echo");
+	cr_assert_str_eq(jobs[3].executable, "/bin/cat");
+	cr_assert_str_eq(jobs[4].argv[1], "4");
+	for (i = 0; i < 5; i++)
+		cr_assert_eq(jobs[i].proc, i);
+
+	/* Only queue 0: no jobs, and that is not an error. */
+	cr_assert_eq(parse("executable = /bin/true\nqueue 0\n"), 0);
+	cr_assert_eq(njobs, 0);
+}
+
+Test(jobdesc, queue_errors)
+{
+	fails("executable = /bin/true\n", "t.sub:1: no queue statement");
+	fails("executable = /bin/true\n\n# end\n",
+	    "t.sub:3: no queue statement");
+	fails("", "t.sub:1: no queue statement");
+	fails("arguments = x\nqueue\n", "t.sub:2: no executable");
+	fails("executable = /bin/true\nqueue -1\n",
+	    "t.sub:2: queue: expected a count, not '-1'");
+	fails("executable = /bin/true\nqueue 2 x in (a, b)\n",
+	    "t.sub:2: queue: expected a count, not '2 x in (a, b)'");
+	fails("executable = /bin/true\nqueue 1000001\n",
+	    "t.sub:2: queue: expected a count, not '1000001'");
+	fails("executable = /bin/true\nqueue 600000\nqueue 400001\n",
+	    "t.sub:3: too many jobs (limit 1000000)");
+}
+
+Test(jobdesc, syntax_errors)
+{
+	fails("executable /bin/true\nqueue\n",
+	    "t.sub:1: syntax error: expected 'name = value' or 'queue'");
+	fails("my var = 1\n", "t.sub:1: bad name 'my var'");
+	fails(" = 1\n", "t.sub:1: bad name ''");
+	fails("Process = 1\n",
+	    "t.sub:1: 'Process' is predefined and cannot be assigned");
+}
+
+Test(jobdesc, nul_byte)
+{
+	const char	 text[] = "executable = /bin/true\nx = 1\0\nqueue\n";
+
+	cr_assert_eq(jobdesc_parse_buf("t.sub", text, sizeof(text) - 1,
+	    "/home/u", test_envp, &jobs, &njobs, err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "t.sub:2: NUL byte");
+}
+
+Test(jobdesc, macros)
+{
+	struct jobdesc	*jd;
+	const char	*w[] = { "run-$(Cluster).0", "$(Cluster)", "x", "24",
+	    "$", "$$(OpSys)", "late", "$(", "$(a-b)" };
+
+	jd = one("Prefix = run\n"
+	    "executable = /bin/echo\n"
+	    "arguments = $(prefix)-$(Cluster).$(Process) $(ClusterId) "
+	    "$(nosuch) $(E:x) $(F:24) $(DOLLAR) $$(OpSys) $(later) $( "
+	    "$(a-b)\n"
+	    "later = late\n"
+	    "output = out.$(ProcId)\n"
+	    "queue\n");
+	/* $(nosuch) is empty, so in the old syntax no argument at all. */
+	args_are(jd, 9, w);
+	cr_assert_str_eq(jd->output, "/home/u/out.0");
+
+	/* Macros nest; a macro may be redefined in terms of itself. */
+	jd = one("a = 1\nb = $(a)$(a)\nc = $(b)-$(b)\n"
+	    "foo = bar\nfoo = snap $(foo)\nfoo = $(FOO) snap\n"
+	    "executable = /bin/echo\narguments = $(c) $(foo)\nqueue\n");
+	cr_assert_eq(jd->argc, 4);
+	cr_assert_str_eq(jd->argv[0], "11-11");
+	cr_assert_str_eq(jd->argv[1], "snap");
+	cr_assert_str_eq(jd->argv[2], "bar");
+	cr_assert_str_eq(jd->argv[3], "snap");
+
+	/* Values expand per proc, and queue counts expand too. */
+	cr_assert_eq(parse("n = 3\nexecutable = /bin/echo\n"
+	    "arguments = \"'$(Process) x'\"\nqueue $(n)\n"), 0, "%s", err);
+	cr_assert_eq(njobs, 3);
+	cr_assert_str_eq(jobs[2].argv[0], "2 x");
+	cr_assert_eq(jobs[2].argc, 1);
+}
+
+Test(jobdesc, macro_recursion)
+{
+	fails("a = $(b)\nb = x $(a)\nexecutable = /bin/echo\n"
+	    "arguments = $(a)\nqueue\n",
+	    "t.sub:4: macro recursion in $(a)");
+	/* No base case: HTCondor rejects it too. */
+	fails("foo = $(foo) bar\nexecutable = /bin/echo\n"
+	    "arguments = $(foo)\nqueue\n",
+	    "t.sub:3: macro recursion in $(foo)");
+	/* Doubling at every level hits the reference limit, not the CPU. */
+	fails("a0 = x\na1 = $(a0)$(a0)\na2 = $(a1)$(a1)\na3 = $(a2)$(a2)\n"
+	    "a4 = $(a3)$(a3)\na5 = $(a4)$(a4)\na6 = $(a5)$(a5)\n"
+	    "a7 = $(a6)$(a6)\na8 = $(a7)$(a7)\na9 = $(a8)$(a8)\n"
+	    "b0 = $(a9)$(a9)\nb1 = $(b0)$(b0)\nb2 = $(b1)$(b1)\n"
+	    "b3 = $(b2)$(b2)\nb4 = $(b3)$(b3)\nb5 = $(b4)$(b4)\n"
+	    "executable = /bin/echo\narguments = $(b5)\nqueue\n",
+	    "t.sub:18: macro expansion too large (over 10000 references)");
+	/* Unused recursion is harmless. */
+	one("a = $(a)\nexecutable = /bin/true\nqueue\n");
+}
+
+Test(jobdesc, value_too_long)
+{
+	char	*text;
+	size_t	 n = JOBDESC_MAX_STR / 2 + 1;
+
+	text = xmalloc(n + 128);
+	memcpy(text, "a = ", 4);
+	memset(text + 4, 'x', n);
+	memcpy(text + 4 + n, "\nexecutable = /bin/echo\n"
+	    "arguments = $(a)$(a)\nqueue\n", 51);
+	fails(text, "t.sub:3: value too long (limit 65536 bytes)");
+	free(text);
+}
+
+Test(jobdesc, unknown_keys_are_macros)
+{
+	one("executable = /bin/true\nnotify_user = me@x\nqueue\n");
+}
+
+Test(jobdesc, parse_file)
+{
+	char	 path[] = "/tmp/test_jobdesc.XXXXXX";
+	FILE	*f;
+	int	 fd;
+
+	cr_assert_neq(fd = mkstemp(path), -1);
+	cr_assert_not_null(f = fdopen(fd, "w"));
+	fputs("executable = prog\noutput = o\nbogus line\n", f);
+	fclose(f);
+	cr_assert_eq(jobdesc_parse_file(path, "/w", test_envp, &jobs, &njobs,
+	    err, sizeof(err)), -1);
+	cr_assert(strncmp(err, path, strlen(path)) == 0);
+	cr_assert_str_eq(err + strlen(path),
+	    ":3: syntax error: expected 'name = value' or 'queue'");
+
+	cr_assert_not_null(f = fopen(path, "w"));
+	fputs("executable = prog\noutput = o\nqueue 2\n", f);
+	fclose(f);
+	cr_assert_eq(jobdesc_parse_file(path, "/w", test_envp, &jobs, &njobs,
+	    err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(njobs, 2);
+	cr_assert_str_eq(jobs[1].executable, "/w/prog");
+	cr_assert_str_eq(jobs[1].output, "/w/o");
+	unlink(path);
+	teardown();
+
+	cr_assert_eq(jobdesc_parse_file("/nonexistent/x.sub", "/w", test_envp,
+	    &jobs, &njobs, err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "/nonexistent/x.sub: No such file or directory");
+	cr_assert_null(jobs);
+}
+
+Test(jobdesc, from_argv)
+{
+	struct jobdesc	 jd;
+	char		*argv1[] = { "sh", "-c", "echo hi", NULL };
+	char		*argv2[] = { "bin/sh", NULL };
+	char		*argv3[] = { "no-such-command-xyzzy", "a", NULL };
+	char		*argv4[] = { "./nope", NULL };
+
+	cr_assert_eq(jobdesc_from_argv(3, argv1, "/tmp", &jd, err,
+	    sizeof(err)), 0, "%s", err);
+	cr_assert_eq(jd.executable[0], '/');
+	cr_assert_eq(access(jd.executable, X_OK), 0);
+	cr_assert_str_eq(strrchr(jd.executable, '/'), "/sh");
+	cr_assert_eq(jd.argc, 2);
+	cr_assert_str_eq(jd.argv[0], "-c");
+	cr_assert_str_eq(jd.argv[1], "echo hi");
+	cr_assert_null(jd.argv[2]);
+	cr_assert_str_eq(jd.initialdir, "/tmp");
+	cr_assert_eq(jd.request_cpus, 1);
+	cr_assert_eq(jd.nenv, 0);
+	jobdesc_free(&jd);
+
+	cr_assert_eq(jobdesc_from_argv(1, argv2, "/", &jd, err,
+	    sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(jd.executable, "/bin/sh");
+	cr_assert_eq(jd.argc, 0);
+	jobdesc_free(&jd);
+
+	cr_assert_eq(jobdesc_from_argv(2, argv3, "/tmp", &jd, err,
+	    sizeof(err)), -1);
+	cr_assert_str_eq(err, "no-such-command-xyzzy: command not found");
+	cr_assert_eq(jobdesc_from_argv(1, argv4, "/", &jd, err,
+	    sizeof(err)), -1);
+	cr_assert_str_eq(err, "./nope: command not found");
+	jobdesc_free(NULL);
+}
+
+static const char *full =
+    "executable = /bin/echo\n"
+    "arguments = \"a 'b c' \"\"d\"\"\"\n"
+    "output = out.$(Process)\n"
+    "error = err\n"
+    "log = l.log\n"
+    "initialdir = /data\n"
+    "request_cpus = 2\n"
+    "request_memory = 1G\n"
+    "request_disk = 5M\n"
+    "requirements = OpSys == \"LINUX\"\n"
+    "environment = \"A=1 B='x y'\"\n"
+    "+Num = 7\n+Flag = true\n+Str = \"s\"\n+Raw = a && b\n"
+    "queue 2\n";
+
+Test(jobdesc, to_json_keys)
+{
+	struct json_object	*o, *v;
+	const char		*keys[] = { "proc", "executable", "arguments",
+	    "output", "error", "log", "input", "initialdir", "request_cpus",
+	    "request_memory_mb", "request_disk_kb", "requirements",
+	    "environment", "custom" };
+	size_t			 i = 0;
+
+	cr_assert_eq(parse(full), 0, "%s", err);
+	o = jobdesc_to_json(&jobs[1]);
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		cr_assert_lt(i, sizeof(keys) / sizeof(keys[0]));
+		cr_assert_str_eq(key, keys[i]);
+		i++;
+	}
+	cr_assert_eq(i, sizeof(keys) / sizeof(keys[0]));
+	cr_assert_str_eq(jsonx_dump(o, NULL),
+	    "{\"proc\":1,\"executable\":\"/bin/echo\","
+	    "\"arguments\":[\"a\",\"b c\",\"\\\"d\\\"\"],"
+	    "\"output\":\"/data/out.1\",\"error\":\"/data/err\","
+	    "\"log\":\"/data/l.log\",\"input\":null,\"initialdir\":\"/data\","
+	    "\"request_cpus\":2,\"request_memory_mb\":1024,"
+	    "\"request_disk_kb\":5120,"
+	    "\"requirements\":\"OpSys == \\\"LINUX\\\"\","
+	    "\"environment\":{\"A\":\"1\",\"B\":\"x y\"},"
+	    "\"custom\":{\"Num\":7,\"Flag\":true,\"Str\":\"s\","
+	    "\"Raw\":\"a && b\"}}");
+	v = jsonx_get(o, "custom");
+	cr_assert_neq(v, jobs[1].custom);	/* a copy, not a share */
+	json_object_put(o);
+}
+
+static void
+round_trip(const struct jobdesc *jd)
+{
+	struct json_object	*o1, *o2, *parsed;
+	struct jobdesc		 back;
+	const char		*errstr = NULL, *s1;
+	size_t			 i, len;
+
+	o1 = jobdesc_to_json(jd);
+	s1 = jsonx_dump(o1, &len);
+	/* Through the bytes, as it travels. */
+	cr_assert_eq(jsonx_parse(s1, len, &parsed, &errstr), 0, "%s", errstr);
+	cr_assert_eq(jobdesc_from_json(parsed, &back, &errstr), 0, "%s",
+	    errstr);
+	json_object_put(parsed);
+	cr_assert_eq(back.proc, jd->proc);
+	cr_assert_str_eq(back.executable, jd->executable);
+	cr_assert_eq(back.argc, jd->argc);
+	for (i = 0; i < jd->argc; i++)
+		cr_assert_str_eq(back.argv[i], jd->argv[i]);
+	cr_assert_null(back.argv[back.argc]);
+	cr_assert_eq(back.nenv, jd->nenv);
+	for (i = 0; i < jd->nenv; i++)
+		cr_assert_str_eq(back.env[i], jd->env[i]);
+	cr_assert_null(back.env[back.nenv]);
+	cr_assert_eq(back.output == NULL, jd->output == NULL);
+	cr_assert_eq(back.input == NULL, jd->input == NULL);
+	cr_assert_eq(back.requirements == NULL, jd->requirements == NULL);
+	cr_assert_eq(back.request_cpus, jd->request_cpus);
+	cr_assert_eq(back.request_memory_mb, jd->request_memory_mb);
+	cr_assert_eq(back.request_disk_kb, jd->request_disk_kb);
+	o2 = jobdesc_to_json(&back);
+	cr_assert_str_eq(jsonx_dump(o2, NULL), s1);
+	json_object_put(o2);
+	json_object_put(o1);
+	jobdesc_free(&back);
+}
+
+Test(jobdesc, json_round_trip)
+{
+	struct jobdesc	 jd;
+	char		*argv[] = { "/bin/sh", "-c", "", NULL };
+
+	cr_assert_eq(parse(full), 0, "%s", err);
+	round_trip(&jobs[0]);
+	round_trip(&jobs[1]);
+	cr_assert_eq(parse("executable = /bin/true\ngetenv = true\nqueue\n"),
+	    0);
+	round_trip(&jobs[0]);
+	cr_assert_eq(jobdesc_from_argv(3, argv, "/", &jd, err, sizeof(err)),
+	    0);
+	round_trip(&jd);
+	jobdesc_free(&jd);
+}
+
+/* Decode TEXT, which must fail with WANT. */
+static void
+rejects(const char *text, const char *want)
+{
+	struct json_object	*o;
+	struct jobdesc		 jd;
+	const char		*errstr = NULL;
+
+	cr_assert_eq(jsonx_parse(text, strlen(text), &o, &errstr), 0,
+	    "%s: %s", text, errstr);
+	cr_assert_eq(jobdesc_from_json(o, &jd, &errstr), -1, "%s", text);
+	cr_assert_str_eq(errstr, want, "%s", text);
+	cr_assert_null(jd.executable);
+	json_object_put(o);
+}
+
+#define J_HEAD	"{\"proc\":0,\"executable\":\"/bin/x\",\"arguments\":[],"
+#define J_PATHS	"\"output\":null,\"error\":null,\"log\":null,\"input\":null,"
+#define J_DIR	"\"initialdir\":\"/\","
+#define J_RES	"\"request_cpus\":1,\"request_memory_mb\":0," \
+		"\"request_disk_kb\":0,"
+#define J_TAIL	"\"requirements\":null,\"environment\":{},\"custom\":{}}"
+
+Test(jobdesc, from_json_accepts_minimal)
+{
+	struct json_object	*o;
+	struct jobdesc		 jd;
+	const char		*errstr = NULL;
+	const char		*text = J_HEAD J_PATHS J_DIR J_RES J_TAIL;
+
+	cr_assert_eq(jsonx_parse(text, strlen(text), &o, &errstr), 0);
+	cr_assert_eq(jobdesc_from_json(o, &jd, &errstr), 0, "%s", errstr);
+	cr_assert_str_eq(jd.executable, "/bin/x");
+	cr_assert_null(jd.output);
+	cr_assert_null(jd.requirements);
+	cr_assert_not_null(jd.argv);
+	cr_assert_not_null(jd.env);
+	cr_assert_not_null(jd.custom);
+	jobdesc_free(&jd);
+	json_object_put(o);
+}
+
+Test(jobdesc, from_json_rejects)
+{
+	rejects(J_HEAD J_PATHS J_DIR J_RES
+	    "\"requirements\":null,\"environment\":{},\"custom\":{},"
+	    "\"extra\":1}", "unknown member");
+	rejects(J_HEAD J_PATHS J_DIR J_RES
+	    "\"requirements\":null,\"environment\":{}}", "missing member");
+	rejects(J_HEAD "\"output\":null,\"error\":null,\"log\":null,"
+	    J_DIR J_RES J_TAIL, "missing member");
+	rejects("{\"proc\":\"0\",\"executable\":\"/bin/x\",\"arguments\":[],"
+	    J_PATHS J_DIR J_RES J_TAIL, "member has the wrong type");
+	rejects("{\"proc\":0,\"executable\":null,\"arguments\":[],"
+	    J_PATHS J_DIR J_RES J_TAIL, "member has the wrong type");
+	rejects(J_HEAD J_PATHS J_DIR
+	    "\"request_cpus\":-1,\"request_memory_mb\":0,"
+	    "\"request_disk_kb\":0," J_TAIL, "number out of range");
+	rejects(J_HEAD J_PATHS J_DIR
+	    "\"request_cpus\":0,\"request_memory_mb\":0,"
+	    "\"request_disk_kb\":0," J_TAIL, "number out of range");
+	rejects(J_HEAD J_PATHS J_DIR
+	    "\"request_cpus\":1,\"request_memory_mb\":-5,"
+	    "\"request_disk_kb\":0," J_TAIL, "number out of range");
+	rejects(J_HEAD J_PATHS J_DIR
+	    "\"request_cpus\":1,\"request_memory_mb\":0,"
+	    "\"request_disk_kb\":18446744073709551615," J_TAIL,
+	    "number out of range");
+	rejects("{\"proc\":-1,\"executable\":\"/bin/x\",\"arguments\":[],"
+	    J_PATHS J_DIR J_RES J_TAIL, "number out of range");
+	rejects("{\"proc\":4294967296,\"executable\":\"/bin/x\","
+	    "\"arguments\":[]," J_PATHS J_DIR J_RES J_TAIL,
+	    "number out of range");
+	rejects("{\"proc\":0,\"executable\":\"bin/x\",\"arguments\":[],"
+	    J_PATHS J_DIR J_RES J_TAIL, "path is not absolute");
+	rejects(J_HEAD J_PATHS "\"initialdir\":\"\"," J_RES J_TAIL,
+	    "path is not absolute");
+	rejects("{\"proc\":0,\"executable\":\"/bin/x\",\"arguments\":[1],"
+	    J_PATHS J_DIR J_RES J_TAIL, "member has the wrong type");
+	rejects("{\"proc\":0,\"executable\":\"/bin/x\",\"arguments\":[null],"
+	    J_PATHS J_DIR J_RES J_TAIL, "member has the wrong type");
+	rejects("{\"proc\":0,\"executable\":\"/bin/x\","
+	    "\"arguments\":[\"a\\u0000b\"]," J_PATHS J_DIR J_RES J_TAIL,
+	    "NUL byte in a string");
+	rejects("{\"proc\":0,\"executable\":\"/bin/x\\u0000y\","
+	    "\"arguments\":[]," J_PATHS J_DIR J_RES J_TAIL,
+	    "NUL byte in a string");
+	rejects(J_HEAD J_PATHS J_DIR J_RES "\"requirements\":null,"
+	    "\"environment\":{\"A=B\":\"c\"},\"custom\":{}}",
+	    "bad environment variable name");
+	rejects(J_HEAD J_PATHS J_DIR J_RES "\"requirements\":null,"
+	    "\"environment\":{\"\":\"c\"},\"custom\":{}}",
+	    "bad environment variable name");
+	rejects(J_HEAD J_PATHS J_DIR J_RES "\"requirements\":null,"
+	    "\"environment\":{\"A\":1},\"custom\":{}}",
+	    "member has the wrong type");
+	rejects(J_HEAD J_PATHS J_DIR J_RES "\"requirements\":null,"
+	    "\"environment\":{},\"custom\":{\"A\":1.5}}",
+	    "custom attribute of an unsupported type");
+	rejects(J_HEAD J_PATHS J_DIR J_RES "\"requirements\":null,"
+	    "\"environment\":{},\"custom\":{\"A\":null}}",
+	    "custom attribute of an unsupported type");
+	rejects(J_HEAD J_PATHS J_DIR J_RES "\"requirements\":null,"
+	    "\"environment\":{},\"custom\":{\"a b\":1}}",
+	    "bad custom attribute name");
+	rejects(J_HEAD J_PATHS J_DIR J_RES "\"requirements\":1,"
+	    "\"environment\":{},\"custom\":{}}", "member has the wrong type");
+	rejects(J_HEAD J_PATHS J_DIR J_RES "\"requirements\":null,"
+	    "\"environment\":[],\"custom\":{}}", "member has the wrong type");
+}
+
+Test(jobdesc, from_json_limits)
+{
+	struct json_object	*o, *a;
+	struct jobdesc		 jd;
+	const char		*errstr = NULL;
+	const char		*text = J_HEAD J_PATHS J_DIR J_RES J_TAIL;
+	char			*big;
+	int			 i;
+
+	cr_assert_eq(jsonx_parse(text, strlen(text), &o, &errstr), 0);
+	a = json_object_new_array();
+	for (i = 0; i <= JOBDESC_MAX_ARGS; i++)
+		json_object_array_add(a, json_object_new_string("x"));
+	json_object_object_add(o, "arguments", a);
+	cr_assert_eq(jobdesc_from_json(o, &jd, &errstr), -1);
+	cr_assert_str_eq(errstr, "too many arguments");
+
+	json_object_object_add(o, "arguments", json_object_new_array());
+	big = xmalloc(JOBDESC_MAX_STR + 2);
+	memset(big, 'x', JOBDESC_MAX_STR + 1);
+	big[0] = '/';
+	big[JOBDESC_MAX_STR + 1] = '\0';
+	json_object_object_add(o, "executable", json_object_new_string(big));
+	cr_assert_eq(jobdesc_from_json(o, &jd, &errstr), -1);
+	cr_assert_str_eq(errstr, "string too long");
+	free(big);
+	json_object_put(o);
+}

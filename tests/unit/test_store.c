@@ -1,0 +1,732 @@
+/*
+ * test_store.c: unit tests for scheduler/store.c.  Each test opens a
+ * database in its own mkdtemp(3) directory under /tmp, removed at the end.
+ * Jobs are built and freed here with calloc/free so the tests do not
+ * depend on job.c; nothing but store.c touches SQLite, so the "newer
+ * database" case edits user_version in the file header (offset 60).
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "job.h"
+#include "schema.h"
+#include "store.h"
+
+static char	 tdir[64];
+static char	 tdb[128];
+
+static void
+setup(void)
+{
+	snprintf(tdir, sizeof(tdir), "/tmp/cq-test-store-XXXXXX");
+	cr_assert_not_null(mkdtemp(tdir));
+	snprintf(tdb, sizeof(tdb), "%s/cq.db", tdir);
+}
+
+static void
+teardown(void)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+	char	 p[160];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", tdb, sfx[i]);
+		unlink(p);
+	}
+	rmdir(tdir);
+}
+
+TestSuite(store, .init = setup, .fini = teardown);
+
+static struct store *
+open_ok(void)
+{
+	struct store	*s;
+	const char	*errstr = NULL;
+
+	s = store_open(tdb, &errstr);
+	cr_assert_not_null(s, "store_open: %s", errstr ? errstr : "?");
+	return s;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s == NULL ? NULL : strdup(s);
+}
+
+static struct job *
+tjob_new(uint32_t cluster, uint32_t proc, enum job_state state,
+    const char *owner, int64_t finished)
+{
+	struct job	*j;
+
+	cr_assert_not_null(j = calloc(1, sizeof(*j)));
+	j->cluster = cluster;
+	j->proc = proc;
+	j->state = state;
+	j->uid = 1000;
+	j->owner = dup_or_null(owner);
+	j->request_cpus = 1;
+	j->request_memory_mb = 128;
+	j->cmd = strdup("/bin/true");
+	j->ad = strdup("{\"cmd\":\"/bin/true\"}");
+	j->submitted = 1700000000000LL;
+	j->finished = finished;
+	j->exit_code = -1;
+	return j;
+}
+
+static void
+tjob_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	free(j->owner);
+	free(j->cmd);
+	free(j->ad);
+	free(j->machine);
+	free(j);
+}
+
+static void
+str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		cr_assert(a == b, "%s vs %s", a ? a : "NULL", b ? b : "NULL");
+	else
+		cr_assert_str_eq(a, b);
+}
+
+static void
+job_eq(const struct job *a, const struct job *b)
+{
+	cr_assert_eq(a->cluster, b->cluster);
+	cr_assert_eq(a->proc, b->proc);
+	cr_assert_eq(a->state, b->state);
+	cr_assert_eq(a->uid, b->uid);
+	str_eq(a->owner, b->owner);
+	cr_assert_eq(a->priority, b->priority);
+	cr_assert_eq(a->request_cpus, b->request_cpus);
+	cr_assert_eq(a->request_memory_mb, b->request_memory_mb);
+	str_eq(a->cmd, b->cmd);
+	str_eq(a->ad, b->ad);
+	cr_assert_eq(a->submitted, b->submitted);
+	cr_assert_eq(a->started, b->started);
+	cr_assert_eq(a->finished, b->finished);
+	cr_assert_eq(a->run, b->run);
+	str_eq(a->machine, b->machine);
+	cr_assert_eq(a->exit_code, b->exit_code);
+	cr_assert_eq(a->exit_signal, b->exit_signal);
+	cr_assert_eq(a->utime_ms, b->utime_ms);
+	cr_assert_eq(a->stime_ms, b->stime_ms);
+	cr_assert_eq(a->maxrss_kb, b->maxrss_kb);
+	cr_assert_eq(a->nstarts, b->nstarts);
+}
+
+/* Collects loaded jobs, which it owns. */
+struct loaded {
+	struct job	**jobs;
+	size_t		  n, cap;
+	size_t		  stop_after;	/* 0: never */
+};
+
+static int
+load_cb(void *arg, struct job *j)
+{
+	struct loaded	*l = arg;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		cr_assert_not_null(l->jobs = reallocarray(l->jobs, l->cap,
+		    sizeof(*l->jobs)));
+	}
+	l->jobs[l->n++] = j;
+	return l->stop_after != 0 && l->n >= l->stop_after;
+}
+
+static void
+loaded_free(struct loaded *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		tjob_free(l->jobs[i]);
+	free(l->jobs);
+	memset(l, 0, sizeof(*l));
+}
+
+static void
+load(struct store *s, struct loaded *l)
+{
+	memset(l, 0, sizeof(*l));
+	cr_assert_eq(store_jobs_load(s, load_cb, l), 0);
+}
+
+/* Records history as "cluster.proc" ids. */
+struct hist {
+	char	 ids[32][32];
+	size_t	 n;
+};
+
+static int
+hist_cb(void *arg, const struct job *j)
+{
+	struct hist	*h = arg;
+
+	cr_assert_lt(h->n, 32);
+	snprintf(h->ids[h->n++], sizeof(h->ids[0]), "%u.%u", j->cluster,
+	    j->proc);
+	return 0;
+}
+
+static void
+hist(struct store *s, uint32_t cluster, int64_t proc, const char *owner,
+    int64_t limit, const char *want)
+{
+	struct hist	 h;
+	char		 got[512] = "";
+	size_t		 i;
+
+	memset(&h, 0, sizeof(h));
+	cr_assert_eq(store_history(s, cluster, proc, owner, limit, hist_cb,
+	    &h), 0);
+	for (i = 0; i < h.n; i++) {
+		if (i > 0)
+			strlcat(got, " ", sizeof(got));
+		strlcat(got, h.ids[i], sizeof(got));
+	}
+	cr_assert_str_eq(got, want, "history(%u, %lld, %s, %lld)", cluster,
+	    (long long)proc, owner ? owner : "NULL", (long long)limit);
+}
+
+static uint32_t
+cluster_new(struct store *s, const char *owner)
+{
+	uint32_t	 c = 0;
+
+	cr_assert_eq(store_cluster_new(s, 1000, owner, 1700000000000LL,
+	    "batch", 1, &c), 0);
+	return c;
+}
+
+static void
+insert(struct store *s, uint32_t cluster, uint32_t proc,
+    enum job_state state, const char *owner, int64_t finished)
+{
+	struct job	*j;
+
+	j = tjob_new(cluster, proc, state, owner, finished);
+	cr_assert_eq(store_job_insert(s, j), 0);
+	tjob_free(j);
+}
+
+static int
+highest_version(void)
+{
+	cr_assert_gt(schema_nmigrations, 0);
+	return schema_migrations[schema_nmigrations - 1].version;
+}
+
+/* Set user_version in the header of a closed database. */
+static void
+set_user_version(uint32_t v)
+{
+	unsigned char	 b[4] = { v >> 24, v >> 16, v >> 8, v };
+	int		 fd;
+
+	cr_assert_geq(fd = open(tdb, O_WRONLY), 0);
+	cr_assert_eq(pwrite(fd, b, sizeof(b), 60), (ssize_t)sizeof(b));
+	close(fd);
+}
+
+static uint32_t
+get_user_version(void)
+{
+	unsigned char	 b[4];
+	int		 fd;
+
+	cr_assert_geq(fd = open(tdb, O_RDONLY), 0);
+	cr_assert_eq(pread(fd, b, sizeof(b), 60), (ssize_t)sizeof(b));
+	close(fd);
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+}
+
+Test(store, fresh_migrated)
+{
+	struct store	*s;
+	struct loaded	 l;
+
+	s = open_ok();
+	cr_assert_eq(store_version(s), highest_version());
+	cr_assert_eq(store_in_txn(s), 0);
+	load(s, &l);
+	cr_assert_eq(l.n, 0);
+	store_close(s);
+	cr_assert_eq(get_user_version(), (uint32_t)highest_version());
+}
+
+Test(store, reopen_keeps_data)
+{
+	struct store	*s;
+	struct loaded	 l;
+	uint32_t	 c;
+
+	s = open_ok();
+	c = cluster_new(s, "alice");
+	insert(s, c, 0, JOB_IDLE, "alice", 0);
+	store_close(s);
+
+	s = open_ok();
+	cr_assert_eq(store_version(s), highest_version());
+	load(s, &l);
+	cr_assert_eq(l.n, 1);
+	cr_assert_eq(l.jobs[0]->cluster, c);
+	cr_assert_str_eq(l.jobs[0]->owner, "alice");
+	loaded_free(&l);
+	store_close(s);
+	cr_assert_eq(get_user_version(), (uint32_t)highest_version());
+}
+
+Test(store, two_opens)
+{
+	struct store	*a, *b;
+	struct loaded	 l;
+
+	a = open_ok();
+	b = open_ok();
+	cr_assert_eq(store_version(b), highest_version());
+	insert(a, cluster_new(a, "x"), 0, JOB_IDLE, "x", 0);
+	load(b, &l);
+	cr_assert_eq(l.n, 1);
+	loaded_free(&l);
+	store_close(a);
+	store_close(b);
+}
+
+Test(store, newer_refused)
+{
+	struct store	*s;
+	const char	*errstr = NULL;
+
+	s = open_ok();
+	store_close(s);
+	set_user_version(999);
+	s = store_open(tdb, &errstr);
+	cr_assert_null(s);
+	cr_assert_str_eq(errstr, "database is newer than this cq");
+	cr_assert_eq(get_user_version(), 999);
+}
+
+Test(store, not_a_database)
+{
+	const char	*errstr = NULL;
+	int		 fd;
+
+	cr_assert_geq(fd = open(tdb, O_WRONLY | O_CREAT, 0600), 0);
+	cr_assert_eq(write(fd, "this is not sqlite, not at all, no.\n", 36),
+	    36);
+	close(fd);
+	cr_assert_null(store_open(tdb, &errstr));
+	cr_assert_not_null(errstr);
+}
+
+Test(store, job_round_trip)
+{
+	struct store	*s;
+	struct loaded	 l;
+	struct job	*j;
+	uint32_t	 c;
+
+	s = open_ok();
+	c = cluster_new(s, "bob");
+	j = tjob_new(c, 7, JOB_IDLE, "bob", 0);
+	j->uid = 4242;
+	j->priority = -5;
+	j->request_cpus = 8;
+	j->request_memory_mb = 1LL << 40;
+	free(j->ad);
+	j->ad = strdup("{\"args\":[\"a \\\"b\\\"\",\"\xc3\xa9\"],\"x\":1}");
+	j->submitted = 1700000000123LL;
+	cr_assert_eq(store_job_insert(s, j), 0);
+	/* Same key twice fails. */
+	cr_assert_eq(store_job_insert(s, j), -1);
+
+	load(s, &l);
+	cr_assert_eq(l.n, 1);
+	job_eq(l.jobs[0], j);
+	cr_assert_null(l.jobs[0]->machine);
+	cr_assert_eq(l.jobs[0]->exit_code, -1);
+	loaded_free(&l);
+
+	j->state = JOB_RUNNING;
+	j->priority = 10;
+	j->started = 1700000001000LL;
+	j->run = 3;
+	j->machine = strdup("slot2@node17");
+	j->nstarts = 3;
+	cr_assert_eq(store_job_update(s, j), 0);
+	load(s, &l);
+	cr_assert_eq(l.n, 1);
+	job_eq(l.jobs[0], j);
+	loaded_free(&l);
+
+	j->state = JOB_SUSPENDED;
+	j->exit_code = 0;
+	j->exit_signal = 9;
+	j->finished = 1700000002000LL;
+	j->utime_ms = 1234567;
+	j->stime_ms = 7654321;
+	j->maxrss_kb = 99999999999LL;
+	cr_assert_eq(store_job_update(s, j), 0);
+	load(s, &l);
+	cr_assert_eq(l.n, 1);
+	job_eq(l.jobs[0], j);
+	cr_assert_eq(l.jobs[0]->exit_code, 0);
+	loaded_free(&l);
+
+	/* Terminal: gone from the queue, in the history, exit_code back. */
+	j->state = JOB_COMPLETED;
+	j->exit_code = 2;
+	cr_assert_eq(store_job_update(s, j), 0);
+	load(s, &l);
+	cr_assert_eq(l.n, 0);
+	hist(s, 0, -1, NULL, 0, "1.7");
+
+	/* Unknown job. */
+	j->proc = 8;
+	cr_assert_eq(store_job_update(s, j), -1);
+	tjob_free(j);
+	store_close(s);
+}
+
+static const struct job	*hist_want;
+
+static int
+hist_full_cb(void *arg, const struct job *j)
+{
+	int	*n = arg;
+
+	job_eq(j, hist_want);
+	(*n)++;
+	return 0;
+}
+
+Test(store, history_round_trip)
+{
+	struct store	*s;
+	struct job	*j;
+	int		 n = 0;
+
+	s = open_ok();
+	j = tjob_new(cluster_new(s, "carol"), 0, JOB_REMOVED, "carol", 5);
+	j->machine = strdup("slot1@a");
+	j->run = 2;
+	j->exit_signal = 15;
+	j->utime_ms = 1;
+	j->stime_ms = 2;
+	j->maxrss_kb = 3;
+	j->nstarts = 2;
+	cr_assert_eq(store_job_insert(s, j), 0);
+	hist_want = j;
+	cr_assert_eq(store_history(s, 0, -1, NULL, 0, hist_full_cb, &n), 0);
+	cr_assert_eq(n, 1);
+	tjob_free(j);
+	store_close(s);
+}
+
+Test(store, foreign_key)
+{
+	struct store	*s;
+	struct job	*j;
+
+	s = open_ok();
+	/* No cluster 5. */
+	j = tjob_new(5, 0, JOB_IDLE, "dave", 0);
+	cr_assert_eq(store_job_insert(s, j), -1);
+	tjob_free(j);
+	store_close(s);
+}
+
+Test(store, transactions)
+{
+	struct store	*s;
+	struct loaded	 l;
+	uint32_t	 c;
+
+	s = open_ok();
+	cr_assert_eq(store_commit(s), -1);
+	cr_assert_eq(store_rollback(s), -1);
+
+	cr_assert_eq(store_begin(s), 0);
+	cr_assert_eq(store_in_txn(s), 1);
+	cr_assert_eq(store_begin(s), -1);
+	c = cluster_new(s, "erin");
+	insert(s, c, 0, JOB_IDLE, "erin", 0);
+	cr_assert_eq(store_commit(s), 0);
+	cr_assert_eq(store_in_txn(s), 0);
+
+	cr_assert_eq(store_begin(s), 0);
+	insert(s, c, 1, JOB_IDLE, "erin", 0);
+	load(s, &l);
+	cr_assert_eq(l.n, 2);
+	loaded_free(&l);
+	cr_assert_eq(store_rollback(s), 0);
+	cr_assert_eq(store_in_txn(s), 0);
+
+	/* Autocommit. */
+	insert(s, c, 2, JOB_IDLE, "erin", 0);
+
+	/* Left open at close: rolled back. */
+	cr_assert_eq(store_begin(s), 0);
+	insert(s, c, 3, JOB_IDLE, "erin", 0);
+	store_close(s);
+
+	s = open_ok();
+	load(s, &l);
+	cr_assert_eq(l.n, 2);
+	cr_assert_eq(l.jobs[0]->proc, 0);
+	cr_assert_eq(l.jobs[1]->proc, 2);
+	loaded_free(&l);
+	store_close(s);
+}
+
+static int
+fail_cb(void *arg, struct job *j)
+{
+	tjob_free(j);
+	return -1;
+}
+
+Test(store, load_order_and_stop)
+{
+	struct store	*s;
+	struct loaded	 l;
+	uint32_t	 c1, c2;
+
+	s = open_ok();
+	c1 = cluster_new(s, "f");
+	c2 = cluster_new(s, "f");
+	insert(s, c2, 1, JOB_HELD, "f", 0);
+	insert(s, c1, 2, JOB_RUNNING, "f", 0);
+	insert(s, c2, 0, JOB_TRANSFERRING_OUTPUT, "f", 0);
+	insert(s, c1, 0, JOB_IDLE, "f", 0);
+	insert(s, c1, 1, JOB_COMPLETED, "f", 10);
+	insert(s, c1, 3, JOB_REMOVED, "f", 11);
+	insert(s, c1, 4, JOB_SUSPENDED, "f", 0);
+	load(s, &l);
+	cr_assert_eq(l.n, 5);
+	cr_assert(l.jobs[0]->cluster == c1 && l.jobs[0]->proc == 0);
+	cr_assert(l.jobs[1]->cluster == c1 && l.jobs[1]->proc == 2);
+	cr_assert(l.jobs[2]->cluster == c1 && l.jobs[2]->proc == 4);
+	cr_assert(l.jobs[3]->cluster == c2 && l.jobs[3]->proc == 0);
+	cr_assert(l.jobs[4]->cluster == c2 && l.jobs[4]->proc == 1);
+	loaded_free(&l);
+
+	/* A positive return stops the walk without error. */
+	memset(&l, 0, sizeof(l));
+	l.stop_after = 2;
+	cr_assert_eq(store_jobs_load(s, load_cb, &l), 0);
+	cr_assert_eq(l.n, 2);
+	loaded_free(&l);
+	/* A negative one stops it with an error. */
+	memset(&l, 0, sizeof(l));
+	cr_assert_eq(store_jobs_load(s, fail_cb, &l), -1);
+	/* And the statement was reset: a full walk again. */
+	load(s, &l);
+	cr_assert_eq(l.n, 5);
+	loaded_free(&l);
+	store_close(s);
+}
+
+Test(store, history_filters)
+{
+	struct store	*s;
+	uint32_t	 c1, c2, c3;
+
+	s = open_ok();
+	c1 = cluster_new(s, "ann");
+	c2 = cluster_new(s, "ben");
+	c3 = cluster_new(s, "ann");
+	cr_assert(c1 == 1 && c2 == 2 && c3 == 3);
+	insert(s, c1, 0, JOB_COMPLETED, "ann", 100);
+	insert(s, c1, 1, JOB_REMOVED, "ann", 300);
+	insert(s, c1, 2, JOB_IDLE, "ann", 0);
+	insert(s, c2, 0, JOB_COMPLETED, "ben", 200);
+	insert(s, c2, 1, JOB_COMPLETED, "ben", 200);
+	insert(s, c3, 0, JOB_COMPLETED, "ann", 200);
+	insert(s, c3, 1, JOB_RUNNING, "ann", 0);
+
+	/* Newest first; equal times by cluster, proc descending. */
+	hist(s, 0, -1, NULL, 0, "1.1 3.0 2.1 2.0 1.0");
+	hist(s, 0, -1, NULL, 2, "1.1 3.0");
+	hist(s, 0, -1, NULL, -1, "1.1 3.0 2.1 2.0 1.0");
+	hist(s, 1, -1, NULL, 0, "1.1 1.0");
+	hist(s, 1, 0, NULL, 0, "1.0");
+	hist(s, 1, 2, NULL, 0, "");
+	hist(s, 0, 0, NULL, 0, "3.0 2.0 1.0");
+	hist(s, 0, -1, "ann", 0, "1.1 3.0 1.0");
+	hist(s, 0, -1, "ben", 1, "2.1");
+	hist(s, 2, -1, "ann", 0, "");
+	hist(s, 3, 0, "ann", 0, "3.0");
+	hist(s, 0, -1, "nobody", 0, "");
+	hist(s, 9, -1, NULL, 0, "");
+	store_close(s);
+}
+
+struct evs {
+	char	 buf[512];
+};
+
+static int
+ev_cb(void *arg, int64_t time, const char *event, uint32_t run,
+    const char *detail)
+{
+	struct evs	*e = arg;
+	char		 one[128];
+
+	snprintf(one, sizeof(one), "%lld:%s:%u:%s;", (long long)time, event,
+	    run, detail ? detail : "-");
+	strlcat(e->buf, one, sizeof(e->buf));
+	return 0;
+}
+
+Test(store, events)
+{
+	struct store	*s;
+	struct evs	 e;
+	uint32_t	 c;
+
+	s = open_ok();
+	c = cluster_new(s, "g");
+	insert(s, c, 0, JOB_IDLE, "g", 0);
+	insert(s, c, 1, JOB_IDLE, "g", 0);
+	cr_assert_eq(store_event_add(s, c, 0, 30, "submit", 0, NULL), 0);
+	cr_assert_eq(store_begin(s), 0);
+	cr_assert_eq(store_event_add(s, c, 1, 5, "submit", 0, "x"), 0);
+	/* Insertion order, not time order. */
+	cr_assert_eq(store_event_add(s, c, 0, 20, "execute", 1,
+	    "slot1@n"), 0);
+	cr_assert_eq(store_event_add(s, c, 0, 40, "terminate", 1,
+	    "exit 0"), 0);
+	cr_assert_eq(store_commit(s), 0);
+
+	memset(&e, 0, sizeof(e));
+	cr_assert_eq(store_events(s, c, 0, ev_cb, &e), 0);
+	cr_assert_str_eq(e.buf,
+	    "30:submit:0:-;20:execute:1:slot1@n;40:terminate:1:exit 0;");
+	memset(&e, 0, sizeof(e));
+	cr_assert_eq(store_events(s, c, 1, ev_cb, &e), 0);
+	cr_assert_str_eq(e.buf, "5:submit:0:x;");
+	memset(&e, 0, sizeof(e));
+	cr_assert_eq(store_events(s, c, 2, ev_cb, &e), 0);
+	cr_assert_str_eq(e.buf, "");
+	store_close(s);
+}
+
+static int
+mach_cb(void *arg, const struct store_machine *m)
+{
+	struct evs	*e = arg;
+	char		 one[128];
+
+	snprintf(one, sizeof(one), "%s:%d:%lld:%lld:%s;", m->name, m->nslots,
+	    (long long)m->first_seen, (long long)m->last_seen, m->state);
+	strlcat(e->buf, one, sizeof(e->buf));
+	return 0;
+}
+
+Test(store, machines)
+{
+	struct store		*s;
+	struct store_machine	 m;
+	struct evs		 e;
+
+	s = open_ok();
+	m = (struct store_machine){ "nodeb", 4, 100, 100, "online" };
+	cr_assert_eq(store_machine_put(s, &m), 0);
+	m = (struct store_machine){ "nodea", 2, 110, 120, "online" };
+	cr_assert_eq(store_machine_put(s, &m), 0);
+	/* Update keeps first_seen. */
+	m = (struct store_machine){ "nodeb", 8, 500, 600, "offline" };
+	cr_assert_eq(store_machine_put(s, &m), 0);
+	memset(&e, 0, sizeof(e));
+	cr_assert_eq(store_machines_load(s, mach_cb, &e), 0);
+	cr_assert_str_eq(e.buf,
+	    "nodea:2:110:120:online;nodeb:8:100:600:offline;");
+	store_close(s);
+
+	s = open_ok();
+	memset(&e, 0, sizeof(e));
+	cr_assert_eq(store_machines_load(s, mach_cb, &e), 0);
+	cr_assert_str_eq(e.buf,
+	    "nodea:2:110:120:online;nodeb:8:100:600:offline;");
+	store_close(s);
+}
+
+Test(store, cluster_ids)
+{
+	struct store	*s;
+	uint32_t	 a, b, c;
+
+	s = open_ok();
+	a = cluster_new(s, "h");
+	b = cluster_new(s, "h");
+	cr_assert_eq(store_begin(s), 0);
+	c = cluster_new(s, "h");
+	cr_assert_eq(store_rollback(s), 0);
+	cr_assert(a >= 1 && b > a);
+	store_close(s);
+
+	s = open_ok();
+	c = cluster_new(s, "h");
+	cr_assert_gt(c, b);
+	cr_assert_eq(store_cluster_new(s, 0, "root", 0, NULL, 0, &a), 0);
+	cr_assert_gt(a, c);
+	store_close(s);
+}
+
+Test(store, many_jobs)
+{
+	struct store	*s;
+	struct loaded	 l;
+	struct job	*j;
+	uint32_t	 c, i;
+	char		 ad[64];
+
+	s = open_ok();
+	c = cluster_new(s, "bulk");
+	j = tjob_new(c, 0, JOB_IDLE, "bulk", 0);
+	cr_assert_eq(store_begin(s), 0);
+	for (i = 0; i < 10000; i++) {
+		j->proc = i;
+		free(j->ad);
+		snprintf(ad, sizeof(ad), "{\"proc\":%u}", i);
+		j->ad = strdup(ad);
+		cr_assert_eq(store_job_insert(s, j), 0);
+	}
+	cr_assert_eq(store_commit(s), 0);
+	tjob_free(j);
+	store_close(s);
+
+	s = open_ok();
+	load(s, &l);
+	cr_assert_eq(l.n, 10000);
+	for (i = 0; i < 10000; i++) {
+		snprintf(ad, sizeof(ad), "{\"proc\":%u}", i);
+		cr_assert_eq(l.jobs[i]->cluster, c);
+		cr_assert_eq(l.jobs[i]->proc, i);
+		cr_assert_str_eq(l.jobs[i]->ad, ad);
+	}
+	loaded_free(&l);
+	store_close(s);
+}
