@@ -134,12 +134,6 @@ jd_isalnum(int c)
 }
 
 static int
-jd_toupper(int c)
-{
-	return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
-}
-
-static int
 jd_tolower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
@@ -393,7 +387,9 @@ jd_ref(const char *s, struct jd_ref *r)
 	r->def = NULL;
 	r->deflen = 0;
 	if (*e == ':') {
-		if ((d = strchr(e + 1, ')')) == NULL)
+		/* Stopping at '$' keeps scanning linear in the line. */
+		d = e + 1 + strcspn(e + 1, ")$");
+		if (*d != ')')
 			return 0;
 		r->def = e + 1;
 		r->deflen = d - r->def;
@@ -625,23 +621,10 @@ jd_set_universe(struct jd_parse *p, struct jobdesc *jd,
 	return 0;
 }
 
-static int
-jd_set_initialdir(struct jd_parse *p, struct jobdesc *jd,
-    const struct jd_keyword *kw, const char *val, int line)
-{
-	char	*path;
-
-	path = jd_path(p->cwd, val);
-	if (strlen(path) > JOBDESC_MAX_STR) {
-		free(path);
-		return jd_error(p, line, "%s: path too long", kw->name);
-	}
-	free(jd->initialdir);
-	jd->initialdir = path;
-	return 0;
-}
-
-/* A path member, relative to initialdir (set before, see the table). */
+/*
+ * A path member: initialdir relative to the working directory, the others
+ * relative to initialdir (set before them, see the table).
+ */
 static int
 jd_set_path(struct jd_parse *p, struct jobdesc *jd,
     const struct jd_keyword *kw, const char *val, int line)
@@ -649,7 +632,7 @@ jd_set_path(struct jd_parse *p, struct jobdesc *jd,
 	char	**dst = (char **)((char *)jd + kw->off);
 	char	 *path;
 
-	path = jd_path(jd->initialdir, val);
+	path = jd_path(dst == &jd->initialdir ? p->cwd : jd->initialdir, val);
 	if (strlen(path) > JOBDESC_MAX_STR) {
 		free(path);
 		return jd_error(p, line, "%s: path too long", kw->name);
@@ -747,7 +730,7 @@ static int
 jd_set_size(struct jd_parse *p, struct jobdesc *jd,
     const struct jd_keyword *kw, const char *val, int line)
 {
-	static const char	 units[] = "KMGT";
+	static const char	 units[] = "KMGTkmgt";
 	const char		*s, *u;
 	long long		 n;
 	int			 e = kw->unit, unit = kw->unit, i;
@@ -760,11 +743,11 @@ jd_set_size(struct jd_parse *p, struct jobdesc *jd,
 	while (*s == ' ' || *s == '\t')
 		s++;
 	if (*s != '\0') {
-		if ((u = strchr(units, jd_toupper(*s))) == NULL)
+		if ((u = strchr(units, *s)) == NULL)
 			goto bad;
-		e = u - units + 1;
+		e = (u - units) % 4 + 1;
 		s++;
-		if (jd_toupper(*s) == 'B')
+		if (*s == 'B' || *s == 'b')
 			s++;
 		if (*s != '\0')
 			goto bad;
@@ -838,6 +821,9 @@ jd_set_getenv(struct jd_parse *p, struct jobdesc *jd,
 	for (e = p->envp; e != NULL && *e != NULL; e++) {
 		if (**e == '=' || strchr(*e, '=') == NULL)
 			continue;	/* not a variable, nothing to copy */
+		if (!jd_utf8(*e, strlen(*e)))
+			return jd_error(p, line, "%s: '%s' is not valid UTF-8",
+			    kw->name, jd_q(q, sizeof(q), *e));
 		if (jd_env_set(p, line, kw->name, jd, *e, strlen(*e)) == -1)
 			return -1;
 	}
@@ -891,7 +877,7 @@ fail:
 /* The keywords, applied in this order for every proc. */
 static const struct jd_keyword jd_keywords[] = {
 	{ "universe",		jd_set_universe,	0,			0 },
-	{ "initialdir",		jd_set_initialdir,	0,			0 },
+	{ "initialdir",		jd_set_path,	JD_OFF(initialdir),	0 },
 	{ "executable",		jd_set_path,	JD_OFF(executable),	0 },
 	{ "arguments",		jd_set_arguments,	0,			0 },
 	{ "input",		jd_set_path,	JD_OFF(input),		0 },
@@ -1133,6 +1119,26 @@ jd_getline(struct jd_parse *p, const char **cur, const char *end,
 	return 1;
 }
 
+/* Every line must be text: no NUL, valid UTF-8. */
+static int
+jd_check_text(struct jd_parse *p, const char *buf, size_t len)
+{
+	const char	*s = buf, *end = buf + len, *nl;
+	int		 line;
+
+	for (line = 1; s < end; line++, s = nl + 1) {
+		if ((nl = memchr(s, '\n', end - s)) == NULL)
+			nl = end;
+		if (memchr(s, '\0', nl - s) != NULL)
+			return jd_error(p, line, "NUL byte");
+		if (!jd_utf8(s, nl - s))
+			return jd_error(p, line, "invalid UTF-8");
+		if (nl == end)
+			break;
+	}
+	return 0;
+}
+
 static void
 jd_parse_free(struct jd_parse *p)
 {
@@ -1155,7 +1161,7 @@ jobdesc_parse_buf(const char *name, const char *buf, size_t len,
 {
 	struct jd_parse	 p;
 	struct jd_buf	 line = { NULL, 0, 0 };
-	const char	*cur = buf, *end = buf + len, *nul, *s;
+	const char	*cur = buf, *end = buf + len;
 	int		 lineno = 0, start, rc;
 
 	*jobs = NULL;
@@ -1165,9 +1171,9 @@ jobdesc_parse_buf(const char *name, const char *buf, size_t len,
 	p.envp = envp;
 	p.err = err;
 	p.errlen = errlen;
-	if (cwd == NULL || cwd[0] != '/') {
+	if (cwd == NULL || cwd[0] != '/' || !jd_utf8(cwd, strlen(cwd))) {
 		snprintf(err, errlen, "%s: the working directory is not "
-		    "absolute", name);
+		    "absolute UTF-8", name);
 		return -1;
 	}
 	p.cwd = jd_path("/", cwd);
@@ -1176,12 +1182,8 @@ jobdesc_parse_buf(const char *name, const char *buf, size_t len,
 		    name, JD_MAX_FILE);
 		goto fail;
 	}
-	if ((nul = memchr(buf, '\0', len)) != NULL) {
-		for (s = buf; s < nul; s++)
-			lineno += *s == '\n';
-		jd_error(&p, lineno + 1, "NUL byte");
+	if (jd_check_text(&p, buf, len) == -1)
 		goto fail;
-	}
 	while ((rc = jd_getline(&p, &cur, end, &line, &lineno, &start)) == 1)
 		if (jd_statement(&p, line.s, start) == -1)
 			goto fail;
@@ -1310,9 +1312,9 @@ jobdesc_from_argv(int argc, char **argv, const char *cwd,
 		snprintf(err, errlen, "no command");
 		return -1;
 	}
-	if (cwd == NULL || cwd[0] != '/') {
+	if (cwd == NULL || cwd[0] != '/' || !jd_utf8(cwd, strlen(cwd))) {
 		snprintf(err, errlen, "%s: the working directory is not "
-		    "absolute", argv[0]);
+		    "absolute UTF-8", argv[0]);
 		return -1;
 	}
 	if ((size_t)argc - 1 > JOBDESC_MAX_ARGS) {
@@ -1326,9 +1328,21 @@ jobdesc_from_argv(int argc, char **argv, const char *cwd,
 			    "(limit %d bytes)", argv[0], i, JOBDESC_MAX_STR);
 			return -1;
 		}
+		if (!jd_utf8(argv[i], strlen(argv[i]))) {
+			snprintf(err, errlen, "%s: argument %d is not valid "
+			    "UTF-8", argv[0], i);
+			return -1;
+		}
 	}
 	if ((jd->executable = jd_which(argv[0], cwd)) == NULL) {
 		snprintf(err, errlen, "%s: command not found", argv[0]);
+		return -1;
+	}
+	if (!jd_utf8(jd->executable, strlen(jd->executable)) ||
+	    strlen(jd->executable) > JOBDESC_MAX_STR) {
+		snprintf(err, errlen, "%s: found as a path that is too long "
+		    "or not UTF-8", argv[0]);
+		jobdesc_free(jd);
 		return -1;
 	}
 	jd->argv = xcalloc(argc, sizeof(*jd->argv));

@@ -16,6 +16,7 @@
 #include "jobdesc.h"
 #include "jsonx.h"
 #include "msg.h"
+#include "xmalloc.h"
 
 int
 cmd_submit(int argc, char **argv)
@@ -59,6 +60,11 @@ cmd_submit(int argc, char **argv)
 			return CQ_EXIT_USAGE;
 		}
 		njobs = 1;
+		/* Like sbatch: output and errors to cq-CLUSTER.out here. */
+		if (jobs->output == NULL && jobs->error == NULL) {
+			xasprintf(&jobs->output, "%s/cq-$(Cluster).out", cwd);
+			jobs->error = xstrdup(jobs->output);
+		}
 	} else if (jobdesc_parse_file(argv[a], cwd, environ, &jobs, &njobs,
 	    err, sizeof err) == -1) {
 		fprintf(stderr, "cq: %s\n", err);

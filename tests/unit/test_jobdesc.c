@@ -515,22 +515,54 @@ Test(jobdesc, nul_byte)
 	cr_assert_str_eq(err, "t.sub:2: NUL byte");
 }
 
+Test(jobdesc, utf8)
+{
+	struct jobdesc	*jd;
+	char		*bad_envp[] = { "OK=1", "BAD=\xff", NULL };
+	char		*argv[] = { "/bin/sh", "caf\xe9", NULL };
+	char		*text = "executable = /bin/echo\n"
+			    "getenv = true\nqueue\n";
+
+	jd = one("executable = /bin/echo\narguments = caf\xc3\xa9 \xe2\x82\xac"
+	    "\nqueue\n");
+	cr_assert_str_eq(jd->argv[0], "caf\xc3\xa9");
+	/* Latin-1, an overlong '/', a UTF-16 surrogate, a cut sequence. */
+	fails("executable = /bin/echo\narguments = caf\xe9\nqueue\n",
+	    "t.sub:2: invalid UTF-8");
+	fails("executable = /bin/echo\narguments = \xc0\xaf\nqueue\n",
+	    "t.sub:2: invalid UTF-8");
+	fails("executable = /bin/echo\n\nx = \xed\xa0\x80\nqueue\n",
+	    "t.sub:3: invalid UTF-8");
+	fails("executable = /bin/echo\nqueue\nx = \xe2\x82",
+	    "t.sub:3: invalid UTF-8");
+	cr_assert_eq(jobdesc_parse_buf("t.sub", text, strlen(text), "/home/u",
+	    bad_envp, &jobs, &njobs, err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "t.sub:2: getenv: 'BAD=\\xff' is not valid "
+	    "UTF-8");
+	cr_assert_eq(jobdesc_from_argv(2, argv, "/", &(struct jobdesc){ 0 },
+	    err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "/bin/sh: argument 1 is not valid UTF-8");
+}
+
 Test(jobdesc, macros)
 {
 	struct jobdesc	*jd;
 	const char	*w[] = { "run-$(Cluster).0", "$(Cluster)", "x", "24",
-	    "$", "$$(OpSys)", "late", "$(", "$(a-b)" };
+	    "$", "$$(OpSys)", "late", "$(", "$(a-b)", "$(a:)" };
 
 	jd = one("Prefix = run\n"
 	    "executable = /bin/echo\n"
 	    "arguments = $(prefix)-$(Cluster).$(Process) $(ClusterId) "
 	    "$(nosuch) $(E:x) $(F:24) $(DOLLAR) $$(OpSys) $(later) $( "
-	    "$(a-b)\n"
+	    "$(a-b) $(a:$(E))\n"
 	    "later = late\n"
 	    "output = out.$(ProcId)\n"
 	    "queue\n");
-	/* $(nosuch) is empty, so in the old syntax no argument at all. */
-	args_are(jd, 9, w);
+	/*
+	 * $(nosuch) is empty, so in the old syntax no argument at all; a
+	 * default cannot hold a '$', so $(a:$(E)) is text around $(E).
+	 */
+	args_are(jd, 10, w);
 	cr_assert_str_eq(jd->output, "/home/u/out.0");
 
 	/* Macros nest; a macro may be redefined in terms of itself. */

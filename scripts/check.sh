@@ -1,0 +1,35 @@
+#!/bin/sh
+# Build and run the whole test suite: unit tests, integration tests
+# against real daemons, hostile input, banned functions.  With
+# CQ_ASAN=1 the suite runs a second time under ASan + UBSan.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+sh "$top/scripts/deps.sh" || exit 1
+rc=0
+run_suite() {
+	build=$1; shift
+	BUILD=$build sh "$top/scripts/build.sh" "$@" || return 1
+	(cd "$build" && make -j1 check >"$build/check.out" 2>&1)
+	r=$?
+	grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$build/check.out"
+	if [ $r -ne 0 ]; then
+		echo "--- failures ($build/test-suite.log):"
+		sed -n '/^FAIL:\|^ERROR:/,/^\(PASS\|SKIP\):/p' \
+		    "$build/test-suite.log" 2>/dev/null | tail -150
+	fi
+	return $r
+}
+totals() {
+	for f in "$@"; do cat "$f" 2>/dev/null; done | awk '
+	/^PASS:/ { p++ } /^FAIL:|^ERROR:|^XPASS:/ { f++ } /^SKIP:/ { s++ }
+	END { printf "%d passed, %d failed, %d skipped\n", p, f, s }'
+}
+run_suite "$top/build" || rc=1
+outs="$top/build/check.out"
+if [ "${CQ_ASAN:-0}" = 1 ]; then
+	run_suite "$top/build-asan" --enable-asan || rc=1
+	outs="$outs $top/build-asan/check.out"
+fi
+# shellcheck disable=SC2086
+totals $outs
+exit $rc

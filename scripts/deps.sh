@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install the Debian 12 packages cq builds and tests with (docs/deps.md
+# says why each is there).  Installs only what is missing; needs root.
+set -eu
+pkgs="build-essential autoconf automake libtool pkg-config
+	libevent-dev libssl-dev libsqlite3-dev libjson-c-dev libssh2-1-dev
+	libbsd-dev libcriterion-dev sqlite3 procps valgrind"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$missing (run as root, or with sudo)" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
