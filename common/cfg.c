@@ -54,7 +54,8 @@ cfg_parse_duration(const char *s, int64_t *ms, const char **errstr)
 	}
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || v < 0 || v > 1e9) {
+	/* Written so that NaN fails too: "nan" is a number to strtod. */
+	if (errno != 0 || end == s || !(v >= 0 && v <= 1e9)) {
 		*errstr = "not a duration (seconds, or with ms/s/m/h)";
 		return -1;
 	}

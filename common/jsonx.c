@@ -9,6 +9,76 @@
 
 #include "jsonx.h"
 
+/* Length of the valid UTF-8 sequence (RFC 3629) at P, 0 if none. */
+static size_t
+jsonx_utf8_len(const unsigned char *p, size_t len)
+{
+	unsigned	lo = 0x80, hi = 0xbf;
+	size_t		n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;		/* overlong */
+	else if (p[0] == 0xed)
+		hi = 0x9f;		/* surrogates */
+	else if (p[0] == 0xf0)
+		lo = 0x90;		/* overlong */
+	else if (p[0] == 0xf4)
+		hi = 0x8f;		/* past U+10FFFF */
+	if (n > len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * json-c's strict mode still takes single-quoted keys, NaN, Infinity, "1.",
+ * raw control characters in strings, and its UTF-8 check lets overlong
+ * forms and surrogates through.  Outside strings strict JSON uses only
+ * structure, numbers and true/false/null, so a byte scan catches all of
+ * these; json-c does the rest.  NULL, or why the bytes are refused.
+ */
+static const char *
+jsonx_lex(const unsigned char *p, size_t len)
+{
+	size_t	i, n;
+	int	instr = 0;
+
+	for (i = 0; i < len; i++) {
+		if (instr) {
+			if (p[i] >= 0x80) {
+				if ((n = jsonx_utf8_len(p + i, len - i)) == 0)
+					return "invalid UTF-8 in JSON";
+				i += n - 1;
+			} else if (p[i] < 0x20)
+				return "control character in JSON string";
+			else if (p[i] == '\\')
+				i++;
+			else if (p[i] == '"')
+				instr = 0;
+			continue;
+		}
+		if (p[i] == '"')
+			instr = 1;
+		else if (p[i] == '.' && (i + 1 == len ||
+		    p[i + 1] < '0' || p[i + 1] > '9'))
+			return "JSON is not strict";
+		else if (strchr(" \t\n\r{}[]:,-+.eE0123456789aeflnrstu",
+		    p[i]) == NULL)
+			return "JSON is not strict";
+	}
+	return NULL;
+}
+
 int
 jsonx_parse(const char *buf, size_t len, struct json_object **out,
     const char **errstr)
@@ -16,6 +86,7 @@ jsonx_parse(const char *buf, size_t len, struct json_object **out,
 	struct json_tokener	*tok;
 	struct json_object	*obj;
 	enum json_tokener_error	 jerr;
+	const char		*why;
 
 	*out = NULL;
 	if (len == 0) {
@@ -24,6 +95,10 @@ jsonx_parse(const char *buf, size_t len, struct json_object **out,
 	}
 	if (len > INT32_MAX || memchr(buf, '\0', len) != NULL) {
 		*errstr = "NUL byte in JSON payload";
+		return -1;
+	}
+	if ((why = jsonx_lex((const unsigned char *)buf, len)) != NULL) {
+		*errstr = why;
 		return -1;
 	}
 	if ((tok = json_tokener_new_ex(JSONX_MAX_DEPTH)) == NULL) {

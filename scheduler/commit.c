@@ -83,7 +83,8 @@ commit_flush(void)
 		m->obj = NULL;
 	}
 	/* What was queued while sending waits for the next commit. */
-	memmove(outbox, outbox + n, (noutbox - n) * sizeof *outbox);
+	if (noutbox > n)
+		memmove(outbox, outbox + n, (noutbox - n) * sizeof *outbox);
 	noutbox -= n;
 }
 

@@ -322,6 +322,7 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 	memset(&c, 0, sizeof c);
 	c.spec = spec;
 	c.path = spec->executable;
+	/* execve() never searches PATH; "./" says so, relative to iwd. */
 	if (strchr(spec->executable, '/') == NULL) {
 		if ((size_t)snprintf(path, sizeof path, "./%s",
 		    spec->executable) >= sizeof path) {

@@ -136,10 +136,16 @@ pool_count(size_t *agents, size_t *slots)
 	const char		*names[POOL_MAX_AGENTS * 4];
 	size_t			 i, k, n, nn = 0;
 
+	struct client		*c;
+	uint16_t		 rtype;
+
+	if ((c = client_open_quiet()) == NULL)
+		return -1;
 	req = json_object_new_object();
 	json_object_object_add(req, "what", json_object_new_string("machines"));
-	rep = cq_request(MSG_QUERY, req);
+	rep = client_call(c, MSG_QUERY, req, &rtype);
 	json_object_put(req);
+	client_close(c);
 	if (rep == NULL)
 		return -1;
 	rows = jsonx_get(rep, "rows");

@@ -2,8 +2,8 @@
  * table.c: column layout for `cq q`, `cq status` and `cq history`.
  * Cells are copied in; at print time each column is as wide as its widest
  * cell, and while the table is wider than the terminal the widest column
- * loses a character (never below its header's width or 4), cut cells
- * ending in '~'.
+ * still above its minimum (its header's width or 4) loses a character,
+ * cut cells ending in '~'.
  */
 #include "config.h"
 
@@ -136,20 +136,23 @@ table_print(const struct table *t, FILE *f, size_t width)
 			if (strlen(t->cells[r * t->ncols + i]) > w[i])
 				w[i] = strlen(t->cells[r * t->ncols + i]);
 	for (;;) {
+		/*
+		 * The widest column that can still shrink: one already at its
+		 * minimum must not stop the others.
+		 */
 		total = t->ncols > 0 ? t->ncols - 1 : 0;
-		widest = 0;
+		widest = t->ncols;
 		for (i = 0; i < t->ncols; i++) {
 			total += w[i];
-			if (w[i] > w[widest])
+			min = strlen(t->headers[i]);
+			if (min < 4)
+				min = 4;
+			if (w[i] > min && (widest == t->ncols ||
+			    w[i] > w[widest]))
 				widest = i;
 		}
-		if (width == 0 || total <= width)
+		if (width == 0 || total <= width || widest == t->ncols)
 			break;
-		min = strlen(t->headers[widest]);
-		if (min < 4)
-			min = 4;
-		if (w[widest] <= min)
-			break;		/* cannot shrink further */
 		w[widest]--;
 	}
 	for (i = 0; i < t->ncols; i++) {

@@ -44,7 +44,7 @@ cleanup(void)
 		(void)nftw(test_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-TestSuite(jobctl, .fini = cleanup);
+TestSuite(jobctl, .fini = cleanup, .timeout = 30);
 
 /* The temporary directory of this test. */
 static void
@@ -618,6 +618,8 @@ Test(jobctl, stdio_closed_in_agent)
 {
 	char	d[64], in[128], out[128], buf[256];
 	char	*argv[] = { "sh", "-c", "cat; echo e >&2", NULL };
+	char	err[256];
+	pid_t	pid;
 	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
 		    .envp = no_env };
 
@@ -632,6 +634,11 @@ Test(jobctl, stdio_closed_in_agent)
 	close(1);
 	cr_assert_eq(run(&s).code, 0);
 	cr_assert_str_eq(slurp(out, buf, sizeof buf), "i\ne\n");
+
+	/* The status pipe must survive the dup2() onto 0-2. */
+	s.executable = "/bin/nope";
+	cr_assert_eq(jobctl_spawn(&s, &pid, err, sizeof err), -1);
+	cr_assert_str_eq(err, "exec /bin/nope: No such file or directory");
 }
 
 Test(jobctl, usage_reported)

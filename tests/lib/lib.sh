@@ -1,0 +1,279 @@
+# lib.sh: sourced by every integration test (bash).  It gives the test a
+# private temporary directory, socket and port, starts and stops the real
+# daemons there, and bounds everything in time: the whole script runs under
+# timeout(1) (CQ_TEST_TIMEOUT seconds, default 300) and every wait has its
+# own deadline.  On success or skip the daemons are stopped and the
+# directory removed; on failure the daemons are stopped, the tails of
+# their logs printed and the directory kept (its path is printed).
+#
+#   start_schedd [LEASE]       scheduler on $T/state, exports CQ_SOCKET,
+#                              sets SCHEDD_PID and SCHEDD_ADDR (host:port)
+#   start_agent NAME SLOTS     agent registered with it; AGENT_PID[NAME]
+#   stop_schedd [SIGNAL]       stop the scheduler (default TERM)
+#   stop_agent NAME [SIGNAL]   stop one agent
+#   stop_all                   stop every daemon started
+#   wait_until SECS CMD...     poll CMD every 0.1 s; 1 on timeout
+#   fail MSG / skip MSG        exit 1 with the logs / exit 77
+#   cq ARGS...                 the cq under test
+#
+# Binaries come from $CQ_BUILDDIR, sources from $CQ_SRCDIR (both set by
+# `make check`; by default the tree the script lives in).
+
+# --- a hard bound on the whole script ---------------------------------------
+if [ -z "${CQ_TEST_WATCHDOG:-}" ]; then
+	CQ_TEST_WATCHDOG=1
+	export CQ_TEST_WATCHDOG
+	if command -v timeout >/dev/null 2>&1; then
+		# TERM goes to the script's whole process group: the
+		# daemons, the test's foreground command and the script,
+		# whose trap then stops the rest and keeps the logs.
+		exec timeout -k 10 "${CQ_TEST_TIMEOUT:-300}" bash "$0" "$@"
+	fi
+fi
+
+set -u
+
+TEST_NAME=$(basename "$0" .sh)
+_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${CQ_SRCDIR:=$(cd "$_lib_dir/../.." && pwd)}"
+: "${CQ_BUILDDIR:=$(cd "$_lib_dir/../.." && pwd)}"
+export CQ_SRCDIR CQ_BUILDDIR
+
+CQ_BIN=$CQ_BUILDDIR/cq
+SCHEDD_BIN=$CQ_BUILDDIR/cq-schedd
+STARTD_BIN=$CQ_BUILDDIR/cq-startd
+HOSTILE_BIN=$CQ_BUILDDIR/tests/lib/hostile
+
+# The daemons read CQ_<KEY> variables as configuration: only ours count.
+for _v in $(compgen -e); do
+	case $_v in
+	CQ_BUILDDIR|CQ_SRCDIR|CQ_TEST_*) ;;
+	CQ_*) unset "$_v" ;;
+	esac
+done
+unset _v
+
+SCHEDD_PID=
+SCHEDD_ADDR=
+declare -A AGENT_PID=()
+_failing=0
+
+log() {
+	printf '%s %s: %s\n' "$(date +%H:%M:%S.%N | cut -c1-12)" \
+	    "$TEST_NAME" "$*"
+}
+
+# Clock in milliseconds.
+now_ms() {
+	local t=${EPOCHREALTIME/./}
+	echo $((t / 1000))
+}
+
+_tail_logs() {
+	local f
+	for f in "$T"/*.log; do
+		[ -f "$f" ] || continue
+		echo "----- last lines of $f"
+		tail -n 40 "$f"
+	done
+	echo "-----"
+}
+
+_pid_alive() {
+	[ -n "$1" ] && kill -0 "$1" 2>/dev/null
+}
+
+# Stop PID with SIG, then KILL if it is still there after 5 s.
+_stop_pid() {
+	local pid=$1 sig=${2:-TERM} i
+	_pid_alive "$pid" || return 0
+	kill -s "$sig" "$pid" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		_pid_alive "$pid" || break
+		sleep 0.1
+	done
+	if _pid_alive "$pid"; then
+		echo "$TEST_NAME: pid $pid ignored SIG$sig, killing" >&2
+		kill -KILL "$pid" 2>/dev/null
+		sleep 0.2
+	fi
+	return 0
+}
+
+stop_schedd() {
+	[ -n "$SCHEDD_PID" ] && _stop_pid "$SCHEDD_PID" "${1:-TERM}"
+	SCHEDD_PID=
+}
+
+stop_agent() {
+	local name=$1
+	[ -n "${AGENT_PID[$name]:-}" ] &&
+	    _stop_pid "${AGENT_PID[$name]}" "${2:-TERM}"
+	unset "AGENT_PID[$name]"
+}
+
+stop_all() {
+	local n
+	for n in "${!AGENT_PID[@]}"; do
+		stop_agent "$n"
+	done
+	stop_schedd
+}
+
+_cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM HUP
+	stop_all
+	# Anything a test registered (job process groups and the like).
+	if [ -f "$T/kill.pgids" ]; then
+		while read -r _pg; do
+			kill -KILL -- "-$_pg" 2>/dev/null
+		done < "$T/kill.pgids"
+	fi
+	if [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ]; then
+		rm -rf "$T"
+	else
+		[ "$_failing" -eq 1 ] || _tail_logs >&2
+		echo "$TEST_NAME: FAILED (exit $rc); logs kept in $T" >&2
+	fi
+	exit "$rc"
+}
+
+_on_signal() {
+	echo "$TEST_NAME: killed by signal $1 (the ${CQ_TEST_TIMEOUT:-300} s" \
+	    "watchdog?)" >&2
+	exit 1
+}
+
+fail() {
+	echo "$TEST_NAME: FAIL: $*" >&2
+	_tail_logs >&2
+	_failing=1
+	exit 1
+}
+
+skip() {
+	echo "$TEST_NAME: SKIP: $*" >&2
+	exit 77
+}
+
+# wait_until SECS CMD...: run CMD every 0.1 s until it succeeds (0) or
+# SECS have passed (1).
+wait_until() {
+	local secs=$1 deadline
+	shift
+	deadline=$(( $(now_ms) + secs * 1000 ))
+	while :; do
+		if "$@" >/dev/null 2>&1; then
+			return 0
+		fi
+		[ "$(now_ms)" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+cq() {
+	"$CQ_BIN" "$@"
+}
+
+# --- the scheduler ------------------------------------------------------------
+
+# Write the scheduler's configuration; LISTEN defaults to any free port.
+write_schedd_conf() {
+	local lease=${1:-10s} listen=${2:-127.0.0.1:0}
+	cat > "$T/schedd.conf" <<EOF
+# written by $TEST_NAME
+state_dir = $T/state
+socket = $T/schedd.sock
+listen = $listen
+lease = $lease
+${SCHEDD_TOKEN:+token = $SCHEDD_TOKEN}
+EOF
+}
+
+# start_schedd [LEASE]: (re)start the scheduler with $T/schedd.conf (which
+# is written if missing) and wait until it answers.
+start_schedd() {
+	[ -f "$T/schedd.conf" ] || write_schedd_conf "${1:-10s}"
+	rm -f "$T/state/listen.addr"
+	echo "=== start $(date +%T.%N)" >> "$T/schedd.log"
+	"$SCHEDD_BIN" -f -c "$T/schedd.conf" >> "$T/schedd.log" 2>&1 &
+	SCHEDD_PID=$!
+	disown "$SCHEDD_PID"	# no "Killed" notices; _stop_pid polls
+	CQ_SOCKET=$T/schedd.sock
+	export CQ_SOCKET
+	wait_until 10 test -s "$T/state/listen.addr" ||
+	    fail "the scheduler wrote no listen.addr within 10 s"
+	SCHEDD_ADDR=$(cat "$T/state/listen.addr")
+	wait_until 10 cq q --json ||
+	    fail "the scheduler does not answer cq q within 10 s"
+	_pid_alive "$SCHEDD_PID" || fail "the scheduler died at start-up"
+	log "scheduler pid $SCHEDD_PID on $SCHEDD_ADDR"
+}
+
+# --- agents -------------------------------------------------------------------
+
+# agent_connected NAME: the scheduler shows NAME's slots as connected.
+agent_connected() {
+	cq status --json | jq -e --arg m "$1" \
+	    '[.[] | select(.machine == $m and .connected)] | length > 0'
+}
+
+# start_agent NAME SLOTS: start an agent and wait until it is registered.
+start_agent() {
+	local name=$1 slots=$2
+	cat > "$T/agent-$name.conf" <<EOF
+# written by $TEST_NAME
+schedd = $SCHEDD_ADDR
+name = $name
+slots = $slots
+memory = $((slots * 256))
+${AGENT_TOKEN:+token = $AGENT_TOKEN}
+EOF
+	echo "=== start $(date +%T.%N)" >> "$T/agent-$name.log"
+	"$STARTD_BIN" -f -c "$T/agent-$name.conf" \
+	    >> "$T/agent-$name.log" 2>&1 &
+	AGENT_PID[$name]=$!
+	LAST_PID=$!
+	disown "$LAST_PID"
+	if [ "${AGENT_NO_WAIT:-0}" = 1 ]; then
+		return 0
+	fi
+	wait_until 10 agent_connected "$name" ||
+	    fail "agent $name did not register within 10 s"
+	log "agent $name pid $LAST_PID with $slots slots"
+}
+
+# --- queries ------------------------------------------------------------------
+
+# count_jobs JQ_FILTER: number of queued jobs that match.
+count_jobs() {
+	cq q --json | jq "[.[] | select($1)] | length"
+}
+
+# queue_empty: nothing left in the queue.
+queue_empty() {
+	[ "$(cq q --json | jq length)" -eq 0 ]
+}
+
+# wait_queue_empty SECS
+wait_queue_empty() {
+	wait_until "$1" queue_empty
+}
+
+# --- set-up -------------------------------------------------------------------
+
+command -v jq >/dev/null 2>&1 || skip "jq is needed to read --json output"
+for _b in "$CQ_BIN" "$SCHEDD_BIN" "$STARTD_BIN"; do
+	[ -x "$_b" ] || skip "$_b is not built (CQ_BUILDDIR=$CQ_BUILDDIR)"
+done
+unset _b
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/cq-$TEST_NAME.XXXXXX") ||
+    { echo "$TEST_NAME: mktemp failed" >&2; exit 99; }
+trap _cleanup EXIT
+trap '_on_signal TERM' TERM
+trap '_on_signal INT' INT
+trap '_on_signal HUP' HUP
+cd "$T" || exit 99
+log "running in $T"

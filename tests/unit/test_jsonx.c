@@ -1,0 +1,436 @@
+/*
+ * test_jsonx.c: unit tests of strict JSON parsing and member checks
+ * (common/jsonx.c) and of msg_decode() (common/msg.c).  Every refusal is
+ * checked to leave *out NULL and to give a reason.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+
+#include "jsonx.h"
+#include "msg.h"
+#include "xmalloc.h"
+
+/* Parse LEN bytes of BUF expecting success; the caller puts the object. */
+static struct json_object *
+parses_n(const char *buf, size_t len)
+{
+	struct json_object	*obj = NULL;
+	const char		*errstr = NULL;
+
+	cr_assert_eq(jsonx_parse(buf, len, &obj, &errstr), 0,
+	    "<%.*s> refused: %s", (int)len, buf, errstr ? errstr : "?");
+	cr_assert_not_null(obj);
+	cr_assert(json_object_is_type(obj, json_type_object));
+	return obj;
+}
+
+static struct json_object *
+parses(const char *s)
+{
+	return parses_n(s, strlen(s));
+}
+
+/* Parse expecting a refusal; WANT (if not NULL) is the exact reason. */
+static void
+refused_n(const char *buf, size_t len, const char *want)
+{
+	struct json_object	*obj = (struct json_object *)&obj;
+	const char		*errstr = NULL;
+
+	cr_assert_eq(jsonx_parse(buf, len, &obj, &errstr), -1,
+	    "<%.*s> accepted", (int)len, buf);
+	cr_assert_null(obj, "<%.*s>: *out not cleared", (int)len, buf);
+	cr_assert_not_null(errstr);
+	if (want != NULL)
+		cr_assert_str_eq(errstr, want, "<%.*s>", (int)len, buf);
+}
+
+static void
+refused(const char *s, const char *want)
+{
+	refused_n(s, strlen(s), want);
+}
+
+/* An object nesting DEPTH containers in all (the top object counts). */
+static char *
+nested(int depth)
+{
+	char	*s;
+	size_t	 n = 0;
+	int	 i;
+
+	s = xmalloc((size_t)depth * 2 + 8);
+	memcpy(s, "{\"a\":", 5);
+	n = 5;
+	for (i = 1; i < depth; i++)
+		s[n++] = '[';
+	for (i = 1; i < depth; i++)
+		s[n++] = ']';
+	s[n++] = '}';
+	s[n] = '\0';
+	return s;
+}
+
+Test(jsonx, accepts_objects)
+{
+	struct json_object	*o;
+
+	o = parses("{}");
+	cr_assert_eq(json_object_object_length(o), 0);
+	json_object_put(o);
+
+	o = parses("{\"a\":1,\"b\":\"x\",\"c\":[true,false,null],"
+	    "\"d\":{\"e\":-1.5e3}}");
+	cr_assert_eq(jsonx_int(o, "a", 0), 1);
+	cr_assert_str_eq(jsonx_str(o, "b", NULL), "x");
+	cr_assert_eq(json_object_array_length(jsonx_get(o, "c")), 3);
+	json_object_put(o);
+
+	/* Whitespace between tokens is JSON. */
+	o = parses(" { \"a\" : [ 1 , 2 ] }");
+	cr_assert_eq(json_object_array_length(jsonx_get(o, "a")), 2);
+	json_object_put(o);
+
+	/* Valid UTF-8 and escapes pass. */
+	o = parses("{\"s\":\"caf\xc3\xa9 \\u00e9 \\\" \\\\ \\n\"}");
+	cr_assert_str_eq(jsonx_str(o, "s", NULL),
+	    "caf\xc3\xa9 \xc3\xa9 \" \\ \n");
+	json_object_put(o);
+
+	/* The length bounds the parse, not a terminator. */
+	o = parses_n("{\"a\":1}garbage", 7);
+	cr_assert_eq(jsonx_int(o, "a", 0), 1);
+	json_object_put(o);
+}
+
+Test(jsonx, rejects_empty)
+{
+	refused_n("", 0, "empty JSON payload");
+	refused_n("{}", 0, "empty JSON payload");
+	refused(" ", NULL);
+}
+
+Test(jsonx, rejects_non_object_top_level)
+{
+	refused("[]", "JSON payload is not an object");
+	refused("[{}]", "JSON payload is not an object");
+	refused("1", NULL);
+	refused("\"str\"", NULL);
+	refused("true", NULL);
+	refused("null", NULL);
+}
+
+Test(jsonx, rejects_trailing_bytes)
+{
+	refused("{} x", NULL);
+	refused("{}{}", NULL);
+	refused("{}x", NULL);
+	refused("{\"a\":1}]", NULL);
+	refused("{} {}", NULL);
+}
+
+Test(jsonx, rejects_truncated)
+{
+	refused("{", "truncated JSON");
+	refused("{\"a\"", "truncated JSON");
+	refused("{\"a\":", "truncated JSON");
+	refused("{\"a\":[1,2", "truncated JSON");
+	refused("{\"a\":\"unterminated", "truncated JSON");
+	refused("{\"a\":tru", "truncated JSON");
+}
+
+Test(jsonx, depth_limit)
+{
+	struct json_object	*o;
+	char			*s;
+
+	s = nested(JSONX_MAX_DEPTH);
+	o = parses(s);
+	json_object_put(o);
+	free(s);
+
+	s = nested(JSONX_MAX_DEPTH + 1);
+	refused(s, "JSON nested too deeply");
+	free(s);
+
+	s = nested(1000);
+	refused(s, "JSON nested too deeply");
+	free(s);
+}
+
+Test(jsonx, rejects_invalid_utf8)
+{
+	refused("{\"a\":\"\xff\"}", NULL);
+	refused("{\"a\":\"\x80\"}", NULL);		/* lone continuation */
+	refused("{\"a\":\"x\xc3\"}", NULL);		/* cut sequence */
+	refused("{\"a\":\"\xe2\x82x\"}", NULL);
+	refused("{\"\xfe\":1}", NULL);			/* in a key */
+	refused("{\"a\":1}\xff", NULL);			/* outside strings */
+	/* json-c's own check lets these through; jsonx must not. */
+	refused("{\"a\":\"\xc0\xaf\"}", "invalid UTF-8 in JSON");
+	refused("{\"a\":\"\xc1\xbf\"}", "invalid UTF-8 in JSON");
+	refused("{\"a\":\"\xe0\x80\xaf\"}", "invalid UTF-8 in JSON");
+	refused("{\"a\":\"\xf0\x80\x80\xaf\"}", "invalid UTF-8 in JSON");
+	refused("{\"a\":\"\xed\xa0\x80\"}", "invalid UTF-8 in JSON");
+	refused("{\"a\":\"\xf4\x90\x80\x80\"}", "invalid UTF-8 in JSON");
+	refused("{\"a\":\"\xf5\x80\x80\x80\"}", "invalid UTF-8 in JSON");
+}
+
+Test(jsonx, accepts_valid_utf8_edges)
+{
+	static const char	*ok[] = {
+		"{\"a\":\"\xc2\x80\"}",		/* U+0080 */
+		"{\"a\":\"\xdf\xbf\"}",		/* U+07FF */
+		"{\"a\":\"\xe0\xa0\x80\"}",		/* U+0800 */
+		"{\"a\":\"\xed\x9f\xbf\"}",		/* U+D7FF */
+		"{\"a\":\"\xee\x80\x80\"}",		/* U+E000 */
+		"{\"a\":\"\xef\xbf\xbf\"}",		/* U+FFFF */
+		"{\"a\":\"\xf0\x90\x80\x80\"}",	/* U+10000 */
+		"{\"a\":\"\xf0\x9f\x98\x80\"}",	/* U+1F600 */
+		"{\"a\":\"\xf4\x8f\xbf\xbf\"}",	/* U+10FFFF */
+		"{\"\xc3\xa9\":\"\xe2\x82\xac\\\"\"}",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		json_object_put(parses(ok[i]));
+}
+
+Test(jsonx, rejects_nul)
+{
+	refused_n("{\"a\":\"x\0y\"}", 11, "NUL byte in JSON payload");
+	refused_n("{}\0", 3, "NUL byte in JSON payload");
+	refused_n("\0{}", 3, "NUL byte in JSON payload");
+}
+
+Test(jsonx, rejects_non_strict)
+{
+	refused("{'a':1}", NULL);		/* single-quoted key */
+	refused("{\"a\":'b'}", NULL);		/* single-quoted value */
+	refused("{\"a\":1,}", NULL);		/* trailing comma */
+	refused("{\"a\":[1,]}", NULL);
+	refused("/* c */{}", NULL);		/* comments */
+	refused("{} // c", NULL);
+	refused("{\"a\":1 /* c */}", NULL);
+	refused("{a:1}", NULL);			/* bare key */
+	refused("{\"a\":NaN}", NULL);
+	refused("{\"a\":Infinity}", NULL);
+	refused("{\"a\":-Infinity}", NULL);
+	refused("{\"a\":TRUE}", NULL);
+	refused("{\"a\":01}", NULL);		/* leading zero */
+	refused("{\"a\":.5}", NULL);
+	refused("{\"a\":1.}", NULL);
+	refused("{\"a\":+1}", NULL);
+	refused("{\"a\":0x10}", NULL);
+	refused("{\"a\":\"\\x41\"}", NULL);	/* bad escape */
+	refused("{\"a\":\"tab\there\"}", NULL);	/* raw control bytes */
+	refused("{\"a\":\"x\ny\"}", NULL);
+}
+
+static const struct msg_member test_members[] = {
+	{ "s", JT_STRING, 1 }, { "i", JT_INT, 0 }, { "b", JT_BOOL, 0 },
+	{ "o", JT_OBJECT, 0 }, { "a", JT_ARRAY, 0 }, { "d", JT_DOUBLE, 0 },
+	{ NULL, 0, 0 }
+};
+
+/* jsonx_check() of TEXT against test_members: 0 or -1; ERRSTR kept. */
+static int
+check(const char *text, const char **errstr)
+{
+	struct json_object	*o;
+	int			 rc;
+
+	o = parses(text);
+	*errstr = NULL;
+	rc = jsonx_check(o, test_members, errstr);
+	json_object_put(o);
+	return rc;
+}
+
+static void
+check_fails(const char *text, const char *want)
+{
+	const char	*errstr;
+
+	cr_assert_eq(check(text, &errstr), -1, "<%s> passed", text);
+	cr_assert_not_null(errstr);
+	cr_assert_str_eq(errstr, want, "<%s>", text);
+}
+
+Test(jsonx, check_members)
+{
+	const char	*errstr;
+
+	cr_assert_eq(check("{\"s\":\"x\"}", &errstr), 0);
+	cr_assert_eq(check("{\"s\":\"\",\"i\":-3,\"b\":false,\"o\":{},"
+	    "\"a\":[],\"d\":1.5}", &errstr), 0, "%s", errstr);
+	/* An integer is a fine double. */
+	cr_assert_eq(check("{\"s\":\"x\",\"d\":2}", &errstr), 0);
+
+	check_fails("{\"s\":\"x\",\"foo\":1}", "unknown member");
+	check_fails("{\"foo\":1}", "unknown member");
+	check_fails("{}", "missing member");
+	check_fails("{\"i\":1}", "missing member");
+	check_fails("{\"s\":1}", "member has the wrong type");
+	check_fails("{\"s\":null}", "member has the wrong type");
+	check_fails("{\"s\":\"x\",\"i\":\"1\"}", "member has the wrong type");
+	check_fails("{\"s\":\"x\",\"i\":1.5}", "member has the wrong type");
+	check_fails("{\"s\":\"x\",\"b\":1}", "member has the wrong type");
+	check_fails("{\"s\":\"x\",\"o\":[]}", "member has the wrong type");
+	check_fails("{\"s\":\"x\",\"a\":{}}", "member has the wrong type");
+	check_fails("{\"s\":\"x\",\"d\":\"1\"}", "member has the wrong type");
+}
+
+Test(jsonx, check_not_an_object)
+{
+	struct json_object	*a = json_object_new_array();
+	const char		*errstr = NULL;
+
+	cr_assert_eq(jsonx_check(a, test_members, &errstr), -1);
+	cr_assert_str_eq(errstr, "not an object");
+	json_object_put(a);
+}
+
+Test(jsonx, accessors)
+{
+	struct json_object	*o;
+
+	o = parses("{\"s\":\"x\",\"i\":42,\"b\":true,\"n\":9007199254740993}");
+	cr_assert_str_eq(jsonx_str(o, "s", "def"), "x");
+	cr_assert_str_eq(jsonx_str(o, "i", "def"), "def");
+	cr_assert_str_eq(jsonx_str(o, "none", "def"), "def");
+	cr_assert_eq(jsonx_int(o, "i", -1), 42);
+	cr_assert_eq(jsonx_int(o, "s", -1), -1);
+	cr_assert_eq(jsonx_int(o, "n", -1), 9007199254740993LL);
+	cr_assert_eq(jsonx_bool(o, "b", 0), 1);
+	cr_assert_eq(jsonx_bool(o, "i", 7), 7);
+	cr_assert_null(jsonx_get(o, "none"));
+	cr_assert_null(jsonx_get(NULL, "s"));
+	json_object_put(o);
+}
+
+Test(jsonx, dump_round_trip)
+{
+	struct json_object	*o, *back;
+	const char		*s;
+	size_t			 len;
+
+	o = parses("{\"path\":\"/a/b\",\"v\":[1,\"\\u0001\"]}");
+	s = jsonx_dump(o, &len);
+	cr_assert_eq(strlen(s), len);
+	/* Compact, and '/' is not escaped. */
+	cr_assert_null(strchr(s, ' '));
+	cr_assert_not_null(strstr(s, "\"/a/b\""));
+	back = parses_n(s, len);
+	cr_assert(json_object_equal(o, back));
+	json_object_put(back);
+	json_object_put(o);
+}
+
+/* msg_decode() of TEXT as TYPE: 0 or -1 (with ERRSTR). */
+static int
+decode(uint16_t type, const char *text, const char **errstr)
+{
+	struct json_object	*o = (struct json_object *)&o;
+	int			 rc;
+
+	*errstr = NULL;
+	rc = msg_decode(type, text, strlen(text), &o, errstr);
+	if (rc == 0) {
+		cr_assert_not_null(o);
+		json_object_put(o);
+	} else {
+		cr_assert_null(o);
+		cr_assert_not_null(*errstr);
+	}
+	return rc;
+}
+
+Test(msg, decode_hello)
+{
+	struct json_object	*o;
+	const char		*errstr = NULL, *text;
+
+	text = "{\"version\":1,\"role\":\"client\",\"name\":\"u@h\"}";
+	cr_assert_eq(msg_decode(MSG_HELLO, text, strlen(text), &o, &errstr),
+	    0, "%s", errstr);
+	cr_assert_eq(jsonx_int(o, "version", 0), 1);
+	cr_assert_str_eq(jsonx_str(o, "role", ""), "client");
+	json_object_put(o);
+
+	cr_assert_eq(decode(MSG_HELLO, "{\"version\":1,\"role\":\"agent\","
+	    "\"token\":\"t\",\"lease_ms\":30000}", &errstr), 0, "%s", errstr);
+
+	cr_assert_eq(decode(MSG_HELLO, "{\"version\":1,\"role\":\"client\","
+	    "\"admin\":true}", &errstr), -1);
+	cr_assert_str_eq(errstr, "unknown member");
+	cr_assert_eq(decode(MSG_HELLO, "{\"version\":1}", &errstr), -1);
+	cr_assert_str_eq(errstr, "missing member");
+	cr_assert_eq(decode(MSG_HELLO, "{\"version\":\"1\",\"role\":\"x\"}",
+	    &errstr), -1);
+	cr_assert_str_eq(errstr, "member has the wrong type");
+	cr_assert_eq(decode(MSG_HELLO, "{\"version\":1,\"role\":\"x\"",
+	    &errstr), -1);
+	cr_assert_str_eq(errstr, "truncated JSON");
+}
+
+Test(msg, decode_each_type)
+{
+	static const struct {
+		uint16_t	 type;
+		const char	*good, *bad;
+	} cases[] = {
+		{ MSG_ERROR, "{\"error\":\"no\"}", "{}" },
+		{ MSG_OK, "{}", "{\"count\":\"1\"}" },
+		{ MSG_SUBMIT, "{\"jobs\":[{}],\"batch_name\":\"b\"}",
+		    "{\"jobs\":{}}" },
+		{ MSG_SUBMIT_REPLY, "{\"cluster\":3,\"count\":1}",
+		    "{\"cluster\":3}" },
+		{ MSG_QUERY, "{\"what\":\"jobs\",\"ids\":[\"1.0\"],"
+		    "\"owner\":\"u\",\"limit\":10}", "{\"ids\":[]}" },
+		{ MSG_QUERY_REPLY, "{\"rows\":[]}", "{\"rows\":[],\"x\":1}" },
+		{ MSG_ACT, "{\"action\":\"rm\",\"all\":true}",
+		    "{\"action\":\"rm\",\"all\":1}" },
+		{ MSG_AD, "{\"name\":\"n\",\"slots\":[],\"jobs\":[]}",
+		    "{\"name\":\"n\",\"slots\":[]}" },
+		{ MSG_HEARTBEAT, "{\"seq\":5}", "{\"seq\":5.5}" },
+		{ MSG_START, "{\"job\":\"1.0\",\"run\":1,\"slot\":2,"
+		    "\"owner\":\"u\",\"uid\":1000,\"desc\":{}}",
+		    "{\"job\":\"1.0\",\"run\":1,\"slot\":2,\"owner\":\"u\","
+		    "\"uid\":1000,\"desc\":[]}" },
+		{ MSG_STARTED, "{\"job\":\"1.0\",\"run\":1,\"pid\":99}",
+		    "{\"job\":1,\"run\":1,\"pid\":99}" },
+		{ MSG_EXITED, "{\"job\":\"1.0\",\"run\":1,\"code\":0,"
+		    "\"wall_ms\":5}", "{\"job\":\"1.0\",\"run\":1,\"rc\":0}" },
+		{ MSG_EXIT_ACK, "{\"job\":\"1.0\",\"run\":1}",
+		    "{\"job\":\"1.0\"}" },
+		{ MSG_KILL, "{\"job\":\"1.0\",\"run\":2}", "[]" },
+	};
+	const char	*errstr;
+	size_t		 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cr_assert_eq(decode(cases[i].type, cases[i].good, &errstr), 0,
+		    "%s: <%s>: %s", msg_type_str(cases[i].type),
+		    cases[i].good, errstr);
+		cr_assert_eq(decode(cases[i].type, cases[i].bad, &errstr), -1,
+		    "%s: <%s> passed", msg_type_str(cases[i].type),
+		    cases[i].bad);
+	}
+}
+
+Test(msg, decode_unknown_type)
+{
+	const char	*errstr;
+
+	cr_assert_eq(decode(0, "{}", &errstr), -1);
+	cr_assert_str_eq(errstr, "not a JSON message type");
+	cr_assert_eq(decode(500, "{}", &errstr), -1);
+	cr_assert_str_eq(errstr, "not a JSON message type");
+}
