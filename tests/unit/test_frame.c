@@ -138,7 +138,9 @@ Test(frame, check_wrong_version)
 
 Test(frame, check_unknown_type)
 {
-	static const uint16_t	unknown[] = { 0, 4, 15, 21, 63, 71, 0xffff };
+	static const uint16_t	unknown[] = {
+		0, 4, 15, 21, 63, 71, 0xffff
+	};
 	struct frame_hdr	h;
 	size_t			i;
 

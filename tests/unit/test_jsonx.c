@@ -167,11 +167,11 @@ Test(jsonx, depth_limit)
 Test(jsonx, rejects_invalid_utf8)
 {
 	refused("{\"a\":\"\xff\"}", NULL);
-	refused("{\"a\":\"\x80\"}", NULL);		/* lone continuation */
+	refused("{\"a\":\"\x80\"}", NULL);	/* lone continuation */
 	refused("{\"a\":\"x\xc3\"}", NULL);		/* cut sequence */
 	refused("{\"a\":\"\xe2\x82x\"}", NULL);
 	refused("{\"\xfe\":1}", NULL);			/* in a key */
-	refused("{\"a\":1}\xff", NULL);			/* outside strings */
+	refused("{\"a\":1}\xff", NULL);		/* outside strings */
 	/* json-c's own check lets these through; jsonx must not. */
 	refused("{\"a\":\"\xc0\xaf\"}", "invalid UTF-8 in JSON");
 	refused("{\"a\":\"\xc1\xbf\"}", "invalid UTF-8 in JSON");

@@ -38,13 +38,14 @@ struct got {
 };
 
 static struct event_base	*base;
-static int			 fds[2][2];	/* [peer][0]: daemon side */
+static int			 fds[2][2];	/* [i][0]: the daemon */
 static struct peer		*peers[2];
 static int			 closed[2];	/* close callback calls */
 static char			*reasons[2];
 static struct got		 got[MAX_GOT];
 static size_t			 ngot;
-static uint32_t			 close_at_reqid; /* owner closes on this */
+/* The owner closes the peer on the message with this request id. */
+static uint32_t			 close_at_reqid;
 
 static void
 on_msg(struct peer *p, uint16_t type, uint32_t reqid, struct json_object *msg,

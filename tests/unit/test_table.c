@@ -193,8 +193,8 @@ Test(table, shrinks_widest_first)
 	static const char *const	hdr[] = { "A", "B", "C" };
 	struct table			*t = table_new(3, hdr);
 
-	table_add(t, (const char *const []){ "aaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbb",
-	    "cc" });
+	table_add(t, (const char *const []){ "aaaaaaaaaa",
+	    "bbbbbbbbbbbbbbbbbbbb", "cc" });
 	/* 10 + 20 + 2 + 2 = 34 > 25: B loses 9 and stays the widest. */
 	cr_assert_str_eq(print(t, 25),
 	    "A" "          " "B" "           " "C\n"
@@ -256,7 +256,8 @@ Test(table, fits_whenever_it_can)
 	};
 	char				 cells[8][48];
 	const char			*row[8];
-	size_t				 ncols, i, r, width, min, need, natural;
+	size_t				 ncols, i, r, width, min;
+	size_t				 need, natural;
 	size_t				 hl, cl[8];
 	struct table			*t;
 	int				 iter;
