@@ -573,6 +573,7 @@ Test(jobctl, signals_reset)
 	struct jobctl_spec	s = { .executable = "/bin/grep", .argv = argv,
 		    .envp = no_env };
 	sigset_t	set;
+	unsigned long long	ign;
 
 	/* What an agent with libevent signal events might leave behind. */
 	signal(SIGPIPE, SIG_IGN);
@@ -586,8 +587,17 @@ Test(jobctl, signals_reset)
 	s.iwd = d;
 	s.output = tpath(out, sizeof out, d, "out");
 	cr_assert_eq(run(&s).code, 0);
-	cr_assert_str_eq(slurp(out, buf, sizeof buf),
-	    "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+	slurp(out, buf, sizeof buf);
+	/*
+	 * glibc keeps signals 32 and 33 for itself and will not let them be
+	 * reset; a test harness may hand them down ignored.  Every other
+	 * signal must arrive unblocked and with its default action.
+	 */
+	cr_assert(strncmp(buf, "SigBlk:\t0000000000000000\n", 25) == 0,
+	    "blocked: %s", buf);
+	cr_assert(strncmp(buf + 25, "SigIgn:\t", 8) == 0, "%s", buf);
+	ign = strtoull(buf + 33, NULL, 16);
+	cr_assert_eq(ign & ~0x180000000ULL, 0, "ignored: %s", buf);
 	/* The caller's own mask is as it was. */
 	sigprocmask(SIG_SETMASK, NULL, &set);
 	cr_assert(sigismember(&set, SIGUSR1) && sigismember(&set, SIGCHLD));
