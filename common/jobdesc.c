@@ -24,11 +24,13 @@
  * nesting deeper than JD_MAX_DEPTH is "macro recursion".  An empty value
  * means "unset".  Invariants: every path stored is absolute and cleaned of
  * `.` and `//`; argv[argc] and env[nenv] are NULL and both arrays always
- * exist; env holds unique "NAME=value" strings; on error nothing is
- * returned and the message is "FILE:LINE: what is wrong".  The parser
- * touches no file other than the one it reads.  Called by `cq submit` (the
- * parsers and jobdesc_to_json) and by the scheduler and the agent (the
- * strict jobdesc_from_json on what arrives over the wire).
+ * exist; env holds unique "NAME=value" strings; all text is UTF-8 without
+ * NUL (the wire is JSON, which the other side validates); every size is
+ * checked against jobdesc.h's limits; on error nothing is returned and the
+ * message is "FILE:LINE: what is wrong" ("FILE: ..." when no line applies).
+ * The parser touches no file other than the one it reads.  Called by
+ * `cq submit` (the parsers and jobdesc_to_json) and by the scheduler and
+ * the agent (the strict jobdesc_from_json on what arrives over the wire).
  */
 #include "config.h"
 
@@ -1078,7 +1080,7 @@ jd_statement(struct jd_parse *p, char *s, int line)
 
 /*
  * Next logical line of [*CUR, END) into LINE; *LINENO counts physical
- * lines, *START gets the first of this one.  1, 0 at the end, -1.
+ * lines, *START gets the first of this one.  1, 0 at the end, or -1.
  */
 static int
 jd_getline(struct jd_parse *p, const char **cur, const char *end,

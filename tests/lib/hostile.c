@@ -10,7 +10,10 @@
  * daemon to close every connection: a read that returns 0 or fails with
  * ECONNRESET, or a write that fails with EPIPE.  Kinds that leave half a
  * frame behind are only dropped by the daemon's partial-frame timeout, so
- * they get the long deadline (-s).
+ * they get the long deadline (-s).  The flood stops at the first of: the
+ * daemon closes (pass), the daemon stops taking our bytes for 3 s, i.e.
+ * holds us off with back-pressure (pass: its memory is bounded too), -F
+ * bytes sent or -f seconds spent (then it must close within -t seconds).
  *
  * One summary line per kind; the exit status is 1 if any connection that
  * should have been closed was still open at its deadline, 2 for bad usage,
@@ -43,6 +46,7 @@
 
 #define DEEP_LEVELS	10000
 #define FLOOD_CHUNK	(256 * 1024)
+#define FLOOD_STALL_MS	3000	/* no byte taken this long: held off */
 
 enum kind {
 	K_GARBAGE, K_OVERSIZE, K_VERSION, K_UNKNOWN_TYPE, K_HALF_HEADER,
@@ -68,7 +72,7 @@ static const struct {
 	[K_FLOOD] = { "no-reader-flood", 0 },
 };
 
-enum result { R_PENDING, R_CLOSED, R_OPEN, R_ERROR };
+enum result { R_PENDING, R_CLOSED, R_HELD, R_OPEN, R_ERROR };
 
 struct conn {
 	int		 fd;
@@ -262,8 +266,9 @@ say_hello(int fd, int idx)
 }
 
 /*
- * Send requests and never read; stop when the daemon drops us, when FLOOD_MAX
- * bytes are sent or after FLOOD_S seconds.  1 if the daemon closed.
+ * Send requests and never read a reply.  1: the daemon closed; 2: it held
+ * us off; 0: flood_max bytes sent or flood_s seconds spent first; -1: the
+ * flood never started (C->how says why).
  */
 static int
 flood(struct conn *c, int idx)
@@ -271,7 +276,7 @@ flood(struct conn *c, int idx)
 	char		*one, *buf, id[4100], ad[512];
 	size_t		 olen, n, off, pos;
 	struct pollfd	 pfd;
-	int64_t		 end = now_ms() + (int64_t)flood_s * 1000;
+	int64_t		 end = now_ms() + (int64_t)flood_s * 1000, stalled = 0;
 	ssize_t		 w;
 	int		 fl;
 
@@ -329,6 +334,7 @@ flood(struct conn *c, int idx)
 		if (w > 0) {
 			c->sent += (size_t)w;
 			pos = (pos + (size_t)w) % off;
+			stalled = 0;
 			continue;
 		}
 		if (w == -1 && (errno == EPIPE || errno == ECONNRESET)) {
@@ -342,11 +348,17 @@ flood(struct conn *c, int idx)
 			free(buf);
 			return -1;
 		}
-		/* The daemon is not taking our bytes: wait for room or a close. */
-		if (now_ms() > end + 10000) {
-			c->how = "daemon stopped reading mid-frame";
+		/*
+		 * The daemon is not taking our bytes.  If that lasts, it holds
+		 * us off (back-pressure), which bounds its memory as well as a
+		 * close would.
+		 */
+		if (stalled == 0)
+			stalled = now_ms();
+		else if (now_ms() - stalled > FLOOD_STALL_MS) {
+			c->how = "held off: the daemon stopped reading";
 			free(buf);
-			return 0;
+			return 2;
 		}
 		pfd.fd = c->fd;
 		pfd.events = POLLOUT;
@@ -368,12 +380,13 @@ abuse(struct conn *c, int idx)
 	size_t		 i, n;
 	uint16_t	 big_type = use_unix ? MSG_QUERY : MSG_AD;
 	int		 rc = 0;
+	static int	 ngarbage;
 
 	switch (c->kind) {
 	case K_GARBAGE:
 		for (i = 0; i < sizeof g; i++)
 			g[i] = (uint8_t)rnd();
-		if (idx % 2 == 0) {
+		if (ngarbage++ % 2 == 0) {
 			/* Bytes from nowhere: not a header at all. */
 			if (g[6] == FRAME_VERSION)
 				g[6] = FRAME_VERSION + 1;
@@ -433,7 +446,7 @@ abuse(struct conn *c, int idx)
 		break;
 	case K_TRAILING:
 		hello_text(buf, sizeof buf, idx);
-		strlcat(buf, " {}xyz", sizeof buf);
+		strlcat(buf, " {}", sizeof buf);
 		rc = send_json(c->fd, MSG_HELLO, buf);
 		break;
 	case K_BAD_UTF8:
@@ -455,6 +468,9 @@ abuse(struct conn *c, int idx)
 		switch (flood(c, idx)) {
 		case 1:
 			c->res = R_CLOSED;
+			break;
+		case 2:
+			c->res = R_HELD;
 			break;
 		case -1:
 			c->res = R_ERROR;
@@ -614,7 +630,7 @@ main(int argc, char **argv)
 	}
 
 	for (k = 0; k < nonly; k++) {
-		int	tot = 0, closed = 0, open = 0, err = 0;
+		int	tot = 0, closed = 0, held = 0, open = 0, err = 0;
 		size_t	sent = 0;
 
 		/* Summarize each distinct kind once. */
@@ -630,6 +646,8 @@ main(int argc, char **argv)
 			sent += conns[n].sent;
 			if (conns[n].res == R_CLOSED)
 				closed++;
+			else if (conns[n].res == R_HELD)
+				held++;
 			else if (conns[n].res == R_OPEN) {
 				open++;
 				fprintf(stderr, "hostile: #%d %s: still open "
@@ -647,7 +665,8 @@ main(int argc, char **argv)
 		printf("%-16s %3d conns: %3d closed, %d NOT closed, %d errors",
 		    kinds[only[k]].name, tot, closed, open, err);
 		if (only[k] == K_FLOOD)
-			printf(" (%.1f MiB sent)", (double)sent / 1048576);
+			printf(" (%d held off; %.1f MiB sent)", held,
+			    (double)sent / 1048576);
 		printf("%s\n", open + err > 0 ? "  FAIL" : "");
 		bad += open + err;
 	}

@@ -1,0 +1,79 @@
+#!/bin/bash
+# t-hostile: while two agents run 300 short jobs, a hostile client opens
+# 50 connections to the agent port and 50 to the client socket, each
+# abusing the protocol in one way (tests/lib/hostile.c: garbage, oversize
+# length, wrong version, unknown type, half a header, short payload,
+# truncated / deeply nested / trailing / non-UTF-8 JSON, unknown member,
+# and on the agent port a peer that never reads its replies).  Every one
+# of them is dropped with a logged reason; the daemons stay up, the real
+# agents stay connected, and all 300 jobs complete exactly once.
+. "$(dirname "$0")/../lib/lib.sh"
+[ -x "$HOSTILE_BIN" ] || skip "$HOSTILE_BIN is not built (make check builds it)"
+
+N=300
+start_schedd 10s
+start_agent a1 2
+start_agent a2 2
+
+cat > jobs.sub <<SUB
+executable = /bin/sh
+arguments = "-c 'echo \$(Process) >> $T/ran; sleep 0.0\$(Process)'"
+output = /dev/null
+error = $T/job-errors
+queue $N
+SUB
+cluster=$(cq submit --terse jobs.sub) || fail "cq submit failed"
+log "cluster $cluster: $N jobs submitted"
+
+host=${SCHEDD_ADDR%:*}
+port=${SCHEDD_ADDR##*:}
+# The slow kinds are only dropped by the scheduler's 30 s partial-frame
+# timer; -s gives them 40 s.
+"$HOSTILE_BIN" -s 40 tcp "$host" "$port" 50 > hostile-tcp.out 2>&1 &
+tcp_pid=$!
+# On the client socket every kind but the flood: a client that never
+# reads has its own test (t-slow-reader).
+"$HOSTILE_BIN" -s 40 -k garbage,oversize-length,wrong-version,unknown-type,half-header,short-payload,truncated-json,deep-json,trailing-bytes,invalid-utf8,unknown-member \
+    unix "$CQ_SOCKET" 50 > hostile-unix.out 2>&1 &
+unix_pid=$!
+
+# The scheduler keeps serving real clients and agents meanwhile.
+wait_queue_empty 60 || fail "jobs left after 60 s: $(count_jobs true)"
+log "all jobs done while the hostile clients were connected"
+for a in a1 a2; do
+	agent_connected "$a" >/dev/null || fail "agent $a lost its connection"
+done
+
+wait "$tcp_pid"; tcp_rc=$?
+wait "$unix_pid"; unix_rc=$?
+log "hostile tcp (exit $tcp_rc):"; cat hostile-tcp.out
+log "hostile unix (exit $unix_rc):"; cat hostile-unix.out
+[ "$tcp_rc" -eq 0 ] || fail "hostile client on the agent port: exit $tcp_rc"
+[ "$unix_rc" -eq 0 ] || fail "hostile client on the client socket: exit $unix_rc"
+
+_pid_alive "$SCHEDD_PID" || fail "the scheduler died"
+for a in a1 a2; do
+	_pid_alive "${AGENT_PID[$a]}" || fail "agent $a died"
+	agent_connected "$a" >/dev/null || fail "agent $a is not connected any more"
+done
+cq q --json >/dev/null || fail "the scheduler does not answer any more"
+
+# Each rejection is logged with its reason.
+for reason in "unsupported protocol version" \
+    "frame longer than its type allows" "unknown message type" \
+    "half a frame sat too long" "truncated JSON" "JSON nested too deeply" \
+    "invalid UTF-8" "unknown member" "peer is not reading its replies"; do
+	grep -q "closed: .*$reason" schedd.log ||
+	    fail "the scheduler log has no 'closed: ... $reason'"
+done
+log "$(grep -c 'closed: ' schedd.log) connections closed with a reason"
+
+# Nothing lost, nothing twice.
+hist=$(cq history --json "$cluster") || fail "cq history failed"
+[ "$(jq length <<<"$hist")" -eq $N ] || fail "history has $(jq length <<<"$hist") rows, not $N"
+bad=$(jq -c '[.[] | select(.st != "C" or .exit_code != 0 or .run != 1)] | .[:5]' <<<"$hist")
+[ "$bad" = "[]" ] || fail "jobs not completed cleanly: $bad"
+[ "$(sort -u "$T/ran" | wc -l)" -eq $N ] && [ "$(wc -l < "$T/ran")" -eq $N ] ||
+    fail "$(wc -l < "$T/ran") runs of $(sort -u "$T/ran" | wc -l) distinct jobs"
+[ -s "$T/job-errors" ] && fail "job errors: $(head -5 "$T/job-errors")"
+exit 0
