@@ -1,9 +1,9 @@
 /*
  * jobdesc.h: job descriptions, what a submit file turns into and what
- * travels to the scheduler and on to an agent.  jobdesc_parse_file() reads
- * the HTCondor submit language (the basic keywords for now), and
- * jobdesc_to_json()/jobdesc_from_json() are the one wire form, also
- * printed by `cq submit --dry-run`.
+ * travels to the scheduler and on to an agent.  submit.h reads the
+ * HTCondor submit language into them, jobdesc_from_argv() makes one from
+ * a command line, and jobdesc_to_json()/jobdesc_from_json() are the one
+ * wire form, also printed by `cq submit --dry-run`.
  */
 #ifndef CQ_JOBDESC_H
 #define CQ_JOBDESC_H
@@ -18,6 +18,7 @@ struct json_object;
 #define JOBDESC_MAX_ENV		4096
 #define JOBDESC_MAX_STR		65536	/* any one string */
 #define JOBDESC_MAX_PROCS	1000000	/* jobs in one submit */
+#define JOBDESC_MAX_CUSTOM	4096	/* +Attr values */
 
 struct jobdesc {
 	uint32_t	 proc;
@@ -43,18 +44,6 @@ void	jobdesc_free(struct jobdesc *);
 /* Free an array of N descriptions and the array. */
 void	jobdesc_free_all(struct jobdesc *, size_t n);
 
-/*
- * Parse a submit description.  CWD is the directory relative paths are
- * taken from (initialdir defaults to it); ENVP the submitter's environment
- * for getenv.  On success *JOBS holds *NJOBS descriptions (caller frees).
- * On error ERR holds "file:line: what is wrong" and nothing is returned.
- */
-int	jobdesc_parse_file(const char *path, const char *cwd, char **envp,
-	    struct jobdesc **jobs, size_t *njobs, char *err, size_t errlen);
-/* Same, from a buffer; NAME is used in error messages. */
-int	jobdesc_parse_buf(const char *name, const char *buf, size_t len,
-	    const char *cwd, char **envp, struct jobdesc **jobs,
-	    size_t *njobs, char *err, size_t errlen);
 /* One job from a command line: argv[0] is the executable. */
 int	jobdesc_from_argv(int argc, char **argv, const char *cwd,
 	    struct jobdesc *jd, char *err, size_t errlen);
@@ -64,5 +53,7 @@ struct json_object *jobdesc_to_json(const struct jobdesc *);
 /* Decode and strictly check the wire form into JD. 0, or -1 with ERRSTR. */
 int	jobdesc_from_json(struct json_object *, struct jobdesc *jd,
 	    const char **errstr);
+/* Is S a valid custom attribute name (a ClassAd identifier)?  1 or 0. */
+int	jobdesc_is_attr(const char *s);
 
 #endif

@@ -16,6 +16,7 @@
 #include "jobdesc.h"
 #include "jsonx.h"
 #include "msg.h"
+#include "submit.h"
 #include "xmalloc.h"
 
 int
@@ -65,7 +66,7 @@ cmd_submit(int argc, char **argv)
 			xasprintf(&jobs->output, "%s/cq-$(Cluster).out", cwd);
 			jobs->error = xstrdup(jobs->output);
 		}
-	} else if (jobdesc_parse_file(argv[a], cwd, environ, &jobs, &njobs,
+	} else if (submit_parse_file(argv[a], cwd, environ, &jobs, &njobs,
 	    err, sizeof err) == -1) {
 		fprintf(stderr, "cq: %s\n", err);
 		return CQ_EXIT_USAGE;

@@ -1,0 +1,125 @@
+/*
+ * text.c: byte-level helpers for text that comes from outside: ASCII
+ * character classes, strict UTF-8 validation and lexical path joining.
+ * The classes ignore the locale on purpose: a caller's setlocale() must
+ * not turn a byte of a UTF-8 sequence into white space.  Paths are only
+ * joined and cleaned as strings; nothing here touches the file system.
+ * Called by the submit parser (submit.c) and the job description
+ * (jobdesc.c), which both hold text bound for the JSON wire.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "xmalloc.h"
+
+/* ASCII white space, whatever the locale says. */
+int
+text_isspace(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* ASCII digits only. */
+int
+text_isdigit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* ASCII letters only. */
+int
+text_isalpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* ASCII letters and digits only. */
+int
+text_isalnum(int c)
+{
+	return text_isalpha(c) || text_isdigit(c);
+}
+
+/* ASCII capitals lowered; every other byte, UTF-8 too, kept. */
+int
+text_tolower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/*
+ * Strict UTF-8: no overlong forms, surrogates or code points past
+ * U+10FFFF; the wire is JSON, which the other side validates.
+ */
+int
+text_utf8(const char *str, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 i = 0, n, k;
+	uint32_t		 c;
+
+	while (i < len) {
+		if ((c = s[i]) < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, c &= 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, c &= 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, c &= 0x07;
+		else
+			return 0;
+		if (len - i - 1 < n)
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			c = c << 6 | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && c < 0x800) || (n == 3 && c < 0x10000) ||
+		    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* DIR/REL (or REL if absolute), without empty and "." components. */
+char *
+text_path(const char *dir, const char *rel)
+{
+	char		*joined, *out;
+	const char	*s, *e;
+	size_t		 o = 0, n;
+
+	if (rel[0] == '/')
+		joined = xstrdup(rel);
+	else
+		xasprintf(&joined, "%s/%s", dir, rel);
+	out = xmalloc(strlen(joined) + 2);
+	for (s = joined; *s != '\0'; s = e) {
+		while (*s == '/')
+			s++;
+		if (*s == '\0')
+			break;
+		for (e = s; *e != '\0' && *e != '/'; e++)
+			;
+		n = e - s;
+		if (n == 1 && s[0] == '.')
+			continue;
+		out[o++] = '/';
+		memcpy(out + o, s, n);
+		o += n;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	free(joined);
+	return out;
+}

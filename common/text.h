@@ -1,0 +1,25 @@
+/*
+ * text.h: locale-free helpers for text from outside, shared by the submit
+ * parser and the job description: ASCII classes, strict UTF-8, paths.
+ */
+#ifndef CQ_TEXT_H
+#define CQ_TEXT_H
+
+#include <stddef.h>
+
+/* ASCII white space: ' ', \t, \n, \v, \f, \r.  1 or 0. */
+int	text_isspace(int c);
+/* ASCII 0-9.  1 or 0. */
+int	text_isdigit(int c);
+/* ASCII a-z, A-Z.  1 or 0. */
+int	text_isalpha(int c);
+/* ASCII letter or digit.  1 or 0. */
+int	text_isalnum(int c);
+/* C lowered if an ASCII capital, else C itself. */
+int	text_tolower(int c);
+/* Are the LEN bytes at STR strict UTF-8 (RFC 3629)?  1 or 0. */
+int	text_utf8(const char *str, size_t len);
+/* A new string: DIR/REL (or REL if absolute), without "" and "." parts. */
+char	*text_path(const char *dir, const char *rel);
+
+#endif
