@@ -536,7 +536,7 @@ main(int argc, char **argv)
 			flood_s = (int)num(optarg, 1, 3600);
 			break;
 		case 'k':
-			list = strdup(optarg);
+			list = optarg;
 			while ((word = strsep(&list, ",")) != NULL) {
 				for (k = 0; k < K_NKINDS; k++)
 					if (strcmp(word, kinds[k].name) == 0)

@@ -53,6 +53,7 @@ for _v in $(compgen -e); do
 done
 unset _v
 
+_sanitizer_re='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|WARNING: ThreadSanitizer'
 SCHEDD_PID=
 SCHEDD_ADDR=
 declare -A AGENT_PID=()
@@ -63,10 +64,14 @@ log() {
 	    "$TEST_NAME" "$*"
 }
 
-# Clock in milliseconds.
+# Clock in milliseconds (the separator of EPOCHREALTIME follows the locale).
 now_ms() {
-	local t=${EPOCHREALTIME/./}
-	echo $((t / 1000))
+	if [ -n "${EPOCHREALTIME:-}" ]; then
+		local t=${EPOCHREALTIME//[!0-9]/}
+		echo $((t / 1000))
+	else
+		date +%s%3N
+	fi
 }
 
 _tail_logs() {
@@ -129,6 +134,14 @@ _cleanup() {
 		while read -r _pg; do
 			kill -KILL -- "-$_pg" 2>/dev/null
 		done < "$T/kill.pgids"
+	fi
+	# A sanitizer build reports into the daemons' logs: that fails a pass.
+	if [ "$rc" -eq 0 ] && grep -lE "$_sanitizer_re" "$T"/*.log >/dev/null 2>&1; then
+		echo "$TEST_NAME: FAIL: sanitizer report in" \
+		    "$(grep -lE "$_sanitizer_re" "$T"/*.log | tr '\n' ' ')" >&2
+		grep -hE -A 12 "$_sanitizer_re" "$T"/*.log | head -60 >&2
+		rc=1
+		_failing=1
 	fi
 	if [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ]; then
 		rm -rf "$T"

@@ -1,0 +1,58 @@
+#!/bin/bash
+# t-agent-stall: an agent that stops answering (SIGSTOP) loses its job
+# once its lease (2 s) runs out; the job runs again elsewhere with the next
+# run number.  When the stalled agent wakes up (SIGCONT) and reconnects,
+# its copy of the old run is stale: the scheduler has it killed, and the
+# job completes once, from its new run.
+. "$(dirname "$0")/../lib/lib.sh"
+
+start_schedd 2s
+start_agent a1 1
+
+echo 30 > dur
+cat > job.sub <<SUB
+executable = /bin/sh
+arguments = "-c 'echo \$\$ >> $T/pids; exec sleep \$(DOLLAR)(cat $T/dur)'"
+output = $T/job.out
+error = $T/job.err
+queue
+SUB
+j=$(cq submit --terse job.sub) || fail "cq submit failed"
+wait_until 10 test -s pids || fail "job $j did not start"
+pid1=$(head -1 pids)
+[ "$(cq q --json | jq -r '.[0].machine')" = slot1@a1 ] || fail "job $j is not on a1"
+
+# Only now a second agent, so the job can only move there.
+start_agent a2 1
+echo 1 > dur
+kill -STOP "${AGENT_PID[a1]}"
+log "agent a1 stopped; job $j run 1 is pid $pid1"
+echo "${AGENT_PID[a1]}" > a1.pid
+
+second_run() {
+	[ "$(wc -l < pids)" -ge 2 ]
+}
+wait_until 8 second_run || { kill -CONT "${AGENT_PID[a1]}"; fail "job $j did not start again within 8 s: $(cq q --json)"; }
+log "job $j started again: $(cq q --json | jq -c '.[0] | {machine, run, state}')"
+wait_queue_empty 10 || { kill -CONT "${AGENT_PID[a1]}"; fail "the second run did not finish: $(cq q --json)"; }
+kill -0 "$pid1" 2>/dev/null || fail "run 1 (pid $pid1) died while its agent was stopped"
+
+kill -CONT "${AGENT_PID[a1]}"
+log "agent a1 continued"
+wait_until 20 agent_connected a1 || fail "agent a1 did not reconnect"
+pid1_gone() {
+	! kill -0 "$pid1" 2>/dev/null
+}
+wait_until 5 pid1_gone || fail "the stale run 1 (pid $pid1) was not killed after a1 came back"
+log "stale run 1 killed"
+
+row=$(cq history --json "$j" | jq -c '.[0]')
+[ "$(jq -r .st <<<"$row")" = C ] || fail "job $j: $row"
+[ "$(jq -r .run <<<"$row")" = 2 ] || fail "job $j completed from run $(jq -r .run <<<"$row"), not 2: $row"
+[ "$(jq -r .machine <<<"$row")" = slot1@a2 ] || fail "job $j: $row"
+[ "$(jq -r .exit_code <<<"$row")" = 0 ] || fail "job $j: $row"
+grep -q "job $j.0 run 1 is stale, killing" schedd.log || fail "no stale kill logged"
+# a1 is usable again.
+k=$(cq submit --terse -- /bin/true) || fail "submit failed"
+cq wait -t 10 "$k" || fail "job $k did not run"
+exit 0
