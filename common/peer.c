@@ -39,6 +39,8 @@ struct peer {
 	int			 dead;		/* closed, free pending */
 	int			 flushing;	/* close when drained */
 	int			 partial;	/* a half frame is buffered */
+	int			 paused;	/* not reading: replies wait */
+	struct event		*deadline;	/* first message due */
 	char			*reason;
 };
 
@@ -48,6 +50,7 @@ static void	peer_read_cb(struct bufferevent *, void *);
 static void	peer_write_cb(struct bufferevent *, void *);
 static void	peer_event_cb(struct bufferevent *, short, void *);
 static void	peer_more_cb(evutil_socket_t, short, void *);
+static void	peer_deadline_cb(evutil_socket_t, short, void *);
 
 struct peer *
 peer_new(struct event_base *base, struct bufferevent *bev, int from,
@@ -66,7 +69,10 @@ peer_new(struct event_base *base, struct bufferevent *bev, int from,
 	p->arg = arg;
 	p->outmax = 64u * 1024 * 1024;
 	p->more = event_new(base, -1, 0, peer_more_cb, p);
+	p->deadline = evtimer_new(base, peer_deadline_cb, p);
 	bufferevent_setcb(bev, peer_read_cb, peer_write_cb, peer_event_cb, p);
+	/* The write callback runs once the replies have drained this far. */
+	bufferevent_setwatermark(bev, EV_WRITE, PEER_OUT_RESUME, 0);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	return p;
 }
@@ -76,6 +82,8 @@ peer_free(struct peer *p)
 {
 	if (p->more != NULL)
 		event_free(p->more);
+	if (p->deadline != NULL)
+		event_free(p->deadline);
 	if (p->bev != NULL)
 		bufferevent_free(p->bev);
 	free(p->label);
@@ -224,6 +232,15 @@ peer_read(struct peer *p)
 
 	p->busy = 1;
 	for (n = 0; n < PEER_MAX_FRAMES_PER_WAKEUP && !p->dead; n++) {
+		/*
+		 * A peer that does not read its replies is not served
+		 * more: its requests wait in the kernel until it reads.
+		 */
+		if (peer_outq(p) > PEER_OUT_PAUSE && !p->flushing) {
+			p->paused = 1;
+			bufferevent_disable(p->bev, EV_READ);
+			break;
+		}
 		if ((rc = peer_one(p)) <= 0)
 			break;
 	}
@@ -232,6 +249,8 @@ peer_read(struct peer *p)
 		peer_free(p);
 		return;
 	}
+	if (p->paused)
+		return;
 	in = bufferevent_get_input(p->bev);
 	if (n == PEER_MAX_FRAMES_PER_WAKEUP &&
 	    evbuffer_get_length(in) >= FRAME_HDR_LEN) {
@@ -267,8 +286,33 @@ peer_write_cb(struct bufferevent *bev, void *arg)
 	struct peer	*p = arg;
 
 	if (p->flushing &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
 		peer_close(p, p->reason);
+		return;
+	}
+	if (p->paused && peer_outq(p) <= PEER_OUT_RESUME) {
+		/* It read its replies: serve what it sent meanwhile. */
+		p->paused = 0;
+		bufferevent_enable(p->bev, EV_READ);
+		event_active(p->more, 0, 0);
+	}
+}
+
+static void
+peer_deadline_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	peer_close(arg, "no greeting in time");
+}
+
+void
+peer_set_deadline(struct peer *p, int secs)
+{
+	struct timeval	tv = { secs, 0 };
+
+	if (secs <= 0)
+		evtimer_del(p->deadline);
+	else
+		evtimer_add(p->deadline, &tv);
 }
 
 static void

@@ -23,6 +23,9 @@ typedef void (*peer_close_cb)(struct peer *, const char *reason, void *arg);
 
 #define PEER_MAX_FRAMES_PER_WAKEUP	32
 #define PEER_PARTIAL_TIMEOUT		30	/* s a half frame may sit */
+#define PEER_OUT_PAUSE		(1024 * 1024)	/* stop reading above this */
+#define PEER_OUT_RESUME		(256 * 1024)	/* read again below this */
+#define PEER_HELLO_TIMEOUT		10	/* s a new peer has to say hello */
 
 /*
  * Wrap BEV (ownership taken).  FROM is the ROLE_* mask the remote side may
@@ -41,6 +44,9 @@ int		 peer_send_error(struct peer *, uint32_t reqid,
 void		 peer_close(struct peer *, const char *reason);
 /* Close once everything queued has been written. */
 void		 peer_close_after_flush(struct peer *, const char *reason);
+
+/* Close the peer unless the owner cancels (SECS 0) within SECS. */
+void		 peer_set_deadline(struct peer *, int secs);
 
 uint64_t	 peer_id(const struct peer *);
 const char	*peer_label(const struct peer *);

@@ -318,6 +318,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	}
 	snprintf(label, sizeof label, "agent %s (%s)", name, peer_label(p));
 	peer_set_label(p, label);
+	peer_set_deadline(p, 0);
 	/* Remember the name until the ad binds us to a machine. */
 	peer_set_data(p, xstrdup(name));
 	o = json_object_new_object();
@@ -599,6 +600,7 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct bufferevent	*bev;
+	struct peer		*p;
 	char			 host[64], label[96];
 	int			 one = 1;
 
@@ -617,8 +619,9 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
-	peer_new(sd->base, bev, ROLE_AGENT, label, agents_msg, agents_closed,
-	    NULL);
+	p = peer_new(sd->base, bev, ROLE_AGENT, label, agents_msg,
+	    agents_closed, NULL);
+	peer_set_deadline(p, PEER_HELLO_TIMEOUT);
 }
 
 static void

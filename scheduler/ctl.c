@@ -38,8 +38,9 @@
 #include "store.h"
 #include "xmalloc.h"
 
-#define CTL_OUTMAX	(1024u * 1024 * 1024)
+#define CTL_OUTMAX	(600u * 1024 * 1024)	/* above the largest reply */
 #define CTL_MAX_IDS	100000
+#define CTL_MAX_HISTORY	100000		/* rows in one history reply */
 
 struct client {
 	uid_t	 uid;
@@ -142,6 +143,49 @@ ctl_idlist(struct json_object *arr, struct idlist *ids, const char **errstr)
 }
 
 static int
+ctl_id_cmp(const void *a, const void *b)
+{
+	const int64_t	*x = a, *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	if (x[1] != y[1])
+		return x[1] < y[1] ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Sort the ids and drop repeats and procs of a cluster named whole, so
+ * that each job is walked once however the ids overlap.
+ */
+static void
+ctl_idlist_normalize(struct idlist *ids)
+{
+	int64_t	*pairs;
+	size_t	 i, o = 0;
+
+	if (ids->n < 2)
+		return;
+	pairs = xcalloc(ids->n, 2 * sizeof *pairs);
+	for (i = 0; i < ids->n; i++) {
+		pairs[2 * i] = ids->cluster[i];
+		pairs[2 * i + 1] = ids->proc[i];
+	}
+	qsort(pairs, ids->n, 2 * sizeof *pairs, ctl_id_cmp);
+	for (i = 0; i < ids->n; i++) {
+		if (o > 0 && ids->cluster[o - 1] == (uint32_t)pairs[2 * i] &&
+		    (ids->proc[o - 1] < 0 ||
+		    ids->proc[o - 1] == pairs[2 * i + 1]))
+			continue;
+		ids->cluster[o] = (uint32_t)pairs[2 * i];
+		ids->proc[o] = pairs[2 * i + 1];
+		o++;
+	}
+	ids->n = o;
+	free(pairs);
+}
+
+static int
 ctl_idlist_match(const struct idlist *ids, uint32_t cluster, uint32_t proc)
 {
 	size_t	i;
@@ -238,7 +282,7 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	struct idlist		 ids;
 	struct json_object	*reply;
 	const char		*what = jsonx_str(msg, "what", ""), *errstr;
-	size_t			 i;
+	size_t			 i, rows;
 
 	if (ctl_idlist(jsonx_get(msg, "ids"), &ids, &errstr) == -1) {
 		peer_send_error(p, reqid, errstr);
@@ -255,12 +299,21 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	else if (strcmp(what, "machines") == 0)
 		agents_walk(ctl_machines_cb, &w);
 	else if (strcmp(what, "history") == 0) {
+		/* The store is big; one reply stays bounded. */
+		if (w.limit <= 0 || w.limit > CTL_MAX_HISTORY)
+			w.limit = CTL_MAX_HISTORY;
+		ctl_idlist_normalize(&ids);
 		if (ids.n == 0)
 			store_history(sd->store, 0, -1, w.owner, w.limit,
 			    ctl_history_cb, &w);
-		for (i = 0; i < ids.n; i++)
+		for (i = 0; i < ids.n; i++) {
+			rows = json_object_array_length(w.rows);
+			if ((int64_t)rows >= w.limit)
+				break;
 			store_history(sd->store, ids.cluster[i], ids.proc[i],
-			    w.owner, w.limit, ctl_history_cb, &w);
+			    w.owner, w.limit - (int64_t)rows, ctl_history_cb,
+			    &w);
+		}
 	} else {
 		json_object_put(w.rows);
 		ctl_idlist_free(&ids);
@@ -417,6 +470,7 @@ ctl_msg(struct peer *p, uint16_t type, uint32_t reqid,
 			return;
 		}
 		c->hello = 1;
+		peer_set_deadline(p, 0);
 		o = json_object_new_object();
 		json_object_object_add(o, "version", json_object_new_int(1));
 		json_object_object_add(o, "role",
@@ -489,6 +543,7 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd,
 	    NULL);
 	peer_set_data(p, c);
 	peer_set_outmax(p, CTL_OUTMAX);
+	peer_set_deadline(p, PEER_HELLO_TIMEOUT);
 }
 
 int

@@ -1,0 +1,64 @@
+#!/bin/bash
+# t-valgrind: one integration run with both daemons under valgrind's
+# memcheck: jobs complete, fail to start, are removed while running; after
+# a clean shutdown neither daemon has a memory error or a leak.
+. "$(dirname "$0")/../lib/lib.sh"
+
+command -v valgrind >/dev/null 2>&1 || skip "valgrind is not installed"
+# A sanitizer build cannot run under valgrind.
+if nm "$SCHEDD_BIN" 2>/dev/null | grep -q __asan_init; then
+	skip "this build uses AddressSanitizer; valgrind needs a plain build"
+fi
+
+for d in schedd startd; do
+	real=$CQ_BUILDDIR/cq-$d
+	cat > "$T/vg-$d" <<EOF
+#!/bin/sh
+exec valgrind --quiet --leak-check=full \\
+    --show-leak-kinds=definite,indirect \\
+    --errors-for-leak-kinds=definite,indirect \\
+    --log-file=$T/vg-$d.%p.txt "$real" "\$@"
+EOF
+	chmod +x "$T/vg-$d"
+done
+SCHEDD_BIN=$T/vg-schedd
+STARTD_BIN=$T/vg-startd
+
+start_schedd 10s
+start_agent v1 3
+
+cat > jobs.sub <<'SUB'
+executable = /bin/sh
+arguments = "-c 'echo $(Process); exit 2'"
+output = out.$(Process)
+queue 20
+SUB
+c1=$(cq submit --terse jobs.sub) || fail "submit failed"
+c2=$(cq submit --terse -- /bin/sleep 60) || fail "submit of sleep failed"
+printf 'executable = /nonexistent/program\nqueue\n' > missing.sub
+c3=$(cq submit --terse missing.sub) || fail "submit of missing failed"
+jobs_are() {	# N JQ_FILTER: exactly N queued jobs match
+	[ "$(count_jobs "$2")" -eq "$1" ]
+}
+wait_until 60 jobs_are 0 ".cluster == $c1" ||
+    fail "cluster $c1 not done under valgrind"
+wait_until 30 jobs_are 1 ".id == \"$c2.0\" and .st == \"R\"" ||
+    fail "the sleep job did not start"
+cq rm "$c2" >/dev/null || fail "cq rm failed"
+wait_until 30 jobs_are 1 ".id == \"$c3.0\" and .st == \"H\"" ||
+    fail "the job with a missing executable is not held"
+[ "$(cq history --json "$c1" | jq '[.[] | select(.exit_code == 2)] | length')" -eq 20 ] ||
+    fail "not every job of $c1 exited with 2"
+
+stop_all
+n=0
+for f in "$T"/vg-*.txt; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	if [ -s "$f" ]; then
+		cat "$f" >&2
+		fail "valgrind reports in $(basename "$f")"
+	fi
+done
+[ "$n" -ge 2 ] || fail "expected valgrind logs of both daemons, found $n"
+log "valgrind: no errors and no leaks (the 2 daemons and $((n - 2)) forked job children)"
