@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "log.h"
@@ -406,4 +407,52 @@ cfg_print(const struct cfg *cfg, FILE *f)
 	for (i = 0; i < cfg->nkeys; i++)
 		fprintf(f, "%s = %s\n", cfg->keys[i].name,
 		    cfg->values[i] ? cfg->values[i] : "");
+}
+
+struct cfg *
+cfg_daemon(const char *prog, const struct cfg_key *keys, int argc,
+    char **argv, int *foreground, int *verbose)
+{
+	extern char	**environ;
+	struct cfg	*cfg;
+	const char	*conf = NULL;
+	char		 err[1024];
+	int		 ch, check = 0;
+
+	*foreground = *verbose = 0;
+	while ((ch = getopt(argc, argv, "c:fnv")) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'f':
+			*foreground = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'v':
+			(*verbose)++;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (optind != argc)
+		goto usage;
+	cfg = cfg_new(keys);
+	if ((conf != NULL && cfg_load_file(cfg, conf, err,
+	    sizeof err) == -1) ||
+	    cfg_load_env(cfg, environ, err, sizeof err) == -1) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		exit(2);
+	}
+	if (check) {
+		cfg_print(cfg, stdout);
+		exit(0);
+	}
+	return cfg;
+usage:
+	fprintf(stderr, "usage: %s [-fnv] [-c file]\n", prog);
+	exit(2);
 }

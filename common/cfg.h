@@ -53,6 +53,14 @@ int		 cfg_bool(const struct cfg *, const char *key);
 /* Print every key normalized as `key = value`. */
 void		 cfg_print(const struct cfg *, FILE *);
 
+/*
+ * The start of a daemon's main(): -c FILE, -f (foreground), -n (print the
+ * configuration and exit), -v (more verbose).  Loads the file, then
+ * CQ_<KEY> variables; a bad one is printed and the process exits 2.
+ */
+struct cfg	*cfg_daemon(const char *prog, const struct cfg_key *keys,
+		    int argc, char **argv, int *foreground, int *verbose);
+
 /* Parse a duration ("90", "1.5m", "250ms"); 0 or -1 with ERRSTR. */
 int		 cfg_parse_duration(const char *s, int64_t *ms,
 		    const char **errstr);

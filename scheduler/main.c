@@ -48,13 +48,6 @@ static const struct cfg_key schedd_keys[] = {
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
-static __attribute__((noreturn)) void
-usage(void)
-{
-	fprintf(stderr, "usage: cq-schedd [-fnv] [-c file]\n");
-	exit(2);
-}
-
 void
 schedd_turn_request(void)
 {
@@ -119,47 +112,16 @@ mkdirs(const char *path, mode_t mode)
 int
 main(int argc, char **argv)
 {
-	extern char	**environ;
 	struct event	*sigs[3], *tick;
 	struct timeval	 tv = { 0, SCHEDD_TICK_MS * 1000 };
-	const char	*conf = NULL, *errstr;
-	char		 err[1024], dbpath[1100], sockdir[1024], *slash;
-	int		 ch, foreground = 0, check = 0, verbose = 0, i;
-
-	while ((ch = getopt(argc, argv, "c:fnv")) != -1) {
-		switch (ch) {
-		case 'c':
-			conf = optarg;
-			break;
-		case 'f':
-			foreground = 1;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-	log_init("cq-schedd", 1, verbose);
+	const char	*errstr;
+	char		 dbpath[1100], sockdir[1024], *slash;
+	int		 foreground, verbose, i;
 
 	sd = xcalloc(1, sizeof *sd);
-	sd->cfg = cfg_new(schedd_keys);
-	if ((conf != NULL && cfg_load_file(sd->cfg, conf, err,
-	    sizeof err) == -1) ||
-	    cfg_load_env(sd->cfg, environ, err, sizeof err) == -1) {
-		fprintf(stderr, "cq-schedd: %s\n", err);
-		exit(2);
-	}
-	if (check) {
-		cfg_print(sd->cfg, stdout);
-		exit(0);
-	}
+	sd->cfg = cfg_daemon("cq-schedd", schedd_keys, argc, argv, &foreground,
+	    &verbose);
+	log_init("cq-schedd", 1, verbose);
 	sd->state_dir = cfg_str(sd->cfg, "state_dir");
 	sd->lease_ms = cfg_ms(sd->cfg, "lease");
 	if (mkdirs(sd->state_dir, 0755) == -1)

@@ -39,13 +39,6 @@ static const struct cfg_key startd_keys[] = {
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
-static __attribute__((noreturn)) void
-usage(void)
-{
-	fprintf(stderr, "usage: cq-startd [-fnv] [-c file]\n");
-	exit(2);
-}
-
 static void
 startd_signal(evutil_socket_t sig, short ev, void *arg)
 {
@@ -61,48 +54,16 @@ startd_signal(evutil_socket_t sig, short ev, void *arg)
 int
 main(int argc, char **argv)
 {
-	extern char	**environ;
 	struct event	*sigs[4];
 	struct sysinfo	 si;
-	const char	*conf = NULL;
-	char		 err[1024], host[256];
-	int		 ch, foreground = 0, check = 0, verbose = 0, i;
+	char		 host[256];
+	int		 foreground, verbose, i;
 	int64_t		 mem;
 
-	while ((ch = getopt(argc, argv, "c:fnv")) != -1) {
-		switch (ch) {
-		case 'c':
-			conf = optarg;
-			break;
-		case 'f':
-			foreground = 1;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		case 'v':
-			verbose++;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-	log_init("cq-startd", 1, verbose);
-
 	st = xcalloc(1, sizeof *st);
-	st->cfg = cfg_new(startd_keys);
-	if ((conf != NULL && cfg_load_file(st->cfg, conf, err,
-	    sizeof err) == -1) ||
-	    cfg_load_env(st->cfg, environ, err, sizeof err) == -1) {
-		fprintf(stderr, "cq-startd: %s\n", err);
-		exit(2);
-	}
-	if (check) {
-		cfg_print(st->cfg, stdout);
-		exit(0);
-	}
+	st->cfg = cfg_daemon("cq-startd", startd_keys, argc, argv, &foreground,
+	    &verbose);
+	log_init("cq-startd", 1, verbose);
 	st->name = cfg_str(st->cfg, "name");
 	if (*st->name == '\0') {
 		if (gethostname(host, sizeof host) == -1)

@@ -18,12 +18,12 @@ cmd_history(int argc, char **argv)
 {
 	static const char *const hdr[] = { "ID", "OWNER", "SUBMITTED",
 	    "RUN_TIME", "ST", "EXIT", "FINISHED", "MACHINE", "CMD" };
-	struct json_object	*req, *rep, *rows, *r, *ec;
+	struct json_object	*rep, *rows, *r, *ec;
 	struct table		*t;
 	char			 sub[32], fin[32], rt[32], ex[32];
 	const char		*cells[9];
 	const char		*errstr;
-	int			 json = 0, a;
+	int			 rc, a;
 	long long		 limit = 0;
 	size_t			 i, n;
 	int64_t			 started, finished;
@@ -40,22 +40,10 @@ cmd_history(int argc, char **argv)
 			break;
 		}
 	}
-	if ((req = cq_query_build("history", argc, argv, &json, 1)) == NULL)
-		return cq_usage("history");
-	if (limit > 0)
-		json_object_object_add(req, "limit",
-		    json_object_new_int64(limit));
-	rep = cq_request(MSG_QUERY, req);
-	json_object_put(req);
-	if (rep == NULL)
-		return CQ_EXIT_FAIL;
+	rc = cq_query("history", "history", argc, argv, limit, &rep);
+	if (rc != CQ_EXIT_OK || rep == NULL)
+		return rc;
 	rows = jsonx_get(rep, "rows");
-	if (json) {
-		printf("%s\n", json_object_to_json_string_ext(rows,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(rep);
-		return CQ_EXIT_OK;
-	}
 	t = table_new(9, hdr);
 	table_right(t, 3);
 	table_right(t, 5);

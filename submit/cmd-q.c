@@ -18,27 +18,18 @@ cmd_q(int argc, char **argv)
 {
 	static const char *const hdr[] = { "ID", "OWNER", "SUBMITTED",
 	    "RUN_TIME", "ST", "PRI", "SIZE", "CMD" };
-	struct json_object	*req, *rep, *rows, *r;
+	struct json_object	*rep, *rows, *r;
 	struct table		*t;
 	char			 sub[32], rt[32], pri[16], size[32];
 	const char		*cells[8], *st;
-	int			 json = 0;
+	int			 rc;
 	size_t			 i, n, counts[8] = { 0 };
 	int64_t			 now = clock_now_ms(), started;
 
-	if ((req = cq_query_build("jobs", argc, argv, &json, 1)) == NULL)
-		return cq_usage("q");
-	rep = cq_request(MSG_QUERY, req);
-	json_object_put(req);
-	if (rep == NULL)
-		return CQ_EXIT_FAIL;
+	if ((rc = cq_query("q", "jobs", argc, argv, 0, &rep)) !=
+	    CQ_EXIT_OK || rep == NULL)
+		return rc;
 	rows = jsonx_get(rep, "rows");
-	if (json) {
-		printf("%s\n", json_object_to_json_string_ext(rows,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(rep);
-		return CQ_EXIT_OK;
-	}
 	t = table_new(8, hdr);
 	table_right(t, 3);
 	table_right(t, 5);

@@ -18,27 +18,18 @@ cmd_status(int argc, char **argv)
 {
 	static const char *const hdr[] = { "NAME", "STATE", "CPUS", "MEM",
 	    "JOB", "SEEN" };
-	struct json_object	*req, *rep, *rows, *r;
+	struct json_object	*rep, *rows, *r;
 	struct table		*t;
 	char			 cpus[16], mem[32], seen[32];
 	const char		*cells[6], *st;
 	size_t			 i, n, counts[SLOT_OFFLINE + 1] = { 0 };
 	enum slot_state		 s;
-	int			 json = 0;
+	int			 rc;
 
-	if ((req = cq_query_build("machines", argc, argv, &json, 1)) == NULL)
-		return cq_usage("status");
-	rep = cq_request(MSG_QUERY, req);
-	json_object_put(req);
-	if (rep == NULL)
-		return CQ_EXIT_FAIL;
+	rc = cq_query("status", "machines", argc, argv, 0, &rep);
+	if (rc != CQ_EXIT_OK || rep == NULL)
+		return rc;
 	rows = jsonx_get(rep, "rows");
-	if (json) {
-		printf("%s\n", json_object_to_json_string_ext(rows,
-		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(rep);
-		return CQ_EXIT_OK;
-	}
 	t = table_new(6, hdr);
 	table_right(t, 2);
 	table_right(t, 3);

@@ -16,7 +16,8 @@
 #include "msg.h"
 
 static const struct cq_cmd cq_cmds[] = {
-	{ "submit", "submit [--terse] [--dry-run] FILE | submit [--terse] -- CMD [ARG...]",
+	{ "submit", "submit [--terse] [--dry-run] FILE\n"
+	    "       cq submit [--terse] -- CMD [ARG...]",
 	    "submit jobs", cmd_submit },
 	{ "q", "q [--json] [-u OWNER] [ID...]", "show the queue", cmd_q },
 	{ "status", "status [--json]", "show the machines and slots",
@@ -82,7 +83,7 @@ cq_fmt_time(char *buf, size_t len, int64_t ms)
 }
 
 /* Build a query of WHAT from the common options; NULL on bad usage. */
-struct json_object *
+static struct json_object *
 cq_query_build(const char *what, int argc, char **argv, int *json, int first)
 {
 	struct json_object	*req, *ids;
@@ -107,6 +108,33 @@ cq_query_build(const char *what, int argc, char **argv, int *json, int first)
 	}
 	json_object_object_add(req, "ids", ids);
 	return req;
+}
+
+int
+cq_query(const char *cmd, const char *what, int argc, char **argv,
+    int64_t limit, struct json_object **rep)
+{
+	struct json_object	*req;
+	int			 json = 0;
+
+	*rep = NULL;
+	if ((req = cq_query_build(what, argc, argv, &json, 1)) == NULL)
+		return cq_usage(cmd);
+	if (limit > 0)
+		json_object_object_add(req, "limit",
+		    json_object_new_int64(limit));
+	*rep = cq_request(MSG_QUERY, req);
+	json_object_put(req);
+	if (*rep == NULL)
+		return CQ_EXIT_FAIL;
+	if (json) {
+		printf("%s\n", json_object_to_json_string_ext(
+		    jsonx_get(*rep, "rows"), JSON_C_TO_STRING_PRETTY |
+		    JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(*rep);
+		*rep = NULL;
+	}
+	return CQ_EXIT_OK;
 }
 
 int

@@ -34,11 +34,14 @@ int	cq_usage(const char *name);
 /* One request to the scheduler: open, call, close.  NULL on failure. */
 struct json_object *cq_request(uint16_t type, struct json_object *req);
 /*
- * A query of WHAT from the shared options (--json, -u OWNER, IDs) in
- * ARGV[FIRST..]; NULL on bad usage.
+ * Ask the scheduler a query of WHAT built from the shared options
+ * (--json, -u OWNER, IDs) in ARGV[1..], at most LIMIT rows (0: any).
+ * With --json the rows are printed and *REP is NULL.  Returns a CQ_EXIT_
+ * code (usage of CMD printed on bad options); with CQ_EXIT_OK and *REP
+ * set the caller renders jsonx_get(*REP, "rows") and frees *REP.
  */
-struct json_object *cq_query_build(const char *what, int argc, char **argv,
-	    int *json, int first);
+int	cq_query(const char *cmd, const char *what, int argc, char **argv,
+	    int64_t limit, struct json_object **rep);
 /* Format a duration in seconds as [d+]hh:mm:ss. */
 void	cq_fmt_duration(char *buf, size_t len, int64_t secs);
 /* Format a time in ms since the epoch as "m/d hh:mm". */
