@@ -21,34 +21,9 @@
 #include "submit.h"
 #include "xmalloc.h"
 
-static char *test_envp[] = {
-	"HOME=/home/u", "LANG=C", "PATH=/usr/bin:/bin", NULL
-};
-
-static struct jobdesc	*jobs;
-static size_t		 njobs;
-static char		 err[512];
-
-static void
-teardown(void)
-{
-	jobdesc_free_all(jobs, njobs);
-	jobs = NULL;
-	njobs = 0;
-}
+#include "parse_fixture.h"
 
 TestSuite(jobdesc, .fini = teardown);
-
-static int
-parse(const char *text)
-{
-	jobdesc_free_all(jobs, njobs);
-	jobs = NULL;
-	njobs = 0;
-	err[0] = '\0';
-	return submit_parse_buf("t.sub", text, strlen(text), "/home/u",
-	    test_envp, &jobs, &njobs, err, sizeof(err));
-}
 
 Test(jobdesc, from_argv)
 {
