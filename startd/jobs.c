@@ -264,7 +264,8 @@ jobs_ad_slots(void)
 	for (i = 1; i <= st->nslots; i++) {
 		o = json_object_new_object();
 		json_object_object_add(o, "id", json_object_new_int(i));
-		json_object_object_add(o, "cpus", json_object_new_int(1));
+		json_object_object_add(o, "cpus",
+		    json_object_new_int64(st->slot_cpus));
 		json_object_object_add(o, "memory_mb",
 		    json_object_new_int64(st->slot_memory_mb));
 		json_object_object_add(o, "state", json_object_new_string(

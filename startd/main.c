@@ -33,6 +33,8 @@ static const struct cfg_key startd_keys[] = {
 	{ "name", CFG_STRING, "", 0, 0, "agent name (default: host name)" },
 	{ "slots", CFG_INT, "0", 0, 1024,
 	    "number of slots (0: one per core)" },
+	{ "cpus", CFG_INT, "0", 0, 65536,
+	    "cores to offer, split between slots (0: all)" },
 	{ "memory", CFG_INT, "0", 0, INT32_MAX,
 	    "memory to offer in MiB, split between slots (0: all)" },
 	{ "token", CFG_STRING, "", 0, 0, "pool token" },
@@ -58,7 +60,7 @@ main(int argc, char **argv)
 	struct sysinfo	 si;
 	char		 host[256];
 	int		 foreground, verbose, i;
-	int64_t		 mem;
+	int64_t		 mem, ncpu;
 
 	st = xcalloc(1, sizeof *st);
 	st->cfg = cfg_daemon("cq-startd", startd_keys, argc, argv, &foreground,
@@ -71,11 +73,16 @@ main(int argc, char **argv)
 		host[sizeof host - 1] = '\0';
 		st->name = host;
 	}
+	ncpu = cfg_int(st->cfg, "cpus");
+	if (ncpu == 0)
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (ncpu < 1)
+		ncpu = 1;
 	st->nslots = (int)cfg_int(st->cfg, "slots");
 	if (st->nslots == 0)
-		st->nslots = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (st->nslots < 1)
-		st->nslots = 1;
+		st->nslots = (int)ncpu;
+	/* More slots than cores is allowed (short jobs); each has one. */
+	st->slot_cpus = ncpu / st->nslots > 0 ? ncpu / st->nslots : 1;
 	mem = cfg_int(st->cfg, "memory");
 	if (mem == 0 && sysinfo(&si) == 0)
 		mem = (int64_t)((uint64_t)si.totalram * si.mem_unit >> 20);
@@ -103,8 +110,9 @@ main(int argc, char **argv)
 
 	jobs_init();
 	link_init();
-	log_info("ready: %s with %d slots of %lld MiB, scheduler %s",
-	    st->name, st->nslots, (long long)st->slot_memory_mb,
+	log_info("ready: %s with %d slots of %lld cpus and %lld MiB, "
+	    "scheduler %s", st->name, st->nslots, (long long)st->slot_cpus,
+	    (long long)st->slot_memory_mb,
 	    cfg_str(st->cfg, "schedd"));
 	event_base_dispatch(st->base);
 

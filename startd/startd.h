@@ -22,6 +22,7 @@ struct startd {
 	struct cfg		*cfg;
 	const char		*name;
 	int			 nslots;
+	int64_t			 slot_cpus;
 	int64_t			 slot_memory_mb;
 	int			 stopping;
 };
