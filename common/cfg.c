@@ -27,6 +27,8 @@ struct cfg {
 	size_t			 nkeys;
 	char			**values;	/* normalized text */
 	int64_t			*nums;		/* parsed int/ms/bool */
+	double			*reals;		/* parsed CFG_REAL */
+	char			**origins;	/* where each value came from */
 };
 
 static const struct cfg_key *
@@ -140,13 +142,23 @@ cfg_parse_bool(const char *s, int64_t *v)
 /* Check VALUE for key K; on success *NUM holds its number (if any). */
 static int
 cfg_check(const struct cfg_key *k, const char *value, int64_t *num,
-    const char **errstr)
+    double *real, const char **errstr)
 {
-	char	host[256];
+	char	host[256], *end;
 	int	port;
 
 	*num = 0;
+	*real = 0;
 	switch (k->type) {
+	case CFG_REAL:
+		errno = 0;
+		*real = strtod(value, &end);
+		if (errno != 0 || end == value || *end != '\0' ||
+		    !(*real >= (double)k->min && *real <= (double)k->max)) {
+			*errstr = "not a number in range";
+			return -1;
+		}
+		return 0;
 	case CFG_STRING:
 		return 0;
 	case CFG_INT:
@@ -183,11 +195,13 @@ cfg_new(const struct cfg_key *keys)
 		cfg->nkeys++;
 	cfg->values = xcalloc(cfg->nkeys, sizeof *cfg->values);
 	cfg->nums = xcalloc(cfg->nkeys, sizeof *cfg->nums);
+	cfg->reals = xcalloc(cfg->nkeys, sizeof *cfg->reals);
+	cfg->origins = xcalloc(cfg->nkeys, sizeof *cfg->origins);
 	for (i = 0; i < cfg->nkeys; i++) {
 		if (keys[i].def == NULL)
 			continue;
 		if (cfg_check(&keys[i], keys[i].def, &cfg->nums[i],
-		    &errstr) == -1)
+		    &cfg->reals[i], &errstr) == -1)
 			fatalx("default of %s: %s", keys[i].name, errstr);
 		cfg->values[i] = xstrdup(keys[i].def);
 	}
@@ -201,10 +215,14 @@ cfg_free(struct cfg *cfg)
 
 	if (cfg == NULL)
 		return;
-	for (i = 0; i < cfg->nkeys; i++)
+	for (i = 0; i < cfg->nkeys; i++) {
 		free(cfg->values[i]);
+		free(cfg->origins[i]);
+	}
 	free(cfg->values);
+	free(cfg->origins);
 	free(cfg->nums);
+	free(cfg->reals);
 	free(cfg);
 }
 
@@ -215,19 +233,23 @@ cfg_set(struct cfg *cfg, const char *key, const char *value,
 	const struct cfg_key	*k;
 	const char		*errstr = NULL;
 	int64_t			 num;
+	double			 real;
 	size_t			 idx;
 
 	if ((k = cfg_find(cfg, key, &idx)) == NULL) {
 		snprintf(err, errlen, "%s: unknown key '%s'", origin, key);
 		return -1;
 	}
-	if (cfg_check(k, value, &num, &errstr) == -1) {
+	if (cfg_check(k, value, &num, &real, &errstr) == -1) {
 		snprintf(err, errlen, "%s: %s: %s", origin, k->name, errstr);
 		return -1;
 	}
 	free(cfg->values[idx]);
 	cfg->values[idx] = xstrdup(value);
 	cfg->nums[idx] = num;
+	cfg->reals[idx] = real;
+	free(cfg->origins[idx]);
+	cfg->origins[idx] = xstrdup(origin);
 	return 0;
 }
 
@@ -264,6 +286,10 @@ cfg_load_file(struct cfg *cfg, const char *path, char *err, size_t errlen)
 		tmp->values[i] = cfg->values[i] ? xstrdup(cfg->values[i]) :
 		    NULL;
 		tmp->nums[i] = cfg->nums[i];
+		tmp->reals[i] = cfg->reals[i];
+		free(tmp->origins[i]);
+		tmp->origins[i] = cfg->origins[i] ?
+		    xstrdup(cfg->origins[i]) : NULL;
 	}
 	while (fgets(line, sizeof line, f) != NULL) {
 		lineno++;
@@ -304,6 +330,10 @@ cfg_load_file(struct cfg *cfg, const char *path, char *err, size_t errlen)
 		cfg->values[i] = tmp->values[i];
 		tmp->values[i] = NULL;
 		cfg->nums[i] = tmp->nums[i];
+		cfg->reals[i] = tmp->reals[i];
+		free(cfg->origins[i]);
+		cfg->origins[i] = tmp->origins[i];
+		tmp->origins[i] = NULL;
 	}
 	rc = 0;
 fail:
@@ -399,6 +429,20 @@ cfg_bool(const struct cfg *cfg, const char *key)
 	return cfg->nums[cfg_index(cfg, key)] != 0;
 }
 
+const char *
+cfg_origin(const struct cfg *cfg, const char *key)
+{
+	const char	*o = cfg->origins[cfg_index(cfg, key)];
+
+	return o != NULL ? o : "default";
+}
+
+double
+cfg_real(const struct cfg *cfg, const char *key)
+{
+	return cfg->reals[cfg_index(cfg, key)];
+}
+
 void
 cfg_print(const struct cfg *cfg, FILE *f)
 {
@@ -411,7 +455,8 @@ cfg_print(const struct cfg *cfg, FILE *f)
 
 struct cfg *
 cfg_daemon(const char *prog, const struct cfg_key *keys, int argc,
-    char **argv, int *foreground, int *verbose)
+    char **argv, int (*check_fn)(const struct cfg *, char *, size_t),
+    int *foreground, int *verbose)
 {
 	extern char	**environ;
 	struct cfg	*cfg;
@@ -443,7 +488,8 @@ cfg_daemon(const char *prog, const struct cfg_key *keys, int argc,
 	cfg = cfg_new(keys);
 	if ((conf != NULL && cfg_load_file(cfg, conf, err,
 	    sizeof err) == -1) ||
-	    cfg_load_env(cfg, environ, err, sizeof err) == -1) {
+	    cfg_load_env(cfg, environ, err, sizeof err) == -1 ||
+	    (check_fn != NULL && check_fn(cfg, err, sizeof err) == -1)) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		exit(2);
 	}

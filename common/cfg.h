@@ -17,6 +17,7 @@ enum cfg_type {
 	CFG_DURATION,		/* 90, 90s, 1.5m, 2h, 250ms: kept in ms */
 	CFG_BOOL,		/* on/off, yes/no, true/false, 1/0 */
 	CFG_HOSTPORT,		/* host:port, [v6]:port */
+	CFG_REAL,		/* a decimal number within [min, max] */
 };
 
 struct cfg_key {
@@ -50,16 +51,22 @@ const char	*cfg_str(const struct cfg *, const char *key);
 int64_t		 cfg_int(const struct cfg *, const char *key);
 int64_t		 cfg_ms(const struct cfg *, const char *key);
 int		 cfg_bool(const struct cfg *, const char *key);
+double		 cfg_real(const struct cfg *, const char *key);
+/* Where KEY's value came from: "FILE:LINE", "environment CQ_X"... */
+const char	*cfg_origin(const struct cfg *, const char *key);
 /* Print every key normalized as `key = value`. */
 void		 cfg_print(const struct cfg *, FILE *);
 
 /*
  * The start of a daemon's main(): -c FILE, -f (foreground), -n (print the
  * configuration and exit), -v (more verbose).  Loads the file, then
- * CQ_<KEY> variables; a bad one is printed and the process exits 2.
+ * CQ_<KEY> variables, then runs CHECK (may be NULL) for what needs more
+ * than one key's syntax; a bad value is printed and the process exits 2.
  */
 struct cfg	*cfg_daemon(const char *prog, const struct cfg_key *keys,
-		    int argc, char **argv, int *foreground, int *verbose);
+		    int argc, char **argv,
+		    int (*check)(const struct cfg *, char *, size_t),
+		    int *foreground, int *verbose);
 
 /* Parse a duration ("90", "1.5m", "250ms"); 0 or -1 with ERRSTR. */
 int		 cfg_parse_duration(const char *s, int64_t *ms,

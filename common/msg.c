@@ -41,7 +41,8 @@ static const struct msg_member m_query_reply[] = {
 };
 static const struct msg_member m_act[] = {
 	{ "action", JT_STRING, 1 }, { "ids", JT_ARRAY, 0 },
-	{ "all", JT_BOOL, 0 }, { NULL, 0, 0 }
+	{ "all", JT_BOOL, 0 }, { "machines", JT_ARRAY, 0 },
+	{ NULL, 0, 0 }
 };
 static const struct msg_member m_ad[] = {
 	{ "name", JT_STRING, 1 }, { "slots", JT_ARRAY, 1 },
@@ -64,16 +65,34 @@ static const struct msg_member m_exited[] = {
 	{ "code", JT_INT, 0 }, { "signal", JT_INT, 0 },
 	{ "utime_ms", JT_INT, 0 }, { "stime_ms", JT_INT, 0 },
 	{ "maxrss_kb", JT_INT, 0 }, { "wall_ms", JT_INT, 0 },
-	{ "error", JT_STRING, 0 }, { NULL, 0, 0 }
+	{ "error", JT_STRING, 0 }, { "evicted", JT_BOOL, 0 },
+	{ "slot_state", JT_STRING, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_jobrun[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { NULL, 0, 0 }
 };
 
+static const struct msg_member m_slot[] = {
+	{ "slot", JT_INT, 1 }, { "state", JT_STRING, 1 },
+	{ "job", JT_STRING, 0 }, { "run", JT_INT, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_bye[] = {
+	{ "reason", JT_STRING, 1 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_drain[] = {
+	{ "on", JT_BOOL, 1 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_vacate[] = {
+	{ "reason", JT_STRING, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_reclaim[] = {
+	{ "duration_ms", JT_INT, 1 }, { NULL, 0, 0 }
+};
+
 static const struct msg_type msg_types[] = {
 	{ MSG_HELLO, "hello", ROLE_ANY, 4 * KiB, m_hello },
 	{ MSG_ERROR, "error", ROLE_SCHEDD | ROLE_AGENT, 4 * KiB, m_error },
-	{ MSG_OK, "ok", ROLE_SCHEDD, 4 * KiB, m_ok },
+	{ MSG_OK, "ok", ROLE_SCHEDD | ROLE_AGENT, 4 * KiB, m_ok },
 	{ MSG_SUBMIT, "submit", ROLE_CLIENT, 128 * MiB, m_submit },
 	{ MSG_SUBMIT_REPLY, "submit-reply", ROLE_SCHEDD, 4 * KiB,
 	    m_submit_reply },
@@ -88,6 +107,11 @@ static const struct msg_type msg_types[] = {
 	{ MSG_EXITED, "exited", ROLE_AGENT, 8 * KiB, m_exited },
 	{ MSG_EXIT_ACK, "exit-ack", ROLE_SCHEDD, 4 * KiB, m_jobrun },
 	{ MSG_KILL, "kill", ROLE_SCHEDD, 4 * KiB, m_jobrun },
+	{ MSG_SLOT, "slot", ROLE_AGENT, 4 * KiB, m_slot },
+	{ MSG_BYE, "bye", ROLE_AGENT, 4 * KiB, m_bye },
+	{ MSG_DRAIN, "drain", ROLE_SCHEDD, 4 * KiB, m_drain },
+	{ MSG_VACATE, "vacate", ROLE_SCHEDD, 4 * KiB, m_vacate },
+	{ MSG_RECLAIM, "reclaim", ROLE_CLIENT, 4 * KiB, m_reclaim },
 };
 
 const struct msg_type *

@@ -2,7 +2,7 @@
  * msg.h: the message types of the wire protocol and the schema of each.
  * Types are numbered in ranges per conversation and never reused:
  *   1-15   any peer        16-63  client <-> scheduler
- *   64-127 agent <-> scheduler
+ *   64-127 agent <-> scheduler   128-159 client <-> agent (local)
  * docs/protocol.md describes every member.
  */
 #ifndef CQ_MSG_H
@@ -37,6 +37,12 @@ enum msg_kind {
 	MSG_EXITED = 68,	/* agent: job, run, code/signal, usage */
 	MSG_EXIT_ACK = 69,	/* schedd: job, run: the exit is durable */
 	MSG_KILL = 70,		/* schedd: job, run */
+	MSG_SLOT = 71,		/* agent: slot, state (every transition) */
+	MSG_BYE = 72,		/* agent: leaving (shutdown), reason */
+	MSG_DRAIN = 73,		/* schedd: on (finish jobs, take no new) */
+	MSG_VACATE = 74,	/* schedd: vacate every job now */
+
+	MSG_RECLAIM = 128,	/* client: the owner takes the desktop back */
 };
 
 /* JSON types for member checks. */

@@ -254,9 +254,8 @@ agents_kill(struct slot *s, struct job *j)
 void
 agents_slot_release(struct slot *s)
 {
+	/* Its state is the agent's word (slot message or exit report). */
 	s->job = NULL;
-	if (s->state == SLOT_CLAIMED)
-		s->state = SLOT_UNCLAIMED;
 	agents_free_add(s);
 }
 
@@ -495,11 +494,20 @@ agents_exited(struct machine *m, struct json_object *msg)
 	const char		*id = jsonx_str(msg, "job", "");
 	uint32_t		 cluster;
 	int64_t			 proc, run = jsonx_int(msg, "run", 0);
+	enum slot_state		 after;
 	int			 i;
 
 	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
 		j = queue_find(cluster, (uint32_t)proc);
+	if (slot_state_parse(jsonx_str(msg, "slot_state", ""), &after) == 0 &&
+	    j != NULL && j->slot != NULL && j->slot->machine == m)
+		j->slot->state = after;
 	if (j != NULL && (int64_t)j->run == run && j->slot != NULL &&
+	    j->slot->machine == m && jsonx_bool(msg, "evicted", 0) &&
+	    j->state != JOB_REMOVED) {
+		queue_requeue(j, jsonx_str(msg, "error",
+		    "vacated: the desktop's owner came back"));
+	} else if (j != NULL && (int64_t)j->run == run && j->slot != NULL &&
 	    j->slot->machine == m) {
 		memset(&ei, 0, sizeof ei);
 		ei.code = (int)jsonx_int(msg, "code", -1);
@@ -517,8 +525,10 @@ agents_exited(struct machine *m, struct json_object *msg)
 			if (strcmp(s->stale_job, id) == 0 &&
 			    (int64_t)s->stale_run == run) {
 				s->stale_job[0] = '\0';
-				if (s->job == NULL)
-					s->state = SLOT_UNCLAIMED;
+				if (s->job == NULL && slot_state_parse(
+				    jsonx_str(msg, "slot_state", ""),
+				    &after) == 0)
+					s->state = after;
 				agents_free_add(s);
 			}
 		}
@@ -528,6 +538,55 @@ agents_exited(struct machine *m, struct json_object *msg)
 	json_object_object_add(ack, "job", json_object_new_string(id));
 	json_object_object_add(ack, "run", json_object_new_int64(run));
 	commit_later(m->peer, MSG_EXIT_ACK, 0, ack);
+}
+
+/* A slot changed state on the agent (owner activity, policy). */
+static void
+agents_slot(struct machine *m, struct json_object *msg)
+{
+	struct slot	*s;
+	struct job	*j;
+	enum slot_state	 to;
+	int64_t		 sid = jsonx_int(msg, "slot", 0);
+	char		 why[64];
+
+	if (sid < 1 || sid > m->nslots ||
+	    slot_state_parse(jsonx_str(msg, "state", ""), &to) == -1 ||
+	    to == SLOT_OFFLINE) {
+		peer_close(m->peer, "bad slot message");
+		return;
+	}
+	s = m->slots[sid - 1];
+	log_debug("agent %s: slot%d %s -> %s", m->name, s->id,
+	    slot_state_str(s->state), slot_state_str(to));
+	s->state = to;
+	if ((j = s->job) != NULL &&
+	    (int64_t)j->run == jsonx_int(msg, "run", -1)) {
+		snprintf(why, sizeof why, "slot%d@%s", s->id, m->name);
+		if (to == SLOT_SUSPENDED)
+			queue_suspend(j, 1, why);
+		else if (to == SLOT_CLAIMED)
+			queue_suspend(j, 0, why);
+		else if (to == SLOT_VACATING)
+			queue_note(j, "vacate", why);
+	}
+	if (to == SLOT_UNCLAIMED)
+		agents_free_add(s);
+	else
+		agents_free_del(s);
+}
+
+void
+agents_order(struct machine *m, uint16_t type, struct json_object *o)
+{
+	if (m->peer != NULL)
+		peer_send(m->peer, type, 0, o);
+}
+
+struct machine *
+agents_machine(const char *name)
+{
+	return agents_find(name);
 }
 
 static void
@@ -565,6 +624,15 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		break;
 	case MSG_EXITED:
 		agents_exited(m, msg);
+		break;
+	case MSG_SLOT:
+		agents_slot(m, msg);
+		break;
+	case MSG_BYE:
+		log_info("agent %s: says goodbye (%s)", m->name,
+		    jsonx_str(msg, "reason", ""));
+		peer_close(p, NULL);
+		agents_offline(m, "the agent left");
 		break;
 	case MSG_ERROR:
 		log_warnx("agent %s: error: %s", m->name,

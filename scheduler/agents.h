@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+struct json_object;
+
 struct job;
 struct machine;
 struct slot;
@@ -24,6 +26,11 @@ void	agents_kill(struct slot *s, struct job *j);
 void	agents_slot_release(struct slot *s);
 /* Expire leases; called from the tick. */
 void	agents_tick(int64_t now_mono);
+/* The machine called NAME, or NULL. */
+struct machine *agents_machine(const char *name);
+/* Send an order (drain, vacate) to M's agent now, if connected. */
+void	agents_order(struct machine *m, uint16_t type,
+	    struct json_object *o);
 /* Call CB for each machine. */
 void	agents_walk(void (*cb)(struct machine *, void *), void *arg);
 

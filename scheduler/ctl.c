@@ -348,6 +348,61 @@ ctl_act_cb(struct job *j, void *arg)
 	w->hits[w->nhits++] = j;
 }
 
+/* drain, undrain, vacate: orders to agents, for the pool's admin. */
+static void
+ctl_machines_act(struct peer *p, struct client *c, uint32_t reqid,
+    const char *action, struct json_object *names)
+{
+	struct json_object	*o, *e;
+	struct machine		*m;
+	size_t			 i, n;
+	int			 done = 0;
+	char			 why[128];
+
+	if (c->uid != 0 && c->uid != getuid()) {
+		peer_send_error(p, reqid, "permission denied: only the "
+		    "pool's administrator may drain or vacate machines");
+		return;
+	}
+	n = names != NULL ? json_object_array_length(names) : 0;
+	if (n == 0) {
+		peer_send_error(p, reqid, "no machine named");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(names, i);
+		if (!json_object_is_type(e, json_type_string) ||
+		    agents_machine(json_object_get_string(e)) == NULL) {
+			peer_send_error(p, reqid, "no such machine");
+			return;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		m = agents_machine(json_object_get_string(
+		    json_object_array_get_idx(names, i)));
+		o = json_object_new_object();
+		if (strcmp(action, "vacate") == 0) {
+			snprintf(why, sizeof why, "cq vacate by %s",
+			    c->owner);
+			json_object_object_add(o, "reason",
+			    json_object_new_string(why));
+			agents_order(m, MSG_VACATE, o);
+		} else {
+			json_object_object_add(o, "on",
+			    json_object_new_boolean(strcmp(action,
+			    "drain") == 0));
+			agents_order(m, MSG_DRAIN, o);
+		}
+		json_object_put(o);
+		log_info("client %s: %s %s", c->owner, action, m->name);
+		done++;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "count", json_object_new_int(done));
+	peer_send(p, MSG_OK, reqid, o);
+	json_object_put(o);
+}
+
 static void
 ctl_act(struct peer *p, struct client *c, uint32_t reqid,
     struct json_object *msg)
@@ -360,6 +415,12 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 	char			 by[128];
 	size_t			 i;
 
+	if (strcmp(action, "drain") == 0 || strcmp(action, "undrain") == 0 ||
+	    strcmp(action, "vacate") == 0) {
+		ctl_machines_act(p, c, reqid, action,
+		    jsonx_get(msg, "machines"));
+		return;
+	}
 	if (strcmp(action, "rm") != 0) {
 		peer_send_error(p, reqid, "unknown action");
 		return;

@@ -42,7 +42,7 @@ static const unsigned char job_allowed[8][8] = {
 		[JOB_SUSPENDED] = 1 },
 	[JOB_SUSPENDED] = {
 		[JOB_RUNNING] = 1, [JOB_IDLE] = 1, [JOB_REMOVED] = 1,
-		[JOB_HELD] = 1 },
+		[JOB_HELD] = 1, [JOB_COMPLETED] = 1 },
 	[JOB_TRANSFERRING_OUTPUT] = {
 		[JOB_COMPLETED] = 1, [JOB_IDLE] = 1, [JOB_REMOVED] = 1,
 		[JOB_HELD] = 1 },

@@ -296,6 +296,24 @@ queue_exited(struct job *j, const struct exit_info *ei)
 }
 
 void
+queue_suspend(struct job *j, int on, const char *why)
+{
+	if (on && j->state == JOB_RUNNING) {
+		if (job_set_state(j, JOB_SUSPENDED) == 0)
+			queue_persist(j, "suspend", why);
+	} else if (!on && j->state == JOB_SUSPENDED) {
+		if (job_set_state(j, JOB_RUNNING) == 0)
+			queue_persist(j, "unsuspend", why);
+	}
+}
+
+void
+queue_note(struct job *j, const char *event, const char *detail)
+{
+	queue_persist(j, event, detail);
+}
+
+void
 queue_requeue(struct job *j, const char *why)
 {
 	if (j->state == JOB_REMOVED) {

@@ -41,7 +41,12 @@ int		 queue_submit(uid_t uid, const char *owner,
 void		 queue_start(struct job *j, struct slot *s);
 /* The current run of J ended. */
 void		 queue_exited(struct job *j, const struct exit_info *ei);
-/* J's run is lost (agent gone, lease over): back to IDLE. */
+/* The owner came back (ON) or left again: J is SUSPENDED or RUNNING. */
+void		 queue_suspend(struct job *j, int on, const char *why);
+/* Record EVENT in J's event log (no change of state). */
+void		 queue_note(struct job *j, const char *event,
+		    const char *detail);
+/* J's run is lost or evicted (agent gone, owner back): back to IDLE. */
 void		 queue_requeue(struct job *j, const char *why);
 /* Remove J at its owner's request; a running job is killed first. */
 int		 queue_remove(struct job *j, const char *by);

@@ -1,17 +1,32 @@
 /*
  * jobctl.c: job control of the agent: start a job as the leader of its own
- * session and process group, signal that group, reap exited children.
+ * session and process group and, where the machine allows, in cgroups of
+ * its own; signal, freeze, thaw and kill it; reap exited children.
  * Invariants: a job inherits none of the agent's signal handlers, signal
  * mask, descriptors (beyond 0-2) or, with switch_user, credentials; it dies
  * with the agent (PR_SET_PDEATHSIG); jobctl_spawn() returns 0 only once
- * execve() has succeeded, and on failure the child is already reaped and
- * ERR says which step failed.  Between fork() and execve() the child runs
- * only async-signal-safe code: strings and sizes are prepared before
- * fork(), and a failure travels back over a close-on-exec pipe as an errno
- * and a short context that the parent formats.  Jobs are contained by
- * process groups only; cgroups come later behind the same interface, in
- * jobctl_child() (join before exec) and jobctl_signal().  The startd job
- * layer calls all of this; jobctl_reap() from its SIGCHLD event.
+ * execve() has succeeded, and on failure the child is already reaped, its
+ * cgroups removed, and ERR says which step failed.  Between fork() and
+ * execve() the child runs only async-signal-safe code: strings, sizes and
+ * cgroup.procs descriptors are prepared before fork(), and a failure
+ * travels back over a close-on-exec pipe as an errno and a short context
+ * that the parent formats.
+ *
+ * Containment: jobctl_init() finds the cgroup mounts in
+ * /proc/self/mountinfo and the agent's own cgroups in /proc/self/cgroup,
+ * and makes a "cq-jobs" group under the agent's own in each hierarchy:
+ * cgroup2 (cgroup.freeze, cgroup.kill) and v1 freezer, memory, pids and
+ * cpuacct (accounting, and the freezer as the fallback and for CRIU).
+ * Each job gets "AGENTPID.SEQ" under every cq-jobs and its child writes
+ * "0" to each cgroup.procs before exec, so every page the job touches is
+ * charged to it and every process it starts stays inside, setsid or not.
+ * A small table maps the pgid to that name; a job is in it from spawn
+ * until its cgroups are removed (jobctl_release(), or the reaper when the
+ * last process is gone).  A job that got no cgroup2 or freezer group (not
+ * root, read-only, none mounted, table full) is contained by its process
+ * group only, as before.  The startd job layer calls all of this;
+ * jobctl_reap() from its SIGCHLD event.  Nothing here blocks for long:
+ * only the kill fallback without cgroup.kill waits (50 ms at most).
  */
 #include "config.h"
 
@@ -22,6 +37,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -29,13 +45,64 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jobctl.h"
+#include "log.h"
 
 #define JOBCTL_WHAT_MAX	512	/* context a failing child sends back */
 #define JOBCTL_MAXFD	65536	/* close loop bound without close_range */
+#define JOBCTL_MAXJOBS	256	/* jobs with cgroups of their own at once */
+#define JOBCTL_KILL_WAIT_MS 50	/* freeze wait of the kill fallback */
+#define JOBCTL_PARENT	"cq-jobs"
+#define JOBCTL_NAME_MAX	32
+
+/* The hierarchies a job's cgroups live in. */
+enum jobctl_hier {
+	JOBCTL_CG2,		/* cgroup2: cgroup.freeze, cgroup.kill */
+	JOBCTL_FREEZER,		/* the v1 ones */
+	JOBCTL_MEMORY,
+	JOBCTL_PIDS,
+	JOBCTL_CPUACCT,
+	JOBCTL_NCG
+};
+#define JOBCTL_BIT(h)	(1U << (h))
+/* A job with one of these is contained: freeze and kill reach it all. */
+#define JOBCTL_CONTAIN	(JOBCTL_BIT(JOBCTL_CG2) | JOBCTL_BIT(JOBCTL_FREEZER))
+
+static const char *const jobctl_hier_names[JOBCTL_NCG] = {
+	"unified", "freezer", "memory", "pids", "cpuacct"
+};
+
+enum jobctl_state {
+	JOBCTL_FREE,
+	JOBCTL_PENDING,		/* groups made, fork not done */
+	JOBCTL_LIVE,		/* the leader has not been reaped */
+	JOBCTL_REAPED		/* it has; some groups are still there */
+};
+
+/* A job with cgroups: "AGENTPID.SEQ" under each cq-jobs of MASK. */
+struct jobctl_job {
+	enum jobctl_state	 state;
+	pid_t			 pgid;	/* 0 once a new job has the number */
+	unsigned		 mask;
+	char			 name[JOBCTL_NAME_MAX];
+};
+
+/* Where the cq-jobs groups are, and the jobs that have cgroups. */
+static struct {
+	char		 parent[JOBCTL_NCG][PATH_MAX];	/* or "" */
+	int		 alias[JOBCTL_NCG];	/* hierarchy sharing the mount */
+	unsigned	 mask;		/* hierarchies with a cq-jobs */
+	int		 v2kill;	/* cgroup2 has cgroup.kill */
+	pid_t		 agent;		/* getpid() at jobctl_init() */
+	unsigned	 seq;
+	int		 nreaped;	/* jobs in JOBCTL_REAPED */
+	struct jobctl_job jobs[JOBCTL_MAXJOBS];
+} jc;
 
 /* What a failing child writes to the pipe: errno, then unterminated text. */
 struct jobctl_fail {
@@ -54,6 +121,7 @@ struct jobctl_child {
 	pid_t		 ppid;		/* to detect the agent died early */
 	int		 ep;		/* write end of the error pipe, >= 3 */
 	int		 maxfd;		/* close loop bound */
+	int		 cgfd[JOBCTL_NCG]; /* cgroup.procs to join, or -1 */
 };
 
 static void	jobctl_child(const struct jobctl_child *)
@@ -88,6 +156,18 @@ jobctl_child_fail(int ep, const char *what, const char *arg)
 	r = write(ep, &f, offsetof(struct jobctl_fail, what) + n);
 	(void)r;		/* nobody to tell if the parent is gone */
 	_exit(127);
+}
+
+/* Join the job's cgroups: "0" is the writer.  Before anything else. */
+static void
+jobctl_child_join(const struct jobctl_child *c)
+{
+	int	h;
+
+	for (h = 0; h < JOBCTL_NCG; h++)
+		if (c->cgfd[h] != -1 && write(c->cgfd[h], "0", 1) != 1)
+			jobctl_child_fail(c->ep, "join cgroup",
+			    jobctl_hier_names[h]);
 }
 
 /* Default dispositions and an empty mask: the agent's handlers are not ours. */
@@ -204,8 +284,8 @@ jobctl_child_closefrom(const struct jobctl_child *c)
  * The child between fork() and execve().  Order matters: the credential
  * change clears the parent-death signal, so that comes after it; files are
  * opened as the job's user, so the agent never creates or truncates
- * something on a user's behalf that the user could not.  A cgroup join
- * belongs here, before the exec.
+ * something on a user's behalf that the user could not.  The cgroups are
+ * joined first, while still root, so all the job does is charged to them.
  */
 static void
 jobctl_child(const struct jobctl_child *c)
@@ -213,6 +293,7 @@ jobctl_child(const struct jobctl_child *c)
 	const struct jobctl_spec	*s = c->spec;
 
 	jobctl_child_signals();
+	jobctl_child_join(c);
 	if (setsid() == -1)
 		jobctl_child_fail(c->ep, "setsid", NULL);
 	if (s->switch_user)
@@ -290,11 +371,647 @@ jobctl_status(int fd, char *err, size_t errlen)
 	return -1;
 }
 
-/* Become a child subreaper, so orphans of jobs are ours to reap. */
+/* Sleep MS milliseconds (only the kill fallback does). */
+static void
+jobctl_msleep(long ms)
+{
+	struct timespec	ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* The first LEN - 1 bytes of PATH, NUL-terminated, into BUF; or -1. */
+static ssize_t
+jobctl_read(const char *path, char *buf, size_t len)
+{
+	ssize_t	n;
+	int	fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((n = read(fd, buf, len - 1)) == -1 && errno == EINTR)
+		;
+	saved = errno;
+	close(fd);
+	errno = saved;
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/* Write S to the control file PATH; 0, or -1 with errno. */
+static int
+jobctl_write(const char *path, const char *s)
+{
+	ssize_t	n;
+	int	fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = write(fd, s, strlen(s));
+	saved = errno;
+	close(fd);
+	if (n == (ssize_t)strlen(s))
+		return 0;
+	errno = n == -1 ? saved : EIO;
+	return -1;
+}
+
+/* 1 if WORD is an element of the comma-separated LIST. */
+static int
+jobctl_inlist(const char *list, const char *word)
+{
+	size_t	n = strlen(word);
+	const char *p;
+
+	for (p = list; p != NULL; p = strchr(p, ','), p = p ? p + 1 : p)
+		if (strncmp(p, word, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* Undo the octal escapes (\040) of a mountinfo field, in place. */
+static void
+jobctl_unescape(char *s)
+{
+	char	*d = s;
+
+	for (; *s != '\0'; s++, d++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+			    (s[3] - '0'));
+			s += 3;
+		} else
+			*d = *s;
+	}
+	*d = '\0';
+}
+
+/* PATH from the leading part of /proc/.../cgroup line LINE, if for H. */
+static int
+jobctl_cg_line(char *line, int h, char *path, size_t len)
+{
+	char	*id, *ctl;
+
+	line[strcspn(line, "\n")] = '\0';
+	id = strsep(&line, ":");
+	ctl = strsep(&line, ":");
+	if (ctl == NULL || line == NULL || line[0] != '/')
+		return -1;
+	if (h == JOBCTL_CG2 ? strcmp(id, "0") != 0 || ctl[0] != '\0' :
+	    !jobctl_inlist(ctl, jobctl_hier_names[h]))
+		return -1;
+	return strlcpy(path, line, len) < len ? 0 : -1;
+}
+
+/* Our own cgroup in every hierarchy, from /proc/self/cgroup; "" if none. */
+static void
+jobctl_cg_own(char own[][PATH_MAX])
+{
+	char	line[PATH_MAX + 256];
+	FILE	*f;
+	int	h;
+
+	for (h = 0; h < JOBCTL_NCG; h++)
+		own[h][0] = '\0';
+	if ((f = fopen("/proc/self/cgroup", "re")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL)
+		for (h = 0; h < JOBCTL_NCG; h++) {
+			char	copy[sizeof line];
+
+			memcpy(copy, line, sizeof copy);
+			if (own[h][0] == '\0' &&
+			    jobctl_cg_line(copy, h, own[h], PATH_MAX) == 0)
+				break;
+		}
+	fclose(f);
+}
+
+/*
+ * Where OWN (a path in the hierarchy) is in a mount of it at MNT showing
+ * the hierarchy's ROOT: MNT/(OWN less ROOT)/cq-jobs into jc.parent[H].
+ */
+static void
+jobctl_cg_place(int h, const char *root, const char *mnt, const char *own)
+{
+	size_t	n = strlen(root);
+	const char *rest = own;
+	int	w;
+
+	if (strcmp(root, "/") != 0) {
+		if (strncmp(own, root, n) != 0 ||
+		    (own[n] != '/' && own[n] != '\0'))
+			return;		/* we are outside what this shows */
+		rest = own + n;
+	}
+	if (strcmp(rest, "/") == 0)
+		rest = "";
+	w = snprintf(jc.parent[h], sizeof jc.parent[h], "%s%s/%s", mnt, rest,
+	    JOBCTL_PARENT);
+	if (w < 0 || (size_t)w >= sizeof jc.parent[h])
+		jc.parent[h][0] = '\0';
+}
+
+/* The cq-jobs path of each hierarchy we are in, from the mount table. */
+static void
+jobctl_cg_mounts(char own[][PATH_MAX])
+{
+	char	line[2 * PATH_MAX + 512], *p, *fld[6], *type, *opts;
+	FILE	*f;
+	int	h, i, c;
+
+	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strchr(line, '\n') == NULL) {	/* too long: skip */
+			while ((c = getc(f)) != EOF && c != '\n')
+				;
+			continue;
+		}
+		line[strcspn(line, "\n")] = '\0';
+		p = line;
+		for (i = 0; i < 6; i++)
+			fld[i] = strsep(&p, " ");
+		while (fld[5] != NULL && strcmp(fld[5], "-") != 0)
+			fld[5] = strsep(&p, " ");	/* optional fields */
+		type = strsep(&p, " ");
+		(void)strsep(&p, " ");			/* source */
+		opts = p;
+		if (fld[5] == NULL || type == NULL || opts == NULL)
+			continue;
+		jobctl_unescape(fld[3]);
+		jobctl_unescape(fld[4]);
+		for (h = 0; h < JOBCTL_NCG; h++) {
+			if (jc.parent[h][0] != '\0' || own[h][0] == '\0')
+				continue;
+			if (h == JOBCTL_CG2 ? strcmp(type, "cgroup2") == 0 :
+			    strcmp(type, "cgroup") == 0 &&
+			    jobctl_inlist(opts, jobctl_hier_names[h]))
+				jobctl_cg_place(h, fld[3], fld[4], own[h]);
+		}
+	}
+	fclose(f);
+}
+
+/* Remove the empty groups in H's cq-jobs of agent ONLY, or of dead ones. */
+static void
+jobctl_cg_sweep(int h, pid_t only)
+{
+	char		 path[PATH_MAX], num[16];
+	const char	*errstr;
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 n;
+	pid_t		 pid;
+
+	if ((d = opendir(jc.parent[h])) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		n = strcspn(de->d_name, ".");
+		if (de->d_name[n] != '.' || n == 0 || n >= sizeof num)
+			continue;
+		memcpy(num, de->d_name, n);
+		num[n] = '\0';
+		pid = strtonum(num, 1, INT_MAX, &errstr);
+		if (errstr != NULL)
+			continue;
+		if (only != 0 ? pid != only :
+		    pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (snprintf(path, sizeof path, "%s/%s", jc.parent[h],
+		    de->d_name) < (int)sizeof path)
+			(void)rmdir(path);
+	}
+	closedir(d);
+}
+
+/* 1 if FILE of H's cq-jobs is there for us to write. */
+static int
+jobctl_cg_has(int h, const char *file)
+{
+	char	path[PATH_MAX];
+	int	n;
+
+	n = snprintf(path, sizeof path, "%s/%s", jc.parent[h], file);
+	return n > 0 && (size_t)n < sizeof path && access(path, W_OK) == 0;
+}
+
+/* Make the cq-jobs groups; log which containment that gives. */
+static void
+jobctl_cg_init(void)
+{
+	char		 own[JOBCTL_NCG][PATH_MAX];
+	char		 why[128] = "no cgroup mounted", ctl[64] = "";
+	const char	*v;
+	int		 h, k;
+
+	memset(jc.parent, 0, sizeof jc.parent);
+	jc.mask = 0;
+	jc.v2kill = 0;
+	jc.agent = getpid();
+	if ((v = getenv("CQ_JOBCTL_NO_CGROUP")) != NULL && strcmp(v, "1") == 0)
+		strlcpy(why, "CQ_JOBCTL_NO_CGROUP=1", sizeof why);
+	else {
+		jobctl_cg_own(own);
+		if ((v = getenv("CQ_JOBCTL_NO_CGROUP2")) != NULL &&
+		    strcmp(v, "1") == 0)
+			own[JOBCTL_CG2][0] = '\0';
+		jobctl_cg_mounts(own);
+	}
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		jc.alias[h] = h;
+		if (jc.parent[h][0] == '\0')
+			continue;
+		for (k = 0; k < h; k++)
+			if (strcmp(jc.parent[k], jc.parent[h]) == 0)
+				jc.alias[h] = k;	/* co-mounted */
+		if (jc.alias[h] != h)
+			continue;
+		if (mkdir(jc.parent[h], 0755) == -1 && errno != EEXIST) {
+			snprintf(why, sizeof why, "cannot make %s: %s",
+			    JOBCTL_PARENT, strerror(errno));
+			log_debug("jobctl: mkdir %s: %s", jc.parent[h],
+			    strerror(errno));
+			continue;
+		}
+		if (h == JOBCTL_CG2) {
+			if (!jobctl_cg_has(h, "cgroup.freeze")) {
+				snprintf(why, sizeof why, "no cgroup.freeze: %s",
+				    strerror(errno));
+				continue;
+			}
+			jc.v2kill = jobctl_cg_has(h, "cgroup.kill");
+		}
+		jc.mask |= JOBCTL_BIT(h);
+		jobctl_cg_sweep(h, 0);
+		log_debug("jobctl: job cgroups under %s", jc.parent[h]);
+	}
+	if ((jc.mask & JOBCTL_CONTAIN) == 0) {
+		jc.mask = 0;		/* accounting alone is not worth it */
+		log_info("jobctl: %s (%s)", jobctl_mechanism(), why);
+		return;
+	}
+	for (h = JOBCTL_FREEZER; h < JOBCTL_NCG; h++)
+		if (jc.mask & JOBCTL_BIT(jc.alias[h])) {
+			strlcat(ctl, " ", sizeof ctl);
+			strlcat(ctl, jobctl_hier_names[h], sizeof ctl);
+		}
+	log_info("jobctl: %s; v1:%s", jobctl_mechanism(),
+	    ctl[0] != '\0' ? ctl : " none");
+}
+
+/* PARENT[H]/NAME[/FILE] of job J into BUF; 0, or -1 (ENAMETOOLONG). */
+static int
+jobctl_cg_path(char *buf, size_t len, const struct jobctl_job *j, int h,
+    const char *file)
+{
+	int	n;
+
+	n = snprintf(buf, len, "%s/%s%s%s", jc.parent[h], j->name,
+	    file != NULL ? "/" : "", file != NULL ? file : "");
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* Write S to FILE of job J's group in H; 0 or -1. */
+static int
+jobctl_cg_write(const struct jobctl_job *j, int h, const char *file,
+    const char *s)
+{
+	char	path[PATH_MAX];
+
+	if (jobctl_cg_path(path, sizeof path, j, h, file) == -1)
+		return -1;
+	return jobctl_write(path, s);
+}
+
+/* The job with leader (and pgid) PGID, or NULL. */
+static struct jobctl_job *
+jobctl_job_find(pid_t pgid)
+{
+	int	i;
+
+	if (pgid <= 1)
+		return NULL;
+	for (i = 0; i < JOBCTL_MAXJOBS; i++)
+		if (jc.jobs[i].pgid == pgid &&
+		    (jc.jobs[i].state == JOBCTL_LIVE ||
+		    jc.jobs[i].state == JOBCTL_REAPED))
+			return &jc.jobs[i];
+	return NULL;
+}
+
+/* Remove J's groups; 0 once all are gone, else -1 (EBUSY). */
+static int
+jobctl_cg_remove(struct jobctl_job *j)
+{
+	char	path[PATH_MAX];
+	int	h, saved = 0;
+
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if ((j->mask & JOBCTL_BIT(h)) == 0)
+			continue;
+		if (jobctl_cg_path(path, sizeof path, j, h, NULL) == 0 &&
+		    (rmdir(path) == 0 || errno == ENOENT))
+			j->mask &= ~JOBCTL_BIT(h);
+		else
+			saved = errno;
+	}
+	if (j->mask != 0) {
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove J's groups and free J; 0, or -1 (EBUSY) with J kept. */
+static int
+jobctl_cg_rmdirs(struct jobctl_job *j)
+{
+	if (jobctl_cg_remove(j) == -1)
+		return -1;
+	if (j->state == JOBCTL_REAPED)
+		jc.nreaped--;
+	memset(j, 0, sizeof *j);
+	return 0;
+}
+
+/* Make J's group in each hierarchy; -1 with EEXIST if the name is taken. */
+static int
+jobctl_cg_mkdirs(struct jobctl_job *j)
+{
+	char	path[PATH_MAX];
+	int	h, r;
+
+	j->mask = 0;
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if ((jc.mask & JOBCTL_BIT(h)) == 0)
+			continue;
+		if (jobctl_cg_path(path, sizeof path, j, h, NULL) == -1)
+			continue;
+		/* Another agent may have removed an empty cq-jobs. */
+		if ((r = mkdir(path, 0755)) == -1 && errno == ENOENT &&
+		    (mkdir(jc.parent[h], 0755) == 0 || errno == EEXIST))
+			r = mkdir(path, 0755);
+		if (r == 0) {
+			j->mask |= JOBCTL_BIT(h);
+			continue;
+		}
+		if (errno == EEXIST) {
+			(void)jobctl_cg_remove(j);
+			errno = EEXIST;
+			return -1;
+		}
+		log_warn("jobctl: mkdir %s", path);
+	}
+	return 0;
+}
+
+/*
+ * A table entry and groups for a job about to be forked, with the open
+ * cgroup.procs of each in FD; NULL (FD all -1) if it runs without.
+ */
+static struct jobctl_job *
+jobctl_cg_new(int *fd)
+{
+	struct jobctl_job	*j = NULL;
+	char			 path[PATH_MAX];
+	int			 h, i;
+
+	for (h = 0; h < JOBCTL_NCG; h++)
+		fd[h] = -1;
+	if ((jc.mask & JOBCTL_CONTAIN) == 0)
+		return NULL;
+	for (i = 0; i < JOBCTL_MAXJOBS && j == NULL; i++)
+		if (jc.jobs[i].state == JOBCTL_FREE)
+			j = &jc.jobs[i];
+	if (j == NULL) {
+		log_warnx("jobctl: %d jobs have cgroups: this one gets its "
+		    "process group only", JOBCTL_MAXJOBS);
+		return NULL;
+	}
+	j->state = JOBCTL_PENDING;
+	for (i = 0; i < 8; i++) {
+		snprintf(j->name, sizeof j->name, "%ld.%u", (long)jc.agent,
+		    jc.seq++);
+		if (jobctl_cg_mkdirs(j) == 0)
+			break;
+	}
+	if ((j->mask & JOBCTL_CONTAIN) == 0) {
+		log_warnx("jobctl: no cgroup for a job: it gets its process "
+		    "group only");
+		goto fail;
+	}
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if ((j->mask & JOBCTL_BIT(h)) == 0)
+			continue;
+		if (jobctl_cg_path(path, sizeof path, j, h,
+		    "cgroup.procs") == -1 ||
+		    (fd[h] = open(path, O_WRONLY | O_CLOEXEC)) == -1) {
+			log_warn("jobctl: open %s", path);
+			goto fail;
+		}
+	}
+	return j;
+
+fail:
+	for (h = 0; h < JOBCTL_NCG; h++)
+		if (fd[h] != -1) {
+			close(fd[h]);
+			fd[h] = -1;
+		}
+	if (jobctl_cg_rmdirs(j) == -1)
+		memset(j, 0, sizeof *j);	/* cannot be busy: just made */
+	return NULL;
+}
+
+/* J's child is PGID; a job that had the number before loses it. */
+static void
+jobctl_cg_started(struct jobctl_job *j, pid_t pgid)
+{
+	int	i;
+
+	for (i = 0; i < JOBCTL_MAXJOBS; i++) {
+		if (jc.jobs[i].pgid != pgid || &jc.jobs[i] == j)
+			continue;
+		if (jc.jobs[i].state == JOBCTL_LIVE) {
+			jc.jobs[i].state = JOBCTL_REAPED; /* reaped elsewhere */
+			jc.nreaped++;
+		}
+		jc.jobs[i].pgid = 0;
+	}
+	j->pgid = pgid;
+	j->state = JOBCTL_LIVE;
+}
+
+/* The fork failed or the child reported failure and was reaped. */
+static void
+jobctl_cg_abort(struct jobctl_job *j)
+{
+	if (jobctl_cg_rmdirs(j) == -1) {
+		log_warn("jobctl: rmdir %s", j->name);
+		j->state = JOBCTL_REAPED;	/* the reaper retries */
+		j->pgid = 0;
+		jc.nreaped++;
+	}
+}
+
+/* Freeze (ON) or thaw J's groups; 0 or -1. */
+static int
+jobctl_cg_freeze(const struct jobctl_job *j, int on)
+{
+	if (j->mask & JOBCTL_BIT(JOBCTL_CG2))
+		return jobctl_cg_write(j, JOBCTL_CG2, "cgroup.freeze",
+		    on ? "1" : "0");
+	return jobctl_cg_write(j, JOBCTL_FREEZER, "freezer.state",
+	    on ? "FROZEN" : "THAWED");
+}
+
+/* 1 if J's group in H has no process left. */
+static int
+jobctl_cg_empty(const struct jobctl_job *j, int h)
+{
+	char	path[PATH_MAX], buf[16];
+
+	return jobctl_cg_path(path, sizeof path, j, h, "cgroup.procs") == 0 &&
+	    jobctl_read(path, buf, sizeof buf) == 0;
+}
+
+/* 1 if no process in J's groups can run. */
+static int
+jobctl_cg_frozen(const struct jobctl_job *j)
+{
+	char	path[PATH_MAX], buf[256];
+
+	if (j->mask & JOBCTL_BIT(JOBCTL_CG2)) {
+		if (jobctl_cg_path(path, sizeof path, j, JOBCTL_CG2,
+		    "cgroup.events") == -1 ||
+		    jobctl_read(path, buf, sizeof buf) <= 0)
+			return 0;
+		return strstr(buf, "populated 0\n") != NULL ||
+		    strstr(buf, "frozen 1\n") != NULL;
+	}
+	if (jobctl_cg_path(path, sizeof path, j, JOBCTL_FREEZER,
+	    "freezer.state") == -1 || jobctl_read(path, buf, sizeof buf) <= 0)
+		return 0;
+	return strcmp(buf, "FROZEN\n") == 0 ||
+	    jobctl_cg_empty(j, JOBCTL_FREEZER);
+}
+
+/*
+ * Kill J without cgroup.kill: freeze so nobody forks meanwhile, SIGKILL
+ * every member, thaw so the v1-frozen can die.  A freeze that has not
+ * finished within JOBCTL_KILL_WAIT_MS is not waited for: whoever slipped
+ * through is left to the caller's next call.
+ */
+static int
+jobctl_cg_killall(const struct jobctl_job *j)
+{
+	char		 path[PATH_MAX], line[32];
+	const char	*errstr;
+	FILE		*f;
+	pid_t		 pid;
+	int		 h, ms, saved = 0;
+
+	h = (j->mask & JOBCTL_BIT(JOBCTL_CG2)) ? JOBCTL_CG2 : JOBCTL_FREEZER;
+	if (jobctl_cg_freeze(j, 1) == -1)
+		saved = errno;
+	for (ms = 0; ms < JOBCTL_KILL_WAIT_MS && !jobctl_cg_frozen(j); ms++)
+		jobctl_msleep(1);
+	if (jobctl_cg_path(path, sizeof path, j, h, "cgroup.procs") == -1 ||
+	    (f = fopen(path, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		pid = strtonum(line, 2, INT_MAX, &errstr);
+		if (errstr == NULL && kill(pid, SIGKILL) == -1 &&
+		    errno != ESRCH)
+			saved = errno;
+	}
+	fclose(f);
+	if (jobctl_cg_freeze(j, 0) == -1 && saved == 0)
+		saved = errno;
+	errno = saved;
+	return saved == 0 ? 0 : -1;
+}
+
+/* Try again to remove the groups of jobs whose leader has been reaped. */
+static void
+jobctl_cg_retry(void)
+{
+	int	i;
+
+	for (i = 0; i < JOBCTL_MAXJOBS && jc.nreaped > 0; i++)
+		if (jc.jobs[i].state == JOBCTL_REAPED)
+			(void)jobctl_cg_rmdirs(&jc.jobs[i]);
+}
+
+/* State and process group of PID from /proc/PID/stat; 0 or -1. */
+static int
+jobctl_proc_stat(pid_t pid, char *state, pid_t *pgrp)
+{
+	char		 path[64], buf[512], num[16], *p;
+	const char	*errstr;
+	size_t		 n;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if (jobctl_read(path, buf, sizeof buf) <= 0 ||
+	    (p = strrchr(buf, ')')) == NULL || strlen(p) < 4)
+		return -1;
+	*state = p[2];
+	p += 4;				/* ") S " */
+	p += strcspn(p, " ");		/* ppid */
+	if (*p++ != ' ' || (n = strcspn(p, " ")) == 0 || n >= sizeof num)
+		return -1;
+	memcpy(num, p, n);
+	num[n] = '\0';
+	*pgrp = strtonum(num, 0, INT_MAX, &errstr);
+	return errstr == NULL ? 0 : -1;
+}
+
+/* 1 if every process in group PGID is stopped (or a zombie). */
+static int
+jobctl_pg_stopped(pid_t pgid)
+{
+	const char	*errstr;
+	struct dirent	*de;
+	DIR		*d;
+	pid_t		 pid, pgrp;
+	char		 state;
+	int		 stopped = 1;
+
+	if ((d = opendir("/proc")) == NULL)
+		return 0;
+	while (stopped && (de = readdir(d)) != NULL) {
+		pid = strtonum(de->d_name, 1, INT_MAX, &errstr);
+		if (errstr == NULL && jobctl_proc_stat(pid, &state, &pgrp) == 0 &&
+		    pgrp == pgid && strchr("TtZX", state) == NULL)
+			stopped = 0;
+	}
+	closedir(d);
+	return stopped;
+}
+
+/* Become a subreaper and find the cgroups for jobs; see jobctl.h. */
 int
 jobctl_init(void)
 {
-	return prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ? -1 : 0;
+	int	i, r;
+
+	r = prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ? -1 : 0;
+	for (i = 0; i < JOBCTL_MAXJOBS; i++)
+		if (jc.jobs[i].state != JOBCTL_FREE) {
+			log_warnx("jobctl: jobs have cgroups: containment "
+			    "stays %s", jobctl_mechanism());
+			return r;
+		}
+	jobctl_cg_init();
+	return r;
 }
 
 /* Fork and exec a job as described in jobctl.h; ERR says what failed. */
@@ -303,9 +1020,10 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
     size_t errlen)
 {
 	struct jobctl_child	c;
+	struct jobctl_job	*j = NULL;
 	char			path[PATH_MAX];
 	sigset_t		all, old;
-	int			p[2] = { -1, -1 }, saved, st;
+	int			p[2] = { -1, -1 }, saved, st, h;
 	long			maxfd;
 	pid_t			child;
 
@@ -320,6 +1038,8 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 	}
 
 	memset(&c, 0, sizeof c);
+	for (h = 0; h < JOBCTL_NCG; h++)
+		c.cgfd[h] = -1;
 	c.spec = spec;
 	c.path = spec->executable;
 	/* execve() never searches PATH; "./" says so, relative to iwd. */
@@ -346,6 +1066,7 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 		goto fail;
 	}
 	c.ep = p[1];
+	j = jobctl_cg_new(c.cgfd);
 
 	/* No handler of ours may run in the child before it resets them. */
 	sigfillset(&all);
@@ -356,6 +1077,9 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(p[1]);
 	p[1] = -1;
+	for (h = 0; h < JOBCTL_NCG; h++)
+		if (c.cgfd[h] != -1)
+			close(c.cgfd[h]);
 	if (child == -1) {
 		jobctl_err(err, errlen, "fork", saved);
 		goto fail;
@@ -370,6 +1094,8 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 		goto fail;
 	}
 	close(p[0]);
+	if (j != NULL)
+		jobctl_cg_started(j, child);
 	*pid = child;
 	return 0;
 
@@ -378,6 +1104,8 @@ fail:
 		close(p[0]);
 	if (p[1] != -1)
 		close(p[1]);
+	if (j != NULL)
+		jobctl_cg_abort(j);
 	errno = saved;
 	return -1;
 }
@@ -394,13 +1122,152 @@ jobctl_signal(pid_t pgid, int sig)
 	return kill(-pgid, sig);
 }
 
+/* Stop every process of the job, without waiting; see jobctl.h. */
+int
+jobctl_freeze(pid_t pgid)
+{
+	struct jobctl_job	*j;
+
+	if (pgid <= 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((j = jobctl_job_find(pgid)) != NULL && (j->mask & JOBCTL_CONTAIN))
+		return jobctl_cg_freeze(j, 1);
+	return kill(-pgid, SIGSTOP);
+}
+
+/* Let the job run again after jobctl_freeze(). */
+int
+jobctl_thaw(pid_t pgid)
+{
+	struct jobctl_job	*j;
+
+	if (pgid <= 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((j = jobctl_job_find(pgid)) != NULL && (j->mask & JOBCTL_CONTAIN))
+		return jobctl_cg_freeze(j, 0);
+	return kill(-pgid, SIGCONT);
+}
+
+/* 1 if no process of the job can run (frozen, stopped or gone), else 0. */
+int
+jobctl_frozen(pid_t pgid)
+{
+	struct jobctl_job	*j;
+
+	if (pgid <= 1)
+		return 0;
+	if ((j = jobctl_job_find(pgid)) != NULL && (j->mask & JOBCTL_CONTAIN))
+		return jobctl_cg_frozen(j);
+	return jobctl_pg_stopped(pgid);
+}
+
+/* SIGKILL every process of the job, escapees included; see jobctl.h. */
+int
+jobctl_kill(pid_t pgid)
+{
+	struct jobctl_job	*j;
+	int			 r;
+
+	if (pgid <= 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((j = jobctl_job_find(pgid)) == NULL ||
+	    (j->mask & JOBCTL_CONTAIN) == 0)
+		return kill(-pgid, SIGKILL);
+	if ((j->mask & JOBCTL_BIT(JOBCTL_CG2)) == 0 || !jc.v2kill)
+		return jobctl_cg_killall(j);
+	r = jobctl_cg_write(j, JOBCTL_CG2, "cgroup.kill", "1");
+	/* Someone (criu) may have frozen the v1 freezer: let them die. */
+	if (r == 0 && (j->mask & JOBCTL_BIT(JOBCTL_FREEZER)))
+		(void)jobctl_cg_write(j, JOBCTL_FREEZER, "freezer.state",
+		    "THAWED");
+	return r;
+}
+
+/* Remove the job's cgroups once it is gone; -1 (EBUSY) while it is not. */
+int
+jobctl_release(pid_t pgid)
+{
+	struct jobctl_job	*j;
+
+	if ((j = jobctl_job_find(pgid)) == NULL)
+		return 0;
+	return jobctl_cg_rmdirs(j);
+}
+
+/* 1 if the job is in cgroups of its own. */
+int
+jobctl_contained(pid_t pgid)
+{
+	struct jobctl_job	*j;
+
+	return (j = jobctl_job_find(pgid)) != NULL &&
+	    (j->mask & JOBCTL_CONTAIN) != 0;
+}
+
+/* Directory of the job's cgroup in HIERARCHY; see jobctl.h. */
+int
+jobctl_cgroup_dir(pid_t pgid, const char *hierarchy, char *buf, size_t len)
+{
+	struct jobctl_job	*j;
+	int			 h;
+
+	if ((j = jobctl_job_find(pgid)) == NULL)
+		return -1;
+	for (h = 0; h < JOBCTL_NCG; h++)
+		if (strcmp(hierarchy, jobctl_hier_names[h]) == 0)
+			break;
+	if (h == JOBCTL_NCG || (j->mask & JOBCTL_BIT(jc.alias[h])) == 0)
+		return -1;
+	return jobctl_cg_path(buf, len, j, jc.alias[h], NULL);
+}
+
+/* The containment new jobs get. */
+const char *
+jobctl_mechanism(void)
+{
+	if (jc.mask & JOBCTL_BIT(JOBCTL_CG2))
+		return jc.v2kill ? "cgroup2 freeze+kill" : "cgroup2 freeze";
+	if (jc.mask & JOBCTL_BIT(JOBCTL_FREEZER))
+		return "v1 freezer";
+	return "process groups only";
+}
+
+/* Forget all jobs, remove our empty groups and the unused cq-jobs. */
+void
+jobctl_fini(void)
+{
+	int	i, h;
+
+	for (i = 0; i < JOBCTL_MAXJOBS; i++)
+		if (jc.jobs[i].state != JOBCTL_FREE &&
+		    jobctl_cg_rmdirs(&jc.jobs[i]) == -1)
+			memset(&jc.jobs[i], 0, sizeof jc.jobs[i]);
+	jc.nreaped = 0;
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if ((jc.mask & JOBCTL_BIT(h)) == 0)
+			continue;
+		jobctl_cg_sweep(h, jc.agent);
+		if (rmdir(jc.parent[h]) == -1 && errno != EBUSY &&
+		    errno != ENOTEMPTY && errno != ENOENT)
+			log_warn("jobctl: rmdir %s", jc.parent[h]);
+	}
+	jc.mask = 0;
+}
+
 /* Reap one exited child without blocking; see jobctl.h. */
 int
 jobctl_reap(pid_t *pid, struct jobctl_result *res)
 {
-	struct rusage	ru;
-	pid_t		p;
-	int		st;
+	struct jobctl_job	*j;
+	struct rusage		 ru;
+	pid_t			 p;
+	int			 st;
 
 	do
 		p = wait4(-1, &st, WNOHANG, &ru);
@@ -421,5 +1288,12 @@ jobctl_reap(pid_t *pid, struct jobctl_result *res)
 	    ru.ru_stime.tv_usec / 1000;
 	res->maxrss_kb = ru.ru_maxrss;		/* Linux: already KiB */
 	*pid = p;
+
+	/* The leader, or perhaps the last process of a job, is gone. */
+	if ((j = jobctl_job_find(p)) != NULL && j->state == JOBCTL_LIVE) {
+		j->state = JOBCTL_REAPED;
+		jc.nreaped++;
+	}
+	jobctl_cg_retry();
 	return 1;
 }

@@ -1,8 +1,11 @@
 /*
  * jobctl.h: all job control of the agent behind one interface: spawn,
- * signal, reap.  When the agent is split into a privileged parent and a
- * network child, this interface is what moves into the parent.  No
- * libevent here: the caller reaps from its SIGCHLD event.
+ * signal, freeze, thaw, kill, reap.  When the agent is split into a
+ * privileged parent and a network child, this interface is what moves
+ * into the parent.  No libevent here: the caller reaps from its SIGCHLD
+ * event.  A job is named by its pgid (the pid jobctl_spawn() returned);
+ * where cgroups allow it the job also has cgroups of its own, which hold
+ * every process it starts, even one that left the process group.
  */
 #ifndef CQ_JOBCTL_H
 #define CQ_JOBCTL_H
@@ -32,20 +35,73 @@ struct jobctl_result {
 	int64_t		maxrss_kb;
 };
 
-/* Become a child subreaper, so orphans of jobs are ours to reap. */
+/*
+ * Become a child subreaper, so orphans of jobs are ours to reap (-1 if
+ * that fails), and find the cgroups jobs can be put in: a "cq-jobs" group
+ * under the agent's own cgroup in each hierarchy.  Logs the mechanism in
+ * use.  Test-only switches, read here: CQ_JOBCTL_NO_CGROUP=1 (process
+ * groups only), CQ_JOBCTL_NO_CGROUP2=1 (no cgroup2: v1 freezer).
+ */
 int	jobctl_init(void);
 /*
  * Start a job as the leader of a new session and process group, with
- * SIGKILL as its parent-death signal.  Returns 0 with *PID set, or -1 with
+ * SIGKILL as its parent-death signal, in cgroups of its own (joined before
+ * exec) when jobctl_init() found some.  Returns 0 with *PID set, or -1 with
  * ERR naming what failed (open of output, chdir, exec: "No such file...").
  */
 int	jobctl_spawn(const struct jobctl_spec *, pid_t *pid, char *err,
 	    size_t errlen);
-/* Signal the job's whole process group; 0, or -1 (ESRCH if gone). */
+/*
+ * Signal the job's process group (not its escapees); 0, or -1 (ESRCH if
+ * gone).  A frozen job gets the signal only once thawed: to deliver a
+ * checkpoint signal to a suspended job, jobctl_thaw() it first.
+ */
 int	jobctl_signal(pid_t pgid, int sig);
+/*
+ * Stop every process of the job, without waiting: cgroup2 cgroup.freeze,
+ * else v1 freezer, else SIGSTOP to the group.  jobctl_frozen() tells when
+ * it is done.  0, or -1 with errno.
+ */
+int	jobctl_freeze(pid_t pgid);
+/* Undo jobctl_freeze() (SIGCONT to the group without cgroups); 0 or -1. */
+int	jobctl_thaw(pid_t pgid);
+/* 1 if no process of the job can run (frozen, stopped or gone), else 0. */
+int	jobctl_frozen(pid_t pgid);
+/*
+ * SIGKILL every process of the job, escapees included, frozen or not:
+ * cgroup.kill, else freeze + SIGKILL each member + thaw (waits up to
+ * 50 ms for the freeze), else SIGKILL to the group.  0, or -1 with errno
+ * (ESRCH: a job without cgroups is gone).  The caller still reaps.
+ */
+int	jobctl_kill(pid_t pgid);
+/*
+ * Remove the job's cgroups once all its processes are gone; the reaper
+ * already tries this when the leader is reaped.  0 (also for a job with
+ * none), or -1 with EBUSY while some remain: the caller retries later.
+ */
+int	jobctl_release(pid_t pgid);
+/* 1 if the job is in cgroups of its own (freeze and kill reach all). */
+int	jobctl_contained(pid_t pgid);
+/*
+ * Directory of the job's cgroup in HIERARCHY ("unified", "freezer",
+ * "memory", "pids", "cpuacct") into BUF; 0, or -1 if it has none there.
+ */
+int	jobctl_cgroup_dir(pid_t pgid, const char *hierarchy, char *buf,
+	    size_t len);
+/*
+ * The containment in use: "cgroup2 freeze+kill", "cgroup2 freeze",
+ * "v1 freezer" or "process groups only".
+ */
+const char *jobctl_mechanism(void);
+/*
+ * Forget all jobs, remove the cgroups of ours that are empty and then the
+ * cq-jobs groups unless another agent still uses them.  Kills nothing.
+ */
+void	jobctl_fini(void);
 /*
  * Reap one exited child without blocking.  1 with *PID and *RES filled, 0
  * when no child has exited, -1 on error (ECHILD when none are left).
+ * Releases the cgroups of jobs whose last process this was.
  */
 int	jobctl_reap(pid_t *pid, struct jobctl_result *res);
 

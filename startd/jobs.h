@@ -1,7 +1,7 @@
 /*
- * jobs.h: the jobs an agent holds.  A job is held from its start order
- * until the scheduler acknowledges its exit, so an exit is never lost
- * across a broken link or a scheduler restart.
+ * jobs.h: the agent's slots, their policy states, and the jobs they hold.
+ * A job is held from its start order until the scheduler acknowledges its
+ * exit, so an exit is never lost across a broken link or a restart.
  */
 #ifndef CQ_JOBS_H
 #define CQ_JOBS_H
@@ -19,6 +19,12 @@ void	jobs_start(struct json_object *msg);
 void	jobs_kill(const char *id, uint32_t run);
 /* The scheduler has made the exit of ID/RUN durable: forget it. */
 void	jobs_exit_acked(const char *id, uint32_t run);
+/* Evaluate the policy of every slot and act (activity, tick). */
+void	jobs_eval(void);
+/* Vacate every job now (cq vacate, shutdown); how many. */
+int	jobs_vacate_all(const char *why);
+/* Jobs held: running, or exited and not yet acknowledged. */
+int	jobs_held(void);
 /* Reap exited children (from SIGCHLD). */
 void	jobs_reap(void);
 /* The slots and held jobs, for the ad (new objects). */

@@ -26,6 +26,7 @@
 #include "link.h"
 #include "log.h"
 #include "msg.h"
+#include "owner.h"
 #include "peer.h"
 #include "startd.h"
 #include "xmalloc.h"
@@ -70,6 +71,25 @@ link_send_ad(void)
 	json_object_object_add(o, "jobs", jobs_ad_jobs());
 	peer_send(link_peer, MSG_AD, 0, o);
 	json_object_put(o);
+}
+
+void
+link_bye(const char *reason)
+{
+	struct json_object	*o;
+
+	if (!link_up())
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "reason", json_object_new_string(reason));
+	peer_send(link_peer, MSG_BYE, 0, o);
+	json_object_put(o);
+}
+
+size_t
+link_pending(void)
+{
+	return link_peer != NULL ? peer_outq(link_peer) : 0;
 }
 
 static void
@@ -165,6 +185,14 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	case MSG_EXIT_ACK:
 		jobs_exit_acked(jsonx_str(msg, "job", ""),
 		    (uint32_t)jsonx_int(msg, "run", 0));
+		break;
+	case MSG_DRAIN:
+		owner_drain(jsonx_bool(msg, "on", 0));
+		log_info("link: draining %s", owner_draining() ? "on" : "off");
+		jobs_eval();
+		break;
+	case MSG_VACATE:
+		jobs_vacate_all(jsonx_str(msg, "reason", "cq vacate"));
 		break;
 	default:
 		peer_close(p, "unexpected message type");

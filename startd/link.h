@@ -15,6 +15,10 @@ void	link_shutdown(void);
 int	link_up(void);
 /* Send OBJ (not taken) if the link is up; -1 if it is not. */
 int	link_send(uint16_t type, struct json_object *obj);
+/* Say goodbye before leaving (graceful shutdown). */
+void	link_bye(const char *reason);
+/* Bytes still waiting to be written to the scheduler. */
+size_t	link_pending(void);
 /* Tell the scheduler our ad again (slots or jobs changed). */
 void	link_send_ad(void);
 

@@ -1,8 +1,12 @@
 /*
- * main.c: cq-startd start-up and signals.  The agent becomes a child
- * subreaper (orphans of jobs are ours to reap), reaps from a SIGCHLD
- * event, and on SIGTERM or SIGINT kills its jobs and leaves.  (Graceful
- * vacate with checkpoints on shutdown comes with the owner policy.)
+ * main.c: cq-startd start-up, the tick and the graceful leave.  The agent
+ * becomes a child subreaper (orphans of jobs are ours to reap) and reaps
+ * from a SIGCHLD event.  The tick (250 ms) samples the polled activity
+ * sources and evaluates the slots; event-driven sources evaluate at once.
+ * On SIGTERM or SIGINT (shutdown, Ctrl-Alt-Del through the init system)
+ * it vacates every job, waits until the scheduler has acknowledged their
+ * ends or max_vacate_time + 1 s has passed, kills what is left, says
+ * goodbye and exits.
  */
 #include "config.h"
 
@@ -21,6 +25,11 @@
 #include "jobctl.h"
 #include "jobs.h"
 #include "link.h"
+#include "local.h"
+#include "owner.h"
+#include "clock.h"
+#include "policy.h"
+#include "calendar.h"
 #include "log.h"
 #include "startd.h"
 #include "xmalloc.h"
@@ -38,33 +47,135 @@ static const struct cfg_key startd_keys[] = {
 	{ "memory", CFG_INT, "0", 0, INT32_MAX,
 	    "memory to offer in MiB, split between slots (0: all)" },
 	{ "token", CFG_STRING, "", 0, 0, "pool token" },
+	{ "activity", CFG_STRING, "input,utmp,x11,load", 0, 0,
+	    "owner activity sources: input, utmp, x11[:DISPLAY], load, "
+	    "file:PATH" },
+	{ "idle_after", CFG_DURATION, "15m", 0, 0,
+	    "owner idle this long (in owner hours): run jobs" },
+	{ "idle_after_offhours", CFG_DURATION, "5m", 0, 0,
+	    "owner idle this long outside owner hours: run jobs" },
+	{ "resume_after", CFG_DURATION, "5m", 0, 0,
+	    "owner idle this long: resume a suspended job" },
+	{ "vacate_after", CFG_DURATION, "10m", 0, 0,
+	    "suspended this long: vacate the job" },
+	{ "max_vacate_time", CFG_DURATION, "10m", 0, 0,
+	    "grace after the checkpoint signal before the kill" },
+	{ "owner_hours", CFG_STRING, "", 0, 0,
+	    "e.g. Mon-Fri 08:00-18:00; Sat 09:00-12:00" },
+	{ "max_owner_load", CFG_REAL, "0.3", 0, 1000,
+	    "non-job load above which no job starts" },
+	{ "agent", CFG_BOOL, "on", 0, 0,
+	    "off: report this desktop but never run jobs" },
+	{ "min_cpus", CFG_INT, "0", 0, 65536,
+	    "fewer cores than this: too small to help" },
+	{ "min_memory", CFG_INT, "0", 0, INT32_MAX,
+	    "less MiB than this: too small to help" },
+	{ "local_socket", CFG_STRING, "/run/cq/startd.sock", 0, 0,
+	    "local socket for cq reclaim (empty: none)" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
+
+#define STARTD_TICK_MS		250
+#define STARTD_LEAVE_POLL_MS	50
+#define STARTD_BYE_FLUSH_MS	500
+
+static struct event	*leave_ev;
+static int64_t		 leave_deadline;	/* mono ms */
+static int		 leave_bye;
+
+/* What -n must check beyond each key's syntax: the owner hours. */
+static int
+startd_check(const struct cfg *cfg, char *err, size_t errlen)
+{
+	struct calendar	*cal;
+	char		 origin[1200];
+
+	snprintf(origin, sizeof origin, "%s: owner_hours",
+	    cfg_origin(cfg, "owner_hours"));
+	if ((cal = calendar_parse(cfg_str(cfg, "owner_hours"), origin,
+	    err, errlen)) == NULL)
+		return -1;
+	calendar_free(cal);
+	return 0;
+}
+
+static void
+startd_tick(evutil_socket_t fd, short ev, void *arg)
+{
+	jobs_eval();
+}
+
+static void
+startd_activity(void *arg)
+{
+	jobs_eval();
+}
+
+/* Leaving: done once every job's end is acknowledged (or time is up). */
+static void
+startd_leave(evutil_socket_t fd, short ev, void *arg)
+{
+	struct timeval	tv = { 0, STARTD_LEAVE_POLL_MS * 1000 };
+	int64_t		now = clock_mono_ms();
+
+	if (!leave_bye && (jobs_held() == 0 || !link_up() ||
+	    now >= leave_deadline)) {
+		if (jobs_held() > 0)
+			log_warnx("leaving with %d job(s) not acknowledged",
+			    jobs_held());
+		link_bye("agent shutting down");
+		leave_bye = 1;
+		/* A moment for the goodbye to go out. */
+		leave_deadline = now + STARTD_BYE_FLUSH_MS;
+		evtimer_add(leave_ev, &tv);
+		return;
+	}
+	if (leave_bye && (link_pending() == 0 || now >= leave_deadline)) {
+		event_base_loopbreak(st->base);
+		return;
+	}
+	evtimer_add(leave_ev, &tv);
+}
 
 static void
 startd_signal(evutil_socket_t sig, short ev, void *arg)
 {
+	struct timeval	tv = { 0, 0 };
+	int		n;
+
 	if (sig == SIGCHLD) {
 		jobs_reap();
 		return;
 	}
-	log_info("signal %d: shutting down", (int)sig);
+	if (st->stopping) {
+		log_info("signal %d again: leaving now", (int)sig);
+		event_base_loopbreak(st->base);
+		return;
+	}
 	st->stopping = 1;
-	event_base_loopbreak(st->base);
+	/* Nothing new starts here: the slots drain as their jobs leave. */
+	owner_drain(1);
+	n = jobs_vacate_all("agent shutting down");
+	log_info("signal %d: leaving; %d job(s) vacated", (int)sig, n);
+	leave_deadline = clock_mono_ms() +
+	    owner_policy()->max_vacate_ms + 1000;
+	evtimer_add(leave_ev, &tv);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct event	*sigs[4];
+	struct event	*sigs[4], *tick;
+	struct timeval	 tick_tv = { 0, STARTD_TICK_MS * 1000 };
+	char		 err[1024];
 	struct sysinfo	 si;
 	char		 host[256];
 	int		 foreground, verbose, i;
 	int64_t		 mem, ncpu;
 
 	st = xcalloc(1, sizeof *st);
-	st->cfg = cfg_daemon("cq-startd", startd_keys, argc, argv, &foreground,
-	    &verbose);
+	st->cfg = cfg_daemon("cq-startd", startd_keys, argc, argv,
+	    startd_check, &foreground, &verbose);
 	log_init("cq-startd", 1, verbose);
 	st->name = cfg_str(st->cfg, "name");
 	if (*st->name == '\0') {
@@ -108,8 +219,15 @@ main(int argc, char **argv)
 	for (i = 0; i < 4; i++)
 		evsignal_add(sigs[i], NULL);
 
+	if (owner_init(st->cfg, startd_activity, NULL, err, sizeof err) == -1)
+		fatalx("%s", err);
+	if (local_init(cfg_str(st->cfg, "local_socket")) == -1)
+		exit(1);
 	jobs_init();
 	link_init();
+	leave_ev = evtimer_new(st->base, startd_leave, NULL);
+	tick = event_new(st->base, -1, EV_PERSIST, startd_tick, NULL);
+	event_add(tick, &tick_tv);
 	log_info("ready: %s with %d slots of %lld cpus and %lld MiB, "
 	    "scheduler %s", st->name, st->nslots, (long long)st->slot_cpus,
 	    (long long)st->slot_memory_mb,
@@ -118,6 +236,10 @@ main(int argc, char **argv)
 
 	jobs_shutdown();
 	link_shutdown();
+	local_shutdown();
+	owner_shutdown();
+	event_free(tick);
+	event_free(leave_ev);
 	for (i = 0; i < 4; i++)
 		event_free(sigs[i]);
 	evdns_base_free(st->dns, 0);

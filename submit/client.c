@@ -26,6 +26,7 @@
 struct client {
 	int		fd;
 	uint32_t	reqid;
+	int		from;		/* the role replies must come from */
 };
 
 const char *
@@ -138,7 +139,7 @@ client_recv(struct client *c, uint16_t *rtype)
 		return NULL;
 	}
 	frame_hdr_decode(hb, &hdr);
-	if (frame_hdr_check(&hdr, ROLE_SCHEDD, &errstr) == -1) {
+	if (frame_hdr_check(&hdr, c->from, &errstr) == -1) {
 		fprintf(stderr, "cq: bad reply from the scheduler: %s\n",
 		    errstr);
 		return NULL;
@@ -183,12 +184,11 @@ client_call(struct client *c, uint16_t type, struct json_object *req,
 }
 
 static struct client *
-client_open_ex(int quiet)
+client_open_ex(const char *path, int from, int quiet)
 {
 	struct sockaddr_un	 sun;
 	struct client		*c;
 	struct json_object	*hello, *rep;
-	const char		*path = client_socket_path();
 	uint16_t		 rtype;
 	int			 fd;
 
@@ -202,14 +202,16 @@ client_open_ex(int quiet)
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
 		if (!quiet)
-			fprintf(stderr, "cq: cannot reach the scheduler at "
-			    "%s: %s\n", path, strerror(errno));
+			fprintf(stderr, "cq: cannot reach the %s at %s: %s\n",
+			    from == ROLE_AGENT ? "agent" : "scheduler", path,
+			    strerror(errno));
 		if (fd != -1)
 			close(fd);
 		return NULL;
 	}
 	c = xcalloc(1, sizeof *c);
 	c->fd = fd;
+	c->from = from;
 	hello = json_object_new_object();
 	json_object_object_add(hello, "version", json_object_new_int(1));
 	json_object_object_add(hello, "role", json_object_new_string("client"));
@@ -227,13 +229,19 @@ client_open_ex(int quiet)
 struct client *
 client_open(void)
 {
-	return client_open_ex(0);
+	return client_open_ex(client_socket_path(), ROLE_SCHEDD, 0);
 }
 
 struct client *
 client_open_quiet(void)
 {
-	return client_open_ex(1);
+	return client_open_ex(client_socket_path(), ROLE_SCHEDD, 1);
+}
+
+struct client *
+client_open_agent(const char *path)
+{
+	return client_open_ex(path, ROLE_AGENT, 0);
 }
 
 void

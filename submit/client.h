@@ -19,6 +19,8 @@ const char	*client_home(void);
 struct client	*client_open(void);
 /* The same, printing nothing when the scheduler is not there. */
 struct client	*client_open_quiet(void);
+/* Connect to the local agent's socket at PATH (cq reclaim). */
+struct client	*client_open_agent(const char *path);
 void		 client_close(struct client *);
 /*
  * Send REQ (not taken) as TYPE and wait for the answer.  Returns the reply

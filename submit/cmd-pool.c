@@ -96,7 +96,7 @@ pool_write(const char *path, const char *text)
 /* Start PROG -f -c CONF detached, logging to LOG; its pid goes to PIDF. */
 static pid_t
 pool_spawn(const char *prog, const char *conf, const char *log,
-    const char *pidf, const char *name)
+    const char *pidf, const char *name, const char *lsock)
 {
 	char	pidtext[32];
 	pid_t	pid;
@@ -118,6 +118,8 @@ pool_spawn(const char *prog, const char *conf, const char *log,
 		}
 		if (name != NULL)
 			setenv("CQ_NAME", name, 1);
+		if (lsock != NULL)
+			setenv("CQ_LOCAL_SOCKET", lsock, 1);
 		execl(prog, prog, "-f", "-c", conf, (char *)NULL);
 		fprintf(stderr, "cq: exec %s: %s\n", prog, strerror(errno));
 		_exit(127);
@@ -186,6 +188,7 @@ pool_up(int nagents)
 	char		 conf[PATH_MAX], addrf[PATH_MAX], text[3 * PATH_MAX];
 	char		 log[PATH_MAX], pidf[PATH_MAX], addr[128];
 	char		 host[128], name[200], sock[PATH_MAX];
+	char		 lsock[PATH_MAX];
 	FILE		*f;
 	int64_t		 deadline;
 	size_t		 agents = 0, slots = 0;
@@ -229,7 +232,7 @@ pool_up(int nagents)
 	snprintf(prog, sizeof prog, "%s/cq-schedd", bindir);
 	snprintf(log, sizeof log, "%s/log/schedd.log", home);
 	snprintf(pidf, sizeof pidf, "%s/run/schedd.pid", home);
-	if (pool_spawn(prog, conf, log, pidf, NULL) == -1) {
+	if (pool_spawn(prog, conf, log, pidf, NULL, NULL) == -1) {
 		fprintf(stderr, "cq: cannot start %s\n", prog);
 		return CQ_EXIT_FAIL;
 	}
@@ -255,8 +258,9 @@ pool_up(int nagents)
 	/* The agents. */
 	snprintf(conf, sizeof conf, "%s/startd.conf", home);
 	snprintf(text, sizeof text,
-	    "# written by cq pool up\n"
-	    "schedd = %s\n", addr);
+	    "# written by cq pool up: jobs run at once (no owner sources)\n"
+	    "schedd = %s\n"
+	    "activity =\n", addr);
 	if (pool_write(conf, text) == -1) {
 		fprintf(stderr, "cq: %s: %s\n", conf, strerror(errno));
 		return CQ_EXIT_FAIL;
@@ -272,7 +276,8 @@ pool_up(int nagents)
 			snprintf(name, sizeof name, "%s-%d", host, i);
 		snprintf(log, sizeof log, "%s/log/startd-%d.log", home, i);
 		snprintf(pidf, sizeof pidf, "%s/run/startd-%d.pid", home, i);
-		if (pool_spawn(prog, conf, log, pidf, name) == -1) {
+		snprintf(lsock, sizeof lsock, "%s/run/startd-%d.sock", home, i);
+		if (pool_spawn(prog, conf, log, pidf, name, lsock) == -1) {
 			fprintf(stderr, "cq: cannot start %s\n", prog);
 			return CQ_EXIT_FAIL;
 		}

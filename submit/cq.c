@@ -27,6 +27,12 @@ static const struct cq_cmd cq_cmds[] = {
 	    "show finished jobs", cmd_history },
 	{ "wait", "wait [-t SECONDS] ID", "wait until jobs leave the queue",
 	    cmd_wait },
+	{ "drain", "drain [--cancel] MACHINE...",
+	    "finish running jobs on machines, start no new ones", cmd_drain },
+	{ "vacate", "vacate MACHINE...", "vacate every job on machines now",
+	    cmd_vacate },
+	{ "reclaim", "reclaim [-t DURATION] [-s SOCKET]",
+	    "take this desktop back from cq for a while", cmd_reclaim },
 	{ "pool", "pool up [--agents N] | pool down",
 	    "start or stop a personal pool", cmd_pool },
 	{ NULL, NULL, NULL, NULL }

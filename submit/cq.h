@@ -28,6 +28,9 @@ int	cmd_rm(int, char **);
 int	cmd_history(int, char **);
 int	cmd_wait(int, char **);
 int	cmd_pool(int, char **);
+int	cmd_drain(int, char **);
+int	cmd_vacate(int, char **);
+int	cmd_reclaim(int, char **);
 
 /* Print the usage of NAME to stderr and return CQ_EXIT_USAGE. */
 int	cq_usage(const char *name);

@@ -27,6 +27,12 @@ case $err in
 *"bad-value.conf:2: lease:"*) ;;
 *) fail "bad value message: $err" ;;
 esac
+err=$("$b/cq-startd" -n -c "$g/bad-hours.conf" 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "bad owner_hours: exit $rc"
+case $err in
+*"bad-hours.conf:2: owner_hours: unknown day 'Mnday'"*) ;;
+*) fail "bad owner_hours message: $err" ;;
+esac
 err=$(CQ_SLOTS=many "$b/cq-startd" -n -c "$g/startd.conf" 2>&1); rc=$?
 [ $rc -eq 2 ] || fail "bad env value: exit $rc"
 case $err in

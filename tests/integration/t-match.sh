@@ -11,6 +11,8 @@ name = big
 slots = 1
 cpus = 4
 memory = 2048
+activity =
+local_socket = $T/agent-big.sock
 EOF
 "$STARTD_BIN" -f -c "$T/agent-big.conf" >> "$T/agent-big.log" 2>&1 &
 AGENT_PID[big]=$!

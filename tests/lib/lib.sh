@@ -233,6 +233,8 @@ agent_connected() {
 }
 
 # start_agent NAME SLOTS: start an agent and wait until it is registered.
+# No owner activity sources unless AGENT_ACTIVITY names some (e.g.
+# file:$T/act); AGENT_EXTRA adds configuration lines.
 start_agent() {
 	local name=$1 slots=$2
 	cat > "$T/agent-$name.conf" <<EOF
@@ -241,7 +243,10 @@ schedd = $SCHEDD_ADDR
 name = $name
 slots = $slots
 memory = $((slots * 256))
+local_socket = $T/agent-$name.sock
+activity = ${AGENT_ACTIVITY:-}
 ${AGENT_TOKEN:+token = $AGENT_TOKEN}
+${AGENT_EXTRA:-}
 EOF
 	echo "=== start $(date +%T.%N)" >> "$T/agent-$name.log"
 	"$STARTD_BIN" -f -c "$T/agent-$name.conf" \

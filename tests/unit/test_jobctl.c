@@ -1,9 +1,14 @@
 /*
  * test_jobctl.c: unit tests of startd/jobctl.c with real processes: files,
  * environment, argv, iwd, failure reports, process-group kill, parent
- * death and the user switch.  Each Criterion test runs in its own process,
- * which becomes a subreaper where a test needs orphans back; every test
- * works in its own mkdtemp() directory and reaps everything it started.
+ * death, the user switch, and containment: freeze, thaw and kill of a job
+ * tree with a setsid escapee under each mechanism (cgroup2, v1 freezer,
+ * process groups, picked with CQ_JOBCTL_NO_CGROUP{,2}), memory charged to
+ * the job's cgroup, release of the cgroups.  Each Criterion test runs in
+ * its own process, which becomes a subreaper where a test needs orphans
+ * back; every test works in its own mkdtemp() directory, and the .fini
+ * kills what a failed test left, reaps it and removes every cgroup made.
+ * The cgroup tests need root; they skip where a mechanism is missing.
  */
 #include "config.h"
 
@@ -11,9 +16,11 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,9 +33,15 @@
 #include "jobctl.h"
 
 #define WAIT_MS	5000	/* bound on any wait for a job */
+#define MAX_TRACKED 8	/* jobs the .fini kills if a test did not */
 
 static char *const	 no_env[] = { NULL };
+static char *const	 path_env[] = { "PATH=/usr/bin:/bin", NULL };
 static char		 test_dir[64];	/* removed after each test */
+static pid_t		 tracked[MAX_TRACKED];
+static int		 ntracked;
+
+static void	msleep(long);
 
 static int
 rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -37,9 +50,25 @@ rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 	return 0;
 }
 
+/* Kill and reap what a test left, remove every cgroup, then its files. */
 static void
 cleanup(void)
 {
+	struct jobctl_result	res;
+	pid_t			pid;
+	int			i, r;
+
+	for (i = 0; i < ntracked; i++)
+		(void)jobctl_kill(tracked[i]);
+	for (i = 0; ntracked > 0 && i < WAIT_MS / 10; i++) {
+		if ((r = jobctl_reap(&pid, &res)) == -1)
+			break;
+		if (r == 0)
+			msleep(10);
+	}
+	for (i = 0; i < ntracked; i++)
+		(void)jobctl_release(tracked[i]);
+	jobctl_fini();
 	if (test_dir[0] != '\0')
 		(void)nftw(test_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -705,4 +734,377 @@ Test(jobctl, switch_user)
 	s.output = "out2";
 	cr_assert_eq(jobctl_spawn(&s, &pid, err, sizeof err), -1);
 	cr_assert_str_eq(err, "open output out2: Permission denied");
+}
+
+/* --- containment ---------------------------------------------------------- */
+
+/* Size of PATH, 0 if it is not there (yet). */
+static off_t
+fsize(const char *path)
+{
+	struct stat	sb;
+
+	return stat(path, &sb) == 0 ? sb.st_size : 0;
+}
+
+/* State letter of PID from /proc/PID/stat, '-' if gone. */
+static char
+pstate(pid_t pid)
+{
+	char	path[64], buf[512], *p;
+	int	fd;
+	ssize_t	n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return '-';
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL || p[1] == '\0')
+		return '?';
+	return p[2];
+}
+
+/* Assert that every file of A grows (the processes writing them run). */
+static void
+assert_running(const char *const *a, int n)
+{
+	off_t	before[4];
+	int	i, k, grown = 0;
+
+	for (k = 0; k < n; k++)
+		before[k] = fsize(a[k]);
+	for (i = 0; i < WAIT_MS / 10 && grown != n; i++) {
+		msleep(10);
+		for (grown = 0, k = 0; k < n; k++)
+			grown += fsize(a[k]) > before[k];
+	}
+	cr_assert_eq(grown, n, "%d of %d writers running", grown, n);
+}
+
+/* Wait until jobctl_frozen(PID), then assert nothing grows in 200 ms. */
+static void
+assert_frozen(pid_t pid, const char *const *a, int n)
+{
+	off_t	before[4];
+	int	i, k;
+
+	for (i = 0; i < WAIT_MS / 10 && !jobctl_frozen(pid); i++)
+		msleep(10);
+	cr_assert(jobctl_frozen(pid), "job %d not frozen", (int)pid);
+	for (k = 0; k < n; k++)
+		before[k] = fsize(a[k]);
+	msleep(200);
+	for (k = 0; k < n; k++)
+		cr_assert_eq(fsize(a[k]), before[k], "%s grew while frozen",
+		    a[k]);
+}
+
+/*
+ * Reap until nothing is left; assert that each of PIDS (the first one the
+ * leader) was reaped, killed by SIGKILL, and is gone.
+ */
+static void
+reap_all(const pid_t *pids, int n)
+{
+	struct jobctl_result	res;
+	pid_t	p;
+	int	i, k, r = 0, seen[4] = { 0 };
+
+	for (i = 0; i < WAIT_MS / 10; i++) {
+		if ((r = jobctl_reap(&p, &res)) == -1)
+			break;
+		if (r == 0) {
+			msleep(10);
+			continue;
+		}
+		for (k = 0; k < n; k++)
+			if (p == pids[k]) {
+				seen[k] = 1;
+				cr_assert_eq(res.signal, SIGKILL,
+				    "pid %d: signal %d", (int)p, res.signal);
+			}
+	}
+	cr_assert_eq(r, -1, "children left after %d ms", WAIT_MS);
+	cr_assert_eq(errno, ECHILD);
+	for (k = 0; k < n; k++) {
+		cr_assert(seen[k], "pid %d not reaped", (int)pids[k]);
+		cr_assert(kill(pids[k], 0) == -1 && errno == ESRCH);
+	}
+}
+
+/* Start SCRIPT in a new temporary directory; the .fini kills it. */
+static pid_t
+start(char *d, size_t dlen, char *script)
+{
+	char	*argv[] = { "sh", "-c", script, NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = path_env };
+	char	err[256];
+	pid_t	pid;
+
+	tmpdir(d, dlen);
+	s.iwd = d;
+	cr_assert(jobctl_spawn(&s, &pid, err, sizeof err) == 0, "%s", err);
+	cr_assert(ntracked < MAX_TRACKED);
+	tracked[ntracked++] = pid;
+	return pid;
+}
+
+/* A pid the job wrote to D/NAME. */
+static pid_t
+read_pid(const char *d, const char *name)
+{
+	char		 path[128], buf[64];
+	const char	*errstr;
+	pid_t		 pid;
+
+	wait_line(tpath(path, sizeof path, d, name), buf, sizeof buf);
+	*strchr(buf, '\n') = '\0';
+	pid = strtonum(buf, 2, INT_MAX, &errstr);
+	cr_assert_null(errstr, "pid %s: %s", buf, errstr);
+	return pid;
+}
+
+/* jobctl_init() under ENV=1 (if ENV), or skip unless the result is WANT. */
+static void
+init_mechanism(const char *env, const char *want)
+{
+	if (env != NULL)
+		cr_assert(setenv(env, "1", 1) == 0);
+	cr_assert_eq(jobctl_init(), 0);
+	if (strcmp(jobctl_mechanism(), want) != 0)
+		cr_skip_test("containment here is \"%s\", not \"%s\"%s",
+		    jobctl_mechanism(), want,
+		    geteuid() != 0 ? " (not root)" : "");
+}
+
+/*
+ * A job whose grandchild leaves the process group and session (setsid)
+ * and both keep appending to a file: freeze stops both, thaw restarts
+ * both, and a kill while frozen takes both.  Then the cgroups go.
+ */
+static void
+escapee_tree(void)
+{
+	char	d[64], c1[128], c2[128], dirs[5][PATH_MAX];
+	char	script[] = "(exec setsid sh -c 'echo $$ > gpid; "
+		    "while :; do echo x >> c2; done') & "
+		    "while :; do echo x >> c1; done";
+	const char *const hier[5] = { "unified", "freezer", "memory", "pids",
+		    "cpuacct" };
+	const char *files[2];
+	pid_t	pids[2];
+	struct stat	sb;
+	int	i, ndirs = 0;
+
+	pids[0] = start(d, sizeof d, script);
+	pids[1] = read_pid(d, "gpid");
+	cr_assert_eq(getsid(pids[1]), pids[1], "the grandchild did not escape");
+	cr_assert_neq(getpgid(pids[1]), pids[0]);
+	cr_assert_eq(jobctl_contained(pids[0]), 1);
+	for (i = 0; i < 5; i++)
+		if (jobctl_cgroup_dir(pids[0], hier[i], dirs[ndirs],
+		    sizeof dirs[ndirs]) == 0)
+			cr_assert(stat(dirs[ndirs++], &sb) == 0);
+	cr_assert_geq(ndirs, 1);
+
+	files[0] = tpath(c1, sizeof c1, d, "c1");
+	files[1] = tpath(c2, sizeof c2, d, "c2");
+	assert_running(files, 2);
+	cr_assert_eq(jobctl_freeze(pids[0]), 0);
+	assert_frozen(pids[0], files, 2);
+	if (strcmp(jobctl_mechanism(), "v1 freezer") == 0)
+		for (i = 0; i < 2; i++)
+			cr_assert(strchr("DT", pstate(pids[i])) != NULL,
+			    "pid %d state %c", (int)pids[i], pstate(pids[i]));
+	cr_assert_eq(jobctl_thaw(pids[0]), 0);
+	assert_running(files, 2);
+
+	cr_assert_eq(jobctl_freeze(pids[0]), 0);
+	assert_frozen(pids[0], files, 2);
+	cr_assert_eq(jobctl_kill(pids[0]), 0);
+	reap_all(pids, 2);
+
+	cr_assert_eq(jobctl_release(pids[0]), 0);
+	cr_assert_eq(jobctl_contained(pids[0]), 0);
+	for (i = 0; i < ndirs; i++)
+		cr_assert(stat(dirs[i], &sb) == -1 && errno == ENOENT,
+		    "%s is still there", dirs[i]);
+}
+
+Test(jobctl, cgroup2_freezes_and_kills_escapee)
+{
+	init_mechanism(NULL, "cgroup2 freeze+kill");
+	escapee_tree();
+}
+
+Test(jobctl, v1_freezer_freezes_and_kills_escapee)
+{
+	init_mechanism("CQ_JOBCTL_NO_CGROUP2", "v1 freezer");
+	escapee_tree();
+}
+
+/* Without cgroups: SIGSTOP, SIGCONT and SIGKILL to a 3-process group. */
+Test(jobctl, process_group_fallback)
+{
+	char	d[64], c1[128], c2[128];
+	char	script[] = "(while :; do echo x >> c1; done) & echo $! > p1; "
+		    "(while :; do echo x >> c2; done) & echo $! > p2; wait";
+	const char *files[2];
+	pid_t	pids[3];
+	int	i;
+
+	init_mechanism("CQ_JOBCTL_NO_CGROUP", "process groups only");
+	pids[0] = start(d, sizeof d, script);
+	pids[1] = read_pid(d, "p1");
+	pids[2] = read_pid(d, "p2");
+	cr_assert_eq(jobctl_contained(pids[0]), 0);
+	for (i = 1; i < 3; i++)
+		cr_assert_eq(getpgid(pids[i]), pids[0]);
+	files[0] = tpath(c1, sizeof c1, d, "c1");
+	files[1] = tpath(c2, sizeof c2, d, "c2");
+	assert_running(files, 2);
+
+	cr_assert_eq(jobctl_freeze(pids[0]), 0);
+	assert_frozen(pids[0], files, 2);
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(pstate(pids[i]), 'T', "pid %d state %c",
+		    (int)pids[i], pstate(pids[i]));
+	cr_assert_eq(jobctl_thaw(pids[0]), 0);
+	assert_running(files, 2);
+	for (i = 0; i < 3; i++)
+		cr_assert_neq(pstate(pids[i]), 'T');
+
+	cr_assert_eq(jobctl_kill(pids[0]), 0);
+	reap_all(pids, 3);
+	cr_assert_eq(jobctl_kill(pids[0]), -1);
+	cr_assert_eq(errno, ESRCH);
+	cr_assert_eq(jobctl_release(pids[0]), 0);	/* nothing to remove */
+}
+
+/* What the job touches is charged to its own v1 memory cgroup. */
+Test(jobctl, memory_charged_to_job)
+{
+	char	d[64], dir[PATH_MAX], path[PATH_MAX + 32], buf[4096];
+	char	script[] = "dd if=/dev/zero bs=20M count=1 iflag=fullblock "
+		    "status=none | sleep 100";
+	const char	*errstr, *name;
+	long long	 usage = 0;
+	pid_t	pid;
+	int	i;
+
+	init_mechanism(NULL, "cgroup2 freeze+kill");
+	pid = start(d, sizeof d, script);
+	if (jobctl_cgroup_dir(pid, "memory", dir, sizeof dir) == -1)
+		cr_skip_test("no v1 memory controller here");
+
+	/* The job joined before exec: its own /proc says so. */
+	name = strrchr(dir, '/');
+	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
+	slurp(path, buf, sizeof buf);
+	cr_assert(strstr(buf, name) != NULL, "%s not in\n%s", name, buf);
+
+	snprintf(path, sizeof path, "%s/memory.usage_in_bytes", dir);
+	for (i = 0; i < WAIT_MS / 10; i++) {
+		slurp(path, buf, sizeof buf);
+		buf[strcspn(buf, "\n")] = '\0';
+		usage = strtonum(buf, 0, LLONG_MAX, &errstr);
+		cr_assert_null(errstr, "%s: %s", path, buf);
+		if (usage > 20LL << 20)
+			break;
+		msleep(10);
+	}
+	cr_assert_gt(usage, 20LL << 20, "usage_in_bytes %lld", usage);
+
+	cr_assert_eq(jobctl_kill(pid), 0);
+	wait_job(pid, &(struct jobctl_result){ 0 });
+}
+
+/*
+ * The cgroups stay while any process of the job lives, even after the
+ * leader was reaped; jobctl_kill() still reaches the escapee then, and
+ * jobctl_release() removes the directories once it has died.
+ */
+Test(jobctl, release_removes_cgroups)
+{
+	char	d[64], dirs[5][PATH_MAX];
+	char	script[] = "setsid sleep 100 & echo $! > gpid";
+	const char *const hier[5] = { "unified", "freezer", "memory", "pids",
+		    "cpuacct" };
+	struct jobctl_result	res;
+	struct stat	sb;
+	pid_t	pid, gpid;
+	int	i, ndirs = 0;
+
+	init_mechanism(NULL, "cgroup2 freeze+kill");
+	pid = start(d, sizeof d, script);
+	gpid = read_pid(d, "gpid");
+	for (i = 0; i < 5; i++)
+		if (jobctl_cgroup_dir(pid, hier[i], dirs[ndirs],
+		    sizeof dirs[ndirs]) == 0)
+			cr_assert(stat(dirs[ndirs++], &sb) == 0);
+	cr_assert_geq(ndirs, 2);
+	wait_job(pid, &res);		/* the leader is gone, not the job */
+	cr_assert_eq(res.code, 0);
+	cr_assert_eq(jobctl_contained(pid), 1);
+	cr_assert_eq(jobctl_release(pid), -1);
+	cr_assert_eq(errno, EBUSY);
+	for (i = 0; i < ndirs; i++)
+		cr_assert(stat(dirs[i], &sb) == 0);
+
+	/* Not reaped yet: only jobctl_release() can remove them. */
+	cr_assert_eq(jobctl_kill(pid), 0);
+	for (i = 0; i < WAIT_MS / 10 && jobctl_release(pid) == -1; i++)
+		msleep(10);
+	cr_assert_eq(jobctl_release(pid), 0);
+	cr_assert_eq(jobctl_contained(pid), 0);
+	for (i = 0; i < ndirs; i++)
+		cr_assert(stat(dirs[i], &sb) == -1 && errno == ENOENT,
+		    "%s is still there", dirs[i]);
+	wait_job(gpid, &res);
+	cr_assert_eq(res.signal, SIGKILL);
+}
+
+/* A spawn that fails leaves no cgroup behind; a good one leaves one. */
+Test(jobctl, failed_spawn_leaves_no_cgroup)
+{
+	char	d[64], dir[PATH_MAX], prefix[32], err[256];
+	char	*argv[] = { "nope", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/nope", .argv = argv,
+		    .envp = no_env };
+	struct dirent	*de;
+	DIR	*dp;
+	pid_t	pid;
+	int	i, n = 0;
+
+	init_mechanism(NULL, "cgroup2 freeze+kill");
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(jobctl_spawn(&s, &pid, err, sizeof err), -1);
+	cr_assert_str_eq(err, "exec /bin/nope: No such file or directory");
+
+	pid = start(d, sizeof d, "sleep 100");
+	cr_assert_eq(jobctl_cgroup_dir(pid, "unified", dir, sizeof dir), 0);
+	*strrchr(dir, '/') = '\0';		/* .../cq-jobs */
+	snprintf(prefix, sizeof prefix, "%d.", (int)getpid());
+	cr_assert_not_null(dp = opendir(dir));
+	while ((de = readdir(dp)) != NULL)
+		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
+	closedir(dp);
+	cr_assert_eq(n, 1, "%d groups of ours in %s", n, dir);
+}
+
+Test(jobctl, containment_refuses_bad_pgid)
+{
+	cr_assert_eq(jobctl_freeze(1), -1);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(jobctl_thaw(0), -1);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(jobctl_kill(-3), -1);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(jobctl_contained(1), 0);
+	cr_assert_eq(jobctl_frozen(0), 0);
 }
