@@ -50,5 +50,6 @@ wait_activity 10 $(( t0 / 1000 * 1000 )) ||
 read -r last at via <<< "$ACT_LINE"
 log "send-keys at $t0: activity $last seen at $at via $via" \
     "($((at - t0)) ms later)"
+stop_actwatch
 tm kill-server
 exit 0

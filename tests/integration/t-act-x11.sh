@@ -52,6 +52,7 @@ input "key a" key a
 input "key b" key b
 input "mousemove" mousemove 100 100
 input "mousemove" mousemove 200 150
+stop_actwatch
 # TERM, so Xvfb removes its socket and lock (lib.sh's KILL would not).
 kill -TERM "$XVFB_PID"
 wait_until 5 eval '! kill -0 "$XVFB_PID"'

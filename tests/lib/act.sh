@@ -8,6 +8,8 @@
 #                              sets BG_PID
 #   start_actwatch SPEC        actwatch on SPEC, output in $T/actwatch.out;
 #                              sets ACT_SOURCES (how many started)
+#   stop_actwatch              TERM it and wait: a sanitizer build then
+#                              reports leaks into $T/actwatch.log
 #   act_last                   the latest LAST_MS printed (0 if none)
 #   wait_activity SECS AFTER   wait for a LAST_MS >= AFTER; sets ACT_LINE
 #                              ("LAST AT VIA"); 1 on timeout
@@ -36,6 +38,12 @@ start_actwatch() {
 	    fail "actwatch did not start within 10 s"
 	ACT_SOURCES=$(sed -n 's/^ready //p' "$T/actwatch.out")
 	log "actwatch pid $ACTWATCH_PID on '$1': $ACT_SOURCES source(s)"
+}
+
+stop_actwatch() {
+	kill -TERM "$ACTWATCH_PID" 2>/dev/null
+	wait_until 10 eval '! kill -0 "$ACTWATCH_PID"' ||
+	    fail "actwatch did not stop on TERM"
 }
 
 act_last() {
