@@ -220,6 +220,7 @@ act_file_last(void *state)
 	return ((struct act_file *)state)->last;
 }
 
+/* The `file:PATH` source, for activity.c. */
 const struct act_ops act_file_ops = {
 	.name = "file",
 	.argmode = ACT_ARG_REQUIRED,

@@ -250,6 +250,22 @@ act_input_open(struct act_input *in, const char *name)
 	return 0;
 }
 
+/* Open every device in DIR not open yet. */
+static void
+act_input_scan(struct act_input *in)
+{
+	struct dirent	*de;
+	DIR		*dp;
+
+	if ((dp = opendir(in->dir)) == NULL) {
+		log_warn("activity: input: %s", in->dir);
+		return;
+	}
+	while ((de = readdir(dp)) != NULL)
+		act_input_open(in, de->d_name);
+	closedir(dp);
+}
+
 static void
 act_input_hotplug(evutil_socket_t fd, short what, void *arg)
 {
@@ -258,7 +274,7 @@ act_input_hotplug(evutil_socket_t fd, short what, void *arg)
 	const struct inotify_event	*ie;
 	ssize_t				 n;
 	size_t				 off;
-	int				 i, slot;
+	int				 i, slot, rescan = 0;
 
 	for (i = 0; i < ACT_INPUT_READS; i++) {
 		n = read(fd, buf, sizeof buf);
@@ -269,6 +285,8 @@ act_input_hotplug(evutil_socket_t fd, short what, void *arg)
 		for (off = 0; off + sizeof *ie <= (size_t)n;
 		    off += sizeof *ie + ie->len) {
 			ie = (const struct inotify_event *)(buf + off);
+			if (ie->mask & IN_Q_OVERFLOW)
+				rescan = 1;	/* events were lost */
 			if (off + sizeof *ie + ie->len > (size_t)n ||
 			    ie->len == 0)
 				continue;
@@ -280,6 +298,8 @@ act_input_hotplug(evutil_socket_t fd, short what, void *arg)
 				act_input_open(in, ie->name);
 		}
 	}
+	if (rescan)
+		act_input_scan(in);
 }
 
 static void
@@ -311,8 +331,6 @@ act_input_start(struct event_base *base, const char *arg,
     char *err, size_t errlen)
 {
 	struct act_input	*in;
-	struct dirent		*de;
-	DIR			*dp;
 	int			 ndev = 0, i;
 
 	*statep = NULL;
@@ -342,13 +360,7 @@ act_input_start(struct event_base *base, const char *arg,
 	    act_input_hotplug, in);
 	if (in->ev == NULL || event_add(in->ev, NULL) == -1)
 		fatalx("activity: input: cannot add the inotify event");
-	if ((dp = opendir(in->dir)) == NULL) {
-		log_warn("activity: input: %s, skipped", in->dir);
-		goto unavailable;
-	}
-	while ((de = readdir(dp)) != NULL)
-		act_input_open(in, de->d_name);
-	closedir(dp);
+	act_input_scan(in);
 	for (i = 0; i < ACT_INPUT_MAX_DEVS; i++)
 		if (in->dev[i] != NULL)
 			ndev++;
@@ -367,6 +379,7 @@ act_input_last(void *state)
 	return ((struct act_input *)state)->last;
 }
 
+/* The `input[:DIR]` source, for activity.c. */
 const struct act_ops act_input_ops = {
 	.name = "input",
 	.argmode = ACT_ARG_OPTIONAL,

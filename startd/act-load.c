@@ -154,6 +154,7 @@ act_load_start(struct event_base *base, const char *arg,
 	return 0;
 }
 
+/* The `load[:PATH]` source, for activity.c. */
 const struct act_ops act_load_ops = {
 	.name = "load",
 	.argmode = ACT_ARG_OPTIONAL,

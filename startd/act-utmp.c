@@ -6,10 +6,11 @@
  * (`tty1`, `pts/3`: ssh and terminal sessions both) and takes the newest
  * atime.  Devices that share /dev/null's major number are ignored, as
  * HTCondor does; lines naming no device (X displays such as ":0") are
- * skipped.  Coarse by nature: the kernel updates a tty's atime only when
- * it is some seconds old (about 8 s), so activity is seen up to ~8 s late
- * and to ~8 s resolution.  Work per poll is bounded (ACT_UTMP_MAX_RECORDS
- * records).  A missing utmp is logged once and means "no terminal
+ * skipped.  Coarse by nature: the kernel stores a tty's atime in whole
+ * seconds and only when its 8-second bucket changes (so as not to leak
+ * keystroke timing), so activity is seen up to ~8 s late; scanning more
+ * than once a second (ACT_UTMP_PERIOD_MS) gains nothing.  Work per scan
+ * is bounded (ACT_UTMP_MAX_RECORDS records).  A missing utmp is logged once and means "no terminal
  * activity", not an error: it may appear at the first login.  Started and
  * polled by activity.c.
  */
@@ -29,6 +30,7 @@
 #include <event2/event.h>
 
 #include "act.h"
+#include "clock.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -36,10 +38,12 @@
 #define ACT_UTMP_DEVDIR		"/dev"
 #define ACT_UTMP_MAX_RECORDS	4096	/* records read per poll */
 #define ACT_UTMP_CHUNK		32	/* records per read() */
+#define ACT_UTMP_PERIOD_MS	1000	/* least time between two scans */
 
 struct act_utmp {
 	char	*path;
 	int64_t	 last;		/* newest tty atime, wall ms */
+	int64_t	 scanned_ms;	/* time of the latest scan */
 	int	 warned;	/* the utmp file is missing: said so */
 };
 
@@ -134,6 +138,11 @@ act_utmp_poll(void *state, int64_t now_ms)
 	struct act_utmp	*au = state;
 	int64_t		 t;
 
+	/* The atimes move in 8 s steps: a faster tick gains nothing. */
+	if (now_ms >= au->scanned_ms &&
+	    now_ms - au->scanned_ms < ACT_UTMP_PERIOD_MS)
+		return;
+	au->scanned_ms = now_ms;
 	if (act_utmp_scan(au->path, ACT_UTMP_DEVDIR, &t) == -1) {
 		if (!au->warned)
 			log_warn("activity: utmp %s: no terminal activity "
@@ -169,7 +178,7 @@ act_utmp_start(struct event_base *base, const char *arg,
 	au = xcalloc(1, sizeof *au);
 	au->path = xstrdup(arg != NULL ? arg : ACT_UTMP_PATH);
 	log_info("activity: utmp %s: polling tty idle times", au->path);
-	act_utmp_poll(au, 0);
+	act_utmp_poll(au, clock_now_ms());
 	*statep = au;
 	return 0;
 }
@@ -180,6 +189,7 @@ act_utmp_last(void *state)
 	return ((struct act_utmp *)state)->last;
 }
 
+/* The `utmp[:PATH]` source, for activity.c. */
 const struct act_ops act_utmp_ops = {
 	.name = "utmp",
 	.argmode = ACT_ARG_OPTIONAL,

@@ -324,6 +324,7 @@ act_x11_last(void *state)
 	return ((struct act_x11 *)state)->last;
 }
 
+/* The `x11[:DISPLAY]` source, for activity.c. */
 const struct act_ops act_x11_ops = {
 	.name = "x11",
 	.argmode = ACT_ARG_OPTIONAL,

@@ -2,8 +2,10 @@
  * owner.c: the owner's side of an agent: the policy settings from the
  * configuration (HTCondor's desktop policy as defaults), the owner-hours
  * calendar, the activity sources, a reclaim in force and the drain flag,
- * combined into one policy input for a moment in time.  A machine too
- * small to help (min_cpus, min_memory) behaves as `agent = off`.
+ * combined into one policy input for a moment in time.  Without
+ * owner_hours every hour counts as the owner's (idle_after applies; the
+ * shorter idle_after_offhours only outside configured hours).  A machine
+ * too small to help (min_cpus, min_memory) behaves as `agent = off`.
  */
 #include "config.h"
 
@@ -22,6 +24,7 @@ static struct policy_cfg	 owner_cfg;
 static struct calendar		*owner_cal;
 static int64_t			 owner_reclaim_until;
 static int			 owner_drain_on;
+static int			 owner_has_hours;	/* owner_hours set */
 
 int
 owner_init(const struct cfg *cfg, void (*cb)(void *), void *arg, char *err,
@@ -43,6 +46,7 @@ owner_init(const struct cfg *cfg, void (*cb)(void *), void *arg, char *err,
 	}
 	if (!owner_cfg.agent_on)
 		log_info("owner: agent = off: no jobs will run here");
+	owner_has_hours = *cfg_str(cfg, "owner_hours") != '\0';
 	if ((owner_cal = calendar_parse(cfg_str(cfg, "owner_hours"),
 	    "owner_hours", err, errlen)) == NULL)
 		return -1;
@@ -73,8 +77,9 @@ owner_input(int64_t now, struct policy_in *in)
 	in->now = now;
 	in->last_activity = activity_last();
 	in->owner_load = activity_owner_load();
-	in->owner_hours = calendar_owner_hours(owner_cal,
-	    (time_t)(now / 1000));
+	/* Without owner hours every hour is the owner's: idle_after rules. */
+	in->owner_hours = !owner_has_hours ||
+	    calendar_owner_hours(owner_cal, (time_t)(now / 1000));
 	in->reclaim_until = owner_reclaim_until;
 	in->draining = owner_drain_on;
 }
