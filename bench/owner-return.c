@@ -11,10 +11,15 @@
  * the next trial.  This is done with the containment jobctl_init() finds,
  * then again with CQ_JOBCTL_NO_CGROUP=1 (process groups only).  Spawn
  * cost (spawn + reap + release of /bin/true) is printed too, as cgroups
- * add mkdir/rmdir to every job.  Independent of the rest of the agent:
- * no event loop, no policy, only jobctl.  Run as root for cgroups.
+ * add mkdir/rmdir to every job.  With -l N, N busy processes outside the
+ * job stand for the owner's own programs: a job task that is runnable but
+ * not on a CPU stops only once it is scheduled, so competing load is what
+ * makes a freeze slow.  At each "stopped", no job process may still be in
+ * state R; violations are counted and printed.  Independent of the rest
+ * of the agent: no event loop, no policy, only jobctl.  Run as root for
+ * cgroups.
  *
- * usage: owner-return [-n trials] [-p processes]
+ * usage: owner-return [-n trials] [-p processes] [-l load]
  */
 #include "config.h"
 
@@ -126,6 +131,17 @@ all_stopped(const pid_t *pids, int n)
 	return 1;
 }
 
+/* How many of PIDS are in state R. */
+static int
+running(const pid_t *pids, int n)
+{
+	int	i, r = 0;
+
+	for (i = 0; i < n; i++)
+		r += pstate(pids[i]) == 'R';
+	return r;
+}
+
 /* 1 if none of PIDS is in state T or D. */
 static int
 none_stopped(const pid_t *pids, int n)
@@ -177,21 +193,22 @@ pct(const double *v, int n, int p)
 	return v[k < 1 ? 0 : k - 1];
 }
 
-/* Reap until no child is left (or WAIT_MS passed); jobs die first. */
+/* Reap until every one of PIDS is gone (within WAIT_MS). */
 static void
-reap_all(void)
+reap_all(const pid_t *pids, int n)
 {
 	struct jobctl_result	res;
 	pid_t			pid;
-	int			i, r;
+	int			i, k, left = n;
 
-	for (i = 0; i < WAIT_MS; i++) {
-		if ((r = jobctl_reap(&pid, &res)) == -1)
-			return;
-		if (r == 0)
+	for (i = 0; i < WAIT_MS && left > 0; i++) {
+		if (jobctl_reap(&pid, &res) != 1)
 			sleep_us(1000);
+		for (left = 0, k = 0; k < n; k++)
+			left += kill(pids[k], 0) == 0 || errno != ESRCH;
 	}
-	fatalx("children left after %d ms", WAIT_MS);
+	if (left > 0)
+		fatalx("%d processes left after %d ms", left, WAIT_MS);
 }
 
 /*
@@ -248,18 +265,18 @@ spawn_cost(const char *dir, const char *tag)
 
 /* All trials with the containment jobctl_init() chose; TAG names it. */
 static void
-run(int trials, int nproc, const char *tag)
+run(int trials, int nproc, int load, const char *tag)
 {
 	char	dir[] = "/tmp/owner-return.XXXXXX", file[64], script[256];
 	char	*argv[] = { "sh", "-c", script, NULL };
 	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
 		    .envp = path_env };
-	pid_t	pids[MAXPROC], job, helper;
+	pid_t	pids[MAXPROC + 1], job, helper;
 	double	*lat, *frz, t0, t1, t2;
 	long long ticks;
 	char	err[256], evbuf[4096], c = 'x';
 	struct pollfd pfd;
-	int	cmd[2], res[2], in, fd, i, n = 0, contained;
+	int	cmd[2], res[2], in, fd, i, n = 0, contained, bad = 0;
 
 	if (mkdtemp(dir) == NULL)
 		fatal("mkdtemp");
@@ -316,6 +333,7 @@ run(int trials, int nproc, const char *tag)
 		    all_stopped(pids, nproc)))
 			sleep_us(100);
 		t2 = now_ms();
+		bad += running(pids, nproc) > 0;
 		if (read(res[0], &t0, sizeof t0) != sizeof t0)
 			fatal("owner");
 		lat[i] = t2 - t0;
@@ -338,7 +356,8 @@ run(int trials, int nproc, const char *tag)
 	close(in);
 	if (jobctl_kill(job) == -1)
 		fatal("kill");
-	reap_all();
+	pids[nproc] = helper;
+	reap_all(pids, nproc + 1);
 	if (jobctl_release(job) == -1)
 		fatal("release");
 	if (rmdir(dir) == -1 && (unlink(file) == -1 || rmdir(dir) == -1))
@@ -346,26 +365,48 @@ run(int trials, int nproc, const char *tag)
 
 	qsort(lat, trials, sizeof lat[0], cmp_double);
 	qsort(frz, trials, sizeof frz[0], cmp_double);
-	printf("mechanism%s %s (%d processes, %d trials)\n", tag,
-	    jobctl_mechanism(), nproc, trials);
+	printf("mechanism%s %s (%d processes, %d trials, %d busy outside)\n",
+	    tag, jobctl_mechanism(), nproc, trials, load);
 	printf("owner_return%s_p50 %.2f ms\n", tag, pct(lat, trials, 50));
 	printf("owner_return%s_p99 %.2f ms\n", tag, pct(lat, trials, 99));
 	printf("owner_return%s_max %.2f ms\n", tag, lat[trials - 1]);
 	printf("freeze_to_stopped%s_p50 %.2f ms\n", tag, pct(frz, trials, 50));
 	printf("freeze_to_stopped%s_p99 %.2f ms\n", tag, pct(frz, trials, 99));
+	printf("stopped_but_running%s %d\n", tag, bad);
 	fflush(stdout);
 	free(lat);
 	free(frz);
+}
+
+/* N busy processes of our own (not a job); their pids into PIDS. */
+static void
+busy(pid_t *pids, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		if ((pids[i] = fork()) == -1)
+			fatal("fork");
+		if (pids[i] == 0)
+			for (;;)
+				;
+	}
 }
 
 int
 main(int argc, char *argv[])
 {
 	const char	*errstr;
-	int		 ch, trials = 100, nproc = 16;
+	pid_t		 hogs[MAXPROC];
+	int		 ch, i, trials = 100, nproc = 16, load = 0;
 
-	while ((ch = getopt(argc, argv, "n:p:")) != -1) {
+	while ((ch = getopt(argc, argv, "l:n:p:")) != -1) {
 		switch (ch) {
+		case 'l':
+			load = strtonum(optarg, 0, MAXPROC, &errstr);
+			if (errstr != NULL)
+				errx(2, "-l %s: %s", optarg, errstr);
+			break;
 		case 'n':
 			trials = strtonum(optarg, 1, MAXTRIALS, &errstr);
 			if (errstr != NULL)
@@ -378,7 +419,7 @@ main(int argc, char *argv[])
 			break;
 		default:
 			fprintf(stderr, "usage: owner-return [-n trials] "
-			    "[-p processes]\n");
+			    "[-p processes] [-l load]\n");
 			return 2;
 		}
 	}
@@ -386,13 +427,17 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if (jobctl_init() == -1)
 		fatal("jobctl_init");
-	run(trials, nproc, "");
+	busy(hogs, load);
+	run(trials, nproc, load, "");
 	jobctl_fini();
 	if (setenv("CQ_JOBCTL_NO_CGROUP", "1", 1) == -1)
 		fatal("setenv");
 	if (jobctl_init() == -1)
 		fatal("jobctl_init");
-	run(trials, nproc, "_pgroup");
+	run(trials, nproc, load, "_pgroup");
 	jobctl_fini();
+	for (i = 0; i < load; i++)
+		kill(hogs[i], SIGKILL);
+	reap_all(hogs, load);
 	return 0;
 }

@@ -20,13 +20,16 @@
  * Each job gets "AGENTPID.SEQ" under every cq-jobs and its child writes
  * "0" to each cgroup.procs before exec, so every page the job touches is
  * charged to it and every process it starts stays inside, setsid or not.
- * A small table maps the pgid to that name; a job is in it from spawn
- * until its cgroups are removed (jobctl_release(), or the reaper when the
- * last process is gone).  A job that got no cgroup2 or freezer group (not
- * root, read-only, none mounted, table full) is contained by its process
- * group only, as before.  The startd job layer calls all of this;
- * jobctl_reap() from its SIGCHLD event.  Nothing here blocks for long:
- * only the kill fallback without cgroup.kill waits (50 ms at most).
+ * A job that got no cgroup2 or freezer group (not root, read-only, none
+ * mounted, table full) is contained by its process group only, as before.
+ * A bounded table maps each job's pgid to its cgroup name (if any) and to
+ * what a freeze changed; a job is in it from spawn until its cgroups are
+ * gone (jobctl_release(), or the reaper once the last process is reaped).
+ * A freeze also raises the job's autogroup weight until the thaw (see
+ * jobctl_boost()): under load that is what makes it quick.  The startd
+ * job layer calls all of this; jobctl_reap() from its SIGCHLD event.
+ * Nothing here blocks for long: only the kill fallback without
+ * cgroup.kill waits (50 ms at most).
  */
 #include "config.h"
 
@@ -55,10 +58,11 @@
 
 #define JOBCTL_WHAT_MAX	512	/* context a failing child sends back */
 #define JOBCTL_MAXFD	65536	/* close loop bound without close_range */
-#define JOBCTL_MAXJOBS	256	/* jobs with cgroups of their own at once */
+#define JOBCTL_MAXJOBS	256	/* jobs in the table at once */
 #define JOBCTL_KILL_WAIT_MS 50	/* freeze wait of the kill fallback */
 #define JOBCTL_PARENT	"cq-jobs"
 #define JOBCTL_NAME_MAX	32
+#define JOBCTL_BOOST	-20	/* autogroup nice while freezing */
 
 /* The hierarchies a job's cgroups live in. */
 enum jobctl_hier {
@@ -84,15 +88,17 @@ enum jobctl_state {
 	JOBCTL_REAPED		/* it has; some groups are still there */
 };
 
-/* A job with cgroups: "AGENTPID.SEQ" under each cq-jobs of MASK. */
+/* A job; with cgroups, "AGENTPID.SEQ" under each cq-jobs of MASK. */
 struct jobctl_job {
 	enum jobctl_state	 state;
 	pid_t			 pgid;	/* 0 once a new job has the number */
 	unsigned		 mask;
 	char			 name[JOBCTL_NAME_MAX];
+	int			 boosted; /* its autogroup is at JOBCTL_BOOST */
+	int			 agnice;  /* and was at this before */
 };
 
-/* Where the cq-jobs groups are, and the jobs that have cgroups. */
+/* Where the cq-jobs groups are, and the jobs. */
 static struct {
 	char		 parent[JOBCTL_NCG][PATH_MAX];	/* or "" */
 	int		 alias[JOBCTL_NCG];	/* hierarchy sharing the mount */
@@ -422,12 +428,15 @@ static int
 jobctl_inlist(const char *list, const char *word)
 {
 	size_t	n = strlen(word);
-	const char *p;
 
-	for (p = list; p != NULL; p = strchr(p, ','), p = p ? p + 1 : p)
-		if (strncmp(p, word, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+	for (;;) {
+		if (strncmp(list, word, n) == 0 &&
+		    (list[n] == ',' || list[n] == '\0'))
 			return 1;
-	return 0;
+		if ((list = strchr(list, ',')) == NULL)
+			return 0;
+		list++;
+	}
 }
 
 /* Undo the octal escapes (\040) of a mountinfo field, in place. */
@@ -773,11 +782,12 @@ jobctl_cg_mkdirs(struct jobctl_job *j)
 }
 
 /*
- * A table entry and groups for a job about to be forked, with the open
- * cgroup.procs of each in FD; NULL (FD all -1) if it runs without.
+ * A table entry for a job about to be forked and, with cgroups in use,
+ * its groups and the open cgroup.procs of each in FD (all -1 without).
+ * NULL if the table is full.
  */
 static struct jobctl_job *
-jobctl_cg_new(int *fd)
+jobctl_job_new(int *fd)
 {
 	struct jobctl_job	*j = NULL;
 	char			 path[PATH_MAX];
@@ -785,17 +795,18 @@ jobctl_cg_new(int *fd)
 
 	for (h = 0; h < JOBCTL_NCG; h++)
 		fd[h] = -1;
-	if ((jc.mask & JOBCTL_CONTAIN) == 0)
-		return NULL;
 	for (i = 0; i < JOBCTL_MAXJOBS && j == NULL; i++)
 		if (jc.jobs[i].state == JOBCTL_FREE)
 			j = &jc.jobs[i];
 	if (j == NULL) {
-		log_warnx("jobctl: %d jobs have cgroups: this one gets its "
-		    "process group only", JOBCTL_MAXJOBS);
+		if (jc.mask & JOBCTL_CONTAIN)
+			log_warnx("jobctl: %d jobs already: this one gets its "
+			    "process group only", JOBCTL_MAXJOBS);
 		return NULL;
 	}
 	j->state = JOBCTL_PENDING;
+	if ((jc.mask & JOBCTL_CONTAIN) == 0)
+		return j;
 	for (i = 0; i < 8; i++) {
 		snprintf(j->name, sizeof j->name, "%ld.%u", (long)jc.agent,
 		    jc.seq++);
@@ -825,14 +836,15 @@ fail:
 			close(fd[h]);
 			fd[h] = -1;
 		}
-	if (jobctl_cg_rmdirs(j) == -1)
-		memset(j, 0, sizeof *j);	/* cannot be busy: just made */
-	return NULL;
+	if (jobctl_cg_remove(j) == -1)
+		log_warn("jobctl: rmdir %s", j->name);
+	j->mask = 0;			/* just made: nobody is in them */
+	return j;
 }
 
 /* J's child is PGID; a job that had the number before loses it. */
 static void
-jobctl_cg_started(struct jobctl_job *j, pid_t pgid)
+jobctl_job_started(struct jobctl_job *j, pid_t pgid)
 {
 	int	i;
 
@@ -851,7 +863,7 @@ jobctl_cg_started(struct jobctl_job *j, pid_t pgid)
 
 /* The fork failed or the child reported failure and was reaped. */
 static void
-jobctl_cg_abort(struct jobctl_job *j)
+jobctl_job_abort(struct jobctl_job *j)
 {
 	if (jobctl_cg_rmdirs(j) == -1) {
 		log_warn("jobctl: rmdir %s", j->name);
@@ -925,15 +937,17 @@ jobctl_cg_killall(const struct jobctl_job *j)
 		jobctl_msleep(1);
 	if (jobctl_cg_path(path, sizeof path, j, h, "cgroup.procs") == -1 ||
 	    (f = fopen(path, "re")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		pid = strtonum(line, 2, INT_MAX, &errstr);
-		if (errstr == NULL && kill(pid, SIGKILL) == -1 &&
-		    errno != ESRCH)
-			saved = errno;
+		saved = errno;
+	else {
+		while (fgets(line, sizeof line, f) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			pid = strtonum(line, 2, INT_MAX, &errstr);
+			if (errstr == NULL && kill(pid, SIGKILL) == -1 &&
+			    errno != ESRCH)
+				saved = errno;
+		}
+		fclose(f);
 	}
-	fclose(f);
 	if (jobctl_cg_freeze(j, 0) == -1 && saved == 0)
 		saved = errno;
 	errno = saved;
@@ -1006,7 +1020,7 @@ jobctl_init(void)
 	r = prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ? -1 : 0;
 	for (i = 0; i < JOBCTL_MAXJOBS; i++)
 		if (jc.jobs[i].state != JOBCTL_FREE) {
-			log_warnx("jobctl: jobs have cgroups: containment "
+			log_warnx("jobctl: jobs are running: containment "
 			    "stays %s", jobctl_mechanism());
 			return r;
 		}
@@ -1066,7 +1080,7 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 		goto fail;
 	}
 	c.ep = p[1];
-	j = jobctl_cg_new(c.cgfd);
+	j = jobctl_job_new(c.cgfd);
 
 	/* No handler of ours may run in the child before it resets them. */
 	sigfillset(&all);
@@ -1095,7 +1109,7 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 	}
 	close(p[0]);
 	if (j != NULL)
-		jobctl_cg_started(j, child);
+		jobctl_job_started(j, child);
 	*pid = child;
 	return 0;
 
@@ -1105,7 +1119,7 @@ fail:
 	if (p[1] != -1)
 		close(p[1]);
 	if (j != NULL)
-		jobctl_cg_abort(j);
+		jobctl_job_abort(j);
 	errno = saved;
 	return -1;
 }
@@ -1122,19 +1136,81 @@ jobctl_signal(pid_t pgid, int sig)
 	return kill(-pgid, sig);
 }
 
+/* Set the autogroup nice of PID's session to NICE; 0 or -1. */
+static int
+jobctl_ag_set(pid_t pid, int nice)
+{
+	char	path[64], val[16];
+
+	snprintf(path, sizeof path, "/proc/%ld/autogroup", (long)pid);
+	snprintf(val, sizeof val, "%d", nice);
+	return jobctl_write(path, val);
+}
+
+/*
+ * Raise J's session autogroup to JOBCTL_BOOST while it freezes.  A job
+ * task stops only once it runs, and under load the scheduler gives its
+ * group ever less as its tasks stop (a group's weight follows its
+ * runnable load): stragglers waited 100-300 ms behind 2 busy processes
+ * on 2 CPUs, and 1-8 ms with this.  Nothing of the job runs while frozen,
+ * so the boost costs nobody; jobctl_thaw() puts the old value back.  No
+ * autogroups (kernel, sysctl, or a cpu cgroup of its own): no effect.
+ */
+static void
+jobctl_boost(struct jobctl_job *j)
+{
+	char		 path[64], buf[128], *p;
+	const char	*errstr;
+	int		 nice;
+
+	if (j == NULL || j->boosted || j->state != JOBCTL_LIVE)
+		return;
+	snprintf(path, sizeof path, "/proc/%ld/autogroup", (long)j->pgid);
+	if (jobctl_read(path, buf, sizeof buf) <= 0 ||
+	    (p = strstr(buf, " nice ")) == NULL)
+		return;
+	p += 6;
+	p[strcspn(p, "\n")] = '\0';
+	nice = strtonum(p, -20, 19, &errstr);
+	if (errstr == NULL && jobctl_ag_set(j->pgid, JOBCTL_BOOST) == 0) {
+		j->agnice = nice;
+		j->boosted = 1;
+	}
+}
+
+/* Undo jobctl_boost(); before the thaw, so the job never runs boosted. */
+static void
+jobctl_unboost(struct jobctl_job *j)
+{
+	if (j == NULL || !j->boosted)
+		return;
+	(void)jobctl_ag_set(j->pgid, j->agnice);
+	j->boosted = 0;
+}
+
 /* Stop every process of the job, without waiting; see jobctl.h. */
 int
 jobctl_freeze(pid_t pgid)
 {
 	struct jobctl_job	*j;
+	int			 r, saved;
 
 	if (pgid <= 1) {
 		errno = EINVAL;
 		return -1;
 	}
-	if ((j = jobctl_job_find(pgid)) != NULL && (j->mask & JOBCTL_CONTAIN))
-		return jobctl_cg_freeze(j, 1);
-	return kill(-pgid, SIGSTOP);
+	j = jobctl_job_find(pgid);
+	jobctl_boost(j);
+	if (j != NULL && (j->mask & JOBCTL_CONTAIN))
+		r = jobctl_cg_freeze(j, 1);
+	else
+		r = kill(-pgid, SIGSTOP);
+	if (r == -1) {
+		saved = errno;
+		jobctl_unboost(j);	/* never run boosted */
+		errno = saved;
+	}
+	return r;
 }
 
 /* Let the job run again after jobctl_freeze(). */
@@ -1147,7 +1223,9 @@ jobctl_thaw(pid_t pgid)
 		errno = EINVAL;
 		return -1;
 	}
-	if ((j = jobctl_job_find(pgid)) != NULL && (j->mask & JOBCTL_CONTAIN))
+	j = jobctl_job_find(pgid);
+	jobctl_unboost(j);
+	if (j != NULL && (j->mask & JOBCTL_CONTAIN))
 		return jobctl_cg_freeze(j, 0);
 	return kill(-pgid, SIGCONT);
 }

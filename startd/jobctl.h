@@ -59,8 +59,9 @@ int	jobctl_spawn(const struct jobctl_spec *, pid_t *pid, char *err,
 int	jobctl_signal(pid_t pgid, int sig);
 /*
  * Stop every process of the job, without waiting: cgroup2 cgroup.freeze,
- * else v1 freezer, else SIGSTOP to the group.  jobctl_frozen() tells when
- * it is done.  0, or -1 with errno.
+ * else v1 freezer, else SIGSTOP to the group; the job's autogroup is
+ * boosted until the thaw so that its runnable tasks get a CPU to stop.
+ * jobctl_frozen() tells when it is done.  0, or -1 with errno.
  */
 int	jobctl_freeze(pid_t pgid);
 /* Undo jobctl_freeze() (SIGCONT to the group without cgroups); 0 or -1. */

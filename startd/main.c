@@ -13,6 +13,7 @@
 #include <sys/sysinfo.h>
 
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,24 @@ static const struct cfg_key startd_keys[] = {
 static struct event	*leave_ev;
 static int64_t		 leave_deadline;	/* mono ms */
 static int		 leave_bye;
+
+/* At exit: reap what jobs_shutdown() killed (bounded), so their cgroups go. */
+static void
+startd_reap_last(void)
+{
+	struct jobctl_result	res;
+	struct timespec		ts = { 0, 10 * 1000 * 1000 };
+	pid_t			pid;
+	int			i, r;
+
+	for (i = 0; i < 100; i++) {
+		while ((r = jobctl_reap(&pid, &res)) == 1)
+			;
+		if (r == -1)
+			return;		/* ECHILD: nothing left */
+		nanosleep(&ts, NULL);
+	}
+}
 
 /* What -n must check beyond each key's syntax: the owner hours. */
 static int
@@ -235,6 +254,8 @@ main(int argc, char **argv)
 	event_base_dispatch(st->base);
 
 	jobs_shutdown();
+	startd_reap_last();
+	jobctl_fini();
 	link_shutdown();
 	local_shutdown();
 	owner_shutdown();
