@@ -9,12 +9,18 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <event2/listener.h>
 
 #include "frame.h"
 #include "jsonx.h"
@@ -377,4 +383,43 @@ void
 peer_set_data(struct peer *p, void *data)
 {
 	p->data = data;
+}
+
+struct evconnlistener *
+peer_listen_unix(struct event_base *base, const char *path,
+    void (*cb)(struct evconnlistener *, int, struct sockaddr *, int, void *),
+    void *arg, const char *who)
+{
+	struct evconnlistener	*l;
+	struct sockaddr_un	 sun;
+	mode_t			 old;
+	int			 fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof sun.sun_path) >=
+	    sizeof sun.sun_path) {
+		log_warnx("socket: path too long: %s", path);
+		return NULL;
+	}
+	/* A live socket means another daemon: refuse to steal it. */
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) != -1) {
+		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
+			close(fd);
+			log_warnx("socket %s: another %s is running", path,
+			    who);
+			return NULL;
+		}
+		close(fd);
+	}
+	unlink(path);
+	/* Anyone may connect: who they are comes from SO_PEERCRED. */
+	old = umask(0111);
+	l = evconnlistener_new_bind(base, cb, arg,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128,
+	    (struct sockaddr *)&sun, sizeof sun);
+	umask(old);
+	if (l == NULL)
+		log_warn("socket %s", path);
+	return l;
 }

@@ -12,6 +12,8 @@
 
 struct bufferevent;
 struct event_base;
+struct evconnlistener;
+struct sockaddr;
 struct json_object;
 struct peer;
 
@@ -47,6 +49,15 @@ void		 peer_close_after_flush(struct peer *, const char *reason);
 
 /* Close the peer unless the owner cancels (SECS 0) within SECS. */
 void		 peer_set_deadline(struct peer *, int secs);
+
+/*
+ * Listen on the unix socket PATH (mode 0666; a stale file is replaced, a
+ * live one is refused: "another WHO is running").  NULL on failure.
+ */
+struct evconnlistener *peer_listen_unix(struct event_base *,
+		    const char *path, void (*cb)(struct evconnlistener *, int,
+		    struct sockaddr *, int, void *), void *arg,
+		    const char *who);
 
 uint64_t	 peer_id(const struct peer *);
 const char	*peer_label(const struct peer *);

@@ -610,38 +610,11 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd,
 int
 ctl_init(void)
 {
-	struct sockaddr_un	 sun;
-	const char		*path = cfg_str(sd->cfg, "socket");
-	int			 fd;
-	mode_t			 old;
+	const char	*path = cfg_str(sd->cfg, "socket");
 
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	if (strlcpy(sun.sun_path, path, sizeof sun.sun_path) >=
-	    sizeof sun.sun_path) {
-		log_warnx("socket: path too long: %s", path);
+	if ((ctl_listener = peer_listen_unix(sd->base, path, ctl_accept, NULL,
+	    "scheduler")) == NULL)
 		return -1;
-	}
-	/* A live socket means another scheduler: refuse to steal it. */
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) != -1) {
-		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
-			close(fd);
-			log_warnx("socket %s: another scheduler is running",
-			    path);
-			return -1;
-		}
-		close(fd);
-	}
-	unlink(path);
-	old = umask(0111);
-	ctl_listener = evconnlistener_new_bind(sd->base, ctl_accept, NULL,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128,
-	    (struct sockaddr *)&sun, sizeof sun);
-	umask(old);
-	if (ctl_listener == NULL) {
-		log_warn("socket %s", path);
-		return -1;
-	}
 	ctl_path = xstrdup(path);
 	return 0;
 }

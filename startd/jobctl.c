@@ -63,6 +63,7 @@
 #define JOBCTL_PARENT	"cq-jobs"
 #define JOBCTL_NAME_MAX	32
 #define JOBCTL_BOOST	-20	/* autogroup nice while freezing */
+#define JOBCTL_NICE	19	/* jobs yield to the owner and the agent */
 
 /* The hierarchies a job's cgroups live in. */
 enum jobctl_hier {
@@ -287,6 +288,24 @@ jobctl_child_closefrom(const struct jobctl_child *c)
 }
 
 /*
+ * A job runs at the lowest priority, and so does its session's autogroup
+ * (the kernel's per-session CPU share), so the owner's programs and the
+ * agent always win the CPU: the desktop stays responsive and the agent
+ * can freeze the job at once.  Best effort: errors are ignored.
+ */
+static void
+jobctl_child_nice(void)
+{
+	int	fd;
+
+	(void)setpriority(PRIO_PROCESS, 0, JOBCTL_NICE);
+	if ((fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC)) != -1) {
+		(void)write(fd, "19", 2);
+		(void)close(fd);
+	}
+}
+
+/*
  * The child between fork() and execve().  Order matters: the credential
  * change clears the parent-death signal, so that comes after it; files are
  * opened as the job's user, so the agent never creates or truncates
@@ -302,6 +321,7 @@ jobctl_child(const struct jobctl_child *c)
 	jobctl_child_join(c);
 	if (setsid() == -1)
 		jobctl_child_fail(c->ep, "setsid", NULL);
+	jobctl_child_nice();
 	if (s->switch_user)
 		jobctl_child_user(c);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)

@@ -167,37 +167,11 @@ local_accept(struct evconnlistener *l, evutil_socket_t fd,
 int
 local_init(const char *path)
 {
-	struct sockaddr_un	 sun;
-	mode_t			 old;
-	int			 fd;
-
 	if (path == NULL || *path == '\0')
 		return 0;
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	if (strlcpy(sun.sun_path, path, sizeof sun.sun_path) >=
-	    sizeof sun.sun_path) {
-		log_warnx("socket: path too long: %s", path);
+	if ((local_listener = peer_listen_unix(st->base, path, local_accept,
+	    NULL, "agent")) == NULL)
 		return -1;
-	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) != -1) {
-		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
-			close(fd);
-			log_warnx("socket %s: another agent is running", path);
-			return -1;
-		}
-		close(fd);
-	}
-	unlink(path);
-	old = umask(0111);
-	local_listener = evconnlistener_new_bind(st->base, local_accept, NULL,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16,
-	    (struct sockaddr *)&sun, sizeof sun);
-	umask(old);
-	if (local_listener == NULL) {
-		log_warn("socket %s", path);
-		return -1;
-	}
 	local_path = xstrdup(path);
 	return 0;
 }

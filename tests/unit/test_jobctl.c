@@ -950,7 +950,7 @@ escapee_tree(void)
 	cr_assert_eq(jobctl_thaw(pids[0]), 0);
 	assert_running(files, 2);
 	if (ag_nice(pids[0]) != 99)
-		cr_assert_eq(ag_nice(pids[0]), 0);
+		cr_assert_eq(ag_nice(pids[0]), 19, "not back to the job's own 19");
 
 	cr_assert_eq(jobctl_freeze(pids[0]), 0);
 	assert_frozen(pids[0], files, 2);
@@ -1007,7 +1007,7 @@ Test(jobctl, process_group_fallback)
 	cr_assert_eq(jobctl_thaw(pids[0]), 0);
 	assert_running(files, 2);
 	if (ag_nice(pids[0]) != 99)
-		cr_assert_eq(ag_nice(pids[0]), 0);
+		cr_assert_eq(ag_nice(pids[0]), 19, "not back to the job's own 19");
 	for (i = 0; i < 3; i++)
 		cr_assert_neq(pstate(pids[i]), 'T');
 
@@ -1141,4 +1141,19 @@ Test(jobctl, containment_refuses_bad_pgid)
 	cr_assert_eq(errno, EINVAL);
 	cr_assert_eq(jobctl_contained(1), 0);
 	cr_assert_eq(jobctl_frozen(0), 0);
+}
+
+Test(jobctl, job_runs_at_lowest_priority)
+{
+	char	d[64], out[128], buf[64];
+	char	*argv[] = { "nice", NULL };
+	struct jobctl_spec	s = { .executable = "/usr/bin/nice",
+		    .argv = argv, .envp = no_env };
+
+	/* The owner's programs and the agent must always win the CPU. */
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "19\n");
 }
