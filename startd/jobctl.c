@@ -588,7 +588,7 @@ jobctl_cg_mounts(char own[][PATH_MAX])
 static void
 jobctl_cg_sweep(int h, pid_t only)
 {
-	char		 path[PATH_MAX], num[16];
+	char		 path[PATH_MAX], num[16], ev[256];
 	const char	*errstr;
 	struct dirent	*de;
 	DIR		*d;
@@ -609,6 +609,22 @@ jobctl_cg_sweep(int h, pid_t only)
 		if (only != 0 ? pid != only :
 		    pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
+		/*
+		 * A dead agent's job may still hold processes (only its
+		 * leader had the parent-death signal): kill them first.
+		 */
+		if (only == 0 && h == JOBCTL_CG2 &&
+		    snprintf(path, sizeof path, "%s/%s/cgroup.events",
+		    jc.parent[h], de->d_name) < (int)sizeof path &&
+		    jobctl_read(path, ev, sizeof ev) > 0 &&
+		    strstr(ev, "populated 1") != NULL &&
+		    snprintf(path, sizeof path, "%s/%s/cgroup.kill",
+		    jc.parent[h], de->d_name) < (int)sizeof path &&
+		    jobctl_write(path, "1") == 0) {
+			log_info("jobctl: killed what was left of job "
+			    "cgroup %s", de->d_name);
+			jobctl_msleep(20);	/* let it empty for rmdir */
+		}
 		if (snprintf(path, sizeof path, "%s/%s", jc.parent[h],
 		    de->d_name) < (int)sizeof path)
 			(void)rmdir(path);
