@@ -385,11 +385,17 @@ peer_set_data(struct peer *p, void *data)
 	p->data = data;
 }
 
-struct evconnlistener *
+struct peer_listener {
+	struct evconnlistener	*l;
+	char			*path;
+};
+
+struct peer_listener *
 peer_listen_unix(struct event_base *base, const char *path,
     void (*cb)(struct evconnlistener *, int, struct sockaddr *, int, void *),
     void *arg, const char *who)
 {
+	struct peer_listener	*pl;
 	struct evconnlistener	*l;
 	struct sockaddr_un	 sun;
 	mode_t			 old;
@@ -419,7 +425,23 @@ peer_listen_unix(struct event_base *base, const char *path,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128,
 	    (struct sockaddr *)&sun, sizeof sun);
 	umask(old);
-	if (l == NULL)
+	if (l == NULL) {
 		log_warn("socket %s", path);
-	return l;
+		return NULL;
+	}
+	pl = xcalloc(1, sizeof *pl);
+	pl->l = l;
+	pl->path = xstrdup(path);
+	return pl;
+}
+
+void
+peer_unlisten(struct peer_listener *pl)
+{
+	if (pl == NULL)
+		return;
+	evconnlistener_free(pl->l);
+	unlink(pl->path);
+	free(pl->path);
+	free(pl);
 }

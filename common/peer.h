@@ -13,6 +13,7 @@
 struct bufferevent;
 struct event_base;
 struct evconnlistener;
+struct peer_listener;
 struct sockaddr;
 struct json_object;
 struct peer;
@@ -54,10 +55,12 @@ void		 peer_set_deadline(struct peer *, int secs);
  * Listen on the unix socket PATH (mode 0666; a stale file is replaced, a
  * live one is refused: "another WHO is running").  NULL on failure.
  */
-struct evconnlistener *peer_listen_unix(struct event_base *,
+struct peer_listener *peer_listen_unix(struct event_base *,
 		    const char *path, void (*cb)(struct evconnlistener *, int,
 		    struct sockaddr *, int, void *), void *arg,
 		    const char *who);
+/* Stop listening and remove the socket file (NULL is fine). */
+void		 peer_unlisten(struct peer_listener *);
 
 uint64_t	 peer_id(const struct peer *);
 const char	*peer_label(const struct peer *);

@@ -49,8 +49,7 @@ struct client {
 	int	 hello;
 };
 
-static struct evconnlistener	*ctl_listener;
-static char			*ctl_path;
+static struct peer_listener	*ctl_listener;
 
 static struct json_object *
 ctl_job_row(const struct job *j)
@@ -615,18 +614,12 @@ ctl_init(void)
 	if ((ctl_listener = peer_listen_unix(sd->base, path, ctl_accept, NULL,
 	    "scheduler")) == NULL)
 		return -1;
-	ctl_path = xstrdup(path);
 	return 0;
 }
 
 void
 ctl_shutdown(void)
 {
-	if (ctl_listener != NULL) {
-		evconnlistener_free(ctl_listener);
-		unlink(ctl_path);
-	}
+	peer_unlisten(ctl_listener);
 	ctl_listener = NULL;
-	free(ctl_path);
-	ctl_path = NULL;
 }

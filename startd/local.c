@@ -43,8 +43,7 @@ struct local_client {
 	int	hello;
 };
 
-static struct evconnlistener	*local_listener;
-static char			*local_path;
+static struct peer_listener	*local_listener;
 
 /* 1 if UID has a session on this machine's console (tty or X display). */
 static int
@@ -172,18 +171,12 @@ local_init(const char *path)
 	if ((local_listener = peer_listen_unix(st->base, path, local_accept,
 	    NULL, "agent")) == NULL)
 		return -1;
-	local_path = xstrdup(path);
 	return 0;
 }
 
 void
 local_shutdown(void)
 {
-	if (local_listener != NULL) {
-		evconnlistener_free(local_listener);
-		unlink(local_path);
-	}
+	peer_unlisten(local_listener);
 	local_listener = NULL;
-	free(local_path);
-	local_path = NULL;
 }
