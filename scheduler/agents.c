@@ -504,7 +504,7 @@ agents_exited(struct machine *m, struct json_object *msg)
 		j->slot->state = after;
 	if (j != NULL && (int64_t)j->run == run && j->slot != NULL &&
 	    j->slot->machine == m && jsonx_bool(msg, "evicted", 0) &&
-	    j->state != JOB_REMOVED) {
+	    (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED)) {
 		queue_requeue(j, jsonx_str(msg, "error",
 		    "vacated: the desktop's owner came back"));
 	} else if (j != NULL && (int64_t)j->run == run && j->slot != NULL &&

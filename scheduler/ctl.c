@@ -413,6 +413,7 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 	const char		*errstr;
 	char			 by[128];
 	size_t			 i;
+	int64_t			 done = 0;
 
 	if (strcmp(action, "drain") == 0 || strcmp(action, "undrain") == 0 ||
 	    strcmp(action, "vacate") == 0) {
@@ -420,7 +421,8 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 		    jsonx_get(msg, "machines"));
 		return;
 	}
-	if (strcmp(action, "rm") != 0) {
+	if (strcmp(action, "rm") != 0 && strcmp(action, "hold") != 0 &&
+	    strcmp(action, "release") != 0) {
 		peer_send_error(p, reqid, "unknown action");
 		return;
 	}
@@ -445,13 +447,18 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 		peer_send_error(p, reqid, "no such job in the queue");
 		goto done;
 	}
-	snprintf(by, sizeof by, "removed by %s", c->owner);
-	for (i = 0; i < w.nhits; i++)
-		queue_remove(w.hits[i], by);
+	snprintf(by, sizeof by, "%s by %s", action, c->owner);
+	for (i = 0; i < w.nhits; i++) {
+		if (strcmp(action, "rm") == 0)
+			done += queue_remove(w.hits[i], by) == 0;
+		else if (strcmp(action, "hold") == 0)
+			done += queue_hold(w.hits[i], by);
+		else
+			done += queue_release(w.hits[i], by);
+	}
 	reply = json_object_new_object();
-	json_object_object_add(reply, "count",
-	    json_object_new_int64((int64_t)w.nhits));
-	if (w.nhits > 0)
+	json_object_object_add(reply, "count", json_object_new_int64(done));
+	if (done > 0)
 		commit_later(p, MSG_OK, reqid, reply);
 	else {
 		peer_send(p, MSG_OK, reqid, reply);

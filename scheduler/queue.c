@@ -263,6 +263,12 @@ queue_exited(struct job *j, const struct exit_info *ei)
 {
 	char	 detail[512];
 
+	if (j->state == JOB_HELD) {
+		/* A hold killed the run: the job waits for a release. */
+		queue_release_slot(j);
+		queue_persist(j, "held-exit", NULL);
+		return;
+	}
 	j->finished = clock_now_ms();
 	j->exit_code = ei->code;
 	j->exit_signal = ei->signal;
@@ -316,6 +322,14 @@ queue_note(struct job *j, const char *event, const char *detail)
 void
 queue_requeue(struct job *j, const char *why)
 {
+	if (j->state == JOB_HELD) {
+		/* Its run is gone; the hold stays. */
+		queue_release_slot(j);
+		free(j->machine);
+		j->machine = NULL;
+		queue_persist(j, "evict", why);
+		return;
+	}
 	if (j->state == JOB_REMOVED) {
 		/* Nobody will report its end now; it is gone. */
 		j->finished = clock_now_ms();
@@ -334,6 +348,37 @@ queue_requeue(struct job *j, const char *why)
 }
 
 int
+queue_hold(struct job *j, const char *by)
+{
+	enum job_state	 was = j->state;
+
+	if (was != JOB_IDLE && was != JOB_RUNNING && was != JOB_SUSPENDED)
+		return 0;
+	if (job_set_state(j, JOB_HELD) == -1)
+		return 0;
+	queue_idle_del(j);
+	queue_persist(j, "held", by);
+	/* A running job is killed; its slot is kept until it is dead. */
+	if (was != JOB_IDLE && j->slot != NULL)
+		agents_kill(j->slot, j);
+	return 1;
+}
+
+int
+queue_release(struct job *j, const char *by)
+{
+	if (j->state != JOB_HELD || j->slot != NULL)
+		return 0;	/* not held, or its last run not dead yet */
+	if (job_set_state(j, JOB_IDLE) == -1)
+		return 0;
+	free(j->machine);
+	j->machine = NULL;
+	queue_persist(j, "released", by);
+	queue_idle_add(j);
+	return 1;
+}
+
+int
 queue_remove(struct job *j, const char *by)
 {
 	enum job_state	 was = j->state;
@@ -342,10 +387,10 @@ queue_remove(struct job *j, const char *by)
 		return -1;
 	j->finished = clock_now_ms();
 	queue_persist(j, "aborted", by);
-	if ((was == JOB_RUNNING || was == JOB_SUSPENDED ||
-	    was == JOB_TRANSFERRING_OUTPUT) && j->slot != NULL) {
+	if (j->slot != NULL) {
 		/* Keep the slot until the agent says the job is dead. */
-		agents_kill(j->slot, j);
+		if (was != JOB_HELD)	/* a hold sent the kill already */
+			agents_kill(j->slot, j);
 		return 0;
 	}
 	if (was == JOB_RUNNING && j->machine != NULL) {

@@ -48,6 +48,10 @@ void		 queue_note(struct job *j, const char *event,
 		    const char *detail);
 /* J's run is lost or evicted (agent gone, owner back): back to IDLE. */
 void		 queue_requeue(struct job *j, const char *why);
+/* Hold J (a running one is killed); 1 if it was held now, 0 if not. */
+int		 queue_hold(struct job *j, const char *by);
+/* Release a held J back to IDLE; 1 if released, 0 if not. */
+int		 queue_release(struct job *j, const char *by);
 /* Remove J at its owner's request; a running job is killed first. */
 int		 queue_remove(struct job *j, const char *by);
 

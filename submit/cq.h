@@ -25,6 +25,8 @@ int	cmd_submit(int, char **);
 int	cmd_q(int, char **);
 int	cmd_status(int, char **);
 int	cmd_rm(int, char **);
+int	cmd_hold(int, char **);
+int	cmd_release(int, char **);
 int	cmd_history(int, char **);
 int	cmd_wait(int, char **);
 int	cmd_pool(int, char **);
