@@ -445,3 +445,25 @@ peer_unlisten(struct peer_listener *pl)
 	free(pl->path);
 	free(pl);
 }
+
+int
+peer_hello_accept(struct peer *p, uint32_t reqid, struct json_object *msg,
+    const char *want_role, const char *my_role)
+{
+	struct json_object	*o;
+
+	if (jsonx_int(msg, "version", 0) != FRAME_VERSION ||
+	    strcmp(jsonx_str(msg, "role", ""), want_role) != 0) {
+		peer_send_error(p, reqid, "unsupported version or role");
+		peer_close_after_flush(p, "bad hello");
+		return -1;
+	}
+	peer_set_deadline(p, 0);
+	o = json_object_new_object();
+	json_object_object_add(o, "version",
+	    json_object_new_int(FRAME_VERSION));
+	json_object_object_add(o, "role", json_object_new_string(my_role));
+	peer_send(p, MSG_HELLO, reqid, o);
+	json_object_put(o);
+	return 0;
+}

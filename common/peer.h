@@ -48,6 +48,14 @@ void		 peer_close(struct peer *, const char *reason);
 /* Close once everything queued has been written. */
 void		 peer_close_after_flush(struct peer *, const char *reason);
 
+/*
+ * Answer a client's hello MSG: version and role WANT_ROLE are checked
+ * (a bad one gets an error and the peer is closed: -1); a good one ends
+ * the greeting deadline and is answered as MY_ROLE (0).
+ */
+int		 peer_hello_accept(struct peer *, uint32_t reqid,
+		    struct json_object *msg, const char *want_role,
+		    const char *my_role);
 /* Close the peer unless the owner cancels (SECS 0) within SECS. */
 void		 peer_set_deadline(struct peer *, int secs);
 

@@ -527,23 +527,13 @@ ctl_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
 	struct client		*c = peer_data(p);
-	struct json_object	*o;
 
 	if (type == MSG_HELLO) {
-		if (c->hello || jsonx_int(msg, "version", 0) != 1 ||
-		    strcmp(jsonx_str(msg, "role", ""), "client") != 0) {
-			peer_send_error(p, reqid, "unsupported version or role");
-			peer_close_after_flush(p, "bad hello");
-			return;
-		}
-		c->hello = 1;
-		peer_set_deadline(p, 0);
-		o = json_object_new_object();
-		json_object_object_add(o, "version", json_object_new_int(1));
-		json_object_object_add(o, "role",
-		    json_object_new_string("schedd"));
-		peer_send(p, MSG_HELLO, reqid, o);
-		json_object_put(o);
+		if (c->hello)
+			peer_close(p, "second hello");
+		else if (peer_hello_accept(p, reqid, msg, "client",
+		    "schedd") == 0)
+			c->hello = 1;
 		return;
 	}
 	if (!c->hello) {
