@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,25 @@ jobdesc_from_argv(int argc, char **argv, const char *cwd,
 	return 0;
 }
 
+/* The optional text members past DESIGN.md's, each NULL when unset. */
+struct jd_text {
+	const char	*key;
+	size_t		 off;
+};
+#define JD_TEXT(jd, t)	((char **)((char *)(jd) + (t)->off))
+static const struct jd_text jd_texts[] = {
+	{ "rank",		offsetof(struct jobdesc, rank) },
+	{ "batch_name",		offsetof(struct jobdesc, batch_name) },
+	{ "notification",	offsetof(struct jobdesc, notification) },
+	{ "checkpoint",		offsetof(struct jobdesc, checkpoint) },
+	{ "kill_sig",		offsetof(struct jobdesc, kill_sig) },
+	{ "on_exit_remove",	offsetof(struct jobdesc, on_exit_remove) },
+	{ "periodic_hold",	offsetof(struct jobdesc, periodic_hold) },
+	{ "periodic_release",	offsetof(struct jobdesc, periodic_release) },
+	{ "periodic_remove",	offsetof(struct jobdesc, periodic_remove) },
+	{ NULL,			0 }
+};
+
 static void
 jd_strv_free(char **v, size_t n)
 {
@@ -151,7 +171,8 @@ jd_strv_free(char **v, size_t n)
 void
 jobdesc_free(struct jobdesc *jd)
 {
-	size_t	 i;
+	const struct jd_text	*t;
+	size_t			 i;
 
 	if (jd == NULL)
 		return;
@@ -171,18 +192,11 @@ jobdesc_free(struct jobdesc *jd)
 			free(jd->env[i]);
 	free(jd->env);
 	json_object_put(jd->custom);
-	free(jd->rank);
-	free(jd->batch_name);
-	free(jd->notification);
+	for (t = jd_texts; t->key != NULL; t++)
+		free(*JD_TEXT(jd, t));
 	jd_strv_free(jd->xfer_in, jd->nxfer_in);
 	jd_strv_free(jd->xfer_out, jd->nxfer_out);
 	jd_strv_free(jd->ckpt_files, jd->nckpt_files);
-	free(jd->checkpoint);
-	free(jd->kill_sig);
-	free(jd->on_exit_remove);
-	free(jd->periodic_hold);
-	free(jd->periodic_release);
-	free(jd->periodic_remove);
 	memset(jd, 0, sizeof(*jd));
 }
 
@@ -266,6 +280,7 @@ jd_json_strv(char **v, size_t n)
 struct json_object *
 jobdesc_to_json(const struct jobdesc *jd)
 {
+	const struct jd_text	*t;
 	struct json_object	*o, *a, *e, *c = NULL;
 	const char		*eq;
 	char			*name;
@@ -307,12 +322,8 @@ jobdesc_to_json(const struct jobdesc *jd)
 
 	json_object_object_add(o, "priority",
 	    json_object_new_int64(jd->priority));
-	json_object_object_add(o, "rank", jd_json_str(jd->rank));
-	json_object_object_add(o, "batch_name", jd_json_str(jd->batch_name));
 	json_object_object_add(o, "max_retries",
 	    json_object_new_int64(jd->max_retries));
-	json_object_object_add(o, "notification",
-	    jd_json_str(jd->notification));
 	json_object_object_add(o, "should_transfer_files",
 	    json_object_new_string(jobdesc_xfer_str(jd->should_transfer)));
 	json_object_object_add(o, "when_to_transfer_output",
@@ -325,16 +336,9 @@ jobdesc_to_json(const struct jobdesc *jd)
 	    json_object_new_int64(jd->checkpoint_exit_code));
 	json_object_object_add(o, "transfer_checkpoint_files",
 	    jd_json_strv(jd->ckpt_files, jd->nckpt_files));
-	json_object_object_add(o, "checkpoint", jd_json_str(jd->checkpoint));
-	json_object_object_add(o, "kill_sig", jd_json_str(jd->kill_sig));
-	json_object_object_add(o, "on_exit_remove",
-	    jd_json_str(jd->on_exit_remove));
-	json_object_object_add(o, "periodic_hold",
-	    jd_json_str(jd->periodic_hold));
-	json_object_object_add(o, "periodic_release",
-	    jd_json_str(jd->periodic_release));
-	json_object_object_add(o, "periodic_remove",
-	    jd_json_str(jd->periodic_remove));
+	for (t = jd_texts; t->key != NULL; t++)
+		json_object_object_add(o, t->key,
+		    jd_json_str(*JD_TEXT(jd, t)));
 	return o;
 }
 
@@ -587,6 +591,7 @@ jd_json_paths(struct json_object *obj, const char *key, int abs, char ***out,
 static int
 jd_json_rest(struct json_object *obj, struct jobdesc *jd, const char **errstr)
 {
+	const struct jd_text	*t;
 	struct json_object	*v;
 	int			 set;
 
@@ -616,21 +621,9 @@ jd_json_rest(struct json_object *obj, struct jobdesc *jd, const char **errstr)
 			return -1;
 		}
 	}
-	if (jd_json_optstr(obj, "rank", &jd->rank, errstr) == -1 ||
-	    jd_json_optstr(obj, "batch_name", &jd->batch_name, errstr) == -1 ||
-	    jd_json_optstr(obj, "notification", &jd->notification,
-	    errstr) == -1 ||
-	    jd_json_optstr(obj, "checkpoint", &jd->checkpoint, errstr) == -1 ||
-	    jd_json_optstr(obj, "kill_sig", &jd->kill_sig, errstr) == -1 ||
-	    jd_json_optstr(obj, "on_exit_remove", &jd->on_exit_remove,
-	    errstr) == -1 ||
-	    jd_json_optstr(obj, "periodic_hold", &jd->periodic_hold,
-	    errstr) == -1 ||
-	    jd_json_optstr(obj, "periodic_release", &jd->periodic_release,
-	    errstr) == -1 ||
-	    jd_json_optstr(obj, "periodic_remove", &jd->periodic_remove,
-	    errstr) == -1)
-		return -1;
+	for (t = jd_texts; t->key != NULL; t++)
+		if (jd_json_optstr(obj, t->key, JD_TEXT(jd, t), errstr) == -1)
+			return -1;
 	if (jd->checkpoint != NULL && strcmp(jd->checkpoint, "criu") != 0) {
 		*errstr = "checkpoint is not \"criu\"";
 		return -1;
