@@ -17,7 +17,8 @@
 static const struct msg_member m_hello[] = {
 	{ "version", JT_INT, 1 }, { "role", JT_STRING, 1 },
 	{ "name", JT_STRING, 0 }, { "token", JT_STRING, 0 },
-	{ "lease_ms", JT_INT, 0 }, { NULL, 0, 0 }
+	{ "lease_ms", JT_INT, 0 }, { "filesystem_domain", JT_STRING, 0 },
+	{ NULL, 0, 0 }
 };
 static const struct msg_member m_error[] = {
 	{ "error", JT_STRING, 1 }, { NULL, 0, 0 }
@@ -54,7 +55,9 @@ static const struct msg_member m_heartbeat[] = {
 static const struct msg_member m_start[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "slot", JT_INT, 1 },
 	{ "owner", JT_STRING, 1 }, { "uid", JT_INT, 1 },
-	{ "desc", JT_OBJECT, 1 }, { NULL, 0, 0 }
+	{ "desc", JT_OBJECT, 1 }, { "xfer", JT_BOOL, 0 },
+	{ "nfiles", JT_INT, 0 }, { "exe", JT_STRING, 0 },
+	{ "ckpt", JT_INT, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_started[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "pid", JT_INT, 1 },
@@ -66,12 +69,17 @@ static const struct msg_member m_exited[] = {
 	{ "utime_ms", JT_INT, 0 }, { "stime_ms", JT_INT, 0 },
 	{ "maxrss_kb", JT_INT, 0 }, { "wall_ms", JT_INT, 0 },
 	{ "error", JT_STRING, 0 }, { "evicted", JT_BOOL, 0 },
-	{ "slot_state", JT_STRING, 0 }, { NULL, 0, 0 }
+	{ "slot_state", JT_STRING, 0 }, { "files", JT_INT, 0 },
+	{ "checkpoint", JT_BOOL, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_jobrun[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { NULL, 0, 0 }
 };
 
+static const struct msg_member m_exit_ack[] = {
+	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 },
+	{ "restart", JT_BOOL, 0 }, { NULL, 0, 0 }
+};
 static const struct msg_member m_slot[] = {
 	{ "slot", JT_INT, 1 }, { "state", JT_STRING, 1 },
 	{ "job", JT_STRING, 0 }, { "run", JT_INT, 0 }, { NULL, 0, 0 }
@@ -84,6 +92,22 @@ static const struct msg_member m_drain[] = {
 };
 static const struct msg_member m_vacate[] = {
 	{ "reason", JT_STRING, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_put[] = {
+	{ "path", JT_STRING, 1 }, { "size", JT_INT, 1 },
+	{ "mode", JT_INT, 1 }, { "sha256", JT_STRING, 0 },
+	{ "dir", JT_BOOL, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_file[] = {
+	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 },
+	{ "path", JT_STRING, 1 }, { "size", JT_INT, 1 },
+	{ "mode", JT_INT, 1 }, { "sha256", JT_STRING, 0 },
+	{ "kind", JT_STRING, 1 }, { "dir", JT_BOOL, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_file_ack[] = {
+	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 },
+	{ "path", JT_STRING, 1 }, { "ok", JT_BOOL, 1 },
+	{ "error", JT_STRING, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_reclaim[] = {
 	{ "duration_ms", JT_INT, 1 }, { NULL, 0, 0 }
@@ -105,12 +129,18 @@ static const struct msg_type msg_types[] = {
 	{ MSG_START, "start", ROLE_SCHEDD, 1 * MiB, m_start },
 	{ MSG_STARTED, "started", ROLE_AGENT, 4 * KiB, m_started },
 	{ MSG_EXITED, "exited", ROLE_AGENT, 8 * KiB, m_exited },
-	{ MSG_EXIT_ACK, "exit-ack", ROLE_SCHEDD, 4 * KiB, m_jobrun },
+	{ MSG_EXIT_ACK, "exit-ack", ROLE_SCHEDD, 4 * KiB, m_exit_ack },
 	{ MSG_KILL, "kill", ROLE_SCHEDD, 4 * KiB, m_jobrun },
 	{ MSG_SLOT, "slot", ROLE_AGENT, 4 * KiB, m_slot },
 	{ MSG_BYE, "bye", ROLE_AGENT, 4 * KiB, m_bye },
 	{ MSG_DRAIN, "drain", ROLE_SCHEDD, 4 * KiB, m_drain },
 	{ MSG_VACATE, "vacate", ROLE_SCHEDD, 4 * KiB, m_vacate },
+	{ MSG_PUT, "put", ROLE_CLIENT, 16 * KiB, m_put },
+	{ MSG_PUT_DATA, "put-data", ROLE_CLIENT, 256 * KiB, NULL },
+	{ MSG_FILE, "file", ROLE_AGENT | ROLE_SCHEDD, 16 * KiB, m_file },
+	{ MSG_DATA, "data", ROLE_AGENT | ROLE_SCHEDD, 256 * KiB, NULL },
+	{ MSG_FILE_ACK, "file-ack", ROLE_AGENT | ROLE_SCHEDD, 16 * KiB,
+	    m_file_ack },
 	{ MSG_RECLAIM, "reclaim", ROLE_CLIENT, 4 * KiB, m_reclaim },
 };
 

@@ -29,6 +29,8 @@ enum msg_kind {
 	MSG_QUERY = 18,		/* client: what, ids[], owner, limit */
 	MSG_QUERY_REPLY = 19,	/* schedd: rows[] */
 	MSG_ACT = 20,		/* client: action, ids[], all */
+	MSG_PUT = 22,		/* client: path, size, mode, sha256 (staging) */
+	MSG_PUT_DATA = 23,	/* client: raw chunk of the file PUT announced */
 
 	MSG_AD = 64,		/* agent: slots[], jobs[] (at connect) */
 	MSG_HEARTBEAT = 65,	/* agent: lease keep-alive */
@@ -41,6 +43,10 @@ enum msg_kind {
 	MSG_BYE = 72,		/* agent: leaving (shutdown), reason */
 	MSG_DRAIN = 73,		/* schedd: on (finish jobs, take no new) */
 	MSG_VACATE = 74,	/* schedd: vacate every job now */
+	MSG_FILE = 75,		/* either: job, run, path, size, mode, sha256,
+				   kind ("input", "output", "checkpoint") */
+	MSG_DATA = 76,		/* either: raw chunk of the FILE with its reqid */
+	MSG_FILE_ACK = 77,	/* either: job, run, path, ok, error */
 
 	MSG_RECLAIM = 128,	/* client: the owner takes the desktop back */
 };

@@ -47,6 +47,8 @@ struct peer {
 	int			 partial;	/* a half frame is buffered */
 	int			 paused;	/* not reading: replies wait */
 	struct event		*deadline;	/* first message due */
+	peer_drain_cb		 drain_cb;	/* output fell below RESUME */
+	void			*drain_arg;
 	char			*reason;
 };
 
@@ -162,6 +164,42 @@ peer_send(struct peer *p, uint16_t type, uint32_t reqid,
 		return -1;
 	}
 	return 0;
+}
+
+int
+peer_send_raw(struct peer *p, uint16_t type, uint32_t reqid, const void *buf,
+    size_t len)
+{
+	struct frame_hdr	 hdr;
+	uint8_t			 hb[FRAME_HDR_LEN];
+	struct evbuffer		*out;
+
+	if (p->dead || p->flushing || len > UINT32_MAX)
+		return -1;
+	hdr.len = (uint32_t)len;
+	hdr.type = type;
+	hdr.version = FRAME_VERSION;
+	hdr.flags = FRAME_F_RAW;
+	hdr.reqid = reqid;
+	frame_hdr_encode(&hdr, hb);
+	out = bufferevent_get_output(p->bev);
+	if (evbuffer_add(out, hb, sizeof hb) == -1 ||
+	    evbuffer_add(out, buf, len) == -1) {
+		peer_close(p, "cannot queue output");
+		return -1;
+	}
+	if (evbuffer_get_length(out) > p->outmax) {
+		peer_close(p, "peer is not reading its replies");
+		return -1;
+	}
+	return 0;
+}
+
+void
+peer_set_drain_cb(struct peer *p, peer_drain_cb cb, void *arg)
+{
+	p->drain_cb = cb;
+	p->drain_arg = arg;
 }
 
 int
@@ -302,6 +340,9 @@ peer_write_cb(struct bufferevent *bev, void *arg)
 		bufferevent_enable(p->bev, EV_READ);
 		event_active(p->more, 0, 0);
 	}
+	if (p->drain_cb != NULL && !p->dead &&
+	    peer_outq(p) <= PEER_OUT_RESUME)
+		p->drain_cb(p, p->drain_arg);
 }
 
 static void

@@ -21,6 +21,8 @@ struct peer;
 /* A message arrived; MSG is borrowed for the call (NULL for raw frames). */
 typedef void (*peer_msg_cb)(struct peer *, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg);
+/* The output queue drained below PEER_OUT_RESUME (see peer_set_drain_cb). */
+typedef void (*peer_drain_cb)(struct peer *, void *arg);
 /* The connection is going away; the peer is freed after this returns. */
 typedef void (*peer_close_cb)(struct peer *, const char *reason, void *arg);
 
@@ -40,6 +42,12 @@ struct peer	*peer_new(struct event_base *, struct bufferevent *bev,
 /* Serialize OBJ (not taken) as a frame of TYPE; -1 if the peer is gone. */
 int		 peer_send(struct peer *, uint16_t type, uint32_t reqid,
 		    struct json_object *obj);
+/* Send LEN raw bytes (a file chunk) as a frame of TYPE; -1 if gone. */
+int		 peer_send_raw(struct peer *, uint16_t type, uint32_t reqid,
+		    const void *buf, size_t len);
+/* Call CB each time the output queue drains below PEER_OUT_RESUME, so a
+ * sender of file chunks can pause and resume (NULL: stop). */
+void		 peer_set_drain_cb(struct peer *, peer_drain_cb, void *arg);
 /* Send an error reply with TEXT. */
 int		 peer_send_error(struct peer *, uint32_t reqid,
 		    const char *text);

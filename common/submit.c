@@ -762,6 +762,99 @@ fail:
 	return -1;
 }
 
+/*
+ * File transfer and checkpoint keywords (a minimal set for the spool; the
+ * lists are comma-separated, input files relative to initialdir keep a
+ * trailing '/').
+ */
+static int
+submit_set_xfer(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	struct submit_list	 l = { NULL, 0 };
+	const char		*s, *e;
+	char			*item, *abs;
+	long long		 n;
+	size_t			 len;
+	int			 k = kw->unit;
+
+	if (k == 1) {
+		if ((jd->should_transfer = jobdesc_xfer_parse(val)) == -1)
+			return submit_error(p, line, "%s: expected YES, NO or "
+			    "IF_NEEDED", kw->name);
+		return 0;
+	}
+	if (k == 2) {
+		if ((jd->when_to_transfer = jobdesc_when_parse(val)) == -1)
+			return submit_error(p, line, "%s: expected ON_EXIT or "
+			    "ON_EXIT_OR_EVICT", kw->name);
+		return 0;
+	}
+	if (k == 3) {
+		if (submit_number(val, strlen(val), 0, 255, &n) == -1)
+			return submit_error(p, line, "%s: expected 0..255",
+			    kw->name);
+		jd->checkpoint_exit_code = n;
+		return 0;
+	}
+	if (k == 4) {
+		free(jd->kill_sig);
+		jd->kill_sig = xstrdup(val);
+		return 0;
+	}
+	for (s = val; *s != '\0'; s = *e == ',' ? e + 1 : e) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if ((e = strchr(s, ',')) == NULL)
+			e = s + strlen(s);
+		len = (size_t)(e - s);
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		if (len == 0)
+			continue;
+		item = xstrndup(s, len);
+		if (k == 5) {
+			abs = text_path(jd->initialdir, item);
+			if (item[len - 1] == '/' &&
+			    abs[strlen(abs) - 1] != '/') {
+				free(item);
+				xasprintf(&item, "%s/", abs);
+				free(abs);
+			} else {
+				free(item);
+				item = abs;
+			}
+		}
+		if (submit_list_add(&l, item, strlen(item),
+		    JOBDESC_MAX_ARGS) == -1) {
+			free(item);
+			submit_list_free(&l);
+			return submit_error(p, line, "%s: too many files",
+			    kw->name);
+		}
+		free(item);
+	}
+	if (l.v == NULL)
+		l.v = xcalloc(1, sizeof(*l.v));
+	if (k == 5) {
+		submit_list_free(&(struct submit_list){ jd->xfer_in,
+		    jd->nxfer_in });
+		jd->xfer_in = l.v;
+		jd->nxfer_in = l.n;
+	} else if (k == 6) {
+		submit_list_free(&(struct submit_list){ jd->xfer_out,
+		    jd->nxfer_out });
+		jd->xfer_out = l.v;
+		jd->nxfer_out = l.n;
+	} else {
+		submit_list_free(&(struct submit_list){ jd->ckpt_files,
+		    jd->nckpt_files });
+		jd->ckpt_files = l.v;
+		jd->nckpt_files = l.n;
+	}
+	return 0;
+}
+
 #define SUBMIT_OFF(m)	offsetof(struct jobdesc, m)
 
 /* The keywords, applied in this order for every proc. */
@@ -782,6 +875,13 @@ static const struct submit_keyword submit_keywords[] = {
 	{ "requirements",	submit_set_text, SUBMIT_OFF(requirements), 0 },
 	{ "getenv",		submit_set_getenv, 0, 0 },
 	{ "environment",	submit_set_environment, 0, 0 },
+	{ "should_transfer_files", submit_set_xfer, 0, 1 },
+	{ "when_to_transfer_output", submit_set_xfer, 0, 2 },
+	{ "checkpoint_exit_code", submit_set_xfer, 0, 3 },
+	{ "kill_sig",		submit_set_xfer, 0, 4 },
+	{ "transfer_input_files", submit_set_xfer, 0, 5 },
+	{ "transfer_output_files", submit_set_xfer, 0, 6 },
+	{ "transfer_checkpoint_files", submit_set_xfer, 0, 7 },
 };
 
 /* A +Attr value: integer, boolean, "string" literal, or the raw text. */

@@ -40,6 +40,8 @@
 #include "peer.h"
 #include "queue.h"
 #include "schedd.h"
+#include "spool.h"
+#include "jobdesc.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -224,6 +226,7 @@ void
 agents_start(struct slot *s, struct job *j)
 {
 	struct json_object	*o, *desc;
+	struct jobdesc		 d;
 	const char		*errstr;
 
 	agents_free_del(s);
@@ -238,6 +241,10 @@ agents_start(struct slot *s, struct job *j)
 	json_object_object_add(o, "slot", json_object_new_int(s->id));
 	json_object_object_add(o, "owner", json_object_new_string(j->owner));
 	json_object_object_add(o, "uid", json_object_new_int64(j->uid));
+	memset(&d, 0, sizeof d);
+	if (jobdesc_from_json(desc, &d, &errstr) == 0)
+		spool_start(j, s->machine, &d, o);
+	jobdesc_free(&d);
 	json_object_object_add(o, "desc", desc);
 	commit_later(s->machine->peer, MSG_START, 0, o);
 }
@@ -254,6 +261,8 @@ agents_kill(struct slot *s, struct job *j)
 void
 agents_slot_release(struct slot *s)
 {
+	if (s->job != NULL)
+		spool_cancel(s->machine, s->job);
 	/* Its state is the agent's word (slot message or exit report). */
 	s->job = NULL;
 	agents_free_add(s);
@@ -318,8 +327,19 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	snprintf(label, sizeof label, "agent %s (%s)", name, peer_label(p));
 	peer_set_label(p, label);
 	peer_set_deadline(p, 0);
-	/* Remember the name until the ad binds us to a machine. */
-	peer_set_data(p, xstrdup(name));
+	/*
+	 * Remember the name (and after its NUL the filesystem_domain) until
+	 * the ad binds us to a machine.
+	 */
+	{
+		const char *dom = jsonx_str(msg, "filesystem_domain", "");
+		size_t nl = strlen(name), dl = strlen(dom);
+		char *data = xmalloc(nl + dl + 2);
+
+		memcpy(data, name, nl + 1);
+		memcpy(data + nl + 1, dom, dl + 1);
+		peer_set_data(p, data);
+	}
 	o = json_object_new_object();
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "role", json_object_new_string("schedd"));
@@ -418,6 +438,10 @@ agents_ad(struct peer *p, struct json_object *msg)
 		peer_close(m->peer, "replaced by a new connection");
 	}
 	if (m->peer != p) {
+		const char *dom = hello_name + strlen(hello_name) + 1;
+
+		free(m->fs_domain);
+		m->fs_domain = *dom != '\0' ? xstrdup(dom) : NULL;
 		free(peer_data(p));
 		peer_set_data(p, NULL);
 	}
@@ -495,28 +519,46 @@ agents_exited(struct machine *m, struct json_object *msg)
 	uint32_t		 cluster;
 	int64_t			 proc, run = jsonx_int(msg, "run", 0);
 	enum slot_state		 after;
-	int			 i;
+	int			 i, ckpt, ok, live, restart = 0;
 
+	memset(&ei, 0, sizeof ei);
 	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
 		j = queue_find(cluster, (uint32_t)proc);
 	if (slot_state_parse(jsonx_str(msg, "slot_state", ""), &after) == 0 &&
 	    j != NULL && j->slot != NULL && j->slot->machine == m)
 		j->slot->state = after;
 	if (j != NULL && (int64_t)j->run == run && j->slot != NULL &&
-	    j->slot->machine == m && jsonx_bool(msg, "evicted", 0) &&
-	    (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED)) {
-		queue_requeue(j, jsonx_str(msg, "error",
-		    "vacated: the desktop's owner came back"));
-	} else if (j != NULL && (int64_t)j->run == run && j->slot != NULL &&
 	    j->slot->machine == m) {
-		memset(&ei, 0, sizeof ei);
-		ei.code = (int)jsonx_int(msg, "code", -1);
-		ei.signal = (int)jsonx_int(msg, "signal", 0);
-		ei.utime_ms = jsonx_int(msg, "utime_ms", 0);
-		ei.stime_ms = jsonx_int(msg, "stime_ms", 0);
-		ei.maxrss_kb = jsonx_int(msg, "maxrss_kb", 0);
+		ckpt = jsonx_bool(msg, "checkpoint", 0);
+		ok = j->xfer ? spool_exited(j, msg) : 1;
+		live = j->state == JOB_RUNNING || j->state == JOB_SUSPENDED;
 		ei.error = jsonx_str(msg, "error", NULL);
-		queue_exited(j, &ei);
+		if (live && jsonx_bool(msg, "evicted", 0)) {
+			if (ckpt && ok)
+				queue_checkpoint(j);
+			queue_requeue(j, ei.error != NULL ? ei.error : ckpt &&
+			    ok ? "vacated with a checkpoint" :
+			    "vacated: the desktop's owner came back");
+		} else if (live && ckpt && ei.error == NULL) {
+			/* A periodic checkpoint: the agent runs it again. */
+			if (ok)
+				queue_checkpoint(j);
+			else
+				queue_note(j, "checkpoint-failed",
+				    "files did not arrive intact");
+			restart = 1;
+		} else if (live && !ok && ei.error == NULL) {
+			queue_requeue(j, "output transfer failed");
+		} else {
+			memset(&ei, 0, sizeof ei);
+			ei.code = (int)jsonx_int(msg, "code", -1);
+			ei.signal = (int)jsonx_int(msg, "signal", 0);
+			ei.utime_ms = jsonx_int(msg, "utime_ms", 0);
+			ei.stime_ms = jsonx_int(msg, "stime_ms", 0);
+			ei.maxrss_kb = jsonx_int(msg, "maxrss_kb", 0);
+			ei.error = jsonx_str(msg, "error", NULL);
+			queue_exited(j, &ei);
+		}
 	} else {
 		log_debug("agent %s: exit of stale %s run %lld", m->name, id,
 		    (long long)run);
@@ -537,6 +579,9 @@ agents_exited(struct machine *m, struct json_object *msg)
 	ack = json_object_new_object();
 	json_object_object_add(ack, "job", json_object_new_string(id));
 	json_object_object_add(ack, "run", json_object_new_int64(run));
+	if (restart)
+		json_object_object_add(ack, "restart",
+		    json_object_new_boolean(1));
 	commit_later(m->peer, MSG_EXIT_ACK, 0, ack);
 }
 
@@ -628,6 +673,19 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	case MSG_SLOT:
 		agents_slot(m, msg);
 		break;
+	case MSG_FILE:
+		spool_file(m, reqid, msg);
+		break;
+	case MSG_DATA:
+		spool_data(m, reqid, raw, rawlen);
+		break;
+	case MSG_FILE_ACK:
+		if (!jsonx_bool(msg, "ok", 0))
+			log_warnx("agent %s: job %s: file %s: %s", m->name,
+			    jsonx_str(msg, "job", ""),
+			    jsonx_str(msg, "path", ""),
+			    jsonx_str(msg, "error", ""));
+		break;
 	case MSG_BYE:
 		log_info("agent %s: says goodbye (%s)", m->name,
 		    jsonx_str(msg, "reason", ""));
@@ -656,6 +714,7 @@ agents_closed(struct peer *p, const char *reason, void *arg)
 		return;
 	}
 	/* Its jobs keep running until the lease says otherwise. */
+	spool_link_closed(m);
 	m->peer = NULL;
 	for (i = 0; i < m->nslots; i++)
 		agents_free_del(m->slots[i]);
@@ -793,7 +852,9 @@ agents_shutdown(void)
 		if (m->peer != NULL)
 			peer_close(m->peer, NULL);
 		agents_slots_free(m);
+		spool_link_closed(m);
 		TAILQ_REMOVE(&sd->machines, m, entry);
+		free(m->fs_domain);
 		free(m->name);
 		free(m);
 	}

@@ -30,6 +30,26 @@ struct outmsg {
 static struct outmsg	*outbox;
 static size_t		 noutbox, outbox_cap;
 
+struct aftercb {
+	void		(*cb)(void *);
+	void		*arg;
+};
+static struct aftercb	*after;
+static size_t		 nafter, after_cap;
+
+void
+commit_after(void (*cb)(void *), void *arg)
+{
+	if (nafter == after_cap) {
+		after_cap = after_cap ? after_cap * 2 : 16;
+		after = xreallocarray(after, after_cap, sizeof *after);
+	}
+	after[nafter].cb = cb;
+	after[nafter].arg = arg;
+	nafter++;
+	schedd_turn_request();
+}
+
 int
 commit_begin(void)
 {
@@ -86,6 +106,13 @@ commit_flush(void)
 	if (noutbox > n)
 		memmove(outbox, outbox + n, (noutbox - n) * sizeof *outbox);
 	noutbox -= n;
+	/* Then what waited for durability (spool cleanup, file sends). */
+	n = nafter;
+	for (i = 0; i < n; i++)
+		after[i].cb(after[i].arg);
+	if (nafter > n)
+		memmove(after, after + n, (nafter - n) * sizeof *after);
+	nafter -= n;
 }
 
 void
@@ -97,5 +124,8 @@ commit_shutdown(void)
 		json_object_put(outbox[i].obj);
 	free(outbox);
 	outbox = NULL;
+	free(after);
+	after = NULL;
+	nafter = after_cap = 0;
 	noutbox = outbox_cap = 0;
 }

@@ -16,6 +16,8 @@ int	commit_begin(void);
 /* Send OBJ (taken) to P once the turn's changes are durable. */
 void	commit_later(struct peer *p, uint16_t type, uint32_t reqid,
 	    struct json_object *obj);
+/* Call CB(ARG) once the turn's changes are durable (after the sends). */
+void	commit_after(void (*cb)(void *), void *arg);
 /* P is closing: drop what waits for it. */
 void	commit_forget_peer(struct peer *p);
 /* Commit the turn's transaction and send what waited for it. */

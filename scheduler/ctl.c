@@ -35,6 +35,7 @@
 #include "peer.h"
 #include "queue.h"
 #include "schedd.h"
+#include "spool.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -43,10 +44,11 @@
 #define CTL_MAX_HISTORY	100000		/* rows in one history reply */
 
 struct client {
-	uid_t	 uid;
-	pid_t	 pid;
-	char	 owner[64];
-	int	 hello;
+	uid_t			 uid;
+	pid_t			 pid;
+	char			 owner[64];
+	int			 hello;
+	struct spool_stage	*stage;		/* files put before a submit */
 };
 
 static struct peer_listener	*ctl_listener;
@@ -93,6 +95,16 @@ ctl_job_row(const struct job *j)
 		json_object_object_add(o, "maxrss_kb",
 		    json_object_new_int64(j->maxrss_kb));
 	}
+	json_object_object_add(o, "last_ckpt_ms",
+	    json_object_new_int64(j->ckpt_time));
+	json_object_object_add(o, "ckpt_version",
+	    json_object_new_int64(j->ckpt_version));
+	json_object_object_add(o, "evictions",
+	    json_object_new_int(j->nevictions));
+	json_object_object_add(o, "goodput_ms",
+	    json_object_new_int64(j->goodput_ms));
+	json_object_object_add(o, "badput_ms",
+	    json_object_new_int64(j->badput_ms));
 	return o;
 }
 
@@ -505,9 +517,20 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 		ads[i] = xstrndup(s, len);
 		json_object_put(e);
 	}
+	if (spool_stage_busy(c->stage)) {
+		peer_send_error(p, reqid, "submit while a file is arriving");
+		goto done;
+	}
 	if (queue_submit(c->uid, c->owner, jsonx_str(msg, "batch_name", NULL),
 	    descs, ads, n, &cluster) == -1)
 		fatalx("submit: the store refused a checked submit");
+	/* The uploads become the cluster's in the same turn: all or none. */
+	if (c->stage != NULL) {
+		if (spool_stage_adopt(c->stage, cluster) == -1)
+			fatalx("submit: the spool refused the staged files");
+		spool_stage_free(c->stage);
+		c->stage = NULL;
+	}
 	log_info("client %s: submitted cluster %u with %zu jobs", c->owner,
 	    cluster, n);
 	reply = json_object_new_object();
@@ -544,6 +567,12 @@ ctl_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	case MSG_SUBMIT:
 		ctl_submit(p, c, reqid, msg);
 		break;
+	case MSG_PUT:
+		spool_put(&c->stage, p, reqid, msg);
+		break;
+	case MSG_PUT_DATA:
+		spool_put_data(c->stage, p, reqid, raw, rawlen);
+		break;
 	case MSG_QUERY:
 		ctl_query(p, c, reqid, msg);
 		break;
@@ -559,8 +588,12 @@ ctl_msg(struct peer *p, uint16_t type, uint32_t reqid,
 static void
 ctl_closed(struct peer *p, const char *reason, void *arg)
 {
+	struct client	*c = peer_data(p);
+
 	commit_forget_peer(p);
-	free(peer_data(p));
+	if (c != NULL)
+		spool_stage_free(c->stage);
+	free(c);
 }
 
 static void

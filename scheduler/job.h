@@ -44,6 +44,15 @@ struct job {
 	int		 exit_signal;	/* 0 if none */
 	int64_t		 utime_ms, stime_ms, maxrss_kb;
 	int		 nstarts;
+	uint32_t	 ckpt_version;	/* spool/<c>.<p>/ckpt.<N>, 0: none */
+	int64_t		 ckpt_time;	/* ms of the last checkpoint, 0 */
+	int		 nevictions;
+	int64_t		 goodput_ms;	/* run time kept (done, checkpointed) */
+	int64_t		 badput_ms;	/* run time lost to evictions */
+
+	int		 xfer;		/* the current run transfers files */
+	int		 rx_ok, rx_bad;	/* files of this run arrived */
+	int		 ckpt_tmp;	/* a checkpoint is arriving */
 
 	struct slot	*slot;		/* while RUNNING (or being removed) */
 	TAILQ_ENTRY(job) idle_entry;	/* on the idle queue */

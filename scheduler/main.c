@@ -26,6 +26,7 @@
 #include "match.h"
 #include "queue.h"
 #include "schedd.h"
+#include "spool.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -41,6 +42,9 @@ static const struct cfg_key schedd_keys[] = {
 	    "unix socket for clients" },
 	{ "listen", CFG_HOSTPORT, "127.0.0.1:9618", 0, 0,
 	    "address:port for agents (port 0: any free port)" },
+	{ "filesystem_domain", CFG_STRING, "", 0, 0,
+	    "agents with another domain get their jobs' files through the "
+	    "spool (default: the host name)" },
 	{ "lease", CFG_DURATION, "60", 0, 0,
 	    "how long an agent may be silent before its jobs are requeued" },
 	{ "token", CFG_STRING, "", 0, 0,
@@ -152,8 +156,11 @@ main(int argc, char **argv)
 	sd->started = clock_mono_ms();
 	sd->turn_ev = event_new(sd->base, -1, 0, schedd_turn, NULL);
 
+	if (spool_init() == -1)
+		fatalx("cannot set up the spool");
 	if (queue_load() == -1)
 		fatalx("cannot load the queue");
+	spool_sweep();
 	if (ctl_init() == -1 || agents_init() == -1)
 		exit(1);
 

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "queue.h"
 #include "schedd.h"
+#include "spool.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -98,10 +99,21 @@ queue_insert(struct job *j)
 static void
 queue_forget(struct job *j)
 {
+	spool_job_gone(j);
 	queue_idle_del(j);
 	RB_REMOVE(job_tree, &sd->jobs, j);
 	sd->njobs--;
 	job_free(j);
+}
+
+/* Run time of J since its run began or its last checkpoint, in ms. */
+static int64_t
+queue_segment(const struct job *j)
+{
+	int64_t	from = j->started > j->ckpt_time ? j->started : j->ckpt_time;
+	int64_t	now = clock_now_ms();
+
+	return from > 0 && now > from ? now - from : 0;
 }
 
 /* Write J and an event; a store failure here is fatal (see commit.c). */
@@ -292,6 +304,7 @@ queue_exited(struct job *j, const struct exit_info *ei)
 	}
 	if (job_set_state(j, JOB_COMPLETED) == -1)
 		return;
+	j->goodput_ms += queue_segment(j);
 	if (ei->signal != 0)
 		snprintf(detail, sizeof detail, "signal %d", ei->signal);
 	else
@@ -320,6 +333,17 @@ queue_note(struct job *j, const char *event, const char *detail)
 }
 
 void
+queue_checkpoint(struct job *j)
+{
+	char	detail[64];
+
+	j->goodput_ms += queue_segment(j);
+	j->ckpt_time = clock_now_ms();
+	snprintf(detail, sizeof detail, "version %u", j->ckpt_version);
+	queue_persist(j, "checkpoint", detail);
+}
+
+void
 queue_requeue(struct job *j, const char *why)
 {
 	if (j->state == JOB_HELD) {
@@ -337,6 +361,12 @@ queue_requeue(struct job *j, const char *why)
 		queue_persist(j, "aborted-lost", why);
 		queue_forget(j);
 		return;
+	}
+	if (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
+	    j->state == JOB_TRANSFERRING_OUTPUT) {
+		/* What ran since the last checkpoint is lost. */
+		j->badput_ms += queue_segment(j);
+		j->nevictions++;
 	}
 	if (job_set_state(j, JOB_IDLE) == -1)
 		return;

@@ -25,6 +25,7 @@ struct peer;
 struct store;
 
 struct machine;
+struct spool_link;
 
 struct slot {
 	struct machine		*machine;
@@ -47,6 +48,8 @@ struct machine {
 	int64_t			 first_seen;	/* wall ms */
 	struct slot		**slots;
 	int			 nslots;
+	char			*fs_domain;	/* from its hello, or NULL */
+	struct spool_link	*spool;		/* its transfers (spool.c) */
 	TAILQ_ENTRY(machine)	 entry;
 };
 

@@ -32,12 +32,13 @@
 /* How long a statement waits on another process's lock. */
 #define STORE_BUSY_MS	2000
 
-/* The job columns, in struct job order; binds use ?1..?21 to match. */
+/* The job columns, in struct job order; binds use ?1..?26 to match. */
 #define STORE_JOB_COLUMNS						\
 	"cluster, proc, state, uid, owner, priority, request_cpus, "	\
 	"request_memory_mb, cmd, ad, submitted, started, finished, run, " \
 	"machine, exit_code, exit_signal, utime_ms, stime_ms, maxrss_kb, " \
-	"nstarts"
+	"nstarts, ckpt_version, ckpt_time, nevictions, goodput_ms, "	\
+	"badput_ms"
 
 enum store_stmt {
 	ST_BEGIN,
@@ -67,12 +68,14 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_JOB_INSERT] =
 	    "INSERT INTO jobs (" STORE_JOB_COLUMNS ") VALUES (?1, ?2, ?3, ?4, "
 	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-	    "?19, ?20, ?21)",
+	    "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
 	[ST_JOB_UPDATE] =
 	    "UPDATE jobs SET state = ?3, priority = ?6, started = ?12, "
 	    "finished = ?13, run = ?14, machine = ?15, exit_code = ?16, "
 	    "exit_signal = ?17, utime_ms = ?18, stime_ms = ?19, "
-	    "maxrss_kb = ?20, nstarts = ?21 WHERE cluster = ?1 AND proc = ?2",
+	    "maxrss_kb = ?20, nstarts = ?21, ckpt_version = ?22, "
+	    "ckpt_time = ?23, nevictions = ?24, goodput_ms = ?25, "
+	    "badput_ms = ?26 WHERE cluster = ?1 AND proc = ?2",
 	[ST_EVENT_ADD] =
 	    "INSERT INTO job_events (cluster, proc, time, event, run, detail) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -384,7 +387,7 @@ store_bind_text(sqlite3_stmt *st, int idx, const char *text)
 	return sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
 }
 
-/* Bind ?1..?21 in STORE_JOB_COLUMNS order; exit_code -1 is NULL. */
+/* Bind ?1..?26 in STORE_JOB_COLUMNS order; exit_code -1 is NULL. */
 static int
 store_bind_job(sqlite3_stmt *st, const struct job *j)
 {
@@ -409,7 +412,12 @@ store_bind_job(sqlite3_stmt *st, const struct job *j)
 	    sqlite3_bind_int64(st, 18, j->utime_ms) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 19, j->stime_ms) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 20, j->maxrss_kb) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 21, j->nstarts) != SQLITE_OK)
+	    sqlite3_bind_int(st, 21, j->nstarts) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 22, j->ckpt_version) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 23, j->ckpt_time) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 24, j->nevictions) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 25, j->goodput_ms) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 26, j->badput_ms) != SQLITE_OK)
 		return -1;
 	return 0;
 }
@@ -467,6 +475,11 @@ store_row_job(sqlite3_stmt *st, struct job *j, int copy)
 	j->stime_ms = sqlite3_column_int64(st, 18);
 	j->maxrss_kb = sqlite3_column_int64(st, 19);
 	j->nstarts = sqlite3_column_int(st, 20);
+	j->ckpt_version = (uint32_t)sqlite3_column_int64(st, 21);
+	j->ckpt_time = sqlite3_column_int64(st, 22);
+	j->nevictions = sqlite3_column_int(st, 23);
+	j->goodput_ms = sqlite3_column_int64(st, 24);
+	j->badput_ms = sqlite3_column_int64(st, 25);
 	return 0;
 }
 

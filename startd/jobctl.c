@@ -252,7 +252,8 @@ static void
 jobctl_child_files(const struct jobctl_child *c)
 {
 	struct stat	so, se;
-	int		in, out, err, wfl = O_WRONLY | O_CREAT | O_TRUNC;
+	int		in, out, err, wfl = O_WRONLY | O_CREAT | (c->spec->append ?
+			    O_APPEND : O_TRUNC);
 
 	in = jobctl_child_open(c, "open input", c->input, O_RDONLY);
 	out = jobctl_child_open(c, "open output", c->output, wfl);

@@ -22,6 +22,7 @@ struct jobctl_spec {
 	const char	 *input;	/* NULL: /dev/null; relative to iwd */
 	const char	 *output;	/* NULL: /dev/null; created/truncated */
 	const char	 *error;	/* NULL: /dev/null; may equal output */
+	int		  append;	/* output/error appended, not truncated */
 	int		  switch_user;	/* become uid/gid before exec */
 	uid_t		  uid;
 	gid_t		  gid;

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -32,6 +33,8 @@
 #include "msg.h"
 #include "owner.h"
 #include "policy.h"
+#include "sandbox.h"
+#include "xferq.h"
 #include "startd.h"
 #include "xmalloc.h"
 
@@ -47,6 +50,22 @@ struct ajob {
 	char			*error;		/* why it could not start */
 	int64_t			 started;	/* mono ms */
 	int64_t			 wall_ms;
+
+	/* Jobs whose files travel (sandbox.c); desc kept for restarts. */
+	struct jobdesc		*desc;
+	struct sandbox		*sb;		/* NULL: no transfer */
+	char			*exe;		/* its executable's name there */
+	int			 want_files, got_files, bad_files;
+	char			*xfer_error;
+	int			 waiting;	/* for its input files */
+	int			 sending;	/* its files before its exit */
+	int			 ckpt;		/* the exit ships a checkpoint */
+	int			 periodic;	/* ... of its own: it restarts */
+	int			 nfiles;	/* files sent with the exit */
+	int			 kill_sig;	/* the vacate signal */
+	int			 switch_user;
+	uid_t			 uid;
+	gid_t			 gid;
 };
 
 struct aslot {
@@ -97,7 +116,7 @@ jobs_act(struct aslot *s, enum policy_act act)
 	case POLICY_VACATE:
 		/* A frozen job cannot act on its checkpoint signal. */
 		jobctl_thaw(j->pid);
-		if (jobctl_signal(j->pid, SIGTERM) == -1 && errno != ESRCH)
+		if (jobctl_signal(j->pid, j->kill_sig) == -1 && errno != ESRCH)
 			log_warn("job %s: checkpoint signal", j->id);
 		break;
 	case POLICY_KILL:
@@ -153,8 +172,39 @@ jobs_find(const char *id, uint32_t run)
 static void
 jobs_free(struct ajob *j)
 {
+	sandbox_free(j->sb, 1);
+	if (j->desc != NULL) {
+		jobdesc_free(j->desc);
+		free(j->desc);
+	}
+	free(j->exe);
+	free(j->xfer_error);
 	free(j->error);
 	free(j);
+}
+
+/* The vacate signal by name ("SIGTERM", "TERM") or number; SIGTERM. */
+static int
+jobs_signum(const char *name)
+{
+	static const struct { const char *n; int s; } sigs[] = {
+		{ "TERM", SIGTERM }, { "INT", SIGINT }, { "HUP", SIGHUP },
+		{ "QUIT", SIGQUIT }, { "USR1", SIGUSR1 }, { "USR2", SIGUSR2 },
+		{ "KILL", SIGKILL }, { "ALRM", SIGALRM },
+	};
+	const char	*errstr;
+	size_t		 i;
+	int		 n;
+
+	if (name == NULL)
+		return SIGTERM;
+	if (strncasecmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (strcasecmp(name, sigs[i].n) == 0)
+			return sigs[i].s;
+	n = (int)strtonum(name, 1, 64, &errstr);
+	return errstr == NULL ? n : SIGTERM;
 }
 
 static void
@@ -170,6 +220,13 @@ jobs_send_exit(const struct ajob *j)
 	if (j->evicted)
 		json_object_object_add(o, "evicted",
 		    json_object_new_boolean(1));
+	if (j->sb != NULL) {
+		json_object_object_add(o, "files",
+		    json_object_new_int(j->nfiles));
+		if (j->ckpt)
+			json_object_object_add(o, "checkpoint",
+			    json_object_new_boolean(1));
+	}
 	if (j->error != NULL)
 		json_object_object_add(o, "error",
 		    json_object_new_string(j->error));
@@ -193,11 +250,12 @@ jobs_send_exit(const struct ajob *j)
 
 /* Build the argv and run; fills J->pid or J->error. */
 static void
-jobs_spawn(struct ajob *j, const struct jobdesc *d, const char *owner)
+jobs_spawn(struct ajob *j)
 {
+	const struct jobdesc	*d = j->desc;
 	struct jobctl_spec	 spec;
-	struct passwd		*pw;
-	char			**argv, err[512];
+	struct stat		 sb;
+	char			**argv, err[512], *exe = NULL, *in = NULL;
 	size_t			 i;
 
 	memset(&spec, 0, sizeof spec);
@@ -212,22 +270,32 @@ jobs_spawn(struct ajob *j, const struct jobdesc *d, const char *owner)
 	spec.input = d->input;
 	spec.output = d->output;
 	spec.error = d->error;
-	if (geteuid() == 0 && strcmp(owner, "root") != 0) {
-		/* Run as the job's owner, never as root for someone else. */
-		if ((pw = getpwnam(owner)) == NULL) {
-			xasprintf(&j->error, "no user %s on this machine",
-			    owner);
-			free(argv);
-			return;
+	if (j->sb != NULL) {
+		/* In its sandbox: stdio there, sent back at the end. */
+		spec.iwd = sandbox_path(j->sb);
+		if (j->exe != NULL) {
+			xasprintf(&exe, "%s/%s", spec.iwd, j->exe);
+			spec.executable = exe;
 		}
-		spec.switch_user = 1;
-		spec.uid = pw->pw_uid;
-		spec.gid = pw->pw_gid;
+		xasprintf(&in, "%s/%s", spec.iwd, SANDBOX_STDIN);
+		if (d->input != NULL && stat(in, &sb) == 0)
+			spec.input = SANDBOX_STDIN;
+		spec.output = d->output != NULL ? SANDBOX_STDOUT : NULL;
+		spec.error = d->error == NULL ? NULL : d->output != NULL &&
+		    strcmp(d->output, d->error) == 0 ? SANDBOX_STDOUT :
+		    SANDBOX_STDERR;
+		/* A job that checkpoints goes on writing where it was. */
+		spec.append = d->checkpoint_exit_code >= 0;
 	}
+	spec.switch_user = j->switch_user;
+	spec.uid = j->uid;
+	spec.gid = j->gid;
 	if (jobctl_spawn(&spec, &j->pid, err, sizeof err) == -1) {
 		j->pid = 0;
 		j->error = xstrdup(err);
 	}
+	free(exe);
+	free(in);
 	free(argv);
 }
 
@@ -242,16 +310,73 @@ jobs_end_now(struct ajob *j, enum slot_state after)
 	jobs_send_exit(j);
 }
 
+/* J takes its slot S. */
+static void
+jobs_claim(struct aslot *s, struct ajob *j)
+{
+	s->job = j;
+	policy_job_started(&s->ps, clock_now_ms());
+	jobs_send_slot(s);
+}
+
+/* J no longer holds its slot (it ended): the policy takes it back. */
+static void
+jobs_release_slot(struct ajob *j)
+{
+	struct policy_in	 in;
+	struct aslot		*s = &slots[j->slot];
+
+	if (s->job != j)
+		return;
+	s->job = NULL;
+	owner_input(clock_now_ms(), &in);
+	policy_job_gone(owner_policy(), &s->ps, &in);
+	jobs_send_slot(s);
+	j->slot_after = s->ps.state;
+}
+
+static void
+jobs_send_started(const struct ajob *j)
+{
+	struct json_object	*o;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "job", json_object_new_string(j->id));
+	json_object_object_add(o, "run", json_object_new_int64(j->run));
+	json_object_object_add(o, "pid", json_object_new_int64(j->pid));
+	link_send(MSG_STARTED, o);
+	json_object_put(o);
+}
+
+/* Start a job that holds its slot (files arrived, or a restart). */
+static void
+jobs_run(struct ajob *j, int snapshot)
+{
+	if (snapshot && j->sb != NULL)
+		sandbox_snapshot(j->sb);
+	j->started = clock_mono_ms();
+	jobs_spawn(j);
+	if (j->error != NULL) {
+		jobs_release_slot(j);
+		jobs_end_now(j, slots[j->slot].ps.state);
+		return;
+	}
+	log_info("job %s run %u: started pid %ld on slot %d%s", j->id, j->run,
+	    (long)j->pid, j->slot, j->sb != NULL ? " in its sandbox" : "");
+	jobs_send_started(j);
+}
+
 void
 jobs_start(struct json_object *msg)
 {
 	struct ajob		*j;
 	struct aslot		*s;
-	struct jobdesc		 d;
-	struct json_object	*o;
+	struct passwd		*pw;
 	const char		*id = jsonx_str(msg, "job", ""), *errstr;
+	const char		*owner = jsonx_str(msg, "owner", "");
 	int64_t			 slot = jsonx_int(msg, "slot", 0);
 	uint32_t		 run = (uint32_t)jsonx_int(msg, "run", 0);
+	char			 err[512];
 
 	if (strlen(id) == 0 || strlen(id) >= sizeof j->id) {
 		log_warnx("start: bad job id");
@@ -266,6 +391,8 @@ jobs_start(struct json_object *msg)
 	j->run = run;
 	j->slot = (int)slot;
 	j->started = clock_mono_ms();
+	j->uid = (uid_t)-1;
+	j->gid = (gid_t)-1;
 	jobs = xreallocarray(jobs, njobs + 1, sizeof *jobs);
 	jobs[njobs++] = j;
 
@@ -283,27 +410,141 @@ jobs_start(struct json_object *msg)
 		jobs_end_now(j, s->ps.state);
 		return;
 	}
-	memset(&d, 0, sizeof d);
-	if (jobdesc_from_json(jsonx_get(msg, "desc"), &d, &errstr) == -1)
+	j->desc = xcalloc(1, sizeof *j->desc);
+	if (jobdesc_from_json(jsonx_get(msg, "desc"), j->desc, &errstr) == -1)
 		xasprintf(&j->error, "bad job description: %s", errstr);
-	else
-		jobs_spawn(j, &d, jsonx_str(msg, "owner", ""));
-	jobdesc_free(&d);
+	else if (geteuid() == 0 && strcmp(owner, "root") != 0) {
+		/* Run as the job's owner, never as root for someone else. */
+		if ((pw = getpwnam(owner)) == NULL)
+			xasprintf(&j->error, "no user %s on this machine",
+			    owner);
+		else {
+			j->switch_user = 1;
+			j->uid = pw->pw_uid;
+			j->gid = pw->pw_gid;
+		}
+	}
+	j->kill_sig = jobs_signum(j->desc->kill_sig);
+	if (j->error == NULL && jsonx_bool(msg, "xfer", 0)) {
+		if ((j->sb = sandbox_new(id, run, j->uid, j->gid, err,
+		    sizeof err)) == NULL)
+			j->error = xstrdup(err);
+		if (jsonx_get(msg, "exe") != NULL)
+			j->exe = xstrdup(jsonx_str(msg, "exe", ""));
+		j->want_files = (int)jsonx_int(msg, "nfiles", 0);
+	}
+	if (j->error == NULL && j->sb == NULL)
+		jobs_spawn(j);
 	if (j->error != NULL) {
 		jobs_end_now(j, s->ps.state);
 		return;
 	}
-	s->job = j;
-	policy_job_started(&s->ps, clock_now_ms());
-	jobs_send_slot(s);
-	log_info("job %s run %u: started pid %ld on slot %d", j->id, j->run,
-	    (long)j->pid, j->slot);
-	o = json_object_new_object();
-	json_object_object_add(o, "job", json_object_new_string(j->id));
-	json_object_object_add(o, "run", json_object_new_int64(j->run));
-	json_object_object_add(o, "pid", json_object_new_int64(j->pid));
-	link_send(MSG_STARTED, o);
-	json_object_put(o);
+	jobs_claim(s, j);
+	if (j->sb == NULL) {
+		log_info("job %s run %u: started pid %ld on slot %d", j->id,
+		    j->run, (long)j->pid, j->slot);
+		jobs_send_started(j);
+		return;
+	}
+	if (j->want_files > 0) {
+		j->waiting = 1;
+		log_info("job %s run %u: waiting for %d file(s)", j->id,
+		    j->run, j->want_files);
+		return;
+	}
+	jobs_run(j, 1);
+}
+
+struct sandbox *
+jobs_sandbox(const char *id, uint32_t run)
+{
+	struct ajob	*j = jobs_find(id, run);
+
+	return j != NULL && j->waiting ? j->sb : NULL;
+}
+
+/* J's input transfer failed or was cut: it goes back to the queue. */
+static void
+jobs_input_failed(struct ajob *j, const char *why)
+{
+	j->waiting = 0;
+	j->evicted = 1;
+	xasprintf(&j->error, "input transfer failed: %s", why);
+	jobs_release_slot(j);
+	jobs_end_now(j, slots[j->slot].ps.state);
+}
+
+void
+jobs_file_done(const char *id, uint32_t run, int ok, const char *err)
+{
+	struct ajob	*j = jobs_find(id, run);
+
+	if (j == NULL || !j->waiting)
+		return;
+	if (ok)
+		j->got_files++;
+	else {
+		j->bad_files++;
+		log_warnx("job %s run %u: file transfer: %s", id, run, err);
+		if (j->xfer_error == NULL)
+			j->xfer_error = xstrdup(err);
+	}
+	if (j->got_files + j->bad_files < j->want_files)
+		return;
+	if (j->bad_files > 0) {
+		jobs_input_failed(j, j->xfer_error);
+		return;
+	}
+	j->waiting = 0;
+	jobs_run(j, 1);
+}
+
+void
+jobs_link_lost(void)
+{
+	size_t	i;
+
+	for (i = 0; i < njobs; i++)
+		if (jobs[i]->waiting)
+			jobs_input_failed(jobs[i], "the link to the scheduler "
+			    "broke");
+}
+
+/* The files went out ahead of the exit report: now the report. */
+static void
+jobs_files_sent(void *arg)
+{
+	struct ajob	*j = arg;
+
+	j->sending = 0;
+	jobs_send_exit(j);
+}
+
+/* Report J's end: its files first where they travel. */
+static void
+jobs_report(struct ajob *j)
+{
+	struct xferq	*q;
+	int		 mode = -1;
+
+	if (j->sb == NULL || j->error != NULL) {
+		jobs_send_exit(j);
+		return;
+	}
+	if ((q = link_xferq()) == NULL)
+		return;		/* sent when the link is back */
+	if (j->ckpt)
+		mode = 1;
+	else if (j->evicted &&
+	    j->desc->when_to_transfer == JD_WHEN_ON_EXIT_OR_EVICT) {
+		mode = 2;
+		j->ckpt = 1;
+	} else if (!j->evicted)
+		mode = 0;
+	j->nfiles = mode < 0 ? 0 : sandbox_send(j->sb, j->desc, j->exe, q,
+	    j->id, j->run, mode);
+	j->sending = 1;
+	xferq_mark(q, j->id, j->run, jobs_files_sent, j);
 }
 
 void
@@ -311,6 +552,14 @@ jobs_kill(const char *id, uint32_t run)
 {
 	struct ajob	*j = jobs_find(id, run);
 
+	if (j != NULL && j->waiting) {
+		/* Killed while its files arrive: it never starts. */
+		j->waiting = 0;
+		j->error = xstrdup("killed before it started");
+		jobs_release_slot(j);
+		jobs_end_now(j, slots[j->slot].ps.state);
+		return;
+	}
 	if (j == NULL || j->exited || j->pid <= 0) {
 		log_debug("kill: job %s run %u is not running here", id, run);
 		return;
@@ -343,17 +592,40 @@ jobs_vacate_all(const char *why)
 }
 
 void
-jobs_exit_acked(const char *id, uint32_t run)
+jobs_exit_acked(const char *id, uint32_t run, int restart)
 {
-	size_t	i;
+	struct ajob	*j;
+	size_t		 i;
 
 	for (i = 0; i < njobs; i++) {
-		if (strcmp(jobs[i]->id, id) == 0 && jobs[i]->run == run &&
-		    jobs[i]->exited) {
-			jobs_free(jobs[i]);
-			jobs[i] = jobs[--njobs];
+		j = jobs[i];
+		if (strcmp(j->id, id) != 0 || j->run != run || !j->exited ||
+		    j->sending)
+			continue;
+		if (j->periodic && restart && slots[j->slot].job == j &&
+		    slots[j->slot].ps.state == SLOT_CLAIMED && !st->stopping) {
+			/* Its checkpoint is in the spool: on it goes. */
+			j->exited = j->ckpt = j->periodic = 0;
+			j->nfiles = 0;
+			log_info("job %s run %u: checkpointed, restarting",
+			    j->id, j->run);
+			jobs_run(j, 0);
 			return;
 		}
+		if (j->periodic && restart) {
+			/* The owner came back meanwhile: an eviction now. */
+			j->periodic = j->ckpt = 0;
+			j->nfiles = 0;
+			j->evicted = 1;
+			jobs_release_slot(j);
+			jobs_send_exit(j);
+			return;
+		}
+		if (j->periodic)
+			jobs_release_slot(j);
+		jobs_free(j);
+		jobs[i] = jobs[--njobs];
+		return;
 	}
 }
 
@@ -381,18 +653,26 @@ jobs_reap(void)
 		jobctl_kill(j->pid);
 		jobctl_release(j->pid);
 		s = &slots[j->slot];
-		if (s->job == j) {
-			j->evicted = s->ps.state == SLOT_VACATING;
+		j->ckpt = j->sb != NULL && res.signal == 0 &&
+		    j->desc->checkpoint_exit_code >= 0 &&
+		    res.code == j->desc->checkpoint_exit_code;
+		j->evicted = s->job == j && s->ps.state == SLOT_VACATING;
+		j->periodic = j->ckpt && !j->evicted && !st->stopping &&
+		    s->job == j;
+		if (j->periodic)
+			j->pid = 0;	/* keeps its slot until it restarts */
+		else if (s->job == j) {
 			s->job = NULL;
 			owner_input(clock_now_ms(), &in);
 			policy_job_gone(owner_policy(), &s->ps, &in);
 			jobs_send_slot(s);
 		}
 		j->slot_after = s->ps.state;
-		log_info("job %s run %u: exited (code %d, signal %d)%s", j->id,
-		    j->run, res.code, res.signal,
-		    j->evicted ? ", evicted" : "");
-		jobs_send_exit(j);
+		log_info("job %s run %u: exited (code %d, signal %d)%s%s",
+		    j->id, j->run, res.code, res.signal,
+		    j->evicted ? ", evicted" : "",
+		    j->ckpt ? ", with a checkpoint" : "");
+		jobs_report(j);
 	}
 }
 
@@ -444,9 +724,13 @@ jobs_resend_exits(void)
 {
 	size_t	i;
 
-	for (i = 0; i < njobs; i++)
-		if (jobs[i]->exited)
-			jobs_send_exit(jobs[i]);
+	for (i = 0; i < njobs; i++) {
+		if (!jobs[i]->exited)
+			continue;
+		/* Files cut with the old link go again, then the report. */
+		jobs[i]->sending = 0;
+		jobs_report(jobs[i]);
+	}
 }
 
 int

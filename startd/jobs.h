@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct json_object;
+struct sandbox;
 
 void	jobs_init(void);
 /* Kill every running job and free everything (agent exit). */
@@ -17,8 +18,16 @@ void	jobs_shutdown(void);
 void	jobs_start(struct json_object *msg);
 /* Handle a kill order. */
 void	jobs_kill(const char *id, uint32_t run);
-/* The scheduler has made the exit of ID/RUN durable: forget it. */
-void	jobs_exit_acked(const char *id, uint32_t run);
+/* The scheduler has made the exit of ID/RUN durable: forget it (or, with
+ * RESTART after a checkpoint of its own, run it again in its sandbox). */
+void	jobs_exit_acked(const char *id, uint32_t run, int restart);
+/* The sandbox of ID/RUN if it waits for files, else NULL (sandbox.c). */
+struct sandbox *jobs_sandbox(const char *id, uint32_t run);
+/* One announced file of ID/RUN arrived (OK) or failed (ERR). */
+void	jobs_file_done(const char *id, uint32_t run, int ok,
+	    const char *err);
+/* The link broke: jobs still waiting for files cannot start. */
+void	jobs_link_lost(void);
 /* Evaluate the policy of every slot and act (activity, tick). */
 void	jobs_eval(void);
 /* Vacate every job now (cq vacate, shutdown); how many. */

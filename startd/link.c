@@ -28,6 +28,8 @@
 #include "msg.h"
 #include "owner.h"
 #include "peer.h"
+#include "sandbox.h"
+#include "xferq.h"
 #include "startd.h"
 #include "xmalloc.h"
 
@@ -35,6 +37,7 @@
 #define LINK_BACKOFF_MAX_MS	10000
 
 static struct peer	*link_peer;
+static struct xferq	*link_xq;	/* files to the scheduler */
 static struct event	*link_retry_ev;
 static struct event	*link_hb_ev;
 static int		 link_ready;
@@ -84,6 +87,16 @@ link_bye(const char *reason)
 	json_object_object_add(o, "reason", json_object_new_string(reason));
 	peer_send(link_peer, MSG_BYE, 0, o);
 	json_object_put(o);
+}
+
+struct xferq *
+link_xferq(void)
+{
+	if (!link_up())
+		return NULL;
+	if (link_xq == NULL)
+		link_xq = xferq_new(st->base, link_peer);
+	return link_xq;
 }
 
 size_t
@@ -184,7 +197,17 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		break;
 	case MSG_EXIT_ACK:
 		jobs_exit_acked(jsonx_str(msg, "job", ""),
-		    (uint32_t)jsonx_int(msg, "run", 0));
+		    (uint32_t)jsonx_int(msg, "run", 0),
+		    jsonx_bool(msg, "restart", 0));
+		break;
+	case MSG_FILE:
+		sandbox_file(reqid, msg);
+		break;
+	case MSG_DATA:
+		if (sandbox_data(reqid, raw, rawlen) == -1)
+			peer_close(p, "data without a file");
+		break;
+	case MSG_FILE_ACK:
 		break;
 	case MSG_DRAIN:
 		owner_drain(jsonx_bool(msg, "on", 0));
@@ -203,9 +226,13 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 static void
 link_closed(struct peer *p, const char *reason, void *arg)
 {
+	xferq_free(link_xq);
+	link_xq = NULL;
 	link_peer = NULL;
 	link_ready = 0;
 	event_del(link_hb_ev);
+	sandbox_link_closed();
+	jobs_link_lost();
 	link_retry_later();
 }
 
@@ -236,6 +263,8 @@ link_event(struct bufferevent *bev, short what, void *arg)
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "role", json_object_new_string("agent"));
 	json_object_object_add(o, "name", json_object_new_string(st->name));
+	json_object_object_add(o, "filesystem_domain",
+	    json_object_new_string(st->fs_domain));
 	token = cfg_str(st->cfg, "token");
 	if (token != NULL && *token != '\0')
 		json_object_object_add(o, "token",

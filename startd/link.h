@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct json_object;
+struct xferq;
 
 /* Start connecting (and keep reconnecting with backoff). */
 int	link_init(void);
@@ -17,6 +18,8 @@ int	link_up(void);
 int	link_send(uint16_t type, struct json_object *obj);
 /* Say goodbye before leaving (graceful shutdown). */
 void	link_bye(const char *reason);
+/* The queue of files to the scheduler (NULL while the link is down). */
+struct xferq *link_xferq(void);
 /* Bytes still waiting to be written to the scheduler. */
 size_t	link_pending(void);
 /* Tell the scheduler our ad again (slots or jobs changed). */

@@ -32,6 +32,7 @@
 #include "policy.h"
 #include "calendar.h"
 #include "log.h"
+#include "sandbox.h"
 #include "startd.h"
 #include "xmalloc.h"
 
@@ -71,6 +72,11 @@ static const struct cfg_key startd_keys[] = {
 	    "fewer cores than this: too small to help" },
 	{ "min_memory", CFG_INT, "0", 0, INT32_MAX,
 	    "less MiB than this: too small to help" },
+	{ "sandbox_dir", CFG_STRING, "/var/lib/cq/sandbox", 0, 0,
+	    "where jobs whose files travel run, one directory each" },
+	{ "filesystem_domain", CFG_STRING, "", 0, 0,
+	    "shared-filesystem name; another than the scheduler's means "
+	    "files travel (default: the host name)" },
 	{ "local_socket", CFG_STRING, "/run/cq/startd.sock", 0, 0,
 	    "local socket for cq reclaim (empty: none)" },
 	{ NULL, 0, NULL, 0, 0, NULL }
@@ -188,7 +194,7 @@ main(int argc, char **argv)
 	struct timeval	 tick_tv = { 0, STARTD_TICK_MS * 1000 };
 	char		 err[1024];
 	struct sysinfo	 si;
-	char		 host[256];
+	char		 host[256], fshost[256];
 	int		 foreground, verbose, i;
 	int64_t		 mem, ncpu;
 
@@ -202,6 +208,13 @@ main(int argc, char **argv)
 			fatal("gethostname");
 		host[sizeof host - 1] = '\0';
 		st->name = host;
+	}
+	st->fs_domain = cfg_str(st->cfg, "filesystem_domain");
+	if (*st->fs_domain == '\0') {
+		if (gethostname(fshost, sizeof fshost) == -1)
+			strlcpy(fshost, "localhost", sizeof fshost);
+		fshost[sizeof fshost - 1] = '\0';
+		st->fs_domain = fshost;
 	}
 	ncpu = cfg_int(st->cfg, "cpus");
 	if (ncpu == 0)
@@ -242,6 +255,7 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	if (local_init(cfg_str(st->cfg, "local_socket")) == -1)
 		exit(1);
+	sandbox_init();
 	jobs_init();
 	link_init();
 	leave_ev = evtimer_new(st->base, startd_leave, NULL);

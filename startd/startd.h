@@ -21,6 +21,7 @@ struct startd {
 	struct evdns_base	*dns;
 	struct cfg		*cfg;
 	const char		*name;
+	const char		*fs_domain;	/* filesystem_domain */
 	int			 nslots;
 	int64_t			 slot_cpus;
 	int64_t			 slot_memory_mb;

@@ -21,6 +21,7 @@
 #include "frame.h"
 #include "jsonx.h"
 #include "msg.h"
+#include "xfer.h"
 #include "xmalloc.h"
 
 struct client {
@@ -181,6 +182,82 @@ client_call(struct client *c, uint16_t type, struct json_object *req,
 		return NULL;
 	}
 	return rep;
+}
+
+static int
+client_send_raw(struct client *c, uint16_t type, uint32_t reqid,
+    const void *buf, size_t len)
+{
+	struct frame_hdr	 hdr;
+	uint8_t			 hb[FRAME_HDR_LEN];
+
+	hdr.len = (uint32_t)len;
+	hdr.type = type;
+	hdr.version = FRAME_VERSION;
+	hdr.flags = FRAME_F_RAW;
+	hdr.reqid = reqid;
+	frame_hdr_encode(&hdr, hb);
+	if (client_write_all(c->fd, hb, sizeof hb) == -1 ||
+	    client_write_all(c->fd, buf, len) == -1)
+		return -1;
+	return 0;
+}
+
+int
+client_put(struct client *c, const char *rel, const char *path)
+{
+	static unsigned char	 buf[XFER_CHUNK];
+	struct xfer_out		 xo;
+	struct json_object	*o, *rep;
+	uint16_t		 rtype;
+	char			 err[512];
+	size_t			 n;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "path", json_object_new_string(rel));
+	if (path == NULL) {
+		json_object_object_add(o, "size", json_object_new_int(0));
+		json_object_object_add(o, "mode", json_object_new_int(0755));
+		json_object_object_add(o, "dir", json_object_new_boolean(1));
+		rep = client_call(c, MSG_PUT, o, &rtype);
+		json_object_put(o);
+		json_object_put(rep);
+		return rep == NULL ? -1 : 0;
+	}
+	if (xfer_out_open(&xo, path, err, sizeof err) == -1 ||
+	    xfer_out_hash(&xo, SIZE_MAX, err, sizeof err) == -1) {
+		fprintf(stderr, "cq: %s\n", err);
+		xfer_out_close(&xo);
+		json_object_put(o);
+		return -1;
+	}
+	json_object_object_add(o, "size", json_object_new_int64(
+	    (int64_t)xo.size));
+	json_object_object_add(o, "mode", json_object_new_int((int)xo.mode));
+	json_object_object_add(o, "sha256", json_object_new_string(xo.sha));
+	if (client_send(c, MSG_PUT, o) == -1)
+		goto fail;
+	while ((n = xfer_out_read(&xo, buf, sizeof buf)) > 0)
+		if (client_send_raw(c, MSG_PUT_DATA, c->reqid, buf, n) == -1)
+			goto fail;
+	xfer_out_close(&xo);
+	json_object_put(o);
+	if ((rep = client_recv(c, &rtype)) == NULL)
+		return -1;
+	if (rtype == MSG_ERROR) {
+		fprintf(stderr, "cq: %s: %s\n", path,
+		    jsonx_str(rep, "error", "error"));
+		json_object_put(rep);
+		return -1;
+	}
+	json_object_put(rep);
+	return 0;
+
+fail:
+	fprintf(stderr, "cq: writing to the scheduler: %s\n", strerror(errno));
+	xfer_out_close(&xo);
+	json_object_put(o);
+	return -1;
 }
 
 static struct client *

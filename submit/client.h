@@ -30,4 +30,11 @@ void		 client_close(struct client *);
 struct json_object *client_call(struct client *, uint16_t type,
 		    struct json_object *req, uint16_t *rtype);
 
+/*
+ * Upload the file PATH (NULL: an empty directory) as REL into this
+ * connection's staging area, chunk by chunk; the scheduler answers once
+ * it is durable.  0, or -1 with a message printed.
+ */
+int		 client_put(struct client *, const char *rel, const char *path);
+
 #endif

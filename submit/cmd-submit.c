@@ -17,6 +17,8 @@
 #include "jsonx.h"
 #include "msg.h"
 #include "submit.h"
+#include "client.h"
+#include "upload.h"
 #include "xmalloc.h"
 
 int
@@ -27,7 +29,9 @@ cmd_submit(int argc, char **argv)
 	struct json_object	*req, *arr, *rep;
 	char			 cwd[PATH_MAX], err[1024];
 	const char		*batch = NULL;
-	size_t			 njobs = 0, i;
+	struct client		*c = NULL;
+	size_t			 njobs = 0, i, nfiles = 0;
+	uint16_t		 rtype;
 	int			 terse = 0, dry = 0, cmdline = 0, a;
 
 	for (a = 1; a < argc; a++) {
@@ -75,6 +79,20 @@ cmd_submit(int argc, char **argv)
 	arr = json_object_new_array();
 	for (i = 0; i < njobs; i++)
 		json_object_array_add(arr, jobdesc_to_json(&jobs[i]));
+	if (!dry) {
+		/* Inputs first, on the connection the submit then uses. */
+		if ((c = client_open()) == NULL) {
+			jobdesc_free_all(jobs, njobs);
+			json_object_put(arr);
+			return CQ_EXIT_FAIL;
+		}
+		if (upload_jobs(c, jobs, njobs, &nfiles) == -1) {
+			client_close(c);
+			jobdesc_free_all(jobs, njobs);
+			json_object_put(arr);
+			return CQ_EXIT_USAGE;
+		}
+	}
 	jobdesc_free_all(jobs, njobs);
 	if (dry) {
 		for (i = 0; i < json_object_array_length(arr); i++)
@@ -90,7 +108,8 @@ cmd_submit(int argc, char **argv)
 	if (batch != NULL)
 		json_object_object_add(req, "batch_name",
 		    json_object_new_string(batch));
-	rep = cq_request(MSG_SUBMIT, req);
+	rep = client_call(c, MSG_SUBMIT, req, &rtype);
+	client_close(c);
 	json_object_put(req);
 	if (rep == NULL)
 		return CQ_EXIT_FAIL;

@@ -244,6 +244,7 @@ name = $name
 slots = $slots
 memory = $((slots * 256))
 local_socket = $T/agent-$name.sock
+sandbox_dir = $T/sandbox-$name
 activity = ${AGENT_ACTIVITY:-}
 ${AGENT_TOKEN:+token = $AGENT_TOKEN}
 ${AGENT_EXTRA:-}

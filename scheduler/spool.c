@@ -1,0 +1,806 @@
+/*
+ * spool.c: the scheduler's spool, STATE_DIR/spool:
+ *   stage.<conn>/         a client's upload before its submit (mirrors the
+ *                         absolute submit-side paths without the leading /)
+ *   <cluster>/in/         the same tree, adopted by the submit's turn
+ *   <cluster>.<proc>/ckpt.<N>/      the job's checkpoint number N
+ *   <cluster>.<proc>/ckpt.<N>.tmp/  the next one while it arrives
+ * Invariants: a staging area is renamed into the spool in the turn whose
+ * commit creates the cluster, so no job is ever matched before its inputs
+ * are complete; a checkpoint directory is renamed from .tmp only once all
+ * its files arrived intact, the job's row names the version in use, and
+ * the previous version is deleted only after that row is committed.  Any
+ * other state found at start-up is a crash's leftover and is swept.
+ * Outputs go straight to the job's initialdir (or output/error paths) as
+ * the job's owner; data of a run that is not the job's current run on
+ * that machine is refused and discarded (exactly once).  Callers: ctl.c
+ * (staging), agents.c (files to and from agents), queue.c (cleanup).
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cfg.h"
+#include "clock.h"
+#include "commit.h"
+#include "jobdesc.h"
+#include "jsonx.h"
+#include "log.h"
+#include "msg.h"
+#include "peer.h"
+#include "queue.h"
+#include "schedd.h"
+#include "spool.h"
+#include "xfer.h"
+#include "xferq.h"
+#include "xmalloc.h"
+
+#define SPOOL_MAX_STAGE_FILES	1000000
+
+static char	*spool_dir;
+static char	 spool_fsdomain[256];
+static uint64_t	 spool_stage_seq;
+
+struct spool_stage {
+	char		*dir;
+	struct xfer_in	 in;
+	uint32_t	 reqid;
+	size_t		 nfiles;
+	int		 adopted;
+};
+
+/* What a machine's link carries: the send queue and the file arriving. */
+struct spool_link {
+	struct peer	*peer;
+	struct xferq	*xq;
+	struct xfer_in	 in;
+	uint32_t	 reqid;
+	int		 receiving;	/* a file's data is due */
+	uint64_t	 discard;	/* bytes of a refused file still due */
+	struct job	*job;		/* whose file arrives */
+	uint32_t	 run;
+};
+
+const char *
+spool_domain(void)
+{
+	return spool_fsdomain;
+}
+
+static int
+spool_mkdir(const char *path)
+{
+	if (mkdir(path, 0700) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static void
+spool_fsync_dir(const char *path)
+{
+	int	fd;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int
+spool_init(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*p;
+	const char	*dom = cfg_str(sd->cfg, "filesystem_domain");
+
+	if (dom == NULL || *dom == '\0') {
+		if (gethostname(spool_fsdomain, sizeof spool_fsdomain) == -1)
+			strlcpy(spool_fsdomain, "localhost",
+			    sizeof spool_fsdomain);
+		spool_fsdomain[sizeof spool_fsdomain - 1] = '\0';
+	} else
+		strlcpy(spool_fsdomain, dom, sizeof spool_fsdomain);
+	xasprintf(&spool_dir, "%s/spool", sd->state_dir);
+	if (spool_mkdir(spool_dir) == -1) {
+		log_warn("%s", spool_dir);
+		return -1;
+	}
+	/* Uploads that never became a submit, files cut halfway. */
+	if ((d = opendir(spool_dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "stage.", 6) != 0)
+			continue;
+		xasprintf(&p, "%s/%s", spool_dir, e->d_name);
+		xfer_rmtree(p);
+		free(p);
+	}
+	closedir(d);
+	xfer_sweep_parts(spool_dir);
+	log_info("spool: %s (filesystem_domain %s)", spool_dir,
+	    spool_fsdomain);
+	return 0;
+}
+
+/* Remove ckpt.* in DIR other than ckpt.KEEP (0: keep none). */
+static void
+spool_sweep_ckpt(const char *dir, uint32_t keep)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		 want[32], *p;
+
+	snprintf(want, sizeof want, "ckpt.%u", keep);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "ckpt.", 5) != 0 ||
+		    (keep > 0 && strcmp(e->d_name, want) == 0))
+			continue;
+		xasprintf(&p, "%s/%s", dir, e->d_name);
+		xfer_rmtree(p);
+		free(p);
+	}
+	closedir(d);
+}
+
+void
+spool_sweep(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct job	*j, key;
+	char		*p, *dot;
+	unsigned long	 c, pr;
+
+	if ((d = opendir(spool_dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		c = strtoul(e->d_name, &dot, 10);
+		xasprintf(&p, "%s/%s", spool_dir, e->d_name);
+		j = NULL;
+		if (*dot == '.') {
+			pr = strtoul(dot + 1, NULL, 10);
+			j = queue_find((uint32_t)c, (uint32_t)pr);
+			if (j != NULL)
+				spool_sweep_ckpt(p, j->ckpt_version);
+		} else {
+			key.cluster = (uint32_t)c;
+			key.proc = 0;
+			j = RB_NFIND(job_tree, &sd->jobs, &key);
+			if (j != NULL && j->cluster != (uint32_t)c)
+				j = NULL;
+		}
+		if (j == NULL)
+			xfer_rmtree(p);
+		free(p);
+	}
+	closedir(d);
+}
+
+/* --- client uploads --------------------------------------------------- */
+
+static void
+spool_reply_ok(struct peer *p, uint32_t reqid)
+{
+	struct json_object	*o = json_object_new_object();
+
+	peer_send(p, MSG_OK, reqid, o);
+	json_object_put(o);
+}
+
+void
+spool_put(struct spool_stage **sp, struct peer *p, uint32_t reqid,
+    struct json_object *msg)
+{
+	struct spool_stage	*s = *sp;
+	const char		*path = jsonx_str(msg, "path", "");
+	const char		*sha = jsonx_str(msg, "sha256", "");
+	int64_t			 size = jsonx_int(msg, "size", -1);
+	char			 err[512];
+	int			 r;
+
+	if (s != NULL && xfer_in_active(&s->in)) {
+		peer_close(p, "put while a file is still arriving");
+		return;
+	}
+	if (!xfer_path_ok(path) || size < 0 ||
+	    (uint64_t)size > XFER_MAX_SIZE) {
+		peer_send_error(p, reqid, "put: bad path or size");
+		return;
+	}
+	if (s == NULL) {
+		s = *sp = xcalloc(1, sizeof *s);
+		s->in.fd = s->in.dirfd = -1;
+		xasprintf(&s->dir, "%s/stage.%d.%llu", spool_dir, (int)getpid(),
+		    (unsigned long long)++spool_stage_seq);
+		if (spool_mkdir(s->dir) == -1) {
+			log_warn("%s", s->dir);
+			peer_send_error(p, reqid, "the spool cannot stage files");
+			return;
+		}
+	}
+	if (++s->nfiles > SPOOL_MAX_STAGE_FILES) {
+		peer_send_error(p, reqid, "put: too many files");
+		return;
+	}
+	if (jsonx_bool(msg, "dir", 0)) {
+		if (xfer_mkdir(s->dir, path, (uid_t)-1, (gid_t)-1, err,
+		    sizeof err) == -1)
+			peer_send_error(p, reqid, err);
+		else
+			spool_reply_ok(p, reqid);
+		return;
+	}
+	if (xfer_in_open(&s->in, s->dir, path, (uint64_t)size,
+	    (mode_t)jsonx_int(msg, "mode", 0644), sha, (uid_t)-1, (gid_t)-1,
+	    err, sizeof err) == -1) {
+		peer_send_error(p, reqid, err);
+		return;
+	}
+	s->reqid = reqid;
+	if (size == 0) {
+		if ((r = xfer_in_data(&s->in, "", 0, err, sizeof err)) == 1)
+			spool_reply_ok(p, reqid);
+		else
+			peer_send_error(p, reqid, err);
+	}
+}
+
+void
+spool_put_data(struct spool_stage *s, struct peer *p, uint32_t reqid,
+    const void *raw, size_t len)
+{
+	char	err[512];
+	int	r;
+
+	if (s == NULL || !xfer_in_active(&s->in) || reqid != s->reqid) {
+		peer_close(p, "data without a put");
+		return;
+	}
+	if ((r = xfer_in_data(&s->in, raw, len, err, sizeof err)) == 1)
+		spool_reply_ok(p, reqid);
+	else if (r == -1)
+		peer_send_error(p, reqid, err);
+}
+
+int
+spool_stage_busy(const struct spool_stage *s)
+{
+	return s != NULL && xfer_in_active(&s->in);
+}
+
+int
+spool_stage_adopt(struct spool_stage *s, uint32_t cluster)
+{
+	char	*cdir, *in;
+	int	 rc = 0;
+
+	if (s == NULL || xfer_in_active(&s->in) || s->adopted)
+		return s == NULL ? 0 : -1;
+	xasprintf(&cdir, "%s/%u", spool_dir, cluster);
+	xasprintf(&in, "%s/in", cdir);
+	if (spool_mkdir(cdir) == -1 || rename(s->dir, in) == -1) {
+		log_warn("spool: cannot adopt %s as %s", s->dir, in);
+		rc = -1;
+	} else {
+		spool_fsync_dir(cdir);
+		spool_fsync_dir(spool_dir);
+		s->adopted = 1;
+	}
+	free(cdir);
+	free(in);
+	return rc;
+}
+
+void
+spool_stage_free(struct spool_stage *s)
+{
+	if (s == NULL)
+		return;
+	xfer_in_abort(&s->in);
+	if (!s->adopted)
+		xfer_rmtree(s->dir);
+	free(s->dir);
+	free(s);
+}
+
+/* --- files to agents -------------------------------------------------- */
+
+struct spool_file {
+	char	*src;		/* NULL: an empty directory */
+	char	*rel;
+};
+
+struct spool_send {
+	struct machine		*m;
+	uint32_t		 cluster, proc, run;
+	struct spool_file	*files;
+	size_t			 n;
+};
+
+static void
+spool_send_add(struct spool_send *ss, const char *src, const char *rel)
+{
+	ss->files = xreallocarray(ss->files, ss->n + 1, sizeof *ss->files);
+	ss->files[ss->n].src = src != NULL ? xstrdup(src) : NULL;
+	ss->files[ss->n].rel = xstrdup(rel);
+	ss->n++;
+}
+
+/* Add SRC (file or directory tree) to arrive as REL ("" for contents). */
+static void
+spool_send_tree(struct spool_send *ss, const char *src, const char *rel)
+{
+	struct stat	 sb;
+	DIR		*d;
+	struct dirent	*e;
+	char		*s2, *r2;
+	int		 any = 0;
+
+	if (lstat(src, &sb) == -1)
+		return;
+	if (S_ISREG(sb.st_mode)) {
+		if (*rel != '\0')
+			spool_send_add(ss, src, rel);
+		return;
+	}
+	if (!S_ISDIR(sb.st_mode) || (d = opendir(src)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		any = 1;
+		xasprintf(&s2, "%s/%s", src, e->d_name);
+		if (*rel == '\0')
+			r2 = xstrdup(e->d_name);
+		else
+			xasprintf(&r2, "%s/%s", rel, e->d_name);
+		spool_send_tree(ss, s2, r2);
+		free(s2);
+		free(r2);
+	}
+	closedir(d);
+	if (!any && *rel != '\0')
+		spool_send_add(ss, NULL, rel);
+}
+
+static const char *
+spool_base(const char *path)
+{
+	const char	*b = strrchr(path, '/');
+
+	return b == NULL ? path : b + 1;
+}
+
+static struct spool_link *
+spool_link_get(struct machine *m)
+{
+	struct spool_link	*l = m->spool;
+
+	if (m->peer == NULL)
+		return NULL;
+	if (l != NULL && l->peer == m->peer)
+		return l;
+	spool_link_closed(m);
+	l = xcalloc(1, sizeof *l);
+	l->peer = m->peer;
+	l->in.fd = l->in.dirfd = -1;
+	l->xq = xferq_new(sd->base, m->peer);
+	m->spool = l;
+	return l;
+}
+
+/* After the commit that started the run: the files follow the START. */
+static void
+spool_send_go(void *arg)
+{
+	struct spool_send	*ss = arg;
+	struct spool_link	*l;
+	struct job		*j;
+	char			 id[32];
+	size_t			 i;
+
+	j = queue_find(ss->cluster, ss->proc);
+	if (j != NULL && j->run == ss->run && j->slot != NULL &&
+	    j->slot->machine == ss->m && (l = spool_link_get(ss->m)) != NULL) {
+		snprintf(id, sizeof id, "%u.%u", ss->cluster, ss->proc);
+		for (i = 0; i < ss->n; i++)
+			xferq_add(l->xq, id, ss->run, ss->files[i].rel[0] ==
+			    '.' ? "checkpoint" : "input", ss->files[i].src,
+			    ss->files[i].rel + (ss->files[i].rel[0] == '.'));
+	}
+	for (i = 0; i < ss->n; i++) {
+		free(ss->files[i].src);
+		free(ss->files[i].rel);
+	}
+	free(ss->files);
+	free(ss);
+}
+
+int
+spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
+    struct json_object *start)
+{
+	struct spool_send	*ss;
+	struct stat		 sb;
+	char			*src, *rel;
+	const char		*x;
+	size_t			 i, first;
+
+	j->xfer = 0;
+	j->rx_ok = j->rx_bad = 0;
+	if (d->should_transfer == JD_XFER_NO ||
+	    (d->should_transfer == JD_XFER_IF_NEEDED && m->fs_domain != NULL &&
+	    strcmp(m->fs_domain, spool_fsdomain) == 0))
+		return 0;
+	j->xfer = 1;
+	ss = xcalloc(1, sizeof *ss);
+	ss->m = m;
+	ss->cluster = j->cluster;
+	ss->proc = j->proc;
+	ss->run = j->run;
+	for (i = 0; i < d->nxfer_in; i++) {
+		x = d->xfer_in[i];
+		xasprintf(&src, "%s/%u/in%s", spool_dir, j->cluster, x);
+		if (x[strlen(x) - 1] == '/')
+			spool_send_tree(ss, src, "");
+		else
+			spool_send_tree(ss, src, spool_base(x));
+		free(src);
+	}
+	xasprintf(&src, "%s/%u/in%s", spool_dir, j->cluster, d->executable);
+	if (d->executable[0] == '/' && stat(src, &sb) == 0 &&
+	    S_ISREG(sb.st_mode)) {
+		spool_send_add(ss, src, spool_base(d->executable));
+		json_object_object_add(start, "exe",
+		    json_object_new_string(spool_base(d->executable)));
+	}
+	free(src);
+	if (d->input != NULL) {
+		xasprintf(&src, "%s/%u/in%s", spool_dir, j->cluster, d->input);
+		if (stat(src, &sb) == 0 && S_ISREG(sb.st_mode))
+			spool_send_add(ss, src, "_cq_stdin");
+		free(src);
+	}
+	if (j->ckpt_version > 0) {
+		/* Checkpoint files are marked with a leading '.' here. */
+		first = ss->n;
+		xasprintf(&src, "%s/%u.%u/ckpt.%u", spool_dir, j->cluster,
+		    j->proc, j->ckpt_version);
+		spool_send_tree(ss, src, "");
+		free(src);
+		for (i = first; i < ss->n; i++) {
+			xasprintf(&rel, ".%s", ss->files[i].rel);
+			free(ss->files[i].rel);
+			ss->files[i].rel = rel;
+		}
+		json_object_object_add(start, "ckpt",
+		    json_object_new_int64(j->ckpt_version));
+	}
+	json_object_object_add(start, "xfer", json_object_new_boolean(1));
+	json_object_object_add(start, "nfiles",
+	    json_object_new_int64((int64_t)ss->n));
+	commit_after(spool_send_go, ss);
+	return 1;
+}
+
+void
+spool_cancel(struct machine *m, struct job *j)
+{
+	struct spool_link	*l = m->spool;
+	char			 id[32];
+
+	if (l == NULL || l->peer != m->peer)
+		return;
+	snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
+	xferq_cancel(l->xq, id, j->run);
+}
+
+/* --- files from agents ------------------------------------------------ */
+
+void
+spool_link_closed(struct machine *m)
+{
+	struct spool_link	*l = m->spool;
+
+	if (l == NULL)
+		return;
+	xfer_in_abort(&l->in);
+	xferq_free(l->xq);
+	free(l);
+	m->spool = NULL;
+}
+
+static void
+spool_owner_ids(const struct job *j, uid_t *uid, gid_t *gid)
+{
+	struct passwd	*pw;
+
+	*uid = j->uid;
+	*gid = (gid_t)-1;
+	if ((pw = getpwuid(j->uid)) != NULL)
+		*gid = pw->pw_gid;
+	else
+		*uid = (uid_t)-1;	/* unknown here: never as root */
+}
+
+/* Where a file of KIND named REL goes; ROOT and NAME are set. */
+static int
+spool_dest(struct job *j, const char *kind, const char *rel, char **root,
+    char **name)
+{
+	struct jobdesc	 d;
+	const char	*errstr, *path = NULL, *slash;
+	struct json_object *ad;
+	int		 rc = -1;
+
+	*root = *name = NULL;
+	if (strcmp(kind, "checkpoint") == 0) {
+		xasprintf(root, "%s/%u.%u", spool_dir, j->cluster, j->proc);
+		spool_mkdir(*root);
+		free(*root);
+		xasprintf(root, "%s/%u.%u/ckpt.%u.tmp", spool_dir, j->cluster,
+		    j->proc, j->ckpt_version + 1);
+		if (!j->ckpt_tmp) {
+			xfer_rmtree(*root);
+			j->ckpt_tmp = 1;
+		}
+		spool_mkdir(*root);
+		*name = xstrdup(rel);
+		return 0;
+	}
+	if (strcmp(kind, "output") != 0)
+		return -1;
+	if (jsonx_parse(j->ad, strlen(j->ad), &ad, &errstr) == -1)
+		return -1;
+	memset(&d, 0, sizeof d);
+	if (jobdesc_from_json(ad, &d, &errstr) == 0) {
+		if (strcmp(rel, "_cq_stdout") == 0)
+			path = d.output;
+		else if (strcmp(rel, "_cq_stderr") == 0)
+			path = d.error;
+		else if (strncmp(rel, "_cq_", 4) != 0) {
+			*root = xstrdup(d.initialdir);
+			*name = xstrdup(rel);
+			rc = 0;
+		}
+		if (path != NULL && (slash = strrchr(path, '/')) != NULL &&
+		    slash[1] != '\0') {
+			*root = xstrndup(path, (size_t)(slash - path) + 1);
+			*name = xstrdup(slash + 1);
+			rc = 0;
+		}
+	}
+	jobdesc_free(&d);
+	json_object_put(ad);
+	return rc;
+}
+
+void
+spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
+{
+	struct spool_link	*l = spool_link_get(m);
+	struct job		*j = NULL;
+	const char		*id = jsonx_str(msg, "job", "");
+	const char		*rel = jsonx_str(msg, "path", "");
+	const char		*kind = jsonx_str(msg, "kind", "");
+	int64_t			 run = jsonx_int(msg, "run", -1);
+	int64_t			 size = jsonx_int(msg, "size", -1), proc;
+	uint32_t		 cluster;
+	char			*root = NULL, *name = NULL, err[512];
+	uid_t			 uid = (uid_t)-1;
+	gid_t			 gid = (gid_t)-1;
+
+	if (l == NULL)
+		return;
+	if (l->receiving || l->discard > 0) {
+		peer_close(m->peer, "file while another is arriving");
+		return;
+	}
+	if (size < 0 || (uint64_t)size > XFER_MAX_SIZE ||
+	    !xfer_path_ok(rel)) {
+		peer_close(m->peer, "bad file announcement");
+		return;
+	}
+	l->reqid = reqid;
+	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
+		j = queue_find(cluster, (uint32_t)proc);
+	if (j == NULL || (int64_t)j->run != run || j->slot == NULL ||
+	    j->slot->machine != m || !j->xfer) {
+		/* Exactly once: a stale run's files are never written. */
+		log_info("agent %s: refusing %s file %s of %s run %lld: not "
+		    "the current run", m->name, kind, rel, id, (long long)run);
+		l->discard = (uint64_t)size;
+		return;
+	}
+	if (spool_dest(j, kind, rel, &root, &name) == -1) {
+		log_warnx("job %s: no place for %s file %s", id, kind, rel);
+		j->rx_bad++;
+		l->discard = (uint64_t)size;
+		goto done;
+	}
+	if (strcmp(kind, "output") == 0)
+		spool_owner_ids(j, &uid, &gid);
+	if (jsonx_bool(msg, "dir", 0)) {
+		if (xfer_mkdir(root, name, uid, gid, err, sizeof err) == 0)
+			j->rx_ok++;
+		else {
+			log_warnx("job %s: %s", id, err);
+			j->rx_bad++;
+		}
+		l->discard = (uint64_t)size;
+		goto done;
+	}
+	if (xfer_in_open(&l->in, root, name, (uint64_t)size,
+	    (mode_t)jsonx_int(msg, "mode", 0644), jsonx_str(msg, "sha256", ""),
+	    uid, gid, err, sizeof err) == -1) {
+		log_warnx("job %s: %s file %s: %s", id, kind, rel, err);
+		j->rx_bad++;
+		l->discard = (uint64_t)size;
+		goto done;
+	}
+	l->job = j;
+	l->run = j->run;
+	l->receiving = 1;
+	if (size == 0) {
+		l->receiving = 0;
+		if (xfer_in_data(&l->in, "", 0, err, sizeof err) == 1)
+			j->rx_ok++;
+		else {
+			log_warnx("job %s: %s", id, err);
+			j->rx_bad++;
+		}
+	}
+done:
+	free(root);
+	free(name);
+}
+
+void
+spool_data(struct machine *m, uint32_t reqid, const void *raw, size_t len)
+{
+	struct spool_link	*l = m->spool;
+	struct job		*j;
+	char			 err[512];
+	int			 r;
+
+	if (l == NULL || reqid != l->reqid ||
+	    (!l->receiving && l->discard == 0)) {
+		peer_close(m->peer, "data without a file");
+		return;
+	}
+	if (l->discard > 0) {
+		if (len > l->discard) {
+			peer_close(m->peer, "more data than announced");
+			return;
+		}
+		l->discard -= len;
+		return;
+	}
+	r = xfer_in_data(&l->in, raw, len, err, sizeof err);
+	if (r == 0)
+		return;
+	l->receiving = 0;
+	/* The job may have left meanwhile (a removal): count nothing. */
+	j = queue_find(l->job->cluster, l->job->proc);
+	if (j != l->job || j->run != l->run)
+		return;
+	if (r == 1)
+		j->rx_ok++;
+	else {
+		log_warnx("job %u.%u: transfer from %s failed: %s",
+		    j->cluster, j->proc, m->name, err);
+		j->rx_bad++;
+	}
+}
+
+/* After the commit that names the new version: the old one goes. */
+struct spool_gone {
+	uint32_t	 cluster, proc, keep;
+	int		 whole;
+};
+
+static void
+spool_gone_cb(void *arg)
+{
+	struct spool_gone	*g = arg;
+	struct job		*j, key;
+	char			*p;
+
+	xasprintf(&p, "%s/%u.%u", spool_dir, g->cluster, g->proc);
+	if (g->whole)
+		xfer_rmtree(p);
+	else
+		spool_sweep_ckpt(p, g->keep);
+	free(p);
+	if (g->whole) {
+		key.cluster = g->cluster;
+		key.proc = 0;
+		j = RB_NFIND(job_tree, &sd->jobs, &key);
+		if (j == NULL || j->cluster != g->cluster) {
+			xasprintf(&p, "%s/%u", spool_dir, g->cluster);
+			xfer_rmtree(p);
+			free(p);
+		}
+	}
+	free(g);
+}
+
+int
+spool_exited(struct job *j, struct json_object *msg)
+{
+	struct spool_gone	*g;
+	char			*tmp, *dst, *jd;
+	int			 ok;
+
+	ok = j->rx_bad == 0 && j->rx_ok == jsonx_int(msg, "files", 0);
+	if (!ok)
+		log_warnx("job %u.%u: %d of %lld files arrived intact",
+		    j->cluster, j->proc, j->rx_ok,
+		    (long long)jsonx_int(msg, "files", 0));
+	j->rx_ok = j->rx_bad = 0;
+	if (!jsonx_bool(msg, "checkpoint", 0)) {
+		j->ckpt_tmp = 0;
+		return ok;
+	}
+	xasprintf(&tmp, "%s/%u.%u/ckpt.%u.tmp", spool_dir, j->cluster,
+	    j->proc, j->ckpt_version + 1);
+	xasprintf(&dst, "%s/%u.%u/ckpt.%u", spool_dir, j->cluster, j->proc,
+	    j->ckpt_version + 1);
+	if (ok && !j->ckpt_tmp) {
+		/* A checkpoint of no files: an empty directory. */
+		xasprintf(&jd, "%s/%u.%u", spool_dir, j->cluster, j->proc);
+		spool_mkdir(jd);
+		free(jd);
+		spool_mkdir(tmp);
+	}
+	j->ckpt_tmp = 0;
+	if (ok && rename(tmp, dst) == 0) {
+		xfer_sweep_parts(dst);
+		free(tmp);
+		xasprintf(&tmp, "%s/%u.%u", spool_dir, j->cluster, j->proc);
+		spool_fsync_dir(tmp);
+		j->ckpt_version++;
+		j->ckpt_time = clock_now_ms();
+		g = xcalloc(1, sizeof *g);
+		g->cluster = j->cluster;
+		g->proc = j->proc;
+		g->keep = j->ckpt_version;
+		commit_after(spool_gone_cb, g);
+	} else {
+		if (ok)
+			log_warn("rename %s", tmp);
+		xfer_rmtree(tmp);
+		ok = 0;
+	}
+	free(tmp);
+	free(dst);
+	return ok;
+}
+
+void
+spool_job_gone(struct job *j)
+{
+	struct spool_gone	*g;
+
+	g = xcalloc(1, sizeof *g);
+	g->cluster = j->cluster;
+	g->proc = j->proc;
+	g->whole = 1;
+	commit_after(spool_gone_cb, g);
+}

@@ -1,0 +1,65 @@
+/*
+ * spool.h: the scheduler's spool (STATE_DIR/spool): client uploads staged
+ * per connection and adopted by the submit that creates their cluster,
+ * the streams of input and checkpoint files to agents, and the output and
+ * checkpoint files agents send back.  docs/transfer.md has the layout.
+ */
+#ifndef CQ_SPOOL_H
+#define CQ_SPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+struct job;
+struct jobdesc;
+struct machine;
+struct peer;
+struct spool_stage;
+
+/* Make the spool and sweep what a crash left half done; -1 on failure. */
+int	spool_init(void);
+/* After queue_load(): remove the spool of jobs no longer queued and
+ * checkpoint versions other than each job's current one. */
+void	spool_sweep(void);
+
+/* A client's upload: `put` and its data frames (*STAGE made on first use). */
+void	spool_put(struct spool_stage **stage, struct peer *p, uint32_t reqid,
+	    struct json_object *msg);
+void	spool_put_data(struct spool_stage *stage, struct peer *p,
+	    uint32_t reqid, const void *raw, size_t len);
+/* 1 if a file of STAGE is still arriving (NULL is fine). */
+int	spool_stage_busy(const struct spool_stage *stage);
+/* Move the staged files into the spool of CLUSTER (in the submit's turn). */
+int	spool_stage_adopt(struct spool_stage *stage, uint32_t cluster);
+/* The connection closed: remove what it staged and did not submit. */
+void	spool_stage_free(struct spool_stage *stage);
+
+/*
+ * J starts on M with description D: decide whether its files travel and,
+ * if so, mark START (xfer, nfiles, exe) and send the files after the
+ * turn's commit.  1 if they travel, 0 if not.
+ */
+int	spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
+	    struct json_object *start);
+/* An agent's `file` announcement and data frames. */
+void	spool_file(struct machine *m, uint32_t reqid, struct json_object *msg);
+void	spool_data(struct machine *m, uint32_t reqid, const void *raw,
+	    size_t len);
+/* J leaves M: what still waits to be sent for its run is dropped. */
+void	spool_cancel(struct machine *m, struct job *j);
+/* M's connection closed: drop its transfers. */
+void	spool_link_closed(struct machine *m);
+/*
+ * The exit report MSG of J's current run arrived: 1 if every file it
+ * announced arrived intact, else 0.  A complete checkpoint becomes the
+ * job's new version (the old one goes after the commit).
+ */
+int	spool_exited(struct job *j, struct json_object *msg);
+/* J left the queue: its spool goes after the commit (and its cluster's
+ * inputs with the last job). */
+void	spool_job_gone(struct job *j);
+/* The scheduler's filesystem_domain. */
+const char *spool_domain(void);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * sandbox.h: the agent's job sandboxes (sandbox_dir/<job>.r<run>), the
+ * input and checkpoint files the scheduler streams into them, and the
+ * lists of output or checkpoint files sent back from them.
+ */
+#ifndef CQ_SANDBOX_H
+#define CQ_SANDBOX_H
+
+#include <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+struct jobdesc;
+struct sandbox;
+struct xferq;
+
+/* Names the job's stdin, stdout and stderr have inside a sandbox. */
+#define SANDBOX_STDIN	"_cq_stdin"
+#define SANDBOX_STDOUT	"_cq_stdout"
+#define SANDBOX_STDERR	"_cq_stderr"
+
+/* Read sandbox_dir and remove what a previous agent left there. */
+void		 sandbox_init(void);
+/* A fresh sandbox for JOB/RUN owned by UID/GID ((uid_t)-1: ours). */
+struct sandbox	*sandbox_new(const char *job, uint32_t run, uid_t uid,
+		    gid_t gid, char *err, size_t errlen);
+/* Free SB; REMOVE also deletes its directory tree. */
+void		 sandbox_free(struct sandbox *sb, int remove);
+const char	*sandbox_path(const struct sandbox *sb);
+/* Remember which top-level files exist now (before the job runs). */
+void		 sandbox_snapshot(struct sandbox *sb);
+/*
+ * Queue on Q what goes back for JOB/RUN: CKPT 0 the output files (D's
+ * transfer_output_files, else every top-level file created or changed
+ * since the snapshot, plus stdout/stderr) as kind "output"; CKPT 1 the
+ * checkpoint files (transfer_checkpoint_files, else the whole sandbox)
+ * as "checkpoint"; CKPT 2 the output files as "checkpoint" (an eviction
+ * with when_to_transfer_output = ON_EXIT_OR_EVICT).  Returns the count.
+ */
+int		 sandbox_send(struct sandbox *sb, const struct jobdesc *d,
+		    const char *exe, struct xferq *q, const char *job,
+		    uint32_t run, int ckpt);
+/* A `file` announcement and data frames from the scheduler. */
+void		 sandbox_file(uint32_t reqid, struct json_object *msg);
+/* 0, or -1 if the link must be closed (protocol error). */
+int		 sandbox_data(uint32_t reqid, const void *raw, size_t len);
+/* The link closed: a file half received is removed. */
+void		 sandbox_link_closed(void);
+
+#endif

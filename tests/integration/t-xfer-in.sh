@@ -1,0 +1,86 @@
+#!/bin/bash
+# t-xfer-in: file transfer through the spool.  The agent's
+# filesystem_domain differs from the scheduler's, so an IF_NEEDED job's
+# files travel: a file, a directory (by name), a directory's contents
+# (trailing '/') and binary content reach the job's sandbox intact (the
+# job checksums them into its output), the job never runs in initialdir,
+# and its outputs come back into initialdir with the right content and
+# owner.  No .cq-part file is left anywhere; the sandbox and the spool
+# are cleaned up once the job is done.
+. "$(dirname "$0")/../lib/lib.sh"
+
+start_schedd 10s
+AGENT_EXTRA="filesystem_domain = elsewhere" start_agent a1 1
+
+mkdir -p sub/in/dir/deep sub/in/flat
+printf 'hello\n' > sub/in/plain.txt
+head -c 300000 /dev/urandom > sub/in/bin.dat
+printf 'deep\n' > sub/in/dir/deep/d.txt
+printf 'one\n' > sub/in/flat/one.txt
+printf 'two\n' > sub/in/flat/two.txt
+cat > sub/job.sh <<'EOF'
+#!/bin/sh
+# Runs in the sandbox: checksum what arrived, write outputs.
+pwd > where.txt
+sha256sum plain.txt bin.dat dir/deep/d.txt one.txt two.txt > sums.txt
+cp bin.dat copy.dat
+echo "stdout line"
+echo "stderr line" >&2
+EOF
+chmod +x sub/job.sh
+(cd sub/in && sha256sum plain.txt bin.dat > ../want.txt &&
+    sha256sum dir/deep/d.txt >> ../want.txt &&
+    (cd flat && sha256sum one.txt two.txt) >> ../want.txt)
+
+cat > sub/x.sub <<SUB
+executable = job.sh
+initialdir = $T/sub
+should_transfer_files = IF_NEEDED
+transfer_input_files = in/plain.txt, in/bin.dat, in/dir, in/flat/
+output = out.txt
+error = err.txt
+queue
+SUB
+id=$(cq submit --terse sub/x.sub) || fail "cq submit failed"
+cq wait -t 60 "$id" || fail "job $id did not succeed: $(cq history --json "$id")"
+
+[ -f sub/sums.txt ] || fail "sums.txt did not come back: $(ls sub)"
+diff sub/want.txt sub/sums.txt >/dev/null ||
+    fail "the inputs did not arrive intact: $(diff sub/want.txt sub/sums.txt)"
+cmp -s sub/in/bin.dat sub/copy.dat || fail "copy.dat differs from bin.dat"
+grep -q "$T/sandbox-a1/" sub/where.txt ||
+    fail "the job did not run in a sandbox: $(cat sub/where.txt)"
+[ "$(cat sub/out.txt)" = "stdout line" ] || fail "out.txt is '$(cat sub/out.txt)'"
+[ "$(cat sub/err.txt)" = "stderr line" ] || fail "err.txt is '$(cat sub/err.txt)'"
+[ "$(stat -c %u sub/sums.txt)" = "$(id -u)" ] || fail "sums.txt has the wrong owner"
+# Inputs are not sent back: only what the job made or changed.
+[ ! -e sub/plain.txt ] || fail "an unchanged input came back"
+log "inputs intact in the sandbox; outputs back in initialdir"
+
+left=$(find "$T" -name '*.cq-part' | head -5)
+[ -z "$left" ] || fail "partial files left: $left"
+wait_until 10 sh -c "[ -z \"\$(ls -A '$T/sandbox-a1')\" ]" ||
+    fail "the sandbox was not removed: $(ls -A "$T/sandbox-a1")"
+wait_until 10 sh -c "[ -z \"\$(ls -A '$T/state/spool')\" ]" ||
+    fail "the spool was not cleaned: $(ls -A "$T/state/spool")"
+log "no .cq-part files; sandbox and spool cleaned"
+
+# A missing input: a clear error, exit 2, nothing submitted.
+cat > sub/bad.sub <<SUB
+executable = job.sh
+initialdir = $T/sub
+should_transfer_files = YES
+transfer_input_files = in/nope.txt
+queue
+SUB
+before=$(cq q --json | jq length)
+cq submit sub/bad.sub 2> bad.err
+rc=$?
+[ "$rc" -eq 2 ] || fail "a missing input gave exit $rc, not 2"
+grep -q "nope.txt" bad.err || fail "no clear error: $(cat bad.err)"
+[ "$(cq q --json | jq length)" -eq "$before" ] || fail "a job was queued"
+log "a missing input is refused with exit 2"
+
+# A job without transfer on the same domain still runs in place.
+_pid_alive "$SCHEDD_PID" || fail "the scheduler died"
+exit 0
