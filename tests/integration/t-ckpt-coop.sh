@@ -1,0 +1,121 @@
+#!/bin/bash
+# t-ckpt-coop: cooperative (self-)checkpoints across agents that share no
+# filesystem domain.  A counter job keeps its count in a checkpoint file,
+# exits with checkpoint_exit_code every K steps on its own (periodic
+# checkpoint: spooled, the job restarted at once on the same agent) and
+# saves and exits with the code on the vacate signal.  Its agent is
+# stopped gracefully twice (vacate with a checkpoint, then goodbye); the
+# job finishes on a third agent with the output of an undisturbed run,
+# having redone at most one checkpoint interval.  The spool holds one
+# checkpoint version at a time and nothing once the job is done; the job
+# events record each checkpoint; q/history carry evictions and goodput.
+. "$(dirname "$0")/../lib/lib.sh"
+
+N=80		# steps
+K=10		# steps between periodic checkpoints
+start_schedd 10s
+AGENT_EXTRA="filesystem_domain = d1
+max_vacate_time = 10s" start_agent a1 1
+
+mkdir sub
+cat > sub/counter.sh <<'EOF'
+#!/bin/sh
+# counter.sh N K STEPS: count to N, checkpointing in ./state.
+n=$1 k=$2 steps=$3
+i=0
+[ -f state ] && i=$(cat state)
+save() { echo "$i" > state.tmp && mv state.tmp state; }
+trap 'save; exit 85' TERM
+done_here=0
+while [ "$i" -lt "$n" ]; do
+	sleep 0.1
+	i=$((i + 1))
+	echo "count $i"
+	echo "$i" >> "$steps"
+	done_here=$((done_here + 1))
+	if [ "$done_here" -ge "$k" ] && [ "$i" -lt "$n" ]; then
+		save
+		exit 85
+	fi
+done
+echo "done at $i"
+EOF
+chmod +x sub/counter.sh
+cat > sub/c.sub <<SUB
+executable = counter.sh
+arguments = $N $K $T/steps
+initialdir = $T/sub
+should_transfer_files = YES
+checkpoint_exit_code = 85
+transfer_checkpoint_files = state
+output = out.txt
+error = err.txt
+queue
+SUB
+id=$(cq submit --terse sub/c.sub) || fail "cq submit failed"
+id=$id.0
+cluster=${id%.0}
+
+ckpt_version() {
+	cq q --json | jq -r --arg id "$id" '.[] | select(.id == $id) | .ckpt_version'
+}
+running_on() {
+	[ "$(cq q --json | jq -r --arg id "$id" \
+	    '.[] | select(.id == $id) | "\(.state) \(.machine)"')" = "RUNNING slot1@$1" ]
+}
+at_least() {
+	local v
+	v=$(ckpt_version)
+	[ -n "$v" ] && [ "$v" -ge "$1" ]
+}
+one_version() {
+	[ "$(ls "$T/state/spool/$id" 2>/dev/null | grep -cE '^ckpt\.[0-9]+$')" -eq 1 ]
+}
+
+wait_until 30 at_least 2 || fail "no periodic checkpoints on a1: $(cq q --json)"
+one_version || fail "the spool holds more than one version: $(ls "$T/state/spool/$id")"
+log "two periodic checkpoints on a1 (restarted in place)"
+
+# First eviction: a1 leaves gracefully; a2 takes over.
+AGENT_EXTRA="filesystem_domain = d2
+max_vacate_time = 10s" start_agent a2 1
+stop_agent a1 TERM
+wait_until 30 running_on a2 || fail "the job did not move to a2: $(cq q --json)"
+v=$(ckpt_version)
+wait_until 30 at_least $((v + 1)) || fail "no checkpoint on a2"
+log "moved to a2 with its checkpoint, checkpointing there"
+
+# Second eviction: a2 leaves; a3 finishes.
+AGENT_EXTRA="filesystem_domain = d3
+max_vacate_time = 10s" start_agent a3 1
+stop_agent a2 TERM
+wait_until 30 running_on a3 || fail "the job did not move to a3: $(cq q --json)"
+cq wait -t 60 "$id" || fail "the job did not complete: $(cq history --json "$id")"
+
+# The output of an undisturbed run.
+{ seq 1 $N | sed 's/^/count /'; echo "done at $N"; } > want.txt
+diff want.txt sub/out.txt > out.diff ||
+    fail "the output differs from an undisturbed run: $(head -20 out.diff)"
+steps=$(wc -l < "$T/steps")
+[ "$steps" -le $((N + K)) ] ||
+    fail "$steps steps done for $N: more than one interval ($K) redone"
+log "same output as an undisturbed run; $steps steps done for $N"
+
+row=$(cq history --json "$id" | jq -c '.[0]')
+[ "$(jq -r .evictions <<<"$row")" -eq 2 ] || fail "evictions is not 2: $row"
+[ "$(jq -r .goodput_ms <<<"$row")" -gt 0 ] || fail "no goodput: $row"
+[ "$(jq -r .last_ckpt_ms <<<"$row")" -gt 0 ] || fail "no last checkpoint: $row"
+[ "$(jq -r .machine <<<"$row")" = slot1@a3 ] || fail "did not end on a3: $row"
+events=$(sqlite3 "$T/state/queue.db" \
+    "SELECT event FROM job_events WHERE cluster = $cluster ORDER BY id")
+nck=$(grep -c '^checkpoint$' <<<"$events")
+[ "$nck" -ge 4 ] || fail "only $nck checkpoint events: $(tr '\n' ' ' <<<"$events")"
+log "history: 2 evictions, goodput, $nck checkpoint events"
+
+wait_until 10 sh -c "[ ! -e '$T/state/spool/$id' ]" ||
+    fail "the job's spool was not removed: $(ls "$T/state/spool/$id")"
+left=$(find "$T" -name '*.cq-part' | head -5)
+[ -z "$left" ] || fail "partial files left: $left"
+log "spool cleaned after completion"
+_pid_alive "$SCHEDD_PID" || fail "the scheduler died"
+exit 0
