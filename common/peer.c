@@ -81,6 +81,9 @@ peer_new(struct event_base *base, struct bufferevent *bev, int from,
 	bufferevent_setcb(bev, peer_read_cb, peer_write_cb, peer_event_cb, p);
 	/* The write callback runs once the replies have drained this far. */
 	bufferevent_setwatermark(bev, EV_WRITE, PEER_OUT_RESUME, 0);
+	/* File chunks are 256 KiB: move them in few system calls. */
+	bufferevent_set_max_single_read(bev, 256 * 1024);
+	bufferevent_set_max_single_write(bev, 256 * 1024);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	return p;
 }

@@ -12,6 +12,7 @@
 #include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/xattr.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -105,7 +106,8 @@ xfer_md_done(void *md, char *hex)
 /* --- sending ---------------------------------------------------------- */
 
 int
-xfer_out_open(struct xfer_out *x, const char *path, char *err, size_t errlen)
+xfer_out_open(struct xfer_out *x, const char *path, int trust_sum, char *err,
+    size_t errlen)
 {
 	struct stat	sb;
 
@@ -122,6 +124,12 @@ xfer_out_open(struct xfer_out *x, const char *path, char *err, size_t errlen)
 	}
 	x->size = (uint64_t)sb.st_size;
 	x->mode = sb.st_mode & 07777;
+	if (trust_sum && fgetxattr(x->fd, XFER_XATTR, x->sha, 64) == 64 &&
+	    (x->sha[64] = '\0', xfer_sha_ok(x->sha))) {
+		x->hashed = 1;
+		return 0;
+	}
+	x->sha[0] = '\0';
 	x->md = xfer_md_new();
 	posix_fadvise(x->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	return 0;
@@ -349,6 +357,8 @@ xfer_in_finish(struct xfer_in *x, char *err, size_t errlen)
 		xfer_in_abort(x);
 		return -1;
 	}
+	/* Remember the checksum: a spool file is sent on without rehashing. */
+	(void)fsetxattr(x->fd, XFER_XATTR, got, 64, 0);
 	if (fchmod(x->fd, x->mode) == -1 || fsync(x->fd) == -1) {
 		snprintf(err, errlen, "%s: %s", x->name, strerror(errno));
 		xfer_in_abort(x);

@@ -20,6 +20,7 @@
 #define XFER_PART	".cq-part"	/* suffix of a file being received */
 #define XFER_MAX_PATH	4096
 #define XFER_MAX_SIZE	(1ULL << 40)	/* 1 TiB: any one file */
+#define XFER_XATTR	"user.cq.sha256"	/* set on each file received */
 
 /* 1 if REL is a safe relative path: no "/" at either end, no empty, "."
  * or ".." component, no ".cq-part" name, printable, not too long. */
@@ -37,10 +38,14 @@ struct xfer_out {
 	void		*md;		/* EVP_MD_CTX while hashing */
 };
 
-/* Open PATH (a regular file, symlinks not followed at the end); 0, or -1
- * with ERR. */
-int	xfer_out_open(struct xfer_out *, const char *path, char *err,
-	    size_t errlen);
+/*
+ * Open PATH (a regular file, symlinks not followed at the end); 0, or -1
+ * with ERR.  TRUST_SUM takes the checksum a receiver stored with the file
+ * (XFER_XATTR), if any, instead of hashing: only for files nobody but us
+ * writes (the spool), as an in-place change keeps the attribute.
+ */
+int	xfer_out_open(struct xfer_out *, const char *path, int trust_sum,
+	    char *err, size_t errlen);
 /* Hash up to BUDGET bytes; 1 when the whole file is hashed (sha set),
  * 0 if more remains, -1 with ERR on a read error. */
 int	xfer_out_hash(struct xfer_out *, size_t budget, char *err,

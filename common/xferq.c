@@ -50,6 +50,7 @@ struct xferq {
 	int			 npending;
 	int			 running;
 	int			 dead;
+	int			 trust_sums;
 };
 
 static void	xferq_step(evutil_socket_t, short, void *);
@@ -74,7 +75,7 @@ xferq_drain(struct peer *p, void *arg)
 }
 
 struct xferq *
-xferq_new(struct event_base *base, struct peer *p)
+xferq_new(struct event_base *base, struct peer *p, int trust_sums)
 {
 	struct xferq	*q;
 
@@ -83,6 +84,7 @@ xferq_new(struct event_base *base, struct peer *p)
 	q->ev = event_new(base, -1, 0, xferq_step, q);
 	q->next_reqid = 0x40000000u;
 	q->xo.fd = -1;
+	q->trust_sums = trust_sums;
 	TAILQ_INIT(&q->items);
 	peer_set_drain_cb(p, xferq_drain, q);
 	return q;
@@ -247,8 +249,8 @@ xferq_round(struct xferq *q)
 				xferq_next(q);
 				continue;
 			}
-			if (xfer_out_open(&q->xo, it->src, err,
-			    sizeof err) == -1) {
+			if (xfer_out_open(&q->xo, it->src, q->trust_sums,
+			    err, sizeof err) == -1) {
 				log_warnx("transfer of %s for %s: %s", it->rel,
 				    it->job, err);
 				if (xferq_announce(q, 1) == -1)

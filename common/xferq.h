@@ -17,8 +17,10 @@ struct event_base;
 struct peer;
 struct xferq;
 
-/* A queue on P (not owned); free it from P's close callback. */
-struct xferq	*xferq_new(struct event_base *, struct peer *p);
+/* A queue on P (not owned); free it from P's close callback.  TRUST_SUMS:
+ * the files are our own (the spool), their stored checksums hold. */
+struct xferq	*xferq_new(struct event_base *, struct peer *p,
+		    int trust_sums);
 /* Free Q; safe from inside a callback of Q (the free is deferred). */
 void		 xferq_free(struct xferq *q);
 /*

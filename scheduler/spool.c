@@ -400,7 +400,7 @@ spool_link_get(struct machine *m)
 	l = xcalloc(1, sizeof *l);
 	l->peer = m->peer;
 	l->in.fd = l->in.dirfd = -1;
-	l->xq = xferq_new(sd->base, m->peer);
+	l->xq = xferq_new(sd->base, m->peer, 1);
 	m->spool = l;
 	return l;
 }

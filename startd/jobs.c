@@ -96,11 +96,19 @@ jobs_send_slot(const struct aslot *s)
 	json_object_put(o);
 }
 
+static void	jobs_input_failed(struct ajob *, const char *);
+
 static void
 jobs_act(struct aslot *s, enum policy_act act)
 {
 	struct ajob	*j = s->job;
 
+	if (j != NULL && j->waiting &&
+	    (act == POLICY_VACATE || act == POLICY_KILL)) {
+		/* Its files are still arriving: it leaves unstarted. */
+		jobs_input_failed(j, "vacated before it started");
+		return;
+	}
 	if (act == POLICY_NONE || j == NULL || j->pid <= 0)
 		return;
 	log_info("job %s run %u: %s", j->id, j->run, policy_act_str(act));

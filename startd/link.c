@@ -95,7 +95,7 @@ link_xferq(void)
 	if (!link_up())
 		return NULL;
 	if (link_xq == NULL)
-		link_xq = xferq_new(st->base, link_peer);
+		link_xq = xferq_new(st->base, link_peer, 0);
 	return link_xq;
 }
 

@@ -224,7 +224,7 @@ client_put(struct client *c, const char *rel, const char *path)
 		json_object_put(rep);
 		return rep == NULL ? -1 : 0;
 	}
-	if (xfer_out_open(&xo, path, err, sizeof err) == -1 ||
+	if (xfer_out_open(&xo, path, 0, err, sizeof err) == -1 ||
 	    xfer_out_hash(&xo, SIZE_MAX, err, sizeof err) == -1) {
 		fprintf(stderr, "cq: %s\n", err);
 		xfer_out_close(&xo);

@@ -139,7 +139,7 @@ Test(frame, check_wrong_version)
 Test(frame, check_unknown_type)
 {
 	static const uint16_t	unknown[] = {
-		0, 4, 15, 21, 63, 75, 127, 129, 0xffff
+		0, 4, 15, 21, 63, 90, 127, 129, 0xffff
 	};
 	struct frame_hdr	h;
 	size_t			i;
