@@ -6,6 +6,9 @@
 # agent sweeps; the job goes back to IDLE after the lease and succeeds on
 # another agent.  Disk use is bounded (about 3 GiB at the peak) and
 # everything is removed at the end.
+# 2,000 small files cost two fsyncs each per hop: allow more than 300 s.
+: "${CQ_TEST_TIMEOUT:=600}"
+export CQ_TEST_TIMEOUT
 . "$(dirname "$0")/../lib/lib.sh"
 
 avail=$(df -Pk "$T" | awk 'NR == 2 { print $4 }')
