@@ -530,7 +530,9 @@ agents_exited(struct machine *m, struct json_object *msg)
 	if (j != NULL && (int64_t)j->run == run && j->slot != NULL &&
 	    j->slot->machine == m) {
 		ckpt = jsonx_bool(msg, "checkpoint", 0);
-		ok = j->xfer ? spool_exited(j, msg) : 1;
+		/* A run whose files travel counts them in its report. */
+		ok = jsonx_get(msg, "files") != NULL ?
+		    spool_exited(j, msg) : 1;
 		live = j->state == JOB_RUNNING || j->state == JOB_SUSPENDED;
 		ei.error = jsonx_str(msg, "error", NULL);
 		if (live && jsonx_bool(msg, "evicted", 0)) {

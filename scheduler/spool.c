@@ -517,9 +517,17 @@ void
 spool_link_closed(struct machine *m)
 {
 	struct spool_link	*l = m->spool;
+	struct job		*j;
 
 	if (l == NULL)
 		return;
+	/* The agent sends a cut run's files again, all of them: recount. */
+	RB_FOREACH(j, job_tree, &sd->jobs) {
+		if (j->slot != NULL && j->slot->machine == m) {
+			j->rx_ok = j->rx_bad = 0;
+			j->ckpt_tmp = 0;
+		}
+	}
 	xfer_in_abort(&l->in);
 	xferq_free(l->xq);
 	free(l);
@@ -621,7 +629,7 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
 		j = queue_find(cluster, (uint32_t)proc);
 	if (j == NULL || (int64_t)j->run != run || j->slot == NULL ||
-	    j->slot->machine != m || !j->xfer) {
+	    j->slot->machine != m) {
 		/* Exactly once: a stale run's files are never written. */
 		log_info("agent %s: refusing %s file %s of %s run %lld: not "
 		    "the current run", m->name, kind, rel, id, (long long)run);
@@ -657,6 +665,7 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 	l->job = j;
 	l->run = j->run;
 	l->receiving = 1;
+	j->xfer = 1;	/* also for a run adopted after a restart */
 	if (size == 0) {
 		l->receiving = 0;
 		if (xfer_in_data(&l->in, "", 0, err, sizeof err) == 1)

@@ -98,7 +98,8 @@ static pid_t
 pool_spawn(const char *prog, const char *conf, const char *log,
     const char *pidf, const char *name, const char *lsock)
 {
-	char	pidtext[32];
+	char	pidtext[32], sbox[1100];
+	const char *dot;
 	pid_t	pid;
 	int	fd;
 
@@ -118,8 +119,16 @@ pool_spawn(const char *prog, const char *conf, const char *log,
 		}
 		if (name != NULL)
 			setenv("CQ_NAME", name, 1);
-		if (lsock != NULL)
+		if (lsock != NULL) {
 			setenv("CQ_LOCAL_SOCKET", lsock, 1);
+			/* Each agent its own sandboxes, beside its socket. */
+			if (getenv("CQ_SANDBOX_DIR") == NULL &&
+			    (dot = strrchr(lsock, '.')) != NULL) {
+				snprintf(sbox, sizeof sbox, "%.*s.sandbox",
+				    (int)(dot - lsock), lsock);
+				setenv("CQ_SANDBOX_DIR", sbox, 1);
+			}
+		}
 		execl(prog, prog, "-f", "-c", conf, (char *)NULL);
 		fprintf(stderr, "cq: exec %s: %s\n", prog, strerror(errno));
 		_exit(127);
