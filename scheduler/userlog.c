@@ -196,17 +196,14 @@ userlog_open(const char *path, uid_t uid)
 
 	flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY |
 	    O_NONBLOCK | O_CLOEXEC;
-	if (geteuid() != 0) {
+	if (geteuid() != 0 || uid == 0) {
+		/* Our own job (a personal pool, or root's job). */
 		if (uid != geteuid()) {
 			errno = EPERM;
 			return -1;
 		}
 		fd = open(path, flags, 0644);
 	} else {
-		if (uid == 0) {
-			errno = EPERM;	/* root's jobs do not run */
-			return -1;
-		}
 		if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &pwp) != 0 ||
 		    pwp == NULL) {
 			errno = ESRCH;

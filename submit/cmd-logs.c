@@ -149,7 +149,7 @@ cmd_logs(int argc, char **argv)
 		if ((i == 0 && !want_out) || (i == 1 && !want_err))
 			continue;
 		p = jsonx_str(desc, i == 0 ? "output" : "error", NULL);
-		if (p == NULL) {
+		if (p == NULL || strcmp(p, "/dev/null") == 0) {
 			fprintf(stderr, "cq logs: job %s has no %s file (it "
 			    "goes to /dev/null)\n", id, i == 0 ? "output" :
 			    "error");
