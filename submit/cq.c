@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "cq.h"
+#include "expr.h"
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
@@ -144,11 +145,15 @@ cq_query_build(const char *what, int argc, char **argv, int *json, int first)
 int
 cq_constraint_check(const char *cmd, const char *src)
 {
+	struct expr	*e;
+	char		 err[256];
+
 	/* The scheduler checks it too; here for a clear exit 2. */
-	if (src[0] == '\0') {
-		fprintf(stderr, "cq %s: empty constraint\n", cmd);
+	if ((e = expr_parse(src, err, sizeof err)) == NULL) {
+		fprintf(stderr, "cq %s: bad constraint: %s\n", cmd, err);
 		return -1;
 	}
+	expr_free(e);
 	return 0;
 }
 

@@ -36,6 +36,33 @@ out=$(cq release "$c") || fail "release $c failed"
 [ "$out" = "2 job(s) released." ] || fail "release $c said: $out"
 log "hold/release by cluster and by proc as expected"
 
+# -constraint narrows ids, selects alone, sees +Attr values; bad: exit 2.
+out=$(cq hold -constraint 'ProcId == 1' "$c") || fail "hold -constraint failed"
+[ "$out" = "1 job(s) held." ] || fail "hold -constraint said: $out"
+is "$c.1" H || fail "$c.1 not held: $(cq q --json)"
+[ "$(cq q --json -constraint 'JobStatus == 5' | jq -r '[.[].id] | join(" ")')" = "$c.1" ] ||
+    fail "q -constraint: $(cq q --json -constraint 'JobStatus == 5')"
+out=$(cq release -constraint "JobStatus == 5 && ClusterId == $c") || fail "release -constraint failed"
+[ "$out" = "1 job(s) released." ] || fail "release -constraint said: $out"
+cat > e.sub <<SUB
+executable = /bin/sleep
+arguments = 300
++Project = "alpha"
+queue
+SUB
+e=$(cq submit --terse e.sub) || fail "submit e failed"
+[ "$(cq q --json -constraint 'Project == "alpha"' | jq -r '.[].id')" = "$e.0" ] ||
+    fail "q -constraint on a custom attribute: $(cq q --json -constraint 'Project == "alpha"')"
+out=$(cq rm -constraint 'Project =?= "alpha"') || fail "rm -constraint failed"
+[ "$out" = "1 job(s) removed." ] || fail "rm -constraint said: $out"
+out=$(cq rm -constraint 'ProcId ==' 2>&1)
+rc=$?
+[ "$rc" -eq 2 ] || fail "a bad constraint exited $rc: $out"
+grep -q "bad constraint" <<<"$out" || fail "bad constraint message: $out"
+out=$(cq q -constraint 'RequestMemory >' 2>&1)
+[ $? -eq 2 ] || fail "cq q with a bad constraint: $out"
+log "-constraint as expected"
+
 # Unknown ids: exit 1, named, nothing done.
 out=$(cq rm "$c.0" 99999 "$c.7" 2>&1)
 rc=$?
