@@ -377,8 +377,18 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	jobad_filter_free(w.filter);
 	reply = json_object_new_object();
 	json_object_object_add(reply, "rows", w.rows);
-	peer_send(p, MSG_QUERY_REPLY, reqid, reply);
-	json_object_put(reply);
+	/*
+	 * The rows may show changes of this turn that are not durable yet
+	 * (a job gone from the queue): then the answer waits for the commit
+	 * like any other, so `cq wait` never returns before the job's end
+	 * is on disk and in its event log.
+	 */
+	if (store_in_txn(sd->store))
+		commit_later(p, MSG_QUERY_REPLY, reqid, reply);
+	else {
+		peer_send(p, MSG_QUERY_REPLY, reqid, reply);
+		json_object_put(reply);
+	}
 }
 
 struct ctl_act_walk {

@@ -13,6 +13,30 @@ addr=$SCHEDD_ADDR
 write_schedd_conf 10s "$addr"	# a restart keeps the agents' address
 start_agent a1 1
 
+# Strict format: header, tab-indented body lines, "..." after each event.
+check_format() {
+	awk -v f="$1" '
+	BEGIN { state = "head"; n = 0 }
+	state == "head" {
+		if ($0 !~ /^[0-9][0-9][0-9] \([0-9][0-9][0-9]+\.[0-9][0-9][0-9]+\.[0-9][0-9][0-9]\) [0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-6][0-9] [^ ].*$/) {
+			printf "%s:%d: bad header: %s\n", f, NR, $0; bad = 1; exit 1
+		}
+		state = "body"; n++; next
+	}
+	state == "body" {
+		if ($0 == "...") { state = "head"; next }
+		if ($0 !~ /^\t/) {
+			printf "%s:%d: bad body line: %s\n", f, NR, $0; bad = 1; exit 1
+		}
+	}
+	END { if (!bad && state != "head") { printf "%s: last event has no ...\n", f; exit 1 } }
+	' "$1"
+}
+events() {
+	grep -E '^[0-9]{3} \(' "$1" | awk '{ print $1 " " $2 }' | tr '\n' ' '
+}
+pad() { printf '%03d' "$1"; }
+
 cat > exit3.sh <<'SH'
 #!/bin/sh
 echo hello
@@ -57,31 +81,43 @@ wait_until 20 agent_connected a1 || fail "agent a1 did not reconnect"
 wait_until 10 is "$b" R || fail "job $b not running after the restart: $(cq q --json)"
 cq rm "$b" >/dev/null || fail "rm failed"
 wait_queue_empty 10 || fail "queue not empty: $(cq q --json)"
+
+# As root, another user's log is opened with that user's rights: created
+# as theirs where they may write, refused where they may not, and never
+# through a symlink (their link to a file of root's stays untouched).
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod 755 "$T"
+	mkdir nob && chown 65534:65534 nob
+	echo "root's file" > rootfile
+	ln -s "$T/rootfile" nob/evil.log
+	as_nobody() { (cd nob && setpriv --reuid=65534 --regid=65534 --clear-groups "$CQ_BIN" "$@"); }
+	for name in ok evil; do
+		cat > nob/$name.sub <<SUB
+executable = /bin/true
+log = $T/nob/$name.log
+queue
+SUB
+	done
+	cat > nob/denied.sub <<SUB
+executable = /bin/true
+log = $T/denied.log
+queue
+SUB
+	chmod 644 nob/*.sub
+	for name in ok evil denied; do
+		id=$(as_nobody submit --terse $name.sub) || fail "submit $name as nobody failed"
+		cq wait -timeout 20 "$id" || fail "job $name of nobody failed"
+	done
+	[ "$(stat -c %u nob/ok.log)" = 65534 ] || fail "nob/ok.log is not nobody's: $(ls -l nob)"
+	[ "$(events nob/ok.log | wc -w)" -eq 6 ] || fail "nob/ok.log: $(cat nob/ok.log)"
+	[ "$(cat rootfile)" = "root's file" ] || fail "the symlink was followed: $(cat rootfile)"
+	[ ! -e denied.log ] || fail "denied.log was written: $(ls -l denied.log)"
+	grep -q "cannot open $T/denied.log as uid 65534" schedd.log ||
+	    fail "no log line for the refused file"
+	log "another user's logs: their rights, no symlinks"
+fi
 stop_schedd	# the log is written before anyone is told; stop for good measure
 
-# Strict format: header, tab-indented body lines, "..." after each event.
-check_format() {
-	awk -v f="$1" '
-	BEGIN { state = "head"; n = 0 }
-	state == "head" {
-		if ($0 !~ /^[0-9][0-9][0-9] \([0-9][0-9][0-9]+\.[0-9][0-9][0-9]+\.[0-9][0-9][0-9]\) [0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-6][0-9] [^ ].*$/) {
-			printf "%s:%d: bad header: %s\n", f, NR, $0; bad = 1; exit 1
-		}
-		state = "body"; n++; next
-	}
-	state == "body" {
-		if ($0 == "...") { state = "head"; next }
-		if ($0 !~ /^\t/) {
-			printf "%s:%d: bad body line: %s\n", f, NR, $0; bad = 1; exit 1
-		}
-	}
-	END { if (!bad && state != "head") { printf "%s: last event has no ...\n", f; exit 1 } }
-	' "$1"
-}
-events() {
-	grep -E '^[0-9]{3} \(' "$1" | awk '{ print $1 " " $2 }' | tr '\n' ' '
-}
-pad() { printf '%03d' "$1"; }
 
 [ -s a.log ] || fail "no a.log"
 [ -s b.log ] || fail "no b.log"
