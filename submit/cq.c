@@ -198,6 +198,9 @@ main(int argc, char **argv)
 		cq_usage(NULL);
 		return argc < 2 ? CQ_EXIT_USAGE : CQ_EXIT_OK;
 	}
+	/* Hidden: ids and names for the shell's completion. */
+	if (strcmp(argv[1], "__complete") == 0)
+		return cmd_complete(argc - 1, argv + 1);
 	for (c = cq_cmds; c->name != NULL; c++)
 		if (strcmp(c->name, argv[1]) == 0)
 			return c->fn(argc - 1, argv + 1);

@@ -35,6 +35,7 @@ int	cmd_vacate(int, char **);
 int	cmd_reclaim(int, char **);
 
 int	cmd_why(int, char **);
+int	cmd_complete(int, char **);
 int	cmd_logs(int, char **);
 
 /* 1 if S is a job id: CLUSTER or CLUSTER.PROC (digits). */

@@ -20,6 +20,17 @@ st() { cq q --json | jq -r --arg id "$1" '.[] | select(.id == $id) | .st'; }
 is() { [ "$(st "$1")" = "$2" ]; }
 wait_until 10 is "$c.0" R || fail "$c.0 not running: $(cq q --json)"
 
+# The bash completion offers the queue's ids and the machines.
+[ "$(cq __complete jobs | tr '\n' ' ')" = "$c.0 $c.1 $c.2 " ] ||
+    fail "cq __complete jobs: $(cq __complete jobs)"
+[ "$(cq __complete machines)" = a1 ] || fail "cq __complete machines: $(cq __complete machines)"
+comp=$(CQ_BIN=$CQ_BIN bash -c 'cq() { "$CQ_BIN" "$@"; }
+	. "$CQ_SRCDIR/completions/cq.bash"
+	COMP_WORDS=(cq vacate ""); COMP_CWORD=2; _cq; echo "${COMPREPLY[*]}"
+	COMP_WORDS=(cq hold -r); COMP_CWORD=2; _cq; echo "${COMPREPLY[*]}"')
+[ "$comp" = "$c.0 $c.1 $c.2 a1
+-reason" ] || fail "completion offered: $comp"
+
 # hold one proc, then the cluster.
 out=$(cq hold "$c.1") || fail "hold $c.1 failed"
 [ "$out" = "1 job(s) held." ] || fail "hold $c.1 said: $out"
