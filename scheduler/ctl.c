@@ -519,9 +519,9 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 
 	memset(&w, 0, sizeof w);
 	memset(&ids, 0, sizeof ids);
-	if ((strcmp(action, "drain") == 0 || strcmp(action, "undrain") == 0 ||
-	    strcmp(action, "vacate") == 0) &&
-	    jsonx_get(msg, "machines") != NULL) {
+	if (strcmp(action, "drain") == 0 || strcmp(action, "undrain") == 0 ||
+	    (strcmp(action, "vacate") == 0 &&
+	    jsonx_get(msg, "machines") != NULL)) {
 		ctl_machines_act(p, c, reqid, action,
 		    jsonx_get(msg, "machines"));
 		return;

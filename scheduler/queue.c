@@ -115,9 +115,13 @@ queue_persist(struct job *j, const char *event, const char *detail)
 		    event);
 }
 
-/* The detail of a held job's newest "held" event: its hold reason. */
+/*
+ * What memory kept of a job's events: a held job's hold reason (its
+ * newest "held" event) and a running job's pending cq vacate (a "vacate"
+ * of the current run, with nothing after it).
+ */
 static int
-queue_load_reason(void *arg, int64_t time, const char *event, uint32_t run,
+queue_load_events(void *arg, int64_t time, const char *event, uint32_t run,
     const char *detail)
 {
 	struct job	*j = arg;
@@ -126,15 +130,19 @@ queue_load_reason(void *arg, int64_t time, const char *event, uint32_t run,
 		free(j->hold_reason);
 		j->hold_reason = xstrdup(detail != NULL ? detail : "");
 	}
+	j->vacating = strcmp(event, "vacate") == 0 && run == j->run;
 	return 0;
 }
 
 static int
 queue_load_one(void *arg, struct job *j)
 {
-	if (j->state == JOB_HELD)
-		store_events(sd->store, j->cluster, j->proc, queue_load_reason,
+	if (j->state == JOB_HELD || j->state == JOB_RUNNING ||
+	    j->state == JOB_SUSPENDED)
+		store_events(sd->store, j->cluster, j->proc, queue_load_events,
 		    j);
+	if (j->state == JOB_HELD)
+		j->vacating = 0;
 	if (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
 	    j->state == JOB_TRANSFERRING_OUTPUT) {
 		/* Its agent gets a lease to come back and claim it. */
