@@ -413,10 +413,10 @@ ctl_act_cb(struct job *j, void *arg)
 	if (!w->all && (i = ctl_idlist_find(w->ids, j->cluster,
 	    j->proc)) < 0)
 		return;
+	if (i >= 0)
+		w->found[i] = 1;	/* it exists, whatever the constraint */
 	if (!jobad_filter_match(w->filter, j))
 		return;
-	if (i >= 0)
-		w->found[i] = 1;
 	if (j->uid != w->c->uid && !ctl_is_admin(w->c)) {
 		if (i >= 0)
 			w->denied[i] = 1;

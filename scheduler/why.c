@@ -53,7 +53,9 @@ why_slot(const struct job *j, const struct machine *m, const struct slot *s)
 	case SLOT_DRAINING:
 		return WHY_DRAINING;
 	case SLOT_UNCLAIMED:
-		return s->job == NULL ? WHY_FREE : WHY_BUSY;
+		/* A slot still cleaning up a killed job is not free yet. */
+		return s->job == NULL && s->stale_job[0] == '\0' ?
+		    WHY_FREE : WHY_BUSY;
 	case SLOT_OFFLINE:
 		return WHY_OFFLINE;
 	default:

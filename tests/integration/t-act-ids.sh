@@ -51,6 +51,8 @@ log "hold/release by cluster and by proc as expected"
 out=$(cq hold -constraint 'ProcId == 1' "$c") || fail "hold -constraint failed"
 [ "$out" = "1 job(s) held." ] || fail "hold -constraint said: $out"
 is "$c.1" H || fail "$c.1 not held: $(cq q --json)"
+out=$(cq hold -constraint 'ProcId == 7' "$c.0") || fail "hold of an existing job the constraint excludes failed: $out"
+[ "$out" = "0 job(s) held." ] || fail "hold of an excluded job said: $out"
 [ "$(cq q --json -constraint 'JobStatus == 5' | jq -r '[.[].id] | join(" ")')" = "$c.1" ] ||
     fail "q -constraint: $(cq q --json -constraint 'JobStatus == 5')"
 out=$(cq release -constraint "JobStatus == 5 && ClusterId == $c") || fail "release -constraint failed"
