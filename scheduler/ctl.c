@@ -1,10 +1,13 @@
 /*
  * ctl.c: the client socket.  Each connection is a local user whose uid the
  * kernel tells us (SO_PEERCRED).  Requests: submit (all jobs of it or
- * none, answered after the commit), query (jobs, machines, history;
- * answered at once, nothing changes) and act (rm, answered after the
- * commit).  A request is checked whole before anything is written, so a
- * bad one changes nothing.
+ * none, answered after the commit), query (jobs, machines, history, why;
+ * nothing changes; answered at once, or after the turn's commit when the
+ * turn has changes the rows may show) and act (rm, hold, release, vacate
+ * of jobs by id, -a or constraint (jobad.c); drain, undrain, vacate of
+ * machines; answered after the commit).  A request is checked whole
+ * before anything is written, so a bad one changes nothing: every id of an
+ * act must name a job in the queue that the client may change.
  */
 #include "config.h"
 
