@@ -145,14 +145,16 @@ userlog_init(void)
 			buf[n] = '\0';
 			buf[strcspn(buf, "\n")] = '\0';
 			userlog_mark = strtonum(buf, 0, LLONG_MAX, &errstr);
-			if (errstr == NULL) {
+			/* A mark past the newest event is not this store's. */
+			if (errstr == NULL &&
+			    userlog_mark <= store_events_last(sd->store)) {
 				/* Catch up with what the last run left. */
 				userlog_pending = 1;
 				return 0;
 			}
 		}
-		log_warnx("userlog: %s is damaged: starting after the "
-		    "newest event", path);
+		log_warnx("userlog: %s is damaged or not this store's: "
+		    "starting after the newest event", path);
 	} else if (errno != ENOENT) {
 		log_warn("userlog: %s", path);
 		return -1;
