@@ -2,7 +2,7 @@
 # t-userlog: `log = FILE` gets HTCondor's job event log: a job that exits
 # 3 logs submit, execute, terminated (return value 3); a second job is
 # held (with a reason), released, runs again, and is removed after the
-# scheduler was restarted mid-way; each log has exactly its events, in
+# scheduler was killed (-9) and restarted mid-way; each log has exactly its events, in
 # order, with the right ids and the `...` separators, none lost or
 # repeated across the restart.  The format is checked by a strict pattern,
 # and by htcondor.JobEventLog when python3 has the htcondor module.
@@ -73,8 +73,9 @@ wait_until 10 free || fail "slot not free after the hold"
 cq release "$b" >/dev/null || fail "release failed"
 wait_until 10 is "$b" R || fail "job $b not running again"
 
-# Restart the scheduler while b runs: no event lost or written twice.
-stop_schedd
+# Kill the scheduler (-9: no shutdown work) while b runs, and restart it:
+# no event lost or written twice.
+stop_schedd KILL
 start_schedd
 [ "$SCHEDD_ADDR" = "$addr" ] || fail "the scheduler came back on another port"
 wait_until 20 agent_connected a1 || fail "agent a1 did not reconnect"
