@@ -2,10 +2,11 @@
 # t-userlog: `log = FILE` gets HTCondor's job event log: a job that exits
 # 3 logs submit, execute, terminated (return value 3); a second job is
 # held (with a reason), released, runs again, and is removed after the
-# scheduler was killed (-9) and restarted mid-way; each log has exactly its events, in
-# order, with the right ids and the `...` separators, none lost or
-# repeated across the restart.  The format is checked by a strict pattern,
-# and by htcondor.JobEventLog when python3 has the htcondor module.
+# scheduler was killed (-9) and restarted mid-way; each log has exactly
+# its events, in order, with the right ids and the `...` separators, none
+# lost or repeated across the restart.  The format is checked by a strict
+# pattern, and by htcondor.JobEventLog when python3 has the htcondor
+# module.  As root, another user's log is written with that user's rights.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_schedd 10s
