@@ -130,7 +130,9 @@ queue_load_events(void *arg, int64_t time, const char *event, uint32_t run,
 		free(j->hold_reason);
 		j->hold_reason = xstrdup(detail != NULL ? detail : "");
 	}
-	j->vacating = strcmp(event, "vacate") == 0 && run == j->run;
+	j->vacating = strcmp(event, "vacate") == 0 && run == j->run &&
+	    detail != NULL && strncmp(detail, QUEUE_VACATE_BY,
+	    strlen(QUEUE_VACATE_BY)) == 0;
 	return 0;
 }
 
@@ -288,9 +290,12 @@ queue_exited(struct job *j, const struct exit_info *ei)
 {
 	char	 detail[512];
 
-	if (j->vacating && (j->state == JOB_RUNNING ||
+	if (j->vacating && ei->signal != 0 && (j->state == JOB_RUNNING ||
 	    j->state == JOB_SUSPENDED)) {
-		/* cq vacate: the kill was an eviction, it runs again. */
+		/*
+		 * cq vacate: the kill was an eviction, it runs again.  (A run
+		 * that ended by itself before the kill landed is an end.)
+		 */
 		queue_requeue(j, "vacated by cq vacate");
 		return;
 	}
@@ -443,6 +448,7 @@ queue_remove(struct job *j, const char *by)
 int
 queue_vacate(struct job *j, const char *by)
 {
+	/* BY starts with QUEUE_VACATE_BY: queue_load() knows its events. */
 	if ((j->state != JOB_RUNNING && j->state != JOB_SUSPENDED) ||
 	    j->slot == NULL || j->vacating)
 		return 0;

@@ -58,6 +58,9 @@ int		 queue_release(struct job *j, const char *by);
  * again.  1 if the order went out, 0 if J is not running.
  */
 int		 queue_vacate(struct job *j, const char *by);
+/* How the detail of a cq vacate's "vacate" event starts. */
+#define QUEUE_VACATE_BY	"via cq vacate"
+
 /* Remove J at its owner's request; a running job is killed first. */
 int		 queue_remove(struct job *j, const char *by);
 
