@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <event2/bufferevent.h>
@@ -24,6 +25,7 @@
 #include <event2/listener.h>
 
 #include "agents.h"
+#include "batches.h"
 #include "cfg.h"
 #include "clock.h"
 #include "commit.h"
@@ -207,23 +209,105 @@ struct ctl_walk {
 	struct job		**hits;
 	size_t			 nhits, caphits;
 	int			 denied;
+	struct json_object	*owners;	/* any of these owners */
+	int			 mine;		/* only the client's jobs */
+	enum job_state		 state;		/* 0: any */
+	struct batches		*batches;	/* what=batches */
 };
+
+/* 1 if the query of W selects J (the filters of `cq q`). */
+static int
+ctl_job_selected(const struct ctl_walk *w, const struct job *j)
+{
+	size_t	i, n;
+
+	if (j->state == JOB_REMOVED)
+		return 0;	/* on its way out */
+	if (w->owner != NULL && strcmp(j->owner, w->owner) != 0)
+		return 0;
+	if (w->state != 0 && j->state != w->state)
+		return 0;
+	if (w->mine && j->uid != w->c->uid)
+		return 0;
+	/* The -constraint expression will be checked here. */
+	/* Owner names and ids select jobs of either, as in condor_q. */
+	n = w->owners != NULL ? json_object_array_length(w->owners) : 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(j->owner, json_object_get_string(
+		    json_object_array_get_idx(w->owners, i))) == 0)
+			return 1;
+	if (n > 0 && w->ids->n == 0)
+		return 0;
+	return ctl_idlist_match(w->ids, j->cluster, j->proc);
+}
+
+/* The state named S: its name ("IDLE") or condor_q letter ("I"). */
+static int
+ctl_state_parse(const char *s, enum job_state *out)
+{
+	int	st;
+
+	for (st = JOB_IDLE; st <= JOB_SUSPENDED; st++) {
+		if (strcasecmp(s, job_state_str(st)) == 0 ||
+		    strcasecmp(s, job_state_letter(st)) == 0) {
+			*out = st;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Check the owners, mine and state members of a query into W. */
+static int
+ctl_filters(struct ctl_walk *w, struct json_object *msg,
+    const char **errstr)
+{
+	struct json_object	*e;
+	const char		*state;
+	size_t			 i, n;
+
+	w->owners = jsonx_get(msg, "owners");
+	n = w->owners != NULL ? json_object_array_length(w->owners) : 0;
+	if (n > 1000) {
+		*errstr = "too many owners";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(w->owners, i);
+		if (!json_object_is_type(e, json_type_string)) {
+			*errstr = "owners must be strings";
+			return -1;
+		}
+	}
+	w->mine = jsonx_bool(msg, "mine", 0);
+	if ((state = jsonx_str(msg, "state", NULL)) != NULL &&
+	    ctl_state_parse(state, &w->state) == -1) {
+		*errstr = "unknown job state";
+		return -1;
+	}
+	return 0;
+}
 
 static void
 ctl_jobs_cb(struct job *j, void *arg)
 {
 	struct ctl_walk	*w = arg;
 
-	if (j->state == JOB_REMOVED)
-		return;		/* on its way out */
-	if (w->owner != NULL && strcmp(j->owner, w->owner) != 0)
-		return;
-	if (!ctl_idlist_match(w->ids, j->cluster, j->proc))
+	if (!ctl_job_selected(w, j))
 		return;
 	if (w->limit > 0 &&
 	    (int64_t)json_object_array_length(w->rows) >= w->limit)
 		return;
 	json_object_array_add(w->rows, ctl_job_row(j));
+}
+
+static void
+ctl_batches_cb(struct job *j, void *arg)
+{
+	struct ctl_walk	*w = arg;
+
+	if (ctl_job_selected(w, j))
+		batches_add(w->batches, j);
 }
 
 static int
@@ -233,6 +317,53 @@ ctl_history_cb(void *arg, const struct job *j)
 
 	json_object_array_add(w->rows, ctl_job_row(j));
 	return 0;
+}
+
+/* condor_status's Activity for a slot state. */
+static const char *
+ctl_activity(const struct machine *m, const struct slot *s, int64_t idle)
+{
+	if (!m->online)
+		return "-";
+	switch (s->state) {
+	case SLOT_UNCLAIMED:
+		return "Idle";
+	case SLOT_CLAIMED:
+		return "Busy";
+	case SLOT_SUSPENDED:
+		return "Suspended";
+	case SLOT_VACATING:
+		return "Vacating";
+	case SLOT_DRAINING:
+		return s->job != NULL ? "Retiring" : "Idle";
+	case SLOT_OWNER:
+		/* At the keyboard within the last minute, or owner hours. */
+		return idle >= 0 && idle < 60000 ? "Owner" : "Idle";
+	default:
+		return "-";
+	}
+}
+
+/*
+ * What the agent's heartbeats said of its owner, aged by the time since
+ * that heartbeat: load, owner_idle_ms, owner_seen_ms (null: unknown, or
+ * for owner_seen_ms never seen) and the slot's activity.
+ */
+static void
+ctl_machine_owner(struct json_object *o, const struct machine *m,
+    const struct slot *s, int64_t now)
+{
+	int64_t	 age = m->hb_mono > 0 ? now - m->hb_mono : 0;
+	int64_t	 idle = m->owner_idle_ms >= 0 ? m->owner_idle_ms + age : -1;
+
+	json_object_object_add(o, "activity",
+	    json_object_new_string(ctl_activity(m, s, idle)));
+	json_object_object_add(o, "load", m->has_load ?
+	    json_object_new_double(m->load) : NULL);
+	json_object_object_add(o, "owner_idle_ms", idle >= 0 ?
+	    json_object_new_int64(idle) : NULL);
+	json_object_object_add(o, "owner_seen_ms", m->owner_seen_ms >= 0 ?
+	    json_object_new_int64(m->owner_seen_ms + age) : NULL);
 }
 
 static void
@@ -262,6 +393,7 @@ ctl_machines_cb(struct machine *m, void *arg)
 		    json_object_new_int64(s->memory_mb));
 		json_object_object_add(o, "contact_age_ms",
 		    json_object_new_int64(now - m->contact));
+		ctl_machine_owner(o, m, s, now);
 		if (s->job != NULL) {
 			snprintf(id, sizeof id, "%u.%u", s->job->cluster,
 			    s->job->proc);
@@ -293,9 +425,21 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	w.owner = jsonx_str(msg, "owner", NULL);
 	w.limit = jsonx_int(msg, "limit", 0);
 	w.c = c;
+	if (ctl_filters(&w, msg, &errstr) == -1) {
+		json_object_put(w.rows);
+		ctl_idlist_free(&ids);
+		peer_send_error(p, reqid, errstr);
+		return;
+	}
 	if (strcmp(what, "jobs") == 0)
 		queue_walk(ctl_jobs_cb, &w);
-	else if (strcmp(what, "machines") == 0)
+	else if (strcmp(what, "batches") == 0) {
+		w.batches = batches_new();
+		queue_walk(ctl_batches_cb, &w);
+		json_object_put(w.rows);
+		w.rows = batches_rows(w.batches);
+		batches_free(w.batches);
+	} else if (strcmp(what, "machines") == 0)
 		agents_walk(ctl_machines_cb, &w);
 	else if (strcmp(what, "history") == 0) {
 		/* The store is big; one reply stays bounded. */

@@ -45,6 +45,12 @@ struct machine {
 	int			 online;	/* 0 once the lease ran out */
 	int64_t			 contact;	/* mono ms of the last message */
 	int64_t			 first_seen;	/* wall ms */
+	/* From the heartbeats (-1: not told): the owner's side. */
+	int64_t			 hb_mono;	/* mono ms of the last one */
+	double			 load;		/* load minus our jobs' */
+	int			 has_load;
+	int64_t			 owner_idle_ms;	/* owner idle for, then */
+	int64_t			 owner_seen_ms;	/* owner last seen, ago */
 	struct slot		**slots;
 	int			 nslots;
 	TAILQ_ENTRY(machine)	 entry;

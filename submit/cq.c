@@ -19,9 +19,11 @@ static const struct cq_cmd cq_cmds[] = {
 	{ "submit", "submit [--terse] [--dry-run] FILE\n"
 	    "       cq submit [--terse] -- CMD [ARG...]",
 	    "submit jobs", cmd_submit },
-	{ "q", "q [--json] [-u OWNER] [ID...]", "show the queue", cmd_q },
-	{ "status", "status [--json]", "show the machines and slots",
-	    cmd_status },
+	{ "q", "q [-nobatch|--jobs] [-batch] [--json] [-a] [-u USER] "
+	    "[--state STATE]\n"
+	    "            [-w [-n SECS]] [OWNER|ID...]", "show the queue", cmd_q },
+	{ "status", "status [--json] [-w [-n SECS]]",
+	    "show the machines and slots", cmd_status },
 	{ "rm", "rm ID... | rm -a", "remove jobs", cmd_rm },
 	{ "hold", "hold ID... | hold -a", "hold jobs (a running one is killed)",
 	    cmd_hold },
