@@ -98,6 +98,99 @@ ctl_job_row(const struct job *j)
 	return o;
 }
 
+/* Job fields a query may name in "fields" (rows are then arrays). */
+enum ctl_field {
+	CF_ID, CF_CLUSTER, CF_PROC, CF_OWNER, CF_STATE, CF_ST, CF_PRIORITY,
+	CF_CMD, CF_SUBMITTED, CF_STARTED, CF_FINISHED, CF_RUN, CF_MACHINE,
+	CF_REQUEST_CPUS, CF_REQUEST_MEMORY_MB, CF_MAX
+};
+static const char *const ctl_field_names[CF_MAX] = {
+	"id", "cluster", "proc", "owner", "state", "st", "priority", "cmd",
+	"submitted", "started", "finished", "run", "machine", "request_cpus",
+	"request_memory_mb"
+};
+#define CTL_MAX_FIELDS	32
+
+/*
+ * J as an array of the fields F[0..N-1]: the compact rows of the table
+ * views, several times cheaper to build, send and parse than objects
+ * with 100,000 jobs.
+ */
+static struct json_object *
+ctl_job_cells(const struct job *j, const enum ctl_field *f, size_t n)
+{
+	struct json_object	*a;
+	char			 id[32];
+	size_t			 i;
+
+	a = json_object_new_array_ext((int)n);
+	for (i = 0; i < n; i++) {
+		switch (f[i]) {
+		case CF_ID:
+			snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
+			json_object_array_add(a, json_object_new_string(id));
+			break;
+		case CF_CLUSTER:
+			json_object_array_add(a,
+			    json_object_new_int64(j->cluster));
+			break;
+		case CF_PROC:
+			json_object_array_add(a, json_object_new_int64(j->proc));
+			break;
+		case CF_OWNER:
+			json_object_array_add(a,
+			    json_object_new_string(j->owner));
+			break;
+		case CF_STATE:
+			json_object_array_add(a, json_object_new_string(
+			    job_state_str(j->state)));
+			break;
+		case CF_ST:
+			json_object_array_add(a, json_object_new_string(
+			    job_state_letter(j->state)));
+			break;
+		case CF_PRIORITY:
+			json_object_array_add(a,
+			    json_object_new_int(j->priority));
+			break;
+		case CF_CMD:
+			json_object_array_add(a, json_object_new_string(
+			    j->cmd != NULL ? j->cmd : ""));
+			break;
+		case CF_SUBMITTED:
+			json_object_array_add(a,
+			    json_object_new_int64(j->submitted));
+			break;
+		case CF_STARTED:
+			json_object_array_add(a,
+			    json_object_new_int64(j->started));
+			break;
+		case CF_FINISHED:
+			json_object_array_add(a,
+			    json_object_new_int64(j->finished));
+			break;
+		case CF_RUN:
+			json_object_array_add(a, json_object_new_int64(j->run));
+			break;
+		case CF_MACHINE:
+			json_object_array_add(a, j->machine != NULL ?
+			    json_object_new_string(j->machine) : NULL);
+			break;
+		case CF_REQUEST_CPUS:
+			json_object_array_add(a,
+			    json_object_new_int64(j->request_cpus));
+			break;
+		case CF_REQUEST_MEMORY_MB:
+			json_object_array_add(a,
+			    json_object_new_int64(j->request_memory_mb));
+			break;
+		default:
+			break;
+		}
+	}
+	return a;
+}
+
 /* A parsed list of ids: cluster, and proc or -1 for all procs. */
 struct idlist {
 	uint32_t	*cluster;
@@ -213,6 +306,8 @@ struct ctl_walk {
 	int			 mine;		/* only the client's jobs */
 	enum job_state		 state;		/* 0: any */
 	struct batches		*batches;	/* what=batches */
+	enum ctl_field		 fields[CTL_MAX_FIELDS];
+	size_t			 nfields;	/* 0: rows are objects */
 };
 
 /* 1 if the query of W selects J (the filters of `cq q`). */
@@ -279,6 +374,27 @@ ctl_filters(struct ctl_walk *w, struct json_object *msg,
 			return -1;
 		}
 	}
+	if ((e = jsonx_get(msg, "fields")) != NULL) {
+		n = json_object_array_length(e);
+		if (n == 0 || n > CTL_MAX_FIELDS) {
+			*errstr = "bad number of fields";
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			state = json_object_get_string(
+			    json_object_array_get_idx(e, i));
+			for (w->fields[i] = 0; w->fields[i] < CF_MAX;
+			    w->fields[i]++)
+				if (state != NULL && strcmp(state,
+				    ctl_field_names[w->fields[i]]) == 0)
+					break;
+			if (w->fields[i] == CF_MAX) {
+				*errstr = "unknown field";
+				return -1;
+			}
+		}
+		w->nfields = n;
+	}
 	w->mine = jsonx_bool(msg, "mine", 0);
 	if ((state = jsonx_str(msg, "state", NULL)) != NULL &&
 	    ctl_state_parse(state, &w->state) == -1) {
@@ -298,7 +414,11 @@ ctl_jobs_cb(struct job *j, void *arg)
 	if (w->limit > 0 &&
 	    (int64_t)json_object_array_length(w->rows) >= w->limit)
 		return;
-	json_object_array_add(w->rows, ctl_job_row(j));
+	if (w->nfields > 0)
+		json_object_array_add(w->rows, ctl_job_cells(j, w->fields,
+		    w->nfields));
+	else
+		json_object_array_add(w->rows, ctl_job_row(j));
 }
 
 static void

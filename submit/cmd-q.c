@@ -173,6 +173,8 @@ cmd_q(int argc, char **argv)
 	    json_object_array_length(owners) == 0)
 		json_object_object_add(req, "mine",
 		    json_object_new_boolean(1));
+	if (!batch && !json)
+		json_object_object_add(req, "fields", cmd_q_jobs_fields());
 	json_object_object_add(req, "ids", ids);
 	json_object_object_add(req, "owners", owners);
 

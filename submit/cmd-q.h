@@ -14,7 +14,9 @@ struct json_object;
 /* Draw ROWS (what=batches) into F within WIDTH (0: any), in colour. */
 void	cmd_q_batch_draw(FILE *f, size_t width, int color,
 	    struct json_object *rows);
-/* Draw ROWS (what=jobs) into F within WIDTH (0: any), in colour. */
+/* The "fields" member of the job view's query (caller owns). */
+struct json_object *cmd_q_jobs_fields(void);
+/* Draw ROWS (what=jobs, rows of those fields) into F within WIDTH (0: any), in colour. */
 void	cmd_q_jobs_draw(FILE *f, size_t width, int color,
 	    struct json_object *rows);
 /* The totals line of condor_q from counts per state letter. */
