@@ -130,7 +130,8 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 	now = clock_now_ms();
 	last = activity_last();
 	if ((load = activity_load()) >= 0)
-		json_object_object_add(o, "load", json_object_new_double(load));
+		json_object_object_add(o, "load", json_object_new_double(
+		    (double)(int64_t)(load * 100 + 0.5) / 100));
 	if (last > 0 && last <= now) {
 		json_object_object_add(o, "owner_idle_ms",
 		    json_object_new_int64(now - last));

@@ -54,6 +54,25 @@ echo "$out" | grep -q "^Total for query: 7 jobs; 0 completed, 0 removed, 4 idle,
     fail "totals: $out"
 case $out in *$'\033'*) fail "escape bytes in piped output" ;; esac
 
+# cq status: the slots, what runs there, the owner as the heartbeats say.
+s=$(cq status --json) || fail "cq status --json failed"
+[ "$(echo "$s" | jq -c '[.[] | [.name, .state, .activity, .memory_mb]]')" = \
+    '[["slot1@a1","CLAIMED","Busy",256],["slot2@a1","CLAIMED","Busy",256]]' ] ||
+    fail "status rows: $s"
+[ "$(echo "$s" | jq -r '[.[].job] | sort | join(" ")')" = "$c1.0 $c1.1" ] ||
+    fail "status jobs: $s"
+seen() { cq status --json | jq -e '.[0].owner_idle_ms >= 0 and
+    .[0].owner_seen_ms == null and (.[0].load | type) == "number"'; }
+wait_until 5 seen || fail "no owner idle time or load: $(cq status --json)"
+out=$(cq status) || fail "cq status failed"
+echo "$out" | head -1 | grep -q '^NAME  *STATE  *ACTIVITY  *LOAD  *MEM  *IDLE_FOR  *JOB  *OWNER_SEEN$' ||
+    fail "status header: $out"
+echo "$out" | grep -q "^slot1@a1  *CLAIMED  *Busy  *[0-9.]*  *256  *0+[0-9:]*  *$c1.[01]  *never$" ||
+    fail "status row: $out"
+echo "$out" | grep -q '^Total for pool: 2 slots; 0 unclaimed, 2 claimed,' ||
+    fail "status summary: $out"
+case $out in *$'\033'*) fail "escape bytes in piped cq status" ;; esac
+
 # The job view and the filters.
 ids() { cq q -nobatch "$@" | awk 'NR > 1 && /^[0-9]/ { print $1 }' | tr '\n' ' '; }
 [ "$(ids)" = "$c1.0 $c1.1 $c1.2 $c1.3 $c2.0 $c3.0 $c4.0 " ] || fail "-nobatch: $(ids)"
