@@ -21,7 +21,7 @@
 #include "table.h"
 
 void
-cmd_q_totals(FILE *f, size_t n, size_t completed, size_t removed,
+cmd_q_jobs_totals(FILE *f, size_t n, size_t completed, size_t removed,
     size_t idle, size_t running, size_t held, size_t suspended)
 {
 	fprintf(f, "\nTotal for query: %zu jobs; %zu completed, %zu removed, "
@@ -143,6 +143,6 @@ cmd_q_jobs_draw(FILE *f, size_t width, int color, struct json_object *rows)
 	}
 	table_print(t, f, width);
 	table_free(t);
-	cmd_q_totals(f, n, counts[4], counts[3], counts[1], counts[2],
+	cmd_q_jobs_totals(f, n, counts[4], counts[3], counts[1], counts[2],
 	    counts[5], counts[7]);
 }
