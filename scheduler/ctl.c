@@ -36,6 +36,7 @@
 #include "msg.h"
 #include "peer.h"
 #include "queue.h"
+#include "rows.h"
 #include "schedd.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -96,99 +97,6 @@ ctl_job_row(const struct job *j)
 		    json_object_new_int64(j->maxrss_kb));
 	}
 	return o;
-}
-
-/* Job fields a query may name in "fields" (rows are then arrays). */
-enum ctl_field {
-	CF_ID, CF_CLUSTER, CF_PROC, CF_OWNER, CF_STATE, CF_ST, CF_PRIORITY,
-	CF_CMD, CF_SUBMITTED, CF_STARTED, CF_FINISHED, CF_RUN, CF_MACHINE,
-	CF_REQUEST_CPUS, CF_REQUEST_MEMORY_MB, CF_MAX
-};
-static const char *const ctl_field_names[CF_MAX] = {
-	"id", "cluster", "proc", "owner", "state", "st", "priority", "cmd",
-	"submitted", "started", "finished", "run", "machine", "request_cpus",
-	"request_memory_mb"
-};
-#define CTL_MAX_FIELDS	32
-
-/*
- * J as an array of the fields F[0..N-1]: the compact rows of the table
- * views, several times cheaper to build, send and parse than objects
- * with 100,000 jobs.
- */
-static struct json_object *
-ctl_job_cells(const struct job *j, const enum ctl_field *f, size_t n)
-{
-	struct json_object	*a;
-	char			 id[32];
-	size_t			 i;
-
-	a = json_object_new_array_ext((int)n);
-	for (i = 0; i < n; i++) {
-		switch (f[i]) {
-		case CF_ID:
-			snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
-			json_object_array_add(a, json_object_new_string(id));
-			break;
-		case CF_CLUSTER:
-			json_object_array_add(a,
-			    json_object_new_int64(j->cluster));
-			break;
-		case CF_PROC:
-			json_object_array_add(a, json_object_new_int64(j->proc));
-			break;
-		case CF_OWNER:
-			json_object_array_add(a,
-			    json_object_new_string(j->owner));
-			break;
-		case CF_STATE:
-			json_object_array_add(a, json_object_new_string(
-			    job_state_str(j->state)));
-			break;
-		case CF_ST:
-			json_object_array_add(a, json_object_new_string(
-			    job_state_letter(j->state)));
-			break;
-		case CF_PRIORITY:
-			json_object_array_add(a,
-			    json_object_new_int(j->priority));
-			break;
-		case CF_CMD:
-			json_object_array_add(a, json_object_new_string(
-			    j->cmd != NULL ? j->cmd : ""));
-			break;
-		case CF_SUBMITTED:
-			json_object_array_add(a,
-			    json_object_new_int64(j->submitted));
-			break;
-		case CF_STARTED:
-			json_object_array_add(a,
-			    json_object_new_int64(j->started));
-			break;
-		case CF_FINISHED:
-			json_object_array_add(a,
-			    json_object_new_int64(j->finished));
-			break;
-		case CF_RUN:
-			json_object_array_add(a, json_object_new_int64(j->run));
-			break;
-		case CF_MACHINE:
-			json_object_array_add(a, j->machine != NULL ?
-			    json_object_new_string(j->machine) : NULL);
-			break;
-		case CF_REQUEST_CPUS:
-			json_object_array_add(a,
-			    json_object_new_int64(j->request_cpus));
-			break;
-		case CF_REQUEST_MEMORY_MB:
-			json_object_array_add(a,
-			    json_object_new_int64(j->request_memory_mb));
-			break;
-		default:
-			break;
-		}
-	}
-	return a;
 }
 
 /* A parsed list of ids: cluster, and proc or -1 for all procs. */
@@ -306,7 +214,7 @@ struct ctl_walk {
 	int			 mine;		/* only the client's jobs */
 	enum job_state		 state;		/* 0: any */
 	struct batches		*batches;	/* what=batches */
-	enum ctl_field		 fields[CTL_MAX_FIELDS];
+	enum rows_field		 fields[ROWS_MAX_FIELDS];
 	size_t			 nfields;	/* 0: rows are objects */
 };
 
@@ -376,19 +284,14 @@ ctl_filters(struct ctl_walk *w, struct json_object *msg,
 	}
 	if ((e = jsonx_get(msg, "fields")) != NULL) {
 		n = json_object_array_length(e);
-		if (n == 0 || n > CTL_MAX_FIELDS) {
+		if (n == 0 || n > ROWS_MAX_FIELDS) {
 			*errstr = "bad number of fields";
 			return -1;
 		}
 		for (i = 0; i < n; i++) {
-			state = json_object_get_string(
-			    json_object_array_get_idx(e, i));
-			for (w->fields[i] = 0; w->fields[i] < CF_MAX;
-			    w->fields[i]++)
-				if (state != NULL && strcmp(state,
-				    ctl_field_names[w->fields[i]]) == 0)
-					break;
-			if (w->fields[i] == CF_MAX) {
+			if (rows_field_parse(json_object_get_string(
+			    json_object_array_get_idx(e, i)),
+			    &w->fields[i]) == -1) {
 				*errstr = "unknown field";
 				return -1;
 			}
@@ -415,7 +318,7 @@ ctl_jobs_cb(struct job *j, void *arg)
 	    (int64_t)json_object_array_length(w->rows) >= w->limit)
 		return;
 	if (w->nfields > 0)
-		json_object_array_add(w->rows, ctl_job_cells(j, w->fields,
+		json_object_array_add(w->rows, rows_job_cells(j, w->fields,
 		    w->nfields));
 	else
 		json_object_array_add(w->rows, ctl_job_row(j));
@@ -437,53 +340,6 @@ ctl_history_cb(void *arg, const struct job *j)
 
 	json_object_array_add(w->rows, ctl_job_row(j));
 	return 0;
-}
-
-/* condor_status's Activity for a slot state. */
-static const char *
-ctl_activity(const struct machine *m, const struct slot *s, int64_t idle)
-{
-	if (!m->online)
-		return "-";
-	switch (s->state) {
-	case SLOT_UNCLAIMED:
-		return "Idle";
-	case SLOT_CLAIMED:
-		return "Busy";
-	case SLOT_SUSPENDED:
-		return "Suspended";
-	case SLOT_VACATING:
-		return "Vacating";
-	case SLOT_DRAINING:
-		return s->job != NULL ? "Retiring" : "Idle";
-	case SLOT_OWNER:
-		/* At the keyboard within the last minute, or owner hours. */
-		return idle >= 0 && idle < 60000 ? "Owner" : "Idle";
-	default:
-		return "-";
-	}
-}
-
-/*
- * What the agent's heartbeats said of its owner, aged by the time since
- * that heartbeat: load, owner_idle_ms, owner_seen_ms (null: unknown, or
- * for owner_seen_ms never seen) and the slot's activity.
- */
-static void
-ctl_machine_owner(struct json_object *o, const struct machine *m,
-    const struct slot *s, int64_t now)
-{
-	int64_t	 age = m->hb_mono > 0 ? now - m->hb_mono : 0;
-	int64_t	 idle = m->owner_idle_ms >= 0 ? m->owner_idle_ms + age : -1;
-
-	json_object_object_add(o, "activity",
-	    json_object_new_string(ctl_activity(m, s, idle)));
-	json_object_object_add(o, "load", m->has_load ?
-	    json_object_new_double(m->load) : NULL);
-	json_object_object_add(o, "owner_idle_ms", idle >= 0 ?
-	    json_object_new_int64(idle) : NULL);
-	json_object_object_add(o, "owner_seen_ms", m->owner_seen_ms >= 0 ?
-	    json_object_new_int64(m->owner_seen_ms + age) : NULL);
 }
 
 static void
@@ -513,7 +369,7 @@ ctl_machines_cb(struct machine *m, void *arg)
 		    json_object_new_int64(s->memory_mb));
 		json_object_object_add(o, "contact_age_ms",
 		    json_object_new_int64(now - m->contact));
-		ctl_machine_owner(o, m, s, now);
+		rows_machine_owner(o, m, s, now);
 		if (s->job != NULL) {
 			snprintf(id, sizeof id, "%u.%u", s->job->cluster,
 			    s->job->proc);
