@@ -216,6 +216,7 @@ struct ctl_walk {
 	struct batches		*batches;	/* what=batches */
 	enum rows_field		 fields[ROWS_MAX_FIELDS];
 	size_t			 nfields;	/* 0: rows are objects */
+	struct rows_text	*text;		/* with fields: rows as text */
 };
 
 /* 1 if the query of W selects J (the filters of `cq q`). */
@@ -314,12 +315,12 @@ ctl_jobs_cb(struct job *j, void *arg)
 
 	if (!ctl_job_selected(w, j))
 		return;
-	if (w->limit > 0 &&
-	    (int64_t)json_object_array_length(w->rows) >= w->limit)
+	if (w->limit > 0 && (int64_t)(w->text != NULL ?
+	    rows_text_count(w->text) : json_object_array_length(w->rows)) >=
+	    w->limit)
 		return;
-	if (w->nfields > 0)
-		json_object_array_add(w->rows, rows_job_cells(j, w->fields,
-		    w->nfields));
+	if (w->text != NULL)
+		rows_text_job(w->text, j, w->fields, w->nfields);
 	else
 		json_object_array_add(w->rows, ctl_job_row(j));
 }
@@ -389,7 +390,8 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	struct idlist		 ids;
 	struct json_object	*reply;
 	const char		*what = jsonx_str(msg, "what", ""), *errstr;
-	size_t			 i, rows;
+	char			*text;
+	size_t			 i, rows, len;
 
 	if (ctl_idlist(jsonx_get(msg, "ids"), &ids, &errstr) == -1) {
 		peer_send_error(p, reqid, errstr);
@@ -407,7 +409,17 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 		peer_send_error(p, reqid, errstr);
 		return;
 	}
-	if (strcmp(what, "jobs") == 0)
+	if (strcmp(what, "jobs") == 0 && w.nfields > 0) {
+		/* Compact rows, written as text: no objects to build. */
+		w.text = rows_text_new();
+		queue_walk(ctl_jobs_cb, &w);
+		text = rows_text_finish(w.text, &len);
+		peer_send_text(p, MSG_QUERY_REPLY, reqid, text, len);
+		free(text);
+		json_object_put(w.rows);
+		ctl_idlist_free(&ids);
+		return;
+	} else if (strcmp(what, "jobs") == 0)
 		queue_walk(ctl_jobs_cb, &w);
 	else if (strcmp(what, "batches") == 0) {
 		w.batches = batches_new();

@@ -22,12 +22,21 @@ enum rows_field {
 
 /* The field called NAME (NULL: none); 0, or -1 if there is none. */
 int		 rows_field_parse(const char *name, enum rows_field *f);
-/* J as an array of the fields F[0..N-1] (caller owns). */
-struct json_object *rows_job_cells(const struct job *j,
-		    const enum rows_field *f, size_t n);
 /* Add slot S's activity and M's owner side (heartbeats) to O. */
 void		 rows_machine_owner(struct json_object *o,
 		    const struct machine *m, const struct slot *s,
 		    int64_t now_mono);
+
+/*
+ * A query reply {"rows":[...]} of compact job rows written as JSON text:
+ * new, a row per job, then finish (returns the text, caller frees, and
+ * frees T).
+ */
+struct rows_text;
+struct rows_text *rows_text_new(void);
+void		 rows_text_job(struct rows_text *t, const struct job *j,
+		    const enum rows_field *f, size_t n);
+size_t		 rows_text_count(const struct rows_text *t);
+char		*rows_text_finish(struct rows_text *t, size_t *len);
 
 #endif
