@@ -2,8 +2,10 @@
 # t-q-watch: `cq q -w -nobatch` in a tmux pane shows a job go from IDLE to
 # RUNNING to gone, redrawing in place: every screen captured (every 50 ms)
 # while it runs has the table's header, so no frame was ever blank (no
-# flicker).  `q` ends it and the terminal is restored (alternate screen
-# left, cursor shown, the shell's prompt back); so does Ctrl-C.
+# flicker), and the screen is never cleared between frames.  `q` ends it
+# and the terminal is restored (alternate screen left, cursor shown, the
+# shell's prompt back); so do Ctrl-C and SIGTERM; a resized window is
+# redrawn at its new width at once; a lost scheduler is a message line.
 . "$(dirname "$0")/../lib/lib.sh"
 
 command -v tmux >/dev/null 2>&1 || skip "tmux is not installed (scripts/deps.sh)"
@@ -90,4 +92,21 @@ wait_until 5 lost || fail "no message for a lost scheduler: $(pane)"
 [ "$(flag alternate_on)" = 1 ] || fail "the live view died with the scheduler"
 "${TM[@]}" send-keys C-c
 wait_until 5 restored || fail "cq status -w did not end on Ctrl-C: $(pane)"
-log "q and Ctrl-C restore the terminal"
+
+# A smaller window is drawn at its new width (SIGWINCH); SIGTERM ends
+# the view and restores the terminal.
+"${TM[@]}" send-keys "clear; $CQ_BIN q -w -n 5; echo CQ-EXITED rc=\$?" Enter
+titled() { [ "$(flag alternate_on)" = 1 ] &&
+    pane | head -1 | grep -q "^Every 5.0s: cq q  *[0-9:]\{8\}\$"; }
+wait_until 10 titled || fail "no live cq q: $(pane)"
+[ "$(pane | head -1 | wc -c)" -eq 121 ] || fail "title not 120 wide: $(pane | head -1)"
+"${TM[@]}" resize-window -x 70 -y 20 2>/dev/null ||
+    "${TM[@]}" resize-pane -x 70 -y 20
+narrow() { pane | head -1 | grep -q "^Every 5.0s: cq q  *[0-9:]\{8\}\$" &&
+    [ "$(pane | head -1 | wc -c)" -eq 71 ]; }
+# Within the 5 s interval: only SIGWINCH can have redrawn it.
+wait_until 3 narrow || fail "not redrawn at 70 columns: $(pane | head -1)"
+kill -TERM "$(pgrep -P "$(flag pane_pid)" cq)" || fail "no cq process in the pane"
+wait_until 5 restored || fail "cq q -w did not end on SIGTERM: $(pane)"
+[ "$(flag cursor_flag)" = 1 ] || fail "the cursor is still hidden after SIGTERM"
+log "q, Ctrl-C and SIGTERM restore the terminal; SIGWINCH redraws"
