@@ -6,8 +6,9 @@
  * yet acknowledged, then heartbeats at a quarter of the lease the
  * scheduler announced; a heartbeat also tells what the scheduler cannot
  * know for `cq status`: the load without our jobs and the owner's idle
- * time (since the last activity, or since the agent started).  A broken link is retried with exponential
- * backoff and jitter; the jobs keep running meanwhile.
+ * time (since the last activity, or since the agent started).  A broken
+ * link is retried with exponential backoff and jitter; the jobs keep
+ * running meanwhile.
  */
 #include "config.h"
 

@@ -16,7 +16,7 @@ void	cmd_q_batch_draw(FILE *f, size_t width, int color,
 	    struct json_object *rows);
 /* The "fields" member of the job view's query (caller owns). */
 struct json_object *cmd_q_jobs_fields(void);
-/* Draw ROWS (what=jobs, rows of those fields) into F within WIDTH (0: any), in colour. */
+/* Draw ROWS (what=jobs, arrays of those fields) into F within WIDTH. */
 void	cmd_q_jobs_draw(FILE *f, size_t width, int color,
 	    struct json_object *rows);
 /* The totals line of condor_q from counts per state letter. */
