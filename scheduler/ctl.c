@@ -1,8 +1,9 @@
 /*
  * ctl.c: the client socket.  Each connection is a local user whose uid the
  * kernel tells us (SO_PEERCRED).  Requests: submit (all jobs of it or
- * none, answered after the commit), query (jobs, machines, history;
- * answered at once, nothing changes) and act (rm, answered after the
+ * none, answered after the commit), query (jobs, batches, machines,
+ * history; answered at once, nothing changes; the filters of `cq q` are
+ * in ctl_job_selected()) and act (rm, answered after the
  * commit).  A request is checked whole before anything is written, so a
  * bad one changes nothing.
  */

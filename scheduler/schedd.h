@@ -5,7 +5,10 @@
  * Modules: main (start-up, tick, end of loop turn), ctl (client socket),
  * agents (agent links, leases, slot mirror), queue (job lifecycle, the
  * only caller of job_set_state), match (idle jobs -> free slots), commit
- * (group commit and the replies that wait for it), store (SQL).
+ * (group commit and the replies that wait for it), store (SQL),
+ * clusters (the clusters with queued jobs: batch name, nprocs), batches
+ * (the sums of `cq q`'s batch view), rows (compact job rows as JSON text,
+ * the slots' owner side for `cq status`).
  */
 #ifndef CQ_SCHEDD_H
 #define CQ_SCHEDD_H
