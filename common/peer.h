@@ -40,6 +40,13 @@ struct peer	*peer_new(struct event_base *, struct bufferevent *bev,
 /* Serialize OBJ (not taken) as a frame of TYPE; -1 if the peer is gone. */
 int		 peer_send(struct peer *, uint16_t type, uint32_t reqid,
 		    struct json_object *obj);
+/*
+ * Send S, LEN bytes of JSON text made by the caller (big replies written
+ * without json-c objects), as a frame of TYPE; the caller makes sure it
+ * is one strict JSON object of the type's members.
+ */
+int		 peer_send_text(struct peer *, uint16_t type, uint32_t reqid,
+		    const char *s, size_t len);
 /* Send an error reply with TEXT. */
 int		 peer_send_error(struct peer *, uint32_t reqid,
 		    const char *text);

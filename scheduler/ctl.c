@@ -1,13 +1,14 @@
 /*
  * ctl.c: the client socket.  Each connection is a local user whose uid the
  * kernel tells us (SO_PEERCRED).  Requests: submit (all jobs of it or
- * none, answered after the commit), query (jobs, machines, history, why;
- * nothing changes; answered at once, or after the turn's commit when the
- * turn has changes the rows may show) and act (rm, hold, release, vacate
- * of jobs by id, -a or constraint (jobad.c); drain, undrain, vacate of
- * machines; answered after the commit).  A request is checked whole
- * before anything is written, so a bad one changes nothing: every id of an
- * act must name a job in the queue that the client may change.
+ * none, answered after the commit), query (jobs, batches, machines,
+ * history, why; nothing changes; answered at once, or after the turn's
+ * commit when the turn has changes the rows may show; the filters of `cq
+ * q` are in ctl_job_selected()) and act (rm, hold, release, vacate of jobs
+ * by id, -a or constraint (jobad.c); drain, undrain, vacate of machines;
+ * answered after the commit).  A request is checked whole before anything
+ * is written, so a bad one changes nothing: every id of an act must name a
+ * job in the queue that the client may change.
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <event2/bufferevent.h>
@@ -27,6 +29,7 @@
 #include <event2/listener.h>
 
 #include "agents.h"
+#include "batches.h"
 #include "cfg.h"
 #include "clock.h"
 #include "commit.h"
@@ -38,6 +41,7 @@
 #include "msg.h"
 #include "peer.h"
 #include "queue.h"
+#include "rows.h"
 #include "schedd.h"
 #include "store.h"
 #include "why.h"
@@ -231,6 +235,16 @@ struct ctl_walk {
 	struct jobad_filter	*filter;
 	int			 desc;		/* rows carry the description */
 	int			 why;		/* rows are why_explain()s */
+	struct job		**hits;
+	size_t			 nhits, caphits;
+	int			 denied;
+	struct json_object	*owners;	/* any of these owners */
+	int			 mine;		/* only the client's jobs */
+	enum job_state		 state;		/* 0: any */
+	struct batches		*batches;	/* what=batches */
+	enum rows_field		 fields[ROWS_MAX_FIELDS];
+	size_t			 nfields;	/* 0: rows are objects */
+	struct rows_text	*text;		/* with fields: rows as text */
 };
 
 /* J's row, with its description (the submitted ad) if W asks for it. */
@@ -249,24 +263,121 @@ ctl_row(const struct ctl_walk *w, const struct job *j)
 	return o;
 }
 
+/* 1 if the query of W selects J (the filters of `cq q`). */
+static int
+ctl_job_selected(const struct ctl_walk *w, const struct job *j)
+{
+	size_t	i, n;
+
+	if (j->state == JOB_REMOVED)
+		return 0;	/* on its way out */
+	if (w->owner != NULL && strcmp(j->owner, w->owner) != 0)
+		return 0;
+	if (w->state != 0 && j->state != w->state)
+		return 0;
+	if (w->mine && j->uid != w->c->uid)
+		return 0;
+	if (!jobad_filter_match(w->filter, j))
+		return 0;
+	/* Owner names and ids select jobs of either, as in condor_q. */
+	n = w->owners != NULL ? json_object_array_length(w->owners) : 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(j->owner, json_object_get_string(
+		    json_object_array_get_idx(w->owners, i))) == 0)
+			return 1;
+	if (n > 0 && w->ids->n == 0)
+		return 0;
+	return w->ids->n == 0 ||
+	    ctl_idlist_find(w->ids, j->cluster, j->proc) >= 0;
+}
+
+/* The state named S: its name ("IDLE") or condor_q letter ("I"). */
+static int
+ctl_state_parse(const char *s, enum job_state *out)
+{
+	int	st;
+
+	for (st = JOB_IDLE; st <= JOB_SUSPENDED; st++) {
+		if (strcasecmp(s, job_state_str(st)) == 0 ||
+		    strcasecmp(s, job_state_letter(st)) == 0) {
+			*out = st;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Check the owners, mine and state members of a query into W. */
+static int
+ctl_filters(struct ctl_walk *w, struct json_object *msg,
+    const char **errstr)
+{
+	struct json_object	*e;
+	const char		*state;
+	size_t			 i, n;
+
+	w->owners = jsonx_get(msg, "owners");
+	n = w->owners != NULL ? json_object_array_length(w->owners) : 0;
+	if (n > 1000) {
+		*errstr = "too many owners";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(w->owners, i);
+		if (!json_object_is_type(e, json_type_string)) {
+			*errstr = "owners must be strings";
+			return -1;
+		}
+	}
+	if ((e = jsonx_get(msg, "fields")) != NULL) {
+		n = json_object_array_length(e);
+		if (n == 0 || n > ROWS_MAX_FIELDS) {
+			*errstr = "bad number of fields";
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			if (rows_field_parse(json_object_get_string(
+			    json_object_array_get_idx(e, i)),
+			    &w->fields[i]) == -1) {
+				*errstr = "unknown field";
+				return -1;
+			}
+		}
+		w->nfields = n;
+	}
+	w->mine = jsonx_bool(msg, "mine", 0);
+	if ((state = jsonx_str(msg, "state", NULL)) != NULL &&
+	    ctl_state_parse(state, &w->state) == -1) {
+		*errstr = "unknown job state";
+		return -1;
+	}
+	return 0;
+}
+
 static void
 ctl_jobs_cb(struct job *j, void *arg)
 {
 	struct ctl_walk	*w = arg;
 
-	if (j->state == JOB_REMOVED)
-		return;		/* on its way out */
-	if (w->owner != NULL && strcmp(j->owner, w->owner) != 0)
+	if (!ctl_job_selected(w, j))
 		return;
-	if (w->ids->n > 0 && ctl_idlist_find(w->ids, j->cluster,
-	    j->proc) < 0)
+	if (w->limit > 0 && (int64_t)(w->text != NULL ?
+	    rows_text_count(w->text) : json_object_array_length(w->rows)) >=
+	    w->limit)
 		return;
-	if (!jobad_filter_match(w->filter, j))
-		return;
-	if (w->limit > 0 &&
-	    (int64_t)json_object_array_length(w->rows) >= w->limit)
-		return;
-	json_object_array_add(w->rows, ctl_row(w, j));
+	if (w->text != NULL)
+		rows_text_job(w->text, j, w->fields, w->nfields);
+	else
+		json_object_array_add(w->rows, ctl_row(w, j));
+}
+
+static void
+ctl_batches_cb(struct job *j, void *arg)
+{
+	struct ctl_walk	*w = arg;
+
+	if (ctl_job_selected(w, j))
+		batches_add(w->batches, j);
 }
 
 static int
@@ -307,6 +418,7 @@ ctl_machines_cb(struct machine *m, void *arg)
 		    json_object_new_int64(s->memory_mb));
 		json_object_object_add(o, "contact_age_ms",
 		    json_object_new_int64(now - m->contact));
+		rows_machine_owner(o, m, s, now);
 		if (s->job != NULL) {
 			snprintf(id, sizeof id, "%u.%u", s->job->cluster,
 			    s->job->proc);
@@ -326,8 +438,8 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	struct idlist		 ids;
 	struct json_object	*reply;
 	const char		*what = jsonx_str(msg, "what", ""), *errstr;
-	char			 err[512];
-	size_t			 i, rows;
+	char			 err[512], *text;
+	size_t			 i, rows, len;
 
 	if (ctl_idlist(jsonx_get(msg, "ids"), &ids, &errstr) == -1) {
 		peer_send_error(p, reqid, errstr);
@@ -346,12 +458,42 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	w.limit = jsonx_int(msg, "limit", 0);
 	w.desc = jsonx_bool(msg, "desc", 0);
 	w.c = c;
-	if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0) {
-		w.why = strcmp(what, "why") == 0;
-		ctl_idlist_normalize(&ids);
-		queue_walk(ctl_jobs_cb, &w);
+	if (ctl_filters(&w, msg, &errstr) == -1) {
+		json_object_put(w.rows);
+		ctl_idlist_free(&ids);
+		jobad_filter_free(w.filter);
+		peer_send_error(p, reqid, errstr);
+		return;
 	}
-	else if (strcmp(what, "machines") == 0)
+	if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0)
+		ctl_idlist_normalize(&ids);
+	if (strcmp(what, "jobs") == 0 && w.nfields > 0) {
+		/* Compact rows, written as text: no objects to build. */
+		w.text = rows_text_new();
+		queue_walk(ctl_jobs_cb, &w);
+		text = rows_text_finish(w.text, &len);
+		json_object_put(w.rows);
+		ctl_idlist_free(&ids);
+		jobad_filter_free(w.filter);
+		/* Waiting for the commit (below) is rare: then as an object. */
+		if (!store_in_txn(sd->store))
+			peer_send_text(p, MSG_QUERY_REPLY, reqid, text, len);
+		else if (jsonx_parse(text, len, &reply, &errstr) == 0)
+			commit_later(p, MSG_QUERY_REPLY, reqid, reply);
+		else
+			peer_send_error(p, reqid, errstr);
+		free(text);
+		return;
+	} else if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0) {
+		w.why = strcmp(what, "why") == 0;
+		queue_walk(ctl_jobs_cb, &w);
+	} else if (strcmp(what, "batches") == 0) {
+		w.batches = batches_new();
+		queue_walk(ctl_batches_cb, &w);
+		json_object_put(w.rows);
+		w.rows = batches_rows(w.batches);
+		batches_free(w.batches);
+	} else if (strcmp(what, "machines") == 0)
 		agents_walk(ctl_machines_cb, &w);
 	else if (strcmp(what, "history") == 0) {
 		/* The store is big; one reply stays bounded. */

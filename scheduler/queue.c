@@ -14,6 +14,7 @@
 
 #include "agents.h"
 #include "clock.h"
+#include "clusters.h"
 #include "commit.h"
 #include "jobdesc.h"
 #include "log.h"
@@ -90,6 +91,7 @@ queue_insert(struct job *j)
 {
 	RB_INSERT(job_tree, &sd->jobs, j);
 	sd->njobs++;
+	clusters_hold(j->cluster);
 	if (j->state == JOB_IDLE)
 		queue_idle_add(j);
 }
@@ -101,6 +103,7 @@ queue_forget(struct job *j)
 	queue_idle_del(j);
 	RB_REMOVE(job_tree, &sd->jobs, j);
 	sd->njobs--;
+	clusters_drop(j->cluster);
 	job_free(j);
 }
 
@@ -154,9 +157,19 @@ queue_load_one(void *arg, struct job *j)
 	return 0;
 }
 
+static int
+queue_load_cluster(void *arg, uint32_t id, const char *owner,
+    const char *batch_name, uint32_t nprocs, int64_t submitted)
+{
+	clusters_add(id, owner, batch_name, nprocs, submitted);
+	return 0;
+}
+
 int
 queue_load(void)
 {
+	if (store_clusters_load(sd->store, queue_load_cluster, NULL) == -1)
+		return -1;
 	if (store_jobs_load(sd->store, queue_load_one, NULL) == -1)
 		return -1;
 	log_info("queue: %llu unfinished jobs loaded",
@@ -175,6 +188,7 @@ queue_shutdown(void)
 		job_free(j);
 	}
 	sd->njobs = 0;
+	clusters_shutdown();
 }
 
 /* Replace each "$(Cluster)"/"$(ClusterId)" in AD by the cluster id. */
@@ -213,6 +227,22 @@ queue_expand_cluster(const char *ad, uint32_t cluster)
 	return out;
 }
 
+/* The CMD column: the executable and its arguments, cut at a bound. */
+static char *
+queue_cmdline(const struct jobdesc *d)
+{
+	char	buf[512];
+	size_t	i;
+
+	strlcpy(buf, d->executable != NULL ? d->executable : "", sizeof buf);
+	for (i = 0; i < d->argc; i++) {
+		if (strlcat(buf, " ", sizeof buf) >= sizeof buf ||
+		    strlcat(buf, d->argv[i], sizeof buf) >= sizeof buf)
+			break;
+	}
+	return xstrdup(buf);
+}
+
 int
 queue_submit(uid_t uid, const char *owner, const char *batch_name,
     struct jobdesc *descs, char **ads, size_t n, uint32_t *cluster)
@@ -226,6 +256,7 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 	if (store_cluster_new(sd->store, uid, owner, now, batch_name,
 	    (uint32_t)n, cluster) == -1)
 		return -1;
+	clusters_add(*cluster, owner, batch_name, (uint32_t)n, now);
 	for (i = 0; i < n; i++) {
 		j = job_new();
 		j->cluster = *cluster;
@@ -235,7 +266,7 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 		j->owner = xstrdup(owner);
 		j->request_cpus = descs[i].request_cpus;
 		j->request_memory_mb = descs[i].request_memory_mb;
-		j->cmd = xstrdup(descs[i].executable);
+		j->cmd = queue_cmdline(&descs[i]);
 		j->ad = queue_expand_cluster(ads[i], *cluster);
 		j->submitted = now;
 		if (store_job_insert(sd->store, j) == -1 ||

@@ -55,6 +55,7 @@ enum store_stmt {
 	ST_MACHINES_LOAD,
 	ST_USERLOG_EVENTS,
 	ST_EVENTS_LAST,
+	ST_CLUSTERS_LOAD,
 	ST_MAX
 };
 
@@ -107,6 +108,11 @@ static const char *const store_sql[ST_MAX] = {
 	    "AND json_extract(j.ad, '$.log') IS NOT NULL ORDER BY e.id "
 	    "LIMIT ?2",
 	[ST_EVENTS_LAST] = "SELECT coalesce(max(id), 0) FROM job_events",
+	/* The clusters that still have a job in the queue. */
+	[ST_CLUSTERS_LOAD] =
+	    "SELECT id, owner, batch_name, nprocs, submitted FROM clusters "
+	    "WHERE id IN (SELECT cluster FROM jobs INDEXED BY jobs_queue "
+	    "WHERE state IN (1, 2, 5, 6, 7)) ORDER BY id",
 };
 
 struct store {
@@ -770,4 +776,38 @@ store_events_last(struct store *s)
 		log_warnx("store: events_last: %s", sqlite3_errmsg(s->db));
 	sqlite3_reset(st);
 	return id;
+}
+
+/* Walk the clusters with queued jobs; the strings live until CB returns. */
+int
+store_clusters_load(struct store *s, int (*cb)(void *, uint32_t,
+    const char *, const char *, uint32_t, int64_t), void *arg)
+{
+	sqlite3_stmt	*st = s->st[ST_CLUSTERS_LOAD];
+	int64_t		 id, nprocs;
+	int		 rc, cbrc, ret = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		nprocs = sqlite3_column_int64(st, 3);
+		if (id < 1 || id > UINT32_MAX || nprocs < 0 ||
+		    nprocs > UINT32_MAX) {
+			log_warnx("store: bad cluster row %" PRId64, id);
+			ret = -1;
+			break;
+		}
+		if ((cbrc = cb(arg, (uint32_t)id,
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (uint32_t)nprocs, sqlite3_column_int64(st, 4))) != 0) {
+			ret = cbrc < 0 ? -1 : 0;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: clusters_load: %s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	return ret;
 }

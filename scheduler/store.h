@@ -101,5 +101,13 @@ int		 store_machine_put(struct store *,
 int		 store_machines_load(struct store *,
 		    int (*cb)(void *arg, const struct store_machine *m),
 		    void *arg);
+/*
+ * Call CB for each cluster that has a job not in a terminal state, by id:
+ * its id, owner, batch name (NULL if none), nprocs and submit time.
+ */
+int		 store_clusters_load(struct store *,
+		    int (*cb)(void *arg, uint32_t id, const char *owner,
+		    const char *batch_name, uint32_t nprocs,
+		    int64_t submitted), void *arg);
 
 #endif

@@ -20,10 +20,12 @@ static const struct cq_cmd cq_cmds[] = {
 	{ "submit", "submit [--terse] [--dry-run] FILE\n"
 	    "       cq submit [--terse] -- CMD [ARG...]",
 	    "submit jobs", cmd_submit },
-	{ "q", "q [--json] [-u OWNER] [-constraint EXPR] [ID...]",
+	{ "q", "q [-nobatch|--jobs] [-batch] [--json] [-a] [-u USER] "
+	    "[--state STATE]\n"
+	    "            [-constraint EXPR] [-w [-n SECS]] [OWNER|ID...]",
 	    "show the queue", cmd_q },
-	{ "status", "status [--json]", "show the machines and slots",
-	    cmd_status },
+	{ "status", "status [--json] [-w [-n SECS]]",
+	    "show the machines and slots", cmd_status },
 	{ "rm", "rm [-constraint EXPR] ID... | rm -a [-constraint EXPR]",
 	    "remove jobs", cmd_rm },
 	{ "hold", "hold [-reason TEXT] [-constraint EXPR] ID... | hold -a",

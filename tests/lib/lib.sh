@@ -266,12 +266,12 @@ EOF
 
 # count_jobs JQ_FILTER: number of queued jobs that match.
 count_jobs() {
-	cq q --json | jq "[.[] | select($1)] | length"
+	cq q -a --json | jq "[.[] | select($1)] | length"
 }
 
 # queue_empty: nothing left in the queue.
 queue_empty() {
-	[ "$(cq q --json | jq length)" -eq 0 ]
+	[ "$(cq q -a --json | jq length)" -eq 0 ]
 }
 
 # wait_queue_empty SECS
