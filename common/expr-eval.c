@@ -5,7 +5,8 @@
  * strict in UNDEFINED and ERROR, && || and ?: are not, =?= and =!= never
  * give UNDEFINED.  Recursion follows the tree, whose depth the parser
  * bounds (EXPR_MAX_DEPTH); chains of one operator are loops.  Integer
- * arithmetic wraps instead of invoking undefined behaviour.  No libevent
+ * arithmetic wraps instead of invoking undefined behaviour; a real result
+ * that is not finite is an error.  No libevent
  * or json-c here.  Callers: expr_eval*(), from the scheduler and cq.
  */
 #include "config.h"
@@ -255,14 +256,21 @@ expr_arith(int op, struct expr_value *acc, const struct expr_value *b)
 		return;
 	}
 	switch (op) {
-	case EXPR_OP_ADD: expr_set_real(acc, ra + rb); return;
-	case EXPR_OP_SUB: expr_set_real(acc, ra - rb); return;
-	case EXPR_OP_MUL: expr_set_real(acc, ra * rb); return;
+	case EXPR_OP_ADD: ra = ra + rb; break;
+	case EXPR_OP_SUB: ra = ra - rb; break;
+	case EXPR_OP_MUL: ra = ra * rb; break;
+	default:
+		if (rb == 0.0)
+			ra = NAN;
+		else
+			ra = op == EXPR_OP_DIV ? ra / rb : fmod(ra, rb);
+		break;
 	}
-	if (rb == 0.0)
-		expr_set_error(acc);
+	/* No infinities or NaNs: an overflow is an error like 1 / 0. */
+	if (isfinite(ra))
+		expr_set_real(acc, ra);
 	else
-		expr_set_real(acc, op == EXPR_OP_DIV ? ra / rb : fmod(ra, rb));
+		expr_set_error(acc);
 }
 
 /* Same type and value, strings case-sensitive: =?= and is. */

@@ -94,7 +94,8 @@ expr_fn_parse_real(const char *s, double *out)
 
 	while (isspace((unsigned char)*s))
 		s++;
-	if (*s == '\0')
+	/* Decimal only: no hexadecimal, "inf" or "nan". */
+	if (*s == '\0' || s[strspn(s, "0123456789+-.eE \t")] != '\0')
 		return -1;
 	*out = strtod(s, &end);
 	while (isspace((unsigned char)*end))

@@ -144,6 +144,10 @@ Test(expr, arithmetic)
 	EQ("1 % 0", "error");
 	EQ("1.0 / 0", "error");
 	EQ("1 / 0.0", "error");
+	EQ("1e308 * 10", "error");	/* no infinities */
+	EQ("-1e308 - 1e308", "error");
+	EQ("1e308 + 1e308 - 1e308", "error");
+	EQ("1.5 % 0", "error");
 	EQ("9223372036854775807 + 1", "-9223372036854775808");
 	EQ("(-9223372036854775807 - 1) / -1", "-9223372036854775808");
 	EQ("(-9223372036854775807 - 1) % -1", "0");
@@ -360,6 +364,12 @@ Test(expr, functions_conversion)
 	EQ("real(3)", "3.0");
 	EQ("real(\"2.5\")", "2.5");
 	EQ("real(\"2.5x\")", "error");
+	EQ("real(\"-1e3\")", "-1000.0");
+	EQ("real(\"inf\")", "error");
+	EQ("real(\"nan\")", "error");
+	EQ("real(\"0x10\")", "error");
+	EQ("int(\"0x10\")", "error");
+	EQ("int(\"-12\")", "-12");
 	EQ("real(false)", "0.0");
 	EQ("real(undefined)", "undefined");
 	EQ("string(42)", "\"42\"");
@@ -759,4 +769,152 @@ Test(expr, is_true_and_printing)
 	EQ("0.1", "0.1");
 	EQ("1e20", "1e+20");
 	EQ("1.0 / 3", "0.33333333333333331");
+}
+
+static uint32_t	rnd_seed = 12345;
+
+static unsigned
+rnd(unsigned n)
+{
+	rnd_seed = rnd_seed * 1103515245 + 12345;
+	return (rnd_seed >> 16) % n;
+}
+
+/* Append a random well-formed expression, at most DEPTH deep, to BUF. */
+static void
+gen(char *buf, size_t len, int depth)
+{
+	static const char *atom[] = {
+		"1", "0", "-3", "2.5", "0.0", "true", "false", "undefined",
+		"error", "\"s\"", "\"A\"", "\"\"", "Memory", "Name", "MY.Load",
+		"TARGET.Cpus", "Nothing", "Busy", "9223372036854775807",
+		"1e300", "List", "time()", "size({})",
+	};
+	static const char *bin[] = {
+		"+", "-", "*", "/", "%", "&&", "||", "==", "!=", "=?=", "=!=",
+		"<", "<=", ">", ">=", "is", "isnt",
+	};
+	static const char *fn1[] = {
+		"isUndefined", "isError", "isString", "isInteger", "isReal",
+		"isBoolean", "int", "real", "string", "toLower", "toUpper",
+		"size", "strlen", "floor", "ceiling", "round", "min", "max",
+		"strcat",
+	};
+	static const char *fn2[] = {
+		"strcmp", "stricmp", "substr", "min", "max", "regexp",
+		"stringListMember", "stringListIMember", "strcat",
+	};
+	static const char *fn3[] = {
+		"ifThenElse", "substr", "regexp", "stringListMember", "strcat",
+	};
+	size_t	n = strlen(buf);
+	unsigned k = depth <= 0 ? 0 : rnd(9);
+
+#define ADD(s) strlcat(buf, s, len)
+#define PICK(a) a[rnd(sizeof a / sizeof a[0])]
+	if (n + 64 > len)
+		k = 0;
+	switch (k) {
+	case 0:
+	case 1:
+		ADD(PICK(atom));
+		break;
+	case 2:
+		ADD(PICK(((const char *[]){ "-", "+", "!" })));
+		gen(buf, len, depth - 1);
+		break;
+	case 3:
+	case 4:
+		ADD("(");
+		gen(buf, len, depth - 1);
+		ADD(" ");
+		ADD(PICK(bin));
+		ADD(" ");
+		gen(buf, len, depth - 1);
+		ADD(")");
+		break;
+	case 5:
+		gen(buf, len, depth - 1);
+		ADD(" ? ");
+		gen(buf, len, depth - 1);
+		ADD(" : (");
+		gen(buf, len, depth - 1);
+		ADD(")");
+		break;
+	case 6:
+		ADD(PICK(fn1));
+		ADD("(");
+		gen(buf, len, depth - 1);
+		ADD(")");
+		break;
+	case 7:
+		ADD(PICK(fn2));
+		ADD("(");
+		gen(buf, len, depth - 1);
+		ADD(", ");
+		gen(buf, len, depth - 1);
+		ADD(")");
+		break;
+	default:
+		ADD(rnd(2) ? PICK(fn3) : "member");
+		ADD("(");
+		gen(buf, len, depth - 1);
+		if (strstr(buf + n, "member") == buf + n) {
+			ADD(", {");
+			gen(buf, len, depth - 1);
+			ADD(", 1})");
+			break;
+		}
+		ADD(", ");
+		gen(buf, len, depth - 1);
+		ADD(", ");
+		gen(buf, len, depth - 1);
+		ADD(")");
+		break;
+	}
+#undef ADD
+#undef PICK
+}
+
+/* Random well-formed expressions, token soups and random bytes: what
+   parses evaluates without a crash to a valid value (each Criterion
+   test runs in its own process; ASan builds catch the rest).  The
+   generator is seeded, so a failure repeats. */
+Test(expr, random_inputs)
+{
+	char			 src[2048], err[128], buf[64];
+	struct expr		*e;
+	struct expr_value	 v;
+	size_t			 n;
+	int			 i, k, parsed = 0;
+
+	for (i = 0; i < 30000; i++) {
+		src[0] = '\0';
+		if (i % 3 == 0)
+			gen(src, sizeof src, 6);
+		else if (i % 3 == 1) {
+			for (k = 1 + (int)rnd(8); k > 0; k--)
+				gen(src, sizeof src, 0), strlcat(src,
+				    ((const char *[]){ " ", "(", ")", "+",
+				    "&&", "?", ":", ",", "." })[rnd(9)],
+				    sizeof src);
+		} else {
+			n = 1 + rnd(20);
+			for (k = 0; k < (int)n; k++)
+				src[k] = (char)(1 + rnd(255));
+			src[n] = '\0';
+		}
+		if ((e = expr_parse(src, err, sizeof err)) == NULL) {
+			cr_assert(strncmp(err, "column ", 7) == 0, "%s", err);
+			cr_assert(i % 3 != 0, "<%s> refused: %s", src, err);
+			continue;
+		}
+		parsed++;
+		expr_eval_json_at(e, my_ad, target_ad, NOW, &v);
+		cr_assert(v.type >= EXPR_UNDEFINED && v.type <= EXPR_STRING);
+		expr_value_str(&v, buf, sizeof buf);
+		expr_value_clear(&v);
+		expr_free(e);
+	}
+	cr_assert_gt(parsed, 10000);
 }
