@@ -523,3 +523,20 @@ expr_eval(const struct expr *e, expr_lookup_fn lookup, void *arg,
 
 	expr_eval_env(e, &env, out);
 }
+
+void
+expr_clause_eval(const struct expr *e, int k, const struct expr_env *env,
+    struct expr_value *out)
+{
+	struct expr_ctx	c;
+	int		n;
+
+	if (e == NULL || e->root < 0 || (n = expr_clause_node(e, k)) < 0) {
+		expr_set_error(out);
+		return;
+	}
+	c.e = e;
+	c.env = env;
+	c.now = -1;
+	expr_eval_node(&c, n, out);
+}

@@ -38,6 +38,7 @@ struct expr_node {
 	int			 next;		/* next sibling, -1 if none */
 	int			 fn;		/* EXPR_K_CALL: expr-fn.c index */
 	int			 col;		/* 1-based source column */
+	int			 start, end;	/* source bytes [start, end) */
 	int			 depth;		/* 1 + deepest child */
 	int			 nkids;
 	unsigned char		 kind;
@@ -62,6 +63,8 @@ struct expr_ctx {
 };
 
 void	expr_eval_node(struct expr_ctx *, int, struct expr_value *);
+/* The node of top-level clause K (expr.c), or -1. */
+int	expr_clause_node(const struct expr *, int k);
 int64_t	expr_ctx_now(struct expr_ctx *);
 
 /* Value helpers (expr.c). */

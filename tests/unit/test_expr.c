@@ -918,3 +918,90 @@ Test(expr, random_inputs)
 	}
 	cr_assert_gt(parsed, 10000);
 }
+
+static void
+collect_attr(void *arg, int scope, const char *name)
+{
+	char	*buf = arg;
+
+	snprintf(buf + strlen(buf), 256 - strlen(buf), "%s%d:%s",
+	    buf[0] != '\0' ? " " : "", scope, name);
+}
+
+Test(expr, attrs)
+{
+	char		 err[128], buf[256] = "";
+	struct expr	*e;
+
+	e = expr_parse("Memory > 1 && TARGET.Arch == \"x\" || "
+	    "member(my.Cpus, {a, 1}) || strlen(Name) > Memory", err, sizeof err);
+	cr_assert_not_null(e, "%s", err);
+	expr_attrs(e, collect_attr, buf);
+	cr_assert_str_eq(buf, "0:Memory 2:Arch 1:Cpus 0:a 0:Name 0:Memory");
+	expr_free(e);
+}
+
+Test(expr, clauses)
+{
+	static const char	*src = "  Memory >= 1024 && (Arch == \"X86_64\" "
+	    "|| Arch == \"ARM\")&&TARGET.Disk > 1000 && -Cpus < 0  ";
+	static const char	*want[] = {
+		"Memory >= 1024", "(Arch == \"X86_64\" || Arch == \"ARM\")",
+		"TARGET.Disk > 1000", "-Cpus < 0"
+	};
+	static const char	*val[] = { "true", "true", "false", "true" };
+	char			 err[128], buf[128];
+	struct expr		*e;
+	struct expr_value	 v;
+	struct expr_env		 env = { scope_lookup, NULL, NOW };
+	int			 k;
+
+	e = expr_parse(src, err, sizeof err);
+	cr_assert_not_null(e, "%s", err);
+	cr_assert_eq(expr_clause_count(e), 4);
+	for (k = 0; k < 4; k++)
+		cr_expect_str_eq(expr_clause_str(e, k, buf, sizeof buf),
+		    want[k]);
+	cr_assert_str_eq(expr_clause_str(e, 4, buf, sizeof buf), "");
+	expr_free(e);
+
+	/* Evaluated alone, against JSON ads through a lookup. */
+	e = expr_parse(src, err, sizeof err);
+	for (k = 0; k < 4; k++) {
+		struct json_object	*m = my_ad, *t = target_ad;
+		struct expr		*one;
+
+		one = expr_parse(want[k], err, sizeof err);
+		cr_assert_not_null(one);
+		expr_eval_json_at(one, m, t, NOW, &v);
+		cr_expect_str_eq(expr_value_str(&v, buf, sizeof buf), val[k],
+		    "clause %d", k);
+		expr_value_clear(&v);
+		expr_free(one);
+	}
+	expr_clause_eval(e, 1, &env, &v);	/* strings == strings */
+	cr_assert_eq(v.type, EXPR_BOOL);
+	cr_assert_eq(v.b, 0);
+	expr_clause_eval(e, 9, &env, &v);
+	cr_assert_eq(v.type, EXPR_ERROR);
+	expr_free(e);
+
+	/* Not a chain: one clause, the whole source trimmed. */
+	e = expr_parse(" (a || b) ", err, sizeof err);
+	cr_assert_eq(expr_clause_count(e), 1);
+	cr_assert_str_eq(expr_clause_str(e, 0, buf, sizeof buf), "(a || b)");
+	expr_free(e);
+	/* Parentheses around the whole chain do not hide it. */
+	e = expr_parse("(a && b)", err, sizeof err);
+	cr_assert_eq(expr_clause_count(e), 2);
+	cr_assert_str_eq(expr_clause_str(e, 1, buf, sizeof buf), "b");
+	expr_free(e);
+	e = expr_parse("f(x) || ifThenElse(a, b, c) ? 1 : 2", err, sizeof err);
+	cr_assert_null(e);
+	e = expr_parse("strlen(x) || ifThenElse(a, b, c) ? 1 : 2", err,
+	    sizeof err);
+	cr_assert_eq(expr_clause_count(e), 1);
+	cr_assert_str_eq(expr_clause_str(e, 0, buf, sizeof buf),
+	    "strlen(x) || ifThenElse(a, b, c) ? 1 : 2");
+	expr_free(e);
+}
