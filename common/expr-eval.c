@@ -438,7 +438,7 @@ expr_eval_node(struct expr_ctx *c, int idx, struct expr_value *out)
 {
 	const struct expr_node	*nd = &c->e->nodes[idx];
 	struct expr_value	 b, r;
-	int			 k, t;
+	int			 k, t, lit;
 
 	switch (nd->kind) {
 	case EXPR_K_LIT:
@@ -457,16 +457,21 @@ expr_eval_node(struct expr_ctx *c, int idx, struct expr_value *out)
 		expr_eval_node(c, nd->child, out);
 		for (k = c->e->nodes[nd->child].next; k >= 0;
 		    k = c->e->nodes[k].next) {
-			expr_eval_node(c, k, &b);
+			/* A literal operand is used in place, not copied. */
+			lit = c->e->nodes[k].kind == EXPR_K_LIT;
+			if (!lit)
+				expr_eval_node(c, k, &b);
 			t = c->e->nodes[k].lop;
 			if (t >= EXPR_OP_ADD && t <= EXPR_OP_MOD)
-				expr_arith(t, out, &b);
+				expr_arith(t, out, lit ? &c->e->nodes[k].v : &b);
 			else {
-				expr_compare(t, out, &b, &r);
+				expr_compare(t, out, lit ? &c->e->nodes[k].v :
+				    &b, &r);
 				expr_value_clear(out);
 				*out = r;
 			}
-			expr_value_clear(&b);
+			if (!lit)
+				expr_value_clear(&b);
 		}
 		return;
 	case EXPR_K_AND:
@@ -512,6 +517,7 @@ expr_eval_env(const struct expr *e, const struct expr_env *env,
 	c.e = e;
 	c.env = env;
 	c.now = -1;
+	c.call = NULL;
 	expr_eval_node(&c, e->root, out);
 }
 
@@ -538,5 +544,6 @@ expr_clause_eval(const struct expr *e, int k, const struct expr_env *env,
 	c.e = e;
 	c.env = env;
 	c.now = -1;
+	c.call = NULL;
 	expr_eval_node(&c, n, out);
 }

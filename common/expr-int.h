@@ -34,6 +34,7 @@ enum expr_op {
 struct expr_node {
 	struct expr_value	 v;
 	char			*name;
+	void			*re;		/* regexp(): compiled literal */
 	int			 child;		/* first child, -1 if none */
 	int			 next;		/* next sibling, -1 if none */
 	int			 fn;		/* EXPR_K_CALL: expr-fn.c index */
@@ -60,6 +61,7 @@ struct expr_ctx {
 	const struct expr	*e;
 	const struct expr_env	*env;
 	int64_t			 now;		/* -1 until time() is needed */
+	const struct expr_node	*call;		/* the eager function called */
 };
 
 void	expr_eval_node(struct expr_ctx *, int, struct expr_value *);
@@ -84,6 +86,8 @@ void	expr_real_fmt(double, char *, size_t);
 int	expr_fn_find(const char *name, int *minargs, int *maxargs);
 const char *expr_fn_name(int);
 int	expr_fn_list_ok(int fn, int argno);
+int	expr_fn_prepare(struct expr *, int, char *, size_t);
+void	expr_fn_release(struct expr_node *);
 void	expr_fn_call(struct expr_ctx *, const struct expr_node *,
 	    struct expr_value *);
 

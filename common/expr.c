@@ -484,7 +484,7 @@ expr_parse_ident(struct expr_parser *p)
 	const char	*name = p->text;
 	size_t		 len = p->len;
 	int		 col = p->col, n, fn, lo, hi, scope = EXPR_SCOPE_NONE;
-	char		 buf[64];
+	char		 buf[64], msg[128];
 
 	expr_next(p);
 	if (p->tok == T_LPAREN) {
@@ -507,6 +507,10 @@ expr_parse_ident(struct expr_parser *p)
 			else
 				expr_fail(p, col, "%s() takes %d to %d "
 				    "arguments", expr_fn_name(fn), lo, hi);
+			return -1;
+		}
+		if (expr_fn_prepare(p->e, n, msg, sizeof msg) == -1) {
+			expr_fail(p, col, "%s", msg);
 			return -1;
 		}
 		return n;
@@ -646,13 +650,18 @@ expr_parse(const char *src, char *err, size_t errlen)
 {
 	struct expr_parser	 p;
 	struct expr		*e;
-	size_t			 len = strlen(src);
+	size_t			 len;
 
 	memset(&p, 0, sizeof p);
 	p.err = err;
 	p.errlen = errlen;
 	if (errlen > 0)
 		err[0] = '\0';
+	if (src == NULL) {
+		expr_fail(&p, 1, "empty expression");
+		return NULL;
+	}
+	len = strlen(src);
 	if (len > EXPR_MAX_SOURCE) {
 		expr_fail(&p, 1, "expression too long (over %d bytes)",
 		    EXPR_MAX_SOURCE);
@@ -690,6 +699,7 @@ expr_free(struct expr *e)
 	for (i = 0; i < e->n; i++) {
 		expr_value_clear(&e->nodes[i].v);
 		free(e->nodes[i].name);
+		expr_fn_release(&e->nodes[i]);
 	}
 	free(e->nodes);
 	free(e->src);

@@ -441,10 +441,25 @@ Test(expr, functions_strings)
 	EQ("regexp(\"(x|y)+z\", \"xyxz\")", "true");
 	EQ("regexp(\"^b$\", \"a\\nb\")", "false");
 	EQ("regexp(\"^b$\", \"a\\nb\", \"m\")", "true");
-	EQ("regexp(\"(\", \"a\")", "error");
+	EQ("regexp(strcat(\"(\"), \"a\")", "error");	/* at run time */
+	EQ("regexp(strcat(\"^a\"), \"ab\")", "true");
+	EQ("regexp(\"^A\", Name, toLower(\"I\"))", "true");
 	EQ("regexp(1, \"1\")", "error");
 	EQ("regexp(\"a\", undefined)", "undefined");
 	EQ("regexp(\"ali\", Name, \"I\")", "true");
+	EQ("regexp(\"^a{2,3}$\", \"aaa\")", "true");
+	EQ("regexp(\"^a{2,}$\", \"a\")", "false");
+	EQ("regexp(\"[[:digit:]]+\", \"x12\")", "true");
+	EQ("regexp(\"[]a]\", \"]\")", "true");
+	EQ("regexp(\"[^]a]\", \"]\")", "false");
+	EQ("regexp(\"\\\\.\", \"a.b\")", "true");
+	EQ("regexp(\"(ab|cd)+e?\", \"xcdab\")", "true");
+	/* Patterns the C library would expand exponentially: refused. */
+	EQ("regexp(strcat(\"s+++++++++++++++++++++++++++++\"), \"s\")",
+	    "error");
+	EQ("regexp(strcat(\"((a{20}){20}){20}\"), \"a\")", "error");
+	EQ("regexp(strcat(\"(a{70}){70}\"), \"a\")", "error");
+	EQ("regexp(strcat(\"(a{60}){50}\"), \"a\")", "false");
 	EQ("member(2, {1, 2, 3})", "true");
 	EQ("member(4, {1, 2, 3})", "false");
 	EQ("member(\"B\", {\"a\", \"b\"})", "true");
@@ -471,7 +486,10 @@ Test(expr, functions_strings)
 
 Test(expr, syntax_errors)
 {
+	char	err[128];
+
 	bad("", "column 1: empty expression");
+	bad(NULL, "column 1: empty expression");
 	bad("   ", "column 4: empty expression");
 	bad("1 +", "column 4: unexpected end of expression");
 	bad("1 + * 2", "column 5: unexpected '*'");
@@ -510,6 +528,14 @@ Test(expr, syntax_errors)
 	bad("x ==", "column 5: unexpected end of expression");
 	bad("!", "column 2: unexpected end of expression");
 	bad("()", "column 2: unexpected ')'");
+	bad("regexp(\"(a{99}){99}\", x)", "column 1: regular expression too "
+	    "long or complex");
+	bad("regexp(\"a{5000}\", x)", "column 1: regular expression too "
+	    "long or complex");
+	/* The text after the colon is the C library's. */
+	cr_expect_null(expr_parse("x || regexp(\"(\", y)", err, sizeof err));
+	cr_expect(strncmp(err, "column 6: bad regular expression: ", 34) == 0,
+	    "%s", err);
 }
 
 /* Nesting 200 deep parses; 201 does not, with no stack overflow on a
