@@ -24,7 +24,7 @@
 #include "xmalloc.h"
 
 #define EXPR_MAX_REGEX	1024	/* bytes of a regexp() pattern */
-#define EXPR_MAX_RECOST	4096	/* atoms of a pattern, repetitions expanded */
+#define EXPR_MAX_RECOST	1024	/* atoms of a pattern, repetitions expanded */
 
 /* Eager functions get their evaluated arguments. */
 typedef void (*expr_fn_eager)(struct expr_ctx *, struct expr_value *, int,
@@ -429,14 +429,15 @@ expr_fn_re_flags(const char *o)
 /*
  * The size of pattern P once the C library has expanded its repetitions,
  * roughly: glibc copies an atom for each count of a{m,n} and for a+, so
- * (a{99}){99} or a+++...+ takes memory exponential in the pattern's
- * length.  0 if the pattern is small enough, -1 if not (or too long).
+ * (a{99}){99} takes memory exponential in the pattern's length; stacked
+ * quantifiers (a+++) are refused outright.  0 if the pattern is small
+ * enough, -1 if not (or too long).
  */
 static int
 expr_fn_re_check(const char *p)
 {
 	int64_t		 cost[EXPR_MAX_REGEX + 2], last = 0, f, m;
-	int		 d = 0;
+	int		 d = 0, quant = 0;
 	size_t		 n;
 	const char	*q;
 	char		 end[3] = "x]";
@@ -514,6 +515,11 @@ expr_fn_re_check(const char *p)
 			last = 1;
 			break;
 		}
+		/* A quantifier on a quantifier (a+*) means nothing in POSIX
+		   and costs glibc time exponential in their number. */
+		if (f > 0 && quant)
+			return -1;
+		quant = f > 0;
 		if (f > 0) {
 			/* Applies to the last atom, already counted once. */
 			cost[d] += last * (f - 1);

@@ -458,8 +458,11 @@ Test(expr, functions_strings)
 	EQ("regexp(strcat(\"s+++++++++++++++++++++++++++++\"), \"s\")",
 	    "error");
 	EQ("regexp(strcat(\"((a{20}){20}){20}\"), \"a\")", "error");
-	EQ("regexp(strcat(\"(a{70}){70}\"), \"a\")", "error");
-	EQ("regexp(strcat(\"(a{60}){50}\"), \"a\")", "false");
+	EQ("regexp(strcat(\"(a{40}){40}\"), \"a\")", "error");
+	EQ("regexp(strcat(\"a+*\"), \"a\")", "error");
+	EQ("regexp(strcat(\"a?{2}\"), \"a\")", "error");
+	EQ("regexp(strcat(\"(a+)*\"), \"a\")", "true");
+	EQ("regexp(strcat(\"(a{30}){30}\"), \"a\")", "false");
 	EQ("member(2, {1, 2, 3})", "true");
 	EQ("member(4, {1, 2, 3})", "false");
 	EQ("member(\"B\", {\"a\", \"b\"})", "true");
