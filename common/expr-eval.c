@@ -5,7 +5,8 @@
  * strict in UNDEFINED and ERROR, && || and ?: are not, =?= and =!= never
  * give UNDEFINED.  Recursion follows the tree, whose depth the parser
  * bounds (EXPR_MAX_DEPTH); chains of one operator are loops.  Integer
- * arithmetic wraps instead of invoking undefined behaviour.  No libevent
+ * arithmetic wraps instead of invoking undefined behaviour; a real result
+ * that is not finite is an error.  No libevent
  * or json-c here.  Callers: expr_eval*(), from the scheduler and cq.
  */
 #include "config.h"
@@ -255,14 +256,21 @@ expr_arith(int op, struct expr_value *acc, const struct expr_value *b)
 		return;
 	}
 	switch (op) {
-	case EXPR_OP_ADD: expr_set_real(acc, ra + rb); return;
-	case EXPR_OP_SUB: expr_set_real(acc, ra - rb); return;
-	case EXPR_OP_MUL: expr_set_real(acc, ra * rb); return;
+	case EXPR_OP_ADD: ra = ra + rb; break;
+	case EXPR_OP_SUB: ra = ra - rb; break;
+	case EXPR_OP_MUL: ra = ra * rb; break;
+	default:
+		if (rb == 0.0)
+			ra = NAN;
+		else
+			ra = op == EXPR_OP_DIV ? ra / rb : fmod(ra, rb);
+		break;
 	}
-	if (rb == 0.0)
-		expr_set_error(acc);
+	/* No infinities or NaNs: an overflow is an error like 1 / 0. */
+	if (isfinite(ra))
+		expr_set_real(acc, ra);
 	else
-		expr_set_real(acc, op == EXPR_OP_DIV ? ra / rb : fmod(ra, rb));
+		expr_set_error(acc);
 }
 
 /* Same type and value, strings case-sensitive: =?= and is. */
@@ -430,7 +438,7 @@ expr_eval_node(struct expr_ctx *c, int idx, struct expr_value *out)
 {
 	const struct expr_node	*nd = &c->e->nodes[idx];
 	struct expr_value	 b, r;
-	int			 k, t;
+	int			 k, t, lit;
 
 	switch (nd->kind) {
 	case EXPR_K_LIT:
@@ -449,16 +457,21 @@ expr_eval_node(struct expr_ctx *c, int idx, struct expr_value *out)
 		expr_eval_node(c, nd->child, out);
 		for (k = c->e->nodes[nd->child].next; k >= 0;
 		    k = c->e->nodes[k].next) {
-			expr_eval_node(c, k, &b);
+			/* A literal operand is used in place, not copied. */
+			lit = c->e->nodes[k].kind == EXPR_K_LIT;
+			if (!lit)
+				expr_eval_node(c, k, &b);
 			t = c->e->nodes[k].lop;
 			if (t >= EXPR_OP_ADD && t <= EXPR_OP_MOD)
-				expr_arith(t, out, &b);
+				expr_arith(t, out, lit ? &c->e->nodes[k].v : &b);
 			else {
-				expr_compare(t, out, &b, &r);
+				expr_compare(t, out, lit ? &c->e->nodes[k].v :
+				    &b, &r);
 				expr_value_clear(out);
 				*out = r;
 			}
-			expr_value_clear(&b);
+			if (!lit)
+				expr_value_clear(&b);
 		}
 		return;
 	case EXPR_K_AND:
@@ -504,6 +517,7 @@ expr_eval_env(const struct expr *e, const struct expr_env *env,
 	c.e = e;
 	c.env = env;
 	c.now = -1;
+	c.call = NULL;
 	expr_eval_node(&c, e->root, out);
 }
 
@@ -514,4 +528,22 @@ expr_eval(const struct expr *e, expr_lookup_fn lookup, void *arg,
 	struct expr_env	env = { lookup, arg, -1 };
 
 	expr_eval_env(e, &env, out);
+}
+
+void
+expr_clause_eval(const struct expr *e, int k, const struct expr_env *env,
+    struct expr_value *out)
+{
+	struct expr_ctx	c;
+	int		n;
+
+	if (e == NULL || e->root < 0 || (n = expr_clause_node(e, k)) < 0) {
+		expr_set_error(out);
+		return;
+	}
+	c.e = e;
+	c.env = env;
+	c.now = -1;
+	c.call = NULL;
+	expr_eval_node(&c, n, out);
 }

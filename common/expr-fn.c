@@ -23,7 +23,8 @@
 #include "expr-int.h"
 #include "xmalloc.h"
 
-#define EXPR_MAX_REGEX	4096	/* bytes of a regexp() pattern */
+#define EXPR_MAX_REGEX	1024	/* bytes of a regexp() pattern */
+#define EXPR_MAX_RECOST	1024	/* atoms of a pattern, repetitions expanded */
 
 /* Eager functions get their evaluated arguments. */
 typedef void (*expr_fn_eager)(struct expr_ctx *, struct expr_value *, int,
@@ -94,7 +95,8 @@ expr_fn_parse_real(const char *s, double *out)
 
 	while (isspace((unsigned char)*s))
 		s++;
-	if (*s == '\0')
+	/* Decimal only: no hexadecimal, "inf" or "nan". */
+	if (*s == '\0' || s[strspn(s, "0123456789+-.eE \t")] != '\0')
 		return -1;
 	*out = strtod(s, &end);
 	while (isspace((unsigned char)*end))
@@ -408,29 +410,147 @@ fn_round(struct expr_ctx *c, struct expr_value *a, int n,
 	expr_fn_round(a, out, round);
 }
 
-/* regexp(pattern, target[, options]): POSIX extended; option "i" ignores
-   case, "m" lets ^ and $ match at newlines; others are ignored. */
-static void
-fn_regexp(struct expr_ctx *c, struct expr_value *a, int n,
-    struct expr_value *out)
+/* regcomp() flags for regexp()'s options: "i" ignores case, "m" lets ^
+   and $ match at newlines; others are ignored. */
+static int
+expr_fn_re_flags(const char *o)
 {
-	regex_t		 re;
-	int		 flags = REG_EXTENDED | REG_NOSUB;
-	const char	*o;
+	int	flags = REG_EXTENDED | REG_NOSUB;
 
-	if (a[0].type != EXPR_STRING || a[1].type != EXPR_STRING ||
-	    (n == 3 && a[2].type != EXPR_STRING) ||
-	    strlen(a[0].s) > EXPR_MAX_REGEX) {
-		expr_set_error(out);
-		return;
-	}
-	for (o = n == 3 ? a[2].s : ""; *o != '\0'; o++) {
+	for (; *o != '\0'; o++) {
 		if (*o == 'i' || *o == 'I')
 			flags |= REG_ICASE;
 		else if (*o == 'm' || *o == 'M')
 			flags |= REG_NEWLINE;
 	}
-	if (regcomp(&re, a[0].s, flags) != 0) {
+	return flags;
+}
+
+/*
+ * The size of pattern P once the C library has expanded its repetitions,
+ * roughly: glibc copies an atom for each count of a{m,n} and for a+, so
+ * (a{99}){99} takes memory exponential in the pattern's length; stacked
+ * quantifiers (a+++) are refused outright.  0 if the pattern is small
+ * enough, -1 if not (or too long).
+ */
+static int
+expr_fn_re_check(const char *p)
+{
+	int64_t		 cost[EXPR_MAX_REGEX + 2], last = 0, f, m;
+	int		 d = 0, quant = 0;
+	size_t		 n;
+	const char	*q;
+	char		 end[3] = "x]";
+
+	if (strlen(p) > EXPR_MAX_REGEX)
+		return -1;
+	cost[0] = 0;
+	for (; *p != '\0'; p++) {
+		f = 0;
+		switch (*p) {
+		case '(':
+			cost[++d] = 0;
+			last = 0;
+			continue;
+		case ')':
+			if (d == 0) {
+				last = 1;	/* regcomp decides */
+				break;
+			}
+			last = cost[d--];
+			if (last == 0)
+				last = 1;
+			break;
+		case '|':
+			last = 0;
+			continue;
+		case '*':
+		case '+':
+		case '?':
+			f = 2;
+			break;
+		case '{':
+			/* {m}, {m,}, {m,n}, {,n}: the larger count, plus one */
+			for (m = 0, p++; isdigit((unsigned char)*p) ||
+			    *p == ','; p++) {
+				if (*p == ',') {
+					f = m > f ? m : f;
+					m = 0;
+				} else if ((m = m * 10 + (*p - '0')) >
+				    EXPR_MAX_RECOST)
+					return -1;
+			}
+			if (*p != '}')
+				return -1;
+			f = (m > f ? m : f) + 1;
+			break;
+		case '[':
+			n = 1;
+			if (p[n] == '^')
+				n++;
+			if (p[n] == ']')
+				n++;
+			while (p[n] != '\0' && p[n] != ']') {
+				if (p[n] == '[' && p[n + 1] != '\0' &&
+				    strchr(":.=", p[n + 1]) != NULL) {
+					/* [:alpha:] [.x.] [=e=] */
+					end[0] = p[n + 1];
+					if ((q = strstr(p + n + 2, end)) == NULL)
+						return -1;
+					n = (size_t)(q - p) + 2;
+				} else
+					n++;
+			}
+			if (p[n] == '\0')
+				return -1;
+			p += n;
+			last = 1;
+			break;
+		case '\\':
+			if (p[1] != '\0')
+				p++;
+			last = 1;
+			break;
+		default:
+			last = 1;
+			break;
+		}
+		/* A quantifier on a quantifier (a+*) means nothing in POSIX
+		   and costs glibc time exponential in their number. */
+		if (f > 0 && quant)
+			return -1;
+		quant = f > 0;
+		if (f > 0) {
+			/* Applies to the last atom, already counted once. */
+			cost[d] += last * (f - 1);
+			last *= f;
+		} else
+			cost[d] += last;
+		if (cost[d] > EXPR_MAX_RECOST || last > EXPR_MAX_RECOST)
+			return -1;
+	}
+	return 0;
+}
+
+/* regexp(pattern, target[, options]): POSIX extended, matching anywhere.
+   A literal pattern was compiled by the parser (expr_fn_prepare). */
+static void
+fn_regexp(struct expr_ctx *c, struct expr_value *a, int n,
+    struct expr_value *out)
+{
+	regex_t		 re;
+
+	if (a[0].type != EXPR_STRING || a[1].type != EXPR_STRING ||
+	    (n == 3 && a[2].type != EXPR_STRING)) {
+		expr_set_error(out);
+		return;
+	}
+	if (c->call != NULL && c->call->re != NULL) {
+		expr_set_bool(out, regexec(c->call->re, a[1].s, 0, NULL, 0) == 0);
+		return;
+	}
+	if (expr_fn_re_check(a[0].s) == -1 ||
+	    regcomp(&re, a[0].s, expr_fn_re_flags(n == 3 ? a[2].s : "")) != 0) {
 		expr_set_error(out);
 		return;
 	}
@@ -636,6 +756,55 @@ expr_fn_list_ok(int fn, int argno)
 	return fn >= 0 && fn < EXPR_NFNS && expr_fns[fn].listarg == argno;
 }
 
+/*
+ * Work done once at parse time for call node N: regexp() with a literal
+ * pattern (and literal options) is compiled now, and a bad pattern is a
+ * syntax error.  -1 with MSG on error.
+ */
+int
+expr_fn_prepare(struct expr *e, int n, char *msg, size_t len)
+{
+	struct expr_node	*nd = &e->nodes[n];
+	const struct expr_node	*pat, *opt;
+	char			 why[80];
+	regex_t			*re;
+	int			 rc;
+
+	if (strcmp(expr_fns[nd->fn].name, "regexp") != 0)
+		return 0;
+	pat = &e->nodes[nd->child];
+	opt = nd->nkids == 3 ? &e->nodes[e->nodes[pat->next].next] : NULL;
+	if (pat->kind != EXPR_K_LIT || pat->v.type != EXPR_STRING ||
+	    (opt != NULL && (opt->kind != EXPR_K_LIT ||
+	    opt->v.type != EXPR_STRING)))
+		return 0;
+	if (expr_fn_re_check(pat->v.s) == -1) {
+		snprintf(msg, len, "regular expression too long or complex");
+		return -1;
+	}
+	re = xmalloc(sizeof *re);
+	rc = regcomp(re, pat->v.s, expr_fn_re_flags(opt != NULL ?
+	    opt->v.s : ""));
+	if (rc != 0) {
+		regerror(rc, re, why, sizeof why);
+		free(re);
+		snprintf(msg, len, "bad regular expression: %s", why);
+		return -1;
+	}
+	nd->re = re;
+	return 0;
+}
+
+void
+expr_fn_release(struct expr_node *nd)
+{
+	if (nd->re != NULL) {
+		regfree(nd->re);
+		free(nd->re);
+		nd->re = NULL;
+	}
+}
+
 void
 expr_fn_call(struct expr_ctx *c, const struct expr_node *nd,
     struct expr_value *out)
@@ -658,8 +827,10 @@ expr_fn_call(struct expr_ctx *c, const struct expr_node *nd,
 		expr_set_error(out);
 	else if (f->strict && undef)
 		expr_set_undef(out);
-	else
+	else {
+		c->call = nd;
 		f->eager(c, a, n, out);
+	}
 	for (i = 0; i < n; i++)
 		expr_value_clear(&a[i]);
 	free(a);

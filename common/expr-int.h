@@ -34,10 +34,12 @@ enum expr_op {
 struct expr_node {
 	struct expr_value	 v;
 	char			*name;
+	void			*re;		/* regexp(): compiled literal */
 	int			 child;		/* first child, -1 if none */
 	int			 next;		/* next sibling, -1 if none */
 	int			 fn;		/* EXPR_K_CALL: expr-fn.c index */
 	int			 col;		/* 1-based source column */
+	int			 start, end;	/* source bytes [start, end) */
 	int			 depth;		/* 1 + deepest child */
 	int			 nkids;
 	unsigned char		 kind;
@@ -59,9 +61,12 @@ struct expr_ctx {
 	const struct expr	*e;
 	const struct expr_env	*env;
 	int64_t			 now;		/* -1 until time() is needed */
+	const struct expr_node	*call;		/* the eager function called */
 };
 
 void	expr_eval_node(struct expr_ctx *, int, struct expr_value *);
+/* The node of top-level clause K (expr.c), or -1. */
+int	expr_clause_node(const struct expr *, int k);
 int64_t	expr_ctx_now(struct expr_ctx *);
 
 /* Value helpers (expr.c). */
@@ -81,6 +86,8 @@ void	expr_real_fmt(double, char *, size_t);
 int	expr_fn_find(const char *name, int *minargs, int *maxargs);
 const char *expr_fn_name(int);
 int	expr_fn_list_ok(int fn, int argno);
+int	expr_fn_prepare(struct expr *, int, char *, size_t);
+void	expr_fn_release(struct expr_node *);
 void	expr_fn_call(struct expr_ctx *, const struct expr_node *,
 	    struct expr_value *);
 

@@ -38,6 +38,7 @@ struct expr_parser {
 	size_t			 errlen;
 	int			 failed;
 	int			 nest;
+	size_t			 last_end;	/* past the last token taken */
 	/* The current token. */
 	enum expr_tok		 tok;
 	int			 col;
@@ -173,6 +174,7 @@ expr_next(struct expr_parser *p)
 
 	if (p->failed)
 		return;
+	p->last_end = p->pos + p->len;
 	p->pos += p->len;
 	expr_value_clear(&p->v);
 	while (isspace((unsigned char)p->src[p->pos]))
@@ -352,6 +354,17 @@ expr_node_make(struct expr_parser *p, int kind, int op, int col, int a,
 	return n;
 }
 
+/* Record that node N spans the source from START to the last token. */
+static int
+expr_spanned(struct expr_parser *p, int n, size_t start)
+{
+	if (n >= 0 && !p->failed) {
+		p->e->nodes[n].start = (int)start;
+		p->e->nodes[n].end = (int)p->last_end;
+	}
+	return n;
+}
+
 static int
 expr_tok_op(enum expr_tok t)
 {
@@ -403,6 +416,7 @@ static int
 expr_parse_level(struct expr_parser *p, int level)
 {
 	int	first, n, c, tail = -1, col, kind, op;
+	size_t	start = (size_t)(p->text - p->src);
 
 	if (level == EXPR_NLEVELS)
 		return expr_parse_unary(p);
@@ -422,7 +436,7 @@ expr_parse_level(struct expr_parser *p, int level)
 		    expr_node_add(p, n, c, op, &tail) == -1)
 			return -1;
 	}
-	return n;
+	return expr_spanned(p, n, start);
 }
 
 /* Arguments of a call (after the name and '(') or elements of a list
@@ -470,7 +484,7 @@ expr_parse_ident(struct expr_parser *p)
 	const char	*name = p->text;
 	size_t		 len = p->len;
 	int		 col = p->col, n, fn, lo, hi, scope = EXPR_SCOPE_NONE;
-	char		 buf[64];
+	char		 buf[64], msg[128];
 
 	expr_next(p);
 	if (p->tok == T_LPAREN) {
@@ -493,6 +507,10 @@ expr_parse_ident(struct expr_parser *p)
 			else
 				expr_fail(p, col, "%s() takes %d to %d "
 				    "arguments", expr_fn_name(fn), lo, hi);
+			return -1;
+		}
+		if (expr_fn_prepare(p->e, n, msg, sizeof msg) == -1) {
+			expr_fail(p, col, "%s", msg);
 			return -1;
 		}
 		return n;
@@ -527,6 +545,7 @@ static int
 expr_parse_primary(struct expr_parser *p)
 {
 	int	n;
+	size_t	start = (size_t)(p->text - p->src);
 
 	switch (p->tok) {
 	case T_LIT:
@@ -536,9 +555,9 @@ expr_parse_primary(struct expr_parser *p)
 		p->v.type = EXPR_UNDEFINED;
 		p->v.s = NULL;
 		expr_next(p);
-		return n;
+		return expr_spanned(p, n, start);
 	case T_IDENT:
-		return expr_parse_ident(p);
+		return expr_spanned(p, expr_parse_ident(p), start);
 	case T_LPAREN:
 		expr_next(p);
 		if ((n = expr_parse_expr(p)) < 0 || p->failed)
@@ -548,7 +567,7 @@ expr_parse_primary(struct expr_parser *p)
 			return -1;
 		}
 		expr_next(p);
-		return n;
+		return expr_spanned(p, n, start);
 	case T_LBRACE:
 		expr_fail(p, p->col, "a list is only allowed as an argument "
 		    "of member(), identicalMember() or size()");
@@ -563,6 +582,7 @@ static int
 expr_parse_unary(struct expr_parser *p)
 {
 	int	op, col = p->col, c, n;
+	size_t	start = (size_t)(p->text - p->src);
 
 	switch (p->tok) {
 	case T_MINUS: op = EXPR_OP_NEG; break;
@@ -581,7 +601,7 @@ expr_parse_unary(struct expr_parser *p)
 		return -1;
 	p->nest--;
 	n = expr_node_make(p, EXPR_K_UNARY, op, col, c, -1, -1);
-	return n;
+	return expr_spanned(p, n, start);
 }
 
 /* The conditional operator, lowest: c ? a : b (right-associative) and
@@ -590,6 +610,7 @@ static int
 expr_parse_expr(struct expr_parser *p)
 {
 	int	c, a, b, col = p->col, n;
+	size_t	start = (size_t)(p->text - p->src);
 
 	if (++p->nest > EXPR_MAX_DEPTH) {
 		expr_fail(p, col, "expression nested too deeply (over %d)",
@@ -621,7 +642,7 @@ expr_parse_expr(struct expr_parser *p)
 		n = expr_node_make(p, EXPR_K_COND, 0, col, c, a, b);
 	}
 	p->nest--;
-	return n;
+	return expr_spanned(p, n, start);
 }
 
 struct expr *
@@ -629,13 +650,18 @@ expr_parse(const char *src, char *err, size_t errlen)
 {
 	struct expr_parser	 p;
 	struct expr		*e;
-	size_t			 len = strlen(src);
+	size_t			 len;
 
 	memset(&p, 0, sizeof p);
 	p.err = err;
 	p.errlen = errlen;
 	if (errlen > 0)
 		err[0] = '\0';
+	if (src == NULL) {
+		expr_fail(&p, 1, "empty expression");
+		return NULL;
+	}
+	len = strlen(src);
 	if (len > EXPR_MAX_SOURCE) {
 		expr_fail(&p, 1, "expression too long (over %d bytes)",
 		    EXPR_MAX_SOURCE);
@@ -673,6 +699,7 @@ expr_free(struct expr *e)
 	for (i = 0; i < e->n; i++) {
 		expr_value_clear(&e->nodes[i].v);
 		free(e->nodes[i].name);
+		expr_fn_release(&e->nodes[i]);
 	}
 	free(e->nodes);
 	free(e->src);
@@ -683,4 +710,49 @@ const char *
 expr_source(const struct expr *e)
 {
 	return e->src;
+}
+
+void
+expr_attrs(const struct expr *e, expr_attr_fn fn, void *arg)
+{
+	int	i;
+
+	for (i = 0; i < e->n; i++)
+		if (e->nodes[i].kind == EXPR_K_ATTR)
+			fn(arg, e->nodes[i].scope, e->nodes[i].name);
+}
+
+int
+expr_clause_node(const struct expr *e, int k)
+{
+	int	n;
+
+	if (e->nodes[e->root].kind != EXPR_K_AND)
+		return k == 0 ? e->root : -1;
+	for (n = e->nodes[e->root].child; n >= 0 && k > 0; k--)
+		n = e->nodes[n].next;
+	return k == 0 ? n : -1;
+}
+
+int
+expr_clause_count(const struct expr *e)
+{
+	const struct expr_node	*root = &e->nodes[e->root];
+
+	return root->kind == EXPR_K_AND ? root->nkids : 1;
+}
+
+const char *
+expr_clause_str(const struct expr *e, int k, char *buf, size_t len)
+{
+	int	n = expr_clause_node(e, k);
+
+	if (len == 0)
+		return buf;
+	if (n < 0)
+		buf[0] = '\0';
+	else
+		snprintf(buf, len, "%.*s", e->nodes[n].end - e->nodes[n].start,
+		    e->src + e->nodes[n].start);
+	return buf;
 }

@@ -89,6 +89,23 @@ void	expr_eval_json(const struct expr *, struct json_object *my,
 void	expr_eval_json_at(const struct expr *, struct json_object *my,
 	    struct json_object *target, int64_t now, struct expr_value *out);
 
+/* Every attribute reference, in source order, repeats included (the
+   attributes a match depends on). */
+typedef void (*expr_attr_fn)(void *arg, int scope, const char *name);
+void	expr_attrs(const struct expr *, expr_attr_fn, void *arg);
+
+/*
+ * Clauses: the operands of a top-level a && b && c (one clause if the
+ * expression is not such a chain), to tell which one rejects a match.
+ * The text is the clause's source (parentheses kept); out of range: "".
+ */
+int		 expr_clause_count(const struct expr *);
+const char	*expr_clause_str(const struct expr *, int k, char *buf,
+		    size_t len);
+/* Evaluate clause K alone (out of range: ERROR). */
+void		 expr_clause_eval(const struct expr *, int k,
+		    const struct expr_env *, struct expr_value *out);
+
 /* 1 if V is boolean true (or a nonzero number, as ClassAd's requirements
    treat it), else 0. */
 int		 expr_is_true(const struct expr_value *v);

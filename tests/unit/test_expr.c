@@ -144,6 +144,10 @@ Test(expr, arithmetic)
 	EQ("1 % 0", "error");
 	EQ("1.0 / 0", "error");
 	EQ("1 / 0.0", "error");
+	EQ("1e308 * 10", "error");	/* no infinities */
+	EQ("-1e308 - 1e308", "error");
+	EQ("1e308 + 1e308 - 1e308", "error");
+	EQ("1.5 % 0", "error");
 	EQ("9223372036854775807 + 1", "-9223372036854775808");
 	EQ("(-9223372036854775807 - 1) / -1", "-9223372036854775808");
 	EQ("(-9223372036854775807 - 1) % -1", "0");
@@ -360,6 +364,12 @@ Test(expr, functions_conversion)
 	EQ("real(3)", "3.0");
 	EQ("real(\"2.5\")", "2.5");
 	EQ("real(\"2.5x\")", "error");
+	EQ("real(\"-1e3\")", "-1000.0");
+	EQ("real(\"inf\")", "error");
+	EQ("real(\"nan\")", "error");
+	EQ("real(\"0x10\")", "error");
+	EQ("int(\"0x10\")", "error");
+	EQ("int(\"-12\")", "-12");
 	EQ("real(false)", "0.0");
 	EQ("real(undefined)", "undefined");
 	EQ("string(42)", "\"42\"");
@@ -431,10 +441,28 @@ Test(expr, functions_strings)
 	EQ("regexp(\"(x|y)+z\", \"xyxz\")", "true");
 	EQ("regexp(\"^b$\", \"a\\nb\")", "false");
 	EQ("regexp(\"^b$\", \"a\\nb\", \"m\")", "true");
-	EQ("regexp(\"(\", \"a\")", "error");
+	EQ("regexp(strcat(\"(\"), \"a\")", "error");	/* at run time */
+	EQ("regexp(strcat(\"^a\"), \"ab\")", "true");
+	EQ("regexp(\"^A\", Name, toLower(\"I\"))", "true");
 	EQ("regexp(1, \"1\")", "error");
 	EQ("regexp(\"a\", undefined)", "undefined");
 	EQ("regexp(\"ali\", Name, \"I\")", "true");
+	EQ("regexp(\"^a{2,3}$\", \"aaa\")", "true");
+	EQ("regexp(\"^a{2,}$\", \"a\")", "false");
+	EQ("regexp(\"[[:digit:]]+\", \"x12\")", "true");
+	EQ("regexp(\"[]a]\", \"]\")", "true");
+	EQ("regexp(\"[^]a]\", \"]\")", "false");
+	EQ("regexp(\"\\\\.\", \"a.b\")", "true");
+	EQ("regexp(\"(ab|cd)+e?\", \"xcdab\")", "true");
+	/* Patterns the C library would expand exponentially: refused. */
+	EQ("regexp(strcat(\"s+++++++++++++++++++++++++++++\"), \"s\")",
+	    "error");
+	EQ("regexp(strcat(\"((a{20}){20}){20}\"), \"a\")", "error");
+	EQ("regexp(strcat(\"(a{40}){40}\"), \"a\")", "error");
+	EQ("regexp(strcat(\"a+*\"), \"a\")", "error");
+	EQ("regexp(strcat(\"a?{2}\"), \"a\")", "error");
+	EQ("regexp(strcat(\"(a+)*\"), \"a\")", "true");
+	EQ("regexp(strcat(\"(a{30}){30}\"), \"a\")", "false");
 	EQ("member(2, {1, 2, 3})", "true");
 	EQ("member(4, {1, 2, 3})", "false");
 	EQ("member(\"B\", {\"a\", \"b\"})", "true");
@@ -461,7 +489,10 @@ Test(expr, functions_strings)
 
 Test(expr, syntax_errors)
 {
+	char	err[128];
+
 	bad("", "column 1: empty expression");
+	bad(NULL, "column 1: empty expression");
 	bad("   ", "column 4: empty expression");
 	bad("1 +", "column 4: unexpected end of expression");
 	bad("1 + * 2", "column 5: unexpected '*'");
@@ -500,6 +531,14 @@ Test(expr, syntax_errors)
 	bad("x ==", "column 5: unexpected end of expression");
 	bad("!", "column 2: unexpected end of expression");
 	bad("()", "column 2: unexpected ')'");
+	bad("regexp(\"(a{99}){99}\", x)", "column 1: regular expression too "
+	    "long or complex");
+	bad("regexp(\"a{5000}\", x)", "column 1: regular expression too "
+	    "long or complex");
+	/* The text after the colon is the C library's. */
+	cr_expect_null(expr_parse("x || regexp(\"(\", y)", err, sizeof err));
+	cr_expect(strncmp(err, "column 6: bad regular expression: ", 34) == 0,
+	    "%s", err);
 }
 
 /* Nesting 200 deep parses; 201 does not, with no stack overflow on a
@@ -759,4 +798,239 @@ Test(expr, is_true_and_printing)
 	EQ("0.1", "0.1");
 	EQ("1e20", "1e+20");
 	EQ("1.0 / 3", "0.33333333333333331");
+}
+
+static uint32_t	rnd_seed = 12345;
+
+static unsigned
+rnd(unsigned n)
+{
+	rnd_seed = rnd_seed * 1103515245 + 12345;
+	return (rnd_seed >> 16) % n;
+}
+
+/* Append a random well-formed expression, at most DEPTH deep, to BUF. */
+static void
+gen(char *buf, size_t len, int depth)
+{
+	static const char *atom[] = {
+		"1", "0", "-3", "2.5", "0.0", "true", "false", "undefined",
+		"error", "\"s\"", "\"A\"", "\"\"", "Memory", "Name", "MY.Load",
+		"TARGET.Cpus", "Nothing", "Busy", "9223372036854775807",
+		"1e300", "List", "time()", "size({})",
+	};
+	static const char *bin[] = {
+		"+", "-", "*", "/", "%", "&&", "||", "==", "!=", "=?=", "=!=",
+		"<", "<=", ">", ">=", "is", "isnt",
+	};
+	static const char *fn1[] = {
+		"isUndefined", "isError", "isString", "isInteger", "isReal",
+		"isBoolean", "int", "real", "string", "toLower", "toUpper",
+		"size", "strlen", "floor", "ceiling", "round", "min", "max",
+		"strcat",
+	};
+	static const char *fn2[] = {
+		"strcmp", "stricmp", "substr", "min", "max", "regexp",
+		"stringListMember", "stringListIMember", "strcat",
+	};
+	static const char *fn3[] = {
+		"ifThenElse", "substr", "regexp", "stringListMember", "strcat",
+	};
+	size_t	n = strlen(buf);
+	unsigned k = depth <= 0 ? 0 : rnd(9);
+
+#define ADD(s) strlcat(buf, s, len)
+#define PICK(a) a[rnd(sizeof a / sizeof a[0])]
+	if (n + 64 > len)
+		k = 0;
+	switch (k) {
+	case 0:
+	case 1:
+		ADD(PICK(atom));
+		break;
+	case 2:
+		ADD(PICK(((const char *[]){ "-", "+", "!" })));
+		gen(buf, len, depth - 1);
+		break;
+	case 3:
+	case 4:
+		ADD("(");
+		gen(buf, len, depth - 1);
+		ADD(" ");
+		ADD(PICK(bin));
+		ADD(" ");
+		gen(buf, len, depth - 1);
+		ADD(")");
+		break;
+	case 5:
+		gen(buf, len, depth - 1);
+		ADD(" ? ");
+		gen(buf, len, depth - 1);
+		ADD(" : (");
+		gen(buf, len, depth - 1);
+		ADD(")");
+		break;
+	case 6:
+		ADD(PICK(fn1));
+		ADD("(");
+		gen(buf, len, depth - 1);
+		ADD(")");
+		break;
+	case 7:
+		ADD(PICK(fn2));
+		ADD("(");
+		gen(buf, len, depth - 1);
+		ADD(", ");
+		gen(buf, len, depth - 1);
+		ADD(")");
+		break;
+	default:
+		ADD(rnd(2) ? PICK(fn3) : "member");
+		ADD("(");
+		gen(buf, len, depth - 1);
+		if (strstr(buf + n, "member") == buf + n) {
+			ADD(", {");
+			gen(buf, len, depth - 1);
+			ADD(", 1})");
+			break;
+		}
+		ADD(", ");
+		gen(buf, len, depth - 1);
+		ADD(", ");
+		gen(buf, len, depth - 1);
+		ADD(")");
+		break;
+	}
+#undef ADD
+#undef PICK
+}
+
+/* Random well-formed expressions, token soups and random bytes: what
+   parses evaluates without a crash to a valid value (each Criterion
+   test runs in its own process; ASan builds catch the rest).  The
+   generator is seeded, so a failure repeats. */
+Test(expr, random_inputs)
+{
+	char			 src[2048], err[128], buf[64];
+	struct expr		*e;
+	struct expr_value	 v;
+	size_t			 n;
+	int			 i, k, parsed = 0;
+
+	for (i = 0; i < 30000; i++) {
+		src[0] = '\0';
+		if (i % 3 == 0)
+			gen(src, sizeof src, 6);
+		else if (i % 3 == 1) {
+			for (k = 1 + (int)rnd(8); k > 0; k--)
+				gen(src, sizeof src, 0), strlcat(src,
+				    ((const char *[]){ " ", "(", ")", "+",
+				    "&&", "?", ":", ",", "." })[rnd(9)],
+				    sizeof src);
+		} else {
+			n = 1 + rnd(20);
+			for (k = 0; k < (int)n; k++)
+				src[k] = (char)(1 + rnd(255));
+			src[n] = '\0';
+		}
+		if ((e = expr_parse(src, err, sizeof err)) == NULL) {
+			cr_assert(strncmp(err, "column ", 7) == 0, "%s", err);
+			cr_assert(i % 3 != 0, "<%s> refused: %s", src, err);
+			continue;
+		}
+		parsed++;
+		expr_eval_json_at(e, my_ad, target_ad, NOW, &v);
+		cr_assert(v.type >= EXPR_UNDEFINED && v.type <= EXPR_STRING);
+		expr_value_str(&v, buf, sizeof buf);
+		expr_value_clear(&v);
+		expr_free(e);
+	}
+	cr_assert_gt(parsed, 10000);
+}
+
+static void
+collect_attr(void *arg, int scope, const char *name)
+{
+	char	*buf = arg;
+
+	snprintf(buf + strlen(buf), 256 - strlen(buf), "%s%d:%s",
+	    buf[0] != '\0' ? " " : "", scope, name);
+}
+
+Test(expr, attrs)
+{
+	char		 err[128], buf[256] = "";
+	struct expr	*e;
+
+	e = expr_parse("Memory > 1 && TARGET.Arch == \"x\" || "
+	    "member(my.Cpus, {a, 1}) || strlen(Name) > Memory", err, sizeof err);
+	cr_assert_not_null(e, "%s", err);
+	expr_attrs(e, collect_attr, buf);
+	cr_assert_str_eq(buf, "0:Memory 2:Arch 1:Cpus 0:a 0:Name 0:Memory");
+	expr_free(e);
+}
+
+Test(expr, clauses)
+{
+	static const char	*src = "  Memory >= 1024 && (Arch == \"X86_64\" "
+	    "|| Arch == \"ARM\")&&TARGET.Disk > 1000 && -Cpus < 0  ";
+	static const char	*want[] = {
+		"Memory >= 1024", "(Arch == \"X86_64\" || Arch == \"ARM\")",
+		"TARGET.Disk > 1000", "-Cpus < 0"
+	};
+	static const char	*val[] = { "true", "true", "false", "true" };
+	char			 err[128], buf[128];
+	struct expr		*e;
+	struct expr_value	 v;
+	struct expr_env		 env = { scope_lookup, NULL, NOW };
+	int			 k;
+
+	e = expr_parse(src, err, sizeof err);
+	cr_assert_not_null(e, "%s", err);
+	cr_assert_eq(expr_clause_count(e), 4);
+	for (k = 0; k < 4; k++)
+		cr_expect_str_eq(expr_clause_str(e, k, buf, sizeof buf),
+		    want[k]);
+	cr_assert_str_eq(expr_clause_str(e, 4, buf, sizeof buf), "");
+	expr_free(e);
+
+	/* Evaluated alone, against JSON ads through a lookup. */
+	e = expr_parse(src, err, sizeof err);
+	for (k = 0; k < 4; k++) {
+		struct json_object	*m = my_ad, *t = target_ad;
+		struct expr		*one;
+
+		one = expr_parse(want[k], err, sizeof err);
+		cr_assert_not_null(one);
+		expr_eval_json_at(one, m, t, NOW, &v);
+		cr_expect_str_eq(expr_value_str(&v, buf, sizeof buf), val[k],
+		    "clause %d", k);
+		expr_value_clear(&v);
+		expr_free(one);
+	}
+	expr_clause_eval(e, 1, &env, &v);	/* strings == strings */
+	cr_assert_eq(v.type, EXPR_BOOL);
+	cr_assert_eq(v.b, 0);
+	expr_clause_eval(e, 9, &env, &v);
+	cr_assert_eq(v.type, EXPR_ERROR);
+	expr_free(e);
+
+	/* Not a chain: one clause, the whole source trimmed. */
+	e = expr_parse(" (a || b) ", err, sizeof err);
+	cr_assert_eq(expr_clause_count(e), 1);
+	cr_assert_str_eq(expr_clause_str(e, 0, buf, sizeof buf), "(a || b)");
+	expr_free(e);
+	/* Parentheses around the whole chain do not hide it. */
+	e = expr_parse("(a && b)", err, sizeof err);
+	cr_assert_eq(expr_clause_count(e), 2);
+	cr_assert_str_eq(expr_clause_str(e, 1, buf, sizeof buf), "b");
+	expr_free(e);
+	e = expr_parse("f(x) || ifThenElse(a, b, c) ? 1 : 2", err, sizeof err);
+	cr_assert_null(e);
+	e = expr_parse("strlen(x) || ifThenElse(a, b, c) ? 1 : 2", err,
+	    sizeof err);
+	cr_assert_eq(expr_clause_count(e), 1);
+	cr_assert_str_eq(expr_clause_str(e, 0, buf, sizeof buf),
+	    "strlen(x) || ifThenElse(a, b, c) ? 1 : 2");
+	expr_free(e);
 }
