@@ -1,0 +1,51 @@
+/*
+ * criu.h: transparent checkpoints of the agent's jobs with CRIU: dump a
+ * job's process tree to an image directory, restore a tree from one
+ * (perhaps a copy made on another machine) as a job of this agent.  The
+ * criu binary is the agent's `criu_path` (scripts/criu-fetch.sh installs
+ * one at /var/cache/cq/criu/criu).  A job to be dumped must have been
+ * started with jobctl_spec.pidns set, so that it can be restored where
+ * its pids are taken.  Both calls block until criu is done (about 1 s per
+ * GiB of the job's memory here).
+ */
+#ifndef CQ_CRIU_H
+#define CQ_CRIU_H
+
+#include <sys/types.h>
+#include <stddef.h>
+
+/* What the agent passes down to criu_dump(). */
+struct criu_dump_opts {
+	const char	*freezer;	/* the job's v1 freezer dir, or NULL */
+	int		 leave_running;	/* else criu kills the job once dumped */
+};
+
+/*
+ * 1 if CRIU_PATH runs and `criu check` passes on this machine, else 0.
+ * Run once per path (the answer is cached) and logged.  Needs root.
+ */
+int	criu_available(const char *criu_path);
+/*
+ * Dump the tree of job PID (its leader, the pid jobctl_spawn() gave) into
+ * IMGDIR, made if missing (mode 0700).  The sizes of the regular files
+ * the tree holds open are recorded beside the image (IMGDIR/cq-files),
+ * so criu_restore() can cut them back.  Unless OPTS->leave_running, criu
+ * kills the tree: the caller still reaps the leader (SIGKILL) and must
+ * not mistake that for the job's end.  criu's log is IMGDIR/dump.log.
+ * 0, or -1 with ERR saying why.
+ */
+int	criu_dump(const char *criu_path, pid_t pid, const char *imgdir,
+	    const struct criu_dump_opts *opts, char *err, size_t errlen);
+/*
+ * Restore the tree dumped in IMGDIR (the original or a copy) as a new
+ * job of this agent, in cgroups of its own (through jobctl_spawn()), and
+ * return its leader, a child of ours, in *PID: from then on it is a job
+ * like any other for jobctl_freeze(), jobctl_kill() and jobctl_reap().
+ * Files the job held open are cut back to their size at the dump first;
+ * they must exist at the same absolute paths (its working directory
+ * too).  criu's log is IMGDIR/restore.log.  0, or -1 with ERR.
+ */
+int	criu_restore(const char *criu_path, const char *imgdir, pid_t *pid,
+	    char *err, size_t errlen);
+
+#endif
