@@ -168,6 +168,31 @@ remove_dir(const char *dir)
 	(void)rmdir(dir);
 }
 
+/* PID's resident memory in MiB (VmRSS), or -1. */
+static long
+rss_mb(pid_t pid)
+{
+	char		 path[64], line[256], *p;
+	const char	*errstr;
+	long		 v = -1;
+	FILE		*f;
+
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "VmRSS:", 6) != 0)
+			continue;
+		p = line + 6;
+		p += strspn(p, " \t");
+		p[strcspn(p, " \t\n")] = '\0';
+		v = strtonum(p, 0, LONG_MAX, &errstr);
+		v = errstr == NULL ? v / 1024 : -1;
+	}
+	fclose(f);
+	return v;
+}
+
 /* PID's pid in its own namespace (the last NSpid field), or -1. */
 static long
 ns_pid(pid_t pid)
@@ -207,6 +232,7 @@ main(int argc, char **argv)
 	char			*cargv[12];
 	long long		 n, mb = 0, hops = 2, step_ms = 20, at, t0;
 	long long		 t_dump, t_copy, t_restore;
+	long			 rss;
 	pid_t			 pid, npid;
 	int			 ch, a = 0, h, suspend = 0, ms;
 
@@ -303,6 +329,7 @@ main(int argc, char **argv)
 			for (ms = 0; ms < 5000 && !jobctl_frozen(pid); ms += 5)
 				msleep(5);
 		}
+		rss = rss_mb(pid);
 		t0 = now_ms();
 		if (criu_dump(criu, pid, img, &opts, err, sizeof err) == -1) {
 			fprintf(stderr, "criurun: %s\n", err);
@@ -336,10 +363,10 @@ main(int argc, char **argv)
 			return 1;
 		}
 		t_restore = now_ms() - t0;
-		printf("hop %d: at %lld, dump %lld ms, copy %lld ms, restore "
-		    "%lld ms, pid %ld -> %ld (ns pid %ld)%s\n", h, at, t_dump,
-		    t_copy, t_restore, (long)pid, (long)npid, ns_pid(npid),
-		    jobctl_contained(npid) ? ", contained" : "");
+		printf("hop %d: at %lld, rss %ld MiB, dump %lld ms, copy %lld "
+		    "ms, restore %lld ms, pid %ld -> %ld (ns pid %ld)%s\n", h,
+		    at, rss, t_dump, t_copy, t_restore, (long)pid, (long)npid,
+		    ns_pid(npid), jobctl_contained(npid) ? ", contained" : "");
 		fflush(stdout);
 		pid = npid;
 	}
