@@ -53,10 +53,12 @@ wait_queue_empty 20 || fail "the 6 jobs did not finish: $(cq q --json)"
     fail "not each job finished once: $(sort -n six.done | tr '\n' ' ')"
 
 # --- (2) the hard cut -----------------------------------------------------
+# The job reads its duration before it writes its pid: once the pid is
+# there, a new duration is for the next run only.
 echo 60 > dur
 cat > cut.sub <<SUB
 executable = /bin/sh
-arguments = "-c 'echo \$\$ >> $T/cut.pids; sleep \$(DOLLAR)(cat $T/dur); echo \$\$ >> $T/cut.done'"
+arguments = "-c 'd=\$(DOLLAR)(cat $T/dur); echo \$\$ >> $T/cut.pids; sleep \$d; echo \$\$ >> $T/cut.done'"
 output = $T/cut.out
 error = $T/cut.err
 queue

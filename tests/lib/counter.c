@@ -354,6 +354,7 @@ main(int argc, char **argv)
 	}
 	if (c.mem != NULL)
 		mem_check(&c, 0, c.memlen / sizeof(uint64_t));
+	free(c.mem);
 	if (c.out != NULL && close(c.fd) == -1)
 		die("close", c.out);
 	return 0;
