@@ -263,20 +263,26 @@ agent_connected() {
 	    '[.[] | select(.machine == $m and .connected)] | length > 0'
 }
 
+# The directory keys this cq-startd knows (state_dir, sandbox_dir), into
+# _startd_dir_keys; probed once with -n, on the real binary even when
+# STARTD_BIN wraps it.
+_agent_dir_probe() {
+	local k
+	[ -z "${_startd_dir_keys+set}" ] || return 0
+	_startd_dir_keys=
+	for k in state_dir sandbox_dir; do
+		echo "$k = $T" > "$T/probe.conf"
+		"$CQ_BUILDDIR/cq-startd" -n -c "$T/probe.conf" >/dev/null 2>&1 &&
+		    _startd_dir_keys="$_startd_dir_keys $k"
+	done
+	rm -f "$T/probe.conf"
+}
+
 # Configuration lines giving an agent its own directories DIR/state and
-# DIR/sandbox, for the directory keys this cq-startd knows (probed once
-# with -n): no directory is ever shared between two agents.
+# DIR/sandbox, for the keys _agent_dir_probe found: no directory is ever
+# shared between two agents.
 _agent_dir_conf() {
 	local dir=$1 k
-	if [ -z "${_startd_dir_keys+set}" ]; then
-		_startd_dir_keys=
-		for k in state_dir sandbox_dir; do
-			echo "$k = $T" > "$T/probe.conf"
-			"$STARTD_BIN" -n -c "$T/probe.conf" >/dev/null 2>&1 &&
-			    _startd_dir_keys="$_startd_dir_keys $k"
-		done
-		rm -f "$T/probe.conf"
-	fi
 	for k in $_startd_dir_keys; do
 		case $k in
 		state_dir) echo "state_dir = $dir/state" ;;
@@ -293,6 +299,7 @@ start_agent() {
 	local name=$1 slots=$2 dir=$T/agent-$1.d
 	mkdir -p "$dir/state" "$dir/sandbox"
 	AGENT_DIR[$name]=$dir
+	_agent_dir_probe
 	_daemon_wrap
 	cat > "$T/agent-$name.conf" <<EOF
 # written by $TEST_NAME
