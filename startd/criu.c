@@ -122,15 +122,15 @@ criu_wait(pid_t pid, long ms)
 }
 
 /*
- * Run criu with ARGV in DIR (NULL: stay), its output appended to OUT
- * (NULL: /dev/null), and wait; the exit status as from waitpid(), or -1.
+ * Start criu with ARGV in DIR (NULL: stay), its output appended to OUT
+ * (NULL: /dev/null); its pid, or -1.  Not a job: no cgroups of its own.
  */
-static int
-criu_run(char *const argv[], const char *dir, const char *out, long ms)
+static pid_t
+criu_fork(char *const argv[], const char *dir, const char *out)
 {
 	sigset_t	 all, old;
 	pid_t		 pid;
-	int		 fd, sig;
+	int		 fd, sig, saved;
 
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
@@ -152,8 +152,19 @@ criu_run(char *const argv[], const char *dir, const char *out, long ms)
 		execve(argv[0], argv, environ);
 		_exit(127);
 	}
+	saved = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (pid == -1)
+	errno = saved;
+	return pid;
+}
+
+/* criu_fork() and criu_wait(): the exit status, or -1. */
+static int
+criu_run(char *const argv[], const char *dir, const char *out, long ms)
+{
+	pid_t	pid;
+
+	if ((pid = criu_fork(argv, dir, out)) == -1)
 		return -1;
 	return criu_wait(pid, ms);
 }
@@ -429,45 +440,93 @@ criu_freezer_set(const char *dir, const char *state)
 		close(fd);
 }
 
-/* Dump job PID's tree into IMGDIR; see criu.h. */
-int
-criu_dump(const char *criu_path, pid_t pid, const char *imgdir,
+/* A dump in progress: criu runs, the job is frozen (or being dumped). */
+struct criu_op {
+	pid_t	 cpid;			/* criu */
+	pid_t	 job;
+	char	 imgdir[PATH_MAX];
+	char	 freezer[PATH_MAX];	/* "" if the job has none */
+	int	 suspended;		/* it was frozen before the dump */
+	int	 leave;			/* --leave-running */
+	char	*files[CRIU_MAXFILES];	/* open when the dump began */
+	size_t	 nf;
+};
+
+static void
+criu_op_free(struct criu_op *op)
+{
+	size_t	i;
+
+	for (i = 0; i < op->nf; i++)
+		free(op->files[i]);
+	free(op);
+}
+
+/* Put the job back as it was: suspended jobs stay so (cgroup2 or v1). */
+static void
+criu_op_unfreeze(struct criu_op *op)
+{
+	char	cg2[PATH_MAX];
+
+	if (op->freezer[0] == '\0')
+		return;
+	if (op->suspended)
+		(void)jobctl_freeze(op->job);
+	if (!op->suspended || jobctl_cgroup_dir(op->job, "unified", cg2,
+	    sizeof cg2) == 0)
+		criu_freezer_set(op->freezer, "THAWED");
+}
+
+/* Start dumping job PID's tree into IMGDIR; see criu.h. */
+struct criu_op *
+criu_dump_start(const char *criu_path, pid_t pid, const char *imgdir,
     const struct criu_dump_opts *opts, char *err, size_t errlen)
 {
-	char	 pidstr[16], why[64], out[PATH_MAX], *files[CRIU_MAXFILES];
-	char	 fzdir[PATH_MAX], *argv[16];
-	const char *freezer = NULL;
-	size_t	 nf, i;
-	int	 a = 0, st, r = -1, suspended, leave;
+	struct criu_op	*op;
+	char		 pidstr[16], out[PATH_MAX], *argv[16];
+	int		 a = 0;
 
 	if (pid <= 1 || criu_path == NULL || *criu_path == '\0') {
 		criu_err(err, errlen, "criu dump: no criu or no job");
-		return -1;
+		return NULL;
 	}
 	if (mkdir(imgdir, 0700) == -1 && errno != EEXIST) {
 		criu_err(err, errlen, "criu dump: mkdir %s: %s", imgdir,
 		    strerror(errno));
-		return -1;
+		return NULL;
 	}
-	leave = opts != NULL && opts->leave_running;
-	suspended = jobctl_frozen(pid);
+	op = xcalloc(1, sizeof *op);
+	op->job = pid;
+	op->leave = opts != NULL && opts->leave_running;
+	op->suspended = jobctl_frozen(pid);
+	if (strlcpy(op->imgdir, imgdir, sizeof op->imgdir) >=
+	    sizeof op->imgdir) {
+		criu_err(err, errlen, "criu dump: %s: name too long", imgdir);
+		free(op);
+		return NULL;
+	}
 	if (opts != NULL && opts->freezer != NULL)
-		freezer = opts->freezer;
-	else if (jobctl_cgroup_dir(pid, "freezer", fzdir, sizeof fzdir) == 0)
-		freezer = fzdir;
-	if (freezer != NULL && criu_freeze(pid, freezer) == -1) {
+		strlcpy(op->freezer, opts->freezer, sizeof op->freezer);
+	else if (jobctl_cgroup_dir(pid, "freezer", op->freezer,
+	    sizeof op->freezer) == -1)
+		op->freezer[0] = '\0';
+	if (op->freezer[0] != '\0' && criu_freeze(pid, op->freezer) == -1) {
 		criu_err(err, errlen, "criu dump: pid %ld does not freeze in "
-		    "%s", (long)pid, freezer);
-		criu_freezer_set(freezer, "THAWED");
-		return -1;
+		    "%s", (long)pid, op->freezer);
+		criu_freezer_set(op->freezer, "THAWED");
+		free(op);
+		return NULL;
 	}
 	/* Before the dump: once it is done the tree may be gone. */
-	nf = criu_open_files(pid, files);
+	op->nf = criu_open_files(pid, op->files);
 	/* Frozen: the sizes now are the image's. */
-	if (freezer != NULL && criu_files_write(imgdir, files, nf) == -1) {
+	if (op->freezer[0] != '\0' &&
+	    criu_files_write(imgdir, op->files, op->nf) == -1) {
 		criu_err(err, errlen, "criu dump: %s/%s: %s", imgdir,
 		    CRIU_FILES, strerror(errno));
-		goto done;
+		criu_op_unfreeze(op);
+		criu_op_free(op);
+		return NULL;
 	}
 	snprintf(pidstr, sizeof pidstr, "%ld", (long)pid);
 	snprintf(out, sizeof out, "%s/criu.out", imgdir);
@@ -476,41 +535,99 @@ criu_dump(const char *criu_path, pid_t pid, const char *imgdir,
 	argv[a++] = "-t";
 	argv[a++] = pidstr;
 	argv[a++] = "-D";
-	argv[a++] = (char *)imgdir;
+	argv[a++] = op->imgdir;
 	argv[a++] = "-o";
 	argv[a++] = "dump.log";
 	argv[a++] = "--file-locks";
 	argv[a++] = "--manage-cgroups=ignore";
-	if (freezer != NULL) {
+	if (op->freezer[0] != '\0') {
 		argv[a++] = "--freeze-cgroup";
-		argv[a++] = (char *)freezer;
+		argv[a++] = op->freezer;
 	}
-	if (leave)
+	if (op->leave)
 		argv[a++] = "--leave-running";
 	argv[a] = NULL;
-	st = criu_run(argv, imgdir, out, CRIU_TIMEOUT_MS);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		criu_err(err, errlen, "criu dump of pid %ld: %s (see %s/"
-		    "dump.log)", (long)pid, criu_status_str(st, why,
-		    sizeof why), imgdir);
-	else if (freezer == NULL &&
-	    criu_files_write(imgdir, files, nf) == -1)
-		criu_err(err, errlen, "criu dump: %s/%s: %s", imgdir,
+	if ((op->cpid = criu_fork(argv, imgdir, out)) == -1) {
+		criu_err(err, errlen, "criu dump: fork: %s", strerror(errno));
+		criu_op_unfreeze(op);
+		criu_op_free(op);
+		return NULL;
+	}
+	return op;
+}
+
+/* The pid of the criu running OP. */
+pid_t
+criu_op_pid(const struct criu_op *op)
+{
+	return op->cpid;
+}
+
+/* OP's criu exited with RES: finish the dump; see criu.h. */
+int
+criu_op_done(struct criu_op *op, const struct jobctl_result *res, char *err,
+    size_t errlen)
+{
+	int	r = -1;
+
+	if (res->code != 0)
+		criu_err(err, errlen, "criu dump of pid %ld: %s %d (see "
+		    "%s/dump.log)", (long)op->job, res->signal ? "signal" :
+		    "exit", res->signal ? res->signal : res->code, op->imgdir);
+	else if (op->freezer[0] == '\0' &&
+	    criu_files_write(op->imgdir, op->files, op->nf) == -1)
+		criu_err(err, errlen, "criu dump: %s/%s: %s", op->imgdir,
 		    CRIU_FILES, strerror(errno));
 	else
 		r = 0;
-done:
-	if (freezer != NULL && (leave || r == -1)) {
-		/* Back as it was: suspended jobs stay so (cgroup2 or v1). */
-		if (suspended)
-			(void)jobctl_freeze(pid);
-		if (!suspended || jobctl_cgroup_dir(pid, "unified", fzdir,
-		    sizeof fzdir) == 0)
-			criu_freezer_set(freezer, "THAWED");
-	}
-	for (i = 0; i < nf; i++)
-		free(files[i]);
+	if (op->leave || r == -1)
+		criu_op_unfreeze(op);
+	criu_op_free(op);
 	return r;
+}
+
+/* Give up on OP: criu is killed and reaped, the job put back. */
+void
+criu_op_abort(struct criu_op *op)
+{
+	int	st;
+
+	if (op == NULL)
+		return;
+	kill(op->cpid, SIGKILL);
+	while (waitpid(op->cpid, &st, 0) == -1 && errno == EINTR)
+		;
+	criu_op_unfreeze(op);
+	criu_op_free(op);
+}
+
+/* waitpid() status ST as a jobctl_result (-1: did not finish in time). */
+static void
+criu_result(int st, struct jobctl_result *res)
+{
+	memset(res, 0, sizeof *res);
+	if (st != -1 && WIFEXITED(st))
+		res->code = WEXITSTATUS(st);
+	else {
+		res->code = -1;
+		res->signal = st != -1 && WIFSIGNALED(st) ? WTERMSIG(st) :
+		    SIGKILL;
+	}
+}
+
+/* Dump job PID's tree into IMGDIR and wait; see criu.h. */
+int
+criu_dump(const char *criu_path, pid_t pid, const char *imgdir,
+    const struct criu_dump_opts *opts, char *err, size_t errlen)
+{
+	struct jobctl_result	 res;
+	struct criu_op		*op;
+
+	if ((op = criu_dump_start(criu_path, pid, imgdir, opts, err,
+	    errlen)) == NULL)
+		return -1;
+	criu_result(criu_wait(op->cpid, CRIU_TIMEOUT_MS), &res);
+	return criu_op_done(op, &res, err, errlen);
 }
 
 /* Read the restored root's pid that criu wrote to IMGDIR; or -1. */

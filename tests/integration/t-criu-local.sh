@@ -5,7 +5,8 @@
 # namespace; it is dumped part-way, its image copied and the original
 # deleted, and restored from the copy, twice; it must carry on where it
 # was, never restart, and end with exactly 1..N (each dump finds it
-# suspended, as when its owner is back).  Then the same with
+# suspended, as when its owner is back; the dumps run without blocking,
+# criu's exit coming through the reaper as in the agent's loop).  Then the same with
 # dumps that leave it running (it counts on past the image, so the
 # restore has to cut its output back) and 32 MiB of checksummed memory.
 # Needs root and a working criu: $CQ_TEST_CRIU, else the copy of
@@ -41,7 +42,7 @@ run() {
 	[ ! -e "$T/$name/img.1" ] || fail "$name: the original image was not deleted"
 }
 
-run move -z -s 20
+run move -a -z -s 20
 run rollback -r -m 32 -s 20
 # The restores took their sizes from the record of open files.
 grep -q " $T/rollback/out\$" "$T/rollback/copy.1/cq-files" ||

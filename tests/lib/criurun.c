@@ -3,7 +3,7 @@
  * agent's own job control (startd/jobctl.c), as a migration would, for
  * t-criu-local.sh and bench/criu-512.sh:
  *
- *   criurun [-rz] [-m MB] [-H HOPS] [-s STEP_MS] CRIU COUNTER DIR N
+ *   criurun [-arz] [-m MB] [-H HOPS] [-s STEP_MS] CRIU COUNTER DIR N
  *
  * starts `COUNTER N --out DIR/out --step-ms STEP_MS [--mem MB]` the way
  * the agent starts a job meant for CRIU (jobctl_spawn() with pidns: the
@@ -14,7 +14,9 @@
  * copy.  With -r (rollback) each dump leaves the counter running, and it
  * is killed only after it has counted on: the restore must cut its
  * output back to the dump's size.  With -z each dump finds the counter
- * suspended (jobctl_freeze(), as when the owner is back).  Finally it waits for the counter to
+ * suspended (jobctl_freeze(), as when the owner is back).  With -a the
+ * dumps go through criu_dump_start(): criu's exit and the job's come
+ * through jobctl_reap(), as in the agent's loop.  Finally it waits for the counter to
  * exit.  One line per step on
  * stdout ("hop 1: at 37, dump 95 ms, copy 40 ms, restore 120 ms, pid
  * 123 -> 456 (ns pid 1)", "exit 0"), with the times; exit status 0 if
@@ -44,6 +46,10 @@
 
 extern char	**environ;
 
+/* A job exit reaped while waiting for criu (dump_async()), for reap(). */
+static pid_t			dead_pid;
+static struct jobctl_result	dead_res;
+
 static long long
 now_ms(void)
 {
@@ -65,7 +71,7 @@ msleep(long ms)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: criurun [-rz] [-m MB] [-H HOPS] [-s STEP_MS] "
+	fprintf(stderr, "usage: criurun [-arz] [-m MB] [-H HOPS] [-s STEP_MS] "
 	    "CRIU COUNTER DIR N\n");
 	exit(2);
 }
@@ -96,6 +102,11 @@ reap(pid_t pid, struct jobctl_result *res, long ms)
 	pid_t		p;
 	int		r;
 
+	if (dead_pid == pid) {
+		*res = dead_res;
+		dead_pid = 0;
+		return 0;
+	}
 	while (now_ms() < deadline) {
 		while ((r = jobctl_reap(&p, res)) == 1)
 			if (p == pid)
@@ -104,6 +115,39 @@ reap(pid_t pid, struct jobctl_result *res, long ms)
 			return -1;
 		msleep(5);
 	}
+	return -1;
+}
+
+/*
+ * criu_dump() the agent's way: start criu, and reap until its exit has
+ * come by (handed to criu_op_done()); the job's own exit, if it comes
+ * first, is kept for reap() in dead_pid and dead_res.
+ */
+static int
+dump_async(const char *criu, pid_t pid, const char *img,
+    const struct criu_dump_opts *opts, char *err, size_t errlen)
+{
+	struct criu_op		*op;
+	struct jobctl_result	 res;
+	long long		 deadline = now_ms() + 600000;
+	pid_t			 p;
+	int			 r;
+
+	if ((op = criu_dump_start(criu, pid, img, opts, err, errlen)) == NULL)
+		return -1;
+	while (now_ms() < deadline) {
+		while ((r = jobctl_reap(&p, &res)) == 1) {
+			if (p == criu_op_pid(op))
+				return criu_op_done(op, &res, err, errlen);
+			if (p == pid) {
+				dead_pid = p;
+				dead_res = res;
+			}
+		}
+		msleep(5);
+	}
+	criu_op_abort(op);
+	snprintf(err, errlen, "criu dump did not finish");
 	return -1;
 }
 
@@ -234,12 +278,15 @@ main(int argc, char **argv)
 	long long		 t_dump, t_copy, t_restore;
 	long			 rss;
 	pid_t			 pid, npid;
-	int			 ch, a = 0, h, suspend = 0, ms;
+	int			 ch, a = 0, h, suspend = 0, async = 0, ms;
 
 	memset(&opts, 0, sizeof opts);
-	while ((ch = getopt(argc, argv, "m:H:rs:z")) != -1) {
+	while ((ch = getopt(argc, argv, "am:H:rs:z")) != -1) {
 		errstr = NULL;
 		switch (ch) {
+		case 'a':
+			async = 1;
+			break;
 		case 'r':
 			opts.leave_running = 1;
 			break;
@@ -331,7 +378,9 @@ main(int argc, char **argv)
 		}
 		rss = rss_mb(pid);
 		t0 = now_ms();
-		if (criu_dump(criu, pid, img, &opts, err, sizeof err) == -1) {
+		if ((async ? dump_async(criu, pid, img, &opts, err,
+		    sizeof err) : criu_dump(criu, pid, img, &opts, err,
+		    sizeof err)) == -1) {
 			fprintf(stderr, "criurun: %s\n", err);
 			return 1;
 		}
