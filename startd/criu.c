@@ -21,14 +21,18 @@
  * the dump, exact when criu killed it.  criu hangs on a task frozen by
  * cgroup2, so a job suspended that way is thawed there once v1 holds it.
  *
- * Invariants: criu is always waited for here, by its own pid, before we
- * return (bounded by CRIU_TIMEOUT_MS, then killed), so the agent's reaper
- * never sees it; the restored leader is adopted before the agent's loop
- * runs again, so its exit is never an unknown child's.  Callers: the
- * agent's vacate and start paths, tests/lib/criurun.c.
+ * Two forms: criu_dump() / criu_restore() wait for criu by its pid
+ * (bounded by CRIU_TIMEOUT_MS, then killed), so the agent's reaper never
+ * sees it; the _start() forms return at once and the caller's reaper
+ * hands criu's exit to criu_op_done().  Either way the restored tree is
+ * left stopped (--leave-stopped) until it is adopted as a job, so its
+ * exit is never an unknown child's.  criu runs at nice 19, like the jobs
+ * it works for.  Callers: the agent's vacate and start paths,
+ * tests/lib/criurun.c.
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -142,6 +146,8 @@ criu_fork(char *const argv[], const char *dir, const char *out)
 		sigprocmask(SIG_SETMASK, &all, NULL);
 		if (dir != NULL && chdir(dir) == -1)
 			_exit(126);
+		/* Work for a job: it yields to the owner as the job does. */
+		(void)setpriority(PRIO_PROCESS, 0, 19);
 		if ((fd = open("/dev/null", O_RDWR)) == -1 || dup2(fd, 0) == -1)
 			_exit(126);
 		if (out != NULL)
@@ -440,8 +446,14 @@ criu_freezer_set(const char *dir, const char *state)
 		close(fd);
 }
 
-/* A dump in progress: criu runs, the job is frozen (or being dumped). */
+/*
+ * A dump or restore in progress.  Dump: criu runs, the job is frozen (or
+ * being dumped).  Restore: criu runs as a job of ours, in the new job's
+ * cgroups, and leaves the restored tree stopped, so it cannot end before
+ * criu_op_done() has made it a job (jobctl_adopt()) and let it go.
+ */
 struct criu_op {
+	int	 restore;
 	pid_t	 cpid;			/* criu */
 	pid_t	 job;
 	char	 imgdir[PATH_MAX];
@@ -563,13 +575,18 @@ criu_op_pid(const struct criu_op *op)
 	return op->cpid;
 }
 
-/* OP's criu exited with RES: finish the dump; see criu.h. */
+static int	criu_restore_done(struct criu_op *,
+		    const struct jobctl_result *, pid_t *, char *, size_t);
+
+/* OP's criu exited with RES: finish the dump or restore; see criu.h. */
 int
-criu_op_done(struct criu_op *op, const struct jobctl_result *res, char *err,
-    size_t errlen)
+criu_op_done(struct criu_op *op, const struct jobctl_result *res, pid_t *pid,
+    char *err, size_t errlen)
 {
 	int	r = -1;
 
+	if (op->restore)
+		return criu_restore_done(op, res, pid, err, errlen);
 	if (res->code != 0)
 		criu_err(err, errlen, "criu dump of pid %ld: %s %d (see "
 		    "%s/dump.log)", (long)op->job, res->signal ? "signal" :
@@ -582,6 +599,8 @@ criu_op_done(struct criu_op *op, const struct jobctl_result *res, char *err,
 		r = 0;
 	if (op->leave || r == -1)
 		criu_op_unfreeze(op);
+	if (r == 0 && pid != NULL)
+		*pid = op->job;
 	criu_op_free(op);
 	return r;
 }
@@ -597,7 +616,12 @@ criu_op_abort(struct criu_op *op)
 	kill(op->cpid, SIGKILL);
 	while (waitpid(op->cpid, &st, 0) == -1 && errno == EINTR)
 		;
-	criu_op_unfreeze(op);
+	if (op->restore) {
+		/* The half-restored tree, if any, is in the cgroups too. */
+		(void)jobctl_kill(op->cpid);
+		(void)jobctl_release(op->cpid);
+	} else
+		criu_op_unfreeze(op);
 	criu_op_free(op);
 }
 
@@ -627,7 +651,7 @@ criu_dump(const char *criu_path, pid_t pid, const char *imgdir,
 	    errlen)) == NULL)
 		return -1;
 	criu_result(criu_wait(op->cpid, CRIU_TIMEOUT_MS), &res);
-	return criu_op_done(op, &res, err, errlen);
+	return criu_op_done(op, &res, NULL, err, errlen);
 }
 
 /* Read the restored root's pid that criu wrote to IMGDIR; or -1. */
@@ -653,33 +677,61 @@ criu_pidfile(const char *imgdir)
 	return errstr == NULL ? pid : -1;
 }
 
-/* Restore the tree in IMGDIR as a job of ours; see criu.h. */
-int
-criu_restore(const char *criu_path, const char *imgdir, pid_t *pid,
-    char *err, size_t errlen)
+/* SIGCONT the stopped tree of PID (criu restore --leave-stopped). */
+static void
+criu_continue(pid_t pid)
+{
+	pid_t	*pids;
+	size_t	 np = 1, i;
+
+	pids = xcalloc(CRIU_MAXPROCS, sizeof *pids);
+	pids[0] = pid;
+	/* Stopped, the tree cannot change under us. */
+	for (i = 0; i < np; i++)
+		criu_children(pids[i], pids, &np);
+	for (i = 0; i < np; i++)
+		if (kill(pids[i], SIGCONT) == -1 && errno != ESRCH)
+			log_warn("criu: continue pid %ld", (long)pids[i]);
+	free(pids);
+}
+
+/* Start restoring the tree in IMGDIR as a job of ours; see criu.h. */
+struct criu_op *
+criu_restore_start(const char *criu_path, const char *imgdir, char *err,
+    size_t errlen)
 {
 	struct jobctl_spec	 spec;
-	char			 why[64], pidfile[PATH_MAX];
+	struct criu_op		*op;
+	char			 pidfile[PATH_MAX];
 	char			*argv[16];
-	pid_t			 cpid, rpid;
-	int			 a = 0, st, i;
+	int			 a = 0;
 
 	if (criu_path == NULL || *criu_path == '\0') {
 		criu_err(err, errlen, "criu restore: no criu");
-		return -1;
+		return NULL;
 	}
 	if (criu_files_fix(imgdir, err, errlen) == -1)
-		return -1;
+		return NULL;
+	op = xcalloc(1, sizeof *op);
+	op->restore = 1;
+	if (strlcpy(op->imgdir, imgdir, sizeof op->imgdir) >=
+	    sizeof op->imgdir) {
+		criu_err(err, errlen, "criu restore: %s: name too long",
+		    imgdir);
+		free(op);
+		return NULL;
+	}
 	snprintf(pidfile, sizeof pidfile, "%s/%s", imgdir, CRIU_PIDFILE);
 	(void)unlink(pidfile);
 	argv[a++] = (char *)criu_path;
 	argv[a++] = "restore";
 	argv[a++] = "-D";
-	argv[a++] = (char *)imgdir;
+	argv[a++] = op->imgdir;
 	argv[a++] = "-o";
 	argv[a++] = "restore.log";
 	argv[a++] = "--restore-detached";
 	argv[a++] = "--restore-sibling";
+	argv[a++] = "--leave-stopped";
 	argv[a++] = "--pidfile";
 	argv[a++] = CRIU_PIDFILE;
 	argv[a++] = "--file-locks";
@@ -690,26 +742,60 @@ criu_restore(const char *criu_path, const char *imgdir, pid_t *pid,
 	spec.executable = criu_path;
 	spec.argv = argv;
 	spec.envp = environ;
-	spec.iwd = imgdir;
+	spec.iwd = op->imgdir;
 	spec.output = "criu.out";
 	spec.error = "criu.out";
-	if (jobctl_spawn(&spec, &cpid, err, errlen) == -1)
-		return -1;
-	st = criu_wait(cpid, CRIU_TIMEOUT_MS);
-	rpid = criu_pidfile(imgdir);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || rpid == -1 ||
-	    jobctl_adopt(cpid, rpid) == -1) {
-		criu_err(err, errlen, "criu restore from %s: %s (see %s/"
-		    "restore.log)", imgdir, rpid == -1 && st != -1 &&
-		    WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "no pid file" :
-		    criu_status_str(st, why, sizeof why), imgdir);
+	if (jobctl_spawn(&spec, &op->cpid, err, errlen) == -1) {
+		free(op);
+		return NULL;
+	}
+	return op;
+}
+
+/* The restoring criu exited with RES: adopt and continue the tree. */
+static int
+criu_restore_done(struct criu_op *op, const struct jobctl_result *res,
+    pid_t *pid, char *err, size_t errlen)
+{
+	pid_t	rpid = -1;
+	int	i;
+
+	if (res->code == 0)
+		rpid = criu_pidfile(op->imgdir);
+	if (rpid == -1 || jobctl_adopt(op->cpid, rpid) == -1) {
+		if (res->code != 0)
+			criu_err(err, errlen, "criu restore from %s: %s %d "
+			    "(see %s/restore.log)", op->imgdir, res->signal ?
+			    "signal" : "exit", res->signal ? res->signal :
+			    res->code, op->imgdir);
+		else
+			criu_err(err, errlen, "criu restore from %s: no "
+			    "restored pid", op->imgdir);
 		/* Whatever half-restored tree criu left in the cgroups goes. */
-		(void)jobctl_kill(cpid);
-		for (i = 0; i < 50 && jobctl_release(cpid) == -1; i++)
+		(void)jobctl_kill(op->cpid);
+		for (i = 0; i < 50 && jobctl_release(op->cpid) == -1; i++)
 			criu_msleep(2);
+		criu_op_free(op);
 		return -1;
 	}
-	*pid = rpid;
-	log_info("criu: restored pid %ld from %s", (long)rpid, imgdir);
+	criu_continue(rpid);
+	log_info("criu: restored pid %ld from %s", (long)rpid, op->imgdir);
+	if (pid != NULL)
+		*pid = rpid;
+	criu_op_free(op);
 	return 0;
+}
+
+/* Restore the tree in IMGDIR as a job of ours and wait; see criu.h. */
+int
+criu_restore(const char *criu_path, const char *imgdir, pid_t *pid,
+    char *err, size_t errlen)
+{
+	struct jobctl_result	 res;
+	struct criu_op		*op;
+
+	if ((op = criu_restore_start(criu_path, imgdir, err, errlen)) == NULL)
+		return -1;
+	criu_result(criu_wait(op->cpid, CRIU_TIMEOUT_MS), &res);
+	return criu_op_done(op, &res, pid, err, errlen);
 }

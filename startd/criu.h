@@ -6,7 +6,7 @@
  * one at /var/cache/cq/criu/criu).  A job to be dumped must have been
  * started with jobctl_spec.pidns set, so that it can be restored where
  * its pids are taken.  criu_dump() and criu_restore() block until criu
- * is done; criu_dump_start() does not.
+ * is done; the _start() forms do not.
  */
 #ifndef CQ_CRIU_H
 #define CQ_CRIU_H
@@ -37,26 +37,6 @@ int	criu_available(const char *criu_path);
 int	criu_dump(const char *criu_path, pid_t pid, const char *imgdir,
 	    const struct criu_dump_opts *opts, char *err, size_t errlen);
 /*
- * The same without waiting, so the agent's loop runs on (a dump takes
- * about 1 s per GiB here, many more under load): criu_dump_start() does
- * everything up to starting criu and returns the operation, or NULL with
- * ERR.  The caller's reaper hands the exit of criu_op_pid() to
- * criu_op_done(), which finishes and frees the operation: 0 if the image
- * is complete, else -1 with ERR (the job is then as it was, running or
- * suspended).  The job's own exit (SIGKILL, from criu) may be reaped
- * before or after criu's.  criu_op_abort() kills criu and puts the job
- * back; it accepts NULL.
- */
-struct criu_op;
-struct jobctl_result;
-struct criu_op *criu_dump_start(const char *criu_path, pid_t pid,
-	    const char *imgdir, const struct criu_dump_opts *opts, char *err,
-	    size_t errlen);
-pid_t	criu_op_pid(const struct criu_op *);
-int	criu_op_done(struct criu_op *, const struct jobctl_result *res,
-	    char *err, size_t errlen);
-void	criu_op_abort(struct criu_op *);
-/*
  * Restore the tree dumped in IMGDIR (the original or a copy) as a new
  * job of this agent, in cgroups of its own (through jobctl_spawn()), and
  * return its leader, a child of ours, in *PID: from then on it is a job
@@ -67,5 +47,30 @@ void	criu_op_abort(struct criu_op *);
  */
 int	criu_restore(const char *criu_path, const char *imgdir, pid_t *pid,
 	    char *err, size_t errlen);
+/*
+ * Both without waiting, so the agent's loop runs on (a dump takes about
+ * 1 s per GiB here, ten times that under load: longer than a short
+ * lease).  criu_dump_start() / criu_restore_start() do everything up to
+ * starting criu and return the operation, or NULL with ERR.  The
+ * caller's reaper hands the exit of criu_op_pid() to criu_op_done(),
+ * which finishes and frees the operation: 0 with *PID (may be NULL) the
+ * dumped job, or the restored leader, now a job of ours and running;
+ * else -1 with ERR (a dumped job is then as it was, running or
+ * suspended; a half-restored tree is gone).  A dumped job's own exit
+ * (SIGKILL, from criu) may be reaped before or after criu's; a restored
+ * tree stays stopped until criu_op_done(), so it cannot exit unseen.
+ * criu_op_abort() kills criu and undoes the rest; it accepts NULL.
+ */
+struct criu_op;
+struct jobctl_result;
+struct criu_op *criu_dump_start(const char *criu_path, pid_t pid,
+	    const char *imgdir, const struct criu_dump_opts *opts, char *err,
+	    size_t errlen);
+struct criu_op *criu_restore_start(const char *criu_path, const char *imgdir,
+	    char *err, size_t errlen);
+pid_t	criu_op_pid(const struct criu_op *);
+int	criu_op_done(struct criu_op *, const struct jobctl_result *res,
+	    pid_t *pid, char *err, size_t errlen);
+void	criu_op_abort(struct criu_op *);
 
 #endif

@@ -1188,11 +1188,13 @@ jobctl_adopt(pid_t from, pid_t to)
 {
 	struct jobctl_job	*j;
 
-	if (to <= 1 || (j = jobctl_job_find(from)) == NULL ||
-	    j->state != JOBCTL_LIVE) {
+	if (to <= 1 || (j = jobctl_job_find(from)) == NULL) {
 		errno = ESRCH;
 		return -1;
 	}
+	/* criu may have been reaped already: its tree holds the groups. */
+	if (j->state == JOBCTL_REAPED)
+		jc.nreaped--;
 	jobctl_job_started(j, to);
 	return 0;
 }

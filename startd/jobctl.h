@@ -58,8 +58,9 @@ int	jobctl_spawn(const struct jobctl_spec *, pid_t *pid, char *err,
  * The job whose leader was FROM, a `criu restore --restore-sibling` that
  * jobctl_spawn() started in the job's cgroups, is now led by TO, the
  * restored tree's root (the agent's child too): freeze, kill and the
- * reaper find the job by TO from now on.  Call it before reaping FROM.
- * 0, or -1 (ESRCH: FROM is not a live job).
+ * reaper find the job by TO from now on.  FROM may have been reaped
+ * already (its cgroups are kept while TO's tree is in them).  0, or -1
+ * (ESRCH: FROM is not a job, or its cgroups are gone).
  */
 int	jobctl_adopt(pid_t from, pid_t to);
 /*

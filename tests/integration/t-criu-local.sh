@@ -5,10 +5,11 @@
 # namespace; it is dumped part-way, its image copied and the original
 # deleted, and restored from the copy, twice; it must carry on where it
 # was, never restart, and end with exactly 1..N (each dump finds it
-# suspended, as when its owner is back; the dumps run without blocking,
-# criu's exit coming through the reaper as in the agent's loop).  Then the same with
-# dumps that leave it running (it counts on past the image, so the
-# restore has to cut its output back) and 32 MiB of checksummed memory.
+# suspended, as when its owner is back; dumps and restores do not block,
+# criu's exit comes through the reaper as in the agent's loop).  Then
+# the same with blocking calls, dumps that leave it running (it counts on
+# past the image, so the restore has to cut its output back) and 32 MiB
+# of checksummed memory.
 # Needs root and a working criu: $CQ_TEST_CRIU, else the copy of
 # scripts/criu-fetch.sh; skips with the reason otherwise.
 . "$(dirname "$0")/../lib/lib.sh"

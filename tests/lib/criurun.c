@@ -15,8 +15,8 @@
  * is killed only after it has counted on: the restore must cut its
  * output back to the dump's size.  With -z each dump finds the counter
  * suspended (jobctl_freeze(), as when the owner is back).  With -a the
- * dumps go through criu_dump_start(): criu's exit and the job's come
- * through jobctl_reap(), as in the agent's loop.  Finally it waits for the counter to
+ * dumps and restores go through the _start() forms: criu's exit and the
+ * job's come through jobctl_reap(), as in the agent's loop.  Finally it waits for the counter to
  * exit.  One line per step on
  * stdout ("hop 1: at 37, dump 95 ms, copy 40 ms, restore 120 ms, pid
  * 123 -> 456 (ns pid 1)", "exit 0"), with the times; exit status 0 if
@@ -138,7 +138,8 @@ dump_async(const char *criu, pid_t pid, const char *img,
 	while (now_ms() < deadline) {
 		while ((r = jobctl_reap(&p, &res)) == 1) {
 			if (p == criu_op_pid(op))
-				return criu_op_done(op, &res, err, errlen);
+				return criu_op_done(op, &res, NULL, err,
+				    errlen);
 			if (p == pid) {
 				dead_pid = p;
 				dead_res = res;
@@ -148,6 +149,30 @@ dump_async(const char *criu, pid_t pid, const char *img,
 	}
 	criu_op_abort(op);
 	snprintf(err, errlen, "criu dump did not finish");
+	return -1;
+}
+
+/* criu_restore() the agent's way, criu's exit coming through the reaper. */
+static int
+restore_async(const char *criu, const char *img, pid_t *pid, char *err,
+    size_t errlen)
+{
+	struct criu_op		*op;
+	struct jobctl_result	 res;
+	long long		 deadline = now_ms() + 600000;
+	pid_t			 p;
+
+	if ((op = criu_restore_start(criu, img, err, errlen)) == NULL)
+		return -1;
+	while (now_ms() < deadline) {
+		while (jobctl_reap(&p, &res) == 1)
+			if (p == criu_op_pid(op))
+				return criu_op_done(op, &res, pid, err,
+				    errlen);
+		msleep(5);
+	}
+	criu_op_abort(op);
+	snprintf(err, errlen, "criu restore did not finish");
 	return -1;
 }
 
@@ -407,7 +432,9 @@ main(int argc, char **argv)
 		t_copy = now_ms() - t0;
 		remove_dir(img);
 		t0 = now_ms();
-		if (criu_restore(criu, copy, &npid, err, sizeof err) == -1) {
+		if ((async ? restore_async(criu, copy, &npid, err,
+		    sizeof err) : criu_restore(criu, copy, &npid, err,
+		    sizeof err)) == -1) {
 			fprintf(stderr, "criurun: %s\n", err);
 			return 1;
 		}
