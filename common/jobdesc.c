@@ -21,9 +21,11 @@
 #include <sys/stat.h>
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -129,16 +131,48 @@ jobdesc_from_argv(int argc, char **argv, const char *cwd,
 	jd->argc = argc - 1;
 	jd->env = xcalloc(1, sizeof(*jd->env));
 	jd->initialdir = text_path("/", cwd);
-	jd->request_cpus = 1;
+	jobdesc_defaults(jd);
 	jd->custom = json_object_new_object();
 	return 0;
+}
+
+/* The optional text members past DESIGN.md's, each NULL when unset. */
+struct jd_text {
+	const char	*key;
+	size_t		 off;
+};
+#define JD_TEXT(jd, t)	((char **)((char *)(jd) + (t)->off))
+static const struct jd_text jd_texts[] = {
+	{ "rank",		offsetof(struct jobdesc, rank) },
+	{ "batch_name",		offsetof(struct jobdesc, batch_name) },
+	{ "notification",	offsetof(struct jobdesc, notification) },
+	{ "checkpoint",		offsetof(struct jobdesc, checkpoint) },
+	{ "kill_sig",		offsetof(struct jobdesc, kill_sig) },
+	{ "on_exit_remove",	offsetof(struct jobdesc, on_exit_remove) },
+	{ "periodic_hold",	offsetof(struct jobdesc, periodic_hold) },
+	{ "periodic_release",	offsetof(struct jobdesc, periodic_release) },
+	{ "periodic_remove",	offsetof(struct jobdesc, periodic_remove) },
+	{ NULL,			0 }
+};
+
+static void
+jd_strv_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 /* Free what JD holds and zero it; the struct itself is the caller's. */
 void
 jobdesc_free(struct jobdesc *jd)
 {
-	size_t	 i;
+	const struct jd_text	*t;
+	size_t			 i;
 
 	if (jd == NULL)
 		return;
@@ -158,7 +192,60 @@ jobdesc_free(struct jobdesc *jd)
 			free(jd->env[i]);
 	free(jd->env);
 	json_object_put(jd->custom);
+	for (t = jd_texts; t->key != NULL; t++)
+		free(*JD_TEXT(jd, t));
+	jd_strv_free(jd->xfer_in, jd->nxfer_in);
+	jd_strv_free(jd->xfer_out, jd->nxfer_out);
+	jd_strv_free(jd->ckpt_files, jd->nckpt_files);
 	memset(jd, 0, sizeof(*jd));
+}
+
+void
+jobdesc_defaults(struct jobdesc *jd)
+{
+	jd->request_cpus = 1;
+	jd->max_retries = -1;
+	jd->checkpoint_exit_code = -1;
+	jd->should_transfer = JD_XFER_IF_NEEDED;
+	jd->when_to_transfer = JD_WHEN_ON_EXIT;
+}
+
+static const char *jd_xfer_names[] = { "IF_NEEDED", "YES", "NO" };
+static const char *jd_when_names[] = { "ON_EXIT", "ON_EXIT_OR_EVICT" };
+
+static int
+jd_name_parse(const char *s, const char **names, int n)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+jobdesc_xfer_str(int v)
+{
+	return v >= 0 && v < 3 ? jd_xfer_names[v] : "?";
+}
+
+int
+jobdesc_xfer_parse(const char *s)
+{
+	return jd_name_parse(s, jd_xfer_names, 3);
+}
+
+const char *
+jobdesc_when_str(int v)
+{
+	return v >= 0 && v < 2 ? jd_when_names[v] : "?";
+}
+
+int
+jobdesc_when_parse(const char *s)
+{
+	return jd_name_parse(s, jd_when_names, 2);
 }
 
 /* Free N descriptions and the array that holds them. */
@@ -178,10 +265,22 @@ jd_json_str(const char *s)
 	return s == NULL ? NULL : json_object_new_string(s);
 }
 
-/* The wire and dry-run form, keys in DESIGN.md's order. */
+static struct json_object *
+jd_json_strv(char **v, size_t n)
+{
+	struct json_object	*a = json_object_new_array();
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+/* The wire and dry-run form, keys in DESIGN.md's order, then the rest. */
 struct json_object *
 jobdesc_to_json(const struct jobdesc *jd)
 {
+	const struct jd_text	*t;
 	struct json_object	*o, *a, *e, *c = NULL;
 	const char		*eq;
 	char			*name;
@@ -220,6 +319,26 @@ jobdesc_to_json(const struct jobdesc *jd)
 	    json_object_deep_copy(jd->custom, &c, NULL) != 0)
 		c = json_object_new_object();
 	json_object_object_add(o, "custom", c);
+
+	json_object_object_add(o, "priority",
+	    json_object_new_int64(jd->priority));
+	json_object_object_add(o, "max_retries",
+	    json_object_new_int64(jd->max_retries));
+	json_object_object_add(o, "should_transfer_files",
+	    json_object_new_string(jobdesc_xfer_str(jd->should_transfer)));
+	json_object_object_add(o, "when_to_transfer_output",
+	    json_object_new_string(jobdesc_when_str(jd->when_to_transfer)));
+	json_object_object_add(o, "transfer_input_files",
+	    jd_json_strv(jd->xfer_in, jd->nxfer_in));
+	json_object_object_add(o, "transfer_output_files", jd->xfer_out ==
+	    NULL ? NULL : jd_json_strv(jd->xfer_out, jd->nxfer_out));
+	json_object_object_add(o, "checkpoint_exit_code",
+	    json_object_new_int64(jd->checkpoint_exit_code));
+	json_object_object_add(o, "transfer_checkpoint_files",
+	    jd_json_strv(jd->ckpt_files, jd->nckpt_files));
+	for (t = jd_texts; t->key != NULL; t++)
+		json_object_object_add(o, t->key,
+		    jd_json_str(*JD_TEXT(jd, t)));
 	return o;
 }
 
@@ -250,8 +369,27 @@ static const struct msg_member jd_members[] = {
 	{ "requirements",	JT_STRING,	0 },	/* or null */
 	{ "environment",	JT_OBJECT,	1 },
 	{ "custom",		JT_OBJECT,	1 },
+	/* Past JD_NCORE: may be absent (ads stored by older versions). */
+	{ "priority",		JT_INT,		0 },
+	{ "rank",		JT_STRING,	0 },	/* or null */
+	{ "batch_name",		JT_STRING,	0 },	/* or null */
+	{ "max_retries",	JT_INT,		0 },
+	{ "notification",	JT_STRING,	0 },	/* or null */
+	{ "should_transfer_files", JT_STRING,	0 },
+	{ "when_to_transfer_output", JT_STRING,	0 },
+	{ "transfer_input_files", JT_ARRAY,	0 },
+	{ "transfer_output_files", JT_ARRAY,	0 },	/* or null */
+	{ "checkpoint_exit_code", JT_INT,	0 },
+	{ "transfer_checkpoint_files", JT_ARRAY, 0 },
+	{ "checkpoint",		JT_STRING,	0 },	/* or null */
+	{ "kill_sig",		JT_STRING,	0 },	/* or null */
+	{ "on_exit_remove",	JT_STRING,	0 },	/* or null */
+	{ "periodic_hold",	JT_STRING,	0 },	/* or null */
+	{ "periodic_release",	JT_STRING,	0 },	/* or null */
+	{ "periodic_remove",	JT_STRING,	0 },	/* or null */
 	{ NULL,			0,		0 }
 };
+#define JD_NCORE	14	/* members DESIGN.md names: always present */
 
 /* The optional members are exactly those that may be null. */
 static int
@@ -387,6 +525,123 @@ jd_json_custom(struct json_object *obj, struct jobdesc *jd,
 	return 0;
 }
 
+/* An optional string member: absent or null leaves *OUT NULL. */
+static int
+jd_json_optstr(struct json_object *obj, const char *key, char **out,
+    const char **errstr)
+{
+	struct json_object	*v = jsonx_get(obj, key);
+	const char		*s;
+
+	if (v == NULL)
+		return 0;
+	if (jd_json_text(v, &s, errstr) == -1)
+		return -1;
+	*out = xstrdup(s);
+	return 0;
+}
+
+/*
+ * An optional array of paths: absolute ones (ABS) or ones relative to the
+ * sandbox that stay inside it (no "..", not empty).  *SET says it was there.
+ */
+static int
+jd_json_paths(struct json_object *obj, const char *key, int abs, char ***out,
+    size_t *n, int *set, const char **errstr)
+{
+	struct json_object	*a = jsonx_get(obj, key), *v;
+	const char		*s, *p;
+	size_t			 i, len;
+
+	*set = a != NULL;
+	if (a == NULL)
+		return 0;
+	if ((len = json_object_array_length(a)) > JOBDESC_MAX_ARGS) {
+		*errstr = "too many files";
+		return -1;
+	}
+	*out = xcalloc(len + 1, sizeof(**out));
+	for (i = 0; i < len; i++) {
+		v = json_object_array_get_idx(a, i);
+		if (v == NULL || jd_json_text(v, &s, errstr) == -1) {
+			if (v == NULL)
+				*errstr = "member has the wrong type";
+			return -1;
+		}
+		if (*s == '\0' || (abs && *s != '/') || (!abs && *s == '/')) {
+			*errstr = abs ? "path is not absolute" :
+			    "path is not relative";
+			return -1;
+		}
+		for (p = s; !abs && p != NULL; p = strchr(p, '/')) {
+			if (*p == '/')
+				p++;
+			if (strncmp(p, "..", 2) == 0 &&
+			    (p[2] == '/' || p[2] == '\0')) {
+				*errstr = "path leaves the sandbox";
+				return -1;
+			}
+		}
+		(*out)[(*n)++] = xstrdup(s);
+	}
+	return 0;
+}
+
+/* The members past JD_NCORE, each optional. */
+static int
+jd_json_rest(struct json_object *obj, struct jobdesc *jd, const char **errstr)
+{
+	const struct jd_text	*t;
+	struct json_object	*v;
+	int			 set;
+
+	jd->max_retries = -1;
+	jd->checkpoint_exit_code = -1;
+	if (jsonx_get(obj, "priority") != NULL && jd_json_int(obj, "priority",
+	    INT32_MIN, INT32_MAX, &jd->priority, errstr) == -1)
+		return -1;
+	if (jsonx_get(obj, "max_retries") != NULL && jd_json_int(obj,
+	    "max_retries", -1, INT32_MAX, &jd->max_retries, errstr) == -1)
+		return -1;
+	if (jsonx_get(obj, "checkpoint_exit_code") != NULL &&
+	    jd_json_int(obj, "checkpoint_exit_code", -1, 255,
+	    &jd->checkpoint_exit_code, errstr) == -1)
+		return -1;
+	if ((v = jsonx_get(obj, "should_transfer_files")) != NULL) {
+		if ((jd->should_transfer = jobdesc_xfer_parse(
+		    json_object_get_string(v))) == -1) {
+			*errstr = "bad should_transfer_files";
+			return -1;
+		}
+	}
+	if ((v = jsonx_get(obj, "when_to_transfer_output")) != NULL) {
+		if ((jd->when_to_transfer = jobdesc_when_parse(
+		    json_object_get_string(v))) == -1) {
+			*errstr = "bad when_to_transfer_output";
+			return -1;
+		}
+	}
+	for (t = jd_texts; t->key != NULL; t++)
+		if (jd_json_optstr(obj, t->key, JD_TEXT(jd, t), errstr) == -1)
+			return -1;
+	if (jd->checkpoint != NULL && strcmp(jd->checkpoint, "criu") != 0) {
+		*errstr = "checkpoint is not \"criu\"";
+		return -1;
+	}
+	if (jd_json_paths(obj, "transfer_input_files", 1, &jd->xfer_in,
+	    &jd->nxfer_in, &set, errstr) == -1 ||
+	    jd_json_paths(obj, "transfer_output_files", 0, &jd->xfer_out,
+	    &jd->nxfer_out, &set, errstr) == -1 ||
+	    jd_json_paths(obj, "transfer_checkpoint_files", 0,
+	    &jd->ckpt_files, &jd->nckpt_files, &set, errstr) == -1)
+		return -1;
+	if (jd->xfer_in == NULL)
+		jd->xfer_in = xcalloc(1, sizeof(*jd->xfer_in));
+	if (jd->ckpt_files == NULL)
+		jd->ckpt_files = xcalloc(1, sizeof(*jd->ckpt_files));
+	return 0;
+}
+
 /* Strictly decode the wire form into JD; nothing is kept on error. */
 int
 jobdesc_from_json(struct json_object *obj, struct jobdesc *jd,
@@ -415,7 +670,7 @@ jobdesc_from_json(struct json_object *obj, struct jobdesc *jd,
 	json_object_put(tmp);
 	if (rc == -1)
 		return -1;
-	for (m = jd_members; m->name != NULL; m++) {
+	for (m = jd_members; m < jd_members + JD_NCORE; m++) {
 		if (!json_object_object_get_ex(obj, m->name, NULL)) {
 			*errstr = "missing member";
 			return -1;
@@ -465,6 +720,8 @@ jobdesc_from_json(struct json_object *obj, struct jobdesc *jd,
 	}
 	if (jd_json_env(obj, jd, errstr) == -1 ||
 	    jd_json_custom(obj, jd, errstr) == -1)
+		goto fail;
+	if (jd_json_rest(obj, jd, errstr) == -1)
 		goto fail;
 	return 0;
 

@@ -37,7 +37,52 @@ struct jobdesc {
 	char	       **env;		/* "NAME=value" strings */
 	size_t		 nenv;
 	struct json_object *custom;	/* +Attr values, an object; owned */
+
+	/* Scheduling. */
+	int64_t		 priority;	/* JobPrio, default 0 */
+	char		*rank;		/* may be NULL */
+	char		*batch_name;	/* may be NULL */
+	int64_t		 max_retries;	/* -1: not set */
+	char		*notification;	/* accepted and kept, may be NULL */
+
+	/* File transfer through the spool (NULL-terminated arrays). */
+	int		 should_transfer;	/* JD_XFER_* */
+	int		 when_to_transfer;	/* JD_WHEN_* */
+	char	       **xfer_in;	/* absolute; a trailing '/' = contents */
+	size_t		 nxfer_in;
+	char	       **xfer_out;	/* relative; NULL: every new file */
+	size_t		 nxfer_out;
+
+	/* Checkpoints. */
+	int64_t		 checkpoint_exit_code;	/* -1: none */
+	char	       **ckpt_files;	/* relative to the sandbox */
+	size_t		 nckpt_files;
+	char		*checkpoint;	/* "criu" or NULL */
+	char		*kill_sig;	/* the vacate signal's name, or NULL */
+
+	/* Policy expressions, kept for the expression language. */
+	char		*on_exit_remove;
+	char		*periodic_hold;
+	char		*periodic_release;
+	char		*periodic_remove;
 };
+
+/* should_transfer_files */
+#define JD_XFER_IF_NEEDED	0	/* the default */
+#define JD_XFER_YES		1
+#define JD_XFER_NO		2
+/* when_to_transfer_output */
+#define JD_WHEN_ON_EXIT		0	/* the default */
+#define JD_WHEN_ON_EXIT_OR_EVICT 1
+
+/* Names of the JD_XFER_* and JD_WHEN_* values (upper case), and back:
+ * the parse is case-insensitive, -1 if S names none. */
+const char	*jobdesc_xfer_str(int);
+int		 jobdesc_xfer_parse(const char *s);
+const char	*jobdesc_when_str(int);
+int		 jobdesc_when_parse(const char *s);
+/* Set the defaults of the members that are not zero by default. */
+void		 jobdesc_defaults(struct jobdesc *);
 
 /* Free one description (NULL is fine). */
 void	jobdesc_free(struct jobdesc *);

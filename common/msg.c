@@ -34,7 +34,9 @@ static const struct msg_member m_submit_reply[] = {
 };
 static const struct msg_member m_query[] = {
 	{ "what", JT_STRING, 1 }, { "ids", JT_ARRAY, 0 },
-	{ "owner", JT_STRING, 0 }, { "limit", JT_INT, 0 }, { NULL, 0, 0 }
+	{ "owner", JT_STRING, 0 }, { "limit", JT_INT, 0 },
+	{ "constraint", JT_STRING, 0 }, { "desc", JT_BOOL, 0 },
+	{ NULL, 0, 0 }
 };
 static const struct msg_member m_query_reply[] = {
 	{ "rows", JT_ARRAY, 1 }, { NULL, 0, 0 }
@@ -42,6 +44,7 @@ static const struct msg_member m_query_reply[] = {
 static const struct msg_member m_act[] = {
 	{ "action", JT_STRING, 1 }, { "ids", JT_ARRAY, 0 },
 	{ "all", JT_BOOL, 0 }, { "machines", JT_ARRAY, 0 },
+	{ "reason", JT_STRING, 0 }, { "constraint", JT_STRING, 0 },
 	{ NULL, 0, 0 }
 };
 static const struct msg_member m_ad[] = {

@@ -26,9 +26,11 @@ enum msg_kind {
 
 	MSG_SUBMIT = 16,	/* client: jobs[] */
 	MSG_SUBMIT_REPLY = 17,	/* schedd: cluster, count */
-	MSG_QUERY = 18,		/* client: what, ids[], owner, limit */
+	MSG_QUERY = 18,		/* client: what, ids[], owner, limit,
+				   constraint, desc */
 	MSG_QUERY_REPLY = 19,	/* schedd: rows[] */
-	MSG_ACT = 20,		/* client: action, ids[], all */
+	MSG_ACT = 20,		/* client: action, ids[], all, machines[],
+				   reason, constraint */
 
 	MSG_AD = 64,		/* agent: slots[], jobs[] (at connect) */
 	MSG_HEARTBEAT = 65,	/* agent: lease keep-alive */

@@ -853,7 +853,7 @@ submit_build(struct submit_parse *p, uint32_t proc, int qline,
 	jd->initialdir = xstrdup(p->cwd);
 	jd->argv = xcalloc(1, sizeof(*jd->argv));
 	jd->env = xcalloc(1, sizeof(*jd->env));
-	jd->request_cpus = 1;
+	jobdesc_defaults(jd);
 	jd->custom = json_object_new_object();
 	p->proc = proc;
 

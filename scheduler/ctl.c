@@ -1,10 +1,13 @@
 /*
  * ctl.c: the client socket.  Each connection is a local user whose uid the
  * kernel tells us (SO_PEERCRED).  Requests: submit (all jobs of it or
- * none, answered after the commit), query (jobs, machines, history;
- * answered at once, nothing changes) and act (rm, answered after the
- * commit).  A request is checked whole before anything is written, so a
- * bad one changes nothing.
+ * none, answered after the commit), query (jobs, machines, history, why;
+ * nothing changes; answered at once, or after the turn's commit when the
+ * turn has changes the rows may show) and act (rm, hold, release, vacate
+ * of jobs by id, -a or constraint (jobad.c); drain, undrain, vacate of
+ * machines; answered after the commit).  A request is checked whole
+ * before anything is written, so a bad one changes nothing: every id of an
+ * act must name a job in the queue that the client may change.
  */
 #include "config.h"
 
@@ -28,6 +31,7 @@
 #include "clock.h"
 #include "commit.h"
 #include "ctl.h"
+#include "jobad.h"
 #include "jobdesc.h"
 #include "jsonx.h"
 #include "log.h"
@@ -36,6 +40,7 @@
 #include "queue.h"
 #include "schedd.h"
 #include "store.h"
+#include "why.h"
 #include "xmalloc.h"
 
 #define CTL_OUTMAX	(600u * 1024 * 1024)	/* above the largest reply */
@@ -81,6 +86,10 @@ ctl_job_row(const struct job *j)
 	    json_object_new_int64(j->request_cpus));
 	json_object_object_add(o, "request_memory_mb",
 	    json_object_new_int64(j->request_memory_mb));
+	if (j->state == JOB_HELD && j->hold_reason != NULL)
+		json_object_object_add(o, "hold_reason",
+		    json_object_new_string(j->hold_reason));
+	json_object_object_add(o, "nstarts", json_object_new_int(j->nstarts));
 	if (job_state_terminal(j->state)) {
 		json_object_object_add(o, "exit_code", j->exit_code >= 0 ?
 		    json_object_new_int(j->exit_code) : NULL);
@@ -184,18 +193,33 @@ ctl_idlist_normalize(struct idlist *ids)
 	free(pairs);
 }
 
+/* The pool's administrator: root or the user the scheduler runs as. */
 static int
-ctl_idlist_match(const struct idlist *ids, uint32_t cluster, uint32_t proc)
+ctl_is_admin(const struct client *c)
 {
-	size_t	i;
+	return c->uid == 0 || c->uid == getuid();
+}
 
-	if (ids->n == 0)
-		return 1;
-	for (i = 0; i < ids->n; i++)
-		if (ids->cluster[i] == cluster &&
-		    (ids->proc[i] < 0 || ids->proc[i] == (int64_t)proc))
-			return 1;
-	return 0;
+/*
+ * The index of the first id of a normalized IDS that names CLUSTER.PROC,
+ * or -1.  Normalized ids are sorted, so a binary search finds the cluster.
+ */
+static ssize_t
+ctl_idlist_find(const struct idlist *ids, uint32_t cluster, uint32_t proc)
+{
+	size_t	lo = 0, hi = ids->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ids->cluster[mid] < cluster)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ids->n && ids->cluster[lo] == cluster; lo++)
+		if (ids->proc[lo] < 0 || ids->proc[lo] == (int64_t)proc)
+			return (ssize_t)lo;
+	return -1;
 }
 
 struct ctl_walk {
@@ -204,10 +228,26 @@ struct ctl_walk {
 	const char		*owner;
 	int64_t			 limit;
 	struct client		*c;
-	struct job		**hits;
-	size_t			 nhits, caphits;
-	int			 denied;
+	struct jobad_filter	*filter;
+	int			 desc;		/* rows carry the description */
+	int			 why;		/* rows are why_explain()s */
 };
+
+/* J's row, with its description (the submitted ad) if W asks for it. */
+static struct json_object *
+ctl_row(const struct ctl_walk *w, const struct job *j)
+{
+	struct json_object	*o, *desc;
+	const char		*errstr;
+
+	if (w->why)
+		return why_explain(j);
+	o = ctl_job_row(j);
+	if (w->desc && j->ad != NULL &&
+	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == 0)
+		json_object_object_add(o, "desc", desc);
+	return o;
+}
 
 static void
 ctl_jobs_cb(struct job *j, void *arg)
@@ -218,12 +258,15 @@ ctl_jobs_cb(struct job *j, void *arg)
 		return;		/* on its way out */
 	if (w->owner != NULL && strcmp(j->owner, w->owner) != 0)
 		return;
-	if (!ctl_idlist_match(w->ids, j->cluster, j->proc))
+	if (w->ids->n > 0 && ctl_idlist_find(w->ids, j->cluster,
+	    j->proc) < 0)
+		return;
+	if (!jobad_filter_match(w->filter, j))
 		return;
 	if (w->limit > 0 &&
 	    (int64_t)json_object_array_length(w->rows) >= w->limit)
 		return;
-	json_object_array_add(w->rows, ctl_job_row(j));
+	json_object_array_add(w->rows, ctl_row(w, j));
 }
 
 static int
@@ -231,7 +274,9 @@ ctl_history_cb(void *arg, const struct job *j)
 {
 	struct ctl_walk	*w = arg;
 
-	json_object_array_add(w->rows, ctl_job_row(j));
+	if (!jobad_filter_match(w->filter, j))
+		return 0;
+	json_object_array_add(w->rows, ctl_row(w, j));
 	return 0;
 }
 
@@ -281,6 +326,7 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	struct idlist		 ids;
 	struct json_object	*reply;
 	const char		*what = jsonx_str(msg, "what", ""), *errstr;
+	char			 err[512];
 	size_t			 i, rows;
 
 	if (ctl_idlist(jsonx_get(msg, "ids"), &ids, &errstr) == -1) {
@@ -288,13 +334,23 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 		return;
 	}
 	memset(&w, 0, sizeof w);
+	if (jobad_filter_new(jsonx_str(msg, "constraint", NULL), &w.filter,
+	    err, sizeof err) == -1) {
+		ctl_idlist_free(&ids);
+		peer_send_error(p, reqid, err);
+		return;
+	}
 	w.rows = json_object_new_array();
 	w.ids = &ids;
 	w.owner = jsonx_str(msg, "owner", NULL);
 	w.limit = jsonx_int(msg, "limit", 0);
+	w.desc = jsonx_bool(msg, "desc", 0);
 	w.c = c;
-	if (strcmp(what, "jobs") == 0)
+	if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0) {
+		w.why = strcmp(what, "why") == 0;
+		ctl_idlist_normalize(&ids);
 		queue_walk(ctl_jobs_cb, &w);
+	}
 	else if (strcmp(what, "machines") == 0)
 		agents_walk(ctl_machines_cb, &w);
 	else if (strcmp(what, "history") == 0) {
@@ -316,35 +372,82 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	} else {
 		json_object_put(w.rows);
 		ctl_idlist_free(&ids);
+		jobad_filter_free(w.filter);
 		peer_send_error(p, reqid, "unknown query");
 		return;
 	}
 	ctl_idlist_free(&ids);
+	jobad_filter_free(w.filter);
 	reply = json_object_new_object();
 	json_object_object_add(reply, "rows", w.rows);
-	peer_send(p, MSG_QUERY_REPLY, reqid, reply);
-	json_object_put(reply);
+	/*
+	 * The rows may show changes of this turn that are not durable yet
+	 * (a job gone from the queue): then the answer waits for the commit
+	 * like any other, so `cq wait` never returns before the job's end
+	 * is on disk and in its event log.
+	 */
+	if (store_in_txn(sd->store))
+		commit_later(p, MSG_QUERY_REPLY, reqid, reply);
+	else {
+		peer_send(p, MSG_QUERY_REPLY, reqid, reply);
+		json_object_put(reply);
+	}
 }
+
+struct ctl_act_walk {
+	struct client		*c;
+	const struct idlist	*ids;
+	int			 all;
+	struct jobad_filter	*filter;
+	char			*found;		/* per id: names some job */
+	char			*denied;	/* per id: names another's */
+	struct job		**hits;
+	size_t			 nhits, caphits;
+};
 
 static void
 ctl_act_cb(struct job *j, void *arg)
 {
-	struct ctl_walk	*w = arg;
+	struct ctl_act_walk	*w = arg;
+	ssize_t			 i = -1;
 
-	if (j->state == JOB_REMOVED || !ctl_idlist_match(w->ids, j->cluster,
-	    j->proc))
+	if (j->state == JOB_REMOVED)
+		return;		/* on its way out */
+	if (!w->all && (i = ctl_idlist_find(w->ids, j->cluster,
+	    j->proc)) < 0)
 		return;
-	if (w->ids->n == 0 && j->uid != w->c->uid)
+	if (i >= 0)
+		w->found[i] = 1;	/* it exists, whatever the constraint */
+	if (!jobad_filter_match(w->filter, j))
+		return;
+	if (j->uid != w->c->uid && !ctl_is_admin(w->c)) {
+		if (i >= 0)
+			w->denied[i] = 1;
 		return;		/* -a: all of mine */
-	if (j->uid != w->c->uid && w->c->uid != 0) {
-		w->denied++;
-		return;
 	}
 	if (w->nhits == w->caphits) {
 		w->caphits = w->caphits ? w->caphits * 2 : 64;
 		w->hits = xreallocarray(w->hits, w->caphits, sizeof *w->hits);
 	}
 	w->hits[w->nhits++] = j;
+}
+
+/* Append "ID" to the error text in B, after WHAT at its first use. */
+static void
+ctl_act_err(char *b, size_t len, int *first, const char *what,
+    const struct idlist *ids, size_t i)
+{
+	char	id[40];
+	size_t	o = strlen(b);
+
+	if (ids->proc[i] < 0)
+		snprintf(id, sizeof id, "%u", ids->cluster[i]);
+	else
+		snprintf(id, sizeof id, "%u.%lld", ids->cluster[i],
+		    (long long)ids->proc[i]);
+	snprintf(b + o, len - o, "%s%s%s", *first ? (o > 0 ? "; " : "") :
+	    ", ", *first ? what : "", id);
+	*first = 0;
 }
 
 /* drain, undrain, vacate: orders to agents, for the pool's admin. */
@@ -406,56 +509,92 @@ static void
 ctl_act(struct peer *p, struct client *c, uint32_t reqid,
     struct json_object *msg)
 {
-	struct ctl_walk		 w;
+	struct ctl_act_walk	 w;
 	struct idlist		 ids;
 	struct json_object	*reply;
 	const char		*action = jsonx_str(msg, "action", "");
+	const char		*reason = jsonx_str(msg, "reason", NULL);
 	const char		*errstr;
-	char			 by[128];
+	char			 by[1100], err[1024];
 	size_t			 i;
 	int64_t			 done = 0;
+	int			 first;
 
+	memset(&w, 0, sizeof w);
+	memset(&ids, 0, sizeof ids);
 	if (strcmp(action, "drain") == 0 || strcmp(action, "undrain") == 0 ||
-	    strcmp(action, "vacate") == 0) {
+	    (strcmp(action, "vacate") == 0 &&
+	    jsonx_get(msg, "machines") != NULL)) {
 		ctl_machines_act(p, c, reqid, action,
 		    jsonx_get(msg, "machines"));
 		return;
 	}
 	if (strcmp(action, "rm") != 0 && strcmp(action, "hold") != 0 &&
-	    strcmp(action, "release") != 0) {
+	    strcmp(action, "release") != 0 && strcmp(action, "vacate") != 0) {
 		peer_send_error(p, reqid, "unknown action");
+		return;
+	}
+	if (reason != NULL && (strlen(reason) > 512 ||
+	    strcmp(action, "hold") != 0)) {
+		peer_send_error(p, reqid, strcmp(action, "hold") != 0 ?
+		    "a reason is for hold only" : "reason too long");
 		return;
 	}
 	if (ctl_idlist(jsonx_get(msg, "ids"), &ids, &errstr) == -1) {
 		peer_send_error(p, reqid, errstr);
 		return;
 	}
-	if (ids.n == 0 && !jsonx_bool(msg, "all", 0)) {
+	w.all = jsonx_bool(msg, "all", 0) ||
+	    (ids.n == 0 && jsonx_get(msg, "constraint") != NULL);
+	if (ids.n == 0 && !w.all) {
 		peer_send_error(p, reqid, "no job ids given");
-		return;
+		goto done;
 	}
-	memset(&w, 0, sizeof w);
-	w.ids = &ids;
+	if (jobad_filter_new(jsonx_str(msg, "constraint", NULL), &w.filter,
+	    err, sizeof err) == -1) {
+		peer_send_error(p, reqid, err);
+		goto done;
+	}
+	ctl_idlist_normalize(&ids);
 	w.c = c;
+	w.ids = &ids;
+	w.found = xcalloc(ids.n + 1, 1);
+	w.denied = xcalloc(ids.n + 1, 1);
 	queue_walk(ctl_act_cb, &w);
-	if (w.denied > 0) {
-		peer_send_error(p, reqid,
-		    "permission denied: not your job");
+	/* Every id must name a job, and only the client's: or nothing. */
+	err[0] = '\0';
+	first = 1;
+	for (i = 0; i < ids.n; i++)
+		if (!w.found[i])
+			ctl_act_err(err, sizeof err, &first,
+			    "no such job in the queue: ", &ids, i);
+	first = 1;
+	for (i = 0; i < ids.n; i++)
+		if (w.denied[i])
+			ctl_act_err(err, sizeof err, &first,
+			    "permission denied: not your job: ", &ids, i);
+	if (err[0] != '\0') {
+		peer_send_error(p, reqid, err);
 		goto done;
 	}
-	if (w.nhits == 0 && ids.n > 0) {
-		peer_send_error(p, reqid, "no such job in the queue");
-		goto done;
-	}
-	snprintf(by, sizeof by, "%s by %s", action, c->owner);
+	if (reason != NULL)
+		snprintf(by, sizeof by, "%s (by user %s)", reason, c->owner);
+	else
+		snprintf(by, sizeof by, "via cq %s (by user %s)", action,
+		    c->owner);
 	for (i = 0; i < w.nhits; i++) {
 		if (strcmp(action, "rm") == 0)
 			done += queue_remove(w.hits[i], by) == 0;
 		else if (strcmp(action, "hold") == 0)
 			done += queue_hold(w.hits[i], by);
+		else if (strcmp(action, "vacate") == 0)
+			done += queue_vacate(w.hits[i], by);
 		else
 			done += queue_release(w.hits[i], by);
 	}
+	if (done > 0)
+		log_info("client %s: %s of %lld job(s)", c->owner, action,
+		    (long long)done);
 	reply = json_object_new_object();
 	json_object_object_add(reply, "count", json_object_new_int64(done));
 	if (done > 0)
@@ -465,6 +604,9 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 		json_object_put(reply);
 	}
 done:
+	jobad_filter_free(w.filter);
+	free(w.found);
+	free(w.denied);
 	free(w.hits);
 	ctl_idlist_free(&ids);
 }

@@ -44,6 +44,8 @@ struct job {
 	int		 exit_signal;	/* 0 if none */
 	int64_t		 utime_ms, stime_ms, maxrss_kb;
 	int		 nstarts;
+	char		*hold_reason;	/* while HELD (memory; see queue_load) */
+	int		 vacating;	/* cq vacate asked: its end is an evict */
 
 	struct slot	*slot;		/* while RUNNING (or being removed) */
 	TAILQ_ENTRY(job) idle_entry;	/* on the idle queue */

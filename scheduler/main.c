@@ -27,6 +27,7 @@
 #include "queue.h"
 #include "schedd.h"
 #include "store.h"
+#include "userlog.h"
 #include "xmalloc.h"
 
 #define SCHEDD_TICK_MS		250
@@ -154,6 +155,8 @@ main(int argc, char **argv)
 
 	if (queue_load() == -1)
 		fatalx("cannot load the queue");
+	if (userlog_init() == -1)
+		fatalx("cannot read the user log mark");
 	if (ctl_init() == -1 || agents_init() == -1)
 		exit(1);
 
@@ -173,6 +176,7 @@ main(int argc, char **argv)
 	ctl_shutdown();
 	agents_shutdown();
 	commit_flush();
+	userlog_shutdown();
 	commit_shutdown();
 	queue_shutdown();
 	store_close(sd->store);

@@ -115,9 +115,36 @@ queue_persist(struct job *j, const char *event, const char *detail)
 		    event);
 }
 
+/*
+ * What memory kept of a job's events: a held job's hold reason (its
+ * newest "held" event) and a running job's pending cq vacate (a "vacate"
+ * of the current run, with nothing after it).
+ */
+static int
+queue_load_events(void *arg, int64_t time, const char *event, uint32_t run,
+    const char *detail)
+{
+	struct job	*j = arg;
+
+	if (strcmp(event, "held") == 0) {
+		free(j->hold_reason);
+		j->hold_reason = xstrdup(detail != NULL ? detail : "");
+	}
+	j->vacating = strcmp(event, "vacate") == 0 && run == j->run &&
+	    detail != NULL && strncmp(detail, QUEUE_VACATE_BY,
+	    strlen(QUEUE_VACATE_BY)) == 0;
+	return 0;
+}
+
 static int
 queue_load_one(void *arg, struct job *j)
 {
+	if (j->state == JOB_HELD || j->state == JOB_RUNNING ||
+	    j->state == JOB_SUSPENDED)
+		store_events(sd->store, j->cluster, j->proc, queue_load_events,
+		    j);
+	if (j->state == JOB_HELD)
+		j->vacating = 0;
 	if (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
 	    j->state == JOB_TRANSFERRING_OUTPUT) {
 		/* Its agent gets a lease to come back and claim it. */
@@ -263,6 +290,15 @@ queue_exited(struct job *j, const struct exit_info *ei)
 {
 	char	 detail[512];
 
+	if (j->vacating && ei->signal != 0 && (j->state == JOB_RUNNING ||
+	    j->state == JOB_SUSPENDED)) {
+		/*
+		 * cq vacate: the kill was an eviction, it runs again.  (A run
+		 * that ended by itself before the kill landed is an end.)
+		 */
+		queue_requeue(j, "vacated by cq vacate");
+		return;
+	}
 	if (j->state == JOB_HELD) {
 		/* A hold killed the run: the job waits for a release. */
 		queue_release_slot(j);
@@ -287,6 +323,8 @@ queue_exited(struct job *j, const struct exit_info *ei)
 		    ei->error);
 		if (job_set_state(j, JOB_HELD) == -1)
 			return;
+		free(j->hold_reason);
+		j->hold_reason = xstrdup(detail);
 		queue_persist(j, "held", detail);
 		return;
 	}
@@ -322,6 +360,7 @@ queue_note(struct job *j, const char *event, const char *detail)
 void
 queue_requeue(struct job *j, const char *why)
 {
+	j->vacating = 0;
 	if (j->state == JOB_HELD) {
 		/* Its run is gone; the hold stays. */
 		queue_release_slot(j);
@@ -357,6 +396,9 @@ queue_hold(struct job *j, const char *by)
 	if (job_set_state(j, JOB_HELD) == -1)
 		return 0;
 	queue_idle_del(j);
+	j->vacating = 0;
+	free(j->hold_reason);
+	j->hold_reason = xstrdup(by);
 	queue_persist(j, "held", by);
 	/* A running job is killed; its slot is kept until it is dead. */
 	if (was != JOB_IDLE && j->slot != NULL)
@@ -373,6 +415,8 @@ queue_release(struct job *j, const char *by)
 		return 0;
 	free(j->machine);
 	j->machine = NULL;
+	free(j->hold_reason);
+	j->hold_reason = NULL;
 	queue_persist(j, "released", by);
 	queue_idle_add(j);
 	return 1;
@@ -399,4 +443,17 @@ queue_remove(struct job *j, const char *by)
 	}
 	queue_forget(j);
 	return 0;
+}
+
+int
+queue_vacate(struct job *j, const char *by)
+{
+	/* BY starts with QUEUE_VACATE_BY: queue_load() knows its events. */
+	if ((j->state != JOB_RUNNING && j->state != JOB_SUSPENDED) ||
+	    j->slot == NULL || j->vacating)
+		return 0;
+	j->vacating = 1;
+	queue_persist(j, "vacate", by);
+	agents_kill(j->slot, j);
+	return 1;
 }

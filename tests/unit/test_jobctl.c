@@ -719,7 +719,7 @@ Test(jobctl, usage_reported)
 {
 	char	d[64];
 	char	*argv[] = { "sh", "-c",
-		    "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done", NULL };
+		    "i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done", NULL };
 	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
 		    .envp = no_env };
 	struct jobctl_result	r;

@@ -99,11 +99,34 @@ Test(jobdesc, to_json_keys)
 	o = jobdesc_to_json(&jobs[1]);
 	json_object_object_foreach(o, key, val) {
 		(void)val;
-		cr_assert_lt(i, sizeof(keys) / sizeof(keys[0]));
+		if (i == sizeof(keys) / sizeof(keys[0]))
+			break;
 		cr_assert_str_eq(key, keys[i]);
 		i++;
 	}
 	cr_assert_eq(i, sizeof(keys) / sizeof(keys[0]));
+	/* The members past DESIGN.md's come after them, with defaults. */
+	cr_assert_eq(json_object_get_int(jsonx_get(o, "max_retries")), -1);
+	cr_assert_eq(json_object_get_int(jsonx_get(o,
+	    "checkpoint_exit_code")), -1);
+	cr_assert_str_eq(json_object_get_string(jsonx_get(o,
+	    "should_transfer_files")), "IF_NEEDED");
+	cr_assert_eq(json_object_array_length(jsonx_get(o,
+	    "transfer_input_files")), 0);
+	{
+		const char *rest[] = { "priority", "rank", "batch_name",
+		    "max_retries", "notification", "should_transfer_files",
+		    "when_to_transfer_output", "transfer_input_files",
+		    "transfer_output_files", "checkpoint_exit_code",
+		    "transfer_checkpoint_files", "checkpoint", "kill_sig",
+		    "on_exit_remove", "periodic_hold", "periodic_release",
+		    "periodic_remove" };
+		for (i = 0; i < sizeof(rest) / sizeof(rest[0]); i++) {
+			cr_assert(json_object_object_get_ex(o, rest[i], NULL),
+			    "%s", rest[i]);
+			json_object_object_del(o, rest[i]);
+		}
+	}
 	cr_assert_str_eq(jsonx_dump(o, NULL),
 	    "{\"proc\":1,\"executable\":\"/bin/echo\","
 	    "\"arguments\":[\"a\",\"b c\",\"\\\"d\\\"\"],"
@@ -313,4 +336,62 @@ Test(jobdesc, from_json_limits)
 	cr_assert_str_eq(errstr, "string too long");
 	free(big);
 	json_object_put(o);
+}
+
+#define J_CORE	J_HEAD J_PATHS J_DIR J_RES \
+		"\"requirements\":null,\"environment\":{},\"custom\":{}"
+
+Test(jobdesc, from_json_rejects_transfer_members)
+{
+	rejects(J_CORE ",\"should_transfer_files\":\"MAYBE\"}",
+	    "bad should_transfer_files");
+	rejects(J_CORE ",\"when_to_transfer_output\":\"NEVER\"}",
+	    "bad when_to_transfer_output");
+	rejects(J_CORE ",\"transfer_input_files\":[\"rel\"]}",
+	    "path is not absolute");
+	rejects(J_CORE ",\"transfer_output_files\":[\"/abs\"]}",
+	    "path is not relative");
+	rejects(J_CORE ",\"transfer_output_files\":[\"a/../../x\"]}",
+	    "path leaves the sandbox");
+	rejects(J_CORE ",\"transfer_checkpoint_files\":[\"..\"]}",
+	    "path leaves the sandbox");
+	rejects(J_CORE ",\"transfer_checkpoint_files\":[1]}",
+	    "member has the wrong type");
+	rejects(J_CORE ",\"checkpoint_exit_code\":256}",
+	    "number out of range");
+	rejects(J_CORE ",\"checkpoint\":\"dmtcp\"}",
+	    "checkpoint is not \"criu\"");
+}
+
+Test(jobdesc, transfer_members_round_trip)
+{
+	struct json_object	*o;
+	struct jobdesc		 jd;
+	const char		*errstr = NULL;
+	const char		*text = J_CORE ",\"priority\":-3,"
+	    "\"should_transfer_files\":\"yes\","
+	    "\"when_to_transfer_output\":\"ON_EXIT_OR_EVICT\","
+	    "\"transfer_input_files\":[\"/in/a\",\"/in/dir/\"],"
+	    "\"transfer_output_files\":[\"out/x\"],"
+	    "\"checkpoint_exit_code\":85,"
+	    "\"transfer_checkpoint_files\":[\"ck\"],"
+	    "\"checkpoint\":\"criu\",\"batch_name\":\"b\"}";
+
+	cr_assert_eq(jsonx_parse(text, strlen(text), &o, &errstr), 0);
+	cr_assert_eq(jobdesc_from_json(o, &jd, &errstr), 0, "%s", errstr);
+	json_object_put(o);
+	cr_assert_eq(jd.priority, -3);
+	cr_assert_eq(jd.should_transfer, JD_XFER_YES);
+	cr_assert_eq(jd.when_to_transfer, JD_WHEN_ON_EXIT_OR_EVICT);
+	cr_assert_eq(jd.nxfer_in, 2);
+	cr_assert_str_eq(jd.xfer_in[1], "/in/dir/");
+	cr_assert_null(jd.xfer_in[2]);
+	cr_assert_eq(jd.nxfer_out, 1);
+	cr_assert_eq(jd.checkpoint_exit_code, 85);
+	cr_assert_str_eq(jd.ckpt_files[0], "ck");
+	cr_assert_str_eq(jd.checkpoint, "criu");
+	cr_assert_str_eq(jd.batch_name, "b");
+	cr_assert_eq(jd.max_retries, -1);
+	round_trip(&jd);
+	jobdesc_free(&jd);
 }
