@@ -9,7 +9,8 @@
 #   start_schedd [LEASE]       scheduler on $T/state, exports CQ_SOCKET,
 #                              sets SCHEDD_PID and SCHEDD_ADDR (host:port)
 #   start_agent NAME SLOTS     agent registered with it; AGENT_PID[NAME],
-#                              AGENT_DIR[NAME] (its own state/ and sandbox/)
+#                              AGENT_DIR[NAME] (its working directory, with
+#                              its own state/; its sandbox: $T/sandbox-NAME)
 #   CQ_TEST_NS=HOST start_...  the daemon runs in a network namespace of
 #                              tests/lib/netns.sh (source it after this)
 #   at_cleanup CMD...          run CMD at exit, after the daemons stopped
@@ -278,15 +279,15 @@ _agent_dir_probe() {
 	rm -f "$T/probe.conf"
 }
 
-# Configuration lines giving an agent its own directories DIR/state and
-# DIR/sandbox, for the keys _agent_dir_probe found: no directory is ever
-# shared between two agents.
+# Configuration lines giving agent NAME its own directories, for the
+# keys _agent_dir_probe found: DIR/state, and $T/sandbox-NAME (the path
+# the transfer tests expect): no directory is shared between two agents.
 _agent_dir_conf() {
-	local dir=$1 k
+	local name=$1 dir=$2 k
 	for k in $_startd_dir_keys; do
 		case $k in
 		state_dir) echo "state_dir = $dir/state" ;;
-		sandbox_dir) echo "sandbox_dir = $dir/sandbox" ;;
+		sandbox_dir) echo "sandbox_dir = $T/sandbox-$name" ;;
 		esac
 	done
 }
@@ -297,7 +298,7 @@ _agent_dir_conf() {
 # AGENT_DIR[NAME] ($T/agent-NAME.d), in host $CQ_TEST_NS if set.
 start_agent() {
 	local name=$1 slots=$2 dir=$T/agent-$1.d
-	mkdir -p "$dir/state" "$dir/sandbox"
+	mkdir -p "$dir/state"
 	AGENT_DIR[$name]=$dir
 	_agent_dir_probe
 	_daemon_wrap
@@ -310,7 +311,7 @@ memory = $((slots * 256))
 local_socket = $T/agent-$name.sock
 activity = ${AGENT_ACTIVITY:-}
 ${AGENT_TOKEN:+token = $AGENT_TOKEN}
-$(_agent_dir_conf "$dir")
+$(_agent_dir_conf "$name" "$dir")
 ${AGENT_EXTRA:-}
 EOF
 	echo "=== start $(date +%T.%N)" >> "$T/agent-$name.log"
