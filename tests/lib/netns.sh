@@ -30,6 +30,7 @@
 # scheduler.  nsenter --net is used rather than `ip netns exec`, which
 # remounts /sys and so would hide the cgroup mounts from the agent.
 
+# shellcheck shell=bash
 NS_PREFIX=cqt$$-
 NS_SWITCH=${NS_PREFIX}sw
 NS_NET=10.231.$(( $$ % 250 + 1 ))
@@ -67,6 +68,7 @@ ns_exec() {
 # HOST (by exec: the pid stays the program's).  lib.sh uses it.
 ns_wrap() {
 	_ns_index "$1" >/dev/null
+	# shellcheck disable=SC2034 # read by lib.sh
 	NS_WRAP=(nsenter "--net=/run/netns/$(ns_full "$1")" --)
 }
 
