@@ -35,7 +35,10 @@ static const struct msg_member m_submit_reply[] = {
 };
 static const struct msg_member m_query[] = {
 	{ "what", JT_STRING, 1 }, { "ids", JT_ARRAY, 0 },
-	{ "owner", JT_STRING, 0 }, { "limit", JT_INT, 0 }, { NULL, 0, 0 }
+	{ "owner", JT_STRING, 0 }, { "limit", JT_INT, 0 },
+	{ "constraint", JT_STRING, 0 }, { "desc", JT_BOOL, 0 },
+	{ "owners", JT_ARRAY, 0 }, { "mine", JT_BOOL, 0 },
+	{ "state", JT_STRING, 0 }, { "fields", JT_ARRAY, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_query_reply[] = {
 	{ "rows", JT_ARRAY, 1 }, { NULL, 0, 0 }
@@ -43,6 +46,7 @@ static const struct msg_member m_query_reply[] = {
 static const struct msg_member m_act[] = {
 	{ "action", JT_STRING, 1 }, { "ids", JT_ARRAY, 0 },
 	{ "all", JT_BOOL, 0 }, { "machines", JT_ARRAY, 0 },
+	{ "reason", JT_STRING, 0 }, { "constraint", JT_STRING, 0 },
 	{ NULL, 0, 0 }
 };
 static const struct msg_member m_ad[] = {
@@ -50,7 +54,9 @@ static const struct msg_member m_ad[] = {
 	{ "jobs", JT_ARRAY, 1 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_heartbeat[] = {
-	{ "seq", JT_INT, 0 }, { NULL, 0, 0 }
+	{ "seq", JT_INT, 0 }, { "load", JT_DOUBLE, 0 },
+	{ "owner_idle_ms", JT_INT, 0 }, { "owner_seen_ms", JT_INT, 0 },
+	{ NULL, 0, 0 }
 };
 static const struct msg_member m_start[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "slot", JT_INT, 1 },

@@ -26,9 +26,11 @@ enum msg_kind {
 
 	MSG_SUBMIT = 16,	/* client: jobs[] */
 	MSG_SUBMIT_REPLY = 17,	/* schedd: cluster, count */
-	MSG_QUERY = 18,		/* client: what, ids[], owner, limit */
+	MSG_QUERY = 18,		/* client: what, ids[], owner, limit,
+				   constraint, desc */
 	MSG_QUERY_REPLY = 19,	/* schedd: rows[] */
-	MSG_ACT = 20,		/* client: action, ids[], all */
+	MSG_ACT = 20,		/* client: action, ids[], all, machines[],
+				   reason, constraint */
 	MSG_PUT = 22,		/* client: path, size, mode, sha256 (staging) */
 	MSG_PUT_DATA = 23,	/* client: raw chunk of the file PUT announced */
 

@@ -136,15 +136,25 @@ int
 peer_send(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *obj)
 {
-	struct frame_hdr	 hdr;
-	uint8_t			 hb[FRAME_HDR_LEN];
 	const char		*s;
 	size_t			 len;
-	struct evbuffer		*out;
 
 	if (p->dead || p->flushing)
 		return -1;
 	s = jsonx_dump(obj, &len);
+	return peer_send_text(p, type, reqid, s, len);
+}
+
+int
+peer_send_text(struct peer *p, uint16_t type, uint32_t reqid, const char *s,
+    size_t len)
+{
+	struct frame_hdr	 hdr;
+	uint8_t			 hb[FRAME_HDR_LEN];
+	struct evbuffer		*out;
+
+	if (p->dead || p->flushing)
+		return -1;
 	if (len > UINT32_MAX) {
 		log_warnx("%s: %s message too long", p->label,
 		    msg_type_str(type));

@@ -48,6 +48,13 @@ int		 peer_send_raw(struct peer *, uint16_t type, uint32_t reqid,
 /* Call CB each time the output queue drains below PEER_OUT_RESUME, so a
  * sender of file chunks can pause and resume (NULL: stop). */
 void		 peer_set_drain_cb(struct peer *, peer_drain_cb, void *arg);
+/*
+ * Send S, LEN bytes of JSON text made by the caller (big replies written
+ * without json-c objects), as a frame of TYPE; the caller makes sure it
+ * is one strict JSON object of the type's members.
+ */
+int		 peer_send_text(struct peer *, uint16_t type, uint32_t reqid,
+		    const char *s, size_t len);
 /* Send an error reply with TEXT. */
 int		 peer_send_error(struct peer *, uint32_t reqid,
 		    const char *text);

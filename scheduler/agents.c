@@ -83,6 +83,8 @@ agents_get(const char *name)
 	m->online = 1;
 	m->contact = clock_mono_ms();
 	m->first_seen = clock_now_ms();
+	m->owner_idle_ms = -1;
+	m->owner_seen_ms = -1;
 	TAILQ_INSERT_TAIL(&sd->machines, m, entry);
 	return m;
 }
@@ -636,6 +638,27 @@ agents_machine(const char *name)
 	return agents_find(name);
 }
 
+/* Keep what a heartbeat tells of the owner for `cq status`. */
+static void
+agents_heartbeat(struct machine *m, struct json_object *msg)
+{
+	struct json_object	*v;
+	double			 load;
+
+	m->hb_mono = clock_mono_ms();
+	if ((v = jsonx_get(msg, "load")) != NULL) {
+		load = json_object_get_double(v);
+		m->has_load = load >= 0 && load < 1e6;
+		m->load = m->has_load ? load : 0;
+	}
+	m->owner_idle_ms = jsonx_int(msg, "owner_idle_ms", -1);
+	if (m->owner_idle_ms < -1)
+		m->owner_idle_ms = -1;
+	m->owner_seen_ms = jsonx_int(msg, "owner_seen_ms", -1);
+	if (m->owner_seen_ms < -1)
+		m->owner_seen_ms = -1;
+}
+
 static void
 agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
@@ -662,6 +685,7 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	}
 	switch (type) {
 	case MSG_HEARTBEAT:
+		agents_heartbeat(m, msg);
 		break;
 	case MSG_STARTED:
 		log_debug("agent %s: started %s run %lld pid %lld", m->name,

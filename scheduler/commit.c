@@ -2,7 +2,8 @@
  * commit.c: group commit and the outbox.  commit_begin() opens a
  * transaction at the first change of a loop turn and asks main for an
  * end-of-turn callback; commit_flush(), called there, commits once for
- * the whole turn and only then sends the replies and orders queued with
+ * the whole turn, appends the turn's events to the users' event logs
+ * (userlog.c) and only then sends the replies and orders queued with
  * commit_later().  So nobody hears of a change before it is durable.
  * A failed commit is a broken invariant (the disk is gone): fatal.
  */
@@ -18,6 +19,7 @@
 #include "peer.h"
 #include "schedd.h"
 #include "store.h"
+#include "userlog.h"
 #include "xmalloc.h"
 
 struct outmsg {
@@ -91,8 +93,13 @@ commit_flush(void)
 	struct outmsg	*m;
 	size_t		 i, n;
 
-	if (store_in_txn(sd->store) && store_commit(sd->store) == -1)
-		fatalx("commit failed: cannot make changes durable");
+	if (store_in_txn(sd->store)) {
+		if (store_commit(sd->store) == -1)
+			fatalx("commit failed: cannot make changes durable");
+		userlog_recorded();
+	}
+	/* Durable, then in the users' event logs, then told. */
+	userlog_flush();
 	/* Sending may close peers, which calls commit_forget_peer(). */
 	n = noutbox;
 	for (i = 0; i < n; i++) {

@@ -1,10 +1,14 @@
 /*
  * ctl.c: the client socket.  Each connection is a local user whose uid the
  * kernel tells us (SO_PEERCRED).  Requests: submit (all jobs of it or
- * none, answered after the commit), query (jobs, machines, history;
- * answered at once, nothing changes) and act (rm, answered after the
- * commit).  A request is checked whole before anything is written, so a
- * bad one changes nothing.
+ * none, answered after the commit), query (jobs, batches, machines,
+ * history, why; nothing changes; answered at once, or after the turn's
+ * commit when the turn has changes the rows may show; the filters of `cq
+ * q` are in ctl_job_selected()) and act (rm, hold, release, vacate of jobs
+ * by id, -a or constraint (jobad.c); drain, undrain, vacate of machines;
+ * answered after the commit).  A request is checked whole before anything
+ * is written, so a bad one changes nothing: every id of an act must name a
+ * job in the queue that the client may change.
  */
 #include "config.h"
 
@@ -17,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <event2/bufferevent.h>
@@ -24,19 +29,23 @@
 #include <event2/listener.h>
 
 #include "agents.h"
+#include "batches.h"
 #include "cfg.h"
 #include "clock.h"
 #include "commit.h"
 #include "ctl.h"
+#include "jobad.h"
 #include "jobdesc.h"
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
 #include "peer.h"
 #include "queue.h"
+#include "rows.h"
 #include "schedd.h"
 #include "spool.h"
 #include "store.h"
+#include "why.h"
 #include "xmalloc.h"
 
 #define CTL_OUTMAX	(600u * 1024 * 1024)	/* above the largest reply */
@@ -83,6 +92,10 @@ ctl_job_row(const struct job *j)
 	    json_object_new_int64(j->request_cpus));
 	json_object_object_add(o, "request_memory_mb",
 	    json_object_new_int64(j->request_memory_mb));
+	if (j->state == JOB_HELD && j->hold_reason != NULL)
+		json_object_object_add(o, "hold_reason",
+		    json_object_new_string(j->hold_reason));
+	json_object_object_add(o, "nstarts", json_object_new_int(j->nstarts));
 	if (job_state_terminal(j->state)) {
 		json_object_object_add(o, "exit_code", j->exit_code >= 0 ?
 		    json_object_new_int(j->exit_code) : NULL);
@@ -196,18 +209,33 @@ ctl_idlist_normalize(struct idlist *ids)
 	free(pairs);
 }
 
+/* The pool's administrator: root or the user the scheduler runs as. */
 static int
-ctl_idlist_match(const struct idlist *ids, uint32_t cluster, uint32_t proc)
+ctl_is_admin(const struct client *c)
 {
-	size_t	i;
+	return c->uid == 0 || c->uid == getuid();
+}
 
-	if (ids->n == 0)
-		return 1;
-	for (i = 0; i < ids->n; i++)
-		if (ids->cluster[i] == cluster &&
-		    (ids->proc[i] < 0 || ids->proc[i] == (int64_t)proc))
-			return 1;
-	return 0;
+/*
+ * The index of the first id of a normalized IDS that names CLUSTER.PROC,
+ * or -1.  Normalized ids are sorted, so a binary search finds the cluster.
+ */
+static ssize_t
+ctl_idlist_find(const struct idlist *ids, uint32_t cluster, uint32_t proc)
+{
+	size_t	lo = 0, hi = ids->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ids->cluster[mid] < cluster)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ids->n && ids->cluster[lo] == cluster; lo++)
+		if (ids->proc[lo] < 0 || ids->proc[lo] == (int64_t)proc)
+			return (ssize_t)lo;
+	return -1;
 }
 
 struct ctl_walk {
@@ -216,26 +244,152 @@ struct ctl_walk {
 	const char		*owner;
 	int64_t			 limit;
 	struct client		*c;
+	struct jobad_filter	*filter;
+	int			 desc;		/* rows carry the description */
+	int			 why;		/* rows are why_explain()s */
 	struct job		**hits;
 	size_t			 nhits, caphits;
 	int			 denied;
+	struct json_object	*owners;	/* any of these owners */
+	int			 mine;		/* only the client's jobs */
+	enum job_state		 state;		/* 0: any */
+	struct batches		*batches;	/* what=batches */
+	enum rows_field		 fields[ROWS_MAX_FIELDS];
+	size_t			 nfields;	/* 0: rows are objects */
+	struct rows_text	*text;		/* with fields: rows as text */
 };
+
+/* J's row, with its description (the submitted ad) if W asks for it. */
+static struct json_object *
+ctl_row(const struct ctl_walk *w, const struct job *j)
+{
+	struct json_object	*o, *desc;
+	const char		*errstr;
+
+	if (w->why)
+		return why_explain(j);
+	o = ctl_job_row(j);
+	if (w->desc && j->ad != NULL &&
+	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == 0)
+		json_object_object_add(o, "desc", desc);
+	return o;
+}
+
+/* 1 if the query of W selects J (the filters of `cq q`). */
+static int
+ctl_job_selected(const struct ctl_walk *w, const struct job *j)
+{
+	size_t	i, n;
+
+	if (j->state == JOB_REMOVED)
+		return 0;	/* on its way out */
+	if (w->owner != NULL && strcmp(j->owner, w->owner) != 0)
+		return 0;
+	if (w->state != 0 && j->state != w->state)
+		return 0;
+	if (w->mine && j->uid != w->c->uid)
+		return 0;
+	if (!jobad_filter_match(w->filter, j))
+		return 0;
+	/* Owner names and ids select jobs of either, as in condor_q. */
+	n = w->owners != NULL ? json_object_array_length(w->owners) : 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(j->owner, json_object_get_string(
+		    json_object_array_get_idx(w->owners, i))) == 0)
+			return 1;
+	if (n > 0 && w->ids->n == 0)
+		return 0;
+	return w->ids->n == 0 ||
+	    ctl_idlist_find(w->ids, j->cluster, j->proc) >= 0;
+}
+
+/* The state named S: its name ("IDLE") or condor_q letter ("I"). */
+static int
+ctl_state_parse(const char *s, enum job_state *out)
+{
+	int	st;
+
+	for (st = JOB_IDLE; st <= JOB_SUSPENDED; st++) {
+		if (strcasecmp(s, job_state_str(st)) == 0 ||
+		    strcasecmp(s, job_state_letter(st)) == 0) {
+			*out = st;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Check the owners, mine and state members of a query into W. */
+static int
+ctl_filters(struct ctl_walk *w, struct json_object *msg,
+    const char **errstr)
+{
+	struct json_object	*e;
+	const char		*state;
+	size_t			 i, n;
+
+	w->owners = jsonx_get(msg, "owners");
+	n = w->owners != NULL ? json_object_array_length(w->owners) : 0;
+	if (n > 1000) {
+		*errstr = "too many owners";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(w->owners, i);
+		if (!json_object_is_type(e, json_type_string)) {
+			*errstr = "owners must be strings";
+			return -1;
+		}
+	}
+	if ((e = jsonx_get(msg, "fields")) != NULL) {
+		n = json_object_array_length(e);
+		if (n == 0 || n > ROWS_MAX_FIELDS) {
+			*errstr = "bad number of fields";
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			if (rows_field_parse(json_object_get_string(
+			    json_object_array_get_idx(e, i)),
+			    &w->fields[i]) == -1) {
+				*errstr = "unknown field";
+				return -1;
+			}
+		}
+		w->nfields = n;
+	}
+	w->mine = jsonx_bool(msg, "mine", 0);
+	if ((state = jsonx_str(msg, "state", NULL)) != NULL &&
+	    ctl_state_parse(state, &w->state) == -1) {
+		*errstr = "unknown job state";
+		return -1;
+	}
+	return 0;
+}
 
 static void
 ctl_jobs_cb(struct job *j, void *arg)
 {
 	struct ctl_walk	*w = arg;
 
-	if (j->state == JOB_REMOVED)
-		return;		/* on its way out */
-	if (w->owner != NULL && strcmp(j->owner, w->owner) != 0)
+	if (!ctl_job_selected(w, j))
 		return;
-	if (!ctl_idlist_match(w->ids, j->cluster, j->proc))
+	if (w->limit > 0 && (int64_t)(w->text != NULL ?
+	    rows_text_count(w->text) : json_object_array_length(w->rows)) >=
+	    w->limit)
 		return;
-	if (w->limit > 0 &&
-	    (int64_t)json_object_array_length(w->rows) >= w->limit)
-		return;
-	json_object_array_add(w->rows, ctl_job_row(j));
+	if (w->text != NULL)
+		rows_text_job(w->text, j, w->fields, w->nfields);
+	else
+		json_object_array_add(w->rows, ctl_row(w, j));
+}
+
+static void
+ctl_batches_cb(struct job *j, void *arg)
+{
+	struct ctl_walk	*w = arg;
+
+	if (ctl_job_selected(w, j))
+		batches_add(w->batches, j);
 }
 
 static int
@@ -243,7 +397,9 @@ ctl_history_cb(void *arg, const struct job *j)
 {
 	struct ctl_walk	*w = arg;
 
-	json_object_array_add(w->rows, ctl_job_row(j));
+	if (!jobad_filter_match(w->filter, j))
+		return 0;
+	json_object_array_add(w->rows, ctl_row(w, j));
 	return 0;
 }
 
@@ -274,6 +430,7 @@ ctl_machines_cb(struct machine *m, void *arg)
 		    json_object_new_int64(s->memory_mb));
 		json_object_object_add(o, "contact_age_ms",
 		    json_object_new_int64(now - m->contact));
+		rows_machine_owner(o, m, s, now);
 		if (s->job != NULL) {
 			snprintf(id, sizeof id, "%u.%u", s->job->cluster,
 			    s->job->proc);
@@ -293,21 +450,62 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	struct idlist		 ids;
 	struct json_object	*reply;
 	const char		*what = jsonx_str(msg, "what", ""), *errstr;
-	size_t			 i, rows;
+	char			 err[512], *text;
+	size_t			 i, rows, len;
 
 	if (ctl_idlist(jsonx_get(msg, "ids"), &ids, &errstr) == -1) {
 		peer_send_error(p, reqid, errstr);
 		return;
 	}
 	memset(&w, 0, sizeof w);
+	if (jobad_filter_new(jsonx_str(msg, "constraint", NULL), &w.filter,
+	    err, sizeof err) == -1) {
+		ctl_idlist_free(&ids);
+		peer_send_error(p, reqid, err);
+		return;
+	}
 	w.rows = json_object_new_array();
 	w.ids = &ids;
 	w.owner = jsonx_str(msg, "owner", NULL);
 	w.limit = jsonx_int(msg, "limit", 0);
+	w.desc = jsonx_bool(msg, "desc", 0);
 	w.c = c;
-	if (strcmp(what, "jobs") == 0)
+	if (ctl_filters(&w, msg, &errstr) == -1) {
+		json_object_put(w.rows);
+		ctl_idlist_free(&ids);
+		jobad_filter_free(w.filter);
+		peer_send_error(p, reqid, errstr);
+		return;
+	}
+	if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0)
+		ctl_idlist_normalize(&ids);
+	if (strcmp(what, "jobs") == 0 && w.nfields > 0) {
+		/* Compact rows, written as text: no objects to build. */
+		w.text = rows_text_new();
 		queue_walk(ctl_jobs_cb, &w);
-	else if (strcmp(what, "machines") == 0)
+		text = rows_text_finish(w.text, &len);
+		json_object_put(w.rows);
+		ctl_idlist_free(&ids);
+		jobad_filter_free(w.filter);
+		/* Waiting for the commit (below) is rare: then as an object. */
+		if (!store_in_txn(sd->store))
+			peer_send_text(p, MSG_QUERY_REPLY, reqid, text, len);
+		else if (jsonx_parse(text, len, &reply, &errstr) == 0)
+			commit_later(p, MSG_QUERY_REPLY, reqid, reply);
+		else
+			peer_send_error(p, reqid, errstr);
+		free(text);
+		return;
+	} else if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0) {
+		w.why = strcmp(what, "why") == 0;
+		queue_walk(ctl_jobs_cb, &w);
+	} else if (strcmp(what, "batches") == 0) {
+		w.batches = batches_new();
+		queue_walk(ctl_batches_cb, &w);
+		json_object_put(w.rows);
+		w.rows = batches_rows(w.batches);
+		batches_free(w.batches);
+	} else if (strcmp(what, "machines") == 0)
 		agents_walk(ctl_machines_cb, &w);
 	else if (strcmp(what, "history") == 0) {
 		/* The store is big; one reply stays bounded. */
@@ -328,35 +526,82 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	} else {
 		json_object_put(w.rows);
 		ctl_idlist_free(&ids);
+		jobad_filter_free(w.filter);
 		peer_send_error(p, reqid, "unknown query");
 		return;
 	}
 	ctl_idlist_free(&ids);
+	jobad_filter_free(w.filter);
 	reply = json_object_new_object();
 	json_object_object_add(reply, "rows", w.rows);
-	peer_send(p, MSG_QUERY_REPLY, reqid, reply);
-	json_object_put(reply);
+	/*
+	 * The rows may show changes of this turn that are not durable yet
+	 * (a job gone from the queue): then the answer waits for the commit
+	 * like any other, so `cq wait` never returns before the job's end
+	 * is on disk and in its event log.
+	 */
+	if (store_in_txn(sd->store))
+		commit_later(p, MSG_QUERY_REPLY, reqid, reply);
+	else {
+		peer_send(p, MSG_QUERY_REPLY, reqid, reply);
+		json_object_put(reply);
+	}
 }
+
+struct ctl_act_walk {
+	struct client		*c;
+	const struct idlist	*ids;
+	int			 all;
+	struct jobad_filter	*filter;
+	char			*found;		/* per id: names some job */
+	char			*denied;	/* per id: names another's */
+	struct job		**hits;
+	size_t			 nhits, caphits;
+};
 
 static void
 ctl_act_cb(struct job *j, void *arg)
 {
-	struct ctl_walk	*w = arg;
+	struct ctl_act_walk	*w = arg;
+	ssize_t			 i = -1;
 
-	if (j->state == JOB_REMOVED || !ctl_idlist_match(w->ids, j->cluster,
-	    j->proc))
+	if (j->state == JOB_REMOVED)
+		return;		/* on its way out */
+	if (!w->all && (i = ctl_idlist_find(w->ids, j->cluster,
+	    j->proc)) < 0)
 		return;
-	if (w->ids->n == 0 && j->uid != w->c->uid)
+	if (i >= 0)
+		w->found[i] = 1;	/* it exists, whatever the constraint */
+	if (!jobad_filter_match(w->filter, j))
+		return;
+	if (j->uid != w->c->uid && !ctl_is_admin(w->c)) {
+		if (i >= 0)
+			w->denied[i] = 1;
 		return;		/* -a: all of mine */
-	if (j->uid != w->c->uid && w->c->uid != 0) {
-		w->denied++;
-		return;
 	}
 	if (w->nhits == w->caphits) {
 		w->caphits = w->caphits ? w->caphits * 2 : 64;
 		w->hits = xreallocarray(w->hits, w->caphits, sizeof *w->hits);
 	}
 	w->hits[w->nhits++] = j;
+}
+
+/* Append "ID" to the error text in B, after WHAT at its first use. */
+static void
+ctl_act_err(char *b, size_t len, int *first, const char *what,
+    const struct idlist *ids, size_t i)
+{
+	char	id[40];
+	size_t	o = strlen(b);
+
+	if (ids->proc[i] < 0)
+		snprintf(id, sizeof id, "%u", ids->cluster[i]);
+	else
+		snprintf(id, sizeof id, "%u.%lld", ids->cluster[i],
+		    (long long)ids->proc[i]);
+	snprintf(b + o, len - o, "%s%s%s", *first ? (o > 0 ? "; " : "") :
+	    ", ", *first ? what : "", id);
+	*first = 0;
 }
 
 /* drain, undrain, vacate: orders to agents, for the pool's admin. */
@@ -418,56 +663,92 @@ static void
 ctl_act(struct peer *p, struct client *c, uint32_t reqid,
     struct json_object *msg)
 {
-	struct ctl_walk		 w;
+	struct ctl_act_walk	 w;
 	struct idlist		 ids;
 	struct json_object	*reply;
 	const char		*action = jsonx_str(msg, "action", "");
+	const char		*reason = jsonx_str(msg, "reason", NULL);
 	const char		*errstr;
-	char			 by[128];
+	char			 by[1100], err[1024];
 	size_t			 i;
 	int64_t			 done = 0;
+	int			 first;
 
+	memset(&w, 0, sizeof w);
+	memset(&ids, 0, sizeof ids);
 	if (strcmp(action, "drain") == 0 || strcmp(action, "undrain") == 0 ||
-	    strcmp(action, "vacate") == 0) {
+	    (strcmp(action, "vacate") == 0 &&
+	    jsonx_get(msg, "machines") != NULL)) {
 		ctl_machines_act(p, c, reqid, action,
 		    jsonx_get(msg, "machines"));
 		return;
 	}
 	if (strcmp(action, "rm") != 0 && strcmp(action, "hold") != 0 &&
-	    strcmp(action, "release") != 0) {
+	    strcmp(action, "release") != 0 && strcmp(action, "vacate") != 0) {
 		peer_send_error(p, reqid, "unknown action");
+		return;
+	}
+	if (reason != NULL && (strlen(reason) > 512 ||
+	    strcmp(action, "hold") != 0)) {
+		peer_send_error(p, reqid, strcmp(action, "hold") != 0 ?
+		    "a reason is for hold only" : "reason too long");
 		return;
 	}
 	if (ctl_idlist(jsonx_get(msg, "ids"), &ids, &errstr) == -1) {
 		peer_send_error(p, reqid, errstr);
 		return;
 	}
-	if (ids.n == 0 && !jsonx_bool(msg, "all", 0)) {
+	w.all = jsonx_bool(msg, "all", 0) ||
+	    (ids.n == 0 && jsonx_get(msg, "constraint") != NULL);
+	if (ids.n == 0 && !w.all) {
 		peer_send_error(p, reqid, "no job ids given");
-		return;
+		goto done;
 	}
-	memset(&w, 0, sizeof w);
-	w.ids = &ids;
+	if (jobad_filter_new(jsonx_str(msg, "constraint", NULL), &w.filter,
+	    err, sizeof err) == -1) {
+		peer_send_error(p, reqid, err);
+		goto done;
+	}
+	ctl_idlist_normalize(&ids);
 	w.c = c;
+	w.ids = &ids;
+	w.found = xcalloc(ids.n + 1, 1);
+	w.denied = xcalloc(ids.n + 1, 1);
 	queue_walk(ctl_act_cb, &w);
-	if (w.denied > 0) {
-		peer_send_error(p, reqid,
-		    "permission denied: not your job");
+	/* Every id must name a job, and only the client's: or nothing. */
+	err[0] = '\0';
+	first = 1;
+	for (i = 0; i < ids.n; i++)
+		if (!w.found[i])
+			ctl_act_err(err, sizeof err, &first,
+			    "no such job in the queue: ", &ids, i);
+	first = 1;
+	for (i = 0; i < ids.n; i++)
+		if (w.denied[i])
+			ctl_act_err(err, sizeof err, &first,
+			    "permission denied: not your job: ", &ids, i);
+	if (err[0] != '\0') {
+		peer_send_error(p, reqid, err);
 		goto done;
 	}
-	if (w.nhits == 0 && ids.n > 0) {
-		peer_send_error(p, reqid, "no such job in the queue");
-		goto done;
-	}
-	snprintf(by, sizeof by, "%s by %s", action, c->owner);
+	if (reason != NULL)
+		snprintf(by, sizeof by, "%s (by user %s)", reason, c->owner);
+	else
+		snprintf(by, sizeof by, "via cq %s (by user %s)", action,
+		    c->owner);
 	for (i = 0; i < w.nhits; i++) {
 		if (strcmp(action, "rm") == 0)
 			done += queue_remove(w.hits[i], by) == 0;
 		else if (strcmp(action, "hold") == 0)
 			done += queue_hold(w.hits[i], by);
+		else if (strcmp(action, "vacate") == 0)
+			done += queue_vacate(w.hits[i], by);
 		else
 			done += queue_release(w.hits[i], by);
 	}
+	if (done > 0)
+		log_info("client %s: %s of %lld job(s)", c->owner, action,
+		    (long long)done);
 	reply = json_object_new_object();
 	json_object_object_add(reply, "count", json_object_new_int64(done));
 	if (done > 0)
@@ -477,6 +758,9 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 		json_object_put(reply);
 	}
 done:
+	jobad_filter_free(w.filter);
+	free(w.found);
+	free(w.denied);
 	free(w.hits);
 	ctl_idlist_free(&ids);
 }

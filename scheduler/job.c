@@ -143,5 +143,6 @@ job_free(struct job *j)
 	free(j->cmd);
 	free(j->ad);
 	free(j->machine);
+	free(j->hold_reason);
 	free(j);
 }

@@ -53,6 +53,8 @@ struct job {
 	int		 xfer;		/* the current run transfers files */
 	int		 rx_ok, rx_bad;	/* files of this run arrived */
 	int		 ckpt_tmp;	/* a checkpoint is arriving */
+	char		*hold_reason;	/* while HELD (memory; see queue_load) */
+	int		 vacating;	/* cq vacate asked: its end is an evict */
 
 	struct slot	*slot;		/* while RUNNING (or being removed) */
 	TAILQ_ENTRY(job) idle_entry;	/* on the idle queue */

@@ -28,6 +28,7 @@
 #include "schedd.h"
 #include "spool.h"
 #include "store.h"
+#include "userlog.h"
 #include "xmalloc.h"
 
 #define SCHEDD_TICK_MS		250
@@ -161,6 +162,8 @@ main(int argc, char **argv)
 	if (queue_load() == -1)
 		fatalx("cannot load the queue");
 	spool_sweep();
+	if (userlog_init() == -1)
+		fatalx("cannot read the user log mark");
 	if (ctl_init() == -1 || agents_init() == -1)
 		exit(1);
 
@@ -180,6 +183,7 @@ main(int argc, char **argv)
 	ctl_shutdown();
 	agents_shutdown();
 	commit_flush();
+	userlog_shutdown();
 	commit_shutdown();
 	queue_shutdown();
 	store_close(sd->store);

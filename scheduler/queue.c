@@ -14,6 +14,7 @@
 
 #include "agents.h"
 #include "clock.h"
+#include "clusters.h"
 #include "commit.h"
 #include "jobdesc.h"
 #include "log.h"
@@ -91,6 +92,7 @@ queue_insert(struct job *j)
 {
 	RB_INSERT(job_tree, &sd->jobs, j);
 	sd->njobs++;
+	clusters_hold(j->cluster);
 	if (j->state == JOB_IDLE)
 		queue_idle_add(j);
 }
@@ -103,6 +105,7 @@ queue_forget(struct job *j)
 	queue_idle_del(j);
 	RB_REMOVE(job_tree, &sd->jobs, j);
 	sd->njobs--;
+	clusters_drop(j->cluster);
 	job_free(j);
 }
 
@@ -127,9 +130,36 @@ queue_persist(struct job *j, const char *event, const char *detail)
 		    event);
 }
 
+/*
+ * What memory kept of a job's events: a held job's hold reason (its
+ * newest "held" event) and a running job's pending cq vacate (a "vacate"
+ * of the current run, with nothing after it).
+ */
+static int
+queue_load_events(void *arg, int64_t time, const char *event, uint32_t run,
+    const char *detail)
+{
+	struct job	*j = arg;
+
+	if (strcmp(event, "held") == 0) {
+		free(j->hold_reason);
+		j->hold_reason = xstrdup(detail != NULL ? detail : "");
+	}
+	j->vacating = strcmp(event, "vacate") == 0 && run == j->run &&
+	    detail != NULL && strncmp(detail, QUEUE_VACATE_BY,
+	    strlen(QUEUE_VACATE_BY)) == 0;
+	return 0;
+}
+
 static int
 queue_load_one(void *arg, struct job *j)
 {
+	if (j->state == JOB_HELD || j->state == JOB_RUNNING ||
+	    j->state == JOB_SUSPENDED)
+		store_events(sd->store, j->cluster, j->proc, queue_load_events,
+		    j);
+	if (j->state == JOB_HELD)
+		j->vacating = 0;
 	if (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
 	    j->state == JOB_TRANSFERRING_OUTPUT) {
 		/* Its agent gets a lease to come back and claim it. */
@@ -139,9 +169,19 @@ queue_load_one(void *arg, struct job *j)
 	return 0;
 }
 
+static int
+queue_load_cluster(void *arg, uint32_t id, const char *owner,
+    const char *batch_name, uint32_t nprocs, int64_t submitted)
+{
+	clusters_add(id, owner, batch_name, nprocs, submitted);
+	return 0;
+}
+
 int
 queue_load(void)
 {
+	if (store_clusters_load(sd->store, queue_load_cluster, NULL) == -1)
+		return -1;
 	if (store_jobs_load(sd->store, queue_load_one, NULL) == -1)
 		return -1;
 	log_info("queue: %llu unfinished jobs loaded",
@@ -160,6 +200,7 @@ queue_shutdown(void)
 		job_free(j);
 	}
 	sd->njobs = 0;
+	clusters_shutdown();
 }
 
 /* Replace each "$(Cluster)"/"$(ClusterId)" in AD by the cluster id. */
@@ -198,6 +239,22 @@ queue_expand_cluster(const char *ad, uint32_t cluster)
 	return out;
 }
 
+/* The CMD column: the executable and its arguments, cut at a bound. */
+static char *
+queue_cmdline(const struct jobdesc *d)
+{
+	char	buf[512];
+	size_t	i;
+
+	strlcpy(buf, d->executable != NULL ? d->executable : "", sizeof buf);
+	for (i = 0; i < d->argc; i++) {
+		if (strlcat(buf, " ", sizeof buf) >= sizeof buf ||
+		    strlcat(buf, d->argv[i], sizeof buf) >= sizeof buf)
+			break;
+	}
+	return xstrdup(buf);
+}
+
 int
 queue_submit(uid_t uid, const char *owner, const char *batch_name,
     struct jobdesc *descs, char **ads, size_t n, uint32_t *cluster)
@@ -211,6 +268,7 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 	if (store_cluster_new(sd->store, uid, owner, now, batch_name,
 	    (uint32_t)n, cluster) == -1)
 		return -1;
+	clusters_add(*cluster, owner, batch_name, (uint32_t)n, now);
 	for (i = 0; i < n; i++) {
 		j = job_new();
 		j->cluster = *cluster;
@@ -220,7 +278,7 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 		j->owner = xstrdup(owner);
 		j->request_cpus = descs[i].request_cpus;
 		j->request_memory_mb = descs[i].request_memory_mb;
-		j->cmd = xstrdup(descs[i].executable);
+		j->cmd = queue_cmdline(&descs[i]);
 		j->ad = queue_expand_cluster(ads[i], *cluster);
 		j->submitted = now;
 		if (store_job_insert(sd->store, j) == -1 ||
@@ -275,6 +333,15 @@ queue_exited(struct job *j, const struct exit_info *ei)
 {
 	char	 detail[512];
 
+	if (j->vacating && ei->signal != 0 && (j->state == JOB_RUNNING ||
+	    j->state == JOB_SUSPENDED)) {
+		/*
+		 * cq vacate: the kill was an eviction, it runs again.  (A run
+		 * that ended by itself before the kill landed is an end.)
+		 */
+		queue_requeue(j, "vacated by cq vacate");
+		return;
+	}
 	if (j->state == JOB_HELD) {
 		/* A hold killed the run: the job waits for a release. */
 		queue_release_slot(j);
@@ -299,6 +366,8 @@ queue_exited(struct job *j, const struct exit_info *ei)
 		    ei->error);
 		if (job_set_state(j, JOB_HELD) == -1)
 			return;
+		free(j->hold_reason);
+		j->hold_reason = xstrdup(detail);
 		queue_persist(j, "held", detail);
 		return;
 	}
@@ -346,6 +415,7 @@ queue_checkpoint(struct job *j)
 void
 queue_requeue(struct job *j, const char *why)
 {
+	j->vacating = 0;
 	if (j->state == JOB_HELD) {
 		/* Its run is gone; the hold stays. */
 		queue_release_slot(j);
@@ -387,6 +457,9 @@ queue_hold(struct job *j, const char *by)
 	if (job_set_state(j, JOB_HELD) == -1)
 		return 0;
 	queue_idle_del(j);
+	j->vacating = 0;
+	free(j->hold_reason);
+	j->hold_reason = xstrdup(by);
 	queue_persist(j, "held", by);
 	/* A running job is killed; its slot is kept until it is dead. */
 	if (was != JOB_IDLE && j->slot != NULL)
@@ -403,6 +476,8 @@ queue_release(struct job *j, const char *by)
 		return 0;
 	free(j->machine);
 	j->machine = NULL;
+	free(j->hold_reason);
+	j->hold_reason = NULL;
 	queue_persist(j, "released", by);
 	queue_idle_add(j);
 	return 1;
@@ -429,4 +504,17 @@ queue_remove(struct job *j, const char *by)
 	}
 	queue_forget(j);
 	return 0;
+}
+
+int
+queue_vacate(struct job *j, const char *by)
+{
+	/* BY starts with QUEUE_VACATE_BY: queue_load() knows its events. */
+	if ((j->state != JOB_RUNNING && j->state != JOB_SUSPENDED) ||
+	    j->slot == NULL || j->vacating)
+		return 0;
+	j->vacating = 1;
+	queue_persist(j, "vacate", by);
+	agents_kill(j->slot, j);
+	return 1;
 }

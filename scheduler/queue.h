@@ -54,6 +54,15 @@ void		 queue_requeue(struct job *j, const char *why);
 int		 queue_hold(struct job *j, const char *by);
 /* Release a held J back to IDLE; 1 if released, 0 if not. */
 int		 queue_release(struct job *j, const char *by);
+/*
+ * Evict a running J from its slot (cq vacate ID): its run is killed and
+ * its end recorded as an eviction, so it goes back to IDLE and runs
+ * again.  1 if the order went out, 0 if J is not running.
+ */
+int		 queue_vacate(struct job *j, const char *by);
+/* How the detail of a cq vacate's "vacate" event starts. */
+#define QUEUE_VACATE_BY	"via cq vacate"
+
 /* Remove J at its owner's request; a running job is killed first. */
 int		 queue_remove(struct job *j, const char *by);
 

@@ -5,7 +5,10 @@
  * Modules: main (start-up, tick, end of loop turn), ctl (client socket),
  * agents (agent links, leases, slot mirror), queue (job lifecycle, the
  * only caller of job_set_state), match (idle jobs -> free slots), commit
- * (group commit and the replies that wait for it), store (SQL).
+ * (group commit and the replies that wait for it), store (SQL),
+ * clusters (the clusters with queued jobs: batch name, nprocs), batches
+ * (the sums of `cq q`'s batch view), rows (compact job rows as JSON text,
+ * the slots' owner side for `cq status`).
  */
 #ifndef CQ_SCHEDD_H
 #define CQ_SCHEDD_H
@@ -46,6 +49,12 @@ struct machine {
 	int			 online;	/* 0 once the lease ran out */
 	int64_t			 contact;	/* mono ms of the last message */
 	int64_t			 first_seen;	/* wall ms */
+	/* From the heartbeats (-1: not told): the owner's side. */
+	int64_t			 hb_mono;	/* mono ms of the last one */
+	double			 load;		/* load minus our jobs' */
+	int			 has_load;
+	int64_t			 owner_idle_ms;	/* owner idle for, then */
+	int64_t			 owner_seen_ms;	/* owner last seen, ago */
 	struct slot		**slots;
 	int			 nslots;
 	char			*fs_domain;	/* from its hello, or NULL */

@@ -54,6 +54,9 @@ enum store_stmt {
 	ST_EVENTS,
 	ST_MACHINE_PUT,
 	ST_MACHINES_LOAD,
+	ST_USERLOG_EVENTS,
+	ST_EVENTS_LAST,
+	ST_CLUSTERS_LOAD,
 	ST_MAX
 };
 
@@ -99,6 +102,20 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_MACHINES_LOAD] =
 	    "SELECT name, nslots, first_seen, last_seen, state FROM machines "
 	    "ORDER BY name",
+	/* Events after a mark, of jobs whose description names a log. */
+	[ST_USERLOG_EVENTS] =
+	    "SELECT e.id, e.cluster, e.proc, e.time, e.event, e.run, e.detail, "
+	    "j.uid, json_extract(j.ad, '$.log'), j.exit_code, j.exit_signal, "
+	    "j.utime_ms, j.stime_ms FROM job_events AS e JOIN jobs AS j "
+	    "ON j.cluster = e.cluster AND j.proc = e.proc WHERE e.id > ?1 "
+	    "AND json_extract(j.ad, '$.log') IS NOT NULL ORDER BY e.id "
+	    "LIMIT ?2",
+	[ST_EVENTS_LAST] = "SELECT coalesce(max(id), 0) FROM job_events",
+	/* The clusters that still have a job in the queue. */
+	[ST_CLUSTERS_LOAD] =
+	    "SELECT id, owner, batch_name, nprocs, submitted FROM clusters "
+	    "WHERE id IN (SELECT cluster FROM jobs INDEXED BY jobs_queue "
+	    "WHERE state IN (1, 2, 5, 6, 7)) ORDER BY id",
 };
 
 struct store {
@@ -706,6 +723,102 @@ store_machines_load(struct store *s,
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		log_warnx("store: machines_load: %s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
+/* Walk the user-log events after AFTER; the strings live until CB returns. */
+int
+store_userlog_events(struct store *s, int64_t after, int64_t limit,
+    int (*cb)(void *, const struct store_logevent *), void *arg)
+{
+	sqlite3_stmt		*st = s->st[ST_USERLOG_EVENTS];
+	struct store_logevent	 e;
+	int			 rc, cbrc, ret = 0;
+
+	if (sqlite3_bind_int64(st, 1, after) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, limit <= 0 ? -1 : limit) != SQLITE_OK) {
+		log_warnx("store: userlog_events: %s", sqlite3_errmsg(s->db));
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&e, 0, sizeof e);
+		e.id = sqlite3_column_int64(st, 0);
+		e.cluster = (uint32_t)sqlite3_column_int64(st, 1);
+		e.proc = (uint32_t)sqlite3_column_int64(st, 2);
+		e.time = sqlite3_column_int64(st, 3);
+		e.event = (const char *)sqlite3_column_text(st, 4);
+		e.run = (uint32_t)sqlite3_column_int64(st, 5);
+		e.detail = (const char *)sqlite3_column_text(st, 6);
+		e.uid = (uid_t)sqlite3_column_int64(st, 7);
+		e.log = (const char *)sqlite3_column_text(st, 8);
+		e.exit_code = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int(st, 9);
+		e.exit_signal = sqlite3_column_int(st, 10);
+		e.utime_ms = sqlite3_column_int64(st, 11);
+		e.stime_ms = sqlite3_column_int64(st, 12);
+		if (e.event == NULL || e.log == NULL)
+			continue;
+		if ((cbrc = cb(arg, &e)) != 0) {
+			ret = cbrc < 0 ? -1 : 0;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: userlog_events: %s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+/* The id of the newest job event, 0 if none; -1 on error. */
+int64_t
+store_events_last(struct store *s)
+{
+	sqlite3_stmt	*st = s->st[ST_EVENTS_LAST];
+	int64_t		 id = -1;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else
+		log_warnx("store: events_last: %s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return id;
+}
+
+/* Walk the clusters with queued jobs; the strings live until CB returns. */
+int
+store_clusters_load(struct store *s, int (*cb)(void *, uint32_t,
+    const char *, const char *, uint32_t, int64_t), void *arg)
+{
+	sqlite3_stmt	*st = s->st[ST_CLUSTERS_LOAD];
+	int64_t		 id, nprocs;
+	int		 rc, cbrc, ret = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		nprocs = sqlite3_column_int64(st, 3);
+		if (id < 1 || id > UINT32_MAX || nprocs < 0 ||
+		    nprocs > UINT32_MAX) {
+			log_warnx("store: bad cluster row %" PRId64, id);
+			ret = -1;
+			break;
+		}
+		if ((cbrc = cb(arg, (uint32_t)id,
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (uint32_t)nprocs, sqlite3_column_int64(st, 4))) != 0) {
+			ret = cbrc < 0 ? -1 : 0;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: clusters_load: %s", sqlite3_errmsg(s->db));
 		ret = -1;
 	}
 	sqlite3_reset(st);

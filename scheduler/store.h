@@ -69,6 +69,31 @@ int		 store_events(struct store *, uint32_t cluster, uint32_t proc,
 		    int (*cb)(void *arg, int64_t time, const char *event,
 		    uint32_t run, const char *detail), void *arg);
 
+/* One job event as the user log needs it (strings borrowed). */
+struct store_logevent {
+	int64_t		 id;
+	uint32_t	 cluster, proc;
+	int64_t		 time;		/* ms */
+	const char	*event;
+	uint32_t	 run;
+	const char	*detail;	/* may be NULL */
+	uid_t		 uid;
+	const char	*log;		/* the job's log file */
+	int		 exit_code;	/* -1 if none */
+	int		 exit_signal;
+	int64_t		 utime_ms, stime_ms;
+};
+/*
+ * Call CB for the events with an id above AFTER of jobs that have a user
+ * log, oldest first, at most LIMIT (0: all).
+ */
+int		 store_userlog_events(struct store *, int64_t after,
+		    int64_t limit,
+		    int (*cb)(void *arg, const struct store_logevent *e),
+		    void *arg);
+/* The id of the newest job event (0 if none), or -1. */
+int64_t		 store_events_last(struct store *);
+
 /* Insert or update a machine. */
 int		 store_machine_put(struct store *,
 		    const struct store_machine *m);
@@ -76,5 +101,13 @@ int		 store_machine_put(struct store *,
 int		 store_machines_load(struct store *,
 		    int (*cb)(void *arg, const struct store_machine *m),
 		    void *arg);
+/*
+ * Call CB for each cluster that has a job not in a terminal state, by id:
+ * its id, owner, batch name (NULL if none), nprocs and submit time.
+ */
+int		 store_clusters_load(struct store *,
+		    int (*cb)(void *arg, uint32_t id, const char *owner,
+		    const char *batch_name, uint32_t nprocs,
+		    int64_t submitted), void *arg);
 
 #endif

@@ -369,6 +369,28 @@ activity_owner_load(void)
 	return load;
 }
 
+/*
+ * The load not caused by our jobs, for `cq status`: the `load` source's
+ * damped figure when it runs, else the 1-minute load average minus our
+ * jobs' load now.  -1 if the load average cannot be read.
+ */
+double
+activity_load(void)
+{
+	double	avg[1];
+	int	i;
+
+	for (i = 0; i < activity.nsrc; i++) {
+		struct activity_source	*s = &activity.src[i];
+
+		if (s->state != NULL && s->ops->owner_load != NULL)
+			return s->ops->owner_load(s->state);
+	}
+	if (getloadavg(avg, 1) != 1)
+		return -1;
+	return avg[0] > activity.job_load ? avg[0] - activity.job_load : 0;
+}
+
 /* Our jobs' load now; passed to the `load` source. */
 void
 activity_set_job_load(double load)

@@ -36,6 +36,8 @@ void	activity_poll(int64_t now_ms);
 int64_t	activity_last(void);
 /* The load average not caused by our jobs; 0 if `load` is not on. */
 double	activity_owner_load(void);
+/* The load not caused by our jobs (any source); -1 if unknown. */
+double	activity_load(void);
 /* Tell the load source how much load our running jobs cause now. */
 void	activity_set_job_load(double load);
 /* How many sources are active (for the ad and the logs). */

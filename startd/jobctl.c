@@ -30,11 +30,18 @@
  * job layer calls all of this; jobctl_reap() from its SIGCHLD event.
  * Nothing here blocks for long: only the kill fallback without
  * cgroup.kill waits (50 ms at most).
+ *
+ * For CRIU (criu.c): a spec with pidns set starts the job as the init of
+ * a new pid namespace (clone(CLONE_NEWPID) in place of fork()), so that a
+ * restore elsewhere never collides with a pid in use there; and
+ * jobctl_adopt() moves a job's entry from the criu process that restored
+ * it to the restored tree's leader.
  */
 #include "config.h"
 
 #include <sys/types.h>
 #include <sys/prctl.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -327,7 +334,8 @@ jobctl_child(const struct jobctl_child *c)
 		jobctl_child_user(c);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
 		jobctl_child_fail(c->ep, "prctl PR_SET_PDEATHSIG", NULL);
-	if (getppid() != c->ppid)
+	/* A pid namespace's init sees its parent as pid 0. */
+	if (getppid() != (s->pidns ? 0 : c->ppid))
 		_exit(127);		/* the agent died before the prctl */
 	if (chdir(s->iwd) == -1)
 		jobctl_child_fail(c->ep, "chdir", s->iwd);
@@ -1065,6 +1073,20 @@ jobctl_init(void)
 	return r;
 }
 
+/*
+ * fork(), or for SPEC->pidns a clone() whose child is the init of a new
+ * pid namespace: with no new stack it returns twice, as fork() does.
+ * The child runs only async-signal-safe code until execve() either way.
+ */
+static pid_t
+jobctl_fork(const struct jobctl_spec *spec)
+{
+	if (!spec->pidns)
+		return fork();
+	return (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL,
+	    NULL, NULL);
+}
+
 /* Fork and exec a job as described in jobctl.h; ERR says what failed. */
 int
 jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
@@ -1122,7 +1144,7 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 	/* No handler of ours may run in the child before it resets them. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
-	if ((child = fork()) == 0)
+	if ((child = jobctl_fork(spec)) == 0)
 		jobctl_child(&c);
 	saved = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -1159,6 +1181,23 @@ fail:
 		jobctl_job_abort(j);
 	errno = saved;
 	return -1;
+}
+
+/* The job FROM (a criu restore) is now led by TO; see jobctl.h. */
+int
+jobctl_adopt(pid_t from, pid_t to)
+{
+	struct jobctl_job	*j;
+
+	if (to <= 1 || (j = jobctl_job_find(from)) == NULL) {
+		errno = ESRCH;
+		return -1;
+	}
+	/* criu may have been reaped already: its tree holds the groups. */
+	if (j->state == JOBCTL_REAPED)
+		jc.nreaped--;
+	jobctl_job_started(j, to);
+	return 0;
 }
 
 /* Signal the job's whole process group; 0, or -1 (ESRCH if gone). */

@@ -24,6 +24,7 @@ struct jobctl_spec {
 	const char	 *error;	/* NULL: /dev/null; may equal output */
 	int		  append;	/* output/error appended, not truncated */
 	int		  switch_user;	/* become uid/gid before exec */
+	int		  pidns;	/* init of a new pid namespace (CRIU) */
 	uid_t		  uid;
 	gid_t		  gid;
 };
@@ -45,13 +46,24 @@ struct jobctl_result {
  */
 int	jobctl_init(void);
 /*
- * Start a job as the leader of a new session and process group, with
+ * Start a job as the leader of a new session and process group (and, with
+ * SPEC->pidns, as the init of a new pid namespace: it then ignores
+ * signals it has no handler for, SIGTERM included, from outside), with
  * SIGKILL as its parent-death signal, in cgroups of its own (joined before
  * exec) when jobctl_init() found some.  Returns 0 with *PID set, or -1 with
  * ERR naming what failed (open of output, chdir, exec: "No such file...").
  */
 int	jobctl_spawn(const struct jobctl_spec *, pid_t *pid, char *err,
 	    size_t errlen);
+/*
+ * The job whose leader was FROM, a `criu restore --restore-sibling` that
+ * jobctl_spawn() started in the job's cgroups, is now led by TO, the
+ * restored tree's root (the agent's child too): freeze, kill and the
+ * reaper find the job by TO from now on.  FROM may have been reaped
+ * already (its cgroups are kept while TO's tree is in them).  0, or -1
+ * (ESRCH: FROM is not a job, or its cgroups are gone).
+ */
+int	jobctl_adopt(pid_t from, pid_t to);
 /*
  * Signal the job's process group (not its escapees); 0, or -1 (ESRCH if
  * gone).  A frozen job gets the signal only once thawed: to deliver a

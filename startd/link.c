@@ -4,8 +4,11 @@
  * says hello with its name and the pool token, sends its ad (slots and
  * held jobs, so a restarted scheduler can adopt them) and the exits not
  * yet acknowledged, then heartbeats at a quarter of the lease the
- * scheduler announced.  A broken link is retried with exponential
- * backoff and jitter; the jobs keep running meanwhile.
+ * scheduler announced; a heartbeat also tells what the scheduler cannot
+ * know for `cq status`: the load without our jobs and the owner's idle
+ * time (since the last activity, or since the agent started).  A broken
+ * link is retried with exponential backoff and jitter; the jobs keep
+ * running meanwhile.
  */
 #include "config.h"
 
@@ -20,7 +23,9 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
+#include "activity.h"
 #include "cfg.h"
+#include "clock.h"
 #include "jobs.h"
 #include "jsonx.h"
 #include "link.h"
@@ -44,6 +49,7 @@ static int		 link_ready;
 static int64_t		 link_backoff_ms = LINK_BACKOFF_MIN_MS;
 static int64_t		 link_hb_ms = 5000;
 static int64_t		 link_seq;
+static int64_t		 link_started;	/* wall ms: the owner idle since */
 
 static void	link_connect(void);
 
@@ -128,11 +134,27 @@ static void
 link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 {
 	struct json_object	*o;
+	int64_t			 now, last;
+	double			 load;
 
 	if (!link_up())
 		return;
 	o = json_object_new_object();
 	json_object_object_add(o, "seq", json_object_new_int64(++link_seq));
+	now = clock_now_ms();
+	last = activity_last();
+	if ((load = activity_load()) >= 0)
+		json_object_object_add(o, "load", json_object_new_double(
+		    (double)(int64_t)(load * 100 + 0.5) / 100));
+	if (last > 0 && last <= now) {
+		json_object_object_add(o, "owner_idle_ms",
+		    json_object_new_int64(now - last));
+		json_object_object_add(o, "owner_seen_ms",
+		    json_object_new_int64(now - last));
+	} else
+		json_object_object_add(o, "owner_idle_ms",
+		    json_object_new_int64(now > link_started ?
+		    now - link_started : 0));
 	peer_send(link_peer, MSG_HEARTBEAT, 0, o);
 	json_object_put(o);
 }
@@ -156,6 +178,7 @@ link_hello_reply(struct json_object *msg)
 	link_ready = 1;
 	link_backoff_ms = LINK_BACKOFF_MIN_MS;
 	link_send_ad();
+	link_heartbeat(-1, 0, NULL);	/* the owner's side at once */
 	jobs_resend_exits();
 	tv.tv_sec = link_hb_ms / 1000;
 	tv.tv_usec = (link_hb_ms % 1000) * 1000;
@@ -304,6 +327,7 @@ link_retry(evutil_socket_t fd, short ev, void *arg)
 int
 link_init(void)
 {
+	link_started = clock_now_ms();
 	link_retry_ev = evtimer_new(st->base, link_retry, NULL);
 	link_hb_ev = event_new(st->base, -1, EV_PERSIST, link_heartbeat, NULL);
 	link_connect();

@@ -23,6 +23,7 @@
 #include <event2/event.h>
 
 #include "cfg.h"
+#include "criu.h"
 #include "jobctl.h"
 #include "jobs.h"
 #include "link.h"
@@ -79,6 +80,8 @@ static const struct cfg_key startd_keys[] = {
 	    "files travel (default: the host name)" },
 	{ "local_socket", CFG_STRING, "/run/cq/startd.sock", 0, 0,
 	    "local socket for cq reclaim (empty: none)" },
+	{ "criu_path", CFG_STRING, "", 0, 0,
+	    "criu for transparent checkpoints (empty: none)" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
@@ -239,6 +242,13 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (jobctl_init() == -1)
 		log_warn("cannot become a child subreaper");
+	/* Once, before the loop: `criu check` takes about 0.1 s. */
+	st->criu_path = cfg_str(st->cfg, "criu_path");
+	if (*st->criu_path != '\0' && geteuid() != 0)
+		log_warnx("criu_path is set, but CRIU needs root: no "
+		    "transparent checkpoints");
+	else
+		st->criu = criu_available(st->criu_path);
 	if ((st->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	if ((st->dns = evdns_base_new(st->base,

@@ -4,7 +4,8 @@
  * Modules: main (start-up, signals, the tick), link (the connection to
  * the scheduler: hello, ad, heartbeats, reconnect with backoff), jobs
  * (the jobs this agent holds and their reports), jobctl (spawn, signal,
- * reap: the part that will move into a privileged parent).
+ * reap: the part that will move into a privileged parent), criu
+ * (transparent checkpoints through jobctl).
  */
 #ifndef CQ_STARTD_H
 #define CQ_STARTD_H
@@ -26,6 +27,8 @@ struct startd {
 	int64_t			 slot_cpus;
 	int64_t			 slot_memory_mb;
 	int			 stopping;
+	const char		*criu_path;	/* "" if none */
+	int			 criu;		/* criu_available() */
 };
 
 extern struct startd	*st;

@@ -1,6 +1,7 @@
 /*
- * cmd-history.c: `cq history`, finished jobs (completed or removed),
- * newest first, with exit codes, run times and where they ran.
+ * cmd-history.c: `cq history [-u USER] [-limit N] [--json] [ID...]`,
+ * finished jobs (completed or removed), newest first, with exit codes or
+ * signals, run times, where they ran and when they finished.
  */
 #include "config.h"
 
@@ -28,9 +29,11 @@ cmd_history(int argc, char **argv)
 	size_t			 i, n;
 	int64_t			 started, finished;
 
-	/* -n LIMIT is ours; the rest is q's option syntax. */
+	/* -limit N (or -n N) is ours; the rest is q's option syntax. */
 	for (a = 1; a + 1 < argc; a++) {
-		if (strcmp(argv[a], "-n") == 0) {
+		if (strcmp(argv[a], "-n") == 0 ||
+		    strcmp(argv[a], "-limit") == 0 ||
+		    strcmp(argv[a], "--limit") == 0) {
 			limit = strtonum(argv[a + 1], 1, 100000000, &errstr);
 			if (errstr != NULL)
 				return cq_usage("history");

@@ -1,74 +1,224 @@
 /*
- * cmd-q.c: `cq q`, the queue as a table (condor_q -nobatch's columns) with
- * a totals line, or as JSON with --json.
+ * cmd-q.c: `cq q`, the queue.  By default condor_q's batch view (one row
+ * per owner and batch, summed by the scheduler: query what=batches);
+ * -nobatch/--jobs lists each job (what=jobs).  Selection as in condor_q:
+ * positional owner names and CLUSTER or CLUSTER.PROC ids, -u/--user,
+ * --state, -constraint EXPR (checked here for a clear exit 2, evaluated by
+ * the scheduler over the job ad, jobad.c); without any of them only the caller's own jobs, unless
+ * -a/--all.  --json prints the job rows (the batch rows with -batch), as
+ * condor_q -json prints job ads; -w redraws the view live (watch.c).
+ * The views themselves are drawn by cmd-q-batch.c and cmd-q-jobs.c.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "clock.h"
+#include <json-c/json.h>
+
+#include "cmd-q.h"
 #include "cq.h"
 #include "jsonx.h"
 #include "msg.h"
 #include "table.h"
+#include "watch.h"
+
+struct cmd_q {
+	struct json_object	*req;	/* the query, asked again by -w */
+	int			 batch;
+	int			 color;
+};
+
+/* 1 if S is CLUSTER or CLUSTER.PROC. */
+static int
+cmd_q_is_id(const char *s)
+{
+	const char	*p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return *p == '\0';
+}
+
+/* 1 if S names a job state (name or condor_q letter). */
+static int
+cmd_q_is_state(const char *s)
+{
+	static const char *const names[] = { "IDLE", "I", "RUNNING", "R",
+	    "REMOVED", "X", "COMPLETED", "C", "HELD", "H",
+	    "TRANSFERRING_OUTPUT", ">", "SUSPENDED", "S" };
+	size_t	i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Ask the scheduler; NULL (message on stderr) on failure. */
+static struct json_object *
+cmd_q_fetch(struct cmd_q *q)
+{
+	struct json_object	*rep;
+
+	if ((rep = cq_request(MSG_QUERY, q->req)) == NULL)
+		return NULL;
+	if (!json_object_is_type(jsonx_get(rep, "rows"), json_type_array)) {
+		fprintf(stderr, "cq: the scheduler sent no rows\n");
+		json_object_put(rep);
+		return NULL;
+	}
+	return rep;
+}
+
+static int
+cmd_q_draw(FILE *f, size_t width, void *arg)
+{
+	struct cmd_q		*q = arg;
+	struct json_object	*rep;
+
+	if ((rep = cmd_q_fetch(q)) == NULL)
+		return -1;
+	if (q->batch)
+		cmd_q_batch_draw(f, width, q->color, jsonx_get(rep, "rows"));
+	else
+		cmd_q_jobs_draw(f, width, q->color, jsonx_get(rep, "rows"));
+	json_object_put(rep);
+	return 0;
+}
 
 int
 cmd_q(int argc, char **argv)
 {
-	static const char *const hdr[] = { "ID", "OWNER", "SUBMITTED",
-	    "RUN_TIME", "ST", "PRI", "SIZE", "CMD" };
-	struct json_object	*rep, *rows, *r;
-	struct table		*t;
-	char			 sub[32], rt[32], pri[16], size[32];
-	const char		*cells[8], *st;
-	int			 rc;
-	size_t			 i, n, counts[8] = { 0 };
-	int64_t			 now = clock_now_ms(), started;
+	struct cmd_q		 q;
+	struct json_object	*req, *ids, *owners, *rep;
+	const char		*state = NULL, *user = NULL;
+	int			 a, json = 0, watch = 0, all = 0, rc;
+	int			 interval = 2000, batch = -1;
 
-	if ((rc = cq_query("q", "jobs", argc, argv, 0, &rep)) !=
-	    CQ_EXIT_OK || rep == NULL)
-		return rc;
-	rows = jsonx_get(rep, "rows");
-	t = table_new(8, hdr);
-	table_right(t, 3);
-	table_right(t, 5);
-	table_right(t, 6);
-	n = json_object_array_length(rows);
-	for (i = 0; i < n; i++) {
-		r = json_object_array_get_idx(rows, i);
-		st = jsonx_str(r, "st", "?");
-		cq_fmt_time(sub, sizeof sub, jsonx_int(r, "submitted", 0));
-		started = jsonx_int(r, "started", 0);
-		cq_fmt_duration(rt, sizeof rt, strcmp(st, "R") == 0 &&
-		    started > 0 ? (now - started) / 1000 : 0);
-		snprintf(pri, sizeof pri, "%lld",
-		    (long long)jsonx_int(r, "priority", 0));
-		snprintf(size, sizeof size, "%.1f",
-		    (double)jsonx_int(r, "request_memory_mb", 0));
-		cells[0] = jsonx_str(r, "id", "");
-		cells[1] = jsonx_str(r, "owner", "");
-		cells[2] = sub;
-		cells[3] = rt;
-		cells[4] = st;
-		cells[5] = pri;
-		cells[6] = size;
-		cells[7] = jsonx_str(r, "cmd", "");
-		table_add(t, cells);
-		switch (st[0]) {
-		case 'I': counts[1]++; break;
-		case 'R': counts[2]++; break;
-		case 'X': counts[3]++; break;
-		case 'C': counts[4]++; break;
-		case 'H': counts[5]++; break;
-		case 'S': counts[7]++; break;
+	req = json_object_new_object();
+	ids = json_object_new_array();
+	owners = json_object_new_array();
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--json") == 0 ||
+		    strcmp(argv[a], "-json") == 0)
+			json = 1;
+		else if (strcmp(argv[a], "-nobatch") == 0 ||
+		    strcmp(argv[a], "--nobatch") == 0 ||
+		    strcmp(argv[a], "--jobs") == 0)
+			batch = 0;
+		else if (strcmp(argv[a], "-batch") == 0 ||
+		    strcmp(argv[a], "--batch") == 0)
+			batch = 1;
+		else if (strcmp(argv[a], "-a") == 0 ||
+		    strcmp(argv[a], "--all") == 0 ||
+		    strcmp(argv[a], "-allusers") == 0)
+			all = 1;
+		else if (strcmp(argv[a], "-w") == 0 ||
+		    strcmp(argv[a], "--watch") == 0)
+			watch = 1;
+		else if (strcmp(argv[a], "-n") == 0 && a + 1 < argc) {
+			if (watch_interval(argv[++a], &interval) == -1) {
+				fprintf(stderr, "cq q: bad interval '%s' "
+				    "(seconds, 0.1 to 3600)\n", argv[a]);
+				goto usage;
+			}
+		} else if ((strcmp(argv[a], "-u") == 0 ||
+		    strcmp(argv[a], "--user") == 0) && a + 1 < argc)
+			user = argv[++a];
+		else if ((strcmp(argv[a], "-constraint") == 0 ||
+		    strcmp(argv[a], "--constraint") == 0) && a + 1 < argc) {
+			if (cq_constraint_check("q", argv[++a]) == -1) {
+				json_object_put(req);
+				json_object_put(ids);
+				json_object_put(owners);
+				return CQ_EXIT_USAGE;
+			}
+			json_object_object_add(req, "constraint",
+			    json_object_new_string(argv[a]));
 		}
+		else if (strcmp(argv[a], "--state") == 0 && a + 1 < argc) {
+			state = argv[++a];
+			if (!cmd_q_is_state(state)) {
+				fprintf(stderr, "cq q: unknown state '%s' "
+				    "(IDLE, RUNNING, HELD, SUSPENDED, "
+				    "TRANSFERRING_OUTPUT or I R H S >)\n",
+				    state);
+				goto usage;
+			}
+		} else if (argv[a][0] == '-' || argv[a][0] == '\0')
+			goto usage;
+		else if (cmd_q_is_id(argv[a]))
+			json_object_array_add(ids,
+			    json_object_new_string(argv[a]));
+		else
+			json_object_array_add(owners,
+			    json_object_new_string(argv[a]));
 	}
-	table_print(t, stdout, table_term_width(stdout));
-	table_free(t);
-	printf("\n%zu jobs; %zu completed, %zu removed, %zu idle, %zu running, "
-	    "%zu held, %zu suspended\n", n, counts[4], counts[3], counts[1],
-	    counts[2], counts[5], counts[7]);
-	json_object_put(rep);
-	return CQ_EXIT_OK;
+	if (json && watch) {
+		fprintf(stderr, "cq q: --json and -w do not go together\n");
+		goto usage;
+	}
+	/* As condor_q -json: job rows unless the batch view is asked for. */
+	if (batch == -1)
+		batch = !json;
+	json_object_object_add(req, "what",
+	    json_object_new_string(batch ? "batches" : "jobs"));
+	if (user != NULL)
+		json_object_object_add(req, "owner",
+		    json_object_new_string(user));
+	if (state != NULL)
+		json_object_object_add(req, "state",
+		    json_object_new_string(state));
+	if (!all && user == NULL && json_object_array_length(ids) == 0 &&
+	    json_object_array_length(owners) == 0)
+		json_object_object_add(req, "mine",
+		    json_object_new_boolean(1));
+	if (!batch && !json)
+		json_object_object_add(req, "fields", cmd_q_jobs_fields());
+	json_object_object_add(req, "ids", ids);
+	json_object_object_add(req, "owners", owners);
+
+	memset(&q, 0, sizeof q);
+	q.req = req;
+	q.batch = batch;
+	if (watch) {
+		q.color = table_want_color(stdout);
+		rc = watch_run(batch ? "cq q" : "cq q -nobatch", interval,
+		    cmd_q_draw, &q);
+	} else if (json) {
+		if ((rep = cmd_q_fetch(&q)) == NULL)
+			rc = CQ_EXIT_FAIL;
+		else {
+			fputs(json_object_to_json_string_ext(
+			    jsonx_get(rep, "rows"), JSON_C_TO_STRING_PRETTY |
+			    JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
+			fputc('\n', stdout);
+			json_object_put(rep);
+			rc = CQ_EXIT_OK;
+		}
+	} else {
+		q.color = table_want_color(stdout);
+		rc = cmd_q_draw(stdout, table_term_width(stdout), &q) == -1 ?
+		    CQ_EXIT_FAIL : CQ_EXIT_OK;
+	}
+	json_object_put(req);
+	return rc;
+
+usage:
+	json_object_put(ids);
+	json_object_put(owners);
+	json_object_put(req);
+	return cq_usage("q");
 }

@@ -1,12 +1,16 @@
 /*
- * cmd-wait.c: `cq wait ID`: block until the jobs have left the queue.
- * For a single job the exit code mirrors the job's (128+N for signal N, 1
- * if it was removed).  It polls the scheduler every 100 ms for now; a
- * pushed notification can replace the loop without changing the command.
+ * cmd-wait.c: `cq wait [-timeout SECS] ID`: block until the job, or every
+ * proc of a cluster, has left the queue, then exit as the job did: its
+ * exit code, 128+N for signal N (as a shell does), 1 if it was removed;
+ * for a cluster 0 only if every proc exited 0, else the first non-zero
+ * code in proc order.  On timeout it says so and exits 1.  It polls the
+ * scheduler, first every 100 ms, backing off to once a second; a pushed
+ * notification can replace the loop without changing the command.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -14,6 +18,9 @@
 #include "cq.h"
 #include "jsonx.h"
 #include "msg.h"
+
+#define WAIT_FIRST_MS	100
+#define WAIT_MAX_MS	1000
 
 static struct json_object *
 wait_query(const char *what, const char *id)
@@ -30,26 +37,47 @@ wait_query(const char *what, const char *id)
 	return rep;
 }
 
+/* The exit code a shell would give for one finished job's row. */
+static int
+wait_code(struct json_object *r)
+{
+	if (strcmp(jsonx_str(r, "st", ""), "X") == 0)
+		return 1;
+	if (jsonx_int(r, "exit_signal", 0) != 0)
+		return 128 + (int)jsonx_int(r, "exit_signal", 0);
+	return (int)jsonx_int(r, "exit_code", 0);
+}
+
 int
 cmd_wait(int argc, char **argv)
 {
-	struct json_object	*rep, *rows, *r;
-	struct timespec		 ts = { 0, 100 * 1000 * 1000 };
-	const char		*id, *errstr, *st;
+	struct json_object	*rep, *rows;
+	struct timespec		 ts;
+	const char		*id, *errstr;
 	long long		 timeout = 0;
-	int64_t			 deadline;
-	size_t			 n;
-	int			 a = 1, code;
+	int64_t			 deadline, delay = WAIT_FIRST_MS;
+	size_t			 i, n;
+	int			 a = 1, code, best_proc, proc;
 
-	if (a + 1 < argc && strcmp(argv[a], "-t") == 0) {
+	if (a + 1 < argc && (strcmp(argv[a], "-t") == 0 ||
+	    strcmp(argv[a], "-timeout") == 0 ||
+	    strcmp(argv[a], "--timeout") == 0)) {
 		timeout = strtonum(argv[a + 1], 1, 100000000, &errstr);
-		if (errstr != NULL)
-			return cq_usage("wait");
+		if (errstr != NULL) {
+			fprintf(stderr, "cq wait: timeout %s: %s\n",
+			    argv[a + 1], errstr);
+			return CQ_EXIT_USAGE;
+		}
 		a += 2;
 	}
 	if (a != argc - 1)
 		return cq_usage("wait");
 	id = argv[a];
+	if (!cq_is_job_id(id)) {
+		fprintf(stderr, "cq wait: bad job id '%s' (expected CLUSTER "
+		    "or CLUSTER.PROC)\n", id);
+		return CQ_EXIT_USAGE;
+	}
 	deadline = clock_mono_ms() + timeout * 1000;
 	for (;;) {
 		if ((rep = wait_query("jobs", id)) == NULL)
@@ -58,31 +86,41 @@ cmd_wait(int argc, char **argv)
 		json_object_put(rep);
 		if (n == 0)
 			break;
-		if (timeout > 0 && clock_mono_ms() > deadline) {
-			fprintf(stderr, "cq: wait: timed out\n");
+		if (timeout > 0 && clock_mono_ms() >= deadline) {
+			fprintf(stderr, "cq wait: timed out after %lld s: %zu "
+			    "job(s) of %s still in the queue\n", timeout, n,
+			    id);
 			return CQ_EXIT_FAIL;
 		}
+		if (timeout > 0 && clock_mono_ms() + delay > deadline)
+			delay = deadline - clock_mono_ms() + 1;
+		ts.tv_sec = delay / 1000;
+		ts.tv_nsec = (delay % 1000) * 1000000L;
 		nanosleep(&ts, NULL);
+		delay = delay * 2 > WAIT_MAX_MS ? WAIT_MAX_MS : delay * 2;
 	}
 	if ((rep = wait_query("history", id)) == NULL)
 		return CQ_EXIT_FAIL;
 	rows = jsonx_get(rep, "rows");
-	if (json_object_array_length(rows) == 0) {
-		fprintf(stderr, "cq: wait: no such job %s\n", id);
+	n = json_object_array_length(rows);
+	if (n == 0) {
+		fprintf(stderr, "cq wait: no such job %s\n", id);
 		json_object_put(rep);
 		return CQ_EXIT_FAIL;
 	}
+	/* History is newest first: find the lowest proc that failed. */
 	code = 0;
-	if (json_object_array_length(rows) == 1) {
-		r = json_object_array_get_idx(rows, 0);
-		st = jsonx_str(r, "st", "");
-		if (strcmp(st, "X") == 0)
-			code = 1;
-		else if (jsonx_int(r, "exit_signal", 0) != 0)
-			code = 128 + (int)jsonx_int(r, "exit_signal", 0);
-		else
-			code = (int)jsonx_int(r, "exit_code", 0);
+	best_proc = -1;
+	for (i = 0; i < n; i++) {
+		struct json_object *r = json_object_array_get_idx(rows, i);
+		int c = wait_code(r);
+
+		proc = (int)jsonx_int(r, "proc", 0);
+		if (c != 0 && (best_proc < 0 || proc < best_proc)) {
+			best_proc = proc;
+			code = c;
+		}
 	}
 	json_object_put(rep);
-	return code;
+	return code > 255 ? 255 : code;
 }

@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "cq.h"
+#include "expr.h"
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
@@ -19,21 +20,31 @@ static const struct cq_cmd cq_cmds[] = {
 	{ "submit", "submit [--terse] [--dry-run] FILE\n"
 	    "       cq submit [--terse] -- CMD [ARG...]",
 	    "submit jobs", cmd_submit },
-	{ "q", "q [--json] [-u OWNER] [ID...]", "show the queue", cmd_q },
-	{ "status", "status [--json]", "show the machines and slots",
-	    cmd_status },
-	{ "rm", "rm ID... | rm -a", "remove jobs", cmd_rm },
-	{ "hold", "hold ID... | hold -a", "hold jobs (a running one is killed)",
-	    cmd_hold },
-	{ "release", "release ID... | release -a", "release held jobs",
-	    cmd_release },
-	{ "history", "history [--json] [-n LIMIT] [ID...]",
+	{ "q", "q [-nobatch|--jobs] [-batch] [--json] [-a] [-u USER] "
+	    "[--state STATE]\n"
+	    "            [-constraint EXPR] [-w [-n SECS]] [OWNER|ID...]",
+	    "show the queue", cmd_q },
+	{ "status", "status [--json] [-w [-n SECS]]",
+	    "show the machines and slots", cmd_status },
+	{ "rm", "rm [-constraint EXPR] ID... | rm -a [-constraint EXPR]",
+	    "remove jobs", cmd_rm },
+	{ "hold", "hold [-reason TEXT] [-constraint EXPR] ID... | hold -a",
+	    "hold jobs (a running one is killed)", cmd_hold },
+	{ "release", "release [-constraint EXPR] ID... | release -a",
+	    "release held jobs", cmd_release },
+	{ "history", "history [--json] [-u OWNER] [-limit N] [ID...]",
 	    "show finished jobs", cmd_history },
-	{ "wait", "wait [-t SECONDS] ID", "wait until jobs leave the queue",
-	    cmd_wait },
+	{ "wait", "wait [-timeout SECONDS] ID",
+	    "wait until jobs leave the queue; exit as the job did", cmd_wait },
+	{ "logs", "logs [-f] [--stdout|--stderr] ID",
+	    "print a job's output so far", cmd_logs },
+	{ "why", "why [--json] ID...", "explain why a job does not run",
+	    cmd_why },
 	{ "drain", "drain [--cancel] MACHINE...",
 	    "finish running jobs on machines, start no new ones", cmd_drain },
-	{ "vacate", "vacate MACHINE...", "vacate every job on machines now",
+	{ "vacate", "vacate MACHINE... | vacate [-constraint EXPR] ID... | "
+	    "vacate -a",
+	    "vacate every job on machines, or the given jobs, now",
 	    cmd_vacate },
 	{ "reclaim", "reclaim [-t DURATION] [-s SOCKET]",
 	    "take this desktop back from cq for a while", cmd_reclaim },
@@ -108,6 +119,15 @@ cq_query_build(const char *what, int argc, char **argv, int *json, int first)
 		else if (strcmp(argv[a], "-u") == 0 && a + 1 < argc)
 			json_object_object_add(req, "owner",
 			    json_object_new_string(argv[++a]));
+		else if ((strcmp(argv[a], "-constraint") == 0 ||
+		    strcmp(argv[a], "--constraint") == 0) && a + 1 < argc) {
+			if (cq_constraint_check(argv[0], argv[a + 1]) == -1) {
+				*json = -1;
+				break;
+			}
+			json_object_object_add(req, "constraint",
+			    json_object_new_string(argv[++a]));
+		}
 		else if (argv[a][0] == '-') {
 			json_object_put(ids);
 			json_object_put(req);
@@ -117,7 +137,26 @@ cq_query_build(const char *what, int argc, char **argv, int *json, int first)
 			    json_object_new_string(argv[a]));
 	}
 	json_object_object_add(req, "ids", ids);
+	if (*json == -1) {
+		json_object_put(req);
+		return NULL;
+	}
 	return req;
+}
+
+int
+cq_constraint_check(const char *cmd, const char *src)
+{
+	struct expr	*e;
+	char		 err[256];
+
+	/* The scheduler checks it too; here for a clear exit 2. */
+	if ((e = expr_parse(src, err, sizeof err)) == NULL) {
+		fprintf(stderr, "cq %s: bad constraint: %s\n", cmd, err);
+		return -1;
+	}
+	expr_free(e);
+	return 0;
 }
 
 int
@@ -129,7 +168,7 @@ cq_query(const char *cmd, const char *what, int argc, char **argv,
 
 	*rep = NULL;
 	if ((req = cq_query_build(what, argc, argv, &json, 1)) == NULL)
-		return cq_usage(cmd);
+		return json == -1 ? CQ_EXIT_USAGE : cq_usage(cmd);
 	if (limit > 0)
 		json_object_object_add(req, "limit",
 		    json_object_new_int64(limit));
@@ -161,6 +200,9 @@ main(int argc, char **argv)
 		cq_usage(NULL);
 		return argc < 2 ? CQ_EXIT_USAGE : CQ_EXIT_OK;
 	}
+	/* Hidden: ids and names for the shell's completion. */
+	if (strcmp(argv[1], "__complete") == 0)
+		return cmd_complete(argc - 1, argv + 1);
 	for (c = cq_cmds; c->name != NULL; c++)
 		if (strcmp(c->name, argv[1]) == 0)
 			return c->fn(argc - 1, argv + 1);

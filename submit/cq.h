@@ -34,6 +34,20 @@ int	cmd_drain(int, char **);
 int	cmd_vacate(int, char **);
 int	cmd_reclaim(int, char **);
 
+int	cmd_why(int, char **);
+int	cmd_complete(int, char **);
+int	cmd_logs(int, char **);
+
+/* 1 if S is a job id: CLUSTER or CLUSTER.PROC (digits). */
+int	cq_is_job_id(const char *s);
+/*
+ * rm/hold/release/vacate of jobs (cmd-rm.c): ARGV[1..] are ids, -a,
+ * -constraint EXPR and (hold) -reason TEXT.  A CQ_EXIT_ code.
+ */
+int	cq_jobs_act(const char *cmd, const char *action,
+	    const char *done_word, int argc, char **argv);
+/* Check a constraint's syntax; -1 with the error printed for CMD. */
+int	cq_constraint_check(const char *cmd, const char *src);
 /* Print the usage of NAME to stderr and return CQ_EXIT_USAGE. */
 int	cq_usage(const char *name);
 /* One request to the scheduler: open, call, close.  NULL on failure. */

@@ -3,7 +3,10 @@
  * Cells are copied in; at print time each column is as wide as its widest
  * cell, and while the table is wider than the terminal the widest column
  * still above its minimum (its header's width or 4) loses a character,
- * cut cells ending in '~'.
+ * cut cells ending in '~'.  With colours on (table_color(), only when
+ * table_want_color() says so), the header is bold and a cell may carry
+ * an SGR code (table_cell_color()); the codes do not count in widths and
+ * each coloured cell ends with a reset, so a cut line stays clean.
  */
 #include "config.h"
 
@@ -21,7 +24,9 @@ struct table {
 	char	**headers;
 	int	 *right;
 	char	**cells;	/* nrows * ncols */
+	const char **sgr;	/* nrows * ncols, static strings or NULL */
 	size_t	  nrows, cap;
+	int	  color;
 };
 
 struct table *
@@ -53,6 +58,7 @@ table_free(struct table *t)
 	free(t->headers);
 	free(t->right);
 	free(t->cells);
+	free(t->sgr);
 	free(t);
 }
 
@@ -72,11 +78,37 @@ table_add(struct table *t, const char *const *cells)
 		t->cap = t->cap ? t->cap * 2 : 16;
 		t->cells = xreallocarray(t->cells, t->cap * t->ncols,
 		    sizeof *t->cells);
+		t->sgr = xreallocarray(t->sgr, t->cap * t->ncols,
+		    sizeof *t->sgr);
 	}
+	memset(&t->sgr[t->nrows * t->ncols], 0, t->ncols * sizeof *t->sgr);
 	for (i = 0; i < t->ncols; i++)
 		t->cells[t->nrows * t->ncols + i] =
 		    xstrdup(cells[i] ? cells[i] : "");
 	t->nrows++;
+}
+
+void
+table_color(struct table *t, int on)
+{
+	t->color = on;
+}
+
+void
+table_cell_color(struct table *t, size_t col, const char *sgr)
+{
+	if (t->nrows > 0 && col < t->ncols)
+		t->sgr[(t->nrows - 1) * t->ncols + col] = sgr;
+}
+
+int
+table_want_color(FILE *f)
+{
+	const char	*nc = getenv("NO_COLOR");
+
+	if (nc != NULL && *nc != '\0')
+		return 0;
+	return isatty(fileno(f));
 }
 
 size_t
@@ -106,21 +138,24 @@ table_term_width(FILE *f)
 }
 
 static void
-table_cell(FILE *f, const char *s, size_t w, int right, int last)
+table_cell(FILE *f, const char *s, size_t w, int right, int last,
+    const char *sgr)
 {
 	size_t	len = strlen(s);
 
+	if (sgr != NULL)
+		fprintf(f, "\033[%sm", sgr);
 	if (len > w) {
 		if (w > 0)
 			fprintf(f, "%.*s~", (int)(w - 1), s);
-		return;
-	}
-	if (right)
+	} else if (right)
 		fprintf(f, "%*s", (int)w, s);
 	else if (last)
 		fputs(s, f);
 	else
 		fprintf(f, "%-*s", (int)w, s);
+	if (sgr != NULL)
+		fputs("\033[m", f);
 }
 
 void
@@ -157,13 +192,14 @@ table_print(const struct table *t, FILE *f, size_t width)
 	}
 	for (i = 0; i < t->ncols; i++) {
 		table_cell(f, t->headers[i], w[i], t->right[i],
-		    i == t->ncols - 1);
+		    i == t->ncols - 1, t->color ? "1" : NULL);
 		fputc(i == t->ncols - 1 ? '\n' : ' ', f);
 	}
 	for (r = 0; r < t->nrows; r++) {
 		for (i = 0; i < t->ncols; i++) {
 			table_cell(f, t->cells[r * t->ncols + i], w[i],
-			    t->right[i], i == t->ncols - 1);
+			    t->right[i], i == t->ncols - 1, t->color ?
+			    t->sgr[r * t->ncols + i] : NULL);
 			fputc(i == t->ncols - 1 ? '\n' : ' ', f);
 		}
 	}

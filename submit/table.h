@@ -17,6 +17,12 @@ void		 table_free(struct table *);
 void		 table_right(struct table *, size_t col);
 /* Append a row of NCOLS cells (copied; NULL prints as empty). */
 void		 table_add(struct table *, const char *const *cells);
+/* Colour the output (bold header, cell colours) when ON. */
+void		 table_color(struct table *, int on);
+/* Colour cell COL of the last row added with SGR ("32": green). */
+void		 table_cell_color(struct table *, size_t col, const char *sgr);
+/* 1 if F is a terminal and NO_COLOR is unset or empty. */
+int		 table_want_color(FILE *f);
 size_t		 table_rows(const struct table *);
 /* Print to F within WIDTH columns (0: no limit). */
 void		 table_print(const struct table *, FILE *f, size_t width);

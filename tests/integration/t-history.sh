@@ -8,6 +8,9 @@ start_schedd 10s
 start_agent a1 2
 a=$(printf 'executable = /bin/true\nqueue 20\n' > a.sub && cq submit --terse a.sub) ||
     fail "submit failed"
+# b is the newest only once a has finished: two slots may end a's last
+# job after a later cluster's.
+wait_queue_empty 20 || fail "jobs did not finish: $(cq q --json)"
 b=$(cq submit --terse -- /bin/true) || fail "submit failed"
 wait_queue_empty 20 || fail "jobs did not finish: $(cq q --json)"
 

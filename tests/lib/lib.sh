@@ -8,7 +8,12 @@
 #
 #   start_schedd [LEASE]       scheduler on $T/state, exports CQ_SOCKET,
 #                              sets SCHEDD_PID and SCHEDD_ADDR (host:port)
-#   start_agent NAME SLOTS     agent registered with it; AGENT_PID[NAME]
+#   start_agent NAME SLOTS     agent registered with it; AGENT_PID[NAME],
+#                              AGENT_DIR[NAME] (its working directory, with
+#                              its own state/; its sandbox: $T/sandbox-NAME)
+#   CQ_TEST_NS=HOST start_...  the daemon runs in a network namespace of
+#                              tests/lib/netns.sh (source it after this)
+#   at_cleanup CMD...          run CMD at exit, after the daemons stopped
 #   stop_schedd [SIGNAL]       stop the scheduler (default TERM)
 #   stop_agent NAME [SIGNAL]   stop one agent
 #   stop_all                   stop every daemon started
@@ -57,6 +62,8 @@ _sanitizer_re='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|WARNI
 SCHEDD_PID=
 SCHEDD_ADDR=
 declare -A AGENT_PID=()
+declare -A AGENT_DIR=()
+_cleanup_hooks=()
 _failing=0
 
 log() {
@@ -117,6 +124,12 @@ stop_agent() {
 	unset "AGENT_PID[$name]"
 }
 
+# at_cleanup CMD...: run CMD when the test exits, however it exits, once
+# the daemons are stopped; hooks run last-registered first.
+at_cleanup() {
+	_cleanup_hooks+=("$*")
+}
+
 stop_all() {
 	local n
 	for n in "${!AGENT_PID[@]}"; do
@@ -135,6 +148,10 @@ _cleanup() {
 			kill -KILL -- "-$_pg" 2>/dev/null
 		done < "$T/kill.pgids"
 	fi
+	local i
+	for ((i = ${#_cleanup_hooks[@]} - 1; i >= 0; i--)); do
+		eval "${_cleanup_hooks[$i]}"
+	done
 	# A sanitizer build reports into the daemons' logs: that fails a pass.
 	if [ "$rc" -eq 0 ] && grep -lE "$_sanitizer_re" "$T"/*.log >/dev/null 2>&1; then
 		echo "$TEST_NAME: FAIL: sanitizer report in" \
@@ -189,6 +206,17 @@ cq() {
 	"$CQ_BIN" "$@"
 }
 
+# Set _WRAP to the prefix that runs a daemon in host $CQ_TEST_NS (empty
+# without it); the prefix execs, so $! stays the daemon's pid.
+_daemon_wrap() {
+	_WRAP=()
+	[ -n "${CQ_TEST_NS:-}" ] || return 0
+	declare -F ns_wrap >/dev/null ||
+	    fail "CQ_TEST_NS=$CQ_TEST_NS needs tests/lib/netns.sh sourced"
+	ns_wrap "$CQ_TEST_NS"
+	_WRAP=("${NS_WRAP[@]}")
+}
+
 # --- the scheduler ------------------------------------------------------------
 
 # Write the scheduler's configuration; LISTEN defaults to any free port.
@@ -205,12 +233,16 @@ EOF
 }
 
 # start_schedd [LEASE]: (re)start the scheduler with $T/schedd.conf (which
-# is written if missing) and wait until it answers.
+# is written if missing) and wait until it answers.  In a namespace
+# (CQ_TEST_NS) it listens on that host's address.
 start_schedd() {
-	[ -f "$T/schedd.conf" ] || write_schedd_conf "${1:-10s}"
+	_daemon_wrap
+	[ -f "$T/schedd.conf" ] || write_schedd_conf "${1:-10s}" \
+	    "${CQ_TEST_NS:+$(ns_addr "$CQ_TEST_NS"):0}"
 	rm -f "$T/state/listen.addr"
 	echo "=== start $(date +%T.%N)" >> "$T/schedd.log"
-	"$SCHEDD_BIN" -f -c "$T/schedd.conf" >> "$T/schedd.log" 2>&1 &
+	"${_WRAP[@]}" "$SCHEDD_BIN" -f -c "$T/schedd.conf" \
+	    >> "$T/schedd.log" 2>&1 &
 	SCHEDD_PID=$!
 	disown "$SCHEDD_PID"	# no "Killed" notices; _stop_pid polls
 	CQ_SOCKET=$T/schedd.sock
@@ -232,11 +264,44 @@ agent_connected() {
 	    '[.[] | select(.machine == $m and .connected)] | length > 0'
 }
 
+# The directory keys this cq-startd knows (state_dir, sandbox_dir), into
+# _startd_dir_keys; probed once with -n, on the real binary even when
+# STARTD_BIN wraps it.
+_agent_dir_probe() {
+	local k
+	[ -z "${_startd_dir_keys+set}" ] || return 0
+	_startd_dir_keys=
+	for k in state_dir sandbox_dir; do
+		echo "$k = $T" > "$T/probe.conf"
+		"$CQ_BUILDDIR/cq-startd" -n -c "$T/probe.conf" >/dev/null 2>&1 &&
+		    _startd_dir_keys="$_startd_dir_keys $k"
+	done
+	rm -f "$T/probe.conf"
+}
+
+# Configuration lines giving agent NAME its own directories, for the
+# keys _agent_dir_probe found: DIR/state, and $T/sandbox-NAME (the path
+# the transfer tests expect): no directory is shared between two agents.
+_agent_dir_conf() {
+	local name=$1 dir=$2 k
+	for k in $_startd_dir_keys; do
+		case $k in
+		state_dir) echo "state_dir = $dir/state" ;;
+		sandbox_dir) echo "sandbox_dir = $T/sandbox-$name" ;;
+		esac
+	done
+}
+
 # start_agent NAME SLOTS: start an agent and wait until it is registered.
 # No owner activity sources unless AGENT_ACTIVITY names some (e.g.
-# file:$T/act); AGENT_EXTRA adds configuration lines.
+# file:$T/act); AGENT_EXTRA adds configuration lines.  The agent runs in
+# AGENT_DIR[NAME] ($T/agent-NAME.d), in host $CQ_TEST_NS if set.
 start_agent() {
-	local name=$1 slots=$2
+	local name=$1 slots=$2 dir=$T/agent-$1.d
+	mkdir -p "$dir/state"
+	AGENT_DIR[$name]=$dir
+	_agent_dir_probe
+	_daemon_wrap
 	cat > "$T/agent-$name.conf" <<EOF
 # written by $TEST_NAME
 schedd = $SCHEDD_ADDR
@@ -244,14 +309,14 @@ name = $name
 slots = $slots
 memory = $((slots * 256))
 local_socket = $T/agent-$name.sock
-sandbox_dir = $T/sandbox-$name
 activity = ${AGENT_ACTIVITY:-}
 ${AGENT_TOKEN:+token = $AGENT_TOKEN}
+$(_agent_dir_conf "$name" "$dir")
 ${AGENT_EXTRA:-}
 EOF
 	echo "=== start $(date +%T.%N)" >> "$T/agent-$name.log"
-	"$STARTD_BIN" -f -c "$T/agent-$name.conf" \
-	    >> "$T/agent-$name.log" 2>&1 &
+	(cd "$dir" && exec "${_WRAP[@]}" "$STARTD_BIN" -f \
+	    -c "$T/agent-$name.conf") >> "$T/agent-$name.log" 2>&1 &
 	AGENT_PID[$name]=$!
 	LAST_PID=$!
 	disown "$LAST_PID"
@@ -267,12 +332,12 @@ EOF
 
 # count_jobs JQ_FILTER: number of queued jobs that match.
 count_jobs() {
-	cq q --json | jq "[.[] | select($1)] | length"
+	cq q -a --json | jq "[.[] | select($1)] | length"
 }
 
 # queue_empty: nothing left in the queue.
 queue_empty() {
-	[ "$(cq q --json | jq length)" -eq 0 ]
+	[ "$(cq q -a --json | jq length)" -eq 0 ]
 }
 
 # wait_queue_empty SECS

@@ -332,3 +332,37 @@ Test(table, term_width)
 	fclose(f);
 	free(buf);
 }
+
+Test(table, colours_do_not_count_in_widths)
+{
+	static const char *const	hdr[] = { "ID", "ST", "CMD" };
+	struct table			*t = table_new(3, hdr);
+
+	table_add(t, (const char *const []){ "1.0", "R", "/bin/sleep" });
+	table_cell_color(t, 1, "32");
+	table_add(t, (const char *const []){ "10.0", "H", "/bin/true" });
+	/* Colours off: the SGR codes are not printed. */
+	cr_assert_str_eq(print(t, 0),
+	    "ID   ST CMD\n"
+	    "1.0  R  /bin/sleep\n"
+	    "10.0 H  /bin/true\n");
+	table_color(t, 1);
+	cr_assert_str_eq(print(t, 0),
+	    "\033[1mID  \033[m \033[1mST\033[m \033[1mCMD\033[m\n"
+	    "1.0  \033[32mR \033[m /bin/sleep\n"
+	    "10.0 H  /bin/true\n");
+	table_free(t);
+}
+
+Test(table, want_color_honours_no_color)
+{
+	FILE	*f = tmpfile();
+
+	cr_assert_not_null(f);
+	unsetenv("NO_COLOR");
+	cr_assert_eq(table_want_color(f), 0, "a file is not a terminal");
+	fclose(f);
+	setenv("NO_COLOR", "1", 1);
+	cr_assert_eq(table_want_color(stdout), 0);
+	unsetenv("NO_COLOR");
+}

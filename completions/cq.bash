@@ -1,0 +1,78 @@
+# bash completion for cq(1): subcommands, the options of each, job ids of
+# the queue (from `cq __complete jobs`) and machine names for drain and
+# vacate (`cq __complete machines`).  Installed by `make install` into
+# bash-completion's completionsdir.
+
+_cq_ids()
+{
+	cq __complete jobs 2>/dev/null
+}
+
+_cq_machines()
+{
+	cq __complete machines 2>/dev/null
+}
+
+_cq()
+{
+	local cur prev cmd opts words
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	if [ "$COMP_CWORD" -eq 1 ]; then
+		COMPREPLY=($(compgen -W "submit q status rm hold release \
+		    vacate history wait logs why drain reclaim pool help" \
+		    -- "$cur"))
+		return
+	fi
+	cmd=${COMP_WORDS[1]}
+	# Options that take a value: complete nothing (or files) for it.
+	case $prev in
+	-constraint|--constraint|-reason|--reason|-u|-limit|--limit|-n|\
+	-timeout|--timeout|-t|--agents)
+		COMPREPLY=()
+		return
+		;;
+	-s)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	esac
+	case $cmd in
+	submit)	opts="--terse --dry-run --" ;;
+	q)	opts="--json -u -constraint" ;;
+	status)	opts="--json" ;;
+	rm|release) opts="-a --all -constraint" ;;
+	hold)	opts="-a --all -constraint -reason" ;;
+	vacate)	opts="-a --all -constraint" ;;
+	history) opts="--json -u -limit" ;;
+	wait)	opts="-timeout" ;;
+	logs)	opts="-f --stdout --stderr" ;;
+	why)	opts="--json" ;;
+	drain)	opts="--cancel" ;;
+	reclaim) opts="-t -s" ;;
+	pool)	opts="up down --agents" ;;
+	*)	opts="" ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+	case $cmd in
+	submit)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		;;
+	q|rm|hold|release|wait|logs|why|history)
+		COMPREPLY=($(compgen -W "$(_cq_ids)" -- "$cur"))
+		;;
+	vacate)
+		COMPREPLY=($(compgen -W "$(_cq_ids) $(_cq_machines)" -- "$cur"))
+		;;
+	drain)
+		COMPREPLY=($(compgen -W "$(_cq_machines)" -- "$cur"))
+		;;
+	pool)
+		COMPREPLY=($(compgen -W "up down" -- "$cur"))
+		;;
+	esac
+}
+complete -F _cq cq

@@ -1,0 +1,20 @@
+/*
+ * batches.h: the batch view of the queue (condor_q's default): the jobs a
+ * query selected, summed per owner and batch.  A batch is a cluster's
+ * batch name, else the cluster alone.  Fed in (cluster, proc) order.
+ */
+#ifndef CQ_BATCHES_H
+#define CQ_BATCHES_H
+
+struct json_object;
+struct job;
+struct batches;
+
+struct batches		*batches_new(void);
+void			 batches_free(struct batches *);
+/* Count J; jobs come in (cluster, proc) order. */
+void			 batches_add(struct batches *, const struct job *j);
+/* The rows (caller owns), one per (owner, batch), by first cluster. */
+struct json_object	*batches_rows(struct batches *);
+
+#endif

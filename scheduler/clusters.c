@@ -1,0 +1,129 @@
+/*
+ * clusters.c: the clusters that have jobs in memory, in a tree by id.
+ * queue.c adds one at submit and at load (from the store's clusters
+ * table) and counts its jobs in and out of memory (clusters_hold and
+ * clusters_drop from queue_insert and queue_forget), so a cluster lives
+ * exactly as long as one of its jobs is in the queue.  ctl.c reads them
+ * for the batch view: the batch name, and DONE = nprocs - nlive.
+ * Domain code: no libevent, no SQLite, no JSON.
+ */
+#include "config.h"
+
+#include <sys/tree.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "clusters.h"
+#include "xmalloc.h"
+
+struct cluster_node {
+	struct cluster		 c;
+	RB_ENTRY(cluster_node)	 entry;
+};
+
+int	clusters_cmp(struct cluster_node *, struct cluster_node *);
+
+int
+clusters_cmp(struct cluster_node *a, struct cluster_node *b)
+{
+	if (a->c.id != b->c.id)
+		return a->c.id < b->c.id ? -1 : 1;
+	return 0;
+}
+
+RB_HEAD(cluster_tree, cluster_node);
+RB_PROTOTYPE(cluster_tree, cluster_node, entry, clusters_cmp);
+RB_GENERATE(cluster_tree, cluster_node, entry, clusters_cmp);
+
+static struct cluster_tree	clusters_tree = RB_INITIALIZER(&clusters_tree);
+
+static struct cluster_node *
+clusters_node(uint32_t id)
+{
+	struct cluster_node	key;
+
+	key.c.id = id;
+	return RB_FIND(cluster_tree, &clusters_tree, &key);
+}
+
+struct cluster *
+clusters_find(uint32_t id)
+{
+	struct cluster_node	*n = clusters_node(id);
+
+	return n != NULL ? &n->c : NULL;
+}
+
+static struct cluster_node *
+clusters_get(uint32_t id)
+{
+	struct cluster_node	*n;
+
+	if ((n = clusters_node(id)) != NULL)
+		return n;
+	n = xcalloc(1, sizeof *n);
+	n->c.id = id;
+	RB_INSERT(cluster_tree, &clusters_tree, n);
+	return n;
+}
+
+void
+clusters_add(uint32_t id, const char *owner, const char *batch_name,
+    uint32_t nprocs, int64_t submitted)
+{
+	struct cluster_node	*n = clusters_get(id);
+
+	free(n->c.owner);
+	free(n->c.batch_name);
+	n->c.owner = owner != NULL ? xstrdup(owner) : NULL;
+	n->c.batch_name = batch_name != NULL && *batch_name != '\0' ?
+	    xstrdup(batch_name) : NULL;
+	n->c.nprocs = nprocs;
+	n->c.submitted = submitted;
+}
+
+void
+clusters_hold(uint32_t id)
+{
+	struct cluster_node	*n = clusters_get(id);
+
+	n->c.nlive++;
+	/* Made up (no store row seen): at least its live jobs. */
+	if (n->c.nprocs < n->c.nlive)
+		n->c.nprocs = n->c.nlive;
+}
+
+static void
+clusters_free(struct cluster_node *n)
+{
+	free(n->c.owner);
+	free(n->c.batch_name);
+	free(n);
+}
+
+void
+clusters_drop(uint32_t id)
+{
+	struct cluster_node	*n;
+
+	if ((n = clusters_node(id)) == NULL)
+		return;
+	if (n->c.nlive > 0)
+		n->c.nlive--;
+	if (n->c.nlive == 0) {
+		RB_REMOVE(cluster_tree, &clusters_tree, n);
+		clusters_free(n);
+	}
+}
+
+void
+clusters_shutdown(void)
+{
+	struct cluster_node	*n, *next;
+
+	RB_FOREACH_SAFE(n, cluster_tree, &clusters_tree, next) {
+		RB_REMOVE(cluster_tree, &clusters_tree, n);
+		clusters_free(n);
+	}
+}

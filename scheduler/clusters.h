@@ -1,0 +1,32 @@
+/*
+ * clusters.h: what the scheduler remembers of each cluster that still has
+ * jobs in memory: its owner, batch name and number of procs, for the
+ * batch view of `cq q` (DONE and TOTAL come from here).
+ */
+#ifndef CQ_CLUSTERS_H
+#define CQ_CLUSTERS_H
+
+#include <stdint.h>
+
+struct cluster {
+	uint32_t	 id;
+	char		*owner;
+	char		*batch_name;	/* NULL: none */
+	uint32_t	 nprocs;	/* procs submitted */
+	int64_t		 submitted;	/* ms since the epoch */
+	uint32_t	 nlive;		/* its jobs in memory */
+};
+
+/* Note a cluster (at submit or load); a known one is updated. */
+void		 clusters_add(uint32_t id, const char *owner,
+		    const char *batch_name, uint32_t nprocs, int64_t submitted);
+/* The cluster ID, or NULL if unknown. */
+struct cluster	*clusters_find(uint32_t id);
+/* A job of cluster ID entered memory (an unknown cluster is made up). */
+void		 clusters_hold(uint32_t id);
+/* A job of cluster ID left memory; the last one forgets the cluster. */
+void		 clusters_drop(uint32_t id);
+/* Forget every cluster (at exit). */
+void		 clusters_shutdown(void);
+
+#endif

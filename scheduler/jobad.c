@@ -1,0 +1,179 @@
+/*
+ * jobad.c: the HTCondor job-ad view of a job, what `-constraint EXPR`
+ * (cq q, rm, hold, release, vacate) is evaluated against.  The ad is
+ * built on demand from the job in memory (or a history row) and its
+ * stored description: ClusterId, ProcId, Owner, JobStatus (1-7), JobPrio,
+ * RequestCpus, RequestMemory (MiB), RequestDisk (KiB), Cmd, Args, Iwd,
+ * QDate and JobStartDate (epoch seconds), RemoteHost, NumJobStarts,
+ * ExitCode, ExitBySignal, ExitSignal, HoldReason, then the job's +Attr
+ * values (never shadowing a name above: names are case-insensitive).
+ * A filter is a parsed constraint; a NULL filter matches every job.
+ * Callers: ctl.c (queries and actions).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "expr.h"
+#include "jobad.h"
+#include "jsonx.h"
+#include "schedd.h"
+#include "xmalloc.h"
+
+struct jobad_filter {
+	struct expr	*expr;
+};
+
+static void
+jobad_str(struct json_object *o, const char *key, const char *v)
+{
+	if (v != NULL)
+		json_object_object_add(o, key, json_object_new_string(v));
+}
+
+static void
+jobad_int(struct json_object *o, const char *key, int64_t v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+/* The arguments as one string, HTCondor's Args (space separated). */
+static char *
+jobad_args(struct json_object *arr)
+{
+	struct json_object	*e;
+	char			*out = NULL, *t;
+	size_t			 i, n;
+
+	n = arr != NULL && json_object_is_type(arr, json_type_array) ?
+	    json_object_array_length(arr) : 0;
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(arr, i);
+		if (!json_object_is_type(e, json_type_string))
+			continue;
+		if (out == NULL)
+			out = xstrdup(json_object_get_string(e));
+		else {
+			xasprintf(&t, "%s %s", out, json_object_get_string(e));
+			free(out);
+			out = t;
+		}
+	}
+	return out != NULL ? out : xstrdup("");
+}
+
+static int
+jobad_has(struct json_object *o, const char *key)
+{
+	json_object_object_foreach(o, k, v) {
+		(void)v;
+		if (strcasecmp(k, key) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+struct json_object *
+jobad_json(const struct job *j)
+{
+	struct json_object	*o, *desc = NULL, *custom;
+	const char		*errstr;
+	char			*args;
+
+	o = json_object_new_object();
+	jobad_int(o, "ClusterId", j->cluster);
+	jobad_int(o, "ProcId", j->proc);
+	jobad_str(o, "Owner", j->owner);
+	jobad_int(o, "JobStatus", j->state);
+	jobad_int(o, "JobPrio", j->priority);
+	jobad_int(o, "RequestCpus", j->request_cpus);
+	jobad_int(o, "RequestMemory", j->request_memory_mb);
+	jobad_str(o, "Cmd", j->cmd);
+	jobad_int(o, "QDate", j->submitted / 1000);
+	if (j->started > 0)
+		jobad_int(o, "JobStartDate", j->started / 1000);
+	if (j->machine != NULL && (j->state == JOB_RUNNING ||
+	    j->state == JOB_SUSPENDED))
+		jobad_str(o, "RemoteHost", j->machine);
+	jobad_int(o, "NumJobStarts", j->nstarts);
+	if (job_state_terminal(j->state)) {
+		if (j->exit_code >= 0)
+			jobad_int(o, "ExitCode", j->exit_code);
+		json_object_object_add(o, "ExitBySignal",
+		    json_object_new_boolean(j->exit_signal != 0));
+		if (j->exit_signal != 0)
+			jobad_int(o, "ExitSignal", j->exit_signal);
+	}
+	if (j->state == JOB_HELD && j->hold_reason != NULL)
+		jobad_str(o, "HoldReason", j->hold_reason);
+	if (j->ad == NULL ||
+	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1)
+		return o;
+	jobad_int(o, "RequestDisk", jsonx_int(desc, "request_disk_kb", 0));
+	args = jobad_args(jsonx_get(desc, "arguments"));
+	jobad_str(o, "Args", args);
+	free(args);
+	jobad_str(o, "Iwd", jsonx_str(desc, "initialdir", NULL));
+	jobad_str(o, "Out", jsonx_str(desc, "output", NULL));
+	jobad_str(o, "Err", jsonx_str(desc, "error", NULL));
+	jobad_str(o, "UserLog", jsonx_str(desc, "log", NULL));
+	if ((custom = jsonx_get(desc, "custom")) != NULL &&
+	    json_object_is_type(custom, json_type_object)) {
+		json_object_object_foreach(custom, k, v) {
+			if (!jobad_has(o, k))
+				json_object_object_add(o, k,
+				    json_object_get(v));
+		}
+	}
+	json_object_put(desc);
+	return o;
+}
+
+int
+jobad_filter_new(const char *src, struct jobad_filter **out, char *err,
+    size_t errlen)
+{
+	struct expr	*e;
+	char		 why[256];
+
+	*out = NULL;
+	if (src == NULL)
+		return 0;
+	if ((e = expr_parse(src, why, sizeof why)) == NULL) {
+		snprintf(err, errlen, "bad constraint: %s", why);
+		return -1;
+	}
+	*out = xcalloc(1, sizeof **out);
+	(*out)->expr = e;
+	return 0;
+}
+
+int
+jobad_filter_match(struct jobad_filter *f, const struct job *j)
+{
+	struct json_object	*ad;
+	struct expr_value	 v;
+	int			 yes;
+
+	if (f == NULL)
+		return 1;
+	ad = jobad_json(j);
+	expr_eval_json(f->expr, ad, NULL, &v);
+	yes = expr_is_true(&v);
+	expr_value_clear(&v);
+	json_object_put(ad);
+	return yes;
+}
+
+void
+jobad_filter_free(struct jobad_filter *f)
+{
+	if (f == NULL)
+		return;
+	expr_free(f->expr);
+	free(f);
+}

@@ -1,0 +1,244 @@
+/*
+ * rows.c: the rows of query replies that are more than a copy of a
+ * struct: a job as an array of named fields (query member "fields", the
+ * compact rows of `cq q -nobatch`) and a slot's owner side for `cq
+ * status` (activity, load, idle times from the agent's heartbeats, aged
+ * by the time since that heartbeat).  The compact rows are written
+ * straight as JSON text (rows_text_*): with 100,000 jobs, building and
+ * freeing json-c objects for them blocked the loop for a third of a
+ * second; text strings are escaped here as strict JSON wants (quote,
+ * backslash, control characters; the bytes are valid UTF-8 already, they
+ * came in through strict JSON).  Called by ctl.c.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "job.h"
+#include "xmalloc.h"
+#include "rows.h"
+#include "schedd.h"
+
+static const char *const rows_field_names[RF_MAX] = {
+	"id", "cluster", "proc", "owner", "state", "st", "priority", "cmd",
+	"submitted", "started", "finished", "run", "machine", "request_cpus",
+	"request_memory_mb"
+};
+
+int
+rows_field_parse(const char *name, enum rows_field *f)
+{
+	int	i;
+
+	for (i = 0; name != NULL && i < RF_MAX; i++) {
+		if (strcmp(name, rows_field_names[i]) == 0) {
+			*f = (enum rows_field)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* condor_status's Activity for a slot state. */
+static const char *
+rows_activity(const struct machine *m, const struct slot *s, int64_t idle)
+{
+	if (!m->online)
+		return "-";
+	switch (s->state) {
+	case SLOT_UNCLAIMED:
+		return "Idle";
+	case SLOT_CLAIMED:
+		return "Busy";
+	case SLOT_SUSPENDED:
+		return "Suspended";
+	case SLOT_VACATING:
+		return "Vacating";
+	case SLOT_DRAINING:
+		return s->job != NULL ? "Retiring" : "Idle";
+	case SLOT_OWNER:
+		/* At the keyboard within the last minute, or owner hours. */
+		return idle >= 0 && idle < 60000 ? "Owner" : "Idle";
+	default:
+		return "-";
+	}
+}
+
+/*
+ * What the agent's heartbeats said of its owner, aged by the time since
+ * that heartbeat: load, owner_idle_ms, owner_seen_ms (null: unknown, or
+ * for owner_seen_ms never seen) and the slot's activity.
+ */
+void
+rows_machine_owner(struct json_object *o, const struct machine *m,
+    const struct slot *s, int64_t now)
+{
+	int64_t	 age = m->hb_mono > 0 ? now - m->hb_mono : 0;
+	int64_t	 idle = m->owner_idle_ms >= 0 ? m->owner_idle_ms + age : -1;
+
+	json_object_object_add(o, "activity",
+	    json_object_new_string(rows_activity(m, s, idle)));
+	json_object_object_add(o, "load", m->has_load ?
+	    json_object_new_double(m->load) : NULL);
+	json_object_object_add(o, "owner_idle_ms", idle >= 0 ?
+	    json_object_new_int64(idle) : NULL);
+	json_object_object_add(o, "owner_seen_ms", m->owner_seen_ms >= 0 ?
+	    json_object_new_int64(m->owner_seen_ms + age) : NULL);
+}
+
+struct rows_text {
+	char	*buf;
+	size_t	 len, cap;
+	size_t	 n;		/* rows so far */
+};
+
+static void
+rows_text_put(struct rows_text *t, const char *s, size_t n)
+{
+	if (t->len + n + 1 > t->cap) {
+		while (t->len + n + 1 > t->cap)
+			t->cap = t->cap ? t->cap * 2 : 4096;
+		t->buf = xreallocarray(t->buf, t->cap, 1);
+	}
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+}
+
+static void
+rows_text_str(struct rows_text *t, const char *s)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const char		*run;
+	char			 esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+
+	rows_text_put(t, "\"", 1);
+	for (run = s; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
+			continue;
+		rows_text_put(t, run, (size_t)(s - run));
+		if (*s == '"' || *s == '\\') {
+			esc[1] = *s;
+			rows_text_put(t, esc, 2);
+		} else {
+			esc[1] = 'u';
+			esc[4] = hex[(unsigned char)*s >> 4];
+			esc[5] = hex[(unsigned char)*s & 0xf];
+			rows_text_put(t, esc, 6);
+		}
+		run = s + 1;
+	}
+	rows_text_put(t, run, (size_t)(s - run));
+	rows_text_put(t, "\"", 1);
+}
+
+static void
+rows_text_int(struct rows_text *t, int64_t v)
+{
+	char	num[32];
+	int	n;
+
+	n = snprintf(num, sizeof num, "%lld", (long long)v);
+	rows_text_put(t, num, (size_t)n);
+}
+
+struct rows_text *
+rows_text_new(void)
+{
+	struct rows_text	*t = xcalloc(1, sizeof *t);
+
+	rows_text_put(t, "{\"rows\":[", 9);
+	return t;
+}
+
+size_t
+rows_text_count(const struct rows_text *t)
+{
+	return t->n;
+}
+
+void
+rows_text_job(struct rows_text *t, const struct job *j,
+    const enum rows_field *f, size_t n)
+{
+	char	id[32];
+	size_t	i;
+
+	rows_text_put(t, t->n > 0 ? ",[" : "[", t->n > 0 ? 2 : 1);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			rows_text_put(t, ",", 1);
+		switch (f[i]) {
+		case RF_ID:
+			snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
+			rows_text_str(t, id);
+			break;
+		case RF_CLUSTER:
+			rows_text_int(t, j->cluster);
+			break;
+		case RF_PROC:
+			rows_text_int(t, j->proc);
+			break;
+		case RF_OWNER:
+			rows_text_str(t, j->owner != NULL ? j->owner : "");
+			break;
+		case RF_STATE:
+			rows_text_str(t, job_state_str(j->state));
+			break;
+		case RF_ST:
+			rows_text_str(t, job_state_letter(j->state));
+			break;
+		case RF_PRIORITY:
+			rows_text_int(t, j->priority);
+			break;
+		case RF_CMD:
+			rows_text_str(t, j->cmd != NULL ? j->cmd : "");
+			break;
+		case RF_SUBMITTED:
+			rows_text_int(t, j->submitted);
+			break;
+		case RF_STARTED:
+			rows_text_int(t, j->started);
+			break;
+		case RF_FINISHED:
+			rows_text_int(t, j->finished);
+			break;
+		case RF_RUN:
+			rows_text_int(t, j->run);
+			break;
+		case RF_MACHINE:
+			if (j->machine != NULL)
+				rows_text_str(t, j->machine);
+			else
+				rows_text_put(t, "null", 4);
+			break;
+		case RF_REQUEST_CPUS:
+			rows_text_int(t, j->request_cpus);
+			break;
+		case RF_REQUEST_MEMORY_MB:
+			rows_text_int(t, j->request_memory_mb);
+			break;
+		default:
+			rows_text_put(t, "null", 4);
+			break;
+		}
+	}
+	rows_text_put(t, "]", 1);
+	t->n++;
+}
+
+char *
+rows_text_finish(struct rows_text *t, size_t *len)
+{
+	char	*buf;
+
+	rows_text_put(t, "]}", 2);
+	t->buf[t->len] = '\0';
+	buf = t->buf;
+	*len = t->len;
+	free(t);
+	return buf;
+}

@@ -1,0 +1,42 @@
+/*
+ * rows.h: query reply rows built from scheduler objects (rows.c).
+ */
+#ifndef CQ_ROWS_H
+#define CQ_ROWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+struct job;
+struct machine;
+struct slot;
+
+/* Job fields a query may name in "fields" (rows are then arrays). */
+enum rows_field {
+	RF_ID, RF_CLUSTER, RF_PROC, RF_OWNER, RF_STATE, RF_ST, RF_PRIORITY,
+	RF_CMD, RF_SUBMITTED, RF_STARTED, RF_FINISHED, RF_RUN, RF_MACHINE,
+	RF_REQUEST_CPUS, RF_REQUEST_MEMORY_MB, RF_MAX
+};
+#define ROWS_MAX_FIELDS	32
+
+/* The field called NAME (NULL: none); 0, or -1 if there is none. */
+int		 rows_field_parse(const char *name, enum rows_field *f);
+/* Add slot S's activity and M's owner side (heartbeats) to O. */
+void		 rows_machine_owner(struct json_object *o,
+		    const struct machine *m, const struct slot *s,
+		    int64_t now_mono);
+
+/*
+ * A query reply {"rows":[...]} of compact job rows written as JSON text:
+ * new, a row per job, then finish (returns the text, caller frees, and
+ * frees T).
+ */
+struct rows_text;
+struct rows_text *rows_text_new(void);
+void		 rows_text_job(struct rows_text *t, const struct job *j,
+		    const enum rows_field *f, size_t n);
+size_t		 rows_text_count(const struct rows_text *t);
+char		*rows_text_finish(struct rows_text *t, size_t *len);
+
+#endif

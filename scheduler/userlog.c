@@ -1,0 +1,462 @@
+/*
+ * userlog.c: the job event log a user asks for with `log = FILE`, in
+ * HTCondor's user-log text format so that condor_wait, the htcondor
+ * module's JobEventLog and DAGMan-style parsers read it:
+ *
+ *	005 (012.000.000) 2026-11-25 11:40:02 Job terminated.
+ *		(1) Normal termination (return value 3)
+ *	...
+ *
+ * The job_events table is the source of truth: queue.c records every
+ * transition there inside the turn's transaction.  After the commit
+ * (commit_flush() calls userlog_flush()), the events above a mark are
+ * read back from the store and appended to their files, then the mark
+ * moves.  The mark (the id of the last job_events row handled) lives in
+ * STATE_DIR/userlog.mark, replaced atomically after each flush that wrote
+ * a file, so a restarted scheduler carries on where it stopped: nothing is
+ * lost, and nothing is written twice unless the scheduler dies between a
+ * write and the mark's update (see docs/userlog.md).
+ *
+ * One table maps job_events names to user-log events; names it does not
+ * list (vacate, held-exit, aborted-exit...) are internal and skipped.
+ * The file is opened as the job's owner (fsuid/fsgid when we are root),
+ * with O_APPEND and O_NOFOLLOW, and must be a regular file.  A failure is
+ * logged and the event skipped: a log never stops a job.
+ */
+#include "config.h"
+
+#include <sys/fsuid.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "schedd.h"
+#include "store.h"
+#include "userlog.h"
+#include "xmalloc.h"
+
+#define USERLOG_BATCH	1024		/* events read per store walk */
+#define USERLOG_EVMAX	8192		/* bytes of one event */
+
+/* Event bodies. */
+enum userlog_body {
+	UB_TEXT,	/* the header text, then the detail on its own line */
+	UB_PLAIN,	/* the header text only */
+	UB_EXECUTE,
+	UB_EVICT,
+	UB_EVICT_CKPT,
+	UB_CHECKPOINT,
+	UB_TERMINATE,
+	UB_SUSPEND,
+	UB_HELD,
+};
+
+static const struct userlog_map {
+	const char		*name;		/* job_events.event */
+	int			 code;		/* HTCondor event number */
+	const char		*text;
+	enum userlog_body	 body;
+} userlog_map[] = {
+	{ "submit",		0,  "Job submitted from host: ", UB_PLAIN },
+	{ "execute",		1,  "Job executing on host: ", UB_EXECUTE },
+	{ "checkpoint",		3,  "Job was checkpointed.", UB_CHECKPOINT },
+	{ "evict",		4,  "Job was evicted.", UB_EVICT },
+	{ "evict-checkpointed",	4,  "Job was evicted.", UB_EVICT_CKPT },
+	{ "terminate",		5,  "Job terminated.", UB_TERMINATE },
+	{ "aborted",		9,  "Job was aborted.", UB_TEXT },
+	{ "aborted-lost",	-1, NULL, UB_PLAIN },
+	{ "aborted-exit",	-1, NULL, UB_PLAIN },
+	{ "suspend",		10, "Job was suspended.", UB_SUSPEND },
+	{ "unsuspend",		11, "Job was unsuspended.", UB_PLAIN },
+	{ "held",		12, "Job was held.", UB_HELD },
+	{ "held-exit",		-1, NULL, UB_PLAIN },
+	{ "released",		13, "Job was released.", UB_TEXT },
+	{ "vacate",		-1, NULL, UB_PLAIN },
+};
+
+static int64_t	userlog_mark = -1;	/* last job_events id handled */
+static int	userlog_pending;
+static char	userlog_host[256];
+
+/* The open file of the previous event, reused while the path is the same. */
+static struct {
+	int	 fd;
+	uid_t	 uid;
+	char	*path;
+} userlog_cur = { -1, 0, NULL };
+
+static void
+userlog_mark_path(char *buf, size_t len, const char *suffix)
+{
+	snprintf(buf, len, "%s/userlog.mark%s", sd->state_dir, suffix);
+}
+
+static void
+userlog_mark_save(void)
+{
+	char	 path[PATH_MAX], tmp[PATH_MAX], num[32];
+	int	 fd, n;
+
+	userlog_mark_path(path, sizeof path, "");
+	userlog_mark_path(tmp, sizeof tmp, ".tmp");
+	n = snprintf(num, sizeof num, "%lld\n", (long long)userlog_mark);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1) {
+		log_warn("userlog: %s", tmp);
+		return;
+	}
+	if (write(fd, num, (size_t)n) != n || fsync(fd) == -1) {
+		log_warn("userlog: %s", tmp);
+		close(fd);
+		return;
+	}
+	close(fd);
+	if (rename(tmp, path) == -1)
+		log_warn("userlog: rename %s", tmp);
+}
+
+int
+userlog_init(void)
+{
+	char		 path[PATH_MAX], buf[64];
+	const char	*errstr;
+	ssize_t		 n;
+	int		 fd;
+
+	if (gethostname(userlog_host, sizeof userlog_host) == -1)
+		strlcpy(userlog_host, "localhost", sizeof userlog_host);
+	userlog_host[sizeof userlog_host - 1] = '\0';
+	userlog_mark_path(path, sizeof path, "");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			buf[strcspn(buf, "\n")] = '\0';
+			userlog_mark = strtonum(buf, 0, LLONG_MAX, &errstr);
+			/* A mark past the newest event is not this store's. */
+			if (errstr == NULL &&
+			    userlog_mark <= store_events_last(sd->store)) {
+				/* Catch up with what the last run left. */
+				userlog_pending = 1;
+				return 0;
+			}
+		}
+		log_warnx("userlog: %s is damaged or not this store's: "
+		    "starting after the newest event", path);
+	} else if (errno != ENOENT) {
+		log_warn("userlog: %s", path);
+		return -1;
+	}
+	/* A new state directory, or one from before user logs. */
+	if ((userlog_mark = store_events_last(sd->store)) == -1)
+		return -1;
+	userlog_mark_save();
+	return 0;
+}
+
+void
+userlog_recorded(void)
+{
+	userlog_pending = 1;
+}
+
+static void
+userlog_close_cur(void)
+{
+	if (userlog_cur.fd != -1)
+		close(userlog_cur.fd);
+	userlog_cur.fd = -1;
+	free(userlog_cur.path);
+	userlog_cur.path = NULL;
+}
+
+/*
+ * Open PATH for appending as UID: with root's rights switched to the
+ * owner's for the open (fsuid, fsgid, no supplementary groups), or
+ * refused when we are not root and not UID.
+ */
+static int
+userlog_open(const char *path, uid_t uid)
+{
+	struct passwd	 pw, *pwp = NULL;
+	struct stat	 sb;
+	char		 pwbuf[4096];
+	gid_t		 gid, saved[NGROUPS_MAX];
+	int		 fd, nsaved = -1, flags, err;
+
+	flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY |
+	    O_NONBLOCK | O_CLOEXEC;
+	if (geteuid() != 0 || uid == 0) {
+		/* Our own job (a personal pool, or root's job). */
+		if (uid != geteuid()) {
+			errno = EPERM;
+			return -1;
+		}
+		fd = open(path, flags, 0644);
+	} else {
+		if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &pwp) != 0 ||
+		    pwp == NULL) {
+			errno = ESRCH;
+			return -1;
+		}
+		gid = pw.pw_gid;
+		if ((nsaved = getgroups(NGROUPS_MAX, saved)) == -1 ||
+		    setgroups(1, &gid) == -1)
+			return -1;
+		setfsgid(gid);
+		setfsuid(uid);
+		if ((uid_t)setfsuid(uid) != uid) {
+			setfsuid(0);
+			setfsgid(0);
+			setgroups((size_t)nsaved, saved);
+			errno = EPERM;
+			return -1;
+		}
+		fd = open(path, flags, 0644);
+		err = errno;
+		setfsuid(0);
+		setfsgid(0);
+		if (setgroups((size_t)nsaved, saved) == -1)
+			fatal("userlog: cannot restore the groups");
+		errno = err;
+	}
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags != -1)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
+}
+
+/* "Usr d hh:mm:ss, Sys d hh:mm:ss" of two times in ms. */
+static void
+userlog_usage(char *buf, size_t len, int64_t u, int64_t s)
+{
+	u /= 1000;
+	s /= 1000;
+	snprintf(buf, len, "Usr %lld %02lld:%02lld:%02lld, "
+	    "Sys %lld %02lld:%02lld:%02lld",
+	    (long long)(u / 86400), (long long)(u % 86400 / 3600),
+	    (long long)(u % 3600 / 60), (long long)(u % 60),
+	    (long long)(s / 86400), (long long)(s % 86400 / 3600),
+	    (long long)(s % 3600 / 60), (long long)(s % 60));
+}
+
+/* Append to B (size LEN, used *O) without overflowing; truncates. */
+static void
+userlog_add(char *b, size_t len, size_t *o, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+userlog_add(char *b, size_t len, size_t *o, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	if (*o >= len - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b + *o, len - *o, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	*o += (size_t)n < len - *o ? (size_t)n : len - *o - 1;
+}
+
+/* A detail on one line: control characters become spaces. */
+static void
+userlog_line(char *dst, size_t len, const char *src)
+{
+	size_t	i;
+
+	strlcpy(dst, src != NULL ? src : "", len);
+	for (i = 0; dst[i] != '\0'; i++)
+		if ((unsigned char)dst[i] < 0x20 || dst[i] == 0x7f)
+			dst[i] = ' ';
+}
+
+size_t
+userlog_format(char *b, size_t len, const struct store_logevent *e)
+{
+	const struct userlog_map	*m = NULL;
+	struct tm			 tm;
+	time_t				 t = (time_t)(e->time / 1000);
+	char				 when[32], det[1024], use[96];
+	const char			*at;
+	size_t				 i, o = 0;
+
+	for (i = 0; i < sizeof userlog_map / sizeof userlog_map[0]; i++)
+		if (strcmp(userlog_map[i].name, e->event) == 0)
+			m = &userlog_map[i];
+	if (m == NULL || m->code < 0 || len < 64)
+		return 0;
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	userlog_line(det, sizeof det, e->detail);
+	userlog_add(b, len, &o, "%03d (%03u.%03u.000) %s %s", m->code,
+	    e->cluster, e->proc, when, m->text);
+	switch (m->body) {
+	case UB_PLAIN:
+		if (m->code == 0)
+			userlog_add(b, len, &o, "<%s>", userlog_host);
+		userlog_add(b, len, &o, "\n");
+		break;
+	case UB_TEXT:
+		userlog_add(b, len, &o, "\n");
+		if (det[0] != '\0')
+			userlog_add(b, len, &o, "\t%s\n", det);
+		break;
+	case UB_EXECUTE:
+		/* The detail is "slotN@machine". */
+		at = strchr(det, '@');
+		userlog_add(b, len, &o, "<%s>\n", at != NULL ? at + 1 : det);
+		if (det[0] != '\0')
+			userlog_add(b, len, &o, "\tSlotName: %s\n", det);
+		break;
+	case UB_EVICT:
+	case UB_EVICT_CKPT:
+		userlog_usage(use, sizeof use, e->utime_ms, e->stime_ms);
+		userlog_add(b, len, &o, "\n\t%s\n", m->body == UB_EVICT ?
+		    "(0) Job was not checkpointed." :
+		    "(1) Job was checkpointed.");
+		userlog_add(b, len, &o, "\t\t%s  -  Run Remote Usage\n", use);
+		userlog_add(b, len, &o, "\t\tUsr 0 00:00:00, Sys 0 00:00:00"
+		    "  -  Run Local Usage\n");
+		userlog_add(b, len, &o, "\t0  -  Run Bytes Sent By Job\n"
+		    "\t0  -  Run Bytes Received By Job\n");
+		if (det[0] != '\0')
+			userlog_add(b, len, &o, "\t%s\n", det);
+		break;
+	case UB_CHECKPOINT:
+		userlog_add(b, len, &o, "\n\t\tUsr 0 00:00:00, Sys 0 00:00:00"
+		    "  -  Run Remote Usage\n\t\tUsr 0 00:00:00, "
+		    "Sys 0 00:00:00  -  Run Local Usage\n");
+		break;
+	case UB_TERMINATE:
+		userlog_usage(use, sizeof use, e->utime_ms, e->stime_ms);
+		if (e->exit_signal != 0)
+			userlog_add(b, len, &o, "\n\t(0) Abnormal termination "
+			    "(signal %d)\n\t(0) No core file\n",
+			    e->exit_signal);
+		else
+			userlog_add(b, len, &o, "\n\t(1) Normal termination "
+			    "(return value %d)\n",
+			    e->exit_code < 0 ? 0 : e->exit_code);
+		userlog_add(b, len, &o, "\t\t%s  -  Run Remote Usage\n", use);
+		userlog_add(b, len, &o, "\t\tUsr 0 00:00:00, Sys 0 00:00:00"
+		    "  -  Run Local Usage\n");
+		userlog_add(b, len, &o, "\t\t%s  -  Total Remote Usage\n",
+		    use);
+		userlog_add(b, len, &o, "\t\tUsr 0 00:00:00, Sys 0 00:00:00"
+		    "  -  Total Local Usage\n");
+		userlog_add(b, len, &o, "\t0  -  Run Bytes Sent By Job\n"
+		    "\t0  -  Run Bytes Received By Job\n"
+		    "\t0  -  Total Bytes Sent By Job\n"
+		    "\t0  -  Total Bytes Received By Job\n");
+		break;
+	case UB_SUSPEND:
+		userlog_add(b, len, &o, "\n\tNumber of processes actually "
+		    "suspended: 1\n");
+		break;
+	case UB_HELD:
+		userlog_add(b, len, &o, "\n\t%s\n", det[0] != '\0' ? det :
+		    "unknown reason");
+		/* HoldReasonCode 1 is UserRequest; 0 is "not known here". */
+		userlog_add(b, len, &o, "\tCode %d Subcode 0\n",
+		    strncmp(det, "via cq hold", 11) == 0 ||
+		    strstr(det, "(by user ") != NULL ? 1 : 0);
+		break;
+	}
+	userlog_add(b, len, &o, "...\n");
+	/* A truncated event still ends with its separator. */
+	if (o >= len - 1) {
+		o = len - 5;
+		memcpy(b + o, "...\n", 4);
+		o += 4;
+		b[o] = '\0';
+	}
+	return o;
+}
+
+static int
+userlog_write_cb(void *arg, const struct store_logevent *e)
+{
+	char	 buf[USERLOG_EVMAX];
+	size_t	 n;
+	ssize_t	 w;
+
+	userlog_mark = e->id;
+	if ((n = userlog_format(buf, sizeof buf, e)) == 0)
+		return 0;
+	*(int *)arg = 1;
+	if (userlog_cur.path == NULL || userlog_cur.uid != e->uid ||
+	    strcmp(userlog_cur.path, e->log) != 0) {
+		userlog_close_cur();
+		userlog_cur.path = xstrdup(e->log);
+		userlog_cur.uid = e->uid;
+		if ((userlog_cur.fd = userlog_open(e->log, e->uid)) == -1)
+			log_warn("userlog: job %u.%u: cannot open %s as uid "
+			    "%u", e->cluster, e->proc, e->log,
+			    (unsigned)e->uid);
+	}
+	if (userlog_cur.fd == -1)
+		return 0;	/* said once for this file */
+	if ((w = write(userlog_cur.fd, buf, n)) != (ssize_t)n) {
+		log_warn("userlog: job %u.%u: write %s", e->cluster, e->proc,
+		    e->log);
+		userlog_close_cur();
+	}
+	return 0;
+}
+
+void
+userlog_flush(void)
+{
+	int64_t	 before, last;
+	int	 wrote = 0;
+
+	/* Never an event that is not durable yet. */
+	if (!userlog_pending || userlog_mark < 0 || store_in_txn(sd->store))
+		return;
+	userlog_pending = 0;
+	do {
+		before = userlog_mark;
+		if (store_userlog_events(sd->store, userlog_mark,
+		    USERLOG_BATCH, userlog_write_cb, &wrote) == -1) {
+			userlog_close_cur();
+			return;
+		}
+	} while (userlog_mark != before);
+	userlog_close_cur();
+	/* The rest of the events have no log: skip them for good. */
+	if ((last = store_events_last(sd->store)) > userlog_mark)
+		userlog_mark = last;
+	if (wrote)
+		userlog_mark_save();
+}
+
+void
+userlog_shutdown(void)
+{
+	userlog_pending = 1;
+	userlog_flush();
+	if (userlog_mark >= 0)
+		userlog_mark_save();
+}

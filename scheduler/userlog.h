@@ -1,0 +1,26 @@
+/*
+ * userlog.h: the job event log (`log = FILE`) in HTCondor's user-log
+ * format, written from the store's job_events after each commit.
+ */
+#ifndef CQ_USERLOG_H
+#define CQ_USERLOG_H
+
+#include <stddef.h>
+
+struct store_logevent;
+
+/* Read the mark (STATE_DIR/userlog.mark) after the store is open. */
+int	userlog_init(void);
+/* A transaction committed: there may be events to write. */
+void	userlog_recorded(void);
+/* Append the committed events above the mark to their files. */
+void	userlog_flush(void);
+/* Write what is left and save the mark, at exit. */
+void	userlog_shutdown(void);
+/*
+ * Format E as one user-log event (header, body, "...") into B; returns
+ * its length, or 0 when the event has no user-log form.
+ */
+size_t	userlog_format(char *b, size_t len, const struct store_logevent *e);
+
+#endif
