@@ -50,6 +50,22 @@ wait_until 30 jobs_are 1 ".id == \"$c3.0\" and .st == \"H\"" ||
 [ "$(cq history --json "$c1" | jq '[.[] | select(.exit_code == 2)] | length')" -eq 20 ] ||
     fail "not every job of $c1 exited with 2"
 
+# Files through the spool, and one periodic checkpoint (restart in place).
+mkdir xin
+echo data > xin/a.txt
+cat > x.sub <<'SUB'
+executable = /bin/sh
+arguments = "-c 'cat a.txt > b.txt; if [ ! -f st ]; then touch st; exit 85; fi'"
+should_transfer_files = YES
+transfer_input_files = xin/a.txt
+transfer_output_files = b.txt
+checkpoint_exit_code = 85
+queue
+SUB
+c4=$(cq submit --terse x.sub) || fail "submit of the transfer job failed"
+cq wait -t 60 "$c4" || fail "the transfer job failed under valgrind"
+[ "$(cat b.txt)" = data ] || fail "b.txt did not come back"
+
 stop_all
 n=0
 for f in "$T"/vg-*.txt; do
