@@ -407,6 +407,12 @@ xfer_in_data(struct xfer_in *x, const void *buf, size_t len, char *err,
 		len -= (size_t)n;
 		x->got += (uint64_t)n;
 	}
+	/* Start writeback as we go, so the final fsync is short. */
+	if (x->got - x->flushed >= XFER_FLUSH) {
+		(void)sync_file_range(x->fd, (off_t)x->flushed,
+		    (off_t)(x->got - x->flushed), SYNC_FILE_RANGE_WRITE);
+		x->flushed = x->got;
+	}
 	if (x->got == x->size)
 		return xfer_in_finish(x, err, errlen);
 	return 0;

@@ -18,6 +18,7 @@
 #define XFER_CHUNK	(256u * 1024)	/* bytes in one data frame */
 #define XFER_HIGH	(768u * 1024)	/* stop sending above this queue */
 #define XFER_PART	".cq-part"	/* suffix of a file being received */
+#define XFER_FLUSH	(8u * 1024 * 1024)	/* start writeback this often */
 #define XFER_MAX_PATH	4096
 #define XFER_MAX_SIZE	(1ULL << 40)	/* 1 TiB: any one file */
 #define XFER_XATTR	"user.cq.sha256"	/* set on each file received */
@@ -63,6 +64,7 @@ struct xfer_in {
 	char		*part;		/* NAME.cq-part */
 	uint64_t	 size;
 	uint64_t	 got;
+	uint64_t	 flushed;	/* writeback started up to here */
 	mode_t		 mode;
 	char		 want[65];
 	void		*md;

@@ -538,22 +538,25 @@ agents_exited(struct machine *m, struct json_object *msg)
 		live = j->state == JOB_RUNNING || j->state == JOB_SUSPENDED;
 		ei.error = jsonx_str(msg, "error", NULL);
 		if (live && jsonx_bool(msg, "evicted", 0)) {
-			if (ckpt && ok)
+			if (ckpt && ok == 1)
 				queue_checkpoint(j);
 			queue_requeue(j, ei.error != NULL ? ei.error : ckpt &&
-			    ok ? "vacated with a checkpoint" :
+			    ok == 1 ? "vacated with a checkpoint" :
 			    "vacated: the desktop's owner came back");
 		} else if (live && ckpt && ei.error == NULL) {
 			/* A periodic checkpoint: the agent runs it again. */
-			if (ok)
+			if (ok == 1)
 				queue_checkpoint(j);
 			else
 				queue_note(j, "checkpoint-failed",
 				    "files did not arrive intact");
 			restart = 1;
-		} else if (live && !ok && ei.error == NULL) {
+		} else if (live && ok == 0 && ei.error == NULL) {
 			queue_requeue(j, "output transfer failed");
 		} else {
+			if (live && ok == -1)
+				queue_hold(j, "cannot write the job's output "
+				    "files (see the scheduler's log)");
 			memset(&ei, 0, sizeof ei);
 			ei.code = (int)jsonx_int(msg, "code", -1);
 			ei.signal = (int)jsonx_int(msg, "signal", 0);

@@ -52,6 +52,7 @@ struct job {
 
 	int		 xfer;		/* the current run transfers files */
 	int		 rx_ok, rx_bad;	/* files of this run arrived */
+	int		 rx_hold;	/* an output could not be written */
 	int		 ckpt_tmp;	/* a checkpoint is arriving */
 	char		*hold_reason;	/* while HELD (memory; see queue_load) */
 	int		 vacating;	/* cq vacate asked: its end is an evict */

@@ -524,7 +524,7 @@ spool_link_closed(struct machine *m)
 	/* The agent sends a cut run's files again, all of them: recount. */
 	RB_FOREACH(j, job_tree, &sd->jobs) {
 		if (j->slot != NULL && j->slot->machine == m) {
-			j->rx_ok = j->rx_bad = 0;
+			j->rx_ok = j->rx_bad = j->rx_hold = 0;
 			j->ckpt_tmp = 0;
 		}
 	}
@@ -639,6 +639,7 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 	if (spool_dest(j, kind, rel, &root, &name) == -1) {
 		log_warnx("job %s: no place for %s file %s", id, kind, rel);
 		j->rx_bad++;
+		j->rx_hold = 1;
 		l->discard = (uint64_t)size;
 		goto done;
 	}
@@ -650,6 +651,7 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 		else {
 			log_warnx("job %s: %s", id, err);
 			j->rx_bad++;
+			j->rx_hold = strcmp(kind, "output") == 0;
 		}
 		l->discard = (uint64_t)size;
 		goto done;
@@ -659,6 +661,8 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 	    uid, gid, err, sizeof err) == -1) {
 		log_warnx("job %s: %s file %s: %s", id, kind, rel, err);
 		j->rx_bad++;
+		/* The owner's directory refuses it: retrying will not help. */
+		j->rx_hold = strcmp(kind, "output") == 0;
 		l->discard = (uint64_t)size;
 		goto done;
 	}
@@ -762,11 +766,14 @@ spool_exited(struct job *j, struct json_object *msg)
 		log_warnx("job %u.%u: %d of %lld files arrived intact",
 		    j->cluster, j->proc, j->rx_ok,
 		    (long long)jsonx_int(msg, "files", 0));
-	j->rx_ok = j->rx_bad = 0;
+	if (!ok && j->rx_hold)
+		ok = -1;
+	j->rx_ok = j->rx_bad = j->rx_hold = 0;
 	if (!jsonx_bool(msg, "checkpoint", 0)) {
 		j->ckpt_tmp = 0;
 		return ok;
 	}
+	ok = ok == 1;
 	xasprintf(&tmp, "%s/%u.%u/ckpt.%u.tmp", spool_dir, j->cluster,
 	    j->proc, j->ckpt_version + 1);
 	xasprintf(&dst, "%s/%u.%u/ckpt.%u", spool_dir, j->cluster, j->proc,

@@ -52,8 +52,10 @@ void	spool_cancel(struct machine *m, struct job *j);
 void	spool_link_closed(struct machine *m);
 /*
  * The exit report MSG of J's current run arrived: 1 if every file it
- * announced arrived intact, else 0.  A complete checkpoint becomes the
- * job's new version (the old one goes after the commit).
+ * announced arrived intact, 0 if not (try again), -1 if an output could
+ * not be written where the job wants it (retrying will not help).  A
+ * complete checkpoint becomes the job's new version (the old one goes
+ * after the commit).
  */
 int	spool_exited(struct job *j, struct json_object *msg);
 /* J left the queue: its spool goes after the commit (and its cluster's

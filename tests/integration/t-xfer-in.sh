@@ -6,7 +6,9 @@
 # job checksums them into its output), the job never runs in initialdir,
 # and its outputs come back into initialdir with the right content and
 # owner.  No .cq-part file is left anywhere; the sandbox and the spool
-# are cleaned up once the job is done.
+# are cleaned up once the job is done.  A missing input is refused at
+# submit (exit 2); outputs that cannot be written (initialdir gone) hold
+# the job.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_schedd 10s
@@ -81,6 +83,26 @@ grep -q "nope.txt" bad.err || fail "no clear error: $(cat bad.err)"
 [ "$(cq q --json | jq length)" -eq "$before" ] || fail "a job was queued"
 log "a missing input is refused with exit 2"
 
-# A job without transfer on the same domain still runs in place.
+# Its initialdir vanished while it ran: the outputs have nowhere to go,
+# and trying again would not help: HELD.
+mkdir gone
+cat > gone/g.sub <<SUB
+executable = /bin/sh
+arguments = "-c 'sleep 2; echo x > r.txt'"
+initialdir = $T/gone
+should_transfer_files = YES
+transfer_output_files = r.txt
+queue
+SUB
+g=$(cq submit --terse gone/g.sub) || fail "submit of g.sub failed"
+st_of() {
+	[ "$(cq q --json | jq -r --arg c "$g" \
+	    '.[] | select(.cluster == ($c | tonumber)) | .state')" = "$1" ]
+}
+wait_until 20 st_of RUNNING || fail "the job in gone/ did not start"
+rm -rf gone
+wait_until 30 st_of HELD || fail "the job whose initialdir vanished is not HELD: $(cq q --json)"
+log "outputs with nowhere to go: the job is HELD"
+
 _pid_alive "$SCHEDD_PID" || fail "the scheduler died"
 exit 0
