@@ -292,8 +292,9 @@ jobs_spawn(struct ajob *j)
 		spec.error = d->error == NULL ? NULL : d->output != NULL &&
 		    strcmp(d->output, d->error) == 0 ? SANDBOX_STDOUT :
 		    SANDBOX_STDERR;
-		/* A job that checkpoints goes on writing where it was. */
-		spec.append = d->checkpoint_exit_code >= 0;
+		/* A job whose files move with it writes on where it was. */
+		spec.append = d->checkpoint_exit_code >= 0 ||
+		    d->when_to_transfer == JD_WHEN_ON_EXIT_OR_EVICT;
 	}
 	spec.switch_user = j->switch_user;
 	spec.uid = j->uid;
