@@ -43,7 +43,7 @@
 #include "queue.h"
 #include "rows.h"
 #include "schedd.h"
-#include "spool.h"
+#include "stage.h"
 #include "store.h"
 #include "why.h"
 #include "xmalloc.h"
@@ -57,7 +57,7 @@ struct client {
 	pid_t			 pid;
 	char			 owner[64];
 	int			 hello;
-	struct spool_stage	*stage;		/* files put before a submit */
+	struct stage		*stage;		/* files put before a submit */
 };
 
 static struct peer_listener	*ctl_listener;
@@ -801,7 +801,7 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 		ads[i] = xstrndup(s, len);
 		json_object_put(e);
 	}
-	if (spool_stage_busy(c->stage)) {
+	if (stage_busy(c->stage)) {
 		peer_send_error(p, reqid, "submit while a file is arriving");
 		goto done;
 	}
@@ -810,9 +810,9 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 		fatalx("submit: the store refused a checked submit");
 	/* The uploads become the cluster's in the same turn: all or none. */
 	if (c->stage != NULL) {
-		if (spool_stage_adopt(c->stage, cluster) == -1)
+		if (stage_adopt(c->stage, cluster) == -1)
 			fatalx("submit: the spool refused the staged files");
-		spool_stage_free(c->stage);
+		stage_free(c->stage);
 		c->stage = NULL;
 	}
 	log_info("client %s: submitted cluster %u with %zu jobs", c->owner,
@@ -852,10 +852,10 @@ ctl_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		ctl_submit(p, c, reqid, msg);
 		break;
 	case MSG_PUT:
-		spool_put(&c->stage, p, reqid, msg);
+		stage_put(&c->stage, p, reqid, msg);
 		break;
 	case MSG_PUT_DATA:
-		spool_put_data(c->stage, p, reqid, raw, rawlen);
+		stage_data(c->stage, p, reqid, raw, rawlen);
 		break;
 	case MSG_QUERY:
 		ctl_query(p, c, reqid, msg);
@@ -876,7 +876,7 @@ ctl_closed(struct peer *p, const char *reason, void *arg)
 
 	commit_forget_peer(p);
 	if (c != NULL)
-		spool_stage_free(c->stage);
+		stage_free(c->stage);
 	free(c);
 }
 

@@ -13,8 +13,9 @@
  * other state found at start-up is a crash's leftover and is swept.
  * Outputs go straight to the job's initialdir (or output/error paths) as
  * the job's owner; data of a run that is not the job's current run on
- * that machine is refused and discarded (exactly once).  Callers: ctl.c
- * (staging), agents.c (files to and from agents), queue.c (cleanup).
+ * that machine is refused and discarded (exactly once).  Callers: stage.c
+ * (client uploads), agents.c (files to and from agents), queue.c
+ * (cleanup).
  */
 #include "config.h"
 
@@ -46,19 +47,8 @@
 #include "xferq.h"
 #include "xmalloc.h"
 
-#define SPOOL_MAX_STAGE_FILES	1000000
-
 static char	*spool_dir;
 static char	 spool_fsdomain[256];
-static uint64_t	 spool_stage_seq;
-
-struct spool_stage {
-	char		*dir;
-	struct xfer_in	 in;
-	uint32_t	 reqid;
-	size_t		 nfiles;
-	int		 adopted;
-};
 
 /* What a machine's link carries: the send queue and the file arriving. */
 struct spool_link {
@@ -78,7 +68,13 @@ spool_domain(void)
 	return spool_fsdomain;
 }
 
-static int
+const char *
+spool_path(void)
+{
+	return spool_dir;
+}
+
+int
 spool_mkdir(const char *path)
 {
 	if (mkdir(path, 0700) == -1 && errno != EEXIST)
@@ -86,7 +82,7 @@ spool_mkdir(const char *path)
 	return 0;
 }
 
-static void
+void
 spool_fsync_dir(const char *path)
 {
 	int	fd;
@@ -190,133 +186,6 @@ spool_sweep(void)
 		free(p);
 	}
 	closedir(d);
-}
-
-/* --- client uploads --------------------------------------------------- */
-
-static void
-spool_reply_ok(struct peer *p, uint32_t reqid)
-{
-	struct json_object	*o = json_object_new_object();
-
-	peer_send(p, MSG_OK, reqid, o);
-	json_object_put(o);
-}
-
-void
-spool_put(struct spool_stage **sp, struct peer *p, uint32_t reqid,
-    struct json_object *msg)
-{
-	struct spool_stage	*s = *sp;
-	const char		*path = jsonx_str(msg, "path", "");
-	const char		*sha = jsonx_str(msg, "sha256", "");
-	int64_t			 size = jsonx_int(msg, "size", -1);
-	char			 err[512];
-	int			 r;
-
-	if (s != NULL && xfer_in_active(&s->in)) {
-		peer_close(p, "put while a file is still arriving");
-		return;
-	}
-	if (!xfer_path_ok(path) || size < 0 ||
-	    (uint64_t)size > XFER_MAX_SIZE) {
-		peer_send_error(p, reqid, "put: bad path or size");
-		return;
-	}
-	if (s == NULL) {
-		s = *sp = xcalloc(1, sizeof *s);
-		s->in.fd = s->in.dirfd = -1;
-		xasprintf(&s->dir, "%s/stage.%d.%llu", spool_dir, (int)getpid(),
-		    (unsigned long long)++spool_stage_seq);
-		if (spool_mkdir(s->dir) == -1) {
-			log_warn("%s", s->dir);
-			peer_send_error(p, reqid, "the spool cannot stage files");
-			return;
-		}
-	}
-	if (++s->nfiles > SPOOL_MAX_STAGE_FILES) {
-		peer_send_error(p, reqid, "put: too many files");
-		return;
-	}
-	if (jsonx_bool(msg, "dir", 0)) {
-		if (xfer_mkdir(s->dir, path, (uid_t)-1, (gid_t)-1, err,
-		    sizeof err) == -1)
-			peer_send_error(p, reqid, err);
-		else
-			spool_reply_ok(p, reqid);
-		return;
-	}
-	if (xfer_in_open(&s->in, s->dir, path, (uint64_t)size,
-	    (mode_t)jsonx_int(msg, "mode", 0644), sha, (uid_t)-1, (gid_t)-1,
-	    err, sizeof err) == -1) {
-		peer_send_error(p, reqid, err);
-		return;
-	}
-	s->reqid = reqid;
-	if (size == 0) {
-		if ((r = xfer_in_data(&s->in, "", 0, err, sizeof err)) == 1)
-			spool_reply_ok(p, reqid);
-		else
-			peer_send_error(p, reqid, err);
-	}
-}
-
-void
-spool_put_data(struct spool_stage *s, struct peer *p, uint32_t reqid,
-    const void *raw, size_t len)
-{
-	char	err[512];
-	int	r;
-
-	if (s == NULL || !xfer_in_active(&s->in) || reqid != s->reqid) {
-		peer_close(p, "data without a put");
-		return;
-	}
-	if ((r = xfer_in_data(&s->in, raw, len, err, sizeof err)) == 1)
-		spool_reply_ok(p, reqid);
-	else if (r == -1)
-		peer_send_error(p, reqid, err);
-}
-
-int
-spool_stage_busy(const struct spool_stage *s)
-{
-	return s != NULL && xfer_in_active(&s->in);
-}
-
-int
-spool_stage_adopt(struct spool_stage *s, uint32_t cluster)
-{
-	char	*cdir, *in;
-	int	 rc = 0;
-
-	if (s == NULL || xfer_in_active(&s->in) || s->adopted)
-		return s == NULL ? 0 : -1;
-	xasprintf(&cdir, "%s/%u", spool_dir, cluster);
-	xasprintf(&in, "%s/in", cdir);
-	if (spool_mkdir(cdir) == -1 || rename(s->dir, in) == -1) {
-		log_warn("spool: cannot adopt %s as %s", s->dir, in);
-		rc = -1;
-	} else {
-		spool_fsync_dir(cdir);
-		spool_fsync_dir(spool_dir);
-		s->adopted = 1;
-	}
-	free(cdir);
-	free(in);
-	return rc;
-}
-
-void
-spool_stage_free(struct spool_stage *s)
-{
-	if (s == NULL)
-		return;
-	xfer_in_abort(&s->in);
-	if (!s->adopted)
-		xfer_rmtree(s->dir);
-	free(s->dir);
-	free(s);
 }
 
 /* --- files to agents -------------------------------------------------- */

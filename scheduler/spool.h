@@ -1,7 +1,6 @@
 /*
- * spool.h: the scheduler's spool (STATE_DIR/spool): client uploads staged
- * per connection and adopted by the submit that creates their cluster,
- * the streams of input and checkpoint files to agents, and the output and
+ * spool.h: the scheduler's spool (STATE_DIR/spool): the cluster inputs
+ * client uploads become (stage.c), the streams of input and checkpoint files to agents, and the output and
  * checkpoint files agents send back.  docs/transfer.md has the layout.
  */
 #ifndef CQ_SPOOL_H
@@ -15,7 +14,6 @@ struct job;
 struct jobdesc;
 struct machine;
 struct peer;
-struct spool_stage;
 
 /* Make the spool and sweep what a crash left half done; -1 on failure. */
 int	spool_init(void);
@@ -23,17 +21,12 @@ int	spool_init(void);
  * checkpoint versions other than each job's current one. */
 void	spool_sweep(void);
 
-/* A client's upload: `put` and its data frames (*STAGE made on first use). */
-void	spool_put(struct spool_stage **stage, struct peer *p, uint32_t reqid,
-	    struct json_object *msg);
-void	spool_put_data(struct spool_stage *stage, struct peer *p,
-	    uint32_t reqid, const void *raw, size_t len);
-/* 1 if a file of STAGE is still arriving (NULL is fine). */
-int	spool_stage_busy(const struct spool_stage *stage);
-/* Move the staged files into the spool of CLUSTER (in the submit's turn). */
-int	spool_stage_adopt(struct spool_stage *stage, uint32_t cluster);
-/* The connection closed: remove what it staged and did not submit. */
-void	spool_stage_free(struct spool_stage *stage);
+/* STATE_DIR/spool. */
+const char *spool_path(void);
+/* mkdir PATH 0700 (an existing one is fine); 0 or -1. */
+int	spool_mkdir(const char *path);
+/* fsync the directory PATH (errors ignored). */
+void	spool_fsync_dir(const char *path);
 
 /*
  * J starts on M with description D: decide whether its files travel and,
