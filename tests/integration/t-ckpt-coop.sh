@@ -9,13 +9,32 @@
 # having redone at most one checkpoint interval.  The spool holds one
 # checkpoint version at a time and nothing once the job is done; the job
 # events record each checkpoint; q/history carry evictions and goodput.
+# With CKPT_NETNS=1 (t-ckpt-netns.sh) the scheduler and the three agents
+# are hosts in network namespaces of their own (tests/lib/netns.sh).
 . "$(dirname "$0")/../lib/lib.sh"
+
+NS=(sched a1 a2 a3)
+if [ "${CKPT_NETNS:-0}" = 1 ]; then
+	. "$CQ_SRCDIR/tests/lib/netns.sh"
+	ns_setup 4
+	NS=(ns0 ns1 ns2 ns3)
+fi
+# in_host I CMD...: CMD with CQ_TEST_NS set to host I when in namespaces.
+in_host() {
+	local i=$1
+	shift
+	if [ "${CKPT_NETNS:-0}" = 1 ]; then
+		CQ_TEST_NS=${NS[$i]} "$@"
+	else
+		"$@"
+	fi
+}
 
 N=80		# steps
 K=10		# steps between periodic checkpoints
-start_schedd 10s
+in_host 0 start_schedd 10s
 AGENT_EXTRA="filesystem_domain = d1
-max_vacate_time = 10s" start_agent a1 1
+max_vacate_time = 10s" in_host 1 start_agent a1 1
 
 mkdir sub
 cat > sub/counter.sh <<'EOF'
@@ -78,7 +97,7 @@ log "two periodic checkpoints on a1 (restarted in place)"
 
 # First eviction: a1 leaves gracefully; a2 takes over.
 AGENT_EXTRA="filesystem_domain = d2
-max_vacate_time = 10s" start_agent a2 1
+max_vacate_time = 10s" in_host 2 start_agent a2 1
 stop_agent a1 TERM
 wait_until 30 running_on a2 || fail "the job did not move to a2: $(cq q --json)"
 v=$(ckpt_version)
@@ -87,7 +106,7 @@ log "moved to a2 with its checkpoint, checkpointing there"
 
 # Second eviction: a2 leaves; a3 finishes.
 AGENT_EXTRA="filesystem_domain = d3
-max_vacate_time = 10s" start_agent a3 1
+max_vacate_time = 10s" in_host 3 start_agent a3 1
 stop_agent a2 TERM
 wait_until 30 running_on a3 || fail "the job did not move to a3: $(cq q --json)"
 cq wait -t 60 "$id" || fail "the job did not complete: $(cq history --json "$id")"
