@@ -498,8 +498,12 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
 		j = queue_find(cluster, (uint32_t)proc);
 	if (j == NULL || (int64_t)j->run != run || j->slot == NULL ||
-	    j->slot->machine != m) {
-		/* Exactly once: a stale run's files are never written. */
+	    j->slot->machine != m || (j->state != JOB_RUNNING &&
+	    j->state != JOB_SUSPENDED && j->state != JOB_TRANSFERRING_OUTPUT)) {
+		/*
+		 * Exactly once: a stale run's files are never written, nor
+		 * those of a run killed by a hold or a removal.
+		 */
 		log_info("agent %s: refusing %s file %s of %s run %lld: not "
 		    "the current run", m->name, kind, rel, id, (long long)run);
 		l->discard = (uint64_t)size;
