@@ -72,7 +72,7 @@ cat > sub/bad.sub <<SUB
 executable = job.sh
 initialdir = $T/sub
 should_transfer_files = YES
-transfer_input_files = in/nope.txt
+transfer_input_files = in/plain.txt, in/nope.txt
 queue
 SUB
 before=$(cq q --json | jq length)
@@ -81,7 +81,12 @@ rc=$?
 [ "$rc" -eq 2 ] || fail "a missing input gave exit $rc, not 2"
 grep -q "nope.txt" bad.err || fail "no clear error: $(cat bad.err)"
 [ "$(cq q --json | jq length)" -eq "$before" ] || fail "a job was queued"
-log "a missing input is refused with exit 2"
+# What it uploaded before the error goes with its connection.
+no_stage() {
+	! ls "$T/state/spool" | grep -q '^stage\.'
+}
+wait_until 10 no_stage || fail "a staging area outlived its connection: $(ls "$T/state/spool")"
+log "a missing input is refused with exit 2; its staging area is gone"
 
 # Its initialdir vanished while it ran: the outputs have nowhere to go,
 # and trying again would not help: HELD.
