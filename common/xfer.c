@@ -334,6 +334,12 @@ xfer_in_close(struct xfer_in *x)
 }
 
 void
+xfer_in_scratch(struct xfer_in *x)
+{
+	x->scratch = 1;
+}
+
+void
 xfer_in_abort(struct xfer_in *x)
 {
 	if (x->fd < 0)
@@ -359,7 +365,8 @@ xfer_in_finish(struct xfer_in *x, char *err, size_t errlen)
 	}
 	/* Remember the checksum: a spool file is sent on without rehashing. */
 	(void)fsetxattr(x->fd, XFER_XATTR, got, 64, 0);
-	if (fchmod(x->fd, x->mode) == -1 || fsync(x->fd) == -1) {
+	if (fchmod(x->fd, x->mode) == -1 || (!x->scratch &&
+	    fsync(x->fd) == -1)) {
 		snprintf(err, errlen, "%s: %s", x->name, strerror(errno));
 		xfer_in_abort(x);
 		return -1;
@@ -367,7 +374,7 @@ xfer_in_finish(struct xfer_in *x, char *err, size_t errlen)
 	xfer_become(&id, x->uid, x->gid);
 	rc = renameat(x->dirfd, x->part, x->dirfd, x->name);
 	xfer_unbecome(&id);
-	if (rc == -1 || fsync(x->dirfd) == -1) {
+	if (rc == -1 || (!x->scratch && fsync(x->dirfd) == -1)) {
 		snprintf(err, errlen, "%s: %s", x->name, strerror(errno));
 		xfer_in_abort(x);
 		return -1;
@@ -408,7 +415,7 @@ xfer_in_data(struct xfer_in *x, const void *buf, size_t len, char *err,
 		x->got += (uint64_t)n;
 	}
 	/* Start writeback as we go, so the final fsync is short. */
-	if (x->got - x->flushed >= XFER_FLUSH) {
+	if (!x->scratch && x->got - x->flushed >= XFER_FLUSH) {
 		(void)sync_file_range(x->fd, (off_t)x->flushed,
 		    (off_t)(x->got - x->flushed), SYNC_FILE_RANGE_WRITE);
 		x->flushed = x->got;

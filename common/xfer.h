@@ -70,6 +70,7 @@ struct xfer_in {
 	void		*md;
 	uid_t		 uid;		/* (uid_t)-1: as we are */
 	gid_t		 gid;
+	int		 scratch;	/* no fsync: see xfer_in_scratch() */
 };
 
 /*
@@ -86,6 +87,12 @@ int	xfer_in_open(struct xfer_in *, const char *root, const char *rel,
  * is due, -1 with ERR (the part file is gone; the xfer_in is closed). */
 int	xfer_in_data(struct xfer_in *, const void *buf, size_t len, char *err,
 	    size_t errlen);
+/*
+ * The file goes to scratch space that a crash wipes anyway (an agent's
+ * sandbox): still written under NAME.cq-part and renamed only when its
+ * checksum matched, but without the fsyncs.  Call right after the open.
+ */
+void	xfer_in_scratch(struct xfer_in *);
 /* Give up: remove the part file, close (safe on a closed one). */
 void	xfer_in_abort(struct xfer_in *);
 /* 1 while a file is open. */

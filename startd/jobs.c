@@ -9,6 +9,13 @@
  * like an exited one, with the error.  A run that ends because the owner
  * came back (vacated, or refused because the slot was no longer offered)
  * is reported as evicted, and the scheduler queues the job again.
+ *
+ * A job whose files travel (docs/transfer.md) holds its slot while its
+ * files arrive in its sandbox (sandbox.c) and starts when all are there;
+ * at its end its output or checkpoint files go to the scheduler before
+ * the exit report (jobs_report).  A checkpoint the job took on its own
+ * keeps the slot: once the scheduler has it, the job runs again in place.
+ * That is also where a CRIU image made in the sandbox would travel.
  */
 #include "config.h"
 

@@ -3,7 +3,9 @@
  * a fresh directory sandbox_dir/<job>.r<run>, owned by the job's user;
  * the scheduler streams the inputs (and the latest checkpoint) into it,
  * each file written as NAME.cq-part and renamed only once its checksum
- * matched (common/xfer.c), as the job's user, never following a symlink.
+ * matched (common/xfer.c), as the job's user, never following a symlink;
+ * without fsync, as a sandbox is scratch space that a restarted agent
+ * removes (the spool keeps the durable copy).
  * jobs.c starts the job once the announced count of files has arrived,
  * and sends the outputs or checkpoint files listed here back before it
  * reports the exit; the directory goes once the scheduler acknowledged
@@ -360,6 +362,8 @@ sandbox_file(uint32_t reqid, struct json_object *msg)
 		rx.discard = (uint64_t)size;
 		return;
 	}
+	/* A crashed agent removes its sandboxes: no fsync needed here. */
+	xfer_in_scratch(&rx.in);
 	rx.receiving = 1;
 	if (size == 0) {
 		rx.receiving = 0;
