@@ -538,11 +538,13 @@ agents_exited(struct machine *m, struct json_object *msg)
 		live = j->state == JOB_RUNNING || j->state == JOB_SUSPENDED;
 		ei.error = jsonx_str(msg, "error", NULL);
 		if (live && jsonx_bool(msg, "evicted", 0)) {
-			if (ckpt && ok == 1)
+			if (ckpt && ok == 1) {
 				queue_checkpoint(j);
-			queue_requeue(j, ei.error != NULL ? ei.error : ckpt &&
-			    ok == 1 ? "vacated with a checkpoint" :
-			    "vacated: the desktop's owner came back");
+				queue_requeue_checkpointed(j, ei.error != NULL ?
+				    ei.error : "vacated with a checkpoint");
+			} else
+				queue_requeue(j, ei.error != NULL ? ei.error :
+				    "vacated: the desktop's owner came back");
 		} else if (live && ckpt && ei.error == NULL) {
 			/* A periodic checkpoint: the agent runs it again. */
 			if (ok == 1)

@@ -412,8 +412,9 @@ queue_checkpoint(struct job *j)
 	queue_persist(j, "checkpoint", detail);
 }
 
-void
-queue_requeue(struct job *j, const char *why)
+/* J goes back to IDLE, recorded as EVENT ("evict" or "evict-checkpointed"). */
+static void
+queue_requeue_as(struct job *j, const char *event, const char *why)
 {
 	j->vacating = 0;
 	if (j->state == JOB_HELD) {
@@ -443,8 +444,20 @@ queue_requeue(struct job *j, const char *why)
 	queue_release_slot(j);
 	free(j->machine);
 	j->machine = NULL;
-	queue_persist(j, "evict", why);
+	queue_persist(j, event, why);
 	queue_idle_add(j);
+}
+
+void
+queue_requeue(struct job *j, const char *why)
+{
+	queue_requeue_as(j, "evict", why);
+}
+
+void
+queue_requeue_checkpointed(struct job *j, const char *why)
+{
+	queue_requeue_as(j, "evict-checkpointed", why);
 }
 
 int

@@ -50,6 +50,9 @@ void		 queue_note(struct job *j, const char *event,
 void		 queue_checkpoint(struct job *j);
 /* J's run is lost or evicted (agent gone, owner back): back to IDLE. */
 void		 queue_requeue(struct job *j, const char *why);
+/* The same for a run that left a checkpoint (HTCondor's evicted event
+ * with "Job was checkpointed"). */
+void		 queue_requeue_checkpointed(struct job *j, const char *why);
 /* Hold J (a running one is killed); 1 if it was held now, 0 if not. */
 int		 queue_hold(struct job *j, const char *by);
 /* Release a held J back to IDLE; 1 if released, 0 if not. */

@@ -69,6 +69,7 @@ checkpoint_exit_code = 85
 transfer_checkpoint_files = state
 output = out.txt
 error = err.txt
+log = c.log
 queue
 SUB
 id=$(cq submit --terse sub/c.sub) || fail "cq submit failed"
@@ -129,7 +130,15 @@ events=$(sqlite3 "$T/state/queue.db" \
     "SELECT event FROM job_events WHERE cluster = $cluster ORDER BY id")
 nck=$(grep -c '^checkpoint$' <<<"$events")
 [ "$nck" -ge 4 ] || fail "only $nck checkpoint events: $(tr '\n' ' ' <<<"$events")"
-log "history: 2 evictions, goodput, $nck checkpoint events"
+[ "$(grep -c '^evict-checkpointed$' <<<"$events")" -eq 2 ] ||
+    fail "not 2 evictions with a checkpoint: $(tr '\n' ' ' <<<"$events")"
+# The user log, as HTCondor writes it: checkpointed (003), evicted with
+# a checkpoint (004, "(1) Job was checkpointed.").
+wait_until 10 grep -q '^005 ' sub/c.log || fail "no termination in the user log"
+[ "$(grep -c '^003 ' sub/c.log)" -ge 4 ] || fail "few 003 events: $(cat sub/c.log)"
+[ "$(grep -c 'Job was checkpointed' sub/c.log)" -ge 2 ] ||
+    fail "no evictions with a checkpoint in the user log: $(cat sub/c.log)"
+log "history: 2 evictions, goodput, $nck checkpoint events; user log too"
 
 wait_until 10 sh -c "[ ! -e '$T/state/spool/$id' ]" ||
     fail "the job's spool was not removed: $(ls "$T/state/spool/$id")"

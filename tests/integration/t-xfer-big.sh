@@ -6,7 +6,7 @@
 # agent sweeps; the job goes back to IDLE after the lease and succeeds on
 # another agent.  Disk use is bounded (about 3 GiB at the peak) and
 # everything is removed at the end.
-# 2,000 small files cost two fsyncs each per hop: allow more than 300 s.
+# Slack for slow disks: 1 GiB is written and hashed three times.
 : "${CQ_TEST_TIMEOUT:=600}"
 export CQ_TEST_TIMEOUT
 . "$(dirname "$0")/../lib/lib.sh"
