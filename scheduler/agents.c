@@ -535,7 +535,10 @@ agents_exited(struct machine *m, struct json_object *msg)
 		/* A run whose files travel counts them in its report. */
 		ok = jsonx_get(msg, "files") != NULL ?
 		    spool_exited(j, msg) : 1;
-		live = j->state == JOB_RUNNING || j->state == JOB_SUSPENDED;
+		if (j->vacating)
+			ok = 1;		/* its files were refused: a vacate */
+		live = j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
+		    j->state == JOB_TRANSFERRING_OUTPUT;
 		ei.error = jsonx_str(msg, "error", NULL);
 		if (live && jsonx_bool(msg, "evicted", 0)) {
 			if (ckpt && ok == 1) {

@@ -402,6 +402,14 @@ queue_note(struct job *j, const char *event, const char *detail)
 }
 
 void
+queue_transferring(struct job *j)
+{
+	if (j->state == JOB_RUNNING &&
+	    job_set_state(j, JOB_TRANSFERRING_OUTPUT) == 0)
+		queue_persist(j, "transfer-output", j->machine);
+}
+
+void
 queue_checkpoint(struct job *j)
 {
 	char	detail[64];
@@ -465,7 +473,8 @@ queue_hold(struct job *j, const char *by)
 {
 	enum job_state	 was = j->state;
 
-	if (was != JOB_IDLE && was != JOB_RUNNING && was != JOB_SUSPENDED)
+	if (was != JOB_IDLE && was != JOB_RUNNING && was != JOB_SUSPENDED &&
+	    was != JOB_TRANSFERRING_OUTPUT)
 		return 0;
 	if (job_set_state(j, JOB_HELD) == -1)
 		return 0;

@@ -46,6 +46,8 @@ void		 queue_suspend(struct job *j, int on, const char *why);
 /* Record EVENT in J's event log (no change of state). */
 void		 queue_note(struct job *j, const char *event,
 		    const char *detail);
+/* J's output files are arriving: RUNNING -> TRANSFERRING_OUTPUT. */
+void		 queue_transferring(struct job *j);
 /* J's new checkpoint (spool.c made it J's version) is durable: count it. */
 void		 queue_checkpoint(struct job *j);
 /* J's run is lost or evicted (agent gone, owner back): back to IDLE. */

@@ -498,11 +498,11 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
 		j = queue_find(cluster, (uint32_t)proc);
 	if (j == NULL || (int64_t)j->run != run || j->slot == NULL ||
-	    j->slot->machine != m || (j->state != JOB_RUNNING &&
+	    j->slot->machine != m || j->vacating || (j->state != JOB_RUNNING &&
 	    j->state != JOB_SUSPENDED && j->state != JOB_TRANSFERRING_OUTPUT)) {
 		/*
 		 * Exactly once: a stale run's files are never written, nor
-		 * those of a run killed by a hold or a removal.
+		 * those of a run killed by a hold, a removal or cq vacate.
 		 */
 		log_info("agent %s: refusing %s file %s of %s run %lld: not "
 		    "the current run", m->name, kind, rel, id, (long long)run);
@@ -543,6 +543,8 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 	l->run = j->run;
 	l->receiving = 1;
 	j->xfer = 1;	/* also for a run adopted after a restart */
+	if (strcmp(kind, "output") == 0)
+		queue_transferring(j);
 	if (size == 0) {
 		l->receiving = 0;
 		if (xfer_in_data(&l->in, "", 0, err, sizeof err) == 1)
