@@ -78,10 +78,11 @@ static const struct msg_member m_exited[] = {
 	{ "slot_state", JT_STRING, 0 }, { "files", JT_INT, 0 },
 	{ "checkpoint", JT_BOOL, 0 }, { NULL, 0, 0 }
 };
-static const struct msg_member m_jobrun[] = {
-	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { NULL, 0, 0 }
-};
 
+static const struct msg_member m_kill[] = {
+	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 },
+	{ "vacate", JT_BOOL, 0 }, { NULL, 0, 0 }
+};
 static const struct msg_member m_exit_ack[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 },
 	{ "restart", JT_BOOL, 0 }, { NULL, 0, 0 }
@@ -136,7 +137,7 @@ static const struct msg_type msg_types[] = {
 	{ MSG_STARTED, "started", ROLE_AGENT, 4 * KiB, m_started },
 	{ MSG_EXITED, "exited", ROLE_AGENT, 8 * KiB, m_exited },
 	{ MSG_EXIT_ACK, "exit-ack", ROLE_SCHEDD, 4 * KiB, m_exit_ack },
-	{ MSG_KILL, "kill", ROLE_SCHEDD, 4 * KiB, m_jobrun },
+	{ MSG_KILL, "kill", ROLE_SCHEDD, 4 * KiB, m_kill },
 	{ MSG_SLOT, "slot", ROLE_AGENT, 4 * KiB, m_slot },
 	{ MSG_BYE, "bye", ROLE_AGENT, 4 * KiB, m_bye },
 	{ MSG_DRAIN, "drain", ROLE_SCHEDD, 4 * KiB, m_drain },

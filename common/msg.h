@@ -40,7 +40,7 @@ enum msg_kind {
 	MSG_STARTED = 67,	/* agent: job, run, pid */
 	MSG_EXITED = 68,	/* agent: job, run, code/signal, usage */
 	MSG_EXIT_ACK = 69,	/* schedd: job, run: the exit is durable */
-	MSG_KILL = 70,		/* schedd: job, run */
+	MSG_KILL = 70,		/* schedd: job, run, vacate */
 	MSG_SLOT = 71,		/* agent: slot, state (every transition) */
 	MSG_BYE = 72,		/* agent: leaving (shutdown), reason */
 	MSG_DRAIN = 73,		/* schedd: on (finish jobs, take no new) */

@@ -212,7 +212,8 @@ agents_jobrun(const struct job *j)
 }
 
 static void
-agents_send_kill(struct machine *m, const char *job, uint32_t run)
+agents_send_kill_ex(struct machine *m, const char *job, uint32_t run,
+    int vacate)
 {
 	struct json_object	*o;
 
@@ -221,7 +222,16 @@ agents_send_kill(struct machine *m, const char *job, uint32_t run)
 	o = json_object_new_object();
 	json_object_object_add(o, "job", json_object_new_string(job));
 	json_object_object_add(o, "run", json_object_new_int64(run));
+	if (vacate)
+		json_object_object_add(o, "vacate",
+		    json_object_new_boolean(1));
 	commit_later(m->peer, MSG_KILL, 0, o);
+}
+
+static void
+agents_send_kill(struct machine *m, const char *job, uint32_t run)
+{
+	agents_send_kill_ex(m, job, run, 0);
 }
 
 void
@@ -258,6 +268,15 @@ agents_kill(struct slot *s, struct job *j)
 
 	snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
 	agents_send_kill(s->machine, id, j->run);
+}
+
+void
+agents_vacate(struct slot *s, struct job *j)
+{
+	char	id[32];
+
+	snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
+	agents_send_kill_ex(s->machine, id, j->run, 1);
 }
 
 void
@@ -517,7 +536,7 @@ agents_exited(struct machine *m, struct json_object *msg)
 	struct exit_info	 ei;
 	struct job		*j = NULL;
 	struct json_object	*ack;
-	const char		*id = jsonx_str(msg, "job", "");
+	const char		*id = jsonx_str(msg, "job", ""), *why;
 	uint32_t		 cluster;
 	int64_t			 proc, run = jsonx_int(msg, "run", 0);
 	enum slot_state		 after;
@@ -535,19 +554,23 @@ agents_exited(struct machine *m, struct json_object *msg)
 		/* A run whose files travel counts them in its report. */
 		ok = jsonx_get(msg, "files") != NULL ?
 		    spool_exited(j, msg) : 1;
-		if (j->vacating)
-			ok = 1;		/* its files were refused: a vacate */
+		if (j->vacating && !ckpt)
+			ok = 1;		/* its outputs were refused: a vacate */
 		live = j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
 		    j->state == JOB_TRANSFERRING_OUTPUT;
 		ei.error = jsonx_str(msg, "error", NULL);
-		if (live && jsonx_bool(msg, "evicted", 0)) {
+		if (live && (jsonx_bool(msg, "evicted", 0) ||
+		    (j->vacating && ckpt))) {
+			/* (A checkpoint of its own as cq vacate came: out.) */
+			why = ei.error != NULL ? ei.error : j->vacating ?
+			    "vacated by cq vacate" : ckpt && ok == 1 ?
+			    "vacated with a checkpoint" :
+			    "vacated: the desktop's owner came back";
 			if (ckpt && ok == 1) {
 				queue_checkpoint(j);
-				queue_requeue_checkpointed(j, ei.error != NULL ?
-				    ei.error : "vacated with a checkpoint");
+				queue_requeue_checkpointed(j, why);
 			} else
-				queue_requeue(j, ei.error != NULL ? ei.error :
-				    "vacated: the desktop's owner came back");
+				queue_requeue(j, why);
 		} else if (live && ckpt && ei.error == NULL) {
 			/* A periodic checkpoint: the agent runs it again. */
 			if (ok == 1)

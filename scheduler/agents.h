@@ -22,6 +22,9 @@ void	agents_expect(struct job *j);
 void	agents_start(struct slot *s, struct job *j);
 /* Order the agent to kill J's current run. */
 void	agents_kill(struct slot *s, struct job *j);
+/* Order the agent to vacate J's current run: its vacate signal (the job
+ * may checkpoint), the kill after max_vacate_time; its end is evicted. */
+void	agents_vacate(struct slot *s, struct job *j);
 /* J left S: the slot is free again (if its agent is connected). */
 void	agents_slot_release(struct slot *s);
 /* Expire leases; called from the tick. */

@@ -537,6 +537,7 @@ queue_vacate(struct job *j, const char *by)
 		return 0;
 	j->vacating = 1;
 	queue_persist(j, "vacate", by);
-	agents_kill(j->slot, j);
+	/* The vacate signal: a job that checkpoints leaves with it. */
+	agents_vacate(j->slot, j);
 	return 1;
 }

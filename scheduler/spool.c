@@ -498,7 +498,8 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
 		j = queue_find(cluster, (uint32_t)proc);
 	if (j == NULL || (int64_t)j->run != run || j->slot == NULL ||
-	    j->slot->machine != m || j->vacating || (j->state != JOB_RUNNING &&
+	    j->slot->machine != m || (j->vacating &&
+	    strcmp(kind, "checkpoint") != 0) || (j->state != JOB_RUNNING &&
 	    j->state != JOB_SUSPENDED && j->state != JOB_TRANSFERRING_OUTPUT)) {
 		/*
 		 * Exactly once: a stale run's files are never written, nor

@@ -70,6 +70,8 @@ struct ajob {
 	int			 periodic;	/* ... of its own: it restarts */
 	int			 nfiles;	/* files sent with the exit */
 	int			 kill_sig;	/* the vacate signal */
+	int			 vacate_order;	/* told to leave (cq vacate ID) */
+	int64_t			 kill_at;	/* mono ms: then SIGKILL, or 0 */
 	int			 switch_user;
 	uid_t			 uid;
 	gid_t			 gid;
@@ -149,8 +151,20 @@ jobs_eval(void)
 	struct policy_in	 in;
 	enum slot_state		 was;
 	enum policy_act		 act;
+	size_t			 k;
 	int			 i;
 
+	/* Jobs told to leave that did not in max_vacate_time. */
+	for (k = 0; k < njobs; k++) {
+		if (jobs[k]->kill_at == 0 || jobs[k]->exited ||
+		    clock_mono_ms() < jobs[k]->kill_at)
+			continue;
+		jobs[k]->kill_at = 0;
+		log_info("job %s run %u: max_vacate_time is up, killing",
+		    jobs[k]->id, jobs[k]->run);
+		if (jobctl_kill(jobs[k]->pid) == -1 && errno != ESRCH)
+			log_warn("job %s: kill", jobs[k]->id);
+	}
 	owner_input(clock_now_ms(), &in);
 	for (i = 1; i <= st->nslots; i++) {
 		was = slots[i].ps.state;
@@ -564,20 +578,32 @@ jobs_report(struct ajob *j)
 }
 
 void
-jobs_kill(const char *id, uint32_t run)
+jobs_kill(const char *id, uint32_t run, int vacate)
 {
 	struct ajob	*j = jobs_find(id, run);
 
 	if (j != NULL && j->waiting) {
 		/* Killed while its files arrive: it never starts. */
 		j->waiting = 0;
-		j->error = xstrdup("killed before it started");
+		j->evicted = vacate;
+		j->error = xstrdup(vacate ? "vacated before it started" :
+		    "killed before it started");
 		jobs_release_slot(j);
 		jobs_end_now(j, slots[j->slot].ps.state);
 		return;
 	}
 	if (j == NULL || j->exited || j->pid <= 0) {
 		log_debug("kill: job %s run %u is not running here", id, run);
+		return;
+	}
+	if (vacate) {
+		/* As the owner's return would: the signal, then the kill. */
+		log_info("job %s run %u: vacating", id, run);
+		j->vacate_order = 1;
+		j->kill_at = clock_mono_ms() + owner_policy()->max_vacate_ms;
+		jobctl_thaw(j->pid);
+		if (jobctl_signal(j->pid, j->kill_sig) == -1 && errno != ESRCH)
+			log_warn("job %s: vacate signal", id);
 		return;
 	}
 	log_info("job %s run %u: killing", id, run);
@@ -672,7 +698,9 @@ jobs_reap(void)
 		j->ckpt = j->sb != NULL && res.signal == 0 &&
 		    j->desc->checkpoint_exit_code >= 0 &&
 		    res.code == j->desc->checkpoint_exit_code;
-		j->evicted = s->job == j && s->ps.state == SLOT_VACATING;
+		j->evicted = (s->job == j && s->ps.state == SLOT_VACATING) ||
+		    j->vacate_order;
+		j->kill_at = 0;
 		j->periodic = j->ckpt && !j->evicted && !st->stopping &&
 		    s->job == j;
 		if (j->periodic)

@@ -16,8 +16,9 @@ void	jobs_init(void);
 void	jobs_shutdown(void);
 /* Handle a start order (checked message). */
 void	jobs_start(struct json_object *msg);
-/* Handle a kill order. */
-void	jobs_kill(const char *id, uint32_t run);
+/* Handle a kill order; VACATE: the vacate signal first, the kill after
+ * max_vacate_time, and the end is reported as evicted. */
+void	jobs_kill(const char *id, uint32_t run, int vacate);
 /* The scheduler has made the exit of ID/RUN durable: forget it (or, with
  * RESTART after a checkpoint of its own, run it again in its sandbox). */
 void	jobs_exit_acked(const char *id, uint32_t run, int restart);

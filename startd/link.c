@@ -216,7 +216,8 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		break;
 	case MSG_KILL:
 		jobs_kill(jsonx_str(msg, "job", ""),
-		    (uint32_t)jsonx_int(msg, "run", 0));
+		    (uint32_t)jsonx_int(msg, "run", 0),
+		    jsonx_bool(msg, "vacate", 0));
 		break;
 	case MSG_EXIT_ACK:
 		jobs_exit_acked(jsonx_str(msg, "job", ""),
