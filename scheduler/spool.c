@@ -193,6 +193,7 @@ spool_sweep(void)
 struct spool_file {
 	char	*src;		/* NULL: an empty directory */
 	char	*rel;
+	int	 ckpt;		/* a checkpoint file, not an input */
 };
 
 struct spool_send {
@@ -208,6 +209,7 @@ spool_send_add(struct spool_send *ss, const char *src, const char *rel)
 	ss->files = xreallocarray(ss->files, ss->n + 1, sizeof *ss->files);
 	ss->files[ss->n].src = src != NULL ? xstrdup(src) : NULL;
 	ss->files[ss->n].rel = xstrdup(rel);
+	ss->files[ss->n].ckpt = 0;
 	ss->n++;
 }
 
@@ -289,9 +291,9 @@ spool_send_go(void *arg)
 	    j->slot->machine == ss->m && (l = spool_link_get(ss->m)) != NULL) {
 		snprintf(id, sizeof id, "%u.%u", ss->cluster, ss->proc);
 		for (i = 0; i < ss->n; i++)
-			xferq_add(l->xq, id, ss->run, ss->files[i].rel[0] ==
-			    '.' ? "checkpoint" : "input", ss->files[i].src,
-			    ss->files[i].rel + (ss->files[i].rel[0] == '.'));
+			xferq_add(l->xq, id, ss->run, ss->files[i].ckpt ?
+			    "checkpoint" : "input", ss->files[i].src,
+			    ss->files[i].rel);
 	}
 	for (i = 0; i < ss->n; i++) {
 		free(ss->files[i].src);
@@ -307,7 +309,7 @@ spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
 {
 	struct spool_send	*ss;
 	struct stat		 sb;
-	char			*src, *rel;
+	char			*src;
 	const char		*x;
 	size_t			 i, first;
 
@@ -347,17 +349,13 @@ spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
 		free(src);
 	}
 	if (j->ckpt_version > 0) {
-		/* Checkpoint files are marked with a leading '.' here. */
 		first = ss->n;
 		xasprintf(&src, "%s/%u.%u/ckpt.%u", spool_dir, j->cluster,
 		    j->proc, j->ckpt_version);
 		spool_send_tree(ss, src, "");
 		free(src);
-		for (i = first; i < ss->n; i++) {
-			xasprintf(&rel, ".%s", ss->files[i].rel);
-			free(ss->files[i].rel);
-			ss->files[i].rel = rel;
-		}
+		for (i = first; i < ss->n; i++)
+			ss->files[i].ckpt = 1;
 		json_object_object_add(start, "ckpt",
 		    json_object_new_int64(j->ckpt_version));
 	}

@@ -20,11 +20,12 @@ head -c 300000 /dev/urandom > sub/in/bin.dat
 printf 'deep\n' > sub/in/dir/deep/d.txt
 printf 'one\n' > sub/in/flat/one.txt
 printf 'two\n' > sub/in/flat/two.txt
+printf 'dot\n' > sub/in/flat/.dot
 cat > sub/job.sh <<'EOF'
 #!/bin/sh
 # Runs in the sandbox: checksum what arrived, write outputs.
 pwd > where.txt
-sha256sum plain.txt bin.dat dir/deep/d.txt one.txt two.txt > sums.txt
+sha256sum plain.txt bin.dat dir/deep/d.txt one.txt two.txt .dot > sums.txt
 cp bin.dat copy.dat
 echo "stdout line"
 echo "stderr line" >&2
@@ -32,7 +33,7 @@ EOF
 chmod +x sub/job.sh
 (cd sub/in && sha256sum plain.txt bin.dat > ../want.txt &&
     sha256sum dir/deep/d.txt >> ../want.txt &&
-    (cd flat && sha256sum one.txt two.txt) >> ../want.txt)
+    (cd flat && sha256sum one.txt two.txt .dot) >> ../want.txt)
 
 cat > sub/x.sub <<SUB
 executable = job.sh
