@@ -211,6 +211,29 @@ struct sendctx {
 	int		 n;
 };
 
+/*
+ * 1 if no directory on the way from SB to REL is a symlink: a job could
+ * plant one to have the agent (maybe root) send a file that is not its
+ * own.  The job is dead by now (its cgroup killed), so nothing changes
+ * the tree between this check and the open.
+ */
+static int
+sandbox_inside(const struct sandbox *sb, const char *rel)
+{
+	struct stat	 s;
+	const char	*slash;
+	char		*p;
+	int		 ok = 1;
+
+	for (slash = strchr(rel, '/'); ok && slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
+		xasprintf(&p, "%s/%.*s", sb->path, (int)(slash - rel), rel);
+		ok = lstat(p, &s) == 0 && S_ISDIR(s.st_mode);
+		free(p);
+	}
+	return ok;
+}
+
 /* Queue the file or tree at SB/REL (symlinks are never followed). */
 static void
 sandbox_add(struct sandbox *sb, struct sendctx *c, const char *rel)
@@ -221,8 +244,11 @@ sandbox_add(struct sandbox *sb, struct sendctx *c, const char *rel)
 	char		*abs, *r2;
 	int		 any = 0;
 
-	if (!xfer_path_ok(rel))
+	if (!xfer_path_ok(rel) || !sandbox_inside(sb, rel)) {
+		log_warnx("sandbox %s: %s is not a path inside it", sb->path,
+		    rel);
 		return;
+	}
 	xasprintf(&abs, "%s/%s", sb->path, rel);
 	if (lstat(abs, &s) == -1) {
 		log_info("sandbox %s: no %s to send", sb->path, rel);

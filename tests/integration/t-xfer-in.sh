@@ -93,6 +93,26 @@ no_stage() {
 wait_until 10 no_stage || fail "a staging area outlived its connection: $(ls "$T/state/spool")"
 log "a missing input is refused with exit 2; its staging area is gone"
 
+# A job that plants a symlink to a directory outside its sandbox and
+# names a file through it as an output gets nothing from outside back.
+mkdir -p secret evil
+echo "not yours" > secret/s.txt
+cat > evil/e.sub <<SUB
+executable = /bin/sh
+arguments = "-c 'ln -s $T/secret link; echo mine > mine.txt'"
+initialdir = $T/evil
+should_transfer_files = YES
+transfer_output_files = mine.txt, link/s.txt
+queue
+SUB
+e=$(cq submit --terse evil/e.sub) || fail "submit of e.sub failed"
+cq wait -t 30 "$e" || fail "the symlink job did not complete"
+[ "$(cat evil/mine.txt)" = mine ] || fail "mine.txt did not come back"
+[ -z "$(find evil -name s.txt)" ] || fail "a file from outside the sandbox came back"
+grep -q "link/s.txt is not a path inside it" "$T/agent-a1.log" ||
+    fail "the agent did not refuse link/s.txt"
+log "a symlink out of the sandbox is not followed"
+
 # Its initialdir vanished while it ran: the outputs have nowhere to go,
 # and trying again would not help: HELD.
 mkdir gone
