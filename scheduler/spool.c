@@ -401,7 +401,9 @@ spool_link_closed(struct machine *m)
 	m->spool = NULL;
 }
 
-static void
+/* The owner's ids to write as; -1 if we are root and the owner is not a
+ * user here (nothing is ever written as root for someone else). */
+static int
 spool_owner_ids(const struct job *j, uid_t *uid, gid_t *gid)
 {
 	struct passwd	*pw;
@@ -410,8 +412,11 @@ spool_owner_ids(const struct job *j, uid_t *uid, gid_t *gid)
 	*gid = (gid_t)-1;
 	if ((pw = getpwuid(j->uid)) != NULL)
 		*gid = pw->pw_gid;
+	else if (geteuid() == 0 && j->uid != 0)
+		return -1;
 	else
-		*uid = (uid_t)-1;	/* unknown here: never as root */
+		*uid = (uid_t)-1;
+	return 0;
 }
 
 /* Where a file of KIND named REL goes; ROOT and NAME are set. */
@@ -515,8 +520,15 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 		l->discard = (uint64_t)size;
 		goto done;
 	}
-	if (strcmp(kind, "output") == 0)
-		spool_owner_ids(j, &uid, &gid);
+	if (strcmp(kind, "output") == 0 &&
+	    spool_owner_ids(j, &uid, &gid) == -1) {
+		log_warnx("job %s: owner uid %u is unknown here: output %s "
+		    "refused", id, (unsigned)j->uid, rel);
+		j->rx_bad++;
+		j->rx_hold = 1;
+		l->discard = (uint64_t)size;
+		goto done;
+	}
 	if (jsonx_bool(msg, "dir", 0)) {
 		if (xfer_mkdir(root, name, uid, gid, err, sizeof err) == 0)
 			j->rx_ok++;
