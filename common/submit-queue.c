@@ -47,6 +47,7 @@ struct submit_queue_stmt {
 	int			 sliced;
 	long long		 slice[3];	/* start, end, step */
 	int			 has[3];
+	size_t			*index;		/* sliced: items' first indexes */
 };
 
 static void
@@ -54,6 +55,7 @@ submit_queue_stmt_free(struct submit_queue_stmt *q)
 {
 	submit_list_free(&q->vars);
 	submit_list_free(&q->items);
+	free(q->index);
 }
 
 static int
@@ -221,7 +223,10 @@ bad:
 	    "[start:end:step], step above 0)");
 }
 
-/* Keep the items Python's items[start:end:step] would. */
+/*
+ * Keep the items Python's items[start:end:step] would; q->index keeps
+ * their indexes in the whole list, which $(ItemIndex) shows.
+ */
 static void
 submit_queue_apply_slice(struct submit_queue_stmt *q)
 {
@@ -241,10 +246,12 @@ submit_queue_apply_slice(struct submit_queue_stmt *q)
 		a = n;
 	if (b > n)
 		b = n;
+	q->index = xcalloc(n + 1, sizeof(*q->index));
 	for (i = 0; i < n; i++) {
-		if (i >= a && i < b && (i - a) % st == 0)
+		if (i >= a && i < b && (i - a) % st == 0) {
+			q->index[k] = i;
 			q->items.v[k++] = q->items.v[i];
-		else
+		} else
 			free(q->items.v[i]);
 	}
 	q->items.n = k;
@@ -631,7 +638,7 @@ submit_queue(struct submit_parse *p, const char *args, int line)
 			p->vals = vals;
 			p->nvars = q.vars.n;
 		}
-		p->item_index = i;
+		p->item_index = q.index != NULL ? q.index[i] : i;
 		for (step = 0; step < (size_t)q.count; step++) {
 			p->step = step;
 			if (submit_kw_build(p, set, (uint32_t)p->njobs, line,

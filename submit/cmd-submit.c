@@ -72,9 +72,11 @@ cmd_submit(int argc, char **argv)
 		return CQ_EXIT_USAGE;
 	}
 
+	/* Dry runs show every member, the wire leaves defaults out. */
 	arr = json_object_new_array();
 	for (i = 0; i < njobs; i++)
-		json_object_array_add(arr, jobdesc_to_json(&jobs[i]));
+		json_object_array_add(arr, dry ? jobdesc_to_json(&jobs[i]) :
+		    jobdesc_to_wire(&jobs[i]));
 	jobdesc_free_all(jobs, njobs);
 	if (dry) {
 		for (i = 0; i < json_object_array_length(arr); i++)
