@@ -233,7 +233,7 @@ submit_queue_apply_slice(struct submit_queue_stmt *q)
 	long long	 n = (long long)q->items.n, a, b, st, i;
 	size_t		 k = 0;
 
-	if (!q->sliced)
+	if (!q->sliced || n == 0)
 		return;
 	a = q->has[0] ? q->slice[0] : 0;
 	b = q->has[1] ? q->slice[1] : n;
