@@ -25,7 +25,7 @@ cmd_submit(int argc, char **argv)
 	extern char		**environ;
 	struct jobdesc		*jobs = NULL;
 	struct json_object	*req, *arr, *rep;
-	char			 cwd[PATH_MAX], err[1024];
+	char			 cwd[PATH_MAX], err[1024], *fbatch = NULL;
 	const char		*batch = NULL;
 	size_t			 njobs = 0, i;
 	int			 terse = 0, dry = 0, cmdline = 0, a;
@@ -72,6 +72,11 @@ cmd_submit(int argc, char **argv)
 		return CQ_EXIT_USAGE;
 	}
 
+	/* The file's batch_name names the cluster unless --batch-name does. */
+	if (njobs > 0 && jobs[0].batch_name != NULL)
+		fbatch = xstrdup(jobs[0].batch_name);
+	if (batch == NULL)
+		batch = fbatch;
 	/* Dry runs show every member, the wire leaves defaults out. */
 	arr = json_object_new_array();
 	for (i = 0; i < njobs; i++)
@@ -85,6 +90,7 @@ cmd_submit(int argc, char **argv)
 			    JSON_C_TO_STRING_PLAIN |
 			    JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(arr);
+		free(fbatch);
 		return CQ_EXIT_OK;
 	}
 	req = json_object_new_object();
@@ -94,6 +100,7 @@ cmd_submit(int argc, char **argv)
 		    json_object_new_string(batch));
 	rep = cq_request(MSG_SUBMIT, req);
 	json_object_put(req);
+	free(fbatch);
 	if (rep == NULL)
 		return CQ_EXIT_FAIL;
 	if (terse)

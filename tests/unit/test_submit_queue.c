@@ -248,6 +248,7 @@ Test(submit_queue, slices)
 	cr_assert_str_eq(args(0), "d");
 	ok(E "arguments = $(Item)\nqueue from [:1] (\nx\ny\n)\n", 1);
 	cr_assert_str_eq(args(0), "x");
+	ok(E "queue in [1:] ()\n", 0);		/* found by the fuzzer */
 	fails(E "queue in [::0] (a)\n", "t.sub:2: queue: bad slice "
 	    "(expected [start:end:step], step above 0)");
 	fails(E "queue in [a] (a)\n", "t.sub:2: queue: bad slice "
