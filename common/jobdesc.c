@@ -706,14 +706,25 @@ jobdesc_from_json(struct json_object *obj, struct jobdesc *jd,
 		*errstr = "not an object";
 		return -1;
 	}
-	/* jsonx_check knows no null: check a copy without nullable nulls. */
-	tmp = json_object_new_object();
-	json_object_object_foreach(obj, key, val) {
-		if (val == NULL && jd_is_nullable(key))
-			continue;
-		json_object_object_add(tmp, key, json_object_get(val));
+	/*
+	 * jsonx_check knows no null: check a copy without nullable nulls,
+	 * if there are any (the wire form has none: no copy per job).
+	 */
+	tmp = NULL;
+	json_object_object_foreach(obj, nk, nv) {
+		if (nv == NULL && jd_is_nullable(nk)) {
+			tmp = json_object_new_object();
+			break;
+		}
 	}
-	rc = jsonx_check(tmp, jd_members, errstr);
+	if (tmp != NULL) {
+		json_object_object_foreach(obj, key, val) {
+			if (val == NULL && jd_is_nullable(key))
+				continue;
+			json_object_object_add(tmp, key, json_object_get(val));
+		}
+	}
+	rc = jsonx_check(tmp != NULL ? tmp : obj, jd_members, errstr);
 	json_object_put(tmp);
 	if (rc == -1)
 		return -1;

@@ -162,17 +162,22 @@ client_recv(struct client *c, uint16_t *rtype)
 	return obj;
 }
 
-struct json_object *
-client_call(struct client *c, uint16_t type, struct json_object *req,
-    uint16_t *rtype)
+int
+client_call_start(struct client *c, uint16_t type, struct json_object *req)
 {
-	struct json_object	*rep;
-
 	if (client_send(c, type, req) == -1) {
 		fprintf(stderr, "cq: writing to the scheduler: %s\n",
 		    strerror(errno));
-		return NULL;
+		return -1;
 	}
+	return 0;
+}
+
+struct json_object *
+client_call_finish(struct client *c, uint16_t *rtype)
+{
+	struct json_object	*rep;
+
 	if ((rep = client_recv(c, rtype)) == NULL)
 		return NULL;
 	if (*rtype == MSG_ERROR) {
@@ -181,6 +186,15 @@ client_call(struct client *c, uint16_t type, struct json_object *req,
 		return NULL;
 	}
 	return rep;
+}
+
+struct json_object *
+client_call(struct client *c, uint16_t type, struct json_object *req,
+    uint16_t *rtype)
+{
+	if (client_call_start(c, type, req) == -1)
+		return NULL;
+	return client_call_finish(c, rtype);
 }
 
 static struct client *

@@ -29,5 +29,13 @@ void		 client_close(struct client *);
  */
 struct json_object *client_call(struct client *, uint16_t type,
 		    struct json_object *req, uint16_t *rtype);
+/*
+ * client_call in two halves, for a caller with work to do while the
+ * scheduler does its part (cq submit frees its jobs): send (0 or -1,
+ * printed), then wait for the answer.
+ */
+int		 client_call_start(struct client *, uint16_t type,
+		    struct json_object *req);
+struct json_object *client_call_finish(struct client *, uint16_t *rtype);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "cq.h"
 #include "jobdesc.h"
 #include "jsonx.h"
@@ -25,6 +26,8 @@ cmd_submit(int argc, char **argv)
 	extern char		**environ;
 	struct jobdesc		*jobs = NULL;
 	struct json_object	*req, *arr, *rep;
+	struct client		*c;
+	uint16_t		 rtype;
 	char			 cwd[PATH_MAX], err[1024], *fbatch = NULL;
 	const char		*batch = NULL;
 	size_t			 njobs = 0, i;
@@ -77,30 +80,42 @@ cmd_submit(int argc, char **argv)
 		fbatch = xstrdup(jobs[0].batch_name);
 	if (batch == NULL)
 		batch = fbatch;
-	/* Dry runs show every member, the wire leaves defaults out. */
-	arr = json_object_new_array();
-	for (i = 0; i < njobs; i++)
-		json_object_array_add(arr, dry ? jobdesc_to_json(&jobs[i]) :
-		    jobdesc_to_wire(&jobs[i]));
-	jobdesc_free_all(jobs, njobs);
+	/* Dry runs show every member, one job a line. */
 	if (dry) {
-		for (i = 0; i < json_object_array_length(arr); i++)
-			printf("%s\n", json_object_to_json_string_ext(
-			    json_object_array_get_idx(arr, i),
+		for (i = 0; i < njobs; i++) {
+			arr = jobdesc_to_json(&jobs[i]);
+			printf("%s\n", json_object_to_json_string_ext(arr,
 			    JSON_C_TO_STRING_PLAIN |
 			    JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(arr);
+			json_object_put(arr);
+		}
+		jobdesc_free_all(jobs, njobs);
 		free(fbatch);
 		return CQ_EXIT_OK;
 	}
+	/* The wire leaves the members at their defaults out. */
+	arr = json_object_new_array();
+	for (i = 0; i < njobs; i++)
+		json_object_array_add(arr, jobdesc_to_wire(&jobs[i]));
 	req = json_object_new_object();
 	json_object_object_add(req, "jobs", arr);
 	if (batch != NULL)
 		json_object_object_add(req, "batch_name",
 		    json_object_new_string(batch));
-	rep = cq_request(MSG_SUBMIT, req);
+	/* Free the big things while the scheduler enters the jobs. */
+	rep = NULL;
+	if ((c = client_open()) != NULL &&
+	    client_call_start(c, MSG_SUBMIT, req) == -1) {
+		client_close(c);
+		c = NULL;
+	}
 	json_object_put(req);
+	jobdesc_free_all(jobs, njobs);
 	free(fbatch);
+	if (c != NULL) {
+		rep = client_call_finish(c, &rtype);
+		client_close(c);
+	}
 	if (rep == NULL)
 		return CQ_EXIT_FAIL;
 	if (terse)
