@@ -1,9 +1,10 @@
 /*
  * submit-int.h: what the files of the submit-language parser share, and
- * nothing else includes.  The parser is four files around one struct
+ * nothing else includes.  The parser is five files around one struct
  * submit_parse: submit.c reads lines and statements and drives the
  * parse, submit-macro.c defines and expands macros, submit-kw.c gives the
- * keywords their meaning and builds one job from the macros, and
+ * keywords their meaning and builds one job from the macros (with
+ * submit-args.c for the arguments and environment syntaxes), and
  * submit-queue.c reads the queue statement's forms and queues the jobs.
  * Invariants: every error goes through submit_error() and leaves the
  * message "FILE:LINE: what is wrong" in p->err; after an error the parse
@@ -82,6 +83,15 @@ struct submit_parse {
 	size_t		 errlen;
 };
 
+/* A keyword of the language and its setter (submit-kw.c's table). */
+struct submit_keyword {
+	const char	*name;
+	int		(*set)(struct submit_parse *, struct jobdesc *,
+			    const struct submit_keyword *, const char *, int);
+	size_t		 off;		/* member, for the generic setters */
+	int		 unit;		/* sizes: 1 KiB, 2 MiB; lists: absolute */
+};
+
 /* submit.c */
 int	 submit_error(struct submit_parse *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -94,6 +104,8 @@ char	*submit_trim(char *);
 int	 submit_number(const char *, size_t, long long, long long,
 	    long long *);
 int	 submit_is_name(const char *, size_t);
+int	 submit_words(struct submit_parse *, int, const char *, const char *,
+	    struct submit_list *);
 int	 submit_read_file(const char *, int, char **, size_t *, char *,
 	    size_t);
 int	 submit_check_text(struct submit_parse *, const char *, size_t);
@@ -108,6 +120,14 @@ int	 submit_macro_expand(struct submit_parse *, const char *,
 int	 submit_macro_value(struct submit_parse *, const char *, int,
 	    struct submit_buf *, char **);
 int	 submit_macro_reserved(const char *);
+
+/* submit-args.c: setters of arguments, getenv and environment */
+int	 submit_args_arguments(struct submit_parse *, struct jobdesc *,
+	    const struct submit_keyword *, const char *, int);
+int	 submit_args_getenv(struct submit_parse *, struct jobdesc *,
+	    const struct submit_keyword *, const char *, int);
+int	 submit_args_environment(struct submit_parse *, struct jobdesc *,
+	    const struct submit_keyword *, const char *, int);
 
 /* submit-kw.c */
 struct submit_kw_set;

@@ -149,6 +149,28 @@ submit_number(const char *s, size_t len, long long min, long long max,
 	return errstr == NULL ? 0 : -1;
 }
 
+/* Split VAL on commas and white space into OUT. */
+int
+submit_words(struct submit_parse *p, int line, const char *what,
+    const char *val, struct submit_list *out)
+{
+	const char	*s = val;
+	size_t		 n;
+
+	for (;;) {
+		s += strspn(s, ", \t");
+		if (*s == '\0')
+			return 0;
+		n = strcspn(s, ", \t");
+		if (submit_list_add(out, s, n, JOBDESC_MAX_ARGS) == -1) {
+			submit_list_free(out);
+			return submit_error(p, line, "%s: too many entries "
+			    "(limit %d)", what, JOBDESC_MAX_ARGS);
+		}
+		s += n;
+	}
+}
+
 /* A macro name: letters, digits, '_' and '.'. */
 int
 submit_is_name(const char *s, size_t len)

@@ -30,7 +30,8 @@ if ! clang -g -O1 -std=c11 -Wall -Wextra -Wno-unused-parameter \
     -I"$build" -I"$top/common" $(pkg-config --cflags json-c libbsd-overlay) \
     -o "$out/fuzz-submit" "$top/tests/fuzz/fuzz-submit.c" \
     "$top/common/submit.c" "$top/common/submit-macro.c" \
-    "$top/common/submit-kw.c" "$top/common/submit-queue.c" \
+    "$top/common/submit-kw.c" "$top/common/submit-args.c" \
+    "$top/common/submit-queue.c" \
     "$top/common/jobdesc.c" "$top/common/jsonx.c" "$top/common/text.c" \
     "$top/common/log.c" "$top/common/xmalloc.c" \
     $(pkg-config --libs json-c libbsd-overlay) 2>"$out/build.log"; then
