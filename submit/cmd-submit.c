@@ -93,6 +93,14 @@ cmd_submit(int argc, char **argv)
 		free(fbatch);
 		return CQ_EXIT_OK;
 	}
+	/* Nothing queued (e.g. `queue matching` found no file): say so. */
+	if (njobs == 0) {
+		free(jobs);
+		free(fbatch);
+		if (!terse)
+			printf("0 job(s) submitted.\n");
+		return CQ_EXIT_OK;
+	}
 	/* The wire leaves the members at their defaults out. */
 	arr = json_object_new_array();
 	for (i = 0; i < njobs; i++)

@@ -99,3 +99,10 @@ cq history --json 2>/dev/null | grep -q never- &&
     fail "a job of the bad submit ran"
 ls out/never-* >/dev/null 2>&1 && fail "a job of the bad submit ran"
 log "a bad submit file exits 2, names file and line, and queues nothing"
+
+# --- a glob that matches nothing queues nothing, and that is no error -------
+printf 'executable = %s/write.sh\nqueue matching *.none\n' "$T" > none.sub
+out=$(cq submit none.sub) || fail "a submit of no job failed"
+[ "$out" = "0 job(s) submitted." ] || fail "a submit of no job said: $out"
+[ "$(cq q --json | jq length)" = "$after" ] || fail "a submit of no job queued"
+log "a queue statement with no item submits nothing and succeeds"
