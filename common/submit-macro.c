@@ -8,7 +8,9 @@
  * statements), `$(Item)` and every variable a `queue VAR... in/from/
  * matching` names the current item's value, `$(ItemIndex)` and `$(Row)`
  * the item's index in its list, `$(Step)` the step of `queue N` for that
- * item, `$(DOLLAR)` a `$`, and `$(Cluster)`/`$(ClusterId)` the literal
+ * item, `$ENV(NAME)` the submitter's variable, `$Fpnxfq(name)` parts of
+ * the file name a macro holds (HTCondor's filename functions), `$(DOLLAR)`
+ * a `$`, and `$(Cluster)`/`$(ClusterId)` the literal
  * text `$(Cluster)`: the cluster id is unknown until the scheduler
  * answers, so the scheduler replaces that placeholder.  `$$(attr)` is
  * left alone (match-time substitution); `$$([expr])` is refused until
@@ -143,6 +145,129 @@ submit_macro_auto(struct submit_parse *p, const struct submit_ref *r,
 	return v;
 }
 
+/*
+ * `$ENV(NAME)` or `$F<flags>(name)` at S?  Appends its value to OUT and
+ * sets *LEN to the reference's length; 0 if S starts neither.
+ */
+static int
+submit_macro_func(struct submit_parse *p, const char *s,
+    struct submit_buf *out, int depth, int line, size_t *len, int *rc)
+{
+	struct submit_buf	 v = { NULL, 0, 0 };
+	struct submit_macro	*m;
+	const char	*name, *e, *flags = NULL, *base, *dot, *slash;
+	char		**ev, *path;
+	size_t		 nlen, nflags = 0, i;
+	int		 env, fp, fn, fx;
+
+	if (s[0] != '$')
+		return 0;
+	if (strncmp(s + 1, "ENV(", 4) == 0)
+		env = 1, name = s + 5;
+	else if (s[1] == 'F' && s[2] != '\0' &&
+	    strchr("pnxfq", s[2]) != NULL) {
+		env = 0;
+		flags = s + 2;
+		for (e = flags; *e != '\0' && strchr("pnxfq", *e) != NULL; e++)
+			;
+		if (*e != '(')
+			return 0;
+		nflags = e - flags;
+		name = e + 1;
+	} else
+		return 0;
+	for (e = name; text_isalnum(*e) || *e == '_' || *e == '.'; e++)
+		;
+	if (e == name || *e != ')')
+		return 0;
+	nlen = e - name;
+	*len = e + 1 - s;
+	*rc = -1;
+	if (++p->refs > SUBMIT_MAX_REFS) {
+		submit_error(p, line, "macro expansion too large (over %d "
+		    "references)", SUBMIT_MAX_REFS);
+		return 1;
+	}
+	if (env) {
+		for (ev = p->envp; ev != NULL && *ev != NULL; ev++) {
+			if (strncmp(*ev, name, nlen) == 0 &&
+			    (*ev)[nlen] == '=') {
+				if (submit_buf_add(out, *ev + nlen + 1,
+				    strlen(*ev + nlen + 1), JOBDESC_MAX_STR) == -1)
+					goto toolong;
+				break;
+			}
+		}
+		*rc = 0;
+		return 1;
+	}
+	/* The file name: the loop variable's or the macro's value. */
+	submit_buf_add(&v, "", 0, JOBDESC_MAX_STR);
+	for (i = 0; i < p->nvars; i++) {
+		if (strlen(p->vars[i]) == nlen &&
+		    strncasecmp(p->vars[i], name, nlen) == 0) {
+			submit_buf_add(&v, p->vals[i], strlen(p->vals[i]),
+			    JOBDESC_MAX_STR);
+			break;
+		}
+	}
+	if (i == p->nvars && (m = submit_macro_find(p, name, nlen)) != NULL) {
+		if (depth >= SUBMIT_MAX_DEPTH) {
+			free(v.s);
+			submit_error(p, line, "macro recursion in $(%.*s)",
+			    (int)nlen, name);
+			return 1;
+		}
+		if (submit_macro_expand(p, m->value, &v, depth + 1,
+		    line) == -1) {
+			free(v.s);
+			return 1;
+		}
+	}
+	if (memchr(flags, 'f', nflags) != NULL)
+		path = text_path(p->cwd, submit_trim(v.s));
+	else
+		path = xstrdup(submit_trim(v.s));
+	free(v.s);
+	v.s = path;
+	slash = strrchr(path, '/');
+	base = slash != NULL ? slash + 1 : path;
+	if ((dot = strrchr(base, '.')) == NULL || dot == base)
+		dot = base + strlen(base);
+	if (memchr(flags, 'q', nflags) != NULL &&
+	    submit_buf_add(out, "\"", 1, JOBDESC_MAX_STR) == -1)
+		goto toolong;
+	fp = memchr(flags, 'p', nflags) != NULL;
+	fn = memchr(flags, 'n', nflags) != NULL;
+	fx = memchr(flags, 'x', nflags) != NULL;
+	if (memchr(flags, 'f', nflags) != NULL || (fp && fn && fx) ||
+	    (!fp && !fn && !fx)) {
+		if (submit_buf_add(out, path, strlen(path),
+		    JOBDESC_MAX_STR) == -1)
+			goto toolong;
+	} else {
+		if ((fp && submit_buf_add(out, path, base - path,
+		    JOBDESC_MAX_STR) == -1) ||
+		    (fn && submit_buf_add(out, base, dot - base,
+		    JOBDESC_MAX_STR) == -1) ||
+		    (fx && submit_buf_add(out, dot, strlen(dot),
+		    JOBDESC_MAX_STR) == -1))
+			goto toolong;
+	}
+	if (memchr(flags, 'q', nflags) != NULL &&
+	    submit_buf_add(out, "\"", 1, JOBDESC_MAX_STR) == -1)
+		goto toolong;
+	free(v.s);
+	*rc = 0;
+	return 1;
+
+toolong:
+	free(v.s);
+	submit_error(p, line, "value too long (limit %d bytes)",
+	    JOBDESC_MAX_STR);
+	return 1;
+}
+
 /* Append S to OUT with its macro references expanded. */
 int
 submit_macro_expand(struct submit_parse *p, const char *s,
@@ -153,8 +278,16 @@ submit_macro_expand(struct submit_parse *p, const char *s,
 	char		 num[24];
 	const char	*lit;
 	size_t		 litlen;
+	int		 rc;
 
 	while (*s != '\0') {
+		if (submit_macro_func(p, s, out, depth, line, &litlen,
+		    &rc) == 1) {
+			if (rc == -1)
+				return -1;
+			s += litlen;
+			continue;
+		}
 		if (s[0] == '$' && s[1] == '$') {
 			if (s[2] == '(' && s[3] == '[')
 				return submit_error(p, line, "$$([...]) "

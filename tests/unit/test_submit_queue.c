@@ -309,3 +309,23 @@ Test(submit_queue, hundred_thousand_items_from_a_list)
 	cr_assert_eq(jobs[n - 1].proc, n - 1);
 	free(text);
 }
+
+Test(submit_queue, env_and_filename_functions)
+{
+	ok(E "x = data/run.1.tar.gz\n"
+	    "arguments = $Fn(Item) $Fx(Item) $Fp(Item) $Fnx(Item) $Fpn(Item) "
+	    "$Ff(Item) $Fn(x) $ENV(HOME) [$ENV(NOPE)] $F(Item) $Fz(Item)\n"
+	    "output = $Fq(Item)\n"
+	    "queue in (a/b/c.txt, plain, .hidden, /abs/x.y)\n", 4);
+	cr_assert_str_eq(args(0), "c .txt a/b/ c.txt a/b/c /home/u/a/b/c.txt "
+	    "run.1.tar /home/u [] $F(Item) $Fz(Item)");
+	cr_assert_str_eq(args(1), "plain plain plain /home/u/plain run.1.tar "
+	    "/home/u [] $F(Item) $Fz(Item)");
+	cr_assert_str_eq(args(2), ".hidden .hidden .hidden /home/u/.hidden "
+	    "run.1.tar /home/u [] $F(Item) $Fz(Item)");
+	cr_assert_str_eq(args(3), "x .y /abs/ x.y /abs/x /abs/x.y run.1.tar "
+	    "/home/u [] $F(Item) $Fz(Item)");
+	cr_assert_str_eq(jobs[3].output, "/home/u/\"/abs/x.y\"");
+	fails("a = $Fn(a)\n" E "arguments = $(a)\nqueue\n",
+	    "t.sub:3: macro recursion in $(a)");
+}
