@@ -104,15 +104,18 @@ submit_queue_words(struct submit_parse *p, int line, const char *s,
 	return 0;
 }
 
-/* Lines of [S, E) as items, trimmed, blank and # lines skipped. */
+/*
+ * Lines of [S, E) as items, trimmed, blank and # lines skipped; the
+ * first is line FIRST of the file being read.
+ */
 static int
 submit_queue_lines(struct submit_parse *p, const char *s, const char *e,
-    struct submit_list *l)
+    int first, struct submit_list *l)
 {
 	const char	*nl, *a, *b;
 	int		 line;
 
-	for (line = 1; s < e; line++, s = nl + 1) {
+	for (line = first; s < e; line++, s = nl + 1) {
 		if ((nl = memchr(s, '\n', e - s)) == NULL)
 			nl = e;
 		for (a = s; a < nl && text_isspace(*a); a++)
@@ -332,7 +335,7 @@ submit_queue_file(struct submit_parse *p, int line, const char *name,
 	p->file = path;		/* errors in the file name it */
 	rc = submit_check_text(p, buf, len);
 	if (rc == 0)
-		rc = submit_queue_lines(p, buf, buf + len, &q->items);
+		rc = submit_queue_lines(p, buf, buf + len, 1, &q->items);
 	p->file = file;
 	free(buf);
 	free(path);
@@ -556,7 +559,7 @@ submit_queue_parse(struct submit_parse *p, const char *s, int line,
 	if (q->form == SQ_IN)
 		rc = submit_queue_words(p, line, text.s, text.len, &q->items);
 	else if (q->form == SQ_FROM)
-		rc = submit_queue_lines(p, text.s, text.s + text.len,
+		rc = submit_queue_lines(p, text.s, text.s + text.len, line,
 		    &q->items);
 	else
 		rc = submit_queue_glob(p, line, text.s, q);

@@ -97,7 +97,9 @@ submit_list_add(struct submit_list *l, const char *s, size_t len, size_t max)
 {
 	if (l->n >= max)
 		return -1;
-	l->v = xreallocarray(l->v, l->n + 2, sizeof(*l->v));
+	/* Doubling: the capacity is implied by n (a power of two past it). */
+	if (l->n == 0 || ((l->n + 1) & l->n) == 0)
+		l->v = xreallocarray(l->v, 2 * (l->n + 1), sizeof(*l->v));
 	l->v[l->n++] = xstrndup(s, len);
 	l->v[l->n] = NULL;
 	return 0;
