@@ -131,7 +131,8 @@ int	 submit_args_environment(struct submit_parse *, struct jobdesc *,
 
 /* submit-kw.c */
 struct submit_kw_set;
-struct submit_kw_set *submit_kw_resolve(struct submit_parse *);
+struct submit_kw_set *submit_kw_resolve(struct submit_parse *, char **,
+	    size_t);
 void	 submit_kw_set_free(struct submit_kw_set *);
 int	 submit_kw_build(struct submit_parse *, const struct submit_kw_set *,
 	    uint32_t, int, struct jobdesc *);

@@ -22,6 +22,8 @@
  */
 #include "config.h"
 
+#include <sys/types.h>
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +40,8 @@
 /* The keywords and custom attributes in force at one queue statement. */
 struct submit_kw_set {
 	const struct submit_keyword	**kw;
-	const struct submit_macro	**m;
+	const struct submit_macro	**m;	/* or NULL: ... */
+	ssize_t				 *var;	/* ... the loop variable */
 	size_t				  n;
 	const struct submit_macro	**attrs;
 	size_t				  nattrs;
@@ -419,23 +422,31 @@ static const struct submit_keyword submit_kw_table[] = {
 /*
  * The keywords and attributes set as a queue statement finds them,
  * looked up once so that building each proc costs only its expansions.
+ * A loop variable named like a keyword (`queue input,arguments from
+ * ...`) sets that keyword, as in HTCondor.
  */
 struct submit_kw_set *
-submit_kw_resolve(struct submit_parse *p)
+submit_kw_resolve(struct submit_parse *p, char **vars, size_t nvars)
 {
 	struct submit_kw_set	*set;
 	struct submit_macro	*m;
-	size_t			 i;
+	const char		*name;
+	size_t			 i, v;
 
 	set = xcalloc(1, sizeof(*set));
 	set->kw = xcalloc(SUBMIT_NKW, sizeof(*set->kw));
 	set->m = xcalloc(SUBMIT_NKW, sizeof(*set->m));
+	set->var = xcalloc(SUBMIT_NKW, sizeof(*set->var));
 	for (i = 0; i < SUBMIT_NKW; i++) {
-		m = submit_macro_find(p, submit_kw_table[i].name,
-		    strlen(submit_kw_table[i].name));
-		if (m == NULL)
+		name = submit_kw_table[i].name;
+		for (v = 0; v < nvars; v++)
+			if (strcmp(vars[v], name) == 0)
+				break;
+		m = v < nvars ? NULL : submit_macro_find(p, name, strlen(name));
+		if (v == nvars && m == NULL)
 			continue;
 		set->kw[set->n] = &submit_kw_table[i];
+		set->var[set->n] = v < nvars ? (ssize_t)v : -1;
 		set->m[set->n++] = m;
 	}
 	set->attrs = xcalloc(p->nmacros + 1, sizeof(*set->attrs));
@@ -452,6 +463,7 @@ submit_kw_set_free(struct submit_kw_set *set)
 		return;
 	free(set->kw);
 	free(set->m);
+	free(set->var);
 	free(set->attrs);
 	free(set);
 }
@@ -503,6 +515,7 @@ submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
 	struct submit_buf		 b = { NULL, 0, 0 };
 	char			*val;
 	size_t			 i;
+	int			 line;
 
 	memset(jd, 0, sizeof(*jd));
 	jd->proc = proc;
@@ -516,11 +529,26 @@ submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
 	p->proc = proc;
 
 	for (i = 0; i < set->n; i++) {
-		m = set->m[i];
-		if (submit_macro_value(p, m->value, m->line, &b, &val) == -1)
-			goto fail;
+		if ((m = set->m[i]) == NULL) {
+			/* The item's text, as it is: the queue's line. */
+			line = qline;
+			submit_buf_reset(&b);
+			if (submit_buf_add(&b, p->vals[set->var[i]],
+			    strlen(p->vals[set->var[i]]), JOBDESC_MAX_STR) == -1) {
+				submit_error(p, line, "%s: value too long "
+				    "(limit %d bytes)", set->kw[i]->name,
+				    JOBDESC_MAX_STR);
+				goto fail;
+			}
+			val = b.s;
+		} else {
+			if (submit_macro_value(p, m->value, m->line, &b,
+			    &val) == -1)
+				goto fail;
+			line = m->line;
+		}
 		if (*val != '\0' &&
-		    set->kw[i]->set(p, jd, set->kw[i], val, m->line) == -1)
+		    set->kw[i]->set(p, jd, set->kw[i], val, line) == -1)
 			goto fail;
 	}
 	for (i = 0; i < set->nattrs; i++) {

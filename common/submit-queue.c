@@ -12,6 +12,7 @@
  * defaults to 1 and VAR to Item.  Each item queues N procs, numbered on
  * from the jobs already queued (one cluster), with $(Step) counting 0 to
  * N-1, $(ItemIndex)/$(Row) the item's index and each VAR its value.
+ * A variable named like a keyword sets it (submit_kw_resolve()).
  * `in` items are separated by commas and/or white space; `from` items
  * are lines (blank ones and `#` comments skipped), and with several
  * variables a line is split as HTCondor does: each variable but the last
@@ -636,7 +637,8 @@ submit_queue(struct submit_parse *p, const char *args, int line)
 		p->jobs = xreallocarray(p->jobs, p->jobscap,
 		    sizeof(*p->jobs));
 	}
-	set = submit_kw_resolve(p);
+	set = submit_kw_resolve(p, q.vars.v, q.form == SQ_PLAIN ? 0 :
+	    q.vars.n);
 	if (q.form != SQ_PLAIN)
 		vals = xcalloc(q.vars.n, sizeof(*vals));
 	for (i = 0; i < nitems; i++) {

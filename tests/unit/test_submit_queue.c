@@ -329,3 +329,25 @@ Test(submit_queue, env_and_filename_functions)
 	fails("a = $Fn(a)\n" E "arguments = $(a)\nqueue\n",
 	    "t.sub:3: macro recursion in $(a)");
 }
+
+/* The example of HTCondor's manual: loop variables named like keywords. */
+Test(submit_queue, loop_variables_set_keywords)
+{
+	ok("executable = /bin/cat\n"
+	    "queue input,arguments from (\n"
+	    "  file1, -a -b 26\n"
+	    "  file2, -c -d 92\n"
+	    ")\n", 2);
+	cr_assert_str_eq(jobs[0].input, "/home/u/file1");
+	cr_assert_str_eq(args(0), "-a -b 26");
+	cr_assert_str_eq(jobs[1].input, "/home/u/file2");
+	cr_assert_str_eq(args(1), "-c -d 92");
+	/* The keyword's own value stays for the next queue statement. */
+	ok("arguments = plain\nqueue executable in (/bin/true, /bin/echo)\n"
+	    "executable = /bin/sh\nqueue\n", 3);
+	cr_assert_str_eq(jobs[1].executable, "/bin/echo");
+	cr_assert_str_eq(jobs[2].executable, "/bin/sh");
+	cr_assert_str_eq(args(2), "plain");
+	fails(E "queue request_cpus in (1, x)\n",
+	    "t.sub:2: request_cpus: 'x' is not a positive integer");
+}
