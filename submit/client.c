@@ -101,17 +101,17 @@ client_read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
+/* One frame of LEN bytes of JSON text at S. */
 static int
-client_send(struct client *c, uint16_t type, struct json_object *obj)
+client_send_text(struct client *c, uint16_t type, const char *s, size_t len)
 {
 	struct frame_hdr	 hdr;
 	uint8_t			 hb[FRAME_HDR_LEN];
-	const char		*s;
-	size_t			 len;
 
-	s = jsonx_dump(obj, &len);
-	if (len > UINT32_MAX)
+	if (len > UINT32_MAX) {
+		errno = EMSGSIZE;
 		return -1;
+	}
 	hdr.len = (uint32_t)len;
 	hdr.type = type;
 	hdr.version = FRAME_VERSION;
@@ -122,6 +122,16 @@ client_send(struct client *c, uint16_t type, struct json_object *obj)
 	    client_write_all(c->fd, s, len) == -1)
 		return -1;
 	return 0;
+}
+
+static int
+client_send(struct client *c, uint16_t type, struct json_object *obj)
+{
+	const char	*s;
+	size_t		 len;
+
+	s = jsonx_dump(obj, &len);
+	return client_send_text(c, type, s, len);
 }
 
 static struct json_object *
@@ -166,6 +176,18 @@ int
 client_call_start(struct client *c, uint16_t type, struct json_object *req)
 {
 	if (client_send(c, type, req) == -1) {
+		fprintf(stderr, "cq: writing to the scheduler: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+client_call_start_text(struct client *c, uint16_t type, const char *s,
+    size_t len)
+{
+	if (client_send_text(c, type, s, len) == -1) {
 		fprintf(stderr, "cq: writing to the scheduler: %s\n",
 		    strerror(errno));
 		return -1;
