@@ -332,3 +332,30 @@ Test(submit_kw, round_trips_through_the_wire_form)
 	json_object_put(o2);
 	jobdesc_free(&back);
 }
+
+/* The wire form leaves defaults out; decoding puts them back. */
+Test(submit_kw, wire_form_leaves_defaults_out)
+{
+	struct jobdesc		*jd, back;
+	struct json_object	*w, *full, *full2;
+	const char		*errstr = NULL;
+
+	jd = with("priority = 2\nmax_retries = 0");
+	w = jobdesc_to_wire(jd);
+	cr_assert_eq(jsonx_int(w, "priority", -1), 2);
+	cr_assert_eq(jsonx_int(w, "max_retries", -1), 0);
+	cr_assert(!json_object_object_get_ex(w, "rank", NULL));
+	cr_assert(!json_object_object_get_ex(w, "should_transfer_files", NULL));
+	cr_assert(!json_object_object_get_ex(w, "transfer_input_files", NULL));
+	cr_assert(!json_object_object_get_ex(w, "checkpoint_exit_code", NULL));
+	cr_assert(json_object_object_get_ex(w, "output", NULL));	/* core */
+	cr_assert_eq(jobdesc_from_json(w, &back, &errstr), 0, "%s", errstr);
+	full = jobdesc_to_json(jd);
+	full2 = jobdesc_to_json(&back);
+	cr_assert_str_eq(json_object_to_json_string(full),
+	    json_object_to_json_string(full2));
+	json_object_put(w);
+	json_object_put(full);
+	json_object_put(full2);
+	jobdesc_free(&back);
+}
