@@ -6,7 +6,9 @@
  * come from the submit language (submit.c), from a command line
  * (jobdesc_from_argv(), for `cq submit -- CMD ARGS`, which finds the
  * executable as a shell would) or from the wire.  The wire form is one:
- * jobdesc_to_json() writes it, also for `cq submit --dry-run`, and the
+ * jobdesc_to_json() writes it, also for `cq submit --dry-run`
+ * (jobdesc_to_wire() the same without the members at their defaults,
+ * for the submit message and the stored ad), and the
  * strict jobdesc_from_json() reads it, accepting exactly the members
  * DESIGN.md names, absolute paths, strings without NUL and every count
  * and size within jobdesc.h's limits.  Invariants of a description handed
@@ -276,9 +278,13 @@ jd_json_strv(char **v, size_t n)
 	return a;
 }
 
-/* The wire and dry-run form, keys in DESIGN.md's order, then the rest. */
-struct json_object *
-jobdesc_to_json(const struct jobdesc *jd)
+/*
+ * The wire and dry-run form, keys in DESIGN.md's order, then the rest;
+ * without ALL the members past DESIGN.md's are left out at their
+ * defaults (the decoder puts them back), which halves a typical job.
+ */
+static struct json_object *
+jd_to_json(const struct jobdesc *jd, int all)
 {
 	const struct jd_text	*t;
 	struct json_object	*o, *a, *e, *c = NULL;
@@ -320,26 +326,50 @@ jobdesc_to_json(const struct jobdesc *jd)
 		c = json_object_new_object();
 	json_object_object_add(o, "custom", c);
 
-	json_object_object_add(o, "priority",
-	    json_object_new_int64(jd->priority));
-	json_object_object_add(o, "max_retries",
-	    json_object_new_int64(jd->max_retries));
-	json_object_object_add(o, "should_transfer_files",
-	    json_object_new_string(jobdesc_xfer_str(jd->should_transfer)));
-	json_object_object_add(o, "when_to_transfer_output",
-	    json_object_new_string(jobdesc_when_str(jd->when_to_transfer)));
-	json_object_object_add(o, "transfer_input_files",
-	    jd_json_strv(jd->xfer_in, jd->nxfer_in));
-	json_object_object_add(o, "transfer_output_files", jd->xfer_out ==
-	    NULL ? NULL : jd_json_strv(jd->xfer_out, jd->nxfer_out));
-	json_object_object_add(o, "checkpoint_exit_code",
-	    json_object_new_int64(jd->checkpoint_exit_code));
-	json_object_object_add(o, "transfer_checkpoint_files",
-	    jd_json_strv(jd->ckpt_files, jd->nckpt_files));
+	if (all || jd->priority != 0)
+		json_object_object_add(o, "priority",
+		    json_object_new_int64(jd->priority));
+	if (all || jd->max_retries != -1)
+		json_object_object_add(o, "max_retries",
+		    json_object_new_int64(jd->max_retries));
+	if (all || jd->should_transfer != JD_XFER_IF_NEEDED)
+		json_object_object_add(o, "should_transfer_files",
+		    json_object_new_string(jobdesc_xfer_str(
+		    jd->should_transfer)));
+	if (all || jd->when_to_transfer != JD_WHEN_ON_EXIT)
+		json_object_object_add(o, "when_to_transfer_output",
+		    json_object_new_string(jobdesc_when_str(
+		    jd->when_to_transfer)));
+	if (all || jd->nxfer_in > 0)
+		json_object_object_add(o, "transfer_input_files",
+		    jd_json_strv(jd->xfer_in, jd->nxfer_in));
+	if (all || jd->xfer_out != NULL)
+		json_object_object_add(o, "transfer_output_files",
+		    jd->xfer_out == NULL ? NULL :
+		    jd_json_strv(jd->xfer_out, jd->nxfer_out));
+	if (all || jd->checkpoint_exit_code != -1)
+		json_object_object_add(o, "checkpoint_exit_code",
+		    json_object_new_int64(jd->checkpoint_exit_code));
+	if (all || jd->nckpt_files > 0)
+		json_object_object_add(o, "transfer_checkpoint_files",
+		    jd_json_strv(jd->ckpt_files, jd->nckpt_files));
 	for (t = jd_texts; t->key != NULL; t++)
-		json_object_object_add(o, t->key,
-		    jd_json_str(*JD_TEXT(jd, t)));
+		if (all || *JD_TEXT(jd, t) != NULL)
+			json_object_object_add(o, t->key,
+			    jd_json_str(*JD_TEXT(jd, t)));
 	return o;
+}
+
+struct json_object *
+jobdesc_to_json(const struct jobdesc *jd)
+{
+	return jd_to_json(jd, 1);
+}
+
+struct json_object *
+jobdesc_to_wire(const struct jobdesc *jd)
+{
+	return jd_to_json(jd, 0);
 }
 
 /* A custom attribute name: a ClassAd identifier. */
@@ -659,14 +689,25 @@ jobdesc_from_json(struct json_object *obj, struct jobdesc *jd,
 		*errstr = "not an object";
 		return -1;
 	}
-	/* jsonx_check knows no null: check a copy without nullable nulls. */
-	tmp = json_object_new_object();
-	json_object_object_foreach(obj, key, val) {
-		if (val == NULL && jd_is_nullable(key))
-			continue;
-		json_object_object_add(tmp, key, json_object_get(val));
+	/*
+	 * jsonx_check knows no null: check a copy without nullable nulls,
+	 * if there are any (the wire form has none: no copy per job).
+	 */
+	tmp = NULL;
+	json_object_object_foreach(obj, nk, nv) {
+		if (nv == NULL && jd_is_nullable(nk)) {
+			tmp = json_object_new_object();
+			break;
+		}
 	}
-	rc = jsonx_check(tmp, jd_members, errstr);
+	if (tmp != NULL) {
+		json_object_object_foreach(obj, key, val) {
+			if (val == NULL && jd_is_nullable(key))
+				continue;
+			json_object_object_add(tmp, key, json_object_get(val));
+		}
+	}
+	rc = jsonx_check(tmp != NULL ? tmp : obj, jd_members, errstr);
 	json_object_put(tmp);
 	if (rc == -1)
 		return -1;

@@ -95,6 +95,9 @@ int	jobdesc_from_argv(int argc, char **argv, const char *cwd,
 
 /* The wire/dry-run form: a new object with the keys DESIGN.md names. */
 struct json_object *jobdesc_to_json(const struct jobdesc *);
+/* The same without the members past DESIGN.md's at their defaults: what
+ * `cq submit` sends and the scheduler stores (a new object). */
+struct json_object *jobdesc_to_wire(const struct jobdesc *);
 /* Decode and strictly check the wire form into JD. 0, or -1 with ERRSTR. */
 int	jobdesc_from_json(struct json_object *, struct jobdesc *jd,
 	    const char **errstr);

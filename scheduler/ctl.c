@@ -796,7 +796,7 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 			goto done;
 		}
 		/* Keep the normalized form, not the client's bytes. */
-		e = jobdesc_to_json(&descs[i]);
+		e = jobdesc_to_wire(&descs[i]);
 		s = jsonx_dump(e, &len);
 		ads[i] = xstrndup(s, len);
 		json_object_put(e);

@@ -219,22 +219,25 @@ queue_expand_cluster(const char *ad, uint32_t cluster)
 	cap = len + 1 + (len / 10 + 1) * strlen(num);
 	out = xmalloc(cap);
 	p = ad;
-	while (*p != '\0') {
-		hit = NULL;
+	while ((hit = strchr(p, '$')) != NULL) {
+		/* Copy up to the next '$' at once: linear in the ad. */
+		memcpy(out + o, p, hit - p);
+		o += hit - p;
+		p = hit;
 		nl = 0;
-		for (i = 0; i < 2; i++) {
-			if (strncmp(p, names[i], strlen(names[i])) == 0) {
-				hit = p;
+		for (i = 0; i < 2; i++)
+			if (strncmp(p, names[i], strlen(names[i])) == 0)
 				nl = strlen(names[i]);
-			}
-		}
-		if (hit != NULL) {
+		if (nl > 0) {
 			memcpy(out + o, num, strlen(num));
 			o += strlen(num);
 			p += nl;
 		} else
 			out[o++] = *p++;
 	}
+	len = strlen(p);
+	memcpy(out + o, p, len);
+	o += len;
 	out[o] = '\0';
 	return out;
 }

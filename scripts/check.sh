@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build and run the whole test suite: unit tests, integration tests
 # against real daemons, hostile input, banned functions.  With
-# CQ_ASAN=1 the suite runs a second time under ASan + UBSan.
+# CQ_ASAN=1 the suite runs a second time under ASan + UBSan, and the
+# submit-language fuzzer runs for CQ_FUZZ_SECONDS (default 60).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 sh "$top/scripts/deps.sh" || exit 1
@@ -29,6 +30,11 @@ outs="$top/build/check.out"
 if [ "${CQ_ASAN:-0}" = 1 ]; then
 	run_suite "$top/build-asan" --enable-asan || rc=1
 	outs="$outs $top/build-asan/check.out"
+	# The submit-language fuzzer, bounded (CQ_FUZZ_SECONDS, default 60).
+	BUILD=$top/build-asan sh "$top/scripts/fuzz.sh" \
+	    "${CQ_FUZZ_SECONDS:-60}" >"$top/build-asan/fuzz.out" 2>&1 || rc=1
+	grep -E '^(PASS|FAIL):' "$top/build-asan/fuzz.out"
+	outs="$outs $top/build-asan/fuzz.out"
 fi
 # shellcheck disable=SC2086
 totals $outs

@@ -102,17 +102,17 @@ client_read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
+/* One frame of LEN bytes of JSON text at S. */
 static int
-client_send(struct client *c, uint16_t type, struct json_object *obj)
+client_send_text(struct client *c, uint16_t type, const char *s, size_t len)
 {
 	struct frame_hdr	 hdr;
 	uint8_t			 hb[FRAME_HDR_LEN];
-	const char		*s;
-	size_t			 len;
 
-	s = jsonx_dump(obj, &len);
-	if (len > UINT32_MAX)
+	if (len > UINT32_MAX) {
+		errno = EMSGSIZE;
 		return -1;
+	}
 	hdr.len = (uint32_t)len;
 	hdr.type = type;
 	hdr.version = FRAME_VERSION;
@@ -123,6 +123,16 @@ client_send(struct client *c, uint16_t type, struct json_object *obj)
 	    client_write_all(c->fd, s, len) == -1)
 		return -1;
 	return 0;
+}
+
+static int
+client_send(struct client *c, uint16_t type, struct json_object *obj)
+{
+	const char	*s;
+	size_t		 len;
+
+	s = jsonx_dump(obj, &len);
+	return client_send_text(c, type, s, len);
 }
 
 static struct json_object *
@@ -163,17 +173,34 @@ client_recv(struct client *c, uint16_t *rtype)
 	return obj;
 }
 
-struct json_object *
-client_call(struct client *c, uint16_t type, struct json_object *req,
-    uint16_t *rtype)
+int
+client_call_start(struct client *c, uint16_t type, struct json_object *req)
 {
-	struct json_object	*rep;
-
 	if (client_send(c, type, req) == -1) {
 		fprintf(stderr, "cq: writing to the scheduler: %s\n",
 		    strerror(errno));
-		return NULL;
+		return -1;
 	}
+	return 0;
+}
+
+int
+client_call_start_text(struct client *c, uint16_t type, const char *s,
+    size_t len)
+{
+	if (client_send_text(c, type, s, len) == -1) {
+		fprintf(stderr, "cq: writing to the scheduler: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct json_object *
+client_call_finish(struct client *c, uint16_t *rtype)
+{
+	struct json_object	*rep;
+
 	if ((rep = client_recv(c, rtype)) == NULL)
 		return NULL;
 	if (*rtype == MSG_ERROR) {
@@ -258,6 +285,15 @@ fail:
 	xfer_out_close(&xo);
 	json_object_put(o);
 	return -1;
+}
+
+struct json_object *
+client_call(struct client *c, uint16_t type, struct json_object *req,
+    uint16_t *rtype)
+{
+	if (client_call_start(c, type, req) == -1)
+		return NULL;
+	return client_call_finish(c, rtype);
 }
 
 static struct client *

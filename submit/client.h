@@ -5,6 +5,7 @@
 #ifndef CQ_CLIENT_H
 #define CQ_CLIENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct json_object;
@@ -29,6 +30,17 @@ void		 client_close(struct client *);
  */
 struct json_object *client_call(struct client *, uint16_t type,
 		    struct json_object *req, uint16_t *rtype);
+/*
+ * client_call in two halves, for a caller with work to do while the
+ * scheduler does its part (cq submit frees its jobs): send (0 or -1,
+ * printed), then wait for the answer.
+ */
+int		 client_call_start(struct client *, uint16_t type,
+		    struct json_object *req);
+/* The same with the request already encoded: LEN bytes of JSON at S. */
+int		 client_call_start_text(struct client *, uint16_t type,
+		    const char *s, size_t len);
+struct json_object *client_call_finish(struct client *, uint16_t *rtype);
 
 /*
  * Upload the file PATH (NULL: an empty directory) as REL into this

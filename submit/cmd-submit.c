@@ -2,7 +2,8 @@
  * cmd-submit.c: `cq submit FILE` and `cq submit -- CMD ARGS...`.  The
  * description is parsed and checked here (errors name file and line and
  * submit nothing); the scheduler enters all jobs or none and answers after
- * they are durable.
+ * they are durable.  Jobs whose files travel have them uploaded first, on
+ * the same connection (upload.c), so the submit adopts them atomically.
  */
 #include "config.h"
 
@@ -12,26 +13,77 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "cq.h"
 #include "jobdesc.h"
 #include "jsonx.h"
 #include "msg.h"
 #include "submit.h"
-#include "client.h"
 #include "upload.h"
 #include "xmalloc.h"
+
+/* Append LEN bytes at S to the growing *BUF (*LEN used, *CAP held). */
+static void
+cmd_submit_text_add(char **buf, size_t *len, size_t *cap, const char *s,
+    size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		while (*len + n + 1 > *cap)
+			*cap = *cap == 0 ? 65536 : *cap * 2;
+		*buf = xreallocarray(*buf, *cap, 1);
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+}
+
+/*
+ * The MSG_SUBMIT request as JSON text: {"jobs":[...],"batch_name":...},
+ * each job in its wire form; frees every job's contents (not the array).
+ */
+static char *
+cmd_submit_text(struct jobdesc *jobs, size_t njobs, const char *batch,
+    size_t *lenp)
+{
+	struct json_object	*o;
+	const char		*s;
+	char			*buf = NULL;
+	size_t			 len = 0, cap = 0, n, i;
+
+	cmd_submit_text_add(&buf, &len, &cap, "{\"jobs\":[", 9);
+	for (i = 0; i < njobs; i++) {
+		if (i > 0)
+			cmd_submit_text_add(&buf, &len, &cap, ",", 1);
+		o = jobdesc_to_wire(&jobs[i]);
+		s = jsonx_dump(o, &n);
+		cmd_submit_text_add(&buf, &len, &cap, s, n);
+		json_object_put(o);
+		jobdesc_free(&jobs[i]);
+	}
+	cmd_submit_text_add(&buf, &len, &cap, "]", 1);
+	if (batch != NULL) {
+		o = json_object_new_string(batch);
+		s = jsonx_dump(o, &n);
+		cmd_submit_text_add(&buf, &len, &cap, ",\"batch_name\":", 14);
+		cmd_submit_text_add(&buf, &len, &cap, s, n);
+		json_object_put(o);
+	}
+	cmd_submit_text_add(&buf, &len, &cap, "}", 1);
+	*lenp = len;
+	return buf;
+}
 
 int
 cmd_submit(int argc, char **argv)
 {
 	extern char		**environ;
 	struct jobdesc		*jobs = NULL;
-	struct json_object	*req, *arr, *rep;
-	char			 cwd[PATH_MAX], err[1024];
-	const char		*batch = NULL;
-	struct client		*c = NULL;
-	size_t			 njobs = 0, i, nfiles = 0;
+	struct json_object	*arr, *rep;
+	struct client		*c;
 	uint16_t		 rtype;
+	char			 cwd[PATH_MAX], err[1024], *fbatch = NULL, *text;
+	const char		*batch = NULL;
+	size_t			 njobs = 0, i, len, nfiles = 0;
 	int			 terse = 0, dry = 0, cmdline = 0, a;
 
 	for (a = 1; a < argc; a++) {
@@ -76,41 +128,60 @@ cmd_submit(int argc, char **argv)
 		return CQ_EXIT_USAGE;
 	}
 
-	arr = json_object_new_array();
-	for (i = 0; i < njobs; i++)
-		json_object_array_add(arr, jobdesc_to_json(&jobs[i]));
-	if (!dry) {
-		/* Inputs first, on the connection the submit then uses. */
-		if ((c = client_open()) == NULL) {
-			jobdesc_free_all(jobs, njobs);
-			json_object_put(arr);
-			return CQ_EXIT_FAIL;
-		}
-		if (upload_jobs(c, jobs, njobs, &nfiles) == -1) {
-			client_close(c);
-			jobdesc_free_all(jobs, njobs);
-			json_object_put(arr);
-			return CQ_EXIT_USAGE;
-		}
-	}
-	jobdesc_free_all(jobs, njobs);
+	/* The file's batch_name names the cluster unless --batch-name does. */
+	if (njobs > 0 && jobs[0].batch_name != NULL)
+		fbatch = xstrdup(jobs[0].batch_name);
+	if (batch == NULL)
+		batch = fbatch;
+	/* Dry runs show every member, one job a line. */
 	if (dry) {
-		for (i = 0; i < json_object_array_length(arr); i++)
-			printf("%s\n", json_object_to_json_string_ext(
-			    json_object_array_get_idx(arr, i),
+		for (i = 0; i < njobs; i++) {
+			arr = jobdesc_to_json(&jobs[i]);
+			printf("%s\n", json_object_to_json_string_ext(arr,
 			    JSON_C_TO_STRING_PLAIN |
 			    JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(arr);
+			json_object_put(arr);
+		}
+		jobdesc_free_all(jobs, njobs);
+		free(fbatch);
 		return CQ_EXIT_OK;
 	}
-	req = json_object_new_object();
-	json_object_object_add(req, "jobs", arr);
-	if (batch != NULL)
-		json_object_object_add(req, "batch_name",
-		    json_object_new_string(batch));
-	rep = client_call(c, MSG_SUBMIT, req, &rtype);
+	/* Nothing queued (e.g. `queue matching` found no file): say so. */
+	if (njobs == 0) {
+		free(jobs);
+		free(fbatch);
+		if (!terse)
+			printf("0 job(s) submitted.\n");
+		return CQ_EXIT_OK;
+	}
+	/*
+	 * The request, encoded job by job (each freed once written): no
+	 * tree of 100,000 JSON objects to build and free.  The wire leaves
+	 * the members at their defaults out.
+	 */
+	if ((c = client_open()) == NULL) {
+		jobdesc_free_all(jobs, njobs);
+		free(fbatch);
+		return CQ_EXIT_FAIL;
+	}
+	/* Input files first, on the connection the submit then uses. */
+	if (upload_jobs(c, jobs, njobs, &nfiles) == -1) {
+		client_close(c);
+		jobdesc_free_all(jobs, njobs);
+		free(fbatch);
+		return CQ_EXIT_USAGE;
+	}
+	text = cmd_submit_text(jobs, njobs, batch, &len);
+	free(jobs);
+	free(fbatch);
+	rep = NULL;
+	if (client_call_start_text(c, MSG_SUBMIT, text, len) == 0) {
+		free(text);
+		text = NULL;
+		rep = client_call_finish(c, &rtype);
+	}
 	client_close(c);
-	json_object_put(req);
+	free(text);
 	if (rep == NULL)
 		return CQ_EXIT_FAIL;
 	if (terse)

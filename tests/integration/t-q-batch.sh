@@ -43,6 +43,13 @@ c4=$(cq submit --terse --batch-name nightly -- /bin/sleep 300) ||
 b=$(cq q -batch --json)
 [ "$(row nightly)" = "[\"$me\",0,2,2,1,5,\"$c1.0 ... $c4.0\",2]" ] ||
     fail "nightly with two clusters: $(row nightly)"
+# The submit file's batch_name keyword names a batch too.
+printf 'executable = /bin/sleep\narguments = 300\nbatch_name = from-file\nqueue\n' > bn.sub
+c5=$(cq submit --terse bn.sub) || fail "submit failed"
+b=$(cq q -batch --json)
+[ "$(row from-file | jq -c '[.[0], .[5], .[6]]')" = "[\"$me\",1,\"$c5.0\"]" ] ||
+    fail "batch_name from the submit file: $(row from-file)"
+cq rm "$c5" >/dev/null || fail "rm $c5 failed"
 
 # The table (not a terminal: plain text, no escapes).
 out=$(cq q) || fail "cq q failed"

@@ -289,8 +289,9 @@ Test(submit, getenv_then_environment_overrides)
 
 	jd = one("executable = /bin/env\ngetenv = false\nqueue\n");
 	cr_assert_eq(jd->nenv, 0);
-	fails("executable = /bin/env\ngetenv = maybe\nqueue\n",
-	    "t.sub:2: getenv: expected true or false, not 'maybe'");
+	/* Anything else is HTCondor's list of names (test_submit_kw.c). */
+	jd = one("executable = /bin/env\ngetenv = maybe\nqueue\n");
+	cr_assert_eq(jd->nenv, 0);
 }
 
 Test(submit, request_cpus)
@@ -463,11 +464,13 @@ Test(submit, queue_errors)
 	fails("", "t.sub:1: no queue statement");
 	fails("arguments = x\nqueue\n", "t.sub:2: no executable");
 	fails("executable = /bin/true\nqueue -1\n",
-	    "t.sub:2: queue: expected a count, not '-1'");
-	fails("executable = /bin/true\nqueue 2 x in (a, b)\n",
-	    "t.sub:2: queue: expected a count, not '2 x in (a, b)'");
+	    "t.sub:2: queue: expected [N] [VAR[,VAR...]] in|from|matching "
+	    "..., not '-1'");
+	fails("executable = /bin/true\nqueue 2 x y in (a, b)\n",
+	    "t.sub:2: queue: expected [N] [VAR[,VAR...]] in|from|matching "
+	    "..., not 'y in (a, b)'");
 	fails("executable = /bin/true\nqueue 1000001\n",
-	    "t.sub:2: queue: expected a count, not '1000001'");
+	    "t.sub:2: queue: count too large (limit 1000000)");
 	fails("executable = /bin/true\nqueue 600000\nqueue 400001\n",
 	    "t.sub:3: too many jobs (limit 1000000)");
 }

@@ -1,0 +1,573 @@
+/*
+ * submit-kw.c: the keywords of the submit language, what each value
+ * means, and one job built from the macros as a queue statement finds
+ * them (submit_kw_build).
+ *
+ * Every keyword is a macro the table below gives a setter; for every
+ * proc each keyword's latest value is expanded and applied in table
+ * order (initialdir before the paths it anchors, getenv before
+ * environment), and an empty value means "unset".  HTCondor's meanings:
+ * paths relative to initialdir, itself relative to the working
+ * directory; arguments and environment in the old and the new
+ * (double-quoted) syntax (submit-args.c); sizes with K/M/G/T units (KB, KiB alike, any
+ * case, all powers of 1024; memory defaults to MiB, disk to KiB);
+ * universe vanilla only; file lists split on commas and white space.
+ * `checkpoint = criu` is cq's own.  Invariants: every path stored is
+ * absolute and cleaned (transfer_input_files keeps a trailing '/', "the
+ * directory's contents"), output and checkpoint file lists are relative
+ * and stay inside the sandbox; argv, env, xfer_in and ckpt_files always
+ * exist and are NULL-terminated; env holds unique "NAME=value" strings.
+ * Errors name the line of the value's definition.  Called by
+ * submit-queue.c.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "jobdesc.h"
+#include "submit-int.h"
+#include "text.h"
+#include "xmalloc.h"
+
+/* The keywords and custom attributes in force at one queue statement. */
+struct submit_kw_set {
+	const struct submit_keyword	**kw;
+	const struct submit_macro	**m;	/* or NULL: ... */
+	ssize_t				 *var;	/* ... the loop variable */
+	size_t				  n;
+	const struct submit_macro	**attrs;
+	size_t				  nattrs;
+};
+
+static int
+submit_kw_universe(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	char	 q[80];
+
+	if (strcasecmp(val, "vanilla") != 0)
+		return submit_error(p, line, "universe '%s' is not supported "
+		    "(only vanilla)", submit_q(q, sizeof(q), val));
+	return 0;
+}
+
+/*
+ * A path member: initialdir relative to the working directory, the others
+ * relative to initialdir (set before them, see the table).
+ */
+static int
+submit_kw_path(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	char	**dst = (char **)((char *)jd + kw->off);
+	char	 *path;
+
+	path = text_path(dst == &jd->initialdir ? p->cwd : jd->initialdir, val);
+	if (strlen(path) > JOBDESC_MAX_STR) {
+		free(path);
+		return submit_error(p, line, "%s: path too long", kw->name);
+	}
+	free(*dst);
+	*dst = path;
+	return 0;
+}
+
+static int
+submit_kw_text(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	char	**dst = (char **)((char *)jd + kw->off);
+
+	free(*dst);
+	*dst = xstrdup(val);
+	return 0;
+}
+
+/* Text that may be written as a "string" literal (batch_name). */
+static int
+submit_kw_name(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	char	**dst = (char **)((char *)jd + kw->off);
+	size_t	  len = strlen(val);
+
+	free(*dst);
+	if (len >= 2 && val[0] == '"' && val[len - 1] == '"')
+		*dst = xstrndup(val + 1, len - 2);
+	else
+		*dst = xstrdup(val);
+	return 0;
+}
+
+/* An integer, optionally signed, within [kw->unit.., INT32_MAX]. */
+static int
+submit_kw_int(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	long long	 n, min = kw->unit;
+	int		 neg = val[0] == '-';
+	char		 q[80];
+
+	if (val[0] == '+' || val[0] == '-')
+		val++;
+	if (submit_number(val, strlen(val), 0, (long long)INT32_MAX + neg,
+	    &n) == -1 || (neg ? -n : n) < min)
+		goto bad;
+	*(int64_t *)((char *)jd + kw->off) = neg ? -n : n;
+	return 0;
+
+bad:
+	if (min == 1)
+		return submit_error(p, line, "%s: '%s' is not a positive "
+		    "integer", kw->name, submit_q(q, sizeof(q), val - neg));
+	if (min == 0)
+		return submit_error(p, line, "%s: '%s' is not a non-negative "
+		    "integer", kw->name, submit_q(q, sizeof(q), val - neg));
+	return submit_error(p, line, "%s: '%s' is not an integer", kw->name,
+	    submit_q(q, sizeof(q), val - neg));
+}
+
+static int
+submit_kw_exit_code(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	long long	 n;
+	char		 q[80];
+
+	if (submit_number(val, strlen(val), 0, 255, &n) == -1)
+		return submit_error(p, line, "%s: '%s' is not an exit code "
+		    "(0 to 255)", kw->name, submit_q(q, sizeof(q), val));
+	jd->checkpoint_exit_code = n;
+	return 0;
+}
+
+/*
+ * A size: digits, optional blanks, optional K/M/G/T, then nothing, B or
+ * iB, in any case; kw->unit (1 = KiB, 2 = MiB) is both the default unit
+ * and the unit stored.  Rounds up.
+ */
+static int
+submit_kw_size(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	static const char	 units[] = "KMGTkmgt";
+	const char		*s, *u;
+	long long		 n;
+	int			 e = kw->unit, unit = kw->unit, i;
+	char			 q[80];
+
+	for (s = val; text_isdigit(*s); s++)
+		;
+	if (submit_number(val, s - val, 0, LLONG_MAX, &n) == -1)
+		goto bad;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s != '\0') {
+		if ((u = strchr(units, *s)) == NULL)
+			goto bad;
+		e = (u - units) % 4 + 1;
+		s++;
+		if ((*s == 'i' || *s == 'I') && (s[1] == 'B' || s[1] == 'b'))
+			s += 2;
+		else if (*s == 'B' || *s == 'b')
+			s++;
+		if (*s != '\0')
+			goto bad;
+	}
+	for (i = e; i < unit; i++)
+		n = n / 1024 + (n % 1024 != 0);
+	for (i = unit; i < e; i++) {
+		if (n > INT64_MAX / 1024)
+			return submit_error(p, line, "%s: '%s' is too large",
+			    kw->name, submit_q(q, sizeof(q), val));
+		n *= 1024;
+	}
+	*(int64_t *)((char *)jd + kw->off) = n;
+	return 0;
+
+bad:
+	return submit_error(p, line, "%s: bad size '%s' (a number, optionally "
+	    "followed by K, M, G or T)", kw->name, submit_q(q, sizeof(q), val));
+}
+
+static int
+submit_kw_xfer(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	char	 q[80];
+	int	 v;
+
+	if ((v = jobdesc_xfer_parse(val)) == -1)
+		return submit_error(p, line, "%s: expected YES, NO or "
+		    "IF_NEEDED, not '%s'", kw->name, submit_q(q, sizeof(q),
+		    val));
+	jd->should_transfer = v;
+	return 0;
+}
+
+static int
+submit_kw_when(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	char	 q[80];
+	int	 v;
+
+	if ((v = jobdesc_when_parse(val)) == -1)
+		return submit_error(p, line, "%s: expected ON_EXIT or "
+		    "ON_EXIT_OR_EVICT, not '%s'", kw->name,
+		    submit_q(q, sizeof(q), val));
+	jd->when_to_transfer = v;
+	return 0;
+}
+
+/* A relative path inside the sandbox, cleaned; NULL if it is not one. */
+static char *
+submit_kw_relative(const char *s)
+{
+	const char	*c;
+	char		*path;
+
+	if (*s == '/')
+		return NULL;
+	for (c = s; c != NULL; c = strchr(c, '/')) {
+		if (*c == '/')
+			c++;
+		if (strncmp(c, "..", 2) == 0 && (c[2] == '/' || c[2] == '\0'))
+			return NULL;
+	}
+	path = text_path("/", s);
+	if (strcmp(path, "/") == 0) {
+		free(path);
+		return NULL;
+	}
+	memmove(path, path + 1, strlen(path));
+	return path;
+}
+
+/*
+ * A file list: kw->unit 1 for transfer_input_files (absolute, relative
+ * to initialdir, a trailing '/' kept), 0 for the sandbox-relative lists.
+ */
+static int
+submit_kw_files(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	struct submit_list	 l = { NULL, 0 };
+	char	***dst = (char ***)((char *)jd + kw->off), *path, q[80];
+	size_t	  i, len, *n;
+
+	if (dst == &jd->xfer_in)
+		n = &jd->nxfer_in;
+	else if (dst == &jd->xfer_out)
+		n = &jd->nxfer_out;
+	else
+		n = &jd->nckpt_files;
+
+	if (submit_words(p, line, kw->name, val, &l) == -1)
+		return -1;
+	for (i = 0; i < l.n; i++) {
+		if (strstr(l.v[i], "://") != NULL) {
+			submit_error(p, line, "%s: '%s': URLs are not "
+			    "supported", kw->name, submit_q(q, sizeof(q),
+			    l.v[i]));
+			goto fail;
+		}
+		if (kw->unit) {
+			path = text_path(jd->initialdir, l.v[i]);
+			len = strlen(l.v[i]);
+			if (l.v[i][len - 1] == '/' && strcmp(path, "/") != 0) {
+				len = strlen(path);
+				path = xreallocarray(path, len + 2, 1);
+				path[len] = '/';
+				path[len + 1] = '\0';
+			}
+		} else if ((path = submit_kw_relative(l.v[i])) == NULL) {
+			submit_error(p, line, "%s: '%s' is not a relative path "
+			    "inside the job's directory", kw->name,
+			    submit_q(q, sizeof(q), l.v[i]));
+			goto fail;
+		}
+		if (strlen(path) > JOBDESC_MAX_STR) {
+			free(path);
+			submit_error(p, line, "%s: path too long", kw->name);
+			goto fail;
+		}
+		free(l.v[i]);
+		l.v[i] = path;
+	}
+	if (l.v == NULL)
+		l.v = xcalloc(1, sizeof(*l.v));
+	submit_list_free(&(struct submit_list){ *dst, *n });
+	*dst = l.v;
+	*n = l.n;
+	return 0;
+
+fail:
+	submit_list_free(&l);
+	return -1;
+}
+
+static int
+submit_kw_notification(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	static const char	*names[] = { "never", "error", "complete",
+	    "always" };
+	size_t	 i;
+	char	 q[80];
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcasecmp(val, names[i]) == 0) {
+			free(jd->notification);
+			jd->notification = xstrdup(names[i]);
+			return 0;
+		}
+	}
+	return submit_error(p, line, "%s: expected never, error, complete or "
+	    "always, not '%s'", kw->name, submit_q(q, sizeof(q), val));
+}
+
+static int
+submit_kw_checkpoint(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	char	 q[80];
+
+	if (strcasecmp(val, "criu") != 0)
+		return submit_error(p, line, "%s: '%s' is not supported (only "
+		    "criu)", kw->name, submit_q(q, sizeof(q), val));
+	free(jd->checkpoint);
+	jd->checkpoint = xstrdup("criu");
+	return 0;
+}
+
+/* kill_sig: a signal by name (SIGTERM, TERM, any case) or number. */
+static int
+submit_kw_signal(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	static const char	*names[] = { NULL, "HUP", "INT", "QUIT",
+	    "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
+	    "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP",
+	    "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF",
+	    "WINCH", "IO", "PWR", "SYS" };
+	const char	*s = val;
+	long long	 n;
+	size_t		 i, nnames = sizeof(names) / sizeof(names[0]);
+	char		 q[80];
+
+	if (submit_number(s, strlen(s), 1, (long long)nnames - 1, &n) == 0)
+		i = n;
+	else {
+		if (strncasecmp(s, "SIG", 3) == 0)
+			s += 3;
+		for (i = 1; i < nnames; i++)
+			if (strcasecmp(s, names[i]) == 0)
+				break;
+		if (i == nnames)
+			return submit_error(p, line, "%s: '%s' is not a "
+			    "signal", kw->name, submit_q(q, sizeof(q), val));
+	}
+	free(jd->kill_sig);
+	xasprintf(&jd->kill_sig, "SIG%s", names[i]);
+	return 0;
+}
+
+#define OFF(m)	offsetof(struct jobdesc, m)
+
+/* The keywords, applied in this order for every proc. */
+static const struct submit_keyword submit_kw_table[] = {
+	{ "universe",		submit_kw_universe, 0, 0 },
+	{ "initialdir",		submit_kw_path, OFF(initialdir), 0 },
+	{ "executable",		submit_kw_path, OFF(executable), 0 },
+	{ "arguments",		submit_args_arguments, 0, 0 },
+	{ "input",		submit_kw_path, OFF(input), 0 },
+	{ "output",		submit_kw_path, OFF(output), 0 },
+	{ "error",		submit_kw_path, OFF(error), 0 },
+	{ "log",		submit_kw_path, OFF(log), 0 },
+	{ "request_cpus",	submit_kw_int, OFF(request_cpus), 1 },
+	{ "request_memory",	submit_kw_size, OFF(request_memory_mb), 2 },
+	{ "request_disk",	submit_kw_size, OFF(request_disk_kb), 1 },
+	{ "requirements",	submit_kw_text, OFF(requirements), 0 },
+	{ "rank",		submit_kw_text, OFF(rank), 0 },
+	{ "priority",		submit_kw_int, OFF(priority), INT32_MIN },
+	{ "getenv",		submit_args_getenv, 0, 0 },
+	{ "environment",	submit_args_environment, 0, 0 },
+	{ "should_transfer_files", submit_kw_xfer, 0, 0 },
+	{ "when_to_transfer_output", submit_kw_when, 0, 0 },
+	{ "transfer_input_files", submit_kw_files, OFF(xfer_in), 1 },
+	{ "transfer_output_files", submit_kw_files, OFF(xfer_out), 0 },
+	{ "transfer_checkpoint_files", submit_kw_files, OFF(ckpt_files), 0 },
+	{ "max_retries",	submit_kw_int, OFF(max_retries), 0 },
+	{ "batch_name",		submit_kw_name, OFF(batch_name), 0 },
+	{ "notification",	submit_kw_notification, 0, 0 },
+	{ "checkpoint_exit_code", submit_kw_exit_code, 0, 0 },
+	{ "checkpoint",		submit_kw_checkpoint, 0, 0 },
+	{ "kill_sig",		submit_kw_signal, 0, 0 },
+	{ "on_exit_remove",	submit_kw_text, OFF(on_exit_remove), 0 },
+	{ "periodic_hold",	submit_kw_text, OFF(periodic_hold), 0 },
+	{ "periodic_release",	submit_kw_text, OFF(periodic_release), 0 },
+	{ "periodic_remove",	submit_kw_text, OFF(periodic_remove), 0 },
+};
+#define SUBMIT_NKW (sizeof(submit_kw_table) / sizeof(submit_kw_table[0]))
+
+/*
+ * The keywords and attributes set as a queue statement finds them,
+ * looked up once so that building each proc costs only its expansions.
+ * A loop variable named like a keyword (`queue input,arguments from
+ * ...`) sets that keyword, as in HTCondor.
+ */
+struct submit_kw_set *
+submit_kw_resolve(struct submit_parse *p, char **vars, size_t nvars)
+{
+	struct submit_kw_set	*set;
+	struct submit_macro	*m;
+	const char		*name;
+	size_t			 i, v;
+
+	set = xcalloc(1, sizeof(*set));
+	set->kw = xcalloc(SUBMIT_NKW, sizeof(*set->kw));
+	set->m = xcalloc(SUBMIT_NKW, sizeof(*set->m));
+	set->var = xcalloc(SUBMIT_NKW, sizeof(*set->var));
+	for (i = 0; i < SUBMIT_NKW; i++) {
+		name = submit_kw_table[i].name;
+		for (v = 0; v < nvars; v++)
+			if (strcmp(vars[v], name) == 0)
+				break;
+		m = v < nvars ? NULL : submit_macro_find(p, name, strlen(name));
+		if (v == nvars && m == NULL)
+			continue;
+		set->kw[set->n] = &submit_kw_table[i];
+		set->var[set->n] = v < nvars ? (ssize_t)v : -1;
+		set->m[set->n++] = m;
+	}
+	set->attrs = xcalloc(p->nmacros + 1, sizeof(*set->attrs));
+	for (i = 0; i < p->nmacros; i++)
+		if (p->macros[i].attr != NULL)
+			set->attrs[set->nattrs++] = &p->macros[i];
+	return set;
+}
+
+void
+submit_kw_set_free(struct submit_kw_set *set)
+{
+	if (set == NULL)
+		return;
+	free(set->kw);
+	free(set->m);
+	free(set->var);
+	free(set->attrs);
+	free(set);
+}
+
+/* A custom value: integer, boolean, "string" literal, or the raw text. */
+static struct json_object *
+submit_kw_custom(const char *val)
+{
+	struct submit_buf	 b = { NULL, 0, 0 };
+	struct json_object *o;
+	const char	*s = val;
+	long long	 n;
+	size_t		 len = strlen(val);
+
+	if (*s == '-')
+		s++;
+	if (submit_number(s, strlen(s), 0, LLONG_MAX, &n) == 0)
+		return json_object_new_int64(s == val ? n : -n);
+	if (strcasecmp(val, "true") == 0)
+		return json_object_new_boolean(1);
+	if (strcasecmp(val, "false") == 0)
+		return json_object_new_boolean(0);
+	if (len >= 2 && val[0] == '"' && val[len - 1] == '"') {
+		submit_buf_add(&b, "", 0, JOBDESC_MAX_STR);
+		for (s = val + 1; s < val + len - 1; s++) {
+			if (*s == '"')
+				break;		/* not one literal */
+			if (*s == '\\' && (s[1] == '"' || s[1] == '\\') &&
+			    s + 1 < val + len - 1)
+				s++;
+			submit_buf_add(&b, s, 1, JOBDESC_MAX_STR);
+		}
+		if (s == val + len - 1) {
+			o = json_object_new_string_len(b.s, (int)b.len);
+			free(b.s);
+			return o;
+		}
+		free(b.s);
+	}
+	return json_object_new_string(val);
+}
+
+/* Build proc PROC into JD from the settings SET of the queue on QLINE. */
+int
+submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
+    uint32_t proc, int qline, struct jobdesc *jd)
+{
+	const struct submit_macro	*m;
+	struct submit_buf		 b = { NULL, 0, 0 };
+	char			*val;
+	size_t			 i;
+	int			 line;
+
+	memset(jd, 0, sizeof(*jd));
+	jd->proc = proc;
+	jd->initialdir = xstrdup(p->cwd);
+	jd->argv = xcalloc(1, sizeof(*jd->argv));
+	jd->env = xcalloc(1, sizeof(*jd->env));
+	jd->xfer_in = xcalloc(1, sizeof(*jd->xfer_in));
+	jd->ckpt_files = xcalloc(1, sizeof(*jd->ckpt_files));
+	jobdesc_defaults(jd);
+	jd->custom = json_object_new_object();
+	p->proc = proc;
+
+	for (i = 0; i < set->n; i++) {
+		if ((m = set->m[i]) == NULL) {
+			/* The item's text, as it is: the queue's line. */
+			line = qline;
+			submit_buf_reset(&b);
+			if (submit_buf_add(&b, p->vals[set->var[i]],
+			    strlen(p->vals[set->var[i]]), JOBDESC_MAX_STR) == -1) {
+				submit_error(p, line, "%s: value too long "
+				    "(limit %d bytes)", set->kw[i]->name,
+				    JOBDESC_MAX_STR);
+				goto fail;
+			}
+			val = b.s;
+		} else {
+			if (submit_macro_value(p, m->value, m->line, &b,
+			    &val) == -1)
+				goto fail;
+			line = m->line;
+		}
+		if (*val != '\0' &&
+		    set->kw[i]->set(p, jd, set->kw[i], val, line) == -1)
+			goto fail;
+	}
+	for (i = 0; i < set->nattrs; i++) {
+		m = set->attrs[i];
+		if (submit_macro_value(p, m->value, m->line, &b, &val) == -1)
+			goto fail;
+		if (*val != '\0')
+			json_object_object_add(jd->custom, m->attr,
+			    submit_kw_custom(val));
+	}
+	if (jd->executable == NULL) {
+		submit_error(p, qline, "no executable");
+		goto fail;
+	}
+	free(b.s);
+	return 0;
+
+fail:
+	free(b.s);
+	jobdesc_free(jd);
+	return -1;
+}

@@ -1,0 +1,421 @@
+/*
+ * submit-macro.c: macros of the submit language, defined by assignments
+ * and expanded when a queue statement builds its jobs.
+ *
+ * `$(name)` is the macro's value (empty if undefined), `$(name:default)`
+ * the default if undefined.  The parser's own macros: `$(Process)` and
+ * `$(ProcId)` the proc number (counted from 0 across all queue
+ * statements), `$(Item)` and every variable a `queue VAR... in/from/
+ * matching` names the current item's value, `$(ItemIndex)` and `$(Row)`
+ * the item's index in its list, `$(Step)` the step of `queue N` for that
+ * item, `$ENV(NAME)` the submitter's variable, `$Fpnxfq(name)` parts of
+ * the file name a macro holds (HTCondor's filename functions), `$(DOLLAR)`
+ * a `$`, and `$(Cluster)`/`$(ClusterId)` the literal
+ * text `$(Cluster)`: the cluster id is unknown until the scheduler
+ * answers, so the scheduler replaces that placeholder.  `$$(attr)` is
+ * left alone (match-time substitution); `$$([expr])` is refused until
+ * the expression language exists.  A value that refers to its own macro
+ * takes the previous value at definition time (`foo = $(foo) more`), as
+ * HTCondor does; nesting deeper than SUBMIT_MAX_DEPTH is "macro
+ * recursion", and one expansion follows at most SUBMIT_MAX_REFS
+ * references, so a value can neither loop nor blow up.  Called by
+ * submit.c (definitions), submit-kw.c and submit-queue.c (expansion).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "jobdesc.h"
+#include "submit-int.h"
+#include "text.h"
+#include "xmalloc.h"
+
+/* Macros the parser defines itself; assigning them is an error. */
+static const char *submit_macro_predef[] = {
+	"process", "procid", "cluster", "clusterid", "dollar", "itemindex",
+	"row", "step"
+};
+
+int
+submit_macro_reserved(const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(submit_macro_predef) /
+	    sizeof(submit_macro_predef[0]); i++) {
+		if (strcasecmp(key, submit_macro_predef[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+struct submit_macro *
+submit_macro_find(struct submit_parse *p, const char *name, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->nmacros; i++) {
+		if (strncasecmp(p->macros[i].name, name, len) == 0 &&
+		    p->macros[i].name[len] == '\0')
+			return &p->macros[i];
+	}
+	return NULL;
+}
+
+struct submit_ref {
+	const char	*name;
+	size_t		 namelen;
+	const char	*def;		/* NULL: no default */
+	size_t		 deflen;
+	size_t		 len;		/* of the whole reference */
+};
+
+/* Does S start "$(name)" or "$(name:default)"?  Otherwise it is text. */
+static int
+submit_macro_ref(const char *s, struct submit_ref *r)
+{
+	const char	*e, *d;
+
+	if (s[0] != '$' || s[1] != '(')
+		return 0;
+	for (e = s + 2; text_isalnum(*e) || *e == '_' || *e == '.'; e++)
+		;
+	if (e == s + 2)
+		return 0;
+	r->name = s + 2;
+	r->namelen = e - r->name;
+	r->def = NULL;
+	r->deflen = 0;
+	if (*e == ':') {
+		/* Stopping at '$' keeps scanning linear in the line. */
+		d = e + 1 + strcspn(e + 1, ")$");
+		if (*d != ')')
+			return 0;
+		r->def = e + 1;
+		r->deflen = d - r->def;
+		e = d;
+	}
+	if (*e != ')')
+		return 0;
+	r->len = e + 1 - s;
+	return 1;
+}
+
+static int
+submit_macro_is(const struct submit_ref *r, const char *name)
+{
+	return strlen(name) == r->namelen &&
+	    strncasecmp(r->name, name, r->namelen) == 0;
+}
+
+/* The value of a loop variable or a number the parser defines, or NULL. */
+static const char *
+submit_macro_auto(struct submit_parse *p, const struct submit_ref *r,
+    char *num, size_t numlen, size_t *len)
+{
+	const char	*v = NULL;
+	size_t		 i;
+
+	for (i = 0; i < p->nvars; i++) {
+		if (submit_macro_is(r, p->vars[i])) {
+			v = p->vals[i];
+			*len = strlen(v);
+			return v;
+		}
+	}
+	if (submit_macro_is(r, "process") || submit_macro_is(r, "procid"))
+		snprintf(num, numlen, "%u", p->proc);
+	else if (submit_macro_is(r, "itemindex") || submit_macro_is(r, "row"))
+		snprintf(num, numlen, "%zu", p->item_index);
+	else if (submit_macro_is(r, "step"))
+		snprintf(num, numlen, "%zu", p->step);
+	else if (submit_macro_is(r, "cluster") ||
+	    submit_macro_is(r, "clusterid"))
+		v = "$(Cluster)";
+	else if (submit_macro_is(r, "dollar"))
+		v = "$";
+	else
+		return NULL;
+	if (v == NULL)
+		v = num;
+	*len = strlen(v);
+	return v;
+}
+
+/*
+ * `$ENV(NAME)` or `$F<flags>(name)` at S?  Appends its value to OUT and
+ * sets *LEN to the reference's length; 0 if S starts neither.
+ */
+static int
+submit_macro_func(struct submit_parse *p, const char *s,
+    struct submit_buf *out, int depth, int line, size_t *len, int *rc)
+{
+	struct submit_buf	 v = { NULL, 0, 0 };
+	struct submit_macro	*m;
+	const char	*name, *e, *flags = NULL, *base, *dot, *slash;
+	char		**ev, *path;
+	size_t		 nlen, nflags = 0, i;
+	int		 env, fp, fn, fx;
+
+	if (s[0] != '$')
+		return 0;
+	if (strncmp(s + 1, "ENV(", 4) == 0)
+		env = 1, name = s + 5;
+	else if (s[1] == 'F' && s[2] != '\0' &&
+	    strchr("pnxfq", s[2]) != NULL) {
+		env = 0;
+		flags = s + 2;
+		for (e = flags; *e != '\0' && strchr("pnxfq", *e) != NULL; e++)
+			;
+		if (*e != '(')
+			return 0;
+		nflags = e - flags;
+		name = e + 1;
+	} else
+		return 0;
+	for (e = name; text_isalnum(*e) || *e == '_' || *e == '.'; e++)
+		;
+	if (e == name || *e != ')')
+		return 0;
+	nlen = e - name;
+	*len = e + 1 - s;
+	*rc = -1;
+	if (++p->refs > SUBMIT_MAX_REFS) {
+		submit_error(p, line, "macro expansion too large (over %d "
+		    "references)", SUBMIT_MAX_REFS);
+		return 1;
+	}
+	if (env) {
+		for (ev = p->envp; ev != NULL && *ev != NULL; ev++) {
+			if (strncmp(*ev, name, nlen) == 0 &&
+			    (*ev)[nlen] == '=') {
+				if (submit_buf_add(out, *ev + nlen + 1,
+				    strlen(*ev + nlen + 1), JOBDESC_MAX_STR) == -1)
+					goto toolong;
+				break;
+			}
+		}
+		*rc = 0;
+		return 1;
+	}
+	/* The file name: the loop variable's or the macro's value. */
+	submit_buf_add(&v, "", 0, JOBDESC_MAX_STR);
+	for (i = 0; i < p->nvars; i++) {
+		if (strlen(p->vars[i]) == nlen &&
+		    strncasecmp(p->vars[i], name, nlen) == 0) {
+			submit_buf_add(&v, p->vals[i], strlen(p->vals[i]),
+			    JOBDESC_MAX_STR);
+			break;
+		}
+	}
+	if (i == p->nvars && (m = submit_macro_find(p, name, nlen)) != NULL) {
+		if (depth >= SUBMIT_MAX_DEPTH) {
+			free(v.s);
+			submit_error(p, line, "macro recursion in $(%.*s)",
+			    (int)nlen, name);
+			return 1;
+		}
+		if (submit_macro_expand(p, m->value, &v, depth + 1,
+		    line) == -1) {
+			free(v.s);
+			return 1;
+		}
+	}
+	if (memchr(flags, 'f', nflags) != NULL)
+		path = text_path(p->cwd, submit_trim(v.s));
+	else
+		path = xstrdup(submit_trim(v.s));
+	free(v.s);
+	v.s = path;
+	slash = strrchr(path, '/');
+	base = slash != NULL ? slash + 1 : path;
+	if ((dot = strrchr(base, '.')) == NULL || dot == base)
+		dot = base + strlen(base);
+	if (memchr(flags, 'q', nflags) != NULL &&
+	    submit_buf_add(out, "\"", 1, JOBDESC_MAX_STR) == -1)
+		goto toolong;
+	fp = memchr(flags, 'p', nflags) != NULL;
+	fn = memchr(flags, 'n', nflags) != NULL;
+	fx = memchr(flags, 'x', nflags) != NULL;
+	if (memchr(flags, 'f', nflags) != NULL || (fp && fn && fx) ||
+	    (!fp && !fn && !fx)) {
+		if (submit_buf_add(out, path, strlen(path),
+		    JOBDESC_MAX_STR) == -1)
+			goto toolong;
+	} else {
+		if ((fp && submit_buf_add(out, path, base - path,
+		    JOBDESC_MAX_STR) == -1) ||
+		    (fn && submit_buf_add(out, base, dot - base,
+		    JOBDESC_MAX_STR) == -1) ||
+		    (fx && submit_buf_add(out, dot, strlen(dot),
+		    JOBDESC_MAX_STR) == -1))
+			goto toolong;
+	}
+	if (memchr(flags, 'q', nflags) != NULL &&
+	    submit_buf_add(out, "\"", 1, JOBDESC_MAX_STR) == -1)
+		goto toolong;
+	free(v.s);
+	*rc = 0;
+	return 1;
+
+toolong:
+	free(v.s);
+	submit_error(p, line, "value too long (limit %d bytes)",
+	    JOBDESC_MAX_STR);
+	return 1;
+}
+
+/* Append S to OUT with its macro references expanded. */
+int
+submit_macro_expand(struct submit_parse *p, const char *s,
+    struct submit_buf *out, int depth, int line)
+{
+	struct submit_macro	*m;
+	struct submit_ref	 r;
+	char		 num[24];
+	const char	*lit;
+	size_t		 litlen;
+	int		 rc;
+
+	while (*s != '\0') {
+		if (submit_macro_func(p, s, out, depth, line, &litlen,
+		    &rc) == 1) {
+			if (rc == -1)
+				return -1;
+			s += litlen;
+			continue;
+		}
+		if (s[0] == '$' && s[1] == '$') {
+			if (s[2] == '(' && s[3] == '[')
+				return submit_error(p, line, "$$([...]) "
+				    "expressions are not supported yet");
+			lit = s;
+			litlen = 2;
+			s += 2;
+		} else if (submit_macro_ref(s, &r)) {
+			s += r.len;
+			if (++p->refs > SUBMIT_MAX_REFS)
+				return submit_error(p, line,
+				    "macro expansion too large (over %d "
+				    "references)", SUBMIT_MAX_REFS);
+			if ((lit = submit_macro_auto(p, &r, num, sizeof(num),
+			    &litlen)) != NULL)
+				;
+			else if ((m = submit_macro_find(p, r.name,
+			    r.namelen)) != NULL) {
+				if (depth >= SUBMIT_MAX_DEPTH)
+					return submit_error(p, line,
+					    "macro recursion in $(%.*s)",
+					    (int)r.namelen, r.name);
+				if (submit_macro_expand(p, m->value, out,
+				    depth + 1, line) == -1)
+					return -1;
+				continue;
+			} else {
+				lit = r.def != NULL ? r.def : "";
+				litlen = r.deflen;
+			}
+		} else {
+			/* Plain text up to the next '$' in one piece. */
+			lit = s;
+			litlen = s[0] == '$' ? 1 : strcspn(s, "$");
+			s += litlen;
+		}
+		if (submit_buf_add(out, lit, litlen, JOBDESC_MAX_STR) == -1)
+			return submit_error(p, line,
+			    "value too long (limit %d bytes)", JOBDESC_MAX_STR);
+	}
+	return 0;
+}
+
+/* Expand VALUE (defined on LINE) for the current proc into OUT, trimmed. */
+int
+submit_macro_value(struct submit_parse *p, const char *value, int line,
+    struct submit_buf *out, char **val)
+{
+	submit_buf_reset(out);
+	p->refs = 0;
+	if (submit_macro_expand(p, value, out, 0, line) == -1)
+		return -1;
+	if (out->s == NULL)
+		submit_buf_add(out, "", 0, JOBDESC_MAX_STR);
+	*val = submit_trim(out->s);
+	return 0;
+}
+
+/*
+ * Define macro KEY.  References to KEY itself take its previous value
+ * now; without one they stay and fail as recursion when used.  `+Attr`
+ * and `My.Attr` are one custom attribute, named "+attr" here.
+ */
+int
+submit_macro_define(struct submit_parse *p, const char *key,
+    const char *value, int line)
+{
+	struct submit_macro	*m;
+	struct submit_buf	 b = { NULL, 0, 0 };
+	struct submit_ref	 r;
+	const char	*s, *attr = NULL;
+	char		*lower;
+	size_t		 i, n;
+
+	if (key[0] == '+')
+		attr = key + 1;
+	else if (strncasecmp(key, "my.", 3) == 0)
+		attr = key + 3;
+	if (attr != NULL)
+		xasprintf(&lower, "+%s", attr);
+	else
+		lower = xstrdup(key);
+	for (i = 0; lower[i] != '\0'; i++)
+		lower[i] = text_tolower(lower[i]);
+	m = submit_macro_find(p, lower, strlen(lower));
+	for (s = value; *s != '\0'; s += n) {
+		if (m != NULL && attr == NULL && submit_macro_ref(s, &r) &&
+		    r.namelen == strlen(key) &&
+		    strncasecmp(r.name, key, r.namelen) == 0) {
+			n = r.len;
+			if (submit_buf_add(&b, m->value, strlen(m->value),
+			    JOBDESC_MAX_STR) == -1)
+				goto toolong;
+		} else {
+			n = s[0] == '$' ? 1 : strcspn(s, "$");
+			if (submit_buf_add(&b, s, n, JOBDESC_MAX_STR) == -1)
+				goto toolong;
+		}
+	}
+	if (b.s == NULL)
+		b.s = xstrdup("");
+	if (m == NULL) {
+		if (p->nmacros >= SUBMIT_MAX_MACROS) {
+			free(b.s);
+			free(lower);
+			return submit_error(p, line, "too many assignments "
+			    "(limit %d)", SUBMIT_MAX_MACROS);
+		}
+		p->macros = xreallocarray(p->macros, p->nmacros + 1,
+		    sizeof(*p->macros));
+		m = &p->macros[p->nmacros++];
+		m->name = lower;
+		m->attr = NULL;
+		m->value = NULL;
+	} else
+		free(lower);
+	free(m->value);
+	m->value = b.s;
+	m->line = line;
+	if (attr != NULL) {
+		free(m->attr);
+		m->attr = xstrdup(attr);
+	}
+	return 0;
+
+toolong:
+	free(b.s);
+	free(lower);
+	return submit_error(p, line, "value too long (limit %d bytes)",
+	    JOBDESC_MAX_STR);
+}
