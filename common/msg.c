@@ -76,7 +76,8 @@ static const struct msg_member m_exited[] = {
 	{ "maxrss_kb", JT_INT, 0 }, { "wall_ms", JT_INT, 0 },
 	{ "error", JT_STRING, 0 }, { "evicted", JT_BOOL, 0 },
 	{ "slot_state", JT_STRING, 0 }, { "files", JT_INT, 0 },
-	{ "checkpoint", JT_BOOL, 0 }, { NULL, 0, 0 }
+	{ "checkpoint", JT_BOOL, 0 }, { "missing", JT_STRING, 0 },
+	{ NULL, 0, 0 }
 };
 
 static const struct msg_member m_kill[] = {

@@ -540,6 +540,7 @@ agents_exited(struct machine *m, struct json_object *msg)
 	uint32_t		 cluster;
 	int64_t			 proc, run = jsonx_int(msg, "run", 0);
 	enum slot_state		 after;
+	char			 hold[256];
 	int			 i, ckpt, ok, live, restart = 0;
 
 	memset(&ei, 0, sizeof ei);
@@ -585,6 +586,13 @@ agents_exited(struct machine *m, struct json_object *msg)
 			if (live && ok == -1)
 				queue_hold(j, "cannot write the job's output "
 				    "files (see the scheduler's log)");
+			else if (live && ei.error == NULL &&
+			    (why = jsonx_str(msg, "missing", NULL)) != NULL) {
+				/* As HTCondor: an output it did not make. */
+				snprintf(hold, sizeof hold, "transfer_output_"
+				    "files: the job made no %.200s", why);
+				queue_hold(j, hold);
+			}
 			memset(&ei, 0, sizeof ei);
 			ei.code = (int)jsonx_int(msg, "code", -1);
 			ei.signal = (int)jsonx_int(msg, "signal", 0);

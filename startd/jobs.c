@@ -69,6 +69,7 @@ struct ajob {
 	int			 ckpt;		/* the exit ships a checkpoint */
 	int			 periodic;	/* ... of its own: it restarts */
 	int			 nfiles;	/* files sent with the exit */
+	char			*missing;	/* an output it did not make */
 	int			 kill_sig;	/* the vacate signal */
 	int			 vacate_order;	/* told to leave (cq vacate ID) */
 	int64_t			 kill_at;	/* mono ms: then SIGKILL, or 0 */
@@ -207,6 +208,7 @@ jobs_free(struct ajob *j)
 		free(j->desc);
 	}
 	free(j->exe);
+	free(j->missing);
 	free(j->xfer_error);
 	free(j->error);
 	free(j);
@@ -255,6 +257,9 @@ jobs_send_exit(const struct ajob *j)
 		if (j->ckpt)
 			json_object_object_add(o, "checkpoint",
 			    json_object_new_boolean(1));
+		if (j->missing != NULL)
+			json_object_object_add(o, "missing",
+			    json_object_new_string(j->missing));
 	}
 	if (j->error != NULL)
 		json_object_object_add(o, "error",
@@ -571,8 +576,10 @@ jobs_report(struct ajob *j)
 		j->ckpt = 1;
 	} else if (!j->evicted)
 		mode = 0;
+	free(j->missing);
+	j->missing = NULL;
 	j->nfiles = mode < 0 ? 0 : sandbox_send(j->sb, j->desc, j->exe, q,
-	    j->id, j->run, mode);
+	    j->id, j->run, mode, &j->missing);
 	j->sending = 1;
 	xferq_mark(q, j->id, j->run, jobs_files_sent, j);
 }

@@ -234,8 +234,9 @@ sandbox_inside(const struct sandbox *sb, const char *rel)
 	return ok;
 }
 
-/* Queue the file or tree at SB/REL (symlinks are never followed). */
-static void
+/* Queue the file or tree at SB/REL (symlinks are never followed); -1 if
+ * there is none. */
+static int
 sandbox_add(struct sandbox *sb, struct sendctx *c, const char *rel)
 {
 	struct stat	 s;
@@ -247,13 +248,14 @@ sandbox_add(struct sandbox *sb, struct sendctx *c, const char *rel)
 	if (!xfer_path_ok(rel) || !sandbox_inside(sb, rel)) {
 		log_warnx("sandbox %s: %s is not a path inside it", sb->path,
 		    rel);
-		return;
+		return -1;
 	}
 	xasprintf(&abs, "%s/%s", sb->path, rel);
-	if (lstat(abs, &s) == -1) {
+	if (lstat(abs, &s) == -1 || (!S_ISREG(s.st_mode) &&
+	    !S_ISDIR(s.st_mode))) {
 		log_info("sandbox %s: no %s to send", sb->path, rel);
 		free(abs);
-		return;
+		return -1;
 	}
 	if (S_ISREG(s.st_mode)) {
 		xferq_add(c->q, c->job, c->run, c->kind, abs, rel);
@@ -265,7 +267,7 @@ sandbox_add(struct sandbox *sb, struct sendctx *c, const char *rel)
 				continue;
 			any = 1;
 			xasprintf(&r2, "%s/%s", rel, e->d_name);
-			sandbox_add(sb, c, r2);
+			(void)sandbox_add(sb, c, r2);
 			free(r2);
 		}
 		closedir(d);
@@ -275,6 +277,7 @@ sandbox_add(struct sandbox *sb, struct sendctx *c, const char *rel)
 		}
 	}
 	free(abs);
+	return 0;
 }
 
 /* Queue every top-level entry of SB but the inputs the scheduler keeps. */
@@ -303,14 +306,14 @@ sandbox_add_all(struct sandbox *sb, struct sendctx *c, const char *exe,
 			    !sandbox_changed(sb, e->d_name, &s))
 				continue;
 		}
-		sandbox_add(sb, c, e->d_name);
+		(void)sandbox_add(sb, c, e->d_name);
 	}
 	closedir(d);
 }
 
 int
 sandbox_send(struct sandbox *sb, const struct jobdesc *d, const char *exe,
-    struct xferq *q, const char *job, uint32_t run, int ckpt)
+    struct xferq *q, const char *job, uint32_t run, int ckpt, char **missing)
 {
 	struct sendctx	 c;
 	size_t		 i;
@@ -326,17 +329,19 @@ sandbox_send(struct sandbox *sb, const struct jobdesc *d, const char *exe,
 	}
 	if (ckpt == 1) {
 		for (i = 0; i < d->nckpt_files; i++)
-			sandbox_add(sb, &c, d->ckpt_files[i]);
+			(void)sandbox_add(sb, &c, d->ckpt_files[i]);
 	} else if (d->xfer_out != NULL) {
 		for (i = 0; i < d->nxfer_out; i++)
-			sandbox_add(sb, &c, d->xfer_out[i]);
+			if (sandbox_add(sb, &c, d->xfer_out[i]) == -1 &&
+			    ckpt == 0 && missing != NULL && *missing == NULL)
+				*missing = xstrdup(d->xfer_out[i]);
 	} else
 		sandbox_add_all(sb, &c, exe, 1);
 	if (d->output != NULL)
-		sandbox_add(sb, &c, SANDBOX_STDOUT);
+		(void)sandbox_add(sb, &c, SANDBOX_STDOUT);
 	if (d->error != NULL && (d->output == NULL ||
 	    strcmp(d->output, d->error) != 0))
-		sandbox_add(sb, &c, SANDBOX_STDERR);
+		(void)sandbox_add(sb, &c, SANDBOX_STDERR);
 	return c.n;
 }
 

@@ -36,11 +36,13 @@ void		 sandbox_snapshot(struct sandbox *sb);
  * since the snapshot, plus stdout/stderr) as kind "output"; CKPT 1 the
  * checkpoint files (transfer_checkpoint_files, else the whole sandbox)
  * as "checkpoint"; CKPT 2 the output files as "checkpoint" (an eviction
- * with when_to_transfer_output = ON_EXIT_OR_EVICT).  Returns the count.
+ * with when_to_transfer_output = ON_EXIT_OR_EVICT).  Returns the count;
+ * the first transfer_output_files entry that is not there (CKPT 0) is
+ * put in *MISSING (allocated) if MISSING is not NULL.
  */
 int		 sandbox_send(struct sandbox *sb, const struct jobdesc *d,
 		    const char *exe, struct xferq *q, const char *job,
-		    uint32_t run, int ckpt);
+		    uint32_t run, int ckpt, char **missing);
 /* A `file` announcement and data frames from the scheduler. */
 void		 sandbox_file(uint32_t reqid, struct json_object *msg);
 /* 0, or -1 if the link must be closed (protocol error). */

@@ -106,12 +106,19 @@ transfer_output_files = mine.txt, link/s.txt
 queue
 SUB
 e=$(cq submit --terse evil/e.sub) || fail "submit of e.sub failed"
-cq wait -t 30 "$e" || fail "the symlink job did not complete"
+# The output it names did not come from its sandbox: HELD, as HTCondor
+# holds a job whose transfer_output_files are missing.
+st_is() {
+	[ "$(cq q --json | jq -r --arg c "$1" \
+	    '.[] | select(.cluster == ($c | tonumber)) | .state')" = "$2" ]
+}
+wait_until 30 st_is "$e" HELD || fail "the symlink job is not HELD: $(cq q --json)"
 [ "$(cat evil/mine.txt)" = mine ] || fail "mine.txt did not come back"
 [ -z "$(find evil -name s.txt)" ] || fail "a file from outside the sandbox came back"
 grep -q "link/s.txt is not a path inside it" "$T/agent-a1.log" ||
     fail "the agent did not refuse link/s.txt"
-log "a symlink out of the sandbox is not followed"
+cq rm "$e" >/dev/null
+log "a symlink out of the sandbox is not followed; the job is HELD"
 
 # Its initialdir vanished while it ran: the outputs have nowhere to go,
 # and trying again would not help: HELD.
