@@ -26,7 +26,7 @@
 static const char *const rows_field_names[RF_MAX] = {
 	"id", "cluster", "proc", "owner", "state", "st", "priority", "cmd",
 	"submitted", "started", "finished", "run", "machine", "request_cpus",
-	"request_memory_mb"
+	"request_memory_mb", "last_ckpt_ms", "evictions"
 };
 
 int
@@ -220,6 +220,12 @@ rows_text_job(struct rows_text *t, const struct job *j,
 			break;
 		case RF_REQUEST_MEMORY_MB:
 			rows_text_int(t, j->request_memory_mb);
+			break;
+		case RF_LAST_CKPT_MS:
+			rows_text_int(t, j->ckpt_time);
+			break;
+		case RF_EVICTIONS:
+			rows_text_int(t, j->nevictions);
 			break;
 		default:
 			rows_text_put(t, "null", 4);

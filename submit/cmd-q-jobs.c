@@ -1,7 +1,9 @@
 /*
  * cmd-q-jobs.c: the job view of `cq q` (-nobatch, --jobs): one row per
  * job with condor_q -nobatch's columns (ID, OWNER, SUBMITTED, RUN_TIME,
- * ST, PRI, SIZE, CMD) and the totals line.  With 100,000 rows the cost is
+ * ST, PRI, SIZE, CMD), with cq's CKPT (the age of the job's last
+ * checkpoint) and EVICT (times it was evicted) before CMD, and the totals
+ * line.  With 100,000 rows the cost is
  * in the formatting, so a submit time is formatted once per minute it
  * names, not once per job, and the rows come as arrays of the columns'
  * fields (query member "fields"), far cheaper to build, send and parse
@@ -49,13 +51,15 @@ cmd_q_jobs_sgr(const char *st)
 }
 
 /* The fields the view asks for, in the order it reads them. */
-enum { F_ID, F_OWNER, F_SUBMITTED, F_STARTED, F_ST, F_PRI, F_MEM, F_CMD };
+enum { F_ID, F_OWNER, F_SUBMITTED, F_STARTED, F_ST, F_PRI, F_MEM, F_CKPT,
+    F_EVICT, F_CMD, F_N };
 
 struct json_object *
 cmd_q_jobs_fields(void)
 {
 	static const char *const names[] = { "id", "owner", "submitted",
-	    "started", "st", "priority", "request_memory_mb", "cmd" };
+	    "started", "st", "priority", "request_memory_mb", "last_ckpt_ms",
+	    "evictions", "cmd" };
 	struct json_object	*a = json_object_new_array();
 	size_t			 i;
 
@@ -83,24 +87,45 @@ cmd_q_jobs_int(struct json_object *r, size_t i)
 	    json_object_get_int64(v) : 0;
 }
 
+/* How long ago MS was, compactly ("40s", "12m", "3h", "2d"); "-" if never. */
+static void
+cmd_q_jobs_age(char *buf, size_t len, int64_t now, int64_t ms)
+{
+	int64_t	 s = (now - ms) / 1000;
+
+	if (ms <= 0)
+		snprintf(buf, len, "-");
+	else if (s < 60)
+		snprintf(buf, len, "%llds", (long long)(s < 0 ? 0 : s));
+	else if (s < 3600)
+		snprintf(buf, len, "%lldm", (long long)(s / 60));
+	else if (s < 86400)
+		snprintf(buf, len, "%lldh", (long long)(s / 3600));
+	else
+		snprintf(buf, len, "%lldd", (long long)(s / 86400));
+}
+
 void
 cmd_q_jobs_draw(FILE *f, size_t width, int color, struct json_object *rows)
 {
 	static const char *const hdr[] = { "ID", "OWNER", "SUBMITTED",
-	    "RUN_TIME", "ST", "PRI", "SIZE", "CMD" };
+	    "RUN_TIME", "ST", "PRI", "SIZE", "CKPT", "EVICT", "CMD" };
 	struct json_object	*r;
 	struct table		*t;
 	char			 sub[32], rt[32], pri[16], size[32];
-	const char		*cells[8], *st;
+	char			 ckpt[32], evict[16];
+	const char		*cells[F_N], *st;
 	size_t			 i, n, counts[8] = { 0 };
 	int64_t			 now = clock_now_ms(), started, ms;
 	int64_t			 last_min = -1;
 
-	t = table_new(8, hdr);
+	t = table_new(F_N, hdr);
 	table_color(t, color);
 	table_right(t, 3);
 	table_right(t, 5);
 	table_right(t, 6);
+	table_right(t, 7);
+	table_right(t, 8);
 	n = json_object_array_length(rows);
 	sub[0] = '\0';
 	for (i = 0; i < n; i++) {
@@ -128,7 +153,13 @@ cmd_q_jobs_draw(FILE *f, size_t width, int color, struct json_object *rows)
 		cells[4] = st;
 		cells[5] = pri;
 		cells[6] = size;
-		cells[7] = cmd_q_jobs_str(r, F_CMD, "");
+		cmd_q_jobs_age(ckpt, sizeof ckpt, now,
+		    cmd_q_jobs_int(r, F_CKPT));
+		snprintf(evict, sizeof evict, "%lld",
+		    (long long)cmd_q_jobs_int(r, F_EVICT));
+		cells[7] = ckpt;
+		cells[8] = evict;
+		cells[9] = cmd_q_jobs_str(r, F_CMD, "");
 		table_add(t, cells);
 		table_cell_color(t, 4, cmd_q_jobs_sgr(st));
 		switch (st[0]) {

@@ -110,6 +110,12 @@ AGENT_EXTRA="filesystem_domain = d3
 max_vacate_time = 10s" in_host 3 start_agent a3 1
 stop_agent a2 TERM
 wait_until 30 running_on a3 || fail "the job did not move to a3: $(cq q --json)"
+# The job view shows when it last checkpointed and how often it moved.
+line=$(cq q -nobatch "$id" | awk -v id="$id" '$1 == id')
+hdr=$(cq q -nobatch "$id" | head -1)
+echo "$hdr" | grep -q ' CKPT  *EVICT  *CMD$' || fail "no CKPT/EVICT columns: $hdr"
+echo "$line" | grep -Eq ' [0-9]+[smhd]  +2 ' ||
+    fail "CKPT/EVICT of a job checkpointed and evicted twice: $line"
 cq wait -t 60 "$id" || fail "the job did not complete: $(cq history --json "$id")"
 
 # The output of an undisturbed run.
@@ -122,6 +128,11 @@ steps=$(wc -l < "$T/steps")
 log "same output as an undisturbed run; $steps steps done for $N"
 
 row=$(cq history --json "$id" | jq -c '.[0]')
+out=$(cq history "$id")
+echo "$out" | head -1 | grep -q 'RUN_TIME  *GOODPUT  *BADPUT' ||
+    fail "no GOODPUT/BADPUT columns: $out"
+echo "$out" | tail -1 | grep -Eq '^1 jobs; goodput [0-9]+\+[0-9:]+, badput ' ||
+    fail "no goodput/badput summary: $out"
 [ "$(jq -r .evictions <<<"$row")" -eq 2 ] || fail "evictions is not 2: $row"
 [ "$(jq -r .goodput_ms <<<"$row")" -gt 0 ] || fail "no goodput: $row"
 [ "$(jq -r .last_ckpt_ms <<<"$row")" -gt 0 ] || fail "no last checkpoint: $row"
