@@ -1,0 +1,336 @@
+/*
+ * ctl-query.c: a client's queries (ctl_query): jobs (objects, or compact
+ * rows of named fields written as text), batches (the batch view's sums),
+ * machines, history and why.  Nothing changes; the answer goes at once, or
+ * after the turn's commit when the turn has changes the rows may show.
+ * The filters of `cq q` are in ctl_job_selected().  Called by ctl.c.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agents.h"
+#include "batches.h"
+#include "clock.h"
+#include "commit.h"
+#include "ctl-int.h"
+#include "jobad.h"
+#include "jsonx.h"
+#include "peer.h"
+#include "queue.h"
+#include "rows.h"
+#include "schedd.h"
+#include "store.h"
+#include "why.h"
+
+struct ctl_walk {
+	struct json_object	*rows;
+	const struct idlist	*ids;
+	const char		*owner;
+	int64_t			 limit;
+	struct client		*c;
+	struct jobad_filter	*filter;
+	int			 desc;		/* rows carry the description */
+	int			 why;		/* rows are why_explain()s */
+	struct job		**hits;
+	size_t			 nhits, caphits;
+	int			 denied;
+	struct json_object	*owners;	/* any of these owners */
+	int			 mine;		/* only the client's jobs */
+	enum job_state		 state;		/* 0: any */
+	struct batches		*batches;	/* what=batches */
+	enum rows_field		 fields[ROWS_MAX_FIELDS];
+	size_t			 nfields;	/* 0: rows are objects */
+	struct rows_text	*text;		/* with fields: rows as text */
+};
+
+/* J's row, with its description (the submitted ad) if W asks for it. */
+static struct json_object *
+ctl_row(const struct ctl_walk *w, const struct job *j)
+{
+	struct json_object	*o, *desc;
+	const char		*errstr;
+
+	if (w->why)
+		return why_explain(j);
+	o = ctl_job_row(j);
+	if (w->desc && j->ad != NULL &&
+	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == 0)
+		json_object_object_add(o, "desc", desc);
+	return o;
+}
+
+/* 1 if the query of W selects J (the filters of `cq q`). */
+static int
+ctl_job_selected(const struct ctl_walk *w, const struct job *j)
+{
+	size_t	i, n;
+
+	if (j->state == JOB_REMOVED)
+		return 0;	/* on its way out */
+	if (w->owner != NULL && strcmp(j->owner, w->owner) != 0)
+		return 0;
+	if (w->state != 0 && j->state != w->state)
+		return 0;
+	if (w->mine && j->uid != w->c->uid)
+		return 0;
+	if (!jobad_filter_match(w->filter, j))
+		return 0;
+	/* Owner names and ids select jobs of either, as in condor_q. */
+	n = w->owners != NULL ? json_object_array_length(w->owners) : 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(j->owner, json_object_get_string(
+		    json_object_array_get_idx(w->owners, i))) == 0)
+			return 1;
+	if (n > 0 && w->ids->n == 0)
+		return 0;
+	return w->ids->n == 0 ||
+	    ctl_idlist_find(w->ids, j->cluster, j->proc) >= 0;
+}
+
+/* The state named S: its name ("IDLE") or condor_q letter ("I"). */
+static int
+ctl_state_parse(const char *s, enum job_state *out)
+{
+	int	st;
+
+	for (st = JOB_IDLE; st <= JOB_SUSPENDED; st++) {
+		if (strcasecmp(s, job_state_str(st)) == 0 ||
+		    strcasecmp(s, job_state_letter(st)) == 0) {
+			*out = st;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Check the owners, mine and state members of a query into W. */
+static int
+ctl_filters(struct ctl_walk *w, struct json_object *msg,
+    const char **errstr)
+{
+	struct json_object	*e;
+	const char		*state;
+	size_t			 i, n;
+
+	w->owners = jsonx_get(msg, "owners");
+	n = w->owners != NULL ? json_object_array_length(w->owners) : 0;
+	if (n > 1000) {
+		*errstr = "too many owners";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(w->owners, i);
+		if (!json_object_is_type(e, json_type_string)) {
+			*errstr = "owners must be strings";
+			return -1;
+		}
+	}
+	if ((e = jsonx_get(msg, "fields")) != NULL) {
+		n = json_object_array_length(e);
+		if (n == 0 || n > ROWS_MAX_FIELDS) {
+			*errstr = "bad number of fields";
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			if (rows_field_parse(json_object_get_string(
+			    json_object_array_get_idx(e, i)),
+			    &w->fields[i]) == -1) {
+				*errstr = "unknown field";
+				return -1;
+			}
+		}
+		w->nfields = n;
+	}
+	w->mine = jsonx_bool(msg, "mine", 0);
+	if ((state = jsonx_str(msg, "state", NULL)) != NULL &&
+	    ctl_state_parse(state, &w->state) == -1) {
+		*errstr = "unknown job state";
+		return -1;
+	}
+	return 0;
+}
+
+static void
+ctl_jobs_cb(struct job *j, void *arg)
+{
+	struct ctl_walk	*w = arg;
+
+	if (!ctl_job_selected(w, j))
+		return;
+	if (w->limit > 0 && (int64_t)(w->text != NULL ?
+	    rows_text_count(w->text) : json_object_array_length(w->rows)) >=
+	    w->limit)
+		return;
+	if (w->text != NULL)
+		rows_text_job(w->text, j, w->fields, w->nfields);
+	else
+		json_object_array_add(w->rows, ctl_row(w, j));
+}
+
+static void
+ctl_batches_cb(struct job *j, void *arg)
+{
+	struct ctl_walk	*w = arg;
+
+	if (ctl_job_selected(w, j))
+		batches_add(w->batches, j);
+}
+
+static int
+ctl_history_cb(void *arg, const struct job *j)
+{
+	struct ctl_walk	*w = arg;
+
+	if (!jobad_filter_match(w->filter, j))
+		return 0;
+	json_object_array_add(w->rows, ctl_row(w, j));
+	return 0;
+}
+
+static void
+ctl_machines_cb(struct machine *m, void *arg)
+{
+	struct ctl_walk		*w = arg;
+	struct json_object	*o;
+	struct slot		*s;
+	char			 name[160], id[32];
+	int			 i;
+	int64_t			 now = clock_mono_ms();
+
+	for (i = 0; i < m->nslots; i++) {
+		s = m->slots[i];
+		snprintf(name, sizeof name, "slot%d@%s", s->id, m->name);
+		o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "machine",
+		    json_object_new_string(m->name));
+		json_object_object_add(o, "slot", json_object_new_int(s->id));
+		json_object_object_add(o, "state", json_object_new_string(
+		    !m->online ? "OFFLINE" : slot_state_str(s->state)));
+		json_object_object_add(o, "connected",
+		    json_object_new_boolean(m->peer != NULL));
+		json_object_object_add(o, "cpus", json_object_new_int64(s->cpus));
+		json_object_object_add(o, "memory_mb",
+		    json_object_new_int64(s->memory_mb));
+		json_object_object_add(o, "contact_age_ms",
+		    json_object_new_int64(now - m->contact));
+		rows_machine_owner(o, m, s, now);
+		if (s->job != NULL) {
+			snprintf(id, sizeof id, "%u.%u", s->job->cluster,
+			    s->job->proc);
+			json_object_object_add(o, "job",
+			    json_object_new_string(id));
+		} else
+			json_object_object_add(o, "job", NULL);
+		json_object_array_add(w->rows, o);
+	}
+}
+
+void
+ctl_query(struct peer *p, struct client *c, uint32_t reqid,
+    struct json_object *msg)
+{
+	struct ctl_walk		 w;
+	struct idlist		 ids;
+	struct json_object	*reply;
+	const char		*what = jsonx_str(msg, "what", ""), *errstr;
+	char			 err[512], *text;
+	size_t			 i, rows, len;
+
+	if (ctl_idlist(jsonx_get(msg, "ids"), &ids, &errstr) == -1) {
+		peer_send_error(p, reqid, errstr);
+		return;
+	}
+	memset(&w, 0, sizeof w);
+	if (jobad_filter_new(jsonx_str(msg, "constraint", NULL), &w.filter,
+	    err, sizeof err) == -1) {
+		ctl_idlist_free(&ids);
+		peer_send_error(p, reqid, err);
+		return;
+	}
+	w.rows = json_object_new_array();
+	w.ids = &ids;
+	w.owner = jsonx_str(msg, "owner", NULL);
+	w.limit = jsonx_int(msg, "limit", 0);
+	w.desc = jsonx_bool(msg, "desc", 0);
+	w.c = c;
+	if (ctl_filters(&w, msg, &errstr) == -1) {
+		json_object_put(w.rows);
+		ctl_idlist_free(&ids);
+		jobad_filter_free(w.filter);
+		peer_send_error(p, reqid, errstr);
+		return;
+	}
+	if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0)
+		ctl_idlist_normalize(&ids);
+	if (strcmp(what, "jobs") == 0 && w.nfields > 0) {
+		/* Compact rows, written as text: no objects to build. */
+		w.text = rows_text_new();
+		queue_walk(ctl_jobs_cb, &w);
+		text = rows_text_finish(w.text, &len);
+		json_object_put(w.rows);
+		ctl_idlist_free(&ids);
+		jobad_filter_free(w.filter);
+		/* Waiting for the commit (below) is rare: then as an object. */
+		if (!store_in_txn(sd->store))
+			peer_send_text(p, MSG_QUERY_REPLY, reqid, text, len);
+		else if (jsonx_parse(text, len, &reply, &errstr) == 0)
+			commit_later(p, MSG_QUERY_REPLY, reqid, reply);
+		else
+			peer_send_error(p, reqid, errstr);
+		free(text);
+		return;
+	} else if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0) {
+		w.why = strcmp(what, "why") == 0;
+		queue_walk(ctl_jobs_cb, &w);
+	} else if (strcmp(what, "batches") == 0) {
+		w.batches = batches_new();
+		queue_walk(ctl_batches_cb, &w);
+		json_object_put(w.rows);
+		w.rows = batches_rows(w.batches);
+		batches_free(w.batches);
+	} else if (strcmp(what, "machines") == 0)
+		agents_walk(ctl_machines_cb, &w);
+	else if (strcmp(what, "history") == 0) {
+		/* The store is big; one reply stays bounded. */
+		if (w.limit <= 0 || w.limit > CTL_MAX_HISTORY)
+			w.limit = CTL_MAX_HISTORY;
+		ctl_idlist_normalize(&ids);
+		if (ids.n == 0)
+			store_history(sd->store, 0, -1, w.owner, w.limit,
+			    ctl_history_cb, &w);
+		for (i = 0; i < ids.n; i++) {
+			rows = json_object_array_length(w.rows);
+			if ((int64_t)rows >= w.limit)
+				break;
+			store_history(sd->store, ids.cluster[i], ids.proc[i],
+			    w.owner, w.limit - (int64_t)rows, ctl_history_cb,
+			    &w);
+		}
+	} else {
+		json_object_put(w.rows);
+		ctl_idlist_free(&ids);
+		jobad_filter_free(w.filter);
+		peer_send_error(p, reqid, "unknown query");
+		return;
+	}
+	ctl_idlist_free(&ids);
+	jobad_filter_free(w.filter);
+	reply = json_object_new_object();
+	json_object_object_add(reply, "rows", w.rows);
+	/*
+	 * The rows may show changes of this turn that are not durable yet
+	 * (a job gone from the queue): then the answer waits for the commit
+	 * like any other, so `cq wait` never returns before the job's end
+	 * is on disk and in its event log.
+	 */
+	if (store_in_txn(sd->store))
+		commit_later(p, MSG_QUERY_REPLY, reqid, reply);
+	else {
+		peer_send(p, MSG_QUERY_REPLY, reqid, reply);
+		json_object_put(reply);
+	}
+}
