@@ -1,0 +1,645 @@
+/*
+ * jobctl-cg.c: the cgroups of the agent's jobs and the job table.  At
+ * start (jobctl_cg_init()) it finds the mounts in /proc/self/mountinfo and
+ * the agent's own groups in /proc/self/cgroup, makes "cq-jobs" under them
+ * in each hierarchy (cgroup2 and v1 freezer, memory, pids, cpuacct) and
+ * sweeps what dead agents left there; per job it makes, freezes, empties
+ * and removes "AGENTPID.SEQ" groups, and keeps the bounded table that maps
+ * a job's pgid to its groups (jobctl_job_*).  Called by jobctl.c only.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/prctl.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jobctl-int.h"
+#include "jobctl.h"
+#include "log.h"
+
+
+const char *const jobctl_hier_names[JOBCTL_NCG] = {
+	"unified", "freezer", "memory", "pids", "cpuacct"
+};
+struct jobctl_tab jobctl_tab;
+
+/* Sleep MS milliseconds (only the kill fallback does). */
+static void
+jobctl_msleep(long ms)
+{
+	struct timespec	ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* The first LEN - 1 bytes of PATH, NUL-terminated, into BUF; or -1. */
+ssize_t
+jobctl_read(const char *path, char *buf, size_t len)
+{
+	ssize_t	n;
+	int	fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((n = read(fd, buf, len - 1)) == -1 && errno == EINTR)
+		;
+	saved = errno;
+	close(fd);
+	errno = saved;
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/* Write S to the control file PATH; 0, or -1 with errno. */
+int
+jobctl_write(const char *path, const char *s)
+{
+	ssize_t	n;
+	int	fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = write(fd, s, strlen(s));
+	saved = errno;
+	close(fd);
+	if (n == (ssize_t)strlen(s))
+		return 0;
+	errno = n == -1 ? saved : EIO;
+	return -1;
+}
+
+/* 1 if WORD is an element of the comma-separated LIST. */
+static int
+jobctl_inlist(const char *list, const char *word)
+{
+	size_t	n = strlen(word);
+
+	for (;;) {
+		if (strncmp(list, word, n) == 0 &&
+		    (list[n] == ',' || list[n] == '\0'))
+			return 1;
+		if ((list = strchr(list, ',')) == NULL)
+			return 0;
+		list++;
+	}
+}
+
+/* Undo the octal escapes (\040) of a mountinfo field, in place. */
+static void
+jobctl_unescape(char *s)
+{
+	char	*d = s;
+
+	for (; *s != '\0'; s++, d++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+			    (s[3] - '0'));
+			s += 3;
+		} else
+			*d = *s;
+	}
+	*d = '\0';
+}
+
+/* PATH from the leading part of /proc/.../cgroup line LINE, if for H. */
+static int
+jobctl_cg_line(char *line, int h, char *path, size_t len)
+{
+	char	*id, *ctl;
+
+	line[strcspn(line, "\n")] = '\0';
+	id = strsep(&line, ":");
+	ctl = strsep(&line, ":");
+	if (ctl == NULL || line == NULL || line[0] != '/')
+		return -1;
+	if (h == JOBCTL_CG2 ? strcmp(id, "0") != 0 || ctl[0] != '\0' :
+	    !jobctl_inlist(ctl, jobctl_hier_names[h]))
+		return -1;
+	return strlcpy(path, line, len) < len ? 0 : -1;
+}
+
+/* Our own cgroup in every hierarchy, from /proc/self/cgroup; "" if none. */
+static void
+jobctl_cg_own(char own[][PATH_MAX])
+{
+	char	line[PATH_MAX + 256];
+	FILE	*f;
+	int	h;
+
+	for (h = 0; h < JOBCTL_NCG; h++)
+		own[h][0] = '\0';
+	if ((f = fopen("/proc/self/cgroup", "re")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL)
+		for (h = 0; h < JOBCTL_NCG; h++) {
+			char	copy[sizeof line];
+
+			memcpy(copy, line, sizeof copy);
+			if (own[h][0] == '\0' &&
+			    jobctl_cg_line(copy, h, own[h], PATH_MAX) == 0)
+				break;
+		}
+	fclose(f);
+}
+
+/*
+ * Where OWN (a path in the hierarchy) is in a mount of it at MNT showing
+ * the hierarchy's ROOT: MNT/(OWN less ROOT)/cq-jobs into jobctl_tab.parent[H].
+ */
+static void
+jobctl_cg_place(int h, const char *root, const char *mnt, const char *own)
+{
+	size_t	n = strlen(root);
+	const char *rest = own;
+	int	w;
+
+	if (strcmp(root, "/") != 0) {
+		if (strncmp(own, root, n) != 0 ||
+		    (own[n] != '/' && own[n] != '\0'))
+			return;		/* we are outside what this shows */
+		rest = own + n;
+	}
+	if (strcmp(rest, "/") == 0)
+		rest = "";
+	w = snprintf(jobctl_tab.parent[h], sizeof jobctl_tab.parent[h], "%s%s/%s", mnt, rest,
+	    JOBCTL_PARENT);
+	if (w < 0 || (size_t)w >= sizeof jobctl_tab.parent[h])
+		jobctl_tab.parent[h][0] = '\0';
+}
+
+/* The cq-jobs path of each hierarchy we are in, from the mount table. */
+static void
+jobctl_cg_mounts(char own[][PATH_MAX])
+{
+	char	line[2 * PATH_MAX + 512], *p, *fld[6], *type, *opts;
+	FILE	*f;
+	int	h, i, c;
+
+	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strchr(line, '\n') == NULL) {	/* too long: skip */
+			while ((c = getc(f)) != EOF && c != '\n')
+				;
+			continue;
+		}
+		line[strcspn(line, "\n")] = '\0';
+		p = line;
+		for (i = 0; i < 6; i++)
+			fld[i] = strsep(&p, " ");
+		while (fld[5] != NULL && strcmp(fld[5], "-") != 0)
+			fld[5] = strsep(&p, " ");	/* optional fields */
+		type = strsep(&p, " ");
+		(void)strsep(&p, " ");			/* source */
+		opts = p;
+		if (fld[5] == NULL || type == NULL || opts == NULL)
+			continue;
+		jobctl_unescape(fld[3]);
+		jobctl_unescape(fld[4]);
+		for (h = 0; h < JOBCTL_NCG; h++) {
+			if (jobctl_tab.parent[h][0] != '\0' || own[h][0] == '\0')
+				continue;
+			if (h == JOBCTL_CG2 ? strcmp(type, "cgroup2") == 0 :
+			    strcmp(type, "cgroup") == 0 &&
+			    jobctl_inlist(opts, jobctl_hier_names[h]))
+				jobctl_cg_place(h, fld[3], fld[4], own[h]);
+		}
+	}
+	fclose(f);
+}
+
+/* Remove the empty groups in H's cq-jobs of agent ONLY, or of dead ones. */
+void
+jobctl_cg_sweep(int h, pid_t only)
+{
+	char		 path[PATH_MAX], num[16], ev[256];
+	const char	*errstr;
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 n;
+	pid_t		 pid;
+
+	if ((d = opendir(jobctl_tab.parent[h])) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		n = strcspn(de->d_name, ".");
+		if (de->d_name[n] != '.' || n == 0 || n >= sizeof num)
+			continue;
+		memcpy(num, de->d_name, n);
+		num[n] = '\0';
+		pid = strtonum(num, 1, INT_MAX, &errstr);
+		if (errstr != NULL)
+			continue;
+		if (only != 0 ? pid != only :
+		    pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		/*
+		 * A dead agent's job may still hold processes (only its
+		 * leader had the parent-death signal): kill them first.
+		 */
+		if (only == 0 && h == JOBCTL_CG2 &&
+		    snprintf(path, sizeof path, "%s/%s/cgroup.events",
+		    jobctl_tab.parent[h], de->d_name) < (int)sizeof path &&
+		    jobctl_read(path, ev, sizeof ev) > 0 &&
+		    strstr(ev, "populated 1") != NULL &&
+		    snprintf(path, sizeof path, "%s/%s/cgroup.kill",
+		    jobctl_tab.parent[h], de->d_name) < (int)sizeof path &&
+		    jobctl_write(path, "1") == 0) {
+			log_info("jobctl: killed what was left of job "
+			    "cgroup %s", de->d_name);
+			jobctl_msleep(20);	/* let it empty for rmdir */
+		}
+		if (snprintf(path, sizeof path, "%s/%s", jobctl_tab.parent[h],
+		    de->d_name) < (int)sizeof path)
+			(void)rmdir(path);
+	}
+	closedir(d);
+}
+
+/* 1 if FILE of H's cq-jobs is there for us to write. */
+static int
+jobctl_cg_has(int h, const char *file)
+{
+	char	path[PATH_MAX];
+	int	n;
+
+	n = snprintf(path, sizeof path, "%s/%s", jobctl_tab.parent[h], file);
+	return n > 0 && (size_t)n < sizeof path && access(path, W_OK) == 0;
+}
+
+/* Make the cq-jobs groups; log which containment that gives. */
+void
+jobctl_cg_init(void)
+{
+	char		 own[JOBCTL_NCG][PATH_MAX];
+	char		 why[128] = "no cgroup mounted", ctl[64] = "";
+	const char	*v;
+	int		 h, k;
+
+	memset(jobctl_tab.parent, 0, sizeof jobctl_tab.parent);
+	jobctl_tab.mask = 0;
+	jobctl_tab.v2kill = 0;
+	jobctl_tab.agent = getpid();
+	if ((v = getenv("CQ_JOBCTL_NO_CGROUP")) != NULL && strcmp(v, "1") == 0)
+		strlcpy(why, "CQ_JOBCTL_NO_CGROUP=1", sizeof why);
+	else {
+		jobctl_cg_own(own);
+		if ((v = getenv("CQ_JOBCTL_NO_CGROUP2")) != NULL &&
+		    strcmp(v, "1") == 0)
+			own[JOBCTL_CG2][0] = '\0';
+		jobctl_cg_mounts(own);
+	}
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		jobctl_tab.alias[h] = h;
+		if (jobctl_tab.parent[h][0] == '\0')
+			continue;
+		for (k = 0; k < h; k++)
+			if (strcmp(jobctl_tab.parent[k], jobctl_tab.parent[h]) == 0)
+				jobctl_tab.alias[h] = k;	/* co-mounted */
+		if (jobctl_tab.alias[h] != h)
+			continue;
+		if (mkdir(jobctl_tab.parent[h], 0755) == -1 && errno != EEXIST) {
+			snprintf(why, sizeof why, "cannot make %s: %s",
+			    JOBCTL_PARENT, strerror(errno));
+			log_debug("jobctl: mkdir %s: %s", jobctl_tab.parent[h],
+			    strerror(errno));
+			continue;
+		}
+		if (h == JOBCTL_CG2) {
+			if (!jobctl_cg_has(h, "cgroup.freeze")) {
+				snprintf(why, sizeof why, "no cgroup.freeze: %s",
+				    strerror(errno));
+				continue;
+			}
+			jobctl_tab.v2kill = jobctl_cg_has(h, "cgroup.kill");
+		}
+		jobctl_tab.mask |= JOBCTL_BIT(h);
+		jobctl_cg_sweep(h, 0);
+		log_debug("jobctl: job cgroups under %s", jobctl_tab.parent[h]);
+	}
+	if ((jobctl_tab.mask & JOBCTL_CONTAIN) == 0) {
+		jobctl_tab.mask = 0;		/* accounting alone is not worth it */
+		log_info("jobctl: %s (%s)", jobctl_mechanism(), why);
+		return;
+	}
+	for (h = JOBCTL_FREEZER; h < JOBCTL_NCG; h++)
+		if (jobctl_tab.mask & JOBCTL_BIT(jobctl_tab.alias[h])) {
+			strlcat(ctl, " ", sizeof ctl);
+			strlcat(ctl, jobctl_hier_names[h], sizeof ctl);
+		}
+	log_info("jobctl: %s; v1:%s", jobctl_mechanism(),
+	    ctl[0] != '\0' ? ctl : " none");
+}
+
+/* PARENT[H]/NAME[/FILE] of job J into BUF; 0, or -1 (ENAMETOOLONG). */
+int
+jobctl_cg_path(char *buf, size_t len, const struct jobctl_job *j, int h,
+    const char *file)
+{
+	int	n;
+
+	n = snprintf(buf, len, "%s/%s%s%s", jobctl_tab.parent[h], j->name,
+	    file != NULL ? "/" : "", file != NULL ? file : "");
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* Write S to FILE of job J's group in H; 0 or -1. */
+int
+jobctl_cg_write(const struct jobctl_job *j, int h, const char *file,
+    const char *s)
+{
+	char	path[PATH_MAX];
+
+	if (jobctl_cg_path(path, sizeof path, j, h, file) == -1)
+		return -1;
+	return jobctl_write(path, s);
+}
+
+/* The job with leader (and pgid) PGID, or NULL. */
+struct jobctl_job *
+jobctl_job_find(pid_t pgid)
+{
+	int	i;
+
+	if (pgid <= 1)
+		return NULL;
+	for (i = 0; i < JOBCTL_MAXJOBS; i++)
+		if (jobctl_tab.jobs[i].pgid == pgid &&
+		    (jobctl_tab.jobs[i].state == JOBCTL_LIVE ||
+		    jobctl_tab.jobs[i].state == JOBCTL_REAPED))
+			return &jobctl_tab.jobs[i];
+	return NULL;
+}
+
+/* Remove J's groups; 0 once all are gone, else -1 (EBUSY). */
+static int
+jobctl_cg_remove(struct jobctl_job *j)
+{
+	char	path[PATH_MAX];
+	int	h, saved = 0;
+
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if ((j->mask & JOBCTL_BIT(h)) == 0)
+			continue;
+		if (jobctl_cg_path(path, sizeof path, j, h, NULL) == 0 &&
+		    (rmdir(path) == 0 || errno == ENOENT))
+			j->mask &= ~JOBCTL_BIT(h);
+		else
+			saved = errno;
+	}
+	if (j->mask != 0) {
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove J's groups and free J; 0, or -1 (EBUSY) with J kept. */
+int
+jobctl_cg_rmdirs(struct jobctl_job *j)
+{
+	if (jobctl_cg_remove(j) == -1)
+		return -1;
+	if (j->state == JOBCTL_REAPED)
+		jobctl_tab.nreaped--;
+	memset(j, 0, sizeof *j);
+	return 0;
+}
+
+/* Make J's group in each hierarchy; -1 with EEXIST if the name is taken. */
+static int
+jobctl_cg_mkdirs(struct jobctl_job *j)
+{
+	char	path[PATH_MAX];
+	int	h, r;
+
+	j->mask = 0;
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if ((jobctl_tab.mask & JOBCTL_BIT(h)) == 0)
+			continue;
+		if (jobctl_cg_path(path, sizeof path, j, h, NULL) == -1)
+			continue;
+		/* Another agent may have removed an empty cq-jobs. */
+		if ((r = mkdir(path, 0755)) == -1 && errno == ENOENT &&
+		    (mkdir(jobctl_tab.parent[h], 0755) == 0 || errno == EEXIST))
+			r = mkdir(path, 0755);
+		if (r == 0) {
+			j->mask |= JOBCTL_BIT(h);
+			continue;
+		}
+		if (errno == EEXIST) {
+			(void)jobctl_cg_remove(j);
+			errno = EEXIST;
+			return -1;
+		}
+		log_warn("jobctl: mkdir %s", path);
+	}
+	return 0;
+}
+
+/*
+ * A table entry for a job about to be forked and, with cgroups in use,
+ * its groups and the open cgroup.procs of each in FD (all -1 without).
+ * NULL if the table is full.
+ */
+struct jobctl_job *
+jobctl_job_new(int *fd)
+{
+	struct jobctl_job	*j = NULL;
+	char			 path[PATH_MAX];
+	int			 h, i;
+
+	for (h = 0; h < JOBCTL_NCG; h++)
+		fd[h] = -1;
+	for (i = 0; i < JOBCTL_MAXJOBS && j == NULL; i++)
+		if (jobctl_tab.jobs[i].state == JOBCTL_FREE)
+			j = &jobctl_tab.jobs[i];
+	if (j == NULL) {
+		if (jobctl_tab.mask & JOBCTL_CONTAIN)
+			log_warnx("jobctl: %d jobs already: this one gets its "
+			    "process group only", JOBCTL_MAXJOBS);
+		return NULL;
+	}
+	j->state = JOBCTL_PENDING;
+	if ((jobctl_tab.mask & JOBCTL_CONTAIN) == 0)
+		return j;
+	for (i = 0; i < 8; i++) {
+		snprintf(j->name, sizeof j->name, "%ld.%u", (long)jobctl_tab.agent,
+		    jobctl_tab.seq++);
+		if (jobctl_cg_mkdirs(j) == 0)
+			break;
+	}
+	if ((j->mask & JOBCTL_CONTAIN) == 0) {
+		log_warnx("jobctl: no cgroup for a job: it gets its process "
+		    "group only");
+		goto fail;
+	}
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if ((j->mask & JOBCTL_BIT(h)) == 0)
+			continue;
+		if (jobctl_cg_path(path, sizeof path, j, h,
+		    "cgroup.procs") == -1 ||
+		    (fd[h] = open(path, O_WRONLY | O_CLOEXEC)) == -1) {
+			log_warn("jobctl: open %s", path);
+			goto fail;
+		}
+	}
+	return j;
+
+fail:
+	for (h = 0; h < JOBCTL_NCG; h++)
+		if (fd[h] != -1) {
+			close(fd[h]);
+			fd[h] = -1;
+		}
+	if (jobctl_cg_remove(j) == -1)
+		log_warn("jobctl: rmdir %s", j->name);
+	j->mask = 0;			/* just made: nobody is in them */
+	return j;
+}
+
+/* J's child is PGID; a job that had the number before loses it. */
+void
+jobctl_job_started(struct jobctl_job *j, pid_t pgid)
+{
+	int	i;
+
+	for (i = 0; i < JOBCTL_MAXJOBS; i++) {
+		if (jobctl_tab.jobs[i].pgid != pgid || &jobctl_tab.jobs[i] == j)
+			continue;
+		if (jobctl_tab.jobs[i].state == JOBCTL_LIVE) {
+			jobctl_tab.jobs[i].state = JOBCTL_REAPED; /* reaped elsewhere */
+			jobctl_tab.nreaped++;
+		}
+		jobctl_tab.jobs[i].pgid = 0;
+	}
+	j->pgid = pgid;
+	j->state = JOBCTL_LIVE;
+}
+
+/* The fork failed or the child reported failure and was reaped. */
+void
+jobctl_job_abort(struct jobctl_job *j)
+{
+	if (jobctl_cg_rmdirs(j) == -1) {
+		log_warn("jobctl: rmdir %s", j->name);
+		j->state = JOBCTL_REAPED;	/* the reaper retries */
+		j->pgid = 0;
+		jobctl_tab.nreaped++;
+	}
+}
+
+/* Freeze (ON) or thaw J's groups; 0 or -1. */
+int
+jobctl_cg_freeze(const struct jobctl_job *j, int on)
+{
+	if (j->mask & JOBCTL_BIT(JOBCTL_CG2))
+		return jobctl_cg_write(j, JOBCTL_CG2, "cgroup.freeze",
+		    on ? "1" : "0");
+	return jobctl_cg_write(j, JOBCTL_FREEZER, "freezer.state",
+	    on ? "FROZEN" : "THAWED");
+}
+
+/* 1 if J's group in H has no process left. */
+static int
+jobctl_cg_empty(const struct jobctl_job *j, int h)
+{
+	char	path[PATH_MAX], buf[16];
+
+	return jobctl_cg_path(path, sizeof path, j, h, "cgroup.procs") == 0 &&
+	    jobctl_read(path, buf, sizeof buf) == 0;
+}
+
+/* 1 if no process in J's groups can run. */
+int
+jobctl_cg_frozen(const struct jobctl_job *j)
+{
+	char	path[PATH_MAX], buf[256];
+
+	if (j->mask & JOBCTL_BIT(JOBCTL_CG2)) {
+		if (jobctl_cg_path(path, sizeof path, j, JOBCTL_CG2,
+		    "cgroup.events") == -1 ||
+		    jobctl_read(path, buf, sizeof buf) <= 0)
+			return 0;
+		return strstr(buf, "populated 0\n") != NULL ||
+		    strstr(buf, "frozen 1\n") != NULL;
+	}
+	if (jobctl_cg_path(path, sizeof path, j, JOBCTL_FREEZER,
+	    "freezer.state") == -1 || jobctl_read(path, buf, sizeof buf) <= 0)
+		return 0;
+	return strcmp(buf, "FROZEN\n") == 0 ||
+	    jobctl_cg_empty(j, JOBCTL_FREEZER);
+}
+
+/*
+ * Kill J without cgroup.kill: freeze so nobody forks meanwhile, SIGKILL
+ * every member, thaw so the v1-frozen can die.  A freeze that has not
+ * finished within JOBCTL_KILL_WAIT_MS is not waited for: whoever slipped
+ * through is left to the caller's next call.
+ */
+int
+jobctl_cg_killall(const struct jobctl_job *j)
+{
+	char		 path[PATH_MAX], line[32];
+	const char	*errstr;
+	FILE		*f;
+	pid_t		 pid;
+	int		 h, ms, saved = 0;
+
+	h = (j->mask & JOBCTL_BIT(JOBCTL_CG2)) ? JOBCTL_CG2 : JOBCTL_FREEZER;
+	if (jobctl_cg_freeze(j, 1) == -1)
+		saved = errno;
+	for (ms = 0; ms < JOBCTL_KILL_WAIT_MS && !jobctl_cg_frozen(j); ms++)
+		jobctl_msleep(1);
+	if (jobctl_cg_path(path, sizeof path, j, h, "cgroup.procs") == -1 ||
+	    (f = fopen(path, "re")) == NULL)
+		saved = errno;
+	else {
+		while (fgets(line, sizeof line, f) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			pid = strtonum(line, 2, INT_MAX, &errstr);
+			if (errstr == NULL && kill(pid, SIGKILL) == -1 &&
+			    errno != ESRCH)
+				saved = errno;
+		}
+		fclose(f);
+	}
+	if (jobctl_cg_freeze(j, 0) == -1 && saved == 0)
+		saved = errno;
+	errno = saved;
+	return saved == 0 ? 0 : -1;
+}
+
+/* Try again to remove the groups of jobs whose leader has been reaped. */
+void
+jobctl_cg_retry(void)
+{
+	int	i;
+
+	for (i = 0; i < JOBCTL_MAXJOBS && jobctl_tab.nreaped > 0; i++)
+		if (jobctl_tab.jobs[i].state == JOBCTL_REAPED)
+			(void)jobctl_cg_rmdirs(&jobctl_tab.jobs[i]);
+}

@@ -1,0 +1,240 @@
+/*
+ * jobctl-child.c: a job's side of jobctl_spawn(), from fork() (or the
+ * clone() of a pid namespace) to execve(): join the job's cgroups, reset
+ * signals, switch user, open the job's files, close the agent's
+ * descriptors, lower its priority and exec.  Only async-signal-safe code
+ * runs here: everything was prepared by the parent (struct jobctl_child),
+ * and a failure goes back over the error pipe as an errno and a short
+ * context (jobctl_child_fail()).  Called by jobctl.c only.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/prctl.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jobctl-int.h"
+#include "jobctl.h"
+#include "log.h"
+
+
+/* Append S to DST at OFF without overflowing LEN; async-signal-safe. */
+static size_t
+jobctl_cat(char *dst, size_t off, size_t len, const char *s)
+{
+	size_t	n = strlen(s);
+
+	if (n > len - off)
+		n = len - off;
+	memcpy(dst + off, s, n);
+	return off + n;
+}
+
+/* Report "WHAT ARG" with errno to the parent and exit; in the child only. */
+static void __attribute__((noreturn))
+jobctl_child_fail(int ep, const char *what, const char *arg)
+{
+	struct jobctl_fail	f;
+	size_t			n;
+	ssize_t			r;
+
+	f.err = errno;
+	n = jobctl_cat(f.what, 0, sizeof f.what, what);
+	if (arg != NULL) {
+		n = jobctl_cat(f.what, n, sizeof f.what, " ");
+		n = jobctl_cat(f.what, n, sizeof f.what, arg);
+	}
+	r = write(ep, &f, offsetof(struct jobctl_fail, what) + n);
+	(void)r;		/* nobody to tell if the parent is gone */
+	_exit(127);
+}
+
+/* Join the job's cgroups: "0" is the writer.  Before anything else. */
+static void
+jobctl_child_join(const struct jobctl_child *c)
+{
+	int	h;
+
+	for (h = 0; h < JOBCTL_NCG; h++)
+		if (c->cgfd[h] != -1 && write(c->cgfd[h], "0", 1) != 1)
+			jobctl_child_fail(c->ep, "join cgroup",
+			    jobctl_hier_names[h]);
+}
+
+/* Default dispositions and an empty mask: the agent's handlers are not ours. */
+static void
+jobctl_child_signals(void)
+{
+	struct sigaction	sa;
+	sigset_t		set;
+	int			sig;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		(void)sigaction(sig, &sa, NULL); /* EINVAL: reserved by libc */
+	}
+	sigemptyset(&set);
+	(void)sigprocmask(SIG_SETMASK, &set, NULL);
+}
+
+/* Drop to the job's uid and gid for good, with no supplementary groups. */
+static void
+jobctl_child_user(const struct jobctl_child *c)
+{
+	uid_t	uid = c->spec->uid, ruid, euid, suid;
+	gid_t	gid = c->spec->gid, rgid, egid, sgid;
+
+	if (setgroups(1, &gid) == -1)
+		jobctl_child_fail(c->ep, "setgroups", NULL);
+	if (setresgid(gid, gid, gid) == -1)
+		jobctl_child_fail(c->ep, "setresgid", NULL);
+	if (setresuid(uid, uid, uid) == -1)
+		jobctl_child_fail(c->ep, "setresuid", NULL);
+	if (getresuid(&ruid, &euid, &suid) == -1 ||
+	    getresgid(&rgid, &egid, &sgid) == -1)
+		jobctl_child_fail(c->ep, "getresuid", NULL);
+	if (ruid != uid || euid != uid || suid != uid ||
+	    rgid != gid || egid != gid || sgid != gid) {
+		errno = EPERM;
+		jobctl_child_fail(c->ep, "credentials not switched", NULL);
+	}
+	if (uid != 0 && (setuid(0) != -1 || seteuid(0) != -1)) {
+		errno = EPERM;
+		jobctl_child_fail(c->ep, "could regain root", NULL);
+	}
+}
+
+/* Open PATH for the job at a descriptor >= 3, so dup2() to 0-2 is safe. */
+static int
+jobctl_child_open(const struct jobctl_child *c, const char *what,
+    const char *path, int flags)
+{
+	int	fd, fd2, fl;
+
+	/* O_NONBLOCK: a FIFO must not hang the agent, which waits for exec. */
+	fd = open(path, flags | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0644);
+	if (fd == -1)
+		jobctl_child_fail(c->ep, what, path);
+	if (fd < 3) {
+		if ((fd2 = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
+			jobctl_child_fail(c->ep, what, path);
+		close(fd);
+		fd = fd2;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+		jobctl_child_fail(c->ep, what, path);
+	return fd;
+}
+
+/* Stdin, stdout and stderr of the job; relative paths are against iwd. */
+static void
+jobctl_child_files(const struct jobctl_child *c)
+{
+	struct stat	so, se;
+	int		in, out, err, wfl = O_WRONLY | O_CREAT | (c->spec->append ?
+			    O_APPEND : O_TRUNC);
+
+	in = jobctl_child_open(c, "open input", c->input, O_RDONLY);
+	out = jobctl_child_open(c, "open output", c->output, wfl);
+	if (c->share)
+		err = out;
+	else {
+		err = jobctl_child_open(c, "open error", c->error, wfl);
+		/* Same file by another name: share the offset, as for "2>&1". */
+		if (fstat(out, &so) == 0 && fstat(err, &se) == 0 &&
+		    S_ISREG(so.st_mode) && so.st_dev == se.st_dev &&
+		    so.st_ino == se.st_ino)
+			err = out;
+	}
+	if (dup2(in, 0) == -1 || dup2(out, 1) == -1 || dup2(err, 2) == -1)
+		jobctl_child_fail(c->ep, "dup2", NULL);
+}
+
+/* Close every descriptor above 2 except the (close-on-exec) error pipe. */
+static void
+jobctl_child_closefrom(const struct jobctl_child *c)
+{
+	int	fd;
+
+#ifdef SYS_close_range
+	if ((c->ep == 3 ||
+	    syscall(SYS_close_range, 3U, (unsigned)c->ep - 1, 0U) == 0) &&
+	    syscall(SYS_close_range, (unsigned)c->ep + 1, ~0U, 0U) == 0)
+		return;
+#endif
+	for (fd = 3; fd < c->maxfd; fd++)
+		if (fd != c->ep)
+			(void)close(fd);
+}
+
+/*
+ * A job runs at the lowest priority, and so does its session's autogroup
+ * (the kernel's per-session CPU share), so the owner's programs and the
+ * agent always win the CPU: the desktop stays responsive and the agent
+ * can freeze the job at once.  Best effort: errors are ignored.
+ */
+static void
+jobctl_child_nice(void)
+{
+	int	fd;
+
+	(void)setpriority(PRIO_PROCESS, 0, JOBCTL_NICE);
+	if ((fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC)) != -1) {
+		(void)write(fd, "19", 2);
+		(void)close(fd);
+	}
+}
+
+/*
+ * The child between fork() and execve().  Order matters: the credential
+ * change clears the parent-death signal, so that comes after it; files are
+ * opened as the job's user, so the agent never creates or truncates
+ * something on a user's behalf that the user could not.  The cgroups are
+ * joined first, while still root, so all the job does is charged to them.
+ */
+void
+jobctl_child(const struct jobctl_child *c)
+{
+	const struct jobctl_spec	*s = c->spec;
+
+	jobctl_child_signals();
+	jobctl_child_join(c);
+	if (setsid() == -1)
+		jobctl_child_fail(c->ep, "setsid", NULL);
+	jobctl_child_nice();
+	if (s->switch_user)
+		jobctl_child_user(c);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		jobctl_child_fail(c->ep, "prctl PR_SET_PDEATHSIG", NULL);
+	/* A pid namespace's init sees its parent as pid 0. */
+	if (getppid() != (s->pidns ? 0 : c->ppid))
+		_exit(127);		/* the agent died before the prctl */
+	if (chdir(s->iwd) == -1)
+		jobctl_child_fail(c->ep, "chdir", s->iwd);
+	jobctl_child_files(c);
+	jobctl_child_closefrom(c);
+	execve(c->path, s->argv, s->envp);
+	jobctl_child_fail(c->ep, "exec", s->executable);
+}
