@@ -145,9 +145,10 @@ peer_send(struct peer *p, uint16_t type, uint32_t reqid,
 	return peer_send_text(p, type, reqid, s, len);
 }
 
-int
-peer_send_text(struct peer *p, uint16_t type, uint32_t reqid, const char *s,
-    size_t len)
+/* Queue one frame: the header with FLAGS, then LEN bytes of BUF. */
+static int
+peer_queue(struct peer *p, uint16_t type, uint32_t reqid, uint8_t flags,
+    const void *buf, size_t len)
 {
 	struct frame_hdr	 hdr;
 	uint8_t			 hb[FRAME_HDR_LEN];
@@ -163,36 +164,7 @@ peer_send_text(struct peer *p, uint16_t type, uint32_t reqid, const char *s,
 	hdr.len = (uint32_t)len;
 	hdr.type = type;
 	hdr.version = FRAME_VERSION;
-	hdr.flags = 0;
-	hdr.reqid = reqid;
-	frame_hdr_encode(&hdr, hb);
-	out = bufferevent_get_output(p->bev);
-	if (evbuffer_add(out, hb, sizeof hb) == -1 ||
-	    evbuffer_add(out, s, len) == -1) {
-		peer_close(p, "cannot queue output");
-		return -1;
-	}
-	if (evbuffer_get_length(out) > p->outmax) {
-		peer_close(p, "peer is not reading its replies");
-		return -1;
-	}
-	return 0;
-}
-
-int
-peer_send_raw(struct peer *p, uint16_t type, uint32_t reqid, const void *buf,
-    size_t len)
-{
-	struct frame_hdr	 hdr;
-	uint8_t			 hb[FRAME_HDR_LEN];
-	struct evbuffer		*out;
-
-	if (p->dead || p->flushing || len > UINT32_MAX)
-		return -1;
-	hdr.len = (uint32_t)len;
-	hdr.type = type;
-	hdr.version = FRAME_VERSION;
-	hdr.flags = FRAME_F_RAW;
+	hdr.flags = flags;
 	hdr.reqid = reqid;
 	frame_hdr_encode(&hdr, hb);
 	out = bufferevent_get_output(p->bev);
@@ -206,6 +178,20 @@ peer_send_raw(struct peer *p, uint16_t type, uint32_t reqid, const void *buf,
 		return -1;
 	}
 	return 0;
+}
+
+int
+peer_send_text(struct peer *p, uint16_t type, uint32_t reqid, const char *s,
+    size_t len)
+{
+	return peer_queue(p, type, reqid, 0, s, len);
+}
+
+int
+peer_send_raw(struct peer *p, uint16_t type, uint32_t reqid, const void *buf,
+    size_t len)
+{
+	return peer_queue(p, type, reqid, FRAME_F_RAW, buf, len);
 }
 
 void

@@ -1,5 +1,5 @@
 /*
- * parse_fixture.h: the submit-parsing fixture shared by test_submit.c and
+ * parse_fixture.h: the submit-parsing fixture shared by test_submit*.c and
  * test_jobdesc.c.  Buffers are parsed as "t.sub" from the working
  * directory /home/u with a fixed environment, so every expected path and
  * error message is exact.  Include once per test file, then declare the
@@ -9,6 +9,8 @@
 #define CQ_TEST_PARSE_FIXTURE_H
 
 #include <string.h>
+
+#include <criterion/criterion.h>
 
 #include "jobdesc.h"
 #include "submit.h"
@@ -37,6 +39,25 @@ parse(const char *text)
 	err[0] = '\0';
 	return submit_parse_buf("t.sub", text, strlen(text), "/home/u",
 	    test_envp, &jobs, &njobs, err, sizeof(err));
+}
+
+/* Parse TEXT expecting one job. */
+static inline struct jobdesc *
+one(const char *text)
+{
+	cr_assert_eq(parse(text), 0, "parse failed: %s", err);
+	cr_assert_eq(njobs, 1);
+	return &jobs[0];
+}
+
+/* Parse TEXT expecting the error MSG and no job at all. */
+static inline void
+fails(const char *text, const char *msg)
+{
+	cr_assert_eq(parse(text), -1, "parse of <%s> succeeded", text);
+	cr_assert_str_eq(err, msg);
+	cr_assert_null(jobs);
+	cr_assert_eq(njobs, 0);
 }
 
 #endif

@@ -24,24 +24,6 @@
 
 TestSuite(submit, .fini = teardown);
 
-/* Parse TEXT expecting one job. */
-static struct jobdesc *
-one(const char *text)
-{
-	cr_assert_eq(parse(text), 0, "parse failed: %s", err);
-	cr_assert_eq(njobs, 1);
-	return &jobs[0];
-}
-
-static void
-fails(const char *text, const char *msg)
-{
-	cr_assert_eq(parse(text), -1, "parse of <%s> succeeded", text);
-	cr_assert_str_eq(err, msg);
-	cr_assert_null(jobs);
-	cr_assert_eq(njobs, 0);
-}
-
 static void
 args_are(const struct jobdesc *jd, size_t n, const char **want)
 {

@@ -23,23 +23,6 @@
 
 TestSuite(submit_kw, .fini = teardown);
 
-static struct jobdesc *
-one(const char *text)
-{
-	cr_assert_eq(parse(text), 0, "parse failed: %s", err);
-	cr_assert_eq(njobs, 1);
-	return &jobs[0];
-}
-
-static void
-fails(const char *text, const char *msg)
-{
-	cr_assert_eq(parse(text), -1, "parse of <%s> succeeded", text);
-	cr_assert_str_eq(err, msg);
-	cr_assert_null(jobs);
-	cr_assert_eq(njobs, 0);
-}
-
 /* One job from "executable = /bin/true", LINES, "queue". */
 static struct jobdesc *
 with(const char *lines)

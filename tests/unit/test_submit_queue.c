@@ -58,15 +58,6 @@ ok(const char *text, size_t n)
 	cr_assert_eq(njobs, n, "%zu jobs, want %zu", njobs, n);
 }
 
-static void
-fails(const char *text, const char *msg)
-{
-	cr_assert_eq(parse(text), -1, "parse of <%s> succeeded", text);
-	cr_assert_str_eq(err, msg);
-	cr_assert_null(jobs);
-	cr_assert_eq(njobs, 0);
-}
-
 /* Job I's arguments joined by spaces. */
 static const char *
 args(size_t i)
