@@ -37,29 +37,7 @@ AGENT_EXTRA="filesystem_domain = d1
 max_vacate_time = 10s" in_host 1 start_agent a1 1
 
 mkdir sub
-cat > sub/counter.sh <<'EOF'
-#!/bin/sh
-# counter.sh N K STEPS: count to N, checkpointing in ./state.
-n=$1 k=$2 steps=$3
-i=0
-[ -f state ] && i=$(cat state)
-save() { echo "$i" > state.tmp && mv state.tmp state; }
-trap 'save; exit 85' TERM
-done_here=0
-while [ "$i" -lt "$n" ]; do
-	sleep 0.1
-	i=$((i + 1))
-	echo "count $i"
-	echo "$i" >> "$steps"
-	done_here=$((done_here + 1))
-	if [ "$done_here" -ge "$k" ] && [ "$i" -lt "$n" ]; then
-		save
-		exit 85
-	fi
-done
-echo "done at $i"
-EOF
-chmod +x sub/counter.sh
+cp "$CQ_SRCDIR/tests/lib/ckpt-counter.sh" sub/counter.sh
 cat > sub/c.sub <<SUB
 executable = counter.sh
 arguments = $N $K $T/steps

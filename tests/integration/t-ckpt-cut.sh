@@ -17,27 +17,7 @@ CQ_TEST_NS=ns0 start_schedd 3s
 AGENT_EXTRA="filesystem_domain = d1" CQ_TEST_NS=ns1 start_agent a1 1
 
 mkdir sub
-cat > sub/counter.sh <<'EOF'
-#!/bin/sh
-n=$1 k=$2 steps=$3
-i=0
-[ -f state ] && i=$(cat state)
-trap 'echo "$i" > state; exit 85' TERM
-done_here=0
-while [ "$i" -lt "$n" ]; do
-	sleep 0.1
-	i=$((i + 1))
-	echo "count $i"
-	echo "$i" >> "$steps"
-	done_here=$((done_here + 1))
-	if [ "$done_here" -ge "$k" ] && [ "$i" -lt "$n" ]; then
-		echo "$i" > state.tmp && mv state.tmp state
-		exit 85
-	fi
-done
-echo "done at $i"
-EOF
-chmod +x sub/counter.sh
+cp "$CQ_SRCDIR/tests/lib/ckpt-counter.sh" sub/counter.sh
 cat > sub/c.sub <<SUB
 executable = counter.sh
 arguments = $N $K $T/steps

@@ -19,32 +19,10 @@ AGENT_EXTRA="filesystem_domain = d1
 max_vacate_time = 1s" start_agent a1 1
 
 mkdir sub
-cat > sub/counter.sh <<'EOF'
-#!/bin/sh
-n=$1 k=$2 steps=$3
-i=0
-[ -f state ] && i=$(cat state)
-# Deaf to the vacate signal: once told, it never checkpoints again.
-told=0
-trap 'told=1' TERM
-done_here=0
-while [ "$i" -lt "$n" ]; do
-	sleep 0.1
-	i=$((i + 1))
-	echo "count $i"
-	echo "$i" >> "$steps"
-	done_here=$((done_here + 1))
-	if [ "$done_here" -ge "$k" ] && [ "$i" -lt "$n" ] && [ $told = 0 ]; then
-		echo "$i" > state.tmp && mv state.tmp state
-		exit 85
-	fi
-done
-echo "done at $i"
-EOF
-chmod +x sub/counter.sh
+cp "$CQ_SRCDIR/tests/lib/ckpt-counter.sh" sub/counter.sh
 cat > sub/c.sub <<SUB
 executable = counter.sh
-arguments = $N $K $T/steps
+arguments = $N $K $T/steps TERM deaf
 initialdir = $T/sub
 should_transfer_files = YES
 checkpoint_exit_code = 85

@@ -12,24 +12,10 @@ AGENT_EXTRA="filesystem_domain = d1
 max_vacate_time = 2s" start_agent a1 1
 
 mkdir sub
-cat > sub/counter.sh <<'EOF'
-#!/bin/sh
-n=$1 steps=$2
-i=0
-[ -f state ] && i=$(cat state)
-trap 'echo "$i" > state; exit 85' USR1
-while [ "$i" -lt "$n" ]; do
-	sleep 0.1
-	i=$((i + 1))
-	echo "count $i"
-	echo "$i" >> "$steps"
-done
-echo "done at $i"
-EOF
-chmod +x sub/counter.sh
+cp "$CQ_SRCDIR/tests/lib/ckpt-counter.sh" sub/counter.sh
 cat > sub/c.sub <<SUB
 executable = counter.sh
-arguments = $N $T/steps
+arguments = $N 0 $T/steps USR1
 initialdir = $T/sub
 should_transfer_files = YES
 checkpoint_exit_code = 85
