@@ -2,7 +2,8 @@
 # Build and run the whole test suite: unit tests, integration tests
 # against real daemons, hostile input, banned functions.  With
 # CQ_ASAN=1 the suite runs a second time under ASan + UBSan, and the
-# submit-language fuzzer runs for CQ_FUZZ_SECONDS (default 60).
+# fuzzers (submit and expression languages) run for CQ_FUZZ_SECONDS
+# each (default 60).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 sh "$top/scripts/deps.sh" || exit 1
@@ -30,7 +31,7 @@ outs="$top/build/check.out"
 if [ "${CQ_ASAN:-0}" = 1 ]; then
 	run_suite "$top/build-asan" --enable-asan || rc=1
 	outs="$outs $top/build-asan/check.out"
-	# The submit-language fuzzer, bounded (CQ_FUZZ_SECONDS, default 60).
+	# The fuzzers, bounded (CQ_FUZZ_SECONDS each, default 60).
 	BUILD=$top/build-asan sh "$top/scripts/fuzz.sh" \
 	    "${CQ_FUZZ_SECONDS:-60}" >"$top/build-asan/fuzz.out" 2>&1 || rc=1
 	grep -E '^(PASS|FAIL):' "$top/build-asan/fuzz.out"

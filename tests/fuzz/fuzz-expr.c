@@ -1,12 +1,8 @@
 /*
- * fuzz_expr.c: libFuzzer target for the expression language
+ * fuzz-expr.c: libFuzzer target for the expression language
  * (common/expr*.c): any bytes are parsed, and what parses is evaluated
- * against a small fixed ad and its attributes and clauses listed.  Not
- * built by default; by hand:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I common -I BUILD \
- *     $(pkg-config --cflags libbsd-overlay json-c) tests/fuzz/fuzz_expr.c \
- *     common/expr*.c common/xmalloc.c common/log.c \
- *     $(pkg-config --libs libbsd-overlay json-c) -lm -o fuzz_expr
+ * against a small fixed ad and its attributes and clauses listed.  Built
+ * and run by scripts/fuzz.sh (CI runs it with CQ_ASAN=1).
  */
 #include "config.h"
 
