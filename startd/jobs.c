@@ -175,8 +175,16 @@ jobs_find(const char *id, uint32_t run)
 static void
 jobs_free(struct ajob *j)
 {
+	size_t	i;
+	int	remove = 1;
+
+	/* A CRIU job's sandbox is named by its id: a newer run may own it. */
+	for (i = 0; i < njobs && j->sb != NULL; i++)
+		if (jobs[i] != j && jobs[i]->sb != NULL &&
+		    strcmp(sandbox_path(jobs[i]->sb), sandbox_path(j->sb)) == 0)
+			remove = 0;
 	jobs_criu_free(j);
-	sandbox_free(j->sb, 1);
+	sandbox_free(j->sb, remove);
 	if (j->desc != NULL) {
 		jobdesc_free(j->desc);
 		free(j->desc);

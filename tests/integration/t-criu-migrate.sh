@@ -35,7 +35,7 @@ COUNTER=$CQ_BUILDDIR/tests/lib/counter
 . "$CQ_SRCDIR/tests/lib/netns.sh"
 ns_setup 4
 
-N=120
+N=200
 CQ_TEST_NS=ns0 start_schedd 10s
 CQ_TEST_PRIVATE_SANDBOX=1
 AGENT_ACTIVITY="file:$T/act1" AGENT_EXTRA="criu_path = $CRIU
@@ -128,6 +128,32 @@ grep -q '^checkpoint-failed\|^restore-failed' <<<"$ev" &&
 log "1..$N after two CRIU hops, memory intact, events as expected"
 wait_until 10 sh -c "[ ! -e '$T/state/spool/$id' ]" ||
     fail "the job's spool was not removed"
+
+# cq vacate ID: dumped and restored by whichever CRIU agent takes it
+# (perhaps the same one: its sandbox path is the same as before).
+N=60
+sed -i "s/^arguments = .*/arguments = $N --step-ms 100 --out out.txt --mem 4/" sub/c.sub
+rm -f sub/out.txt
+id=$(cq submit --terse sub/c.sub) || fail "cq submit failed"
+id=$id.0
+cluster=${id%.0}
+running() {
+	[ "$(cq q --json | jq -r --arg id "$id" \
+	    '.[] | select(.id == $id) | .state')" = RUNNING ]
+}
+wait_until 20 running || fail "the third job did not start"
+m=$(cq q --json | jq -r --arg id "$id" '.[] | select(.id == $id) | .machine')
+wait_until 20 at_least "${m#slot1@}" 10 || fail "the third job makes no progress"
+cq vacate "$id" > /dev/null || fail "cq vacate $id failed"
+cq wait -t 120 "$id" || fail "the third job did not complete: $(cq history --json "$id")"
+seq 1 $N | cmp -s - sub/out.txt ||
+    fail "cq vacate: the output is not exactly 1..$N ($(wc -l < sub/out.txt) lines)"
+ev=$(events "$cluster")
+log "events: $(tr '\n' ';' <<<"$ev")"
+[ "$(grep -c '^criu-dump ' <<<"$ev")" -eq 1 ] &&
+    [ "$(grep -c '^criu-restore ' <<<"$ev")" -eq 1 ] ||
+    fail "cq vacate: not one CRIU dump and one restore"
+log "cq vacate: dumped on ${m#slot1@}, restored, 1..$N"
 
 # The fallback: agents without CRIU (criu_path empty).
 stop_agent a1 TERM
