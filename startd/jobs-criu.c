@@ -24,6 +24,8 @@
  * restores it (sandbox paths are the same on every agent: sandbox.c) and
  * jobs_criu_done() adopts the restored tree as the job.  A restore that
  * fails is logged and told (restore-failed), and the job starts afresh.
+ * An owner back or a cq vacate during the restore is acted on once the
+ * tree is adopted (jobs_restored): it may be dumped again at once.
  *
  * Events for the scheduler travel as `notes` ([event, detail] pairs) in
  * the next started or exited report.
@@ -222,7 +224,7 @@ jobs_criu_done(struct ajob *j, const struct jobctl_result *res)
 	jobs_criu_note(j, "criu-restore", detail);
 	log_info("job %s run %u: restored by CRIU, pid %ld on slot %d", j->id,
 	    j->run, (long)pid, j->slot);
-	jobs_send_started(j);
+	jobs_restored(j);
 }
 
 int

@@ -61,6 +61,7 @@ struct ajob {
 void	jobs_ended(struct ajob *, const struct jobctl_result *);
 void	jobs_spawn_now(struct ajob *);
 void	jobs_send_started(const struct ajob *);
+void	jobs_restored(struct ajob *);
 
 /* jobs-criu.c */
 int	jobs_criu_want(const struct ajob *);

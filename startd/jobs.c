@@ -15,7 +15,7 @@
  * at its end its output or checkpoint files go to the scheduler before
  * the exit report (jobs_report).  A checkpoint the job took on its own
  * keeps the slot: once the scheduler has it, the job runs again in place.
- * That is also where a CRIU image made in the sandbox would travel.
+ * CRIU dumps and restores (jobs-criu.c) hook into vacate, start and reap.
  */
 #include "config.h"
 
@@ -371,6 +371,20 @@ jobs_send_started(const struct ajob *j)
 	json_object_put(o);
 }
 
+/* J was restored by CRIU: it does what its slot or cq vacate asked. */
+void
+jobs_restored(struct ajob *j)
+{
+	struct aslot	*s = &slots[j->slot];
+
+	jobs_send_started(j);
+	if (s->job == j && s->ps.state == SLOT_SUSPENDED)
+		jobs_act(s, POLICY_SUSPEND);
+	else if (s->job == j && (s->ps.state == SLOT_VACATING ||
+	    j->vacate_order))
+		jobs_act(s, POLICY_VACATE);
+}
+
 /* Start a job that holds its slot (files arrived, or a restart). */
 static void
 jobs_run(struct ajob *j, int snapshot)
@@ -598,6 +612,10 @@ jobs_kill(const char *id, uint32_t run, int vacate)
 		    "killed before it started");
 		jobs_release_slot(j);
 		jobs_end_now(j, slots[j->slot].ps.state);
+		return;
+	}
+	if (j != NULL && vacate && j->cop != NULL && !j->dumping) {
+		j->vacate_order = 1;	/* once restored (jobs_restored) */
 		return;
 	}
 	if (j == NULL || j->exited || j->pid <= 0) {
