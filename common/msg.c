@@ -51,7 +51,7 @@ static const struct msg_member m_act[] = {
 };
 static const struct msg_member m_ad[] = {
 	{ "name", JT_STRING, 1 }, { "slots", JT_ARRAY, 1 },
-	{ "jobs", JT_ARRAY, 1 }, { NULL, 0, 0 }
+	{ "jobs", JT_ARRAY, 1 }, { "criu", JT_BOOL, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_heartbeat[] = {
 	{ "seq", JT_INT, 0 }, { "load", JT_DOUBLE, 0 },
@@ -67,7 +67,7 @@ static const struct msg_member m_start[] = {
 };
 static const struct msg_member m_started[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "pid", JT_INT, 1 },
-	{ NULL, 0, 0 }
+	{ "notes", JT_ARRAY, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_exited[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 },
@@ -77,6 +77,7 @@ static const struct msg_member m_exited[] = {
 	{ "error", JT_STRING, 0 }, { "evicted", JT_BOOL, 0 },
 	{ "slot_state", JT_STRING, 0 }, { "files", JT_INT, 0 },
 	{ "checkpoint", JT_BOOL, 0 }, { "missing", JT_STRING, 0 },
+	{ "criu", JT_BOOL, 0 }, { "notes", JT_ARRAY, 0 },
 	{ NULL, 0, 0 }
 };
 

@@ -470,6 +470,7 @@ agents_ad(struct peer *p, struct json_object *msg)
 	m->online = 1;
 	m->contact = clock_mono_ms();
 
+	m->criu = jsonx_bool(msg, "criu", 0);
 	/* Rebuild the slot mirror from the ad. */
 	agents_slots_free(m);
 	a = jsonx_get(msg, "slots");
@@ -530,6 +531,50 @@ agents_ad(struct peer *p, struct json_object *msg)
 	log_info("agent %s: online with %d slots", m->name, m->nslots);
 }
 
+/* Events the agent tells with a report of the current run (jobs-criu.c):
+ * `notes`, [event, detail] pairs. */
+static void
+agents_notes(struct job *j, struct json_object *msg)
+{
+	struct json_object	*a = jsonx_get(msg, "notes"), *n;
+	size_t			 i;
+
+	if (a == NULL || !json_object_is_type(a, json_type_array))
+		return;
+	for (i = 0; i < json_object_array_length(a) && i < 16; i++) {
+		n = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(n, json_type_array) ||
+		    json_object_array_length(n) != 2 ||
+		    !json_object_is_type(json_object_array_get_idx(n, 0),
+		    json_type_string) ||
+		    !json_object_is_type(json_object_array_get_idx(n, 1),
+		    json_type_string))
+			continue;
+		queue_note(j, json_object_get_string(
+		    json_object_array_get_idx(n, 0)), json_object_get_string(
+		    json_object_array_get_idx(n, 1)));
+	}
+}
+
+/* A run started (or was restored): its notes go to the event log. */
+static void
+agents_started(struct machine *m, struct json_object *msg)
+{
+	struct job	*j = NULL;
+	uint32_t	 cluster;
+	int64_t		 proc;
+
+	log_debug("agent %s: started %s run %lld pid %lld", m->name,
+	    jsonx_str(msg, "job", ""), (long long)jsonx_int(msg, "run", 0),
+	    (long long)jsonx_int(msg, "pid", 0));
+	if (job_id_parse(jsonx_str(msg, "job", ""), &cluster, &proc) == 0 &&
+	    proc >= 0)
+		j = queue_find(cluster, (uint32_t)proc);
+	if (j != NULL && (int64_t)j->run == jsonx_int(msg, "run", 0) &&
+	    j->slot != NULL && j->slot->machine == m)
+		agents_notes(j, msg);
+}
+
 static void
 agents_exited(struct machine *m, struct json_object *msg)
 {
@@ -552,6 +597,7 @@ agents_exited(struct machine *m, struct json_object *msg)
 	if (j != NULL && (int64_t)j->run == run && j->slot != NULL &&
 	    j->slot->machine == m) {
 		ckpt = jsonx_bool(msg, "checkpoint", 0);
+		agents_notes(j, msg);
 		/* A run whose files travel counts them in its report. */
 		ok = jsonx_get(msg, "files") != NULL ?
 		    spool_exited(j, msg) : 1;
@@ -568,14 +614,17 @@ agents_exited(struct machine *m, struct json_object *msg)
 			    "vacated with a checkpoint" :
 			    "vacated: the desktop's owner came back";
 			if (ckpt && ok == 1) {
+				j->ckpt_criu = jsonx_bool(msg, "criu", 0);
 				queue_checkpoint(j);
 				queue_requeue_checkpointed(j, why);
 			} else
 				queue_requeue(j, why);
 		} else if (live && ckpt && ei.error == NULL) {
 			/* A periodic checkpoint: the agent runs it again. */
-			if (ok == 1)
+			if (ok == 1) {
+				j->ckpt_criu = jsonx_bool(msg, "criu", 0);
 				queue_checkpoint(j);
+			}
 			else
 				queue_note(j, "checkpoint-failed",
 				    "files did not arrive intact");
@@ -727,10 +776,7 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		agents_heartbeat(m, msg);
 		break;
 	case MSG_STARTED:
-		log_debug("agent %s: started %s run %lld pid %lld", m->name,
-		    jsonx_str(msg, "job", ""),
-		    (long long)jsonx_int(msg, "run", 0),
-		    (long long)jsonx_int(msg, "pid", 0));
+		agents_started(m, msg);
 		break;
 	case MSG_EXITED:
 		agents_exited(m, msg);

@@ -54,6 +54,8 @@ struct job {
 	int		 rx_ok, rx_bad;	/* files of this run arrived */
 	int		 rx_hold;	/* an output could not be written */
 	int		 ckpt_tmp;	/* a checkpoint is arriving */
+	int		 ckpt_criu;	/* the latest checkpoint is a CRIU
+					 * image (memory only) */
 	char		*hold_reason;	/* while HELD (memory; see queue_load) */
 	int		 vacating;	/* cq vacate asked: its end is an evict */
 

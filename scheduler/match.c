@@ -24,6 +24,9 @@ match_fits(const struct job *j, const struct slot *s)
 		return 0;
 	if (j->request_cpus > s->cpus)
 		return 0;
+	/* A CRIU image is restored only where CRIU works (docs/criu.md). */
+	if (j->ckpt_criu && !s->machine->criu)
+		return 0;
 	if (j->request_memory_mb > 0 && j->request_memory_mb > s->memory_mb)
 		return 0;
 	return 1;
@@ -63,7 +66,7 @@ match_run(void)
 			if (match_fits(j, s))
 				break;
 		if (s == NULL) {
-			if (nmiss < MATCH_MAX_SHAPES) {
+			if (nmiss < MATCH_MAX_SHAPES && !j->ckpt_criu) {
 				miss[nmiss].cpus = j->request_cpus;
 				miss[nmiss].memory_mb = j->request_memory_mb;
 				nmiss++;

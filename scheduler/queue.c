@@ -419,7 +419,8 @@ queue_checkpoint(struct job *j)
 
 	j->goodput_ms += queue_segment(j);
 	j->ckpt_time = clock_now_ms();
-	snprintf(detail, sizeof detail, "version %u", j->ckpt_version);
+	snprintf(detail, sizeof detail, "version %u%s", j->ckpt_version,
+	    j->ckpt_criu ? " (CRIU image)" : "");
 	queue_persist(j, "checkpoint", detail);
 }
 

@@ -82,6 +82,7 @@ rows_machine_owner(struct json_object *o, const struct machine *m,
 
 	json_object_object_add(o, "activity",
 	    json_object_new_string(rows_activity(m, s, idle)));
+	json_object_object_add(o, "criu", json_object_new_boolean(m->criu));
 	json_object_object_add(o, "load", m->has_load ?
 	    json_object_new_double(m->load) : NULL);
 	json_object_object_add(o, "owner_idle_ms", idle >= 0 ?

@@ -58,6 +58,7 @@ struct machine {
 	struct slot		**slots;
 	int			 nslots;
 	char			*fs_domain;	/* from its hello, or NULL */
+	int			 criu;		/* its ad: it can dump/restore */
 	struct spool_link	*spool;		/* its transfers (spool.c) */
 	TAILQ_ENTRY(machine)	 entry;
 };

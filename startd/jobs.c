@@ -15,7 +15,7 @@
  * at its end its output or checkpoint files go to the scheduler before
  * the exit report (jobs_report).  A checkpoint the job took on its own
  * keeps the slot: once the scheduler has it, the job runs again in place.
- * That is also where a CRIU image made in the sandbox would travel.
+ * CRIU dumps and restores (jobs-criu.c) hook into vacate, start and reap.
  */
 #include "config.h"
 
@@ -31,9 +31,11 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "criu.h"
 #include "jobctl.h"
 #include "jobdesc.h"
 #include "jobs.h"
+#include "jobs-int.h"
 #include "jsonx.h"
 #include "link.h"
 #include "log.h"
@@ -44,39 +46,6 @@
 #include "xferq.h"
 #include "startd.h"
 #include "xmalloc.h"
-
-struct ajob {
-	char			 id[32];
-	uint32_t		 run;
-	int			 slot;		/* 1-based */
-	pid_t			 pid;		/* 0 if it never started */
-	int			 exited;
-	int			 evicted;	/* ended by the owner's return */
-	enum slot_state		 slot_after;	/* the slot's state after */
-	struct jobctl_result	 res;
-	char			*error;		/* why it could not start */
-	int64_t			 started;	/* mono ms */
-	int64_t			 wall_ms;
-
-	/* Jobs whose files travel (sandbox.c); desc kept for restarts. */
-	struct jobdesc		*desc;
-	struct sandbox		*sb;		/* NULL: no transfer */
-	char			*exe;		/* its executable's name there */
-	int			 want_files, got_files, bad_files;
-	char			*xfer_error;
-	int			 waiting;	/* for its input files */
-	int			 sending;	/* its files before its exit */
-	int			 ckpt;		/* the exit ships a checkpoint */
-	int			 periodic;	/* ... of its own: it restarts */
-	int			 nfiles;	/* files sent with the exit */
-	char			*missing;	/* an output it did not make */
-	int			 kill_sig;	/* the vacate signal */
-	int			 vacate_order;	/* told to leave (cq vacate ID) */
-	int64_t			 kill_at;	/* mono ms: then SIGKILL, or 0 */
-	int			 switch_user;
-	uid_t			 uid;
-	gid_t			 gid;
-};
 
 struct aslot {
 	struct policy_slot	 ps;
@@ -132,12 +101,16 @@ jobs_act(struct aslot *s, enum policy_act act)
 			log_warn("job %s: thaw", j->id);
 		break;
 	case POLICY_VACATE:
+		if (jobs_criu_vacate(j))
+			break;		/* its dump runs */
 		/* A frozen job cannot act on its checkpoint signal. */
 		jobctl_thaw(j->pid);
 		if (jobctl_signal(j->pid, j->kill_sig) == -1 && errno != ESRCH)
 			log_warn("job %s: checkpoint signal", j->id);
 		break;
 	case POLICY_KILL:
+		if (j->dumping)
+			break;		/* criu ends it either way */
 		if (jobctl_kill(j->pid) == -1 && errno != ESRCH)
 			log_warn("job %s: kill", j->id);
 		break;
@@ -202,7 +175,16 @@ jobs_find(const char *id, uint32_t run)
 static void
 jobs_free(struct ajob *j)
 {
-	sandbox_free(j->sb, 1);
+	size_t	i;
+	int	remove = 1;
+
+	/* A CRIU job's sandbox is named by its id: a newer run may own it. */
+	for (i = 0; i < njobs && j->sb != NULL; i++)
+		if (jobs[i] != j && jobs[i]->sb != NULL &&
+		    strcmp(sandbox_path(jobs[i]->sb), sandbox_path(j->sb)) == 0)
+			remove = 0;
+	jobs_criu_free(j);
+	sandbox_free(j->sb, remove);
 	if (j->desc != NULL) {
 		jobdesc_free(j->desc);
 		free(j->desc);
@@ -239,7 +221,7 @@ jobs_signum(const char *name)
 }
 
 static void
-jobs_send_exit(const struct ajob *j)
+jobs_send_exit(struct ajob *j)
 {
 	struct json_object	*o;
 
@@ -256,6 +238,9 @@ jobs_send_exit(const struct ajob *j)
 		    json_object_new_int(j->nfiles));
 		if (j->ckpt)
 			json_object_object_add(o, "checkpoint",
+			    json_object_new_boolean(1));
+		if (j->ckpt && j->criu_ckpt)
+			json_object_object_add(o, "criu",
 			    json_object_new_boolean(1));
 		if (j->missing != NULL)
 			json_object_object_add(o, "missing",
@@ -278,6 +263,7 @@ jobs_send_exit(const struct ajob *j)
 		json_object_object_add(o, "wall_ms",
 		    json_object_new_int64(j->wall_ms));
 	}
+	jobs_criu_notes_out(j, o);
 	link_send(MSG_EXITED, o);
 	json_object_put(o);
 }
@@ -322,6 +308,7 @@ jobs_spawn(struct ajob *j)
 		spec.append = d->checkpoint_exit_code >= 0 ||
 		    d->when_to_transfer == JD_WHEN_ON_EXIT_OR_EVICT;
 	}
+	spec.pidns = j->pidns = jobs_criu_want(j);
 	spec.switch_user = j->switch_user;
 	spec.uid = j->uid;
 	spec.gid = j->gid;
@@ -370,7 +357,7 @@ jobs_release_slot(struct ajob *j)
 	j->slot_after = s->ps.state;
 }
 
-static void
+void
 jobs_send_started(const struct ajob *j)
 {
 	struct json_object	*o;
@@ -379,8 +366,23 @@ jobs_send_started(const struct ajob *j)
 	json_object_object_add(o, "job", json_object_new_string(j->id));
 	json_object_object_add(o, "run", json_object_new_int64(j->run));
 	json_object_object_add(o, "pid", json_object_new_int64(j->pid));
+	jobs_criu_notes_out((struct ajob *)j, o);
 	link_send(MSG_STARTED, o);
 	json_object_put(o);
+}
+
+/* J was restored by CRIU: it does what its slot or cq vacate asked. */
+void
+jobs_restored(struct ajob *j)
+{
+	struct aslot	*s = &slots[j->slot];
+
+	jobs_send_started(j);
+	if (s->job == j && s->ps.state == SLOT_SUSPENDED)
+		jobs_act(s, POLICY_SUSPEND);
+	else if (s->job == j && (s->ps.state == SLOT_VACATING ||
+	    j->vacate_order))
+		jobs_act(s, POLICY_VACATE);
 }
 
 /* Start a job that holds its slot (files arrived, or a restart). */
@@ -389,6 +391,15 @@ jobs_run(struct ajob *j, int snapshot)
 {
 	if (snapshot && j->sb != NULL)
 		sandbox_snapshot(j->sb);
+	if (jobs_criu_restore(j))
+		return;		/* started when criu is done */
+	jobs_spawn_now(j);
+}
+
+/* Spawn J (or spawn it afresh after a restore that failed). */
+void
+jobs_spawn_now(struct ajob *j)
+{
 	j->started = clock_mono_ms();
 	jobs_spawn(j);
 	if (j->error != NULL) {
@@ -461,7 +472,9 @@ jobs_start(struct json_object *msg)
 	}
 	j->kill_sig = jobs_signum(j->desc->kill_sig);
 	if (j->error == NULL && jsonx_bool(msg, "xfer", 0)) {
-		if ((j->sb = sandbox_new(id, run, j->uid, j->gid, err,
+		if ((j->sb = sandbox_new(id, run, j->uid, j->gid,
+		    j->desc->checkpoint != NULL &&
+		    strcmp(j->desc->checkpoint, "criu") == 0, err,
 		    sizeof err)) == NULL)
 			j->error = xstrdup(err);
 		if (jsonx_get(msg, "exe") != NULL)
@@ -568,7 +581,9 @@ jobs_report(struct ajob *j)
 	}
 	if ((q = link_xferq()) == NULL)
 		return;		/* sent when the link is back */
-	if (j->ckpt)
+	if (j->criu_ckpt)
+		mode = 3;
+	else if (j->ckpt)
 		mode = 1;
 	else if (j->evicted &&
 	    j->desc->when_to_transfer == JD_WHEN_ON_EXIT_OR_EVICT) {
@@ -599,6 +614,10 @@ jobs_kill(const char *id, uint32_t run, int vacate)
 		jobs_end_now(j, slots[j->slot].ps.state);
 		return;
 	}
+	if (j != NULL && vacate && j->cop != NULL && !j->dumping) {
+		j->vacate_order = 1;	/* once restored (jobs_restored) */
+		return;
+	}
 	if (j == NULL || j->exited || j->pid <= 0) {
 		log_debug("kill: job %s run %u is not running here", id, run);
 		return;
@@ -607,6 +626,8 @@ jobs_kill(const char *id, uint32_t run, int vacate)
 		/* As the owner's return would: the signal, then the kill. */
 		log_info("job %s run %u: vacating", id, run);
 		j->vacate_order = 1;
+		if (jobs_criu_vacate(j))
+			return;
 		j->kill_at = clock_mono_ms() + owner_policy()->max_vacate_ms;
 		jobctl_thaw(j->pid);
 		if (jobctl_signal(j->pid, j->kill_sig) == -1 && errno != ESRCH)
@@ -678,52 +699,68 @@ jobs_exit_acked(const char *id, uint32_t run, int restart)
 	}
 }
 
+/* J's leader exited with RES (or was dumped): report its end. */
+void
+jobs_ended(struct ajob *j, const struct jobctl_result *res)
+{
+	struct policy_in	 in;
+	struct aslot		*s;
+
+	j->exited = 1;
+	j->res = *res;
+	j->wall_ms = clock_mono_ms() - j->started;
+	/* Whatever is left of the tree goes too. */
+	jobctl_kill(j->pid);
+	jobctl_release(j->pid);
+	s = &slots[j->slot];
+	j->ckpt = j->criu_ckpt || (j->sb != NULL && res->signal == 0 &&
+	    j->desc->checkpoint_exit_code >= 0 &&
+	    res->code == j->desc->checkpoint_exit_code);
+	j->evicted = (s->job == j && s->ps.state == SLOT_VACATING) ||
+	    j->vacate_order || j->criu_ckpt;
+	j->kill_at = 0;
+	j->periodic = j->ckpt && !j->evicted && !st->stopping &&
+	    s->job == j;
+	if (j->periodic)
+		j->pid = 0;	/* keeps its slot until it restarts */
+	else if (s->job == j) {
+		s->job = NULL;
+		owner_input(clock_now_ms(), &in);
+		policy_job_gone(owner_policy(), &s->ps, &in);
+		jobs_send_slot(s);
+	}
+	j->slot_after = s->ps.state;
+	log_info("job %s run %u: exited (code %d, signal %d)%s%s", j->id,
+	    j->run, res->code, res->signal, j->evicted ? ", evicted" : "",
+	    j->criu_ckpt ? ", dumped by CRIU" : j->ckpt ?
+	    ", with a checkpoint" : "");
+	jobs_report(j);
+}
+
 void
 jobs_reap(void)
 {
 	struct jobctl_result	 res;
-	struct policy_in	 in;
-	struct aslot		*s;
 	struct ajob		*j;
 	pid_t			 pid;
 	size_t			 i;
 
 	while (jobctl_reap(&pid, &res) == 1) {
 		j = NULL;
-		for (i = 0; i < njobs; i++)
+		for (i = 0; i < njobs; i++) {
+			if (jobs[i]->cop != NULL &&
+			    criu_op_pid(jobs[i]->cop) == pid) {
+				jobs_criu_done(jobs[i], &res);
+				break;
+			}
 			if (jobs[i]->pid == pid && !jobs[i]->exited)
 				j = jobs[i];
-		if (j == NULL)
-			continue;	/* an orphan of some job: reaped */
-		j->exited = 1;
-		j->res = res;
-		j->wall_ms = clock_mono_ms() - j->started;
-		/* Whatever is left of the tree goes too. */
-		jobctl_kill(j->pid);
-		jobctl_release(j->pid);
-		s = &slots[j->slot];
-		j->ckpt = j->sb != NULL && res.signal == 0 &&
-		    j->desc->checkpoint_exit_code >= 0 &&
-		    res.code == j->desc->checkpoint_exit_code;
-		j->evicted = (s->job == j && s->ps.state == SLOT_VACATING) ||
-		    j->vacate_order;
-		j->kill_at = 0;
-		j->periodic = j->ckpt && !j->evicted && !st->stopping &&
-		    s->job == j;
-		if (j->periodic)
-			j->pid = 0;	/* keeps its slot until it restarts */
-		else if (s->job == j) {
-			s->job = NULL;
-			owner_input(clock_now_ms(), &in);
-			policy_job_gone(owner_policy(), &s->ps, &in);
-			jobs_send_slot(s);
 		}
-		j->slot_after = s->ps.state;
-		log_info("job %s run %u: exited (code %d, signal %d)%s%s",
-		    j->id, j->run, res.code, res.signal,
-		    j->evicted ? ", evicted" : "",
-		    j->ckpt ? ", with a checkpoint" : "");
-		jobs_report(j);
+		if (j == NULL)
+			continue;	/* an orphan of some job, or criu */
+		if (jobs_criu_leader(j, &res))
+			continue;	/* killed by its dump */
+		jobs_ended(j, &res);
 	}
 }
 

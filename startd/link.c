@@ -78,6 +78,8 @@ link_send_ad(void)
 	json_object_object_add(o, "name", json_object_new_string(st->name));
 	json_object_object_add(o, "slots", jobs_ad_slots());
 	json_object_object_add(o, "jobs", jobs_ad_jobs());
+	if (st->criu)
+		json_object_object_add(o, "criu", json_object_new_boolean(1));
 	peer_send(link_peer, MSG_AD, 0, o);
 	json_object_put(o);
 }

@@ -1,6 +1,8 @@
 /*
  * sandbox.c: the agent's job sandboxes.  A job whose files travel runs in
- * a fresh directory sandbox_dir/<job>.r<run>, owned by the job's user;
+ * a fresh directory sandbox_dir/<job>.r<run>, owned by the job's user
+ * (sandbox_dir/<job> for a CRIU job: the same path on every agent, as a
+ * restore needs, see docs/criu.md);
  * the scheduler streams the inputs (and the latest checkpoint) into it,
  * each file written as NAME.cq-part and renamed only once its checksum
  * matched (common/xfer.c), as the job's user, never following a symlink;
@@ -111,8 +113,8 @@ sandbox_init(void)
 }
 
 struct sandbox *
-sandbox_new(const char *job, uint32_t run, uid_t uid, gid_t gid, char *err,
-    size_t errlen)
+sandbox_new(const char *job, uint32_t run, uid_t uid, gid_t gid, int byjob,
+    char *err, size_t errlen)
 {
 	struct sandbox	*sb;
 
@@ -122,7 +124,10 @@ sandbox_new(const char *job, uint32_t run, uid_t uid, gid_t gid, char *err,
 		return NULL;
 	}
 	sb = xcalloc(1, sizeof *sb);
-	xasprintf(&sb->path, "%s/%s.r%u", sandbox_dir, job, run);
+	if (byjob)
+		xasprintf(&sb->path, "%s/%s", sandbox_dir, job);
+	else
+		xasprintf(&sb->path, "%s/%s.r%u", sandbox_dir, job, run);
 	xfer_rmtree(sb->path);
 	if (mkdir(sb->path, 0700) == -1 ||
 	    (uid != (uid_t)-1 && geteuid() == 0 &&
@@ -323,7 +328,7 @@ sandbox_send(struct sandbox *sb, const struct jobdesc *d, const char *exe,
 	c.run = run;
 	c.kind = ckpt ? "checkpoint" : "output";
 	c.n = 0;
-	if (ckpt == 1 && d->nckpt_files == 0) {
+	if ((ckpt == 1 && d->nckpt_files == 0) || ckpt == 3) {
 		sandbox_add_all(sb, &c, exe, 0);
 		return c.n;
 	}

@@ -22,9 +22,10 @@ struct xferq;
 
 /* Read sandbox_dir and remove what a previous agent left there. */
 void		 sandbox_init(void);
-/* A fresh sandbox for JOB/RUN owned by UID/GID ((uid_t)-1: ours). */
+/* A fresh sandbox for JOB/RUN owned by UID/GID ((uid_t)-1: ours); with
+ * BYJOB named by JOB alone (a CRIU job: the same path everywhere). */
 struct sandbox	*sandbox_new(const char *job, uint32_t run, uid_t uid,
-		    gid_t gid, char *err, size_t errlen);
+		    gid_t gid, int byjob, char *err, size_t errlen);
 /* Free SB; REMOVE also deletes its directory tree. */
 void		 sandbox_free(struct sandbox *sb, int remove);
 const char	*sandbox_path(const struct sandbox *sb);
@@ -36,7 +37,9 @@ void		 sandbox_snapshot(struct sandbox *sb);
  * since the snapshot, plus stdout/stderr) as kind "output"; CKPT 1 the
  * checkpoint files (transfer_checkpoint_files, else the whole sandbox)
  * as "checkpoint"; CKPT 2 the output files as "checkpoint" (an eviction
- * with when_to_transfer_output = ON_EXIT_OR_EVICT).  Returns the count;
+ * with when_to_transfer_output = ON_EXIT_OR_EVICT); CKPT 3 the whole
+ * sandbox as "checkpoint" (a CRIU image and the files the job holds
+ * open).  Returns the count;
  * the first transfer_output_files entry that is not there (CKPT 0) is
  * put in *MISSING (allocated) if MISSING is not NULL.
  */

@@ -13,6 +13,11 @@
 #                              its own state/; its sandbox: $T/sandbox-NAME)
 #   CQ_TEST_NS=HOST start_...  the daemon runs in a network namespace of
 #                              tests/lib/netns.sh (source it after this)
+#   CQ_TEST_PRIVATE_SANDBOX=1 start_agent ...  the agent runs in a mount
+#                              namespace of its own where $T/sandbox-NAME
+#                              is bind-mounted on $T/sandbox, its
+#                              sandbox_dir: one path on every agent, as on
+#                              real desktops (CRIU restores need it)
 #   at_cleanup CMD...          run CMD at exit, after the daemons stopped
 #   stop_schedd [SIGNAL]       stop the scheduler (default TERM)
 #   stop_agent NAME [SIGNAL]   stop one agent
@@ -287,7 +292,12 @@ _agent_dir_conf() {
 	for k in $_startd_dir_keys; do
 		case $k in
 		state_dir) echo "state_dir = $dir/state" ;;
-		sandbox_dir) echo "sandbox_dir = $T/sandbox-$name" ;;
+		sandbox_dir)
+			if [ "${CQ_TEST_PRIVATE_SANDBOX:-0}" = 1 ]; then
+				echo "sandbox_dir = $T/sandbox"
+			else
+				echo "sandbox_dir = $T/sandbox-$name"
+			fi ;;
 		esac
 	done
 }
@@ -302,6 +312,13 @@ start_agent() {
 	AGENT_DIR[$name]=$dir
 	_agent_dir_probe
 	_daemon_wrap
+	if [ "${CQ_TEST_PRIVATE_SANDBOX:-0}" = 1 ]; then
+		# Every exec keeps the pid: it is the agent's own.
+		mkdir -p "$T/sandbox" "$T/sandbox-$name"
+		_WRAP+=(unshare --mount --propagation private sh -c
+		    'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh
+		    "$T/sandbox-$name" "$T/sandbox")
+	fi
 	cat > "$T/agent-$name.conf" <<EOF
 # written by $TEST_NAME
 schedd = $SCHEDD_ADDR

@@ -1,0 +1,76 @@
+/*
+ * jobs-int.h: what jobs.c and jobs-criu.c share: a held job and the few
+ * steps of its life that the CRIU layer drives (an exit after a dump, a
+ * start after a restore).  Private to the agent's job modules.
+ */
+#ifndef CQ_JOBS_INT_H
+#define CQ_JOBS_INT_H
+
+#include <sys/types.h>
+#include <stdint.h>
+
+#include "jobctl.h"
+#include "policy.h"
+
+struct criu_op;
+struct json_object;
+
+struct ajob {
+	char			 id[32];
+	uint32_t		 run;
+	int			 slot;		/* 1-based */
+	pid_t			 pid;		/* 0 if it never started */
+	int			 exited;
+	int			 evicted;	/* ended by the owner's return */
+	enum slot_state		 slot_after;	/* the slot's state after */
+	struct jobctl_result	 res;
+	char			*error;		/* why it could not start */
+	int64_t			 started;	/* mono ms */
+	int64_t			 wall_ms;
+
+	/* Jobs whose files travel (sandbox.c); desc kept for restarts. */
+	struct jobdesc		*desc;
+	struct sandbox		*sb;		/* NULL: no transfer */
+	char			*exe;		/* its executable's name there */
+	int			 want_files, got_files, bad_files;
+	char			*xfer_error;
+	int			 waiting;	/* for its input files */
+	int			 sending;	/* its files before its exit */
+	int			 ckpt;		/* the exit ships a checkpoint */
+	int			 periodic;	/* ... of its own: it restarts */
+	int			 nfiles;	/* files sent with the exit */
+	char			*missing;	/* an output it did not make */
+	int			 kill_sig;	/* the vacate signal */
+	int			 vacate_order;	/* told to leave (cq vacate ID) */
+	int64_t			 kill_at;	/* mono ms: then SIGKILL, or 0 */
+	int			 switch_user;
+	uid_t			 uid;
+	gid_t			 gid;
+
+	/* CRIU (jobs-criu.c). */
+	struct criu_op		*cop;		/* a dump or restore running */
+	int			 dumping;	/* cop is a dump */
+	int			 pidns;		/* can be dumped */
+	int			 leader_gone;	/* reaped during the dump */
+	int			 criu_ckpt;	/* the exit ships a CRIU image */
+	int			 criu_said;	/* "no CRIU here" told */
+	struct json_object	*notes;		/* events for the scheduler */
+};
+
+/* jobs.c */
+void	jobs_ended(struct ajob *, const struct jobctl_result *);
+void	jobs_spawn_now(struct ajob *);
+void	jobs_send_started(const struct ajob *);
+void	jobs_restored(struct ajob *);
+
+/* jobs-criu.c */
+int	jobs_criu_want(const struct ajob *);
+int	jobs_criu_vacate(struct ajob *);
+int	jobs_criu_restore(struct ajob *);
+int	jobs_criu_leader(struct ajob *, const struct jobctl_result *);
+void	jobs_criu_done(struct ajob *, const struct jobctl_result *);
+void	jobs_criu_note(struct ajob *, const char *, const char *);
+void	jobs_criu_notes_out(struct ajob *, struct json_object *);
+void	jobs_criu_free(struct ajob *);
+
+#endif
