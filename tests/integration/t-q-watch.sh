@@ -46,7 +46,7 @@ watch_for() {
 	while [ "$(now_ms)" -lt "$deadline" ]; do
 		pane > frame
 		frames=$((frames + 1))
-		grep -q '^ID  *OWNER  *SUBMITTED  *RUN_TIME  *ST  *PRI  *SIZE  *CMD' frame ||
+		grep -q '^ID  *OWNER  *SUBMITTED  *RUN_TIME  *ST  *PRI  *SIZE  *CKPT  *EVICT  *CMD' frame ||
 		    { cp frame "flicker.$frames"; fail "frame $frames has no header: $(cat frame)"; }
 		st=$(st_in frame)
 		[ "$st" = "$want" ] && return 0
