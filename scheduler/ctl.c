@@ -226,7 +226,7 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 	struct json_object	*jobs = jsonx_get(msg, "jobs"), *e, *reply;
 	struct jobdesc		*descs;
 	char			**ads, why[160];
-	const char		*errstr, *s;
+	const char		*errstr;
 	size_t			 i, n, len;
 	uint32_t		 cluster;
 
@@ -250,10 +250,7 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 			goto done;
 		}
 		/* Keep the normalized form, not the client's bytes. */
-		e = jobdesc_to_wire(&descs[i]);
-		s = jsonx_dump(e, &len);
-		ads[i] = xstrndup(s, len);
-		json_object_put(e);
+		ads[i] = jobdesc_wire_text(&descs[i], &len);
 	}
 	if (stage_busy(c->stage)) {
 		peer_send_error(p, reqid, "submit while a file is arriving");
