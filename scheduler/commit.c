@@ -6,12 +6,15 @@
  * (userlog.c) and only then sends the replies and orders queued with
  * commit_later().  So nobody hears of a change before it is durable.
  * A failed commit is a broken invariant (the disk is gone): fatal.
+ * When the WAL has grown, the checkpoint runs from a zero timer, so in a
+ * later loop iteration than the replies, which go out first.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
 #include <json-c/json.h>
 
 #include "commit.h"
@@ -38,6 +41,19 @@ struct aftercb {
 };
 static struct aftercb	*after;
 static size_t		 nafter, after_cap;
+
+static struct event	*ckpt_ev;
+
+static void
+commit_checkpoint(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	/* Not inside a turn's transaction: those end in the same turn. */
+	if (!store_in_txn(sd->store))
+		store_checkpoint(sd->store);
+}
 
 void
 commit_after(void (*cb)(void *), void *arg)
@@ -120,6 +136,15 @@ commit_flush(void)
 	if (nafter > n)
 		memmove(after, after + n, (nafter - n) * sizeof *after);
 	nafter -= n;
+	if (store_checkpoint_due(sd->store) && sd->base != NULL) {
+		struct timeval	zero = { 0, 0 };
+
+		if (ckpt_ev == NULL)
+			ckpt_ev = evtimer_new(sd->base, commit_checkpoint,
+			    NULL);
+		if (ckpt_ev != NULL && !evtimer_pending(ckpt_ev, NULL))
+			evtimer_add(ckpt_ev, &zero);
+	}
 }
 
 void
@@ -133,6 +158,9 @@ commit_shutdown(void)
 	outbox = NULL;
 	free(after);
 	after = NULL;
+	if (ckpt_ev != NULL)
+		event_free(ckpt_ev);
+	ckpt_ev = NULL;
 	nafter = after_cap = 0;
 	noutbox = outbox_cap = 0;
 }
