@@ -36,7 +36,7 @@ struct jobdesc {
 	char		*requirements;	/* may be NULL */
 	char	       **env;		/* "NAME=value" strings */
 	size_t		 nenv;
-	struct json_object *custom;	/* +Attr values, an object; owned */
+	struct json_object *custom;	/* +Attr values, an object; a ref */
 
 	/* Scheduling. */
 	int64_t		 priority;	/* JobPrio, default 0 */
