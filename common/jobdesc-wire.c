@@ -141,7 +141,7 @@ static int
 jdw_env(struct jdw_buf *b, const struct jobdesc *jd)
 {
 	const char	*eq, *eq2;
-	size_t		 i, k;
+	size_t		 i, k, nl;
 	int		 first = 1;
 
 	if (jd->nenv > JDW_ENV_DIRECT)
@@ -150,11 +150,12 @@ jdw_env(struct jdw_buf *b, const struct jobdesc *jd)
 	for (i = 0; i < jd->nenv; i++) {
 		if ((eq = strchr(jd->env[i], '=')) == NULL)
 			continue;
+		nl = eq - jd->env[i];
 		for (k = 0; k < jd->nenv; k++) {
 			if (k == i || (eq2 = strchr(jd->env[k], '=')) == NULL)
 				continue;
-			if (eq2 - jd->env[k] == eq - jd->env[i] &&
-			    memcmp(jd->env[k], jd->env[i], eq - jd->env[i]) == 0)
+			if ((size_t)(eq2 - jd->env[k]) == nl &&
+			    memcmp(jd->env[k], jd->env[i], nl) == 0)
 				return -1;
 		}
 	}
