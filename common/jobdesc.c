@@ -372,6 +372,20 @@ jobdesc_to_wire(const struct jobdesc *jd)
 	return jd_to_json(jd, 0);
 }
 
+/*
+ * The I-th optional text member past the core ones (rank, batch_name ...):
+ * its key, and its value in *VAL (may be NULL); NULL past the last.  For
+ * jobdesc-wire.c, which writes the same members in the same order.
+ */
+const char *
+jobdesc_text_member(const struct jobdesc *jd, size_t i, const char **val)
+{
+	if (i >= sizeof(jd_texts) / sizeof(jd_texts[0]) - 1)
+		return NULL;
+	*val = *JD_TEXT(jd, &jd_texts[i]);
+	return jd_texts[i].key;
+}
+
 /* A custom attribute name: a ClassAd identifier. */
 int
 jobdesc_is_attr(const char *s)
@@ -548,10 +562,12 @@ jd_json_custom(struct json_object *obj, struct jobdesc *jd,
 		if (jd_json_text(v, &s, errstr) == -1)
 			return -1;
 	}
-	if (json_object_deep_copy(c, &jd->custom, NULL) != 0) {
-		*errstr = "out of memory";
-		return -1;
-	}
+	/*
+	 * Checked and never changed once decoded: share it with the message
+	 * instead of copying (a copy per job of a big submit); the reference
+	 * keeps it alive after the message is freed.
+	 */
+	jd->custom = json_object_get(c);
 	return 0;
 }
 

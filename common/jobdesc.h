@@ -36,7 +36,7 @@ struct jobdesc {
 	char		*requirements;	/* may be NULL */
 	char	       **env;		/* "NAME=value" strings */
 	size_t		 nenv;
-	struct json_object *custom;	/* +Attr values, an object; owned */
+	struct json_object *custom;	/* +Attr values, an object; a ref */
 
 	/* Scheduling. */
 	int64_t		 priority;	/* JobPrio, default 0 */
@@ -98,6 +98,10 @@ struct json_object *jobdesc_to_json(const struct jobdesc *);
 /* The same without the members past DESIGN.md's at their defaults: what
  * `cq submit` sends and the scheduler stores (a new object). */
 struct json_object *jobdesc_to_wire(const struct jobdesc *);
+/* jobdesc_to_wire() as text without json-c objects (jobdesc-wire.c). */
+char		*jobdesc_wire_text(const struct jobdesc *, size_t *);
+const char	*jobdesc_text_member(const struct jobdesc *, size_t,
+		    const char **);
 /* Decode and strictly check the wire form into JD. 0, or -1 with ERRSTR. */
 int	jobdesc_from_json(struct json_object *, struct jobdesc *jd,
 	    const char **errstr);

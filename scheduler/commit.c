@@ -6,12 +6,17 @@
  * (userlog.c) and only then sends the replies and orders queued with
  * commit_later().  So nobody hears of a change before it is durable.
  * A failed commit is a broken invariant (the disk is gone): fatal.
+ * What need not hold up the replies (commit_idle(): freeing a big
+ * request; the WAL checkpoint once the WAL has grown) runs from a zero
+ * timer, so in a later loop iteration than the replies, which go out
+ * first.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
 #include <json-c/json.h>
 
 #include "commit.h"
@@ -38,6 +43,49 @@ struct aftercb {
 };
 static struct aftercb	*after;
 static size_t		 nafter, after_cap;
+
+static struct aftercb	*idle;
+static size_t		 nidle, idle_cap;
+static struct event	*idle_ev;
+
+/* Run the idle callbacks queued so far, then checkpoint if due. */
+static void
+commit_idle_run(void)
+{
+	size_t	i, n = nidle;
+
+	/* Callbacks may queue more: those wait for the next round. */
+	for (i = 0; i < n; i++)
+		idle[i].cb(idle[i].arg);
+	if (nidle > n)
+		memmove(idle, idle + n, (nidle - n) * sizeof *idle);
+	nidle -= n;
+	/* Not inside a turn's transaction: those end in the same turn. */
+	if (store_checkpoint_due(sd->store) && !store_in_txn(sd->store))
+		store_checkpoint(sd->store);
+}
+
+static void
+commit_idle_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	commit_idle_run();
+}
+
+void
+commit_idle(void (*cb)(void *), void *arg)
+{
+	if (nidle == idle_cap) {
+		idle_cap = idle_cap ? idle_cap * 2 : 16;
+		idle = xreallocarray(idle, idle_cap, sizeof *idle);
+	}
+	idle[nidle].cb = cb;
+	idle[nidle].arg = arg;
+	nidle++;
+	schedd_turn_request();
+}
 
 void
 commit_after(void (*cb)(void *), void *arg)
@@ -120,6 +168,17 @@ commit_flush(void)
 	if (nafter > n)
 		memmove(after, after + n, (nafter - n) * sizeof *after);
 	nafter -= n;
+	if ((nidle > 0 || store_checkpoint_due(sd->store)) &&
+	    sd->base != NULL) {
+		struct timeval	zero = { 0, 0 };
+
+		if (idle_ev == NULL)
+			idle_ev = evtimer_new(sd->base, commit_idle_cb, NULL);
+		if (idle_ev == NULL)
+			commit_idle_run();
+		else if (!evtimer_pending(idle_ev, NULL))
+			evtimer_add(idle_ev, &zero);
+	}
 }
 
 void
@@ -133,6 +192,14 @@ commit_shutdown(void)
 	outbox = NULL;
 	free(after);
 	after = NULL;
+	while (nidle > 0)
+		commit_idle_run();
+	free(idle);
+	idle = NULL;
+	idle_cap = 0;
+	if (idle_ev != NULL)
+		event_free(idle_ev);
+	idle_ev = NULL;
 	nafter = after_cap = 0;
 	noutbox = outbox_cap = 0;
 }

@@ -18,6 +18,9 @@ void	commit_later(struct peer *p, uint16_t type, uint32_t reqid,
 	    struct json_object *obj);
 /* Call CB(ARG) once the turn's changes are durable (after the sends). */
 void	commit_after(void (*cb)(void *), void *arg);
+/* Call CB(ARG) a loop iteration after the turn's replies went out, for
+ * cleanup that need not hold them up (run at exit at the latest). */
+void	commit_idle(void (*cb)(void *), void *arg);
 /* P is closing: drop what waits for it. */
 void	commit_forget_peer(struct peer *p);
 /* Commit the turn's transaction and send what waited for it. */

@@ -35,6 +35,8 @@ int		 store_commit(struct store *);
 int		 store_rollback(struct store *);
 /* 1 while a transaction is open. */
 int		 store_in_txn(struct store *);
+int		 store_checkpoint_due(struct store *);
+void		 store_checkpoint(struct store *);
 
 /* A new cluster id for OWNER; returns 0 or -1. */
 int		 store_cluster_new(struct store *, uid_t uid,

@@ -47,17 +47,17 @@ cmd_submit_text(struct jobdesc *jobs, size_t njobs, const char *batch,
 {
 	struct json_object	*o;
 	const char		*s;
-	char			*buf = NULL;
+	char			*buf = NULL, *t;
 	size_t			 len = 0, cap = 0, n, i;
 
 	cmd_submit_text_add(&buf, &len, &cap, "{\"jobs\":[", 9);
 	for (i = 0; i < njobs; i++) {
 		if (i > 0)
 			cmd_submit_text_add(&buf, &len, &cap, ",", 1);
-		o = jobdesc_to_wire(&jobs[i]);
-		s = jsonx_dump(o, &n);
-		cmd_submit_text_add(&buf, &len, &cap, s, n);
-		json_object_put(o);
+		/* The same bytes as jsonx_dump(jobdesc_to_wire()), faster. */
+		t = jobdesc_wire_text(&jobs[i], &n);
+		cmd_submit_text_add(&buf, &len, &cap, t, n);
+		free(t);
 		jobdesc_free(&jobs[i]);
 	}
 	cmd_submit_text_add(&buf, &len, &cap, "]", 1);

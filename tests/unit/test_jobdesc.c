@@ -143,6 +143,24 @@ Test(jobdesc, to_json_keys)
 	json_object_put(o);
 }
 
+/* jobdesc_wire_text() writes exactly what json-c makes of the wire form. */
+static void
+wire_text_same(const struct jobdesc *jd)
+{
+	struct json_object	*o = jobdesc_to_wire(jd);
+	const char		*want;
+	char			*got;
+	size_t			 wlen, glen;
+
+	want = jsonx_dump(o, &wlen);
+	got = jobdesc_wire_text(jd, &glen);
+	cr_assert_eq(glen, wlen, "length %zu, not %zu", glen, wlen);
+	cr_assert_str_eq(got, want);
+	cr_assert_eq(got[glen], '\0');
+	free(got);
+	json_object_put(o);
+}
+
 static void
 round_trip(const struct jobdesc *jd)
 {
@@ -151,6 +169,7 @@ round_trip(const struct jobdesc *jd)
 	const char		*errstr = NULL, *s1;
 	size_t			 i, len;
 
+	wire_text_same(jd);
 	o1 = jobdesc_to_json(jd);
 	s1 = jsonx_dump(o1, &len);
 	/* Through the bytes, as it travels. */
@@ -393,5 +412,57 @@ Test(jobdesc, transfer_members_round_trip)
 	cr_assert_str_eq(jd.batch_name, "b");
 	cr_assert_eq(jd.max_retries, -1);
 	round_trip(&jd);
+	jobdesc_free(&jd);
+}
+
+/* The direct text encoder against json-c on awkward content. */
+Test(jobdesc, wire_text_matches_json_c)
+{
+	struct json_object	*o;
+	struct jobdesc		 jd;
+	const char		*errstr = NULL;
+	const char		*text = J_CORE ",\"priority\":7,"
+	    "\"max_retries\":0,\"transfer_output_files\":[],"
+	    "\"rank\":\"Memory\",\"kill_sig\":\"SIGINT\"}";
+	char			*env[80];
+	size_t			 i;
+
+	cr_assert_eq(jsonx_parse(text, strlen(text), &o, &errstr), 0);
+	cr_assert_eq(jobdesc_from_json(o, &jd, &errstr), 0, "%s", errstr);
+	json_object_put(o);
+	wire_text_same(&jd);
+	/* Escapes: quotes, backslashes, controls, '/', UTF-8, DEL. */
+	free(jd.requirements);
+	jd.requirements = xstrdup("a\"b\\c\n\t\r\b\f\001\037/d\x7f\xc3\xa9");
+	free(jd.output);
+	jd.output = NULL;
+	jd.request_memory_mb = INT64_MAX;
+	jd.priority = INT32_MIN;
+	jd.custom = json_object_new_object();
+	json_object_object_add(jd.custom, "A", json_object_new_int64(-5));
+	json_object_object_add(jd.custom, "B", json_object_new_string("x/\"y"));
+	json_object_object_add(jd.custom, "C", json_object_new_boolean(1));
+	wire_text_same(&jd);
+	/* Environment: plain, a repeated name, then too many to look at. */
+	free(jd.env);
+	jd.env = env;
+	env[0] = "A=1";
+	env[1] = "B=x\"y";
+	env[2] = NULL;
+	jd.nenv = 2;
+	wire_text_same(&jd);
+	env[2] = "A=2";
+	env[3] = NULL;
+	jd.nenv = 3;
+	wire_text_same(&jd);
+	for (i = 0; i < 79; i++)
+		xasprintf(&env[i], "V%zu=%zu", i % 70, i);
+	env[79] = NULL;
+	jd.nenv = 79;
+	wire_text_same(&jd);
+	for (i = 0; i < 79; i++)
+		free(env[i]);
+	jd.env = NULL;
+	jd.nenv = 0;
 	jobdesc_free(&jd);
 }
