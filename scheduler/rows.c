@@ -136,14 +136,20 @@ rows_text_str(struct rows_text *t, const char *s)
 	rows_text_put(t, "\"", 1);
 }
 
+/* V in decimal, without snprintf(): 100,000 rows call this a lot. */
 static void
 rows_text_int(struct rows_text *t, int64_t v)
 {
-	char	num[32];
-	int	n;
+	char		 num[24], *p = num + sizeof num;
+	uint64_t	 u = v < 0 ? -(uint64_t)v : (uint64_t)v;
 
-	n = snprintf(num, sizeof num, "%lld", (long long)v);
-	rows_text_put(t, num, (size_t)n);
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	rows_text_put(t, p, (size_t)(num + sizeof num - p));
 }
 
 struct rows_text *
@@ -165,7 +171,6 @@ void
 rows_text_job(struct rows_text *t, const struct job *j,
     const enum rows_field *f, size_t n)
 {
-	char	id[32];
 	size_t	i;
 
 	rows_text_put(t, t->n > 0 ? ",[" : "[", t->n > 0 ? 2 : 1);
@@ -174,8 +179,11 @@ rows_text_job(struct rows_text *t, const struct job *j,
 			rows_text_put(t, ",", 1);
 		switch (f[i]) {
 		case RF_ID:
-			snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
-			rows_text_str(t, id);
+			rows_text_put(t, "\"", 1);
+			rows_text_int(t, j->cluster);
+			rows_text_put(t, ".", 1);
+			rows_text_int(t, j->proc);
+			rows_text_put(t, "\"", 1);
 			break;
 		case RF_CLUSTER:
 			rows_text_int(t, j->cluster);

@@ -105,6 +105,47 @@ cmd_q_jobs_age(char *buf, size_t len, int64_t now, int64_t ms)
 		snprintf(buf, len, "%lldd", (long long)(s / 86400));
 }
 
+/*
+ * A cell's text, formatted again only when its value changes: 100,000
+ * rows mostly repeat their neighbour's priority, size, run time and
+ * counts, and snprintf() was the view's largest cost after parsing.
+ */
+struct cmd_q_memo {
+	int64_t	 v;
+	int	 set;
+	char	 buf[32];
+};
+
+static void
+cmd_q_fmt_int(char *buf, size_t len, int64_t v)
+{
+	snprintf(buf, len, "%lld", (long long)v);
+}
+
+static void
+cmd_q_fmt_size(char *buf, size_t len, int64_t v)
+{
+	snprintf(buf, len, "%.1f", (double)v);
+}
+
+static void
+cmd_q_fmt_duration(char *buf, size_t len, int64_t v)
+{
+	cq_fmt_duration(buf, len, v);
+}
+
+static const char *
+cmd_q_memo(struct cmd_q_memo *m, int64_t v,
+    void (*fmt)(char *, size_t, int64_t))
+{
+	if (!m->set || m->v != v) {
+		fmt(m->buf, sizeof m->buf, v);
+		m->v = v;
+		m->set = 1;
+	}
+	return m->buf;
+}
+
 void
 cmd_q_jobs_draw(FILE *f, size_t width, int color, struct json_object *rows)
 {
@@ -112,8 +153,9 @@ cmd_q_jobs_draw(FILE *f, size_t width, int color, struct json_object *rows)
 	    "RUN_TIME", "ST", "PRI", "SIZE", "CKPT", "EVICT", "CMD" };
 	struct json_object	*r;
 	struct table		*t;
-	char			 sub[32], rt[32], pri[16], size[32];
-	char			 ckpt[32], evict[16];
+	struct cmd_q_memo	 rt = { 0 }, pri = { 0 }, size = { 0 };
+	struct cmd_q_memo	 evict = { 0 };
+	char			 sub[32], ckpt[32];
 	const char		*cells[F_N], *st;
 	size_t			 i, n, counts[8] = { 0 };
 	int64_t			 now = clock_now_ms(), started, ms;
@@ -139,26 +181,22 @@ cmd_q_jobs_draw(FILE *f, size_t width, int color, struct json_object *rows)
 			last_min = ms / 60000;
 		}
 		started = cmd_q_jobs_int(r, F_STARTED);
-		cq_fmt_duration(rt, sizeof rt, (st[0] == 'R' ||
-		    st[0] == 'S' || st[0] == '>') && started > 0 ?
-		    (now - started) / 1000 : 0);
-		snprintf(pri, sizeof pri, "%lld",
-		    (long long)cmd_q_jobs_int(r, F_PRI));
-		snprintf(size, sizeof size, "%.1f",
-		    (double)cmd_q_jobs_int(r, F_MEM));
 		cells[0] = cmd_q_jobs_str(r, F_ID, "");
 		cells[1] = cmd_q_jobs_str(r, F_OWNER, "");
 		cells[2] = sub;
-		cells[3] = rt;
+		cells[3] = cmd_q_memo(&rt, (st[0] == 'R' || st[0] == 'S' ||
+		    st[0] == '>') && started > 0 ? (now - started) / 1000 : 0,
+		    cmd_q_fmt_duration);
 		cells[4] = st;
-		cells[5] = pri;
-		cells[6] = size;
+		cells[5] = cmd_q_memo(&pri, cmd_q_jobs_int(r, F_PRI),
+		    cmd_q_fmt_int);
+		cells[6] = cmd_q_memo(&size, cmd_q_jobs_int(r, F_MEM),
+		    cmd_q_fmt_size);
 		cmd_q_jobs_age(ckpt, sizeof ckpt, now,
 		    cmd_q_jobs_int(r, F_CKPT));
-		snprintf(evict, sizeof evict, "%lld",
-		    (long long)cmd_q_jobs_int(r, F_EVICT));
 		cells[7] = ckpt;
-		cells[8] = evict;
+		cells[8] = cmd_q_memo(&evict, cmd_q_jobs_int(r, F_EVICT),
+		    cmd_q_fmt_int);
 		cells[9] = cmd_q_jobs_str(r, F_CMD, "");
 		table_add(t, cells);
 		table_cell_color(t, 4, cmd_q_jobs_sgr(st));
