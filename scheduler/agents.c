@@ -30,6 +30,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "agents-int.h"
 #include "agents.h"
 #include "cfg.h"
 #include "clock.h"
@@ -45,20 +46,8 @@
 #include "store.h"
 #include "xmalloc.h"
 
-#define AGENT_NAME_MAX	64
-#define AGENT_MAX_SLOTS	1024
 
 static struct evconnlistener	*agents_listener;
-
-static const struct msg_member ad_slot_members[] = {
-	{ "id", JT_INT, 1 }, { "cpus", JT_INT, 1 },
-	{ "memory_mb", JT_INT, 1 }, { "state", JT_STRING, 1 },
-	{ NULL, 0, 0 }
-};
-static const struct msg_member ad_job_members[] = {
-	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "slot", JT_INT, 1 },
-	{ "exited", JT_BOOL, 1 }, { NULL, 0, 0 }
-};
 
 static struct machine *
 agents_find(const char *name)
@@ -71,7 +60,7 @@ agents_find(const char *name)
 	return NULL;
 }
 
-static struct machine *
+struct machine *
 agents_get(const char *name)
 {
 	struct machine	*m;
@@ -90,7 +79,7 @@ agents_get(const char *name)
 }
 
 /* 1 if J's machine field names M. */
-static int
+int
 agents_job_on(const struct job *j, const struct machine *m)
 {
 	const char	*at;
@@ -100,7 +89,7 @@ agents_job_on(const struct job *j, const struct machine *m)
 	return strcmp(at + 1, m->name) == 0;
 }
 
-static void
+void
 agents_free_add(struct slot *s)
 {
 	if (s->on_free || s->machine->peer == NULL ||
@@ -113,7 +102,7 @@ agents_free_add(struct slot *s)
 	schedd_turn_request();
 }
 
-static void
+void
 agents_free_del(struct slot *s)
 {
 	if (!s->on_free)
@@ -122,7 +111,7 @@ agents_free_del(struct slot *s)
 	s->on_free = 0;
 }
 
-static void
+void
 agents_slots_free(struct machine *m)
 {
 	int	i;
@@ -138,7 +127,7 @@ agents_slots_free(struct machine *m)
 	m->nslots = 0;
 }
 
-static void
+void
 agents_machine_store(struct machine *m)
 {
 	struct store_machine	sm;
@@ -163,7 +152,7 @@ agents_expect(struct job *j)
 }
 
 /* Every job we hold on M that matches no live slot goes back to IDLE. */
-static void
+void
 agents_requeue_orphans(struct machine *m, const char *why)
 {
 	struct job	*j, *next;
@@ -228,7 +217,7 @@ agents_send_kill_ex(struct machine *m, const char *job, uint32_t run,
 	commit_later(m->peer, MSG_KILL, 0, o);
 }
 
-static void
+void
 agents_send_kill(struct machine *m, const char *job, uint32_t run)
 {
 	agents_send_kill_ex(m, job, run, 0);
@@ -288,8 +277,6 @@ agents_slot_release(struct slot *s)
 	s->job = NULL;
 	agents_free_add(s);
 }
-
-/* --- messages from an agent ------------------------------------------- */
 
 static int
 agents_name_ok(const char *name)
@@ -370,7 +357,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	json_object_put(o);
 }
 
-static struct machine *
+struct machine *
 agents_of(struct peer *p)
 {
 	struct machine	*m;
@@ -379,338 +366,6 @@ agents_of(struct peer *p)
 		if (m->peer == p)
 			return m;
 	return NULL;
-}
-
-static int
-agents_ad_check(struct json_object *msg, const char **errstr)
-{
-	struct json_object	*a, *e;
-	size_t			 i, n;
-	int64_t			 id;
-	enum slot_state		 st;
-
-	a = jsonx_get(msg, "slots");
-	n = json_object_array_length(a);
-	if (n == 0 || n > AGENT_MAX_SLOTS) {
-		*errstr = "bad number of slots";
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		e = json_object_array_get_idx(a, i);
-		if (jsonx_check(e, ad_slot_members, errstr) == -1)
-			return -1;
-		id = jsonx_int(e, "id", 0);
-		if (id != (int64_t)i + 1 || jsonx_int(e, "cpus", 0) < 1 ||
-		    jsonx_int(e, "memory_mb", -1) < 0 ||
-		    slot_state_parse(jsonx_str(e, "state", ""), &st) == -1) {
-			*errstr = "bad slot";
-			return -1;
-		}
-	}
-	a = jsonx_get(msg, "jobs");
-	n = json_object_array_length(a);
-	if (n > AGENT_MAX_SLOTS * 4) {
-		*errstr = "too many jobs";
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		e = json_object_array_get_idx(a, i);
-		if (jsonx_check(e, ad_job_members, errstr) == -1)
-			return -1;
-		if (strlen(jsonx_str(e, "job", "")) >= 32) {
-			*errstr = "bad job id";
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static void
-agents_ad(struct peer *p, struct json_object *msg)
-{
-	struct machine		*m, *old;
-	struct json_object	*a, *e;
-	struct job		*j;
-	struct slot		*s;
-	const char		*errstr, *id, *hello_name = peer_data(p);
-	uint32_t		 cluster;
-	int64_t			 proc, run, sid;
-	size_t			 i, n;
-	enum slot_state		 st;
-
-	if (hello_name == NULL && (old = agents_of(p)) != NULL)
-		hello_name = old->name;
-	if (hello_name == NULL) {
-		peer_close(p, "ad before hello");
-		return;
-	}
-	if (strcmp(hello_name, jsonx_str(msg, "name", "")) != 0) {
-		peer_close(p, "ad names another agent");
-		return;
-	}
-	if (agents_ad_check(msg, &errstr) == -1) {
-		char why[128];
-		snprintf(why, sizeof why, "bad ad: %s", errstr);
-		peer_close(p, why);
-		return;
-	}
-	m = agents_get(hello_name);
-	if (m->peer != NULL && m->peer != p) {
-		peer_close(m->peer, "replaced by a new connection");
-	}
-	if (m->peer != p) {
-		const char *dom = hello_name + strlen(hello_name) + 1;
-
-		free(m->fs_domain);
-		m->fs_domain = *dom != '\0' ? xstrdup(dom) : NULL;
-		free(peer_data(p));
-		peer_set_data(p, NULL);
-	}
-	m->peer = p;
-	m->online = 1;
-	m->contact = clock_mono_ms();
-
-	m->criu = jsonx_bool(msg, "criu", 0);
-	/* Rebuild the slot mirror from the ad. */
-	agents_slots_free(m);
-	a = jsonx_get(msg, "slots");
-	m->nslots = (int)json_object_array_length(a);
-	m->slots = xcalloc((size_t)m->nslots, sizeof *m->slots);
-	for (i = 0; i < (size_t)m->nslots; i++) {
-		e = json_object_array_get_idx(a, i);
-		s = xcalloc(1, sizeof *s);
-		s->machine = m;
-		s->id = (int)i + 1;
-		s->cpus = jsonx_int(e, "cpus", 1);
-		s->memory_mb = jsonx_int(e, "memory_mb", 0);
-		slot_state_parse(jsonx_str(e, "state", ""), &st);
-		s->state = st == SLOT_CLAIMED ? SLOT_UNCLAIMED : st;
-		m->slots[i] = s;
-	}
-
-	/* Adopt what is ours; kill what is stale. */
-	a = jsonx_get(msg, "jobs");
-	n = json_object_array_length(a);
-	for (i = 0; i < n; i++) {
-		e = json_object_array_get_idx(a, i);
-		id = jsonx_str(e, "job", "");
-		run = jsonx_int(e, "run", 0);
-		sid = jsonx_int(e, "slot", 0);
-		s = (sid >= 1 && sid <= m->nslots) ? m->slots[sid - 1] : NULL;
-		j = NULL;
-		if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
-			j = queue_find(cluster, (uint32_t)proc);
-		if (j != NULL && s != NULL && s->job == NULL &&
-		    (int64_t)j->run == run && agents_job_on(j, m) &&
-		    j->slot == NULL) {
-			s->job = j;
-			s->state = SLOT_CLAIMED;
-			j->slot = s;
-			log_info("agent %s: adopted job %s run %lld",
-			    m->name, id, (long long)run);
-			if (j->state == JOB_REMOVED &&
-			    !jsonx_bool(e, "exited", 0))
-				agents_kill(s, j);
-			continue;
-		}
-		if (s != NULL && s->stale_job[0] == '\0') {
-			strlcpy(s->stale_job, id, sizeof s->stale_job);
-			s->stale_run = (uint32_t)run;
-			s->state = SLOT_CLAIMED;
-		}
-		if (!jsonx_bool(e, "exited", 0)) {
-			log_info("agent %s: job %s run %lld is stale, killing",
-			    m->name, id, (long long)run);
-			agents_send_kill(m, id, (uint32_t)run);
-		}
-	}
-	agents_requeue_orphans(m, "agent restarted without the job");
-	for (i = 0; i < (size_t)m->nslots; i++)
-		agents_free_add(m->slots[i]);
-	agents_machine_store(m);
-	log_info("agent %s: online with %d slots", m->name, m->nslots);
-}
-
-/* Events the agent tells with a report of the current run (jobs-criu.c):
- * `notes`, [event, detail] pairs. */
-static void
-agents_notes(struct job *j, struct json_object *msg)
-{
-	struct json_object	*a = jsonx_get(msg, "notes"), *n;
-	size_t			 i;
-
-	if (a == NULL || !json_object_is_type(a, json_type_array))
-		return;
-	for (i = 0; i < json_object_array_length(a) && i < 16; i++) {
-		n = json_object_array_get_idx(a, i);
-		if (!json_object_is_type(n, json_type_array) ||
-		    json_object_array_length(n) != 2 ||
-		    !json_object_is_type(json_object_array_get_idx(n, 0),
-		    json_type_string) ||
-		    !json_object_is_type(json_object_array_get_idx(n, 1),
-		    json_type_string))
-			continue;
-		queue_note(j, json_object_get_string(
-		    json_object_array_get_idx(n, 0)), json_object_get_string(
-		    json_object_array_get_idx(n, 1)));
-	}
-}
-
-/* A run started (or was restored): its notes go to the event log. */
-static void
-agents_started(struct machine *m, struct json_object *msg)
-{
-	struct job	*j = NULL;
-	uint32_t	 cluster;
-	int64_t		 proc;
-
-	log_debug("agent %s: started %s run %lld pid %lld", m->name,
-	    jsonx_str(msg, "job", ""), (long long)jsonx_int(msg, "run", 0),
-	    (long long)jsonx_int(msg, "pid", 0));
-	if (job_id_parse(jsonx_str(msg, "job", ""), &cluster, &proc) == 0 &&
-	    proc >= 0)
-		j = queue_find(cluster, (uint32_t)proc);
-	if (j != NULL && (int64_t)j->run == jsonx_int(msg, "run", 0) &&
-	    j->slot != NULL && j->slot->machine == m)
-		agents_notes(j, msg);
-}
-
-static void
-agents_exited(struct machine *m, struct json_object *msg)
-{
-	struct exit_info	 ei;
-	struct job		*j = NULL;
-	struct json_object	*ack;
-	const char		*id = jsonx_str(msg, "job", ""), *why;
-	uint32_t		 cluster;
-	int64_t			 proc, run = jsonx_int(msg, "run", 0);
-	enum slot_state		 after;
-	char			 hold[256];
-	int			 i, ckpt, ok, live, restart = 0;
-
-	memset(&ei, 0, sizeof ei);
-	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
-		j = queue_find(cluster, (uint32_t)proc);
-	if (slot_state_parse(jsonx_str(msg, "slot_state", ""), &after) == 0 &&
-	    j != NULL && j->slot != NULL && j->slot->machine == m)
-		j->slot->state = after;
-	if (j != NULL && (int64_t)j->run == run && j->slot != NULL &&
-	    j->slot->machine == m) {
-		ckpt = jsonx_bool(msg, "checkpoint", 0);
-		agents_notes(j, msg);
-		/* A run whose files travel counts them in its report. */
-		ok = jsonx_get(msg, "files") != NULL ?
-		    spool_exited(j, msg) : 1;
-		if (j->vacating && !ckpt)
-			ok = 1;		/* its outputs were refused: a vacate */
-		live = j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
-		    j->state == JOB_TRANSFERRING_OUTPUT;
-		ei.error = jsonx_str(msg, "error", NULL);
-		if (live && (jsonx_bool(msg, "evicted", 0) ||
-		    (j->vacating && ckpt))) {
-			/* (A checkpoint of its own as cq vacate came: out.) */
-			why = ei.error != NULL ? ei.error : j->vacating ?
-			    "vacated by cq vacate" : ckpt && ok == 1 ?
-			    "vacated with a checkpoint" :
-			    "vacated: the desktop's owner came back";
-			if (ckpt && ok == 1) {
-				j->ckpt_criu = jsonx_bool(msg, "criu", 0);
-				queue_checkpoint(j);
-				queue_requeue_checkpointed(j, why);
-			} else
-				queue_requeue(j, why);
-		} else if (live && ckpt && ei.error == NULL) {
-			/* A periodic checkpoint: the agent runs it again. */
-			if (ok == 1) {
-				j->ckpt_criu = jsonx_bool(msg, "criu", 0);
-				queue_checkpoint(j);
-			}
-			else
-				queue_note(j, "checkpoint-failed",
-				    "files did not arrive intact");
-			restart = 1;
-		} else if (live && ok == 0 && ei.error == NULL) {
-			queue_requeue(j, "output transfer failed");
-		} else {
-			if (live && ok == -1)
-				queue_hold(j, "cannot write the job's output "
-				    "files (see the scheduler's log)");
-			else if (live && ei.error == NULL &&
-			    (why = jsonx_str(msg, "missing", NULL)) != NULL) {
-				/* As HTCondor: an output it did not make. */
-				snprintf(hold, sizeof hold, "transfer_output_"
-				    "files: the job made no %.200s", why);
-				queue_hold(j, hold);
-			}
-			memset(&ei, 0, sizeof ei);
-			ei.code = (int)jsonx_int(msg, "code", -1);
-			ei.signal = (int)jsonx_int(msg, "signal", 0);
-			ei.utime_ms = jsonx_int(msg, "utime_ms", 0);
-			ei.stime_ms = jsonx_int(msg, "stime_ms", 0);
-			ei.maxrss_kb = jsonx_int(msg, "maxrss_kb", 0);
-			ei.error = jsonx_str(msg, "error", NULL);
-			queue_exited(j, &ei);
-		}
-	} else {
-		log_debug("agent %s: exit of stale %s run %lld", m->name, id,
-		    (long long)run);
-		for (i = 0; i < m->nslots; i++) {
-			struct slot *s = m->slots[i];
-			if (strcmp(s->stale_job, id) == 0 &&
-			    (int64_t)s->stale_run == run) {
-				s->stale_job[0] = '\0';
-				if (s->job == NULL && slot_state_parse(
-				    jsonx_str(msg, "slot_state", ""),
-				    &after) == 0)
-					s->state = after;
-				agents_free_add(s);
-			}
-		}
-	}
-	/* Acknowledged only once the completion is durable. */
-	ack = json_object_new_object();
-	json_object_object_add(ack, "job", json_object_new_string(id));
-	json_object_object_add(ack, "run", json_object_new_int64(run));
-	if (restart)
-		json_object_object_add(ack, "restart",
-		    json_object_new_boolean(1));
-	commit_later(m->peer, MSG_EXIT_ACK, 0, ack);
-}
-
-/* A slot changed state on the agent (owner activity, policy). */
-static void
-agents_slot(struct machine *m, struct json_object *msg)
-{
-	struct slot	*s;
-	struct job	*j;
-	enum slot_state	 to;
-	int64_t		 sid = jsonx_int(msg, "slot", 0);
-	char		 why[64];
-
-	if (sid < 1 || sid > m->nslots ||
-	    slot_state_parse(jsonx_str(msg, "state", ""), &to) == -1 ||
-	    to == SLOT_OFFLINE) {
-		peer_close(m->peer, "bad slot message");
-		return;
-	}
-	s = m->slots[sid - 1];
-	log_debug("agent %s: slot%d %s -> %s", m->name, s->id,
-	    slot_state_str(s->state), slot_state_str(to));
-	s->state = to;
-	if ((j = s->job) != NULL &&
-	    (int64_t)j->run == jsonx_int(msg, "run", -1)) {
-		snprintf(why, sizeof why, "slot%d@%s", s->id, m->name);
-		if (to == SLOT_SUSPENDED)
-			queue_suspend(j, 1, why);
-		else if (to == SLOT_CLAIMED)
-			queue_suspend(j, 0, why);
-		else if (to == SLOT_VACATING)
-			queue_note(j, "vacate", why);
-	}
-	if (to == SLOT_UNCLAIMED)
-		agents_free_add(s);
-	else
-		agents_free_del(s);
 }
 
 void
@@ -724,27 +379,6 @@ struct machine *
 agents_machine(const char *name)
 {
 	return agents_find(name);
-}
-
-/* Keep what a heartbeat tells of the owner for `cq status`. */
-static void
-agents_heartbeat(struct machine *m, struct json_object *msg)
-{
-	struct json_object	*v;
-	double			 load;
-
-	m->hb_mono = clock_mono_ms();
-	if ((v = jsonx_get(msg, "load")) != NULL) {
-		load = json_object_get_double(v);
-		m->has_load = load >= 0 && load < 1e6;
-		m->load = m->has_load ? load : 0;
-	}
-	m->owner_idle_ms = jsonx_int(msg, "owner_idle_ms", -1);
-	if (m->owner_idle_ms < -1)
-		m->owner_idle_ms = -1;
-	m->owner_seen_ms = jsonx_int(msg, "owner_seen_ms", -1);
-	if (m->owner_seen_ms < -1)
-		m->owner_seen_ms = -1;
 }
 
 static void

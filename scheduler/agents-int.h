@@ -1,0 +1,39 @@
+/*
+ * agents-int.h: what the files of the agent links share: the machine
+ * registry and its free-slot list, kills and requeues (agents.c), and the
+ * handlers of what agents report (agents-report.c).  Private to
+ * scheduler/agents*.c.
+ */
+#ifndef CQ_AGENTS_INT_H
+#define CQ_AGENTS_INT_H
+
+#include <stdint.h>
+
+struct job;
+struct json_object;
+struct machine;
+struct peer;
+struct slot;
+
+#define AGENT_NAME_MAX	64
+#define AGENT_MAX_SLOTS	1024
+
+/* agents.c */
+struct machine *agents_get(const char *name);
+int agents_job_on(const struct job *j, const struct machine *m);
+void agents_free_add(struct slot *s);
+void agents_free_del(struct slot *s);
+void agents_slots_free(struct machine *m);
+void agents_machine_store(struct machine *m);
+void agents_requeue_orphans(struct machine *m, const char *why);
+void agents_send_kill(struct machine *m, const char *job, uint32_t run);
+struct machine *agents_of(struct peer *p);
+
+/* agents-report.c: the ad, started, exited, slot and heartbeat messages. */
+void agents_ad(struct peer *p, struct json_object *msg);
+void agents_started(struct machine *m, struct json_object *msg);
+void agents_exited(struct machine *m, struct json_object *msg);
+void agents_slot(struct machine *m, struct json_object *msg);
+void agents_heartbeat(struct machine *m, struct json_object *msg);
+
+#endif
