@@ -265,6 +265,7 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 	struct job	*j;
 	int64_t		 now = clock_now_ms();
 	size_t		 i;
+	char		*cmd;
 
 	if (commit_begin() == -1)
 		return -1;
@@ -281,7 +282,9 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 		j->owner = xstrdup(owner);
 		j->request_cpus = descs[i].request_cpus;
 		j->request_memory_mb = descs[i].request_memory_mb;
-		j->cmd = queue_cmdline(&descs[i]);
+		cmd = queue_cmdline(&descs[i]);
+		j->cmd = queue_expand_cluster(cmd, *cluster);
+		free(cmd);
 		j->ad = queue_expand_cluster(ads[i], *cluster);
 		j->submitted = now;
 		if (store_job_insert(sd->store, j) == -1 ||

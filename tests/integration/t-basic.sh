@@ -24,6 +24,9 @@ wait_queue_empty 30 || fail "cluster $cluster not done within 30 s: $(cq q --jso
 
 hist=$(cq history --json "$cluster") || fail "cq history failed"
 [ "$(jq length <<<"$hist")" -eq 3 ] || fail "history has not 3 rows: $hist"
+# The CMD column shows the arguments as the job got them.
+[ "$(jq -r '[.[].cmd | select(contains("of '"$cluster"';"))] | length' <<<"$hist")" -eq 3 ] ||
+    fail "cmd does not name the cluster: $(jq -r '.[].cmd' <<<"$hist")"
 for p in 0 1 2; do
 	row=$(jq -c --arg id "$cluster.$p" '.[] | select(.id == $id)' <<<"$hist")
 	[ -n "$row" ] || fail "job $cluster.$p missing from history: $hist"
