@@ -55,7 +55,7 @@ struct job {
 	int		 rx_hold;	/* an output could not be written */
 	int		 ckpt_tmp;	/* a checkpoint is arriving */
 	int		 ckpt_criu;	/* the latest checkpoint is a CRIU
-					 * image (memory only) */
+					 * image (stored: schema 004) */
 	char		*hold_reason;	/* while HELD (memory; see queue_load) */
 	int		 vacating;	/* cq vacate asked: its end is an evict */
 

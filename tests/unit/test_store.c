@@ -130,6 +130,12 @@ job_eq(const struct job *a, const struct job *b)
 	cr_assert_eq(a->stime_ms, b->stime_ms);
 	cr_assert_eq(a->maxrss_kb, b->maxrss_kb);
 	cr_assert_eq(a->nstarts, b->nstarts);
+	cr_assert_eq(a->ckpt_version, b->ckpt_version);
+	cr_assert_eq(a->ckpt_time, b->ckpt_time);
+	cr_assert_eq(a->nevictions, b->nevictions);
+	cr_assert_eq(a->goodput_ms, b->goodput_ms);
+	cr_assert_eq(a->badput_ms, b->badput_ms);
+	cr_assert_eq(a->ckpt_criu, b->ckpt_criu);
 }
 
 /* Collects loaded jobs, which it owns. */
@@ -387,6 +393,13 @@ Test(store, job_round_trip)
 	j->utime_ms = 1234567;
 	j->stime_ms = 7654321;
 	j->maxrss_kb = 99999999999LL;
+	/* A checkpoint, as CRIU image: a restart must still know it is one. */
+	j->ckpt_version = 4;
+	j->ckpt_time = 1700000001500LL;
+	j->nevictions = 2;
+	j->goodput_ms = 4000;
+	j->badput_ms = 500;
+	j->ckpt_criu = 1;
 	cr_assert_eq(store_job_update(s, j), 0);
 	load(s, &l);
 	cr_assert_eq(l.n, 1);
