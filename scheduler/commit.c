@@ -37,29 +37,56 @@ struct outmsg {
 static struct outmsg	*outbox;
 static size_t		 noutbox, outbox_cap;
 
-struct aftercb {
-	void		(*cb)(void *);
-	void		*arg;
+/* A list of callbacks: commit_after()'s and commit_idle()'s. */
+struct commit_cbs {
+	struct {
+		void	(*cb)(void *);
+		void	*arg;
+	}		*v;
+	size_t		 n, cap;
 };
-static struct aftercb	*after;
-static size_t		 nafter, after_cap;
+static struct commit_cbs	 after, idle;
+static struct event		*idle_ev;
 
-static struct aftercb	*idle;
-static size_t		 nidle, idle_cap;
-static struct event	*idle_ev;
+static void
+commit_cbs_add(struct commit_cbs *l, void (*cb)(void *), void *arg)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	l->v[l->n].cb = cb;
+	l->v[l->n].arg = arg;
+	l->n++;
+	schedd_turn_request();
+}
+
+/* Run the callbacks queued so far; those they queue wait for next time. */
+static void
+commit_cbs_run(struct commit_cbs *l)
+{
+	size_t	i, n = l->n;
+
+	for (i = 0; i < n; i++)
+		l->v[i].cb(l->v[i].arg);
+	if (l->n > n)
+		memmove(l->v, l->v + n, (l->n - n) * sizeof *l->v);
+	l->n -= n;
+}
+
+static void
+commit_cbs_free(struct commit_cbs *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
 
 /* Run the idle callbacks queued so far, then checkpoint if due. */
 static void
 commit_idle_run(void)
 {
-	size_t	i, n = nidle;
-
-	/* Callbacks may queue more: those wait for the next round. */
-	for (i = 0; i < n; i++)
-		idle[i].cb(idle[i].arg);
-	if (nidle > n)
-		memmove(idle, idle + n, (nidle - n) * sizeof *idle);
-	nidle -= n;
+	commit_cbs_run(&idle);
 	/* Not inside a turn's transaction: those end in the same turn. */
 	if (store_checkpoint_due(sd->store) && !store_in_txn(sd->store))
 		store_checkpoint(sd->store);
@@ -77,27 +104,13 @@ commit_idle_cb(evutil_socket_t fd, short ev, void *arg)
 void
 commit_idle(void (*cb)(void *), void *arg)
 {
-	if (nidle == idle_cap) {
-		idle_cap = idle_cap ? idle_cap * 2 : 16;
-		idle = xreallocarray(idle, idle_cap, sizeof *idle);
-	}
-	idle[nidle].cb = cb;
-	idle[nidle].arg = arg;
-	nidle++;
-	schedd_turn_request();
+	commit_cbs_add(&idle, cb, arg);
 }
 
 void
 commit_after(void (*cb)(void *), void *arg)
 {
-	if (nafter == after_cap) {
-		after_cap = after_cap ? after_cap * 2 : 16;
-		after = xreallocarray(after, after_cap, sizeof *after);
-	}
-	after[nafter].cb = cb;
-	after[nafter].arg = arg;
-	nafter++;
-	schedd_turn_request();
+	commit_cbs_add(&after, cb, arg);
 }
 
 int
@@ -162,13 +175,8 @@ commit_flush(void)
 		memmove(outbox, outbox + n, (noutbox - n) * sizeof *outbox);
 	noutbox -= n;
 	/* Then what waited for durability (spool cleanup, file sends). */
-	n = nafter;
-	for (i = 0; i < n; i++)
-		after[i].cb(after[i].arg);
-	if (nafter > n)
-		memmove(after, after + n, (nafter - n) * sizeof *after);
-	nafter -= n;
-	if ((nidle > 0 || store_checkpoint_due(sd->store)) &&
+	commit_cbs_run(&after);
+	if ((idle.n > 0 || store_checkpoint_due(sd->store)) &&
 	    sd->base != NULL) {
 		struct timeval	zero = { 0, 0 };
 
@@ -190,16 +198,12 @@ commit_shutdown(void)
 		json_object_put(outbox[i].obj);
 	free(outbox);
 	outbox = NULL;
-	free(after);
-	after = NULL;
-	while (nidle > 0)
+	commit_cbs_free(&after);
+	while (idle.n > 0)
 		commit_idle_run();
-	free(idle);
-	idle = NULL;
-	idle_cap = 0;
+	commit_cbs_free(&idle);
 	if (idle_ev != NULL)
 		event_free(idle_ev);
 	idle_ev = NULL;
-	nafter = after_cap = 0;
 	noutbox = outbox_cap = 0;
 }
