@@ -41,6 +41,19 @@ parse(const char *text)
 	    test_envp, &jobs, &njobs, err, sizeof(err));
 }
 
+/* The value of environment variable NAME in JD, or NULL. */
+static inline const char *
+env_get(const struct jobdesc *jd, const char *name)
+{
+	size_t	 i, len = strlen(name);
+
+	for (i = 0; i < jd->nenv; i++)
+		if (strncmp(jd->env[i], name, len) == 0 &&
+		    jd->env[i][len] == '=')
+			return jd->env[i] + len + 1;
+	return NULL;
+}
+
 /* Parse TEXT expecting one job. */
 static inline struct jobdesc *
 one(const char *text)

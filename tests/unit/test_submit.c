@@ -35,18 +35,6 @@ args_are(const struct jobdesc *jd, size_t n, const char **want)
 	cr_assert_null(jd->argv[n]);
 }
 
-static const char *
-env_get(const struct jobdesc *jd, const char *name)
-{
-	size_t	 i, len = strlen(name);
-
-	for (i = 0; i < jd->nenv; i++)
-		if (strncmp(jd->env[i], name, len) == 0 &&
-		    jd->env[i][len] == '=')
-			return jd->env[i] + len + 1;
-	return NULL;
-}
-
 Test(submit, minimal_defaults)
 {
 	struct jobdesc	*jd = one("executable = /bin/true\nqueue\n");

@@ -56,18 +56,6 @@ strv_is(char **v, size_t n, size_t wantn, const char **want)
 	cr_assert_null(v[n]);
 }
 
-static const char *
-env_get(const struct jobdesc *jd, const char *name)
-{
-	size_t	 i, len = strlen(name);
-
-	for (i = 0; i < jd->nenv; i++)
-		if (strncmp(jd->env[i], name, len) == 0 &&
-		    jd->env[i][len] == '=')
-			return jd->env[i] + len + 1;
-	return NULL;
-}
-
 Test(submit_kw, defaults_of_the_new_members)
 {
 	struct jobdesc	*jd = with("");
