@@ -17,20 +17,10 @@ CQ_TEST_NS=ns0 start_schedd 60s
 AGENT_EXTRA="filesystem_domain = d1
 max_vacate_time = 60s" CQ_TEST_NS=ns1 start_agent a1 1
 mkdir sub
-cat > sub/job.sh <<EOF
-#!/bin/sh
-if [ -f state ]; then
-	touch $T/restarted
-	exit 0
-fi
-head -c \$((512 * 1024 * 1024)) /dev/urandom > ckpt.bin
-trap 'echo 1 > state; exit 85' TERM
-touch $T/ready
-while :; do sleep 0.05; done
-EOF
-chmod +x sub/job.sh
+cp "$CQ_SRCDIR/bench/ckpt-job.sh" sub/job.sh
 cat > sub/j.sub <<EOS
 executable = job.sh
+arguments = $T
 initialdir = $T/sub
 should_transfer_files = YES
 checkpoint_exit_code = 85

@@ -57,20 +57,10 @@ EOC
 a1=$(agent a1 d1)
 pids="$pids $a1"
 mkdir sub
-cat > sub/job.sh <<EOF
-#!/bin/sh
-if [ -f state ]; then
-	touch $work/restarted
-	exit 0
-fi
-head -c \$((512 * 1024 * 1024)) /dev/urandom > ckpt.bin
-trap 'echo 1 > state; exit 85' TERM
-touch $work/ready
-while :; do sleep 0.05; done
-EOF
-chmod +x sub/job.sh
+cp "$top/bench/ckpt-job.sh" sub/job.sh
 cat > sub/j.sub <<EOS
 executable = job.sh
+arguments = $work
 initialdir = $work/sub
 should_transfer_files = YES
 checkpoint_exit_code = 85
