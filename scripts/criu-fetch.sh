@@ -59,7 +59,7 @@ mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
 	grep -v -e security -e '^$' | grep debian | head -1)
 [ -n "$mirror" ] || mirror=$(cat /etc/apt/sources.list 2>/dev/null |
 	awk '$1 == "deb" && $2 !~ /security/ && $2 ~ /debian/ { print $2; exit }')
-[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+[ -n "$mirror" ] || give_up "no Debian mirror in this machine's apt sources"
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
 rm -rf "$dir.new"
