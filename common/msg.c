@@ -18,6 +18,7 @@ static const struct msg_member m_hello[] = {
 	{ "version", JT_INT, 1 }, { "role", JT_STRING, 1 },
 	{ "name", JT_STRING, 0 }, { "token", JT_STRING, 0 },
 	{ "lease_ms", JT_INT, 0 }, { "filesystem_domain", JT_STRING, 0 },
+	{ "credential", JT_STRING, 0 }, { "request", JT_STRING, 0 },
 	{ NULL, 0, 0 }
 };
 static const struct msg_member m_error[] = {
@@ -48,6 +49,11 @@ static const struct msg_member m_act[] = {
 	{ "all", JT_BOOL, 0 }, { "machines", JT_ARRAY, 0 },
 	{ "reason", JT_STRING, 0 }, { "constraint", JT_STRING, 0 },
 	{ NULL, 0, 0 }
+};
+static const struct msg_member m_admin[] = {
+	{ "action", JT_STRING, 1 }, { "id", JT_STRING, 0 },
+	{ "name", JT_STRING, 0 }, { "lifetime_ms", JT_INT, 0 },
+	{ "netblock", JT_STRING, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_ad[] = {
 	{ "name", JT_STRING, 1 }, { "slots", JT_ARRAY, 1 },
@@ -133,6 +139,7 @@ static const struct msg_type msg_types[] = {
 	{ MSG_QUERY_REPLY, "query-reply", ROLE_SCHEDD, 512 * MiB,
 	    m_query_reply },
 	{ MSG_ACT, "act", ROLE_CLIENT, 1 * MiB, m_act },
+	{ MSG_ADMIN, "admin", ROLE_CLIENT, 16 * KiB, m_admin },
 	{ MSG_AD, "ad", ROLE_AGENT, 1 * MiB, m_ad },
 	{ MSG_HEARTBEAT, "heartbeat", ROLE_AGENT, 4 * KiB, m_heartbeat },
 	{ MSG_START, "start", ROLE_SCHEDD, 1 * MiB, m_start },

@@ -33,6 +33,8 @@ enum msg_kind {
 				   reason, constraint */
 	MSG_PUT = 22,		/* client: path, size, mode, sha256 (staging) */
 	MSG_PUT_DATA = 23,	/* client: raw chunk of the file PUT announced */
+	MSG_ADMIN = 24,		/* client: action on the pool's credentials
+				   (administrators only), id, name, ... */
 
 	MSG_AD = 64,		/* agent: slots[], jobs[] (at connect) */
 	MSG_HEARTBEAT = 65,	/* agent: lease keep-alive */
