@@ -270,6 +270,10 @@ jobdesc_wire_text(const struct jobdesc *jd, size_t *len)
 		jdw_key(&b, "transfer_checkpoint_files");
 		jdw_strv(&b, jd->ckpt_files, jd->nckpt_files);
 	}
+	if (jd->umask != -1) {
+		jdw_key(&b, "umask");
+		jdw_int(&b, jd->umask);
+	}
 	for (i = 0; (key = jobdesc_text_member(jd, i, &val)) != NULL; i++) {
 		if (val != NULL) {
 			jdw_key(&b, key);

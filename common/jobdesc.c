@@ -208,6 +208,7 @@ jobdesc_defaults(struct jobdesc *jd)
 	jd->request_cpus = 1;
 	jd->max_retries = -1;
 	jd->checkpoint_exit_code = -1;
+	jd->umask = -1;
 	jd->should_transfer = JD_XFER_IF_NEEDED;
 	jd->when_to_transfer = JD_WHEN_ON_EXIT;
 }
@@ -353,6 +354,9 @@ jd_to_json(const struct jobdesc *jd, int all)
 	if (all || jd->nckpt_files > 0)
 		json_object_object_add(o, "transfer_checkpoint_files",
 		    jd_json_strv(jd->ckpt_files, jd->nckpt_files));
+	if (jd->umask != -1)
+		json_object_object_add(o, "umask",
+		    json_object_new_int64(jd->umask));
 	for (t = jd_texts; t->key != NULL; t++)
 		if (all || *JD_TEXT(jd, t) != NULL)
 			json_object_object_add(o, t->key,
@@ -425,6 +429,7 @@ static const struct msg_member jd_members[] = {
 	{ "transfer_output_files", JT_ARRAY,	0 },	/* or null */
 	{ "checkpoint_exit_code", JT_INT,	0 },
 	{ "transfer_checkpoint_files", JT_ARRAY, 0 },
+	{ "umask",		JT_INT,		0 },
 	{ "checkpoint",		JT_STRING,	0 },	/* or null */
 	{ "kill_sig",		JT_STRING,	0 },	/* or null */
 	{ "on_exit_remove",	JT_STRING,	0 },	/* or null */
@@ -643,6 +648,10 @@ jd_json_rest(struct json_object *obj, struct jobdesc *jd, const char **errstr)
 
 	jd->max_retries = -1;
 	jd->checkpoint_exit_code = -1;
+	jd->umask = -1;
+	if (jsonx_get(obj, "umask") != NULL && jd_json_int(obj, "umask",
+	    0, 0777, &jd->umask, errstr) == -1)
+		return -1;
 	if (jsonx_get(obj, "priority") != NULL && jd_json_int(obj, "priority",
 	    INT32_MIN, INT32_MAX, &jd->priority, errstr) == -1)
 		return -1;

@@ -60,6 +60,10 @@ struct jobdesc {
 	char		*checkpoint;	/* "criu" or NULL */
 	char		*kill_sig;	/* the vacate signal's name, or NULL */
 
+	/* The submitter's umask, for the files transfers write (the
+	 * submit message's, set by the scheduler); -1: not told. */
+	int64_t		 umask;
+
 	/* Policy expressions, kept for the expression language. */
 	char		*on_exit_remove;
 	char		*periodic_hold;

@@ -29,7 +29,7 @@ static const struct msg_member m_ok[] = {
 };
 static const struct msg_member m_submit[] = {
 	{ "jobs", JT_ARRAY, 1 }, { "batch_name", JT_STRING, 0 },
-	{ NULL, 0, 0 }
+	{ "umask", JT_INT, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_submit_reply[] = {
 	{ "cluster", JT_INT, 1 }, { "count", JT_INT, 1 }, { NULL, 0, 0 }

@@ -55,6 +55,12 @@ xfer_path_ok(const char *rel)
 	return 1;
 }
 
+mode_t
+xfer_mode(mode_t mode, mode_t umask)
+{
+	return mode & 0777 & ~(umask & 0777);
+}
+
 int
 xfer_sha_ok(const char *hex)
 {
@@ -123,7 +129,7 @@ xfer_out_open(struct xfer_out *x, const char *path, int trust_sum, char *err,
 		return -1;
 	}
 	x->size = (uint64_t)sb.st_size;
-	x->mode = sb.st_mode & 07777;
+	x->mode = sb.st_mode & 0777;	/* never a setuid, setgid or sticky bit */
 	if (trust_sum && fgetxattr(x->fd, XFER_XATTR, x->sha, 64) == 64 &&
 	    (x->sha[64] = '\0', xfer_sha_ok(x->sha))) {
 		x->hashed = 1;
@@ -304,7 +310,7 @@ xfer_in_open(struct xfer_in *x, const char *root, const char *rel,
 		return -1;
 	}
 	x->size = size;
-	x->mode = mode & 07777;
+	x->mode = xfer_mode(mode, 0);
 	memcpy(x->want, sha, 65);
 	x->md = xfer_md_new();
 	x->uid = uid;

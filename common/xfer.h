@@ -26,6 +26,9 @@
 /* 1 if REL is a safe relative path: no "/" at either end, no empty, "."
  * or ".." component, no ".cq-part" name, printable, not too long. */
 int	xfer_path_ok(const char *rel);
+/* The mode a received file gets: MODE without setuid, setgid and sticky
+ * bits and without the bits UMASK takes away. */
+mode_t	xfer_mode(mode_t mode, mode_t umask);
 /* 1 if HEX is 64 lower-case hex digits. */
 int	xfer_sha_ok(const char *hex);
 
@@ -76,7 +79,9 @@ struct xfer_in {
 /*
  * Start receiving REL under ROOT (created if missing, mode 0755 for
  * directories): SIZE bytes, file mode MODE, SHA-256 SHA.  When UID is not
- * -1 and we are root, everything is created as UID/GID (setfsuid).  0, or
+ * -1 and we are root, everything is created as UID/GID (setfsuid).  The
+ * file never gets more than MODE & 0777 (xfer_mode()); directories are
+ * made 0755 less the process's umask.  0, or
  * -1 with ERR (nothing is left behind).  A zero-byte file is complete at
  * once: call xfer_in_data() with no bytes.
  */

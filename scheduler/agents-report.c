@@ -98,6 +98,53 @@ agents_ad_check(struct json_object *msg, const char **errstr)
 	return 0;
 }
 
+/* J's slot, as its run was given: "slotN@name" names slot SID of M. */
+static int
+agents_ad_slot_ok(const struct job *j, const struct machine *m, int64_t sid)
+{
+	char	want[128];
+
+	snprintf(want, sizeof want, "slot%lld@%s", (long long)sid, m->name);
+	return j->machine != NULL && strcmp(j->machine, want) == 0;
+}
+
+static struct job *
+agents_find_job(const char *id)
+{
+	uint32_t	cluster;
+	int64_t		proc;
+
+	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
+		return queue_find(cluster, (uint32_t)proc);
+	return NULL;
+}
+
+/*
+ * Refuse the jobs an ad from P claims that are not M's: runs never given
+ * or given to another machine.  1 if that closed P (before the ad
+ * changed anything).
+ */
+static int
+agents_ad_lies(struct machine *m, struct peer *p, struct json_object *msg)
+{
+	struct json_object	*a = jsonx_get(msg, "jobs"), *e;
+	const char		*id;
+	char			 why[160];
+	int64_t			 run;
+	size_t			 i, n = json_object_array_length(a);
+
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(a, i);
+		id = jsonx_str(e, "job", "");
+		run = jsonx_int(e, "run", 0);
+		if (agents_run_foreign(agents_find_job(id), m, run, why,
+		    sizeof why) && agents_refuse(m, p, "holding in its ad",
+		    id, run, why))
+			return 1;
+	}
+	return 0;
+}
+
 void
 agents_ad(struct peer *p, struct json_object *msg)
 {
@@ -106,8 +153,8 @@ agents_ad(struct peer *p, struct json_object *msg)
 	struct job		*j;
 	struct slot		*s;
 	const char		*errstr, *id, *hello_name = peer_data(p);
-	uint32_t		 cluster;
-	int64_t			 proc, run, sid;
+	char			 why[160];
+	int64_t			 run, sid;
 	size_t			 i, n;
 	enum slot_state		 st;
 
@@ -122,12 +169,13 @@ agents_ad(struct peer *p, struct json_object *msg)
 		return;
 	}
 	if (agents_ad_check(msg, &errstr) == -1) {
-		char why[128];
 		snprintf(why, sizeof why, "bad ad: %s", errstr);
 		peer_close(p, why);
 		return;
 	}
 	m = agents_get(hello_name);
+	if (agents_ad_lies(m, p, msg))
+		return;
 	if (m->peer != NULL && m->peer != p) {
 		peer_close(m->peer, "replaced by a new connection");
 	}
@@ -170,12 +218,14 @@ agents_ad(struct peer *p, struct json_object *msg)
 		run = jsonx_int(e, "run", 0);
 		sid = jsonx_int(e, "slot", 0);
 		s = (sid >= 1 && sid <= m->nslots) ? m->slots[sid - 1] : NULL;
-		j = NULL;
-		if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
-			j = queue_find(cluster, (uint32_t)proc);
+		j = agents_find_job(id);
+		/* Refused above: another machine's run is not touched. */
+		if (agents_run_foreign(j, m, run, why, sizeof why))
+			continue;
+		/* Only a run given to this machine, in that slot. */
 		if (j != NULL && s != NULL && s->job == NULL &&
 		    (int64_t)j->run == run && agents_job_on(j, m) &&
-		    j->slot == NULL) {
+		    agents_ad_slot_ok(j, m, sid) && j->slot == NULL) {
 			s->job = j;
 			s->state = SLOT_CLAIMED;
 			j->slot = s;
@@ -233,19 +283,17 @@ agents_notes(struct job *j, struct json_object *msg)
 void
 agents_started(struct machine *m, struct json_object *msg)
 {
-	struct job	*j = NULL;
-	uint32_t	 cluster;
-	int64_t		 proc;
+	const char	*id = jsonx_str(msg, "job", "");
+	struct job	*j = agents_find_job(id);
+	int64_t		 run = jsonx_int(msg, "run", 0);
+	char		 why[160];
 
-	log_debug("agent %s: started %s run %lld pid %lld", m->name,
-	    jsonx_str(msg, "job", ""), (long long)jsonx_int(msg, "run", 0),
-	    (long long)jsonx_int(msg, "pid", 0));
-	if (job_id_parse(jsonx_str(msg, "job", ""), &cluster, &proc) == 0 &&
-	    proc >= 0)
-		j = queue_find(cluster, (uint32_t)proc);
-	if (j != NULL && (int64_t)j->run == jsonx_int(msg, "run", 0) &&
-	    j->slot != NULL && j->slot->machine == m)
+	log_debug("agent %s: started %s run %lld pid %lld", m->name, id,
+	    (long long)run, (long long)jsonx_int(msg, "pid", 0));
+	if (agents_run_here(j, m, run))
 		agents_notes(j, msg);
+	else if (agents_run_foreign(j, m, run, why, sizeof why))
+		agents_refuse(m, m->peer, "a start report", id, run, why);
 }
 
 void
@@ -255,20 +303,22 @@ agents_exited(struct machine *m, struct json_object *msg)
 	struct job		*j = NULL;
 	struct json_object	*ack;
 	const char		*id = jsonx_str(msg, "job", ""), *why;
-	uint32_t		 cluster;
-	int64_t			 proc, run = jsonx_int(msg, "run", 0);
+	int64_t			 run = jsonx_int(msg, "run", 0);
 	enum slot_state		 after;
 	char			 hold[256];
 	int			 i, ckpt, ok, live, restart = 0;
 
 	memset(&ei, 0, sizeof ei);
-	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
-		j = queue_find(cluster, (uint32_t)proc);
+	j = agents_find_job(id);
+	if (agents_run_foreign(j, m, run, hold, sizeof hold)) {
+		/* Another machine's run, or none: no effect, no ack. */
+		agents_refuse(m, m->peer, "an exit report", id, run, hold);
+		return;
+	}
 	if (slot_state_parse(jsonx_str(msg, "slot_state", ""), &after) == 0 &&
 	    j != NULL && j->slot != NULL && j->slot->machine == m)
 		j->slot->state = after;
-	if (j != NULL && (int64_t)j->run == run && j->slot != NULL &&
-	    j->slot->machine == m) {
+	if (agents_run_here(j, m, run)) {
 		ckpt = jsonx_bool(msg, "checkpoint", 0);
 		agents_notes(j, msg);
 		/* A run whose files travel counts them in its report. */
@@ -358,7 +408,9 @@ agents_slot(struct machine *m, struct json_object *msg)
 	struct job	*j;
 	enum slot_state	 to;
 	int64_t		 sid = jsonx_int(msg, "slot", 0);
-	char		 why[64];
+	int64_t		 run = jsonx_int(msg, "run", -1);
+	const char	*jid = jsonx_str(msg, "job", NULL);
+	char		 why[160], id[32];
 
 	if (sid < 1 || sid > m->nslots ||
 	    slot_state_parse(jsonx_str(msg, "state", ""), &to) == -1 ||
@@ -366,12 +418,20 @@ agents_slot(struct machine *m, struct json_object *msg)
 		peer_close(m->peer, "bad slot message");
 		return;
 	}
+	if (jid != NULL && agents_run_foreign(agents_find_job(jid), m, run,
+	    why, sizeof why)) {
+		agents_refuse(m, m->peer, "a slot report", jid, run, why);
+		return;
+	}
 	s = m->slots[sid - 1];
 	log_debug("agent %s: slot%d %s -> %s", m->name, s->id,
 	    slot_state_str(s->state), slot_state_str(to));
 	s->state = to;
-	if ((j = s->job) != NULL &&
-	    (int64_t)j->run == jsonx_int(msg, "run", -1)) {
+	if ((j = s->job) != NULL)
+		snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
+	/* The job in that slot, if the report names its current run. */
+	if (j != NULL && (int64_t)j->run == run &&
+	    (jid == NULL || strcmp(jid, id) == 0)) {
 		snprintf(why, sizeof why, "slot%d@%s", s->id, m->name);
 		if (to == SLOT_SUSPENDED)
 			queue_suspend(j, 1, why);

@@ -40,6 +40,7 @@
 #include "msg.h"
 #include "peer.h"
 #include "queue.h"
+#include "runas.h"
 #include "schedd.h"
 #include "spool.h"
 #include "jobdesc.h"
@@ -87,6 +88,50 @@ agents_job_on(const struct job *j, const struct machine *m)
 	if (j->machine == NULL || (at = strchr(j->machine, '@')) == NULL)
 		return 0;
 	return strcmp(at + 1, m->name) == 0;
+}
+
+int
+agents_run_here(const struct job *j, const struct machine *m, int64_t run)
+{
+	return j != NULL && (int64_t)j->run == run && j->slot != NULL &&
+	    j->slot->machine == m && agents_job_on(j, m);
+}
+
+int
+agents_run_foreign(const struct job *j, const struct machine *m,
+    int64_t run, char *why, size_t whylen)
+{
+	if (j == NULL)
+		return 0;	/* gone: a late report, or nothing to harm */
+	if (run < 1 || run > (int64_t)j->run) {
+		snprintf(why, whylen, "the job has had %u run(s)", j->run);
+		return 1;
+	}
+	/* Each run number goes to one machine, and j->machine names it. */
+	if (run == (int64_t)j->run && j->machine != NULL &&
+	    !agents_job_on(j, m)) {
+		snprintf(why, whylen, "that run was given to %s", j->machine);
+		return 1;
+	}
+	return 0;
+}
+
+int
+agents_refuse(struct machine *m, struct peer *p, const char *what,
+    const char *id, int64_t run, const char *why)
+{
+	char	eid[64], ewhat[160];
+
+	log_escape(eid, sizeof eid, id, strlen(id));
+	log_escape(ewhat, sizeof ewhat, what, strlen(what));
+	m->lies++;
+	log_warnx("agent %s: refused %s for job %s run %lld: %s (refusal %d; "
+	    "the link closes at %d)", m->name, ewhat, eid, (long long)run,
+	    why, m->lies, AGENTS_MAX_LIES);
+	if (m->lies < AGENTS_MAX_LIES || p == NULL)
+		return 0;
+	peer_close(p, "too many claims on runs it was not given");
+	return 1;
 }
 
 void
@@ -228,7 +273,9 @@ agents_start(struct slot *s, struct job *j)
 {
 	struct json_object	*o, *desc;
 	struct jobdesc		 d;
-	const char		*errstr;
+	const char		*errstr, *user;
+	uid_t			 uid;
+	gid_t			 gid;
 
 	agents_free_del(s);
 	s->state = SLOT_CLAIMED;
@@ -240,8 +287,10 @@ agents_start(struct slot *s, struct job *j)
 	}
 	o = agents_jobrun(j);
 	json_object_object_add(o, "slot", json_object_new_int(s->id));
-	json_object_object_add(o, "owner", json_object_new_string(j->owner));
-	json_object_object_add(o, "uid", json_object_new_int64(j->uid));
+	/* Whom it runs as: a job of root's as root_job_user (runas.c). */
+	runas_job(j, &user, &uid, &gid);
+	json_object_object_add(o, "owner", json_object_new_string(user));
+	json_object_object_add(o, "uid", json_object_new_int64(uid));
 	memset(&d, 0, sizeof d);
 	if (jobdesc_from_json(desc, &d, &errstr) == 0)
 		spool_start(j, s->machine, &d, o);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct json_object;
+struct peer;
 
 struct job;
 struct machine;
@@ -34,6 +35,25 @@ struct machine *agents_machine(const char *name);
 /* Send an order (drain, vacate) to M's agent now, if connected. */
 void	agents_order(struct machine *m, uint16_t type,
 	    struct json_object *o);
+/* 1 if J's current run is RUN and it was given to M. */
+int	agents_run_here(const struct job *j, const struct machine *m,
+	    int64_t run);
+/*
+ * 1 (with WHY) if a claim of M's on run RUN of J (NULL: not queued) is not
+ * about a run of its own: a run never given, or given to another machine.
+ * 0 if it may be a late report of M's own (or is about its current run).
+ */
+int	agents_run_foreign(const struct job *j, const struct machine *m,
+	    int64_t run, char *why, size_t whylen);
+/*
+ * Refuse M's claim WHAT on run RUN of job ID (a run not its own, a file
+ * the job did not ask for), logged with WHY; it changes nothing.  The
+ * AGENTS_MAX_LIES-th such claim closes P (M's link): 1 then.
+ */
+int	agents_refuse(struct machine *m, struct peer *p, const char *what,
+	    const char *id, int64_t run, const char *why);
+#define AGENTS_MAX_LIES	3
+
 /* Call CB for each machine. */
 void	agents_walk(void (*cb)(struct machine *, void *), void *arg);
 

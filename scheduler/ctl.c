@@ -38,6 +38,7 @@
 #include "msg.h"
 #include "peer.h"
 #include "queue.h"
+#include "runas.h"
 #include "rows.h"
 #include "schedd.h"
 #include "stage.h"
@@ -252,10 +253,15 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 	const char		*errstr;
 	size_t			 i, n, len;
 	uint32_t		 cluster;
+	int64_t			 um = jsonx_int(msg, "umask", -1);
 
 	n = json_object_array_length(jobs);
 	if (n == 0 || n > JOBDESC_MAX_PROCS) {
 		peer_send_error(p, reqid, "bad number of jobs");
+		return;
+	}
+	if (jsonx_get(msg, "umask") != NULL && (um < 0 || um > 0777)) {
+		peer_send_error(p, reqid, "bad umask");
 		return;
 	}
 	descs = xcalloc(n, sizeof *descs);
@@ -272,6 +278,9 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 			n = i + 1;
 			goto done;
 		}
+		/* Transfers write the job's files within its umask. */
+		if (um != -1)
+			descs[i].umask = um;
 		/* Keep the normalized form, not the client's bytes. */
 		ads[i] = jobdesc_wire_text(&descs[i], &len);
 	}
@@ -291,6 +300,9 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 	}
 	log_info("client %s: submitted cluster %u with %zu jobs", c->owner,
 	    cluster, n);
+	if (c->uid == 0 && !runas_root_allowed())
+		log_info("cluster %u: job of root's runs as %s "
+		    "(allow_root_jobs = no)", cluster, runas_root_user());
 	reply = json_object_new_object();
 	json_object_object_add(reply, "cluster",
 	    json_object_new_int64(cluster));

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "match.h"
 #include "queue.h"
+#include "runas.h"
 #include "schedd.h"
 #include "spool.h"
 #include "store.h"
@@ -53,6 +54,11 @@ static const struct cfg_key schedd_keys[] = {
 	    "how long an agent may be silent before its jobs are requeued" },
 	{ "token", CFG_STRING, "", 0, 0,
 	    "pool token agents must present (empty: none)" },
+	{ "allow_root_jobs", CFG_BOOL, "no", 0, 0,
+	    "jobs submitted by root run as root (no: as root_job_user)" },
+	{ "root_job_user", CFG_STRING, "nobody", 0, 0,
+	    "the user jobs of root's run and write as unless "
+	    "allow_root_jobs" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
@@ -169,6 +175,8 @@ main(int argc, char **argv)
 	sd->started = clock_mono_ms();
 	sd->turn_ev = event_new(sd->base, -1, 0, schedd_turn, NULL);
 
+	if (runas_init() == -1)
+		fatalx("cannot set up root_job_user");
 	if (spool_init() == -1)
 		fatalx("cannot set up the spool");
 	if (queue_load() == -1)

@@ -60,6 +60,7 @@ struct machine {
 	char			*fs_domain;	/* from its hello, or NULL */
 	int			 criu;		/* its ad: it can dump/restore */
 	struct spool_link	*spool;		/* its transfers (spool.c) */
+	int			 lies;		/* claims on runs not its own */
 	TAILQ_ENTRY(machine)	 entry;
 };
 

@@ -35,17 +35,23 @@
 #include "cfg.h"
 #include "clock.h"
 #include "commit.h"
+#include "agents.h"
 #include "jobdesc.h"
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
 #include "peer.h"
 #include "queue.h"
+#include "runas.h"
 #include "schedd.h"
 #include "spool.h"
 #include "xfer.h"
+#include "xfername.h"
 #include "xferq.h"
 #include "xmalloc.h"
+
+/* The umask of a job whose submit told none (an older cq). */
+#define SPOOL_UMASK	022
 
 static char	*spool_dir;
 static char	 spool_fsdomain[256];
@@ -401,36 +407,70 @@ spool_link_closed(struct machine *m)
 	m->spool = NULL;
 }
 
-/* The owner's ids to write as; -1 if we are root and the owner is not a
- * user here (nothing is ever written as root for someone else). */
+/* The ids to write J's outputs as (runas.c: a job of root's as
+ * root_job_user unless root jobs are allowed); -1 if we are root and the
+ * user is not one here (nothing is ever written as root for someone
+ * else). */
 static int
 spool_owner_ids(const struct job *j, uid_t *uid, gid_t *gid)
 {
 	struct passwd	*pw;
+	const char	*name;
 
-	*uid = j->uid;
-	*gid = (gid_t)-1;
-	if ((pw = getpwuid(j->uid)) != NULL)
+	runas_job(j, &name, uid, gid);
+	if (*gid != (gid_t)-1)
+		return 0;
+	if ((pw = getpwuid(*uid)) != NULL)
 		*gid = pw->pw_gid;
-	else if (geteuid() == 0 && j->uid != 0)
+	else if (geteuid() == 0 && *uid != 0)
 		return -1;
 	else
 		*uid = (uid_t)-1;
 	return 0;
 }
 
-/* Where a file of KIND named REL goes; ROOT and NAME are set. */
+/* J's description into D; -1 if its stored ad does not parse. */
 static int
-spool_dest(struct job *j, const char *kind, const char *rel, char **root,
-    char **name)
+spool_desc(const struct job *j, struct jobdesc *d)
 {
-	struct jobdesc	 d;
-	const char	*errstr, *path = NULL, *slash;
-	struct json_object *ad;
-	int		 rc = -1;
+	struct json_object	*ad;
+	const char		*errstr;
+	int			 rc;
+
+	memset(d, 0, sizeof *d);
+	if (jsonx_parse(j->ad, strlen(j->ad), &ad, &errstr) == -1)
+		return -1;
+	rc = jobdesc_from_json(ad, d, &errstr);
+	json_object_put(ad);
+	return rc;
+}
+
+/* The executable's name in J's sandbox if it travelled (spool_start). */
+static const char *
+spool_exe(const struct job *j, const struct jobdesc *d)
+{
+	struct stat	 sb;
+	char		*src;
+	int		 ok;
+
+	if (d->executable[0] != '/')
+		return NULL;
+	xasprintf(&src, "%s/%u/in%s", spool_dir, j->cluster, d->executable);
+	ok = stat(src, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(src);
+	return ok ? spool_base(d->executable) : NULL;
+}
+
+/* Where a file of J (D) named REL goes (a checkpoint's when CKPT); ROOT
+ * and NAME are set. */
+static int
+spool_dest(struct job *j, const struct jobdesc *d, int ckpt, const char *rel,
+    char **root, char **name)
+{
+	const char	*path = NULL, *slash;
 
 	*root = *name = NULL;
-	if (strcmp(kind, "checkpoint") == 0) {
+	if (ckpt) {
 		xasprintf(root, "%s/%u.%u", spool_dir, j->cluster, j->proc);
 		spool_mkdir(*root);
 		free(*root);
@@ -444,31 +484,50 @@ spool_dest(struct job *j, const char *kind, const char *rel, char **root,
 		*name = xstrdup(rel);
 		return 0;
 	}
-	if (strcmp(kind, "output") != 0)
-		return -1;
-	if (jsonx_parse(j->ad, strlen(j->ad), &ad, &errstr) == -1)
-		return -1;
-	memset(&d, 0, sizeof d);
-	if (jobdesc_from_json(ad, &d, &errstr) == 0) {
-		if (strcmp(rel, "_cq_stdout") == 0)
-			path = d.output;
-		else if (strcmp(rel, "_cq_stderr") == 0)
-			path = d.error;
-		else if (strncmp(rel, "_cq_", 4) != 0) {
-			*root = xstrdup(d.initialdir);
-			*name = xstrdup(rel);
-			rc = 0;
-		}
-		if (path != NULL && (slash = strrchr(path, '/')) != NULL &&
-		    slash[1] != '\0') {
-			*root = xstrndup(path, (size_t)(slash - path) + 1);
-			*name = xstrdup(slash + 1);
-			rc = 0;
-		}
+	if (strcmp(rel, XFERNAME_STDOUT) == 0)
+		path = d->output;
+	else if (strcmp(rel, XFERNAME_STDERR) == 0)
+		path = d->error;
+	else if (strncmp(rel, "_cq_", 4) != 0) {
+		*root = xstrdup(d->initialdir);
+		*name = xstrdup(rel);
+		return 0;
 	}
-	jobdesc_free(&d);
-	json_object_put(ad);
-	return rc;
+	if (path != NULL && (slash = strrchr(path, '/')) != NULL &&
+	    slash[1] != '\0') {
+		*root = xstrndup(path, (size_t)(slash - path) + 1);
+		*name = xstrdup(slash + 1);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Is the file MSG announces for run RUN of J (ID) one M may send?  1 if
+ * so; 0 if not (refused and logged; the caller discards its data), with
+ * *CLOSED set if the refusal closed M's link.
+ */
+static int
+spool_file_ok(struct machine *m, struct job *j, const char *id, int64_t run,
+    struct json_object *msg, const struct jobdesc *d, int *closed)
+{
+	const char	*rel = jsonx_str(msg, "path", "");
+	const char	*kind = jsonx_str(msg, "kind", "");
+	const char	*why;
+	char		 erel[160], what[200];
+	int		 ckpt = strcmp(kind, "checkpoint") == 0;
+
+	*closed = 0;
+	if (!ckpt && strcmp(kind, "output") != 0)
+		why = "agents send only outputs and checkpoints";
+	else if (xfername_ok(d, ckpt, rel, jsonx_bool(msg, "dir", 0),
+	    spool_exe(j, d), &why))
+		return 1;
+	log_escape(erel, sizeof erel, rel, strlen(rel));
+	snprintf(what, sizeof what, "%s file \"%s\"", ckpt ? "checkpoint" :
+	    "output", erel);
+	*closed = agents_refuse(m, m->peer, what, id, run, why);
+	return 0;
 }
 
 void
@@ -476,15 +535,19 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 {
 	struct spool_link	*l = spool_link_get(m);
 	struct job		*j = NULL;
+	struct jobdesc		 d;
 	const char		*id = jsonx_str(msg, "job", "");
 	const char		*rel = jsonx_str(msg, "path", "");
 	const char		*kind = jsonx_str(msg, "kind", "");
 	int64_t			 run = jsonx_int(msg, "run", -1);
 	int64_t			 size = jsonx_int(msg, "size", -1), proc;
 	uint32_t		 cluster;
-	char			*root = NULL, *name = NULL, err[512];
+	char			*root = NULL, *name = NULL, err[512], erel[160];
+	char			 why[160];
 	uid_t			 uid = (uid_t)-1;
 	gid_t			 gid = (gid_t)-1;
+	mode_t			 um, old;
+	int			 ckpt = strcmp(kind, "checkpoint") == 0, closed;
 
 	if (l == NULL)
 		return;
@@ -492,69 +555,99 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 		peer_close(m->peer, "file while another is arriving");
 		return;
 	}
-	if (size < 0 || (uint64_t)size > XFER_MAX_SIZE ||
-	    !xfer_path_ok(rel)) {
+	if (size < 0 || (uint64_t)size > XFER_MAX_SIZE) {
 		peer_close(m->peer, "bad file announcement");
 		return;
 	}
 	l->reqid = reqid;
+	log_escape(erel, sizeof erel, rel, strlen(rel));
 	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
 		j = queue_find(cluster, (uint32_t)proc);
-	if (j == NULL || (int64_t)j->run != run || j->slot == NULL ||
-	    j->slot->machine != m || (j->vacating &&
-	    strcmp(kind, "checkpoint") != 0) || (j->state != JOB_RUNNING &&
-	    j->state != JOB_SUSPENDED && j->state != JOB_TRANSFERRING_OUTPUT)) {
+	if (!agents_run_here(j, m, run) || (j->vacating && !ckpt) ||
+	    (j->state != JOB_RUNNING && j->state != JOB_SUSPENDED &&
+	    j->state != JOB_TRANSFERRING_OUTPUT)) {
 		/*
 		 * Exactly once: a stale run's files are never written, nor
-		 * those of a run killed by a hold, a removal or cq vacate.
+		 * those of a run killed by a hold, a removal or cq vacate;
+		 * nor, of course, those of a run given to another machine.
 		 */
-		log_info("agent %s: refusing %s file %s of %s run %lld: not "
-		    "the current run", m->name, kind, rel, id, (long long)run);
+		if (agents_run_foreign(j, m, run, why, sizeof why)) {
+			snprintf(err, sizeof err, "%s file \"%s\"", ckpt ?
+			    "checkpoint" : "output", erel);
+			if (agents_refuse(m, m->peer, err, id, run, why))
+				return;
+		} else
+			log_info("agent %s: refusing %s file %s of %s run "
+			    "%lld: not the current run", m->name, kind, erel,
+			    id, (long long)run);
 		l->discard = (uint64_t)size;
 		return;
 	}
-	if (spool_dest(j, kind, rel, &root, &name) == -1) {
-		log_warnx("job %s: no place for %s file %s", id, kind, rel);
+	if (spool_desc(j, &d) == -1) {
+		log_warnx("job %s: its description does not parse", id);
+		j->rx_bad++;
+		j->rx_hold = 1;
+		l->discard = (uint64_t)size;
+		return;
+	}
+	/* Only under the names the job asked for: else not written. */
+	if (!spool_file_ok(m, j, id, run, msg, &d, &closed)) {
+		jobdesc_free(&d);
+		if (closed)
+			return;
+		j->rx_bad++;
+		j->rx_hold = 1;
+		l->discard = (uint64_t)size;
+		return;
+	}
+	/* No setuid, setgid or sticky bit; nothing wider than the umask. */
+	um = d.umask >= 0 ? (mode_t)d.umask : SPOOL_UMASK;
+	if (spool_dest(j, &d, ckpt, rel, &root, &name) == -1) {
+		log_warnx("job %s: no place for %s file %s", id, kind, erel);
 		j->rx_bad++;
 		j->rx_hold = 1;
 		l->discard = (uint64_t)size;
 		goto done;
 	}
-	if (strcmp(kind, "output") == 0 &&
-	    spool_owner_ids(j, &uid, &gid) == -1) {
+	if (!ckpt && spool_owner_ids(j, &uid, &gid) == -1) {
 		log_warnx("job %s: owner uid %u is unknown here: output %s "
-		    "refused", id, (unsigned)j->uid, rel);
+		    "refused", id, (unsigned)uid, erel);
 		j->rx_bad++;
 		j->rx_hold = 1;
 		l->discard = (uint64_t)size;
 		goto done;
 	}
 	if (jsonx_bool(msg, "dir", 0)) {
+		old = umask(um);
 		if (xfer_mkdir(root, name, uid, gid, err, sizeof err) == 0)
 			j->rx_ok++;
 		else {
 			log_warnx("job %s: %s", id, err);
 			j->rx_bad++;
-			j->rx_hold = strcmp(kind, "output") == 0;
+			j->rx_hold = !ckpt;
 		}
+		umask(old);
 		l->discard = (uint64_t)size;
 		goto done;
 	}
+	old = umask(um);
 	if (xfer_in_open(&l->in, root, name, (uint64_t)size,
-	    (mode_t)jsonx_int(msg, "mode", 0644), jsonx_str(msg, "sha256", ""),
-	    uid, gid, err, sizeof err) == -1) {
-		log_warnx("job %s: %s file %s: %s", id, kind, rel, err);
+	    xfer_mode((mode_t)jsonx_int(msg, "mode", 0644), um),
+	    jsonx_str(msg, "sha256", ""), uid, gid, err, sizeof err) == -1) {
+		umask(old);
+		log_warnx("job %s: %s file %s: %s", id, kind, erel, err);
 		j->rx_bad++;
 		/* The owner's directory refuses it: retrying will not help. */
-		j->rx_hold = strcmp(kind, "output") == 0;
+		j->rx_hold = !ckpt;
 		l->discard = (uint64_t)size;
 		goto done;
 	}
+	umask(old);
 	l->job = j;
 	l->run = j->run;
 	l->receiving = 1;
 	j->xfer = 1;	/* also for a run adopted after a restart */
-	if (strcmp(kind, "output") == 0)
+	if (!ckpt)
 		queue_transferring(j);
 	if (size == 0) {
 		l->receiving = 0;
@@ -566,6 +659,7 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 		}
 	}
 done:
+	jobdesc_free(&d);
 	free(root);
 	free(name);
 }

@@ -459,12 +459,20 @@ jobs_start(struct json_object *msg)
 	j->desc = xcalloc(1, sizeof *j->desc);
 	if (jobdesc_from_json(jsonx_get(msg, "desc"), j->desc, &errstr) == -1)
 		xasprintf(&j->error, "bad job description: %s", errstr);
-	else if (geteuid() == 0 && strcmp(owner, "root") != 0) {
-		/* Run as the job's owner, never as root for someone else. */
+	else if (geteuid() == 0) {
+		/*
+		 * Run as the job's user, never as root for someone else: as
+		 * root only when the scheduler gave uid 0 (it maps a job of
+		 * root's to root_job_user unless allow_root_jobs).
+		 */
 		if ((pw = getpwnam(owner)) == NULL)
 			xasprintf(&j->error, "no user %s on this machine",
 			    owner);
-		else {
+		else if (pw->pw_uid == 0 && jsonx_int(msg, "uid", -1) != 0)
+			xasprintf(&j->error, "user %s is root here but the "
+			    "scheduler gave uid %lld: not run", owner,
+			    (long long)jsonx_int(msg, "uid", -1));
+		else if (pw->pw_uid != 0) {
 			j->switch_user = 1;
 			j->uid = pw->pw_uid;
 			j->gid = pw->pw_gid;
@@ -473,6 +481,7 @@ jobs_start(struct json_object *msg)
 	j->kill_sig = jobs_signum(j->desc->kill_sig);
 	if (j->error == NULL && jsonx_bool(msg, "xfer", 0)) {
 		if ((j->sb = sandbox_new(id, run, j->uid, j->gid,
+		    j->desc->umask >= 0 ? (mode_t)j->desc->umask : 022,
 		    j->desc->checkpoint != NULL &&
 		    strcmp(j->desc->checkpoint, "criu") == 0, err,
 		    sizeof err)) == NULL)

@@ -5,7 +5,9 @@
  * restore needs, see docs/criu.md);
  * the scheduler streams the inputs (and the latest checkpoint) into it,
  * each file written as NAME.cq-part and renamed only once its checksum
- * matched (common/xfer.c), as the job's user, never following a symlink;
+ * matched (common/xfer.c), as the job's user, never following a symlink,
+ * with no mode bit the owner's umask (from the submit) takes away and no
+ * setuid, setgid or sticky bit;
  * without fsync, as a sandbox is scratch space that a restarted agent
  * removes (the spool keeps the durable copy).
  * jobs.c starts the job once the announced count of files has arrived,
@@ -50,6 +52,7 @@ struct sandbox {
 	char		*path;
 	uid_t		 uid;
 	gid_t		 gid;
+	mode_t		 umask;		/* the job owner's, for what arrives */
 	struct snap	*snap;
 	size_t		 nsnap;
 };
@@ -113,8 +116,8 @@ sandbox_init(void)
 }
 
 struct sandbox *
-sandbox_new(const char *job, uint32_t run, uid_t uid, gid_t gid, int byjob,
-    char *err, size_t errlen)
+sandbox_new(const char *job, uint32_t run, uid_t uid, gid_t gid,
+    mode_t umask, int byjob, char *err, size_t errlen)
 {
 	struct sandbox	*sb;
 
@@ -140,6 +143,7 @@ sandbox_new(const char *job, uint32_t run, uid_t uid, gid_t gid, int byjob,
 	}
 	sb->uid = uid;
 	sb->gid = gid;
+	sb->umask = umask & 0777;
 	return sb;
 }
 
@@ -362,6 +366,7 @@ sandbox_file(uint32_t reqid, struct json_object *msg)
 	int64_t		 size = jsonx_int(msg, "size", -1);
 	uint32_t	 run = (uint32_t)jsonx_int(msg, "run", 0);
 	char		 err[512] = "";
+	mode_t		 old;
 	int		 r;
 
 	if (rx.receiving || rx.discard > 0 || size < 0 ||
@@ -384,16 +389,21 @@ sandbox_file(uint32_t reqid, struct json_object *msg)
 		rx.discard = (uint64_t)size;
 		return;
 	}
+	/* Directories and files within the owner's umask, no setuid. */
+	old = umask(sb->umask);
 	if (jsonx_bool(msg, "dir", 0)) {
 		r = xfer_mkdir(sb->path, rel, sb->uid, sb->gid, err,
 		    sizeof err);
+		umask(old);
 		jobs_file_done(id, run, r == 0, err);
 		rx.discard = (uint64_t)size;
 		return;
 	}
-	if (xfer_in_open(&rx.in, sb->path, rel, (uint64_t)size,
-	    (mode_t)jsonx_int(msg, "mode", 0644), jsonx_str(msg, "sha256", ""),
-	    sb->uid, sb->gid, err, sizeof err) == -1) {
+	r = xfer_in_open(&rx.in, sb->path, rel, (uint64_t)size,
+	    xfer_mode((mode_t)jsonx_int(msg, "mode", 0644), sb->umask),
+	    jsonx_str(msg, "sha256", ""), sb->uid, sb->gid, err, sizeof err);
+	umask(old);
+	if (r == -1) {
 		jobs_file_done(id, run, 0, err);
 		rx.discard = (uint64_t)size;
 		return;

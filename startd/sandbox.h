@@ -23,9 +23,12 @@ struct xferq;
 /* Read sandbox_dir and remove what a previous agent left there. */
 void		 sandbox_init(void);
 /* A fresh sandbox for JOB/RUN owned by UID/GID ((uid_t)-1: ours); with
- * BYJOB named by JOB alone (a CRIU job: the same path everywhere). */
+ * BYJOB named by JOB alone (a CRIU job: the same path everywhere).  The
+ * files it receives get no mode bits UMASK (the job owner's) takes away,
+ * and never a setuid, setgid or sticky bit. */
 struct sandbox	*sandbox_new(const char *job, uint32_t run, uid_t uid,
-		    gid_t gid, int byjob, char *err, size_t errlen);
+		    gid_t gid, mode_t umask, int byjob, char *err,
+		    size_t errlen);
 /* Free SB; REMOVE also deletes its directory tree. */
 void		 sandbox_free(struct sandbox *sb, int remove);
 const char	*sandbox_path(const struct sandbox *sb);

@@ -231,7 +231,10 @@ pool_up(int nagents)
 	    "state_dir = %s/schedd\n"
 	    "socket = %s\n"
 	    "listen = 127.0.0.1:0\n"
-	    "lease = 60\n", home, sock);
+	    "lease = 60\n"
+	    "%s", home, sock, geteuid() == 0 ?
+	    "# root's pool: root's jobs run as root\nallow_root_jobs = yes\n" :
+	    "");
 	if (pool_write(conf, text) == -1) {
 		fprintf(stderr, "cq: %s: %s\n", conf, strerror(errno));
 		return CQ_EXIT_FAIL;

@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +40,8 @@ cmd_submit_text_add(char **buf, size_t *len, size_t *cap, const char *s,
 }
 
 /*
- * The MSG_SUBMIT request as JSON text: {"jobs":[...],"batch_name":...},
+ * The MSG_SUBMIT request as JSON text: {"jobs":[...],"batch_name":...,
+ * "umask":...},
  * each job in its wire form; frees every job's contents (not the array).
  */
 static char *
@@ -47,8 +50,9 @@ cmd_submit_text(struct jobdesc *jobs, size_t njobs, const char *batch,
 {
 	struct json_object	*o;
 	const char		*s;
-	char			*buf = NULL, *t;
+	char			*buf = NULL, *t, num[32];
 	size_t			 len = 0, cap = 0, n, i;
+	mode_t			 um;
 
 	cmd_submit_text_add(&buf, &len, &cap, "{\"jobs\":[", 9);
 	for (i = 0; i < njobs; i++) {
@@ -68,6 +72,11 @@ cmd_submit_text(struct jobdesc *jobs, size_t njobs, const char *batch,
 		cmd_submit_text_add(&buf, &len, &cap, s, n);
 		json_object_put(o);
 	}
+	/* The files transfers write for the jobs keep within our umask. */
+	um = umask(022);
+	umask(um);
+	snprintf(num, sizeof num, ",\"umask\":%u", (unsigned)(um & 0777));
+	cmd_submit_text_add(&buf, &len, &cap, num, strlen(num));
 	cmd_submit_text_add(&buf, &len, &cap, "}", 1);
 	*lenp = len;
 	return buf;

@@ -225,6 +225,8 @@ _daemon_wrap() {
 # --- the scheduler ------------------------------------------------------------
 
 # Write the scheduler's configuration; LISTEN defaults to any free port.
+# The tests run as root and expect root's jobs to run as root:
+# SCHEDD_ALLOW_ROOT=0 leaves allow_root_jobs at no.
 write_schedd_conf() {
 	local lease=${1:-10s} listen=${2:-127.0.0.1:0}
 	cat > "$T/schedd.conf" <<EOF
@@ -234,6 +236,7 @@ socket = $T/schedd.sock
 listen = $listen
 lease = $lease
 ${SCHEDD_TOKEN:+token = $SCHEDD_TOKEN}
+allow_root_jobs = $([ "${SCHEDD_ALLOW_ROOT:-1}" = 0 ] && echo no || echo yes)
 EOF
 }
 
