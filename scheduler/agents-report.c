@@ -355,7 +355,10 @@ agents_exited(struct machine *m, struct json_object *msg)
 		} else if (live && ok == 0 && ei.error == NULL) {
 			queue_requeue(j, "output transfer failed");
 		} else {
-			if (live && ok == -1)
+			if (live && ok == -2)
+				queue_hold(j, "the agent sent files the job "
+				    "did not ask for (see the scheduler's log)");
+			else if (live && ok == -1)
 				queue_hold(j, "cannot write the job's output "
 				    "files (see the scheduler's log)");
 			else if (live && ei.error == NULL &&

@@ -596,7 +596,7 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 		if (closed)
 			return;
 		j->rx_bad++;
-		j->rx_hold = 1;
+		j->rx_hold = 2;		/* the agent, not the directory */
 		l->discard = (uint64_t)size;
 		return;
 	}
@@ -747,7 +747,7 @@ spool_exited(struct job *j, struct json_object *msg)
 		    j->cluster, j->proc, j->rx_ok,
 		    (long long)jsonx_int(msg, "files", 0));
 	if (!ok && j->rx_hold)
-		ok = -1;
+		ok = j->rx_hold == 2 ? -2 : -1;
 	j->rx_ok = j->rx_bad = j->rx_hold = 0;
 	if (!jsonx_bool(msg, "checkpoint", 0)) {
 		j->ckpt_tmp = 0;

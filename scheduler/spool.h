@@ -46,7 +46,8 @@ void	spool_link_closed(struct machine *m);
 /*
  * The exit report MSG of J's current run arrived: 1 if every file it
  * announced arrived intact, 0 if not (try again), -1 if an output could
- * not be written where the job wants it (retrying will not help).  A
+ * not be written where the job wants it (retrying will not help), -2 if
+ * the agent sent a file the job did not ask for (refused).  A
  * complete checkpoint becomes the job's new version (the old one goes
  * after the commit).
  */

@@ -380,6 +380,8 @@ Test(jobdesc, from_json_rejects_transfer_members)
 	    "number out of range");
 	rejects(J_CORE ",\"checkpoint\":\"dmtcp\"}",
 	    "checkpoint is not \"criu\"");
+	rejects(J_CORE ",\"umask\":512}", "number out of range");
+	rejects(J_CORE ",\"umask\":-1}", "number out of range");
 }
 
 Test(jobdesc, transfer_members_round_trip)
@@ -394,11 +396,13 @@ Test(jobdesc, transfer_members_round_trip)
 	    "\"transfer_output_files\":[\"out/x\"],"
 	    "\"checkpoint_exit_code\":85,"
 	    "\"transfer_checkpoint_files\":[\"ck\"],"
-	    "\"checkpoint\":\"criu\",\"batch_name\":\"b\"}";
+	    "\"checkpoint\":\"criu\",\"batch_name\":\"b\","
+	    "\"umask\":23}";
 
 	cr_assert_eq(jsonx_parse(text, strlen(text), &o, &errstr), 0);
 	cr_assert_eq(jobdesc_from_json(o, &jd, &errstr), 0, "%s", errstr);
 	json_object_put(o);
+	cr_assert_eq(jd.umask, 027);
 	cr_assert_eq(jd.priority, -3);
 	cr_assert_eq(jd.should_transfer, JD_XFER_YES);
 	cr_assert_eq(jd.when_to_transfer, JD_WHEN_ON_EXIT_OR_EVICT);
@@ -412,6 +416,7 @@ Test(jobdesc, transfer_members_round_trip)
 	cr_assert_str_eq(jd.batch_name, "b");
 	cr_assert_eq(jd.max_retries, -1);
 	round_trip(&jd);
+	wire_text_same(&jd);
 	jobdesc_free(&jd);
 }
 

@@ -229,3 +229,54 @@ Test(xfer, empty_file_and_sweep, .init = setup, .fini = teardown)
 	cr_assert_eq(xfer_sweep_parts(dir), 1);
 	cr_assert_not(exists("a/x.cq-part"));
 }
+
+Test(xfer, mode_mask)
+{
+	cr_assert_eq(xfer_mode(04755, 022), 0755);
+	cr_assert_eq(xfer_mode(06777, 0), 0777);
+	cr_assert_eq(xfer_mode(01777, 022), 0755);
+	cr_assert_eq(xfer_mode(02750, 027), 0750);
+	cr_assert_eq(xfer_mode(0666, 077), 0600);
+	cr_assert_eq(xfer_mode(0777, 0777), 0);
+	/* Bits of the umask past 0777 take nothing else away. */
+	cr_assert_eq(xfer_mode(0755, 07000), 0755);
+}
+
+/* A sender's setuid, setgid and sticky bits never reach the file, even
+ * when the receiver is told them directly. */
+Test(xfer, received_file_has_no_privilege_bits, .init = setup,
+    .fini = teardown)
+{
+	struct xfer_out	 xo;
+	struct xfer_in	 xi;
+	struct stat	 sb;
+	char		 sha[65], *p;
+	uint64_t	 size;
+
+	write_file("suid", 10);
+	p = path_in("suid");
+	cr_assert_eq(chmod(p, 06755), 0);
+	cr_assert_eq(xfer_out_open(&xo, p, 0, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(xo.mode, 0755);
+	xfer_out_close(&xo);
+	free(p);
+	sum_of("suid", sha, &size);
+	cr_assert_eq(xfer_in_open(&xi, dir, "got", size, 07777, sha,
+	    (uid_t)-1, (gid_t)-1, err, sizeof err), 0, "%s", err);
+	write_file("tmp", 10);	/* the same bytes */
+	p = path_in("tmp");
+	{
+		FILE	*f = fopen(p, "r");
+		char	 buf[16];
+		size_t	 n = fread(buf, 1, sizeof buf, f);
+
+		fclose(f);
+		cr_assert_eq(xfer_in_data(&xi, buf, n, err, sizeof err), 1,
+		    "%s", err);
+	}
+	free(p);
+	p = path_in("got");
+	cr_assert_eq(stat(p, &sb), 0);
+	cr_assert_eq(sb.st_mode & 07777, 0777);
+	free(p);
+}
