@@ -129,7 +129,8 @@ xfer_out_open(struct xfer_out *x, const char *path, int trust_sum, char *err,
 		return -1;
 	}
 	x->size = (uint64_t)sb.st_size;
-	x->mode = sb.st_mode & 0777;	/* never a setuid, setgid or sticky bit */
+	/* Never a setuid, setgid or sticky bit. */
+	x->mode = sb.st_mode & 0777;
 	if (trust_sum && fgetxattr(x->fd, XFER_XATTR, x->sha, 64) == 64 &&
 	    (x->sha[64] = '\0', xfer_sha_ok(x->sha))) {
 		x->hashed = 1;

@@ -1,11 +1,15 @@
 /*
  * agents-report.c: what agents tell the scheduler, checked and applied:
  * the ad at connect (slots and the jobs an agent still holds: adopted when
- * they are their job's current run, killed as stale otherwise), started
- * and exited reports (only for a job's current run, so a completion is
- * counted once; with their files and notes for the event log), slot state
- * changes and heartbeats (the owner's idle time and the load, for cq
- * status).  Called by agents.c's message handler.
+ * they are their job's current run, given to this machine and slot,
+ * killed as stale otherwise), started and exited reports (only for a
+ * job's current run on this machine, so a completion is counted once;
+ * with their files and notes for the event log), slot state changes and
+ * heartbeats (the owner's idle time and the load, for cq status).  An
+ * agent is believed only about runs it was given: a claim on a run given
+ * to another machine, or never given, changes nothing and is refused and
+ * logged (agents_refuse(), which closes a link that keeps lying).
+ * Called by agents.c's message handler.
  */
 #include "config.h"
 
@@ -357,7 +361,8 @@ agents_exited(struct machine *m, struct json_object *msg)
 		} else {
 			if (live && ok == -2)
 				queue_hold(j, "the agent sent files the job "
-				    "did not ask for (see the scheduler's log)");
+				    "did not ask for (see the scheduler's "
+				    "log)");
 			else if (live && ok == -1)
 				queue_hold(j, "cannot write the job's output "
 				    "files (see the scheduler's log)");

@@ -12,8 +12,11 @@
  * the previous version is deleted only after that row is committed.  Any
  * other state found at start-up is a crash's leftover and is swept.
  * Outputs go straight to the job's initialdir (or output/error paths) as
- * the job's owner; data of a run that is not the job's current run on
- * that machine is refused and discarded (exactly once).  Callers: stage.c
+ * the job's owner (runas.c: a job of root's as root_job_user unless root
+ * jobs are allowed); data of a run that is not the job's current run on
+ * that machine is refused and discarded (exactly once), and so is a file
+ * under a name the job did not ask for (common/xfername.c).  No mode an
+ * agent sends survives beyond 0777 less the owner's umask.  Callers: stage.c
  * (client uploads), agents.c (files to and from agents), queue.c
  * (cleanup).
  */
