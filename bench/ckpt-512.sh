@@ -35,6 +35,7 @@ cat > s.conf <<EOC
 state_dir = $work/state
 socket = $work/s.sock
 listen = 127.0.0.1:0
+allow_root_jobs = yes
 EOC
 "$build/cq-schedd" -f -c s.conf 2>schedd.log &
 pids="$pids $!"
