@@ -6,7 +6,8 @@ pkgs="build-essential autoconf automake libtool pkg-config
 	libevent-dev libssl-dev libsqlite3-dev libjson-c-dev libssh2-1-dev
 	libbsd-dev libcriterion-dev sqlite3 procps valgrind jq tzdata
 	libx11-dev libxext-dev tmux xvfb xdotool x11-utils
-	iproute2 iptables clang libclang-rt-14-dev"
+	iproute2 iptables clang libclang-rt-14-dev
+	openssh-client openssh-server"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "cq.h"
+#include "ssh.h"
 #include "expr.h"
 #include "jsonx.h"
 #include "log.h"
@@ -19,38 +20,42 @@
 static const struct cq_cmd cq_cmds[] = {
 	{ "submit", "submit [--terse] [--dry-run] FILE\n"
 	    "       cq submit [--terse] -- CMD [ARG...]",
-	    "submit jobs", cmd_submit },
+	    "submit jobs", cmd_submit, 0 },
 	{ "q", "q [-nobatch|--jobs] [-batch] [--json] [-a] [-u USER] "
 	    "[--state STATE]\n"
 	    "            [-constraint EXPR] [-w [-n SECS]] [OWNER|ID...]",
-	    "show the queue", cmd_q },
+	    "show the queue", cmd_q, 0 },
 	{ "status", "status [--json] [-w [-n SECS]]",
-	    "show the machines and slots", cmd_status },
+	    "show the machines and slots", cmd_status, 0 },
 	{ "rm", "rm [-constraint EXPR] ID... | rm -a [-constraint EXPR]",
-	    "remove jobs", cmd_rm },
+	    "remove jobs", cmd_rm, 0 },
 	{ "hold", "hold [-reason TEXT] [-constraint EXPR] ID... | hold -a",
-	    "hold jobs (a running one is killed)", cmd_hold },
+	    "hold jobs (a running one is killed)", cmd_hold, 0 },
 	{ "release", "release [-constraint EXPR] ID... | release -a",
-	    "release held jobs", cmd_release },
+	    "release held jobs", cmd_release, 0 },
 	{ "history", "history [--json] [-u OWNER] [-limit N] [ID...]",
-	    "show finished jobs", cmd_history },
+	    "show finished jobs", cmd_history, 0 },
 	{ "wait", "wait [-timeout SECONDS] ID",
-	    "wait until jobs leave the queue; exit as the job did", cmd_wait },
+	    "wait until jobs leave the queue; exit as the job did", cmd_wait, 0 },
 	{ "logs", "logs [-f] [--stdout|--stderr] ID",
-	    "print a job's output so far", cmd_logs },
+	    "print a job's output so far", cmd_logs, CQ_CMD_FAR },
 	{ "why", "why [--json] ID...", "explain why a job does not run",
-	    cmd_why },
+	    cmd_why, 0 },
 	{ "drain", "drain [--cancel] MACHINE...",
-	    "finish running jobs on machines, start no new ones", cmd_drain },
+	    "finish running jobs on machines, start no new ones", cmd_drain, 0 },
 	{ "vacate", "vacate MACHINE... | vacate [-constraint EXPR] ID... | "
 	    "vacate -a",
 	    "vacate every job on machines, or the given jobs, now",
-	    cmd_vacate },
+	    cmd_vacate, 0 },
 	{ "reclaim", "reclaim [-t DURATION] [-s SOCKET]",
-	    "take this desktop back from cq for a while", cmd_reclaim },
+	    "take this desktop back from cq for a while", cmd_reclaim,
+	    CQ_CMD_LOCAL },
 	{ "pool", "pool up [--agents N] | pool down",
-	    "start or stop a personal pool", cmd_pool },
-	{ NULL, NULL, NULL, NULL }
+	    "start or stop a personal pool", cmd_pool, CQ_CMD_LOCAL },
+	{ "proxy", "proxy",
+	    "(internal) bridge stdin/stdout to the scheduler, for cq -H",
+	    cmd_proxy, CQ_CMD_LOCAL | CQ_CMD_HIDDEN },
+	{ NULL, NULL, NULL, NULL, 0 }
 };
 
 int
@@ -59,9 +64,13 @@ cq_usage(const char *name)
 	const struct cq_cmd	*c;
 
 	for (c = cq_cmds; c->name != NULL; c++) {
-		if (name == NULL || strcmp(c->name, name) == 0)
+		if ((name == NULL && !(c->flags & CQ_CMD_HIDDEN)) ||
+		    (name != NULL && strcmp(c->name, name) == 0))
 			fprintf(stderr, "usage: cq %s\n", c->usage);
 	}
+	if (name == NULL)
+		fprintf(stderr, "       cq -H ssh://[USER@]HOST[:PORT] "
+		    "COMMAND ... (or CQ_HOST): on that host's scheduler\n");
 	return CQ_EXIT_USAGE;
 }
 
@@ -186,26 +195,84 @@ cq_query(const char *cmd, const char *what, int argc, char **argv,
 	return CQ_EXIT_OK;
 }
 
+/* With -H: run `cq ARGV...` on the far side, its output and exit here. */
+static int
+cq_far(const char *url, int argc, char **argv)
+{
+	struct ssh_chan	*ch;
+	char		 cmd[8192], q[2048];
+	int		 a, rc;
+
+	strlcpy(cmd, "cq", sizeof cmd);
+	for (a = 0; a < argc; a++) {
+		if (ssh_quote(q, sizeof q, argv[a]) == -1 ||
+		    strlcat(cmd, " ", sizeof cmd) >= sizeof cmd ||
+		    strlcat(cmd, q, sizeof cmd) >= sizeof cmd) {
+			fprintf(stderr, "cq: arguments too long\n");
+			return CQ_EXIT_USAGE;
+		}
+	}
+	if ((ch = ssh_exec(url, cmd, 0)) == NULL)
+		return CQ_EXIT_FAIL;
+	rc = ssh_relay(ch);
+	ssh_chan_close(ch);
+	return rc == -1 ? CQ_EXIT_FAIL : rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct cq_cmd	*c;
+	const char		*host, *errstr;
 
 	log_init("cq", 1, 0);
+	/* The global option: -H URL, else CQ_HOST. */
+	host = getenv("CQ_HOST");
+	if (argc >= 2 && strcmp(argv[1], "-H") == 0) {
+		if (argc < 3) {
+			fprintf(stderr, "cq: -H needs ssh://[USER@]HOST[:PORT]"
+			    "\n");
+			return CQ_EXIT_USAGE;
+		}
+		host = argv[2];
+		argv[2] = argv[0];
+		argc -= 2;
+		argv += 2;
+	}
+	if (host != NULL && *host == '\0')
+		host = NULL;
+	if (host != NULL) {
+		if (ssh_url_check(host, &errstr) == -1) {
+			fprintf(stderr, "cq: bad host %s: %s\n", host, errstr);
+			return CQ_EXIT_USAGE;
+		}
+		client_set_host(host);
+	}
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		fprintf(stderr, "cq: a batch scheduler for idle desktops\n");
 		for (c = cq_cmds; c->name != NULL; c++)
-			fprintf(stderr, "  %-8s %s\n", c->name, c->summary);
+			if (!(c->flags & CQ_CMD_HIDDEN))
+				fprintf(stderr, "  %-8s %s\n", c->name,
+				    c->summary);
 		cq_usage(NULL);
 		return argc < 2 ? CQ_EXIT_USAGE : CQ_EXIT_OK;
 	}
 	/* Hidden: ids and names for the shell's completion. */
 	if (strcmp(argv[1], "__complete") == 0)
 		return cmd_complete(argc - 1, argv + 1);
-	for (c = cq_cmds; c->name != NULL; c++)
-		if (strcmp(c->name, argv[1]) == 0)
-			return c->fn(argc - 1, argv + 1);
+	for (c = cq_cmds; c->name != NULL; c++) {
+		if (strcmp(c->name, argv[1]) != 0)
+			continue;
+		if (host != NULL && (c->flags & CQ_CMD_LOCAL)) {
+			fprintf(stderr, "cq %s: works on this host only, not "
+			    "with -H or CQ_HOST (%s)\n", c->name, host);
+			return CQ_EXIT_USAGE;
+		}
+		if (host != NULL && (c->flags & CQ_CMD_FAR))
+			return cq_far(host, argc - 1, argv + 1);
+		return c->fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "cq: unknown command '%s'\n", argv[1]);
 	return cq_usage(NULL);
 }

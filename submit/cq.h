@@ -19,6 +19,10 @@ struct cq_cmd {
 	const char	*usage;
 	const char	*summary;
 	int		(*fn)(int argc, char **argv);
+	int		 flags;
+#define CQ_CMD_LOCAL	0x1	/* this host only: refused with -H */
+#define CQ_CMD_FAR	0x2	/* with -H, run as a whole on the far side */
+#define CQ_CMD_HIDDEN	0x4	/* internal: not in the help */
 };
 
 int	cmd_submit(int, char **);
@@ -37,6 +41,7 @@ int	cmd_reclaim(int, char **);
 int	cmd_why(int, char **);
 int	cmd_complete(int, char **);
 int	cmd_logs(int, char **);
+int	cmd_proxy(int, char **);
 
 /* 1 if S is a job id: CLUSTER or CLUSTER.PROC (digits). */
 int	cq_is_job_id(const char *s);
