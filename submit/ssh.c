@@ -27,6 +27,7 @@
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdint.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -528,13 +529,52 @@ ssh_auth_agent(struct ssh_sess *ss, char *tried, size_t tlen)
 	return ok ? 0 : -1;
 }
 
+/*
+ * 1 if the private key file at PATH has a passphrase: PEM's "ENCRYPTED"
+ * header, or an OpenSSH key whose cipher is not "none".
+ */
+static int
+ssh_key_encrypted(const char *path)
+{
+	FILE		*f;
+	char		 line[512], b64[256] = "";
+	unsigned char	 raw[200];
+	int		 in = 0, n, enc = 0;
+	uint32_t	 clen;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strstr(line, "ENCRYPTED") != NULL)
+			enc = 1;
+		if (strncmp(line, "-----BEGIN OPENSSH PRIVATE KEY", 30) == 0)
+			in = 1;
+		else if (in && strlen(b64) < 200) {
+			line[strcspn(line, "\r\n")] = '\0';
+			strlcat(b64, line, sizeof b64);
+		}
+	}
+	fclose(f);
+	/* "openssh-key-v1\0", then the cipher's name as a string. */
+	n = (int)strlen(b64) / 4 * 4;
+	b64[n] = '\0';
+	if (n >= 40 && EVP_DecodeBlock(raw, (unsigned char *)b64, n) >= 23 &&
+	    memcmp(raw, "openssh-key-v1", 15) == 0) {
+		clen = (uint32_t)raw[15] << 24 | (uint32_t)raw[16] << 16 |
+		    (uint32_t)raw[17] << 8 | raw[18];
+		if (clen != 4 || memcmp(raw + 19, "none", 4) != 0)
+			enc = 1;
+	}
+	return enc;
+}
+
 static int
 ssh_auth_files(struct ssh_sess *ss, const char *home, char *tried,
     size_t tlen)
 {
 	static const char	*names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
 	char			 priv[PATH_MAX], pub[PATH_MAX + 8];
-	char			 what[PATH_MAX + 160];
+	char			 what[PATH_MAX + 256];
 	size_t			 i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -546,8 +586,19 @@ ssh_auth_files(struct ssh_sess *ss, const char *home, char *tried,
 		    (unsigned int)strlen(ss->user),
 		    access(pub, R_OK) == 0 ? pub : NULL, priv, NULL) == 0)
 			return 0;
-		snprintf(what, sizeof what, "%s (%s)", priv,
-		    ssh_last_error(ss->s));
+		if (ssh_key_encrypted(priv))
+			snprintf(what, sizeof what, "%s (it has a passphrase: "
+			    "add it to the ssh-agent)", priv);
+#if LIBSSH2_VERSION_NUM < 0x010b00
+		else if (strcmp(names[i], "id_rsa") == 0)
+			snprintf(what, sizeof what, "%s (%s; libssh2 %s signs "
+			    "RSA with SHA-1, which OpenSSH 8.8 and later refuse:"
+			    " use an ed25519 or ecdsa key)", priv,
+			    ssh_last_error(ss->s), LIBSSH2_VERSION);
+#endif
+		else
+			snprintf(what, sizeof what, "%s (%s)", priv,
+			    ssh_last_error(ss->s));
 		ssh_tried_add(tried, tlen, what);
 	}
 	return -1;

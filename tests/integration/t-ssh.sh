@@ -10,7 +10,8 @@
 # the file and the SHA256 fingerprint ssh-keygen prints), a plain entry
 # for the host without its port, a wrong host key; a key the server
 # does not take (the methods tried are listed); a login without cq on
-# its PATH; a scheduler that is not running.  Hashed known_hosts entries
+# its PATH; a scheduler that is not running.  A host with two keys is
+# accepted by either one known_hosts holds; hashed known_hosts entries
 # and the ssh-agent work.  The client's CQ_SOCKET points nowhere, so
 # nothing can go through a local socket by mistake.
 . "$(dirname "$0")/../lib/lib.sh"
@@ -32,8 +33,10 @@ SOCK=$T/schedd.sock
 
 # --- sshd ----------------------------------------------------------------
 mkdir -p "$T/sshd"
-ssh-keygen -q -t ed25519 -N '' -C cq-test-host -f "$T/sshd/host_ed25519" ||
-    fail "ssh-keygen (host key) failed"
+# Two host keys: libssh2 asks for ecdsa first unless told which is known.
+ssh-keygen -q -t ed25519 -N '' -C cq-test-host -f "$T/sshd/host_ed25519" &&
+    ssh-keygen -q -t ecdsa -N '' -C cq-test-host -f "$T/sshd/host_ecdsa" ||
+    fail "ssh-keygen (host keys) failed"
 # client homes: good (key authorized), nocq (forced PATH without cq),
 # stranger (key not authorized)
 for h in home nocq stranger; do
@@ -53,6 +56,7 @@ write_sshd_conf() {
 Port $1
 ListenAddress 127.0.0.1
 HostKey $T/sshd/host_ed25519
+HostKey $T/sshd/host_ecdsa
 PidFile $T/sshd/sshd.pid
 UsePAM no
 StrictModes no
@@ -196,7 +200,12 @@ refused "key not authorized" stranger \
     "authentication as $me failed: tried $T/stranger/\.ssh/id_ed25519 .*; the server accepts: publickey"
 refused "no cq there" nocq "no cq on the PATH of $me there"
 
-# --- hashed known_hosts, the ssh-agent ----------------------------------------
+# --- the host known by its other key, hashed known_hosts, the ssh-agent -------
+cp "$T/home/.ssh/known_hosts" "$T/kh.ed25519"
+echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$T/sshd/host_ecdsa.pub")" \
+    > "$T/home/.ssh/known_hosts"
+rcq home q > /dev/null || fail "a host known by its ecdsa key is refused"
+cp "$T/kh.ed25519" "$T/home/.ssh/known_hosts"
 ssh-keygen -q -H -f "$T/home/.ssh/known_hosts" >/dev/null 2>&1 ||
     fail "ssh-keygen -H failed"
 grep -q '^|1|' "$T/home/.ssh/known_hosts" || fail "known_hosts was not hashed"
