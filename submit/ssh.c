@@ -4,14 +4,9 @@
  * connection is one channel on it running `cq proxy` (cmd-proxy.c) on the
  * far side, so the scheduler there sees the SSH login as the peer.
  *
- * The host key is checked as OpenSSH does, before anything is sent:
- * against ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts, under the name
- * HOST for port 22 and "[HOST]:PORT" otherwise, hashed entries included;
- * an unknown host or a different key ends the connection with the key's
- * SHA256 fingerprint and the file to fix, and never goes on.  The key
- * types the files know for the host are asked for first, so a host known
- * by its ed25519 key is not reported unknown because it offered ecdsa.
- * Authentication tries the ssh-agent (SSH_AUTH_SOCK) and then the key
+ * The host key is checked as OpenSSH does, before anything is sent
+ * (ssh-known.c): an unknown host or a different key ends the connection
+ * and never goes on.  Authentication tries the ssh-agent (SSH_AUTH_SOCK) and then the key
  * files ~/.ssh/id_ed25519, id_ecdsa and id_rsa without a passphrase; no
  * password is ever asked for.  Everything blocks (this is the CLI); the
  * handshake and authentication are bounded by SSH_SETUP_TIMEOUT.  Called
@@ -38,11 +33,11 @@
 #include <openssl/evp.h>
 
 #include "ssh.h"
+#include "ssh-known.h"
 #include "xmalloc.h"
 
 #define SSH_SETUP_TIMEOUT	30	/* s: connect, handshake, auth */
 #define SSH_STDERR_MAX		4096	/* bytes of remote stderr kept */
-#define SSH_KNOWN_LINE		16384	/* longest known_hosts line */
 
 struct ssh_sess {
 	LIBSSH2_SESSION	*s;
@@ -59,33 +54,6 @@ struct ssh_chan {
 	LIBSSH2_CHANNEL	*ch;
 	char		 err[2048];
 };
-
-/* Where each known_hosts entry came from, for the mismatch message. */
-struct ssh_known_src {
-	struct libssh2_knownhost	*node;
-	const char			*file;
-	int				 line;
-};
-
-struct ssh_known {
-	LIBSSH2_KNOWNHOSTS	*hosts, *revoked;
-	struct ssh_known_src	*src;
-	size_t			 nsrc;
-	char			 user_file[PATH_MAX];
-};
-
-/* Host key algorithms in OpenSSH's order, with their known_hosts type. */
-static const struct {
-	const char	*method;
-	int		 ktype;
-} ssh_hostkey_algs[] = {
-	{ "ssh-ed25519",		LIBSSH2_KNOWNHOST_KEY_ED25519 },
-	{ "ecdsa-sha2-nistp256",	LIBSSH2_KNOWNHOST_KEY_ECDSA_256 },
-	{ "ecdsa-sha2-nistp384",	LIBSSH2_KNOWNHOST_KEY_ECDSA_384 },
-	{ "ecdsa-sha2-nistp521",	LIBSSH2_KNOWNHOST_KEY_ECDSA_521 },
-	{ "ssh-rsa",			LIBSSH2_KNOWNHOST_KEY_SSHRSA },
-};
-#define SSH_NALGS (sizeof ssh_hostkey_algs / sizeof ssh_hostkey_algs[0])
 
 static struct ssh_sess	*ssh_the_sess;
 
@@ -264,225 +232,6 @@ ssh_tcp_connect(struct ssh_sess *ss)
 		fprintf(stderr, "cq: %s: cannot connect to %s port %d: %s\n",
 		    ss->url, ss->host, ss->port, strerror(err));
 	return fd;
-}
-
-/* Add FILE's entries to K (revoked ones aside); a missing file is empty. */
-static void
-ssh_known_load(struct ssh_known *k, const char *file)
-{
-	struct libssh2_knownhost	*prev = NULL, *node;
-	FILE				*f;
-	char				*line;
-	const char			*p;
-	int				 lineno = 0;
-
-	if ((f = fopen(file, "re")) == NULL)
-		return;
-	/* The last node before this file's: new ones follow it. */
-	if (k->nsrc > 0)
-		prev = k->src[k->nsrc - 1].node;
-	line = xmalloc(SSH_KNOWN_LINE);
-	while (fgets(line, SSH_KNOWN_LINE, f) != NULL) {
-		lineno++;
-		for (p = line; *p == ' ' || *p == '\t'; p++)
-			;
-		if (strncmp(p, "@revoked", 8) == 0 &&
-		    (p[8] == ' ' || p[8] == '\t')) {
-			libssh2_knownhost_readline(k->revoked, p + 9,
-			    strlen(p + 9), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
-			continue;
-		}
-		/* @cert-authority: libssh2 checks no certificates. */
-		if (*p == '@')
-			continue;
-		/* Lines libssh2 cannot read (other key types) are skipped. */
-		if (libssh2_knownhost_readline(k->hosts, p, strlen(p),
-		    LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0)
-			continue;
-		while (libssh2_knownhost_get(k->hosts, &node, prev) == 0) {
-			k->src = xreallocarray(k->src, k->nsrc + 1,
-			    sizeof *k->src);
-			k->src[k->nsrc].node = node;
-			k->src[k->nsrc].file = file;
-			k->src[k->nsrc].line = lineno;
-			k->nsrc++;
-			prev = node;
-		}
-	}
-	free(line);
-	fclose(f);
-}
-
-static void
-ssh_known_free(struct ssh_known *k)
-{
-	if (k->hosts != NULL)
-		libssh2_knownhost_free(k->hosts);
-	if (k->revoked != NULL)
-		libssh2_knownhost_free(k->revoked);
-	free(k->src);
-}
-
-static int
-ssh_known_init(struct ssh_known *k, struct ssh_sess *ss, const char *home)
-{
-	memset(k, 0, sizeof *k);
-	if ((k->hosts = libssh2_knownhost_init(ss->s)) == NULL ||
-	    (k->revoked = libssh2_knownhost_init(ss->s)) == NULL) {
-		fprintf(stderr, "cq: %s: %s\n", ss->url,
-		    ssh_last_error(ss->s));
-		return -1;
-	}
-	snprintf(k->user_file, sizeof k->user_file, "%s/.ssh/known_hosts",
-	    home);
-	ssh_known_load(k, k->user_file);
-	ssh_known_load(k, "/etc/ssh/ssh_known_hosts");
-	return 0;
-}
-
-/* Ask first for the host key types the files know for this host. */
-static int
-ssh_hostkey_prefs(struct ssh_known *k, struct ssh_sess *ss)
-{
-	char	known[256] = "", other[256] = "", all[512];
-	size_t	i;
-	int	rc;
-
-	for (i = 0; i < SSH_NALGS; i++) {
-		/* A key that cannot be right: MISMATCH says the type is known. */
-		rc = libssh2_knownhost_checkp(k->hosts, ss->kname, -1, "x", 1,
-		    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
-		    ssh_hostkey_algs[i].ktype, NULL);
-		if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH) {
-			if (known[0] != '\0')
-				strlcat(known, ",", sizeof known);
-			strlcat(known, ssh_hostkey_algs[i].method, sizeof known);
-		} else {
-			if (other[0] != '\0')
-				strlcat(other, ",", sizeof other);
-			strlcat(other, ssh_hostkey_algs[i].method, sizeof other);
-		}
-	}
-	snprintf(all, sizeof all, "%s%s%s", known, known[0] != '\0' &&
-	    other[0] != '\0' ? "," : "", other);
-	if (libssh2_session_method_pref(ss->s, LIBSSH2_METHOD_HOSTKEY,
-	    all) != 0) {
-		fprintf(stderr, "cq: %s: %s\n", ss->url,
-		    ssh_last_error(ss->s));
-		return -1;
-	}
-	return 0;
-}
-
-/* The key's fingerprint as OpenSSH prints it: SHA256:base64, no '='. */
-static void
-ssh_fingerprint(LIBSSH2_SESSION *s, char *buf, size_t len)
-{
-	const unsigned char	*h;
-	unsigned char		 b64[64];
-	int			 n;
-
-	if ((h = (const unsigned char *)libssh2_hostkey_hash(s,
-	    LIBSSH2_HOSTKEY_HASH_SHA256)) == NULL) {
-		snprintf(buf, len, "SHA256:(unavailable)");
-		return;
-	}
-	n = EVP_EncodeBlock(b64, h, 32);
-	while (n > 0 && b64[n - 1] == '=')
-		n--;
-	b64[n] = '\0';
-	snprintf(buf, len, "SHA256:%s", b64);
-}
-
-static int
-ssh_key_ktype(int type, const char **name)
-{
-	switch (type) {
-	case LIBSSH2_HOSTKEY_TYPE_RSA:
-		*name = "RSA";
-		return LIBSSH2_KNOWNHOST_KEY_SSHRSA;
-	case LIBSSH2_HOSTKEY_TYPE_DSS:
-		*name = "DSA";
-		return LIBSSH2_KNOWNHOST_KEY_SSHDSS;
-	case LIBSSH2_HOSTKEY_TYPE_ECDSA_256:
-		*name = "ECDSA";
-		return LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
-	case LIBSSH2_HOSTKEY_TYPE_ECDSA_384:
-		*name = "ECDSA";
-		return LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
-	case LIBSSH2_HOSTKEY_TYPE_ECDSA_521:
-		*name = "ECDSA";
-		return LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
-	case LIBSSH2_HOSTKEY_TYPE_ED25519:
-		*name = "ED25519";
-		return LIBSSH2_KNOWNHOST_KEY_ED25519;
-	default:
-		*name = "unknown";
-		return LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
-	}
-}
-
-/* The key the server showed against the files; 0 only on a match. */
-static int
-ssh_hostkey_check(struct ssh_known *k, struct ssh_sess *ss)
-{
-	struct libssh2_knownhost	*found = NULL;
-	const char			*key, *tname, *file = NULL;
-	char				 fp[128];
-	size_t				 klen, i;
-	int				 type, ktype, rc, line = 0;
-
-	if ((key = libssh2_session_hostkey(ss->s, &klen, &type)) == NULL) {
-		fprintf(stderr, "cq: %s: no host key: %s\n", ss->url,
-		    ssh_last_error(ss->s));
-		return -1;
-	}
-	ktype = ssh_key_ktype(type, &tname);
-	ssh_fingerprint(ss->s, fp, sizeof fp);
-	rc = libssh2_knownhost_checkp(k->revoked, ss->kname, -1, key, klen,
-	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
-	    ktype, NULL);
-	if (rc == LIBSSH2_KNOWNHOST_CHECK_MATCH) {
-		fprintf(stderr, "cq: %s: the %s host key of %s (%s) is marked "
-		    "@revoked in a known_hosts file; refusing to connect\n",
-		    ss->url, tname, ss->kname, fp);
-		return -1;
-	}
-	rc = libssh2_knownhost_checkp(k->hosts, ss->kname, -1, key, klen,
-	    LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
-	    ktype, &found);
-	switch (rc) {
-	case LIBSSH2_KNOWNHOST_CHECK_MATCH:
-		return 0;
-	case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
-		for (i = 0; i < k->nsrc; i++)
-			if (k->src[i].node == found) {
-				file = k->src[i].file;
-				line = k->src[i].line;
-			}
-		if (file == NULL) {
-			file = k->user_file;
-			line = 0;
-		}
-		fprintf(stderr, "cq: %s: HOST KEY MISMATCH: %s presented the "
-		    "%s key %s, which is not the key recorded for it at "
-		    "%s:%d; refusing to connect (someone may be "
-		    "intercepting; if the host's key really changed, fix "
-		    "that line)\n", ss->url, ss->kname, tname, fp, file,
-		    line);
-		return -1;
-	case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
-		fprintf(stderr, "cq: %s: unknown host key: %s is not in %s "
-		    "(its %s key fingerprint is %s); check the fingerprint "
-		    "with the host's administrator and add the key there "
-		    "(ssh-keyscan, or one interactive ssh login)\n", ss->url,
-		    ss->kname, k->user_file, tname, fp);
-		return -1;
-	default:
-		fprintf(stderr, "cq: %s: checking the host key: %s\n",
-		    ss->url, ssh_last_error(ss->s));
-		return -1;
-	}
 }
 
 static void
@@ -675,13 +424,12 @@ static struct ssh_sess *
 ssh_sess_open(const char *url)
 {
 	struct ssh_sess	*ss;
-	struct ssh_known k;
+	struct ssh_known *k = NULL;
 	struct passwd	*pw;
 	const char	*errstr, *u, *home = ssh_home();
 
 	ss = xcalloc(1, sizeof *ss);
 	ss->fd = -1;
-	memset(&k, 0, sizeof k);
 	strlcpy(ss->url, url, sizeof ss->url);
 	if (ssh_url_parse(url, ss->user, sizeof ss->user, ss->host,
 	    sizeof ss->host, &ss->port, &errstr) == -1) {
@@ -714,8 +462,8 @@ ssh_sess_open(const char *url)
 	}
 	libssh2_session_set_blocking(ss->s, 1);
 	libssh2_session_set_timeout(ss->s, SSH_SETUP_TIMEOUT * 1000L);
-	if (ssh_known_init(&k, ss, home) == -1 ||
-	    ssh_hostkey_prefs(&k, ss) == -1)
+	if ((k = ssh_known_new(ss->s, url, ss->kname, home)) == NULL ||
+	    ssh_known_prefs(k) == -1)
 		goto fail;
 	if ((ss->fd = ssh_tcp_connect(ss)) == -1)
 		goto fail;
@@ -724,15 +472,15 @@ ssh_sess_open(const char *url)
 		    ssh_last_error(ss->s));
 		goto fail;
 	}
-	if (ssh_hostkey_check(&k, ss) == -1 || ssh_auth(ss, home) == -1)
+	if (ssh_known_check(k) == -1 || ssh_auth(ss, home) == -1)
 		goto fail;
-	ssh_known_free(&k);
+	ssh_known_free(k);
 	/* Requests may take long (a big submit): no limit from here on. */
 	libssh2_session_set_timeout(ss->s, 0);
 	return ss;
 
 fail:
-	ssh_known_free(&k);
+	ssh_known_free(k);
 	ssh_sess_free(ss);
 	return NULL;
 }
