@@ -468,8 +468,14 @@ ssh_sess_open(const char *url)
 	if ((ss->fd = ssh_tcp_connect(ss)) == -1)
 		goto fail;
 	if (libssh2_session_handshake(ss->s, ss->fd) != 0) {
-		fprintf(stderr, "cq: %s: SSH handshake failed: %s\n", url,
-		    ssh_last_error(ss->s));
+		fprintf(stderr, "cq: %s: SSH handshake failed: %s%s%s\n", url,
+		    ssh_last_error(ss->s),
+		    libssh2_session_last_errno(ss->s) ==
+		    LIBSSH2_ERROR_KEX_FAILURE ? " (no algorithm in common "
+		    "with the server; with an RSA-only host libssh2 " : "",
+		    libssh2_session_last_errno(ss->s) ==
+		    LIBSSH2_ERROR_KEX_FAILURE ? LIBSSH2_VERSION " has none: "
+		    "see docs/ssh.md)" : "");
 		goto fail;
 	}
 	if (ssh_known_check(k) == -1 || ssh_auth(ss, home) == -1)
@@ -641,6 +647,8 @@ ssh_relay(struct ssh_chan *c)
 	int	 i, done[2] = { 0, 0 }, busy, status;
 	FILE	*to;
 
+	/* The command reads nothing from us. */
+	libssh2_channel_send_eof(c->ch);
 	libssh2_session_set_blocking(c->sess->s, 0);
 	while (!done[0] || !done[1]) {
 		busy = 0;
