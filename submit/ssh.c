@@ -17,6 +17,9 @@
 
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -183,7 +186,7 @@ ssh_tcp_connect(struct ssh_sess *ss)
 	struct pollfd	 pfd;
 	char		 pbuf[16];
 	socklen_t	 sl;
-	int		 fd = -1, rc, err = 0, fl;
+	int		 fd = -1, rc, err = 0, fl, one = 1;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
@@ -222,6 +225,9 @@ ssh_tcp_connect(struct ssh_sess *ss)
 		}
 		if (err == 0) {
 			fcntl(fd, F_SETFL, fl);
+			/* Small requests and replies: no Nagle delay. */
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+			    sizeof one);
 			break;
 		}
 		close(fd);
