@@ -10,7 +10,9 @@
 # the file and the SHA256 fingerprint ssh-keygen prints), a plain entry
 # for the host without its port, a wrong host key; a key the server
 # does not take (the methods tried are listed); a login without cq on
-# its PATH; a scheduler that is not running.  A host with two keys is
+# its PATH; a scheduler that is not running.  The scheduler sees the far
+# side's uid (a login whose proxy runs as nobody submits as nobody and
+# cannot remove root's job), not this one's.  A host with two keys is
 # accepted by either one known_hosts holds; hashed known_hosts entries
 # and the ssh-agent work.  The client's CQ_SOCKET points nowhere, so
 # nothing can go through a local socket by mistake.
@@ -39,7 +41,7 @@ ssh-keygen -q -t ed25519 -N '' -C cq-test-host -f "$T/sshd/host_ed25519" &&
     fail "ssh-keygen (host keys) failed"
 # client homes: good (key authorized), nocq (forced PATH without cq),
 # stranger (key not authorized)
-for h in home nocq stranger; do
+for h in home nocq stranger nobody; do
 	mkdir -p -m 0700 "$T/$h/.ssh"
 	ssh-keygen -q -t ed25519 -N '' -C "cq-test-$h" \
 	    -f "$T/$h/.ssh/id_ed25519" || fail "ssh-keygen ($h) failed"
@@ -48,6 +50,9 @@ done
 	cat "$T/home/.ssh/id_ed25519.pub"
 	printf 'command="env PATH=/var/empty /bin/sh -c \\"$SSH_ORIGINAL_COMMAND\\"" %s\n' \
 	    "$(cat "$T/nocq/.ssh/id_ed25519.pub")"
+	# The far side as another uid: what the scheduler sees is the proxy's.
+	printf 'command="setpriv --reuid=65534 --regid=65534 --clear-groups /bin/sh -c \\"$SSH_ORIGINAL_COMMAND\\"" %s\n' \
+	    "$(cat "$T/nobody/.ssh/id_ed25519.pub")"
 } > "$T/sshd/authorized_keys"
 
 write_sshd_conf() {
@@ -100,7 +105,7 @@ URL=ssh://$me@127.0.0.1:$port
 hostkey=$(cut -d' ' -f1,2 "$T/sshd/host_ed25519.pub")
 fp=$(ssh-keygen -l -f "$T/sshd/host_ed25519.pub" | cut -d' ' -f2)
 fp_re=$(printf '%s' "$fp" | sed 's/[][\.*^$+?(){}|]/\\&/g')
-for h in home nocq stranger; do
+for h in home nocq stranger nobody; do
 	echo "[127.0.0.1]:$port $hostkey" > "$T/$h/.ssh/known_hosts"
 done
 
@@ -154,6 +159,24 @@ id2=$(rcq home submit --terse -- /bin/sleep 300) ||
 rcq home rm "$id2" > "$T/rm.out" 2>&1 || fail "cq -H rm failed: $(cat "$T/rm.out")"
 wait_until 10 test "$(cq q -a --json | jq length)" -eq 1 ||
     fail "job $id2 is still queued after cq -H rm"
+
+# The identity is the far side's: a login whose proxy runs as nobody
+# submits as nobody, though this cq runs as root.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod 755 "$T"
+	mkdir -p "$T/nob" && chown 65534:65534 "$T/nob"
+	id3=$(cd "$T/nob" && rcq nobody submit --terse -- /bin/true) ||
+	    fail "cq -H submit as nobody failed"
+	owner=$(cq q -a --json | jq -r --arg c "${id3%%.*}" \
+	    '.[] | select((.cluster|tostring) == $c) | .owner')
+	[ "$owner" = nobody ] || fail "job $id3 of the nobody login is owned by '$owner'"
+	rcq nobody rm "$id3" > /dev/null || fail "nobody cannot remove its job $id3"
+	out=$(rcq nobody rm "$id" 2>&1) && fail "nobody removed root's job $id: $out"
+	wait_until 10 test "$(cq q -a --json | jq length)" -eq 1 ||
+	    fail "job $id3 is still queued after cq -H rm"
+	chmod 700 "$T"
+	log "the nobody login's job $id3 was nobody's; root's job refused it: $out"
+fi
 
 # Now an agent: the job runs from what was uploaded.
 start_agent a1 1
