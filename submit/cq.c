@@ -11,52 +11,80 @@
 
 #include "client.h"
 #include "cq.h"
-#include "ssh.h"
 #include "expr.h"
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
+#include "ssh.h"
 
 static const struct cq_cmd cq_cmds[] = {
 	{ "submit", "submit [--terse] [--dry-run] FILE\n"
 	    "       cq submit [--terse] -- CMD [ARG...]",
-	    "submit jobs", cmd_submit, 0 },
+	    "submit jobs", cmd_submit },
 	{ "q", "q [-nobatch|--jobs] [-batch] [--json] [-a] [-u USER] "
 	    "[--state STATE]\n"
 	    "            [-constraint EXPR] [-w [-n SECS]] [OWNER|ID...]",
-	    "show the queue", cmd_q, 0 },
+	    "show the queue", cmd_q },
 	{ "status", "status [--json] [-w [-n SECS]]",
-	    "show the machines and slots", cmd_status, 0 },
+	    "show the machines and slots", cmd_status },
 	{ "rm", "rm [-constraint EXPR] ID... | rm -a [-constraint EXPR]",
-	    "remove jobs", cmd_rm, 0 },
+	    "remove jobs", cmd_rm },
 	{ "hold", "hold [-reason TEXT] [-constraint EXPR] ID... | hold -a",
-	    "hold jobs (a running one is killed)", cmd_hold, 0 },
+	    "hold jobs (a running one is killed)", cmd_hold },
 	{ "release", "release [-constraint EXPR] ID... | release -a",
-	    "release held jobs", cmd_release, 0 },
+	    "release held jobs", cmd_release },
 	{ "history", "history [--json] [-u OWNER] [-limit N] [ID...]",
-	    "show finished jobs", cmd_history, 0 },
+	    "show finished jobs", cmd_history },
 	{ "wait", "wait [-timeout SECONDS] ID",
-	    "wait until jobs leave the queue; exit as the job did", cmd_wait, 0 },
+	    "wait until jobs leave the queue; exit as the job did", cmd_wait },
 	{ "logs", "logs [-f] [--stdout|--stderr] ID",
-	    "print a job's output so far", cmd_logs, CQ_CMD_FAR },
+	    "print a job's output so far", cmd_logs },
 	{ "why", "why [--json] ID...", "explain why a job does not run",
-	    cmd_why, 0 },
+	    cmd_why },
 	{ "drain", "drain [--cancel] MACHINE...",
-	    "finish running jobs on machines, start no new ones", cmd_drain, 0 },
+	    "finish running jobs on machines, start no new ones", cmd_drain },
 	{ "vacate", "vacate MACHINE... | vacate [-constraint EXPR] ID... | "
 	    "vacate -a",
 	    "vacate every job on machines, or the given jobs, now",
-	    cmd_vacate, 0 },
+	    cmd_vacate },
 	{ "reclaim", "reclaim [-t DURATION] [-s SOCKET]",
-	    "take this desktop back from cq for a while", cmd_reclaim,
-	    CQ_CMD_LOCAL },
+	    "take this desktop back from cq for a while", cmd_reclaim },
 	{ "pool", "pool up [--agents N] | pool down",
-	    "start or stop a personal pool", cmd_pool, CQ_CMD_LOCAL },
+	    "start or stop a personal pool", cmd_pool },
 	{ "proxy", "proxy",
 	    "(internal) bridge stdin/stdout to the scheduler, for cq -H",
-	    cmd_proxy, CQ_CMD_LOCAL | CQ_CMD_HIDDEN },
-	{ NULL, NULL, NULL, NULL, 0 }
+	    cmd_proxy },
+	{ NULL, NULL, NULL, NULL }
 };
+
+/*
+ * How a command goes with -H: LOCAL ones act on this host only and are
+ * refused, FAR ones run as a whole on the far side (their files are
+ * there); HIDDEN ones are internal and not in the help.
+ */
+#define CQ_CMD_LOCAL	0x1
+#define CQ_CMD_FAR	0x2
+#define CQ_CMD_HIDDEN	0x4
+static const struct {
+	const char	*name;
+	int		 flags;
+} cq_cmd_flags[] = {
+	{ "logs",	CQ_CMD_FAR },
+	{ "reclaim",	CQ_CMD_LOCAL },
+	{ "pool",	CQ_CMD_LOCAL },
+	{ "proxy",	CQ_CMD_LOCAL | CQ_CMD_HIDDEN },
+};
+
+static int
+cq_flags(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof cq_cmd_flags / sizeof cq_cmd_flags[0]; i++)
+		if (strcmp(cq_cmd_flags[i].name, name) == 0)
+			return cq_cmd_flags[i].flags;
+	return 0;
+}
 
 int
 cq_usage(const char *name)
@@ -64,7 +92,7 @@ cq_usage(const char *name)
 	const struct cq_cmd	*c;
 
 	for (c = cq_cmds; c->name != NULL; c++) {
-		if ((name == NULL && !(c->flags & CQ_CMD_HIDDEN)) ||
+		if ((name == NULL && !(cq_flags(c->name) & CQ_CMD_HIDDEN)) ||
 		    (name != NULL && strcmp(c->name, name) == 0))
 			fprintf(stderr, "usage: cq %s\n", c->usage);
 	}
@@ -252,7 +280,7 @@ main(int argc, char **argv)
 	    strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		fprintf(stderr, "cq: a batch scheduler for idle desktops\n");
 		for (c = cq_cmds; c->name != NULL; c++)
-			if (!(c->flags & CQ_CMD_HIDDEN))
+			if (!(cq_flags(c->name) & CQ_CMD_HIDDEN))
 				fprintf(stderr, "  %-8s %s\n", c->name,
 				    c->summary);
 		cq_usage(NULL);
@@ -264,12 +292,12 @@ main(int argc, char **argv)
 	for (c = cq_cmds; c->name != NULL; c++) {
 		if (strcmp(c->name, argv[1]) != 0)
 			continue;
-		if (host != NULL && (c->flags & CQ_CMD_LOCAL)) {
+		if (host != NULL && (cq_flags(c->name) & CQ_CMD_LOCAL)) {
 			fprintf(stderr, "cq %s: works on this host only, not "
 			    "with -H or CQ_HOST (%s)\n", c->name, host);
 			return CQ_EXIT_USAGE;
 		}
-		if (host != NULL && (c->flags & CQ_CMD_FAR))
+		if (host != NULL && (cq_flags(c->name) & CQ_CMD_FAR))
 			return cq_far(host, argc - 1, argv + 1);
 		return c->fn(argc - 1, argv + 1);
 	}

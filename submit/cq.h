@@ -19,10 +19,6 @@ struct cq_cmd {
 	const char	*usage;
 	const char	*summary;
 	int		(*fn)(int argc, char **argv);
-	int		 flags;
-#define CQ_CMD_LOCAL	0x1	/* this host only: refused with -H */
-#define CQ_CMD_FAR	0x2	/* with -H, run as a whole on the far side */
-#define CQ_CMD_HIDDEN	0x4	/* internal: not in the help */
 };
 
 int	cmd_submit(int, char **);
