@@ -44,12 +44,6 @@ client_set_host(const char *url)
 }
 
 const char *
-client_get_host(void)
-{
-	return client_host;
-}
-
-const char *
 client_home(void)
 {
 	static char	 home[PATH_MAX];

@@ -18,8 +18,6 @@ struct client;
  * not copied) through SSH and `cq proxy` there; NULL: this host.
  */
 void		 client_set_host(const char *url);
-/* That URL, or NULL. */
-const char	*client_get_host(void);
 /* The socket path: CQ_SOCKET, else $CQ_HOME/schedd.sock, else /run/cq. */
 const char	*client_socket_path(void);
 /* The pool's home: CQ_HOME, else ~/.local/state/cq. */

@@ -1,6 +1,8 @@
 /*
- * cq.c: the `cq` command: finds the subcommand in the table and runs it,
- * plus the few helpers the subcommands share.
+ * cq.c: the `cq` command: takes the global -H (or CQ_HOST), finds the
+ * subcommand in the table and runs it, here or, with -H, through SSH
+ * (client.c, or as a whole on the far side for the few whose files are
+ * there), plus the few helpers the subcommands share.
  */
 #include "config.h"
 
