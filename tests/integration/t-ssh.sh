@@ -1,21 +1,24 @@
 #!/bin/bash
 # t-ssh: `cq -H ssh://...` against a real sshd on 127.0.0.1 (its own host
-# key, config and port; PATH and CQ_SOCKET set by sshd so the login finds
+# keys, config and port; PATH and CQ_SOCKET set by sshd so the login finds
 # our cq and this test's scheduler).  The client's HOME is private, with
-# its own key and known_hosts.  Through SSH: a submit whose input file
-# is uploaded (the file is gone before the job runs, and the job still
-# reads it), q, rm of a second job, wait (exit code mirrored), logs
-# (run on the far side); CQ_HOST works like -H.  Refused, with nothing
-# submitted: an unknown host key (empty known_hosts; the message names
-# the file and the SHA256 fingerprint ssh-keygen prints), a plain entry
-# for the host without its port, a wrong host key; a key the server
-# does not take (the methods tried are listed); a login without cq on
-# its PATH; a scheduler that is not running.  The scheduler sees the far
-# side's uid (a login whose proxy runs as nobody submits as nobody and
-# cannot remove root's job), not this one's.  A host with two keys is
-# accepted by either one known_hosts holds; hashed known_hosts entries
-# and the ssh-agent work.  The client's CQ_SOCKET points nowhere, so
+# its own key and known_hosts, and its CQ_SOCKET points nowhere, so
 # nothing can go through a local socket by mistake.
+#
+# Through SSH: a submit whose input file is uploaded (the file is gone
+# before the job runs, and the job still reads it), q, rm of a second
+# job, wait (exit code mirrored), logs (run on the far side); CQ_HOST
+# works like -H.  The scheduler sees the far side's uid (a login whose
+# proxy runs as nobody submits as nobody and cannot remove root's job),
+# not this one's.  A host with two keys is accepted by either one
+# known_hosts holds; hashed known_hosts entries and the ssh-agent work.
+#
+# Refused in one line, exit 1, nothing submitted: an unknown host key
+# (empty known_hosts; the message names the file and the SHA256
+# fingerprint ssh-keygen prints), a plain entry for the host without its
+# port, a wrong host key (file:line named); a key the server does not
+# take (the methods tried are listed); a login without cq on its PATH;
+# a scheduler that is not running; no sshd listening.
 . "$(dirname "$0")/../lib/lib.sh"
 
 SSHD=/usr/sbin/sshd
@@ -253,4 +256,12 @@ rcq home q > "$T/down.out" 2>&1 || rc=$?
 grep -q "cq proxy: the scheduler is not running here" "$T/down.out" ||
     fail "q with the scheduler down said: $(cat "$T/down.out")"
 log "scheduler down: $(cat "$T/down.out")"
+
+# --- nobody listens -------------------------------------------------------------
+_stop_pid "$SSHD_PID"
+rc=0
+rcq home q > "$T/nossh.out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "q with sshd down: exit $rc: $(cat "$T/nossh.out")"
+grep -q "cannot connect to 127.0.0.1 port $port: Connection refused" \
+    "$T/nossh.out" || fail "q with sshd down said: $(cat "$T/nossh.out")"
 log "ok"
