@@ -568,10 +568,12 @@ ssh_chan_ended(struct ssh_chan *c)
 	else if (*line != '\0')
 		snprintf(c->err, sizeof c->err, "%s: %.500s", c->sess->url,
 		    line);
+	else if (status == 0)
+		snprintf(c->err, sizeof c->err, "%s: the scheduler closed the "
+		    "connection", c->sess->url);
 	else
-		snprintf(c->err, sizeof c->err, "%s: the remote cq proxy "
-		    "closed the connection (exit status %d)", c->sess->url,
-		    status);
+		snprintf(c->err, sizeof c->err, "%s: cq proxy there exited "
+		    "with status %d", c->sess->url, status);
 }
 
 int
