@@ -25,8 +25,8 @@
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
-#include <stdint.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,13 +502,12 @@ ssh_exec(const char *url, const char *cmd, int quiet)
 {
 	struct ssh_chan	*c;
 	LIBSSH2_CHANNEL	*ch;
-	int		 fd;
+	int		 fd, saved;
 
 	if (ssh_the_sess == NULL) {
-		/* quiet is for "is it there?" probes: still no prompt. */
+		/* Quiet (the shell's completion): the messages go nowhere. */
 		if (quiet && (fd = open("/dev/null", O_WRONLY)) != -1) {
-			int	saved = dup(STDERR_FILENO);
-
+			saved = dup(STDERR_FILENO);
 			dup2(fd, STDERR_FILENO);
 			close(fd);
 			ssh_the_sess = ssh_sess_open(url);
