@@ -1,30 +1,47 @@
 # bash completion for cq(1): subcommands, the options of each, job ids of
 # the queue (from `cq __complete jobs`) and machine names for drain and
-# vacate (`cq __complete machines`).  Installed by `make install` into
+# vacate (`cq __complete machines`), from the scheduler of `-H URL` when
+# the line starts with one.  Installed by `make install` into
 # bash-completion's completionsdir.
 
 _cq_ids()
 {
-	cq __complete jobs 2>/dev/null
+	cq ${_cq_host:+-H "$_cq_host"} __complete jobs 2>/dev/null
 }
 
 _cq_machines()
 {
-	cq __complete machines 2>/dev/null
+	cq ${_cq_host:+-H "$_cq_host"} __complete machines 2>/dev/null
 }
 
 _cq()
 {
-	local cur prev cmd opts words
-	cur=${COMP_WORDS[COMP_CWORD]}
-	prev=${COMP_WORDS[COMP_CWORD-1]}
-	if [ "$COMP_CWORD" -eq 1 ]; then
+	local cur prev cmd opts words cword _cq_host= line
+	words=("${COMP_WORDS[@]}")
+	cword=$COMP_CWORD
+	# cq -H ssh://u@h:p CMD ...: bash splits the URL at ':', so the
+	# words come from the line, split at blanks, without -H URL.
+	if [ "${COMP_WORDS[1]:-}" = -H ] && [ -n "${COMP_LINE:-}" ]; then
+		line=${COMP_LINE:0:${COMP_POINT:-${#COMP_LINE}}}
+		read -ra words <<< "$line"
+		[[ $line == *[[:blank:]] ]] && words+=("")
+		if [ "${#words[@]}" -le 3 ]; then
+			COMPREPLY=()
+			return
+		fi
+		_cq_host=${words[2]}
+		words=(cq "${words[@]:3}")
+		cword=$((${#words[@]} - 1))
+	fi
+	cur=${words[cword]}
+	prev=${words[cword-1]}
+	if [ "$cword" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "submit q status rm hold release \
 		    vacate history wait logs why drain reclaim pool help" \
 		    -- "$cur"))
 		return
 	fi
-	cmd=${COMP_WORDS[1]}
+	cmd=${words[1]}
 	# Options that take a value: complete nothing (or files) for it.
 	case $prev in
 	-constraint|--constraint|-reason|--reason|-u|-limit|--limit|-n|\

@@ -6,7 +6,8 @@ pkgs="build-essential autoconf automake libtool pkg-config
 	libevent-dev libssl-dev libsqlite3-dev libjson-c-dev libssh2-1-dev
 	libbsd-dev libcriterion-dev sqlite3 procps valgrind jq tzdata
 	libx11-dev libxext-dev tmux xvfb xdotool x11-utils
-	iproute2 iptables clang libclang-rt-14-dev python3"
+	iproute2 iptables clang libclang-rt-14-dev python3
+	openssh-client openssh-server"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -20,5 +21,17 @@ fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# Packages must not start services (openssh-server would start an sshd on
+# port 22): the tests start their own daemons on loopback.  policy-rc.d
+# answering 101 is Debian's way to say so, for this install only.
+guard=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d &&
+	    chmod 755 /usr/sbin/policy-rc.d && guard=/usr/sbin/policy-rc.d
+fi
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt-get install -y -qq --no-install-recommends $missing >/dev/null || {
+	[ -z "$guard" ] || rm -f "$guard"
+	exit 1
+}
+[ -z "$guard" ] || rm -f "$guard"

@@ -1,8 +1,10 @@
 /*
- * client.c: blocking request/reply over the scheduler's unix socket.  The
- * command line may block, so this is plain read/write, but it speaks the
- * same frames and checks replies with the same message table as the
- * daemons (a reply is untrusted input too).
+ * client.c: blocking request/reply with the scheduler, over its unix
+ * socket or, with `cq -H ssh://...` (client_set_host), over an SSH channel
+ * to `cq proxy` on the scheduler's host (ssh.c); the frames are the same
+ * either way.  The command line may block, so this is plain read/write,
+ * but it speaks the same frames and checks replies with the same message
+ * table as the daemons (a reply is untrusted input too).
  */
 #include "config.h"
 
@@ -21,14 +23,25 @@
 #include "frame.h"
 #include "jsonx.h"
 #include "msg.h"
+#include "ssh.h"
 #include "xfer.h"
 #include "xmalloc.h"
 
 struct client {
-	int		fd;
-	uint32_t	reqid;
-	int		from;		/* the role replies must come from */
+	int		 fd;		/* the unix socket, or -1 */
+	struct ssh_chan	*chan;		/* or the SSH channel */
+	uint32_t	 reqid;
+	int		 from;		/* the role replies must come from */
 };
+
+/* The scheduler's host as ssh://..., NULL for this one (cq -H). */
+static const char	*client_host;
+
+void
+client_set_host(const char *url)
+{
+	client_host = url;
+}
 
 const char *
 client_home(void)
@@ -63,11 +76,14 @@ client_socket_path(void)
 }
 
 static int
-client_write_all(int fd, const void *buf, size_t len)
+client_write_all(struct client *c, const void *buf, size_t len)
 {
 	const char	*p = buf;
 	ssize_t		 n;
+	int		 fd = c->fd;
 
+	if (c->chan != NULL)
+		return ssh_write(c->chan, buf, len);
 	while (len > 0) {
 		if ((n = write(fd, p, len)) == -1) {
 			if (errno == EINTR)
@@ -81,11 +97,14 @@ client_write_all(int fd, const void *buf, size_t len)
 }
 
 static int
-client_read_all(int fd, void *buf, size_t len)
+client_read_all(struct client *c, void *buf, size_t len)
 {
 	char	*p = buf;
 	ssize_t	 n;
+	int	 fd = c->fd;
 
+	if (c->chan != NULL)
+		return ssh_read(c->chan, buf, len);
 	while (len > 0) {
 		if ((n = read(fd, p, len)) == -1) {
 			if (errno == EINTR)
@@ -100,6 +119,17 @@ client_read_all(int fd, void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* Say why I/O with the scheduler failed (errno, or the channel's why). */
+static void
+client_io_error(struct client *c, const char *doing)
+{
+	if (c->chan != NULL)
+		fprintf(stderr, "cq: %s\n", ssh_chan_error(c->chan));
+	else
+		fprintf(stderr, "cq: %s the scheduler: %s\n", doing,
+		    strerror(errno));
 }
 
 /* One frame of LEN bytes of JSON text at S. */
@@ -119,8 +149,8 @@ client_send_text(struct client *c, uint16_t type, const char *s, size_t len)
 	hdr.flags = 0;
 	hdr.reqid = ++c->reqid;
 	frame_hdr_encode(&hdr, hb);
-	if (client_write_all(c->fd, hb, sizeof hb) == -1 ||
-	    client_write_all(c->fd, s, len) == -1)
+	if (client_write_all(c, hb, sizeof hb) == -1 ||
+	    client_write_all(c, s, len) == -1)
 		return -1;
 	return 0;
 }
@@ -144,9 +174,8 @@ client_recv(struct client *c, uint16_t *rtype)
 	const char		*errstr;
 	char			*buf;
 
-	if (client_read_all(c->fd, hb, sizeof hb) == -1) {
-		fprintf(stderr, "cq: reading from the scheduler: %s\n",
-		    strerror(errno));
+	if (client_read_all(c, hb, sizeof hb) == -1) {
+		client_io_error(c, "reading from");
 		return NULL;
 	}
 	frame_hdr_decode(hb, &hdr);
@@ -156,9 +185,8 @@ client_recv(struct client *c, uint16_t *rtype)
 		return NULL;
 	}
 	buf = xmalloc(hdr.len + 1);
-	if (client_read_all(c->fd, buf, hdr.len) == -1) {
-		fprintf(stderr, "cq: reading from the scheduler: %s\n",
-		    strerror(errno));
+	if (client_read_all(c, buf, hdr.len) == -1) {
+		client_io_error(c, "reading from");
 		free(buf);
 		return NULL;
 	}
@@ -177,8 +205,7 @@ int
 client_call_start(struct client *c, uint16_t type, struct json_object *req)
 {
 	if (client_send(c, type, req) == -1) {
-		fprintf(stderr, "cq: writing to the scheduler: %s\n",
-		    strerror(errno));
+		client_io_error(c, "writing to");
 		return -1;
 	}
 	return 0;
@@ -189,8 +216,7 @@ client_call_start_text(struct client *c, uint16_t type, const char *s,
     size_t len)
 {
 	if (client_send_text(c, type, s, len) == -1) {
-		fprintf(stderr, "cq: writing to the scheduler: %s\n",
-		    strerror(errno));
+		client_io_error(c, "writing to");
 		return -1;
 	}
 	return 0;
@@ -224,8 +250,8 @@ client_send_raw(struct client *c, uint16_t type, uint32_t reqid,
 	hdr.flags = FRAME_F_RAW;
 	hdr.reqid = reqid;
 	frame_hdr_encode(&hdr, hb);
-	if (client_write_all(c->fd, hb, sizeof hb) == -1 ||
-	    client_write_all(c->fd, buf, len) == -1)
+	if (client_write_all(c, hb, sizeof hb) == -1 ||
+	    client_write_all(c, buf, len) == -1)
 		return -1;
 	return 0;
 }
@@ -281,7 +307,7 @@ client_put(struct client *c, const char *rel, const char *path)
 	return 0;
 
 fail:
-	fprintf(stderr, "cq: writing to the scheduler: %s\n", strerror(errno));
+	client_io_error(c, "writing to");
 	xfer_out_close(&xo);
 	json_object_put(o);
 	return -1;
@@ -296,13 +322,11 @@ client_call(struct client *c, uint16_t type, struct json_object *req,
 	return client_call_finish(c, rtype);
 }
 
-static struct client *
-client_open_ex(const char *path, int from, int quiet)
+/* The unix socket at PATH, connected; -1 (printed unless QUIET). */
+static int
+client_connect_unix(const char *path, int from, int quiet)
 {
 	struct sockaddr_un	 sun;
-	struct client		*c;
-	struct json_object	*hello, *rep;
-	uint16_t		 rtype;
 	int			 fd;
 
 	memset(&sun, 0, sizeof sun);
@@ -310,7 +334,7 @@ client_open_ex(const char *path, int from, int quiet)
 	if (strlcpy(sun.sun_path, path, sizeof sun.sun_path) >=
 	    sizeof sun.sun_path) {
 		fprintf(stderr, "cq: socket path too long: %s\n", path);
-		return NULL;
+		return -1;
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
@@ -320,10 +344,29 @@ client_open_ex(const char *path, int from, int quiet)
 			    strerror(errno));
 		if (fd != -1)
 			close(fd);
-		return NULL;
+		return -1;
 	}
+	return fd;
+}
+
+static struct client *
+client_open_ex(const char *path, int from, int quiet)
+{
+	struct client		*c;
+	struct json_object	*hello, *rep;
+	struct ssh_chan		*chan = NULL;
+	uint16_t		 rtype;
+	int			 fd = -1;
+
+	/* A remote scheduler: `cq proxy` there is our socket. */
+	if (client_host != NULL && from == ROLE_SCHEDD) {
+		if ((chan = ssh_exec(client_host, "cq proxy", quiet)) == NULL)
+			return NULL;
+	} else if ((fd = client_connect_unix(path, from, quiet)) == -1)
+		return NULL;
 	c = xcalloc(1, sizeof *c);
 	c->fd = fd;
+	c->chan = chan;
 	c->from = from;
 	hello = json_object_new_object();
 	json_object_object_add(hello, "version", json_object_new_int(1));
@@ -362,6 +405,9 @@ client_close(struct client *c)
 {
 	if (c == NULL)
 		return;
-	close(c->fd);
+	if (c->chan != NULL)
+		ssh_chan_close(c->chan);
+	if (c->fd != -1)
+		close(c->fd);
 	free(c);
 }

@@ -1,6 +1,7 @@
 /*
  * client.h: the command line's blocking connection to the scheduler's
- * unix socket, on the same frame and message modules as the daemons.
+ * unix socket (or through SSH to a remote one), on the same frame and
+ * message modules as the daemons.
  */
 #ifndef CQ_CLIENT_H
 #define CQ_CLIENT_H
@@ -12,6 +13,11 @@ struct json_object;
 
 struct client;
 
+/*
+ * Talk to the scheduler on the host of URL (ssh://[USER@]HOST[:PORT],
+ * not copied) through SSH and `cq proxy` there; NULL: this host.
+ */
+void		 client_set_host(const char *url);
 /* The socket path: CQ_SOCKET, else $CQ_HOME/schedd.sock, else /run/cq. */
 const char	*client_socket_path(void);
 /* The pool's home: CQ_HOME, else ~/.local/state/cq. */

@@ -1,6 +1,8 @@
 /*
- * cq.c: the `cq` command: finds the subcommand in the table and runs it,
- * plus the few helpers the subcommands share.
+ * cq.c: the `cq` command: takes the global -H (or CQ_HOST), finds the
+ * subcommand in the table and runs it, here or, with -H, through SSH
+ * (client.c, or as a whole on the far side for the few whose files are
+ * there), plus the few helpers the subcommands share.
  */
 #include "config.h"
 
@@ -15,6 +17,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
+#include "ssh.h"
 
 static const struct cq_cmd cq_cmds[] = {
 	{ "submit", "submit [--terse] [--dry-run] FILE\n"
@@ -50,8 +53,40 @@ static const struct cq_cmd cq_cmds[] = {
 	    "take this desktop back from cq for a while", cmd_reclaim },
 	{ "pool", "pool up [--agents N] | pool down",
 	    "start or stop a personal pool", cmd_pool },
+	{ "proxy", "proxy",
+	    "(internal) bridge stdin/stdout to the scheduler, for cq -H",
+	    cmd_proxy },
 	{ NULL, NULL, NULL, NULL }
 };
+
+/*
+ * How a command goes with -H: LOCAL ones act on this host only and are
+ * refused, FAR ones run as a whole on the far side (their files are
+ * there); HIDDEN ones are internal and not in the help.
+ */
+#define CQ_CMD_LOCAL	0x1
+#define CQ_CMD_FAR	0x2
+#define CQ_CMD_HIDDEN	0x4
+static const struct {
+	const char	*name;
+	int		 flags;
+} cq_cmd_flags[] = {
+	{ "logs",	CQ_CMD_FAR },
+	{ "reclaim",	CQ_CMD_LOCAL },
+	{ "pool",	CQ_CMD_LOCAL },
+	{ "proxy",	CQ_CMD_LOCAL | CQ_CMD_HIDDEN },
+};
+
+static int
+cq_flags(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof cq_cmd_flags / sizeof cq_cmd_flags[0]; i++)
+		if (strcmp(cq_cmd_flags[i].name, name) == 0)
+			return cq_cmd_flags[i].flags;
+	return 0;
+}
 
 int
 cq_usage(const char *name)
@@ -59,9 +94,13 @@ cq_usage(const char *name)
 	const struct cq_cmd	*c;
 
 	for (c = cq_cmds; c->name != NULL; c++) {
-		if (name == NULL || strcmp(c->name, name) == 0)
+		if ((name == NULL && !(cq_flags(c->name) & CQ_CMD_HIDDEN)) ||
+		    (name != NULL && strcmp(c->name, name) == 0))
 			fprintf(stderr, "usage: cq %s\n", c->usage);
 	}
+	if (name == NULL)
+		fprintf(stderr, "       cq -H ssh://[USER@]HOST[:PORT] "
+		    "COMMAND ... (or CQ_HOST): on that host's scheduler\n");
 	return CQ_EXIT_USAGE;
 }
 
@@ -186,26 +225,84 @@ cq_query(const char *cmd, const char *what, int argc, char **argv,
 	return CQ_EXIT_OK;
 }
 
+/* With -H: run `cq ARGV...` on the far side, its output and exit here. */
+static int
+cq_far(const char *url, int argc, char **argv)
+{
+	struct ssh_chan	*ch;
+	char		 cmd[8192], q[2048];
+	int		 a, rc;
+
+	strlcpy(cmd, "cq", sizeof cmd);
+	for (a = 0; a < argc; a++) {
+		if (ssh_quote(q, sizeof q, argv[a]) == -1 ||
+		    strlcat(cmd, " ", sizeof cmd) >= sizeof cmd ||
+		    strlcat(cmd, q, sizeof cmd) >= sizeof cmd) {
+			fprintf(stderr, "cq: arguments too long\n");
+			return CQ_EXIT_USAGE;
+		}
+	}
+	if ((ch = ssh_exec(url, cmd, 0)) == NULL)
+		return CQ_EXIT_FAIL;
+	rc = ssh_relay(ch);
+	ssh_chan_close(ch);
+	return rc == -1 ? CQ_EXIT_FAIL : rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct cq_cmd	*c;
+	const char		*host, *errstr;
 
 	log_init("cq", 1, 0);
+	/* The global option: -H URL, else CQ_HOST. */
+	host = getenv("CQ_HOST");
+	if (argc >= 2 && strcmp(argv[1], "-H") == 0) {
+		if (argc < 3) {
+			fprintf(stderr, "cq: -H needs ssh://[USER@]HOST[:PORT]"
+			    "\n");
+			return CQ_EXIT_USAGE;
+		}
+		host = argv[2];
+		argv[2] = argv[0];
+		argc -= 2;
+		argv += 2;
+	}
+	if (host != NULL && *host == '\0')
+		host = NULL;
+	if (host != NULL) {
+		if (ssh_url_check(host, &errstr) == -1) {
+			fprintf(stderr, "cq: bad host %s: %s\n", host, errstr);
+			return CQ_EXIT_USAGE;
+		}
+		client_set_host(host);
+	}
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		fprintf(stderr, "cq: a batch scheduler for idle desktops\n");
 		for (c = cq_cmds; c->name != NULL; c++)
-			fprintf(stderr, "  %-8s %s\n", c->name, c->summary);
+			if (!(cq_flags(c->name) & CQ_CMD_HIDDEN))
+				fprintf(stderr, "  %-8s %s\n", c->name,
+				    c->summary);
 		cq_usage(NULL);
 		return argc < 2 ? CQ_EXIT_USAGE : CQ_EXIT_OK;
 	}
 	/* Hidden: ids and names for the shell's completion. */
 	if (strcmp(argv[1], "__complete") == 0)
 		return cmd_complete(argc - 1, argv + 1);
-	for (c = cq_cmds; c->name != NULL; c++)
-		if (strcmp(c->name, argv[1]) == 0)
-			return c->fn(argc - 1, argv + 1);
+	for (c = cq_cmds; c->name != NULL; c++) {
+		if (strcmp(c->name, argv[1]) != 0)
+			continue;
+		if (host != NULL && (cq_flags(c->name) & CQ_CMD_LOCAL)) {
+			fprintf(stderr, "cq %s: works on this host only, not "
+			    "with -H or CQ_HOST (%s)\n", c->name, host);
+			return CQ_EXIT_USAGE;
+		}
+		if (host != NULL && (cq_flags(c->name) & CQ_CMD_FAR))
+			return cq_far(host, argc - 1, argv + 1);
+		return c->fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "cq: unknown command '%s'\n", argv[1]);
 	return cq_usage(NULL);
 }

@@ -37,6 +37,7 @@ int	cmd_reclaim(int, char **);
 int	cmd_why(int, char **);
 int	cmd_complete(int, char **);
 int	cmd_logs(int, char **);
+int	cmd_proxy(int, char **);
 
 /* 1 if S is a job id: CLUSTER or CLUSTER.PROC (digits). */
 int	cq_is_job_id(const char *s);
