@@ -27,6 +27,7 @@
 #include "log.h"
 #include "msg.h"
 #include "peer.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 struct peer {
@@ -365,6 +366,8 @@ static void
 peer_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct peer	*p = arg;
+	const char	*tls;
+	char		 buf[320];
 
 	if (what & BEV_EVENT_CONNECTED)
 		return;
@@ -372,6 +375,8 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 		peer_close(p, "connection closed by peer");
 	else if (what & BEV_EVENT_TIMEOUT)
 		peer_close(p, "half a frame sat too long");
+	else if ((tls = tls_bev_error(bev, buf, sizeof buf)) != NULL)
+		peer_close(p, tls);	/* OpenSSL's reasons */
 	else
 		peer_close(p, "connection error");
 }
