@@ -128,6 +128,12 @@ startd_check(const struct cfg *cfg, char *err, size_t errlen)
 	const char	*fp = cfg_str(cfg, "fingerprint"), *errstr;
 	uint8_t		 pin[TLS_FP_LEN];
 
+	snprintf(origin, sizeof origin, "%s: owner_hours",
+	    cfg_origin(cfg, "owner_hours"));
+	if ((cal = calendar_parse(cfg_str(cfg, "owner_hours"), origin,
+	    err, errlen)) == NULL)
+		return -1;
+	calendar_free(cal);
 	if (*fp != '\0' && tls_fp_parse(fp, pin, &errstr) == -1) {
 		snprintf(err, errlen, "%s: fingerprint: %s",
 		    cfg_origin(cfg, "fingerprint"), errstr);
@@ -146,13 +152,6 @@ startd_check(const struct cfg *cfg, char *err, size_t errlen)
 		    "line); `insecure = yes` on both sides means plain TCP");
 		return -1;
 	}
-
-	snprintf(origin, sizeof origin, "%s: owner_hours",
-	    cfg_origin(cfg, "owner_hours"));
-	if ((cal = calendar_parse(cfg_str(cfg, "owner_hours"), origin,
-	    err, errlen)) == NULL)
-		return -1;
-	calendar_free(cal);
 	return 0;
 }
 
