@@ -57,6 +57,7 @@
 static struct evconnlistener	*agents_listener;
 static struct tls		*agents_tls;	/* NULL: insecure */
 static char			 agents_fp[TLS_FP_HEXLEN + 1];
+static char			 agents_addr[96];
 
 static struct machine *
 agents_find(const char *name)
@@ -574,7 +575,9 @@ agents_write_addr(int fd)
 		port = ntohs(sin6->sin6_port);
 		snprintf(text, sizeof text, "[%s]:%d\n", host, port);
 	}
-	log_info("agents: listening on %.*s%s", (int)strlen(text) - 1, text,
+	snprintf(agents_addr, sizeof agents_addr, "%.*s",
+	    (int)strlen(text) - 1, text);
+	log_info("agents: listening on %s%s", agents_addr,
 	    agents_tls == NULL ? " (insecure: plain TCP)" : "");
 	agents_write_state("listen.addr", text);
 }
@@ -609,6 +612,12 @@ const char *
 agents_fingerprint(void)
 {
 	return agents_tls != NULL ? agents_fp : NULL;
+}
+
+const char *
+agents_listen_addr(void)
+{
+	return agents_addr;
 }
 
 int

@@ -17,6 +17,8 @@ struct slot;
 int	agents_init(void);
 /* The agents' TLS certificate fingerprint (hex), NULL if insecure. */
 const char *agents_fingerprint(void);
+/* The address agents connect to, as listen.addr has it ("" before). */
+const char *agents_listen_addr(void);
 void	agents_shutdown(void);
 /* A job loaded as running: its machine gets a lease to claim it. */
 void	agents_expect(struct job *j);
