@@ -233,8 +233,10 @@ peer_one(struct peer *p)
 	evbuffer_copyout(in, hb, sizeof hb);
 	frame_hdr_decode(hb, &hdr);
 	if (frame_hdr_check(&hdr, p->from, &errstr) == -1) {
-		snprintf(why, sizeof why, "%s (type %u, length %u)", errstr,
-		    hdr.type, hdr.len);
+		/* A TLS record (handshake, version 3.x) where frames were due. */
+		snprintf(why, sizeof why, "%s (type %u, length %u)%s", errstr,
+		    hdr.type, hdr.len, hb[0] == 0x16 && hb[1] == 0x03 ?
+		    ": a TLS handshake, but this link is plain TCP" : "");
 		peer_close(p, why);
 		return -1;
 	}

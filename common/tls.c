@@ -122,6 +122,12 @@ tls_reason_add(char *buf, size_t len, unsigned long e)
 	const char	*r;
 	char		 one[256];
 
+	/*
+	 * libevent puts SSL_get_error()'s code (SSL_ERROR_SSL, _SYSCALL)
+	 * first: no reason, and _SYSCALL alone is a socket error.
+	 */
+	if (ERR_GET_LIB(e) == 0)
+		return;
 	if ((r = ERR_reason_error_string(e)) == NULL) {
 		ERR_error_string_n(e, one, sizeof one);
 		r = one;
