@@ -297,7 +297,8 @@ _agent_dir_probe() {
 	[ -z "${_startd_dir_keys+set}" ] || return 0
 	_startd_dir_keys=
 	for k in state_dir sandbox_dir; do
-		echo "$k = $T" > "$T/probe.conf"
+		# (insecure: -n wants the scheduler pinned or not.)
+		printf '%s = %s\ninsecure = yes\n' "$k" "$T" > "$T/probe.conf"
 		"$CQ_BUILDDIR/cq-startd" -n -c "$T/probe.conf" >/dev/null 2>&1 &&
 		    _startd_dir_keys="$_startd_dir_keys $k"
 	done
