@@ -57,6 +57,7 @@ static int64_t		 link_hb_ms = 5000;
 static int64_t		 link_seq;
 static int64_t		 link_started;	/* wall ms: the owner idle since */
 static struct tls	*link_tls;	/* NULL: insecure, plain TCP */
+static int		 link_heard;	/* a message came on this link */
 
 static void	link_connect(void);
 
@@ -201,6 +202,7 @@ static void
 link_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
+	link_heard = 1;
 	if (type == MSG_HELLO) {
 		if (link_ready) {
 			peer_close(p, "second hello");
@@ -260,7 +262,7 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 static void
 link_closed(struct peer *p, const char *reason, void *arg)
 {
-	if (!link_ready && link_tls == NULL)
+	if (!link_heard && link_tls == NULL)
 		log_warnx("link: the scheduler closed the link before "
 		    "answering our hello (insecure: plain TCP; does the "
 		    "scheduler want TLS?)");
@@ -325,6 +327,7 @@ link_event(struct bufferevent *bev, short what, void *arg)
 	    sizeof one);
 	snprintf(label, sizeof label, "scheduler %s",
 	    cfg_str(st->cfg, "schedd"));
+	link_heard = 0;
 	link_peer = peer_new(st->base, bev, ROLE_SCHEDD, label, link_msg,
 	    link_closed, NULL);
 	o = json_object_new_object();

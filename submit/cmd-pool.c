@@ -31,6 +31,7 @@
 #include "cq.h"
 #include "jsonx.h"
 #include "msg.h"
+#include "tls.h"
 
 #define POOL_MAX_AGENTS		64
 #define POOL_START_TIMEOUT_MS	20000
@@ -190,6 +191,8 @@ pool_fingerprint(char *fp, size_t fplen)
 {
 	struct json_object	*req, *rep, *row;
 	struct client		*c;
+	const char		*errstr;
+	uint8_t			 bin[TLS_FP_LEN];
 	uint16_t		 rtype;
 	int			 rc = -1;
 
@@ -205,10 +208,11 @@ pool_fingerprint(char *fp, size_t fplen)
 	row = json_object_array_get_idx(jsonx_get(rep, "rows"), 0);
 	if (jsonx_bool(row, "insecure", 0))
 		rc = 0;
-	else if (strlcpy(fp, jsonx_str(row, "fingerprint", ""), fplen) <
-	    fplen && *fp != '\0')
+	else if (fplen > TLS_FP_HEXLEN && tls_fp_parse(jsonx_str(row,
+	    "fingerprint", ""), bin, &errstr) == 0) {
+		tls_fp_format(bin, fp);
 		rc = 1;
-	else
+	} else
 		fprintf(stderr, "cq: the scheduler gave no fingerprint\n");
 	json_object_put(rep);
 	return rc;
