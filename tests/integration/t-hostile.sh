@@ -7,8 +7,9 @@
 # and on the agent port a peer that never reads its replies).  The agent
 # port speaks TLS: the hostile client does the handshake first (trusting
 # any certificate, as an attacker would), so the abuse reaches the frame
-# parser, and some of its connections send a good hello in clear, which
-# the handshake refuses.  Every one of them is dropped with a logged
+# parser; some of its connections send a good hello in clear, which the
+# handshake refuses, and some never start the handshake, which the
+# greeting deadline ends.  Every one of them is dropped with a logged
 # reason; the daemons stay up, the real agents stay connected, and all
 # 300 jobs complete exactly once.
 . "$(dirname "$0")/../lib/lib.sh"

@@ -23,7 +23,8 @@
  * no certificate is checked: the attacker trusts anything), so the abuse
  * reaches the frame parser behind the handshake; the kind plain-tcp then
  * skips TLS and sends a well-formed hello in clear, which the scheduler
- * must drop in the handshake.
+ * must drop in the handshake, and silent-handshake connects and never
+ * starts the handshake, which the greeting deadline must end.
  */
 #include "config.h"
 
@@ -58,7 +59,7 @@
 enum kind {
 	K_GARBAGE, K_OVERSIZE, K_VERSION, K_UNKNOWN_TYPE, K_HALF_HEADER,
 	K_SHORT_PAYLOAD, K_TRUNC_JSON, K_DEEP_JSON, K_TRAILING, K_BAD_UTF8,
-	K_UNKNOWN_MEMBER, K_FLOOD, K_PLAIN, K_NKINDS
+	K_UNKNOWN_MEMBER, K_FLOOD, K_PLAIN, K_SILENT, K_NKINDS
 };
 
 static const struct {
@@ -78,6 +79,7 @@ static const struct {
 	[K_UNKNOWN_MEMBER] = { "unknown-member", 0 },
 	[K_FLOOD] = { "no-reader-flood", 0 },
 	[K_PLAIN] = { "plain-tcp", 0 },		/* -S only */
+	[K_SILENT] = { "silent-handshake", 1 },	/* -S only */
 };
 
 enum result { R_PENDING, R_CLOSED, R_HELD, R_OPEN, R_ERROR };
@@ -548,6 +550,8 @@ abuse(struct conn *c, int idx)
 		hello_text(buf, sizeof buf, idx);
 		rc = send_json(c, MSG_HELLO, buf);
 		break;
+	case K_SILENT:
+		break;
 	case K_FLOOD:
 		switch (flood(c, idx)) {
 		case 1:
@@ -670,11 +674,13 @@ main(int argc, char **argv)
 		usage();
 	if (nonly == 0)
 		for (k = 0; k < K_NKINDS; k++)
-			if (k != K_PLAIN || tls_ctx != NULL)
+			if ((k != K_PLAIN && k != K_SILENT) ||
+			    tls_ctx != NULL)
 				only[nonly++] = (enum kind)k;
 	for (k = 0; k < nonly; k++)
-		if (only[k] == K_PLAIN && tls_ctx == NULL)
-			usage();	/* plain-tcp means: not the TLS */
+		if ((only[k] == K_PLAIN || only[k] == K_SILENT) &&
+		    tls_ctx == NULL)
+			usage();	/* kinds about the TLS: -S */
 	signal(SIGPIPE, SIG_IGN);
 	rng ^= (uint32_t)getpid();
 
@@ -687,7 +693,8 @@ main(int argc, char **argv)
 
 		c->kind = only[(size_t)n % nonly];
 		if ((c->fd = dial()) == -1 || (tls_ctx != NULL &&
-		    c->kind != K_PLAIN && tls_start(c) == -1)) {
+		    c->kind != K_PLAIN && c->kind != K_SILENT &&
+		    tls_start(c) == -1)) {
 			fprintf(stderr, "hostile: connect %s: %s\n", use_unix ?
 			    sock_path : host, strerror(errno));
 			return 3;
