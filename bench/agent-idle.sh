@@ -35,6 +35,7 @@ pids="$pids $!"
 i=0; while [ ! -s state/listen.addr ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 cat > a.conf <<EOC
 schedd = $(cat state/listen.addr)
+fingerprint = $(cat state/fingerprint)
 slots = 1
 activity = $sources
 idle_after = 0

@@ -44,6 +44,7 @@ export CQ_SOCKET=$work/s.sock
 agent() {	# agent NAME DOMAIN
 	cat > "$1.conf" <<EOC
 schedd = $(cat state/listen.addr)
+fingerprint = $(cat state/fingerprint)
 name = $1
 slots = 1
 activity =

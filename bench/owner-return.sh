@@ -30,6 +30,7 @@ pids="$pids $!"
 i=0; while [ ! -s state/listen.addr ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 cat > a.conf <<EOC
 schedd = $(cat state/listen.addr)
+fingerprint = $(cat state/fingerprint)
 slots = 1
 activity = file:$work/act
 idle_after = 0

@@ -453,9 +453,27 @@ cfg_print(const struct cfg *cfg, FILE *f)
 		    cfg->values[i] ? cfg->values[i] : "");
 }
 
+/* Apply the kernel command line in PATH (a missing file is none). */
+static int
+cfg_load_cmdline_file(struct cfg *cfg, const char *path, char *err,
+    size_t errlen)
+{
+	char	buf[4096];
+	size_t	n;
+	FILE	*f;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return cfg_load_cmdline(cfg, buf, err, errlen);
+}
+
 struct cfg *
 cfg_daemon(const char *prog, const struct cfg_key *keys, int argc,
-    char **argv, int (*check_fn)(const struct cfg *, char *, size_t),
+    char **argv, const char *cmdline,
+    int (*check_fn)(const struct cfg *, char *, size_t),
     int *foreground, int *verbose)
 {
 	extern char	**environ;
@@ -487,6 +505,8 @@ cfg_daemon(const char *prog, const struct cfg_key *keys, int argc,
 		goto usage;
 	cfg = cfg_new(keys);
 	if ((conf != NULL && cfg_load_file(cfg, conf, err,
+	    sizeof err) == -1) ||
+	    (cmdline != NULL && cfg_load_cmdline_file(cfg, cmdline, err,
 	    sizeof err) == -1) ||
 	    cfg_load_env(cfg, environ, err, sizeof err) == -1 ||
 	    (check_fn != NULL && check_fn(cfg, err, sizeof err) == -1)) {

@@ -59,12 +59,14 @@ void		 cfg_print(const struct cfg *, FILE *);
 
 /*
  * The start of a daemon's main(): -c FILE, -f (foreground), -n (print the
- * configuration and exit), -v (more verbose).  Loads the file, then
- * CQ_<KEY> variables, then runs CHECK (may be NULL) for what needs more
- * than one key's syntax; a bad value is printed and the process exits 2.
+ * configuration and exit), -v (more verbose).  Loads the file, then the
+ * cq.<key>= words of the kernel command line in CMDLINE (a path such as
+ * /proc/cmdline; NULL: none), then CQ_<KEY> variables, then runs CHECK
+ * (may be NULL) for what needs more than one key's syntax; a bad value is
+ * printed and the process exits 2.
  */
 struct cfg	*cfg_daemon(const char *prog, const struct cfg_key *keys,
-		    int argc, char **argv,
+		    int argc, char **argv, const char *cmdline,
 		    int (*check)(const struct cfg *, char *, size_t),
 		    int *foreground, int *verbose);
 

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "msg.h"
 #include "peer.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 struct peer {
@@ -232,8 +233,10 @@ peer_one(struct peer *p)
 	evbuffer_copyout(in, hb, sizeof hb);
 	frame_hdr_decode(hb, &hdr);
 	if (frame_hdr_check(&hdr, p->from, &errstr) == -1) {
-		snprintf(why, sizeof why, "%s (type %u, length %u)", errstr,
-		    hdr.type, hdr.len);
+		/* A TLS record (handshake, version 3.x) where frames were due. */
+		snprintf(why, sizeof why, "%s (type %u, length %u)%s", errstr,
+		    hdr.type, hdr.len, hb[0] == 0x16 && hb[1] == 0x03 ?
+		    ": a TLS handshake, but this link is plain TCP" : "");
 		peer_close(p, why);
 		return -1;
 	}
@@ -365,6 +368,8 @@ static void
 peer_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct peer	*p = arg;
+	const char	*tls;
+	char		 buf[320];
 
 	if (what & BEV_EVENT_CONNECTED)
 		return;
@@ -372,6 +377,8 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 		peer_close(p, "connection closed by peer");
 	else if (what & BEV_EVENT_TIMEOUT)
 		peer_close(p, "half a frame sat too long");
+	else if ((tls = tls_bev_error(bev, buf, sizeof buf)) != NULL)
+		peer_close(p, tls);	/* OpenSSL's reasons */
 	else
 		peer_close(p, "connection error");
 }

@@ -67,7 +67,7 @@ _cq()
 	why)	opts="--json" ;;
 	drain)	opts="--cancel" ;;
 	reclaim) opts="-t -s" ;;
-	pool)	opts="up down --agents" ;;
+	pool)	opts="up down fingerprint --agents" ;;
 	*)	opts="" ;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -88,7 +88,7 @@ _cq()
 		COMPREPLY=($(compgen -W "$(_cq_machines)" -- "$cur"))
 		;;
 	pool)
-		COMPREPLY=($(compgen -W "up down" -- "$cur"))
+		COMPREPLY=($(compgen -W "up down fingerprint" -- "$cur"))
 		;;
 	esac
 }

@@ -255,7 +255,8 @@ agents_ad(struct peer *p, struct json_object *msg)
 	for (i = 0; i < (size_t)m->nslots; i++)
 		agents_free_add(m->slots[i]);
 	agents_machine_store(m);
-	log_info("agent %s: online with %d slots", m->name, m->nslots);
+	log_info("agent %s: online with %d slots%s", m->name, m->nslots,
+	    agents_fingerprint() == NULL ? " (insecure: plain TCP)" : "");
 }
 
 /* Events the agent tells with a report of the current run (jobs-criu.c):

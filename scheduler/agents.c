@@ -10,6 +10,11 @@
  * Each slot here mirrors one of the agent's slots.  A slot is on the free
  * list only while its agent is connected, it is UNCLAIMED and holds no
  * job of ours and no stale job.
+ *
+ * The links are TLS (tls.c: the key and certificate in STATE_DIR/tls,
+ * the fingerprint agents pin in STATE_DIR/fingerprint); the hello
+ * deadline starts at accept, so it covers the handshake.  insecure = yes
+ * makes them plain TCP, and the log says so.
  */
 #include "config.h"
 
@@ -26,6 +31,7 @@
 #include <unistd.h>
 
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/util.h>
@@ -45,10 +51,14 @@
 #include "spool.h"
 #include "jobdesc.h"
 #include "store.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 
 static struct evconnlistener	*agents_listener;
+static struct tls		*agents_tls;	/* NULL: insecure */
+static char			 agents_fp[TLS_FP_HEXLEN + 1];
+static char			 agents_addr[96];
 
 static struct machine *
 agents_find(const char *name)
@@ -521,6 +531,7 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct bufferevent	*bev;
+	struct ssl_st		*ssl;
 	struct peer		*p;
 	char			 host[64], label[96];
 	int			 one = 1;
@@ -535,8 +546,22 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
 		    sizeof host);
 	snprintf(label, sizeof label, "tcp %s fd %d", host, (int)fd);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	bev = bufferevent_socket_new(sd->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL) {
+	if (agents_tls != NULL) {
+		if ((ssl = tls_ssl_new(agents_tls)) == NULL) {
+			log_warnx("agents: %s: cannot start TLS", label);
+			close(fd);
+			return;
+		}
+		/* From here the bufferevent owns SSL and FD. */
+		bev = bufferevent_openssl_socket_new(sd->base, fd, ssl,
+		    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+		if (bev == NULL) {
+			log_warnx("agents: %s: cannot start TLS", label);
+			return;
+		}
+		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	} else if ((bev = bufferevent_socket_new(sd->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
 		close(fd);
 		return;
 	}
@@ -551,32 +576,15 @@ agents_accept_error(struct evconnlistener *l, void *arg)
 	log_warn("agents: accept");
 }
 
-/* Write the address we listen on where pools and tests can find it. */
+/* Write TEXT to STATE_DIR/NAME (through a fsynced temporary file). */
 static void
-agents_write_addr(int fd)
+agents_write_state(const char *name, const char *text)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 sl = sizeof ss;
-	char			 host[64], path[1024], tmp[1100], text[96];
-	int			 port, out;
-	FILE			*f;
+	char	path[1024], tmp[1100];
+	int	out;
+	FILE	*f;
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
-		return;
-	if (ss.ss_family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-		evutil_inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
-		port = ntohs(sin->sin_port);
-		snprintf(text, sizeof text, "%s:%d\n", host, port);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-		evutil_inet_ntop(AF_INET6, &sin6->sin6_addr, host,
-		    sizeof host);
-		port = ntohs(sin6->sin6_port);
-		snprintf(text, sizeof text, "[%s]:%d\n", host, port);
-	}
-	log_info("agents: listening on %.*s", (int)strlen(text) - 1, text);
-	snprintf(path, sizeof path, "%s/listen.addr", sd->state_dir);
+	snprintf(path, sizeof path, "%s/%s", sd->state_dir, name);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1 ||
 	    (f = fdopen(out, "w")) == NULL) {
@@ -593,6 +601,74 @@ agents_write_addr(int fd)
 		log_warn("rename %s", path);
 }
 
+/* Write the address we listen on where pools and tests can find it. */
+static void
+agents_write_addr(int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof ss;
+	char			 host[64], text[96];
+	int			 port;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
+		return;
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		evutil_inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
+		port = ntohs(sin->sin_port);
+		snprintf(text, sizeof text, "%s:%d\n", host, port);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+		evutil_inet_ntop(AF_INET6, &sin6->sin6_addr, host,
+		    sizeof host);
+		port = ntohs(sin6->sin6_port);
+		snprintf(text, sizeof text, "[%s]:%d\n", host, port);
+	}
+	snprintf(agents_addr, sizeof agents_addr, "%.*s",
+	    (int)strlen(text) - 1, text);
+	log_info("agents: listening on %s%s", agents_addr,
+	    agents_tls == NULL ? " (insecure: plain TCP)" : "");
+	agents_write_state("listen.addr", text);
+}
+
+/* TLS from STATE_DIR/tls, or nothing with insecure = yes. */
+static int
+agents_tls_init(void)
+{
+	char	dir[1024], path[1100], err[1300], text[TLS_FP_HEXLEN + 2];
+
+	if (cfg_bool(sd->cfg, "insecure")) {
+		log_warnx("agents: insecure: plain TCP, no TLS; anyone on the "
+		    "network can read and forge the agent links");
+		/* No fingerprint to pin: scripts must not find an old one. */
+		snprintf(path, sizeof path, "%s/fingerprint", sd->state_dir);
+		(void)unlink(path);
+		return 0;
+	}
+	snprintf(dir, sizeof dir, "%s/tls", sd->state_dir);
+	if ((agents_tls = tls_server_new(dir, err, sizeof err)) == NULL) {
+		log_warnx("agents: TLS: %s", err);
+		return -1;
+	}
+	tls_fp_format(tls_fp(agents_tls), agents_fp);
+	log_info("agents: TLS, certificate fingerprint SHA256 %s", agents_fp);
+	snprintf(text, sizeof text, "%s\n", agents_fp);
+	agents_write_state("fingerprint", text);
+	return 0;
+}
+
+const char *
+agents_fingerprint(void)
+{
+	return agents_tls != NULL ? agents_fp : NULL;
+}
+
+const char *
+agents_listen_addr(void)
+{
+	return agents_addr;
+}
+
 int
 agents_init(void)
 {
@@ -604,6 +680,8 @@ agents_init(void)
 	int			 sl, port;
 
 	memset(&ss, 0, sizeof ss);
+	if (agents_tls_init() == -1)
+		return -1;
 	if (cfg_parse_hostport(cfg_str(sd->cfg, "listen"), host, sizeof host,
 	    &port, &errstr) == -1) {
 		log_warnx("listen: %s", errstr);
@@ -652,6 +730,8 @@ agents_shutdown(void)
 		free(m->name);
 		free(m);
 	}
+	tls_free(agents_tls);
+	agents_tls = NULL;
 }
 
 void

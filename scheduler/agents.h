@@ -16,6 +16,10 @@ struct slot;
 
 /* Listen for agents on the configured address; -1 on failure. */
 int	agents_init(void);
+/* The agents' TLS certificate fingerprint (hex), NULL if insecure. */
+const char *agents_fingerprint(void);
+/* The address agents connect to, as listen.addr has it ("" before). */
+const char *agents_listen_addr(void);
 void	agents_shutdown(void);
 /* A job loaded as running: its machine gets a lease to claim it. */
 void	agents_expect(struct job *j);

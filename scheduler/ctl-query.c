@@ -229,6 +229,22 @@ ctl_machines_cb(struct machine *m, void *arg)
 	}
 }
 
+/* The pool's public facts, for `cq pool fingerprint`: anyone may ask. */
+static struct json_object *
+ctl_pool_row(void)
+{
+	struct json_object	*o = json_object_new_object();
+	const char		*fp = agents_fingerprint();
+
+	json_object_object_add(o, "fingerprint", fp != NULL ?
+	    json_object_new_string(fp) : NULL);
+	json_object_object_add(o, "insecure",
+	    json_object_new_boolean(fp == NULL));
+	json_object_object_add(o, "listen",
+	    json_object_new_string(agents_listen_addr()));
+	return o;
+}
+
 void
 ctl_query(struct peer *p, struct client *c, uint32_t reqid,
     struct json_object *msg)
@@ -294,6 +310,8 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 		batches_free(w.batches);
 	} else if (strcmp(what, "machines") == 0)
 		agents_walk(ctl_machines_cb, &w);
+	else if (strcmp(what, "pool") == 0)
+		json_object_array_add(w.rows, ctl_pool_row());
 	else if (strcmp(what, "history") == 0) {
 		/* The store is big; one reply stays bounded. */
 		if (w.limit <= 0 || w.limit > CTL_MAX_HISTORY)

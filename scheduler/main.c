@@ -47,6 +47,8 @@ static const struct cfg_key schedd_keys[] = {
 	    "unix socket for clients" },
 	{ "listen", CFG_HOSTPORT, "127.0.0.1:9618", 0, 0,
 	    "address:port for agents (port 0: any free port)" },
+	{ "insecure", CFG_BOOL, "no", 0, 0,
+	    "yes: agents over plain TCP, no TLS (their insecure = yes too)" },
 	{ "filesystem_domain", CFG_STRING, "", 0, 0,
 	    "agents with another domain get their jobs' files through the "
 	    "spool (default: the host name)" },
@@ -142,7 +144,7 @@ main(int argc, char **argv)
 	mallopt(M_MXFAST, 0);
 #endif
 	sd = xcalloc(1, sizeof *sd);
-	sd->cfg = cfg_daemon("cq-schedd", schedd_keys, argc, argv, NULL,
+	sd->cfg = cfg_daemon("cq-schedd", schedd_keys, argc, argv, NULL, NULL,
 	    &foreground, &verbose);
 	log_init("cq-schedd", 1, verbose);
 	sd->state_dir = cfg_str(sd->cfg, "state_dir");

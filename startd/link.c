@@ -8,7 +8,11 @@
  * know for `cq status`: the load without our jobs and the owner's idle
  * time (since the last activity, or since the agent started).  A broken
  * link is retried with exponential backoff and jitter; the jobs keep
- * running meanwhile.
+ * running meanwhile.  The link is TLS, and the hello goes out only once
+ * the handshake is done and the scheduler's certificate is the pinned
+ * one (tls.c checks it inside the handshake); a scheduler showing another
+ * certificate is never spoken to.  Only with insecure = yes is it plain
+ * TCP, and the log says so.
  */
 #include "config.h"
 
@@ -20,6 +24,7 @@
 #include <string.h>
 
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/dns.h>
 #include <event2/event.h>
 
@@ -36,6 +41,7 @@
 #include "sandbox.h"
 #include "xferq.h"
 #include "startd.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 #define LINK_BACKOFF_MIN_MS	100
@@ -50,6 +56,8 @@ static int64_t		 link_backoff_ms = LINK_BACKOFF_MIN_MS;
 static int64_t		 link_hb_ms = 5000;
 static int64_t		 link_seq;
 static int64_t		 link_started;	/* wall ms: the owner idle since */
+static struct tls	*link_tls;	/* NULL: insecure, plain TCP */
+static int		 link_heard;	/* a message came on this link */
 
 static void	link_connect(void);
 
@@ -185,14 +193,16 @@ link_hello_reply(struct json_object *msg)
 	tv.tv_sec = link_hb_ms / 1000;
 	tv.tv_usec = (link_hb_ms % 1000) * 1000;
 	event_add(link_hb_ev, &tv);
-	log_info("link: registered with the scheduler (heartbeat %lld ms)",
-	    (long long)link_hb_ms);
+	log_info("link: registered with the scheduler (heartbeat %lld ms)%s",
+	    (long long)link_hb_ms, link_tls == NULL ?
+	    " (insecure: plain TCP)" : "");
 }
 
 static void
 link_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
+	link_heard = 1;
 	if (type == MSG_HELLO) {
 		if (link_ready) {
 			peer_close(p, "second hello");
@@ -252,6 +262,10 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 static void
 link_closed(struct peer *p, const char *reason, void *arg)
 {
+	if (!link_heard && link_tls == NULL)
+		log_warnx("link: the scheduler closed the link before "
+		    "answering our hello (insecure: plain TCP; does the "
+		    "scheduler want TLS?)");
 	xferq_free(link_xq);
 	link_xq = NULL;
 	link_peer = NULL;
@@ -259,6 +273,33 @@ link_closed(struct peer *p, const char *reason, void *arg)
 	event_del(link_hb_ev);
 	sandbox_link_closed();
 	jobs_link_lost();
+	link_retry_later();
+}
+
+/* The connection or its TLS handshake failed: say why, try again later. */
+static void
+link_failed(struct bufferevent *bev, short what)
+{
+	const char	*addr = cfg_str(st->cfg, "schedd"), *why;
+	uint8_t		 seen[TLS_FP_LEN];
+	char		 hex[TLS_FP_HEXLEN + 1], want[TLS_FP_HEXLEN + 1];
+	char		 buf[320];
+
+	if (link_tls != NULL && tls_seen(link_tls, seen) &&
+	    !tls_fp_equal(seen, tls_fp(link_tls))) {
+		tls_fp_format(seen, hex);
+		tls_fp_format(tls_fp(link_tls), want);
+		log_warnx("link: scheduler at %s presented certificate SHA256 "
+		    "%s, expected %s: not talking to it", addr, hex, want);
+	} else if (link_tls != NULL &&
+	    (why = tls_bev_error(bev, buf, sizeof buf)) != NULL)
+		log_warnx("link: scheduler at %s: %s", addr, why);
+	else if (link_tls != NULL && (what & BEV_EVENT_EOF))
+		log_warnx("link: scheduler at %s closed the connection in the "
+		    "TLS handshake (does it run with insecure = yes?)", addr);
+	else
+		log_debug("link: cannot connect to %s", addr);
+	bufferevent_free(bev);
 	link_retry_later();
 }
 
@@ -271,10 +312,13 @@ link_event(struct bufferevent *bev, short what, void *arg)
 	int			 one = 1;
 
 	if (!(what & BEV_EVENT_CONNECTED)) {
-		log_debug("link: cannot connect to %s",
-		    cfg_str(st->cfg, "schedd"));
-		bufferevent_free(bev);
-		link_retry_later();
+		link_failed(bev, what);
+		return;
+	}
+	/* tls.c refused any other certificate in the handshake: again. */
+	if (link_tls != NULL && !tls_peer_ok(link_tls,
+	    bufferevent_openssl_get_ssl(bev))) {
+		link_failed(bev, what);
 		return;
 	}
 	setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one,
@@ -283,6 +327,7 @@ link_event(struct bufferevent *bev, short what, void *arg)
 	    sizeof one);
 	snprintf(label, sizeof label, "scheduler %s",
 	    cfg_str(st->cfg, "schedd"));
+	link_heard = 0;
 	link_peer = peer_new(st->base, bev, ROLE_SCHEDD, label, link_msg,
 	    link_closed, NULL);
 	o = json_object_new_object();
@@ -303,6 +348,7 @@ static void
 link_connect(void)
 {
 	struct bufferevent	*bev;
+	struct ssl_st		*ssl;
 	char			 host[256];
 	const char		*errstr;
 	int			 port;
@@ -310,7 +356,17 @@ link_connect(void)
 	if (cfg_parse_hostport(cfg_str(st->cfg, "schedd"), host, sizeof host,
 	    &port, &errstr) == -1)
 		fatalx("schedd: %s", errstr);
-	bev = bufferevent_socket_new(st->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (link_tls != NULL) {
+		if ((ssl = tls_ssl_new(link_tls)) == NULL)
+			fatalx("link: SSL_new failed");
+		/* The bufferevent owns SSL from here (CLOSE_ON_FREE). */
+		bev = bufferevent_openssl_socket_new(st->base, -1, ssl,
+		    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+		if (bev != NULL)
+			bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	} else
+		bev = bufferevent_socket_new(st->base, -1,
+		    BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL)
 		fatalx("bufferevent_socket_new");
 	bufferevent_setcb(bev, NULL, NULL, link_event, NULL);
@@ -330,7 +386,26 @@ link_retry(evutil_socket_t fd, short ev, void *arg)
 int
 link_init(void)
 {
+	uint8_t		 pin[TLS_FP_LEN];
+	char		 hex[TLS_FP_HEXLEN + 1];
+	const char	*errstr;
+
 	link_started = clock_now_ms();
+	/* startd_check() made sure of one of the two. */
+	if (cfg_bool(st->cfg, "insecure"))
+		log_warnx("link: scheduler %s over plain TCP (insecure: no "
+		    "TLS, the scheduler is not authenticated)",
+		    cfg_str(st->cfg, "schedd"));
+	else {
+		if (tls_fp_parse(cfg_str(st->cfg, "fingerprint"), pin,
+		    &errstr) == -1)
+			fatalx("fingerprint: %s", errstr);
+		if ((link_tls = tls_client_new(pin)) == NULL)
+			fatalx("link: cannot set up TLS");
+		tls_fp_format(pin, hex);
+		log_info("link: scheduler %s over TLS, certificate pinned "
+		    "SHA256 %s", cfg_str(st->cfg, "schedd"), hex);
+	}
 	link_retry_ev = evtimer_new(st->base, link_retry, NULL);
 	link_hb_ev = event_new(st->base, -1, EV_PERSIST, link_heartbeat, NULL);
 	link_connect();
@@ -344,4 +419,6 @@ link_shutdown(void)
 		peer_close(link_peer, NULL);
 	event_free(link_retry_ev);
 	event_free(link_hb_ev);
+	tls_free(link_tls);
+	link_tls = NULL;
 }

@@ -35,6 +35,7 @@
 #include "log.h"
 #include "sandbox.h"
 #include "startd.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 struct startd	*st;
@@ -42,6 +43,10 @@ struct startd	*st;
 static const struct cfg_key startd_keys[] = {
 	{ "schedd", CFG_HOSTPORT, "127.0.0.1:9618", 0, 0,
 	    "scheduler address:port" },
+	{ "fingerprint", CFG_STRING, "", 0, 0,
+	    "the scheduler's certificate SHA-256 (`cq pool fingerprint`)" },
+	{ "insecure", CFG_BOOL, "no", 0, 0,
+	    "yes: plain TCP to the scheduler, no TLS, nothing pinned" },
 	{ "name", CFG_STRING, "", 0, 0, "agent name (default: host name)" },
 	{ "slots", CFG_INT, "0", 0, 1024,
 	    "number of slots (0: one per core)" },
@@ -111,12 +116,17 @@ startd_reap_last(void)
 	}
 }
 
-/* What -n must check beyond each key's syntax: the owner hours. */
+/*
+ * What -n must check beyond each key's syntax: the owner hours, and that
+ * the scheduler is pinned (or insecure said so), not both.
+ */
 static int
 startd_check(const struct cfg *cfg, char *err, size_t errlen)
 {
 	struct calendar	*cal;
 	char		 origin[1200];
+	const char	*fp = cfg_str(cfg, "fingerprint"), *errstr;
+	uint8_t		 pin[TLS_FP_LEN];
 
 	snprintf(origin, sizeof origin, "%s: owner_hours",
 	    cfg_origin(cfg, "owner_hours"));
@@ -124,6 +134,24 @@ startd_check(const struct cfg *cfg, char *err, size_t errlen)
 	    err, errlen)) == NULL)
 		return -1;
 	calendar_free(cal);
+	if (*fp != '\0' && tls_fp_parse(fp, pin, &errstr) == -1) {
+		snprintf(err, errlen, "%s: fingerprint: %s",
+		    cfg_origin(cfg, "fingerprint"), errstr);
+		return -1;
+	}
+	if (*fp != '\0' && cfg_bool(cfg, "insecure")) {
+		snprintf(err, errlen, "%s: insecure = yes, but a fingerprint "
+		    "is set (%s): choose one", cfg_origin(cfg, "insecure"),
+		    cfg_origin(cfg, "fingerprint"));
+		return -1;
+	}
+	if (*fp == '\0' && !cfg_bool(cfg, "insecure")) {
+		snprintf(err, errlen, "no scheduler fingerprint: run `cq pool "
+		    "fingerprint` on the scheduler and set `fingerprint = "
+		    "<it>` here (or cq.fingerprint=<it> on the kernel command "
+		    "line); `insecure = yes` on both sides means plain TCP");
+		return -1;
+	}
 	return 0;
 }
 
@@ -202,8 +230,9 @@ main(int argc, char **argv)
 	int64_t		 mem, ncpu;
 
 	st = xcalloc(1, sizeof *st);
+	/* A netbooted desktop gets cq.schedd=, cq.fingerprint=... this way. */
 	st->cfg = cfg_daemon("cq-startd", startd_keys, argc, argv,
-	    startd_check, &foreground, &verbose);
+	    "/proc/cmdline", startd_check, &foreground, &verbose);
 	log_init("cq-startd", 1, verbose);
 	st->name = cfg_str(st->cfg, "name");
 	if (*st->name == '\0') {

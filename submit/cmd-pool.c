@@ -4,7 +4,10 @@
  * $CQ_HOME (default ~/.local/state/cq): the configurations it used
  * (schedd.conf, startd.conf), the daemons' logs (log/), their pids
  * (run/) and the scheduler's state (schedd/).  `up` returns once every
- * agent has registered.  CQ_* variables pass through to both daemons.
+ * agent has registered; the agents pin the scheduler's certificate, whose
+ * fingerprint `up` asks the scheduler for.  CQ_* variables pass through
+ * to both daemons.  `cq pool fingerprint` prints that fingerprint, for
+ * the agents of a real pool.
  */
 #include "config.h"
 
@@ -28,6 +31,7 @@
 #include "cq.h"
 #include "jsonx.h"
 #include "msg.h"
+#include "tls.h"
 
 #define POOL_MAX_AGENTS		64
 #define POOL_START_TIMEOUT_MS	20000
@@ -178,6 +182,60 @@ pool_count(size_t *agents, size_t *slots)
 	return 0;
 }
 
+/*
+ * The scheduler's certificate fingerprint into FP (FPLEN bytes): 1, or 0
+ * if it runs with insecure = yes; -1 with a message printed.
+ */
+static int
+pool_fingerprint(char *fp, size_t fplen)
+{
+	struct json_object	*req, *rep, *row;
+	struct client		*c;
+	const char		*errstr;
+	uint8_t			 bin[TLS_FP_LEN];
+	uint16_t		 rtype;
+	int			 rc = -1;
+
+	if ((c = client_open()) == NULL)
+		return -1;
+	req = json_object_new_object();
+	json_object_object_add(req, "what", json_object_new_string("pool"));
+	rep = client_call(c, MSG_QUERY, req, &rtype);
+	json_object_put(req);
+	client_close(c);
+	if (rep == NULL)
+		return -1;
+	row = json_object_array_get_idx(jsonx_get(rep, "rows"), 0);
+	if (jsonx_bool(row, "insecure", 0))
+		rc = 0;
+	else if (fplen > TLS_FP_HEXLEN && tls_fp_parse(jsonx_str(row,
+	    "fingerprint", ""), bin, &errstr) == 0) {
+		tls_fp_format(bin, fp);
+		rc = 1;
+	} else
+		fprintf(stderr, "cq: the scheduler gave no fingerprint\n");
+	json_object_put(rep);
+	return rc;
+}
+
+static int
+pool_print_fingerprint(void)
+{
+	char	fp[128];
+
+	switch (pool_fingerprint(fp, sizeof fp)) {
+	case 1:
+		printf("%s\n", fp);
+		return CQ_EXIT_OK;
+	case 0:
+		fprintf(stderr, "cq: the scheduler runs with insecure = yes: "
+		    "plain TCP, no certificate to pin\n");
+		return CQ_EXIT_FAIL;
+	default:
+		return CQ_EXIT_FAIL;
+	}
+}
+
 static int
 pool_alive(void)
 {
@@ -197,7 +255,7 @@ pool_up(int nagents)
 	char		 conf[PATH_MAX], addrf[PATH_MAX], text[3 * PATH_MAX];
 	char		 log[PATH_MAX], pidf[PATH_MAX], addr[128];
 	char		 host[128], name[200], sock[PATH_MAX];
-	char		 lsock[PATH_MAX];
+	char		 lsock[PATH_MAX], fp[128], pin[160];
 	FILE		*f;
 	int64_t		 deadline;
 	size_t		 agents = 0, slots = 0;
@@ -267,12 +325,23 @@ pool_up(int nagents)
 		return CQ_EXIT_FAIL;
 	}
 
-	/* The agents. */
+	/* The agents, pinning the scheduler's certificate. */
+	switch (pool_fingerprint(fp, sizeof fp)) {
+	case 1:
+		snprintf(pin, sizeof pin, "fingerprint = %s\n", fp);
+		break;
+	case 0:
+		snprintf(pin, sizeof pin, "insecure = yes\n");
+		break;
+	default:
+		return CQ_EXIT_FAIL;
+	}
 	snprintf(conf, sizeof conf, "%s/startd.conf", home);
 	snprintf(text, sizeof text,
 	    "# written by cq pool up: jobs run at once (no owner sources)\n"
 	    "schedd = %s\n"
-	    "activity =\n", addr);
+	    "%s"
+	    "activity =\n", addr, pin);
 	if (pool_write(conf, text) == -1) {
 		fprintf(stderr, "cq: %s: %s\n", conf, strerror(errno));
 		return CQ_EXIT_FAIL;
@@ -388,5 +457,7 @@ cmd_pool(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "down") == 0)
 		return pool_down();
+	if (argc == 2 && strcmp(argv[1], "fingerprint") == 0)
+		return pool_print_fingerprint();
 	return cq_usage("pool");
 }

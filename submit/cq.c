@@ -51,8 +51,9 @@ static const struct cq_cmd cq_cmds[] = {
 	    cmd_vacate },
 	{ "reclaim", "reclaim [-t DURATION] [-s SOCKET]",
 	    "take this desktop back from cq for a while", cmd_reclaim },
-	{ "pool", "pool up [--agents N] | pool down",
-	    "start or stop a personal pool", cmd_pool },
+	{ "pool", "pool up [--agents N] | pool down | pool fingerprint",
+	    "start or stop a personal pool; print the scheduler's "
+	    "fingerprint", cmd_pool },
 	{ "proxy", "proxy",
 	    "(internal) bridge stdin/stdout to the scheduler, for cq -H",
 	    cmd_proxy },

@@ -39,6 +39,36 @@ case $err in
 *"CQ_SLOTS"*) ;;
 *) fail "bad env message: $err" ;;
 esac
+# The agent pins its scheduler, or says insecure = yes; not neither,
+# not both, and a fingerprint must be one.
+nofp=$(mktemp) bad=$(mktemp)
+trap 'rm -f "$nofp" "$bad"' EXIT
+grep -v '^fingerprint' "$g/startd.conf" > "$nofp"
+err=$("$b/cq-startd" -n -c "$nofp" 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "no fingerprint: exit $rc"
+case $err in
+*"no scheduler fingerprint: run \`cq pool fingerprint\` on the scheduler"*) ;;
+*) fail "no fingerprint message: $err" ;;
+esac
+out=$(CQ_INSECURE=yes "$b/cq-startd" -n -c "$nofp" | grep '^insecure') ||
+    fail "insecure = yes without a fingerprint refused"
+[ "$out" = "insecure = yes" ] || fail "insecure: $out"
+err=$(CQ_INSECURE=yes "$b/cq-startd" -n -c "$g/startd.conf" 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "fingerprint and insecure: exit $rc"
+case $err in
+*"insecure = yes, but a fingerprint is set"*) ;;
+*) fail "fingerprint and insecure message: $err" ;;
+esac
+printf 'schedd = 10.1.2.3:9618\nfingerprint = 9f86d0818\n' > "$bad"
+err=$("$b/cq-startd" -n -c "$bad" 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "short fingerprint: exit $rc"
+case $err in
+*"$bad:2: fingerprint: expected 64 hex digits"*) ;;
+*) fail "short fingerprint message: $err" ;;
+esac
+out=$(CQ_FINGERPRINT=SHA256:9F:86:D0:81:88:4C:7D:65:9A:2F:EA:A0:C5:5A:D0:15:A3:BF:4F:1B:2B:0B:82:2C:D1:5D:6C:15:B0:F0:0A:08 \
+    "$b/cq-startd" -n -c "$nofp" | grep '^fingerprint') ||
+    fail "an upper-case fingerprint with colons was refused"
 out=$(CQ_LEASE=7s "$b/cq-schedd" -n -c "$g/schedd.conf" | grep '^lease')
 [ "$out" = "lease = 7s" ] || fail "CQ_LEASE did not override: $out"
 echo "config: golden output, file:line errors and overrides as expected"

@@ -4,9 +4,14 @@
 # abusing the protocol in one way (tests/lib/hostile.c: garbage, oversize
 # length, wrong version, unknown type, half a header, short payload,
 # truncated / deeply nested / trailing / non-UTF-8 JSON, unknown member,
-# and on the agent port a peer that never reads its replies).  Every one
-# of them is dropped with a logged reason; the daemons stay up, the real
-# agents stay connected, and all 300 jobs complete exactly once.
+# and on the agent port a peer that never reads its replies).  The agent
+# port speaks TLS: the hostile client does the handshake first (trusting
+# any certificate, as an attacker would), so the abuse reaches the frame
+# parser; some of its connections send a good hello in clear, which the
+# handshake refuses, and some never start the handshake, which the
+# greeting deadline ends.  Every one of them is dropped with a logged
+# reason; the daemons stay up, the real agents stay connected, and all
+# 300 jobs complete exactly once.
 . "$(dirname "$0")/../lib/lib.sh"
 [ -x "$HOSTILE_BIN" ] || skip "$HOSTILE_BIN is not built (make check builds it)"
 
@@ -29,7 +34,8 @@ host=${SCHEDD_ADDR%:*}
 port=${SCHEDD_ADDR##*:}
 # The slow kinds are only dropped by the scheduler's 30 s partial-frame
 # timer; -s gives them 40 s.
-"$HOSTILE_BIN" -s 40 tcp "$host" "$port" 50 > hostile-tcp.out 2>&1 &
+[ -n "$SCHEDD_FP" ] || fail "the scheduler wrote no fingerprint"
+"$HOSTILE_BIN" -S -s 40 tcp "$host" "$port" 50 > hostile-tcp.out 2>&1 &
 tcp_pid=$!
 # On the client socket every kind but the flood: a client that never
 # reads has its own test (t-slow-reader).
@@ -65,7 +71,8 @@ cq q --json >/dev/null || fail "the scheduler does not answer any more"
 for reason in "unsupported protocol version" \
     "frame longer than its type allows" "unknown message type" \
     "(half a frame sat too long|no greeting in time)" "truncated JSON" \
-    "JSON nested too deeply" "invalid UTF-8" "unknown member"; do
+    "JSON nested too deeply" "invalid UTF-8" "unknown member" \
+    "TLS handshake failed: "; do
 	grep -qE "closed: .*$reason" schedd.log ||
 	    fail "the scheduler log has no 'closed: ... $reason'"
 done

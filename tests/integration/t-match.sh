@@ -13,6 +13,7 @@ cpus = 4
 memory = 2048
 activity =
 local_socket = $T/agent-big.sock
+$(agent_tls_conf)
 EOF
 "$STARTD_BIN" -f -c "$T/agent-big.conf" >> "$T/agent-big.log" 2>&1 &
 AGENT_PID[big]=$!

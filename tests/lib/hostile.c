@@ -19,7 +19,12 @@
  * should have been closed was still open at its deadline, 2 for bad usage,
  * 3 if the daemon could not be reached at all.  Headers are built with
  * common/frame.h, the daemons' own encoder, so only what we mean to break
- * is broken.
+ * is broken.  With -S the TCP connections speak TLS first (as agents do;
+ * no certificate is checked: the attacker trusts anything), so the abuse
+ * reaches the frame parser behind the handshake; the kind plain-tcp then
+ * skips TLS and sends a well-formed hello in clear, which the scheduler
+ * must drop in the handshake, and silent-handshake connects and never
+ * starts the handshake, which the greeting deadline must end.
  */
 #include "config.h"
 
@@ -41,6 +46,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "frame.h"
 #include "msg.h"
 
@@ -51,7 +59,7 @@
 enum kind {
 	K_GARBAGE, K_OVERSIZE, K_VERSION, K_UNKNOWN_TYPE, K_HALF_HEADER,
 	K_SHORT_PAYLOAD, K_TRUNC_JSON, K_DEEP_JSON, K_TRAILING, K_BAD_UTF8,
-	K_UNKNOWN_MEMBER, K_FLOOD, K_NKINDS
+	K_UNKNOWN_MEMBER, K_FLOOD, K_PLAIN, K_SILENT, K_NKINDS
 };
 
 static const struct {
@@ -70,12 +78,15 @@ static const struct {
 	[K_BAD_UTF8] = { "invalid-utf8", 0 },
 	[K_UNKNOWN_MEMBER] = { "unknown-member", 0 },
 	[K_FLOOD] = { "no-reader-flood", 0 },
+	[K_PLAIN] = { "plain-tcp", 0 },		/* -S only */
+	[K_SILENT] = { "silent-handshake", 1 },	/* -S only */
 };
 
 enum result { R_PENDING, R_CLOSED, R_HELD, R_OPEN, R_ERROR };
 
 struct conn {
 	int		 fd;
+	SSL		*ssl;		/* -S: NULL for plain-tcp */
 	enum kind	 kind;
 	int64_t		 deadline;	/* mono ms */
 	enum result	 res;
@@ -88,6 +99,7 @@ static const char *host, *port_s, *sock_path, *token = "";
 static int	 fast_s = 5, slow_s = 40, flood_s = 20;
 static uint64_t	 flood_max = 512ull * 1024 * 1024;
 static int	 verbose;
+static SSL_CTX	*tls_ctx;	/* -S */
 
 static int64_t
 now_ms(void)
@@ -104,7 +116,7 @@ usage(void)
 	size_t	i;
 
 	fprintf(stderr, "usage: hostile [-v] [-k kind,...] [-t fast_s] "
-	    "[-s slow_s] [-f flood_s] [-F flood_bytes] [-T token]\n"
+	    "[-s slow_s] [-f flood_s] [-F flood_bytes] [-T token] [-S]\n"
 	    "               tcp HOST PORT N | unix PATH N\nkinds:");
 	for (i = 0; i < K_NKINDS; i++)
 		fprintf(stderr, " %s", kinds[i].name);
@@ -135,6 +147,75 @@ rnd(void)
 	rng ^= rng >> 17;
 	rng ^= rng << 5;
 	return rng;
+}
+
+/* After a failed SSL call: -1 with errno (EAGAIN: try again), or 0 (EOF). */
+static ssize_t
+tls_fail(struct conn *c, int n)
+{
+	switch (SSL_get_error(c->ssl, n)) {
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE:
+		errno = EAGAIN;
+		return -1;
+	case SSL_ERROR_ZERO_RETURN:
+		return 0;
+	case SSL_ERROR_SYSCALL:
+		if (errno == 0 || errno == EAGAIN)
+			errno = ECONNRESET;
+		return -1;
+	default:
+		ERR_clear_error();
+		errno = ECONNRESET;	/* the daemon broke the TLS off */
+		return -1;
+	}
+}
+
+/* send(2) or SSL_write on C. */
+static ssize_t
+io_write(struct conn *c, const void *buf, size_t len)
+{
+	int	n;
+
+	if (c->ssl == NULL)
+		return send(c->fd, buf, len, MSG_NOSIGNAL);
+	if (len == 0)
+		return 0;
+	if ((n = SSL_write(c->ssl, buf, len > INT32_MAX ? INT32_MAX :
+	    (int)len)) > 0)
+		return n;
+	return tls_fail(c, n);
+}
+
+/* recv(2) (non-blocking with DONTWAIT) or SSL_read on C. */
+static ssize_t
+io_read(struct conn *c, void *buf, size_t len, int dontwait)
+{
+	int	n;
+
+	if (c->ssl == NULL)
+		return recv(c->fd, buf, len, dontwait ? MSG_DONTWAIT : 0);
+	if (dontwait)
+		fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+	if ((n = SSL_read(c->ssl, buf, len > INT32_MAX ? INT32_MAX :
+	    (int)len)) > 0)
+		return n;
+	return tls_fail(c, n);
+}
+
+/* -S: the TLS handshake on C (blocking, bounded by the socket timeouts). */
+static int
+tls_start(struct conn *c)
+{
+	if ((c->ssl = SSL_new(tls_ctx)) == NULL ||
+	    SSL_set_fd(c->ssl, c->fd) != 1 || SSL_connect(c->ssl) != 1) {
+		ERR_clear_error();
+		errno = EPROTO;
+		return -1;
+	}
+	SSL_set_mode(c->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	return 0;
 }
 
 static int
@@ -181,13 +262,13 @@ fail:
 
 /* Write everything; -1 with errno (EPIPE/ECONNRESET: the daemon closed). */
 static int
-send_all(int fd, const void *buf, size_t len)
+send_all(struct conn *c, const void *buf, size_t len)
 {
 	const char	*p = buf;
 	ssize_t		 n;
 
 	while (len > 0) {
-		n = send(fd, p, len, MSG_NOSIGNAL);
+		n = io_write(c, p, len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
@@ -199,7 +280,7 @@ send_all(int fd, const void *buf, size_t len)
 }
 
 static int
-send_frame(int fd, uint16_t type, uint8_t version, uint32_t len,
+send_frame(struct conn *c, uint16_t type, uint8_t version, uint32_t len,
     const void *payload, size_t paylen)
 {
 	struct frame_hdr	hdr;
@@ -211,19 +292,19 @@ send_frame(int fd, uint16_t type, uint8_t version, uint32_t len,
 	hdr.flags = 0;
 	hdr.reqid = rnd();
 	frame_hdr_encode(&hdr, hb);
-	if (send_all(fd, hb, sizeof hb) == -1)
+	if (send_all(c, hb, sizeof hb) == -1)
 		return -1;
-	if (paylen > 0 && send_all(fd, payload, paylen) == -1)
+	if (paylen > 0 && send_all(c, payload, paylen) == -1)
 		return -1;
 	return 0;
 }
 
 static int
-send_json(int fd, uint16_t type, const char *json)
+send_json(struct conn *c, uint16_t type, const char *json)
 {
 	size_t	len = strlen(json);
 
-	return send_frame(fd, type, FRAME_VERSION, (uint32_t)len, json, len);
+	return send_frame(c, type, FRAME_VERSION, (uint32_t)len, json, len);
 }
 
 static void
@@ -242,7 +323,7 @@ hello_text(char *buf, size_t len, int idx)
 
 /* Say hello and read the daemon's hello back: 0, or -1 if refused. */
 static int
-say_hello(int fd, int idx)
+say_hello(struct conn *c, int idx)
 {
 	struct frame_hdr	hdr;
 	uint8_t			hb[FRAME_HDR_LEN];
@@ -251,16 +332,16 @@ say_hello(int fd, int idx)
 	ssize_t			n;
 
 	hello_text(buf, sizeof buf, idx);
-	if (send_json(fd, MSG_HELLO, buf) == -1)
+	if (send_json(c, MSG_HELLO, buf) == -1)
 		return -1;
 	for (got = 0; got < sizeof hb; got += (size_t)n)
-		if ((n = read(fd, hb + got, sizeof hb - got)) <= 0)
+		if ((n = io_read(c, hb + got, sizeof hb - got, 0)) <= 0)
 			return -1;
 	frame_hdr_decode(hb, &hdr);
 	if (hdr.len > sizeof buf)
 		return -1;
 	for (got = 0; got < hdr.len; got += (size_t)n)
-		if ((n = read(fd, buf + got, hdr.len - got)) <= 0)
+		if ((n = io_read(c, buf + got, hdr.len - got, 0)) <= 0)
 			return -1;
 	return hdr.type == MSG_HELLO ? 0 : -1;
 }
@@ -280,7 +361,7 @@ flood(struct conn *c, int idx)
 	ssize_t		 w;
 	int		 fl;
 
-	if (say_hello(c->fd, idx) == -1) {
+	if (say_hello(c, idx) == -1) {
 		c->how = "hello refused";
 		return -1;
 	}
@@ -298,7 +379,7 @@ flood(struct conn *c, int idx)
 		snprintf(ad, sizeof ad, "{\"name\":\"hostile-%d-%d\",\"slots\":"
 		    "[{\"id\":1,\"cpus\":1,\"memory_mb\":0,\"state\":\"OWNER\"}],"
 		    "\"jobs\":[]}", (int)getpid(), idx);
-		if (send_json(c->fd, MSG_AD, ad) == -1) {
+		if (send_json(c, MSG_AD, ad) == -1) {
 			c->how = "ad refused";
 			return -1;
 		}
@@ -330,7 +411,7 @@ flood(struct conn *c, int idx)
 			free(buf);
 			return 0;
 		}
-		w = send(c->fd, buf + pos, off - pos, MSG_NOSIGNAL);
+		w = io_write(c, buf + pos, off - pos);
 		if (w > 0) {
 			c->sent += (size_t)w;
 			pos = (pos + (size_t)w) % off;
@@ -390,26 +471,26 @@ abuse(struct conn *c, int idx)
 			/* Bytes from nowhere: not a header at all. */
 			if (g[6] == FRAME_VERSION)
 				g[6] = FRAME_VERSION + 1;
-			rc = send_all(c->fd, g, sizeof g);
+			rc = send_all(c, g, sizeof g);
 		} else {
 			/* A good header around garbage for the JSON parser. */
 			g[0] = '{';
-			rc = send_frame(c->fd, MSG_HELLO, FRAME_VERSION,
+			rc = send_frame(c, MSG_HELLO, FRAME_VERSION,
 			    sizeof g, g, sizeof g);
 		}
 		break;
 	case K_OVERSIZE:
-		rc = send_frame(c->fd, MSG_HELLO, FRAME_VERSION, 0xFFFFFFF0u,
+		rc = send_frame(c, MSG_HELLO, FRAME_VERSION, 0xFFFFFFF0u,
 		    "{\"version\":1", 12);
 		break;
 	case K_VERSION:
 		hello_text(buf, sizeof buf, idx);
 		n = strlen(buf);
-		rc = send_frame(c->fd, MSG_HELLO, FRAME_VERSION + 1,
+		rc = send_frame(c, MSG_HELLO, FRAME_VERSION + 1,
 		    (uint32_t)n, buf, n);
 		break;
 	case K_UNKNOWN_TYPE:
-		rc = send_frame(c->fd, 999, FRAME_VERSION, 2, "{}", 2);
+		rc = send_frame(c, 999, FRAME_VERSION, 2, "{}", 2);
 		break;
 	case K_HALF_HEADER: {
 		struct frame_hdr	hdr = { 30, MSG_HELLO, FRAME_VERSION,
@@ -417,16 +498,16 @@ abuse(struct conn *c, int idx)
 		uint8_t			hb[FRAME_HDR_LEN];
 
 		frame_hdr_encode(&hdr, hb);
-		rc = send_all(c->fd, hb, FRAME_HDR_LEN / 2);
+		rc = send_all(c, hb, FRAME_HDR_LEN / 2);
 		break;
 	}
 	case K_SHORT_PAYLOAD:
-		rc = send_frame(c->fd, MSG_HELLO, FRAME_VERSION, 1000,
+		rc = send_frame(c, MSG_HELLO, FRAME_VERSION, 1000,
 		    "{\"version\"", 10);
 		break;
 	case K_TRUNC_JSON:
 		snprintf(buf, sizeof buf, "{\"version\":1,\"role\":\"cli");
-		rc = send_json(c->fd, MSG_HELLO, buf);
+		rc = send_json(c, MSG_HELLO, buf);
 		break;
 	case K_DEEP_JSON:
 		/* Above hello's maximum length: a type that allows 1 MiB. */
@@ -441,28 +522,35 @@ abuse(struct conn *c, int idx)
 		memset(deep + 8 + DEEP_LEVELS, ']', DEEP_LEVELS);
 		deep[n - 1] = '}';
 		deep[n] = '\0';
-		rc = send_json(c->fd, big_type, deep);
+		rc = send_json(c, big_type, deep);
 		free(deep);
 		break;
 	case K_TRAILING:
 		hello_text(buf, sizeof buf, idx);
 		strlcat(buf, " {}", sizeof buf);
-		rc = send_json(c->fd, MSG_HELLO, buf);
+		rc = send_json(c, MSG_HELLO, buf);
 		break;
 	case K_BAD_UTF8:
 		snprintf(buf, sizeof buf,
 		    "{\"version\":1,\"role\":\"agent\",\"name\":\"\xff\xfe\xc0\x80\"}");
-		rc = send_json(c->fd, MSG_HELLO, buf);
+		rc = send_json(c, MSG_HELLO, buf);
 		break;
 	case K_UNKNOWN_MEMBER:
-		if (say_hello(c->fd, idx) == -1) {
+		if (say_hello(c, idx) == -1) {
 			c->res = R_ERROR;
 			c->how = "hello refused";
 			return;
 		}
-		rc = send_json(c->fd, use_unix ? MSG_QUERY : MSG_HEARTBEAT,
+		rc = send_json(c, use_unix ? MSG_QUERY : MSG_HEARTBEAT,
 		    use_unix ? "{\"what\":\"jobs\",\"bogus\":1}" :
 		    "{\"seq\":1,\"bogus\":2}");
+		break;
+	case K_PLAIN:
+		/* An agent's good hello, in clear, to a TLS port. */
+		hello_text(buf, sizeof buf, idx);
+		rc = send_json(c, MSG_HELLO, buf);
+		break;
+	case K_SILENT:
 		break;
 	case K_FLOOD:
 		switch (flood(c, idx)) {
@@ -500,7 +588,7 @@ drained(struct conn *c)
 	ssize_t	n;
 
 	for (;;) {
-		n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
+		n = io_read(c, buf, sizeof buf, 1);
 		if (n > 0)
 			continue;
 		if (n == 0) {
@@ -527,7 +615,7 @@ main(int argc, char **argv)
 	int		 ch, nconn, pending, bad = 0, n;
 	int64_t		 t;
 
-	while ((ch = getopt(argc, argv, "F:f:k:s:T:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, "F:f:k:Ss:T:t:v")) != -1) {
 		switch (ch) {
 		case 'F':
 			flood_max = (uint64_t)num(optarg, 1, 1ll << 40);
@@ -545,6 +633,14 @@ main(int argc, char **argv)
 					usage();
 				only[nonly++] = (enum kind)k;
 			}
+			break;
+		case 'S':
+			if ((tls_ctx = SSL_CTX_new(TLS_client_method())) ==
+			    NULL)
+				return 3;
+			SSL_CTX_set_verify(tls_ctx, SSL_VERIFY_NONE, NULL);
+			SSL_CTX_set_options(tls_ctx,
+			    SSL_OP_IGNORE_UNEXPECTED_EOF);
 			break;
 		case 's':
 			slow_s = (int)num(optarg, 1, 3600);
@@ -574,9 +670,17 @@ main(int argc, char **argv)
 	} else
 		usage();
 	nconn = (int)num(argv[argc - 1], 1, 10000);
+	if (use_unix && tls_ctx != NULL)
+		usage();
 	if (nonly == 0)
 		for (k = 0; k < K_NKINDS; k++)
-			only[nonly++] = (enum kind)k;
+			if ((k != K_PLAIN && k != K_SILENT) ||
+			    tls_ctx != NULL)
+				only[nonly++] = (enum kind)k;
+	for (k = 0; k < nonly; k++)
+		if ((only[k] == K_PLAIN || only[k] == K_SILENT) &&
+		    tls_ctx == NULL)
+			usage();	/* kinds about the TLS: -S */
 	signal(SIGPIPE, SIG_IGN);
 	rng ^= (uint32_t)getpid();
 
@@ -588,7 +692,9 @@ main(int argc, char **argv)
 		struct conn *c = &conns[n];
 
 		c->kind = only[(size_t)n % nonly];
-		if ((c->fd = dial()) == -1) {
+		if ((c->fd = dial()) == -1 || (tls_ctx != NULL &&
+		    c->kind != K_PLAIN && c->kind != K_SILENT &&
+		    tls_start(c) == -1)) {
 			fprintf(stderr, "hostile: connect %s: %s\n", use_unix ?
 			    sock_path : host, strerror(errno));
 			return 3;
@@ -670,9 +776,12 @@ main(int argc, char **argv)
 		printf("%s\n", open + err > 0 ? "  FAIL" : "");
 		bad += open + err;
 	}
-	for (n = 0; n < nconn; n++)
+	for (n = 0; n < nconn; n++) {
+		SSL_free(conns[n].ssl);
 		if (conns[n].fd != -1)
 			close(conns[n].fd);
+	}
+	SSL_CTX_free(tls_ctx);
 	free(conns);
 	free(pfds);
 	return bad > 0 ? 1 : 0;

@@ -7,10 +7,14 @@
 # their logs printed and the directory kept (its path is printed).
 #
 #   start_schedd [LEASE]       scheduler on $T/state, exports CQ_SOCKET,
-#                              sets SCHEDD_PID and SCHEDD_ADDR (host:port)
+#                              sets SCHEDD_PID, SCHEDD_ADDR (host:port) and
+#                              SCHEDD_FP (its TLS certificate fingerprint)
 #   start_agent NAME SLOTS     agent registered with it; AGENT_PID[NAME],
 #                              AGENT_DIR[NAME] (its working directory, with
-#                              its own state/; its sandbox: $T/sandbox-NAME)
+#                              its own state/; its sandbox: $T/sandbox-NAME);
+#                              it pins SCHEDD_FP, or AGENT_FINGERPRINT if set
+#   INSECURE=1 start_...       plain TCP (insecure = yes) instead of TLS
+#   agent_tls_conf             the agent's TLS line (for hand-written confs)
 #   CQ_TEST_NS=HOST start_...  the daemon runs in a network namespace of
 #                              tests/lib/netns.sh (source it after this)
 #   CQ_TEST_PRIVATE_SANDBOX=1 start_agent ...  the agent runs in a mount
@@ -237,6 +241,7 @@ listen = $listen
 lease = $lease
 ${SCHEDD_TOKEN:+token = $SCHEDD_TOKEN}
 allow_root_jobs = $([ "${SCHEDD_ALLOW_ROOT:-1}" = 0 ] && echo no || echo yes)
+$([ "${INSECURE:-0}" = 1 ] && echo "insecure = yes")
 EOF
 }
 
@@ -247,7 +252,7 @@ start_schedd() {
 	_daemon_wrap
 	[ -f "$T/schedd.conf" ] || write_schedd_conf "${1:-10s}" \
 	    "${CQ_TEST_NS:+$(ns_addr "$CQ_TEST_NS"):0}"
-	rm -f "$T/state/listen.addr"
+	rm -f "$T/state/listen.addr" "$T/state/fingerprint"
 	echo "=== start $(date +%T.%N)" >> "$T/schedd.log"
 	"${_WRAP[@]}" "$SCHEDD_BIN" -f -c "$T/schedd.conf" \
 	    >> "$T/schedd.log" 2>&1 &
@@ -258,6 +263,8 @@ start_schedd() {
 	wait_until 10 test -s "$T/state/listen.addr" ||
 	    fail "the scheduler wrote no listen.addr within 10 s"
 	SCHEDD_ADDR=$(cat "$T/state/listen.addr")
+	# Written before listen.addr; none with insecure = yes.
+	SCHEDD_FP=$(cat "$T/state/fingerprint" 2>/dev/null)
 	wait_until 10 cq q --json ||
 	    fail "the scheduler does not answer cq q within 10 s"
 	_pid_alive "$SCHEDD_PID" || fail "the scheduler died at start-up"
@@ -265,6 +272,19 @@ start_schedd() {
 }
 
 # --- agents -------------------------------------------------------------------
+
+# The line pinning the scheduler in an agent's configuration: insecure =
+# yes with INSECURE=1, else AGENT_FINGERPRINT if set, else SCHEDD_FP.
+agent_tls_conf() {
+	if [ "${INSECURE:-0}" = 1 ]; then
+		echo "insecure = yes"
+	elif [ -n "${AGENT_FINGERPRINT+set}" ]; then
+		[ -z "$AGENT_FINGERPRINT" ] ||
+		    echo "fingerprint = $AGENT_FINGERPRINT"
+	else
+		echo "fingerprint = ${SCHEDD_FP:-}"
+	fi
+}
 
 # agent_connected NAME: the scheduler shows NAME's slots as connected.
 agent_connected() {
@@ -280,7 +300,8 @@ _agent_dir_probe() {
 	[ -z "${_startd_dir_keys+set}" ] || return 0
 	_startd_dir_keys=
 	for k in state_dir sandbox_dir; do
-		echo "$k = $T" > "$T/probe.conf"
+		# (insecure: -n wants the scheduler pinned or not.)
+		printf '%s = %s\ninsecure = yes\n' "$k" "$T" > "$T/probe.conf"
 		"$CQ_BUILDDIR/cq-startd" -n -c "$T/probe.conf" >/dev/null 2>&1 &&
 		    _startd_dir_keys="$_startd_dir_keys $k"
 	done
@@ -331,6 +352,7 @@ memory = $((slots * 256))
 local_socket = $T/agent-$name.sock
 activity = ${AGENT_ACTIVITY:-}
 ${AGENT_TOKEN:+token = $AGENT_TOKEN}
+$(agent_tls_conf)
 $(_agent_dir_conf "$name" "$dir")
 ${AGENT_EXTRA:-}
 EOF

@@ -16,6 +16,7 @@
 #include <criterion/criterion.h>
 
 #include "cfg.h"
+#include "tls.h"
 
 static const struct cfg_key test_keys[] = {
 	{ "lease", CFG_DURATION, "30s", 0, 0, "agent lease" },
@@ -271,6 +272,35 @@ Test(cfg, kernel_cmdline)
 	cr_assert_eq(cfg_load_cmdline(cfg, "cq.slots=0", err, sizeof err), -1);
 	cr_assert_str_eq(err, "kernel command line: slots: too small");
 	cr_assert_eq(cfg_int(cfg, "slots"), 4);
+}
+
+/* A netbooted agent's pin comes from cq.fingerprint= (startd's keys). */
+Test(cfg, kernel_cmdline_fingerprint)
+{
+	static const struct cfg_key agent_keys[] = {
+		{ "schedd", CFG_HOSTPORT, "127.0.0.1:9618", 0, 0, "" },
+		{ "fingerprint", CFG_STRING, "", 0, 0, "" },
+		{ "insecure", CFG_BOOL, "no", 0, 0, "" },
+		{ NULL, 0, NULL, 0, 0, NULL }
+	};
+	struct cfg	*c = cfg_new(agent_keys);
+	uint8_t		 fp[TLS_FP_LEN];
+	char		 hex[TLS_FP_HEXLEN + 1], e[512];
+	const char	*errstr = NULL;
+
+	cr_assert_eq(cfg_load_cmdline(c, "BOOT_IMAGE=/vmlinuz ip=dhcp "
+	    "cq.schedd=10.0.0.5:9618 cq.fingerprint=SHA256:9F86D081884C7D65"
+	    "9A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08 quiet\n",
+	    e, sizeof e), 0, "%s", e);
+	cr_assert_str_eq(cfg_str(c, "schedd"), "10.0.0.5:9618");
+	cr_assert_str_eq(cfg_origin(c, "fingerprint"), "kernel command line");
+	cr_assert_eq(tls_fp_parse(cfg_str(c, "fingerprint"), fp, &errstr), 0,
+	    "%s", errstr);
+	tls_fp_format(fp, hex);
+	cr_assert_str_eq(hex, "9f86d081884c7d659a2feaa0c55ad015"
+	    "a3bf4f1b2b0b822cd15d6c15b0f00a08");
+	cr_assert_eq(cfg_bool(c, "insecure"), 0);
+	cfg_free(c);
 }
 
 Test(cfg, set_and_print)
