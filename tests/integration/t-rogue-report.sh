@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 
 command -v python3 >/dev/null 2>&1 || skip "python3 is needed for the rogue agent"
-ROGUE="python3 $CQ_SRCDIR/tests/lib/rogue-agent.py"
+ROGUE="python3 $CQ_SRCDIR/tests/lib/rogue-agent.py --tls"
 
 start_schedd 10s
 start_agent a1 1
