@@ -34,6 +34,11 @@ struct machine *agents_machine(const char *name);
 /* Send an order (drain, vacate) to M's agent now, if connected. */
 void	agents_order(struct machine *m, uint16_t type,
 	    struct json_object *o);
+/* 1 if an agent that proved credential ID is connected. */
+int	agents_cred_connected(const char *id);
+/* Close the links of agents that proved credential ID (revoked, or its
+ * name forgotten); their jobs follow the lease. */
+void	agents_cred_revoked(const char *id, const char *why);
 /* Call CB for each machine. */
 void	agents_walk(void (*cb)(struct machine *, void *), void *arg);
 

@@ -1,14 +1,17 @@
 /*
  * link.c: the agent's side of the agent <-> scheduler conversation.  It
  * connects without blocking (numeric address or a name through evdns),
- * says hello with its name and the pool token, sends its ad (slots and
+ * says hello with its name and its proof (enroll.c: its credential, the
+ * pool token or a credential request; a credential in the answer is
+ * kept), sends its ad (slots and
  * held jobs, so a restarted scheduler can adopt them) and the exits not
  * yet acknowledged, then heartbeats at a quarter of the lease the
  * scheduler announced; a heartbeat also tells what the scheduler cannot
  * know for `cq status`: the load without our jobs and the owner's idle
  * time (since the last activity, or since the agent started).  A broken
- * link is retried with exponential backoff and jitter; the jobs keep
- * running meanwhile.
+ * link is retried with exponential backoff and jitter (a refused hello
+ * waits the longest: its configuration or an approval has to change
+ * first); the jobs keep running meanwhile.
  */
 #include "config.h"
 
@@ -26,6 +29,7 @@
 #include "activity.h"
 #include "cfg.h"
 #include "clock.h"
+#include "enroll.h"
 #include "jobs.h"
 #include "jsonx.h"
 #include "link.h"
@@ -172,6 +176,11 @@ link_hello_reply(struct json_object *msg)
 		peer_close(link_peer, "scheduler speaks another version");
 		return;
 	}
+	if (jsonx_get(msg, "credential") != NULL &&
+	    enroll_issued(jsonx_str(msg, "credential", "")) == -1) {
+		peer_close(link_peer, "bad credential from the scheduler");
+		return;
+	}
 	if (lease > 0) {
 		link_hb_ms = lease / 4;
 		if (link_hb_ms < 50)
@@ -204,8 +213,11 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	if (type == MSG_ERROR) {
 		log_warnx("link: scheduler says: %s",
 		    jsonx_str(msg, "error", ""));
-		if (!link_ready)
+		if (!link_ready) {
+			/* Retrying soon would not change its answer. */
+			link_backoff_ms = LINK_BACKOFF_MAX_MS;
 			peer_close(p, "refused by the scheduler");
+		}
 		return;
 	}
 	if (!link_ready) {
@@ -266,7 +278,6 @@ static void
 link_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct json_object	*o;
-	const char		*token;
 	char			 label[320];
 	int			 one = 1;
 
@@ -291,10 +302,7 @@ link_event(struct bufferevent *bev, short what, void *arg)
 	json_object_object_add(o, "name", json_object_new_string(st->name));
 	json_object_object_add(o, "filesystem_domain",
 	    json_object_new_string(st->fs_domain));
-	token = cfg_str(st->cfg, "token");
-	if (token != NULL && *token != '\0')
-		json_object_object_add(o, "token",
-		    json_object_new_string(token));
+	enroll_hello(o);
 	peer_send(link_peer, MSG_HELLO, 0, o);
 	json_object_put(o);
 }

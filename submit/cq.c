@@ -48,8 +48,14 @@ static const struct cq_cmd cq_cmds[] = {
 	    cmd_vacate },
 	{ "reclaim", "reclaim [-t DURATION] [-s SOCKET]",
 	    "take this desktop back from cq for a while", cmd_reclaim },
-	{ "pool", "pool up [--agents N] | pool down",
-	    "start or stop a personal pool", cmd_pool },
+	{ "pool", "pool up [--agents N] | pool down\n"
+	    "       cq pool token [--machine NAME] [--lifetime DURATION]\n"
+	    "       cq pool tokens|agents [--json]\n"
+	    "       cq pool approve N | revoke ID | forget NAME\n"
+	    "       cq pool auto-approve [--json] | "
+	    "auto-approve CIDR [--lifetime DURATION]",
+	    "start or stop a personal pool; the pool's credentials",
+	    cmd_pool },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -13,6 +13,8 @@ cpus = 4
 memory = 2048
 activity =
 local_socket = $T/agent-big.sock
+token = $SCHEDD_POOL_TOKEN
+state_dir = $T/agent-big.state
 EOF
 "$STARTD_BIN" -f -c "$T/agent-big.conf" >> "$T/agent-big.log" 2>&1 &
 AGENT_PID[big]=$!

@@ -8,9 +8,14 @@
 #
 #   start_schedd [LEASE]       scheduler on $T/state, exports CQ_SOCKET,
 #                              sets SCHEDD_PID and SCHEDD_ADDR (host:port)
+#                              and SCHEDD_POOL_TOKEN (cq pool token, 1 h);
+#                              SCHEDD_EXTRA adds configuration lines
 #   start_agent NAME SLOTS     agent registered with it; AGENT_PID[NAME],
 #                              AGENT_DIR[NAME] (its working directory, with
-#                              its own state/; its sandbox: $T/sandbox-NAME)
+#                              its own state/ holding its credential; its
+#                              sandbox: $T/sandbox-NAME); it enrolls with
+#                              AGENT_TOKEN if set (even empty: no token),
+#                              else SCHEDD_POOL_TOKEN
 #   CQ_TEST_NS=HOST start_...  the daemon runs in a network namespace of
 #                              tests/lib/netns.sh (source it after this)
 #   CQ_TEST_PRIVATE_SANDBOX=1 start_agent ...  the agent runs in a mount
@@ -66,6 +71,7 @@ unset _v
 _sanitizer_re='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|WARNING: ThreadSanitizer'
 SCHEDD_PID=
 SCHEDD_ADDR=
+SCHEDD_POOL_TOKEN=
 declare -A AGENT_PID=()
 declare -A AGENT_DIR=()
 _cleanup_hooks=()
@@ -233,7 +239,7 @@ state_dir = $T/state
 socket = $T/schedd.sock
 listen = $listen
 lease = $lease
-${SCHEDD_TOKEN:+token = $SCHEDD_TOKEN}
+${SCHEDD_EXTRA:-}
 EOF
 }
 
@@ -258,6 +264,12 @@ start_schedd() {
 	wait_until 10 cq q --json ||
 	    fail "the scheduler does not answer cq q within 10 s"
 	_pid_alive "$SCHEDD_PID" || fail "the scheduler died at start-up"
+	# The agents' way in (tests run as root: an administrator); a
+	# restart keeps the store, so the token stays good.
+	if [ -z "${SCHEDD_POOL_TOKEN:-}" ]; then
+		SCHEDD_POOL_TOKEN=$(cq pool token --lifetime 1h) ||
+		    fail "cq pool token failed"
+	fi
 	log "scheduler pid $SCHEDD_PID on $SCHEDD_ADDR"
 }
 
@@ -327,7 +339,7 @@ slots = $slots
 memory = $((slots * 256))
 local_socket = $T/agent-$name.sock
 activity = ${AGENT_ACTIVITY:-}
-${AGENT_TOKEN:+token = $AGENT_TOKEN}
+token = ${AGENT_TOKEN-$SCHEDD_POOL_TOKEN}
 $(_agent_dir_conf "$name" "$dir")
 ${AGENT_EXTRA:-}
 EOF
