@@ -352,6 +352,10 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 		peer_close_after_flush(p, "bad agent name");
 		return;
 	}
+	/* Until it proves that name, the logs call it a claim. */
+	snprintf(label, sizeof label, "agent hello as %s (%s)", name,
+	    peer_label(p));
+	peer_set_label(p, label);
 	if ((left = creds_blocked(ac->addr)) > 0) {
 		log_warnx("agent %s from %s: refused: the address is blocked "
 		    "for %lld s more after failed proofs", name, ac->addr,
