@@ -28,7 +28,7 @@ _cq()
 	# Options that take a value: complete nothing (or files) for it.
 	case $prev in
 	-constraint|--constraint|-reason|--reason|-u|-limit|--limit|-n|\
-	-timeout|--timeout|-t|--agents)
+	-timeout|--timeout|-t|--agents|--lifetime|--machine)
 		COMPREPLY=()
 		return
 		;;
@@ -50,7 +50,14 @@ _cq()
 	why)	opts="--json" ;;
 	drain)	opts="--cancel" ;;
 	reclaim) opts="-t -s" ;;
-	pool)	opts="up down --agents" ;;
+	pool)
+		case ${COMP_WORDS[2]:-} in
+		up)	opts="--agents" ;;
+		token)	opts="--machine --lifetime" ;;
+		tokens|agents) opts="--json" ;;
+		auto-approve) opts="--lifetime --json" ;;
+		*)	opts="" ;;
+		esac ;;
 	*)	opts="" ;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -71,7 +78,13 @@ _cq()
 		COMPREPLY=($(compgen -W "$(_cq_machines)" -- "$cur"))
 		;;
 	pool)
-		COMPREPLY=($(compgen -W "up down" -- "$cur"))
+		if [ "$COMP_CWORD" -eq 2 ]; then
+			COMPREPLY=($(compgen -W "up down token tokens agents \
+			    approve auto-approve revoke forget" -- "$cur"))
+		elif [ "$COMP_CWORD" -eq 3 ] &&
+		    [ "${COMP_WORDS[2]}" = forget ]; then
+			COMPREPLY=($(compgen -W "$(_cq_machines)" -- "$cur"))
+		fi
 		;;
 	esac
 }
