@@ -221,8 +221,8 @@ ctl_admin(struct peer *p, struct client *c, uint32_t reqid,
 	char		 err[300], text[CRED_TEXT_MAX + 160], out[128];
 
 	if (!ctl_is_admin(c)) {
-		log_warnx("client %s: admin request %.32s refused: not an "
-		    "administrator", c->owner, action);
+		log_warnx("client %s: admin request refused: not an "
+		    "administrator", c->owner);
 		peer_send_error(p, reqid, "permission denied: only an "
 		    "administrator (root or the scheduler's user) manages "
 		    "the pool's credentials");

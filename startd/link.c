@@ -44,6 +44,7 @@
 
 #define LINK_BACKOFF_MIN_MS	100
 #define LINK_BACKOFF_MAX_MS	10000
+#define LINK_REFUSED_MS		20000	/* after a refused hello: 10-20 s */
 
 static struct peer	*link_peer;
 static struct xferq	*link_xq;	/* files to the scheduler */
@@ -51,6 +52,7 @@ static struct event	*link_retry_ev;
 static struct event	*link_hb_ev;
 static int		 link_ready;
 static int64_t		 link_backoff_ms = LINK_BACKOFF_MIN_MS;
+static int		 link_refused;	/* the last hello was refused */
 static int64_t		 link_hb_ms = 5000;
 static int64_t		 link_seq;
 static int64_t		 link_started;	/* wall ms: the owner idle since */
@@ -126,8 +128,9 @@ link_retry_later(void)
 	if (st->stopping)
 		return;
 	/* Jitter spreads a building's desktops after a scheduler restart. */
-	ms = link_backoff_ms / 2 + (int64_t)(arc4random_uniform(
-	    (uint32_t)link_backoff_ms / 2 + 1));
+	ms = link_refused ? LINK_REFUSED_MS : link_backoff_ms;
+	link_refused = 0;
+	ms = ms / 2 + (int64_t)arc4random_uniform((uint32_t)ms / 2 + 1);
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	evtimer_add(link_retry_ev, &tv);
@@ -215,7 +218,7 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		    jsonx_str(msg, "error", ""));
 		if (!link_ready) {
 			/* Retrying soon would not change its answer. */
-			link_backoff_ms = LINK_BACKOFF_MAX_MS;
+			link_refused = 1;
 			peer_close(p, "refused by the scheduler");
 		}
 		return;
