@@ -4,11 +4,13 @@
  * token or a credential request, judged by creds.c), then sends its ad:
  * its slots and the jobs it still holds.  A refused proof that counts as
  * a failure is answered after a delay (a timer: the loop never waits),
- * and an address blocked for failing too often is refused at accept.  Jobs it holds for their
- * current run are adopted, so a scheduler restart never starts a second
- * copy; anything else it holds is stale and is killed.  Any message
- * renews the agent's lease; a machine silent for longer than the lease
- * goes OFFLINE and its jobs go back to IDLE.
+ * and an address blocked for failing too often is refused at accept.
+ * Every connection has its struct agent_conn (agents-int.h) as the peer's
+ * data, on one list, so a revoked credential's links can be found.  Jobs
+ * it holds for their current run are adopted, so a scheduler restart
+ * never starts a second copy; anything else it holds is stale and is
+ * killed.  Any message renews the agent's lease; a machine silent for
+ * longer than the lease goes OFFLINE and its jobs go back to IDLE.
  *
  * Each slot here mirrors one of the agent's slots.  A slot is on the free
  * list only while its agent is connected, it is UNCLAIMED and holds no
@@ -338,7 +340,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	struct creds_result	 r;
 	const char		*name = jsonx_str(msg, "name", "");
 	const char		*dom = jsonx_str(msg, "filesystem_domain", "");
-	char			 label[128], why[160];
+	char			 label[128], tcp[96], why[160];
 	int64_t			 left;
 
 	if (jsonx_int(msg, "version", 0) != 1 ||
@@ -353,8 +355,8 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 		return;
 	}
 	/* Until it proves that name, the logs call it a claim. */
-	snprintf(label, sizeof label, "agent hello as %s (%s)", name,
-	    peer_label(p));
+	strlcpy(tcp, peer_label(p), sizeof tcp);
+	snprintf(label, sizeof label, "agent hello as %s (%s)", name, tcp);
 	peer_set_label(p, label);
 	if ((left = creds_blocked(ac->addr)) > 0) {
 		log_warnx("agent %s from %s: refused: the address is blocked "
@@ -372,7 +374,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 		agents_refuse(ac, reqid, r.error, r.failed ? r.delay_ms : 0);
 		return;
 	}
-	snprintf(label, sizeof label, "agent %s (%s)", name, peer_label(p));
+	snprintf(label, sizeof label, "agent %s (%s)", name, tcp);
 	peer_set_label(p, label);
 	peer_set_deadline(p, 0);
 	ac->state = AGENT_CONN_HELLO;
@@ -689,7 +691,7 @@ agents_shutdown(void)
 	if (agents_listener != NULL)
 		evconnlistener_free(agents_listener);
 	agents_listener = NULL;
-	/* Links not bound to a machine (yet): refused or not yet named. */
+	/* Every link, those not bound to a machine (yet) too. */
 	while ((ac = TAILQ_FIRST(&agents_conns)) != NULL)
 		peer_close(ac->peer, NULL);
 	while ((m = TAILQ_FIRST(&sd->machines)) != NULL) {
