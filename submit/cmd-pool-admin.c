@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "cidr.h"
 #include "cq.h"
+#include "cred.h"
 #include "jsonx.h"
 #include "msg.h"
 #include "table.h"
@@ -55,6 +57,55 @@ cq_pool_token(const char *machine, int64_t lifetime_ms, char *out,
 	strlcpy(out, jsonx_str(rep, "detail", ""), len);
 	json_object_put(rep);
 	return out[0] != '\0' ? 0 : -1;
+}
+
+/* A machine name as agents may have (the scheduler checks it too). */
+static int
+pool_name_ok(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return n > 0 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n;
+}
+
+/* Check SUB's argument ARG (and --machine) here: bad input exits 2. */
+static int
+pool_args_ok(const char *sub, const char *arg, const char *machine)
+{
+	struct cidr	 c;
+	const char	*errstr;
+
+	if (machine != NULL && !pool_name_ok(machine)) {
+		fprintf(stderr, "cq: --machine %s: not a machine name\n",
+		    machine);
+		return 0;
+	}
+	if (arg == NULL)
+		return 1;
+	if (strcmp(sub, "forget") == 0 && !pool_name_ok(arg)) {
+		fprintf(stderr, "cq: %s: not a machine name\n", arg);
+		return 0;
+	}
+	if (strcmp(sub, "revoke") == 0 && !cred_id_ok(arg)) {
+		fprintf(stderr, "cq: %s: not a token or credential id (8 hex "
+		    "digits, see cq pool tokens / agents)\n", arg);
+		return 0;
+	}
+	if (strcmp(sub, "approve") == 0) {
+		(void)strtonum(arg, 1, INT64_MAX, &errstr);
+		if (errstr != NULL) {
+			fprintf(stderr, "cq: %s: not a request number (see cq "
+			    "pool agents)\n", arg);
+			return 0;
+		}
+	}
+	if (strcmp(sub, "auto-approve") == 0 &&
+	    cidr_parse(arg, &c, &errstr) == -1) {
+		fprintf(stderr, "cq: %s: %s\n", arg, errstr);
+		return 0;
+	}
+	return 1;
 }
 
 /* --lifetime DURATION into *MS; -1 on a bad one (printed). */
@@ -174,6 +225,8 @@ cmd_pool_admin(int argc, char **argv)
 		else
 			return cq_usage("pool");
 	}
+	if (!pool_args_ok(sub, arg, machine))
+		return CQ_EXIT_USAGE;
 	/* Which options and arguments each subcommand takes. */
 	if (strcmp(sub, "token") == 0) {
 		if (arg != NULL || json)
