@@ -46,6 +46,27 @@ grep -q "agent desk2 from 127.0.0.1: issued credential [0-9a-f]* (auto 127.0.0.0
 out=$(cq pool auto-approve 10.1.2.3/8 2>&1) && fail "a block with host bits was taken: $out"
 case $out in *"bits set past the prefix"*) ;; *) fail "bad block: $out" ;; esac
 
+# A netbooted desktop that rebooted lost its secret with its RAM disk:
+# inside the block its auto-approved name gets a new credential...
+old=$(cut -d. -f2 agent-desk2.d/state/credential)
+stop_agent desk2
+rm -rf agent-desk2.d/state
+start_agent desk2 1
+grep -q "agent desk2 from 127.0.0.1: credential $old (auto 127.0.0.0/8, not connected) replaced by auto-approval" schedd.log ||
+    fail "desk2's auto-approved name was not given a new credential"
+[ "$(cut -d. -f2 agent-desk2.d/state/credential)" != "$old" ] ||
+    fail "desk2 kept its old credential"
+# ...but a name an administrator approved is never taken that way.
+stop_agent desk1
+mv agent-desk1.d/state agent-desk1.d/state.keep
+AGENT_NO_WAIT=1 start_agent desk1 1
+wait_until 15 grep -q "agent desk1 from 127.0.0.1: refused: name desk1 belongs to another agent (credential $cid" schedd.log ||
+    fail "a request took desk1's approved name"
+stop_agent desk1
+rm -rf agent-desk1.d/state
+mv agent-desk1.d/state.keep agent-desk1.d/state
+start_agent desk1 1
+
 # Ended: nothing more is granted.
 cq pool auto-approve 127.0.0.0/8 --lifetime 0 >/dev/null || fail "ending the rule failed"
 [ "$(cq pool auto-approve --json | jq length)" -eq 0 ] ||
