@@ -535,9 +535,9 @@ creds_token_new(const char *machine, int64_t lifetime_ms, const char *by,
 	struct cred		k;
 	int			tries;
 
-	if (lifetime_ms <= 0 || lifetime_ms > CREDS_MAX_LIFETIME_MS) {
-		snprintf(err, errlen, "lifetime out of range (1 ms to 3650 "
-		    "days)");
+	if (lifetime_ms < 0 || lifetime_ms > CREDS_MAX_LIFETIME_MS) {
+		snprintf(err, errlen, "lifetime out of range (up to 3650 "
+		    "days; 0: never expires)");
 		return -1;
 	}
 	if (commit_begin() == -1)
@@ -552,17 +552,23 @@ creds_token_new(const char *machine, int64_t lifetime_ms, const char *by,
 		if (machine != NULL)
 			strlcpy(c.name, machine, sizeof c.name);
 		c.issued = clock_now_ms();
-		c.expires = c.issued + lifetime_ms;
+		c.expires = lifetime_ms > 0 ? c.issued + lifetime_ms : 0;
 		snprintf(c.how, sizeof c.how, "cq pool token by %s", by);
 		if (cred_hash(&k, c.hash) == -1 ||
 		    store_cred_put(sd->store, &c) == -1)
 			break;
 		cred_format(&k, text, textlen);
 		explicit_bzero(&k, sizeof k);
-		log_info("pool token %s issued by %s%s%s, expires in %lld s",
-		    c.id, by, machine != NULL ? " for machine " : "",
-		    machine != NULL ? machine : "",
-		    (long long)(lifetime_ms / 1000));
+		if (lifetime_ms > 0)
+			log_info("pool token %s issued by %s%s%s, expires in "
+			    "%lld s", c.id, by, machine != NULL ?
+			    " for machine " : "", machine != NULL ? machine :
+			    "", (long long)(lifetime_ms / 1000));
+		else
+			log_info("pool token %s issued by %s%s%s, never "
+			    "expires", c.id, by, machine != NULL ?
+			    " for machine " : "", machine != NULL ? machine :
+			    "");
 		return 0;
 	}
 	explicit_bzero(&k, sizeof k);

@@ -108,12 +108,17 @@ pool_args_ok(const char *sub, const char *arg, const char *machine)
 	return 1;
 }
 
-/* --lifetime DURATION into *MS; -1 on a bad one (printed). */
+/* --lifetime DURATION into *MS ("never": 0); -1 on a bad one (printed). */
 static int
-pool_lifetime(const char *s, int64_t *ms)
+pool_lifetime(const char *s, int64_t *ms, int *never)
 {
 	const char	*errstr;
 
+	if (strcmp(s, "never") == 0) {
+		*ms = 0;
+		*never = 1;
+		return 0;
+	}
 	if (cfg_parse_duration(s, ms, &errstr) == -1) {
 		fprintf(stderr, "cq: --lifetime %s: %s\n", s, errstr);
 		return -1;
@@ -210,7 +215,7 @@ cmd_pool_admin(int argc, char **argv)
 	const char		*machine = NULL, *arg = NULL;
 	char			 token[128];
 	int64_t			 lifetime = -1;
-	int			 a, json = 0, rc;
+	int			 a, json = 0, rc, never = 0;
 
 	for (a = 2; a < argc; a++) {
 		if (strcmp(argv[a], "--json") == 0)
@@ -218,7 +223,7 @@ cmd_pool_admin(int argc, char **argv)
 		else if (strcmp(argv[a], "--machine") == 0 && a + 1 < argc)
 			machine = argv[++a];
 		else if (strcmp(argv[a], "--lifetime") == 0 && a + 1 < argc) {
-			if (pool_lifetime(argv[++a], &lifetime) == -1)
+			if (pool_lifetime(argv[++a], &lifetime, &never) == -1)
 				return CQ_EXIT_USAGE;
 		} else if (argv[a][0] != '-' && arg == NULL)
 			arg = argv[a];
@@ -231,8 +236,9 @@ cmd_pool_admin(int argc, char **argv)
 	if (strcmp(sub, "token") == 0) {
 		if (arg != NULL || json)
 			return cq_usage("pool");
-		if (lifetime == 0) {
-			fprintf(stderr, "cq: --lifetime must be above 0\n");
+		if (lifetime == 0 && !never) {
+			fprintf(stderr, "cq: --lifetime must be above 0 (or "
+			    "never)\n");
 			return CQ_EXIT_USAGE;
 		}
 		if (cq_pool_token(machine, lifetime, token, sizeof token) ==
@@ -241,7 +247,7 @@ cmd_pool_admin(int argc, char **argv)
 		printf("%s\n", token);
 		return CQ_EXIT_OK;
 	}
-	if (machine != NULL)
+	if (machine != NULL || never)
 		return cq_usage("pool");
 	if (strcmp(sub, "tokens") == 0 || strcmp(sub, "agents") == 0 ||
 	    (strcmp(sub, "auto-approve") == 0 && arg == NULL)) {

@@ -49,7 +49,7 @@ static const struct cq_cmd cq_cmds[] = {
 	{ "reclaim", "reclaim [-t DURATION] [-s SOCKET]",
 	    "take this desktop back from cq for a while", cmd_reclaim },
 	{ "pool", "pool up [--agents N] | pool down\n"
-	    "       cq pool token [--machine NAME] [--lifetime DURATION]\n"
+	    "       cq pool token [--machine NAME] [--lifetime DURATION|never]\n"
 	    "       cq pool tokens|agents [--json]\n"
 	    "       cq pool approve N | revoke ID | forget NAME\n"
 	    "       cq pool auto-approve [--json] | "
