@@ -69,6 +69,7 @@ enum store_stmt {
 	ST_CRED_SEEN,
 	ST_CRED_REVOKE,
 	ST_CRED_FORGET,
+	ST_CRED_DELETE,
 	ST_CREDS_WALK,
 	ST_REQ_PUT,
 	ST_REQ_BY_HASH,
@@ -161,6 +162,7 @@ static const char *const store_sql[ST_MAX] = {
 	    "UPDATE creds SET revoked = ?2 WHERE id = ?1 AND revoked = 0",
 	[ST_CRED_FORGET] =
 	    "DELETE FROM creds WHERE kind = 'agent' AND name = ?1",
+	[ST_CRED_DELETE] = "DELETE FROM creds WHERE id = ?1",
 	[ST_CREDS_WALK] =
 	    "SELECT " STORE_CRED_COLUMNS " FROM creds "
 	    "WHERE ?1 IS NULL OR kind = ?1 ORDER BY issued, id",
@@ -1145,6 +1147,21 @@ store_cred_forget(struct store *s, const char *name)
 		n += sqlite3_changes(s->db);
 	}
 	return n;
+}
+
+/* Delete credential ID (its requests stay): 1 deleted, 0 none, -1. */
+int
+store_cred_delete(struct store *s, const char *id)
+{
+	sqlite3_stmt	*st = s->st[ST_CRED_DELETE];
+
+	if (store_bind_text(st, 1, id) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	if (store_done(s, st, "cred_delete") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
 }
 
 /* Walk the credentials of KIND ("token", "agent"; NULL: both). */

@@ -152,6 +152,8 @@ int		 store_cred_seen(struct store *, const char *id, int64_t now,
 /* 1 revoked now, 0 unknown or revoked before, -1 error. */
 int		 store_cred_revoke(struct store *, const char *id,
 		    int64_t now);
+/* Delete credential ID alone: 1 deleted, 0 none, -1 error. */
+int		 store_cred_delete(struct store *, const char *id);
 /* Delete NAME's agent credential and requests: rows deleted, or -1. */
 int		 store_cred_forget(struct store *, const char *name);
 /* Walk credentials of KIND (NULL: all), oldest first. */

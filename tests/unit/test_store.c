@@ -818,6 +818,11 @@ Test(store, credentials)
 	cr_assert_eq(store_creds_walk(s, "agent", count_cb, &n), 0);
 	cr_assert_eq(n, 1);
 
+	cred_fill(&c, "0000000e", "agent", "desk9", 4);
+	cr_assert_eq(store_cred_put(s, &c), 0);
+	cr_assert_eq(store_cred_delete(s, "0000000e"), 1);
+	cr_assert_eq(store_cred_delete(s, "0000000e"), 0);
+
 	/* Forget frees the name (a revoked credential held it). */
 	cr_assert_eq(store_cred_forget(s, "desk1"), 1);
 	cr_assert_eq(store_cred_by_name(s, "desk1", &got), 0);
