@@ -19,7 +19,8 @@
  * secret with its RAM disk).  Failed proofs are logged with their
  * address and reason and counted there (throttle.c): the answer waits,
  * and an address that keeps failing is refused for a while.  Requests
- * are not proofs and are not counted; their number is capped.
+ * are not proofs and are not counted; their number is capped (in all and
+ * per address), and a request past a cap counts as a failure.
  * Called by agents.c (hello) and ctl-admin.c.
  */
 #include "config.h"
@@ -485,8 +486,16 @@ creds_by_request(struct creds_result *r, const char *addr, const char *name,
 			return;
 	} else if (creds_name_taken(r, addr, name, 0))
 		return;
+	/* More than that is abuse: counted as failed proofs. */
+	if (store_req_pending_from(sd->store, addr) >=
+	    CREDS_MAX_PENDING_FROM) {
+		creds_fail(r, addr, name, "too many pending credential "
+		    "requests from %s (%d): approve or forget some", addr,
+		    CREDS_MAX_PENDING_FROM);
+		return;
+	}
 	if (store_req_pending(sd->store) >= CREDS_MAX_PENDING) {
-		creds_refuse(r, addr, name, "too many pending credential "
+		creds_fail(r, addr, name, "too many pending credential "
 		    "requests (%d): approve or forget some",
 		    CREDS_MAX_PENDING);
 		return;

@@ -16,6 +16,7 @@
 struct cfg;
 
 #define CREDS_MAX_PENDING	256	/* pending requests kept */
+#define CREDS_MAX_PENDING_FROM	16	/* of them from one address */
 #define CREDS_TOKEN_LIFETIME_MS	(24LL * 3600 * 1000)	/* default */
 #define CREDS_AUTO_LIFETIME_MS	(3600LL * 1000)	/* default rule */
 #define CREDS_MAX_LIFETIME_MS	(3650LL * 24 * 3600 * 1000)

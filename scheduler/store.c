@@ -78,6 +78,7 @@ enum store_stmt {
 	ST_REQ_FORGET,
 	ST_REQS_WALK,
 	ST_REQ_PENDING,
+	ST_REQ_PENDING_FROM,
 	ST_AUTO_PUT,
 	ST_AUTO_END,
 	ST_AUTOS_WALK,
@@ -182,6 +183,9 @@ static const char *const store_sql[ST_MAX] = {
 	    "SELECT " STORE_REQ_COLUMNS " FROM cred_requests ORDER BY id",
 	[ST_REQ_PENDING] =
 	    "SELECT count(*) FROM cred_requests WHERE state = 'pending'",
+	[ST_REQ_PENDING_FROM] =
+	    "SELECT count(*) FROM cred_requests "
+	    "WHERE state = 'pending' AND source = ?1",
 	[ST_AUTO_PUT] =
 	    "INSERT INTO auto_approve (netblock, created, expires) "
 	    "VALUES (?1, ?2, ?3)",
@@ -1300,6 +1304,27 @@ store_req_pending(struct store *s)
 	else
 		log_warnx("store: req_pending: %s", sqlite3_errmsg(s->db));
 	sqlite3_reset(st);
+	return n;
+}
+
+/* The number of pending requests last seen from SOURCE, or -1. */
+int64_t
+store_req_pending_from(struct store *s, const char *source)
+{
+	sqlite3_stmt	*st = s->st[ST_REQ_PENDING_FROM];
+	int64_t		 n = -1;
+
+	if (store_bind_text(st, 1, source) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		log_warnx("store: req_pending_from: %s",
+		    sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return n;
 }
 

@@ -172,6 +172,7 @@ int		 store_reqs_walk(struct store *,
 		    int (*cb)(void *, const struct store_credreq *),
 		    void *arg);
 int64_t		 store_req_pending(struct store *);
+int64_t		 store_req_pending_from(struct store *, const char *source);
 int		 store_auto_put(struct store *, const char *netblock,
 		    int64_t now, int64_t expires);
 int		 store_auto_end(struct store *, const char *netblock,

@@ -852,6 +852,8 @@ Test(store, credential_requests_and_rules)
 	cr_assert_eq(store_req_put(s, "desk3", "10.0.0.3", 1000, h1, &id2),
 	    -1, "a request key is unique");
 	cr_assert_eq(store_req_pending(s), 2);
+	cr_assert_eq(store_req_pending_from(s, "10.0.0.2"), 1);
+	cr_assert_eq(store_req_pending_from(s, "10.0.0.9"), 0);
 	cr_assert_eq(store_req_by_hash(s, h1, &q), 1);
 	cr_assert_eq(q.id, id1);
 	cr_assert_str_eq(q.state, "pending");
