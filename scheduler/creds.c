@@ -486,15 +486,14 @@ creds_by_request(struct creds_result *r, const char *addr, const char *name,
 			return;
 	} else if (creds_name_taken(r, addr, name, 0))
 		return;
-	/* More than that is abuse: counted as failed proofs. */
-	if (store_req_pending_from(sd->store, addr) >=
+	/* Pending ones are capped; more is abuse: counted as failures. */
+	else if (store_req_pending_from(sd->store, addr) >=
 	    CREDS_MAX_PENDING_FROM) {
 		creds_fail(r, addr, name, "too many pending credential "
 		    "requests from %s (%d): approve or forget some", addr,
 		    CREDS_MAX_PENDING_FROM);
 		return;
-	}
-	if (store_req_pending(sd->store) >= CREDS_MAX_PENDING) {
+	} else if (store_req_pending(sd->store) >= CREDS_MAX_PENDING) {
 		creds_fail(r, addr, name, "too many pending credential "
 		    "requests (%d): approve or forget some",
 		    CREDS_MAX_PENDING);
