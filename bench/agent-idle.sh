@@ -33,6 +33,8 @@ EOC
 "$build/cq-schedd" -f -c s.conf 2>schedd.log &
 pids="$pids $!"
 i=0; while [ ! -s state/listen.addr ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+export CQ_SOCKET=$work/s.sock
+tok=$("$build/cq" pool token --lifetime 1h)
 cat > a.conf <<EOC
 schedd = $(cat state/listen.addr)
 fingerprint = $(cat state/fingerprint)
@@ -41,6 +43,8 @@ activity = $sources
 idle_after = 0
 max_owner_load = 1000
 local_socket = $work/a.sock
+token = $tok
+state_dir = $work/a.state
 EOC
 "$build/cq-startd" -f -c a.conf 2>agent.log &
 apid=$!

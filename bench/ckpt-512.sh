@@ -41,6 +41,7 @@ EOC
 pids="$pids $!"
 wait_for 10 test -s state/listen.addr
 export CQ_SOCKET=$work/s.sock
+tok=$("$build/cq" pool token --lifetime 1h)
 agent() {	# agent NAME DOMAIN
 	cat > "$1.conf" <<EOC
 schedd = $(cat state/listen.addr)
@@ -50,6 +51,8 @@ slots = 1
 activity =
 local_socket = $work/$1.sock
 sandbox_dir = $work/sb-$1
+state_dir = $work/st-$1
+token = $tok
 filesystem_domain = $2
 max_vacate_time = 60s
 EOC

@@ -28,6 +28,8 @@ EOC
 "$build/cq-schedd" -f -c s.conf 2>schedd.log &
 pids="$pids $!"
 i=0; while [ ! -s state/listen.addr ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+export CQ_SOCKET=$work/s.sock
+tok=$("$build/cq" pool token --lifetime 1h)
 cat > a.conf <<EOC
 schedd = $(cat state/listen.addr)
 fingerprint = $(cat state/fingerprint)
@@ -37,6 +39,8 @@ idle_after = 0
 resume_after = 1s
 vacate_after = 1h
 local_socket = $work/a.sock
+token = $tok
+state_dir = $work/a.state
 EOC
 "$build/cq-startd" -f -c a.conf 2>agent.log &
 pids="$!$pids"

@@ -45,7 +45,7 @@ _cq()
 	# Options that take a value: complete nothing (or files) for it.
 	case $prev in
 	-constraint|--constraint|-reason|--reason|-u|-limit|--limit|-n|\
-	-timeout|--timeout|-t|--agents)
+	-timeout|--timeout|-t|--agents|--lifetime|--machine)
 		COMPREPLY=()
 		return
 		;;
@@ -67,7 +67,14 @@ _cq()
 	why)	opts="--json" ;;
 	drain)	opts="--cancel" ;;
 	reclaim) opts="-t -s" ;;
-	pool)	opts="up down fingerprint --agents" ;;
+	pool)
+		case ${COMP_WORDS[2]:-} in
+		up)	opts="--agents" ;;
+		token)	opts="--machine --lifetime" ;;
+		tokens|agents) opts="--json" ;;
+		auto-approve) opts="--lifetime --json" ;;
+		*)	opts="" ;;
+		esac ;;
 	*)	opts="" ;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -88,7 +95,14 @@ _cq()
 		COMPREPLY=($(compgen -W "$(_cq_machines)" -- "$cur"))
 		;;
 	pool)
-		COMPREPLY=($(compgen -W "up down fingerprint" -- "$cur"))
+		if [ "$COMP_CWORD" -eq 2 ]; then
+			COMPREPLY=($(compgen -W "up down fingerprint token \
+			    tokens agents approve auto-approve revoke forget" \
+			    -- "$cur"))
+		elif [ "$COMP_CWORD" -eq 3 ] &&
+		    [ "${COMP_WORDS[2]}" = forget ]; then
+			COMPREPLY=($(compgen -W "$(_cq_machines)" -- "$cur"))
+		fi
 		;;
 	esac
 }

@@ -7,8 +7,11 @@
 #ifndef CQ_AGENTS_INT_H
 #define CQ_AGENTS_INT_H
 
+#include <sys/queue.h>
+
 #include <stdint.h>
 
+struct event;
 struct job;
 struct json_object;
 struct machine;
@@ -17,6 +20,26 @@ struct slot;
 
 #define AGENT_NAME_MAX	64
 #define AGENT_MAX_SLOTS	1024
+
+/* One agent connection, the peer's data from accept to close. */
+enum agent_conn_state {
+	AGENT_CONN_NEW,		/* waiting for its hello */
+	AGENT_CONN_REFUSED,	/* hello refused: the answer is on its way */
+	AGENT_CONN_HELLO	/* proved its credential: NAME is its own */
+};
+
+struct agent_conn {
+	struct peer		*peer;
+	enum agent_conn_state	 state;
+	char			 addr[64];	/* numeric source address */
+	char			*name;		/* after the hello */
+	char			*fs_domain;	/* from the hello, or NULL */
+	char			 cred_id[16];	/* the credential it proved */
+	struct event		*delay_ev;	/* a delayed refusal */
+	uint32_t		 reqid;
+	char			 error[256];	/* the refusal's text */
+	TAILQ_ENTRY(agent_conn)	 entry;
+};
 
 /* agents.c */
 struct machine *agents_get(const char *name);

@@ -152,23 +152,22 @@ agents_ad_lies(struct machine *m, struct peer *p, struct json_object *msg)
 void
 agents_ad(struct peer *p, struct json_object *msg)
 {
-	struct machine		*m, *old;
+	struct agent_conn	*ac = peer_data(p);
+	struct machine		*m;
 	struct json_object	*a, *e;
 	struct job		*j;
 	struct slot		*s;
-	const char		*errstr, *id, *hello_name = peer_data(p);
+	const char		*errstr, *id;
 	char			 why[160];
 	int64_t			 run, sid;
 	size_t			 i, n;
 	enum slot_state		 st;
 
-	if (hello_name == NULL && (old = agents_of(p)) != NULL)
-		hello_name = old->name;
-	if (hello_name == NULL) {
+	if (ac->state != AGENT_CONN_HELLO) {
 		peer_close(p, "ad before hello");
 		return;
 	}
-	if (strcmp(hello_name, jsonx_str(msg, "name", "")) != 0) {
+	if (strcmp(ac->name, jsonx_str(msg, "name", "")) != 0) {
 		peer_close(p, "ad names another agent");
 		return;
 	}
@@ -177,19 +176,17 @@ agents_ad(struct peer *p, struct json_object *msg)
 		peer_close(p, why);
 		return;
 	}
-	m = agents_get(hello_name);
+	m = agents_get(ac->name);
 	if (agents_ad_lies(m, p, msg))
 		return;
 	if (m->peer != NULL && m->peer != p) {
+		/* The same credential again: the agent restarted. */
 		peer_close(m->peer, "replaced by a new connection");
 	}
 	if (m->peer != p) {
-		const char *dom = hello_name + strlen(hello_name) + 1;
-
 		free(m->fs_domain);
-		m->fs_domain = *dom != '\0' ? xstrdup(dom) : NULL;
-		free(peer_data(p));
-		peer_set_data(p, NULL);
+		m->fs_domain = ac->fs_domain != NULL ?
+		    xstrdup(ac->fs_domain) : NULL;
 	}
 	m->peer = p;
 	m->online = 1;

@@ -1,11 +1,16 @@
 /*
  * agents.c: links to the agents.  An agent connects over TCP, says hello
- * (name, protocol version, the pool token when one is set), then sends its
- * ad: its slots and the jobs it still holds.  Jobs it holds for their
- * current run are adopted, so a scheduler restart never starts a second
- * copy; anything else it holds is stale and is killed.  Any message
- * renews the agent's lease; a machine silent for longer than the lease
- * goes OFFLINE and its jobs go back to IDLE.
+ * (name, protocol version, and its proof: an agent credential, a pool
+ * token or a credential request, judged by creds.c), then sends its ad:
+ * its slots and the jobs it still holds.  A refused proof that counts as
+ * a failure is answered after a delay (a timer: the loop never waits),
+ * and an address blocked for failing too often is refused at accept.
+ * Every connection has its struct agent_conn (agents-int.h) as the peer's
+ * data, on one list, so a revoked credential's links can be found.  Jobs
+ * it holds for their current run are adopted, so a scheduler restart
+ * never starts a second copy; anything else it holds is stale and is
+ * killed.  Any message renews the agent's lease; a machine silent for
+ * longer than the lease goes OFFLINE and its jobs go back to IDLE.
  *
  * Each slot here mirrors one of the agent's slots.  A slot is on the free
  * list only while its agent is connected, it is UNCLAIMED and holds no
@@ -41,6 +46,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "commit.h"
+#include "creds.h"
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
@@ -59,6 +65,8 @@ static struct evconnlistener	*agents_listener;
 static struct tls		*agents_tls;	/* NULL: insecure */
 static char			 agents_fp[TLS_FP_HEXLEN + 1];
 static char			 agents_addr[96];
+static TAILQ_HEAD(, agent_conn)	 agents_conns =
+    TAILQ_HEAD_INITIALIZER(agents_conns);
 
 static struct machine *
 agents_find(const char *name)
@@ -351,29 +359,48 @@ agents_name_ok(const char *name)
 	return 1;
 }
 
-static int
-agents_token_ok(const char *given)
+/* A refusal's time has come: answer and close. */
+static void
+agents_hello_refuse_now(evutil_socket_t fd, short ev, void *arg)
 {
-	const char	*want = cfg_str(sd->cfg, "token");
-	size_t		 i, n;
-	unsigned char	 diff = 0;
+	struct agent_conn	*ac = arg;
 
-	if (want == NULL || *want == '\0')
-		return 1;
-	if (given == NULL || strlen(given) != strlen(want))
-		return 0;
-	n = strlen(want);
-	for (i = 0; i < n; i++)
-		diff |= (unsigned char)(want[i] ^ given[i]);
-	return diff == 0;
+	peer_send_error(ac->peer, ac->reqid, ac->error);
+	peer_close_after_flush(ac->peer, "hello refused");
+}
+
+/* Refuse AC's hello with ERROR, after DELAY_MS (0: at once). */
+static void
+agents_hello_refuse(struct agent_conn *ac, uint32_t reqid, const char *error,
+    int64_t delay_ms)
+{
+	struct timeval	tv;
+
+	ac->state = AGENT_CONN_REFUSED;
+	ac->reqid = reqid;
+	strlcpy(ac->error, error, sizeof ac->error);
+	if (delay_ms <= 0 || (ac->delay_ev = evtimer_new(sd->base,
+	    agents_hello_refuse_now, ac)) == NULL) {
+		agents_hello_refuse_now(-1, 0, ac);
+		return;
+	}
+	/* The timer is the deadline now. */
+	peer_set_deadline(ac->peer, 0);
+	tv.tv_sec = delay_ms / 1000;
+	tv.tv_usec = (delay_ms % 1000) * 1000;
+	evtimer_add(ac->delay_ev, &tv);
 }
 
 static void
 agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 {
+	struct agent_conn	*ac = peer_data(p);
 	struct json_object	*o;
+	struct creds_result	 r;
 	const char		*name = jsonx_str(msg, "name", "");
-	char			 label[128];
+	const char		*dom = jsonx_str(msg, "filesystem_domain", "");
+	char			 label[128], tcp[96], why[160];
+	int64_t			 left;
 
 	if (jsonx_int(msg, "version", 0) != 1 ||
 	    strcmp(jsonx_str(msg, "role", ""), "agent") != 0) {
@@ -386,34 +413,71 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 		peer_close_after_flush(p, "bad agent name");
 		return;
 	}
-	if (!agents_token_ok(jsonx_str(msg, "token", NULL))) {
-		peer_send_error(p, reqid, "bad pool token");
-		peer_close_after_flush(p, "bad pool token");
+	/* Until it proves that name, the logs call it a claim. */
+	strlcpy(tcp, peer_label(p), sizeof tcp);
+	snprintf(label, sizeof label, "agent hello as %s (%s)", name, tcp);
+	peer_set_label(p, label);
+	if ((left = creds_blocked(ac->addr)) > 0) {
+		log_warnx("agent %s from %s: refused: the address is blocked "
+		    "for %lld s more after failed proofs", name, ac->addr,
+		    (long long)((left + 999) / 1000));
+		snprintf(why, sizeof why, "too many failed proofs from %s: "
+		    "try again later", ac->addr);
+		agents_hello_refuse(ac, reqid, why, 0);
 		return;
 	}
-	snprintf(label, sizeof label, "agent %s (%s)", name, peer_label(p));
+	creds_hello(ac->addr, name, jsonx_str(msg, "credential", NULL),
+	    jsonx_str(msg, "token", NULL), jsonx_str(msg, "request", NULL),
+	    &r);
+	if (!r.ok) {
+		agents_hello_refuse(ac, reqid, r.error, r.failed ? r.delay_ms : 0);
+		return;
+	}
+	snprintf(label, sizeof label, "agent %s (%s)", name, tcp);
 	peer_set_label(p, label);
 	peer_set_deadline(p, 0);
-	/*
-	 * Remember the name (and after its NUL the filesystem_domain) until
-	 * the ad binds us to a machine.
-	 */
-	{
-		const char *dom = jsonx_str(msg, "filesystem_domain", "");
-		size_t nl = strlen(name), dl = strlen(dom);
-		char *data = xmalloc(nl + dl + 2);
-
-		memcpy(data, name, nl + 1);
-		memcpy(data + nl + 1, dom, dl + 1);
-		peer_set_data(p, data);
-	}
+	ac->state = AGENT_CONN_HELLO;
+	ac->name = xstrdup(name);
+	ac->fs_domain = *dom != '\0' ? xstrdup(dom) : NULL;
+	strlcpy(ac->cred_id, r.cred_id, sizeof ac->cred_id);
 	o = json_object_new_object();
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "role", json_object_new_string("schedd"));
 	json_object_object_add(o, "lease_ms",
 	    json_object_new_int64(sd->lease_ms));
+	if (r.issued[0] != '\0') {
+		/* Its credential, once the store holds it. */
+		json_object_object_add(o, "credential",
+		    json_object_new_string(r.issued));
+		explicit_bzero(r.issued, sizeof r.issued);
+		commit_later(p, MSG_HELLO, reqid, o);
+		return;
+	}
 	peer_send(p, MSG_HELLO, reqid, o);
 	json_object_put(o);
+}
+
+int
+agents_cred_connected(const char *id)
+{
+	struct agent_conn	*ac;
+
+	TAILQ_FOREACH(ac, &agents_conns, entry)
+		if (ac->state == AGENT_CONN_HELLO &&
+		    strcmp(ac->cred_id, id) == 0)
+			return 1;
+	return 0;
+}
+
+void
+agents_cred_revoked(const char *id, const char *why)
+{
+	struct agent_conn	*ac, *next;
+
+	TAILQ_FOREACH_SAFE(ac, &agents_conns, entry, next)
+		if (ac->state == AGENT_CONN_HELLO &&
+		    strcmp(ac->cred_id, id) == 0)
+			peer_close(ac->peer, why);
 }
 
 struct machine *
@@ -444,13 +508,18 @@ static void
 agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
-	struct machine	*m = agents_of(p);
+	struct agent_conn	*ac = peer_data(p);
+	struct machine		*m = agents_of(p);
 
+	if (ac->state == AGENT_CONN_REFUSED) {
+		peer_close(p, "message after a refused hello");
+		return;
+	}
 	if (m != NULL)
 		m->contact = clock_mono_ms();
 	switch (type) {
 	case MSG_HELLO:
-		if (m != NULL || peer_data(p) != NULL) {
+		if (ac->state != AGENT_CONN_NEW) {
 			peer_close(p, "second hello");
 			return;
 		}
@@ -509,14 +578,19 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 static void
 agents_closed(struct peer *p, const char *reason, void *arg)
 {
-	struct machine	*m = agents_of(p);
-	int		 i;
+	struct agent_conn	*ac = peer_data(p);
+	struct machine		*m = agents_of(p);
+	int			 i;
 
 	commit_forget_peer(p);
-	if (m == NULL) {
-		free(peer_data(p));
+	TAILQ_REMOVE(&agents_conns, ac, entry);
+	if (ac->delay_ev != NULL)
+		event_free(ac->delay_ev);
+	free(ac->name);
+	free(ac->fs_domain);
+	free(ac);
+	if (m == NULL)
 		return;
-	}
 	/* Its jobs keep running until the lease says otherwise. */
 	spool_link_closed(m);
 	m->peer = NULL;
@@ -530,10 +604,14 @@ static void
 agents_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
+	static int64_t		 logged;
+	static unsigned		 quiet;
 	struct bufferevent	*bev;
 	struct ssl_st		*ssl;
+	struct agent_conn	*ac;
 	struct peer		*p;
 	char			 host[64], label[96];
+	int64_t			 left, now;
 	int			 one = 1;
 
 	host[0] = '\0';
@@ -544,6 +622,20 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
 		evutil_inet_ntop(AF_INET6,
 		    &((struct sockaddr_in6 *)sa)->sin6_addr, host,
 		    sizeof host);
+	if ((left = creds_blocked(host)) > 0) {
+		/* At most a line a second, however fast they come. */
+		if ((now = clock_mono_ms()) - logged >= 1000) {
+			log_warnx("agents: connection from %s refused: blocked "
+			    "for %lld s more after failed proofs (%u more "
+			    "refused since the last line)", host,
+			    (long long)((left + 999) / 1000), quiet);
+			logged = now;
+			quiet = 0;
+		} else
+			quiet++;
+		close(fd);
+		return;
+	}
 	snprintf(label, sizeof label, "tcp %s fd %d", host, (int)fd);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (agents_tls != NULL) {
@@ -567,6 +659,11 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	p = peer_new(sd->base, bev, ROLE_AGENT, label, agents_msg,
 	    agents_closed, NULL);
+	ac = xcalloc(1, sizeof *ac);
+	ac->peer = p;
+	strlcpy(ac->addr, host, sizeof ac->addr);
+	TAILQ_INSERT_TAIL(&agents_conns, ac, entry);
+	peer_set_data(p, ac);
 	peer_set_deadline(p, PEER_HELLO_TIMEOUT);
 }
 
@@ -715,11 +812,15 @@ agents_init(void)
 void
 agents_shutdown(void)
 {
-	struct machine	*m;
+	struct agent_conn	*ac;
+	struct machine		*m;
 
 	if (agents_listener != NULL)
 		evconnlistener_free(agents_listener);
 	agents_listener = NULL;
+	/* Every link, those not bound to a machine (yet) too. */
+	while ((ac = TAILQ_FIRST(&agents_conns)) != NULL)
+		peer_close(ac->peer, NULL);
 	while ((m = TAILQ_FIRST(&sd->machines)) != NULL) {
 		if (m->peer != NULL)
 			peer_close(m->peer, NULL);

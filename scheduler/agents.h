@@ -58,6 +58,11 @@ int	agents_refuse(struct machine *m, struct peer *p, const char *what,
 	    const char *id, int64_t run, const char *why);
 #define AGENTS_MAX_LIES	3
 
+/* 1 if an agent that proved credential ID is connected. */
+int	agents_cred_connected(const char *id);
+/* Close the links of agents that proved credential ID (revoked, or its
+ * name forgotten); their jobs follow the lease. */
+void	agents_cred_revoked(const char *id, const char *why);
 /* Call CB for each machine. */
 void	agents_walk(void (*cb)(struct machine *, void *), void *arg);
 

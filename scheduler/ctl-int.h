@@ -50,5 +50,8 @@ void		 ctl_query(struct peer *, struct client *, uint32_t reqid,
 /* ctl-act.c */
 void		 ctl_act(struct peer *, struct client *, uint32_t reqid,
 		    struct json_object *msg);
+/* ctl-admin.c: the pool's credentials (administrators only) */
+void		 ctl_admin(struct peer *, struct client *, uint32_t reqid,
+		    struct json_object *msg);
 
 #endif

@@ -357,6 +357,9 @@ ctl_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	case MSG_ACT:
 		ctl_act(p, c, reqid, msg);
 		break;
+	case MSG_ADMIN:
+		ctl_admin(p, c, reqid, msg);
+		break;
 	default:
 		peer_close(p, "unexpected message type");
 		break;

@@ -24,6 +24,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "commit.h"
+#include "creds.h"
 #include "ctl.h"
 #include "log.h"
 #include "match.h"
@@ -54,13 +55,23 @@ static const struct cfg_key schedd_keys[] = {
 	    "spool (default: the host name)" },
 	{ "lease", CFG_DURATION, "60", 0, 0,
 	    "how long an agent may be silent before its jobs are requeued" },
-	{ "token", CFG_STRING, "", 0, 0,
-	    "pool token agents must present (empty: none)" },
 	{ "allow_root_jobs", CFG_BOOL, "no", 0, 0,
 	    "jobs submitted by root run as root (no: as root_job_user)" },
 	{ "root_job_user", CFG_STRING, "nobody", 0, 0,
 	    "the user jobs of root's run and write as unless "
 	    "allow_root_jobs" },
+	{ "auto_approve", CFG_STRING, "", 0, 0,
+	    "network blocks (CIDR, comma-separated) whose agents' credential "
+	    "requests are granted at once during auto_approve_window" },
+	{ "auto_approve_window", CFG_DURATION, "1h", 0, 0,
+	    "how long after start-up auto_approve grants requests (0: off)" },
+	{ "auth_failures", CFG_INT, "10", 1, 1000000,
+	    "failed proofs from one address within auth_window that block "
+	    "it" },
+	{ "auth_window", CFG_DURATION, "5m", 0, 0,
+	    "the window in which auth_failures are counted" },
+	{ "auth_block", CFG_DURATION, "5m", 0, 0,
+	    "how long a blocked address is refused" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
@@ -144,8 +155,8 @@ main(int argc, char **argv)
 	mallopt(M_MXFAST, 0);
 #endif
 	sd = xcalloc(1, sizeof *sd);
-	sd->cfg = cfg_daemon("cq-schedd", schedd_keys, argc, argv, NULL, NULL,
-	    &foreground, &verbose);
+	sd->cfg = cfg_daemon("cq-schedd", schedd_keys, argc, argv, NULL,
+	    creds_check_config, &foreground, &verbose);
 	log_init("cq-schedd", 1, verbose);
 	sd->state_dir = cfg_str(sd->cfg, "state_dir");
 	sd->lease_ms = cfg_ms(sd->cfg, "lease");
@@ -186,7 +197,7 @@ main(int argc, char **argv)
 	spool_sweep();
 	if (userlog_init() == -1)
 		fatalx("cannot read the user log mark");
-	if (ctl_init() == -1 || agents_init() == -1)
+	if (creds_init() == -1 || ctl_init() == -1 || agents_init() == -1)
 		exit(1);
 
 	sigs[0] = evsignal_new(sd->base, SIGTERM, schedd_signal, NULL);
@@ -207,6 +218,7 @@ main(int argc, char **argv)
 	commit_flush();
 	userlog_shutdown();
 	commit_shutdown();
+	creds_shutdown();
 	queue_shutdown();
 	store_close(sd->store);
 	for (i = 0; i < 3; i++)

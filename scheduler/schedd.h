@@ -3,7 +3,8 @@
  * machines (agents) and their slots.  The one global is `sd`.
  *
  * Modules: main (start-up, tick, end of loop turn), ctl (client socket),
- * agents (agent links, leases, slot mirror), queue (job lifecycle, the
+ * agents (agent links, leases, slot mirror), creds (what an agent's hello
+ * proves; throttle: failed proofs per address), queue (job lifecycle, the
  * only caller of job_set_state), match (idle jobs -> free slots), commit
  * (group commit and the replies that wait for it), store (SQL),
  * clusters (the clusters with queued jobs: batch name, nprocs), batches

@@ -63,8 +63,34 @@ enum store_stmt {
 	ST_USERLOG_EVENTS,
 	ST_EVENTS_LAST,
 	ST_CLUSTERS_LOAD,
+	ST_CRED_PUT,
+	ST_CRED_GET,
+	ST_CRED_BY_NAME,
+	ST_CRED_SEEN,
+	ST_CRED_REVOKE,
+	ST_CRED_FORGET,
+	ST_CRED_DELETE,
+	ST_CREDS_WALK,
+	ST_REQ_PUT,
+	ST_REQ_BY_HASH,
+	ST_REQ_GET,
+	ST_REQ_UPDATE,
+	ST_REQ_FORGET,
+	ST_REQS_WALK,
+	ST_REQ_PENDING,
+	ST_REQ_PENDING_FROM,
+	ST_AUTO_PUT,
+	ST_AUTO_END,
+	ST_AUTOS_WALK,
 	ST_MAX
 };
+
+#define STORE_CRED_COLUMNS						\
+	"id, kind, hash, name, issued, expires, revoked, last_seen, "	\
+	"source, how, uses"
+#define STORE_REQ_COLUMNS						\
+	"id, name, source, created, last_seen, key_hash, state, cred_id, how"
+
 
 static const char *const store_sql[ST_MAX] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -122,6 +148,53 @@ static const char *const store_sql[ST_MAX] = {
 	    "SELECT id, owner, batch_name, nprocs, submitted FROM clusters "
 	    "WHERE id IN (SELECT cluster FROM jobs INDEXED BY jobs_queue "
 	    "WHERE state IN (1, 2, 5, 6, 7)) ORDER BY id",
+	[ST_CRED_PUT] =
+	    "INSERT INTO creds (id, kind, hash, name, issued, expires, how) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_CRED_GET] =
+	    "SELECT " STORE_CRED_COLUMNS " FROM creds WHERE id = ?1",
+	[ST_CRED_BY_NAME] =
+	    "SELECT " STORE_CRED_COLUMNS " FROM creds "
+	    "WHERE kind = 'agent' AND name = ?1",
+	[ST_CRED_SEEN] =
+	    "UPDATE creds SET last_seen = ?2, source = ?3, uses = uses + ?4 "
+	    "WHERE id = ?1",
+	[ST_CRED_REVOKE] =
+	    "UPDATE creds SET revoked = ?2 WHERE id = ?1 AND revoked = 0",
+	[ST_CRED_FORGET] =
+	    "DELETE FROM creds WHERE kind = 'agent' AND name = ?1",
+	[ST_CRED_DELETE] = "DELETE FROM creds WHERE id = ?1",
+	[ST_CREDS_WALK] =
+	    "SELECT " STORE_CRED_COLUMNS " FROM creds "
+	    "WHERE ?1 IS NULL OR kind = ?1 ORDER BY issued, id",
+	[ST_REQ_PUT] =
+	    "INSERT INTO cred_requests (name, source, created, last_seen, "
+	    "key_hash, state) VALUES (?1, ?2, ?3, ?3, ?4, 'pending')",
+	[ST_REQ_BY_HASH] =
+	    "SELECT " STORE_REQ_COLUMNS " FROM cred_requests "
+	    "WHERE key_hash = ?1",
+	[ST_REQ_GET] =
+	    "SELECT " STORE_REQ_COLUMNS " FROM cred_requests WHERE id = ?1",
+	[ST_REQ_UPDATE] =
+	    "UPDATE cred_requests SET last_seen = ?2, source = ?3, "
+	    "state = ?4, cred_id = ?5, how = ?6 WHERE id = ?1",
+	[ST_REQ_FORGET] = "DELETE FROM cred_requests WHERE name = ?1",
+	[ST_REQS_WALK] =
+	    "SELECT " STORE_REQ_COLUMNS " FROM cred_requests ORDER BY id",
+	[ST_REQ_PENDING] =
+	    "SELECT count(*) FROM cred_requests WHERE state = 'pending'",
+	[ST_REQ_PENDING_FROM] =
+	    "SELECT count(*) FROM cred_requests "
+	    "WHERE state = 'pending' AND source = ?1",
+	[ST_AUTO_PUT] =
+	    "INSERT INTO auto_approve (netblock, created, expires) "
+	    "VALUES (?1, ?2, ?3)",
+	[ST_AUTO_END] =
+	    "UPDATE auto_approve SET expires = ?2 "
+	    "WHERE netblock = ?1 AND expires > ?2",
+	[ST_AUTOS_WALK] =
+	    "SELECT id, netblock, created, expires FROM auto_approve "
+	    "WHERE expires > ?1 ORDER BY id",
 };
 
 struct store {
@@ -877,5 +950,442 @@ store_clusters_load(struct store *s, int (*cb)(void *, uint32_t,
 		ret = -1;
 	}
 	sqlite3_reset(st);
+	return ret;
+}
+
+/* --- credentials (docs/credentials.md) ------------------------------------ */
+
+/* Copy text column COL into BUF ("" for NULL). */
+static void
+store_col_copy(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+	const char	*t = (const char *)sqlite3_column_text(st, col);
+
+	strlcpy(buf, t != NULL ? t : "", len);
+}
+
+/* Copy a 32-byte hash column; -1 if it is not one. */
+static int
+store_col_hash(sqlite3_stmt *st, int col, unsigned char *out)
+{
+	const void	*b = sqlite3_column_blob(st, col);
+
+	if (b == NULL || sqlite3_column_bytes(st, col) != STORE_HASH_LEN)
+		return -1;
+	memcpy(out, b, STORE_HASH_LEN);
+	return 0;
+}
+
+static int
+store_row_cred(sqlite3_stmt *st, struct store_cred *c)
+{
+	memset(c, 0, sizeof *c);
+	store_col_copy(st, 0, c->id, sizeof c->id);
+	store_col_copy(st, 1, c->kind, sizeof c->kind);
+	if (store_col_hash(st, 2, c->hash) == -1) {
+		log_warnx("store: credential %s: bad hash", c->id);
+		return -1;
+	}
+	store_col_copy(st, 3, c->name, sizeof c->name);
+	c->issued = sqlite3_column_int64(st, 4);
+	c->expires = sqlite3_column_int64(st, 5);
+	c->revoked = sqlite3_column_int64(st, 6);
+	c->last_seen = sqlite3_column_int64(st, 7);
+	store_col_copy(st, 8, c->source, sizeof c->source);
+	store_col_copy(st, 9, c->how, sizeof c->how);
+	c->uses = sqlite3_column_int64(st, 10);
+	return 0;
+}
+
+static int
+store_row_req(sqlite3_stmt *st, struct store_credreq *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(st, 0);
+	store_col_copy(st, 1, r->name, sizeof r->name);
+	store_col_copy(st, 2, r->source, sizeof r->source);
+	r->created = sqlite3_column_int64(st, 3);
+	r->last_seen = sqlite3_column_int64(st, 4);
+	if (store_col_hash(st, 5, r->key_hash) == -1) {
+		log_warnx("store: request %lld: bad hash", (long long)r->id);
+		return -1;
+	}
+	store_col_copy(st, 6, r->state, sizeof r->state);
+	store_col_copy(st, 7, r->cred_id, sizeof r->cred_id);
+	store_col_copy(st, 8, r->how, sizeof r->how);
+	return 0;
+}
+
+/* Step ST (bound) for one row read by READ into OUT: 1 found, 0 not, -1. */
+static int
+store_one(struct store *s, sqlite3_stmt *st, const char *what,
+    int (*read)(sqlite3_stmt *, void *), void *out)
+{
+	int	rc, ret;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ret = read(st, out) == 0 ? 1 : -1;
+	else if (rc == SQLITE_DONE)
+		ret = 0;
+	else {
+		log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+static int
+store_read_cred(sqlite3_stmt *st, void *out)
+{
+	return store_row_cred(st, out);
+}
+
+static int
+store_read_req(sqlite3_stmt *st, void *out)
+{
+	return store_row_req(st, out);
+}
+
+/* Insert a credential: id, kind, hash, name, issued, expires, how. */
+int
+store_cred_put(struct store *s, const struct store_cred *c)
+{
+	sqlite3_stmt	*st = s->st[ST_CRED_PUT];
+
+	if (store_bind_text(st, 1, c->id) != SQLITE_OK ||
+	    store_bind_text(st, 2, c->kind) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 3, c->hash, STORE_HASH_LEN,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    store_bind_text(st, 4, c->name[0] != '\0' ? c->name : NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_int64(st, 5, c->issued) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 6, c->expires) != SQLITE_OK ||
+	    store_bind_text(st, 7, c->how) != SQLITE_OK) {
+		log_warnx("store: cred_put: %s", sqlite3_errmsg(s->db));
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	return store_done(s, st, "cred_put");
+}
+
+/* The credential ID into C: 1 found, 0 not, -1 error. */
+int
+store_cred_get(struct store *s, const char *id, struct store_cred *c)
+{
+	sqlite3_stmt	*st = s->st[ST_CRED_GET];
+
+	if (store_bind_text(st, 1, id) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	return store_one(s, st, "cred_get", store_read_cred, c);
+}
+
+/* The agent credential bound to NAME into C: 1 found, 0 not, -1 error. */
+int
+store_cred_by_name(struct store *s, const char *name, struct store_cred *c)
+{
+	sqlite3_stmt	*st = s->st[ST_CRED_BY_NAME];
+
+	if (store_bind_text(st, 1, name) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	return store_one(s, st, "cred_by_name", store_read_cred, c);
+}
+
+/* ID was used from SOURCE at NOW (USES added to its enrollments). */
+int
+store_cred_seen(struct store *s, const char *id, int64_t now,
+    const char *source, int uses)
+{
+	sqlite3_stmt	*st = s->st[ST_CRED_SEEN];
+
+	if (store_bind_text(st, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK ||
+	    store_bind_text(st, 3, source) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 4, uses) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	return store_done(s, st, "cred_seen");
+}
+
+/* Revoke ID at NOW: 1 if it was revoked now, 0 if unknown or already. */
+int
+store_cred_revoke(struct store *s, const char *id, int64_t now)
+{
+	sqlite3_stmt	*st = s->st[ST_CRED_REVOKE];
+
+	if (store_bind_text(st, 1, id) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	if (store_done(s, st, "cred_revoke") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
+/*
+ * Free the machine name NAME: delete its agent credential and its
+ * requests.  The number of rows deleted, or -1.
+ */
+int
+store_cred_forget(struct store *s, const char *name)
+{
+	sqlite3_stmt	*st;
+	int		 n = 0, k;
+
+	for (k = 0; k < 2; k++) {
+		st = s->st[k == 0 ? ST_CRED_FORGET : ST_REQ_FORGET];
+		if (store_bind_text(st, 1, name) != SQLITE_OK) {
+			sqlite3_clear_bindings(st);
+			return -1;
+		}
+		if (store_done(s, st, "cred_forget") == -1)
+			return -1;
+		n += sqlite3_changes(s->db);
+	}
+	return n;
+}
+
+/* Delete credential ID (its requests stay): 1 deleted, 0 none, -1. */
+int
+store_cred_delete(struct store *s, const char *id)
+{
+	sqlite3_stmt	*st = s->st[ST_CRED_DELETE];
+
+	if (store_bind_text(st, 1, id) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	if (store_done(s, st, "cred_delete") == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
+/* Walk the credentials of KIND ("token", "agent"; NULL: both). */
+int
+store_creds_walk(struct store *s, const char *kind,
+    int (*cb)(void *, const struct store_cred *), void *arg)
+{
+	sqlite3_stmt		*st = s->st[ST_CREDS_WALK];
+	struct store_cred	 c;
+	int			 rc, cbrc, ret = 0;
+
+	if (store_bind_text(st, 1, kind) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (store_row_cred(st, &c) == -1)
+			continue;
+		if ((cbrc = cb(arg, &c)) != 0) {
+			ret = cbrc < 0 ? -1 : 0;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: creds_walk: %s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+/* A new pending request of NAME from SOURCE; its number into *ID. */
+int
+store_req_put(struct store *s, const char *name, const char *source,
+    int64_t now, const unsigned char *key_hash, int64_t *id)
+{
+	sqlite3_stmt	*st = s->st[ST_REQ_PUT];
+
+	if (store_bind_text(st, 1, name) != SQLITE_OK ||
+	    store_bind_text(st, 2, source) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, now) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 4, key_hash, STORE_HASH_LEN,
+	    SQLITE_STATIC) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	if (store_done(s, st, "req_put") == -1)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+/* The request with KEY_HASH into R: 1 found, 0 not, -1 error. */
+int
+store_req_by_hash(struct store *s, const unsigned char *key_hash,
+    struct store_credreq *r)
+{
+	sqlite3_stmt	*st = s->st[ST_REQ_BY_HASH];
+
+	if (sqlite3_bind_blob(st, 1, key_hash, STORE_HASH_LEN,
+	    SQLITE_STATIC) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	return store_one(s, st, "req_by_hash", store_read_req, r);
+}
+
+/* Request number ID into R: 1 found, 0 not, -1 error. */
+int
+store_req_get(struct store *s, int64_t id, struct store_credreq *r)
+{
+	sqlite3_stmt	*st = s->st[ST_REQ_GET];
+
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	return store_one(s, st, "req_get", store_read_req, r);
+}
+
+/* Write R's last_seen, source, state, cred_id ("" NULL) and how. */
+int
+store_req_update(struct store *s, const struct store_credreq *r)
+{
+	sqlite3_stmt	*st = s->st[ST_REQ_UPDATE];
+
+	if (sqlite3_bind_int64(st, 1, r->id) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, r->last_seen) != SQLITE_OK ||
+	    store_bind_text(st, 3, r->source) != SQLITE_OK ||
+	    store_bind_text(st, 4, r->state) != SQLITE_OK ||
+	    store_bind_text(st, 5, r->cred_id[0] != '\0' ? r->cred_id :
+	    NULL) != SQLITE_OK ||
+	    store_bind_text(st, 6, r->how[0] != '\0' ? r->how : NULL) !=
+	    SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	return store_done(s, st, "req_update");
+}
+
+/* Walk the requests, oldest first. */
+int
+store_reqs_walk(struct store *s,
+    int (*cb)(void *, const struct store_credreq *), void *arg)
+{
+	sqlite3_stmt		*st = s->st[ST_REQS_WALK];
+	struct store_credreq	 r;
+	int			 rc, cbrc, ret = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (store_row_req(st, &r) == -1)
+			continue;
+		if ((cbrc = cb(arg, &r)) != 0) {
+			ret = cbrc < 0 ? -1 : 0;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: reqs_walk: %s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
+/* The number of pending requests, or -1. */
+int64_t
+store_req_pending(struct store *s)
+{
+	sqlite3_stmt	*st = s->st[ST_REQ_PENDING];
+	int64_t		 n = -1;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		log_warnx("store: req_pending: %s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return n;
+}
+
+/* The number of pending requests last seen from SOURCE, or -1. */
+int64_t
+store_req_pending_from(struct store *s, const char *source)
+{
+	sqlite3_stmt	*st = s->st[ST_REQ_PENDING_FROM];
+	int64_t		 n = -1;
+
+	if (store_bind_text(st, 1, source) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		log_warnx("store: req_pending_from: %s",
+		    sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return n;
+}
+
+/* A run-time auto-approve rule for NETBLOCK until EXPIRES. */
+int
+store_auto_put(struct store *s, const char *netblock, int64_t now,
+    int64_t expires)
+{
+	sqlite3_stmt	*st = s->st[ST_AUTO_PUT];
+
+	if (store_bind_text(st, 1, netblock) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, expires) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	return store_done(s, st, "auto_put");
+}
+
+/* End the rules for NETBLOCK at NOW: how many ended, or -1. */
+int
+store_auto_end(struct store *s, const char *netblock, int64_t now)
+{
+	sqlite3_stmt	*st = s->st[ST_AUTO_END];
+
+	if (store_bind_text(st, 1, netblock) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	if (store_done(s, st, "auto_end") == -1)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+/* Walk the rules still in force at NOW: id, netblock, created, expires. */
+int
+store_autos_walk(struct store *s, int64_t now,
+    int (*cb)(void *, int64_t, const char *, int64_t, int64_t), void *arg)
+{
+	sqlite3_stmt	*st = s->st[ST_AUTOS_WALK];
+	int		 rc, cbrc, ret = 0;
+
+	if (sqlite3_bind_int64(st, 1, now) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((cbrc = cb(arg, sqlite3_column_int64(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    sqlite3_column_int64(st, 2),
+		    sqlite3_column_int64(st, 3))) != 0) {
+			ret = cbrc < 0 ? -1 : 0;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: autos_walk: %s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return ret;
 }

@@ -112,4 +112,74 @@ int		 store_clusters_load(struct store *,
 		    const char *batch_name, uint32_t nprocs,
 		    int64_t submitted), void *arg);
 
+
+/* --- the pool's credentials (docs/credentials.md) -------------------------- */
+
+#define STORE_HASH_LEN	32		/* SHA-256 */
+
+/* A pool token or an agent credential.  Times in ms, 0: none. */
+struct store_cred {
+	char		 id[16];
+	char		 kind[8];	/* "token", "agent" */
+	unsigned char	 hash[STORE_HASH_LEN];
+	char		 name[72];	/* bound machine, "" if none */
+	int64_t		 issued, expires, revoked, last_seen;
+	char		 source[64];	/* the address it was last used from */
+	char		 how[96];	/* who or what issued it */
+	int64_t		 uses;		/* a token's enrollments */
+};
+
+/* A credential request of an agent without a secret. */
+struct store_credreq {
+	int64_t		 id;
+	char		 name[72];
+	char		 source[64];
+	int64_t		 created, last_seen;
+	unsigned char	 key_hash[STORE_HASH_LEN];
+	char		 state[12];	/* "pending", "approved", "granted" */
+	char		 cred_id[16];	/* once granted */
+	char		 how[96];	/* who or what approved it */
+};
+
+int		 store_cred_put(struct store *, const struct store_cred *);
+/* Lookups: 1 found (into the struct), 0 not found, -1 error. */
+int		 store_cred_get(struct store *, const char *id,
+		    struct store_cred *);
+int		 store_cred_by_name(struct store *, const char *name,
+		    struct store_cred *);
+int		 store_cred_seen(struct store *, const char *id, int64_t now,
+		    const char *source, int uses);
+/* 1 revoked now, 0 unknown or revoked before, -1 error. */
+int		 store_cred_revoke(struct store *, const char *id,
+		    int64_t now);
+/* Delete credential ID alone: 1 deleted, 0 none, -1 error. */
+int		 store_cred_delete(struct store *, const char *id);
+/* Delete NAME's agent credential and requests: rows deleted, or -1. */
+int		 store_cred_forget(struct store *, const char *name);
+/* Walk credentials of KIND (NULL: all), oldest first. */
+int		 store_creds_walk(struct store *, const char *kind,
+		    int (*cb)(void *, const struct store_cred *), void *arg);
+int		 store_req_put(struct store *, const char *name,
+		    const char *source, int64_t now,
+		    const unsigned char *key_hash, int64_t *id);
+int		 store_req_by_hash(struct store *,
+		    const unsigned char *key_hash, struct store_credreq *);
+int		 store_req_get(struct store *, int64_t id,
+		    struct store_credreq *);
+int		 store_req_update(struct store *,
+		    const struct store_credreq *);
+int		 store_reqs_walk(struct store *,
+		    int (*cb)(void *, const struct store_credreq *),
+		    void *arg);
+int64_t		 store_req_pending(struct store *);
+int64_t		 store_req_pending_from(struct store *, const char *source);
+int		 store_auto_put(struct store *, const char *netblock,
+		    int64_t now, int64_t expires);
+int		 store_auto_end(struct store *, const char *netblock,
+		    int64_t now);
+/* Walk the rules in force at NOW: CB(arg, id, netblock, created, expires). */
+int		 store_autos_walk(struct store *, int64_t now,
+		    int (*cb)(void *, int64_t, const char *, int64_t,
+		    int64_t), void *arg);
+
 #endif

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Build the libFuzzer targets in tests/fuzz/ (fuzz-submit.c: the submit
-# language; fuzz-expr.c: the expression language) with clang, ASan and
+# language; fuzz-expr.c: the expression language; fuzz-cred.c: credential
+# texts and network blocks) with clang, ASan and
 # UBSan, outside automake (plain `make` never needs clang), and run each
 # for a bounded time: scripts/fuzz.sh [SECONDS] (default 60 each).  Each
 # starts from tests/fuzz/corpus-NAME/ (a copy grows in the build
@@ -19,11 +20,13 @@ if ! command -v clang >/dev/null 2>&1; then
 	echo "fuzz: clang is missing (scripts/deps.sh installs it)" >&2
 	echo "FAIL: fuzz-submit"
 	echo "FAIL: fuzz-expr"
+	echo "FAIL: fuzz-cred"
 	exit 1
 fi
 if [ ! -f "$build/config.h" ]; then
 	BUILD=$build sh "$top/scripts/build.sh" >/dev/null || {
-		echo "FAIL: fuzz-submit"; echo "FAIL: fuzz-expr"; exit 1; }
+		echo "FAIL: fuzz-submit"; echo "FAIL: fuzz-expr"
+		echo "FAIL: fuzz-cred"; exit 1; }
 fi
 
 # fuzz NAME SOURCES...: build tests/fuzz/NAME.c with SOURCES, run it.
@@ -69,4 +72,7 @@ fuzz fuzz-submit "$c/submit.c" "$c/submit-macro.c" "$c/submit-kw.c" \
     "$c/text.c" || rc=1
 fuzz fuzz-expr "$c/expr.c" "$c/expr-eval.c" "$c/expr-fn.c" \
     "$c/expr-json.c" || rc=1
+# shellcheck disable=SC2046
+fuzz fuzz-cred "$c/cred.c" "$c/cidr.c" $(pkg-config --libs libcrypto) ||
+    rc=1
 exit $rc

@@ -1,18 +1,21 @@
 /*
  * link.c: the agent's side of the agent <-> scheduler conversation.  It
  * connects without blocking (numeric address or a name through evdns),
- * says hello with its name and the pool token, sends its ad (slots and
+ * says hello with its name and its proof (enroll.c: its credential, the
+ * pool token or a credential request; a credential in the answer is
+ * kept), sends its ad (slots and
  * held jobs, so a restarted scheduler can adopt them) and the exits not
  * yet acknowledged, then heartbeats at a quarter of the lease the
  * scheduler announced; a heartbeat also tells what the scheduler cannot
  * know for `cq status`: the load without our jobs and the owner's idle
  * time (since the last activity, or since the agent started).  A broken
- * link is retried with exponential backoff and jitter; the jobs keep
- * running meanwhile.  The link is TLS, and the hello goes out only once
- * the handshake is done and the scheduler's certificate is the pinned
- * one (tls.c checks it inside the handshake); a scheduler showing another
- * certificate is never spoken to.  Only with insecure = yes is it plain
- * TCP, and the log says so.
+ * link is retried with exponential backoff and jitter (a refused hello
+ * waits the longest: its configuration or an approval has to change
+ * first); the jobs keep running meanwhile.  The link is TLS, and the
+ * hello goes out only once the handshake is done and the scheduler's
+ * certificate is the pinned one (tls.c checks it inside the handshake); a
+ * scheduler showing another certificate is never spoken to.  Only with
+ * insecure = yes is it plain TCP, and the log says so.
  */
 #include "config.h"
 
@@ -31,6 +34,7 @@
 #include "activity.h"
 #include "cfg.h"
 #include "clock.h"
+#include "enroll.h"
 #include "jobs.h"
 #include "jsonx.h"
 #include "link.h"
@@ -46,6 +50,7 @@
 
 #define LINK_BACKOFF_MIN_MS	100
 #define LINK_BACKOFF_MAX_MS	10000
+#define LINK_REFUSED_MS		20000	/* after a refused hello: 10-20 s */
 
 static struct peer	*link_peer;
 static struct xferq	*link_xq;	/* files to the scheduler */
@@ -53,6 +58,7 @@ static struct event	*link_retry_ev;
 static struct event	*link_hb_ev;
 static int		 link_ready;
 static int64_t		 link_backoff_ms = LINK_BACKOFF_MIN_MS;
+static int		 link_refused;	/* the last hello was refused */
 static int64_t		 link_hb_ms = 5000;
 static int64_t		 link_seq;
 static int64_t		 link_started;	/* wall ms: the owner idle since */
@@ -130,8 +136,9 @@ link_retry_later(void)
 	if (st->stopping)
 		return;
 	/* Jitter spreads a building's desktops after a scheduler restart. */
-	ms = link_backoff_ms / 2 + (int64_t)(arc4random_uniform(
-	    (uint32_t)link_backoff_ms / 2 + 1));
+	ms = link_refused ? LINK_REFUSED_MS : link_backoff_ms;
+	link_refused = 0;
+	ms = ms / 2 + (int64_t)arc4random_uniform((uint32_t)ms / 2 + 1);
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	evtimer_add(link_retry_ev, &tv);
@@ -180,6 +187,11 @@ link_hello_reply(struct json_object *msg)
 		peer_close(link_peer, "scheduler speaks another version");
 		return;
 	}
+	if (jsonx_get(msg, "credential") != NULL &&
+	    enroll_issued(jsonx_str(msg, "credential", "")) == -1) {
+		peer_close(link_peer, "bad credential from the scheduler");
+		return;
+	}
 	if (lease > 0) {
 		link_hb_ms = lease / 4;
 		if (link_hb_ms < 50)
@@ -214,8 +226,11 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	if (type == MSG_ERROR) {
 		log_warnx("link: scheduler says: %s",
 		    jsonx_str(msg, "error", ""));
-		if (!link_ready)
+		if (!link_ready) {
+			/* Retrying soon would not change its answer. */
+			link_refused = 1;
 			peer_close(p, "refused by the scheduler");
+		}
 		return;
 	}
 	if (!link_ready) {
@@ -307,7 +322,6 @@ static void
 link_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct json_object	*o;
-	const char		*token;
 	char			 label[320];
 	int			 one = 1;
 
@@ -336,10 +350,7 @@ link_event(struct bufferevent *bev, short what, void *arg)
 	json_object_object_add(o, "name", json_object_new_string(st->name));
 	json_object_object_add(o, "filesystem_domain",
 	    json_object_new_string(st->fs_domain));
-	token = cfg_str(st->cfg, "token");
-	if (token != NULL && *token != '\0')
-		json_object_object_add(o, "token",
-		    json_object_new_string(token));
+	enroll_hello(o);
 	peer_send(link_peer, MSG_HELLO, 0, o);
 	json_object_put(o);
 }

@@ -23,7 +23,9 @@
 #include <event2/event.h>
 
 #include "cfg.h"
+#include "cred.h"
 #include "criu.h"
+#include "enroll.h"
 #include "jobctl.h"
 #include "jobs.h"
 #include "link.h"
@@ -54,7 +56,11 @@ static const struct cfg_key startd_keys[] = {
 	    "cores to offer, split between slots (0: all)" },
 	{ "memory", CFG_INT, "0", 0, INT32_MAX,
 	    "memory to offer in MiB, split between slots (0: all)" },
-	{ "token", CFG_STRING, "", 0, 0, "pool token" },
+	{ "token", CFG_STRING, "", 0, 0,
+	    "pool token for the first registration (cq pool token); not "
+	    "used once the agent holds a credential" },
+	{ "state_dir", CFG_STRING, "/var/lib/cq/startd", 0, 0,
+	    "where the agent keeps its credential (mode 0700)" },
 	{ "activity", CFG_STRING, "input,utmp,x11,load", 0, 0,
 	    "owner activity sources: input, utmp, x11[:DISPLAY], load, "
 	    "file:PATH" },
@@ -117,16 +123,27 @@ startd_reap_last(void)
 }
 
 /*
- * What -n must check beyond each key's syntax: the owner hours, and that
- * the scheduler is pinned (or insecure said so), not both.
+ * What -n must check beyond each key's syntax: the owner hours, the
+ * token's form, and that the scheduler is pinned (or insecure said so),
+ * not both.
  */
 static int
 startd_check(const struct cfg *cfg, char *err, size_t errlen)
 {
 	struct calendar	*cal;
+	struct cred	 c;
+	const char	*token = cfg_str(cfg, "token"), *errstr;
+	const char	*fp = cfg_str(cfg, "fingerprint");
 	char		 origin[1200];
-	const char	*fp = cfg_str(cfg, "fingerprint"), *errstr;
 	uint8_t		 pin[TLS_FP_LEN];
+
+	if (*token != '\0' && (cred_parse(token, &c, &errstr) == -1 ||
+	    c.kind != CRED_TOKEN)) {
+		snprintf(err, errlen, "%s: token: not a pool token (cq pool "
+		    "token prints one: cqt1.ID.SECRET)",
+		    cfg_origin(cfg, "token"));
+		return -1;
+	}
 
 	snprintf(origin, sizeof origin, "%s: owner_hours",
 	    cfg_origin(cfg, "owner_hours"));
@@ -263,6 +280,9 @@ main(int argc, char **argv)
 		mem = (int64_t)((uint64_t)si.totalram * si.mem_unit >> 20);
 	st->slot_memory_mb = mem / st->nslots;
 
+	if (enroll_init(cfg_str(st->cfg, "state_dir"), cfg_str(st->cfg,
+	    "token"), err, sizeof err) == -1)
+		fatalx("%s", err);
 	if (!foreground) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
@@ -310,6 +330,7 @@ main(int argc, char **argv)
 	startd_reap_last();
 	jobctl_fini();
 	link_shutdown();
+	enroll_shutdown();
 	local_shutdown();
 	owner_shutdown();
 	event_free(tick);

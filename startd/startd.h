@@ -2,7 +2,8 @@
  * startd.h: the agent's context.  The one global is `st`.
  *
  * Modules: main (start-up, signals, the tick), link (the connection to
- * the scheduler: hello, ad, heartbeats, reconnect with backoff), jobs
+ * the scheduler: hello, ad, heartbeats, reconnect with backoff), enroll
+ * (the agent's credential, token or request for its hello), jobs
  * (the jobs this agent holds and their reports), jobctl (spawn, signal,
  * reap: the part that will move into a privileged parent), criu
  * (transparent checkpoints through jobctl).

@@ -3,11 +3,13 @@
  * pool on this machine, a scheduler and N agents, with everything under
  * $CQ_HOME (default ~/.local/state/cq): the configurations it used
  * (schedd.conf, startd.conf), the daemons' logs (log/), their pids
- * (run/) and the scheduler's state (schedd/).  `up` returns once every
- * agent has registered; the agents pin the scheduler's certificate, whose
- * fingerprint `up` asks the scheduler for.  CQ_* variables pass through
- * to both daemons.  `cq pool fingerprint` prints that fingerprint, for
- * the agents of a real pool.
+ * (run/), each agent's credential (run/startd-N.state/) and the
+ * scheduler's state (schedd/).  `up` gives the agents the scheduler's
+ * certificate fingerprint to pin and a short-lived pool token (in
+ * startd.conf, mode 0600) to enroll with, and returns once every agent
+ * has registered.  CQ_* variables pass through to both daemons.
+ * `cq pool fingerprint` prints that fingerprint, for the agents of a real
+ * pool; the other `cq pool` subcommands are cmd-pool-admin.c's.
  */
 #include "config.h"
 
@@ -35,6 +37,7 @@
 
 #define POOL_MAX_AGENTS		64
 #define POOL_START_TIMEOUT_MS	20000
+#define POOL_TOKEN_LIFETIME_MS	(10 * 60 * 1000)	/* to enroll at up */
 
 static void
 pool_sleep_ms(long ms)
@@ -80,14 +83,15 @@ pool_bindir(char *dir, size_t len)
 }
 
 static int
-pool_write(const char *path, const char *text)
+pool_write_mode(const char *path, const char *text, mode_t mode)
 {
 	char	tmp[PATH_MAX];
 	int	fd;
 	size_t	len = strlen(text);
 
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+	(void)unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, mode)) == -1)
 		return -1;
 	if (write(fd, text, len) != (ssize_t)len || fsync(fd) == -1) {
 		close(fd);
@@ -95,6 +99,12 @@ pool_write(const char *path, const char *text)
 	}
 	close(fd);
 	return rename(tmp, path);
+}
+
+static int
+pool_write(const char *path, const char *text)
+{
+	return pool_write_mode(path, text, 0644);
 }
 
 /* Start PROG -f -c CONF detached, logging to LOG; its pid goes to PIDF. */
@@ -131,6 +141,13 @@ pool_spawn(const char *prog, const char *conf, const char *log,
 				snprintf(sbox, sizeof sbox, "%.*s.sandbox",
 				    (int)(dot - lsock), lsock);
 				setenv("CQ_SANDBOX_DIR", sbox, 1);
+			}
+			/* And its credential. */
+			if (getenv("CQ_STATE_DIR") == NULL &&
+			    (dot = strrchr(lsock, '.')) != NULL) {
+				snprintf(sbox, sizeof sbox, "%.*s.state",
+				    (int)(dot - lsock), lsock);
+				setenv("CQ_STATE_DIR", sbox, 1);
 			}
 		}
 		execl(prog, prog, "-f", "-c", conf, (char *)NULL);
@@ -255,7 +272,7 @@ pool_up(int nagents)
 	char		 conf[PATH_MAX], addrf[PATH_MAX], text[3 * PATH_MAX];
 	char		 log[PATH_MAX], pidf[PATH_MAX], addr[128];
 	char		 host[128], name[200], sock[PATH_MAX];
-	char		 lsock[PATH_MAX], fp[128], pin[160];
+	char		 lsock[PATH_MAX], fp[128], pin[160], token[128];
 	FILE		*f;
 	int64_t		 deadline;
 	size_t		 agents = 0, slots = 0;
@@ -336,13 +353,21 @@ pool_up(int nagents)
 	default:
 		return CQ_EXIT_FAIL;
 	}
+	/* ... with a token to enroll (they keep credentials). */
+	if (cq_pool_token(NULL, POOL_TOKEN_LIFETIME_MS, token,
+	    sizeof token) == -1) {
+		fprintf(stderr, "cq: cannot get a pool token for the agents\n");
+		return CQ_EXIT_FAIL;
+	}
 	snprintf(conf, sizeof conf, "%s/startd.conf", home);
 	snprintf(text, sizeof text,
 	    "# written by cq pool up: jobs run at once (no owner sources)\n"
 	    "schedd = %s\n"
 	    "%s"
-	    "activity =\n", addr, pin);
-	if (pool_write(conf, text) == -1) {
+	    "activity =\n"
+	    "token = %s\n", addr, pin, token);
+	explicit_bzero(token, sizeof token);
+	if (pool_write_mode(conf, text, 0600) == -1) {
 		fprintf(stderr, "cq: %s: %s\n", conf, strerror(errno));
 		return CQ_EXIT_FAIL;
 	}
@@ -459,5 +484,5 @@ cmd_pool(int argc, char **argv)
 		return pool_down();
 	if (argc == 2 && strcmp(argv[1], "fingerprint") == 0)
 		return pool_print_fingerprint();
-	return cq_usage("pool");
+	return cmd_pool_admin(argc, argv);
 }

@@ -5,6 +5,7 @@
 #ifndef CQ_CQ_H
 #define CQ_CQ_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct json_object;
@@ -30,6 +31,11 @@ int	cmd_release(int, char **);
 int	cmd_history(int, char **);
 int	cmd_wait(int, char **);
 int	cmd_pool(int, char **);
+/* cq pool token|tokens|agents|approve|auto-approve|revoke|forget. */
+int	cmd_pool_admin(int, char **);
+/* A new pool token (for MACHINE if not NULL) into OUT; -1 (printed). */
+int	cq_pool_token(const char *machine, int64_t lifetime_ms, char *out,
+	    size_t len);
 int	cmd_drain(int, char **);
 int	cmd_vacate(int, char **);
 int	cmd_reclaim(int, char **);

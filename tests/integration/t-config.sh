@@ -33,6 +33,20 @@ case $err in
 *"bad-hours.conf:2: owner_hours: unknown day 'Mnday'"*) ;;
 *) fail "bad owner_hours message: $err" ;;
 esac
+err=$("$b/cq-schedd" -n -c "$g/bad-cidr.conf" 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "bad auto_approve: exit $rc"
+case $err in
+*'bad-cidr.conf:2: auto_approve: "10.0.0.1/8": address has bits set past the prefix length'*) ;;
+*) fail "bad auto_approve message: $err" ;;
+esac
+printf 'token = s3cret-pool-token\n' > "${TMPDIR:-/tmp}/cq-bad-token.$$.conf"
+err=$("$b/cq-startd" -n -c "${TMPDIR:-/tmp}/cq-bad-token.$$.conf" 2>&1); rc=$?
+rm -f "${TMPDIR:-/tmp}/cq-bad-token.$$.conf"
+[ $rc -eq 2 ] || fail "bad token: exit $rc"
+case $err in
+*"cq-bad-token.$$.conf:1: token: not a pool token"*) ;;
+*) fail "bad token message: $err" ;;
+esac
 err=$(CQ_SLOTS=many "$b/cq-startd" -n -c "$g/startd.conf" 2>&1); rc=$?
 [ $rc -eq 2 ] || fail "bad env value: exit $rc"
 case $err in

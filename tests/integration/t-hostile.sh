@@ -33,9 +33,10 @@ log "cluster $cluster: $N jobs submitted"
 host=${SCHEDD_ADDR%:*}
 port=${SCHEDD_ADDR##*:}
 # The slow kinds are only dropped by the scheduler's 30 s partial-frame
-# timer; -s gives them 40 s.
+# timer; -s gives them 40 s.  The kinds that need a hello answered
+# enroll with the pool token.
 [ -n "$SCHEDD_FP" ] || fail "the scheduler wrote no fingerprint"
-"$HOSTILE_BIN" -S -s 40 tcp "$host" "$port" 50 > hostile-tcp.out 2>&1 &
+"$HOSTILE_BIN" -S -s 40 -T "$SCHEDD_POOL_TOKEN" tcp "$host" "$port" 50 > hostile-tcp.out 2>&1 &
 tcp_pid=$!
 # On the client socket every kind but the flood: a client that never
 # reads has its own test (t-slow-reader).

@@ -14,6 +14,8 @@ memory = 2048
 activity =
 local_socket = $T/agent-big.sock
 $(agent_tls_conf)
+token = $SCHEDD_POOL_TOKEN
+state_dir = $T/agent-big.state
 EOF
 "$STARTD_BIN" -f -c "$T/agent-big.conf" >> "$T/agent-big.log" 2>&1 &
 AGENT_PID[big]=$!

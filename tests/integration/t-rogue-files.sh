@@ -24,7 +24,7 @@ SUB
 id=$(umask 027 && cq submit --terse sub/j.sub) || fail "cq submit failed"
 id=$id.0
 
-python3 "$CQ_SRCDIR/tests/lib/rogue-agent.py" --tls --addr "$SCHEDD_ADDR" \
+python3 "$CQ_SRCDIR/tests/lib/rogue-agent.py" --tls --token "$SCHEDD_POOL_TOKEN" --addr "$SCHEDD_ADDR" \
     --name rogue --act files --file out.sh:4755 --file evil.sh:4755 \
     --file ../escape.sh:4755 --wait 30 --linger 1 > rogue.out 2>&1 ||
     fail "the rogue agent broke off: $(cat rogue.out)"

@@ -10,9 +10,11 @@
 . "$(dirname "$0")/../lib/lib.sh"
 
 command -v python3 >/dev/null 2>&1 || skip "python3 is needed for the rogue agent"
-ROGUE="python3 $CQ_SRCDIR/tests/lib/rogue-agent.py --tls"
 
 start_schedd 10s
+# An agent with a credential of its own (the token enrolls it once): a
+# liar that proved who it is.
+ROGUE="python3 $CQ_SRCDIR/tests/lib/rogue-agent.py --tls --token $SCHEDD_POOL_TOKEN --credential-file $T/rogue1.cred"
 start_agent a1 1
 
 cat > job.sh <<EOF

@@ -7,12 +7,17 @@
 # their logs printed and the directory kept (its path is printed).
 #
 #   start_schedd [LEASE]       scheduler on $T/state, exports CQ_SOCKET,
-#                              sets SCHEDD_PID, SCHEDD_ADDR (host:port) and
+#                              sets SCHEDD_PID, SCHEDD_ADDR (host:port),
 #                              SCHEDD_FP (its TLS certificate fingerprint)
+#                              and SCHEDD_POOL_TOKEN (cq pool token, 1 h);
+#                              SCHEDD_EXTRA adds configuration lines
 #   start_agent NAME SLOTS     agent registered with it; AGENT_PID[NAME],
 #                              AGENT_DIR[NAME] (its working directory, with
-#                              its own state/; its sandbox: $T/sandbox-NAME);
-#                              it pins SCHEDD_FP, or AGENT_FINGERPRINT if set
+#                              its own state/ holding its credential; its
+#                              sandbox: $T/sandbox-NAME); it pins SCHEDD_FP,
+#                              or AGENT_FINGERPRINT if set, and enrolls with
+#                              AGENT_TOKEN if set (even empty: no token),
+#                              else SCHEDD_POOL_TOKEN
 #   INSECURE=1 start_...       plain TCP (insecure = yes) instead of TLS
 #   agent_tls_conf             the agent's TLS line (for hand-written confs)
 #   CQ_TEST_NS=HOST start_...  the daemon runs in a network namespace of
@@ -70,6 +75,7 @@ unset _v
 _sanitizer_re='ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|WARNING: ThreadSanitizer'
 SCHEDD_PID=
 SCHEDD_ADDR=
+SCHEDD_POOL_TOKEN=
 declare -A AGENT_PID=()
 declare -A AGENT_DIR=()
 _cleanup_hooks=()
@@ -239,9 +245,9 @@ state_dir = $T/state
 socket = $T/schedd.sock
 listen = $listen
 lease = $lease
-${SCHEDD_TOKEN:+token = $SCHEDD_TOKEN}
 allow_root_jobs = $([ "${SCHEDD_ALLOW_ROOT:-1}" = 0 ] && echo no || echo yes)
 $([ "${INSECURE:-0}" = 1 ] && echo "insecure = yes")
+${SCHEDD_EXTRA:-}
 EOF
 }
 
@@ -268,6 +274,12 @@ start_schedd() {
 	wait_until 10 cq q --json ||
 	    fail "the scheduler does not answer cq q within 10 s"
 	_pid_alive "$SCHEDD_PID" || fail "the scheduler died at start-up"
+	# The agents' way in (tests run as root: an administrator); a
+	# restart keeps the store, so the token stays good.
+	if [ -z "${SCHEDD_POOL_TOKEN:-}" ]; then
+		SCHEDD_POOL_TOKEN=$(cq pool token --lifetime 1h) ||
+		    fail "cq pool token failed"
+	fi
 	log "scheduler pid $SCHEDD_PID on $SCHEDD_ADDR"
 }
 
@@ -351,7 +363,7 @@ slots = $slots
 memory = $((slots * 256))
 local_socket = $T/agent-$name.sock
 activity = ${AGENT_ACTIVITY:-}
-${AGENT_TOKEN:+token = $AGENT_TOKEN}
+token = ${AGENT_TOKEN-$SCHEDD_POOL_TOKEN}
 $(agent_tls_conf)
 $(_agent_dir_conf "$name" "$dir")
 ${AGENT_EXTRA:-}

@@ -24,6 +24,7 @@ conversation broke before the misbehaviour was done (1) or usage (2).
 """
 
 import argparse
+import os
 import hashlib
 import json
 import select
@@ -99,16 +100,25 @@ def connect(args):
 def hello_and_ad(link, args, held):
     hello = {"version": 1, "role": "agent", "name": args.name,
              "filesystem_domain": "rogue.example"}
-    if args.token is not None:
+    credential = args.credential
+    if credential is None and args.credential_file and \
+            os.path.exists(args.credential_file):
+        with open(args.credential_file) as f:
+            credential = f.read().strip()
+    if credential is not None:
+        hello["credential"] = credential
+    elif args.token is not None:
         hello["token"] = args.token
-    if args.credential is not None:
-        hello["credential"] = args.credential
     link.send("hello", hello)
     while True:
         m = link.recv(10)
         if m is None:
             sys.exit("rogue: no hello from the scheduler")
         if m[0] == "hello":
+            # Enrolled with the token: keep the credential for next time.
+            if args.credential_file and m[2].get("credential"):
+                with open(args.credential_file, "w") as f:
+                    f.write(m[2]["credential"] + "\n")
             break
         if m[0] == "error":
             sys.exit("rogue: scheduler said: %s" % m[2].get("error"))
@@ -164,6 +174,9 @@ def main():
     ap.add_argument("--slots", type=int, default=1)
     ap.add_argument("--token")
     ap.add_argument("--credential")
+    ap.add_argument("--credential-file",
+                    help="keep the credential the scheduler issues here, "
+                    "and present it when the file exists")
     ap.add_argument("--tls", action="store_true")
     ap.add_argument("--act", required=True,
                     choices=["report", "slot", "ad", "files"])

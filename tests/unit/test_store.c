@@ -743,3 +743,137 @@ Test(store, many_jobs)
 	loaded_free(&l);
 	store_close(s);
 }
+
+/* --- credentials (schema 005) ------------------------------------------ */
+
+static void
+cred_fill(struct store_cred *c, const char *id, const char *kind,
+    const char *name, int fill)
+{
+	memset(c, 0, sizeof(*c));
+	strlcpy(c->id, id, sizeof(c->id));
+	strlcpy(c->kind, kind, sizeof(c->kind));
+	memset(c->hash, fill, sizeof(c->hash));
+	if (name != NULL)
+		strlcpy(c->name, name, sizeof(c->name));
+	c->issued = 1000;
+	strlcpy(c->how, "test", sizeof(c->how));
+}
+
+static int
+count_cb(void *arg, const struct store_cred *c)
+{
+	(void)c;
+	(*(int *)arg)++;
+	return 0;
+}
+
+Test(store, credentials)
+{
+	struct store		*s = open_ok();
+	struct store_cred	 c, got;
+	int			 n;
+
+	cred_fill(&c, "0000000a", "token", NULL, 1);
+	c.expires = 5000;
+	cr_assert_eq(store_cred_put(s, &c), 0);
+	cred_fill(&c, "0000000b", "agent", "desk1", 2);
+	cr_assert_eq(store_cred_put(s, &c), 0);
+	/* One agent credential per name. */
+	cred_fill(&c, "0000000c", "agent", "desk1", 3);
+	cr_assert_eq(store_cred_put(s, &c), -1);
+	/* An agent credential needs a name; ids are unique. */
+	cred_fill(&c, "0000000d", "agent", NULL, 3);
+	cr_assert_eq(store_cred_put(s, &c), -1);
+	cred_fill(&c, "0000000a", "token", NULL, 3);
+	cr_assert_eq(store_cred_put(s, &c), -1);
+
+	cr_assert_eq(store_cred_get(s, "0000000a", &got), 1);
+	cr_assert_str_eq(got.kind, "token");
+	cr_assert_str_eq(got.name, "");
+	cr_assert_eq(got.expires, 5000);
+	cr_assert_eq(got.hash[31], 1);
+	cr_assert_eq(store_cred_get(s, "ffffffff", &got), 0);
+	cr_assert_eq(store_cred_by_name(s, "desk1", &got), 1);
+	cr_assert_str_eq(got.id, "0000000b");
+	cr_assert_eq(store_cred_by_name(s, "desk2", &got), 0);
+
+	cr_assert_eq(store_cred_seen(s, "0000000a", 2000, "10.0.0.1", 1), 0);
+	cr_assert_eq(store_cred_seen(s, "0000000a", 3000, "10.0.0.2", 1), 0);
+	cr_assert_eq(store_cred_get(s, "0000000a", &got), 1);
+	cr_assert_eq(got.uses, 2);
+	cr_assert_eq(got.last_seen, 3000);
+	cr_assert_str_eq(got.source, "10.0.0.2");
+
+	cr_assert_eq(store_cred_revoke(s, "0000000b", 4000), 1);
+	cr_assert_eq(store_cred_revoke(s, "0000000b", 4500), 0);
+	cr_assert_eq(store_cred_revoke(s, "99999999", 4500), 0);
+	cr_assert_eq(store_cred_by_name(s, "desk1", &got), 1);
+	cr_assert_eq(got.revoked, 4000);
+
+	n = 0;
+	cr_assert_eq(store_creds_walk(s, NULL, count_cb, &n), 0);
+	cr_assert_eq(n, 2);
+	n = 0;
+	cr_assert_eq(store_creds_walk(s, "agent", count_cb, &n), 0);
+	cr_assert_eq(n, 1);
+
+	cred_fill(&c, "0000000e", "agent", "desk9", 4);
+	cr_assert_eq(store_cred_put(s, &c), 0);
+	cr_assert_eq(store_cred_delete(s, "0000000e"), 1);
+	cr_assert_eq(store_cred_delete(s, "0000000e"), 0);
+
+	/* Forget frees the name (a revoked credential held it). */
+	cr_assert_eq(store_cred_forget(s, "desk1"), 1);
+	cr_assert_eq(store_cred_by_name(s, "desk1", &got), 0);
+	cr_assert_eq(store_cred_forget(s, "desk1"), 0);
+	cred_fill(&c, "0000000c", "agent", "desk1", 3);
+	cr_assert_eq(store_cred_put(s, &c), 0);
+	store_close(s);
+
+	s = open_ok();
+	cr_assert_eq(store_cred_by_name(s, "desk1", &got), 1);
+	cr_assert_str_eq(got.id, "0000000c");
+	store_close(s);
+}
+
+Test(store, credential_requests_and_rules)
+{
+	struct store		*s = open_ok();
+	struct store_credreq	 q;
+	unsigned char		 h1[STORE_HASH_LEN], h2[STORE_HASH_LEN];
+	int64_t			 id1, id2;
+
+	memset(h1, 0x11, sizeof(h1));
+	memset(h2, 0x22, sizeof(h2));
+	cr_assert_eq(store_req_put(s, "desk1", "10.0.0.1", 1000, h1, &id1), 0);
+	cr_assert_eq(store_req_put(s, "desk2", "10.0.0.2", 1000, h2, &id2), 0);
+	cr_assert_neq(id1, id2);
+	cr_assert_eq(store_req_put(s, "desk3", "10.0.0.3", 1000, h1, &id2),
+	    -1, "a request key is unique");
+	cr_assert_eq(store_req_pending(s), 2);
+	cr_assert_eq(store_req_pending_from(s, "10.0.0.2"), 1);
+	cr_assert_eq(store_req_pending_from(s, "10.0.0.9"), 0);
+	cr_assert_eq(store_req_by_hash(s, h1, &q), 1);
+	cr_assert_eq(q.id, id1);
+	cr_assert_str_eq(q.state, "pending");
+	cr_assert_str_eq(q.name, "desk1");
+	strlcpy(q.state, "approved", sizeof(q.state));
+	strlcpy(q.how, "approved by root", sizeof(q.how));
+	q.last_seen = 2000;
+	cr_assert_eq(store_req_update(s, &q), 0);
+	cr_assert_eq(store_req_get(s, id1, &q), 1);
+	cr_assert_str_eq(q.state, "approved");
+	cr_assert_str_eq(q.how, "approved by root");
+	cr_assert_eq(q.last_seen, 2000);
+	cr_assert_eq(store_req_pending(s), 1);
+	strlcpy(q.state, "bogus", sizeof(q.state));
+	cr_assert_eq(store_req_update(s, &q), -1);
+	cr_assert_eq(store_cred_forget(s, "desk2"), 1);
+	cr_assert_eq(store_req_get(s, id2, &q), 0);
+
+	cr_assert_eq(store_auto_put(s, "10.0.0.0/8", 1000, 9000), 0);
+	cr_assert_eq(store_auto_end(s, "10.0.0.0/8", 5000), 1);
+	cr_assert_eq(store_auto_end(s, "10.0.0.0/8", 6000), 0);
+	store_close(s);
+}
