@@ -71,6 +71,7 @@ struct peer {
 	void			*drain_arg;
 	char			*reason;
 	size_t			 reserved;	/* of the partial budget */
+	struct event		*slow;		/* the half frame's deadline */
 	size_t			 held;		/* bytes in input + output */
 	size_t			 peak;		/* most bytes held at once */
 	struct peer_quota	*quota;		/* NULL: none */
@@ -127,6 +128,20 @@ peer_unreserve(struct peer *p)
 {
 	peer_partial_used -= p->reserved;
 	p->reserved = 0;
+	if (p->slow != NULL)
+		evtimer_del(p->slow);
+}
+
+static void
+peer_slow_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct peer	*p = arg;
+	char		 why[128];
+
+	snprintf(why, sizeof why, "half a frame arrived too slowly (%zu "
+	    "bytes announced, less than %u MiB/s)", p->reserved,
+	    PEER_PARTIAL_MIN_RATE);
+	peer_close(p, why);
 }
 
 /* Leave P's quota: its bytes no longer count there. */
@@ -200,6 +215,8 @@ peer_free(struct peer *p)
 		evbuffer_remove_cb(bufferevent_get_output(p->bev),
 		    peer_count_cb, p);
 	}
+	if (p->slow != NULL)
+		event_free(p->slow);
 	if (p->more != NULL)
 		event_free(p->more);
 	if (p->deadline != NULL)
@@ -339,8 +356,9 @@ peer_send_error(struct peer *p, uint32_t reqid, const char *text)
 static int
 peer_reserve(struct peer *p, const struct frame_hdr *hdr, size_t have)
 {
-	char	why[160];
-	size_t	need = hdr->len + (size_t)FRAME_HDR_LEN;
+	struct timeval	 tv;
+	char		 why[160];
+	size_t		 need = hdr->len + (size_t)FRAME_HDR_LEN;
 
 	if (need > peer_partial_max - peer_partial_used) {
 		snprintf(why, sizeof why, "memory budget for half-sent frames "
@@ -356,6 +374,17 @@ peer_reserve(struct peer *p, const struct frame_hdr *hdr, size_t have)
 	}
 	p->reserved = need;
 	peer_partial_used += need;
+	/*
+	 * However its bytes trickle in, the frame has a deadline: a budget
+	 * held by a peer that sends a byte now and then is not held long.
+	 */
+	tv.tv_sec = PEER_PARTIAL_TIMEOUT +
+	    need / (PEER_PARTIAL_MIN_RATE * 1024 * 1024);
+	tv.tv_usec = 0;
+	if (p->slow == NULL)
+		p->slow = evtimer_new(p->base, peer_slow_cb, p);
+	if (p->slow != NULL)
+		evtimer_add(p->slow, &tv);
 	return 0;
 }
 
@@ -598,6 +627,12 @@ size_t
 peer_partial_in_use(void)
 {
 	return peer_partial_used;
+}
+
+int
+peer_partial(const struct peer *p)
+{
+	return p->partial;
 }
 
 void

@@ -28,6 +28,8 @@ typedef void (*peer_close_cb)(struct peer *, const char *reason, void *arg);
 
 #define PEER_MAX_FRAMES_PER_WAKEUP	32
 #define PEER_PARTIAL_TIMEOUT		30	/* s a half frame may sit */
+#define PEER_PARTIAL_MIN_RATE		1	/* MiB/s: after 30 s, a half
+						 * frame must arrive this fast */
 #define PEER_OUT_PAUSE		(1024 * 1024)	/* stop reading above this */
 #define PEER_OUT_RESUME		(256 * 1024)	/* read again below this */
 #define PEER_HELLO_TIMEOUT		10	/* s a new peer has to say hello */
@@ -121,6 +123,8 @@ void		 peer_spare_fd_open(void);
  */
 void		 peer_set_partial_budget(size_t);
 size_t		 peer_partial_in_use(void);
+/* 1 if part of a frame from P is buffered (more is on its way). */
+int		 peer_partial(const struct peer *);
 /* Count P's buffered bytes in Q (NULL: in none). */
 void		 peer_set_quota(struct peer *, struct peer_quota *q);
 

@@ -36,6 +36,7 @@ struct client {
 	char			 refusal[128];	/* what it is told */
 	struct event		*idle;		/* client_idle_timeout */
 	int64_t			 active;	/* mono ms of its last message */
+	size_t			 outq_seen;	/* its output at the last look */
 };
 
 /* A parsed list of ids: cluster, and proc or -1 for all procs. */

@@ -7,8 +7,8 @@
  * "too many connections for user X (max N)" and closed), and
  * max_buffer_per_user bytes in the input and output buffers of all its
  * connections (a peer_quota: common/peer.c counts and refuses).  A
- * connection that has said nothing for client_idle_timeout is closed
- * unless it still has replies to read or a file arriving.  Refusals are
+ * connection that has sent no message for client_idle_timeout is closed
+ * unless its replies are still being read or a frame is arriving.  Refusals are
  * logged once per user and then at most once in CTL_USERS_LOG_MS, with
  * the count.  The users live in a tree by uid while they have a
  * connection.  Called by ctl.c (accept, messages, close, submit).
@@ -35,7 +35,6 @@
 #include "owners.h"
 #include "peer.h"
 #include "schedd.h"
-#include "stage.h"
 #include "xmalloc.h"
 
 #ifndef SO_PEERGROUPS
@@ -47,14 +46,16 @@
 #define CTL_USERS_REFUSED_WAIT	2	/* s a refused conn has to say hello */
 #define CTL_USERS_MAX_GROUPS	65536
 
+enum {	CTL_USERS_LOG_CONNS, CTL_USERS_LOG_JOBS, CTL_USERS_NLOG };
+
 struct ctl_user {
 	uid_t			 uid;
 	char			 owner[64];
 	unsigned		 nconns;	/* admitted connections */
 	unsigned		 nrefused;	/* refused, not closed yet */
 	struct peer_quota	 quota;
-	int64_t			 logged;	/* mono ms of the last line */
-	uint64_t		 untold;	/* refusals not logged yet */
+	int64_t			 logged[CTL_USERS_NLOG];  /* mono ms, per kind */
+	uint64_t		 untold[CTL_USERS_NLOG];  /* not logged yet */
 	RB_ENTRY(ctl_user)	 entry;
 };
 
@@ -190,19 +191,22 @@ ctl_users_put(struct ctl_user *u)
 	free(u);
 }
 
-/* Log a refusal of U's: the first, then one line per CTL_USERS_LOG_MS. */
+/*
+ * Log a refusal of U's of kind K: the first, then one line per
+ * CTL_USERS_LOG_MS with the count.
+ */
 static void
-ctl_users_log(struct ctl_user *u, const char *what)
+ctl_users_log(struct ctl_user *u, int k, const char *what)
 {
 	int64_t	now = clock_mono_ms();
 
-	u->untold++;
-	if (u->logged != 0 && now - u->logged < CTL_USERS_LOG_MS)
+	u->untold[k]++;
+	if (u->logged[k] != 0 && now - u->logged[k] < CTL_USERS_LOG_MS)
 		return;
 	log_warnx("client %s: refused: %s (%llu time(s) since the last "
-	    "line)", u->owner, what, (unsigned long long)u->untold);
-	u->logged = now;
-	u->untold = 0;
+	    "line)", u->owner, what, (unsigned long long)u->untold[k]);
+	u->logged[k] = now;
+	u->untold[k] = 0;
 }
 
 int
@@ -220,7 +224,7 @@ ctl_users_admit(struct client *c, int fd, gid_t gid)
 	}
 	snprintf(c->refusal, sizeof c->refusal, "too many connections for "
 	    "user %s (max %u)", c->owner, ctl_limits.max_conns);
-	ctl_users_log(u, c->refusal);
+	ctl_users_log(u, CTL_USERS_LOG_CONNS, c->refusal);
 	if (u->nrefused >= CTL_USERS_REFUSED_MAX) {
 		/* Told enough of them: the rest are just closed. */
 		c->user = NULL;
@@ -238,11 +242,20 @@ ctl_users_idle_cb(evutil_socket_t fd, short ev, void *arg)
 	struct client	*c = arg;
 	struct timeval	 tv;
 	int64_t		 left;
+	size_t		 q;
+	int		 moving;
 	char		 why[96];
 
 	left = c->active + ctl_limits.idle_ms - clock_mono_ms();
-	/* Replies still going out, or a file coming in: not idle. */
-	if (left <= 0 && (peer_outq(c->peer) > 0 || stage_busy(c->stage)))
+	/*
+	 * Replies still being read, or a request coming in: not idle (a
+	 * half frame has deadlines of its own, common/peer.c).  Replies
+	 * that sit unread a whole period are idleness too.
+	 */
+	q = peer_outq(c->peer);
+	moving = q > 0 && q != c->outq_seen;
+	c->outq_seen = q;
+	if (left <= 0 && (moving || peer_partial(c->peer)))
 		left = ctl_limits.idle_ms;
 	if (left > 0) {
 		tv.tv_sec = left / 1000;
@@ -306,6 +319,6 @@ ctl_users_jobs_ok(struct client *c, size_t n, char *err, size_t len)
 	    (unsigned long long)(have + n),
 	    (unsigned long long)ctl_limits.max_jobs);
 	if (c->user != NULL)
-		ctl_users_log(c->user, err);
+		ctl_users_log(c->user, CTL_USERS_LOG_JOBS, err);
 	return 0;
 }
