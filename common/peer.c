@@ -13,8 +13,9 @@
  * and the announced length is counted until the frame is whole or the
  * peer gone.  A peer may belong to a quota (peer_set_quota, the client
  * socket's per-user byte limit): evbuffer callbacks keep the bytes of its
- * input and output in the quota's sum, and the peer that takes the sum
- * over its maximum is refused.  After big frames and closed connections
+ * input and output in the quota's sum, with what its half frame still
+ * owes of its announced length, and the peer that takes the sum over its
+ * maximum is refused.  After big frames and closed connections
  * the heap is given back to the system (malloc_trim, at most once a
  * second), so the memory of a burst does not stay.  Listeners share one
  * error callback (peer_accept_error): out of descriptors, a spare one
@@ -71,6 +72,7 @@ struct peer {
 	void			*drain_arg;
 	char			*reason;
 	size_t			 reserved;	/* of the partial budget */
+	size_t			 owed;		/* of it, not arrived yet */
 	struct event		*slow;		/* the half frame's deadline */
 	size_t			 held;		/* bytes in input + output */
 	size_t			 peak;		/* most bytes held at once */
@@ -128,6 +130,9 @@ peer_unreserve(struct peer *p)
 {
 	peer_partial_used -= p->reserved;
 	p->reserved = 0;
+	if (p->quota != NULL)
+		p->quota->owed -= p->owed;
+	p->owed = 0;
 	if (p->slow != NULL)
 		evtimer_del(p->slow);
 }
@@ -151,6 +156,7 @@ peer_unquota(struct peer *p)
 	if (p->quota == NULL)
 		return;
 	p->quota->used -= p->held;
+	p->quota->owed -= p->owed;
 	p->quota->npeers--;
 	p->quota = NULL;
 }
@@ -161,14 +167,22 @@ peer_count_cb(struct evbuffer *b, const struct evbuffer_cb_info *info,
     void *arg)
 {
 	struct peer	*p = arg;
+	size_t		 arrived = 0;
 
 	p->held += info->n_added;
 	p->held -= info->n_deleted;
 	if (p->held > p->peak)
 		p->peak = p->held;
+	/* Bytes of an announced frame: no longer owed, now held. */
+	if (p->owed > 0 && info->n_added > 0 &&
+	    b == bufferevent_get_input(p->bev)) {
+		arrived = info->n_added < p->owed ? info->n_added : p->owed;
+		p->owed -= arrived;
+	}
 	if (p->quota != NULL) {
 		p->quota->used += info->n_added;
 		p->quota->used -= info->n_deleted;
+		p->quota->owed -= arrived;
 	}
 }
 
@@ -367,13 +381,17 @@ peer_reserve(struct peer *p, const struct frame_hdr *hdr, size_t have)
 		peer_refuse(p, hdr->reqid, why);
 		return -1;
 	}
-	if (p->quota != NULL &&
-	    p->quota->used + (need - have) > p->quota->max) {
+	/* The user's bytes held, owed by its other half frames, and ours. */
+	if (p->quota != NULL && p->quota->used + p->quota->owed +
+	    (need - have) > p->quota->max) {
 		peer_refuse(p, hdr->reqid, p->quota->refusal);
 		return -1;
 	}
 	p->reserved = need;
 	peer_partial_used += need;
+	p->owed = need - have;
+	if (p->quota != NULL)
+		p->quota->owed += p->owed;
 	/*
 	 * However its bytes trickle in, the frame has a deadline: a budget
 	 * held by a peer that sends a byte now and then is not held long.
@@ -614,6 +632,7 @@ peer_set_quota(struct peer *p, struct peer_quota *q)
 		return;
 	p->quota = q;
 	q->used += p->held;
+	q->owed += p->owed;
 	q->npeers++;
 }
 

@@ -38,12 +38,14 @@ typedef void (*peer_close_cb)(struct peer *, const char *reason, void *arg);
 
 /*
  * Bytes buffered for a group of peers (the client socket's per-user
- * limit): USED is kept by peer.c, the owner sets MAX and REFUSAL (the
+ * limit), half frames counted at their announced length: USED and OWED
+ * are kept by peer.c, the owner sets MAX and REFUSAL (the
  * error the peer that passes MAX is refused with) and frees the quota
  * only once NPEERS is 0.
  */
 struct peer_quota {
-	size_t		 used;
+	size_t		 used;		/* in the peers' buffers */
+	size_t		 owed;		/* announced, not arrived yet */
 	size_t		 max;
 	unsigned	 npeers;
 	char		 refusal[160];
