@@ -61,7 +61,7 @@ int		 ctl_is_admin(const struct client *);
 int		 ctl_may_see(const struct client *, const struct job *);
 /* ctl-users.c */
 int		 ctl_users_init(void);
-/* Fill C's admin and user at accept (-1: close it unanswered). */
+/* Fill C's owner, admin and user at accept (-1: close it unanswered). */
 int		 ctl_users_admit(struct client *, int fd, gid_t gid);
 /* C's connection is P: its quota and idle timer (or refusal deadline). */
 void		 ctl_users_attach(struct client *, struct peer *p);

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,11 +210,56 @@ ctl_users_log(struct ctl_user *u, int k, const char *what)
 	u->untold[k] = 0;
 }
 
+/*
+ * C's user name: known already if the user has a connection, else from
+ * the password database (a uid without an entry is its number).  -1 if
+ * the database cannot be read now (out of descriptors, say): a name
+ * made up then would be stored as the owner of the user's jobs.
+ */
+static int
+ctl_users_name(struct client *c)
+{
+	static int64_t	 logged;
+	static uint64_t	 untold;
+	struct ctl_user	 key, *u;
+	struct passwd	 pw, *pwp = NULL;
+	char		 buf[4096];
+	int		 rc;
+	int64_t		 now;
+
+	key.uid = c->uid;
+	if ((u = RB_FIND(ctl_user_tree, &ctl_users, &key)) != NULL) {
+		strlcpy(c->owner, u->owner, sizeof c->owner);
+		return 0;
+	}
+	if ((rc = getpwuid_r(c->uid, &pw, buf, sizeof buf, &pwp)) != 0 &&
+	    rc != ENOENT && rc != ESRCH) {
+		untold++;
+		now = clock_mono_ms();
+		if (logged == 0 || now - logged >= CTL_USERS_LOG_MS) {
+			log_warnx("client uid %u: cannot look the user up: "
+			    "%s (%llu connection(s) closed so)",
+			    (unsigned)c->uid, strerror(rc),
+			    (unsigned long long)untold);
+			logged = now;
+			untold = 0;
+		}
+		return -1;
+	}
+	if (pwp != NULL)
+		strlcpy(c->owner, pw.pw_name, sizeof c->owner);
+	else
+		snprintf(c->owner, sizeof c->owner, "%u", (unsigned)c->uid);
+	return 0;
+}
+
 int
 ctl_users_admit(struct client *c, int fd, gid_t gid)
 {
 	struct ctl_user	*u;
 
+	if (ctl_users_name(c) == -1)
+		return -1;
 	c->admin = c->uid == 0 || c->uid == getuid() ||
 	    (ctl_limits.has_admin_gid &&
 	    ctl_users_in_admin_group(fd, c->owner, gid));

@@ -434,8 +434,7 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct client		*c;
 	struct ucred		 cred;
 	socklen_t		 cl = sizeof cred;
-	struct passwd		 pw, *pwp = NULL;
-	char			 pwbuf[4096], label[96];
+	char			 label[96];
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == -1) {
 		log_warn("ctl: SO_PEERCRED");
@@ -445,11 +444,6 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd,
 	c = xcalloc(1, sizeof *c);
 	c->uid = cred.uid;
 	c->pid = cred.pid;
-	if (getpwuid_r(cred.uid, &pw, pwbuf, sizeof pwbuf, &pwp) == 0 &&
-	    pwp != NULL)
-		strlcpy(c->owner, pw.pw_name, sizeof c->owner);
-	else
-		snprintf(c->owner, sizeof c->owner, "%u", (unsigned)cred.uid);
 	if (ctl_users_admit(c, fd, cred.gid) == -1 ||
 	    (bev = bufferevent_socket_new(sd->base, fd,
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
