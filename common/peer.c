@@ -16,7 +16,7 @@
  * input and output in the quota's sum, with what its half frame still
  * owes of its announced length, and the peer that takes the sum over its
  * maximum is refused.  After big frames and closed connections
- * the heap is given back to the system (malloc_trim, at most once a
+ * the heap is given back to the kernel (malloc_trim, at most once a
  * second), so the memory of a burst does not stay.  Listeners share one
  * error callback (peer_accept_error): out of descriptors, a spare one
  * refuses the waiting connections, the listener rests for a while and
