@@ -12,14 +12,15 @@ max_conns_per_user, each connection of one kind drawn with a fixed seed:
 
 Meanwhile it runs NSUB real submits (`cq submit` of one /bin/true job,
 4 at a time, as the caller), times `cq q` every 0.2 s, and reads the
-scheduler's VmHWM.  Prints "metric value" lines; exit 1 if a real submit
-failed.  Usage: clients-load.py CQ SOCK SPID SUBFILE [NCONN NUSERS NSUB]
+scheduler's VmHWM.  Then 16 connections try to park 120 MiB each of a
+128 MiB frame (the half-frame budget admits what fits), and the RSS is
+read while they are parked and after they closed.  Prints "metric value"
+lines; exit 1 if a real submit failed.  Usage: clients-load.py CQ SOCK SPID SUBFILE [NCONN NUSERS NSUB]
 """
 import json
 import os
 import random
 import select
-import signal
 import socket
 import struct
 import subprocess
@@ -244,9 +245,39 @@ def main(argv):
     print("load %s" % " ".join("%s=%d" % kv for kv in sorted(totals.items())))
     print("rss_peak_kb %d" % hwm)
     print("rss_after_kb %d" % vm(spid, "VmRSS"))
+    big_half_frames(sock, spid)
     return 0 if ok[0] == nsub else 1
 
 
+def big_half_frames(sock, spid):
+    """Issue 9's attack 5b: 16 connections each park 120 MiB of a 128 MiB
+    submit.  The half-frame budget lets what fits in; the rest are told
+    and closed; once all close the memory goes back."""
+    conns, refused = [], 0
+    body = b" " * (1 << 20)
+    for _ in range(16):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(sock)
+        s.sendall(hello_bytes())
+        s.recv(4096)
+        try:
+            s.sendall(frame_hdr((128 << 20) - 12, SUBMIT, 2))
+            for _ in range(120):
+                s.sendall(body)
+            conns.append(s)
+        except OSError:
+            refused += 1
+            s.close()
+    time.sleep(1)
+    print("big_half_frames 16 x 120 MiB of 128 MiB: %d parked, %d refused"
+          % (len(conns), refused))
+    print("rss_parked_kb %d" % vm(spid, "VmRSS"))
+    for s in conns:
+        s.close()
+    time.sleep(3)
+    print("rss_peak_after_big_kb %d" % vm(spid, "VmHWM"))
+    print("rss_after_big_closed_kb %d" % vm(spid, "VmRSS"))
+
+
 if __name__ == "__main__":
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main(sys.argv))

@@ -33,9 +33,9 @@ printf 'executable = /bin/true\nqueue\n' > one.sub
 # plus 64 MiB for the scheduler itself and its 1,000 connections.
 echo "rss_bound_kb $(( (256 + 64) * 1024 ))"
 echo "rss_start_kb $(awk '/^VmRSS/ { print $2 }' /proc/"$spid"/status)"
+rc=0
 python3 "$top/bench/clients-load.py" "$cq" "$sock" "$spid" one.sub \
-    "${NCONN:-1000}" "${NUSERS:-20}" "${NSUB:-200}"
-rc=$?
+    "${NCONN:-1000}" "${NUSERS:-20}" "${NSUB:-200}" || rc=$?
 echo "# scheduler log: $(grep -c 'closed: ' "$CQ_HOME"/log/schedd.log) connections closed with a reason;" \
     "$(grep -c 'refused' "$CQ_HOME"/log/schedd.log) refusal lines"
 grep -o 'closed: [a-z -]*' "$CQ_HOME"/log/schedd.log | sort | uniq -c | sort -rn | head -8 | sed 's/^/#   /'
