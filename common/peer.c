@@ -73,6 +73,7 @@ struct peer {
 	char			*reason;
 	size_t			 reserved;	/* of the partial budget */
 	size_t			 owed;		/* of it, not arrived yet */
+	size_t			 frame_max;	/* 0: the type's maximum */
 	struct event		*slow;		/* the half frame's deadline */
 	size_t			 held;		/* bytes in input + output */
 	size_t			 peak;		/* most bytes held at once */
@@ -129,9 +130,11 @@ static void
 peer_unreserve(struct peer *p)
 {
 	peer_partial_used -= p->reserved;
-	p->reserved = 0;
-	if (p->quota != NULL)
+	if (p->quota != NULL) {
 		p->quota->owed -= p->owed;
+		p->quota->reserved -= p->reserved;
+	}
+	p->reserved = 0;
 	p->owed = 0;
 	if (p->slow != NULL)
 		evtimer_del(p->slow);
@@ -157,6 +160,7 @@ peer_unquota(struct peer *p)
 		return;
 	p->quota->used -= p->held;
 	p->quota->owed -= p->owed;
+	p->quota->reserved -= p->reserved;
 	p->quota->npeers--;
 	p->quota = NULL;
 }
@@ -381,6 +385,16 @@ peer_reserve(struct peer *p, const struct frame_hdr *hdr, size_t have)
 		peer_refuse(p, hdr->reqid, why);
 		return -1;
 	}
+	/* One quota (a user) may hold half of the budget, not all of it. */
+	if (p->quota != NULL &&
+	    p->quota->reserved + need > peer_partial_max / 2) {
+		snprintf(why, sizeof why, "memory budget for half-sent frames "
+		    "exhausted (a frame of %u bytes; this user's half frames "
+		    "may take %zu bytes, half of the budget)", hdr->len,
+		    peer_partial_max / 2);
+		peer_refuse(p, hdr->reqid, why);
+		return -1;
+	}
 	/* The user's bytes held, owed by its other half frames, and ours. */
 	if (p->quota != NULL && p->quota->used + p->quota->owed +
 	    (need - have) > p->quota->max) {
@@ -390,8 +404,10 @@ peer_reserve(struct peer *p, const struct frame_hdr *hdr, size_t have)
 	p->reserved = need;
 	peer_partial_used += need;
 	p->owed = need - have;
-	if (p->quota != NULL)
+	if (p->quota != NULL) {
 		p->quota->owed += p->owed;
+		p->quota->reserved += need;
+	}
 	/*
 	 * However its bytes trickle in, the frame has a deadline: a budget
 	 * held by a peer that sends a byte now and then is not held long.
@@ -426,6 +442,13 @@ peer_one(struct peer *p)
 	if (frame_hdr_check(&hdr, p->from, &errstr) == -1) {
 		snprintf(why, sizeof why, "%s (type %u, length %u)", errstr,
 		    hdr.type, hdr.len);
+		peer_close(p, why);
+		return -1;
+	}
+	if (p->frame_max > 0 && hdr.len > p->frame_max) {
+		snprintf(why, sizeof why, "a frame of %u bytes where at most "
+		    "%zu may come now (type %u)", hdr.len, p->frame_max,
+		    hdr.type);
 		peer_close(p, why);
 		return -1;
 	}
@@ -633,7 +656,14 @@ peer_set_quota(struct peer *p, struct peer_quota *q)
 	p->quota = q;
 	q->used += p->held;
 	q->owed += p->owed;
+	q->reserved += p->reserved;
 	q->npeers++;
+}
+
+void
+peer_set_frame_max(struct peer *p, size_t n)
+{
+	p->frame_max = n;
 }
 
 void

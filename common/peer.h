@@ -46,6 +46,7 @@ typedef void (*peer_close_cb)(struct peer *, const char *reason, void *arg);
 struct peer_quota {
 	size_t		 used;		/* in the peers' buffers */
 	size_t		 owed;		/* announced, not arrived yet */
+	size_t		 reserved;	/* of the half-frame budget */
 	size_t		 max;
 	unsigned	 npeers;
 	char		 refusal[160];
@@ -127,7 +128,16 @@ void		 peer_set_partial_budget(size_t);
 size_t		 peer_partial_in_use(void);
 /* 1 if part of a frame from P is buffered (more is on its way). */
 int		 peer_partial(const struct peer *);
-/* Count P's buffered bytes in Q (NULL: in none). */
+/*
+ * A frame of P's announcing more than N bytes closes it, whatever its
+ * type allows (0: the type's maximum only): a peer that has not said
+ * hello may hold no big half frame.
+ */
+void		 peer_set_frame_max(struct peer *, size_t n);
+/*
+ * Count P's buffered bytes in Q (NULL: in none); the peers of one quota
+ * may hold at most half of the half-frame budget.
+ */
 void		 peer_set_quota(struct peer *, struct peer_quota *q);
 
 uint64_t	 peer_id(const struct peer *);

@@ -48,6 +48,7 @@
 #include "xmalloc.h"
 
 #define CTL_OUTMAX	(600u * 1024 * 1024)	/* above the largest reply */
+#define CTL_HELLO_MAX	(4u * 1024)		/* msg.c's hello maximum */
 
 
 static struct peer_listener	*ctl_listener;
@@ -382,8 +383,10 @@ ctl_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		if (c->hello)
 			peer_close(p, "second hello");
 		else if (peer_hello_accept(p, reqid, msg, "client",
-		    "schedd") == 0)
+		    "schedd") == 0) {
 			c->hello = 1;
+			peer_set_frame_max(p, 0);	/* the types' own */
+		}
 		return;
 	}
 	if (!c->hello) {
@@ -459,6 +462,8 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd,
 	peer_set_data(p, c);
 	peer_set_outmax(p, CTL_OUTMAX);
 	peer_set_deadline(p, PEER_HELLO_TIMEOUT);
+	/* Nothing but a hello until hello: no big half frame parked. */
+	peer_set_frame_max(p, CTL_HELLO_MAX);
 	ctl_users_attach(c, p);
 }
 

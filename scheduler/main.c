@@ -70,7 +70,7 @@ static const struct cfg_key schedd_keys[] = {
 	    "a client connection silent this long is closed (0: never)" },
 	{ "max_partial_mb", CFG_INT, "256", 1, 1048576,
 	    "MiB that half-sent frames of all connections may announce "
-	    "together" },
+	    "together (one user's: half of it)" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 

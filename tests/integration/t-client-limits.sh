@@ -33,7 +33,7 @@ max_conns_per_user = 5
 max_jobs_per_owner = 5
 client_idle_timeout = 2s
 max_buffer_per_user = 2
-max_partial_mb = 3
+max_partial_mb = 5
 EOF
 start_schedd
 as_nobody "$PY" -c 'import socket' 2>/dev/null ||
@@ -93,37 +93,59 @@ busy=$("$PY" "$CLIENT" "$CQ_SOCKET" busy 5) ||
 log "idle: a silent connection $idle; one in use kept ($busy)"
 
 # --- bytes buffered per user ---------------------------------------------------
-out=$(as_nobody "$PY" "$CLIENT" "$CQ_SOCKET" half $((5 * MiB / 2)) 10)
+out=$(as_nobody "$PY" "$CLIENT" "$CQ_SOCKET" half $((9 * MiB / 4)) 10)
 grep -q 'refused: too many bytes buffered for user nobody (max 2 MiB)' <<<"$out" ||
-    fail "a 2.5 MiB half frame passed nobody's 2 MiB: $out"
-log "max_buffer_per_user: a 2.5 MiB frame refused: $out"
+    fail "a 2.25 MiB half frame passed nobody's 2 MiB: $out"
+log "max_buffer_per_user: a 2.25 MiB frame refused: $out"
 
 # --- the global budget of half-sent frames -------------------------------------
-out=$("$PY" "$CLIENT" "$CQ_SOCKET" half $((4 * MiB)) 10)
+out=$("$PY" "$CLIENT" "$CQ_SOCKET" half $((6 * MiB)) 10)
 grep -q 'refused: memory budget for half-sent frames exhausted' <<<"$out" ||
-    fail "a 4 MiB half frame passed the 3 MiB budget: $out"
-# Root parks 1.5 MiB; nobody's 1.8 MiB (within its own 2 MiB) no longer
-# fits the 3 MiB that all connections share.
-mkfifo hold.fifo
-"$PY" "$CLIENT" "$CQ_SOCKET" half $((3 * MiB / 2)) 3 < hold.fifo > park.out &
-park_pid=$!
-exec 9> hold.fifo
-at_cleanup "kill $park_pid 2>/dev/null"
-wait_until 20 grep -q . park.out || fail "the parked frame got no answer"
-grep -qx open park.out || fail "a 1.5 MiB half frame was refused: $(cat park.out)"
-out=$(as_nobody "$PY" "$CLIENT" "$CQ_SOCKET" half $((9 * MiB / 5)) 10)
+    fail "a 6 MiB half frame passed the 5 MiB budget: $out"
+# Root and uid 42422 park 1.9 MiB each; nobody's 1.9 MiB (within its
+# own 2 MiB) no longer fits the 5 MiB that all connections share.
+auid=42422
+getent passwd "$auid" >/dev/null && skip "uid $auid exists here"
+park() {	# park NAME RUNNER...: hold a 1.9 MiB half frame until killed
+	local name=$1
+	shift
+	"$@" "$PY" "$CLIENT" "$CQ_SOCKET" half $((19 * MiB / 10)) 3 60 \
+	    > "$name.out" &
+	eval "${name}_pid=\$!"
+	at_cleanup "kill $! 2>/dev/null"
+	wait_until 20 grep -q . "$name.out" || fail "$name's frame got no answer"
+	grep -qx open "$name.out" || fail "$name's 1.9 MiB was refused: $(cat "$name.out")"
+}
+park p1
+park p2 setpriv --reuid="$auid" --regid="$auid" --clear-groups
+out=$(as_nobody "$PY" "$CLIENT" "$CQ_SOCKET" half $((19 * MiB / 10)) 10)
 grep -q 'refused: memory budget for half-sent frames exhausted' <<<"$out" ||
-    fail "1.5 + 1.8 MiB of half frames passed the 3 MiB budget: $out"
-cq q -a --json >/dev/null || fail "cq q failed while a frame was parked"
-exec 9>&-
-wait "$park_pid" 2>/dev/null
-# The parked connection is gone: its budget is given back.
-wait_until 20 grep -q "client root pid $park_pid: closed" schedd.log ||
+    fail "3 x 1.9 MiB of half frames passed the 5 MiB budget: $out"
+cq q -a --json >/dev/null || fail "cq q failed while frames were parked"
+# Root's parked connection goes: its budget is given back.
+kill "$p1_pid"
+wait "$p1_pid" 2>/dev/null
+wait_until 20 grep -q "client root pid $p1_pid: closed" schedd.log ||
     fail "the parked connection did not close"
-out=$(as_nobody "$PY" "$CLIENT" "$CQ_SOCKET" half $((9 * MiB / 5)) 3 < /dev/null)
+out=$(as_nobody "$PY" "$CLIENT" "$CQ_SOCKET" half $((19 * MiB / 10)) 3 < /dev/null)
 grep -qx open <<<"$out" ||
     fail "the budget of a closed connection was not given back: $out"
+kill "$p2_pid"
 log "max_partial_mb: budget shared by all connections and given back"
+
+# --- before hello, nothing big ---------------------------------------------------
+"$PY" - "$CQ_SOCKET" <<'PYEOF' > prehello.out
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(struct.pack(">IHBBI", 1 << 20, 16, 1, 0, 1) + b" " * 100)
+s.settimeout(10)
+print("closed" if s.recv(100) == b"" else "answered")
+PYEOF
+grep -qx closed prehello.out || fail "a big frame before hello was kept: $(cat prehello.out)"
+grep -q 'closed: a frame of 1048576 bytes where at most 4096 may come now' schedd.log ||
+    fail "no log line for the big frame before hello"
+log "a 1 MiB frame before hello: closed at its header"
 
 _pid_alive "$SCHEDD_PID" || fail "the scheduler died"
 [ "$(count_jobs true)" -eq 6 ] || fail "the queue changed: $(count_jobs true) jobs"

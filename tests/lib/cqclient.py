@@ -13,15 +13,16 @@ connections, sit idle, announce a frame and not send it.
                                       scheduler to close; print its words
   cqclient.py SOCKET busy SECS        hello, then a query every 0.5 s for
                                       SECS on the one connection
-  cqclient.py SOCKET half LEN SECS    hello, then a submit header that
+  cqclient.py SOCKET half LEN SECS [HOLD]
+                                      hello, then a submit header that
                                       announces LEN bytes and 1 KiB of it;
-                                      print the scheduler's answer or
-                                      "open" if it has none in SECS
+                                      print the scheduler's answer, or
+                                      "open" if it has none in SECS (and
+                                      keep the connection HOLD s more)
 
 Exit 0 when the exchange went as the command describes, 1 otherwise.
 """
 import json
-import select
 import socket
 import struct
 import sys
@@ -160,7 +161,7 @@ def cmd_busy(path, secs):
     return 0
 
 
-def cmd_half(path, length, secs):
+def cmd_half(path, length, secs, hold):
     s = connect(path)
     r = hello(s)
     if r is None or r[0] != HELLO:
@@ -175,8 +176,8 @@ def cmd_half(path, length, secs):
     if r is None:
         print("open")
         sys.stdout.flush()
-        # Hold the half frame until told to stop (stdin closes).
-        select.select([sys.stdin], [], [], 3600)
+        # Hold the half frame HOLD s (the test kills us sooner).
+        time.sleep(hold)
         return 0
     print("refused: %s" % r[1].get("error"))
     return 0
@@ -196,7 +197,8 @@ def main(argv):
     if cmd == "busy":
         return cmd_busy(path, float(args[0]))
     if cmd == "half":
-        return cmd_half(path, int(args[0]), float(args[1]))
+        return cmd_half(path, int(args[0]), float(args[1]),
+                        float(args[2]) if len(args) > 2 else 0)
     sys.stderr.write(__doc__)
     return 2
 

@@ -744,3 +744,38 @@ Test(peer, quota_refuses_the_peer_that_passes_it)
 	cr_assert_eq(q.used, 0);
 	cr_assert_eq(q.owed, 0);
 }
+
+Test(peer, one_quota_takes_half_of_the_budget_at_most)
+{
+	struct peer_quota	q;
+
+	memset(&q, 0, sizeof q);
+	q.max = 1u << 20;
+	strlcpy(q.refusal, "quota", sizeof q.refusal);
+	peer_set_partial_budget(2000);
+	open_peer(1);
+	peer_set_quota(peers[0], &q);
+	peer_set_quota(peers[1], &q);
+	/* 612 of the quota's 1,000 (half of 2,000), then 612 more: no. */
+	client_half(0, MSG_QUERY, 600, 10);
+	pump(20);
+	cr_assert_eq(closed[0], 0);
+	cr_assert_eq(q.reserved, 612);
+	client_half(1, MSG_QUERY, 600, 10);
+	cr_assert(pump_until(b_closed), "B was not refused");
+	cr_assert_not_null(strstr(reasons[1], "half of the budget"), "%s",
+	    reasons[1]);
+	peer_close(peers[0], "test");
+	closed[0] = 1;
+	cr_assert_eq(q.reserved, 0);
+	cr_assert_eq(peer_partial_in_use(), 0);
+	peer_set_partial_budget(PEER_PARTIAL_BUDGET);
+}
+
+Test(peer, frame_max_closes_at_the_header)
+{
+	peer_set_frame_max(peers[0], 4096);
+	client_half(0, MSG_SUBMIT, 1u << 20, 10);
+	expect_close("a frame of 1048576 bytes where at most 4096");
+	cr_assert_eq(peer_partial_in_use(), 0);
+}
