@@ -31,6 +31,7 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "ctl.h"
 #include "ctl-int.h"
 #include "log.h"
 #include "owners.h"
@@ -85,13 +86,43 @@ static struct {
 	gid_t		 admin_gid;
 } ctl_limits;
 
+/* Resolve GROUP, a name or a number, into *GID; -1 if there is none. */
+static int
+ctl_users_group(const char *group, gid_t *gid)
+{
+	struct group	*gr;
+	const char	*errstr = NULL;
+	long long	 n;
+
+	if ((gr = getgrnam(group)) != NULL) {
+		*gid = gr->gr_gid;
+		return 0;
+	}
+	n = strtonum(group, 0, INT_MAX, &errstr);
+	if (errstr != NULL)
+		return -1;
+	*gid = (gid_t)n;
+	return 0;
+}
+
+int
+ctl_admin_group_check(const struct cfg *cfg, char *err, size_t len)
+{
+	const char	*group = cfg_str(cfg, "admin_group");
+	gid_t		 gid;
+
+	if (*group != '\0' && ctl_users_group(group, &gid) == -1) {
+		snprintf(err, len, "%s: admin_group: no such group: %s",
+		    cfg_origin(cfg, "admin_group"), group);
+		return -1;
+	}
+	return 0;
+}
+
 int
 ctl_users_init(void)
 {
 	const char	*group = cfg_str(sd->cfg, "admin_group");
-	const char	*errstr = NULL;
-	struct group	*gr;
-	long long	 gid;
 
 	ctl_limits.max_conns = (unsigned)cfg_int(sd->cfg,
 	    "max_conns_per_user");
@@ -103,16 +134,10 @@ ctl_users_init(void)
 	if (*group == '\0')
 		return 0;
 	/* A name, or a number for a group without one. */
-	if ((gr = getgrnam(group)) != NULL)
-		ctl_limits.admin_gid = gr->gr_gid;
-	else {
-		gid = strtonum(group, 0, INT_MAX, &errstr);
-		if (errstr != NULL) {
-			log_warnx("admin_group %s (%s): no such group", group,
-			    cfg_origin(sd->cfg, "admin_group"));
-			return -1;
-		}
-		ctl_limits.admin_gid = (gid_t)gid;
+	if (ctl_users_group(group, &ctl_limits.admin_gid) == -1) {
+		log_warnx("%s: admin_group: no such group: %s",
+		    cfg_origin(sd->cfg, "admin_group"), group);
+		return -1;
 	}
 	ctl_limits.has_admin_gid = 1;
 	log_info("administrators: root, uid %u and group %s (gid %u)",

@@ -177,8 +177,8 @@ main(int argc, char **argv)
 	mallopt(M_MXFAST, 0);
 #endif
 	sd = xcalloc(1, sizeof *sd);
-	sd->cfg = cfg_daemon("cq-schedd", schedd_keys, argc, argv, NULL,
-	    &foreground, &verbose);
+	sd->cfg = cfg_daemon("cq-schedd", schedd_keys, argc, argv,
+	    ctl_admin_group_check, &foreground, &verbose);
 	log_init("cq-schedd", 1, verbose);
 	sd->state_dir = cfg_str(sd->cfg, "state_dir");
 	sd->lease_ms = cfg_ms(sd->cfg, "lease");
