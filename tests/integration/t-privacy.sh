@@ -122,6 +122,26 @@ done
 grep -q "s3cret-arg" admin-q.json || fail "the admin's cmd has no arguments"
 log "a member of admin_group (gid $agid) sees everything; the same uid without it does not"
 
+# A user sees its own job whole, in the queue and in the history.
+mkdir -p nb
+printf 'executable = /bin/true\n+Mine = "own-words"\nqueue 2\n' > nb/own.sub
+chown -R "$nuid:$ngid" nb
+own=$(cd nb && as_nobody "$CQ_BIN" submit --terse own.sub) || fail "nobody's submit failed"
+own=${own%%.*}
+as_nobody "$CQ_BIN" rm "$own.1" >/dev/null || fail "nobody's cq rm failed"
+wait_until 10 sh -c "[ \"\$(\"$CQ_BIN\" history --json $own.1 | jq length)\" -eq 1 ]" ||
+    fail "job $own.1 did not reach the history"
+for what in jobs history; do
+	as_nobody "$PY" "$CLIENT" "$CQ_SOCKET" query \
+	    '{"what":"'$what'","ids":["'$own'"],"desc":true}' > own-$what.json ||
+	    fail "nobody's own $what query failed"
+	[ "$(jq -r '.rows[0].desc.custom.Mine' own-$what.json)" = own-words ] ||
+	    fail "nobody does not see its own job's description in $what: $(cat own-$what.json)"
+done
+[ "$(as_nobody "$CQ_BIN" q --json -constraint 'Mine == "own-words"' | jq length)" -eq 1 ] ||
+    fail "nobody's constraint on its own +Mine matched nothing"
+log "nobody sees its own job whole (queue, history, constraint)"
+
 look root env
 [ "$(jq -r '.rows[0].desc.custom.Secret' root-raw.json)" = s3cret-custom ] ||
     fail "root does not see its own +Secret"
