@@ -97,7 +97,6 @@ if [ -n "$PY" ] && command -v prlimit >/dev/null 2>&1; then
 	    fail "no connection was refused out of descriptors: $(cat storm.out)"
 	grep -q 'refusal: the scheduler is out of file descriptors' storm.out ||
 	    fail "the refusal did not say why: $(cat storm.out)"
-	prlimit --pid "$SCHEDD_PID" --nofile=65536:65536
 	wait_until 10 cq q --json || fail "cq q fails after the storm"
 	lines=$(grep -c 'client socket: accept: Too many open files' schedd.log)
 	# One line per 10 s at most (not one per failed accept).
