@@ -6,6 +6,21 @@
  * A peer that stops reading is dropped once its output queue passes its
  * maximum.  The owner may close the peer from inside its callbacks: the
  * free is then deferred until the read callback unwinds.
+ *
+ * Memory from outside is bounded three ways.  Half-sent frames of every
+ * peer of the process share one budget (peer_set_partial_budget): a
+ * header announcing more than what is left of it closes that connection,
+ * and the announced length is counted until the frame is whole or the
+ * peer gone.  A peer may belong to a quota (peer_set_quota, the client
+ * socket's per-user byte limit): evbuffer callbacks keep the bytes of its
+ * input and output in the quota's sum, with what its half frame still
+ * owes of its announced length, and the peer that takes the sum over its
+ * maximum is refused.  After big frames and closed connections
+ * the heap is given back to the kernel (malloc_trim, at most once a
+ * second), so the memory of a burst does not stay.  Listeners share one
+ * error callback (peer_accept_error): out of descriptors, a spare one
+ * refuses the waiting connections, the listener rests for a while and
+ * the log line is rate-limited.
  */
 #include "config.h"
 
@@ -13,6 +28,11 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +42,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "clock.h"
 #include "frame.h"
 #include "jsonx.h"
 #include "log.h"
@@ -51,15 +72,124 @@ struct peer {
 	peer_drain_cb		 drain_cb;	/* output fell below RESUME */
 	void			*drain_arg;
 	char			*reason;
+	size_t			 reserved;	/* of the partial budget */
+	size_t			 owed;		/* of it, not arrived yet */
+	size_t			 frame_max;	/* 0: the type's maximum */
+	struct event		*slow;		/* the half frame's deadline */
+	size_t			 held;		/* bytes in input + output */
+	size_t			 peak;		/* most bytes held at once */
+	struct peer_quota	*quota;		/* NULL: none */
 };
 
 static uint64_t	peer_next_id = 1;
+
+/* Half-sent frames of all peers: announced bytes, and their maximum. */
+static size_t	peer_partial_used;
+static size_t	peer_partial_max = PEER_PARTIAL_BUDGET;
+
+/* Bytes freed by big frames and closed peers since the last trim. */
+#define PEER_TRIM_MIN		(4u * 1024 * 1024)
+#define PEER_TRIM_EVERY_MS	1000
+static size_t		 peer_trim_owed;
+static struct event	*peer_trim_ev;
 
 static void	peer_read_cb(struct bufferevent *, void *);
 static void	peer_write_cb(struct bufferevent *, void *);
 static void	peer_event_cb(struct bufferevent *, short, void *);
 static void	peer_more_cb(evutil_socket_t, short, void *);
 static void	peer_deadline_cb(evutil_socket_t, short, void *);
+static void	peer_count_cb(struct evbuffer *,
+		    const struct evbuffer_cb_info *, void *);
+
+static void
+peer_trim_cb(evutil_socket_t fd, short ev, void *arg)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+	peer_trim_owed = 0;
+}
+
+/* N bytes of a burst were freed: give the heap back soon (once a second). */
+static void
+peer_trim_note(struct event_base *base, size_t n)
+{
+	struct timeval	tv = { 0, PEER_TRIM_EVERY_MS * 1000 };
+
+	peer_trim_owed += n;
+	if (peer_trim_owed < PEER_TRIM_MIN)
+		return;
+	if (peer_trim_ev == NULL &&
+	    (peer_trim_ev = evtimer_new(base, peer_trim_cb, NULL)) == NULL)
+		return;
+	if (!evtimer_pending(peer_trim_ev, NULL))
+		evtimer_add(peer_trim_ev, &tv);
+}
+
+/* Give back the budget P holds for its half frame. */
+static void
+peer_unreserve(struct peer *p)
+{
+	peer_partial_used -= p->reserved;
+	if (p->quota != NULL) {
+		p->quota->owed -= p->owed;
+		p->quota->reserved -= p->reserved;
+	}
+	p->reserved = 0;
+	p->owed = 0;
+	if (p->slow != NULL)
+		evtimer_del(p->slow);
+}
+
+static void
+peer_slow_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct peer	*p = arg;
+	char		 why[128];
+
+	snprintf(why, sizeof why, "half a frame arrived too slowly (%zu "
+	    "bytes announced, less than %u MiB/s)", p->reserved,
+	    PEER_PARTIAL_MIN_RATE);
+	peer_close(p, why);
+}
+
+/* Leave P's quota: its bytes no longer count there. */
+static void
+peer_unquota(struct peer *p)
+{
+	if (p->quota == NULL)
+		return;
+	p->quota->used -= p->held;
+	p->quota->owed -= p->owed;
+	p->quota->reserved -= p->reserved;
+	p->quota->npeers--;
+	p->quota = NULL;
+}
+
+/* Every change of P's input or output: count its bytes. */
+static void
+peer_count_cb(struct evbuffer *b, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct peer	*p = arg;
+	size_t		 arrived = 0;
+
+	p->held += info->n_added;
+	p->held -= info->n_deleted;
+	if (p->held > p->peak)
+		p->peak = p->held;
+	/* Bytes of an announced frame: no longer owed, now held. */
+	if (p->owed > 0 && info->n_added > 0 &&
+	    b == bufferevent_get_input(p->bev)) {
+		arrived = info->n_added < p->owed ? info->n_added : p->owed;
+		p->owed -= arrived;
+	}
+	if (p->quota != NULL) {
+		p->quota->used += info->n_added;
+		p->quota->used -= info->n_deleted;
+		p->quota->owed -= arrived;
+	}
+}
 
 struct peer *
 peer_new(struct event_base *base, struct bufferevent *bev, int from,
@@ -80,6 +210,8 @@ peer_new(struct event_base *base, struct bufferevent *bev, int from,
 	p->more = event_new(base, -1, 0, peer_more_cb, p);
 	p->deadline = evtimer_new(base, peer_deadline_cb, p);
 	bufferevent_setcb(bev, peer_read_cb, peer_write_cb, peer_event_cb, p);
+	evbuffer_add_cb(bufferevent_get_input(bev), peer_count_cb, p);
+	evbuffer_add_cb(bufferevent_get_output(bev), peer_count_cb, p);
 	/* The write callback runs once the replies have drained this far. */
 	bufferevent_setwatermark(bev, EV_WRITE, PEER_OUT_RESUME, 0);
 	/* File chunks are 256 KiB: move them in few system calls. */
@@ -92,6 +224,18 @@ peer_new(struct event_base *base, struct bufferevent *bev, int from,
 static void
 peer_free(struct peer *p)
 {
+	peer_unreserve(p);
+	peer_unquota(p);
+	if (p->peak >= PEER_TRIM_MIN / 4)
+		peer_trim_note(p->base, p->peak);
+	if (p->bev != NULL) {
+		evbuffer_remove_cb(bufferevent_get_input(p->bev),
+		    peer_count_cb, p);
+		evbuffer_remove_cb(bufferevent_get_output(p->bev),
+		    peer_count_cb, p);
+	}
+	if (p->slow != NULL)
+		event_free(p->slow);
 	if (p->more != NULL)
 		event_free(p->more);
 	if (p->deadline != NULL)
@@ -112,6 +256,9 @@ peer_close(struct peer *p, const char *reason)
 	if (reason != NULL)
 		log_info("%s: closed: %s", p->label, reason);
 	bufferevent_disable(p->bev, EV_READ | EV_WRITE);
+	/* The owner may free the quota in its close callback. */
+	peer_unreserve(p);
+	peer_unquota(p);
 	if (p->close_cb != NULL)
 		p->close_cb(p, reason, p->arg);
 	if (!p->busy)
@@ -178,6 +325,11 @@ peer_queue(struct peer *p, uint16_t type, uint32_t reqid, uint8_t flags,
 		peer_close(p, "peer is not reading its replies");
 		return -1;
 	}
+	if (p->quota != NULL && p->quota->used > p->quota->max) {
+		/* Its replies wait unread: a message would wait too. */
+		peer_close(p, p->quota->refusal);
+		return -1;
+	}
 	return 0;
 }
 
@@ -215,6 +367,62 @@ peer_send_error(struct peer *p, uint32_t reqid, const char *text)
 	return rc;
 }
 
+/*
+ * The header HDR announces a frame whose rest has not arrived (HAVE bytes
+ * of it are here): count it in the partial budget and P's quota, or
+ * refuse P (-1) if either would pass its maximum.
+ */
+static int
+peer_reserve(struct peer *p, const struct frame_hdr *hdr, size_t have)
+{
+	struct timeval	 tv;
+	char		 why[160];
+	size_t		 need = hdr->len + (size_t)FRAME_HDR_LEN;
+
+	if (need > peer_partial_max - peer_partial_used) {
+		snprintf(why, sizeof why, "memory budget for half-sent frames "
+		    "exhausted (a frame of %u bytes; %zu of %zu bytes in use)",
+		    hdr->len, peer_partial_used, peer_partial_max);
+		peer_refuse(p, hdr->reqid, why);
+		return -1;
+	}
+	/* One quota (a user) may hold half of the budget, not all of it. */
+	if (p->quota != NULL &&
+	    p->quota->reserved + need > peer_partial_max / 2) {
+		snprintf(why, sizeof why, "memory budget for half-sent frames "
+		    "exhausted (a frame of %u bytes; this user's half frames "
+		    "may take %zu bytes, half of the budget)", hdr->len,
+		    peer_partial_max / 2);
+		peer_refuse(p, hdr->reqid, why);
+		return -1;
+	}
+	/* The user's bytes held, owed by its other half frames, and ours. */
+	if (p->quota != NULL && p->quota->used + p->quota->owed +
+	    (need - have) > p->quota->max) {
+		peer_refuse(p, hdr->reqid, p->quota->refusal);
+		return -1;
+	}
+	p->reserved = need;
+	peer_partial_used += need;
+	p->owed = need - have;
+	if (p->quota != NULL) {
+		p->quota->owed += p->owed;
+		p->quota->reserved += need;
+	}
+	/*
+	 * However its bytes trickle in, the frame has a deadline: a budget
+	 * held by a peer that sends a byte now and then is not held long.
+	 */
+	tv.tv_sec = PEER_PARTIAL_TIMEOUT +
+	    need / (PEER_PARTIAL_MIN_RATE * 1024 * 1024);
+	tv.tv_usec = 0;
+	if (p->slow == NULL)
+		p->slow = evtimer_new(p->base, peer_slow_cb, p);
+	if (p->slow != NULL)
+		evtimer_add(p->slow, &tv);
+	return 0;
+}
+
 /* Take one frame off the input.  1 if one was handled, 0 if incomplete. */
 static int
 peer_one(struct peer *p)
@@ -240,11 +448,23 @@ peer_one(struct peer *p)
 		peer_close(p, why);
 		return -1;
 	}
+	if (p->frame_max > 0 && hdr.len > p->frame_max) {
+		snprintf(why, sizeof why, "a frame of %u bytes where at most "
+		    "%zu may come now (type %u)", hdr.len, p->frame_max,
+		    hdr.type);
+		peer_close(p, why);
+		return -1;
+	}
 	if (have - FRAME_HDR_LEN < hdr.len) {
+		if (p->reserved == 0 && peer_reserve(p, &hdr, have) == -1)
+			return -1;
 		/* Make sure the rest can arrive in one buffer. */
 		bufferevent_setwatermark(p->bev, EV_READ, 0, 0);
 		return 0;
 	}
+	peer_unreserve(p);
+	if (hdr.len >= PEER_TRIM_MIN / 4)
+		peer_trim_note(p->base, hdr.len);
 	evbuffer_drain(in, FRAME_HDR_LEN);
 	payload = evbuffer_pullup(in, hdr.len);
 	if (hdr.len > 0 && payload == NULL) {
@@ -295,7 +515,12 @@ peer_read(struct peer *p)
 		peer_free(p);
 		return;
 	}
-	if (p->paused)
+	if (p->quota != NULL && p->quota->used > p->quota->max &&
+	    !p->flushing) {
+		peer_refuse(p, 0, p->quota->refusal);
+		return;
+	}
+	if (p->paused || p->flushing)
 		return;
 	in = bufferevent_get_input(p->bev);
 	if (n == PEER_MAX_FRAMES_PER_WAKEUP &&
@@ -350,7 +575,28 @@ peer_write_cb(struct bufferevent *bev, void *arg)
 static void
 peer_deadline_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	peer_close(arg, "no greeting in time");
+	struct peer	*p = arg;
+
+	if (p->flushing)
+		peer_close(p, p->reason);	/* refused, and not reading */
+	else
+		peer_close(p, "no greeting in time");
+}
+
+void
+peer_refuse(struct peer *p, uint32_t reqid, const char *text)
+{
+	struct timeval	tv = { PEER_REFUSE_WAIT, 0 };
+
+	if (p->dead || p->flushing)
+		return;
+	peer_send_error(p, reqid, text);
+	if (p->dead)
+		return;
+	peer_unreserve(p);
+	peer_close_after_flush(p, text);
+	if (!p->dead)
+		evtimer_add(p->deadline, &tv);
 }
 
 void
@@ -409,6 +655,43 @@ peer_set_from(struct peer *p, int from)
 }
 
 void
+peer_set_quota(struct peer *p, struct peer_quota *q)
+{
+	peer_unquota(p);
+	if (q == NULL)
+		return;
+	p->quota = q;
+	q->used += p->held;
+	q->owed += p->owed;
+	q->reserved += p->reserved;
+	q->npeers++;
+}
+
+void
+peer_set_frame_max(struct peer *p, size_t n)
+{
+	p->frame_max = n;
+}
+
+void
+peer_set_partial_budget(size_t n)
+{
+	peer_partial_max = n;
+}
+
+size_t
+peer_partial_in_use(void)
+{
+	return peer_partial_used;
+}
+
+int
+peer_partial(const struct peer *p)
+{
+	return p->partial;
+}
+
+void
 peer_set_outmax(struct peer *p, size_t n)
 {
 	p->outmax = n;
@@ -436,6 +719,163 @@ struct peer_listener {
 	struct evconnlistener	*l;
 	char			*path;
 };
+
+/*
+ * A listener's accept errors: out of descriptors it would be called again
+ * at once, for ever, so it rests (PEER_REST_MIN_MS doubling to
+ * PEER_REST_MAX_MS while the errors go on) and says so at most once in
+ * PEER_ACCEPT_LOG_MS.
+ */
+#define PEER_MAX_GUARDS		4
+#define PEER_REST_MIN_MS	100
+#define PEER_REST_MAX_MS	1000
+#define PEER_ACCEPT_LOG_MS	10000
+#define PEER_REFUSE_BATCH	128	/* waiting connections refused at once */
+
+struct peer_guard {
+	struct evconnlistener	*l;
+	struct event		*wake;
+	char			 who[32];
+	int			 frame;		/* refuse with an error frame */
+	int			 rest_ms;
+	int64_t			 rested;	/* mono ms of the last wake */
+	int64_t			 logged;	/* mono ms of the last line */
+	uint64_t		 refused, errors;	/* since that line */
+};
+
+static struct peer_guard	peer_guards[PEER_MAX_GUARDS];
+static int			peer_spare_fd = -1;
+
+void
+peer_spare_fd_open(void)
+{
+	if (peer_spare_fd == -1)
+		peer_spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static void
+peer_guard_wake(evutil_socket_t fd, short ev, void *arg)
+{
+	struct peer_guard	*g = arg;
+
+	g->rested = clock_mono_ms();
+	evconnlistener_enable(g->l);
+}
+
+static struct peer_guard *
+peer_guard_get(struct evconnlistener *l, const char *who, int frame)
+{
+	struct peer_guard	*g, *free_g = NULL;
+	int			 i;
+
+	for (i = 0; i < PEER_MAX_GUARDS; i++) {
+		g = &peer_guards[i];
+		if (g->l == l)
+			return g;
+		if (g->l == NULL && free_g == NULL)
+			free_g = g;
+	}
+	if ((g = free_g) == NULL)
+		return NULL;
+	memset(g, 0, sizeof *g);
+	if ((g->wake = evtimer_new(evconnlistener_get_base(l),
+	    peer_guard_wake, g)) == NULL)
+		return NULL;
+	g->l = l;
+	g->frame = frame;
+	strlcpy(g->who, who, sizeof g->who);
+	return g;
+}
+
+/* Forget L's guard (the listener is being freed). */
+static void
+peer_guard_drop(struct evconnlistener *l)
+{
+	int	i;
+
+	for (i = 0; i < PEER_MAX_GUARDS; i++) {
+		if (peer_guards[i].l != l)
+			continue;
+		event_free(peer_guards[i].wake);
+		memset(&peer_guards[i], 0, sizeof peer_guards[i]);
+	}
+}
+
+/* Accept and close what waits on L with the spare descriptor. */
+static uint64_t
+peer_guard_refuse(struct peer_guard *g)
+{
+	static const char	 text[] = "{\"error\":\"the scheduler is out of "
+	    "file descriptors: try again later\"}";
+	struct frame_hdr	 hdr;
+	uint8_t			 buf[FRAME_HDR_LEN + sizeof text];
+	uint64_t		 n = 0;
+	int			 fd, lfd = evconnlistener_get_fd(g->l);
+
+	if (peer_spare_fd == -1)
+		return 0;
+	close(peer_spare_fd);
+	peer_spare_fd = -1;
+	memset(&hdr, 0, sizeof hdr);
+	hdr.len = sizeof text - 1;
+	hdr.type = MSG_ERROR;
+	hdr.version = FRAME_VERSION;
+	frame_hdr_encode(&hdr, buf);
+	memcpy(buf + FRAME_HDR_LEN, text, sizeof text - 1);
+	while (n < PEER_REFUSE_BATCH &&
+	    (fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) !=
+	    -1) {
+		/* A cq client reads this after its hello fails. */
+		if (g->frame && write(fd, buf, FRAME_HDR_LEN +
+		    sizeof text - 1) == -1 && errno != EPIPE)
+			log_debug("%s: refusing: %s", g->who,
+			    strerror(errno));
+		close(fd);
+		n++;
+	}
+	peer_spare_fd_open();
+	return n;
+}
+
+void
+peer_accept_error(struct evconnlistener *l, const char *who, int frame)
+{
+	struct peer_guard	*g;
+	struct timeval		 tv;
+	int			 err = EVUTIL_SOCKET_ERROR();
+	int64_t			 now = clock_mono_ms();
+
+	if ((g = peer_guard_get(l, who, frame)) == NULL) {
+		log_warnx("%s: accept: %s", who, strerror(err));
+		return;
+	}
+	g->errors++;
+	if (err == EMFILE || err == ENFILE)
+		g->refused += peer_guard_refuse(g);
+	/* Errors again soon after a rest: rest longer. */
+	if (g->rest_ms == 0 || now - g->rested > 2 * PEER_REST_MAX_MS)
+		g->rest_ms = PEER_REST_MIN_MS;
+	else if ((g->rest_ms *= 2) > PEER_REST_MAX_MS)
+		g->rest_ms = PEER_REST_MAX_MS;
+	evconnlistener_disable(l);
+	tv.tv_sec = g->rest_ms / 1000;
+	tv.tv_usec = (g->rest_ms % 1000) * 1000;
+	evtimer_add(g->wake, &tv);
+	if (g->logged != 0 && now - g->logged < PEER_ACCEPT_LOG_MS)
+		return;
+	log_warnx("%s: accept: %s: %llu error(s), %llu waiting connection(s) "
+	    "refused; not accepting for %d ms", who, strerror(err),
+	    (unsigned long long)g->errors, (unsigned long long)g->refused,
+	    g->rest_ms);
+	g->logged = now;
+	g->errors = g->refused = 0;
+}
+
+static void
+peer_listen_unix_error(struct evconnlistener *l, void *arg)
+{
+	peer_accept_error(l, "client socket", 1);
+}
 
 struct peer_listener *
 peer_listen_unix(struct event_base *base, const char *path,
@@ -476,6 +916,8 @@ peer_listen_unix(struct event_base *base, const char *path,
 		log_warn("socket %s", path);
 		return NULL;
 	}
+	evconnlistener_set_error_cb(l, peer_listen_unix_error);
+	peer_spare_fd_open();
 	pl = xcalloc(1, sizeof *pl);
 	pl->l = l;
 	pl->path = xstrdup(path);
@@ -487,6 +929,7 @@ peer_unlisten(struct peer_listener *pl)
 {
 	if (pl == NULL)
 		return;
+	peer_guard_drop(pl->l);
 	evconnlistener_free(pl->l);
 	unlink(pl->path);
 	free(pl->path);

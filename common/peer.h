@@ -28,9 +28,29 @@ typedef void (*peer_close_cb)(struct peer *, const char *reason, void *arg);
 
 #define PEER_MAX_FRAMES_PER_WAKEUP	32
 #define PEER_PARTIAL_TIMEOUT		30	/* s a half frame may sit */
+#define PEER_PARTIAL_MIN_RATE		1	/* MiB/s: after 30 s, a half
+						 * frame must arrive this fast */
 #define PEER_OUT_PAUSE		(1024 * 1024)	/* stop reading above this */
 #define PEER_OUT_RESUME		(256 * 1024)	/* read again below this */
 #define PEER_HELLO_TIMEOUT		10	/* s a new peer has to say hello */
+#define PEER_REFUSE_WAIT		5	/* s a refused peer has to read */
+#define PEER_PARTIAL_BUDGET	(256u * 1024 * 1024)	/* default */
+
+/*
+ * Bytes buffered for a group of peers (the client socket's per-user
+ * limit), half frames counted at their announced length: USED and OWED
+ * are kept by peer.c, the owner sets MAX and REFUSAL (the
+ * error the peer that passes MAX is refused with) and frees the quota
+ * only once NPEERS is 0.
+ */
+struct peer_quota {
+	size_t		 used;		/* in the peers' buffers */
+	size_t		 owed;		/* announced, not arrived yet */
+	size_t		 reserved;	/* of the half-frame budget */
+	size_t		 max;
+	unsigned	 npeers;
+	char		 refusal[160];
+};
 
 /*
  * Wrap BEV (ownership taken).  FROM is the ROLE_* mask the remote side may
@@ -58,6 +78,11 @@ int		 peer_send_text(struct peer *, uint16_t type, uint32_t reqid,
 /* Send an error reply with TEXT. */
 int		 peer_send_error(struct peer *, uint32_t reqid,
 		    const char *text);
+/*
+ * Refuse the peer: send an error with TEXT, stop reading and close once it
+ * is written (or after PEER_REFUSE_WAIT s if the peer does not read).
+ */
+void		 peer_refuse(struct peer *, uint32_t reqid, const char *text);
 /* Close now: log REASON, call the close callback, free. */
 void		 peer_close(struct peer *, const char *reason);
 /* Close once everything queued has been written. */
@@ -84,6 +109,36 @@ struct peer_listener *peer_listen_unix(struct event_base *,
 		    const char *who);
 /* Stop listening and remove the socket file (NULL is fine). */
 void		 peer_unlisten(struct peer_listener *);
+/*
+ * The error callback of a listener L (unix listeners get it by
+ * themselves): out of descriptors (EMFILE, ENFILE) the waiting
+ * connections are accepted on a spare descriptor and closed (with an
+ * error frame if FRAME), and L rests 100 ms to 1 s; the line that says
+ * so, naming WHO, is logged at most once in 10 s.
+ */
+void		 peer_accept_error(struct evconnlistener *l, const char *who,
+		    int frame);
+/* Keep the spare descriptor of peer_accept_error (done by listeners). */
+void		 peer_spare_fd_open(void);
+/*
+ * The most bytes that half-sent frames of all peers of the process may
+ * announce together; a frame over what is left closes its peer.
+ */
+void		 peer_set_partial_budget(size_t);
+size_t		 peer_partial_in_use(void);
+/* 1 if part of a frame from P is buffered (more is on its way). */
+int		 peer_partial(const struct peer *);
+/*
+ * A frame of P's announcing more than N bytes closes it, whatever its
+ * type allows (0: the type's maximum only): a peer that has not said
+ * hello may hold no big half frame.
+ */
+void		 peer_set_frame_max(struct peer *, size_t n);
+/*
+ * Count P's buffered bytes in Q (NULL: in none); the peers of one quota
+ * may hold at most half of the half-frame budget.
+ */
+void		 peer_set_quota(struct peer *, struct peer_quota *q);
 
 uint64_t	 peer_id(const struct peer *);
 const char	*peer_label(const struct peer *);

@@ -667,10 +667,11 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
 	peer_set_deadline(p, PEER_HELLO_TIMEOUT);
 }
 
+/* Out of descriptors: refuse what waits, rest, log once in a while. */
 static void
 agents_accept_error(struct evconnlistener *l, void *arg)
 {
-	log_warn("agents: accept");
+	peer_accept_error(l, "agents", 0);
 }
 
 /* Write TEXT to STATE_DIR/NAME (through a fsynced temporary file). */

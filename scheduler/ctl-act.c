@@ -48,13 +48,17 @@ ctl_act_cb(struct job *j, void *arg)
 		return;
 	if (i >= 0)
 		w->found[i] = 1;	/* it exists, whatever the constraint */
-	if (!jobad_filter_match(w->filter, j))
-		return;
+	/*
+	 * Not the client's: denied before the constraint is looked at, so
+	 * that the answer tells nothing of the job's private parts.
+	 */
 	if (j->uid != w->c->uid && !ctl_is_admin(w->c)) {
 		if (i >= 0)
 			w->denied[i] = 1;
 		return;		/* -a: all of mine */
 	}
+	if (!jobad_filter_match(w->filter, j, 1))
+		return;
 	if (w->nhits == w->caphits) {
 		w->caphits = w->caphits ? w->caphits * 2 : 64;
 		w->hits = xreallocarray(w->hits, w->caphits, sizeof *w->hits);
@@ -91,9 +95,9 @@ ctl_machines_act(struct peer *p, struct client *c, uint32_t reqid,
 	int			 done = 0;
 	char			 why[128];
 
-	if (c->uid != 0 && c->uid != getuid()) {
+	if (!ctl_is_admin(c)) {
 		peer_send_error(p, reqid, "permission denied: only the "
-		    "pool's administrator may drain or vacate machines");
+		    "pool's administrators may drain or vacate machines");
 		return;
 	}
 	n = names != NULL ? json_object_array_length(names) : 0;

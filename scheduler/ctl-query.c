@@ -3,7 +3,9 @@
  * rows of named fields written as text), batches (the batch view's sums),
  * machines, history and why.  Nothing changes; the answer goes at once, or
  * after the turn's commit when the turn has changes the rows may show.
- * The filters of `cq q` are in ctl_job_selected().  Called by ctl.c.
+ * The filters of `cq q` are in ctl_job_selected().  Another user's job
+ * is shown and filtered by its public parts only (docs/privacy.md).
+ * Called by ctl.c.
  */
 #include "config.h"
 
@@ -46,17 +48,21 @@ struct ctl_walk {
 	struct rows_text	*text;		/* with fields: rows as text */
 };
 
-/* J's row, with its description (the submitted ad) if W asks for it. */
+/*
+ * J's row, with its description (the submitted ad) if W asks for it and
+ * the client may see it (ctl_may_see: another user's job has neither its
+ * description nor its arguments in cmd).  CACHE: see ctl_cmd_len().
+ */
 static struct json_object *
-ctl_row(const struct ctl_walk *w, const struct job *j)
+ctl_row(const struct ctl_walk *w, const struct job *j, size_t *cache)
 {
 	struct json_object	*o, *desc;
 	const char		*errstr;
 
 	if (w->why)
 		return why_explain(j);
-	o = ctl_job_row(j);
-	if (w->desc && j->ad != NULL &&
+	o = ctl_job_row(j, ctl_cmd_len(w->c, j, cache));
+	if (w->desc && j->ad != NULL && ctl_may_see(w->c, j) &&
 	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == 0)
 		json_object_object_add(o, "desc", desc);
 	return o;
@@ -76,7 +82,7 @@ ctl_job_selected(const struct ctl_walk *w, const struct job *j)
 		return 0;
 	if (w->mine && j->uid != w->c->uid)
 		return 0;
-	if (!jobad_filter_match(w->filter, j))
+	if (!jobad_filter_match(w->filter, j, ctl_may_see(w->c, j)))
 		return 0;
 	/* Owner names and ids select jobs of either, as in condor_q. */
 	n = w->owners != NULL ? json_object_array_length(w->owners) : 0;
@@ -165,9 +171,10 @@ ctl_jobs_cb(struct job *j, void *arg)
 	    w->limit)
 		return;
 	if (w->text != NULL)
-		rows_text_job(w->text, j, w->fields, w->nfields);
+		rows_text_job(w->text, j, ctl_cmd_len(w->c, j, &j->cmd_exe),
+		    w->fields, w->nfields);
 	else
-		json_object_array_add(w->rows, ctl_row(w, j));
+		json_object_array_add(w->rows, ctl_row(w, j, &j->cmd_exe));
 }
 
 static void
@@ -184,9 +191,9 @@ ctl_history_cb(void *arg, const struct job *j)
 {
 	struct ctl_walk	*w = arg;
 
-	if (!jobad_filter_match(w->filter, j))
+	if (!jobad_filter_match(w->filter, j, ctl_may_see(w->c, j)))
 		return 0;
-	json_object_array_add(w->rows, ctl_row(w, j));
+	json_object_array_add(w->rows, ctl_row(w, j, NULL));
 	return 0;
 }
 

@@ -2,9 +2,11 @@
  * ctl.c: the client socket.  Each connection is a local user whose uid the
  * kernel tells us (SO_PEERCRED).  This file accepts them, checks the
  * hello, takes uploads (stage.c) and submits (all jobs of it or none,
- * answered after the commit), and hands queries to ctl-query.c and
- * actions to ctl-act.c; it also holds what those share: a job's reply row
- * and lists of job ids (ctl-int.h).
+ * answered after the commit; refused whole past max_jobs_per_owner), and
+ * hands queries to ctl-query.c and actions to ctl-act.c; it also holds
+ * what those share: a job's reply row (another user's without its
+ * arguments: ctl_may_see) and lists of job ids (ctl-int.h).  Who a
+ * client is, and its limits, are ctl-users.c's.
  */
 #include "config.h"
 
@@ -47,12 +49,48 @@
 #include "xmalloc.h"
 
 #define CTL_OUTMAX	(600u * 1024 * 1024)	/* above the largest reply */
+#define CTL_HELLO_MAX	(4u * 1024)		/* msg.c's hello maximum */
 
 
 static struct peer_listener	*ctl_listener;
 
+/*
+ * The bytes of J's cmd that C may see: all of it for the job's owner and
+ * the administrators, the executable without its arguments for others.
+ * The executable's length comes from the description once, kept in
+ * *CACHE (J's cmd_exe; NULL for a history row, asked once).
+ */
+size_t
+ctl_cmd_len(const struct client *c, const struct job *j, size_t *cache)
+{
+	struct json_object	*desc;
+	const char		*exe, *errstr;
+	size_t			 n, all = j->cmd != NULL ? strlen(j->cmd) : 0;
+
+	if (ctl_may_see(c, j))
+		return all;
+	if (j->cmd == NULL)
+		return 0;
+	if (cache != NULL && *cache > 0)
+		return *cache - 1;
+	n = 0;
+	if (j->ad != NULL &&
+	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == 0) {
+		exe = jsonx_str(desc, "executable", "");
+		n = strlen(exe);
+		/* cmd is the executable, a space and the arguments. */
+		if (n > all || strncmp(exe, j->cmd, n) != 0 ||
+		    (j->cmd[n] != '\0' && j->cmd[n] != ' '))
+			n = 0;
+		json_object_put(desc);
+	}
+	if (cache != NULL)
+		*cache = n + 1;
+	return n;
+}
+
 struct json_object *
-ctl_job_row(const struct job *j)
+ctl_job_row(const struct job *j, size_t cmdlen)
 {
 	struct json_object	*o;
 	char			 id[32];
@@ -68,7 +106,8 @@ ctl_job_row(const struct job *j)
 	json_object_object_add(o, "st",
 	    json_object_new_string(job_state_letter(j->state)));
 	json_object_object_add(o, "priority", json_object_new_int(j->priority));
-	json_object_object_add(o, "cmd", json_object_new_string(j->cmd));
+	json_object_object_add(o, "cmd", json_object_new_string_len(
+	    j->cmd != NULL ? j->cmd : "", (int)cmdlen));
 	json_object_object_add(o, "submitted",
 	    json_object_new_int64(j->submitted));
 	json_object_object_add(o, "started", json_object_new_int64(j->started));
@@ -191,11 +230,24 @@ ctl_idlist_normalize(struct idlist *ids)
 	free(pairs);
 }
 
-/* The pool's administrator: root or the user the scheduler runs as. */
+/*
+ * The pool's administrators: root, the user the scheduler runs as, and
+ * the members of admin_group (decided at accept, ctl-users.c).
+ */
 int
 ctl_is_admin(const struct client *c)
 {
-	return c->uid == 0 || c->uid == getuid();
+	return c->admin;
+}
+
+/*
+ * 1 if C may see the private parts of J (its description: environment,
+ * arguments, file names, +Attr values): its owner and the administrators.
+ */
+int
+ctl_may_see(const struct client *c, const struct job *j)
+{
+	return j->uid == c->uid || c->admin;
 }
 
 /*
@@ -249,7 +301,7 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 	struct ctl_garbage	*g;
 	struct json_object	*jobs = jsonx_get(msg, "jobs"), *e, *reply;
 	struct jobdesc		*descs;
-	char			**ads, why[160];
+	char			**ads, why[256];
 	const char		*errstr;
 	size_t			 i, n, len;
 	uint32_t		 cluster;
@@ -286,6 +338,10 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 	}
 	if (stage_busy(c->stage)) {
 		peer_send_error(p, reqid, "submit while a file is arriving");
+		goto done;
+	}
+	if (!ctl_users_jobs_ok(c, n, why, sizeof why)) {
+		peer_send_error(p, reqid, why);
 		goto done;
 	}
 	if (queue_submit(c->uid, c->owner, jsonx_str(msg, "batch_name", NULL),
@@ -329,12 +385,20 @@ ctl_msg(struct peer *p, uint16_t type, uint32_t reqid,
 {
 	struct client		*c = peer_data(p);
 
+	if (c->refused) {
+		/* Over a limit at accept: its first message is answered so. */
+		peer_refuse(p, reqid, c->refusal);
+		return;
+	}
+	ctl_users_active(c);
 	if (type == MSG_HELLO) {
 		if (c->hello)
 			peer_close(p, "second hello");
 		else if (peer_hello_accept(p, reqid, msg, "client",
-		    "schedd") == 0)
+		    "schedd") == 0) {
 			c->hello = 1;
+			peer_set_frame_max(p, 0);	/* the types' own */
+		}
 		return;
 	}
 	if (!c->hello) {
@@ -372,8 +436,10 @@ ctl_closed(struct peer *p, const char *reason, void *arg)
 	struct client	*c = peer_data(p);
 
 	commit_forget_peer(p);
-	if (c != NULL)
+	if (c != NULL) {
+		ctl_users_leave(c);
 		stage_free(c->stage);
+	}
 	free(c);
 }
 
@@ -386,8 +452,7 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct client		*c;
 	struct ucred		 cred;
 	socklen_t		 cl = sizeof cred;
-	struct passwd		 pw, *pwp = NULL;
-	char			 pwbuf[4096], label[96];
+	char			 label[96];
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == -1) {
 		log_warn("ctl: SO_PEERCRED");
@@ -397,13 +462,10 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd,
 	c = xcalloc(1, sizeof *c);
 	c->uid = cred.uid;
 	c->pid = cred.pid;
-	if (getpwuid_r(cred.uid, &pw, pwbuf, sizeof pwbuf, &pwp) == 0 &&
-	    pwp != NULL)
-		strlcpy(c->owner, pw.pw_name, sizeof c->owner);
-	else
-		snprintf(c->owner, sizeof c->owner, "%u", (unsigned)cred.uid);
-	if ((bev = bufferevent_socket_new(sd->base, fd,
+	if (ctl_users_admit(c, fd, cred.gid) == -1 ||
+	    (bev = bufferevent_socket_new(sd->base, fd,
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		ctl_users_leave(c);
 		free(c);
 		close(fd);
 		return;
@@ -415,6 +477,9 @@ ctl_accept(struct evconnlistener *l, evutil_socket_t fd,
 	peer_set_data(p, c);
 	peer_set_outmax(p, CTL_OUTMAX);
 	peer_set_deadline(p, PEER_HELLO_TIMEOUT);
+	/* Nothing but a hello until hello: no big half frame parked. */
+	peer_set_frame_max(p, CTL_HELLO_MAX);
+	ctl_users_attach(c, p);
 }
 
 int
@@ -422,6 +487,8 @@ ctl_init(void)
 {
 	const char	*path = cfg_str(sd->cfg, "socket");
 
+	if (ctl_users_init() == -1)
+		return -1;
 	if ((ctl_listener = peer_listen_unix(sd->base, path, ctl_accept, NULL,
 	    "scheduler")) == NULL)
 		return -1;

@@ -34,6 +34,8 @@ struct job {
 	int64_t		 request_cpus;
 	int64_t		 request_memory_mb;
 	char		*cmd;		/* executable, for tables */
+	size_t		 cmd_exe;	/* 1 + its executable's length in
+					 * cmd (0: not known yet; ctl.c) */
 	char		*ad;		/* the description, wire JSON text */
 	int64_t		 submitted;	/* ms since the epoch */
 	int64_t		 started;	/* current/last run start, 0 if none */

@@ -7,6 +7,10 @@
  * QDate and JobStartDate (epoch seconds), RemoteHost, NumJobStarts,
  * ExitCode, ExitBySignal, ExitSignal, HoldReason, then the job's +Attr
  * values (never shadowing a name above: names are case-insensitive).
+ * Another user's job is seen in its public ad only (jobad_json's FULL 0):
+ * Cmd is the executable alone, and Args, Iwd, Out, Err, UserLog and the
+ * +Attr values are absent, so a constraint can neither show nor probe
+ * them (docs/privacy.md).
  * A filter is a parsed constraint; a NULL filter matches every job.
  * Callers: ctl.c (queries and actions).
  */
@@ -78,7 +82,7 @@ jobad_has(struct json_object *o, const char *key)
 }
 
 struct json_object *
-jobad_json(const struct job *j)
+jobad_json(const struct job *j, int full)
 {
 	struct json_object	*o, *desc = NULL, *custom;
 	const char		*errstr;
@@ -92,7 +96,6 @@ jobad_json(const struct job *j)
 	jobad_int(o, "JobPrio", j->priority);
 	jobad_int(o, "RequestCpus", j->request_cpus);
 	jobad_int(o, "RequestMemory", j->request_memory_mb);
-	jobad_str(o, "Cmd", j->cmd);
 	jobad_int(o, "QDate", j->submitted / 1000);
 	if (j->started > 0)
 		jobad_int(o, "JobStartDate", j->started / 1000);
@@ -111,9 +114,18 @@ jobad_json(const struct job *j)
 	if (j->state == JOB_HELD && j->hold_reason != NULL)
 		jobad_str(o, "HoldReason", j->hold_reason);
 	if (j->ad == NULL ||
-	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1)
+	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1) {
+		if (full)
+			jobad_str(o, "Cmd", j->cmd);
 		return o;
+	}
+	jobad_str(o, "Cmd", full ? j->cmd :
+	    jsonx_str(desc, "executable", NULL));
 	jobad_int(o, "RequestDisk", jsonx_int(desc, "request_disk_kb", 0));
+	if (!full) {
+		json_object_put(desc);
+		return o;
+	}
 	args = jobad_args(jsonx_get(desc, "arguments"));
 	jobad_str(o, "Args", args);
 	free(args);
@@ -153,7 +165,7 @@ jobad_filter_new(const char *src, struct jobad_filter **out, char *err,
 }
 
 int
-jobad_filter_match(struct jobad_filter *f, const struct job *j)
+jobad_filter_match(struct jobad_filter *f, const struct job *j, int full)
 {
 	struct json_object	*ad;
 	struct expr_value	 v;
@@ -161,7 +173,7 @@ jobad_filter_match(struct jobad_filter *f, const struct job *j)
 
 	if (f == NULL)
 		return 1;
-	ad = jobad_json(j);
+	ad = jobad_json(j, full);
 	expr_eval_json(f->expr, ad, NULL, &v);
 	yes = expr_is_true(&v);
 	expr_value_clear(&v);

@@ -10,16 +10,21 @@ struct job;
 struct json_object;
 struct jobad_filter;
 
-/* A new object: J's job-ad attributes (ClusterId, Owner, JobStatus...). */
-struct json_object	*jobad_json(const struct job *j);
+/*
+ * A new object: J's job-ad attributes (ClusterId, Owner, JobStatus...);
+ * without FULL only the public ones (another user asks: no Args, Iwd,
+ * Out, Err, UserLog or +Attr values, Cmd is the executable alone).
+ */
+struct json_object	*jobad_json(const struct job *j, int full);
 /*
  * Parse the constraint SRC into *OUT (NULL SRC: no filter, *OUT NULL).
  * 0, or -1 with ERR set to "bad constraint: ...".
  */
 int	jobad_filter_new(const char *src, struct jobad_filter **out,
 	    char *err, size_t errlen);
-/* 1 if J satisfies F (a NULL F matches everything), else 0. */
-int	jobad_filter_match(struct jobad_filter *f, const struct job *j);
+/* 1 if J (its full or public ad) satisfies F (NULL: everything), else 0. */
+int	jobad_filter_match(struct jobad_filter *f, const struct job *j,
+	    int full);
 void	jobad_filter_free(struct jobad_filter *f);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include "creds.h"
 #include "ctl.h"
 #include "log.h"
+#include "peer.h"
 #include "match.h"
 #include "queue.h"
 #include "runas.h"
@@ -72,8 +74,34 @@ static const struct cfg_key schedd_keys[] = {
 	    "the window in which auth_failures are counted" },
 	{ "auth_block", CFG_DURATION, "5m", 0, 0,
 	    "how long a blocked address is refused" },
+	{ "admin_group", CFG_STRING, "", 0, 0,
+	    "group whose members administer the pool besides root and the "
+	    "scheduler's user (empty: none)" },
+	{ "max_conns_per_user", CFG_INT, "64", 1, 1000000,
+	    "client connections one user may hold" },
+	{ "max_buffer_per_user", CFG_INT, "1024", 1, 1048576,
+	    "MiB buffered for one user's connections (requests arriving, "
+	    "replies unread)" },
+	{ "max_jobs_per_owner", CFG_INT, "100000", 1, 1000000000,
+	    "jobs one owner may have in the queue (HTCondor's "
+	    "MAX_JOBS_PER_OWNER)" },
+	{ "client_idle_timeout", CFG_DURATION, "10m", 0, 0,
+	    "a client connection silent this long is closed (0: never)" },
+	{ "max_partial_mb", CFG_INT, "256", 1, 1048576,
+	    "MiB that half-sent frames of all connections may announce "
+	    "together (one user's: half of it)" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
+
+/* What -n must check beyond each key's syntax. */
+static int
+schedd_check(const struct cfg *cfg, char *err, size_t errlen)
+{
+	if (creds_check_config(cfg, err, errlen) == -1 ||
+	    ctl_admin_group_check(cfg, err, errlen) == -1)
+		return -1;
+	return 0;
+}
 
 void
 schedd_turn_request(void)
@@ -112,6 +140,29 @@ schedd_signal(evutil_socket_t sig, short ev, void *arg)
 {
 	log_info("signal %d: shutting down", (int)sig);
 	event_base_loopbreak(sd->base);
+}
+
+/*
+ * Open files up to the hard limit: every client and agent is one, and a
+ * storm of connections should meet the per-user limit, not EMFILE.
+ */
+static void
+schedd_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+		log_warn("getrlimit RLIMIT_NOFILE");
+		return;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			log_warn("setrlimit RLIMIT_NOFILE");
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		log_info("open files: at most %llu",
+		    (unsigned long long)rl.rlim_cur);
 }
 
 static int
@@ -156,7 +207,7 @@ main(int argc, char **argv)
 #endif
 	sd = xcalloc(1, sizeof *sd);
 	sd->cfg = cfg_daemon("cq-schedd", schedd_keys, argc, argv, NULL,
-	    creds_check_config, &foreground, &verbose);
+	    schedd_check, &foreground, &verbose);
 	log_init("cq-schedd", 1, verbose);
 	sd->state_dir = cfg_str(sd->cfg, "state_dir");
 	sd->lease_ms = cfg_ms(sd->cfg, "lease");
@@ -176,6 +227,9 @@ main(int argc, char **argv)
 		log_init("cq-schedd", 0, verbose);
 	}
 	signal(SIGPIPE, SIG_IGN);
+	schedd_nofile();
+	peer_set_partial_budget((size_t)cfg_int(sd->cfg, "max_partial_mb") *
+	    1024 * 1024);
 
 	if ((sd->store = store_open(dbpath, &errstr)) == NULL)
 		fatalx("%s: %s", dbpath, errstr);

@@ -18,6 +18,7 @@
 #include "commit.h"
 #include "jobdesc.h"
 #include "log.h"
+#include "owners.h"
 #include "queue.h"
 #include "schedd.h"
 #include "spool.h"
@@ -93,6 +94,7 @@ queue_insert(struct job *j)
 	RB_INSERT(job_tree, &sd->jobs, j);
 	sd->njobs++;
 	clusters_hold(j->cluster);
+	owners_hold(j->uid);
 	if (j->state == JOB_IDLE)
 		queue_idle_add(j);
 }
@@ -106,6 +108,7 @@ queue_forget(struct job *j)
 	RB_REMOVE(job_tree, &sd->jobs, j);
 	sd->njobs--;
 	clusters_drop(j->cluster);
+	owners_drop(j->uid);
 	job_free(j);
 }
 
@@ -201,6 +204,7 @@ queue_shutdown(void)
 	}
 	sd->njobs = 0;
 	clusters_shutdown();
+	owners_shutdown();
 }
 
 /* Replace each "$(Cluster)"/"$(ClusterId)" in AD by the cluster id. */

@@ -109,15 +109,17 @@ rows_text_put(struct rows_text *t, const char *s, size_t n)
 	t->len += n;
 }
 
+/* The first N bytes of S (up to its NUL) as a JSON string. */
 static void
-rows_text_str(struct rows_text *t, const char *s)
+rows_text_strn(struct rows_text *t, const char *s, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	const char		*run;
 	char			 esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+	size_t			 i;
 
 	rows_text_put(t, "\"", 1);
-	for (run = s; *s != '\0'; s++) {
+	for (run = s, i = 0; i < n && *s != '\0'; s++, i++) {
 		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
 			continue;
 		rows_text_put(t, run, (size_t)(s - run));
@@ -134,6 +136,12 @@ rows_text_str(struct rows_text *t, const char *s)
 	}
 	rows_text_put(t, run, (size_t)(s - run));
 	rows_text_put(t, "\"", 1);
+}
+
+static void
+rows_text_str(struct rows_text *t, const char *s)
+{
+	rows_text_strn(t, s, SIZE_MAX);
 }
 
 /* V in decimal, without snprintf(): 100,000 rows call this a lot. */
@@ -168,7 +176,7 @@ rows_text_count(const struct rows_text *t)
 }
 
 void
-rows_text_job(struct rows_text *t, const struct job *j,
+rows_text_job(struct rows_text *t, const struct job *j, size_t cmdlen,
     const enum rows_field *f, size_t n)
 {
 	size_t	i;
@@ -204,7 +212,8 @@ rows_text_job(struct rows_text *t, const struct job *j,
 			rows_text_int(t, j->priority);
 			break;
 		case RF_CMD:
-			rows_text_str(t, j->cmd != NULL ? j->cmd : "");
+			rows_text_strn(t, j->cmd != NULL ? j->cmd : "",
+			    cmdlen);
 			break;
 		case RF_SUBMITTED:
 			rows_text_int(t, j->submitted);

@@ -35,8 +35,9 @@ void		 rows_machine_owner(struct json_object *o,
  */
 struct rows_text;
 struct rows_text *rows_text_new(void);
+/* J's row of fields F; its cmd cut at CMDLEN bytes (no arguments). */
 void		 rows_text_job(struct rows_text *t, const struct job *j,
-		    const enum rows_field *f, size_t n);
+		    size_t cmdlen, const enum rows_field *f, size_t n);
 size_t		 rows_text_count(const struct rows_text *t);
 char		*rows_text_finish(struct rows_text *t, size_t *len);
 

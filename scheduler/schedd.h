@@ -7,7 +7,8 @@
  * proves; throttle: failed proofs per address), queue (job lifecycle, the
  * only caller of job_set_state), match (idle jobs -> free slots), commit
  * (group commit and the replies that wait for it), store (SQL),
- * clusters (the clusters with queued jobs: batch name, nprocs), batches
+ * clusters (the clusters with queued jobs: batch name, nprocs), owners
+ * (each owner's jobs in the queue, for max_jobs_per_owner), batches
  * (the sums of `cq q`'s batch view), rows (compact job rows as JSON text,
  * the slots' owner side for `cq status`).
  */

@@ -85,7 +85,11 @@ client_write_all(struct client *c, const void *buf, size_t len)
 	if (c->chan != NULL)
 		return ssh_write(c->chan, buf, len);
 	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
+		/* No SIGPIPE: a refused client reads why (client_said). */
+		if ((n = send(fd, p, len, MSG_NOSIGNAL)) == -1 &&
+		    errno == ENOTSOCK)
+			n = write(fd, p, len);
+		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			return -1;
@@ -166,7 +170,7 @@ client_send(struct client *c, uint16_t type, struct json_object *obj)
 }
 
 static struct json_object *
-client_recv(struct client *c, uint16_t *rtype)
+client_recv_ex(struct client *c, uint16_t *rtype, int quiet)
 {
 	struct frame_hdr	 hdr;
 	uint8_t			 hb[FRAME_HDR_LEN];
@@ -175,7 +179,8 @@ client_recv(struct client *c, uint16_t *rtype)
 	char			*buf;
 
 	if (client_read_all(c, hb, sizeof hb) == -1) {
-		client_io_error(c, "reading from");
+		if (!quiet)
+			client_io_error(c, "reading from");
 		return NULL;
 	}
 	frame_hdr_decode(hb, &hdr);
@@ -201,11 +206,43 @@ client_recv(struct client *c, uint16_t *rtype)
 	return obj;
 }
 
+static struct json_object *
+client_recv(struct client *c, uint16_t *rtype)
+{
+	return client_recv_ex(c, rtype, 0);
+}
+
+/*
+ * A write failed: the scheduler closed the connection.  It says why
+ * before it closes a client over a limit, so print its error if one
+ * waits to be read, else the write's.
+ */
+static void
+client_write_failed(struct client *c)
+{
+	struct json_object	*rep;
+	uint16_t		 rtype;
+	int			 err = errno;
+
+	if ((err == EPIPE || err == ECONNRESET) &&
+	    (rep = client_recv_ex(c, &rtype, 1)) != NULL) {
+		if (rtype == MSG_ERROR) {
+			fprintf(stderr, "cq: %s\n", jsonx_str(rep, "error",
+			    "error"));
+			json_object_put(rep);
+			return;
+		}
+		json_object_put(rep);
+	}
+	errno = err;
+	client_io_error(c, "writing to");
+}
+
 int
 client_call_start(struct client *c, uint16_t type, struct json_object *req)
 {
 	if (client_send(c, type, req) == -1) {
-		client_io_error(c, "writing to");
+		client_write_failed(c);
 		return -1;
 	}
 	return 0;
@@ -216,7 +253,7 @@ client_call_start_text(struct client *c, uint16_t type, const char *s,
     size_t len)
 {
 	if (client_send_text(c, type, s, len) == -1) {
-		client_io_error(c, "writing to");
+		client_write_failed(c);
 		return -1;
 	}
 	return 0;

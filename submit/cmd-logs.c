@@ -7,6 +7,8 @@
  * `tail -f` until the job leaves the queue.  Job stdout goes to our
  * stdout and job stderr to our stderr, unless one was chosen (then to
  * stdout).  Reads at most LOGS_CHUNK bytes at a time: any file size.
+ * Another user's job has no description in the reply (docs/privacy.md):
+ * that is refused.
  */
 #include "config.h"
 
@@ -144,6 +146,14 @@ cmd_logs(int argc, char **argv)
 		return CQ_EXIT_FAIL;
 	}
 	desc = jsonx_get(json_object_array_get_idx(rows, 0), "desc");
+	if (desc == NULL) {
+		/* The scheduler keeps another user's files to itself. */
+		fprintf(stderr, "cq logs: %s: permission denied: the job is "
+		    "user %s's\n", id, jsonx_str(json_object_array_get_idx(
+		    rows, 0), "owner", "?"));
+		json_object_put(rep);
+		return CQ_EXIT_FAIL;
+	}
 	iwd = jsonx_str(desc, "initialdir", "/");
 	for (i = 0; i < 2; i++) {
 		if ((i == 0 && !want_out) || (i == 1 && !want_err))

@@ -27,6 +27,12 @@ case $err in
 *"bad-value.conf:2: lease:"*) ;;
 *) fail "bad value message: $err" ;;
 esac
+err=$("$b/cq-schedd" -n -c "$g/bad-admin-group.conf" 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "bad admin_group: exit $rc"
+case $err in
+*"bad-admin-group.conf:2: admin_group: no such group: no-such-group-cq"*) ;;
+*) fail "bad admin_group message: $err" ;;
+esac
 err=$("$b/cq-startd" -n -c "$g/bad-hours.conf" 2>&1); rc=$?
 [ $rc -eq 2 ] || fail "bad owner_hours: exit $rc"
 case $err in

@@ -11,7 +11,9 @@
 # handshake refuses, and some never start the handshake, which the
 # greeting deadline ends.  Every one of them is dropped with a logged
 # reason; the daemons stay up, the real agents stay connected, and all
-# 300 jobs complete exactly once.
+# 300 jobs complete exactly once.  Then an accept storm with the
+# scheduler out of descriptors (prlimit): the connections over are
+# refused with a word and a rate-limited log line.
 . "$(dirname "$0")/../lib/lib.sh"
 [ -x "$HOSTILE_BIN" ] || skip "$HOSTILE_BIN is not built (make check builds it)"
 
@@ -87,4 +89,30 @@ bad=$(jq -c '[.[] | select(.st != "C" or .exit_code != 0 or .run != 1)] | .[:5]'
 [ "$(sort -u "$T/ran" | wc -l)" -eq $N ] && [ "$(wc -l < "$T/ran")" -eq $N ] ||
     fail "$(wc -l < "$T/ran") runs of $(sort -u "$T/ran" | wc -l) distinct jobs"
 [ -s "$T/job-errors" ] && fail "job errors: $(head -5 "$T/job-errors")"
+
+# An accept storm: the scheduler out of descriptors refuses the waiting
+# connections with a word, rests its listener instead of spinning, logs
+# a line now and then, and serves again once descriptors are free.
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=$(command -v python3) || PY=
+if [ -n "$PY" ] && command -v prlimit >/dev/null 2>&1; then
+	nfd=$(ls /proc/"$SCHEDD_PID"/fd | wc -l)
+	prlimit --pid "$SCHEDD_PID" --nofile=$((nfd + 20)):$((nfd + 20)) ||
+	    fail "prlimit failed"
+	"$PY" "$CQ_SRCDIR/tests/lib/cqclient.py" "$CQ_SOCKET" hold 40 2 \
+	    > storm.out 2>&1 || fail "the storm client failed: $(cat storm.out)"
+	grep -q '^ok [0-9]* refused [1-9]' storm.out ||
+	    fail "no connection was refused out of descriptors: $(cat storm.out)"
+	grep -q 'refusal: the scheduler is out of file descriptors' storm.out ||
+	    fail "the refusal did not say why: $(cat storm.out)"
+	wait_until 10 cq q --json || fail "cq q fails after the storm"
+	lines=$(grep -c 'client socket: accept: Too many open files' schedd.log)
+	# One line per 10 s at most (not one per failed accept).
+	[ "$lines" -ge 1 ] && [ "$lines" -le 10 ] ||
+	    fail "$lines log lines for the accept storm"
+	log "accept storm: $(head -1 storm.out), $lines log line(s); served again after"
+else
+	log "no python3 or prlimit: the accept storm is not tried"
+fi
+_pid_alive "$SCHEDD_PID" || fail "the scheduler died in the accept storm"
 exit 0

@@ -649,3 +649,133 @@ Test(peer, outmax_drops_a_peer_that_does_not_read)
 	cr_assert_eq(closed[0], 1);
 	cr_assert_str_eq(reasons[0], "peer is not reading its replies");
 }
+
+/* Write a header of TYPE announcing LEN bytes, and PART bytes of it. */
+static void
+client_half(int who, uint16_t type, uint32_t len, size_t part)
+{
+	struct frame_hdr	 h = {
+		.len = len, .type = type, .version = FRAME_VERSION,
+		.flags = 0, .reqid = 7
+	};
+	uint8_t			 buf[FRAME_HDR_LEN + 64];
+
+	cr_assert_leq(part, 64);
+	frame_hdr_encode(&h, buf);
+	memset(buf + FRAME_HDR_LEN, ' ', part);
+	client_write(who, buf, FRAME_HDR_LEN + part);
+}
+
+static int
+b_closed(void)
+{
+	return closed[1] > 0;
+}
+
+Test(peer, partial_budget_is_shared_and_given_back)
+{
+	peer_set_partial_budget(2000);
+	open_peer(1);
+	/* A parks 1,512 bytes of the 2,000. */
+	client_half(0, MSG_QUERY, 1500, 10);
+	pump(20);
+	cr_assert_eq(closed[0], 0);
+	cr_assert_eq(peer_partial_in_use(), 1512);
+	cr_assert(peer_partial(peers[0]));
+	/* B's 1,012 no longer fit: B alone is refused, with a word. */
+	client_half(1, MSG_QUERY, 1000, 10);
+	cr_assert(pump_until(b_closed), "B was not refused");
+	cr_assert_not_null(strstr(reasons[1], "memory budget for half-sent "
+	    "frames exhausted"), "%s", reasons[1]);
+	cr_assert(client_sees_eof(1));
+	cr_assert_eq(closed[0], 0);
+	cr_assert_eq(peer_partial_in_use(), 1512);
+	/* A goes: its share comes back. */
+	peer_close(peers[0], "test");
+	closed[0] = 1;
+	cr_assert_eq(peer_partial_in_use(), 0);
+	peer_set_partial_budget(PEER_PARTIAL_BUDGET);
+}
+
+Test(peer, whole_frame_gives_back_its_budget)
+{
+	uint8_t	buf[256];
+	size_t	off = 0;
+
+	put_frame(buf, sizeof buf, &off, MSG_HELLO, 1, hello);
+	client_write(0, buf, off);
+	pump(10);
+	off = 0;
+	put_frame(buf, sizeof buf, &off, MSG_QUERY, 2, query);
+	client_write(0, buf, 5 + FRAME_HDR_LEN);
+	pump(10);
+	cr_assert_eq(peer_partial_in_use(), FRAME_HDR_LEN + strlen(query));
+	client_write(0, buf + 5 + FRAME_HDR_LEN, off - 5 - FRAME_HDR_LEN);
+	want_got = 2;
+	cr_assert(pump_until(have_all));
+	cr_assert_eq(peer_partial_in_use(), 0);
+	cr_assert_eq(closed[0], 0);
+}
+
+Test(peer, quota_refuses_the_peer_that_passes_it)
+{
+	struct peer_quota	q;
+
+	memset(&q, 0, sizeof q);
+	q.max = 1000;
+	strlcpy(q.refusal, "too many bytes for the test", sizeof q.refusal);
+	open_peer(1);
+	peer_set_quota(peers[0], &q);
+	peer_set_quota(peers[1], &q);
+	cr_assert_eq(q.npeers, 2);
+	/* 600 announced by A fit; 600 more by B do not. */
+	client_half(0, MSG_QUERY, 600, 10);
+	pump(20);
+	cr_assert_eq(closed[0], 0);
+	client_half(1, MSG_QUERY, 600, 10);
+	cr_assert(pump_until(b_closed), "B was not refused");
+	cr_assert_str_eq(reasons[1], "too many bytes for the test");
+	cr_assert(client_sees_eof(1));
+	cr_assert_eq(closed[0], 0);
+	cr_assert_eq(q.npeers, 1);
+	peer_close(peers[0], "test");
+	closed[0] = 1;
+	cr_assert_eq(q.npeers, 0);
+	cr_assert_eq(q.used, 0);
+	cr_assert_eq(q.owed, 0);
+}
+
+Test(peer, one_quota_takes_half_of_the_budget_at_most)
+{
+	struct peer_quota	q;
+
+	memset(&q, 0, sizeof q);
+	q.max = 1u << 20;
+	strlcpy(q.refusal, "quota", sizeof q.refusal);
+	peer_set_partial_budget(2000);
+	open_peer(1);
+	peer_set_quota(peers[0], &q);
+	peer_set_quota(peers[1], &q);
+	/* 612 of the quota's 1,000 (half of 2,000), then 612 more: no. */
+	client_half(0, MSG_QUERY, 600, 10);
+	pump(20);
+	cr_assert_eq(closed[0], 0);
+	cr_assert_eq(q.reserved, 612);
+	client_half(1, MSG_QUERY, 600, 10);
+	cr_assert(pump_until(b_closed), "B was not refused");
+	cr_assert_not_null(strstr(reasons[1], "half of the budget"), "%s",
+	    reasons[1]);
+	peer_close(peers[0], "test");
+	closed[0] = 1;
+	cr_assert_eq(q.reserved, 0);
+	cr_assert_eq(peer_partial_in_use(), 0);
+	peer_set_partial_budget(PEER_PARTIAL_BUDGET);
+}
+
+Test(peer, frame_max_closes_at_the_header)
+{
+	peer_set_frame_max(peers[0], 4096);
+	client_half(0, MSG_SUBMIT, 1u << 20, 10);
+	expect_close("a frame of 1048576 bytes where at most 4096");
+	cr_assert_eq(peer_partial_in_use(), 0);
+}
