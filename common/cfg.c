@@ -266,20 +266,13 @@ cfg_trim(char *s)
 	return s;
 }
 
-int
-cfg_load_file(struct cfg *cfg, const char *path, char *err, size_t errlen)
+/* A copy of CFG, to apply a source to so that an error changes nothing. */
+static struct cfg *
+cfg_dup(const struct cfg *cfg)
 {
-	FILE		*f;
 	struct cfg	*tmp;
-	char		 line[CFG_MAX_LINE + 2], origin[1100], *p, *eq, *key;
-	size_t		 lineno = 0, total = 0, i;
-	int		 rc = -1;
+	size_t		 i;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	/* Apply to a copy so that an error changes nothing. */
 	tmp = cfg_new(cfg->keys);
 	for (i = 0; i < cfg->nkeys; i++) {
 		free(tmp->values[i]);
@@ -291,16 +284,94 @@ cfg_load_file(struct cfg *cfg, const char *path, char *err, size_t errlen)
 		tmp->origins[i] = cfg->origins[i] ?
 		    xstrdup(cfg->origins[i]) : NULL;
 	}
-	while (fgets(line, sizeof line, f) != NULL) {
+	return tmp;
+}
+
+/* Move the values of TMP (a cfg_dup() of CFG) into CFG; frees TMP. */
+static void
+cfg_take(struct cfg *cfg, struct cfg *tmp)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->nkeys; i++) {
+		free(cfg->values[i]);
+		cfg->values[i] = tmp->values[i];
+		tmp->values[i] = NULL;
+		cfg->nums[i] = tmp->nums[i];
+		cfg->reals[i] = tmp->reals[i];
+		free(cfg->origins[i]);
+		cfg->origins[i] = tmp->origins[i];
+		tmp->origins[i] = NULL;
+	}
+	cfg_free(tmp);
+}
+
+int
+cfg_load_file(struct cfg *cfg, const char *path, char *err, size_t errlen)
+{
+	FILE	*f;
+	int	 rc;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = cfg_load_fp(cfg, f, path, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * Read one line of F into LINE (SIZE bytes with the NUL, no newline);
+ * *N gets the bytes read.  1 for a line, 0 at the end, -1 with *WHY for
+ * a line too long or with a NUL byte (fgets() would cut it silently).
+ */
+static int
+cfg_getline(FILE *f, char *line, size_t size, size_t *n, const char **why)
+{
+	size_t	len = 0;
+	int	c;
+
+	*n = 0;
+	while ((c = getc(f)) != EOF) {
+		(*n)++;
+		if (c == '\n')
+			break;
+		if (c == '\0') {
+			*why = "NUL byte in line";
+			return -1;
+		}
+		if (len + 1 >= size) {
+			*why = "line too long";
+			return -1;
+		}
+		line[len++] = (char)c;
+	}
+	line[len] = '\0';
+	return *n > 0;
+}
+
+int
+cfg_load_fp(struct cfg *cfg, FILE *f, const char *path, char *err,
+    size_t errlen)
+{
+	struct cfg	*tmp;
+	char		 line[CFG_MAX_LINE + 1], origin[1100], *p, *eq, *key;
+	const char	*why;
+	size_t		 lineno = 0, total = 0, n;
+	int		 rc;
+
+	tmp = cfg_dup(cfg);
+	while ((rc = cfg_getline(f, line, sizeof line, &n, &why)) != 0) {
 		lineno++;
-		total += strlen(line);
+		total += n;
 		snprintf(origin, sizeof origin, "%s:%zu", path, lineno);
-		if (total > CFG_MAX_FILE) {
-			snprintf(err, errlen, "%s: file too large", origin);
+		if (rc == -1) {
+			snprintf(err, errlen, "%s: %s", origin, why);
 			goto fail;
 		}
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(err, errlen, "%s: line too long", origin);
+		if (total > CFG_MAX_FILE) {
+			snprintf(err, errlen, "%s: file too large", origin);
 			goto fail;
 		}
 		p = cfg_trim(line);
@@ -325,21 +396,11 @@ cfg_load_file(struct cfg *cfg, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	for (i = 0; i < cfg->nkeys; i++) {
-		free(cfg->values[i]);
-		cfg->values[i] = tmp->values[i];
-		tmp->values[i] = NULL;
-		cfg->nums[i] = tmp->nums[i];
-		cfg->reals[i] = tmp->reals[i];
-		free(cfg->origins[i]);
-		cfg->origins[i] = tmp->origins[i];
-		tmp->origins[i] = NULL;
-	}
-	rc = 0;
+	cfg_take(cfg, tmp);
+	return 0;
 fail:
 	cfg_free(tmp);
-	fclose(f);
-	return rc;
+	return -1;
 }
 
 int
@@ -375,9 +436,12 @@ int
 cfg_load_cmdline(struct cfg *cfg, const char *cmdline, char *err,
     size_t errlen)
 {
-	char	*copy, *p, *word, *eq;
-	int	 rc = 0;
+	struct cfg	*tmp;
+	char		*copy, *p, *word, *eq;
+	int		 rc = 0;
 
+	/* Apply to a copy so that an error changes nothing. */
+	tmp = cfg_dup(cfg);
 	copy = xstrdup(cmdline);
 	p = copy;
 	while ((word = strsep(&p, " \t\n")) != NULL) {
@@ -385,13 +449,17 @@ cfg_load_cmdline(struct cfg *cfg, const char *cmdline, char *err,
 		    (eq = strchr(word, '=')) == NULL)
 			continue;
 		*eq = '\0';
-		if (cfg_set(cfg, word + 3, eq + 1, "kernel command line",
+		if (cfg_set(tmp, word + 3, eq + 1, "kernel command line",
 		    err, errlen) == -1) {
 			rc = -1;
 			break;
 		}
 	}
 	free(copy);
+	if (rc == 0)
+		cfg_take(cfg, tmp);
+	else
+		cfg_free(tmp);
 	return rc;
 }
 

@@ -36,10 +36,13 @@ void		 cfg_free(struct cfg *);
 /* Read PATH; on error ERR gets "path:line: what" and nothing changes. */
 int		 cfg_load_file(struct cfg *, const char *path, char *err,
 		    size_t errlen);
+/* The same for the open stream F, named PATH in errors. */
+int		 cfg_load_fp(struct cfg *, FILE *f, const char *path,
+		    char *err, size_t errlen);
 /* Apply CQ_<KEY> variables of ENVP that name a known key. */
 int		 cfg_load_env(struct cfg *, char **envp, char *err,
 		    size_t errlen);
-/* Apply cq.<key>=value words of a kernel command line. */
+/* Apply cq.<key>=value words of a kernel command line (all or none). */
 int		 cfg_load_cmdline(struct cfg *, const char *cmdline, char *err,
 		    size_t errlen);
 /* Set one key from text, checking it; ORIGIN names where it came from. */

@@ -5,9 +5,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonx.h"
+#include "xmalloc.h"
 
 /* Length of the valid UTF-8 sequence (RFC 3629) at P, 0 if none. */
 static size_t
@@ -40,18 +43,142 @@ jsonx_utf8_len(const unsigned char *p, size_t len)
 	return n;
 }
 
+/* The value of the 4 hex digits at P (LEN bytes left), -1 if none. */
+static long
+jsonx_hex4(const unsigned char *p, size_t len)
+{
+	long	v = 0;
+	size_t	i;
+
+	if (len < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		v <<= 4;
+		if (p[i] >= '0' && p[i] <= '9')
+			v |= p[i] - '0';
+		else if (p[i] >= 'a' && p[i] <= 'f')
+			v |= p[i] - 'a' + 10;
+		else if (p[i] >= 'A' && p[i] <= 'F')
+			v |= p[i] - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * The escape at P (after the backslash, LEN bytes left): its length, or
+ * 0 with *WHY.  \u0000 would cut a C string and a lone surrogate would
+ * become U+FFFD in json-c: both are refused.
+ */
+static size_t
+jsonx_escape(const unsigned char *p, size_t len, const char **why)
+{
+	long	c, lo;
+
+	*why = "JSON is not strict";
+	if (len == 0)
+		return 0;
+	if (p[0] != 'u')
+		return strchr("\"\\/bfnrt", p[0]) != NULL && p[0] != '\0';
+	if ((c = jsonx_hex4(p + 1, len - 1)) == -1)
+		return 0;
+	if (c == 0) {
+		*why = "NUL byte in JSON string";
+		return 0;
+	}
+	if (c < 0xd800 || c > 0xdfff)
+		return 5;
+	*why = "unpaired surrogate in JSON string";
+	if (c > 0xdbff || len < 11 || p[5] != '\\' || p[6] != 'u' ||
+	    (lo = jsonx_hex4(p + 7, len - 7)) < 0xdc00 || lo > 0xdfff)
+		return 0;
+	return 11;
+}
+
+/*
+ * The number at P (RFC 8259: no leading zeros, digits on both sides of
+ * the point, no '+' in front): its length, or 0 with *WHY.  An integer
+ * must fit in 64 bits and any number in a double: json-c would clamp
+ * either without a word.
+ */
+static size_t
+jsonx_number(const unsigned char *p, size_t len, const char **why)
+{
+	static const char	 max[] = "9223372036854775807";
+	char			 buf[64], *copy, *end;
+	size_t			 i = 0, start, digits;
+	double			 v;
+	int			 integer = 1;
+
+	*why = "JSON is not strict";
+	if (i < len && p[i] == '-')
+		i++;
+	start = i;
+	if (i < len && p[i] == '0')
+		i++;
+	else if (i < len && p[i] >= '1' && p[i] <= '9')
+		while (i < len && p[i] >= '0' && p[i] <= '9')
+			i++;
+	else
+		return 0;
+	digits = i - start;
+	if (i < len && p[i] == '.') {
+		integer = 0;
+		start = ++i;
+		while (i < len && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i == start)
+			return 0;
+	}
+	if (i < len && (p[i] == 'e' || p[i] == 'E')) {
+		integer = 0;
+		if (++i < len && (p[i] == '+' || p[i] == '-'))
+			i++;
+		start = i;
+		while (i < len && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i == start)
+			return 0;
+	}
+	if (i < len && strchr("0123456789.eE+-", p[i]) != NULL)
+		return 0;		/* "01", "-00", "1.5.2" */
+	*why = "JSON number out of range";
+	if (integer) {
+		start = p[0] == '-';
+		if (digits > sizeof max - 1 || (digits == sizeof max - 1 &&
+		    memcmp(p + start, max, digits) > 0 &&
+		    !(start && memcmp(p + 1, "9223372036854775808",
+		    digits) == 0)))
+			return 0;
+		return i;
+	}
+	copy = i < sizeof buf ? buf : xmalloc(i + 1);
+	memcpy(copy, p, i);
+	copy[i] = '\0';
+	errno = 0;
+	v = strtod(copy, &end);
+	if (copy != buf)
+		free(copy);
+	if (errno == ERANGE && (v > 1 || v < -1))
+		return 0;		/* overflow; underflow rounds */
+	return i;
+}
+
 /*
  * json-c's strict mode still takes single-quoted keys, NaN, Infinity, "1.",
- * raw control characters in strings, and its UTF-8 check lets overlong
- * forms and surrogates through.  Outside strings strict JSON uses only
- * structure, numbers and true/false/null, so a byte scan catches all of
- * these; json-c does the rest.  NULL, or why the bytes are refused.
+ * "-01", raw control characters in strings, and its UTF-8 check lets
+ * overlong forms and surrogates through.  Outside strings strict JSON uses
+ * only structure, numbers and true/false/null, so a byte scan catches all
+ * of these, and checks escapes and numbers on the way; json-c does the
+ * rest.  NULL, or why the bytes are refused.
  */
 static const char *
 jsonx_lex(const unsigned char *p, size_t len)
 {
-	size_t	i, n;
-	int	instr = 0;
+	const char	*why;
+	size_t		 i, n;
+	int		 instr = 0;
 
 	for (i = 0; i < len; i++) {
 		if (instr) {
@@ -61,19 +188,22 @@ jsonx_lex(const unsigned char *p, size_t len)
 				i += n - 1;
 			} else if (p[i] < 0x20)
 				return "control character in JSON string";
-			else if (p[i] == '\\')
-				i++;
-			else if (p[i] == '"')
+			else if (p[i] == '\\') {
+				if ((n = jsonx_escape(p + i + 1, len - i - 1,
+				    &why)) == 0)
+					return why;
+				i += n;
+			} else if (p[i] == '"')
 				instr = 0;
 			continue;
 		}
 		if (p[i] == '"')
 			instr = 1;
-		else if (p[i] == '.' && (i + 1 == len ||
-		    p[i + 1] < '0' || p[i + 1] > '9'))
-			return "JSON is not strict";
-		else if (strchr(" \t\n\r{}[]:,-+.eE0123456789aeflnrstu",
-		    p[i]) == NULL)
+		else if (p[i] == '-' || (p[i] >= '0' && p[i] <= '9')) {
+			if ((n = jsonx_number(p + i, len - i, &why)) == 0)
+				return why;
+			i += n - 1;
+		} else if (strchr(" \t\n\r{}[]:,aeflnrstu", p[i]) == NULL)
 			return "JSON is not strict";
 	}
 	return NULL;

@@ -1,6 +1,8 @@
 /*
- * jsonx.h: strict JSON on top of json-c.  Parsing enforces a depth limit,
- * valid UTF-8, one value with no trailing bytes, and an object at the top;
+ * jsonx.h: strict JSON on top of json-c.  Parsing enforces RFC 8259's
+ * grammar, a depth limit, valid UTF-8 without NUL (\u0000 included) or
+ * lone surrogates, numbers json-c keeps exactly (64-bit integers, finite
+ * doubles), one value with no trailing bytes, and an object at the top;
  * jsonx_check() enforces the exact set of members a message may carry.
  */
 #ifndef CQ_JSONX_H

@@ -2,7 +2,8 @@
 # Build and run the whole test suite: unit tests, integration tests
 # against real daemons, hostile input, banned functions.  With
 # CQ_ASAN=1 the suite runs a second time under ASan + UBSan, and the
-# fuzzers (submit and expression languages, credential texts) run for
+# fuzzers (every parser of outside bytes, credential texts included:
+# docs/fuzzing.md) run for
 # CQ_FUZZ_SECONDS each (default 60).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)

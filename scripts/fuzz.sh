@@ -1,32 +1,43 @@
 #!/bin/sh
-# Build the libFuzzer targets in tests/fuzz/ (fuzz-submit.c: the submit
-# language; fuzz-expr.c: the expression language; fuzz-cred.c: credential
-# texts and network blocks) with clang, ASan and
-# UBSan, outside automake (plain `make` never needs clang), and run each
-# for a bounded time: scripts/fuzz.sh [SECONDS] (default 60 each).  Each
+# Build the libFuzzer targets in tests/fuzz/ with clang, ASan and UBSan,
+# outside automake (plain `make` never needs clang), and run each for a
+# bounded time: scripts/fuzz.sh [SECONDS [NAME...]] (default 60 seconds
+# each, every target).  The targets: fuzz-submit (the submit language),
+# fuzz-expr (expressions), fuzz-frame (frame headers against the message
+# table), fuzz-msg (message payloads), fuzz-json (strict JSON and member
+# checks), fuzz-cfg (configuration files), fuzz-cmdline (the kernel
+# command line), fuzz-cred (credential texts and network blocks);
+# docs/fuzzing.md describes them and their last runs.  Each
 # starts from tests/fuzz/corpus-NAME/ (a copy grows in the build
 # directory), caps each input (-max_len, -timeout) and fails on any
 # crash, leak, sanitizer report or slow input.  Prints "PASS: fuzz-NAME"
-# or "FAIL: fuzz-NAME" per target for scripts/check.sh.  The build
+# or "FAIL: fuzz-NAME" per target for scripts/check.sh, after the run's
+# figures (executions, coverage, corpus size).  The build
 # directory is ${BUILD:-build}/fuzz; it needs a configured ${BUILD:-build}
 # (for config.h), which this script makes if missing.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 secs=${1:-60}
+[ $# -gt 0 ] && shift
+all="fuzz-submit fuzz-expr fuzz-frame fuzz-msg fuzz-json fuzz-cfg fuzz-cred
+    fuzz-cmdline"
+targets=${*:-$all}
 out=$build/fuzz
 c=$top/common
+
+failall() {
+	for t in $targets; do
+		echo "FAIL: $t"
+	done
+	exit 1
+}
 if ! command -v clang >/dev/null 2>&1; then
 	echo "fuzz: clang is missing (scripts/deps.sh installs it)" >&2
-	echo "FAIL: fuzz-submit"
-	echo "FAIL: fuzz-expr"
-	echo "FAIL: fuzz-cred"
-	exit 1
+	failall
 fi
 if [ ! -f "$build/config.h" ]; then
-	BUILD=$build sh "$top/scripts/build.sh" >/dev/null || {
-		echo "FAIL: fuzz-submit"; echo "FAIL: fuzz-expr"
-		echo "FAIL: fuzz-cred"; exit 1; }
+	BUILD=$build sh "$top/scripts/build.sh" >/dev/null || failall
 fi
 
 # fuzz NAME SOURCES...: build tests/fuzz/NAME.c with SOURCES, run it.
@@ -50,13 +61,15 @@ fuzz() {
 	fi
 	cp "$top/tests/fuzz/corpus-${name#fuzz-}"/* "$dir/corpus/" \
 	    2>/dev/null
-	# -max_len 4096: inputs are small; -timeout 10: no input may take
-	# long; leaks are failures.
-	if (cd "$dir" && "./$name" -max_total_time="$secs" -max_len=4096 \
+	# -max_len 4096 (more for files with longer lines): inputs are
+	# small; -timeout 10: no input may take long; leaks are failures.
+	if (cd "$dir" && "./$name" -max_total_time="$secs" \
+	    -max_len="${maxlen:-4096}" \
 	    -timeout=10 -rss_limit_mb=2048 -detect_leaks=1 \
 	    -print_final_stats=1 corpus >"$dir/fuzz.log" 2>&1); then
 		grep -E "stat::number_of_executed_units|stat::peak_rss" \
 		    "$dir/fuzz.log"
+		grep -E "^#[0-9]+[[:space:]]+DONE" "$dir/fuzz.log"
 		echo "PASS: $name"
 		return 0
 	fi
@@ -67,12 +80,34 @@ fuzz() {
 }
 
 rc=0
-fuzz fuzz-submit "$c/submit.c" "$c/submit-macro.c" "$c/submit-kw.c" \
-    "$c/submit-args.c" "$c/submit-queue.c" "$c/jobdesc.c" "$c/jsonx.c" \
-    "$c/text.c" || rc=1
-fuzz fuzz-expr "$c/expr.c" "$c/expr-eval.c" "$c/expr-fn.c" \
-    "$c/expr-json.c" || rc=1
-# shellcheck disable=SC2046
-fuzz fuzz-cred "$c/cred.c" "$c/cidr.c" $(pkg-config --libs libcrypto) ||
-    rc=1
+for t in $targets; do
+	case $t in
+	fuzz-submit)
+		fuzz fuzz-submit "$c/submit.c" "$c/submit-macro.c" \
+		    "$c/submit-kw.c" "$c/submit-args.c" "$c/submit-queue.c" \
+		    "$c/jobdesc.c" "$c/jsonx.c" "$c/text.c" || rc=1 ;;
+	fuzz-expr)
+		fuzz fuzz-expr "$c/expr.c" "$c/expr-eval.c" "$c/expr-fn.c" \
+		    "$c/expr-json.c" || rc=1 ;;
+	fuzz-frame)
+		fuzz fuzz-frame "$c/frame.c" "$c/msg.c" "$c/jsonx.c" || rc=1 ;;
+	fuzz-msg|fuzz-json)
+		fuzz "$t" "$c/msg.c" "$c/jsonx.c" || rc=1 ;;
+	fuzz-cfg)
+		# Past a 4096-byte line (the longest a file may have).
+		maxlen=9000
+		fuzz fuzz-cfg "$c/cfg.c" || rc=1
+		maxlen= ;;
+	fuzz-cmdline)
+		fuzz fuzz-cmdline "$c/cfg.c" || rc=1 ;;
+	fuzz-cred)
+		# shellcheck disable=SC2046
+		fuzz fuzz-cred "$c/cred.c" "$c/cidr.c" \
+		    $(pkg-config --libs libcrypto) || rc=1 ;;
+	*)
+		echo "fuzz: no target $t (targets: $(echo $all))" >&2
+		echo "FAIL: $t"
+		rc=1 ;;
+	esac
+done
 exit $rc

@@ -189,6 +189,76 @@ Test(cfg, bad_values_name_file_and_line)
 	load_fails(" = 4\n", 1, "missing key");
 }
 
+/*
+ * Found by tests/fuzz/fuzz-cfg.c (docs/fuzzing.md): fgets() stopped
+ * reading a line at a NUL byte, so "slots = 5\0junk" at the end of a
+ * file loaded as slots = 5; the first input is the one it reported.
+ */
+Test(cfg, fuzz_nul_byte_refused)
+{
+	static const char	crash[] = "\t\0tols)4\x80";
+	static const char	at_end[] = "slots = 5\0junk";
+	static const char	inside[] = "slots = 5\0x\nlease = 1\n";
+	FILE			*f;
+	size_t			 i;
+	struct {
+		const char	*buf;
+		size_t		 len;
+	} in[] = {
+		{ crash, sizeof crash - 1 },
+		{ at_end, sizeof at_end - 1 },
+		{ inside, sizeof inside - 1 },
+	};
+
+	for (i = 0; i < sizeof in / sizeof in[0]; i++) {
+		f = fmemopen((void *)in[i].buf, in[i].len, "r");
+		cr_assert_not_null(f);
+		cr_assert_eq(cfg_load_fp(cfg, f, "mem", err, sizeof err), -1,
+		    "input %zu loaded", i);
+		cr_assert_str_eq(err, "mem:1: NUL byte in line");
+		fclose(f);
+		cr_assert_eq(cfg_int(cfg, "slots"), 1);
+	}
+}
+
+Test(cfg, line_length_limit)
+{
+	char	*text;
+
+	/* 4096 bytes before the newline are fine, 4097 are not. */
+	text = malloc(4200);
+	cr_assert_not_null(text);
+	memset(text, 'x', 4200);
+	memcpy(text, "state_dir = ", 12);
+	text[4096] = '\n';
+	text[4097] = '\0';
+	cr_assert_eq(load(text), 0, "%s", err);
+	cr_assert_eq(strlen(cfg_str(cfg, "state_dir")), 4096 - 12);
+	memset(text, 'x', 4200);
+	memcpy(text, "state_dir = ", 12);
+	text[4097] = '\n';
+	text[4098] = '\0';
+	load_fails(text, 1, "line too long");
+	text[4097] = '\0';		/* no newline at the end either */
+	load_fails(text, 1, "line too long");
+	free(text);
+}
+
+/*
+ * Found by tests/fuzz/fuzz-cmdline.c: the good words before a bad one
+ * were applied; its seed "cq.slots=8 cq.lease=never" showed it.
+ */
+Test(cfg, fuzz_cmdline_error_changes_nothing)
+{
+	cr_assert_eq(cfg_load_cmdline(cfg, "cq.slots=8 cq.lease=never", err,
+	    sizeof err), -1);
+	cr_assert_str_eq(err, "kernel command line: lease: not a duration "
+	    "(seconds, or with ms/s/m/h)");
+	cr_assert_eq(cfg_int(cfg, "slots"), 1);
+	cr_assert_str_eq(cfg_origin(cfg, "slots"), "default");
+	cr_assert_eq(cfg_ms(cfg, "lease"), 30000);
+}
+
 Test(cfg, missing_file)
 {
 	char	want[256];

@@ -217,7 +217,11 @@ Test(jobdesc, json_round_trip)
 	jobdesc_free(&jd);
 }
 
-/* Decode TEXT, which must fail with WANT. */
+/*
+ * Decode TEXT, which must fail with WANT.  Parsed by plain json-c: its
+ * \u0000 and uint64 values are refused by jsonx_parse() itself now, and
+ * jobdesc's own checks of them are tested here all the same.
+ */
 static void
 rejects(const char *text, const char *want)
 {
@@ -225,8 +229,8 @@ rejects(const char *text, const char *want)
 	struct jobdesc		 jd;
 	const char		*errstr = NULL;
 
-	cr_assert_eq(jsonx_parse(text, strlen(text), &o, &errstr), 0,
-	    "%s: %s", text, errstr);
+	o = json_tokener_parse(text);
+	cr_assert_not_null(o, "%s", text);
 	cr_assert_eq(jobdesc_from_json(o, &jd, &errstr), -1, "%s", text);
 	cr_assert_str_eq(errstr, want, "%s", text);
 	cr_assert_null(jd.executable);

@@ -233,6 +233,65 @@ Test(jsonx, rejects_non_strict)
 	refused("{\"a\":\"x\ny\"}", NULL);
 }
 
+/*
+ * Found by tests/fuzz/fuzz-json.c (docs/fuzzing.md): json-c's strict mode
+ * took a minus sign before leading zeros; the first input is the one it
+ * reported.
+ */
+Test(jsonx, fuzz_rejects_leading_zeros)
+{
+	refused("{\"a\":[0,-001e308,-1E-308,9223372036854775807,18,"
+	    "0.144073709551615,0.1,1e+2,1E2]}", "JSON is not strict");
+	refused("{\"a\":-01}", "JSON is not strict");
+	refused("{\"a\":00}", "JSON is not strict");
+	refused("{\"a\":-00.5}", "JSON is not strict");
+	refused("{\"a\":-.5}", "JSON is not strict");
+	refused("{\"a\":1.5.2}", "JSON is not strict");
+	refused("{\"a\":-}", "JSON is not strict");
+	json_object_put(parses("{\"a\":[0,-0,0.5,-0.5e-3,10,1E+2]}"));
+}
+
+/* Found by fuzz-json.c: json-c clamps these without a word. */
+Test(jsonx, fuzz_rejects_numbers_out_of_range)
+{
+	struct json_object	*o;
+
+	refused("{\"a\":9223372036854775808}", "JSON number out of range");
+	refused("{\"a\":18446744073709551615}", "JSON number out of range");
+	refused("{\"a\":-9223372036854775809}", "JSON number out of range");
+	refused("{\"a\":123456789012345678901234567890}",
+	    "JSON number out of range");
+	refused("{\"a\":1e400}", "JSON number out of range");
+	refused("{\"a\":-1.5E+309}", "JSON number out of range");
+	o = parses("{\"a\":9223372036854775807,\"b\":-9223372036854775808,"
+	    "\"c\":1e-400,\"d\":1.7e308}");
+	cr_assert_eq(jsonx_int(o, "a", 0), INT64_MAX);
+	cr_assert_eq(jsonx_int(o, "b", 0), INT64_MIN);
+	json_object_put(o);
+}
+
+/*
+ * Found by fuzz-json.c: \u0000 put a NUL inside a string (C code saw
+ * "a" for "a\u0000b", in member names too), and a lone surrogate escape
+ * became U+FFFD.
+ */
+Test(jsonx, fuzz_rejects_nul_and_lone_surrogate_escapes)
+{
+	struct json_object	*o;
+
+	refused("{\"a\":\"\\u0000\"}", "NUL byte in JSON string");
+	refused("{\"a\\u0000b\":1}", "NUL byte in JSON string");
+	refused("{\"a\":\"\\ud800\"}", "unpaired surrogate in JSON string");
+	refused("{\"a\":\"\\udc00x\"}", "unpaired surrogate in JSON string");
+	refused("{\"a\":\"\\ud800\\u0041\"}",
+	    "unpaired surrogate in JSON string");
+	refused("{\"a\":\"\\ud800\\\"}", NULL);
+	refused("{\"a\":\"\\u12\"}", "JSON is not strict");
+	o = parses("{\"a\":\"\\ud83d\\ude00\\u00e9\\u0001\"}");
+	cr_assert_str_eq(jsonx_str(o, "a", ""), "\xf0\x9f\x98\x80\xc3\xa9\x01");
+	json_object_put(o);
+}
+
 static const struct msg_member test_members[] = {
 	{ "s", JT_STRING, 1 }, { "i", JT_INT, 0 }, { "b", JT_BOOL, 0 },
 	{ "o", JT_OBJECT, 0 }, { "a", JT_ARRAY, 0 }, { "d", JT_DOUBLE, 0 },
