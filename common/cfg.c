@@ -160,6 +160,7 @@ cfg_check(const struct cfg_key *k, const char *value, int64_t *num,
 		}
 		return 0;
 	case CFG_STRING:
+	case CFG_SECRET:
 		return 0;
 	case CFG_INT:
 		*num = strtonum(value, k->min, k->max, errstr);
@@ -437,14 +438,36 @@ cfg_load_cmdline(struct cfg *cfg, const char *cmdline, char *err,
     size_t errlen)
 {
 	struct cfg	*tmp;
-	char		*copy, *p, *word, *eq;
-	int		 rc = 0;
+	char		*copy, *word, *eq, *o;
+	const char	*p;
+	int		 rc = 0, quoted;
 
 	/* Apply to a copy so that an error changes nothing. */
 	tmp = cfg_dup(cfg);
-	copy = xstrdup(cmdline);
-	p = copy;
-	while ((word = strsep(&p, " \t\n")) != NULL) {
+	copy = xmalloc(strlen(cmdline) + 1);
+	p = cmdline;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (*p == '\0')
+			break;
+		/*
+		 * One word, as the kernel splits them: blanks inside double
+		 * quotes do not end it (cq.owner_hours="Mon-Fri 08:00-18:00"),
+		 * and the quotes themselves are dropped.
+		 */
+		word = o = copy;
+		quoted = 0;
+		for (; *p != '\0'; p++) {
+			if (*p == '"') {
+				quoted = !quoted;
+				continue;
+			}
+			if (!quoted && (*p == ' ' || *p == '\t' || *p == '\n'))
+				break;
+			*o++ = *p;
+		}
+		*o = '\0';
 		if (strncmp(word, "cq.", 3) != 0 ||
 		    (eq = strchr(word, '=')) == NULL)
 			continue;
@@ -516,9 +539,16 @@ cfg_print(const struct cfg *cfg, FILE *f)
 {
 	size_t	i;
 
-	for (i = 0; i < cfg->nkeys; i++)
-		fprintf(f, "%s = %s\n", cfg->keys[i].name,
-		    cfg->values[i] ? cfg->values[i] : "");
+	for (i = 0; i < cfg->nkeys; i++) {
+		/* A secret's value is its holder's alone: not on a screen. */
+		if (cfg->keys[i].type == CFG_SECRET && cfg->values[i] != NULL &&
+		    *cfg->values[i] != '\0')
+			fprintf(f, "%s = (secret, not shown)\n",
+			    cfg->keys[i].name);
+		else
+			fprintf(f, "%s = %s\n", cfg->keys[i].name,
+			    cfg->values[i] ? cfg->values[i] : "");
+	}
 }
 
 /* Apply the kernel command line in PATH (a missing file is none). */

@@ -18,6 +18,7 @@ enum cfg_type {
 	CFG_BOOL,		/* on/off, yes/no, true/false, 1/0 */
 	CFG_HOSTPORT,		/* host:port, [v6]:port */
 	CFG_REAL,		/* a decimal number within [min, max] */
+	CFG_SECRET,		/* any text that -n never prints */
 };
 
 struct cfg_key {

@@ -56,7 +56,7 @@ static const struct cfg_key startd_keys[] = {
 	    "cores to offer, split between slots (0: all)" },
 	{ "memory", CFG_INT, "0", 0, INT32_MAX,
 	    "memory to offer in MiB, split between slots (0: all)" },
-	{ "token", CFG_STRING, "", 0, 0,
+	{ "token", CFG_SECRET, "", 0, 0,
 	    "pool token for the first registration (cq pool token); not "
 	    "used once the agent holds a credential" },
 	{ "state_dir", CFG_STRING, "/var/lib/cq/startd", 0, 0,

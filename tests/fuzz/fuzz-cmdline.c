@@ -39,14 +39,37 @@ fuzz_cfg(void)
 	return cfg;
 }
 
-/* What the words of LINE set, by key index, into WANT (borrowed). */
+/*
+ * What the words of LINE set, by key index, into WANT (borrowing from
+ * LINE, which is rewritten in place).  A word ends at a blank outside
+ * double quotes; the quotes are dropped (the kernel's rule).
+ */
 static void
 fuzz_expect(char *line, const char **want)
 {
-	char	*p = line, *word, *eq;
+	char	*r = line, *w = line, *word, *eq;
+	int	 quoted;
 	size_t	 i;
 
-	while ((word = strsep(&p, " \t\n")) != NULL) {
+	for (;;) {
+		while (*r == ' ' || *r == '\t' || *r == '\n')
+			r++;
+		if (*r == '\0')
+			break;
+		word = w;
+		quoted = 0;
+		while (*r != '\0' && (quoted ||
+		    (*r != ' ' && *r != '\t' && *r != '\n'))) {
+			if (*r == '"')
+				quoted = !quoted;
+			else
+				*w++ = *r;
+			r++;
+		}
+		/* W never passes R: the word ends where a blank was read. */
+		if (*r != '\0')
+			r++;
+		*w++ = '\0';
 		if (strncmp(word, "cq.", 3) != 0 ||
 		    (eq = strchr(word, '=')) == NULL)
 			continue;

@@ -479,3 +479,45 @@ Test(cfg, hostports)
 	/* Longer than the caller's buffer of 16 bytes. */
 	bad_hostport("a-very-long-hostname:80", "bad host in host:port");
 }
+
+/* A value with blanks travels in double quotes, as the kernel reads it. */
+Test(cfg, kernel_cmdline_quotes)
+{
+	cr_assert_eq(cfg_load_cmdline(cfg, "quiet cq.name=\"desk 12\" "
+	    "\"cq.state_dir=/var/lib/cq x\" cq.slots=2", err, sizeof err), 0,
+	    "%s", err);
+	cr_assert_str_eq(cfg_str(cfg, "name"), "desk 12");
+	cr_assert_str_eq(cfg_str(cfg, "state_dir"), "/var/lib/cq x");
+	cr_assert_eq(cfg_int(cfg, "slots"), 2);
+	/* An unclosed quote runs to the end of the line. */
+	cr_assert_eq(cfg_load_cmdline(cfg, "cq.name=\"a b", err, sizeof err),
+	    0, "%s", err);
+	cr_assert_str_eq(cfg_str(cfg, "name"), "a b");
+}
+
+/* -n shows that a secret is set, never the secret. */
+Test(cfg, secret_not_printed)
+{
+	static const struct cfg_key keys[] = {
+		{ "token", CFG_SECRET, "", 0, 0, "" },
+		{ "name", CFG_STRING, "", 0, 0, "" },
+		{ NULL, 0, NULL, 0, 0, NULL }
+	};
+	struct cfg	*c = cfg_new(keys);
+	char		*buf = NULL;
+	size_t		 len = 0;
+	FILE		*f;
+	char		 e[256];
+
+	cr_assert_eq(cfg_set(c, "token", "cqt1.0000abcd.s3cret", "test", e,
+	    sizeof e), 0, "%s", e);
+	cr_assert_str_eq(cfg_str(c, "token"), "cqt1.0000abcd.s3cret");
+	f = open_memstream(&buf, &len);
+	cfg_print(c, f);
+	fclose(f);
+	cr_assert_null(strstr(buf, "s3cret"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "token = (secret, not shown)"), "%s",
+	    buf);
+	free(buf);
+	cfg_free(c);
+}
