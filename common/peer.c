@@ -79,6 +79,8 @@ struct peer {
 	size_t			 held;		/* bytes in input + output */
 	size_t			 peak;		/* most bytes held at once */
 	struct peer_quota	*quota;		/* NULL: none */
+	struct evbuffer		*pend;		/* frames of this loop turn */
+	struct event		*flush;		/* pend -> the bufferevent */
 };
 
 static uint64_t	peer_next_id = 1;
@@ -100,6 +102,7 @@ static void	peer_more_cb(evutil_socket_t, short, void *);
 static void	peer_deadline_cb(evutil_socket_t, short, void *);
 static void	peer_count_cb(struct evbuffer *,
 		    const struct evbuffer_cb_info *, void *);
+static void	peer_flush_cb(evutil_socket_t, short, void *);
 
 static void
 peer_trim_cb(evutil_socket_t fd, short ev, void *arg)
@@ -209,9 +212,19 @@ peer_new(struct event_base *base, struct bufferevent *bev, int from,
 	p->outmax = 64u * 1024 * 1024;
 	p->more = event_new(base, -1, 0, peer_more_cb, p);
 	p->deadline = evtimer_new(base, peer_deadline_cb, p);
+	/*
+	 * Frames wait in PEND until the loop turn's callbacks are done and
+	 * then go out together: a TLS bufferevent writes (one record, one
+	 * system call) as soon as its output grows, so without this every
+	 * frame would leave alone and the peer would wake once per frame.
+	 */
+	if ((p->pend = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
+	p->flush = event_new(base, -1, 0, peer_flush_cb, p);
 	bufferevent_setcb(bev, peer_read_cb, peer_write_cb, peer_event_cb, p);
 	evbuffer_add_cb(bufferevent_get_input(bev), peer_count_cb, p);
 	evbuffer_add_cb(bufferevent_get_output(bev), peer_count_cb, p);
+	evbuffer_add_cb(p->pend, peer_count_cb, p);
 	/* The write callback runs once the replies have drained this far. */
 	bufferevent_setwatermark(bev, EV_WRITE, PEER_OUT_RESUME, 0);
 	/* File chunks are 256 KiB: move them in few system calls. */
@@ -234,6 +247,10 @@ peer_free(struct peer *p)
 		evbuffer_remove_cb(bufferevent_get_output(p->bev),
 		    peer_count_cb, p);
 	}
+	evbuffer_remove_cb(p->pend, peer_count_cb, p);
+	evbuffer_free(p->pend);
+	if (p->flush != NULL)
+		event_free(p->flush);
 	if (p->slow != NULL)
 		event_free(p->slow);
 	if (p->more != NULL)
@@ -265,9 +282,29 @@ peer_close(struct peer *p, const char *reason)
 		peer_free(p);
 }
 
+/* The frames of this turn go to the bufferevent (and so, out). */
+static void
+peer_flush(struct peer *p)
+{
+	if (p->dead || evbuffer_get_length(p->pend) == 0)
+		return;
+	if (evbuffer_add_buffer(bufferevent_get_output(p->bev),
+	    p->pend) == -1)
+		peer_close(p, "cannot queue output");
+}
+
+static void
+peer_flush_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	peer_flush(arg);
+}
+
 void
 peer_close_after_flush(struct peer *p, const char *reason)
 {
+	if (p->dead)
+		return;
+	peer_flush(p);
 	if (p->dead)
 		return;
 	if (evbuffer_get_length(bufferevent_get_output(p->bev)) == 0) {
@@ -315,13 +352,14 @@ peer_queue(struct peer *p, uint16_t type, uint32_t reqid, uint8_t flags,
 	hdr.flags = flags;
 	hdr.reqid = reqid;
 	frame_hdr_encode(&hdr, hb);
-	out = bufferevent_get_output(p->bev);
+	out = p->pend;
 	if (evbuffer_add(out, hb, sizeof hb) == -1 ||
 	    evbuffer_add(out, buf, len) == -1) {
 		peer_close(p, "cannot queue output");
 		return -1;
 	}
-	if (evbuffer_get_length(out) > p->outmax) {
+	event_active(p->flush, 0, 0);	/* once, however many frames */
+	if (peer_outq(p) > p->outmax) {
 		peer_close(p, "peer is not reading its replies");
 		return -1;
 	}
@@ -700,7 +738,8 @@ peer_set_outmax(struct peer *p, size_t n)
 size_t
 peer_outq(const struct peer *p)
 {
-	return evbuffer_get_length(bufferevent_get_output(p->bev));
+	return evbuffer_get_length(bufferevent_get_output(p->bev)) +
+	    evbuffer_get_length(p->pend);
 }
 
 void *
