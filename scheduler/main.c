@@ -30,6 +30,7 @@
 #include "log.h"
 #include "peer.h"
 #include "match.h"
+#include "mkdirs.h"
 #include "queue.h"
 #include "runas.h"
 #include "schedd.h"
@@ -163,28 +164,6 @@ schedd_nofile(void)
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
 		log_info("open files: at most %llu",
 		    (unsigned long long)rl.rlim_cur);
-}
-
-static int
-mkdirs(const char *path, mode_t mode)
-{
-	char	buf[1024], *p;
-
-	if (strlcpy(buf, path, sizeof buf) >= sizeof buf) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, mode) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
 }
 
 int

@@ -27,6 +27,7 @@
 #include "cred.h"
 #include "enroll.h"
 #include "log.h"
+#include "mkdirs.h"
 
 static char	 enroll_dir[1024];
 static char	 enroll_cred[CRED_TEXT_MAX];	/* "" if none */
@@ -125,29 +126,6 @@ enroll_write(const char *file, const char *text)
 	return 0;
 }
 
-/* Make DIR (0700) and its missing parents (0755). */
-static int
-enroll_mkdirs(const char *dir)
-{
-	char	buf[1024], *p;
-
-	if (strlcpy(buf, dir, sizeof buf) >= sizeof buf) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(buf, 0700) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 int
 enroll_init(const char *state_dir, const char *token, char *err,
     size_t errlen)
@@ -161,7 +139,7 @@ enroll_init(const char *state_dir, const char *token, char *err,
 		snprintf(err, errlen, "state_dir: too long");
 		return -1;
 	}
-	if (enroll_mkdirs(state_dir) == -1) {
+	if (mkdirs(state_dir, 0700) == -1) {
 		snprintf(err, errlen, "state_dir %s: %s", state_dir,
 		    strerror(errno));
 		return -1;

@@ -34,6 +34,7 @@
 #include "jobs.h"
 #include "jsonx.h"
 #include "log.h"
+#include "mkdirs.h"
 #include "sandbox.h"
 #include "startd.h"
 #include "xfer.h"
@@ -69,28 +70,6 @@ static struct {
 
 static const char	*sandbox_dir;
 
-static int
-sandbox_mkdirs(const char *path)
-{
-	char	*p, *s;
-
-	p = xstrdup(path);
-	for (s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) == -1 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	free(p);
-	if (mkdir(path, 0711) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 void
 sandbox_init(void)
 {
@@ -121,7 +100,7 @@ sandbox_new(const char *job, uint32_t run, uid_t uid, gid_t gid,
 {
 	struct sandbox	*sb;
 
-	if (sandbox_mkdirs(sandbox_dir) == -1) {
+	if (mkdirs(sandbox_dir, 0711) == -1) {
 		snprintf(err, errlen, "sandbox_dir %s: %s", sandbox_dir,
 		    strerror(errno));
 		return NULL;

@@ -32,6 +32,7 @@
 #include "clock.h"
 #include "cq.h"
 #include "jsonx.h"
+#include "mkdirs.h"
 #include "msg.h"
 #include "tls.h"
 
@@ -45,26 +46,6 @@ pool_sleep_ms(long ms)
 	struct timespec	ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
-}
-
-static int
-pool_mkdir(const char *path)
-{
-	char	buf[PATH_MAX], *p;
-
-	if (strlcpy(buf, path, sizeof buf) >= sizeof buf)
-		return -1;
-	for (p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
 }
 
 /* The directory this cq binary is in, where the daemons sit too. */
@@ -290,14 +271,14 @@ pool_up(int nagents)
 		return CQ_EXIT_FAIL;
 	}
 	snprintf(path, sizeof path, "%s/log", home);
-	if (pool_mkdir(path) == -1) {
+	if (mkdirs(path, 0755) == -1) {
 		fprintf(stderr, "cq: %s: %s\n", path, strerror(errno));
 		return CQ_EXIT_FAIL;
 	}
 	snprintf(path, sizeof path, "%s/run", home);
-	pool_mkdir(path);
+	mkdirs(path, 0755);
 	snprintf(path, sizeof path, "%s/schedd", home);
-	pool_mkdir(path);
+	mkdirs(path, 0755);
 
 	/* The scheduler: any free port on loopback, found in listen.addr. */
 	snprintf(conf, sizeof conf, "%s/schedd.conf", home);
