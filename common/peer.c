@@ -827,7 +827,7 @@ peer_guard_get(struct evconnlistener *l, const char *who, int frame)
 }
 
 /* Forget L's guard (the listener is being freed). */
-static void
+void
 peer_guard_drop(struct evconnlistener *l)
 {
 	int	i;

@@ -118,6 +118,8 @@ void		 peer_unlisten(struct peer_listener *);
  */
 void		 peer_accept_error(struct evconnlistener *l, const char *who,
 		    int frame);
+/* Forget L's accept-error state (before L is freed). */
+void		 peer_guard_drop(struct evconnlistener *l);
 /* Keep the spare descriptor of peer_accept_error (done by listeners). */
 void		 peer_spare_fd_open(void);
 /*

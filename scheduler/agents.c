@@ -816,8 +816,10 @@ agents_shutdown(void)
 	struct agent_conn	*ac;
 	struct machine		*m;
 
-	if (agents_listener != NULL)
+	if (agents_listener != NULL) {
+		peer_guard_drop(agents_listener);
 		evconnlistener_free(agents_listener);
+	}
 	agents_listener = NULL;
 	/* Every link, those not bound to a machine (yet) too. */
 	while ((ac = TAILQ_FIRST(&agents_conns)) != NULL)
