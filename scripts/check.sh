@@ -22,6 +22,16 @@ run_suite() {
 	fi
 	return $r
 }
+# skip_reasons BUILD: each skipped test of BUILD's run and the reason it
+# printed (lib.sh's skip: "NAME: SKIP: why"), so a newcomer sees what was
+# not tried.
+skip_reasons() {
+	grep -E '^SKIP:' "$1/check.out" 2>/dev/null | while read -r _ t; do
+		r=$(grep -h ': SKIP: ' "$1/$t.log" 2>/dev/null | tail -1 |
+		    sed 's/^[^:]*: SKIP: //')
+		echo "  $(basename "$1"): $t: ${r:-(no reason printed)}"
+	done
+}
 totals() {
 	for f in "$@"; do cat "$f" 2>/dev/null; done | awk '
 	/^PASS:/ { p++ } /^FAIL:|^ERROR:|^XPASS:/ { f++ } /^SKIP:/ { s++ }
@@ -40,4 +50,11 @@ if [ "${CQ_ASAN:-0}" = 1 ]; then
 fi
 # shellcheck disable=SC2086
 totals $outs
+skipped=$(for f in $outs; do
+	case $f in */check.out) skip_reasons "$(dirname "$f")" ;; esac
+done)
+if [ -n "$skipped" ]; then
+	echo "skipped, and why:"
+	echo "$skipped"
+fi
 exit $rc
