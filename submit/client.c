@@ -359,8 +359,7 @@ client_call(struct client *c, uint16_t type, struct json_object *req,
 	return client_call_finish(c, rtype);
 }
 
-/* The unix socket at PATH, connected; -1 (printed unless QUIET). */
-static int
+int
 client_connect_unix(const char *path, int from, int quiet)
 {
 	struct sockaddr_un	 sun;
@@ -375,12 +374,15 @@ client_connect_unix(const char *path, int from, int quiet)
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		int	 err = errno;
+
 		if (!quiet)
 			fprintf(stderr, "cq: cannot reach the %s at %s: %s\n",
 			    from == ROLE_AGENT ? "agent" : "scheduler", path,
-			    strerror(errno));
+			    strerror(err));
 		if (fd != -1)
 			close(fd);
+		errno = err;
 		return -1;
 	}
 	return fd;

@@ -55,4 +55,10 @@ struct json_object *client_call_finish(struct client *, uint16_t *rtype);
  */
 int		 client_put(struct client *, const char *rel, const char *path);
 
+/*
+ * The unix socket at PATH, connected, for a peer of role FROM; -1 with
+ * errno (and a message unless QUIET).
+ */
+int	client_connect_unix(const char *path, int from, int quiet);
+
 #endif

@@ -15,7 +15,6 @@
 #include "config.h"
 
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +26,7 @@
 
 #include "client.h"
 #include "cq.h"
+#include "msg.h"
 
 #define PROXY_BUF	65536
 
@@ -83,27 +83,15 @@ proxy_drain(struct proxy_dir *d)
 	return 0;
 }
 
+/* The local scheduler's socket; -1, said so. */
 static int
 proxy_connect(const char *path)
 {
-	struct sockaddr_un	 sun;
-	int			 fd;
+	int	fd;
 
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	if (strlcpy(sun.sun_path, path, sizeof sun.sun_path) >=
-	    sizeof sun.sun_path) {
-		fprintf(stderr, "cq proxy: socket path too long: %s\n", path);
-		return -1;
-	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+	if ((fd = client_connect_unix(path, ROLE_SCHEDD, 1)) == -1)
 		fprintf(stderr, "cq proxy: the scheduler is not running here "
 		    "(cannot reach %s: %s)\n", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
 	return fd;
 }
 
