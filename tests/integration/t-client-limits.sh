@@ -12,14 +12,7 @@
 #    that one connection; the scheduler serves everyone else.
 . "$(dirname "$0")/../lib/lib.sh"
 
-[ "$(id -u)" -eq 0 ] || skip "needs root to connect as another user"
-command -v setpriv >/dev/null 2>&1 || skip "setpriv is not installed"
-id nobody >/dev/null 2>&1 || skip "no user nobody"
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3) || skip "python3 is not installed"
-CLIENT=$CQ_SRCDIR/tests/lib/cqclient.py
-nuid=$(id -u nobody)
-ngid=$(id -g nobody)
+need_nobody
 NOBODY=(setpriv --reuid="$nuid" --regid="$ngid" --clear-groups)
 as_nobody() {
 	"${NOBODY[@]}" "$@"

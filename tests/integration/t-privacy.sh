@@ -10,14 +10,7 @@
 # process), and the same uid without that group does not.
 . "$(dirname "$0")/../lib/lib.sh"
 
-[ "$(id -u)" -eq 0 ] || skip "needs root to connect as other users"
-command -v setpriv >/dev/null 2>&1 || skip "setpriv is not installed"
-id nobody >/dev/null 2>&1 || skip "no user nobody"
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3) || skip "python3 is not installed"
-CLIENT=$CQ_SRCDIR/tests/lib/cqclient.py
-nuid=$(id -u nobody)
-ngid=$(id -g nobody)
+need_nobody
 # An administrators' group and a user without a passwd entry, neither
 # of them on the system: the scheduler takes admin_group by number.
 agid=42421

@@ -202,6 +202,21 @@ skip() {
 	exit 77
 }
 
+# need_nobody: for tests that connect as another user: skip unless this
+# runs as root with setpriv, a user nobody and python3; sets nuid and ngid
+# (nobody's), PY (python3) and CLIENT (tests/lib/cqclient.py, a raw client).
+need_nobody() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to connect as another user"
+	command -v setpriv >/dev/null 2>&1 || skip "setpriv is not installed"
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	PY=/usr/bin/python3
+	[ -x "$PY" ] || PY=$(command -v python3) ||
+	    skip "python3 is not installed"
+	CLIENT=$CQ_SRCDIR/tests/lib/cqclient.py
+	nuid=$(id -u nobody)
+	ngid=$(id -g nobody)
+}
+
 # wait_until SECS CMD...: run CMD every 0.1 s until it succeeds (0) or
 # SECS have passed (1).
 wait_until() {
