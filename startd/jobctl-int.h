@@ -53,6 +53,7 @@ struct jobctl_job {
 	char			 name[JOBCTL_NAME_MAX];
 	int			 boosted; /* its autogroup is at JOBCTL_BOOST */
 	int			 agnice;  /* and was at this before */
+	unsigned		 frz;	  /* JOBCTL_FRZ_* applied (jobctl-frz.c) */
 };
 
 /* Where the cq-jobs groups are, and the jobs (jobctl-cg.c). */
@@ -87,6 +88,9 @@ struct jobctl_child {
 	int		 maxfd;		/* close loop bound */
 	int		 cgfd[JOBCTL_NCG]; /* cgroup.procs to join, or -1 */
 };
+
+/* jobctl-frz.c: the freeze ladder's test-only switch, read at init. */
+void jobctl_frz_init(void);
 
 /* jobctl-child.c: the child, from fork() to execve(); never returns. */
 void jobctl_child(const struct jobctl_child *c)

@@ -25,8 +25,7 @@
  * A bounded table maps each job's pgid to its cgroup name (if any) and to
  * what a freeze changed; a job is in it from spawn until its cgroups are
  * gone (jobctl_release(), or the reaper once the last process is reaped).
- * A freeze also raises the job's autogroup weight until the thaw (see
- * jobctl_boost()): under load that is what makes it quick.  The startd
+ * Freeze, thaw and their checks are in jobctl-frz.c.  The startd
  * job layer calls all of this; jobctl_reap() from its SIGCHLD event.
  * Nothing here blocks for long: only the kill fallback without
  * cgroup.kill waits (50 ms at most).
@@ -126,52 +125,6 @@ jobctl_status(int fd, char *err, size_t errlen)
 	return -1;
 }
 
-/* State and process group of PID from /proc/PID/stat; 0 or -1. */
-static int
-jobctl_proc_stat(pid_t pid, char *state, pid_t *pgrp)
-{
-	char		 path[64], buf[512], num[16], *p;
-	const char	*errstr;
-	size_t		 n;
-
-	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	if (jobctl_read(path, buf, sizeof buf) <= 0 ||
-	    (p = strrchr(buf, ')')) == NULL || strlen(p) < 4)
-		return -1;
-	*state = p[2];
-	p += 4;				/* ") S " */
-	p += strcspn(p, " ");		/* ppid */
-	if (*p++ != ' ' || (n = strcspn(p, " ")) == 0 || n >= sizeof num)
-		return -1;
-	memcpy(num, p, n);
-	num[n] = '\0';
-	*pgrp = strtonum(num, 0, INT_MAX, &errstr);
-	return errstr == NULL ? 0 : -1;
-}
-
-/* 1 if every process in group PGID is stopped (or a zombie). */
-static int
-jobctl_pg_stopped(pid_t pgid)
-{
-	const char	*errstr;
-	struct dirent	*de;
-	DIR		*d;
-	pid_t		 pid, pgrp;
-	char		 state;
-	int		 stopped = 1;
-
-	if ((d = opendir("/proc")) == NULL)
-		return 0;
-	while (stopped && (de = readdir(d)) != NULL) {
-		pid = strtonum(de->d_name, 1, INT_MAX, &errstr);
-		if (errstr == NULL && jobctl_proc_stat(pid, &state, &pgrp) == 0 &&
-		    pgrp == pgid && strchr("TtZX", state) == NULL)
-			stopped = 0;
-	}
-	closedir(d);
-	return stopped;
-}
-
 /* Become a subreaper and find the cgroups for jobs; see jobctl.h. */
 int
 jobctl_init(void)
@@ -179,6 +132,7 @@ jobctl_init(void)
 	int	i, r;
 
 	r = prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ? -1 : 0;
+	jobctl_frz_init();
 	for (i = 0; i < JOBCTL_MAXJOBS; i++)
 		if (jobctl_tab.jobs[i].state != JOBCTL_FREE) {
 			log_warnx("jobctl: jobs are running: containment "
@@ -326,113 +280,6 @@ jobctl_signal(pid_t pgid, int sig)
 		return -1;
 	}
 	return kill(-pgid, sig);
-}
-
-/* Set the autogroup nice of PID's session to NICE; 0 or -1. */
-static int
-jobctl_ag_set(pid_t pid, int nice)
-{
-	char	path[64], val[16];
-
-	snprintf(path, sizeof path, "/proc/%ld/autogroup", (long)pid);
-	snprintf(val, sizeof val, "%d", nice);
-	return jobctl_write(path, val);
-}
-
-/*
- * Raise J's session autogroup to JOBCTL_BOOST while it freezes.  A job
- * task stops only once it runs, and under load the scheduler gives its
- * group ever less as its tasks stop (a group's weight follows its
- * runnable load): stragglers waited 100-300 ms behind 2 busy processes
- * on 2 CPUs, and 1-8 ms with this.  Nothing of the job runs while frozen,
- * so the boost costs nobody; jobctl_thaw() puts the old value back.  No
- * autogroups (kernel, sysctl, or a cpu cgroup of its own): no effect.
- */
-static void
-jobctl_boost(struct jobctl_job *j)
-{
-	char		 path[64], buf[128], *p;
-	const char	*errstr;
-	int		 nice;
-
-	if (j == NULL || j->boosted || j->state != JOBCTL_LIVE)
-		return;
-	snprintf(path, sizeof path, "/proc/%ld/autogroup", (long)j->pgid);
-	if (jobctl_read(path, buf, sizeof buf) <= 0 ||
-	    (p = strstr(buf, " nice ")) == NULL)
-		return;
-	p += 6;
-	p[strcspn(p, "\n")] = '\0';
-	nice = strtonum(p, -20, 19, &errstr);
-	if (errstr == NULL && jobctl_ag_set(j->pgid, JOBCTL_BOOST) == 0) {
-		j->agnice = nice;
-		j->boosted = 1;
-	}
-}
-
-/* Undo jobctl_boost(); before the thaw, so the job never runs boosted. */
-static void
-jobctl_unboost(struct jobctl_job *j)
-{
-	if (j == NULL || !j->boosted)
-		return;
-	(void)jobctl_ag_set(j->pgid, j->agnice);
-	j->boosted = 0;
-}
-
-/* Stop every process of the job, without waiting; see jobctl.h. */
-int
-jobctl_freeze(pid_t pgid)
-{
-	struct jobctl_job	*j;
-	int			 r, saved;
-
-	if (pgid <= 1) {
-		errno = EINVAL;
-		return -1;
-	}
-	j = jobctl_job_find(pgid);
-	jobctl_boost(j);
-	if (j != NULL && (j->mask & JOBCTL_CONTAIN))
-		r = jobctl_cg_freeze(j, 1);
-	else
-		r = kill(-pgid, SIGSTOP);
-	if (r == -1) {
-		saved = errno;
-		jobctl_unboost(j);	/* never run boosted */
-		errno = saved;
-	}
-	return r;
-}
-
-/* Let the job run again after jobctl_freeze(). */
-int
-jobctl_thaw(pid_t pgid)
-{
-	struct jobctl_job	*j;
-
-	if (pgid <= 1) {
-		errno = EINVAL;
-		return -1;
-	}
-	j = jobctl_job_find(pgid);
-	jobctl_unboost(j);
-	if (j != NULL && (j->mask & JOBCTL_CONTAIN))
-		return jobctl_cg_freeze(j, 0);
-	return kill(-pgid, SIGCONT);
-}
-
-/* 1 if no process of the job can run (frozen, stopped or gone), else 0. */
-int
-jobctl_frozen(pid_t pgid)
-{
-	struct jobctl_job	*j;
-
-	if (pgid <= 1)
-		return 0;
-	if ((j = jobctl_job_find(pgid)) != NULL && (j->mask & JOBCTL_CONTAIN))
-		return jobctl_cg_frozen(j);
-	return jobctl_pg_stopped(pgid);
 }
 
 /* SIGKILL every process of the job, escapees included; see jobctl.h. */

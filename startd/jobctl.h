@@ -71,15 +71,36 @@ int	jobctl_adopt(pid_t from, pid_t to);
  */
 int	jobctl_signal(pid_t pgid, int sig);
 /*
- * Stop every process of the job, without waiting: cgroup2 cgroup.freeze,
- * else v1 freezer, else SIGSTOP to the group; the job's autogroup is
- * boosted until the thaw so that its runnable tasks get a CPU to stop.
- * jobctl_frozen() tells when it is done.  0, or -1 with errno.
+ * Stop every process of the job, without waiting, by the first mechanism
+ * of its freeze ladder that takes the order: cgroup2 cgroup.freeze, then
+ * the v1 freezer, then SIGSTOP to the group and to every member of its
+ * cgroups.  The job's autogroup is boosted until the thaw so that its
+ * runnable tasks get a CPU to stop.  jobctl_frozen() tells when it is
+ * done; jobctl_freeze_escalate() adds the next mechanism.  0, or -1 with
+ * errno when no mechanism took the order (the caller kills the job).
+ * Test-only switch, read by jobctl_init(): CQ_JOBCTL_FREEZE_FAIL=cgroup2
+ * (the cgroup2 freeze fails), =cgroup (both cgroup freezes fail) or =all
+ * (SIGSTOP too: nothing can stop a job).
  */
 int	jobctl_freeze(pid_t pgid);
-/* Undo jobctl_freeze() (SIGCONT to the group without cgroups); 0 or -1. */
+/*
+ * The freeze has not taken effect in time: add the next mechanism of the
+ * ladder (the earlier ones stay).  0, or -1 with errno (ENOSYS: none is
+ * left) when none took the order: the caller kills the job.
+ */
+int	jobctl_freeze_escalate(pid_t pgid);
+/*
+ * The mechanism of the ladder most recently applied to a frozen job:
+ * "cgroup2", "v1 freezer", "SIGSTOP"; "none" when not frozen.
+ */
+const char *jobctl_freeze_how(pid_t pgid);
+/* Undo jobctl_freeze() and every escalation; 0, or -1 with errno. */
 int	jobctl_thaw(pid_t pgid);
-/* 1 if no process of the job can run (frozen, stopped or gone), else 0. */
+/*
+ * 1 if no process of the job can run (frozen, stopped or gone), else 0:
+ * cgroup.events "frozen 1", freezer.state FROZEN, or every member stopped
+ * in /proc (state T, or D: it stops as it leaves the kernel).
+ */
 int	jobctl_frozen(pid_t pgid);
 /*
  * SIGKILL every process of the job, escapees included, frozen or not:

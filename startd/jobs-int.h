@@ -47,6 +47,14 @@ struct ajob {
 	uid_t			 uid;
 	gid_t			 gid;
 
+	/* The owner's return (jobs-frz.c). */
+	int			 freezing;	/* frozen, not yet seen to stop */
+	int64_t			 frz_t0_us;	/* mono us: the owner's event */
+	int64_t			 frz_rung_ms;	/* mono ms: the rung in force */
+	int			 frz_report;	/* its slot's move waits for it */
+	enum slot_state		 frz_was;	/* ... from this state */
+	int			 unstoppable;	/* killed: nothing stopped it */
+
 	/* CRIU (jobs-criu.c). */
 	struct criu_op		*cop;		/* a dump or restore running */
 	int			 dumping;	/* cop is a dump */
@@ -62,6 +70,14 @@ void	jobs_ended(struct ajob *, const struct jobctl_result *);
 void	jobs_spawn_now(struct ajob *);
 void	jobs_send_started(const struct ajob *);
 void	jobs_restored(struct ajob *);
+void	jobs_frz_settled(struct ajob *);
+struct ajob **jobs_all(size_t *);
+
+/* jobs-frz.c */
+int64_t	jobs_frz_now_us(void);
+void	jobs_freeze(struct ajob **, size_t, int64_t t0_us);
+void	jobs_frz_forget(struct ajob *);
+void	jobs_frz_shutdown(void);
 
 /* jobs-criu.c */
 int	jobs_criu_want(const struct ajob *);

@@ -75,6 +75,17 @@ jobs_send_slot(const struct aslot *s)
 	json_object_put(o);
 }
 
+/* S moved from WAS (the policy logs nothing): log it, tell the scheduler. */
+static void
+jobs_slot_moved(const struct aslot *s, enum slot_state was)
+{
+	if (s->ps.state == was)
+		return;
+	log_info("slot%d: %s -> %s", s->ps.id, slot_state_str(was),
+	    slot_state_str(s->ps.state));
+	jobs_send_slot(s);
+}
+
 static void	jobs_input_failed(struct ajob *, const char *);
 
 static void
@@ -90,11 +101,17 @@ jobs_act(struct aslot *s, enum policy_act act)
 	}
 	if (act == POLICY_NONE || j == NULL || j->pid <= 0)
 		return;
+	if (act == POLICY_SUSPEND) {
+		/* Outside jobs_eval() (a restore): the same fast path. */
+		j->frz_report = 0;
+		jobs_freeze(&j, 1, jobs_frz_now_us());
+		return;
+	}
 	log_info("job %s run %u: %s", j->id, j->run, policy_act_str(act));
+	/* Whatever else happens to it, a freeze is no longer watched. */
+	jobs_frz_forget(j);
 	switch (act) {
 	case POLICY_SUSPEND:
-		if (jobctl_freeze(j->pid) == -1)
-			log_warn("job %s: freeze", j->id);
 		break;
 	case POLICY_RESUME:
 		if (jobctl_thaw(j->pid) == -1)
@@ -119,15 +136,56 @@ jobs_act(struct aslot *s, enum policy_act act)
 	}
 }
 
-void
-jobs_eval(void)
+/*
+ * Evaluate every slot.  The owner first: every freeze the policy asks for
+ * is done in one batch (jobs_freeze()) before anything is logged, sent or
+ * evaluated further; a suspended slot's move is told once its job is seen
+ * stopped (jobs_frz_settled()).  FAST (an activity source just fired):
+ * the polled sources are not sampled first, T0_US is the event's time.
+ */
+static void
+jobs_eval_now(int fast, int64_t t0_us)
 {
+	static enum slot_state	*was;
+	static enum policy_act	*acts;
+	static struct ajob	**frz;
 	struct policy_in	 in;
-	enum slot_state		 was;
-	enum policy_act		 act;
-	size_t			 k;
+	size_t			 k, nfrz = 0;
 	int			 i;
 
+	if (was == NULL) {
+		was = xcalloc((size_t)st->nslots + 1, sizeof *was);
+		acts = xcalloc((size_t)st->nslots + 1, sizeof *acts);
+		frz = xcalloc((size_t)st->nslots + 1, sizeof *frz);
+	}
+	if (fast)
+		owner_input_seen(clock_now_ms(), &in);
+	else
+		owner_input(clock_now_ms(), &in);
+	for (i = 1; i <= st->nslots; i++) {
+		was[i] = slots[i].ps.state;
+		acts[i] = policy_step(owner_policy(), &slots[i].ps, &in);
+		if (acts[i] == POLICY_SUSPEND && slots[i].job != NULL &&
+		    slots[i].job->pid > 0 && !slots[i].job->waiting &&
+		    !slots[i].job->exited)
+			frz[nfrz++] = slots[i].job;
+	}
+	if (nfrz > 0)
+		jobs_freeze(frz, nfrz, t0_us);
+
+	/* Then the rest. */
+	for (i = 1; i <= st->nslots; i++) {
+		struct ajob	*j = slots[i].job;
+
+		if (acts[i] == POLICY_SUSPEND && j != NULL && j->freezing) {
+			/* Told once it is seen stopped. */
+			j->frz_report = 1;
+			j->frz_was = was[i];
+		} else
+			jobs_slot_moved(&slots[i], was[i]);
+		if (acts[i] != POLICY_SUSPEND)
+			jobs_act(&slots[i], acts[i]);
+	}
 	/* Jobs told to leave that did not in max_vacate_time. */
 	for (k = 0; k < njobs; k++) {
 		if (jobs[k]->kill_at == 0 || jobs[k]->exited ||
@@ -139,14 +197,38 @@ jobs_eval(void)
 		if (jobctl_kill(jobs[k]->pid) == -1 && errno != ESRCH)
 			log_warn("job %s: kill", jobs[k]->id);
 	}
-	owner_input(clock_now_ms(), &in);
-	for (i = 1; i <= st->nslots; i++) {
-		was = slots[i].ps.state;
-		act = policy_step(owner_policy(), &slots[i].ps, &in);
-		if (slots[i].ps.state != was)
-			jobs_send_slot(&slots[i]);
-		jobs_act(&slots[i], act);
-	}
+}
+
+void
+jobs_eval(void)
+{
+	jobs_eval_now(0, jobs_frz_now_us());
+}
+
+void
+jobs_eval_owner(void)
+{
+	jobs_eval_now(1, jobs_frz_now_us());
+}
+
+/* J's freeze is settled (seen stopped, or killed): now its slot's move. */
+void
+jobs_frz_settled(struct ajob *j)
+{
+	struct aslot	*s = &slots[j->slot];
+
+	if (!j->frz_report)
+		return;
+	j->frz_report = 0;
+	if (s->job == j)
+		jobs_slot_moved(s, j->frz_was);
+}
+
+struct ajob **
+jobs_all(size_t *np)
+{
+	*np = njobs;
+	return jobs;
 }
 
 void
@@ -336,9 +418,11 @@ jobs_end_now(struct ajob *j, enum slot_state after)
 static void
 jobs_claim(struct aslot *s, struct ajob *j)
 {
+	enum slot_state	was = s->ps.state;
+
 	s->job = j;
 	policy_job_started(&s->ps, clock_now_ms());
-	jobs_send_slot(s);
+	jobs_slot_moved(s, was);
 }
 
 /* J no longer holds its slot (it ended): the policy takes it back. */
@@ -347,13 +431,15 @@ jobs_release_slot(struct ajob *j)
 {
 	struct policy_in	 in;
 	struct aslot		*s = &slots[j->slot];
+	enum slot_state		 was = s->ps.state;
 
 	if (s->job != j)
 		return;
+	jobs_frz_forget(j);
 	s->job = NULL;
 	owner_input(clock_now_ms(), &in);
 	policy_job_gone(owner_policy(), &s->ps, &in);
-	jobs_send_slot(s);
+	jobs_slot_moved(s, was);
 	j->slot_after = s->ps.state;
 }
 
@@ -638,6 +724,7 @@ jobs_kill(const char *id, uint32_t run, int vacate)
 		if (jobs_criu_vacate(j))
 			return;
 		j->kill_at = clock_mono_ms() + owner_policy()->max_vacate_ms;
+		jobs_frz_forget(j);
 		jobctl_thaw(j->pid);
 		if (jobctl_signal(j->pid, j->kill_sig) == -1 && errno != ESRCH)
 			log_warn("job %s: vacate signal", id);
@@ -662,8 +749,7 @@ jobs_vacate_all(const char *why)
 		if (act == POLICY_NONE)
 			continue;
 		log_info("slot%d: vacating (%s)", i, why);
-		if (slots[i].ps.state != was)
-			jobs_send_slot(&slots[i]);
+		jobs_slot_moved(&slots[i], was);
 		jobs_act(&slots[i], act);
 		n++;
 	}
@@ -714,10 +800,15 @@ jobs_ended(struct ajob *j, const struct jobctl_result *res)
 {
 	struct policy_in	 in;
 	struct aslot		*s;
+	enum slot_state		 was;
 
 	j->exited = 1;
 	j->res = *res;
 	j->wall_ms = clock_mono_ms() - j->started;
+	was = slots[j->slot].ps.state;
+	if (j->frz_report)
+		was = j->frz_was;	/* never told: the move is from there */
+	jobs_frz_forget(j);
 	/* Whatever is left of the tree goes too. */
 	jobctl_kill(j->pid);
 	jobctl_release(j->pid);
@@ -726,7 +817,10 @@ jobs_ended(struct ajob *j, const struct jobctl_result *res)
 	    j->desc->checkpoint_exit_code >= 0 &&
 	    res->code == j->desc->checkpoint_exit_code);
 	j->evicted = (s->job == j && s->ps.state == SLOT_VACATING) ||
-	    j->vacate_order || j->criu_ckpt;
+	    j->vacate_order || j->criu_ckpt || j->unstoppable;
+	if (j->unstoppable && j->error == NULL)
+		j->error = xstrdup("the desktop's owner came back and nothing "
+		    "could stop the job: killed");
 	j->kill_at = 0;
 	j->periodic = j->ckpt && !j->evicted && !st->stopping &&
 	    s->job == j;
@@ -736,7 +830,7 @@ jobs_ended(struct ajob *j, const struct jobctl_result *res)
 		s->job = NULL;
 		owner_input(clock_now_ms(), &in);
 		policy_job_gone(owner_policy(), &s->ps, &in);
-		jobs_send_slot(s);
+		jobs_slot_moved(s, was);
 	}
 	j->slot_after = s->ps.state;
 	log_info("job %s run %u: exited (code %d, signal %d)%s%s", j->id,
@@ -863,4 +957,5 @@ jobs_shutdown(void)
 	njobs = 0;
 	free(slots);
 	slots = NULL;
+	jobs_frz_shutdown();
 }

@@ -31,6 +31,12 @@ void	jobs_file_done(const char *id, uint32_t run, int ok,
 void	jobs_link_lost(void);
 /* Evaluate the policy of every slot and act (activity, tick). */
 void	jobs_eval(void);
+/*
+ * The same, as an activity source fired: every job to suspend is frozen
+ * first, in one batch, without sampling the polled sources; logs and
+ * messages come after.
+ */
+void	jobs_eval_owner(void);
 /* Vacate every job now (cq vacate, shutdown); how many. */
 int	jobs_vacate_all(const char *why);
 /* Jobs held: running, or exited and not yet acknowledged. */

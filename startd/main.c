@@ -181,7 +181,7 @@ startd_tick(evutil_socket_t fd, short ev, void *arg)
 static void
 startd_activity(void *arg)
 {
-	jobs_eval();
+	jobs_eval_owner();
 }
 
 /* Leaving: done once every job's end is acknowledged (or time is up). */

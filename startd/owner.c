@@ -74,6 +74,12 @@ void
 owner_input(int64_t now, struct policy_in *in)
 {
 	activity_poll(now);
+	owner_input_seen(now, in);
+}
+
+void
+owner_input_seen(int64_t now, struct policy_in *in)
+{
 	in->now = now;
 	in->last_activity = activity_last();
 	in->owner_load = activity_owner_load();

@@ -21,6 +21,8 @@ void	owner_shutdown(void);
 const struct policy_cfg *owner_policy(void);
 /* Fill IN for wall time NOW (ms); samples the polled sources. */
 void	owner_input(int64_t now, struct policy_in *in);
+/* The same without sampling the polled sources: what they saw last. */
+void	owner_input_seen(int64_t now, struct policy_in *in);
 /* The owner takes the desktop back until UNTIL (wall ms). */
 void	owner_reclaim(int64_t until);
 /* Finish running jobs and take no new ones (or stop that). */

@@ -12,7 +12,9 @@
  * started or last resumed; it resumes once the owner has been idle for
  * resume_after; after vacate_after suspended (or at once on a reclaim) it
  * is vacated, and killed when max_vacate runs out.  The table below is the
- * only list of legal moves; policy_set_state() is the only writer.
+ * only list of legal moves; policy_set_state() is the only writer.  It
+ * logs nothing but a refused move: the agent logs a move once it has acted
+ * on it (a freeze comes before any log line).
  */
 #include "config.h"
 
@@ -86,8 +88,6 @@ policy_set_state(struct policy_slot *s, enum slot_state to, int64_t now)
 		    slot_state_str(s->state), slot_state_str(to));
 		return -1;
 	}
-	log_info("slot%d: %s -> %s", s->id, slot_state_str(s->state),
-	    slot_state_str(to));
 	s->state = to;
 	s->entered = now;
 	return 0;
