@@ -1,12 +1,21 @@
 #!/bin/sh
-# Owner-return latency, two ways, 100 trials each of a 16-process job:
-#   owner-return        inotify + jobctl_freeze in one process (the floor)
+# Owner-return latency of a 16-process job (15 busy loops and their
+# shell), two ways:
+#   owner-return        inotify + jobctl_freeze in one process (the floor;
+#                       FLOOR=0 skips it)
 #   owner-return-agent  through a real cq-startd (file: source, its loop,
-#                       its policy, the freeze), touch to every process
-#                       stopped
-# The agent resumes after 1 s of quiet (resume_after; the activity
-# sources call back at most once a second, so a shorter resume_after
-# would let a touch wait for the 250 ms tick).
+#                       its policy, the freeze), from the touch of the
+#                       activity file to every process of the job seen
+#                       stopped in /proc (none in state R) and, with
+#                       cgroup2, cgroup.events "frozen 1"
+# RUNS runs (default 3) of N trials (default 100) through the agent, each
+# run's p50/p99/max and then all trials together.  The agent and the
+# poller run in sessions of their own (as a daemon would: their own
+# autogroups), the poller sleeping 100 us between looks.  The agent
+# resumes after 1 s of quiet (resume_after; the activity sources call
+# back at most once a second, so a shorter resume_after would let a touch
+# wait for the 250 ms tick).
+# STARTD=PATH runs another cq-startd (an older one, to compare).
 # Usage: bench/owner-return.sh [BUILD_DIR]   (root: cgroups)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,8 +24,9 @@ work=$(mktemp -d /tmp/cq-oret.XXXXXX)
 pids=""
 cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
+[ -z "${KEEP_LOG:-}" ] || trap 'cp "$work/agent.log" "$KEEP_LOG"; cleanup' EXIT INT TERM
 echo "# $(uname -n) cores=$(nproc) $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$build/bench/owner-return" -n "${N:-100}" -p 16
+[ "${FLOOR:-1}" = 0 ] || "$build/bench/owner-return" -n "${N:-100}" -p 16
 
 cd "$work"
 cat > s.conf <<EOC
@@ -42,7 +52,7 @@ local_socket = $work/a.sock
 token = $tok
 state_dir = $work/a.state
 EOC
-"$build/cq-startd" -f -c a.conf 2>agent.log &
+setsid "${STARTD:-$build/cq-startd}" -f -c a.conf 2>agent.log &
 pids="$!$pids"
 export CQ_SOCKET=$work/s.sock
 sleep 1
@@ -58,4 +68,22 @@ chmod +x tree.sh
 "$build/cq" submit -- "$work/tree.sh" >/dev/null
 i=0; while [ ! -s leader ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 sleep 0.5
-"$build/bench/owner-return-agent" -f "$work/act" -p "$(cat leader)" -n "${N:-100}"
+runs=${RUNS:-3}
+r=1
+while [ $r -le "$runs" ]; do
+	echo "# run $r of $runs"
+	setsid "$build/bench/owner-return-agent" -f "$work/act" \
+	    -p "$(cat leader)" -n "${N:-100}" -o "$work/raw"
+	r=$((r + 1))
+done
+sort -n "$work/raw" | awk '{ v[NR] = $1 } END {
+	p99 = int((NR * 99 + 99) / 100);
+	printf "# all %d trials of %d runs\n", NR, '"$runs"';
+	printf "owner_return_agent_all_p50 %.2f ms\n", v[int(NR / 2) + 1];
+	printf "owner_return_agent_all_p99 %.2f ms\n", v[p99];
+	printf "owner_return_agent_all_max %.2f ms\n", v[NR] }'
+grep -c "suspended (" agent.log | sed 's/^/# agent log: suspensions seen stopped: /'
+grep -o "stopped [0-9.]* ms after" agent.log | awk '{ print $2 }' | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR > 0) printf "# agent'"'"'s own figure " \
+    "(activity callback to stopped): p50 %.2f p99 %.2f max %.2f ms\n",
+    v[int(NR / 2) + 1], v[int((NR * 99 + 99) / 100)], v[NR] }' 

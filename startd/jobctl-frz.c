@@ -160,6 +160,23 @@ jobctl_ag_set(pid_t pid, int nice)
 	return jobctl_write(path, val);
 }
 
+/* Put the job's session autogroup at JOBCTL_NICE; see jobctl.h. */
+int
+jobctl_background(pid_t pgid)
+{
+	struct jobctl_job	*j;
+
+	if (pgid <= 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((j = jobctl_job_find(pgid)) != NULL && j->boosted) {
+		j->agnice = JOBCTL_NICE;	/* for the thaw */
+		return 0;
+	}
+	return jobctl_ag_set(pgid, JOBCTL_NICE);
+}
+
 /* Raise J's session autogroup to JOBCTL_BOOST while it freezes. */
 static void
 jobctl_boost(struct jobctl_job *j)

@@ -71,6 +71,14 @@ int	jobctl_adopt(pid_t from, pid_t to);
  */
 int	jobctl_signal(pid_t pgid, int sig);
 /*
+ * Put the job's session autogroup (it leads its own session) at nice 19,
+ * where its processes already are: with autogroups on, a process's nice
+ * weighs only against its own session, and the job's session as a whole
+ * would compete with the owner's and the agent's as an equal.  Call once
+ * the job runs.  0, or -1 with errno (no autogroups: nothing to do).
+ */
+int	jobctl_background(pid_t pgid);
+/*
  * Stop every process of the job, without waiting, by the first mechanism
  * of its freeze ladder that takes the order: cgroup2 cgroup.freeze, then
  * the v1 freezer, then SIGSTOP to the group and to every member of its

@@ -67,7 +67,7 @@ jobs_frz_check(struct ajob *j, int64_t now_ms)
 	if (jobctl_frozen(j->pid)) {
 		j->freezing = 0;
 		log_info("job %s run %u: suspended (%s), stopped %.2f ms "
-		    "after the owner's activity", j->id, j->run,
+		    "after the agent saw the owner's activity", j->id, j->run,
 		    jobctl_freeze_how(j->pid),
 		    (jobs_frz_now_us() - j->frz_t0_us) / 1000.0);
 		jobs_frz_settled(j);

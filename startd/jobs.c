@@ -397,7 +397,8 @@ jobs_spawn(struct ajob *j)
 	if (jobctl_spawn(&spec, &j->pid, err, sizeof err) == -1) {
 		j->pid = 0;
 		j->error = xstrdup(err);
-	}
+	} else
+		(void)jobctl_background(j->pid);	/* it yields to all */
 	free(exe);
 	free(in);
 	free(argv);

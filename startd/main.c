@@ -239,6 +239,7 @@ int
 main(int argc, char **argv)
 {
 	struct event	*sigs[4], *tick;
+	struct event_config *evcfg;
 	struct timeval	 tick_tv = { 0, STARTD_TICK_MS * 1000 };
 	char		 err[1024];
 	struct sysinfo	 si;
@@ -298,8 +299,15 @@ main(int argc, char **argv)
 		    "transparent checkpoints");
 	else
 		st->criu = criu_available(st->criu_path);
-	if ((st->base = event_base_new()) == NULL)
+	/*
+	 * Precise timers: a freeze is checked every millisecond (jobs-frz.c),
+	 * which the coarse clock (a 4 ms tick) would stretch.
+	 */
+	if ((evcfg = event_config_new()) == NULL ||
+	    event_config_set_flag(evcfg, EVENT_BASE_FLAG_PRECISE_TIMER) == -1 ||
+	    (st->base = event_base_new_with_config(evcfg)) == NULL)
 		fatalx("event_base_new");
+	event_config_free(evcfg);
 	if ((st->dns = evdns_base_new(st->base,
 	    EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL)
 		st->dns = evdns_base_new(st->base, 0);
