@@ -4,10 +4,9 @@
  * whose leader is PID.  Each trial waits until the agent has resumed the
  * job, sleeps a random 50-150 ms, reads the clock, touches ACTFILE and
  * polls every 100 us until every process of the tree is stopped: no
- * process of the job (its cgroup's cgroup.procs, else its process group)
- * in state R in /proc/PID/stat (a busy process leaves R only when
- * stopped), and, when it has a cgroup2 group, "frozen 1" in its
- * cgroup.events too.  The figure is touch to stopped: inotify, the
+ * process of the job (its cgroup2 group's cgroup.procs, else its process
+ * group) in state R in /proc/PID/stat (a busy process leaves R only when
+ * stopped: frozen or SIGSTOPped tasks show S, D or T).  The figure is touch to stopped: inotify, the
  * agent's loop, its policy and the freeze, all included, plus up to
  * 100 us of this poll.  The poll sleeps between looks: a busy poller
  * would take a CPU from the agent and the job and inflate the figure
@@ -16,7 +15,8 @@
  * all of this up.
  *
  * usage: owner-return-agent -f ACTFILE -p PID [-n trials] [-o RAWFILE]
- * (-o appends each trial's figure, in ms, one a line)
+ * (-o appends each trial's figure, in ms, and the wall time of its
+ * touch, one trial a line)
  */
 #include "config.h"
 
@@ -140,9 +140,10 @@ is_running(const char *pid, pid_t pgid, int need_pgid)
 }
 
 /*
- * 1 once every process of the job is stopped: none in state R (the
- * members of its cgroup2 group, else of its process group), and its
- * cgroup.events says "frozen 1" when it has one.
+ * 1 once every process of the job is stopped: none in state R, the
+ * members of its cgroup2 group (EVENTS names its cgroup.events) or else
+ * of its process group.  (Not cgroup.events "frozen 1": a freeze that
+ * the agent had to escalate to the v1 freezer or SIGSTOP never says it.)
  */
 static int
 stopped(const char *events, pid_t pgid)
@@ -153,9 +154,6 @@ stopped(const char *events, pid_t pgid)
 	int		 any = 0, r;
 
 	if (events[0] != '\0') {
-		if (read_file(events, buf, sizeof buf) == -1 ||
-		    strstr(buf, "frozen 1") == NULL)
-			return 0;
 		strlcpy(procs, events, sizeof procs);
 		if ((p = strrchr(procs, '/')) == NULL)
 			return 0;
@@ -168,7 +166,7 @@ stopped(const char *events, pid_t pgid)
 				return 0;
 			any |= r == 0;
 		}
-		return 1;
+		return any;
 	}
 	if ((d = opendir("/proc")) == NULL)
 		return 0;
@@ -223,6 +221,10 @@ main(int argc, char **argv)
 {
 	static double	 lat[MAXTRIALS];
 	const char	*act = NULL, *raw = NULL;
+	char		 wall[32];
+	struct timespec	 wts;
+	struct tm	 wtm;
+	size_t		 n0;
 	FILE		*rawf = NULL;
 	char		 events[PATH_MAX] = "";
 	pid_t		 pid = 0;
@@ -258,9 +260,8 @@ main(int argc, char **argv)
 		err(1, "%s", raw);
 	if (find_events(pid, events, sizeof events) == -1)
 		events[0] = '\0';
-	printf("# mechanism: %s\n", events[0] ? "cgroup2 freeze (cgroup.events "
-	    "frozen 1 and no member in state R)" : "process group (no member "
-	    "in state R)");
+	printf("# mechanism: %s\n", events[0] ? "cgroup2 group (no member in "
+	    "state R)" : "process group (no member in state R)");
 	srandom((unsigned)getpid());
 	for (i = 0; i < n; i++) {
 		/* The agent resumes the job once the owner is quiet. */
@@ -271,7 +272,12 @@ main(int argc, char **argv)
 			sleep_us(2000);
 		}
 		sleep_us(50000 + random() % 100000);
+		clock_gettime(CLOCK_REALTIME, &wts);
 		t0 = now_ms();
+		localtime_r(&wts.tv_sec, &wtm);
+		n0 = strftime(wall, sizeof wall, "%H:%M:%S", &wtm);
+		snprintf(wall + n0, sizeof wall - n0, ".%06ld",
+		    wts.tv_nsec / 1000);
 		if ((fd = open(act, O_WRONLY | O_CREAT, 0644)) == -1 ||
 		    futimens(fd, NULL) == -1)
 			err(1, "%s", act);
@@ -285,7 +291,7 @@ main(int argc, char **argv)
 		}
 		lat[i] = now_ms() - t0;
 		if (rawf != NULL)
-			fprintf(rawf, "%.3f\n", lat[i]);
+			fprintf(rawf, "%.3f %s\n", lat[i], wall);
 	}
 	if (rawf != NULL && fclose(rawf) == EOF)
 		err(1, "%s", raw);

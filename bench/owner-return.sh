@@ -6,8 +6,8 @@
 #   owner-return-agent  through a real cq-startd (file: source, its loop,
 #                       its policy, the freeze), from the touch of the
 #                       activity file to every process of the job seen
-#                       stopped in /proc (none in state R) and, with
-#                       cgroup2, cgroup.events "frozen 1"
+#                       stopped in /proc (none of its cgroup's or process
+#                       group's members in state R)
 # RUNS runs (default 3) of N trials (default 100) through the agent, each
 # run's p50/p99/max and then all trials together.  The agent and the
 # poller run in sessions of their own (as a daemon would: their own

@@ -31,12 +31,6 @@
 #include "jobctl.h"
 #include "log.h"
 
-/* The rungs of the ladder, in order. */
-#define JOBCTL_FRZ_CG2		0x1U
-#define JOBCTL_FRZ_V1		0x2U
-#define JOBCTL_FRZ_STOP		0x4U
-#define JOBCTL_FRZ_ALL		(JOBCTL_FRZ_CG2 | JOBCTL_FRZ_V1 | JOBCTL_FRZ_STOP)
-
 /* Rungs that fail on purpose (CQ_JOBCTL_FREEZE_FAIL, tests only). */
 static unsigned	jobctl_frz_fail;
 

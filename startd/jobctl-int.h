@@ -35,6 +35,12 @@ enum jobctl_hier {
 /* A job with one of these is contained: freeze and kill reach it all. */
 #define JOBCTL_CONTAIN	(JOBCTL_BIT(JOBCTL_CG2) | JOBCTL_BIT(JOBCTL_FREEZER))
 
+/* The rungs of a job's freeze ladder, in order (jobctl-frz.c). */
+#define JOBCTL_FRZ_CG2	0x1U	/* cgroup2 cgroup.freeze */
+#define JOBCTL_FRZ_V1	0x2U	/* v1 freezer.state */
+#define JOBCTL_FRZ_STOP	0x4U	/* SIGSTOP to the group and the members */
+#define JOBCTL_FRZ_ALL	(JOBCTL_FRZ_CG2 | JOBCTL_FRZ_V1 | JOBCTL_FRZ_STOP)
+
 /* Their names in /proc/self/cgroup and mount options (jobctl-cg.c). */
 extern const char *const jobctl_hier_names[JOBCTL_NCG];
 

@@ -296,8 +296,13 @@ jobctl_kill(pid_t pgid)
 	if ((j = jobctl_job_find(pgid)) == NULL ||
 	    (j->mask & JOBCTL_CONTAIN) == 0)
 		return kill(-pgid, SIGKILL);
-	if ((j->mask & JOBCTL_BIT(JOBCTL_CG2)) == 0 || !jobctl_tab.v2kill)
+	if ((j->mask & JOBCTL_BIT(JOBCTL_CG2)) == 0 || !jobctl_tab.v2kill) {
+		/* The freeze ladder's v1 rung would keep them from dying. */
+		if ((j->frz & JOBCTL_FRZ_V1) && (j->mask & JOBCTL_BIT(JOBCTL_CG2)))
+			(void)jobctl_cg_write(j, JOBCTL_FREEZER,
+			    "freezer.state", "THAWED");
 		return jobctl_cg_killall(j);
+	}
 	r = jobctl_cg_write(j, JOBCTL_CG2, "cgroup.kill", "1");
 	/* Someone (criu) may have frozen the v1 freezer: let them die. */
 	if (r == 0 && (j->mask & JOBCTL_BIT(JOBCTL_FREEZER)))

@@ -14,15 +14,24 @@
  * told to the scheduler and the suspension logged (jobs_frz_settled()),
  * so a scheduler that shows a slot SUSPENDED never has a job of it that
  * still runs.  Nothing here waits: the checks are a timer of the loop.
+ * While a freeze is being checked (the freeze section: about a
+ * millisecond, at most the ladder's grace times), a root agent runs
+ * SCHED_FIFO (with SCHED_RESET_ON_FORK: nothing it starts inherits it):
+ * the job's autogroup is boosted during a freeze (jobctl-frz.c), and a
+ * freeze that did not take would otherwise leave the boosted job running
+ * and the agent without a CPU to notice it (seen: 940 ms in place of the
+ * 250 ms grace).
  */
 #include "config.h"
 
 #include <sys/time.h>
 
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -36,6 +45,29 @@
 #define JOBS_FRZ_GRACE_MS	250	/* a rung that did not stop it: next */
 
 static struct event	*jobs_frz_ev;
+static int		 jobs_frz_rt;	/* SCHED_FIFO now */
+static int		 jobs_frz_rt_failed;
+
+/* Enter (ON) or leave the freeze section's real-time priority. */
+static void
+jobs_frz_prio(int on)
+{
+	struct sched_param	sp;
+
+	if (on == jobs_frz_rt || (on && (jobs_frz_rt_failed || geteuid() != 0)))
+		return;
+	memset(&sp, 0, sizeof sp);
+	sp.sched_priority = on ? 1 : 0;
+	if (sched_setscheduler(0, (on ? SCHED_FIFO : SCHED_OTHER) |
+	    SCHED_RESET_ON_FORK, &sp) == -1) {
+		if (on) {
+			log_warn("jobs: SCHED_FIFO for freezes");
+			jobs_frz_rt_failed = 1;
+		}
+		return;
+	}
+	jobs_frz_rt = on;
+}
 
 /* CLOCK_MONOTONIC in microseconds. */
 int64_t
@@ -101,6 +133,8 @@ jobs_frz_tick(evutil_socket_t fd, short what, void *arg)
 			more |= jobs_frz_check(all[i], now);
 	if (more)
 		evtimer_add(jobs_frz_ev, &tv);
+	else
+		jobs_frz_prio(0);
 }
 
 /*
@@ -113,6 +147,7 @@ jobs_freeze(struct ajob **js, size_t n, int64_t t0_us)
 	size_t	i;
 	int64_t	now = clock_mono_ms();
 
+	jobs_frz_prio(1);
 	for (i = 0; i < n; i++) {
 		js[i]->frz_t0_us = t0_us;
 		js[i]->frz_rung_ms = now;
@@ -144,4 +179,5 @@ jobs_frz_shutdown(void)
 	if (jobs_frz_ev != NULL)
 		event_free(jobs_frz_ev);
 	jobs_frz_ev = NULL;
+	jobs_frz_prio(0);
 }
