@@ -470,6 +470,25 @@ jobctl_release(pid_t pgid)
 	return jobctl_cg_rmdirs(j);
 }
 
+/*
+ * STUB (branch lease), to be dropped when the spawn branch's jobctl_deadline
+ * (a per-job init that kills the tree at the deadline) is merged.  It says
+ * so once in the log: tests/integration/t-lease-stop.sh looks for the line.
+ */
+int
+jobctl_deadline(pid_t pgid, int64_t kill_at_ms)
+{
+	static int	said;
+
+	(void)pgid;
+	(void)kill_at_ms;
+	if (!said)
+		log_info("jobctl: jobctl_deadline() stub: no deadline of its "
+		    "own for a job; a stopped agent's jobs outlive the lease");
+	said = 1;
+	return 0;
+}
+
 /* 1 if the job is in cgroups of its own. */
 int
 jobctl_contained(pid_t pgid)

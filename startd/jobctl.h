@@ -94,6 +94,14 @@ int	jobctl_kill(pid_t pgid);
  * none), or -1 with EBUSY while some remain: the caller retries later.
  */
 int	jobctl_release(pid_t pgid);
+/*
+ * The job must be dead by KILL_AT_MS (CLOCK_MONOTONIC ms; 0: no deadline),
+ * even if the agent is stopped by then: the lease (lease.c) calls this
+ * whenever its deadline moves.  0, or -1 with errno.
+ * STUB (branch lease): the per-job init that enforces it comes with the
+ * spawn branch; until then this does nothing.  Drop at that merge.
+ */
+int	jobctl_deadline(pid_t pgid, int64_t kill_at_ms);
 /* 1 if the job is in cgroups of its own (freeze and kill reach all). */
 int	jobctl_contained(pid_t pgid);
 /*
