@@ -37,6 +37,7 @@
 #include "jobs.h"
 #include "jobs-int.h"
 #include "jsonx.h"
+#include "lease.h"
 #include "link.h"
 #include "log.h"
 #include "msg.h"
@@ -369,6 +370,7 @@ jobs_send_started(const struct ajob *j)
 	jobs_criu_notes_out((struct ajob *)j, o);
 	link_send(MSG_STARTED, o);
 	json_object_put(o);
+	lease_job_started(j->pid);	/* its deadline, from here on */
 }
 
 /* J was restored by CRIU: it does what its slot or cq vacate asked. */
@@ -840,6 +842,15 @@ jobs_running(void)
 		if (!jobs[i]->exited)
 			n++;
 	return n;
+}
+
+void
+jobs_foreach(void (*cb)(struct ajob *, void *), void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < njobs; i++)
+		cb(jobs[i], arg);
 }
 
 int

@@ -2,7 +2,8 @@
  * main.c: cq-startd start-up, the tick and the graceful leave.  The agent
  * becomes a child subreaper (orphans of jobs are ours to reap) and reaps
  * from a SIGCHLD event.  The tick (250 ms) samples the polled activity
- * sources and evaluates the slots; event-driven sources evaluate at once.
+ * sources and evaluates the slots (and looks at the lease: lease.c);
+ * event-driven sources evaluate at once.
  * On SIGTERM or SIGINT (shutdown, Ctrl-Alt-Del through the init system)
  * it vacates every job, waits until the scheduler has acknowledged their
  * ends or max_vacate_time + 1 s has passed, kills what is left, says
@@ -28,6 +29,7 @@
 #include "enroll.h"
 #include "jobctl.h"
 #include "jobs.h"
+#include "lease.h"
 #include "link.h"
 #include "local.h"
 #include "owner.h"
@@ -176,6 +178,7 @@ static void
 startd_tick(evutil_socket_t fd, short ev, void *arg)
 {
 	jobs_eval();
+	lease_tick();
 }
 
 static void
@@ -316,6 +319,7 @@ main(int argc, char **argv)
 		exit(1);
 	sandbox_init();
 	jobs_init();
+	lease_init();
 	link_init();
 	leave_ev = evtimer_new(st->base, startd_leave, NULL);
 	tick = event_new(st->base, -1, EV_PERSIST, startd_tick, NULL);
@@ -330,6 +334,7 @@ main(int argc, char **argv)
 	startd_reap_last();
 	jobctl_fini();
 	link_shutdown();
+	lease_shutdown();
 	enroll_shutdown();
 	local_shutdown();
 	owner_shutdown();
