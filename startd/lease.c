@@ -182,7 +182,7 @@ static void
 lease_check(void)
 {
 	struct timeval	tv;
-	int64_t		now = lease_now(), vacate_at, kill_at, next;
+	int64_t		now = lease_now(), vacate_at, kill_at, next, left;
 	int		n = 0;
 
 	if (lease_ev != NULL)
@@ -193,12 +193,18 @@ lease_check(void)
 		/* Those that ended meanwhile end as they did. */
 		jobs_reap();
 		jobs_foreach(lease_kill_job, &n);
-		if (n > 0)
+		left = lease_t + lease_ms - now;
+		if (n > 0 && left > 0)
 			log_warnx("lease: nothing answered for %lld ms (lease "
 			    "%lld ms): killed %d job(s), %lld ms before the "
 			    "scheduler can give them to another agent",
 			    (long long)(now - lease_t), (long long)lease_ms,
-			    n, (long long)(lease_t + lease_ms - now));
+			    n, (long long)left);
+		else if (n > 0)
+			log_warnx("lease: nothing answered for %lld ms (lease "
+			    "%lld ms): killed %d job(s), %lld ms late (was "
+			    "the agent stopped?)", (long long)(now - lease_t),
+			    (long long)lease_ms, n, (long long)-left);
 	} else if (now >= vacate_at && link_up() &&
 	    (lease_ask == 0 || now - lease_ask < lease_ms / 8)) {
 		/* We asked late, or not yet: wait for the answer. */
