@@ -5,8 +5,10 @@
  * running here would run beside the new one.  The agent cannot read the
  * scheduler's clock, but it knows when it sent each message, and the
  * scheduler answers the heartbeats (link.c): T, the agent's send time of
- * the latest heartbeat the scheduler answered, is before the scheduler
- * received it, so the scheduler's lease lasts at least until T + L.
+ * the latest message the scheduler is known to have heard (a heartbeat it
+ * answered; the ad of a link, once anything comes that the scheduler only
+ * sends after the ad), is before the scheduler received it, so the
+ * scheduler's lease lasts at least until T + L.
  * Hearing the scheduler proves nothing (a one-way cut): only answers
  * move T.  With H = L/4, the heartbeat interval:
  *

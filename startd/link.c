@@ -72,6 +72,9 @@ static struct tls	*link_tls;	/* NULL: insecure, plain TCP */
 static int		 link_heard;	/* a message came on this link */
 static int		 link_acks;	/* a scheduler answered a heartbeat */
 static int		 link_unanswered; /* heartbeats sent, none answered */
+static int64_t		 link_ad_sent;	/* lease_now() of this link's first
+					   ad, until the scheduler shows it
+					   had it; 0: not (or no longer) */
 
 /* The heartbeats in flight: seq and lease_now() at sending. */
 #define LINK_HB_SENT	8
@@ -249,6 +252,7 @@ link_hello_reply(struct json_object *msg)
 	}
 	link_ready = 1;
 	link_backoff_ms = LINK_BACKOFF_MIN_MS;
+	link_ad_sent = lease_now();
 	link_send_ad();
 	link_heartbeat(-1, 0, NULL);	/* the owner's side at once */
 	jobs_resend_exits();
@@ -286,6 +290,16 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	if (!link_ready) {
 		peer_close(p, "message before hello");
 		return;
+	}
+	/*
+	 * The scheduler sends nothing but its hello and errors to a link
+	 * before it has our ad, and the ad renews our lease there: so any
+	 * other message (a start, say, ahead of the first heartbeat's
+	 * answer) says it heard the ad.
+	 */
+	if (link_ad_sent != 0) {
+		lease_heard(link_ad_sent);
+		link_ad_sent = 0;
 	}
 	switch (type) {
 	case MSG_START:
@@ -338,6 +352,7 @@ link_closed(struct peer *p, const char *reason, void *arg)
 	link_xq = NULL;
 	link_peer = NULL;
 	link_ready = 0;
+	link_ad_sent = 0;
 	event_del(link_hb_ev);
 	sandbox_link_closed();
 	jobs_link_lost();
