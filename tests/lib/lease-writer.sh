@@ -6,12 +6,15 @@
 # (TERM) is noted there ("PID term TIME") and otherwise ignored, so only
 # the agent's kill ends it early.
 d=$1
-trap 'echo "$$ term $(date +%s.%N)" >> "$d/shared"' TERM
-echo $$ >> "$d/pids"
+# Its pid as the desktop numbers it: $$ is its pid namespace's, where a
+# job has one; /proc is the desktop's ("read" is the shell itself).
+read -r me x < /proc/self/stat
+trap 'echo "$me term $(date +%s.%N)" >> "$d/shared"' TERM
+echo "$me" >> "$d/pids"
 n=$(cat "$d/dur")
 i=0
 while [ "$i" -lt "$n" ]; do
-	echo "$$ $i $(date +%s.%N)" >> "$d/shared"
+	echo "$me $i $(date +%s.%N)" >> "$d/shared"
 	sleep 0.1
 	i=$((i + 1))
 done
