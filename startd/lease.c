@@ -10,7 +10,7 @@
  * sends after the ad), is before the scheduler received it, so the
  * scheduler's lease lasts at least until T + L.
  * Hearing the scheduler proves nothing (a one-way cut): only answers
- * move T.  With H = L/4, the heartbeat interval:
+ * move T.  With H = L/4, the heartbeat interval (lease-plan.c):
  *
  *	M         = L/10, at most 1 s, at least 50 ms	(the margin)
  *	kill_at   = T + L - M
@@ -62,9 +62,6 @@
 #include "policy.h"
 #include "startd.h"
 
-#define LEASE_MARGIN_MAX_MS	1000
-#define LEASE_MARGIN_MIN_MS	50
-
 static int64_t		 lease_ms;	/* L, 0: no lease known yet */
 static int64_t		 lease_t;	/* T: boottime ms, 0: none */
 static int64_t		 lease_told;	/* mono ms given to jobctl, 0: none */
@@ -83,31 +80,17 @@ lease_now(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t
-lease_margin(void)
-{
-	int64_t	m = lease_ms / 10;
-
-	if (m > LEASE_MARGIN_MAX_MS)
-		m = LEASE_MARGIN_MAX_MS;
-	if (m < LEASE_MARGIN_MIN_MS)
-		m = LEASE_MARGIN_MIN_MS;
-	return m;
-}
-
 /* vacate_at and kill_at for the current T; 0 if there is no lease. */
 static int
 lease_points(int64_t *vacate_at, int64_t *kill_at)
 {
-	int64_t	m = lease_margin(), v;
+	struct lease_plan	p;
 
 	if (lease_ms <= 0 || lease_t == 0)
 		return 0;
-	v = lease_ms / 4;
-	if (v > owner_policy()->max_vacate_ms)
-		v = owner_policy()->max_vacate_ms;
-	*kill_at = lease_t + lease_ms - m;
-	*vacate_at = *kill_at - m - v;
+	lease_plan(lease_ms, lease_t, owner_policy()->max_vacate_ms, &p);
+	*vacate_at = p.vacate_at;
+	*kill_at = p.kill_at;
 	return 1;
 }
 

@@ -8,6 +8,16 @@
 #include <sys/types.h>
 #include <stdint.h>
 
+/* When to vacate and when to kill (lease-plan.c), all in ms. */
+struct lease_plan {
+	int64_t	margin;		/* M: the kill comes this long before */
+	int64_t	grace;		/* V: from the vacate to the kill's margin */
+	int64_t	vacate_at;	/* T + L - 2M - V */
+	int64_t	kill_at;	/* T + L - M */
+};
+void	lease_plan(int64_t lease_ms, int64_t t, int64_t max_vacate_ms,
+	    struct lease_plan *);
+
 void	lease_init(void);
 void	lease_shutdown(void);
 /* The lease the scheduler announced in its hello, in ms. */
