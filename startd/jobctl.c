@@ -256,6 +256,7 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 	}
 	c.ep = p[1];
 	j = jobctl_job_new(c.cgfd);
+	jobctl_cg_limits(j, spec, &c);
 
 	/* No handler of ours may run in the child before it resets them. */
 	sigfillset(&all);
@@ -561,6 +562,8 @@ jobctl_reap(pid_t *pid, struct jobctl_result *res)
 
 	/* The leader, or perhaps the last process of a job, is gone. */
 	if ((j = jobctl_job_find(p)) != NULL && j->state == JOBCTL_LIVE) {
+		/* Before its groups go: what its memory group saw. */
+		jobctl_cg_memstat(j, res);
 		j->state = JOBCTL_REAPED;
 		jobctl_tab.nreaped++;
 	}
