@@ -1,8 +1,8 @@
 /*
- * sysuser.c: make a system user with useradd(8): --system (a uid below
- * UID_MIN, no aging), --no-create-home with /nonexistent as its home,
- * --shell /usr/sbin/nologin and a
- * group of its own (useradd's --user-group default).  An existing user is
+ * sysuser.c: make a system user with useradd(8): --system, so a uid
+ * below UID_MIN and no aging; --no-create-home with /nonexistent as its
+ * home; --shell /usr/sbin/nologin; and a group of its own (useradd's
+ * --user-group default).  An existing user is
  * left as it is.  `cq pool up` run as root calls it for the agents' slot
  * users; the agent itself only names the command (sysuser_command()) when
  * one is missing, as it never changes the desktop's user database.
