@@ -1198,6 +1198,36 @@ Test(jobctl, memory_rlimit_without_cgroup)
 }
 
 /*
+ * Without a pids cgroup, a job whose uid is its own (a slot user's) gets
+ * max_pids as RLIMIT_NPROC: forks past it fail.  (uid 65533: nobody's
+ * processes would count.)
+ */
+Test(jobctl, pids_rlimit_without_cgroup)
+{
+	char	d[64], out[128], buf[512];
+	char	*argv[] = { "sh", "-c", "for i in 1 2 3 4 5 6 7 8; do "
+		    "sleep 1 & done; wait", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = path_env, .switch_user = 1, .uid = 65533,
+		    .gid = 65533, .max_pids = 4, .nproc_ok = 1 };
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root");
+	init_mechanism("CQ_JOBCTL_NO_CGROUP", "process groups only");
+	tmpdir(d, sizeof d);
+	cr_assert(chmod(d, 0777) == 0);
+	s.iwd = d;
+	s.output = s.error = tpath(out, sizeof out, d, "out");
+	cr_assert_neq(run(&s).code, 0);
+	cr_assert(strstr(slurp(out, buf, sizeof buf), "fork") != NULL,
+	    "no failed fork: %s", buf);
+	/* Not a slot user's uid: the count is not the job's alone. */
+	s.nproc_ok = 0;
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "");
+}
+
+/*
  * The cgroups stay while any process of the job lives, even after the
  * leader was reaped; jobctl_kill() still reaches the escapee then, and
  * jobctl_release() removes the directories once it has died.
