@@ -31,6 +31,12 @@
  * Nothing here blocks for long: only the kill fallback without
  * cgroup.kill waits (50 ms at most).
  *
+ * Limits (jobctl-lim.c): the spec's memory and pids limits are written
+ * into the job's fresh groups before the fork (rlimits in the child where
+ * no group holds them); the reaper reads the memory group's OOM kills and
+ * peak before the groups go.  A slot user's job gets a mount namespace of
+ * its own with the desktop's homes hidden (jobctl-child.c).
+ *
  * For CRIU (criu.c): a spec with pidns set starts the job as the init of
  * a new pid namespace (clone(CLONE_NEWPID) in place of fork()), so that a
  * restore elsewhere never collides with a pid in use there; and

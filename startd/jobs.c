@@ -16,6 +16,11 @@
  * the exit report (jobs_report).  A checkpoint the job took on its own
  * keeps the slot: once the scheduler has it, the job runs again in place.
  * CRIU dumps and restores (jobs-criu.c) hook into vacate, start and reap.
+ * Whom a job runs as is jobuser.c's decision (its owner, the slot's user
+ * or, allowed by the scheduler, root); its limits come from its requests
+ * (request_memory, else the slot's share; max_job_pids), and a job its
+ * memory cgroup OOM-killed is reported as over its memory, which the
+ * scheduler holds (docs/jobs-users.md).
  */
 #include "config.h"
 
@@ -23,7 +28,6 @@
 #include <sys/types.h>
 
 #include <errno.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
