@@ -35,8 +35,9 @@ void		 xferq_add(struct xferq *q, const char *job, uint32_t run,
 /*
  * Where a queued file is read from when its turn comes: OPEN(ARG, SRC)
  * returns a file descriptor opened for reading (sent as it is, whatever
- * its path has become since), or -1 with ERR.  REF and UNREF (may be
- * NULL) keep ARG alive while an item needs it.
+ * its path has become since), or -1 with ERR; it runs inside the queue's
+ * event callback, so it must answer at once.  REF and UNREF (may be NULL)
+ * keep ARG alive while an item needs it.
  */
 struct xferq_src {
 	int	(*open)(void *arg, const char *src, char *err, size_t errlen);
