@@ -76,7 +76,7 @@ static const struct msg_member m_start[] = {
 };
 static const struct msg_member m_started[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "pid", JT_INT, 1 },
-	{ "notes", JT_ARRAY, 0 }, { NULL, 0, 0 }
+	{ "notes", JT_ARRAY, 0 }, { "user", JT_STRING, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_exited[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 },
@@ -87,6 +87,8 @@ static const struct msg_member m_exited[] = {
 	{ "slot_state", JT_STRING, 0 }, { "files", JT_INT, 0 },
 	{ "checkpoint", JT_BOOL, 0 }, { "missing", JT_STRING, 0 },
 	{ "criu", JT_BOOL, 0 }, { "notes", JT_ARRAY, 0 },
+	{ "memory_exceeded", JT_BOOL, 0 }, { "memory_limit_mb", JT_INT, 0 },
+	{ "memory_peak_mb", JT_INT, 0 },
 	{ NULL, 0, 0 }
 };
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "jobctl.h"
+#include "jobuser.h"
 #include "policy.h"
 
 struct criu_op;
@@ -44,9 +45,8 @@ struct ajob {
 	int			 vacate_order;	/* told to leave (cq vacate ID) */
 	int64_t			 kill_at;	/* mono ms: then SIGKILL, or 0 */
 	int			 lease_killed;	/* by lease.c, at its deadline */
-	int			 switch_user;
-	uid_t			 uid;
-	gid_t			 gid;
+	struct jobuser		 user;		/* whom it runs as (jobuser.c) */
+	int64_t			 memory_mb;	/* its memory limit */
 
 	/* CRIU (jobs-criu.c). */
 	struct criu_op		*cop;		/* a dump or restore running */
