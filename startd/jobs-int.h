@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "jobctl.h"
+#include "jobuser.h"
 #include "policy.h"
 
 struct criu_op;
@@ -43,9 +44,9 @@ struct ajob {
 	int			 kill_sig;	/* the vacate signal */
 	int			 vacate_order;	/* told to leave (cq vacate ID) */
 	int64_t			 kill_at;	/* mono ms: then SIGKILL, or 0 */
-	int			 switch_user;
-	uid_t			 uid;
-	gid_t			 gid;
+	int			 lease_killed;	/* by lease.c, at its deadline */
+	struct jobuser		 user;		/* whom it runs as (jobuser.c) */
+	int64_t			 memory_mb;	/* its memory limit */
 
 	/* The owner's return (jobs-frz.c). */
 	int			 freezing;	/* frozen, not yet seen to stop */
@@ -72,6 +73,8 @@ void	jobs_send_started(const struct ajob *);
 void	jobs_restored(struct ajob *);
 void	jobs_frz_settled(struct ajob *);
 struct ajob **jobs_all(size_t *);
+/* CB for each held job, running or exited (lease.c). */
+void	jobs_foreach(void (*cb)(struct ajob *, void *), void *arg);
 
 /* jobs-frz.c */
 int64_t	jobs_frz_now_us(void);
