@@ -159,11 +159,14 @@ jobctl_ident(const char *ident)
 int
 jobctl_init(void)
 {
-	int	i, r;
+	const char	*v;
+	int		 i, r;
 
 	if (jobctl_tab.ident[0] == '\0')
 		snprintf(jobctl_tab.ident, sizeof jobctl_tab.ident, "pid%ld",
 		    (long)getpid());
+	if ((v = getenv("CQ_JOBCTL_NO_PIDNS")) != NULL && strcmp(v, "1") == 0)
+		jobctl_tab.nopidns = 1;
 
 	r = prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ? -1 : 0;
 	for (i = 0; i < JOBCTL_MAXJOBS; i++)
@@ -849,19 +852,29 @@ jobctl_mechanism(void)
 void
 jobctl_fini(void)
 {
-	int	i;
+	struct timespec	ts = { 0, 5 * 1000 * 1000 };
+	int		i, k, busy = 1;
 
-	for (i = 0; i < JOBCTL_MAXJOBS; i++) {
-		if (jobctl_tab.jobs[i].state == JOBCTL_FREE)
-			continue;
-		jobctl_tab.jobs[i].taken = 1;
-		if (jobctl_tab.jobs[i].state == JOBCTL_LIVE) {
-			jobctl_tab.jobs[i].state = JOBCTL_REAPED;
-			jobctl_tab.nreaped++;
+	/* A group killed a moment ago may still be emptying: 100 ms. */
+	for (k = 0; k < 20 && busy; k++) {
+		if (k > 0)
+			nanosleep(&ts, NULL);
+		busy = 0;
+		for (i = 0; i < JOBCTL_MAXJOBS; i++) {
+			if (jobctl_tab.jobs[i].state == JOBCTL_FREE)
+				continue;
+			jobctl_tab.jobs[i].taken = 1;
+			if (jobctl_tab.jobs[i].state == JOBCTL_LIVE) {
+				jobctl_tab.jobs[i].state = JOBCTL_REAPED;
+				jobctl_tab.nreaped++;
+			}
+			if (jobctl_cg_rmdirs(&jobctl_tab.jobs[i]) == -1)
+				busy = 1;
 		}
-		if (jobctl_cg_rmdirs(&jobctl_tab.jobs[i]) == -1)
-			jobctl_job_free(&jobctl_tab.jobs[i]);
 	}
+	for (i = 0; i < JOBCTL_MAXJOBS; i++)
+		if (jobctl_tab.jobs[i].state != JOBCTL_FREE)
+			jobctl_job_free(&jobctl_tab.jobs[i]);
 	jobctl_tab.nreaped = 0;
 	jobctl_cg_fini();
 }

@@ -56,7 +56,8 @@ void	jobctl_ident(const char *ident);
  * where what a previous life of this IDENT left is killed and removed
  * (and nothing of another IDENT touched).  Logs the mechanism in use.
  * Test-only switches, read here: CQ_JOBCTL_NO_CGROUP=1 (process groups
- * only), CQ_JOBCTL_NO_CGROUP2=1 (no cgroup2: v1 freezer).
+ * only), CQ_JOBCTL_NO_CGROUP2=1 (no cgroup2: v1 freezer),
+ * CQ_JOBCTL_NO_PIDNS=1 (no pid namespace: the init as a subreaper).
  */
 int	jobctl_init(void);
 /*
