@@ -8,11 +8,15 @@
  * and die with the job, and the agent's death reaches it as the end of
  * the deadline pipe.
  *
- * Its life: join the job's v1 cgroups (the cgroup.procs write that waits
- * for an RCU grace period happens here, not in the agent's loop; cgroup2
- * was joined at birth by clone3 CLONE_INTO_CGROUP where the kernel has
- * it), fork the job (jobctl-child.c), tell the agent how the exec went
- * (a START record), then wait: signals it receives (anything catchable
+ * Its life: join the job's v1 cgroups (the cgroup.procs write waits for
+ * an RCU grace period, about 13 ms here: never in the agent's loop), fork
+ * the job (jobctl-child.c), tell the agent how the exec went (a START
+ * record), then wait.  Where the init was born in the job's cgroup2 group
+ * (clone3 CLONE_INTO_CGROUP), which already holds, freezes and kills all
+ * of the job, the v1 groups (memory, pids, cpuacct accounting and the
+ * freezer CRIU uses) are joined after the exec instead, by every process
+ * of the job, so that the wait is not the job's start latency either;
+ * the memory group moves the charges made before.  While it waits: signals it receives (anything catchable
  * but SIGCHLD and SIGPIPE) go to the job's process group, orphans are
  * reaped, and deadlines are read from the deadline pipe (8-byte
  * CLOCK_MONOTONIC milliseconds, 0: none, JOBCTL_CTL_KILL: kill now).
@@ -304,6 +308,50 @@ jinit_sigsetup(void)
 	return signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/*
+ * Move every process of the job (its cgroup2 group's) into the v1 groups,
+ * until a pass finds nobody new: a process forked meanwhile is in the
+ * cgroup2 group too.  Errors (a process gone) are ignored.
+ */
+static void
+jinit_join_late(const struct jobctl_child *c)
+{
+	char		 buf[4096], num[16];
+	const char	*p;
+	ssize_t		 n;
+	pid_t		 pid, seen[256];
+	int		 h, k, nseen = 0, pass, fresh, len;
+
+	for (pass = 0, fresh = 1; pass < 8 && fresh; pass++) {
+		fresh = 0;
+		if ((n = pread(c->cg2procs, buf, sizeof buf - 1, 0)) <= 0)
+			break;
+		buf[n] = '\0';
+		p = buf;
+		while ((pid = jinit_num(&p)) > 0) {
+			for (k = 0; k < nseen && seen[k] != pid; k++)
+				;
+			if (k < nseen)
+				continue;
+			if (nseen < 256)
+				seen[nseen++] = pid;
+			fresh = 1;
+			len = 0;
+			for (k = pid; k > 0 && len < (int)sizeof num; k /= 10)
+				len++;
+			for (k = len - 1; k >= 0; k--, pid /= 10)
+				num[k] = '0' + pid % 10;
+			for (h = 0; h < JOBCTL_NCG; h++)
+				if (c->cgfd[h] != -1)
+					(void)write(c->cgfd[h], num, len);
+		}
+	}
+	for (h = 0; h < JOBCTL_NCG; h++)
+		if (c->cgfd[h] != -1)
+			close(c->cgfd[h]);
+	close(c->cg2procs);
+}
+
 /* A job's init, from its clone(); see the top of the file. */
 void
 jobctl_init_main(const struct jobctl_child *c)
@@ -314,7 +362,7 @@ jobctl_init_main(const struct jobctl_child *c)
 	struct jobctl_report	 r;
 	size_t			 got = 0, off = offsetof(struct jobctl_fail, what);
 	ssize_t			 n;
-	int			 keep[3 + JOBCTL_NCG], ep[2], h, fl;
+	int			 keep[4 + JOBCTL_NCG], ep[2], h, fl;
 	pid_t			 child, kid;
 
 	memset(&in, 0, sizeof in);
@@ -334,11 +382,12 @@ jobctl_init_main(const struct jobctl_child *c)
 	keep[0] = c->ep;
 	keep[1] = c->dp;
 	keep[2] = in.sfd;
+	keep[3] = c->cg2procs;
 	for (h = 0; h < JOBCTL_NCG; h++)
-		keep[3 + h] = c->cgfd[h];
+		keep[4 + h] = c->cgfd[h];
 	/* The agent's other descriptors (other jobs' pipes) are not ours. */
-	jobctl_closefrom(c->maxfd, keep, 3 + JOBCTL_NCG);
-	for (h = 0; h < JOBCTL_NCG; h++) {
+	jobctl_closefrom(c->maxfd, keep, 4 + JOBCTL_NCG);
+	for (h = 0; h < JOBCTL_NCG && c->cg2procs == -1; h++) {
 		if (c->cgfd[h] == -1)
 			continue;
 		if (write(c->cgfd[h], "0", 1) != 1)
@@ -390,5 +439,7 @@ jobctl_init_main(const struct jobctl_child *c)
 	if (c->pidns && jinit_children(&kid, 1) == 1)
 		r.leader = kid;		/* the agent's number for it */
 	jinit_report(c->ep, &r);
+	if (c->cg2procs != -1)
+		jinit_join_late(c);
 	jinit_watch(&in);
 }

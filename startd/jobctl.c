@@ -330,10 +330,14 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	}
 	c.ep = p[1];
 	c.dp = d[0];
+	c.cg2procs = -1;
 	if (!bare && (j->mask & JOBCTL_BIT(JOBCTL_CG2)) &&
 	    !jobctl_tab.noclone3 && jobctl_cg_path(path, sizeof path, j,
 	    JOBCTL_CG2, NULL) == 0)
 		cg2 = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cg2 != -1 && jobctl_cg_path(path, sizeof path, j, JOBCTL_CG2,
+	    "cgroup.procs") == 0)
+		c.cg2procs = open(path, O_RDONLY | O_CLOEXEC);
 
 	/* No handler of ours may run in the child before it resets them. */
 	sigfillset(&all);
@@ -348,6 +352,10 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 		c.pidns = pidns;
 		if (into)
 			c.cgfd[JOBCTL_CG2] = -1;	/* born there */
+		else if (c.cg2procs != -1) {
+			close(c.cg2procs);	/* v1 before the exec */
+			c.cg2procs = -1;
+		}
 		jobctl_init_main(&c);
 	}
 	saved = errno;
@@ -359,6 +367,8 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	d[0] = -1;
 	if (cg2 != -1)
 		close(cg2);
+	if (c.cg2procs != -1)
+		close(c.cg2procs);
 	for (h = 0; h < JOBCTL_NCG; h++)
 		if (c.cgfd[h] != -1)
 			close(c.cgfd[h]);

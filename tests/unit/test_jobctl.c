@@ -1298,10 +1298,15 @@ Test(jobctl, memory_charged_to_job)
 	if (jobctl_cgroup_dir(pid, "memory", dir, sizeof dir) == -1)
 		cr_skip_test("no v1 memory controller here");
 
-	/* The job joined before exec: its own /proc says so. */
+	/* The job's init joined (after the exec, with cgroup2): /proc says so. */
 	name = strrchr(dir, '/');
 	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
-	slurp(path, buf, sizeof buf);
+	for (i = 0; i < WAIT_MS / 10; i++) {
+		slurp(path, buf, sizeof buf);
+		if (strstr(buf, name) != NULL)
+			break;
+		msleep(10);
+	}
 	cr_assert(strstr(buf, name) != NULL, "%s not in\n%s", name, buf);
 
 	snprintf(path, sizeof path, "%s/memory.usage_in_bytes", dir);
