@@ -8,12 +8,7 @@
  * that is still a zombie changes nothing, and never another agent's.  Per
  * job it makes, freezes, empties and removes "AGENTPID.SEQ" groups, and
  * keeps the bounded table that maps a job's pgid to its groups and its
- * init's pipes (jobctl_job_*).  A job with an init and a cgroup2 group
- * gets a set of v1 groups an ended job left empty where there is one
- * (each mkdir and rmdir costs the agent's loop 40-100 us): only its
- * cgroup2 group, which holds, freezes and kills it, is its own.  Their
- * counters (cpuacct.usage, memory.max_usage_in_bytes) run on across
- * jobs.  Called by jobctl.c only.
+ * init's pipes (jobctl_job_*).  Called by jobctl.c only.
  */
 #include "config.h"
 
@@ -334,7 +329,6 @@ jobctl_cg_fini(void)
 	char	top[PATH_MAX];
 	int	h;
 
-	jobctl_cg_unpool();
 	for (h = 0; h < JOBCTL_NCG; h++) {
 		if ((jobctl_tab.mask & JOBCTL_BIT(h)) == 0)
 			continue;
@@ -372,7 +366,6 @@ jobctl_cg_init(void)
 
 	memset(jobctl_tab.parent, 0, sizeof jobctl_tab.parent);
 	jobctl_tab.mask = 0;
-	jobctl_tab.nv1free = 0;
 	jobctl_tab.v2kill = 0;
 	jobctl_tab.agent = getpid();
 	if ((v = getenv("CQ_JOBCTL_NO_CGROUP")) != NULL && strcmp(v, "1") == 0)
@@ -433,8 +426,7 @@ jobctl_cg_path(char *buf, size_t len, const struct jobctl_job *j, int h,
 {
 	int	n;
 
-	n = snprintf(buf, len, "%s/%s%s%s", jobctl_tab.parent[h],
-	    h != JOBCTL_CG2 && j->v1[0] != '\0' ? j->v1 : j->name,
+	n = snprintf(buf, len, "%s/%s%s%s", jobctl_tab.parent[h], j->name,
 	    file != NULL ? "/" : "", file != NULL ? file : "");
 	if (n < 0 || (size_t)n >= len) {
 		errno = ENAMETOOLONG;
@@ -478,22 +470,6 @@ jobctl_cg_remove(struct jobctl_job *j)
 	char	path[PATH_MAX];
 	int	h, saved = 0;
 
-	if (j->mask & JOBCTL_BIT(JOBCTL_CG2)) {
-		if (jobctl_cg_path(path, sizeof path, j, JOBCTL_CG2,
-		    NULL) == -1 || (rmdir(path) == -1 && errno != ENOENT))
-			return -1;	/* busy: so are the v1 ones */
-		j->mask &= ~JOBCTL_BIT(JOBCTL_CG2);
-		/* Nobody is left in the v1 groups either: keep them. */
-		if (!j->bare && j->mask != 0 &&
-		    jobctl_tab.nv1free < JOBCTL_V1POOL &&
-		    j->mask == (jobctl_tab.mask & ~JOBCTL_BIT(JOBCTL_CG2))) {
-			strlcpy(jobctl_tab.v1free[jobctl_tab.nv1free++],
-			    j->v1[0] != '\0' ? j->v1 : j->name,
-			    JOBCTL_NAME_MAX);
-			j->mask = 0;
-			return 0;
-		}
-	}
 	for (h = 0; h < JOBCTL_NCG; h++) {
 		if ((j->mask & JOBCTL_BIT(h)) == 0)
 			continue;
@@ -539,56 +515,14 @@ jobctl_cg_rmdirs(struct jobctl_job *j)
 	return 0;
 }
 
-/* Remove the kept v1 group sets (at exit). */
-void
-jobctl_cg_unpool(void)
-{
-	struct jobctl_job	tmp;
-	char			path[PATH_MAX];
-	int			h;
-
-	while (jobctl_tab.nv1free > 0) {
-		memset(&tmp, 0, sizeof tmp);
-		strlcpy(tmp.name, jobctl_tab.v1free[--jobctl_tab.nv1free],
-		    sizeof tmp.name);
-		for (h = JOBCTL_FREEZER; h < JOBCTL_NCG; h++)
-			if ((jobctl_tab.mask & JOBCTL_BIT(h)) &&
-			    jobctl_cg_path(path, sizeof path, &tmp, h,
-			    NULL) == 0)
-				(void)rmdir(path);
-	}
-}
-
-/*
- * Make J's group in each hierarchy, or only the cgroup2 one with a kept
- * v1 set (POOL); -1 with EEXIST if the name is taken.
- */
+/* Make J's group in each hierarchy; -1 with EEXIST if the name is taken. */
 static int
-jobctl_cg_mkdirs(struct jobctl_job *j, int pool)
+jobctl_cg_mkdirs(struct jobctl_job *j)
 {
 	char	path[PATH_MAX];
 	int	h, r;
 
 	j->mask = 0;
-	j->v1[0] = '\0';
-	if (pool && (jobctl_tab.mask & JOBCTL_BIT(JOBCTL_CG2)) &&
-	    jobctl_tab.nv1free > 0) {
-		strlcpy(j->v1, jobctl_tab.v1free[jobctl_tab.nv1free - 1],
-		    sizeof j->v1);
-		if (jobctl_cg_path(path, sizeof path, j, JOBCTL_CG2,
-		    NULL) == -1)
-			return -1;
-		if ((r = mkdir(path, 0755)) == -1 && errno == ENOENT &&
-		    jobctl_cg_mkparent(JOBCTL_CG2) == 0)
-			r = mkdir(path, 0755);
-		if (r == -1) {
-			j->v1[0] = '\0';
-			return errno == EEXIST ? -1 : 0;
-		}
-		jobctl_tab.nv1free--;
-		j->mask = jobctl_tab.mask;
-		return 0;
-	}
 	for (h = 0; h < JOBCTL_NCG; h++) {
 		if ((jobctl_tab.mask & JOBCTL_BIT(h)) == 0)
 			continue;
@@ -600,6 +534,11 @@ jobctl_cg_mkdirs(struct jobctl_job *j, int pool)
 			r = mkdir(path, 0755);
 		if (r == 0) {
 			j->mask |= JOBCTL_BIT(h);
+			/* A late join (jobctl-init.c) takes its charges along. */
+			if (h == jobctl_tab.alias[JOBCTL_MEMORY] &&
+			    (jobctl_tab.mask & JOBCTL_BIT(JOBCTL_CG2)))
+				(void)jobctl_cg_write(j, h,
+				    "memory.move_charge_at_immigrate", "3");
 			continue;
 		}
 		if (errno == EEXIST) {
@@ -618,7 +557,7 @@ jobctl_cg_mkdirs(struct jobctl_job *j, int pool)
  * NULL if the table is full.
  */
 struct jobctl_job *
-jobctl_job_new(int *fd, int bare)
+jobctl_job_new(int *fd)
 {
 	struct jobctl_job	*j = NULL;
 	char			 path[PATH_MAX];
@@ -641,7 +580,7 @@ jobctl_job_new(int *fd, int bare)
 	for (i = 0; i < 8; i++) {
 		snprintf(j->name, sizeof j->name, "%ld.%u", (long)jobctl_tab.agent,
 		    jobctl_tab.seq++);
-		if (jobctl_cg_mkdirs(j, !bare) == 0)
+		if (jobctl_cg_mkdirs(j) == 0)
 			break;
 	}
 	if ((j->mask & JOBCTL_CONTAIN) == 0) {

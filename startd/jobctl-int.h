@@ -25,7 +25,6 @@
 #define JOBCTL_IDENT_MAX 48	/* the agent's subtree under cq-jobs */
 #define JOBCTL_CTL_KILL	(-1)	/* on the deadline pipe: kill the job now */
 #define JOBCTL_REAP_MAX	4096	/* processes an init kills and reaps */
-#define JOBCTL_V1POOL	64	/* empty v1 group sets kept for reuse */
 #define JOBCTL_BOOST	-20	/* autogroup nice while freezing */
 #define JOBCTL_NICE	19	/* jobs yield to the owner and the agent */
 
@@ -82,7 +81,6 @@ struct jobctl_job {
 	pid_t			 pgid;	/* 0 once a new job has the number */
 	unsigned		 mask;
 	char			 name[JOBCTL_NAME_MAX];
-	char			 v1[JOBCTL_NAME_MAX]; /* its v1 groups' if not NAME */
 	int			 boosted; /* its autogroup is at JOBCTL_BOOST */
 	int			 agnice;  /* and was at this before */
 	pid_t			 agpid;	  /* a process of that session */
@@ -113,9 +111,6 @@ struct jobctl_tab {
 	int		 noclone3;	/* clone3 CLONE_INTO_CGROUP refused */
 	unsigned	 seq;
 	int		 nreaped;	/* jobs in JOBCTL_REAPED */
-	/* Empty v1 group sets of ended jobs, for the next ones. */
-	char		 v1free[JOBCTL_V1POOL][JOBCTL_NAME_MAX];
-	int		 nv1free;
 	struct jobctl_job jobs[JOBCTL_MAXJOBS];
 };
 extern struct jobctl_tab jobctl_tab;
@@ -167,7 +162,7 @@ int jobctl_cg_write(const struct jobctl_job *j, int h, const char *file,
     const char *s);
 struct jobctl_job *jobctl_job_find(pid_t pgid);
 int jobctl_cg_rmdirs(struct jobctl_job *j);
-struct jobctl_job *jobctl_job_new(int *fd, int bare);
+struct jobctl_job *jobctl_job_new(int *fd);
 void jobctl_job_free(struct jobctl_job *j);
 void jobctl_job_started(struct jobctl_job *j, pid_t pgid);
 void jobctl_job_abort(struct jobctl_job *j);
@@ -175,6 +170,5 @@ int jobctl_cg_freeze(const struct jobctl_job *j, int on);
 int jobctl_cg_frozen(const struct jobctl_job *j);
 int jobctl_cg_killall(const struct jobctl_job *j);
 void jobctl_cg_retry(void);
-void jobctl_cg_unpool(void);
 
 #endif

@@ -313,7 +313,7 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	c.maxfd = maxfd < 0 || maxfd > JOBCTL_MAXFD ? JOBCTL_MAXFD : maxfd;
 	bare = spec->pidns || spec->bare;
 
-	if ((j = jobctl_job_new(c.cgfd, bare)) == NULL)
+	if ((j = jobctl_job_new(c.cgfd)) == NULL)
 		return jobctl_full(err, errlen);
 	if (pipe2(p, O_CLOEXEC) == -1 || jobctl_fd_above(&p[1]) == -1 ||
 	    jobctl_fd_above(&p[0]) == -1 || (!bare &&

@@ -1219,7 +1219,6 @@ escapee_tree(void)
 
 	cr_assert_eq(jobctl_release(pids[0]), 0);
 	cr_assert_eq(jobctl_contained(pids[0]), 0);
-	jobctl_fini();		/* and the v1 groups kept for reuse */
 	for (i = 0; i < ndirs; i++)
 		cr_assert(stat(dirs[i], &sb) == -1 && errno == ENOENT,
 		    "%s is still there", dirs[i]);
@@ -1287,10 +1286,7 @@ Test(jobctl, process_group_fallback)
 Test(jobctl, memory_charged_to_job)
 {
 	char	d[64], dir[PATH_MAX], path[PATH_MAX + 32], buf[4096];
-	/* The v1 groups are joined just after the exec (with cgroup2). */
-	char	script[] = "while ! grep -q 'memory:.*cq-jobs' "
-		    "/proc/self/cgroup; do sleep 0.01; done; "
-		    "dd if=/dev/zero bs=20M count=1 iflag=fullblock "
+	char	script[] = "dd if=/dev/zero bs=20M count=1 iflag=fullblock "
 		    "status=none | sleep 100";
 	const char	*errstr, *name;
 	long long	 usage = 0;
@@ -1368,40 +1364,9 @@ Test(jobctl, release_removes_cgroups)
 		msleep(10);
 	cr_assert_eq(jobctl_release(pid), 0);
 	cr_assert_eq(jobctl_contained(pid), 0);
-	jobctl_fini();		/* and the v1 groups kept for reuse */
 	for (i = 0; i < ndirs; i++)
 		cr_assert(stat(dirs[i], &sb) == -1 && errno == ENOENT,
 		    "%s is still there", dirs[i]);
-}
-
-/*
- * The next job gets the v1 groups an ended one left empty (no mkdir or
- * rmdir for them in the agent's loop), and a cgroup2 group of its own.
- */
-Test(jobctl, v1_groups_reused)
-{
-	char	d[64], cg2a[PATH_MAX], cg2b[PATH_MAX], v1a[PATH_MAX];
-	char	v1b[PATH_MAX];
-	struct jobctl_result	res;
-	pid_t	a, b;
-	int	i;
-
-	init_mechanism(NULL, "cgroup2 freeze+kill");
-	a = start(d, sizeof d, "sleep 100");
-	if (jobctl_cgroup_dir(a, "memory", v1a, sizeof v1a) == -1)
-		cr_skip_test("no v1 memory controller here");
-	cr_assert_eq(jobctl_cgroup_dir(a, "unified", cg2a, sizeof cg2a), 0);
-	cr_assert_eq(jobctl_kill(a), 0);
-	wait_job(a, &res);
-	for (i = 0; i < WAIT_MS / 10 && jobctl_release(a) == -1; i++)
-		msleep(10);
-	cr_assert_eq(access(cg2a, F_OK), -1);
-	cr_assert_eq(access(v1a, F_OK), 0);	/* kept */
-	b = start(d, sizeof d, "sleep 100");
-	cr_assert_eq(jobctl_cgroup_dir(b, "memory", v1b, sizeof v1b), 0);
-	cr_assert_eq(jobctl_cgroup_dir(b, "unified", cg2b, sizeof cg2b), 0);
-	cr_assert_str_eq(v1b, v1a);
-	cr_assert_str_neq(cg2b, cg2a);
 }
 
 /* Each agent's jobs are in a subtree of its own, named as it says. */
