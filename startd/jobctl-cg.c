@@ -534,11 +534,6 @@ jobctl_cg_mkdirs(struct jobctl_job *j)
 			r = mkdir(path, 0755);
 		if (r == 0) {
 			j->mask |= JOBCTL_BIT(h);
-			/* A late join (jobctl-init.c) takes its charges along. */
-			if (h == jobctl_tab.alias[JOBCTL_MEMORY] &&
-			    (jobctl_tab.mask & JOBCTL_BIT(JOBCTL_CG2)))
-				(void)jobctl_cg_write(j, h,
-				    "memory.move_charge_at_immigrate", "3");
 			continue;
 		}
 		if (errno == EEXIST) {

@@ -15,10 +15,11 @@
  * (clone3 CLONE_INTO_CGROUP), which already holds, freezes and kills all
  * of the job, the v1 groups (memory, pids, cpuacct accounting and the
  * freezer CRIU uses) are joined after the exec instead, by every process
- * of the job, so that the wait is not the job's start latency either;
- * the memory group moves the charges made before.  While it waits: signals it receives (anything catchable
- * but SIGCHLD and SIGPIPE) go to the job's process group, orphans are
- * reaped, and deadlines are read from the deadline pipe (8-byte
+ * of the job, so that the wait is not the job's start latency either
+ * (what the job charged before that stays where the agent is: a v1
+ * memory limit counts from the move on).  While it waits, signals it
+ * receives (anything catchable but SIGCHLD and SIGPIPE) go to the job's
+ * process group, orphans are reaped, and deadlines are read from the deadline pipe (8-byte
  * CLOCK_MONOTONIC milliseconds, 0: none, JOBCTL_CTL_KILL: kill now).
  * When the job's leader exits, at the deadline, on a kill order, or when
  * the deadline pipe ends (the agent died), it SIGKILLs and reaps

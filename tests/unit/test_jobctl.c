@@ -1286,7 +1286,10 @@ Test(jobctl, process_group_fallback)
 Test(jobctl, memory_charged_to_job)
 {
 	char	d[64], dir[PATH_MAX], path[PATH_MAX + 32], buf[4096];
-	char	script[] = "dd if=/dev/zero bs=20M count=1 iflag=fullblock "
+	/* The v1 groups are joined just after the exec (with cgroup2). */
+	char	script[] = "while ! grep -q 'memory:.*cq-jobs' "
+		    "/proc/self/cgroup; do sleep 0.01; done; "
+		    "dd if=/dev/zero bs=20M count=1 iflag=fullblock "
 		    "status=none | sleep 100";
 	const char	*errstr, *name;
 	long long	 usage = 0;
