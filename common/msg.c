@@ -64,6 +64,9 @@ static const struct msg_member m_heartbeat[] = {
 	{ "owner_idle_ms", JT_INT, 0 }, { "owner_seen_ms", JT_INT, 0 },
 	{ NULL, 0, 0 }
 };
+static const struct msg_member m_heartbeat_ack[] = {
+	{ "seq", JT_INT, 0 }, { NULL, 0, 0 }
+};
 static const struct msg_member m_start[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "slot", JT_INT, 1 },
 	{ "owner", JT_STRING, 1 }, { "uid", JT_INT, 1 },
@@ -73,7 +76,7 @@ static const struct msg_member m_start[] = {
 };
 static const struct msg_member m_started[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "pid", JT_INT, 1 },
-	{ "notes", JT_ARRAY, 0 }, { NULL, 0, 0 }
+	{ "notes", JT_ARRAY, 0 }, { "user", JT_STRING, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_exited[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 },
@@ -84,6 +87,8 @@ static const struct msg_member m_exited[] = {
 	{ "slot_state", JT_STRING, 0 }, { "files", JT_INT, 0 },
 	{ "checkpoint", JT_BOOL, 0 }, { "missing", JT_STRING, 0 },
 	{ "criu", JT_BOOL, 0 }, { "notes", JT_ARRAY, 0 },
+	{ "memory_exceeded", JT_BOOL, 0 }, { "memory_limit_mb", JT_INT, 0 },
+	{ "memory_peak_mb", JT_INT, 0 },
 	{ NULL, 0, 0 }
 };
 
@@ -157,6 +162,8 @@ static const struct msg_type msg_types[] = {
 	{ MSG_DATA, "data", ROLE_AGENT | ROLE_SCHEDD, 256 * KiB, NULL },
 	{ MSG_FILE_ACK, "file-ack", ROLE_AGENT | ROLE_SCHEDD, 16 * KiB,
 	    m_file_ack },
+	{ MSG_HEARTBEAT_ACK, "heartbeat-ack", ROLE_SCHEDD, 4 * KiB,
+	    m_heartbeat_ack },
 	{ MSG_RECLAIM, "reclaim", ROLE_CLIENT, 4 * KiB, m_reclaim },
 };
 

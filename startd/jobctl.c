@@ -31,6 +31,12 @@
  * Nothing here blocks for long: only the kill fallback without
  * cgroup.kill waits (50 ms at most).
  *
+ * Limits (jobctl-lim.c): the spec's memory and pids limits are written
+ * into the job's fresh groups before the fork (rlimits in the child where
+ * no group holds them); the reaper reads the memory group's OOM kills and
+ * peak before the groups go.  A slot user's job gets a mount namespace of
+ * its own with the desktop's homes hidden (jobctl-child.c).
+ *
  * For CRIU (criu.c): a spec with pidns set starts the job as the init of
  * a new pid namespace (clone(CLONE_NEWPID) in place of fork()), so that a
  * restore elsewhere never collides with a pid in use there; and
@@ -338,6 +344,7 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	if (cg2 != -1 && jobctl_cg_path(path, sizeof path, j, JOBCTL_CG2,
 	    "cgroup.procs") == 0)
 		c.cg2procs = open(path, O_RDONLY | O_CLOEXEC);
+	jobctl_cg_limits(j, spec, &c);
 
 	/* No handler of ours may run in the child before it resets them. */
 	sigfillset(&all);
@@ -924,6 +931,8 @@ jobctl_reap(pid_t *pid, struct jobctl_result *res)
 	memset(res, 0, sizeof *res);
 	*pid = p;
 	if ((j = jobctl_job_find(p)) != NULL && j->state == JOBCTL_LIVE) {
+		/* Before its groups go: what its memory group saw. */
+		jobctl_cg_memstat(j, res);
 		/* An init: what it said of its leader is the job's end. */
 		if (!j->bare) {
 			jobctl_drain(j);

@@ -32,6 +32,19 @@ struct jobctl_spec {
 	int		  bare;		/* no init: the agent's own child */
 	uid_t		  uid;
 	gid_t		  gid;
+	const gid_t	 *groups;	/* switch_user: supplementary groups */
+	int		  ngroups;	/* (0: gid alone) */
+	/* NULL-terminated directories hidden behind an empty read-only
+	 * tmpfs in a mount namespace of the job's own, or NULL. */
+	char *const	 *hide;
+	/* Limits (docs/jobs-users.md): a memory cgroup's limit, else
+	 * RLIMIT_DATA; a pids cgroup's pids.max, else RLIMIT_NPROC where
+	 * the uid is the job's alone (nproc_ok).  0: no limit. */
+	int64_t		  memory_mb;
+	int		  memory_asked;	/* memory_mb is the job's request:
+					 * RLIMIT_DATA without a cgroup */
+	int64_t		  max_pids;
+	int		  nproc_ok;
 };
 
 struct jobctl_result {
@@ -41,6 +54,11 @@ struct jobctl_result {
 	int64_t		stime_ms;
 	int64_t		maxrss_kb;
 	int		expired;	/* killed at its jobctl_deadline() */
+	/* The job's memory cgroup when its leader was reaped (all 0 without
+	 * one): OOM kills in it, its limit and its peak usage. */
+	int64_t		oom_kills;
+	int64_t		mem_limit_kb;
+	int64_t		mem_peak_kb;
 };
 
 /*
@@ -64,10 +82,11 @@ int	jobctl_init(void);
  * Start a job without waiting: its init (the agent's child, in cgroups of
  * the job's own when jobctl_init() found some: born in the cgroup2 one by
  * clone3, joining the v1 ones itself) forks the job as the leader of a
- * new session and process group, with SIGKILL as its parent-death signal.
- * Where the agent may, the init leads a new pid namespace and dies with
- * the agent (SIGKILL as its parent-death signal), which kills the whole
- * job; else it is a subreaper that kills the job's orphans with it, and
+ * new session and process group, with SIGKILL as its parent-death signal,
+ * limited as SPEC says (memory, pids), as SPEC's user with its groups and,
+ * with SPEC->hide, in a mount namespace of its own.  Where the agent may,
+ * the init leads a new pid namespace and dies with the agent (SIGKILL as
+ * its parent-death signal), which kills the whole job; else it is a subreaper that kills the job's orphans with it, and
  * kills the job when the deadline pipe ends (the agent died).  The init
  * passes catchable signals on to the job's group and reports the
  * leader's end.  A SPEC with pidns (CRIU) or bare has no init: the job is
