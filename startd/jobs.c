@@ -601,6 +601,13 @@ jobs_start(struct json_object *msg)
 		jobs_end_now(j, s->ps.state);
 		return;
 	}
+	if (st->stopping) {
+		/* Leaving: a job started now would only be killed. */
+		j->evicted = 1;
+		j->error = xstrdup("the agent is shutting down");
+		jobs_end_now(j, s->ps.state);
+		return;
+	}
 	j->desc = xcalloc(1, sizeof *j->desc);
 	if (jobdesc_from_json(jsonx_get(msg, "desc"), j->desc, &errstr) == -1)
 		xasprintf(&j->error, "bad job description: %s", errstr);

@@ -275,6 +275,7 @@ startd_signal(evutil_socket_t sig, short ev, void *arg)
 	st->stopping = 1;
 	/* Nothing new starts here: the slots drain as their jobs leave. */
 	owner_drain(1);
+	jobs_eval();		/* free slots say DRAINING now, not at the tick */
 	n = jobs_vacate_all("agent shutting down");
 	log_info("signal %d: leaving; %d job(s) vacated", (int)sig, n);
 	leave_deadline = clock_mono_ms() +
