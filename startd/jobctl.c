@@ -1,35 +1,43 @@
 /*
- * jobctl.c: job control of the agent: start a job as the leader of its own
- * session and process group and, where the machine allows, in cgroups of
- * its own; signal, freeze, thaw and kill it; reap exited children.
+ * jobctl.c: job control of the agent: start a job under an init of its
+ * own (jobctl-init.c) as the leader of its own session and process group
+ * and, where the machine allows, in cgroups of its own; signal, freeze,
+ * thaw and kill it; keep its deadline; reap exited children.
  * Invariants: a job inherits none of the agent's signal handlers, signal
- * mask, descriptors (beyond 0-2) or, with switch_user, credentials; it dies
- * with the agent (PR_SET_PDEATHSIG); jobctl_spawn() returns 0 only once
- * execve() has succeeded, and on failure the child is already reaped, its
- * cgroups removed, and ERR says which step failed.  Between fork() and
- * execve() the child runs only async-signal-safe code: strings, sizes and
- * cgroup.procs descriptors are prepared before fork(), and a failure
- * travels back over a close-on-exec pipe as an errno and a short context
- * that the parent formats.
+ * mask, descriptors (beyond 0-2) or, with switch_user, credentials; its
+ * whole tree dies with the agent (the init's pid namespace, or the init
+ * at the end of its deadline pipe); jobctl_spawn_start() returns once the
+ * init is cloned, and jobctl_spawn_result() tells later whether the exec
+ * succeeded or which step failed; jobctl_spawn() waits for that, and on
+ * failure the init is already reaped and its cgroups removed.  Between
+ * the clone and execve() only async-signal-safe code runs: strings, sizes
+ * and descriptors are prepared before the clone, and a failure travels
+ * back over close-on-exec pipes as an errno and a short context that the
+ * agent formats.
  *
  * Containment: jobctl_init() finds the cgroup mounts in
  * /proc/self/mountinfo and the agent's own cgroups in /proc/self/cgroup,
- * and makes a "cq-jobs" group under the agent's own in each hierarchy:
- * cgroup2 (cgroup.freeze, cgroup.kill) and v1 freezer, memory, pids and
- * cpuacct (accounting, and the freezer as the fallback and for CRIU).
- * Each job gets "AGENTPID.SEQ" under every cq-jobs and its child writes
- * "0" to each cgroup.procs before exec, so every page the job touches is
- * charged to it and every process it starts stays inside, setsid or not.
- * A job that got no cgroup2 or freezer group (not root, read-only, none
- * mounted, table full) is contained by its process group only, as before.
- * A bounded table maps each job's pgid to its cgroup name (if any) and to
- * what a freeze changed; a job is in it from spawn until its cgroups are
- * gone (jobctl_release(), or the reaper once the last process is reaped).
+ * and makes "cq-jobs/IDENT" under the agent's own in each hierarchy
+ * (IDENT: jobctl_ident(), this agent's alone), killing what a previous
+ * life left there: cgroup2 (cgroup.freeze, cgroup.kill) and v1 freezer,
+ * memory, pids and cpuacct (accounting and limits, and the freezer as the
+ * fallback and for CRIU).  Each job gets "AGENTPID.SEQ" in each; its init
+ * is born in the cgroup2 one (clone3 CLONE_INTO_CGROUP) and joins the v1
+ * ones itself, after the job's exec where cgroup2 holds the job already,
+ * so that no v1 cgroup.procs write (an RCU grace period, about 13 ms) is
+ * in the agent's loop or in the job's start; every process the job starts
+ * stays inside, setsid or not.  A job that got no cgroup2 or freezer
+ * group (not root, read-only, none mounted) is contained by its init and
+ * its process group.  A bounded table maps each job's pgid (its init's
+ * pid) to its cgroup name (if any), its init's pipes, its start result
+ * and what a freeze changed; a job is in it from spawn until its cgroups
+ * are gone and its start result was given out.
  * A freeze also raises the job's autogroup weight until the thaw (see
  * jobctl_boost()): under load that is what makes it quick.  The startd
- * job layer calls all of this; jobctl_reap() from its SIGCHLD event.
- * Nothing here blocks for long: only the kill fallback without
- * cgroup.kill waits (50 ms at most).
+ * job layer calls all of this: jobctl_spawn_result() from the event of
+ * the start descriptor, jobctl_reap() from its SIGCHLD event.  Nothing
+ * here blocks for long: only the kill fallback without cgroup.kill waits
+ * (50 ms at most), and jobctl_fini() (100 ms at most).
  *
  * Limits (jobctl-lim.c): the spec's memory and pids limits are written
  * into the job's fresh groups before the fork (rlimits in the child where
@@ -37,9 +45,10 @@
  * peak before the groups go.  A slot user's job gets a mount namespace of
  * its own with the desktop's homes hidden (jobctl-child.c).
  *
- * For CRIU (criu.c): a spec with pidns set starts the job as the init of
- * a new pid namespace (clone(CLONE_NEWPID) in place of fork()), so that a
- * restore elsewhere never collides with a pid in use there; and
+ * For CRIU (criu.c): a spec with pidns set starts the job bare, as the
+ * init of a new pid namespace itself (clone(CLONE_NEWPID) in place of
+ * fork()), so that criu dumps its tree and a restore elsewhere never
+ * collides with a pid in use there; a criu restore is bare too; and
  * jobctl_adopt() moves a job's entry from the criu process that restored
  * it to the restored tree's leader.
  */
