@@ -309,13 +309,28 @@ jinit_sigsetup(void)
 	return signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/* 1 if PID, our child, has exited (not reaped yet). */
+static int
+jinit_exited(pid_t pid)
+{
+	siginfo_t	si;
+
+	memset(&si, 0, sizeof si);
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+	    0 && si.si_pid == pid;
+}
+
 /*
  * Move every process of the job (its cgroup2 group's) into the v1 groups,
  * until a pass finds nobody new: a process forked meanwhile is in the
- * cgroup2 group too.  Errors (a process gone) are ignored.
+ * cgroup2 group too.  Not the init itself (it charges nothing worth it),
+ * nor a job whose leader has exited already (a short job): each write
+ * takes the kernel's cgroup lock for a grace period, during which every
+ * fork on the machine, the agent's too, waits.  Errors (a process gone)
+ * are ignored.
  */
 static void
-jinit_join_late(const struct jobctl_child *c)
+jinit_join_late(const struct jobctl_child *c, pid_t leader)
 {
 	char		 buf[4096], num[16];
 	const char	*p;
@@ -323,8 +338,11 @@ jinit_join_late(const struct jobctl_child *c)
 	pid_t		 pid, seen[256];
 	int		 h, k, nseen = 0, pass, fresh, len;
 
+	seen[nseen++] = getpid();
 	for (pass = 0, fresh = 1; pass < 8 && fresh; pass++) {
 		fresh = 0;
+		if (jinit_exited(leader))
+			break;
 		if ((n = pread(c->cg2procs, buf, sizeof buf - 1, 0)) <= 0)
 			break;
 		buf[n] = '\0';
@@ -441,6 +459,6 @@ jobctl_init_main(const struct jobctl_child *c)
 		r.leader = kid;		/* the agent's number for it */
 	jinit_report(c->ep, &r);
 	if (c->cg2procs != -1)
-		jinit_join_late(c);
+		jinit_join_late(c, child);
 	jinit_watch(&in);
 }
