@@ -61,7 +61,9 @@ cat > tree.sh <<'SH'
 # 16 processes: this shell and 15 busy children.
 i=0
 while [ $i -lt 15 ]; do ( while :; do :; done ) & i=$((i + 1)); done
-echo $$ > leader
+# The pid as the agent's /proc shows it (the job may have a pid namespace).
+read -r me _ < /proc/self/stat
+echo "$me" > leader
 wait
 SH
 chmod +x tree.sh

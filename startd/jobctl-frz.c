@@ -159,16 +159,23 @@ int
 jobctl_background(pid_t pgid)
 {
 	struct jobctl_job	*j;
+	pid_t			 leader = pgid;
 
 	if (pgid <= 1) {
 		errno = EINVAL;
 		return -1;
 	}
-	if ((j = jobctl_job_find(pgid)) != NULL && j->boosted) {
-		j->agnice = JOBCTL_NICE;	/* for the thaw */
-		return 0;
+	if ((j = jobctl_job_find(pgid)) != NULL) {
+		if (j->boosted) {
+			j->agnice = JOBCTL_NICE;	/* for the thaw */
+			return 0;
+		}
+		if ((leader = jobctl_leader(j)) <= 1) {
+			errno = EAGAIN;
+			return -1;
+		}
 	}
-	return jobctl_ag_set(pgid, JOBCTL_NICE);
+	return jobctl_ag_set(leader, JOBCTL_NICE);
 }
 
 /* Raise J's session autogroup to JOBCTL_BOOST while it freezes. */
@@ -178,17 +185,20 @@ jobctl_boost(struct jobctl_job *j)
 	char		 path[64], buf[128], *p;
 	const char	*errstr;
 	int		 nice;
+	pid_t		 leader;
 
-	if (j == NULL || j->boosted || j->state != JOBCTL_LIVE)
+	if (j == NULL || j->boosted || j->state != JOBCTL_LIVE ||
+	    (leader = jobctl_leader(j)) <= 1)
 		return;
-	snprintf(path, sizeof path, "/proc/%ld/autogroup", (long)j->pgid);
+	j->agpid = leader;	/* the job's session, not its init's */
+	snprintf(path, sizeof path, "/proc/%ld/autogroup", (long)leader);
 	if (jobctl_read(path, buf, sizeof buf) <= 0 ||
 	    (p = strstr(buf, " nice ")) == NULL)
 		return;
 	p += 6;
 	p[strcspn(p, "\n")] = '\0';
 	nice = strtonum(p, -20, 19, &errstr);
-	if (errstr == NULL && jobctl_ag_set(j->pgid, JOBCTL_BOOST) == 0) {
+	if (errstr == NULL && jobctl_ag_set(leader, JOBCTL_BOOST) == 0) {
 		j->agnice = nice;
 		j->boosted = 1;
 	}
@@ -200,7 +210,7 @@ jobctl_unboost(struct jobctl_job *j)
 {
 	if (j == NULL || !j->boosted)
 		return;
-	(void)jobctl_ag_set(j->pgid, j->agnice);
+	(void)jobctl_ag_set(j->agpid, j->agnice);
 	j->boosted = 0;
 }
 
@@ -235,6 +245,12 @@ jobctl_rung(struct jobctl_job *j, pid_t pgid, unsigned r)
 		    "FROZEN");
 	default:
 		/* The group, then escapees that left it but not the cgroup. */
+		if (j != NULL && !j->bare) {
+			if ((pgid = jobctl_leader(j)) <= 1) {
+				errno = j->state == JOBCTL_LIVE ? EAGAIN : ESRCH;
+				return -1;	/* not started yet, or gone */
+			}
+		}
 		if (kill(-pgid, SIGSTOP) == 0)
 			got = 1;
 		else if (errno != ESRCH)
@@ -265,7 +281,8 @@ jobctl_climb(struct jobctl_job *j, pid_t pgid)
 				j->frz |= r;
 			return 0;
 		}
-		saved = errno;
+		if ((saved = errno) == EAGAIN)
+			break;		/* before the exec: later */
 	}
 	errno = saved;
 	return -1;
@@ -343,6 +360,8 @@ jobctl_thaw(pid_t pgid)
 	jobctl_unboost(j);
 	if (j == NULL)
 		return kill(-pgid, SIGCONT);
+	if (j->frz == 0 && !j->bare && (j->mask & JOBCTL_CONTAIN) == 0)
+		return jobctl_signal(pgid, SIGCONT);
 	if ((j->frz & JOBCTL_FRZ_CG2) &&
 	    jobctl_cg_write(j, JOBCTL_CG2, "cgroup.freeze", "0") == -1)
 		saved = errno;
@@ -350,7 +369,7 @@ jobctl_thaw(pid_t pgid)
 	    "freezer.state", "THAWED") == -1 && saved == 0)
 		saved = errno;
 	if (j->frz & JOBCTL_FRZ_STOP) {
-		(void)kill(-pgid, SIGCONT);
+		(void)kill(-(j->bare ? pgid : jobctl_leader(j)), SIGCONT);
 		if (j->mask & JOBCTL_CONTAIN)
 			(void)jobctl_members(j, SIGCONT);
 	}
@@ -373,6 +392,10 @@ jobctl_frozen(pid_t pgid)
 		return 0;
 	if ((j = jobctl_job_find(pgid)) == NULL)
 		return jobctl_pg_stopped(pgid);
+	if (j->state != JOBCTL_LIVE && (j->mask & JOBCTL_CONTAIN) == 0)
+		return 1;
+	if (!j->bare && (j->mask & JOBCTL_CONTAIN) == 0)
+		return jobctl_leader(j) > 1 && jobctl_pg_stopped(jobctl_leader(j));
 	if (j->frz == 0)
 		return (j->mask & JOBCTL_CONTAIN) ? jobctl_cg_frozen(j) :
 		    jobctl_pg_stopped(pgid);
@@ -388,7 +411,6 @@ jobctl_frozen(pid_t pgid)
 	    strcmp(buf, "FROZEN\n") == 0)
 		return 1;
 	if (j->frz & JOBCTL_FRZ_STOP)
-		return (j->mask & JOBCTL_CONTAIN) ? jobctl_members(j, 0) == 0 :
-		    jobctl_pg_stopped(pgid);
+		return jobctl_members(j, 0) == 0;
 	return 0;
 }

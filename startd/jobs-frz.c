@@ -152,7 +152,11 @@ jobs_freeze(struct ajob **js, size_t n, int64_t t0_us)
 		js[i]->frz_t0_us = t0_us;
 		js[i]->frz_rung_ms = now;
 		js[i]->freezing = 1;
-		if (jobctl_freeze(js[i]->pid) == -1)
+		if (jobctl_freeze(js[i]->pid) == 0)
+			continue;
+		if (errno == EAGAIN)	/* before its exec: at its start */
+			js[i]->freezing = 0;
+		else
 			js[i]->freezing = -errno - 1;	/* no rung took it */
 	}
 	/* Then the rest: kills of the unstoppable, the first check. */

@@ -14,6 +14,7 @@
 #include "policy.h"
 
 struct criu_op;
+struct event;
 struct json_object;
 
 struct ajob {
@@ -21,6 +22,8 @@ struct ajob {
 	uint32_t		 run;
 	int			 slot;		/* 1-based */
 	pid_t			 pid;		/* 0 if it never started */
+	struct event		*start_ev;	/* its exec result, awaited */
+	int			 start_fd;
 	int			 exited;
 	int			 evicted;	/* ended by the owner's return */
 	enum slot_state		 slot_after;	/* the slot's state after */

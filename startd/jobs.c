@@ -16,6 +16,15 @@
  * the exit report (jobs_report).  A checkpoint the job took on its own
  * keeps the slot: once the scheduler has it, the job runs again in place.
  * CRIU dumps and restores (jobs-criu.c) hook into vacate, start and reap.
+ *
+ * A start does not wait: jobctl_spawn_start() returns once the job's init
+ * is forked, and the exec's success or failure comes back as an event
+ * (jobs_start_done()), which sends STARTED or ends the run with the error.
+ * Meanwhile the job holds its slot like a running one: a kill, vacate or
+ * freeze goes to its init (signals wait there for the exec), the slot's
+ * state is applied again once it runs, and a reap of the init before the
+ * event is read takes the start result first.
+ *
  * Whom a job runs as is jobuser.c's decision (its owner, the slot's user
  * or, allowed by the scheduler, root); its limits come from its requests
  * (request_memory, else the slot's share; max_job_pids), and a job its
@@ -33,6 +42,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <event2/event.h>
 
 #include "cfg.h"
 #include "clock.h"
@@ -176,9 +187,10 @@ jobs_eval_now(int fast, int64_t t0_us)
 		/* A slot without its user never offers itself (jobuser.c). */
 		in.draining = draining || !jobuser_slot_ok(i);
 		acts[i] = policy_step(owner_policy(), &slots[i].ps, &in);
+		/* (A job whose exec is not known yet: jobs_start_done().) */
 		if (acts[i] == POLICY_SUSPEND && slots[i].job != NULL &&
 		    slots[i].job->pid > 0 && !slots[i].job->waiting &&
-		    !slots[i].job->exited)
+		    !slots[i].job->exited && slots[i].job->start_ev == NULL)
 			frz[nfrz++] = slots[i].job;
 	}
 	if (nfrz > 0)
@@ -268,6 +280,18 @@ jobs_find(const char *id, uint32_t run)
 	return NULL;
 }
 
+/* Stop waiting for J's exec result. */
+static void
+jobs_start_forget(struct ajob *j)
+{
+	if (j->start_ev == NULL)
+		return;
+	event_free(j->start_ev);
+	j->start_ev = NULL;
+	close(j->start_fd);
+	j->start_fd = -1;
+}
+
 static void
 jobs_free(struct ajob *j)
 {
@@ -279,6 +303,7 @@ jobs_free(struct ajob *j)
 		if (jobs[i] != j && jobs[i]->sb != NULL &&
 		    strcmp(sandbox_path(jobs[i]->sb), sandbox_path(j->sb)) == 0)
 			remove = 0;
+	jobs_start_forget(j);
 	jobs_criu_free(j);
 	jobuser_clear(&j->user);
 	sandbox_free(j->sb, remove);
@@ -402,7 +427,18 @@ jobs_memory_out(const struct ajob *j, struct json_object *o)
 	    j->memory_mb));
 }
 
-/* Build the argv and run; fills J->pid or J->error. */
+static void	jobs_start_done(struct ajob *);
+
+static void
+jobs_start_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	jobs_start_done(arg);
+}
+
+/*
+ * Build the argv and start it; fills J->pid (its exec result comes to
+ * jobs_start_done()) or J->error.
+ */
 static void
 jobs_spawn(struct ajob *j)
 {
@@ -462,11 +498,17 @@ jobs_spawn(struct ajob *j)
 		    "slot users do not see (hide_from_slot_users)", spec.iwd,
 		    hidden);
 		j->pid = 0;
-	} else if (jobctl_spawn(&spec, &j->pid, err, sizeof err) == -1) {
+	} else if (jobctl_spawn_start(&spec, &j->pid, &j->start_fd, err,
+	    sizeof err) == -1) {
 		j->pid = 0;
 		j->error = xstrdup(err);
-	} else
-		(void)jobctl_background(j->pid);	/* it yields to all */
+	} else {
+		j->start_ev = event_new(st->base, j->start_fd,
+		    EV_READ | EV_PERSIST, jobs_start_cb, j);
+		if (j->start_ev == NULL)
+			fatalx("event_new");
+		event_add(j->start_ev, NULL);
+	}
 	free(exe);
 	free(in);
 	free(argv);
@@ -564,13 +606,43 @@ jobs_spawn_now(struct ajob *j)
 	if (j->error != NULL) {
 		jobs_release_slot(j);
 		jobs_end_now(j, slots[j->slot].ps.state);
+	}
+}
+
+/*
+ * J's exec result may be in: STARTED, or the run ends with the error.
+ * Once it runs, what its slot became meanwhile is done again (a freeze
+ * may have waited for the exec).
+ */
+static void
+jobs_start_done(struct ajob *j)
+{
+	struct aslot	*s;
+	char		 err[512];
+	int		 r;
+
+	if (j->start_ev == NULL)
+		return;
+	if ((r = jobctl_spawn_result(j->pid, err, sizeof err)) == 0)
+		return;
+	jobs_start_forget(j);
+	if (r == -1) {
+		/* Its init exits by itself; the reaper ignores it. */
+		j->error = xstrdup(err);
+		jobs_release_slot(j);
+		jobs_end_now(j, slots[j->slot].ps.state);
 		return;
 	}
 	log_info("job %s run %u: started pid %ld on slot %d as %s%s%s", j->id,
 	    j->run, (long)j->pid, j->slot, jobs_user_str(j),
 	    j->user.slot_user ? " (slot user)" : "",
 	    j->sb != NULL ? " in its sandbox" : "");
+	(void)jobctl_background(j->pid);	/* it yields to all */
 	jobs_send_started(j);
+	s = &slots[j->slot];
+	if (s->job == j && s->ps.state == SLOT_SUSPENDED &&
+	    !jobctl_frozen(j->pid))
+		jobs_act(s, POLICY_SUSPEND);
 }
 
 void
@@ -599,6 +671,7 @@ jobs_start(struct json_object *msg)
 	j->started = clock_mono_ms();
 	j->user.uid = (uid_t)-1;
 	j->user.gid = (gid_t)-1;
+	j->start_fd = -1;
 	jobs = xreallocarray(jobs, njobs + 1, sizeof *jobs);
 	jobs[njobs++] = j;
 
@@ -613,6 +686,13 @@ jobs_start(struct json_object *msg)
 		j->evicted = 1;
 		xasprintf(&j->error, "slot is %s",
 		    slot_state_str(s->ps.state));
+		jobs_end_now(j, s->ps.state);
+		return;
+	}
+	if (st->stopping) {
+		/* Leaving: a job started now would only be killed. */
+		j->evicted = 1;
+		j->error = xstrdup("the agent is shutting down");
 		jobs_end_now(j, s->ps.state);
 		return;
 	}
@@ -641,13 +721,8 @@ jobs_start(struct json_object *msg)
 		return;
 	}
 	jobs_claim(s, j);
-	if (j->sb == NULL) {
-		log_info("job %s run %u: started pid %ld on slot %d as %s%s",
-		    j->id, j->run, (long)j->pid, j->slot, jobs_user_str(j),
-		    j->user.slot_user ? " (slot user)" : "");
-		jobs_send_started(j);
-		return;
-	}
+	if (j->sb == NULL)
+		return;		/* STARTED once it runs: jobs_start_done() */
 	if (j->want_files > 0) {
 		j->waiting = 1;
 		log_info("job %s run %u: waiting for %d file(s)", j->id,
@@ -926,6 +1001,12 @@ jobs_reap(void)
 		}
 		if (j == NULL)
 			continue;	/* an orphan of some job, or criu */
+		if (j->start_ev != NULL) {
+			/* Its exec result first: STARTED, or a failure. */
+			jobs_start_done(j);
+			if (j->exited)
+				continue;
+		}
 		if (jobs_criu_leader(j, &res))
 			continue;	/* killed by its dump */
 		jobs_ended(j, &res);

@@ -98,7 +98,8 @@ static void
 lease_tell_job(struct ajob *j, void *arg)
 {
 	if (!j->exited && j->pid > 0 &&
-	    jobctl_deadline(j->pid, lease_told) == -1 && errno != ESRCH)
+	    jobctl_deadline(j->pid, lease_told) == -1 && errno != ESRCH &&
+	    errno != ENOTSUP)
 		log_warn("job %s: deadline", j->id);
 }
 
@@ -264,7 +265,8 @@ void
 lease_job_started(pid_t pgid)
 {
 	if (pgid > 0 && lease_told != 0 &&
-	    jobctl_deadline(pgid, lease_told) == -1 && errno != ESRCH)
+	    jobctl_deadline(pgid, lease_told) == -1 && errno != ESRCH &&
+	    errno != ENOTSUP)
 		log_warn("job pid %ld: deadline", (long)pgid);
 	/* Past vacate_at, it leaves at once. */
 	lease_soon();

@@ -19,10 +19,16 @@ vacate_after = 1h"
 
 cat > busy.sh <<'SH'
 #!/bin/sh
-# 6 processes: this shell and 5 busy children; their pids in pids.$$.
+# 6 processes: this shell and 5 busy children; their pids in pids.$$, as
+# the agent's /proc shows them (the job may have a pid namespace).
 i=0
-while [ $i -lt 5 ]; do ( while :; do :; done ) & echo $! >> "pids.$$"; i=$((i + 1)); done
-echo $$ >> "pids.$$"
+while [ $i -lt 5 ]; do
+	( read -r me _ < /proc/self/stat; echo "$me" >> "pids.$$"
+	while :; do :; done ) &
+	i=$((i + 1))
+done
+read -r me _ < /proc/self/stat
+echo "$me" >> "pids.$$"
 wait
 SH
 chmod +x busy.sh
