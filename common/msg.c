@@ -160,6 +160,9 @@ static const struct msg_member m_priv_exit[] = {
 	{ "utime_ms", JT_INT, 1 }, { "stime_ms", JT_INT, 1 },
 	{ "maxrss_kb", JT_INT, 1 }, { NULL, 0, 0 }
 };
+static const struct msg_member m_priv_signal[] = {
+	{ "signal", JT_INT, 1 }, { NULL, 0, 0 }
+};
 static const struct msg_member m_priv_fd[] = {
 	{ "what", JT_STRING, 1 }, { "name", JT_STRING, 0 }, { NULL, 0, 0 }
 };
@@ -204,6 +207,7 @@ static const struct msg_type msg_types[] = {
 	    m_priv_criu_done },
 	{ MSG_PRIV_EXIT, "priv-exit", ROLE_PRIV, 4 * KiB, m_priv_exit },
 	{ MSG_PRIV_FD, "priv-fd", ROLE_PRIV, 4 * KiB, m_priv_fd },
+	{ MSG_PRIV_SIGNAL, "priv-signal", ROLE_PRIV, 4 * KiB, m_priv_signal },
 };
 
 const struct msg_type *

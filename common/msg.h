@@ -65,6 +65,7 @@ enum msg_kind {
 	MSG_PRIV_CRIU_DONE = 165, /* parent: id, ok, pid, error (event) */
 	MSG_PRIV_EXIT = 166,	/* parent: pid, code, signal, usage (event) */
 	MSG_PRIV_FD = 167,	/* parent: what, name; carries a descriptor */
+	MSG_PRIV_SIGNAL = 168,	/* parent: signal (it got it: leave) */
 };
 
 /* JSON types for member checks. */

@@ -12,7 +12,6 @@
 #include "jobctl.h"
 #include "policy.h"
 
-struct criu_op;
 struct json_object;
 
 struct ajob {
@@ -46,9 +45,13 @@ struct ajob {
 	int			 switch_user;
 	uid_t			 uid;
 	gid_t			 gid;
+	char			*owner;		/* as the scheduler named it */
+	int64_t			 sched_uid;	/* ... and its uid there */
+	int			 spawning;	/* asked the parent to start it */
+	int			 kill_pending;	/* 1 kill, 2 vacate, once it runs */
 
 	/* CRIU (jobs-criu.c). */
-	struct criu_op		*cop;		/* a dump or restore running */
+	uint32_t		 copid;		/* a dump or restore running */
 	int			 dumping;	/* cop is a dump */
 	int			 pidns;		/* can be dumped */
 	int			 leader_gone;	/* reaped during the dump */
@@ -68,7 +71,8 @@ int	jobs_criu_want(const struct ajob *);
 int	jobs_criu_vacate(struct ajob *);
 int	jobs_criu_restore(struct ajob *);
 int	jobs_criu_leader(struct ajob *, const struct jobctl_result *);
-void	jobs_criu_done(struct ajob *, const struct jobctl_result *);
+void	jobs_criu_failed(struct ajob *, const char *);
+void	jobs_criu_done(struct ajob *, int, pid_t, const char *);
 void	jobs_criu_note(struct ajob *, const char *, const char *);
 void	jobs_criu_notes_out(struct ajob *, struct json_object *);
 void	jobs_criu_free(struct ajob *);

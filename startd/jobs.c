@@ -31,8 +31,6 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "criu.h"
-#include "jobctl.h"
 #include "jobdesc.h"
 #include "jobs.h"
 #include "jobs-int.h"
@@ -42,6 +40,7 @@
 #include "msg.h"
 #include "owner.h"
 #include "policy.h"
+#include "privc.h"
 #include "sandbox.h"
 #include "xferq.h"
 #include "startd.h"
@@ -93,25 +92,25 @@ jobs_act(struct aslot *s, enum policy_act act)
 	log_info("job %s run %u: %s", j->id, j->run, policy_act_str(act));
 	switch (act) {
 	case POLICY_SUSPEND:
-		if (jobctl_freeze(j->pid) == -1)
+		if (privc_freeze(j->pid) == -1)
 			log_warn("job %s: freeze", j->id);
 		break;
 	case POLICY_RESUME:
-		if (jobctl_thaw(j->pid) == -1)
+		if (privc_thaw(j->pid) == -1)
 			log_warn("job %s: thaw", j->id);
 		break;
 	case POLICY_VACATE:
 		if (jobs_criu_vacate(j))
 			break;		/* its dump runs */
 		/* A frozen job cannot act on its checkpoint signal. */
-		jobctl_thaw(j->pid);
-		if (jobctl_signal(j->pid, j->kill_sig) == -1 && errno != ESRCH)
+		privc_thaw(j->pid);
+		if (privc_signal(j->pid, j->kill_sig) == -1)
 			log_warn("job %s: checkpoint signal", j->id);
 		break;
 	case POLICY_KILL:
 		if (j->dumping)
 			break;		/* criu ends it either way */
-		if (jobctl_kill(j->pid) == -1 && errno != ESRCH)
+		if (privc_kill(j->pid) == -1)
 			log_warn("job %s: kill", j->id);
 		break;
 	case POLICY_NONE:
@@ -136,7 +135,7 @@ jobs_eval(void)
 		jobs[k]->kill_at = 0;
 		log_info("job %s run %u: max_vacate_time is up, killing",
 		    jobs[k]->id, jobs[k]->run);
-		if (jobctl_kill(jobs[k]->pid) == -1 && errno != ESRCH)
+		if (privc_kill(jobs[k]->pid) == -1)
 			log_warn("job %s: kill", jobs[k]->id);
 	}
 	owner_input(clock_now_ms(), &in);
@@ -190,6 +189,7 @@ jobs_free(struct ajob *j)
 		free(j->desc);
 	}
 	free(j->exe);
+	free(j->owner);
 	free(j->missing);
 	free(j->xfer_error);
 	free(j->error);
@@ -268,14 +268,15 @@ jobs_send_exit(struct ajob *j)
 	json_object_put(o);
 }
 
-/* Build the argv and run; fills J->pid or J->error. */
+/* Build the argv and ask the parent to run it (jobs_spawned() follows);
+ * fills J->error if the request cannot go. */
 static void
 jobs_spawn(struct ajob *j)
 {
 	const struct jobdesc	*d = j->desc;
 	struct jobctl_spec	 spec;
 	struct stat		 sb;
-	char			**argv, err[512], *exe = NULL, *in = NULL;
+	char			**argv, *exe = NULL, *in = NULL;
 	size_t			 i;
 
 	memset(&spec, 0, sizeof spec);
@@ -309,13 +310,11 @@ jobs_spawn(struct ajob *j)
 		    d->when_to_transfer == JD_WHEN_ON_EXIT_OR_EVICT;
 	}
 	spec.pidns = j->pidns = jobs_criu_want(j);
-	spec.switch_user = j->switch_user;
-	spec.uid = j->uid;
-	spec.gid = j->gid;
-	if (jobctl_spawn(&spec, &j->pid, err, sizeof err) == -1) {
-		j->pid = 0;
-		j->error = xstrdup(err);
-	}
+	j->pid = 0;
+	if (privc_spawn(&spec, j->owner, j->sched_uid, j->id, j->run) == -1)
+		j->error = xstrdup("the agent's parent is gone");
+	else
+		j->spawning = 1;
 	free(exe);
 	free(in);
 	free(argv);
@@ -405,11 +404,35 @@ jobs_spawn_now(struct ajob *j)
 	if (j->error != NULL) {
 		jobs_release_slot(j);
 		jobs_end_now(j, slots[j->slot].ps.state);
+	}
+}
+
+/* The parent's answer to J's spawn: PID, or ERR. */
+static void
+jobs_spawned(const char *id, uint32_t run, pid_t pid, const char *err)
+{
+	struct ajob	*j = jobs_find(id, run);
+
+	if (j == NULL || !j->spawning)
+		return;		/* gone meanwhile: the parent kills it */
+	j->spawning = 0;
+	if (err != NULL) {
+		j->error = xstrdup(err);
+		jobs_release_slot(j);
+		jobs_end_now(j, slots[j->slot].ps.state);
 		return;
 	}
+	j->pid = pid;
 	log_info("job %s run %u: started pid %ld on slot %d%s", j->id, j->run,
 	    (long)j->pid, j->slot, j->sb != NULL ? " in its sandbox" : "");
-	jobs_send_started(j);
+	if (j->kill_pending) {
+		/* Killed or vacated while it was being started. */
+		jobs_send_started(j);
+		jobs_kill(j->id, j->run, j->kill_pending == 2);
+		return;
+	}
+	/* The owner may have come back meanwhile. */
+	jobs_restored(j);
 }
 
 void
@@ -439,6 +462,8 @@ jobs_start(struct json_object *msg)
 	j->started = clock_mono_ms();
 	j->uid = (uid_t)-1;
 	j->gid = (gid_t)-1;
+	j->owner = xstrdup(owner);
+	j->sched_uid = jsonx_int(msg, "uid", -1);
 	jobs = xreallocarray(jobs, njobs + 1, sizeof *jobs);
 	jobs[njobs++] = j;
 
@@ -490,17 +515,13 @@ jobs_start(struct json_object *msg)
 			j->exe = xstrdup(jsonx_str(msg, "exe", ""));
 		j->want_files = (int)jsonx_int(msg, "nfiles", 0);
 	}
-	if (j->error == NULL && j->sb == NULL)
-		jobs_spawn(j);
 	if (j->error != NULL) {
 		jobs_end_now(j, s->ps.state);
 		return;
 	}
 	jobs_claim(s, j);
 	if (j->sb == NULL) {
-		log_info("job %s run %u: started pid %ld on slot %d", j->id,
-		    j->run, (long)j->pid, j->slot);
-		jobs_send_started(j);
+		jobs_spawn_now(j);
 		return;
 	}
 	if (j->want_files > 0) {
@@ -623,8 +644,14 @@ jobs_kill(const char *id, uint32_t run, int vacate)
 		jobs_end_now(j, slots[j->slot].ps.state);
 		return;
 	}
-	if (j != NULL && vacate && j->cop != NULL && !j->dumping) {
+	if (j != NULL && vacate && j->copid != 0 && !j->dumping) {
 		j->vacate_order = 1;	/* once restored (jobs_restored) */
+		return;
+	}
+	if (j != NULL && j->spawning) {
+		/* Acted on once the parent says it runs (jobs_spawned). */
+		if (j->kill_pending != 1)
+			j->kill_pending = vacate ? 2 : 1;
 		return;
 	}
 	if (j == NULL || j->exited || j->pid <= 0) {
@@ -638,13 +665,13 @@ jobs_kill(const char *id, uint32_t run, int vacate)
 		if (jobs_criu_vacate(j))
 			return;
 		j->kill_at = clock_mono_ms() + owner_policy()->max_vacate_ms;
-		jobctl_thaw(j->pid);
-		if (jobctl_signal(j->pid, j->kill_sig) == -1 && errno != ESRCH)
+		privc_thaw(j->pid);
+		if (privc_signal(j->pid, j->kill_sig) == -1)
 			log_warn("job %s: vacate signal", id);
 		return;
 	}
 	log_info("job %s run %u: killing", id, run);
-	if (jobctl_kill(j->pid) == -1 && errno != ESRCH)
+	if (privc_kill(j->pid) == -1)
 		log_warn("job %s: kill", id);
 }
 
@@ -718,9 +745,10 @@ jobs_ended(struct ajob *j, const struct jobctl_result *res)
 	j->exited = 1;
 	j->res = *res;
 	j->wall_ms = clock_mono_ms() - j->started;
-	/* Whatever is left of the tree goes too. */
-	jobctl_kill(j->pid);
-	jobctl_release(j->pid);
+	/* Whatever is left of the tree goes too (the parent did it already
+	 * for a leader it reaped; a dumped job's tree is criu's). */
+	privc_kill(j->pid);
+	privc_release(j->pid);
 	s = &slots[j->slot];
 	j->ckpt = j->criu_ckpt || (j->sb != NULL && res->signal == 0 &&
 	    j->desc->checkpoint_exit_code >= 0 &&
@@ -746,32 +774,45 @@ jobs_ended(struct ajob *j, const struct jobctl_result *res)
 	jobs_report(j);
 }
 
-void
-jobs_reap(void)
+/* The parent reaped PID with RES. */
+static void
+jobs_exited(pid_t pid, const struct jobctl_result *res)
 {
-	struct jobctl_result	 res;
-	struct ajob		*j;
-	pid_t			 pid;
-	size_t			 i;
+	struct ajob	*j = NULL;
+	size_t		 i;
 
-	while (jobctl_reap(&pid, &res) == 1) {
-		j = NULL;
-		for (i = 0; i < njobs; i++) {
-			if (jobs[i]->cop != NULL &&
-			    criu_op_pid(jobs[i]->cop) == pid) {
-				jobs_criu_done(jobs[i], &res);
-				break;
-			}
-			if (jobs[i]->pid == pid && !jobs[i]->exited)
-				j = jobs[i];
-		}
-		if (j == NULL)
-			continue;	/* an orphan of some job, or criu */
-		if (jobs_criu_leader(j, &res))
-			continue;	/* killed by its dump */
-		jobs_ended(j, &res);
-	}
+	for (i = 0; i < njobs; i++)
+		if (jobs[i]->pid == pid && !jobs[i]->exited)
+			j = jobs[i];
+	if (j == NULL)
+		return;		/* an orphan of some job */
+	if (jobs_criu_leader(j, res))
+		return;		/* killed by its dump */
+	jobs_ended(j, res);
 }
+
+static void
+jobs_criu_failed_cb(const char *id, uint32_t run, const char *err)
+{
+	struct ajob	*j = jobs_find(id, run);
+
+	if (j != NULL)
+		jobs_criu_failed(j, err);
+}
+
+static void
+jobs_criu_done_cb(const char *id, uint32_t run, int ok, pid_t pid,
+    const char *err)
+{
+	struct ajob	*j = jobs_find(id, run);
+
+	if (j != NULL)
+		jobs_criu_done(j, ok, pid, err);
+}
+
+const struct privc_cbs jobs_privc_cbs = {
+	jobs_exited, jobs_spawned, jobs_criu_failed_cb, jobs_criu_done_cb
+};
 
 struct json_object *
 jobs_ad_slots(void)
@@ -855,7 +896,7 @@ jobs_shutdown(void)
 
 	for (i = 0; i < njobs; i++) {
 		if (!jobs[i]->exited && jobs[i]->pid > 0)
-			jobctl_kill(jobs[i]->pid);
+			privc_kill(jobs[i]->pid);
 		jobs_free(jobs[i]);
 	}
 	free(jobs);

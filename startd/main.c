@@ -1,7 +1,9 @@
 /*
  * main.c: cq-startd start-up, the tick and the graceful leave.  The agent
- * becomes a child subreaper (orphans of jobs are ours to reap) and reaps
- * from a SIGCHLD event.  The tick (250 ms) samples the polled activity
+ * becomes a child subreaper (orphans of jobs are ours to reap), then
+ * splits (priv.c): the first process stays as the root parent that
+ * spawns, signals and reaps jobs; what follows here runs in the network
+ * child, which asks the parent for all of that (privc.c).  The tick (250 ms) samples the polled activity
  * sources and evaluates the slots; event-driven sources evaluate at once.
  * On SIGTERM or SIGINT (shutdown, Ctrl-Alt-Del through the init system)
  * it vacates every job, waits until the scheduler has acknowledged their
@@ -35,6 +37,8 @@
 #include "policy.h"
 #include "calendar.h"
 #include "log.h"
+#include "priv.h"
+#include "privc.h"
 #include "sandbox.h"
 #include "startd.h"
 #include "tls.h"
@@ -103,24 +107,6 @@ static const struct cfg_key startd_keys[] = {
 static struct event	*leave_ev;
 static int64_t		 leave_deadline;	/* mono ms */
 static int		 leave_bye;
-
-/* At exit: reap what jobs_shutdown() killed (bounded), so their cgroups go. */
-static void
-startd_reap_last(void)
-{
-	struct jobctl_result	res;
-	struct timespec		ts = { 0, 10 * 1000 * 1000 };
-	pid_t			pid;
-	int			i, r;
-
-	for (i = 0; i < 100; i++) {
-		while ((r = jobctl_reap(&pid, &res)) == 1)
-			;
-		if (r == -1)
-			return;		/* ECHILD: nothing left */
-		nanosleep(&ts, NULL);
-	}
-}
 
 /*
  * What -n must check beyond each key's syntax: the owner hours, the
@@ -210,16 +196,13 @@ startd_leave(evutil_socket_t fd, short ev, void *arg)
 	evtimer_add(leave_ev, &tv);
 }
 
+/* SIGTERM, SIGINT or SIGHUP, as the parent passes it on. */
 static void
-startd_signal(evutil_socket_t sig, short ev, void *arg)
+startd_signal(int sig)
 {
 	struct timeval	tv = { 0, 0 };
 	int		n;
 
-	if (sig == SIGCHLD) {
-		jobs_reap();
-		return;
-	}
 	if (st->stopping) {
 		log_info("signal %d again: leaving now", (int)sig);
 		event_base_loopbreak(st->base);
@@ -238,12 +221,12 @@ startd_signal(evutil_socket_t sig, short ev, void *arg)
 int
 main(int argc, char **argv)
 {
-	struct event	*sigs[4], *tick;
+	struct event	*tick;
 	struct timeval	 tick_tv = { 0, STARTD_TICK_MS * 1000 };
 	char		 err[1024];
 	struct sysinfo	 si;
 	char		 host[256], fshost[256];
-	int		 foreground, verbose, i;
+	int		 foreground, verbose, sock;
 	int64_t		 mem, ncpu;
 
 	st = xcalloc(1, sizeof *st);
@@ -298,17 +281,15 @@ main(int argc, char **argv)
 		    "transparent checkpoints");
 	else
 		st->criu = criu_available(st->criu_path);
+	priv_set_sandbox_dir(cfg_str(st->cfg, "sandbox_dir"));
+	/* From here on, the network child; the parent never returns. */
+	sock = priv_fork();
 	if ((st->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	if ((st->dns = evdns_base_new(st->base,
 	    EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL)
 		st->dns = evdns_base_new(st->base, 0);
-	sigs[0] = evsignal_new(st->base, SIGTERM, startd_signal, NULL);
-	sigs[1] = evsignal_new(st->base, SIGINT, startd_signal, NULL);
-	sigs[2] = evsignal_new(st->base, SIGHUP, startd_signal, NULL);
-	sigs[3] = evsignal_new(st->base, SIGCHLD, startd_signal, NULL);
-	for (i = 0; i < 4; i++)
-		evsignal_add(sigs[i], NULL);
+	privc_init(st->base, sock, &jobs_privc_cbs, startd_signal);
 
 	if (owner_init(st->cfg, startd_activity, NULL, err, sizeof err) == -1)
 		fatalx("%s", err);
@@ -327,16 +308,13 @@ main(int argc, char **argv)
 	event_base_dispatch(st->base);
 
 	jobs_shutdown();
-	startd_reap_last();
-	jobctl_fini();
+	privc_shutdown();	/* the parent kills what is left, and exits */
 	link_shutdown();
 	enroll_shutdown();
 	local_shutdown();
 	owner_shutdown();
 	event_free(tick);
 	event_free(leave_ev);
-	for (i = 0; i < 4; i++)
-		event_free(sigs[i]);
 	evdns_base_free(st->dns, 0);
 	event_base_free(st->base);
 	cfg_free(st->cfg);

@@ -32,14 +32,14 @@ on() {
 }
 wait_until 20 on a1 1 || fail "run 1 did not start on a1: $(cq q --json)"
 wait_until 10 test -n "$(ls "$T/sandbox-a1")" || fail "no sandbox on a1"
-kill -STOP "${AGENT_PID[a1]}"
+agent_signal a1 STOP
 log "agent a1 stopped with run 1 running"
 AGENT_EXTRA="filesystem_domain = d2" start_agent a2 1
 wait_until 20 on a2 2 || fail "run 2 did not start on a2: $(cq q --json)"
 # Let run 1 finish on the stopped agent, then wake it.
 wait_until 10 sh -c "ls '$T'/sandbox-a1/*/result.txt" ||
     fail "run 1 did not finish on a1"
-kill -CONT "${AGENT_PID[a1]}"
+agent_signal a1 CONT
 log "agent a1 woken with run 1 finished"
 wait_until 20 grep -q "refusing output file result.txt of $id run 1" \
     "$T/schedd.log" || fail "the scheduler did not refuse run 1's output"

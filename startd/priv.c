@@ -1,0 +1,663 @@
+/*
+ * priv.c: the agent's privileged parent, OpenBSD's daemons' pattern.
+ * cq-startd forks its network child (privc.c, then the rest of the agent)
+ * at start and from then on does only what needs root: it spawns jobs
+ * (jobctl.c), signals, freezes, thaws, kills and releases them, runs
+ * CRIU dumps and restores (criu.c), reaps every child and tells the
+ * network child of exits as events.  It trusts nothing the child says:
+ * every request is checked first (priv_check) against what the parent
+ * knows itself: a signal, freeze or kill only for a process group it
+ * spawned and has not seen end; a CRIU image only under sandbox_dir; the
+ * job's uid and gid from its own look-up of the owner (getpwnam), never
+ * from the child.  A request that fails the check, or does not decode,
+ * gets an error reply and a log line; the parent carries on.
+ *
+ * Lifetime: SIGTERM, SIGINT and SIGHUP are passed on to the child (as
+ * messages: it ignores those signals itself), which leaves cleanly (vacate, reports, goodbye) and exits.  Whenever the
+ * child is gone (exited, killed, or its end of the socket closed) the
+ * parent kills every job it still has, reaps them (1 s at most), removes
+ * their cgroups and exits.  The child dies with the parent (its parent-
+ * death signal), and the jobs too (theirs).  Requests are served in
+ * order as they come, each in well under a millisecond but a spawn;
+ * nothing else runs in this loop, so a freeze waits at most for the
+ * request before it.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <json-c/json.h>
+
+#include "criu.h"
+#include "fdpeer.h"
+#include "jobctl.h"
+#include "jsonx.h"
+#include "log.h"
+#include "msg.h"
+#include "priv.h"
+#include "startd.h"
+#include "xmalloc.h"
+
+#define PRIV_MAX_ARGS		4096
+#define PRIV_MAX_JOBS		4096
+#define PRIV_REAP_LAST_MS	1000
+
+struct priv_op {
+	uint32_t		 id;	/* the child's request id */
+	struct criu_op		*op;
+};
+
+static struct {
+	struct event_base	*base;
+	struct fdpeer		*peer;
+	pid_t			 child;
+	int			 child_status;	/* exit code, -1 if killed */
+	int			 stopping;	/* told to stop by a signal */
+	pid_t			*jobs;		/* process groups we spawned */
+	size_t			 njobs;
+	struct priv_op		*ops;		/* criu runs */
+	size_t			 nops;
+	char			 sandbox_dir[PATH_MAX];
+} pv;
+
+void
+priv_set_sandbox_dir(const char *dir)
+{
+	strlcpy(pv.sandbox_dir, dir, sizeof pv.sandbox_dir);
+}
+
+static int
+priv_job_known(pid_t pgid)
+{
+	size_t	i;
+
+	for (i = 0; i < pv.njobs; i++)
+		if (pv.jobs[i] == pgid)
+			return 1;
+	return 0;
+}
+
+void
+priv_job_add(pid_t pgid)
+{
+	if (priv_job_known(pgid) || pv.njobs == PRIV_MAX_JOBS)
+		return;
+	pv.jobs = xreallocarray(pv.jobs, pv.njobs + 1, sizeof *pv.jobs);
+	pv.jobs[pv.njobs++] = pgid;
+}
+
+void
+priv_job_del(pid_t pgid)
+{
+	size_t	i;
+
+	for (i = 0; i < pv.njobs; i++)
+		if (pv.jobs[i] == pgid) {
+			pv.jobs[i] = pv.jobs[--pv.njobs];
+			return;
+		}
+}
+
+static struct priv_op *
+priv_op_find(uint32_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < pv.nops; i++)
+		if (pv.ops[i].id == id)
+			return &pv.ops[i];
+	return NULL;
+}
+
+static void
+priv_op_del(struct priv_op *o)
+{
+	*o = pv.ops[--pv.nops];
+}
+
+/*
+ * PATH names something strictly inside DIR, by its letters: absolute,
+ * no "." or ".." component, no empty one.  1 or 0.
+ */
+static int
+priv_path_inside(const char *path, const char *dir)
+{
+	size_t		 n = strlen(dir);
+	const char	*p, *c;
+
+	if (n == 0 || dir[0] != '/' || strncmp(path, dir, n) != 0 ||
+	    path[n] != '/' || path[n + 1] == '\0')
+		return 0;
+	for (p = path + n + 1; *p != '\0'; p = *c == '\0' ? c : c + 1) {
+		c = p + strcspn(p, "/");
+		if (c == p || (c - p == 1 && p[0] == '.') ||
+		    (c - p == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/* MSG's member NAME is an array of at most MAX strings, at least MIN. */
+static int
+priv_strings(struct json_object *msg, const char *name, size_t min,
+    size_t max)
+{
+	struct json_object	*a = jsonx_get(msg, name);
+	size_t			 i, n;
+
+	if (a == NULL || !json_object_is_type(a, json_type_array))
+		return 0;
+	n = json_object_array_length(a);
+	if (n < min || n > max)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!json_object_is_type(json_object_array_get_idx(a, i),
+		    json_type_string))
+			return 0;
+	return 1;
+}
+
+int
+priv_check(uint16_t type, struct json_object *msg, char *err, size_t errlen)
+{
+	const char	*op, *s;
+	int64_t		 pid, sig;
+
+	switch (type) {
+	case MSG_PRIV_SPAWN:
+		s = jsonx_str(msg, "job", "");
+		if (*s == '\0' || strlen(s) >= 32) {
+			snprintf(err, errlen, "spawn: bad job id");
+			return -1;
+		}
+		if (*jsonx_str(msg, "executable", "") == '\0' ||
+		    !priv_strings(msg, "argv", 1, PRIV_MAX_ARGS) ||
+		    !priv_strings(msg, "env", 0, PRIV_MAX_ARGS)) {
+			snprintf(err, errlen, "spawn: bad executable, argv or "
+			    "env");
+			return -1;
+		}
+		if (*jsonx_str(msg, "iwd", "") != '/') {
+			snprintf(err, errlen, "spawn: the working directory "
+			    "is not absolute");
+			return -1;
+		}
+		return 0;
+	case MSG_PRIV_JOBCTL:
+		op = jsonx_str(msg, "op", "");
+		pid = jsonx_int(msg, "pid", 0);
+		if (strcmp(op, "signal") != 0 && strcmp(op, "freeze") != 0 &&
+		    strcmp(op, "thaw") != 0 && strcmp(op, "kill") != 0 &&
+		    strcmp(op, "release") != 0) {
+			snprintf(err, errlen, "jobctl: no operation \"%.32s\"",
+			    op);
+			return -1;
+		}
+		if (pid <= 1 || pid > INT_MAX || !priv_job_known((pid_t)pid)) {
+			snprintf(err, errlen, "%s: %lld is no job of this agent",
+			    op, (long long)pid);
+			errno = ESRCH;
+			return -1;
+		}
+		sig = jsonx_int(msg, "signal", 0);
+		if (strcmp(op, "signal") == 0 && (sig < 1 || sig > 64)) {
+			snprintf(err, errlen, "signal: bad signal %lld",
+			    (long long)sig);
+			return -1;
+		}
+		return 0;
+	case MSG_PRIV_CRIU:
+		op = jsonx_str(msg, "op", "");
+		if (strcmp(op, "abort") == 0) {
+			if (priv_op_find((uint32_t)jsonx_int(msg, "id", 0)) ==
+			    NULL) {
+				snprintf(err, errlen, "criu abort: no such "
+				    "operation");
+				return -1;
+			}
+			return 0;
+		}
+		if (strcmp(op, "dump") != 0 && strcmp(op, "restore") != 0) {
+			snprintf(err, errlen, "criu: no operation \"%.32s\"",
+			    op);
+			return -1;
+		}
+		if (!priv_path_inside(jsonx_str(msg, "imgdir", ""),
+		    pv.sandbox_dir)) {
+			snprintf(err, errlen, "criu %s: the image directory is "
+			    "not inside sandbox_dir", op);
+			return -1;
+		}
+		pid = jsonx_int(msg, "pid", 0);
+		if (strcmp(op, "dump") == 0 && (pid <= 1 || pid > INT_MAX ||
+		    !priv_job_known((pid_t)pid))) {
+			snprintf(err, errlen, "criu dump: %lld is no job of "
+			    "this agent", (long long)pid);
+			return -1;
+		}
+		return 0;
+	default:
+		snprintf(err, errlen, "%s is not a request",
+		    msg_type_str(type));
+		return -1;
+	}
+}
+
+/* Reply to request REQID of TYPE: ERR NULL for success. */
+static void
+priv_reply(uint16_t type, uint32_t reqid, int errnum, const char *err,
+    pid_t pid)
+{
+	struct json_object	*o = json_object_new_object();
+	uint16_t		 rtype = MSG_PRIV_RESULT;
+
+	if (type == MSG_PRIV_SPAWN) {
+		rtype = MSG_PRIV_SPAWNED;
+		if (err != NULL)
+			json_object_object_add(o, "error",
+			    json_object_new_string(err));
+		else
+			json_object_object_add(o, "pid",
+			    json_object_new_int64(pid));
+	} else {
+		json_object_object_add(o, "ok",
+		    json_object_new_boolean(err == NULL));
+		if (err != NULL) {
+			json_object_object_add(o, "errno",
+			    json_object_new_int(errnum));
+			json_object_object_add(o, "error",
+			    json_object_new_string(err));
+		}
+		if (pid > 0)
+			json_object_object_add(o, "pid",
+			    json_object_new_int64(pid));
+	}
+	(void)fdpeer_send(pv.peer, rtype, reqid, o, -1);
+	json_object_put(o);
+}
+
+/* A NULL-terminated copy of MSG's string array NAME (borrowed strings). */
+static char **
+priv_argv(struct json_object *msg, const char *name)
+{
+	struct json_object	*a = jsonx_get(msg, name);
+	size_t			 i, n = json_object_array_length(a);
+	char			**v;
+
+	v = xcalloc(n + 1, sizeof *v);
+	for (i = 0; i < n; i++)
+		v[i] = (char *)json_object_get_string(
+		    json_object_array_get_idx(a, i));
+	return v;
+}
+
+/*
+ * Whom the job runs as, decided here: as root, the owner the scheduler
+ * named if this machine knows the name, never root for someone else
+ * (root only where the scheduler gave uid 0 to a user who is root here);
+ * not as root, as ourselves.  0, or -1 with ERR.
+ */
+static int
+priv_user(struct json_object *msg, struct jobctl_spec *spec, char *err,
+    size_t errlen)
+{
+	const char	*owner = jsonx_str(msg, "owner", "");
+	struct passwd	*pw;
+
+	if (geteuid() != 0)
+		return 0;
+	if ((pw = getpwnam(owner)) == NULL) {
+		snprintf(err, errlen, "no user %s on this machine", owner);
+		return -1;
+	}
+	if (pw->pw_uid == 0 && jsonx_int(msg, "uid", -1) != 0) {
+		snprintf(err, errlen, "user %s is root here but the scheduler "
+		    "gave uid %lld: not run", owner,
+		    (long long)jsonx_int(msg, "uid", -1));
+		return -1;
+	}
+	if (pw->pw_uid != 0) {
+		spec->switch_user = 1;
+		spec->uid = pw->pw_uid;
+		spec->gid = pw->pw_gid;
+	}
+	return 0;
+}
+
+static void
+priv_spawn(uint32_t reqid, struct json_object *msg)
+{
+	struct jobctl_spec	 spec;
+	char			 err[512], **argv, **env;
+	pid_t			 pid;
+
+	memset(&spec, 0, sizeof spec);
+	if (priv_user(msg, &spec, err, sizeof err) == -1) {
+		priv_reply(MSG_PRIV_SPAWN, reqid, EPERM, err, 0);
+		return;
+	}
+	argv = priv_argv(msg, "argv");
+	env = priv_argv(msg, "env");
+	spec.executable = jsonx_str(msg, "executable", "");
+	spec.argv = argv;
+	spec.envp = env;
+	spec.iwd = jsonx_str(msg, "iwd", "/");
+	spec.input = jsonx_str(msg, "input", NULL);
+	spec.output = jsonx_str(msg, "output", NULL);
+	spec.error = jsonx_str(msg, "error", NULL);
+	spec.append = jsonx_bool(msg, "append", 0);
+	spec.pidns = jsonx_bool(msg, "pidns", 0) && st->criu;
+	if (jobctl_spawn(&spec, &pid, err, sizeof err) == -1)
+		priv_reply(MSG_PRIV_SPAWN, reqid, errno, err, 0);
+	else {
+		priv_job_add(pid);
+		priv_reply(MSG_PRIV_SPAWN, reqid, 0, NULL, pid);
+	}
+	free(argv);
+	free(env);
+}
+
+static void
+priv_jobctl(uint32_t reqid, struct json_object *msg)
+{
+	const char	*op = jsonx_str(msg, "op", "");
+	pid_t		 pid = (pid_t)jsonx_int(msg, "pid", 0);
+	char		 err[256];
+	int		 r;
+
+	if (strcmp(op, "freeze") == 0)
+		r = jobctl_freeze(pid);
+	else if (strcmp(op, "thaw") == 0)
+		r = jobctl_thaw(pid);
+	else if (strcmp(op, "signal") == 0)
+		r = jobctl_signal(pid, (int)jsonx_int(msg, "signal", 0));
+	else if (strcmp(op, "kill") == 0)
+		r = jobctl_kill(pid);
+	else
+		r = jobctl_release(pid);
+	if (r == -1) {
+		snprintf(err, sizeof err, "%s %ld: %s", op, (long)pid,
+		    strerror(errno));
+		priv_reply(MSG_PRIV_JOBCTL, reqid, errno, err, 0);
+	} else
+		priv_reply(MSG_PRIV_JOBCTL, reqid, 0, NULL, 0);
+}
+
+static void
+priv_criu(uint32_t reqid, struct json_object *msg)
+{
+	const char	*op = jsonx_str(msg, "op", "");
+	const char	*img = jsonx_str(msg, "imgdir", "");
+	struct priv_op	*o;
+	struct criu_op	*cop;
+	char		 err[512];
+
+	if (strcmp(op, "abort") == 0) {
+		o = priv_op_find((uint32_t)jsonx_int(msg, "id", 0));
+		criu_op_abort(o->op);
+		priv_op_del(o);
+		priv_reply(MSG_PRIV_CRIU, reqid, 0, NULL, 0);
+		return;
+	}
+	if (!st->criu || priv_op_find(reqid) != NULL) {
+		priv_reply(MSG_PRIV_CRIU, reqid, ENOTSUP, !st->criu ?
+		    "no CRIU on this agent" : "operation id in use", 0);
+		return;
+	}
+	if (strcmp(op, "dump") == 0)
+		cop = criu_dump_start(st->criu_path,
+		    (pid_t)jsonx_int(msg, "pid", 0), img, NULL, err,
+		    sizeof err);
+	else
+		cop = criu_restore_start(st->criu_path, img, err, sizeof err);
+	if (cop == NULL) {
+		priv_reply(MSG_PRIV_CRIU, reqid, EIO, err, 0);
+		return;
+	}
+	pv.ops = xreallocarray(pv.ops, pv.nops + 1, sizeof *pv.ops);
+	pv.ops[pv.nops].id = reqid;
+	pv.ops[pv.nops++].op = cop;
+	log_info("priv: criu %s running (pid %ld)", op,
+	    (long)criu_op_pid(cop));
+	priv_reply(MSG_PRIV_CRIU, reqid, 0, NULL, criu_op_pid(cop));
+}
+
+static void
+priv_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
+    struct json_object *msg, const char *bad, int fd, void *arg)
+{
+	char	err[512];
+	int	errnum;
+
+	if (fd != -1)
+		close(fd);		/* the child passes none */
+	errno = EINVAL;
+	if (msg == NULL)
+		snprintf(err, sizeof err, "undecodable %s: %s",
+		    msg_type_str(type), bad);
+	if (msg == NULL || priv_check(type, msg, err, sizeof err) == -1) {
+		errnum = errno;
+		log_warnx("priv: request %u refused: %s", reqid, err);
+		priv_reply(type, reqid, errnum, err, 0);
+		return;
+	}
+	switch (type) {
+	case MSG_PRIV_SPAWN:
+		priv_spawn(reqid, msg);
+		break;
+	case MSG_PRIV_JOBCTL:
+		priv_jobctl(reqid, msg);
+		break;
+	case MSG_PRIV_CRIU:
+		priv_criu(reqid, msg);
+		break;
+	}
+}
+
+/* Kill every job and criu run left, reap (bounded), clean up, exit. */
+static void __attribute__((noreturn))
+priv_exit(int code)
+{
+	struct jobctl_result	res;
+	struct timespec		ts = { 0, 10 * 1000 * 1000 };
+	pid_t			pid;
+	size_t			i;
+	int			n, r;
+
+	if (pv.njobs > 0 || pv.nops > 0)
+		log_warnx("priv: killing %zu job(s) and %zu criu run(s) "
+		    "left", pv.njobs, pv.nops);
+	for (i = 0; i < pv.nops; i++)
+		criu_op_abort(pv.ops[i].op);
+	pv.nops = 0;
+	for (i = 0; i < pv.njobs; i++)
+		(void)jobctl_kill(pv.jobs[i]);
+	if (pv.child > 0)
+		(void)kill(pv.child, SIGKILL);
+	for (n = 0; n < PRIV_REAP_LAST_MS / 10; n++) {
+		while ((r = jobctl_reap(&pid, &res)) == 1)
+			;
+		if (r == -1)
+			break;		/* ECHILD: nothing left */
+		nanosleep(&ts, NULL);
+	}
+	for (i = 0; i < pv.njobs; i++)
+		(void)jobctl_release(pv.jobs[i]);
+	jobctl_fini();
+	fdpeer_free(pv.peer);
+	log_info("stopped");
+	exit(code);
+}
+
+static void
+priv_closed(struct fdpeer *p, const char *reason, void *arg)
+{
+	log_warnx("priv: the network child closed its socket (%s): "
+	    "leaving", reason);
+	priv_exit(1);
+}
+
+/* Tell the child that PID ended with RES. */
+static void
+priv_send_exit(pid_t pid, const struct jobctl_result *res)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "pid", json_object_new_int64(pid));
+	json_object_object_add(o, "code", json_object_new_int(res->code));
+	json_object_object_add(o, "signal", json_object_new_int(res->signal));
+	json_object_object_add(o, "utime_ms",
+	    json_object_new_int64(res->utime_ms));
+	json_object_object_add(o, "stime_ms",
+	    json_object_new_int64(res->stime_ms));
+	json_object_object_add(o, "maxrss_kb",
+	    json_object_new_int64(res->maxrss_kb));
+	(void)fdpeer_send(pv.peer, MSG_PRIV_EXIT, 0, o, -1);
+	json_object_put(o);
+}
+
+/* Criu run O is over with RES: finish it, tell the child. */
+static void
+priv_op_done(struct priv_op *o, const struct jobctl_result *res)
+{
+	struct json_object	*m = json_object_new_object();
+	char			 err[512];
+	pid_t			 pid = 0;
+	int			 r;
+
+	r = criu_op_done(o->op, res, &pid, err, sizeof err);
+	json_object_object_add(m, "id", json_object_new_int64(o->id));
+	json_object_object_add(m, "ok", json_object_new_boolean(r == 0));
+	if (r == 0 && pid > 0) {
+		priv_job_add(pid);	/* a restored tree: a job now */
+		json_object_object_add(m, "pid", json_object_new_int64(pid));
+	}
+	if (r == -1)
+		json_object_object_add(m, "error",
+		    json_object_new_string(err));
+	priv_op_del(o);
+	(void)fdpeer_send(pv.peer, MSG_PRIV_CRIU_DONE, 0, m, -1);
+	json_object_put(m);
+}
+
+static void
+priv_reap(void)
+{
+	struct jobctl_result	 res;
+	size_t			 i;
+	pid_t			 pid;
+	int			 done;
+
+	while (jobctl_reap(&pid, &res) == 1) {
+		if (pid == pv.child) {
+			pv.child = 0;
+			if (res.signal != 0)
+				log_warnx("priv: the network child was killed "
+				    "by signal %d: leaving", res.signal);
+			else if (res.code != 0 || !pv.stopping)
+				log_warnx("priv: the network child exited "
+				    "(code %d): leaving", res.code);
+			priv_exit(pv.stopping && res.signal == 0 &&
+			    res.code == 0 ? 0 : 1);
+		}
+		done = 0;
+		for (i = 0; i < pv.nops && !done; i++)
+			if (criu_op_pid(pv.ops[i].op) == pid) {
+				priv_op_done(&pv.ops[i], &res);
+				done = 1;
+			}
+		if (done)
+			continue;
+		if (priv_job_known(pid)) {
+			/* Whatever is left of its tree goes too. */
+			(void)jobctl_kill(pid);
+			(void)jobctl_release(pid);
+			priv_job_del(pid);
+		}
+		priv_send_exit(pid, &res);
+	}
+}
+
+static void
+priv_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	struct json_object	*o;
+
+	if (sig == SIGCHLD) {
+		priv_reap();
+		return;
+	}
+	pv.stopping = 1;
+	log_info("priv: signal %d: passed on to the network child",
+	    (int)sig);
+	/* As a message: the child ignores the signals themselves, so one
+	 * sent to the whole group (an init system's) counts once. */
+	o = json_object_new_object();
+	json_object_object_add(o, "signal", json_object_new_int((int)sig));
+	(void)fdpeer_send(pv.peer, MSG_PRIV_SIGNAL, 0, o, -1);
+	json_object_put(o);
+}
+
+/* The parent's loop; never returns. */
+static void __attribute__((noreturn))
+priv_main(int sock, pid_t child)
+{
+	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
+	struct event		*ev[4];
+	size_t			 i;
+
+	pv.child = child;
+	if ((pv.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	for (i = 0; i < 4; i++) {
+		ev[i] = evsignal_new(pv.base, sigs[i], priv_signal, NULL);
+		evsignal_add(ev[i], NULL);
+	}
+	pv.peer = fdpeer_new(pv.base, sock, ROLE_PRIVC, "network child",
+	    priv_msg, priv_closed, NULL);
+	log_debug("priv: network child pid %ld", (long)child);
+	/* A child that exited before the signal event existed. */
+	priv_reap();
+	event_base_dispatch(pv.base);
+	priv_exit(1);
+}
+
+int
+priv_fork(void)
+{
+	pid_t	parent = getpid(), pid;
+	int	sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		fatal("socketpair");
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid == 0) {
+		close(sv[0]);
+		/* Told by the parent instead (priv_signal). */
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+			fatal("prctl(PR_SET_PDEATHSIG)");
+		if (getppid() != parent)
+			_exit(1);	/* it died already */
+		(void)prctl(PR_SET_NAME, "cq-startd-net");
+		return sv[1];
+	}
+	close(sv[1]);
+	priv_main(sv[0], pid);
+}

@@ -1,0 +1,61 @@
+/*
+ * privc.h: the network child's side of the agent's privilege separation:
+ * jobctl's calls as requests to the root parent (priv.c), none of which
+ * waits.  Signal, freeze, thaw, kill and release are sent at once and
+ * their failures logged when the reply comes (a job already gone, ESRCH,
+ * is not worth a line); a spawn, a CRIU dump or restore ends in a
+ * callback; job exits come as events.
+ */
+#ifndef CQ_PRIVC_H
+#define CQ_PRIVC_H
+
+#include <sys/types.h>
+#include <stdint.h>
+
+struct event_base;
+struct jobctl_result;
+struct jobctl_spec;
+
+struct privc_cbs {
+	/* Process PID (a job's leader, or an orphan) ended with RES. */
+	void	(*exited)(pid_t pid, const struct jobctl_result *res);
+	/* The spawn for JOB/RUN gave PID, or failed with ERR. */
+	void	(*spawned)(const char *job, uint32_t run, pid_t pid,
+		    const char *err);
+	/* The CRIU dump or restore for JOB/RUN could not start (ERR). */
+	void	(*criu_failed)(const char *job, uint32_t run, const char *err);
+	/* ... ended: OK, with the restored leader PID, or ERR. */
+	void	(*criu_done)(const char *job, uint32_t run, int ok, pid_t pid,
+		    const char *err);
+};
+
+/*
+ * Talk to the parent over SOCK; the parent's end is fatal to us.  SIG is
+ * called with each SIGTERM, SIGINT or SIGHUP the parent got.
+ */
+void	privc_init(struct event_base *, int sock, const struct privc_cbs *,
+	    void (*sig)(int));
+/* Write what is queued (at exit) and close. */
+void	privc_shutdown(void);
+
+/*
+ * Ask for JOB/RUN's spawn as SPEC says (its switch_user, uid and gid are
+ * ignored: the parent decides them from OWNER and the scheduler's UID).
+ * 0, or -1 if the request cannot be sent.
+ */
+int	privc_spawn(const struct jobctl_spec *, const char *owner, int64_t uid,
+	    const char *job, uint32_t run);
+int	privc_signal(pid_t pgid, int sig);
+int	privc_freeze(pid_t pgid);
+int	privc_thaw(pid_t pgid);
+int	privc_kill(pid_t pgid);
+int	privc_release(pid_t pgid);
+/* A CRIU dump of job PID / a restore into IMGDIR: the run's id, or 0. */
+uint32_t privc_criu_dump(pid_t pid, const char *imgdir, const char *job,
+	    uint32_t run);
+uint32_t privc_criu_restore(const char *imgdir, const char *job,
+	    uint32_t run);
+/* Stop CRIU run ID (no callback follows). */
+void	privc_criu_abort(uint32_t id);
+
+#endif
