@@ -27,6 +27,7 @@
 #include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -502,9 +503,28 @@ priv_exit(int code)
 	exit(code);
 }
 
+/* The child's end closed: most often it is dying; say how (200 ms). */
 static void
 priv_closed(struct fdpeer *p, const char *reason, void *arg)
 {
+	struct timespec	ts = { 0, 5 * 1000 * 1000 };
+	int		i, status;
+	pid_t		r = 0;
+
+	for (i = 0; i < 40 && (r = waitpid(pv.child, &status, WNOHANG)) == 0;
+	    i++)
+		nanosleep(&ts, NULL);
+	if (r == pv.child) {
+		pv.child = 0;
+		if (WIFSIGNALED(status))
+			log_warnx("priv: the network child was killed by "
+			    "signal %d: leaving", WTERMSIG(status));
+		else if (WEXITSTATUS(status) != 0 || !pv.stopping)
+			log_warnx("priv: the network child exited (code %d): "
+			    "leaving", WEXITSTATUS(status));
+		priv_exit(pv.stopping && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 0 ? 0 : 1);
+	}
 	log_warnx("priv: the network child closed its socket (%s): "
 	    "leaving", reason);
 	priv_exit(1);
