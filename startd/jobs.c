@@ -745,10 +745,8 @@ jobs_ended(struct ajob *j, const struct jobctl_result *res)
 	j->exited = 1;
 	j->res = *res;
 	j->wall_ms = clock_mono_ms() - j->started;
-	/* Whatever is left of the tree goes too (the parent did it already
-	 * for a leader it reaped; a dumped job's tree is criu's). */
-	privc_kill(j->pid);
-	privc_release(j->pid);
+	/* Whatever is left of the tree went too: the parent killed it and
+	 * released its cgroups when it reaped the leader (priv_reap). */
 	s = &slots[j->slot];
 	j->ckpt = j->criu_ckpt || (j->sb != NULL && res->signal == 0 &&
 	    j->desc->checkpoint_exit_code >= 0 &&

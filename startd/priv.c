@@ -53,7 +53,6 @@
 #include "xmalloc.h"
 
 #define PRIV_MAX_ARGS		4096
-#define PRIV_MAX_JOBS		4096
 #define PRIV_REAP_LAST_MS	1000
 
 struct priv_op {
@@ -94,7 +93,8 @@ priv_job_known(pid_t pgid)
 void
 priv_job_add(pid_t pgid)
 {
-	if (priv_job_known(pgid) || pv.njobs == PRIV_MAX_JOBS)
+	/* Bounded by the live processes: each is one of ours. */
+	if (priv_job_known(pgid))
 		return;
 	pv.jobs = xreallocarray(pv.jobs, pv.njobs + 1, sizeof *pv.jobs);
 	pv.jobs[pv.njobs++] = pgid;
@@ -451,7 +451,11 @@ priv_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 		    msg_type_str(type), bad);
 	if (msg == NULL || priv_check(type, msg, err, sizeof err) == -1) {
 		errnum = errno;
-		log_warnx("priv: request %u refused: %s", reqid, err);
+		/* A job that ended just before is no attack: not logged. */
+		if (errnum == ESRCH)
+			log_debug("priv: request %u refused: %s", reqid, err);
+		else
+			log_warnx("priv: request %u refused: %s", reqid, err);
 		priv_reply(type, reqid, errnum, err, 0);
 		return;
 	}
@@ -601,12 +605,12 @@ priv_reap(void)
 			}
 		if (done)
 			continue;
-		if (priv_job_known(pid)) {
-			/* Whatever is left of its tree goes too. */
-			(void)jobctl_kill(pid);
-			(void)jobctl_release(pid);
-			priv_job_del(pid);
-		}
+		if (!priv_job_known(pid))
+			continue;	/* an orphan of some job */
+		/* A job's leader: whatever is left of its tree goes too. */
+		(void)jobctl_kill(pid);
+		(void)jobctl_release(pid);
+		priv_job_del(pid);
 		priv_send_exit(pid, &res);
 	}
 }

@@ -17,7 +17,7 @@ struct jobctl_result;
 struct jobctl_spec;
 
 struct privc_cbs {
-	/* Process PID (a job's leader, or an orphan) ended with RES. */
+	/* The leader PID of a job (spawned or restored) ended with RES. */
 	void	(*exited)(pid_t pid, const struct jobctl_result *res);
 	/* The spawn for JOB/RUN gave PID, or failed with ERR. */
 	void	(*spawned)(const char *job, uint32_t run, pid_t pid,
