@@ -405,6 +405,13 @@ fdpeer_frames(struct fdpeer *p, const char **why)
 	return 0;
 }
 
+void
+fdpeer_read_now(struct fdpeer *p)
+{
+	if (!p->broken && !p->dead && p->busy == 0)
+		fdpeer_read_cb(p->fd, EV_READ, p);
+}
+
 static void
 fdpeer_read_cb(evutil_socket_t fd, short ev, void *arg)
 {

@@ -45,6 +45,8 @@ struct fdpeer	*fdpeer_new(struct event_base *, int fd, int from,
  */
 int		 fdpeer_send(struct fdpeer *, uint16_t type, uint32_t reqid,
 		    struct json_object *obj, int fd);
+/* Read and hand up what has arrived, now, without waiting. */
+void		 fdpeer_read_now(struct fdpeer *);
 /* Bytes waiting to be written. */
 size_t		 fdpeer_outq(const struct fdpeer *);
 /* Write what is queued, blocking (at exit only); 0 or -1. */

@@ -64,6 +64,9 @@ static const struct msg_member m_heartbeat[] = {
 	{ "owner_idle_ms", JT_INT, 0 }, { "owner_seen_ms", JT_INT, 0 },
 	{ NULL, 0, 0 }
 };
+static const struct msg_member m_heartbeat_ack[] = {
+	{ "seq", JT_INT, 0 }, { NULL, 0, 0 }
+};
 static const struct msg_member m_start[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "slot", JT_INT, 1 },
 	{ "owner", JT_STRING, 1 }, { "uid", JT_INT, 1 },
@@ -73,7 +76,7 @@ static const struct msg_member m_start[] = {
 };
 static const struct msg_member m_started[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "pid", JT_INT, 1 },
-	{ "notes", JT_ARRAY, 0 }, { NULL, 0, 0 }
+	{ "notes", JT_ARRAY, 0 }, { "user", JT_STRING, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_exited[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 },
@@ -84,6 +87,8 @@ static const struct msg_member m_exited[] = {
 	{ "slot_state", JT_STRING, 0 }, { "files", JT_INT, 0 },
 	{ "checkpoint", JT_BOOL, 0 }, { "missing", JT_STRING, 0 },
 	{ "criu", JT_BOOL, 0 }, { "notes", JT_ARRAY, 0 },
+	{ "memory_exceeded", JT_BOOL, 0 }, { "memory_limit_mb", JT_INT, 0 },
+	{ "memory_peak_mb", JT_INT, 0 },
 	{ NULL, 0, 0 }
 };
 
@@ -130,6 +135,8 @@ static const struct msg_member m_reclaim[] = {
 static const struct msg_member m_priv_spawn[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 },
 	{ "owner", JT_STRING, 1 }, { "uid", JT_INT, 1 },
+	{ "slot", JT_INT, 1 }, { "memory_mb", JT_INT, 0 },
+	{ "memory_asked", JT_BOOL, 0 }, { "max_pids", JT_INT, 0 },
 	{ "executable", JT_STRING, 1 }, { "argv", JT_ARRAY, 1 },
 	{ "env", JT_ARRAY, 1 }, { "iwd", JT_STRING, 0 },
 	{ "input", JT_STRING, 0 }, { "output", JT_STRING, 0 },
@@ -141,7 +148,7 @@ static const struct msg_member m_priv_spawned[] = {
 };
 static const struct msg_member m_priv_jobctl[] = {
 	{ "op", JT_STRING, 1 }, { "pid", JT_INT, 1 },
-	{ "signal", JT_INT, 0 }, { NULL, 0, 0 }
+	{ "signal", JT_INT, 0 }, { "at", JT_INT, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_priv_result[] = {
 	{ "ok", JT_BOOL, 1 }, { "errno", JT_INT, 0 },
@@ -158,7 +165,9 @@ static const struct msg_member m_priv_criu_done[] = {
 static const struct msg_member m_priv_exit[] = {
 	{ "pid", JT_INT, 1 }, { "code", JT_INT, 1 }, { "signal", JT_INT, 1 },
 	{ "utime_ms", JT_INT, 1 }, { "stime_ms", JT_INT, 1 },
-	{ "maxrss_kb", JT_INT, 1 }, { NULL, 0, 0 }
+	{ "maxrss_kb", JT_INT, 1 }, { "oom_kills", JT_INT, 0 },
+	{ "mem_limit_kb", JT_INT, 0 }, { "mem_peak_kb", JT_INT, 0 },
+	{ NULL, 0, 0 }
 };
 static const struct msg_member m_priv_signal[] = {
 	{ "signal", JT_INT, 1 }, { NULL, 0, 0 }
@@ -196,6 +205,8 @@ static const struct msg_type msg_types[] = {
 	{ MSG_DATA, "data", ROLE_AGENT | ROLE_SCHEDD, 256 * KiB, NULL },
 	{ MSG_FILE_ACK, "file-ack", ROLE_AGENT | ROLE_SCHEDD, 16 * KiB,
 	    m_file_ack },
+	{ MSG_HEARTBEAT_ACK, "heartbeat-ack", ROLE_SCHEDD, 4 * KiB,
+	    m_heartbeat_ack },
 	{ MSG_RECLAIM, "reclaim", ROLE_CLIENT, 4 * KiB, m_reclaim },
 	{ MSG_PRIV_SPAWN, "priv-spawn", ROLE_PRIVC, 1 * MiB, m_priv_spawn },
 	{ MSG_PRIV_SPAWNED, "priv-spawned", ROLE_PRIV, 4 * KiB,

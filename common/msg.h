@@ -54,6 +54,8 @@ enum msg_kind {
 				   kind ("input", "output", "checkpoint") */
 	MSG_DATA = 76,		/* either: raw chunk of the FILE with its reqid */
 	MSG_FILE_ACK = 77,	/* either: job, run, path, ok, error */
+	MSG_HEARTBEAT_ACK = 78,	/* schedd: seq; answers a heartbeat sent
+				   with a request id (and only such) */
 
 	MSG_RECLAIM = 128,	/* client: the owner takes the desktop back */
 

@@ -115,15 +115,28 @@ int
 xfer_out_open(struct xfer_out *x, const char *path, int trust_sum, char *err,
     size_t errlen)
 {
-	struct stat	sb;
+	int	fd;
 
 	memset(x, 0, sizeof *x);
-	if ((x->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+	x->fd = -1;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC))
+	    == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	return xfer_out_open_fd(x, fd, path, trust_sum, err, errlen);
+}
+
+int
+xfer_out_open_fd(struct xfer_out *x, int fd, const char *name, int trust_sum,
+    char *err, size_t errlen)
+{
+	struct stat	sb;
+
+	memset(x, 0, sizeof *x);
+	x->fd = fd;
 	if (fstat(x->fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
+		snprintf(err, errlen, "%s: not a regular file", name);
 		close(x->fd);
 		x->fd = -1;
 		return -1;
@@ -320,6 +333,27 @@ xfer_in_open(struct xfer_in *x, const char *root, const char *rel,
 }
 
 int
+xfer_in_open_fd(struct xfer_in *x, int fd, const char *name, uint64_t size,
+    mode_t mode, const char *sha, char *err, size_t errlen)
+{
+	memset(x, 0, sizeof *x);
+	x->fd = x->dirfd = -1;
+	if (!xfer_sha_ok(sha) || size > XFER_MAX_SIZE) {
+		snprintf(err, errlen, "bad checksum or size");
+		close(fd);
+		return -1;
+	}
+	x->fd = fd;
+	x->name = xstrdup(name);
+	x->size = size;
+	x->mode = xfer_mode(mode, 0);
+	memcpy(x->want, sha, 65);
+	x->md = xfer_md_new();
+	x->uid = x->gid = (uid_t)-1;
+	return 0;
+}
+
+int
 xfer_in_active(const struct xfer_in *x)
 {
 	return x->fd >= 0;
@@ -351,7 +385,8 @@ xfer_in_abort(struct xfer_in *x)
 {
 	if (x->fd < 0)
 		return;
-	unlinkat(x->dirfd, x->part, 0);
+	if (x->dirfd >= 0)
+		unlinkat(x->dirfd, x->part, 0);
 	xfer_in_close(x);
 }
 
@@ -377,6 +412,11 @@ xfer_in_finish(struct xfer_in *x, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", x->name, strerror(errno));
 		xfer_in_abort(x);
 		return -1;
+	}
+	if (x->dirfd < 0) {
+		/* xfer_in_open_fd(): the caller names the file. */
+		xfer_in_close(x);
+		return 1;
 	}
 	xfer_become(&id, x->uid, x->gid);
 	rc = renameat(x->dirfd, x->part, x->dirfd, x->name);

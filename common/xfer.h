@@ -50,6 +50,11 @@ struct xfer_out {
  */
 int	xfer_out_open(struct xfer_out *, const char *path, int trust_sum,
 	    char *err, size_t errlen);
+/* The same for FD (taken, closed on failure too) opened by the caller:
+ * what is sent is what FD is, whatever its path has become.  NAME is
+ * for messages. */
+int	xfer_out_open_fd(struct xfer_out *, int fd, const char *name,
+	    int trust_sum, char *err, size_t errlen);
 /* Hash up to BUDGET bytes; 1 when the whole file is hashed (sha set),
  * 0 if more remains, -1 with ERR on a read error. */
 int	xfer_out_hash(struct xfer_out *, size_t budget, char *err,
@@ -88,6 +93,16 @@ struct xfer_in {
 int	xfer_in_open(struct xfer_in *, const char *root, const char *rel,
 	    uint64_t size, mode_t mode, const char *sha, uid_t uid, gid_t gid,
 	    char *err, size_t errlen);
+/*
+ * Receive into FD (taken: an empty file the caller created, e.g. with
+ * startd/sbfs.c), NAME for messages.  The caller owns the name: when
+ * xfer_in_data() returns 1 the size and checksum matched and the mode
+ * is set, and the caller renames the file into place; on -1 (or after
+ * xfer_in_abort()) the caller removes it.  0, or -1 with ERR.
+ */
+int	xfer_in_open_fd(struct xfer_in *, int fd, const char *name,
+	    uint64_t size, mode_t mode, const char *sha, char *err,
+	    size_t errlen);
 /* Take LEN bytes: 1 when the file is complete and in place, 0 when more
  * is due, -1 with ERR (the part file is gone; the xfer_in is closed). */
 int	xfer_in_data(struct xfer_in *, const void *buf, size_t len, char *err,

@@ -32,6 +32,7 @@ struct xferq_item {
 	uint32_t		 run;
 	char			*kind;
 	char			*src;		/* NULL: a directory */
+	struct xferq_src	 from;		/* open == NULL: SRC a path */
 	char			*rel;
 	int			 mark;
 	void			(*cb)(void *);
@@ -62,6 +63,8 @@ xferq_item_free(struct xferq_item *it)
 	free(it->kind);
 	free(it->src);
 	free(it->rel);
+	if (it->from.unref != NULL)
+		it->from.unref(it->from.arg);
 	free(it);
 }
 
@@ -141,6 +144,38 @@ xferq_add(struct xferq *q, const char *job, uint32_t run, const char *kind,
 	it->src = src != NULL ? xstrdup(src) : NULL;
 	it->rel = xstrdup(rel);
 	q->npending++;
+}
+
+void
+xferq_add_from(struct xferq *q, const char *job, uint32_t run,
+    const char *kind, const struct xferq_src *from, const char *src,
+    const char *rel)
+{
+	struct xferq_item	*it = xferq_item(q, job, run);
+
+	it->kind = xstrdup(kind);
+	it->src = xstrdup(src);
+	it->rel = xstrdup(rel);
+	it->from = *from;
+	if (from->ref != NULL)
+		from->ref(from->arg);
+	q->npending++;
+}
+
+/* Open the current item's file into Q's xfer_out; 0 or -1 with ERR. */
+static int
+xferq_open(struct xferq *q, char *err, size_t errlen)
+{
+	struct xferq_item	*it = q->cur;
+	int			 fd;
+
+	if (it->from.open == NULL)
+		return xfer_out_open(&q->xo, it->src, q->trust_sums, err,
+		    errlen);
+	if ((fd = it->from.open(it->from.arg, it->src, err, errlen)) == -1)
+		return -1;
+	return xfer_out_open_fd(&q->xo, fd, it->rel, q->trust_sums, err,
+	    errlen);
 }
 
 void
@@ -249,8 +284,7 @@ xferq_round(struct xferq *q)
 				xferq_next(q);
 				continue;
 			}
-			if (xfer_out_open(&q->xo, it->src, q->trust_sums,
-			    err, sizeof err) == -1) {
+			if (xferq_open(q, err, sizeof err) == -1) {
 				log_warnx("transfer of %s for %s: %s", it->rel,
 				    it->job, err);
 				if (xferq_announce(q, 1) == -1)

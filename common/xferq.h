@@ -11,6 +11,7 @@
 #ifndef CQ_XFERQ_H
 #define CQ_XFERQ_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct event_base;
@@ -31,6 +32,23 @@ void		 xferq_free(struct xferq *q);
  */
 void		 xferq_add(struct xferq *q, const char *job, uint32_t run,
 		    const char *kind, const char *src, const char *rel);
+/*
+ * Where a queued file is read from when its turn comes: OPEN(ARG, SRC)
+ * returns a file descriptor opened for reading (sent as it is, whatever
+ * its path has become since), or -1 with ERR; it runs inside the queue's
+ * event callback, so it must answer at once.  REF and UNREF (may be NULL)
+ * keep ARG alive while an item needs it.
+ */
+struct xferq_src {
+	int	(*open)(void *arg, const char *src, char *err, size_t errlen);
+	void	(*ref)(void *arg);
+	void	(*unref)(void *arg);
+	void	*arg;
+};
+/* As xferq_add(), SRC opened through FROM at send time (SRC not NULL). */
+void		 xferq_add_from(struct xferq *q, const char *job, uint32_t run,
+		    const char *kind, const struct xferq_src *from,
+		    const char *src, const char *rel);
 /* Call CB(ARG) once all files queued so far are handed to the peer. */
 void		 xferq_mark(struct xferq *q, const char *job, uint32_t run,
 		    void (*cb)(void *), void *arg);

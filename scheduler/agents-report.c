@@ -285,16 +285,22 @@ agents_notes(struct job *j, struct json_object *msg)
 void
 agents_started(struct machine *m, struct json_object *msg)
 {
-	const char	*id = jsonx_str(msg, "job", "");
+	const char	*id = jsonx_str(msg, "job", ""), *user;
 	struct job	*j = agents_find_job(id);
 	int64_t		 run = jsonx_int(msg, "run", 0);
 	char		 why[160];
 
 	log_debug("agent %s: started %s run %lld pid %lld", m->name, id,
 	    (long long)run, (long long)jsonx_int(msg, "pid", 0));
-	if (agents_run_here(j, m, run))
+	if (agents_run_here(j, m, run)) {
 		agents_notes(j, msg);
-	else if (agents_run_foreign(j, m, run, why, sizeof why))
+		/* Whom the desktop runs it as: its owner or a slot user. */
+		if ((user = jsonx_str(msg, "user", NULL)) != NULL) {
+			snprintf(why, sizeof why, "%.64s on slot%d@%.64s", user,
+			    j->slot != NULL ? j->slot->id : 0, m->name);
+			queue_note(j, "run-as", why);
+		}
+	} else if (agents_run_foreign(j, m, run, why, sizeof why))
 		agents_refuse(m, m->peer, "a start report", id, run, why);
 }
 
@@ -365,6 +371,18 @@ agents_exited(struct machine *m, struct json_object *msg)
 				queue_hold(j, "cannot write the job's output "
 				    "files (see the scheduler's log)");
 			else if (live && ei.error == NULL &&
+			    jsonx_bool(msg, "memory_exceeded", 0)) {
+				/* As HTCondor's starter (hold code 34). */
+				snprintf(hold, sizeof hold, JOB_HOLD_MEMORY
+				    "%lld megabytes. Peak usage: %lld "
+				    "megabytes.  Consider resubmitting with a "
+				    "higher request_memory.",
+				    (long long)jsonx_int(msg,
+				    "memory_limit_mb", 0),
+				    (long long)jsonx_int(msg,
+				    "memory_peak_mb", 0));
+				queue_hold(j, hold);
+			} else if (live && ei.error == NULL &&
 			    (why = jsonx_str(msg, "missing", NULL)) != NULL) {
 				/* As HTCondor: an output it did not make. */
 				snprintf(hold, sizeof hold, "transfer_output_"

@@ -10,7 +10,10 @@
  * it holds for their current run are adopted, so a scheduler restart
  * never starts a second copy; anything else it holds is stale and is
  * killed.  Any message renews the agent's lease; a machine silent for
- * longer than the lease goes OFFLINE and its jobs go back to IDLE.
+ * longer than the lease goes OFFLINE and its jobs go back to IDLE.  A
+ * heartbeat sent with a request id is answered (heartbeat-ack), so the
+ * agent knows what we heard and can end its jobs before the lease does
+ * (startd/lease.c).
  *
  * Each slot here mirrors one of the agent's slots.  A slot is on the free
  * list only while its agent is connected, it is UNCLAIMED and holds no
@@ -505,6 +508,19 @@ agents_machine(const char *name)
 }
 
 static void
+agents_heartbeat_ack(struct peer *p, uint32_t reqid, struct json_object *msg)
+{
+	struct json_object	*o;
+
+	o = json_object_new_object();
+	if (jsonx_get(msg, "seq") != NULL)
+		json_object_object_add(o, "seq",
+		    json_object_new_int64(jsonx_int(msg, "seq", 0)));
+	peer_send(p, MSG_HEARTBEAT_ACK, reqid, o);
+	json_object_put(o);
+}
+
+static void
 agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
@@ -536,6 +552,13 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	switch (type) {
 	case MSG_HEARTBEAT:
 		agents_heartbeat(m, msg);
+		/*
+		 * Heard: its lease runs from now, after it sent this.  Only
+		 * an agent that asks (a request id) gets the answer: an
+		 * older one would close the link on an unknown type.
+		 */
+		if (reqid != 0)
+			agents_heartbeat_ack(p, reqid, msg);
 		break;
 	case MSG_STARTED:
 		agents_started(m, msg);

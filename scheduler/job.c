@@ -146,3 +146,16 @@ job_free(struct job *j)
 	free(j->hold_reason);
 	free(j);
 }
+
+int
+job_hold_code(const char *reason)
+{
+	if (reason == NULL)
+		return 0;
+	if (strncmp(reason, "via cq hold", 11) == 0 ||
+	    strstr(reason, "(by user ") != NULL)
+		return JOB_HOLD_CODE_USER;
+	if (strncmp(reason, JOB_HOLD_MEMORY, strlen(JOB_HOLD_MEMORY)) == 0)
+		return JOB_HOLD_CODE_MEMORY;
+	return 0;
+}

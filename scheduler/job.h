@@ -79,6 +79,16 @@ int		 job_state_terminal(enum job_state);
 int		 job_set_state(struct job *j, enum job_state to);
 /* Parse "CLUSTER" or "CLUSTER.PROC"; proc is -1 for a whole cluster. */
 int		 job_id_parse(const char *s, uint32_t *cluster, int64_t *proc);
+/*
+ * HTCondor's HoldReasonCode of a hold with REASON (as the scheduler words
+ * its holds): 1 UserRequest (cq hold), 34 JobOutOfResources (over the
+ * memory request, JOB_HOLD_MEMORY), 0 for the rest (not mapped).
+ */
+int		 job_hold_code(const char *reason);
+/* The start of the reason of a job held for going over its memory. */
+#define JOB_HOLD_MEMORY	"Job has gone over cgroup memory limit of "
+#define JOB_HOLD_CODE_USER	1
+#define JOB_HOLD_CODE_MEMORY	34
 
 /* Allocate an empty job; free one and its strings. */
 struct job	*job_new(void);

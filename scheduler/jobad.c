@@ -5,7 +5,8 @@
  * stored description: ClusterId, ProcId, Owner, JobStatus (1-7), JobPrio,
  * RequestCpus, RequestMemory (MiB), RequestDisk (KiB), Cmd, Args, Iwd,
  * QDate and JobStartDate (epoch seconds), RemoteHost, NumJobStarts,
- * ExitCode, ExitBySignal, ExitSignal, HoldReason, then the job's +Attr
+ * ExitCode, ExitBySignal, ExitSignal, HoldReason, HoldReasonCode and
+ * HoldReasonSubCode (job_hold_code()), then the job's +Attr
  * values (never shadowing a name above: names are case-insensitive).
  * Another user's job is seen in its public ad only (jobad_json's FULL 0):
  * Cmd is the executable alone, and Args, Iwd, Out, Err, UserLog and the
@@ -111,8 +112,11 @@ jobad_json(const struct job *j, int full)
 		if (j->exit_signal != 0)
 			jobad_int(o, "ExitSignal", j->exit_signal);
 	}
-	if (j->state == JOB_HELD && j->hold_reason != NULL)
+	if (j->state == JOB_HELD && j->hold_reason != NULL) {
 		jobad_str(o, "HoldReason", j->hold_reason);
+		jobad_int(o, "HoldReasonCode", job_hold_code(j->hold_reason));
+		jobad_int(o, "HoldReasonSubCode", 0);
+	}
 	if (j->ad == NULL ||
 	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1) {
 		if (full)

@@ -378,10 +378,9 @@ userlog_format(char *b, size_t len, const struct store_logevent *e)
 	case UB_HELD:
 		userlog_add(b, len, &o, "\n\t%s\n", det[0] != '\0' ? det :
 		    "unknown reason");
-		/* HoldReasonCode 1 is UserRequest; 0 is "not known here". */
+		/* HoldReasonCode 1 UserRequest, 34 memory; 0 the rest. */
 		userlog_add(b, len, &o, "\tCode %d Subcode 0\n",
-		    strncmp(det, "via cq hold", 11) == 0 ||
-		    strstr(det, "(by user ") != NULL ? 1 : 0);
+		    job_hold_code(det));
 		break;
 	}
 	userlog_add(b, len, &o, "...\n");

@@ -1,8 +1,9 @@
 /*
  * jobctl-child.c: a job's side of jobctl_spawn(), from fork() (or the
  * clone() of a pid namespace) to execve(): join the job's cgroups, reset
- * signals, switch user, open the job's files, close the agent's
- * descriptors, lower its priority and exec.  Only async-signal-safe code
+ * signals, hide the desktop's homes (a slot user's job), set the rlimits
+ * no cgroup holds, switch user with its groups, open the job's files,
+ * close the agent's descriptors, lower its priority and exec.  Only async-signal-safe code
  * runs here: everything was prepared by the parent (struct jobctl_child),
  * and a failure goes back over the error pipe as an errno and a short
  * context (jobctl_child_fail()).  Called by jobctl.c only.
@@ -10,6 +11,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -98,14 +100,20 @@ jobctl_child_signals(void)
 	(void)sigprocmask(SIG_SETMASK, &set, NULL);
 }
 
-/* Drop to the job's uid and gid for good, with no supplementary groups. */
+/*
+ * Drop to the job's uid and gid for good, with the supplementary groups
+ * the parent listed (getgrouplist() is not async-signal-safe), or with
+ * its gid alone.
+ */
 static void
 jobctl_child_user(const struct jobctl_child *c)
 {
 	uid_t	uid = c->spec->uid, ruid, euid, suid;
 	gid_t	gid = c->spec->gid, rgid, egid, sgid;
 
-	if (setgroups(1, &gid) == -1)
+	if (c->spec->ngroups > 0 && c->spec->groups != NULL ?
+	    setgroups((size_t)c->spec->ngroups, c->spec->groups) == -1 :
+	    setgroups(1, &gid) == -1)
 		jobctl_child_fail(c->ep, "setgroups", NULL);
 	if (setresgid(gid, gid, gid) == -1)
 		jobctl_child_fail(c->ep, "setresgid", NULL);
@@ -122,6 +130,50 @@ jobctl_child_user(const struct jobctl_child *c)
 	if (uid != 0 && (setuid(0) != -1 || seteuid(0) != -1)) {
 		errno = EPERM;
 		jobctl_child_fail(c->ep, "could regain root", NULL);
+	}
+}
+
+/*
+ * Hide the directories of spec->hide (the desktop's homes, from a slot
+ * user) behind an empty read-only tmpfs, in a mount namespace of the
+ * job's own whose mounts do not propagate back.  As root, before the
+ * user switch.  A directory that is not there needs no hiding.
+ */
+static void
+jobctl_child_hide(const struct jobctl_child *c)
+{
+	char *const	*d;
+
+	if (c->spec->hide == NULL || c->spec->hide[0] == NULL)
+		return;
+	if (unshare(CLONE_NEWNS) == -1)
+		jobctl_child_fail(c->ep, "unshare mount namespace", NULL);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		jobctl_child_fail(c->ep, "mount private", "/");
+	for (d = c->spec->hide; *d != NULL; d++)
+		if (mount("cq-hidden", *d, "tmpfs", MS_RDONLY | MS_NOSUID |
+		    MS_NODEV | MS_NOEXEC, "mode=0755,size=4k") == -1 &&
+		    errno != ENOENT)
+			jobctl_child_fail(c->ep, "hide", *d);
+}
+
+/* The limits no cgroup holds (jobctl-lim.c), as rlimits; before the
+ * user switch, so the job cannot raise them back. */
+static void
+jobctl_child_rlimits(const struct jobctl_child *c)
+{
+	struct rlimit	rl;
+
+	if (c->rl_data > 0) {
+		rl.rlim_cur = rl.rlim_max = (rlim_t)c->rl_data;
+		if (setrlimit(RLIMIT_DATA, &rl) == -1)
+			jobctl_child_fail(c->ep, "setrlimit RLIMIT_DATA", NULL);
+	}
+	if (c->rl_nproc > 0) {
+		rl.rlim_cur = rl.rlim_max = (rlim_t)c->rl_nproc;
+		if (setrlimit(RLIMIT_NPROC, &rl) == -1)
+			jobctl_child_fail(c->ep, "setrlimit RLIMIT_NPROC",
+			    NULL);
 	}
 }
 
@@ -224,6 +276,8 @@ jobctl_child(const struct jobctl_child *c)
 	if (setsid() == -1)
 		jobctl_child_fail(c->ep, "setsid", NULL);
 	jobctl_child_nice();
+	jobctl_child_hide(c);
+	jobctl_child_rlimits(c);
 	if (s->switch_user)
 		jobctl_child_user(c);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)

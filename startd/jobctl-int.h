@@ -86,6 +86,9 @@ struct jobctl_child {
 	int		 ep;		/* write end of the error pipe, >= 3 */
 	int		 maxfd;		/* close loop bound */
 	int		 cgfd[JOBCTL_NCG]; /* cgroup.procs to join, or -1 */
+	/* Limits no cgroup holds: 0 or the rlimit to set (jobctl-cg.c). */
+	unsigned long long rl_data;
+	unsigned long long rl_nproc;
 };
 
 /* jobctl-child.c: the child, from fork() to execve(); never returns. */
@@ -110,5 +113,8 @@ int jobctl_cg_freeze(const struct jobctl_job *j, int on);
 int jobctl_cg_frozen(const struct jobctl_job *j);
 int jobctl_cg_killall(const struct jobctl_job *j);
 void jobctl_cg_retry(void);
+void jobctl_cg_limits(const struct jobctl_job *j,
+    const struct jobctl_spec *spec, struct jobctl_child *c);
+void jobctl_cg_memstat(const struct jobctl_job *j, struct jobctl_result *res);
 
 #endif

@@ -31,6 +31,12 @@
  * Nothing here blocks for long: only the kill fallback without
  * cgroup.kill waits (50 ms at most).
  *
+ * Limits (jobctl-lim.c): the spec's memory and pids limits are written
+ * into the job's fresh groups before the fork (rlimits in the child where
+ * no group holds them); the reaper reads the memory group's OOM kills and
+ * peak before the groups go.  A slot user's job gets a mount namespace of
+ * its own with the desktop's homes hidden (jobctl-child.c).
+ *
  * For CRIU (criu.c): a spec with pidns set starts the job as the init of
  * a new pid namespace (clone(CLONE_NEWPID) in place of fork()), so that a
  * restore elsewhere never collides with a pid in use there; and
@@ -256,6 +262,7 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 	}
 	c.ep = p[1];
 	j = jobctl_job_new(c.cgfd);
+	jobctl_cg_limits(j, spec, &c);
 
 	/* No handler of ours may run in the child before it resets them. */
 	sigfillset(&all);
@@ -470,6 +477,25 @@ jobctl_release(pid_t pgid)
 	return jobctl_cg_rmdirs(j);
 }
 
+/*
+ * STUB (branch lease), to be dropped when the spawn branch's jobctl_deadline
+ * (a per-job init that kills the tree at the deadline) is merged.  It says
+ * so once in the log: tests/integration/t-lease-stop.sh looks for the line.
+ */
+int
+jobctl_deadline(pid_t pgid, int64_t kill_at_ms)
+{
+	static int	said;
+
+	(void)pgid;
+	(void)kill_at_ms;
+	if (!said)
+		log_info("jobctl: jobctl_deadline() stub: no deadline of its "
+		    "own for a job; a stopped agent's jobs outlive the lease");
+	said = 1;
+	return 0;
+}
+
 /* 1 if the job is in cgroups of its own. */
 int
 jobctl_contained(pid_t pgid)
@@ -561,6 +587,8 @@ jobctl_reap(pid_t *pid, struct jobctl_result *res)
 
 	/* The leader, or perhaps the last process of a job, is gone. */
 	if ((j = jobctl_job_find(p)) != NULL && j->state == JOBCTL_LIVE) {
+		/* Before its groups go: what its memory group saw. */
+		jobctl_cg_memstat(j, res);
 		j->state = JOBCTL_REAPED;
 		jobctl_tab.nreaped++;
 	}

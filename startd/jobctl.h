@@ -27,6 +27,19 @@ struct jobctl_spec {
 	int		  pidns;	/* init of a new pid namespace (CRIU) */
 	uid_t		  uid;
 	gid_t		  gid;
+	const gid_t	 *groups;	/* switch_user: supplementary groups */
+	int		  ngroups;	/* (0: gid alone) */
+	/* NULL-terminated directories hidden behind an empty read-only
+	 * tmpfs in a mount namespace of the job's own, or NULL. */
+	char *const	 *hide;
+	/* Limits (docs/jobs-users.md): a memory cgroup's limit, else
+	 * RLIMIT_DATA; a pids cgroup's pids.max, else RLIMIT_NPROC where
+	 * the uid is the job's alone (nproc_ok).  0: no limit. */
+	int64_t		  memory_mb;
+	int		  memory_asked;	/* memory_mb is the job's request:
+					 * RLIMIT_DATA without a cgroup */
+	int64_t		  max_pids;
+	int		  nproc_ok;
 };
 
 struct jobctl_result {
@@ -35,6 +48,11 @@ struct jobctl_result {
 	int64_t		utime_ms;
 	int64_t		stime_ms;
 	int64_t		maxrss_kb;
+	/* The job's memory cgroup when its leader was reaped (all 0 without
+	 * one): OOM kills in it, its limit and its peak usage. */
+	int64_t		oom_kills;
+	int64_t		mem_limit_kb;
+	int64_t		mem_peak_kb;
 };
 
 /*
@@ -50,7 +68,9 @@ int	jobctl_init(void);
  * SPEC->pidns, as the init of a new pid namespace: it then ignores
  * signals it has no handler for, SIGTERM included, from outside), with
  * SIGKILL as its parent-death signal, in cgroups of its own (joined before
- * exec) when jobctl_init() found some.  Returns 0 with *PID set, or -1 with
+ * exec) when jobctl_init() found some, limited as SPEC says (memory,
+ * pids), as SPEC's user with its groups and, with SPEC->hide, in a mount
+ * namespace of its own.  Returns 0 with *PID set, or -1 with
  * ERR naming what failed (open of output, chdir, exec: "No such file...").
  */
 int	jobctl_spawn(const struct jobctl_spec *, pid_t *pid, char *err,
@@ -94,6 +114,14 @@ int	jobctl_kill(pid_t pgid);
  * none), or -1 with EBUSY while some remain: the caller retries later.
  */
 int	jobctl_release(pid_t pgid);
+/*
+ * The job must be dead by KILL_AT_MS (CLOCK_MONOTONIC ms; 0: no deadline),
+ * even if the agent is stopped by then: the lease (lease.c) calls this
+ * whenever its deadline moves.  0, or -1 with errno.
+ * STUB (branch lease): the per-job init that enforces it comes with the
+ * spawn branch; until then this does nothing.  Drop at that merge.
+ */
+int	jobctl_deadline(pid_t pgid, int64_t kill_at_ms);
 /* 1 if the job is in cgroups of its own (freeze and kill reach all). */
 int	jobctl_contained(pid_t pgid);
 /*

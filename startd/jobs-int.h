@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "jobctl.h"
+#include "jobuser.h"
 #include "policy.h"
 
 struct json_object;
@@ -42,13 +43,13 @@ struct ajob {
 	int			 kill_sig;	/* the vacate signal */
 	int			 vacate_order;	/* told to leave (cq vacate ID) */
 	int64_t			 kill_at;	/* mono ms: then SIGKILL, or 0 */
-	int			 switch_user;
-	uid_t			 uid;
-	gid_t			 gid;
 	char			*owner;		/* as the scheduler named it */
 	int64_t			 sched_uid;	/* ... and its uid there */
 	int			 spawning;	/* asked the parent to start it */
 	int			 kill_pending;	/* 1 kill, 2 vacate, once it runs */
+	int			 lease_killed;	/* by lease.c, at its deadline */
+	struct jobuser		 user;		/* whom it runs as (jobuser.c) */
+	int64_t			 memory_mb;	/* its memory limit */
 
 	/* CRIU (jobs-criu.c). */
 	uint32_t		 copid;		/* a dump or restore running */
@@ -65,6 +66,8 @@ void	jobs_ended(struct ajob *, const struct jobctl_result *);
 void	jobs_spawn_now(struct ajob *);
 void	jobs_send_started(const struct ajob *);
 void	jobs_restored(struct ajob *);
+/* CB for each held job, running or exited (lease.c). */
+void	jobs_foreach(void (*cb)(struct ajob *, void *), void *arg);
 
 /* jobs-criu.c */
 int	jobs_criu_want(const struct ajob *);

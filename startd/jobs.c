@@ -16,6 +16,11 @@
  * the exit report (jobs_report).  A checkpoint the job took on its own
  * keeps the slot: once the scheduler has it, the job runs again in place.
  * CRIU dumps and restores (jobs-criu.c) hook into vacate, start and reap.
+ * Whom a job runs as is jobuser.c's decision (its owner, the slot's user
+ * or, allowed by the scheduler, root); its limits come from its requests
+ * (request_memory, else the slot's share; max_job_pids), and a job its
+ * memory cgroup OOM-killed is reported as over its memory, which the
+ * scheduler holds (docs/jobs-users.md).
  */
 #include "config.h"
 
@@ -23,18 +28,19 @@
 #include <sys/types.h>
 
 #include <errno.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cfg.h"
 #include "clock.h"
 #include "jobdesc.h"
 #include "jobs.h"
 #include "jobs-int.h"
 #include "jsonx.h"
+#include "lease.h"
 #include "link.h"
 #include "log.h"
 #include "msg.h"
@@ -54,6 +60,7 @@ struct aslot {
 static struct ajob	**jobs;		/* held jobs */
 static size_t		  njobs;
 static struct aslot	 *slots;	/* [1..nslots] */
+static int64_t		  max_job_pids;	/* max_job_pids (0: no cap) */
 
 static void
 jobs_send_slot(const struct aslot *s)
@@ -75,6 +82,7 @@ jobs_send_slot(const struct aslot *s)
 }
 
 static void	jobs_input_failed(struct ajob *, const char *);
+static void	jobs_memory_out(const struct ajob *, struct json_object *);
 
 static void
 jobs_act(struct aslot *s, enum policy_act act)
@@ -125,7 +133,7 @@ jobs_eval(void)
 	enum slot_state		 was;
 	enum policy_act		 act;
 	size_t			 k;
-	int			 i;
+	int			 i, draining;
 
 	/* Jobs told to leave that did not in max_vacate_time. */
 	for (k = 0; k < njobs; k++) {
@@ -139,8 +147,11 @@ jobs_eval(void)
 			log_warn("job %s: kill", jobs[k]->id);
 	}
 	owner_input(clock_now_ms(), &in);
+	draining = in.draining;
 	for (i = 1; i <= st->nslots; i++) {
 		was = slots[i].ps.state;
+		/* A slot without its user never offers itself (jobuser.c). */
+		in.draining = draining || !jobuser_slot_ok(i);
 		act = policy_step(owner_policy(), &slots[i].ps, &in);
 		if (slots[i].ps.state != was)
 			jobs_send_slot(&slots[i]);
@@ -154,6 +165,7 @@ jobs_init(void)
 	int64_t	now = clock_now_ms();
 	int	i;
 
+	max_job_pids = cfg_int(st->cfg, "max_job_pids");
 	slots = xcalloc((size_t)st->nslots + 1, sizeof *slots);
 	for (i = 1; i <= st->nslots; i++)
 		policy_slot_init(&slots[i].ps, i, now);
@@ -183,6 +195,7 @@ jobs_free(struct ajob *j)
 		    strcmp(sandbox_path(jobs[i]->sb), sandbox_path(j->sb)) == 0)
 			remove = 0;
 	jobs_criu_free(j);
+	jobuser_clear(&j->user);
 	sandbox_free(j->sb, remove);
 	if (j->desc != NULL) {
 		jobdesc_free(j->desc);
@@ -262,10 +275,47 @@ jobs_send_exit(struct ajob *j)
 		    json_object_new_int64(j->res.maxrss_kb));
 		json_object_object_add(o, "wall_ms",
 		    json_object_new_int64(j->wall_ms));
+		jobs_memory_out(j, o);
 	}
 	jobs_criu_notes_out(j, o);
 	link_send(MSG_EXITED, o);
 	json_object_put(o);
+}
+
+/* Whom J runs as, for logs: "alice (uid 1000)", or the agent's user. */
+static const char *
+jobs_user_str(const struct ajob *j)
+{
+	static char	buf[JOBUSER_NAME_MAX + 32];
+
+	if (j->user.switch_user)
+		snprintf(buf, sizeof buf, "%s (uid %u)", j->user.name,
+		    (unsigned)j->user.uid);
+	else
+		snprintf(buf, sizeof buf, "%s (the agent's uid %u)",
+		    j->user.name[0] != '\0' ? j->user.name : "?",
+		    (unsigned)geteuid());
+	return buf;
+}
+
+/*
+ * A job its memory cgroup OOM-killed went over its limit: the report says
+ * so, with the limit and the peak, and the scheduler holds it (HTCondor's
+ * hold code 34) instead of taking it for a crash.
+ */
+static void
+jobs_memory_out(const struct ajob *j, struct json_object *o)
+{
+	if (j->res.mem_peak_kb > 0)
+		json_object_object_add(o, "memory_peak_mb",
+		    json_object_new_int64((j->res.mem_peak_kb + 1023) / 1024));
+	if (j->res.oom_kills <= 0)
+		return;
+	json_object_object_add(o, "memory_exceeded",
+	    json_object_new_boolean(1));
+	json_object_object_add(o, "memory_limit_mb", json_object_new_int64(
+	    j->res.mem_limit_kb > 0 ? j->res.mem_limit_kb / 1024 :
+	    j->memory_mb));
 }
 
 /* Build the argv and ask the parent to run it (jobs_spawned() follows);
@@ -276,6 +326,7 @@ jobs_spawn(struct ajob *j)
 	const struct jobdesc	*d = j->desc;
 	struct jobctl_spec	 spec;
 	struct stat		 sb;
+	const char		*hidden;
 	char			**argv, *exe = NULL, *in = NULL;
 	size_t			 i;
 
@@ -310,8 +361,20 @@ jobs_spawn(struct ajob *j)
 		    d->when_to_transfer == JD_WHEN_ON_EXIT_OR_EVICT;
 	}
 	spec.pidns = j->pidns = jobs_criu_want(j);
+	/* Its request, else the slot's share it was matched with.  The
+	 * parent decides whom it runs as (its own jobuser_pick()). */
+	spec.memory_asked = d->request_memory_mb > 0;
+	spec.memory_mb = spec.memory_asked ? d->request_memory_mb :
+	    st->slot_memory_mb;
+	spec.max_pids = max_job_pids;
+	j->memory_mb = spec.memory_mb;
 	j->pid = 0;
-	if (privc_spawn(&spec, j->owner, j->sched_uid, j->id, j->run) == -1)
+	if ((hidden = jobuser_hidden(&j->user, spec.iwd)) != NULL)
+		xasprintf(&j->error, "initialdir %s is in %s, which jobs of "
+		    "slot users do not see (hide_from_slot_users)", spec.iwd,
+		    hidden);
+	else if (privc_spawn(&spec, j->owner, j->sched_uid, j->slot, j->id,
+	    j->run) == -1)
 		j->error = xstrdup("the agent's parent is gone");
 	else
 		j->spawning = 1;
@@ -365,9 +428,13 @@ jobs_send_started(const struct ajob *j)
 	json_object_object_add(o, "job", json_object_new_string(j->id));
 	json_object_object_add(o, "run", json_object_new_int64(j->run));
 	json_object_object_add(o, "pid", json_object_new_int64(j->pid));
+	if (j->user.name[0] != '\0')
+		json_object_object_add(o, "user",
+		    json_object_new_string(j->user.name));
 	jobs_criu_notes_out((struct ajob *)j, o);
 	link_send(MSG_STARTED, o);
 	json_object_put(o);
+	lease_job_started(j->pid);	/* its deadline, from here on */
 }
 
 /* J was restored by CRIU: it does what its slot or cq vacate asked. */
@@ -423,8 +490,10 @@ jobs_spawned(const char *id, uint32_t run, pid_t pid, const char *err)
 		return;
 	}
 	j->pid = pid;
-	log_info("job %s run %u: started pid %ld on slot %d%s", j->id, j->run,
-	    (long)j->pid, j->slot, j->sb != NULL ? " in its sandbox" : "");
+	log_info("job %s run %u: started pid %ld on slot %d as %s%s%s", j->id,
+	    j->run, (long)j->pid, j->slot, jobs_user_str(j),
+	    j->user.slot_user ? " (slot user)" : "",
+	    j->sb != NULL ? " in its sandbox" : "");
 	if (j->kill_pending) {
 		/* Killed or vacated while it was being started. */
 		jobs_send_started(j);
@@ -440,7 +509,6 @@ jobs_start(struct json_object *msg)
 {
 	struct ajob		*j;
 	struct aslot		*s;
-	struct passwd		*pw;
 	const char		*id = jsonx_str(msg, "job", ""), *errstr;
 	const char		*owner = jsonx_str(msg, "owner", "");
 	int64_t			 slot = jsonx_int(msg, "slot", 0);
@@ -460,8 +528,8 @@ jobs_start(struct json_object *msg)
 	j->run = run;
 	j->slot = (int)slot;
 	j->started = clock_mono_ms();
-	j->uid = (uid_t)-1;
-	j->gid = (gid_t)-1;
+	j->user.uid = (uid_t)-1;
+	j->user.gid = (gid_t)-1;
 	j->owner = xstrdup(owner);
 	j->sched_uid = jsonx_int(msg, "uid", -1);
 	jobs = xreallocarray(jobs, njobs + 1, sizeof *jobs);
@@ -484,28 +552,12 @@ jobs_start(struct json_object *msg)
 	j->desc = xcalloc(1, sizeof *j->desc);
 	if (jobdesc_from_json(jsonx_get(msg, "desc"), j->desc, &errstr) == -1)
 		xasprintf(&j->error, "bad job description: %s", errstr);
-	else if (geteuid() == 0) {
-		/*
-		 * Run as the job's user, never as root for someone else: as
-		 * root only when the scheduler gave uid 0 (it maps a job of
-		 * root's to root_job_user unless allow_root_jobs).
-		 */
-		if ((pw = getpwnam(owner)) == NULL)
-			xasprintf(&j->error, "no user %s on this machine",
-			    owner);
-		else if (pw->pw_uid == 0 && jsonx_int(msg, "uid", -1) != 0)
-			xasprintf(&j->error, "user %s is root here but the "
-			    "scheduler gave uid %lld: not run", owner,
-			    (long long)jsonx_int(msg, "uid", -1));
-		else if (pw->pw_uid != 0) {
-			j->switch_user = 1;
-			j->uid = pw->pw_uid;
-			j->gid = pw->pw_gid;
-		}
-	}
+	else if (jobuser_pick(owner, (long long)jsonx_int(msg, "uid", -1),
+	    j->slot, &j->user, err, sizeof err) == -1)
+		j->error = xstrdup(err);
 	j->kill_sig = jobs_signum(j->desc->kill_sig);
 	if (j->error == NULL && jsonx_bool(msg, "xfer", 0)) {
-		if ((j->sb = sandbox_new(id, run, j->uid, j->gid,
+		if ((j->sb = sandbox_new(id, run, j->user.uid, j->user.gid,
 		    j->desc->umask >= 0 ? (mode_t)j->desc->umask : 022,
 		    j->desc->checkpoint != NULL &&
 		    strcmp(j->desc->checkpoint, "criu") == 0, err,
@@ -752,7 +804,8 @@ jobs_ended(struct ajob *j, const struct jobctl_result *res)
 	    j->desc->checkpoint_exit_code >= 0 &&
 	    res->code == j->desc->checkpoint_exit_code);
 	j->evicted = (s->job == j && s->ps.state == SLOT_VACATING) ||
-	    j->vacate_order || j->criu_ckpt;
+	    j->vacate_order || j->criu_ckpt ||
+	    (j->lease_killed && res->signal == SIGKILL);
 	j->kill_at = 0;
 	j->periodic = j->ckpt && !j->evicted && !st->stopping &&
 	    s->job == j;
@@ -769,6 +822,12 @@ jobs_ended(struct ajob *j, const struct jobctl_result *res)
 	    j->run, res->code, res->signal, j->evicted ? ", evicted" : "",
 	    j->criu_ckpt ? ", dumped by CRIU" : j->ckpt ?
 	    ", with a checkpoint" : "");
+	if (res->oom_kills > 0)
+		log_info("job %s run %u: over its memory limit of %lld MiB "
+		    "(peak %lld MiB, %lld OOM kill(s))", j->id, j->run,
+		    (long long)(res->mem_limit_kb / 1024),
+		    (long long)(res->mem_peak_kb / 1024),
+		    (long long)res->oom_kills);
 	jobs_report(j);
 }
 
@@ -879,6 +938,15 @@ jobs_running(void)
 		if (!jobs[i]->exited)
 			n++;
 	return n;
+}
+
+void
+jobs_foreach(void (*cb)(struct ajob *, void *), void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < njobs; i++)
+		cb(jobs[i], arg);
 }
 
 int

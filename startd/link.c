@@ -8,7 +8,12 @@
  * yet acknowledged, then heartbeats at a quarter of the lease the
  * scheduler announced; a heartbeat also tells what the scheduler cannot
  * know for `cq status`: the load without our jobs and the owner's idle
- * time (since the last activity, or since the agent started).  A broken
+ * time (since the last activity, or since the agent started).  Each
+ * heartbeat carries a request id, which asks the scheduler to answer
+ * (heartbeat-ack); the send time of the latest one answered is what the
+ * lease counts from (lease.c).  A scheduler that never answers is an
+ * older one: once one has answered, every later link is held to it, and
+ * until then each heartbeat counts as heard when it is sent.  A broken
  * link is retried with exponential backoff and jitter (a refused hello
  * waits the longest: its configuration or an approval has to change
  * first); the jobs keep running meanwhile.  The link is TLS, and the
@@ -37,6 +42,7 @@
 #include "enroll.h"
 #include "jobs.h"
 #include "jsonx.h"
+#include "lease.h"
 #include "link.h"
 #include "log.h"
 #include "msg.h"
@@ -64,6 +70,18 @@ static int64_t		 link_seq;
 static int64_t		 link_started;	/* wall ms: the owner idle since */
 static struct tls	*link_tls;	/* NULL: insecure, plain TCP */
 static int		 link_heard;	/* a message came on this link */
+static int		 link_acks;	/* a scheduler answered a heartbeat */
+static int		 link_unanswered; /* heartbeats sent, none answered */
+static int64_t		 link_ad_sent;	/* lease_now() of this link's first
+					   ad, until the scheduler shows it
+					   had it; 0: not (or no longer) */
+
+/* The heartbeats in flight: seq and lease_now() at sending. */
+#define LINK_HB_SENT	8
+static struct {
+	int64_t	seq;
+	int64_t	sent;
+} link_hb_sent[LINK_HB_SENT];
 
 static void	link_connect(void);
 
@@ -156,8 +174,11 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 
 	if (!link_up())
 		return;
+	/* Its request id is its seq: never 0, which asks for no answer. */
+	if ((uint32_t)++link_seq == 0)
+		link_seq++;
 	o = json_object_new_object();
-	json_object_object_add(o, "seq", json_object_new_int64(++link_seq));
+	json_object_object_add(o, "seq", json_object_new_int64(link_seq));
 	now = clock_now_ms();
 	last = activity_last();
 	if ((load = activity_load()) >= 0)
@@ -172,8 +193,39 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 		json_object_object_add(o, "owner_idle_ms",
 		    json_object_new_int64(now > link_started ?
 		    now - link_started : 0));
-	peer_send(link_peer, MSG_HEARTBEAT, 0, o);
+	link_hb_sent[link_seq % LINK_HB_SENT].seq = link_seq;
+	link_hb_sent[link_seq % LINK_HB_SENT].sent = lease_now();
+	peer_send(link_peer, MSG_HEARTBEAT, (uint32_t)link_seq, o);
 	json_object_put(o);
+	if (link_acks) {
+		lease_asked(link_hb_sent[link_seq % LINK_HB_SENT].sent);
+		return;
+	}
+	/* No scheduler has answered yet: perhaps an older one. */
+	lease_heard(link_hb_sent[link_seq % LINK_HB_SENT].sent);
+	if (++link_unanswered == 3)
+		log_warnx("link: the scheduler answers no heartbeat (an older "
+		    "version?): the lease counts from what the agent sent, "
+		    "and a cut of our side of the link alone goes unseen");
+}
+
+/* The scheduler heard heartbeat REQID. */
+static void
+link_heartbeat_ack(uint32_t reqid)
+{
+	size_t	i;
+
+	if (!link_acks)
+		log_info("link: the scheduler answers heartbeats: the lease "
+		    "counts from what it heard");
+	link_acks = 1;
+	for (i = 0; i < LINK_HB_SENT; i++)
+		if (link_hb_sent[i].seq != 0 &&
+		    (uint32_t)link_hb_sent[i].seq == reqid) {
+			lease_heard(link_hb_sent[i].sent);
+			return;
+		}
+	/* Older than the ring: a later answer moves the lease. */
 }
 
 static void
@@ -196,9 +248,11 @@ link_hello_reply(struct json_object *msg)
 		link_hb_ms = lease / 4;
 		if (link_hb_ms < 50)
 			link_hb_ms = 50;
+		lease_set(lease);
 	}
 	link_ready = 1;
 	link_backoff_ms = LINK_BACKOFF_MIN_MS;
+	link_ad_sent = lease_now();
 	link_send_ad();
 	link_heartbeat(-1, 0, NULL);	/* the owner's side at once */
 	jobs_resend_exits();
@@ -237,6 +291,16 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		peer_close(p, "message before hello");
 		return;
 	}
+	/*
+	 * The scheduler sends nothing but its hello and errors to a link
+	 * before it has our ad, and the ad renews our lease there: so any
+	 * other message (a start, say, ahead of the first heartbeat's
+	 * answer) says it heard the ad.
+	 */
+	if (link_ad_sent != 0) {
+		lease_heard(link_ad_sent);
+		link_ad_sent = 0;
+	}
 	switch (type) {
 	case MSG_START:
 		jobs_start(msg);
@@ -259,6 +323,9 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 			peer_close(p, "data without a file");
 		break;
 	case MSG_FILE_ACK:
+		break;
+	case MSG_HEARTBEAT_ACK:
+		link_heartbeat_ack(reqid);
 		break;
 	case MSG_DRAIN:
 		owner_drain(jsonx_bool(msg, "on", 0));
@@ -285,6 +352,7 @@ link_closed(struct peer *p, const char *reason, void *arg)
 	link_xq = NULL;
 	link_peer = NULL;
 	link_ready = 0;
+	link_ad_sent = 0;
 	event_del(link_hb_ev);
 	sandbox_link_closed();
 	jobs_link_lost();

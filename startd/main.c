@@ -3,8 +3,10 @@
  * becomes a child subreaper (orphans of jobs are ours to reap), then
  * splits (priv.c): the first process stays as the root parent that
  * spawns, signals and reaps jobs; what follows here runs in the network
- * child, which asks the parent for all of that (privc.c).  The tick (250 ms) samples the polled activity
- * sources and evaluates the slots; event-driven sources evaluate at once.
+ * child, which asks the parent for all of that (privc.c).  The tick
+ * (250 ms) samples the polled activity sources and evaluates the slots
+ * (and looks at the lease: lease.c); event-driven sources evaluate at
+ * once.
  * On SIGTERM or SIGINT (shutdown, Ctrl-Alt-Del through the init system)
  * it vacates every job, waits until the scheduler has acknowledged their
  * ends or max_vacate_time + 1 s has passed, kills what is left, says
@@ -30,6 +32,8 @@
 #include "enroll.h"
 #include "jobctl.h"
 #include "jobs.h"
+#include "jobuser.h"
+#include "lease.h"
 #include "link.h"
 #include "local.h"
 #include "owner.h"
@@ -97,6 +101,14 @@ static const struct cfg_key startd_keys[] = {
 	    "local socket for cq reclaim (empty: none)" },
 	{ "criu_path", CFG_STRING, "", 0, 0,
 	    "criu for transparent checkpoints (empty: none)" },
+	{ "slot_user", CFG_STRING, "cq-slot", 0, 0,
+	    "as root: jobs of owners unknown here run as this + the slot "
+	    "number (cq-slot1, ...); empty: such jobs are refused" },
+	{ "hide_from_slot_users", CFG_STRING, "/home,/root", 0, 0,
+	    "directories a slot user's job sees empty (a private mount "
+	    "namespace; comma list, empty: none)" },
+	{ "max_job_pids", CFG_INT, "4096", 0, INT32_MAX,
+	    "processes and threads a job may have at once (0: no cap)" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
@@ -120,7 +132,7 @@ startd_check(const struct cfg *cfg, char *err, size_t errlen)
 	struct cred	 c;
 	const char	*token = cfg_str(cfg, "token"), *errstr;
 	const char	*fp = cfg_str(cfg, "fingerprint");
-	char		 origin[1200];
+	char		 origin[1200], hide[300];
 	uint8_t		 pin[TLS_FP_LEN];
 
 	if (*token != '\0' && (cred_parse(token, &c, &errstr) == -1 ||
@@ -137,6 +149,18 @@ startd_check(const struct cfg *cfg, char *err, size_t errlen)
 	    err, errlen)) == NULL)
 		return -1;
 	calendar_free(cal);
+	if (jobuser_hide_check(cfg_str(cfg, "hide_from_slot_users"), hide,
+	    sizeof hide) == -1) {
+		snprintf(err, errlen, "%s: hide_from_slot_users: %s",
+		    cfg_origin(cfg, "hide_from_slot_users"), hide);
+		return -1;
+	}
+	if (strlen(cfg_str(cfg, "slot_user")) >= JOBUSER_NAME_MAX / 2 - 8 ||
+	    strpbrk(cfg_str(cfg, "slot_user"), ":/ \t") != NULL) {
+		snprintf(err, errlen, "%s: slot_user: not a short user name "
+		    "prefix", cfg_origin(cfg, "slot_user"));
+		return -1;
+	}
 	if (*fp != '\0' && tls_fp_parse(fp, pin, &errstr) == -1) {
 		snprintf(err, errlen, "%s: fingerprint: %s",
 		    cfg_origin(cfg, "fingerprint"), errstr);
@@ -162,6 +186,7 @@ static void
 startd_tick(evutil_socket_t fd, short ev, void *arg)
 {
 	jobs_eval();
+	lease_tick();
 }
 
 static void
@@ -281,6 +306,9 @@ main(int argc, char **argv)
 		    "transparent checkpoints");
 	else
 		st->criu = criu_available(st->criu_path);
+	/* Both processes decide whom a job runs as, the parent for good. */
+	jobuser_init(cfg_str(st->cfg, "slot_user"),
+	    cfg_str(st->cfg, "hide_from_slot_users"), st->nslots);
 	priv_set_sandbox_dir(cfg_str(st->cfg, "sandbox_dir"));
 	/* From here on, the network child; the parent never returns. */
 	sock = priv_fork();
@@ -297,6 +325,7 @@ main(int argc, char **argv)
 		exit(1);
 	sandbox_init();
 	jobs_init();
+	lease_init();
 	link_init();
 	leave_ev = evtimer_new(st->base, startd_leave, NULL);
 	tick = event_new(st->base, -1, EV_PERSIST, startd_tick, NULL);
@@ -310,6 +339,7 @@ main(int argc, char **argv)
 	jobs_shutdown();
 	privc_shutdown();	/* the parent kills what is left, and exits */
 	link_shutdown();
+	lease_shutdown();
 	enroll_shutdown();
 	local_shutdown();
 	owner_shutdown();

@@ -31,7 +31,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +44,7 @@
 #include "criu.h"
 #include "fdpeer.h"
 #include "jobctl.h"
+#include "jobuser.h"
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
@@ -58,6 +58,7 @@
 struct priv_op {
 	uint32_t		 id;	/* the child's request id */
 	struct criu_op		*op;
+	int			 restore;
 };
 
 static struct {
@@ -126,6 +127,8 @@ priv_op_find(uint32_t id)
 static void
 priv_op_del(struct priv_op *o)
 {
+	if (o->restore)
+		priv_job_del(criu_op_pid(o->op));
 	*o = pv.ops[--pv.nops];
 }
 
@@ -191,6 +194,12 @@ priv_check(uint16_t type, struct json_object *msg, char *err, size_t errlen)
 			    "env");
 			return -1;
 		}
+		if (jsonx_int(msg, "slot", 0) < 1 ||
+		    jsonx_int(msg, "slot", 0) > st->nslots) {
+			snprintf(err, errlen, "spawn: no slot %lld here",
+			    (long long)jsonx_int(msg, "slot", 0));
+			return -1;
+		}
 		if (*jsonx_str(msg, "iwd", "") != '/') {
 			snprintf(err, errlen, "spawn: the working directory "
 			    "is not absolute");
@@ -202,7 +211,7 @@ priv_check(uint16_t type, struct json_object *msg, char *err, size_t errlen)
 		pid = jsonx_int(msg, "pid", 0);
 		if (strcmp(op, "signal") != 0 && strcmp(op, "freeze") != 0 &&
 		    strcmp(op, "thaw") != 0 && strcmp(op, "kill") != 0 &&
-		    strcmp(op, "release") != 0) {
+		    strcmp(op, "release") != 0 && strcmp(op, "deadline") != 0) {
 			snprintf(err, errlen, "jobctl: no operation \"%.32s\"",
 			    op);
 			return -1;
@@ -306,48 +315,36 @@ priv_argv(struct json_object *msg, const char *name)
 }
 
 /*
- * Whom the job runs as, decided here: as root, the owner the scheduler
- * named if this machine knows the name, never root for someone else
- * (root only where the scheduler gave uid 0 to a user who is root here);
- * not as root, as ourselves.  0, or -1 with ERR.
+ * Spawn a job as the child asked, but as whom the parent decides itself
+ * (jobuser.c, as the child does: the owner if known here, else the
+ * slot's user; root only when the scheduler gave uid 0), with that
+ * user's groups and hidden directories.  The limits come from the
+ * child: they only ever restrict the job.
  */
-static int
-priv_user(struct json_object *msg, struct jobctl_spec *spec, char *err,
-    size_t errlen)
-{
-	const char	*owner = jsonx_str(msg, "owner", "");
-	struct passwd	*pw;
-
-	if (geteuid() != 0)
-		return 0;
-	if ((pw = getpwnam(owner)) == NULL) {
-		snprintf(err, errlen, "no user %s on this machine", owner);
-		return -1;
-	}
-	if (pw->pw_uid == 0 && jsonx_int(msg, "uid", -1) != 0) {
-		snprintf(err, errlen, "user %s is root here but the scheduler "
-		    "gave uid %lld: not run", owner,
-		    (long long)jsonx_int(msg, "uid", -1));
-		return -1;
-	}
-	if (pw->pw_uid != 0) {
-		spec->switch_user = 1;
-		spec->uid = pw->pw_uid;
-		spec->gid = pw->pw_gid;
-	}
-	return 0;
-}
-
 static void
 priv_spawn(uint32_t reqid, struct json_object *msg)
 {
 	struct jobctl_spec	 spec;
+	struct jobuser		 ju;
+	const char		*hidden;
 	char			 err[512], **argv, **env;
 	pid_t			 pid;
 
 	memset(&spec, 0, sizeof spec);
-	if (priv_user(msg, &spec, err, sizeof err) == -1) {
+	memset(&ju, 0, sizeof ju);
+	if (jobuser_pick(jsonx_str(msg, "owner", ""),
+	    (long long)jsonx_int(msg, "uid", -1),
+	    (int)jsonx_int(msg, "slot", 0), &ju, err, sizeof err) == -1) {
 		priv_reply(MSG_PRIV_SPAWN, reqid, EPERM, err, 0);
+		return;
+	}
+	spec.iwd = jsonx_str(msg, "iwd", "/");
+	if ((hidden = jobuser_hidden(&ju, spec.iwd)) != NULL) {
+		snprintf(err, sizeof err, "initialdir %s is in %s, which jobs "
+		    "of slot users do not see (hide_from_slot_users)",
+		    spec.iwd, hidden);
+		priv_reply(MSG_PRIV_SPAWN, reqid, EPERM, err, 0);
+		jobuser_clear(&ju);
 		return;
 	}
 	argv = priv_argv(msg, "argv");
@@ -355,18 +352,28 @@ priv_spawn(uint32_t reqid, struct json_object *msg)
 	spec.executable = jsonx_str(msg, "executable", "");
 	spec.argv = argv;
 	spec.envp = env;
-	spec.iwd = jsonx_str(msg, "iwd", "/");
 	spec.input = jsonx_str(msg, "input", NULL);
 	spec.output = jsonx_str(msg, "output", NULL);
 	spec.error = jsonx_str(msg, "error", NULL);
 	spec.append = jsonx_bool(msg, "append", 0);
 	spec.pidns = jsonx_bool(msg, "pidns", 0) && st->criu;
+	spec.switch_user = ju.switch_user;
+	spec.uid = ju.uid;
+	spec.gid = ju.gid;
+	spec.groups = ju.groups;
+	spec.ngroups = ju.ngroups;
+	spec.hide = jobuser_hide(&ju);
+	spec.nproc_ok = ju.slot_user;	/* its uid is this job's alone */
+	spec.memory_mb = jsonx_int(msg, "memory_mb", 0);
+	spec.memory_asked = jsonx_bool(msg, "memory_asked", 0);
+	spec.max_pids = jsonx_int(msg, "max_pids", 0);
 	if (jobctl_spawn(&spec, &pid, err, sizeof err) == -1)
 		priv_reply(MSG_PRIV_SPAWN, reqid, errno, err, 0);
 	else {
 		priv_job_add(pid);
 		priv_reply(MSG_PRIV_SPAWN, reqid, 0, NULL, pid);
 	}
+	jobuser_clear(&ju);
 	free(argv);
 	free(env);
 }
@@ -387,6 +394,8 @@ priv_jobctl(uint32_t reqid, struct json_object *msg)
 		r = jobctl_signal(pid, (int)jsonx_int(msg, "signal", 0));
 	else if (strcmp(op, "kill") == 0)
 		r = jobctl_kill(pid);
+	else if (strcmp(op, "deadline") == 0)
+		r = jobctl_deadline(pid, jsonx_int(msg, "at", 0));
 	else
 		r = jobctl_release(pid);
 	if (r == -1) {
@@ -405,10 +414,15 @@ priv_criu(uint32_t reqid, struct json_object *msg)
 	struct priv_op	*o;
 	struct criu_op	*cop;
 	char		 err[512];
+	pid_t		 pid;
 
 	if (strcmp(op, "abort") == 0) {
 		o = priv_op_find((uint32_t)jsonx_int(msg, "id", 0));
+		pid = criu_op_pid(o->op);
 		criu_op_abort(o->op);
+		if (o->restore)
+			priv_job_del(pid);
+		o->restore = 0;
 		priv_op_del(o);
 		priv_reply(MSG_PRIV_CRIU, reqid, 0, NULL, 0);
 		return;
@@ -430,7 +444,11 @@ priv_criu(uint32_t reqid, struct json_object *msg)
 	}
 	pv.ops = xreallocarray(pv.ops, pv.nops + 1, sizeof *pv.ops);
 	pv.ops[pv.nops].id = reqid;
+	pv.ops[pv.nops].restore = strcmp(op, "restore") == 0;
 	pv.ops[pv.nops++].op = cop;
+	/* A restore's criu is a job (its cgroups): the lease may kill it. */
+	if (strcmp(op, "restore") == 0)
+		priv_job_add(criu_op_pid(cop));
 	log_info("priv: criu %s running (pid %ld)", op,
 	    (long)criu_op_pid(cop));
 	priv_reply(MSG_PRIV_CRIU, reqid, 0, NULL, criu_op_pid(cop));
@@ -549,6 +567,12 @@ priv_send_exit(pid_t pid, const struct jobctl_result *res)
 	    json_object_new_int64(res->stime_ms));
 	json_object_object_add(o, "maxrss_kb",
 	    json_object_new_int64(res->maxrss_kb));
+	json_object_object_add(o, "oom_kills",
+	    json_object_new_int64(res->oom_kills));
+	json_object_object_add(o, "mem_limit_kb",
+	    json_object_new_int64(res->mem_limit_kb));
+	json_object_object_add(o, "mem_peak_kb",
+	    json_object_new_int64(res->mem_peak_kb));
 	(void)fdpeer_send(pv.peer, MSG_PRIV_EXIT, 0, o, -1);
 	json_object_put(o);
 }
@@ -559,9 +583,12 @@ priv_op_done(struct priv_op *o, const struct jobctl_result *res)
 {
 	struct json_object	*m = json_object_new_object();
 	char			 err[512];
-	pid_t			 pid = 0;
+	pid_t			 pid = 0, cpid = criu_op_pid(o->op);
 	int			 r;
 
+	if (o->restore)
+		priv_job_del(cpid);
+	o->restore = 0;
 	r = criu_op_done(o->op, res, &pid, err, sizeof err);
 	json_object_object_add(m, "id", json_object_new_int64(o->id));
 	json_object_object_add(m, "ok", json_object_new_boolean(r == 0));

@@ -112,7 +112,7 @@ privc_add_str(struct json_object *o, const char *k, const char *v)
 
 int
 privc_spawn(const struct jobctl_spec *spec, const char *owner, int64_t uid,
-    const char *job, uint32_t run)
+    int slot, const char *job, uint32_t run)
 {
 	struct json_object	*o = json_object_new_object();
 	struct privc_req	*r;
@@ -121,6 +121,14 @@ privc_spawn(const struct jobctl_spec *spec, const char *owner, int64_t uid,
 	json_object_object_add(o, "run", json_object_new_int64(run));
 	privc_add_str(o, "owner", owner);
 	json_object_object_add(o, "uid", json_object_new_int64(uid));
+	json_object_object_add(o, "slot", json_object_new_int(slot));
+	json_object_object_add(o, "memory_mb",
+	    json_object_new_int64(spec->memory_mb));
+	if (spec->memory_asked)
+		json_object_object_add(o, "memory_asked",
+		    json_object_new_boolean(1));
+	json_object_object_add(o, "max_pids",
+	    json_object_new_int64(spec->max_pids));
 	privc_add_str(o, "executable", spec->executable);
 	json_object_object_add(o, "argv", privc_strings(spec->argv));
 	json_object_object_add(o, "env", privc_strings(spec->envp));
@@ -139,7 +147,7 @@ privc_spawn(const struct jobctl_spec *spec, const char *owner, int64_t uid,
 }
 
 static int
-privc_jobctl(const char *op, pid_t pgid, int sig)
+privc_jobctl(const char *op, pid_t pgid, int sig, int64_t at)
 {
 	struct json_object	*o = json_object_new_object();
 	struct privc_req	*r;
@@ -148,6 +156,8 @@ privc_jobctl(const char *op, pid_t pgid, int sig)
 	json_object_object_add(o, "pid", json_object_new_int64(pgid));
 	if (sig != 0)
 		json_object_object_add(o, "signal", json_object_new_int(sig));
+	if (strcmp(op, "deadline") == 0)
+		json_object_object_add(o, "at", json_object_new_int64(at));
 	r = privc_send(MSG_PRIV_JOBCTL, o, PRIVC_JOBCTL, NULL, 0);
 	json_object_put(o);
 	if (r == NULL)
@@ -160,31 +170,45 @@ privc_jobctl(const char *op, pid_t pgid, int sig)
 int
 privc_signal(pid_t pgid, int sig)
 {
-	return privc_jobctl("signal", pgid, sig);
+	return privc_jobctl("signal", pgid, sig, 0);
 }
 
 int
 privc_freeze(pid_t pgid)
 {
-	return privc_jobctl("freeze", pgid, 0);
+	return privc_jobctl("freeze", pgid, 0, 0);
 }
 
 int
 privc_thaw(pid_t pgid)
 {
-	return privc_jobctl("thaw", pgid, 0);
+	return privc_jobctl("thaw", pgid, 0, 0);
 }
 
 int
 privc_kill(pid_t pgid)
 {
-	return privc_jobctl("kill", pgid, 0);
+	return privc_jobctl("kill", pgid, 0, 0);
 }
 
 int
 privc_release(pid_t pgid)
 {
-	return privc_jobctl("release", pgid, 0);
+	return privc_jobctl("release", pgid, 0, 0);
+}
+
+int
+privc_deadline(pid_t pgid, int64_t at_ms)
+{
+	return privc_jobctl("deadline", pgid, 0, at_ms);
+}
+
+pid_t
+privc_criu_pid(uint32_t id)
+{
+	struct privc_req	*r = privc_req_find(id);
+
+	return r != NULL && r->started ? r->pid : 0;
 }
 
 static uint32_t
@@ -246,6 +270,7 @@ privc_result(struct privc_req *r, struct json_object *msg)
 	if (r->kind == PRIVC_CRIU) {
 		if (ok) {
 			r->started = 1;	/* its end comes as an event */
+			r->pid = (pid_t)jsonx_int(msg, "pid", 0);
 			return;
 		}
 		strlcpy(job, r->job, sizeof job);
@@ -282,6 +307,9 @@ privc_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 		res.utime_ms = jsonx_int(msg, "utime_ms", 0);
 		res.stime_ms = jsonx_int(msg, "stime_ms", 0);
 		res.maxrss_kb = jsonx_int(msg, "maxrss_kb", 0);
+		res.oom_kills = jsonx_int(msg, "oom_kills", 0);
+		res.mem_limit_kb = jsonx_int(msg, "mem_limit_kb", 0);
+		res.mem_peak_kb = jsonx_int(msg, "mem_peak_kb", 0);
 		pc.cbs.exited((pid_t)jsonx_int(msg, "pid", 0), &res);
 		return;
 	case MSG_PRIV_SIGNAL:
@@ -334,6 +362,13 @@ privc_init(struct event_base *base, int sock, const struct privc_cbs *cbs,
 	pc.sig = sig;
 	pc.peer = fdpeer_new(base, sock, ROLE_PRIV, "parent", privc_msg,
 	    privc_closed, NULL);
+}
+
+void
+privc_drain(void)
+{
+	if (pc.peer != NULL)
+		fdpeer_read_now(pc.peer);
 }
 
 void

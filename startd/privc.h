@@ -35,16 +35,22 @@ struct privc_cbs {
  */
 void	privc_init(struct event_base *, int sock, const struct privc_cbs *,
 	    void (*sig)(int));
+/* Take in what the parent has told already (exits), without waiting. */
+void	privc_drain(void);
 /* Write what is queued (at exit) and close. */
 void	privc_shutdown(void);
 
 /*
- * Ask for JOB/RUN's spawn as SPEC says (its switch_user, uid and gid are
- * ignored: the parent decides them from OWNER and the scheduler's UID).
- * 0, or -1 if the request cannot be sent.
+ * Ask for JOB/RUN's spawn on SLOT as SPEC says: its executable, argv,
+ * env, directory, stdio and limits (memory, pids).  Whom it runs as
+ * (user, groups, hidden directories) is the parent's own decision from
+ * OWNER, the scheduler's UID and SLOT: SPEC's are ignored.  0, or -1 if
+ * the request cannot be sent.
  */
 int	privc_spawn(const struct jobctl_spec *, const char *owner, int64_t uid,
-	    const char *job, uint32_t run);
+	    int slot, const char *job, uint32_t run);
+/* The job must be dead by AT_MS (CLOCK_MONOTONIC; jobctl_deadline()). */
+int	privc_deadline(pid_t pgid, int64_t at_ms);
 int	privc_signal(pid_t pgid, int sig);
 int	privc_freeze(pid_t pgid);
 int	privc_thaw(pid_t pgid);
@@ -55,6 +61,9 @@ uint32_t privc_criu_dump(pid_t pid, const char *imgdir, const char *job,
 	    uint32_t run);
 uint32_t privc_criu_restore(const char *imgdir, const char *job,
 	    uint32_t run);
+/* The pid of CRIU run ID's criu once it runs (a restore's is a job that
+ * privc_kill() may kill), else 0. */
+pid_t	privc_criu_pid(uint32_t id);
 /* Stop CRIU run ID (no callback follows). */
 void	privc_criu_abort(uint32_t id);
 

@@ -1,27 +1,32 @@
 /*
  * sandbox.c: the agent's job sandboxes.  A job whose files travel runs in
- * a fresh directory sandbox_dir/<job>.r<run>, owned by the job's user
- * (sandbox_dir/<job> for a CRIU job: the same path on every agent, as a
- * restore needs, see docs/criu.md);
- * the scheduler streams the inputs (and the latest checkpoint) into it,
- * each file written as NAME.cq-part and renamed only once its checksum
- * matched (common/xfer.c), as the job's user, never following a symlink,
- * with no mode bit the owner's umask (from the submit) takes away and no
- * setuid, setgid or sticky bit;
- * without fsync, as a sandbox is scratch space that a restarted agent
- * removes (the spool keeps the durable copy).
+ * a fresh directory sandbox_dir/<job>.r<run>, mode 0700 and owned by the
+ * job's user (sandbox_dir/<job> for a CRIU job: the same path on every
+ * agent, as a restore needs, see docs/criu.md).
+ * The agent holds an O_DIRECTORY descriptor of each sandbox, and every
+ * file it reads, writes, lists or removes there goes through startd/sbfs.c
+ * from that descriptor, following no symlink anywhere on the path: the
+ * job, and its owner outside the job, may change the tree at any moment
+ * and still cannot point the agent outside it.
+ * The scheduler streams the inputs (and the latest checkpoint) in, each
+ * file written as NAME.cq-part and renamed only once its checksum
+ * matched (common/xfer.c), as the job's user, with no mode bit the
+ * owner's umask (from the submit) takes away and no setuid, setgid or
+ * sticky bit; without fsync, as a sandbox is scratch space that a
+ * restarted agent removes (the spool keeps the durable copy).
  * jobs.c starts the job once the announced count of files has arrived,
  * and sends the outputs or checkpoint files listed here back before it
- * reports the exit; the directory goes once the scheduler acknowledged
- * that exit.  At start-up every leftover sandbox is removed: a restarted
- * agent has killed the jobs of the one before it.  Data for a job or run
- * that is not waiting for files here is discarded (a stale order).
+ * reports the exit: each is opened (through sbfs) when its turn to be
+ * sent comes, and what is sent is that open file.  The directory goes
+ * once the scheduler acknowledged that exit.  At start-up every leftover
+ * sandbox is removed: a restarted agent has killed the jobs of the one
+ * before it.  Data for a job or run that is not waiting for files here is
+ * discarded (a stale order).
  */
 #include "config.h"
 
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -36,12 +41,11 @@
 #include "log.h"
 #include "mkdirs.h"
 #include "sandbox.h"
+#include "sbfs.h"
 #include "startd.h"
 #include "xfer.h"
 #include "xferq.h"
 #include "xmalloc.h"
-
-#define SANDBOX_MAX_SNAP	100000
 
 struct snap {
 	char		*name;
@@ -49,8 +53,22 @@ struct snap {
 	off_t		 size;
 };
 
+/*
+ * A sandbox's directory descriptor, shared by the sandbox and the files
+ * queued or arriving for it: closed when the last of them lets it go, so
+ * that a transfer never reads through a number reused for another file.
+ */
+struct sbroot {
+	int		 fd;
+	int		 refs;
+	uid_t		 uid;
+	char		*path;		/* for messages */
+};
+
 struct sandbox {
 	char		*path;
+	char		*name;		/* under sandbox_dir */
+	struct sbroot	*root;
 	uid_t		 uid;
 	gid_t		 gid;
 	mode_t		 umask;		/* the job owner's, for what arrives */
@@ -66,30 +84,74 @@ static struct {
 	uint64_t	 discard;
 	char		 job[32];
 	uint32_t	 run;
+	struct sbroot	*root;		/* while receiving */
+	char		*rel;
+	char		*part;		/* REL.cq-part */
+	uid_t		 uid;
+	gid_t		 gid;
 } rx = { .in = { .fd = -1, .dirfd = -1 } };
 
 static const char	*sandbox_dir;
 
+static void
+sandbox_root_ref(void *arg)
+{
+	struct sbroot	*r = arg;
+
+	r->refs++;
+}
+
+static void
+sandbox_root_unref(void *arg)
+{
+	struct sbroot	*r = arg;
+
+	if (r == NULL || --r->refs > 0)
+		return;
+	close(r->fd);
+	free(r->path);
+	free(r);
+}
+
+/* sandbox_dir, opened; -1 with a warning. */
+static int
+sandbox_dir_open(void)
+{
+	int	fd;
+
+	if ((fd = open(sandbox_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		log_warn("sandbox_dir %s", sandbox_dir);
+	return fd;
+}
+
 void
 sandbox_init(void)
 {
-	DIR		*d;
-	struct dirent	*e;
-	char		*p;
-	int		 n = 0;
+	struct sbfs_ent	*e;
+	size_t		 ne, i;
+	int		 dfd, n = 0;
 
 	sandbox_dir = cfg_str(st->cfg, "sandbox_dir");
-	if ((d = opendir(sandbox_dir)) == NULL)
+	log_info("sandbox: paths are opened with %s", sbfs_openat2() ?
+	    "openat2 (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)" :
+	    "a component walk (O_NOFOLLOW on each)");
+	if ((dfd = open(sandbox_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
 		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		xasprintf(&p, "%s/%s", sandbox_dir, e->d_name);
-		if (xfer_rmtree(p) == 0)
-			n++;
-		free(p);
+	if (sbfs_list(dfd, ".", &e, &ne) == -1) {
+		log_warnx("sandbox_dir %s: %s", sandbox_dir,
+		    sbfs_strerror(errno));
+		close(dfd);
+		return;
 	}
-	closedir(d);
+	for (i = 0; i < ne; i++)
+		if (sbfs_remove(dfd, e[i].name) == 0)
+			n++;
+		else
+			log_warnx("sandbox %s/%s: cannot remove: %s",
+			    sandbox_dir, e[i].name, sbfs_strerror(errno));
+	sbfs_list_free(e, ne);
+	close(dfd);
 	if (n > 0)
 		log_info("sandbox: removed %d leftover sandbox(es)", n);
 }
@@ -99,6 +161,7 @@ sandbox_new(const char *job, uint32_t run, uid_t uid, gid_t gid,
     mode_t umask, int byjob, char *err, size_t errlen)
 {
 	struct sandbox	*sb;
+	int		 dfd, fd = -1;
 
 	if (mkdirs(sandbox_dir, 0711) == -1) {
 		snprintf(err, errlen, "sandbox_dir %s: %s", sandbox_dir,
@@ -107,37 +170,63 @@ sandbox_new(const char *job, uint32_t run, uid_t uid, gid_t gid,
 	}
 	sb = xcalloc(1, sizeof *sb);
 	if (byjob)
-		xasprintf(&sb->path, "%s/%s", sandbox_dir, job);
+		xasprintf(&sb->name, "%s", job);
 	else
-		xasprintf(&sb->path, "%s/%s.r%u", sandbox_dir, job, run);
-	xfer_rmtree(sb->path);
-	if (mkdir(sb->path, 0700) == -1 ||
-	    (uid != (uid_t)-1 && geteuid() == 0 &&
-	    chown(sb->path, uid, gid) == -1)) {
-		snprintf(err, errlen, "sandbox %s: %s", sb->path,
+		xasprintf(&sb->name, "%s.r%u", job, run);
+	xasprintf(&sb->path, "%s/%s", sandbox_dir, sb->name);
+	if ((dfd = sandbox_dir_open()) == -1) {
+		snprintf(err, errlen, "sandbox_dir %s: %s", sandbox_dir,
 		    strerror(errno));
-		free(sb->path);
-		free(sb);
-		return NULL;
+		goto fail;
 	}
+	/* Ours alone (0700, whatever our umask), then the job's user's. */
+	if (sbfs_remove(dfd, sb->name) == -1 ||
+	    sbfs_mkdirs(dfd, sb->name, 0700, (uid_t)-1, (gid_t)-1) == -1 ||
+	    (fd = sbfs_open_dir(dfd, sb->name)) == -1 ||
+	    (uid != (uid_t)-1 && geteuid() == 0 && fchown(fd, uid, gid) == -1)) {
+		snprintf(err, errlen, "sandbox %s: %s", sb->path,
+		    sbfs_strerror(errno));
+		close(dfd);
+		goto fail;
+	}
+	close(dfd);
+	sb->root = xcalloc(1, sizeof *sb->root);
+	sb->root->fd = fd;
+	sb->root->refs = 1;
+	sb->root->uid = uid;
+	sb->root->path = xstrdup(sb->path);
 	sb->uid = uid;
 	sb->gid = gid;
 	sb->umask = umask & 0777;
 	return sb;
+fail:
+	if (fd != -1)
+		close(fd);
+	free(sb->name);
+	free(sb->path);
+	free(sb);
+	return NULL;
 }
 
 void
 sandbox_free(struct sandbox *sb, int remove)
 {
 	size_t	i;
+	int	dfd = -1;
 
 	if (sb == NULL)
 		return;
-	if (remove && xfer_rmtree(sb->path) == -1)
-		log_warn("sandbox %s: cannot remove", sb->path);
+	if (remove && ((dfd = sandbox_dir_open()) == -1 ||
+	    sbfs_remove(dfd, sb->name) == -1))
+		log_warnx("sandbox %s: cannot remove: %s", sb->path,
+		    sbfs_strerror(errno));
+	if (remove && dfd != -1)
+		close(dfd);
+	sandbox_root_unref(sb->root);
 	for (i = 0; i < sb->nsnap; i++)
 		free(sb->snap[i].name);
 	free(sb->snap);
+	free(sb->name);
 	free(sb->path);
 	free(sb);
 }
@@ -151,43 +240,40 @@ sandbox_path(const struct sandbox *sb)
 void
 sandbox_snapshot(struct sandbox *sb)
 {
-	DIR		*d;
-	struct dirent	*e;
-	struct stat	 s;
-	size_t		 i;
+	struct sbfs_ent	*e;
+	size_t		 ne, i;
 
 	for (i = 0; i < sb->nsnap; i++)
 		free(sb->snap[i].name);
 	sb->nsnap = 0;
-	if ((d = opendir(sb->path)) == NULL)
+	if (sbfs_list(sb->root->fd, ".", &e, &ne) == -1) {
+		log_warnx("sandbox %s: %s", sb->path, sbfs_strerror(errno));
 		return;
-	while ((e = readdir(d)) != NULL && sb->nsnap < SANDBOX_MAX_SNAP) {
-		if (fstatat(dirfd(d), e->d_name, &s, AT_SYMLINK_NOFOLLOW) ==
-		    -1 || !S_ISREG(s.st_mode))
+	}
+	for (i = 0; i < ne; i++) {
+		if (e[i].type != SBFS_REG)
 			continue;
 		sb->snap = xreallocarray(sb->snap, sb->nsnap + 1,
 		    sizeof *sb->snap);
-		sb->snap[sb->nsnap].name = xstrdup(e->d_name);
-		sb->snap[sb->nsnap].mtime_ns = (int64_t)s.st_mtim.tv_sec *
-		    1000000000 + s.st_mtim.tv_nsec;
-		sb->snap[sb->nsnap].size = s.st_size;
+		sb->snap[sb->nsnap].name = xstrdup(e[i].name);
+		sb->snap[sb->nsnap].mtime_ns = e[i].mtime_ns;
+		sb->snap[sb->nsnap].size = e[i].size;
 		sb->nsnap++;
 	}
-	closedir(d);
+	sbfs_list_free(e, ne);
 }
 
-/* 1 if NAME (with stat S) is new or changed since the snapshot. */
+/* 1 if NAME (listed as E) is new or changed since the snapshot. */
 static int
 sandbox_changed(const struct sandbox *sb, const char *name,
-    const struct stat *s)
+    const struct sbfs_ent *e)
 {
 	size_t	i;
 
 	for (i = 0; i < sb->nsnap; i++)
 		if (strcmp(sb->snap[i].name, name) == 0)
-			return sb->snap[i].size != s->st_size ||
-			    sb->snap[i].mtime_ns != (int64_t)s->st_mtim.tv_sec
-			    * 1000000000 + s->st_mtim.tv_nsec;
+			return sb->snap[i].size != e->size ||
+			    sb->snap[i].mtime_ns != e->mtime_ns;
 	return 1;
 }
 
@@ -199,27 +285,17 @@ struct sendctx {
 	int		 n;
 };
 
-/*
- * 1 if no directory on the way from SB to REL is a symlink: a job could
- * plant one to have the agent (maybe root) send a file that is not its
- * own.  The job is dead by now (its cgroup killed), so nothing changes
- * the tree between this check and the open.
- */
+/* xferq_src open: the file REL of the sandbox, through sbfs. */
 static int
-sandbox_inside(const struct sandbox *sb, const char *rel)
+sandbox_src_open(void *arg, const char *rel, char *err, size_t errlen)
 {
-	struct stat	 s;
-	const char	*slash;
-	char		*p;
-	int		 ok = 1;
+	struct sbroot	*r = arg;
+	int		 fd;
 
-	for (slash = strchr(rel, '/'); ok && slash != NULL;
-	    slash = strchr(slash + 1, '/')) {
-		xasprintf(&p, "%s/%.*s", sb->path, (int)(slash - rel), rel);
-		ok = lstat(p, &s) == 0 && S_ISDIR(s.st_mode);
-		free(p);
-	}
-	return ok;
+	if ((fd = sbfs_open_read(r->fd, rel, r->uid)) == -1)
+		snprintf(err, errlen, "%s in sandbox %s: refused: %s", rel,
+		    r->path, sbfs_strerror(errno));
+	return fd;
 }
 
 /* Queue the file or tree at SB/REL (symlinks are never followed); -1 if
@@ -227,44 +303,55 @@ sandbox_inside(const struct sandbox *sb, const char *rel)
 static int
 sandbox_add(struct sandbox *sb, struct sendctx *c, const char *rel)
 {
-	struct stat	 s;
-	DIR		*d;
-	struct dirent	*e;
-	char		*abs, *r2;
-	int		 any = 0;
+	struct xferq_src	 from;
+	struct sbfs_ent		 s, *e;
+	size_t			 ne, i;
+	char			*r2;
 
-	if (!xfer_path_ok(rel) || !sandbox_inside(sb, rel)) {
+	if (!xfer_path_ok(rel)) {
 		log_warnx("sandbox %s: %s is not a path inside it", sb->path,
 		    rel);
 		return -1;
 	}
-	xasprintf(&abs, "%s/%s", sb->path, rel);
-	if (lstat(abs, &s) == -1 || (!S_ISREG(s.st_mode) &&
-	    !S_ISDIR(s.st_mode))) {
-		log_info("sandbox %s: no %s to send", sb->path, rel);
-		free(abs);
+	if (sbfs_stat(sb->root->fd, rel, &s) == -1) {
+		if (errno == ENOENT)
+			log_info("sandbox %s: no %s to send", sb->path, rel);
+		else
+			log_warnx("sandbox %s: %s not sent: %s", sb->path, rel,
+			    sbfs_strerror(errno));
 		return -1;
 	}
-	if (S_ISREG(s.st_mode)) {
-		xferq_add(c->q, c->job, c->run, c->kind, abs, rel);
-		c->n++;
-	} else if (S_ISDIR(s.st_mode) && (d = opendir(abs)) != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 ||
-			    strcmp(e->d_name, "..") == 0)
-				continue;
-			any = 1;
-			xasprintf(&r2, "%s/%s", rel, e->d_name);
-			(void)sandbox_add(sb, c, r2);
-			free(r2);
-		}
-		closedir(d);
-		if (!any) {
-			xferq_add(c->q, c->job, c->run, c->kind, NULL, rel);
-			c->n++;
-		}
+	if (s.type != SBFS_REG && s.type != SBFS_DIR) {
+		log_info("sandbox %s: %s is %s: not sent", sb->path, rel,
+		    s.type == SBFS_LNK ? "a symbolic link" :
+		    "not a regular file");
+		return -1;
 	}
-	free(abs);
+	if (s.type == SBFS_REG) {
+		/* Opened when its turn comes, from the sandbox's fd. */
+		from.open = sandbox_src_open;
+		from.ref = sandbox_root_ref;
+		from.unref = sandbox_root_unref;
+		from.arg = sb->root;
+		xferq_add_from(c->q, c->job, c->run, c->kind, &from, rel, rel);
+		c->n++;
+		return 0;
+	}
+	if (sbfs_list(sb->root->fd, rel, &e, &ne) == -1) {
+		log_warnx("sandbox %s: %s not sent: %s", sb->path, rel,
+		    sbfs_strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < ne; i++) {
+		xasprintf(&r2, "%s/%s", rel, e[i].name);
+		(void)sandbox_add(sb, c, r2);
+		free(r2);
+	}
+	if (ne == 0) {
+		xferq_add(c->q, c->job, c->run, c->kind, NULL, rel);
+		c->n++;
+	}
+	sbfs_list_free(e, ne);
 	return 0;
 }
 
@@ -273,30 +360,25 @@ static void
 sandbox_add_all(struct sandbox *sb, struct sendctx *c, const char *exe,
     int changed_only)
 {
-	DIR		*d;
-	struct dirent	*e;
-	struct stat	 s;
+	struct sbfs_ent	*e;
+	size_t		 ne, i;
 
-	if ((d = opendir(sb->path)) == NULL)
+	if (sbfs_list(sb->root->fd, ".", &e, &ne) == -1) {
+		log_warnx("sandbox %s: %s", sb->path, sbfs_strerror(errno));
 		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0 ||
-		    strcmp(e->d_name, SANDBOX_STDIN) == 0 ||
-		    (exe != NULL && strcmp(e->d_name, exe) == 0))
-			continue;
-		if (changed_only) {
-			/* Outputs: new or changed top-level files only. */
-			if (strncmp(e->d_name, "_cq_", 4) == 0 ||
-			    fstatat(dirfd(d), e->d_name, &s,
-			    AT_SYMLINK_NOFOLLOW) == -1 ||
-			    !S_ISREG(s.st_mode) ||
-			    !sandbox_changed(sb, e->d_name, &s))
-				continue;
-		}
-		(void)sandbox_add(sb, c, e->d_name);
 	}
-	closedir(d);
+	for (i = 0; i < ne; i++) {
+		if (strcmp(e[i].name, SANDBOX_STDIN) == 0 ||
+		    (exe != NULL && strcmp(e[i].name, exe) == 0))
+			continue;
+		/* Outputs: new or changed top-level files only. */
+		if (changed_only && (strncmp(e[i].name, "_cq_", 4) == 0 ||
+		    e[i].type != SBFS_REG ||
+		    !sandbox_changed(sb, e[i].name, &e[i])))
+			continue;
+		(void)sandbox_add(sb, c, e[i].name);
+	}
+	sbfs_list_free(e, ne);
 }
 
 int
@@ -335,6 +417,83 @@ sandbox_send(struct sandbox *sb, const struct jobdesc *d, const char *exe,
 
 /* --- files from the scheduler ----------------------------------------- */
 
+/* The file being received is over: let go of its names and its root,
+ * removing the part file if REMOVE. */
+static void
+sandbox_rx_end(int remove)
+{
+	if (remove && rx.root != NULL && rx.part != NULL &&
+	    sbfs_remove(rx.root->fd, rx.part) == -1)
+		log_warnx("sandbox %s: %s: %s", rx.root->path, rx.part,
+		    sbfs_strerror(errno));
+	sandbox_root_unref(rx.root);
+	rx.root = NULL;
+	free(rx.rel);
+	free(rx.part);
+	rx.rel = rx.part = NULL;
+}
+
+/* Start receiving REL into SB as REL.cq-part; 0, or -1 with ERR. */
+static int
+sandbox_rx_open(struct sandbox *sb, const char *rel, uint64_t size,
+    mode_t mode, const char *sha, char *err, size_t errlen)
+{
+	const char	*slash;
+	char		*dir;
+	int		 fd, r;
+
+	/* Directories and files within the owner's umask, no setuid. */
+	if ((slash = strrchr(rel, '/')) != NULL) {
+		xasprintf(&dir, "%.*s", (int)(slash - rel), rel);
+		r = sbfs_mkdirs(sb->root->fd, dir, 0755 & ~sb->umask, sb->uid,
+		    sb->gid);
+		free(dir);
+		if (r == -1) {
+			snprintf(err, errlen, "%s: %s", rel,
+			    sbfs_strerror(errno));
+			return -1;
+		}
+	}
+	xasprintf(&rx.part, "%s%s", rel, XFER_PART);
+	rx.root = sb->root;
+	sandbox_root_ref(rx.root);
+	if ((fd = sbfs_create(sb->root->fd, rx.part, SBFS_TRUNC, 0600, sb->uid,
+	    sb->gid)) == -1) {
+		snprintf(err, errlen, "%s: %s", rel, sbfs_strerror(errno));
+		sandbox_rx_end(0);
+		return -1;
+	}
+	if (xfer_in_open_fd(&rx.in, fd, rel, size, xfer_mode(mode, sb->umask),
+	    sha, err, errlen) == -1) {
+		sandbox_rx_end(1);
+		return -1;
+	}
+	/* A crashed agent removes its sandboxes: no fsync needed here. */
+	xfer_in_scratch(&rx.in);
+	rx.rel = xstrdup(rel);
+	rx.uid = sb->uid;
+	rx.gid = sb->gid;
+	return 0;
+}
+
+/* Bytes of the file being received: 1 when it is complete and in place,
+ * 0 when more is due, -1 with ERR (nothing is left behind). */
+static int
+sandbox_rx_data(const void *raw, size_t len, char *err, size_t errlen)
+{
+	int	r;
+
+	if ((r = xfer_in_data(&rx.in, raw, len, err, errlen)) == 0)
+		return 0;
+	if (r == 1 && sbfs_rename(rx.root->fd, rx.part, rx.rel, rx.uid,
+	    rx.gid) == -1) {
+		snprintf(err, errlen, "%s: %s", rx.rel, sbfs_strerror(errno));
+		r = -1;
+	}
+	sandbox_rx_end(r == -1);
+	return r;
+}
+
 void
 sandbox_file(uint32_t reqid, struct json_object *msg)
 {
@@ -345,7 +504,6 @@ sandbox_file(uint32_t reqid, struct json_object *msg)
 	int64_t		 size = jsonx_int(msg, "size", -1);
 	uint32_t	 run = (uint32_t)jsonx_int(msg, "run", 0);
 	char		 err[512] = "";
-	mode_t		 old;
 	int		 r;
 
 	if (rx.receiving || rx.discard > 0 || size < 0 ||
@@ -368,31 +526,27 @@ sandbox_file(uint32_t reqid, struct json_object *msg)
 		rx.discard = (uint64_t)size;
 		return;
 	}
-	/* Directories and files within the owner's umask, no setuid. */
-	old = umask(sb->umask);
 	if (jsonx_bool(msg, "dir", 0)) {
-		r = xfer_mkdir(sb->path, rel, sb->uid, sb->gid, err,
-		    sizeof err);
-		umask(old);
+		r = sbfs_mkdirs(sb->root->fd, rel, 0755 & ~sb->umask, sb->uid,
+		    sb->gid);
+		if (r == -1)
+			snprintf(err, sizeof err, "%s: %s", rel,
+			    sbfs_strerror(errno));
 		jobs_file_done(id, run, r == 0, err);
 		rx.discard = (uint64_t)size;
 		return;
 	}
-	r = xfer_in_open(&rx.in, sb->path, rel, (uint64_t)size,
-	    xfer_mode((mode_t)jsonx_int(msg, "mode", 0644), sb->umask),
-	    jsonx_str(msg, "sha256", ""), sb->uid, sb->gid, err, sizeof err);
-	umask(old);
-	if (r == -1) {
+	if (sandbox_rx_open(sb, rel, (uint64_t)size,
+	    (mode_t)jsonx_int(msg, "mode", 0644), jsonx_str(msg, "sha256", ""),
+	    err, sizeof err) == -1) {
 		jobs_file_done(id, run, 0, err);
 		rx.discard = (uint64_t)size;
 		return;
 	}
-	/* A crashed agent removes its sandboxes: no fsync needed here. */
-	xfer_in_scratch(&rx.in);
 	rx.receiving = 1;
 	if (size == 0) {
 		rx.receiving = 0;
-		r = xfer_in_data(&rx.in, "", 0, err, sizeof err);
+		r = sandbox_rx_data("", 0, err, sizeof err);
 		jobs_file_done(id, run, r == 1, err);
 	}
 }
@@ -411,7 +565,7 @@ sandbox_data(uint32_t reqid, const void *raw, size_t len)
 		rx.discard -= len;
 		return 0;
 	}
-	if ((r = xfer_in_data(&rx.in, raw, len, err, sizeof err)) == 0)
+	if ((r = sandbox_rx_data(raw, len, err, sizeof err)) == 0)
 		return 0;
 	rx.receiving = 0;
 	jobs_file_done(rx.job, rx.run, r == 1, err);
@@ -422,6 +576,8 @@ void
 sandbox_link_closed(void)
 {
 	xfer_in_abort(&rx.in);
+	if (rx.root != NULL)
+		sandbox_rx_end(1);
 	rx.receiving = 0;
 	rx.discard = 0;
 }

@@ -4,7 +4,8 @@
  * Modules: main (start-up, signals, the tick), link (the connection to
  * the scheduler: hello, ad, heartbeats, reconnect with backoff), enroll
  * (the agent's credential, token or request for its hello), jobs
- * (the jobs this agent holds and their reports), jobctl (spawn, signal,
+ * (the jobs this agent holds and their reports), lease (the jobs end
+ * before the scheduler's lease on them does), jobctl (spawn, signal,
  * reap: the part that will move into a privileged parent), criu
  * (transparent checkpoints through jobctl).
  */

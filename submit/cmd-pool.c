@@ -7,7 +7,8 @@
  * scheduler's state (schedd/).  `up` gives the agents the scheduler's
  * certificate fingerprint to pin and a short-lived pool token (in
  * startd.conf, mode 0600) to enroll with, and returns once every agent
- * has registered.  CQ_* variables pass through to both daemons.
+ * has registered.  CQ_* variables pass through to both daemons.  Run
+ * as root, it first makes the agents' slot users (docs/jobs-users.md).
  * `cq pool fingerprint` prints that fingerprint, for the agents of a real
  * pool; the other `cq pool` subcommands are cmd-pool-admin.c's.
  */
@@ -34,6 +35,7 @@
 #include "jsonx.h"
 #include "mkdirs.h"
 #include "msg.h"
+#include "sysuser.h"
 #include "tls.h"
 
 #define POOL_MAX_AGENTS		64
@@ -245,6 +247,45 @@ pool_alive(void)
 	return 1;
 }
 
+/*
+ * As root, the agents' slot users (cq-slot1, ... or CQ_SLOT_USER's prefix;
+ * as many as CQ_SLOTS or the cores say): an agent refuses a slot whose
+ * user is missing.  -1 if one cannot be made.
+ */
+static int
+pool_slot_users(void)
+{
+	const char	*prefix = getenv("CQ_SLOT_USER"), *v, *errstr;
+	char		 name[128], err[256];
+	long long	 n;
+	int		 i, r;
+
+	if (geteuid() != 0)
+		return 0;
+	if (prefix == NULL)
+		prefix = "cq-slot";
+	if (*prefix == '\0')
+		return 0;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	if ((v = getenv("CQ_SLOTS")) != NULL && *v != '\0') {
+		n = strtonum(v, 0, 1024, &errstr);
+		if (errstr != NULL)
+			return 0;	/* the agent says what is wrong */
+		if (n == 0)
+			n = sysconf(_SC_NPROCESSORS_ONLN);
+	}
+	for (i = 1; i <= n; i++) {
+		snprintf(name, sizeof name, "%s%d", prefix, i);
+		if ((r = sysuser_ensure(name, err, sizeof err)) == -1) {
+			fprintf(stderr, "cq: slot user %s: %s\n", name, err);
+			return -1;
+		}
+		if (r == 1)
+			printf("made the slot user %s\n", name);
+	}
+	return 0;
+}
+
 static int
 pool_up(int nagents)
 {
@@ -356,6 +397,8 @@ pool_up(int nagents)
 		strlcpy(host, "localhost", sizeof host);
 	host[sizeof host - 1] = '\0';
 	snprintf(prog, sizeof prog, "%s/cq-startd", bindir);
+	if (pool_slot_users() == -1)
+		return CQ_EXIT_FAIL;
 	for (i = 1; i <= nagents; i++) {
 		if (nagents == 1)
 			snprintf(name, sizeof name, "%s", host);

@@ -71,6 +71,10 @@ n=0
 for f in "$T"/vg-*.txt; do
 	[ -f "$f" ] || continue
 	n=$((n + 1))
+	# valgrind before 3.20 does not know openat2 (syscall 437) and
+	# answers ENOSYS, which startd/sbfs.c takes as a kernel without it
+	# (it walks the path instead): a note of valgrind's, not an error.
+	sed -i '/unhandled amd64-linux syscall: 437$/,/valgrind.org\/support\/bug_reports.html/d' "$f"
 	if [ -s "$f" ]; then
 		cat "$f" >&2
 		fail "valgrind reports in $(basename "$f")"

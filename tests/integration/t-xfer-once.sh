@@ -1,21 +1,24 @@
 #!/bin/bash
 # t-xfer-once: exactly once with file transfer.  A job's agent stops
-# answering (SIGSTOP) while the job goes on running there; after the lease
-# the job is queued again and runs on a second agent (run 2).  When the
-# first agent wakes up, its run 1 has finished and it sends that run's
-# output files: the scheduler refuses them (the run is not the job's
-# current run) and nothing of run 1 reaches initialdir; run 2's output
-# does.
+# answering (SIGSTOP) just before the job finishes there (it waits for a
+# file the test makes, so it ends before the agent's lease deadline would
+# kill it); after the lease the job is queued again and runs on a second
+# agent (run 2).  When the first agent wakes up, it sends run 1's output
+# files: the scheduler refuses them (the run is not the job's current
+# run) and nothing of run 1 reaches initialdir; run 2's output does.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_schedd 2s
+start_schedd 4s
 AGENT_EXTRA="filesystem_domain = d1" start_agent a1 1
 
 mkdir sub
-cat > sub/job.sh <<'EOF'
+cat > sub/job.sh <<EOF
 #!/bin/sh
-sleep 4
-basename "$(pwd)" > result.txt
+touch "$T/started"
+while [ ! -e "$T/go" ]; do
+	sleep 0.1
+done
+basename "\$(pwd)" > result.txt
 EOF
 chmod +x sub/job.sh
 cat > sub/j.sub <<SUB
@@ -31,14 +34,19 @@ on() {
 	[ "$(cq q --json | jq -r '.[0] | "\(.state) \(.machine) \(.run)"')" = "RUNNING slot1@$1 $2" ]
 }
 wait_until 20 on a1 1 || fail "run 1 did not start on a1: $(cq q --json)"
-wait_until 10 test -n "$(ls "$T/sandbox-a1")" || fail "no sandbox on a1"
+wait_until 10 test -e started || fail "run 1 did not start on a1"
 agent_signal a1 STOP
 log "agent a1 stopped with run 1 running"
-AGENT_EXTRA="filesystem_domain = d2" start_agent a2 1
-wait_until 20 on a2 2 || fail "run 2 did not start on a2: $(cq q --json)"
-# Let run 1 finish on the stopped agent, then wake it.
+# Run 1 finishes on the stopped agent, well before its lease deadline.
+touch go
 wait_until 10 sh -c "ls '$T'/sandbox-a1/*/result.txt" ||
     fail "run 1 did not finish on a1"
+AGENT_EXTRA="filesystem_domain = d2" start_agent a2 1
+run2() {
+	cq q --json | jq -e '.[0].run == 2' >/dev/null 2>&1 ||
+	    cq history --json "$id" | jq -e '.[0].run == 2' >/dev/null 2>&1
+}
+wait_until 20 run2 || fail "run 2 did not start: $(cq q --json)"
 agent_signal a1 CONT
 log "agent a1 woken with run 1 finished"
 wait_until 20 grep -q "refusing output file result.txt of $id run 1" \

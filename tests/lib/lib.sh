@@ -11,7 +11,9 @@
 #                              SCHEDD_FP (its TLS certificate fingerprint)
 #                              and SCHEDD_POOL_TOKEN (cq pool token, 1 h);
 #                              SCHEDD_EXTRA adds configuration lines
-#   start_agent NAME SLOTS     agent registered with it; AGENT_PID[NAME],
+#   start_agent NAME SLOTS     agent registered with it (as root, the slot
+#                              users cq-slot1..SLOTS made first: see
+#                              ensure_slot_users); AGENT_PID[NAME],
 #                              AGENT_DIR[NAME] (its working directory, with
 #                              its own state/ holding its credential; its
 #                              sandbox: $T/sandbox-NAME); it pins SCHEDD_FP,
@@ -353,6 +355,22 @@ _agent_dir_conf() {
 	done
 }
 
+# ensure_slot_users N: as root, the slot users cq-slot1..N the agent runs
+# the jobs of owners unknown here as (it refuses a slot without one);
+# made as cq pool up makes them.  Nothing without root.
+ensure_slot_users() {
+	local i
+	[ "$(id -u)" -eq 0 ] || return 0
+	for ((i = 1; i <= $1; i++)); do
+		id "cq-slot$i" >/dev/null 2>&1 && continue
+		useradd --system --no-create-home --home-dir /nonexistent \
+		    --shell /usr/sbin/nologin "cq-slot$i" 2>/dev/null
+		# (Another test may have made it meanwhile.)
+		id "cq-slot$i" >/dev/null 2>&1 ||
+		    fail "cannot make the slot user cq-slot$i"
+	done
+}
+
 # start_agent NAME SLOTS: start an agent and wait until it is registered.
 # No owner activity sources unless AGENT_ACTIVITY names some (e.g.
 # file:$T/act); AGENT_EXTRA adds configuration lines.  The agent runs in
@@ -360,6 +378,7 @@ _agent_dir_conf() {
 start_agent() {
 	local name=$1 slots=$2 dir=$T/agent-$1.d
 	mkdir -p "$dir/state"
+	ensure_slot_users "$slots"
 	AGENT_DIR[$name]=$dir
 	_agent_dir_probe
 	_daemon_wrap
@@ -452,3 +471,5 @@ trap '_on_signal INT' INT
 trap '_on_signal HUP' HUP
 cd "$T" || exit 99
 log "running in $T"
+# Agents started by hand (their own configuration) find 4 slot users.
+ensure_slot_users 4

@@ -179,3 +179,15 @@ Test(job, id_parse)
 	id_bad("12.-1");
 	id_bad("99999999999999999999");
 }
+
+/* HTCondor's hold codes for the scheduler's own hold reasons. */
+Test(job, hold_code)
+{
+	cr_assert_eq(job_hold_code("via cq hold (by user alice)"), 1);
+	cr_assert_eq(job_hold_code("Job has gone over cgroup memory limit of "
+	    "50 megabytes. Peak usage: 50 megabytes."), 34);
+	cr_assert_eq(job_hold_code("could not start: exec: No such file"), 0);
+	cr_assert_eq(job_hold_code("the job said: Job has gone over cgroup "
+	    "memory limit of 1 megabytes"), 0);
+	cr_assert_eq(job_hold_code(NULL), 0);
+}

@@ -771,6 +771,55 @@ Test(jobctl, switch_user)
 	cr_assert_str_eq(err, "open output out2: Permission denied");
 }
 
+/* The supplementary groups of the spec, and nothing more. */
+Test(jobctl, switch_user_groups)
+{
+	char	d[64], out[128], buf[256];
+	char	*argv[] = { "sh", "-c", "id -G", NULL };
+	char	*envp[] = { "PATH=/usr/bin:/bin", NULL };
+	gid_t	groups[] = { 65534, 100 };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = envp, .switch_user = 1, .uid = 65534,
+		    .gid = 65534, .groups = groups, .ngroups = 2 };
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root");
+	tmpdir(d, sizeof d);
+	cr_assert(chmod(d, 0777) == 0);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "65534 100\n");
+}
+
+/* A hidden directory is empty for the job only, and stays so after. */
+Test(jobctl, hide_directories)
+{
+	char	d[64], out[128], hid[128], file[160], buf[256];
+	char	*argv[] = { "sh", "-c", "ls -A \"$H\"; echo end; "
+		    "touch \"$H/new\" 2>/dev/null || echo ro", NULL };
+	char	env[200];
+	char	*envp[] = { "PATH=/usr/bin:/bin", env, NULL };
+	char	*hide[] = { hid, "/nonexistent-cq-test", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = envp, .hide = hide };
+	struct stat	sb;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root");
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	tpath(hid, sizeof hid, d, "hidden");
+	cr_assert(mkdir(hid, 0755) == 0);
+	spit(tpath(file, sizeof file, hid, "secret"), "s\n", 0644);
+	snprintf(env, sizeof env, "H=%s", hid);
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "end\nro\n");
+	/* The agent's view is untouched. */
+	cr_assert(stat(file, &sb) == 0);
+}
+
 /* --- containment ---------------------------------------------------------- */
 
 /* Size of PATH, 0 if it is not there (yet). */
@@ -1089,6 +1138,93 @@ Test(jobctl, memory_charged_to_job)
 
 	cr_assert_eq(jobctl_kill(pid), 0);
 	wait_job(pid, &(struct jobctl_result){ 0 });
+}
+
+/*
+ * A memory limit in the job's memory cgroup: a job that touches more is
+ * OOM-killed, and the reap says so, with the limit and the peak.  One
+ * within its limit shows no OOM kill.
+ */
+Test(jobctl, memory_limit_oom_reported)
+{
+	char	d[64];
+	char	*big[] = { "sh", "-c", "dd if=/dev/zero bs=60M count=1 "
+		    "iflag=fullblock status=none | cat > /dev/null", NULL };
+	char	*small[] = { "sh", "-c", "dd if=/dev/zero bs=4M count=1 "
+		    "iflag=fullblock status=none | cat > /dev/null", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = big,
+		    .envp = path_env, .memory_mb = 20 };
+	struct jobctl_result	res;
+	char	err[256];
+	pid_t	pid;
+
+	init_mechanism(NULL, NULL);
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	cr_assert(jobctl_spawn(&s, &pid, err, sizeof err) == 0, "%s", err);
+	if (jobctl_cgroup_dir(pid, "memory", err, sizeof err) == -1) {
+		jobctl_kill(pid);
+		wait_job(pid, &res);
+		cr_skip_test("no v1 memory controller here");
+	}
+	wait_job(pid, &res);
+	cr_assert_gt(res.oom_kills, 0, "no OOM kill (code %d)", res.code);
+	cr_assert_eq(res.mem_limit_kb, 20 * 1024);
+	cr_assert_geq(res.mem_peak_kb, 15 * 1024, "peak %lld KiB",
+	    (long long)res.mem_peak_kb);
+
+	s.argv = small;
+	res = run(&s);
+	cr_assert_eq(res.code, 0);
+	cr_assert_eq(res.oom_kills, 0);
+}
+
+/* Without cgroups, a memory the job asked for is its RLIMIT_DATA. */
+Test(jobctl, memory_rlimit_without_cgroup)
+{
+	char	d[64];
+	char	*argv[] = { "sh", "-c", "dd if=/dev/zero bs=60M count=1 "
+		    "iflag=fullblock status=none of=/dev/null", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = path_env, .memory_mb = 20, .memory_asked = 1 };
+
+	init_mechanism("CQ_JOBCTL_NO_CGROUP", "process groups only");
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	cr_assert_neq(run(&s).code, 0, "dd got 60 MB under a 20 MB rlimit");
+	/* The slot's share, not asked for: no rlimit. */
+	s.memory_asked = 0;
+	cr_assert_eq(run(&s).code, 0);
+}
+
+/*
+ * Without a pids cgroup, a job whose uid is its own (a slot user's) gets
+ * max_pids as RLIMIT_NPROC: forks past it fail.  (uid 65533: nobody's
+ * processes would count.)
+ */
+Test(jobctl, pids_rlimit_without_cgroup)
+{
+	char	d[64], out[128], buf[512];
+	char	*argv[] = { "sh", "-c", "for i in 1 2 3 4 5 6 7 8; do "
+		    "sleep 1 & done; wait", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = path_env, .switch_user = 1, .uid = 65533,
+		    .gid = 65533, .max_pids = 4, .nproc_ok = 1 };
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root");
+	init_mechanism("CQ_JOBCTL_NO_CGROUP", "process groups only");
+	tmpdir(d, sizeof d);
+	cr_assert(chmod(d, 0777) == 0);
+	s.iwd = d;
+	s.output = s.error = tpath(out, sizeof out, d, "out");
+	cr_assert_neq(run(&s).code, 0);
+	cr_assert(strstr(slurp(out, buf, sizeof buf), "fork") != NULL,
+	    "no failed fork: %s", buf);
+	/* Not a slot user's uid: the count is not the job's alone. */
+	s.nproc_ok = 0;
+	cr_assert_eq(run(&s).code, 0);
+	cr_assert_str_eq(slurp(out, buf, sizeof buf), "");
 }
 
 /*

@@ -22,7 +22,8 @@
 #include "priv.h"
 #include "startd.h"
 
-struct startd	*st;
+static struct startd	 st_here = { .nslots = 2 };
+struct startd		*st = &st_here;
 
 static struct json_object *
 parse(const char *s)
@@ -59,7 +60,7 @@ accepted(uint16_t type, const char *s)
 	json_object_put(o);
 }
 
-#define SPAWN_OK "{\"job\":\"1.0\",\"run\":1,\"owner\":\"u\",\"uid\":1000," \
+#define SPAWN_OK "{\"job\":\"1.0\",\"run\":1,\"owner\":\"u\",\"uid\":1000,\"slot\":1," \
 	"\"executable\":\"/bin/true\",\"argv\":[\"true\"],\"env\":[]," \
 	"\"iwd\":\"/tmp\"}"
 
@@ -67,27 +68,30 @@ Test(priv, spawn)
 {
 	accepted(MSG_PRIV_SPAWN, SPAWN_OK);
 	refused(MSG_PRIV_SPAWN, "{\"job\":\"\",\"run\":1,\"owner\":\"u\","
-	    "\"uid\":1,\"executable\":\"/bin/true\",\"argv\":[\"true\"],"
+	    "\"uid\":1,\"slot\":1,\"executable\":\"/bin/true\",\"argv\":[\"true\"],"
 	    "\"env\":[],\"iwd\":\"/tmp\"}", "bad job id");
 	refused(MSG_PRIV_SPAWN, "{\"job\":\"0123456789012345678901234567890"
-	    "123456789\",\"run\":1,\"owner\":\"u\",\"uid\":1,\"executable\":"
+	    "123456789\",\"run\":1,\"owner\":\"u\",\"uid\":1,\"slot\":1,\"executable\":"
 	    "\"/bin/true\",\"argv\":[\"true\"],\"env\":[],\"iwd\":\"/tmp\"}",
 	    "bad job id");
 	refused(MSG_PRIV_SPAWN, "{\"job\":\"1.0\",\"run\":1,\"owner\":\"u\","
-	    "\"uid\":1,\"executable\":\"/bin/true\",\"argv\":[],\"env\":[],"
+	    "\"uid\":1,\"slot\":1,\"executable\":\"/bin/true\",\"argv\":[],\"env\":[],"
 	    "\"iwd\":\"/tmp\"}", "argv");
 	refused(MSG_PRIV_SPAWN, "{\"job\":\"1.0\",\"run\":1,\"owner\":\"u\","
-	    "\"uid\":1,\"executable\":\"/bin/true\",\"argv\":[\"a\",7],"
+	    "\"uid\":1,\"slot\":1,\"executable\":\"/bin/true\",\"argv\":[\"a\",7],"
 	    "\"env\":[],\"iwd\":\"/tmp\"}", "argv");
 	refused(MSG_PRIV_SPAWN, "{\"job\":\"1.0\",\"run\":1,\"owner\":\"u\","
-	    "\"uid\":1,\"executable\":\"/bin/true\",\"argv\":[\"a\"],"
+	    "\"uid\":1,\"slot\":1,\"executable\":\"/bin/true\",\"argv\":[\"a\"],"
 	    "\"env\":[{}],\"iwd\":\"/tmp\"}", "env");
 	refused(MSG_PRIV_SPAWN, "{\"job\":\"1.0\",\"run\":1,\"owner\":\"u\","
-	    "\"uid\":1,\"executable\":\"\",\"argv\":[\"a\"],\"env\":[],"
+	    "\"uid\":1,\"slot\":1,\"executable\":\"\",\"argv\":[\"a\"],\"env\":[],"
 	    "\"iwd\":\"/tmp\"}", "executable");
 	refused(MSG_PRIV_SPAWN, "{\"job\":\"1.0\",\"run\":1,\"owner\":\"u\","
-	    "\"uid\":1,\"executable\":\"x\",\"argv\":[\"a\"],\"env\":[],"
+	    "\"uid\":1,\"slot\":1,\"executable\":\"x\",\"argv\":[\"a\"],\"env\":[],"
 	    "\"iwd\":\"tmp\"}", "not absolute");
+	refused(MSG_PRIV_SPAWN, "{\"job\":\"1.0\",\"run\":1,\"owner\":\"u\","
+	    "\"uid\":1,\"slot\":3,\"executable\":\"x\",\"argv\":[\"a\"],\"env\":[],"
+	    "\"iwd\":\"/tmp\"}", "no slot 3");
 }
 
 Test(priv, jobctl_only_for_our_jobs)
@@ -122,6 +126,8 @@ Test(priv, jobctl_only_for_our_jobs)
 	    "{\"op\":\"signal\",\"pid\":4242,\"signal\":99}", "bad signal");
 	refused(MSG_PRIV_JOBCTL, "{\"op\":\"chown\",\"pid\":4242}",
 	    "no operation");
+	accepted(MSG_PRIV_JOBCTL,
+	    "{\"op\":\"deadline\",\"pid\":4242,\"at\":12345}");
 	refused(MSG_PRIV_JOBCTL, "{\"op\":\"kill\",\"pid\":4243}", "no job");
 	/* Once ended (reaped), it is nobody's to signal. */
 	priv_job_del(4242);
