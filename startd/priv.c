@@ -54,6 +54,7 @@
 
 #define PRIV_MAX_ARGS		4096
 #define PRIV_REAP_LAST_MS	1000
+#define PRIV_ENDED		64	/* recent job ends remembered */
 
 struct priv_op {
 	uint32_t		 id;	/* the child's request id */
@@ -72,7 +73,22 @@ static struct {
 	struct priv_op		*ops;		/* criu runs */
 	size_t			 nops;
 	char			 sandbox_dir[PATH_MAX];
+	pid_t			 ended[PRIV_ENDED];	/* ring */
+	size_t			 nended;
 } pv;
+
+/* 1 if PGID was a job of ours that ended lately (a request for it is a
+ * race with its end, not an attack). */
+static int
+priv_job_ended(pid_t pgid)
+{
+	size_t	i;
+
+	for (i = 0; i < PRIV_ENDED; i++)
+		if (pv.ended[i] == pgid && pgid > 0)
+			return 1;
+	return 0;
+}
 
 void
 priv_set_sandbox_dir(const char *dir)
@@ -109,6 +125,7 @@ priv_job_del(pid_t pgid)
 	for (i = 0; i < pv.njobs; i++)
 		if (pv.jobs[i] == pgid) {
 			pv.jobs[i] = pv.jobs[--pv.njobs];
+			pv.ended[pv.nended++ % PRIV_ENDED] = pgid;
 			return;
 		}
 }
@@ -470,7 +487,8 @@ priv_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 	if (msg == NULL || priv_check(type, msg, err, sizeof err) == -1) {
 		errnum = errno;
 		/* A job that ended just before is no attack: not logged. */
-		if (errnum == ESRCH)
+		if (errnum == ESRCH && msg != NULL && priv_job_ended(
+		    (pid_t)jsonx_int(msg, "pid", 0)))
 			log_debug("priv: request %u refused: %s", reqid, err);
 		else
 			log_warnx("priv: request %u refused: %s", reqid, err);

@@ -354,14 +354,63 @@ privc_closed(struct fdpeer *p, const char *reason, void *arg)
 	exit(1);
 }
 
+/*
+ * Test only (CQ_PRIVC_FORGE=1, t-privsep.sh): send the requests a child
+ * taken over might, each of which the parent must refuse and log: kills
+ * of init and of the parent, a CRIU restore from /etc, a dump of init
+ * from outside sandbox_dir, a spawn of root's shell on a slot that does
+ * not exist, and a request that does not decode.  Their replies find no
+ * job here and are dropped.
+ */
+static void
+privc_forge(void)
+{
+	static const struct {
+		uint16_t	 type;
+		const char	*json;
+	} forged[] = {
+		{ MSG_PRIV_JOBCTL, "{\"op\":\"kill\",\"pid\":1}" },
+		{ MSG_PRIV_JOBCTL, NULL },	/* the parent, SIGKILL */
+		{ MSG_PRIV_CRIU, "{\"op\":\"restore\",\"imgdir\":\"/etc\"}" },
+		{ MSG_PRIV_CRIU, "{\"op\":\"dump\",\"pid\":1,"
+		    "\"imgdir\":\"/tmp/../etc\"}" },
+		{ MSG_PRIV_SPAWN, "{\"job\":\"forged\",\"run\":1,"
+		    "\"owner\":\"root\",\"uid\":0,\"slot\":99,"
+		    "\"executable\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\","
+		    "\"touch /tmp/cq-privc-forged\"],\"env\":[],\"iwd\":\"/\"}" },
+		{ MSG_PRIV_JOBCTL, "{\"op\":\"kill\"}" },
+	};
+	struct json_object	*o;
+	char			 buf[128];
+	size_t			 i;
+
+	log_warnx("privc: CQ_PRIVC_FORGE=1: sending forged requests");
+	for (i = 0; i < sizeof forged / sizeof forged[0]; i++) {
+		if (forged[i].json == NULL) {
+			snprintf(buf, sizeof buf, "{\"op\":\"signal\","
+			    "\"pid\":%ld,\"signal\":9}", (long)getppid());
+			o = json_tokener_parse(buf);
+		} else
+			o = json_tokener_parse(forged[i].json);
+		if (o == NULL)
+			fatalx("privc: a forged request does not parse");
+		(void)privc_send(forged[i].type, o, PRIVC_JOBCTL, NULL, 0);
+		json_object_put(o);
+	}
+}
+
 void
 privc_init(struct event_base *base, int sock, const struct privc_cbs *cbs,
     void (*sig)(int))
 {
+	const char	*forge = getenv("CQ_PRIVC_FORGE");
+
 	pc.cbs = *cbs;
 	pc.sig = sig;
 	pc.peer = fdpeer_new(base, sock, ROLE_PRIV, "parent", privc_msg,
 	    privc_closed, NULL);
+	if (forge != NULL && strcmp(forge, "1") == 0)
+		privc_forge();
 }
 
 void

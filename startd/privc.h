@@ -31,7 +31,8 @@ struct privc_cbs {
 
 /*
  * Talk to the parent over SOCK; the parent's end is fatal to us.  SIG is
- * called with each SIGTERM, SIGINT or SIGHUP the parent got.
+ * called with each SIGTERM, SIGINT or SIGHUP the parent got.  Test-only
+ * switch: CQ_PRIVC_FORGE=1 sends forged requests first (t-privsep.sh).
  */
 void	privc_init(struct event_base *, int sock, const struct privc_cbs *,
 	    void (*sig)(int));

@@ -3,21 +3,40 @@
 # the agent's pid, is the parent: it spawns, freezes and reaps the jobs
 # and holds no connection to the scheduler; its network child
 # (cq-startd-net) holds that connection and asks the parent for all job
-# control.  Jobs run and the owner's return freezes them through the
-# parent; kill -9 of the child makes the parent kill the job and exit;
-# kill -9 of the parent takes the child and the job with it.
+# control.  The child of a1 first sends forged requests, as a child
+# taken over might (CQ_PRIVC_FORGE=1): the parent refuses and logs each,
+# and carries on.  Jobs run and the owner's return freezes them through
+# the parent; kill -9 of the child makes the parent kill the job and
+# exit; kill -9 of the parent takes the child and the job with it.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_schedd 2s
+rm -f /tmp/cq-privc-forged
+export CQ_PRIVC_FORGE=1
 AGENT_ACTIVITY="file:$T/act" AGENT_EXTRA="idle_after = 1s
 resume_after = 1h
 vacate_after = 1h" start_agent a1 1
+unset CQ_PRIVC_FORGE
 
 parent=${AGENT_PID[a1]}
 net=$(agent_net_pid a1) || fail "agent a1 (pid $parent) has no network child"
 ppid_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status"; }
 [ "$(ppid_of "$net")" = "$parent" ] || fail "network child $net is not the parent's child"
 log "agent a1: parent $parent, network child $net"
+
+# The forged requests: each refused with its reason, none carried out.
+for why in "kill: 1 is no job of this agent" \
+    "signal: $parent is no job of this agent" \
+    "criu restore: the image directory is not inside sandbox_dir" \
+    "criu dump: the image directory is not inside sandbox_dir" \
+    "spawn: no slot 99 here" \
+    "undecodable priv-jobctl"; do
+	wait_until 5 grep -qF "priv: request" "$T/agent-a1.log" || true
+	grep -F "priv: request" "$T/agent-a1.log" | grep -qF "$why" ||
+	    fail "the parent did not refuse a forged request: $why"
+done
+[ ! -e /tmp/cq-privc-forged ] || fail "a forged spawn ran"
+kill -0 "$parent" || fail "the parent died of the forged requests"
 
 # Only the child has a TCP connection (to the scheduler).
 tcp_inodes() {	# PID: inodes of its TCP sockets in this namespace
