@@ -60,6 +60,8 @@ struct priv_op {
 	uint32_t		 id;	/* the child's request id */
 	struct criu_op		*op;
 	int			 restore;
+	pid_t			 dumped;	/* a dump's job */
+	int			 leader_reaped;	/* ... reaped meanwhile */
 };
 
 static struct {
@@ -462,6 +464,9 @@ priv_criu(uint32_t reqid, struct json_object *msg)
 	pv.ops = xreallocarray(pv.ops, pv.nops + 1, sizeof *pv.ops);
 	pv.ops[pv.nops].id = reqid;
 	pv.ops[pv.nops].restore = strcmp(op, "restore") == 0;
+	pv.ops[pv.nops].dumped = pv.ops[pv.nops].restore ? 0 :
+	    (pid_t)jsonx_int(msg, "pid", 0);
+	pv.ops[pv.nops].leader_reaped = 0;
 	pv.ops[pv.nops++].op = cop;
 	/* A restore's criu is a job (its cgroups): the lease may kill it. */
 	if (strcmp(op, "restore") == 0)
@@ -608,6 +613,11 @@ priv_op_done(struct priv_op *o, const struct jobctl_result *res)
 		priv_job_del(cpid);
 	o->restore = 0;
 	r = criu_op_done(o->op, res, &pid, err, sizeof err);
+	if (o->dumped > 0 && o->leader_reaped) {
+		/* Its leader went during the dump: now its leftovers. */
+		(void)jobctl_kill(o->dumped);
+		(void)jobctl_release(o->dumped);
+	}
 	json_object_object_add(m, "id", json_object_new_int64(o->id));
 	json_object_object_add(m, "ok", json_object_new_boolean(r == 0));
 	if (r == 0 && pid > 0) {
@@ -652,9 +662,18 @@ priv_reap(void)
 			continue;
 		if (!priv_job_known(pid))
 			continue;	/* an orphan of some job */
-		/* A job's leader: whatever is left of its tree goes too. */
-		(void)jobctl_kill(pid);
-		(void)jobctl_release(pid);
+		for (i = 0; i < pv.nops; i++)
+			if (pv.ops[i].dumped == pid)
+				break;
+		if (i < pv.nops)
+			/* Killed by criu's dump: criu still needs its
+			 * cgroups; the rest waits for criu's end. */
+			pv.ops[i].leader_reaped = 1;
+		else {
+			/* A job's leader: what is left of its tree goes. */
+			(void)jobctl_kill(pid);
+			(void)jobctl_release(pid);
+		}
 		priv_job_del(pid);
 		priv_send_exit(pid, &res);
 	}
