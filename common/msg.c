@@ -169,6 +169,9 @@ static const struct msg_member m_priv_exit[] = {
 	{ "mem_limit_kb", JT_INT, 0 }, { "mem_peak_kb", JT_INT, 0 },
 	{ NULL, 0, 0 }
 };
+static const struct msg_member m_priv_open[] = {
+	{ "what", JT_STRING, 1 }, { "name", JT_STRING, 1 }, { NULL, 0, 0 }
+};
 static const struct msg_member m_priv_signal[] = {
 	{ "signal", JT_INT, 1 }, { NULL, 0, 0 }
 };
@@ -219,6 +222,7 @@ static const struct msg_type msg_types[] = {
 	{ MSG_PRIV_EXIT, "priv-exit", ROLE_PRIV, 4 * KiB, m_priv_exit },
 	{ MSG_PRIV_FD, "priv-fd", ROLE_PRIV, 4 * KiB, m_priv_fd },
 	{ MSG_PRIV_SIGNAL, "priv-signal", ROLE_PRIV, 4 * KiB, m_priv_signal },
+	{ MSG_PRIV_OPEN, "priv-open", ROLE_PRIVC, 4 * KiB, m_priv_open },
 };
 
 const struct msg_type *

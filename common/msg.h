@@ -68,6 +68,7 @@ enum msg_kind {
 	MSG_PRIV_EXIT = 166,	/* parent: pid, code, signal, usage (event) */
 	MSG_PRIV_FD = 167,	/* parent: what, name; carries a descriptor */
 	MSG_PRIV_SIGNAL = 168,	/* parent: signal (it got it: leave) */
+	MSG_PRIV_OPEN = 169,	/* child: what ("input"), name: a priv-fd */
 };
 
 /* JSON types for member checks. */

@@ -16,6 +16,7 @@
 
 #include <sys/sysinfo.h>
 
+#include <limits.h>
 #include <signal.h>
 #include <time.h>
 #include <stdio.h>
@@ -26,6 +27,8 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
+#include "act.h"
+#include "activity.h"
 #include "cfg.h"
 #include "cred.h"
 #include "criu.h"
@@ -250,7 +253,7 @@ main(int argc, char **argv)
 	struct timeval	 tick_tv = { 0, STARTD_TICK_MS * 1000 };
 	char		 err[1024];
 	struct sysinfo	 si;
-	char		 host[256], fshost[256];
+	char		 host[256], fshost[256], indir[PATH_MAX];
 	int		 foreground, verbose, sock;
 	int64_t		 mem, ncpu;
 
@@ -310,6 +313,10 @@ main(int argc, char **argv)
 	jobuser_init(cfg_str(st->cfg, "slot_user"),
 	    cfg_str(st->cfg, "hide_from_slot_users"), st->nslots);
 	priv_set_sandbox_dir(cfg_str(st->cfg, "sandbox_dir"));
+	/* Input devices need root: the parent opens them for the child. */
+	if (activity_input_dir(cfg_str(st->cfg, "activity"), indir,
+	    sizeof indir))
+		priv_set_input_dir(indir);
 	/* From here on, the network child; the parent never returns. */
 	sock = priv_fork();
 	if ((st->base = event_base_new()) == NULL)
@@ -318,6 +325,7 @@ main(int argc, char **argv)
 	    EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL)
 		st->dns = evdns_base_new(st->base, 0);
 	privc_init(st->base, sock, &jobs_privc_cbs, startd_signal);
+	act_input_set_opener(privc_input_open);
 
 	if (owner_init(st->cfg, startd_activity, NULL, err, sizeof err) == -1)
 		fatalx("%s", err);

@@ -27,9 +27,11 @@
 #include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -75,6 +77,7 @@ static struct {
 	struct priv_op		*ops;		/* criu runs */
 	size_t			 nops;
 	char			 sandbox_dir[PATH_MAX];
+	char			 input_dir[PATH_MAX];	/* "": none */
 	pid_t			 ended[PRIV_ENDED];	/* ring */
 	size_t			 nended;
 } pv;
@@ -96,6 +99,27 @@ void
 priv_set_sandbox_dir(const char *dir)
 {
 	strlcpy(pv.sandbox_dir, dir, sizeof pv.sandbox_dir);
+}
+
+void
+priv_set_input_dir(const char *dir)
+{
+	strlcpy(pv.input_dir, dir != NULL ? dir : "", sizeof pv.input_dir);
+}
+
+/* NAME is "event" and digits, as evdev names its devices. */
+static int
+priv_event_name(const char *name)
+{
+	size_t	i;
+
+	if (strncmp(name, "event", 5) != 0 || name[5] == '\0' ||
+	    strlen(name) > 16)
+		return 0;
+	for (i = 5; name[i] != '\0'; i++)
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+	return 1;
 }
 
 static int
@@ -275,6 +299,19 @@ priv_check(uint16_t type, struct json_object *msg, char *err, size_t errlen)
 		    !priv_job_known((pid_t)pid))) {
 			snprintf(err, errlen, "criu dump: %lld is no job of "
 			    "this agent", (long long)pid);
+			return -1;
+		}
+		return 0;
+	case MSG_PRIV_OPEN:
+		if (strcmp(jsonx_str(msg, "what", ""), "input") != 0 ||
+		    pv.input_dir[0] == '\0') {
+			snprintf(err, errlen, "open: only input devices, and "
+			    "only with the input source");
+			return -1;
+		}
+		if (!priv_event_name(jsonx_str(msg, "name", ""))) {
+			snprintf(err, errlen, "open: not an input device "
+			    "name");
 			return -1;
 		}
 		return 0;
@@ -476,6 +513,40 @@ priv_criu(uint32_t reqid, struct json_object *msg)
 	priv_reply(MSG_PRIV_CRIU, reqid, 0, NULL, criu_op_pid(cop));
 }
 
+/*
+ * Open input device NAME of the input directory for the child (it may
+ * not read them itself): read-only, non-blocking, no symlink, and only a
+ * character device (a FIFO too, which tests stand in with).
+ */
+static void
+priv_open(uint32_t reqid, struct json_object *msg)
+{
+	struct json_object	*o;
+	struct stat		 sb;
+	const char		*name = jsonx_str(msg, "name", "");
+	char			 path[PATH_MAX + 32], err[PATH_MAX + 96];
+	int			 fd;
+
+	snprintf(path, sizeof path, "%s/%s", pv.input_dir, name);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
+	    O_CLOEXEC);
+	if (fd == -1 || fstat(fd, &sb) == -1 ||
+	    (!S_ISCHR(sb.st_mode) && !S_ISFIFO(sb.st_mode))) {
+		snprintf(err, sizeof err, "open %s: %s", path, fd == -1 ?
+		    strerror(errno) : "not a device");
+		priv_reply(MSG_PRIV_OPEN, reqid, fd == -1 ? errno : ENODEV,
+		    err, 0);
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "what", json_object_new_string("input"));
+	json_object_object_add(o, "name", json_object_new_string(name));
+	(void)fdpeer_send(pv.peer, MSG_PRIV_FD, reqid, o, fd);
+	json_object_put(o);
+}
+
 static void
 priv_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const char *bad, int fd, void *arg)
@@ -509,6 +580,9 @@ priv_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 		break;
 	case MSG_PRIV_CRIU:
 		priv_criu(reqid, msg);
+		break;
+	case MSG_PRIV_OPEN:
+		priv_open(reqid, msg);
 		break;
 	}
 }

@@ -33,5 +33,8 @@ void	priv_job_add(pid_t pgid);
 void	priv_job_del(pid_t pgid);
 /* The directory under which CRIU images may be (sandbox_dir). */
 void	priv_set_sandbox_dir(const char *dir);
+/* The input source's directory the child may have devices of opened
+ * (from the activity key; NULL: none). */
+void	priv_set_input_dir(const char *dir);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include <json-c/json.h>
 
+#include "act.h"
 #include "fdpeer.h"
 #include "jobctl.h"
 #include "jsonx.h"
@@ -29,7 +30,7 @@
 #include "xmalloc.h"
 
 enum privc_kind {
-	PRIVC_SPAWN, PRIVC_JOBCTL, PRIVC_CRIU
+	PRIVC_SPAWN, PRIVC_JOBCTL, PRIVC_CRIU, PRIVC_OPEN
 };
 
 struct privc_req {
@@ -40,6 +41,8 @@ struct privc_req {
 	char		 what[16];	/* the jobctl op */
 	pid_t		 pid;
 	int		 started;	/* CRIU: it runs, the end is owed */
+	char		*dir;		/* PRIVC_OPEN: the input's */
+	char		 name[32];	/* ... and the device's name */
 };
 
 static struct {
@@ -65,6 +68,7 @@ privc_req_find(uint32_t id)
 static void
 privc_req_del(struct privc_req *r)
 {
+	free(r->dir);
 	*r = pc.reqs[--pc.nreqs];
 }
 
@@ -257,6 +261,23 @@ privc_criu_abort(uint32_t id)
 		strlcpy(r->what, "criu abort", sizeof r->what);
 }
 
+/* The input source's opener: the parent opens DIR/NAME for us. */
+void
+privc_input_open(const char *dir, const char *name)
+{
+	struct json_object	*o = json_object_new_object();
+	struct privc_req	*r;
+
+	json_object_object_add(o, "what", json_object_new_string("input"));
+	json_object_object_add(o, "name", json_object_new_string(name));
+	r = privc_send(MSG_PRIV_OPEN, o, PRIVC_OPEN, NULL, 0);
+	json_object_put(o);
+	if (r != NULL) {
+		r->dir = xstrdup(dir);
+		strlcpy(r->name, name, sizeof r->name);
+	}
+}
+
 /* A result reply to request R. */
 static void
 privc_result(struct privc_req *r, struct json_object *msg)
@@ -267,6 +288,13 @@ privc_result(struct privc_req *r, struct json_object *msg)
 	char		 job[32];
 	uint32_t	 run = r->run;
 
+	if (r->kind == PRIVC_OPEN) {
+		if (errnum != ENOENT)
+			log_warnx("activity: input: %s", err);
+		act_input_opened(r->dir, r->name, -1);
+		privc_req_del(r);
+		return;
+	}
 	if (r->kind == PRIVC_CRIU) {
 		if (ok) {
 			r->started = 1;	/* its end comes as an event */
@@ -292,6 +320,12 @@ privc_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 	char			 job[32];
 	uint32_t		 run;
 
+	if (type == MSG_PRIV_FD && msg != NULL &&
+	    (r = privc_req_find(reqid)) != NULL && r->kind == PRIVC_OPEN) {
+		act_input_opened(r->dir, r->name, fd);	/* takes FD */
+		privc_req_del(r);
+		return;
+	}
 	if (fd != -1)
 		close(fd);
 	if (msg == NULL) {

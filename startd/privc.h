@@ -65,6 +65,9 @@ uint32_t privc_criu_restore(const char *imgdir, const char *job,
 /* The pid of CRIU run ID's criu once it runs (a restore's is a job that
  * privc_kill() may kill), else 0. */
 pid_t	privc_criu_pid(uint32_t id);
+/* The input source's opener (act_input_set_opener()): the parent opens
+ * the device, act_input_opened() gets it. */
+void	privc_input_open(const char *dir, const char *name);
 /* Stop CRIU run ID (no callback follows). */
 void	privc_criu_abort(uint32_t id);
 

@@ -12,8 +12,10 @@
 
 start_schedd 2s
 rm -f /tmp/cq-privc-forged
+mkdir "$T/input"
+mkfifo "$T/input/event0"
 export CQ_PRIVC_FORGE=1
-AGENT_ACTIVITY="file:$T/act" AGENT_EXTRA="idle_after = 1s
+AGENT_ACTIVITY="file:$T/act,input:$T/input" AGENT_EXTRA="idle_after = 1s
 resume_after = 1h
 vacate_after = 1h" start_agent a1 1
 unset CQ_PRIVC_FORGE
@@ -37,6 +39,17 @@ for why in "kill: 1 is no job of this agent" \
 done
 [ ! -e /tmp/cq-privc-forged ] || fail "a forged spawn ran"
 kill -0 "$parent" || fail "the parent died of the forged requests"
+
+# Input devices (root's to open) are opened by the parent and passed to
+# the child (SCM_RIGHTS), at start and when one appears.
+holds() {	# PID FILE: PID has FILE open
+	ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "-> $2"
+}
+wait_until 5 holds "$net" "$T/input/event0" || fail "the network child has no descriptor of event0"
+holds "$parent" "$T/input/event0" && fail "the parent kept its descriptor of event0"
+mkfifo "$T/input/event1"
+wait_until 5 holds "$net" "$T/input/event1" || fail "the network child has no descriptor of the new event1"
+log "input devices: opened by the parent, held by the child"
 
 # Only the child has a TCP connection (to the scheduler).
 tcp_inodes() {	# PID: inodes of its TCP sockets in this namespace
@@ -70,8 +83,9 @@ grows() {
 }
 wait_until 5 grows || fail "the job is not counting"
 
-# The owner comes back: the child asks, the parent freezes.
-touch "$T/act"
+# The owner comes back, with a key press on a passed device: the child
+# sees it, asks, the parent freezes.
+printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\001\0\036\0\001\0\0\0' > "$T/input/event0"
 wait_until 5 job_is S || fail "job not suspended: $(cq q --json)"
 sleep 0.2
 grows && fail "a suspended job still counts"

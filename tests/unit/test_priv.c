@@ -165,6 +165,25 @@ Test(priv, criu_images_only_inside_sandbox_dir)
 	priv_job_del(5000);
 }
 
+Test(priv, open_only_input_devices)
+{
+	refused(MSG_PRIV_OPEN, "{\"what\":\"input\",\"name\":\"event0\"}",
+	    "only with the input source");
+	priv_set_input_dir("/dev/input");
+	accepted(MSG_PRIV_OPEN, "{\"what\":\"input\",\"name\":\"event12\"}");
+	refused(MSG_PRIV_OPEN, "{\"what\":\"input\",\"name\":\"../../etc/shadow\"}",
+	    "not an input device name");
+	refused(MSG_PRIV_OPEN, "{\"what\":\"input\",\"name\":\"event1/../x\"}",
+	    "not an input device name");
+	refused(MSG_PRIV_OPEN, "{\"what\":\"input\",\"name\":\"event\"}",
+	    "not an input device name");
+	refused(MSG_PRIV_OPEN, "{\"what\":\"input\",\"name\":\"mice\"}",
+	    "not an input device name");
+	refused(MSG_PRIV_OPEN, "{\"what\":\"sandbox\",\"name\":\"event0\"}",
+	    "only input devices");
+	priv_set_input_dir(NULL);
+}
+
 Test(priv, not_requests)
 {
 	refused(MSG_PRIV_EXIT, "{}", "not a request");
