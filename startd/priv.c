@@ -18,9 +18,11 @@
  * parent kills every job it still has, reaps them (1 s at most), removes
  * their cgroups and exits.  The child dies with the parent (its parent-
  * death signal), and the jobs too (theirs).  Requests are served in
- * order as they come, each in well under a millisecond but a spawn;
- * nothing else runs in this loop, so a freeze waits at most for the
- * request before it.
+ * order as they come, each in well under a millisecond, except spawns
+ * (cgroup joins: milliseconds): those wait in a queue and run one per
+ * loop turn, after what came with them, so an owner's-return freeze
+ * waits at most for one spawn.  Only requests naming jobs that already
+ * run can overtake a spawn, so the reordering changes no outcome.
  */
 #include "config.h"
 
@@ -78,6 +80,12 @@ static struct {
 	size_t			 nops;
 	char			 sandbox_dir[PATH_MAX];
 	char			 input_dir[PATH_MAX];	/* "": none */
+	struct priv_spawnq {
+		uint32_t		 reqid;
+		struct json_object	*msg;
+	}			*spawnq;	/* checked, waiting */
+	size_t			 nspawnq;
+	struct event		*spawn_ev;
 	pid_t			 ended[PRIV_ENDED];	/* ring */
 	size_t			 nended;
 } pv;
@@ -547,6 +555,34 @@ priv_open(uint32_t reqid, struct json_object *msg)
 	json_object_put(o);
 }
 
+/* Run the next spawn once the loop has looked at the socket again. */
+static void
+priv_spawn_soon(void)
+{
+	struct timeval	tv = { 0, 0 };
+
+	if (pv.nspawnq > 0 && !evtimer_pending(pv.spawn_ev, NULL))
+		evtimer_add(pv.spawn_ev, &tv);
+}
+
+/* One spawn per loop turn: a request that came meanwhile (the owner's
+ * freeze) waits for one spawn (its cgroup joins) at most. */
+static void
+priv_spawn_next(evutil_socket_t fd, short ev, void *arg)
+{
+	struct json_object	*msg;
+	uint32_t		 reqid;
+
+	if (pv.nspawnq == 0)
+		return;
+	reqid = pv.spawnq[0].reqid;
+	msg = pv.spawnq[0].msg;
+	memmove(pv.spawnq, pv.spawnq + 1, --pv.nspawnq * sizeof *pv.spawnq);
+	priv_spawn(reqid, msg);
+	json_object_put(msg);
+	priv_spawn_soon();
+}
+
 static void
 priv_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const char *bad, int fd, void *arg)
@@ -573,7 +609,13 @@ priv_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 	}
 	switch (type) {
 	case MSG_PRIV_SPAWN:
-		priv_spawn(reqid, msg);
+		/* After the other requests that came with it (a freeze);
+		 * only requests naming jobs that run already can: safe. */
+		pv.spawnq = xreallocarray(pv.spawnq, pv.nspawnq + 1,
+		    sizeof *pv.spawnq);
+		pv.spawnq[pv.nspawnq].reqid = reqid;
+		pv.spawnq[pv.nspawnq++].msg = json_object_get(msg);
+		priv_spawn_soon();
 		break;
 	case MSG_PRIV_JOBCTL:
 		priv_jobctl(reqid, msg);
@@ -788,6 +830,9 @@ priv_main(int sock, pid_t child)
 		ev[i] = evsignal_new(pv.base, sigs[i], priv_signal, NULL);
 		evsignal_add(ev[i], NULL);
 	}
+	if ((pv.spawn_ev = evtimer_new(pv.base, priv_spawn_next, NULL)) ==
+	    NULL)
+		fatalx("evtimer_new");
 	pv.peer = fdpeer_new(pv.base, sock, ROLE_PRIVC, "network child",
 	    priv_msg, priv_closed, NULL);
 	log_debug("priv: network child pid %ld", (long)child);
