@@ -165,7 +165,8 @@ static const struct msg_member m_priv_criu_done[] = {
 static const struct msg_member m_priv_exit[] = {
 	{ "pid", JT_INT, 1 }, { "code", JT_INT, 1 }, { "signal", JT_INT, 1 },
 	{ "utime_ms", JT_INT, 1 }, { "stime_ms", JT_INT, 1 },
-	{ "maxrss_kb", JT_INT, 1 }, { "oom_kills", JT_INT, 0 },
+	{ "maxrss_kb", JT_INT, 1 }, { "expired", JT_BOOL, 0 },
+	{ "oom_kills", JT_INT, 0 },
 	{ "mem_limit_kb", JT_INT, 0 }, { "mem_peak_kb", JT_INT, 0 },
 	{ NULL, 0, 0 }
 };

@@ -5,9 +5,10 @@
  * which makes the restored tree's root a child of the agent itself (not
  * of criu, whose exit would otherwise fire the job's parent-death signal)
  * and so lets the ordinary reaper collect it.  The restore is started
- * through jobctl_spawn(), so criu, and the tree it forks, are in fresh
- * cgroups of the job's own; jobctl_adopt() then names the job by its new
- * leader.  Cgroups are left out of the image (--manage-cgroups=ignore):
+ * through jobctl_spawn() as a bare job (no init of its own: the tree
+ * must be the agent's child), so criu, and the tree it forks, are in
+ * fresh cgroups of the job's own; jobctl_adopt() then names the job by
+ * its new leader.  Cgroups are left out of the image (--manage-cgroups=ignore):
  * the restoring agent's own are the right ones.
  *
  * CRIU refuses to restore a file whose size differs from the dump's (a
@@ -745,6 +746,7 @@ criu_restore_start(const char *criu_path, const char *imgdir, char *err,
 	spec.iwd = op->imgdir;
 	spec.output = "criu.out";
 	spec.error = "criu.out";
+	spec.bare = 1;		/* --restore-sibling: the tree is our child */
 	if (jobctl_spawn(&spec, &op->cpid, err, errlen) == -1) {
 		free(op);
 		return NULL;

@@ -1,11 +1,14 @@
 /*
  * jobctl-cg.c: the cgroups of the agent's jobs and the job table.  At
  * start (jobctl_cg_init()) it finds the mounts in /proc/self/mountinfo and
- * the agent's own groups in /proc/self/cgroup, makes "cq-jobs" under them
- * in each hierarchy (cgroup2 and v1 freezer, memory, pids, cpuacct) and
- * sweeps what dead agents left there; per job it makes, freezes, empties
- * and removes "AGENTPID.SEQ" groups, and keeps the bounded table that maps
- * a job's pgid to its groups (jobctl_job_*).  Called by jobctl.c only.
+ * the agent's own groups in /proc/self/cgroup, makes "cq-jobs/IDENT" under
+ * them in each hierarchy (cgroup2 and v1 freezer, memory, pids, cpuacct;
+ * IDENT is this agent's, jobctl_ident()) and kills and removes what a
+ * previous life of the same agent left there: by cgroup, so an old agent
+ * that is still a zombie changes nothing, and never another agent's.  Per
+ * job it makes, freezes, empties and removes "AGENTPID.SEQ" groups, and
+ * keeps the bounded table that maps a job's pgid to its groups and its
+ * init's pipes (jobctl_job_*).  Called by jobctl.c only.
  */
 #include "config.h"
 
@@ -163,7 +166,8 @@ jobctl_cg_own(char own[][PATH_MAX])
 
 /*
  * Where OWN (a path in the hierarchy) is in a mount of it at MNT showing
- * the hierarchy's ROOT: MNT/(OWN less ROOT)/cq-jobs into jobctl_tab.parent[H].
+ * the hierarchy's ROOT: MNT/(OWN less ROOT)/cq-jobs/IDENT into
+ * jobctl_tab.parent[H].
  */
 static void
 jobctl_cg_place(int h, const char *root, const char *mnt, const char *own)
@@ -180,8 +184,8 @@ jobctl_cg_place(int h, const char *root, const char *mnt, const char *own)
 	}
 	if (strcmp(rest, "/") == 0)
 		rest = "";
-	w = snprintf(jobctl_tab.parent[h], sizeof jobctl_tab.parent[h], "%s%s/%s", mnt, rest,
-	    JOBCTL_PARENT);
+	w = snprintf(jobctl_tab.parent[h], sizeof jobctl_tab.parent[h],
+	    "%s%s/%s/%s", mnt, rest, JOBCTL_PARENT, jobctl_tab.ident);
 	if (w < 0 || (size_t)w >= sizeof jobctl_tab.parent[h])
 		jobctl_tab.parent[h][0] = '\0';
 }
@@ -227,52 +231,117 @@ jobctl_cg_mounts(char own[][PATH_MAX])
 	fclose(f);
 }
 
-/* Remove the empty groups in H's cq-jobs of agent ONLY, or of dead ones. */
-void
-jobctl_cg_sweep(int h, pid_t only)
+static int	jobctl_cg_empty(const struct jobctl_job *, int);
+
+/* The cq-jobs directory above H's subtree into BUF; 0 or -1. */
+static int
+jobctl_cg_top(int h, char *buf, size_t len)
 {
-	char		 path[PATH_MAX], num[16], ev[256];
-	const char	*errstr;
-	struct dirent	*de;
-	DIR		*d;
-	size_t		 n;
-	pid_t		 pid;
+	char	*p;
+
+	if (strlcpy(buf, jobctl_tab.parent[h], len) >= len ||
+	    (p = strrchr(buf, '/')) == NULL)
+		return -1;
+	*p = '\0';
+	return 0;
+}
+
+/* Make cq-jobs and our subtree of it in H; 0, or -1 with errno. */
+static int
+jobctl_cg_mkparent(int h)
+{
+	char	top[PATH_MAX];
+
+	if (mkdir(jobctl_tab.parent[h], 0755) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || jobctl_cg_top(h, top, sizeof top) == -1)
+		return -1;
+	if (mkdir(top, 0755) == -1 && errno != EEXIST)
+		return -1;
+	return mkdir(jobctl_tab.parent[h], 0755) == 0 || errno == EEXIST ?
+	    0 : -1;
+}
+
+/*
+ * Kill what is left in the groups of our subtree in H (a previous life of
+ * this agent: nobody else uses it) and remove them.  Through the groups,
+ * not parent pids: an old agent still a zombie, or an init whose agent
+ * died, changes nothing.  cgroup.kill where cgroup2 has it, else the
+ * freezer's freeze, kill, thaw.
+ */
+void
+jobctl_cg_sweep(int h, int kill)
+{
+	struct jobctl_job	 tmp;
+	char			 path[PATH_MAX], ev[256];
+	struct dirent		*de;
+	DIR			*d;
+	int			 i, n, left;
 
 	if ((d = opendir(jobctl_tab.parent[h])) == NULL)
 		return;
-	while ((de = readdir(d)) != NULL) {
-		n = strcspn(de->d_name, ".");
-		if (de->d_name[n] != '.' || n == 0 || n >= sizeof num)
-			continue;
-		memcpy(num, de->d_name, n);
-		num[n] = '\0';
-		pid = strtonum(num, 1, INT_MAX, &errstr);
-		if (errstr != NULL)
-			continue;
-		if (only != 0 ? pid != only :
-		    pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
-			continue;
-		/*
-		 * A dead agent's job may still hold processes (only its
-		 * leader had the parent-death signal): kill them first.
-		 */
-		if (only == 0 && h == JOBCTL_CG2 &&
-		    snprintf(path, sizeof path, "%s/%s/cgroup.events",
-		    jobctl_tab.parent[h], de->d_name) < (int)sizeof path &&
-		    jobctl_read(path, ev, sizeof ev) > 0 &&
-		    strstr(ev, "populated 1") != NULL &&
-		    snprintf(path, sizeof path, "%s/%s/cgroup.kill",
-		    jobctl_tab.parent[h], de->d_name) < (int)sizeof path &&
-		    jobctl_write(path, "1") == 0) {
-			log_info("jobctl: killed what was left of job "
-			    "cgroup %s", de->d_name);
-			jobctl_msleep(20);	/* let it empty for rmdir */
+	for (i = 0; i < 50; i++) {
+		rewinddir(d);
+		left = 0;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_type != DT_DIR || de->d_name[0] == '.')
+				continue;
+			memset(&tmp, 0, sizeof tmp);
+			if (strlcpy(tmp.name, de->d_name, sizeof tmp.name) >=
+			    sizeof tmp.name)
+				continue;
+			tmp.mask = JOBCTL_BIT(h);
+			if (jobctl_cg_path(path, sizeof path, &tmp, h, NULL) ==
+			    0 && rmdir(path) == 0)
+				continue;
+			left++;
+			if (!kill || i > 0)
+				continue;
+			if (h == JOBCTL_CG2 && jobctl_tab.v2kill) {
+				n = jobctl_cg_path(path, sizeof path, &tmp, h,
+				    "cgroup.events");
+				if (n == 0 && jobctl_read(path, ev,
+				    sizeof ev) > 0 &&
+				    strstr(ev, "populated 1") != NULL &&
+				    jobctl_cg_write(&tmp, h, "cgroup.kill",
+				    "1") == 0)
+					log_info("jobctl: killed what was left "
+					    "of job cgroup %s", de->d_name);
+			} else if (h == JOBCTL_CG2 || h == JOBCTL_FREEZER) {
+				if (jobctl_cg_empty(&tmp, h))
+					continue;
+				if (jobctl_cg_killall(&tmp) == 0)
+					log_info("jobctl: killed what was left "
+					    "of job cgroup %s", de->d_name);
+			}
 		}
-		if (snprintf(path, sizeof path, "%s/%s", jobctl_tab.parent[h],
-		    de->d_name) < (int)sizeof path)
-			(void)rmdir(path);
+		if (left == 0 || !kill)
+			break;
+		jobctl_msleep(10);	/* let them die for rmdir */
 	}
 	closedir(d);
+}
+
+/* Remove our subtree's empty groups, the subtree and an unused cq-jobs. */
+void
+jobctl_cg_fini(void)
+{
+	char	top[PATH_MAX];
+	int	h;
+
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if ((jobctl_tab.mask & JOBCTL_BIT(h)) == 0)
+			continue;
+		jobctl_cg_sweep(h, 0);
+		if (rmdir(jobctl_tab.parent[h]) == -1 && errno != EBUSY &&
+		    errno != ENOTEMPTY && errno != ENOENT)
+			log_warn("jobctl: rmdir %s", jobctl_tab.parent[h]);
+		if (jobctl_cg_top(h, top, sizeof top) == 0 &&
+		    rmdir(top) == -1 && errno != EBUSY &&
+		    errno != ENOTEMPTY && errno != ENOENT)
+			log_warn("jobctl: rmdir %s", top);
+	}
+	jobctl_tab.mask = 0;
 }
 
 /* 1 if FILE of H's cq-jobs is there for us to write. */
@@ -317,7 +386,7 @@ jobctl_cg_init(void)
 				jobctl_tab.alias[h] = k;	/* co-mounted */
 		if (jobctl_tab.alias[h] != h)
 			continue;
-		if (mkdir(jobctl_tab.parent[h], 0755) == -1 && errno != EEXIST) {
+		if (jobctl_cg_mkparent(h) == -1) {
 			snprintf(why, sizeof why, "cannot make %s: %s",
 			    JOBCTL_PARENT, strerror(errno));
 			log_debug("jobctl: mkdir %s: %s", jobctl_tab.parent[h],
@@ -333,7 +402,7 @@ jobctl_cg_init(void)
 			jobctl_tab.v2kill = jobctl_cg_has(h, "cgroup.kill");
 		}
 		jobctl_tab.mask |= JOBCTL_BIT(h);
-		jobctl_cg_sweep(h, 0);
+		jobctl_cg_sweep(h, 1);
 		log_debug("jobctl: job cgroups under %s", jobctl_tab.parent[h]);
 	}
 	if ((jobctl_tab.mask & JOBCTL_CONTAIN) == 0) {
@@ -417,15 +486,32 @@ jobctl_cg_remove(struct jobctl_job *j)
 	return 0;
 }
 
-/* Remove J's groups and free J; 0, or -1 (EBUSY) with J kept. */
+/* Close J's pipes and free its entry. */
+void
+jobctl_job_free(struct jobctl_job *j)
+{
+	if (j->sfd != -1)
+		close(j->sfd);
+	if (j->dfd != -1)
+		close(j->dfd);
+	memset(j, 0, sizeof *j);
+	j->sfd = j->dfd = -1;
+}
+
+/*
+ * Remove J's groups and free J unless its start result is still to be
+ * given out (jobctl_spawn_result()); 0, or -1 (EBUSY) with J kept.
+ */
 int
 jobctl_cg_rmdirs(struct jobctl_job *j)
 {
 	if (jobctl_cg_remove(j) == -1)
 		return -1;
+	if (j->state == JOBCTL_LIVE || (!j->taken && j->pgid != 0))
+		return 0;
 	if (j->state == JOBCTL_REAPED)
 		jobctl_tab.nreaped--;
-	memset(j, 0, sizeof *j);
+	jobctl_job_free(j);
 	return 0;
 }
 
@@ -444,7 +530,7 @@ jobctl_cg_mkdirs(struct jobctl_job *j)
 			continue;
 		/* Another agent may have removed an empty cq-jobs. */
 		if ((r = mkdir(path, 0755)) == -1 && errno == ENOENT &&
-		    (mkdir(jobctl_tab.parent[h], 0755) == 0 || errno == EEXIST))
+		    jobctl_cg_mkparent(h) == 0)
 			r = mkdir(path, 0755);
 		if (r == 0) {
 			j->mask |= JOBCTL_BIT(h);
@@ -478,11 +564,11 @@ jobctl_job_new(int *fd)
 		if (jobctl_tab.jobs[i].state == JOBCTL_FREE)
 			j = &jobctl_tab.jobs[i];
 	if (j == NULL) {
-		if (jobctl_tab.mask & JOBCTL_CONTAIN)
-			log_warnx("jobctl: %d jobs already: this one gets its "
-			    "process group only", JOBCTL_MAXJOBS);
+		log_warnx("jobctl: %d jobs already: no more", JOBCTL_MAXJOBS);
 		return NULL;
 	}
+	memset(j, 0, sizeof *j);
+	j->sfd = j->dfd = -1;
 	j->state = JOBCTL_PENDING;
 	if ((jobctl_tab.mask & JOBCTL_CONTAIN) == 0)
 		return j;
@@ -544,11 +630,15 @@ jobctl_job_started(struct jobctl_job *j, pid_t pgid)
 void
 jobctl_job_abort(struct jobctl_job *j)
 {
+	j->taken = 1;
+	if (j->state == JOBCTL_PENDING)
+		j->state = JOBCTL_FREE;
 	if (jobctl_cg_rmdirs(j) == -1) {
 		log_warn("jobctl: rmdir %s", j->name);
+		if (j->state != JOBCTL_REAPED)
+			jobctl_tab.nreaped++;
 		j->state = JOBCTL_REAPED;	/* the reaper retries */
 		j->pgid = 0;
-		jobctl_tab.nreaped++;
 	}
 }
 

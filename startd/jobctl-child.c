@@ -224,21 +224,57 @@ jobctl_child_files(const struct jobctl_child *c)
 		jobctl_child_fail(c->ep, "dup2", NULL);
 }
 
+/* 1 if FD is one of the NKEEP in KEEP. */
+static int
+jobctl_kept(int fd, const int *keep, int nkeep)
+{
+	int	i;
+
+	for (i = 0; i < nkeep; i++)
+		if (keep[i] == fd)
+			return 1;
+	return 0;
+}
+
+/*
+ * Close every descriptor from 3 up except the KEEP ones (-1 entries are
+ * ignored): close_range() between them, a loop to MAXFD without it.
+ * Async-signal-safe.
+ */
+void
+jobctl_closefrom(int maxfd, const int *keep, int nkeep)
+{
+	int	fd, next, i;
+
+#ifdef SYS_close_range
+	for (fd = 3;;) {
+		/* The lowest kept descriptor at or above FD. */
+		next = -1;
+		for (i = 0; i < nkeep; i++)
+			if (keep[i] >= fd && (next == -1 || keep[i] < next))
+				next = keep[i];
+		if (next == -1) {
+			if (syscall(SYS_close_range, (unsigned)fd, ~0U,
+			    0U) == 0)
+				return;
+			break;
+		}
+		if (next > fd && syscall(SYS_close_range, (unsigned)fd,
+		    (unsigned)next - 1, 0U) != 0)
+			break;
+		fd = next + 1;
+	}
+#endif
+	for (fd = 3; fd < maxfd; fd++)
+		if (!jobctl_kept(fd, keep, nkeep))
+			(void)close(fd);
+}
+
 /* Close every descriptor above 2 except the (close-on-exec) error pipe. */
 static void
 jobctl_child_closefrom(const struct jobctl_child *c)
 {
-	int	fd;
-
-#ifdef SYS_close_range
-	if ((c->ep == 3 ||
-	    syscall(SYS_close_range, 3U, (unsigned)c->ep - 1, 0U) == 0) &&
-	    syscall(SYS_close_range, (unsigned)c->ep + 1, ~0U, 0U) == 0)
-		return;
-#endif
-	for (fd = 3; fd < c->maxfd; fd++)
-		if (fd != c->ep)
-			(void)close(fd);
+	jobctl_closefrom(c->maxfd, &c->ep, 1);
 }
 
 /*

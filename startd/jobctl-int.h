@@ -1,15 +1,18 @@
 /*
  * jobctl-int.h: what the files of the agent's job control share: the
- * limits, the job table and its cgroups (jobctl-cg.c), and the child's
- * side between fork and exec (jobctl-child.c).  jobctl.c is the public
+ * limits, the job table and its cgroups (jobctl-cg.c), the job's init
+ * (jobctl-init.c) and what it tells the agent, and the child's side
+ * between fork and exec (jobctl-child.c).  jobctl.c is the public
  * interface (jobctl.h).  Private to startd/jobctl*.c.
  */
 #ifndef CQ_JOBCTL_INT_H
 #define CQ_JOBCTL_INT_H
 
 #include <sys/types.h>
+#include <sys/resource.h>
 
 #include <limits.h>
+#include <stdint.h>
 
 #include "jobctl.h"
 
@@ -19,6 +22,9 @@
 #define JOBCTL_KILL_WAIT_MS 50	/* freeze wait of the kill fallback */
 #define JOBCTL_PARENT	"cq-jobs"
 #define JOBCTL_NAME_MAX	32
+#define JOBCTL_IDENT_MAX 48	/* the agent's subtree under cq-jobs */
+#define JOBCTL_CTL_KILL	(-1)	/* on the deadline pipe: kill the job now */
+#define JOBCTL_REAP_MAX	4096	/* processes an init kills and reaps */
 #define JOBCTL_BOOST	-20	/* autogroup nice while freezing */
 #define JOBCTL_NICE	19	/* jobs yield to the owner and the agent */
 
@@ -41,11 +47,35 @@ extern const char *const jobctl_hier_names[JOBCTL_NCG];
 enum jobctl_state {
 	JOBCTL_FREE,
 	JOBCTL_PENDING,		/* groups made, fork not done */
-	JOBCTL_LIVE,		/* the leader has not been reaped */
-	JOBCTL_REAPED		/* it has; some groups are still there */
+	JOBCTL_LIVE,		/* the agent's child has not been reaped */
+	JOBCTL_REAPED		/* it has; groups or its start result remain */
 };
 
-/* A job; with cgroups, "AGENTPID.SEQ" under each cq-jobs of MASK. */
+/*
+ * What a job's init tells the agent over its status pipe, one whole
+ * record per write (smaller than PIPE_BUF, so never split): first START
+ * once the job's execve() succeeded or failed, then EXIT once the
+ * job's leader is reaped.  An init killed before it could say EXIT
+ * (cgroup.kill) is reported by its own wait status.
+ */
+enum jobctl_rtype { JOBCTL_R_START = 1, JOBCTL_R_EXIT };
+struct jobctl_report {
+	int		type;
+	int		err;		/* START: 0, or errno of the failed step */
+	pid_t		leader;		/* START: the job, in the agent's pidns */
+	int		status;		/* EXIT: the leader's wait status */
+	int		expired;	/* EXIT: killed at its deadline */
+	int		reserved;
+	struct rusage	ru;		/* EXIT: the leader's */
+	char		what[JOBCTL_WHAT_MAX]; /* START: the step that failed */
+};
+
+/*
+ * A job; with cgroups, a group NAME ("SEQ") under each cq-jobs/IDENT of
+ * MASK.  A bare job is the agent's own child (CRIU: the job as a pid
+ * namespace's init, and criu restore); any other is the child of its init
+ * (jobctl-init.c), the agent's child, whose pid names the job.
+ */
 struct jobctl_job {
 	enum jobctl_state	 state;
 	pid_t			 pgid;	/* 0 once a new job has the number */
@@ -53,6 +83,20 @@ struct jobctl_job {
 	char			 name[JOBCTL_NAME_MAX];
 	int			 boosted; /* its autogroup is at JOBCTL_BOOST */
 	int			 agnice;  /* and was at this before */
+	pid_t			 agpid;	  /* a process of that session */
+	int			 bare;	/* no init: the job is our child */
+	int			 pidns;	/* its init leads a pid namespace */
+	int			 sfd;	/* status pipe (read end), or -1 */
+	int			 dfd;	/* deadline pipe (write end), or -1 */
+	pid_t			 leader; /* the job's process group, or 0 */
+	int			 start;	/* 0 unknown, 1 exec'd, -1 failed */
+	int			 taken;	/* the start result was given out */
+	int			 serr;	/* start: errno of the failed step */
+	char			 swhat[JOBCTL_WHAT_MAX]; /* and its name */
+	int			 exited; /* the init's EXIT record came */
+	int			 xstatus; /* its leader's wait status */
+	int			 xexpired;
+	struct rusage		 xru;
 };
 
 /* Where the cq-jobs groups are, and the jobs (jobctl-cg.c). */
@@ -62,6 +106,9 @@ struct jobctl_tab {
 	unsigned	 mask;		/* hierarchies with a cq-jobs */
 	int		 v2kill;	/* cgroup2 has cgroup.kill */
 	pid_t		 agent;		/* getpid() at jobctl_init() */
+	char		 ident[JOBCTL_IDENT_MAX]; /* our subtree of cq-jobs */
+	int		 nopidns;	/* CLONE_NEWPID refused: none tried */
+	int		 noclone3;	/* clone3 CLONE_INTO_CGROUP refused */
 	unsigned	 seq;
 	int		 nreaped;	/* jobs in JOBCTL_REAPED */
 	struct jobctl_job jobs[JOBCTL_MAXJOBS];
@@ -89,17 +136,29 @@ struct jobctl_child {
 	/* Limits no cgroup holds: 0 or the rlimit to set (jobctl-cg.c). */
 	unsigned long long rl_data;
 	unsigned long long rl_nproc;
+	/* The init's (jobctl-init.c); ep is then the status pipe. */
+	int		 pidns;		/* it leads a new pid namespace */
+	int		 dp;		/* read end of the deadline pipe */
+	int		 cg2procs;	/* cgroup.procs of its cgroup2 group: the
+					   v1 groups are joined after the exec */
 };
 
 /* jobctl-child.c: the child, from fork() to execve(); never returns. */
 void jobctl_child(const struct jobctl_child *c)
 	    __attribute__((noreturn));
+/* Close every descriptor from 3 up except the KEEP ones (-1: none). */
+void jobctl_closefrom(int maxfd, const int *keep, int nkeep);
+
+/* jobctl-init.c: a job's init, from its clone() on; never returns. */
+void jobctl_init_main(const struct jobctl_child *c)
+	    __attribute__((noreturn));
 
 /* jobctl-cg.c: cgroup files, the job table and each job's groups. */
 ssize_t jobctl_read(const char *path, char *buf, size_t len);
 int jobctl_write(const char *path, const char *s);
-void jobctl_cg_sweep(int h, pid_t only);
+void jobctl_cg_sweep(int h, int kill);
 void jobctl_cg_init(void);
+void jobctl_cg_fini(void);
 int jobctl_cg_path(char *buf, size_t len, const struct jobctl_job *j, int h,
     const char *file);
 int jobctl_cg_write(const struct jobctl_job *j, int h, const char *file,
@@ -107,6 +166,7 @@ int jobctl_cg_write(const struct jobctl_job *j, int h, const char *file,
 struct jobctl_job *jobctl_job_find(pid_t pgid);
 int jobctl_cg_rmdirs(struct jobctl_job *j);
 struct jobctl_job *jobctl_job_new(int *fd);
+void jobctl_job_free(struct jobctl_job *j);
 void jobctl_job_started(struct jobctl_job *j, pid_t pgid);
 void jobctl_job_abort(struct jobctl_job *j);
 int jobctl_cg_freeze(const struct jobctl_job *j, int on);

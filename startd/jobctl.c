@@ -1,35 +1,43 @@
 /*
- * jobctl.c: job control of the agent: start a job as the leader of its own
- * session and process group and, where the machine allows, in cgroups of
- * its own; signal, freeze, thaw and kill it; reap exited children.
+ * jobctl.c: job control of the agent: start a job under an init of its
+ * own (jobctl-init.c) as the leader of its own session and process group
+ * and, where the machine allows, in cgroups of its own; signal, freeze,
+ * thaw and kill it; keep its deadline; reap exited children.
  * Invariants: a job inherits none of the agent's signal handlers, signal
- * mask, descriptors (beyond 0-2) or, with switch_user, credentials; it dies
- * with the agent (PR_SET_PDEATHSIG); jobctl_spawn() returns 0 only once
- * execve() has succeeded, and on failure the child is already reaped, its
- * cgroups removed, and ERR says which step failed.  Between fork() and
- * execve() the child runs only async-signal-safe code: strings, sizes and
- * cgroup.procs descriptors are prepared before fork(), and a failure
- * travels back over a close-on-exec pipe as an errno and a short context
- * that the parent formats.
+ * mask, descriptors (beyond 0-2) or, with switch_user, credentials; its
+ * whole tree dies with the agent (the init's pid namespace, or the init
+ * at the end of its deadline pipe); jobctl_spawn_start() returns once the
+ * init is cloned, and jobctl_spawn_result() tells later whether the exec
+ * succeeded or which step failed; jobctl_spawn() waits for that, and on
+ * failure the init is already reaped and its cgroups removed.  Between
+ * the clone and execve() only async-signal-safe code runs: strings, sizes
+ * and descriptors are prepared before the clone, and a failure travels
+ * back over close-on-exec pipes as an errno and a short context that the
+ * agent formats.
  *
  * Containment: jobctl_init() finds the cgroup mounts in
  * /proc/self/mountinfo and the agent's own cgroups in /proc/self/cgroup,
- * and makes a "cq-jobs" group under the agent's own in each hierarchy:
- * cgroup2 (cgroup.freeze, cgroup.kill) and v1 freezer, memory, pids and
- * cpuacct (accounting, and the freezer as the fallback and for CRIU).
- * Each job gets "AGENTPID.SEQ" under every cq-jobs and its child writes
- * "0" to each cgroup.procs before exec, so every page the job touches is
- * charged to it and every process it starts stays inside, setsid or not.
- * A job that got no cgroup2 or freezer group (not root, read-only, none
- * mounted, table full) is contained by its process group only, as before.
- * A bounded table maps each job's pgid to its cgroup name (if any) and to
- * what a freeze changed; a job is in it from spawn until its cgroups are
- * gone (jobctl_release(), or the reaper once the last process is reaped).
+ * and makes "cq-jobs/IDENT" under the agent's own in each hierarchy
+ * (IDENT: jobctl_ident(), this agent's alone), killing what a previous
+ * life left there: cgroup2 (cgroup.freeze, cgroup.kill) and v1 freezer,
+ * memory, pids and cpuacct (accounting and limits, and the freezer as the
+ * fallback and for CRIU).  Each job gets "AGENTPID.SEQ" in each; its init
+ * is born in the cgroup2 one (clone3 CLONE_INTO_CGROUP) and joins the v1
+ * ones itself, after the job's exec where cgroup2 holds the job already,
+ * so that no v1 cgroup.procs write (an RCU grace period, about 13 ms) is
+ * in the agent's loop or in the job's start; every process the job starts
+ * stays inside, setsid or not.  A job that got no cgroup2 or freezer
+ * group (not root, read-only, none mounted) is contained by its init and
+ * its process group.  A bounded table maps each job's pgid (its init's
+ * pid) to its cgroup name (if any), its init's pipes, its start result
+ * and what a freeze changed; a job is in it from spawn until its cgroups
+ * are gone and its start result was given out.
  * A freeze also raises the job's autogroup weight until the thaw (see
  * jobctl_boost()): under load that is what makes it quick.  The startd
- * job layer calls all of this; jobctl_reap() from its SIGCHLD event.
- * Nothing here blocks for long: only the kill fallback without
- * cgroup.kill waits (50 ms at most).
+ * job layer calls all of this: jobctl_spawn_result() from the event of
+ * the start descriptor, jobctl_reap() from its SIGCHLD event.  Nothing
+ * here blocks for long: only the kill fallback without cgroup.kill waits
+ * (50 ms at most), and jobctl_fini() (100 ms at most).
  *
  * Limits (jobctl-lim.c): the spec's memory and pids limits are written
  * into the job's fresh groups before the fork (rlimits in the child where
@@ -37,15 +45,17 @@
  * peak before the groups go.  A slot user's job gets a mount namespace of
  * its own with the desktop's homes hidden (jobctl-child.c).
  *
- * For CRIU (criu.c): a spec with pidns set starts the job as the init of
- * a new pid namespace (clone(CLONE_NEWPID) in place of fork()), so that a
- * restore elsewhere never collides with a pid in use there; and
+ * For CRIU (criu.c): a spec with pidns set starts the job bare, as the
+ * init of a new pid namespace itself (clone(CLONE_NEWPID) in place of
+ * fork()), so that criu dumps its tree and a restore elsewhere never
+ * collides with a pid in use there; a criu restore is bare too; and
  * jobctl_adopt() moves a job's entry from the criu process that restored
  * it to the restored tree's leader.
  */
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/param.h>
 #include <sys/prctl.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -58,6 +68,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -92,44 +103,6 @@ jobctl_fd_above(int *fd)
 	close(*fd);
 	*fd = nfd;
 	return 0;
-}
-
-/*
- * Read the child's failure report to EOF: 0 if there was none (execve()
- * closed the pipe), else -1 with ERR filled and errno set.
- */
-static int
-jobctl_status(int fd, char *err, size_t errlen)
-{
-	struct jobctl_fail	f;
-	size_t			got = 0, off = offsetof(struct jobctl_fail, what);
-	ssize_t			n;
-
-	while (got < sizeof f) {
-		n = read(fd, (char *)&f + got, sizeof f - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			jobctl_err(err, errlen, "read exec status", errno);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += n;
-	}
-	if (got == 0)
-		return 0;
-	if (got < off) {
-		if (err != NULL && errlen > 0)
-			strlcpy(err, "spawn: short status from child", errlen);
-		errno = EIO;
-		return -1;
-	}
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%.*s: %s", (int)(got - off), f.what,
-		    strerror(f.err));
-	errno = f.err;
-	return -1;
 }
 
 /* State and process group of PID from /proc/PID/stat; 0 or -1. */
@@ -178,11 +151,37 @@ jobctl_pg_stopped(pid_t pgid)
 	return stopped;
 }
 
+/* Name this agent's subtree of cq-jobs; see jobctl.h. */
+void
+jobctl_ident(const char *ident)
+{
+	size_t	i;
+	char	c;
+
+	jobctl_tab.ident[0] = '\0';
+	if (ident == NULL)
+		return;
+	for (i = 0; ident[i] != '\0' && i < sizeof jobctl_tab.ident - 1; i++) {
+		c = ident[i];
+		jobctl_tab.ident[i] = (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || (c == '.' && i > 0) ? c : '_';
+	}
+	jobctl_tab.ident[i] = '\0';
+}
+
 /* Become a subreaper and find the cgroups for jobs; see jobctl.h. */
 int
 jobctl_init(void)
 {
-	int	i, r;
+	const char	*v;
+	int		 i, r;
+
+	if (jobctl_tab.ident[0] == '\0')
+		snprintf(jobctl_tab.ident, sizeof jobctl_tab.ident, "pid%ld",
+		    (long)getpid());
+	if ((v = getenv("CQ_JOBCTL_NO_PIDNS")) != NULL && strcmp(v, "1") == 0)
+		jobctl_tab.nopidns = 1;
 
 	r = prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ? -1 : 0;
 	for (i = 0; i < JOBCTL_MAXJOBS; i++)
@@ -209,16 +208,88 @@ jobctl_fork(const struct jobctl_spec *spec)
 	    NULL, NULL);
 }
 
-/* Fork and exec a job as described in jobctl.h; ERR says what failed. */
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* clone3()'s arguments (linux/sched.h, version 2: with cgroup). */
+struct jobctl_clone_args {
+	uint64_t	flags, pidfd, child_tid, parent_tid, exit_signal;
+	uint64_t	stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+/*
+ * Clone a job's init: in a new pid namespace where we may, born in the
+ * cgroup2 group CGFD (-1: none) with clone3 where the kernel has it.
+ * Returns twice, as fork() does; *PIDNS says whether the child leads a
+ * namespace, *INTO whether it is in CGFD already.  What the kernel
+ * refuses once is not tried again.
+ */
+static pid_t
+jobctl_clone_init(int cgfd, int *pidns, int *into)
+{
+	struct jobctl_clone_args	a;
+	pid_t				pid;
+
+	for (;;) {
+		*pidns = !jobctl_tab.nopidns;
+		*into = cgfd != -1 && !jobctl_tab.noclone3;
+		if (*into) {
+			memset(&a, 0, sizeof a);
+			a.flags = CLONE_INTO_CGROUP |
+			    (*pidns ? CLONE_NEWPID : 0);
+			a.exit_signal = SIGCHLD;
+			a.cgroup = (uint64_t)cgfd;
+#ifdef SYS_clone3
+			pid = (pid_t)syscall(SYS_clone3, &a, sizeof a);
+#else
+			pid = -1;
+			errno = ENOSYS;
+#endif
+		} else
+			pid = (pid_t)syscall(SYS_clone, (*pidns ? CLONE_NEWPID :
+			    0) | SIGCHLD, NULL, NULL, NULL, NULL);
+		if (pid != -1)
+			return pid;
+		if (*pidns && (errno == EPERM || errno == EINVAL ||
+		    errno == EUSERS || errno == ENOSPC)) {
+			log_info("jobctl: no pid namespace for jobs (%s): "
+			    "their init reaps and kills their orphans",
+			    strerror(errno));
+			jobctl_tab.nopidns = 1;
+			continue;
+		}
+		if (*into && (errno == ENOSYS || errno == E2BIG ||
+		    errno == EINVAL || errno == EOPNOTSUPP)) {
+			log_info("jobctl: no clone3 into a cgroup (%s)",
+			    strerror(errno));
+			jobctl_tab.noclone3 = 1;
+			continue;
+		}
+		return -1;
+	}
+}
+
+/* A job not in the table (full) cannot be started: it would have no init. */
+static int
+jobctl_full(char *err, size_t errlen)
+{
+	jobctl_err(err, errlen, "spawn: too many jobs", EAGAIN);
+	errno = EAGAIN;
+	return -1;
+}
+
+/* Start a job as described in jobctl.h; *FD gets the start result. */
 int
-jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
-    size_t errlen)
+jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
+    char *err, size_t errlen)
 {
 	struct jobctl_child	c;
 	struct jobctl_job	*j = NULL;
 	char			path[PATH_MAX];
 	sigset_t		all, old;
-	int			p[2] = { -1, -1 }, saved, st, h;
+	int			p[2] = { -1, -1 }, d[2] = { -1, -1 }, cg2 = -1;
+	int			saved, h, bare, pidns = 0, into = 0, mine = -1;
 	long			maxfd;
 	pid_t			child;
 
@@ -237,6 +308,7 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 		c.cgfd[h] = -1;
 	c.spec = spec;
 	c.path = spec->executable;
+	c.dp = -1;
 	/* execve() never searches PATH; "./" says so, relative to iwd. */
 	if (strchr(spec->executable, '/') == NULL) {
 		if ((size_t)snprintf(path, sizeof path, "./%s",
@@ -254,25 +326,65 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 	c.ppid = getpid();
 	maxfd = sysconf(_SC_OPEN_MAX);
 	c.maxfd = maxfd < 0 || maxfd > JOBCTL_MAXFD ? JOBCTL_MAXFD : maxfd;
+	bare = spec->pidns || spec->bare;
 
-	if (pipe2(p, O_CLOEXEC) == -1 || jobctl_fd_above(&p[1]) == -1) {
+	if ((j = jobctl_job_new(c.cgfd)) == NULL)
+		return jobctl_full(err, errlen);
+	if (pipe2(p, O_CLOEXEC) == -1 || jobctl_fd_above(&p[1]) == -1 ||
+	    jobctl_fd_above(&p[0]) == -1 || (!bare &&
+	    (pipe2(d, O_CLOEXEC) == -1 || jobctl_fd_above(&d[0]) == -1 ||
+	    jobctl_fd_above(&d[1]) == -1))) {
 		saved = errno;
 		jobctl_err(err, errlen, "pipe", saved);
 		goto fail;
 	}
+	if ((mine = fcntl(p[0], F_DUPFD_CLOEXEC, 3)) == -1) {
+		saved = errno;
+		jobctl_err(err, errlen, "dup", saved);
+		goto fail;
+	}
 	c.ep = p[1];
-	j = jobctl_job_new(c.cgfd);
+	c.dp = d[0];
+	c.cg2procs = -1;
+	if (!bare && (j->mask & JOBCTL_BIT(JOBCTL_CG2)) &&
+	    !jobctl_tab.noclone3 && jobctl_cg_path(path, sizeof path, j,
+	    JOBCTL_CG2, NULL) == 0)
+		cg2 = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cg2 != -1 && jobctl_cg_path(path, sizeof path, j, JOBCTL_CG2,
+	    "cgroup.procs") == 0)
+		c.cg2procs = open(path, O_RDONLY | O_CLOEXEC);
 	jobctl_cg_limits(j, spec, &c);
 
 	/* No handler of ours may run in the child before it resets them. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
-	if ((child = jobctl_fork(spec)) == 0)
-		jobctl_child(&c);
+	if (bare)
+		child = jobctl_fork(spec);
+	else
+		child = jobctl_clone_init(cg2, &pidns, &into);
+	if (child == 0) {
+		if (bare)
+			jobctl_child(&c);
+		c.pidns = pidns;
+		if (into)
+			c.cgfd[JOBCTL_CG2] = -1;	/* born there */
+		else if (c.cg2procs != -1) {
+			close(c.cg2procs);	/* v1 before the exec */
+			c.cg2procs = -1;
+		}
+		jobctl_init_main(&c);
+	}
 	saved = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(p[1]);
 	p[1] = -1;
+	if (d[0] != -1)
+		close(d[0]);
+	d[0] = -1;
+	if (cg2 != -1)
+		close(cg2);
+	if (c.cg2procs != -1)
+		close(c.cg2procs);
 	for (h = 0; h < JOBCTL_NCG; h++)
 		if (c.cgfd[h] != -1)
 			close(c.cgfd[h]);
@@ -280,30 +392,233 @@ jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
 		jobctl_err(err, errlen, "fork", saved);
 		goto fail;
 	}
-
-	if (jobctl_status(p[0], err, errlen) == -1) {
-		/* The child exits at once after its report (or was killed). */
-		saved = errno;
-		kill(child, SIGKILL);
-		while (waitpid(child, &st, 0) == -1 && errno == EINTR)
-			;
-		goto fail;
-	}
-	close(p[0]);
-	if (j != NULL)
-		jobctl_job_started(j, child);
+	(void)fcntl(p[0], F_SETFL, O_NONBLOCK);	/* and so is MINE */
+	if (d[1] != -1)
+		(void)fcntl(d[1], F_SETFL, O_NONBLOCK);
+	j->bare = bare;
+	j->pidns = bare ? spec->pidns : pidns;
+	j->sfd = p[0];
+	j->dfd = d[1];
+	jobctl_job_started(j, child);
 	*pid = child;
+	*fd = mine;
 	return 0;
 
 fail:
+	if (mine != -1)
+		close(mine);
 	if (p[0] != -1)
 		close(p[0]);
 	if (p[1] != -1)
 		close(p[1]);
-	if (j != NULL)
-		jobctl_job_abort(j);
+	if (d[0] != -1)
+		close(d[0]);
+	if (d[1] != -1)
+		close(d[1]);
+	jobctl_job_abort(j);
 	errno = saved;
 	return -1;
+}
+
+/* A record of J's init, or the bare child's exec status, read in. */
+static void
+jobctl_drain(struct jobctl_job *j)
+{
+	struct jobctl_report	r;
+	struct jobctl_fail	f;
+	size_t			off = offsetof(struct jobctl_fail, what);
+	ssize_t			n;
+
+	while (j->sfd != -1) {
+		if (j->bare) {
+			n = read(j->sfd, &f, sizeof f);
+			if (n == -1 && (errno == EINTR || errno == EAGAIN))
+				return;
+			if (n > 0) {
+				j->start = -1;
+				j->serr = (size_t)n >= off ? f.err : EIO;
+				if ((size_t)n > off)
+					memcpy(j->swhat, f.what, MIN((size_t)n -
+					    off, sizeof j->swhat - 1));
+				else
+					strlcpy(j->swhat, "spawn: short status "
+					    "from child", sizeof j->swhat);
+			} else if (j->start == 0)
+				j->start = n == 0 ? 1 : -1;
+			close(j->sfd);
+			j->sfd = -1;
+			return;
+		}
+		n = read(j->sfd, &r, sizeof r);
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			return;
+		if (n == (ssize_t)sizeof r && r.type == JOBCTL_R_START &&
+		    j->start == 0) {
+			j->start = r.err == 0 ? 1 : -1;
+			j->serr = r.err;
+			r.what[sizeof r.what - 1] = '\0';
+			strlcpy(j->swhat, r.what, sizeof j->swhat);
+			j->leader = r.err == 0 ? r.leader : 0;
+			continue;
+		}
+		if (n == (ssize_t)sizeof r && r.type == JOBCTL_R_EXIT) {
+			j->exited = 1;
+			j->xstatus = r.status;
+			j->xexpired = r.expired;
+			j->xru = r.ru;
+			continue;
+		}
+		if (n > 0)
+			continue;	/* not ours: cannot happen */
+		/* EOF (or an error): the init is gone. */
+		if (j->start == 0) {
+			j->start = -1;
+			j->serr = EINTR;
+			strlcpy(j->swhat, "job killed before its exec",
+			    sizeof j->swhat);
+		}
+		close(j->sfd);
+		j->sfd = -1;
+	}
+}
+
+/* How the exec of job PID went; see jobctl.h. */
+int
+jobctl_spawn_result(pid_t pid, char *err, size_t errlen)
+{
+	struct jobctl_job	*j;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((j = jobctl_job_find(pid)) == NULL) {
+		jobctl_err(err, errlen, "spawn", ESRCH);
+		errno = ESRCH;
+		return -1;
+	}
+	if (j->start == 0)
+		jobctl_drain(j);
+	if (j->start == 0)
+		return 0;
+	j->taken = 1;
+	if (j->start == 1) {
+		if (j->state == JOBCTL_REAPED && j->mask == 0)
+			(void)jobctl_cg_rmdirs(j);	/* frees it */
+		return 1;
+	}
+	jobctl_err(err, errlen, j->swhat[0] != '\0' ? j->swhat : "spawn",
+	    j->serr);
+	errno = j->serr;
+	if (j->state == JOBCTL_REAPED && j->mask == 0)
+		(void)jobctl_cg_rmdirs(j);
+	return -1;
+}
+
+/* Start a job and wait for its exec; see jobctl.h. */
+int
+jobctl_spawn(const struct jobctl_spec *spec, pid_t *pid, char *err,
+    size_t errlen)
+{
+	struct jobctl_job	*j;
+	struct pollfd		 pfd;
+	pid_t			 child;
+	int			 fd, r, saved, st;
+
+	if (jobctl_spawn_start(spec, &child, &fd, err, errlen) == -1)
+		return -1;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while ((r = jobctl_spawn_result(child, err, errlen)) == 0)
+		(void)poll(&pfd, 1, -1);
+	close(fd);
+	if (r == 1) {
+		*pid = child;
+		return 0;
+	}
+	/* It exits at once after its report (or was killed): reap it. */
+	saved = errno;
+	if ((j = jobctl_job_find(child)) != NULL &&
+	    j->state == JOBCTL_LIVE) {
+		if (j->bare)
+			kill(child, SIGKILL);
+		while (waitpid(child, &st, 0) == -1 && errno == EINTR)
+			;
+		j->state = JOBCTL_REAPED;
+		jobctl_tab.nreaped++;
+		jobctl_job_abort(j);
+	}
+	errno = saved;
+	return -1;
+}
+
+/* Write V (a deadline, or JOBCTL_CTL_KILL) to J's init; 0 or -1. */
+static int
+jobctl_order(struct jobctl_job *j, int64_t v)
+{
+	ssize_t	n;
+
+	if (j->state != JOBCTL_LIVE) {
+		errno = ESRCH;
+		return -1;
+	}
+	if (j->bare || j->dfd == -1) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	do
+		n = write(j->dfd, &v, sizeof v);
+	while (n == -1 && errno == EINTR);
+	if (n == (ssize_t)sizeof v)
+		return 0;
+	if (n == -1 && errno == EPIPE)
+		errno = ESRCH;		/* the init is gone */
+	else if (n != -1)
+		errno = EIO;
+	return -1;
+}
+
+/* The deadline of job PGID's init; see jobctl.h. */
+int
+jobctl_deadline(pid_t pgid, int64_t kill_at_ms)
+{
+	struct jobctl_job	*j;
+
+	if (kill_at_ms < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((j = jobctl_job_find(pgid)) == NULL) {
+		errno = ESRCH;
+		return -1;
+	}
+	return jobctl_order(j, kill_at_ms);
+}
+
+/* The write end of job PGID's deadline pipe; see jobctl.h. */
+int
+jobctl_deadline_fd(pid_t pgid)
+{
+	struct jobctl_job	*j;
+
+	if ((j = jobctl_job_find(pgid)) == NULL || j->state != JOBCTL_LIVE) {
+		errno = ESRCH;
+		return -1;
+	}
+	if (j->bare || j->dfd == -1) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	return j->dfd;
+}
+
+/* The job's own process group (its leader's pid), once known; or 0. */
+static pid_t
+jobctl_leader(struct jobctl_job *j)
+{
+	if (j == NULL || j->bare)
+		return j != NULL ? j->pgid : 0;
+	if (j->leader == 0 && j->start == 0)
+		jobctl_drain(j);
+	return j->state == JOBCTL_LIVE ? j->leader : 0;
 }
 
 /* The job FROM (a criu restore) is now led by TO; see jobctl.h. */
@@ -323,16 +638,31 @@ jobctl_adopt(pid_t from, pid_t to)
 	return 0;
 }
 
-/* Signal the job's whole process group; 0, or -1 (ESRCH if gone). */
+/*
+ * Signal the job's whole process group; 0, or -1 (ESRCH if gone).  Before
+ * the exec is known the signal goes to the job's init, which passes it on
+ * once the job runs; SIGKILL is jobctl_kill().
+ */
 int
 jobctl_signal(pid_t pgid, int sig)
 {
+	struct jobctl_job	*j;
+	pid_t			 leader;
+
 	/* kill(-1) would signal every process we may signal, kill(0) us. */
 	if (pgid <= 1) {
 		errno = EINVAL;
 		return -1;
 	}
-	return kill(-pgid, sig);
+	if ((j = jobctl_job_find(pgid)) == NULL || j->bare ||
+	    j->state != JOBCTL_LIVE)
+		return kill(-pgid, sig);
+	if (sig == SIGKILL)
+		return jobctl_kill(pgid);
+	if ((leader = jobctl_leader(j)) > 1 && (kill(-leader, sig) == 0 ||
+	    errno != ESRCH))
+		return 0;
+	return kill(pgid, sig);
 }
 
 /* Set the autogroup nice of PID's session to NICE; 0 or -1. */
@@ -362,16 +692,20 @@ jobctl_boost(struct jobctl_job *j)
 	const char	*errstr;
 	int		 nice;
 
-	if (j == NULL || j->boosted || j->state != JOBCTL_LIVE)
+	pid_t		 leader;
+
+	if (j == NULL || j->boosted || j->state != JOBCTL_LIVE ||
+	    (leader = jobctl_leader(j)) <= 1)
 		return;
-	snprintf(path, sizeof path, "/proc/%ld/autogroup", (long)j->pgid);
+	j->agpid = leader;	/* the job's session, not its init's */
+	snprintf(path, sizeof path, "/proc/%ld/autogroup", (long)leader);
 	if (jobctl_read(path, buf, sizeof buf) <= 0 ||
 	    (p = strstr(buf, " nice ")) == NULL)
 		return;
 	p += 6;
 	p[strcspn(p, "\n")] = '\0';
 	nice = strtonum(p, -20, 19, &errstr);
-	if (errstr == NULL && jobctl_ag_set(j->pgid, JOBCTL_BOOST) == 0) {
+	if (errstr == NULL && jobctl_ag_set(leader, JOBCTL_BOOST) == 0) {
 		j->agnice = nice;
 		j->boosted = 1;
 	}
@@ -383,7 +717,7 @@ jobctl_unboost(struct jobctl_job *j)
 {
 	if (j == NULL || !j->boosted)
 		return;
-	(void)jobctl_ag_set(j->pgid, j->agnice);
+	(void)jobctl_ag_set(j->agpid, j->agnice);
 	j->boosted = 0;
 }
 
@@ -402,8 +736,11 @@ jobctl_freeze(pid_t pgid)
 	jobctl_boost(j);
 	if (j != NULL && (j->mask & JOBCTL_CONTAIN))
 		r = jobctl_cg_freeze(j, 1);
-	else
-		r = kill(-pgid, SIGSTOP);
+	else if (j != NULL && !j->bare && jobctl_leader(j) <= 1) {
+		errno = j->state == JOBCTL_LIVE ? EAGAIN : ESRCH;
+		r = -1;			/* not started yet, or gone */
+	} else
+		r = kill(-(j != NULL ? jobctl_leader(j) : pgid), SIGSTOP);
 	if (r == -1) {
 		saved = errno;
 		jobctl_unboost(j);	/* never run boosted */
@@ -426,6 +763,8 @@ jobctl_thaw(pid_t pgid)
 	jobctl_unboost(j);
 	if (j != NULL && (j->mask & JOBCTL_CONTAIN))
 		return jobctl_cg_freeze(j, 0);
+	if (j != NULL && !j->bare)
+		return jobctl_signal(pgid, SIGCONT);
 	return kill(-pgid, SIGCONT);
 }
 
@@ -439,6 +778,12 @@ jobctl_frozen(pid_t pgid)
 		return 0;
 	if ((j = jobctl_job_find(pgid)) != NULL && (j->mask & JOBCTL_CONTAIN))
 		return jobctl_cg_frozen(j);
+	if (j != NULL && !j->bare) {
+		if (j->state != JOBCTL_LIVE)
+			return 1;
+		return jobctl_leader(j) > 1 &&
+		    jobctl_pg_stopped(jobctl_leader(j));
+	}
 	return jobctl_pg_stopped(pgid);
 }
 
@@ -453,8 +798,22 @@ jobctl_kill(pid_t pgid)
 		errno = EINVAL;
 		return -1;
 	}
-	if ((j = jobctl_job_find(pgid)) == NULL ||
-	    (j->mask & JOBCTL_CONTAIN) == 0)
+	if ((j = jobctl_job_find(pgid)) != NULL && !j->bare &&
+	    (j->mask & JOBCTL_CONTAIN) == 0) {
+		/* Its init kills the rest (a pid namespace dies with it). */
+		if (j->state != JOBCTL_LIVE) {
+			errno = ESRCH;
+			return -1;
+		}
+		if (j->pidns)
+			return kill(pgid, SIGKILL);
+		if (jobctl_leader(j) > 1)
+			(void)kill(-j->leader, SIGKILL);
+		if (jobctl_order(j, JOBCTL_CTL_KILL) == 0)
+			return 0;
+		return kill(pgid, SIGKILL);	/* its orphans may live */
+	}
+	if (j == NULL || (j->mask & JOBCTL_CONTAIN) == 0)
 		return kill(-pgid, SIGKILL);
 	if ((j->mask & JOBCTL_BIT(JOBCTL_CG2)) == 0 || !jobctl_tab.v2kill)
 		return jobctl_cg_killall(j);
@@ -475,25 +834,6 @@ jobctl_release(pid_t pgid)
 	if ((j = jobctl_job_find(pgid)) == NULL)
 		return 0;
 	return jobctl_cg_rmdirs(j);
-}
-
-/*
- * STUB (branch lease), to be dropped when the spawn branch's jobctl_deadline
- * (a per-job init that kills the tree at the deadline) is merged.  It says
- * so once in the log: tests/integration/t-lease-stop.sh looks for the line.
- */
-int
-jobctl_deadline(pid_t pgid, int64_t kill_at_ms)
-{
-	static int	said;
-
-	(void)pgid;
-	(void)kill_at_ms;
-	if (!said)
-		log_info("jobctl: jobctl_deadline() stub: no deadline of its "
-		    "own for a job; a stopped agent's jobs outlive the lease");
-	said = 1;
-	return 0;
 }
 
 /* 1 if the job is in cgroups of its own. */
@@ -538,22 +878,48 @@ jobctl_mechanism(void)
 void
 jobctl_fini(void)
 {
-	int	i, h;
+	struct timespec	ts = { 0, 5 * 1000 * 1000 };
+	int		i, k, busy = 1;
 
-	for (i = 0; i < JOBCTL_MAXJOBS; i++)
-		if (jobctl_tab.jobs[i].state != JOBCTL_FREE &&
-		    jobctl_cg_rmdirs(&jobctl_tab.jobs[i]) == -1)
-			memset(&jobctl_tab.jobs[i], 0, sizeof jobctl_tab.jobs[i]);
-	jobctl_tab.nreaped = 0;
-	for (h = 0; h < JOBCTL_NCG; h++) {
-		if ((jobctl_tab.mask & JOBCTL_BIT(h)) == 0)
-			continue;
-		jobctl_cg_sweep(h, jobctl_tab.agent);
-		if (rmdir(jobctl_tab.parent[h]) == -1 && errno != EBUSY &&
-		    errno != ENOTEMPTY && errno != ENOENT)
-			log_warn("jobctl: rmdir %s", jobctl_tab.parent[h]);
+	/* A group killed a moment ago may still be emptying: 100 ms. */
+	for (k = 0; k < 20 && busy; k++) {
+		if (k > 0)
+			nanosleep(&ts, NULL);
+		busy = 0;
+		for (i = 0; i < JOBCTL_MAXJOBS; i++) {
+			if (jobctl_tab.jobs[i].state == JOBCTL_FREE)
+				continue;
+			jobctl_tab.jobs[i].taken = 1;
+			if (jobctl_tab.jobs[i].state == JOBCTL_LIVE) {
+				jobctl_tab.jobs[i].state = JOBCTL_REAPED;
+				jobctl_tab.nreaped++;
+			}
+			if (jobctl_cg_rmdirs(&jobctl_tab.jobs[i]) == -1)
+				busy = 1;
+		}
 	}
-	jobctl_tab.mask = 0;
+	for (i = 0; i < JOBCTL_MAXJOBS; i++)
+		if (jobctl_tab.jobs[i].state != JOBCTL_FREE)
+			jobctl_job_free(&jobctl_tab.jobs[i]);
+	jobctl_tab.nreaped = 0;
+	jobctl_cg_fini();
+}
+
+/* RES from wait status ST and usage RU. */
+static void
+jobctl_res(struct jobctl_result *res, int st, const struct rusage *ru)
+{
+	if (WIFEXITED(st))
+		res->code = WEXITSTATUS(st);
+	else {
+		res->code = -1;
+		res->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	}
+	res->utime_ms = (int64_t)ru->ru_utime.tv_sec * 1000 +
+	    ru->ru_utime.tv_usec / 1000;
+	res->stime_ms = (int64_t)ru->ru_stime.tv_sec * 1000 +
+	    ru->ru_stime.tv_usec / 1000;
+	res->maxrss_kb = ru->ru_maxrss;		/* Linux: already KiB */
 }
 
 /* Reap one exited child without blocking; see jobctl.h. */
@@ -572,26 +938,26 @@ jobctl_reap(pid_t *pid, struct jobctl_result *res)
 		return p == 0 ? 0 : -1;
 
 	memset(res, 0, sizeof *res);
-	if (WIFEXITED(st))
-		res->code = WEXITSTATUS(st);
-	else {
-		res->code = -1;
-		res->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-	}
-	res->utime_ms = (int64_t)ru.ru_utime.tv_sec * 1000 +
-	    ru.ru_utime.tv_usec / 1000;
-	res->stime_ms = (int64_t)ru.ru_stime.tv_sec * 1000 +
-	    ru.ru_stime.tv_usec / 1000;
-	res->maxrss_kb = ru.ru_maxrss;		/* Linux: already KiB */
 	*pid = p;
-
-	/* The leader, or perhaps the last process of a job, is gone. */
 	if ((j = jobctl_job_find(p)) != NULL && j->state == JOBCTL_LIVE) {
 		/* Before its groups go: what its memory group saw. */
 		jobctl_cg_memstat(j, res);
+		/* An init: what it said of its leader is the job's end. */
+		if (!j->bare) {
+			jobctl_drain(j);
+			if (j->exited) {
+				st = j->xstatus;
+				ru = j->xru;
+				res->expired = j->xexpired;
+			}
+			if (j->dfd != -1)
+				close(j->dfd);
+			j->dfd = -1;
+		}
 		j->state = JOBCTL_REAPED;
 		jobctl_tab.nreaped++;
 	}
+	jobctl_res(res, st, &ru);
 	jobctl_cg_retry();
 	return 1;
 }

@@ -16,6 +16,14 @@
  * the exit report (jobs_report).  A checkpoint the job took on its own
  * keeps the slot: once the scheduler has it, the job runs again in place.
  * CRIU dumps and restores (jobs-criu.c) hook into vacate, start and reap.
+ *
+ * A start does not wait: the agent's root parent (priv.c) starts the job
+ * (jobctl_spawn_start()) and answers once the exec succeeded or failed
+ * (jobs_spawned()), which sends STARTED or ends the run with the error.
+ * Meanwhile the job holds its slot: a kill or vacate waits for the
+ * answer (kill_pending), and the slot's state is applied again once it
+ * runs (a freeze may have come meanwhile).
+ *
  * Whom a job runs as is jobuser.c's decision (its owner, the slot's user
  * or, allowed by the scheduler, root); its limits come from its requests
  * (request_memory, else the slot's share; max_job_pids), and a job its
@@ -549,6 +557,13 @@ jobs_start(struct json_object *msg)
 		jobs_end_now(j, s->ps.state);
 		return;
 	}
+	if (st->stopping) {
+		/* Leaving: a job started now would only be killed. */
+		j->evicted = 1;
+		j->error = xstrdup("the agent is shutting down");
+		jobs_end_now(j, s->ps.state);
+		return;
+	}
 	j->desc = xcalloc(1, sizeof *j->desc);
 	if (jobdesc_from_json(jsonx_get(msg, "desc"), j->desc, &errstr) == -1)
 		xasprintf(&j->error, "bad job description: %s", errstr);
@@ -805,7 +820,7 @@ jobs_ended(struct ajob *j, const struct jobctl_result *res)
 	    res->code == j->desc->checkpoint_exit_code);
 	j->evicted = (s->job == j && s->ps.state == SLOT_VACATING) ||
 	    j->vacate_order || j->criu_ckpt ||
-	    (j->lease_killed && res->signal == SIGKILL);
+	    (j->lease_killed && res->signal == SIGKILL) || res->expired;
 	j->kill_at = 0;
 	j->periodic = j->ckpt && !j->evicted && !st->stopping &&
 	    s->job == j;

@@ -185,6 +185,28 @@ startd_check(const struct cfg *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The agent's subtree of the job cgroups: its name and a hash of its state
+ * directory, so that two agents of the same name on one machine (two test
+ * suites) never sweep each other's jobs, and a restarted agent finds what
+ * its previous life left.
+ */
+static void
+startd_ident(void)
+{
+	const char	*dir = cfg_str(st->cfg, "state_dir");
+	char		 real[PATH_MAX], ident[64];
+	uint32_t	 h = 2166136261U;	/* FNV-1a */
+	const char	*p;
+
+	if (realpath(dir, real) != NULL)
+		dir = real;
+	for (p = dir; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619U;
+	snprintf(ident, sizeof ident, "%.32s.%08x", st->name, h);
+	jobctl_ident(ident);
+}
+
 static void
 startd_tick(evutil_socket_t fd, short ev, void *arg)
 {
@@ -239,6 +261,7 @@ startd_signal(int sig)
 	st->stopping = 1;
 	/* Nothing new starts here: the slots drain as their jobs leave. */
 	owner_drain(1);
+	jobs_eval();		/* free slots say DRAINING now, not at the tick */
 	n = jobs_vacate_all("agent shutting down");
 	log_info("signal %d: leaving; %d job(s) vacated", (int)sig, n);
 	leave_deadline = clock_mono_ms() +
@@ -300,6 +323,7 @@ main(int argc, char **argv)
 		log_init("cq-startd", 0, verbose);
 	}
 	signal(SIGPIPE, SIG_IGN);
+	startd_ident();
 	if (jobctl_init() == -1)
 		log_warn("cannot become a child subreaper");
 	/* Once, before the loop: `criu check` takes about 0.1 s. */

@@ -86,6 +86,13 @@ static struct {
 	}			*spawnq;	/* checked, waiting */
 	size_t			 nspawnq;
 	struct event		*spawn_ev;
+	struct priv_start {
+		uint32_t	 reqid;
+		pid_t		 pid;
+		int		 fd;
+		struct event	*ev;
+	}			**starts;	/* exec results awaited */
+	size_t			 nstarts;
 	pid_t			 ended[PRIV_ENDED];	/* ring */
 	size_t			 nended;
 } pv;
@@ -379,6 +386,37 @@ priv_argv(struct json_object *msg, const char *name)
 }
 
 /*
+ * Start S's exec result may be in: the spawn's reply, the job's pid or
+ * the error (a job whose exec failed ends by itself and is reaped).
+ */
+static void
+priv_start_done(struct priv_start *s)
+{
+	char	err[512];
+	size_t	i;
+	int	r;
+
+	if ((r = jobctl_spawn_result(s->pid, err, sizeof err)) == 0)
+		return;
+	if (r == 1)
+		priv_reply(MSG_PRIV_SPAWN, s->reqid, 0, NULL, s->pid);
+	else
+		priv_reply(MSG_PRIV_SPAWN, s->reqid, errno, err, 0);
+	for (i = 0; i < pv.nstarts; i++)
+		if (pv.starts[i] == s)
+			pv.starts[i] = pv.starts[--pv.nstarts];
+	event_free(s->ev);
+	close(s->fd);
+	free(s);
+}
+
+static void
+priv_start_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	priv_start_done(arg);
+}
+
+/*
  * Spawn a job as the child asked, but as whom the parent decides itself
  * (jobuser.c, as the child does: the owner if known here, else the
  * slot's user; root only when the scheduler gave uid 0), with that
@@ -390,9 +428,11 @@ priv_spawn(uint32_t reqid, struct json_object *msg)
 {
 	struct jobctl_spec	 spec;
 	struct jobuser		 ju;
+	struct priv_start	*s;
 	const char		*hidden;
 	char			 err[512], **argv, **env;
 	pid_t			 pid;
+	int			 fd;
 
 	memset(&spec, 0, sizeof spec);
 	memset(&ju, 0, sizeof ju);
@@ -431,11 +471,21 @@ priv_spawn(uint32_t reqid, struct json_object *msg)
 	spec.memory_mb = jsonx_int(msg, "memory_mb", 0);
 	spec.memory_asked = jsonx_bool(msg, "memory_asked", 0);
 	spec.max_pids = jsonx_int(msg, "max_pids", 0);
-	if (jobctl_spawn(&spec, &pid, err, sizeof err) == -1)
+	if (jobctl_spawn_start(&spec, &pid, &fd, err, sizeof err) == -1)
 		priv_reply(MSG_PRIV_SPAWN, reqid, errno, err, 0);
 	else {
 		priv_job_add(pid);
-		priv_reply(MSG_PRIV_SPAWN, reqid, 0, NULL, pid);
+		s = xcalloc(1, sizeof *s);
+		s->reqid = reqid;
+		s->pid = pid;
+		s->fd = fd;
+		if ((s->ev = event_new(pv.base, fd, EV_READ | EV_PERSIST,
+		    priv_start_cb, s)) == NULL)
+			fatalx("event_new");
+		event_add(s->ev, NULL);
+		pv.starts = xreallocarray(pv.starts, pv.nstarts + 1,
+		    sizeof *pv.starts);
+		pv.starts[pv.nstarts++] = s;
 	}
 	jobuser_clear(&ju);
 	free(argv);
@@ -706,6 +756,9 @@ priv_send_exit(pid_t pid, const struct jobctl_result *res)
 	    json_object_new_int64(res->stime_ms));
 	json_object_object_add(o, "maxrss_kb",
 	    json_object_new_int64(res->maxrss_kb));
+	if (res->expired)
+		json_object_object_add(o, "expired",
+		    json_object_new_boolean(1));
 	json_object_object_add(o, "oom_kills",
 	    json_object_new_int64(res->oom_kills));
 	json_object_object_add(o, "mem_limit_kb",
@@ -778,6 +831,12 @@ priv_reap(void)
 			continue;
 		if (!priv_job_known(pid))
 			continue;	/* an orphan of some job */
+		for (i = 0; i < pv.nstarts; i++)
+			if (pv.starts[i]->pid == pid) {
+				/* Its exec result first: the reply. */
+				priv_start_done(pv.starts[i]);
+				break;
+			}
 		for (i = 0; i < pv.nops; i++)
 			if (pv.ops[i].dumped == pid)
 				break;

@@ -341,6 +341,7 @@ privc_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 		res.utime_ms = jsonx_int(msg, "utime_ms", 0);
 		res.stime_ms = jsonx_int(msg, "stime_ms", 0);
 		res.maxrss_kb = jsonx_int(msg, "maxrss_kb", 0);
+		res.expired = jsonx_bool(msg, "expired", 0);
 		res.oom_kills = jsonx_int(msg, "oom_kills", 0);
 		res.mem_limit_kb = jsonx_int(msg, "mem_limit_kb", 0);
 		res.mem_peak_kb = jsonx_int(msg, "mem_peak_kb", 0);

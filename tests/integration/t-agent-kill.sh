@@ -10,9 +10,18 @@ start_agent a1 1
 start_agent a2 1
 start_agent a3 1
 
+# The job writes the agent's number for itself (/proc is the desktop's;
+# \$\$ would be its pid namespace's).
+cat > long.sh <<'SH'
+#!/bin/sh
+read -r p x < /proc/self/stat
+echo $p >> "$1"
+exec sleep 30
+SH
+chmod +x long.sh
 cat > long.sub <<SUB
-executable = /bin/sh
-arguments = "-c 'echo \$\$ >> $T/pids.\$(Process); exec sleep 30'"
+executable = $T/long.sh
+arguments = $T/pids.\$(Process)
 queue 2
 SUB
 cluster=$(cq submit --terse long.sub) || fail "cq submit failed"

@@ -13,9 +13,18 @@ start_schedd 2s
 start_agent a1 1
 
 echo 30 > dur
+# The job writes the agent's number for itself (\$\$ is its pid
+# namespace's; /proc is the desktop's).
+cat > job.sh <<'SH'
+#!/bin/sh
+read -r p x < /proc/self/stat
+echo $p >> "$1"
+exec sleep "$(cat "$2")"
+SH
+chmod +x job.sh
 cat > job.sub <<SUB
-executable = /bin/sh
-arguments = "-c 'echo \$\$ >> $T/pids; exec sleep \$(DOLLAR)(cat $T/dur)'"
+executable = $T/job.sh
+arguments = "$T/pids $T/dur"
 output = $T/job.out
 error = $T/job.err
 queue

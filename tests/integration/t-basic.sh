@@ -69,6 +69,13 @@ wait_until 20 is_held || fail "job $held.0 is not HELD: $(cq q --json) $(cq hist
     fail "the held job is in history: $(cq history --json "$held")"
 grep -q "job $held.0 run 1: .*no-such-program" "$T/agent-a1.log" ||
     fail "the agent did not log why $held.0 could not start"
+# The start is asynchronous: the exec's failure still comes back whole.
+reason=$(cq q --json | jq -r --arg c "$held" \
+    '.[] | select(.cluster == ($c | tonumber)) | .hold_reason')
+[ "$reason" = "could not start: exec $T/no-such-program: No such file or directory" ] ||
+    fail "hold reason of $held.0: '$reason'"
+grep -q "job $held.0 run 1: started" "$T/agent-a1.log" &&
+    fail "the agent said $held.0 started"
 # The slot is free again: another job still runs.
 j=$(cq submit --terse -- /bin/true) || fail "submit /bin/true failed"
 cq wait -t 20 "$j" || fail "/bin/true after the held job did not succeed"

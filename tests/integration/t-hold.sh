@@ -5,9 +5,11 @@
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_schedd 10s
+# A job's pids are its pid namespace's: the child reads the agent's
+# number for itself in /proc (the desktop's mount).
 cat > tree.sh <<'SH'
 #!/bin/sh
-sleep 300 & echo $! > "$1.kid"
+sh -c 'read -r p x < /proc/self/stat; echo $p > "$1.kid"; exec sleep 300' sh "$1" &
 sleep 300
 SH
 chmod +x tree.sh

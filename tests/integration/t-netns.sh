@@ -57,9 +57,19 @@ wait_queue_empty 20 || fail "the 6 jobs did not finish: $(cq q --json)"
 # The job reads its duration before it writes its pid: once the pid is
 # there, a new duration is for the next run only.
 echo 60 > dur
+# It writes the agent's number for itself (\$\$ is its pid namespace's).
+cat > cut.sh <<'SH'
+#!/bin/sh
+d=$(cat "$1/dur")
+read -r p x < /proc/self/stat
+echo $p >> "$1/cut.pids"
+sleep $d
+echo $p >> "$1/cut.done"
+SH
+chmod +x cut.sh
 cat > cut.sub <<SUB
-executable = /bin/sh
-arguments = "-c 'd=\$(DOLLAR)(cat $T/dur); echo \$\$ >> $T/cut.pids; sleep \$d; echo \$\$ >> $T/cut.done'"
+executable = $T/cut.sh
+arguments = $T
 output = $T/cut.out
 error = $T/cut.err
 queue

@@ -63,7 +63,8 @@ tcp_inodes() {	# PID: inodes of its TCP sockets in this namespace
 
 cat > count.sh <<'SH'
 #!/bin/sh
-echo $$ > job.pid
+# Its pid as this machine sees it (its own pid namespace's is another).
+read -r p x < /proc/self/stat; echo "$p" > job.pid
 i=0
 while :; do i=$((i + 1)); echo $i >> count.out; sleep 0.05; done
 SH
@@ -73,9 +74,17 @@ job_is() { [ "$(cq q --json | jq -r --arg id "$c.0" '.[] | select(.id == $id) | 
 wait_until 10 job_is R || fail "job not running: $(cq q --json)"
 wait_until 5 test -s job.pid || fail "the job wrote no pid"
 job=$(cat job.pid)
-# The parent spawned it (so it dies with the parent).
-[ "$(ppid_of "$job")" = "$parent" ] ||
-    fail "job $job's parent is $(ppid_of "$job"), not the agent's parent $parent"
+# The parent spawned it (through the job's init): the parent is among its
+# ancestors, the network child is not (so it dies with the parent).
+ancestors() {	# PID: its ancestors' pids, nearest first
+	local p=$1
+	while p=$(ppid_of "$p" 2>/dev/null) && [ -n "$p" ] && [ "$p" -gt 1 ]; do
+		echo "$p"
+	done
+}
+anc=$(ancestors "$job" | tr '\n' ' ')
+case " $anc " in *" $parent "*) ;; *) fail "the agent's parent $parent is not an ancestor of job $job ($anc)" ;; esac
+case " $anc " in *" $net "*) fail "the network child $net is an ancestor of job $job ($anc)" ;; esac
 grows() {
 	local a b
 	a=$(wc -l < count.out); sleep 0.3; b=$(wc -l < count.out)

@@ -155,10 +155,38 @@ stop_all() {
 	stop_schedd
 }
 
+# _agent_ident NAME: the agent's cgroup subtree name (startd/main.c):
+# NAME and the FNV-1a hash of its state directory's real path.
+_agent_ident() {
+	local dir h=2166136261 i c
+	dir=$(realpath "${AGENT_DIR[$1]}/state" 2>/dev/null) || return 1
+	for ((i = 0; i < ${#dir}; i++)); do
+		printf -v c '%d' "'${dir:i:1}"
+		h=$(( ((h ^ c) * 16777619) & 0xffffffff ))
+	done
+	printf '%.32s.%08x\n' "$1" "$h"
+}
+
+# Remove the empty job cgroups an agent killed by the test (kill -9) left
+# in its subtree: its state directory goes with $T, so no later start of
+# it would.  Empty groups only (rmdir), and only this agent's subtree.
+_agent_cgroups_rm() {
+	local n id d
+	for n in "${!AGENT_DIR[@]}"; do
+		id=$(_agent_ident "$n") || continue
+		for d in $(find /sys/fs/cgroup -maxdepth 5 -type d \
+		    -path "*/cq-jobs/$id" 2>/dev/null); do
+			rmdir "$d"/*/ "$d" 2>/dev/null
+		done
+	done
+	return 0
+}
+
 _cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM HUP
 	stop_all
+	_agent_cgroups_rm
 	# Anything a test registered (job process groups and the like).
 	if [ -f "$T/kill.pgids" ]; then
 		while read -r _pg; do

@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,8 @@
 #include "jobctl.h"
 
 #define WAIT_MS	5000	/* bound on any wait for a job */
+/* A shell's own pid as the test sees it ($$ is its pid namespace's). */
+#define MYPID	"read -r p x < /proc/self/stat; echo $p"
 #define MAX_TRACKED 8	/* jobs the .fini kills if a test did not */
 
 static char *const	 no_env[] = { NULL };
@@ -512,8 +515,8 @@ Test(jobctl, signal_refuses_bad_pgid)
 Test(jobctl, kill_takes_grandchildren)
 {
 	char	d[64], out[128], buf[64], err[256];
-	char	*argv[] = { "sh", "-c", "sleep 100 & echo $!; sleep 100",
-		    NULL };
+	char	*argv[] = { "sh", "-c", "sh -c '" MYPID "; exec sleep 100' & "
+		    "sleep 100", NULL };
 	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
 		    .envp = no_env };
 	struct jobctl_result	res, jres;
@@ -531,7 +534,8 @@ Test(jobctl, kill_takes_grandchildren)
 	gpid = strtonum(buf, 2, 1 << 30, &errstr);
 	cr_assert_null(errstr, "grandchild pid %s: %s", buf, errstr);
 	cr_assert_eq(kill(gpid, 0), 0);
-	cr_assert_eq(getpgid(gpid), pid);
+	cr_assert_eq(getpgid(gpid), getsid(gpid));	/* the job's group */
+	cr_assert_neq(getpgid(gpid), pid);		/* not its init's */
 
 	cr_assert_eq(jobctl_signal(pid, SIGKILL), 0);
 	/*
@@ -563,12 +567,15 @@ Test(jobctl, kill_takes_grandchildren)
 	cr_assert_eq(errno, ESRCH);
 }
 
-Test(jobctl, orphan_reaped_by_subreaper)
+/* The leader's exit ends the job: its init kills and reaps the orphans. */
+static void
+orphans_die(void)
 {
 	char	d[64], out[128], buf[64], err[256];
-	char	*argv[] = { "sh", "-c", "sleep 100 & echo $!", NULL };
+	char	*argv[] = { "sh", "-c", "setsid sh -c '" MYPID "; exec sleep "
+		    "100' & while ! test -s out; do sleep 0.01; done", NULL };
 	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
-		    .envp = no_env };
+		    .envp = path_env };
 	struct jobctl_result	res;
 	const char	*errstr;
 	pid_t		pid, gpid;
@@ -584,14 +591,230 @@ Test(jobctl, orphan_reaped_by_subreaper)
 	*strchr(buf, '\n') = '\0';
 	gpid = strtonum(buf, 2, 1 << 30, &errstr);
 	cr_assert_null(errstr, "orphan pid %s: %s", buf, errstr);
-
-	/* The leader is gone, but its group lives on in the orphan. */
-	cr_assert_eq(jobctl_signal(pid, SIGKILL), 0);
-	wait_job(gpid, &res);
-	cr_assert_eq(res.code, -1);
-	cr_assert_eq(res.signal, SIGKILL);
+	/* Gone before the init's end was reported. */
+	cr_assert(kill(gpid, 0) == -1 && errno == ESRCH,
+	    "orphan %d outlived its job", (int)gpid);
 	cr_assert_eq(jobctl_signal(pid, SIGKILL), -1);
 	cr_assert_eq(errno, ESRCH);
+}
+
+Test(jobctl, orphans_die_with_leader)
+{
+	orphans_die();
+}
+
+Test(jobctl, orphans_die_with_leader_no_pidns)
+{
+	cr_assert(setenv("CQ_JOBCTL_NO_PIDNS", "1", 1) == 0);
+	orphans_die();
+}
+
+/*
+ * The agent (a helper process here) dies by SIGKILL: every process of its
+ * job dies within a second, a setsid grandchild included, with a pid
+ * namespace (the kernel) or without (the init, at the end of the deadline
+ * pipe).
+ */
+static void
+agent_death(void)
+{
+	char	d[64], out[128], buf[64];
+	char	*argv[] = { "sh", "-c", "setsid sh -c '" MYPID "; "
+		    "while :; do sleep 0.05; done' & sleep 100", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = path_env };
+	const char	*errstr;
+	pid_t	helper, gpid;
+	int	fds[2], st, i;
+
+	cr_assert_eq(jobctl_init(), 0);
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	cr_assert(pipe(fds) == 0);
+	if ((helper = fork()) == 0) {
+		char	err[256];
+		pid_t	job;
+
+		close(fds[0]);
+		if (jobctl_spawn(&s, &job, err, sizeof err) == -1)
+			_exit(1);
+		(void)write(fds[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	cr_assert(helper > 0);
+	close(fds[1]);
+	cr_assert_eq(read(fds[0], buf, 1), 1);
+	close(fds[0]);
+	wait_line(out, buf, sizeof buf);
+	*strchr(buf, '\n') = '\0';
+	gpid = strtonum(buf, 2, 1 << 30, &errstr);
+	cr_assert_null(errstr, "grandchild pid %s: %s", buf, errstr);
+	cr_assert_eq(getsid(gpid), gpid, "the grandchild did not escape");
+	cr_assert_eq(kill(helper, SIGKILL), 0);
+	cr_assert_eq(waitpid(helper, &st, 0), helper);
+	for (i = 0; i < 100 && kill(gpid, 0) == 0; i++)
+		msleep(10);
+	cr_assert(kill(gpid, 0) == -1 && errno == ESRCH,
+	    "grandchild %d outlived the agent by 1 s", (int)gpid);
+}
+
+Test(jobctl, agent_death_kills_tree)
+{
+	if (geteuid() != 0)
+		cr_skip_test("a pid namespace needs root");
+	agent_death();
+}
+
+Test(jobctl, agent_death_kills_tree_no_pidns)
+{
+	cr_assert(setenv("CQ_JOBCTL_NO_PIDNS", "1", 1) == 0);
+	agent_death();
+}
+
+/* At its deadline the init kills the whole job and says so. */
+static void
+deadline(void)
+{
+	char	d[64], out[128], buf[64], err[256];
+	char	*argv[] = { "sh", "-c", "setsid sh -c '" MYPID "; exec sleep "
+		    "100' & sleep 100", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = path_env };
+	struct jobctl_result	res;
+	struct timespec	ts;
+	const char	*errstr;
+	pid_t		pid, gpid;
+	int64_t		now;
+
+	cr_assert_eq(jobctl_init(), 0);
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	cr_assert(jobctl_spawn(&s, &pid, err, sizeof err) == 0, "%s", err);
+	cr_assert_eq(jobctl_deadline(pid, -5), -1);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_geq(jobctl_deadline_fd(pid), 3);
+	wait_line(out, buf, sizeof buf);
+	*strchr(buf, '\n') = '\0';
+	gpid = strtonum(buf, 2, 1 << 30, &errstr);
+	cr_assert_null(errstr);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	/* A far one, none, then a near one: the latest wins. */
+	cr_assert_eq(jobctl_deadline(pid, now + 3600 * 1000), 0);
+	cr_assert_eq(jobctl_deadline(pid, 0), 0);
+	cr_assert_eq(jobctl_deadline(pid, now + 200), 0);
+	wait_job(pid, &res);
+	cr_assert_eq(res.signal, SIGKILL);
+	cr_assert_eq(res.expired, 1);
+	cr_assert(kill(gpid, 0) == -1 && errno == ESRCH);
+	cr_assert_eq(jobctl_deadline(pid, now), -1);
+	cr_assert_eq(errno, ESRCH);
+}
+
+Test(jobctl, deadline_kills_job)
+{
+	deadline();
+}
+
+Test(jobctl, deadline_kills_job_no_pidns)
+{
+	cr_assert(setenv("CQ_JOBCTL_NO_PIDNS", "1", 1) == 0);
+	deadline();
+}
+
+/* A bare job (CRIU's) has no init to hold a deadline. */
+Test(jobctl, deadline_not_for_bare)
+{
+	char	d[64], err[256];
+	char	*argv[] = { "sleep", "100", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sleep", .argv = argv,
+		    .envp = no_env, .bare = 1 };
+	struct jobctl_result	res;
+	pid_t	pid;
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	cr_assert(jobctl_spawn(&s, &pid, err, sizeof err) == 0, "%s", err);
+	cr_assert_eq(jobctl_deadline(pid, 1), -1);
+	cr_assert_eq(errno, ENOTSUP);
+	cr_assert_eq(jobctl_kill(pid), 0);
+	wait_job(pid, &res);
+	cr_assert_eq(res.signal, SIGKILL);
+}
+
+/* The start does not wait: the exec's result comes on the descriptor. */
+Test(jobctl, async_start)
+{
+	char	d[64], err[256];
+	char	*argv[] = { "true", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/true", .argv = argv,
+		    .envp = no_env };
+	struct jobctl_result	res;
+	struct pollfd	pfd;
+	pid_t	pid, p;
+	int	fd, r, i;
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	cr_assert(jobctl_spawn_start(&s, &pid, &fd, err, sizeof err) == 0,
+	    "%s", err);
+	cr_assert_geq(fd, 3);
+	cr_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while ((r = jobctl_spawn_result(pid, err, sizeof err)) == 0)
+		cr_assert_eq(poll(&pfd, 1, WAIT_MS), 1);
+	cr_assert_eq(r, 1);
+	close(fd);
+	wait_job(pid, &res);
+	cr_assert_eq(res.code, 0);
+
+	/* A failure, read only after the reap: it is kept till asked. */
+	s.executable = "/bin/nope";
+	cr_assert(jobctl_spawn_start(&s, &pid, &fd, err, sizeof err) == 0,
+	    "%s", err);
+	for (i = 0; i < WAIT_MS / 10; i++) {
+		if ((r = jobctl_reap(&p, &res)) == 1 && p == pid)
+			break;
+		msleep(10);
+	}
+	cr_assert_eq(p, pid);
+	cr_assert_eq(res.code, 127);
+	cr_assert_eq(jobctl_spawn_result(pid, err, sizeof err), -1);
+	cr_assert_eq(errno, ENOENT);
+	cr_assert_str_eq(err, "exec /bin/nope: No such file or directory");
+	close(fd);
+	cr_assert_eq(jobctl_reap(&p, &res), -1);	/* no zombie left */
+	cr_assert_eq(jobctl_spawn_result(pid, err, sizeof err), -1);
+	cr_assert_eq(errno, ESRCH);			/* entry freed */
+}
+
+/* Signals sent to the init go to the job; a signal death is reported. */
+Test(jobctl, init_forwards_signals)
+{
+	char	d[64], out[128], buf[64], err[256];
+	char	*argv[] = { "sh", "-c", "trap 'echo usr1 > got' USR1; "
+		    "echo ready; while ! test -s got; do sleep 0.01; done; "
+		    "kill -TERM $$", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = path_env };
+	struct jobctl_result	res;
+	pid_t	pid;
+
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	s.output = tpath(out, sizeof out, d, "out");
+	cr_assert(jobctl_spawn(&s, &pid, err, sizeof err) == 0, "%s", err);
+	wait_line(out, buf, sizeof buf);
+	cr_assert_eq(kill(pid, SIGUSR1), 0);	/* the init, not the job */
+	wait_job(pid, &res);
+	cr_assert_eq(res.code, -1);
+	cr_assert_eq(res.signal, SIGTERM);
+	cr_assert_str_eq(slurp(tpath(buf, sizeof buf, d, "got"), out,
+	    sizeof out), "usr1\n");
 }
 
 Test(jobctl, parent_death_kills_job)
@@ -681,7 +904,7 @@ Test(jobctl, descriptors_closed)
 	cr_assert(fcntl(300, F_GETFD) == -1 && errno == EBADF);
 	cr_assert(dup2(fd, 300) == 300);
 	snprintf(script, sizeof script,
-	    "test -e /proc/$$/fd/%d && exit 1; test -e /proc/$$/fd/300 && "
+	    "test -e /proc/self/fd/%d && exit 1; test -e /proc/self/fd/300 && "
 	    "exit 2; exit 0", fd);
 	tmpdir(d, sizeof d);
 	s.iwd = d;
@@ -905,15 +1128,15 @@ assert_frozen(pid_t pid, const char *const *a, int n)
 }
 
 /*
- * Reap until nothing is left; assert that each of PIDS (the first one the
- * leader) was reaped, killed by SIGKILL, and is gone.
+ * Reap until nothing is left; assert that the job (its init, PIDS[0]) was
+ * reaped, killed by SIGKILL, and that each of PIDS is gone.
  */
 static void
 reap_all(const pid_t *pids, int n)
 {
 	struct jobctl_result	res;
 	pid_t	p;
-	int	i, k, r = 0, seen[4] = { 0 };
+	int	i, k, r = 0, seen = 0;
 
 	for (i = 0; i < WAIT_MS / 10; i++) {
 		if ((r = jobctl_reap(&p, &res)) == -1)
@@ -922,19 +1145,18 @@ reap_all(const pid_t *pids, int n)
 			msleep(10);
 			continue;
 		}
-		for (k = 0; k < n; k++)
-			if (p == pids[k]) {
-				seen[k] = 1;
-				cr_assert_eq(res.signal, SIGKILL,
-				    "pid %d: signal %d", (int)p, res.signal);
-			}
+		if (p == pids[0]) {
+			seen = 1;
+			cr_assert_eq(res.signal, SIGKILL, "pid %d: signal %d",
+			    (int)p, res.signal);
+		}
 	}
 	cr_assert_eq(r, -1, "children left after %d ms", WAIT_MS);
 	cr_assert_eq(errno, ECHILD);
-	for (k = 0; k < n; k++) {
-		cr_assert(seen[k], "pid %d not reaped", (int)pids[k]);
-		cr_assert(kill(pids[k], 0) == -1 && errno == ESRCH);
-	}
+	cr_assert(seen, "pid %d not reaped", (int)pids[0]);
+	for (k = 0; k < n; k++)
+		cr_assert(kill(pids[k], 0) == -1 && errno == ESRCH,
+		    "pid %d lives", (int)pids[k]);
 }
 
 /* Start SCRIPT in a new temporary directory; the .fini kills it. */
@@ -999,20 +1221,23 @@ static void
 escapee_tree(void)
 {
 	char	d[64], c1[128], c2[128], dirs[5][PATH_MAX];
-	char	script[] = "(exec setsid sh -c 'echo $$ > gpid; "
+	char	script[] = MYPID " > lpid; (exec setsid sh -c '"
+		    "read -r p x < /proc/self/stat; echo $p > gpid; "
 		    "while :; do echo x >> c2; done') & "
 		    "while :; do echo x >> c1; done";
 	const char *const hier[5] = { "unified", "freezer", "memory", "pids",
 		    "cpuacct" };
 	const char *files[2];
-	pid_t	pids[2];
+	pid_t	pids[3], leader;
 	struct stat	sb;
 	int	i, ndirs = 0;
 
 	pids[0] = start(d, sizeof d, script);
 	pids[1] = read_pid(d, "gpid");
+	pids[2] = leader = read_pid(d, "lpid");
 	cr_assert_eq(getsid(pids[1]), pids[1], "the grandchild did not escape");
 	cr_assert_neq(getpgid(pids[1]), pids[0]);
+	cr_assert_neq(getpgid(pids[1]), leader);
 	cr_assert_eq(jobctl_contained(pids[0]), 1);
 	for (i = 0; i < 5; i++)
 		if (jobctl_cgroup_dir(pids[0], hier[i], dirs[ndirs],
@@ -1025,21 +1250,21 @@ escapee_tree(void)
 	assert_running(files, 2);
 	cr_assert_eq(jobctl_freeze(pids[0]), 0);
 	assert_frozen(pids[0], files, 2);
-	if (ag_nice(pids[0]) != 99)	/* boosted while frozen */
-		cr_assert_eq(ag_nice(pids[0]), -20);
+	if (ag_nice(leader) != 99)	/* boosted while frozen */
+		cr_assert_eq(ag_nice(leader), -20);
 	if (strcmp(jobctl_mechanism(), "v1 freezer") == 0)
-		for (i = 0; i < 2; i++)
+		for (i = 0; i < 3; i++)
 			cr_assert(strchr("DT", pstate(pids[i])) != NULL,
 			    "pid %d state %c", (int)pids[i], pstate(pids[i]));
 	cr_assert_eq(jobctl_thaw(pids[0]), 0);
 	assert_running(files, 2);
-	if (ag_nice(pids[0]) != 99)
-		cr_assert_eq(ag_nice(pids[0]), 19, "not back to the job's own 19");
+	if (ag_nice(leader) != 99)
+		cr_assert_eq(ag_nice(leader), 19, "not back to the job's own 19");
 
 	cr_assert_eq(jobctl_freeze(pids[0]), 0);
 	assert_frozen(pids[0], files, 2);
 	cr_assert_eq(jobctl_kill(pids[0]), 0);
-	reap_all(pids, 2);
+	reap_all(pids, 3);
 
 	cr_assert_eq(jobctl_release(pids[0]), 0);
 	cr_assert_eq(jobctl_contained(pids[0]), 0);
@@ -1064,49 +1289,56 @@ Test(jobctl, v1_freezer_freezes_and_kills_escapee)
 Test(jobctl, process_group_fallback)
 {
 	char	d[64], c1[128], c2[128];
-	char	script[] = "(while :; do echo x >> c1; done) & echo $! > p1; "
-		    "(while :; do echo x >> c2; done) & echo $! > p2; wait";
+	char	script[] = MYPID " > p3; "
+		    "(" MYPID " > p1; while :; do echo x >> c1; done) & "
+		    "(" MYPID " > p2; while :; do echo x >> c2; done) & wait";
 	const char *files[2];
-	pid_t	pids[3];
+	pid_t	pids[4], init;
 	int	i;
 
 	init_mechanism("CQ_JOBCTL_NO_CGROUP", "process groups only");
-	pids[0] = start(d, sizeof d, script);
+	init = pids[3] = start(d, sizeof d, script);
+	pids[0] = read_pid(d, "p3");		/* the job's leader */
 	pids[1] = read_pid(d, "p1");
 	pids[2] = read_pid(d, "p2");
-	cr_assert_eq(jobctl_contained(pids[0]), 0);
+	cr_assert_eq(jobctl_contained(init), 0);
 	for (i = 1; i < 3; i++)
 		cr_assert_eq(getpgid(pids[i]), pids[0]);
 	files[0] = tpath(c1, sizeof c1, d, "c1");
 	files[1] = tpath(c2, sizeof c2, d, "c2");
 	assert_running(files, 2);
 
-	cr_assert_eq(jobctl_freeze(pids[0]), 0);
-	assert_frozen(pids[0], files, 2);
+	cr_assert_eq(jobctl_freeze(init), 0);
+	assert_frozen(init, files, 2);
 	for (i = 0; i < 3; i++)
 		cr_assert_eq(pstate(pids[i]), 'T', "pid %d state %c",
 		    (int)pids[i], pstate(pids[i]));
 	if (ag_nice(pids[0]) != 99)
 		cr_assert_eq(ag_nice(pids[0]), -20);
-	cr_assert_eq(jobctl_thaw(pids[0]), 0);
+	cr_assert_eq(jobctl_thaw(init), 0);
 	assert_running(files, 2);
 	if (ag_nice(pids[0]) != 99)
 		cr_assert_eq(ag_nice(pids[0]), 19, "not back to the job's own 19");
 	for (i = 0; i < 3; i++)
 		cr_assert_neq(pstate(pids[i]), 'T');
 
-	cr_assert_eq(jobctl_kill(pids[0]), 0);
-	reap_all(pids, 3);
-	cr_assert_eq(jobctl_kill(pids[0]), -1);
+	pids[0] = init;
+	pids[3] = read_pid(d, "p3");
+	cr_assert_eq(jobctl_kill(init), 0);
+	reap_all(pids, 4);
+	cr_assert_eq(jobctl_kill(init), -1);
 	cr_assert_eq(errno, ESRCH);
-	cr_assert_eq(jobctl_release(pids[0]), 0);	/* nothing to remove */
+	cr_assert_eq(jobctl_release(init), 0);	/* nothing to remove */
 }
 
 /* What the job touches is charged to its own v1 memory cgroup. */
 Test(jobctl, memory_charged_to_job)
 {
 	char	d[64], dir[PATH_MAX], path[PATH_MAX + 32], buf[4096];
-	char	script[] = "dd if=/dev/zero bs=20M count=1 iflag=fullblock "
+	/* The v1 groups are joined just after the exec (with cgroup2). */
+	char	script[] = "while ! grep -q 'memory:.*cq-jobs' "
+		    "/proc/self/cgroup; do sleep 0.01; done; "
+		    "dd if=/dev/zero bs=20M count=1 iflag=fullblock "
 		    "status=none | sleep 100";
 	const char	*errstr, *name;
 	long long	 usage = 0;
@@ -1118,10 +1350,15 @@ Test(jobctl, memory_charged_to_job)
 	if (jobctl_cgroup_dir(pid, "memory", dir, sizeof dir) == -1)
 		cr_skip_test("no v1 memory controller here");
 
-	/* The job joined before exec: its own /proc says so. */
+	/* The job's init joined (after the exec, with cgroup2): /proc says so. */
 	name = strrchr(dir, '/');
 	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
-	slurp(path, buf, sizeof buf);
+	for (i = 0; i < WAIT_MS / 10; i++) {
+		slurp(path, buf, sizeof buf);
+		if (strstr(buf, name) != NULL)
+			break;
+		msleep(10);
+	}
 	cr_assert(strstr(buf, name) != NULL, "%s not in\n%s", name, buf);
 
 	snprintf(path, sizeof path, "%s/memory.usage_in_bytes", dir);
@@ -1235,7 +1472,8 @@ Test(jobctl, pids_rlimit_without_cgroup)
 Test(jobctl, release_removes_cgroups)
 {
 	char	d[64], dirs[5][PATH_MAX];
-	char	script[] = "setsid sleep 100 & echo $! > gpid";
+	char	script[] = "setsid sh -c '" MYPID " > gpid; exec sleep 100' & "
+		    "sleep 100";
 	const char *const hier[5] = { "unified", "freezer", "memory", "pids",
 		    "cpuacct" };
 	struct jobctl_result	res;
@@ -1251,16 +1489,16 @@ Test(jobctl, release_removes_cgroups)
 		    sizeof dirs[ndirs]) == 0)
 			cr_assert(stat(dirs[ndirs++], &sb) == 0);
 	cr_assert_geq(ndirs, 2);
-	wait_job(pid, &res);		/* the leader is gone, not the job */
-	cr_assert_eq(res.code, 0);
 	cr_assert_eq(jobctl_contained(pid), 1);
-	cr_assert_eq(jobctl_release(pid), -1);
+	cr_assert_eq(jobctl_release(pid), -1);	/* it runs */
 	cr_assert_eq(errno, EBUSY);
 	for (i = 0; i < ndirs; i++)
 		cr_assert(stat(dirs[i], &sb) == 0);
 
-	/* Not reaped yet: only jobctl_release() can remove them. */
 	cr_assert_eq(jobctl_kill(pid), 0);
+	wait_job(pid, &res);
+	cr_assert_eq(res.signal, SIGKILL);
+	cr_assert(kill(gpid, 0) == -1 && errno == ESRCH);
 	for (i = 0; i < WAIT_MS / 10 && jobctl_release(pid) == -1; i++)
 		msleep(10);
 	cr_assert_eq(jobctl_release(pid), 0);
@@ -1268,8 +1506,22 @@ Test(jobctl, release_removes_cgroups)
 	for (i = 0; i < ndirs; i++)
 		cr_assert(stat(dirs[i], &sb) == -1 && errno == ENOENT,
 		    "%s is still there", dirs[i]);
-	wait_job(gpid, &res);
-	cr_assert_eq(res.signal, SIGKILL);
+}
+
+/* Each agent's jobs are in a subtree of its own, named as it says. */
+Test(jobctl, subtree_per_agent)
+{
+	char	d[64], dir[PATH_MAX];
+	pid_t	pid;
+
+	jobctl_ident("my agent/1");
+	init_mechanism(NULL, NULL);
+	pid = start(d, sizeof d, "sleep 100");
+	cr_assert(jobctl_cgroup_dir(pid, "unified", dir, sizeof dir) == 0 ||
+	    jobctl_cgroup_dir(pid, "freezer", dir, sizeof dir) == 0);
+	*strrchr(dir, '/') = '\0';
+	cr_assert(strlen(dir) > 19 && strcmp(dir + strlen(dir) - 19,
+	    "/cq-jobs/my_agent_1") == 0, "%s", dir);
 }
 
 /* A spawn that fails leaves no cgroup behind; a good one leaves one. */
