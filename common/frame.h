@@ -14,6 +14,8 @@
 
 /* flags */
 #define FRAME_F_RAW	0x01	/* payload is raw bytes, not JSON */
+#define FRAME_F_FD	0x02	/* a descriptor travels with it (fdpeer.c
+				   only: the agent's socketpair) */
 
 struct frame_hdr {
 	uint32_t	len;

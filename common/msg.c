@@ -132,6 +132,54 @@ static const struct msg_member m_file_ack[] = {
 static const struct msg_member m_reclaim[] = {
 	{ "duration_ms", JT_INT, 1 }, { NULL, 0, 0 }
 };
+static const struct msg_member m_priv_spawn[] = {
+	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 },
+	{ "owner", JT_STRING, 1 }, { "uid", JT_INT, 1 },
+	{ "slot", JT_INT, 1 }, { "memory_mb", JT_INT, 0 },
+	{ "memory_asked", JT_BOOL, 0 }, { "max_pids", JT_INT, 0 },
+	{ "executable", JT_STRING, 1 }, { "argv", JT_ARRAY, 1 },
+	{ "env", JT_ARRAY, 1 }, { "iwd", JT_STRING, 0 },
+	{ "input", JT_STRING, 0 }, { "output", JT_STRING, 0 },
+	{ "error", JT_STRING, 0 }, { "append", JT_BOOL, 0 },
+	{ "pidns", JT_BOOL, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_priv_spawned[] = {
+	{ "pid", JT_INT, 0 }, { "error", JT_STRING, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_priv_jobctl[] = {
+	{ "op", JT_STRING, 1 }, { "pid", JT_INT, 1 },
+	{ "signal", JT_INT, 0 }, { "at", JT_INT, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_priv_result[] = {
+	{ "ok", JT_BOOL, 1 }, { "errno", JT_INT, 0 },
+	{ "error", JT_STRING, 0 }, { "pid", JT_INT, 0 },
+	{ "how", JT_STRING, 0 }, { "ms", JT_DOUBLE, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_priv_criu[] = {
+	{ "op", JT_STRING, 1 }, { "pid", JT_INT, 0 },
+	{ "imgdir", JT_STRING, 0 }, { "id", JT_INT, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_priv_criu_done[] = {
+	{ "id", JT_INT, 1 }, { "ok", JT_BOOL, 1 }, { "pid", JT_INT, 0 },
+	{ "error", JT_STRING, 0 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_priv_exit[] = {
+	{ "pid", JT_INT, 1 }, { "code", JT_INT, 1 }, { "signal", JT_INT, 1 },
+	{ "utime_ms", JT_INT, 1 }, { "stime_ms", JT_INT, 1 },
+	{ "maxrss_kb", JT_INT, 1 }, { "expired", JT_BOOL, 0 },
+	{ "oom_kills", JT_INT, 0 },
+	{ "mem_limit_kb", JT_INT, 0 }, { "mem_peak_kb", JT_INT, 0 },
+	{ NULL, 0, 0 }
+};
+static const struct msg_member m_priv_open[] = {
+	{ "what", JT_STRING, 1 }, { "name", JT_STRING, 1 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_priv_signal[] = {
+	{ "signal", JT_INT, 1 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_priv_fd[] = {
+	{ "what", JT_STRING, 1 }, { "name", JT_STRING, 0 }, { NULL, 0, 0 }
+};
 
 static const struct msg_type msg_types[] = {
 	{ MSG_HELLO, "hello", ROLE_ANY, 4 * KiB, m_hello },
@@ -165,6 +213,18 @@ static const struct msg_type msg_types[] = {
 	{ MSG_HEARTBEAT_ACK, "heartbeat-ack", ROLE_SCHEDD, 4 * KiB,
 	    m_heartbeat_ack },
 	{ MSG_RECLAIM, "reclaim", ROLE_CLIENT, 4 * KiB, m_reclaim },
+	{ MSG_PRIV_SPAWN, "priv-spawn", ROLE_PRIVC, 1 * MiB, m_priv_spawn },
+	{ MSG_PRIV_SPAWNED, "priv-spawned", ROLE_PRIV, 4 * KiB,
+	    m_priv_spawned },
+	{ MSG_PRIV_JOBCTL, "priv-jobctl", ROLE_PRIVC, 4 * KiB, m_priv_jobctl },
+	{ MSG_PRIV_RESULT, "priv-result", ROLE_PRIV, 4 * KiB, m_priv_result },
+	{ MSG_PRIV_CRIU, "priv-criu", ROLE_PRIVC, 8 * KiB, m_priv_criu },
+	{ MSG_PRIV_CRIU_DONE, "priv-criu-done", ROLE_PRIV, 4 * KiB,
+	    m_priv_criu_done },
+	{ MSG_PRIV_EXIT, "priv-exit", ROLE_PRIV, 4 * KiB, m_priv_exit },
+	{ MSG_PRIV_FD, "priv-fd", ROLE_PRIV, 4 * KiB, m_priv_fd },
+	{ MSG_PRIV_SIGNAL, "priv-signal", ROLE_PRIV, 4 * KiB, m_priv_signal },
+	{ MSG_PRIV_OPEN, "priv-open", ROLE_PRIVC, 4 * KiB, m_priv_open },
 };
 
 const struct msg_type *

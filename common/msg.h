@@ -3,6 +3,7 @@
  * Types are numbered in ranges per conversation and never reused:
  *   1-15   any peer        16-63  client <-> scheduler
  *   64-127 agent <-> scheduler   128-159 client <-> agent (local)
+ *   160-191 the agent's network child <-> its root parent (socketpair)
  * docs/protocol.md describes every member.
  */
 #ifndef CQ_MSG_H
@@ -18,6 +19,8 @@ struct json_object;
 #define ROLE_AGENT	0x02
 #define ROLE_SCHEDD	0x04
 #define ROLE_ANY	0x07
+#define ROLE_PRIV	0x08	/* the agent's root parent (priv.c) */
+#define ROLE_PRIVC	0x10	/* the agent's network child (privc.c) */
 
 enum msg_kind {
 	MSG_HELLO = 1,		/* any -> any: version, role, name */
@@ -55,6 +58,17 @@ enum msg_kind {
 				   with a request id (and only such) */
 
 	MSG_RECLAIM = 128,	/* client: the owner takes the desktop back */
+
+	MSG_PRIV_SPAWN = 160,	/* child: job, run, owner, uid, the spec */
+	MSG_PRIV_SPAWNED = 161,	/* parent: pid, or error (spawn's reply) */
+	MSG_PRIV_JOBCTL = 162,	/* child: op (signal, freeze, ...), pid */
+	MSG_PRIV_RESULT = 163,	/* parent: ok, errno, error (a reply) */
+	MSG_PRIV_CRIU = 164,	/* child: op (dump, restore, abort), ... */
+	MSG_PRIV_CRIU_DONE = 165, /* parent: id, ok, pid, error (event) */
+	MSG_PRIV_EXIT = 166,	/* parent: pid, code, signal, usage (event) */
+	MSG_PRIV_FD = 167,	/* parent: what, name; carries a descriptor */
+	MSG_PRIV_SIGNAL = 168,	/* parent: signal (it got it: leave) */
+	MSG_PRIV_OPEN = 169,	/* child: what ("input"), name: a priv-fd */
 };
 
 /* JSON types for member checks. */

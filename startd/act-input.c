@@ -9,8 +9,10 @@
  * udev fixes permissions after creation) and a read error, EOF or
  * IN_DELETE drops one.  The parsing of event records is pure
  * (act_input_parse) and keeps a partial trailing record for the next
- * read.  Needs root (or the input group); without DIR (no /dev/input on
- * this machine) the source is logged and skipped.  Bounded: at most
+ * read.  Needs root (or the input group): in the agent the devices are
+ * opened by its root parent and passed down (act_input_set_opener());
+ * without DIR (no /dev/input on this machine) the source is logged and
+ * skipped.  Bounded: at most
  * ACT_INPUT_MAX_DEVS devices and ACT_INPUT_READS reads per wakeup.
  * Started by activity.c.
  */
@@ -40,7 +42,6 @@
 #include "log.h"
 #include "xmalloc.h"
 
-#define ACT_INPUT_DIR		"/dev/input"
 #define ACT_INPUT_MAX_DEVS	64
 #define ACT_INPUT_NAME_MAX	32	/* "event" and digits */
 #define ACT_INPUT_RECS		64	/* records per read() */
@@ -194,43 +195,41 @@ act_input_read(evutil_socket_t fd, short what, void *arg)
 		in->changed(in->changed_arg);
 }
 
-/* Open DIR/NAME if it is a new device; 0 if opened. */
+static act_input_opener	 act_input_opener_fn;
+static struct act_input	*act_input_live;	/* the running source */
+
+void
+act_input_set_opener(act_input_opener fn)
+{
+	act_input_opener_fn = fn;
+}
+
+/* Start watching DIR/NAME on FD (taken); 0, or -1 if not a device we want. */
 static int
-act_input_open(struct act_input *in, const char *name)
+act_input_add(struct act_input *in, const char *name, int fd)
 {
 	struct act_input_dev	*d;
 	struct stat		 sb;
-	char			 path[PATH_MAX];
-	int			 fd, slot, clk = CLOCK_REALTIME;
+	int			 slot, clk = CLOCK_REALTIME;
 
-	if (!act_input_is_event_name(name))
+	if (fstat(fd, &sb) == -1 || act_input_is_accel(fd)) {
+		close(fd);
 		return -1;
-	if (snprintf(path, sizeof path, "%s/%s", in->dir, name) >=
-	    (int)sizeof path)
-		return -1;
-	slot = act_input_find(in, name);
-	if (slot != -1) {
-		/* The same name may be a new device whose EOF is pending. */
-		if (stat(path, &sb) == -1 || (sb.st_rdev == in->dev[slot]->rdev
-		    && sb.st_ino == in->dev[slot]->ino))
+	}
+	if ((slot = act_input_find(in, name)) != -1) {
+		if (sb.st_rdev == in->dev[slot]->rdev &&
+		    sb.st_ino == in->dev[slot]->ino) {
+			close(fd);	/* asked twice: open already */
 			return -1;
+		}
 		act_input_drop(in, slot, "replaced");
 	}
 	for (slot = 0; slot < ACT_INPUT_MAX_DEVS; slot++)
 		if (in->dev[slot] == NULL)
 			break;
 	if (slot == ACT_INPUT_MAX_DEVS) {
-		log_warnx("activity: input %s: more than %d devices, ignored",
-		    path, ACT_INPUT_MAX_DEVS);
-		return -1;
-	}
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd == -1) {
-		if (errno != ENOENT)
-			log_warn("activity: input %s", path);
-		return -1;
-	}
-	if (fstat(fd, &sb) == -1 || act_input_is_accel(fd)) {
+		log_warnx("activity: input %s/%s: more than %d devices, "
+		    "ignored", in->dir, name, ACT_INPUT_MAX_DEVS);
 		close(fd);
 		return -1;
 	}
@@ -246,8 +245,55 @@ act_input_open(struct act_input *in, const char *name)
 	if (d->ev == NULL || event_add(d->ev, NULL) == -1)
 		fatalx("activity: input: cannot add a device event");
 	in->dev[slot] = d;
-	log_info("activity: input %s: watching", path);
+	log_info("activity: input %s/%s: watching", in->dir, name);
 	return 0;
+}
+
+void
+act_input_opened(const char *dir, const char *name, int fd)
+{
+	struct act_input	*in = act_input_live;
+
+	if (in == NULL || strcmp(in->dir, dir) != 0 ||
+	    !act_input_is_event_name(name)) {
+		if (fd != -1)
+			close(fd);
+		return;		/* stopped meanwhile */
+	}
+	if (fd != -1)
+		(void)act_input_add(in, name, fd);
+}
+
+/* Open DIR/NAME if it is a new device (perhaps later: the opener). */
+static void
+act_input_open(struct act_input *in, const char *name)
+{
+	struct stat		 sb;
+	char			 path[PATH_MAX];
+	int			 fd, slot;
+
+	if (!act_input_is_event_name(name))
+		return;
+	if (snprintf(path, sizeof path, "%s/%s", in->dir, name) >=
+	    (int)sizeof path)
+		return;
+	slot = act_input_find(in, name);
+	/* The same name may be a new device whose EOF is pending. */
+	if (slot != -1 && (stat(path, &sb) == -1 ||
+	    (sb.st_rdev == in->dev[slot]->rdev &&
+	    sb.st_ino == in->dev[slot]->ino)))
+		return;
+	if (act_input_opener_fn != NULL) {
+		act_input_opener_fn(in->dir, name);
+		return;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1) {
+		if (errno != ENOENT)
+			log_warn("activity: input %s", path);
+		return;
+	}
+	(void)act_input_add(in, name, fd);
 }
 
 /* Open every device in DIR not open yet. */
@@ -310,6 +356,8 @@ act_input_stop(void *state)
 
 	if (in == NULL)
 		return;
+	if (act_input_live == in)
+		act_input_live = NULL;
 	for (i = 0; i < ACT_INPUT_MAX_DEVS; i++) {
 		if (in->dev[i] == NULL)
 			continue;
@@ -360,6 +408,7 @@ act_input_start(struct event_base *base, const char *arg,
 	    act_input_hotplug, in);
 	if (in->ev == NULL || event_add(in->ev, NULL) == -1)
 		fatalx("activity: input: cannot add the inotify event");
+	act_input_live = in;
 	act_input_scan(in);
 	for (i = 0; i < ACT_INPUT_MAX_DEVS; i++)
 		if (in->dev[i] != NULL)

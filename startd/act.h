@@ -49,6 +49,16 @@ struct act_ops {
 extern const struct act_ops	act_file_ops;
 extern const struct act_ops	act_utmp_ops;
 extern const struct act_ops	act_input_ops;
+#define ACT_INPUT_DIR	"/dev/input"	/* input with no DIR */
+/*
+ * How the input source opens DIR/NAME: by default open() at once; the
+ * agent's network child asks its root parent instead (privc.c), which
+ * calls act_input_opened() with the descriptor (-1: none) later.
+ */
+typedef void (*act_input_opener)(const char *dir, const char *name);
+void	act_input_set_opener(act_input_opener);
+/* The descriptor for DIR/NAME asked of the opener (taken; -1: failed). */
+void	act_input_opened(const char *dir, const char *name, int fd);
 extern const struct act_ops	act_load_ops;
 #ifdef HAVE_X11
 extern const struct act_ops	act_x11_ops;

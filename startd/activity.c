@@ -419,3 +419,24 @@ activity_nsources(void)
 			n++;
 	return n;
 }
+
+int
+activity_input_dir(const char *spec, char *dir, size_t len)
+{
+	struct activity_source	 src[ACTIVITY_MAX_SOURCES];
+	char			 err[256];
+	int			 n, i, found = 0;
+
+	memset(src, 0, sizeof src);
+	if (activity_parse(spec != NULL ? spec : "", src, &n, err,
+	    sizeof err) == -1)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (src[i].ops == &act_input_ops) {
+			strlcpy(dir, src[i].arg != NULL ? src[i].arg :
+			    ACT_INPUT_DIR, len);
+			found = 1;
+		}
+	activity_free_sources(src, n);
+	return found;
+}

@@ -42,5 +42,7 @@ double	activity_load(void);
 void	activity_set_job_load(double load);
 /* How many sources are active (for the ad and the logs). */
 int	activity_nsources(void);
+/* 1 with DIR set if SPEC has the input source (its directory), else 0. */
+int	activity_input_dir(const char *spec, char *dir, size_t len);
 
 #endif

@@ -42,13 +42,12 @@
 #include <string.h>
 
 #include "clock.h"
-#include "criu.h"
-#include "jobctl.h"
 #include "jobdesc.h"
 #include "jobs-int.h"
 #include "jsonx.h"
 #include "log.h"
 #include "owner.h"
+#include "privc.h"
 #include "sandbox.h"
 #include "startd.h"
 #include "xfer.h"
@@ -114,7 +113,7 @@ jobs_criu_fallback(const struct ajob *j)
 int
 jobs_criu_vacate(struct ajob *j)
 {
-	char	 err[512], detail[700], *img;
+	char	 detail[700], *img;
 
 	if (j->dumping)
 		return 1;
@@ -131,19 +130,17 @@ jobs_criu_vacate(struct ajob *j)
 	}
 	img = jobs_criu_imgdir(j);
 	xfer_rmtree(img);	/* the image it was restored from */
-	j->cop = criu_dump_start(st->criu_path, j->pid, img, NULL, err,
-	    sizeof err);
+	j->copid = privc_criu_dump(j->pid, img, j->id, j->run);
 	free(img);
-	if (j->cop == NULL) {
-		snprintf(detail, sizeof detail, "CRIU dump: %s: %s", err,
-		    jobs_criu_fallback(j));
+	if (j->copid == 0) {
+		snprintf(detail, sizeof detail, "CRIU dump: the agent's parent "
+		    "is gone: %s", jobs_criu_fallback(j));
 		jobs_criu_note(j, "checkpoint-failed", detail);
 		return 0;
 	}
 	j->dumping = 1;
 	j->leader_gone = 0;
-	log_info("job %s run %u: dumping with CRIU (criu pid %ld)", j->id,
-	    j->run, (long)criu_op_pid(j->cop));
+	log_info("job %s run %u: dumping with CRIU", j->id, j->run);
 	return 1;
 }
 
@@ -173,26 +170,50 @@ jobs_criu_dump_failed(struct ajob *j, const char *err)
 		return;
 	}
 	if (j->desc->checkpoint_exit_code >= 0) {
-		jobctl_thaw(j->pid);
-		if (jobctl_signal(j->pid, j->kill_sig) == -1 && errno != ESRCH)
+		privc_thaw(j->pid);
+		if (privc_signal(j->pid, j->kill_sig) == -1)
 			log_warn("job %s: checkpoint signal", j->id);
 		j->kill_at = clock_mono_ms() + owner_policy()->max_vacate_ms;
-	} else if (jobctl_kill(j->pid) == -1 && errno != ESRCH)
+	} else if (privc_kill(j->pid) == -1)
 		log_warn("job %s: kill", j->id);
 }
 
-void
-jobs_criu_done(struct ajob *j, const struct jobctl_result *res)
+/* A restore that could not run (ERR): the job starts afresh. */
+static void
+jobs_criu_restore_failed(struct ajob *j, const char *err)
 {
-	struct criu_op	*op = j->cop;
-	struct jobctl_result leader;
-	char		 err[512], detail[700];
-	pid_t		 pid = 0;
+	char	detail[700], *img;
 
-	j->cop = NULL;
+	snprintf(detail, sizeof detail, "CRIU restore on agent %s: %s: the "
+	    "job starts afresh", st->name, err);
+	jobs_criu_note(j, "restore-failed", detail);
+	img = jobs_criu_imgdir(j);
+	xfer_rmtree(img);
+	free(img);
+	jobs_spawn_now(j);
+}
+
+void
+jobs_criu_failed(struct ajob *j, const char *err)
+{
+	j->copid = 0;
 	if (j->dumping) {
 		j->dumping = 0;
-		if (criu_op_done(op, res, NULL, err, sizeof err) == -1) {
+		jobs_criu_dump_failed(j, err);
+	} else
+		jobs_criu_restore_failed(j, err);
+}
+
+void
+jobs_criu_done(struct ajob *j, int ok, pid_t pid, const char *err)
+{
+	struct jobctl_result leader;
+	char		 detail[700];
+
+	j->copid = 0;
+	if (j->dumping) {
+		j->dumping = 0;
+		if (!ok) {
 			jobs_criu_dump_failed(j, err);
 			return;
 		}
@@ -209,7 +230,7 @@ jobs_criu_done(struct ajob *j, const struct jobctl_result *res)
 		return;
 	}
 	/* A restore. */
-	if (criu_op_done(op, res, &pid, err, sizeof err) == -1) {
+	if (!ok) {
 		snprintf(detail, sizeof detail, "CRIU restore on agent %s: "
 		    "%s: the job starts afresh", st->name, err);
 		jobs_criu_note(j, "restore-failed", detail);
@@ -231,7 +252,7 @@ int
 jobs_criu_restore(struct ajob *j)
 {
 	struct stat	 sb;
-	char		 err[512], detail[700], *img, *inv;
+	char		 detail[700], *img, *inv;
 
 	if (j->sb == NULL)
 		return 0;
@@ -252,10 +273,11 @@ jobs_criu_restore(struct ajob *j)
 		free(img);
 		return 0;
 	}
-	j->cop = criu_restore_start(st->criu_path, img, err, sizeof err);
-	if (j->cop == NULL) {
+	j->copid = privc_criu_restore(img, j->id, j->run);
+	if (j->copid == 0) {
 		snprintf(detail, sizeof detail, "CRIU restore on agent %s: "
-		    "%s: the job starts afresh", st->name, err);
+		    "the agent's parent is gone: the job starts afresh",
+		    st->name);
 		jobs_criu_note(j, "restore-failed", detail);
 		xfer_rmtree(img);
 		free(img);
@@ -263,17 +285,16 @@ jobs_criu_restore(struct ajob *j)
 	}
 	free(img);
 	j->started = clock_mono_ms();
-	log_info("job %s run %u: restoring with CRIU (criu pid %ld)", j->id,
-	    j->run, (long)criu_op_pid(j->cop));
+	log_info("job %s run %u: restoring with CRIU", j->id, j->run);
 	return 1;
 }
 
 void
 jobs_criu_free(struct ajob *j)
 {
-	if (j->cop != NULL) {
-		criu_op_abort(j->cop);
-		j->cop = NULL;
+	if (j->copid != 0) {
+		privc_criu_abort(j->copid);
+		j->copid = 0;
 	}
 	j->dumping = 0;
 	if (j->notes != NULL) {

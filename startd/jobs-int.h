@@ -13,8 +13,6 @@
 #include "jobuser.h"
 #include "policy.h"
 
-struct criu_op;
-struct event;
 struct json_object;
 
 struct ajob {
@@ -22,8 +20,6 @@ struct ajob {
 	uint32_t		 run;
 	int			 slot;		/* 1-based */
 	pid_t			 pid;		/* 0 if it never started */
-	struct event		*start_ev;	/* its exec result, awaited */
-	int			 start_fd;
 	int			 exited;
 	int			 evicted;	/* ended by the owner's return */
 	enum slot_state		 slot_after;	/* the slot's state after */
@@ -47,20 +43,23 @@ struct ajob {
 	int			 kill_sig;	/* the vacate signal */
 	int			 vacate_order;	/* told to leave (cq vacate ID) */
 	int64_t			 kill_at;	/* mono ms: then SIGKILL, or 0 */
+	char			*owner;		/* as the scheduler named it */
+	int64_t			 sched_uid;	/* ... and its uid there */
+	int			 spawning;	/* asked the parent to start it */
+	int			 kill_pending;	/* 1 kill, 2 vacate, once it runs */
 	int			 lease_killed;	/* by lease.c, at its deadline */
 	struct jobuser		 user;		/* whom it runs as (jobuser.c) */
 	int64_t			 memory_mb;	/* its memory limit */
 
 	/* The owner's return (jobs-frz.c). */
-	int			 freezing;	/* frozen, not yet seen to stop */
+	int			 freezing;	/* asked, the parent's answer owed */
 	int64_t			 frz_t0_us;	/* mono us: the owner's event */
-	int64_t			 frz_rung_ms;	/* mono ms: the rung in force */
 	int			 frz_report;	/* its slot's move waits for it */
 	enum slot_state		 frz_was;	/* ... from this state */
 	int			 unstoppable;	/* killed: nothing stopped it */
 
 	/* CRIU (jobs-criu.c). */
-	struct criu_op		*cop;		/* a dump or restore running */
+	uint32_t		 copid;		/* a dump or restore running */
 	int			 dumping;	/* cop is a dump */
 	int			 pidns;		/* can be dumped */
 	int			 leader_gone;	/* reaped during the dump */
@@ -83,6 +82,7 @@ void	jobs_foreach(void (*cb)(struct ajob *, void *), void *arg);
 int64_t	jobs_frz_now_us(void);
 void	jobs_freeze(struct ajob **, size_t, int64_t t0_us);
 void	jobs_frz_forget(struct ajob *);
+void	jobs_frz_result(pid_t, int, const char *, const char *, double);
 void	jobs_frz_shutdown(void);
 
 /* jobs-criu.c */
@@ -90,7 +90,8 @@ int	jobs_criu_want(const struct ajob *);
 int	jobs_criu_vacate(struct ajob *);
 int	jobs_criu_restore(struct ajob *);
 int	jobs_criu_leader(struct ajob *, const struct jobctl_result *);
-void	jobs_criu_done(struct ajob *, const struct jobctl_result *);
+void	jobs_criu_failed(struct ajob *, const char *);
+void	jobs_criu_done(struct ajob *, int, pid_t, const char *);
 void	jobs_criu_note(struct ajob *, const char *, const char *);
 void	jobs_criu_notes_out(struct ajob *, struct json_object *);
 void	jobs_criu_free(struct ajob *);

@@ -17,13 +17,12 @@
  * keeps the slot: once the scheduler has it, the job runs again in place.
  * CRIU dumps and restores (jobs-criu.c) hook into vacate, start and reap.
  *
- * A start does not wait: jobctl_spawn_start() returns once the job's init
- * is forked, and the exec's success or failure comes back as an event
- * (jobs_start_done()), which sends STARTED or ends the run with the error.
- * Meanwhile the job holds its slot like a running one: a kill, vacate or
- * freeze goes to its init (signals wait there for the exec), the slot's
- * state is applied again once it runs, and a reap of the init before the
- * event is read takes the start result first.
+ * A start does not wait: the agent's root parent (priv.c) starts the job
+ * (jobctl_spawn_start()) and answers once the exec succeeded or failed
+ * (jobs_spawned()), which sends STARTED or ends the run with the error.
+ * Meanwhile the job holds its slot: a kill or vacate waits for the
+ * answer (kill_pending), and the slot's state is applied again once it
+ * runs (a freeze may have come meanwhile).
  *
  * Whom a job runs as is jobuser.c's decision (its owner, the slot's user
  * or, allowed by the scheduler, root); its limits come from its requests
@@ -43,12 +42,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <event2/event.h>
-
 #include "cfg.h"
 #include "clock.h"
-#include "criu.h"
-#include "jobctl.h"
 #include "jobdesc.h"
 #include "jobs.h"
 #include "jobs-int.h"
@@ -59,6 +54,7 @@
 #include "msg.h"
 #include "owner.h"
 #include "policy.h"
+#include "privc.h"
 #include "sandbox.h"
 #include "xferq.h"
 #include "startd.h"
@@ -133,21 +129,21 @@ jobs_act(struct aslot *s, enum policy_act act)
 	case POLICY_SUSPEND:
 		break;
 	case POLICY_RESUME:
-		if (jobctl_thaw(j->pid) == -1)
+		if (privc_thaw(j->pid) == -1)
 			log_warn("job %s: thaw", j->id);
 		break;
 	case POLICY_VACATE:
 		if (jobs_criu_vacate(j))
 			break;		/* its dump runs */
 		/* A frozen job cannot act on its checkpoint signal. */
-		jobctl_thaw(j->pid);
-		if (jobctl_signal(j->pid, j->kill_sig) == -1 && errno != ESRCH)
+		privc_thaw(j->pid);
+		if (privc_signal(j->pid, j->kill_sig) == -1)
 			log_warn("job %s: checkpoint signal", j->id);
 		break;
 	case POLICY_KILL:
 		if (j->dumping)
 			break;		/* criu ends it either way */
-		if (jobctl_kill(j->pid) == -1 && errno != ESRCH)
+		if (privc_kill(j->pid) == -1)
 			log_warn("job %s: kill", j->id);
 		break;
 	case POLICY_NONE:
@@ -187,10 +183,10 @@ jobs_eval_now(int fast, int64_t t0_us)
 		/* A slot without its user never offers itself (jobuser.c). */
 		in.draining = draining || !jobuser_slot_ok(i);
 		acts[i] = policy_step(owner_policy(), &slots[i].ps, &in);
-		/* (A job whose exec is not known yet: jobs_start_done().) */
+		/* (A job the parent has not started yet: jobs_spawned().) */
 		if (acts[i] == POLICY_SUSPEND && slots[i].job != NULL &&
 		    slots[i].job->pid > 0 && !slots[i].job->waiting &&
-		    !slots[i].job->exited && slots[i].job->start_ev == NULL)
+		    !slots[i].job->exited && !slots[i].job->spawning)
 			frz[nfrz++] = slots[i].job;
 	}
 	if (nfrz > 0)
@@ -217,7 +213,7 @@ jobs_eval_now(int fast, int64_t t0_us)
 		jobs[k]->kill_at = 0;
 		log_info("job %s run %u: max_vacate_time is up, killing",
 		    jobs[k]->id, jobs[k]->run);
-		if (jobctl_kill(jobs[k]->pid) == -1 && errno != ESRCH)
+		if (privc_kill(jobs[k]->pid) == -1)
 			log_warn("job %s: kill", jobs[k]->id);
 	}
 }
@@ -260,8 +256,6 @@ jobs_init(void)
 	int64_t	now = clock_now_ms();
 	int	i;
 
-	jobuser_init(cfg_str(st->cfg, "slot_user"),
-	    cfg_str(st->cfg, "hide_from_slot_users"), st->nslots);
 	max_job_pids = cfg_int(st->cfg, "max_job_pids");
 	slots = xcalloc((size_t)st->nslots + 1, sizeof *slots);
 	for (i = 1; i <= st->nslots; i++)
@@ -280,18 +274,6 @@ jobs_find(const char *id, uint32_t run)
 	return NULL;
 }
 
-/* Stop waiting for J's exec result. */
-static void
-jobs_start_forget(struct ajob *j)
-{
-	if (j->start_ev == NULL)
-		return;
-	event_free(j->start_ev);
-	j->start_ev = NULL;
-	close(j->start_fd);
-	j->start_fd = -1;
-}
-
 static void
 jobs_free(struct ajob *j)
 {
@@ -303,7 +285,6 @@ jobs_free(struct ajob *j)
 		if (jobs[i] != j && jobs[i]->sb != NULL &&
 		    strcmp(sandbox_path(jobs[i]->sb), sandbox_path(j->sb)) == 0)
 			remove = 0;
-	jobs_start_forget(j);
 	jobs_criu_free(j);
 	jobuser_clear(&j->user);
 	sandbox_free(j->sb, remove);
@@ -312,6 +293,7 @@ jobs_free(struct ajob *j)
 		free(j->desc);
 	}
 	free(j->exe);
+	free(j->owner);
 	free(j->missing);
 	free(j->xfer_error);
 	free(j->error);
@@ -427,18 +409,8 @@ jobs_memory_out(const struct ajob *j, struct json_object *o)
 	    j->memory_mb));
 }
 
-static void	jobs_start_done(struct ajob *);
-
-static void
-jobs_start_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	jobs_start_done(arg);
-}
-
-/*
- * Build the argv and start it; fills J->pid (its exec result comes to
- * jobs_start_done()) or J->error.
- */
+/* Build the argv and ask the parent to run it (jobs_spawned() follows);
+ * fills J->error if the request cannot go. */
 static void
 jobs_spawn(struct ajob *j)
 {
@@ -446,7 +418,7 @@ jobs_spawn(struct ajob *j)
 	struct jobctl_spec	 spec;
 	struct stat		 sb;
 	const char		*hidden;
-	char			**argv, err[512], *exe = NULL, *in = NULL;
+	char			**argv, *exe = NULL, *in = NULL;
 	size_t			 i;
 
 	memset(&spec, 0, sizeof spec);
@@ -480,35 +452,23 @@ jobs_spawn(struct ajob *j)
 		    d->when_to_transfer == JD_WHEN_ON_EXIT_OR_EVICT;
 	}
 	spec.pidns = j->pidns = jobs_criu_want(j);
-	spec.switch_user = j->user.switch_user;
-	spec.uid = j->user.uid;
-	spec.gid = j->user.gid;
-	spec.groups = j->user.groups;
-	spec.ngroups = j->user.ngroups;
-	spec.hide = jobuser_hide(&j->user);
-	/* Its request, else the slot's share it was matched with. */
+	/* Its request, else the slot's share it was matched with.  The
+	 * parent decides whom it runs as (its own jobuser_pick()). */
 	spec.memory_asked = d->request_memory_mb > 0;
 	spec.memory_mb = spec.memory_asked ? d->request_memory_mb :
 	    st->slot_memory_mb;
 	spec.max_pids = max_job_pids;
-	spec.nproc_ok = j->user.slot_user;	/* its uid is this job's alone */
 	j->memory_mb = spec.memory_mb;
-	if ((hidden = jobuser_hidden(&j->user, spec.iwd)) != NULL) {
+	j->pid = 0;
+	if ((hidden = jobuser_hidden(&j->user, spec.iwd)) != NULL)
 		xasprintf(&j->error, "initialdir %s is in %s, which jobs of "
 		    "slot users do not see (hide_from_slot_users)", spec.iwd,
 		    hidden);
-		j->pid = 0;
-	} else if (jobctl_spawn_start(&spec, &j->pid, &j->start_fd, err,
-	    sizeof err) == -1) {
-		j->pid = 0;
-		j->error = xstrdup(err);
-	} else {
-		j->start_ev = event_new(st->base, j->start_fd,
-		    EV_READ | EV_PERSIST, jobs_start_cb, j);
-		if (j->start_ev == NULL)
-			fatalx("event_new");
-		event_add(j->start_ev, NULL);
-	}
+	else if (privc_spawn(&spec, j->owner, j->sched_uid, j->slot, j->id,
+	    j->run) == -1)
+		j->error = xstrdup("the agent's parent is gone");
+	else
+		j->spawning = 1;
 	free(exe);
 	free(in);
 	free(argv);
@@ -609,40 +569,34 @@ jobs_spawn_now(struct ajob *j)
 	}
 }
 
-/*
- * J's exec result may be in: STARTED, or the run ends with the error.
- * Once it runs, what its slot became meanwhile is done again (a freeze
- * may have waited for the exec).
- */
+/* The parent's answer to J's spawn: PID, or ERR. */
 static void
-jobs_start_done(struct ajob *j)
+jobs_spawned(const char *id, uint32_t run, pid_t pid, const char *err)
 {
-	struct aslot	*s;
-	char		 err[512];
-	int		 r;
+	struct ajob	*j = jobs_find(id, run);
 
-	if (j->start_ev == NULL)
-		return;
-	if ((r = jobctl_spawn_result(j->pid, err, sizeof err)) == 0)
-		return;
-	jobs_start_forget(j);
-	if (r == -1) {
-		/* Its init exits by itself; the reaper ignores it. */
+	if (j == NULL || !j->spawning)
+		return;		/* gone meanwhile: the parent kills it */
+	j->spawning = 0;
+	if (err != NULL) {
 		j->error = xstrdup(err);
 		jobs_release_slot(j);
 		jobs_end_now(j, slots[j->slot].ps.state);
 		return;
 	}
+	j->pid = pid;
 	log_info("job %s run %u: started pid %ld on slot %d as %s%s%s", j->id,
 	    j->run, (long)j->pid, j->slot, jobs_user_str(j),
 	    j->user.slot_user ? " (slot user)" : "",
 	    j->sb != NULL ? " in its sandbox" : "");
-	(void)jobctl_background(j->pid);	/* it yields to all */
-	jobs_send_started(j);
-	s = &slots[j->slot];
-	if (s->job == j && s->ps.state == SLOT_SUSPENDED &&
-	    !jobctl_frozen(j->pid))
-		jobs_act(s, POLICY_SUSPEND);
+	if (j->kill_pending) {
+		/* Killed or vacated while it was being started. */
+		jobs_send_started(j);
+		jobs_kill(j->id, j->run, j->kill_pending == 2);
+		return;
+	}
+	/* The owner may have come back meanwhile. */
+	jobs_restored(j);
 }
 
 void
@@ -671,7 +625,8 @@ jobs_start(struct json_object *msg)
 	j->started = clock_mono_ms();
 	j->user.uid = (uid_t)-1;
 	j->user.gid = (gid_t)-1;
-	j->start_fd = -1;
+	j->owner = xstrdup(owner);
+	j->sched_uid = jsonx_int(msg, "uid", -1);
 	jobs = xreallocarray(jobs, njobs + 1, sizeof *jobs);
 	jobs[njobs++] = j;
 
@@ -714,15 +669,15 @@ jobs_start(struct json_object *msg)
 			j->exe = xstrdup(jsonx_str(msg, "exe", ""));
 		j->want_files = (int)jsonx_int(msg, "nfiles", 0);
 	}
-	if (j->error == NULL && j->sb == NULL)
-		jobs_spawn(j);
 	if (j->error != NULL) {
 		jobs_end_now(j, s->ps.state);
 		return;
 	}
 	jobs_claim(s, j);
-	if (j->sb == NULL)
-		return;		/* STARTED once it runs: jobs_start_done() */
+	if (j->sb == NULL) {
+		jobs_spawn_now(j);
+		return;
+	}
 	if (j->want_files > 0) {
 		j->waiting = 1;
 		log_info("job %s run %u: waiting for %d file(s)", j->id,
@@ -843,8 +798,14 @@ jobs_kill(const char *id, uint32_t run, int vacate)
 		jobs_end_now(j, slots[j->slot].ps.state);
 		return;
 	}
-	if (j != NULL && vacate && j->cop != NULL && !j->dumping) {
+	if (j != NULL && vacate && j->copid != 0 && !j->dumping) {
 		j->vacate_order = 1;	/* once restored (jobs_restored) */
+		return;
+	}
+	if (j != NULL && j->spawning) {
+		/* Acted on once the parent says it runs (jobs_spawned). */
+		if (j->kill_pending != 1)
+			j->kill_pending = vacate ? 2 : 1;
 		return;
 	}
 	if (j == NULL || j->exited || j->pid <= 0) {
@@ -859,13 +820,13 @@ jobs_kill(const char *id, uint32_t run, int vacate)
 			return;
 		j->kill_at = clock_mono_ms() + owner_policy()->max_vacate_ms;
 		jobs_frz_forget(j);
-		jobctl_thaw(j->pid);
-		if (jobctl_signal(j->pid, j->kill_sig) == -1 && errno != ESRCH)
+		privc_thaw(j->pid);
+		if (privc_signal(j->pid, j->kill_sig) == -1)
 			log_warn("job %s: vacate signal", id);
 		return;
 	}
 	log_info("job %s run %u: killing", id, run);
-	if (jobctl_kill(j->pid) == -1 && errno != ESRCH)
+	if (privc_kill(j->pid) == -1)
 		log_warn("job %s: kill", id);
 }
 
@@ -943,15 +904,15 @@ jobs_ended(struct ajob *j, const struct jobctl_result *res)
 	if (j->frz_report)
 		was = j->frz_was;	/* never told: the move is from there */
 	jobs_frz_forget(j);
-	/* Whatever is left of the tree goes too. */
-	jobctl_kill(j->pid);
-	jobctl_release(j->pid);
+	/* Whatever is left of the tree went too: the parent killed it and
+	 * released its cgroups when it reaped the leader (priv_reap). */
 	s = &slots[j->slot];
 	j->ckpt = j->criu_ckpt || (j->sb != NULL && res->signal == 0 &&
 	    j->desc->checkpoint_exit_code >= 0 &&
 	    res->code == j->desc->checkpoint_exit_code);
 	j->evicted = (s->job == j && s->ps.state == SLOT_VACATING) ||
-	    j->vacate_order || j->criu_ckpt || j->unstoppable;
+	    j->vacate_order || j->criu_ckpt || j->unstoppable ||
+	    (j->lease_killed && res->signal == SIGKILL) || res->expired;
 	if (j->unstoppable && j->error == NULL)
 		j->error = xstrdup("the desktop's owner came back and nothing "
 		    "could stop the job: killed");
@@ -980,38 +941,46 @@ jobs_ended(struct ajob *j, const struct jobctl_result *res)
 	jobs_report(j);
 }
 
-void
-jobs_reap(void)
+/* The parent reaped PID with RES. */
+static void
+jobs_exited(pid_t pid, const struct jobctl_result *res)
 {
-	struct jobctl_result	 res;
-	struct ajob		*j;
-	pid_t			 pid;
-	size_t			 i;
+	struct ajob	*j = NULL;
+	size_t		 i;
 
-	while (jobctl_reap(&pid, &res) == 1) {
-		j = NULL;
-		for (i = 0; i < njobs; i++) {
-			if (jobs[i]->cop != NULL &&
-			    criu_op_pid(jobs[i]->cop) == pid) {
-				jobs_criu_done(jobs[i], &res);
-				break;
-			}
-			if (jobs[i]->pid == pid && !jobs[i]->exited)
-				j = jobs[i];
-		}
-		if (j == NULL)
-			continue;	/* an orphan of some job, or criu */
-		if (j->start_ev != NULL) {
-			/* Its exec result first: STARTED, or a failure. */
-			jobs_start_done(j);
-			if (j->exited)
-				continue;
-		}
-		if (jobs_criu_leader(j, &res))
-			continue;	/* killed by its dump */
-		jobs_ended(j, &res);
-	}
+	for (i = 0; i < njobs; i++)
+		if (jobs[i]->pid == pid && !jobs[i]->exited)
+			j = jobs[i];
+	if (j == NULL)
+		return;		/* an orphan of some job */
+	if (jobs_criu_leader(j, res))
+		return;		/* killed by its dump */
+	jobs_ended(j, res);
 }
+
+static void
+jobs_criu_failed_cb(const char *id, uint32_t run, const char *err)
+{
+	struct ajob	*j = jobs_find(id, run);
+
+	if (j != NULL)
+		jobs_criu_failed(j, err);
+}
+
+static void
+jobs_criu_done_cb(const char *id, uint32_t run, int ok, pid_t pid,
+    const char *err)
+{
+	struct ajob	*j = jobs_find(id, run);
+
+	if (j != NULL)
+		jobs_criu_done(j, ok, pid, err);
+}
+
+const struct privc_cbs jobs_privc_cbs = {
+	jobs_exited, jobs_spawned, jobs_criu_failed_cb, jobs_criu_done_cb,
+	jobs_frz_result
+};
 
 struct json_object *
 jobs_ad_slots(void)
@@ -1104,7 +1073,7 @@ jobs_shutdown(void)
 
 	for (i = 0; i < njobs; i++) {
 		if (!jobs[i]->exited && jobs[i]->pid > 0)
-			jobctl_kill(jobs[i]->pid);
+			privc_kill(jobs[i]->pid);
 		jobs_free(jobs[i]);
 	}
 	free(jobs);

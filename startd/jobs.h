@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct json_object;
+struct privc_cbs;
 struct sandbox;
 
 void	jobs_init(void);
@@ -41,8 +42,8 @@ void	jobs_eval_owner(void);
 int	jobs_vacate_all(const char *why);
 /* Jobs held: running, or exited and not yet acknowledged. */
 int	jobs_held(void);
-/* Reap exited children (from SIGCHLD). */
-void	jobs_reap(void);
+/* What the parent tells (exits, spawns, CRIU runs): for privc_init(). */
+extern const struct privc_cbs jobs_privc_cbs;
 /* The slots and held jobs, for the ad (new objects). */
 struct json_object *jobs_ad_slots(void);
 struct json_object *jobs_ad_jobs(void);

@@ -51,8 +51,6 @@
 #include <event2/event.h>
 
 #include "clock.h"
-#include "criu.h"
-#include "jobctl.h"
 #include "jobs.h"
 #include "jobs-int.h"
 #include "lease.h"
@@ -60,6 +58,7 @@
 #include "log.h"
 #include "owner.h"
 #include "policy.h"
+#include "privc.h"
 #include "startd.h"
 
 static int64_t		 lease_ms;	/* L, 0: no lease known yet */
@@ -98,8 +97,7 @@ static void
 lease_tell_job(struct ajob *j, void *arg)
 {
 	if (!j->exited && j->pid > 0 &&
-	    jobctl_deadline(j->pid, lease_told) == -1 && errno != ESRCH &&
-	    errno != ENOTSUP)
+	    privc_deadline(j->pid, lease_told) == -1)
 		log_warn("job %s: deadline", j->id);
 }
 
@@ -125,7 +123,7 @@ lease_vacate_job(struct ajob *j, void *arg)
 	int	*n = arg;
 
 	if (j->exited || j->vacate_order || j->lease_killed ||
-	    (j->pid <= 0 && !j->waiting && j->cop == NULL))
+	    (j->pid <= 0 && !j->waiting && j->copid == 0))
 		return;
 	jobs_kill(j->id, j->run, 1);
 	(*n)++;
@@ -144,14 +142,20 @@ lease_kill_job(struct ajob *j, void *arg)
 		(*n)++;
 		return;
 	}
-	if (pid <= 0 && j->cop != NULL && !j->dumping)
-		pid = criu_op_pid(j->cop);	/* a restore */
+	if (pid <= 0 && j->copid != 0 && !j->dumping) {
+		pid = privc_criu_pid(j->copid);	/* a restore */
+		j->vacate_order = 1;
+	}
 	if (pid <= 0)
 		return;
-	/* Its end is an eviction: the job goes back to the queue. */
-	j->vacate_order = 1;
+	/*
+	 * Its end is an eviction (the job goes back to the queue) if this
+	 * kill is what ended it (jobs_ended): an exit the parent reaped while
+	 * the agent was stopped may reach us only after this, and a job that
+	 * ended on its own ends as it did.
+	 */
 	j->lease_killed = 1;
-	if (jobctl_kill(pid) == -1 && errno != ESRCH)
+	if (privc_kill(pid) == -1)
 		log_warn("job %s: kill", j->id);
 	(*n)++;
 }
@@ -177,7 +181,7 @@ lease_check(void)
 		return;
 	if (now >= kill_at) {
 		/* Those that ended meanwhile end as they did. */
-		jobs_reap();
+		privc_drain();
 		jobs_foreach(lease_kill_job, &n);
 		left = lease_t + lease_ms - now;
 		if (n > 0 && left > 0)
@@ -265,8 +269,7 @@ void
 lease_job_started(pid_t pgid)
 {
 	if (pgid > 0 && lease_told != 0 &&
-	    jobctl_deadline(pgid, lease_told) == -1 && errno != ESRCH &&
-	    errno != ENOTSUP)
+	    privc_deadline(pgid, lease_told) == -1)
 		log_warn("job pid %ld: deadline", (long)pgid);
 	/* Past vacate_at, it leaves at once. */
 	lease_soon();

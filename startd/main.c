@@ -1,9 +1,12 @@
 /*
  * main.c: cq-startd start-up, the tick and the graceful leave.  The agent
- * becomes a child subreaper (orphans of jobs are ours to reap) and reaps
- * from a SIGCHLD event.  The tick (250 ms) samples the polled activity
- * sources and evaluates the slots (and looks at the lease: lease.c);
- * event-driven sources evaluate at once.
+ * becomes a child subreaper (orphans of jobs are ours to reap), then
+ * splits (priv.c): the first process stays as the root parent that
+ * spawns, signals and reaps jobs; what follows here runs in the network
+ * child, which asks the parent for all of that (privc.c).  The tick
+ * (250 ms) samples the polled activity sources and evaluates the slots
+ * (and looks at the lease: lease.c); event-driven sources evaluate at
+ * once.
  * On SIGTERM or SIGINT (shutdown, Ctrl-Alt-Del through the init system)
  * it vacates every job, waits until the scheduler has acknowledged their
  * ends or max_vacate_time + 1 s has passed, kills what is left, says
@@ -24,6 +27,8 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
+#include "act.h"
+#include "activity.h"
 #include "cfg.h"
 #include "cred.h"
 #include "criu.h"
@@ -39,6 +44,8 @@
 #include "policy.h"
 #include "calendar.h"
 #include "log.h"
+#include "priv.h"
+#include "privc.h"
 #include "sandbox.h"
 #include "startd.h"
 #include "tls.h"
@@ -115,24 +122,6 @@ static const struct cfg_key startd_keys[] = {
 static struct event	*leave_ev;
 static int64_t		 leave_deadline;	/* mono ms */
 static int		 leave_bye;
-
-/* At exit: reap what jobs_shutdown() killed (bounded), so their cgroups go. */
-static void
-startd_reap_last(void)
-{
-	struct jobctl_result	res;
-	struct timespec		ts = { 0, 10 * 1000 * 1000 };
-	pid_t			pid;
-	int			i, r;
-
-	for (i = 0; i < 100; i++) {
-		while ((r = jobctl_reap(&pid, &res)) == 1)
-			;
-		if (r == -1)
-			return;		/* ECHILD: nothing left */
-		nanosleep(&ts, NULL);
-	}
-}
 
 /*
  * What -n must check beyond each key's syntax: the owner hours, the
@@ -257,16 +246,13 @@ startd_leave(evutil_socket_t fd, short ev, void *arg)
 	evtimer_add(leave_ev, &tv);
 }
 
+/* SIGTERM, SIGINT or SIGHUP, as the parent passes it on. */
 static void
-startd_signal(evutil_socket_t sig, short ev, void *arg)
+startd_signal(int sig)
 {
 	struct timeval	tv = { 0, 0 };
 	int		n;
 
-	if (sig == SIGCHLD) {
-		jobs_reap();
-		return;
-	}
 	if (st->stopping) {
 		log_info("signal %d again: leaving now", (int)sig);
 		event_base_loopbreak(st->base);
@@ -286,13 +272,13 @@ startd_signal(evutil_socket_t sig, short ev, void *arg)
 int
 main(int argc, char **argv)
 {
-	struct event	*sigs[4], *tick;
+	struct event	*tick;
 	struct event_config *evcfg;
 	struct timeval	 tick_tv = { 0, STARTD_TICK_MS * 1000 };
 	char		 err[1024];
 	struct sysinfo	 si;
-	char		 host[256], fshost[256];
-	int		 foreground, verbose, i;
+	char		 host[256], fshost[256], indir[PATH_MAX];
+	int		 foreground, verbose, sock;
 	int64_t		 mem, ncpu;
 
 	st = xcalloc(1, sizeof *st);
@@ -348,6 +334,16 @@ main(int argc, char **argv)
 		    "transparent checkpoints");
 	else
 		st->criu = criu_available(st->criu_path);
+	/* Both processes decide whom a job runs as, the parent for good. */
+	jobuser_init(cfg_str(st->cfg, "slot_user"),
+	    cfg_str(st->cfg, "hide_from_slot_users"), st->nslots);
+	priv_set_sandbox_dir(cfg_str(st->cfg, "sandbox_dir"));
+	/* Input devices need root: the parent opens them for the child. */
+	if (activity_input_dir(cfg_str(st->cfg, "activity"), indir,
+	    sizeof indir))
+		priv_set_input_dir(indir);
+	/* From here on, the network child; the parent never returns. */
+	sock = priv_fork();
 	/*
 	 * Precise timers: a freeze is checked every millisecond (jobs-frz.c),
 	 * which the coarse clock (a 4 ms tick) would stretch.
@@ -360,12 +356,8 @@ main(int argc, char **argv)
 	if ((st->dns = evdns_base_new(st->base,
 	    EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL)
 		st->dns = evdns_base_new(st->base, 0);
-	sigs[0] = evsignal_new(st->base, SIGTERM, startd_signal, NULL);
-	sigs[1] = evsignal_new(st->base, SIGINT, startd_signal, NULL);
-	sigs[2] = evsignal_new(st->base, SIGHUP, startd_signal, NULL);
-	sigs[3] = evsignal_new(st->base, SIGCHLD, startd_signal, NULL);
-	for (i = 0; i < 4; i++)
-		evsignal_add(sigs[i], NULL);
+	privc_init(st->base, sock, &jobs_privc_cbs, startd_signal);
+	act_input_set_opener(privc_input_open);
 
 	if (owner_init(st->cfg, startd_activity, NULL, err, sizeof err) == -1)
 		fatalx("%s", err);
@@ -385,8 +377,7 @@ main(int argc, char **argv)
 	event_base_dispatch(st->base);
 
 	jobs_shutdown();
-	startd_reap_last();
-	jobctl_fini();
+	privc_shutdown();	/* the parent kills what is left, and exits */
 	link_shutdown();
 	lease_shutdown();
 	enroll_shutdown();
@@ -394,8 +385,6 @@ main(int argc, char **argv)
 	owner_shutdown();
 	event_free(tick);
 	event_free(leave_ev);
-	for (i = 0; i < 4; i++)
-		event_free(sigs[i]);
 	evdns_base_free(st->dns, 0);
 	event_base_free(st->base);
 	cfg_free(st->cfg);

@@ -37,16 +37,16 @@ pid1=$(head -1 pids)
 # Only now a second agent, so the job can only move there.
 start_agent a2 1
 echo 1 > dur
-kill -STOP "${AGENT_PID[a1]}"
+agent_signal a1 STOP
 log "agent a1 stopped; job $j run 1 is pid $pid1"
 echo "${AGENT_PID[a1]}" > a1.pid
 
 second_run() {
 	[ "$(wc -l < pids)" -ge 2 ]
 }
-wait_until 8 second_run || { kill -CONT "${AGENT_PID[a1]}"; fail "job $j did not start again within 8 s: $(cq q --json)"; }
+wait_until 8 second_run || { agent_signal a1 CONT; fail "job $j did not start again within 8 s: $(cq q --json)"; }
 log "job $j started again: $(cq q --json | jq -c '.[0] | {machine, run, state}')"
-wait_queue_empty 10 || { kill -CONT "${AGENT_PID[a1]}"; fail "the second run did not finish: $(cq q --json)"; }
+wait_queue_empty 10 || { agent_signal a1 CONT; fail "the second run did not finish: $(cq q --json)"; }
 stub=0
 if grep -q "jobctl_deadline() stub" agent-a1.log; then
 	stub=1
@@ -57,7 +57,7 @@ else
 	    fail "run 1 (pid $pid1) outlived its stopped agent's lease"
 fi
 
-kill -CONT "${AGENT_PID[a1]}"
+agent_signal a1 CONT
 log "agent a1 continued"
 wait_until 20 agent_connected a1 || fail "agent a1 did not reconnect"
 pid1_gone() {

@@ -9,7 +9,7 @@ start_schedd 10s
 start_agent a1 1
 
 job=$(cq submit --terse -- /bin/sh -c \
-    "sleep 300 & sleep 300 & echo \$\$ > $T/pidfile; wait") ||
+    "sleep 300 & sleep 300 & read -r p x < /proc/self/stat; echo \$p > $T/pidfile; wait") ||
     fail "cq submit failed"
 wait_until 10 test -s "$T/pidfile" || fail "job $job wrote no pidfile within 10 s"
 pgid=$(< "$T/pidfile")

@@ -35,7 +35,7 @@ on() {
 }
 wait_until 20 on a1 1 || fail "run 1 did not start on a1: $(cq q --json)"
 wait_until 10 test -e started || fail "run 1 did not start on a1"
-kill -STOP "${AGENT_PID[a1]}"
+agent_signal a1 STOP
 log "agent a1 stopped with run 1 running"
 # Run 1 finishes on the stopped agent, well before its lease deadline.
 touch go
@@ -47,7 +47,7 @@ run2() {
 	    cq history --json "$id" | jq -e '.[0].run == 2' >/dev/null 2>&1
 }
 wait_until 20 run2 || fail "run 2 did not start: $(cq q --json)"
-kill -CONT "${AGENT_PID[a1]}"
+agent_signal a1 CONT
 log "agent a1 woken with run 1 finished"
 wait_until 20 grep -q "refusing output file result.txt of $id run 1" \
     "$T/schedd.log" || fail "the scheduler did not refuse run 1's output"

@@ -444,6 +444,28 @@ EOF
 	log "agent $name pid $LAST_PID with $slots slots"
 }
 
+# agent_net_pid NAME: the pid of agent NAME's network child, the process
+# that talks to the scheduler (AGENT_PID[NAME] is its root parent, which
+# spawns the jobs: docs/privileges.md).
+agent_net_pid() {
+	local p=${AGENT_PID[$1]} c
+	for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
+		if [ "$(cat /proc/"$c"/comm 2>/dev/null)" = cq-startd-net ]; then
+			echo "$c"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# agent_signal NAME SIG: SIG to both processes of agent NAME (a SIGSTOP
+# stops the whole agent, as one to a single process did before the split).
+agent_signal() {
+	local net
+	net=$(agent_net_pid "$1")
+	kill -"$2" ${net:+"$net"} "${AGENT_PID[$1]}"
+}
+
 # --- queries ------------------------------------------------------------------
 
 # count_jobs JQ_FILTER: number of queued jobs that match.

@@ -1,0 +1,127 @@
+#!/bin/bash
+# t-privsep: cq-startd is two processes (docs/privileges.md).  The first,
+# the agent's pid, is the parent: it spawns, freezes and reaps the jobs
+# and holds no connection to the scheduler; its network child
+# (cq-startd-net) holds that connection and asks the parent for all job
+# control.  The child of a1 first sends forged requests, as a child
+# taken over might (CQ_PRIVC_FORGE=1): the parent refuses and logs each,
+# and carries on.  Jobs run and the owner's return freezes them through
+# the parent; kill -9 of the child makes the parent kill the job and
+# exit; kill -9 of the parent takes the child and the job with it.
+. "$(dirname "$0")/../lib/lib.sh"
+
+start_schedd 2s
+rm -f /tmp/cq-privc-forged
+mkdir "$T/input"
+mkfifo "$T/input/event0"
+export CQ_PRIVC_FORGE=1
+AGENT_ACTIVITY="file:$T/act,input:$T/input" AGENT_EXTRA="idle_after = 1s
+resume_after = 1h
+vacate_after = 1h" start_agent a1 1
+unset CQ_PRIVC_FORGE
+
+parent=${AGENT_PID[a1]}
+net=$(agent_net_pid a1) || fail "agent a1 (pid $parent) has no network child"
+ppid_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status"; }
+[ "$(ppid_of "$net")" = "$parent" ] || fail "network child $net is not the parent's child"
+log "agent a1: parent $parent, network child $net"
+
+# The forged requests: each refused with its reason, none carried out.
+for why in "kill: 1 is no job of this agent" \
+    "signal: $parent is no job of this agent" \
+    "criu restore: the image directory is not inside sandbox_dir" \
+    "criu dump: the image directory is not inside sandbox_dir" \
+    "spawn: no slot 99 here" \
+    "undecodable priv-jobctl"; do
+	wait_until 5 grep -qF "priv: request" "$T/agent-a1.log" || true
+	grep -F "priv: request" "$T/agent-a1.log" | grep -qF "$why" ||
+	    fail "the parent did not refuse a forged request: $why"
+done
+[ ! -e /tmp/cq-privc-forged ] || fail "a forged spawn ran"
+kill -0 "$parent" || fail "the parent died of the forged requests"
+
+# Input devices (root's to open) are opened by the parent and passed to
+# the child (SCM_RIGHTS), at start and when one appears.
+holds() {	# PID FILE: PID has FILE open
+	ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "-> $2"
+}
+wait_until 5 holds "$net" "$T/input/event0" || fail "the network child has no descriptor of event0"
+holds "$parent" "$T/input/event0" && fail "the parent kept its descriptor of event0"
+mkfifo "$T/input/event1"
+wait_until 5 holds "$net" "$T/input/event1" || fail "the network child has no descriptor of the new event1"
+log "input devices: opened by the parent, held by the child"
+
+# Only the child has a TCP connection (to the scheduler).
+tcp_inodes() {	# PID: inodes of its TCP sockets in this namespace
+	local ino
+	for ino in $(ls -l "/proc/$1/fd" 2>/dev/null | sed -n 's/.*socket:\[\([0-9]*\)\].*/\1/p'); do
+		awk -v i="$ino" '$10 == i { print i }' /proc/net/tcp /proc/net/tcp6
+	done
+}
+[ -n "$(tcp_inodes "$net")" ] || fail "the network child holds no TCP socket"
+[ -z "$(tcp_inodes "$parent")" ] || fail "the parent holds a TCP socket: $(tcp_inodes "$parent")"
+
+cat > count.sh <<'SH'
+#!/bin/sh
+# Its pid as this machine sees it (its own pid namespace's is another).
+read -r p x < /proc/self/stat; echo "$p" > job.pid
+i=0
+while :; do i=$((i + 1)); echo $i >> count.out; sleep 0.05; done
+SH
+chmod +x count.sh
+c=$(cq submit --terse -- "$T/count.sh") || fail "submit failed"
+job_is() { [ "$(cq q --json | jq -r --arg id "$c.0" '.[] | select(.id == $id) | .st')" = "$1" ]; }
+wait_until 10 job_is R || fail "job not running: $(cq q --json)"
+wait_until 5 test -s job.pid || fail "the job wrote no pid"
+job=$(cat job.pid)
+# The parent spawned it (through the job's init): the parent is among its
+# ancestors, the network child is not (so it dies with the parent).
+ancestors() {	# PID: its ancestors' pids, nearest first
+	local p=$1
+	while p=$(ppid_of "$p" 2>/dev/null) && [ -n "$p" ] && [ "$p" -gt 1 ]; do
+		echo "$p"
+	done
+}
+anc=$(ancestors "$job" | tr '\n' ' ')
+case " $anc " in *" $parent "*) ;; *) fail "the agent's parent $parent is not an ancestor of job $job ($anc)" ;; esac
+case " $anc " in *" $net "*) fail "the network child $net is an ancestor of job $job ($anc)" ;; esac
+grows() {
+	local a b
+	a=$(wc -l < count.out); sleep 0.3; b=$(wc -l < count.out)
+	[ "$b" -gt "$a" ]
+}
+wait_until 5 grows || fail "the job is not counting"
+
+# The owner comes back, with a key press on a passed device: the child
+# sees it, asks, the parent freezes.
+printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\001\0\036\0\001\0\0\0' > "$T/input/event0"
+wait_until 5 job_is S || fail "job not suspended: $(cq q --json)"
+sleep 0.2
+grows && fail "a suspended job still counts"
+log "owner back: job $job frozen through the parent"
+
+# kill -9 of the network child: the parent kills the job and leaves.
+kill -9 "$net"
+gone() { ! kill -0 "$1" 2>/dev/null; }
+wait_until 5 gone "$parent" || fail "the parent $parent outlived its network child"
+wait_until 2 gone "$job" || fail "job $job outlived the agent's parent"
+grep -q "network child was killed by signal 9" "$T/agent-a1.log" ||
+    fail "the parent did not log why it left"
+unset "AGENT_PID[a1]"
+log "kill -9 of the network child: parent and job gone"
+
+# kill -9 of the parent: the child and the job go with it.  The job
+# comes back on a2 after a1's lease.
+AGENT_ACTIVITY= start_agent a2 1
+parent2=${AGENT_PID[a2]}
+net2=$(agent_net_pid a2) || fail "agent a2 has no network child"
+rm -f job.pid
+wait_until 10 job_is R || fail "the job did not start again on a2: $(cq q --json)"
+wait_until 5 test -s job.pid || fail "the job wrote no pid on a2"
+job2=$(cat job.pid)
+kill -9 "$parent2"
+wait_until 2 gone "$net2" || fail "network child $net2 outlived its parent"
+wait_until 2 gone "$job2" || fail "job $job2 outlived the agent's parent"
+unset "AGENT_PID[a2]"
+log "kill -9 of the parent: network child and job gone"
+exit 0
