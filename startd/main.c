@@ -344,10 +344,7 @@ main(int argc, char **argv)
 		priv_set_input_dir(indir);
 	/* From here on, the network child; the parent never returns. */
 	sock = priv_fork();
-	/*
-	 * Precise timers: a freeze is checked every millisecond (jobs-frz.c),
-	 * which the coarse clock (a 4 ms tick) would stretch.
-	 */
+	/* Precise timers: the coarse clock's 4 ms tick stretches short ones. */
 	if ((evcfg = event_config_new()) == NULL ||
 	    event_config_set_flag(evcfg, EVENT_BASE_FLAG_PRECISE_TIMER) == -1 ||
 	    (st->base = event_base_new_with_config(evcfg)) == NULL)

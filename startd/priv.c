@@ -907,11 +907,16 @@ priv_main(int sock, pid_t child)
 {
 	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
 	struct event		*ev[4];
+	struct event_config	*evcfg;
 	size_t			 i;
 
 	pv.child = child;
-	if ((pv.base = event_base_new()) == NULL)
+	/* Precise timers: a freeze is checked every millisecond. */
+	if ((evcfg = event_config_new()) == NULL ||
+	    event_config_set_flag(evcfg, EVENT_BASE_FLAG_PRECISE_TIMER) == -1 ||
+	    (pv.base = event_base_new_with_config(evcfg)) == NULL)
 		fatalx("event_base_new");
+	event_config_free(evcfg);
 	for (i = 0; i < 4; i++) {
 		ev[i] = evsignal_new(pv.base, sigs[i], priv_signal, NULL);
 		evsignal_add(ev[i], NULL);
