@@ -2,8 +2,10 @@
  * jobs.c: the agent's slots and the jobs they hold.  Each slot carries
  * the desktop policy's state (policy.c); jobs_eval() feeds it the owner's
  * situation (owner.c) and carries out what it decides: freeze, thaw,
- * vacate (the checkpoint signal), kill.  Every slot transition is told to
- * the scheduler at once.  A job is held from its start order until the
+ * vacate (the checkpoint signal), kill; the freezes first, in one batch,
+ * before any log line or message (jobs-frz.c).  Every slot transition is
+ * told to the scheduler at once, a suspension once the parent has seen
+ * its job stopped.  A job is held from its start order until the
  * scheduler acknowledges its exit, so an exit is never lost across a
  * broken link or a scheduler restart; a job whose start fails is held
  * like an exited one, with the error.  A run that ends because the owner
