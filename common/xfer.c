@@ -395,6 +395,7 @@ static int
 xfer_in_finish(struct xfer_in *x, char *err, size_t errlen)
 {
 	struct xfer_id	 id;
+	struct stat	 xsb;
 	char		 got[65];
 	int		 rc;
 
@@ -407,7 +408,15 @@ xfer_in_finish(struct xfer_in *x, char *err, size_t errlen)
 	}
 	/* Remember the checksum: a spool file is sent on without rehashing. */
 	(void)fsetxattr(x->fd, XFER_XATTR, got, 64, 0);
-	if (fchmod(x->fd, x->mode) == -1 || (!x->scratch &&
+	/* Made with its mode already by someone else (the agent's parent,
+	 * as the job's user): a chmod would be refused, and is not needed. */
+	if ((fstat(x->fd, &xsb) == -1 || (xsb.st_mode & 07777) != x->mode) &&
+	    fchmod(x->fd, x->mode) == -1) {
+		snprintf(err, errlen, "%s: %s", x->name, strerror(errno));
+		xfer_in_abort(x);
+		return -1;
+	}
+	if ((!x->scratch &&
 	    fsync(x->fd) == -1)) {
 		snprintf(err, errlen, "%s: %s", x->name, strerror(errno));
 		xfer_in_abort(x);

@@ -661,7 +661,8 @@ jobs_start(struct json_object *msg)
 		j->error = xstrdup(err);
 	j->kill_sig = jobs_signum(j->desc->kill_sig);
 	if (j->error == NULL && jsonx_bool(msg, "xfer", 0)) {
-		if ((j->sb = sandbox_new(id, run, j->user.uid, j->user.gid,
+		if ((j->sb = sandbox_new(id, run, owner,
+		    (long long)jsonx_int(msg, "uid", -1), j->slot,
 		    j->desc->umask >= 0 ? (mode_t)j->desc->umask : 022,
 		    j->desc->checkpoint != NULL &&
 		    strcmp(j->desc->checkpoint, "criu") == 0, err,

@@ -35,6 +35,7 @@
 static char	 jobuser_prefix[JOBUSER_NAME_MAX / 2];
 static int	*jobuser_refused;	/* [1..nslots] */
 static int	 jobuser_nslots;
+static int	 ju_root;	/* root at jobuser_init(), though not since */
 static char	**jobuser_hides;	/* NULL-terminated */
 
 #define JOBUSER_SEPS	", \t"
@@ -132,7 +133,8 @@ jobuser_init(const char *prefix, const char *hide, int nslots)
 	jobuser_refused = xcalloc((size_t)nslots + 1, sizeof *jobuser_refused);
 	jobuser_nslots = nslots;
 	jobuser_hide_set(hide);
-	if (geteuid() != 0 || prefix[0] == '\0')
+	ju_root = geteuid() == 0;
+	if (!ju_root || prefix[0] == '\0')
 		return;
 	for (i = 1; i <= nslots; i++) {
 		jobuser_slot_name(i, name, sizeof name);
@@ -199,7 +201,7 @@ jobuser_pick(const char *owner, long long sched_uid, int slot,
 	memset(ju, 0, sizeof *ju);
 	ju->uid = (uid_t)-1;
 	ju->gid = (gid_t)-1;
-	if (geteuid() != 0) {
+	if (!ju_root) {
 		/* Not root: every job runs as the agent's user. */
 		if ((pw = getpwuid(geteuid())) != NULL)
 			strlcpy(ju->name, pw->pw_name, sizeof ju->name);

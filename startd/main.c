@@ -45,6 +45,7 @@
 #include "calendar.h"
 #include "log.h"
 #include "priv.h"
+#include "psbx.h"
 #include "privc.h"
 #include "sandbox.h"
 #include "startd.h"
@@ -278,7 +279,7 @@ main(int argc, char **argv)
 	char		 err[1024];
 	struct sysinfo	 si;
 	char		 host[256], fshost[256], indir[PATH_MAX];
-	int		 foreground, verbose, sock;
+	int		 foreground, verbose, sock, sbxsock;
 	int64_t		 mem, ncpu;
 
 	st = xcalloc(1, sizeof *st);
@@ -343,7 +344,8 @@ main(int argc, char **argv)
 	    sizeof indir))
 		priv_set_input_dir(indir);
 	/* From here on, the network child; the parent never returns. */
-	sock = priv_fork();
+	sock = priv_fork(&sbxsock);
+	psbxc_init(sbxsock);
 	/* Precise timers: the coarse clock's 4 ms tick stretches short ones. */
 	if ((evcfg = event_config_new()) == NULL ||
 	    event_config_set_flag(evcfg, EVENT_BASE_FLAG_PRECISE_TIMER) == -1 ||

@@ -53,6 +53,7 @@
 #include "log.h"
 #include "msg.h"
 #include "priv.h"
+#include "psbx.h"
 #include "startd.h"
 #include "xmalloc.h"
 
@@ -903,7 +904,7 @@ priv_signal(evutil_socket_t sig, short ev, void *arg)
 
 /* The parent's loop; never returns. */
 static void __attribute__((noreturn))
-priv_main(int sock, pid_t child)
+priv_main(int sock, int sbxsock, pid_t child)
 {
 	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
 	struct event		*ev[4];
@@ -926,6 +927,7 @@ priv_main(int sock, pid_t child)
 		fatalx("evtimer_new");
 	pv.peer = fdpeer_new(pv.base, sock, ROLE_PRIVC, "network child",
 	    priv_msg, priv_closed, NULL);
+	psbx_serve(pv.base, sbxsock, pv.sandbox_dir);
 	log_debug("priv: network child pid %ld", (long)child);
 	/* A child that exited before the signal event existed. */
 	priv_reap();
@@ -934,17 +936,20 @@ priv_main(int sock, pid_t child)
 }
 
 int
-priv_fork(void)
+priv_fork(int *sbxsock)
 {
 	pid_t	parent = getpid(), pid;
-	int	sv[2];
+	int	sv[2], sx[2];
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sx) == -1)
 		fatal("socketpair");
 	if ((pid = fork()) == -1)
 		fatal("fork");
 	if (pid == 0) {
 		close(sv[0]);
+		close(sx[0]);
+		*sbxsock = sx[1];
 		/* Told by the parent instead (priv_signal). */
 		signal(SIGTERM, SIG_IGN);
 		signal(SIGINT, SIG_IGN);
@@ -957,5 +962,6 @@ priv_fork(void)
 		return sv[1];
 	}
 	close(sv[1]);
-	priv_main(sv[0], pid);
+	close(sx[1]);
+	priv_main(sv[0], sx[0], pid);
 }

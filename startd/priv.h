@@ -17,9 +17,10 @@ struct json_object;
  * Split the agent: fork the network child with one end of a socketpair.
  * Returns in the child with the socket (the parent's death kills it);
  * never returns in the parent, which serves the child's requests until
- * the child is gone, then kills every job left and exits.
+ * the child is gone, then kills every job left and exits.  *SBXSOCK: the
+ * child's end of the sandbox requests' socket (psbx.h).
  */
-int	priv_fork(void);
+int	priv_fork(int *sbxsock);
 
 /*
  * The parent's check of a request of TYPE: 0 if it may be carried out,

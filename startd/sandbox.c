@@ -40,6 +40,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "mkdirs.h"
+#include "psbx.h"
 #include "sandbox.h"
 #include "sbfs.h"
 #include "startd.h"
@@ -108,90 +109,50 @@ sandbox_root_unref(void *arg)
 
 	if (r == NULL || --r->refs > 0)
 		return;
-	close(r->fd);
+	psbxc_close(r->fd);
 	free(r->path);
 	free(r);
-}
-
-/* sandbox_dir, opened; -1 with a warning. */
-static int
-sandbox_dir_open(void)
-{
-	int	fd;
-
-	if ((fd = open(sandbox_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		log_warn("sandbox_dir %s", sandbox_dir);
-	return fd;
 }
 
 void
 sandbox_init(void)
 {
-	struct sbfs_ent	*e;
-	size_t		 ne, i;
-	int		 dfd, n = 0;
+	int	n;
 
 	sandbox_dir = cfg_str(st->cfg, "sandbox_dir");
 	log_info("sandbox: paths are opened with %s", sbfs_openat2() ?
 	    "openat2 (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)" :
 	    "a component walk (O_NOFOLLOW on each)");
-	if ((dfd = open(sandbox_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1)
-		return;
-	if (sbfs_list(dfd, ".", &e, &ne) == -1) {
+	/* The parent removes what a crashed agent left. */
+	if ((n = psbxc_sweep()) == -1)
 		log_warnx("sandbox_dir %s: %s", sandbox_dir,
 		    sbfs_strerror(errno));
-		close(dfd);
-		return;
-	}
-	for (i = 0; i < ne; i++)
-		if (sbfs_remove(dfd, e[i].name) == 0)
-			n++;
-		else
-			log_warnx("sandbox %s/%s: cannot remove: %s",
-			    sandbox_dir, e[i].name, sbfs_strerror(errno));
-	sbfs_list_free(e, ne);
-	close(dfd);
-	if (n > 0)
+	else if (n > 0)
 		log_info("sandbox: removed %d leftover sandbox(es)", n);
 }
 
 struct sandbox *
-sandbox_new(const char *job, uint32_t run, uid_t uid, gid_t gid,
-    mode_t umask, int byjob, char *err, size_t errlen)
+sandbox_new(const char *job, uint32_t run, const char *owner,
+    long long sched_uid, int slot, mode_t umask, int byjob, char *err,
+    size_t errlen)
 {
 	struct sandbox	*sb;
-	int		 dfd, fd = -1;
+	uid_t		 uid;
+	gid_t		 gid;
+	int		 id;
 
-	if (mkdirs(sandbox_dir, 0711) == -1) {
-		snprintf(err, errlen, "sandbox_dir %s: %s", sandbox_dir,
-		    strerror(errno));
+	/* The parent makes it, for the user it picks itself. */
+	if ((id = psbxc_make(job, run, byjob, owner, sched_uid, slot, &uid,
+	    &gid, err, errlen)) == -1)
 		return NULL;
-	}
 	sb = xcalloc(1, sizeof *sb);
 	if (byjob)
 		xasprintf(&sb->name, "%s", job);
 	else
 		xasprintf(&sb->name, "%s.r%u", job, run);
 	xasprintf(&sb->path, "%s/%s", sandbox_dir, sb->name);
-	if ((dfd = sandbox_dir_open()) == -1) {
-		snprintf(err, errlen, "sandbox_dir %s: %s", sandbox_dir,
-		    strerror(errno));
-		goto fail;
-	}
-	/* Ours alone (0700, whatever our umask), then the job's user's. */
-	if (sbfs_remove(dfd, sb->name) == -1 ||
-	    sbfs_mkdirs(dfd, sb->name, 0700, (uid_t)-1, (gid_t)-1) == -1 ||
-	    (fd = sbfs_open_dir(dfd, sb->name)) == -1 ||
-	    (uid != (uid_t)-1 && geteuid() == 0 && fchown(fd, uid, gid) == -1)) {
-		snprintf(err, errlen, "sandbox %s: %s", sb->path,
-		    sbfs_strerror(errno));
-		close(dfd);
-		goto fail;
-	}
-	close(dfd);
 	sb->root = xcalloc(1, sizeof *sb->root);
-	sb->root->fd = fd;
+	sb->root->fd = id;
 	sb->root->refs = 1;
 	sb->root->uid = uid;
 	sb->root->path = xstrdup(sb->path);
@@ -199,29 +160,18 @@ sandbox_new(const char *job, uint32_t run, uid_t uid, gid_t gid,
 	sb->gid = gid;
 	sb->umask = umask & 0777;
 	return sb;
-fail:
-	if (fd != -1)
-		close(fd);
-	free(sb->name);
-	free(sb->path);
-	free(sb);
-	return NULL;
 }
 
 void
 sandbox_free(struct sandbox *sb, int remove)
 {
 	size_t	i;
-	int	dfd = -1;
 
 	if (sb == NULL)
 		return;
-	if (remove && ((dfd = sandbox_dir_open()) == -1 ||
-	    sbfs_remove(dfd, sb->name) == -1))
+	if (remove && psbxc_destroy(sb->root->fd) == -1)
 		log_warnx("sandbox %s: cannot remove: %s", sb->path,
 		    sbfs_strerror(errno));
-	if (remove && dfd != -1)
-		close(dfd);
 	sandbox_root_unref(sb->root);
 	for (i = 0; i < sb->nsnap; i++)
 		free(sb->snap[i].name);
@@ -246,7 +196,7 @@ sandbox_snapshot(struct sandbox *sb)
 	for (i = 0; i < sb->nsnap; i++)
 		free(sb->snap[i].name);
 	sb->nsnap = 0;
-	if (sbfs_list(sb->root->fd, ".", &e, &ne) == -1) {
+	if (psbxc_list(sb->root->fd, ".", &e, &ne) == -1) {
 		log_warnx("sandbox %s: %s", sb->path, sbfs_strerror(errno));
 		return;
 	}
@@ -292,7 +242,7 @@ sandbox_src_open(void *arg, const char *rel, char *err, size_t errlen)
 	struct sbroot	*r = arg;
 	int		 fd;
 
-	if ((fd = sbfs_open_read(r->fd, rel, r->uid)) == -1)
+	if ((fd = psbxc_open_read(r->fd, rel)) == -1)
 		snprintf(err, errlen, "%s in sandbox %s: refused: %s", rel,
 		    r->path, sbfs_strerror(errno));
 	return fd;
@@ -313,7 +263,7 @@ sandbox_add(struct sandbox *sb, struct sendctx *c, const char *rel)
 		    rel);
 		return -1;
 	}
-	if (sbfs_stat(sb->root->fd, rel, &s) == -1) {
+	if (psbxc_stat(sb->root->fd, rel, &s) == -1) {
 		if (errno == ENOENT)
 			log_info("sandbox %s: no %s to send", sb->path, rel);
 		else
@@ -337,7 +287,7 @@ sandbox_add(struct sandbox *sb, struct sendctx *c, const char *rel)
 		c->n++;
 		return 0;
 	}
-	if (sbfs_list(sb->root->fd, rel, &e, &ne) == -1) {
+	if (psbxc_list(sb->root->fd, rel, &e, &ne) == -1) {
 		log_warnx("sandbox %s: %s not sent: %s", sb->path, rel,
 		    sbfs_strerror(errno));
 		return -1;
@@ -363,7 +313,7 @@ sandbox_add_all(struct sandbox *sb, struct sendctx *c, const char *exe,
 	struct sbfs_ent	*e;
 	size_t		 ne, i;
 
-	if (sbfs_list(sb->root->fd, ".", &e, &ne) == -1) {
+	if (psbxc_list(sb->root->fd, ".", &e, &ne) == -1) {
 		log_warnx("sandbox %s: %s", sb->path, sbfs_strerror(errno));
 		return;
 	}
@@ -423,7 +373,7 @@ static void
 sandbox_rx_end(int remove)
 {
 	if (remove && rx.root != NULL && rx.part != NULL &&
-	    sbfs_remove(rx.root->fd, rx.part) == -1)
+	    psbxc_remove(rx.root->fd, rx.part) == -1)
 		log_warnx("sandbox %s: %s: %s", rx.root->path, rx.part,
 		    sbfs_strerror(errno));
 	sandbox_root_unref(rx.root);
@@ -445,8 +395,7 @@ sandbox_rx_open(struct sandbox *sb, const char *rel, uint64_t size,
 	/* Directories and files within the owner's umask, no setuid. */
 	if ((slash = strrchr(rel, '/')) != NULL) {
 		xasprintf(&dir, "%.*s", (int)(slash - rel), rel);
-		r = sbfs_mkdirs(sb->root->fd, dir, 0755 & ~sb->umask, sb->uid,
-		    sb->gid);
+		r = psbxc_mkdirs(sb->root->fd, dir, 0755 & ~sb->umask);
 		free(dir);
 		if (r == -1) {
 			snprintf(err, errlen, "%s: %s", rel,
@@ -457,8 +406,8 @@ sandbox_rx_open(struct sandbox *sb, const char *rel, uint64_t size,
 	xasprintf(&rx.part, "%s%s", rel, XFER_PART);
 	rx.root = sb->root;
 	sandbox_root_ref(rx.root);
-	if ((fd = sbfs_create(sb->root->fd, rx.part, SBFS_TRUNC, 0600, sb->uid,
-	    sb->gid)) == -1) {
+	if ((fd = psbxc_create(sb->root->fd, rx.part, SBFS_TRUNC,
+	    xfer_mode(mode, sb->umask))) == -1) {
 		snprintf(err, errlen, "%s: %s", rel, sbfs_strerror(errno));
 		sandbox_rx_end(0);
 		return -1;
@@ -485,8 +434,7 @@ sandbox_rx_data(const void *raw, size_t len, char *err, size_t errlen)
 
 	if ((r = xfer_in_data(&rx.in, raw, len, err, errlen)) == 0)
 		return 0;
-	if (r == 1 && sbfs_rename(rx.root->fd, rx.part, rx.rel, rx.uid,
-	    rx.gid) == -1) {
+	if (r == 1 && psbxc_rename(rx.root->fd, rx.part, rx.rel) == -1) {
 		snprintf(err, errlen, "%s: %s", rx.rel, sbfs_strerror(errno));
 		r = -1;
 	}
@@ -527,8 +475,7 @@ sandbox_file(uint32_t reqid, struct json_object *msg)
 		return;
 	}
 	if (jsonx_bool(msg, "dir", 0)) {
-		r = sbfs_mkdirs(sb->root->fd, rel, 0755 & ~sb->umask, sb->uid,
-		    sb->gid);
+		r = psbxc_mkdirs(sb->root->fd, rel, 0755 & ~sb->umask);
 		if (r == -1)
 			snprintf(err, sizeof err, "%s: %s", rel,
 			    sbfs_strerror(errno));

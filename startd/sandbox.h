@@ -26,9 +26,9 @@ void		 sandbox_init(void);
  * BYJOB named by JOB alone (a CRIU job: the same path everywhere).  The
  * files it receives get no mode bits UMASK (the job owner's) takes away,
  * and never a setuid, setgid or sticky bit. */
-struct sandbox	*sandbox_new(const char *job, uint32_t run, uid_t uid,
-		    gid_t gid, mode_t umask, int byjob, char *err,
-		    size_t errlen);
+struct sandbox	*sandbox_new(const char *job, uint32_t run,
+		    const char *owner, long long sched_uid, int slot,
+		    mode_t umask, int byjob, char *err, size_t errlen);
 /* Free SB; REMOVE also deletes its directory tree. */
 void		 sandbox_free(struct sandbox *sb, int remove);
 const char	*sandbox_path(const struct sandbox *sb);
