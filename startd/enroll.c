@@ -2,7 +2,8 @@
  * enroll.c: what the agent proves in its hello (see enroll.h).  The
  * credential the scheduler issues at the first registration is written to
  * STATE_DIR/credential (mode 0600: a temporary file, fsync, rename, then
- * the directory fsynced) and presented on every later connect instead of
+ * the directory fsynced; STATE_DIR is state_dir/agent as root, drop.h,
+ * held open as a descriptor) and presented on every later connect instead of
  * the pool token, which is then no longer needed.  An agent with neither
  * makes a random request key once, kept in STATE_DIR/request (0600), and
  * sends it until an administrator (or an auto-approve block) grants it;
@@ -25,6 +26,7 @@
 #include <json-c/json.h>
 
 #include "cred.h"
+#include "drop.h"
 #include "enroll.h"
 #include "log.h"
 #include "mkdirs.h"
@@ -33,6 +35,11 @@ static char	 enroll_dir[1024];
 static char	 enroll_cred[CRED_TEXT_MAX];	/* "" if none */
 static char	 enroll_token[CRED_TEXT_MAX];	/* "" if none */
 static char	 enroll_req[CRED_TEXT_MAX];	/* "" if none (yet) */
+
+/* The directory, held open: the network child writes into it after it
+ * gave up root, maybe beneath directories it could not pass (a root's
+ * home). */
+static int	 enroll_dfd = -1;
 
 static void
 enroll_path(char *buf, size_t len, const char *file)
@@ -56,14 +63,16 @@ enroll_read(const char *file, enum cred_kind kind, char *out, size_t outlen,
 	int		 fd;
 
 	enroll_path(path, sizeof path, file);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+	if ((fd = openat(enroll_dfd, file, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    sb.st_uid != geteuid() || (sb.st_mode & 077) != 0) {
+	    (sb.st_uid != geteuid() && sb.st_uid != drop_uid()) ||
+	    (sb.st_mode & 077) != 0) {
 		snprintf(err, errlen, "%s: must be a file of this user's "
 		    "that nobody else may read (chmod 600)", path);
 		close(fd);
@@ -95,13 +104,13 @@ enroll_write(const char *file, const char *text)
 {
 	char	path[1100], tmp[1110];
 	size_t	len = strlen(text);
-	int	fd, dfd;
+	int	fd;
 
 	enroll_path(path, sizeof path, file);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	(void)unlink(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600)) == -1) {
+	snprintf(tmp, sizeof tmp, "%s.tmp", file);
+	(void)unlinkat(enroll_dfd, tmp, 0);
+	if ((fd = openat(enroll_dfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1) {
 		log_warn("%s", tmp);
 		return -1;
 	}
@@ -109,20 +118,16 @@ enroll_write(const char *file, const char *text)
 	    fsync(fd) == -1) {
 		log_warn("%s", tmp);
 		close(fd);
-		unlink(tmp);
+		(void)unlinkat(enroll_dfd, tmp, 0);
 		return -1;
 	}
 	close(fd);
-	if (rename(tmp, path) == -1) {
+	if (renameat(enroll_dfd, tmp, enroll_dfd, file) == -1) {
 		log_warn("rename %s", path);
-		unlink(tmp);
+		(void)unlinkat(enroll_dfd, tmp, 0);
 		return -1;
 	}
-	if ((dfd = open(enroll_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
-	    -1) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
+	(void)fsync(enroll_dfd);
 	return 0;
 }
 
@@ -139,7 +144,9 @@ enroll_init(const char *state_dir, const char *token, char *err,
 		snprintf(err, errlen, "state_dir: too long");
 		return -1;
 	}
-	if (mkdirs(state_dir, 0700) == -1) {
+	if (mkdirs(state_dir, 0700) == -1 ||
+	    (enroll_dfd = open(state_dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "state_dir %s: %s", state_dir,
 		    strerror(errno));
 		return -1;
@@ -191,6 +198,9 @@ enroll_init(const char *state_dir, const char *token, char *err,
 void
 enroll_shutdown(void)
 {
+	if (enroll_dfd != -1)
+		close(enroll_dfd);
+	enroll_dfd = -1;
 	explicit_bzero(enroll_cred, sizeof enroll_cred);
 	explicit_bzero(enroll_token, sizeof enroll_token);
 	explicit_bzero(enroll_req, sizeof enroll_req);
@@ -215,7 +225,6 @@ enroll_issued(const char *text)
 {
 	struct cred	 c;
 	const char	*errstr;
-	char		 path[1100];
 
 	if (cred_parse(text, &c, &errstr) == -1 || c.kind != CRED_AGENT) {
 		log_warnx("enroll: the scheduler sent a malformed "
@@ -235,8 +244,7 @@ enroll_issued(const char *text)
 	    c.id, enroll_dir);
 	explicit_bzero(&c, sizeof c);
 	if (enroll_req[0] != '\0') {
-		enroll_path(path, sizeof path, "request");
-		(void)unlink(path);
+		(void)unlinkat(enroll_dfd, "request", 0);
 		explicit_bzero(enroll_req, sizeof enroll_req);
 	}
 	return 0;

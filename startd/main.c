@@ -32,6 +32,7 @@
 #include "cfg.h"
 #include "cred.h"
 #include "criu.h"
+#include "drop.h"
 #include "enroll.h"
 #include "jobctl.h"
 #include "jobs.h"
@@ -108,6 +109,8 @@ static const struct cfg_key startd_keys[] = {
 	{ "slot_user", CFG_STRING, "cq-slot", 0, 0,
 	    "as root: jobs of owners unknown here run as this + the slot "
 	    "number (cq-slot1, ...); empty: such jobs are refused" },
+	{ "agent_user", CFG_STRING, "cq-agent", 0, 0,
+	    "as root: the user the network child runs as (no capabilities)" },
 	{ "hide_from_slot_users", CFG_STRING, "/home,/root", 0, 0,
 	    "directories a slot user's job sees empty (a private mount "
 	    "namespace; comma list, empty: none)" },
@@ -279,6 +282,7 @@ main(int argc, char **argv)
 	char		 err[1024];
 	struct sysinfo	 si;
 	char		 host[256], fshost[256], indir[PATH_MAX];
+	char		 agentdir[PATH_MAX];
 	int		 foreground, verbose, sock, sbxsock;
 	int64_t		 mem, ncpu;
 
@@ -316,8 +320,11 @@ main(int argc, char **argv)
 		mem = (int64_t)((uint64_t)si.totalram * si.mem_unit >> 20);
 	st->slot_memory_mb = mem / st->nslots;
 
-	if (enroll_init(cfg_str(st->cfg, "state_dir"), cfg_str(st->cfg,
-	    "token"), err, sizeof err) == -1)
+	/* As root, the network child keeps its files in state_dir/agent. */
+	if (drop_prepare(cfg_str(st->cfg, "agent_user"), cfg_str(st->cfg,
+	    "state_dir"), agentdir, sizeof agentdir, err, sizeof err) == -1 ||
+	    enroll_init(agentdir, cfg_str(st->cfg, "token"), err,
+	    sizeof err) == -1)
 		fatalx("%s", err);
 	if (!foreground) {
 		if (daemon(0, 0) == -1)
@@ -366,6 +373,8 @@ main(int argc, char **argv)
 	jobs_init();
 	lease_init();
 	link_init();
+	/* Nothing from here on needs root: the child becomes agent_user. */
+	drop_now();
 	leave_ev = evtimer_new(st->base, startd_leave, NULL);
 	tick = event_new(st->base, -1, EV_PERSIST, startd_tick, NULL);
 	event_add(tick, &tick_tv);

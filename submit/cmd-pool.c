@@ -286,6 +286,30 @@ pool_slot_users(void)
 	return 0;
 }
 
+/*
+ * As root, the user the agents' network children run as (CQ_AGENT_USER or
+ * cq-agent, as agent_user says): an agent refuses to start without it.
+ */
+static int
+pool_agent_user(void)
+{
+	const char	*user = getenv("CQ_AGENT_USER");
+	char		 err[256];
+	int		 r;
+
+	if (geteuid() != 0)
+		return 0;
+	if (user == NULL || *user == '\0')
+		user = "cq-agent";
+	if ((r = sysuser_ensure(user, err, sizeof err)) == -1) {
+		fprintf(stderr, "cq: agent user %s: %s\n", user, err);
+		return -1;
+	}
+	if (r == 1)
+		printf("made the agent user %s\n", user);
+	return 0;
+}
+
 static int
 pool_up(int nagents)
 {
@@ -397,7 +421,7 @@ pool_up(int nagents)
 		strlcpy(host, "localhost", sizeof host);
 	host[sizeof host - 1] = '\0';
 	snprintf(prog, sizeof prog, "%s/cq-startd", bindir);
-	if (pool_slot_users() == -1)
+	if (pool_agent_user() == -1 || pool_slot_users() == -1)
 		return CQ_EXIT_FAIL;
 	for (i = 1; i <= nagents; i++) {
 		if (nagents == 1)

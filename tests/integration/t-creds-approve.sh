@@ -27,9 +27,9 @@ wait_until 30 agent_connected desk1 || fail "desk1 did not register after the ap
 cq wait -t 20 "$j" || fail "job $j did not run on desk1"
 [ "$(cq history --json "$j" | jq -r '.[0].machine')" = slot1@desk1 ] ||
     fail "job $j ran elsewhere"
-[ -f agent-desk1.d/state/credential ] || fail "desk1 kept no credential"
-[ -e agent-desk1.d/state/request ] && fail "desk1 kept its request key"
-cid=$(cut -d. -f2 agent-desk1.d/state/credential)
+[ -f "$(agent_state_dir agent-desk1.d)"/credential ] || fail "desk1 kept no credential"
+[ -e "$(agent_state_dir agent-desk1.d)"/request ] && fail "desk1 kept its request key"
+cid=$(cut -d. -f2 "$(agent_state_dir agent-desk1.d)"/credential)
 [ "$(cq pool agents --json | jq -r --arg i "$cid" '.[] | select(.id == $i) | "\(.name) \(.how)"')" = \
     "desk1 approved by root" ] || fail "desk1's credential: $(cq pool agents --json)"
 out=$(cq pool approve "$n" 2>&1) && fail "a second approval of $n worked: $out"
@@ -48,13 +48,13 @@ case $out in *"bits set past the prefix"*) ;; *) fail "bad block: $out" ;; esac
 
 # A netbooted desktop that rebooted lost its secret with its RAM disk:
 # inside the block its auto-approved name gets a new credential...
-old=$(cut -d. -f2 agent-desk2.d/state/credential)
+old=$(cut -d. -f2 "$(agent_state_dir agent-desk2.d)"/credential)
 stop_agent desk2
 rm -rf agent-desk2.d/state
 start_agent desk2 1
 grep -q "agent desk2 from 127.0.0.1: credential $old (auto 127.0.0.0/8, not connected) replaced by auto-approval" schedd.log ||
     fail "desk2's auto-approved name was not given a new credential"
-[ "$(cut -d. -f2 agent-desk2.d/state/credential)" != "$old" ] ||
+[ "$(cut -d. -f2 "$(agent_state_dir agent-desk2.d)"/credential)" != "$old" ] ||
     fail "desk2 kept its old credential"
 # ...but a name an administrator approved is never taken that way.
 stop_agent desk1

@@ -29,7 +29,7 @@ AGENT_NO_WAIT=0
 wait_until 30 grep -q "agents: connection from 127.0.0.1 refused: blocked for [0-9]* s more after failed proofs" schedd.log ||
     fail "a connection from the blocked address was not refused"
 agent_connected late >/dev/null && fail "agent late registered from a blocked address"
-[ -e agent-late.d/state/credential ] && fail "agent late got a credential"
+[ -e "$(agent_state_dir agent-late.d)"/credential ] && fail "agent late got a credential"
 
 # The agent connected before keeps working.
 agent_connected early >/dev/null || fail "agent early lost its link"

@@ -11,7 +11,7 @@
 SCHEDD_EXTRA="auth_failures = 10000"
 start_schedd 10s
 start_agent real 1
-cid=$(cut -d. -f2 "${AGENT_DIR[real]}/state/credential") ||
+cid=$(cut -d. -f2 "$(agent_state_dir "${AGENT_DIR[real]}")/credential") ||
     fail "agent real holds no credential"
 
 j=$(cq submit --terse -- /bin/sh -c 'sleep 8; echo done') || fail "submit failed"
@@ -43,7 +43,7 @@ wait_until 15 grep -q "agent real from 127.0.0.1: refused: name real belongs to 
     fail "the impostor was not refused"
 wait_until 15 grep -q "scheduler says: name real belongs to another agent" agent-imp.log ||
     fail "the impostor was not told why"
-[ -e "$T/imp.d/state/credential" ] && fail "the impostor got a credential"
+[ -e "$(agent_state_dir "$T/imp.d")/credential" ] && fail "the impostor got a credential"
 running_on_real || fail "the job left the real agent: $(cq q --json "$j")"
 agent_connected real >/dev/null || fail "the real agent lost its link"
 [ "$(cq status --json | jq '[.[] | select(.machine == "real")] | length')" -eq 1 ] ||
@@ -74,7 +74,7 @@ cq pool forget real >/dev/null || fail "cq pool forget real failed"
     fail "the name is not free: $(cq pool agents --json)"
 rm -rf "${AGENT_DIR[real]}/state"
 start_agent real 1
-cid2=$(cut -d. -f2 "${AGENT_DIR[real]}/state/credential")
+cid2=$(cut -d. -f2 "$(agent_state_dir "${AGENT_DIR[real]}")/credential")
 [ -n "$cid2" ] && [ "$cid2" != "$cid" ] || fail "no new credential for real"
 j2=$(cq submit --terse -- /bin/true) || fail "submit 2 failed"
 cq wait -t 20 "$j2" || fail "job $j2 did not run on the re-enrolled agent"

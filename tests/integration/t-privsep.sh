@@ -26,6 +26,37 @@ ppid_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status"; }
 [ "$(ppid_of "$net")" = "$parent" ] || fail "network child $net is not the parent's child"
 log "agent a1: parent $parent, network child $net"
 
+# As root, the network child is cq-agent with no capabilities at all, no
+# way to gain any (no_new_privs), and the parent stays root.
+field() { awk -v f="$2:" '$1 == f { print $2, $3, $4, $5 }' "/proc/$1/status"; }
+if [ "$(id -u)" -eq 0 ]; then
+	u=$(id -u cq-agent) g=$(id -g cq-agent)
+	[ "$(field "$net" Uid)" = "$u $u $u $u" ] ||
+	    fail "network child Uid: $(field "$net" Uid), not cq-agent's $u"
+	[ "$(field "$net" Gid)" = "$g $g $g $g" ] ||
+	    fail "network child Gid: $(field "$net" Gid), not cq-agent's $g"
+	[ "$(field "$net" Groups)" = "   " ] ||
+	    fail "network child keeps groups: $(field "$net" Groups)"
+	for c in CapInh CapPrm CapEff CapAmb; do
+		[ "$(field "$net" $c)" = "0000000000000000   " ] ||
+		    fail "network child $c: $(field "$net" $c)"
+	done
+	[ "$(field "$net" NoNewPrivs)" = "1   " ] ||
+	    fail "network child NoNewPrivs: $(field "$net" NoNewPrivs)"
+	[ "$(field "$parent" Uid)" = "0 0 0 0" ] ||
+	    fail "the parent is not root: Uid $(field "$parent" Uid)"
+	grep -q "network child: now cq-agent" "$T/agent-a1.log" ||
+	    fail "the child did not log its drop to cq-agent"
+	log "network child: cq-agent ($u/$g), no capabilities, no_new_privs; parent root"
+	# Its credential is in state/agent, cq-agent's alone.
+	[ "$(stat -c '%U %a' "${AGENT_DIR[a1]}/state/agent")" = "cq-agent 700" ] ||
+	    fail "state/agent: $(stat -c '%U %a' "${AGENT_DIR[a1]}/state/agent")"
+	wait_until 5 test -f "${AGENT_DIR[a1]}/state/agent/credential" ||
+	    fail "no credential in state/agent"
+else
+	log "not root: the network child keeps the agent's uid (not checked)"
+fi
+
 # The forged requests: each refused with its reason, none carried out.
 for why in "kill: 1 is no job of this agent" \
     "signal: $parent is no job of this agent" \

@@ -50,7 +50,7 @@ wait_until 15 grep -q "agent bad-none from 127.0.0.1: credential request [0-9]* 
     fail "no pending request of bad-none"
 grep -q "scheduler says: credential request [0-9]* pending approval" agent-bad-none.log ||
     fail "bad-none was not told its request is pending"
-[ "$(stat -c %a agent-bad-none.d/state/request)" = 600 ] ||
+[ "$(stat -c %a "$(agent_state_dir agent-bad-none.d)"/request)" = 600 ] ||
     fail "the request key is not mode 600"
 log "five agents refused with their reasons"
 
@@ -67,7 +67,7 @@ cq wait -t 20 "$j" || fail "job $j did not run on the agent with the token"
 [ "$(cat "cq-$j.out")" = hello ] || fail "job $j output: $(cat "cq-$j.out")"
 [ "$(cq status --json | jq -c '[.[].machine] | unique')" = '["good"]' ] ||
     fail "pool: $(cq status --json)"
-cred=agent-good.d/state/credential
+cred=$(agent_state_dir agent-good.d)/credential
 [ "$(stat -c %a "$cred")" = 600 ] || fail "$cred is mode $(stat -c %a "$cred")"
 cid=$(cut -d. -f2 "$cred")
 grep -q "agent good from 127.0.0.1: issued credential $cid (token $(tid "$good"))" schedd.log ||

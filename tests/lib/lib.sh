@@ -399,6 +399,29 @@ ensure_slot_users() {
 	done
 }
 
+# ensure_agent_user: as root, the user agent_user names (cq-agent), whom
+# the agent's network child runs as; made as cq pool up makes it, and
+# $T opened for it to reach its state directory (agent_state_dir).
+ensure_agent_user() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	chmod 711 "$T"
+	id cq-agent >/dev/null 2>&1 && return 0
+	useradd --system --no-create-home --home-dir /nonexistent \
+	    --shell /usr/sbin/nologin cq-agent 2>/dev/null
+	id cq-agent >/dev/null 2>&1 || fail "cannot make the user cq-agent"
+}
+
+# agent_state_dir DIR: where the agent that runs in DIR keeps its
+# credential (DIR/state/agent as root, where the network child is
+# cq-agent; DIR/state otherwise).
+agent_state_dir() {
+	if [ "$(id -u)" -eq 0 ]; then
+		echo "$1/state/agent"
+	else
+		echo "$1/state"
+	fi
+}
+
 # start_agent NAME SLOTS: start an agent and wait until it is registered.
 # No owner activity sources unless AGENT_ACTIVITY names some (e.g.
 # file:$T/act); AGENT_EXTRA adds configuration lines.  The agent runs in
@@ -406,6 +429,7 @@ ensure_slot_users() {
 start_agent() {
 	local name=$1 slots=$2 dir=$T/agent-$1.d
 	mkdir -p "$dir/state"
+	[ "$(id -u)" -eq 0 ] && chmod 711 "$dir"
 	ensure_slot_users "$slots"
 	AGENT_DIR[$name]=$dir
 	_agent_dir_probe
@@ -501,3 +525,4 @@ cd "$T" || exit 99
 log "running in $T"
 # Agents started by hand (their own configuration) find 4 slot users.
 ensure_slot_users 4
+ensure_agent_user
