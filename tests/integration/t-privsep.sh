@@ -7,7 +7,11 @@
 # taken over might (CQ_PRIVC_FORGE=1): the parent refuses and logs each,
 # and carries on.  Jobs run and the owner's return freezes them through
 # the parent; kill -9 of the child makes the parent kill the job and
-# exit; kill -9 of the parent takes the child and the job with it.
+# exit; kill -9 of the parent takes the child and the job with it.  As
+# root: the child is cq-agent without capabilities (its /proc status),
+# also asks for a sandbox the parent never made (refused), an older
+# credential in state_dir moves to state_dir/agent, and an agent_user
+# that does not exist stops the agent at start with the useradd command.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_schedd 2s
@@ -155,4 +159,29 @@ wait_until 2 gone "$net2" || fail "network child $net2 outlived its parent"
 wait_until 2 gone "$job2" || fail "job $job2 outlived the agent's parent"
 unset "AGENT_PID[a2]"
 log "kill -9 of the parent: network child and job gone"
+
+[ "$(id -u)" -eq 0 ] || exit 0
+# An older agent's credential (in state_dir itself) moves to state/agent,
+# and the agent still proves who it is with it.
+st=${AGENT_DIR[a2]}/state
+cid=$(cut -d. -f2 "$st/agent/credential") || fail "a2 kept no credential"
+mv "$st/agent/credential" "$st/credential"
+rm -rf "$st/agent"
+AGENT_ACTIVITY= start_agent a2 1
+grep -q "holding credential $cid" "$T/agent-a2.log" ||
+    fail "a2 did not take its old credential back"
+[ -f "$st/agent/credential" ] && [ ! -e "$st/credential" ] ||
+    fail "the credential did not move to state/agent"
+[ "$(stat -c %U "$st/agent/credential")" = cq-agent ] ||
+    fail "state/agent/credential is not cq-agent's"
+stop_agent a2
+log "a credential in state_dir moved to state_dir/agent, cq-agent's"
+
+# Without agent_user the agent refuses to start, naming the command.
+AGENT_NO_WAIT=1 AGENT_EXTRA="agent_user = cq-no-such-user" start_agent a3 1
+wait_until 10 gone "${AGENT_PID[a3]}" || fail "a3 started without its agent_user"
+unset "AGENT_PID[a3]"
+grep -q "agent_user cq-no-such-user: no such user; make it with: useradd --system" \
+    "$T/agent-a3.log" || fail "a3 did not name the useradd command"
+log "a missing agent_user: refused, with the useradd command"
 exit 0
