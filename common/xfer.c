@@ -508,8 +508,9 @@ xfer_mkdir(const char *root, const char *rel, uid_t uid, gid_t gid,
 	return 0;
 }
 
-static int
-xfer_rm_at(int dfd, const char *name)
+/* Remove NAME under DFD and what is below it, following no link; see xfer.h. */
+int
+xfer_rmtree_at(int dfd, const char *name)
 {
 	DIR		*d;
 	struct dirent	*e;
@@ -521,7 +522,7 @@ xfer_rm_at(int dfd, const char *name)
 		return -1;
 	if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1)
-		return -1;
+		return errno == ENOENT ? 0 : -1;	/* gone meanwhile */
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
 		return -1;
@@ -529,7 +530,7 @@ xfer_rm_at(int dfd, const char *name)
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		if (xfer_rm_at(dirfd(d), e->d_name) == -1)
+		if (xfer_rmtree_at(dirfd(d), e->d_name) == -1)
 			rc = -1;
 	}
 	closedir(d);
@@ -541,7 +542,7 @@ xfer_rm_at(int dfd, const char *name)
 int
 xfer_rmtree(const char *path)
 {
-	return xfer_rm_at(AT_FDCWD, path);
+	return xfer_rmtree_at(AT_FDCWD, path);
 }
 
 static int

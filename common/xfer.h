@@ -123,6 +123,9 @@ int	xfer_mkdir(const char *root, const char *rel, uid_t uid, gid_t gid,
 	    char *err, size_t errlen);
 /* Remove the tree at PATH (not following symlinks); 0 or -1. */
 int	xfer_rmtree(const char *path);
+/* The same for NAME relative to the directory DFD (AT_FDCWD: PATH);
+ * links are removed, never followed.  0, or -1 with errno. */
+int	xfer_rmtree_at(int dfd, const char *name);
 /* Remove every "*.cq-part" file under PATH; how many. */
 int	xfer_sweep_parts(const char *path);
 

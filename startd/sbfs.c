@@ -36,6 +36,7 @@
 #endif
 
 #include "sbfs.h"
+#include "xfer.h"
 #include "xmalloc.h"
 
 #ifndef SBFS_HAVE_HOW
@@ -543,37 +544,6 @@ sbfs_list_free(struct sbfs_ent *ents, size_t n)
 	free(ents);
 }
 
-/* Remove NAME under DFD and what is below it, following no link. */
-static int
-sbfs_rm_at(int dfd, const char *name)
-{
-	DIR		*d;
-	struct dirent	*e;
-	int		 fd, rc = 0;
-
-	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EISDIR && errno != EPERM)
-		return -1;
-	if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : -1;
-	if ((d = fdopendir(fd)) == NULL) {
-		sbfs_close(fd);
-		return -1;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (sbfs_rm_at(dirfd(d), e->d_name) == -1)
-			rc = -1;
-	}
-	closedir(d);
-	if (unlinkat(dfd, name, AT_REMOVEDIR) == -1 && errno != ENOENT)
-		rc = -1;
-	return rc;
-}
-
 int
 sbfs_remove(int dirfd, const char *rel)
 {
@@ -586,7 +556,7 @@ sbfs_remove(int dirfd, const char *rel)
 	}
 	if ((pfd = sbfs_parent(dirfd, rel, &last)) == -1)
 		return errno == ENOENT ? 0 : -1;
-	rc = sbfs_rm_at(pfd, last);
+	rc = xfer_rmtree_at(pfd, last);
 	sbfs_close(pfd);
 	return rc;
 }
