@@ -26,6 +26,7 @@
 #include "jobuser.h"
 #include "log.h"
 #include "psbx.h"
+#include "startd.h"
 #include "xmalloc.h"
 
 struct psbx_sb {
@@ -123,10 +124,23 @@ psbx_make(const struct psbx_req *q, char *const *s, struct psbx_rep *r)
 		errno = EINVAL;
 		return -1;
 	}
+	if (q->slot < 1 || q->slot > st->nslots) {
+		snprintf(r->msg, sizeof r->msg, "no slot %d here", q->slot);
+		errno = EINVAL;
+		return -1;
+	}
 	if (q->byjob)
 		snprintf(name, sizeof name, "%s", s[0]);
 	else
 		snprintf(name, sizeof name, "%s.r%u", s[0], q->run);
+	/* Never another live sandbox's directory. */
+	for (i = 0; i < ps.nsbs; i++)
+		if (ps.sbs[i].used && strcmp(ps.sbs[i].name, name) == 0) {
+			snprintf(r->msg, sizeof r->msg, "sandbox %s/%.100s: "
+			    "in use", ps.dir, name);
+			errno = EBUSY;
+			return -1;
+		}
 	if (jobuser_pick(s[1], (long long)q->sched_uid, q->slot, &ju, r->msg,
 	    sizeof r->msg) == -1) {
 		errno = EPERM;
