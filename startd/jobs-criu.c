@@ -128,8 +128,9 @@ jobs_criu_vacate(struct ajob *j)
 		}
 		return 0;
 	}
+	/* The image it was restored from. */
+	(void)sandbox_remove(j->sb, JOBS_CRIU_DIR);
 	img = jobs_criu_imgdir(j);
-	xfer_rmtree(img);	/* the image it was restored from */
 	j->copid = privc_criu_dump(j->pid, img, j->id, j->run);
 	free(img);
 	if (j->copid == 0) {
@@ -182,14 +183,12 @@ jobs_criu_dump_failed(struct ajob *j, const char *err)
 static void
 jobs_criu_restore_failed(struct ajob *j, const char *err)
 {
-	char	detail[700], *img;
+	char	detail[700];
 
 	snprintf(detail, sizeof detail, "CRIU restore on agent %s: %s: the "
 	    "job starts afresh", st->name, err);
 	jobs_criu_note(j, "restore-failed", detail);
-	img = jobs_criu_imgdir(j);
-	xfer_rmtree(img);
-	free(img);
+	(void)sandbox_remove(j->sb, JOBS_CRIU_DIR);
 	jobs_spawn_now(j);
 }
 
@@ -251,25 +250,20 @@ jobs_criu_done(struct ajob *j, int ok, pid_t pid, const char *err)
 int
 jobs_criu_restore(struct ajob *j)
 {
-	struct stat	 sb;
-	char		 detail[700], *img, *inv;
+	char		 detail[700], *img;
 
 	if (j->sb == NULL)
 		return 0;
-	img = jobs_criu_imgdir(j);
-	xasprintf(&inv, "%s/inventory.img", img);
-	if (stat(inv, &sb) == -1) {
-		free(inv);
-		free(img);
+	/* The sandbox is the job's user's: the parent looks. */
+	if (!sandbox_has_file(j->sb, JOBS_CRIU_DIR "/inventory.img"))
 		return 0;
-	}
-	free(inv);
+	img = jobs_criu_imgdir(j);
 	if (!st->criu) {
 		snprintf(detail, sizeof detail, "its checkpoint is a CRIU image "
 		    "and agent %s has no CRIU: the job starts afresh",
 		    st->name);
 		jobs_criu_note(j, "restore-failed", detail);
-		xfer_rmtree(img);
+		(void)sandbox_remove(j->sb, JOBS_CRIU_DIR);
 		free(img);
 		return 0;
 	}
@@ -279,7 +273,7 @@ jobs_criu_restore(struct ajob *j)
 		    "the agent's parent is gone: the job starts afresh",
 		    st->name);
 		jobs_criu_note(j, "restore-failed", detail);
-		xfer_rmtree(img);
+		(void)sandbox_remove(j->sb, JOBS_CRIU_DIR);
 		free(img);
 		return 0;
 	}

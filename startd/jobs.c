@@ -47,6 +47,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "jobdesc.h"
+#include "drop.h"
 #include "jobs.h"
 #include "jobs-int.h"
 #include "jsonx.h"
@@ -387,7 +388,7 @@ jobs_user_str(const struct ajob *j)
 	else
 		snprintf(buf, sizeof buf, "%s (the agent's uid %u)",
 		    j->user.name[0] != '\0' ? j->user.name : "?",
-		    (unsigned)geteuid());
+		    (unsigned)(drop_uid() != (uid_t)-1 ? 0 : geteuid()));
 	return buf;
 }
 
@@ -418,7 +419,6 @@ jobs_spawn(struct ajob *j)
 {
 	const struct jobdesc	*d = j->desc;
 	struct jobctl_spec	 spec;
-	struct stat		 sb;
 	const char		*hidden;
 	char			**argv, *exe = NULL, *in = NULL;
 	size_t			 i;
@@ -443,7 +443,7 @@ jobs_spawn(struct ajob *j)
 			spec.executable = exe;
 		}
 		xasprintf(&in, "%s/%s", spec.iwd, SANDBOX_STDIN);
-		if (d->input != NULL && stat(in, &sb) == 0)
+		if (d->input != NULL && sandbox_has_file(j->sb, SANDBOX_STDIN))
 			spec.input = SANDBOX_STDIN;
 		spec.output = d->output != NULL ? SANDBOX_STDOUT : NULL;
 		spec.error = d->error == NULL ? NULL : d->output != NULL &&

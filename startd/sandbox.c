@@ -181,6 +181,25 @@ sandbox_free(struct sandbox *sb, int remove)
 	free(sb);
 }
 
+int
+sandbox_has_file(const struct sandbox *sb, const char *rel)
+{
+	struct sbfs_ent	e;
+
+	return psbxc_stat(sb->root->fd, rel, &e) == 0 && e.type == SBFS_REG;
+}
+
+int
+sandbox_remove(struct sandbox *sb, const char *rel)
+{
+	if (psbxc_remove(sb->root->fd, rel) == -1) {
+		log_warnx("sandbox %s: %s: %s", sb->path, rel,
+		    sbfs_strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 const char *
 sandbox_path(const struct sandbox *sb)
 {

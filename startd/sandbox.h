@@ -22,13 +22,18 @@ struct xferq;
 
 /* Read sandbox_dir and remove what a previous agent left there. */
 void		 sandbox_init(void);
-/* A fresh sandbox for JOB/RUN owned by UID/GID ((uid_t)-1: ours); with
- * BYJOB named by JOB alone (a CRIU job: the same path everywhere).  The
- * files it receives get no mode bits UMASK (the job owner's) takes away,
- * and never a setuid, setgid or sticky bit. */
+/* A fresh sandbox for JOB/RUN, made by the agent's parent (psbx.h) for
+ * the user it picks for OWNER (the scheduler's uid SCHED_UID) on SLOT;
+ * with BYJOB named by JOB alone (a CRIU job: the same path everywhere).
+ * The files it receives get no mode bits UMASK (the job owner's) takes
+ * away, and never a setuid, setgid or sticky bit. */
 struct sandbox	*sandbox_new(const char *job, uint32_t run,
 		    const char *owner, long long sched_uid, int slot,
 		    mode_t umask, int byjob, char *err, size_t errlen);
+/* 1 if REL is a regular file in SB (asked of the parent), else 0. */
+int		 sandbox_has_file(const struct sandbox *, const char *rel);
+/* Remove REL (a tree) from SB; 0, or -1 (logged). */
+int		 sandbox_remove(struct sandbox *, const char *rel);
 /* Free SB; REMOVE also deletes its directory tree. */
 void		 sandbox_free(struct sandbox *sb, int remove);
 const char	*sandbox_path(const struct sandbox *sb);
