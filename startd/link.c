@@ -59,6 +59,8 @@
 #define LINK_REFUSED_MS		20000	/* after a refused hello: 10-20 s */
 
 static struct peer	*link_peer;
+/* A connection being made (connect, TLS handshake): freed at shutdown. */
+static struct bufferevent *link_connecting;
 static struct xferq	*link_xq;	/* files to the scheduler */
 static struct event	*link_retry_ev;
 static struct event	*link_hb_ev;
@@ -382,6 +384,8 @@ link_failed(struct bufferevent *bev, short what)
 		    "TLS handshake (does it run with insecure = yes?)", addr);
 	else
 		log_debug("link: cannot connect to %s", addr);
+	if (bev == link_connecting)
+		link_connecting = NULL;
 	bufferevent_free(bev);
 	link_retry_later();
 }
@@ -403,6 +407,7 @@ link_event(struct bufferevent *bev, short what, void *arg)
 		link_failed(bev, what);
 		return;
 	}
+	link_connecting = NULL;		/* the peer owns it now */
 	setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one,
 	    sizeof one);
 	setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_KEEPALIVE, &one,
@@ -449,8 +454,11 @@ link_connect(void)
 	if (bev == NULL)
 		fatalx("bufferevent_socket_new");
 	bufferevent_setcb(bev, NULL, NULL, link_event, NULL);
+	link_connecting = bev;
+	/* A failure may already have come to link_event() and freed BEV. */
 	if (bufferevent_socket_connect_hostname(bev, st->dns, AF_UNSPEC, host,
-	    port) == -1) {
+	    port) == -1 && link_connecting == bev) {
+		link_connecting = NULL;
 		bufferevent_free(bev);
 		link_retry_later();
 	}
@@ -496,6 +504,10 @@ link_shutdown(void)
 {
 	if (link_peer != NULL)
 		peer_close(link_peer, NULL);
+	if (link_connecting != NULL) {
+		bufferevent_free(link_connecting);
+		link_connecting = NULL;
+	}
 	event_free(link_retry_ev);
 	event_free(link_hb_ev);
 	tls_free(link_tls);
