@@ -11,13 +11,13 @@
  * Its life: join the job's v1 cgroups (the cgroup.procs write waits for
  * an RCU grace period, about 13 ms here: never in the agent's loop), fork
  * the job (jobctl-child.c), tell the agent how the exec went (a START
- * record), then wait.  Where the init was born in the job's cgroup2 group
- * (clone3 CLONE_INTO_CGROUP), which already holds, freezes and kills all
- * of the job, the v1 groups (memory, pids, cpuacct accounting and the
- * freezer CRIU uses) are joined after the exec instead, by every process
- * of the job, so that the wait is not the job's start latency either
- * (what the job charged before that stays where the agent is: a v1
- * memory limit counts from the move on).  While it waits, signals it
+ * record), then wait.  The init is born in the job's cgroup2 group where
+ * there is one (clone3 CLONE_INTO_CGROUP); the v1 groups (memory, pids,
+ * cpuacct and the freezer CRIU uses) are joined before the job is forked
+ * even then, since they hold the job's limits: a job that joined them
+ * after its exec could fork and allocate past its pids and memory limits
+ * before the move (t-memhold saw 40 forks under a limit of 32).  The wait
+ * is the job's, never the agent's loop's.  While it waits, signals it
  * receives (anything catchable but SIGCHLD and SIGPIPE) go to the job's
  * process group, orphans are reaped, and deadlines are read from the deadline pipe (8-byte
  * CLOCK_MONOTONIC milliseconds, 0: none, JOBCTL_CTL_KILL: kill now).
@@ -309,68 +309,6 @@ jinit_sigsetup(void)
 	return signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
-/* 1 if PID, our child, has exited (not reaped yet). */
-static int
-jinit_exited(pid_t pid)
-{
-	siginfo_t	si;
-
-	memset(&si, 0, sizeof si);
-	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
-	    0 && si.si_pid == pid;
-}
-
-/*
- * Move every process of the job (its cgroup2 group's) into the v1 groups,
- * until a pass finds nobody new: a process forked meanwhile is in the
- * cgroup2 group too.  Not the init itself (it charges nothing worth it),
- * nor a job whose leader has exited already (a short job): each write
- * takes the kernel's cgroup lock for a grace period, during which every
- * fork on the machine, the agent's too, waits.  Errors (a process gone)
- * are ignored.
- */
-static void
-jinit_join_late(const struct jobctl_child *c, pid_t leader)
-{
-	char		 buf[4096], num[16];
-	const char	*p;
-	ssize_t		 n;
-	pid_t		 pid, seen[256];
-	int		 h, k, nseen = 0, pass, fresh, len;
-
-	seen[nseen++] = getpid();
-	for (pass = 0, fresh = 1; pass < 8 && fresh; pass++) {
-		fresh = 0;
-		if (jinit_exited(leader))
-			break;
-		if ((n = pread(c->cg2procs, buf, sizeof buf - 1, 0)) <= 0)
-			break;
-		buf[n] = '\0';
-		p = buf;
-		while ((pid = jinit_num(&p)) > 0) {
-			for (k = 0; k < nseen && seen[k] != pid; k++)
-				;
-			if (k < nseen)
-				continue;
-			if (nseen < 256)
-				seen[nseen++] = pid;
-			fresh = 1;
-			len = 0;
-			for (k = pid; k > 0 && len < (int)sizeof num; k /= 10)
-				len++;
-			for (k = len - 1; k >= 0; k--, pid /= 10)
-				num[k] = '0' + pid % 10;
-			for (h = 0; h < JOBCTL_NCG; h++)
-				if (c->cgfd[h] != -1)
-					(void)write(c->cgfd[h], num, len);
-		}
-	}
-	for (h = 0; h < JOBCTL_NCG; h++)
-		if (c->cgfd[h] != -1)
-			close(c->cgfd[h]);
-	close(c->cg2procs);
-}
-
 /* A job's init, from its clone(); see the top of the file. */
 void
 jobctl_init_main(const struct jobctl_child *c)
@@ -406,7 +344,7 @@ jobctl_init_main(const struct jobctl_child *c)
 		keep[4 + h] = c->cgfd[h];
 	/* The agent's other descriptors (other jobs' pipes) are not ours. */
 	jobctl_closefrom(c->maxfd, keep, 4 + JOBCTL_NCG);
-	for (h = 0; h < JOBCTL_NCG && c->cg2procs == -1; h++) {
+	for (h = 0; h < JOBCTL_NCG; h++) {
 		if (c->cgfd[h] == -1)
 			continue;
 		if (write(c->cgfd[h], "0", 1) != 1)
@@ -459,6 +397,6 @@ jobctl_init_main(const struct jobctl_child *c)
 		r.leader = kid;		/* the agent's number for it */
 	jinit_report(c->ep, &r);
 	if (c->cg2procs != -1)
-		jinit_join_late(c, child);
+		close(c->cg2procs);
 	jinit_watch(&in);
 }

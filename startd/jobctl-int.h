@@ -146,8 +146,8 @@ struct jobctl_child {
 	/* The init's (jobctl-init.c); ep is then the status pipe. */
 	int		 pidns;		/* it leads a new pid namespace */
 	int		 dp;		/* read end of the deadline pipe */
-	int		 cg2procs;	/* cgroup.procs of its cgroup2 group: the
-					   v1 groups are joined after the exec */
+	int		 cg2procs;	/* cgroup.procs of its cgroup2 group
+					   (born there), or -1 */
 };
 
 /* jobctl.c: the job's own process group once known (its exec), or 0. */
