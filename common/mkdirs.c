@@ -1,6 +1,6 @@
 /*
  * mkdirs.c: mkdir -p, for the one place each program makes its own
- * directories (scheduler/main.c, startd/enroll.c, startd/sandbox.c,
+ * directories (scheduler/main.c, startd/enroll.c, startd/priv-sbx.c,
  * submit/cmd-pool.c).  Parents get 0755 so that others may pass through;
  * the directory itself gets the caller's mode.  Existing directories keep
  * theirs: an administrator's choice is not undone.

@@ -25,6 +25,7 @@
 
 #include "jobuser.h"
 #include "log.h"
+#include "mkdirs.h"
 #include "psbx.h"
 #include "startd.h"
 #include "xmalloc.h"
@@ -50,27 +51,6 @@ static int
 psbx_dir_open(void)
 {
 	return open(ps.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-/* mkdir -p of sandbox_dir itself (absolute, the operator's). */
-static int
-psbx_mkdir_p(const char *path, mode_t mode)
-{
-	char	buf[SBFS_MAX_PATH], *p;
-
-	if (strlcpy(buf, path, sizeof buf) >= sizeof buf)
-		return -1;
-	for (p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
 }
 
 static struct psbx_sb *
@@ -146,7 +126,7 @@ psbx_make(const struct psbx_req *q, char *const *s, struct psbx_rep *r)
 		errno = EPERM;
 		return -1;
 	}
-	if (psbx_mkdir_p(ps.dir, 0711) == -1 || (dfd = psbx_dir_open()) == -1) {
+	if (mkdirs(ps.dir, 0711) == -1 || (dfd = psbx_dir_open()) == -1) {
 		snprintf(r->msg, sizeof r->msg, "sandbox_dir %s: %s", ps.dir,
 		    strerror(errno));
 		jobuser_clear(&ju);
