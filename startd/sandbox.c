@@ -39,7 +39,6 @@
 #include "jobs.h"
 #include "jsonx.h"
 #include "log.h"
-#include "mkdirs.h"
 #include "psbx.h"
 #include "sandbox.h"
 #include "sbfs.h"
