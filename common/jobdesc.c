@@ -154,6 +154,10 @@ static const struct jd_text jd_texts[] = {
 	{ "periodic_hold",	offsetof(struct jobdesc, periodic_hold) },
 	{ "periodic_release",	offsetof(struct jobdesc, periodic_release) },
 	{ "periodic_remove",	offsetof(struct jobdesc, periodic_remove) },
+	{ "accounting_group",	offsetof(struct jobdesc, accounting_group) },
+	{ "accounting_group_user",
+	    offsetof(struct jobdesc, accounting_group_user) },
+	{ "concurrency_limits",	offsetof(struct jobdesc, concurrency_limits) },
 	{ NULL,			0 }
 };
 
@@ -402,6 +406,132 @@ jobdesc_is_attr(const char *s)
 	return 1;
 }
 
+/*
+ * An accounting group or user name: letters, digits, '_', '-' and '.'
+ * (hierarchical groups: group_physics.higgs), no empty part, at most
+ * JOBDESC_MAX_NAME bytes.  1 or 0.
+ */
+static int
+jd_is_acct_name(const char *s)
+{
+	size_t	 i, len = strlen(s);
+
+	if (len == 0 || len > JOBDESC_MAX_NAME || s[0] == '.' ||
+	    s[len - 1] == '.' || strstr(s, "..") != NULL)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!text_isalnum(s[i]) && s[i] != '_' && s[i] != '-' &&
+		    s[i] != '.')
+			return 0;
+	return 1;
+}
+
+int
+jobdesc_limit_next(const char **sp, char *name, size_t namelen, int64_t *n,
+    const char **errstr)
+{
+	const char	*s = *sp, *p;
+	size_t		 len;
+	int64_t		 v;
+
+	while (*s == ',' || text_isspace(*s))
+		s++;
+	if (*s == '\0') {
+		*sp = s;
+		return 0;
+	}
+	for (p = s; text_isalnum(*p) || *p == '_' || *p == '.'; p++)
+		;
+	len = p - s;
+	if (len == 0 || (!text_isalpha(*s) && *s != '_')) {
+		*errstr = "a limit's name must start with a letter or '_' and "
+		    "hold only letters, digits, '_' and '.'";
+		return -1;
+	}
+	if (len >= namelen || len > JOBDESC_MAX_NAME) {
+		*errstr = "a limit's name is too long";
+		return -1;
+	}
+	memcpy(name, s, len);
+	name[len] = '\0';
+	while (text_isspace(*p))
+		p++;
+	*n = 1;
+	if (*p == ':') {
+		for (p++; text_isspace(*p); p++)
+			;
+		if (!text_isdigit(*p)) {
+			*errstr = "expected a whole number after ':' "
+			    "(NAME or NAME:N)";
+			return -1;
+		}
+		for (v = 0; text_isdigit(*p); p++) {
+			v = v * 10 + (*p - '0');
+			if (v > JOBDESC_MAX_LIMIT) {
+				*errstr = "a limit's count is too large";
+				return -1;
+			}
+		}
+		if (v == 0) {
+			*errstr = "a limit's count must be at least 1";
+			return -1;
+		}
+		*n = v;
+		while (text_isspace(*p))
+			p++;
+	}
+	if (*p != '\0' && *p != ',') {
+		*errstr = "expected NAME or NAME:N, separated by commas";
+		return -1;
+	}
+	*sp = p;
+	return 1;
+}
+
+int
+jobdesc_check_acct(const struct jobdesc *jd, const char **errstr)
+{
+	const char	*s;
+	char		 name[JOBDESC_MAX_NAME + 1], seen[JOBDESC_MAX_LIMITS]
+			    [JOBDESC_MAX_NAME + 1];
+	int64_t		 n;
+	int		 rc, i, nseen = 0;
+
+	if (jd->accounting_group != NULL &&
+	    !jd_is_acct_name(jd->accounting_group)) {
+		*errstr = "accounting_group: not a group name (letters, "
+		    "digits, '_', '-', '.')";
+		return -1;
+	}
+	if (jd->accounting_group_user != NULL &&
+	    !jd_is_acct_name(jd->accounting_group_user)) {
+		*errstr = "accounting_group_user: not a user name";
+		return -1;
+	}
+	if (jd->accounting_group_user != NULL &&
+	    jd->accounting_group == NULL) {
+		*errstr = "accounting_group_user without accounting_group";
+		return -1;
+	}
+	if ((s = jd->concurrency_limits) == NULL)
+		return 0;
+	while ((rc = jobdesc_limit_next(&s, name, sizeof name, &n,
+	    errstr)) == 1) {
+		for (i = 0; i < nseen; i++)
+			if (strcasecmp(seen[i], name) == 0) {
+				*errstr = "concurrency_limits names a limit "
+				    "twice";
+				return -1;
+			}
+		if (nseen == JOBDESC_MAX_LIMITS) {
+			*errstr = "concurrency_limits: too many limits";
+			return -1;
+		}
+		strlcpy(seen[nseen++], name, sizeof seen[0]);
+	}
+	return rc;
+}
+
 static const struct msg_member jd_members[] = {
 	{ "proc",		JT_INT,		1 },
 	{ "executable",		JT_STRING,	1 },
@@ -436,6 +566,9 @@ static const struct msg_member jd_members[] = {
 	{ "periodic_hold",	JT_STRING,	0 },	/* or null */
 	{ "periodic_release",	JT_STRING,	0 },	/* or null */
 	{ "periodic_remove",	JT_STRING,	0 },	/* or null */
+	{ "accounting_group",	JT_STRING,	0 },	/* or null */
+	{ "accounting_group_user", JT_STRING,	0 },	/* or null */
+	{ "concurrency_limits",	JT_STRING,	0 },	/* or null */
 	{ NULL,			0,		0 }
 };
 #define JD_NCORE	14	/* members DESIGN.md names: always present */
@@ -683,6 +816,8 @@ jd_json_rest(struct json_object *obj, struct jobdesc *jd, const char **errstr)
 		*errstr = "checkpoint is not \"criu\"";
 		return -1;
 	}
+	if (jobdesc_check_acct(jd, errstr) == -1)
+		return -1;
 	if (jd_json_paths(obj, "transfer_input_files", 1, &jd->xfer_in,
 	    &jd->nxfer_in, &set, errstr) == -1 ||
 	    jd_json_paths(obj, "transfer_output_files", 0, &jd->xfer_out,

@@ -19,6 +19,9 @@ struct json_object;
 #define JOBDESC_MAX_STR		65536	/* any one string */
 #define JOBDESC_MAX_PROCS	1000000	/* jobs in one submit */
 #define JOBDESC_MAX_CUSTOM	4096	/* +Attr values */
+#define JOBDESC_MAX_NAME	128	/* accounting group, limit name */
+#define JOBDESC_MAX_LIMITS	32	/* concurrency_limits of one job */
+#define JOBDESC_MAX_LIMIT	1000000	/* NAME:N: the largest N */
 
 struct jobdesc {
 	uint32_t	 proc;
@@ -44,6 +47,9 @@ struct jobdesc {
 	char		*batch_name;	/* may be NULL */
 	int64_t		 max_retries;	/* -1: not set */
 	char		*notification;	/* accepted and kept, may be NULL */
+	char		*accounting_group;	/* may be NULL (fair share) */
+	char		*accounting_group_user;	/* may be NULL: the owner */
+	char		*concurrency_limits;	/* "NAME[:N],...", or NULL */
 
 	/* File transfer through the spool (NULL-terminated arrays). */
 	int		 should_transfer;	/* JD_XFER_* */
@@ -109,6 +115,14 @@ const char	*jobdesc_text_member(const struct jobdesc *, size_t,
 /* Decode and strictly check the wire form into JD. 0, or -1 with ERRSTR. */
 int	jobdesc_from_json(struct json_object *, struct jobdesc *jd,
 	    const char **errstr);
+/*
+ * The next NAME or NAME:N (N: 1 if absent) of a concurrency_limits list
+ * at *SP, which moves past it: 1, 0 at the end, or -1 with ERRSTR.
+ */
+int	jobdesc_limit_next(const char **sp, char *name, size_t namelen,
+	    int64_t *n, const char **errstr);
+/* Check accounting_group(_user) and concurrency_limits: 0 or -1. */
+int	jobdesc_check_acct(const struct jobdesc *, const char **errstr);
 /* Is S a valid custom attribute name (a ClassAd identifier)?  1 or 0. */
 int	jobdesc_is_attr(const char *s);
 

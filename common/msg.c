@@ -55,6 +55,14 @@ static const struct msg_member m_admin[] = {
 	{ "name", JT_STRING, 0 }, { "lifetime_ms", JT_INT, 0 },
 	{ "netblock", JT_STRING, 0 }, { NULL, 0, 0 }
 };
+static const struct msg_member m_edit[] = {
+	{ "ids", JT_ARRAY, 1 }, { "attr", JT_STRING, 1 },
+	{ "value", JT_STRING, 1 }, { NULL, 0, 0 }
+};
+static const struct msg_member m_userprio[] = {
+	{ "action", JT_STRING, 1 }, { "name", JT_STRING, 0 },
+	{ "factor", JT_DOUBLE, 0 }, { NULL, 0, 0 }
+};
 static const struct msg_member m_ad[] = {
 	{ "name", JT_STRING, 1 }, { "slots", JT_ARRAY, 1 },
 	{ "jobs", JT_ARRAY, 1 }, { "criu", JT_BOOL, 0 }, { NULL, 0, 0 }
@@ -193,6 +201,8 @@ static const struct msg_type msg_types[] = {
 	    m_query_reply },
 	{ MSG_ACT, "act", ROLE_CLIENT, 1 * MiB, m_act },
 	{ MSG_ADMIN, "admin", ROLE_CLIENT, 16 * KiB, m_admin },
+	{ MSG_EDIT, "edit", ROLE_CLIENT, 1 * MiB, m_edit },
+	{ MSG_USERPRIO, "userprio", ROLE_CLIENT, 4 * KiB, m_userprio },
 	{ MSG_AD, "ad", ROLE_AGENT, 1 * MiB, m_ad },
 	{ MSG_HEARTBEAT, "heartbeat", ROLE_AGENT, 4 * KiB, m_heartbeat },
 	{ MSG_START, "start", ROLE_SCHEDD, 1 * MiB, m_start },

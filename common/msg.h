@@ -38,6 +38,10 @@ enum msg_kind {
 	MSG_PUT_DATA = 23,	/* client: raw chunk of the file PUT announced */
 	MSG_ADMIN = 24,		/* client: action on the pool's credentials
 				   (administrators only), id, name, ... */
+	MSG_EDIT = 25,		/* client: ids[], attr, value (cq qedit;
+				   cq prio edits JobPrio) */
+	MSG_USERPRIO = 26,	/* client: action ("show", "setfactor",
+				   "resetusage"), name, factor */
 
 	MSG_AD = 64,		/* agent: slots[], jobs[] (at connect) */
 	MSG_HEARTBEAT = 65,	/* agent: lease keep-alive */

@@ -381,6 +381,36 @@ submit_kw_signal(struct submit_parse *p, struct jobdesc *jd,
 	return 0;
 }
 
+/*
+ * accounting_group, accounting_group_user and concurrency_limits: the
+ * submitter fair share charges (group.user) and the named resources the
+ * job holds while it runs, checked as the scheduler checks them.
+ */
+static int
+submit_kw_acct(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	char		**dst = (char **)((char *)jd + kw->off), *old;
+	const char	*errstr = NULL;
+	size_t		  len = strlen(val);
+
+	if (dst == &jd->accounting_group_user && jd->accounting_group == NULL)
+		return submit_error(p, line, "accounting_group_user: needs "
+		    "accounting_group (the submitter is group.user)");
+	old = *dst;
+	if (len >= 2 && val[0] == '"' && val[len - 1] == '"')
+		*dst = xstrndup(val + 1, len - 2);
+	else
+		*dst = xstrdup(val);
+	if (jobdesc_check_acct(jd, &errstr) == -1) {
+		free(*dst);
+		*dst = old;
+		return submit_error(p, line, "%s", errstr);
+	}
+	free(old);
+	return 0;
+}
+
 #define OFF(m)	offsetof(struct jobdesc, m)
 
 /* The keywords, applied in this order for every proc. */
@@ -416,6 +446,10 @@ static const struct submit_keyword submit_kw_table[] = {
 	{ "periodic_hold",	submit_kw_text, OFF(periodic_hold), 0 },
 	{ "periodic_release",	submit_kw_text, OFF(periodic_release), 0 },
 	{ "periodic_remove",	submit_kw_text, OFF(periodic_remove), 0 },
+	{ "accounting_group",	submit_kw_acct, OFF(accounting_group), 0 },
+	{ "accounting_group_user", submit_kw_acct,
+	    OFF(accounting_group_user), 0 },
+	{ "concurrency_limits",	submit_kw_acct, OFF(concurrency_limits), 0 },
 };
 #define SUBMIT_NKW (sizeof(submit_kw_table) / sizeof(submit_kw_table[0]))
 

@@ -78,6 +78,11 @@ void		 ctl_query(struct peer *, struct client *, uint32_t reqid,
 /* ctl-act.c */
 void		 ctl_act(struct peer *, struct client *, uint32_t reqid,
 		    struct json_object *msg);
+/* ctl-fair.c: cq prio and cq qedit (MSG_EDIT), cq userprio */
+void		 ctl_edit(struct peer *, struct client *, uint32_t reqid,
+		    struct json_object *msg);
+void		 ctl_userprio(struct peer *, struct client *, uint32_t reqid,
+		    struct json_object *msg);
 /* ctl-admin.c: the pool's credentials (administrators only) */
 void		 ctl_admin(struct peer *, struct client *, uint32_t reqid,
 		    struct json_object *msg);

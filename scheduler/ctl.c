@@ -43,6 +43,7 @@
 #include "runas.h"
 #include "rows.h"
 #include "schedd.h"
+#include "share.h"
 #include "stage.h"
 #include "store.h"
 #include "why.h"
@@ -301,7 +302,7 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 	struct ctl_garbage	*g;
 	struct json_object	*jobs = jsonx_get(msg, "jobs"), *e, *reply;
 	struct jobdesc		*descs;
-	char			**ads, why[256];
+	char			**ads, why[256], err[200];
 	const char		*errstr;
 	size_t			 i, n, len;
 	uint32_t		 cluster;
@@ -324,6 +325,9 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 		if (jobdesc_from_json(e, &descs[i], &errstr) == 0 &&
 		    descs[i].proc != i)
 			errstr = "procs must be numbered 0..n-1";
+		if (errstr == NULL && share_check_desc(&descs[i], err,
+		    sizeof err) == -1)
+			errstr = err;
 		if (errstr != NULL) {
 			snprintf(why, sizeof why, "job %zu: %s", i, errstr);
 			peer_send_error(p, reqid, why);
@@ -423,6 +427,12 @@ ctl_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		break;
 	case MSG_ADMIN:
 		ctl_admin(p, c, reqid, msg);
+		break;
+	case MSG_EDIT:
+		ctl_edit(p, c, reqid, msg);
+		break;
+	case MSG_USERPRIO:
+		ctl_userprio(p, c, reqid, msg);
 		break;
 	default:
 		peer_close(p, "unexpected message type");

@@ -144,6 +144,8 @@ job_free(struct job *j)
 	free(j->ad);
 	free(j->machine);
 	free(j->hold_reason);
+	free(j->submitter);
+	free(j->limits);
 	free(j);
 }
 

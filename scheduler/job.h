@@ -64,6 +64,13 @@ struct job {
 	struct slot	*slot;		/* while RUNNING (or being removed) */
 	TAILQ_ENTRY(job) idle_entry;	/* on the idle queue */
 	int		 on_idle;
+
+	/* Fair share and concurrency limits (share.c, fairshare.c). */
+	char		*submitter;	/* owner, or accounting group.user */
+	char		*limits;	/* concurrency_limits, or NULL */
+	int		 fs_counted;	/* counted as running by share.c */
+	TAILQ_ENTRY(job) sub_entry;	/* on its submitter's idle list */
+	int		 on_sub;
 	RB_ENTRY(job)	 tree_entry;
 };
 

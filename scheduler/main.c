@@ -34,6 +34,7 @@
 #include "queue.h"
 #include "runas.h"
 #include "schedd.h"
+#include "share.h"
 #include "spool.h"
 #include "store.h"
 #include "userlog.h"
@@ -91,6 +92,20 @@ static const struct cfg_key schedd_keys[] = {
 	{ "max_partial_mb", CFG_INT, "256", 1, 1048576,
 	    "MiB that half-sent frames of all connections may announce "
 	    "together (one user's: half of it)" },
+	{ "priority_halflife", CFG_DURATION, "24h", 0, 0,
+	    "half-life of a submitter's decayed usage for fair share "
+	    "(HTCondor's PRIORITY_HALFLIFE)" },
+	{ "default_prio_factor", CFG_REAL, "1000", 1, 1000000000000LL,
+	    "priority factor of submitters not in prio_factors (HTCondor's "
+	    "DEFAULT_PRIO_FACTOR)" },
+	{ "prio_factors", CFG_STRING, "", 0, 0,
+	    "SUBMITTER:FACTOR, ... (a submitter: an owner, or "
+	    "accounting_group.user); cq userprio -setfactor overrides" },
+	{ "concurrency_limits", CFG_STRING, "", 0, 0,
+	    "NAME:N, ...: at most N of NAME in use by running jobs" },
+	{ "concurrency_limit_default", CFG_INT, "-1", -1, 1000000,
+	    "the limit of a name not in concurrency_limits (-1: a job naming "
+	    "one is refused at submit)" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
@@ -99,7 +114,8 @@ static int
 schedd_check(const struct cfg *cfg, char *err, size_t errlen)
 {
 	if (creds_check_config(cfg, err, errlen) == -1 ||
-	    ctl_admin_group_check(cfg, err, errlen) == -1)
+	    ctl_admin_group_check(cfg, err, errlen) == -1 ||
+	    share_check_config(cfg, err, errlen) == -1)
 		return -1;
 	return 0;
 }
@@ -225,8 +241,11 @@ main(int argc, char **argv)
 		fatalx("cannot set up root_job_user");
 	if (spool_init() == -1)
 		fatalx("cannot set up the spool");
+	if (share_init() == -1)
+		fatalx("cannot set up fair share");
 	if (queue_load() == -1)
 		fatalx("cannot load the queue");
+	share_start();
 	spool_sweep();
 	if (userlog_init() == -1)
 		fatalx("cannot read the user log mark");
@@ -245,6 +264,7 @@ main(int argc, char **argv)
 	    (long long)(sd->lease_ms / 1000));
 	event_base_dispatch(sd->base);
 
+	share_flush();
 	commit_flush();
 	ctl_shutdown();
 	agents_shutdown();
@@ -253,6 +273,7 @@ main(int argc, char **argv)
 	commit_shutdown();
 	creds_shutdown();
 	queue_shutdown();
+	share_shutdown();
 	store_close(sd->store);
 	for (i = 0; i < 3; i++)
 		event_free(sigs[i]);

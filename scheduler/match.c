@@ -1,6 +1,7 @@
 /*
- * match.c: idle jobs to free slots.  Jobs are taken in the idle list's
- * order (priority, then submission) and each goes to the first free slot
+ * match.c: idle jobs to free slots.  Jobs are taken in fair-share order
+ * (share.c: submitters by usage, each one's jobs by priority, then
+ * submission) and each goes to the first free slot
  * whose cpus and memory cover its requests.  The walk ends when no slot is
  * free, and gives up on a job shape after one miss, so a queue of
  * thousands of jobs that fit nowhere costs one pass per distinct shape.
@@ -13,6 +14,7 @@
 #include "match.h"
 #include "queue.h"
 #include "schedd.h"
+#include "share.h"
 
 #define MATCH_MAX_SHAPES	64	/* misses remembered per run */
 
@@ -51,13 +53,15 @@ match_known_miss(const struct shape *miss, int nmiss, const struct job *j)
 int
 match_run(void)
 {
-	struct shape	 miss[MATCH_MAX_SHAPES];
-	struct job	*j, *next;
-	struct slot	*s;
-	int		 nmiss = 0, started = 0;
+	struct shape		 miss[MATCH_MAX_SHAPES];
+	struct fairshare_walk	 fw;
+	struct job		*j;
+	struct slot		*s;
+	int			 nmiss = 0, started = 0;
 
-	for (j = TAILQ_FIRST(&sd->idle); j != NULL; j = next) {
-		next = TAILQ_NEXT(j, idle_entry);
+	/* Submitters in fair-share order; a full concurrency limit waits. */
+	share_walk_begin(&fw);
+	while ((j = share_walk_next(&fw)) != NULL) {
 		if (TAILQ_EMPTY(&sd->free_slots))
 			break;
 		if (match_known_miss(miss, nmiss, j))

@@ -21,6 +21,7 @@
 #include "owners.h"
 #include "queue.h"
 #include "schedd.h"
+#include "share.h"
 #include "spool.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -75,6 +76,7 @@ queue_idle_add(struct job *j)
 	else
 		TAILQ_INSERT_AFTER(&sd->idle, k, j, idle_entry);
 	j->on_idle = 1;
+	share_job(j);
 	sd->match_wanted = 1;
 	schedd_turn_request();
 }
@@ -86,6 +88,7 @@ queue_idle_del(struct job *j)
 		return;
 	TAILQ_REMOVE(&sd->idle, j, idle_entry);
 	j->on_idle = 0;
+	share_job(j);
 }
 
 static void
@@ -97,6 +100,7 @@ queue_insert(struct job *j)
 	owners_hold(j->uid);
 	if (j->state == JOB_IDLE)
 		queue_idle_add(j);
+	share_job(j);	/* a running one counts for fair share */
 }
 
 /* J is finished and its slot released: it leaves memory. */
@@ -109,6 +113,7 @@ queue_forget(struct job *j)
 	sd->njobs--;
 	clusters_drop(j->cluster);
 	owners_drop(j->uid);
+	share_job_gone(j);
 	job_free(j);
 }
 
@@ -131,6 +136,7 @@ queue_persist(struct job *j, const char *event, const char *detail)
 	    event, j->run, detail) == -1)
 		fatalx("job %u.%u: cannot record %s", j->cluster, j->proc,
 		    event);
+	share_job(j);	/* fair share and limits: a run begun or ended */
 }
 
 /*
@@ -157,6 +163,7 @@ queue_load_events(void *arg, int64_t time, const char *event, uint32_t run,
 static int
 queue_load_one(void *arg, struct job *j)
 {
+	share_job_attrs_ad(j);
 	if (j->state == JOB_HELD || j->state == JOB_RUNNING ||
 	    j->state == JOB_SUSPENDED)
 		store_events(sd->store, j->cluster, j->proc, queue_load_events,
@@ -286,6 +293,8 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 		j->owner = xstrdup(owner);
 		j->request_cpus = descs[i].request_cpus;
 		j->request_memory_mb = descs[i].request_memory_mb;
+		j->priority = (int)descs[i].priority;
+		share_job_attrs(j, &descs[i]);
 		cmd = queue_cmdline(&descs[i]);
 		j->cmd = queue_expand_cluster(cmd, *cluster);
 		free(cmd);
@@ -551,4 +560,32 @@ queue_vacate(struct job *j, const char *by)
 	/* The vacate signal: a job that checkpoints leaves with it. */
 	agents_vacate(j->slot, j);
 	return 1;
+}
+
+int
+queue_edit(struct job *j, char *ad, const struct jobdesc *d,
+    const char *detail)
+{
+	int	was_idle = j->on_idle;
+
+	if ((j->state != JOB_IDLE && j->state != JOB_HELD) || j->slot != NULL) {
+		free(ad);
+		return -1;
+	}
+	/* Off the lists in its old order and under its old submitter. */
+	queue_idle_del(j);
+	share_job_gone(j);
+	free(j->ad);
+	j->ad = ad;
+	j->priority = (int)d->priority;
+	j->request_cpus = d->request_cpus;
+	j->request_memory_mb = d->request_memory_mb;
+	share_job_attrs(j, d);
+	if (commit_begin() == -1 || store_job_set_ad(sd->store, j) == -1 ||
+	    store_event_add(sd->store, j->cluster, j->proc, clock_now_ms(),
+	    "qedit", j->run, detail) == -1)
+		fatalx("job %u.%u: cannot record qedit", j->cluster, j->proc);
+	if (was_idle)
+		queue_idle_add(j);
+	return 0;
 }

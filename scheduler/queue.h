@@ -65,6 +65,14 @@ int		 queue_release(struct job *j, const char *by);
  * again.  1 if the order went out, 0 if J is not running.
  */
 int		 queue_vacate(struct job *j, const char *by);
+/*
+ * cq qedit, cq prio: idle or held J takes the description AD (taken; the
+ * wire text of D) with D's priority, requests, accounting group and
+ * limits, recorded as a "qedit" event with DETAIL.  0, or -1 if J is
+ * neither idle nor held (AD freed).
+ */
+int		 queue_edit(struct job *j, char *ad, const struct jobdesc *d,
+		    const char *detail);
 /* How the detail of a cq vacate's "vacate" event starts. */
 #define QUEUE_VACATE_BY	"via cq vacate"
 

@@ -82,6 +82,9 @@ enum store_stmt {
 	ST_AUTO_PUT,
 	ST_AUTO_END,
 	ST_AUTOS_WALK,
+	ST_USER_PUT,
+	ST_USERS_LOAD,
+	ST_JOB_SET_AD,
 	ST_MAX
 };
 
@@ -195,6 +198,17 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_AUTOS_WALK] =
 	    "SELECT id, netblock, created, expires FROM auto_approve "
 	    "WHERE expires > ?1 ORDER BY id",
+	[ST_USER_PUT] =
+	    "INSERT INTO users (name, usage, updated, factor, accumulated) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO UPDATE SET "
+	    "usage = excluded.usage, updated = excluded.updated, "
+	    "factor = excluded.factor, accumulated = excluded.accumulated",
+	[ST_USERS_LOAD] =
+	    "SELECT name, usage, updated, factor, accumulated FROM users "
+	    "ORDER BY name",
+	[ST_JOB_SET_AD] =
+	    "UPDATE jobs SET ad = ?3, priority = ?4 "
+	    "WHERE cluster = ?1 AND proc = ?2",
 };
 
 struct store {
@@ -1388,4 +1402,80 @@ store_autos_walk(struct store *s, int64_t now,
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return ret;
+}
+
+/* --- fair share (docs/fairshare.md) --------------------------------------- */
+
+/* Write what fair share keeps of submitter U. */
+int
+store_user_put(struct store *s, const struct store_user *u)
+{
+	sqlite3_stmt	*st = s->st[ST_USER_PUT];
+
+	if (store_bind_text(st, 1, u->name) != SQLITE_OK ||
+	    sqlite3_bind_double(st, 2, u->usage) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, u->updated) != SQLITE_OK ||
+	    sqlite3_bind_double(st, 4, u->factor) != SQLITE_OK ||
+	    sqlite3_bind_double(st, 5, u->accumulated) != SQLITE_OK) {
+		log_warnx("store: user_put: %s", sqlite3_errmsg(s->db));
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	return store_done(s, st, "user_put");
+}
+
+/* Walk the submitters' rows; the name lives until CB returns. */
+int
+store_users_load(struct store *s, int (*cb)(void *, const struct store_user *),
+    void *arg)
+{
+	sqlite3_stmt		*st = s->st[ST_USERS_LOAD];
+	struct store_user	 u;
+	int			 rc, cbrc, ret = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((u.name = (const char *)sqlite3_column_text(st, 0)) ==
+		    NULL)
+			continue;
+		u.usage = sqlite3_column_double(st, 1);
+		u.updated = sqlite3_column_int64(st, 2);
+		u.factor = sqlite3_column_double(st, 3);
+		u.accumulated = sqlite3_column_double(st, 4);
+		if ((cbrc = cb(arg, &u)) != 0) {
+			ret = cbrc < 0 ? -1 : 0;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: users_load: %s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
+/* Write J's description (J->ad) and priority: cq qedit, cq prio. */
+int
+store_job_set_ad(struct store *s, const struct job *j)
+{
+	sqlite3_stmt	*st = s->st[ST_JOB_SET_AD];
+
+	if (sqlite3_bind_int64(st, 1, j->cluster) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, j->proc) != SQLITE_OK ||
+	    store_bind_text(st, 3, j->ad) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 4, j->priority) != SQLITE_OK) {
+		log_warnx("store: job_set_ad: %s", sqlite3_errmsg(s->db));
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return -1;
+	}
+	if (store_done(s, st, "job_set_ad") == -1)
+		return -1;
+	if (sqlite3_changes(s->db) != 1) {
+		log_warnx("store: job_set_ad: no job %u.%u", j->cluster,
+		    j->proc);
+		return -1;
+	}
+	return 0;
 }

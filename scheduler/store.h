@@ -182,4 +182,21 @@ int		 store_autos_walk(struct store *, int64_t now,
 		    int (*cb)(void *, int64_t, const char *, int64_t,
 		    int64_t), void *arg);
 
+/* What fair share keeps of one submitter (users table). */
+struct store_user {
+	const char	*name;
+	double		 usage;		/* decayed (RUP), as of updated */
+	int64_t		 updated;	/* ms since the epoch */
+	double		 factor;	/* set by cq userprio (0: none) */
+	double		 accumulated;	/* core-seconds */
+};
+/* Insert or replace the row of U->name. */
+int		 store_user_put(struct store *, const struct store_user *u);
+/* Call CB for every submitter's row, in name order. */
+int		 store_users_load(struct store *,
+		    int (*cb)(void *arg, const struct store_user *u),
+		    void *arg);
+/* Write J's description and priority (cq qedit, cq prio). */
+int		 store_job_set_ad(struct store *, const struct job *j);
+
 #endif

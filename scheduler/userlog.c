@@ -83,6 +83,7 @@ static const struct userlog_map {
 	{ "held-exit",		-1, NULL, UB_PLAIN },
 	{ "released",		13, "Job was released.", UB_TEXT },
 	{ "vacate",		-1, NULL, UB_PLAIN },
+	{ "qedit",		-1, NULL, UB_PLAIN },
 };
 
 static int64_t	userlog_mark = -1;	/* last job_events id handled */

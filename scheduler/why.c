@@ -18,6 +18,7 @@
 
 #include "agents.h"
 #include "schedd.h"
+#include "share.h"
 #include "why.h"
 
 enum why_reason {
@@ -185,5 +186,8 @@ why_explain(const struct job *j)
 	json_object_object_add(o, "summary", json_object_new_string(text));
 	json_object_object_add(o, "reasons", reasons);
 	json_object_object_add(o, "nslots", json_object_new_int(w.nslots));
+
+	/* Fair share and concurrency limits (share.c). */
+	share_why(j, o);
 	return o;
 }
