@@ -43,6 +43,15 @@ static const struct cq_cmd cq_cmds[] = {
 	    "print a job's output so far", cmd_logs },
 	{ "why", "why [--json] ID...", "explain why a job does not run",
 	    cmd_why },
+	{ "prio", "prio -p PRIORITY ID...",
+	    "change the priority of idle or held jobs (higher runs first)",
+	    cmd_prio },
+	{ "qedit", "qedit ID... ATTR VALUE",
+	    "change an attribute of idle or held jobs", cmd_qedit },
+	{ "userprio", "userprio [--json] | userprio -setfactor SUBMITTER F"
+	    " | userprio -resetusage SUBMITTER",
+	    "show the submitters' fair-share usage and priorities",
+	    cmd_userprio },
 	{ "drain", "drain [--cancel] MACHINE...",
 	    "finish running jobs on machines, start no new ones", cmd_drain },
 	{ "vacate", "vacate MACHINE... | vacate [-constraint EXPR] ID... | "

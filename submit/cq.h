@@ -41,6 +41,12 @@ int	cmd_vacate(int, char **);
 int	cmd_reclaim(int, char **);
 
 int	cmd_why(int, char **);
+int	cmd_prio(int, char **);
+int	cmd_qedit(int, char **);
+int	cmd_userprio(int, char **);
+/* Set ATTR = VALUE on the jobs IDS (taken) for CMD: a CQ_EXIT_ code. */
+int	cq_qedit(const char *cmd, struct json_object *ids, const char *attr,
+	    const char *value);
 int	cmd_complete(int, char **);
 int	cmd_logs(int, char **);
 int	cmd_proxy(int, char **);
