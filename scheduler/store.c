@@ -207,8 +207,8 @@ static const char *const store_sql[ST_MAX] = {
 	    "SELECT name, usage, updated, factor, accumulated FROM users "
 	    "ORDER BY name",
 	[ST_JOB_SET_AD] =
-	    "UPDATE jobs SET ad = ?3, priority = ?4 "
-	    "WHERE cluster = ?1 AND proc = ?2",
+	    "UPDATE jobs SET ad = ?3, priority = ?4, request_cpus = ?5, "
+	    "request_memory_mb = ?6 WHERE cluster = ?1 AND proc = ?2",
 };
 
 struct store {
@@ -1455,7 +1455,7 @@ store_users_load(struct store *s, int (*cb)(void *, const struct store_user *),
 	return ret;
 }
 
-/* Write J's description (J->ad) and priority: cq qedit, cq prio. */
+/* Write J's description (J->ad), priority and requests: cq qedit. */
 int
 store_job_set_ad(struct store *s, const struct job *j)
 {
@@ -1464,7 +1464,9 @@ store_job_set_ad(struct store *s, const struct job *j)
 	if (sqlite3_bind_int64(st, 1, j->cluster) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 2, j->proc) != SQLITE_OK ||
 	    store_bind_text(st, 3, j->ad) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 4, j->priority) != SQLITE_OK) {
+	    sqlite3_bind_int(st, 4, j->priority) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 5, j->request_cpus) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 6, j->request_memory_mb) != SQLITE_OK) {
 		log_warnx("store: job_set_ad: %s", sqlite3_errmsg(s->db));
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);

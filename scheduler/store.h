@@ -196,7 +196,7 @@ int		 store_user_put(struct store *, const struct store_user *u);
 int		 store_users_load(struct store *,
 		    int (*cb)(void *arg, const struct store_user *u),
 		    void *arg);
-/* Write J's description and priority (cq qedit, cq prio). */
+/* Write J's description, priority and requests (cq qedit, cq prio). */
 int		 store_job_set_ad(struct store *, const struct job *j);
 
 #endif
