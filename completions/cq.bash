@@ -37,7 +37,8 @@ _cq()
 	prev=${words[cword-1]}
 	if [ "$cword" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "submit q status rm hold release \
-		    vacate history wait logs why drain reclaim pool help" \
+		    vacate history wait logs why prio qedit userprio drain \
+		    reclaim pool help" \
 		    -- "$cur"))
 		return
 	fi
@@ -45,7 +46,7 @@ _cq()
 	# Options that take a value: complete nothing (or files) for it.
 	case $prev in
 	-constraint|--constraint|-reason|--reason|-u|-limit|--limit|-n|\
-	-timeout|--timeout|-t|--agents|--lifetime|--machine)
+	-timeout|--timeout|-t|--agents|--lifetime|--machine|-p|-resetusage)
 		COMPREPLY=()
 		return
 		;;
@@ -65,6 +66,8 @@ _cq()
 	wait)	opts="-timeout" ;;
 	logs)	opts="-f --stdout --stderr" ;;
 	why)	opts="--json" ;;
+	prio)	opts="-p" ;;
+	userprio) opts="--json -setfactor -resetusage" ;;
 	drain)	opts="--cancel" ;;
 	reclaim) opts="-t -s" ;;
 	pool)
@@ -85,7 +88,7 @@ _cq()
 	submit)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		;;
-	q|rm|hold|release|wait|logs|why|history)
+	q|rm|hold|release|wait|logs|why|history|prio|qedit)
 		COMPREPLY=($(compgen -W "$(_cq_ids)" -- "$cur"))
 		;;
 	vacate)
