@@ -90,7 +90,7 @@ jobctl_write(const char *path, const char *s)
 }
 
 /* 1 if WORD is an element of the comma-separated LIST. */
-static int
+int
 jobctl_inlist(const char *list, const char *word)
 {
 	size_t	n = strlen(word);
@@ -226,6 +226,13 @@ jobctl_cg_mounts(char own[][PATH_MAX])
 			    strcmp(type, "cgroup") == 0 &&
 			    jobctl_inlist(opts, jobctl_hier_names[h]))
 				jobctl_cg_place(h, fld[3], fld[4], own[h]);
+			if (h == JOBCTL_CG2 && jobctl_tab.parent[h][0] != '\0' &&
+			    jobctl_tab.cg2mnt[0] == '\0') {
+				strlcpy(jobctl_tab.cg2mnt, fld[4],
+				    sizeof jobctl_tab.cg2mnt);
+				strlcpy(jobctl_tab.cg2opts, opts,
+				    sizeof jobctl_tab.cg2opts);
+			}
 		}
 	}
 	fclose(f);
@@ -365,6 +372,7 @@ jobctl_cg_init(void)
 	int		 h, k;
 
 	memset(jobctl_tab.parent, 0, sizeof jobctl_tab.parent);
+	jobctl_tab.cg2mnt[0] = '\0';
 	jobctl_tab.mask = 0;
 	jobctl_tab.v2kill = 0;
 	jobctl_tab.agent = getpid();
@@ -417,6 +425,8 @@ jobctl_cg_init(void)
 		}
 	log_info("jobctl: %s; v1:%s", jobctl_mechanism(),
 	    ctl[0] != '\0' ? ctl : " none");
+	if (ctl[0] != '\0')
+		jobctl_dyn_init();
 }
 
 /* PARENT[H]/NAME[/FILE] of job J into BUF; 0, or -1 (ENAMETOOLONG). */

@@ -118,9 +118,16 @@ struct jobctl_tab {
 	int		 noclone3;	/* clone3 CLONE_INTO_CGROUP refused */
 	unsigned	 seq;
 	int		 nreaped;	/* jobs in JOBCTL_REAPED */
+	char		 cg2mnt[PATH_MAX];	/* cgroup2's mount, or "" */
+	char		 cg2opts[256];	/* its super options */
+	int		 dynmods;	/* may set favordynmods (jobctl-dyn.c) */
 	struct jobctl_job jobs[JOBCTL_MAXJOBS];
 };
 extern struct jobctl_tab jobctl_tab;
+
+/* jobctl-dyn.c: cgroup migrations without an RCU wait; see there. */
+void	jobctl_dyn_init(void);
+int	jobctl_inlist(const char *list, const char *word);
 
 /* What a failing child writes to the pipe: errno, then unterminated text. */
 struct jobctl_fail {
