@@ -97,6 +97,11 @@ share_check_config(const struct cfg *cfg, char *err, size_t len)
 	double			 f;
 	int			 rc;
 
+	if (cfg_ms(cfg, "priority_halflife") <= 0) {
+		snprintf(err, len, "%s: priority_halflife: must be more than 0",
+		    cfg_origin(cfg, "priority_halflife"));
+		return -1;
+	}
 	s = cfg_str(cfg, "prio_factors");
 	while ((rc = share_factor_next(&s, name, sizeof name, &f,
 	    &errstr)) == 1)

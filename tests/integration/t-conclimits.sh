@@ -3,8 +3,8 @@
 # configuration, two jobs asking for `lic` run one after the other though
 # two slots are free; the waiting one is idle and `cq why` says it waits
 # for the limit.  A job naming a limit the scheduler does not know is
-# refused at submit; a bad limit in the configuration stops cq-schedd -n
-# with the file and line.
+# refused at submit; a bad limit (or priority factor, or half-life) in
+# the configuration stops cq-schedd -n with the file and line.
 . "$(dirname "$0")/../lib/lib.sh"
 
 SCHEDD_EXTRA="concurrency_limits = lic:1, db:5"
@@ -48,4 +48,10 @@ case $out in *zero.sub:2:*) ;; *) fail "unexpected: $out" ;; esac
 printf 'state_dir = %s\nconcurrency_limits = lic:x\n' "$T/x" > bad.conf
 out=$("$SCHEDD_BIN" -n -c bad.conf 2>&1) && fail "cq-schedd -n took lic:x: $out"
 case $out in *bad.conf:2*) ;; *) fail "cq-schedd -n: $out" ;; esac
-log "unknown and bad limits refused"
+printf 'state_dir = %s\nprio_factors = alice:0.5\n' "$T/x" > badf.conf
+out=$("$SCHEDD_BIN" -n -c badf.conf 2>&1) && fail "cq-schedd -n took a factor of 0.5: $out"
+case $out in *badf.conf:2*prio_factors*) ;; *) fail "cq-schedd -n: $out" ;; esac
+printf 'state_dir = %s\npriority_halflife = 0\n' "$T/x" > badh.conf
+out=$("$SCHEDD_BIN" -n -c badh.conf 2>&1) && fail "cq-schedd -n took a half-life of 0: $out"
+case $out in *badh.conf:2*priority_halflife*) ;; *) fail "cq-schedd -n: $out" ;; esac
+log "unknown and bad limits, factors and half-lives refused"
