@@ -391,8 +391,11 @@ ctl_userprio(struct peer *p, struct client *c, uint32_t reqid,
 		    "usage");
 		return;
 	}
-	if (name == NULL || *name == '\0' || strlen(name) > JOBDESC_MAX_NAME) {
-		peer_send_error(p, reqid, "no submitter named");
+	if (name == NULL || *name == '\0' || strlen(name) > JOBDESC_MAX_NAME ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_-.@") != strlen(name)) {
+		peer_send_error(p, reqid, "not a submitter's name (an owner, "
+		    "or accounting_group.user)");
 		return;
 	}
 	if (strcmp(action, "setfactor") == 0) {

@@ -29,6 +29,8 @@ cq userprio | grep -q '^group_physics\.root ' || fail "the table lacks the group
 out=$(cq userprio -setfactor group_physics.root 2000) || fail "setfactor failed: $out"
 up group_physics.root '.factor == 2000 and .factor_set' || fail "factor not 2000: $(cq userprio --json)"
 out=$(cq userprio -setfactor root 0.5 2>&1); [ $? -eq 2 ] || fail "factor 0.5 taken: $out"
+out=$(cq userprio -setfactor 'bad name' 2 2>&1) && fail "a bad name taken: $out"
+case $out in *"not a submitter's name"*) ;; *) fail "unexpected: $out" ;; esac
 
 # The accounting_group_user form, and a bad group refused at submit.
 printf 'executable = /bin/true\naccounting_group = cms\naccounting_group_user = alice\nqueue\n' > u.sub
