@@ -877,3 +877,91 @@ Test(store, credential_requests_and_rules)
 	cr_assert_eq(store_auto_end(s, "10.0.0.0/8", 6000), 0);
 	store_close(s);
 }
+
+/* Fair share's rows: written, replaced, read back after a reopen. */
+struct users_seen {
+	char	names[4][32];
+	double	usage[4], factor[4], acc[4];
+	int64_t	updated[4];
+	int	n;
+};
+
+static int
+users_cb(void *arg, const struct store_user *u)
+{
+	struct users_seen	*w = arg;
+
+	cr_assert_lt(w->n, 4);
+	snprintf(w->names[w->n], sizeof w->names[0], "%s", u->name);
+	w->usage[w->n] = u->usage;
+	w->factor[w->n] = u->factor;
+	w->acc[w->n] = u->accumulated;
+	w->updated[w->n] = u->updated;
+	w->n++;
+	return 0;
+}
+
+Test(store, users_round_trip)
+{
+	struct store		*s;
+	struct store_user	 u;
+	struct users_seen	 w;
+
+	s = open_ok();
+	u.name = "group_physics.alice";
+	u.usage = 3.25;
+	u.updated = 1700000000000LL;
+	u.factor = 0;
+	u.accumulated = 7200;
+	cr_assert_eq(store_user_put(s, &u), 0);
+	u.name = "bob";
+	u.usage = 0.5;
+	u.factor = 2000;
+	cr_assert_eq(store_user_put(s, &u), 0);
+	u.usage = 1.5;			/* the same name: replaced */
+	cr_assert_eq(store_user_put(s, &u), 0);
+	store_close(s);
+	s = open_ok();
+	memset(&w, 0, sizeof w);
+	cr_assert_eq(store_users_load(s, users_cb, &w), 0);
+	cr_assert_eq(w.n, 2);
+	cr_assert_str_eq(w.names[0], "bob");
+	cr_assert_float_eq(w.usage[0], 1.5, 1e-12);
+	cr_assert_float_eq(w.factor[0], 2000, 1e-12);
+	cr_assert_str_eq(w.names[1], "group_physics.alice");
+	cr_assert_float_eq(w.usage[1], 3.25, 1e-12);
+	cr_assert_float_eq(w.acc[1], 7200, 1e-12);
+	cr_assert_eq(w.updated[1], 1700000000000LL);
+	store_close(s);
+}
+
+/* cq qedit: the description, priority and requests of one job. */
+Test(store, job_set_ad)
+{
+	struct store	*s;
+	struct loaded	 l;
+	struct job	*j;
+	uint32_t	 c;
+
+	s = open_ok();
+	c = cluster_new(s, "alice");
+	insert(s, c, 0, JOB_IDLE, "alice", 0);
+	j = tjob_new(c, 0, JOB_IDLE, "alice", 0);
+	free(j->ad);
+	j->ad = strdup("{\"edited\":true}");
+	j->priority = 7;
+	j->request_cpus = 3;
+	j->request_memory_mb = 900;
+	cr_assert_eq(store_job_set_ad(s, j), 0);
+	j->proc = 5;			/* no such job */
+	cr_assert_eq(store_job_set_ad(s, j), -1);
+	tjob_free(j);
+	load(s, &l);
+	cr_assert_eq(l.n, 1);
+	cr_assert_str_eq(l.jobs[0]->ad, "{\"edited\":true}");
+	cr_assert_eq(l.jobs[0]->priority, 7);
+	cr_assert_eq(l.jobs[0]->request_cpus, 3);
+	cr_assert_eq(l.jobs[0]->request_memory_mb, 900);
+	loaded_free(&l);
+	store_close(s);
+}
