@@ -261,6 +261,38 @@ fairshare_turn_cmp(const struct fairshare *fs, const struct fs_submitter *a,
 	return strcmp(a->name, b->name) < 0 ? -1 : 1;
 }
 
+int
+fairshare_place(struct fairshare *fs, const struct fs_submitter *s,
+    int *nwaiting)
+{
+	struct fs_submitter	*o;
+	int			 place = 1;
+
+	*nwaiting = 0;
+	RB_FOREACH(o, fs_tree, &fs->subs) {
+		if (o->nidle == 0 && o != s)
+			continue;
+		(*nwaiting)++;
+		if (o != s && fairshare_turn_cmp(fs, o, s) < 0)
+			place++;
+	}
+	return place;
+}
+
+int64_t
+fairshare_ahead(const struct fs_submitter *s, const struct job *j)
+{
+	const struct job	*k;
+	int64_t			 n = 0;
+
+	TAILQ_FOREACH(k, &s->idle, sub_entry) {
+		if (k == j)
+			return n;
+		n++;
+	}
+	return -1;
+}
+
 struct job *
 fairshare_walk_next(struct fairshare_walk *w)
 {

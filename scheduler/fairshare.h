@@ -101,6 +101,15 @@ void	fairshare_run(struct fairshare *, struct job *j, int on, int64_t now);
  * (priority, higher first, then cluster and proc). */
 void	fairshare_idle(struct fairshare *, struct job *j, int on);
 
+/*
+ * S's place (1: first) in the order free slots go in now, among the
+ * submitters with idle jobs (*NWAITING, S included); for `cq why`.
+ */
+int	fairshare_place(struct fairshare *, const struct fs_submitter *s,
+	    int *nwaiting);
+/* How many of S's idle jobs come before J (-1: J is not among them). */
+int64_t	fairshare_ahead(const struct fs_submitter *s, const struct job *j);
+
 /* Start a walk over the idle jobs in fair-share order. */
 void	fairshare_walk_begin(struct fairshare *, struct fairshare_walk *w,
 	    int (*ok)(const struct job *, void *), void *arg);

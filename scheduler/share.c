@@ -334,41 +334,86 @@ share_walk_next(struct fairshare_walk *w)
 	return fairshare_walk_next(w);
 }
 
+/* "1st", "2nd", ... */
+static const char *
+share_ordinal(int n)
+{
+	if (n % 100 >= 11 && n % 100 <= 13)
+		return "th";
+	switch (n % 10) {
+	case 1:
+		return "st";
+	case 2:
+		return "nd";
+	case 3:
+		return "rd";
+	default:
+		return "th";
+	}
+}
+
 void
 share_why(const struct job *j, struct json_object *o)
 {
 	struct fs_submitter	*s;
-	struct json_object	*lim;
+	struct json_object	*fso, *lim;
 	const char		*name, *sum;
-	char			 text[1024];
-	int64_t			 in_use, max, need;
+	char			 text[1536], more[512];
+	int64_t			 in_use, max, need, ahead = -1;
+	int			 place = 0, nwaiting = 0;
 
-	if ((s = fairshare_find(share_fs, j->submitter)) != NULL) {
-		json_object_object_add(o, "submitter",
-		    json_object_new_string(s->name));
-		json_object_object_add(o, "effective_priority",
-		    json_object_new_double(fairshare_eup(share_fs, s)));
-	}
-	if (j->state != JOB_IDLE || j->limits == NULL ||
-	    (name = conclimits_blocking(share_cl, j->limits, &in_use, &max,
-	    &need)) == NULL)
+	if (j->state != JOB_IDLE)
 		return;
+	more[0] = '\0';
+	if ((s = fairshare_find(share_fs, j->submitter)) != NULL) {
+		place = fairshare_place(share_fs, s, &nwaiting);
+		ahead = fairshare_ahead(s, j);
+		fso = json_object_new_object();
+		json_object_object_add(fso, "submitter",
+		    json_object_new_string(s->name));
+		json_object_object_add(fso, "effective_priority",
+		    json_object_new_double(fairshare_eup(share_fs, s)));
+		json_object_object_add(fso, "place", json_object_new_int(place));
+		json_object_object_add(fso, "submitters_waiting",
+		    json_object_new_int(nwaiting));
+		json_object_object_add(fso, "jobs_ahead",
+		    json_object_new_int64(ahead));
+		json_object_object_add(o, "fair_share", fso);
+		if (nwaiting > 1 || ahead > 0)
+			snprintf(more, sizeof more, "; fair share: its "
+			    "submitter %s (effective priority %.2f) comes "
+			    "%d%s of %d for the next free slot, with %lld of "
+			    "its own jobs before this one", s->name,
+			    fairshare_eup(share_fs, s), place,
+			    share_ordinal(place), nwaiting,
+			    (long long)(ahead > 0 ? ahead : 0));
+	}
+	sum = jsonx_str(o, "summary", "");
+	if (j->limits == NULL || (name = conclimits_blocking(share_cl,
+	    j->limits, &in_use, &max, &need)) == NULL) {
+		if (more[0] != '\0') {
+			snprintf(text, sizeof text, "%s%s", sum, more);
+			json_object_object_add(o, "summary",
+			    json_object_new_string(text));
+		}
+		return;
+	}
 	lim = json_object_new_object();
 	json_object_object_add(lim, "name", json_object_new_string(name));
 	json_object_object_add(lim, "in_use", json_object_new_int64(in_use));
 	json_object_object_add(lim, "max", json_object_new_int64(max));
 	json_object_object_add(lim, "need", json_object_new_int64(need));
 	json_object_object_add(o, "concurrency_limit", lim);
-	sum = jsonx_str(o, "summary", "");
 	if (need > max)
 		snprintf(text, sizeof text, "%s; it waits for concurrency "
 		    "limit %s, which allows %lld and the job needs %lld: it "
-		    "cannot run until the limit is raised", sum, name,
-		    (long long)max, (long long)need);
+		    "cannot run until the limit is raised%s", sum, name,
+		    (long long)max, (long long)need, more);
 	else
 		snprintf(text, sizeof text, "%s; it waits for concurrency "
-		    "limit %s (%lld of %lld in use, the job needs %lld)", sum,
-		    name, (long long)in_use, (long long)max, (long long)need);
+		    "limit %s (%lld of %lld in use, the job needs %lld)%s",
+		    sum, name, (long long)in_use, (long long)max,
+		    (long long)need, more);
 	json_object_object_add(o, "summary", json_object_new_string(text));
 }
 

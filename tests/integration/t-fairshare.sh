@@ -1,9 +1,10 @@
 #!/bin/bash
 # t-fairshare: between submitters the pool goes by fair share, not by
 # submission order.  On a busy one-slot pool, group a (which has used the
-# slot) queues three jobs, then group b one: when the slot frees, b's job
+# slot) queues two jobs, then group b one: when the slot frees, b's job
 # runs before a's, and cq userprio shows a's effective priority above
-# b's.  Raising b's priority factor far above a's turns the order round.
+# b's, and cq why gives a's job its place in line.  Raising b's priority
+# factor far above a's turns the order round.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_schedd 10s
@@ -29,6 +30,9 @@ b1=$(sub b)
 eup() { cq userprio --json | jq --arg n "$1" '.[] | select(.name == $n) | .effective_priority'; }
 awk -v a="$(eup a.root)" -v b="$(eup b.root)" 'BEGIN { exit !(a > b) }' ||
     fail "a's effective priority is not above b's: $(cq userprio --json)"
+why=$(cq why "$a2") || fail "cq why failed"
+case $why in *"fair share: its submitter a.root"*"comes 2nd of 2"*"with 1 of its own jobs before this one"*) ;;
+*) fail "cq why does not give a's place: $why" ;; esac
 touch go
 done_job() { [ "$(cq history --json "$1" | jq length)" -eq 1 ]; }
 for c in "$a1" "$a2" "$b1"; do

@@ -188,6 +188,19 @@ Test(fairshare, walk_takes_turns_by_weighted_cores)
 	}
 	cr_assert_eq(na, 3);
 	cr_assert_eq(nb, 3);
+	{
+		int	n, place;
+
+		/* Equal cores and EUP: by name, a first; one job left each. */
+		place = fairshare_place(fs, b, &n);
+		cr_assert_eq(place, 2);
+		cr_assert_eq(n, 2);
+		cr_assert_eq(fairshare_ahead(b, jb[3]), 0);
+		cr_assert_eq(fairshare_ahead(b, jb[0]), -1);	/* running */
+		b->factor = 1;		/* b's EUP drops far below a's */
+		cr_assert_eq(fairshare_place(fs, b, &n), 1);
+		b->factor = 0;
+	}
 	cr_assert_eq(a->running, 3);
 	cr_assert_eq(b->cores, 3);
 	/* A check that refuses odd procs: only ja[... ] even ones remain. */
