@@ -126,6 +126,15 @@ jobad_json(const struct job *j, int full)
 	jobad_str(o, "Cmd", full ? j->cmd :
 	    jsonx_str(desc, "executable", NULL));
 	jobad_int(o, "RequestDisk", jsonx_int(desc, "request_disk_kb", 0));
+	/* Fair share's (share.c): as HTCondor's job ads carry them. */
+	if (jsonx_str(desc, "accounting_group", NULL) != NULL) {
+		jobad_str(o, "AcctGroup", jsonx_str(desc, "accounting_group",
+		    NULL));
+		jobad_str(o, "AcctGroupUser", jsonx_str(desc,
+		    "accounting_group_user", j->owner));
+		jobad_str(o, "AccountingGroup", j->submitter);
+	}
+	jobad_str(o, "ConcurrencyLimits", j->limits);
 	if (!full) {
 		json_object_put(desc);
 		return o;

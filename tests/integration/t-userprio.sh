@@ -25,6 +25,9 @@ wait_until 10 up root '.running == 1' || fail "root's own row: $(cq userprio --j
 up group_physics.root '.factor == 1000 and .effective_priority >= 500' ||
     fail "default factor/priority wrong: $(cq userprio --json)"
 cq userprio | grep -q '^group_physics\.root ' || fail "the table lacks the group: $(cq userprio)"
+# The job ad carries HTCondor's accounting attributes.
+[ "$(cq q -constraint 'AccountingGroup == "group_physics.root" && AcctGroup == "group_physics" && AcctGroupUser == "root"' --json | jq length)" -eq 1 ] ||
+    fail "no job with the accounting attributes: $(cq q --json)"
 
 out=$(cq userprio -setfactor group_physics.root 2000) || fail "setfactor failed: $out"
 up group_physics.root '.factor == 2000 and .factor_set' || fail "factor not 2000: $(cq userprio --json)"
