@@ -9,7 +9,9 @@
  * JobPrio, Requirements, Rank, RequestCpus, RequestMemory (MiB),
  * RequestDisk (KiB), AcctGroup, AcctGroupUser, ConcurrencyLimits; the
  * attributes cq keeps elsewhere (Owner, Cmd, the policy expressions ...)
- * are refused; any other name is a custom attribute (+Name).  userprio
+ * are refused; any other name is a custom attribute (+Name).  A number
+ * may be computed from the job's JobPrio, RequestCpus and RequestMemory
+ * (cq prio +N sends "JobPrio + N").  userprio
  * shows every submitter's usage to anybody; -setfactor and -resetusage
  * are the administrators'.  Called by ctl.c.
  */
@@ -120,14 +122,35 @@ ctl_edit_ref(void *arg, int scope, const char *name)
 	(*(int *)arg)++;
 }
 
+/* A number's value may use the job's own: JobPrio + 1 (cq prio +1). */
+static int
+ctl_edit_lookup(void *arg, int scope, const char *name,
+    struct expr_value *out)
+{
+	const struct job	*j = arg;
+
+	if (scope == EXPR_SCOPE_TARGET)
+		return -1;
+	out->type = EXPR_INT;
+	if (strcasecmp(name, "JobPrio") == 0)
+		out->i = j->priority;
+	else if (strcasecmp(name, "RequestCpus") == 0)
+		out->i = j->request_cpus;
+	else if (strcasecmp(name, "RequestMemory") == 0)
+		out->i = j->request_memory_mb;
+	else
+		return -1;
+	return 0;
+}
+
 /*
  * VALUE as a JSON value for ATTR's member (a new object, NULL with ERR):
  * an integer, an expression's source, a name, or for a custom attribute
  * an integer, boolean or string literal or else the expression's text.
  */
 static struct json_object *
-ctl_edit_value(const struct ctl_edit_attr *a, const char *value, char *err,
-    size_t len)
+ctl_edit_value(const struct ctl_edit_attr *a, const struct job *j,
+    const char *value, char *err, size_t len)
 {
 	struct expr		*e;
 	struct expr_value	 v;
@@ -147,7 +170,8 @@ ctl_edit_value(const struct ctl_edit_attr *a, const char *value, char *err,
 		goto done;
 	}
 	expr_attrs(e, ctl_edit_ref, &refs);
-	expr_eval(e, NULL, NULL, &v);
+	expr_eval(e, a != NULL && a->kind == EK_INT ? ctl_edit_lookup : NULL,
+	    (void *)j, &v);
 	if (a != NULL && a->kind == EK_INT) {
 		if (v.type != EXPR_INT || v.i < a->min || v.i > a->max)
 			snprintf(err, len, "%s is a whole number from %lld to "
@@ -333,7 +357,8 @@ ctl_edit(struct peer *p, struct client *c, uint32_t reqid,
 	}
 	nv = xcalloc(w.nhits + 1, sizeof *nv);
 	for (i = 0; i < w.nhits; i++) {
-		if ((val = ctl_edit_value(a, value, err, sizeof err)) == NULL ||
+		if ((val = ctl_edit_value(a, w.hits[i], value, err,
+		    sizeof err)) == NULL ||
 		    ctl_edit_one(w.hits[i], a, a != NULL ? a->attr : attr, val,
 		    &nv[i], err, sizeof err) == -1) {
 			peer_send_error(p, reqid, err);

@@ -43,7 +43,7 @@ static const struct cq_cmd cq_cmds[] = {
 	    "print a job's output so far", cmd_logs },
 	{ "why", "why [--json] ID...", "explain why a job does not run",
 	    cmd_why },
-	{ "prio", "prio -p PRIORITY ID...",
+	{ "prio", "prio -p PRIORITY | +N | -N ID...",
 	    "change the priority of idle or held jobs (higher runs first)",
 	    cmd_prio },
 	{ "qedit", "qedit ID... ATTR VALUE",

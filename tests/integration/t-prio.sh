@@ -1,7 +1,7 @@
 #!/bin/bash
 # t-prio: `priority` in a submit file reaches the queue and orders one
 # user's jobs: on a one-slot pool kept busy, a priority 10 job submitted
-# after a priority 0 one runs first.  `cq prio -p N` changes the order of
+# after a priority 0 one runs first.  `cq prio -p N` (and +N, -N) changes the order of
 # jobs already queued the same way, and the change outlives a restart of
 # the scheduler.
 . "$(dirname "$0")/../lib/lib.sh"
@@ -48,6 +48,9 @@ second=$(sub second 0)
 out=$(cq prio -p 5 "$second") || fail "cq prio failed: $out"
 [ "$out" = "1 job(s) edited." ] || fail "cq prio said: $out"
 [ "$(prio_of "$second")" = 5 ] || fail "cq prio did not change the priority: $(prio_of "$second")"
+cq prio +2 "$second" >/dev/null || fail "cq prio +2 failed"
+cq prio -1 "$second" >/dev/null || fail "cq prio -1 failed"
+[ "$(prio_of "$second")" = 6 ] || fail "cq prio +2 -1 gave $(prio_of "$second"), not 6"
 out=$(cq prio -p 1 "$b2" 2>&1) && fail "cq prio of a running job worked: $out"
 case $out in *"only idle or held"*) ;; *) fail "unexpected: $out" ;; esac
 out=$(cq prio -p x "$first" 2>&1); [ $? -eq 2 ] || fail "cq prio -p x: $out"
@@ -55,11 +58,11 @@ out=$(cq prio -p x "$first" 2>&1); [ $? -eq 2 ] || fail "cq prio -p x: $out"
 # Durable: the scheduler restarts and still knows it.
 stop_schedd
 start_schedd
-[ "$(prio_of "$second")" = 5 ] || fail "priority lost in a restart: $(cq q --json)"
+[ "$(prio_of "$second")" = 6 ] || fail "priority lost in a restart: $(cq q --json)"
 wait_until 10 agent_connected a1 || fail "the agent did not come back"
 touch go2
 wait_until 20 done_job "$first" || fail "the first job did not run: $(cq q --json)"
 wait_until 20 done_job "$second" || fail "the second job did not run"
 [ "$(hist "$second" finished)" -le "$(hist "$first" started)" ] ||
-    fail "cq prio -p 5 did not run first"
+    fail "the job cq prio raised did not run first"
 log "cq prio changed the order, and it outlived a restart"
