@@ -274,6 +274,10 @@ jobdesc_wire_text(const struct jobdesc *jd, size_t *len)
 		jdw_key(&b, "umask");
 		jdw_int(&b, jd->umask);
 	}
+	if (jd->nice_user) {
+		jdw_key(&b, "nice_user");
+		jdw_lit(&b, "true");
+	}
 	for (i = 0; (key = jobdesc_text_member(jd, i, &val)) != NULL; i++) {
 		if (val != NULL) {
 			jdw_key(&b, key);

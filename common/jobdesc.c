@@ -361,6 +361,9 @@ jd_to_json(const struct jobdesc *jd, int all)
 	if (jd->umask != -1)
 		json_object_object_add(o, "umask",
 		    json_object_new_int64(jd->umask));
+	if (all || jd->nice_user)
+		json_object_object_add(o, "nice_user",
+		    json_object_new_boolean(jd->nice_user));
 	for (t = jd_texts; t->key != NULL; t++)
 		if (all || *JD_TEXT(jd, t) != NULL)
 			json_object_object_add(o, t->key,
@@ -569,6 +572,7 @@ static const struct msg_member jd_members[] = {
 	{ "accounting_group",	JT_STRING,	0 },	/* or null */
 	{ "accounting_group_user", JT_STRING,	0 },	/* or null */
 	{ "concurrency_limits",	JT_STRING,	0 },	/* or null */
+	{ "nice_user",		JT_BOOL,	0 },
 	{ NULL,			0,		0 }
 };
 #define JD_NCORE	14	/* members DESIGN.md names: always present */
@@ -795,6 +799,8 @@ jd_json_rest(struct json_object *obj, struct jobdesc *jd, const char **errstr)
 	    jd_json_int(obj, "checkpoint_exit_code", -1, 255,
 	    &jd->checkpoint_exit_code, errstr) == -1)
 		return -1;
+	if ((v = jsonx_get(obj, "nice_user")) != NULL)
+		jd->nice_user = json_object_get_boolean(v);
 	if ((v = jsonx_get(obj, "should_transfer_files")) != NULL) {
 		if ((jd->should_transfer = jobdesc_xfer_parse(
 		    json_object_get_string(v))) == -1) {

@@ -50,6 +50,7 @@ struct jobdesc {
 	char		*accounting_group;	/* may be NULL (fair share) */
 	char		*accounting_group_user;	/* may be NULL: the owner */
 	char		*concurrency_limits;	/* "NAME[:N],...", or NULL */
+	int		 nice_user;	/* 1: charged to nice-user.OWNER */
 
 	/* File transfer through the spool (NULL-terminated arrays). */
 	int		 should_transfer;	/* JD_XFER_* */

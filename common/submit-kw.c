@@ -411,6 +411,23 @@ submit_kw_acct(struct submit_parse *p, struct jobdesc *jd,
 	return 0;
 }
 
+/* nice_user = true: fair share charges the job to nice-user.OWNER. */
+static int
+submit_kw_nice(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	char	q[80];
+
+	if (strcasecmp(val, "true") == 0 || strcasecmp(val, "yes") == 0)
+		jd->nice_user = 1;
+	else if (strcasecmp(val, "false") == 0 || strcasecmp(val, "no") == 0)
+		jd->nice_user = 0;
+	else
+		return submit_error(p, line, "%s: expected true or false, not "
+		    "'%s'", kw->name, submit_q(q, sizeof(q), val));
+	return 0;
+}
+
 #define OFF(m)	offsetof(struct jobdesc, m)
 
 /* The keywords, applied in this order for every proc. */
@@ -450,6 +467,7 @@ static const struct submit_keyword submit_kw_table[] = {
 	{ "accounting_group_user", submit_kw_acct,
 	    OFF(accounting_group_user), 0 },
 	{ "concurrency_limits",	submit_kw_acct, OFF(concurrency_limits), 0 },
+	{ "nice_user",		submit_kw_nice, 0, 0 },
 };
 #define SUBMIT_NKW (sizeof(submit_kw_table) / sizeof(submit_kw_table[0]))
 

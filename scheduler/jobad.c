@@ -135,6 +135,8 @@ jobad_json(const struct job *j, int full)
 		jobad_str(o, "AccountingGroup", j->submitter);
 	}
 	jobad_str(o, "ConcurrencyLimits", j->limits);
+	json_object_object_add(o, "NiceUser",
+	    json_object_new_boolean(jsonx_bool(desc, "nice_user", 0)));
 	if (!full) {
 		json_object_put(desc);
 		return o;

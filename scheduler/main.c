@@ -101,6 +101,10 @@ static const struct cfg_key schedd_keys[] = {
 	{ "prio_factors", CFG_STRING, "", 0, 0,
 	    "SUBMITTER:FACTOR, ... (a submitter: an owner, or "
 	    "accounting_group.user); cq userprio -setfactor overrides" },
+	{ "nice_user_prio_factor", CFG_REAL, "10000000000", 1,
+	    1000000000000LL,
+	    "priority factor of nice_user jobs' submitters, nice-user.OWNER "
+	    "(HTCondor's NICE_USER_PRIO_FACTOR)" },
 	{ "concurrency_limits", CFG_STRING, "", 0, 0,
 	    "NAME:N, ...: at most N of NAME in use by running jobs" },
 	{ "concurrency_limit_default", CFG_INT, "-1", -1, 1000000,

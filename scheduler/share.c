@@ -34,6 +34,8 @@
 #include "text.h"
 #include "xmalloc.h"
 
+#define SHARE_NICE	"nice-user"	/* HTCondor's group of nice_user jobs */
+
 static struct fairshare		*share_fs;
 static struct conclimits	*share_cl;
 static int			 share_started;	/* the queue is loaded */
@@ -213,27 +215,41 @@ share_check_desc(const struct jobdesc *d, char *err, size_t len)
 	return conclimits_check(share_cl, d->concurrency_limits, err, len);
 }
 
-/* J's submitter: GROUP.USER with an accounting group, else its owner. */
+/*
+ * J's submitter: nice-user.OWNER for a nice_user job (its factor
+ * nice_user_prio_factor unless prio_factors names it), GROUP.USER with an
+ * accounting group, else its owner.
+ */
 static void
 share_set(struct job *j, const char *group, const char *user,
-    const char *limits)
+    const char *limits, int nice)
 {
+	struct fs_submitter	*s;
+
 	free(j->submitter);
 	free(j->limits);
-	if (group != NULL)
+	if (nice)
+		xasprintf(&j->submitter, "%s.%s", SHARE_NICE, j->owner);
+	else if (group != NULL)
 		xasprintf(&j->submitter, "%s.%s", group,
 		    user != NULL ? user : j->owner);
 	else
 		j->submitter = xstrdup(j->owner);
 	j->limits = limits != NULL && *limits != '\0' ? xstrdup(limits) :
 	    NULL;
+	if (nice) {
+		s = fairshare_get(share_fs, j->submitter, 0);
+		if (s->conf_factor < 1)
+			s->conf_factor = cfg_real(sd->cfg,
+			    "nice_user_prio_factor");
+	}
 }
 
 void
 share_job_attrs(struct job *j, const struct jobdesc *d)
 {
 	share_set(j, d->accounting_group, d->accounting_group_user,
-	    d->concurrency_limits);
+	    d->concurrency_limits, d->nice_user);
 }
 
 int
@@ -243,19 +259,21 @@ share_job_attrs_ad(struct job *j)
 	const char		*errstr;
 
 	if (j->ad == NULL || (strstr(j->ad, "\"accounting_group") == NULL &&
-	    strstr(j->ad, "\"concurrency_limits") == NULL)) {
-		share_set(j, NULL, NULL, NULL);
+	    strstr(j->ad, "\"concurrency_limits") == NULL &&
+	    strstr(j->ad, "\"nice_user") == NULL)) {
+		share_set(j, NULL, NULL, NULL, 0);
 		return 0;
 	}
 	if (jsonx_parse(j->ad, strlen(j->ad), &ad, &errstr) == -1) {
 		log_warnx("job %u.%u: its description: %s", j->cluster,
 		    j->proc, errstr);
-		share_set(j, NULL, NULL, NULL);
+		share_set(j, NULL, NULL, NULL, 0);
 		return -1;
 	}
 	share_set(j, jsonx_str(ad, "accounting_group", NULL),
 	    jsonx_str(ad, "accounting_group_user", NULL),
-	    jsonx_str(ad, "concurrency_limits", NULL));
+	    jsonx_str(ad, "concurrency_limits", NULL),
+	    jsonx_bool(ad, "nice_user", 0));
 	json_object_put(ad);
 	return 0;
 }
@@ -275,7 +293,7 @@ share_job(struct job *j)
 	int			 on;
 
 	if (j->submitter == NULL)
-		share_set(j, NULL, NULL, NULL);
+		share_set(j, NULL, NULL, NULL, 0);
 	if (j->on_idle != j->on_sub)
 		fairshare_idle(share_fs, j, j->on_idle);
 	if ((on = share_counted(j)) != j->fs_counted) {

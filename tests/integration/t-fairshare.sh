@@ -4,7 +4,8 @@
 # slot) queues two jobs, then group b one: when the slot frees, b's job
 # runs before a's, and cq userprio shows a's effective priority above
 # b's, and cq why gives a's job its place in line.  Raising b's priority
-# factor far above a's turns the order round.
+# factor far above a's turns the order round, and a nice_user job waits
+# behind anybody's.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_schedd 10s
@@ -57,3 +58,25 @@ done
 [ "$(h "$a3" finished)" -le "$(h "$b2" started)" ] ||
     fail "with b's factor raised, a did not go first"
 log "a raised factor sends b behind"
+
+# nice_user: charged to nice-user.OWNER with a factor of 1e10, it waits
+# behind a later job of anybody else.
+rm -f go
+blk=$(cq submit --terse block.sub) || fail "submit of the third blocker failed"
+wait_until 10 run "$blk" || fail "the third blocker did not start"
+printf 'executable = /bin/true\nnice_user = true\nqueue\n' > nice.sub
+nice=$(cq submit --terse nice.sub) || fail "nice_user submit failed"
+plain=$(cq submit --terse -- /bin/true) || fail "plain submit failed"
+cq userprio --json | jq -e '.[] | select(.name == "nice-user.root") | .factor == 10000000000' >/dev/null ||
+    fail "no nice-user.root with factor 1e10: $(cq userprio --json)"
+[ "$(cq q -constraint 'NiceUser' --json | jq length)" -eq 1 ] || fail "NiceUser not in the job ad"
+printf 'executable = /bin/true\nnice_user = maybe\nqueue\n' > bad-nice.sub
+out=$(cq submit bad-nice.sub 2>&1) && fail "nice_user = maybe accepted: $out"
+case $out in *bad-nice.sub:2:*) ;; *) fail "unexpected: $out" ;; esac
+touch go
+for c in "$nice" "$plain"; do
+	wait_until 20 done_job "$c" || fail "job $c did not run: $(cq q --json)"
+done
+[ "$(h "$plain" finished)" -le "$(h "$nice" started)" ] ||
+    fail "the nice_user job ran before the later plain one"
+log "nice_user waits behind everybody"

@@ -121,7 +121,8 @@ Test(jobdesc, to_json_keys)
 		    "transfer_checkpoint_files", "checkpoint", "kill_sig",
 		    "on_exit_remove", "periodic_hold", "periodic_release",
 		    "periodic_remove", "accounting_group",
-		    "accounting_group_user", "concurrency_limits" };
+		    "accounting_group_user", "concurrency_limits",
+		    "nice_user" };
 		for (i = 0; i < sizeof(rest) / sizeof(rest[0]); i++) {
 			cr_assert(json_object_object_get_ex(o, rest[i], NULL),
 			    "%s", rest[i]);
