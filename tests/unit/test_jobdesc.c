@@ -390,6 +390,18 @@ Test(jobdesc, from_json_rejects_transfer_members)
 	rejects(J_CORE ",\"umask\":-1}", "number out of range");
 }
 
+Test(jobdesc, from_json_rejects_fair_share_members)
+{
+	rejects(J_CORE ",\"accounting_group\":\"a b\"}",
+	    "accounting_group: not a group name (letters, digits, '_', "
+	    "'-', '.')");
+	rejects(J_CORE ",\"accounting_group_user\":\"u\"}",
+	    "accounting_group_user without accounting_group");
+	rejects(J_CORE ",\"concurrency_limits\":\"lic:0\"}",
+	    "a limit's count must be at least 1");
+	rejects(J_CORE ",\"nice_user\":1}", "member has the wrong type");
+}
+
 Test(jobdesc, transfer_members_round_trip)
 {
 	struct json_object	*o;
@@ -403,6 +415,8 @@ Test(jobdesc, transfer_members_round_trip)
 	    "\"checkpoint_exit_code\":85,"
 	    "\"transfer_checkpoint_files\":[\"ck\"],"
 	    "\"checkpoint\":\"criu\",\"batch_name\":\"b\","
+	    "\"accounting_group\":\"g\",\"accounting_group_user\":\"u\","
+	    "\"concurrency_limits\":\"lic:2\",\"nice_user\":true,"
 	    "\"umask\":23}";
 
 	cr_assert_eq(jsonx_parse(text, strlen(text), &o, &errstr), 0);
@@ -421,6 +435,9 @@ Test(jobdesc, transfer_members_round_trip)
 	cr_assert_str_eq(jd.checkpoint, "criu");
 	cr_assert_str_eq(jd.batch_name, "b");
 	cr_assert_eq(jd.max_retries, -1);
+	cr_assert_str_eq(jd.accounting_group, "g");
+	cr_assert_str_eq(jd.concurrency_limits, "lic:2");
+	cr_assert_eq(jd.nice_user, 1);
 	round_trip(&jd);
 	wire_text_same(&jd);
 	jobdesc_free(&jd);

@@ -113,6 +113,41 @@ Test(submit_kw, scheduling)
 	    "never, error, complete or always, not 'sometimes'");
 }
 
+Test(submit_kw, fair_share_and_limits)
+{
+	struct jobdesc	*jd;
+
+	jd = with("accounting_group = group_physics.higgs\n"
+	    "accounting_group_user = alice\n"
+	    "concurrency_limits = lic, db:3 ,Other.Name:2\nnice_user = True");
+	cr_assert_str_eq(jd->accounting_group, "group_physics.higgs");
+	cr_assert_str_eq(jd->accounting_group_user, "alice");
+	cr_assert_str_eq(jd->concurrency_limits, "lic, db:3 ,Other.Name:2");
+	cr_assert_eq(jd->nice_user, 1);
+	cr_assert_str_eq(with("accounting_group = \"cms\"")->accounting_group,
+	    "cms");
+	cr_assert_eq(with("nice_user = no")->nice_user, 0);
+	cr_assert_null(with("")->accounting_group);
+	cr_assert_eq(with("")->nice_user, 0);
+
+	bad("accounting_group = a b", "t.sub:2: accounting_group: not a "
+	    "group name (letters, digits, '_', '-', '.')");
+	bad("accounting_group = .x", "t.sub:2: accounting_group: not a "
+	    "group name (letters, digits, '_', '-', '.')");
+	bad("accounting_group_user = bob", "t.sub:2: accounting_group_user: "
+	    "needs accounting_group (the submitter is group.user)");
+	bad("concurrency_limits = lic:0",
+	    "t.sub:2: a limit's count must be at least 1");
+	bad("concurrency_limits = lic:1.5", "t.sub:2: expected NAME or "
+	    "NAME:N, separated by commas");
+	bad("concurrency_limits = lic, LIC:2",
+	    "t.sub:2: concurrency_limits names a limit twice");
+	bad("concurrency_limits = 9lic", "t.sub:2: a limit's name must start "
+	    "with a letter or '_' and hold only letters, digits, '_' and '.'");
+	bad("nice_user = sometimes",
+	    "t.sub:2: nice_user: expected true or false, not 'sometimes'");
+}
+
 Test(submit_kw, file_transfer)
 {
 	struct jobdesc	*jd;
@@ -292,7 +327,9 @@ Test(submit_kw, round_trips_through_the_wire_form)
 	    "checkpoint_exit_code = 85\ntransfer_checkpoint_files = c\n"
 	    "checkpoint = criu\nkill_sig = INT\non_exit_remove = true\n"
 	    "periodic_hold = false\nperiodic_release = true\n"
-	    "periodic_remove = false\nMy.X = 1");
+	    "periodic_remove = false\nMy.X = 1\naccounting_group = g\n"
+	    "accounting_group_user = u\nconcurrency_limits = lic:2\n"
+	    "nice_user = true");
 	o = jobdesc_to_json(jd);
 	cr_assert_eq(jobdesc_from_json(o, &back, &errstr), 0, "%s", errstr);
 	o2 = jobdesc_to_json(&back);
