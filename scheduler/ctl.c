@@ -301,7 +301,7 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 	struct ctl_garbage	*g;
 	struct json_object	*jobs = jsonx_get(msg, "jobs"), *e, *reply;
 	struct jobdesc		*descs;
-	char			**ads, why[256];
+	char			**ads, why[256], polerr[200];
 	const char		*errstr;
 	size_t			 i, n, len;
 	uint32_t		 cluster;
@@ -324,6 +324,9 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 		if (jobdesc_from_json(e, &descs[i], &errstr) == 0 &&
 		    descs[i].proc != i)
 			errstr = "procs must be numbered 0..n-1";
+		else if (errstr == NULL && queue_policy_check(&descs[i],
+		    polerr, sizeof polerr) == -1)
+			errstr = polerr;
 		if (errstr != NULL) {
 			snprintf(why, sizeof why, "job %zu: %s", i, errstr);
 			peer_send_error(p, reqid, why);
