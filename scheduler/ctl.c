@@ -120,9 +120,16 @@ ctl_job_row(const struct job *j, size_t cmdlen)
 	    json_object_new_int64(j->request_cpus));
 	json_object_object_add(o, "request_memory_mb",
 	    json_object_new_int64(j->request_memory_mb));
-	if (j->state == JOB_HELD && j->hold_reason != NULL)
+	if (j->state == JOB_HELD && j->hold_reason != NULL) {
 		json_object_object_add(o, "hold_reason",
 		    json_object_new_string(j->hold_reason));
+		json_object_object_add(o, "hold_code",
+		    json_object_new_int(j->hold_code));
+		json_object_object_add(o, "hold_subcode",
+		    json_object_new_int(j->hold_subcode));
+	}
+	json_object_object_add(o, "entered", json_object_new_int64(
+	    j->entered > 0 ? j->entered : j->submitted));
 	json_object_object_add(o, "nstarts", json_object_new_int(j->nstarts));
 	if (job_state_terminal(j->state)) {
 		json_object_object_add(o, "exit_code", j->exit_code >= 0 ?

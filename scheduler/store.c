@@ -142,7 +142,8 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_USERLOG_EVENTS] =
 	    "SELECT e.id, e.cluster, e.proc, e.time, e.event, e.run, e.detail, "
 	    "j.uid, json_extract(j.ad, '$.log'), j.exit_code, j.exit_signal, "
-	    "j.utime_ms, j.stime_ms FROM job_events AS e JOIN jobs AS j "
+	    "j.utime_ms, j.stime_ms, j.hold_code, j.hold_subcode "
+	    "FROM job_events AS e JOIN jobs AS j "
 	    "ON j.cluster = e.cluster AND j.proc = e.proc WHERE e.id > ?1 "
 	    "AND json_extract(j.ad, '$.log') IS NOT NULL ORDER BY e.id "
 	    "LIMIT ?2",
@@ -903,6 +904,8 @@ store_userlog_events(struct store *s, int64_t after, int64_t limit,
 		e.exit_code = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 :
 		    sqlite3_column_int(st, 9);
 		e.exit_signal = sqlite3_column_int(st, 10);
+		e.hold_code = sqlite3_column_int(st, 13);
+		e.hold_subcode = sqlite3_column_int(st, 14);
 		e.utime_ms = sqlite3_column_int64(st, 11);
 		e.stime_ms = sqlite3_column_int64(st, 12);
 		if (e.event == NULL || e.log == NULL)
