@@ -398,6 +398,7 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 			return -1;
 		}
 		queue_insert(j);
+		queue_policy_mark(j);
 	}
 	sd->nsubmitted += n;
 	return 0;
