@@ -13,7 +13,8 @@
  * HTCondor's semantics: the expressions are checked in the order
  * periodic_hold (a job not held), periodic_release (a held job),
  * periodic_remove, then at an exit on_exit_hold and on_exit_remove; the
- * first that fires wins.  A value that is a number or a boolean fires if
+ * first that fires wins.  periodic_release leaves a job its owner held
+ * (code 1) alone.  A value that is a number or a boolean fires if
  * it is nonzero; `undefined` written as such is false; any other
  * undefined, error or string value holds the job with code 5
  * (JobPolicyUndefined).  A hold by policy has code 3 (JobPolicy), the
@@ -368,7 +369,8 @@ jobend_periodic_view(const struct jobend_view *v, struct jobend_decision *d)
 			    p->x[JX_PERIODIC_HOLD_SUBCODE]);
 			return d->action;
 		}
-	} else {
+	} else if (v->j->hold_code != JOBEND_HOLD_USER) {
+		/* (Not a job its owner held: HTCondor's schedd skips it.) */
 		f = jobend_fires(v, p->x[JX_PERIODIC_RELEASE]);
 		if (f == -1) {
 			/* Already held: it stays so, nothing new. */
@@ -519,7 +521,8 @@ jobend_decide(const struct jobend_ctx *ctx, const struct job *j,
 		    r->error);
 		return;
 	}
-	if (j->vacating && r->signal != 0 && j->state != JOB_TRANSFERRING_OUTPUT) {
+	if (j->vacating && r->signal != 0 &&
+	    j->state != JOB_TRANSFERRING_OUTPUT) {
 		/*
 		 * cq vacate: the kill was an eviction, it runs again.  (A
 		 * run that ended by itself before the kill landed is an end.)

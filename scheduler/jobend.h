@@ -38,7 +38,7 @@ struct jobend_src {
 	const char	*periodic_release;
 	const char	*periodic_remove;
 	const char	*success_exit_code;	/* an integer's text */
-	const char	*retry_until;		/* an integer or an expression */
+	const char	*retry_until;		/* exit code or expression */
 	int64_t		 max_retries;		/* -1: unset */
 };
 

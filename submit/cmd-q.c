@@ -180,8 +180,8 @@ cmd_q(int argc, char **argv)
 	}
 	/* condor_q -hold: the held jobs, one row each, with the reason. */
 	if (hold) {
-		if (batch == 1 || (state != NULL &&
-		    strcasecmp(state, "HELD") != 0 && strcmp(state, "H") != 0)) {
+		if (batch == 1 || (state != NULL && strcasecmp(state,
+		    "HELD") != 0 && strcasecmp(state, "H") != 0)) {
 			fprintf(stderr, "cq q: -hold shows held jobs, one "
 			    "per row\n");
 			goto usage;

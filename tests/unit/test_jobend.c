@@ -380,6 +380,11 @@ Test(jobend, periodic_release_of_a_held_job)
 	tj.nstarts = 1;
 	tj.hold_subcode = 0;
 	cr_assert_eq(jobend_periodic(&ctx, &tj, p, &d), JOBEND_NONE);
+	/* A job its owner held stays held. */
+	tj.hold_code = JOBEND_HOLD_USER;
+	tj.hold_subcode = 42;
+	cr_assert_eq(jobend_periodic(&ctx, &tj, p, &d), JOBEND_NONE);
+	tj.hold_code = 3;
 	/* Not for a job that is not held. */
 	tj.state = JOB_IDLE;
 	tj.hold_subcode = 42;
