@@ -771,23 +771,28 @@ queue_ended(struct job *j, const struct jobend_run *r)
 static void
 queue_policy_apply(struct job *j, const struct jobend_decision *d)
 {
-	log_info("job %u.%u: %s: %s", j->cluster, j->proc,
-	    jobend_action_str(d->action), d->why);
+	uint32_t	 cluster = j->cluster, proc = j->proc;
+	int		 done = 0;
+
 	queue_in_policy = 1;
 	switch (d->action) {
 	case JOBEND_HOLD:
-		queue_hold_as(j, d->hold_code, d->hold_subcode, d->why);
+		done = queue_hold_as(j, d->hold_code, d->hold_subcode, d->why);
 		break;
 	case JOBEND_RELEASE:
-		queue_release(j, d->why);
+		/* (Not before the killed run of a held job has ended.) */
+		done = queue_release(j, d->why);
 		break;
 	case JOBEND_REMOVE:
-		queue_remove(j, d->why);
+		done = queue_remove(j, d->why) == 0;
 		break;
 	default:
 		break;
 	}
 	queue_in_policy = 0;
+	if (done)
+		log_info("job %u.%u: %s: %s", cluster, proc,
+		    jobend_action_str(d->action), d->why);
 }
 
 /* Check J's periodic expressions now. */
