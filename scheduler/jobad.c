@@ -6,14 +6,17 @@
  * RequestCpus, RequestMemory (MiB), RequestDisk (KiB), Cmd, Args, Iwd,
  * QDate and JobStartDate (epoch seconds), RemoteHost, NumJobStarts,
  * ExitCode, ExitBySignal, ExitSignal, HoldReason, HoldReasonCode and
- * HoldReasonSubCode (job_hold_code()), then the job's +Attr
+ * HoldReasonSubCode (as the job keeps them), EnteredCurrentStatus,
+ * JobRunCount, NumJobCompletions, then the job's +Attr
  * values (never shadowing a name above: names are case-insensitive).
  * Another user's job is seen in its public ad only (jobad_json's FULL 0):
  * Cmd is the executable alone, and Args, Iwd, Out, Err, UserLog and the
  * +Attr values are absent, so a constraint can neither show nor probe
  * them (docs/privacy.md).
  * A filter is a parsed constraint; a NULL filter matches every job.
- * Callers: ctl.c (queries and actions).
+ * jobad_policy() parses a stored job's policy expressions (jobend.c) and
+ * jobad_lookup() gives them its +Attr values.
+ * Callers: ctl.c (queries and actions), queue.c (the policy).
  */
 #include "config.h"
 

@@ -5,7 +5,9 @@
  * it is durable before anybody is told.  Jobs live in a tree by id; idle
  * ones also sit on the idle list in matching order (priority, then
  * submission).  A finished job leaves memory; the store keeps it for
- * history.
+ * history.  The end of a run (queue_ended) and the periodic expressions
+ * (queue_policy_tick, and queue_policy_due for the jobs that changed in
+ * a loop turn) are decided by jobend.c and applied here.
  */
 #include "config.h"
 
