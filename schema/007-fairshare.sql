@@ -1,4 +1,4 @@
--- 006-fairshare: what fair share keeps of each submitter (a job's owner,
+-- 007-fairshare: what fair share keeps of each submitter (a job's owner,
 -- or accounting_group.user) across restarts (docs/fairshare.md).  usage
 -- is HTCondor's real user priority (decayed cores) as of updated (ms
 -- since the epoch); factor is the one `cq userprio -setfactor` set (0:
