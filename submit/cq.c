@@ -236,10 +236,10 @@ cq_query(const char *cmd, const char *what, int argc, char **argv,
 }
 
 /*
- * The plain cq has no SSH (it starts in half the time without libssh2
- * and OpenSSL, docs/deps.md): a command for another host is run by the
- * cq-ssh beside this executable, with the same arguments.  Returns only
- * on failure, with the message printed.
+ * The plain cq has no SSH (without libssh2 and OpenSSL to load it starts
+ * in a third of the time, docs/deps.md): a command for another host is
+ * run by the cq-ssh beside this executable, with the same arguments.
+ * Returns only on failure, with the message printed.
  */
 static int
 cq_exec_ssh(char **argv)
