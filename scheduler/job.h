@@ -60,6 +60,8 @@ struct job {
 					 * image (stored: schema 004) */
 	char		*hold_reason;	/* while HELD (memory; see queue_load) */
 	int		 vacating;	/* cq vacate asked: its end is an evict */
+	int		 kept;		/* kept by the client's request being
+					 * handled (queue.c's undo) */
 
 	struct slot	*slot;		/* while RUNNING (or being removed) */
 	TAILQ_ENTRY(job) idle_entry;	/* on the idle queue */
@@ -77,6 +79,12 @@ int		 job_state_allowed(enum job_state from, enum job_state to);
 int		 job_state_terminal(enum job_state);
 /* Move J to TO if the table allows it; 0, or -1 (logged) if not. */
 int		 job_set_state(struct job *j, enum job_state to);
+/*
+ * Put J back in WAS, the state it had before a client's request that the
+ * store refused (queue.c's undo): no table check, since WAS was J's state
+ * and nothing durable ever saw it leave.
+ */
+void		 job_state_restore(struct job *j, enum job_state was);
 /* Parse "CLUSTER" or "CLUSTER.PROC"; proc is -1 for a whole cluster. */
 int		 job_id_parse(const char *s, uint32_t *cluster, int64_t *proc);
 /*
