@@ -1,0 +1,413 @@
+/*
+ * logwriter.c: the writers of the users' event logs.  A user log may sit
+ * on a slow or hung NFS home, and a write there can block for minutes, so
+ * the loop never writes one: userlog.c formats each event and queues it
+ * here, and a few writer threads append the events to their files.  These
+ * threads are the scheduler's only ones; they share nothing with the loop
+ * but the queues below (one mutex) and an eventfd that wakes the loop
+ * after they wrote, and they call no libevent, SQLite or json-c.
+ *
+ * Each file goes to one writer, picked by a hash of its path and owner,
+ * and a writer takes its queue in order: the events of one log keep their
+ * order.  A hung file holds up only the files of its writer.  A queue is
+ * bounded (LOGWRITER_QMAX); when one is full userlog.c stops reading the
+ * store until the writer made room, so nothing is dropped: the events
+ * wait in the store (job_events), and userlog.c's mark only moves past an
+ * event once it was written.
+ *
+ * The file is opened as the job's owner: when we are root, the writer
+ * thread takes the owner's fsuid, fsgid and groups for the open.  Linux
+ * keeps these per thread, and the groups are set with the raw system
+ * call (glibc's setgroups() would change every thread's), so the loop
+ * never runs with the user's rights.  O_APPEND, O_NOFOLLOW, and only a
+ * regular file: a FIFO or a device is refused.  A failure is logged and
+ * the event skipped: a log never stops a job.
+ */
+#include "config.h"
+
+#include <sys/eventfd.h>
+#include <sys/fsuid.h>
+#include <sys/queue.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "logwriter.h"
+#include "xmalloc.h"
+
+#define LOGWRITER_THREADS	4
+#define LOGWRITER_QMAX		4096	/* events waiting per writer */
+
+struct lw_item {
+	STAILQ_ENTRY(lw_item)	 entry;
+	int64_t			 id;
+	uid_t			 uid;
+	char			*path;
+	size_t			 len;
+	char			 text[];
+};
+STAILQ_HEAD(lw_list, lw_item);
+
+struct lw_writer {
+	pthread_t	 th;
+	int		 started;
+	pthread_cond_t	 work;
+	struct lw_list	 q;
+	size_t		 n;
+	int64_t		 busy;		/* the id being written, or -1 */
+};
+
+static pthread_mutex_t	 lw_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 lw_idle;	/* a writer finished an event */
+static struct lw_writer	 lw_w[LOGWRITER_THREADS];
+static int		 lw_stop;
+static int		 lw_efd = -1;
+static struct event	*lw_ev;
+static void		(*lw_done)(void);
+
+/* The file a writer has open: kept while its queue has more for it. */
+struct lw_file {
+	int	 fd;
+	uid_t	 uid;
+	char	*path;
+};
+
+static void
+lw_file_close(struct lw_file *f)
+{
+	if (f->fd != -1)
+		close(f->fd);
+	f->fd = -1;
+	free(f->path);
+	f->path = NULL;
+}
+
+/*
+ * Open PATH for appending as UID: this thread's fsuid, fsgid and groups
+ * switched to the owner's for the open, or refused when we are not root
+ * and not UID.
+ */
+static int
+lw_open(const char *path, uid_t uid)
+{
+	struct passwd	 pw, *pwp = NULL;
+	struct stat	 sb;
+	char		 pwbuf[4096];
+	gid_t		 gid, saved[NGROUPS_MAX];
+	int		 fd, nsaved, flags, err;
+
+	flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY |
+	    O_NONBLOCK | O_CLOEXEC;
+	if (geteuid() != 0 || uid == 0) {
+		/* Our own job (a personal pool, or root's job). */
+		if (uid != geteuid()) {
+			errno = EPERM;
+			return -1;
+		}
+		fd = open(path, flags, 0644);
+	} else {
+		if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &pwp) != 0 ||
+		    pwp == NULL) {
+			errno = ESRCH;
+			return -1;
+		}
+		gid = pw.pw_gid;
+		/* This thread's groups only (see above). */
+		if ((nsaved = getgroups(NGROUPS_MAX, saved)) == -1 ||
+		    syscall(SYS_setgroups, 1, &gid) == -1)
+			return -1;
+		setfsgid(gid);
+		setfsuid(uid);
+		if ((uid_t)setfsuid(uid) != uid) {
+			setfsuid(0);
+			setfsgid(0);
+			syscall(SYS_setgroups, (size_t)nsaved, saved);
+			errno = EPERM;
+			return -1;
+		}
+		fd = open(path, flags, 0644);
+		err = errno;
+		setfsuid(0);
+		setfsgid(0);
+		if (syscall(SYS_setgroups, (size_t)nsaved, saved) == -1)
+			log_warn("userlog: cannot restore the writer's groups");
+		errno = err;
+	}
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags != -1)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
+}
+
+static void
+lw_write(struct lw_file *f, const struct lw_item *it)
+{
+	if (f->path == NULL || f->uid != it->uid ||
+	    strcmp(f->path, it->path) != 0) {
+		lw_file_close(f);
+		f->path = xstrdup(it->path);
+		f->uid = it->uid;
+		if ((f->fd = lw_open(it->path, it->uid)) == -1)
+			log_warn("userlog: cannot open %s as uid %u", it->path,
+			    (unsigned)it->uid);
+	}
+	if (f->fd == -1)
+		return;		/* said once for this file */
+	if (write(f->fd, it->text, it->len) != (ssize_t)it->len) {
+		log_warn("userlog: write %s", it->path);
+		lw_file_close(f);
+	}
+}
+
+/* Wake the loop: it moves the mark (userlog.c). */
+static void
+lw_wake(void)
+{
+	uint64_t	one = 1;
+
+	if (write(lw_efd, &one, sizeof one) == -1 && errno != EAGAIN)
+		log_warn("userlog: eventfd");
+}
+
+static void *
+lw_main(void *arg)
+{
+	struct lw_writer	*w = arg;
+	struct lw_item		*it;
+	struct lw_file		 f = { -1, 0, NULL };
+
+	pthread_mutex_lock(&lw_mtx);
+	for (;;) {
+		if ((it = STAILQ_FIRST(&w->q)) == NULL) {
+			if (lw_stop)
+				break;
+			/* Nothing more for now: no file kept open. */
+			if (f.path != NULL) {
+				pthread_mutex_unlock(&lw_mtx);
+				lw_file_close(&f);
+				pthread_mutex_lock(&lw_mtx);
+				continue;
+			}
+			pthread_cond_wait(&w->work, &lw_mtx);
+			continue;
+		}
+		STAILQ_REMOVE_HEAD(&w->q, entry);
+		w->n--;
+		w->busy = it->id;
+		pthread_mutex_unlock(&lw_mtx);
+		lw_write(&f, it);
+		free(it->path);
+		free(it);
+		pthread_mutex_lock(&lw_mtx);
+		w->busy = -1;
+		pthread_cond_broadcast(&lw_idle);
+		lw_wake();
+	}
+	pthread_mutex_unlock(&lw_mtx);
+	lw_file_close(&f);
+	return NULL;
+}
+
+static void
+lw_ev_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	uint64_t	n;
+
+	(void)ev;
+	(void)arg;
+	if (read(fd, &n, sizeof n) == -1 && errno != EAGAIN)
+		log_warn("userlog: eventfd");
+	lw_done();
+}
+
+int
+logwriter_init(struct event_base *base, void (*done)(void))
+{
+	pthread_condattr_t	 ca;
+	sigset_t		 all, old;
+	int			 i, rc;
+
+	lw_done = done;
+	if ((lw_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
+		log_warn("userlog: eventfd");
+		return -1;
+	}
+	if ((lw_ev = event_new(base, lw_efd, EV_READ | EV_PERSIST, lw_ev_cb,
+	    NULL)) == NULL || event_add(lw_ev, NULL) == -1) {
+		log_warnx("userlog: cannot watch the writers");
+		return -1;
+	}
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&lw_idle, &ca);
+	pthread_condattr_destroy(&ca);
+	/* Signals are the loop's: the writers block them all. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (i = 0; i < LOGWRITER_THREADS; i++) {
+		STAILQ_INIT(&lw_w[i].q);
+		lw_w[i].busy = -1;
+		pthread_cond_init(&lw_w[i].work, NULL);
+		if ((rc = pthread_create(&lw_w[i].th, NULL, lw_main,
+		    &lw_w[i])) != 0) {
+			errno = rc;
+			log_warn("userlog: cannot start a writer");
+			break;
+		}
+		lw_w[i].started = 1;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return i == LOGWRITER_THREADS ? 0 : -1;
+}
+
+/* FNV-1a of the path and the owner: which writer a file has. */
+static struct lw_writer *
+lw_pick(uid_t uid, const char *path)
+{
+	uint32_t	h = 2166136261u;
+	size_t		i;
+
+	for (i = 0; path[i] != '\0'; i++)
+		h = (h ^ (unsigned char)path[i]) * 16777619u;
+	h = (h ^ (uint32_t)uid) * 16777619u;
+	return &lw_w[h % LOGWRITER_THREADS];
+}
+
+int
+logwriter_put(int64_t id, uid_t uid, const char *path, const char *text,
+    size_t len)
+{
+	struct lw_writer	*w = lw_pick(uid, path);
+	struct lw_item		*it;
+
+	pthread_mutex_lock(&lw_mtx);
+	if (w->n >= LOGWRITER_QMAX || !w->started) {
+		pthread_mutex_unlock(&lw_mtx);
+		return -1;
+	}
+	pthread_mutex_unlock(&lw_mtx);
+	it = xmalloc(sizeof *it + len);
+	it->id = id;
+	it->uid = uid;
+	it->path = xstrdup(path);
+	it->len = len;
+	memcpy(it->text, text, len);
+	pthread_mutex_lock(&lw_mtx);
+	STAILQ_INSERT_TAIL(&w->q, it, entry);
+	w->n++;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&lw_mtx);
+	return 0;
+}
+
+/* With lw_mtx held. */
+static int64_t
+lw_pending_locked(void)
+{
+	struct lw_item	*it;
+	int64_t		 min = -1, id;
+	int		 i;
+
+	for (i = 0; i < LOGWRITER_THREADS; i++) {
+		id = lw_w[i].busy;
+		if (id == -1 && (it = STAILQ_FIRST(&lw_w[i].q)) != NULL)
+			id = it->id;
+		if (id != -1 && (min == -1 || id < min))
+			min = id;
+	}
+	return min;
+}
+
+int64_t
+logwriter_pending(void)
+{
+	int64_t	min;
+
+	pthread_mutex_lock(&lw_mtx);
+	min = lw_pending_locked();
+	pthread_mutex_unlock(&lw_mtx);
+	return min;
+}
+
+static void
+lw_deadline(struct timespec *ts, int64_t ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+int
+logwriter_drain(int64_t ms)
+{
+	struct timespec	ts;
+	int		rc = 0;
+
+	lw_deadline(&ts, ms);
+	pthread_mutex_lock(&lw_mtx);
+	while (lw_pending_locked() != -1 && rc == 0)
+		if (pthread_cond_timedwait(&lw_idle, &lw_mtx, &ts) ==
+		    ETIMEDOUT)
+			rc = -1;
+	pthread_mutex_unlock(&lw_mtx);
+	return rc;
+}
+
+void
+logwriter_shutdown(int64_t ms)
+{
+	struct timespec	 ts;
+	int		 i, hung = 0;
+
+	pthread_mutex_lock(&lw_mtx);
+	lw_stop = 1;
+	for (i = 0; i < LOGWRITER_THREADS; i++)
+		pthread_cond_signal(&lw_w[i].work);
+	pthread_mutex_unlock(&lw_mtx);
+	/* The wait for the idle ones is short; the hung stay behind. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000 + 1;
+	for (i = 0; i < LOGWRITER_THREADS; i++) {
+		if (!lw_w[i].started)
+			continue;
+		if (pthread_timedjoin_np(lw_w[i].th, NULL, &ts) != 0) {
+			log_warnx("userlog: a writer is still blocked on a "
+			    "file; its events are written at the next start");
+			hung++;
+			continue;
+		}
+		lw_w[i].started = 0;
+	}
+	if (lw_ev != NULL)
+		event_free(lw_ev);
+	lw_ev = NULL;
+	/* A hung writer may still wake us: its eventfd stays ours. */
+	if (lw_efd != -1 && hung == 0) {
+		close(lw_efd);
+		lw_efd = -1;
+	}
+}

@@ -1,0 +1,30 @@
+/*
+ * logwriter.h: the writers that append user-log events to their files
+ * off the loop (logwriter.c), for userlog.c.
+ */
+#ifndef CQ_LOGWRITER_H
+#define CQ_LOGWRITER_H
+
+#include <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+
+/* Start the writers; DONE is called in the loop after they wrote. */
+int	logwriter_init(struct event_base *base, void (*done)(void));
+/*
+ * Append TEXT (LEN bytes, copied) to PATH as UID, after every event
+ * queued before for the same PATH and UID.  ID orders the events (it
+ * grows); 0, or -1 if that file's writer has too much waiting.
+ */
+int	logwriter_put(int64_t id, uid_t uid, const char *path,
+	    const char *text, size_t len);
+/* The smallest ID not written yet, or -1 when all were. */
+int64_t	logwriter_pending(void);
+/* Wait until all was written (0) or MS milliseconds passed (-1). */
+int	logwriter_drain(int64_t ms);
+/* Stop the writers that are idle within MS ms; at exit. */
+void	logwriter_shutdown(int64_t ms);
+
+#endif
