@@ -54,6 +54,7 @@
 struct lw_item {
 	STAILQ_ENTRY(lw_item)	 entry;
 	int64_t			 id;
+	uint32_t		 cluster, proc;
 	uid_t			 uid;
 	char			*path;
 	size_t			 len;
@@ -68,6 +69,7 @@ struct lw_writer {
 	struct lw_list	 q;
 	size_t		 n;
 	int64_t		 busy;		/* the id being written, or -1 */
+	uint32_t	 busy_cluster, busy_proc;
 };
 
 static pthread_mutex_t	 lw_mtx = PTHREAD_MUTEX_INITIALIZER;
@@ -214,6 +216,8 @@ lw_main(void *arg)
 		STAILQ_REMOVE_HEAD(&w->q, entry);
 		w->n--;
 		w->busy = it->id;
+		w->busy_cluster = it->cluster;
+		w->busy_proc = it->proc;
 		pthread_mutex_unlock(&lw_mtx);
 		lw_write(&f, it);
 		free(it->path);
@@ -294,8 +298,8 @@ lw_pick(uid_t uid, const char *path)
 }
 
 int
-logwriter_put(int64_t id, uid_t uid, const char *path, const char *text,
-    size_t len)
+logwriter_put(int64_t id, uint32_t cluster, uint32_t proc, uid_t uid,
+    const char *path, const char *text, size_t len)
 {
 	struct lw_writer	*w = lw_pick(uid, path);
 	struct lw_item		*it;
@@ -308,6 +312,8 @@ logwriter_put(int64_t id, uid_t uid, const char *path, const char *text,
 	pthread_mutex_unlock(&lw_mtx);
 	it = xmalloc(sizeof *it + len);
 	it->id = id;
+	it->cluster = cluster;
+	it->proc = proc;
 	it->uid = uid;
 	it->path = xstrdup(path);
 	it->len = len;
@@ -347,6 +353,27 @@ logwriter_pending(void)
 	min = lw_pending_locked();
 	pthread_mutex_unlock(&lw_mtx);
 	return min;
+}
+
+int
+logwriter_job_pending(uint32_t cluster, uint32_t proc)
+{
+	struct lw_item	*it;
+	int		 i, found = 0;
+
+	pthread_mutex_lock(&lw_mtx);
+	for (i = 0; i < LOGWRITER_THREADS && !found; i++) {
+		if (lw_w[i].busy != -1 && lw_w[i].busy_cluster == cluster &&
+		    lw_w[i].busy_proc == proc)
+			found = 1;
+		STAILQ_FOREACH(it, &lw_w[i].q, entry)
+			if (it->cluster == cluster && it->proc == proc) {
+				found = 1;
+				break;
+			}
+	}
+	pthread_mutex_unlock(&lw_mtx);
+	return found;
 }
 
 static void

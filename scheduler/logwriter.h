@@ -14,12 +14,15 @@ struct event_base;
 /* Start the writers; DONE is called in the loop after they wrote. */
 int	logwriter_init(struct event_base *base, void (*done)(void));
 /*
- * Append TEXT (LEN bytes, copied) to PATH as UID, after every event
- * queued before for the same PATH and UID.  ID orders the events (it
- * grows); 0, or -1 if that file's writer has too much waiting.
+ * Append TEXT (LEN bytes, copied), an event of job CLUSTER.PROC, to PATH
+ * as UID, after every event queued before for the same PATH and UID.  ID
+ * orders the events (it grows); 0, or -1 if that file's writer has too
+ * much waiting.
  */
-int	logwriter_put(int64_t id, uid_t uid, const char *path,
-	    const char *text, size_t len);
+int	logwriter_put(int64_t id, uint32_t cluster, uint32_t proc, uid_t uid,
+	    const char *path, const char *text, size_t len);
+/* 1 if an event of CLUSTER.PROC waits to be written. */
+int	logwriter_job_pending(uint32_t cluster, uint32_t proc);
 /* The smallest ID not written yet, or -1 when all were. */
 int64_t	logwriter_pending(void);
 /* Wait until all was written (0) or MS milliseconds passed (-1). */

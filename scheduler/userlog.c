@@ -334,7 +334,8 @@ userlog_queue_cb(void *arg, const struct store_logevent *e)
 	size_t	 n;
 
 	if ((n = userlog_format(buf, sizeof buf, e)) > 0 &&
-	    logwriter_put(e->id, e->uid, e->log, buf, n) == -1) {
+	    logwriter_put(e->id, e->cluster, e->proc, e->uid, e->log, buf,
+	    n) == -1) {
 		userlog_full = 1;
 		return 1;	/* read again once it made room */
 	}
@@ -377,6 +378,13 @@ userlog_flush(void)
 	    (last = store_events_last(sd->store)) > userlog_cursor)
 		userlog_cursor = last;
 	userlog_advance();
+}
+
+int
+userlog_job_pending(uint32_t cluster, uint32_t proc)
+{
+	/* Unread events (a full queue) may be its: say so until read. */
+	return userlog_full || logwriter_job_pending(cluster, proc);
 }
 
 /* The writers wrote (their eventfd, in the loop). */

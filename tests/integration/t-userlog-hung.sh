@@ -64,13 +64,20 @@ wait_until 30 done_job "$c1" ||
 [ "$(cat "$T/hung.out")" = hung ] || fail "job $c1 wrote '$(cat "$T/hung.out")'"
 timeout 30 "$CQ_BIN" q >/dev/null || fail "cq q does not answer after the jobs"
 [ -s "$T/slow/hung.log" ] && fail "the frozen log was written: $(cat "$T/slow/hung.log")"
+# cq wait returns once the job's events are in its log, as condor_wait.
+if out=$(timeout 30 "$CQ_BIN" wait -timeout 2 "$c1" 2>&1); then
+	fail "cq wait returned while the job's log hangs: $out"
+fi
+grep -q "user log" <<<"$out" || fail "cq wait's time-out does not name the log: $out"
+cq wait -timeout 10 "$c2" || fail "cq wait on the other user's job failed"
 
 fsfreeze -u "$T/slow" || fail "cannot thaw $T/slow"
 log "thawed"
 id=$(printf '(%03d.000.000)' "$c1")
 evs() { grep -E '^[0-9]{3} \(' "$T/slow/hung.log" | awk '{ print $1 " " $2 }' | tr '\n' ' '; }
-wait_until 30 grep -q "^005 " "$T/slow/hung.log" ||
-    fail "the log got no terminate event after the thaw: $(cat "$T/slow/hung.log" 2>&1)"
+cq wait -timeout 30 "$c1" || fail "cq wait $c1 failed after the thaw"
+grep -q "^005 " "$T/slow/hung.log" ||
+    fail "cq wait returned before the terminate event was in the log: $(cat "$T/slow/hung.log" 2>&1)"
 [ "$(evs)" = "000 $id 001 $id 005 $id " ] ||
     fail "the log's events after the thaw: $(evs)"
 [ "$(stat -c %u "$T/slow/hung.log")" = 0 ] || fail "hung.log owner"
