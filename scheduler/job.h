@@ -60,8 +60,8 @@ struct job {
 					 * image (stored: schema 004) */
 	char		*hold_reason;	/* while HELD (memory; see queue_load) */
 	int		 vacating;	/* cq vacate asked: its end is an evict */
-	int		 kept;		/* kept by the client's request being
-					 * handled (queue.c's undo) */
+	size_t		 kept;		/* 1 + its entry in the undo record of
+					 * the client's request (queue.c) */
 
 	struct slot	*slot;		/* while RUNNING (or being removed) */
 	TAILQ_ENTRY(job) idle_entry;	/* on the idle queue */

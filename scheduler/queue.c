@@ -162,7 +162,7 @@ queue_request_keep(struct job *j)
 	    NULL;
 	k->vacating = j->vacating;
 	k->on_idle = j->on_idle;
-	j->kept = 1;
+	j->kept = queue_req.n;		/* its entry, 1-based */
 }
 
 /* The jobs of the cluster the request entered leave memory. */
@@ -240,17 +240,12 @@ queue_request_end(int durable)
 static void
 queue_forget(struct job *j)
 {
-	size_t	i;
-
-	if (queue_req.active && j->kept) {
-		for (i = 0; i < queue_req.n; i++)
-			if (queue_req.v[i].j == j)
-				break;
-		if (i < queue_req.n) {
-			queue_req.v[i].forget = 1;
-			queue_idle_del(j);
-			return;
-		}
+	if (queue_req.active && j->kept > 0 &&
+	    j->kept <= queue_req.n &&
+	    queue_req.v[j->kept - 1].j == j) {
+		queue_req.v[j->kept - 1].forget = 1;
+		queue_idle_del(j);
+		return;
 	}
 	queue_forget_now(j);
 }
