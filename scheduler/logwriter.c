@@ -7,13 +7,14 @@
  * but the queues below (one mutex) and an eventfd that wakes the loop
  * after they wrote, and they call no libevent, SQLite or json-c.
  *
- * Each file goes to one writer, picked by a hash of its path and owner,
- * and a writer takes its queue in order: the events of one log keep their
- * order.  A hung file holds up only the files of its writer.  A queue is
- * bounded (LOGWRITER_QMAX); when one is full userlog.c stops reading the
- * store until the writer made room, so nothing is dropped: the events
- * wait in the store (job_events), and userlog.c's mark only moves past an
- * event once it was written.
+ * Each file has its queue of events, and one writer at a time takes a
+ * file and appends what its queue holds, in order: the events of one log
+ * keep their order.  A hung file holds one writer; the others go on with
+ * the other files (LOGWRITER_THREADS hung files at once hold them all).
+ * The events waiting in all queues are bounded (LOGWRITER_QMAX); past
+ * that userlog.c stops reading the store until the writers made room, so
+ * nothing is dropped: the events wait in the store (job_events), and
+ * userlog.c's mark only moves past an event once it was written.
  *
  * The file is opened as the job's owner: when we are root, the writer
  * thread takes the owner's fsuid, fsgid and groups for the open.  Linux
@@ -28,6 +29,7 @@
 #include <sys/eventfd.h>
 #include <sys/fsuid.h>
 #include <sys/queue.h>
+#include <sys/tree.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -49,53 +51,59 @@
 #include "xmalloc.h"
 
 #define LOGWRITER_THREADS	4
-#define LOGWRITER_QMAX		4096	/* events waiting per writer */
+#define LOGWRITER_QMAX		65536	/* events waiting, all files */
 
 struct lw_item {
 	STAILQ_ENTRY(lw_item)	 entry;
 	int64_t			 id;
 	uint32_t		 cluster, proc;
-	uid_t			 uid;
-	char			*path;
 	size_t			 len;
 	char			 text[];
 };
-STAILQ_HEAD(lw_list, lw_item);
+
+/* A log file with events to write. */
+struct lw_file {
+	RB_ENTRY(lw_file)	 entry;
+	TAILQ_ENTRY(lw_file)	 ready_entry;
+	uid_t			 uid;
+	char			*path;
+	STAILQ_HEAD(, lw_item)	 q;
+	int			 busy;		/* a writer has it */
+	int			 on_ready;
+};
+
+static int
+lw_file_cmp(struct lw_file *a, struct lw_file *b)
+{
+	if (a->uid != b->uid)
+		return a->uid < b->uid ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+RB_HEAD(lw_files, lw_file);
+RB_PROTOTYPE(lw_files, lw_file, entry, lw_file_cmp);
+RB_GENERATE(lw_files, lw_file, entry, lw_file_cmp);
+TAILQ_HEAD(lw_ready, lw_file);
 
 struct lw_writer {
 	pthread_t	 th;
 	int		 started;
-	pthread_cond_t	 work;
-	struct lw_list	 q;
-	size_t		 n;
 	int64_t		 busy;		/* the id being written, or -1 */
 	uint32_t	 busy_cluster, busy_proc;
 };
 
 static pthread_mutex_t	 lw_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 lw_work = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t	 lw_idle;	/* a writer finished an event */
+static struct lw_files	 lw_files = RB_INITIALIZER(&lw_files);
+static struct lw_ready	 lw_ready = TAILQ_HEAD_INITIALIZER(lw_ready);
+static size_t		 lw_nitems;
 static struct lw_writer	 lw_w[LOGWRITER_THREADS];
+static int		 lw_nstarted;
 static int		 lw_stop;
 static int		 lw_efd = -1;
 static struct event	*lw_ev;
 static void		(*lw_done)(void);
-
-/* The file a writer has open: kept while its queue has more for it. */
-struct lw_file {
-	int	 fd;
-	uid_t	 uid;
-	char	*path;
-};
-
-static void
-lw_file_close(struct lw_file *f)
-{
-	if (f->fd != -1)
-		close(f->fd);
-	f->fd = -1;
-	free(f->path);
-	f->path = NULL;
-}
 
 /*
  * Open PATH for appending as UID: this thread's fsuid, fsgid and groups
@@ -161,26 +169,6 @@ lw_open(const char *path, uid_t uid)
 	return fd;
 }
 
-static void
-lw_write(struct lw_file *f, const struct lw_item *it)
-{
-	if (f->path == NULL || f->uid != it->uid ||
-	    strcmp(f->path, it->path) != 0) {
-		lw_file_close(f);
-		f->path = xstrdup(it->path);
-		f->uid = it->uid;
-		if ((f->fd = lw_open(it->path, it->uid)) == -1)
-			log_warn("userlog: cannot open %s as uid %u", it->path,
-			    (unsigned)it->uid);
-	}
-	if (f->fd == -1)
-		return;		/* said once for this file */
-	if (write(f->fd, it->text, it->len) != (ssize_t)it->len) {
-		log_warn("userlog: write %s", it->path);
-		lw_file_close(f);
-	}
-}
-
 /* Wake the loop: it moves the mark (userlog.c). */
 static void
 lw_wake(void)
@@ -191,44 +179,78 @@ lw_wake(void)
 		log_warn("userlog: eventfd");
 }
 
-static void *
-lw_main(void *arg)
+/* Append F's queue to its file; with lw_mtx held, as W. */
+static void
+lw_service(struct lw_writer *w, struct lw_file *f)
 {
-	struct lw_writer	*w = arg;
-	struct lw_item		*it;
-	struct lw_file		 f = { -1, 0, NULL };
+	struct lw_item	*it;
+	int		 fd = -1, opened = 0;
 
-	pthread_mutex_lock(&lw_mtx);
-	for (;;) {
-		if ((it = STAILQ_FIRST(&w->q)) == NULL) {
-			if (lw_stop)
-				break;
-			/* Nothing more for now: no file kept open. */
-			if (f.path != NULL) {
-				pthread_mutex_unlock(&lw_mtx);
-				lw_file_close(&f);
-				pthread_mutex_lock(&lw_mtx);
-				continue;
-			}
-			pthread_cond_wait(&w->work, &lw_mtx);
-			continue;
-		}
-		STAILQ_REMOVE_HEAD(&w->q, entry);
-		w->n--;
+	while ((it = STAILQ_FIRST(&f->q)) != NULL) {
+		STAILQ_REMOVE_HEAD(&f->q, entry);
+		lw_nitems--;
 		w->busy = it->id;
 		w->busy_cluster = it->cluster;
 		w->busy_proc = it->proc;
 		pthread_mutex_unlock(&lw_mtx);
-		lw_write(&f, it);
-		free(it->path);
+		if (!opened) {
+			opened = 1;
+			if ((fd = lw_open(f->path, f->uid)) == -1)
+				log_warn("userlog: job %u.%u: cannot open %s "
+				    "as uid %u", it->cluster, it->proc,
+				    f->path, (unsigned)f->uid);
+		}
+		/* A file that failed is said once for this batch. */
+		if (fd != -1 && write(fd, it->text, it->len) !=
+		    (ssize_t)it->len) {
+			log_warn("userlog: job %u.%u: write %s", it->cluster,
+			    it->proc, f->path);
+			close(fd);
+			fd = -1;
+		}
 		free(it);
 		pthread_mutex_lock(&lw_mtx);
 		w->busy = -1;
 		pthread_cond_broadcast(&lw_idle);
 		lw_wake();
 	}
+	if (fd != -1) {
+		pthread_mutex_unlock(&lw_mtx);
+		close(fd);
+		pthread_mutex_lock(&lw_mtx);
+	}
+}
+
+static void *
+lw_main(void *arg)
+{
+	struct lw_writer	*w = arg;
+	struct lw_file		*f;
+
+	pthread_mutex_lock(&lw_mtx);
+	for (;;) {
+		if ((f = TAILQ_FIRST(&lw_ready)) == NULL) {
+			if (lw_stop)
+				break;
+			pthread_cond_wait(&lw_work, &lw_mtx);
+			continue;
+		}
+		TAILQ_REMOVE(&lw_ready, f, ready_entry);
+		f->on_ready = 0;
+		f->busy = 1;
+		lw_service(w, f);
+		f->busy = 0;
+		if (!STAILQ_EMPTY(&f->q)) {
+			/* More came while it was closing. */
+			TAILQ_INSERT_TAIL(&lw_ready, f, ready_entry);
+			f->on_ready = 1;
+		} else {
+			RB_REMOVE(lw_files, &lw_files, f);
+			free(f->path);
+			free(f);
+		}
+	}
 	pthread_mutex_unlock(&lw_mtx);
-	lw_file_close(&f);
 	return NULL;
 }
 
@@ -269,9 +291,7 @@ logwriter_init(struct event_base *base, void (*done)(void))
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (i = 0; i < LOGWRITER_THREADS; i++) {
-		STAILQ_INIT(&lw_w[i].q);
 		lw_w[i].busy = -1;
-		pthread_cond_init(&lw_w[i].work, NULL);
 		if ((rc = pthread_create(&lw_w[i].th, NULL, lw_main,
 		    &lw_w[i])) != 0) {
 			errno = rc;
@@ -279,49 +299,47 @@ logwriter_init(struct event_base *base, void (*done)(void))
 			break;
 		}
 		lw_w[i].started = 1;
+		lw_nstarted++;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return i == LOGWRITER_THREADS ? 0 : -1;
-}
-
-/* FNV-1a of the path and the owner: which writer a file has. */
-static struct lw_writer *
-lw_pick(uid_t uid, const char *path)
-{
-	uint32_t	h = 2166136261u;
-	size_t		i;
-
-	for (i = 0; path[i] != '\0'; i++)
-		h = (h ^ (unsigned char)path[i]) * 16777619u;
-	h = (h ^ (uint32_t)uid) * 16777619u;
-	return &lw_w[h % LOGWRITER_THREADS];
 }
 
 int
 logwriter_put(int64_t id, uint32_t cluster, uint32_t proc, uid_t uid,
     const char *path, const char *text, size_t len)
 {
-	struct lw_writer	*w = lw_pick(uid, path);
-	struct lw_item		*it;
+	struct lw_file	 key, *f;
+	struct lw_item	*it;
 
-	pthread_mutex_lock(&lw_mtx);
-	if (w->n >= LOGWRITER_QMAX || !w->started) {
-		pthread_mutex_unlock(&lw_mtx);
-		return -1;
-	}
-	pthread_mutex_unlock(&lw_mtx);
 	it = xmalloc(sizeof *it + len);
 	it->id = id;
 	it->cluster = cluster;
 	it->proc = proc;
-	it->uid = uid;
-	it->path = xstrdup(path);
 	it->len = len;
 	memcpy(it->text, text, len);
 	pthread_mutex_lock(&lw_mtx);
-	STAILQ_INSERT_TAIL(&w->q, it, entry);
-	w->n++;
-	pthread_cond_signal(&w->work);
+	if (lw_nitems >= LOGWRITER_QMAX || lw_nstarted == 0) {
+		pthread_mutex_unlock(&lw_mtx);
+		free(it);
+		return -1;
+	}
+	key.uid = uid;
+	key.path = (char *)path;
+	if ((f = RB_FIND(lw_files, &lw_files, &key)) == NULL) {
+		f = xcalloc(1, sizeof *f);
+		f->uid = uid;
+		f->path = xstrdup(path);
+		STAILQ_INIT(&f->q);
+		RB_INSERT(lw_files, &lw_files, f);
+	}
+	STAILQ_INSERT_TAIL(&f->q, it, entry);
+	lw_nitems++;
+	if (!f->busy && !f->on_ready) {
+		TAILQ_INSERT_TAIL(&lw_ready, f, ready_entry);
+		f->on_ready = 1;
+		pthread_cond_signal(&lw_work);
+	}
 	pthread_mutex_unlock(&lw_mtx);
 	return 0;
 }
@@ -330,17 +348,20 @@ logwriter_put(int64_t id, uint32_t cluster, uint32_t proc, uid_t uid,
 static int64_t
 lw_pending_locked(void)
 {
+	struct lw_file	*f;
 	struct lw_item	*it;
-	int64_t		 min = -1, id;
+	int64_t		 min = -1;
 	int		 i;
 
-	for (i = 0; i < LOGWRITER_THREADS; i++) {
-		id = lw_w[i].busy;
-		if (id == -1 && (it = STAILQ_FIRST(&lw_w[i].q)) != NULL)
-			id = it->id;
-		if (id != -1 && (min == -1 || id < min))
-			min = id;
-	}
+	for (i = 0; i < LOGWRITER_THREADS; i++)
+		if (lw_w[i].busy != -1 && (min == -1 || lw_w[i].busy < min))
+			min = lw_w[i].busy;
+	if (lw_nitems == 0)
+		return min;
+	RB_FOREACH(f, lw_files, &lw_files)
+		if ((it = STAILQ_FIRST(&f->q)) != NULL &&
+		    (min == -1 || it->id < min))
+			min = it->id;
 	return min;
 }
 
@@ -358,20 +379,26 @@ logwriter_pending(void)
 int
 logwriter_job_pending(uint32_t cluster, uint32_t proc)
 {
+	struct lw_file	*f;
 	struct lw_item	*it;
 	int		 i, found = 0;
 
 	pthread_mutex_lock(&lw_mtx);
-	for (i = 0; i < LOGWRITER_THREADS && !found; i++) {
+	for (i = 0; i < LOGWRITER_THREADS; i++)
 		if (lw_w[i].busy != -1 && lw_w[i].busy_cluster == cluster &&
 		    lw_w[i].busy_proc == proc)
 			found = 1;
-		STAILQ_FOREACH(it, &lw_w[i].q, entry)
-			if (it->cluster == cluster && it->proc == proc) {
-				found = 1;
+	if (lw_nitems > 0)
+		RB_FOREACH(f, lw_files, &lw_files) {
+			STAILQ_FOREACH(it, &f->q, entry)
+				if (it->cluster == cluster &&
+				    it->proc == proc) {
+					found = 1;
+					break;
+				}
+			if (found)
 				break;
-			}
-	}
+		}
 	pthread_mutex_unlock(&lw_mtx);
 	return found;
 }
@@ -412,8 +439,7 @@ logwriter_shutdown(int64_t ms)
 
 	pthread_mutex_lock(&lw_mtx);
 	lw_stop = 1;
-	for (i = 0; i < LOGWRITER_THREADS; i++)
-		pthread_cond_signal(&lw_w[i].work);
+	pthread_cond_broadcast(&lw_work);
 	pthread_mutex_unlock(&lw_mtx);
 	/* The wait for the idle ones is short; the hung stay behind. */
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -428,6 +454,7 @@ logwriter_shutdown(int64_t ms)
 			continue;
 		}
 		lw_w[i].started = 0;
+		lw_nstarted--;
 	}
 	if (lw_ev != NULL)
 		event_free(lw_ev);

@@ -16,8 +16,8 @@ int	logwriter_init(struct event_base *base, void (*done)(void));
 /*
  * Append TEXT (LEN bytes, copied), an event of job CLUSTER.PROC, to PATH
  * as UID, after every event queued before for the same PATH and UID.  ID
- * orders the events (it grows); 0, or -1 if that file's writer has too
- * much waiting.
+ * orders the events (it grows); 0, or -1 if too much waits already
+ * (the caller tries again after DONE).
  */
 int	logwriter_put(int64_t id, uint32_t cluster, uint32_t proc, uid_t uid,
 	    const char *path, const char *text, size_t len);

@@ -38,9 +38,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <event2/event.h>
-
-#include "clock.h"
 #include "log.h"
 #include "logwriter.h"
 #include "schedd.h"
@@ -51,7 +48,6 @@
 #define USERLOG_BATCH	1024		/* events read per store walk */
 #define USERLOG_EVMAX	8192		/* bytes of one event */
 #define USERLOG_DRAIN_MS 10000		/* for the writers at exit */
-#define USERLOG_SAVE_MS	1000		/* between saves of the mark */
 
 /* Event bodies. */
 enum userlog_body {
@@ -95,12 +91,9 @@ static int64_t	userlog_cursor = -1;	/* last event read from the store */
 static int	userlog_pending;	/* the store may have more */
 static int	userlog_full;		/* a writer's queue was full */
 static int	userlog_wrote;		/* written since the last save */
-static int64_t	userlog_saved_at;	/* mono ms of the last save */
-static struct event *userlog_save_ev;	/* a save put off */
 static char	userlog_host[256];
 
 static void	userlog_written(void);
-static void	userlog_advance(void);
 
 static void
 userlog_mark_path(char *buf, size_t len, const char *suffix)
@@ -132,13 +125,6 @@ userlog_mark_save(void)
 		log_warn("userlog: rename %s", tmp);
 	else
 		userlog_saved = userlog_mark;
-	userlog_saved_at = clock_mono_ms();
-}
-
-static void
-userlog_save_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	userlog_advance();
 }
 
 int
@@ -152,9 +138,7 @@ userlog_init(void)
 	if (gethostname(userlog_host, sizeof userlog_host) == -1)
 		strlcpy(userlog_host, "localhost", sizeof userlog_host);
 	userlog_host[sizeof userlog_host - 1] = '\0';
-	if (logwriter_init(sd->base, userlog_written) == -1 ||
-	    (userlog_save_ev = evtimer_new(sd->base, userlog_save_cb,
-	    NULL)) == NULL)
+	if (logwriter_init(sd->base, userlog_written) == -1)
 		return -1;
 	userlog_mark_path(path, sizeof path, "");
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
@@ -361,29 +345,18 @@ userlog_queue_cb(void *arg, const struct store_logevent *e)
 
 /*
  * Move the mark below the oldest event not written yet; save it after
- * writes, at most once a USERLOG_SAVE_MS (each save is an fsync in the
- * loop: a busy minute of events must not make thousands).
+ * the writers wrote (their wake-ups come at most once a loop iteration).
  */
 static void
 userlog_advance(void)
 {
-	struct timeval	tv;
-	int64_t		oldest = logwriter_pending(), wait;
+	int64_t	oldest = logwriter_pending();
 
 	userlog_mark = oldest == -1 ? userlog_cursor : oldest - 1;
-	if (!userlog_wrote || userlog_mark <= userlog_saved)
-		return;
-	wait = userlog_saved_at + USERLOG_SAVE_MS - clock_mono_ms();
-	if (wait > 0 && userlog_save_ev != NULL) {
-		if (!evtimer_pending(userlog_save_ev, NULL)) {
-			tv.tv_sec = wait / 1000;
-			tv.tv_usec = (wait % 1000) * 1000;
-			evtimer_add(userlog_save_ev, &tv);
-		}
-		return;
+	if (userlog_wrote && userlog_mark > userlog_saved) {
+		userlog_wrote = 0;
+		userlog_mark_save();
 	}
-	userlog_wrote = 0;
-	userlog_mark_save();
 }
 
 void
@@ -447,9 +420,6 @@ userlog_shutdown(void)
 		    "it did not take is written at the next start",
 		    USERLOG_DRAIN_MS / 1000);
 	logwriter_shutdown(drained ? USERLOG_DRAIN_MS : 0);
-	if (userlog_save_ev != NULL)
-		event_free(userlog_save_ev);
-	userlog_save_ev = NULL;
 	userlog_advance();
 	if (userlog_mark >= 0 && userlog_mark != userlog_saved)
 		userlog_mark_save();
