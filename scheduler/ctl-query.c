@@ -197,9 +197,9 @@ ctl_history_cb(void *arg, const struct job *j)
 	if (!jobad_filter_match(w->filter, j, ctl_may_see(w->c, j)))
 		return 0;
 	row = ctl_row(w, j, NULL);
-	/* cq wait waits for it: the job's events are in its log first. */
+	/* cq wait waits for it: the cluster's events are in its logs. */
 	if (json_object_is_type(row, json_type_object) &&
-	    userlog_job_pending(j->cluster, j->proc))
+	    userlog_cluster_pending(j->cluster))
 		json_object_object_add(row, "log_pending",
 		    json_object_new_boolean(1));
 	json_object_array_add(w->rows, row);

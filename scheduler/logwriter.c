@@ -85,11 +85,29 @@ RB_PROTOTYPE(lw_files, lw_file, entry, lw_file_cmp);
 RB_GENERATE(lw_files, lw_file, entry, lw_file_cmp);
 TAILQ_HEAD(lw_ready, lw_file);
 
+/* How many events of a cluster are not written yet (for cq wait). */
+struct lw_cluster {
+	RB_ENTRY(lw_cluster)	 entry;
+	uint32_t		 cluster;
+	size_t			 n;
+};
+
+static int
+lw_cluster_cmp(struct lw_cluster *a, struct lw_cluster *b)
+{
+	if (a->cluster != b->cluster)
+		return a->cluster < b->cluster ? -1 : 1;
+	return 0;
+}
+
+RB_HEAD(lw_clusters, lw_cluster);
+RB_PROTOTYPE(lw_clusters, lw_cluster, entry, lw_cluster_cmp);
+RB_GENERATE(lw_clusters, lw_cluster, entry, lw_cluster_cmp);
+
 struct lw_writer {
 	pthread_t	 th;
 	int		 started;
 	int64_t		 busy;		/* the id being written, or -1 */
-	uint32_t	 busy_cluster, busy_proc;
 };
 
 static pthread_mutex_t	 lw_mtx = PTHREAD_MUTEX_INITIALIZER;
@@ -97,6 +115,7 @@ static pthread_cond_t	 lw_work = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t	 lw_idle;	/* a writer finished an event */
 static struct lw_files	 lw_files = RB_INITIALIZER(&lw_files);
 static struct lw_ready	 lw_ready = TAILQ_HEAD_INITIALIZER(lw_ready);
+static struct lw_clusters lw_clusters = RB_INITIALIZER(&lw_clusters);
 static size_t		 lw_nitems;
 static struct lw_writer	 lw_w[LOGWRITER_THREADS];
 static int		 lw_nstarted;
@@ -179,6 +198,28 @@ lw_wake(void)
 		log_warn("userlog: eventfd");
 }
 
+/* Count an event of CLUSTER in (1) or out (-1); with lw_mtx held. */
+static void
+lw_cluster_count(uint32_t cluster, int add)
+{
+	struct lw_cluster	key, *c;
+
+	key.cluster = cluster;
+	if ((c = RB_FIND(lw_clusters, &lw_clusters, &key)) == NULL) {
+		if (add < 0)
+			return;
+		c = xcalloc(1, sizeof *c);
+		c->cluster = cluster;
+		RB_INSERT(lw_clusters, &lw_clusters, c);
+	}
+	if (add > 0)
+		c->n++;
+	else if (--c->n == 0) {
+		RB_REMOVE(lw_clusters, &lw_clusters, c);
+		free(c);
+	}
+}
+
 /* Append F's queue to its file; with lw_mtx held, as W. */
 static void
 lw_service(struct lw_writer *w, struct lw_file *f)
@@ -190,8 +231,6 @@ lw_service(struct lw_writer *w, struct lw_file *f)
 		STAILQ_REMOVE_HEAD(&f->q, entry);
 		lw_nitems--;
 		w->busy = it->id;
-		w->busy_cluster = it->cluster;
-		w->busy_proc = it->proc;
 		pthread_mutex_unlock(&lw_mtx);
 		if (!opened) {
 			opened = 1;
@@ -208,8 +247,9 @@ lw_service(struct lw_writer *w, struct lw_file *f)
 			close(fd);
 			fd = -1;
 		}
-		free(it);
 		pthread_mutex_lock(&lw_mtx);
+		lw_cluster_count(it->cluster, -1);
+		free(it);
 		w->busy = -1;
 		pthread_cond_broadcast(&lw_idle);
 		lw_wake();
@@ -335,6 +375,7 @@ logwriter_put(int64_t id, uint32_t cluster, uint32_t proc, uid_t uid,
 	}
 	STAILQ_INSERT_TAIL(&f->q, it, entry);
 	lw_nitems++;
+	lw_cluster_count(cluster, 1);
 	if (!f->busy && !f->on_ready) {
 		TAILQ_INSERT_TAIL(&lw_ready, f, ready_entry);
 		f->on_ready = 1;
@@ -377,28 +418,14 @@ logwriter_pending(void)
 }
 
 int
-logwriter_job_pending(uint32_t cluster, uint32_t proc)
+logwriter_cluster_pending(uint32_t cluster)
 {
-	struct lw_file	*f;
-	struct lw_item	*it;
-	int		 i, found = 0;
+	struct lw_cluster	key;
+	int			found;
 
+	key.cluster = cluster;
 	pthread_mutex_lock(&lw_mtx);
-	for (i = 0; i < LOGWRITER_THREADS; i++)
-		if (lw_w[i].busy != -1 && lw_w[i].busy_cluster == cluster &&
-		    lw_w[i].busy_proc == proc)
-			found = 1;
-	if (lw_nitems > 0)
-		RB_FOREACH(f, lw_files, &lw_files) {
-			STAILQ_FOREACH(it, &f->q, entry)
-				if (it->cluster == cluster &&
-				    it->proc == proc) {
-					found = 1;
-					break;
-				}
-			if (found)
-				break;
-		}
+	found = RB_FIND(lw_clusters, &lw_clusters, &key) != NULL;
 	pthread_mutex_unlock(&lw_mtx);
 	return found;
 }

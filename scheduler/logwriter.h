@@ -21,8 +21,8 @@ int	logwriter_init(struct event_base *base, void (*done)(void));
  */
 int	logwriter_put(int64_t id, uint32_t cluster, uint32_t proc, uid_t uid,
 	    const char *path, const char *text, size_t len);
-/* 1 if an event of CLUSTER.PROC waits to be written. */
-int	logwriter_job_pending(uint32_t cluster, uint32_t proc);
+/* 1 if an event of a job of CLUSTER waits to be written. */
+int	logwriter_cluster_pending(uint32_t cluster);
 /* The smallest ID not written yet, or -1 when all were. */
 int64_t	logwriter_pending(void);
 /* Wait until all was written (0) or MS milliseconds passed (-1). */

@@ -384,10 +384,10 @@ userlog_flush(void)
 }
 
 int
-userlog_job_pending(uint32_t cluster, uint32_t proc)
+userlog_cluster_pending(uint32_t cluster)
 {
 	/* Unread events (a full queue) may be its: say so until read. */
-	return userlog_full || logwriter_job_pending(cluster, proc);
+	return userlog_full || logwriter_cluster_pending(cluster);
 }
 
 /* The writers wrote (their eventfd, in the loop). */

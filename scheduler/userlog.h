@@ -17,10 +17,10 @@ void	userlog_recorded(void);
 /* Append the committed events above the mark to their files. */
 void	userlog_flush(void);
 /*
- * 1 while an event of CLUSTER.PROC that is committed may not be in its
- * log yet (the writers are off the loop: logwriter.c).
+ * 1 while an event of a job of CLUSTER that is committed may not be in
+ * its log yet (the writers are off the loop: logwriter.c).
  */
-int	userlog_job_pending(uint32_t cluster, uint32_t proc);
+int	userlog_cluster_pending(uint32_t cluster);
 /* Write what is left and save the mark, at exit. */
 void	userlog_shutdown(void);
 /*
