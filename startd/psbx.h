@@ -32,15 +32,22 @@ enum psbx_op {
 };
 
 #define PSBX_NSTR	4
+#define PSBX_JOB_MAX	32	/* a job id's bytes, its NUL included */
 #define PSBX_MSG_MAX	(sizeof(struct psbx_req) + PSBX_NSTR * SBFS_MAX_PATH)
 
+/*
+ * A request: for every operation on a sandbox (not PSBX_SWEEP or
+ * PSBX_MAKE), its number ID and the run it was made for (RUN, and the
+ * job id as the fourth string): the parent refuses a number that is not
+ * that run's.
+ */
 struct psbx_req {
 	uint32_t	op;
 	uint32_t	id;		/* the sandbox's number */
 	int32_t		how;
 	uint32_t	mode;
 	int32_t		slot;
-	uint32_t	run;
+	uint32_t	run;		/* PSBX_MAKE's, the sandbox's */
 	int64_t		sched_uid;
 	uint32_t	byjob;
 	uint16_t	len[PSBX_NSTR];	/* strings that follow, no NULs */
@@ -79,5 +86,10 @@ int	psbxc_remove(int id, const char *rel);
 int	psbxc_rename(int id, const char *from, const char *to);
 int	psbxc_destroy(int id);
 void	psbxc_close(int id);
+/* Test only (privc.c's CQ_PRIVC_FORGE=1): JOB/RUN's sandbox number, or
+ * -1; an open in sandbox ID naming another run JOB/RUN. */
+int	psbxc_forge_id(const char *job, uint32_t run);
+int	psbxc_forge_open(int id, const char *job, uint32_t run,
+	    const char *rel);
 
 #endif
