@@ -249,8 +249,7 @@ psbx_check(const struct psbx_req *q, char *const *str, struct priv_run **sbp)
 
 	if ((sb = psbx_find(q->id)) == NULL) {
 		log_warnx("priv: sandbox request %u refused: sandbox %u is "
-		    "not open (job %.32s run %u)", q->op, q->id, str[3],
-		    q->run);
+		    "not open", q->op, q->id);
 		errno = EBADF;
 		return -1;
 	}

@@ -389,7 +389,8 @@ privc_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 	case MSG_PRIV_SPAWNED:
 		slot = r->slot;
 		privc_req_del(r);
-		if (pc.forge && jsonx_int(msg, "pid", 0) > 0) {
+		if (pc.forge && jsonx_int(msg, "pid", 0) > 0 &&
+		    psbxc_forge_id(job, run) != -1) {
 			pc.forge = 0;
 			privc_forge_run(job, run,
 			    (pid_t)jsonx_int(msg, "pid", 0), slot);
@@ -468,8 +469,8 @@ privc_forge(void)
 }
 
 /*
- * Test only (CQ_PRIVC_FORGE=1): the second round, once job JOB/RUN (PID)
- * runs in its sandbox: requests naming that run's sandbox for other jobs,
+ * Test only (CQ_PRIVC_FORGE=1): the second round, once the first job with
+ * a sandbox, JOB/RUN (PID), runs in it: requests naming that run's sandbox for other jobs,
  * that run again, runs never made, each of which the parent must refuse
  * (t-privsep.sh reads its log); a sandbox request the parent serves is
  * fatal here.  The real job runs on.
