@@ -98,6 +98,13 @@ psbx_make(const struct psbx_req *q, char *const *s, struct psbx_rep *r)
 		errno = EINVAL;
 		return -1;
 	}
+	if ((run = priv_run_find(s[0], q->run)) != NULL) {
+		snprintf(r->msg, sizeof r->msg, "job %s run %u is known "
+		    "already (%s)", run->job, run->run,
+		    priv_run_state_str(run->state));
+		errno = EEXIST;
+		return -1;
+	}
 	if (q->byjob)
 		snprintf(name, sizeof name, "%s", s[0]);
 	else
