@@ -1,10 +1,14 @@
 /*
  * priv-sbx.c: the parent's side of the sandbox requests (psbx.h).  The
  * parent makes each run's sandbox under sandbox_dir (0700, then the job's
- * user's, whom it picks itself with jobuser_pick()), keeps its directory
- * descriptor in a table, and does every later file operation the child
- * asks for beneath that descriptor with sbfs.h (no symlink, nothing
- * outside), as the job's user where sbfs.h switches users.  Descriptors
+ * user's, whom it picks itself): the run enters the parent's table of
+ * runs then (priv-run.c), holding the sandbox's directory descriptor,
+ * and its number goes back.  Every later request names the number and
+ * the run it was made for; a number not open, or another run's, is
+ * refused and logged.  The file operations run beneath that descriptor
+ * with sbfs.h (no symlink, nothing outside), as the run's user where
+ * sbfs.h switches users.  A sandbox is not removed while its job runs;
+ * closing it forgets the run once its process is gone too.  Descriptors
  * go back with SCM_RIGHTS; a listing goes back in a memfd.
  */
 #include "config.h"

@@ -5,15 +5,20 @@
  * (jobctl.c), signals, freezes, thaws, kills and releases them, runs
  * CRIU dumps and restores (criu.c), reaps every child and tells the
  * network child of exits as events.  It trusts nothing the child says:
- * every request is checked first (priv_check) against what the parent
- * knows itself: a signal, freeze or kill only for a process group it
- * spawned and has not seen end; a CRIU image only under sandbox_dir; the
- * job's uid and gid from its own look-up of the owner (getpwnam), never
- * from the child.  A request that fails the check, or does not decode,
- * gets an error reply and a log line; the parent carries on.
+ * every request is checked first (priv_check, priv-check.c) against what
+ * the parent knows itself, its table of runs (priv-run.c): a spawn only
+ * of a run that is not running yet, as the user picked when its run was
+ * made (getpwnam, never a uid from the child), with its paths in that
+ * run's sandbox; a signal, freeze or kill only of a live run's process
+ * group; a CRIU image only in the run's own sandbox.  A request that
+ * fails the check, or does not decode, gets an error reply and a log
+ * line; the parent carries on.  This file moves the runs through their
+ * states: starting when a spawn is accepted, running once spawned (or
+ * restored), ended when reaped.
  *
  * Lifetime: SIGTERM, SIGINT and SIGHUP are passed on to the child (as
- * messages: it ignores those signals itself), which leaves cleanly (vacate, reports, goodbye) and exits.  Whenever the
+ * messages: it ignores those signals itself), which leaves cleanly
+ * (vacate, reports, goodbye) and exits.  Whenever the
  * child is gone (exited, killed, or its end of the socket closed) the
  * parent kills every job it still has, reaps them (1 s at most), removes
  * their cgroups and exits.  The child dies with the parent (its parent-

@@ -3,11 +3,11 @@
  * parent, on a socketpair of their own (SOCK_SEQPACKET: one message a
  * request, one a reply).  The child asks and waits for the answer (the
  * parent is local and answers at once); the parent serves them from its
- * loop (priv-sbx.c), checking each: a sandbox it made for a run and has
- * not closed, paths as sbfs.h takes them, the job's user its own
- * decision (jobuser_pick()), never a uid from the child.  The child's
- * side (privc-sbx.c) has sbfs.h's calls, with a sandbox's number where
- * sbfs.h has a directory descriptor.
+ * loop (priv-sbx.c), checking each: a sandbox it made for the run the
+ * request names and has not closed, paths as sbfs.h takes them, the
+ * job's user its own decision (jobuser_pick()), never a uid from the
+ * child.  The child's side (privc-sbx.c) has sbfs.h's calls, with a
+ * sandbox's number where sbfs.h has a directory descriptor.
  */
 #ifndef CQ_PSBX_H
 #define CQ_PSBX_H
