@@ -2,13 +2,14 @@
  * priv-check.c: the root parent's check of each request of its network
  * child (priv.c serves them), against what the parent knows itself: its
  * table of runs (priv-run.c), sandbox_dir, the input source's directory
- * and its CRIU runs.  A spawn is for a run that is not running yet, on
- * the run's slot (free of any other live run), for the owner and uid the
- * run was made with, with every path it names inside that run's sandbox
- * (or, for a run without one, outside sandbox_dir); a signal, freeze,
+ * and its CRIU runs.  A spawn is for a run that has no process (not
+ * yet, or no more: a job that checkpointed itself restarts in its run),
+ * on the run's slot (free of any other live run), for the owner and uid
+ * the run was made with, in that run's sandbox, with no path it names in
+ * another run's sandbox or elsewhere in sandbox_dir; a signal, freeze,
  * thaw, kill, release or deadline is for a live run's process group; a
- * CRIU dump is of a running run into its own sandbox, a restore into a
- * run that is ready, from its own sandbox.  Paths are judged by their
+ * CRIU dump is of a running run into its own sandbox, a restore of a run
+ * with no process, from its own sandbox.  Paths are judged by their
  * letters, ".." resolved against the working directory; what a path's
  * symlinks lead to is the kernel's to stop (a sandbox is its user's,
  * 0700, and the job opens its files as that user).  Nothing here changes
@@ -164,9 +165,11 @@ priv_strings(struct json_object *msg, const char *name, size_t min,
 }
 
 /*
- * Every path spawn MSG names (its working directory, executable, stdio)
- * is inside run R's sandbox if it has one, and in no other's, nor
- * elsewhere in sandbox_dir.
+ * Spawn MSG's working directory is inside run R's sandbox if it has one,
+ * and no path it names (that directory, the executable, stdio) is in
+ * another run's sandbox or elsewhere in sandbox_dir.  Paths outside
+ * sandbox_dir (an executable of the desktop's, input /dev/null) are the
+ * job's user's to open.
  */
 static int
 priv_check_spawn_paths(struct json_object *msg, const struct priv_run *r,
@@ -196,9 +199,7 @@ priv_check_spawn_paths(struct json_object *msg, const struct priv_run *r,
 			errno = EPERM;
 			return -1;
 		}
-		if (r != NULL && r->path != NULL && o != r &&
-		    (i != 1 || priv_path_under(p, priv_sbxdir))) {
-			/* Any executable, but nothing else outside. */
+		if (r != NULL && r->path != NULL && o != r && i == 0) {
 			snprintf(err, errlen, "spawn: job %s run %u: its %s is "
 			    "not inside its sandbox", job, run, keys[i]);
 			errno = EPERM;
@@ -233,7 +234,7 @@ priv_check_spawn_run(struct json_object *msg, char *err, size_t errlen)
 	}
 	run = (uint32_t)run64;
 	if ((r = priv_run_find(job, run)) != NULL) {
-		if (r->state != PRIV_RUN_READY) {
+		if (priv_run_live(r)) {
 			snprintf(err, errlen, "spawn: job %s run %u is %s "
 			    "already", job, run, priv_run_state_str(r->state));
 			errno = EBUSY;
@@ -298,7 +299,7 @@ priv_check_criu_run(const char *op, struct json_object *msg, char *err,
 			errno = ESRCH;
 			return -1;
 		}
-		if (r->state != PRIV_RUN_READY) {
+		if (priv_run_live(r)) {
 			snprintf(err, errlen, "criu restore: job %s run %u is "
 			    "%s already", r->job, r->run,
 			    priv_run_state_str(r->state));

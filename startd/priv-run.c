@@ -68,7 +68,9 @@ priv_run_live(const struct priv_run *r)
  * The one writer of a run's state.  Allowed: ready to starting (a spawn
  * queued) or restoring; starting back to ready (the spawn failed) or to
  * running; restoring to running (restored), or back to ready (failed,
- * aborted: the child may spawn it afresh); running to ended.
+ * aborted: the child may spawn it afresh); running to ended; ended to
+ * starting or restoring again (a job that checkpointed itself restarts
+ * in the same run and sandbox).
  */
 void
 priv_run_set_state(struct priv_run *r, enum priv_run_state to)
@@ -79,7 +81,7 @@ priv_run_set_state(struct priv_run *r, enum priv_run_state to)
 		[PRIV_RUN_STARTING] =	{ 1, 0, 1, 0, 0 },
 		[PRIV_RUN_RUNNING] =	{ 0, 0, 0, 0, 1 },
 		[PRIV_RUN_RESTORING] =	{ 1, 0, 1, 0, 1 },
-		[PRIV_RUN_ENDED] =	{ 0, 0, 0, 0, 0 },
+		[PRIV_RUN_ENDED] =	{ 0, 1, 0, 1, 0 },
 	};
 
 	if (!ok[r->state][to])

@@ -66,7 +66,9 @@ gone(struct priv_run *r)
 	char		 id[PRIV_JOB_MAX];
 
 	strlcpy(id, job, sizeof id);
-	if (priv_run_live(r))
+	if (r->state == PRIV_RUN_STARTING)
+		priv_run_set_state(r, PRIV_RUN_READY);	/* it did not start */
+	else if (priv_run_live(r))
 		priv_run_set_state(r, PRIV_RUN_ENDED);
 	r->sbx = -1;
 	priv_run_drop(r);
@@ -204,11 +206,14 @@ Test(priv, spawn_only_as_its_run)
 	spawn_refused("1.0", 1, 1, "u", 1000, SBXDIR "/1.0.r1/..",
 	    "", "its iwd is not inside its sandbox");
 	spawn_refused("1.0", 1, 1, "u", 1000, SBXDIR "/1.0.r1",
-	    ",\"input\":\"/etc/shadow\"", "its input is not inside its "
-	    "sandbox");
+	    ",\"input\":\"" SBXDIR "/9.0.r1/in\"", "its input is in "
+	    "sandbox_dir, in no sandbox of its");
 	spawn_refused("1.0", 1, 1, "u", 1000, SBXDIR "/1.0.r1",
-	    ",\"error\":\"../../../../etc/x\"", "its error is not inside "
-	    "its sandbox");
+	    ",\"error\":\"../x\"", "its error is in sandbox_dir, in no "
+	    "sandbox of its");
+	/* Outside sandbox_dir: the job's user's to open. */
+	spawn_accepted("1.0", 1, 1, "u", 1000, SBXDIR "/1.0.r1",
+	    ",\"input\":\"/dev/null\",\"executable\":\"/bin/sh\"");
 	spawn_refused("1.0", 1, 1, "u", 1000, SBXDIR "/1.0.r1",
 	    ",\"executable\":\"" SBXDIR "/2.0.r3/job.sh\"",
 	    "its executable is in the sandbox of job 2.0 run 3");
@@ -237,9 +242,12 @@ Test(priv, spawn_only_as_its_run)
 	    "slot 1 is job 1.0 run 1's");
 	spawn_accepted("5.0", 1, 2, "u", 1000, "/home/u", "");
 	priv_run_set_state(a, PRIV_RUN_ENDED);
-	spawn_refused("1.0", 1, 1, "u", 1000, SBXDIR "/1.0.r1", "",
-	    "job 1.0 run 1 is ended already");
 	spawn_accepted("5.0", 1, 1, "u", 1000, "/home/u", "");
+	/* Ended, it may start again in place (it checkpointed itself). */
+	spawn_accepted("1.0", 1, 1, "u", 1000, SBXDIR "/1.0.r1", "");
+	priv_run_set_state(a, PRIV_RUN_STARTING);
+	spawn_refused("1.0", 1, 1, "u", 1000, SBXDIR "/1.0.r1", "",
+	    "job 1.0 run 1 is starting already");
 	gone(a);
 	gone(b);
 }
