@@ -53,6 +53,72 @@ jobctl_msleep(long ms)
 		;
 }
 
+/*
+ * open(PATH, FLAGS), relative to the descriptor of our subtree where PATH
+ * lies beneath one: a walk of a component or two through kernfs, not of
+ * the whole mount path, for each of the dozen files a job's start and end
+ * read and write.
+ */
+int
+jobctl_open(const char *path, int flags)
+{
+	size_t	n;
+	int	h;
+
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if (jobctl_tab.pfd[h] < 0 || jobctl_tab.parent[h][0] == '\0')
+			continue;
+		n = strlen(jobctl_tab.parent[h]);
+		if (strncmp(path, jobctl_tab.parent[h], n) == 0 &&
+		    path[n] == '/' && path[n + 1] != '\0')
+			return openat(jobctl_tab.pfd[h], path + n + 1, flags);
+	}
+	return open(path, flags);
+}
+
+/* mkdir (DIR) or rmdir (!DIR) of PATH, as jobctl_open() opens. */
+static int
+jobctl_mkrm(const char *path, int dir)
+{
+	size_t	n;
+	int	h;
+
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if (jobctl_tab.pfd[h] < 0 || jobctl_tab.parent[h][0] == '\0')
+			continue;
+		n = strlen(jobctl_tab.parent[h]);
+		if (strncmp(path, jobctl_tab.parent[h], n) != 0 ||
+		    path[n] != '/' || path[n + 1] == '\0')
+			continue;
+		return dir ? mkdirat(jobctl_tab.pfd[h], path + n + 1, 0755) :
+		    unlinkat(jobctl_tab.pfd[h], path + n + 1, AT_REMOVEDIR);
+	}
+	return dir ? mkdir(path, 0755) : rmdir(path);
+}
+
+/* (Re)open the descriptor of H's subtree, after it was made. */
+static void
+jobctl_pfd_open(int h)
+{
+	if (jobctl_tab.pfd[h] >= 0)
+		close(jobctl_tab.pfd[h]);
+	jobctl_tab.pfd[h] = open(jobctl_tab.parent[h],
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Close the subtrees' descriptors (at the end, or in the network child). */
+void
+jobctl_close(void)
+{
+	int	h;
+
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if (jobctl_tab.pfd[h] >= 0)
+			close(jobctl_tab.pfd[h]);
+		jobctl_tab.pfd[h] = -1;
+	}
+}
+
 /* The first LEN - 1 bytes of PATH, NUL-terminated, into BUF; or -1. */
 ssize_t
 jobctl_read(const char *path, char *buf, size_t len)
@@ -60,7 +126,7 @@ jobctl_read(const char *path, char *buf, size_t len)
 	ssize_t	n;
 	int	fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = jobctl_open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	while ((n = read(fd, buf, len - 1)) == -1 && errno == EINTR)
 		;
@@ -78,7 +144,7 @@ jobctl_write(const char *path, const char *s)
 	ssize_t	n;
 	int	fd, saved;
 
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+	if ((fd = jobctl_open(path, O_WRONLY | O_CLOEXEC)) == -1)
 		return -1;
 	n = write(fd, s, strlen(s));
 	saved = errno;
@@ -90,7 +156,7 @@ jobctl_write(const char *path, const char *s)
 }
 
 /* 1 if WORD is an element of the comma-separated LIST. */
-static int
+int
 jobctl_inlist(const char *list, const char *word)
 {
 	size_t	n = strlen(word);
@@ -226,12 +292,18 @@ jobctl_cg_mounts(char own[][PATH_MAX])
 			    strcmp(type, "cgroup") == 0 &&
 			    jobctl_inlist(opts, jobctl_hier_names[h]))
 				jobctl_cg_place(h, fld[3], fld[4], own[h]);
+			if (h == JOBCTL_CG2 && jobctl_tab.parent[h][0] != '\0' &&
+			    jobctl_tab.cg2mnt[0] == '\0') {
+				strlcpy(jobctl_tab.cg2mnt, fld[4],
+				    sizeof jobctl_tab.cg2mnt);
+				strlcpy(jobctl_tab.cg2opts, opts,
+				    sizeof jobctl_tab.cg2opts);
+			}
 		}
 	}
 	fclose(f);
 }
 
-static int	jobctl_cg_empty(const struct jobctl_job *, int);
 
 /* The cq-jobs directory above H's subtree into BUF; 0 or -1. */
 static int
@@ -253,13 +325,16 @@ jobctl_cg_mkparent(int h)
 	char	top[PATH_MAX];
 
 	if (mkdir(jobctl_tab.parent[h], 0755) == 0 || errno == EEXIST)
-		return 0;
+		goto made;
 	if (errno != ENOENT || jobctl_cg_top(h, top, sizeof top) == -1)
 		return -1;
 	if (mkdir(top, 0755) == -1 && errno != EEXIST)
 		return -1;
-	return mkdir(jobctl_tab.parent[h], 0755) == 0 || errno == EEXIST ?
-	    0 : -1;
+	if (mkdir(jobctl_tab.parent[h], 0755) == -1 && errno != EEXIST)
+		return -1;
+made:
+	jobctl_pfd_open(h);
+	return 0;
 }
 
 /*
@@ -333,6 +408,7 @@ jobctl_cg_fini(void)
 		if ((jobctl_tab.mask & JOBCTL_BIT(h)) == 0)
 			continue;
 		jobctl_cg_sweep(h, 0);
+		jobctl_pool_clear();
 		if (rmdir(jobctl_tab.parent[h]) == -1 && errno != EBUSY &&
 		    errno != ENOTEMPTY && errno != ENOENT)
 			log_warn("jobctl: rmdir %s", jobctl_tab.parent[h]);
@@ -342,6 +418,7 @@ jobctl_cg_fini(void)
 			log_warn("jobctl: rmdir %s", top);
 	}
 	jobctl_tab.mask = 0;
+	jobctl_close();
 }
 
 /* 1 if FILE of H's cq-jobs is there for us to write. */
@@ -365,7 +442,11 @@ jobctl_cg_init(void)
 	int		 h, k;
 
 	memset(jobctl_tab.parent, 0, sizeof jobctl_tab.parent);
+	for (h = 0; h < JOBCTL_NCG; h++)
+		jobctl_tab.pfd[h] = -1;
+	jobctl_tab.cg2mnt[0] = '\0';
 	jobctl_tab.mask = 0;
+	jobctl_pool_init();
 	jobctl_tab.v2kill = 0;
 	jobctl_tab.agent = getpid();
 	if ((v = getenv("CQ_JOBCTL_NO_CGROUP")) != NULL && strcmp(v, "1") == 0)
@@ -417,6 +498,8 @@ jobctl_cg_init(void)
 		}
 	log_info("jobctl: %s; v1:%s", jobctl_mechanism(),
 	    ctl[0] != '\0' ? ctl : " none");
+	if (ctl[0] != '\0')
+		jobctl_dyn_init();
 }
 
 /* PARENT[H]/NAME[/FILE] of job J into BUF; 0, or -1 (ENAMETOOLONG). */
@@ -474,7 +557,7 @@ jobctl_cg_remove(struct jobctl_job *j)
 		if ((j->mask & JOBCTL_BIT(h)) == 0)
 			continue;
 		if (jobctl_cg_path(path, sizeof path, j, h, NULL) == 0 &&
-		    (rmdir(path) == 0 || errno == ENOENT))
+		    (jobctl_mkrm(path, 0) == 0 || errno == ENOENT))
 			j->mask &= ~JOBCTL_BIT(h);
 		else
 			saved = errno;
@@ -505,7 +588,7 @@ jobctl_job_free(struct jobctl_job *j)
 int
 jobctl_cg_rmdirs(struct jobctl_job *j)
 {
-	if (jobctl_cg_remove(j) == -1)
+	if (jobctl_pool_put(j) == -1 && jobctl_cg_remove(j) == -1)
 		return -1;
 	if (j->state == JOBCTL_LIVE || (!j->taken && j->pgid != 0))
 		return 0;
@@ -529,9 +612,9 @@ jobctl_cg_mkdirs(struct jobctl_job *j)
 		if (jobctl_cg_path(path, sizeof path, j, h, NULL) == -1)
 			continue;
 		/* Another agent may have removed an empty cq-jobs. */
-		if ((r = mkdir(path, 0755)) == -1 && errno == ENOENT &&
+		if ((r = jobctl_mkrm(path, 1)) == -1 && errno == ENOENT &&
 		    jobctl_cg_mkparent(h) == 0)
-			r = mkdir(path, 0755);
+			r = jobctl_mkrm(path, 1);
 		if (r == 0) {
 			j->mask |= JOBCTL_BIT(h);
 			continue;
@@ -572,7 +655,7 @@ jobctl_job_new(int *fd)
 	j->state = JOBCTL_PENDING;
 	if ((jobctl_tab.mask & JOBCTL_CONTAIN) == 0)
 		return j;
-	for (i = 0; i < 8; i++) {
+	for (i = jobctl_pool_get(j) == 0 ? 8 : 0; i < 8; i++) {
 		snprintf(j->name, sizeof j->name, "%ld.%u", (long)jobctl_tab.agent,
 		    jobctl_tab.seq++);
 		if (jobctl_cg_mkdirs(j) == 0)
@@ -588,7 +671,7 @@ jobctl_job_new(int *fd)
 			continue;
 		if (jobctl_cg_path(path, sizeof path, j, h,
 		    "cgroup.procs") == -1 ||
-		    (fd[h] = open(path, O_WRONLY | O_CLOEXEC)) == -1) {
+		    (fd[h] = jobctl_open(path, O_WRONLY | O_CLOEXEC)) == -1) {
 			log_warn("jobctl: open %s", path);
 			goto fail;
 		}
@@ -644,8 +727,10 @@ jobctl_job_abort(struct jobctl_job *j)
 
 /* Freeze (ON) or thaw J's groups; 0 or -1. */
 int
-jobctl_cg_freeze(const struct jobctl_job *j, int on)
+jobctl_cg_freeze(struct jobctl_job *j, int on)
 {
+	if (on)
+		j->tainted = 1;
 	if (j->mask & JOBCTL_BIT(JOBCTL_CG2))
 		return jobctl_cg_write(j, JOBCTL_CG2, "cgroup.freeze",
 		    on ? "1" : "0");
@@ -654,7 +739,7 @@ jobctl_cg_freeze(const struct jobctl_job *j, int on)
 }
 
 /* 1 if J's group in H has no process left. */
-static int
+int
 jobctl_cg_empty(const struct jobctl_job *j, int h)
 {
 	char	path[PATH_MAX], buf[16];
@@ -691,7 +776,7 @@ jobctl_cg_frozen(const struct jobctl_job *j)
  * through is left to the caller's next call.
  */
 int
-jobctl_cg_killall(const struct jobctl_job *j)
+jobctl_cg_killall(struct jobctl_job *j)
 {
 	char		 path[PATH_MAX], line[32];
 	const char	*errstr;

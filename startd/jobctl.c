@@ -303,10 +303,10 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	if (!bare && (j->mask & JOBCTL_BIT(JOBCTL_CG2)) &&
 	    !jobctl_tab.noclone3 && jobctl_cg_path(path, sizeof path, j,
 	    JOBCTL_CG2, NULL) == 0)
-		cg2 = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		cg2 = jobctl_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg2 != -1 && jobctl_cg_path(path, sizeof path, j, JOBCTL_CG2,
 	    "cgroup.procs") == 0)
-		c.cg2procs = open(path, O_RDONLY | O_CLOEXEC);
+		c.cg2procs = jobctl_open(path, O_RDONLY | O_CLOEXEC);
 	jobctl_cg_limits(j, spec, &c);
 
 	/* No handler of ours may run in the child before it resets them. */
@@ -647,6 +647,7 @@ jobctl_kill(pid_t pgid)
 	}
 	if (j == NULL || (j->mask & JOBCTL_CONTAIN) == 0)
 		return kill(-pgid, SIGKILL);
+	j->tainted = 1;
 	if ((j->mask & JOBCTL_BIT(JOBCTL_CG2)) == 0 || !jobctl_tab.v2kill) {
 		/* The freeze ladder's v1 rung would keep them from dying. */
 		if ((j->frz & JOBCTL_FRZ_V1) && (j->mask & JOBCTL_BIT(JOBCTL_CG2)))
@@ -779,6 +780,7 @@ jobctl_reap(pid_t *pid, struct jobctl_result *res)
 	if ((j = jobctl_job_find(p)) != NULL && j->state == JOBCTL_LIVE) {
 		/* Before its groups go: what its memory group saw. */
 		jobctl_cg_memstat(j, res);
+		j->oomk = res->oom_kills;
 		/* An init: what it said of its leader is the job's end. */
 		if (!j->bare) {
 			jobctl_drain(j);
