@@ -377,7 +377,8 @@ priv_check(uint16_t type, struct json_object *msg, char *err, size_t errlen)
 	case MSG_PRIV_CRIU:
 		op = jsonx_str(msg, "op", "");
 		if (strcmp(op, "abort") == 0) {
-			if (!priv_criu_known((uint32_t)jsonx_int(msg, "id", 0))) {
+			if (!priv_criu_known((uint32_t)jsonx_int(msg, "id",
+			    0))) {
 				snprintf(err, errlen, "criu abort: no such "
 				    "operation");
 				return -1;

@@ -56,18 +56,18 @@ enum priv_run_state {
 };
 
 struct priv_run {
-	char			 job[PRIV_JOB_MAX];
-	uint32_t		 run;
-	int			 slot;
-	char			*owner;		/* as the child first named it */
-	long long		 sched_uid;	/* ... and the scheduler's uid */
-	uid_t			 uid;	/* the parent's pick; -1: the agent's */
-	gid_t			 gid;
-	int			 sbx;	/* its sandbox's number, -1: none */
-	int			 dirfd;	/* its sandbox's directory, -1: none */
-	char			*path;	/* its sandbox's path, NULL: none */
-	pid_t			 pid;	/* its process group while live */
-	enum priv_run_state	 state;
+	char		 job[PRIV_JOB_MAX];
+	uint32_t	 run;
+	int		 slot;
+	char		*owner;		/* as the child first named it */
+	long long	 sched_uid;	/* ... and the scheduler's uid */
+	uid_t		 uid;		/* the parent's pick; -1: the agent's */
+	gid_t		 gid;
+	int		 sbx;		/* its sandbox's number, -1: none */
+	int		 dirfd;		/* its sandbox's directory, -1: none */
+	char		*path;		/* its sandbox's path, NULL: none */
+	pid_t		 pid;		/* its process group while live */
+	enum priv_run_state state;
 };
 
 const char	*priv_run_state_str(enum priv_run_state);
@@ -82,7 +82,7 @@ struct priv_run	*priv_run_new(const char *job, uint32_t run, int slot,
 /* Forget R if nothing of it is left (no sandbox, no live process). */
 void		 priv_run_drop(struct priv_run *r);
 /* The only writer of R's state (a transition not in its table is a bug). */
-void		 priv_run_set_state(struct priv_run *r, enum priv_run_state);
+void		 priv_run_set_state(struct priv_run *, enum priv_run_state);
 /* 1 if R has a process group alive, or one is being started. */
 int		 priv_run_live(const struct priv_run *r);
 struct priv_run	*priv_run_find(const char *job, uint32_t run);

@@ -470,10 +470,10 @@ privc_forge(void)
 
 /*
  * Test only (CQ_PRIVC_FORGE=1): the second round, once the first job with
- * a sandbox, JOB/RUN (PID), runs in it: requests naming that run's sandbox for other jobs,
- * that run again, runs never made, each of which the parent must refuse
- * (t-privsep.sh reads its log); a sandbox request the parent serves is
- * fatal here.  The real job runs on.
+ * a sandbox, JOB/RUN (PID), runs in it: requests naming that run's
+ * sandbox for other jobs, that run again, runs never made, each of which
+ * the parent must refuse (t-privsep.sh reads its log); a sandbox request
+ * the parent serves is fatal here.  The real job runs on.
  */
 static void
 privc_forge_run(const char *job, uint32_t run, pid_t pid, int slot)
@@ -482,7 +482,8 @@ privc_forge_run(const char *job, uint32_t run, pid_t pid, int slot)
 	long long		 uid = 65534;
 	const char		*dir = cfg_str(st->cfg, "sandbox_dir");
 	struct json_object	*o;
-	char			 buf[PATH_MAX * 2 + 512], sbx[PATH_MAX + 64];
+	char			 buf[PATH_MAX * 2 + 512];
+	char			 sbx[PATH_MAX + 64];
 	int			 id, fd;
 
 	log_warnx("privc: CQ_PRIVC_FORGE=1: forged requests against job %s "
