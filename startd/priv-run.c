@@ -12,7 +12,9 @@
  * it) and a state with one setter.  It goes when nothing of it is left:
  * its process reaped and its sandbox closed.  Invariants: one run per
  * job id and run number; one live process group per run; one run with
- * a live process per slot; no two runs share a sandbox path.
+ * a live process per slot; no two runs share a sandbox path; at most
+ * PRIV_RUN_MAX runs (a child taken over cannot make the parent hold
+ * descriptors without end).
  */
 #include "config.h"
 
@@ -30,6 +32,7 @@
 #include "xmalloc.h"
 
 #define PRIV_RUN_RECENT	64	/* recent process ends remembered */
+#define PRIV_RUN_MAX	4096	/* runs known at once (sandboxes open) */
 
 static struct {
 	struct priv_run	**runs;
@@ -114,6 +117,12 @@ priv_run_new(const char *job, uint32_t run, int slot, const char *owner,
 	if (slot < 1 || slot > st->nslots) {
 		snprintf(err, errlen, "no slot %d here", slot);
 		errno = EINVAL;
+		return NULL;
+	}
+	if (pr.nruns >= PRIV_RUN_MAX) {
+		snprintf(err, errlen, "%d runs known already: no more",
+		    PRIV_RUN_MAX);
+		errno = EMFILE;
 		return NULL;
 	}
 	if (priv_run_find(job, run) != NULL) {

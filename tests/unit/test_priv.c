@@ -289,6 +289,20 @@ Test(priv, runs)
 	cr_assert_eq(priv_run_count(), 0);
 }
 
+Test(priv, runs_bounded)
+{
+	char	err[256];
+	size_t	i;
+
+	for (i = 0; priv_run_new("1.0", (uint32_t)i, 1, "u", 1, err,
+	    sizeof err) != NULL; i++)
+		cr_assert(i < 100000, "no bound on the runs");
+	cr_assert(strstr(err, "runs known already: no more") != NULL, "%s",
+	    err);
+	cr_assert_eq(priv_run_count(), i);
+	cr_assert(i >= 1024, "only %zu runs", i);
+}
+
 Test(priv, jobctl_only_for_our_jobs)
 {
 	struct json_object	*o;
