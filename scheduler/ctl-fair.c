@@ -369,11 +369,23 @@ ctl_edit(struct peer *p, struct client *c, uint32_t reqid,
 	}
 	snprintf(detail, sizeof detail, "%s = %.400s (by user %s)",
 	    a != NULL ? a->attr : attr, value, c->owner);
+	/* One unit: a store that refuses it undoes it all (commit.c). */
+	commit_request_begin();
+	queue_request_begin();
 	for (i = 0; i < w.nhits; i++) {
 		if (queue_edit(nv[i].job, nv[i].ad, &nv[i].desc, detail) == 0)
 			done++;
 		nv[i].ad = NULL;
 	}
+	if (commit_request_end() == -1) {
+		queue_request_end(0);
+		snprintf(err, sizeof err, "qedit failed, nothing was changed: "
+		    "%s", commit_request_why());
+		log_warnx("client %s: %s", c->owner, err);
+		peer_send_error(p, reqid, err);
+		goto out;
+	}
+	queue_request_end(1);
 	log_info("client %s: qedit %s of %zu job(s)", c->owner,
 	    a != NULL ? a->attr : attr, done);
 	reply = json_object_new_object();
@@ -398,7 +410,10 @@ ctl_userprio(struct peer *p, struct client *c, uint32_t reqid,
 	struct json_object	*reply;
 	const char		*action = jsonx_str(msg, "action", "");
 	const char		*name = jsonx_str(msg, "name", NULL);
+	struct share_undo	 undo;
+	char			 err[512];
 	double			 factor;
+	int			 rc;
 
 	if (strcmp(action, "show") == 0) {
 		reply = json_object_new_object();
@@ -425,25 +440,33 @@ ctl_userprio(struct peer *p, struct client *c, uint32_t reqid,
 		    "or accounting_group.user)");
 		return;
 	}
-	if (strcmp(action, "setfactor") == 0) {
-		factor = json_object_get_double(jsonx_get(msg, "factor"));
-		if (jsonx_get(msg, "factor") == NULL || !isfinite(factor) ||
-		    factor < 1 || factor > FAIRSHARE_MAX_FACTOR) {
-			peer_send_error(p, reqid, "a priority factor is a "
-			    "number from 1 to 1e12");
-			return;
-		}
-		if (share_set_factor(name, factor) == -1) {
-			peer_send_error(p, reqid, "the store refused the "
-			    "change");
-			return;
-		}
+	factor = json_object_get_double(jsonx_get(msg, "factor"));
+	if (strcmp(action, "setfactor") == 0 &&
+	    (jsonx_get(msg, "factor") == NULL || !isfinite(factor) ||
+	    factor < 1 || factor > FAIRSHARE_MAX_FACTOR)) {
+		peer_send_error(p, reqid, "a priority factor is a number from "
+		    "1 to 1e12");
+		return;
+	}
+	/* One unit: a store that refuses it undoes it (commit.c). */
+	commit_request_begin();
+	rc = strcmp(action, "setfactor") == 0 ?
+	    share_set_factor(name, factor, &undo) :
+	    share_reset_usage(name, &undo);
+	if (rc == -1)
+		commit_request_fail("no such submitter");
+	if (commit_request_end() == -1) {
+		if (rc == 0)
+			share_undo(&undo);
+		snprintf(err, sizeof err, "%s failed, nothing was changed: %s",
+		    action, commit_request_why());
+		peer_send_error(p, reqid, err);
+		return;
+	}
+	if (rc == 0 && strcmp(action, "setfactor") == 0)
 		log_info("client %s: priority factor of %s set to %g",
 		    c->owner, name, factor);
-	} else if (share_reset_usage(name) == -1) {
-		peer_send_error(p, reqid, "no such submitter");
-		return;
-	} else
+	else
 		log_info("client %s: usage of %s reset", c->owner, name);
 	reply = json_object_new_object();
 	json_object_object_add(reply, "count", json_object_new_int(1));

@@ -25,6 +25,7 @@
 #include "rows.h"
 #include "schedd.h"
 #include "store.h"
+#include "userlog.h"
 #include "why.h"
 
 struct ctl_walk {
@@ -191,9 +192,17 @@ ctl_history_cb(void *arg, const struct job *j)
 {
 	struct ctl_walk	*w = arg;
 
+	struct json_object	*row;
+
 	if (!jobad_filter_match(w->filter, j, ctl_may_see(w->c, j)))
 		return 0;
-	json_object_array_add(w->rows, ctl_row(w, j, NULL));
+	row = ctl_row(w, j, NULL);
+	/* cq wait waits for it: the cluster's events are in its logs. */
+	if (json_object_is_type(row, json_type_object) &&
+	    userlog_cluster_pending(j->cluster))
+		json_object_object_add(row, "log_pending",
+		    json_object_new_boolean(1));
+	json_object_array_add(w->rows, row);
 	return 0;
 }
 

@@ -101,6 +101,17 @@ job_set_state(struct job *j, enum job_state to)
 	return 0;
 }
 
+void
+job_state_restore(struct job *j, enum job_state was)
+{
+	if (j->state == was)
+		return;
+	log_info("job %u.%u: %s -> %s (its change was rolled back)",
+	    j->cluster, j->proc, job_state_str(j->state),
+	    job_state_str(was));
+	j->state = was;
+}
+
 int
 job_id_parse(const char *s, uint32_t *cluster, int64_t *proc)
 {

@@ -176,8 +176,15 @@ share_save(struct fs_submitter *s)
 	u.updated = s->updated;
 	u.factor = s->factor;
 	u.accumulated = s->accumulated;
-	if (store_user_put(sd->store, &u) == -1)
-		fatalx("fair share: cannot record the usage of %s", s->name);
+	if (store_user_put(sd->store, &u) == -1) {
+		if (!commit_request_active())
+			fatalx("fair share: cannot record the usage of %s",
+			    s->name);
+		/* A client's request: it fails and is undone (commit.c). */
+		log_warnx("fair share: cannot record the usage of %s", s->name);
+		commit_request_fail(NULL);
+		return;
+	}
 	s->dirty = 0;
 }
 
@@ -472,8 +479,19 @@ share_rows(void)
 	return rows;
 }
 
+/* What -setfactor or -resetusage changes of S, for share_undo(). */
+static void
+share_undo_keep(const struct fs_submitter *s, struct share_undo *u)
+{
+	strlcpy(u->name, s->name, sizeof u->name);
+	u->factor = s->factor;
+	u->rup = s->rup;
+	u->accumulated = s->accumulated;
+	u->updated = s->updated;
+}
+
 int
-share_set_factor(const char *name, double factor)
+share_set_factor(const char *name, double factor, struct share_undo *u)
 {
 	struct fs_submitter	*s;
 
@@ -482,6 +500,7 @@ share_set_factor(const char *name, double factor)
 	if (commit_begin() == -1)
 		return -1;
 	s = fairshare_get(share_fs, name, clock_now_ms());
+	share_undo_keep(s, u);
 	fairshare_decay(share_fs, s, clock_now_ms());
 	s->factor = factor;
 	s->dirty = 1;
@@ -491,7 +510,7 @@ share_set_factor(const char *name, double factor)
 }
 
 int
-share_reset_usage(const char *name)
+share_reset_usage(const char *name, struct share_undo *u)
 {
 	struct fs_submitter	*s;
 
@@ -499,6 +518,7 @@ share_reset_usage(const char *name)
 		return -1;
 	if (commit_begin() == -1)
 		return -1;
+	share_undo_keep(s, u);
 	fairshare_decay(share_fs, s, clock_now_ms());
 	s->rup = FAIRSHARE_MIN_RUP;
 	s->accumulated = 0;
@@ -506,4 +526,18 @@ share_reset_usage(const char *name)
 	share_save(s);
 	sd->match_wanted = 1;
 	return 0;
+}
+
+void
+share_undo(const struct share_undo *u)
+{
+	struct fs_submitter	*s;
+
+	if ((s = fairshare_find(share_fs, u->name)) == NULL)
+		return;
+	s->factor = u->factor;
+	s->rup = u->rup;
+	s->accumulated = u->accumulated;
+	s->updated = u->updated;
+	s->dirty = 1;
 }

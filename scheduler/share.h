@@ -45,8 +45,20 @@ struct job	*share_walk_next(struct fairshare_walk *w);
 void	share_why(const struct job *j, struct json_object *o);
 /* `cq userprio`: one row per submitter (a new array). */
 struct json_object *share_rows(void);
-/* `cq userprio -setfactor NAME F` (F >= 1), -resetusage NAME: 0 or -1. */
-int	share_set_factor(const char *name, double factor);
-int	share_reset_usage(const char *name);
+/* What cq userprio changed of a submitter, to put back. */
+struct share_undo {
+	char		 name[256];
+	double		 factor, rup, accumulated;
+	int64_t		 updated;
+};
+/*
+ * `cq userprio -setfactor NAME F` (F >= 1), -resetusage NAME, inside a
+ * client's request: 0 (U filled) or -1.  share_undo(U) if the request
+ * is refused by the store.
+ */
+int	share_set_factor(const char *name, double factor,
+	    struct share_undo *u);
+int	share_reset_usage(const char *name, struct share_undo *u);
+void	share_undo(const struct share_undo *u);
 
 #endif
