@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autocluster.h"
 #include "job.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -144,6 +145,9 @@ job_free(struct job *j)
 	free(j->ad);
 	free(j->machine);
 	free(j->hold_reason);
+	free(j->requirements);
+	free(j->rank);
+	autocluster_forget(j);
 	free(j);
 }
 

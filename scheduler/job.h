@@ -22,6 +22,7 @@ enum job_state {
 	JOB_SUSPENDED = 7,
 };
 
+struct autocluster;
 struct slot;
 
 struct job {
@@ -60,6 +61,12 @@ struct job {
 					 * image (stored: schema 004) */
 	char		*hold_reason;	/* while HELD (memory; see queue_load) */
 	int		 vacating;	/* cq vacate asked: its end is an evict */
+
+	/* Matching: the description's, set at submit and at load. */
+	char		*requirements;	/* the user's, or NULL */
+	char		*rank;		/* or NULL */
+	int64_t		 request_disk_kb;
+	struct autocluster *ac;		/* its group (autocluster.c), or NULL */
 
 	struct slot	*slot;		/* while RUNNING (or being removed) */
 	TAILQ_ENTRY(job) idle_entry;	/* on the idle queue */

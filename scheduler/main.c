@@ -8,6 +8,7 @@
 
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include <errno.h>
 #ifdef __GLIBC__
@@ -22,12 +23,15 @@
 #include <event2/event.h>
 
 #include "agents.h"
+#include "autocluster.h"
 #include "cfg.h"
 #include "clock.h"
 #include "commit.h"
 #include "creds.h"
 #include "ctl.h"
+#include "jobad.h"
 #include "log.h"
+#include "machinead.h"
 #include "peer.h"
 #include "match.h"
 #include "mkdirs.h"
@@ -113,6 +117,34 @@ schedd_turn_request(void)
 	}
 }
 
+/* A slot became free: match at the end of this turn. */
+static void
+schedd_slot_freed(void *arg)
+{
+	sd->match_wanted = 1;
+	schedd_turn_request();
+}
+
+static void
+schedd_match_start(struct job *j, struct slot *s, void *arg)
+{
+	queue_start(j, s);
+}
+
+static int
+schedd_match(void)
+{
+	struct match_ctx	mc;
+
+	memset(&mc, 0, sizeof mc);
+	mc.idle = &sd->idle;
+	mc.slots = &sd->slots;
+	mc.now = clock_mono_ms();
+	mc.attr = jobad_value;
+	mc.start = schedd_match_start;
+	return match_run(&mc);
+}
+
 static void
 schedd_turn(evutil_socket_t fd, short ev, void *arg)
 {
@@ -122,7 +154,7 @@ schedd_turn(evutil_socket_t fd, short ev, void *arg)
 	sd->turn_pending = 0;
 	if (sd->match_wanted) {
 		sd->match_wanted = 0;
-		n = match_run();
+		n = schedd_match();
 	}
 	commit_flush();
 	if ((dt = clock_mono_ms() - t0) > SCHEDD_SLOW_MS)
@@ -170,6 +202,7 @@ int
 main(int argc, char **argv)
 {
 	struct event	*sigs[3], *tick;
+	struct utsname	 un;
 	struct timeval	 tv = { 0, SCHEDD_TICK_MS * 1000 };
 	const char	*errstr;
 	char		 dbpath[1100], sockdir[1024], *slash;
@@ -216,7 +249,11 @@ main(int argc, char **argv)
 		fatalx("event_base_new");
 	RB_INIT(&sd->jobs);
 	TAILQ_INIT(&sd->idle);
-	TAILQ_INIT(&sd->free_slots);
+	slots_init(&sd->slots, schedd_slot_freed, NULL);
+	if (uname(&un) == -1)
+		fatal("uname");
+	/* The submit host's platform: jobs are submitted here. */
+	autocluster_init(machinead_arch(un.machine), "LINUX");
 	TAILQ_INIT(&sd->machines);
 	sd->started = clock_mono_ms();
 	sd->turn_ev = event_new(sd->base, -1, 0, schedd_turn, NULL);
@@ -253,6 +290,7 @@ main(int argc, char **argv)
 	commit_shutdown();
 	creds_shutdown();
 	queue_shutdown();
+	autocluster_shutdown();
 	store_close(sd->store);
 	for (i = 0; i < 3; i++)
 		event_free(sigs[i]);

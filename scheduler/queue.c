@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "clusters.h"
 #include "commit.h"
+#include "jobad.h"
 #include "jobdesc.h"
 #include "log.h"
 #include "owners.h"
@@ -168,6 +169,7 @@ queue_load_one(void *arg, struct job *j)
 		/* Its agent gets a lease to come back and claim it. */
 		agents_expect(j);
 	}
+	jobad_fill(j);
 	queue_insert(j);
 	return 0;
 }
@@ -286,6 +288,11 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 		j->owner = xstrdup(owner);
 		j->request_cpus = descs[i].request_cpus;
 		j->request_memory_mb = descs[i].request_memory_mb;
+		j->request_disk_kb = descs[i].request_disk_kb;
+		if (descs[i].requirements != NULL)
+			j->requirements = xstrdup(descs[i].requirements);
+		if (descs[i].rank != NULL)
+			j->rank = xstrdup(descs[i].rank);
 		cmd = queue_cmdline(&descs[i]);
 		j->cmd = queue_expand_cluster(cmd, *cluster);
 		free(cmd);

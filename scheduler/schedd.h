@@ -21,6 +21,8 @@
 #include <stdint.h>
 
 #include "job.h"
+#include "machinead.h"
+#include "slots.h"
 #include "slotstate.h"
 
 struct cfg;
@@ -37,7 +39,8 @@ struct slot {
 	int			 id;		/* 1-based: slot1@name */
 	int64_t			 cpus;
 	int64_t			 memory_mb;
-	enum slot_state		 state;		/* as last reported/decided */
+	int64_t			 disk_kb;	/* -1: not told */
+	enum slot_state		 state;		/* slots_set_state() only */
 	struct job		*job;		/* the job we run there */
 	char			 stale_job[32];	/* a job being killed there */
 	uint32_t		 stale_run;
@@ -61,6 +64,8 @@ struct machine {
 	int			 nslots;
 	char			*fs_domain;	/* from its hello, or NULL */
 	int			 criu;		/* its ad: it can dump/restore */
+	struct machinead	 ad;		/* its machine ad (platform,
+						   start, rank, site's) */
 	struct spool_link	*spool;		/* its transfers (spool.c) */
 	int			 lies;		/* claims on runs not its own */
 	TAILQ_ENTRY(machine)	 entry;
@@ -68,7 +73,6 @@ struct machine {
 
 RB_HEAD(job_tree, job);
 TAILQ_HEAD(job_list, job);
-TAILQ_HEAD(slot_list, slot);
 TAILQ_HEAD(machine_list, machine);
 
 int	job_cmp(struct job *, struct job *);
@@ -84,7 +88,7 @@ struct schedd {
 
 	struct job_tree		 jobs;		/* every job in memory */
 	struct job_list		 idle;		/* matching order */
-	struct slot_list	 free_slots;
+	struct slots		 slots;		/* the mirror's free list */
 	struct machine_list	 machines;
 	uint64_t		 njobs;		/* in memory */
 
