@@ -25,6 +25,7 @@ conversation broke before the misbehaviour was done (1) or usage (2).
 
 import argparse
 import os
+import platform
 import hashlib
 import json
 import select
@@ -124,7 +125,11 @@ def hello_and_ad(link, args, held):
             sys.exit("rogue: scheduler said: %s" % m[2].get("error"))
     slots = [{"id": i + 1, "cpus": 1, "memory_mb": 256,
               "state": "UNCLAIMED"} for i in range(args.slots)]
-    link.send("ad", {"name": args.name, "slots": slots, "jobs": held})
+    arch = platform.machine()
+    arch = {"x86_64": "X86_64", "amd64": "X86_64"}.get(arch, arch)
+    machine = {"Arch": arch, "OpSys": "LINUX", "TotalDisk": 1 << 20}
+    link.send("ad", {"name": args.name, "slots": slots, "jobs": held,
+                     "machine": machine})
     link.send("heartbeat", {"seq": 1})
 
 
