@@ -16,11 +16,55 @@
 #include "jsonx.h"
 #include "msg.h"
 
+/* One job's answer, as text. */
+static void
+cmd_why_print(struct json_object *r)
+{
+	struct json_object	*a, *e;
+	size_t			 k;
+	int64_t			 n;
+
+	printf("%s\n", jsonx_str(r, "summary", ""));
+	a = jsonx_get(r, "reasons");
+	for (k = 0; a != NULL && k < json_object_array_length(a); k++) {
+		e = json_object_array_get_idx(a, k);
+		n = jsonx_int(e, "slots", 0);
+		printf("  %lld slot%s: %s\n", (long long)n, n == 1 ? "" : "s",
+		    jsonx_str(e, "text", ""));
+	}
+	a = jsonx_get(r, "clauses");
+	if (a != NULL && json_object_array_length(a) > 0) {
+		printf("The requirements, clause by clause (of %lld slots):\n",
+		    (long long)jsonx_int(r, "nslots", 0));
+		printf("  %-5s %7s  %s\n", "STEP", "MATCHED", "CONDITION");
+		for (k = 0; k < json_object_array_length(a); k++) {
+			e = json_object_array_get_idx(a, k);
+			printf("  [%lld] %*lld  %s%s\n",
+			    (long long)jsonx_int(e, "clause", 0),
+			    k < 10 ? 7 : 6,
+			    (long long)jsonx_int(e, "matched", 0),
+			    jsonx_str(e, "text", ""),
+			    jsonx_bool(e, "added", 0) ? "  (added)" : "");
+		}
+		printf("  %lld rejected by the job's requirements, %lld by "
+		    "the machines' start\n",
+		    (long long)jsonx_int(r, "rejected_by_requirements", 0),
+		    (long long)jsonx_int(r, "rejected_by_start", 0));
+	}
+	a = jsonx_get(r, "suggestions");
+	if (a != NULL && json_object_array_length(a) > 0) {
+		printf("What would let it run:\n");
+		for (k = 0; k < json_object_array_length(a); k++)
+			printf("  %s\n", json_object_get_string(
+			    json_object_array_get_idx(a, k)));
+	}
+}
+
 int
 cmd_why(int argc, char **argv)
 {
-	struct json_object	*req, *rep, *ids, *rows, *r, *reasons, *e;
-	size_t			 i, k, n, nids;
+	struct json_object	*req, *rep, *ids, *rows, *r;
+	size_t			 i, n, nids;
 	int			 a, json = 0, rc = CQ_EXIT_OK;
 
 	ids = json_object_new_array();
@@ -63,16 +107,9 @@ cmd_why(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(rows, i);
-		printf("%s\n", jsonx_str(r, "summary", ""));
-		reasons = jsonx_get(r, "reasons");
-		for (k = 0; reasons != NULL &&
-		    k < json_object_array_length(reasons); k++) {
-			e = json_object_array_get_idx(reasons, k);
-			printf("  %lld slot%s: %s\n",
-			    (long long)jsonx_int(e, "slots", 0),
-			    jsonx_int(e, "slots", 0) == 1 ? "" : "s",
-			    jsonx_str(e, "text", ""));
-		}
+		if (i > 0)
+			printf("\n");
+		cmd_why_print(r);
 	}
 	json_object_put(rep);
 	return rc;
