@@ -364,6 +364,10 @@ autocluster_of(struct job *j, autocluster_attr_fn attr)
 		ac->src = src;
 		src->refs++;
 		ac->criu = j->ckpt_criu != 0;
+		for (i = 0; i < src->nnames; i++)
+			if (strcasecmp(src->names[i], "Name") == 0 ||
+			    strcasecmp(src->names[i], "SlotID") == 0)
+				ac->per_slot = 1;
 		ac->request_cpus = j->request_cpus;
 		ac->request_memory_mb = j->request_memory_mb;
 		ac->request_disk_kb = j->request_disk_kb;

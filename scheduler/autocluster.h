@@ -50,6 +50,7 @@ struct autocluster {
 	const struct expr	*added[AUTOCLUSTER_MAX_ADDED];
 	int			 nadded;
 	int			 criu;
+	int			 per_slot;	/* names Name or SlotID */
 	int64_t			 request_cpus;
 	int64_t			 request_memory_mb;
 	int64_t			 request_disk_kb;

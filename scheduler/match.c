@@ -7,8 +7,9 @@
  * the job, then the free list's order.  A job takes the first slot of
  * that list still idle; an autocluster whose list runs out is skipped for
  * the rest of the run, so a queue of 100,000 jobs of 50 shapes costs 50
- * judgements of the free slots, not 100,000.  The walk ends when no slot
- * is free.
+ * judgements of the free slots, not 100,000; and a machine's slots of
+ * one size are judged once (their ads differ only in Name and SlotID).
+ * The walk ends when no slot is free.
  */
 #include "config.h"
 
@@ -34,21 +35,53 @@ match_cand_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/*
+ * Judge S for AC, once per machine for slots of one size: a machine's
+ * slots share their ad but for Name and SlotID, so unless an expression
+ * names those the first slot's verdict and ranks hold for the rest.
+ */
+static int
+match_judge(struct match_ctx *mc, struct autocluster *ac, struct slot *s,
+    uint64_t run, double *rank, double *mrank)
+{
+	struct machine	*m = s->machine;
+
+	if (m->memo_run == run && m->memo_ac == ac && !ac->per_slot &&
+	    !m->memo_per_slot && slots_same_ad(m->memo_slot, s)) {
+		*rank = m->memo_rank;
+		*mrank = m->memo_mrank;
+		return m->memo_free;
+	}
+	mc->njudged++;
+	if (m->memo_run != run)
+		m->memo_per_slot = slots_names_slot(m->ad.start) ||
+		    slots_names_slot(m->ad.rank);
+	m->memo_run = run;
+	m->memo_ac = ac;
+	m->memo_slot = s;
+	*rank = *mrank = 0;
+	if ((m->memo_free = slots_free_for(s, ac, mc->now)))
+		slots_rank(s, ac, mc->now, rank, mrank);
+	m->memo_rank = *rank;
+	m->memo_mrank = *mrank;
+	return m->memo_free;
+}
+
 /* The free slots free for AC's jobs, best first. */
 static void
-match_cands(struct match_ctx *mc, struct autocluster *ac)
+match_cands(struct match_ctx *mc, struct autocluster *ac, uint64_t run)
 {
 	struct autocluster_cand	*c;
 	struct slot		*s;
 	size_t			 n = 0, cap = 0, order = 0;
+	double			 rank, mrank;
 	int			 ranked = autocluster_rank(ac) != NULL;
 
 	free(ac->cands);
 	ac->cands = NULL;
 	TAILQ_FOREACH(s, &mc->slots->free, free_entry) {
 		order++;
-		mc->njudged++;
-		if (!slots_free_for(s, ac, mc->now))
+		if (!match_judge(mc, ac, s, run, &rank, &mrank))
 			continue;
 		if (n == cap) {
 			cap = cap == 0 ? 64 : cap * 2;
@@ -58,7 +91,8 @@ match_cands(struct match_ctx *mc, struct autocluster *ac)
 		c = &ac->cands[n++];
 		c->slot = s;
 		c->order = order;
-		slots_rank(s, ac, mc->now, &c->rank, &c->mrank);
+		c->rank = rank;
+		c->mrank = mrank;
 		if (s->machine->ad.rank != NULL)
 			ranked = 1;
 	}
@@ -88,7 +122,7 @@ match_run(struct match_ctx *mc)
 			ac->run = run;
 			ac->done = 0;
 			mc->nclusters++;
-			match_cands(mc, ac);
+			match_cands(mc, ac, run);
 		}
 		if (ac->done)
 			continue;

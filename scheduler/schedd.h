@@ -66,6 +66,13 @@ struct machine {
 	int			 criu;		/* its ad: it can dump/restore */
 	struct machinead	 ad;		/* its machine ad (platform,
 						   start, rank, site's) */
+	/* match.c: one judgement per machine and autocluster in a run,
+	 * for its slots whose ads differ only in Name and SlotID. */
+	uint64_t		 memo_run;
+	const void		*memo_ac;
+	const struct slot	*memo_slot;
+	int			 memo_free, memo_per_slot;
+	double			 memo_rank, memo_mrank;
 	struct spool_link	*spool;		/* its transfers (spool.c) */
 	int			 lies;		/* claims on runs not its own */
 	TAILQ_ENTRY(machine)	 entry;

@@ -463,3 +463,29 @@ slots_rank(const struct slot *s, const struct autocluster *ac, int64_t now,
 		*machine_rank = slots_number(&v);
 	}
 }
+
+int
+slots_same_ad(const struct slot *a, const struct slot *b)
+{
+	return a->machine == b->machine && a->cpus == b->cpus &&
+	    a->memory_mb == b->memory_mb && a->disk_kb == b->disk_kb &&
+	    a->state == b->state && a->job == b->job &&
+	    a->stale_job[0] == b->stale_job[0];
+}
+
+static void
+slots_names_slot_cb(void *arg, int scope, const char *name)
+{
+	if (strcasecmp(name, "Name") == 0 || strcasecmp(name, "SlotID") == 0)
+		*(int *)arg = 1;
+}
+
+int
+slots_names_slot(const struct expr *e)
+{
+	int	yes = 0;
+
+	if (e != NULL)
+		expr_attrs(e, slots_names_slot_cb, &yes);
+	return yes;
+}

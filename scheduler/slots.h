@@ -85,6 +85,13 @@ void	slots_rank(const struct slot *s, const struct autocluster *ac,
  * 0, or -1 if it has none.  A string is a fresh allocation. */
 int	slots_lookup(const struct slot *s, int64_t now, const char *name,
 	    struct expr_value *out);
+/* 1 if A and B have the same slot ad but for Name and SlotID (one
+ * machine, the same size and state), so one judgement holds for both
+ * unless an expression names those. */
+int	slots_same_ad(const struct slot *a, const struct slot *b);
+/* 1 if E names Name or SlotID (the attributes slots of one size do not
+ * share). */
+int	slots_names_slot(const struct expr *e);
 const char *slots_verdict_str(enum slots_verdict);
 /* HTCondor's State and Activity of a slot in state ST. */
 const char *slots_condor_state(enum slot_state st);

@@ -326,10 +326,15 @@ why_idle(struct job *j, struct machine_list *machines, int64_t now,
 	if (w.nslots == 0)
 		snprintf(text, sizeof text, "job %s is idle: no machine has "
 		    "joined the pool", id);
+	else if (w.verdict[SLOTS_REQUIREMENTS] == w.nslots)
+		snprintf(text, sizeof text, "job %s is idle: no slot of the "
+		    "%d known can ever run it", id, w.nslots);
 	else if (w.verdict[SLOTS_REQUIREMENTS] + w.verdict[SLOTS_START] ==
 	    w.nslots)
 		snprintf(text, sizeof text, "job %s is idle: no slot of the "
-		    "%d known can ever run it", id, w.nslots);
+		    "%d known takes it (%d rejected by its requirements, %d "
+		    "by their machine's start)", id, w.nslots,
+		    w.verdict[SLOTS_REQUIREMENTS], w.verdict[SLOTS_START]);
 	else
 		snprintf(text, sizeof text, "job %s is idle: %d of %d slots "
 		    "could run it now", id, w.verdict[SLOTS_MATCH], w.nslots);

@@ -29,9 +29,10 @@ Test(match, requirements_that_no_slot_meets_leave_jobs_idle)
 	cr_assert_eq(pool_match(&mc), 0);
 	for (i = 0; i < 5; i++)
 		cr_assert_eq(j[i]->state, JOB_IDLE, "job %d started", i);
-	/* Each shape judged once against each free slot. */
+	/* Each shape judged once against the machine (its two slots share
+	 * their ad but for Name and SlotID). */
 	cr_assert_eq(mc.nclusters, 5);
-	cr_assert_eq(mc.njudged, 10);
+	cr_assert_eq(mc.njudged, 5);
 }
 
 Test(match, requirements_and_requests_choose_the_slot)
@@ -174,9 +175,24 @@ Test(match, many_jobs_of_few_shapes_cost_shapes_times_slots)
 	for (i = 0; i < 2000; i++)
 		pool_job("alice", i % 2 ? "Memory > 4096" : NULL, NULL, 1, 0);
 	cr_assert_eq(pool_match(&mc), 10);
-	/* The fitting shape: its list once (10 slots); the other, after
-	 * the first start: the 9 left, none fit; and no more. */
+	/* Each shape judged once: the machine's ten slots share an ad. */
 	cr_assert_eq(mc.nclusters, 2);
-	cr_assert_eq(mc.njudged, 19);
+	cr_assert_eq(mc.njudged, 2);
 	cr_assert(TAILQ_EMPTY(&pool_slots.free));
+}
+
+Test(match, an_expression_naming_the_slot_judges_each_slot)
+{
+	struct match_ctx	 mc;
+	struct job		*j;
+	char			 buf[64];
+
+	pool_machine("a", 4, 1, 1024, NULL, NULL);
+	j = pool_job("alice", "SlotID == 3", NULL, 1, 0);
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(j, buf, sizeof buf), "slot3@a");
+	cr_assert_eq(mc.njudged, 4);
+	j = pool_job("alice", "Name == \"slot4@a\"", NULL, 1, 0);
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(j, buf, sizeof buf), "slot4@a");
 }
