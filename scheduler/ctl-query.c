@@ -226,6 +226,7 @@ ctl_machines_cb(struct machine *m, void *arg)
 		json_object_object_add(o, "contact_age_ms",
 		    json_object_new_int64(now - m->contact));
 		rows_machine_owner(o, m, s, now);
+		rows_slot_ad(o, s, now);
 		if (s->job != NULL) {
 			snprintf(id, sizeof id, "%u.%u", s->job->cluster,
 			    s->job->proc);

@@ -84,3 +84,15 @@ fi
 grep -q "machine_attributes: Cpus is cq's own attribute" <<<"$out" ||
     fail "machine_attributes refusal: $out"
 log "a broken start or machine_attributes stops the agent with the key"
+
+# The machine's ad, as cq status shows it, carries start, rank and the
+# platform with HTCondor's names.
+ad=$(cq status --json | jq -c '.[] | select(.machine == "picky") | .ad')
+[ "$(jq -r .Start <<<"$ad")" = "KeyboardIdle >= 0 && TARGET.Owner != \"$me\"" ] ||
+    fail "the ad has no Start: $ad"
+[ "$(jq -r .Rank <<<"$ad")" = "TARGET.JobPrio" ] || fail "the ad has no Rank: $ad"
+[ "$(jq -r .OpSys <<<"$ad")" = LINUX ] || fail "the ad has no OpSys: $ad"
+[ "$(jq -r .State <<<"$ad")" = Unclaimed ] || fail "the ad's State: $ad"
+jq -e '.Arch and .Cpus and .Memory and .Disk and .TotalCpus and .TotalMemory and (.HasCRIU != null) and .Name == "slot1@picky"' <<<"$ad" >/dev/null ||
+    fail "the ad lacks HTCondor's names: $ad"
+log "cq status shows the machine ad with start and rank"
