@@ -45,6 +45,7 @@
 
 #define SCHEDD_TICK_MS		250
 #define SCHEDD_SLOW_MS		50
+#define SCHEDD_REMATCH_MS	5000	/* HTCondor's NEGOTIATOR_MIN_INTERVAL */
 
 struct schedd	*sd;
 
@@ -162,10 +163,35 @@ schedd_turn(evutil_socket_t fd, short ev, void *arg)
 		    n);
 }
 
+/*
+ * A machine's start may name what changes with time alone (KeyboardIdle,
+ * LoadAvg): while idle jobs wait and such a machine has a free slot,
+ * match again every SCHEDD_REMATCH_MS, as a negotiation cycle would.
+ */
+static void
+schedd_rematch(int64_t now)
+{
+	struct slot	*s;
+
+	if (now < sd->rematch_next || TAILQ_EMPTY(&sd->idle))
+		return;
+	sd->rematch_next = now + SCHEDD_REMATCH_MS;
+	TAILQ_FOREACH(s, &sd->slots.free, free_entry) {
+		if (s->machine->ad.start != NULL) {
+			sd->match_wanted = 1;
+			schedd_turn_request();
+			return;
+		}
+	}
+}
+
 static void
 schedd_tick(evutil_socket_t fd, short ev, void *arg)
 {
-	agents_tick(clock_mono_ms());
+	int64_t	now = clock_mono_ms();
+
+	agents_tick(now);
+	schedd_rematch(now);
 }
 
 static void

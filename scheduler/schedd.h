@@ -104,6 +104,7 @@ struct schedd {
 	int			 match_wanted;
 	struct event		*tick_ev;
 	int64_t			 tick_lease_next;
+	int64_t			 rematch_next;	/* mono ms (main.c) */
 
 	uint64_t		 nsubmitted, nstarted, ncompleted;
 };

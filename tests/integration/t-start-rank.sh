@@ -96,3 +96,16 @@ ad=$(cq status --json | jq -c '.[] | select(.machine == "picky") | .ad')
 jq -e '.Arch and .Cpus and .Memory and .Disk and .TotalCpus and .TotalMemory and (.HasCRIU != null) and .Name == "slot1@picky"' <<<"$ad" >/dev/null ||
     fail "the ad lacks HTCondor's names: $ad"
 log "cq status shows the machine ad with start and rank"
+
+# A start over time alone (KeyboardIdle) becomes true with no event: the
+# scheduler matches again while jobs wait and such a slot is free.
+AGENT_EXTRA="start = KeyboardIdle > 6" start_agent patient 1
+t0=$(now_ms)
+late=$(sub late 'requirements = Machine == "patient"')
+sleep 1
+out=$(cq why "$late")
+grep -qF "1 slot: the start policy of patient rejects it: KeyboardIdle > 6" <<<"$out" ||
+    fail "cq why before KeyboardIdle > 6: $out"
+wait_until 20 in_history "$late" || fail "the job never started on patient: $(cq why "$late")"
+[ "$(machine "$late")" = "slot1@patient" ] || fail "$late ran on $(machine "$late")"
+log "a start over KeyboardIdle lets the job in once true ($(( $(now_ms) - t0 )) ms)"
