@@ -1,10 +1,18 @@
 /*
- * cmd-why.c: `cq why [--json] ID...`: why a job does not run.  The
- * scheduler judges every slot against the job (why.c) and counts the
- * slots per reason; this prints its summary and the counts, e.g.
- *	job 12.0 is idle: 0 of 5 slots could run it now
- *	  3 slots: owner present
- *	  2 slots: too little memory (job asks 4096 MiB, largest slot 2048 MiB)
+ * cmd-why.c: `cq why [--json] ID...` (and `cq q -better-analyze ID...`):
+ * why a job does not run.  The scheduler judges every slot against the
+ * job with the predicate matching uses (why.c); this prints its summary,
+ * the slots per reason, each clause of the requirements with the slots
+ * it holds for, and what would let the job run, e.g.
+ *	job 12.0 is idle: no slot of the 5 known can ever run it
+ *	  5 slots: rejected by the job's requirements: Arch == "SPARC"
+ *	The requirements, clause by clause (of 5 slots):
+ *	  STEP  MATCHED  CONDITION
+ *	  [0]        0  Arch == "SPARC"
+ *	  [1]        5  TARGET.OpSys == "LINUX"  (added)
+ *	  ...
+ *	What would let it run:
+ *	  no slot satisfies Arch == "SPARC": change or remove it
  * A running job gets where it runs, a held one its hold reason.
  */
 #include "config.h"
