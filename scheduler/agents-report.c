@@ -482,10 +482,8 @@ agents_slot(struct machine *m, struct json_object *msg)
 		else if (to == SLOT_VACATING)
 			queue_note(j, "vacate", why);
 	}
-	if (to == SLOT_UNCLAIMED)
-		agents_free_add(s);
-	else
-		agents_free_del(s);
+	/* The free list follows the mirror (slots.c), whatever the move. */
+	agents_free_add(s);
 }
 
 /* Keep what a heartbeat tells of the owner for `cq status`. */
