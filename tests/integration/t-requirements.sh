@@ -78,3 +78,26 @@ grep -q "badrank.sub:2: rank: not a valid expression: column" <<<"$out" ||
     fail "bad rank: $out"
 [ "$(cq q -a --json | jq length)" -eq "$before" ] || fail "something was queued"
 log "unparsable requirements and rank refused with file, line and column"
+
+# An agent whose machine ad does not hold (a Start that does not parse, a
+# site attribute named like one of cq's) loses its link; nothing else.
+if command -v python3 >/dev/null 2>&1; then
+	n=0
+	for bad in '{"Arch":"X86_64","OpSys":"LINUX","Start":"KeyboardIdle >"}' \
+	    '{"Arch":"X86_64","OpSys":"LINUX","attrs":{"Memory":1}}'; do
+		n=$((n + 1))
+		out=$(python3 "$CQ_SRCDIR/tests/lib/rogue-agent.py" --tls \
+		    --token "$SCHEDD_POOL_TOKEN" --addr "$SCHEDD_ADDR" \
+		    --name "rogue$n" --act machine --machine "$bad" \
+		    --linger 3 2>&1)
+		grep -q "closed" <<<"$out" || fail "a bad machine ad kept its link: $out"
+	done
+	grep -q "bad ad: machine ad: Start does not parse" "$T/schedd.log" ||
+	    fail "the scheduler did not say why: $(tail -5 "$T/schedd.log")"
+	grep -q "bad ad: machine ad: a bad attribute" "$T/schedd.log" ||
+	    fail "the shadowing attribute was not refused"
+	cq q -a --json >/dev/null || fail "the scheduler is gone"
+	log "a bad machine ad closes the agent's link, the scheduler goes on"
+else
+	log "python3 missing: the bad machine ad is not tried"
+fi
