@@ -226,7 +226,7 @@ agents_ad(struct peer *p, struct json_object *msg)
 		s->disk_kb = m->ad.total_disk_kb >= 0 ?
 		    m->ad.total_disk_kb / m->nslots : -1;
 		slot_state_parse(jsonx_str(e, "state", ""), &st);
-		s->state = st == SLOT_CLAIMED ? SLOT_UNCLAIMED : st;
+		slots_first_state(s, st == SLOT_CLAIMED ? SLOT_UNCLAIMED : st);
 		m->slots[i] = s;
 	}
 
@@ -248,7 +248,7 @@ agents_ad(struct peer *p, struct json_object *msg)
 		    (int64_t)j->run == run && agents_job_on(j, m) &&
 		    agents_ad_slot_ok(j, m, sid) && j->slot == NULL) {
 			s->job = j;
-			s->state = SLOT_CLAIMED;
+			slots_first_state(s, SLOT_CLAIMED);
 			j->slot = s;
 			log_info("agent %s: adopted job %s run %lld",
 			    m->name, id, (long long)run);
@@ -260,7 +260,7 @@ agents_ad(struct peer *p, struct json_object *msg)
 		if (s != NULL && s->stale_job[0] == '\0') {
 			strlcpy(s->stale_job, id, sizeof s->stale_job);
 			s->stale_run = (uint32_t)run;
-			s->state = SLOT_CLAIMED;
+			slots_first_state(s, SLOT_CLAIMED);
 		}
 		if (!jsonx_bool(e, "exited", 0)) {
 			log_info("agent %s: job %s run %lld is stale, killing",

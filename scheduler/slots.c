@@ -76,6 +76,12 @@ slots_move_ok(enum slot_state from, enum slot_state to)
 	return from == to || (slots_from[to] & S(from)) != 0;
 }
 
+void
+slots_first_state(struct slot *s, enum slot_state st)
+{
+	s->state = st;
+}
+
 int
 slots_idle(const struct slot *s)
 {

@@ -45,6 +45,9 @@ enum slots_verdict {
 };
 
 void	slots_init(struct slots *, void (*on_free)(void *), void *arg);
+/* The first state of a slot rebuilt from its agent's ad, before it is
+ * listed anywhere (what the agent says it holds): not a move. */
+void	slots_first_state(struct slot *s, enum slot_state st);
 /* 1 if the mirror may move a slot FROM -> TO (the same state: 1). */
 int	slots_move_ok(enum slot_state from, enum slot_state to);
 /* Move S to TO if the table allows it (logged); 0, or -1 if not. */
