@@ -45,6 +45,7 @@
 #include "schedd.h"
 #include "spool.h"
 #include "jobdesc.h"
+#include "jobend.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -327,16 +328,15 @@ agents_started(struct machine *m, struct json_object *msg)
 void
 agents_exited(struct machine *m, struct json_object *msg)
 {
-	struct exit_info	 ei;
+	struct jobend_run	 re;
 	struct job		*j = NULL;
 	struct json_object	*ack;
-	const char		*id = jsonx_str(msg, "job", ""), *why;
+	const char		*id = jsonx_str(msg, "job", "");
 	int64_t			 run = jsonx_int(msg, "run", 0);
 	enum slot_state		 after;
 	char			 hold[256];
-	int			 i, ckpt, ok, live, restart = 0;
+	int			 i, restart = 0;
 
-	memset(&ei, 0, sizeof ei);
 	j = agents_find_job(id);
 	if (agents_run_foreign(j, m, run, hold, sizeof hold)) {
 		/* Another machine's run, or none: no effect, no ack. */
@@ -347,77 +347,27 @@ agents_exited(struct machine *m, struct json_object *msg)
 	    j != NULL && j->slot != NULL && j->slot->machine == m)
 		agents_slot_state(j->slot, after);
 	if (agents_run_here(j, m, run)) {
-		ckpt = jsonx_bool(msg, "checkpoint", 0);
 		agents_notes(j, msg);
+		/* How the run ended, as plain values: jobend.c decides. */
+		memset(&re, 0, sizeof re);
+		re.code = (int)jsonx_int(msg, "code", -1);
+		re.signal = (int)jsonx_int(msg, "signal", 0);
+		re.core = jsonx_bool(msg, "core", 0);
+		re.utime_ms = jsonx_int(msg, "utime_ms", 0);
+		re.stime_ms = jsonx_int(msg, "stime_ms", 0);
+		re.maxrss_kb = jsonx_int(msg, "maxrss_kb", 0);
+		re.error = jsonx_str(msg, "error", NULL);
+		re.evicted = jsonx_bool(msg, "evicted", 0);
+		re.checkpoint = jsonx_bool(msg, "checkpoint", 0);
+		re.criu = jsonx_bool(msg, "criu", 0);
 		/* A run whose files travel counts them in its report. */
-		ok = jsonx_get(msg, "files") != NULL ?
+		re.files = jsonx_get(msg, "files") != NULL ?
 		    spool_exited(j, msg) : 1;
-		if (j->vacating && !ckpt)
-			ok = 1;		/* its outputs were refused: a vacate */
-		live = j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
-		    j->state == JOB_TRANSFERRING_OUTPUT;
-		ei.error = jsonx_str(msg, "error", NULL);
-		if (live && (jsonx_bool(msg, "evicted", 0) ||
-		    (j->vacating && ckpt))) {
-			/* (A checkpoint of its own as cq vacate came: out.) */
-			why = ei.error != NULL ? ei.error : j->vacating ?
-			    "vacated by cq vacate" : ckpt && ok == 1 ?
-			    "vacated with a checkpoint" :
-			    "vacated: the desktop's owner came back";
-			if (ckpt && ok == 1) {
-				j->ckpt_criu = jsonx_bool(msg, "criu", 0);
-				queue_checkpoint(j);
-				queue_requeue_checkpointed(j, why);
-			} else
-				queue_requeue(j, why);
-		} else if (live && ckpt && ei.error == NULL) {
-			/* A periodic checkpoint: the agent runs it again. */
-			if (ok == 1) {
-				j->ckpt_criu = jsonx_bool(msg, "criu", 0);
-				queue_checkpoint(j);
-			}
-			else
-				queue_note(j, "checkpoint-failed",
-				    "files did not arrive intact");
-			restart = 1;
-		} else if (live && ok == 0 && ei.error == NULL) {
-			queue_requeue(j, "output transfer failed");
-		} else {
-			if (live && ok == -2)
-				queue_hold(j, "the agent sent files the job "
-				    "did not ask for (see the scheduler's "
-				    "log)");
-			else if (live && ok == -1)
-				queue_hold(j, "cannot write the job's output "
-				    "files (see the scheduler's log)");
-			else if (live && ei.error == NULL &&
-			    jsonx_bool(msg, "memory_exceeded", 0)) {
-				/* As HTCondor's starter (hold code 34). */
-				snprintf(hold, sizeof hold, JOB_HOLD_MEMORY
-				    "%lld megabytes. Peak usage: %lld "
-				    "megabytes.  Consider resubmitting with a "
-				    "higher request_memory.",
-				    (long long)jsonx_int(msg,
-				    "memory_limit_mb", 0),
-				    (long long)jsonx_int(msg,
-				    "memory_peak_mb", 0));
-				queue_hold(j, hold);
-			} else if (live && ei.error == NULL &&
-			    (why = jsonx_str(msg, "missing", NULL)) != NULL) {
-				/* As HTCondor: an output it did not make. */
-				snprintf(hold, sizeof hold, "transfer_output_"
-				    "files: the job made no %.200s", why);
-				queue_hold(j, hold);
-			}
-			memset(&ei, 0, sizeof ei);
-			ei.code = (int)jsonx_int(msg, "code", -1);
-			ei.signal = (int)jsonx_int(msg, "signal", 0);
-			ei.utime_ms = jsonx_int(msg, "utime_ms", 0);
-			ei.stime_ms = jsonx_int(msg, "stime_ms", 0);
-			ei.maxrss_kb = jsonx_int(msg, "maxrss_kb", 0);
-			ei.error = jsonx_str(msg, "error", NULL);
-			queue_exited(j, &ei);
-		}
+		re.memory_exceeded = jsonx_bool(msg, "memory_exceeded", 0);
+		re.memory_limit_mb = jsonx_int(msg, "memory_limit_mb", 0);
+		re.memory_peak_mb = jsonx_int(msg, "memory_peak_mb", 0);
+		re.missing = jsonx_str(msg, "missing", NULL);
+		restart = queue_ended(j, &re);
 	} else {
 		log_debug("agent %s: exit of stale %s run %lld", m->name, id,
 		    (long long)run);

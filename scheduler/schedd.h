@@ -105,6 +105,8 @@ struct schedd {
 	struct event		*tick_ev;
 	int64_t			 tick_lease_next;
 	int64_t			 rematch_next;	/* mono ms (main.c) */
+	int64_t			 tick_policy_next;	/* mono ms */
+	int64_t			 policy_ms;	/* periodic_expr_interval */
 
 	uint64_t		 nsubmitted, nstarted, ncompleted;
 };

@@ -23,7 +23,7 @@ static const struct cq_cmd cq_cmds[] = {
 	{ "submit", "submit [--terse] [--dry-run] FILE\n"
 	    "       cq submit [--terse] -- CMD [ARG...]",
 	    "submit jobs", cmd_submit },
-	{ "q", "q [-nobatch|--jobs] [-batch] [--json] [-a] [-u USER] "
+	{ "q", "q [-nobatch|--jobs] [-batch] [-hold] [--json] [-a] [-u USER] "
 	    "[--state STATE]\n"
 	    "            [-constraint EXPR] [-w [-n SECS]] [OWNER|ID...]\n"
 	    "          q -better-analyze [--json] ID...",
