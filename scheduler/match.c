@@ -108,7 +108,9 @@ match_run(struct match_ctx *mc)
 	struct autocluster	*ac;
 	struct job		*j, *next;
 	struct slot		*s;
+	struct autocluster	**seen = NULL;
 	uint64_t		 run = ++match_runs;
+	size_t			 nseen = 0, i;
 	int			 started = 0;
 
 	mc->njobs = mc->nclusters = mc->njudged = mc->nstarted = 0;
@@ -123,6 +125,8 @@ match_run(struct match_ctx *mc)
 			ac->done = 0;
 			mc->nclusters++;
 			match_cands(mc, ac, run);
+			seen = xreallocarray(seen, nseen + 1, sizeof *seen);
+			seen[nseen++] = ac;
 		}
 		if (ac->done)
 			continue;
@@ -142,6 +146,13 @@ match_run(struct match_ctx *mc)
 		if (!s->on_free)
 			started++;
 	}
+	/* The lists are this run's only: no memory held between runs. */
+	for (i = 0; i < nseen; i++) {
+		free(seen[i]->cands);
+		seen[i]->cands = NULL;
+		seen[i]->ncands = seen[i]->pos = 0;
+	}
+	free(seen);
 	mc->nstarted = (size_t)started;
 	return started;
 }
