@@ -531,7 +531,8 @@ jobs_send_started(const struct ajob *j)
 	jobs_criu_notes_out((struct ajob *)j, o);
 	link_send(MSG_STARTED, o);
 	json_object_put(o);
-	lease_job_started(j->pid);	/* its deadline, from here on */
+	/* Its deadline from here on; a bare (CRIU) job has no keeper. */
+	lease_job_started(j->pidns ? 0 : j->pid);
 }
 
 /* J was restored by CRIU: it does what its slot or cq vacate asked. */
