@@ -364,6 +364,7 @@ queue_load_one(void *arg, struct job *j)
 		/* Its agent gets a lease to come back and claim it. */
 		agents_expect(j);
 	}
+	jobad_fill(j);
 	queue_insert(j);
 	return 0;
 }
@@ -539,6 +540,11 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 		v[i]->owner = xstrdup(owner);
 		v[i]->request_cpus = descs[i].request_cpus;
 		v[i]->request_memory_mb = descs[i].request_memory_mb;
+		v[i]->request_disk_kb = descs[i].request_disk_kb;
+		if (descs[i].requirements != NULL)
+			v[i]->requirements = xstrdup(descs[i].requirements);
+		if (descs[i].rank != NULL)
+			v[i]->rank = xstrdup(descs[i].rank);
 		cmd = queue_cmdline(&descs[i]);
 		v[i]->cmd = queue_expand_cluster(cmd, *cluster);
 		free(cmd);
