@@ -24,6 +24,7 @@
 #include "queue.h"
 #include "rows.h"
 #include "schedd.h"
+#include "share.h"
 #include "store.h"
 #include "userlog.h"
 #include "why.h"
@@ -60,8 +61,6 @@ ctl_row(const struct ctl_walk *w, const struct job *j, size_t *cache)
 	struct json_object	*o, *desc;
 	const char		*errstr;
 
-	if (w->why)
-		return why_explain(j);
 	o = ctl_job_row(j, ctl_cmd_len(w->c, j, cache));
 	if (w->desc && j->ad != NULL && ctl_may_see(w->c, j) &&
 	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == 0)
@@ -163,7 +162,8 @@ ctl_filters(struct ctl_walk *w, struct json_object *msg,
 static void
 ctl_jobs_cb(struct job *j, void *arg)
 {
-	struct ctl_walk	*w = arg;
+	struct ctl_walk		*w = arg;
+	struct json_object	*o;
 
 	if (!ctl_job_selected(w, j))
 		return;
@@ -174,6 +174,12 @@ ctl_jobs_cb(struct job *j, void *arg)
 	if (w->text != NULL)
 		rows_text_job(w->text, j, ctl_cmd_len(w->c, j, &j->cmd_exe),
 		    w->fields, w->nfields);
+	else if (w->why) {
+		o = why_explain(j, &sd->machines, clock_mono_ms());
+		/* Fair share and concurrency limits (share.c). */
+		share_why(j, o);
+		json_object_array_add(w->rows, o);
+	}
 	else
 		json_object_array_add(w->rows, ctl_row(w, j, &j->cmd_exe));
 }
@@ -234,6 +240,7 @@ ctl_machines_cb(struct machine *m, void *arg)
 		json_object_object_add(o, "contact_age_ms",
 		    json_object_new_int64(now - m->contact));
 		rows_machine_owner(o, m, s, now);
+		rows_slot_ad(o, s, now);
 		if (s->job != NULL) {
 			snprintf(id, sizeof id, "%u.%u", s->job->cluster,
 			    s->job->proc);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autocluster.h"
 #include "clock.h"
 #include "job.h"
 #include "jobend.h"
@@ -158,6 +159,9 @@ job_free(struct job *j)
 	free(j->ad);
 	free(j->machine);
 	free(j->hold_reason);
+	free(j->requirements);
+	free(j->rank);
+	autocluster_forget(j);
 	jobend_policy_free(j->policy);
 	free(j->submitter);
 	free(j->limits);

@@ -22,6 +22,7 @@ enum job_state {
 	JOB_SUSPENDED = 7,
 };
 
+struct autocluster;
 struct slot;
 struct jobend_policy;
 
@@ -71,6 +72,12 @@ struct job {
 	int		 vacating;	/* cq vacate asked: its end is an evict */
 	size_t		 kept;		/* 1 + its entry in the undo record of
 					 * the client's request (queue.c) */
+
+	/* Matching: the description's, set at submit and at load. */
+	char		*requirements;	/* the user's, or NULL */
+	char		*rank;		/* or NULL */
+	int64_t		 request_disk_kb;
+	struct autocluster *ac;		/* its group (autocluster.c), or NULL */
 
 	struct slot	*slot;		/* while RUNNING (or being removed) */
 	TAILQ_ENTRY(job) idle_entry;	/* on the idle queue */

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "agents.h"
+#include "autocluster.h"
 #include "clock.h"
 #include "clusters.h"
 #include "commit.h"
@@ -236,6 +237,8 @@ queue_request_end(int durable)
 				j->request_cpus = k->request_cpus;
 				j->request_memory_mb = k->request_memory_mb;
 				share_job_attrs_ad(j);
+				jobad_fill(j);
+				autocluster_forget(j);
 			}
 			if (k->on_idle)
 				queue_idle_add(j);
@@ -388,6 +391,7 @@ queue_load_one(void *arg, struct job *j)
 		/* Its agent gets a lease to come back and claim it. */
 		agents_expect(j);
 	}
+	jobad_fill(j);
 	queue_insert(j);
 	return 0;
 }
@@ -565,6 +569,11 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 		v[i]->request_memory_mb = descs[i].request_memory_mb;
 		v[i]->priority = (int)descs[i].priority;
 		share_job_attrs(v[i], &descs[i]);
+		v[i]->request_disk_kb = descs[i].request_disk_kb;
+		if (descs[i].requirements != NULL)
+			v[i]->requirements = xstrdup(descs[i].requirements);
+		if (descs[i].rank != NULL)
+			v[i]->rank = xstrdup(descs[i].rank);
 		cmd = queue_cmdline(&descs[i]);
 		v[i]->cmd = queue_expand_cluster(cmd, *cluster);
 		free(cmd);
@@ -1056,6 +1065,8 @@ queue_edit(struct job *j, char *ad, const struct jobdesc *d,
 	j->request_cpus = d->request_cpus;
 	j->request_memory_mb = d->request_memory_mb;
 	share_job_attrs(j, d);
+	jobad_fill(j);		/* requirements, rank, request_disk */
+	autocluster_forget(j);	/* grouped again when next matched */
 	if (commit_begin() == -1 || store_job_set_ad(sd->store, j) == -1 ||
 	    store_event_add(sd->store, j->cluster, j->proc, clock_now_ms(),
 	    "qedit", j->run, detail) == -1) {

@@ -354,7 +354,7 @@ share_walk_begin(struct fairshare_walk *w)
 }
 
 struct job *
-share_walk_next(struct fairshare_walk *w)
+share_walk_next(void *w)
 {
 	return fairshare_walk_next(w);
 }

@@ -37,9 +37,9 @@ void	share_job(struct job *j);
 /* J leaves memory (or is about to change submitter or order). */
 void	share_job_gone(struct job *j);
 
-/* Matching's order over the idle jobs (match.c). */
+/* Matching's order over the idle jobs (match.c's next(), W the walk). */
 void		 share_walk_begin(struct fairshare_walk *w);
-struct job	*share_walk_next(struct fairshare_walk *w);
+struct job	*share_walk_next(void *w);
 
 /* `cq why`: add what fair share and the limits say of idle job J to O. */
 void	share_why(const struct job *j, struct json_object *o);
