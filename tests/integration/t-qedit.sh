@@ -4,7 +4,8 @@
 # requirements, its priority; a bad value, an attribute cq keeps
 # elsewhere and an unknown job are refused with nothing changed; another
 # user may not edit my job (nor change priority factors); the edits
-# outlive a restart of the scheduler.
+# outlive a restart of the scheduler; matching sees an edited
+# Requirements.
 . "$(dirname "$0")/../lib/lib.sh"
 
 need_nobody
@@ -62,3 +63,16 @@ has "$j" 'Project == "higgs" && Weight == 7' || fail "the edits were lost in a r
 [ "$(row "$j" | jq .priority)" = 3 ] || fail "the priority was lost in a restart"
 [ "$(row "$j" | jq .request_memory_mb)" = 512 ] || fail "the request was lost in a restart"
 log "qedit: custom attributes, requests, priority; refusals; durable"
+
+# Matching sees the edit: a job whose requirements nothing meets runs
+# once they are changed.
+cq rm "$j" "$other" >/dev/null || fail "cq rm failed"
+start_agent a1 1
+printf 'executable = /bin/true\nrequirements = Memory > 100000000\nqueue\n' > never.sub
+n=$(cq submit --terse never.sub) || fail "submit failed"
+sleep 1
+[ "$(row "$n" | jq -r .st)" = I ] || fail "the job ran against its requirements: $(row "$n")"
+cq qedit "$n" Requirements 'Memory > 0' >/dev/null || fail "qedit Requirements failed"
+ran() { [ "$(cq history --json "$n" | jq length)" -eq 1 ]; }
+wait_until 20 ran || fail "the job did not run after its requirements were edited: $(cq why "$n")"
+log "an edited Requirements is what matching sees"
