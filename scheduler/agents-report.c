@@ -30,6 +30,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "agentmsg.h"
 #include "agents-int.h"
 #include "agents.h"
 #include "cfg.h"
@@ -256,48 +257,34 @@ agents_ad(struct peer *p, struct json_object *msg)
 	    agents_fingerprint() == NULL ? " (insecure: plain TCP)" : "");
 }
 
-/* Events the agent tells with a report of the current run (jobs-criu.c):
- * `notes`, [event, detail] pairs. */
+/* Events the agent tells with a report of the current run (jobs-criu.c). */
 static void
-agents_notes(struct job *j, struct json_object *msg)
+agents_notes(struct job *j, const struct agentmsg_note *notes, size_t n)
 {
-	struct json_object	*a = jsonx_get(msg, "notes"), *n;
-	size_t			 i;
+	size_t	i;
 
-	if (a == NULL || !json_object_is_type(a, json_type_array))
-		return;
-	for (i = 0; i < json_object_array_length(a) && i < 16; i++) {
-		n = json_object_array_get_idx(a, i);
-		if (!json_object_is_type(n, json_type_array) ||
-		    json_object_array_length(n) != 2 ||
-		    !json_object_is_type(json_object_array_get_idx(n, 0),
-		    json_type_string) ||
-		    !json_object_is_type(json_object_array_get_idx(n, 1),
-		    json_type_string))
-			continue;
-		queue_note(j, json_object_get_string(
-		    json_object_array_get_idx(n, 0)), json_object_get_string(
-		    json_object_array_get_idx(n, 1)));
-	}
+	for (i = 0; i < n; i++)
+		queue_note(j, notes[i].event, notes[i].detail);
 }
 
 /* A run started (or was restored): its notes go to the event log. */
 void
-agents_started(struct machine *m, struct json_object *msg)
+agents_started(struct machine *m, const struct agentmsg_started *msg)
 {
-	const char	*id = jsonx_str(msg, "job", ""), *user;
+	const char	*id = msg->job;
 	struct job	*j = agents_find_job(id);
-	int64_t		 run = jsonx_int(msg, "run", 0);
+	int64_t		 run = msg->run;
 	char		 why[160];
 
 	log_debug("agent %s: started %s run %lld pid %lld", m->name, id,
-	    (long long)run, (long long)jsonx_int(msg, "pid", 0));
+	    (long long)run, (long long)msg->pid);
 	if (agents_run_here(j, m, run)) {
-		agents_notes(j, msg);
+		agents_notes(j, msg->notes, msg->nnotes);
 		/* Whom the desktop runs it as: its owner or a slot user. */
-		if ((user = jsonx_str(msg, "user", NULL)) != NULL) {
-			snprintf(why, sizeof why, "%.64s on slot%d@%.64s", user,
-			    j->slot != NULL ? j->slot->id : 0, m->name);
+		if (msg->user[0] != '\0') {
+			snprintf(why, sizeof why, "%.64s on slot%d@%.64s",
+			    msg->user, j->slot != NULL ? j->slot->id : 0,
+			    m->name);
 			queue_note(j, "run-as", why);
 		}
 	} else if (agents_run_foreign(j, m, run, why, sizeof why))
@@ -305,14 +292,16 @@ agents_started(struct machine *m, struct json_object *msg)
 }
 
 void
-agents_exited(struct machine *m, struct json_object *msg)
+agents_exited(struct machine *m, const struct agentmsg_exited *msg)
 {
 	struct exit_info	 ei;
 	struct job		*j = NULL;
 	struct json_object	*ack;
-	const char		*id = jsonx_str(msg, "job", ""), *why;
-	int64_t			 run = jsonx_int(msg, "run", 0);
-	enum slot_state		 after;
+	const char		*id = msg->job, *why;
+	const char		*error = msg->error[0] != '\0' ? msg->error :
+				    NULL;
+	int64_t			 run = msg->run;
+	enum slot_state		 after = msg->slot_state;
 	char			 hold[256];
 	int			 i, ckpt, ok, live, restart = 0;
 
@@ -323,21 +312,21 @@ agents_exited(struct machine *m, struct json_object *msg)
 		agents_refuse(m, m->peer, "an exit report", id, run, hold);
 		return;
 	}
-	if (slot_state_parse(jsonx_str(msg, "slot_state", ""), &after) == 0 &&
+	if (msg->has_slot_state &&
 	    j != NULL && j->slot != NULL && j->slot->machine == m)
 		j->slot->state = after;
 	if (agents_run_here(j, m, run)) {
-		ckpt = jsonx_bool(msg, "checkpoint", 0);
-		agents_notes(j, msg);
+		ckpt = msg->checkpoint;
+		agents_notes(j, msg->notes, msg->nnotes);
 		/* A run whose files travel counts them in its report. */
-		ok = jsonx_get(msg, "files") != NULL ?
-		    spool_exited(j, msg) : 1;
+		ok = msg->has_files ?
+		    spool_exited(j, msg->files, msg->checkpoint) : 1;
 		if (j->vacating && !ckpt)
 			ok = 1;		/* its outputs were refused: a vacate */
 		live = j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
 		    j->state == JOB_TRANSFERRING_OUTPUT;
-		ei.error = jsonx_str(msg, "error", NULL);
-		if (live && (jsonx_bool(msg, "evicted", 0) ||
+		ei.error = error;
+		if (live && (msg->evicted ||
 		    (j->vacating && ckpt))) {
 			/* (A checkpoint of its own as cq vacate came: out.) */
 			why = ei.error != NULL ? ei.error : j->vacating ?
@@ -345,7 +334,7 @@ agents_exited(struct machine *m, struct json_object *msg)
 			    "vacated with a checkpoint" :
 			    "vacated: the desktop's owner came back";
 			if (ckpt && ok == 1) {
-				j->ckpt_criu = jsonx_bool(msg, "criu", 0);
+				j->ckpt_criu = msg->criu;
 				queue_checkpoint(j);
 				queue_requeue_checkpointed(j, why);
 			} else
@@ -353,7 +342,7 @@ agents_exited(struct machine *m, struct json_object *msg)
 		} else if (live && ckpt && ei.error == NULL) {
 			/* A periodic checkpoint: the agent runs it again. */
 			if (ok == 1) {
-				j->ckpt_criu = jsonx_bool(msg, "criu", 0);
+				j->ckpt_criu = msg->criu;
 				queue_checkpoint(j);
 			}
 			else
@@ -371,31 +360,30 @@ agents_exited(struct machine *m, struct json_object *msg)
 				queue_hold(j, "cannot write the job's output "
 				    "files (see the scheduler's log)");
 			else if (live && ei.error == NULL &&
-			    jsonx_bool(msg, "memory_exceeded", 0)) {
+			    msg->memory_exceeded) {
 				/* As HTCondor's starter (hold code 34). */
 				snprintf(hold, sizeof hold, JOB_HOLD_MEMORY
 				    "%lld megabytes. Peak usage: %lld "
 				    "megabytes.  Consider resubmitting with a "
 				    "higher request_memory.",
-				    (long long)jsonx_int(msg,
-				    "memory_limit_mb", 0),
-				    (long long)jsonx_int(msg,
-				    "memory_peak_mb", 0));
+				    (long long)msg->memory_limit_mb,
+				    (long long)msg->memory_peak_mb);
 				queue_hold(j, hold);
 			} else if (live && ei.error == NULL &&
-			    (why = jsonx_str(msg, "missing", NULL)) != NULL) {
+			    msg->missing[0] != '\0') {
 				/* As HTCondor: an output it did not make. */
 				snprintf(hold, sizeof hold, "transfer_output_"
-				    "files: the job made no %.200s", why);
+				    "files: the job made no %.200s",
+				    msg->missing);
 				queue_hold(j, hold);
 			}
 			memset(&ei, 0, sizeof ei);
-			ei.code = (int)jsonx_int(msg, "code", -1);
-			ei.signal = (int)jsonx_int(msg, "signal", 0);
-			ei.utime_ms = jsonx_int(msg, "utime_ms", 0);
-			ei.stime_ms = jsonx_int(msg, "stime_ms", 0);
-			ei.maxrss_kb = jsonx_int(msg, "maxrss_kb", 0);
-			ei.error = jsonx_str(msg, "error", NULL);
+			ei.code = msg->code;
+			ei.signal = msg->signal;
+			ei.utime_ms = msg->utime_ms;
+			ei.stime_ms = msg->stime_ms;
+			ei.maxrss_kb = msg->maxrss_kb;
+			ei.error = error;
 			queue_exited(j, &ei);
 		}
 	} else {
@@ -406,9 +394,7 @@ agents_exited(struct machine *m, struct json_object *msg)
 			if (strcmp(s->stale_job, id) == 0 &&
 			    (int64_t)s->stale_run == run) {
 				s->stale_job[0] = '\0';
-				if (s->job == NULL && slot_state_parse(
-				    jsonx_str(msg, "slot_state", ""),
-				    &after) == 0)
+				if (s->job == NULL && msg->has_slot_state)
 					s->state = after;
 				agents_free_add(s);
 			}
@@ -426,20 +412,19 @@ agents_exited(struct machine *m, struct json_object *msg)
 
 /* A slot changed state on the agent (owner activity, policy). */
 void
-agents_slot(struct machine *m, struct json_object *msg)
+agents_slot(struct machine *m, const struct agentmsg_slot *msg)
 {
 	struct slot	*s;
 	struct job	*j;
-	enum slot_state	 to;
-	int64_t		 sid = jsonx_int(msg, "slot", 0);
-	int64_t		 run = jsonx_int(msg, "run", -1);
-	const char	*jid = jsonx_str(msg, "job", NULL);
+	enum slot_state	 to = msg->state;
+	int64_t		 sid = msg->slot;
+	int64_t		 run = msg->has_job ? (int64_t)msg->run : -1;
+	const char	*jid = msg->has_job ? msg->job : NULL;
 	char		 why[160], id[32];
 
-	if (sid < 1 || sid > m->nslots ||
-	    slot_state_parse(jsonx_str(msg, "state", ""), &to) == -1 ||
-	    to == SLOT_OFFLINE) {
-		peer_close(m->peer, "bad slot message");
+	/* agentmsg.c checked the state (never OFFLINE) and the number. */
+	if (sid < 1 || sid > m->nslots) {
+		peer_close(m->peer, "bad slot message: no such slot");
 		return;
 	}
 	if (jid != NULL && agents_run_foreign(agents_find_job(jid), m, run,
@@ -472,21 +457,13 @@ agents_slot(struct machine *m, struct json_object *msg)
 
 /* Keep what a heartbeat tells of the owner for `cq status`. */
 void
-agents_heartbeat(struct machine *m, struct json_object *msg)
+agents_heartbeat(struct machine *m, const struct agentmsg_heartbeat *msg)
 {
-	struct json_object	*v;
-	double			 load;
-
 	m->hb_mono = clock_mono_ms();
-	if ((v = jsonx_get(msg, "load")) != NULL) {
-		load = json_object_get_double(v);
-		m->has_load = load >= 0 && load < 1e6;
-		m->load = m->has_load ? load : 0;
+	if (msg->has_load) {
+		m->has_load = 1;
+		m->load = msg->load;
 	}
-	m->owner_idle_ms = jsonx_int(msg, "owner_idle_ms", -1);
-	if (m->owner_idle_ms < -1)
-		m->owner_idle_ms = -1;
-	m->owner_seen_ms = jsonx_int(msg, "owner_seen_ms", -1);
-	if (m->owner_seen_ms < -1)
-		m->owner_seen_ms = -1;
+	m->owner_idle_ms = msg->owner_idle_ms;
+	m->owner_seen_ms = msg->owner_seen_ms;
 }

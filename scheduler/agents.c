@@ -45,6 +45,7 @@
 #include <event2/util.h>
 
 #include "agents-int.h"
+#include "agentmsg.h"
 #include "agents.h"
 #include "cfg.h"
 #include "clock.h"
@@ -508,24 +509,74 @@ agents_machine(const char *name)
 }
 
 static void
-agents_heartbeat_ack(struct peer *p, uint32_t reqid, struct json_object *msg)
+agents_heartbeat_ack(struct peer *p, uint32_t reqid,
+    const struct agentmsg_heartbeat *hb)
 {
 	struct json_object	*o;
 
 	o = json_object_new_object();
-	if (jsonx_get(msg, "seq") != NULL)
+	if (hb->has_seq)
 		json_object_object_add(o, "seq",
-		    json_object_new_int64(jsonx_int(msg, "seq", 0)));
+		    json_object_new_int64(hb->seq));
 	peer_send(p, MSG_HEARTBEAT_ACK, reqid, o);
 	json_object_put(o);
+}
+
+/* What M's agent tells, decoded once (agentmsg.c), to its handler. */
+static void
+agents_report(struct peer *p, struct machine *m, uint16_t type,
+    uint32_t reqid, const struct agentmsg *am)
+{
+	switch (type) {
+	case MSG_HEARTBEAT:
+		agents_heartbeat(m, &am->u.heartbeat);
+		/*
+		 * Heard: its lease runs from now, after it sent this.  Only
+		 * an agent that asks (a request id) gets the answer: an
+		 * older one would close the link on an unknown type.
+		 */
+		if (reqid != 0)
+			agents_heartbeat_ack(p, reqid, &am->u.heartbeat);
+		break;
+	case MSG_STARTED:
+		agents_started(m, &am->u.started);
+		break;
+	case MSG_EXITED:
+		agents_exited(m, &am->u.exited);
+		break;
+	case MSG_SLOT:
+		agents_slot(m, &am->u.slot);
+		break;
+	case MSG_FILE:
+		spool_file(m, reqid, &am->u.file);
+		break;
+	case MSG_FILE_ACK:
+		if (!am->u.file_ack.ok)
+			log_warnx("agent %s: job %s: file %s: %s", m->name,
+			    am->u.file_ack.job, am->u.file_ack.path,
+			    am->u.file_ack.error);
+		break;
+	case MSG_BYE:
+		log_info("agent %s: says goodbye (%s)", m->name,
+		    am->u.bye.text);
+		peer_close(p, NULL);
+		agents_offline(m, "the agent left");
+		break;
+	case MSG_ERROR:
+		log_warnx("agent %s: error: %s", m->name, am->u.error.text);
+		break;
+	}
 }
 
 static void
 agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
+	struct agentmsg		 am;
 	struct agent_conn	*ac = peer_data(p);
 	struct machine		*m = agents_of(p);
+	const char		*errstr;
+	char			 why[256];
 
 	if (ac->state == AGENT_CONN_REFUSED) {
 		peer_close(p, "message after a refused hello");
@@ -549,53 +600,21 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		peer_close(p, "message before hello and ad");
 		return;
 	}
-	switch (type) {
-	case MSG_HEARTBEAT:
-		agents_heartbeat(m, msg);
-		/*
-		 * Heard: its lease runs from now, after it sent this.  Only
-		 * an agent that asks (a request id) gets the answer: an
-		 * older one would close the link on an unknown type.
-		 */
-		if (reqid != 0)
-			agents_heartbeat_ack(p, reqid, msg);
-		break;
-	case MSG_STARTED:
-		agents_started(m, msg);
-		break;
-	case MSG_EXITED:
-		agents_exited(m, msg);
-		break;
-	case MSG_SLOT:
-		agents_slot(m, msg);
-		break;
-	case MSG_FILE:
-		spool_file(m, reqid, msg);
-		break;
-	case MSG_DATA:
+	if (type == MSG_DATA) {
 		spool_data(m, reqid, raw, rawlen);
-		break;
-	case MSG_FILE_ACK:
-		if (!jsonx_bool(msg, "ok", 0))
-			log_warnx("agent %s: job %s: file %s: %s", m->name,
-			    jsonx_str(msg, "job", ""),
-			    jsonx_str(msg, "path", ""),
-			    jsonx_str(msg, "error", ""));
-		break;
-	case MSG_BYE:
-		log_info("agent %s: says goodbye (%s)", m->name,
-		    jsonx_str(msg, "reason", ""));
-		peer_close(p, NULL);
-		agents_offline(m, "the agent left");
-		break;
-	case MSG_ERROR:
-		log_warnx("agent %s: error: %s", m->name,
-		    jsonx_str(msg, "error", ""));
-		break;
-	default:
-		peer_close(p, "unexpected message type");
-		break;
+		return;
 	}
+	if (!agentmsg_known(type)) {
+		peer_close(p, "unexpected message type");
+		return;
+	}
+	if (agentmsg_decode_obj(type, msg, &am, &errstr) == -1) {
+		snprintf(why, sizeof why, "bad %s message: %s",
+		    msg_type_str(type), errstr);
+		peer_close(p, why);
+		return;
+	}
+	agents_report(p, m, type, reqid, &am);
 }
 
 static void
