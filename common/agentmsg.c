@@ -74,6 +74,19 @@ agentmsg_job_ok(const char *s)
 	return errstr == NULL;
 }
 
+/* 1 if S is a SHA-256 sum as xfer.c writes it: 64 lower-case hex digits. */
+static int
+agentmsg_sha_ok(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < 64; i++)
+		if (!text_isdigit((unsigned char)s[i]) &&
+		    !(s[i] >= 'a' && s[i] <= 'f'))
+			return 0;
+	return s[64] == '\0';
+}
+
 /* 1 if S is a note's event name: 1 to 63 of [a-z0-9-]. */
 static int
 agentmsg_event_ok(const char *s)
@@ -383,7 +396,7 @@ agentmsg_file_decode(struct json_object *o, struct agentmsg_file *m,
 	    errstr) == -1)
 		return -1;
 	m->mode = (int)n;
-	if (m->sha256[0] != '\0' && !xfer_sha_ok(m->sha256))
+	if (m->sha256[0] != '\0' && !agentmsg_sha_ok(m->sha256))
 		return agentmsg_fail("sha256", "not 64 hex digits", errstr);
 	if (m->dir && (m->size != 0 || m->sha256[0] != '\0'))
 		return agentmsg_fail("dir", "a directory has no size or sum",

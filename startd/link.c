@@ -289,6 +289,10 @@ static void
 link_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
+	struct agentmsg	 am;
+	const char	*errstr;
+	char		 why[256];
+
 	link_heard = 1;
 	if (type == MSG_HELLO) {
 		if (link_ready) {
@@ -337,7 +341,13 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		    jsonx_bool(msg, "restart", 0));
 		break;
 	case MSG_FILE:
-		sandbox_file(reqid, msg);
+		if (agentmsg_decode_obj(MSG_FILE, msg, &am, &errstr) == -1) {
+			snprintf(why, sizeof why, "bad file message: %s",
+			    errstr);
+			peer_close(p, why);
+			return;
+		}
+		sandbox_file(reqid, &am.u.file);
 		break;
 	case MSG_DATA:
 		if (sandbox_data(reqid, raw, rawlen) == -1)
