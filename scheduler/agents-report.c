@@ -9,7 +9,9 @@
  * agent is believed only about runs it was given: a claim on a run given
  * to another machine, or never given, changes nothing and is refused and
  * logged (agents_refuse(), which closes a link that keeps lying).
- * Called by agents.c's message handler.
+ * Called by agents.c's message handler, which decodes every report but
+ * the ad into its struct (common/agentmsg.c) first: what arrives here
+ * has every member checked, so nothing below reads JSON but the ad.
  */
 #include "config.h"
 
