@@ -81,6 +81,7 @@ struct peer {
 	struct peer_quota	*quota;		/* NULL: none */
 	struct evbuffer		*pend;		/* frames of this loop turn */
 	struct event		*flush;		/* pend -> the bufferevent */
+	int			 linger_us;	/* peer_send_later()'s, or 0 */
 };
 
 static uint64_t	peer_next_id = 1;
@@ -358,7 +359,16 @@ peer_queue(struct peer *p, uint16_t type, uint32_t reqid, uint8_t flags,
 		peer_close(p, "cannot queue output");
 		return -1;
 	}
-	event_active(p->flush, 0, 0);	/* once, however many frames */
+	if (p->linger_us > 0) {
+		/* It may wait, with what comes meanwhile (not past a frame
+		 * that may not: event_active() below runs the flush). */
+		if (!evtimer_pending(p->flush, NULL)) {
+			struct timeval	tv = { 0, p->linger_us };
+
+			evtimer_add(p->flush, &tv);
+		}
+	} else
+		event_active(p->flush, 0, 0);	/* once, however many frames */
 	if (peer_outq(p) > p->outmax) {
 		peer_close(p, "peer is not reading its replies");
 		return -1;
@@ -369,6 +379,18 @@ peer_queue(struct peer *p, uint16_t type, uint32_t reqid, uint8_t flags,
 		return -1;
 	}
 	return 0;
+}
+
+int
+peer_send_later(struct peer *p, uint16_t type, struct json_object *obj,
+    int usec)
+{
+	int	r;
+
+	p->linger_us = usec;
+	r = peer_send(p, type, 0, obj);
+	p->linger_us = 0;
+	return r;
 }
 
 int

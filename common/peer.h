@@ -62,6 +62,14 @@ struct peer	*peer_new(struct event_base *, struct bufferevent *bev,
 /* Serialize OBJ (not taken) as a frame of TYPE; -1 if the peer is gone. */
 int		 peer_send(struct peer *, uint16_t type, uint32_t reqid,
 		    struct json_object *obj);
+/*
+ * peer_send() of a report that may wait up to USEC microseconds, so that
+ * the reports of a busy moment leave together (and the far side wakes,
+ * and commits, once for them); a frame sent without waiting takes the
+ * waiting ones along.
+ */
+int		 peer_send_later(struct peer *, uint16_t type,
+		    struct json_object *obj, int usec);
 /* Send LEN raw bytes (a file chunk) as a frame of TYPE; -1 if gone. */
 int		 peer_send_raw(struct peer *, uint16_t type, uint32_t reqid,
 		    const void *buf, size_t len);

@@ -90,7 +90,7 @@ jobctl_write(const char *path, const char *s)
 }
 
 /* 1 if WORD is an element of the comma-separated LIST. */
-static int
+int
 jobctl_inlist(const char *list, const char *word)
 {
 	size_t	n = strlen(word);
@@ -226,12 +226,18 @@ jobctl_cg_mounts(char own[][PATH_MAX])
 			    strcmp(type, "cgroup") == 0 &&
 			    jobctl_inlist(opts, jobctl_hier_names[h]))
 				jobctl_cg_place(h, fld[3], fld[4], own[h]);
+			if (h == JOBCTL_CG2 && jobctl_tab.parent[h][0] != '\0' &&
+			    jobctl_tab.cg2mnt[0] == '\0') {
+				strlcpy(jobctl_tab.cg2mnt, fld[4],
+				    sizeof jobctl_tab.cg2mnt);
+				strlcpy(jobctl_tab.cg2opts, opts,
+				    sizeof jobctl_tab.cg2opts);
+			}
 		}
 	}
 	fclose(f);
 }
 
-static int	jobctl_cg_empty(const struct jobctl_job *, int);
 
 /* The cq-jobs directory above H's subtree into BUF; 0 or -1. */
 static int
@@ -333,6 +339,7 @@ jobctl_cg_fini(void)
 		if ((jobctl_tab.mask & JOBCTL_BIT(h)) == 0)
 			continue;
 		jobctl_cg_sweep(h, 0);
+		jobctl_pool_clear();
 		if (rmdir(jobctl_tab.parent[h]) == -1 && errno != EBUSY &&
 		    errno != ENOTEMPTY && errno != ENOENT)
 			log_warn("jobctl: rmdir %s", jobctl_tab.parent[h]);
@@ -365,7 +372,9 @@ jobctl_cg_init(void)
 	int		 h, k;
 
 	memset(jobctl_tab.parent, 0, sizeof jobctl_tab.parent);
+	jobctl_tab.cg2mnt[0] = '\0';
 	jobctl_tab.mask = 0;
+	jobctl_pool_init();
 	jobctl_tab.v2kill = 0;
 	jobctl_tab.agent = getpid();
 	if ((v = getenv("CQ_JOBCTL_NO_CGROUP")) != NULL && strcmp(v, "1") == 0)
@@ -417,6 +426,8 @@ jobctl_cg_init(void)
 		}
 	log_info("jobctl: %s; v1:%s", jobctl_mechanism(),
 	    ctl[0] != '\0' ? ctl : " none");
+	if (ctl[0] != '\0')
+		jobctl_dyn_init();
 }
 
 /* PARENT[H]/NAME[/FILE] of job J into BUF; 0, or -1 (ENAMETOOLONG). */
@@ -505,7 +516,7 @@ jobctl_job_free(struct jobctl_job *j)
 int
 jobctl_cg_rmdirs(struct jobctl_job *j)
 {
-	if (jobctl_cg_remove(j) == -1)
+	if (jobctl_pool_put(j) == -1 && jobctl_cg_remove(j) == -1)
 		return -1;
 	if (j->state == JOBCTL_LIVE || (!j->taken && j->pgid != 0))
 		return 0;
@@ -572,7 +583,7 @@ jobctl_job_new(int *fd)
 	j->state = JOBCTL_PENDING;
 	if ((jobctl_tab.mask & JOBCTL_CONTAIN) == 0)
 		return j;
-	for (i = 0; i < 8; i++) {
+	for (i = jobctl_pool_get(j) == 0 ? 8 : 0; i < 8; i++) {
 		snprintf(j->name, sizeof j->name, "%ld.%u", (long)jobctl_tab.agent,
 		    jobctl_tab.seq++);
 		if (jobctl_cg_mkdirs(j) == 0)
@@ -644,8 +655,10 @@ jobctl_job_abort(struct jobctl_job *j)
 
 /* Freeze (ON) or thaw J's groups; 0 or -1. */
 int
-jobctl_cg_freeze(const struct jobctl_job *j, int on)
+jobctl_cg_freeze(struct jobctl_job *j, int on)
 {
+	if (on)
+		j->tainted = 1;
 	if (j->mask & JOBCTL_BIT(JOBCTL_CG2))
 		return jobctl_cg_write(j, JOBCTL_CG2, "cgroup.freeze",
 		    on ? "1" : "0");
@@ -654,7 +667,7 @@ jobctl_cg_freeze(const struct jobctl_job *j, int on)
 }
 
 /* 1 if J's group in H has no process left. */
-static int
+int
 jobctl_cg_empty(const struct jobctl_job *j, int h)
 {
 	char	path[PATH_MAX], buf[16];
@@ -691,7 +704,7 @@ jobctl_cg_frozen(const struct jobctl_job *j)
  * through is left to the caller's next call.
  */
 int
-jobctl_cg_killall(const struct jobctl_job *j)
+jobctl_cg_killall(struct jobctl_job *j)
 {
 	char		 path[PATH_MAX], line[32];
 	const char	*errstr;

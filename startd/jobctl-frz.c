@@ -239,8 +239,10 @@ jobctl_rung(struct jobctl_job *j, pid_t pgid, unsigned r)
 	}
 	switch (r) {
 	case JOBCTL_FRZ_CG2:
+		j->tainted = 1;
 		return jobctl_cg_write(j, JOBCTL_CG2, "cgroup.freeze", "1");
 	case JOBCTL_FRZ_V1:
+		j->tainted = 1;
 		return jobctl_cg_write(j, JOBCTL_FREEZER, "freezer.state",
 		    "FROZEN");
 	default:

@@ -32,6 +32,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -42,6 +43,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,6 +53,8 @@
 
 #include "jobctl-int.h"
 #include "jobctl.h"
+
+#define JINIT_STACK	(256 * 1024)	/* the job's, until its exec */
 
 struct jinit {
 	const struct jobctl_child *c;
@@ -309,10 +313,18 @@ jinit_sigsetup(void)
 	return signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/* The job's side of the clone in jobctl_init_main(). */
+static int
+jinit_child(void *arg)
+{
+	jobctl_child(arg);
+}
+
 /* A job's init, from its clone(); see the top of the file. */
 void
 jobctl_init_main(const struct jobctl_child *c)
 {
+	void			*stack;
 	struct jobctl_child	 cc;
 	struct jobctl_fail	 f;
 	struct jinit		 in;
@@ -362,11 +374,21 @@ jobctl_init_main(const struct jobctl_child *c)
 	cc.ppid = getpid();
 	for (h = 0; h < JOBCTL_NCG; h++)
 		cc.cgfd[h] = -1;
-	child = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, NULL);
-	if (child == 0)
-		jobctl_child(&cc);
+	/*
+	 * The job shares our memory until its exec (CLONE_VM|CLONE_VFORK, as
+	 * posix_spawn does): no copy of the agent's address space to make
+	 * and throw away at the exec.  We wait meanwhile; the child runs on
+	 * a stack of its own and changes nothing of ours but errno.
+	 */
+	stack = mmap(NULL, JINIT_STACK, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		jinit_fail(&in, errno, "mmap", 4);
+	child = clone(jinit_child, (char *)stack + JINIT_STACK,
+	    CLONE_VM | CLONE_VFORK | SIGCHLD, &cc);
 	if (child == -1)
 		jinit_fail(&in, errno, "fork", 4);
+	(void)munmap(stack, JINIT_STACK);
 	close(ep[1]);
 	in.leader = child;
 

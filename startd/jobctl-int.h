@@ -100,6 +100,10 @@ struct jobctl_job {
 	int			 taken;	/* the start result was given out */
 	int			 serr;	/* start: errno of the failed step */
 	char			 swhat[JOBCTL_WHAT_MAX]; /* and its name */
+	int			 tainted; /* frozen or killed by its groups once:
+					   * never pooled (jobctl-pool.c) */
+	int			 reused; /* its groups came from the pool */
+	int64_t			 oomk;	/* OOM kills its memory group saw */
 	int			 exited; /* the init's EXIT record came */
 	int			 xstatus; /* its leader's wait status */
 	int			 xexpired;
@@ -118,9 +122,21 @@ struct jobctl_tab {
 	int		 noclone3;	/* clone3 CLONE_INTO_CGROUP refused */
 	unsigned	 seq;
 	int		 nreaped;	/* jobs in JOBCTL_REAPED */
+	char		 cg2mnt[PATH_MAX];	/* cgroup2's mount, or "" */
+	char		 cg2opts[256];	/* its super options */
+	int		 dynmods;	/* may set favordynmods (jobctl-dyn.c) */
 	struct jobctl_job jobs[JOBCTL_MAXJOBS];
 };
 extern struct jobctl_tab jobctl_tab;
+
+/* jobctl-dyn.c: cgroup migrations without an RCU wait; see there. */
+void	jobctl_dyn_init(void);
+/* jobctl-pool.c: groups of ended jobs used again; see there. */
+void	jobctl_pool_init(void);
+void	jobctl_pool_clear(void);
+int	jobctl_pool_put(struct jobctl_job *j);
+int	jobctl_pool_get(struct jobctl_job *j);
+int	jobctl_inlist(const char *list, const char *word);
 
 /* What a failing child writes to the pipe: errno, then unterminated text. */
 struct jobctl_fail {
@@ -181,9 +197,10 @@ struct jobctl_job *jobctl_job_new(int *fd);
 void jobctl_job_free(struct jobctl_job *j);
 void jobctl_job_started(struct jobctl_job *j, pid_t pgid);
 void jobctl_job_abort(struct jobctl_job *j);
-int jobctl_cg_freeze(const struct jobctl_job *j, int on);
+int jobctl_cg_freeze(struct jobctl_job *j, int on);
 int jobctl_cg_frozen(const struct jobctl_job *j);
-int jobctl_cg_killall(const struct jobctl_job *j);
+int jobctl_cg_killall(struct jobctl_job *j);
+int jobctl_cg_empty(const struct jobctl_job *j, int h);
 void jobctl_cg_retry(void);
 void jobctl_cg_limits(const struct jobctl_job *j,
     const struct jobctl_spec *spec, struct jobctl_child *c);

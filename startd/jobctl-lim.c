@@ -1,7 +1,8 @@
 /*
  * jobctl-lim.c: a job's limits from its requests (docs/jobs-users.md).
- * Before the fork, jobctl_cg_limits() writes them into the job's fresh
- * cgroups: memory.limit_in_bytes (and memory.memsw.limit_in_bytes where
+ * Before the fork, jobctl_cg_limits() writes them into the job's
+ * cgroups (fresh, or a pooled set whose old limits it lifts first:
+ * jobctl-pool.c): memory.limit_in_bytes (and memory.memsw.limit_in_bytes where
  * swap is accounted, so the job cannot swap its way past it) in its v1
  * memory group, pids.max in its pids group; what no group holds becomes an
  * rlimit the child sets (RLIMIT_DATA for a memory the job asked for, not
@@ -48,6 +49,21 @@ jobctl_cg_limits(const struct jobctl_job *j, const struct jobctl_spec *spec,
 	int			ph = jobctl_tab.alias[JOBCTL_PIDS];
 
 	c->rl_data = c->rl_nproc = 0;
+	/* A pooled group may hold the last job's limits: lift them first
+	 * (memsw before the limit: it may never be below it). */
+	if (j != NULL && j->reused && (j->mask & JOBCTL_BIT(mh))) {
+		if (jobctl_cg_path(path, sizeof path, j, mh,
+		    "memory.memsw.limit_in_bytes") == 0 &&
+		    access(path, F_OK) == 0)
+			(void)jobctl_cg_write(j, mh,
+			    "memory.memsw.limit_in_bytes", "-1");
+		if (spec->memory_mb <= 0)
+			(void)jobctl_cg_write(j, mh, "memory.limit_in_bytes",
+			    "-1");
+	}
+	if (j != NULL && j->reused && (j->mask & JOBCTL_BIT(ph)) &&
+	    spec->max_pids <= 0)
+		(void)jobctl_cg_write(j, ph, "pids.max", "max");
 	if (spec->memory_mb > 0) {
 		bytes = (unsigned long long)spec->memory_mb << 20;
 		if (j != NULL && (j->mask & JOBCTL_BIT(mh)) &&

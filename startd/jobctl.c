@@ -647,6 +647,7 @@ jobctl_kill(pid_t pgid)
 	}
 	if (j == NULL || (j->mask & JOBCTL_CONTAIN) == 0)
 		return kill(-pgid, SIGKILL);
+	j->tainted = 1;
 	if ((j->mask & JOBCTL_BIT(JOBCTL_CG2)) == 0 || !jobctl_tab.v2kill) {
 		/* The freeze ladder's v1 rung would keep them from dying. */
 		if ((j->frz & JOBCTL_FRZ_V1) && (j->mask & JOBCTL_BIT(JOBCTL_CG2)))
@@ -779,6 +780,7 @@ jobctl_reap(pid_t *pid, struct jobctl_result *res)
 	if ((j = jobctl_job_find(p)) != NULL && j->state == JOBCTL_LIVE) {
 		/* Before its groups go: what its memory group saw. */
 		jobctl_cg_memstat(j, res);
+		j->oomk = res->oom_kills;
 		/* An init: what it said of its leader is the job's end. */
 		if (!j->bare) {
 			jobctl_drain(j);

@@ -68,6 +68,11 @@ struct jobctl_result {
  */
 void	jobctl_ident(const char *ident);
 /*
+ * Whether jobctl_init() may add favordynmods to the cgroup2 mount when
+ * job limits live in v1 groups (jobctl-dyn.c says why); default yes.
+ */
+void	jobctl_favordynmods(int on);
+/*
  * Become a child subreaper, so orphans of jobs are ours to reap (-1 if
  * that fails), and find the cgroups jobs can be put in: a
  * "cq-jobs/IDENT" group under the agent's own cgroup in each hierarchy,

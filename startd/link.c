@@ -58,6 +58,7 @@
 #define LINK_BACKOFF_MIN_MS	100
 #define LINK_BACKOFF_MAX_MS	10000
 #define LINK_REFUSED_MS		20000	/* after a refused hello: 10-20 s */
+#define LINK_LINGER_US		2000	/* reports wait for company this long */
 
 static struct peer	*link_peer;
 /* A connection being made (connect, TLS handshake): freed at shutdown. */
@@ -99,6 +100,9 @@ link_send(uint16_t type, struct json_object *obj)
 {
 	if (!link_up())
 		return -1;
+	/* What a job and a slot did may wait a moment for company. */
+	if (type == MSG_SLOT || type == MSG_STARTED || type == MSG_EXITED)
+		return peer_send_later(link_peer, type, obj, LINK_LINGER_US);
 	return peer_send(link_peer, type, 0, obj);
 }
 

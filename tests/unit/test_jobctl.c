@@ -1580,3 +1580,98 @@ Test(jobctl, job_runs_at_lowest_priority)
 	cr_assert_eq(run(&s).code, 0);
 	cr_assert_str_eq(slurp(out, buf, sizeof buf), "19\n");
 }
+
+/* The group of job PID in HIER, into BUF (NUL if none). */
+static void
+cgdir(pid_t pid, const char *hier, char *buf, size_t len)
+{
+	if (jobctl_cgroup_dir(pid, hier, buf, len) == -1)
+		buf[0] = '\0';
+}
+
+/* jobctl_spawn() of SPEC, its memory and pids groups, then its end. */
+static struct jobctl_result
+run_in(const struct jobctl_spec *spec, char *mem, char *pids, size_t len)
+{
+	struct jobctl_result	res;
+	char			err[256];
+	pid_t			pid;
+
+	cr_assert(jobctl_spawn(spec, &pid, err, sizeof err) == 0, "%s", err);
+	cgdir(pid, "memory", mem, len);
+	cgdir(pid, "pids", pids, len);
+	wait_job(pid, &res);
+	cr_assert_eq(jobctl_release(pid), 0);
+	return res;
+}
+
+/*
+ * The groups of a job that ended by itself serve the next job
+ * (jobctl-pool.c), with the next job's limits, not the last one's; a job
+ * killed through its groups gets them removed, and the job after it new
+ * ones that work.
+ */
+Test(jobctl, pool_reuses_clean_groups)
+{
+	char	d[64], m1[PATH_MAX], p1[PATH_MAX], m2[PATH_MAX], p2[PATH_MAX];
+	char	path[PATH_MAX + 32], buf[64];
+	char	*argv[] = { "sh", "-c", "exit 0", NULL };
+	char	*slow[] = { "sleep", "100", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = path_env, .memory_mb = 64, .max_pids = 50 };
+	struct jobctl_result	res;
+	struct stat	sb;
+	char	err[256];
+	pid_t	pid;
+
+	init_mechanism(NULL, NULL);
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	res = run_in(&s, m1, p1, sizeof m1);
+	if (m1[0] == '\0' || p1[0] == '\0')
+		cr_skip_test("no v1 memory and pids groups here");
+	cr_assert_eq(res.code, 0);
+	cr_assert(stat(m1, &sb) == 0, "%s removed: not pooled", m1);
+
+	/* No limits asked: the old ones are lifted. */
+	s.memory_mb = 0;
+	s.max_pids = 0;
+	s.argv = (char *[]){ "sh", "-c", "cat /proc/self/cgroup > cg", NULL };
+	res = run_in(&s, m2, p2, sizeof m2);
+	cr_assert_eq(res.code, 0);
+	cr_assert_str_eq(m2, m1, "a new memory group: %s", m2);
+	cr_assert_str_eq(p2, p1);
+	snprintf(path, sizeof path, "%s/pids.max", p2);
+	cr_assert_str_eq(slurp(path, buf, sizeof buf), "max\n");
+	snprintf(path, sizeof path, "%s/memory.limit_in_bytes", m2);
+	cr_assert_gt(strtoll(slurp(path, buf, sizeof buf), NULL, 10),
+	    (long long)1 << 50, "limit %s", buf);
+
+	/* A limit again, lower than none and higher than the first. */
+	s.memory_mb = 96;
+	s.max_pids = 7;
+	res = run_in(&s, m2, p2, sizeof m2);
+	cr_assert_str_eq(m2, m1);
+	cr_assert_eq(res.mem_limit_kb, 96 * 1024);
+	snprintf(path, sizeof path, "%s/pids.max", p2);
+	cr_assert_str_eq(slurp(path, buf, sizeof buf), "7\n");
+
+	/* Killed through its groups: removed, and the next job runs. */
+	s.executable = "/bin/sleep";
+	s.argv = slow;
+	cr_assert(jobctl_spawn(&s, &pid, err, sizeof err) == 0, "%s", err);
+	cgdir(pid, "memory", m2, sizeof m2);
+	cr_assert_str_eq(m2, m1);
+	cr_assert_eq(jobctl_kill(pid), 0);
+	wait_job(pid, &res);
+	cr_assert_eq(res.signal, SIGKILL);
+	cr_assert_eq(jobctl_release(pid), 0);
+	cr_assert(stat(m1, &sb) == -1 && errno == ENOENT,
+	    "%s kept after a kill", m1);
+	s.executable = "/bin/sh";
+	s.argv = argv;
+	res = run_in(&s, m2, p2, sizeof m2);
+	cr_assert_eq(res.code, 0, "the job after a kill: code %d signal %d",
+	    res.code, res.signal);
+	cr_assert_str_neq(m2, m1);
+}
