@@ -116,7 +116,7 @@ link_send_am(const struct agentmsg *am)
 		return -1;
 	if ((o = agentmsg_encode(am)) == NULL)
 		fatalx("link: cannot encode a message of type %u", am->type);
-	rc = peer_send(link_peer, am->type, 0, o);
+	rc = link_send(am->type, o);
 	json_object_put(o);
 	return rc;
 }
