@@ -351,8 +351,9 @@ jobs_send_exit(struct ajob *j)
 			    j->missing);
 	}
 	if (j->error != NULL)
-		agentmsg_text_set(m->error, sizeof m->error, j->error);
-	if (m->error[0] == '\0') {
+		agentmsg_text_set(m->error, sizeof m->error,
+		    j->error[0] != '\0' ? j->error : "failed (no reason given)");
+	else {
 		m->has_usage = 1;
 		m->code = j->res.code;
 		m->signal = j->res.signal;
