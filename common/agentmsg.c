@@ -10,8 +10,10 @@
  * order the agent has always sent them, so the JSON on the wire is the
  * same as before this module.  Texts the agent puts in a message go
  * through agentmsg_text_set(), so an encoded message always decodes.
- * Called by scheduler/agents.c (decode, at its dispatch), startd/jobs.c
- * and startd/link.c (encode), common/xferq.c and startd/sandbox.c
+ * The scheduler's exit-ack, kill and heartbeat-ack go the other way, as
+ * structs too.  Called by scheduler/agents*.c (decode, at its dispatch;
+ * encode of its answers), startd/jobs.c and startd/link.c (encode of the
+ * reports; decode of the answers), common/xferq.c and startd/sandbox.c
  * (files both ways) and tests/fuzz/fuzz-agentmsg.c.
  */
 #include "config.h"
@@ -422,6 +424,18 @@ int
 agentmsg_known(uint16_t type)
 {
 	switch (type) {
+	case MSG_EXIT_ACK:
+	case MSG_KILL:
+	case MSG_HEARTBEAT_ACK:
+		return 1;
+	}
+	return agentmsg_from_agent(type);
+}
+
+int
+agentmsg_from_agent(uint16_t type)
+{
+	switch (type) {
 	case MSG_SLOT:
 	case MSG_STARTED:
 	case MSG_EXITED:
@@ -445,7 +459,7 @@ agentmsg_decode_obj(uint16_t type, struct json_object *obj,
 	memset(out, 0, sizeof *out);
 	out->type = type;
 	if (!agentmsg_known(type) || mt == NULL) {
-		*errstr = "not a message an agent sends";
+		*errstr = "not a message of the agent link";
 		return -1;
 	}
 	if (jsonx_check(obj, mt->members, errstr) == -1)
@@ -473,6 +487,22 @@ agentmsg_decode_obj(uint16_t type, struct json_object *obj,
 		rc = agentmsg_str(obj, "reason", out->u.bye.text,
 		    sizeof out->u.bye.text, 1, 0, errstr);
 		break;
+	case MSG_EXIT_ACK:
+		rc = agentmsg_jobrun(obj, out->u.exit_ack.job,
+		    &out->u.exit_ack.run, errstr) == -1 ||
+		    agentmsg_bool(obj, "restart", &out->u.exit_ack.restart,
+		    errstr) == -1 ? -1 : 0;
+		break;
+	case MSG_KILL:
+		rc = agentmsg_jobrun(obj, out->u.kill.job, &out->u.kill.run,
+		    errstr) == -1 || agentmsg_bool(obj, "vacate",
+		    &out->u.kill.vacate, errstr) == -1 ? -1 : 0;
+		break;
+	case MSG_HEARTBEAT_ACK:
+		out->u.heartbeat_ack.has_seq = jsonx_get(obj, "seq") != NULL;
+		rc = agentmsg_int(obj, "seq", 0, INT64_MAX, 0, 0,
+		    &out->u.heartbeat_ack.seq, errstr);
+		break;
 	default:	/* MSG_ERROR */
 		rc = agentmsg_str(obj, "error", out->u.error.text,
 		    sizeof out->u.error.text, 1, 0, errstr);
@@ -493,7 +523,7 @@ agentmsg_decode(uint16_t type, const void *buf, size_t len,
 	memset(out, 0, sizeof *out);
 	out->type = type;
 	if (!agentmsg_known(type)) {
-		*errstr = "not a message an agent sends";
+		*errstr = "not a message of the agent link";
 		return -1;
 	}
 	if (msg_decode(type, buf, len, &obj, errstr) == -1)
@@ -653,6 +683,22 @@ agentmsg_encode(const struct agentmsg *am)
 		break;
 	case MSG_ERROR:
 		agentmsg_add_str(o, "error", am->u.error.text);
+		break;
+	case MSG_EXIT_ACK:
+		agentmsg_add_str(o, "job", am->u.exit_ack.job);
+		agentmsg_add_int(o, "run", am->u.exit_ack.run);
+		if (am->u.exit_ack.restart)
+			agentmsg_add_true(o, "restart");
+		break;
+	case MSG_KILL:
+		agentmsg_add_str(o, "job", am->u.kill.job);
+		agentmsg_add_int(o, "run", am->u.kill.run);
+		if (am->u.kill.vacate)
+			agentmsg_add_true(o, "vacate");
+		break;
+	case MSG_HEARTBEAT_ACK:
+		if (am->u.heartbeat_ack.has_seq)
+			agentmsg_add_int(o, "seq", am->u.heartbeat_ack.seq);
 		break;
 	}
 	return o;

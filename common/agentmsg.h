@@ -1,10 +1,12 @@
 /*
  * agentmsg.h: what an agent tells the scheduler, as C structs: slot
  * changes, started and exited reports, heartbeats, file announcements
- * and acknowledgements, errors and goodbyes.  The decoders check every
- * member (type, range, length) of a payload msg_decode() accepted; the
- * encoders build the same JSON the agent has always sent.  The hello and
- * the ad are not here (agents.c, agents-report.c).
+ * and acknowledgements, errors and goodbyes; and the scheduler's short
+ * answers and orders on the same link (exit-ack, kill, heartbeat-ack).
+ * The decoders check every member (type, range, length) of a payload
+ * msg_decode() accepted; the encoders build the same JSON the daemons
+ * have always sent.  The hello, the ad and the start order are not here
+ * (agents.c, agents-report.c, startd/jobs.c).
  */
 #ifndef CQ_AGENTMSG_H
 #define CQ_AGENTMSG_H
@@ -116,6 +118,28 @@ struct agentmsg_file_ack {
 	char		 error[AGENTMSG_TEXT_MAX];
 };
 
+/* MSG_EXIT_ACK (scheduler): the exit of run RUN of JOB is durable;
+ * RESTART: run it again in place (after a checkpoint of its own). */
+struct agentmsg_exit_ack {
+	char		 job[AGENTMSG_JOB_MAX];
+	uint32_t	 run;
+	int		 restart;
+};
+
+/* MSG_KILL (scheduler): end run RUN of JOB; VACATE: its vacate signal
+ * first. */
+struct agentmsg_kill {
+	char		 job[AGENTMSG_JOB_MAX];
+	uint32_t	 run;
+	int		 vacate;
+};
+
+/* MSG_HEARTBEAT_ACK (scheduler): the heartbeat SEQ (if it said) was heard. */
+struct agentmsg_heartbeat_ack {
+	int		 has_seq;
+	int64_t		 seq;
+};
+
 /* MSG_BYE and MSG_ERROR: one text. */
 struct agentmsg_text {
 	char		 text[AGENTMSG_TEXT_MAX];
@@ -133,11 +157,16 @@ struct agentmsg {
 		struct agentmsg_file_ack	file_ack;
 		struct agentmsg_text		bye;
 		struct agentmsg_text		error;
+		struct agentmsg_exit_ack	exit_ack;
+		struct agentmsg_kill		kill;
+		struct agentmsg_heartbeat_ack	heartbeat_ack;
 	} u;
 };
 
 /* 1 if TYPE is one of the messages above, else 0. */
 int	agentmsg_known(uint16_t type);
+/* 1 if TYPE is one an agent sends (slot ... error), else 0. */
+int	agentmsg_from_agent(uint16_t type);
 /*
  * Decode OBJ, a payload of TYPE, into OUT: every member is checked;
  * -1 with ERRSTR ("run: out of range") if one is wrong.

@@ -298,7 +298,7 @@ agents_exited(struct machine *m, const struct agentmsg_exited *msg)
 {
 	struct exit_info	 ei;
 	struct job		*j = NULL;
-	struct json_object	*ack;
+	struct agentmsg		 ack;
 	const char		*id = msg->job, *why;
 	const char		*error = msg->error[0] != '\0' ? msg->error :
 				    NULL;
@@ -403,13 +403,12 @@ agents_exited(struct machine *m, const struct agentmsg_exited *msg)
 		}
 	}
 	/* Acknowledged only once the completion is durable. */
-	ack = json_object_new_object();
-	json_object_object_add(ack, "job", json_object_new_string(id));
-	json_object_object_add(ack, "run", json_object_new_int64(run));
-	if (restart)
-		json_object_object_add(ack, "restart",
-		    json_object_new_boolean(1));
-	commit_later(m->peer, MSG_EXIT_ACK, 0, ack);
+	memset(&ack, 0, sizeof ack);
+	ack.type = MSG_EXIT_ACK;
+	strlcpy(ack.u.exit_ack.job, id, sizeof ack.u.exit_ack.job);
+	ack.u.exit_ack.run = msg->run;
+	ack.u.exit_ack.restart = restart;
+	commit_later(m->peer, MSG_EXIT_ACK, 0, agentmsg_encode(&ack));
 }
 
 /* A slot changed state on the agent (owner activity, policy). */

@@ -271,17 +271,16 @@ static void
 agents_send_kill_ex(struct machine *m, const char *job, uint32_t run,
     int vacate)
 {
-	struct json_object	*o;
+	struct agentmsg	 am;
 
 	if (m->peer == NULL)
 		return;
-	o = json_object_new_object();
-	json_object_object_add(o, "job", json_object_new_string(job));
-	json_object_object_add(o, "run", json_object_new_int64(run));
-	if (vacate)
-		json_object_object_add(o, "vacate",
-		    json_object_new_boolean(1));
-	commit_later(m->peer, MSG_KILL, 0, o);
+	memset(&am, 0, sizeof am);
+	am.type = MSG_KILL;
+	strlcpy(am.u.kill.job, job, sizeof am.u.kill.job);
+	am.u.kill.run = run;
+	am.u.kill.vacate = vacate;
+	commit_later(m->peer, MSG_KILL, 0, agentmsg_encode(&am));
 }
 
 void
@@ -513,11 +512,13 @@ agents_heartbeat_ack(struct peer *p, uint32_t reqid,
     const struct agentmsg_heartbeat *hb)
 {
 	struct json_object	*o;
+	struct agentmsg		 am;
 
-	o = json_object_new_object();
-	if (hb->has_seq)
-		json_object_object_add(o, "seq",
-		    json_object_new_int64(hb->seq));
+	memset(&am, 0, sizeof am);
+	am.type = MSG_HEARTBEAT_ACK;
+	am.u.heartbeat_ack.has_seq = hb->has_seq;
+	am.u.heartbeat_ack.seq = hb->seq;
+	o = agentmsg_encode(&am);
 	peer_send(p, MSG_HEARTBEAT_ACK, reqid, o);
 	json_object_put(o);
 }
@@ -604,7 +605,7 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		spool_data(m, reqid, raw, rawlen);
 		return;
 	}
-	if (!agentmsg_known(type)) {
+	if (!agentmsg_from_agent(type)) {
 		peer_close(p, "unexpected message type");
 		return;
 	}

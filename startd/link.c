@@ -335,14 +335,19 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		jobs_start(msg);
 		break;
 	case MSG_KILL:
-		jobs_kill(jsonx_str(msg, "job", ""),
-		    (uint32_t)jsonx_int(msg, "run", 0),
-		    jsonx_bool(msg, "vacate", 0));
-		break;
 	case MSG_EXIT_ACK:
-		jobs_exit_acked(jsonx_str(msg, "job", ""),
-		    (uint32_t)jsonx_int(msg, "run", 0),
-		    jsonx_bool(msg, "restart", 0));
+		/* About no job of ours: nothing to do (as for an unknown one). */
+		if (agentmsg_decode_obj(type, msg, &am, &errstr) == -1) {
+			log_warnx("link: ignored a bad %s message: %s",
+			    msg_type_str(type), errstr);
+			break;
+		}
+		if (type == MSG_KILL)
+			jobs_kill(am.u.kill.job, am.u.kill.run,
+			    am.u.kill.vacate);
+		else
+			jobs_exit_acked(am.u.exit_ack.job, am.u.exit_ack.run,
+			    am.u.exit_ack.restart);
 		break;
 	case MSG_FILE:
 		if (agentmsg_decode_obj(MSG_FILE, msg, &am, &errstr) == -1) {

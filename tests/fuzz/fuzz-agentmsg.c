@@ -1,8 +1,9 @@
 /*
  * fuzz-agentmsg.c: libFuzzer target of the agent's reports as C structs
  * (agentmsg_decode() in common/agentmsg.c, over msg.c and jsonx.c).  The
- * first input byte picks the message type among those an agent sends,
- * the rest is the payload.  Assertions, beyond no crash, leak or
+ * first input byte picks the message type among those an agent sends and
+ * the scheduler's answers (exit-ack, kill, heartbeat-ack), the rest is
+ * the payload.  Assertions, beyond no crash, leak or
  * sanitizer report:
  *   - a refusal says why and leaves nothing of the message in the
  *     struct; a type that is not an agent's report is always refused;
@@ -30,7 +31,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const uint16_t fuzz_types[] = {
 	MSG_SLOT, MSG_STARTED, MSG_EXITED, MSG_HEARTBEAT, MSG_FILE,
-	MSG_FILE_ACK, MSG_BYE, MSG_ERROR
+	MSG_FILE_ACK, MSG_BYE, MSG_ERROR, MSG_EXIT_ACK, MSG_KILL,
+	MSG_HEARTBEAT_ACK
 };
 #define FUZZ_NTYPES	(sizeof fuzz_types / sizeof fuzz_types[0])
 
@@ -131,6 +133,16 @@ fuzz_bounds(const struct agentmsg *am)
 		break;
 	case MSG_ERROR:
 		fuzz_text(am->u.error.text, sizeof am->u.error.text);
+		break;
+	case MSG_EXIT_ACK:
+		fuzz_job(am->u.exit_ack.job, am->u.exit_ack.run);
+		break;
+	case MSG_KILL:
+		fuzz_job(am->u.kill.job, am->u.kill.run);
+		break;
+	case MSG_HEARTBEAT_ACK:
+		if (am->u.heartbeat_ack.seq < 0)
+			abort();
 		break;
 	default:
 		abort();

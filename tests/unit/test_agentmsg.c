@@ -297,6 +297,51 @@ Test(agentmsg, file_ack_bye_error_round_trip)
 	free(am);
 }
 
+/* The scheduler's answers on the same link. */
+Test(agentmsg, answers_round_trip)
+{
+	struct agentmsg	*am = new_msg(MSG_EXIT_ACK);
+	char		*text;
+
+	strlcpy(am->u.exit_ack.job, "3.1", sizeof am->u.exit_ack.job);
+	am->u.exit_ack.run = 2;
+	round_trip(am);
+	am->u.exit_ack.restart = 1;
+	round_trip(am);
+	text = encode(am);
+	cr_assert_str_eq(text, "{\"job\":\"3.1\",\"run\":2,\"restart\":true}");
+	free(text);
+	memset(am, 0, sizeof *am);
+	am->type = MSG_KILL;
+	strlcpy(am->u.kill.job, "3.1", sizeof am->u.kill.job);
+	am->u.kill.run = 2;
+	round_trip(am);
+	am->u.kill.vacate = 1;
+	round_trip(am);
+	text = encode(am);
+	cr_assert_str_eq(text, "{\"job\":\"3.1\",\"run\":2,\"vacate\":true}");
+	free(text);
+	memset(am, 0, sizeof *am);
+	am->type = MSG_HEARTBEAT_ACK;
+	round_trip(am);
+	am->u.heartbeat_ack.has_seq = 1;
+	am->u.heartbeat_ack.seq = 9;
+	round_trip(am);
+	free(am);
+}
+
+Test(agentmsg, refuses_bad_answers)
+{
+	refused(MSG_KILL, "{\"job\":\"1.0\",\"run\":0}", "run: out of range");
+	refused(MSG_KILL, "{\"job\":\"a.b\",\"run\":1}",
+	    "job: not a job id (CLUSTER.PROC)");
+	refused(MSG_EXIT_ACK, "{\"job\":\"1.0\",\"run\":-3}",
+	    "run: out of range");
+	refused(MSG_EXIT_ACK, "{\"job\":\"1.0\",\"run\":1,\"restart\":1}",
+	    "member has the wrong type");
+	refused(MSG_HEARTBEAT_ACK, "{\"seq\":-1}", "seq: out of range");
+}
+
 Test(agentmsg, refuses_other_types)
 {
 	struct agentmsg	 am;
@@ -305,8 +350,11 @@ Test(agentmsg, refuses_other_types)
 	cr_assert_eq(agentmsg_known(MSG_AD), 0);
 	cr_assert_eq(agentmsg_known(MSG_START), 0);
 	cr_assert_eq(agentmsg_decode(MSG_AD, "{}", 2, &am, &errstr), -1);
-	cr_assert_str_eq(errstr, "not a message an agent sends");
-	am.type = MSG_KILL;
+	cr_assert_str_eq(errstr, "not a message of the agent link");
+	cr_assert_eq(agentmsg_known(MSG_KILL), 1);
+	cr_assert_eq(agentmsg_from_agent(MSG_KILL), 0);
+	cr_assert_eq(agentmsg_from_agent(MSG_EXITED), 1);
+	am.type = MSG_START;
 	cr_assert_null(agentmsg_encode(&am));
 }
 
