@@ -44,8 +44,8 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
-#include "agents-int.h"
 #include "agentmsg.h"
+#include "agents-int.h"
 #include "agents.h"
 #include "cfg.h"
 #include "clock.h"
@@ -523,11 +523,14 @@ agents_heartbeat_ack(struct peer *p, uint32_t reqid,
 	json_object_put(o);
 }
 
-/* What M's agent tells, decoded once (agentmsg.c), to its handler. */
+/* What M's agent tells, decoded once (agentmsg.c), to its handler; its
+ * texts are logged escaped and cut. */
 static void
 agents_report(struct peer *p, struct machine *m, uint16_t type,
     uint32_t reqid, const struct agentmsg *am)
 {
+	char	text[256], path[256];
+
 	switch (type) {
 	case MSG_HEARTBEAT:
 		agents_heartbeat(m, &am->u.heartbeat);
@@ -552,19 +555,26 @@ agents_report(struct peer *p, struct machine *m, uint16_t type,
 		spool_file(m, reqid, &am->u.file);
 		break;
 	case MSG_FILE_ACK:
-		if (!am->u.file_ack.ok)
-			log_warnx("agent %s: job %s: file %s: %s", m->name,
-			    am->u.file_ack.job, am->u.file_ack.path,
-			    am->u.file_ack.error);
+		if (am->u.file_ack.ok)
+			break;
+		log_escape(text, sizeof text, am->u.file_ack.error,
+		    strlen(am->u.file_ack.error));
+		log_escape(path, sizeof path, am->u.file_ack.path,
+		    strlen(am->u.file_ack.path));
+		log_warnx("agent %s: job %s: file %s: %s", m->name,
+		    am->u.file_ack.job, path, text);
 		break;
 	case MSG_BYE:
-		log_info("agent %s: says goodbye (%s)", m->name,
-		    am->u.bye.text);
+		log_escape(text, sizeof text, am->u.bye.text,
+		    strlen(am->u.bye.text));
+		log_info("agent %s: says goodbye (%s)", m->name, text);
 		peer_close(p, NULL);
 		agents_offline(m, "the agent left");
 		break;
 	case MSG_ERROR:
-		log_warnx("agent %s: error: %s", m->name, am->u.error.text);
+		log_escape(text, sizeof text, am->u.error.text,
+		    strlen(am->u.error.text));
+		log_warnx("agent %s: error: %s", m->name, text);
 		break;
 	}
 }
