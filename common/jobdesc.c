@@ -151,9 +151,20 @@ static const struct jd_text jd_texts[] = {
 	{ "checkpoint",		offsetof(struct jobdesc, checkpoint) },
 	{ "kill_sig",		offsetof(struct jobdesc, kill_sig) },
 	{ "on_exit_remove",	offsetof(struct jobdesc, on_exit_remove) },
+	{ "on_exit_hold",	offsetof(struct jobdesc, on_exit_hold) },
+	{ "on_exit_hold_reason", offsetof(struct jobdesc,
+	    on_exit_hold_reason) },
+	{ "on_exit_hold_subcode", offsetof(struct jobdesc,
+	    on_exit_hold_subcode) },
 	{ "periodic_hold",	offsetof(struct jobdesc, periodic_hold) },
+	{ "periodic_hold_reason", offsetof(struct jobdesc,
+	    periodic_hold_reason) },
+	{ "periodic_hold_subcode", offsetof(struct jobdesc,
+	    periodic_hold_subcode) },
 	{ "periodic_release",	offsetof(struct jobdesc, periodic_release) },
 	{ "periodic_remove",	offsetof(struct jobdesc, periodic_remove) },
+	{ "success_exit_code",	offsetof(struct jobdesc, success_exit_code) },
+	{ "retry_until",	offsetof(struct jobdesc, retry_until) },
 	{ NULL,			0 }
 };
 
@@ -433,9 +444,16 @@ static const struct msg_member jd_members[] = {
 	{ "checkpoint",		JT_STRING,	0 },	/* or null */
 	{ "kill_sig",		JT_STRING,	0 },	/* or null */
 	{ "on_exit_remove",	JT_STRING,	0 },	/* or null */
+	{ "on_exit_hold",	JT_STRING,	0 },	/* or null */
+	{ "on_exit_hold_reason", JT_STRING,	0 },	/* or null */
+	{ "on_exit_hold_subcode", JT_STRING,	0 },	/* or null */
 	{ "periodic_hold",	JT_STRING,	0 },	/* or null */
+	{ "periodic_hold_reason", JT_STRING,	0 },	/* or null */
+	{ "periodic_hold_subcode", JT_STRING,	0 },	/* or null */
 	{ "periodic_release",	JT_STRING,	0 },	/* or null */
 	{ "periodic_remove",	JT_STRING,	0 },	/* or null */
+	{ "success_exit_code",	JT_STRING,	0 },	/* or null */
+	{ "retry_until",	JT_STRING,	0 },	/* or null */
 	{ NULL,			0,		0 }
 };
 #define JD_NCORE	14	/* members DESIGN.md names: always present */

@@ -64,11 +64,20 @@ struct jobdesc {
 	 * submit message's, set by the scheduler); -1: not told. */
 	int64_t		 umask;
 
-	/* Policy expressions, kept for the expression language. */
+	/* The job policy (scheduler/jobend.c): ClassAd expressions as
+	 * written, each NULL when unset; success_exit_code is an integer's
+	 * text (submit checks them all). */
 	char		*on_exit_remove;
+	char		*on_exit_hold;
+	char		*on_exit_hold_reason;
+	char		*on_exit_hold_subcode;
 	char		*periodic_hold;
+	char		*periodic_hold_reason;
+	char		*periodic_hold_subcode;
 	char		*periodic_release;
 	char		*periodic_remove;
+	char		*success_exit_code;
+	char		*retry_until;
 };
 
 /* should_transfer_files */

@@ -48,7 +48,6 @@
 #include "log.h"
 #include "msg.h"
 #include "peer.h"
-#include "tls.h"
 #include "xmalloc.h"
 
 struct peer {
@@ -89,6 +88,8 @@ static uint64_t	peer_next_id = 1;
 /* Half-sent frames of all peers: announced bytes, and their maximum. */
 static size_t	peer_partial_used;
 static size_t	peer_partial_max = PEER_PARTIAL_BUDGET;
+/* Explains a connection error (tls_bev_error), or NULL. */
+static peer_bev_error_fn	peer_bev_error;
 
 /* Bytes freed by big frames and closed peers since the last trim. */
 #define PEER_TRIM_MIN		(4u * 1024 * 1024)
@@ -674,7 +675,7 @@ static void
 peer_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct peer	*p = arg;
-	const char	*tls;
+	const char	*why;
 	char		 buf[320];
 
 	if (what & BEV_EVENT_CONNECTED)
@@ -683,8 +684,9 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 		peer_close(p, "connection closed by peer");
 	else if (what & BEV_EVENT_TIMEOUT)
 		peer_close(p, "half a frame sat too long");
-	else if ((tls = tls_bev_error(bev, buf, sizeof buf)) != NULL)
-		peer_close(p, tls);	/* OpenSSL's reasons */
+	else if (peer_bev_error != NULL &&
+	    (why = peer_bev_error(bev, buf, sizeof buf)) != NULL)
+		peer_close(p, why);	/* OpenSSL's reasons */
 	else
 		peer_close(p, "connection error");
 }
@@ -737,6 +739,12 @@ void
 peer_set_partial_budget(size_t n)
 {
 	peer_partial_max = n;
+}
+
+void
+peer_set_bev_error(peer_bev_error_fn fn)
+{
+	peer_bev_error = fn;
 }
 
 size_t

@@ -25,6 +25,12 @@ typedef void (*peer_msg_cb)(struct peer *, uint16_t type, uint32_t reqid,
 typedef void (*peer_drain_cb)(struct peer *, void *arg);
 /* The connection is going away; the peer is freed after this returns. */
 typedef void (*peer_close_cb)(struct peer *, const char *reason, void *arg);
+/*
+ * Why BEV failed, in BUF (LEN bytes), or NULL if it cannot say (a plain
+ * socket error): tls.c's tls_bev_error, with OpenSSL's reasons.
+ */
+typedef const char *(*peer_bev_error_fn)(struct bufferevent *bev, char *buf,
+    size_t len);
 
 #define PEER_MAX_FRAMES_PER_WAKEUP	32
 #define PEER_PARTIAL_TIMEOUT		30	/* s a half frame may sit */
@@ -135,6 +141,12 @@ void		 peer_spare_fd_open(void);
  * announce together; a frame over what is left closes its peer.
  */
 void		 peer_set_partial_budget(size_t);
+/*
+ * How a connection error is explained (NULL: "connection error" only).
+ * Installed by tls.c when a TLS context is made, so peer.c needs no
+ * OpenSSL and a program without TLS does not load it.
+ */
+void		 peer_set_bev_error(peer_bev_error_fn);
 size_t		 peer_partial_in_use(void);
 /* 1 if part of a frame from P is buffered (more is on its way). */
 int		 peer_partial(const struct peer *);

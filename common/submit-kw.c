@@ -32,6 +32,7 @@
 
 #include <json-c/json.h>
 
+#include "expr.h"
 #include "jobdesc.h"
 #include "submit-int.h"
 #include "text.h"
@@ -381,6 +382,38 @@ submit_kw_signal(struct submit_parse *p, struct jobdesc *jd,
 	return 0;
 }
 
+/*
+ * A job policy expression (scheduler/jobend.c evaluates it): refused here
+ * if it does not parse, so the error names the file and line.  kw->unit 1:
+ * an exit code only (success_exit_code); 2: an exit code or an expression
+ * (retry_until).  Kept as written.
+ */
+static int
+submit_kw_policy(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	char		**dst = (char **)((char *)jd + kw->off);
+	struct expr	 *e;
+	long long	  n;
+	char		  why[160], q[80];
+
+	if (kw->unit != 0 &&
+	    submit_number(val, strlen(val), 0, 255, &n) == 0) {
+		free(*dst);
+		xasprintf(dst, "%lld", n);
+		return 0;
+	}
+	if (kw->unit == 1)
+		return submit_error(p, line, "%s: '%s' is not an exit code "
+		    "(0 to 255)", kw->name, submit_q(q, sizeof(q), val));
+	if ((e = expr_parse(val, why, sizeof(why))) == NULL)
+		return submit_error(p, line, "%s: %s", kw->name, why);
+	expr_free(e);
+	free(*dst);
+	*dst = xstrdup(val);
+	return 0;
+}
+
 #define OFF(m)	offsetof(struct jobdesc, m)
 
 /* The keywords, applied in this order for every proc. */
@@ -412,10 +445,21 @@ static const struct submit_keyword submit_kw_table[] = {
 	{ "checkpoint_exit_code", submit_kw_exit_code, 0, 0 },
 	{ "checkpoint",		submit_kw_checkpoint, 0, 0 },
 	{ "kill_sig",		submit_kw_signal, 0, 0 },
-	{ "on_exit_remove",	submit_kw_text, OFF(on_exit_remove), 0 },
-	{ "periodic_hold",	submit_kw_text, OFF(periodic_hold), 0 },
-	{ "periodic_release",	submit_kw_text, OFF(periodic_release), 0 },
-	{ "periodic_remove",	submit_kw_text, OFF(periodic_remove), 0 },
+	{ "on_exit_remove",	submit_kw_policy, OFF(on_exit_remove), 0 },
+	{ "on_exit_hold",	submit_kw_policy, OFF(on_exit_hold), 0 },
+	{ "on_exit_hold_reason", submit_kw_policy, OFF(on_exit_hold_reason),
+	    0 },
+	{ "on_exit_hold_subcode", submit_kw_policy, OFF(on_exit_hold_subcode),
+	    0 },
+	{ "periodic_hold",	submit_kw_policy, OFF(periodic_hold), 0 },
+	{ "periodic_hold_reason", submit_kw_policy, OFF(periodic_hold_reason),
+	    0 },
+	{ "periodic_hold_subcode", submit_kw_policy,
+	    OFF(periodic_hold_subcode), 0 },
+	{ "periodic_release",	submit_kw_policy, OFF(periodic_release), 0 },
+	{ "periodic_remove",	submit_kw_policy, OFF(periodic_remove), 0 },
+	{ "success_exit_code",	submit_kw_policy, OFF(success_exit_code), 1 },
+	{ "retry_until",	submit_kw_policy, OFF(retry_until), 2 },
 };
 #define SUBMIT_NKW (sizeof(submit_kw_table) / sizeof(submit_kw_table[0]))
 

@@ -10,13 +10,13 @@
  * and validity dates are not looked at.  TLS 1.3 only, no session
  * tickets (every connection is a full handshake, so every one is
  * checked).  Callers: scheduler/agents.c, startd/link.c, common/peer.c
- * (error texts), cq (fingerprint parsing).
+ * (error texts, through the hook tls_server_new and tls_client_new set).
+ * The fingerprints' text form is in tls-fp.c, without OpenSSL.
  */
 #include "config.h"
 
 #include <sys/stat.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -35,6 +35,7 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 
+#include "peer.h"
 #include "tls.h"
 #include "xmalloc.h"
 
@@ -48,61 +49,6 @@ struct tls {
 	uint8_t		 seen[TLS_FP_LEN];	/* client: last handshake */
 	int		 have_seen;
 };
-
-int
-tls_fp_parse(const char *s, uint8_t fp[TLS_FP_LEN], const char **errstr)
-{
-	size_t	n = 0;
-	int	hi, lo;
-
-	if (strncasecmp(s, "SHA256:", 7) == 0)
-		s += 7;
-	while (*s != '\0') {
-		if (n == TLS_FP_LEN) {
-			*errstr = "more than 32 bytes (64 hex digits)";
-			return -1;
-		}
-		if (n > 0 && *s == ':')
-			s++;
-		if (!isxdigit((unsigned char)s[0]) ||
-		    !isxdigit((unsigned char)s[1])) {
-			*errstr = "expected 64 hex digits (a SHA-256 "
-			    "fingerprint, from `cq pool fingerprint`)";
-			return -1;
-		}
-		hi = isdigit((unsigned char)s[0]) ? s[0] - '0' :
-		    tolower((unsigned char)s[0]) - 'a' + 10;
-		lo = isdigit((unsigned char)s[1]) ? s[1] - '0' :
-		    tolower((unsigned char)s[1]) - 'a' + 10;
-		fp[n++] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-	}
-	if (n != TLS_FP_LEN) {
-		*errstr = "expected 64 hex digits (a SHA-256 fingerprint, "
-		    "from `cq pool fingerprint`)";
-		return -1;
-	}
-	return 0;
-}
-
-void
-tls_fp_format(const uint8_t fp[TLS_FP_LEN], char *out)
-{
-	static const char	hex[] = "0123456789abcdef";
-	size_t			i;
-
-	for (i = 0; i < TLS_FP_LEN; i++) {
-		out[2 * i] = hex[fp[i] >> 4];
-		out[2 * i + 1] = hex[fp[i] & 0xf];
-	}
-	out[TLS_FP_HEXLEN] = '\0';
-}
-
-int
-tls_fp_equal(const uint8_t a[TLS_FP_LEN], const uint8_t b[TLS_FP_LEN])
-{
-	return CRYPTO_memcmp(a, b, TLS_FP_LEN) == 0;
-}
 
 /* The SHA-256 of X's DER encoding. */
 static int
@@ -349,6 +295,8 @@ tls_ctx_new(const SSL_METHOD *method)
 {
 	SSL_CTX	*ctx;
 
+	/* Connection errors of this process's peers get OpenSSL's reasons. */
+	peer_set_bev_error(tls_bev_error);
 	if ((ctx = SSL_CTX_new(method)) == NULL)
 		return NULL;
 	if (SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1 ||

@@ -10,24 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TLS_FP_LEN	32		/* SHA-256 */
-#define TLS_FP_HEXLEN	(2 * TLS_FP_LEN)
+#include "tls-fp.h"
 
 struct bufferevent;
 struct ssl_st;
 struct tls;
-
-/*
- * Parse a fingerprint: 64 hex digits in either case, optionally split by
- * ':' between bytes, optionally after "SHA256:".  0, or -1 with ERRSTR.
- */
-int		 tls_fp_parse(const char *s, uint8_t fp[TLS_FP_LEN],
-		    const char **errstr);
-/* FP as 64 lowercase hex digits; OUT has TLS_FP_HEXLEN + 1 bytes. */
-void		 tls_fp_format(const uint8_t fp[TLS_FP_LEN], char *out);
-/* 1 if A and B are the same fingerprint (constant time), else 0. */
-int		 tls_fp_equal(const uint8_t a[TLS_FP_LEN],
-		    const uint8_t b[TLS_FP_LEN]);
 
 /*
  * The scheduler's side: load DIR/key.pem and DIR/cert.pem, or make them
@@ -59,5 +46,9 @@ const char	*tls_errors(char *buf, size_t len);
  */
 const char	*tls_bev_error(struct bufferevent *bev, char *buf,
 		    size_t len);
+/*
+ * tls_server_new and tls_client_new install tls_bev_error as peer.c's
+ * hook (peer_set_bev_error), so peer.c itself links no OpenSSL.
+ */
 
 #endif

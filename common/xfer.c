@@ -22,9 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "log.h"
+#include "sha256.h"
 #include "xfer.h"
 #include "xmalloc.h"
 
@@ -86,26 +85,13 @@ xfer_hex(const unsigned char *d, char *out)
 	out[64] = '\0';
 }
 
-static void *
-xfer_md_new(void)
-{
-	EVP_MD_CTX	*md;
-
-	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
-		fatalx("xfer: cannot set up SHA-256");
-	return md;
-}
-
-/* Finish MD into HEX and free it. */
+/* Finish MD into HEX (and free it). */
 static void
 xfer_md_done(void *md, char *hex)
 {
-	unsigned char	d[EVP_MAX_MD_SIZE];
-	unsigned int	dl = 0;
+	uint8_t	d[SHA256_LEN];
 
-	EVP_DigestFinal_ex(md, d, &dl);
-	EVP_MD_CTX_free(md);
+	sha256_final(md, d);
 	xfer_hex(d, hex);
 }
 
@@ -150,7 +136,7 @@ xfer_out_open_fd(struct xfer_out *x, int fd, const char *name, int trust_sum,
 		return 0;
 	}
 	x->sha[0] = '\0';
-	x->md = xfer_md_new();
+	x->md = sha256_new();
 	posix_fadvise(x->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	return 0;
 }
@@ -180,7 +166,7 @@ xfer_out_hash(struct xfer_out *x, size_t budget, char *err, size_t errlen)
 		}
 		if ((uint64_t)n > x->size - x->off)
 			n = (ssize_t)(x->size - x->off);	/* it grew */
-		EVP_DigestUpdate(x->md, buf, (size_t)n);
+		sha256_update(x->md, buf, (size_t)n);
 		x->off += (uint64_t)n;
 		done += (size_t)n;
 	}
@@ -212,7 +198,7 @@ void
 xfer_out_close(struct xfer_out *x)
 {
 	if (x->md != NULL)
-		EVP_MD_CTX_free(x->md);
+		sha256_free(x->md);
 	x->md = NULL;
 	if (x->fd >= 0)
 		close(x->fd);
@@ -326,7 +312,7 @@ xfer_in_open(struct xfer_in *x, const char *root, const char *rel,
 	x->size = size;
 	x->mode = xfer_mode(mode, 0);
 	memcpy(x->want, sha, 65);
-	x->md = xfer_md_new();
+	x->md = sha256_new();
 	x->uid = uid;
 	x->gid = gid;
 	return 0;
@@ -348,7 +334,7 @@ xfer_in_open_fd(struct xfer_in *x, int fd, const char *name, uint64_t size,
 	x->size = size;
 	x->mode = xfer_mode(mode, 0);
 	memcpy(x->want, sha, 65);
-	x->md = xfer_md_new();
+	x->md = sha256_new();
 	x->uid = x->gid = (uid_t)-1;
 	return 0;
 }
@@ -363,7 +349,7 @@ static void
 xfer_in_close(struct xfer_in *x)
 {
 	if (x->md != NULL)
-		EVP_MD_CTX_free(x->md);
+		sha256_free(x->md);
 	if (x->fd >= 0)
 		close(x->fd);
 	if (x->dirfd >= 0)
@@ -455,7 +441,7 @@ xfer_in_data(struct xfer_in *x, const void *buf, size_t len, char *err,
 		xfer_in_abort(x);
 		return -1;
 	}
-	EVP_DigestUpdate(x->md, buf, len);
+	sha256_update(x->md, buf, len);
 	while (len > 0) {
 		n = write(x->fd, p, len);
 		if (n == -1 && errno == EINTR)

@@ -39,7 +39,7 @@ struct xfer_out {
 	mode_t		 mode;
 	int		 hashed;
 	char		 sha[65];
-	void		*md;		/* EVP_MD_CTX while hashing */
+	void		*md;		/* struct sha256 while hashing */
 };
 
 /*

@@ -46,6 +46,7 @@
 #include "schedd.h"
 #include "spool.h"
 #include "jobdesc.h"
+#include "jobend.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -296,18 +297,15 @@ agents_started(struct machine *m, const struct agentmsg_started *msg)
 void
 agents_exited(struct machine *m, const struct agentmsg_exited *msg)
 {
-	struct exit_info	 ei;
+	struct jobend_run	 re;
 	struct job		*j = NULL;
 	struct agentmsg		 ack;
-	const char		*id = msg->job, *why;
-	const char		*error = msg->error[0] != '\0' ? msg->error :
-				    NULL;
+	const char		*id = msg->job;
 	int64_t			 run = msg->run;
 	enum slot_state		 after = msg->slot_state;
 	char			 hold[256];
-	int			 i, ckpt, ok, live, restart = 0;
+	int			 i, restart = 0;
 
-	memset(&ei, 0, sizeof ei);
 	j = agents_find_job(id);
 	if (agents_run_foreign(j, m, run, hold, sizeof hold)) {
 		/* Another machine's run, or none: no effect, no ack. */
@@ -318,76 +316,27 @@ agents_exited(struct machine *m, const struct agentmsg_exited *msg)
 	    j != NULL && j->slot != NULL && j->slot->machine == m)
 		j->slot->state = after;
 	if (agents_run_here(j, m, run)) {
-		ckpt = msg->checkpoint;
 		agents_notes(j, msg->notes, msg->nnotes);
+		/* How the run ended, as plain values: jobend.c decides. */
+		memset(&re, 0, sizeof re);
+		re.code = msg->code;
+		re.signal = msg->signal;
+		re.core = 0;		/* (no agent reports a core dump) */
+		re.utime_ms = msg->utime_ms;
+		re.stime_ms = msg->stime_ms;
+		re.maxrss_kb = msg->maxrss_kb;
+		re.error = msg->error[0] != '\0' ? msg->error : NULL;
+		re.evicted = msg->evicted;
+		re.checkpoint = msg->checkpoint;
+		re.criu = msg->criu;
 		/* A run whose files travel counts them in its report. */
-		ok = msg->has_files ?
+		re.files = msg->has_files ?
 		    spool_exited(j, msg->files, msg->checkpoint) : 1;
-		if (j->vacating && !ckpt)
-			ok = 1;		/* its outputs were refused: a vacate */
-		live = j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
-		    j->state == JOB_TRANSFERRING_OUTPUT;
-		ei.error = error;
-		if (live && (msg->evicted ||
-		    (j->vacating && ckpt))) {
-			/* (A checkpoint of its own as cq vacate came: out.) */
-			why = ei.error != NULL ? ei.error : j->vacating ?
-			    "vacated by cq vacate" : ckpt && ok == 1 ?
-			    "vacated with a checkpoint" :
-			    "vacated: the desktop's owner came back";
-			if (ckpt && ok == 1) {
-				j->ckpt_criu = msg->criu;
-				queue_checkpoint(j);
-				queue_requeue_checkpointed(j, why);
-			} else
-				queue_requeue(j, why);
-		} else if (live && ckpt && ei.error == NULL) {
-			/* A periodic checkpoint: the agent runs it again. */
-			if (ok == 1) {
-				j->ckpt_criu = msg->criu;
-				queue_checkpoint(j);
-			}
-			else
-				queue_note(j, "checkpoint-failed",
-				    "files did not arrive intact");
-			restart = 1;
-		} else if (live && ok == 0 && ei.error == NULL) {
-			queue_requeue(j, "output transfer failed");
-		} else {
-			if (live && ok == -2)
-				queue_hold(j, "the agent sent files the job "
-				    "did not ask for (see the scheduler's "
-				    "log)");
-			else if (live && ok == -1)
-				queue_hold(j, "cannot write the job's output "
-				    "files (see the scheduler's log)");
-			else if (live && ei.error == NULL &&
-			    msg->memory_exceeded) {
-				/* As HTCondor's starter (hold code 34). */
-				snprintf(hold, sizeof hold, JOB_HOLD_MEMORY
-				    "%lld megabytes. Peak usage: %lld "
-				    "megabytes.  Consider resubmitting with a "
-				    "higher request_memory.",
-				    (long long)msg->memory_limit_mb,
-				    (long long)msg->memory_peak_mb);
-				queue_hold(j, hold);
-			} else if (live && ei.error == NULL &&
-			    msg->missing[0] != '\0') {
-				/* As HTCondor: an output it did not make. */
-				snprintf(hold, sizeof hold, "transfer_output_"
-				    "files: the job made no %.200s",
-				    msg->missing);
-				queue_hold(j, hold);
-			}
-			memset(&ei, 0, sizeof ei);
-			ei.code = msg->code;
-			ei.signal = msg->signal;
-			ei.utime_ms = msg->utime_ms;
-			ei.stime_ms = msg->stime_ms;
-			ei.maxrss_kb = msg->maxrss_kb;
-			ei.error = error;
-			queue_exited(j, &ei);
-		}
+		re.memory_exceeded = msg->memory_exceeded;
+		re.memory_limit_mb = msg->memory_limit_mb;
+		re.memory_peak_mb = msg->memory_peak_mb;
+		re.missing = msg->missing[0] != '\0' ? msg->missing : NULL;
+		restart = queue_ended(j, &re);
 	} else {
 		log_debug("agent %s: exit of stale %s run %lld", m->name, id,
 		    (long long)run);

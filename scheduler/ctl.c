@@ -120,9 +120,16 @@ ctl_job_row(const struct job *j, size_t cmdlen)
 	    json_object_new_int64(j->request_cpus));
 	json_object_object_add(o, "request_memory_mb",
 	    json_object_new_int64(j->request_memory_mb));
-	if (j->state == JOB_HELD && j->hold_reason != NULL)
+	if (j->state == JOB_HELD && j->hold_reason != NULL) {
 		json_object_object_add(o, "hold_reason",
 		    json_object_new_string(j->hold_reason));
+		json_object_object_add(o, "hold_code",
+		    json_object_new_int(j->hold_code));
+		json_object_object_add(o, "hold_subcode",
+		    json_object_new_int(j->hold_subcode));
+	}
+	json_object_object_add(o, "entered", json_object_new_int64(
+	    j->entered > 0 ? j->entered : j->submitted));
 	json_object_object_add(o, "nstarts", json_object_new_int(j->nstarts));
 	if (job_state_terminal(j->state)) {
 		json_object_object_add(o, "exit_code", j->exit_code >= 0 ?
@@ -301,7 +308,7 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 	struct ctl_garbage	*g;
 	struct json_object	*jobs = jsonx_get(msg, "jobs"), *e, *reply;
 	struct jobdesc		*descs;
-	char			**ads, why[256];
+	char			**ads, why[256], polerr[200];
 	const char		*errstr;
 	size_t			 i, n, len;
 	uint32_t		 cluster;
@@ -324,6 +331,9 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 		if (jobdesc_from_json(e, &descs[i], &errstr) == 0 &&
 		    descs[i].proc != i)
 			errstr = "procs must be numbered 0..n-1";
+		else if (errstr == NULL && queue_policy_check(&descs[i],
+		    polerr, sizeof polerr) == -1)
+			errstr = polerr;
 		if (errstr != NULL) {
 			snprintf(why, sizeof why, "job %zu: %s", i, errstr);
 			peer_send_error(p, reqid, why);

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "job.h"
+#include "jobend.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -95,6 +97,7 @@ job_set_state(struct job *j, enum job_state to)
 	log_debug("job %u.%u: %s -> %s", j->cluster, j->proc,
 	    job_state_str(j->state), job_state_str(to));
 	j->state = to;
+	j->entered = clock_now_ms();
 	return 0;
 }
 
@@ -144,6 +147,7 @@ job_free(struct job *j)
 	free(j->ad);
 	free(j->machine);
 	free(j->hold_reason);
+	jobend_policy_free(j->policy);
 	free(j);
 }
 
@@ -154,8 +158,8 @@ job_hold_code(const char *reason)
 		return 0;
 	if (strncmp(reason, "via cq hold", 11) == 0 ||
 	    strstr(reason, "(by user ") != NULL)
-		return JOB_HOLD_CODE_USER;
+		return JOBEND_HOLD_USER;
 	if (strncmp(reason, JOB_HOLD_MEMORY, strlen(JOB_HOLD_MEMORY)) == 0)
-		return JOB_HOLD_CODE_MEMORY;
+		return JOBEND_HOLD_RESOURCES;
 	return 0;
 }

@@ -23,6 +23,7 @@ enum job_state {
 };
 
 struct slot;
+struct jobend_policy;
 
 struct job {
 	uint32_t	 cluster;
@@ -58,7 +59,15 @@ struct job {
 	int		 ckpt_tmp;	/* a checkpoint is arriving */
 	int		 ckpt_criu;	/* the latest checkpoint is a CRIU
 					 * image (stored: schema 004) */
-	char		*hold_reason;	/* while HELD (memory; see queue_load) */
+	char		*hold_reason;	/* while HELD (stored: schema 006) */
+	int		 hold_code;	/* HoldReasonCode, HoldReasonSubCode */
+	int		 hold_subcode;
+	int64_t		 entered;	/* ms: EnteredCurrentStatus (0: not
+					 * known, QDate is used) */
+	int		 ncompletions;	/* NumJobCompletions: runs that ended
+					 * by themselves */
+	struct jobend_policy *policy;	/* parsed policy, NULL: defaults */
+	int		 policy_due;	/* queued for a periodic check */
 	int		 vacating;	/* cq vacate asked: its end is an evict */
 
 	struct slot	*slot;		/* while RUNNING (or being removed) */
@@ -80,15 +89,13 @@ int		 job_set_state(struct job *j, enum job_state to);
 /* Parse "CLUSTER" or "CLUSTER.PROC"; proc is -1 for a whole cluster. */
 int		 job_id_parse(const char *s, uint32_t *cluster, int64_t *proc);
 /*
- * HTCondor's HoldReasonCode of a hold with REASON (as the scheduler words
- * its holds): 1 UserRequest (cq hold), 34 JobOutOfResources (over the
- * memory request, JOB_HOLD_MEMORY), 0 for the rest (not mapped).
+ * HTCondor's HoldReasonCode of a hold with REASON as the scheduler worded
+ * its holds before it kept the code (jobs held by an older cq-schedd):
+ * 1 UserRequest (cq hold), 34 JobOutOfResources (JOB_HOLD_MEMORY), 0.
  */
 int		 job_hold_code(const char *reason);
 /* The start of the reason of a job held for going over its memory. */
 #define JOB_HOLD_MEMORY	"Job has gone over cgroup memory limit of "
-#define JOB_HOLD_CODE_USER	1
-#define JOB_HOLD_CODE_MEMORY	34
 
 /* Allocate an empty job; free one and its strings. */
 struct job	*job_new(void);

@@ -6,14 +6,17 @@
  * RequestCpus, RequestMemory (MiB), RequestDisk (KiB), Cmd, Args, Iwd,
  * QDate and JobStartDate (epoch seconds), RemoteHost, NumJobStarts,
  * ExitCode, ExitBySignal, ExitSignal, HoldReason, HoldReasonCode and
- * HoldReasonSubCode (job_hold_code()), then the job's +Attr
+ * HoldReasonSubCode (as the job keeps them), EnteredCurrentStatus,
+ * JobRunCount, NumJobCompletions, then the job's +Attr
  * values (never shadowing a name above: names are case-insensitive).
  * Another user's job is seen in its public ad only (jobad_json's FULL 0):
  * Cmd is the executable alone, and Args, Iwd, Out, Err, UserLog and the
  * +Attr values are absent, so a constraint can neither show nor probe
  * them (docs/privacy.md).
  * A filter is a parsed constraint; a NULL filter matches every job.
- * Callers: ctl.c (queries and actions).
+ * jobad_policy() parses a stored job's policy expressions (jobend.c) and
+ * jobad_lookup() gives them its +Attr values.
+ * Callers: ctl.c (queries and actions), queue.c (the policy).
  */
 #include "config.h"
 
@@ -25,6 +28,7 @@
 
 #include "expr.h"
 #include "jobad.h"
+#include "jobend.h"
 #include "jsonx.h"
 #include "schedd.h"
 #include "xmalloc.h"
@@ -114,9 +118,13 @@ jobad_json(const struct job *j, int full)
 	}
 	if (j->state == JOB_HELD && j->hold_reason != NULL) {
 		jobad_str(o, "HoldReason", j->hold_reason);
-		jobad_int(o, "HoldReasonCode", job_hold_code(j->hold_reason));
-		jobad_int(o, "HoldReasonSubCode", 0);
+		jobad_int(o, "HoldReasonCode", j->hold_code);
+		jobad_int(o, "HoldReasonSubCode", j->hold_subcode);
 	}
+	jobad_int(o, "EnteredCurrentStatus", (j->entered > 0 ? j->entered :
+	    j->submitted) / 1000);
+	jobad_int(o, "JobRunCount", j->run);
+	jobad_int(o, "NumJobCompletions", j->ncompletions);
 	if (j->ad == NULL ||
 	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1) {
 		if (full)
@@ -192,4 +200,98 @@ jobad_filter_free(struct jobad_filter *f)
 		return;
 	expr_free(f->expr);
 	free(f);
+}
+
+/* The policy members of the description DESC as a jobend_src. */
+static void
+jobad_policy_src(struct json_object *desc, struct jobend_src *s)
+{
+	s->on_exit_remove = jsonx_str(desc, "on_exit_remove", NULL);
+	s->on_exit_hold = jsonx_str(desc, "on_exit_hold", NULL);
+	s->on_exit_hold_reason = jsonx_str(desc, "on_exit_hold_reason", NULL);
+	s->on_exit_hold_subcode = jsonx_str(desc, "on_exit_hold_subcode",
+	    NULL);
+	s->periodic_hold = jsonx_str(desc, "periodic_hold", NULL);
+	s->periodic_hold_reason = jsonx_str(desc, "periodic_hold_reason",
+	    NULL);
+	s->periodic_hold_subcode = jsonx_str(desc, "periodic_hold_subcode",
+	    NULL);
+	s->periodic_release = jsonx_str(desc, "periodic_release", NULL);
+	s->periodic_remove = jsonx_str(desc, "periodic_remove", NULL);
+	s->success_exit_code = jsonx_str(desc, "success_exit_code", NULL);
+	s->retry_until = jsonx_str(desc, "retry_until", NULL);
+	s->max_retries = jsonx_get(desc, "max_retries") != NULL ?
+	    jsonx_int(desc, "max_retries", -1) : -1;
+}
+
+int
+jobad_policy(const struct job *j, struct jobend_policy **out, char *err,
+    size_t errlen)
+{
+	static struct jobend_policy	*last;
+	struct json_object		*desc = NULL;
+	struct jobend_src		 src;
+	const char			*errstr;
+	int				 rc = 0;
+
+	*out = NULL;
+	if (j->ad == NULL ||
+	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1)
+		return 0;
+	jobad_policy_src(desc, &src);
+	/* The jobs of a cluster load one after the other: share. */
+	if (last != NULL && jobend_policy_same(last, &src))
+		*out = jobend_policy_ref(last);
+	else if ((rc = jobend_policy_new(&src, out, err, errlen)) == 0 &&
+	    *out != NULL) {
+		jobend_policy_free(last);
+		last = jobend_policy_ref(*out);
+	}
+	json_object_put(desc);
+	return rc;
+}
+
+int
+jobad_lookup(void *arg, int scope, const char *name, struct expr_value *out)
+{
+	const struct job	*j = arg;
+	struct json_object	*desc = NULL, *custom, *v = NULL;
+	const char		*errstr;
+	int			 rc = -1;
+
+	if (scope == EXPR_SCOPE_TARGET || j->ad == NULL ||
+	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1)
+		return -1;
+	if ((custom = jsonx_get(desc, "custom")) != NULL &&
+	    json_object_is_type(custom, json_type_object)) {
+		json_object_object_foreach(custom, k, val) {
+			if (strcasecmp(k, name) == 0)
+				v = val;
+		}
+	}
+	memset(out, 0, sizeof *out);
+	rc = 0;
+	switch (v != NULL ? json_object_get_type(v) : json_type_null) {
+	case json_type_boolean:
+		out->type = EXPR_BOOL;
+		out->b = json_object_get_boolean(v);
+		break;
+	case json_type_int:
+		out->type = EXPR_INT;
+		out->i = json_object_get_int64(v);
+		break;
+	case json_type_double:
+		out->type = EXPR_REAL;
+		out->r = json_object_get_double(v);
+		break;
+	case json_type_string:
+		out->type = EXPR_STRING;
+		out->s = xstrdup(json_object_get_string(v));
+		break;
+	default:
+		rc = -1;
+		break;
+	}
+	json_object_put(desc);
+	return rc;
 }

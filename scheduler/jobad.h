@@ -6,7 +6,9 @@
 
 #include <stddef.h>
 
+struct expr_value;
 struct job;
+struct jobend_policy;
 struct json_object;
 struct jobad_filter;
 
@@ -26,5 +28,14 @@ int	jobad_filter_new(const char *src, struct jobad_filter **out,
 int	jobad_filter_match(struct jobad_filter *f, const struct job *j,
 	    int full);
 void	jobad_filter_free(struct jobad_filter *f);
+/*
+ * J's parsed policy from its stored description into *OUT (NULL: none):
+ * 0, or -1 with ERR if an expression does not parse.
+ */
+int	jobad_policy(const struct job *j, struct jobend_policy **out,
+	    char *err, size_t errlen);
+/* An expr_lookup_fn over J's +Attr values (ARG is the job). */
+int	jobad_lookup(void *arg, int scope, const char *name,
+	    struct expr_value *out);
 
 #endif

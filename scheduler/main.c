@@ -2,7 +2,8 @@
  * main.c: cq-schedd start-up, the tick and the end of each loop turn.
  * The loop turn ends with matching (if a job or a slot became free), then
  * one commit for all of the turn's changes, then the replies that waited
- * for it (commit.c).  The tick expires agent leases.
+ * for it (commit.c).  The tick expires agent leases and, every
+ * periodic_expr_interval, evaluates the jobs' periodic expressions.
  */
 #include "config.h"
 
@@ -88,6 +89,10 @@ static const struct cfg_key schedd_keys[] = {
 	    "MAX_JOBS_PER_OWNER)" },
 	{ "client_idle_timeout", CFG_DURATION, "10m", 0, 0,
 	    "a client connection silent this long is closed (0: never)" },
+	{ "periodic_expr_interval", CFG_DURATION, "60", 0, 0,
+	    "how often the jobs' periodic_hold, periodic_release and "
+	    "periodic_remove are evaluated (HTCondor's "
+	    "PERIODIC_EXPR_INTERVAL; also at each change of a job)" },
 	{ "max_partial_mb", CFG_INT, "256", 1, 1048576,
 	    "MiB that half-sent frames of all connections may announce "
 	    "together (one user's: half of it)" },
@@ -120,6 +125,7 @@ schedd_turn(evutil_socket_t fd, short ev, void *arg)
 	int	n = 0;
 
 	sd->turn_pending = 0;
+	queue_policy_due();
 	if (sd->match_wanted) {
 		sd->match_wanted = 0;
 		n = match_run();
@@ -133,7 +139,14 @@ schedd_turn(evutil_socket_t fd, short ev, void *arg)
 static void
 schedd_tick(evutil_socket_t fd, short ev, void *arg)
 {
-	agents_tick(clock_mono_ms());
+	int64_t	 now = clock_mono_ms();
+
+	agents_tick(now);
+	/* periodic_hold, periodic_release, periodic_remove. */
+	if (now >= sd->tick_policy_next) {
+		sd->tick_policy_next = now + sd->policy_ms;
+		queue_policy_tick();
+	}
 }
 
 static void
@@ -190,6 +203,9 @@ main(int argc, char **argv)
 	log_init("cq-schedd", 1, verbose);
 	sd->state_dir = cfg_str(sd->cfg, "state_dir");
 	sd->lease_ms = cfg_ms(sd->cfg, "lease");
+	sd->policy_ms = cfg_ms(sd->cfg, "periodic_expr_interval");
+	if (sd->policy_ms < 1000)
+		sd->policy_ms = 1000;
 	if (mkdirs(sd->state_dir, 0755) == -1)
 		fatal("state_dir %s", sd->state_dir);
 	strlcpy(sockdir, cfg_str(sd->cfg, "socket"), sizeof sockdir);

@@ -5,7 +5,9 @@
  * it is durable before anybody is told.  Jobs live in a tree by id; idle
  * ones also sit on the idle list in matching order (priority, then
  * submission).  A finished job leaves memory; the store keeps it for
- * history.
+ * history.  The end of a run (queue_ended) and the periodic expressions
+ * (queue_policy_tick, and queue_policy_due for the jobs that changed in
+ * a loop turn) are decided by jobend.c and applied here.
  */
 #include "config.h"
 
@@ -16,7 +18,9 @@
 #include "clock.h"
 #include "clusters.h"
 #include "commit.h"
+#include "jobad.h"
 #include "jobdesc.h"
+#include "jobend.h"
 #include "log.h"
 #include "owners.h"
 #include "queue.h"
@@ -122,6 +126,31 @@ queue_segment(const struct job *j)
 	return from > 0 && now > from ? now - from : 0;
 }
 
+/* Jobs whose periodic policy is due at the end of this loop turn. */
+static struct queue_due {
+	uint32_t	 cluster, proc;
+} *queue_due;
+static size_t	 queue_ndue, queue_due_cap;
+static int	 queue_in_policy;	/* the policy acts: no new checks */
+
+/* J changed: its periodic expressions are checked at the turn's end. */
+static void
+queue_policy_mark(struct job *j)
+{
+	if (queue_in_policy || j->policy_due ||
+	    !jobend_policy_periodic(j->policy))
+		return;
+	if (queue_ndue == queue_due_cap) {
+		queue_due_cap = queue_due_cap == 0 ? 64 : queue_due_cap * 2;
+		queue_due = xreallocarray(queue_due, queue_due_cap,
+		    sizeof *queue_due);
+	}
+	queue_due[queue_ndue].cluster = j->cluster;
+	queue_due[queue_ndue++].proc = j->proc;
+	j->policy_due = 1;
+	schedd_turn_request();
+}
+
 /* Write J and an event; a store failure here is fatal (see commit.c). */
 static void
 queue_persist(struct job *j, const char *event, const char *detail)
@@ -131,6 +160,7 @@ queue_persist(struct job *j, const char *event, const char *detail)
 	    event, j->run, detail) == -1)
 		fatalx("job %u.%u: cannot record %s", j->cluster, j->proc,
 		    event);
+	queue_policy_mark(j);
 }
 
 /*
@@ -144,9 +174,11 @@ queue_load_events(void *arg, int64_t time, const char *event, uint32_t run,
 {
 	struct job	*j = arg;
 
-	if (strcmp(event, "held") == 0) {
+	/* (A job held by a cq-schedd that kept no reason in its row.) */
+	if (strcmp(event, "held") == 0 && j->hold_code == 0) {
 		free(j->hold_reason);
 		j->hold_reason = xstrdup(detail != NULL ? detail : "");
+		j->hold_code = job_hold_code(j->hold_reason);
 	}
 	j->vacating = strcmp(event, "vacate") == 0 && run == j->run &&
 	    detail != NULL && strncmp(detail, QUEUE_VACATE_BY,
@@ -157,6 +189,11 @@ queue_load_events(void *arg, int64_t time, const char *event, uint32_t run,
 static int
 queue_load_one(void *arg, struct job *j)
 {
+	char	 err[256];
+
+	if (jobad_policy(j, &j->policy, err, sizeof err) == -1)
+		log_warnx("job %u.%u: its policy is ignored: %s", j->cluster,
+		    j->proc, err);
 	if (j->state == JOB_HELD || j->state == JOB_RUNNING ||
 	    j->state == JOB_SUSPENDED)
 		store_events(sd->store, j->cluster, j->proc, queue_load_events,
@@ -246,6 +283,61 @@ queue_expand_cluster(const char *ad, uint32_t cluster)
 	return out;
 }
 
+static void
+queue_policy_src(const struct jobdesc *d, struct jobend_src *s)
+{
+	s->on_exit_remove = d->on_exit_remove;
+	s->on_exit_hold = d->on_exit_hold;
+	s->on_exit_hold_reason = d->on_exit_hold_reason;
+	s->on_exit_hold_subcode = d->on_exit_hold_subcode;
+	s->periodic_hold = d->periodic_hold;
+	s->periodic_hold_reason = d->periodic_hold_reason;
+	s->periodic_hold_subcode = d->periodic_hold_subcode;
+	s->periodic_release = d->periodic_release;
+	s->periodic_remove = d->periodic_remove;
+	s->success_exit_code = d->success_exit_code;
+	s->retry_until = d->retry_until;
+	s->max_retries = d->max_retries;
+}
+
+/*
+ * The parsed policy of D into *OUT (a reference): the jobs of a submit
+ * mostly write the same, so the last one parsed is kept and shared.
+ */
+static int
+queue_policy_get(const struct jobdesc *d, struct jobend_policy **out,
+    char *err, size_t errlen)
+{
+	static struct jobend_policy	*last;
+	struct jobend_src		 src;
+	char				 why[256];
+
+	queue_policy_src(d, &src);
+	if (last != NULL && jobend_policy_same(last, &src)) {
+		*out = jobend_policy_ref(last);
+		return 0;
+	}
+	if (jobend_policy_new(&src, out, err != NULL ? err : why,
+	    err != NULL ? errlen : sizeof why) == -1)
+		return -1;
+	if (*out != NULL) {
+		jobend_policy_free(last);
+		last = jobend_policy_ref(*out);
+	}
+	return 0;
+}
+
+int
+queue_policy_check(const struct jobdesc *d, char *err, size_t errlen)
+{
+	struct jobend_policy	*p;
+
+	if (queue_policy_get(d, &p, err, errlen) == -1)
+		return -1;
+	jobend_policy_free(p);
+	return 0;
+}
+
 /* The CMD column: the executable and its arguments, cut at a bound. */
 static char *
 queue_cmdline(const struct jobdesc *d)
@@ -291,6 +383,11 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 		free(cmd);
 		j->ad = queue_expand_cluster(ads[i], *cluster);
 		j->submitted = now;
+		j->entered = now;
+		if (queue_policy_get(&descs[i], &j->policy, NULL, 0) == -1) {
+			job_free(j);
+			return -1;
+		}
 		if (store_job_insert(sd->store, j) == -1 ||
 		    store_event_add(sd->store, j->cluster, j->proc, now,
 		    "submit", 0, NULL) == -1) {
@@ -303,6 +400,7 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 			return -1;
 		}
 		queue_insert(j);
+		queue_policy_mark(j);
 	}
 	sd->nsubmitted += n;
 	return 0;
@@ -378,11 +476,14 @@ queue_exited(struct job *j, const struct exit_info *ei)
 			return;
 		free(j->hold_reason);
 		j->hold_reason = xstrdup(detail);
+		j->hold_code = JOBEND_HOLD_START;
+		j->hold_subcode = 0;
 		queue_persist(j, "held", detail);
 		return;
 	}
 	if (job_set_state(j, JOB_COMPLETED) == -1)
 		return;
+	j->ncompletions++;
 	j->goodput_ms += queue_segment(j);
 	if (ei->signal != 0)
 		snprintf(detail, sizeof detail, "signal %d", ei->signal);
@@ -480,7 +581,7 @@ queue_requeue_checkpointed(struct job *j, const char *why)
 }
 
 int
-queue_hold(struct job *j, const char *by)
+queue_hold_as(struct job *j, int code, int subcode, const char *why)
 {
 	enum job_state	 was = j->state;
 
@@ -492,12 +593,20 @@ queue_hold(struct job *j, const char *by)
 	queue_idle_del(j);
 	j->vacating = 0;
 	free(j->hold_reason);
-	j->hold_reason = xstrdup(by);
-	queue_persist(j, "held", by);
+	j->hold_reason = xstrdup(why);
+	j->hold_code = code;
+	j->hold_subcode = subcode;
+	queue_persist(j, "held", why);
 	/* A running job is killed; its slot is kept until it is dead. */
 	if (was != JOB_IDLE && j->slot != NULL)
 		agents_kill(j->slot, j);
 	return 1;
+}
+
+int
+queue_hold(struct job *j, const char *by)
+{
+	return queue_hold_as(j, JOBEND_HOLD_USER, 0, by);
 }
 
 int
@@ -511,6 +620,7 @@ queue_release(struct job *j, const char *by)
 	j->machine = NULL;
 	free(j->hold_reason);
 	j->hold_reason = NULL;
+	j->hold_code = j->hold_subcode = 0;
 	queue_persist(j, "released", by);
 	queue_idle_add(j);
 	return 1;
@@ -551,4 +661,177 @@ queue_vacate(struct job *j, const char *by)
 	/* The vacate signal: a job that checkpoints leaves with it. */
 	agents_vacate(j->slot, j);
 	return 1;
+}
+
+/* The run of J is over: keep its exit values (R) as the job's. */
+static void
+queue_exit_values(struct job *j, const struct jobend_run *r)
+{
+	j->finished = clock_now_ms();
+	j->exit_code = r->code;
+	j->exit_signal = r->signal;
+	j->utime_ms = r->utime_ms;
+	j->stime_ms = r->stime_ms;
+	j->maxrss_kb = r->maxrss_kb;
+}
+
+static void
+queue_policy_ctx(struct jobend_ctx *ctx, struct job *j)
+{
+	ctx->now_ms = clock_now_ms();
+	ctx->more = jobad_lookup;
+	ctx->more_arg = j;
+}
+
+int
+queue_ended(struct job *j, const struct jobend_run *r)
+{
+	struct jobend_ctx	 ctx;
+	struct jobend_decision	 d;
+	struct exit_info	 ei;
+	char			 detail[640];
+
+	queue_policy_ctx(&ctx, j);
+	jobend_decide(&ctx, j, j->policy, r, &d);
+	log_debug("job %u.%u: run %u ended: %s%s%s", j->cluster, j->proc,
+	    j->run, jobend_action_str(d.action), d.why[0] != '\0' ? ": " :
+	    "", d.why);
+	memset(&ei, 0, sizeof ei);
+	ei.code = r->code;
+	ei.signal = r->signal;
+	ei.utime_ms = r->utime_ms;
+	ei.stime_ms = r->stime_ms;
+	ei.maxrss_kb = r->maxrss_kb;
+	ei.error = r->error;
+	switch (d.action) {
+	case JOBEND_REQUEUE:
+		if (d.keep_ckpt) {
+			j->ckpt_criu = r->criu;
+			queue_checkpoint(j);
+			queue_requeue_checkpointed(j, d.why);
+		} else
+			queue_requeue(j, d.why);
+		return 0;
+	case JOBEND_RESTART:
+		if (d.keep_ckpt) {
+			j->ckpt_criu = r->criu;
+			queue_checkpoint(j);
+		} else
+			queue_note(j, "checkpoint-failed", d.why);
+		return 1;
+	case JOBEND_COMPLETE:
+	case JOBEND_NONE:
+	case JOBEND_RELEASE:		/* (not at an exit) */
+		queue_exited(j, &ei);
+		return 0;
+	case JOBEND_RETRY:
+		/* HTCondor's "Job terminated and was requeued". */
+		queue_exit_values(j, r);
+		j->ncompletions++;
+		j->goodput_ms += queue_segment(j);
+		if (job_set_state(j, JOB_IDLE) == -1)
+			return 0;
+		queue_release_slot(j);
+		free(j->machine);
+		j->machine = NULL;
+		j->vacating = 0;
+		queue_persist(j, "requeue", d.why);
+		queue_idle_add(j);
+		return 0;
+	case JOBEND_HOLD:
+		if (d.exited) {
+			queue_exit_values(j, r);
+			j->ncompletions++;
+		} else if (r->error != NULL)
+			queue_exit_values(j, r);
+		j->goodput_ms += queue_segment(j);
+		if (job_set_state(j, JOB_HELD) == -1)
+			return 0;
+		queue_release_slot(j);
+		j->vacating = 0;
+		free(j->hold_reason);
+		j->hold_reason = xstrdup(d.why);
+		j->hold_code = d.hold_code;
+		j->hold_subcode = d.hold_subcode;
+		queue_persist(j, "held", d.why);
+		return 0;
+	case JOBEND_REMOVE:
+		queue_exit_values(j, r);
+		j->ncompletions++;
+		if (job_set_state(j, JOB_REMOVED) == -1)
+			return 0;
+		queue_release_slot(j);
+		snprintf(detail, sizeof detail, "%s", d.why);
+		queue_persist(j, "aborted", detail);
+		queue_forget(j);
+		return 0;
+	}
+	return 0;
+}
+
+/* Apply a periodic decision D to J. */
+static void
+queue_policy_apply(struct job *j, const struct jobend_decision *d)
+{
+	uint32_t	 cluster = j->cluster, proc = j->proc;
+	int		 done = 0;
+
+	queue_in_policy = 1;
+	switch (d->action) {
+	case JOBEND_HOLD:
+		done = queue_hold_as(j, d->hold_code, d->hold_subcode, d->why);
+		break;
+	case JOBEND_RELEASE:
+		/* (Not before the killed run of a held job has ended.) */
+		done = queue_release(j, d->why);
+		break;
+	case JOBEND_REMOVE:
+		done = queue_remove(j, d->why) == 0;
+		break;
+	default:
+		break;
+	}
+	queue_in_policy = 0;
+	if (done)
+		log_info("job %u.%u: %s: %s", cluster, proc,
+		    jobend_action_str(d->action), d->why);
+}
+
+/* Check J's periodic expressions now. */
+static void
+queue_policy_one(struct job *j, void *arg)
+{
+	struct jobend_ctx	 ctx;
+	struct jobend_decision	 d;
+
+	if (!jobend_policy_periodic(j->policy))
+		return;
+	queue_policy_ctx(&ctx, j);
+	if (jobend_periodic(&ctx, j, j->policy, &d) != JOBEND_NONE)
+		queue_policy_apply(j, &d);
+}
+
+void
+queue_policy_tick(void)
+{
+	queue_walk(queue_policy_one, NULL);
+}
+
+void
+queue_policy_due(void)
+{
+	struct queue_due	*due = queue_due;
+	struct job		*j;
+	size_t			 i, n = queue_ndue;
+
+	/* Checks made now mark nothing new (queue_in_policy). */
+	queue_due = NULL;
+	queue_ndue = queue_due_cap = 0;
+	for (i = 0; i < n; i++) {
+		if ((j = queue_find(due[i].cluster, due[i].proc)) == NULL)
+			continue;
+		j->policy_due = 0;
+		queue_policy_one(j, NULL);
+	}
+	free(due);
 }

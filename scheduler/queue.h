@@ -13,6 +13,7 @@
 
 struct job;
 struct jobdesc;
+struct jobend_run;
 struct slot;
 
 struct exit_info {
@@ -55,8 +56,25 @@ void		 queue_requeue(struct job *j, const char *why);
 /* The same for a run that left a checkpoint (HTCondor's evicted event
  * with "Job was checkpointed"). */
 void		 queue_requeue_checkpointed(struct job *j, const char *why);
-/* Hold J (a running one is killed); 1 if it was held now, 0 if not. */
+/* Hold J at its owner's request (HoldReasonCode 1; a running job is
+ * killed); 1 if it was held now, 0 if not. */
 int		 queue_hold(struct job *j, const char *by);
+/* The same with HTCondor's HoldReasonCode CODE and SUBCODE. */
+int		 queue_hold_as(struct job *j, int code, int subcode,
+		    const char *why);
+/*
+ * The current run of J ended as R (its agent's report): jobend.c decides
+ * requeue, restart, retry, complete, hold or remove, and it is done.  1
+ * if the agent runs the job on (a periodic checkpoint), else 0.
+ */
+int		 queue_ended(struct job *j, const struct jobend_run *r);
+/* Refuse D if its policy expressions do not parse: 0, or -1 with ERR. */
+int		 queue_policy_check(const struct jobdesc *d, char *err,
+		    size_t errlen);
+/* The periodic expressions of every job (the tick)... */
+void		 queue_policy_tick(void);
+/* ... and of the jobs that changed in this loop turn (its end). */
+void		 queue_policy_due(void);
 /* Release a held J back to IDLE; 1 if released, 0 if not. */
 int		 queue_release(struct job *j, const char *by);
 /*

@@ -93,6 +93,8 @@ struct schedd {
 	int			 match_wanted;
 	struct event		*tick_ev;
 	int64_t			 tick_lease_next;
+	int64_t			 tick_policy_next;	/* mono ms */
+	int64_t			 policy_ms;	/* periodic_expr_interval */
 
 	uint64_t		 nsubmitted, nstarted, ncompleted;
 };

@@ -38,13 +38,14 @@
 /* How long a statement waits on another process's lock. */
 #define STORE_BUSY_MS	2000
 
-/* The job columns, in struct job order; binds use ?1..?27 to match. */
+/* The job columns, in struct job order; binds use ?1..?32 to match. */
 #define STORE_JOB_COLUMNS						\
 	"cluster, proc, state, uid, owner, priority, request_cpus, "	\
 	"request_memory_mb, cmd, ad, submitted, started, finished, run, " \
 	"machine, exit_code, exit_signal, utime_ms, stime_ms, maxrss_kb, " \
 	"nstarts, ckpt_version, ckpt_time, nevictions, goodput_ms, "	\
-	"badput_ms, ckpt_criu"
+	"badput_ms, ckpt_criu, entered, ncompletions, hold_reason, "	\
+	"hold_code, hold_subcode"
 
 enum store_stmt {
 	ST_BEGIN,
@@ -103,14 +104,17 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_JOB_INSERT] =
 	    "INSERT INTO jobs (" STORE_JOB_COLUMNS ") VALUES (?1, ?2, ?3, ?4, "
 	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-	    "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+	    "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, "
+	    "?32)",
 	[ST_JOB_UPDATE] =
 	    "UPDATE jobs SET state = ?3, priority = ?6, started = ?12, "
 	    "finished = ?13, run = ?14, machine = ?15, exit_code = ?16, "
 	    "exit_signal = ?17, utime_ms = ?18, stime_ms = ?19, "
 	    "maxrss_kb = ?20, nstarts = ?21, ckpt_version = ?22, "
 	    "ckpt_time = ?23, nevictions = ?24, goodput_ms = ?25, "
-	    "badput_ms = ?26, ckpt_criu = ?27 WHERE cluster = ?1 AND proc = ?2",
+	    "badput_ms = ?26, ckpt_criu = ?27, entered = ?28, "
+	    "ncompletions = ?29, hold_reason = ?30, hold_code = ?31, "
+	    "hold_subcode = ?32 WHERE cluster = ?1 AND proc = ?2",
 	[ST_EVENT_ADD] =
 	    "INSERT INTO job_events (cluster, proc, time, event, run, detail) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -138,7 +142,8 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_USERLOG_EVENTS] =
 	    "SELECT e.id, e.cluster, e.proc, e.time, e.event, e.run, e.detail, "
 	    "j.uid, json_extract(j.ad, '$.log'), j.exit_code, j.exit_signal, "
-	    "j.utime_ms, j.stime_ms FROM job_events AS e JOIN jobs AS j "
+	    "j.utime_ms, j.stime_ms, j.hold_code, j.hold_subcode "
+	    "FROM job_events AS e JOIN jobs AS j "
 	    "ON j.cluster = e.cluster AND j.proc = e.proc WHERE e.id > ?1 "
 	    "AND json_extract(j.ad, '$.log') IS NOT NULL ORDER BY e.id "
 	    "LIMIT ?2",
@@ -530,7 +535,7 @@ store_bind_text(sqlite3_stmt *st, int idx, const char *text)
 	return sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
 }
 
-/* Bind ?1..?26 in STORE_JOB_COLUMNS order; exit_code -1 is NULL. */
+/* Bind ?1..?32 in STORE_JOB_COLUMNS order; exit_code -1 is NULL. */
 static int
 store_bind_job(sqlite3_stmt *st, const struct job *j)
 {
@@ -561,7 +566,15 @@ store_bind_job(sqlite3_stmt *st, const struct job *j)
 	    sqlite3_bind_int(st, 24, j->nevictions) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 25, j->goodput_ms) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 26, j->badput_ms) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 27, j->ckpt_criu != 0) != SQLITE_OK)
+	    sqlite3_bind_int(st, 27, j->ckpt_criu != 0) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 28, j->entered) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 29, j->ncompletions) != SQLITE_OK ||
+	    store_bind_text(st, 30, j->state == JOB_HELD ? j->hold_reason :
+	    NULL) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 31, j->state == JOB_HELD ? j->hold_code :
+	    0) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 32, j->state == JOB_HELD ? j->hold_subcode :
+	    0) != SQLITE_OK)
 		return -1;
 	return 0;
 }
@@ -625,6 +638,11 @@ store_row_job(sqlite3_stmt *st, struct job *j, int copy)
 	j->goodput_ms = sqlite3_column_int64(st, 24);
 	j->badput_ms = sqlite3_column_int64(st, 25);
 	j->ckpt_criu = sqlite3_column_int(st, 26) != 0;
+	j->entered = sqlite3_column_int64(st, 27);
+	j->ncompletions = sqlite3_column_int(st, 28);
+	j->hold_reason = store_col_text(st, 29, copy);
+	j->hold_code = sqlite3_column_int(st, 30);
+	j->hold_subcode = sqlite3_column_int(st, 31);
 	return 0;
 }
 
@@ -886,6 +904,8 @@ store_userlog_events(struct store *s, int64_t after, int64_t limit,
 		e.exit_code = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 :
 		    sqlite3_column_int(st, 9);
 		e.exit_signal = sqlite3_column_int(st, 10);
+		e.hold_code = sqlite3_column_int(st, 13);
+		e.hold_subcode = sqlite3_column_int(st, 14);
 		e.utime_ms = sqlite3_column_int64(st, 11);
 		e.stime_ms = sqlite3_column_int64(st, 12);
 		if (e.event == NULL || e.log == NULL)

@@ -84,6 +84,8 @@ struct store_logevent {
 	int		 exit_code;	/* -1 if none */
 	int		 exit_signal;
 	int64_t		 utime_ms, stime_ms;
+	int		 hold_code;	/* the job's HoldReasonCode now */
+	int		 hold_subcode;
 };
 /*
  * Call CB for the events with an id above AFTER of jobs that have a user

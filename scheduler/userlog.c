@@ -58,6 +58,7 @@ enum userlog_body {
 	UB_EVICT_CKPT,
 	UB_CHECKPOINT,
 	UB_TERMINATE,
+	UB_REQUEUE,
 	UB_SUSPEND,
 	UB_HELD,
 };
@@ -74,6 +75,7 @@ static const struct userlog_map {
 	{ "evict",		4,  "Job was evicted.", UB_EVICT },
 	{ "evict-checkpointed",	4,  "Job was evicted.", UB_EVICT_CKPT },
 	{ "terminate",		5,  "Job terminated.", UB_TERMINATE },
+	{ "requeue",		4,  "Job was evicted.", UB_REQUEUE },
 	{ "aborted",		9,  "Job was aborted.", UB_TEXT },
 	{ "aborted-lost",	-1, NULL, UB_PLAIN },
 	{ "aborted-exit",	-1, NULL, UB_PLAIN },
@@ -371,6 +373,27 @@ userlog_format(char *b, size_t len, const struct store_logevent *e)
 		    "\t0  -  Total Bytes Sent By Job\n"
 		    "\t0  -  Total Bytes Received By Job\n");
 		break;
+	case UB_REQUEUE:
+		/* It exited, and on_exit_remove (max_retries) ran it again. */
+		userlog_usage(use, sizeof use, e->utime_ms, e->stime_ms);
+		userlog_add(b, len, &o, "\n\t(0) Job terminated and was "
+		    "requeued\n");
+		if (e->exit_signal != 0)
+			userlog_add(b, len, &o, "\t(0) Abnormal termination "
+			    "(signal %d)\n\t(0) No core file\n",
+			    e->exit_signal);
+		else
+			userlog_add(b, len, &o, "\t(1) Normal termination "
+			    "(return value %d)\n",
+			    e->exit_code < 0 ? 0 : e->exit_code);
+		userlog_add(b, len, &o, "\t\t%s  -  Run Remote Usage\n", use);
+		userlog_add(b, len, &o, "\t\tUsr 0 00:00:00, Sys 0 00:00:00"
+		    "  -  Run Local Usage\n");
+		userlog_add(b, len, &o, "\t0  -  Run Bytes Sent By Job\n"
+		    "\t0  -  Run Bytes Received By Job\n");
+		if (det[0] != '\0')
+			userlog_add(b, len, &o, "\t%s\n", det);
+		break;
 	case UB_SUSPEND:
 		userlog_add(b, len, &o, "\n\tNumber of processes actually "
 		    "suspended: 1\n");
@@ -378,9 +401,11 @@ userlog_format(char *b, size_t len, const struct store_logevent *e)
 	case UB_HELD:
 		userlog_add(b, len, &o, "\n\t%s\n", det[0] != '\0' ? det :
 		    "unknown reason");
-		/* HoldReasonCode 1 UserRequest, 34 memory; 0 the rest. */
-		userlog_add(b, len, &o, "\tCode %d Subcode 0\n",
-		    job_hold_code(det));
+		/* HoldReasonCode and subcode (jobend.h), as the job's row
+		 * keeps them; a hold of an older cq-schedd by its text. */
+		userlog_add(b, len, &o, "\tCode %d Subcode %d\n",
+		    e->hold_code != 0 ? e->hold_code : job_hold_code(det),
+		    e->hold_code != 0 ? e->hold_subcode : 0);
 		break;
 	}
 	userlog_add(b, len, &o, "...\n");

@@ -34,3 +34,4 @@ cat hello.*.out
 echo
 echo "The pool keeps running (state in $CQ_HOME). Try: $cq submit -- /bin/echo hi"
 echo "Stop it with: $cq pool down"
+echo "From another machine: cq -H ssh://$(id -un)@$(uname -n) q (cq runs the cq-ssh beside it, $top/build/cq-ssh here)"

@@ -4,7 +4,7 @@
 set -eu
 pkgs="build-essential autoconf automake libtool pkg-config
 	libevent-dev libssl-dev libsqlite3-dev libjson-c-dev libssh2-1-dev
-	libbsd-dev libcriterion-dev sqlite3 procps valgrind jq tzdata
+	libbsd-dev libmd-dev libcriterion-dev sqlite3 procps valgrind jq tzdata
 	libx11-dev libxext-dev tmux xvfb xdotool x11-utils
 	iproute2 iptables clang libclang-rt-14-dev python3
 	openssh-client openssh-server"

@@ -109,8 +109,8 @@ for t in $targets; do
 		fuzz fuzz-cmdline "$c/cfg.c" || rc=1 ;;
 	fuzz-cred)
 		# shellcheck disable=SC2046
-		fuzz fuzz-cred "$c/cred.c" "$c/cidr.c" \
-		    $(pkg-config --libs libcrypto) || rc=1 ;;
+		fuzz fuzz-cred "$c/cred.c" "$c/cidr.c" "$c/sha256-md.c" \
+		    $(pkg-config --libs libmd) || rc=1 ;;
 	*)
 		echo "fuzz: no target $t (targets: $(echo $all))" >&2
 		echo "FAIL: $t"

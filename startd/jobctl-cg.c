@@ -53,6 +53,72 @@ jobctl_msleep(long ms)
 		;
 }
 
+/*
+ * open(PATH, FLAGS), relative to the descriptor of our subtree where PATH
+ * lies beneath one: a walk of a component or two through kernfs, not of
+ * the whole mount path, for each of the dozen files a job's start and end
+ * read and write.
+ */
+int
+jobctl_open(const char *path, int flags)
+{
+	size_t	n;
+	int	h;
+
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if (jobctl_tab.pfd[h] < 0 || jobctl_tab.parent[h][0] == '\0')
+			continue;
+		n = strlen(jobctl_tab.parent[h]);
+		if (strncmp(path, jobctl_tab.parent[h], n) == 0 &&
+		    path[n] == '/' && path[n + 1] != '\0')
+			return openat(jobctl_tab.pfd[h], path + n + 1, flags);
+	}
+	return open(path, flags);
+}
+
+/* mkdir (DIR) or rmdir (!DIR) of PATH, as jobctl_open() opens. */
+static int
+jobctl_mkrm(const char *path, int dir)
+{
+	size_t	n;
+	int	h;
+
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if (jobctl_tab.pfd[h] < 0 || jobctl_tab.parent[h][0] == '\0')
+			continue;
+		n = strlen(jobctl_tab.parent[h]);
+		if (strncmp(path, jobctl_tab.parent[h], n) != 0 ||
+		    path[n] != '/' || path[n + 1] == '\0')
+			continue;
+		return dir ? mkdirat(jobctl_tab.pfd[h], path + n + 1, 0755) :
+		    unlinkat(jobctl_tab.pfd[h], path + n + 1, AT_REMOVEDIR);
+	}
+	return dir ? mkdir(path, 0755) : rmdir(path);
+}
+
+/* (Re)open the descriptor of H's subtree, after it was made. */
+static void
+jobctl_pfd_open(int h)
+{
+	if (jobctl_tab.pfd[h] >= 0)
+		close(jobctl_tab.pfd[h]);
+	jobctl_tab.pfd[h] = open(jobctl_tab.parent[h],
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Close the subtrees' descriptors (at the end, or in the network child). */
+void
+jobctl_close(void)
+{
+	int	h;
+
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if (jobctl_tab.pfd[h] >= 0)
+			close(jobctl_tab.pfd[h]);
+		jobctl_tab.pfd[h] = -1;
+	}
+}
+
 /* The first LEN - 1 bytes of PATH, NUL-terminated, into BUF; or -1. */
 ssize_t
 jobctl_read(const char *path, char *buf, size_t len)
@@ -60,7 +126,7 @@ jobctl_read(const char *path, char *buf, size_t len)
 	ssize_t	n;
 	int	fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = jobctl_open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	while ((n = read(fd, buf, len - 1)) == -1 && errno == EINTR)
 		;
@@ -78,7 +144,7 @@ jobctl_write(const char *path, const char *s)
 	ssize_t	n;
 	int	fd, saved;
 
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+	if ((fd = jobctl_open(path, O_WRONLY | O_CLOEXEC)) == -1)
 		return -1;
 	n = write(fd, s, strlen(s));
 	saved = errno;
@@ -259,13 +325,16 @@ jobctl_cg_mkparent(int h)
 	char	top[PATH_MAX];
 
 	if (mkdir(jobctl_tab.parent[h], 0755) == 0 || errno == EEXIST)
-		return 0;
+		goto made;
 	if (errno != ENOENT || jobctl_cg_top(h, top, sizeof top) == -1)
 		return -1;
 	if (mkdir(top, 0755) == -1 && errno != EEXIST)
 		return -1;
-	return mkdir(jobctl_tab.parent[h], 0755) == 0 || errno == EEXIST ?
-	    0 : -1;
+	if (mkdir(jobctl_tab.parent[h], 0755) == -1 && errno != EEXIST)
+		return -1;
+made:
+	jobctl_pfd_open(h);
+	return 0;
 }
 
 /*
@@ -349,6 +418,7 @@ jobctl_cg_fini(void)
 			log_warn("jobctl: rmdir %s", top);
 	}
 	jobctl_tab.mask = 0;
+	jobctl_close();
 }
 
 /* 1 if FILE of H's cq-jobs is there for us to write. */
@@ -372,6 +442,8 @@ jobctl_cg_init(void)
 	int		 h, k;
 
 	memset(jobctl_tab.parent, 0, sizeof jobctl_tab.parent);
+	for (h = 0; h < JOBCTL_NCG; h++)
+		jobctl_tab.pfd[h] = -1;
 	jobctl_tab.cg2mnt[0] = '\0';
 	jobctl_tab.mask = 0;
 	jobctl_pool_init();
@@ -485,7 +557,7 @@ jobctl_cg_remove(struct jobctl_job *j)
 		if ((j->mask & JOBCTL_BIT(h)) == 0)
 			continue;
 		if (jobctl_cg_path(path, sizeof path, j, h, NULL) == 0 &&
-		    (rmdir(path) == 0 || errno == ENOENT))
+		    (jobctl_mkrm(path, 0) == 0 || errno == ENOENT))
 			j->mask &= ~JOBCTL_BIT(h);
 		else
 			saved = errno;
@@ -540,9 +612,9 @@ jobctl_cg_mkdirs(struct jobctl_job *j)
 		if (jobctl_cg_path(path, sizeof path, j, h, NULL) == -1)
 			continue;
 		/* Another agent may have removed an empty cq-jobs. */
-		if ((r = mkdir(path, 0755)) == -1 && errno == ENOENT &&
+		if ((r = jobctl_mkrm(path, 1)) == -1 && errno == ENOENT &&
 		    jobctl_cg_mkparent(h) == 0)
-			r = mkdir(path, 0755);
+			r = jobctl_mkrm(path, 1);
 		if (r == 0) {
 			j->mask |= JOBCTL_BIT(h);
 			continue;
@@ -599,7 +671,7 @@ jobctl_job_new(int *fd)
 			continue;
 		if (jobctl_cg_path(path, sizeof path, j, h,
 		    "cgroup.procs") == -1 ||
-		    (fd[h] = open(path, O_WRONLY | O_CLOEXEC)) == -1) {
+		    (fd[h] = jobctl_open(path, O_WRONLY | O_CLOEXEC)) == -1) {
 			log_warn("jobctl: open %s", path);
 			goto fail;
 		}

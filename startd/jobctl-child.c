@@ -82,12 +82,14 @@ jobctl_child_join(const struct jobctl_child *c)
 
 /* Default dispositions and an empty mask: the agent's handlers are not ours. */
 static void
-jobctl_child_signals(void)
+jobctl_child_signals(const struct jobctl_child *c)
 {
 	struct sigaction	sa;
 	sigset_t		set;
 	int			sig;
 
+	if (c->sigdfl)
+		goto mask;	/* an init's child: they are the defaults */
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
@@ -96,6 +98,7 @@ jobctl_child_signals(void)
 			continue;
 		(void)sigaction(sig, &sa, NULL); /* EINVAL: reserved by libc */
 	}
+mask:
 	sigemptyset(&set);
 	(void)sigprocmask(SIG_SETMASK, &set, NULL);
 }
@@ -307,7 +310,7 @@ jobctl_child(const struct jobctl_child *c)
 {
 	const struct jobctl_spec	*s = c->spec;
 
-	jobctl_child_signals();
+	jobctl_child_signals(c);
 	jobctl_child_join(c);
 	if (setsid() == -1)
 		jobctl_child_fail(c->ep, "setsid", NULL);

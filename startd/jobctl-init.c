@@ -372,6 +372,7 @@ jobctl_init_main(const struct jobctl_child *c)
 	cc = *c;
 	cc.ep = ep[1];
 	cc.ppid = getpid();
+	cc.sigdfl = 1;			/* jinit_sigsetup() made them so */
 	for (h = 0; h < JOBCTL_NCG; h++)
 		cc.cgfd[h] = -1;
 	/*

@@ -113,6 +113,7 @@ struct jobctl_job {
 /* Where the cq-jobs groups are, and the jobs (jobctl-cg.c). */
 struct jobctl_tab {
 	char		 parent[JOBCTL_NCG][PATH_MAX];	/* or "" */
+	int		 pfd[JOBCTL_NCG];	/* parent's descriptor, or -1 */
 	int		 alias[JOBCTL_NCG];	/* hierarchy sharing the mount */
 	unsigned	 mask;		/* hierarchies with a cq-jobs */
 	int		 v2kill;	/* cgroup2 has cgroup.kill */
@@ -162,6 +163,7 @@ struct jobctl_child {
 	/* The init's (jobctl-init.c); ep is then the status pipe. */
 	int		 pidns;		/* it leads a new pid namespace */
 	int		 dp;		/* read end of the deadline pipe */
+	int		 sigdfl;	/* every disposition is SIG_DFL already */
 	int		 cg2procs;	/* cgroup.procs of its cgroup2 group
 					   (born there), or -1 */
 };
@@ -182,6 +184,7 @@ void jobctl_init_main(const struct jobctl_child *c)
 	    __attribute__((noreturn));
 
 /* jobctl-cg.c: cgroup files, the job table and each job's groups. */
+int jobctl_open(const char *path, int flags);
 ssize_t jobctl_read(const char *path, char *buf, size_t len);
 int jobctl_write(const char *path, const char *s);
 void jobctl_cg_sweep(int h, int kill);

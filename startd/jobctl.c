@@ -303,10 +303,10 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	if (!bare && (j->mask & JOBCTL_BIT(JOBCTL_CG2)) &&
 	    !jobctl_tab.noclone3 && jobctl_cg_path(path, sizeof path, j,
 	    JOBCTL_CG2, NULL) == 0)
-		cg2 = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		cg2 = jobctl_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg2 != -1 && jobctl_cg_path(path, sizeof path, j, JOBCTL_CG2,
 	    "cgroup.procs") == 0)
-		c.cg2procs = open(path, O_RDONLY | O_CLOEXEC);
+		c.cg2procs = jobctl_open(path, O_RDONLY | O_CLOEXEC);
 	jobctl_cg_limits(j, spec, &c);
 
 	/* No handler of ours may run in the child before it resets them. */

@@ -72,6 +72,8 @@ void	jobctl_ident(const char *ident);
  * job limits live in v1 groups (jobctl-dyn.c says why); default yes.
  */
 void	jobctl_favordynmods(int on);
+/* Close what jobctl_init() opened, in a process that controls no jobs. */
+void	jobctl_close(void);
 /*
  * Become a child subreaper, so orphans of jobs are ours to reap (-1 if
  * that fails), and find the cgroups jobs can be put in: a

@@ -949,6 +949,7 @@ priv_fork(int *sbxsock)
 	if (pid == 0) {
 		close(sv[0]);
 		close(sx[0]);
+		jobctl_close();		/* the cgroups are the parent's */
 		*sbxsock = sx[1];
 		/* Told by the parent instead (priv_signal). */
 		signal(SIGTERM, SIG_IGN);

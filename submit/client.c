@@ -1,7 +1,8 @@
 /*
  * client.c: blocking request/reply with the scheduler, over its unix
  * socket or, with `cq -H ssh://...` (client_set_host), over an SSH channel
- * to `cq proxy` on the scheduler's host (ssh.c); the frames are the same
+ * to `cq proxy` on the scheduler's host (ssh.c, through the functions
+ * cq-ssh gives, so the plain cq links no libssh2); the frames are the same
  * either way.  The command line may block, so this is plain read/write,
  * but it speaks the same frames and checks replies with the same message
  * table as the daemons (a reply is untrusted input too).
@@ -23,7 +24,6 @@
 #include "frame.h"
 #include "jsonx.h"
 #include "msg.h"
-#include "ssh.h"
 #include "xfer.h"
 #include "xmalloc.h"
 
@@ -35,12 +35,14 @@ struct client {
 };
 
 /* The scheduler's host as ssh://..., NULL for this one (cq -H). */
-static const char	*client_host;
+static const char		*client_host;
+static const struct client_ssh	*client_ssh;
 
 void
-client_set_host(const char *url)
+client_set_host(const char *url, const struct client_ssh *ssh)
 {
 	client_host = url;
+	client_ssh = ssh;
 }
 
 const char *
@@ -83,7 +85,7 @@ client_write_all(struct client *c, const void *buf, size_t len)
 	int		 fd = c->fd;
 
 	if (c->chan != NULL)
-		return ssh_write(c->chan, buf, len);
+		return client_ssh->write(c->chan, buf, len);
 	while (len > 0) {
 		/* No SIGPIPE: a refused client reads why (client_said). */
 		if ((n = send(fd, p, len, MSG_NOSIGNAL)) == -1 &&
@@ -108,7 +110,7 @@ client_read_all(struct client *c, void *buf, size_t len)
 	int	 fd = c->fd;
 
 	if (c->chan != NULL)
-		return ssh_read(c->chan, buf, len);
+		return client_ssh->read(c->chan, buf, len);
 	while (len > 0) {
 		if ((n = read(fd, p, len)) == -1) {
 			if (errno == EINTR)
@@ -130,7 +132,7 @@ static void
 client_io_error(struct client *c, const char *doing)
 {
 	if (c->chan != NULL)
-		fprintf(stderr, "cq: %s\n", ssh_chan_error(c->chan));
+		fprintf(stderr, "cq: %s\n", client_ssh->error(c->chan));
 	else
 		fprintf(stderr, "cq: %s the scheduler: %s\n", doing,
 		    strerror(errno));
@@ -399,7 +401,8 @@ client_open_ex(const char *path, int from, int quiet)
 
 	/* A remote scheduler: `cq proxy` there is our socket. */
 	if (client_host != NULL && from == ROLE_SCHEDD) {
-		if ((chan = ssh_exec(client_host, "cq proxy", quiet)) == NULL)
+		if ((chan = client_ssh->exec(client_host, "cq proxy",
+		    quiet)) == NULL)
 			return NULL;
 	} else if ((fd = client_connect_unix(path, from, quiet)) == -1)
 		return NULL;
@@ -445,7 +448,7 @@ client_close(struct client *c)
 	if (c == NULL)
 		return;
 	if (c->chan != NULL)
-		ssh_chan_close(c->chan);
+		client_ssh->close(c->chan);
 	if (c->fd != -1)
 		close(c->fd);
 	free(c);

@@ -10,14 +10,27 @@
 #include <stdint.h>
 
 struct json_object;
+struct ssh_chan;
 
 struct client;
 
+/* The SSH transport (ssh.c's functions, in cq-ssh only). */
+struct client_ssh {
+	struct ssh_chan	*(*exec)(const char *url, const char *cmd,
+			    int quiet);
+	int		 (*write)(struct ssh_chan *, const void *buf,
+			    size_t len);
+	int		 (*read)(struct ssh_chan *, void *buf, size_t len);
+	const char	*(*error)(struct ssh_chan *);
+	void		 (*close)(struct ssh_chan *);
+};
+
 /*
- * Talk to the scheduler on the host of URL (ssh://[USER@]HOST[:PORT],
- * not copied) through SSH and `cq proxy` there; NULL: this host.
+ * Talk to the scheduler on the host of URL (ssh://[USER@]HOST[:PORT])
+ * through SSH and `cq proxy` there (neither is copied); NULL: this host.
  */
-void		 client_set_host(const char *url);
+void		 client_set_host(const char *url,
+		    const struct client_ssh *ssh);
 /* The socket path: CQ_SOCKET, else $CQ_HOME/schedd.sock, else /run/cq. */
 const char	*client_socket_path(void);
 /* The pool's home: CQ_HOME, else ~/.local/state/cq. */

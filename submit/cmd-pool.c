@@ -36,7 +36,7 @@
 #include "mkdirs.h"
 #include "msg.h"
 #include "sysuser.h"
-#include "tls.h"
+#include "tls-fp.h"
 
 #define POOL_MAX_AGENTS		64
 #define POOL_START_TIMEOUT_MS	20000

@@ -6,8 +6,10 @@
  * --state, -constraint EXPR (checked here for a clear exit 2, evaluated by
  * the scheduler over the job ad, jobad.c); without any of them only the caller's own jobs, unless
  * -a/--all.  --json prints the job rows (the batch rows with -batch), as
- * condor_q -json prints job ads; -w redraws the view live (watch.c).
- * The views themselves are drawn by cmd-q-batch.c and cmd-q-jobs.c.
+ * condor_q -json prints job ads; -w redraws the view live (watch.c);
+ * -hold lists the held jobs with why (HTCondor's hold reason code).  The
+ * views themselves are drawn by cmd-q-batch.c, cmd-q-jobs.c and
+ * cmd-q-hold.c.
  */
 #include "config.h"
 
@@ -29,6 +31,7 @@
 struct cmd_q {
 	struct json_object	*req;	/* the query, asked again by -w */
 	int			 batch;
+	int			 hold;	/* -hold: the held jobs and why */
 	int			 color;
 };
 
@@ -90,7 +93,9 @@ cmd_q_draw(FILE *f, size_t width, void *arg)
 
 	if ((rep = cmd_q_fetch(q)) == NULL)
 		return -1;
-	if (q->batch)
+	if (q->hold)
+		cmd_q_hold_draw(f, width, q->color, jsonx_get(rep, "rows"));
+	else if (q->batch)
 		cmd_q_batch_draw(f, width, q->color, jsonx_get(rep, "rows"));
 	else
 		cmd_q_jobs_draw(f, width, q->color, jsonx_get(rep, "rows"));
@@ -104,7 +109,7 @@ cmd_q(int argc, char **argv)
 	struct cmd_q		 q;
 	struct json_object	*req, *ids, *owners, *rep;
 	const char		*state = NULL, *user = NULL;
-	int			 a, json = 0, watch = 0, all = 0, rc;
+	int			 a, json = 0, watch = 0, all = 0, rc, hold = 0;
 	int			 interval = 2000, batch = -1;
 
 	req = json_object_new_object();
@@ -118,6 +123,9 @@ cmd_q(int argc, char **argv)
 		    strcmp(argv[a], "--nobatch") == 0 ||
 		    strcmp(argv[a], "--jobs") == 0)
 			batch = 0;
+		else if (strcmp(argv[a], "-hold") == 0 ||
+		    strcmp(argv[a], "--hold") == 0)
+			hold = 1;
 		else if (strcmp(argv[a], "-batch") == 0 ||
 		    strcmp(argv[a], "--batch") == 0)
 			batch = 1;
@@ -170,6 +178,17 @@ cmd_q(int argc, char **argv)
 		fprintf(stderr, "cq q: --json and -w do not go together\n");
 		goto usage;
 	}
+	/* condor_q -hold: the held jobs, one row each, with the reason. */
+	if (hold) {
+		if (batch == 1 || (state != NULL && strcasecmp(state,
+		    "HELD") != 0 && strcasecmp(state, "H") != 0)) {
+			fprintf(stderr, "cq q: -hold shows held jobs, one "
+			    "per row\n");
+			goto usage;
+		}
+		batch = 0;
+		state = "HELD";
+	}
 	/* As condor_q -json: job rows unless the batch view is asked for. */
 	if (batch == -1)
 		batch = !json;
@@ -185,7 +204,7 @@ cmd_q(int argc, char **argv)
 	    json_object_array_length(owners) == 0)
 		json_object_object_add(req, "mine",
 		    json_object_new_boolean(1));
-	if (!batch && !json)
+	if (!batch && !json && !hold)
 		json_object_object_add(req, "fields", cmd_q_jobs_fields());
 	json_object_object_add(req, "ids", ids);
 	json_object_object_add(req, "owners", owners);
@@ -193,9 +212,11 @@ cmd_q(int argc, char **argv)
 	memset(&q, 0, sizeof q);
 	q.req = req;
 	q.batch = batch;
+	q.hold = hold;
 	if (watch) {
 		q.color = table_want_color(stdout);
-		rc = watch_run(batch ? "cq q" : "cq q -nobatch", interval,
+		rc = watch_run(hold ? "cq q -hold" : batch ? "cq q" :
+		    "cq q -nobatch", interval,
 		    cmd_q_draw, &q);
 	} else if (json) {
 		if ((rep = cmd_q_fetch(&q)) == NULL)

@@ -19,6 +19,9 @@ struct json_object *cmd_q_jobs_fields(void);
 /* Draw ROWS (what=jobs, arrays of those fields) into F within WIDTH. */
 void	cmd_q_jobs_draw(FILE *f, size_t width, int color,
 	    struct json_object *rows);
+/* Draw ROWS (what=jobs, held ones, as objects): condor_q -hold. */
+void	cmd_q_hold_draw(FILE *f, size_t width, int color,
+	    struct json_object *rows);
 /* The totals line of condor_q from counts per state letter. */
 void	cmd_q_jobs_totals(FILE *f, size_t n, size_t completed, size_t removed,
 	    size_t idle, size_t running, size_t held, size_t suspended);

@@ -1,15 +1,20 @@
 /*
- * cq.c: the `cq` command: takes the global -H (or CQ_HOST), finds the
- * subcommand in the table and runs it, here or, with -H, through SSH
- * (client.c, or as a whole on the far side for the few whose files are
- * there), plus the few helpers the subcommands share.
+ * cq.c: the command line's main (cq_main): takes the global -H (or
+ * CQ_HOST), finds the subcommand in the table and runs it, here or, with
+ * -H, through SSH (client.c, or as a whole on the far side for the few
+ * whose files are there), plus the few helpers the subcommands share.
+ * Two programs run it: cq (main.c) without SSH, which hands a command
+ * with -H or CQ_HOST to cq-ssh (main-ssh.c: the same with SSH).
  */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "cq.h"
@@ -17,13 +22,12 @@
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
-#include "ssh.h"
 
 static const struct cq_cmd cq_cmds[] = {
 	{ "submit", "submit [--terse] [--dry-run] FILE\n"
 	    "       cq submit [--terse] -- CMD [ARG...]",
 	    "submit jobs", cmd_submit },
-	{ "q", "q [-nobatch|--jobs] [-batch] [--json] [-a] [-u USER] "
+	{ "q", "q [-nobatch|--jobs] [-batch] [-hold] [--json] [-a] [-u USER] "
 	    "[--state STATE]\n"
 	    "            [-constraint EXPR] [-w [-n SECS]] [OWNER|ID...]",
 	    "show the queue", cmd_q },
@@ -231,35 +235,39 @@ cq_query(const char *cmd, const char *what, int argc, char **argv,
 	return CQ_EXIT_OK;
 }
 
-/* With -H: run `cq ARGV...` on the far side, its output and exit here. */
+/*
+ * The plain cq has no SSH (without libssh2 and OpenSSL to load it starts
+ * in a third of the time, docs/deps.md): a command for another host is
+ * run by the cq-ssh beside this executable, with the same arguments.
+ * Returns only on failure, with the message printed.
+ */
 static int
-cq_far(const char *url, int argc, char **argv)
+cq_exec_ssh(char **argv)
 {
-	struct ssh_chan	*ch;
-	char		 cmd[8192], q[2048];
-	int		 a, rc;
+	char	 self[PATH_MAX], path[PATH_MAX + 8], *slash;
+	ssize_t	 n;
 
-	strlcpy(cmd, "cq", sizeof cmd);
-	for (a = 0; a < argc; a++) {
-		if (ssh_quote(q, sizeof q, argv[a]) == -1 ||
-		    strlcat(cmd, " ", sizeof cmd) >= sizeof cmd ||
-		    strlcat(cmd, q, sizeof cmd) >= sizeof cmd) {
-			fprintf(stderr, "cq: arguments too long\n");
-			return CQ_EXIT_USAGE;
-		}
-	}
-	if ((ch = ssh_exec(url, cmd, 0)) == NULL)
+	if ((n = readlink("/proc/self/exe", self, sizeof self)) == -1 ||
+	    (size_t)n >= sizeof self || (slash = strrchr(self, '/')) == NULL) {
+		fprintf(stderr, "cq: -H and CQ_HOST need cq-ssh, in the "
+		    "directory of cq, which /proc/self/exe does not give: "
+		    "%s\n", n == -1 ? strerror(errno) : "no directory");
 		return CQ_EXIT_FAIL;
-	rc = ssh_relay(ch);
-	ssh_chan_close(ch);
-	return rc == -1 ? CQ_EXIT_FAIL : rc;
+	}
+	slash[1] = '\0';
+	snprintf(path, sizeof path, "%scq-ssh", self);
+	execv(path, argv);
+	fprintf(stderr, "cq: -H and CQ_HOST need %s (cq with SSH), which "
+	    "cannot be run: %s\n", path, strerror(errno));
+	return CQ_EXIT_FAIL;
 }
 
 int
-main(int argc, char **argv)
+cq_main(int argc, char **argv, const struct cq_far *far)
 {
 	const struct cq_cmd	*c;
 	const char		*host, *errstr;
+	int			 opt_h = 0;
 
 	log_init("cq", 1, 0);
 	/* The global option: -H URL, else CQ_HOST. */
@@ -271,18 +279,23 @@ main(int argc, char **argv)
 			return CQ_EXIT_USAGE;
 		}
 		host = argv[2];
+		opt_h = 1;
+	}
+	if (host != NULL && *host == '\0')
+		host = NULL;
+	if (host != NULL && far == NULL)
+		return cq_exec_ssh(argv);
+	if (opt_h) {
 		argv[2] = argv[0];
 		argc -= 2;
 		argv += 2;
 	}
-	if (host != NULL && *host == '\0')
-		host = NULL;
 	if (host != NULL) {
-		if (ssh_url_check(host, &errstr) == -1) {
+		if (far->check(host, &errstr) == -1) {
 			fprintf(stderr, "cq: bad host %s: %s\n", host, errstr);
 			return CQ_EXIT_USAGE;
 		}
-		client_set_host(host);
+		client_set_host(host, far->ssh);
 	}
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
@@ -306,7 +319,7 @@ main(int argc, char **argv)
 			return CQ_EXIT_USAGE;
 		}
 		if (host != NULL && (cq_flags(c->name) & CQ_CMD_FAR))
-			return cq_far(host, argc - 1, argv + 1);
+			return far->run(host, argc - 1, argv + 1);
 		return c->fn(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "cq: unknown command '%s'\n", argv[1]);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct client_ssh;
 struct json_object;
 
 /* Exit codes: success, the request failed, bad usage or input. */
@@ -21,6 +22,27 @@ struct cq_cmd {
 	const char	*summary;
 	int		(*fn)(int argc, char **argv);
 };
+
+/*
+ * What -H and CQ_HOST go through: cq-ssh's SSH transport (main-ssh.c).
+ */
+struct cq_far {
+	/* Check the form of HOST (ssh://...); 0, or -1 with *ERRSTR. */
+	int				 (*check)(const char *host,
+					    const char **errstr);
+	/* The transport of client.c's connections. */
+	const struct client_ssh		*ssh;
+	/* Run ARGV (a FAR command) as a whole on HOST: its exit code. */
+	int				 (*run)(const char *host, int argc,
+					    char **argv);
+};
+
+/*
+ * The command line (ARGV as main has it) with FAR for -H and CQ_HOST;
+ * with FAR NULL (the plain cq) such a command is handed to the cq-ssh
+ * beside this executable.  The exit code.
+ */
+int	cq_main(int argc, char **argv, const struct cq_far *far);
 
 int	cmd_submit(int, char **);
 int	cmd_q(int, char **);

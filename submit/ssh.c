@@ -9,9 +9,10 @@
  * and never goes on.  Authentication tries the ssh-agent (SSH_AUTH_SOCK) and then the key
  * files ~/.ssh/id_ed25519, id_ecdsa and id_rsa without a passphrase; no
  * password is ever asked for.  Everything blocks (this is the CLI); the
- * handshake and authentication are bounded by SSH_SETUP_TIMEOUT.  Called
- * by client.c (frames over a channel) and cq.c (ssh_relay for commands
- * that must run on the far side).
+ * handshake and authentication are bounded by SSH_SETUP_TIMEOUT.  Linked
+ * into cq-ssh only (main-ssh.c); called by client.c (frames over a
+ * channel, through struct client_ssh) and main-ssh.c (ssh_relay for
+ * commands that must run on the far side).
  */
 #include "config.h"
 

@@ -100,12 +100,18 @@ head -1 "$T/sandbox-a2/$id/out.txt" | grep -qx 1 ||
     fail "a2's output does not start at 1"
 log "restored on a2, counting on: $n2 lines"
 
-# Hop 2: a2 shuts down; the job is dumped and goes to a3.
+# Hop 2: a2 shuts down; the job is dumped and goes to a3.  a1's owner
+# stays at the keyboard meanwhile, or the job could go back to a1 (it
+# turns unclaimed 1 s after the last key) if a3 registered later.
+( while :; do touch "$T/act1"; sleep 0.3; done ) &
+toucher=$!
+at_cleanup "kill $toucher 2>/dev/null"
 AGENT_ACTIVITY= AGENT_EXTRA="criu_path = $CRIU
 filesystem_domain = d3
 max_vacate_time = 60s" CQ_TEST_NS=ns3 start_agent a3 1
 stop_agent a2 TERM
 wait_until 60 running_on a3 || fail "the job did not move to a3: $(cq q --json)"
+kill "$toucher" 2>/dev/null
 cq wait -t 120 "$id" || fail "the job did not complete: $(cq history --json "$id")"
 
 row=$(cq history --json "$id" | jq -c '.[0]')

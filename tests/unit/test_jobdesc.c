@@ -119,8 +119,11 @@ Test(jobdesc, to_json_keys)
 		    "when_to_transfer_output", "transfer_input_files",
 		    "transfer_output_files", "checkpoint_exit_code",
 		    "transfer_checkpoint_files", "checkpoint", "kill_sig",
-		    "on_exit_remove", "periodic_hold", "periodic_release",
-		    "periodic_remove" };
+		    "on_exit_remove", "on_exit_hold", "on_exit_hold_reason",
+		    "on_exit_hold_subcode", "periodic_hold",
+		    "periodic_hold_reason", "periodic_hold_subcode",
+		    "periodic_release", "periodic_remove", "success_exit_code",
+		    "retry_until" };
 		for (i = 0; i < sizeof(rest) / sizeof(rest[0]); i++) {
 			cr_assert(json_object_object_get_ex(o, rest[i], NULL),
 			    "%s", rest[i]);

@@ -45,6 +45,19 @@ bad(const char *line, const char *msg)
 	fails(text, msg);
 }
 
+/* The same when only the start of the message is known. */
+static void
+bad_start(const char *line, const char *msg)
+{
+	static char	 text[4096];
+
+	snprintf(text, sizeof(text), "executable = /bin/true\n%s\nqueue\n",
+	    line);
+	cr_assert_eq(parse(text), -1, "parse of <%s> succeeded", text);
+	cr_assert(strncmp(err, msg, strlen(msg)) == 0, "%s", err);
+	cr_assert_null(jobs);
+}
+
 static void
 strv_is(char **v, size_t n, size_t wantn, const char **want)
 {
@@ -190,6 +203,36 @@ Test(submit_kw, policy_expressions_kept_as_text)
 	cr_assert_str_eq(jd->periodic_hold, "(time() - JobStartDate) > 3600");
 	cr_assert_str_eq(jd->periodic_release, "NumJobStarts < 3");
 	cr_assert_str_eq(jd->periodic_remove, "JobStatus == 5");
+
+	jd = with("on_exit_hold = ExitCode != 0\n"
+	    "on_exit_hold_reason = \"bad exit\"\n"
+	    "on_exit_hold_subcode = 42\nperiodic_hold_reason = \"slow\"\n"
+	    "periodic_hold_subcode = ExitCode\nsuccess_exit_code = 3\n"
+	    "retry_until = 4");
+	cr_assert_str_eq(jd->on_exit_hold, "ExitCode != 0");
+	cr_assert_str_eq(jd->on_exit_hold_reason, "\"bad exit\"");
+	cr_assert_str_eq(jd->on_exit_hold_subcode, "42");
+	cr_assert_str_eq(jd->periodic_hold_reason, "\"slow\"");
+	cr_assert_str_eq(jd->periodic_hold_subcode, "ExitCode");
+	cr_assert_str_eq(jd->success_exit_code, "3");
+	cr_assert_str_eq(jd->retry_until, "4");
+	cr_assert_str_eq(with("retry_until = ExitCode > 3")->retry_until,
+	    "ExitCode > 3");
+}
+
+Test(submit_kw, policy_expressions_that_do_not_parse)
+{
+	bad("periodic_remove = JobStatus = 5", "t.sub:2: periodic_remove: "
+	    "column 11: '=' is not an operator (use == or =?=)");
+	bad_start("on_exit_remove = ExitCode ==", "t.sub:2: on_exit_remove: "
+	    "column ");
+	bad_start("on_exit_hold_reason = strcat(\"x\"", "t.sub:2: "
+	    "on_exit_hold_reason: column ");
+	bad("success_exit_code = zero", "t.sub:2: success_exit_code: "
+	    "'zero' is not an exit code (0 to 255)");
+	bad("success_exit_code = 256", "t.sub:2: success_exit_code: "
+	    "'256' is not an exit code (0 to 255)");
+	bad_start("retry_until = ExitCode >", "t.sub:2: retry_until: column ");
 }
 
 Test(submit_kw, my_attr_and_plus_attr_are_one)

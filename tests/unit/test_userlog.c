@@ -106,6 +106,34 @@ Test(userlog, execute_and_held)
 	e = ev("held", "could not start: no such file");
 	cr_assert_gt(userlog_format(b, sizeof b, &e), 0);
 	cr_assert(strstr(b, "\tCode 0 Subcode 0\n") != NULL, "%s", b);
+	/* The job's row keeps the code: a policy's hold. */
+	e = ev("held", "bad exit");
+	e.hold_code = 3;
+	e.hold_subcode = 42;
+	cr_assert_gt(userlog_format(b, sizeof b, &e), 0);
+	cr_assert_str_eq(b, "012 (012.003.000) 2026-11-25 10:00:00 "
+	    "Job was held.\n\tbad exit\n\tCode 3 Subcode 42\n...\n");
+}
+
+Test(userlog, terminated_and_requeued)
+{
+	struct store_logevent	e = ev("requeue", "The job attribute "
+	    "OnExitRemove expression 'ExitCode == 0' evaluated to FALSE");
+	char			b[4096];
+
+	e.exit_code = 9;
+	cr_assert_gt(userlog_format(b, sizeof b, &e), 0);
+	cr_assert(strncmp(b, "004 (012.003.000) 2026-11-25 10:00:00 "
+	    "Job was evicted.\n\t(0) Job terminated and was requeued\n"
+	    "\t(1) Normal termination (return value 9)\n", 110) == 0,
+	    "%s", b);
+	cr_assert(strstr(b, "\tThe job attribute OnExitRemove expression "
+	    "'ExitCode == 0' evaluated to FALSE\n...\n") != NULL, "%s", b);
+	e.exit_code = -1;
+	e.exit_signal = 11;
+	cr_assert_gt(userlog_format(b, sizeof b, &e), 0);
+	cr_assert(strstr(b, "\t(0) Abnormal termination (signal 11)\n") !=
+	    NULL, "%s", b);
 }
 
 Test(userlog, internal_events_are_not_logged)
