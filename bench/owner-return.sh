@@ -21,6 +21,8 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 work=$(mktemp -d /tmp/cq-oret.XXXXXX)
+# The agent watches the activity file as its unprivileged user (cq-agent).
+chmod 755 "$work"
 pids=""
 cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"; }
 trap cleanup EXIT INT TERM

@@ -157,7 +157,8 @@ static const struct msg_member m_priv_result[] = {
 };
 static const struct msg_member m_priv_criu[] = {
 	{ "op", JT_STRING, 1 }, { "pid", JT_INT, 0 },
-	{ "imgdir", JT_STRING, 0 }, { "id", JT_INT, 0 }, { NULL, 0, 0 }
+	{ "imgdir", JT_STRING, 0 }, { "id", JT_INT, 0 },
+	{ "job", JT_STRING, 0 }, { "run", JT_INT, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_priv_criu_done[] = {
 	{ "id", JT_INT, 1 }, { "ok", JT_BOOL, 1 }, { "pid", JT_INT, 0 },

@@ -521,7 +521,8 @@ jobs_send_started(struct ajob *j)
 	jobs_criu_notes_out(j, m->notes, &m->nnotes);
 	link_send_am(am);
 	free(am);
-	lease_job_started(j->pid);	/* its deadline, from here on */
+	/* Its deadline from here on; a bare (CRIU) job has no keeper. */
+	lease_job_started(j->pidns ? 0 : j->pid);
 }
 
 /* J was restored by CRIU: it does what its slot or cq vacate asked. */

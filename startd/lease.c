@@ -96,7 +96,8 @@ lease_points(int64_t *vacate_at, int64_t *kill_at)
 static void
 lease_tell_job(struct ajob *j, void *arg)
 {
-	if (!j->exited && j->pid > 0 &&
+	/* A bare (CRIU) job has no keeper: the agent kills it itself. */
+	if (!j->exited && j->pid > 0 && !j->pidns &&
 	    privc_deadline(j->pid, lease_told) == -1)
 		log_warn("job %s: deadline", j->id);
 }

@@ -1,10 +1,14 @@
 /*
  * priv-sbx.c: the parent's side of the sandbox requests (psbx.h).  The
  * parent makes each run's sandbox under sandbox_dir (0700, then the job's
- * user's, whom it picks itself with jobuser_pick()), keeps its directory
- * descriptor in a table, and does every later file operation the child
- * asks for beneath that descriptor with sbfs.h (no symlink, nothing
- * outside), as the job's user where sbfs.h switches users.  Descriptors
+ * user's, whom it picks itself): the run enters the parent's table of
+ * runs then (priv-run.c), holding the sandbox's directory descriptor,
+ * and its number goes back.  Every later request names the number and
+ * the run it was made for; a number not open, or another run's, is
+ * refused and logged.  The file operations run beneath that descriptor
+ * with sbfs.h (no symlink, nothing outside), as the run's user where
+ * sbfs.h switches users.  A sandbox is not removed while its job runs;
+ * closing it forgets the run once its process is gone too.  Descriptors
  * go back with SCM_RIGHTS; a listing goes back in a memfd.
  */
 #include "config.h"
@@ -23,28 +27,20 @@
 
 #include <event2/event.h>
 
-#include "jobuser.h"
 #include "log.h"
 #include "mkdirs.h"
+#include "priv.h"
 #include "psbx.h"
 #include "startd.h"
 #include "xmalloc.h"
 
-struct psbx_sb {
-	int	 used;
-	int	 fd;
-	char	 name[SBFS_MAX_PATH];
-	uid_t	 uid;
-	gid_t	 gid;
-};
-
 static struct {
-	struct event	*ev;
-	int		 sock;
-	const char	*dir;
-	int		 swept;
-	struct psbx_sb	*sbs;
-	size_t		 nsbs;
+	struct event	 *ev;
+	int		  sock;
+	const char	 *dir;
+	int		  swept;
+	struct priv_run	**sbs;		/* by sandbox number; NULL: free */
+	size_t		  nsbs;
 } ps = { .sock = -1 };
 
 static int
@@ -53,12 +49,10 @@ psbx_dir_open(void)
 	return open(ps.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
-static struct psbx_sb *
+static struct priv_run *
 psbx_find(uint32_t id)
 {
-	if (id >= ps.nsbs || !ps.sbs[id].used)
-		return NULL;
-	return &ps.sbs[id];
+	return id < ps.nsbs ? ps.sbs[id] : NULL;
 }
 
 static int
@@ -89,24 +83,30 @@ psbx_sweep(void)
 	return n;
 }
 
+/*
+ * A run's sandbox, Q's and S's (job, owner): the run comes into the
+ * parent's table now (priv_run_new(): its user picked here), its
+ * directory is made 0700 and given to that user, and its number goes
+ * back.  A run known already, or another's directory, is refused.
+ */
 static int
 psbx_make(const struct psbx_req *q, char *const *s, struct psbx_rep *r)
 {
-	struct jobuser	 ju;
-	struct psbx_sb	*sb;
+	struct priv_run	*run;
 	char		 name[SBFS_MAX_PATH];
 	size_t		 i;
 	int		 dfd, fd = -1;
 
-	if (*s[0] == '\0' || strchr(s[0], '/') != NULL ||
-	    !sbfs_path_ok(s[0], 0) || strlen(s[0]) > 200) {
+	if (!sbfs_path_ok(s[0], 0) || strchr(s[0], '/') != NULL) {
 		snprintf(r->msg, sizeof r->msg, "bad job id");
 		errno = EINVAL;
 		return -1;
 	}
-	if (q->slot < 1 || q->slot > st->nslots) {
-		snprintf(r->msg, sizeof r->msg, "no slot %d here", q->slot);
-		errno = EINVAL;
+	if ((run = priv_run_find(s[0], q->run)) != NULL) {
+		snprintf(r->msg, sizeof r->msg, "job %s run %u is known "
+		    "already (%s)", run->job, run->run,
+		    priv_run_state_str(run->state));
+		errno = EEXIST;
 		return -1;
 	}
 	if (q->byjob)
@@ -115,67 +115,77 @@ psbx_make(const struct psbx_req *q, char *const *s, struct psbx_rep *r)
 		snprintf(name, sizeof name, "%s.r%u", s[0], q->run);
 	/* Never another live sandbox's directory. */
 	for (i = 0; i < ps.nsbs; i++)
-		if (ps.sbs[i].used && strcmp(ps.sbs[i].name, name) == 0) {
+		if (ps.sbs[i] != NULL && strcmp(strrchr(ps.sbs[i]->path, '/') +
+		    1, name) == 0) {
 			snprintf(r->msg, sizeof r->msg, "sandbox %s/%.100s: "
-			    "in use", ps.dir, name);
+			    "in use by job %s run %u", ps.dir, name,
+			    ps.sbs[i]->job, ps.sbs[i]->run);
 			errno = EBUSY;
 			return -1;
 		}
-	if (jobuser_pick(s[1], (long long)q->sched_uid, q->slot, &ju, r->msg,
-	    sizeof r->msg) == -1) {
-		errno = EPERM;
+	if ((run = priv_run_new(s[0], q->run, q->slot, s[1],
+	    (long long)q->sched_uid, r->msg, sizeof r->msg)) == NULL)
 		return -1;
-	}
 	if (mkdirs(ps.dir, 0711) == -1 || (dfd = psbx_dir_open()) == -1) {
 		snprintf(r->msg, sizeof r->msg, "sandbox_dir %s: %s", ps.dir,
 		    strerror(errno));
-		jobuser_clear(&ju);
+		priv_run_drop(run);
 		return -1;
 	}
 	/* Ours alone (0700, whatever our umask), then the job's user's. */
 	if (sbfs_remove(dfd, name) == -1 ||
 	    sbfs_mkdirs(dfd, name, 0700, (uid_t)-1, (gid_t)-1) == -1 ||
 	    (fd = sbfs_open_dir(dfd, name)) == -1 ||
-	    (ju.switch_user && fchown(fd, ju.uid, ju.gid) == -1)) {
+	    (run->uid != (uid_t)-1 && fchown(fd, run->uid, run->gid) == -1)) {
 		snprintf(r->msg, sizeof r->msg, "sandbox %s/%.100s: %s", ps.dir,
 		    name, sbfs_strerror(errno));
 		if (fd != -1)
 			close(fd);
 		close(dfd);
-		jobuser_clear(&ju);
+		priv_run_drop(run);
 		return -1;
 	}
 	close(dfd);
-	for (i = 0; i < ps.nsbs && ps.sbs[i].used; i++)
+	for (i = 0; i < ps.nsbs && ps.sbs[i] != NULL; i++)
 		;
 	if (i == ps.nsbs) {
 		ps.sbs = xreallocarray(ps.sbs, ps.nsbs + 16, sizeof *ps.sbs);
 		memset(ps.sbs + ps.nsbs, 0, 16 * sizeof *ps.sbs);
 		ps.nsbs += 16;
 	}
-	sb = &ps.sbs[i];
-	sb->used = 1;
-	sb->fd = fd;
-	strlcpy(sb->name, name, sizeof sb->name);
-	sb->uid = ju.switch_user ? ju.uid : (uid_t)-1;
-	sb->gid = ju.switch_user ? ju.gid : (gid_t)-1;
-	jobuser_clear(&ju);
+	ps.sbs[i] = run;
+	run->sbx = (int)i;
+	run->dirfd = fd;
+	xasprintf(&run->path, "%s/%s", ps.dir, name);
 	r->id = (uint32_t)i;
-	r->uid = (uint32_t)sb->uid;
-	r->gid = (uint32_t)sb->gid;
+	r->uid = (uint32_t)run->uid;
+	r->gid = (uint32_t)run->gid;
+	log_debug("priv: job %s run %u: sandbox %u, %s", run->job, run->run,
+	    r->id, run->path);
 	return 0;
+}
+
+/* Forget run R's sandbox (its directory is left as it is). */
+static void
+psbx_close(struct priv_run *r)
+{
+	ps.sbs[r->sbx] = NULL;
+	close(r->dirfd);
+	r->dirfd = -1;
+	r->sbx = -1;
+	priv_run_drop(r);	/* unless its job still runs */
 }
 
 /* The listing into a memfd: per entry type, size, mtime, length, name. */
 static int
-psbx_list(struct psbx_sb *sb, const char *rel, int *fdp)
+psbx_list(struct priv_run *sb, const char *rel, int *fdp)
 {
 	struct sbfs_ent	*e;
 	size_t		 i, ne;
 	FILE		*f;
 	int		 fd, ok;
 
-	if (sbfs_list(sb->fd, rel, &e, &ne) == -1)
+	if (sbfs_list(sb->dirfd, rel, &e, &ne) == -1)
 		return -1;
 	if ((fd = memfd_create("cq-sbx-list", MFD_CLOEXEC)) == -1) {
 		sbfs_list_free(e, ne);
@@ -238,17 +248,44 @@ psbx_reply(const struct psbx_rep *r, int fd)
 		close(fd);
 }
 
+/*
+ * Request Q names a sandbox the parent made and has not closed (its
+ * number), of the run Q names (STR[3], Q's run): that run into *SBP.
+ * Else -1 with errno set (EBADF), logged.
+ */
+static int
+psbx_check(const struct psbx_req *q, char *const *str, struct priv_run **sbp)
+{
+	struct priv_run	*sb;
+
+	if ((sb = psbx_find(q->id)) == NULL) {
+		log_warnx("priv: sandbox request %u refused: sandbox %u is "
+		    "not open", q->op, q->id);
+		errno = EBADF;
+		return -1;
+	}
+	if (strcmp(str[3], sb->job) != 0 || q->run != sb->run) {
+		log_warnx("priv: sandbox request %u refused: sandbox %u is job "
+		    "%s run %u's, not job %.32s run %u's", q->op, q->id,
+		    sb->job, sb->run, str[3], q->run);
+		errno = EBADF;
+		return -1;
+	}
+	*sbp = sb;
+	return 0;
+}
+
 static void
 psbx_read(evutil_socket_t s, short ev, void *arg)
 {
 	static char		 buf[PSBX_MSG_MAX + 1];
 	struct psbx_req		 q;
 	struct psbx_rep		 r;
-	struct psbx_sb		*sb = NULL;
+	struct priv_run		*sb = NULL;
 	char			*str[PSBX_NSTR], *p;
 	ssize_t			 n;
 	size_t			 i, want;
-	int			 fd = -1, rv;
+	int			 fd = -1, rv, saved;
 
 	(void)ev;
 	(void)arg;
@@ -289,35 +326,35 @@ psbx_read(evutil_socket_t s, short ev, void *arg)
 	}
 	rv = -1;
 	errno = EINVAL;
-	if (q.op != PSBX_SWEEP && q.op != PSBX_MAKE &&
-	    (sb = psbx_find(q.id)) == NULL) {
-		errno = EBADF;
+	if (q.op != 0 && q.op != PSBX_SWEEP && q.op != PSBX_MAKE &&
+	    psbx_check(&q, str, &sb) == -1)
 		q.op = 0;
+	if (q.op == PSBX_SWEEP)
+		rv = psbx_sweep();
+	else if (q.op == PSBX_MAKE && (rv = psbx_make(&q, str, &r)) == -1) {
+		saved = errno;
+		log_warnx("priv: sandbox for job %.32s run %u refused: %s",
+		    str[0], q.run, r.msg);
+		errno = saved;
 	}
 	switch (q.op) {
-	case PSBX_SWEEP:
-		rv = psbx_sweep();
-		break;
-	case PSBX_MAKE:
-		rv = psbx_make(&q, str, &r);
-		break;
 	case PSBX_OPEN_READ:
-		if ((fd = sbfs_open_read(sb->fd, str[0], sb->uid)) != -1)
+		if ((fd = sbfs_open_read(sb->dirfd, str[0], sb->uid)) != -1)
 			rv = 0;
 		break;
 	case PSBX_CREATE:
-		if ((fd = sbfs_create(sb->fd, str[0], q.how & (SBFS_EXCL |
+		if ((fd = sbfs_create(sb->dirfd, str[0], q.how & (SBFS_EXCL |
 		    SBFS_TRUNC), q.mode & 0777, sb->uid, sb->gid)) != -1)
 			rv = 0;
 		break;
 	case PSBX_MKDIRS:
-		rv = sbfs_mkdirs(sb->fd, str[0], q.mode & 0777, sb->uid,
+		rv = sbfs_mkdirs(sb->dirfd, str[0], q.mode & 0777, sb->uid,
 		    sb->gid);
 		break;
 	case PSBX_STAT: {
 		struct sbfs_ent	e;
 
-		if ((rv = sbfs_stat(sb->fd, str[0], &e)) == 0) {
+		if ((rv = sbfs_stat(sb->dirfd, str[0], &e)) == 0) {
 			r.type = (int32_t)e.type;
 			r.size = (int64_t)e.size;
 			r.mtime_ns = e.mtime_ns;
@@ -328,28 +365,38 @@ psbx_read(evutil_socket_t s, short ev, void *arg)
 		rv = psbx_list(sb, str[0], &fd);
 		break;
 	case PSBX_REMOVE:
-		rv = sbfs_remove(sb->fd, str[0]);
+		rv = sbfs_remove(sb->dirfd, str[0]);
 		break;
 	case PSBX_RENAME:
-		rv = sbfs_rename(sb->fd, str[0], str[1], sb->uid, sb->gid);
+		rv = sbfs_rename(sb->dirfd, str[0], str[1], sb->uid, sb->gid);
 		break;
 	case PSBX_DESTROY: {
 		int	dfd;
 
+		if (priv_run_live(sb)) {
+			log_warnx("priv: sandbox request refused: job %s run "
+			    "%u still runs: its sandbox stays", sb->job,
+			    sb->run);
+			errno = EBUSY;
+			break;
+		}
 		if ((dfd = psbx_dir_open()) == -1)
 			break;
-		rv = sbfs_remove(dfd, sb->name);
+		rv = sbfs_remove(dfd, strrchr(sb->path, '/') + 1);
 		close(dfd);
 		break;
 	}
 	case PSBX_CLOSE:
-		close(sb->fd);
-		memset(sb, 0, sizeof *sb);
+		psbx_close(sb);
 		rv = 0;
 		break;
+	case PSBX_SWEEP:
+	case PSBX_MAKE:
+		break;		/* above */
 	default:
-		log_warnx("priv: sandbox request %u refused: %s", q.op,
-		    strerror(errno));
+		if (errno == EINVAL)
+			log_warnx("priv: sandbox request %u refused: %s",
+			    q.op, strerror(errno));
 		break;
 	}
 	r.rv = rv;

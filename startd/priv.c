@@ -5,15 +5,20 @@
  * (jobctl.c), signals, freezes, thaws, kills and releases them, runs
  * CRIU dumps and restores (criu.c), reaps every child and tells the
  * network child of exits as events.  It trusts nothing the child says:
- * every request is checked first (priv_check) against what the parent
- * knows itself: a signal, freeze or kill only for a process group it
- * spawned and has not seen end; a CRIU image only under sandbox_dir; the
- * job's uid and gid from its own look-up of the owner (getpwnam), never
- * from the child.  A request that fails the check, or does not decode,
- * gets an error reply and a log line; the parent carries on.
+ * every request is checked first (priv_check, priv-check.c) against what
+ * the parent knows itself, its table of runs (priv-run.c): a spawn only
+ * of a run that is not running yet, as the user picked when its run was
+ * made (getpwnam, never a uid from the child), with its paths in that
+ * run's sandbox; a signal, freeze or kill only of a live run's process
+ * group; a CRIU image only in the run's own sandbox.  A request that
+ * fails the check, or does not decode, gets an error reply and a log
+ * line; the parent carries on.  This file moves the runs through their
+ * states: starting when a spawn is accepted, running once spawned (or
+ * restored), ended when reaped.
  *
  * Lifetime: SIGTERM, SIGINT and SIGHUP are passed on to the child (as
- * messages: it ignores those signals itself), which leaves cleanly (vacate, reports, goodbye) and exits.  Whenever the
+ * messages: it ignores those signals itself), which leaves cleanly
+ * (vacate, reports, goodbye) and exits.  Whenever the
  * child is gone (exited, killed, or its end of the socket closed) the
  * parent kills every job it still has, reaps them (1 s at most), removes
  * their cgroups and exits.  The child dies with the parent (its parent-
@@ -57,9 +62,7 @@
 #include "startd.h"
 #include "xmalloc.h"
 
-#define PRIV_MAX_ARGS		4096
 #define PRIV_REAP_LAST_MS	1000
-#define PRIV_ENDED		64	/* recent job ends remembered */
 
 struct priv_op {
 	uint32_t		 id;	/* the child's request id */
@@ -75,12 +78,8 @@ static struct {
 	pid_t			 child;
 	int			 child_status;	/* exit code, -1 if killed */
 	int			 stopping;	/* told to stop by a signal */
-	pid_t			*jobs;		/* process groups we spawned */
-	size_t			 njobs;
 	struct priv_op		*ops;		/* criu runs */
 	size_t			 nops;
-	char			 sandbox_dir[PATH_MAX];
-	char			 input_dir[PATH_MAX];	/* "": none */
 	struct priv_spawnq {
 		uint32_t		 reqid;
 		struct json_object	*msg;
@@ -94,83 +93,7 @@ static struct {
 		struct event	*ev;
 	}			**starts;	/* exec results awaited */
 	size_t			 nstarts;
-	pid_t			 ended[PRIV_ENDED];	/* ring */
-	size_t			 nended;
 } pv;
-
-/* 1 if PGID was a job of ours that ended lately (a request for it is a
- * race with its end, not an attack). */
-static int
-priv_job_ended(pid_t pgid)
-{
-	size_t	i;
-
-	for (i = 0; i < PRIV_ENDED; i++)
-		if (pv.ended[i] == pgid && pgid > 0)
-			return 1;
-	return 0;
-}
-
-void
-priv_set_sandbox_dir(const char *dir)
-{
-	strlcpy(pv.sandbox_dir, dir, sizeof pv.sandbox_dir);
-}
-
-void
-priv_set_input_dir(const char *dir)
-{
-	strlcpy(pv.input_dir, dir != NULL ? dir : "", sizeof pv.input_dir);
-}
-
-/* NAME is "event" and digits, as evdev names its devices. */
-static int
-priv_event_name(const char *name)
-{
-	size_t	i;
-
-	if (strncmp(name, "event", 5) != 0 || name[5] == '\0' ||
-	    strlen(name) > 16)
-		return 0;
-	for (i = 5; name[i] != '\0'; i++)
-		if (name[i] < '0' || name[i] > '9')
-			return 0;
-	return 1;
-}
-
-static int
-priv_job_known(pid_t pgid)
-{
-	size_t	i;
-
-	for (i = 0; i < pv.njobs; i++)
-		if (pv.jobs[i] == pgid)
-			return 1;
-	return 0;
-}
-
-void
-priv_job_add(pid_t pgid)
-{
-	/* Bounded by the live processes: each is one of ours. */
-	if (priv_job_known(pgid))
-		return;
-	pv.jobs = xreallocarray(pv.jobs, pv.njobs + 1, sizeof *pv.jobs);
-	pv.jobs[pv.njobs++] = pgid;
-}
-
-void
-priv_job_del(pid_t pgid)
-{
-	size_t	i;
-
-	for (i = 0; i < pv.njobs; i++)
-		if (pv.jobs[i] == pgid) {
-			pv.jobs[i] = pv.jobs[--pv.njobs];
-			pv.ended[pv.nended++ % PRIV_ENDED] = pgid;
-			return;
-		}
-}
 
 static struct priv_op *
 priv_op_find(uint32_t id)
@@ -183,159 +106,28 @@ priv_op_find(uint32_t id)
 	return NULL;
 }
 
+int
+priv_criu_known(uint32_t id)
+{
+	return priv_op_find(id) != NULL;
+}
+
 static void
 priv_op_del(struct priv_op *o)
 {
-	if (o->restore)
-		priv_job_del(criu_op_pid(o->op));
 	*o = pv.ops[--pv.nops];
 }
 
-/*
- * PATH names something strictly inside DIR, by its letters: absolute,
- * no "." or ".." component, no empty one.  1 or 0.
- */
-static int
-priv_path_inside(const char *path, const char *dir)
+/* The run criu CPID restores, if any, is ready again (restore failed or
+ * aborted: the child may spawn it afresh). */
+static void
+priv_op_unrestore(pid_t cpid)
 {
-	size_t		 n = strlen(dir);
-	const char	*p, *c;
+	struct priv_run	*r;
 
-	if (n == 0 || dir[0] != '/' || strncmp(path, dir, n) != 0 ||
-	    path[n] != '/' || path[n + 1] == '\0')
-		return 0;
-	for (p = path + n + 1; *p != '\0'; p = *c == '\0' ? c : c + 1) {
-		c = p + strcspn(p, "/");
-		if (c == p || (c - p == 1 && p[0] == '.') ||
-		    (c - p == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-	}
-	return 1;
-}
-
-/* MSG's member NAME is an array of at most MAX strings, at least MIN. */
-static int
-priv_strings(struct json_object *msg, const char *name, size_t min,
-    size_t max)
-{
-	struct json_object	*a = jsonx_get(msg, name);
-	size_t			 i, n;
-
-	if (a == NULL || !json_object_is_type(a, json_type_array))
-		return 0;
-	n = json_object_array_length(a);
-	if (n < min || n > max)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!json_object_is_type(json_object_array_get_idx(a, i),
-		    json_type_string))
-			return 0;
-	return 1;
-}
-
-int
-priv_check(uint16_t type, struct json_object *msg, char *err, size_t errlen)
-{
-	const char	*op, *s;
-	int64_t		 pid, sig;
-
-	switch (type) {
-	case MSG_PRIV_SPAWN:
-		s = jsonx_str(msg, "job", "");
-		if (*s == '\0' || strlen(s) >= 32) {
-			snprintf(err, errlen, "spawn: bad job id");
-			return -1;
-		}
-		if (*jsonx_str(msg, "executable", "") == '\0' ||
-		    !priv_strings(msg, "argv", 1, PRIV_MAX_ARGS) ||
-		    !priv_strings(msg, "env", 0, PRIV_MAX_ARGS)) {
-			snprintf(err, errlen, "spawn: bad executable, argv or "
-			    "env");
-			return -1;
-		}
-		if (jsonx_int(msg, "slot", 0) < 1 ||
-		    jsonx_int(msg, "slot", 0) > st->nslots) {
-			snprintf(err, errlen, "spawn: no slot %lld here",
-			    (long long)jsonx_int(msg, "slot", 0));
-			return -1;
-		}
-		if (*jsonx_str(msg, "iwd", "") != '/') {
-			snprintf(err, errlen, "spawn: the working directory "
-			    "is not absolute");
-			return -1;
-		}
-		return 0;
-	case MSG_PRIV_JOBCTL:
-		op = jsonx_str(msg, "op", "");
-		pid = jsonx_int(msg, "pid", 0);
-		if (strcmp(op, "signal") != 0 && strcmp(op, "freeze") != 0 &&
-		    strcmp(op, "thaw") != 0 && strcmp(op, "kill") != 0 &&
-		    strcmp(op, "release") != 0 && strcmp(op, "deadline") != 0) {
-			snprintf(err, errlen, "jobctl: no operation \"%.32s\"",
-			    op);
-			return -1;
-		}
-		if (pid <= 1 || pid > INT_MAX || !priv_job_known((pid_t)pid)) {
-			snprintf(err, errlen, "%s: %lld is no job of this agent",
-			    op, (long long)pid);
-			errno = ESRCH;
-			return -1;
-		}
-		sig = jsonx_int(msg, "signal", 0);
-		if (strcmp(op, "signal") == 0 && (sig < 1 || sig > 64)) {
-			snprintf(err, errlen, "signal: bad signal %lld",
-			    (long long)sig);
-			return -1;
-		}
-		return 0;
-	case MSG_PRIV_CRIU:
-		op = jsonx_str(msg, "op", "");
-		if (strcmp(op, "abort") == 0) {
-			if (priv_op_find((uint32_t)jsonx_int(msg, "id", 0)) ==
-			    NULL) {
-				snprintf(err, errlen, "criu abort: no such "
-				    "operation");
-				return -1;
-			}
-			return 0;
-		}
-		if (strcmp(op, "dump") != 0 && strcmp(op, "restore") != 0) {
-			snprintf(err, errlen, "criu: no operation \"%.32s\"",
-			    op);
-			return -1;
-		}
-		if (!priv_path_inside(jsonx_str(msg, "imgdir", ""),
-		    pv.sandbox_dir)) {
-			snprintf(err, errlen, "criu %s: the image directory is "
-			    "not inside sandbox_dir", op);
-			return -1;
-		}
-		pid = jsonx_int(msg, "pid", 0);
-		if (strcmp(op, "dump") == 0 && (pid <= 1 || pid > INT_MAX ||
-		    !priv_job_known((pid_t)pid))) {
-			snprintf(err, errlen, "criu dump: %lld is no job of "
-			    "this agent", (long long)pid);
-			return -1;
-		}
-		return 0;
-	case MSG_PRIV_OPEN:
-		if (strcmp(jsonx_str(msg, "what", ""), "input") != 0 ||
-		    pv.input_dir[0] == '\0') {
-			snprintf(err, errlen, "open: only input devices, and "
-			    "only with the input source");
-			return -1;
-		}
-		if (!priv_event_name(jsonx_str(msg, "name", ""))) {
-			snprintf(err, errlen, "open: not an input device "
-			    "name");
-			return -1;
-		}
-		return 0;
-	default:
-		snprintf(err, errlen, "%s is not a request",
-		    msg_type_str(type));
-		return -1;
-	}
+	if ((r = priv_run_pid(cpid)) != NULL &&
+	    r->state == PRIV_RUN_RESTORING)
+		priv_run_set_state(r, PRIV_RUN_READY);
 }
 
 /* Reply to request REQID of TYPE: ERR NULL for success. */
@@ -419,11 +211,23 @@ priv_start_cb(evutil_socket_t fd, short ev, void *arg)
 	priv_start_done(arg);
 }
 
+/* Run R's spawn (request REQID) did not start: ERRNUM, ERR.  R is
+ * ready again, or forgotten if it has no sandbox. */
+static void
+priv_spawn_failed(struct priv_run *r, uint32_t reqid, int errnum,
+    const char *err)
+{
+	priv_run_set_state(r, PRIV_RUN_READY);
+	priv_run_drop(r);
+	priv_reply(MSG_PRIV_SPAWN, reqid, errnum, err, 0);
+}
+
 /*
  * Spawn a job as the child asked, but as whom the parent decides itself
  * (jobuser.c, as the child does: the owner if known here, else the
- * slot's user; root only when the scheduler gave uid 0), with that
- * user's groups and hidden directories.  The limits come from the
+ * slot's user; root only when the scheduler gave uid 0) from what its
+ * run was made with, never from the request, with that user's groups
+ * and hidden directories.  The limits come from the
  * child: they only ever restrict the job.
  */
 static void
@@ -432,6 +236,7 @@ priv_spawn(uint32_t reqid, struct json_object *msg)
 	struct jobctl_spec	 spec;
 	struct jobuser		 ju;
 	struct priv_start	*s;
+	struct priv_run		*r;
 	const char		*hidden;
 	char			 err[512], **argv, **env;
 	pid_t			 pid;
@@ -439,10 +244,21 @@ priv_spawn(uint32_t reqid, struct json_object *msg)
 
 	memset(&spec, 0, sizeof spec);
 	memset(&ju, 0, sizeof ju);
-	if (jobuser_pick(jsonx_str(msg, "owner", ""),
-	    (long long)jsonx_int(msg, "uid", -1),
-	    (int)jsonx_int(msg, "slot", 0), &ju, err, sizeof err) == -1) {
-		priv_reply(MSG_PRIV_SPAWN, reqid, EPERM, err, 0);
+	/* Checked and made STARTING when it came (priv_msg). */
+	if ((r = priv_run_find(jsonx_str(msg, "job", ""),
+	    (uint32_t)jsonx_int(msg, "run", 0))) == NULL ||
+	    r->state != PRIV_RUN_STARTING)
+		fatalx("priv: a queued spawn has no starting run");
+	if (jobuser_pick(r->owner, r->sched_uid, r->slot, &ju, err,
+	    sizeof err) == -1) {
+		priv_spawn_failed(r, reqid, EPERM, err);
+		return;
+	}
+	if ((ju.switch_user ? ju.uid : (uid_t)-1) != r->uid) {
+		snprintf(err, sizeof err, "job %s run %u: its user is not the "
+		    "one its sandbox was made for", r->job, r->run);
+		priv_spawn_failed(r, reqid, EPERM, err);
+		jobuser_clear(&ju);
 		return;
 	}
 	spec.iwd = jsonx_str(msg, "iwd", "/");
@@ -450,7 +266,7 @@ priv_spawn(uint32_t reqid, struct json_object *msg)
 		snprintf(err, sizeof err, "initialdir %s is in %s, which jobs "
 		    "of slot users do not see (hide_from_slot_users)",
 		    spec.iwd, hidden);
-		priv_reply(MSG_PRIV_SPAWN, reqid, EPERM, err, 0);
+		priv_spawn_failed(r, reqid, EPERM, err);
 		jobuser_clear(&ju);
 		return;
 	}
@@ -475,9 +291,10 @@ priv_spawn(uint32_t reqid, struct json_object *msg)
 	spec.memory_asked = jsonx_bool(msg, "memory_asked", 0);
 	spec.max_pids = jsonx_int(msg, "max_pids", 0);
 	if (jobctl_spawn_start(&spec, &pid, &fd, err, sizeof err) == -1)
-		priv_reply(MSG_PRIV_SPAWN, reqid, errno, err, 0);
+		priv_spawn_failed(r, reqid, errno, err);
 	else {
-		priv_job_add(pid);
+		r->pid = pid;
+		priv_run_set_state(r, PRIV_RUN_RUNNING);
 		s = xcalloc(1, sizeof *s);
 		s->reqid = reqid;
 		s->pid = pid;
@@ -554,17 +371,15 @@ priv_criu(uint32_t reqid, struct json_object *msg)
 	const char	*op = jsonx_str(msg, "op", "");
 	const char	*img = jsonx_str(msg, "imgdir", "");
 	struct priv_op	*o;
+	struct priv_run	*r = NULL;
 	struct criu_op	*cop;
 	char		 err[512];
-	pid_t		 pid;
 
 	if (strcmp(op, "abort") == 0) {
 		o = priv_op_find((uint32_t)jsonx_int(msg, "id", 0));
-		pid = criu_op_pid(o->op);
-		criu_op_abort(o->op);
 		if (o->restore)
-			priv_job_del(pid);
-		o->restore = 0;
+			priv_op_unrestore(criu_op_pid(o->op));
+		criu_op_abort(o->op);
 		priv_op_del(o);
 		priv_reply(MSG_PRIV_CRIU, reqid, 0, NULL, 0);
 		return;
@@ -578,8 +393,12 @@ priv_criu(uint32_t reqid, struct json_object *msg)
 		cop = criu_dump_start(st->criu_path,
 		    (pid_t)jsonx_int(msg, "pid", 0), img, NULL, err,
 		    sizeof err);
-	else
+	else {
+		/* Checked: a ready run, the image in its sandbox. */
+		r = priv_run_find(jsonx_str(msg, "job", ""),
+		    (uint32_t)jsonx_int(msg, "run", 0));
 		cop = criu_restore_start(st->criu_path, img, err, sizeof err);
+	}
 	if (cop == NULL) {
 		priv_reply(MSG_PRIV_CRIU, reqid, EIO, err, 0);
 		return;
@@ -591,9 +410,12 @@ priv_criu(uint32_t reqid, struct json_object *msg)
 	    (pid_t)jsonx_int(msg, "pid", 0);
 	pv.ops[pv.nops].leader_reaped = 0;
 	pv.ops[pv.nops++].op = cop;
-	/* A restore's criu is a job (its cgroups): the lease may kill it. */
-	if (strcmp(op, "restore") == 0)
-		priv_job_add(criu_op_pid(cop));
+	/* A restore's criu is the run's job (its cgroups) until it is
+	 * done: the lease may kill it. */
+	if (r != NULL) {
+		r->pid = criu_op_pid(cop);
+		priv_run_set_state(r, PRIV_RUN_RESTORING);
+	}
 	log_info("priv: criu %s running (pid %ld)", op,
 	    (long)criu_op_pid(cop));
 	priv_reply(MSG_PRIV_CRIU, reqid, 0, NULL, criu_op_pid(cop));
@@ -613,7 +435,7 @@ priv_open(uint32_t reqid, struct json_object *msg)
 	char			 path[PATH_MAX + 32], err[PATH_MAX + 96];
 	int			 fd;
 
-	snprintf(path, sizeof path, "%s/%s", pv.input_dir, name);
+	snprintf(path, sizeof path, "%s/%s", priv_input_dir(), name);
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
 	    O_CLOEXEC);
 	if (fd == -1 || fstat(fd, &sb) == -1 ||
@@ -661,6 +483,32 @@ priv_spawn_next(evutil_socket_t fd, short ev, void *arg)
 	priv_spawn_soon();
 }
 
+/*
+ * Spawn MSG passed the check: its run, known or new (a job without a
+ * sandbox), is starting.  0, or -1 (replied) if no run can be made.
+ */
+static int
+priv_spawn_claim(uint32_t reqid, struct json_object *msg)
+{
+	struct priv_run	*r;
+	const char	*job = jsonx_str(msg, "job", "");
+	uint32_t	 run = (uint32_t)jsonx_int(msg, "run", 0);
+	char		 err[512], why[256];
+
+	if ((r = priv_run_find(job, run)) == NULL &&
+	    (r = priv_run_new(job, run, (int)jsonx_int(msg, "slot", 0),
+	    jsonx_str(msg, "owner", ""), (long long)jsonx_int(msg, "uid", -1),
+	    why, sizeof why)) == NULL) {
+		snprintf(err, sizeof err, "spawn: job %s run %u: %s", job, run,
+		    why);
+		log_warnx("priv: request %u refused: %s", reqid, err);
+		priv_reply(MSG_PRIV_SPAWN, reqid, errno, err, 0);
+		return -1;
+	}
+	priv_run_set_state(r, PRIV_RUN_STARTING);
+	return 0;
+}
+
 static void
 priv_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const char *bad, int fd, void *arg)
@@ -677,7 +525,7 @@ priv_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 	if (msg == NULL || priv_check(type, msg, err, sizeof err) == -1) {
 		errnum = errno;
 		/* A job that ended just before is no attack: not logged. */
-		if (errnum == ESRCH && msg != NULL && priv_job_ended(
+		if (errnum == ESRCH && msg != NULL && priv_run_ended(
 		    (pid_t)jsonx_int(msg, "pid", 0)))
 			log_debug("priv: request %u refused: %s", reqid, err);
 		else
@@ -687,6 +535,10 @@ priv_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 	}
 	switch (type) {
 	case MSG_PRIV_SPAWN:
+		/* Its run (made now for a job without a sandbox) is
+		 * starting: a second spawn of it is refused. */
+		if (priv_spawn_claim(reqid, msg) == -1)
+			break;
 		/* After the other requests that came with it (a freeze);
 		 * only requests naming jobs that run already can: safe. */
 		pv.spawnq = xreallocarray(pv.spawnq, pv.nspawnq + 1,
@@ -711,20 +563,25 @@ priv_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 static void __attribute__((noreturn))
 priv_exit(int code)
 {
-	struct jobctl_result	res;
-	struct timespec		ts = { 0, 10 * 1000 * 1000 };
-	pid_t			pid;
-	size_t			i;
-	int			n, r;
+	struct jobctl_result	 res;
+	struct timespec		 ts = { 0, 10 * 1000 * 1000 };
+	struct priv_run		*run;
+	pid_t			 pid;
+	size_t			 i, njobs = 0;
+	int			 n, r;
 
-	if (pv.njobs > 0 || pv.nops > 0)
+	for (i = 0; i < priv_run_count(); i++)
+		if (priv_run_get(i)->pid > 0)
+			njobs++;
+	if (njobs > 0 || pv.nops > 0)
 		log_warnx("priv: killing %zu job(s) and %zu criu run(s) "
-		    "left", pv.njobs, pv.nops);
+		    "left", njobs, pv.nops);
 	for (i = 0; i < pv.nops; i++)
 		criu_op_abort(pv.ops[i].op);
 	pv.nops = 0;
-	for (i = 0; i < pv.njobs; i++)
-		(void)jobctl_kill(pv.jobs[i]);
+	for (i = 0; (run = priv_run_get(i)) != NULL; i++)
+		if (run->pid > 0)
+			(void)jobctl_kill(run->pid);
 	if (pv.child > 0)
 		(void)kill(pv.child, SIGKILL);
 	for (n = 0; n < PRIV_REAP_LAST_MS / 10; n++) {
@@ -734,8 +591,9 @@ priv_exit(int code)
 			break;		/* ECHILD: nothing left */
 		nanosleep(&ts, NULL);
 	}
-	for (i = 0; i < pv.njobs; i++)
-		(void)jobctl_release(pv.jobs[i]);
+	for (i = 0; (run = priv_run_get(i)) != NULL; i++)
+		if (run->pid > 0)
+			(void)jobctl_release(run->pid);
 	jobctl_fini();
 	fdpeer_free(pv.peer);
 	log_info("stopped");
@@ -802,13 +660,13 @@ static void
 priv_op_done(struct priv_op *o, const struct jobctl_result *res)
 {
 	struct json_object	*m = json_object_new_object();
+	struct priv_run		*run = NULL;
 	char			 err[512];
-	pid_t			 pid = 0, cpid = criu_op_pid(o->op);
+	pid_t			 pid = 0;
 	int			 r;
 
 	if (o->restore)
-		priv_job_del(cpid);
-	o->restore = 0;
+		run = priv_run_pid(criu_op_pid(o->op));
 	r = criu_op_done(o->op, res, &pid, err, sizeof err);
 	if (o->dumped > 0 && o->leader_reaped) {
 		/* Its leader went during the dump: now its leftovers. */
@@ -817,10 +675,14 @@ priv_op_done(struct priv_op *o, const struct jobctl_result *res)
 	}
 	json_object_object_add(m, "id", json_object_new_int64(o->id));
 	json_object_object_add(m, "ok", json_object_new_boolean(r == 0));
-	if (r == 0 && pid > 0) {
-		priv_job_add(pid);	/* a restored tree: a job now */
+	if (run != NULL && r == 0 && pid > 0) {
+		/* The restored tree: the run's job now. */
+		run->pid = pid;
+		priv_run_set_state(run, PRIV_RUN_RUNNING);
+	} else if (run != NULL)
+		priv_run_set_state(run, PRIV_RUN_READY);
+	if (r == 0 && pid > 0)
 		json_object_object_add(m, "pid", json_object_new_int64(pid));
-	}
 	if (r == -1)
 		json_object_object_add(m, "error",
 		    json_object_new_string(err));
@@ -833,6 +695,7 @@ static void
 priv_reap(void)
 {
 	struct jobctl_result	 res;
+	struct priv_run		*run;
 	size_t			 i;
 	pid_t			 pid;
 	int			 done;
@@ -857,7 +720,7 @@ priv_reap(void)
 			}
 		if (done)
 			continue;
-		if (!priv_job_known(pid))
+		if ((run = priv_run_pid(pid)) == NULL)
 			continue;	/* an orphan of some job */
 		for (i = 0; i < pv.nstarts; i++)
 			if (pv.starts[i]->pid == pid) {
@@ -877,7 +740,8 @@ priv_reap(void)
 			(void)jobctl_kill(pid);
 			(void)jobctl_release(pid);
 		}
-		priv_job_del(pid);
+		priv_run_set_state(run, PRIV_RUN_ENDED);
+		priv_run_drop(run);	/* if it has no sandbox */
 		priv_send_exit(pid, &res);
 	}
 }
@@ -927,7 +791,7 @@ priv_main(int sock, int sbxsock, pid_t child)
 		fatalx("evtimer_new");
 	pv.peer = fdpeer_new(pv.base, sock, ROLE_PRIVC, "network child",
 	    priv_msg, priv_closed, NULL);
-	psbx_serve(pv.base, sbxsock, pv.sandbox_dir);
+	psbx_serve(pv.base, sbxsock, priv_sandbox_dir());
 	log_debug("priv: network child pid %ld", (long)child);
 	/* A child that exited before the signal event existed. */
 	priv_reap();

@@ -22,6 +22,23 @@
 
 static int	psbxc_sock = -1;
 
+/* The run each open sandbox number was made for (sent with each
+ * request: the parent checks it). */
+static struct psbxc_run {
+	char		job[PSBX_JOB_MAX];
+	uint32_t	run;
+}		*psbxc_runs;
+static size_t	 psbxc_nruns;
+
+static void
+psbxc_name(struct psbx_req *q, const char **s)
+{
+	if (q->id < psbxc_nruns && psbxc_runs[q->id].job[0] != '\0') {
+		q->run = psbxc_runs[q->id].run;
+		s[3] = psbxc_runs[q->id].job;
+	}
+}
+
 void
 psbxc_init(int sock)
 {
@@ -107,6 +124,7 @@ psbxc_simple(uint32_t op, int id, const char *a, const char *b, int how,
 	q.id = (uint32_t)id;
 	q.how = how;
 	q.mode = (uint32_t)mode;
+	psbxc_name(&q, s);
 	return psbxc_ask(&q, s, &r, fdp);
 }
 
@@ -140,6 +158,15 @@ psbxc_make(const char *job, uint32_t run, int byjob, const char *owner,
 	}
 	*uid = (uid_t)r.uid;
 	*gid = (gid_t)r.gid;
+	if (r.id >= psbxc_nruns) {
+		psbxc_runs = xreallocarray(psbxc_runs, r.id + 16,
+		    sizeof *psbxc_runs);
+		memset(psbxc_runs + psbxc_nruns, 0, (r.id + 16 - psbxc_nruns) *
+		    sizeof *psbxc_runs);
+		psbxc_nruns = r.id + 16;
+	}
+	strlcpy(psbxc_runs[r.id].job, job, sizeof psbxc_runs[r.id].job);
+	psbxc_runs[r.id].run = run;
 	return (int)r.id;
 }
 
@@ -179,6 +206,7 @@ psbxc_stat(int id, const char *rel, struct sbfs_ent *e)
 	memset(&q, 0, sizeof q);
 	q.op = PSBX_STAT;
 	q.id = (uint32_t)id;
+	psbxc_name(&q, s);
 	if (psbxc_ask(&q, s, &r, NULL) == -1)
 		return -1;
 	e->name = NULL;
@@ -267,4 +295,38 @@ void
 psbxc_close(int id)
 {
 	(void)psbxc_simple(PSBX_CLOSE, id, NULL, NULL, 0, 0, NULL);
+	if (id >= 0 && (size_t)id < psbxc_nruns)
+		psbxc_runs[id].job[0] = '\0';
+}
+
+/* Test only (CQ_PRIVC_FORGE=1): the number of JOB/RUN's sandbox, or -1. */
+int
+psbxc_forge_id(const char *job, uint32_t run)
+{
+	size_t	i;
+
+	for (i = 0; i < psbxc_nruns; i++)
+		if (psbxc_runs[i].run == run &&
+		    strcmp(psbxc_runs[i].job, job) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Test only: open REL in sandbox ID, naming the run JOB/RUN instead of
+ * the one it was made for. */
+int
+psbxc_forge_open(int id, const char *job, uint32_t run, const char *rel)
+{
+	struct psbx_req	 q;
+	struct psbx_rep	 r;
+	const char	*s[PSBX_NSTR] = { rel, NULL, NULL, job };
+	int		 fd;
+
+	memset(&q, 0, sizeof q);
+	q.op = PSBX_OPEN_READ;
+	q.id = (uint32_t)id;
+	q.run = run;
+	if (psbxc_ask(&q, s, &r, &fd) == -1)
+		return -1;
+	return fd;
 }

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <json-c/json.h>
 
 #include "act.h"
+#include "cfg.h"
 #include "fdpeer.h"
 #include "jobctl.h"
 #include "jsonx.h"
@@ -28,6 +30,7 @@
 #include "msg.h"
 #include "privc.h"
 #include "psbx.h"
+#include "startd.h"
 #include "xmalloc.h"
 
 enum privc_kind {
@@ -44,6 +47,7 @@ struct privc_req {
 	int		 started;	/* CRIU: it runs, the end is owed */
 	char		*dir;		/* PRIVC_OPEN: the input's */
 	char		 name[32];	/* ... and the device's name */
+	int		 slot;		/* PRIVC_SPAWN's */
 };
 
 static struct {
@@ -53,7 +57,10 @@ static struct {
 	uint32_t		 next;
 	struct privc_req	*reqs;
 	size_t			 nreqs;
+	int			 forge;		/* the second round is owed */
 } pc;
+
+static void	privc_forge_run(const char *, uint32_t, pid_t, int);
 
 static struct privc_req *
 privc_req_find(uint32_t id)
@@ -148,7 +155,10 @@ privc_spawn(const struct jobctl_spec *spec, const char *owner, int64_t uid,
 		json_object_object_add(o, "pidns", json_object_new_boolean(1));
 	r = privc_send(MSG_PRIV_SPAWN, o, PRIVC_SPAWN, job, run);
 	json_object_put(o);
-	return r == NULL ? -1 : 0;
+	if (r == NULL)
+		return -1;
+	r->slot = slot;
+	return 0;
 }
 
 static int
@@ -227,6 +237,8 @@ privc_criu(const char *op, pid_t pid, const char *imgdir, const char *job,
 	if (pid > 0)
 		json_object_object_add(o, "pid", json_object_new_int64(pid));
 	privc_add_str(o, "imgdir", imgdir);
+	privc_add_str(o, "job", job);
+	json_object_object_add(o, "run", json_object_new_int64(run));
 	r = privc_send(MSG_PRIV_CRIU, o, PRIVC_CRIU, job, run);
 	json_object_put(o);
 	return r == NULL ? 0 : r->id;
@@ -330,6 +342,7 @@ privc_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 	struct privc_req	*r;
 	char			 job[32];
 	uint32_t		 run;
+	int			 slot;
 
 	if (type == MSG_PRIV_FD && msg != NULL &&
 	    (r = privc_req_find(reqid)) != NULL && r->kind == PRIVC_OPEN) {
@@ -374,7 +387,14 @@ privc_msg(struct fdpeer *p, uint16_t type, uint32_t reqid,
 	run = r->run;
 	switch (type) {
 	case MSG_PRIV_SPAWNED:
+		slot = r->slot;
 		privc_req_del(r);
+		if (pc.forge && jsonx_int(msg, "pid", 0) > 0 &&
+		    psbxc_forge_id(job, run) != -1) {
+			pc.forge = 0;
+			privc_forge_run(job, run,
+			    (pid_t)jsonx_int(msg, "pid", 0), slot);
+		}
 		pc.cbs.spawned(job, run, (pid_t)jsonx_int(msg, "pid", 0),
 		    jsonx_str(msg, "error", NULL));
 		break;
@@ -448,6 +468,81 @@ privc_forge(void)
 	}
 }
 
+/*
+ * Test only (CQ_PRIVC_FORGE=1): the second round, once the first job with
+ * a sandbox, JOB/RUN (PID), runs in it: requests naming that run's
+ * sandbox for other jobs, that run again, runs never made, each of which
+ * the parent must refuse (t-privsep.sh reads its log); a sandbox request
+ * the parent serves is fatal here.  The real job runs on.
+ */
+static void
+privc_forge_run(const char *job, uint32_t run, pid_t pid, int slot)
+{
+	const char		*owner = "nobody";
+	long long		 uid = 65534;
+	const char		*dir = cfg_str(st->cfg, "sandbox_dir");
+	struct json_object	*o;
+	char			 buf[PATH_MAX * 2 + 512];
+	char			 sbx[PATH_MAX + 64];
+	int			 id, fd;
+
+	log_warnx("privc: CQ_PRIVC_FORGE=1: forged requests against job %s "
+	    "run %u", job, run);
+	snprintf(sbx, sizeof sbx, "%s/%s.r%u", dir, job, run);
+	/* Another job in this run's sandbox; this run once more; a job
+	 * that is not running: its restore, a spawn on the busy slot. */
+	snprintf(buf, sizeof buf, "{\"job\":\"forged.0\",\"run\":1,"
+	    "\"owner\":\"%s\",\"uid\":%lld,\"slot\":%d,"
+	    "\"executable\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\","
+	    "\"touch /tmp/cq-privc-forged\"],\"env\":[],\"iwd\":\"%s\"}",
+	    owner, uid, slot, sbx);
+	if ((o = json_tokener_parse(buf)) != NULL) {
+		(void)privc_send(MSG_PRIV_SPAWN, o, PRIVC_JOBCTL, NULL, 0);
+		json_object_put(o);
+	}
+	snprintf(buf, sizeof buf, "{\"job\":\"%s\",\"run\":%u,"
+	    "\"owner\":\"%s\",\"uid\":%lld,\"slot\":%d,"
+	    "\"executable\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\","
+	    "\"touch /tmp/cq-privc-forged\"],\"env\":[],\"iwd\":\"%s\"}",
+	    job, run, owner, uid, slot, sbx);
+	if ((o = json_tokener_parse(buf)) != NULL) {
+		(void)privc_send(MSG_PRIV_SPAWN, o, PRIVC_JOBCTL, NULL, 0);
+		json_object_put(o);
+	}
+	snprintf(buf, sizeof buf, "{\"job\":\"ghost.0\",\"run\":1,"
+	    "\"owner\":\"%s\",\"uid\":%lld,\"slot\":%d,"
+	    "\"executable\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\","
+	    "\"touch /tmp/cq-privc-forged\"],\"env\":[],\"iwd\":\"/\"}",
+	    owner, uid, slot);
+	if ((o = json_tokener_parse(buf)) != NULL) {
+		(void)privc_send(MSG_PRIV_SPAWN, o, PRIVC_JOBCTL, NULL, 0);
+		json_object_put(o);
+	}
+	snprintf(buf, sizeof buf, "{\"op\":\"restore\",\"imgdir\":"
+	    "\"%s/ghost.0.r1/.cq-criu\",\"job\":\"ghost.0\",\"run\":1}",
+	    dir);
+	if ((o = json_tokener_parse(buf)) != NULL) {
+		(void)privc_send(MSG_PRIV_CRIU, o, PRIVC_JOBCTL, NULL, 0);
+		json_object_put(o);
+	}
+	snprintf(buf, sizeof buf, "{\"op\":\"dump\",\"pid\":%ld,"
+	    "\"imgdir\":\"%s/ghost.0.r1/.cq-criu\"}", (long)pid, dir);
+	if ((o = json_tokener_parse(buf)) != NULL) {
+		(void)privc_send(MSG_PRIV_CRIU, o, PRIVC_JOBCTL, NULL, 0);
+		json_object_put(o);
+	}
+	/* Its sandbox's number under another run's name; a path out. */
+	if ((id = psbxc_forge_id(job, run)) == -1)
+		fatalx("privc: job %s run %u has no sandbox to forge with",
+		    job, run);
+	if ((fd = psbxc_forge_open(id, "ghost.0", 1, "_cq_stdout")) != -1)
+		fatalx("privc: a sandbox open for another run was served");
+	if ((fd = psbxc_open_read(id, "../../../etc/passwd")) != -1)
+		fatalx("privc: a sandbox open of ../ was served");
+	log_warnx("privc: forged sandbox open of ../: refused (%s)",
+	    strerror(errno));
+}
+
 void
 privc_init(struct event_base *base, int sock, const struct privc_cbs *cbs,
     void (*sig)(int))
@@ -458,8 +553,10 @@ privc_init(struct event_base *base, int sock, const struct privc_cbs *cbs,
 	pc.sig = sig;
 	pc.peer = fdpeer_new(base, sock, ROLE_PRIV, "parent", privc_msg,
 	    privc_closed, NULL);
-	if (forge != NULL && strcmp(forge, "1") == 0)
+	if (forge != NULL && strcmp(forge, "1") == 0) {
 		privc_forge();
+		pc.forge = 1;
+	}
 }
 
 void

@@ -3,11 +3,11 @@
  * parent, on a socketpair of their own (SOCK_SEQPACKET: one message a
  * request, one a reply).  The child asks and waits for the answer (the
  * parent is local and answers at once); the parent serves them from its
- * loop (priv-sbx.c), checking each: a sandbox it made for a run and has
- * not closed, paths as sbfs.h takes them, the job's user its own
- * decision (jobuser_pick()), never a uid from the child.  The child's
- * side (privc-sbx.c) has sbfs.h's calls, with a sandbox's number where
- * sbfs.h has a directory descriptor.
+ * loop (priv-sbx.c), checking each: a sandbox it made for the run the
+ * request names and has not closed, paths as sbfs.h takes them, the
+ * job's user its own decision (jobuser_pick()), never a uid from the
+ * child.  The child's side (privc-sbx.c) has sbfs.h's calls, with a
+ * sandbox's number where sbfs.h has a directory descriptor.
  */
 #ifndef CQ_PSBX_H
 #define CQ_PSBX_H
@@ -32,15 +32,22 @@ enum psbx_op {
 };
 
 #define PSBX_NSTR	4
+#define PSBX_JOB_MAX	32	/* a job id's bytes, its NUL included */
 #define PSBX_MSG_MAX	(sizeof(struct psbx_req) + PSBX_NSTR * SBFS_MAX_PATH)
 
+/*
+ * A request: for every operation on a sandbox (not PSBX_SWEEP or
+ * PSBX_MAKE), its number ID and the run it was made for (RUN, and the
+ * job id as the fourth string): the parent refuses a number that is not
+ * that run's.
+ */
 struct psbx_req {
 	uint32_t	op;
 	uint32_t	id;		/* the sandbox's number */
 	int32_t		how;
 	uint32_t	mode;
 	int32_t		slot;
-	uint32_t	run;
+	uint32_t	run;		/* PSBX_MAKE's, the sandbox's */
 	int64_t		sched_uid;
 	uint32_t	byjob;
 	uint16_t	len[PSBX_NSTR];	/* strings that follow, no NULs */
@@ -79,5 +86,10 @@ int	psbxc_remove(int id, const char *rel);
 int	psbxc_rename(int id, const char *from, const char *to);
 int	psbxc_destroy(int id);
 void	psbxc_close(int id);
+/* Test only (privc.c's CQ_PRIVC_FORGE=1): JOB/RUN's sandbox number, or
+ * -1; an open in sandbox ID naming another run JOB/RUN. */
+int	psbxc_forge_id(const char *job, uint32_t run);
+int	psbxc_forge_open(int id, const char *job, uint32_t run,
+	    const char *rel);
 
 #endif

@@ -46,12 +46,14 @@ row=$(cq history --json "$c.0" | jq -c '.[0]')
 log "cq vacate: checkpointed on the signal, resumed, nothing redone"
 
 # Deaf to the signal: killed after max_vacate_time, runs again.
-d=$(cq submit --terse -- /bin/sh -c 'trap "" TERM; sleep 30') ||
+d=$(cq submit --terse -- /bin/sh -c "trap '' TERM; touch $T/deaf.ready; sleep 30") ||
     fail "submit of the deaf job failed"
 running() {
 	[ "$(cq q --json | jq -r --arg id "$d.0" '.[] | select(.id == $id) | .st')" = R ]
 }
 wait_until 20 running || fail "the deaf job did not start"
+# Vacated before its trap is set, it would die of the signal at once.
+wait_until 20 test -e "$T/deaf.ready" || fail "the deaf job set no trap"
 cq vacate "$d.0" >/dev/null || fail "cq vacate of the deaf job failed"
 again() {
 	[ "$(cq q --json | jq -r --arg id "$d.0" '.[] | select(.id == $id) | "\(.st) \(.run)"')" = "R 2" ]

@@ -4,8 +4,10 @@
 # and holds no connection to the scheduler; its network child
 # (cq-startd-net) holds that connection and asks the parent for all job
 # control.  The child of a1 first sends forged requests, as a child
-# taken over might (CQ_PRIVC_FORGE=1): the parent refuses and logs each,
-# and carries on.  Jobs run and the owner's return freezes them through
+# taken over might (CQ_PRIVC_FORGE=1), at start and again against the
+# first job with a sandbox (for other jobs, for that run once more, for
+# runs never made): the parent refuses and logs each, and carries on;
+# that job completes.  Jobs run and the owner's return freezes them through
 # the parent; kill -9 of the child makes the parent kill the job and
 # exit; kill -9 of the parent takes the child and the job with it.  As
 # root: the child is cq-agent without capabilities (its /proc status),
@@ -74,6 +76,44 @@ for why in "kill: 1 is no job of this agent" \
 done
 [ ! -e /tmp/cq-privc-forged ] || fail "a forged spawn ran"
 kill -0 "$parent" || fail "the parent died of the forged requests"
+grep -qF "priv: sandbox request 3 refused: sandbox 4242 is not open" \
+    "$T/agent-a1.log" || fail "the parent did not refuse a sandbox it never made"
+
+# The second round, at the first job with a sandbox: requests naming its
+# sandbox for other jobs, its run once more, a job that is not running
+# (the parent's table of runs knows which run each sandbox, slot and
+# process is): each refused; the job completes, its output comes back.
+mkdir xf
+cat > xf/job.sh <<'SH'
+#!/bin/sh
+sleep 1
+echo done > out.txt
+SH
+chmod +x xf/job.sh
+cat > xf/job.sub <<SUB
+executable = job.sh
+initialdir = $PWD/xf
+should_transfer_files = YES
+transfer_output_files = out.txt
+queue
+SUB
+x=$(cq submit --terse xf/job.sub) || fail "submit failed"
+cq wait -t 60 "$x" || fail "job $x did not complete: $(cq history --json "$x")"
+[ "$(cat xf/out.txt)" = done ] || fail "job $x's output did not come back"
+for why in "spawn: job forged.0 run 1: its iwd is in the sandbox of job $x.0 run 1" \
+    "spawn: job $x.0 run 1 is running already" \
+    "spawn: job ghost.0 run 1: slot 1 is job $x.0 run 1's" \
+    "criu restore: job ghost.0 run 1 is not known here" \
+    "criu dump: the image directory is not inside the sandbox of job $x.0 run 1" \
+    "sandbox request 3 refused: sandbox 0 is job $x.0 run 1's, not job ghost.0 run 1's"; do
+	grep -F "priv: " "$T/agent-a1.log" | grep -qF "$why" ||
+	    fail "the parent did not refuse a forged request: $why"
+done
+grep -qF "privc: forged sandbox open of ../: refused" "$T/agent-a1.log" ||
+    fail "a forged sandbox open of ../ was not refused"
+[ ! -e /tmp/cq-privc-forged ] || fail "a forged spawn ran"
+kill -0 "$parent" || fail "the parent died of the forged requests"
+log "forged requests against job $x.0's run refused; the job completed"
 
 # Input devices (root's to open) are opened by the parent and passed to
 # the child (SCM_RIGHTS), at start and when one appears.
