@@ -32,6 +32,7 @@
 
 #include <json-c/json.h>
 
+#include "expr.h"
 #include "jobdesc.h"
 #include "jsonx.h"
 #include "text.h"
@@ -576,6 +577,7 @@ jd_json_custom(struct json_object *obj, struct jobdesc *jd,
 			return -1;
 		}
 		if (json_object_is_type(v, json_type_int) ||
+		    json_object_is_type(v, json_type_double) ||
 		    json_object_is_type(v, json_type_boolean))
 			continue;
 		if (!json_object_is_type(v, json_type_string)) {
@@ -716,6 +718,21 @@ jd_json_rest(struct json_object *obj, struct jobdesc *jd, const char **errstr)
 }
 
 /* Strictly decode the wire form into JD; nothing is kept on error. */
+/* 0 if SRC (NULL: none) parses as an expression, else -1. */
+static int
+jd_json_expr(const char *src)
+{
+	struct expr	*e;
+	char		 err[8];
+
+	if (src == NULL)
+		return 0;
+	if ((e = expr_parse(src, err, sizeof err)) == NULL)
+		return -1;
+	expr_free(e);
+	return 0;
+}
+
 int
 jobdesc_from_json(struct json_object *obj, struct jobdesc *jd,
     const char **errstr)
@@ -807,6 +824,14 @@ jobdesc_from_json(struct json_object *obj, struct jobdesc *jd,
 		goto fail;
 	if (jd_json_rest(obj, jd, errstr) == -1)
 		goto fail;
+	if (jd_json_expr(jd->requirements) == -1) {
+		*errstr = "requirements: not a valid expression";
+		goto fail;
+	}
+	if (jd_json_expr(jd->rank) == -1) {
+		*errstr = "rank: not a valid expression";
+		goto fail;
+	}
 	return 0;
 
 fail:

@@ -57,7 +57,8 @@ static const struct msg_member m_admin[] = {
 };
 static const struct msg_member m_ad[] = {
 	{ "name", JT_STRING, 1 }, { "slots", JT_ARRAY, 1 },
-	{ "jobs", JT_ARRAY, 1 }, { "criu", JT_BOOL, 0 }, { NULL, 0, 0 }
+	{ "jobs", JT_ARRAY, 1 }, { "criu", JT_BOOL, 0 },
+	{ "machine", JT_OBJECT, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_heartbeat[] = {
 	{ "seq", JT_INT, 0 }, { "load", JT_DOUBLE, 0 },

@@ -92,6 +92,24 @@ submit_kw_text(struct submit_parse *p, struct jobdesc *jd,
 	return 0;
 }
 
+/*
+ * A ClassAd expression (requirements, rank): it must parse, or the error
+ * names the line and the column in the value.
+ */
+static int
+submit_kw_expr(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	struct expr	*e;
+	char		 why[160];
+
+	if ((e = expr_parse(val, why, sizeof(why))) == NULL)
+		return submit_error(p, line, "%s: not a valid expression: %s",
+		    kw->name, why);
+	expr_free(e);
+	return submit_kw_text(p, jd, kw, val, line);
+}
+
 /* Text that may be written as a "string" literal (batch_name). */
 static int
 submit_kw_name(struct submit_parse *p, struct jobdesc *jd,
@@ -429,8 +447,8 @@ static const struct submit_keyword submit_kw_table[] = {
 	{ "request_cpus",	submit_kw_int, OFF(request_cpus), 1 },
 	{ "request_memory",	submit_kw_size, OFF(request_memory_mb), 2 },
 	{ "request_disk",	submit_kw_size, OFF(request_disk_kb), 1 },
-	{ "requirements",	submit_kw_text, OFF(requirements), 0 },
-	{ "rank",		submit_kw_text, OFF(rank), 0 },
+	{ "requirements",	submit_kw_expr, OFF(requirements), 0 },
+	{ "rank",		submit_kw_expr, OFF(rank), 0 },
 	{ "priority",		submit_kw_int, OFF(priority), INT32_MIN },
 	{ "getenv",		submit_args_getenv, 0, 0 },
 	{ "environment",	submit_args_environment, 0, 0 },
@@ -512,7 +530,38 @@ submit_kw_set_free(struct submit_kw_set *set)
 	free(set);
 }
 
-/* A custom value: integer, boolean, "string" literal, or the raw text. */
+static void
+submit_kw_count_ref(void *arg, int scope, const char *name)
+{
+	(*(int *)arg)++;
+}
+
+/* A real number literal (1.5, -2e3) as a double, or NULL. */
+static struct json_object *
+submit_kw_real(const char *val)
+{
+	struct expr		*e;
+	struct expr_value	 v;
+	char			 why[8];
+	int			 refs = 0;
+	double			 r;
+
+	if (strpbrk(val, ".eE") == NULL ||
+	    (e = expr_parse(val, why, sizeof(why))) == NULL)
+		return NULL;
+	expr_attrs(e, submit_kw_count_ref, &refs);
+	expr_eval(e, NULL, NULL, &v);
+	expr_free(e);
+	r = v.r;
+	if (refs > 0 || v.type != EXPR_REAL) {
+		expr_value_clear(&v);
+		return NULL;
+	}
+	return json_object_new_double(r);
+}
+
+/* A custom value: integer, boolean, "string" literal, real number, or
+ * the raw text. */
 static struct json_object *
 submit_kw_custom(const char *val)
 {
@@ -547,6 +596,8 @@ submit_kw_custom(const char *val)
 		}
 		free(b.s);
 	}
+	if ((o = submit_kw_real(val)) != NULL)
+		return o;
 	return json_object_new_string(val);
 }
 

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "slotstate.h"
+
 struct agentmsg_exited;
 struct agentmsg_heartbeat;
 struct agentmsg_slot;
@@ -50,6 +52,8 @@ struct machine *agents_get(const char *name);
 int agents_job_on(const struct job *j, const struct machine *m);
 void agents_free_add(struct slot *s);
 void agents_free_del(struct slot *s);
+/* The mirror's one setter of a slot's state (slots.c), on sd's list. */
+void agents_slot_state(struct slot *s, enum slot_state to);
 void agents_slots_free(struct machine *m);
 void agents_machine_store(struct machine *m);
 void agents_requeue_orphans(struct machine *m, const char *why);

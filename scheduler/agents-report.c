@@ -35,11 +35,13 @@
 #include "agentmsg.h"
 #include "agents-int.h"
 #include "agents.h"
+#include "autocluster.h"
 #include "cfg.h"
 #include "clock.h"
 #include "commit.h"
 #include "jsonx.h"
 #include "log.h"
+#include "machinead.h"
 #include "msg.h"
 #include "peer.h"
 #include "queue.h"
@@ -158,7 +160,8 @@ agents_ad(struct peer *p, struct json_object *msg)
 {
 	struct agent_conn	*ac = peer_data(p);
 	struct machine		*m;
-	struct json_object	*a, *e;
+	struct machinead	 mad;
+	struct json_object	*a, *e, *mo = NULL;
 	struct job		*j;
 	struct slot		*s;
 	const char		*errstr, *id;
@@ -175,14 +178,24 @@ agents_ad(struct peer *p, struct json_object *msg)
 		peer_close(p, "ad names another agent");
 		return;
 	}
-	if (agents_ad_check(msg, &errstr) == -1) {
+	if (agents_ad_check(msg, &errstr) == -1 ||
+	    ((mo = jsonx_get(msg, "machine")) != NULL &&
+	    machinead_decode(mo, &mad, &errstr) == -1)) {
 		snprintf(why, sizeof why, "bad ad: %s", errstr);
 		peer_close(p, why);
 		return;
 	}
+	if (mo == NULL) {
+		/* An agent that says nothing of its platform: no Arch,
+		 * OpSys or Disk, so it matches no job's requirements. */
+		memset(&mad, 0, sizeof mad);
+		mad.total_cpus = mad.total_memory_mb = mad.total_disk_kb = -1;
+	}
 	m = agents_get(ac->name);
-	if (agents_ad_lies(m, p, msg))
+	if (agents_ad_lies(m, p, msg)) {
+		machinead_clear(&mad);
 		return;
+	}
 	if (m->peer != NULL && m->peer != p) {
 		/* The same credential again: the agent restarted. */
 		peer_close(m->peer, "replaced by a new connection");
@@ -197,7 +210,12 @@ agents_ad(struct peer *p, struct json_object *msg)
 	m->contact = clock_mono_ms();
 
 	m->criu = jsonx_bool(msg, "criu", 0);
-	/* Rebuild the slot mirror from the ad. */
+	machinead_clear(&m->ad);
+	m->ad = mad;
+	/* What its start and rank name is significant for grouping jobs. */
+	autocluster_significant(m->ad.start);
+	autocluster_significant(m->ad.rank);
+	/* Rebuild the slot mirror from the ad (a new slot's first state). */
 	agents_slots_free(m);
 	a = jsonx_get(msg, "slots");
 	m->nslots = (int)json_object_array_length(a);
@@ -209,8 +227,10 @@ agents_ad(struct peer *p, struct json_object *msg)
 		s->id = (int)i + 1;
 		s->cpus = jsonx_int(e, "cpus", 1);
 		s->memory_mb = jsonx_int(e, "memory_mb", 0);
+		s->disk_kb = m->ad.total_disk_kb >= 0 ?
+		    m->ad.total_disk_kb / m->nslots : -1;
 		slot_state_parse(jsonx_str(e, "state", ""), &st);
-		s->state = st == SLOT_CLAIMED ? SLOT_UNCLAIMED : st;
+		slots_first_state(s, st == SLOT_CLAIMED ? SLOT_UNCLAIMED : st);
 		m->slots[i] = s;
 	}
 
@@ -232,7 +252,7 @@ agents_ad(struct peer *p, struct json_object *msg)
 		    (int64_t)j->run == run && agents_job_on(j, m) &&
 		    agents_ad_slot_ok(j, m, sid) && j->slot == NULL) {
 			s->job = j;
-			s->state = SLOT_CLAIMED;
+			slots_first_state(s, SLOT_CLAIMED);
 			j->slot = s;
 			log_info("agent %s: adopted job %s run %lld",
 			    m->name, id, (long long)run);
@@ -244,7 +264,7 @@ agents_ad(struct peer *p, struct json_object *msg)
 		if (s != NULL && s->stale_job[0] == '\0') {
 			strlcpy(s->stale_job, id, sizeof s->stale_job);
 			s->stale_run = (uint32_t)run;
-			s->state = SLOT_CLAIMED;
+			slots_first_state(s, SLOT_CLAIMED);
 		}
 		if (!jsonx_bool(e, "exited", 0)) {
 			log_info("agent %s: job %s run %lld is stale, killing",
@@ -314,7 +334,7 @@ agents_exited(struct machine *m, const struct agentmsg_exited *msg)
 	}
 	if (msg->has_slot_state &&
 	    j != NULL && j->slot != NULL && j->slot->machine == m)
-		j->slot->state = after;
+		agents_slot_state(j->slot, after);
 	if (agents_run_here(j, m, run)) {
 		agents_notes(j, msg->notes, msg->nnotes);
 		/* How the run ended, as plain values: jobend.c decides. */
@@ -346,7 +366,7 @@ agents_exited(struct machine *m, const struct agentmsg_exited *msg)
 			    (int64_t)s->stale_run == run) {
 				s->stale_job[0] = '\0';
 				if (s->job == NULL && msg->has_slot_state)
-					s->state = after;
+					agents_slot_state(s, after);
 				agents_free_add(s);
 			}
 		}
@@ -383,9 +403,7 @@ agents_slot(struct machine *m, const struct agentmsg_slot *msg)
 		return;
 	}
 	s = m->slots[sid - 1];
-	log_debug("agent %s: slot%d %s -> %s", m->name, s->id,
-	    slot_state_str(s->state), slot_state_str(to));
-	s->state = to;
+	agents_slot_state(s, to);
 	if ((j = s->job) != NULL)
 		snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
 	/* The job in that slot, if the report names its current run. */
@@ -399,10 +417,8 @@ agents_slot(struct machine *m, const struct agentmsg_slot *msg)
 		else if (to == SLOT_VACATING)
 			queue_note(j, "vacate", why);
 	}
-	if (to == SLOT_UNCLAIMED)
-		agents_free_add(s);
-	else
-		agents_free_del(s);
+	/* The free list follows the mirror (slots.c), whatever the move. */
+	agents_free_add(s);
 }
 
 /* Keep what a heartbeat tells of the owner for `cq status`. */

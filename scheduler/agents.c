@@ -159,23 +159,13 @@ agents_refuse(struct machine *m, struct peer *p, const char *what,
 void
 agents_free_add(struct slot *s)
 {
-	if (s->on_free || s->machine->peer == NULL ||
-	    s->state != SLOT_UNCLAIMED || s->job != NULL ||
-	    s->stale_job[0] != '\0')
-		return;
-	TAILQ_INSERT_TAIL(&sd->free_slots, s, free_entry);
-	s->on_free = 1;
-	sd->match_wanted = 1;
-	schedd_turn_request();
+	slots_refresh(&sd->slots, s);
 }
 
 void
 agents_free_del(struct slot *s)
 {
-	if (!s->on_free)
-		return;
-	TAILQ_REMOVE(&sd->free_slots, s, free_entry);
-	s->on_free = 0;
+	slots_unlist(&sd->slots, s);
 }
 
 void
@@ -192,6 +182,12 @@ agents_slots_free(struct machine *m)
 	free(m->slots);
 	m->slots = NULL;
 	m->nslots = 0;
+}
+
+void
+agents_slot_state(struct slot *s, enum slot_state to)
+{
+	slots_set_state(&sd->slots, s, to);
 }
 
 void
@@ -247,8 +243,7 @@ agents_offline(struct machine *m, const char *why)
 			s->job = NULL;
 		}
 		s->stale_job[0] = '\0';
-		s->state = SLOT_OFFLINE;
-		agents_free_del(s);
+		agents_slot_state(s, SLOT_OFFLINE);
 	}
 	agents_requeue_orphans(m, why);
 	agents_machine_store(m);
@@ -298,9 +293,9 @@ agents_start(struct slot *s, struct job *j)
 	uid_t			 uid;
 	gid_t			 gid;
 
-	agents_free_del(s);
-	s->state = SLOT_CLAIMED;
+	agents_slot_state(s, SLOT_CLAIMED);
 	s->job = j;
+	agents_free_del(s);
 	if (jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1) {
 		/* Our own text: it was checked at submit. */
 		fatalx("job %u.%u: stored ad does not parse: %s", j->cluster,
@@ -885,6 +880,7 @@ agents_shutdown(void)
 		TAILQ_REMOVE(&sd->machines, m, entry);
 		free(m->fs_domain);
 		free(m->name);
+		machinead_clear(&m->ad);
 		free(m);
 	}
 	tls_free(agents_tls);

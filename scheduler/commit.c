@@ -5,7 +5,13 @@
  * the whole turn, appends the turn's events to the users' event logs
  * (userlog.c) and only then sends the replies and orders queued with
  * commit_later().  So nobody hears of a change before it is durable.
- * A failed commit is a broken invariant (the disk is gone): fatal.
+ * A client's request that changes state is a unit of its own
+ * (commit_request_begin/_end): the turn's changes so far are committed
+ * first, then the request's in a transaction of their own, so that a
+ * store that refuses it (a full disk, a read-only database) rolls back
+ * that request alone; the caller undoes what it changed in memory and
+ * answers with commit_request_why().  A failed commit of the rest of a
+ * turn (agents' reports, matching) is still fatal.
  * What need not hold up the replies (commit_idle(): freeing a big
  * request; the WAL checkpoint once the WAL has grown) runs from a zero
  * timer, so in a later loop iteration than the replies, which go out
@@ -47,6 +53,14 @@ struct commit_cbs {
 };
 static struct commit_cbs	 after, idle;
 static struct event		*idle_ev;
+
+/* The client's request being handled (commit_request_begin). */
+static struct {
+	int	 active;
+	int	 failed;
+	size_t	 noutbox;		/* the outbox before it */
+	char	 why[160];
+} req;
 
 static void
 commit_cbs_add(struct commit_cbs *l, void (*cb)(void *), void *arg)
@@ -120,6 +134,75 @@ commit_begin(void)
 	if (store_in_txn(sd->store))
 		return 0;
 	return store_begin(sd->store);
+}
+
+int
+commit_request_begin(void)
+{
+	if (req.active)
+		fatalx("commit: a request inside a request");
+	/* What the turn changed before is not this request's to lose. */
+	if (store_in_txn(sd->store)) {
+		if (store_commit(sd->store) == -1)
+			fatalx("commit failed: cannot make changes durable");
+		userlog_recorded();
+	}
+	memset(&req, 0, sizeof req);
+	req.active = 1;
+	req.noutbox = noutbox;
+	return 0;
+}
+
+int
+commit_request_active(void)
+{
+	return req.active;
+}
+
+void
+commit_request_fail(const char *why)
+{
+	if (!req.active)
+		fatalx("commit: a failed request outside a request");
+	if (!req.failed)
+		strlcpy(req.why, why != NULL ? why :
+		    store_failure(sd->store), sizeof req.why);
+	req.failed = 1;
+}
+
+const char *
+commit_request_why(void)
+{
+	return req.why[0] != '\0' ? req.why :
+	    "the scheduler's store refused the change";
+}
+
+int
+commit_request_end(void)
+{
+	size_t	i;
+
+	if (!req.active)
+		fatalx("commit: the end of no request");
+	req.active = 0;
+	if (!req.failed && store_in_txn(sd->store)) {
+		if (store_commit(sd->store) == 0) {
+			userlog_recorded();
+			return 0;
+		}
+		strlcpy(req.why, store_failure(sd->store), sizeof req.why);
+		req.failed = 1;
+	}
+	if (!req.failed)
+		return 0;
+	/* SQLite may have rolled back already (SQLITE_FULL). */
+	if (store_in_txn(sd->store) && store_rollback(sd->store) == -1)
+		fatalx("commit: cannot roll back a refused request");
+	/* Its replies and orders never leave. */
+	for (i = req.noutbox; i < noutbox; i++)
+		json_object_put(outbox[i].obj);
+	noutbox = req.noutbox;
+	return -1;
 }
 
 void

@@ -13,6 +13,20 @@ struct peer;
 
 /* Open the turn's transaction if needed; -1 if the store refuses. */
 int	commit_begin(void);
+/*
+ * A client's request that changes state: begin commits what the turn
+ * changed so far and opens the request's own transaction; a write that
+ * fails inside calls commit_request_fail() with why (NULL: the store's
+ * last failure); end commits (0) or rolls
+ * back the request's writes and drops the replies and orders it queued
+ * (-1: the caller undoes its changes in memory and answers with
+ * commit_request_why()).
+ */
+int	commit_request_begin(void);
+int	commit_request_active(void);
+void	commit_request_fail(const char *why);
+int	commit_request_end(void);
+const char *commit_request_why(void);
 /* Send OBJ (taken) to P once the turn's changes are durable. */
 void	commit_later(struct peer *p, uint16_t type, uint32_t reqid,
 	    struct json_object *obj);

@@ -216,6 +216,9 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 	else
 		snprintf(by, sizeof by, "via cq %s (by user %s)", action,
 		    c->owner);
+	/* One unit: a store that refuses it undoes it all (commit.c). */
+	commit_request_begin();
+	queue_request_begin();
 	for (i = 0; i < w.nhits; i++) {
 		if (strcmp(action, "rm") == 0)
 			done += queue_remove(w.hits[i], by) == 0;
@@ -226,6 +229,15 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 		else
 			done += queue_release(w.hits[i], by);
 	}
+	if (commit_request_end() == -1) {
+		queue_request_end(0);
+		snprintf(err, sizeof err, "%s failed, nothing was changed: %s",
+		    action, commit_request_why());
+		log_warnx("client %s: %s", c->owner, err);
+		peer_send_error(p, reqid, err);
+		goto done;
+	}
+	queue_request_end(1);
 	if (done > 0)
 		log_info("client %s: %s of %lld job(s)", c->owner, action,
 		    (long long)done);

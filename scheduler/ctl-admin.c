@@ -209,16 +209,71 @@ ctl_admin_name_ok(const char *name)
 	return 1;
 }
 
-void
-ctl_admin(struct peer *p, struct client *c, uint32_t reqid,
-    struct json_object *msg)
+/*
+ * The actions that change the credentials: 0 with the answer queued, -1
+ * with ERR, 1 for an unknown action or a missing argument.
+ */
+static int
+ctl_admin_write(struct peer *p, struct client *c, uint32_t reqid,
+    struct json_object *msg, char *err, size_t errlen)
 {
 	const char	*action = jsonx_str(msg, "action", "");
 	const char	*id = jsonx_str(msg, "id", NULL);
 	const char	*name = jsonx_str(msg, "name", NULL);
 	const char	*netblock = jsonx_str(msg, "netblock", NULL);
 	int64_t		 lifetime = jsonx_int(msg, "lifetime_ms", -1);
-	char		 err[300], text[CRED_TEXT_MAX + 160], out[128];
+	char		 text[CRED_TEXT_MAX + 160], out[128];
+
+	if (strcmp(action, "token") == 0) {
+		if (creds_token_new(name, lifetime < 0 ?
+		    CREDS_TOKEN_LIFETIME_MS : lifetime, c->owner, text,
+		    sizeof text, err, errlen) == -1)
+			return -1;
+		ctl_admin_ok(p, reqid, text);
+		explicit_bzero(text, sizeof text);
+		return 0;
+	}
+	if (strcmp(action, "revoke") == 0 && id != NULL) {
+		if (creds_revoke(id, err, errlen) == -1)
+			return -1;
+		log_info("client %s: revoked %s", c->owner, id);
+		ctl_admin_ok(p, reqid, id);
+		return 0;
+	}
+	if (strcmp(action, "forget") == 0 && name != NULL) {
+		if (creds_forget(name, out, sizeof out, err, errlen) == -1)
+			return -1;
+		log_info("client %s: forgot machine name %s", c->owner, name);
+		ctl_admin_ok(p, reqid, out);
+		return 0;
+	}
+	if (strcmp(action, "approve") == 0 && id != NULL) {
+		if (creds_approve(id, c->owner, out, sizeof out, err,
+		    errlen) == -1)
+			return -1;
+		ctl_admin_ok(p, reqid, out);
+		return 0;
+	}
+	if (strcmp(action, "auto-approve") == 0) {
+		if (creds_auto_approve(netblock, lifetime < 0 ?
+		    CREDS_AUTO_LIFETIME_MS : lifetime, c->owner, out,
+		    sizeof out, err, errlen) == -1)
+			return -1;
+		ctl_admin_ok(p, reqid, out);
+		return 0;
+	}
+	return 1;
+}
+
+void
+ctl_admin(struct peer *p, struct client *c, uint32_t reqid,
+    struct json_object *msg)
+{
+	const char	*action = jsonx_str(msg, "action", "");
+	const char	*name = jsonx_str(msg, "name", NULL);
+	const char	*netblock = jsonx_str(msg, "netblock", NULL);
+	char		 err[300];
+	int		 rc;
 
 	if (!ctl_is_admin(c)) {
 		log_warnx("client %s: admin request refused: not an "
@@ -237,51 +292,23 @@ ctl_admin(struct peer *p, struct client *c, uint32_t reqid,
 		ctl_admin_list(p, reqid, action);
 		return;
 	}
-	if (strcmp(action, "token") == 0) {
-		if (creds_token_new(name, lifetime < 0 ?
-		    CREDS_TOKEN_LIFETIME_MS : lifetime, c->owner, text,
-		    sizeof text, err, sizeof err) == -1)
-			goto fail;
-		ctl_admin_ok(p, reqid, text);
-		explicit_bzero(text, sizeof text);
+	if (strcmp(action, "auto-approve") == 0 && netblock == NULL) {
+		ctl_admin_list(p, reqid, action);
 		return;
 	}
-	if (strcmp(action, "revoke") == 0 && id != NULL) {
-		if (creds_revoke(id, err, sizeof err) == -1)
-			goto fail;
-		log_info("client %s: revoked %s", c->owner, id);
-		ctl_admin_ok(p, reqid, id);
-		return;
+	/* One unit: a store that refuses it undoes it (commit.c). */
+	commit_request_begin();
+	if ((rc = ctl_admin_write(p, c, reqid, msg, err, sizeof err)) != 0)
+		commit_request_fail(rc == 1 ? "unknown admin action" : err);
+	if (commit_request_end() == -1 && rc == 0) {
+		snprintf(err, sizeof err, "%s failed, nothing was changed: %s",
+		    action, commit_request_why());
+		log_warnx("client %s: %s", c->owner, err);
+		rc = -1;
 	}
-	if (strcmp(action, "forget") == 0 && name != NULL) {
-		if (creds_forget(name, out, sizeof out, err, sizeof err) == -1)
-			goto fail;
-		log_info("client %s: forgot machine name %s", c->owner, name);
-		ctl_admin_ok(p, reqid, out);
-		return;
-	}
-	if (strcmp(action, "approve") == 0 && id != NULL) {
-		if (creds_approve(id, c->owner, out, sizeof out, err,
-		    sizeof err) == -1)
-			goto fail;
-		ctl_admin_ok(p, reqid, out);
-		return;
-	}
-	if (strcmp(action, "auto-approve") == 0) {
-		if (netblock == NULL) {
-			ctl_admin_list(p, reqid, action);
-			return;
-		}
-		if (creds_auto_approve(netblock, lifetime < 0 ?
-		    CREDS_AUTO_LIFETIME_MS : lifetime, c->owner, out,
-		    sizeof out, err, sizeof err) == -1)
-			goto fail;
-		ctl_admin_ok(p, reqid, out);
-		return;
-	}
-	peer_send_error(p, reqid, "unknown admin action or a missing "
-	    "argument");
-	return;
-fail:
-	peer_send_error(p, reqid, err);
+	if (rc == 1)
+		peer_send_error(p, reqid, "unknown admin action or a missing "
+		    "argument");
+	else if (rc == -1)
+		peer_send_error(p, reqid, err);
 }

@@ -25,6 +25,7 @@
 #include "rows.h"
 #include "schedd.h"
 #include "store.h"
+#include "userlog.h"
 #include "why.h"
 
 struct ctl_walk {
@@ -59,8 +60,6 @@ ctl_row(const struct ctl_walk *w, const struct job *j, size_t *cache)
 	struct json_object	*o, *desc;
 	const char		*errstr;
 
-	if (w->why)
-		return why_explain(j);
 	o = ctl_job_row(j, ctl_cmd_len(w->c, j, cache));
 	if (w->desc && j->ad != NULL && ctl_may_see(w->c, j) &&
 	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == 0)
@@ -173,6 +172,9 @@ ctl_jobs_cb(struct job *j, void *arg)
 	if (w->text != NULL)
 		rows_text_job(w->text, j, ctl_cmd_len(w->c, j, &j->cmd_exe),
 		    w->fields, w->nfields);
+	else if (w->why)
+		json_object_array_add(w->rows, why_explain(j, &sd->machines,
+		    clock_mono_ms()));
 	else
 		json_object_array_add(w->rows, ctl_row(w, j, &j->cmd_exe));
 }
@@ -191,9 +193,17 @@ ctl_history_cb(void *arg, const struct job *j)
 {
 	struct ctl_walk	*w = arg;
 
+	struct json_object	*row;
+
 	if (!jobad_filter_match(w->filter, j, ctl_may_see(w->c, j)))
 		return 0;
-	json_object_array_add(w->rows, ctl_row(w, j, NULL));
+	row = ctl_row(w, j, NULL);
+	/* cq wait waits for it: the cluster's events are in its logs. */
+	if (json_object_is_type(row, json_type_object) &&
+	    userlog_cluster_pending(j->cluster))
+		json_object_object_add(row, "log_pending",
+		    json_object_new_boolean(1));
+	json_object_array_add(w->rows, row);
 	return 0;
 }
 
@@ -225,6 +235,7 @@ ctl_machines_cb(struct machine *m, void *arg)
 		json_object_object_add(o, "contact_age_ms",
 		    json_object_new_int64(now - m->contact));
 		rows_machine_owner(o, m, s, now);
+		rows_slot_ad(o, s, now);
 		if (s->job != NULL) {
 			snprintf(id, sizeof id, "%u.%u", s->job->cluster,
 			    s->job->proc);

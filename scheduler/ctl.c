@@ -354,16 +354,33 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 		peer_send_error(p, reqid, why);
 		goto done;
 	}
+	/*
+	 * The submit is a unit of its own: a store or spool that refuses it
+	 * (a full disk, a read-only database) rolls it back, and the client
+	 * hears why; nothing of it stays in memory, the store or the spool.
+	 */
+	commit_request_begin();
+	queue_request_begin();
+	cluster = 0;
 	if (queue_submit(c->uid, c->owner, jsonx_str(msg, "batch_name", NULL),
 	    descs, ads, n, &cluster) == -1)
-		fatalx("submit: the store refused a checked submit");
-	/* The uploads become the cluster's in the same turn: all or none. */
-	if (c->stage != NULL) {
-		if (stage_adopt(c->stage, cluster) == -1)
-			fatalx("submit: the spool refused the staged files");
-		stage_free(c->stage);
-		c->stage = NULL;
+		commit_request_fail(NULL);
+	/* The uploads become the cluster's in the same unit: all or none. */
+	else if (stage_adopt(c->stage, cluster) == -1)
+		commit_request_fail("the scheduler's spool refused the "
+		    "staged files");
+	if (commit_request_end() == -1) {
+		queue_request_end(0);
+		stage_unadopt(c->stage, cluster);
+		snprintf(why, sizeof why, "submit failed, nothing was "
+		    "queued: %s", commit_request_why());
+		log_warnx("client %s: %s", c->owner, why);
+		peer_send_error(p, reqid, why);
+		goto done;
 	}
+	queue_request_end(1);
+	stage_free(c->stage);
+	c->stage = NULL;
 	log_info("client %s: submitted cluster %u with %zu jobs", c->owner,
 	    cluster, n);
 	if (c->uid == 0 && !runas_root_allowed())

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "autocluster.h"
 #include "clock.h"
 #include "job.h"
 #include "jobend.h"
@@ -101,6 +102,17 @@ job_set_state(struct job *j, enum job_state to)
 	return 0;
 }
 
+void
+job_state_restore(struct job *j, enum job_state was)
+{
+	if (j->state == was)
+		return;
+	log_info("job %u.%u: %s -> %s (its change was rolled back)",
+	    j->cluster, j->proc, job_state_str(j->state),
+	    job_state_str(was));
+	j->state = was;
+}
+
 int
 job_id_parse(const char *s, uint32_t *cluster, int64_t *proc)
 {
@@ -147,6 +159,9 @@ job_free(struct job *j)
 	free(j->ad);
 	free(j->machine);
 	free(j->hold_reason);
+	free(j->requirements);
+	free(j->rank);
+	autocluster_forget(j);
 	jobend_policy_free(j->policy);
 	free(j);
 }

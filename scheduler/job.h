@@ -22,6 +22,7 @@ enum job_state {
 	JOB_SUSPENDED = 7,
 };
 
+struct autocluster;
 struct slot;
 struct jobend_policy;
 
@@ -69,6 +70,14 @@ struct job {
 	struct jobend_policy *policy;	/* parsed policy, NULL: defaults */
 	int		 policy_due;	/* queued for a periodic check */
 	int		 vacating;	/* cq vacate asked: its end is an evict */
+	size_t		 kept;		/* 1 + its entry in the undo record of
+					 * the client's request (queue.c) */
+
+	/* Matching: the description's, set at submit and at load. */
+	char		*requirements;	/* the user's, or NULL */
+	char		*rank;		/* or NULL */
+	int64_t		 request_disk_kb;
+	struct autocluster *ac;		/* its group (autocluster.c), or NULL */
 
 	struct slot	*slot;		/* while RUNNING (or being removed) */
 	TAILQ_ENTRY(job) idle_entry;	/* on the idle queue */
@@ -86,6 +95,12 @@ int		 job_state_allowed(enum job_state from, enum job_state to);
 int		 job_state_terminal(enum job_state);
 /* Move J to TO if the table allows it; 0, or -1 (logged) if not. */
 int		 job_set_state(struct job *j, enum job_state to);
+/*
+ * Put J back in WAS, the state it had before a client's request that the
+ * store refused (queue.c's undo): no table check, since WAS was J's state
+ * and nothing durable ever saw it leave.
+ */
+void		 job_state_restore(struct job *j, enum job_state was);
 /* Parse "CLUSTER" or "CLUSTER.PROC"; proc is -1 for a whole cluster. */
 int		 job_id_parse(const char *s, uint32_t *cluster, int64_t *proc);
 /*

@@ -157,6 +157,104 @@ jobad_json(const struct job *j, int full)
 	return o;
 }
 
+void
+jobad_fill(struct job *j)
+{
+	struct json_object	*desc;
+	const char		*errstr, *s;
+
+	if (j->ad == NULL ||
+	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1)
+		return;
+	free(j->requirements);
+	free(j->rank);
+	s = jsonx_str(desc, "requirements", NULL);
+	j->requirements = s != NULL ? xstrdup(s) : NULL;
+	s = jsonx_str(desc, "rank", NULL);
+	j->rank = s != NULL ? xstrdup(s) : NULL;
+	j->request_disk_kb = jsonx_int(desc, "request_disk_kb", 0);
+	json_object_put(desc);
+}
+
+static int
+jobad_value_int(struct expr_value *out, int64_t i)
+{
+	out->type = EXPR_INT;
+	out->i = i;
+	return 0;
+}
+
+/* A JSON scalar as a value: 0, or -1 for what an ad cannot hold. */
+static int
+jobad_value_json(struct json_object *v, struct expr_value *out)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_boolean:
+		out->type = EXPR_BOOL;
+		out->b = json_object_get_boolean(v);
+		return 0;
+	case json_type_int:
+		return jobad_value_int(out, json_object_get_int64(v));
+	case json_type_double:
+		out->type = EXPR_REAL;
+		out->r = json_object_get_double(v);
+		return 0;
+	case json_type_string:
+		out->type = EXPR_STRING;
+		out->s = xstrdup(json_object_get_string(v));
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int
+jobad_value(const struct job *j, const char *name, struct expr_value *out)
+{
+	struct json_object	*desc, *custom;
+	const char		*errstr;
+	int			 rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (strcasecmp(name, "ClusterId") == 0)
+		return jobad_value_int(out, j->cluster);
+	if (strcasecmp(name, "ProcId") == 0)
+		return jobad_value_int(out, j->proc);
+	if (strcasecmp(name, "JobStatus") == 0)
+		return jobad_value_int(out, j->state);
+	if (strcasecmp(name, "JobPrio") == 0)
+		return jobad_value_int(out, j->priority);
+	if (strcasecmp(name, "RequestCpus") == 0)
+		return jobad_value_int(out, j->request_cpus);
+	if (strcasecmp(name, "RequestMemory") == 0)
+		return jobad_value_int(out, j->request_memory_mb);
+	if (strcasecmp(name, "RequestDisk") == 0)
+		return jobad_value_int(out, j->request_disk_kb);
+	if (strcasecmp(name, "QDate") == 0)
+		return jobad_value_int(out, j->submitted / 1000);
+	if (strcasecmp(name, "NumJobStarts") == 0)
+		return jobad_value_int(out, j->nstarts);
+	if (strcasecmp(name, "Owner") == 0 && j->owner != NULL) {
+		out->type = EXPR_STRING;
+		out->s = xstrdup(j->owner);
+		return 0;
+	}
+	if (j->ad == NULL || strstr(j->ad, "\"custom\":{}") != NULL ||
+	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1)
+		return -1;
+	if ((custom = jsonx_get(desc, "custom")) != NULL &&
+	    json_object_is_type(custom, json_type_object)) {
+		json_object_object_foreach(custom, k, v) {
+			if (strcasecmp(k, name) == 0) {
+				rc = jobad_value_json(v, out);
+				break;
+			}
+		}
+	}
+	json_object_put(desc);
+	return rc;
+}
+
 int
 jobad_filter_new(const char *src, struct jobad_filter **out, char *err,
     size_t errlen)

@@ -38,4 +38,13 @@ int	jobad_policy(const struct job *j, struct jobend_policy **out,
 int	jobad_lookup(void *arg, int scope, const char *name,
 	    struct expr_value *out);
 
+struct expr_value;
+/* Set J's requirements, rank and request_disk_kb from its stored
+ * description (a job loaded from the store). */
+void	jobad_fill(struct job *j);
+/* J's attribute NAME as matching sees it (the job ad's names, then its
+ * +Attr values); 0, or -1 if it has none.  An autocluster_attr_fn. */
+int	jobad_value(const struct job *j, const char *name,
+	    struct expr_value *out);
+
 #endif

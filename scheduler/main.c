@@ -9,6 +9,7 @@
 
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include <errno.h>
 #ifdef __GLIBC__
@@ -23,12 +24,15 @@
 #include <event2/event.h>
 
 #include "agents.h"
+#include "autocluster.h"
 #include "cfg.h"
 #include "clock.h"
 #include "commit.h"
 #include "creds.h"
 #include "ctl.h"
+#include "jobad.h"
 #include "log.h"
+#include "machinead.h"
 #include "peer.h"
 #include "match.h"
 #include "mkdirs.h"
@@ -42,6 +46,7 @@
 
 #define SCHEDD_TICK_MS		250
 #define SCHEDD_SLOW_MS		50
+#define SCHEDD_REMATCH_MS	5000	/* HTCondor's NEGOTIATOR_MIN_INTERVAL */
 
 struct schedd	*sd;
 
@@ -118,6 +123,34 @@ schedd_turn_request(void)
 	}
 }
 
+/* A slot became free: match at the end of this turn. */
+static void
+schedd_slot_freed(void *arg)
+{
+	sd->match_wanted = 1;
+	schedd_turn_request();
+}
+
+static void
+schedd_match_start(struct job *j, struct slot *s, void *arg)
+{
+	queue_start(j, s);
+}
+
+static int
+schedd_match(void)
+{
+	struct match_ctx	mc;
+
+	memset(&mc, 0, sizeof mc);
+	mc.idle = &sd->idle;
+	mc.slots = &sd->slots;
+	mc.now = clock_mono_ms();
+	mc.attr = jobad_value;
+	mc.start = schedd_match_start;
+	return match_run(&mc);
+}
+
 static void
 schedd_turn(evutil_socket_t fd, short ev, void *arg)
 {
@@ -128,12 +161,34 @@ schedd_turn(evutil_socket_t fd, short ev, void *arg)
 	queue_policy_due();
 	if (sd->match_wanted) {
 		sd->match_wanted = 0;
-		n = match_run();
+		n = schedd_match();
 	}
 	commit_flush();
 	if ((dt = clock_mono_ms() - t0) > SCHEDD_SLOW_MS)
 		log_info("slow turn: %lld ms (%d jobs started)", (long long)dt,
 		    n);
+}
+
+/*
+ * A machine's start may name what changes with time alone (KeyboardIdle,
+ * LoadAvg): while idle jobs wait and such a machine has a free slot,
+ * match again every SCHEDD_REMATCH_MS, as a negotiation cycle would.
+ */
+static void
+schedd_rematch(int64_t now)
+{
+	struct slot	*s;
+
+	if (now < sd->rematch_next || TAILQ_EMPTY(&sd->idle))
+		return;
+	sd->rematch_next = now + SCHEDD_REMATCH_MS;
+	TAILQ_FOREACH(s, &sd->slots.free, free_entry) {
+		if (s->machine->ad.start != NULL) {
+			sd->match_wanted = 1;
+			schedd_turn_request();
+			return;
+		}
+	}
 }
 
 static void
@@ -147,6 +202,7 @@ schedd_tick(evutil_socket_t fd, short ev, void *arg)
 		sd->tick_policy_next = now + sd->policy_ms;
 		queue_policy_tick();
 	}
+	schedd_rematch(now);
 }
 
 static void
@@ -183,6 +239,7 @@ int
 main(int argc, char **argv)
 {
 	struct event	*sigs[3], *tick;
+	struct utsname	 un;
 	struct timeval	 tv = { 0, SCHEDD_TICK_MS * 1000 };
 	const char	*errstr;
 	char		 dbpath[1100], sockdir[1024], *slash;
@@ -232,7 +289,11 @@ main(int argc, char **argv)
 		fatalx("event_base_new");
 	RB_INIT(&sd->jobs);
 	TAILQ_INIT(&sd->idle);
-	TAILQ_INIT(&sd->free_slots);
+	slots_init(&sd->slots, schedd_slot_freed, NULL);
+	if (uname(&un) == -1)
+		fatal("uname");
+	/* The submit host's platform: jobs are submitted here. */
+	autocluster_init(machinead_arch(un.machine), "LINUX");
 	TAILQ_INIT(&sd->machines);
 	sd->started = clock_mono_ms();
 	sd->turn_ev = event_new(sd->base, -1, 0, schedd_turn, NULL);
@@ -269,6 +330,7 @@ main(int argc, char **argv)
 	commit_shutdown();
 	creds_shutdown();
 	queue_shutdown();
+	autocluster_shutdown();
 	store_close(sd->store);
 	for (i = 0; i < 3; i++)
 		event_free(sigs[i]);

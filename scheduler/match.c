@@ -1,80 +1,158 @@
 /*
- * match.c: idle jobs to free slots.  Jobs are taken in the idle list's
- * order (priority, then submission) and each goes to the first free slot
- * whose cpus and memory cover its requests.  The walk ends when no slot is
- * free, and gives up on a job shape after one miss, so a queue of
- * thousands of jobs that fit nowhere costs one pass per distinct shape.
- * (The expression language and ranks come later and plug in here.)
+ * match.c: idle jobs to free slots, both sides' requirements and rank
+ * (match.h).  Jobs are taken in the idle list's order (which the
+ * priorities and fair share decide); each job's autocluster gets, once
+ * per run, the list of free slots slots_judge() finds free for it,
+ * ordered by the job's rank (highest first), then the machine's rank of
+ * the job, then the free list's order.  A job takes the first slot of
+ * that list still idle; an autocluster whose list runs out is skipped for
+ * the rest of the run, so a queue of 100,000 jobs of 50 shapes costs 50
+ * judgements of the free slots, not 100,000; and a machine's slots of
+ * one size are judged once (their ads differ only in Name and SlotID).
+ * The walk ends when no slot is free.
  */
 #include "config.h"
 
-#include <stdint.h>
+#include <stdlib.h>
 
+#include "autocluster.h"
 #include "match.h"
-#include "queue.h"
 #include "schedd.h"
+#include "slots.h"
+#include "xmalloc.h"
 
-#define MATCH_MAX_SHAPES	64	/* misses remembered per run */
-
-int
-match_fits(const struct job *j, const struct slot *s)
-{
-	if (s->state != SLOT_UNCLAIMED || s->job != NULL ||
-	    s->stale_job[0] != '\0')
-		return 0;
-	if (j->request_cpus > s->cpus)
-		return 0;
-	/* A CRIU image is restored only where CRIU works (docs/criu.md). */
-	if (j->ckpt_criu && !s->machine->criu)
-		return 0;
-	if (j->request_memory_mb > 0 && j->request_memory_mb > s->memory_mb)
-		return 0;
-	return 1;
-}
-
-struct shape {
-	int64_t	cpus, memory_mb;
-};
+static uint64_t	match_runs;
 
 static int
-match_known_miss(const struct shape *miss, int nmiss, const struct job *j)
+match_cand_cmp(const void *a, const void *b)
 {
-	int	i;
+	const struct autocluster_cand	*x = a, *y = b;
 
-	for (i = 0; i < nmiss; i++)
-		if (miss[i].cpus == j->request_cpus &&
-		    miss[i].memory_mb == j->request_memory_mb)
-			return 1;
-	return 0;
+	if (x->rank != y->rank)
+		return x->rank > y->rank ? -1 : 1;
+	if (x->mrank != y->mrank)
+		return x->mrank > y->mrank ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * Judge S for AC, once per machine for slots of one size: a machine's
+ * slots share their ad but for Name and SlotID, so unless an expression
+ * names those the first slot's verdict and ranks hold for the rest.
+ */
+static int
+match_judge(struct match_ctx *mc, struct autocluster *ac, struct slot *s,
+    uint64_t run, double *rank, double *mrank)
+{
+	struct machine	*m = s->machine;
+
+	if (m->memo_run == run && m->memo_ac == ac && !ac->per_slot &&
+	    !m->memo_per_slot && slots_same_ad(m->memo_slot, s)) {
+		*rank = m->memo_rank;
+		*mrank = m->memo_mrank;
+		return m->memo_free;
+	}
+	mc->njudged++;
+	if (m->memo_run != run)
+		m->memo_per_slot = slots_names_slot(m->ad.start) ||
+		    slots_names_slot(m->ad.rank);
+	m->memo_run = run;
+	m->memo_ac = ac;
+	m->memo_slot = s;
+	*rank = *mrank = 0;
+	if ((m->memo_free = slots_free_for(s, ac, mc->now)))
+		slots_rank(s, ac, mc->now, rank, mrank);
+	m->memo_rank = *rank;
+	m->memo_mrank = *mrank;
+	return m->memo_free;
+}
+
+/* The free slots free for AC's jobs, best first. */
+static void
+match_cands(struct match_ctx *mc, struct autocluster *ac, uint64_t run)
+{
+	struct autocluster_cand	*c;
+	struct slot		*s;
+	size_t			 n = 0, cap = 0, order = 0;
+	double			 rank, mrank;
+	int			 ranked = autocluster_rank(ac) != NULL;
+
+	free(ac->cands);
+	ac->cands = NULL;
+	TAILQ_FOREACH(s, &mc->slots->free, free_entry) {
+		order++;
+		if (!match_judge(mc, ac, s, run, &rank, &mrank))
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			ac->cands = xreallocarray(ac->cands, cap,
+			    sizeof *ac->cands);
+		}
+		c = &ac->cands[n++];
+		c->slot = s;
+		c->order = order;
+		c->rank = rank;
+		c->mrank = mrank;
+		if (s->machine->ad.rank != NULL)
+			ranked = 1;
+	}
+	if (ranked && n > 1)
+		qsort(ac->cands, n, sizeof *ac->cands, match_cand_cmp);
+	ac->ncands = n;
+	ac->pos = 0;
 }
 
 int
-match_run(void)
+match_run(struct match_ctx *mc)
 {
-	struct shape	 miss[MATCH_MAX_SHAPES];
-	struct job	*j, *next;
-	struct slot	*s;
-	int		 nmiss = 0, started = 0;
+	struct autocluster	*ac;
+	struct job		*j, *next;
+	struct slot		*s;
+	struct autocluster	**seen = NULL;
+	uint64_t		 run = ++match_runs;
+	size_t			 nseen = 0, i;
+	int			 started = 0;
 
-	for (j = TAILQ_FIRST(&sd->idle); j != NULL; j = next) {
+	mc->njobs = mc->nclusters = mc->njudged = mc->nstarted = 0;
+	for (j = TAILQ_FIRST(mc->idle); j != NULL; j = next) {
 		next = TAILQ_NEXT(j, idle_entry);
-		if (TAILQ_EMPTY(&sd->free_slots))
+		if (TAILQ_EMPTY(&mc->slots->free))
 			break;
-		if (match_known_miss(miss, nmiss, j))
+		mc->njobs++;
+		ac = autocluster_of(j, mc->attr);
+		if (ac->run != run) {
+			ac->run = run;
+			ac->done = 0;
+			mc->nclusters++;
+			match_cands(mc, ac, run);
+			seen = xreallocarray(seen, nseen + 1, sizeof *seen);
+			seen[nseen++] = ac;
+		}
+		if (ac->done)
 			continue;
-		TAILQ_FOREACH(s, &sd->free_slots, free_entry)
-			if (match_fits(j, s))
+		s = NULL;
+		while (ac->pos < ac->ncands) {
+			s = ac->cands[ac->pos++].slot;
+			/* Taken by an earlier job of this run? */
+			if (slots_idle(s))
 				break;
+			s = NULL;
+		}
 		if (s == NULL) {
-			if (nmiss < MATCH_MAX_SHAPES && !j->ckpt_criu) {
-				miss[nmiss].cpus = j->request_cpus;
-				miss[nmiss].memory_mb = j->request_memory_mb;
-				nmiss++;
-			}
+			ac->done = 1;
 			continue;
 		}
-		queue_start(j, s);
-		started++;
+		mc->start(j, s, mc->arg);
+		if (!s->on_free)
+			started++;
 	}
+	/* The lists are this run's only: no memory held between runs. */
+	for (i = 0; i < nseen; i++) {
+		free(seen[i]->cands);
+		seen[i]->cands = NULL;
+		seen[i]->ncands = seen[i]->pos = 0;
+	}
+	free(seen);
+	mc->nstarted = (size_t)started;
 	return started;
 }

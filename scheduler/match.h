@@ -1,16 +1,47 @@
 /*
- * match.h: matchmaking.  Event driven: run at the end of a loop turn in
- * which a job became idle or a slot became free.
+ * match.h: matchmaking, both sides.  Event driven: run at the end of a
+ * loop turn in which a job became idle or a slot became free.  It takes
+ * its context explicitly and calls no link code: each match is handed to
+ * the context's start function, which orders the start (after the
+ * turn's commit, in the scheduler).
  */
 #ifndef CQ_MATCH_H
 #define CQ_MATCH_H
 
-struct job;
-struct slot;
+#include <stddef.h>
+#include <stdint.h>
 
-/* 1 if slot S can hold job J (its requests fit the slot's resources). */
-int	match_fits(const struct job *j, const struct slot *s);
-/* Start as many idle jobs as free slots allow; returns how many. */
-int	match_run(void);
+#include "autocluster.h"
+
+struct job;
+struct job_list;
+struct slot;
+struct slots;
+
+struct match_ctx {
+	struct job_list		*idle;		/* in matching order */
+	struct slots		*slots;		/* the free list */
+	int64_t			 now;		/* mono ms */
+	autocluster_attr_fn	 attr;		/* job attributes */
+	/* Start J on S: S must leave the free list (claimed). */
+	void			(*start)(struct job *j, struct slot *s,
+				    void *arg);
+	void			*arg;
+
+	/* Figures of the last run. */
+	size_t			 njobs;		/* idle jobs looked at */
+	size_t			 nclusters;	/* autoclusters judged */
+	size_t			 njudged;	/* slot judgements */
+	size_t			 nstarted;
+};
+
+/*
+ * Start as many idle jobs as free slots allow, in the idle list's order:
+ * each job takes the best slot free for it (its rank, then the machine's
+ * rank of it, then the free list's order).  An autocluster's slots are
+ * judged once per run; one with none left is skipped.  Returns the
+ * number started.
+ */
+int	match_run(struct match_ctx *mc);
 
 #endif

@@ -8,6 +8,13 @@
  * history.  The end of a run (queue_ended) and the periodic expressions
  * (queue_policy_tick, and queue_policy_due for the jobs that changed in
  * a loop turn) are decided by jobend.c and applied here.
+ *
+ * A client's request (ctl.c, between commit_request_begin and _end) is
+ * undone in memory when the store refuses it: queue_request_begin()
+ * starts a record, each verb a client can call keeps its job's state
+ * before changing it, a job the request finishes stays in memory until
+ * the request is durable, and queue_request_end(0) puts the kept states
+ * back and takes out the cluster the request entered.
  */
 #include "config.h"
 
@@ -103,9 +110,152 @@ queue_insert(struct job *j)
 		queue_idle_add(j);
 }
 
-/* J is finished and its slot released: it leaves memory. */
+/* What a client's request changed, to put back if it is rolled back. */
+struct queue_kept {
+	struct job	*j;
+	enum job_state	 state;
+	int		 priority;
+	int64_t		 finished;
+	char		*machine;
+	char		*hold_reason;
+	int		 vacating;
+	int		 on_idle;
+	int		 forget;	/* the request finished it */
+};
+
+static struct {
+	int			 active;
+	struct queue_kept	*v;
+	size_t			 n, cap;
+	uint32_t		 cluster;	/* entered by it, 0: none */
+	size_t			 nsubmitted;
+} queue_req;
+
+static void	queue_forget_now(struct job *);
+
+void
+queue_request_begin(void)
+{
+	queue_req.active = 1;
+	queue_req.n = 0;
+	queue_req.cluster = 0;
+	queue_req.nsubmitted = 0;
+}
+
+/* Keep J's state before a client's request changes it. */
+static void
+queue_request_keep(struct job *j)
+{
+	struct queue_kept	*k;
+
+	if (!queue_req.active || j->kept)
+		return;
+	if (queue_req.n == queue_req.cap) {
+		queue_req.cap = queue_req.cap ? queue_req.cap * 2 : 64;
+		queue_req.v = xreallocarray(queue_req.v, queue_req.cap,
+		    sizeof *queue_req.v);
+	}
+	k = &queue_req.v[queue_req.n++];
+	memset(k, 0, sizeof *k);
+	k->j = j;
+	k->state = j->state;
+	k->priority = j->priority;
+	k->finished = j->finished;
+	k->machine = j->machine != NULL ? xstrdup(j->machine) : NULL;
+	k->hold_reason = j->hold_reason != NULL ? xstrdup(j->hold_reason) :
+	    NULL;
+	k->vacating = j->vacating;
+	k->on_idle = j->on_idle;
+	j->kept = queue_req.n;		/* its entry, 1-based */
+}
+
+/* The jobs of the cluster the request entered leave memory. */
+static void
+queue_request_unsubmit(uint32_t cluster)
+{
+	struct job	 key, *j, *next;
+
+	key.cluster = cluster;
+	key.proc = 0;
+	for (j = RB_NFIND(job_tree, &sd->jobs, &key); j != NULL &&
+	    j->cluster == cluster; j = next) {
+		next = RB_NEXT(job_tree, &sd->jobs, j);
+		queue_idle_del(j);
+		RB_REMOVE(job_tree, &sd->jobs, j);
+		sd->njobs--;
+		clusters_drop(j->cluster);
+		owners_drop(j->uid);
+		job_free(j);
+	}
+	sd->nsubmitted -= queue_req.nsubmitted;
+}
+
+void
+queue_request_end(int durable)
+{
+	struct queue_kept	*k;
+	struct job		*j;
+	size_t			 i;
+
+	if (!queue_req.active)
+		return;
+	queue_req.active = 0;
+	for (i = 0; i < queue_req.n; i++) {
+		k = &queue_req.v[i];
+		j = k->j;
+		j->kept = 0;
+		if (durable) {
+			if (k->forget)
+				queue_forget_now(j);
+		} else {
+			job_state_restore(j, k->state);
+			j->priority = k->priority;
+			j->finished = k->finished;
+			free(j->machine);
+			j->machine = k->machine;
+			k->machine = NULL;
+			free(j->hold_reason);
+			j->hold_reason = k->hold_reason;
+			k->hold_reason = NULL;
+			j->vacating = k->vacating;
+			if (k->on_idle)
+				queue_idle_add(j);
+			else
+				queue_idle_del(j);
+		}
+		free(k->machine);
+		free(k->hold_reason);
+	}
+	queue_req.n = 0;
+	if (!durable && queue_req.cluster != 0)
+		queue_request_unsubmit(queue_req.cluster);
+	queue_req.cluster = 0;
+	if (queue_req.cap > 1024) {
+		free(queue_req.v);
+		queue_req.v = NULL;
+		queue_req.cap = 0;
+	}
+}
+
+/*
+ * J is finished and its slot released: it leaves memory (at the end of
+ * the client's request that finished it, once that is durable).
+ */
 static void
 queue_forget(struct job *j)
+{
+	if (queue_req.active && j->kept > 0 &&
+	    j->kept <= queue_req.n &&
+	    queue_req.v[j->kept - 1].j == j) {
+		queue_req.v[j->kept - 1].forget = 1;
+		queue_idle_del(j);
+		return;
+	}
+	queue_forget_now(j);
+}
+
+static void
+queue_forget_now(struct job *j)
 {
 	spool_job_gone(j);
 	queue_idle_del(j);
@@ -151,15 +301,24 @@ queue_policy_mark(struct job *j)
 	schedd_turn_request();
 }
 
-/* Write J and an event; a store failure here is fatal (see commit.c). */
+/*
+ * Write J and an event.  Inside a client's request a store failure fails
+ * the request (rolled back, undone: see queue_request_end); elsewhere it
+ * is still fatal (see commit.c).
+ */
 static void
 queue_persist(struct job *j, const char *event, const char *detail)
 {
 	if (commit_begin() == -1 || store_job_update(sd->store, j) == -1 ||
 	    store_event_add(sd->store, j->cluster, j->proc, clock_now_ms(),
-	    event, j->run, detail) == -1)
-		fatalx("job %u.%u: cannot record %s", j->cluster, j->proc,
+	    event, j->run, detail) == -1) {
+		if (!commit_request_active())
+			fatalx("job %u.%u: cannot record %s", j->cluster,
+			    j->proc, event);
+		log_warnx("job %u.%u: cannot record %s", j->cluster, j->proc,
 		    event);
+		commit_request_fail(NULL);
+	}
 	queue_policy_mark(j);
 }
 
@@ -205,6 +364,7 @@ queue_load_one(void *arg, struct job *j)
 		/* Its agent gets a lease to come back and claim it. */
 		agents_expect(j);
 	}
+	jobad_fill(j);
 	queue_insert(j);
 	return 0;
 }
@@ -358,52 +518,64 @@ int
 queue_submit(uid_t uid, const char *owner, const char *batch_name,
     struct jobdesc *descs, char **ads, size_t n, uint32_t *cluster)
 {
-	struct job	*j;
+	struct job	**v;
 	int64_t		 now = clock_now_ms();
 	size_t		 i;
 	char		*cmd;
+	int		 rc = -1;
 
 	if (commit_begin() == -1)
 		return -1;
 	if (store_cluster_new(sd->store, uid, owner, now, batch_name,
 	    (uint32_t)n, cluster) == -1)
 		return -1;
+	/* The store first: a refusal leaves nothing in memory. */
+	v = xcalloc(n, sizeof *v);
+	for (i = 0; i < n; i++) {
+		v[i] = job_new();
+		v[i]->cluster = *cluster;
+		v[i]->proc = descs[i].proc;
+		v[i]->state = JOB_IDLE;
+		v[i]->uid = uid;
+		v[i]->owner = xstrdup(owner);
+		v[i]->request_cpus = descs[i].request_cpus;
+		v[i]->request_memory_mb = descs[i].request_memory_mb;
+		v[i]->request_disk_kb = descs[i].request_disk_kb;
+		if (descs[i].requirements != NULL)
+			v[i]->requirements = xstrdup(descs[i].requirements);
+		if (descs[i].rank != NULL)
+			v[i]->rank = xstrdup(descs[i].rank);
+		cmd = queue_cmdline(&descs[i]);
+		v[i]->cmd = queue_expand_cluster(cmd, *cluster);
+		free(cmd);
+		v[i]->ad = queue_expand_cluster(ads[i], *cluster);
+		v[i]->submitted = now;
+		v[i]->entered = now;
+		if (queue_policy_get(&descs[i], &v[i]->policy, NULL, 0) == -1 ||
+		    queue_find(v[i]->cluster, v[i]->proc) != NULL ||
+		    store_job_insert(sd->store, v[i]) == -1 ||
+		    store_event_add(sd->store, v[i]->cluster, v[i]->proc, now,
+		    "submit", 0, NULL) == -1)
+			goto fail;
+	}
 	clusters_add(*cluster, owner, batch_name, (uint32_t)n, now);
 	for (i = 0; i < n; i++) {
-		j = job_new();
-		j->cluster = *cluster;
-		j->proc = descs[i].proc;
-		j->state = JOB_IDLE;
-		j->uid = uid;
-		j->owner = xstrdup(owner);
-		j->request_cpus = descs[i].request_cpus;
-		j->request_memory_mb = descs[i].request_memory_mb;
-		cmd = queue_cmdline(&descs[i]);
-		j->cmd = queue_expand_cluster(cmd, *cluster);
-		free(cmd);
-		j->ad = queue_expand_cluster(ads[i], *cluster);
-		j->submitted = now;
-		j->entered = now;
-		if (queue_policy_get(&descs[i], &j->policy, NULL, 0) == -1) {
-			job_free(j);
-			return -1;
-		}
-		if (store_job_insert(sd->store, j) == -1 ||
-		    store_event_add(sd->store, j->cluster, j->proc, now,
-		    "submit", 0, NULL) == -1) {
-			/* The caller rolls the whole turn back. */
-			job_free(j);
-			return -1;
-		}
-		if (queue_find(j->cluster, j->proc) != NULL) {
-			job_free(j);
-			return -1;
-		}
-		queue_insert(j);
-		queue_policy_mark(j);
+		queue_insert(v[i]);
+		queue_policy_mark(v[i]);
+		v[i] = NULL;
 	}
 	sd->nsubmitted += n;
-	return 0;
+	if (queue_req.active) {
+		queue_req.cluster = *cluster;
+		queue_req.nsubmitted = n;
+	}
+	rc = 0;
+fail:
+	/* The caller rolls the request back. */
+	for (i = 0; i < n; i++)
+		job_free(v[i]);
+	free(v);
+	return rc;
 }
 
 void
@@ -585,6 +757,7 @@ queue_hold_as(struct job *j, int code, int subcode, const char *why)
 {
 	enum job_state	 was = j->state;
 
+	queue_request_keep(j);
 	if (was != JOB_IDLE && was != JOB_RUNNING && was != JOB_SUSPENDED &&
 	    was != JOB_TRANSFERRING_OUTPUT)
 		return 0;
@@ -614,6 +787,7 @@ queue_release(struct job *j, const char *by)
 {
 	if (j->state != JOB_HELD || j->slot != NULL)
 		return 0;	/* not held, or its last run not dead yet */
+	queue_request_keep(j);
 	if (job_set_state(j, JOB_IDLE) == -1)
 		return 0;
 	free(j->machine);
@@ -631,6 +805,7 @@ queue_remove(struct job *j, const char *by)
 {
 	enum job_state	 was = j->state;
 
+	queue_request_keep(j);
 	if (job_set_state(j, JOB_REMOVED) == -1)
 		return -1;
 	j->finished = clock_now_ms();
@@ -656,6 +831,7 @@ queue_vacate(struct job *j, const char *by)
 	if ((j->state != JOB_RUNNING && j->state != JOB_SUSPENDED) ||
 	    j->slot == NULL || j->vacating)
 		return 0;
+	queue_request_keep(j);
 	j->vacating = 1;
 	queue_persist(j, "vacate", by);
 	/* The vacate signal: a job that checkpoints leaves with it. */

@@ -38,6 +38,14 @@ void		 queue_walk(void (*cb)(struct job *, void *), void *arg);
 int		 queue_submit(uid_t uid, const char *owner,
 		    const char *batch_name, struct jobdesc *descs,
 		    char **ads, size_t n, uint32_t *cluster);
+/*
+ * A client's request begins (after commit_request_begin): what the verbs
+ * below change is kept; queue_request_end(1) once it is durable (jobs it
+ * finished leave memory), (0) if it was rolled back (its changes are
+ * undone in memory, the cluster it entered leaves).
+ */
+void		 queue_request_begin(void);
+void		 queue_request_end(int durable);
 /* Start J on slot S (matching decided): RUNNING, a new run number. */
 void		 queue_start(struct job *j, struct slot *s);
 /* The current run of J ended. */

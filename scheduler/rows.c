@@ -18,10 +18,12 @@
 
 #include <json-c/json.h>
 
+#include "expr.h"
 #include "job.h"
 #include "xmalloc.h"
 #include "rows.h"
 #include "schedd.h"
+#include "slots.h"
 
 static const char *const rows_field_names[RF_MAX] = {
 	"id", "cluster", "proc", "owner", "state", "st", "priority", "cmd",
@@ -265,4 +267,52 @@ rows_text_finish(struct rows_text *t, size_t *len)
 	*len = t->len;
 	free(t);
 	return buf;
+}
+
+static struct json_object *
+rows_value(const struct expr_value *v)
+{
+	switch (v->type) {
+	case EXPR_BOOL:
+		return json_object_new_boolean(v->b);
+	case EXPR_INT:
+		return json_object_new_int64(v->i);
+	case EXPR_REAL:
+		return json_object_new_double(v->r);
+	case EXPR_STRING:
+		return json_object_new_string(v->s);
+	default:
+		return NULL;
+	}
+}
+
+void
+rows_slot_ad(struct json_object *o, const struct slot *s, int64_t now)
+{
+	static const char *const names[] = { "Name", "Machine", "SlotID",
+	    "Arch", "OpSys", "OpSysAndVer", "Cpus", "Memory", "Disk",
+	    "TotalCpus", "TotalMemory", "TotalDisk", "KeyboardIdle",
+	    "ConsoleIdle", "LoadAvg", "State", "Activity", "HasCRIU" };
+	const struct machinead	*mad = &s->machine->ad;
+	struct json_object	*ad;
+	struct expr_value	 v;
+	size_t			 i;
+
+	ad = json_object_new_object();
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (slots_lookup(s, now, names[i], &v) == -1)
+			continue;
+		json_object_object_add(ad, names[i], rows_value(&v));
+		expr_value_clear(&v);
+	}
+	if (mad->start != NULL)
+		json_object_object_add(ad, "Start",
+		    json_object_new_string(expr_source(mad->start)));
+	if (mad->rank != NULL)
+		json_object_object_add(ad, "Rank",
+		    json_object_new_string(expr_source(mad->rank)));
+	for (i = 0; i < mad->nattrs; i++)
+		json_object_object_add(ad, mad->attrs[i].name,
+		    rows_value(&mad->attrs[i].v));
+	json_object_object_add(o, "ad", ad);
 }

@@ -23,6 +23,10 @@ enum rows_field {
 
 /* The field called NAME (NULL: none); 0, or -1 if there is none. */
 int		 rows_field_parse(const char *name, enum rows_field *f);
+/* Add S's slot ad as matching sees it (HTCondor's names, Start and
+ * Rank as text, the site's attributes) to O as "ad". */
+void		 rows_slot_ad(struct json_object *o, const struct slot *s,
+		    int64_t now_mono);
 /* Add slot S's activity and M's owner side (heartbeats) to O. */
 void		 rows_machine_owner(struct json_object *o,
 		    const struct machine *m, const struct slot *s,

@@ -21,6 +21,8 @@
 #include <stdint.h>
 
 #include "job.h"
+#include "machinead.h"
+#include "slots.h"
 #include "slotstate.h"
 
 struct cfg;
@@ -37,7 +39,8 @@ struct slot {
 	int			 id;		/* 1-based: slot1@name */
 	int64_t			 cpus;
 	int64_t			 memory_mb;
-	enum slot_state		 state;		/* as last reported/decided */
+	int64_t			 disk_kb;	/* -1: not told */
+	enum slot_state		 state;		/* slots_set_state() only */
 	struct job		*job;		/* the job we run there */
 	char			 stale_job[32];	/* a job being killed there */
 	uint32_t		 stale_run;
@@ -61,6 +64,15 @@ struct machine {
 	int			 nslots;
 	char			*fs_domain;	/* from its hello, or NULL */
 	int			 criu;		/* its ad: it can dump/restore */
+	struct machinead	 ad;		/* its machine ad (platform,
+						   start, rank, site's) */
+	/* match.c: one judgement per machine and autocluster in a run,
+	 * for its slots whose ads differ only in Name and SlotID. */
+	uint64_t		 memo_run;
+	const void		*memo_ac;
+	const struct slot	*memo_slot;
+	int			 memo_free, memo_per_slot;
+	double			 memo_rank, memo_mrank;
 	struct spool_link	*spool;		/* its transfers (spool.c) */
 	int			 lies;		/* claims on runs not its own */
 	TAILQ_ENTRY(machine)	 entry;
@@ -68,7 +80,6 @@ struct machine {
 
 RB_HEAD(job_tree, job);
 TAILQ_HEAD(job_list, job);
-TAILQ_HEAD(slot_list, slot);
 TAILQ_HEAD(machine_list, machine);
 
 int	job_cmp(struct job *, struct job *);
@@ -84,7 +95,7 @@ struct schedd {
 
 	struct job_tree		 jobs;		/* every job in memory */
 	struct job_list		 idle;		/* matching order */
-	struct slot_list	 free_slots;
+	struct slots		 slots;		/* the mirror's free list */
 	struct machine_list	 machines;
 	uint64_t		 njobs;		/* in memory */
 
@@ -93,6 +104,7 @@ struct schedd {
 	int			 match_wanted;
 	struct event		*tick_ev;
 	int64_t			 tick_lease_next;
+	int64_t			 rematch_next;	/* mono ms (main.c) */
 	int64_t			 tick_policy_next;	/* mono ms */
 	int64_t			 policy_ms;	/* periodic_expr_interval */
 

@@ -4,7 +4,9 @@
  * is received as NAME.cq-part and renamed once its checksum matched
  * (common/xfer.c); the `submit` on the same connection renames the whole
  * area to spool/<cluster>/in in the loop turn whose commit creates the
- * cluster (stage_adopt), so the cluster never exists without its inputs;
+ * cluster (stage_adopt), so the cluster never exists without its inputs,
+ * and moves it back if that commit is refused (stage_unadopt), so no
+ * spool directory outlives a cluster that never was;
  * a connection that closes first has its area removed, and spool_init()
  * removes any left by a crash.  Called by ctl.c only.
  */
@@ -150,6 +152,29 @@ stage_adopt(struct stage *s, uint32_t cluster)
 	free(cdir);
 	free(in);
 	return rc;
+}
+
+void
+stage_unadopt(struct stage *s, uint32_t cluster)
+{
+	char	*cdir, *in;
+
+	if (s == NULL || !s->adopted)
+		return;
+	xasprintf(&cdir, "%s/%u", spool_path(), cluster);
+	xasprintf(&in, "%s/in", cdir);
+	if (rename(in, s->dir) == -1) {
+		/* The files are lost to the client: never to a new cluster. */
+		log_warn("spool: cannot move %s back to %s", in, s->dir);
+		xfer_rmtree(cdir);
+	} else {
+		s->adopted = 0;
+		if (rmdir(cdir) == -1)
+			log_warn("spool: %s", cdir);
+		spool_fsync_dir(spool_path());
+	}
+	free(cdir);
+	free(in);
 }
 
 void

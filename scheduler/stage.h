@@ -21,6 +21,8 @@ void	stage_data(struct stage *stage, struct peer *p, uint32_t reqid,
 int	stage_busy(const struct stage *stage);
 /* Move the staged files into the spool of CLUSTER (in the submit's turn). */
 int	stage_adopt(struct stage *stage, uint32_t cluster);
+/* The submit was rolled back: the files go back to the staging area. */
+void	stage_unadopt(struct stage *stage, uint32_t cluster);
 /* The connection closed (or submitted): free; remove what was not adopted. */
 void	stage_free(struct stage *stage);
 

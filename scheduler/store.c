@@ -206,6 +206,7 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*st[ST_MAX];
 	int		 wal_pages;	/* in the WAL after the last commit */
+	int		 failed;	/* extended code of the last failure */
 };
 
 /* SQLite's wal_autocheckpoint default, in pages. */
@@ -480,8 +481,10 @@ store_done(struct store *s, sqlite3_stmt *st, const char *what)
 	int	 rc;
 
 	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		s->failed = sqlite3_extended_errcode(s->db);
 		log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
+	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -517,6 +520,29 @@ int
 store_rollback(struct store *s)
 {
 	return store_txn(s, ST_ROLLBACK, "rollback");
+}
+
+/*
+ * Why the last write failed, in words for the client whose request it
+ * rolls back: the disk, the file's mode, or SQLite's own message.
+ */
+const char *
+store_failure(struct store *s)
+{
+	switch (s->failed & 0xff) {
+	case SQLITE_FULL:
+		return "the scheduler's disk is full";
+	case SQLITE_READONLY:
+		return "the scheduler's database is read-only";
+	case SQLITE_IOERR:
+		return "an I/O error on the scheduler's disk";
+	case SQLITE_CANTOPEN:
+		return "the scheduler cannot open its database files";
+	case SQLITE_OK:
+		return "the scheduler's store refused the change";
+	default:
+		return sqlite3_errstr(s->failed);
+	}
 }
 
 /* SQLite knows best: it may have rolled back on its own (SQLITE_FULL). */

@@ -33,6 +33,8 @@ int		 store_version(struct store *);
 int		 store_begin(struct store *);
 int		 store_commit(struct store *);
 int		 store_rollback(struct store *);
+/* Why the last write failed, for a user (never NULL). */
+const char	*store_failure(struct store *);
 /* 1 while a transaction is open. */
 int		 store_in_txn(struct store *);
 int		 store_checkpoint_due(struct store *);

@@ -9,30 +9,28 @@
  *
  * The job_events table is the source of truth: queue.c records every
  * transition there inside the turn's transaction.  After the commit
- * (commit_flush() calls userlog_flush()), the events above a mark are
- * read back from the store and appended to their files, then the mark
- * moves.  The mark (the id of the last job_events row handled) lives in
- * STATE_DIR/userlog.mark, replaced atomically after each flush that wrote
- * a file, so a restarted scheduler carries on where it stopped: nothing is
- * lost, and nothing is written twice unless the scheduler dies between a
- * write and the mark's update (see docs/userlog.md).
+ * (commit_flush() calls userlog_flush()), the events above a cursor are
+ * read back from the store, formatted and handed to the writers
+ * (logwriter.c), which append them to their files off the loop: a log on
+ * a hung NFS home holds up neither dispatch nor the replies.  The mark
+ * (the id below which every event was written or has no log) moves as the
+ * writers report; it lives in STATE_DIR/userlog.mark, replaced atomically
+ * after the writers wrote, so a restarted scheduler carries on where it
+ * stopped: nothing is lost, and nothing is written twice unless the
+ * scheduler dies between a write and the mark's update (see
+ * docs/userlog.md).  When a writer's queue is full the cursor waits: the
+ * events wait in the store, not in memory.  At exit the writers are given
+ * USERLOG_DRAIN_MS to finish.
  *
  * One table maps job_events names to user-log events; names it does not
  * list (vacate, held-exit, aborted-exit...) are internal and skipped.
- * The file is opened as the job's owner (fsuid/fsgid when we are root),
- * with O_APPEND and O_NOFOLLOW, and must be a regular file.  A failure is
- * logged and the event skipped: a log never stops a job.
+ * The file is opened as the job's owner (logwriter.c).
  */
 #include "config.h"
 
-#include <sys/fsuid.h>
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +39,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "logwriter.h"
 #include "schedd.h"
 #include "store.h"
 #include "userlog.h"
@@ -48,6 +47,7 @@
 
 #define USERLOG_BATCH	1024		/* events read per store walk */
 #define USERLOG_EVMAX	8192		/* bytes of one event */
+#define USERLOG_DRAIN_MS 10000		/* for the writers at exit */
 
 /* Event bodies. */
 enum userlog_body {
@@ -87,16 +87,15 @@ static const struct userlog_map {
 	{ "vacate",		-1, NULL, UB_PLAIN },
 };
 
-static int64_t	userlog_mark = -1;	/* last job_events id handled */
-static int	userlog_pending;
+static int64_t	userlog_mark = -1;	/* all events up to it written */
+static int64_t	userlog_saved = -1;	/* the mark in userlog.mark */
+static int64_t	userlog_cursor = -1;	/* last event read from the store */
+static int	userlog_pending;	/* the store may have more */
+static int	userlog_full;		/* a writer's queue was full */
+static int	userlog_wrote;		/* written since the last save */
 static char	userlog_host[256];
 
-/* The open file of the previous event, reused while the path is the same. */
-static struct {
-	int	 fd;
-	uid_t	 uid;
-	char	*path;
-} userlog_cur = { -1, 0, NULL };
+static void	userlog_written(void);
 
 static void
 userlog_mark_path(char *buf, size_t len, const char *suffix)
@@ -126,6 +125,8 @@ userlog_mark_save(void)
 	close(fd);
 	if (rename(tmp, path) == -1)
 		log_warn("userlog: rename %s", tmp);
+	else
+		userlog_saved = userlog_mark;
 }
 
 int
@@ -139,6 +140,8 @@ userlog_init(void)
 	if (gethostname(userlog_host, sizeof userlog_host) == -1)
 		strlcpy(userlog_host, "localhost", sizeof userlog_host);
 	userlog_host[sizeof userlog_host - 1] = '\0';
+	if (logwriter_init(sd->base, userlog_written) == -1)
+		return -1;
 	userlog_mark_path(path, sizeof path, "");
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
 		n = read(fd, buf, sizeof buf - 1);
@@ -151,6 +154,7 @@ userlog_init(void)
 			if (errstr == NULL &&
 			    userlog_mark <= store_events_last(sd->store)) {
 				/* Catch up with what the last run left. */
+				userlog_cursor = userlog_saved = userlog_mark;
 				userlog_pending = 1;
 				return 0;
 			}
@@ -164,6 +168,7 @@ userlog_init(void)
 	/* A new state directory, or one from before user logs. */
 	if ((userlog_mark = store_events_last(sd->store)) == -1)
 		return -1;
+	userlog_cursor = userlog_mark;
 	userlog_mark_save();
 	return 0;
 }
@@ -172,79 +177,6 @@ void
 userlog_recorded(void)
 {
 	userlog_pending = 1;
-}
-
-static void
-userlog_close_cur(void)
-{
-	if (userlog_cur.fd != -1)
-		close(userlog_cur.fd);
-	userlog_cur.fd = -1;
-	free(userlog_cur.path);
-	userlog_cur.path = NULL;
-}
-
-/*
- * Open PATH for appending as UID: with root's rights switched to the
- * owner's for the open (fsuid, fsgid, no supplementary groups), or
- * refused when we are not root and not UID.
- */
-static int
-userlog_open(const char *path, uid_t uid)
-{
-	struct passwd	 pw, *pwp = NULL;
-	struct stat	 sb;
-	char		 pwbuf[4096];
-	gid_t		 gid, saved[NGROUPS_MAX];
-	int		 fd, nsaved = -1, flags, err;
-
-	flags = O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NOCTTY |
-	    O_NONBLOCK | O_CLOEXEC;
-	if (geteuid() != 0 || uid == 0) {
-		/* Our own job (a personal pool, or root's job). */
-		if (uid != geteuid()) {
-			errno = EPERM;
-			return -1;
-		}
-		fd = open(path, flags, 0644);
-	} else {
-		if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &pwp) != 0 ||
-		    pwp == NULL) {
-			errno = ESRCH;
-			return -1;
-		}
-		gid = pw.pw_gid;
-		if ((nsaved = getgroups(NGROUPS_MAX, saved)) == -1 ||
-		    setgroups(1, &gid) == -1)
-			return -1;
-		setfsgid(gid);
-		setfsuid(uid);
-		if ((uid_t)setfsuid(uid) != uid) {
-			setfsuid(0);
-			setfsgid(0);
-			setgroups((size_t)nsaved, saved);
-			errno = EPERM;
-			return -1;
-		}
-		fd = open(path, flags, 0644);
-		err = errno;
-		setfsuid(0);
-		setfsgid(0);
-		if (setgroups((size_t)nsaved, saved) == -1)
-			fatal("userlog: cannot restore the groups");
-		errno = err;
-	}
-	if (fd == -1)
-		return -1;
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		errno = EINVAL;
-		return -1;
-	}
-	flags = fcntl(fd, F_GETFL);
-	if (flags != -1)
-		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-	return fd;
 }
 
 /* "Usr d hh:mm:ss, Sys d hh:mm:ss" of two times in ms. */
@@ -419,68 +351,101 @@ userlog_format(char *b, size_t len, const struct store_logevent *e)
 	return o;
 }
 
+/* Hand E to its file's writer; stop the walk when that one is full. */
 static int
-userlog_write_cb(void *arg, const struct store_logevent *e)
+userlog_queue_cb(void *arg, const struct store_logevent *e)
 {
 	char	 buf[USERLOG_EVMAX];
 	size_t	 n;
-	ssize_t	 w;
 
-	userlog_mark = e->id;
-	if ((n = userlog_format(buf, sizeof buf, e)) == 0)
-		return 0;
-	*(int *)arg = 1;
-	if (userlog_cur.path == NULL || userlog_cur.uid != e->uid ||
-	    strcmp(userlog_cur.path, e->log) != 0) {
-		userlog_close_cur();
-		userlog_cur.path = xstrdup(e->log);
-		userlog_cur.uid = e->uid;
-		if ((userlog_cur.fd = userlog_open(e->log, e->uid)) == -1)
-			log_warn("userlog: job %u.%u: cannot open %s as uid "
-			    "%u", e->cluster, e->proc, e->log,
-			    (unsigned)e->uid);
+	if ((n = userlog_format(buf, sizeof buf, e)) > 0 &&
+	    logwriter_put(e->id, e->cluster, e->proc, e->uid, e->log, buf,
+	    n) == -1) {
+		userlog_full = 1;
+		return 1;	/* read again once it made room */
 	}
-	if (userlog_cur.fd == -1)
-		return 0;	/* said once for this file */
-	if ((w = write(userlog_cur.fd, buf, n)) != (ssize_t)n) {
-		log_warn("userlog: job %u.%u: write %s", e->cluster, e->proc,
-		    e->log);
-		userlog_close_cur();
-	}
+	userlog_cursor = e->id;
 	return 0;
+}
+
+/*
+ * Move the mark below the oldest event not written yet; save it after
+ * the writers wrote (their wake-ups come at most once a loop iteration).
+ */
+static void
+userlog_advance(void)
+{
+	int64_t	oldest = logwriter_pending();
+
+	userlog_mark = oldest == -1 ? userlog_cursor : oldest - 1;
+	if (userlog_wrote && userlog_mark > userlog_saved) {
+		userlog_wrote = 0;
+		userlog_mark_save();
+	}
 }
 
 void
 userlog_flush(void)
 {
 	int64_t	 before, last;
-	int	 wrote = 0;
 
 	/* Never an event that is not durable yet. */
-	if (!userlog_pending || userlog_mark < 0 || store_in_txn(sd->store))
+	if (!userlog_pending || userlog_cursor < 0 ||
+	    store_in_txn(sd->store))
 		return;
 	userlog_pending = 0;
+	userlog_full = 0;
 	do {
-		before = userlog_mark;
-		if (store_userlog_events(sd->store, userlog_mark,
-		    USERLOG_BATCH, userlog_write_cb, &wrote) == -1) {
-			userlog_close_cur();
+		before = userlog_cursor;
+		if (store_userlog_events(sd->store, userlog_cursor,
+		    USERLOG_BATCH, userlog_queue_cb, NULL) == -1)
 			return;
-		}
-	} while (userlog_mark != before);
-	userlog_close_cur();
+	} while (userlog_cursor != before && !userlog_full);
 	/* The rest of the events have no log: skip them for good. */
-	if ((last = store_events_last(sd->store)) > userlog_mark)
-		userlog_mark = last;
-	if (wrote)
-		userlog_mark_save();
+	if (!userlog_full &&
+	    (last = store_events_last(sd->store)) > userlog_cursor)
+		userlog_cursor = last;
+	userlog_advance();
+}
+
+int
+userlog_cluster_pending(uint32_t cluster)
+{
+	/* Unread events (a full queue) may be its: say so until read. */
+	return userlog_full || logwriter_cluster_pending(cluster);
+}
+
+/* The writers wrote (their eventfd, in the loop). */
+static void
+userlog_written(void)
+{
+	userlog_wrote = 1;
+	if (userlog_full) {
+		/* Room again: read on from where the cursor waits. */
+		userlog_pending = 1;
+		userlog_flush();
+	}
+	userlog_advance();
 }
 
 void
 userlog_shutdown(void)
 {
-	userlog_pending = 1;
-	userlog_flush();
-	if (userlog_mark >= 0)
+	int	drained;
+
+	/* What was committed goes out, unless a file hangs. */
+	do {
+		userlog_pending = 1;
+		userlog_flush();
+		drained = logwriter_drain(USERLOG_DRAIN_MS) == 0;
+		userlog_wrote = 1;
+	} while (drained && userlog_full);
+	if (!drained)
+		log_warnx("userlog: a log file still blocks after %d s; what "
+		    "it did not take is written at the next start",
+		    USERLOG_DRAIN_MS / 1000);
+	logwriter_shutdown(drained ? USERLOG_DRAIN_MS : 0);
+	userlog_advance();
+	if (userlog_mark >= 0 && userlog_mark != userlog_saved)
 		userlog_mark_save();
 }

@@ -6,6 +6,7 @@
 #define CQ_USERLOG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct store_logevent;
 
@@ -15,6 +16,11 @@ int	userlog_init(void);
 void	userlog_recorded(void);
 /* Append the committed events above the mark to their files. */
 void	userlog_flush(void);
+/*
+ * 1 while an event of a job of CLUSTER that is committed may not be in
+ * its log yet (the writers are off the loop: logwriter.c).
+ */
+int	userlog_cluster_pending(uint32_t cluster);
 /* Write what is left and save the mark, at exit. */
 void	userlog_shutdown(void);
 /*

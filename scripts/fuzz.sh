@@ -7,7 +7,8 @@
 # table), fuzz-msg (message payloads), fuzz-json (strict JSON and member
 # checks), fuzz-agentmsg (the agents' reports as C structs), fuzz-cfg
 # (configuration files), fuzz-cmdline (the kernel command line),
-# fuzz-cred (credential texts and network blocks);
+# fuzz-cred (credential texts and network blocks), fuzz-machinead (the
+# agent's machine ad and machine_attributes);
 # docs/fuzzing.md describes them and their last runs.  Each
 # starts from tests/fuzz/corpus-NAME/ (a copy grows in the build
 # directory), caps each input (-max_len, -timeout) and fails on any
@@ -22,7 +23,7 @@ build=${BUILD:-$top/build}
 secs=${1:-60}
 [ $# -gt 0 ] && shift
 all="fuzz-submit fuzz-expr fuzz-frame fuzz-msg fuzz-json fuzz-agentmsg
-    fuzz-cfg fuzz-cred fuzz-cmdline"
+    fuzz-cfg fuzz-cred fuzz-cmdline fuzz-machinead"
 targets=${*:-$all}
 out=$build/fuzz
 c=$top/common
@@ -86,7 +87,12 @@ for t in $targets; do
 	fuzz-submit)
 		fuzz fuzz-submit "$c/submit.c" "$c/submit-macro.c" \
 		    "$c/submit-kw.c" "$c/submit-args.c" "$c/submit-queue.c" \
-		    "$c/jobdesc.c" "$c/jsonx.c" "$c/text.c" || rc=1 ;;
+		    "$c/jobdesc.c" "$c/jsonx.c" "$c/text.c" "$c/expr.c" \
+		    "$c/expr-eval.c" "$c/expr-fn.c" "$c/expr-json.c" || rc=1 ;;
+	fuzz-machinead)
+		fuzz fuzz-machinead "$c/machinead.c" "$c/jsonx.c" \
+		    "$c/jobdesc.c" "$c/text.c" "$c/expr.c" "$c/expr-eval.c" \
+		    "$c/expr-fn.c" "$c/expr-json.c" || rc=1 ;;
 	fuzz-expr)
 		fuzz fuzz-expr "$c/expr.c" "$c/expr-eval.c" "$c/expr-fn.c" \
 		    "$c/expr-json.c" || rc=1 ;;

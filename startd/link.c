@@ -45,6 +45,7 @@
 #include "jsonx.h"
 #include "lease.h"
 #include "link.h"
+#include "machine.h"
 #include "log.h"
 #include "msg.h"
 #include "owner.h"
@@ -134,6 +135,7 @@ link_send_ad(void)
 	json_object_object_add(o, "jobs", jobs_ad_jobs());
 	if (st->criu)
 		json_object_object_add(o, "criu", json_object_new_boolean(1));
+	json_object_object_add(o, "machine", machine_ad_json());
 	peer_send(link_peer, MSG_AD, 0, o);
 	json_object_put(o);
 }

@@ -45,6 +45,7 @@
 #include "policy.h"
 #include "calendar.h"
 #include "log.h"
+#include "machine.h"
 #include "priv.h"
 #include "psbx.h"
 #include "privc.h"
@@ -116,6 +117,14 @@ static const struct cfg_key startd_keys[] = {
 	    "namespace; comma list, empty: none)" },
 	{ "max_job_pids", CFG_INT, "4096", 0, INT32_MAX,
 	    "processes and threads a job may have at once (0: no cap)" },
+	{ "start", CFG_STRING, "", 0, 0,
+	    "the owner's policy: which jobs may start here, an expression "
+	    "over the machine (MY) and the job (TARGET); empty: any" },
+	{ "rank", CFG_STRING, "", 0, 0,
+	    "the jobs this machine prefers, a number over the job (TARGET); "
+	    "empty: 0" },
+	{ "machine_attributes", CFG_STRING, "", 0, 0,
+	    "the site's attributes in the machine ad: Name = value; ..." },
 	{ "cgroup_favordynmods", CFG_BOOL, "yes", 0, 0,
 	    "as root with v1 job groups: add favordynmods to the cgroup2 "
 	    "mount, so job starts skip a 10-20 ms RCU wait" },
@@ -171,6 +180,8 @@ startd_check(const struct cfg *cfg, char *err, size_t errlen)
 		    "prefix", cfg_origin(cfg, "slot_user"));
 		return -1;
 	}
+	if (machine_check(cfg, err, errlen) == -1)
+		return -1;
 	if (*fp != '\0' && tls_fp_parse(fp, pin, &errstr) == -1) {
 		snprintf(err, errlen, "%s: fingerprint: %s",
 		    cfg_origin(cfg, "fingerprint"), errstr);
@@ -322,6 +333,7 @@ main(int argc, char **argv)
 	if (mem == 0 && sysinfo(&si) == 0)
 		mem = (int64_t)((uint64_t)si.totalram * si.mem_unit >> 20);
 	st->slot_memory_mb = mem / st->nslots;
+	machine_init(st->cfg, ncpu, mem);
 
 	/* As root, the network child keeps its files in state_dir/agent. */
 	if (drop_prepare(cfg_str(st->cfg, "agent_user"), cfg_str(st->cfg,
@@ -395,6 +407,7 @@ main(int argc, char **argv)
 	enroll_shutdown();
 	local_shutdown();
 	owner_shutdown();
+	machine_shutdown();
 	event_free(tick);
 	event_free(leave_ev);
 	evdns_base_free(st->dns, 0);

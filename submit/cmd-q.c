@@ -10,6 +10,7 @@
  * -hold lists the held jobs with why (HTCondor's hold reason code).  The
  * views themselves are drawn by cmd-q-batch.c, cmd-q-jobs.c and
  * cmd-q-hold.c.
+ * -better-analyze (or -analyze) ID... is `cq why ID...`, as condor_q's.
  */
 #include "config.h"
 
@@ -27,6 +28,7 @@
 #include "msg.h"
 #include "table.h"
 #include "watch.h"
+#include "xmalloc.h"
 
 struct cmd_q {
 	struct json_object	*req;	/* the query, asked again by -w */
@@ -103,6 +105,23 @@ cmd_q_draw(FILE *f, size_t width, void *arg)
 	return 0;
 }
 
+/* `cq q -better-analyze ID...`: cq why without the option at AT. */
+static int
+cmd_q_analyze(int argc, char **argv, int at)
+{
+	char	**av;
+	int	  a, n = 0, rc;
+
+	av = xcalloc((size_t)argc + 1, sizeof *av);
+	av[n++] = "why";
+	for (a = 1; a < argc; a++)
+		if (a != at)
+			av[n++] = argv[a];
+	rc = cmd_why(n, av);
+	free(av);
+	return rc;
+}
+
 int
 cmd_q(int argc, char **argv)
 {
@@ -112,6 +131,12 @@ cmd_q(int argc, char **argv)
 	int			 a, json = 0, watch = 0, all = 0, rc, hold = 0;
 	int			 interval = 2000, batch = -1;
 
+	/* condor_q -better-analyze ID: what cq why answers. */
+	for (a = 1; a < argc; a++)
+		if (strcmp(argv[a], "-better-analyze") == 0 ||
+		    strcmp(argv[a], "--better-analyze") == 0 ||
+		    strcmp(argv[a], "-analyze") == 0)
+			return cmd_q_analyze(argc, argv, a);
 	req = json_object_new_object();
 	ids = json_object_new_array();
 	owners = json_object_new_array();

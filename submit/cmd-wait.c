@@ -5,7 +5,10 @@
  * for a cluster 0 only if every proc exited 0, else the first non-zero
  * code in proc order.  On timeout it says so and exits 1.  It polls the
  * scheduler, first every 100 ms, backing off to once a second; a pushed
- * notification can replace the loop without changing the command.
+ * notification can replace the loop without changing the command.  A job
+ * that left the queue is waited for until its events are in its user log
+ * too (the scheduler writes logs off its loop and marks a history row
+ * "log_pending" until then), as condor_wait, which reads the log, would.
  */
 #include "config.h"
 
@@ -57,7 +60,7 @@ cmd_wait(int argc, char **argv)
 	long long		 timeout = 0;
 	int64_t			 deadline, delay = WAIT_FIRST_MS;
 	size_t			 i, n;
-	int			 a = 1, code, best_proc, proc;
+	int			 a = 1, code, best_proc, proc, logwait;
 
 	if (a + 1 < argc && (strcmp(argv[a], "-t") == 0 ||
 	    strcmp(argv[a], "-timeout") == 0 ||
@@ -80,16 +83,36 @@ cmd_wait(int argc, char **argv)
 	}
 	deadline = clock_mono_ms() + timeout * 1000;
 	for (;;) {
+		logwait = 0;
 		if ((rep = wait_query("jobs", id)) == NULL)
 			return CQ_EXIT_FAIL;
 		n = json_object_array_length(jsonx_get(rep, "rows"));
+		if (n == 0) {
+			/* Gone: done once its user log has its events. */
+			json_object_put(rep);
+			if ((rep = wait_query("history", id)) == NULL)
+				return CQ_EXIT_FAIL;
+			rows = jsonx_get(rep, "rows");
+			n = json_object_array_length(rows);
+			for (i = 0; i < n; i++)
+				if (jsonx_bool(json_object_array_get_idx(rows,
+				    i), "log_pending", 0))
+					break;
+			if (i == n)
+				break;
+			logwait = 1;
+		}
 		json_object_put(rep);
-		if (n == 0)
-			break;
 		if (timeout > 0 && clock_mono_ms() >= deadline) {
-			fprintf(stderr, "cq wait: timed out after %lld s: %zu "
-			    "job(s) of %s still in the queue\n", timeout, n,
-			    id);
+			if (logwait)
+				fprintf(stderr, "cq wait: timed out after %lld "
+				    "s: %s left the queue, but its user log "
+				    "does not have all its events yet\n",
+				    timeout, id);
+			else
+				fprintf(stderr, "cq wait: timed out after %lld "
+				    "s: %zu job(s) of %s still in the queue\n",
+				    timeout, n, id);
 			return CQ_EXIT_FAIL;
 		}
 		if (timeout > 0 && clock_mono_ms() + delay > deadline)
@@ -99,10 +122,6 @@ cmd_wait(int argc, char **argv)
 		nanosleep(&ts, NULL);
 		delay = delay * 2 > WAIT_MAX_MS ? WAIT_MAX_MS : delay * 2;
 	}
-	if ((rep = wait_query("history", id)) == NULL)
-		return CQ_EXIT_FAIL;
-	rows = jsonx_get(rep, "rows");
-	n = json_object_array_length(rows);
 	if (n == 0) {
 		fprintf(stderr, "cq wait: no such job %s\n", id);
 		json_object_put(rep);

@@ -1,10 +1,18 @@
 /*
- * cmd-why.c: `cq why [--json] ID...`: why a job does not run.  The
- * scheduler judges every slot against the job (why.c) and counts the
- * slots per reason; this prints its summary and the counts, e.g.
- *	job 12.0 is idle: 0 of 5 slots could run it now
- *	  3 slots: owner present
- *	  2 slots: too little memory (job asks 4096 MiB, largest slot 2048 MiB)
+ * cmd-why.c: `cq why [--json] ID...` (and `cq q -better-analyze ID...`):
+ * why a job does not run.  The scheduler judges every slot against the
+ * job with the predicate matching uses (why.c); this prints its summary,
+ * the slots per reason, each clause of the requirements with the slots
+ * it holds for, and what would let the job run, e.g.
+ *	job 12.0 is idle: no slot of the 5 known can ever run it
+ *	  5 slots: rejected by the job's requirements: Arch == "SPARC"
+ *	The requirements, clause by clause (of 5 slots):
+ *	  STEP  MATCHED  CONDITION
+ *	  [0]        0  Arch == "SPARC"
+ *	  [1]        5  TARGET.OpSys == "LINUX"  (added)
+ *	  ...
+ *	What would let it run:
+ *	  no slot satisfies Arch == "SPARC": change or remove it
  * A running job gets where it runs, a held one its hold reason.
  */
 #include "config.h"
@@ -16,11 +24,55 @@
 #include "jsonx.h"
 #include "msg.h"
 
+/* One job's answer, as text. */
+static void
+cmd_why_print(struct json_object *r)
+{
+	struct json_object	*a, *e;
+	size_t			 k;
+	int64_t			 n;
+
+	printf("%s\n", jsonx_str(r, "summary", ""));
+	a = jsonx_get(r, "reasons");
+	for (k = 0; a != NULL && k < json_object_array_length(a); k++) {
+		e = json_object_array_get_idx(a, k);
+		n = jsonx_int(e, "slots", 0);
+		printf("  %lld slot%s: %s\n", (long long)n, n == 1 ? "" : "s",
+		    jsonx_str(e, "text", ""));
+	}
+	a = jsonx_get(r, "clauses");
+	if (a != NULL && json_object_array_length(a) > 0) {
+		printf("The requirements, clause by clause (of %lld slots):\n",
+		    (long long)jsonx_int(r, "nslots", 0));
+		printf("  %-5s %7s  %s\n", "STEP", "MATCHED", "CONDITION");
+		for (k = 0; k < json_object_array_length(a); k++) {
+			e = json_object_array_get_idx(a, k);
+			printf("  [%lld] %*lld  %s%s\n",
+			    (long long)jsonx_int(e, "clause", 0),
+			    k < 10 ? 7 : 6,
+			    (long long)jsonx_int(e, "matched", 0),
+			    jsonx_str(e, "text", ""),
+			    jsonx_bool(e, "added", 0) ? "  (added)" : "");
+		}
+		printf("  %lld rejected by the job's requirements, %lld by "
+		    "the machines' start\n",
+		    (long long)jsonx_int(r, "rejected_by_requirements", 0),
+		    (long long)jsonx_int(r, "rejected_by_start", 0));
+	}
+	a = jsonx_get(r, "suggestions");
+	if (a != NULL && json_object_array_length(a) > 0) {
+		printf("What would let it run:\n");
+		for (k = 0; k < json_object_array_length(a); k++)
+			printf("  %s\n", json_object_get_string(
+			    json_object_array_get_idx(a, k)));
+	}
+}
+
 int
 cmd_why(int argc, char **argv)
 {
-	struct json_object	*req, *rep, *ids, *rows, *r, *reasons, *e;
-	size_t			 i, k, n, nids;
+	struct json_object	*req, *rep, *ids, *rows, *r;
+	size_t			 i, n, nids;
 	int			 a, json = 0, rc = CQ_EXIT_OK;
 
 	ids = json_object_new_array();
@@ -63,16 +115,9 @@ cmd_why(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(rows, i);
-		printf("%s\n", jsonx_str(r, "summary", ""));
-		reasons = jsonx_get(r, "reasons");
-		for (k = 0; reasons != NULL &&
-		    k < json_object_array_length(reasons); k++) {
-			e = json_object_array_get_idx(reasons, k);
-			printf("  %lld slot%s: %s\n",
-			    (long long)jsonx_int(e, "slots", 0),
-			    jsonx_int(e, "slots", 0) == 1 ? "" : "s",
-			    jsonx_str(e, "text", ""));
-		}
+		if (i > 0)
+			printf("\n");
+		cmd_why_print(r);
 	}
 	json_object_put(rep);
 	return rc;

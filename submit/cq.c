@@ -29,7 +29,8 @@ static const struct cq_cmd cq_cmds[] = {
 	    "submit jobs", cmd_submit },
 	{ "q", "q [-nobatch|--jobs] [-batch] [-hold] [--json] [-a] [-u USER] "
 	    "[--state STATE]\n"
-	    "            [-constraint EXPR] [-w [-n SECS]] [OWNER|ID...]",
+	    "            [-constraint EXPR] [-w [-n SECS]] [OWNER|ID...]\n"
+	    "          q -better-analyze [--json] ID...",
 	    "show the queue", cmd_q },
 	{ "status", "status [--json] [-w [-n SECS]]",
 	    "show the machines and slots", cmd_status },

@@ -11,6 +11,8 @@ and then does one scripted misbehaviour (--act):
            never given (t-rogue-report).
   slot     a `slot` report naming --job/--run as the one in its slot 1.
   ad       the ad itself lists --job/--run as a job it holds (slot 1).
+  machine  nothing more: the ad's `machine` member is --machine (JSON),
+           e.g. one whose Start does not parse (t-requirements).
   files    waits for a `start`, swallows the input files that follow it,
            then answers with output files: each --file NAME:MODE (octal)
            with a little content, in order, and `exited` (exit 0) counting
@@ -25,6 +27,7 @@ conversation broke before the misbehaviour was done (1) or usage (2).
 
 import argparse
 import os
+import platform
 import hashlib
 import json
 import select
@@ -124,7 +127,13 @@ def hello_and_ad(link, args, held):
             sys.exit("rogue: scheduler said: %s" % m[2].get("error"))
     slots = [{"id": i + 1, "cpus": 1, "memory_mb": 256,
               "state": "UNCLAIMED"} for i in range(args.slots)]
-    link.send("ad", {"name": args.name, "slots": slots, "jobs": held})
+    arch = platform.machine()
+    arch = {"x86_64": "X86_64", "amd64": "X86_64"}.get(arch, arch)
+    machine = {"Arch": arch, "OpSys": "LINUX", "TotalDisk": 1 << 20}
+    if args.machine is not None:
+        machine = json.loads(args.machine)
+    link.send("ad", {"name": args.name, "slots": slots, "jobs": held,
+                     "machine": machine})
     link.send("heartbeat", {"seq": 1})
 
 
@@ -179,7 +188,8 @@ def main():
                     "and present it when the file exists")
     ap.add_argument("--tls", action="store_true")
     ap.add_argument("--act", required=True,
-                    choices=["report", "slot", "ad", "files"])
+                    choices=["report", "slot", "ad", "files", "machine"])
+    ap.add_argument("--machine", help="the ad's machine member (JSON)")
     ap.add_argument("--job", help="CLUSTER.PROC claimed")
     ap.add_argument("--run", type=int, default=1)
     ap.add_argument("--code", type=int, default=0)
@@ -190,7 +200,7 @@ def main():
     ap.add_argument("--linger", type=float, default=2,
                     help="seconds to wait for the scheduler to close")
     args = ap.parse_args()
-    if args.act != "files" and args.job is None:
+    if args.act not in ("files", "machine") and args.job is None:
         ap.error("--act %s needs --job" % args.act)
 
     link = connect(args)

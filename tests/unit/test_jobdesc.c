@@ -320,9 +320,13 @@ Test(jobdesc, from_json_rejects)
 	rejects(J_HEAD J_PATHS J_DIR J_RES "\"requirements\":null,"
 	    "\"environment\":{\"A\":1},\"custom\":{}}",
 	    "member has the wrong type");
+	/* A real is a ClassAd type (+Speed = 1.5); a list is not. */
 	rejects(J_HEAD J_PATHS J_DIR J_RES "\"requirements\":null,"
-	    "\"environment\":{},\"custom\":{\"A\":1.5}}",
+	    "\"environment\":{},\"custom\":{\"A\":[1.5]}}",
 	    "custom attribute of an unsupported type");
+	rejects(J_HEAD J_PATHS J_DIR J_RES "\"requirements\":\"(Memory >\","
+	    "\"environment\":{},\"custom\":{}}",
+	    "requirements: not a valid expression");
 	rejects(J_HEAD J_PATHS J_DIR J_RES "\"requirements\":null,"
 	    "\"environment\":{},\"custom\":{\"A\":null}}",
 	    "custom attribute of an unsupported type");

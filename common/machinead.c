@@ -1,0 +1,382 @@
+/*
+ * machinead.c: the machine ad's wire form, built by the agent and decoded
+ * by the scheduler (machinead.h), and the site attributes of the agent's
+ * machine_attributes key.  Decoding is strict: every member has its type
+ * and bound, the Start and Rank expressions must parse, and a site
+ * attribute is a ClassAd identifier that no attribute of cq's shadows,
+ * holding a literal.  Invariant: a decoded ad holds only what passed.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "jobdesc.h"
+#include "jsonx.h"
+#include "machinead.h"
+#include "xmalloc.h"
+
+/* What cq puts in a machine or slot ad itself. */
+static const char *const machinead_names[] = {
+	"Name", "Machine", "SlotID", "Arch", "OpSys", "OpSysAndVer", "Cpus",
+	"Memory", "Disk", "TotalCpus", "TotalMemory", "TotalDisk",
+	"KeyboardIdle", "ConsoleIdle", "LoadAvg", "State", "Activity",
+	"HasCRIU", "Start", "Rank", "Requirements", "MyType", "TargetType",
+	"CurrentTime",
+};
+
+static const struct msg_member machinead_members[] = {
+	{ "Arch", JT_STRING, 1 }, { "OpSys", JT_STRING, 1 },
+	{ "OpSysAndVer", JT_STRING, 0 }, { "TotalCpus", JT_INT, 0 },
+	{ "TotalMemory", JT_INT, 0 }, { "TotalDisk", JT_INT, 0 },
+	{ "Start", JT_STRING, 0 }, { "Rank", JT_STRING, 0 },
+	{ "attrs", JT_OBJECT, 0 }, { NULL, 0, 0 }
+};
+
+const char *
+machinead_arch(const char *m)
+{
+	if (strcmp(m, "x86_64") == 0 || strcmp(m, "amd64") == 0)
+		return "X86_64";
+	if (m[0] == 'i' && strcmp(m + 2, "86") == 0)
+		return "INTEL";
+	if (strcmp(m, "arm64") == 0)
+		return "aarch64";
+	return m;
+}
+
+int
+machinead_reserved(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof machinead_names / sizeof machinead_names[0];
+	    i++)
+		if (strcasecmp(name, machinead_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+const struct expr_value *
+machinead_attr(const struct machinead *ad, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < ad->nattrs; i++)
+		if (strcasecmp(ad->attrs[i].name, name) == 0)
+			return &ad->attrs[i].v;
+	return NULL;
+}
+
+/* Count the attribute references of an expression. */
+static void
+machinead_count_ref(void *arg, int scope, const char *name)
+{
+	(*(int *)arg)++;
+}
+
+/* Add NAME = V (a copy) to AD; 0, or -1 with ERR. */
+static int
+machinead_attr_add(struct machinead *ad, const char *name,
+    const struct expr_value *v, char *err, size_t errlen)
+{
+	struct machinead_attr	*a;
+
+	if (strlen(name) > MACHINEAD_MAX_NAME || !jobdesc_is_attr(name)) {
+		snprintf(err, errlen, "'%.64s' is not an attribute name", name);
+		return -1;
+	}
+	if (machinead_reserved(name)) {
+		snprintf(err, errlen, "%s is cq's own attribute", name);
+		return -1;
+	}
+	if (machinead_attr(ad, name) != NULL) {
+		snprintf(err, errlen, "%s is given twice", name);
+		return -1;
+	}
+	if (ad->nattrs >= MACHINEAD_MAX_ATTRS) {
+		snprintf(err, errlen, "more than %d attributes",
+		    MACHINEAD_MAX_ATTRS);
+		return -1;
+	}
+	if (v->type == EXPR_STRING && strlen(v->s) > MACHINEAD_MAX_STR) {
+		snprintf(err, errlen, "%s: string too long", name);
+		return -1;
+	}
+	ad->attrs = xreallocarray(ad->attrs, ad->nattrs + 1,
+	    sizeof *ad->attrs);
+	a = &ad->attrs[ad->nattrs++];
+	a->name = xstrdup(name);
+	a->v = *v;
+	if (v->type == EXPR_STRING)
+		a->v.s = xstrdup(v->s);
+	return 0;
+}
+
+/* One `Name = value` of machine_attributes. */
+static int
+machinead_attrs_one(struct machinead *ad, char *item, char *err,
+    size_t errlen)
+{
+	struct expr		*e;
+	struct expr_value	 v;
+	char			*eq, *name, *end, why[128];
+	int			 refs = 0, rc;
+
+	if ((eq = strchr(item, '=')) == NULL) {
+		snprintf(err, errlen, "'%.64s': expected Name = value", item);
+		return -1;
+	}
+	*eq = '\0';
+	name = item + strspn(item, " \t");
+	for (end = name + strlen(name); end > name &&
+	    (end[-1] == ' ' || end[-1] == '\t'); end--)
+		;
+	*end = '\0';
+	if ((e = expr_parse(eq + 1, why, sizeof why)) == NULL) {
+		snprintf(err, errlen, "%.64s: %s", name, why);
+		return -1;
+	}
+	expr_attrs(e, machinead_count_ref, &refs);
+	expr_eval(e, NULL, NULL, &v);
+	expr_free(e);
+	if (refs > 0 || (v.type != EXPR_BOOL && v.type != EXPR_INT &&
+	    v.type != EXPR_REAL && v.type != EXPR_STRING)) {
+		expr_value_clear(&v);
+		snprintf(err, errlen, "%.64s: the value is not a literal "
+		    "(a \"string\", a number, true or false)", name);
+		return -1;
+	}
+	rc = machinead_attr_add(ad, name, &v, err, errlen);
+	expr_value_clear(&v);
+	return rc;
+}
+
+int
+machinead_attrs_parse(struct machinead *ad, const char *text, char *err,
+    size_t errlen)
+{
+	char	*copy, *p, *item;
+	int	 quoted = 0, last = 0, rc = 0;
+
+	copy = xstrdup(text);
+	for (item = p = copy; !last; p++) {
+		if (*p == '"' && (p == copy || p[-1] != '\\'))
+			quoted = !quoted;
+		if (*p != '\0' && (*p != ';' || quoted))
+			continue;
+		if (*p == '\0' && quoted) {
+			snprintf(err, errlen, "unterminated string");
+			rc = -1;
+			break;
+		}
+		last = *p == '\0';
+		*p = '\0';
+		if (item[strspn(item, " \t")] != '\0' &&
+		    machinead_attrs_one(ad, item, err, errlen) == -1) {
+			rc = -1;
+			break;
+		}
+		item = p + 1;
+	}
+	free(copy);
+	return rc;
+}
+
+int
+machinead_set_expr(struct expr **dst, const char *src, char *err,
+    size_t errlen)
+{
+	struct expr	*e = NULL;
+
+	if (strlen(src) > MACHINEAD_MAX_EXPR) {
+		snprintf(err, errlen, "longer than %d bytes",
+		    MACHINEAD_MAX_EXPR);
+		return -1;
+	}
+	if (src[strspn(src, " \t")] != '\0' &&
+	    (e = expr_parse(src, err, errlen)) == NULL)
+		return -1;
+	expr_free(*dst);
+	*dst = e;
+	return 0;
+}
+
+static struct json_object *
+machinead_value_json(const struct expr_value *v)
+{
+	switch (v->type) {
+	case EXPR_BOOL:
+		return json_object_new_boolean(v->b);
+	case EXPR_INT:
+		return json_object_new_int64(v->i);
+	case EXPR_REAL:
+		return json_object_new_double(v->r);
+	case EXPR_STRING:
+		return json_object_new_string(v->s);
+	default:
+		return NULL;
+	}
+}
+
+struct json_object *
+machinead_to_json(const struct machinead *ad)
+{
+	struct json_object	*o, *a;
+	size_t			 i;
+
+	o = json_object_new_object();
+	json_object_object_add(o, "Arch", json_object_new_string(
+	    ad->arch != NULL ? ad->arch : ""));
+	json_object_object_add(o, "OpSys", json_object_new_string(
+	    ad->opsys != NULL ? ad->opsys : ""));
+	if (ad->opsysandver != NULL)
+		json_object_object_add(o, "OpSysAndVer",
+		    json_object_new_string(ad->opsysandver));
+	if (ad->total_cpus >= 0)
+		json_object_object_add(o, "TotalCpus",
+		    json_object_new_int64(ad->total_cpus));
+	if (ad->total_memory_mb >= 0)
+		json_object_object_add(o, "TotalMemory",
+		    json_object_new_int64(ad->total_memory_mb));
+	if (ad->total_disk_kb >= 0)
+		json_object_object_add(o, "TotalDisk",
+		    json_object_new_int64(ad->total_disk_kb));
+	if (ad->start != NULL)
+		json_object_object_add(o, "Start",
+		    json_object_new_string(expr_source(ad->start)));
+	if (ad->rank != NULL)
+		json_object_object_add(o, "Rank",
+		    json_object_new_string(expr_source(ad->rank)));
+	if (ad->nattrs > 0) {
+		a = json_object_new_object();
+		for (i = 0; i < ad->nattrs; i++)
+			json_object_object_add(a, ad->attrs[i].name,
+			    machinead_value_json(&ad->attrs[i].v));
+		json_object_object_add(o, "attrs", a);
+	}
+	return o;
+}
+
+static int
+machinead_str(struct json_object *obj, const char *key, char **dst,
+    const char **errstr)
+{
+	const char	*s = jsonx_str(obj, key, NULL);
+
+	if (s == NULL)
+		return 0;
+	if (strlen(s) > MACHINEAD_MAX_STR) {
+		*errstr = "machine ad: a string is too long";
+		return -1;
+	}
+	*dst = xstrdup(s);
+	return 0;
+}
+
+static int
+machinead_int(struct json_object *obj, const char *key, int64_t *dst,
+    const char **errstr)
+{
+	*dst = jsonx_int(obj, key, -1);
+	if (jsonx_get(obj, key) != NULL && *dst < 0) {
+		*errstr = "machine ad: a negative size";
+		return -1;
+	}
+	return 0;
+}
+
+int
+machinead_decode(struct json_object *obj, struct machinead *ad,
+    const char **errstr)
+{
+	struct json_object	*a;
+	struct expr_value	 v;
+	char			 err[160];
+	const char		*src;
+
+	memset(ad, 0, sizeof *ad);
+	ad->total_cpus = ad->total_memory_mb = ad->total_disk_kb = -1;
+	if (jsonx_check(obj, machinead_members, errstr) == -1)
+		return -1;
+	if (machinead_str(obj, "Arch", &ad->arch, errstr) == -1 ||
+	    machinead_str(obj, "OpSys", &ad->opsys, errstr) == -1 ||
+	    machinead_str(obj, "OpSysAndVer", &ad->opsysandver,
+	    errstr) == -1 ||
+	    machinead_int(obj, "TotalCpus", &ad->total_cpus, errstr) == -1 ||
+	    machinead_int(obj, "TotalMemory", &ad->total_memory_mb,
+	    errstr) == -1 ||
+	    machinead_int(obj, "TotalDisk", &ad->total_disk_kb, errstr) == -1)
+		goto fail;
+	if ((src = jsonx_str(obj, "Start", NULL)) != NULL &&
+	    machinead_set_expr(&ad->start, src, err, sizeof err) == -1) {
+		*errstr = "machine ad: Start does not parse";
+		goto fail;
+	}
+	if ((src = jsonx_str(obj, "Rank", NULL)) != NULL &&
+	    machinead_set_expr(&ad->rank, src, err, sizeof err) == -1) {
+		*errstr = "machine ad: Rank does not parse";
+		goto fail;
+	}
+	if ((a = jsonx_get(obj, "attrs")) == NULL)
+		return 0;
+	if (json_object_object_length(a) > MACHINEAD_MAX_ATTRS) {
+		*errstr = "machine ad: too many attributes";
+		goto fail;
+	}
+	json_object_object_foreach(a, k, jv) {
+		memset(&v, 0, sizeof v);
+		switch (json_object_get_type(jv)) {
+		case json_type_boolean:
+			v.type = EXPR_BOOL;
+			v.b = json_object_get_boolean(jv);
+			break;
+		case json_type_int:
+			v.type = EXPR_INT;
+			v.i = json_object_get_int64(jv);
+			break;
+		case json_type_double:
+			v.type = EXPR_REAL;
+			v.r = json_object_get_double(jv);
+			break;
+		case json_type_string:
+			v.type = EXPR_STRING;
+			v.s = (char *)json_object_get_string(jv);
+			break;
+		default:
+			*errstr = "machine ad: an attribute of a bad type";
+			goto fail;
+		}
+		if (machinead_attr_add(ad, k, &v, err, sizeof err) == -1) {
+			*errstr = "machine ad: a bad attribute";
+			goto fail;
+		}
+	}
+	return 0;
+
+fail:
+	machinead_clear(ad);
+	return -1;
+}
+
+void
+machinead_clear(struct machinead *ad)
+{
+	size_t	i;
+
+	free(ad->arch);
+	free(ad->opsys);
+	free(ad->opsysandver);
+	expr_free(ad->start);
+	expr_free(ad->rank);
+	for (i = 0; i < ad->nattrs; i++) {
+		free(ad->attrs[i].name);
+		expr_value_clear(&ad->attrs[i].v);
+	}
+	free(ad->attrs);
+	memset(ad, 0, sizeof *ad);
+}

@@ -1,0 +1,111 @@
+/*
+ * test_machinead.c: the machine ad's wire form and the site attributes
+ * of machine_attributes (common/machinead.c).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+
+#include "jsonx.h"
+#include "machinead.h"
+
+Test(machinead, site_attributes_parse_as_literals)
+{
+	struct machinead	 ad;
+	char			 err[160];
+
+	memset(&ad, 0, sizeof ad);
+	cr_assert_eq(machinead_attrs_parse(&ad, " HasMatlab = true; "
+	    "Room = \"B;214\" ; Speed = 2.5;Rack=-3;", err, sizeof err), 0,
+	    "%s", err);
+	cr_assert_eq(ad.nattrs, 4);
+	cr_assert(machinead_attr(&ad, "hasmatlab")->b);
+	cr_assert_str_eq(machinead_attr(&ad, "Room")->s, "B;214");
+	cr_assert_float_eq(machinead_attr(&ad, "Speed")->r, 2.5, 1e-9);
+	cr_assert_eq(machinead_attr(&ad, "Rack")->i, -3);
+	machinead_clear(&ad);
+	cr_assert_eq(machinead_attrs_parse(&ad, "Cpus = 4", err, sizeof err),
+	    -1);
+	cr_assert(strstr(err, "Cpus is cq's own attribute") != NULL, "%s", err);
+	machinead_clear(&ad);
+	cr_assert_eq(machinead_attrs_parse(&ad, "X = Memory * 2", err,
+	    sizeof err), -1);
+	cr_assert(strstr(err, "not a literal") != NULL, "%s", err);
+	machinead_clear(&ad);
+	cr_assert_eq(machinead_attrs_parse(&ad, "X = 1; X = 2", err,
+	    sizeof err), -1);
+	machinead_clear(&ad);
+	cr_assert_eq(machinead_attrs_parse(&ad, "2x = 1", err, sizeof err),
+	    -1);
+	machinead_clear(&ad);
+	cr_assert_eq(machinead_attrs_parse(&ad, "X = \"open", err,
+	    sizeof err), -1);
+	machinead_clear(&ad);
+}
+
+Test(machinead, the_wire_form_round_trips)
+{
+	struct machinead	 ad, back;
+	struct json_object	*o;
+	const char		*errstr;
+	char			 err[160];
+
+	memset(&ad, 0, sizeof ad);
+	ad.arch = strdup("X86_64");
+	ad.opsys = strdup("LINUX");
+	ad.opsysandver = strdup("Ubuntu22");
+	ad.total_cpus = 8;
+	ad.total_memory_mb = 16384;
+	ad.total_disk_kb = 1 << 20;
+	cr_assert_eq(machinead_set_expr(&ad.start, "KeyboardIdle > 900 || "
+	    "TARGET.Owner == \"alice\"", err, sizeof err), 0);
+	cr_assert_eq(machinead_set_expr(&ad.rank, "TARGET.JobPrio", err,
+	    sizeof err), 0);
+	cr_assert_eq(machinead_attrs_parse(&ad, "HasMatlab = true", err,
+	    sizeof err), 0);
+	o = machinead_to_json(&ad);
+	cr_assert_eq(machinead_decode(o, &back, &errstr), 0, "%s", errstr);
+	cr_assert_str_eq(back.arch, "X86_64");
+	cr_assert_str_eq(back.opsysandver, "Ubuntu22");
+	cr_assert_eq(back.total_cpus, 8);
+	cr_assert_eq(back.total_disk_kb, 1 << 20);
+	cr_assert_str_eq(expr_source(back.start), expr_source(ad.start));
+	cr_assert_str_eq(expr_source(back.rank), "TARGET.JobPrio");
+	cr_assert(machinead_attr(&back, "HasMatlab")->b);
+	machinead_clear(&back);
+	json_object_put(o);
+	machinead_clear(&ad);
+}
+
+Test(machinead, decoding_is_strict)
+{
+	static const char *const bad[] = {
+		"{\"OpSys\":\"LINUX\"}",			/* no Arch */
+		"{\"Arch\":1,\"OpSys\":\"LINUX\"}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"Start\":\"(\"}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"Rank\":\"1 +\"}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"TotalCpus\":-1}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"Extra\":1}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"attrs\":{\"Cpus\":1}}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"attrs\":{\"A\":[1]}}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"attrs\":{\"a b\":1}}",
+	};
+	struct machinead	 ad;
+	struct json_object	*o;
+	const char		*errstr;
+	size_t			 i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cr_assert_eq(jsonx_parse(bad[i], strlen(bad[i]), &o,
+		    &errstr), 0);
+		cr_assert_eq(machinead_decode(o, &ad, &errstr), -1,
+		    "accepted %s", bad[i]);
+		json_object_put(o);
+	}
+	cr_assert_str_eq(machinead_arch("x86_64"), "X86_64");
+	cr_assert_str_eq(machinead_arch("i686"), "INTEL");
+	cr_assert_str_eq(machinead_arch("aarch64"), "aarch64");
+}
