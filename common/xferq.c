@@ -17,6 +17,7 @@
 #include <event2/event.h>
 #include <json-c/json.h>
 
+#include "agentmsg.h"
 #include "log.h"
 #include "msg.h"
 #include "peer.h"
@@ -211,33 +212,37 @@ xferq_pending(const struct xferq *q)
 	return q->npending;
 }
 
-/* Send the `file` announcement of the current item. */
+/* Send the `file` announcement of the current item (agentmsg.c). */
 static int
 xferq_announce(struct xferq *q, int bad)
 {
+	struct agentmsg		*am;
+	struct agentmsg_file	*f;
 	struct json_object	*o;
 	struct xferq_item	*it = q->cur;
 	int			 rc;
 
-	o = json_object_new_object();
-	json_object_object_add(o, "job", json_object_new_string(it->job));
-	json_object_object_add(o, "run", json_object_new_int64(it->run));
-	json_object_object_add(o, "path", json_object_new_string(it->rel));
-	json_object_object_add(o, "kind", json_object_new_string(it->kind));
+	am = xcalloc(1, sizeof *am);
+	am->type = MSG_FILE;
+	f = &am->u.file;
+	strlcpy(f->job, it->job, sizeof f->job);
+	f->run = it->run;
+	agentmsg_text_set(f->path, sizeof f->path, it->rel);
+	if (agentmsg_file_kind_parse(it->kind, &f->kind) == -1)
+		fatalx("xferq: a file of kind %s", it->kind);
 	if (it->src == NULL) {
-		json_object_object_add(o, "dir", json_object_new_boolean(1));
-		json_object_object_add(o, "size", json_object_new_int64(0));
-		json_object_object_add(o, "mode", json_object_new_int(0755));
+		f->dir = 1;
+		f->mode = 0755;
 	} else {
-		json_object_object_add(o, "size", json_object_new_int64(
-		    bad ? 0 : (int64_t)q->xo.size));
-		json_object_object_add(o, "mode", json_object_new_int(
-		    bad ? 0600 : (int)q->xo.mode));
+		f->size = bad ? 0 : (int64_t)q->xo.size;
+		f->mode = bad ? 0600 : (int)q->xo.mode;
 		/* A checksum no empty file has: the receiver refuses it. */
-		json_object_object_add(o, "sha256", json_object_new_string(
-		    bad ? "0000000000000000000000000000000000000000000000000000"
-		    "000000000000" : q->xo.sha));
+		strlcpy(f->sha256, bad ? "0000000000000000000000000000000000000"
+		    "000000000000000000000000000" : q->xo.sha,
+		    sizeof f->sha256);
 	}
+	o = agentmsg_encode(am);
+	free(am);
 	q->reqid = q->next_reqid++;
 	rc = peer_send(q->peer, MSG_FILE, q->reqid, o);
 	json_object_put(o);

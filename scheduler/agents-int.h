@@ -13,6 +13,10 @@
 
 #include "slotstate.h"
 
+struct agentmsg_exited;
+struct agentmsg_heartbeat;
+struct agentmsg_slot;
+struct agentmsg_started;
 struct event;
 struct job;
 struct json_object;
@@ -56,11 +60,15 @@ void agents_requeue_orphans(struct machine *m, const char *why);
 void agents_send_kill(struct machine *m, const char *job, uint32_t run);
 struct machine *agents_of(struct peer *p);
 
-/* agents-report.c: the ad, started, exited, slot and heartbeat messages. */
+/*
+ * agents-report.c: the ad, started, exited, slot and heartbeat messages
+ * (all but the ad decoded and checked by agentmsg.c).
+ */
 void agents_ad(struct peer *p, struct json_object *msg);
-void agents_started(struct machine *m, struct json_object *msg);
-void agents_exited(struct machine *m, struct json_object *msg);
-void agents_slot(struct machine *m, struct json_object *msg);
-void agents_heartbeat(struct machine *m, struct json_object *msg);
+void agents_started(struct machine *m, const struct agentmsg_started *msg);
+void agents_exited(struct machine *m, const struct agentmsg_exited *msg);
+void agents_slot(struct machine *m, const struct agentmsg_slot *msg);
+void agents_heartbeat(struct machine *m,
+	    const struct agentmsg_heartbeat *msg);
 
 #endif

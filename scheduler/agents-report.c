@@ -9,7 +9,9 @@
  * agent is believed only about runs it was given: a claim on a run given
  * to another machine, or never given, changes nothing and is refused and
  * logged (agents_refuse(), which closes a link that keeps lying).
- * Called by agents.c's message handler.
+ * Called by agents.c's message handler, which decodes every report but
+ * the ad into its struct (common/agentmsg.c) first: what arrives here
+ * has every member checked, so nothing below reads JSON but the ad.
  */
 #include "config.h"
 
@@ -30,6 +32,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "agentmsg.h"
 #include "agents-int.h"
 #include "agents.h"
 #include "autocluster.h"
@@ -277,48 +280,34 @@ agents_ad(struct peer *p, struct json_object *msg)
 	    agents_fingerprint() == NULL ? " (insecure: plain TCP)" : "");
 }
 
-/* Events the agent tells with a report of the current run (jobs-criu.c):
- * `notes`, [event, detail] pairs. */
+/* Events the agent tells with a report of the current run (jobs-criu.c). */
 static void
-agents_notes(struct job *j, struct json_object *msg)
+agents_notes(struct job *j, const struct agentmsg_note *notes, size_t n)
 {
-	struct json_object	*a = jsonx_get(msg, "notes"), *n;
-	size_t			 i;
+	size_t	i;
 
-	if (a == NULL || !json_object_is_type(a, json_type_array))
-		return;
-	for (i = 0; i < json_object_array_length(a) && i < 16; i++) {
-		n = json_object_array_get_idx(a, i);
-		if (!json_object_is_type(n, json_type_array) ||
-		    json_object_array_length(n) != 2 ||
-		    !json_object_is_type(json_object_array_get_idx(n, 0),
-		    json_type_string) ||
-		    !json_object_is_type(json_object_array_get_idx(n, 1),
-		    json_type_string))
-			continue;
-		queue_note(j, json_object_get_string(
-		    json_object_array_get_idx(n, 0)), json_object_get_string(
-		    json_object_array_get_idx(n, 1)));
-	}
+	for (i = 0; i < n; i++)
+		queue_note(j, notes[i].event, notes[i].detail);
 }
 
 /* A run started (or was restored): its notes go to the event log. */
 void
-agents_started(struct machine *m, struct json_object *msg)
+agents_started(struct machine *m, const struct agentmsg_started *msg)
 {
-	const char	*id = jsonx_str(msg, "job", ""), *user;
+	const char	*id = msg->job;
 	struct job	*j = agents_find_job(id);
-	int64_t		 run = jsonx_int(msg, "run", 0);
+	int64_t		 run = msg->run;
 	char		 why[160];
 
 	log_debug("agent %s: started %s run %lld pid %lld", m->name, id,
-	    (long long)run, (long long)jsonx_int(msg, "pid", 0));
+	    (long long)run, (long long)msg->pid);
 	if (agents_run_here(j, m, run)) {
-		agents_notes(j, msg);
+		agents_notes(j, msg->notes, msg->nnotes);
 		/* Whom the desktop runs it as: its owner or a slot user. */
-		if ((user = jsonx_str(msg, "user", NULL)) != NULL) {
-			snprintf(why, sizeof why, "%.64s on slot%d@%.64s", user,
-			    j->slot != NULL ? j->slot->id : 0, m->name);
+		if (msg->user[0] != '\0') {
+			snprintf(why, sizeof why, "%.64s on slot%d@%.64s",
+			    msg->user, j->slot != NULL ? j->slot->id : 0,
+			    m->name);
 			queue_note(j, "run-as", why);
 		}
 	} else if (agents_run_foreign(j, m, run, why, sizeof why))
@@ -326,14 +315,14 @@ agents_started(struct machine *m, struct json_object *msg)
 }
 
 void
-agents_exited(struct machine *m, struct json_object *msg)
+agents_exited(struct machine *m, const struct agentmsg_exited *msg)
 {
 	struct jobend_run	 re;
 	struct job		*j = NULL;
-	struct json_object	*ack;
-	const char		*id = jsonx_str(msg, "job", "");
-	int64_t			 run = jsonx_int(msg, "run", 0);
-	enum slot_state		 after;
+	struct agentmsg		 ack;
+	const char		*id = msg->job;
+	int64_t			 run = msg->run;
+	enum slot_state		 after = msg->slot_state;
 	char			 hold[256];
 	int			 i, restart = 0;
 
@@ -343,30 +332,30 @@ agents_exited(struct machine *m, struct json_object *msg)
 		agents_refuse(m, m->peer, "an exit report", id, run, hold);
 		return;
 	}
-	if (slot_state_parse(jsonx_str(msg, "slot_state", ""), &after) == 0 &&
+	if (msg->has_slot_state &&
 	    j != NULL && j->slot != NULL && j->slot->machine == m)
 		agents_slot_state(j->slot, after);
 	if (agents_run_here(j, m, run)) {
-		agents_notes(j, msg);
+		agents_notes(j, msg->notes, msg->nnotes);
 		/* How the run ended, as plain values: jobend.c decides. */
 		memset(&re, 0, sizeof re);
-		re.code = (int)jsonx_int(msg, "code", -1);
-		re.signal = (int)jsonx_int(msg, "signal", 0);
-		re.core = jsonx_bool(msg, "core", 0);
-		re.utime_ms = jsonx_int(msg, "utime_ms", 0);
-		re.stime_ms = jsonx_int(msg, "stime_ms", 0);
-		re.maxrss_kb = jsonx_int(msg, "maxrss_kb", 0);
-		re.error = jsonx_str(msg, "error", NULL);
-		re.evicted = jsonx_bool(msg, "evicted", 0);
-		re.checkpoint = jsonx_bool(msg, "checkpoint", 0);
-		re.criu = jsonx_bool(msg, "criu", 0);
+		re.code = msg->code;
+		re.signal = msg->signal;
+		re.core = 0;		/* (no agent reports a core dump) */
+		re.utime_ms = msg->utime_ms;
+		re.stime_ms = msg->stime_ms;
+		re.maxrss_kb = msg->maxrss_kb;
+		re.error = msg->error[0] != '\0' ? msg->error : NULL;
+		re.evicted = msg->evicted;
+		re.checkpoint = msg->checkpoint;
+		re.criu = msg->criu;
 		/* A run whose files travel counts them in its report. */
-		re.files = jsonx_get(msg, "files") != NULL ?
-		    spool_exited(j, msg) : 1;
-		re.memory_exceeded = jsonx_bool(msg, "memory_exceeded", 0);
-		re.memory_limit_mb = jsonx_int(msg, "memory_limit_mb", 0);
-		re.memory_peak_mb = jsonx_int(msg, "memory_peak_mb", 0);
-		re.missing = jsonx_str(msg, "missing", NULL);
+		re.files = msg->has_files ?
+		    spool_exited(j, msg->files, msg->checkpoint) : 1;
+		re.memory_exceeded = msg->memory_exceeded;
+		re.memory_limit_mb = msg->memory_limit_mb;
+		re.memory_peak_mb = msg->memory_peak_mb;
+		re.missing = msg->missing[0] != '\0' ? msg->missing : NULL;
 		restart = queue_ended(j, &re);
 	} else {
 		log_debug("agent %s: exit of stale %s run %lld", m->name, id,
@@ -376,40 +365,36 @@ agents_exited(struct machine *m, struct json_object *msg)
 			if (strcmp(s->stale_job, id) == 0 &&
 			    (int64_t)s->stale_run == run) {
 				s->stale_job[0] = '\0';
-				if (s->job == NULL && slot_state_parse(
-				    jsonx_str(msg, "slot_state", ""),
-				    &after) == 0)
+				if (s->job == NULL && msg->has_slot_state)
 					agents_slot_state(s, after);
 				agents_free_add(s);
 			}
 		}
 	}
 	/* Acknowledged only once the completion is durable. */
-	ack = json_object_new_object();
-	json_object_object_add(ack, "job", json_object_new_string(id));
-	json_object_object_add(ack, "run", json_object_new_int64(run));
-	if (restart)
-		json_object_object_add(ack, "restart",
-		    json_object_new_boolean(1));
-	commit_later(m->peer, MSG_EXIT_ACK, 0, ack);
+	memset(&ack, 0, sizeof ack);
+	ack.type = MSG_EXIT_ACK;
+	strlcpy(ack.u.exit_ack.job, id, sizeof ack.u.exit_ack.job);
+	ack.u.exit_ack.run = msg->run;
+	ack.u.exit_ack.restart = restart;
+	commit_later(m->peer, MSG_EXIT_ACK, 0, agentmsg_encode(&ack));
 }
 
 /* A slot changed state on the agent (owner activity, policy). */
 void
-agents_slot(struct machine *m, struct json_object *msg)
+agents_slot(struct machine *m, const struct agentmsg_slot *msg)
 {
 	struct slot	*s;
 	struct job	*j;
-	enum slot_state	 to;
-	int64_t		 sid = jsonx_int(msg, "slot", 0);
-	int64_t		 run = jsonx_int(msg, "run", -1);
-	const char	*jid = jsonx_str(msg, "job", NULL);
+	enum slot_state	 to = msg->state;
+	int64_t		 sid = msg->slot;
+	int64_t		 run = msg->has_job ? (int64_t)msg->run : -1;
+	const char	*jid = msg->has_job ? msg->job : NULL;
 	char		 why[160], id[32];
 
-	if (sid < 1 || sid > m->nslots ||
-	    slot_state_parse(jsonx_str(msg, "state", ""), &to) == -1 ||
-	    to == SLOT_OFFLINE) {
-		peer_close(m->peer, "bad slot message");
+	/* agentmsg.c checked the state (never OFFLINE) and the number. */
+	if (sid < 1 || sid > m->nslots) {
+		peer_close(m->peer, "bad slot message: no such slot");
 		return;
 	}
 	if (jid != NULL && agents_run_foreign(agents_find_job(jid), m, run,
@@ -438,21 +423,13 @@ agents_slot(struct machine *m, struct json_object *msg)
 
 /* Keep what a heartbeat tells of the owner for `cq status`. */
 void
-agents_heartbeat(struct machine *m, struct json_object *msg)
+agents_heartbeat(struct machine *m, const struct agentmsg_heartbeat *msg)
 {
-	struct json_object	*v;
-	double			 load;
-
 	m->hb_mono = clock_mono_ms();
-	if ((v = jsonx_get(msg, "load")) != NULL) {
-		load = json_object_get_double(v);
-		m->has_load = load >= 0 && load < 1e6;
-		m->load = m->has_load ? load : 0;
+	if (msg->has_load) {
+		m->has_load = 1;
+		m->load = msg->load;
 	}
-	m->owner_idle_ms = jsonx_int(msg, "owner_idle_ms", -1);
-	if (m->owner_idle_ms < -1)
-		m->owner_idle_ms = -1;
-	m->owner_seen_ms = jsonx_int(msg, "owner_seen_ms", -1);
-	if (m->owner_seen_ms < -1)
-		m->owner_seen_ms = -1;
+	m->owner_idle_ms = msg->owner_idle_ms;
+	m->owner_seen_ms = msg->owner_seen_ms;
 }

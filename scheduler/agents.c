@@ -44,6 +44,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
+#include "agentmsg.h"
 #include "agents-int.h"
 #include "agents.h"
 #include "cfg.h"
@@ -265,17 +266,16 @@ static void
 agents_send_kill_ex(struct machine *m, const char *job, uint32_t run,
     int vacate)
 {
-	struct json_object	*o;
+	struct agentmsg	 am;
 
 	if (m->peer == NULL)
 		return;
-	o = json_object_new_object();
-	json_object_object_add(o, "job", json_object_new_string(job));
-	json_object_object_add(o, "run", json_object_new_int64(run));
-	if (vacate)
-		json_object_object_add(o, "vacate",
-		    json_object_new_boolean(1));
-	commit_later(m->peer, MSG_KILL, 0, o);
+	memset(&am, 0, sizeof am);
+	am.type = MSG_KILL;
+	strlcpy(am.u.kill.job, job, sizeof am.u.kill.job);
+	am.u.kill.run = run;
+	am.u.kill.vacate = vacate;
+	commit_later(m->peer, MSG_KILL, 0, agentmsg_encode(&am));
 }
 
 void
@@ -503,24 +503,86 @@ agents_machine(const char *name)
 }
 
 static void
-agents_heartbeat_ack(struct peer *p, uint32_t reqid, struct json_object *msg)
+agents_heartbeat_ack(struct peer *p, uint32_t reqid,
+    const struct agentmsg_heartbeat *hb)
 {
 	struct json_object	*o;
+	struct agentmsg		 am;
 
-	o = json_object_new_object();
-	if (jsonx_get(msg, "seq") != NULL)
-		json_object_object_add(o, "seq",
-		    json_object_new_int64(jsonx_int(msg, "seq", 0)));
+	memset(&am, 0, sizeof am);
+	am.type = MSG_HEARTBEAT_ACK;
+	am.u.heartbeat_ack.has_seq = hb->has_seq;
+	am.u.heartbeat_ack.seq = hb->seq;
+	o = agentmsg_encode(&am);
 	peer_send(p, MSG_HEARTBEAT_ACK, reqid, o);
 	json_object_put(o);
+}
+
+/* What M's agent tells, decoded once (agentmsg.c), to its handler; its
+ * texts are logged escaped and cut. */
+static void
+agents_report(struct peer *p, struct machine *m, uint16_t type,
+    uint32_t reqid, const struct agentmsg *am)
+{
+	char	text[256], path[256];
+
+	switch (type) {
+	case MSG_HEARTBEAT:
+		agents_heartbeat(m, &am->u.heartbeat);
+		/*
+		 * Heard: its lease runs from now, after it sent this.  Only
+		 * an agent that asks (a request id) gets the answer: an
+		 * older one would close the link on an unknown type.
+		 */
+		if (reqid != 0)
+			agents_heartbeat_ack(p, reqid, &am->u.heartbeat);
+		break;
+	case MSG_STARTED:
+		agents_started(m, &am->u.started);
+		break;
+	case MSG_EXITED:
+		agents_exited(m, &am->u.exited);
+		break;
+	case MSG_SLOT:
+		agents_slot(m, &am->u.slot);
+		break;
+	case MSG_FILE:
+		spool_file(m, reqid, &am->u.file);
+		break;
+	case MSG_FILE_ACK:
+		if (am->u.file_ack.ok)
+			break;
+		log_escape(text, sizeof text, am->u.file_ack.error,
+		    strlen(am->u.file_ack.error));
+		log_escape(path, sizeof path, am->u.file_ack.path,
+		    strlen(am->u.file_ack.path));
+		log_warnx("agent %s: job %s: file %s: %s", m->name,
+		    am->u.file_ack.job, path, text);
+		break;
+	case MSG_BYE:
+		log_escape(text, sizeof text, am->u.bye.text,
+		    strlen(am->u.bye.text));
+		log_info("agent %s: says goodbye (%s)", m->name, text);
+		peer_close(p, NULL);
+		agents_offline(m, "the agent left");
+		break;
+	case MSG_ERROR:
+		log_escape(text, sizeof text, am->u.error.text,
+		    strlen(am->u.error.text));
+		log_warnx("agent %s: error: %s", m->name, text);
+		break;
+	}
 }
 
 static void
 agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
+	struct agentmsg		 am;
 	struct agent_conn	*ac = peer_data(p);
 	struct machine		*m = agents_of(p);
+	const char		*errstr;
+	char			 why[256];
 
 	if (ac->state == AGENT_CONN_REFUSED) {
 		peer_close(p, "message after a refused hello");
@@ -544,53 +606,21 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		peer_close(p, "message before hello and ad");
 		return;
 	}
-	switch (type) {
-	case MSG_HEARTBEAT:
-		agents_heartbeat(m, msg);
-		/*
-		 * Heard: its lease runs from now, after it sent this.  Only
-		 * an agent that asks (a request id) gets the answer: an
-		 * older one would close the link on an unknown type.
-		 */
-		if (reqid != 0)
-			agents_heartbeat_ack(p, reqid, msg);
-		break;
-	case MSG_STARTED:
-		agents_started(m, msg);
-		break;
-	case MSG_EXITED:
-		agents_exited(m, msg);
-		break;
-	case MSG_SLOT:
-		agents_slot(m, msg);
-		break;
-	case MSG_FILE:
-		spool_file(m, reqid, msg);
-		break;
-	case MSG_DATA:
+	if (type == MSG_DATA) {
 		spool_data(m, reqid, raw, rawlen);
-		break;
-	case MSG_FILE_ACK:
-		if (!jsonx_bool(msg, "ok", 0))
-			log_warnx("agent %s: job %s: file %s: %s", m->name,
-			    jsonx_str(msg, "job", ""),
-			    jsonx_str(msg, "path", ""),
-			    jsonx_str(msg, "error", ""));
-		break;
-	case MSG_BYE:
-		log_info("agent %s: says goodbye (%s)", m->name,
-		    jsonx_str(msg, "reason", ""));
-		peer_close(p, NULL);
-		agents_offline(m, "the agent left");
-		break;
-	case MSG_ERROR:
-		log_warnx("agent %s: error: %s", m->name,
-		    jsonx_str(msg, "error", ""));
-		break;
-	default:
-		peer_close(p, "unexpected message type");
-		break;
+		return;
 	}
+	if (!agentmsg_from_agent(type)) {
+		peer_close(p, "unexpected message type");
+		return;
+	}
+	if (agentmsg_decode_obj(type, msg, &am, &errstr) == -1) {
+		snprintf(why, sizeof why, "bad %s message: %s",
+		    msg_type_str(type), errstr);
+		peer_close(p, why);
+		return;
+	}
+	agents_report(p, m, type, reqid, &am);
 }
 
 static void

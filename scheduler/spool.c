@@ -40,6 +40,7 @@
 #include "commit.h"
 #include "agents.h"
 #include "jobdesc.h"
+#include "agentmsg.h"
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
@@ -512,18 +513,17 @@ spool_dest(struct job *j, const struct jobdesc *d, int ckpt, const char *rel,
  */
 static int
 spool_file_ok(struct machine *m, struct job *j, const char *id, int64_t run,
-    struct json_object *msg, const struct jobdesc *d, int *closed)
+    const struct agentmsg_file *f, const struct jobdesc *d, int *closed)
 {
-	const char	*rel = jsonx_str(msg, "path", "");
-	const char	*kind = jsonx_str(msg, "kind", "");
+	const char	*rel = f->path;
 	const char	*why;
 	char		 erel[160], what[200];
-	int		 ckpt = strcmp(kind, "checkpoint") == 0;
+	int		 ckpt = f->kind == AGENTMSG_FILE_CHECKPOINT;
 
 	*closed = 0;
-	if (!ckpt && strcmp(kind, "output") != 0)
+	if (!ckpt && f->kind != AGENTMSG_FILE_OUTPUT)
 		why = "agents send only outputs and checkpoints";
-	else if (xfername_ok(d, ckpt, rel, jsonx_bool(msg, "dir", 0),
+	else if (xfername_ok(d, ckpt, rel, f->dir,
 	    spool_exe(j, d), &why))
 		return 1;
 	log_escape(erel, sizeof erel, rel, strlen(rel));
@@ -534,23 +534,23 @@ spool_file_ok(struct machine *m, struct job *j, const char *id, int64_t run,
 }
 
 void
-spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
+spool_file(struct machine *m, uint32_t reqid, const struct agentmsg_file *f)
 {
 	struct spool_link	*l = spool_link_get(m);
 	struct job		*j = NULL;
 	struct jobdesc		 d;
-	const char		*id = jsonx_str(msg, "job", "");
-	const char		*rel = jsonx_str(msg, "path", "");
-	const char		*kind = jsonx_str(msg, "kind", "");
-	int64_t			 run = jsonx_int(msg, "run", -1);
-	int64_t			 size = jsonx_int(msg, "size", -1), proc;
+	const char		*id = f->job;
+	const char		*rel = f->path;
+	const char		*kind = agentmsg_file_kind_str(f->kind);
+	int64_t			 run = f->run;
+	int64_t			 size = f->size, proc;
 	uint32_t		 cluster;
 	char			*root = NULL, *name = NULL, err[512], erel[160];
 	char			 why[160];
 	uid_t			 uid = (uid_t)-1;
 	gid_t			 gid = (gid_t)-1;
 	mode_t			 um, old;
-	int			 ckpt = strcmp(kind, "checkpoint") == 0, closed;
+	int			 ckpt = f->kind == AGENTMSG_FILE_CHECKPOINT, closed;
 
 	if (l == NULL)
 		return;
@@ -558,10 +558,7 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 		peer_close(m->peer, "file while another is arriving");
 		return;
 	}
-	if (size < 0 || (uint64_t)size > XFER_MAX_SIZE) {
-		peer_close(m->peer, "bad file announcement");
-		return;
-	}
+	/* agentmsg.c checked the size (0 to XFER_MAX_SIZE). */
 	l->reqid = reqid;
 	log_escape(erel, sizeof erel, rel, strlen(rel));
 	if (job_id_parse(id, &cluster, &proc) == 0 && proc >= 0)
@@ -594,7 +591,7 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 		return;
 	}
 	/* Only under the names the job asked for: else not written. */
-	if (!spool_file_ok(m, j, id, run, msg, &d, &closed)) {
+	if (!spool_file_ok(m, j, id, run, f, &d, &closed)) {
 		jobdesc_free(&d);
 		if (closed)
 			return;
@@ -620,7 +617,7 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 		l->discard = (uint64_t)size;
 		goto done;
 	}
-	if (jsonx_bool(msg, "dir", 0)) {
+	if (f->dir) {
 		old = umask(um);
 		if (xfer_mkdir(root, name, uid, gid, err, sizeof err) == 0)
 			j->rx_ok++;
@@ -635,8 +632,8 @@ spool_file(struct machine *m, uint32_t reqid, struct json_object *msg)
 	}
 	old = umask(um);
 	if (xfer_in_open(&l->in, root, name, (uint64_t)size,
-	    xfer_mode((mode_t)jsonx_int(msg, "mode", 0644), um),
-	    jsonx_str(msg, "sha256", ""), uid, gid, err, sizeof err) == -1) {
+	    xfer_mode((mode_t)f->mode, um), f->sha256, uid, gid, err,
+	    sizeof err) == -1) {
 		umask(old);
 		log_warnx("job %s: %s file %s: %s", id, kind, erel, err);
 		j->rx_bad++;
@@ -738,21 +735,20 @@ spool_gone_cb(void *arg)
 }
 
 int
-spool_exited(struct job *j, struct json_object *msg)
+spool_exited(struct job *j, int64_t files, int checkpoint)
 {
 	struct spool_gone	*g;
 	char			*tmp, *dst, *jd;
 	int			 ok;
 
-	ok = j->rx_bad == 0 && j->rx_ok == jsonx_int(msg, "files", 0);
+	ok = j->rx_bad == 0 && j->rx_ok == files;
 	if (!ok)
 		log_warnx("job %u.%u: %d of %lld files arrived intact",
-		    j->cluster, j->proc, j->rx_ok,
-		    (long long)jsonx_int(msg, "files", 0));
+		    j->cluster, j->proc, j->rx_ok, (long long)files);
 	if (!ok && j->rx_hold)
 		ok = j->rx_hold == 2 ? -2 : -1;
 	j->rx_ok = j->rx_bad = j->rx_hold = 0;
-	if (!jsonx_bool(msg, "checkpoint", 0)) {
+	if (!checkpoint) {
 		j->ckpt_tmp = 0;
 		return ok;
 	}

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct agentmsg_file;
 struct json_object;
 struct job;
 struct jobdesc;
@@ -35,8 +36,9 @@ void	spool_fsync_dir(const char *path);
  */
 int	spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
 	    struct json_object *start);
-/* An agent's `file` announcement and data frames. */
-void	spool_file(struct machine *m, uint32_t reqid, struct json_object *msg);
+/* An agent's `file` announcement (checked by agentmsg.c) and data frames. */
+void	spool_file(struct machine *m, uint32_t reqid,
+	    const struct agentmsg_file *f);
 void	spool_data(struct machine *m, uint32_t reqid, const void *raw,
 	    size_t len);
 /* J leaves M: what still waits to be sent for its run is dropped. */
@@ -44,14 +46,14 @@ void	spool_cancel(struct machine *m, struct job *j);
 /* M's connection closed: drop its transfers. */
 void	spool_link_closed(struct machine *m);
 /*
- * The exit report MSG of J's current run arrived: 1 if every file it
- * announced arrived intact, 0 if not (try again), -1 if an output could
+ * The exit report of J's current run arrived, counting FILES sent (a
+ * CHECKPOINT if so): 1 if every file it announced arrived intact, 0 if not (try again), -1 if an output could
  * not be written where the job wants it (retrying will not help), -2 if
  * the agent sent a file the job did not ask for (refused).  A
  * complete checkpoint becomes the job's new version (the old one goes
  * after the commit).
  */
-int	spool_exited(struct job *j, struct json_object *msg);
+int	spool_exited(struct job *j, int64_t files, int checkpoint);
 /* J left the queue: its spool goes after the commit (and its cluster's
  * inputs with the last job). */
 void	spool_job_gone(struct job *j);

@@ -5,9 +5,10 @@
 # each, every target).  The targets: fuzz-submit (the submit language),
 # fuzz-expr (expressions), fuzz-frame (frame headers against the message
 # table), fuzz-msg (message payloads), fuzz-json (strict JSON and member
-# checks), fuzz-cfg (configuration files), fuzz-cmdline (the kernel
-# command line), fuzz-cred (credential texts and network blocks),
-# fuzz-machinead (the agent's machine ad and machine_attributes);
+# checks), fuzz-agentmsg (the agents' reports as C structs), fuzz-cfg
+# (configuration files), fuzz-cmdline (the kernel command line),
+# fuzz-cred (credential texts and network blocks), fuzz-machinead (the
+# agent's machine ad and machine_attributes);
 # docs/fuzzing.md describes them and their last runs.  Each
 # starts from tests/fuzz/corpus-NAME/ (a copy grows in the build
 # directory), caps each input (-max_len, -timeout) and fails on any
@@ -21,8 +22,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-all="fuzz-submit fuzz-expr fuzz-frame fuzz-msg fuzz-json fuzz-cfg fuzz-cred
-    fuzz-cmdline fuzz-machinead"
+all="fuzz-submit fuzz-expr fuzz-frame fuzz-msg fuzz-json fuzz-agentmsg
+    fuzz-cfg fuzz-cred fuzz-cmdline fuzz-machinead"
 targets=${*:-$all}
 out=$build/fuzz
 c=$top/common
@@ -99,6 +100,12 @@ for t in $targets; do
 		fuzz fuzz-frame "$c/frame.c" "$c/msg.c" "$c/jsonx.c" || rc=1 ;;
 	fuzz-msg|fuzz-json)
 		fuzz "$t" "$c/msg.c" "$c/jsonx.c" || rc=1 ;;
+	fuzz-agentmsg)
+		# Past an exited report's 8 KiB (the largest it takes).
+		maxlen=9000
+		fuzz fuzz-agentmsg "$c/agentmsg.c" "$c/msg.c" "$c/jsonx.c" \
+		    "$c/text.c" "$c/slotstate.c" || rc=1
+		maxlen= ;;
 	fuzz-cfg)
 		# Past a 4096-byte line (the longest a file may have).
 		maxlen=9000

@@ -41,10 +41,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agentmsg.h"
 #include "clock.h"
 #include "jobdesc.h"
 #include "jobs-int.h"
-#include "jsonx.h"
 #include "log.h"
 #include "owner.h"
 #include "privc.h"
@@ -71,24 +71,27 @@ jobs_criu_want(const struct ajob *j)
 void
 jobs_criu_note(struct ajob *j, const char *event, const char *detail)
 {
-	struct json_object	*n;
-
 	log_info("job %s run %u: %s: %s", j->id, j->run, event, detail);
 	if (j->notes == NULL)
-		j->notes = json_object_new_array();
-	n = json_object_new_array();
-	json_object_array_add(n, json_object_new_string(event));
-	json_object_array_add(n, json_object_new_string(detail));
-	json_object_array_add(j->notes, n);
+		j->notes = xcalloc(AGENTMSG_MAX_NOTES, sizeof *j->notes);
+	if (agentmsg_note_add(j->notes, &j->nnotes, event, detail) == -1)
+		log_warnx("job %s run %u: more than %d events for one report: "
+		    "%s not told to the scheduler", j->id, j->run,
+		    AGENTMSG_MAX_NOTES, event);
 }
 
+/* J's events into NOTES (*N of them), for its next report. */
 void
-jobs_criu_notes_out(struct ajob *j, struct json_object *o)
+jobs_criu_notes_out(struct ajob *j, struct agentmsg_note *notes, size_t *n)
 {
+	*n = 0;
 	if (j->notes == NULL)
 		return;
-	json_object_object_add(o, "notes", j->notes);
+	memcpy(notes, j->notes, j->nnotes * sizeof *notes);
+	*n = j->nnotes;
+	free(j->notes);
 	j->notes = NULL;
+	j->nnotes = 0;
 }
 
 static char *
@@ -291,8 +294,7 @@ jobs_criu_free(struct ajob *j)
 		j->copid = 0;
 	}
 	j->dumping = 0;
-	if (j->notes != NULL) {
-		json_object_put(j->notes);
-		j->notes = NULL;
-	}
+	free(j->notes);
+	j->notes = NULL;
+	j->nnotes = 0;
 }

@@ -13,7 +13,7 @@
 #include "jobuser.h"
 #include "policy.h"
 
-struct json_object;
+struct agentmsg_note;
 
 struct ajob {
 	char			 id[32];
@@ -65,13 +65,14 @@ struct ajob {
 	int			 leader_gone;	/* reaped during the dump */
 	int			 criu_ckpt;	/* the exit ships a CRIU image */
 	int			 criu_said;	/* "no CRIU here" told */
-	struct json_object	*notes;		/* events for the scheduler */
+	struct agentmsg_note	*notes;		/* events for the scheduler */
+	size_t			 nnotes;	/* ... AGENTMSG_MAX_NOTES at most */
 };
 
 /* jobs.c */
 void	jobs_ended(struct ajob *, const struct jobctl_result *);
 void	jobs_spawn_now(struct ajob *);
-void	jobs_send_started(const struct ajob *);
+void	jobs_send_started(struct ajob *);
 void	jobs_restored(struct ajob *);
 void	jobs_frz_settled(struct ajob *);
 struct ajob **jobs_all(size_t *);
@@ -93,7 +94,7 @@ int	jobs_criu_leader(struct ajob *, const struct jobctl_result *);
 void	jobs_criu_failed(struct ajob *, const char *);
 void	jobs_criu_done(struct ajob *, int, pid_t, const char *);
 void	jobs_criu_note(struct ajob *, const char *, const char *);
-void	jobs_criu_notes_out(struct ajob *, struct json_object *);
+void	jobs_criu_notes_out(struct ajob *, struct agentmsg_note *, size_t *);
 void	jobs_criu_free(struct ajob *);
 
 #endif

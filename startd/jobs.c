@@ -44,6 +44,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agentmsg.h"
 #include "cfg.h"
 #include "clock.h"
 #include "jobdesc.h"
@@ -76,20 +77,19 @@ static int64_t		  max_job_pids;	/* max_job_pids (0: no cap) */
 static void
 jobs_send_slot(const struct aslot *s)
 {
-	struct json_object	*o;
+	struct agentmsg		 am;
+	struct agentmsg_slot	*m = &am.u.slot;
 
-	o = json_object_new_object();
-	json_object_object_add(o, "slot", json_object_new_int(s->ps.id));
-	json_object_object_add(o, "state",
-	    json_object_new_string(slot_state_str(s->ps.state)));
+	memset(&am, 0, sizeof am);
+	am.type = MSG_SLOT;
+	m->slot = s->ps.id;
+	m->state = s->ps.state;
 	if (s->job != NULL) {
-		json_object_object_add(o, "job",
-		    json_object_new_string(s->job->id));
-		json_object_object_add(o, "run",
-		    json_object_new_int64(s->job->run));
+		m->has_job = 1;
+		strlcpy(m->job, s->job->id, sizeof m->job);
+		m->run = s->job->run;
 	}
-	link_send(MSG_SLOT, o);
-	json_object_put(o);
+	link_send_am(&am);
 }
 
 /* S moved from WAS (the policy logs nothing): log it, tell the scheduler. */
@@ -104,7 +104,7 @@ jobs_slot_moved(const struct aslot *s, enum slot_state was)
 }
 
 static void	jobs_input_failed(struct ajob *, const char *);
-static void	jobs_memory_out(const struct ajob *, struct json_object *);
+static void	jobs_memory_out(const struct ajob *, struct agentmsg_exited *);
 
 static void
 jobs_act(struct aslot *s, enum policy_act act)
@@ -330,50 +330,42 @@ jobs_signum(const char *name)
 static void
 jobs_send_exit(struct ajob *j)
 {
-	struct json_object	*o;
+	struct agentmsg		*am;
+	struct agentmsg_exited	*m;
 
-	o = json_object_new_object();
-	json_object_object_add(o, "job", json_object_new_string(j->id));
-	json_object_object_add(o, "run", json_object_new_int64(j->run));
-	json_object_object_add(o, "slot_state",
-	    json_object_new_string(slot_state_str(j->slot_after)));
-	if (j->evicted)
-		json_object_object_add(o, "evicted",
-		    json_object_new_boolean(1));
+	am = xcalloc(1, sizeof *am);
+	am->type = MSG_EXITED;
+	m = &am->u.exited;
+	strlcpy(m->job, j->id, sizeof m->job);
+	m->run = j->run;
+	m->has_slot_state = 1;
+	m->slot_state = j->slot_after;
+	m->evicted = j->evicted != 0;
 	if (j->sb != NULL) {
-		json_object_object_add(o, "files",
-		    json_object_new_int(j->nfiles));
-		if (j->ckpt)
-			json_object_object_add(o, "checkpoint",
-			    json_object_new_boolean(1));
-		if (j->ckpt && j->criu_ckpt)
-			json_object_object_add(o, "criu",
-			    json_object_new_boolean(1));
+		m->has_files = 1;
+		m->files = j->nfiles;
+		m->checkpoint = j->ckpt != 0;
+		m->criu = j->ckpt && j->criu_ckpt;
 		if (j->missing != NULL)
-			json_object_object_add(o, "missing",
-			    json_object_new_string(j->missing));
+			agentmsg_text_set(m->missing, sizeof m->missing,
+			    j->missing);
 	}
 	if (j->error != NULL)
-		json_object_object_add(o, "error",
-		    json_object_new_string(j->error));
+		agentmsg_text_set(m->error, sizeof m->error,
+		    j->error[0] != '\0' ? j->error : "failed (no reason given)");
 	else {
-		json_object_object_add(o, "code",
-		    json_object_new_int(j->res.code));
-		json_object_object_add(o, "signal",
-		    json_object_new_int(j->res.signal));
-		json_object_object_add(o, "utime_ms",
-		    json_object_new_int64(j->res.utime_ms));
-		json_object_object_add(o, "stime_ms",
-		    json_object_new_int64(j->res.stime_ms));
-		json_object_object_add(o, "maxrss_kb",
-		    json_object_new_int64(j->res.maxrss_kb));
-		json_object_object_add(o, "wall_ms",
-		    json_object_new_int64(j->wall_ms));
-		jobs_memory_out(j, o);
+		m->has_usage = 1;
+		m->code = j->res.code;
+		m->signal = j->res.signal;
+		m->utime_ms = j->res.utime_ms;
+		m->stime_ms = j->res.stime_ms;
+		m->maxrss_kb = j->res.maxrss_kb;
+		m->wall_ms = j->wall_ms;
+		jobs_memory_out(j, m);
 	}
-	jobs_criu_notes_out(j, o);
-	link_send(MSG_EXITED, o);
-	json_object_put(o);
+	jobs_criu_notes_out(j, m->notes, &m->nnotes);
+	link_send_am(am);
+	free(am);
 }
 
 /* Whom J runs as, for logs: "alice (uid 1000)", or the agent's user. */
@@ -398,18 +390,15 @@ jobs_user_str(const struct ajob *j)
  * hold code 34) instead of taking it for a crash.
  */
 static void
-jobs_memory_out(const struct ajob *j, struct json_object *o)
+jobs_memory_out(const struct ajob *j, struct agentmsg_exited *m)
 {
 	if (j->res.mem_peak_kb > 0)
-		json_object_object_add(o, "memory_peak_mb",
-		    json_object_new_int64((j->res.mem_peak_kb + 1023) / 1024));
+		m->memory_peak_mb = (j->res.mem_peak_kb + 1023) / 1024;
 	if (j->res.oom_kills <= 0)
 		return;
-	json_object_object_add(o, "memory_exceeded",
-	    json_object_new_boolean(1));
-	json_object_object_add(o, "memory_limit_mb", json_object_new_int64(
-	    j->res.mem_limit_kb > 0 ? j->res.mem_limit_kb / 1024 :
-	    j->memory_mb));
+	m->memory_exceeded = 1;
+	m->memory_limit_mb = j->res.mem_limit_kb > 0 ?
+	    j->res.mem_limit_kb / 1024 : j->memory_mb;
 }
 
 /* Build the argv and ask the parent to run it (jobs_spawned() follows);
@@ -517,20 +506,21 @@ jobs_release_slot(struct ajob *j)
 }
 
 void
-jobs_send_started(const struct ajob *j)
+jobs_send_started(struct ajob *j)
 {
-	struct json_object	*o;
+	struct agentmsg		*am;
+	struct agentmsg_started	*m;
 
-	o = json_object_new_object();
-	json_object_object_add(o, "job", json_object_new_string(j->id));
-	json_object_object_add(o, "run", json_object_new_int64(j->run));
-	json_object_object_add(o, "pid", json_object_new_int64(j->pid));
-	if (j->user.name[0] != '\0')
-		json_object_object_add(o, "user",
-		    json_object_new_string(j->user.name));
-	jobs_criu_notes_out((struct ajob *)j, o);
-	link_send(MSG_STARTED, o);
-	json_object_put(o);
+	am = xcalloc(1, sizeof *am);
+	am->type = MSG_STARTED;
+	m = &am->u.started;
+	strlcpy(m->job, j->id, sizeof m->job);
+	m->run = j->run;
+	m->pid = j->pid;
+	agentmsg_text_set(m->user, sizeof m->user, j->user.name);
+	jobs_criu_notes_out(j, m->notes, &m->nnotes);
+	link_send_am(am);
+	free(am);
 	/* Its deadline from here on; a bare (CRIU) job has no keeper. */
 	lease_job_started(j->pidns ? 0 : j->pid);
 }

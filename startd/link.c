@@ -37,6 +37,7 @@
 #include <event2/event.h>
 
 #include "activity.h"
+#include "agentmsg.h"
 #include "cfg.h"
 #include "clock.h"
 #include "enroll.h"
@@ -106,6 +107,21 @@ link_send(uint16_t type, struct json_object *obj)
 	return peer_send(link_peer, type, 0, obj);
 }
 
+int
+link_send_am(const struct agentmsg *am)
+{
+	struct json_object	*o;
+	int			 rc;
+
+	if (!link_up())
+		return -1;
+	if ((o = agentmsg_encode(am)) == NULL)
+		fatalx("link: cannot encode a message of type %u", am->type);
+	rc = link_send(am->type, o);
+	json_object_put(o);
+	return rc;
+}
+
 void
 link_send_ad(void)
 {
@@ -127,14 +143,12 @@ link_send_ad(void)
 void
 link_bye(const char *reason)
 {
-	struct json_object	*o;
+	struct agentmsg	am;
 
-	if (!link_up())
-		return;
-	o = json_object_new_object();
-	json_object_object_add(o, "reason", json_object_new_string(reason));
-	peer_send(link_peer, MSG_BYE, 0, o);
-	json_object_put(o);
+	memset(&am, 0, sizeof am);
+	am.type = MSG_BYE;
+	agentmsg_text_set(am.u.bye.text, sizeof am.u.bye.text, reason);
+	link_send_am(&am);
 }
 
 struct xferq *
@@ -176,6 +190,8 @@ link_retry_later(void)
 static void
 link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 {
+	struct agentmsg		 am;
+	struct agentmsg_heartbeat *hb = &am.u.heartbeat;
 	struct json_object	*o;
 	int64_t			 now, last;
 	double			 load;
@@ -185,24 +201,27 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 	/* Its request id is its seq: never 0, which asks for no answer. */
 	if ((uint32_t)++link_seq == 0)
 		link_seq++;
-	o = json_object_new_object();
-	json_object_object_add(o, "seq", json_object_new_int64(link_seq));
+	memset(&am, 0, sizeof am);
+	am.type = MSG_HEARTBEAT;
+	hb->has_seq = 1;
+	hb->seq = link_seq;
 	now = clock_now_ms();
 	last = activity_last();
-	if ((load = activity_load()) >= 0)
-		json_object_object_add(o, "load", json_object_new_double(
-		    (double)(int64_t)(load * 100 + 0.5) / 100));
+	/* (A load past the bound the scheduler takes is not told.) */
+	if ((load = activity_load()) >= 0 && load < AGENTMSG_MAX_LOAD / 2) {
+		hb->has_load = 1;
+		hb->load = (double)(int64_t)(load * 100 + 0.5) / 100;
+	}
+	hb->owner_seen_ms = -1;
 	if (last > 0 && last <= now) {
-		json_object_object_add(o, "owner_idle_ms",
-		    json_object_new_int64(now - last));
-		json_object_object_add(o, "owner_seen_ms",
-		    json_object_new_int64(now - last));
+		hb->owner_idle_ms = now - last;
+		hb->owner_seen_ms = now - last;
 	} else
-		json_object_object_add(o, "owner_idle_ms",
-		    json_object_new_int64(now > link_started ?
-		    now - link_started : 0));
+		hb->owner_idle_ms = now > link_started ?
+		    now - link_started : 0;
 	link_hb_sent[link_seq % LINK_HB_SENT].seq = link_seq;
 	link_hb_sent[link_seq % LINK_HB_SENT].sent = lease_now();
+	o = agentmsg_encode(&am);
 	peer_send(link_peer, MSG_HEARTBEAT, (uint32_t)link_seq, o);
 	json_object_put(o);
 	if (link_acks) {
@@ -276,6 +295,10 @@ static void
 link_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
+	struct agentmsg	 am;
+	const char	*errstr;
+	char		 why[256];
+
 	link_heard = 1;
 	if (type == MSG_HELLO) {
 		if (link_ready) {
@@ -314,17 +337,28 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		jobs_start(msg);
 		break;
 	case MSG_KILL:
-		jobs_kill(jsonx_str(msg, "job", ""),
-		    (uint32_t)jsonx_int(msg, "run", 0),
-		    jsonx_bool(msg, "vacate", 0));
-		break;
 	case MSG_EXIT_ACK:
-		jobs_exit_acked(jsonx_str(msg, "job", ""),
-		    (uint32_t)jsonx_int(msg, "run", 0),
-		    jsonx_bool(msg, "restart", 0));
+		/* About no job of ours: nothing to do (as for an unknown one). */
+		if (agentmsg_decode_obj(type, msg, &am, &errstr) == -1) {
+			log_warnx("link: ignored a bad %s message: %s",
+			    msg_type_str(type), errstr);
+			break;
+		}
+		if (type == MSG_KILL)
+			jobs_kill(am.u.kill.job, am.u.kill.run,
+			    am.u.kill.vacate);
+		else
+			jobs_exit_acked(am.u.exit_ack.job, am.u.exit_ack.run,
+			    am.u.exit_ack.restart);
 		break;
 	case MSG_FILE:
-		sandbox_file(reqid, msg);
+		if (agentmsg_decode_obj(MSG_FILE, msg, &am, &errstr) == -1) {
+			snprintf(why, sizeof why, "bad file message: %s",
+			    errstr);
+			peer_close(p, why);
+			return;
+		}
+		sandbox_file(reqid, &am.u.file);
 		break;
 	case MSG_DATA:
 		if (sandbox_data(reqid, raw, rawlen) == -1)

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+struct agentmsg;
 struct json_object;
 struct xferq;
 
@@ -16,6 +17,8 @@ void	link_shutdown(void);
 int	link_up(void);
 /* Send OBJ (not taken) if the link is up; -1 if it is not. */
 int	link_send(uint16_t type, struct json_object *obj);
+/* Send AM, encoded by agentmsg.c, if the link is up; -1 if not. */
+int	link_send_am(const struct agentmsg *am);
 /* Say goodbye before leaving (graceful shutdown). */
 void	link_bye(const char *reason);
 /* The queue of files to the scheduler (NULL while the link is down). */

@@ -34,10 +34,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agentmsg.h"
 #include "cfg.h"
 #include "jobdesc.h"
 #include "jobs.h"
-#include "jsonx.h"
 #include "log.h"
 #include "psbx.h"
 #include "sandbox.h"
@@ -416,7 +416,7 @@ sandbox_rx_open(struct sandbox *sb, const char *rel, uint64_t size,
 		r = psbxc_mkdirs(sb->root->fd, dir, 0755 & ~sb->umask);
 		free(dir);
 		if (r == -1) {
-			snprintf(err, errlen, "%s: %s", rel,
+			snprintf(err, errlen, "%.400s: %s", rel,
 			    sbfs_strerror(errno));
 			return -1;
 		}
@@ -426,7 +426,8 @@ sandbox_rx_open(struct sandbox *sb, const char *rel, uint64_t size,
 	sandbox_root_ref(rx.root);
 	if ((fd = psbxc_create(sb->root->fd, rx.part, SBFS_TRUNC,
 	    xfer_mode(mode, sb->umask))) == -1) {
-		snprintf(err, errlen, "%s: %s", rel, sbfs_strerror(errno));
+		snprintf(err, errlen, "%.400s: %s", rel,
+		    sbfs_strerror(errno));
 		sandbox_rx_end(0);
 		return -1;
 	}
@@ -461,19 +462,18 @@ sandbox_rx_data(const void *raw, size_t len, char *err, size_t errlen)
 }
 
 void
-sandbox_file(uint32_t reqid, struct json_object *msg)
+sandbox_file(uint32_t reqid, const struct agentmsg_file *f)
 {
 	struct sandbox	*sb;
-	const char	*id = jsonx_str(msg, "job", "");
-	const char	*rel = jsonx_str(msg, "path", "");
-	const char	*kind = jsonx_str(msg, "kind", "");
-	int64_t		 size = jsonx_int(msg, "size", -1);
-	uint32_t	 run = (uint32_t)jsonx_int(msg, "run", 0);
+	const char	*id = f->job;
+	const char	*rel = f->path;
+	int64_t		 size = f->size;
+	uint32_t	 run = f->run;
 	char		 err[512] = "";
 	int		 r;
 
-	if (rx.receiving || rx.discard > 0 || size < 0 ||
-	    (uint64_t)size > XFER_MAX_SIZE) {
+	/* agentmsg.c checked the size (0 to XFER_MAX_SIZE). */
+	if (rx.receiving || rx.discard > 0) {
 		log_warnx("link: unexpected file announcement");
 		rx.discard = size > 0 ? (uint64_t)size : 0;
 		return;
@@ -483,7 +483,7 @@ sandbox_file(uint32_t reqid, struct json_object *msg)
 	rx.run = run;
 	sb = jobs_sandbox(id, run);
 	if (sb == NULL || !xfer_path_ok(rel) ||
-	    (strcmp(kind, "input") != 0 && strcmp(kind, "checkpoint") != 0)) {
+	    f->kind == AGENTMSG_FILE_OUTPUT) {
 		if (sb != NULL)
 			jobs_file_done(id, run, 0, "bad file announcement");
 		else
@@ -492,18 +492,17 @@ sandbox_file(uint32_t reqid, struct json_object *msg)
 		rx.discard = (uint64_t)size;
 		return;
 	}
-	if (jsonx_bool(msg, "dir", 0)) {
+	if (f->dir) {
 		r = psbxc_mkdirs(sb->root->fd, rel, 0755 & ~sb->umask);
 		if (r == -1)
-			snprintf(err, sizeof err, "%s: %s", rel,
+			snprintf(err, sizeof err, "%.400s: %s", rel,
 			    sbfs_strerror(errno));
 		jobs_file_done(id, run, r == 0, err);
 		rx.discard = (uint64_t)size;
 		return;
 	}
 	if (sandbox_rx_open(sb, rel, (uint64_t)size,
-	    (mode_t)jsonx_int(msg, "mode", 0644), jsonx_str(msg, "sha256", ""),
-	    err, sizeof err) == -1) {
+	    (mode_t)f->mode, f->sha256, err, sizeof err) == -1) {
 		jobs_file_done(id, run, 0, err);
 		rx.discard = (uint64_t)size;
 		return;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct json_object;
+struct agentmsg_file;
 struct jobdesc;
 struct sandbox;
 struct xferq;
@@ -54,8 +54,9 @@ void		 sandbox_snapshot(struct sandbox *sb);
 int		 sandbox_send(struct sandbox *sb, const struct jobdesc *d,
 		    const char *exe, struct xferq *q, const char *job,
 		    uint32_t run, int ckpt, char **missing);
-/* A `file` announcement and data frames from the scheduler. */
-void		 sandbox_file(uint32_t reqid, struct json_object *msg);
+/* A `file` announcement (checked by agentmsg.c) and data frames from the
+ * scheduler. */
+void		 sandbox_file(uint32_t reqid, const struct agentmsg_file *f);
 /* 0, or -1 if the link must be closed (protocol error). */
 int		 sandbox_data(uint32_t reqid, const void *raw, size_t len);
 /* The link closed: a file half received is removed. */

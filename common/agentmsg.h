@@ -1,0 +1,195 @@
+/*
+ * agentmsg.h: what an agent tells the scheduler, as C structs: slot
+ * changes, started and exited reports, heartbeats, file announcements
+ * and acknowledgements, errors and goodbyes; and the scheduler's short
+ * answers and orders on the same link (exit-ack, kill, heartbeat-ack).
+ * The decoders check every member (type, range, length) of a payload
+ * msg_decode() accepted; the encoders build the same JSON the daemons
+ * have always sent.  The hello, the ad and the start order are not here
+ * (agents.c, agents-report.c, startd/jobs.c).
+ */
+#ifndef CQ_AGENTMSG_H
+#define CQ_AGENTMSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "slotstate.h"
+
+struct json_object;
+
+#define AGENTMSG_JOB_MAX	32	/* "CLUSTER.PROC" and its NUL */
+#define AGENTMSG_NAME_MAX	64	/* a user name, a note's event */
+#define AGENTMSG_TEXT_MAX	1024	/* an error, a reason, a note */
+#define AGENTMSG_PATH_MAX	4096	/* XFER_MAX_PATH */
+#define AGENTMSG_SHA_MAX	65	/* 64 hex digits and the NUL */
+#define AGENTMSG_MAX_NOTES	16
+#define AGENTMSG_MAX_SLOTS	1024
+#define AGENTMSG_MAX_FILES	1000000
+#define AGENTMSG_MAX_LOAD	1e6
+
+/* An event of a run for the scheduler's event log (CRIU, checkpoints). */
+struct agentmsg_note {
+	char		 event[AGENTMSG_NAME_MAX];	/* [a-z0-9-]+ */
+	char		 detail[AGENTMSG_TEXT_MAX];
+};
+
+/* MSG_SLOT: a slot moved to STATE; JOB/RUN are what it holds, if any. */
+struct agentmsg_slot {
+	int		 slot;				/* 1-based */
+	enum slot_state	 state;				/* never OFFLINE */
+	int		 has_job;
+	char		 job[AGENTMSG_JOB_MAX];
+	uint32_t	 run;
+};
+
+/* MSG_STARTED: run RUN of JOB runs as PID (and USER, "" if unsaid). */
+struct agentmsg_started {
+	char		 job[AGENTMSG_JOB_MAX];
+	uint32_t	 run;
+	int64_t		 pid;
+	char		 user[AGENTMSG_NAME_MAX];
+	size_t		 nnotes;
+	struct agentmsg_note notes[AGENTMSG_MAX_NOTES];
+};
+
+/*
+ * MSG_EXITED: run RUN of JOB ended.  Absent members read as: no error
+ * (""), code -1, signal 0, usage 0, no slot state, no files, nothing
+ * missing ("").  HAS_USAGE: code, signal and usage were sent (they are
+ * sent together, for a run with no error).
+ */
+struct agentmsg_exited {
+	char		 job[AGENTMSG_JOB_MAX];
+	uint32_t	 run;
+	int		 has_usage;
+	int		 code;		/* -1 (signalled) to 255 */
+	int		 signal;	/* 0 to 127 */
+	int64_t		 utime_ms, stime_ms, maxrss_kb, wall_ms;
+	char		 error[AGENTMSG_TEXT_MAX];	/* why it never ran */
+	int		 evicted;
+	int		 has_slot_state;
+	enum slot_state	 slot_state;	/* the slot's state after */
+	int		 has_files;
+	int64_t		 files;		/* files sent before it */
+	int		 checkpoint;	/* ... which are a checkpoint */
+	int		 criu;		/* ... a CRIU image */
+	char		 missing[AGENTMSG_PATH_MAX];	/* an output not made */
+	int		 memory_exceeded;
+	int64_t		 memory_limit_mb, memory_peak_mb;
+	size_t		 nnotes;
+	struct agentmsg_note notes[AGENTMSG_MAX_NOTES];
+};
+
+/* MSG_HEARTBEAT: renews the lease; owner times are -1 if unsaid. */
+struct agentmsg_heartbeat {
+	int		 has_seq;
+	int64_t		 seq;
+	int		 has_load;
+	double		 load;		/* 0 to AGENTMSG_MAX_LOAD */
+	int64_t		 owner_idle_ms;
+	int64_t		 owner_seen_ms;
+};
+
+enum agentmsg_file_kind {
+	AGENTMSG_FILE_INPUT,
+	AGENTMSG_FILE_OUTPUT,
+	AGENTMSG_FILE_CHECKPOINT
+};
+
+/* MSG_FILE: a file (or a directory, DIR) of run RUN of JOB comes next. */
+struct agentmsg_file {
+	char		 job[AGENTMSG_JOB_MAX];
+	uint32_t	 run;
+	char		 path[AGENTMSG_PATH_MAX];	/* checked at use */
+	enum agentmsg_file_kind kind;
+	int		 dir;
+	int64_t		 size;		/* 0 to XFER_MAX_SIZE */
+	int		 mode;		/* 0 to 07777 */
+	char		 sha256[AGENTMSG_SHA_MAX];	/* "" if unsaid */
+};
+
+/* MSG_FILE_ACK: a file of run RUN of JOB arrived (OK) or not (ERROR). */
+struct agentmsg_file_ack {
+	char		 job[AGENTMSG_JOB_MAX];
+	uint32_t	 run;
+	char		 path[AGENTMSG_PATH_MAX];
+	int		 ok;
+	char		 error[AGENTMSG_TEXT_MAX];
+};
+
+/* MSG_EXIT_ACK (scheduler): the exit of run RUN of JOB is durable;
+ * RESTART: run it again in place (after a checkpoint of its own). */
+struct agentmsg_exit_ack {
+	char		 job[AGENTMSG_JOB_MAX];
+	uint32_t	 run;
+	int		 restart;
+};
+
+/* MSG_KILL (scheduler): end run RUN of JOB; VACATE: its vacate signal
+ * first. */
+struct agentmsg_kill {
+	char		 job[AGENTMSG_JOB_MAX];
+	uint32_t	 run;
+	int		 vacate;
+};
+
+/* MSG_HEARTBEAT_ACK (scheduler): the heartbeat SEQ (if it said) was heard. */
+struct agentmsg_heartbeat_ack {
+	int		 has_seq;
+	int64_t		 seq;
+};
+
+/* MSG_BYE and MSG_ERROR: one text. */
+struct agentmsg_text {
+	char		 text[AGENTMSG_TEXT_MAX];
+};
+
+/* Any of them: TYPE says which member of U. */
+struct agentmsg {
+	uint16_t	 type;
+	union {
+		struct agentmsg_slot		slot;
+		struct agentmsg_started		started;
+		struct agentmsg_exited		exited;
+		struct agentmsg_heartbeat	heartbeat;
+		struct agentmsg_file		file;
+		struct agentmsg_file_ack	file_ack;
+		struct agentmsg_text		bye;
+		struct agentmsg_text		error;
+		struct agentmsg_exit_ack	exit_ack;
+		struct agentmsg_kill		kill;
+		struct agentmsg_heartbeat_ack	heartbeat_ack;
+	} u;
+};
+
+/* 1 if TYPE is one of the messages above, else 0. */
+int	agentmsg_known(uint16_t type);
+/* 1 if TYPE is one an agent sends (slot ... error), else 0. */
+int	agentmsg_from_agent(uint16_t type);
+/*
+ * Decode OBJ, a payload of TYPE, into OUT: every member is checked;
+ * -1 with ERRSTR ("run: out of range") if one is wrong.
+ */
+int	agentmsg_decode_obj(uint16_t type, struct json_object *obj,
+	    struct agentmsg *out, const char **errstr);
+/* The same from LEN bytes of JSON (msg_decode() first). */
+int	agentmsg_decode(uint16_t type, const void *buf, size_t len,
+	    struct agentmsg *out, const char **errstr);
+/* The JSON payload of AM (a new object), or NULL if AM->type is unknown. */
+struct json_object *agentmsg_encode(const struct agentmsg *am);
+
+/*
+ * Copy SRC into DST (SIZE bytes) as text a decoder accepts: cut at a
+ * character's boundary, each byte that is not UTF-8 (or a NUL's place)
+ * made '?'.
+ */
+void	agentmsg_text_set(char *dst, size_t size, const char *src);
+/* Add a note (EVENT, DETAIL) to NOTES (*N of them); 0, -1 if full. */
+int	agentmsg_note_add(struct agentmsg_note *notes, size_t *n,
+	    const char *event, const char *detail);
+/* The kind's name ("output"), and the reverse: 0, or -1 if unknown. */
+const char *agentmsg_file_kind_str(enum agentmsg_file_kind);
+int	agentmsg_file_kind_parse(const char *, enum agentmsg_file_kind *);
+
+#endif
