@@ -600,3 +600,23 @@ Test(submit, parse_file)
 	cr_assert_str_eq(err, "/nonexistent/x.sub: No such file or directory");
 	cr_assert_null(jobs);
 }
+
+/*
+ * An HTCondor command cq does not act on is refused at the line that
+ * sets it, never taken as a macro in silence; its harmless default is
+ * accepted (submit-unsup.c).
+ */
+Test(submit, htcondor_commands_not_supported)
+{
+	fails("executable = /bin/true\nhold = true\nqueue\n",
+	    "t.sub:2: hold: cq does not support submitting jobs on hold "
+	    "(HTCondor's submit command hold)");
+	fails("executable = /bin/true\n\nRequest_GPUs = 2\nqueue\n",
+	    "t.sub:3: request_gpus: cq does not support GPUs (HTCondor's "
+	    "submit command request_gpus)");
+	fails("executable = /bin/true\ncron_minute = 5\nqueue\n",
+	    "t.sub:2: cron_minute: cq does not support CronTab scheduling "
+	    "(HTCondor's submit command cron_minute)");
+	one("executable = /bin/true\nhold = False\nstream_output = no\n"
+	    "request_gpus = 0\ntransfer_executable = TRUE\nqueue\n");
+}
