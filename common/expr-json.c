@@ -37,22 +37,12 @@ expr_json_member(struct json_object *obj, const char *name)
 	return NULL;
 }
 
-static int
-expr_json_lookup(void *arg, int scope, const char *name,
-    struct expr_value *out)
+/* JSON V as a value; see expr.h. */
+void
+expr_value_from_json(struct json_object *v, struct expr_value *out)
 {
-	struct expr_json	*ej = arg;
-	struct json_object	*v = NULL;
-	int			 found = 0;
-
-	if (scope != EXPR_SCOPE_TARGET)
-		found = (v = expr_json_member(ej->my, name)) != NULL;
-	if (!found)
-		found = (v = expr_json_member(ej->target, name)) != NULL;
-	if (!found)
-		return -1;
 	memset(out, 0, sizeof *out);
-	switch (json_object_get_type(v)) {
+	switch (v != NULL ? json_object_get_type(v) : json_type_null) {
 	case json_type_null:
 		out->type = EXPR_UNDEFINED;
 		break;
@@ -76,6 +66,41 @@ expr_json_lookup(void *arg, int scope, const char *name,
 		out->type = EXPR_ERROR;
 		break;
 	}
+}
+
+/* V as JSON; see expr.h. */
+struct json_object *
+expr_value_json(const struct expr_value *v)
+{
+	switch (v->type) {
+	case EXPR_BOOL:
+		return json_object_new_boolean(v->b);
+	case EXPR_INT:
+		return json_object_new_int64(v->i);
+	case EXPR_REAL:
+		return json_object_new_double(v->r);
+	case EXPR_STRING:
+		return json_object_new_string(v->s);
+	default:
+		return NULL;
+	}
+}
+
+static int
+expr_json_lookup(void *arg, int scope, const char *name,
+    struct expr_value *out)
+{
+	struct expr_json	*ej = arg;
+	struct json_object	*v = NULL;
+	int			 found = 0;
+
+	if (scope != EXPR_SCOPE_TARGET)
+		found = (v = expr_json_member(ej->my, name)) != NULL;
+	if (!found)
+		found = (v = expr_json_member(ej->target, name)) != NULL;
+	if (!found)
+		return -1;
+	expr_value_from_json(v, out);
 	return 0;
 }
 

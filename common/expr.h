@@ -85,6 +85,10 @@ struct json_object;
  */
 void	expr_eval_json(const struct expr *, struct json_object *my,
 	    struct json_object *target, struct expr_value *out);
+/* JSON V (NULL: undefined) as a value, mapped as above, into OUT. */
+void	expr_value_from_json(struct json_object *v, struct expr_value *out);
+/* V as JSON for BOOL, INT, REAL and STRING; NULL for the others. */
+struct json_object *expr_value_json(const struct expr_value *v);
 /* The same with a fixed clock: NOW epoch seconds for time(). */
 void	expr_eval_json_at(const struct expr *, struct json_object *my,
 	    struct json_object *target, int64_t now, struct expr_value *out);

@@ -206,22 +206,6 @@ machinead_set_expr(struct expr **dst, const char *src, char *err,
 	return 0;
 }
 
-static struct json_object *
-machinead_value_json(const struct expr_value *v)
-{
-	switch (v->type) {
-	case EXPR_BOOL:
-		return json_object_new_boolean(v->b);
-	case EXPR_INT:
-		return json_object_new_int64(v->i);
-	case EXPR_REAL:
-		return json_object_new_double(v->r);
-	case EXPR_STRING:
-		return json_object_new_string(v->s);
-	default:
-		return NULL;
-	}
-}
 
 struct json_object *
 machinead_to_json(const struct machinead *ad)
@@ -256,7 +240,7 @@ machinead_to_json(const struct machinead *ad)
 		a = json_object_new_object();
 		for (i = 0; i < ad->nattrs; i++)
 			json_object_object_add(a, ad->attrs[i].name,
-			    machinead_value_json(&ad->attrs[i].v));
+			    expr_value_json(&ad->attrs[i].v));
 		json_object_object_add(o, "attrs", a);
 	}
 	return o;

@@ -378,29 +378,9 @@ jobad_lookup(void *arg, int scope, const char *name, struct expr_value *out)
 				v = val;
 		}
 	}
-	memset(out, 0, sizeof *out);
-	rc = 0;
-	switch (v != NULL ? json_object_get_type(v) : json_type_null) {
-	case json_type_boolean:
-		out->type = EXPR_BOOL;
-		out->b = json_object_get_boolean(v);
-		break;
-	case json_type_int:
-		out->type = EXPR_INT;
-		out->i = json_object_get_int64(v);
-		break;
-	case json_type_double:
-		out->type = EXPR_REAL;
-		out->r = json_object_get_double(v);
-		break;
-	case json_type_string:
-		out->type = EXPR_STRING;
-		out->s = xstrdup(json_object_get_string(v));
-		break;
-	default:
-		rc = -1;
-		break;
-	}
+	/* Null, arrays and objects are not values here: not found. */
+	expr_value_from_json(v, out);
+	rc = out->type == EXPR_UNDEFINED || out->type == EXPR_ERROR ? -1 : 0;
 	json_object_put(desc);
 	return rc;
 }

@@ -269,22 +269,6 @@ rows_text_finish(struct rows_text *t, size_t *len)
 	return buf;
 }
 
-static struct json_object *
-rows_value(const struct expr_value *v)
-{
-	switch (v->type) {
-	case EXPR_BOOL:
-		return json_object_new_boolean(v->b);
-	case EXPR_INT:
-		return json_object_new_int64(v->i);
-	case EXPR_REAL:
-		return json_object_new_double(v->r);
-	case EXPR_STRING:
-		return json_object_new_string(v->s);
-	default:
-		return NULL;
-	}
-}
 
 void
 rows_slot_ad(struct json_object *o, const struct slot *s, int64_t now)
@@ -302,7 +286,7 @@ rows_slot_ad(struct json_object *o, const struct slot *s, int64_t now)
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
 		if (slots_lookup(s, now, names[i], &v) == -1)
 			continue;
-		json_object_object_add(ad, names[i], rows_value(&v));
+		json_object_object_add(ad, names[i], expr_value_json(&v));
 		expr_value_clear(&v);
 	}
 	if (mad->start != NULL)
@@ -313,6 +297,6 @@ rows_slot_ad(struct json_object *o, const struct slot *s, int64_t now)
 		    json_object_new_string(expr_source(mad->rank)));
 	for (i = 0; i < mad->nattrs; i++)
 		json_object_object_add(ad, mad->attrs[i].name,
-		    rows_value(&mad->attrs[i].v));
+		    expr_value_json(&mad->attrs[i].v));
 	json_object_object_add(o, "ad", ad);
 }
