@@ -7,8 +7,9 @@
  * callback runs only from the loop, when activity_last() has advanced
  * because an event-driven source saw something, never from inside
  * activity_poll(), and at most once per ACTIVITY_CB_GAP_MS: the first
- * activity after a quiet spell is reported at once, a burst (a mouse
- * sends 1000 events/s) is folded into one later call.  The state is this
+ * activity after a quiet spell (a second with no activity, or with no
+ * callback) is reported at once, a burst (a mouse sends 1000 events/s)
+ * is folded into one later call.  The state is this
  * file's own because the interface has no context pointer; main.c calls
  * activity_init() at start-up and activity_poll() from its tick.
  */
@@ -137,7 +138,13 @@ activity_changed(void *arg)
 	if (activity.last <= activity.reported)
 		return;
 	since = clock_mono_ms() - activity.cb_mono;
-	if (!activity.cb_ran || since >= ACTIVITY_CB_GAP_MS || since < 0) {
+	/*
+	 * A quiet spell is a gap in the activity itself, not only since the
+	 * last callback: a callback that was itself folded (late) must not
+	 * make the next first touch after a second of quiet wait too.
+	 */
+	if (!activity.cb_ran || since >= ACTIVITY_CB_GAP_MS || since < 0 ||
+	    activity.last - activity.reported >= ACTIVITY_CB_GAP_MS) {
 		if (activity.cbtimer != NULL)
 			evtimer_del(activity.cbtimer);
 		activity_report();

@@ -580,12 +580,20 @@ Test(activity, file_burst_is_folded)
 	cr_assert_eq(init(spec), 0, "%s", err);
 	set_times(path_in("f"), now + 1, 0);
 	cr_assert(run_until_cb(LOOP_MS));
-	set_times(path_in("f"), now + 2, 0);
+	/* Half a second of activity later: a burst, not a new spell. */
+	set_times(path_in("f"), now + 1, 500000000);
 	/* At once: seen, but the callback waits for the gap. */
 	cr_assert_not(run_until_cb(300));
-	cr_assert_eq(activity_last(), (int64_t)(now + 2) * 1000);
+	cr_assert_eq(activity_last(), (int64_t)(now + 1) * 1000 + 500);
 	cr_assert(run_until_cb(LOOP_MS), "the folded callback never came");
 	cr_assert_eq(ncb, 2);
+	/*
+	 * A second of quiet in the activity itself starts a new spell, even
+	 * though the last callback (a folded one) came only just now.
+	 */
+	set_times(path_in("f"), now + 3, 0);
+	cr_assert(run_until_cb(300), "a new spell waited for the gap");
+	cr_assert_eq(ncb, 3);
 }
 
 /* --- load ----------------------------------------------------------------- */
