@@ -215,6 +215,22 @@ userlog_add(char *b, size_t len, size_t *o, const char *fmt, ...)
 	*o += (size_t)n < len - *o ? (size_t)n : len - *o - 1;
 }
 
+/* How the run ended and its usage, as 005 and 004 events both say it. */
+static void
+userlog_ended(char *b, size_t len, size_t *o, const struct store_logevent *e,
+    const char *use)
+{
+	if (e->exit_signal != 0)
+		userlog_add(b, len, o, "\t(0) Abnormal termination "
+		    "(signal %d)\n\t(0) No core file\n", e->exit_signal);
+	else
+		userlog_add(b, len, o, "\t(1) Normal termination "
+		    "(return value %d)\n", e->exit_code < 0 ? 0 : e->exit_code);
+	userlog_add(b, len, o, "\t\t%s  -  Run Remote Usage\n", use);
+	userlog_add(b, len, o, "\t\tUsr 0 00:00:00, Sys 0 00:00:00"
+	    "  -  Run Local Usage\n");
+}
+
 /* A detail on one line: control characters become spaces. */
 static void
 userlog_line(char *dst, size_t len, const char *src)
@@ -286,17 +302,8 @@ userlog_format(char *b, size_t len, const struct store_logevent *e)
 		break;
 	case UB_TERMINATE:
 		userlog_usage(use, sizeof use, e->utime_ms, e->stime_ms);
-		if (e->exit_signal != 0)
-			userlog_add(b, len, &o, "\n\t(0) Abnormal termination "
-			    "(signal %d)\n\t(0) No core file\n",
-			    e->exit_signal);
-		else
-			userlog_add(b, len, &o, "\n\t(1) Normal termination "
-			    "(return value %d)\n",
-			    e->exit_code < 0 ? 0 : e->exit_code);
-		userlog_add(b, len, &o, "\t\t%s  -  Run Remote Usage\n", use);
-		userlog_add(b, len, &o, "\t\tUsr 0 00:00:00, Sys 0 00:00:00"
-		    "  -  Run Local Usage\n");
+		userlog_add(b, len, &o, "\n");
+		userlog_ended(b, len, &o, e, use);
 		userlog_add(b, len, &o, "\t\t%s  -  Total Remote Usage\n",
 		    use);
 		userlog_add(b, len, &o, "\t\tUsr 0 00:00:00, Sys 0 00:00:00"
@@ -311,17 +318,7 @@ userlog_format(char *b, size_t len, const struct store_logevent *e)
 		userlog_usage(use, sizeof use, e->utime_ms, e->stime_ms);
 		userlog_add(b, len, &o, "\n\t(0) Job terminated and was "
 		    "requeued\n");
-		if (e->exit_signal != 0)
-			userlog_add(b, len, &o, "\t(0) Abnormal termination "
-			    "(signal %d)\n\t(0) No core file\n",
-			    e->exit_signal);
-		else
-			userlog_add(b, len, &o, "\t(1) Normal termination "
-			    "(return value %d)\n",
-			    e->exit_code < 0 ? 0 : e->exit_code);
-		userlog_add(b, len, &o, "\t\t%s  -  Run Remote Usage\n", use);
-		userlog_add(b, len, &o, "\t\tUsr 0 00:00:00, Sys 0 00:00:00"
-		    "  -  Run Local Usage\n");
+		userlog_ended(b, len, &o, e, use);
 		userlog_add(b, len, &o, "\t0  -  Run Bytes Sent By Job\n"
 		    "\t0  -  Run Bytes Received By Job\n");
 		if (det[0] != '\0')
