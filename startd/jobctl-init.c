@@ -338,11 +338,14 @@ jobctl_init_main(const struct jobctl_child *c)
 	in.c = c;
 	in.sfd = jinit_sigsetup();
 	if (c->pidns) {
-		/* Our death kills the namespace: die with the agent. */
+		/*
+		 * Our death kills the namespace: die with the agent.  Our
+		 * parent is outside the namespace, so getppid() says 0 before
+		 * and after its death; if the agent died before the prctl,
+		 * the end of the deadline pipe ends the job (jinit_watch).
+		 */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
 			jinit_fail(&in, errno, "prctl", 5);
-		if (getppid() != 0)
-			_exit(127);	/* the agent died before the prctl */
 	} else if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		jinit_fail(&in, errno, "subreaper", 9);
 	if (in.sfd == -1)
