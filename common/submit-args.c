@@ -228,12 +228,13 @@ submit_args_getenv(struct submit_parse *p, struct jobdesc *jd,
 	const char *eq;
 	int	 all = 0, rc = -1;
 
-	if (strcasecmp(val, "false") == 0 || strcasecmp(val, "no") == 0)
+	if ((all = submit_bool(val)) == 0)
 		return 0;
-	if (strcasecmp(val, "true") == 0 || strcasecmp(val, "yes") == 0)
-		all = 1;
-	else if (submit_words(p, line, kw->name, val, &pats) == -1)
-		return -1;
+	if (all == -1) {
+		all = 0;
+		if (submit_words(p, line, kw->name, val, &pats) == -1)
+			return -1;
+	}
 	for (e = p->envp; e != NULL && *e != NULL; e++) {
 		if (**e == '=' || (eq = strchr(*e, '=')) == NULL)
 			continue;	/* not a variable, nothing to copy */

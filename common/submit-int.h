@@ -104,6 +104,7 @@ char	*submit_trim(char *);
 int	 submit_number(const char *, size_t, long long, long long,
 	    long long *);
 int	 submit_is_name(const char *, size_t);
+int	 submit_bool(const char *);
 int	 submit_words(struct submit_parse *, int, const char *, const char *,
 	    struct submit_list *);
 int	 submit_read_file(const char *, int, char **, size_t *, char *,
@@ -120,6 +121,12 @@ int	 submit_macro_expand(struct submit_parse *, const char *,
 int	 submit_macro_value(struct submit_parse *, const char *, int,
 	    struct submit_buf *, char **);
 int	 submit_macro_reserved(const char *);
+int	 submit_macro_lookup(struct submit_parse *, const char *, size_t,
+	    struct submit_buf *, int, int);
+
+/* submit-func.c: $INT, $REAL, $CHOICE, $SUBSTR, $RANDOM_* */
+int	 submit_func(struct submit_parse *, const char *, struct submit_buf *,
+	    int, int, size_t *, int *);
 
 /* submit-args.c: setters of arguments, getenv and environment */
 int	 submit_args_arguments(struct submit_parse *, struct jobdesc *,

@@ -61,8 +61,9 @@ submit_kw_universe(struct submit_parse *p, struct jobdesc *jd,
 }
 
 /*
- * A path member: initialdir relative to the working directory, the others
- * relative to initialdir (set before them, see the table).
+ * A path member: initialdir and executable relative to the working
+ * directory, the others relative to initialdir (set before them, see the
+ * table).
  */
 static int
 submit_kw_path(struct submit_parse *p, struct jobdesc *jd,
@@ -71,7 +72,9 @@ submit_kw_path(struct submit_parse *p, struct jobdesc *jd,
 	char	**dst = (char **)((char *)jd + kw->off);
 	char	 *path;
 
-	path = text_path(dst == &jd->initialdir ? p->cwd : jd->initialdir, val);
+	/* As condor_submit: the executable is not under initialdir. */
+	path = text_path(dst == &jd->initialdir || dst == &jd->executable ?
+	    p->cwd : jd->initialdir, val);
 	if (strlen(path) > JOBDESC_MAX_STR) {
 		free(path);
 		return submit_error(p, line, "%s: path too long", kw->name);
@@ -169,24 +172,38 @@ submit_kw_exit_code(struct submit_parse *p, struct jobdesc *jd,
 }
 
 /*
- * A size: digits, optional blanks, optional K/M/G/T, then nothing, B or
- * iB, in any case; kw->unit (1 = KiB, 2 = MiB) is both the default unit
- * and the unit stored.  Rounds up.
+ * A size: a number (with an optional fraction), optional blanks, optional
+ * K/M/G/T, then nothing, B or iB, in any case; kw->unit (1 = KiB, 2 =
+ * MiB) is both the default unit and the unit stored.  Rounds up, as
+ * condor_submit does (1.7GB is 1741 MiB).
  */
 static int
 submit_kw_size(struct submit_parse *p, struct jobdesc *jd,
     const struct submit_keyword *kw, const char *val, int line)
 {
 	static const char	 units[] = "KMGTkmgt";
-	const char		*s, *u;
-	long long		 n;
+	const char		*s, *u, *frac = NULL;
+	long long		 n, f = 0, fden = 1, d;
 	int			 e = kw->unit, unit = kw->unit, i;
+	size_t			 nfrac = 0;
 	char			 q[80];
 
 	for (s = val; text_isdigit(*s); s++)
 		;
 	if (submit_number(val, s - val, 0, LLONG_MAX, &n) == -1)
 		goto bad;
+	if (*s == '.') {
+		frac = ++s;
+		for (; text_isdigit(*s); s++)
+			;
+		nfrac = s - frac;
+		if (nfrac > 15)
+			nfrac = 15;	/* beyond a double's digits anyway */
+		for (i = 0; i < (int)nfrac; i++) {
+			f = f * 10 + (frac[i] - '0');
+			fden *= 10;
+		}
+	}
 	while (*s == ' ' || *s == '\t')
 		s++;
 	if (*s != '\0') {
@@ -201,13 +218,25 @@ submit_kw_size(struct submit_parse *p, struct jobdesc *jd,
 		if (*s != '\0')
 			goto bad;
 	}
-	for (i = e; i < unit; i++)
-		n = n / 1024 + (n % 1024 != 0);
+	/* n + f/fden in unit e, into unit `unit`, rounded up. */
 	for (i = unit; i < e; i++) {
-		if (n > INT64_MAX / 1024)
+		if (n > INT64_MAX / 1024 / 2)
 			return submit_error(p, line, "%s: '%s' is too large",
 			    kw->name, submit_q(q, sizeof(q), val));
 		n *= 1024;
+		f *= 1024;
+		n += f / fden;
+		f %= fden;
+	}
+	d = 1;
+	for (i = e; i < unit; i++)
+		d *= 1024;
+	/* (n + f/fden) / d, rounded up: (n*fden + f) / (d*fden). */
+	if (fden > 1 || d > 1) {
+		if (n > (INT64_MAX - fden) / fden)
+			n = n / d + 1;		/* huge: the fraction is noise */
+		else
+			n = (n * fden + f + d * fden - 1) / (d * fden);
 	}
 	*(int64_t *)((char *)jd + kw->off) = n;
 	return 0;
@@ -217,6 +246,19 @@ bad:
 	    "followed by K, M, G or T)", kw->name, submit_q(q, sizeof(q), val));
 }
 
+/*
+ * VAL as one of HTCondor's spellings in NAMES (pairs of spelling and the
+ * name cq keeps), case-insensitive; NULL if none.
+ */
+static const char *
+submit_kw_alias(const char *val, const char *const *names)
+{
+	for (; names[0] != NULL; names += 2)
+		if (strcasecmp(val, names[0]) == 0)
+			return names[1];
+	return NULL;
+}
+
 static int
 submit_kw_xfer(struct submit_parse *p, struct jobdesc *jd,
     const struct submit_keyword *kw, const char *val, int line)
@@ -224,7 +266,14 @@ submit_kw_xfer(struct submit_parse *p, struct jobdesc *jd,
 	char	 q[80];
 	int	 v;
 
-	if ((v = jobdesc_xfer_parse(val)) == -1)
+	/* condor_submit's other spellings of each. */
+	static const char *const alias[] = { "YES", "YES", "TRUE", "YES",
+	    "ALWAYS", "YES", "NO", "NO", "FALSE", "NO", "NEVER", "NO",
+	    "IF_NEEDED", "IF_NEEDED", "AUTO", "IF_NEEDED", NULL, NULL };
+	const char	*a;
+
+	if ((a = submit_kw_alias(val, alias)) == NULL ||
+	    (v = jobdesc_xfer_parse(a)) == -1)
 		return submit_error(p, line, "%s: expected YES, NO or "
 		    "IF_NEEDED, not '%s'", kw->name, submit_q(q, sizeof(q),
 		    val));
@@ -239,7 +288,21 @@ submit_kw_when(struct submit_parse *p, struct jobdesc *jd,
 	char	 q[80];
 	int	 v;
 
-	if ((v = jobdesc_when_parse(val)) == -1)
+	static const char *const alias[] = { "ON_EXIT", "ON_EXIT",
+	    "ONEXIT", "ON_EXIT", "ON_EXIT_OR_EVICT", "ON_EXIT_OR_EVICT",
+	    "ALWAYS", "ON_EXIT_OR_EVICT", NULL, NULL };
+	const char	*a;
+
+	if (strcasecmp(val, "ON_SUCCESS") == 0 ||
+	    strcasecmp(val, "ONSUCCESS") == 0 || strcasecmp(val, "NONE") == 0 ||
+	    strcasecmp(val, "NULL") == 0)
+		return submit_error(p, line, "%s: cq does not support %s "
+		    "(HTCondor's when_to_transfer_output = %s)", kw->name,
+		    strncasecmp(val, "ON", 2) == 0 ? "transferring output only "
+		    "on success" : "jobs that transfer no output",
+		    submit_q(q, sizeof(q), val));
+	if ((a = submit_kw_alias(val, alias)) == NULL ||
+	    (v = jobdesc_when_parse(a)) == -1)
 		return submit_error(p, line, "%s: expected ON_EXIT or "
 		    "ON_EXIT_OR_EVICT, not '%s'", kw->name,
 		    submit_q(q, sizeof(q), val));
@@ -437,13 +500,12 @@ submit_kw_nice(struct submit_parse *p, struct jobdesc *jd,
 {
 	char	q[80];
 
-	if (strcasecmp(val, "true") == 0 || strcasecmp(val, "yes") == 0)
-		jd->nice_user = 1;
-	else if (strcasecmp(val, "false") == 0 || strcasecmp(val, "no") == 0)
-		jd->nice_user = 0;
-	else
+	int	b;
+
+	if ((b = submit_bool(val)) == -1)
 		return submit_error(p, line, "%s: expected true or false, not "
 		    "'%s'", kw->name, submit_q(q, sizeof(q), val));
+	jd->nice_user = b;
 	return 0;
 }
 
@@ -588,38 +650,62 @@ submit_kw_count_ref(void *arg, int scope, const char *name)
 	(*(int *)arg)++;
 }
 
-/* A real number literal (1.5, -2e3) as a double, or NULL. */
+/*
+ * A constant expression's value (2 * 1024, "a" + 1 is an error) as JSON,
+ * or NULL if VAL is not constant or not an integer, real, boolean or
+ * string.
+ */
 static struct json_object *
-submit_kw_real(const char *val)
+submit_kw_const(const char *val)
 {
 	struct expr		*e;
 	struct expr_value	 v;
+	struct json_object	*o = NULL;
 	char			 why[8];
 	int			 refs = 0;
-	double			 r;
 
-	if (strpbrk(val, ".eE") == NULL ||
-	    (e = expr_parse(val, why, sizeof(why))) == NULL)
+	if ((e = expr_parse(val, why, sizeof(why))) == NULL)
 		return NULL;
 	expr_attrs(e, submit_kw_count_ref, &refs);
-	expr_eval(e, NULL, NULL, &v);
-	expr_free(e);
-	r = v.r;
-	if (refs > 0 || v.type != EXPR_REAL) {
+	if (refs == 0) {
+		expr_eval(e, NULL, NULL, &v);
+		switch (v.type) {
+		case EXPR_INT:
+			o = json_object_new_int64(v.i);
+			break;
+		case EXPR_REAL:
+			o = json_object_new_double(v.r);
+			break;
+		case EXPR_BOOL:
+			o = json_object_new_boolean(v.b);
+			break;
+		case EXPR_STRING:
+			o = json_object_new_string(v.s);
+			break;
+		default:
+			break;
+		}
 		expr_value_clear(&v);
-		return NULL;
 	}
-	return json_object_new_double(r);
+	expr_free(e);
+	return o;
 }
 
-/* A custom value: integer, boolean, "string" literal, real number, or
- * the raw text. */
+/*
+ * A custom value keeps its ClassAd type: an integer, a real, a boolean
+ * or a "string" literal, or a constant expression's value.  An expression
+ * that refers to attributes (alpha, Owner == "u") is refused: cq's ads
+ * hold values, not expressions, and taking it as the text would change
+ * its meaning.
+ */
 static struct json_object *
-submit_kw_custom(const char *val)
+submit_kw_custom(struct submit_parse *p, const struct submit_macro *m,
+    const char *val)
 {
 	struct submit_buf	 b = { NULL, 0, 0 };
 	struct json_object *o;
 	const char	*s = val;
+	char		 q[80];
 	long long	 n;
 	size_t		 len = strlen(val);
 
@@ -648,9 +734,13 @@ submit_kw_custom(const char *val)
 		}
 		free(b.s);
 	}
-	if ((o = submit_kw_real(val)) != NULL)
+	if ((o = submit_kw_const(val)) != NULL)
 		return o;
-	return json_object_new_string(val);
+	submit_error(p, m->line, "+%s: cq does not support ClassAd "
+	    "expressions as attribute values ('%s'; HTCondor's +Attr = "
+	    "expression): write a number, true, false or a \"string\"",
+	    m->attr, submit_q(q, sizeof(q), val));
+	return NULL;
 }
 
 /* Build proc PROC into JD from the settings SET of the queue on QLINE. */
@@ -660,6 +750,7 @@ submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
 {
 	const struct submit_macro	*m;
 	struct submit_buf		 b = { NULL, 0, 0 };
+	struct json_object		*o;
 	char			*val;
 	size_t			 i;
 	int			 line;
@@ -702,9 +793,11 @@ submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
 		m = set->attrs[i];
 		if (submit_macro_value(p, m->value, m->line, &b, &val) == -1)
 			goto fail;
-		if (*val != '\0')
-			json_object_object_add(jd->custom, m->attr,
-			    submit_kw_custom(val));
+		if (*val == '\0')
+			continue;
+		if ((o = submit_kw_custom(p, m, val)) == NULL)
+			goto fail;
+		json_object_object_add(jd->custom, m->attr, o);
 	}
 	if (jd->executable == NULL) {
 		submit_error(p, qline, "no executable");

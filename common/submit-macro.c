@@ -268,6 +268,41 @@ toolong:
 	return 1;
 }
 
+/*
+ * Append the value of the macro, loop variable or parser's macro NAME
+ * (LEN bytes) to OUT: 1 if it is defined, 0 if not (nothing appended),
+ * -1 with the error set.  The macro functions (submit-func.c) take their
+ * arguments through it.
+ */
+int
+submit_macro_lookup(struct submit_parse *p, const char *name, size_t len,
+    struct submit_buf *out, int depth, int line)
+{
+	struct submit_macro	*m;
+	struct submit_ref	 r;
+	const char		*v;
+	char			 num[24];
+	size_t			 vlen;
+
+	memset(&r, 0, sizeof(r));
+	r.name = name;
+	r.namelen = len;
+	if ((v = submit_macro_auto(p, &r, num, sizeof(num), &vlen)) != NULL) {
+		if (submit_buf_add(out, v, vlen, JOBDESC_MAX_STR) == -1)
+			return submit_error(p, line,
+			    "value too long (limit %d bytes)", JOBDESC_MAX_STR);
+		return 1;
+	}
+	if ((m = submit_macro_find(p, name, len)) == NULL)
+		return 0;
+	if (depth >= SUBMIT_MAX_DEPTH)
+		return submit_error(p, line, "macro recursion in $(%.*s)",
+		    (int)len, name);
+	if (submit_macro_expand(p, m->value, out, depth + 1, line) == -1)
+		return -1;
+	return 1;
+}
+
 /* Append S to OUT with its macro references expanded. */
 int
 submit_macro_expand(struct submit_parse *p, const char *s,
@@ -281,7 +316,8 @@ submit_macro_expand(struct submit_parse *p, const char *s,
 	int		 rc;
 
 	while (*s != '\0') {
-		if (submit_macro_func(p, s, out, depth, line, &litlen,
+		if (submit_func(p, s, out, depth, line, &litlen, &rc) == 1 ||
+		    submit_macro_func(p, s, out, depth, line, &litlen,
 		    &rc) == 1) {
 			if (rc == -1)
 				return -1;

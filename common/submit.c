@@ -34,6 +34,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "expr.h"
 #include "jobdesc.h"
 #include "log.h"
 #include "submit.h"
@@ -149,6 +150,46 @@ submit_number(const char *s, size_t len, long long min, long long max,
 	tmp[len] = '\0';
 	*out = strtonum(tmp, min, max, &errstr);
 	return errstr == NULL ? 0 : -1;
+}
+
+static void
+submit_bool_ref(void *arg, int scope, const char *name)
+{
+	(*(int *)arg)++;
+}
+
+/*
+ * A boolean value as condor_submit reads one: true, false, 1, 0 (any
+ * case), yes and no (cq's), or a constant expression (true && false).
+ * 1, 0, or -1 if VAL is none of them.
+ */
+int
+submit_bool(const char *val)
+{
+	struct expr		*e;
+	struct expr_value	 v;
+	char			 why[8];
+	int			 refs = 0, rc = -1;
+
+	if (strcasecmp(val, "true") == 0 || strcmp(val, "1") == 0 ||
+	    strcasecmp(val, "yes") == 0)
+		return 1;
+	if (strcasecmp(val, "false") == 0 || strcmp(val, "0") == 0 ||
+	    strcasecmp(val, "no") == 0)
+		return 0;
+	if ((e = expr_parse(val, why, sizeof(why))) == NULL)
+		return -1;
+	expr_attrs(e, submit_bool_ref, &refs);
+	if (refs == 0) {
+		expr_eval(e, NULL, NULL, &v);
+		if (v.type == EXPR_BOOL)
+			rc = v.b != 0;
+		else if (v.type == EXPR_INT)
+			rc = v.i != 0;
+		expr_value_clear(&v);
+	}
+	expr_free(e);
+	return rc;
 }
 
 /* Split VAL on commas and white space into OUT. */
