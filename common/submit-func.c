@@ -333,9 +333,10 @@ submit_fn_choice(struct submit_parse *p, struct submit_fn_call *c, int rnd,
 	if (rnd)
 		index = arc4random_uniform((uint32_t)l.n);
 	if (index < 0 || (size_t)index >= l.n) {
+		submit_error(p, line, "$CHOICE(): index %lld is out of range "
+		    "(%zu items)", index, l.n);
 		submit_list_free(&l);
-		return submit_error(p, line, "$CHOICE(): index %lld is out of "
-		    "range (%zu items)", index, l.n);
+		return -1;
 	}
 	rc = submit_fn_add(p, out, l.v[index], strlen(l.v[index]), line);
 	submit_list_free(&l);

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "jobdesc.h"
+#include "submit.h"
 
 #define SUBMIT_MAX_DEPTH	32		/* nested macro references */
 #define SUBMIT_MAX_REFS		10000		/* references in an expansion */
@@ -81,6 +82,12 @@ struct submit_parse {
 
 	char		*err;
 	size_t		 errlen;
+
+	const struct submit_opts *opts;	/* never NULL */
+	char		*path;		/* the submit file, absolute, or NULL */
+	int		 skip_checks;	/* skip_filechecks = true */
+	const char	*shadow;	/* predefined name being expanded */
+	char		*checked[4];	/* the paths last found to exist */
 };
 
 /* A keyword of the language and its setter (submit-kw.c's table). */

@@ -23,7 +23,9 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/stat.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -541,6 +543,21 @@ submit_kw_policy(struct submit_parse *p, struct jobdesc *jd,
 	return 0;
 }
 
+/* skip_filechecks: no existence checks for this job (condor_submit's). */
+static int
+submit_kw_skipcheck(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	char	q[80];
+	int	b;
+
+	if ((b = submit_bool(val)) == -1)
+		return submit_error(p, line, "%s: expected true or false, not "
+		    "'%s'", kw->name, submit_q(q, sizeof(q), val));
+	p->skip_checks = b;
+	return 0;
+}
+
 #define OFF(m)	offsetof(struct jobdesc, m)
 
 /* The keywords, applied in this order for every proc. */
@@ -592,6 +609,7 @@ static const struct submit_keyword submit_kw_table[] = {
 	    OFF(accounting_group_user), 0 },
 	{ "concurrency_limits",	submit_kw_acct, OFF(concurrency_limits), 0 },
 	{ "nice_user",		submit_kw_nice, 0, 0 },
+	{ "skip_filechecks",	submit_kw_skipcheck, 0, 0 },
 };
 #define SUBMIT_NKW (sizeof(submit_kw_table) / sizeof(submit_kw_table[0]))
 
@@ -743,6 +761,64 @@ submit_kw_custom(struct submit_parse *p, const struct submit_macro *m,
 	return NULL;
 }
 
+/*
+ * PATH (of kind K, for the cache) must exist, as a directory if DIR, else
+ * as anything but one: condor_submit's checks at submit time.
+ */
+static int
+submit_kw_exists(struct submit_parse *p, int k, const char *what,
+    const char *path, int dir, int line)
+{
+	struct stat	 st;
+	char		 q[160];
+
+	if (p->checked[k] != NULL && strcmp(p->checked[k], path) == 0)
+		return 0;
+	if (stat(path, &st) == -1)
+		return submit_error(p, line, "%s '%s': %s", what,
+		    submit_q(q, sizeof(q), path), strerror(errno));
+	if (dir && !S_ISDIR(st.st_mode))
+		return submit_error(p, line, "%s '%s': not a directory", what,
+		    submit_q(q, sizeof(q), path));
+	if (!dir && S_ISDIR(st.st_mode) && k == 1)
+		return submit_error(p, line, "%s '%s': a directory", what,
+		    submit_q(q, sizeof(q), path));
+	free(p->checked[k]);
+	p->checked[k] = xstrdup(path);
+	return 0;
+}
+
+/* The files JD names that must exist before it is queued. */
+static int
+submit_kw_check(struct submit_parse *p, struct jobdesc *jd, const int *lines)
+{
+	char	*path;
+	size_t	 i, n;
+	int	 rc = 0;
+
+	if (!p->opts->check_files || p->skip_checks)
+		return 0;
+	if (lines[0] != 0 && submit_kw_exists(p, 0, "initialdir",
+	    jd->initialdir, 1, lines[0]) == -1)
+		return -1;
+	if (submit_kw_exists(p, 1, "executable", jd->executable, 0,
+	    lines[1]) == -1)
+		return -1;
+	if (jd->input != NULL && submit_kw_exists(p, 2, "input", jd->input, 0,
+	    lines[2]) == -1)
+		return -1;
+	for (i = 0; rc == 0 && i < jd->nxfer_in; i++) {
+		path = xstrdup(jd->xfer_in[i]);
+		n = strlen(path);
+		if (n > 1 && path[n - 1] == '/')
+			path[n - 1] = '\0';
+		rc = submit_kw_exists(p, 3, "transfer_input_files", path, 0,
+		    lines[3]);
+		free(path);
+	}
+	return rc;
+}
+
 /* Build proc PROC into JD from the settings SET of the queue on QLINE. */
 int
 submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
@@ -753,9 +829,10 @@ submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
 	struct json_object		*o;
 	char			*val;
 	size_t			 i;
-	int			 line;
+	int			 line, lines[4] = { 0, 0, 0, 0 };
 
 	memset(jd, 0, sizeof(*jd));
+	p->skip_checks = 0;
 	jd->proc = proc;
 	jd->initialdir = xstrdup(p->cwd);
 	jd->argv = xcalloc(1, sizeof(*jd->argv));
@@ -788,6 +865,14 @@ submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
 		if (*val != '\0' &&
 		    set->kw[i]->set(p, jd, set->kw[i], val, line) == -1)
 			goto fail;
+		if (set->kw[i]->off == OFF(initialdir))
+			lines[0] = line;
+		else if (set->kw[i]->off == OFF(executable))
+			lines[1] = line;
+		else if (set->kw[i]->off == OFF(input))
+			lines[2] = line;
+		else if (set->kw[i]->off == OFF(xfer_in))
+			lines[3] = line;
 	}
 	for (i = 0; i < set->nattrs; i++) {
 		m = set->attrs[i];
@@ -803,6 +888,8 @@ submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
 		submit_error(p, qline, "no executable");
 		goto fail;
 	}
+	if (submit_kw_check(p, jd, lines) == -1)
+		goto fail;
 	free(b.s);
 	return 0;
 

@@ -33,10 +33,16 @@
 #include "text.h"
 #include "xmalloc.h"
 
-/* Macros the parser defines itself; assigning them is an error. */
+/*
+ * Macros the parser defines itself.  As in condor_submit, a file may
+ * assign one: its value then stands for the name in every expansion, and
+ * a reference to the name inside that value is the parser's own
+ * (`process = $(Process)`, as HTCondor's test suite writes).  A queue
+ * statement's variable cannot be one.
+ */
 static const char *submit_macro_predef[] = {
 	"process", "procid", "cluster", "clusterid", "dollar", "itemindex",
-	"row", "step"
+	"row", "step", "submit_file", "islinux", "iswindows"
 };
 
 int
@@ -133,10 +139,19 @@ submit_macro_auto(struct submit_parse *p, const struct submit_ref *r,
 	else if (submit_macro_is(r, "step"))
 		snprintf(num, numlen, "%zu", p->step);
 	else if (submit_macro_is(r, "cluster") ||
-	    submit_macro_is(r, "clusterid"))
-		v = "$(Cluster)";
-	else if (submit_macro_is(r, "dollar"))
+	    submit_macro_is(r, "clusterid")) {
+		if (p->opts->cluster != 0)
+			snprintf(num, numlen, "%u", p->opts->cluster);
+		else
+			v = "$(Cluster)";
+	} else if (submit_macro_is(r, "dollar"))
 		v = "$";
+	else if (submit_macro_is(r, "submit_file") && p->path != NULL)
+		v = p->path;
+	else if (submit_macro_is(r, "islinux"))
+		v = "1";
+	else if (submit_macro_is(r, "iswindows"))
+		v = "0";
 	else
 		return NULL;
 	if (v == NULL)
@@ -284,9 +299,29 @@ submit_macro_lookup(struct submit_parse *p, const char *name, size_t len,
 	char			 num[24];
 	size_t			 vlen;
 
+	const char		*saved;
+	size_t			 i;
+	int			 rc;
+
 	memset(&r, 0, sizeof(r));
 	r.name = name;
 	r.namelen = len;
+	/* A predefined name the file assigned: its value, once deep. */
+	for (i = 0; i < p->nvars; i++)
+		if (submit_macro_is(&r, p->vars[i]))
+			break;
+	if (i == p->nvars && (m = submit_macro_find(p, name, len)) != NULL &&
+	    m->attr == NULL && p->shadow != m->name &&
+	    submit_macro_reserved(m->name)) {
+		if (depth >= SUBMIT_MAX_DEPTH)
+			return submit_error(p, line, "macro recursion in "
+			    "$(%.*s)", (int)len, name);
+		saved = p->shadow;
+		p->shadow = m->name;
+		rc = submit_macro_expand(p, m->value, out, depth + 1, line);
+		p->shadow = saved;
+		return rc == -1 ? -1 : 1;
+	}
 	if ((v = submit_macro_auto(p, &r, num, sizeof(num), &vlen)) != NULL) {
 		if (submit_buf_add(out, v, vlen, JOBDESC_MAX_STR) == -1)
 			return submit_error(p, line,
@@ -308,9 +343,7 @@ int
 submit_macro_expand(struct submit_parse *p, const char *s,
     struct submit_buf *out, int depth, int line)
 {
-	struct submit_macro	*m;
 	struct submit_ref	 r;
-	char		 num[24];
 	const char	*lit;
 	size_t		 litlen;
 	int		 rc;
@@ -337,23 +370,13 @@ submit_macro_expand(struct submit_parse *p, const char *s,
 				return submit_error(p, line,
 				    "macro expansion too large (over %d "
 				    "references)", SUBMIT_MAX_REFS);
-			if ((lit = submit_macro_auto(p, &r, num, sizeof(num),
-			    &litlen)) != NULL)
-				;
-			else if ((m = submit_macro_find(p, r.name,
-			    r.namelen)) != NULL) {
-				if (depth >= SUBMIT_MAX_DEPTH)
-					return submit_error(p, line,
-					    "macro recursion in $(%.*s)",
-					    (int)r.namelen, r.name);
-				if (submit_macro_expand(p, m->value, out,
-				    depth + 1, line) == -1)
-					return -1;
+			if ((rc = submit_macro_lookup(p, r.name, r.namelen,
+			    out, depth, line)) == -1)
+				return -1;
+			if (rc == 1)
 				continue;
-			} else {
-				lit = r.def != NULL ? r.def : "";
-				litlen = r.deflen;
-			}
+			lit = r.def != NULL ? r.def : "";
+			litlen = r.deflen;
 		} else {
 			/* Plain text up to the next '$' in one piece. */
 			lit = s;

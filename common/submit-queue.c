@@ -6,6 +6,7 @@
  *   queue [N] [VAR] in [slice] (item item, item ...)
  *   queue [N] [VAR[,VAR...]] from [slice] FILE
  *   queue [N] [VAR[,VAR...]] from [slice] ( one item per line ... )
+ *   queue [N] [VAR[,VAR...]] from [slice] COMMAND |
  *   queue [N] [VAR] matching [files|dirs] [slice] GLOB...
  *
  * The statement's text is macro-expanded first (`queue $(n)`).  N
@@ -22,15 +23,23 @@
  * directory and must be a regular file; GLOBs are relative to
  * initialdir, matches are sorted and made unique, `files` keeps only
  * files and `dirs` only directories.  A slice `[start:end:step]` picks
- * items as in Python.  Called by submit.c for each queue statement.
+ * items as in Python.  `from COMMAND |` takes the lines a command
+ * writes, as condor_submit does (submit_queue_command()).  Called by
+ * submit.c for each queue statement.
  */
 #include "config.h"
 
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "jobdesc.h"
 #include "submit-int.h"
@@ -343,6 +352,94 @@ submit_queue_file(struct submit_parse *p, int line, const char *name,
 	return rc;
 }
 
+/*
+ * Items from the output of COMMAND (LEN bytes), run by /bin/sh -c in
+ * cq submit's working directory with standard input from /dev/null, as the user
+ * running cq submit: its lines, as those of a file.  More than
+ * SUBMIT_MAX_FILE bytes of output, a command killed by a signal or one
+ * that exits non-zero is an error.
+ */
+static int
+submit_queue_command(struct submit_parse *p, int line, const char *command,
+    size_t len, struct submit_queue_stmt *q)
+{
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	return submit_error(p, line, "queue: no commands in a fuzzing build");
+#else
+	struct submit_buf	 out = { NULL, 0, 0 };
+	char			*cmd, buf[8192], q80[80];
+	const char		*file = p->file;
+	ssize_t			 n;
+	pid_t			 pid;
+	int			 fds[2], status, rc = -1, big = 0, devnull;
+
+	while (len > 0 && text_isspace(command[len - 1]))
+		len--;
+	if (len == 0)
+		return submit_error(p, line, "queue: no command before '|'");
+	cmd = xstrndup(command, len);
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		submit_error(p, line, "queue: pipe: %s", strerror(errno));
+		free(cmd);
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		submit_error(p, line, "queue: fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		free(cmd);
+		return -1;
+	}
+	if (pid == 0) {
+		if ((devnull = open("/dev/null", O_RDONLY)) != -1)
+			dup2(devnull, 0);
+		dup2(fds[1], 1);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		if ((n = read(fds[0], buf, sizeof(buf))) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (submit_buf_add(&out, buf, n, SUBMIT_MAX_FILE) == -1) {
+			big = 1;
+			kill(pid, SIGKILL);
+			break;
+		}
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (big)
+		submit_error(p, line, "queue: '%s' wrote more than %d bytes",
+		    submit_q(q80, sizeof(q80), cmd), SUBMIT_MAX_FILE);
+	else if (WIFSIGNALED(status))
+		submit_error(p, line, "queue: '%s' was killed by signal %d",
+		    submit_q(q80, sizeof(q80), cmd), WTERMSIG(status));
+	else if (WEXITSTATUS(status) != 0)
+		submit_error(p, line, "queue: '%s' exited %d",
+		    submit_q(q80, sizeof(q80), cmd), WEXITSTATUS(status));
+	else {
+		if (out.s == NULL)
+			submit_buf_add(&out, "", 0, SUBMIT_MAX_FILE);
+		p->file = "queue command output";
+		rc = submit_check_text(p, out.s, out.len);
+		if (rc == 0)
+			rc = submit_queue_lines(p, out.s, out.s + out.len, 1,
+			    &q->items);
+		p->file = file;
+	}
+	free(out.s);
+	free(cmd);
+	return rc;
+#endif
+}
+
 static int
 submit_queue_cmp(const void *a, const void *b)
 {
@@ -547,8 +644,7 @@ submit_queue_parse(struct submit_parse *p, const char *s, int line,
 	} else if (q->form == SQ_FROM) {
 		len = strlen(s);
 		if (s[len - 1] == '|') {
-			submit_error(p, line, "queue: 'from COMMAND |' is not "
-			    "supported");
+			rc = submit_queue_command(p, line, s, len - 1, q);
 			goto out;
 		}
 		rc = submit_queue_file(p, line, s, q);

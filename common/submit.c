@@ -229,6 +229,41 @@ submit_is_name(const char *s, size_t len)
 	return 1;
 }
 
+static int submit_statement(struct submit_parse *, char *, int);
+
+/*
+ * The statements `cq submit -a` adds before each queue statement, or the
+ * "name=value" definitions before the file: each named as from FILE,
+ * line by line.
+ */
+static int
+submit_extra(struct submit_parse *p, char *const *lines, const char *file)
+{
+	const char	*saved = p->file;
+	char		*s;
+	int		 i, rc = 0;
+
+	if (lines == NULL)
+		return 0;
+	p->file = file;
+	for (i = 0; rc == 0 && lines[i] != NULL; i++) {
+		s = xstrdup(lines[i]);
+		rc = submit_statement(p, s, i + 1);
+		free(s);
+	}
+	p->file = saved;
+	return rc;
+}
+
+/* A queue statement with ARGS on LINE, after the -a statements. */
+static int
+submit_queue_with(struct submit_parse *p, const char *args, int line)
+{
+	if (submit_extra(p, p->opts->append, "-append") == -1)
+		return -1;
+	return submit_queue(p, args, line);
+}
+
 /* One logical line: an assignment, a queue statement or nothing. */
 static int
 submit_statement(struct submit_parse *p, char *s, int line)
@@ -243,8 +278,13 @@ submit_statement(struct submit_parse *p, char *s, int line)
 	    (s[5] == '\0' || text_isspace(s[5]))) {
 		for (val = s + 5; text_isspace(*val); val++)
 			;
-		if (*val != '=')
-			return submit_queue(p, val, line);
+		if (*val != '=') {
+			if (p->opts->append != NULL &&
+			    strcmp(p->file, "-append") == 0)
+				return submit_error(p, line, "a queue statement "
+				    "cannot be appended (use -queue)");
+			return submit_queue_with(p, val, line);
+		}
 	}
 	if ((eq = strchr(s, '=')) == NULL)
 		return submit_error(p, line, "syntax error: expected 'name = "
@@ -257,9 +297,6 @@ submit_statement(struct submit_parse *p, char *s, int line)
 	    !submit_is_name(key, strlen(key)))
 		return submit_error(p, line, "bad name '%s'",
 		    submit_q(q, sizeof(q), key));
-	if (submit_macro_reserved(key))
-		return submit_error(p, line, "'%s' is predefined and cannot "
-		    "be assigned", key);
 	return submit_macro_define(p, key, val, line);
 }
 
@@ -344,54 +381,95 @@ submit_parse_buf(const char *name, const char *buf, size_t len,
     const char *cwd, char **envp, struct jobdesc **jobs, size_t *njobs,
     char *err, size_t errlen)
 {
-	struct submit_parse	 p;
+	return submit_parse_opts(name, buf, len, cwd, envp, NULL, jobs, njobs,
+	    err, errlen);
+}
+
+static int
+submit_parse_run(struct submit_parse *p, const char *buf, size_t len)
+{
 	struct submit_buf	 line = { NULL, 0, 0 };
-	int		 start, rc;
+	int			 start, rc;
+
+	if (submit_extra(p, p->opts->defs, "command line") == -1)
+		return -1;
+	if (len > SUBMIT_MAX_FILE) {
+		snprintf(p->err, p->errlen, "%s: file too large (limit %d "
+		    "bytes)", p->file, SUBMIT_MAX_FILE);
+		return -1;
+	}
+	if (submit_check_text(p, buf, len) == -1)
+		return -1;
+	p->cur = buf;
+	p->end = buf + len;
+	while ((rc = submit_getline(p, &line, &start)) == 1)
+		if (submit_statement(p, line.s, start) == -1)
+			break;
+	free(line.s);
+	if (rc != 0)
+		return -1;
+	if (p->opts->queue != NULL) {
+		if (p->queued)
+			return submit_error(p, p->lineno > 0 ? p->lineno : 1,
+			    "-queue given, but the file has a queue statement");
+		return submit_queue_with(p, p->opts->queue,
+		    p->lineno > 0 ? p->lineno : 1);
+	}
+	if (!p->queued)
+		return submit_error(p, p->lineno > 0 ? p->lineno : 1,
+		    "no queue statement");
+	return 0;
+}
+
+/* Parse BUF, or the file PATH if BUF is NULL; see submit.h. */
+int
+submit_parse_opts(const char *name, const char *buf, size_t len,
+    const char *cwd, char **envp, const struct submit_opts *opts,
+    struct jobdesc **jobs, size_t *njobs, char *err, size_t errlen)
+{
+	static const struct submit_opts	 none;
+	struct submit_parse	 p;
+	char			*fbuf = NULL;
+	size_t			 i;
+	int			 rc;
 
 	*jobs = NULL;
 	*njobs = 0;
+	if (buf == NULL) {
+		if (submit_read_file(name, 0, &fbuf, &len, err, errlen) == -1)
+			return -1;
+		buf = fbuf;
+	}
 	memset(&p, 0, sizeof(p));
 	p.file = name;
 	p.envp = envp;
 	p.err = err;
 	p.errlen = errlen;
+	p.opts = opts != NULL ? opts : &none;
 	if (cwd == NULL || cwd[0] != '/' || !text_utf8(cwd, strlen(cwd))) {
 		snprintf(err, errlen, "%s: the working directory is not "
 		    "absolute UTF-8", name);
+		free(fbuf);
 		return -1;
 	}
 	p.cwd = text_path("/", cwd);
-	if (len > SUBMIT_MAX_FILE) {
-		snprintf(err, errlen, "%s: file too large (limit %d bytes)",
-		    name, SUBMIT_MAX_FILE);
-		goto fail;
-	}
-	if (submit_check_text(&p, buf, len) == -1)
-		goto fail;
-	p.cur = buf;
-	p.end = buf + len;
-	while ((rc = submit_getline(&p, &line, &start)) == 1)
-		if (submit_statement(&p, line.s, start) == -1)
-			goto fail;
-	if (rc == -1)
-		goto fail;
-	if (!p.queued) {
-		submit_error(&p, p.lineno > 0 ? p.lineno : 1,
-		    "no queue statement");
-		goto fail;
+	if (strcmp(name, SUBMIT_STDIN) != 0 && text_utf8(name, strlen(name)))
+		p.path = text_path(p.cwd, name);
+	rc = submit_parse_run(&p, buf, len);
+	free(fbuf);
+	for (i = 0; i < sizeof(p.checked) / sizeof(p.checked[0]); i++)
+		free(p.checked[i]);
+	free(p.path);
+	if (rc == -1) {
+		jobdesc_free_all(p.jobs, p.njobs);
+		submit_parse_free(&p);
+		return -1;
 	}
 	log_debug("%s: %zu jobs", name, p.njobs);
-	free(line.s);
 	submit_parse_free(&p);
 	*jobs = p.jobs;
 	*njobs = p.njobs;
 	return 0;
-
-fail:
-	free(line.s);
-	jobdesc_free_all(p.jobs, p.njobs);
-	submit_parse_free(&p);
-	return -1;
 }
 
 /*
@@ -456,16 +534,6 @@ int
 submit_parse_file(const char *path, const char *cwd, char **envp,
     struct jobdesc **jobs, size_t *njobs, char *err, size_t errlen)
 {
-	char	*buf;
-	size_t	 len;
-	int	 rc;
-
-	*jobs = NULL;
-	*njobs = 0;
-	if (submit_read_file(path, 0, &buf, &len, err, errlen) == -1)
-		return -1;
-	rc = submit_parse_buf(path, buf, len, cwd, envp, jobs, njobs, err,
-	    errlen);
-	free(buf);
-	return rc;
+	return submit_parse_opts(path, NULL, 0, cwd, envp, NULL, jobs, njobs,
+	    err, errlen);
 }

@@ -7,8 +7,24 @@
 #define CQ_SUBMIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct jobdesc;
+
+/* The name a description read from standard input goes by. */
+#define SUBMIT_STDIN	"<stdin>"
+
+/* What `cq submit` adds to a plain parse (zero: nothing). */
+struct submit_opts {
+	uint32_t	 cluster;	/* $(Cluster) here; 0: the scheduler's */
+	int		 check_files;	/* executable, initialdir, input and
+					 * transfer_input_files must exist */
+	char	*const	*defs;		/* "name=value" before the file, or NULL */
+	char	*const	*append;	/* statements before each queue, or NULL */
+	const char	*queue;		/* a queue statement's arguments after
+					 * the file (which then has none), or
+					 * NULL */
+};
 
 /*
  * Parse a submit description.  CWD is the directory relative paths are
@@ -25,5 +41,10 @@ int	submit_parse_file(const char *path, const char *cwd, char **envp,
 int	submit_parse_buf(const char *name, const char *buf, size_t len,
 	    const char *cwd, char **envp, struct jobdesc **jobs,
 	    size_t *njobs, char *err, size_t errlen);
+
+/* Either of the above with OPTS (NULL as none); BUF NULL reads PATH. */
+int	submit_parse_opts(const char *path, const char *buf, size_t len,
+	    const char *cwd, char **envp, const struct submit_opts *opts,
+	    struct jobdesc **jobs, size_t *njobs, char *err, size_t errlen);
 
 #endif

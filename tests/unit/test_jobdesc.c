@@ -83,7 +83,7 @@ static const char *full =
     "request_disk = 5M\n"
     "requirements = OpSys == \"LINUX\"\n"
     "environment = \"A=1 B='x y'\"\n"
-    "+Num = 7\n+Flag = true\n+Str = \"s\"\n+Raw = a && b\n"
+    "+Num = 7\n+Flag = true\n+Str = \"s\"\n+Raw = \"a && b\"\n"
     "queue 2\n";
 
 Test(jobdesc, to_json_keys)

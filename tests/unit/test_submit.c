@@ -69,7 +69,8 @@ Test(submit, paths_relative_to_initialdir)
 	    "initialdir = run\n"
 	    "queue\n");
 	cr_assert_str_eq(jd->initialdir, "/home/u/run");
-	cr_assert_str_eq(jd->executable, "/home/u/run/bin/prog");
+	/* As condor_submit: the executable is not under initialdir. */
+	cr_assert_str_eq(jd->executable, "/home/u/bin/prog");
 	cr_assert_str_eq(jd->input, "/home/u/run/in.txt");
 	cr_assert_str_eq(jd->output, "/home/u/run/out/o.txt");
 	cr_assert_str_eq(jd->error, "/tmp/e.txt");
@@ -77,7 +78,7 @@ Test(submit, paths_relative_to_initialdir)
 
 	jd = one("initialdir = /data/x/\nexecutable = ../p\nqueue\n");
 	cr_assert_str_eq(jd->initialdir, "/data/x");
-	cr_assert_str_eq(jd->executable, "/data/x/../p");
+	cr_assert_str_eq(jd->executable, "/home/u/../p");
 }
 
 Test(submit, keywords_case_insensitive_and_empty_means_unset)
@@ -312,8 +313,19 @@ Test(submit, memory_units)
 	fails("executable = /bin/true\nrequest_memory = 12Q\nqueue\n",
 	    "t.sub:2: request_memory: bad size '12Q' (a number, optionally "
 	    "followed by K, M, G or T)");
-	fails("executable = /bin/true\nrequest_memory = 1.5G\nqueue\n",
-	    "t.sub:2: request_memory: bad size '1.5G' (a number, optionally "
+	/* A fraction rounds up, as condor_submit's: 1.7 GiB is 1740.8 MiB. */
+	cr_assert_eq(memory("1.5G"), 1536);
+	cr_assert_eq(memory("1.7GB"), 1741);
+	cr_assert_eq(memory("2.2Gb"), 2253);
+	cr_assert_eq(memory("0.5"), 1);
+	cr_assert_eq(memory("1.0"), 1);
+	cr_assert_eq(memory("1536.5 K"), 2);
+	cr_assert_eq(memory("0.001 T"), 1049);
+	fails("executable = /bin/true\nrequest_memory = 1.5.1G\nqueue\n",
+	    "t.sub:2: request_memory: bad size '1.5.1G' (a number, optionally "
+	    "followed by K, M, G or T)");
+	fails("executable = /bin/true\nrequest_memory = .5G\nqueue\n",
+	    "t.sub:2: request_memory: bad size '.5G' (a number, optionally "
 	    "followed by K, M, G or T)");
 	fails("executable = /bin/true\nrequest_memory = G\nqueue\n",
 	    "t.sub:2: request_memory: bad size 'G' (a number, optionally "
@@ -359,8 +371,8 @@ Test(submit, custom_attributes)
 	    "+Flag = true\n"
 	    "+Off = FALSE\n"
 	    "+Str = \"hello \\\"w\\\"\"\n"
-	    "+Expr = Owner == \"u\"\n"
-	    "+Two = \"a\" + \"b\"\n"
+	    "+Const = 2 * 1024\n"
+	    "+Real = 1.5\n"
 	    "+Empty =\n"
 	    "+num = 43\n"
 	    "queue\n");
@@ -381,12 +393,25 @@ Test(submit, custom_attributes)
 	cr_assert(json_object_is_type(v, json_type_boolean));
 	cr_assert(!json_object_get_boolean(v));
 	cr_assert_str_eq(jsonx_str(c, "Str", NULL), "hello \"w\"");
-	cr_assert_str_eq(jsonx_str(c, "Expr", NULL), "Owner == \"u\"");
-	cr_assert_str_eq(jsonx_str(c, "Two", NULL), "\"a\" + \"b\"");
+	/* A constant expression is its value, with its type. */
+	v = jsonx_get(c, "Const");
+	cr_assert(json_object_is_type(v, json_type_int));
+	cr_assert_eq(json_object_get_int64(v), 2048);
+	v = jsonx_get(c, "Real");
+	cr_assert(json_object_is_type(v, json_type_double));
 	cr_assert_null(jsonx_get(c, "Empty"));
 
 	fails("executable = /bin/true\n+1x = 2\nqueue\n",
 	    "t.sub:2: bad name '+1x'");
+	/* A reference is not the string: refused, naming what is missing. */
+	fails("executable = /bin/true\n+A = alpha\nqueue\n",
+	    "t.sub:2: +A: cq does not support ClassAd expressions as "
+	    "attribute values ('alpha'; HTCondor's +Attr = expression): write "
+	    "a number, true, false or a \"string\"");
+	fails("executable = /bin/true\nMY.E = Owner == \"u\"\nqueue\n",
+	    "t.sub:2: +E: cq does not support ClassAd expressions as "
+	    "attribute values ('Owner == \"u\"'; HTCondor's +Attr = "
+	    "expression): write a number, true, false or a \"string\"");
 }
 
 Test(submit, queue_n_and_several_statements)
@@ -451,8 +476,39 @@ Test(submit, syntax_errors)
 	    "t.sub:1: syntax error: expected 'name = value' or 'queue'");
 	fails("my var = 1\n", "t.sub:1: bad name 'my var'");
 	fails(" = 1\n", "t.sub:1: bad name ''");
-	fails("Process = 1\n",
-	    "t.sub:1: 'Process' is predefined and cannot be assigned");
+}
+
+/*
+ * A predefined macro may be assigned, as in HTCondor's test suite
+ * (job_core_macros_*.cmd: `process = $(Process)`): the value stands for
+ * the name, and the name inside it is the parser's own.
+ */
+Test(submit, predefined_redefined)
+{
+	cr_assert_eq(parse("executable = /bin/echo\n"
+	    "process = $(Process)\n"
+	    "arguments = $(process) $(ProcId)\n"
+	    "queue 2\n"), 0, "%s", err);
+	cr_assert_str_eq(jobs[1].argv[0], "1");
+	cr_assert_str_eq(jobs[1].argv[1], "1");
+	cr_assert_eq(parse("executable = /bin/echo\n"
+	    "Step = s$(Step)\n"
+	    "arguments = $(step) $(Process)\n"
+	    "queue 2\n"), 0, "%s", err);
+	cr_assert_str_eq(jobs[1].argv[0], "s1");
+	cr_assert_str_eq(jobs[1].argv[1], "1");
+	/* Assigned outright: the value wins, the job's proc does not change. */
+	cr_assert_eq(parse("executable = /bin/echo\n"
+	    "Process = 7\narguments = $(Process)\nqueue 2\n"), 0, "%s", err);
+	cr_assert_str_eq(jobs[1].argv[0], "7");
+	cr_assert_eq(jobs[1].proc, 1);
+	/* SUBMIT_FILE is the submit file's absolute path. */
+	cr_assert_eq(parse("executable = $Fp(SUBMIT_FILE)run.sh\n"
+	    "arguments = $(SUBMIT_FILE) $(IsLinux)$(IsWindows)\nqueue\n"), 0,
+	    "%s", err);
+	cr_assert_str_eq(jobs[0].executable, "/home/u/run.sh");
+	cr_assert_str_eq(jobs[0].argv[0], "/home/u/t.sub");
+	cr_assert_str_eq(jobs[0].argv[1], "10");
 }
 
 Test(submit, nul_byte)

@@ -259,16 +259,14 @@ Test(submit_queue, errors)
 	fails(E "queue a,b matching *\n", "t.sub:2: queue: 'matching' "
 	    "takes one variable");
 	fails(E "queue Step in (x)\n", "t.sub:2: queue: 'step' is predefined");
-	fails(E "queue from ls |\n", "t.sub:2: queue: 'from COMMAND |' is "
-	    "not supported");
+	fails(E "queue from exit 3 |\n", "t.sub:2: queue: 'exit 3' exited 3");
+	fails(E "queue from |\n", "t.sub:2: queue: no command before '|'");
 	fails(E "queue 3 x\n", "t.sub:2: queue: expected [N] [VAR[,VAR...]] "
 	    "in|from|matching ..., not ''");
 	fails(E "queue a b in (x)\n", "t.sub:2: queue: expected [N] "
 	    "[VAR[,VAR...]] in|from|matching ..., not 'b in (x)'");
 	fails(E "arguments = $(Item)\nqueue in (a, $$([1+1]))\n",
 	    "t.sub:3: $$([...]) expressions are not supported yet");
-	fails(E "Row = 3\nqueue\n", "t.sub:2: 'Row' is predefined and "
-	    "cannot be assigned");
 	/* An error in any proc: no job at all. */
 	fails(E "request_cpus = $(Item)\nqueue in (1 2 x 4)\n",
 	    "t.sub:2: request_cpus: 'x' is not a positive integer");
@@ -341,4 +339,23 @@ Test(submit_queue, loop_variables_set_keywords)
 	cr_assert_str_eq(args(2), "plain");
 	fails(E "queue request_cpus in (1, x)\n",
 	    "t.sub:2: request_cpus: 'x' is not a positive integer");
+}
+
+/* `queue VAR from COMMAND |`: the lines the command writes, via sh -c. */
+Test(submit_queue, from_command)
+{
+	ok(E "arguments = $(x) $(y)\n"
+	    "queue x,y from printf 'a 1\\n\\n# c\\nb 2\\n' |\n", 2);
+	cr_assert_str_eq(args(0), "a 1");
+	cr_assert_str_eq(args(1), "b 2");
+	/* HTCondor's manual: `queue from seq 7 9 |`. */
+	ok(E "arguments = $(Item)\nqueue from seq 7 9 |\n", 3);
+	cr_assert_str_eq(args(2), "9");
+	ok(E "queue from true |\n", 0);
+	/* Output is bounded: 16 MiB, like a file. */
+	fails(E "queue from yes | head -c 17000000 |\n",
+	    "t.sub:2: queue: 'yes | head -c 17000000' wrote more than "
+	    "16777216 bytes");
+	fails(E "queue from kill -9 $$ |\n",
+	    "t.sub:2: queue: 'kill -9 $$' was killed by signal 9");
 }

@@ -1,0 +1,275 @@
+/*
+ * test_submit_func.c: the submit language's macro functions ($INT,
+ * $REAL, $CHOICE, $SUBSTR, $RANDOM_CHOICE, $RANDOM_INTEGER, with the
+ * examples of HTCondor's manual), condor_submit's other spellings of
+ * values, and the checks `cq submit` makes of the files a job names
+ * (submit_parse_opts with check_files).
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "jobdesc.h"
+#include "submit.h"
+
+#include "parse_fixture.h"
+
+TestSuite(submit_func, .fini = teardown);
+
+#define E	"executable = /bin/echo\n"
+
+/* The arguments of job I, joined by spaces. */
+static const char *
+args(size_t i)
+{
+	static char	 buf[1024];
+	size_t		 k, o = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < jobs[i].argc; k++)
+		o += snprintf(buf + o, sizeof(buf) - o, "%s%s", k ? " " : "",
+		    jobs[i].argv[k]);
+	return buf;
+}
+
+static const char *
+one_args(const char *text)
+{
+	cr_assert_eq(parse(text), 0, "parse failed: %s", err);
+	return args(0);
+}
+
+/* The manual's examples, X = 2, Y = 6, XYArea = $(X) * $(Y). */
+Test(submit_func, int_and_real)
+{
+	cr_assert_str_eq(one_args(E "X = 2\nY = 6\nXYArea = $(X) * $(Y)\n"
+	    "arguments = $INT(XYArea) $INT(XYArea,%04d) $INT(XYArea,Area=%d)\n"
+	    "queue\n"), "12 0012 Area=12");
+	cr_assert_str_eq(one_args(E "r = 3.25\nn = 4\n"
+	    "arguments = $REAL(r) $REAL(r,%.1f) $REAL(n) $REAL(n,%.0f)\n"
+	    "queue\n"), "3.25 3.2 4 4.0");
+	/* The proc number is a name too; a literal is taken as written. */
+	cr_assert_str_eq(one_args(E "arguments = $INT(Process,%03d) "
+	    "$INT(7,%x)\nqueue\n"), "000 7");
+	fails(E "s = abc\narguments = $INT(s)\nqueue\n",
+	    "t.sub:3: $INT(): 'abc' does not evaluate to an integer");
+	fails(E "arguments = $INT(1, %s)\nqueue\n",
+	    "t.sub:2: $INT(): ' %s' is not a valid format");
+	fails(E "arguments = $INT(1, %d %d)\nqueue\n",
+	    "t.sub:2: $INT(): ' %d %d' is not a valid format");
+	fails(E "arguments = $REAL(1, %d)\nqueue\n",
+	    "t.sub:2: $REAL(): ' %d' is not a valid format");
+}
+
+/* Name = abcdef, as the manual's $SUBSTR examples. */
+Test(submit_func, substr)
+{
+	cr_assert_str_eq(one_args(E "Name = abcdef\n"
+	    "arguments = $SUBSTR(Name, 2) $SUBSTR(Name, 0, -2) "
+	    "$SUBSTR(Name, 1, 3) $SUBSTR(Name, -1) [$SUBSTR(Name, 4, -3)] "
+	    "$SUBSTR(Name, 10) [$SUBSTR(Name, -10, 2)]\nqueue\n"),
+	    "cdef abcd bcd f [] [ab]");
+	cr_assert_str_eq(one_args(E "arguments = [$SUBSTR(nothing, 1)]\n"
+	    "queue\n"), "[]");
+	fails(E "Name = x\narguments = $SUBSTR(Name)\nqueue\n",
+	    "t.sub:3: $SUBSTR(): expected a name, a start and an optional "
+	    "length");
+	fails(E "Name = x\narguments = $SUBSTR(Name, z)\nqueue\n",
+	    "t.sub:3: $SUBSTR(): start 'z' is not an integer");
+}
+
+Test(submit_func, choice)
+{
+	cr_assert_eq(parse(E "colors = red, green, blue\n"
+	    "arguments = $CHOICE(Process, colors) $CHOICE(Step, x, y, z)\n"
+	    "queue 3\n"), 0, "%s", err);
+	cr_assert_str_eq(args(0), "red x");
+	cr_assert_str_eq(args(2), "blue z");
+	fails(E "l = a, b\narguments = $CHOICE(2, l)\nqueue\n",
+	    "t.sub:3: $CHOICE(): index 2 is out of range (2 items)");
+	fails(E "arguments = $CHOICE(0, nolist)\nqueue\n",
+	    "t.sub:2: $CHOICE(): no list named 'nolist'");
+	fails(E "arguments = $CHOICE(-1, a, b)\nqueue\n",
+	    "t.sub:2: $CHOICE(): index -1 is out of range (2 items)");
+}
+
+Test(submit_func, random)
+{
+	int	 seen[5] = { 0 }, i, v;
+
+	cr_assert_eq(parse(E "arguments = $RANDOM_INTEGER(0, 8, 2) "
+	    "$RANDOM_CHOICE(a, b, c) $RANDOM_INTEGER(5, 5)\nqueue 200\n"), 0,
+	    "%s", err);
+	for (i = 0; i < 200; i++) {
+		v = atoi(jobs[i].argv[0]);
+		cr_assert(v >= 0 && v <= 8 && v % 2 == 0, "%d", v);
+		seen[v / 2]++;
+		cr_assert(strchr("abc", jobs[i].argv[1][0]) != NULL &&
+		    jobs[i].argv[1][1] == '\0');
+		cr_assert_str_eq(jobs[i].argv[2], "5");
+	}
+	for (i = 0; i < 5; i++)
+		cr_assert(seen[i] > 0, "%d never drawn in 200", 2 * i);
+	cr_assert_str_eq(one_args(E "l = only\narguments = $RANDOM_CHOICE(l)\n"
+	    "queue\n"), "only");
+	fails(E "arguments = $RANDOM_INTEGER(3, 1)\nqueue\n",
+	    "t.sub:2: $RANDOM_INTEGER(): min 3 is above max 1");
+	fails(E "arguments = $RANDOM_INTEGER(1, 3, 0)\nqueue\n",
+	    "t.sub:2: $RANDOM_INTEGER(): step 0 is below 1");
+}
+
+/* A '$INT(' that never closes is text, as any unknown '$'. */
+Test(submit_func, unclosed_is_text)
+{
+	cr_assert_str_eq(one_args(E "arguments = $INT(x\nqueue\n"), "$INT(x");
+}
+
+/* condor_submit's other spellings. */
+Test(submit_func, spellings)
+{
+	static const char *yes[] = { "YES", "true", "TRUE", "Always" };
+	static const char *no[] = { "no", "False", "NEVER" };
+	char	 text[256];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		snprintf(text, sizeof(text), E "should_transfer_files = %s\n"
+		    "queue\n", yes[i]);
+		cr_assert_eq(one(text)->should_transfer, JD_XFER_YES, "%s",
+		    yes[i]);
+	}
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		snprintf(text, sizeof(text), E "should_transfer_files = %s\n"
+		    "queue\n", no[i]);
+		cr_assert_eq(one(text)->should_transfer, JD_XFER_NO, "%s",
+		    no[i]);
+	}
+	cr_assert_eq(one(E "should_transfer_files = auto\nqueue\n")->
+	    should_transfer, JD_XFER_IF_NEEDED);
+	cr_assert_eq(one(E "when_to_transfer_output = always\nqueue\n")->
+	    when_to_transfer, JD_WHEN_ON_EXIT_OR_EVICT);
+	cr_assert_eq(one(E "when_to_transfer_output = OnExit\nqueue\n")->
+	    when_to_transfer, JD_WHEN_ON_EXIT);
+	fails(E "when_to_transfer_output = ON_SUCCESS\nqueue\n",
+	    "t.sub:2: when_to_transfer_output: cq does not support "
+	    "transferring output only on success (HTCondor's "
+	    "when_to_transfer_output = ON_SUCCESS)");
+	cr_assert(one(E "nice_user = 1\nqueue\n")->nice_user);
+	cr_assert(one(E "nice_user = TRUE\nqueue\n")->nice_user);
+	cr_assert(!one(E "nice_user = 0\nqueue\n")->nice_user);
+	cr_assert(one(E "nice_user = true && !false\nqueue\n")->nice_user);
+	fails(E "nice_user = maybe\nqueue\n",
+	    "t.sub:2: nice_user: expected true or false, not 'maybe'");
+	cr_assert_eq(one(E "getenv = 0\nqueue\n")->nenv, 0);
+	cr_assert_eq(one(E "getenv = 1\nqueue\n")->nenv, 3);
+}
+
+/* A scratch directory with a program, an input file and a data dir. */
+static char	 dir[64];
+
+static void
+scratch(void)
+{
+	char	 path[128];
+	int	 fd;
+
+	strlcpy(dir, "/tmp/cq-func-XXXXXX", sizeof(dir));
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/prog", dir);
+	cr_assert((fd = open(path, O_CREAT | O_WRONLY, 0755)) != -1);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/in.txt", dir);
+	cr_assert((fd = open(path, O_CREAT | O_WRONLY, 0644)) != -1);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/data", dir);
+	cr_assert(mkdir(path, 0755) == 0);
+}
+
+static int
+checked(const char *text, struct submit_opts *o)
+{
+	teardown();
+	err[0] = '\0';
+	return submit_parse_opts("t.sub", text, strlen(text), dir, test_envp,
+	    o, &jobs, &njobs, err, sizeof(err));
+}
+
+static void
+check_fails(const char *text, const char *msg)
+{
+	struct submit_opts	 o = { .check_files = 1 };
+	char			 want[512];
+
+	cr_assert_eq(checked(text, &o), -1, "parse of <%s> succeeded", text);
+	snprintf(want, sizeof(want), msg, dir);
+	cr_assert_str_eq(err, want);
+	cr_assert_null(jobs);
+}
+
+Test(submit_func, files_must_exist)
+{
+	struct submit_opts	 o = { .check_files = 1 };
+
+	scratch();
+	cr_assert_eq(checked("executable = prog\ninitialdir = data\n"
+	    "input = ../in.txt\ntransfer_input_files = ../in.txt, ./\n"
+	    "queue\n", &o), 0, "%s", err);
+	check_fails("executable = nope\nqueue\n",
+	    "t.sub:1: executable '%s/nope': No such file or directory");
+	check_fails("executable = data\nqueue\n",
+	    "t.sub:1: executable '%s/data': a directory");
+	check_fails("executable = prog\n\ninitialdir = gone\nqueue\n",
+	    "t.sub:3: initialdir '%s/gone': No such file or directory");
+	check_fails("executable = prog\ninitialdir = in.txt\nqueue\n",
+	    "t.sub:2: initialdir '%s/in.txt': not a directory");
+	check_fails("executable = prog\ninput = x.txt\nqueue\n",
+	    "t.sub:2: input '%s/x.txt': No such file or directory");
+	check_fails("executable = prog\n"
+	    "transfer_input_files = in.txt,\\\n   missing.dat\nqueue\n",
+	    "t.sub:2: transfer_input_files '%s/missing.dat': No such file or "
+	    "directory");
+	/* From a queue item: the queue statement's line. */
+	check_fails("executable = prog\nqueue input in (in.txt, no.txt)\n",
+	    "t.sub:2: input '%s/no.txt': No such file or directory");
+	/* condor_submit's skip_filechecks turns them off. */
+	cr_assert_eq(checked("executable = nope\nskip_filechecks = true\n"
+	    "queue\n", &o), 0, "%s", err);
+	/* And a plain parse makes none. */
+	cr_assert_eq(checked("executable = nope\nqueue\n", NULL), 0, "%s",
+	    err);
+}
+
+/* -a, -queue, name=value and a dry run's cluster number. */
+Test(submit_func, command_line)
+{
+	char	*defs[] = { "n=3", "tag = x", NULL };
+	char	*app[] = { "arguments = $(tag) $(Cluster)", NULL };
+	char	*badq[] = { "queue 2", NULL };
+	struct submit_opts	 o = { .cluster = 1, .defs = defs,
+	    .append = app };
+
+	strlcpy(dir, "/home/u", sizeof(dir));
+	cr_assert_eq(checked(E "arguments = none\ntag = y\nqueue $(n)\n", &o),
+	    0, "%s", err);
+	cr_assert_eq(njobs, 3);
+	cr_assert_str_eq(args(2), "y 1");
+	o.queue = "2";
+	cr_assert_eq(checked(E "queue\n", &o), -1);
+	cr_assert_str_eq(err, "t.sub:2: -queue given, but the file has a "
+	    "queue statement");
+	cr_assert_eq(checked(E "arguments = $(Item)\n", &o), 0, "%s", err);
+	cr_assert_eq(njobs, 2);
+	o.queue = NULL;
+	o.append = badq;
+	cr_assert_eq(checked(E "queue\n", &o), -1);
+	cr_assert_str_eq(err, "-append:1: a queue statement cannot be "
+	    "appended (use -queue)");
+}
