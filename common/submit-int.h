@@ -114,8 +114,6 @@ int	 submit_is_name(const char *, size_t);
 int	 submit_bool(const char *);
 int	 submit_words(struct submit_parse *, int, const char *, const char *,
 	    struct submit_list *);
-int	 submit_read_file(const char *, int, char **, size_t *, char *,
-	    size_t);
 int	 submit_check_text(struct submit_parse *, const char *, size_t);
 
 /* submit-macro.c */

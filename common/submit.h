@@ -42,6 +42,13 @@ int	submit_parse_buf(const char *name, const char *buf, size_t len,
 	    const char *cwd, char **envp, struct jobdesc **jobs,
 	    size_t *njobs, char *err, size_t errlen);
 
+/*
+ * Read PATH whole into *BUF (*LEN bytes, caller frees), at most 16 MiB;
+ * REGULAR refuses anything but a regular file.  On error ERR says why.
+ */
+int	submit_read_file(const char *path, int regular, char **buf,
+	    size_t *len, char *err, size_t errlen);
+
 /* Either of the above with OPTS (NULL as none); BUF NULL reads PATH. */
 int	submit_parse_opts(const char *path, const char *buf, size_t len,
 	    const char *cwd, char **envp, const struct submit_opts *opts,

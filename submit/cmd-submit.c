@@ -1,5 +1,9 @@
 /*
- * cmd-submit.c: `cq submit FILE` and `cq submit -- CMD ARGS...`.  The
+ * cmd-submit.c: `cq submit FILE` and `cq submit -- CMD ARGS...`, with
+ * condor_submit's options (single or double dash: -terse, -batch-name,
+ * -append/-a, -queue, -file, -dry-run FILE, name=value definitions, the
+ * description from standard input when no file or `-` is named); those
+ * cq has no use for are refused by name.  The
  * description is parsed and checked here (errors name file and line and
  * submit nothing); the scheduler enters all jobs or none and answers after
  * they are durable.  Jobs whose files travel have them uploaded first, on
@@ -9,10 +13,13 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -82,48 +89,194 @@ cmd_submit_text(struct jobdesc *jobs, size_t njobs, const char *batch,
 	return buf;
 }
 
+/* condor_submit's options cq has no use for, and what each asks for. */
+static const struct {
+	const char	*name;
+	int		 arg;		/* takes an argument */
+	const char	*what;
+} cmd_submit_unsup[] = {
+	{ "verbose", 0, "printing the job ads (use --dry-run)" },
+	{ "unused", 0, "warnings about unused macros" },
+	{ "name", 1, "another scheduler (cq has one per pool)" },
+	{ "remote", 1, "another scheduler (cq has one per pool)" },
+	{ "addr", 1, "another scheduler (cq has one per pool)" },
+	{ "pool", 1, "another pool (set CQ_HOME)" },
+	{ "disable", 0, "file permission checks (cq makes none)" },
+	{ "password", 1, "passphrases" },
+	{ "debug", 0, "debug output" },
+	{ "spool", 0, "spooling" },
+	{ "dump", 1, "dumping job ads to a file" },
+	{ "interactive", 0, "interactive jobs" },
+	{ "i", 0, "interactive jobs" },
+	{ "factory", 0, "late materialization" },
+	{ "allow-crlf-script", 0, "scripts with CRLF line ends" },
+	{ "maxjobs", 1, "a limit on the jobs per submit" },
+	{ "single-cluster", 0, "the single-cluster switch (a submit is one "
+	    "cluster)" },
+	{ "stm", 1, "sandbox transfer methods" },
+	{ NULL, 0, NULL }
+};
+
+/* Is ARG option NAME, with one dash or two? */
+static int
+cmd_submit_is(const char *arg, const char *name)
+{
+	if (arg[0] != '-')
+		return 0;
+	arg += arg[1] == '-' ? 2 : 1;
+	return strcmp(arg, name) == 0;
+}
+
+/* Is ARG a macro definition "name=value" (condor_submit's)? */
+static int
+cmd_submit_is_def(const char *arg)
+{
+	const char	*eq = strchr(arg, '=');
+	const char	*s;
+
+	if (eq == NULL || eq == arg || arg[0] == '-')
+		return 0;
+	for (s = arg; s < eq; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '.' &&
+		    *s != '+' && *s != ' ')
+			return 0;
+	return 1;
+}
+
+static void
+cmd_submit_push(char ***v, size_t *n, char *s)
+{
+	*v = xreallocarray(*v, *n + 2, sizeof(**v));
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+}
+
 int
 cmd_submit(int argc, char **argv)
 {
 	extern char		**environ;
+	struct submit_opts	 opts;
 	struct jobdesc		*jobs = NULL;
 	struct json_object	*arr, *rep;
 	struct client		*c;
 	uint16_t		 rtype;
 	char			 cwd[PATH_MAX], err[1024], *fbatch = NULL, *text;
-	const char		*batch = NULL;
-	size_t			 njobs = 0, i, len, nfiles = 0;
-	int			 terse = 0, dry = 0, cmdline = 0, a;
+	char			**defs = NULL, **app = NULL, *queue = NULL;
+	char			*sbuf = NULL;
+	const char		*batch = NULL, *file = NULL, *dryto = NULL;
+	size_t			 njobs = 0, i, len, nfiles = 0, ndefs = 0;
+	size_t			 napp = 0, slen = 0, k;
+	int			 terse = 0, dry = 0, cmdline = 0, a, rc;
+	FILE			*dryf = stdout;
 
+	memset(&opts, 0, sizeof(opts));
 	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--terse") == 0)
+		if (cmd_submit_is(argv[a], "terse"))
 			terse = 1;
 		else if (strcmp(argv[a], "--dry-run") == 0)
 			dry = 1;
-		else if (strcmp(argv[a], "--batch-name") == 0 && a + 1 < argc)
+		else if (strcmp(argv[a], "-dry-run") == 0 ||
+		    strcmp(argv[a], "-dry") == 0) {
+			/* condor_submit's: the file the ads go to, - stdout. */
+			if (a + 1 >= argc)
+				return cq_usage("submit");
+			dry = 1;
+			dryto = argv[++a];
+		} else if (cmd_submit_is(argv[a], "batch-name")) {
+			if (a + 1 >= argc)
+				return cq_usage("submit");
 			batch = argv[++a];
-		else if (strcmp(argv[a], "--") == 0) {
+		} else if (cmd_submit_is(argv[a], "append") ||
+		    strcmp(argv[a], "-a") == 0) {
+			if (a + 1 >= argc)
+				return cq_usage("submit");
+			a++;
+			/* A queue statement appended is -queue (HTCondor's). */
+			if (strncasecmp(argv[a], "queue", 5) == 0 &&
+			    (argv[a][5] == '\0' || isspace((unsigned char)
+			    argv[a][5])) && strchr(argv[a], '=') == NULL) {
+				free(queue);
+				queue = xstrdup(argv[a] + 5);
+			} else
+				cmd_submit_push(&app, &napp, argv[a]);
+		} else if (cmd_submit_is(argv[a], "queue")) {
+			/* The rest of the line is the queue's arguments. */
+			free(queue);
+			queue = xstrdup("");
+			for (a++; a < argc; a++) {
+				text = queue;
+				xasprintf(&queue, "%s%s%s", text, *text ? " " : "",
+				    argv[a]);
+				free(text);
+			}
+			break;
+		} else if (cmd_submit_is(argv[a], "file")) {
+			if (a + 1 >= argc || file != NULL)
+				return cq_usage("submit");
+			file = argv[++a];
+		} else if (strcmp(argv[a], "--") == 0) {
 			cmdline = 1;
 			a++;
 			break;
-		} else if (argv[a][0] == '-' && argv[a][1] != '\0')
-			return cq_usage("submit");
-		else
-			break;
+		} else if (strcmp(argv[a], "-") == 0) {
+			if (file != NULL)
+				return cq_usage("submit");
+			file = SUBMIT_STDIN;
+		} else if (argv[a][0] == '-') {
+			for (k = 0; cmd_submit_unsup[k].name != NULL; k++)
+				if (cmd_submit_is(argv[a], cmd_submit_unsup[k].name))
+					break;
+			if (cmd_submit_unsup[k].name != NULL) {
+				fprintf(stderr, "cq: submit: %s: cq does not "
+				    "support %s (condor_submit's -%s)\n",
+				    argv[a], cmd_submit_unsup[k].what,
+				    cmd_submit_unsup[k].name);
+				rc = CQ_EXIT_USAGE;
+				goto done;
+			}
+			rc = cq_usage("submit");
+			goto done;
+		} else if (cmd_submit_is_def(argv[a]))
+			cmd_submit_push(&defs, &ndefs, argv[a]);
+		else if (file == NULL)
+			file = argv[a];
+		else {
+			rc = cq_usage("submit");
+			goto done;
+		}
 	}
-	if (a >= argc || (!cmdline && a != argc - 1))
-		return cq_usage("submit");
+	if (cmdline ? a >= argc || file != NULL || defs != NULL ||
+	    app != NULL || queue != NULL : 0) {
+		rc = cq_usage("submit");
+		goto done;
+	}
+	/* No file: the description is on standard input, as condor_submit. */
+	if (!cmdline && file == NULL) {
+		if (isatty(0)) {
+			rc = cq_usage("submit");
+			goto done;
+		}
+		file = SUBMIT_STDIN;
+	}
 	if (getcwd(cwd, sizeof cwd) == NULL) {
 		perror("cq: getcwd");
-		return CQ_EXIT_FAIL;
+		rc = CQ_EXIT_FAIL;
+		goto done;
 	}
+	opts.defs = defs;
+	opts.append = app;
+	opts.queue = queue;
+	opts.check_files = 1;
+	/* condor_submit -dry-run shows the cluster it would make: 1. */
+	opts.cluster = dry ? 1 : 0;
 	if (cmdline) {
 		jobs = calloc(1, sizeof *jobs);
 		if (jobs == NULL || jobdesc_from_argv(argc - a, argv + a, cwd,
 		    jobs, err, sizeof err) == -1) {
 			fprintf(stderr, "cq: %s\n", err);
 			free(jobs);
-			return CQ_EXIT_USAGE;
+			rc = CQ_EXIT_USAGE;
+			goto done;
 		}
 		njobs = 1;
 		/* Like sbatch: output and errors to cq-CLUSTER.out here. */
@@ -131,11 +284,25 @@ cmd_submit(int argc, char **argv)
 			xasprintf(&jobs->output, "%s/cq-$(Cluster).out", cwd);
 			jobs->error = xstrdup(jobs->output);
 		}
-	} else if (submit_parse_file(argv[a], cwd, environ, &jobs, &njobs,
-	    err, sizeof err) == -1) {
-		fprintf(stderr, "cq: %s\n", err);
-		return CQ_EXIT_USAGE;
+	} else {
+		if (strcmp(file, SUBMIT_STDIN) == 0 && submit_read_file(
+		    "/dev/stdin", 0, &sbuf, &slen, err, sizeof err) == -1) {
+			fprintf(stderr, "cq: %s\n", err);
+			rc = CQ_EXIT_USAGE;
+			goto done;
+		}
+		/* A file read from stdin is in sbuf; an empty one too. */
+		if (strcmp(file, SUBMIT_STDIN) == 0 && sbuf == NULL)
+			sbuf = xstrdup("");
+		if (submit_parse_opts(file, sbuf,
+		    slen, cwd, environ, &opts, &jobs, &njobs, err,
+		    sizeof err) == -1) {
+			fprintf(stderr, "cq: %s\n", err);
+			rc = CQ_EXIT_USAGE;
+			goto done;
+		}
 	}
+	rc = CQ_EXIT_OK;
 
 	/* The file's batch_name names the cluster unless --batch-name does. */
 	if (njobs > 0 && jobs[0].batch_name != NULL)
@@ -144,16 +311,28 @@ cmd_submit(int argc, char **argv)
 		batch = fbatch;
 	/* Dry runs show every member, one job a line. */
 	if (dry) {
+		if (dryto != NULL && strcmp(dryto, "-") != 0 &&
+		    (dryf = fopen(dryto, "w")) == NULL) {
+			fprintf(stderr, "cq: %s: %s\n", dryto, strerror(errno));
+			jobdesc_free_all(jobs, njobs);
+			free(fbatch);
+			rc = CQ_EXIT_FAIL;
+			goto done;
+		}
 		for (i = 0; i < njobs; i++) {
 			arr = jobdesc_to_json(&jobs[i]);
-			printf("%s\n", json_object_to_json_string_ext(arr,
+			fprintf(dryf, "%s\n", json_object_to_json_string_ext(arr,
 			    JSON_C_TO_STRING_PLAIN |
 			    JSON_C_TO_STRING_NOSLASHESCAPE));
 			json_object_put(arr);
 		}
+		if (dryf != stdout && fclose(dryf) != 0) {
+			fprintf(stderr, "cq: %s: %s\n", dryto, strerror(errno));
+			rc = CQ_EXIT_FAIL;
+		}
 		jobdesc_free_all(jobs, njobs);
 		free(fbatch);
-		return CQ_EXIT_OK;
+		goto done;
 	}
 	/* Nothing queued (e.g. `queue matching` found no file): say so. */
 	if (njobs == 0) {
@@ -161,7 +340,7 @@ cmd_submit(int argc, char **argv)
 		free(fbatch);
 		if (!terse)
 			printf("0 job(s) submitted.\n");
-		return CQ_EXIT_OK;
+		goto done;
 	}
 	/*
 	 * The request, encoded job by job (each freed once written): no
@@ -171,14 +350,16 @@ cmd_submit(int argc, char **argv)
 	if ((c = client_open()) == NULL) {
 		jobdesc_free_all(jobs, njobs);
 		free(fbatch);
-		return CQ_EXIT_FAIL;
+		rc = CQ_EXIT_FAIL;
+		goto done;
 	}
 	/* Input files first, on the connection the submit then uses. */
 	if (upload_jobs(c, jobs, njobs, &nfiles) == -1) {
 		client_close(c);
 		jobdesc_free_all(jobs, njobs);
 		free(fbatch);
-		return CQ_EXIT_USAGE;
+		rc = CQ_EXIT_USAGE;
+		goto done;
 	}
 	text = cmd_submit_text(jobs, njobs, batch, &len);
 	free(jobs);
@@ -191,8 +372,10 @@ cmd_submit(int argc, char **argv)
 	}
 	client_close(c);
 	free(text);
-	if (rep == NULL)
-		return CQ_EXIT_FAIL;
+	if (rep == NULL) {
+		rc = CQ_EXIT_FAIL;
+		goto done;
+	}
 	if (terse)
 		printf("%lld\n", (long long)jsonx_int(rep, "cluster", 0));
 	else
@@ -200,5 +383,10 @@ cmd_submit(int argc, char **argv)
 		    (long long)jsonx_int(rep, "count", 0),
 		    (long long)jsonx_int(rep, "cluster", 0));
 	json_object_put(rep);
-	return CQ_EXIT_OK;
+done:
+	free(defs);
+	free(app);
+	free(queue);
+	free(sbuf);
+	return rc;
 }

@@ -24,7 +24,9 @@
 #include "msg.h"
 
 static const struct cq_cmd cq_cmds[] = {
-	{ "submit", "submit [--terse] [--dry-run] FILE\n"
+	{ "submit", "submit [-terse] [--dry-run | -dry-run OUT] "
+	    "[-batch-name NAME] [-a CMD]... [NAME=VALUE]...\n"
+	    "                 [FILE | -] [-queue ARGS...]\n"
 	    "       cq submit [--terse] -- CMD [ARG...]",
 	    "submit jobs", cmd_submit },
 	{ "q", "q [-nobatch|--jobs] [-batch] [-hold] [--json] [-a] [-u USER] "

@@ -1,8 +1,9 @@
 #!/bin/bash
 # t-basic: one agent runs a cluster of three jobs, each writing its own
 # output; all complete with the right output and exit codes in history.
-# `cq submit -- /bin/false` completes with exit code 1, and a job whose
-# executable does not exist is HELD (still in the queue), not lost.
+# `cq submit -- /bin/false` completes with exit code 1; a missing
+# executable is refused at submit with file and line, and a job whose
+# executable is gone when it starts is HELD (still in the queue), not lost.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_schedd 10s
@@ -53,13 +54,20 @@ row=$(cq history --json "$out" | jq -c '.[0]')
 [ "$(jq -r .st <<<"$row")" = C ] || fail "/bin/false: not C: $row"
 log "/bin/false: exit_code 1, cq wait returned 1"
 
-# A missing executable: held with a reason, not lost.
+# A missing executable is refused at submit, naming file, line and path,
+# as condor_submit does ...
 cat > missing.sub <<SUB
 executable = $T/no-such-program
 output = out/missing.out
 queue
 SUB
-held=$(cq submit --terse missing.sub) || fail "submitting a missing executable failed"
+cq submit --terse missing.sub 2> refused.err && fail "a missing executable was accepted"
+grep -qxF "cq: missing.sub:1: executable '$T/no-such-program': No such file or directory" refused.err ||
+    fail "refusal of a missing executable: $(cat refused.err)"
+# ... and one that is gone when the job starts (skip_filechecks lets it
+# through here) is held with a reason, not lost.
+echo "skip_filechecks = true" | cat - missing.sub > gone.sub
+held=$(cq submit --terse gone.sub) || fail "submitting a missing executable with skip_filechecks failed"
 is_held() {
 	[ "$(cq q --json | jq -r --arg c "$held" \
 	    '.[] | select(.cluster == ($c | tonumber)) | .state')" = HELD ]

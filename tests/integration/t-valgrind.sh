@@ -35,7 +35,7 @@ queue 20
 SUB
 c1=$(cq submit --terse jobs.sub) || fail "submit failed"
 c2=$(cq submit --terse -- /bin/sleep 60) || fail "submit of sleep failed"
-printf 'executable = /nonexistent/program\nqueue\n' > missing.sub
+printf 'executable = /nonexistent/program\nskip_filechecks = true\nqueue\n' > missing.sub
 c3=$(cq submit --terse missing.sub) || fail "submit of missing failed"
 jobs_are() {	# N JQ_FILTER: exactly N queued jobs match
 	[ "$(count_jobs "$2")" -eq "$1" ]
