@@ -131,6 +131,29 @@ submit_kw_name(struct submit_parse *p, struct jobdesc *jd,
 	return 0;
 }
 
+static void
+submit_kw_ref(void *arg, int scope, const char *name)
+{
+	(*(int *)arg)++;
+}
+
+/* Is VAL an expression with attribute references (MY.x * 2)? */
+static int
+submit_kw_is_expr(const char *val)
+{
+	struct expr	*e;
+	char		 why[8];
+	int		 refs = 0;
+
+	/* A bare word is a bad value, not an expression worth naming. */
+	if (strpbrk(val, "()*+-/<>=!?&|{} ") == NULL ||
+	    (e = expr_parse(val, why, sizeof(why))) == NULL)
+		return 0;
+	expr_attrs(e, submit_kw_ref, &refs);
+	expr_free(e);
+	return refs > 0;
+}
+
 /* An integer, optionally signed, within [kw->unit.., INT32_MAX]. */
 static int
 submit_kw_int(struct submit_parse *p, struct jobdesc *jd,
@@ -149,6 +172,10 @@ submit_kw_int(struct submit_parse *p, struct jobdesc *jd,
 	return 0;
 
 bad:
+	if (submit_kw_is_expr(val - neg))
+		return submit_error(p, line, "%s: '%s': cq does not support "
+		    "expressions here (HTCondor's %s = expression)", kw->name,
+		    submit_q(q, sizeof(q), val - neg), kw->name);
 	if (min == 1)
 		return submit_error(p, line, "%s: '%s' is not a positive "
 		    "integer", kw->name, submit_q(q, sizeof(q), val - neg));
@@ -244,6 +271,14 @@ submit_kw_size(struct submit_parse *p, struct jobdesc *jd,
 	return 0;
 
 bad:
+	if (strchr(val, ',') != NULL)
+		return submit_error(p, line, "%s: '%s': cq does not support a "
+		    "list of sizes (HTCondor's larger request at each retry)",
+		    kw->name, submit_q(q, sizeof(q), val));
+	if (submit_kw_is_expr(val))
+		return submit_error(p, line, "%s: '%s': cq does not support "
+		    "expressions here (HTCondor's %s = expression)", kw->name,
+		    submit_q(q, sizeof(q), val), kw->name);
 	return submit_error(p, line, "%s: bad size '%s' (a number, optionally "
 	    "followed by K, M, G or T)", kw->name, submit_q(q, sizeof(q), val));
 }
@@ -374,9 +409,16 @@ submit_kw_files(struct submit_parse *p, struct jobdesc *jd,
 				path[len + 1] = '\0';
 			}
 		} else if ((path = submit_kw_relative(l.v[i])) == NULL) {
-			submit_error(p, line, "%s: '%s' is not a relative path "
-			    "inside the job's directory", kw->name,
-			    submit_q(q, sizeof(q), l.v[i]));
+			if (l.v[i][0] == '/')
+				submit_error(p, line, "%s: '%s': cq does not "
+				    "support absolute paths here (HTCondor's "
+				    "output files from outside the job's "
+				    "directory)", kw->name, submit_q(q,
+				    sizeof(q), l.v[i]));
+			else
+				submit_error(p, line, "%s: '%s' is not a "
+				    "relative path inside the job's directory",
+				    kw->name, submit_q(q, sizeof(q), l.v[i]));
 			goto fail;
 		}
 		if (strlen(path) > JOBDESC_MAX_STR) {
@@ -754,6 +796,12 @@ submit_kw_custom(struct submit_parse *p, const struct submit_macro *m,
 	}
 	if ((o = submit_kw_const(val)) != NULL)
 		return o;
+	if (strcasecmp(val, "undefined") == 0) {
+		submit_error(p, m->line, "+%s: cq does not support setting "
+		    "an attribute to undefined (HTCondor's +Attr = undefined)",
+		    m->attr);
+		return NULL;
+	}
 	submit_error(p, m->line, "+%s: cq does not support ClassAd "
 	    "expressions as attribute values ('%s'; HTCondor's +Attr = "
 	    "expression): write a number, true, false or a \"string\"",

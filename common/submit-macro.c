@@ -359,8 +359,9 @@ submit_macro_expand(struct submit_parse *p, const char *s,
 		}
 		if (s[0] == '$' && s[1] == '$') {
 			if (s[2] == '(' && s[3] == '[')
-				return submit_error(p, line, "$$([...]) "
-				    "expressions are not supported yet");
+				return submit_error(p, line, "cq does not "
+				    "support $$([expression]) (HTCondor's "
+				    "match-time expression substitution)");
 			lit = s;
 			litlen = 2;
 			s += 2;

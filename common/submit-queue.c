@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "expr.h"
 #include "jobdesc.h"
 #include "submit-int.h"
 #include "text.h"
@@ -545,6 +547,45 @@ submit_queue_is(const char *s, size_t len, const char *kw)
 	return len == strlen(kw) && strncasecmp(s, kw, len) == 0;
 }
 
+static void
+submit_queue_ref(void *arg, int scope, const char *name)
+{
+	(*(int *)arg)++;
+}
+
+/* The count S (LEN bytes): digits or a constant integer expression. */
+static int
+submit_queue_count(const char *s, size_t len, long long *n)
+{
+	struct expr		*e;
+	struct expr_value	 v;
+	char			*t, why[8];
+	size_t			 i;
+	int			 refs = 0, rc = -1;
+
+	for (i = 0; i < len && text_isdigit(s[i]); i++)
+		;
+	if (i == len)
+		return submit_number(s, len, 0, LLONG_MAX, n) == -1 ?
+		    (*n = LLONG_MAX, 0) : 0;
+	t = xstrndup(s, len);
+	e = expr_parse(t, why, sizeof(why));
+	free(t);
+	if (e == NULL)
+		return -1;
+	expr_attrs(e, submit_queue_ref, &refs);
+	if (refs == 0) {
+		expr_eval(e, NULL, NULL, &v);
+		if (v.type == EXPR_INT) {
+			*n = v.i;
+			rc = 0;
+		}
+		expr_value_clear(&v);
+	}
+	expr_free(e);
+	return rc;
+}
+
 /* Parse the statement's text S into Q (reading on for a multi-line list). */
 static int
 submit_queue_parse(struct submit_parse *p, const char *s, int line,
@@ -558,11 +599,14 @@ submit_queue_parse(struct submit_parse *p, const char *s, int line,
 
 	q->count = 1;
 	s = submit_queue_ws(s);
-	if (text_isdigit(*s)) {
-		for (len = 0; text_isdigit(s[len]); len++)
+	if (text_isdigit(*s) || *s == '(') {
+		/* A number, or a constant expression as HTCondor allows. */
+		for (len = 0; s[len] != '\0' && !text_isspace(s[len]); len++)
 			;
-		if (submit_number(s, len, 0, SUBMIT_MAX_PROCS,
-		    &q->count) == -1)
+		if (submit_queue_count(s, len, &q->count) == -1)
+			return submit_error(p, line, "queue: count '%.*s' is "
+			    "not a constant integer", (int)len, s);
+		if (q->count < 0 || q->count > SUBMIT_MAX_PROCS)
 			return submit_error(p, line, "queue: count too large "
 			    "(limit %d)", SUBMIT_MAX_PROCS);
 		s = submit_queue_ws(s + len);

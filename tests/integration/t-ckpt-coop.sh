@@ -39,7 +39,7 @@ max_vacate_time = 10s" in_host 1 start_agent a1 1
 mkdir sub
 cp "$CQ_SRCDIR/tests/lib/ckpt-counter.sh" sub/counter.sh
 cat > sub/c.sub <<SUB
-executable = counter.sh
+executable = \$(initialdir)/counter.sh
 arguments = $N $K $T/steps
 initialdir = $T/sub
 should_transfer_files = YES

@@ -19,7 +19,7 @@ AGENT_EXTRA="filesystem_domain = d1" CQ_TEST_NS=ns1 start_agent a1 1
 mkdir sub
 cp "$CQ_SRCDIR/tests/lib/ckpt-counter.sh" sub/counter.sh
 cat > sub/c.sub <<SUB
-executable = counter.sh
+executable = \$(initialdir)/counter.sh
 arguments = $N $K $T/steps
 initialdir = $T/sub
 should_transfer_files = YES

@@ -14,7 +14,7 @@ max_vacate_time = 2s" start_agent a1 1
 mkdir sub
 cp "$CQ_SRCDIR/tests/lib/ckpt-counter.sh" sub/counter.sh
 cat > sub/c.sub <<SUB
-executable = counter.sh
+executable = \$(initialdir)/counter.sh
 arguments = $N 0 $T/steps USR1
 initialdir = $T/sub
 should_transfer_files = YES

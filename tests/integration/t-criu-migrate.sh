@@ -50,7 +50,7 @@ cq status --json | jq -e '[.[] | select(.machine == "a1" and .criu)] |
 mkdir sub
 cp "$COUNTER" sub/counter
 cat > sub/c.sub <<SUB
-executable = counter
+executable = \$(initialdir)/counter
 arguments = $N --step-ms 100 --out out.txt --mem 16
 should_transfer_files = YES
 transfer_output_files = out.txt

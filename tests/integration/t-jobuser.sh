@@ -85,7 +85,7 @@ submit_as() {	# USER: the probe, from USER's own directory
 	mkdir -p "$d"
 	cp "$T/probe.sh" "$d/"
 	cat > "$d/j.sub" <<SUB
-executable = probe.sh
+executable = \$(initialdir)/probe.sh
 environment = DESKFILE=$T/deskfile
 initialdir = $d
 output = out.txt

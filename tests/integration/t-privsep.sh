@@ -91,7 +91,7 @@ echo done > out.txt
 SH
 chmod +x xf/job.sh
 cat > xf/job.sub <<SUB
-executable = job.sh
+executable = \$(initialdir)/job.sh
 initialdir = $PWD/xf
 should_transfer_files = YES
 transfer_output_files = out.txt

@@ -133,7 +133,7 @@ exit 3
 EOF
 chmod +x "$T/sub/job.sh"
 cat > "$T/sub/x.sub" <<EOF
-executable = job.sh
+executable = \$(initialdir)/job.sh
 initialdir = $T/sub
 should_transfer_files = YES
 transfer_input_files = in/data.txt

@@ -32,7 +32,7 @@ find many -type f | LC_ALL=C sort | xargs sha256sum | sha256sum >> sums.txt
 EOF
 chmod +x sub/job.sh
 cat > sub/big.sub <<SUB
-executable = job.sh
+executable = \$(initialdir)/job.sh
 initialdir = $T/sub
 should_transfer_files = YES
 transfer_input_files = in/big.dat, in/big2.dat, in/many

@@ -23,7 +23,7 @@ while :; do sleep 0.1; done
 EOF
 chmod +x sub/job.sh
 cat > sub/e.sub <<SUB
-executable = job.sh
+executable = \$(initialdir)/job.sh
 arguments = $T/ready
 initialdir = $T/sub
 should_transfer_files = YES

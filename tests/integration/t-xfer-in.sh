@@ -36,7 +36,7 @@ chmod +x sub/job.sh
     (cd flat && sha256sum one.txt two.txt .dot) >> ../want.txt)
 
 cat > sub/x.sub <<SUB
-executable = job.sh
+executable = \$(initialdir)/job.sh
 initialdir = $T/sub
 should_transfer_files = IF_NEEDED
 transfer_input_files = in/plain.txt, in/bin.dat, in/dir, in/flat/
@@ -74,7 +74,7 @@ log "no .cq-part files; sandbox and spool cleaned"
 
 # A missing input: a clear error, exit 2, nothing submitted.
 cat > sub/bad.sub <<SUB
-executable = job.sh
+executable = \$(initialdir)/job.sh
 initialdir = $T/sub
 should_transfer_files = YES
 transfer_input_files = in/plain.txt, in/nope.txt

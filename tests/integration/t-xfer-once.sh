@@ -22,7 +22,7 @@ basename "\$(pwd)" > result.txt
 EOF
 chmod +x sub/job.sh
 cat > sub/j.sub <<SUB
-executable = job.sh
+executable = \$(initialdir)/job.sh
 initialdir = $T/sub
 should_transfer_files = YES
 transfer_output_files = result.txt

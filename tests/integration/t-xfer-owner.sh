@@ -28,7 +28,7 @@ cat data.txt > copy.txt
 EOF
 chmod 755 home/job.sh
 cat > home/j.sub <<SUB
-executable = job.sh
+executable = \$(initialdir)/job.sh
 initialdir = $T/home
 should_transfer_files = YES
 transfer_input_files = in/data.txt
@@ -48,7 +48,7 @@ log "inputs read, job run and outputs written as nobody"
 mkdir -p ro
 cp home/job.sh home/in/data.txt ro/
 cat > ro/j.sub <<SUB
-executable = job.sh
+executable = \$(initialdir)/job.sh
 initialdir = $T/ro
 should_transfer_files = YES
 transfer_input_files = data.txt

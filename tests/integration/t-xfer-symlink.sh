@@ -37,7 +37,7 @@ head -c $((BIG_MB * 1024 * 1024)) /dev/zero > big.bin
 EOF
 chmod +x sub/job.sh
 cat > sub/j.sub <<SUB
-executable = job.sh
+executable = \$(initialdir)/job.sh
 initialdir = $T/sub
 should_transfer_files = YES
 transfer_output_files = big.bin, d/shadow

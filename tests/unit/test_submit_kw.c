@@ -190,8 +190,9 @@ Test(submit_kw, file_transfer)
 	    "when_to_transfer_output: expected ON_EXIT or ON_EXIT_OR_EVICT, "
 	    "not 'never'");
 	bad("transfer_output_files = /etc/passwd", "t.sub:2: "
-	    "transfer_output_files: '/etc/passwd' is not a relative path "
-	    "inside the job's directory");
+	    "transfer_output_files: '/etc/passwd': cq does not support "
+	    "absolute paths here (HTCondor's output files from outside the "
+	    "job's directory)");
 	bad("transfer_output_files = a/../../b", "t.sub:2: "
 	    "transfer_output_files: 'a/../../b' is not a relative path "
 	    "inside the job's directory");

@@ -266,7 +266,8 @@ Test(submit_queue, errors)
 	fails(E "queue a b in (x)\n", "t.sub:2: queue: expected [N] "
 	    "[VAR[,VAR...]] in|from|matching ..., not 'b in (x)'");
 	fails(E "arguments = $(Item)\nqueue in (a, $$([1+1]))\n",
-	    "t.sub:3: $$([...]) expressions are not supported yet");
+	    "t.sub:3: cq does not support $$([expression]) "
+	    "(HTCondor's match-time expression substitution)");
 	/* An error in any proc: no job at all. */
 	fails(E "request_cpus = $(Item)\nqueue in (1 2 x 4)\n",
 	    "t.sub:2: request_cpus: 'x' is not a positive integer");
@@ -277,7 +278,8 @@ Test(submit_queue, dollar_dollar)
 	ok(E "arguments = $$(OpSys) $(Item)\nqueue in (a)\n", 1);
 	cr_assert_str_eq(args(0), "$$(OpSys) a");
 	fails(E "requirements = $$([Memory * 2])\nqueue\n",
-	    "t.sub:2: $$([...]) expressions are not supported yet");
+	    "t.sub:2: cq does not support $$([expression]) "
+	    "(HTCondor's match-time expression substitution)");
 	fails("a = $(b)\nb = $(a)\n" E "arguments = $(Item)\n"
 	    "queue Item in ($(a))\n", "t.sub:5: macro recursion in $(a)");
 }
