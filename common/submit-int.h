@@ -97,6 +97,8 @@ struct submit_keyword {
 			    const struct submit_keyword *, const char *, int);
 	size_t		 off;		/* member, for the generic setters */
 	int		 unit;		/* sizes: 1 KiB, 2 MiB; lists: absolute */
+	const char	*alt;		/* condor_submit's other names, or NULL:
+					 * "a b c", used if NAME is unset */
 };
 
 /* submit.c */

@@ -604,56 +604,95 @@ submit_kw_skipcheck(struct submit_parse *p, struct jobdesc *jd,
 
 /* The keywords, applied in this order for every proc. */
 static const struct submit_keyword submit_kw_table[] = {
-	{ "universe",		submit_kw_universe, 0, 0 },
-	{ "initialdir",		submit_kw_path, OFF(initialdir), 0 },
-	{ "executable",		submit_kw_path, OFF(executable), 0 },
-	{ "arguments",		submit_args_arguments, 0, 0 },
-	{ "input",		submit_kw_path, OFF(input), 0 },
-	{ "output",		submit_kw_path, OFF(output), 0 },
-	{ "error",		submit_kw_path, OFF(error), 0 },
-	{ "log",		submit_kw_path, OFF(log), 0 },
-	{ "request_cpus",	submit_kw_int, OFF(request_cpus), 1 },
-	{ "request_memory",	submit_kw_size, OFF(request_memory_mb), 2 },
-	{ "request_disk",	submit_kw_size, OFF(request_disk_kb), 1 },
-	{ "requirements",	submit_kw_expr, OFF(requirements), 0 },
-	{ "rank",		submit_kw_expr, OFF(rank), 0 },
-	{ "priority",		submit_kw_int, OFF(priority), INT32_MIN },
-	{ "getenv",		submit_args_getenv, 0, 0 },
-	{ "environment",	submit_args_environment, 0, 0 },
-	{ "should_transfer_files", submit_kw_xfer, 0, 0 },
-	{ "when_to_transfer_output", submit_kw_when, 0, 0 },
-	{ "transfer_input_files", submit_kw_files, OFF(xfer_in), 1 },
-	{ "transfer_output_files", submit_kw_files, OFF(xfer_out), 0 },
-	{ "transfer_checkpoint_files", submit_kw_files, OFF(ckpt_files), 0 },
-	{ "max_retries",	submit_kw_int, OFF(max_retries), 0 },
-	{ "batch_name",		submit_kw_name, OFF(batch_name), 0 },
-	{ "notification",	submit_kw_notification, 0, 0 },
-	{ "checkpoint_exit_code", submit_kw_exit_code, 0, 0 },
-	{ "checkpoint",		submit_kw_checkpoint, 0, 0 },
-	{ "kill_sig",		submit_kw_signal, 0, 0 },
-	{ "on_exit_remove",	submit_kw_policy, OFF(on_exit_remove), 0 },
-	{ "on_exit_hold",	submit_kw_policy, OFF(on_exit_hold), 0 },
+	{ "universe",		submit_kw_universe, 0, 0, "JobUniverse" },
+	{ "initialdir",		submit_kw_path, OFF(initialdir), 0,
+	    "initial_dir job_iwd Iwd" },
+	{ "executable",		submit_kw_path, OFF(executable), 0, "Cmd" },
+	{ "arguments",		submit_args_arguments, 0, 0, "Args" },
+	{ "input",		submit_kw_path, OFF(input), 0, "stdin" },
+	{ "output",		submit_kw_path, OFF(output), 0, "stdout" },
+	{ "error",		submit_kw_path, OFF(error), 0, "stderr" },
+	{ "log",		submit_kw_path, OFF(log), 0, "UserLog" },
+	{ "request_cpus",	submit_kw_int, OFF(request_cpus), 1,
+	    "RequestCpus" },
+	{ "request_memory",	submit_kw_size, OFF(request_memory_mb), 2,
+	    "RequestMemory" },
+	{ "request_disk",	submit_kw_size, OFF(request_disk_kb), 1,
+	    "RequestDisk" },
+	{ "requirements",	submit_kw_expr, OFF(requirements), 0, NULL },
+	{ "rank",		submit_kw_expr, OFF(rank), 0, "preferences" },
+	{ "priority",		submit_kw_int, OFF(priority), INT32_MIN,
+	    "JobPrio" },
+	{ "getenv",		submit_args_getenv, 0, 0, NULL },
+	{ "environment",	submit_args_environment, 0, 0, "env" },
+	{ "should_transfer_files", submit_kw_xfer, 0, 0,
+	    "ShouldTransferFiles" },
+	{ "when_to_transfer_output", submit_kw_when, 0, 0,
+	    "WhenToTransferOutput" },
+	{ "transfer_input_files", submit_kw_files, OFF(xfer_in), 1,
+	    "TransferInputFiles" },
+	{ "transfer_output_files", submit_kw_files, OFF(xfer_out), 0,
+	    "TransferOutputFiles" },
+	{ "transfer_checkpoint_files", submit_kw_files, OFF(ckpt_files), 0,
+	    NULL },
+	{ "max_retries",	submit_kw_int, OFF(max_retries), 0,
+	    "JobMaxRetries" },
+	{ "batch_name",		submit_kw_name, OFF(batch_name), 0,
+	    "JobBatchName" },
+	{ "notification",	submit_kw_notification, 0, 0,
+	    "JobNotification" },
+	{ "checkpoint_exit_code", submit_kw_exit_code, 0, 0, NULL },
+	{ "checkpoint",		submit_kw_checkpoint, 0, 0, NULL },
+	{ "kill_sig",		submit_kw_signal, 0, 0, "KillSig" },
+	{ "on_exit_remove",	submit_kw_policy, OFF(on_exit_remove), 0,
+	    "OnExitRemove" },
+	{ "on_exit_hold",	submit_kw_policy, OFF(on_exit_hold), 0,
+	    "OnExitHold" },
 	{ "on_exit_hold_reason", submit_kw_policy, OFF(on_exit_hold_reason),
-	    0 },
+	    0, "OnExitHoldReason" },
 	{ "on_exit_hold_subcode", submit_kw_policy, OFF(on_exit_hold_subcode),
-	    0 },
-	{ "periodic_hold",	submit_kw_policy, OFF(periodic_hold), 0 },
+	    0, "OnExitHoldSubCode" },
+	{ "periodic_hold",	submit_kw_policy, OFF(periodic_hold), 0,
+	    "PeriodicHold" },
 	{ "periodic_hold_reason", submit_kw_policy, OFF(periodic_hold_reason),
-	    0 },
+	    0, "PeriodicHoldReason" },
 	{ "periodic_hold_subcode", submit_kw_policy,
-	    OFF(periodic_hold_subcode), 0 },
-	{ "periodic_release",	submit_kw_policy, OFF(periodic_release), 0 },
-	{ "periodic_remove",	submit_kw_policy, OFF(periodic_remove), 0 },
-	{ "success_exit_code",	submit_kw_policy, OFF(success_exit_code), 1 },
-	{ "retry_until",	submit_kw_policy, OFF(retry_until), 2 },
-	{ "accounting_group",	submit_kw_acct, OFF(accounting_group), 0 },
+	    OFF(periodic_hold_subcode), 0, "PeriodicHoldSubCode" },
+	{ "periodic_release",	submit_kw_policy, OFF(periodic_release), 0,
+	    "PeriodicRelease" },
+	{ "periodic_remove",	submit_kw_policy, OFF(periodic_remove), 0,
+	    "PeriodicRemove" },
+	{ "success_exit_code",	submit_kw_policy, OFF(success_exit_code), 1,
+	    "JobSuccessExitCode" },
+	{ "retry_until",	submit_kw_policy, OFF(retry_until), 2, NULL },
+	{ "accounting_group",	submit_kw_acct, OFF(accounting_group), 0,
+	    "AccountingGroup" },
 	{ "accounting_group_user", submit_kw_acct,
-	    OFF(accounting_group_user), 0 },
-	{ "concurrency_limits",	submit_kw_acct, OFF(concurrency_limits), 0 },
-	{ "nice_user",		submit_kw_nice, 0, 0 },
-	{ "skip_filechecks",	submit_kw_skipcheck, 0, 0 },
+	    OFF(accounting_group_user), 0, "AcctGroupUser" },
+	{ "concurrency_limits",	submit_kw_acct, OFF(concurrency_limits), 0,
+	    "ConcurrencyLimits" },
+	{ "nice_user",		submit_kw_nice, 0, 0, NULL },
+	{ "skip_filechecks",	submit_kw_skipcheck, 0, 0, NULL },
 };
 #define SUBMIT_NKW (sizeof(submit_kw_table) / sizeof(submit_kw_table[0]))
+
+/* The macro of one of condor_submit's other names ALT ("a b"), or NULL. */
+static struct submit_macro *
+submit_kw_alt(struct submit_parse *p, const char *alt)
+{
+	struct submit_macro	*m;
+	size_t			 n;
+
+	for (;;) {
+		n = strcspn(alt, " ");
+		if ((m = submit_macro_find(p, alt, n)) != NULL &&
+		    m->attr == NULL)
+			return m;
+		if (alt[n] == '\0')
+			return NULL;
+		alt += n + 1;
+	}
+}
 
 /*
  * The keywords and attributes set as a queue statement finds them,
@@ -679,6 +718,8 @@ submit_kw_resolve(struct submit_parse *p, char **vars, size_t nvars)
 			if (strcmp(vars[v], name) == 0)
 				break;
 		m = v < nvars ? NULL : submit_macro_find(p, name, strlen(name));
+		if (v == nvars && m == NULL && submit_kw_table[i].alt != NULL)
+			m = submit_kw_alt(p, submit_kw_table[i].alt);
 		if (v == nvars && m == NULL)
 			continue;
 		set->kw[set->n] = &submit_kw_table[i];

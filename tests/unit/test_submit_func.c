@@ -273,3 +273,26 @@ Test(submit_func, command_line)
 	cr_assert_str_eq(err, "-append:1: a queue statement cannot be "
 	    "appended (use -queue)");
 }
+
+/* condor_submit's other names of keywords (RequestMemory, stdout, ...). */
+Test(submit_func, other_names)
+{
+	struct jobdesc	*jd;
+
+	jd = one("Cmd = /bin/echo\nArgs = a b\nRequestCPUs = 2\n"
+	    "RequestMemory = 5000\nRequestDisk = 3G\nstdout = o.txt\n"
+	    "stderr = e.txt\nUserLog = l.log\ninitial_dir = /tmp\n"
+	    "JobPrio = 3\nqueue\n");
+	cr_assert_str_eq(jd->executable, "/bin/echo");
+	cr_assert_eq(jd->argc, 2);
+	cr_assert_eq(jd->request_cpus, 2);
+	cr_assert_eq(jd->request_memory_mb, 5000);
+	cr_assert_eq(jd->request_disk_kb, 3 * 1024 * 1024);
+	cr_assert_str_eq(jd->output, "/tmp/o.txt");
+	cr_assert_str_eq(jd->error, "/tmp/e.txt");
+	cr_assert_str_eq(jd->log, "/tmp/l.log");
+	cr_assert_eq(jd->priority, 3);
+	/* The keyword's own name wins over another. */
+	jd = one(E "request_memory = 1G\nRequestMemory = 5000\nqueue\n");
+	cr_assert_eq(jd->request_memory_mb, 1024);
+}
