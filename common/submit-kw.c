@@ -145,10 +145,14 @@ submit_kw_is_expr(const char *val)
 	char		 why[8];
 	int		 refs = 0;
 
-	/* A bare word is a bad value, not an expression worth naming. */
-	if (strpbrk(val, "()*+-/<>=!?&|{} ") == NULL ||
-	    (e = expr_parse(val, why, sizeof(why))) == NULL)
+	/*
+	 * A bare word is a bad value, not an expression worth naming; one
+	 * with operators is an expression even where cq's parser stops.
+	 */
+	if (strpbrk(val, "()*+/<>=!?&|{}") == NULL)
 		return 0;
+	if ((e = expr_parse(val, why, sizeof(why))) == NULL)
+		return 1;
 	expr_attrs(e, submit_kw_ref, &refs);
 	expr_free(e);
 	return refs > 0;
