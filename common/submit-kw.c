@@ -708,7 +708,7 @@ struct submit_kw_set *
 submit_kw_resolve(struct submit_parse *p, char **vars, size_t nvars)
 {
 	struct submit_kw_set	*set;
-	struct submit_macro	*m;
+	struct submit_macro	*m, *m2;
 	const char		*name;
 	size_t			 i, v;
 
@@ -722,6 +722,10 @@ submit_kw_resolve(struct submit_parse *p, char **vars, size_t nvars)
 			if (strcmp(vars[v], name) == 0)
 				break;
 		m = v < nvars ? NULL : submit_macro_find(p, name, strlen(name));
+		/* arguments2 (the new syntax) wins, as in condor_submit. */
+		if (v == nvars && strcmp(name, "arguments") == 0 &&
+		    (m2 = submit_macro_find(p, "arguments2", 10)) != NULL)
+			m = m2;
 		if (v == nvars && m == NULL && submit_kw_table[i].alt != NULL)
 			m = submit_kw_alt(p, submit_kw_table[i].alt);
 		if (v == nvars && m == NULL)
@@ -938,17 +942,11 @@ submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
 
 	for (i = 0; i < set->n; i++) {
 		if ((m = set->m[i]) == NULL) {
-			/* The item's text, as it is: the queue's line. */
+			/* The item's text, expanded: the queue's line. */
 			line = qline;
-			submit_buf_reset(&b);
-			if (submit_buf_add(&b, p->vals[set->var[i]],
-			    strlen(p->vals[set->var[i]]), JOBDESC_MAX_STR) == -1) {
-				submit_error(p, line, "%s: value too long "
-				    "(limit %d bytes)", set->kw[i]->name,
-				    JOBDESC_MAX_STR);
+			if (submit_macro_value(p, p->vals[set->var[i]], line,
+			    &b, &val) == -1)
 				goto fail;
-			}
-			val = b.s;
 		} else {
 			if (submit_macro_value(p, m->value, m->line, &b,
 			    &val) == -1)

@@ -117,21 +117,13 @@ submit_macro_is(const struct submit_ref *r, const char *name)
 	    strncasecmp(r->name, name, r->namelen) == 0;
 }
 
-/* The value of a loop variable or a number the parser defines, or NULL. */
+/* The value of a macro the parser defines, or NULL. */
 static const char *
 submit_macro_auto(struct submit_parse *p, const struct submit_ref *r,
     char *num, size_t numlen, size_t *len)
 {
 	const char	*v = NULL;
-	size_t		 i;
 
-	for (i = 0; i < p->nvars; i++) {
-		if (submit_macro_is(r, p->vars[i])) {
-			v = p->vals[i];
-			*len = strlen(v);
-			return v;
-		}
-	}
 	if (submit_macro_is(r, "process") || submit_macro_is(r, "procid"))
 		snprintf(num, numlen, "%u", p->proc);
 	else if (submit_macro_is(r, "itemindex") || submit_macro_is(r, "row"))
@@ -160,6 +152,79 @@ submit_macro_auto(struct submit_parse *p, const struct submit_ref *r,
 	return v;
 }
 
+/* Does the flag string F (N letters) hold C? */
+static int
+submit_macro_flag(const char *f, size_t n, int c)
+{
+	return memchr(f, c, n) != NULL;
+}
+
+/*
+ * $F<flags>(name): the parts of the file name NAME's value holds that the
+ * flags ask for, as HTCondor's manual lists them: f the path made
+ * absolute, p its directory (with the '/'), d the directory's last
+ * component (with the '/' unless b), n the name without its extension,
+ * x the extension (with its '.' unless b), none of p, d, n, x the whole
+ * path; u and w make the separators '/' or '\\', q quotes the result
+ * ('...' with a).
+ */
+static int
+submit_macro_fname(struct submit_parse *p, const char *fl, size_t nf,
+    char *val, struct submit_buf *out, int line)
+{
+	struct submit_buf	 r = { NULL, 0, 0 };
+	const char	*base, *dot, *d;
+	char		*path, *c, q;
+	int		 rc = 0;
+
+	if (submit_macro_flag(fl, nf, 'u'))
+		for (c = val; *c != '\0'; c++)
+			if (*c == '\\')
+				*c = '/';
+	path = submit_macro_flag(fl, nf, 'f') ? text_path(p->cwd, val) :
+	    xstrdup(val);
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	if ((dot = strrchr(base, '.')) == NULL || dot == base)
+		dot = base + strlen(base);
+	submit_buf_add(&r, "", 0, JOBDESC_MAX_STR);
+	if (!submit_macro_flag(fl, nf, 'p') && !submit_macro_flag(fl, nf, 'd') &&
+	    !submit_macro_flag(fl, nf, 'n') && !submit_macro_flag(fl, nf, 'x'))
+		submit_buf_add(&r, path, strlen(path), JOBDESC_MAX_STR);
+	else {
+		if (submit_macro_flag(fl, nf, 'p'))
+			submit_buf_add(&r, path, base - path, JOBDESC_MAX_STR);
+		else if (submit_macro_flag(fl, nf, 'd') && base > path) {
+			for (d = base - 1; d > path && d[-1] != '/'; d--)
+				;
+			submit_buf_add(&r, d, base - d -
+			    (submit_macro_flag(fl, nf, 'b') ? 1 : 0),
+			    JOBDESC_MAX_STR);
+		}
+		if (submit_macro_flag(fl, nf, 'n'))
+			submit_buf_add(&r, base, dot - base, JOBDESC_MAX_STR);
+		if (submit_macro_flag(fl, nf, 'x') && *dot != '\0') {
+			if (submit_macro_flag(fl, nf, 'b'))
+				dot++;
+			submit_buf_add(&r, dot, strlen(dot), JOBDESC_MAX_STR);
+		}
+	}
+	if (submit_macro_flag(fl, nf, 'w'))
+		for (c = r.s; *c != '\0'; c++)
+			if (*c == '/')
+				*c = '\\';
+	q = submit_macro_flag(fl, nf, 'a') ? '\'' : '"';
+	if ((submit_macro_flag(fl, nf, 'q') &&
+	    submit_buf_add(out, &q, 1, JOBDESC_MAX_STR) == -1) ||
+	    submit_buf_add(out, r.s, r.len, JOBDESC_MAX_STR) == -1 ||
+	    (submit_macro_flag(fl, nf, 'q') &&
+	    submit_buf_add(out, &q, 1, JOBDESC_MAX_STR) == -1))
+		rc = submit_error(p, line, "value too long (limit %d bytes)",
+		    JOBDESC_MAX_STR);
+	free(r.s);
+	free(path);
+	return rc;
+}
+
 /*
  * `$ENV(NAME)` or `$F<flags>(name)` at S?  Appends its value to OUT and
  * sets *LEN to the reference's length; 0 if S starts neither.
@@ -168,22 +233,21 @@ static int
 submit_macro_func(struct submit_parse *p, const char *s,
     struct submit_buf *out, int depth, int line, size_t *len, int *rc)
 {
+	static const char	 letters[] = "fpdnxbuwqa";
 	struct submit_buf	 v = { NULL, 0, 0 };
-	struct submit_macro	*m;
-	const char	*name, *e, *flags = NULL, *base, *dot, *slash;
-	char		**ev, *path;
-	size_t		 nlen, nflags = 0, i;
-	int		 env, fp, fn, fx;
+	const char	*name, *e, *flags = NULL;
+	char		**ev;
+	size_t		 nlen, nflags = 0;
+	int		 env;
 
 	if (s[0] != '$')
 		return 0;
 	if (strncmp(s + 1, "ENV(", 4) == 0)
 		env = 1, name = s + 5;
-	else if (s[1] == 'F' && s[2] != '\0' &&
-	    strchr("pnxfq", s[2]) != NULL) {
+	else if (s[1] == 'F' && s[2] != '\0' && strchr(letters, s[2]) != NULL) {
 		env = 0;
 		flags = s + 2;
-		for (e = flags; *e != '\0' && strchr("pnxfq", *e) != NULL; e++)
+		for (e = flags; *e != '\0' && strchr(letters, *e) != NULL; e++)
 			;
 		if (*e != '(')
 			return 0;
@@ -208,78 +272,24 @@ submit_macro_func(struct submit_parse *p, const char *s,
 			if (strncmp(*ev, name, nlen) == 0 &&
 			    (*ev)[nlen] == '=') {
 				if (submit_buf_add(out, *ev + nlen + 1,
-				    strlen(*ev + nlen + 1), JOBDESC_MAX_STR) == -1)
-					goto toolong;
+				    strlen(*ev + nlen + 1), JOBDESC_MAX_STR) ==
+				    -1) {
+					submit_error(p, line, "value too long "
+					    "(limit %d bytes)", JOBDESC_MAX_STR);
+					return 1;
+				}
 				break;
 			}
 		}
 		*rc = 0;
 		return 1;
 	}
-	/* The file name: the loop variable's or the macro's value. */
+	/* The file name: any macro's value, the parser's own too. */
 	submit_buf_add(&v, "", 0, JOBDESC_MAX_STR);
-	for (i = 0; i < p->nvars; i++) {
-		if (strlen(p->vars[i]) == nlen &&
-		    strncasecmp(p->vars[i], name, nlen) == 0) {
-			submit_buf_add(&v, p->vals[i], strlen(p->vals[i]),
-			    JOBDESC_MAX_STR);
-			break;
-		}
-	}
-	if (i == p->nvars && (m = submit_macro_find(p, name, nlen)) != NULL) {
-		if (depth >= SUBMIT_MAX_DEPTH) {
-			free(v.s);
-			submit_error(p, line, "macro recursion in $(%.*s)",
-			    (int)nlen, name);
-			return 1;
-		}
-		if (submit_macro_expand(p, m->value, &v, depth + 1,
-		    line) == -1) {
-			free(v.s);
-			return 1;
-		}
-	}
-	if (memchr(flags, 'f', nflags) != NULL)
-		path = text_path(p->cwd, submit_trim(v.s));
-	else
-		path = xstrdup(submit_trim(v.s));
+	if (submit_macro_lookup(p, name, nlen, &v, depth, line) != -1)
+		*rc = submit_macro_fname(p, flags, nflags, submit_trim(v.s),
+		    out, line);
 	free(v.s);
-	v.s = path;
-	slash = strrchr(path, '/');
-	base = slash != NULL ? slash + 1 : path;
-	if ((dot = strrchr(base, '.')) == NULL || dot == base)
-		dot = base + strlen(base);
-	if (memchr(flags, 'q', nflags) != NULL &&
-	    submit_buf_add(out, "\"", 1, JOBDESC_MAX_STR) == -1)
-		goto toolong;
-	fp = memchr(flags, 'p', nflags) != NULL;
-	fn = memchr(flags, 'n', nflags) != NULL;
-	fx = memchr(flags, 'x', nflags) != NULL;
-	if (memchr(flags, 'f', nflags) != NULL || (fp && fn && fx) ||
-	    (!fp && !fn && !fx)) {
-		if (submit_buf_add(out, path, strlen(path),
-		    JOBDESC_MAX_STR) == -1)
-			goto toolong;
-	} else {
-		if ((fp && submit_buf_add(out, path, base - path,
-		    JOBDESC_MAX_STR) == -1) ||
-		    (fn && submit_buf_add(out, base, dot - base,
-		    JOBDESC_MAX_STR) == -1) ||
-		    (fx && submit_buf_add(out, dot, strlen(dot),
-		    JOBDESC_MAX_STR) == -1))
-			goto toolong;
-	}
-	if (memchr(flags, 'q', nflags) != NULL &&
-	    submit_buf_add(out, "\"", 1, JOBDESC_MAX_STR) == -1)
-		goto toolong;
-	free(v.s);
-	*rc = 0;
-	return 1;
-
-toolong:
-	free(v.s);
-	submit_error(p, line, "value too long (limit %d bytes)",
-	    JOBDESC_MAX_STR);
 	return 1;
 }
 
@@ -306,11 +316,18 @@ submit_macro_lookup(struct submit_parse *p, const char *name, size_t len,
 	memset(&r, 0, sizeof(r));
 	r.name = name;
 	r.namelen = len;
+	/* A loop variable: the item's text, its references expanded. */
+	for (i = 0; i < p->nvars; i++) {
+		if (!submit_macro_is(&r, p->vars[i]))
+			continue;
+		if (depth >= SUBMIT_MAX_DEPTH)
+			return submit_error(p, line, "macro recursion in "
+			    "$(%.*s)", (int)len, name);
+		return submit_macro_expand(p, p->vals[i], out, depth + 1,
+		    line) == -1 ? -1 : 1;
+	}
 	/* A predefined name the file assigned: its value, once deep. */
-	for (i = 0; i < p->nvars; i++)
-		if (submit_macro_is(&r, p->vars[i]))
-			break;
-	if (i == p->nvars && (m = submit_macro_find(p, name, len)) != NULL &&
+	if ((m = submit_macro_find(p, name, len)) != NULL &&
 	    m->attr == NULL && p->shadow != m->name &&
 	    submit_macro_reserved(m->name)) {
 		if (depth >= SUBMIT_MAX_DEPTH)
