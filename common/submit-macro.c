@@ -6,20 +6,24 @@
  * the default if undefined.  The parser's own macros: `$(Process)` and
  * `$(ProcId)` the proc number (counted from 0 across all queue
  * statements), `$(Item)` and every variable a `queue VAR... in/from/
- * matching` names the current item's value, `$(ItemIndex)` and `$(Row)`
- * the item's index in its list, `$(Step)` the step of `queue N` for that
- * item, `$ENV(NAME)` the submitter's variable, `$Fpnxfq(name)` parts of
- * the file name a macro holds (HTCondor's filename functions), `$(DOLLAR)`
- * a `$`, and `$(Cluster)`/`$(ClusterId)` the literal
- * text `$(Cluster)`: the cluster id is unknown until the scheduler
- * answers, so the scheduler replaces that placeholder.  `$$(attr)` is
- * left alone (match-time substitution); `$$([expr])` is refused until
- * the expression language exists.  A value that refers to its own macro
- * takes the previous value at definition time (`foo = $(foo) more`), as
- * HTCondor does; nesting deeper than SUBMIT_MAX_DEPTH is "macro
- * recursion", and one expansion follows at most SUBMIT_MAX_REFS
- * references, so a value can neither loop nor blow up.  Called by
- * submit.c (definitions), submit-kw.c and submit-queue.c (expansion).
+ * matching` names the current item's value (its references expanded in
+ * turn), `$(ItemIndex)` and `$(Row)` the item's index in its list,
+ * `$(Step)` the step of `queue N` for that item, `$(SUBMIT_FILE)` the
+ * submit file's absolute path, `$(IsLinux)` 1, `$(IsWindows)` 0,
+ * `$ENV(NAME)` the submitter's variable, `$F<flags>(name)` parts of the
+ * file name a macro holds (HTCondor's filename functions), `$(DOLLAR)` a
+ * `$`, and `$(Cluster)`/`$(ClusterId)` the cluster id given in the
+ * options (a dry run's 1) or else the literal text `$(Cluster)`, which
+ * the scheduler replaces once it knows the id.  A file may assign one of
+ * them, as in condor_submit: its value then stands for the name.
+ * `$INT()` and the other functions that compute are submit-func.c's.
+ * `$$(attr)` and `$$([expr])` (match-time substitution) are refused.  A
+ * value that refers to its own macro takes the previous value at
+ * definition time (`foo = $(foo) more`), as HTCondor does; nesting deeper
+ * than SUBMIT_MAX_DEPTH is "macro recursion", and one expansion follows
+ * at most SUBMIT_MAX_REFS references, so a value can neither loop nor
+ * blow up.  Called by submit.c (definitions), submit-kw.c and
+ * submit-queue.c (expansion).
  */
 #include "config.h"
 
@@ -379,6 +383,11 @@ submit_macro_expand(struct submit_parse *p, const char *s,
 				return submit_error(p, line, "cq does not "
 				    "support $$([expression]) (HTCondor's "
 				    "match-time expression substitution)");
+			if (s[2] == '(' && submit_macro_ref(s + 1, &r))
+				return submit_error(p, line, "cq does not "
+				    "support $$(%.*s) (HTCondor's match-time "
+				    "substitution of the machine's attributes)",
+				    (int)r.namelen, r.name);
 			lit = s;
 			litlen = 2;
 			s += 2;

@@ -549,12 +549,12 @@ Test(submit, macros)
 {
 	struct jobdesc	*jd;
 	const char	*w[] = { "run-$(Cluster).0", "$(Cluster)", "x", "24",
-	    "$", "$$(OpSys)", "late", "$(", "$(a-b)", "$(a:)" };
+	    "$", "$$", "late", "$(", "$(a-b)", "$(a:)" };
 
 	jd = one("Prefix = run\n"
 	    "executable = /bin/echo\n"
 	    "arguments = $(prefix)-$(Cluster).$(Process) $(ClusterId) "
-	    "$(nosuch) $(E:x) $(F:24) $(DOLLAR) $$(OpSys) $(later) $( "
+	    "$(nosuch) $(E:x) $(F:24) $(DOLLAR) $$ $(later) $( "
 	    "$(a-b) $(a:$(E))\n"
 	    "later = late\n"
 	    "output = out.$(ProcId)\n"

@@ -275,7 +275,12 @@ Test(submit_queue, errors)
 
 Test(submit_queue, dollar_dollar)
 {
-	ok(E "arguments = $$(OpSys) $(Item)\nqueue in (a)\n", 1);
+	/* Match-time substitution is refused; $(DOLLAR) writes a '$'. */
+	fails(E "arguments = $$(OpSys) $(Item)\nqueue in (a)\n",
+	    "t.sub:2: cq does not support $$(OpSys) (HTCondor's match-time "
+	    "substitution of the machine's attributes)");
+	ok(E "arguments = $(DOLLAR)$(DOLLAR)(OpSys) $(Item)\nqueue in (a)\n",
+	    1);
 	cr_assert_str_eq(args(0), "$$(OpSys) a");
 	fails(E "requirements = $$([Memory * 2])\nqueue\n",
 	    "t.sub:2: cq does not support $$([expression]) "
