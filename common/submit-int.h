@@ -147,6 +147,7 @@ int	 submit_args_environment(struct submit_parse *, struct jobdesc *,
 struct submit_kw_set;
 /* submit-unsup.c: HTCondor commands cq refuses; -1 with the error set. */
 int	 submit_kw_unsupported(struct submit_parse *);
+int	 submit_kw_requests(struct submit_parse *);
 struct submit_kw_set *submit_kw_resolve(struct submit_parse *, char **,
 	    size_t);
 void	 submit_kw_set_free(struct submit_kw_set *);

@@ -680,6 +680,37 @@ static const struct submit_keyword submit_kw_table[] = {
 };
 #define SUBMIT_NKW (sizeof(submit_kw_table) / sizeof(submit_kw_table[0]))
 
+/*
+ * request_<name> other than cq's own asks HTCondor for a custom machine
+ * resource: refused (-1, the error set) unless it asks for none (0).
+ * request_gpus is submit-unsup.c's.
+ */
+int
+submit_kw_requests(struct submit_parse *p)
+{
+	const struct submit_macro	*m;
+	size_t				 i, k;
+
+	for (i = 0; i < p->nmacros; i++) {
+		m = &p->macros[i];
+		if (m->attr != NULL || strncmp(m->name, "request_", 8) != 0 ||
+		    strcmp(m->name, "request_gpus") == 0)
+			continue;
+		for (k = 0; k < SUBMIT_NKW; k++)
+			if (strcmp(submit_kw_table[k].name, m->name) == 0)
+				break;
+		if (k < SUBMIT_NKW)
+			continue;
+		if (strspn(m->value, " \t0") == strlen(m->value) &&
+		    strchr(m->value, '0') != NULL)
+			continue;
+		return submit_error(p, m->line, "%s: cq does not support "
+		    "requests for custom machine resources (HTCondor's "
+		    "request_<name>)", m->name);
+	}
+	return 0;
+}
+
 /* The macro of one of condor_submit's other names ALT ("a b"), or NULL. */
 static struct submit_macro *
 submit_kw_alt(struct submit_parse *p, const char *alt)

@@ -296,3 +296,12 @@ Test(submit_func, other_names)
 	jd = one(E "request_memory = 1G\nRequestMemory = 5000\nqueue\n");
 	cr_assert_eq(jd->request_memory_mb, 1024);
 }
+
+/* request_<name>: a custom resource HTCondor matches; cq has none. */
+Test(submit_func, custom_resources)
+{
+	fails(E "request_foobar = 1234\nqueue\n",
+	    "t.sub:2: request_foobar: cq does not support requests for custom "
+	    "machine resources (HTCondor's request_<name>)");
+	cr_assert_eq(one(E "request_foobar = 0\nqueue\n")->request_cpus, 1);
+}
