@@ -60,5 +60,14 @@ echo "t-corpus: $n files from $srcs sources: $expand expand, $refused" \
     "refused naming the feature, $invalid invalid (refused as by" \
     "condor_submit)"
 [ "$n" -ge 100 ] || { echo "t-corpus: fewer than 100 files"; bad=$((bad + 1)); }
+# README states the count; it must be this run's.
+if [ "${CQ_CORPUS_UPDATE:-0}" != 1 ] && [ -f "$src/README.md" ]; then
+	tr '\n' ' ' < "$src/README.md" | tr -s ' ' |
+	    grep -q "$expand real submit files from $srcs sources expand" || {
+		echo "t-corpus: README.md does not say \"$expand real submit" \
+		    "files from $srcs sources expand\""
+		bad=$((bad + 1))
+	}
+fi
 [ "$bad" -eq 0 ] || { echo "t-corpus: FAILED ($bad)"; exit 1; }
 exit 0
