@@ -366,6 +366,9 @@ submit_queue_command(struct submit_parse *p, int line, const char *command,
     size_t len, struct submit_queue_stmt *q)
 {
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	(void)command;
+	(void)len;
+	(void)q;
 	return submit_error(p, line, "queue: no commands in a fuzzing build");
 #else
 	struct submit_buf	 out = { NULL, 0, 0 };
