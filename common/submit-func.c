@@ -170,7 +170,8 @@ submit_fn_format(const char *fmt, int real, char *out, size_t outlen)
 			out[o++] = '%';
 			continue;
 		}
-		while (*s != '\0' && strchr("-+ #0", *s) != NULL && o + 8 < outlen)
+		while (*s != '\0' && strchr("-+ #0", *s) != NULL &&
+		    o + 8 < outlen)
 			out[o++] = *s++;
 		while (text_isdigit(*s) && o + 8 < outlen)
 			out[o++] = *s++;
@@ -276,8 +277,8 @@ submit_fn_items(struct submit_parse *p, struct submit_fn_call *c,
 		for (s = b.s;; s = e + 1) {
 			if ((e = strchr(s, ',')) != NULL)
 				*e = '\0';
-			submit_list_add(l, submit_trim(s), strlen(submit_trim(s)),
-			    SUBMIT_FN_MAXARGS);
+			s = submit_trim(s);
+			submit_list_add(l, s, strlen(s), SUBMIT_FN_MAXARGS);
 			if (e == NULL)
 				break;
 		}
@@ -473,7 +474,8 @@ submit_func(struct submit_parse *p, const char *s, struct submit_buf *out,
 			else if (*t == ',' && level == 0)
 				break;
 		}
-		if (submit_list_add(&c.args, a, t - a, SUBMIT_FN_MAXARGS) == -1) {
+		if (submit_list_add(&c.args, a, t - a,
+		    SUBMIT_FN_MAXARGS) == -1) {
 			submit_error(p, line, "$%s(): too many arguments",
 			    c.name);
 			goto out;

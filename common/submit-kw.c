@@ -267,7 +267,7 @@ submit_kw_size(struct submit_parse *p, struct jobdesc *jd,
 	/* (n + f/fden) / d, rounded up: (n*fden + f) / (d*fden). */
 	if (fden > 1 || d > 1) {
 		if (n > (INT64_MAX - fden) / fden)
-			n = n / d + 1;		/* huge: the fraction is noise */
+			n = n / d + 1;	/* huge: the fraction is noise */
 		else
 			n = (n * fden + f + d * fden - 1) / (d * fden);
 	}

@@ -191,8 +191,10 @@ submit_macro_fname(struct submit_parse *p, const char *fl, size_t nf,
 	if ((dot = strrchr(base, '.')) == NULL || dot == base)
 		dot = base + strlen(base);
 	submit_buf_add(&r, "", 0, JOBDESC_MAX_STR);
-	if (!submit_macro_flag(fl, nf, 'p') && !submit_macro_flag(fl, nf, 'd') &&
-	    !submit_macro_flag(fl, nf, 'n') && !submit_macro_flag(fl, nf, 'x'))
+	if (!submit_macro_flag(fl, nf, 'p') &&
+	    !submit_macro_flag(fl, nf, 'd') &&
+	    !submit_macro_flag(fl, nf, 'n') &&
+	    !submit_macro_flag(fl, nf, 'x'))
 		submit_buf_add(&r, path, strlen(path), JOBDESC_MAX_STR);
 	else {
 		if (submit_macro_flag(fl, nf, 'p'))
@@ -279,7 +281,8 @@ submit_macro_func(struct submit_parse *p, const char *s,
 				    strlen(*ev + nlen + 1), JOBDESC_MAX_STR) ==
 				    -1) {
 					submit_error(p, line, "value too long "
-					    "(limit %d bytes)", JOBDESC_MAX_STR);
+					    "(limit %d bytes)",
+					    JOBDESC_MAX_STR);
 					return 1;
 				}
 				break;

@@ -16,11 +16,11 @@ struct jobdesc;
 
 /* What `cq submit` adds to a plain parse (zero: nothing). */
 struct submit_opts {
-	uint32_t	 cluster;	/* $(Cluster) here; 0: the scheduler's */
+	uint32_t	 cluster;	/* $(Cluster); 0: the scheduler's */
 	int		 check_files;	/* executable, initialdir, input and
 					 * transfer_input_files must exist */
-	char	*const	*defs;		/* "name=value" before the file, or NULL */
-	char	*const	*append;	/* statements before each queue, or NULL */
+	char	*const	*defs;		/* "name=value" first, or NULL */
+	char	*const	*append;	/* before each queue, or NULL */
 	const char	*queue;		/* a queue statement's arguments after
 					 * the file (which then has none), or
 					 * NULL */

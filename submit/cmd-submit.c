@@ -160,7 +160,8 @@ cmd_submit(int argc, char **argv)
 	struct json_object	*arr, *rep;
 	struct client		*c;
 	uint16_t		 rtype;
-	char			 cwd[PATH_MAX], err[1024], *fbatch = NULL, *text;
+	char			 cwd[PATH_MAX], err[1024], *fbatch = NULL;
+	char			*text;
 	char			**defs = NULL, **app = NULL, *queue = NULL;
 	char			*sbuf = NULL;
 	const char		*batch = NULL, *file = NULL, *dryto = NULL;
@@ -205,8 +206,8 @@ cmd_submit(int argc, char **argv)
 			queue = xstrdup("");
 			for (a++; a < argc; a++) {
 				text = queue;
-				xasprintf(&queue, "%s%s%s", text, *text ? " " : "",
-				    argv[a]);
+				xasprintf(&queue, "%s%s%s", text,
+				    *text ? " " : "", argv[a]);
 				free(text);
 			}
 			break;
@@ -224,7 +225,8 @@ cmd_submit(int argc, char **argv)
 			file = SUBMIT_STDIN;
 		} else if (argv[a][0] == '-') {
 			for (k = 0; cmd_submit_unsup[k].name != NULL; k++)
-				if (cmd_submit_is(argv[a], cmd_submit_unsup[k].name))
+				if (cmd_submit_is(argv[a],
+				    cmd_submit_unsup[k].name))
 					break;
 			if (cmd_submit_unsup[k].name != NULL) {
 				fprintf(stderr, "cq: submit: %s: cq does not "
@@ -321,7 +323,8 @@ cmd_submit(int argc, char **argv)
 		}
 		for (i = 0; i < njobs; i++) {
 			arr = jobdesc_to_json(&jobs[i]);
-			fprintf(dryf, "%s\n", json_object_to_json_string_ext(arr,
+			fprintf(dryf, "%s\n",
+			    json_object_to_json_string_ext(arr,
 			    JSON_C_TO_STRING_PLAIN |
 			    JSON_C_TO_STRING_NOSLASHESCAPE));
 			json_object_put(arr);
