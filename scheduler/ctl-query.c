@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "commit.h"
 #include "ctl-int.h"
+#include "diskwatch.h"
 #include "jobad.h"
 #include "jsonx.h"
 #include "peer.h"
@@ -265,6 +266,7 @@ ctl_pool_row(void)
 	    json_object_new_boolean(fp == NULL));
 	json_object_object_add(o, "listen",
 	    json_object_new_string(agents_listen_addr()));
+	json_object_object_add(o, "disk", diskwatch_json());
 	return o;
 }
 
@@ -362,6 +364,9 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	jobad_filter_free(w.filter);
 	reply = json_object_new_object();
 	json_object_object_add(reply, "rows", w.rows);
+	/* cq status tells of the scheduler's disk too. */
+	if (strcmp(what, "machines") == 0)
+		json_object_object_add(reply, "disk", diskwatch_json());
 	/*
 	 * The rows may show changes of this turn that are not durable yet
 	 * (a job gone from the queue): then the answer waits for the commit
