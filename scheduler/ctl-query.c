@@ -364,9 +364,6 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	jobad_filter_free(w.filter);
 	reply = json_object_new_object();
 	json_object_object_add(reply, "rows", w.rows);
-	/* cq status tells of the scheduler's disk too. */
-	if (strcmp(what, "machines") == 0)
-		json_object_object_add(reply, "disk", diskwatch_json());
 	/*
 	 * The rows may show changes of this turn that are not durable yet
 	 * (a job gone from the queue): then the answer waits for the commit

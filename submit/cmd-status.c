@@ -119,15 +119,30 @@ cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
 	    counts[SLOT_DRAINING], counts[SLOT_OFFLINE]);
 }
 
-/* The scheduler's word on its disk (an older one sends none). */
+/*
+ * The scheduler's word on its disk, in the pool's row (an older
+ * scheduler has none): printed if it warns.
+ */
 static void
-cmd_status_disk(FILE *f, struct json_object *disk)
+cmd_status_disk(FILE *f)
 {
-	const char	*w;
+	struct json_object	*req, *rep, *rows, *disk;
+	const char		*w;
 
-	if (disk == NULL || (w = jsonx_str(disk, "warning", NULL)) == NULL)
+	req = json_object_new_object();
+	json_object_object_add(req, "what", json_object_new_string("pool"));
+	rep = cq_request(MSG_QUERY, req);
+	json_object_put(req);
+	if (rep == NULL)
 		return;
-	fprintf(f, "\nScheduler's disk: %s\n", w);
+	rows = jsonx_get(rep, "rows");
+	if (json_object_is_type(rows, json_type_array) &&
+	    json_object_array_length(rows) > 0 &&
+	    (disk = jsonx_get(json_object_array_get_idx(rows, 0),
+	    "disk")) != NULL &&
+	    (w = jsonx_str(disk, "warning", NULL)) != NULL)
+		fprintf(f, "\nScheduler's disk: %s\n", w);
+	json_object_put(rep);
 }
 
 static struct json_object *
@@ -157,7 +172,7 @@ cmd_status_draw(FILE *f, size_t width, void *arg)
 	if ((rep = cmd_status_fetch()) == NULL)
 		return -1;
 	cmd_status_table(f, width, cs->color, jsonx_get(rep, "rows"));
-	cmd_status_disk(f, jsonx_get(rep, "disk"));
+	cmd_status_disk(f);
 	json_object_put(rep);
 	return 0;
 }
