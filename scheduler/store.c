@@ -658,8 +658,10 @@ store_resume(struct store *s)
 		if (sqlite3_exec(s->db, s->redo[i], NULL, NULL, &err) !=
 		    SQLITE_OK) {
 			s->failed = sqlite3_extended_errcode(s->db);
-			log_debug("store: replay %zu of %zu: %s", i + 1,
-			    s->nredo, err != NULL ? err : "?");
+			/* Not the disk: a write that can never be done. */
+			if (!store_disk_error(s->failed))
+				log_warnx("store: held write %zu of %zu: %s",
+				    i + 1, s->nredo, err != NULL ? err : "?");
 			sqlite3_free(err);
 			goto fail;
 		}
