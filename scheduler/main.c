@@ -103,6 +103,9 @@ static const struct cfg_key schedd_keys[] = {
 	{ "max_partial_mb", CFG_INT, "256", 1, 1048576,
 	    "MiB that half-sent frames of all connections may announce "
 	    "together (one user's: half of it)" },
+	{ "disk_margin_mb", CFG_INT, "512", 0, 16777216,
+	    "MiB free on state_dir's file system below which the scheduler "
+	    "warns in its log and in cq status (0: never)" },
 	{ "priority_halflife", CFG_DURATION, "24h", 0, 0,
 	    "half-life of a submitter's decayed usage for fair share "
 	    "(HTCondor's PRIORITY_HALFLIFE)" },
@@ -118,9 +121,6 @@ static const struct cfg_key schedd_keys[] = {
 	    "(HTCondor's NICE_USER_PRIO_FACTOR)" },
 	{ "concurrency_limits", CFG_STRING, "", 0, 0,
 	    "NAME:N, ...: at most N of NAME in use by running jobs" },
-	{ "disk_margin_mb", CFG_INT, "512", 0, 16777216,
-	    "MiB free on state_dir's file system below which the scheduler "
-	    "warns in its log and in cq status (0: never)" },
 	{ "concurrency_limit_default", CFG_INT, "-1", -1, 1000000,
 	    "the limit of a name not in concurrency_limits (-1: a job naming "
 	    "one is refused at submit)" },
