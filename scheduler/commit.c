@@ -40,6 +40,7 @@
 #include "commit.h"
 #include "diskwatch.h"
 #include "log.h"
+#include "msg.h"
 #include "peer.h"
 #include "schedd.h"
 #include "store.h"
@@ -181,11 +182,16 @@ commit_why(char *buf, size_t len)
 static void
 commit_stall(void)
 {
+	size_t	 i;
 	int	 was = store_held(sd->store);
 
 	if (store_hold(sd->store) == -1)
 		fatalx("commit failed: cannot make changes durable and cannot "
 		    "keep them to retry");
+	/* Queries are answered from memory while stalled: these too. */
+	for (i = 0; i < noutbox; i++)
+		if (outbox[i].type == MSG_QUERY_REPLY)
+			outbox[i].held = 0;
 	if (was)
 		return;
 	stall_since = stall_logged = clock_mono_ms();
