@@ -370,6 +370,7 @@ store_open(const char *path, const char **errstr)
 	int		 i;
 
 	s = xcalloc(1, sizeof(*s));
+	s->redo_on = 1;		/* until store_redo() says otherwise */
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		log_warnx("store: open %s: %s", path, s->db != NULL ?

@@ -107,9 +107,13 @@ c2=$(jobs_sub go1 1 > "$T/j.sub" && cq submit --terse "$T/j.sub") || fail "a sub
 wait_queue_empty 30 || fail "cluster $c2 did not run: $(cq q --json)"
 ends_are "$c2" 1 || fail "cluster $c2: $(cat "$ulog")"
 
-# A job ends on a full disk and the scheduler dies holding its exit.
+# A job ends on a full disk and the scheduler dies holding its exit;
+# another job of the cluster runs on and ends on a full disk again under
+# the restarted scheduler, before any client's request.
 c3=$(jobs_sub go3 1 > "$T/j.sub" && cq submit --terse "$T/j.sub") || fail "the third submit failed"
-wait_until 20 ran_is 5 || fail "job $c3.0 did not start"
+sed -i "s|$T/go3|$T/go4|" "$T/j.sub"
+c4=$(cq submit --terse "$T/j.sub") || fail "the fourth submit failed"
+wait_until 20 ran_is 6 || fail "jobs $c3.0 and $c4.0 did not start: $(cq q --json)"
 n=$(stalls)
 fill
 touch "$T/go3"
@@ -119,10 +123,24 @@ stop_schedd KILL
 rm -f "$T/state/filler"
 start_schedd
 wait_until 20 agent_connected a1 || fail "the agent did not come back"
-wait_queue_empty 30 || fail "job $c3.0 did not end after the restart: $(cq q --json)"
-ends_are "$c3" 1 || fail "job $c3.0 has not one end in the user log: $(cat "$ulog")"
-[ "$(grep -cx "$c3.0" "$T/ran")" -eq 1 ] || fail "job $c3.0 ran again: $(cat "$T/ran")"
+wait_until 20 ends_are "$c3" 1 ||
+    fail "job $c3.0 has not one end in the user log: $(cat "$ulog")"
+[ "$(count_jobs ".cluster == $c4 and .state == \"RUNNING\"")" -eq 1 ] ||
+    fail "job $c4.0 is not running after the restart: $(cq q --json)"
+n=$(stalls)
+fill
+touch "$T/go4"
+wait_until 15 stalls_above "$n" ||
+    fail "the restarted scheduler did not stall: $(tail "$T/schedd.log")"
+ends_are "$c4" 0 || fail "job $c4.0's end was logged before it was durable"
+rm -f "$T/state/filler"
+wait_queue_empty 30 || fail "job $c4.0 did not end: $(cq q --json)"
+wait_until 10 ends_are "$c4" 1 ||
+    fail "job $c4.0 has not one end in the user log: $(cat "$ulog")"
+for c in "$c3" "$c4"; do
+	[ "$(grep -cx "$c.0" "$T/ran")" -eq 1 ] || fail "job $c.0 ran again: $(cat "$T/ran")"
+done
 h=$(cq history --json)
-[ "$(jq '[.[] | select(.cluster == '"$c3"' and .state == "COMPLETED")] | length' <<<"$h")" -eq 1 ] ||
-    fail "the history has not job $c3.0 completed once: $h"
+[ "$(jq '[.[] | select((.cluster == '"$c3"' or .cluster == '"$c4"') and .state == "COMPLETED")] | length' <<<"$h")" -eq 2 ] ||
+    fail "the history has not jobs $c3.0 and $c4.0 completed once each: $h"
 exit 0
