@@ -57,6 +57,8 @@ struct outmsg {
 
 /* How often a stall that goes on is logged again. */
 #define COMMIT_STALL_LOG_MS	60000
+/* Replays of the held changes are at least this far apart. */
+#define COMMIT_RETRY_MS		250
 
 static struct outmsg	*outbox;
 static size_t		 noutbox, outbox_cap;
@@ -82,10 +84,11 @@ static struct {
 } req;
 
 /* Since when the store is held (commit_stall), and the last log of it. */
-static int64_t	 stall_since, stall_logged;
+static int64_t	 stall_since, stall_logged, stall_tried;
 static char	 stall_why[160];
 
 static void	 commit_why(char *, size_t);
+static int	 commit_retry_gap(int64_t);
 
 static void
 commit_cbs_add(struct commit_cbs *l, void (*cb)(void *), void *arg)
@@ -222,6 +225,13 @@ commit_stall_since(void)
 int
 commit_retry(void)
 {
+	return commit_retry_gap(0);
+}
+
+/* Replay the held changes unless the last try is less than GAP ms old. */
+static int
+commit_retry_gap(int64_t gap)
+{
 	size_t	 n;
 	int64_t	 now, freeb;
 
@@ -229,6 +239,11 @@ commit_retry(void)
 		return 0;
 	if (store_in_txn(sd->store) || req.active)
 		return -1;
+	/* Not each request of a storm replays them all. */
+	now = clock_mono_ms();
+	if (now - stall_tried < gap)
+		return -1;
+	stall_tried = now;
 	/* A full disk: not before a few pages are free. */
 	freeb = diskwatch_free();
 	if (store_failure_full(sd->store) && freeb >= 0 &&
@@ -239,7 +254,6 @@ commit_retry(void)
 	n = store_held_count(sd->store);
 	if (store_resume(sd->store) == -1) {
 		commit_why(stall_why, sizeof stall_why);
-		now = clock_mono_ms();
 		if (now - stall_logged >= COMMIT_STALL_LOG_MS) {
 			stall_logged = now;
 			log_warnx("%s: %zu changes still held", stall_why, n);
@@ -282,7 +296,7 @@ commit_request_begin(void)
 		fatalx("commit: a request inside a request");
 	memset(&req, 0, sizeof req);
 	/* Space again?  Then the request need not be refused. */
-	commit_retry();
+	commit_retry_gap(COMMIT_RETRY_MS);
 	/* What the turn changed before is not this request's to lose. */
 	if (!store_held(sd->store) && store_in_txn(sd->store)) {
 		if (store_commit(sd->store) == 0)
