@@ -180,8 +180,10 @@ commit_why(char *buf, size_t len)
 		strlcpy(buf, store_failure(sd->store), len);
 }
 
-/* The store refused the turn's writes: hold them, stall until it takes
- * them again (commit_retry). */
+/*
+ * The store refused the turn's writes: hold them, stall until it takes
+ * them again (commit_retry).
+ */
 static void
 commit_stall(void)
 {
@@ -204,24 +206,28 @@ commit_stall(void)
 	    "queries are answered", stall_why);
 }
 
+/* 1 while the store holds the turn's changes. */
 int
 commit_stalled(void)
 {
 	return store_held(sd->store);
 }
 
+/* Why the scheduler is stalled, NULL if it is not. */
 const char *
 commit_stall_why(void)
 {
 	return store_held(sd->store) ? stall_why : NULL;
 }
 
+/* Since when (mono ms) it is stalled, 0 if it is not. */
 int64_t
 commit_stall_since(void)
 {
 	return store_held(sd->store) ? stall_since : 0;
 }
 
+/* Replay the held changes now: 0 once nothing is held. */
 int
 commit_retry(void)
 {

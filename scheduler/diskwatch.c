@@ -34,6 +34,7 @@ static struct {
 	int		 low;
 } dw = { NULL, NULL, 0, -1, 0 };
 
+/* Read the free space again: what the scheduler's user may use. */
 int64_t
 diskwatch_free(void)
 {
@@ -48,6 +49,7 @@ diskwatch_free(void)
 	return dw.free;
 }
 
+/* B bytes in the largest unit that keeps a digit before the point. */
 void
 diskwatch_size(char *buf, size_t len, int64_t b)
 {
@@ -99,6 +101,7 @@ diskwatch_tick(evutil_socket_t fd, short ev, void *arg)
 		commit_retry();
 }
 
+/* Read DIR's free space now, then every DISKWATCH_MS. */
 int
 diskwatch_init(const char *dir, int64_t margin)
 {
@@ -117,6 +120,7 @@ diskwatch_init(const char *dir, int64_t margin)
 	return 0;
 }
 
+/* Stop the timer. */
 void
 diskwatch_shutdown(void)
 {
@@ -125,6 +129,7 @@ diskwatch_shutdown(void)
 	dw.ev = NULL;
 }
 
+/* The pool row's disk object; warning is the sentence cq status prints. */
 struct json_object *
 diskwatch_json(void)
 {

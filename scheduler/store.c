@@ -606,6 +606,7 @@ store_redo_clear(struct store *s)
 	s->redo_lost = 0;
 }
 
+/* Keep the turn's writes (on) or not (a client's request). */
 void
 store_redo(struct store *s, int on)
 {
@@ -629,12 +630,14 @@ store_hold(struct store *s)
 	return s->redo_lost ? -1 : 0;
 }
 
+/* 1 while writes are held. */
 int
 store_held(struct store *s)
 {
 	return s->held;
 }
 
+/* How many writes wait for store_resume(). */
 size_t
 store_held_count(struct store *s)
 {
