@@ -143,6 +143,16 @@ cmd_submit_is_def(const char *arg)
 	return 1;
 }
 
+/* Are A and B (or NULL) the same existing file? */
+static int
+cmd_submit_same(const char *a, const char *b)
+{
+	struct stat	sa, sb;
+
+	return b != NULL && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 static void
 cmd_submit_push(char ***v, size_t *n, char *s)
 {
@@ -250,6 +260,20 @@ cmd_submit(int argc, char **argv)
 	if (cmdline ? a >= argc || file != NULL || defs != NULL ||
 	    app != NULL || queue != NULL : 0) {
 		rc = cq_usage("submit");
+		goto done;
+	}
+	/*
+	 * -dry-run's argument is where the jobs go: never over the submit
+	 * file, nor over an existing file when no submit file is named
+	 * (`cq submit -dry-run job.sub` meant --dry-run).
+	 */
+	if (dryto != NULL && strcmp(dryto, "-") != 0 &&
+	    (cmd_submit_same(dryto, file) || (file == NULL && !cmdline &&
+	    access(dryto, F_OK) == 0))) {
+		fprintf(stderr, "cq: submit: -dry-run %s: the file the jobs "
+		    "are written to exists or is the submit file (-dry-run - "
+		    "FILE prints them, --dry-run FILE too)\n", dryto);
+		rc = CQ_EXIT_USAGE;
 		goto done;
 	}
 	/* No file: the description is on standard input, as condor_submit. */

@@ -65,6 +65,14 @@ printf 'executable = analyze\nqueue\n' | cq submit -spool - 2> err.txt &&
     fail "-spool was accepted"
 grep -q "cq does not support spooling (condor_submit's -spool)" err.txt ||
     fail "-spool: $(cat err.txt)"
+# condor_submit's -dry-run takes where the jobs go: never the submit file.
+cp a.sub keep.sub
+cq submit -dry-run a.sub < /dev/null 2> err.txt && fail "-dry-run over a file was accepted"
+cq submit -dry-run keep.sub keep.sub 2> err.txt && fail "-dry-run over the submit file was accepted"
+cmp -s a.sub keep.sub || fail "-dry-run wrote over a submit file"
+printf 'executable = analyze\nqueue 2\n' | cq submit -dry-run jobs.json - ||
+    fail "-dry-run jobs.json - failed"
+[ "$(wc -l < jobs.json)" -eq 2 ] || fail "jobs.json: $(cat jobs.json)"
 [ "$(cq q --json | jq length)" -eq "$before" ] || fail "a refused submit queued jobs"
 log "missing executable, initialdir, input and transfer_input_files entry refused with file and line"
 exit 0
