@@ -26,8 +26,10 @@
 
 #include <json-c/json.h>
 
+#include "agentmsg.h"
 #include "expr.h"
 #include "jobad.h"
+#include "jobdesc.h"
 #include "jobend.h"
 #include "jsonx.h"
 #include "schedd.h"
@@ -383,4 +385,38 @@ jobad_lookup(void *arg, int scope, const char *name, struct expr_value *out)
 	rc = out->type == EXPR_UNDEFINED || out->type == EXPR_ERROR ? -1 : 0;
 	json_object_put(desc);
 	return rc;
+}
+
+int
+jobad_desc(const struct job *j, struct jobdesc *d, const char **errstr)
+{
+	struct json_object	*desc;
+	int			 rc;
+
+	memset(d, 0, sizeof *d);
+	if (j->ad == NULL) {
+		*errstr = "no stored description";
+		return -1;
+	}
+	if (jsonx_parse(j->ad, strlen(j->ad), &desc, errstr) == -1)
+		return -1;
+	rc = jobdesc_from_json(desc, d, errstr);
+	json_object_put(desc);
+	return rc;
+}
+
+void
+jobad_start_attrs(const struct job *j, struct agentmsg_start *so)
+{
+	struct json_object	*o = jobad_json(j, 1);
+	struct expr_value	 v;
+
+	json_object_object_foreach(o, k, jv) {
+		if (jobad_value_json(jv, &v) == -1)
+			continue;
+		/* (A name or value the order cannot carry is left out.) */
+		(void)agentmsg_start_attr_add(so, k, &v);
+		expr_value_clear(&v);
+	}
+	json_object_put(o);
 }
