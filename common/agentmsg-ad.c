@@ -146,6 +146,7 @@ agentmsg_ad_decode(struct json_object *obj, struct agentmsg_ad *ad,
 {
 	const struct msg_type	*mt = msg_type_get(MSG_AD);
 	struct json_object	*mo;
+	const char		*why;
 
 	memset(ad, 0, sizeof *ad);
 	if (mt == NULL || jsonx_check(obj, mt->members, errstr) == -1)
@@ -163,8 +164,10 @@ agentmsg_ad_decode(struct json_object *obj, struct agentmsg_ad *ad,
 		goto fail;
 	if ((mo = jsonx_get(obj, "machine")) != NULL) {
 		ad->machine = xcalloc(1, sizeof *ad->machine);
-		if (machinead_decode(mo, ad->machine, errstr) == -1)
+		if (machinead_decode(mo, ad->machine, &why) == -1) {
+			agentmsg_fail("machine", why, errstr);
 			goto fail;
+		}
 	}
 	return 0;
 fail:

@@ -411,6 +411,12 @@ jobad_start_attrs(const struct job *j, struct agentmsg_start *so)
 	struct json_object	*o = jobad_json(j, 1);
 	struct expr_value	 v;
 
+	/* As matching saw it, before queue_start(): idle, this run not yet
+	 * counted, on no machine. */
+	jobad_int(o, "JobStatus", JOB_IDLE);
+	jobad_int(o, "NumJobStarts", j->nstarts > 0 ? j->nstarts - 1 : 0);
+	jobad_int(o, "JobRunCount", j->run > 0 ? j->run - 1 : 0);
+	json_object_object_del(o, "RemoteHost");
 	json_object_object_foreach(o, k, jv) {
 		if (jobad_value_json(jv, &v) == -1)
 			continue;

@@ -657,8 +657,8 @@ jobs_start(struct agentmsg_start *so)
 		*j->desc = so->desc;
 		memset(&so->desc, 0, sizeof so->desc);
 	}
-	if (j->error == NULL && jobuser_pick(owner, (long long)so->uid, j->slot, &j->user,
-	    err, sizeof err) == -1)
+	if (j->error == NULL && jobuser_pick(owner, (long long)so->uid,
+	    j->slot, &j->user, err, sizeof err) == -1)
 		j->error = xstrdup(err);
 	j->kill_sig = jobs_signum(j->desc->kill_sig);
 	if (j->error == NULL && so->xfer) {

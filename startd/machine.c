@@ -172,12 +172,6 @@ machine_ad(void)
 	return &machine_mad;
 }
 
-/* The slot the start is judged for, as its ad says it (MY). */
-struct machine_slot {
-	int				 slot;
-	const struct agentmsg_start	*so;
-};
-
 static int
 machine_str(struct expr_value *out, const char *s)
 {
@@ -200,14 +194,15 @@ machine_int(struct expr_value *out, int64_t i)
 
 /* NAME of this slot's ad, as the scheduler's mirror names it (slots.c). */
 static int
-machine_my(const struct machine_slot *ms, const char *name,
-    struct expr_value *out)
+machine_my(void *arg, int scope, const char *name, struct expr_value *out)
 {
 	const struct machinead	*ad = &machine_mad;
+	int			 slot = *(const int *)arg;
 	const struct expr_value	*v;
 	char			 buf[160];
 	double			 load;
 
+	memset(out, 0, sizeof *out);
 	if (strcasecmp(name, "Arch") == 0)
 		return machine_str(out, ad->arch);
 	if (strcasecmp(name, "Activity") == 0)
@@ -239,7 +234,7 @@ machine_my(const struct machine_slot *ms, const char *name,
 	if (strcasecmp(name, "MyType") == 0)
 		return machine_str(out, "Machine");
 	if (strcasecmp(name, "Name") == 0) {
-		snprintf(buf, sizeof buf, "slot%d@%s", ms->slot, st->name);
+		snprintf(buf, sizeof buf, "slot%d@%s", slot, st->name);
 		return machine_str(out, buf);
 	}
 	if (strcasecmp(name, "OpSys") == 0)
@@ -249,7 +244,7 @@ machine_my(const struct machine_slot *ms, const char *name,
 	if (strcasecmp(name, "State") == 0)
 		return machine_str(out, "Unclaimed");
 	if (strcasecmp(name, "SlotID") == 0)
-		return machine_int(out, ms->slot);
+		return machine_int(out, slot);
 	if (strcasecmp(name, "TotalCpus") == 0)
 		return machine_int(out, ad->total_cpus);
 	if (strcasecmp(name, "TotalMemory") == 0)
@@ -266,11 +261,11 @@ machine_my(const struct machine_slot *ms, const char *name,
 
 /* The job's attribute NAME from the order's job ad (TARGET). */
 static int
-machine_target(const struct machine_slot *ms, const char *name,
-    struct expr_value *out)
+machine_target(void *arg, int scope, const char *name, struct expr_value *out)
 {
-	const struct expr_value	*v = agentmsg_start_attr(ms->so, name);
+	const struct expr_value	*v = agentmsg_start_attr(arg, name);
 
+	memset(out, 0, sizeof *out);
 	if (v == NULL)
 		return -1;
 	*out = *v;
@@ -279,50 +274,18 @@ machine_target(const struct machine_slot *ms, const char *name,
 	return 0;
 }
 
-/* MY is the slot, TARGET the job; a bare name is the slot's first. */
-static int
-machine_lookup(void *arg, int scope, const char *name, struct expr_value *out)
-{
-	const struct machine_slot	*ms = arg;
-
-	memset(out, 0, sizeof *out);
-	switch (scope) {
-	case EXPR_SCOPE_MY:
-		return machine_my(ms, name, out);
-	case EXPR_SCOPE_TARGET:
-		return machine_target(ms, name, out);
-	default:
-		if (machine_my(ms, name, out) == 0)
-			return 0;
-		return machine_target(ms, name, out);
-	}
-}
-
 int
 machine_refuses(const struct agentmsg_start *so, int slot, char *why,
     size_t whylen)
 {
-	struct machine_slot	 ms = { slot, so };
-	struct expr_env		 env = { machine_lookup, &ms, -1 };
-	struct expr_value	 v;
-	char			 text[256];
-	int			 k, n, yes;
+	char	text[256];
 
 	/* An order without the job ad (an older scheduler): its word. */
-	if (machine_mad.start == NULL || so->njobad == 0)
+	if (so->njobad == 0 || machinead_start_judge(machine_mad.start,
+	    machine_my, &slot, machine_target, (void *)so, text,
+	    sizeof text) == -1)
 		return 0;
-	n = expr_clause_count(machine_mad.start);
-	for (k = 0; k < n; k++) {
-		expr_clause_eval(machine_mad.start, k, &env, &v);
-		yes = expr_is_true(&v);
-		expr_value_clear(&v);
-		if (!yes) {
-			expr_clause_str(machine_mad.start, k, text,
-			    sizeof text);
-			snprintf(why, whylen, "the machine's "
-			    "start refuses it now (%s)", text);
-			return 1;
-		}
-	}
-	return 0;
+	snprintf(why, whylen, "the machine's start refuses it now (%s)",
+	    text);
+	return 1;
 }
