@@ -165,7 +165,11 @@ agentmsg_ad_decode(struct json_object *obj, struct agentmsg_ad *ad,
 	if ((mo = jsonx_get(obj, "machine")) != NULL) {
 		ad->machine = xcalloc(1, sizeof *ad->machine);
 		if (machinead_decode(mo, ad->machine, &why) == -1) {
-			agentmsg_fail("machine", why, errstr);
+			/* Most of its errors say "machine ad: " already. */
+			if (strncmp(why, "machine ad: ", 12) == 0)
+				*errstr = why;
+			else
+				agentmsg_fail("machine ad", why, errstr);
 			goto fail;
 		}
 	}

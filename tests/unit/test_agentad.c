@@ -161,7 +161,7 @@ Test(agentad, ad_refuses)
 	ad_refused("{\"name\":\"a\",\"slots\":[" SLOT1 "],\"jobs\":["
 	    "{\"job\":\"1.0\",\"run\":1,\"slot\":1}]}", "jobs");
 	ad_refused("{\"name\":\"a\",\"slots\":[" SLOT1 "],\"jobs\":[],"
-	    "\"machine\":{\"TotalCpus\":\"x\"}}", "machine");
+	    "\"machine\":{\"TotalCpus\":\"x\"}}", "machine ad");
 	ad_refused("{\"name\":\"a\",\"slots\":[" SLOT1 "],\"jobs\":[],"
 	    "\"machine\":{\"Arch\":\"X\",\"OpSys\":\"L\","
 	    "\"Start\":\"a &&\"}}", "Start does not parse");
