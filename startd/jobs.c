@@ -9,8 +9,11 @@
  * scheduler acknowledges its exit, so an exit is never lost across a
  * broken link or a scheduler restart; a job whose start fails is held
  * like an exited one, with the error.  A run that ends because the owner
- * came back (vacated, or refused because the slot was no longer offered)
- * is reported as evicted, and the scheduler queues the job again.
+ * came back (vacated, or refused because the slot was no longer offered
+ * or the machine's start expression refuses the job now: machine.c) is
+ * reported as evicted, and the scheduler queues the job again.  The
+ * start order arrives decoded (common/agentmsg-start.c) and the ad
+ * leaves as a struct (jobs_ad_fill): nothing here reads JSON.
  *
  * A job whose files travel (docs/transfer.md) holds its slot while its
  * files arrive in its sandbox (sandbox.c) and starts when all are there;
