@@ -128,7 +128,10 @@ agentmsg_start_decode(struct json_object *obj, struct agentmsg_start *so,
 {
 	const struct msg_type	*mt = msg_type_get(MSG_START);
 	const char		*why;
+	char			 job[AGENTMSG_JOB_MAX] = "";
+	uint32_t		 run = 0;
 	int64_t			 n;
+	int			 slot = 0;
 
 	memset(so, 0, sizeof *so);
 	if (mt == NULL || jsonx_check(obj, mt->members, errstr) == -1)
@@ -163,7 +166,17 @@ agentmsg_start_decode(struct json_object *obj, struct agentmsg_start *so,
 	}
 	return 0;
 fail:
+	/* The run (and slot) it names, if it does, so the agent can
+	 * answer it. */
+	if (agentmsg_job_ok(so->job) && so->run >= 1) {
+		strlcpy(job, so->job, sizeof job);
+		run = so->run;
+		slot = so->slot;
+	}
 	agentmsg_start_clear(so);
+	strlcpy(so->job, job, sizeof so->job);
+	so->run = run;
+	so->slot = slot;
 	return -1;
 }
 

@@ -271,8 +271,10 @@ void	agentmsg_ad_clear(struct agentmsg_ad *ad);
 
 /*
  * The start order (agentmsg-start.c): decode OBJ into SO (zeroed
- * first); 0, or -1 with ERRSTR and SO empty.  A bad description is not
- * an error here: DESC_ERROR says it.
+ * first); 0, or -1 with ERRSTR and SO empty but for JOB, RUN and SLOT
+ * if those decoded ("", 0 and 0 if not), so the run can be answered.  A
+ * bad
+ * description is not an error here: DESC_ERROR says it.
  */
 int	agentmsg_start_decode(struct json_object *obj,
 	    struct agentmsg_start *so, const char **errstr);

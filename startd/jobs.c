@@ -693,6 +693,30 @@ jobs_start(struct agentmsg_start *so)
 	jobs_run(j, 1);
 }
 
+void
+jobs_start_refused(const struct agentmsg_start *so, const char *why)
+{
+	struct ajob	*j;
+
+	if (so->job[0] == '\0' || jobs_find(so->job, so->run) != NULL)
+		return;
+	j = xcalloc(1, sizeof *j);
+	strlcpy(j->id, so->job, sizeof j->id);
+	j->run = so->run;
+	j->slot = so->slot;
+	j->started = clock_mono_ms();
+	j->user.uid = (uid_t)-1;
+	j->user.gid = (gid_t)-1;
+	j->owner = xstrdup("");
+	j->sched_uid = -1;
+	xasprintf(&j->error, "bad start order: %s", why);
+	jobs = xreallocarray(jobs, njobs + 1, sizeof *jobs);
+	jobs[njobs++] = j;
+	/* Held like any run that could not start, until its exit-ack. */
+	jobs_end_now(j, so->slot >= 1 && so->slot <= st->nslots ?
+	    slots[so->slot].ps.state : SLOT_OWNER);
+}
+
 struct sandbox *
 jobs_sandbox(const char *id, uint32_t run)
 {
@@ -991,8 +1015,9 @@ const struct privc_cbs jobs_privc_cbs = {
 void
 jobs_ad_fill(struct agentmsg_ad *ad)
 {
-	int	i;
-	size_t	k;
+	struct agentmsg_ad_job	*a;
+	int			 i;
+	size_t			 k;
 
 	ad->nslots = (size_t)st->nslots;
 	ad->slots = xcalloc(ad->nslots, sizeof *ad->slots);
@@ -1002,13 +1027,18 @@ jobs_ad_fill(struct agentmsg_ad *ad)
 		ad->slots[i - 1].memory_mb = st->slot_memory_mb;
 		ad->slots[i - 1].state = slots[i].ps.state;
 	}
-	ad->njobs = njobs;
+	ad->njobs = 0;
 	ad->jobs = njobs > 0 ? xcalloc(njobs, sizeof *ad->jobs) : NULL;
 	for (k = 0; k < njobs; k++) {
-		strlcpy(ad->jobs[k].job, jobs[k]->id, sizeof ad->jobs[k].job);
-		ad->jobs[k].run = jobs[k]->run;
-		ad->jobs[k].slot = jobs[k]->slot;
-		ad->jobs[k].exited = jobs[k]->exited;
+		/* (A start order without a slot held no slot: its exit,
+		 * sent again after the ad, is all there is to tell.) */
+		if (jobs[k]->slot < 1)
+			continue;
+		a = &ad->jobs[ad->njobs++];
+		strlcpy(a->job, jobs[k]->id, sizeof a->job);
+		a->run = jobs[k]->run;
+		a->slot = jobs[k]->slot;
+		a->exited = jobs[k]->exited;
 	}
 }
 

@@ -19,6 +19,9 @@ void	jobs_shutdown(void);
 /* Start the run SO orders (checked by agentmsg-start.c; its description
  * is taken over from SO), unless its slot or the owner's start refuses. */
 void	jobs_start(struct agentmsg_start *so);
+/* A start order that did not decode (WHY): its run, if SO names one,
+ * ends at once with the error, so the scheduler learns of it. */
+void	jobs_start_refused(const struct agentmsg_start *so, const char *why);
 /* Handle a kill order; VACATE: the vacate signal first, the kill after
  * max_vacate_time, and the end is reported as evicted. */
 void	jobs_kill(const char *id, uint32_t run, int vacate);

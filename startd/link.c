@@ -349,8 +349,10 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	switch (type) {
 	case MSG_START:
 		if (agentmsg_start_decode(msg, &so, &errstr) == -1) {
-			log_warnx("link: ignored a bad start order: %s",
+			log_warnx("link: a bad start order%s%s: %s",
+			    so.job[0] != '\0' ? " for job " : "", so.job,
 			    errstr);
+			jobs_start_refused(&so, errstr);
 			break;
 		}
 		jobs_start(&so);

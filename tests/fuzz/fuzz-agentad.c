@@ -4,7 +4,8 @@
  * msg.c, jsonx.c, machinead.c and jobdesc.c).  The first input byte
  * picks the ad or the start order, the rest is the payload.  Assertions,
  * beyond no crash, leak or sanitizer report:
- *   - a refusal says why and leaves nothing allocated in the struct;
+ *   - a refusal says why and leaves nothing allocated in the struct
+ *     (a start order keeps the run it names, a canonical job id);
  *   - what decodes is within its bounds: slots numbered 1.. in order,
  *     at least one cpu, jobs as "CLUSTER.PROC" with runs of at least 1,
  *     slot numbers in range, strings NUL-terminated UTF-8, the order's
@@ -187,8 +188,12 @@ fuzz_start(const uint8_t *data, size_t len)
 
 	if (agentmsg_start_decode_buf(data, len, &a, &errstr) == -1) {
 		if (errstr == NULL || *errstr == '\0' || a.jobad != NULL ||
-		    a.desc.executable != NULL)
+		    a.desc.executable != NULL || a.owner[0] != '\0' ||
+		    (a.job[0] != '\0' && (a.run < 1 ||
+		    a.slot < 0 || a.slot > AGENTMSG_MAX_SLOTS)))
 			abort();
+		if (a.job[0] != '\0')
+			fuzz_job(a.job, a.run);
 		return;
 	}
 	fuzz_start_bounds(&a);

@@ -364,6 +364,29 @@ Test(agentad, start_refuses)
 	    "\"uid\":5}", "missing");
 }
 
+/* A refused order still names its run, for the agent's answer. */
+Test(agentad, start_refused_keeps_its_run)
+{
+	struct agentmsg_start	 so;
+	const char		*errstr = NULL;
+	const char		*text = "{\"job\":\"9.2\",\"run\":3,\"slot\":2,"
+	    "\"owner\":\"b\",\"uid\":-7," DESC "}";
+	const char		*nojob = "{\"job\":\"9\",\"run\":3,\"slot\":2,"
+	    "\"owner\":\"b\",\"uid\":1," DESC "}";
+
+	cr_assert_eq(agentmsg_start_decode_buf(text, strlen(text), &so,
+	    &errstr), -1);
+	cr_assert_str_eq(errstr, "uid: out of range");
+	cr_assert_str_eq(so.job, "9.2");
+	cr_assert_eq(so.run, 3);
+	cr_assert_eq(so.slot, 2);
+	cr_assert_str_eq(so.owner, "");
+	cr_assert_eq(agentmsg_start_decode_buf(nojob, strlen(nojob), &so,
+	    &errstr), -1);
+	cr_assert_str_eq(so.job, "");
+	cr_assert_eq(so.run, 0);
+}
+
 /* The agent's side of a start: KeyboardIdle is what the test says. */
 static int64_t	test_idle;
 
