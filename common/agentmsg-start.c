@@ -100,6 +100,7 @@ agentmsg_start_jobad(struct json_object *obj, struct agentmsg_start *so,
 		return 0;
 	if (!json_object_is_type(o, json_type_object))
 		return agentmsg_fail("jobad", "not an object", errstr);
+	so->has_jobad = 1;
 	if (json_object_object_length(o) > AGENTMSG_MAX_JOBAD)
 		return agentmsg_fail("jobad", "too many attributes", errstr);
 	json_object_object_foreach(o, k, jv) {
@@ -218,7 +219,7 @@ agentmsg_start_encode(const struct agentmsg_start *so)
 	/* A description that did not decode goes as one the agent refuses. */
 	json_object_object_add(o, "desc", so->desc_error[0] != '\0' ?
 	    json_object_new_object() : jobdesc_to_wire(&so->desc));
-	if (so->njobad > 0) {
+	if (so->has_jobad || so->njobad > 0) {
 		ad = json_object_new_object();
 		for (i = 0; i < so->njobad; i++)
 			json_object_object_add(ad, so->jobad[i].name,

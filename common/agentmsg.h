@@ -218,9 +218,11 @@ struct agentmsg_attr {
  * that does not decode does not refuse the order (the agent ends the run
  * with DESC_ERROR, as it always has).  XFER: its files travel, NFILES of
  * them, EXE the executable's name in the sandbox ("" if not sent), CKPT
- * the checkpoint's version (0: none).  JOBAD: the job ad as matching saw
- * it, for the agent's own start expression (NULL, 0 if not sent).
- * agentmsg_start_clear() frees DESC and JOBAD.
+ * the checkpoint's version (0: none).  JOBAD: the attributes of the job
+ * ad, as matching saw it, that the machine's start names, for the agent's
+ * own check of it; HAS_JOBAD 0 if the order carries none (a scheduler
+ * from before: the agent does not judge).  agentmsg_start_clear() frees
+ * DESC and JOBAD.
  */
 struct agentmsg_start {
 	char			 job[AGENTMSG_JOB_MAX];
@@ -234,6 +236,7 @@ struct agentmsg_start {
 	int64_t			 nfiles;
 	char			 exe[AGENTMSG_PATH_MAX];
 	int64_t			 ckpt;
+	int			 has_jobad;
 	struct agentmsg_attr	*jobad;
 	size_t			 njobad;
 };

@@ -298,8 +298,9 @@ agents_start(struct slot *s, struct job *j)
 		agentmsg_text_set(so.desc_error, sizeof so.desc_error, errstr);
 	} else
 		spool_start(j, s->machine, &so.desc, &so);
-	/* The job ad, for the agent's own start expression. */
-	jobad_start_attrs(j, &so);
+	/* What the machine's start names of the job, for the agent's own
+	 * check of it. */
+	jobad_start_attrs(j, s->machine->ad.start, &so);
 	commit_later(s->machine->peer, MSG_START, 0,
 	    agentmsg_start_encode(&so));
 	agentmsg_start_clear(&so);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 struct agentmsg_start;
+struct expr;
 struct expr_value;
 struct job;
 struct jobdesc;
@@ -51,7 +52,9 @@ int	jobad_value(const struct job *j, const char *name,
 /* J's stored description into D: 0, or -1 with ERRSTR (D empty). */
 int	jobad_desc(const struct job *j, struct jobdesc *d,
 	    const char **errstr);
-/* J's full job ad into the start order SO, for the agent's start. */
-void	jobad_start_attrs(const struct job *j, struct agentmsg_start *so);
+/* The attributes of J's job ad that START (a machine's, NULL: none)
+ * names, into the start order SO, for the agent's own check. */
+void	jobad_start_attrs(const struct job *j, const struct expr *start,
+	    struct agentmsg_start *so);
 
 #endif

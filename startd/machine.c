@@ -281,7 +281,7 @@ machine_refuses(const struct agentmsg_start *so, int slot, char *why,
 	char	text[256];
 
 	/* An order without the job ad (an older scheduler): its word. */
-	if (so->njobad == 0 || machinead_start_judge(machine_mad.start,
+	if (!so->has_jobad || machinead_start_judge(machine_mad.start,
 	    machine_my, &slot, machine_target, (void *)so, text,
 	    sizeof text) == -1)
 		return 0;

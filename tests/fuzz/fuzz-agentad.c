@@ -135,7 +135,8 @@ fuzz_start_bounds(const struct agentmsg_start *so)
 	    (!so->xfer && (so->nfiles != 0 || so->exe[0] != '\0' ||
 	    so->ckpt != 0)) ||
 	    (so->desc_error[0] == '\0') != (so->desc.executable != NULL) ||
-	    so->njobad > AGENTMSG_MAX_JOBAD)
+	    so->njobad > AGENTMSG_MAX_JOBAD ||
+	    (so->njobad > 0 && !so->has_jobad))
 		abort();
 	for (i = 0; i < so->njobad; i++) {
 		if (so->jobad[i].name == NULL || so->jobad[i].name[0] == '\0')
@@ -205,7 +206,7 @@ fuzz_start(const uint8_t *data, size_t len)
 	    a.uid != b.uid || a.xfer != b.xfer || a.nfiles != b.nfiles ||
 	    strcmp(a.exe, b.exe) != 0 || a.ckpt != b.ckpt ||
 	    (a.desc_error[0] == '\0') != (b.desc_error[0] == '\0') ||
-	    a.njobad != b.njobad)
+	    a.has_jobad != b.has_jobad || a.njobad != b.njobad)
 		abort();
 	for (i = 0; i < a.njobad; i++)
 		if (strcmp(a.jobad[i].name, b.jobad[i].name) != 0 ||

@@ -9,7 +9,9 @@
 # not a run: no retry spent) and runs once the owner has been away 4 s.
 # A lease of 60 s makes the heartbeats 15 s apart, so the scheduler's
 # view is stale in that second; a heartbeat that falls inside it makes
-# the try pass unseen, and the test tries again (3 times at most).
+# the try pass unseen, and the test tries again (3 times at most).  Then
+# an agent whose start names the job's Owner, JobStatus and NumJobStarts
+# runs a job: the order's job ad is the job as matching saw it.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_schedd 60s
@@ -45,4 +47,16 @@ h=$(cq history --json "$refused.0")
     fail "the refused start counted as a run: $h"
 n=$(grep -c "not started: the machine.s start refuses" "$T/agent-a1.log")
 log "the agent refused the start its owner's policy forbids ($n time(s)); the job ran later"
+
+# The order carries what the start names of the job, as matching saw it
+# (idle, not yet started): a start over the job's side agrees on both.
+me=$(id -un)
+AGENT_EXTRA="start = TARGET.Owner == \"$me\" && TARGET.JobStatus == 1 && TARGET.NumJobStarts == 0" \
+    start_agent o1 1
+printf 'executable = /bin/true\nrequirements = Machine == "o1"\nqueue\n' > o1.sub
+o=$(cq submit --terse o1.sub) || fail "submit failed"
+wait_until 30 done_ok "$o.0" || fail "job $o.0 never ran on o1: $(cq why "$o.0"; grep -i refuses "$T/agent-o1.log")"
+grep -q "start refuses" "$T/agent-o1.log" &&
+    fail "o1 refused a job its start takes: $(grep refuses "$T/agent-o1.log")"
+log "a start over the job's Owner, JobStatus and NumJobStarts: the agent agrees"
 exit 0

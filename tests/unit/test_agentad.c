@@ -297,6 +297,17 @@ Test(agentad, start_without_files_or_jobad)
 	    &errstr), 0, "%s refused: %s", text, errstr);
 	cr_assert_eq(back.xfer, 0);
 	cr_assert_eq(back.njobad, 0);
+	cr_assert_eq(back.has_jobad, 0);
+	free(text);
+	agentmsg_start_clear(&back);
+	/* A job ad with nothing the start names: still "judge it". */
+	so.has_jobad = 1;
+	text = dump(agentmsg_start_encode(&so));
+	cr_assert_not_null(strstr(text, "\"jobad\":{}"), "%s", text);
+	cr_assert_eq(agentmsg_start_decode_buf(text, strlen(text), &back,
+	    &errstr), 0, "%s refused: %s", text, errstr);
+	cr_assert_eq(back.has_jobad, 1);
+	cr_assert_eq(back.njobad, 0);
 	free(text);
 	agentmsg_start_clear(&back);
 	agentmsg_start_clear(&so);
