@@ -449,20 +449,25 @@ static int
 submit_kw_notification(struct submit_parse *p, struct jobdesc *jd,
     const struct submit_keyword *kw, const char *val, int line)
 {
-	static const char	*names[] = { "never", "error", "complete",
-	    "always" };
+	static const char	*names[] = { "error", "complete", "always",
+	    "start" };
 	size_t	 i;
 	char	 q[80];
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcasecmp(val, names[i]) == 0) {
-			free(jd->notification);
-			jd->notification = xstrdup(names[i]);
-			return 0;
-		}
+	if (strcasecmp(val, "never") == 0) {
+		free(jd->notification);
+		jd->notification = xstrdup("never");
+		return 0;
 	}
-	return submit_error(p, line, "%s: expected never, error, complete or "
-	    "always, not '%s'", kw->name, submit_q(q, sizeof(q), val));
+	/* Mail asked for is not sent: refused, not kept in silence. */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(val, names[i]) == 0)
+			return submit_error(p, line, "%s: cq does not support "
+			    "e-mail notifications (only never; HTCondor's "
+			    "notification = %s)", kw->name, names[i]);
+	return submit_error(p, line, "%s: expected never, error, complete, "
+	    "start or always, not '%s'", kw->name,
+	    submit_q(q, sizeof(q), val));
 }
 
 static int
@@ -680,33 +685,25 @@ static const struct submit_keyword submit_kw_table[] = {
 };
 #define SUBMIT_NKW (sizeof(submit_kw_table) / sizeof(submit_kw_table[0]))
 
-/*
- * request_<name> other than cq's own asks HTCondor for a custom machine
- * resource: refused (-1, the error set) unless it asks for none (0).
- * request_gpus is submit-unsup.c's.
- */
 int
-submit_kw_requests(struct submit_parse *p)
+submit_kw_known(const char *name)
 {
-	const struct submit_macro	*m;
-	size_t				 i, k;
+	const char	*alt;
+	size_t		 i, n, len = strlen(name);
 
-	for (i = 0; i < p->nmacros; i++) {
-		m = &p->macros[i];
-		if (m->attr != NULL || strncmp(m->name, "request_", 8) != 0 ||
-		    strcmp(m->name, "request_gpus") == 0)
-			continue;
-		for (k = 0; k < SUBMIT_NKW; k++)
-			if (strcmp(submit_kw_table[k].name, m->name) == 0)
+	if (strcmp(name, "arguments2") == 0)
+		return 1;
+	for (i = 0; i < SUBMIT_NKW; i++) {
+		if (strcmp(submit_kw_table[i].name, name) == 0)
+			return 1;
+		/* condor_submit's other names, which cq takes too. */
+		for (alt = submit_kw_table[i].alt; alt != NULL; alt += n + 1) {
+			n = strcspn(alt, " ");
+			if (n == len && strncasecmp(alt, name, n) == 0)
+				return 1;
+			if (alt[n] == '\0')
 				break;
-		if (k < SUBMIT_NKW)
-			continue;
-		if (strspn(m->value, " \t0") == strlen(m->value) &&
-		    strchr(m->value, '0') != NULL)
-			continue;
-		return submit_error(p, m->line, "%s: cq does not support "
-		    "requests for custom machine resources (HTCondor's "
-		    "request_<name>)", m->name);
+		}
 	}
 	return 0;
 }

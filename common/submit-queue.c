@@ -780,7 +780,7 @@ submit_queue(struct submit_parse *p, const char *args, int line)
 		p->jobs = xreallocarray(p->jobs, p->jobscap,
 		    sizeof(*p->jobs));
 	}
-	if (submit_kw_unsupported(p) == -1 || submit_kw_requests(p) == -1)
+	if (submit_kw_unsupported(p) == -1)
 		goto out;
 	set = submit_kw_resolve(p, q.vars.v, q.form == SQ_PLAIN ? 0 :
 	    q.vars.n);

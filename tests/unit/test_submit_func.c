@@ -301,7 +301,7 @@ Test(submit_func, other_names)
 Test(submit_func, custom_resources)
 {
 	fails(E "request_foobar = 1234\nqueue\n",
-	    "t.sub:2: request_foobar: cq does not support requests for custom "
-	    "machine resources (HTCondor's request_<name>)");
+	    "t.sub:2: request_foobar: cq does not support custom machine "
+	    "resources (HTCondor's submit command request_foobar)");
 	cr_assert_eq(one(E "request_foobar = 0\nqueue\n")->request_cpus, 1);
 }
