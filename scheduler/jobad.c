@@ -7,7 +7,10 @@
  * QDate and JobStartDate (epoch seconds), RemoteHost, NumJobStarts,
  * ExitCode, ExitBySignal, ExitSignal, HoldReason, HoldReasonCode and
  * HoldReasonSubCode (as the job keeps them), EnteredCurrentStatus,
- * JobRunCount, NumJobCompletions, then the job's +Attr
+ * JobRunCount, NumJobCompletions, JobUniverse (5, vanilla),
+ * RemoteWallClockTime (the cumulative run time, seconds), NumCkpts,
+ * LastCkptTime, NumVacates, JobCurrentStartDate (while it runs),
+ * CompletionDate, LastRemoteHost, then the job's +Attr
  * values (never shadowing a name above: names are case-insensitive).
  * Another user's job is seen in its public ad only (jobad_json's FULL 0):
  * Cmd is the executable alone, and Args, Iwd, Out, Err, UserLog and the
@@ -26,6 +29,7 @@
 
 #include <json-c/json.h>
 
+#include "clock.h"
 #include "expr.h"
 #include "jobad.h"
 #include "jobend.h"
@@ -125,6 +129,21 @@ jobad_json(const struct job *j, int full)
 	    j->submitted) / 1000);
 	jobad_int(o, "JobRunCount", j->run);
 	jobad_int(o, "NumJobCompletions", j->ncompletions);
+	jobad_int(o, "JobUniverse", 5);
+	jobad_int(o, "RemoteWallClockTime",
+	    job_run_time_ms(j, clock_now_ms()) / 1000);
+	jobad_int(o, "NumCkpts", j->ckpt_version);
+	if (j->ckpt_time > 0)
+		jobad_int(o, "LastCkptTime", j->ckpt_time / 1000);
+	jobad_int(o, "NumVacates", j->nevictions);
+	if (j->started > 0 && (j->state == JOB_RUNNING ||
+	    j->state == JOB_SUSPENDED || j->state == JOB_TRANSFERRING_OUTPUT))
+		jobad_int(o, "JobCurrentStartDate", j->started / 1000);
+	if (job_state_terminal(j->state) && j->finished > 0)
+		jobad_int(o, "CompletionDate", j->finished / 1000);
+	if (j->machine != NULL && !(j->state == JOB_RUNNING ||
+	    j->state == JOB_SUSPENDED))
+		jobad_str(o, "LastRemoteHost", j->machine);
 	if (j->ad == NULL ||
 	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1) {
 		if (full)

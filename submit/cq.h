@@ -21,6 +21,9 @@ struct cq_cmd {
 	const char	*usage;
 	const char	*summary;
 	int		(*fn)(int argc, char **argv);
+	/* Every option it takes, blank-separated: --help, completion and
+	 * "did you mean" (cq-opts.c). */
+	const char	*opts;
 };
 
 /*
@@ -85,6 +88,26 @@ int	cq_jobs_act(const char *cmd, const char *action,
 int	cq_constraint_check(const char *cmd, const char *src);
 /* Print the usage of NAME to stderr and return CQ_EXIT_USAGE. */
 int	cq_usage(const char *name);
+/*
+ * The subcommand table (cq.c): the entry of NAME, NULL if none; the
+ * whole table (ends with a NULL name).
+ */
+const struct cq_cmd *cq_cmd_find(const char *name);
+const struct cq_cmd *cq_cmd_table(void);
+/* 1 if the command NAME is internal (not in the help or completion). */
+int	cq_cmd_hidden(const char *name);
+/*
+ * "cq CMD: unknown option OPT (did you mean ...?)" and where the help is,
+ * on stderr (cq-opts.c): returns CQ_EXIT_USAGE.
+ */
+int	cq_unknown_option(const char *cmd, const char *opt);
+/* The same for an unknown subcommand NAME. */
+int	cq_unknown_command(const char *name);
+/* `cq CMD --help`: its usage and every option, on stdout. */
+int	cq_cmd_help(const char *cmd);
+/* `cq __complete commands|options CMD`: for the bash completion; -1 if
+ * ARGV is neither. */
+int	cq_complete_words(int argc, char **argv);
 /* One request to the scheduler: open, call, close.  NULL on failure. */
 struct json_object *cq_request(uint16_t type, struct json_object *req);
 /*
