@@ -150,8 +150,9 @@ jobad_json(const struct job *j, int full)
 			jobad_str(o, "Cmd", j->cmd);
 		return o;
 	}
-	jobad_str(o, "Cmd", full ? j->cmd :
-	    jsonx_str(desc, "executable", NULL));
+	/* The executable alone, as HTCondor's Cmd (Args has the rest). */
+	jobad_str(o, "Cmd", jsonx_str(desc, "executable", full ? j->cmd :
+	    NULL));
 	jobad_int(o, "RequestDisk", jsonx_int(desc, "request_disk_kb", 0));
 	/* Fair share's (share.c): as HTCondor's job ads carry them. */
 	if (jsonx_str(desc, "accounting_group", NULL) != NULL) {

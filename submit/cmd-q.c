@@ -165,7 +165,9 @@ cmd_q(int argc, char **argv)
 				    "attribute or expression\n", argv[a]);
 				goto usage;
 			}
-			while (a + 1 < argc && argv[a + 1][0] != '-')
+			/* Up to the next option or job id. */
+			while (a + 1 < argc && argv[a + 1][0] != '-' &&
+			    !cmd_q_is_id(argv[a + 1]))
 				if (adprint_af(ap, "q", argv[++a]) == -1)
 					goto usage;
 			ads = CMD_Q_ADS_PRINT;

@@ -207,49 +207,6 @@ cq_fmt_time(char *buf, size_t len, int64_t ms)
 	strftime(buf, len, "%m/%d %H:%M", &tm);
 }
 
-/* Build a query of WHAT from the common options; NULL on bad usage. */
-static struct json_object *
-cq_query_build(const char *what, int argc, char **argv, int *json, int first)
-{
-	struct json_object	*req, *ids;
-	int			 a;
-
-	req = json_object_new_object();
-	ids = json_object_new_array();
-	json_object_object_add(req, "what", json_object_new_string(what));
-	for (a = first; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0)
-			*json = 1;
-		else if (strcmp(argv[a], "-u") == 0 && a + 1 < argc)
-			json_object_object_add(req, "owner",
-			    json_object_new_string(argv[++a]));
-		else if ((strcmp(argv[a], "-constraint") == 0 ||
-		    strcmp(argv[a], "--constraint") == 0) && a + 1 < argc) {
-			if (cq_constraint_check(argv[0], argv[a + 1]) == -1) {
-				*json = -1;
-				break;
-			}
-			json_object_object_add(req, "constraint",
-			    json_object_new_string(argv[++a]));
-		}
-		else if (argv[a][0] == '-') {
-			cq_unknown_option(argv[0], argv[a]);
-			json_object_put(ids);
-			json_object_put(req);
-			*json = -1;
-			return NULL;
-		} else
-			json_object_array_add(ids,
-			    json_object_new_string(argv[a]));
-	}
-	json_object_object_add(req, "ids", ids);
-	if (*json == -1) {
-		json_object_put(req);
-		return NULL;
-	}
-	return req;
-}
-
 int
 cq_constraint_check(const char *cmd, const char *src)
 {
@@ -263,33 +220,6 @@ cq_constraint_check(const char *cmd, const char *src)
 	}
 	expr_free(e);
 	return 0;
-}
-
-int
-cq_query(const char *cmd, const char *what, int argc, char **argv,
-    int64_t limit, struct json_object **rep)
-{
-	struct json_object	*req;
-	int			 json = 0;
-
-	*rep = NULL;
-	if ((req = cq_query_build(what, argc, argv, &json, 1)) == NULL)
-		return json == -1 ? CQ_EXIT_USAGE : cq_usage(cmd);
-	if (limit > 0)
-		json_object_object_add(req, "limit",
-		    json_object_new_int64(limit));
-	*rep = cq_request(MSG_QUERY, req);
-	json_object_put(req);
-	if (*rep == NULL)
-		return CQ_EXIT_FAIL;
-	if (json) {
-		printf("%s\n", json_object_to_json_string_ext(
-		    jsonx_get(*rep, "rows"), JSON_C_TO_STRING_PRETTY |
-		    JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(*rep);
-		*rep = NULL;
-	}
-	return CQ_EXIT_OK;
 }
 
 /*

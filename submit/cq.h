@@ -110,15 +110,6 @@ int	cq_cmd_help(const char *cmd);
 int	cq_complete_words(int argc, char **argv);
 /* One request to the scheduler: open, call, close.  NULL on failure. */
 struct json_object *cq_request(uint16_t type, struct json_object *req);
-/*
- * Ask the scheduler a query of WHAT built from the shared options
- * (--json, -u OWNER, IDs) in ARGV[1..], at most LIMIT rows (0: any).
- * With --json the rows are printed and *REP is NULL.  Returns a CQ_EXIT_
- * code (usage of CMD printed on bad options); with CQ_EXIT_OK and *REP
- * set the caller renders jsonx_get(*REP, "rows") and frees *REP.
- */
-int	cq_query(const char *cmd, const char *what, int argc, char **argv,
-	    int64_t limit, struct json_object **rep);
 /* Format a duration in seconds as [d+]hh:mm:ss. */
 void	cq_fmt_duration(char *buf, size_t len, int64_t secs);
 /* Format a time in ms since the epoch as "m/d hh:mm". */

@@ -6,7 +6,8 @@
  * erase-to-end-of-line, then erase-below, so a line is only ever replaced
  * by its next version.  Lines are cut at the terminal's width (escape
  * sequences do not count) and the frame at its height, so nothing wraps
- * or scrolls.  It runs on the alternate screen with the cursor hidden;
+ * or scrolls; a frame taller than the screen loses rows in the middle,
+ * says how many, and keeps its totals (watch_lines()).  It runs on the alternate screen with the cursor hidden;
  * the terminal is in non-canonical, no-echo mode so a single `q` quits;
  * SIGINT, SIGTERM and SIGHUP end it, SIGWINCH redraws at the new size.
  * Signals are blocked except inside ppoll(2), so none is lost between a
@@ -133,14 +134,72 @@ watch_errline(int fd, char *buf, size_t len)
 	strlcpy(buf, p, len);
 }
 
+/*
+ * Put the frame BODY on the screen (into O) within WIDTH x HEIGHT.  When
+ * it is taller, the rows in the middle give way, never its end: the
+ * lines after its last blank line (the totals) stay, and a line says how
+ * many rows are not shown.
+ */
+static void
+watch_lines(FILE *o, char *body, size_t width, size_t height)
+{
+	char	**line, *p, *nl, more[128];
+	size_t	  n = 0, cap = 64, i, tail, top, out = 0;
+
+	line = calloc(cap, sizeof *line);
+	for (p = body; line != NULL && *p != '\0'; p = nl + 1) {
+		if (n == cap && (line = reallocarray(line, cap *= 2,
+		    sizeof *line)) == NULL)
+			break;
+		line[n++] = p;
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		*nl = '\0';
+	}
+	if (line == NULL)
+		return;
+	/* The end that stays: from the last blank line on. */
+	tail = 0;
+	if (n > height) {
+		for (i = n; i > 0; i--)
+			if (line[i - 1][0] == '\0')
+				break;
+		if (i > 0 && n - (i - 1) + 2 <= height)
+			tail = n - (i - 1);
+	}
+	top = n <= height ? n : height - tail - 1;
+	for (i = 0; i < n && out < height; i++) {
+		if (i == top && n > height) {
+			snprintf(more, sizeof more, "... %zu more rows not "
+			    "shown (a taller window shows them)",
+			    n - top - tail);
+			if (out > 0)
+				fputs("\r\n", o);
+			watch_cut(o, more, strlen(more), width);
+			fputs("\033[m\033[K", o);
+			out++;
+			i = n - tail;
+			if (i >= n)
+				break;
+		}
+		if (out > 0)
+			fputs("\r\n", o);
+		watch_cut(o, line[i], strlen(line[i]) < WATCH_MAX_LINE ?
+		    strlen(line[i]) : WATCH_MAX_LINE, width);
+		fputs("\033[m\033[K", o);
+		out++;
+	}
+	free(line);
+}
+
 /* Draw one frame and put it on the screen. */
 static void
 watch_frame(const char *title, int interval_ms, watch_draw_fn draw,
     void *arg, int errfd)
 {
 	struct winsize	 ws;
-	size_t		 width = 80, height = 24, len, olen, n, nlines;
-	char		*body = NULL, *obuf = NULL, *p, *nl, now[16];
+	size_t		 width = 80, height = 24, len, olen;
+	char		*body = NULL, *obuf = NULL, now[16];
 	char		 head[256], err[512];
 	FILE		*f, *o;
 	time_t		 t = time(NULL);
@@ -180,22 +239,7 @@ watch_frame(const char *title, int interval_ms, watch_draw_fn draw,
 		return;
 	}
 	fputs("\033[H", o);
-	nlines = 0;
-	for (p = body; *p != '\0' && nlines < height; p = nl + 1) {
-		nl = strchr(p, '\n');
-		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
-		if (nlines > 0)
-			fputs("\r\n", o);
-		if (nlines == height - 1 && nl != NULL && nl[1] != '\0')
-			watch_cut(o, "...", 3, width);
-		else
-			watch_cut(o, p, n < WATCH_MAX_LINE ? n :
-			    WATCH_MAX_LINE, width);
-		fputs("\033[m\033[K", o);
-		nlines++;
-		if (nl == NULL)
-			break;
-	}
+	watch_lines(o, body, width, height);
 	fputs("\033[J", o);
 	fclose(o);
 	watch_write(obuf, olen);
