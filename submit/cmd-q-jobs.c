@@ -24,12 +24,18 @@
 #include "table.h"
 
 void
-cmd_q_jobs_totals(FILE *f, size_t n, size_t completed, size_t removed,
-    size_t idle, size_t running, size_t held, size_t suspended)
+cmd_q_jobs_totals(FILE *f, size_t width, size_t n, size_t completed,
+    size_t removed, size_t idle, size_t running, size_t held,
+    size_t suspended)
 {
-	fprintf(f, "\nTotal for query: %zu jobs; %zu completed, %zu removed, "
-	    "%zu idle, %zu running, %zu held, %zu suspended\n", n, completed,
-	    removed, idle, running, held, suspended);
+	char	line[512];
+
+	snprintf(line, sizeof line, "Total for query: %zu jobs; %zu "
+	    "completed, %zu removed, %zu idle, %zu running, %zu held, %zu "
+	    "suspended", n, completed, removed, idle, running, held,
+	    suspended);
+	fputc('\n', f);
+	table_wrap(f, line, width);
 }
 
 /* The colour of a state letter in the ST column. */
@@ -212,6 +218,6 @@ cmd_q_jobs_draw(FILE *f, size_t width, int color, struct json_object *rows)
 	}
 	table_print(t, f, width);
 	table_free(t);
-	cmd_q_jobs_totals(f, n, counts[4], counts[3], counts[1], counts[2],
+	cmd_q_jobs_totals(f, width, n, counts[4], counts[3], counts[1], counts[2],
 	    counts[5], counts[7]);
 }

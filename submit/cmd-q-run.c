@@ -56,7 +56,7 @@ cmd_q_run_draw(FILE *f, size_t width, int color, struct json_object *rows)
 	}
 	table_print(t, f, width);
 	table_free(t);
-	cmd_q_jobs_totals(f, running, 0, 0, 0, running, 0, 0);
+	cmd_q_jobs_totals(f, width, running, 0, 0, 0, running, 0, 0);
 }
 
 void

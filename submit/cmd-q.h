@@ -32,8 +32,10 @@ void	cmd_q_run_draw(FILE *f, size_t width, int color,
 struct adprint;
 void	cmd_q_ads_print(FILE *f, int how, const struct adprint *ap,
 	    struct json_object *rows);
-/* The totals line of condor_q from counts per state letter. */
-void	cmd_q_jobs_totals(FILE *f, size_t n, size_t completed, size_t removed,
-	    size_t idle, size_t running, size_t held, size_t suspended);
+/* The totals line of condor_q from counts per state letter, within
+ * WIDTH (0: any): broken, never cut. */
+void	cmd_q_jobs_totals(FILE *f, size_t width, size_t n, size_t completed,
+	    size_t removed, size_t idle, size_t running, size_t held,
+	    size_t suspended);
 
 #endif

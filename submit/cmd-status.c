@@ -121,6 +121,7 @@ cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
 	struct json_object	*r, *v;
 	struct table		*t;
 	char			 load[32], mem[32], idle[32], seen[32];
+	char			 line[512];
 	const char		*cells[8], *st;
 	size_t			 i, n, counts[SLOT_OFFLINE + 1] = { 0 };
 	enum slot_state		 s;
@@ -172,11 +173,13 @@ cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
 	}
 	table_print(t, f, width);
 	table_free(t);
-	fprintf(f, "\nTotal for pool: %zu slots; %zu unclaimed, %zu claimed, "
-	    "%zu owner, %zu suspended, %zu vacating, %zu draining, "
-	    "%zu offline\n", n, counts[SLOT_UNCLAIMED], counts[SLOT_CLAIMED],
-	    counts[SLOT_OWNER], counts[SLOT_SUSPENDED], counts[SLOT_VACATING],
-	    counts[SLOT_DRAINING], counts[SLOT_OFFLINE]);
+	snprintf(line, sizeof line, "Total for pool: %zu slots; %zu "
+	    "unclaimed, %zu claimed, %zu owner, %zu suspended, %zu vacating, "
+	    "%zu draining, %zu offline", n, counts[SLOT_UNCLAIMED],
+	    counts[SLOT_CLAIMED], counts[SLOT_OWNER], counts[SLOT_SUSPENDED],
+	    counts[SLOT_VACATING], counts[SLOT_DRAINING], counts[SLOT_OFFLINE]);
+	fputc('\n', f);
+	table_wrap(f, line, width);
 }
 
 static struct json_object *

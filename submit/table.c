@@ -304,3 +304,26 @@ table_print(const struct table *t, FILE *f, size_t width)
 	free(mins);
 	free(shown);
 }
+
+void
+table_wrap(FILE *f, const char *text, size_t width)
+{
+	const char	*p = text, *brk, *c;
+	size_t		 room, indent = 0;
+
+	while (width > indent + 8 && strlen(p) + indent > width) {
+		room = width - indent;
+		/* The last ", " whose comma still fits. */
+		brk = NULL;
+		for (c = p; (c = strstr(c, ", ")) != NULL &&
+		    (size_t)(c - p) + 1 <= room; c++)
+			brk = c;
+		if (brk == NULL)
+			break;
+		fprintf(f, "%*s%.*s\n", (int)indent, "", (int)(brk - p + 1),
+		    p);
+		p = brk + 2;
+		indent = 2;
+	}
+	fprintf(f, "%*s%s\n", (int)indent, "", p);
+}

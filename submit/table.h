@@ -32,6 +32,12 @@ int		 table_want_color(FILE *f);
 size_t		 table_rows(const struct table *);
 /* Print to F within WIDTH columns (0: no limit). */
 void		 table_print(const struct table *, FILE *f, size_t width);
+/*
+ * Print TEXT and a newline to F within WIDTH (0: no limit), broken after
+ * ", " where it is too long, the next lines indented: a totals line is
+ * never cut.
+ */
+void		 table_wrap(FILE *f, const char *text, size_t width);
 /* The terminal's width for F, or 0 if F is not a terminal. */
 size_t		 table_term_width(FILE *f);
 
