@@ -74,9 +74,9 @@ cq_opts_nearest(const char *w, const char *words, char *buf, size_t len)
 		word[n] = '\0';
 		if (strcmp(word, "--") == 0)
 			continue;
-		/* Compare without dashes; the same with dashes wins ties. */
+		/* Compare without dashes; as many dashes wins ties. */
 		d = cq_opts_distance(bw, word + strspn(word, "-")) * 2 +
-		    (strcmp(w, word) == 0 ? 0 : 1);
+		    (strspn(w, "-") == strspn(word, "-") ? 0 : 1);
 		if (d < best) {
 			best = d;
 			strlcpy(buf, word, len);
@@ -104,6 +104,36 @@ cq_unknown_option(const char *cmd, const char *opt)
 		fprintf(stderr, "cq %s: unknown option %s; see cq %s --help\n",
 		    cmd, opt, cmd);
 	return CQ_EXIT_USAGE;
+}
+
+/* 1 if OPT is one of the blank-separated WORDS. */
+static int
+cq_opts_has(const char *words, const char *opt)
+{
+	size_t		 n = strlen(opt);
+	const char	*p;
+
+	for (p = words; (p = strstr(p, opt)) != NULL; p += n)
+		if ((p == words || p[-1] == ' ') && (p[n] == ' ' ||
+		    p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+int
+cq_bad_arg(const char *cmd, const char *arg)
+{
+	const struct cq_cmd	*c = cq_cmd_find(cmd);
+
+	if (arg == NULL || arg[0] != '-' || arg[1] == '\0' ||
+	    (arg[1] >= '0' && arg[1] <= '9'))
+		return cq_usage(cmd);
+	if (c != NULL && cq_opts_has(c->opts, arg)) {
+		fprintf(stderr, "cq %s: %s needs a value or is out of place; "
+		    "see cq %s --help\n", cmd, arg, cmd);
+		return CQ_EXIT_USAGE;
+	}
+	return cq_unknown_option(cmd, arg);
 }
 
 int

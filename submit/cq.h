@@ -101,6 +101,11 @@ int	cq_cmd_hidden(const char *name);
  * on stderr (cq-opts.c): returns CQ_EXIT_USAGE.
  */
 int	cq_unknown_option(const char *cmd, const char *opt);
+/*
+ * A bad argument ARG of CMD: an unknown option as above, a known one out
+ * of place or without its value said so, else the usage.  CQ_EXIT_USAGE.
+ */
+int	cq_bad_arg(const char *cmd, const char *arg);
 /* The same for an unknown subcommand NAME. */
 int	cq_unknown_command(const char *name);
 /* `cq CMD --help`: its usage and every option, on stdout. */
