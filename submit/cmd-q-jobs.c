@@ -175,6 +175,9 @@ cmd_q_jobs_draw(FILE *f, size_t width, int color, struct json_object *rows)
 	table_right(t, 6);
 	table_right(t, 7);
 	table_right(t, 8);
+	/* cq's own columns go first on a narrow terminal. */
+	table_optional(t, 8);
+	table_optional(t, 7);
 	n = json_object_array_length(rows);
 	sub[0] = '\0';
 	for (i = 0; i < n; i++) {

@@ -13,7 +13,7 @@
  * Signals are blocked except inside ppoll(2), so none is lost between a
  * check and the wait.  While it runs stderr goes to a temporary file:
  * what a failing frame printed there (the scheduler is gone...) becomes
- * the message line of the view, and the next frame retries.  Everything
+ * the message of the view, its first line marked as retried, and the next frame retries.  Everything
  * is restored on the way out.  Callers: cmd-q.c, cmd-status.c.
  */
 #include "config.h"
@@ -112,26 +112,19 @@ watch_cut(FILE *out, const char *line, size_t len, size_t width)
 	}
 }
 
-/* The last non-empty line of what was written to FD (stderr). */
+/* What was written to FD (stderr), its first 4 KiB, without the ending
+ * blanks. */
 static void
-watch_errline(int fd, char *buf, size_t len)
+watch_errtext(int fd, char *buf, size_t len)
 {
-	char	 tmp[4096], *p, *nl;
-	ssize_t	 n;
-	off_t	 end;
+	ssize_t	n;
 
 	buf[0] = '\0';
-	if ((end = lseek(fd, 0, SEEK_END)) <= 0)
+	if (lseek(fd, 0, SEEK_SET) == -1 || (n = read(fd, buf, len - 1)) <= 0)
 		return;
-	if (lseek(fd, end > (off_t)sizeof tmp - 1 ?
-	    end - (off_t)sizeof tmp + 1 : 0, SEEK_SET) == -1 ||
-	    (n = read(fd, tmp, sizeof tmp - 1)) <= 0)
-		return;
-	tmp[n] = '\0';
-	while (n > 0 && (tmp[n - 1] == '\n' || tmp[n - 1] == ' '))
-		tmp[--n] = '\0';
-	p = (nl = strrchr(tmp, '\n')) != NULL ? nl + 1 : tmp;
-	strlcpy(buf, p, len);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
 }
 
 /*
@@ -171,8 +164,7 @@ watch_lines(FILE *o, char *body, size_t width, size_t height)
 	for (i = 0; i < n && out < height; i++) {
 		if (i == top && n > height) {
 			snprintf(more, sizeof more, "... %zu more rows not "
-			    "shown (a taller window shows them)",
-			    n - top - tail);
+			    "shown", n - top - tail);
 			if (out > 0)
 				fputs("\r\n", o);
 			watch_cut(o, more, strlen(more), width);
@@ -200,7 +192,7 @@ watch_frame(const char *title, int interval_ms, watch_draw_fn draw,
 	struct winsize	 ws;
 	size_t		 width = 80, height = 24, len, olen;
 	char		*body = NULL, *obuf = NULL, now[16];
-	char		 head[256], err[512];
+	char		 head[256], err[4096], *nl;
 	FILE		*f, *o;
 	time_t		 t = time(NULL);
 	struct tm	 tm;
@@ -228,9 +220,13 @@ watch_frame(const char *title, int interval_ms, watch_draw_fn draw,
 	rc = draw(f, width, arg);
 	fflush(stderr);
 	if (rc == -1) {
-		watch_errline(errfd, err, sizeof err);
-		fprintf(f, "%s%s(retrying every %.1fs; q to quit)\n",
-		    err, *err != '\0' ? " " : "", interval_ms / 1000.0);
+		/* Its first line says what failed; the rest follow it. */
+		watch_errtext(errfd, err, sizeof err);
+		nl = strchr(err, '\n');
+		fprintf(f, "%.*s%s(retrying every %.1fs; q to quit)\n%s%s",
+		    nl != NULL ? (int)(nl - err) : (int)strlen(err), err,
+		    *err != '\0' ? " " : "", interval_ms / 1000.0,
+		    nl != NULL ? nl + 1 : "", nl != NULL ? "\n" : "");
 	}
 	fclose(f);
 
