@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cq.h"
+#include "xmalloc.h"
 
 #define CQ_OPTS_MAX	64	/* bytes of a word compared */
 
@@ -146,18 +147,15 @@ cq_unknown_command(const char *name)
 
 	for (c = cq_cmd_table(); c->name != NULL; c++)
 		len += strlen(c->name) + 1;
-	if ((words = calloc(1, len)) == NULL)
-		near = NULL;
-	else {
-		for (c = cq_cmd_table(); c->name != NULL; c++) {
-			if (cq_cmd_hidden(c->name))
-				continue;
-			strlcat(words, c->name, len);
-			strlcat(words, " ", len);
-		}
-		near = name[0] == '-' ? NULL :
-		    cq_opts_nearest(name, words, buf, sizeof buf);
+	words = xcalloc(1, len);
+	for (c = cq_cmd_table(); c->name != NULL; c++) {
+		if (cq_cmd_hidden(c->name))
+			continue;
+		strlcat(words, c->name, len);
+		strlcat(words, " ", len);
 	}
+	near = name[0] == '-' ? NULL :
+	    cq_opts_nearest(name, words, buf, sizeof buf);
 	free(words);
 	if (name[0] == '-')
 		fprintf(stderr, "cq: unknown option %s; see cq --help\n",

@@ -3,6 +3,8 @@
  * CQ_HOST), finds the subcommand in the table and runs it, here or, with
  * -H, through SSH (client.c, or as a whole on the far side for the few
  * whose files are there), plus the few helpers the subcommands share.
+ * Each entry lists every option its command takes, for --help, the
+ * completion and "did you mean" (cq-opts.c).
  * Two programs run it: cq (main.c) without SSH, which hands a command
  * with -H or CQ_HOST to cq-ssh (main-ssh.c: the same with SSH).
  */
@@ -284,6 +286,9 @@ cq_main(int argc, char **argv, const struct cq_far *far)
 		}
 		client_set_host(host, far->ssh);
 	}
+	/* cq help CMD: cq CMD --help. */
+	if (argc == 3 && strcmp(argv[1], "help") == 0)
+		return cq_cmd_help(argv[2]);
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		fprintf(stderr, "cq: a batch scheduler for idle desktops\n");
