@@ -31,8 +31,8 @@ struct ctl_act_walk {
 	struct jobad_filter	*filter;
 	char			*found;		/* per id: names some job */
 	char			*denied;	/* per id: names another's */
-	char			*held;		/* per id: names a held job */
-	size_t			 nheld;		/* hits that are held */
+	char			*held;		/* per id: a held job */
+	size_t			 nheld;		/* held hits */
 	struct job		**hits;
 	size_t			 nhits, caphits;
 };

@@ -24,8 +24,8 @@
 
 struct adprint_item {
 	struct expr	*e;
-	char		*pre;	/* -format: text before the conversion */
-	char		*conv;	/* "%-10d": the conversion, NULL for -af */
+	char		*pre;	/* -format: text before its conversion */
+	char		*conv;	/* "%-10d", NULL for -af */
 	char		*post;	/* text after it */
 };
 

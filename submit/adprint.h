@@ -15,7 +15,8 @@ struct adprint;
 struct adprint	*adprint_new(void);
 void		 adprint_free(struct adprint *);
 /* Add an -af expression; -1 (printed for CMD) if it does not parse. */
-int		 adprint_af(struct adprint *, const char *cmd, const char *src);
+int		 adprint_af(struct adprint *, const char *cmd,
+		    const char *src);
 /* Add -format FMT SRC; -1 (printed for CMD) on a bad format or expression. */
 int		 adprint_format(struct adprint *, const char *cmd,
 		    const char *fmt, const char *src);

@@ -99,7 +99,8 @@ cmd_history(int argc, char **argv)
 	struct adprint		*ap;
 	const char		*errstr;
 	long long		 limit = 0;
-	int			 a, rc = CQ_EXIT_USAGE, json = 0, ads = 0, wide = 0;
+	int			 a, rc = CQ_EXIT_USAGE, json = 0, ads = 0;
+	int			 wide = 0;
 
 	req = json_object_new_object();
 	ids = json_object_new_array();

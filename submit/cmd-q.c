@@ -137,7 +137,8 @@ cmd_q(int argc, char **argv)
 	struct adprint		*ap;
 	const char		*state = NULL, *user = NULL;
 	int			 a, json = 0, watch = 0, all = 0, rc, hold = 0;
-	int			 interval = 2000, batch = -1, run = 0, ads = 0;
+	int			 interval = 2000, batch = -1, run = 0;
+	int			 ads = 0;
 
 	/* condor_q -better-analyze ID: what cq why answers. */
 	for (a = 1; a < argc; a++)

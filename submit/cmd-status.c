@@ -31,8 +31,8 @@
 
 struct cmd_status {
 	int			 color;
-	struct expr		*constraint;	/* over the slot ads, or NULL */
-	char			**names;	/* machines or slots, or NULL */
+	struct expr		*constraint;	/* over slot ads, or NULL */
+	char			**names;	/* machines, slots */
 	int			 nnames;
 };
 

@@ -26,7 +26,7 @@ struct table {
 	char	**headers;
 	int	 *right;
 	int	 *distinct;	/* never cut into duplicates */
-	size_t	 *optional;	/* 1 + the order it is left out in, or 0 */
+	size_t	 *optional;	/* 1 + its turn to be left out, or 0 */
 	size_t	  noptional;
 	char	**cells;	/* nrows * ncols */
 	const char **sgr;	/* nrows * ncols, static strings or NULL */
