@@ -25,6 +25,9 @@ if cq history -limt 3 2> err; then fail "cq history -limt succeeded"; fi
 if cq rm --contraint 'x' 2> err; then fail "cq rm --contraint succeeded"; fi
 grep -q "unknown option --contraint (did you mean --constraint?)" err && [ "$(wc -l < err)" -eq 1 ] ||
     fail "cq rm --contraint said: $(cat err)"
+if cq submit --trese x.sub 2> err; then fail "cq submit --trese succeeded"; fi
+[ "$(cat err)" = "cq submit: unknown option --trese (did you mean --terse?); see cq submit --help" ] ||
+    fail "cq submit --trese said: $(cat err)"
 if cq q -zzzzzzzz 2> err; then fail "cq q -zzzzzzzz succeeded"; fi
 [ "$(cat err)" = "cq q: unknown option -zzzzzzzz; see cq q --help" ] || fail "cq q -zzzzzzzz said: $(cat err)"
 log "unknown words: fine"
