@@ -130,8 +130,8 @@ watch_errtext(int fd, char *buf, size_t len)
 /*
  * Put the frame BODY on the screen (into O) within WIDTH x HEIGHT.  When
  * it is taller, the rows in the middle give way, never its end: the
- * lines after its last blank line (the totals) stay, and a line says how
- * many rows are not shown.
+ * lines from the table's end on (the totals, a warning) stay, and a line
+ * says how many rows are not shown.
  */
 static void
 watch_lines(FILE *o, char *body, size_t width, size_t height)
@@ -151,14 +151,17 @@ watch_lines(FILE *o, char *body, size_t width, size_t height)
 	}
 	if (line == NULL)
 		return;
-	/* The end that stays: from the last blank line on. */
+	/*
+	 * The end that stays: from the first blank line after the title's
+	 * (the table's end) on: the totals and what follows them.
+	 */
 	tail = 0;
 	if (n > height) {
-		for (i = n; i > 0; i--)
-			if (line[i - 1][0] == '\0')
+		for (i = 2; i < n; i++)
+			if (line[i][0] == '\0')
 				break;
-		if (i > 0 && n - (i - 1) + 2 <= height)
-			tail = n - (i - 1);
+		if (i < n && n - i + 2 <= height)
+			tail = n - i;
 	}
 	top = n <= height ? n : height - tail - 1;
 	for (i = 0; i < n && out < height; i++) {
