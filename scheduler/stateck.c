@@ -286,15 +286,43 @@ stateck_wal(void)
 	    w->salt1 == m->wal_salt1 ? m->wal_frames : 0);
 }
 
+/*
+ * SQLite makes a missing WAL and its index even to read a database: a
+ * look leaves none that was not there.
+ */
+static int	stateck_had_wal, stateck_had_shm;
+
+static void
+stateck_peek_begin(void)
+{
+	stateck_had_wal = stateck_exists(ck.wal);
+	stateck_had_shm = stateck_exists(ck.shm);
+}
+
+static void
+stateck_peek_end(void)
+{
+	struct stat	 sb;
+
+	if (!stateck_had_wal && stat(ck.wal, &sb) == 0 && sb.st_size == 0) {
+		unlink(ck.wal);
+		if (!stateck_had_shm)
+			unlink(ck.shm);
+	}
+}
+
 /* A read-only look inside: the id and the cluster ids. */
 static void
 stateck_inside(int integrity)
 {
-	char	 err[512];
-	int	 before = ck.nproblems;
+	char		 err[512];
+	int		 before = ck.nproblems, rc;
 
-	if (store_peek(ck.db, integrity, &ck.peek, stateck_peek_problem, NULL,
-	    err, sizeof err) == -1) {
+	stateck_peek_begin();
+	rc = store_peek(ck.db, integrity, &ck.peek, stateck_peek_problem,
+	    NULL, err, sizeof err);
+	stateck_peek_end();
+	if (rc == -1) {
 		stateck_problem(HINT_RESTORE, "SQLite cannot read %s: %s",
 		    ck.db, err);
 		return;
@@ -457,6 +485,13 @@ stateck_start(const char *state_dir, const char *dbpath, int fresh)
 		stateck_advice();
 		fprintf(stderr, "  cq-schedd --check reports on the "
 		    "directory.\n");
+		exit(1);
+	}
+	if (fresh && ck.nproblems == 0 && !ck.first) {
+		fprintf(stderr, "cq-schedd: --fresh: the queue in %s is whole; "
+		    "--fresh starts afresh over damaged state only, and this "
+		    "queue is not (move it away yourself to drop it)\n",
+		    state_dir);
 		exit(1);
 	}
 	if (fresh)
@@ -709,6 +744,7 @@ stateck_check(const char *state_dir, const char *dbpath)
 {
 	struct stateck_spool	 sp = { 0, 0 };
 	char			 err[512];
+	int			 rc;
 
 	ck.dir = state_dir;
 	ck.db = dbpath;
@@ -727,8 +763,11 @@ stateck_check(const char *state_dir, const char *dbpath)
 		return 0;
 	}
 	if (ck.peeked) {
-		if (store_peek_jobs(ck.db, stateck_spool_job, &sp, err,
-		    sizeof err) == -1)
+		stateck_peek_begin();
+		rc = store_peek_jobs(ck.db, stateck_spool_job, &sp, err,
+		    sizeof err);
+		stateck_peek_end();
+		if (rc == -1)
 			stateck_problem(HINT_RESTORE, "%s: the jobs: %s",
 			    ck.db, err);
 		else if (sp.missing == 0)
