@@ -70,6 +70,7 @@ struct stateck {
 	struct store_peek	 peek;
 	int			 peeked;
 	int			 first;		/* nothing there yet */
+	char			 wal_gone[PATH_MAX + 256]; /* not the WAL left */
 	int			 nproblems;
 	int			 hints[HINT_NONE];
 	int64_t			 floor;		/* fresh: ids above it */
@@ -255,16 +256,23 @@ stateck_wal(void)
 			stateck_ok("%s: %u frames", ck.wal, w->frames);
 		return;
 	}
+	/*
+	 * Another program that opened the database after a crash (sqlite3)
+	 * copies the WAL in and removes it: that is fine if the database
+	 * holds what the mark knew of (stateck_gone()).
+	 */
 	if (!w->exists) {
-		stateck_problem(HINT_RESTORE, "%s is missing: the scheduler "
-		    "did not stop cleanly and its WAL held the last %u frames "
-		    "or more of committed changes", ck.wal, m->wal_frames);
+		snprintf(ck.wal_gone, sizeof ck.wal_gone, "%s is missing: the "
+		    "scheduler did not stop cleanly and its WAL held the last "
+		    "%u frames or more of committed changes", ck.wal,
+		    m->wal_frames);
 		return;
 	}
 	if (!w->header_ok) {
-		stateck_problem(HINT_RESTORE, "%s is %s: it held %u frames "
-		    "or more of committed changes", ck.wal, w->size == 0 ?
-		    "empty" : "damaged (its header)", m->wal_frames);
+		snprintf(ck.wal_gone, sizeof ck.wal_gone, "%s is %s: it held "
+		    "%u frames or more of committed changes", ck.wal,
+		    w->size == 0 ? "empty" : "damaged (its header)",
+		    m->wal_frames);
 		return;
 	}
 	if (w->salt1 == m->wal_salt1 && w->salt2 == m->wal_salt2) {
@@ -277,9 +285,9 @@ stateck_wal(void)
 		}
 	} else if (w->salt1 != m->wal_salt1 + 1) {
 		/* SQLite adds one to the first salt when it starts over. */
-		stateck_problem(HINT_RESTORE, "%s is not the WAL the scheduler "
-		    "left (salt %08x, expected %08x or the next)", ck.wal,
-		    w->salt1, m->wal_salt1);
+		snprintf(ck.wal_gone, sizeof ck.wal_gone, "%s is not the WAL "
+		    "the scheduler left (salt %08x, expected %08x or the "
+		    "next)", ck.wal, w->salt1, m->wal_salt1);
 		return;
 	}
 	stateck_ok("%s: %u frames (at least %u expected)", ck.wal, w->frames,
@@ -344,7 +352,9 @@ stateck_inside(int integrity)
 		    ck.mark.db_id);
 	else
 		stateck_ok("%s: id %s", ck.db, ck.peek.db_id);
-	if (ck.peek.seq < ck.mark.committed)
+	if (ck.wal_gone[0] != '\0')
+		;	/* stateck_gone() says it */
+	else if (ck.peek.seq < ck.mark.committed)
 		stateck_problem(HINT_RESTORE, "%s holds cluster ids up to "
 		    "%" PRId64 ", but it held up to %" PRId64 ": committed "
 		    "changes are missing", ck.db, ck.peek.seq,
@@ -353,6 +363,35 @@ stateck_inside(int integrity)
 		stateck_ok("cluster ids: up to %" PRId64 " (held at least "
 		    "%" PRId64 ", reserved up to %" PRId64 ")", ck.peek.seq,
 		    ck.mark.committed, ck.mark.reserved);
+}
+
+/*
+ * The WAL the scheduler left is gone or another: refused unless the
+ * database (with whatever WAL there is) holds every cluster and job event
+ * the mark knew of.
+ */
+static void
+stateck_gone(void)
+{
+	if (ck.wal_gone[0] == '\0')
+		return;
+	if (!ck.peeked || ck.peek.events < ck.mark.events ||
+	    ck.peek.seq < ck.mark.committed) {
+		if (ck.peeked)
+			stateck_problem(HINT_RESTORE, "%s (without it %s holds "
+			    "job events up to %" PRId64 " of the %" PRId64
+			    " committed)",
+			    ck.wal_gone, ck.db, ck.peek.events,
+			    ck.mark.events);
+		else
+			stateck_problem(HINT_RESTORE, "%s", ck.wal_gone);
+		return;
+	}
+	stateck_note("%s, but %s holds every change %s knew of (another "
+	    "program moved the WAL in?)", ck.wal_gone, ck.db, STATEMARK_NAME);
+	if (!ck.check)
+		log_warnx("%s, but %s holds every change %s knew of: going on",
+		    ck.wal_gone, ck.db, STATEMARK_NAME);
 }
 
 /* Everything but the spool; the number of problems. */
@@ -392,6 +431,7 @@ stateck_verify(int integrity)
 	stateck_wal();
 	if (rc != -1 && (ck.nproblems == 0 || ck.check))
 		stateck_inside(integrity || rc == 1);
+	stateck_gone();
 	return ck.nproblems;
 }
 
@@ -662,6 +702,8 @@ stateck_open(void)
 	if (ck.mark.reserved < ck.floor)
 		ck.mark.reserved = ck.floor;
 	ck.mark.committed = seq;
+	if ((ck.mark.events = store_events_last(s)) == -1)
+		fatalx("%s: %s", ck.db, store_failure(s));
 	stateck_mark_wal((uint32_t)store_wal_frames(s));
 	if (statemark_write(ck.dir, &ck.mark, 1) == -1)
 		fatal("%s/%s", ck.dir, STATEMARK_NAME);
@@ -685,10 +727,13 @@ stateck_tick(int64_t now)
 	if (!ck.mark_dirty && ck.mark.wal &&
 	    (uint32_t)frames == ck.mark.wal_frames)
 		return;
-	/* Inside a turn's transaction the counter is not committed yet. */
-	if (!store_in_txn(ck.store) &&
-	    (seq = store_cluster_seq(ck.store)) > ck.mark.committed)
-		ck.mark.committed = seq;
+	/* Inside a turn's transaction the counters are not committed yet. */
+	if (!store_in_txn(ck.store)) {
+		if ((seq = store_cluster_seq(ck.store)) > ck.mark.committed)
+			ck.mark.committed = seq;
+		if ((seq = store_events_last(ck.store)) > ck.mark.events)
+			ck.mark.events = seq;
+	}
 	if (frames > 0)
 		stateck_mark_wal((uint32_t)frames);
 	stateck_mark_write(0);
@@ -702,9 +747,12 @@ stateck_shutdown(void)
 	if (ck.store == NULL)
 		return;
 	/* After the last commit: closing copies the WAL in and removes it. */
-	if (!store_in_txn(ck.store) &&
-	    (seq = store_cluster_seq(ck.store)) > ck.mark.committed)
-		ck.mark.committed = seq;
+	if (!store_in_txn(ck.store)) {
+		if ((seq = store_cluster_seq(ck.store)) > ck.mark.committed)
+			ck.mark.committed = seq;
+		if ((seq = store_events_last(ck.store)) > ck.mark.events)
+			ck.mark.events = seq;
+	}
 	ck.mark.wal = 0;
 	stateck_mark_write(1);
 	ck.store = NULL;

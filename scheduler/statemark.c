@@ -6,6 +6,7 @@
  *   db_id 32 hex digits        the id stored in queue.db
  *   reserved N                 no cluster id above N was handed out
  *   committed N                the database held cluster ids up to N
+ *   events N                   and job events up to id N
  *   wal present|absent         whether a WAL must be found
  *   wal_salt HEX HEX           the WAL's salts then (present only)
  *   wal_frames N               the frames it held then (present only)
@@ -37,7 +38,8 @@ enum {
 	SM_COMMITTED = 1 << 3,
 	SM_WAL = 1 << 4,
 	SM_SALT = 1 << 5,
-	SM_FRAMES = 1 << 6
+	SM_FRAMES = 1 << 6,
+	SM_EVENTS = 1 << 7
 };
 
 static int
@@ -100,6 +102,12 @@ statemark_line(char *line, struct statemark *m, const char **err)
 		}
 		m->committed = v;
 		return SM_COMMITTED;
+	}
+	if (strcmp(line, "events") == 0) {
+		m->events = strtonum(val, 0, INT64_MAX, &errstr);
+		if (errstr != NULL)
+			goto bad;
+		return SM_EVENTS;
 	}
 	if (strcmp(line, "wal") == 0) {
 		if (strcmp(val, "present") == 0)
@@ -176,7 +184,8 @@ statemark_read(const char *dir, struct statemark *m, char *err,
 		}
 		seen |= bit;
 	}
-	want = SM_FORMAT | SM_ID | SM_RESERVED | SM_COMMITTED | SM_WAL;
+	want = SM_FORMAT | SM_ID | SM_RESERVED | SM_COMMITTED | SM_EVENTS |
+	    SM_WAL;
 	if (m->wal)
 		want |= SM_SALT | SM_FRAMES;
 	if ((seen & want) != want) {
@@ -203,8 +212,8 @@ statemark_write(const char *dir, const struct statemark *m, int durable)
 	    "# What cq-schedd expects of queue.db at its next start; "
 	    "see cq-schedd(8).\n"
 	    "format 1\ndb_id %s\nreserved %" PRId64 "\ncommitted %" PRId64
-	    "\nwal %s\n", m->db_id, m->reserved, m->committed,
-	    m->wal ? "present" : "absent");
+	    "\nevents %" PRId64 "\nwal %s\n", m->db_id, m->reserved,
+	    m->committed, m->events, m->wal ? "present" : "absent");
 	if (m->wal)
 		n += snprintf(buf + n, sizeof buf - (size_t)n,
 		    "wal_salt %08" PRIx32 " %08" PRIx32 "\nwal_frames %" PRIu32

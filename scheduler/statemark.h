@@ -16,6 +16,7 @@ struct statemark {
 	char		 db_id[STATEMARK_ID_LEN + 1];
 	int64_t		 reserved;	/* no cluster id above was handed out */
 	int64_t		 committed;	/* the database held ids up to it */
+	int64_t		 events;	/* and job events up to this id */
 	int		 wal;		/* a WAL must be there */
 	uint32_t	 wal_salt1, wal_salt2;
 	uint32_t	 wal_frames;	/* it held at least these frames */

@@ -102,6 +102,9 @@ store_peek(const char *path, int integrity, struct store_peek *p,
 	    "sqlite_sequence WHERE name = 'clusters'", &p->seq, NULL, 0, err,
 	    errlen) == -1)
 		goto fail;
+	if (v > 0 && store_peek_one(db, "SELECT coalesce(max(id), 0) FROM "
+	    "job_events", &p->events, NULL, 0, err, errlen) == -1)
+		goto fail;
 	p->readonly = sqlite3_db_readonly(db, "main") == 1;
 	if (integrity) {
 		if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st,

@@ -235,6 +235,7 @@ struct store_peek {
 	int		 has_id;
 	char		 db_id[40];
 	int64_t		 seq;		/* the highest cluster id */
+	int64_t		 events;	/* the newest job event's id */
 	int		 readonly;
 };
 /*

@@ -90,6 +90,20 @@ frames=$(( ($(stat -c %s "$S/queue.db-wal") - 32) / 4120 ))
 truncate -s $(( 32 + frames / 2 * 4120 )) "$S/queue.db-wal"
 refused "truncated WAL" "valid frames, it held"
 
+# sqlite3 opening the database after the crash copies the WAL in and
+# removes it: nothing is lost, and the start goes on.
+if command -v sqlite3 >/dev/null 2>&1; then
+	use killed
+	sqlite3 "$S/queue.db" "SELECT count(*) FROM jobs" >/dev/null ||
+	    fail "sqlite3 cannot read the database"
+	[ -e "$S/queue.db-wal" ] && fail "sqlite3 left the WAL"
+	start_schedd
+	[ "$(cq q --json | jq length)" -eq 10 ] ||
+	    fail "after sqlite3 moved the WAL in: $(cq q --json)"
+	stop_schedd
+	log "WAL moved in by sqlite3: the start went on with every job"
+fi
+
 # Read-only: a read-only mount (root), or the files' modes (other users).
 use clean
 if [ "$(id -u)" -eq 0 ]; then
