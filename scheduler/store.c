@@ -222,6 +222,7 @@ struct store {
 	sqlite3_stmt	*st[ST_MAX];
 	int		 wal_pages;	/* in the WAL after the last commit */
 	int		 wal_frames;	/* as the last commit left them */
+	int		 checkpointed;	/* the next commit may restart it */
 	int		 failed;	/* extended code of the last failure */
 	/* stateck.c: ids above the limit and a restarted WAL. */
 	int64_t		 cluster_limit;
@@ -456,9 +457,14 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	(void)db;
 	(void)name;
 	s->wal_pages = pages;
-	/* Fewer frames than the last commit left: the log started over. */
-	if (pages < s->wal_frames && s->wal_reset_cb != NULL) {
+	/*
+	 * Fewer frames than the last commit left, or the first commit after
+	 * a checkpoint: the log may have started over.
+	 */
+	if ((pages < s->wal_frames || s->checkpointed) &&
+	    s->wal_reset_cb != NULL) {
 		s->wal_frames = pages;
+		s->checkpointed = 0;
 		s->wal_reset_cb(s->state_arg);
 	}
 	s->wal_frames = pages;
@@ -481,6 +487,7 @@ void
 store_checkpoint(struct store *s)
 {
 	s->wal_pages = 0;
+	s->checkpointed = 1;
 	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
 	    NULL, NULL) != SQLITE_OK)
 		log_warnx("store: checkpoint: %s", sqlite3_errmsg(s->db));
