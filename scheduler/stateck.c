@@ -571,10 +571,15 @@ static int
 stateck_mark_write(int durable)
 {
 	if (statemark_write(ck.dir, &ck.mark, durable) == -1) {
-		log_warn("%s/%s", ck.dir, STATEMARK_NAME);
+		/* Once, not every tick of a full disk. */
+		if (!ck.mark_dirty)
+			log_warn("%s/%s (tried again each second)", ck.dir,
+			    STATEMARK_NAME);
 		ck.mark_dirty = 1;
 		return -1;
 	}
+	if (ck.mark_dirty)
+		log_info("%s/%s written again", ck.dir, STATEMARK_NAME);
 	ck.mark_dirty = 0;
 	return 0;
 }
@@ -678,6 +683,7 @@ stateck_open(void)
 	} else if (ck.has_mark && strcmp(id, ck.mark.db_id) != 0)
 		fatalx("%s changed under the scheduler (id %s, expected %s)",
 		    ck.db, id, ck.mark.db_id);
+	memcpy(ck.mark.db_id, id, STATEMARK_ID_LEN + 1);
 	if (ck.floor > 0 && store_cluster_floor(s, ck.floor) == -1)
 		fatalx("%s: %s", ck.db, store_failure(s));
 	wrote = store_count_start(s) == 0 && store_commit(s) == 0;
@@ -696,7 +702,6 @@ stateck_open(void)
 	}
 	if ((seq = store_cluster_seq(s)) == -1)
 		fatalx("%s: %s", ck.db, store_failure(s));
-	memcpy(ck.mark.db_id, id, STATEMARK_ID_LEN + 1);
 	if (ck.mark.reserved < seq)
 		ck.mark.reserved = seq;
 	if (ck.mark.reserved < ck.floor)
