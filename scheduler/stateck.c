@@ -680,7 +680,9 @@ stateck_open(void)
 			fatalx("%s: %s", ck.db, store_failure(s));
 		log_info("%s: no %s yet, this database is adopted as it is "
 		    "(id %s)", ck.db, STATEMARK_NAME, id);
-	} else if (ck.has_mark && strcmp(id, ck.mark.db_id) != 0)
+	} else if (strlen(id) != STATEMARK_ID_LEN)
+		fatalx("%s: its id is malformed", ck.db);
+	else if (ck.has_mark && strcmp(id, ck.mark.db_id) != 0)
 		fatalx("%s changed under the scheduler (id %s, expected %s)",
 		    ck.db, id, ck.mark.db_id);
 	memcpy(ck.mark.db_id, id, STATEMARK_ID_LEN + 1);
