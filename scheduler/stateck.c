@@ -472,16 +472,22 @@ stateck_aside(const char *aside, const char *name)
 static void
 stateck_fresh(void)
 {
-	char		 aside[PATH_MAX], stamp[32], *base;
+	char		 aside[PATH_MAX], stamp[32], *base, err[512];
 	time_t		 t = time(NULL);
 	struct tm	*tm = gmtime(&t);
 	int64_t		 spool;
 
-	ck.floor = 0;
-	if (ck.has_mark) {
-		ck.floor = ck.mark.reserved;
-		if (ck.mark.committed > ck.floor)
-			ck.floor = ck.mark.committed;
+	/* What a malformed mark held before its fault counts too. */
+	ck.floor = ck.mark.reserved;
+	if (ck.mark.committed > ck.floor)
+		ck.floor = ck.mark.committed;
+	if (!ck.peeked && ck.dbf.header_ok) {
+		/* Whatever of the old database SQLite can still read. */
+		stateck_peek_begin();
+		if (store_peek(ck.db, 0, &ck.peek, NULL, NULL, err,
+		    sizeof err) == 0)
+			ck.peeked = 1;
+		stateck_peek_end();
 	}
 	if (ck.peeked && ck.peek.seq > ck.floor)
 		ck.floor = ck.peek.seq;
