@@ -1,6 +1,7 @@
 /*
- * store.h: the scheduler's durable state.  store.c is the only file that
- * includes <sqlite3.h>; it exposes verbs, never SQL.  The database is in
+ * store.h: the scheduler's durable state.  store.c (and store-peek.c, its
+ * read-only look for stateck.c) are the only files that include
+ * <sqlite3.h>; they expose verbs, never SQL.  The database is in
  * WAL mode with synchronous=FULL and foreign keys on; migrations from
  * schema/ are applied at open and a database newer than the code is
  * refused.  Writes happen between store_begin() and store_commit(): the
