@@ -1,6 +1,7 @@
 /*
  * store.c: the scheduler's durable state in SQLite, behind verbs.  With
- * store-peek.c (a read-only look) the only file that includes <sqlite3.h>.  At open the database is put in
+ * store-peek.c (a read-only look) the only file that includes <sqlite3.h>.
+ * At open the database is put in
  * WAL mode with synchronous=FULL and foreign keys on, the migrations
  * embedded from schema/ (schema.h) above PRAGMA user_version are applied,
  * each in its own transaction, and a database newer than the code is
