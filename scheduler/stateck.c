@@ -468,6 +468,37 @@ stateck_aside(const char *aside, const char *name)
 	}
 }
 
+/* Copy store.mark (if any) into ASIDE as it is. */
+static void
+stateck_copy_mark(const char *aside)
+{
+	char	 from[PATH_MAX + 16], to[PATH_MAX + 16], buf[4096];
+	ssize_t	 n;
+	int	 in, out;
+
+	snprintf(from, sizeof from, "%s/%s", ck.dir, STATEMARK_NAME);
+	snprintf(to, sizeof to, "%s/%s", aside, STATEMARK_NAME);
+	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644)) == -1) {
+		close(in);
+		fprintf(stderr, "cq-schedd: --fresh: %s: %s\n", to,
+		    strerror(errno));
+		exit(1);
+	}
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	if (n != 0 || fsync(out) == -1) {
+		fprintf(stderr, "cq-schedd: --fresh: cannot copy %s to %s\n",
+		    from, to);
+		exit(1);
+	}
+	close(in);
+	close(out);
+}
+
 /* --fresh: the old queue's files into STATE_DIR/damaged.TIME. */
 static void
 stateck_fresh(void)
@@ -505,12 +536,28 @@ stateck_fresh(void)
 		    strerror(errno));
 		exit(1);
 	}
+	/*
+	 * The old mark is copied aside and replaced by one that keeps the
+	 * floor: a crash before the new queue's start leaves a directory
+	 * without a database that the next start refuses, and the next
+	 * --fresh finds the floor again.
+	 */
+	stateck_copy_mark(aside);
+	ck.mark.reserved = ck.floor;
+	ck.mark.committed = ck.floor;
+	ck.mark.wal = 0;
+	if (ck.mark.db_id[0] == '\0')
+		memset(ck.mark.db_id, '0', STATEMARK_ID_LEN);
+	if (statemark_write(ck.dir, &ck.mark, 1) == -1) {
+		fprintf(stderr, "cq-schedd: --fresh: %s/%s: %s\n", ck.dir,
+		    STATEMARK_NAME, strerror(errno));
+		exit(1);
+	}
 	base = strrchr(ck.db, '/');
 	base = base != NULL ? base + 1 : (char *)ck.db;
 	stateck_aside(aside, base);
 	stateck_aside(aside, strrchr(ck.wal, '/') + 1);
 	stateck_aside(aside, strrchr(ck.shm, '/') + 1);
-	stateck_aside(aside, STATEMARK_NAME);
 	stateck_aside(aside, "userlog.mark");
 	stateck_aside(aside, "spool");
 	log_warnx("--fresh: the old queue is in %s; a new queue starts with "
