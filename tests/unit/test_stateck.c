@@ -98,7 +98,8 @@ Test(stateck, mark_none_and_bad)
 {
 	struct statemark	 r;
 	char			 err[256];
-	const char		*id = "db_id 0123456789abcdef0123456789abcdef\n";
+	const char		*id =
+	    "db_id 0123456789abcdef0123456789abcdef\n";
 	char			 text[512];
 
 	cr_assert_eq(statemark_read(tdir, &r, err, sizeof err), 0);
