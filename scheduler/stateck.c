@@ -341,6 +341,10 @@ stateck_open(void)
 	else if (ck.has_mark && strcmp(id, ck.mark.db_id) != 0)
 		fatalx("%s changed under the scheduler (id %s, expected %s)",
 		    ck.db, id, ck.mark.db_id);
+	else if (!ck.has_mark && !ck.first)
+		log_warnx("%s has an id but %s/%s is gone: its WAL could not be "
+		    "checked this time; a new mark is written", ck.db, ck.dir,
+		    STATEMARK_NAME);
 	memcpy(ck.mark.db_id, id, STATEMARK_ID_LEN + 1);
 	if (ck.floor > 0 && store_cluster_floor(s, ck.floor) == -1)
 		fatalx("%s: %s", ck.db, store_failure(s));

@@ -104,6 +104,16 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	log "WAL moved in by sqlite3: the start went on with every job"
 fi
 
+# A directory from before store.mark (or without it) is adopted as it is.
+use clean
+rm "$S/store.mark"
+start_schedd
+[ "$(cq q --json | jq length)" -eq 10 ] || fail "the adopted queue: $(cq q --json)"
+c=$(cq submit --terse -- /bin/true) || fail "submit in the adopted queue failed"
+[ "$c" -gt "$last" ] || fail "cluster id $c in the adopted queue, $last before"
+stop_schedd
+grep -q '^db_id ' "$S/store.mark" || fail "no store.mark written for the adopted queue"
+
 # Read-only: a read-only mount (root), or the files' modes (other users).
 use clean
 if [ "$(id -u)" -eq 0 ]; then
