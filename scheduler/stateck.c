@@ -226,12 +226,16 @@ stateck_mark_wal(uint32_t frames)
 static int
 stateck_mark_write(int durable)
 {
+	int	 saved;
+
 	if (statemark_write(ck.dir, &ck.mark, durable) == -1) {
+		saved = errno;
 		/* Once, not every tick of a full disk. */
 		if (!ck.mark_dirty)
 			log_warn("%s/%s (tried again each second)", ck.dir,
 			    STATEMARK_NAME);
 		ck.mark_dirty = 1;
+		errno = saved;
 		return -1;
 	}
 	if (ck.mark_dirty)
@@ -372,7 +376,8 @@ stateck_open(void)
 	if ((ck.mark.events = store_events_last(s)) == -1)
 		fatalx("%s: %s", ck.db, store_failure(s));
 	stateck_mark_wal((uint32_t)store_wal_frames(s));
-	if (statemark_write(ck.dir, &ck.mark, 1) == -1)
+	/* A full disk: the old mark's expectations still hold; retried. */
+	if (stateck_mark_write(1) == -1 && errno != ENOSPC && errno != EDQUOT)
 		fatal("%s/%s", ck.dir, STATEMARK_NAME);
 	store_state_hooks(s, ck.mark.reserved, stateck_reserve,
 	    stateck_wal_reset, NULL);
