@@ -358,7 +358,7 @@ stateck_open(void)
 		if (store_in_txn(s))
 			store_rollback(s);
 		if (rc == 0 || store_readonly(s) ||
-		    strstr(store_failure(s), "full") == NULL)
+		    !store_failure_full(s))
 			fatalx("%s: cannot write: %s", ck.db, store_failure(s));
 		log_warnx("%s: %s: store.mark keeps its old expectations",
 		    ck.db, store_failure(s));
