@@ -50,17 +50,17 @@ sums() {
 refused() {
 	local what=$1 pat=$2 before rc
 	before=$(sums)
-	timeout 20 "$SCHEDD_BIN" -f -c "$T/schedd.conf" > "$T/refused.out" 2>&1
+	timeout 20 "$SCHEDD_BIN" -f -c "$T/schedd.conf" > "$T/refused.log" 2>&1
 	rc=$?
-	[ "$rc" -eq 1 ] || fail "$what: the start ended with $rc, not 1: $(cat "$T/refused.out")"
-	grep -q "refusing to start" "$T/refused.out" ||
-	    fail "$what: no refusal: $(cat "$T/refused.out")"
-	grep -q -- "$pat" "$T/refused.out" ||
-	    fail "$what: the refusal does not say '$pat': $(cat "$T/refused.out")"
-	grep -q -e "--fresh" -e "writable" "$T/refused.out" ||
-	    fail "$what: the refusal does not say what to do: $(cat "$T/refused.out")"
+	[ "$rc" -eq 1 ] || fail "$what: the start ended with $rc, not 1: $(cat "$T/refused.log")"
+	grep -q "refusing to start" "$T/refused.log" ||
+	    fail "$what: no refusal: $(cat "$T/refused.log")"
+	grep -q -- "$pat" "$T/refused.log" ||
+	    fail "$what: the refusal does not say '$pat': $(cat "$T/refused.log")"
+	grep -q -e "--fresh" -e "writable" "$T/refused.log" ||
+	    fail "$what: the refusal does not say what to do: $(cat "$T/refused.log")"
 	[ "$(sums)" = "$before" ] || fail "$what: the refusal changed the files"
-	log "$what: refused: $(grep -m1 '  - ' "$T/refused.out")"
+	log "$what: refused: $(grep -m1 '  - ' "$T/refused.log")"
 }
 
 use clean
@@ -122,12 +122,12 @@ if [ "$(id -u)" -eq 0 ]; then
 		cp -a "$T/clean/." "$T/ro/"
 		mount -o remount,ro "$T/ro" || fail "cannot remount $T/ro read-only"
 		sed "s|^state_dir = .*|state_dir = $T/ro|" "$T/schedd.conf" > "$T/ro.conf"
-		timeout 20 "$SCHEDD_BIN" -f -c "$T/ro.conf" > "$T/refused.out" 2>&1
+		timeout 20 "$SCHEDD_BIN" -f -c "$T/ro.conf" > "$T/refused.log" 2>&1
 		rc=$?
-		[ "$rc" -eq 1 ] && grep -q "read-only" "$T/refused.out" &&
-		    grep -q "writable" "$T/refused.out" ||
-		    fail "read-only database: exit $rc: $(cat "$T/refused.out")"
-		log "read-only database: refused: $(grep -m1 '  - ' "$T/refused.out")"
+		[ "$rc" -eq 1 ] && grep -q "read-only" "$T/refused.log" &&
+		    grep -q "writable" "$T/refused.log" ||
+		    fail "read-only database: exit $rc: $(cat "$T/refused.log")"
+		log "read-only database: refused: $(grep -m1 '  - ' "$T/refused.log")"
 	else
 		log "read-only database: not tested (cannot mount a tmpfs here)"
 	fi
@@ -165,10 +165,10 @@ next=$(cq submit --terse -- /bin/true) || fail "submit after --fresh failed"
 log "--fresh: old files in $(basename "$aside"), next cluster $next"
 stop_schedd
 # And a whole queue is not dropped by a --fresh left on a command line.
-if timeout 20 "$SCHEDD_BIN" -f -c "$T/schedd.conf" --fresh > "$T/refused.out" 2>&1; then
+if timeout 20 "$SCHEDD_BIN" -f -c "$T/schedd.conf" --fresh > "$T/refused.log" 2>&1; then
 	fail "--fresh over a whole queue started"
 fi
-grep -q "is whole" "$T/refused.out" || fail "--fresh over a whole queue: $(cat "$T/refused.out")"
+grep -q "is whole" "$T/refused.log" || fail "--fresh over a whole queue: $(cat "$T/refused.log")"
 start_schedd
 [ "$(cq q --json | jq -c '[.[].cluster]')" = "[$next]" ] ||
     fail "after the restart: $(cq q --json)"
