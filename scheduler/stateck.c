@@ -16,7 +16,7 @@
  *
  * Before anything is opened read-write, stateck_start() checks the files
  * (dbfile.c) and a read-only look into the database (store-peek.c)
- * against the mark.  A missing, empty, truncated or read-only database, a
+ * against the mark (stateck-verify.c, which also serves --check).  A missing, empty, truncated or read-only database, a
  * WAL that is missing, damaged, shorter than it was or not the one left
  * behind, a database without the id or with fewer cluster ids than it
  * held: each is reported with what to do, and the start refused, leaving
