@@ -172,4 +172,23 @@ grep -q "is whole" "$T/refused.log" || fail "--fresh over a whole queue: $(cat "
 start_schedd
 [ "$(cq q --json | jq -c '[.[].cluster]')" = "[$next]" ] ||
     fail "after the restart: $(cq q --json)"
+
+# A checkpoint, then SQLite starts the WAL over (new salts): the mark
+# follows, and a kill -9 after it restarts cleanly.
+salt() { awk '$1 == "wal_salt" { print $2 }' "$S/store.mark"; }
+salt0=$(salt)
+printf 'executable = /bin/true\narguments = "%s"\nqueue 2000\n' \
+    "$(head -c 3000 /dev/zero | tr '\0' x)" > "$T/big.sub"
+big=$(cq submit --terse "$T/big.sub") || fail "the big submit failed"
+restarted() {
+	cq submit --terse -- /bin/true >/dev/null &&
+	    [ -n "$(salt)" ] && [ "$(salt)" != "$salt0" ]
+}
+wait_until 20 restarted || fail "store.mark did not follow a restarted WAL: $(cat "$S/store.mark")"
+n=$(cq q --json | jq length)
+stop_schedd KILL
+start_schedd
+[ "$(cq q --json | jq length)" -eq "$n" ] ||
+    fail "after a restarted WAL and kill -9: $(cq q --json | jq length) jobs, not $n"
+log "WAL restarted (salt $salt0 -> $(salt)), kill -9: $n jobs back"
 exit 0
