@@ -724,7 +724,7 @@ agents_accept_error(struct evconnlistener *l, void *arg)
 }
 
 /* Write the address we listen on where pools and tests can find it. */
-static void
+static int
 agents_write_addr(int fd)
 {
 	struct sockaddr_storage	 ss;
@@ -732,8 +732,10 @@ agents_write_addr(int fd)
 	char			 host[64], text[96];
 	int			 port;
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
-		return;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1) {
+		log_warn("getsockname");
+		return -1;
+	}
 	if (ss.ss_family == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 		evutil_inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
@@ -750,7 +752,7 @@ agents_write_addr(int fd)
 	    (int)strlen(text) - 1, text);
 	log_info("agents: listening on %s%s", agents_addr,
 	    agents_tls == NULL ? " (insecure: plain TCP)" : "");
-	(void)statefile_write(sd->state_dir, "listen.addr", text);
+	return statefile_write(sd->state_dir, "listen.addr", text);
 }
 
 /* TLS from STATE_DIR/tls, or nothing with insecure = yes. */
@@ -836,7 +838,12 @@ agents_init(void)
 		return -1;
 	}
 	evconnlistener_set_error_cb(agents_listener, agents_accept_error);
-	agents_write_addr(evconnlistener_get_fd(agents_listener));
+	/* Nobody would find a scheduler whose listen.addr is another's. */
+	if (agents_write_addr(evconnlistener_get_fd(agents_listener)) == -1) {
+		log_warnx("%s/listen.addr: cannot say where agents find us "
+		    "(it is as it was): not starting", sd->state_dir);
+		return -1;
+	}
 	return 0;
 }
 
