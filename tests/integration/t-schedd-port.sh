@@ -3,7 +3,9 @@
 # with the same configuration (after a kill -9, then after a SIGTERM)
 # asks again for the port it first got: its listen.addr stays the same,
 # the agent, which knows only that port, reconnects by itself, and the
-# job it held through both restarts is adopted and ends once.
+# job it held through both restarts is adopted and ends once.  Stopped
+# for longer than the lease, it loses the agent's link, which the agent
+# dials again.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_schedd 10s
@@ -49,4 +51,15 @@ cq wait -t 30 "$j" >/dev/null || fail "job $j did not finish"
 [ "$(grep -c start "$T/ran")" -eq 1 ] && [ "$(grep -c end "$T/ran")" -eq 1 ] ||
     fail "job $j ran $(grep -c start "$T/ran") times, ended $(grep -c end "$T/ran")"
 grep -q "adopted job $j" "$T/schedd.log" || fail "job $j was not adopted"
+
+# A scheduler that says nothing for the lease (stopped; as a crashed host
+# would be, where TCP notices nothing for minutes): the agent drops the
+# link and dials again, and is back once the scheduler is.
+kill -STOP "$SCHEDD_PID"
+at_cleanup "kill -CONT $SCHEDD_PID 2>/dev/null"
+wait_until 20 grep -q "nothing from the scheduler for" "$T/agent-a1.log" ||
+    { kill -CONT "$SCHEDD_PID"; fail "the agent kept a silent link for 20 s"; }
+kill -CONT "$SCHEDD_PID"
+wait_until 20 agent_connected a1 ||
+    fail "the agent did not reconnect after the scheduler came back"
 exit 0
