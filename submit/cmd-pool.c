@@ -1,16 +1,22 @@
 /*
- * cmd-pool.c: `cq pool up [--agents N]` and `cq pool down`: a personal
- * pool on this machine, a scheduler and N agents, with everything under
- * $CQ_HOME (default ~/.local/state/cq): the configurations it used
- * (schedd.conf, startd.conf), the daemons' logs (log/), their pids
- * (run/), each agent's credential (run/startd-N.state/) and the
- * scheduler's state (schedd/).  `up` gives the agents the scheduler's
- * certificate fingerprint to pin and a short-lived pool token (in
- * startd.conf, mode 0600) to enroll with, and returns once every agent
- * has registered.  CQ_* variables pass through to both daemons.  Run
- * as root, it first makes the agents' slot users (docs/jobs-users.md).
- * `cq pool fingerprint` prints that fingerprint, for the agents of a real
- * pool; the other `cq pool` subcommands are cmd-pool-admin.c's.
+ * cmd-pool.c: `cq pool up [--agents N]`, `cq pool restart` and `cq pool
+ * down`: a personal pool on this machine, a scheduler and N agents, with
+ * everything under $CQ_HOME (default ~/.local/state/cq): the
+ * configurations it used (schedd.conf, startd.conf), the daemons' logs
+ * (log/), their pids (run/), each agent's credential
+ * (run/startd-N.state/) and the scheduler's state (schedd/).  `up` gives
+ * the agents the scheduler's certificate fingerprint to pin and a
+ * short-lived pool token (in startd.conf, mode 0600) to enroll with, and
+ * returns once every agent has registered.  Over a pool that crashed in
+ * part it starts only what is down and adopts what runs (poolproc.c
+ * finds it); the scheduler comes back on the port its agents know
+ * (listen.addr), so they keep their jobs.  `restart` stops the scheduler
+ * first.  `down` stops the agents once the scheduler has their jobs'
+ * ends, then the scheduler.  CQ_* variables pass through to both
+ * daemons.  Run as root, it first makes the agents' slot users
+ * (docs/jobs-users.md).  `cq pool fingerprint` prints that fingerprint,
+ * for the agents of a real pool; the other `cq pool` subcommands are
+ * cmd-pool-admin.c's.
  */
 #include "config.h"
 
@@ -40,7 +46,7 @@
 #include "sysuser.h"
 #include "tls-fp.h"
 
-#define POOL_MAX_AGENTS		64
+#define POOL_MAX_AGENTS		POOLPROC_MAX_AGENTS
 #define POOL_START_TIMEOUT_MS	20000
 #define POOL_AGENT_STOP_MS	30000	/* vacate, report, goodbye */
 #define POOL_TOKEN_LIFETIME_MS	(10 * 60 * 1000)	/* to enroll at up */
@@ -305,118 +311,6 @@ pool_agent_user(void)
 	return 0;
 }
 
-/* What of the pool in HOME runs: 0 where nothing does. */
-struct pool_state {
-	pid_t	schedd;
-	int	nagents;		/* agents 1..nagents looked at */
-	pid_t	agent[POOL_MAX_AGENTS + 1];
-};
-
-/* The scheduler: who listens on its socket, else a checked pid file. */
-static pid_t
-pool_find_schedd(const char *home)
-{
-	char	path[PATH_MAX], conf[PATH_MAX];
-	pid_t	pid;
-
-	snprintf(path, sizeof path, "%s/schedd.sock", home);
-	if ((pid = poolproc_sock_pid(path)) != 0 && poolproc_alive(pid))
-		return pid;
-	snprintf(path, sizeof path, "%s/run/schedd.pid", home);
-	snprintf(conf, sizeof conf, "%s/schedd.conf", home);
-	if ((pid = poolproc_pidfile(path)) != 0 &&
-	    poolproc_is(pid, "cq-schedd", conf))
-		return pid;
-	return 0;
-}
-
-/* Agent I: its socket's listener's parent, else a checked pid file. */
-static pid_t
-pool_find_agent(const char *home, int i)
-{
-	char	path[PATH_MAX], conf[PATH_MAX];
-	pid_t	pid;
-
-	snprintf(conf, sizeof conf, "%s/startd.conf", home);
-	snprintf(path, sizeof path, "%s/run/startd-%d.sock", home, i);
-	if ((pid = poolproc_sock_pid(path)) != 0 &&
-	    (pid = poolproc_parent(pid)) != 0 &&
-	    poolproc_is(pid, "cq-startd", conf))
-		return pid;
-	snprintf(path, sizeof path, "%s/run/startd-%d.pid", home, i);
-	if ((pid = poolproc_pidfile(path)) != 0 &&
-	    poolproc_is(pid, "cq-startd", conf))
-		return pid;
-	return 0;
-}
-
-/* How many agents the last `up` gave the pool in HOME (run/agents), 0. */
-static int
-pool_recorded_agents(const char *home)
-{
-	char		 path[PATH_MAX], buf[32];
-	const char	*errstr;
-	FILE		*f;
-	int		 n;
-
-	snprintf(path, sizeof path, "%s/run/agents", home);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	if (fgets(buf, sizeof buf, f) == NULL)
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	n = (int)strtonum(buf, 1, POOL_MAX_AGENTS, &errstr);
-	return errstr == NULL ? n : 0;
-}
-
-/* The highest N of a HOME/run/startd-N.pid or .sock, 0 if none. */
-static int
-pool_file_agents(const char *home)
-{
-	char		 path[PATH_MAX], buf[32], *end;
-	const char	*errstr;
-	DIR		*d;
-	struct dirent	*de;
-	size_t		 k;
-	int		 i, n = 0;
-
-	snprintf(path, sizeof path, "%s/run", home);
-	if ((d = opendir(path)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, "startd-", 7) != 0)
-			continue;
-		k = strspn(de->d_name + 7, "0123456789");
-		end = de->d_name + 7 + k;
-		if (k == 0 || k >= sizeof buf ||
-		    (strcmp(end, ".pid") != 0 && strcmp(end, ".sock") != 0))
-			continue;
-		memcpy(buf, de->d_name + 7, k);
-		buf[k] = '\0';
-		i = (int)strtonum(buf, 1, POOL_MAX_AGENTS, &errstr);
-		if (errstr == NULL && i > n)
-			n = i;
-	}
-	closedir(d);
-	return n;
-}
-
-static int
-pool_survey(const char *home, int nagents, struct pool_state *ps)
-{
-	int	i, n = 0;
-
-	memset(ps, 0, sizeof *ps);
-	ps->nagents = nagents;
-	if ((ps->schedd = pool_find_schedd(home)) != 0)
-		n++;
-	for (i = 1; i <= nagents; i++)
-		if ((ps->agent[i] = pool_find_agent(home, i)) != 0)
-			n++;
-	return n;
-}
-
 /* PATH says PID (rewritten if it says anything else). */
 static void
 pool_pidfile_fix(const char *path, pid_t pid)
@@ -655,7 +549,7 @@ static int
 pool_up(int nagents, int restart)
 {
 	const char		*home = client_home();
-	struct pool_state	 ps;
+	struct poolproc_state	 ps;
 	char			 bindir[PATH_MAX], sock[PATH_MAX + 16];
 	char			 addr[128], oldaddr[128], path[PATH_MAX + 32];
 	pid_t			 stale[POOL_MAX_AGENTS];
@@ -673,9 +567,9 @@ pool_up(int nagents, int restart)
 	 * Without --agents: as many as the last up gave it (their names
 	 * and credentials go with the count), else as many as run.
 	 */
-	known = pool_recorded_agents(home);
-	running = pool_survey(home, nagents > known ? nagents :
-	    known > 0 ? known : pool_file_agents(home), &ps);
+	known = poolproc_recorded(home);
+	running = poolproc_survey(home, nagents > known ? nagents :
+	    known > 0 ? known : poolproc_files(home), &ps);
 	if (nagents == 0 && (nagents = known) == 0) {
 		for (i = 1; i <= ps.nagents; i++)
 			if (ps.agent[i] != 0)
@@ -683,7 +577,7 @@ pool_up(int nagents, int restart)
 		if (nagents == 0)
 			nagents = 1;
 	}
-	running = pool_survey(home, nagents, &ps);
+	running = poolproc_survey(home, nagents, &ps);
 	if (!restart && running == nagents + 1) {
 		fprintf(stderr, "cq: a pool is already running in %s "
 		    "(cq pool down stops it, cq pool restart restarts its "
@@ -786,7 +680,7 @@ static int
 pool_down(void)
 {
 	const char		*home = client_home();
-	struct pool_state	 ps;
+	struct poolproc_state	 ps;
 	char			 sock[PATH_MAX + 16], bindir[PATH_MAX];
 	char			 addr[128], path[PATH_MAX + 32];
 	pid_t			 pids[POOL_MAX_AGENTS];
@@ -796,9 +690,9 @@ pool_down(void)
 	snprintf(sock, sizeof sock, "%s/schedd.sock", home);
 	setenv("CQ_SOCKET", sock, 1);
 	/* Every agent there may be: --agents may have lowered the count. */
-	if ((nagents = pool_file_agents(home)) < pool_recorded_agents(home))
-		nagents = pool_recorded_agents(home);
-	(void)pool_survey(home, nagents, &ps);
+	if ((nagents = poolproc_files(home)) < poolproc_recorded(home))
+		nagents = poolproc_recorded(home);
+	(void)poolproc_survey(home, nagents, &ps);
 	for (i = 1; i <= nagents; i++)
 		if (ps.agent[i] != 0)
 			pids[n++] = ps.agent[i];
@@ -810,7 +704,7 @@ pool_down(void)
 			fprintf(stderr, "cq: stopping the agents anyway: what "
 			    "their jobs did is lost\n");
 		else {
-			ps.schedd = pool_find_schedd(home);
+			ps.schedd = poolproc_find_schedd(home);
 			if (pool_wait_agents((int)n, &agents, &slots) == -1)
 				fprintf(stderr, "cq: only %zu of %zu agents "
 				    "came back\n", agents, n);

@@ -6,13 +6,16 @@
  * alive and runs the pool's program with the pool's configuration (a
  * pid reused by something else is not ours).  The agent's socket is its
  * network child's: the process `cq pool up` started, the one its pid
- * file names, is that child's parent.
+ * file names, is that child's parent.  A pool's files: CQ_HOME/schedd.sock,
+ * CQ_HOME/run/{schedd,startd-N}.pid, CQ_HOME/run/startd-N.sock, and
+ * CQ_HOME/run/agents, the number of agents `cq pool up` last started.
  */
 #include "config.h"
 
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -187,4 +190,109 @@ poolproc_stop(const pid_t *pids, size_t n, int64_t wait_ms)
 		    clock_mono_ms() < deadline)
 			poolproc_sleep_ms(POOLPROC_POLL_MS);
 	return killed;
+}
+
+/* The scheduler: who listens on its socket, else a checked pid file. */
+pid_t
+poolproc_find_schedd(const char *home)
+{
+	char	path[PATH_MAX], conf[PATH_MAX];
+	pid_t	pid;
+
+	snprintf(path, sizeof path, "%s/schedd.sock", home);
+	if ((pid = poolproc_sock_pid(path)) != 0 && poolproc_alive(pid))
+		return pid;
+	snprintf(path, sizeof path, "%s/run/schedd.pid", home);
+	snprintf(conf, sizeof conf, "%s/schedd.conf", home);
+	if ((pid = poolproc_pidfile(path)) != 0 &&
+	    poolproc_is(pid, "cq-schedd", conf))
+		return pid;
+	return 0;
+}
+
+/* Agent I: its socket's listener's parent, else a checked pid file. */
+pid_t
+poolproc_find_agent(const char *home, int i)
+{
+	char	path[PATH_MAX], conf[PATH_MAX];
+	pid_t	pid;
+
+	snprintf(conf, sizeof conf, "%s/startd.conf", home);
+	snprintf(path, sizeof path, "%s/run/startd-%d.sock", home, i);
+	if ((pid = poolproc_sock_pid(path)) != 0 &&
+	    (pid = poolproc_parent(pid)) != 0 &&
+	    poolproc_is(pid, "cq-startd", conf))
+		return pid;
+	snprintf(path, sizeof path, "%s/run/startd-%d.pid", home, i);
+	if ((pid = poolproc_pidfile(path)) != 0 &&
+	    poolproc_is(pid, "cq-startd", conf))
+		return pid;
+	return 0;
+}
+
+/* How many agents the last `up` gave the pool in HOME (run/agents), 0. */
+int
+poolproc_recorded(const char *home)
+{
+	char		 path[PATH_MAX], buf[32];
+	const char	*errstr;
+	FILE		*f;
+	int		 n;
+
+	snprintf(path, sizeof path, "%s/run/agents", home);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(buf, sizeof buf, f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	n = (int)strtonum(buf, 1, POOLPROC_MAX_AGENTS, &errstr);
+	return errstr == NULL ? n : 0;
+}
+
+/* The highest N of a HOME/run/startd-N.pid or .sock, 0 if none. */
+int
+poolproc_files(const char *home)
+{
+	char		 path[PATH_MAX], buf[32], *end;
+	const char	*errstr;
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 k;
+	int		 i, n = 0;
+
+	snprintf(path, sizeof path, "%s/run", home);
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "startd-", 7) != 0)
+			continue;
+		k = strspn(de->d_name + 7, "0123456789");
+		end = de->d_name + 7 + k;
+		if (k == 0 || k >= sizeof buf ||
+		    (strcmp(end, ".pid") != 0 && strcmp(end, ".sock") != 0))
+			continue;
+		memcpy(buf, de->d_name + 7, k);
+		buf[k] = '\0';
+		i = (int)strtonum(buf, 1, POOLPROC_MAX_AGENTS, &errstr);
+		if (errstr == NULL && i > n)
+			n = i;
+	}
+	closedir(d);
+	return n;
+}
+
+int
+poolproc_survey(const char *home, int nagents, struct poolproc_state *ps)
+{
+	int	i, n = 0;
+
+	memset(ps, 0, sizeof *ps);
+	ps->nagents = nagents;
+	if ((ps->schedd = poolproc_find_schedd(home)) != 0)
+		n++;
+	for (i = 1; i <= nagents; i++)
+		if ((ps->agent[i] = poolproc_find_agent(home, i)) != 0)
+			n++;
+	return n;
 }
