@@ -20,9 +20,13 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -36,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cfg.h"
 #include "client.h"
 #include "clock.h"
 #include "cq.h"
@@ -437,6 +442,42 @@ pool_start_schedd(const char *home, const char *bindir, char *addr,
 }
 
 /*
+ * No agent runs, so none knows the scheduler's port: if the one it had
+ * (listen.addr) has been taken meanwhile, it may take a new one, rather
+ * than refuse to start (which it does where agents wait for it there).
+ */
+static void
+pool_forget_port(const char *home)
+{
+	struct sockaddr_in	 sin;
+	char			 addr[128], host[64], path[PATH_MAX];
+	const char		*errstr;
+	int			 fd, port, one = 1, taken;
+
+	if (pool_listen_addr(home, addr, sizeof addr) == -1 ||
+	    cfg_parse_hostport(addr, host, sizeof host, &port, &errstr) == -1)
+		return;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &sin.sin_addr) != 1)
+		return;
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	/* As the scheduler binds: a port in TIME_WAIT is free to it. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	taken = bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1 &&
+	    errno == EADDRINUSE;
+	close(fd);
+	if (!taken)
+		return;
+	snprintf(path, sizeof path, "%s/schedd/listen.addr", home);
+	if (unlink(path) == 0)
+		printf("the scheduler's port %d is taken now: it takes a new "
+		    "one\n", port);
+}
+
+/*
  * The agents' startd.conf: the scheduler's address, its certificate to
  * pin and a token to enroll with (agents keep the credential they get).
  */
@@ -596,6 +637,8 @@ pool_up(int nagents, int restart)
 	/* The scheduler. */
 	snprintf(path, sizeof path, "%s/run/schedd.pid", home);
 	if (ps.schedd == 0) {
+		if (running == 0)
+			pool_forget_port(home);
 		if (pool_start_schedd(home, bindir, addr, sizeof addr) == -1)
 			return CQ_EXIT_FAIL;
 		schedd_new = 1;

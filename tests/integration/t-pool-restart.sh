@@ -151,4 +151,10 @@ left=$(pgrep -f "$T/")
 [ -z "$left" ] || fail "left running: $(ps -o pid,comm,args -p $(echo $left | tr ' ' ,))"
 ls "$CQ_HOME"/run/*.pid >/dev/null 2>&1 &&
     fail "pid files left: $(ls "$CQ_HOME"/run/*.pid)"
+# (lib.sh looks at $T/*.log only: the pool's logs are under CQ_HOME.)
+if grep -lE "$_sanitizer_re" "$CQ_HOME"/log/*.log "$T"/*.out 2>/dev/null; then
+	grep -hE -A 12 "$_sanitizer_re" "$CQ_HOME"/log/*.log "$T"/*.out |
+	    head -60 >&2
+	fail "sanitizer report"
+fi
 exit 0
