@@ -826,11 +826,12 @@ agents_init(void)
 	    NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
 	    LEV_OPT_CLOSE_ON_EXEC, 128, (struct sockaddr *)&ss, (int)sl);
 	if (agents_listener == NULL && last != 0) {
-		log_warn("listen %s: port %d, which the agents know, is not "
-		    "to be had; free it and start again, or remove "
+		log_warn("listen %s: port %d, the one the agents know",
+		    cfg_str(sd->cfg, "listen"), last);
+		log_warnx("free port %d and start again, or remove "
 		    "%s/listen.addr to take a new port (the agents then need "
-		    "the new address in their schedd =)", cfg_str(sd->cfg,
-		    "listen"), last, sd->state_dir);
+		    "the new address: schedd = in their configuration)", last,
+		    sd->state_dir);
 		return -1;
 	}
 	if (agents_listener == NULL) {

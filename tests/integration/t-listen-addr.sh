@@ -44,8 +44,10 @@ grep -q "listen $SCHEDD_ADDR" "$T/b.log" || fail "no word on the taken port"
 echo "$SCHEDD_ADDR" > "$B/state/listen.addr"
 b_conf 127.0.0.1:0
 b_refused "a remembered port that is taken"
-grep -q "port ${SCHEDD_ADDR##*:}, which the agents know, is not to be had" \
+grep -q "port ${SCHEDD_ADDR##*:}, the one the agents know: Address already in use" \
     "$T/b.log" || fail "no word on the remembered port"
+grep -q "or remove $B/state/listen.addr to take a new port" "$T/b.log" ||
+    fail "no word on what to do"
 
 # 3. An empty listen.addr, or one for another address: a new port.
 b_bg() {	# b_bg: start it in the background, wait for its listen.addr
