@@ -759,12 +759,12 @@ pool_down(void)
 			fprintf(stderr, "cq: %zu agent(s) did not stop within "
 			    "%d s: killed\n", killed, POOL_AGENT_STOP_MS / 1000);
 	}
+	/* (A pid file whose agent did not run was stale: it goes too.) */
 	for (i = 1; i <= nagents; i++) {
-		if (ps.agent[i] == 0)
-			continue;
-		stopped++;
+		if (ps.agent[i] != 0)
+			stopped++;
 		snprintf(path, sizeof path, "%s/run/startd-%d.pid", home, i);
-		if (!poolproc_alive(ps.agent[i]))
+		if (ps.agent[i] == 0 || !poolproc_alive(ps.agent[i]))
 			(void)unlink(path);
 	}
 	if (ps.schedd != 0) {
