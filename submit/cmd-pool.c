@@ -619,7 +619,7 @@ pool_up(int nagents, int restart)
 			nagents = 1;
 	}
 	running = poolproc_survey(home, nagents, &ps);
-	if (!restart && running == nagents + 1) {
+	if (!restart && running == nagents + 1 && pool_alive()) {
 		fprintf(stderr, "cq: a pool is already running in %s "
 		    "(cq pool down stops it, cq pool restart restarts its "
 		    "scheduler)\n", home);

@@ -33,7 +33,12 @@ at_least() {
 	[ "$(lines "$1")" -ge "$2" ]
 }
 wait_until 20 at_least started 4 || fail "the 4 jobs did not start"
-kill -KILL "$(cat "$CQ_HOME/run/schedd.pid")"
+s=$(cat "$CQ_HOME/run/schedd.pid")
+kill -KILL "$s"
+gone() {	# gone PID: no such process, or a zombie
+	[ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
+}
+wait_until 10 gone "$s" || fail "the scheduler did not die"
 wait_until 20 at_least done 4 || fail "the 4 jobs did not end"
 log "the scheduler killed; the 4 jobs ended without it"
 

@@ -44,6 +44,14 @@ lines() {	# lines FILE PREFIX: how many lines of FILE start with PREFIX
 started_at_least() {
 	[ "$(lines "$T/started" "$1")" -ge "$2" ]
 }
+gone() {	# gone PID: no such process, or a zombie
+	[ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
+}
+# kill9 PID: kill -9, and wait until it is gone (the signal takes a moment)
+kill9() {
+	kill -KILL "$1"
+	wait_until 10 gone "$1" || fail "pid $1 did not die"
+}
 pidof_file() {
 	cat "$CQ_HOME/run/$1.pid" 2>/dev/null
 }
@@ -88,7 +96,7 @@ a2=$(pidof_file startd-2)
 # 1. The scheduler killed mid-run, `cq pool up` brings it back.
 c=$(submit 8) || fail "submit failed"
 wait_until 20 started_at_least "$c" 3 || fail "cluster $c did not start"
-kill -KILL "$(pidof_file schedd)"
+kill9 "$(pidof_file schedd)"
 log "scheduler killed with $(lines "$T/started" "$c") of cluster $c started"
 cq pool up > up.out 2>&1 || fail "cq pool up after the kill: $(cat up.out)"
 grep -q "2 still running, 0 started" up.out ||
@@ -106,7 +114,7 @@ grep -q "adopted job $c\." "$CQ_HOME/log/schedd.log" ||
 # 2. Killed again, `cq pool restart` brings it back.
 c=$(submit 4) || fail "submit failed"
 wait_until 20 started_at_least "$c" 3 || fail "cluster $c did not start"
-kill -KILL "$(pidof_file schedd)"
+kill9 "$(pidof_file schedd)"
 cq pool restart > up.out 2>&1 || fail "cq pool restart: $(cat up.out)"
 grep -q "2 still running, 0 started" up.out ||
     fail "cq pool restart did not adopt both agents: $(cat up.out)"
@@ -130,11 +138,7 @@ exactly_once "$c" 4
 # and adopts the other; every job still ends once.
 c=$(submit 4) || fail "submit failed"
 wait_until 20 started_at_least "$c" 3 || fail "cluster $c did not start"
-kill -KILL "$a2"
-gone() {	# gone PID: no such process, or a zombie
-	[ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
-}
-wait_until 10 gone "$a2" || fail "agent 2 did not die"
+kill9 "$a2"
 cq pool up > up.out 2>&1 || fail "cq pool up after an agent died: $(cat up.out)"
 grep -q "still running).*1 still running, 1 started" up.out ||
     fail "cq pool up did not restart just agent 2: $(cat up.out)"
