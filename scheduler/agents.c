@@ -51,6 +51,7 @@
 #include "clock.h"
 #include "commit.h"
 #include "creds.h"
+#include "jobad.h"
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
@@ -250,19 +251,6 @@ agents_offline(struct machine *m, const char *why)
 	agents_machine_store(m);
 }
 
-static struct json_object *
-agents_jobrun(const struct job *j)
-{
-	struct json_object	*o;
-	char			 id[32];
-
-	snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
-	o = json_object_new_object();
-	json_object_object_add(o, "job", json_object_new_string(id));
-	json_object_object_add(o, "run", json_object_new_int64(j->run));
-	return o;
-}
-
 static void
 agents_send_kill_ex(struct machine *m, const char *job, uint32_t run,
     int vacate)
@@ -288,8 +276,7 @@ agents_send_kill(struct machine *m, const char *job, uint32_t run)
 void
 agents_start(struct slot *s, struct job *j)
 {
-	struct json_object	*o, *desc;
-	struct jobdesc		 d;
+	struct agentmsg_start	 so;
 	const char		*errstr, *user;
 	uid_t			 uid;
 	gid_t			 gid;
@@ -297,23 +284,27 @@ agents_start(struct slot *s, struct job *j)
 	agents_slot_state(s, SLOT_CLAIMED);
 	s->job = j;
 	agents_free_del(s);
-	if (jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1) {
-		/* Our own text: it was checked at submit. */
-		fatalx("job %u.%u: stored ad does not parse: %s", j->cluster,
-		    j->proc, errstr);
-	}
-	o = agents_jobrun(j);
-	json_object_object_add(o, "slot", json_object_new_int(s->id));
+	memset(&so, 0, sizeof so);
+	snprintf(so.job, sizeof so.job, "%u.%u", j->cluster, j->proc);
+	so.run = j->run;
+	so.slot = s->id;
 	/* Whom it runs as: a job of root's as root_job_user (runas.c). */
 	runas_job(j, &user, &uid, &gid);
-	json_object_object_add(o, "owner", json_object_new_string(user));
-	json_object_object_add(o, "uid", json_object_new_int64(uid));
-	memset(&d, 0, sizeof d);
-	if (jobdesc_from_json(desc, &d, &errstr) == 0)
-		spool_start(j, s->machine, &d, o);
-	jobdesc_free(&d);
-	json_object_object_add(o, "desc", desc);
-	commit_later(s->machine->peer, MSG_START, 0, o);
+	strlcpy(so.owner, user, sizeof so.owner);
+	so.uid = uid;
+	if (jobad_desc(j, &so.desc, &errstr) == -1) {
+		/* Our own text, checked at submit: the agent refuses it. */
+		log_warnx("job %u.%u: stored description: %s", j->cluster,
+		    j->proc, errstr);
+		agentmsg_text_set(so.desc_error, sizeof so.desc_error, errstr);
+	} else
+		spool_start(j, s->machine, &so.desc, &so);
+	/* What the machine's start names of the job, for the agent's own
+	 * check of it. */
+	jobad_start_attrs(j, s->machine->ad.start, &so);
+	commit_later(s->machine->peer, MSG_START, 0,
+	    agentmsg_start_encode(&so));
+	agentmsg_start_clear(&so);
 }
 
 void
@@ -580,6 +571,7 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
 	struct agentmsg		 am;
+	struct agentmsg_ad	 ad;
 	struct agent_conn	*ac = peer_data(p);
 	struct machine		*m = agents_of(p);
 	const char		*errstr;
@@ -600,7 +592,17 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		agents_hello(p, reqid, msg);
 		return;
 	case MSG_AD:
-		agents_ad(p, msg);
+		if (ac->state != AGENT_CONN_HELLO) {
+			peer_close(p, "ad before hello");
+			return;
+		}
+		if (agentmsg_ad_decode(msg, &ad, &errstr) == -1) {
+			snprintf(why, sizeof why, "bad ad: %s", errstr);
+			peer_close(p, why);
+			return;
+		}
+		agents_ad(p, &ad);
+		agentmsg_ad_clear(&ad);
 		return;
 	}
 	if (m == NULL) {

@@ -130,17 +130,19 @@ link_send_am(const struct agentmsg *am)
 void
 link_send_ad(void)
 {
+	struct agentmsg_ad	 ad;
 	struct json_object	*o;
 
 	if (link_peer == NULL)
 		return;
-	o = json_object_new_object();
-	json_object_object_add(o, "name", json_object_new_string(st->name));
-	json_object_object_add(o, "slots", jobs_ad_slots());
-	json_object_object_add(o, "jobs", jobs_ad_jobs());
-	if (st->criu)
-		json_object_object_add(o, "criu", json_object_new_boolean(1));
-	json_object_object_add(o, "machine", machine_ad_json());
+	memset(&ad, 0, sizeof ad);
+	agentmsg_text_set(ad.name, sizeof ad.name, st->name);
+	jobs_ad_fill(&ad);
+	ad.criu = st->criu != 0;
+	ad.machine = machine_ad();	/* ours: not the ad's to free */
+	o = agentmsg_ad_encode(&ad);
+	ad.machine = NULL;
+	agentmsg_ad_clear(&ad);
 	peer_send(link_peer, MSG_AD, 0, o);
 	json_object_put(o);
 }
@@ -192,6 +194,16 @@ link_retry_later(void)
 		link_backoff_ms = LINK_BACKOFF_MAX_MS;
 }
 
+int64_t
+link_owner_idle_ms(void)
+{
+	int64_t	now = clock_now_ms(), last = activity_last();
+
+	if (last > 0 && last <= now)
+		return now - last;
+	return now > link_started ? now - link_started : 0;
+}
+
 static void
 link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 {
@@ -233,13 +245,8 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 		hb->has_load = 1;
 		hb->load = (double)(int64_t)(load * 100 + 0.5) / 100;
 	}
-	hb->owner_seen_ms = -1;
-	if (last > 0 && last <= now) {
-		hb->owner_idle_ms = now - last;
-		hb->owner_seen_ms = now - last;
-	} else
-		hb->owner_idle_ms = now > link_started ?
-		    now - link_started : 0;
+	hb->owner_seen_ms = last > 0 && last <= now ? now - last : -1;
+	hb->owner_idle_ms = link_owner_idle_ms();
 	link_hb_sent[link_seq % LINK_HB_SENT].seq = link_seq;
 	link_hb_sent[link_seq % LINK_HB_SENT].sent = lease_now();
 	o = agentmsg_encode(&am);
@@ -258,6 +265,12 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 }
 
 /* The scheduler heard heartbeat REQID. */
+void
+link_heartbeat_now(void)
+{
+	link_heartbeat(-1, 0, NULL);
+}
+
 static void
 link_heartbeat_ack(uint32_t reqid)
 {
@@ -317,9 +330,10 @@ static void
 link_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
-	struct agentmsg	 am;
-	const char	*errstr;
-	char		 why[256];
+	struct agentmsg		 am;
+	struct agentmsg_start	 so;
+	const char		*errstr;
+	char			 why[256];
 
 	link_heard = 1;
 	link_rx = lease_now();
@@ -357,7 +371,15 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	}
 	switch (type) {
 	case MSG_START:
-		jobs_start(msg);
+		if (agentmsg_start_decode(msg, &so, &errstr) == -1) {
+			log_warnx("link: a bad start order%s%s: %s",
+			    so.job[0] != '\0' ? " for job " : "", so.job,
+			    errstr);
+			jobs_start_refused(&so, errstr);
+			break;
+		}
+		jobs_start(&so);
+		agentmsg_start_clear(&so);
 		break;
 	case MSG_KILL:
 	case MSG_EXIT_ACK:
