@@ -181,7 +181,7 @@ stateck_start(const char *state_dir, const char *dbpath, int fresh)
 		stateck_advice(&ck);
 		fprintf(stderr, "  cq-schedd --check reports on the "
 		    "directory.\n");
-		exit(1);
+		exit(STATECK_EXIT_DAMAGED);
 	}
 	if (fresh && ck.nproblems == 0 && !ck.first) {
 		fprintf(stderr, "cq-schedd: --fresh: the queue in %s is whole; "

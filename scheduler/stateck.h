@@ -11,9 +11,13 @@
 
 struct store;
 
+/* The exit status of a start refused over damaged state (EX_DATAERR). */
+#define STATECK_EXIT_DAMAGED	65
+
 /*
  * Before daemon(): check STATE_DIR and its database DBPATH.  Damage
- * prints what is wrong and what to do on stderr and exits 1, unless
+ * prints what is wrong and what to do on stderr and exits
+ * STATECK_EXIT_DAMAGED (a unit's RestartPreventExitStatus), unless
  * FRESH: then the old files go to STATE_DIR/damaged.TIME and a new queue
  * is made whose cluster ids start above every one handed out before.
  */

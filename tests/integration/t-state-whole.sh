@@ -52,7 +52,7 @@ refused() {
 	before=$(sums)
 	timeout 20 "$SCHEDD_BIN" -f -c "$T/schedd.conf" > "$T/refused.log" 2>&1
 	rc=$?
-	[ "$rc" -eq 1 ] || fail "$what: the start ended with $rc, not 1: $(cat "$T/refused.log")"
+	[ "$rc" -eq 65 ] || fail "$what: the start ended with $rc, not 65: $(cat "$T/refused.log")"
 	grep -q "refusing to start" "$T/refused.log" ||
 	    fail "$what: no refusal: $(cat "$T/refused.log")"
 	grep -q -- "$pat" "$T/refused.log" ||
@@ -124,7 +124,7 @@ if [ "$(id -u)" -eq 0 ]; then
 		sed "s|^state_dir = .*|state_dir = $T/ro|" "$T/schedd.conf" > "$T/ro.conf"
 		timeout 20 "$SCHEDD_BIN" -f -c "$T/ro.conf" > "$T/refused.log" 2>&1
 		rc=$?
-		[ "$rc" -eq 1 ] && grep -q "read-only" "$T/refused.log" &&
+		[ "$rc" -eq 65 ] && grep -q "read-only" "$T/refused.log" &&
 		    grep -q "writable" "$T/refused.log" ||
 		    fail "read-only database: exit $rc: $(cat "$T/refused.log")"
 		log "read-only database: refused: $(grep -m1 '  - ' "$T/refused.log")"
