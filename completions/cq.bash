@@ -76,7 +76,7 @@ _cq()
 		;;
 	pool)
 		if [ "$COMP_CWORD" -eq 2 ]; then
-			COMPREPLY=($(compgen -W "up down fingerprint token \
+			COMPREPLY=($(compgen -W "up restart down fingerprint token \
 			    tokens agents approve auto-approve revoke forget" \
 			    -- "$cur"))
 		elif [ "$COMP_CWORD" -eq 3 ] &&
