@@ -60,6 +60,7 @@
 #include "runas.h"
 #include "schedd.h"
 #include "spool.h"
+#include "statefile.h"
 #include "jobdesc.h"
 #include "store.h"
 #include "tls.h"
@@ -724,33 +725,8 @@ agents_accept_error(struct evconnlistener *l, void *arg)
 	peer_accept_error(l, "agents", 0);
 }
 
-/* Write TEXT to STATE_DIR/NAME (through a fsynced temporary file). */
-static void
-agents_write_state(const char *name, const char *text)
-{
-	char	path[1024], tmp[1100];
-	int	out;
-	FILE	*f;
-
-	snprintf(path, sizeof path, "%s/%s", sd->state_dir, name);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1 ||
-	    (f = fdopen(out, "w")) == NULL) {
-		log_warn("%s", tmp);
-		if (out != -1)
-			close(out);
-		return;
-	}
-	fputs(text, f);
-	fflush(f);
-	fsync(fileno(f));
-	fclose(f);
-	if (rename(tmp, path) == -1)
-		log_warn("rename %s", path);
-}
-
 /* Write the address we listen on where pools and tests can find it. */
-static void
+static int
 agents_write_addr(int fd)
 {
 	struct sockaddr_storage	 ss;
@@ -758,8 +734,10 @@ agents_write_addr(int fd)
 	char			 host[64], text[96];
 	int			 port;
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
-		return;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1) {
+		log_warn("getsockname");
+		return -1;
+	}
 	if (ss.ss_family == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 		evutil_inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
@@ -776,7 +754,7 @@ agents_write_addr(int fd)
 	    (int)strlen(text) - 1, text);
 	log_info("agents: listening on %s%s", agents_addr,
 	    agents_tls == NULL ? " (insecure: plain TCP)" : "");
-	agents_write_state("listen.addr", text);
+	return statefile_write(sd->state_dir, "listen.addr", text);
 }
 
 /* TLS from STATE_DIR/tls, or nothing with insecure = yes. */
@@ -801,7 +779,7 @@ agents_tls_init(void)
 	tls_fp_format(tls_fp(agents_tls), agents_fp);
 	log_info("agents: TLS, certificate fingerprint SHA256 %s", agents_fp);
 	snprintf(text, sizeof text, "%s\n", agents_fp);
-	agents_write_state("fingerprint", text);
+	(void)statefile_write(sd->state_dir, "fingerprint", text);
 	return 0;
 }
 
@@ -821,13 +799,11 @@ int
 agents_init(void)
 {
 	struct sockaddr_storage	 ss;
-	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
 	char			 host[256];
 	const char		*errstr;
-	int			 sl, port;
+	int			 port, last = 0;
+	socklen_t		 sl;
 
-	memset(&ss, 0, sizeof ss);
 	if (agents_tls_init() == -1)
 		return -1;
 	if (cfg_parse_hostport(cfg_str(sd->cfg, "listen"), host, sizeof host,
@@ -836,27 +812,41 @@ agents_init(void)
 		return -1;
 	}
 	/* Numeric only: the daemon never blocks on a name lookup. */
-	if (evutil_inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-		sl = sizeof *sin;
-	} else if (evutil_inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)port);
-		sl = sizeof *sin6;
-	} else {
+	if ((sl = statefile_sockaddr(host, port, &ss)) == 0) {
 		log_warnx("listen: %s: expected a numeric address", host);
 		return -1;
 	}
+	/* Any free port, the first time: the agents know the one it was. */
+	if (port == 0 && (last = statefile_last_port(sd->state_dir,
+	    &ss)) != 0) {
+		log_info("listen %s: asking again for port %d, the one the "
+		    "agents know (%s/listen.addr)", cfg_str(sd->cfg, "listen"),
+		    last, sd->state_dir);
+		(void)statefile_sockaddr(host, last, &ss);
+	}
 	agents_listener = evconnlistener_new_bind(sd->base, agents_accept,
 	    NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-	    LEV_OPT_CLOSE_ON_EXEC, 128, (struct sockaddr *)&ss, sl);
+	    LEV_OPT_CLOSE_ON_EXEC, 128, (struct sockaddr *)&ss, (int)sl);
+	if (agents_listener == NULL && last != 0) {
+		log_warn("listen %s: port %d, the one the agents know",
+		    cfg_str(sd->cfg, "listen"), last);
+		log_warnx("free port %d and start again, or remove "
+		    "%s/listen.addr to take a new port (the agents then need "
+		    "the new address: schedd = in their configuration)", last,
+		    sd->state_dir);
+		return -1;
+	}
 	if (agents_listener == NULL) {
 		log_warn("listen %s", cfg_str(sd->cfg, "listen"));
 		return -1;
 	}
 	evconnlistener_set_error_cb(agents_listener, agents_accept_error);
-	agents_write_addr(evconnlistener_get_fd(agents_listener));
+	/* Nobody would find a scheduler whose listen.addr is another's. */
+	if (agents_write_addr(evconnlistener_get_fd(agents_listener)) == -1) {
+		log_warnx("%s/listen.addr: cannot say where agents find us "
+		    "(it is as it was): not starting", sd->state_dir);
+		return -1;
+	}
 	return 0;
 }
 

@@ -16,7 +16,10 @@
  * until then each heartbeat counts as heard when it is sent.  A broken
  * link is retried with exponential backoff and jitter (a refused hello
  * waits the longest: its configuration or an approval has to change
- * first); the jobs keep running meanwhile.  The link is TLS, and the
+ * first); the jobs keep running meanwhile, for the lease (lease.c).  A
+ * link on which nothing came for the lease is dropped and dialled again:
+ * the scheduler has given up on it, and TCP may take many minutes to say
+ * the peer is gone.  The link is TLS, and the
  * hello goes out only once the handshake is done and the scheduler's
  * certificate is the pinned one (tls.c checks it inside the handshake); a
  * scheduler showing another certificate is never spoken to.  Only with
@@ -80,6 +83,8 @@ static int		 link_unanswered; /* heartbeats sent, none answered */
 static int64_t		 link_ad_sent;	/* lease_now() of this link's first
 					   ad, until the scheduler shows it
 					   had it; 0: not (or no longer) */
+static int64_t		 link_lease_ms;	/* the scheduler's lease, 0: none */
+static int64_t		 link_rx;	/* lease_now() of its last message */
 
 /* The heartbeats in flight: seq and lease_now() at sending. */
 #define LINK_HB_SENT	8
@@ -210,6 +215,22 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 
 	if (!link_up())
 		return;
+	/*
+	 * Nothing from the scheduler for its lease: it has given our jobs
+	 * up (lease.c has ended them) and this link is dead, whatever TCP
+	 * says (a crashed host, a cut that TCP may take many minutes to
+	 * notice).  Drop it and dial again, with the backoff.  (Only a
+	 * scheduler that answers heartbeats says something every H.)
+	 */
+	if (link_acks && link_lease_ms > 0 &&
+	    lease_now() - link_rx > link_lease_ms) {
+		log_warnx("link: nothing from the scheduler for %lld ms (its "
+		    "lease is %lld ms): reconnecting",
+		    (long long)(lease_now() - link_rx),
+		    (long long)link_lease_ms);
+		peer_close(link_peer, "the scheduler is silent");
+		return;
+	}
 	/* Its request id is its seq: never 0, which asks for no answer. */
 	if ((uint32_t)++link_seq == 0)
 		link_seq++;
@@ -284,6 +305,7 @@ link_hello_reply(struct json_object *msg)
 		peer_close(link_peer, "bad credential from the scheduler");
 		return;
 	}
+	link_lease_ms = lease > 0 ? lease : 0;
 	if (lease > 0) {
 		link_hb_ms = lease / 4;
 		if (link_hb_ms < 50)
@@ -314,6 +336,7 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	char			 why[256];
 
 	link_heard = 1;
+	link_rx = lease_now();
 	if (type == MSG_HELLO) {
 		if (link_ready) {
 			peer_close(p, "second hello");

@@ -246,7 +246,7 @@ cmd_submit(int argc, char **argv)
 				rc = CQ_EXIT_USAGE;
 				goto done;
 			}
-			rc = cq_usage("submit");
+			rc = cq_bad_arg("submit", argv[a]);
 			goto done;
 		} else if (cmd_submit_is_def(argv[a]))
 			cmd_submit_push(&defs, &ndefs, argv[a]);
