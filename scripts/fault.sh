@@ -1,5 +1,6 @@
 #!/bin/bash
-# fault.sh [-r ROUNDS] [-s SEED] [-j JOBS] [-a AGENTS] [-o REPORT]:
+# fault.sh [-r ROUNDS] [-s SEED] [-j JOBS] [-a AGENTS] [-k KINDS] [-o REPORT]
+#     [-l LOGDIR]:
 # the fault-injection suite (docs/durability.md, "Fault injection").  A
 # pool (a scheduler and AGENTS agents of 2 slots each, as root on hosts
 # in network namespaces where it can make them, else on loopback) runs
@@ -28,14 +29,18 @@ SEED=
 JOBS=150
 NAGENTS=
 REPORT=
-while getopts r:s:j:a:o: o; do
+ONLY=
+LOGDIR=
+while getopts r:s:j:a:k:o:l: o; do
 	case $o in
 	r) ROUNDS=$OPTARG ;;
 	s) SEED=$OPTARG ;;
 	j) JOBS=$OPTARG ;;
 	a) NAGENTS=$OPTARG ;;
+	k) ONLY=$OPTARG ;;
 	o) REPORT=$OPTARG ;;
-	*) echo "usage: fault.sh [-r rounds] [-s seed] [-j jobs] [-a agents] [-o report]" >&2
+	l) LOGDIR=$OPTARG ;;
+	*) echo "usage: fault.sh [-r rounds] [-s seed] [-j jobs] [-a agents] [-k kind,...] [-o report] [-l logdir]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -186,6 +191,15 @@ schedd_kill() {
 
 KINDS=(schedd-kill schedd-stop agent-kill agent-stop both-kill)
 [ "$NETNS" = 1 ] && KINDS+=(link-cut)
+if [ -n "$ONLY" ]; then	# -k: only these kinds (to chase one)
+	for k in ${ONLY//,/ }; do
+		case " ${KINDS[*]} " in
+		*" $k "*) ;;
+		*) skip "-k: no fault kind '$k' here (${KINDS[*]})" ;;
+		esac
+	done
+	read -r -a KINDS <<<"${ONLY//,/ }"
+fi
 inject() {
 	local kind a
 	rnd ${#KINDS[@]}
@@ -320,7 +334,7 @@ check() {	# check WHAT: the invariants over every job so far
 report() {
 	local k
 	{
-		echo "fault.sh -r $ROUNDS -s $SEED -j $JOBS -a $NAGENTS" \
+		echo "fault.sh -r $ROUNDS -s $SEED -j $JOBS -a $NAGENTS${ONLY:+ -k $ONLY}" \
 		    "($([ "$NETNS" = 1 ] && echo "network namespaces" || echo loopback), lease ${LEASE}s)"
 		echo "seed:            $SEED"
 		echo "rounds run:      $ROUNDS_RUN of $ROUNDS"
@@ -335,6 +349,8 @@ report() {
 		echo "user log errors: $ULOG"
 		echo "processes left:  $LEFT"
 		echo "runs again after an end never acknowledged (allowed): $RERUN"
+		[ "$RERUN" -eq 0 ] ||
+		    echo "  whose earlier run: $(sed -n 's/^causes: //p' "$T/check.out")"
 		echo "user log events repeated after a scheduler kill (allowed): $REPEATS"
 		[ -z "$FAILED" ] || echo "FAILED: $FAILED"
 	} | tee ${REPORT:+"$REPORT"}
@@ -374,5 +390,10 @@ if ! wait_until 15 no_procs_left; then
 	[ -n "$FAILED" ] || FAILED="processes left after the pool stopped: $(procs_left | head -5)"
 fi
 report
+if [ -n "$LOGDIR" ]; then	# -l: the logs and the jobs' lines kept
+	mkdir -p "$LOGDIR" &&
+	    cp -r "$T"/*.log "$T"/runs "$T"/acked "$T"/faults "$T"/ulog \
+	    "$T"/*.json "$LOGDIR"/ 2>/dev/null
+fi
 [ -z "$FAILED" ] || fail "$FAILED (seed $SEED)"
 exit 0

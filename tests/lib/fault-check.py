@@ -160,13 +160,13 @@ def main():
                 why = "killed after its last line (code %s, signal %s)" % (
                     code, sig)
             elif (jid, run) in stale:
-                why = "its exit came after the run was given up (stale)"
+                why = "its exit came after the run was given up"
             else:
                 bad["twice"].append("job %s: run %d (pid %s on %s) ended "
                                     "with code %s, yet run %d ran too" % (
                                         jid, run, pgid, agent, code, hrun))
                 continue
-            allowed.append("job %s run %d: %s" % (jid, run, why))
+            allowed.append((jid, run, why))
         if accepted != 1:
             bad["twice"].append("job %s: %d counted ends of run %s, the "
                                 "completed one" % (jid, accepted, hrun))
@@ -231,8 +231,14 @@ def main():
     for k in ("lost", "twice", "overlap", "ulog"):
         for s in bad[k][:20]:
             print("%s: %s" % (k, s))
-    for s in allowed[:5]:
-        print("allowed: %s" % s)
+    for jid, run, why in allowed[:5]:
+        print("allowed: job %s run %d: %s" % (jid, run, why))
+    causes = {}
+    for _, _, why in allowed:
+        why = why.split(" (")[0]
+        causes[why] = causes.get(why, 0) + 1
+    print("causes: %s" % ("; ".join("%s: %d" % kv for kv in
+                                   sorted(causes.items())) or "none"))
     print("lost %d twice %d overlap %d ulog %d rerun %d repeats %d "
           "completed %d" % (len(bad["lost"]), len(bad["twice"]),
                             len(bad["overlap"]), len(bad["ulog"]),
