@@ -1,11 +1,13 @@
 #!/bin/bash
-# fault.sh [-r ROUNDS] [-s SEED] [-j JOBS] [-a AGENTS] [-k KINDS] [-o REPORT]
-#     [-l LOGDIR]:
+# fault.sh [-r ROUNDS] [-s SEED] [-j JOBS] [-a AGENTS] [-f FAULTS]
+#     [-k KIND,...] [-n] [-o REPORT] [-l LOGDIR]:
 # the fault-injection suite (docs/durability.md, "Fault injection").  A
 # pool (a scheduler and AGENTS agents of 2 slots each, as root on hosts
-# in network namespaces where it can make them, else on loopback) runs
-# ROUNDS rounds of JOBS short jobs each.  In each round faults come at
-# random moments, drawn from SEED: the scheduler, an agent or both
+# in network namespaces where it can make them, else or with -n on
+# loopback) runs
+# ROUNDS rounds of JOBS short jobs each.  In each round FAULTS faults (1
+# to 3 if not given) come at random moments, drawn from SEED, with every
+# kind in turn (-k: only these): the scheduler, an agent or both
 # killed (SIGKILL) and started again, stopped (SIGSTOP) for less or more
 # than the lease and continued, an agent's cable cut and plugged back.
 # Small submits are tried while a fault lasts.  Then everything is made
@@ -18,7 +20,8 @@
 # copies of a job at once, the user logs agreeing with the history, and
 # no process left behind (no job once the queue is empty, nothing of a
 # killed agent, nothing at all after the pool is stopped).  It stops at
-# the first round that breaks one, and prints the seed and a report.
+# the first round that breaks one, and prints the seed and a report
+# (also to REPORT); -l keeps the logs and the jobs' lines in LOGDIR.
 #
 # Run from a built tree: CQ_BUILDDIR (default ./build when it holds
 # cq-schedd) and CQ_SRCDIR as for the integration tests.
@@ -31,20 +34,24 @@ NAGENTS=
 REPORT=
 ONLY=
 LOGDIR=
-while getopts r:s:j:a:k:o:l: o; do
+NFAULTS=
+LOOPBACK=0
+while getopts r:s:j:a:f:k:no:l: o; do
 	case $o in
 	r) ROUNDS=$OPTARG ;;
 	s) SEED=$OPTARG ;;
 	j) JOBS=$OPTARG ;;
 	a) NAGENTS=$OPTARG ;;
+	f) NFAULTS=$OPTARG ;;
 	k) ONLY=$OPTARG ;;
+	n) LOOPBACK=1 ;;
 	o) REPORT=$OPTARG ;;
 	l) LOGDIR=$OPTARG ;;
-	*) echo "usage: fault.sh [-r rounds] [-s seed] [-j jobs] [-a agents] [-k kind,...] [-o report] [-l logdir]" >&2
+	*) echo "usage: fault.sh [-r rounds] [-s seed] [-j jobs] [-a agents] [-f faults] [-k kind,...] [-n] [-o report] [-l logdir]" >&2
 	   exit 2 ;;
 	esac
 done
-case "$ROUNDS$JOBS${SEED:-0}${NAGENTS:-2}" in
+case "$ROUNDS$JOBS${SEED:-0}${NAGENTS:-2}${NFAULTS:-1}" in
 *[!0-9]*) echo "fault.sh: rounds, jobs, seed and agents are numbers" >&2; exit 2 ;;
 esac
 [ -n "$SEED" ] || SEED=$(( $(date +%s) % 100000 ))
@@ -73,7 +80,9 @@ log "seed $SEED: $ROUNDS rounds of $JOBS jobs, $NAGENTS agents, lease ${LEASE}s"
 
 # --- the pool -----------------------------------------------------------------
 NETNS=0
-if [ -z "$(_ns_unusable)" ]; then
+if [ "$LOOPBACK" = 1 ]; then
+	log "loopback (-n): no cable cuts"
+elif [ -z "$(_ns_unusable)" ]; then
 	ns_setup $(( NAGENTS + 1 ))
 	NETNS=1
 else
@@ -174,7 +183,7 @@ hold() {
 maybe_submit() {
 	rnd 2
 	[ "$R" = 1 ] || return 0
-	submit "$ROUND" 3 4 >/dev/null 2>&1
+	submit "$ROUND" 3 2 >/dev/null 2>&1
 	return 0
 }
 agent_kill() {
@@ -200,10 +209,28 @@ if [ -n "$ONLY" ]; then	# -k: only these kinds (to chase one)
 	done
 	read -r -a KINDS <<<"${ONLY//,/ }"
 fi
+# The kinds come in rounds of their own, each a shuffle of them all
+# (from the seed): any run of as many faults as there are kinds has
+# every kind.
+BAG=()
+draw_kind() {
+	local i t
+	if [ ${#BAG[@]} -eq 0 ]; then
+		BAG=("${KINDS[@]}")
+		for ((i = ${#BAG[@]} - 1; i > 0; i--)); do
+			rnd $((i + 1))
+			t=${BAG[i]}
+			BAG[i]=${BAG[R]}
+			BAG[R]=$t
+		done
+	fi
+	KIND=${BAG[0]}
+	BAG=("${BAG[@]:1}")
+}
 inject() {
 	local kind a
-	rnd ${#KINDS[@]}
-	kind=${KINDS[$R]}
+	draw_kind
+	kind=$KIND
 	rnd ${#AGENTS[@]}
 	a=${AGENTS[$R]}
 	case $kind in
@@ -334,7 +361,7 @@ check() {	# check WHAT: the invariants over every job so far
 report() {
 	local k
 	{
-		echo "fault.sh -r $ROUNDS -s $SEED -j $JOBS -a $NAGENTS${ONLY:+ -k $ONLY}" \
+		echo "fault.sh -r $ROUNDS -s $SEED -j $JOBS -a $NAGENTS${NFAULTS:+ -f $NFAULTS}${ONLY:+ -k $ONLY}" \
 		    "($([ "$NETNS" = 1 ] && echo "network namespaces" || echo loopback), lease ${LEASE}s)"
 		echo "seed:            $SEED"
 		echo "rounds run:      $ROUNDS_RUN of $ROUNDS"
@@ -361,7 +388,7 @@ ROUNDS_RUN=0
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 	submit "$ROUND" "$JOBS" || { FAILED="round $ROUND: the round's submit failed"; break; }
 	rnd 3
-	nf=$(( R + 1 ))
+	nf=${NFAULTS:-$(( R + 1 ))}
 	for ((f = 0; f < nf; f++)); do
 		pause
 		inject

@@ -1,10 +1,11 @@
 #!/bin/bash
 # t-fault: the fault-injection suite (scripts/fault.sh), bounded: 3
-# rounds of 40 jobs with seed 12 on a pool of a scheduler and 3 agents.
-# In each round 1 to 3 faults at random moments (the seed picks them):
-# the scheduler, an agent or both killed with SIGKILL and started again,
-# stopped with SIGSTOP for less or more than the 3 s lease, an agent's
-# cable cut (on hosts in network namespaces; on loopback without them).
+# rounds of 40 jobs with seed 12 on a pool of a scheduler and 3 agents,
+# 2 faults a round at random moments (the seed picks when and whom), so
+# each kind once: the scheduler, an agent or both killed with SIGKILL and
+# started again, the scheduler or an agent stopped with SIGSTOP for less
+# or more than the 3 s lease, an agent's cable cut (on hosts in network
+# namespaces; on loopback without them, and no cut).
 # It fails when an acknowledged job is lost, a completed job runs again
 # to completion, two copies of a job run at once, the user logs disagree
 # with the history, or a process is left behind.  The longer run:
@@ -12,4 +13,4 @@
 : "${CQ_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 export CQ_SRCDIR
 CQ_TEST_TIMEOUT=${CQ_TEST_TIMEOUT:-150} \
-    exec bash "$CQ_SRCDIR/scripts/fault.sh" -r 3 -s 12 -j 40 -a 3
+    exec bash "$CQ_SRCDIR/scripts/fault.sh" -r 3 -s 12 -j 40 -a 3 -f 2
