@@ -1,6 +1,6 @@
 #!/bin/bash
 # fault.sh [-r ROUNDS] [-s SEED] [-j JOBS] [-a AGENTS] [-f FAULTS]
-#     [-k KIND,...] [-n] [-o REPORT] [-l LOGDIR]:
+#     [-k KIND,...] [-d] [-n] [-o REPORT] [-l LOGDIR]:
 # the fault-injection suite (docs/durability.md, "Fault injection").  A
 # pool (a scheduler and AGENTS agents of 2 slots each, as root on hosts
 # in network namespaces where it can make them, else or with -n on
@@ -9,7 +9,8 @@
 # to 3 if not given) come at random moments, drawn from SEED, with every
 # kind in turn (-k: only these): the scheduler, an agent or both
 # killed (SIGKILL) and started again, stopped (SIGSTOP) for less or more
-# than the lease and continued, an agent's cable cut and plugged back.
+# than the lease and continued, an agent's cable cut and plugged back,
+# with -d the scheduler's disk (a small tmpfs) filled and freed again.
 # Small submits are tried while a fault lasts.  Then everything is made
 # well again, the queue must drain, and the invariants are checked over
 # every job so far (tests/lib/fault-check.py): every acknowledged job
@@ -36,7 +37,8 @@ ONLY=
 LOGDIR=
 NFAULTS=
 LOOPBACK=0
-while getopts r:s:j:a:f:k:no:l: o; do
+DISK=0
+while getopts r:s:j:a:f:k:dno:l: o; do
 	case $o in
 	r) ROUNDS=$OPTARG ;;
 	s) SEED=$OPTARG ;;
@@ -45,9 +47,10 @@ while getopts r:s:j:a:f:k:no:l: o; do
 	f) NFAULTS=$OPTARG ;;
 	k) ONLY=$OPTARG ;;
 	n) LOOPBACK=1 ;;
+	d) DISK=1 ;;
 	o) REPORT=$OPTARG ;;
 	l) LOGDIR=$OPTARG ;;
-	*) echo "usage: fault.sh [-r rounds] [-s seed] [-j jobs] [-a agents] [-f faults] [-k kind,...] [-n] [-o report] [-l logdir]" >&2
+	*) echo "usage: fault.sh [-r rounds] [-s seed] [-j jobs] [-a agents] [-f faults] [-k kind,...] [-d] [-n] [-o report] [-l logdir]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -91,6 +94,14 @@ fi
 host_of() {	# host_of AGENT: its namespace host (a3 -> ns3), or nothing
 	[ "$NETNS" = 1 ] && echo "ns${1#a}"
 }
+
+if [ "$DISK" = 1 ]; then
+	# The state directory on a disk of its own, to fill.
+	mkdir -p "$T/state"
+	mount -t tmpfs -o size=64m,mode=0755 cq-fault-state "$T/state" ||
+	    skip "-d: cannot mount a tmpfs on $T/state"
+	at_cleanup umount -l "$T/state"
+fi
 
 # The scheduler logs at debug level: the checker reads its "exit of
 # stale" lines.
@@ -200,6 +211,7 @@ schedd_kill() {
 
 KINDS=(schedd-kill schedd-stop agent-kill agent-stop both-kill)
 [ "$NETNS" = 1 ] && KINDS+=(link-cut)
+[ "$DISK" = 1 ] && KINDS+=(disk-full)
 if [ -n "$ONLY" ]; then	# -k: only these kinds (to chase one)
 	for k in ${ONLY//,/ }; do
 		case " ${KINDS[*]} " in
@@ -269,6 +281,14 @@ inject() {
 		pause
 		schedd_up
 		agent_up "$a" ;;
+	disk-full)
+		note_fault "$kind" state
+		dd if=/dev/zero of="$T/state/filler" bs=64k 2>/dev/null
+		FILLED=1
+		maybe_submit
+		hold
+		rm -f "$T/state/filler"
+		FILLED= ;;
 	link-cut)
 		note_fault "$kind" "$a"
 		ns_link_down "$(host_of "$a")"
@@ -285,6 +305,8 @@ heal() {
 	local a
 	[ -n "${CUT:-}" ] && ns_link_up "$(host_of "$CUT")"
 	CUT=
+	[ -n "${FILLED:-}" ] && rm -f "$T/state/filler"
+	FILLED=
 	case $SCHEDD_STATE in
 	stopped) kill -CONT "$SCHEDD_PID" ;;
 	dead) schedd_up ;;
@@ -296,6 +318,17 @@ heal() {
 		dead) agent_up "$a" ;;
 		esac
 		AGENT_STATE[$a]=up
+	done
+}
+
+# What died without being killed: "" if nothing.
+died() {
+	local a
+	[ "$SCHEDD_STATE" = dead ] || _pid_alive "$SCHEDD_PID" ||
+	    { echo "the scheduler died"; return; }
+	for a in "${AGENTS[@]}"; do
+		[ "${AGENT_STATE[$a]}" = dead ] || _pid_alive "${AGENT_PID[$a]:-}" ||
+		    { echo "agent $a died"; return; }
 	done
 }
 
@@ -358,8 +391,11 @@ check() {	# check WHAT: the invariants over every job so far
 	fi
 }
 
+REPORTED=0
 report() {
 	local k
+	[ "$REPORTED" = 0 ] || return 0
+	REPORTED=1
 	{
 		echo "fault.sh -r $ROUNDS -s $SEED -j $JOBS -a $NAGENTS${NFAULTS:+ -f $NFAULTS}${ONLY:+ -k $ONLY}" \
 		    "($([ "$NETNS" = 1 ] && echo "network namespaces" || echo loopback), lease ${LEASE}s)"
@@ -385,6 +421,8 @@ report() {
 
 # --- the rounds -------------------------------------------------------------
 ROUNDS_RUN=0
+# A helper that fails (lib.sh's fail) ends the script: the report still.
+at_cleanup report
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 	submit "$ROUND" "$JOBS" || { FAILED="round $ROUND: the round's submit failed"; break; }
 	rnd 3
@@ -392,7 +430,10 @@ for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 	for ((f = 0; f < nf; f++)); do
 		pause
 		inject
+		[ -z "$(died)" ] || break
 	done
+	why=$(died)
+	[ -z "$why" ] || { FAILED="round $ROUND: $why (at or after $KIND)"; break; }
 	heal
 	wait_until 60 all_connected ||
 	    { FAILED="round $ROUND: agents not connected 60 s after the faults: $(cq status --json | jq -c '[.[] | {machine, connected}]')"; break; }
