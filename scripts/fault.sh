@@ -4,13 +4,13 @@
 # the fault-injection suite (docs/durability.md, "Fault injection").  A
 # pool (a scheduler and AGENTS agents of 2 slots each, as root on hosts
 # in network namespaces where it can make them, else or with -n on
-# loopback) runs
-# ROUNDS rounds of JOBS short jobs each.  In each round FAULTS faults (1
-# to 3 if not given) come at random moments, drawn from SEED, with every
-# kind in turn (-k: only these): the scheduler, an agent or both
-# killed (SIGKILL) and started again, stopped (SIGSTOP) for less or more
-# than the lease and continued, an agent's cable cut and plugged back,
-# with -d the scheduler's disk (a small tmpfs) filled and freed again.
+# loopback) runs ROUNDS rounds of JOBS short jobs each.  In each round
+# FAULTS faults (1 to 3 if not given) come at random moments, drawn from
+# SEED, with every kind in turn (-k: only these): the scheduler, an
+# agent or both killed (SIGKILL) and started again, or stopped (SIGSTOP)
+# for less or more than the lease and continued, an agent's cable cut
+# and plugged back, and with -d the scheduler's disk (a small tmpfs)
+# filled and freed again.
 # Small submits are tried while a fault lasts.  Then everything is made
 # well again, the queue must drain, and the invariants are checked over
 # every job so far (tests/lib/fault-check.py): every acknowledged job
@@ -65,8 +65,9 @@ fi
 # About 40 s a round at most, and the start and the end.
 : "${CQ_TEST_TIMEOUT:=$(( 120 + ROUNDS * 90 ))}"
 export CQ_TEST_TIMEOUT
-_fault_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-. "$_fault_dir/../tests/lib/lib.sh"
+# (CQ_SRCDIR set: a copy of this script may run elsewhere, so that the
+# tree can change under a long run.)
+. "${CQ_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}/tests/lib/lib.sh"
 . "$CQ_SRCDIR/tests/lib/netns.sh"
 
 [ "$(id -u)" -eq 0 ] || skip "the fault-injection suite runs as root"
@@ -209,7 +210,7 @@ schedd_kill() {
 	SCHEDD_STATE=dead
 }
 
-KINDS=(schedd-kill schedd-stop agent-kill agent-stop both-kill)
+KINDS=(schedd-kill schedd-stop agent-kill agent-stop both-kill both-stop)
 [ "$NETNS" = 1 ] && KINDS+=(link-cut)
 [ "$DISK" = 1 ] && KINDS+=(disk-full)
 if [ -n "$ONLY" ]; then	# -k: only these kinds (to chase one)
@@ -266,6 +267,18 @@ inject() {
 		maybe_submit
 		pause
 		agent_up "$a" ;;
+	both-stop)
+		note_fault "$kind" "schedd+$a"
+		kill -STOP "$SCHEDD_PID"
+		SCHEDD_STATE=stopped
+		agent_signal "$a" STOP
+		AGENT_STATE[$a]=stopped
+		hold
+		# The agent first: it finds its lease run out, as it is.
+		agent_signal "$a" CONT
+		AGENT_STATE[$a]=up
+		kill -CONT "$SCHEDD_PID"
+		SCHEDD_STATE=up ;;
 	agent-stop)
 		note_fault "$kind" "$a"
 		agent_signal "$a" STOP
