@@ -55,14 +55,16 @@ while getopts r:s:j:a:f:k:dno:l: o; do
 	esac
 done
 case "$ROUNDS$JOBS${SEED:-0}${NAGENTS:-2}${NFAULTS:-1}" in
-*[!0-9]*) echo "fault.sh: rounds, jobs, seed and agents are numbers" >&2; exit 2 ;;
+*[!0-9]*) echo "fault.sh: rounds, seed, jobs, agents and faults are numbers" >&2
+	  exit 2 ;;
 esac
 [ -n "$SEED" ] || SEED=$(( $(date +%s) % 100000 ))
 if [ -z "${CQ_BUILDDIR:-}" ] && [ -x "$PWD/build/cq-schedd" ]; then
 	CQ_BUILDDIR=$PWD/build
 	export CQ_BUILDDIR
 fi
-# About 40 s a round at most, and the start and the end.
+# A bound on the whole run: 90 s a round (a round takes 10 to 45 s
+# here), and the start and the end.
 : "${CQ_TEST_TIMEOUT:=$(( 120 + ROUNDS * 90 ))}"
 export CQ_TEST_TIMEOUT
 # (CQ_SRCDIR set: a copy of this script may run elsewhere, so that the
@@ -121,8 +123,7 @@ fi
 # Restarts keep the address the agents know.
 write_schedd_conf ${LEASE}s "$SCHEDD_ADDR"
 AGENTS=()
-for ((i = 1; i <= NAGENTS; i++))
-do
+for ((i = 1; i <= NAGENTS; i++)); do
 	AGENTS+=("a$i")
 done
 
