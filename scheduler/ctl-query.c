@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "commit.h"
 #include "ctl-int.h"
+#include "diskwatch.h"
 #include "jobad.h"
 #include "jsonx.h"
 #include "peer.h"
@@ -265,6 +266,7 @@ ctl_pool_row(void)
 	    json_object_new_boolean(fp == NULL));
 	json_object_object_add(o, "listen",
 	    json_object_new_string(agents_listen_addr()));
+	json_object_object_add(o, "disk", diskwatch_json());
 	return o;
 }
 
