@@ -1,6 +1,6 @@
 #!/bin/bash
 # fault.sh [-r ROUNDS] [-s SEED] [-j JOBS] [-a AGENTS] [-f FAULTS]
-#     [-k KIND,...] [-d] [-n] [-o REPORT] [-l LOGDIR]:
+#     [-k KIND,...] [-D] [-n] [-o REPORT] [-l LOGDIR]:
 # the fault-injection suite (docs/durability.md, "Fault injection").  A
 # pool (a scheduler and AGENTS agents of 2 slots each, as root on hosts
 # in network namespaces where it can make them, else or with -n on
@@ -9,20 +9,20 @@
 # SEED, with every kind in turn (-k: only these): the scheduler, an
 # agent or both killed (SIGKILL) and started again, or stopped (SIGSTOP)
 # for less or more than the lease and continued, an agent's cable cut
-# and plugged back, and with -d the scheduler's disk (a small tmpfs)
-# filled and freed again.
-# Small submits are tried while a fault lasts.  Then everything is made
-# well again, the queue must drain, and the invariants are checked over
-# every job so far (tests/lib/fault-check.py): every acknowledged job
-# completed (none lost, none stuck), every completion counted by the
-# jobs themselves (tests/lib/fault-job.sh) tied to a run, and a second
-# completion only of a run whose end the scheduler never took (its agent
-# killed, the run killed after its last line, or its exit stale), no two
-# copies of a job at once, the user logs agreeing with the history, and
-# no process left behind (no job once the queue is empty, nothing of a
-# killed agent, nothing at all after the pool is stopped).  It stops at
-# the first round that breaks one, and prints the seed and a report
-# (also to REPORT); -l keeps the logs and the jobs' lines in LOGDIR.
+# and plugged back, the scheduler's disk (a tmpfs of its own; not with
+# -D) filled and freed again.  Submits are tried while a fault lasts, and
+# in flight at a scheduler kill.  Then everything is made well again, the
+# queue must drain, and the invariants are checked over every job so far
+# (tests/lib/fault-check.py): every acknowledged job completed (none
+# lost, none stuck), every completion counted by the jobs themselves
+# (tests/lib/fault-job.sh) tied to a run, and a second completion only
+# of a run whose end the scheduler never took (its agent killed, the run
+# killed after its last line, or its exit stale), no two copies of a job
+# at once, the user logs agreeing with the history, and no process left
+# behind (no job once the queue is empty, nothing of a killed agent,
+# nothing at all after the pool is stopped).  It stops at the first round
+# that breaks one, and prints the seed and a report (also to REPORT); -l
+# keeps the logs and the jobs' lines in LOGDIR.
 #
 # Run from a built tree: CQ_BUILDDIR (default ./build when it holds
 # cq-schedd) and CQ_SRCDIR as for the integration tests.
@@ -37,8 +37,8 @@ ONLY=
 LOGDIR=
 NFAULTS=
 LOOPBACK=0
-DISK=0
-while getopts r:s:j:a:f:k:dno:l: o; do
+DISK=1
+while getopts r:s:j:a:f:k:Dno:l: o; do
 	case $o in
 	r) ROUNDS=$OPTARG ;;
 	s) SEED=$OPTARG ;;
@@ -47,10 +47,10 @@ while getopts r:s:j:a:f:k:dno:l: o; do
 	f) NFAULTS=$OPTARG ;;
 	k) ONLY=$OPTARG ;;
 	n) LOOPBACK=1 ;;
-	d) DISK=1 ;;
+	D) DISK=0 ;;
 	o) REPORT=$OPTARG ;;
 	l) LOGDIR=$OPTARG ;;
-	*) echo "usage: fault.sh [-r rounds] [-s seed] [-j jobs] [-a agents] [-f faults] [-k kind,...] [-d] [-n] [-o report] [-l logdir]" >&2
+	*) echo "usage: fault.sh [-r rounds] [-s seed] [-j jobs] [-a agents] [-f faults] [-k kind,...] [-D] [-n] [-o report] [-l logdir]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -99,11 +99,17 @@ host_of() {	# host_of AGENT: its namespace host (a3 -> ns3), or nothing
 }
 
 if [ "$DISK" = 1 ]; then
-	# The state directory on a disk of its own, to fill.
+	# The state directory on a disk of its own, to fill; the margin
+	# warning comes once it is filled.
 	mkdir -p "$T/state"
-	mount -t tmpfs -o size=64m,mode=0755 cq-fault-state "$T/state" ||
-	    skip "-d: cannot mount a tmpfs on $T/state"
-	at_cleanup umount -l "$T/state"
+	if mount -t tmpfs -o size=64m,mode=0755 cq-fault-state "$T/state" \
+	    2>/dev/null; then
+		at_cleanup umount -l "$T/state"
+		SCHEDD_EXTRA="disk_margin_mb = 16"
+	else
+		log "cannot mount a tmpfs on $T/state: no full disk"
+		DISK=0
+	fi
 fi
 
 # The scheduler logs at debug level: the checker reads its "exit of
@@ -150,7 +156,8 @@ mkdir -p "$T/ulog"
 
 # --- submits ------------------------------------------------------------------
 # submit ROUND N [TIMEOUT]: a cluster of N jobs; its cluster and size go
-# to $T/acked when the scheduler acknowledged it, "? N" otherwise.
+# to $T/acked when the scheduler acknowledged it, "? N" otherwise (also
+# from a submit in the background).
 submit() {
 	local r=$1 n=$2 c
 	cat > "$T/sub" <<SUB
@@ -164,18 +171,14 @@ SUB
 	if c=$(timeout "${3:-30}" "$CQ_BIN" submit --terse "$T/sub" 2>>"$T/submit-errors") &&
 	    [ -n "$c" ]; then
 		echo "$c $n" >> "$T/acked"
-		SUBMITTED=$((SUBMITTED + n))
 		return 0
 	fi
 	echo "? $n" >> "$T/acked"
-	UNACKED=$((UNACKED + 1))
 	return 1
 }
 
 # --- faults -------------------------------------------------------------------
 declare -A FAULTS=()
-SUBMITTED=0
-UNACKED=0
 note_fault() {	# note_fault KIND TARGET
 	FAULTS[$1]=$(( ${FAULTS[$1]:-0} + 1 ))
 	echo "$(now_ms) $ROUND $1 $2" >> "$T/faults"
@@ -250,10 +253,21 @@ inject() {
 	case $kind in
 	schedd-kill)
 		note_fault "$kind" schedd
+		# Sometimes a submit of 20 in flight, which the kill may cut
+		# short at any point: acknowledged, or whole or absent.
+		rnd 2
+		bg=
+		if [ "$R" = 1 ]; then
+			submit "$ROUND" 20 10 >/dev/null 2>&1 &
+			bg=$!
+			rnd 80
+			sleep "0.0$(printf %02d "$R")"
+		fi
 		schedd_kill
 		maybe_submit
 		pause
-		schedd_up ;;
+		schedd_up
+		[ -z "$bg" ] || wait "$bg" ;;
 	schedd-stop)
 		note_fault "$kind" schedd
 		kill -STOP "$SCHEDD_PID"
@@ -410,6 +424,8 @@ report() {
 	local k
 	[ "$REPORTED" = 0 ] || return 0
 	REPORTED=1
+	SUBMITTED=$(awk '$1 != "?" { n += $2 } END { print n + 0 }' "$T/acked")
+	UNACKED=$(grep -c '^?' "$T/acked")
 	{
 		echo "fault.sh -r $ROUNDS -s $SEED -j $JOBS -a $NAGENTS${NFAULTS:+ -f $NFAULTS}${ONLY:+ -k $ONLY}" \
 		    "($([ "$NETNS" = 1 ] && echo "network namespaces" || echo loopback), lease ${LEASE}s)"
