@@ -151,13 +151,14 @@ def main():
                                         jid, run, pgid, agent, hrun))
                 continue
             code, sig = ended.get((agent, inc, jid, run), (None, None))
-            if (agent, inc) in killed:
-                why = "its agent was killed"
+            # (The first that holds, from the most telling.)
+            if (jid, run) in stale:
+                why = "its exit came after the run was given up"
             elif sig not in (None, 0) or code not in (None, 0):
                 why = "killed after its last line (code %s, signal %s)" % (
                     code, sig)
-            elif (jid, run) in stale:
-                why = "its exit came after the run was given up"
+            elif (agent, inc) in killed:
+                why = "its agent was killed before it reported the end"
             else:
                 bad["twice"].append("job %s: run %d (pid %s on %s) ended "
                                     "with code %s, yet run %d ran too" % (
