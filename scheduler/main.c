@@ -225,9 +225,25 @@ schedd_rematch(int64_t now)
 static void
 schedd_tick(evutil_socket_t fd, short ev, void *arg)
 {
-	int64_t	 now = clock_mono_ms();
+	static int64_t	 last;
+	static int	 waited;
+	int64_t		 now = clock_mono_ms();
 
-	agents_tick(now);
+	/*
+	 * A tick more than a tick late found a loop that did not run (the
+	 * scheduler stopped or starved): what agents sent meanwhile waits
+	 * unread in its sockets, and leases judged now would drop agents
+	 * whose reports (the exits of completed jobs) came in time.  The
+	 * loop reads them first and the next tick judges; only one tick in
+	 * a row waits, so a loop always late still expires leases.
+	 */
+	if (last != 0 && now - last > 2 * SCHEDD_TICK_MS && !waited)
+		waited = 1;
+	else {
+		waited = 0;
+		agents_tick(now);
+	}
+	last = now;
 	/* periodic_hold, periodic_release, periodic_remove. */
 	if (now >= sd->tick_policy_next && !commit_stalled()) {
 		sd->tick_policy_next = now + sd->policy_ms;
