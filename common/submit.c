@@ -189,7 +189,7 @@ submit_is_name(const char *s, size_t len)
 }
 
 /* One logical line: an assignment, a queue statement or nothing. */
-static int
+int
 submit_statement(struct submit_parse *p, char *s, int line)
 {
 	char	*eq, *key, *val, q[80];
@@ -198,6 +198,13 @@ submit_statement(struct submit_parse *p, char *s, int line)
 		s++;
 	if (*s == '\0' || *s == '#')
 		return 0;
+	if (p->digest != NULL && p->queued) {
+		/* A late materialization's queue statement ends its file. */
+		p->not_factory = 1;
+		return submit_error(p, line, "late materialization (max_"
+		    "materialize, max_idle) needs the queue statement to be "
+		    "the file's last statement, and its only one");
+	}
 	if (strncasecmp(s, "queue", 5) == 0 &&
 	    (s[5] == '\0' || text_isspace(s[5]))) {
 		for (val = s + 5; text_isspace(*val); val++)
@@ -226,7 +233,7 @@ submit_statement(struct submit_parse *p, char *s, int line)
  * Next logical line from p->cur into LINE; p->lineno counts physical
  * lines, *START gets the first of this one.  1, 0 at the end, or -1.
  */
-static int
+int
 submit_getline(struct submit_parse *p, struct submit_buf *line, int *start)
 {
 	const char	*s, *nl, *t;
@@ -238,6 +245,7 @@ submit_getline(struct submit_parse *p, struct submit_buf *line, int *start)
 	submit_buf_reset(line);
 	submit_buf_add(line, "", 0, SUBMIT_MAX_LINE);
 	*start = p->lineno + 1;
+	p->stmt = p->cur;
 	while (p->cur < p->end) {
 		s = p->cur;
 		if ((nl = memchr(s, '\n', p->end - s)) == NULL)
@@ -283,7 +291,7 @@ submit_check_text(struct submit_parse *p, const char *buf, size_t len)
 	return 0;
 }
 
-static void
+void
 submit_parse_free(struct submit_parse *p)
 {
 	size_t	 i;
@@ -327,7 +335,7 @@ submit_parse_buf(const char *name, const char *buf, size_t len,
 	}
 	if (submit_check_text(&p, buf, len) == -1)
 		goto fail;
-	p.cur = buf;
+	p.buf = p.cur = buf;
 	p.end = buf + len;
 	while ((rc = submit_getline(&p, &line, &start)) == 1)
 		if (submit_statement(&p, line.s, start) == -1)
