@@ -8,6 +8,8 @@
  * second linear pass).  DONE and TOTAL come from clusters.c: TOTAL is the
  * procs submitted, DONE those no longer in the queue.  RUN counts running
  * and transferring jobs; suspended ones have their own member.
+ * UNMATERIALIZED counts a late materialization's procs not in the queue
+ * yet (factory.c): part of TOTAL, not of DONE.
  */
 #include "config.h"
 
@@ -28,7 +30,7 @@ struct batch_clu {
 	const char	*batch_name;	/* NULL: none */
 	int64_t		 submitted;
 	uint32_t	 minproc, maxproc;
-	int64_t		 total, done;
+	int64_t		 total, done, waiting;
 	int64_t		 idle, run, hold, susp, jobs;
 };
 
@@ -73,7 +75,9 @@ batches_add(struct batches *b, const struct job *j)
 		if ((cl = clusters_find(j->cluster)) != NULL) {
 			e->batch_name = cl->batch_name;
 			e->total = cl->nprocs;
-			e->done = (int64_t)cl->nprocs - cl->nlive;
+			e->done = (int64_t)cl->nprocs - cl->nlive -
+			    cl->nwaiting;
+			e->waiting = cl->nwaiting;
 		}
 	}
 	if (j->proc < e->minproc)
@@ -98,8 +102,8 @@ batches_add(struct batches *b, const struct job *j)
 	default:
 		break;
 	}
-	if (e->total < e->jobs + e->done)
-		e->total = e->jobs + e->done;
+	if (e->total < e->jobs + e->done + e->waiting)
+		e->total = e->jobs + e->done + e->waiting;
 }
 
 /* Order for merging: owner, then named batches by name, then id. */
@@ -154,6 +158,7 @@ batches_row(const struct batch_clu *c, size_t n)
 	for (i = 0; i < n; i++) {
 		sum.total += c[i].total;
 		sum.done += c[i].done;
+		sum.waiting += c[i].waiting;
 		sum.idle += c[i].idle;
 		sum.run += c[i].run;
 		sum.hold += c[i].hold;
@@ -186,6 +191,7 @@ batches_row(const struct batch_clu *c, size_t n)
 	batches_put(o, "hold", sum.hold);
 	batches_put(o, "suspended", sum.susp);
 	batches_put(o, "total", sum.total);
+	batches_put(o, "unmaterialized", sum.waiting);
 	batches_put(o, "jobs", sum.jobs);
 	json_object_object_add(o, "job_ids", json_object_new_string(ids));
 	return o;

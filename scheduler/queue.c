@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "clusters.h"
 #include "commit.h"
+#include "factory.h"
 #include "jobad.h"
 #include "jobdesc.h"
 #include "jobend.h"
@@ -84,6 +85,7 @@ queue_idle_add(struct job *j)
 	else
 		TAILQ_INSERT_AFTER(&sd->idle, k, j, idle_entry);
 	j->on_idle = 1;
+	clusters_idle(j->cluster, 1);
 	share_job(j);
 	sd->match_wanted = 1;
 	schedd_turn_request();
@@ -96,6 +98,7 @@ queue_idle_del(struct job *j)
 		return;
 	TAILQ_REMOVE(&sd->idle, j, idle_entry);
 	j->on_idle = 0;
+	clusters_idle(j->cluster, 0);
 	share_job(j);
 }
 
@@ -256,6 +259,9 @@ queue_load(void)
 		return -1;
 	if (store_jobs_load(sd->store, queue_load_one, NULL) == -1)
 		return -1;
+	/* The factories go on from their next proc (after their jobs). */
+	if (factory_init() == -1 || factory_load() == -1)
+		return -1;
 	log_info("queue: %llu unfinished jobs loaded",
 	    (unsigned long long)sd->njobs);
 	return 0;
@@ -272,6 +278,7 @@ queue_shutdown(void)
 		job_free(j);
 	}
 	sd->njobs = 0;
+	factory_shutdown();
 	clusters_shutdown();
 	owners_shutdown();
 }
@@ -386,45 +393,54 @@ queue_cmdline(const struct jobdesc *d)
 	return xstrdup(buf);
 }
 
-int
-queue_submit(uid_t uid, const char *owner, const char *batch_name,
-    struct jobdesc *descs, char **ads, size_t n, uint32_t *cluster)
+/* A new idle job of CLUSTER from its description D and wire text AD. */
+static struct job *
+queue_job_new(uid_t uid, const char *owner, uint32_t cluster,
+    const struct jobdesc *d, const char *ad, int64_t now)
+{
+	struct job	*j;
+	char		*cmd;
+
+	j = job_new();
+	j->cluster = cluster;
+	j->proc = d->proc;
+	j->state = JOB_IDLE;
+	j->uid = uid;
+	j->owner = xstrdup(owner);
+	j->request_cpus = d->request_cpus;
+	j->request_memory_mb = d->request_memory_mb;
+	j->priority = (int)d->priority;
+	share_job_attrs(j, d);
+	j->request_disk_kb = d->request_disk_kb;
+	if (d->requirements != NULL)
+		j->requirements = xstrdup(d->requirements);
+	if (d->rank != NULL)
+		j->rank = xstrdup(d->rank);
+	cmd = queue_cmdline(d);
+	j->cmd = queue_expand_cluster(cmd, cluster);
+	free(cmd);
+	j->ad = queue_expand_cluster(ad, cluster);
+	j->submitted = now;
+	j->entered = now;
+	return j;
+}
+
+/*
+ * Enter the N jobs DESCS/ADS of CLUSTER (procs from DESCS[0].proc on):
+ * the store first, so that a refusal leaves nothing in memory.
+ */
+static int
+queue_enter(uid_t uid, const char *owner, uint32_t cluster,
+    struct jobdesc *descs, char **ads, size_t n, int64_t now)
 {
 	struct job	**v;
-	int64_t		 now = clock_now_ms();
 	size_t		 i;
-	char		*cmd;
 	int		 rc = -1;
 
-	if (commit_begin() == -1)
-		return -1;
-	if (store_cluster_new(sd->store, uid, owner, now, batch_name,
-	    (uint32_t)n, cluster) == -1)
-		return -1;
-	/* The store first: a refusal leaves nothing in memory. */
 	v = xcalloc(n, sizeof *v);
 	for (i = 0; i < n; i++) {
-		v[i] = job_new();
-		v[i]->cluster = *cluster;
-		v[i]->proc = descs[i].proc;
-		v[i]->state = JOB_IDLE;
-		v[i]->uid = uid;
-		v[i]->owner = xstrdup(owner);
-		v[i]->request_cpus = descs[i].request_cpus;
-		v[i]->request_memory_mb = descs[i].request_memory_mb;
-		v[i]->priority = (int)descs[i].priority;
-		share_job_attrs(v[i], &descs[i]);
-		v[i]->request_disk_kb = descs[i].request_disk_kb;
-		if (descs[i].requirements != NULL)
-			v[i]->requirements = xstrdup(descs[i].requirements);
-		if (descs[i].rank != NULL)
-			v[i]->rank = xstrdup(descs[i].rank);
-		cmd = queue_cmdline(&descs[i]);
-		v[i]->cmd = queue_expand_cluster(cmd, *cluster);
-		free(cmd);
-		v[i]->ad = queue_expand_cluster(ads[i], *cluster);
-		v[i]->submitted = now;
-		v[i]->entered = now;
+		v[i] = queue_job_new(uid, owner, cluster, &descs[i], ads[i],
+		    now);
 		if (queue_policy_get(&descs[i], &v[i]->policy, NULL, 0) == -1 ||
 		    queue_find(v[i]->cluster, v[i]->proc) != NULL ||
 		    store_job_insert(sd->store, v[i]) == -1 ||
@@ -432,14 +448,13 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 		    "submit", 0, NULL) == -1)
 			goto fail;
 	}
-	clusters_add(*cluster, owner, batch_name, (uint32_t)n, now);
 	for (i = 0; i < n; i++) {
 		queue_insert(v[i]);
 		queue_policy_mark(v[i]);
 		v[i] = NULL;
 	}
 	sd->nsubmitted += n;
-	queue_request_entered(*cluster, 0, n);
+	queue_request_entered(cluster, n > 0 ? descs[0].proc : 0, n);
 	rc = 0;
 fail:
 	/* The caller rolls the request back. */
@@ -447,6 +462,32 @@ fail:
 		job_free(v[i]);
 	free(v);
 	return rc;
+}
+
+int
+queue_submit(uid_t uid, const char *owner, const char *batch_name,
+    struct jobdesc *descs, char **ads, size_t n, uint32_t *cluster)
+{
+	int64_t		 now = clock_now_ms();
+
+	if (commit_begin() == -1)
+		return -1;
+	if (store_cluster_new(sd->store, uid, owner, now, batch_name,
+	    (uint32_t)n, cluster) == -1)
+		return -1;
+	if (queue_enter(uid, owner, *cluster, descs, ads, n, now) == -1)
+		return -1;
+	clusters_add(*cluster, owner, batch_name, (uint32_t)n, now);
+	return 0;
+}
+
+int
+queue_materialize(uid_t uid, const char *owner, uint32_t cluster,
+    struct jobdesc *descs, char **ads, size_t n)
+{
+	if (commit_begin() == -1)
+		return -1;
+	return queue_enter(uid, owner, cluster, descs, ads, n, clock_now_ms());
 }
 
 void
