@@ -4,6 +4,9 @@
  * submit nothing); the scheduler enters all jobs or none and answers after
  * they are durable.  Jobs whose files travel have them uploaded first, on
  * the same connection (upload.c), so the submit adopts them atomically.
+ * A big submit (or one with max_materialize or max_idle) whose file can
+ * be one goes as a late materialization: its digest, not its jobs
+ * (common/submit-factory.c, scheduler/factory.c).
  */
 #include "config.h"
 
@@ -82,6 +85,164 @@ cmd_submit_text(struct jobdesc *jobs, size_t njobs, const char *batch,
 	return buf;
 }
 
+/*
+ * A submit of more jobs than this is sent as a late materialization
+ * when its file can be one (see docs/materialize.md).
+ */
+#define CMD_SUBMIT_LATE_ABOVE	10000
+
+/* 1 if S holds "env" in any case: the digest needs our environment. */
+static int
+cmd_submit_uses_env(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((s[0] | 0x20) == 'e' && (s[1] | 0x20) == 'n' &&
+		    (s[2] | 0x20) == 'v')
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether digest D goes as a late materialization: 1 yes, 0 no (submit
+ * it whole), -1 it must but cannot (ERR).
+ */
+static int
+cmd_submit_late(const struct submit_digest *d, const char *path, char *err,
+    size_t errlen)
+{
+	int	asked = d->max_materialize > 0 || d->max_idle > 0;
+	size_t	i;
+
+	if (!asked && d->total <= CMD_SUBMIT_LATE_ABOVE)
+		return 0;
+	if (!d->has_first)
+		return 0;	/* nothing queued */
+	if (upload_wanted(&d->first)) {
+		if (!asked)
+			return 0;
+		snprintf(err, errlen, "%s: late materialization (max_"
+		    "materialize, max_idle) cannot send input files through "
+		    "the scheduler's spool; use shared files or submit "
+		    "without it", path);
+		return -1;
+	}
+	for (i = 0; i < d->nitems; i++)
+		if (strchr(d->items[i], '\n') != NULL) {
+			if (!asked)
+				return 0;
+			snprintf(err, errlen, "%s: late materialization: an "
+			    "item holds a newline", path);
+			return -1;
+		}
+	return 1;
+}
+
+/* The MSG_SUBMIT request of a late materialization (factory.c). */
+static char *
+cmd_submit_late_text(const struct submit_digest *d, const char *path,
+    const char *cwd, const char *batch, size_t *lenp)
+{
+	extern char		**environ;
+	struct json_object	*o, *f, *a;
+	const char		*t;
+	char			*text, *items = NULL;
+	size_t			 i, len, ilen = 0, icap = 0;
+	mode_t			 um;
+
+	f = json_object_new_object();
+	json_object_object_add(f, "name", json_object_new_string(path));
+	json_object_object_add(f, "text", json_object_new_string_len(d->text,
+	    (int)d->textlen));
+	json_object_object_add(f, "cwd", json_object_new_string(cwd));
+	json_object_object_add(f, "line", json_object_new_int(d->line));
+	a = json_object_new_array();
+	for (i = 0; i < d->nvars; i++)
+		json_object_array_add(a, json_object_new_string(d->vars[i]));
+	json_object_object_add(f, "vars", a);
+	for (i = 0; i < d->nitems; i++) {
+		if (i > 0)
+			cmd_submit_text_add(&items, &ilen, &icap, "\n", 1);
+		cmd_submit_text_add(&items, &ilen, &icap, d->items[i],
+		    strlen(d->items[i]));
+	}
+	json_object_object_add(f, "items", json_object_new_string_len(
+	    items != NULL ? items : "", (int)ilen));
+	free(items);
+	json_object_object_add(f, "nitems",
+	    json_object_new_int64((int64_t)d->nitems));
+	json_object_object_add(f, "count", json_object_new_int64(d->count));
+	if (d->index != NULL) {
+		a = json_object_new_array();
+		for (i = 0; i < d->nitems; i++)
+			json_object_array_add(a,
+			    json_object_new_int64((int64_t)d->index[i]));
+		json_object_object_add(f, "index", a);
+	}
+	if (d->max_materialize > 0)
+		json_object_object_add(f, "max_materialize",
+		    json_object_new_int64(d->max_materialize));
+	if (d->max_idle > 0)
+		json_object_object_add(f, "max_idle",
+		    json_object_new_int64(d->max_idle));
+	/* $ENV() and getenv read our environment: sent only then. */
+	if (cmd_submit_uses_env(d->text)) {
+		a = json_object_new_array();
+		for (i = 0; environ[i] != NULL; i++)
+			json_object_array_add(a,
+			    json_object_new_string(environ[i]));
+		json_object_object_add(f, "env", a);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "factory", f);
+	if (batch != NULL)
+		json_object_object_add(o, "batch_name",
+		    json_object_new_string(batch));
+	um = umask(022);
+	umask(um);
+	json_object_object_add(o, "umask", json_object_new_int(um & 0777));
+	t = jsonx_dump(o, &len);
+	text = xmalloc(len + 1);
+	memcpy(text, t, len + 1);
+	json_object_put(o);
+	*lenp = len;
+	return text;
+}
+
+/* Submit digest D of PATH as a late materialization. */
+static int
+cmd_submit_digest(struct submit_digest *d, const char *path,
+    const char *cwd, const char *batch, int terse)
+{
+	struct json_object	*rep;
+	struct client		*c;
+	uint16_t		 rtype;
+	char			*text;
+	size_t			 len;
+
+	if (batch == NULL)
+		batch = d->first.batch_name;
+	text = cmd_submit_late_text(d, path, cwd, batch, &len);
+	if ((c = client_open()) == NULL) {
+		free(text);
+		return CQ_EXIT_FAIL;
+	}
+	rep = NULL;
+	if (client_call_start_text(c, MSG_SUBMIT, text, len) == 0)
+		rep = client_call_finish(c, &rtype);
+	client_close(c);
+	free(text);
+	if (rep == NULL)
+		return CQ_EXIT_FAIL;
+	if (terse)
+		printf("%lld\n", (long long)jsonx_int(rep, "cluster", 0));
+	else
+		printf("%lld job(s) submitted to cluster %lld (late "
+		    "materialization).\n", (long long)jsonx_int(rep, "count",
+		    0), (long long)jsonx_int(rep, "cluster", 0));
+	json_object_put(rep);
+	return CQ_EXIT_OK;
+}
+
 int
 cmd_submit(int argc, char **argv)
 {
@@ -92,8 +253,9 @@ cmd_submit(int argc, char **argv)
 	uint16_t		 rtype;
 	char			 cwd[PATH_MAX], err[1024], *fbatch = NULL, *text;
 	const char		*batch = NULL;
+	struct submit_digest	*digest = NULL;
 	size_t			 njobs = 0, i, len, nfiles = 0;
-	int			 terse = 0, dry = 0, cmdline = 0, a;
+	int			 terse = 0, dry = 0, cmdline = 0, a, late;
 
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--terse") == 0)
@@ -131,10 +293,26 @@ cmd_submit(int argc, char **argv)
 			xasprintf(&jobs->output, "%s/cq-$(Cluster).out", cwd);
 			jobs->error = xstrdup(jobs->output);
 		}
-	} else if (submit_parse_file(argv[a], cwd, environ, &jobs, &njobs,
-	    err, sizeof err) == -1) {
-		fprintf(stderr, "cq: %s\n", err);
-		return CQ_EXIT_USAGE;
+	} else {
+		/* One queue statement, last: perhaps a late materialization. */
+		if ((late = submit_digest_file(argv[a], cwd, environ, &digest,
+		    err, sizeof err)) == 0 && (late = cmd_submit_late(digest,
+		    argv[a], err, sizeof err)) == 1 && !dry) {
+			late = cmd_submit_digest(digest, argv[a], cwd, batch,
+			    terse);
+			submit_digest_free(digest);
+			return late;
+		}
+		submit_digest_free(digest);
+		if (late == -1) {
+			fprintf(stderr, "cq: %s\n", err);
+			return CQ_EXIT_USAGE;
+		}
+		if (submit_parse_file(argv[a], cwd, environ, &jobs, &njobs,
+		    err, sizeof err) == -1) {
+			fprintf(stderr, "cq: %s\n", err);
+			return CQ_EXIT_USAGE;
+		}
 	}
 
 	/* The file's batch_name names the cluster unless --batch-name does. */
