@@ -8,7 +8,7 @@
  * its wire form, its policy, its accounting).
  *
  * Each loop turn (factory_turn, before matching) materializes at most
- * FACTORY_TURN_JOBS jobs over all factories, each within its
+ * materialize_per_turn jobs over all factories, each within its
  * max_materialize (its jobs in the queue), max_idle (its idle jobs) and
  * its owner's max_jobs_per_owner, as one unit of its own: the jobs and
  * the factory row's next_proc are written in one transaction
@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
 #include <json-c/json.h>
 
 #include "cfg.h"
@@ -51,8 +52,6 @@
 #include "submit.h"
 #include "xmalloc.h"
 
-/* Jobs materialized per loop turn, over all factories. */
-#define FACTORY_TURN_JOBS	256
 #define FACTORY_MAX_ENV		4096
 #define FACTORY_MAX_VARS	32
 
@@ -79,13 +78,39 @@ struct factory {
 
 static TAILQ_HEAD(, factory)	factories = TAILQ_HEAD_INITIALIZER(factories);
 static uint32_t			factory_default_max;
+static uint64_t			factory_per_turn;
+static struct event		*factory_ev;	/* the next turn's, later */
+static int			 factory_due;	/* factory_ev fired */
 static uint64_t			factory_owner_max;
+
+/*
+ * Another turn, after the loop has looked at its sockets: a turn asked
+ * for from inside a turn would run before any client is served.
+ */
+static void
+factory_again_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	factory_due = 1;
+	schedd_turn_request();
+}
+
+void
+factory_again(void)
+{
+	struct timeval	tv = { 0, 0 };
+
+	if (factory_ev == NULL)
+		factory_ev = evtimer_new(sd->base, factory_again_cb, NULL);
+	if (factory_ev != NULL && !evtimer_pending(factory_ev, NULL))
+		evtimer_add(factory_ev, &tv);
+}
 
 int
 factory_init(void)
 {
 	factory_default_max = (uint32_t)cfg_int(sd->cfg, "max_materialize");
 	factory_owner_max = (uint64_t)cfg_int(sd->cfg, "max_jobs_per_owner");
+	factory_per_turn = (uint64_t)cfg_int(sd->cfg, "materialize_per_turn");
 	return 0;
 }
 
@@ -340,7 +365,7 @@ factory_start(struct factory *f)
 {
 	TAILQ_INSERT_TAIL(&factories, f, entry);
 	clusters_waiting(f->cluster, (uint32_t)(f->total - f->next));
-	schedd_turn_request();
+	factory_again();
 }
 
 /* The jobs F may materialize now. */
@@ -467,8 +492,12 @@ void
 factory_turn(void)
 {
 	struct factory	*f, *next;
-	uint64_t	 budget = FACTORY_TURN_JOBS, room;
+	uint64_t	 budget = factory_per_turn, room;
 
+	/* Only in the turns factory_again() asked for. */
+	if (!factory_due)
+		return;
+	factory_due = 0;
 	TAILQ_FOREACH_SAFE(f, &factories, entry, next) {
 		if (budget == 0)
 			break;
@@ -485,7 +514,7 @@ factory_turn(void)
 	}
 	/* More to do: another turn, after what waits in the loop. */
 	if (factory_pending())
-		schedd_turn_request();
+		factory_again();
 }
 
 static int
@@ -546,6 +575,9 @@ factory_shutdown(void)
 		TAILQ_REMOVE(&factories, f, entry);
 		factory_free(f);
 	}
+	if (factory_ev != NULL)
+		event_free(factory_ev);
+	factory_ev = NULL;
 }
 
 struct factory *
@@ -617,6 +649,6 @@ factory_act_done(struct factory *f, const char *action)
 		f->reason = xstrdup("held by cq hold");
 	} else if (strcmp(action, "release") == 0) {
 		f->paused = FACTORY_RUN;
-		schedd_turn_request();
+		factory_again();
 	}
 }

@@ -44,6 +44,11 @@ void		 factory_free(struct factory *);
 void		 factory_turn(void);
 /* 1 if a factory could materialize now. */
 int		 factory_pending(void);
+/*
+ * Materialize in a turn of its own, once the loop has served its
+ * sockets (a job of a factory's cluster started or left: room made).
+ */
+void		 factory_again(void);
 /* Load the factories at start-up (after queue_load); 0 or -1. */
 int		 factory_load(void);
 void		 factory_shutdown(void);

@@ -101,6 +101,9 @@ static const struct cfg_key schedd_keys[] = {
 	{ "max_materialize", CFG_INT, "10000", 1, 1000000,
 	    "jobs of a late materialization in the queue at once when its "
 	    "submit sets neither max_materialize nor max_idle" },
+	{ "materialize_per_turn", CFG_INT, "256", 1, 100000,
+	    "jobs of late materializations entered in one loop turn (one "
+	    "commit); the rest wait for the next turn" },
 	{ "client_idle_timeout", CFG_DURATION, "10m", 0, 0,
 	    "a client connection silent this long is closed (0: never)" },
 	{ "periodic_expr_interval", CFG_DURATION, "60", 0, 0,
@@ -238,7 +241,7 @@ schedd_tick(evutil_socket_t fd, short ev, void *arg)
 	}
 	schedd_rematch(now);
 	if (factory_pending())	/* room made without a turn */
-		schedd_turn_request();
+		factory_again();
 }
 
 static void

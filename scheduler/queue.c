@@ -66,6 +66,16 @@ queue_walk(void (*cb)(struct job *, void *), void *arg)
 		cb(j, arg);
 }
 
+/* J left the idle list or memory: its cluster's factory has room. */
+static void
+queue_factory_room(const struct job *j)
+{
+	struct cluster	*cl;
+
+	if ((cl = clusters_find(j->cluster)) != NULL && cl->nwaiting > 0)
+		factory_again();
+}
+
 /* Put J on the idle list in matching order. */
 void
 queue_idle_add(struct job *j)
@@ -99,6 +109,7 @@ queue_idle_del(struct job *j)
 	TAILQ_REMOVE(&sd->idle, j, idle_entry);
 	j->on_idle = 0;
 	clusters_idle(j->cluster, 0);
+	queue_factory_room(j);
 	share_job(j);
 }
 
@@ -133,6 +144,7 @@ queue_forget_now(struct job *j)
 	queue_idle_del(j);
 	RB_REMOVE(job_tree, &sd->jobs, j);
 	sd->njobs--;
+	queue_factory_room(j);
 	clusters_drop(j->cluster);
 	owners_drop(j->uid);
 	share_job_gone(j);
