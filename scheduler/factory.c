@@ -66,7 +66,7 @@ struct factory {
 	char			**vars;		/* into digest */
 	size_t			 nvars;
 	char			*itembuf;	/* the items, NUL-separated */
-	size_t			*itemoff;
+	uint32_t		*itemoff;	/* items are < 16 MiB */
 	size_t			 nitems;
 	size_t			*index;		/* NULL: no slice */
 	uint32_t		 count;
@@ -196,7 +196,10 @@ factory_read(struct json_object *d, char *err, size_t errlen)
 		goto fail;
 	}
 	/* The items: one string, split at newlines, NITEMS of them. */
-	len = strlen(items);
+	if ((len = strlen(items)) >= UINT32_MAX) {
+		snprintf(err, errlen, "late materialization: items too long");
+		goto fail;
+	}
 	f->itembuf = xmalloc(len + 1);
 	memcpy(f->itembuf, items, len + 1);
 	f->itemoff = xcalloc((size_t)nitems, sizeof(*f->itemoff));
@@ -208,7 +211,7 @@ factory_read(struct json_object *d, char *err, size_t errlen)
 			n++;
 			break;
 		}
-		f->itemoff[n++] = i + 1;
+		f->itemoff[n++] = (uint32_t)(i + 1);
 	}
 	if (n != (size_t)nitems) {
 		snprintf(err, errlen, "late materialization: items do not "
@@ -309,15 +312,13 @@ factory_new(struct json_object *digest, int64_t umask, char *err,
 	struct jobdesc	 d;
 	char		*ad;
 
-	/* The scheduler's own copy: what the store keeps. */
-	digest = json_tokener_parse(json_object_to_json_string_ext(digest,
-	    JSON_C_TO_STRING_PLAIN));
+	/* The request's object becomes the factory's: what the store keeps. */
 	if (digest == NULL || !json_object_is_type(digest,
 	    json_type_object)) {
-		json_object_put(digest);
 		snprintf(err, errlen, "late materialization: a bad digest");
 		return NULL;
 	}
+	json_object_get(digest);
 	json_object_object_del(digest, "umask");
 	if (umask != -1)
 		json_object_object_add(digest, "umask",
@@ -363,6 +364,9 @@ factory_submit(struct factory *f, uid_t uid, const char *owner,
 void
 factory_start(struct factory *f)
 {
+	/* Stored, and read into itembuf and index: not kept twice. */
+	json_object_object_del(f->digest, "items");
+	json_object_object_del(f->digest, "index");
 	TAILQ_INSERT_TAIL(&factories, f, entry);
 	clusters_waiting(f->cluster, (uint32_t)(f->total - f->next));
 	factory_again();
