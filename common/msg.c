@@ -44,7 +44,8 @@ static const struct msg_member m_query[] = {
 	{ "state", JT_STRING, 0 }, { "fields", JT_ARRAY, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_query_reply[] = {
-	{ "rows", JT_ARRAY, 1 }, { NULL, 0, 0 }
+	{ "rows", JT_ARRAY, 1 }, { "unmaterialized", JT_INT, 0 },
+	{ NULL, 0, 0 }
 };
 static const struct msg_member m_act[] = {
 	{ "action", JT_STRING, 1 }, { "ids", JT_ARRAY, 0 },

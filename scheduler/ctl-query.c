@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "commit.h"
 #include "ctl-int.h"
+#include "factory.h"
 #include "jobad.h"
 #include "jsonx.h"
 #include "peer.h"
@@ -278,6 +279,7 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	const char		*what = jsonx_str(msg, "what", ""), *errstr;
 	char			 err[512], *text;
 	size_t			 i, rows, len;
+	uint64_t		 late = 0;
 
 	if (ctl_idlist(jsonx_get(msg, "ids"), &ids, &errstr) == -1) {
 		peer_send_error(p, reqid, errstr);
@@ -325,6 +327,9 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	} else if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0) {
 		w.why = strcmp(what, "why") == 0;
 		queue_walk(ctl_jobs_cb, &w);
+		/* cq wait: procs named that a factory has still to make. */
+		for (i = 0; i < ids.n; i++)
+			late += factory_unmade(ids.cluster[i], ids.proc[i]);
 	} else if (strcmp(what, "batches") == 0) {
 		w.batches = batches_new();
 		queue_walk(ctl_batches_cb, &w);
@@ -362,6 +367,9 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	jobad_filter_free(w.filter);
 	reply = json_object_new_object();
 	json_object_object_add(reply, "rows", w.rows);
+	if (late > 0)
+		json_object_object_add(reply, "unmaterialized",
+		    json_object_new_int64((int64_t)late));
 	/*
 	 * The rows may show changes of this turn that are not durable yet
 	 * (a job gone from the queue): then the answer waits for the commit

@@ -622,6 +622,18 @@ factory_waiting(const struct factory *f)
 	return f->total - f->next;
 }
 
+uint64_t
+factory_unmade(uint32_t cluster, int64_t proc)
+{
+	struct factory	*f;
+
+	if ((f = factory_find(cluster)) == NULL)
+		return 0;
+	if (proc < 0)
+		return f->total - f->next;
+	return (uint64_t)proc >= f->next && (uint64_t)proc < f->total;
+}
+
 int
 factory_act(struct factory *f, const char *action)
 {

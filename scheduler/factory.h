@@ -61,6 +61,8 @@ uint32_t	 factory_cluster(const struct factory *);
 uid_t		 factory_uid(const struct factory *);
 /* Procs not materialized yet. */
 uint64_t	 factory_waiting(const struct factory *);
+/* Of CLUSTER.PROC (PROC < 0: all of CLUSTER), the procs not made yet. */
+uint64_t	 factory_unmade(uint32_t cluster, int64_t proc);
 /*
  * cq rm, hold or release of F's cluster, inside the client's request:
  * writes what changes (1), or nothing to change (0), or -1 (the request

@@ -55,7 +55,8 @@ wait_until 10 gone || fail "cluster $big still has jobs"
 grep -q "cluster $big: 199950 jobs not materialized are removed" "$T/schedd.log" ||
     fail "no removal in the log"
 
-# A factory of 3 items x 4 runs to its end, at most 3 idle at a time.
+# A factory of 3 items x 4 runs to its end, at most 3 idle at a time;
+# cq wait of it returns once all 12 are done.
 cat > items.sub <<'SUB'
 executable = /bin/sh
 arguments = "-c 'echo $(Process) $(Step) $(ItemIndex) $(color)'"
@@ -70,7 +71,9 @@ SUB
 c=$(cq submit --terse items.sub) || fail "submit of items.sub failed"
 [ "$(inq "$c")" -le 3 ] || fail "more than 3 idle: $(inq "$c")"
 start_agent a1 2
-wait_queue_empty 30 || fail "factory $c not done: $(cq q -nobatch)"
+# cq wait waits for the procs not made yet too, not only those in the queue.
+cq wait -t 30 "$c" || fail "cq wait $c failed: $(cq q -nobatch)"
+queue_empty || fail "cq wait $c returned with jobs left: $(cq q -nobatch)"
 h=$(cq history --json "$c")
 [ "$(jq length <<<"$h")" -eq 12 ] || fail "history of $c: $(jq length <<<"$h") rows"
 [ "$(jq -c '[.[].proc] | sort' <<<"$h")" = "[0,1,2,3,4,5,6,7,8,9,10,11]" ] ||
