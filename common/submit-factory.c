@@ -242,14 +242,10 @@ submit_factory_new(const char *name, const char *text, size_t len,
 	for (i = 0; i < nvars; i++)
 		f->vars[i] = xstrdup(vars[i]);
 	f->nvars = nvars;
+	f->p.no_queue = 1;
 	if (submit_factory_read(&f->p, f->name, text, len, cwd, envp, err,
 	    errlen) == -1)
 		goto fail;
-	if (f->p.queued) {
-		snprintf(err, errlen, "%s: a late materialization's "
-		    "statements hold no queue statement", name);
-		goto fail;
-	}
 	if (submit_kw_unsupported(&f->p) == -1)
 		goto fail;
 	f->set = submit_kw_resolve(&f->p, f->vars, f->nvars);
@@ -279,6 +275,7 @@ submit_factory_free(struct submit_factory *f)
 	if (f == NULL)
 		return;
 	submit_kw_set_free(f->set);
+	jobdesc_free_all(f->p.jobs, f->p.njobs);	/* (none: no queue) */
 	submit_parse_free(&f->p);
 	for (i = 0; i < f->nvars; i++)
 		free(f->vars[i]);

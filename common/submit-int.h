@@ -93,6 +93,7 @@ struct submit_parse {
 	 */
 	struct submit_digest *digest;
 	int		 not_factory;
+	int		 no_queue;	/* a factory's statements: none */
 };
 
 /* A keyword of the language and its setter (submit-kw.c's table). */

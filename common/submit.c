@@ -209,6 +209,9 @@ submit_statement(struct submit_parse *p, char *s, int line)
 	    (s[5] == '\0' || text_isspace(s[5]))) {
 		for (val = s + 5; text_isspace(*val); val++)
 			;
+		if (*val != '=' && p->no_queue)
+			return submit_error(p, line, "a late materialization's "
+			    "statements hold no queue statement");
 		if (*val != '=')
 			return submit_queue(p, val, line);
 	}
