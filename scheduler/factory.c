@@ -8,7 +8,8 @@
  * its wire form, its policy, its accounting).
  *
  * Each loop turn (factory_turn, before matching) materializes at most
- * materialize_per_turn jobs over all factories, each within its
+ * materialize_per_turn jobs over all factories, and stops building after
+ * FACTORY_TURN_MS, each within its
  * max_materialize (its jobs in the queue), max_idle (its idle jobs) and
  * its owner's max_jobs_per_owner, as one unit of its own: the jobs and
  * the factory row's next_proc are written in one transaction
@@ -53,6 +54,8 @@
 #include "xmalloc.h"
 
 #define FACTORY_MAX_ENV		4096
+/* Building jobs stops after this long in one turn (the rest waits). */
+#define FACTORY_TURN_MS		20
 #define FACTORY_MAX_VARS	32
 
 struct factory {
@@ -435,21 +438,33 @@ factory_fail(struct factory *f, const char *why)
 	f->reason = xstrdup(why);
 }
 
-/* Materialize N jobs of F; 0, or -1 if the store refused them. */
+/*
+ * Materialize N jobs of F, fewer if building them passes DEADLINE
+ * (clock_mono_ms); *MADE gets how many.  0, or -1 if the store refused.
+ */
 static int
-factory_make(struct factory *f, uint64_t n)
+factory_make(struct factory *f, uint64_t n, int64_t deadline,
+    uint64_t *made)
 {
 	struct jobdesc	*descs;
 	char		**ads, err[1024];
 	uint64_t	 i, built = 0, next;
-	int		 rc = 0;
+	int		 rc = 0, failed = 0;
 
+	*made = 0;
 	descs = xcalloc(n, sizeof(*descs));
 	ads = xcalloc(n, sizeof(*ads));
-	for (i = 0; i < n; i++, built++)
+	for (i = 0; i < n; i++, built++) {
 		if (factory_build(f, (uint32_t)(f->next + i), &descs[i],
-		    &ads[i], err, sizeof err) == -1)
+		    &ads[i], err, sizeof err) == -1) {
+			failed = 1;
 			break;
+		}
+		if (clock_mono_ms() > deadline) {
+			built++;
+			break;
+		}
+	}
 	next = f->next + built;
 	if (built > 0) {
 		commit_request_begin();
@@ -472,11 +487,12 @@ factory_make(struct factory *f, uint64_t n)
 		}
 		queue_request_end(1);
 		f->next = next;
+		*made = built;
 		log_debug("cluster %u: %llu jobs materialized (%llu of %llu)",
 		    f->cluster, (unsigned long long)built,
 		    (unsigned long long)f->next, (unsigned long long)f->total);
 	}
-	if (built < n)
+	if (failed)
 		factory_fail(f, err);
 out:
 	for (i = 0; i < n; i++)
@@ -496,7 +512,8 @@ void
 factory_turn(void)
 {
 	struct factory	*f, *next;
-	uint64_t	 budget = factory_per_turn, room;
+	uint64_t	 budget = factory_per_turn, room, made;
+	int64_t		 deadline = clock_mono_ms() + FACTORY_TURN_MS;
 
 	/* Only in the turns factory_again() asked for. */
 	if (!factory_due)
@@ -509,12 +526,14 @@ factory_turn(void)
 			continue;
 		if (room > budget)
 			room = budget;
-		budget -= room;
 		/* The next turn starts with the next factory. */
 		TAILQ_REMOVE(&factories, f, entry);
 		TAILQ_INSERT_TAIL(&factories, f, entry);
-		if (factory_make(f, room) == -1)
+		if (factory_make(f, room, deadline, &made) == -1)
 			return;		/* the store: next turn */
+		budget -= made < budget ? made : budget;
+		if (clock_mono_ms() > deadline)
+			break;
 	}
 	/* More to do: another turn, after what waits in the loop. */
 	if (factory_pending())
