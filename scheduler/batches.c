@@ -106,6 +106,28 @@ batches_add(struct batches *b, const struct job *j)
 		e->total = e->jobs + e->done + e->waiting;
 }
 
+void
+batches_add_cluster(struct batches *b, const struct cluster *cl)
+{
+	struct batch_clu	*e;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->c = xreallocarray(b->c, b->cap, sizeof *b->c);
+	}
+	e = &b->c[b->n++];
+	memset(e, 0, sizeof *e);
+	e->id = cl->id;
+	e->owner = cl->owner != NULL ? cl->owner : "";
+	e->batch_name = cl->batch_name;
+	e->submitted = cl->submitted;
+	e->total = cl->nprocs;
+	e->waiting = cl->nwaiting;
+	e->done = (int64_t)cl->nprocs - cl->nlive - cl->nwaiting;
+	if (e->done < 0)
+		e->done = 0;
+}
+
 /* Order for merging: owner, then named batches by name, then id. */
 static int
 batches_cmp(const void *va, const void *vb)
@@ -167,7 +189,9 @@ batches_row(const struct batch_clu *c, size_t n)
 		if (c[i].submitted < sum.submitted)
 			sum.submitted = c[i].submitted;
 	}
-	if (n > 1)
+	if (n == 1 && c[0].jobs == 0)
+		snprintf(ids, sizeof ids, "%u", c[0].id);	/* none made */
+	else if (n > 1)
 		snprintf(ids, sizeof ids, "%u.%u ... %u.%u", c[0].id,
 		    c[0].minproc, c[n - 1].id, c[n - 1].maxproc);
 	else if (c[0].minproc != c[0].maxproc)

@@ -3,8 +3,8 @@
 # submit is acknowledged as one factory while `cq q` answers; its jobs
 # enter the queue bounded by max_idle, its TOTAL and unmaterialized count
 # show in the batch view; cq hold of the cluster pauses it, cq release
-# resumes it, cq qedit of it is refused, cq rm removes the procs not yet
-# made.  A smaller factory (items from a list, max_idle 3) runs to its
+# resumes it, cq qedit of it is refused, a cluster with none in the queue
+# keeps its batch row, cq rm removes the procs not yet made.  A smaller factory (items from a list, max_idle 3) runs to its
 # end on an agent, every proc once with its own item.  The per-submit and
 # per-owner limits refuse with clear messages, and a factory stops at the
 # owner's limit.
@@ -46,9 +46,19 @@ err=$(cq qedit "$big" Priority 5 2>&1) && fail "qedit of the factory's cluster p
 echo "$err" | grep -q "199950 jobs not materialized yet" || fail "qedit said: $err"
 cq qedit "$big.0" Priority 5 >/dev/null || fail "qedit of $big.0 failed"
 
+# Held, its 50 removed by a constraint (which reaches made jobs only):
+# the cluster keeps its batch row with none in the queue.
+cq hold "$big" >/dev/null || fail "cq hold $big failed"
+cq rm -constraint "ClusterId == $big" >/dev/null || fail "cq rm -constraint failed"
+none() { [ "$(inq "$big")" -eq 0 ]; }
+wait_until 10 none || fail "constraint left $(inq "$big") jobs"
+b=$(cq q -batch --json)
+[ "$(echo "$b" | jq -r --arg c "$big" '.[] | select(.cluster == ($c | tonumber)) | [.total, .done, .jobs, .unmaterialized, .job_ids] | tostring')" = "[200000,50,0,199950,\"$big\"]" ] ||
+    fail "batch row of $big with none in the queue: $b"
+
 # rm of the cluster takes what is not made too.
 out=$(cq rm "$big") || fail "cq rm $big failed"
-echo "$out" | grep -q "^200000 job(s) removed" || fail "rm said: $out"
+echo "$out" | grep -q "^199950 job(s) removed" || fail "rm said: $out"
 gone() { [ "$(inq "$big")" -eq 0 ]; }
 wait_until 10 gone || fail "cluster $big still has jobs"
 [ -z "$(late "$big")" ] || fail "cluster $big still in the batch view"
