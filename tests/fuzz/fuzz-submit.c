@@ -5,8 +5,8 @@
  * /tmp holding a small items file and two files to glob) with an empty
  * environment; whatever it queues is encoded as the wire would carry it
  * and freed; then the same input is read as a late materialization's
- * statements (submit_factory_new) and three jobs built from it.  Built with -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION,
- * which caps a submit at 1,000 jobs and keeps `queue ... from FILE` and
+ * statements (submit_factory_new) and three jobs built from it.  Built
+ * with -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION, which caps a submit at 1,000 jobs and keeps `queue ... from FILE` and
  * `matching` inside that directory.  Built and run by scripts/fuzz.sh;
  * any crash, leak, sanitizer report or timeout is a bug.
  */

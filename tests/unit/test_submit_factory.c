@@ -83,7 +83,7 @@ same(const char *text, size_t n)
 		if (p == 0) {
 			free(a);
 			a = jobdesc_wire_text(&d->first, &la);
-			cr_assert_str_eq(a, b, "the digest's first job differs");
+			cr_assert_str_eq(a, b, "the first job differs");
 		}
 		free(a);
 		free(b);
