@@ -169,7 +169,7 @@ factory_read(struct json_object *d, char *err, size_t errlen)
 	const char		*items, *text, *cwd, *name;
 	size_t			 i, n, len, nenv;
 	int64_t			 nitems, count, line, v;
-	char			*empty[1] = { NULL };
+	static char		*empty[1] = { NULL };
 
 	f = xcalloc(1, sizeof(*f));
 	f->digest = d;
@@ -382,8 +382,8 @@ factory_room(struct factory *f)
 	struct cluster	*cl = clusters_find(f->cluster);
 	uint64_t	 room = f->total - f->next, live, idle, have;
 
-	if (f->paused != FACTORY_RUN)
-		return 0;
+	if (f->paused != FACTORY_RUN || f->sf == NULL)
+		return 0;	/* (no digest it could read at start-up) */
 	live = cl != NULL ? cl->nlive : 0;
 	idle = cl != NULL ? cl->nidle : 0;
 	if (f->max_materialize > 0)
@@ -662,7 +662,8 @@ factory_act(struct factory *f, const char *action)
 	if (strcmp(action, "hold") == 0 && f->paused == FACTORY_RUN)
 		return store_factory_update(sd->store, f->cluster, f->next,
 		    FACTORY_HELD, "held by cq hold") == -1 ? -1 : 1;
-	if (strcmp(action, "release") == 0 && f->paused != FACTORY_RUN)
+	if (strcmp(action, "release") == 0 && f->paused != FACTORY_RUN &&
+	    f->sf != NULL)
 		return store_factory_update(sd->store, f->cluster, f->next,
 		    FACTORY_RUN, NULL) == -1 ? -1 : 1;
 	return 0;
