@@ -31,6 +31,7 @@ struct batch_clu {
 	int64_t		 submitted;
 	uint32_t	 minproc, maxproc;
 	int64_t		 total, done, waiting;
+	const char	*paused;	/* borrowed from the cluster */
 	int64_t		 idle, run, hold, susp, jobs;
 };
 
@@ -78,6 +79,7 @@ batches_add(struct batches *b, const struct job *j)
 			e->done = (int64_t)cl->nprocs - cl->nlive -
 			    cl->nwaiting;
 			e->waiting = cl->nwaiting;
+			e->paused = cl->paused;
 		}
 	}
 	if (j->proc < e->minproc)
@@ -123,6 +125,7 @@ batches_add_cluster(struct batches *b, const struct cluster *cl)
 	e->submitted = cl->submitted;
 	e->total = cl->nprocs;
 	e->waiting = cl->nwaiting;
+	e->paused = cl->paused;
 	e->done = (int64_t)cl->nprocs - cl->nlive - cl->nwaiting;
 	if (e->done < 0)
 		e->done = 0;
@@ -216,6 +219,13 @@ batches_row(const struct batch_clu *c, size_t n)
 	batches_put(o, "suspended", sum.susp);
 	batches_put(o, "total", sum.total);
 	batches_put(o, "unmaterialized", sum.waiting);
+	for (i = 0; i < n; i++)
+		if (c[i].paused != NULL) {
+			json_object_object_add(o, "paused",
+			    json_object_new_string(c[i].paused));
+			batches_put(o, "paused_cluster", c[i].id);
+			break;
+		}
 	batches_put(o, "jobs", sum.jobs);
 	json_object_object_add(o, "job_ids", json_object_new_string(ids));
 	return o;

@@ -97,6 +97,7 @@ clusters_hold(uint32_t id)
 static void
 clusters_free(struct cluster_node *n)
 {
+	free(n->c.paused);
 	free(n->c.owner);
 	free(n->c.batch_name);
 	free(n);
@@ -115,6 +116,17 @@ clusters_drop(uint32_t id)
 		RB_REMOVE(cluster_tree, &clusters_tree, n);
 		clusters_free(n);
 	}
+}
+
+void
+clusters_paused(uint32_t id, const char *why)
+{
+	struct cluster_node	*n;
+
+	if ((n = clusters_node(id)) == NULL)
+		return;
+	free(n->c.paused);
+	n->c.paused = why != NULL ? xstrdup(why) : NULL;
 }
 
 void

@@ -18,6 +18,7 @@ struct cluster {
 	uint32_t	 nlive;		/* its jobs in memory */
 	uint32_t	 nidle;		/* of them on the idle list */
 	uint32_t	 nwaiting;	/* not materialized yet (factory.c) */
+	char		*paused;	/* why its factory waits, or NULL */
 };
 
 /* Note a cluster (at submit or load); a known one is updated. */
@@ -33,6 +34,8 @@ void		 clusters_drop(uint32_t id);
 void		 clusters_idle(uint32_t id, int on);
 /* N procs of cluster ID wait to be materialized; 0 may forget it. */
 void		 clusters_waiting(uint32_t id, uint32_t n);
+/* Its factory is paused for WHY (NULL: it is not). */
+void		 clusters_paused(uint32_t id, const char *why);
 /* Forget every cluster (at exit). */
 void		 clusters_shutdown(void);
 

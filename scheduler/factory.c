@@ -372,6 +372,8 @@ factory_start(struct factory *f)
 	json_object_object_del(f->digest, "index");
 	TAILQ_INSERT_TAIL(&factories, f, entry);
 	clusters_waiting(f->cluster, (uint32_t)(f->total - f->next));
+	clusters_paused(f->cluster, f->paused != FACTORY_RUN ? (f->reason !=
+	    NULL ? f->reason : "paused") : NULL);
 	factory_again();
 }
 
@@ -417,6 +419,7 @@ static void
 factory_gone(struct factory *f)
 {
 	TAILQ_REMOVE(&factories, f, entry);
+	clusters_paused(f->cluster, NULL);
 	clusters_waiting(f->cluster, 0);
 	factory_free(f);
 }
@@ -436,6 +439,7 @@ factory_fail(struct factory *f, const char *why)
 	f->paused = FACTORY_FAILED;
 	free(f->reason);
 	f->reason = xstrdup(why);
+	clusters_paused(f->cluster, why);
 }
 
 /*
@@ -683,7 +687,9 @@ factory_act_done(struct factory *f, const char *action)
 	if (strcmp(action, "hold") == 0) {
 		f->paused = FACTORY_HELD;
 		f->reason = xstrdup("held by cq hold");
-	} else if (strcmp(action, "release") == 0) {
+	}
+	clusters_paused(f->cluster, f->reason);
+	if (strcmp(action, "release") == 0) {
 		f->paused = FACTORY_RUN;
 		factory_again();
 	}

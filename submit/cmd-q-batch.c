@@ -84,4 +84,11 @@ cmd_q_batch_draw(FILE *f, size_t width, int color, struct json_object *rows)
 	if (late > 0)
 		fprintf(f, "Not yet materialized: %zu jobs (late "
 		    "materialization; part of TOTAL)\n", late);
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(rows, i);
+		if (jsonx_str(r, "paused", NULL) != NULL)
+			fprintf(f, "Cluster %lld: materialization paused: %s\n",
+			    (long long)jsonx_int(r, "paused_cluster", 0),
+			    jsonx_str(r, "paused", ""));
+	}
 }

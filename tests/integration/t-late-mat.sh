@@ -95,6 +95,16 @@ for p in $(seq 0 11); do
 done
 stop_agent a1
 
+# A job the factory cannot build pauses it, with why, in cq q and the log.
+printf 'executable = /bin/true\nrequest_memory = $(mem)\nmax_idle = 10\nqueue mem from (\n64\nlots\n128\n)\n' > badmem.sub
+bm=$(cq submit --terse badmem.sub) || fail "submit of badmem.sub failed"
+paused() { cq q | grep -q "^Cluster $bm: materialization paused: job 1: "; }
+wait_until 10 paused || fail "no pause shown: $(cq q)"
+[ "$(inq "$bm")" -eq 1 ] || fail "$(inq "$bm") jobs of $bm, not proc 0 alone"
+grep -q "cluster $bm: late materialization paused: job 1: " "$T/schedd.log" ||
+    fail "no pause in the log"
+cq rm "$bm" >/dev/null || fail "cq rm $bm failed"
+
 # Limits: more than max_jobs_per_submission at once (two queue
 # statements: not a factory), and past max_jobs_per_owner.
 printf 'executable = /bin/true\nqueue 60\nqueue 60\n' > two.sub
