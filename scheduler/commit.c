@@ -10,8 +10,18 @@
  * first, then the request's in a transaction of their own, so that a
  * store that refuses it (a full disk, a read-only database) rolls back
  * that request alone; the caller undoes what it changed in memory and
- * answers with commit_request_why().  A failed commit of the rest of a
- * turn (agents' reports, matching) is still fatal.
+ * answers with commit_request_why().
+ * The rest of a turn (agents' reports, matching, the periodic policy) is
+ * not undone in memory when the store refuses it: store.c keeps its
+ * writes and holds them (store_hold()), and so every later write, while
+ * the replies and orders that report them wait here, unsent (an agent's
+ * exit stays unacknowledged, a start does not leave).  While the store is
+ * held the scheduler is stalled: a client's request that changes state is
+ * refused with why ("the scheduler's disk is full: 2 KiB free"), main.c
+ * matches nothing and skips the periodic policy, queries are answered
+ * from memory and running jobs go on.  commit_retry(), from diskwatch.c's
+ * timer and before each request, replays the held writes once the disk
+ * takes them; then what waited is sent and the scheduler goes on.
  * What need not hold up the replies (commit_idle(): freeing a big
  * request; the WAL checkpoint once the WAL has grown) runs from a zero
  * timer, so in a later loop iteration than the replies, which go out
@@ -19,14 +29,18 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/event.h>
 #include <json-c/json.h>
 
+#include "clock.h"
 #include "commit.h"
+#include "diskwatch.h"
 #include "log.h"
+#include "msg.h"
 #include "peer.h"
 #include "schedd.h"
 #include "store.h"
@@ -38,7 +52,13 @@ struct outmsg {
 	uint16_t		 type;
 	uint32_t		 reqid;
 	struct json_object	*obj;
+	int			 held;		/* reports what is not durable */
 };
+
+/* How often a stall that goes on is logged again. */
+#define COMMIT_STALL_LOG_MS	60000
+/* Replays of the held changes are at least this far apart. */
+#define COMMIT_RETRY_MS		250
 
 static struct outmsg	*outbox;
 static size_t		 noutbox, outbox_cap;
@@ -58,9 +78,17 @@ static struct event		*idle_ev;
 static struct {
 	int	 active;
 	int	 failed;
+	int	 refused;		/* stalled: refused before it began */
 	size_t	 noutbox;		/* the outbox before it */
 	char	 why[160];
 } req;
+
+/* Since when the store is held (commit_stall), and the last log of it. */
+static int64_t	 stall_since, stall_logged, stall_tried;
+static char	 stall_why[160];
+
+static void	 commit_why(char *, size_t);
+static int	 commit_retry_gap(int64_t);
 
 static void
 commit_cbs_add(struct commit_cbs *l, void (*cb)(void *), void *arg)
@@ -127,13 +155,144 @@ commit_after(void (*cb)(void *), void *arg)
 	commit_cbs_add(&after, cb, arg);
 }
 
+/* What the turn changed is durable: nothing waits for it any more. */
+static void
+commit_durable(void)
+{
+	size_t	i;
+
+	for (i = 0; i < noutbox; i++)
+		outbox[i].held = 0;
+	userlog_recorded();
+}
+
+/* Why the store refuses writes, for a client: the disk's free space too. */
+static void
+commit_why(char *buf, size_t len)
+{
+	char	free_text[32];
+
+	if (store_failure_full(sd->store)) {
+		diskwatch_size(free_text, sizeof free_text, diskwatch_free());
+		snprintf(buf, len, "the scheduler's disk is full: %s free",
+		    free_text);
+	} else
+		strlcpy(buf, store_failure(sd->store), len);
+}
+
+/*
+ * The store refused the turn's writes: hold them, stall until it takes
+ * them again (commit_retry).
+ */
+static void
+commit_stall(void)
+{
+	size_t	 i;
+	int	 was = store_held(sd->store);
+
+	if (store_hold(sd->store) == -1)
+		fatalx("commit failed: cannot make changes durable and cannot "
+		    "keep them to retry");
+	/* Queries are answered from memory while stalled: these too. */
+	for (i = 0; i < noutbox; i++)
+		if (outbox[i].type == MSG_QUERY_REPLY)
+			outbox[i].held = 0;
+	if (was)
+		return;
+	stall_since = stall_logged = clock_mono_ms();
+	commit_why(stall_why, sizeof stall_why);
+	log_warnx("%s: new work is refused and nothing is started until "
+	    "the store takes the held changes; running jobs go on and "
+	    "queries are answered", stall_why);
+}
+
+/* 1 while the store holds the turn's changes. */
+int
+commit_stalled(void)
+{
+	return store_held(sd->store);
+}
+
+/* Why the scheduler is stalled, NULL if it is not. */
+const char *
+commit_stall_why(void)
+{
+	return store_held(sd->store) ? stall_why : NULL;
+}
+
+/* Since when (mono ms) it is stalled, 0 if it is not. */
+int64_t
+commit_stall_since(void)
+{
+	return store_held(sd->store) ? stall_since : 0;
+}
+
+/* Replay the held changes now: 0 once nothing is held. */
+int
+commit_retry(void)
+{
+	return commit_retry_gap(0);
+}
+
+/* Replay the held changes unless the last try is less than GAP ms old. */
+static int
+commit_retry_gap(int64_t gap)
+{
+	size_t	 n;
+	int64_t	 now, freeb;
+
+	if (!store_held(sd->store))
+		return 0;
+	if (store_in_txn(sd->store) || req.active)
+		return -1;
+	/* Not each request of a storm replays them all. */
+	now = clock_mono_ms();
+	if (now - stall_tried < gap)
+		return -1;
+	stall_tried = now;
+	/* A full disk: not before a few pages are free. */
+	freeb = diskwatch_free();
+	if (store_failure_full(sd->store) && freeb >= 0 &&
+	    freeb < DISKWATCH_RESUME_BYTES) {
+		commit_why(stall_why, sizeof stall_why);
+		return -1;
+	}
+	n = store_held_count(sd->store);
+	if (store_resume(sd->store) == -1) {
+		commit_why(stall_why, sizeof stall_why);
+		if (now - stall_logged >= COMMIT_STALL_LOG_MS) {
+			stall_logged = now;
+			log_warnx("%s: %zu changes still held", stall_why, n);
+		}
+		return -1;
+	}
+	log_info("the store took the %zu held changes after %lld s: new work "
+	    "is accepted again", n,
+	    (long long)((clock_mono_ms() - stall_since) / 1000));
+	stall_why[0] = '\0';
+	commit_durable();
+	/* What waited (matching, the replies) goes on at the turn's end. */
+	sd->match_wanted = 1;
+	schedd_turn_request();
+	return 0;
+}
+
 int
 commit_begin(void)
 {
 	schedd_turn_request();
-	if (store_in_txn(sd->store))
+	/* A request refused by a stalled scheduler writes nothing. */
+	if (req.active && (req.refused || store_held(sd->store)))
+		return -1;
+	if (store_held(sd->store) || store_in_txn(sd->store))
 		return 0;
-	return store_begin(sd->store);
+	if (store_begin(sd->store) == 0)
+		return 0;
+	if (req.active)
+		return -1;
+	/* The turn's writes are kept and held until the store takes them. */
+	commit_stall();
+	return 0;
 }
 
 int
@@ -141,15 +300,24 @@ commit_request_begin(void)
 {
 	if (req.active)
 		fatalx("commit: a request inside a request");
-	/* What the turn changed before is not this request's to lose. */
-	if (store_in_txn(sd->store)) {
-		if (store_commit(sd->store) == -1)
-			fatalx("commit failed: cannot make changes durable");
-		userlog_recorded();
-	}
 	memset(&req, 0, sizeof req);
+	/* Space again?  Then the request need not be refused. */
+	commit_retry_gap(COMMIT_RETRY_MS);
+	/* What the turn changed before is not this request's to lose. */
+	if (!store_held(sd->store) && store_in_txn(sd->store)) {
+		if (store_commit(sd->store) == 0)
+			commit_durable();
+		else
+			commit_stall();
+	}
 	req.active = 1;
 	req.noutbox = noutbox;
+	if (store_held(sd->store)) {
+		req.failed = req.refused = 1;
+		strlcpy(req.why, stall_why, sizeof req.why);
+	}
+	/* Its writes are undone by its caller, not kept. */
+	store_redo(sd->store, 0);
 	return 0;
 }
 
@@ -164,9 +332,12 @@ commit_request_fail(const char *why)
 {
 	if (!req.active)
 		fatalx("commit: a failed request outside a request");
-	if (!req.failed)
-		strlcpy(req.why, why != NULL ? why :
-		    store_failure(sd->store), sizeof req.why);
+	if (!req.failed) {
+		if (why != NULL)
+			strlcpy(req.why, why, sizeof req.why);
+		else
+			commit_why(req.why, sizeof req.why);
+	}
 	req.failed = 1;
 }
 
@@ -185,18 +356,20 @@ commit_request_end(void)
 	if (!req.active)
 		fatalx("commit: the end of no request");
 	req.active = 0;
+	store_redo(sd->store, 1);
 	if (!req.failed && store_in_txn(sd->store)) {
 		if (store_commit(sd->store) == 0) {
-			userlog_recorded();
+			commit_durable();
 			return 0;
 		}
-		strlcpy(req.why, store_failure(sd->store), sizeof req.why);
+		commit_why(req.why, sizeof req.why);
 		req.failed = 1;
 	}
 	if (!req.failed)
 		return 0;
 	/* SQLite may have rolled back already (SQLITE_FULL). */
-	if (store_in_txn(sd->store) && store_rollback(sd->store) == -1)
+	if (!req.refused && store_in_txn(sd->store) &&
+	    store_rollback(sd->store) == -1)
 		fatalx("commit: cannot roll back a refused request");
 	/* Its replies and orders never leave. */
 	for (i = req.noutbox; i < noutbox; i++)
@@ -217,6 +390,9 @@ commit_later(struct peer *p, uint16_t type, uint32_t reqid,
 	outbox[noutbox].type = type;
 	outbox[noutbox].reqid = reqid;
 	outbox[noutbox].obj = obj;
+	/* Until the commit, or while the store is held. */
+	outbox[noutbox].held = store_in_txn(sd->store) ||
+	    store_held(sd->store);
 	noutbox++;
 	schedd_turn_request();
 }
@@ -235,19 +411,29 @@ void
 commit_flush(void)
 {
 	struct outmsg	*m;
-	size_t		 i, n;
+	size_t		 i, n, kept;
+	int		 held;
 
-	if (store_in_txn(sd->store)) {
-		if (store_commit(sd->store) == -1)
-			fatalx("commit failed: cannot make changes durable");
-		userlog_recorded();
+	if (!store_held(sd->store) && store_in_txn(sd->store)) {
+		if (store_commit(sd->store) == 0)
+			commit_durable();
+		else
+			commit_stall();
 	}
+	held = store_held(sd->store);
 	/* Durable, then in the users' event logs, then told. */
 	userlog_flush();
-	/* Sending may close peers, which calls commit_forget_peer(). */
+	/*
+	 * Sending may close peers, which calls commit_forget_peer().  While
+	 * the store is held, what reports a held change stays, in order.
+	 */
 	n = noutbox;
-	for (i = 0; i < n; i++) {
+	for (i = kept = 0; i < n; i++) {
 		m = &outbox[i];
+		if (held && m->held) {
+			outbox[kept++] = *m;
+			continue;
+		}
 		if (m->peer != NULL)
 			peer_send(m->peer, m->type, m->reqid, m->obj);
 		json_object_put(m->obj);
@@ -255,10 +441,12 @@ commit_flush(void)
 	}
 	/* What was queued while sending waits for the next commit. */
 	if (noutbox > n)
-		memmove(outbox, outbox + n, (noutbox - n) * sizeof *outbox);
-	noutbox -= n;
+		memmove(outbox + kept, outbox + n,
+		    (noutbox - n) * sizeof *outbox);
+	noutbox -= n - kept;
 	/* Then what waited for durability (spool cleanup, file sends). */
-	commit_cbs_run(&after);
+	if (!held)
+		commit_cbs_run(&after);
 	if ((idle.n > 0 || store_checkpoint_due(sd->store)) &&
 	    sd->base != NULL) {
 		struct timeval	zero = { 0, 0 };
@@ -277,6 +465,11 @@ commit_shutdown(void)
 {
 	size_t	i;
 
+	/* main.c tried once more; what stays held was told to nobody. */
+	if (store_held(sd->store))
+		log_warnx("%s: %zu held changes are not recorded; the agents "
+		    "report their jobs' ends again to the next scheduler",
+		    stall_why, store_held_count(sd->store));
 	for (i = 0; i < noutbox; i++)
 		json_object_put(outbox[i].obj);
 	free(outbox);

@@ -39,6 +39,17 @@ void	commit_idle(void (*cb)(void *), void *arg);
 void	commit_forget_peer(struct peer *p);
 /* Commit the turn's transaction and send what waited for it. */
 void	commit_flush(void);
+/*
+ * Stalled: the store refused the turn's writes and holds them (store.c);
+ * nothing that reports them is sent, requests are refused, nothing is
+ * matched.  commit_retry() replays them: 0 if the store is not held (any
+ * more).  The why ("the scheduler's disk is full: 2 KiB free") and since
+ * when (clock_mono_ms), NULL and 0 when not stalled.
+ */
+int	commit_stalled(void);
+int	commit_retry(void);
+const char *commit_stall_why(void);
+int64_t	commit_stall_since(void);
 /* Free what is left at exit. */
 void	commit_shutdown(void);
 

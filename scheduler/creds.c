@@ -192,7 +192,8 @@ creds_issue(struct creds_result *r, const char *addr, const char *name,
 	struct cred		k;
 	int			tries;
 
-	if (commit_begin() == -1)
+	/* Stalled (commit.c): the store could not tell a name taken. */
+	if (commit_stalled() || commit_begin() == -1)
 		return -1;
 	for (tries = 0; tries < 4; tries++) {
 		memset(&c, 0, sizeof c);

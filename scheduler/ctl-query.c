@@ -19,6 +19,7 @@
 #include "commit.h"
 #include "ctl-int.h"
 #include "clusters.h"
+#include "diskwatch.h"
 #include "factory.h"
 #include "jobad.h"
 #include "jsonx.h"
@@ -296,6 +297,7 @@ ctl_pool_row(void)
 	    json_object_new_boolean(fp == NULL));
 	json_object_object_add(o, "listen",
 	    json_object_new_string(agents_listen_addr()));
+	json_object_object_add(o, "disk", diskwatch_json());
 	return o;
 }
 

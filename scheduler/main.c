@@ -30,6 +30,7 @@
 #include "commit.h"
 #include "creds.h"
 #include "ctl.h"
+#include "diskwatch.h"
 #include "jobad.h"
 #include "log.h"
 #include "machinead.h"
@@ -113,6 +114,9 @@ static const struct cfg_key schedd_keys[] = {
 	{ "max_partial_mb", CFG_INT, "256", 1, 1048576,
 	    "MiB that half-sent frames of all connections may announce "
 	    "together (one user's: half of it)" },
+	{ "disk_margin_mb", CFG_INT, "512", 0, 16777216,
+	    "MiB free on state_dir's file system below which the scheduler "
+	    "warns in its log and in cq status (0: never)" },
 	{ "priority_halflife", CFG_DURATION, "24h", 0, 0,
 	    "half-life of a submitter's decayed usage for fair share "
 	    "(HTCondor's PRIORITY_HALFLIFE)" },
@@ -195,8 +199,10 @@ schedd_turn(evutil_socket_t fd, short ev, void *arg)
 
 	sd->turn_pending = 0;
 	queue_policy_due();
-	factory_turn();		/* late materialization, a bounded part */
-	if (sd->match_wanted) {
+	/* Stalled (commit.c): no new jobs, no start could be recorded. */
+	if (!commit_stalled())
+		factory_turn();	/* late materialization, a bounded part */
+	if (sd->match_wanted && !commit_stalled()) {
 		sd->match_wanted = 0;
 		n = schedd_match();
 	}
@@ -235,7 +241,7 @@ schedd_tick(evutil_socket_t fd, short ev, void *arg)
 
 	agents_tick(now);
 	/* periodic_hold, periodic_release, periodic_remove. */
-	if (now >= sd->tick_policy_next) {
+	if (now >= sd->tick_policy_next && !commit_stalled()) {
 		sd->tick_policy_next = now + sd->policy_ms;
 		queue_policy_tick();
 	}
@@ -349,7 +355,9 @@ main(int argc, char **argv)
 	spool_sweep();
 	if (userlog_init() == -1)
 		fatalx("cannot read the user log mark");
-	if (creds_init() == -1 || ctl_init() == -1 || agents_init() == -1)
+	if (creds_init() == -1 || ctl_init() == -1 || agents_init() == -1 ||
+	    diskwatch_init(sd->state_dir,
+	    cfg_int(sd->cfg, "disk_margin_mb") * 1024 * 1024) == -1)
 		exit(1);
 
 	sigs[0] = evsignal_new(sd->base, SIGTERM, schedd_signal, NULL);
@@ -364,12 +372,15 @@ main(int argc, char **argv)
 	    (long long)(sd->lease_ms / 1000));
 	event_base_dispatch(sd->base);
 
+	/* Held changes (a full disk): one last try. */
+	commit_retry();
 	share_flush();
 	commit_flush();
 	ctl_shutdown();
 	agents_shutdown();
 	commit_flush();
 	userlog_shutdown();
+	diskwatch_shutdown();
 	commit_shutdown();
 	creds_shutdown();
 	queue_shutdown();

@@ -41,7 +41,7 @@ store_factory_run(struct store *s, sqlite3_stmt *st, int bound,
 		    sqlite3_errmsg(store_sqlite(s)));
 		rc = -1;
 	} else
-		rc = store_step(s, st, what);
+		rc = store_run(s, st, what);
 	sqlite3_finalize(st);
 	return rc;
 }

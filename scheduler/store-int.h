@@ -12,6 +12,6 @@ struct store;
 /* The connection. */
 sqlite3	*store_sqlite(struct store *);
 /* Step ST to its end, reset it; -1 (logged, noted as the last failure). */
-int	 store_step(struct store *, sqlite3_stmt *, const char *);
+int	 store_run(struct store *, sqlite3_stmt *, const char *);
 
 #endif

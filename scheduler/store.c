@@ -6,10 +6,18 @@
  * each in its own transaction, and a database newer than the code is
  * refused.  Every statement is prepared once after migration, bound,
  * stepped, reset with its bindings cleared before the verb returns, and
- * finalized in store_close(); no SQL text is ever built from data.  Text
- * is bound SQLITE_STATIC, which is safe because of that reset.  Writes work
- * in autocommit mode too, but the scheduler (queue.c, commit.c) groups the
- * changes of one loop turn between store_begin() and store_commit().
+ * finalized in store_close(); no SQL text is built from data but SQLite's
+ * own expansion of a bound write (below).  Text is bound SQLITE_STATIC,
+ * which is safe because of that reset.  Writes work in autocommit mode
+ * too, but the scheduler (queue.c, commit.c) groups the changes of one
+ * loop turn between store_begin() and store_commit().
+ * A turn's writes outside a client's request (store_redo()) are kept as
+ * SQLite expands them (sqlite3_expanded_sql) until the commit: when the
+ * disk refuses them (a failed write or commit), the transaction is rolled
+ * back and the store is held (store_hold()): later writes are only kept,
+ * in order, and store_resume() replays them all in one transaction once
+ * the disk takes them.  Memory, which is ahead of the database meanwhile,
+ * need not be undone, and commit.c tells nobody of a held change.
  * SQLite's own checkpoint after a commit that leaves 1,000 pages in the WAL
  * is replaced by store_checkpoint_due()/store_checkpoint(), which
  * commit.c calls a loop turn after the replies went out: a commit is
@@ -222,6 +230,12 @@ struct store {
 	sqlite3_stmt	*st[ST_MAX];
 	int		 wal_pages;	/* in the WAL after the last commit */
 	int		 failed;	/* extended code of the last failure */
+	int		 redo_on;	/* keep the writes (store_redo) */
+	int		 held;		/* writes are kept, not done */
+	int		 held_code;	/* the failure that held them */
+	int		 redo_lost;	/* a write could not be kept */
+	char		**redo;		/* since BEGIN, or held */
+	size_t		 nredo, redo_cap;
 };
 
 /* SQLite's wal_autocheckpoint default, in pages. */
@@ -232,6 +246,9 @@ static int	store_wal_hook(void *, sqlite3 *, const char *, int);
 static int	store_user_version(sqlite3 *, int *);
 static int	store_migrate(sqlite3 *, const char **);
 static int	store_done(struct store *, sqlite3_stmt *, const char *);
+static int	store_step(struct store *, sqlite3_stmt *, const char *, int);
+static void	store_redo_add(struct store *, sqlite3_stmt *);
+static void	store_redo_clear(struct store *);
 static int	store_txn(struct store *, enum store_stmt, const char *);
 static int	store_bind_text(sqlite3_stmt *, int, const char *);
 static int	store_bind_job(sqlite3_stmt *, const struct job *);
@@ -354,6 +371,7 @@ store_open(const char *path, const char **errstr)
 	int		 i;
 
 	s = xcalloc(1, sizeof(*s));
+	s->redo_on = 1;		/* until store_redo() says otherwise */
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		log_warnx("store: open %s: %s", path, s->db != NULL ?
@@ -434,6 +452,11 @@ store_close(struct store *s)
 		    "rolling back");
 		store_exec(s->db, "ROLLBACK", "close");
 	}
+	if (s->held && s->nredo > 0)
+		log_warnx("store: %zu held writes were never recorded",
+		    s->nredo);
+	store_redo_clear(s);
+	free(s->redo);
 	for (i = 0; i < ST_MAX; i++)
 		sqlite3_finalize(s->st[i]);
 	if (sqlite3_close(s->db) != SQLITE_OK)
@@ -493,16 +516,174 @@ store_version(struct store *s)
 static int
 store_done(struct store *s, sqlite3_stmt *st, const char *what)
 {
-	int	 rc;
+	return store_step(s, st, what, 1);
+}
 
+/* Whether RC says the disk refused a write (not the statement). */
+static int
+store_disk_error(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Step ST (a write, or BEGIN, COMMIT, ROLLBACK).  A write of the turn
+ * (store_redo on, not HOLDABLE == 0: one whose caller reads its row id)
+ * is kept; while the store is held it is only kept, and a write the disk
+ * refuses holds the store: both return 0, the write is done at
+ * store_resume().
+ */
+static int
+store_step(struct store *s, sqlite3_stmt *st, const char *what, int holdable)
+{
+	int	 rc, txn, keep;
+
+	txn = st == s->st[ST_BEGIN] || st == s->st[ST_COMMIT] ||
+	    st == s->st[ST_ROLLBACK];
+	keep = !txn && holdable && s->redo_on &&
+	    (s->held || store_in_txn(s));
+	if (s->held && !txn) {
+		if (keep)
+			store_redo_add(s, st);
+		else {
+			s->failed = s->held_code;
+			log_warnx("store: %s: refused while the store is held",
+			    what);
+		}
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return keep ? 0 : -1;
+	}
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
 		s->failed = sqlite3_extended_errcode(s->db);
 		log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
 	}
+	if (keep && (rc == SQLITE_DONE || store_disk_error(s->failed)))
+		store_redo_add(s, st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE && keep && store_disk_error(s->failed)) {
+		store_hold(s);
+		return 0;
+	}
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Keep ST's write, as SQLite expands it with its bindings. */
+static void
+store_redo_add(struct store *s, sqlite3_stmt *st)
+{
+	char	*sql;
+
+	if ((sql = sqlite3_expanded_sql(st)) == NULL) {
+		log_warnx("store: cannot keep a write to replay");
+		s->redo_lost = 1;
+		return;
+	}
+	if (s->nredo == s->redo_cap) {
+		s->redo_cap = s->redo_cap ? s->redo_cap * 2 : 64;
+		s->redo = xreallocarray(s->redo, s->redo_cap,
+		    sizeof *s->redo);
+	}
+	s->redo[s->nredo++] = sql;
+}
+
+static void
+store_redo_clear(struct store *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nredo; i++)
+		sqlite3_free(s->redo[i]);
+	s->nredo = 0;
+	s->redo_lost = 0;
+}
+
+/* Keep the turn's writes (on) or not (a client's request). */
+void
+store_redo(struct store *s, int on)
+{
+	s->redo_on = on;
+}
+
+/*
+ * The disk refused the turn's writes: roll them back and keep them (and
+ * every later one) to replay.  -1 if one of them could not be kept.
+ */
+int
+store_hold(struct store *s)
+{
+	if (store_in_txn(s))
+		store_exec(s->db, "ROLLBACK", "hold");
+	if (!s->held) {
+		s->held = 1;
+		s->held_code = s->failed != SQLITE_OK ? s->failed :
+		    SQLITE_FULL;
+	}
+	return s->redo_lost ? -1 : 0;
+}
+
+/* 1 while writes are held. */
+int
+store_held(struct store *s)
+{
+	return s->held;
+}
+
+/* How many writes wait for store_resume(). */
+size_t
+store_held_count(struct store *s)
+{
+	return s->held ? s->nredo : 0;
+}
+
+/* Replay the held writes in one transaction: 0 once they are durable. */
+int
+store_resume(struct store *s)
+{
+	size_t	 i;
+	char	*err = NULL;
+
+	if (!s->held)
+		return 0;
+	if (store_in_txn(s) || store_exec(s->db, "BEGIN IMMEDIATE",
+	    "resume") == -1) {
+		s->failed = sqlite3_extended_errcode(s->db);
+		return -1;
+	}
+	for (i = 0; i < s->nredo; i++) {
+		if (sqlite3_exec(s->db, s->redo[i], NULL, NULL, &err) !=
+		    SQLITE_OK) {
+			s->failed = sqlite3_extended_errcode(s->db);
+			/* Not the disk: a write that can never be done. */
+			if (!store_disk_error(s->failed))
+				log_warnx("store: held write %zu of %zu: %s",
+				    i + 1, s->nredo, err != NULL ? err : "?");
+			sqlite3_free(err);
+			goto fail;
+		}
+	}
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		s->failed = sqlite3_extended_errcode(s->db);
+		goto fail;
+	}
+	store_redo_clear(s);
+	s->held = 0;
+	s->held_code = SQLITE_OK;
+	return 0;
+fail:
+	s->held_code = s->failed;
+	if (store_in_txn(s))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 static int
@@ -520,6 +701,11 @@ store_txn(struct store *s, enum store_stmt which, const char *what)
 int
 store_begin(struct store *s)
 {
+	if (s->held) {
+		s->failed = s->held_code;
+		return -1;
+	}
+	store_redo_clear(s);
 	return store_txn(s, ST_BEGIN, "begin");
 }
 
@@ -527,7 +713,10 @@ store_begin(struct store *s)
 int
 store_commit(struct store *s)
 {
-	return store_txn(s, ST_COMMIT, "commit");
+	if (store_txn(s, ST_COMMIT, "commit") == -1)
+		return -1;
+	store_redo_clear(s);
+	return 0;
 }
 
 /* Roll back the open transaction. */
@@ -544,7 +733,7 @@ store_rollback(struct store *s)
 const char *
 store_failure(struct store *s)
 {
-	switch (s->failed & 0xff) {
+	switch ((s->held ? s->held_code : s->failed) & 0xff) {
 	case SQLITE_FULL:
 		return "the scheduler's disk is full";
 	case SQLITE_READONLY:
@@ -558,6 +747,13 @@ store_failure(struct store *s)
 	default:
 		return sqlite3_errstr(s->failed);
 	}
+}
+
+/* Whether the last failure (or the hold) is a full disk. */
+int
+store_failure_full(struct store *s)
+{
+	return ((s->held ? s->held_code : s->failed) & 0xff) == SQLITE_FULL;
 }
 
 /* SQLite knows best: it may have rolled back on its own (SQLITE_FULL). */
@@ -704,7 +900,7 @@ store_cluster_new(struct store *s, uid_t uid, const char *owner, int64_t now,
 		sqlite3_clear_bindings(st);
 		return -1;
 	}
-	if (store_done(s, st, "cluster_new") == -1)
+	if (store_step(s, st, "cluster_new", 0) == -1)
 		return -1;
 	id = sqlite3_last_insert_rowid(s->db);
 	if (id < 1 || id > UINT32_MAX) {
@@ -1274,7 +1470,7 @@ store_req_put(struct store *s, const char *name, const char *source,
 		sqlite3_clear_bindings(st);
 		return -1;
 	}
-	if (store_done(s, st, "req_put") == -1)
+	if (store_step(s, st, "req_put", 0) == -1)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -1538,7 +1734,7 @@ store_sqlite(struct store *s)
 }
 
 int
-store_step(struct store *s, sqlite3_stmt *st, const char *what)
+store_run(struct store *s, sqlite3_stmt *st, const char *what)
 {
 	return store_done(s, st, what);
 }

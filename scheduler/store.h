@@ -35,6 +35,23 @@ int		 store_commit(struct store *);
 int		 store_rollback(struct store *);
 /* Why the last write failed, for a user (never NULL). */
 const char	*store_failure(struct store *);
+/* 1 if that failure (or what holds the store) is a full disk. */
+int		 store_failure_full(struct store *);
+/*
+ * Keep the turn's writes to replay (ON, as after store_open(); off
+ * inside a client's request, which is rolled back and undone instead).
+ * A kept write the disk refuses holds the store; store_hold() holds it
+ * after a failed commit: the open transaction is rolled back, its writes
+ * and every later kept one wait in memory (a write that is not kept is
+ * refused), and store_resume() replays them in one transaction (0:
+ * durable, the hold ends).  store_hold() returns -1 if a write could not
+ * be kept.
+ */
+void		 store_redo(struct store *, int on);
+int		 store_hold(struct store *);
+int		 store_held(struct store *);
+size_t		 store_held_count(struct store *);
+int		 store_resume(struct store *);
 /* 1 while a transaction is open. */
 int		 store_in_txn(struct store *);
 int		 store_checkpoint_due(struct store *);

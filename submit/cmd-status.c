@@ -4,7 +4,9 @@
  * slot's MEM in MiB, how long the owner has been idle, the JOB there and
  * when the owner was last seen), then a summary by state.  What the
  * owner is doing comes from the agents' heartbeats; an agent too old to
- * say shows "-".  --json prints the rows, -w redraws them live.
+ * say shows "-".  Below them, the scheduler's warning about its disk,
+ * if it has one (free space below disk_margin_mb, or stalled on a full
+ * disk).  --json prints the rows, -w redraws them live.
  */
 #include "config.h"
 
@@ -117,6 +119,32 @@ cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
 	    counts[SLOT_DRAINING], counts[SLOT_OFFLINE]);
 }
 
+/*
+ * The scheduler's word on its disk, in the pool's row (an older
+ * scheduler has none): printed if it warns.
+ */
+static void
+cmd_status_disk(FILE *f)
+{
+	struct json_object	*req, *rep, *rows, *disk;
+	const char		*w;
+
+	req = json_object_new_object();
+	json_object_object_add(req, "what", json_object_new_string("pool"));
+	rep = cq_request(MSG_QUERY, req);
+	json_object_put(req);
+	if (rep == NULL)
+		return;
+	rows = jsonx_get(rep, "rows");
+	if (json_object_is_type(rows, json_type_array) &&
+	    json_object_array_length(rows) > 0 &&
+	    (disk = jsonx_get(json_object_array_get_idx(rows, 0),
+	    "disk")) != NULL &&
+	    (w = jsonx_str(disk, "warning", NULL)) != NULL)
+		fprintf(f, "\nScheduler's disk: %s\n", w);
+	json_object_put(rep);
+}
+
 static struct json_object *
 cmd_status_fetch(void)
 {
@@ -144,6 +172,7 @@ cmd_status_draw(FILE *f, size_t width, void *arg)
 	if ((rep = cmd_status_fetch()) == NULL)
 		return -1;
 	cmd_status_table(f, width, cs->color, jsonx_get(rep, "rows"));
+	cmd_status_disk(f);
 	json_object_put(rep);
 	return 0;
 }

@@ -27,6 +27,12 @@ case $err in
 *"bad-value.conf:2: lease:"*) ;;
 *) fail "bad value message: $err" ;;
 esac
+err=$("$b/cq-schedd" -n -c "$g/bad-disk-margin.conf" 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "bad disk_margin_mb: exit $rc"
+case $err in
+*"bad-disk-margin.conf:2: disk_margin_mb: too small"*) ;;
+*) fail "bad disk_margin_mb message: $err" ;;
+esac
 err=$("$b/cq-schedd" -n -c "$g/bad-admin-group.conf" 2>&1); rc=$?
 [ $rc -eq 2 ] || fail "bad admin_group: exit $rc"
 case $err in

@@ -7,7 +7,10 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1035,4 +1038,76 @@ Test(store, factories)
 	cr_assert_eq(got[1].cluster, b);
 	free((char *)got[1].digest);
 	store_close(s);
+
+/*
+ * A turn's writes that the disk refuses (here: RLIMIT_FSIZE, so no write
+ * reaches the files) are held: rolled back, kept with every later write,
+ * and replayed in order by store_resume() once the disk takes them.  A
+ * write whose row id its caller reads is refused while held.
+ */
+Test(store, hold_and_resume)
+{
+	struct store	*s;
+	struct job	*j;
+	struct loaded	 l;
+	struct evs	 e;
+	struct rlimit	 rl, none;
+	uint32_t	 c, c2;
+
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	none = rl;
+	none.rlim_cur = 1;
+	s = open_ok();
+	c = cluster_new(s, "hal");
+	insert(s, c, 0, JOB_IDLE, "hal", 0);
+	j = tjob_new(c, 0, JOB_RUNNING, "hal", 0);
+	j->run = 1;
+	j->machine = strdup("slot1@n");
+
+	store_redo(s, 1);
+	cr_assert_eq(store_begin(s), 0);
+	cr_assert_eq(store_job_update(s, j), 0);
+	cr_assert_eq(store_event_add(s, c, 0, 10, "execute", 1, "it's"), 0);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &none), 0);
+	cr_assert_eq(store_commit(s), -1);
+	cr_assert_eq(store_hold(s), 0);
+	cr_assert_eq(store_held(s), 1);
+	cr_assert_eq(store_in_txn(s), 0);
+	cr_assert_eq(store_held_count(s), 2);
+
+	/* Held: later writes are kept in order, not done. */
+	j->state = JOB_COMPLETED;
+	j->finished = 20;
+	j->exit_code = 0;
+	cr_assert_eq(store_job_update(s, j), 0);
+	cr_assert_eq(store_event_add(s, c, 0, 20, "terminate", 1, NULL), 0);
+	cr_assert_eq(store_held_count(s), 4);
+	cr_assert_eq(store_begin(s), -1);
+	cr_assert_eq(store_cluster_new(s, 1000, "hal", 1, NULL, 1, &c2), -1);
+	load(s, &l);
+	cr_assert_eq(l.n, 1);
+	cr_assert_eq(l.jobs[0]->state, JOB_IDLE);
+	loaded_free(&l);
+
+	/* Still refused: still held, nothing lost. */
+	cr_assert_eq(store_resume(s), -1);
+	cr_assert_eq(store_held(s), 1);
+	cr_assert_eq(store_held_count(s), 4);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	cr_assert_eq(store_resume(s), 0);
+	cr_assert_eq(store_held(s), 0);
+	cr_assert_eq(store_held_count(s), 0);
+	store_close(s);
+
+	/* Durable: the job ended, both events in order. */
+	s = open_ok();
+	load(s, &l);
+	cr_assert_eq(l.n, 0);
+	loaded_free(&l);
+	memset(&e, 0, sizeof(e));
+	cr_assert_eq(store_events(s, c, 0, ev_cb, &e), 0);
+	cr_assert_str_eq(e.buf, "10:execute:1:it's;20:terminate:1:-;");
+	store_close(s);
+	tjob_free(j);
 }
