@@ -1038,6 +1038,7 @@ Test(store, factories)
 	cr_assert_eq(got[1].cluster, b);
 	free((char *)got[1].digest);
 	store_close(s);
+}
 
 /*
  * A turn's writes that the disk refuses (here: RLIMIT_FSIZE, so no write
