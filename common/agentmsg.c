@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "agentmsg.h"
+#include "agentmsg-int.h"
 #include "jsonx.h"
 #include "msg.h"
 #include "text.h"
@@ -32,7 +33,7 @@
 static char	agentmsg_errbuf[160];
 
 /* Fail with "MEMBER: WHAT"; -1. */
-static int
+int
 agentmsg_fail(const char *member, const char *what, const char **errstr)
 {
 	snprintf(agentmsg_errbuf, sizeof agentmsg_errbuf, "%s: %s", member,
@@ -56,7 +57,7 @@ agentmsg_number_ok(const char *s, size_t n)
 }
 
 /* 1 if S is a job id as the scheduler writes it: "CLUSTER.PROC". */
-static int
+int
 agentmsg_job_ok(const char *s)
 {
 	const char	*dot = strchr(s, '.');
@@ -105,7 +106,7 @@ agentmsg_event_ok(const char *s)
 }
 
 /* V, a string, into DST (SIZE bytes); NONEMPTY: "" is refused. */
-static int
+int
 agentmsg_strval(struct json_object *v, const char *what, char *dst,
     size_t size, int nonempty, const char **errstr)
 {
@@ -131,7 +132,7 @@ agentmsg_strval(struct json_object *v, const char *what, char *dst,
  * Member KEY of O (a string) into DST (SIZE bytes).  Absent: "" (or an
  * error if REQUIRED).  NONEMPTY: "" is refused.
  */
-static int
+int
 agentmsg_str(struct json_object *o, const char *key, char *dst, size_t size,
     int required, int nonempty, const char **errstr)
 {
@@ -145,7 +146,7 @@ agentmsg_str(struct json_object *o, const char *key, char *dst, size_t size,
 
 /* Member KEY of O, an integer in [MIN, MAX]; DEF if absent (or an
  * error if REQUIRED). */
-static int
+int
 agentmsg_int(struct json_object *o, const char *key, int64_t min,
     int64_t max, int64_t def, int required, int64_t *out,
     const char **errstr)
@@ -166,7 +167,7 @@ agentmsg_int(struct json_object *o, const char *key, int64_t min,
 }
 
 /* Member KEY of O, a boolean; 0 if absent. */
-static int
+int
 agentmsg_bool(struct json_object *o, const char *key, int *out,
     const char **errstr)
 {
@@ -182,7 +183,7 @@ agentmsg_bool(struct json_object *o, const char *key, int *out,
 }
 
 /* "job" (a job id) and "run" (1 to 2^32-1), both required. */
-static int
+int
 agentmsg_jobrun(struct json_object *o, char *job, uint32_t *run,
     const char **errstr)
 {
@@ -533,19 +534,19 @@ agentmsg_decode(uint16_t type, const void *buf, size_t len,
 	return rc;
 }
 
-static void
+void
 agentmsg_add_str(struct json_object *o, const char *key, const char *s)
 {
 	json_object_object_add(o, key, json_object_new_string(s));
 }
 
-static void
+void
 agentmsg_add_int(struct json_object *o, const char *key, int64_t n)
 {
 	json_object_object_add(o, key, json_object_new_int64(n));
 }
 
-static void
+void
 agentmsg_add_true(struct json_object *o, const char *key)
 {
 	json_object_object_add(o, key, json_object_new_boolean(1));

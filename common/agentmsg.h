@@ -5,8 +5,10 @@
  * answers and orders on the same link (exit-ack, kill, heartbeat-ack).
  * The decoders check every member (type, range, length) of a payload
  * msg_decode() accepted; the encoders build the same JSON the daemons
- * have always sent.  The hello, the ad and the start order are not here
- * (agents.c, agents-report.c, startd/jobs.c).
+ * have always sent.  The agent's ad (its slots, the jobs it holds, its
+ * machine ad: agentmsg-ad.c) and the scheduler's start order (with the
+ * job's description and job ad: agentmsg-start.c) are structs too.  The
+ * hello is not here (agents.c, startd/link.c).
  */
 #ifndef CQ_AGENTMSG_H
 #define CQ_AGENTMSG_H
@@ -14,6 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "expr.h"
+#include "jobdesc.h"
+#include "machinead.h"
 #include "slotstate.h"
 
 struct json_object;
@@ -27,6 +32,10 @@ struct json_object;
 #define AGENTMSG_MAX_SLOTS	1024
 #define AGENTMSG_MAX_FILES	1000000
 #define AGENTMSG_MAX_LOAD	1e6
+#define AGENTMSG_AGENT_MAX	65	/* an agent's name and its NUL */
+#define AGENTMSG_MAX_AD_JOBS	(AGENTMSG_MAX_SLOTS * 4)
+#define AGENTMSG_MAX_JOBAD	1024	/* attributes of a start's job ad */
+#define AGENTMSG_ATTR_MAX	256	/* an attribute's name and its NUL */
 
 /* An event of a run for the scheduler's event log (CRIU, checkpoints). */
 struct agentmsg_note {
@@ -163,6 +172,75 @@ struct agentmsg {
 	} u;
 };
 
+/* A slot of an ad: ID (1-based, its place), its share, its state. */
+struct agentmsg_ad_slot {
+	int		 id;
+	int64_t		 cpus;		/* 1 to INT32_MAX */
+	int64_t		 memory_mb;	/* 0 or more */
+	enum slot_state	 state;
+};
+
+/* A job an agent holds (running, or exited and not yet acknowledged). */
+struct agentmsg_ad_job {
+	char		 job[AGENTMSG_JOB_MAX];
+	uint32_t	 run;
+	int		 slot;		/* 1 to AGENTMSG_MAX_SLOTS */
+	int		 exited;
+};
+
+/*
+ * MSG_AD: an agent's ad at connect: NAME, its slots (1 to
+ * AGENTMSG_MAX_SLOTS, numbered from 1 in order), the jobs it holds, CRIU
+ * and its machine ad (NULL: it said nothing of its platform).  The
+ * decoder allocates SLOTS, JOBS and MACHINE (agentmsg_ad_clear() frees
+ * them); an encoder's caller may point MACHINE at an ad of its own and
+ * set it NULL again before agentmsg_ad_clear().
+ */
+struct agentmsg_ad {
+	char			 name[AGENTMSG_AGENT_MAX];
+	struct agentmsg_ad_slot	*slots;
+	size_t			 nslots;
+	struct agentmsg_ad_job	*jobs;
+	size_t			 njobs;
+	int			 criu;
+	struct machinead	*machine;
+};
+
+/* An attribute of the job ad in a start order (ClassAd name, value). */
+struct agentmsg_attr {
+	char			*name;
+	struct expr_value	 v;	/* BOOL, INT, REAL or STRING */
+};
+
+/*
+ * MSG_START (scheduler): start run RUN of JOB in SLOT as OWNER (UID on
+ * the scheduler's side).  DESC is the job's description; a description
+ * that does not decode does not refuse the order (the agent ends the run
+ * with DESC_ERROR, as it always has).  XFER: its files travel, NFILES of
+ * them, EXE the executable's name in the sandbox ("" if not sent), CKPT
+ * the checkpoint's version (0: none).  JOBAD: the attributes of the job
+ * ad, as matching saw it, that the machine's start names, for the agent's
+ * own check of it; HAS_JOBAD 0 if the order carries none (a scheduler
+ * from before: the agent does not judge).  agentmsg_start_clear() frees
+ * DESC and JOBAD.
+ */
+struct agentmsg_start {
+	char			 job[AGENTMSG_JOB_MAX];
+	uint32_t		 run;
+	int			 slot;
+	char			 owner[AGENTMSG_NAME_MAX];
+	int64_t			 uid;		/* -1 to 2^32-1 */
+	struct jobdesc		 desc;
+	char			 desc_error[AGENTMSG_TEXT_MAX];
+	int			 xfer;
+	int64_t			 nfiles;
+	char			 exe[AGENTMSG_PATH_MAX];
+	int64_t			 ckpt;
+	int			 has_jobad;
+	struct agentmsg_attr	*jobad;
+	size_t			 njobad;
+};
+
 /* 1 if TYPE is one of the messages above, else 0. */
 int	agentmsg_known(uint16_t type);
 /* 1 if TYPE is one an agent sends (slot ... error), else 0. */
@@ -178,6 +256,43 @@ int	agentmsg_decode(uint16_t type, const void *buf, size_t len,
 	    struct agentmsg *out, const char **errstr);
 /* The JSON payload of AM (a new object), or NULL if AM->type is unknown. */
 struct json_object *agentmsg_encode(const struct agentmsg *am);
+
+/*
+ * The ad (agentmsg-ad.c): decode OBJ, an ad's payload, into AD (zeroed
+ * first): every member checked, the machine ad strictly
+ * (machinead_decode()); 0, or -1 with ERRSTR and AD empty.
+ */
+int	agentmsg_ad_decode(struct json_object *obj, struct agentmsg_ad *ad,
+	    const char **errstr);
+/* The same from LEN bytes of JSON (msg_decode() first). */
+int	agentmsg_ad_decode_buf(const void *buf, size_t len,
+	    struct agentmsg_ad *ad, const char **errstr);
+/* The ad's JSON payload (a new object). */
+struct json_object *agentmsg_ad_encode(const struct agentmsg_ad *ad);
+/* Free what AD holds; AD is left zeroed. */
+void	agentmsg_ad_clear(struct agentmsg_ad *ad);
+
+/*
+ * The start order (agentmsg-start.c): decode OBJ into SO (zeroed
+ * first); 0, or -1 with ERRSTR and SO empty but for JOB, RUN and SLOT
+ * if those decoded ("", 0 and 0 if not), so the run can be answered.  A
+ * bad
+ * description is not an error here: DESC_ERROR says it.
+ */
+int	agentmsg_start_decode(struct json_object *obj,
+	    struct agentmsg_start *so, const char **errstr);
+int	agentmsg_start_decode_buf(const void *buf, size_t len,
+	    struct agentmsg_start *so, const char **errstr);
+/* The order's JSON payload (a new object): DESC in its wire form. */
+struct json_object *agentmsg_start_encode(const struct agentmsg_start *so);
+/* Add NAME = V (copied) to SO's job ad; 0, or -1 if full or bad. */
+int	agentmsg_start_attr_add(struct agentmsg_start *so, const char *name,
+	    const struct expr_value *v);
+/* SO's job-ad attribute NAME (any case), or NULL. */
+const struct expr_value *agentmsg_start_attr(const struct agentmsg_start *so,
+	    const char *name);
+/* Free what SO holds; SO is left zeroed. */
+void	agentmsg_start_clear(struct agentmsg_start *so);
 
 /*
  * Copy SRC into DST (SIZE bytes) as text a decoder accepts: cut at a

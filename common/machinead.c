@@ -364,3 +364,52 @@ machinead_clear(struct machinead *ad)
 	free(ad->attrs);
 	memset(ad, 0, sizeof *ad);
 }
+
+/* The two sides of machinead_start_judge(). */
+struct machinead_pair {
+	expr_lookup_fn	 my_fn, target_fn;
+	void		*my_arg, *target_arg;
+};
+
+static int
+machinead_pair_lookup(void *arg, int scope, const char *name,
+    struct expr_value *out)
+{
+	struct machinead_pair	*p = arg;
+
+	switch (scope) {
+	case EXPR_SCOPE_MY:
+		return p->my_fn(p->my_arg, scope, name, out);
+	case EXPR_SCOPE_TARGET:
+		return p->target_fn(p->target_arg, scope, name, out);
+	default:
+		if (p->my_fn(p->my_arg, scope, name, out) == 0)
+			return 0;
+		return p->target_fn(p->target_arg, scope, name, out);
+	}
+}
+
+int
+machinead_start_judge(const struct expr *start, expr_lookup_fn my_fn,
+    void *my_arg, expr_lookup_fn target_fn, void *target_arg, char *text,
+    size_t textlen)
+{
+	struct machinead_pair	 p = { my_fn, target_fn, my_arg, target_arg };
+	struct expr_env		 env = { machinead_pair_lookup, &p, -1 };
+	struct expr_value	 v;
+	int			 k, n, yes;
+
+	if (start == NULL)
+		return -1;
+	n = expr_clause_count(start);
+	for (k = 0; k < n; k++) {
+		expr_clause_eval(start, k, &env, &v);
+		yes = expr_is_true(&v);
+		expr_value_clear(&v);
+		if (!yes) {
+			expr_clause_str(start, k, text, textlen);
+			return k;
+		}
+	}
+	return -1;
+}

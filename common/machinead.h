@@ -69,6 +69,15 @@ int	machinead_decode(struct json_object *obj, struct machinead *ad,
 /* The value of site attribute NAME (any case), or NULL. */
 const struct expr_value *machinead_attr(const struct machinead *ad,
 	    const char *name);
+/*
+ * Judge START (NULL: true) clause by clause, MY's attributes from
+ * MY_FN(MY_ARG), TARGET's from TARGET_FN(TARGET_ARG), a bare name MY's
+ * first: -1 if every clause is true, else the first that is not, its
+ * text into TEXT (TEXTLEN bytes).  The agent's check of a start order.
+ */
+int	machinead_start_judge(const struct expr *start, expr_lookup_fn my_fn,
+	    void *my_arg, expr_lookup_fn target_fn, void *target_arg,
+	    char *text, size_t textlen);
 /* Free what AD holds (not AD itself); AD is left zeroed. */
 void	machinead_clear(struct machinead *ad);
 

@@ -84,7 +84,7 @@ static const struct msg_member m_start[] = {
 	{ "owner", JT_STRING, 1 }, { "uid", JT_INT, 1 },
 	{ "desc", JT_OBJECT, 1 }, { "xfer", JT_BOOL, 0 },
 	{ "nfiles", JT_INT, 0 }, { "exe", JT_STRING, 0 },
-	{ "ckpt", JT_INT, 0 }, { NULL, 0, 0 }
+	{ "ckpt", JT_INT, 0 }, { "jobad", JT_OBJECT, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_started[] = {
 	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "pid", JT_INT, 1 },

@@ -150,6 +150,11 @@ int	 submit_args_environment(struct submit_parse *, struct jobdesc *,
 struct submit_kw_set;
 /* submit-unsup.c: HTCondor commands cq refuses; -1 with the error set. */
 int	 submit_kw_unsupported(struct submit_parse *);
+/* 1 if NAME (lower case) is a command cq acts on (submit-kw.c). */
+int	 submit_kw_known(const char *name);
+/* What cq lacks for HTCondor's command NAME (lower case), or NULL if it
+ * acts on it or NAME is no command of HTCondor's (submit-unsup.c). */
+const char *submit_kw_unsupported_what(const char *name);
 struct submit_kw_set *submit_kw_resolve(struct submit_parse *, char **,
 	    size_t);
 void	 submit_kw_set_free(struct submit_kw_set *);

@@ -338,20 +338,25 @@ static int
 submit_kw_notification(struct submit_parse *p, struct jobdesc *jd,
     const struct submit_keyword *kw, const char *val, int line)
 {
-	static const char	*names[] = { "never", "error", "complete",
-	    "always" };
+	static const char	*names[] = { "error", "complete", "always",
+	    "start" };
 	size_t	 i;
 	char	 q[80];
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcasecmp(val, names[i]) == 0) {
-			free(jd->notification);
-			jd->notification = xstrdup(names[i]);
-			return 0;
-		}
+	if (strcasecmp(val, "never") == 0) {
+		free(jd->notification);
+		jd->notification = xstrdup("never");
+		return 0;
 	}
-	return submit_error(p, line, "%s: expected never, error, complete or "
-	    "always, not '%s'", kw->name, submit_q(q, sizeof(q), val));
+	/* Mail asked for is not sent: refused, not kept in silence. */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(val, names[i]) == 0)
+			return submit_error(p, line, "%s: cq does not support "
+			    "e-mail notifications (only never; HTCondor's "
+			    "notification = %s)", kw->name, names[i]);
+	return submit_error(p, line, "%s: expected never, error, complete, "
+	    "start or always, not '%s'", kw->name,
+	    submit_q(q, sizeof(q), val));
 }
 
 static int
@@ -532,6 +537,17 @@ static const struct submit_keyword submit_kw_table[] = {
 	{ "nice_user",		submit_kw_nice, 0, 0 },
 };
 #define SUBMIT_NKW (sizeof(submit_kw_table) / sizeof(submit_kw_table[0]))
+
+int
+submit_kw_known(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < SUBMIT_NKW; i++)
+		if (strcmp(submit_kw_table[i].name, name) == 0)
+			return 1;
+	return 0;
+}
 
 /*
  * The keywords and attributes set as a queue statement finds them,

@@ -72,7 +72,7 @@ _cq()
 	reclaim) opts="-t -s" ;;
 	pool)
 		case ${COMP_WORDS[2]:-} in
-		up)	opts="--agents" ;;
+		up|restart) opts="--agents" ;;
 		token)	opts="--machine --lifetime" ;;
 		tokens|agents) opts="--json" ;;
 		auto-approve) opts="--lifetime --json" ;;
@@ -99,7 +99,7 @@ _cq()
 		;;
 	pool)
 		if [ "$COMP_CWORD" -eq 2 ]; then
-			COMPREPLY=($(compgen -W "up down fingerprint token \
+			COMPREPLY=($(compgen -W "up restart down fingerprint token \
 			    tokens agents approve auto-approve revoke forget" \
 			    -- "$cur"))
 		elif [ "$COMP_CWORD" -eq 3 ] &&

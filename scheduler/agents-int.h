@@ -13,6 +13,7 @@
 
 #include "slotstate.h"
 
+struct agentmsg_ad;
 struct agentmsg_exited;
 struct agentmsg_heartbeat;
 struct agentmsg_slot;
@@ -64,7 +65,7 @@ struct machine *agents_of(struct peer *p);
  * agents-report.c: the ad, started, exited, slot and heartbeat messages
  * (all but the ad decoded and checked by agentmsg.c).
  */
-void agents_ad(struct peer *p, struct json_object *msg);
+void agents_ad(struct peer *p, struct agentmsg_ad *ad);
 void agents_started(struct machine *m, const struct agentmsg_started *msg);
 void agents_exited(struct machine *m, const struct agentmsg_exited *msg);
 void agents_slot(struct machine *m, const struct agentmsg_slot *msg);

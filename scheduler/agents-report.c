@@ -10,8 +10,8 @@
  * to another machine, or never given, changes nothing and is refused and
  * logged (agents_refuse(), which closes a link that keeps lying).
  * Called by agents.c's message handler, which decodes every report but
- * the ad into its struct (common/agentmsg.c) first: what arrives here
- * has every member checked, so nothing below reads JSON but the ad.
+ * the ad into its struct (common/agentmsg.c, agentmsg-ad.c) first: what
+ * arrives here has every member checked, and nothing below reads JSON.
  */
 #include "config.h"
 
@@ -39,7 +39,6 @@
 #include "cfg.h"
 #include "clock.h"
 #include "commit.h"
-#include "jsonx.h"
 #include "log.h"
 #include "machinead.h"
 #include "msg.h"
@@ -53,60 +52,6 @@
 #include "xmalloc.h"
 
 
-
-static const struct msg_member ad_slot_members[] = {
-	{ "id", JT_INT, 1 }, { "cpus", JT_INT, 1 },
-	{ "memory_mb", JT_INT, 1 }, { "state", JT_STRING, 1 },
-	{ NULL, 0, 0 }
-};
-static const struct msg_member ad_job_members[] = {
-	{ "job", JT_STRING, 1 }, { "run", JT_INT, 1 }, { "slot", JT_INT, 1 },
-	{ "exited", JT_BOOL, 1 }, { NULL, 0, 0 }
-};
-
-static int
-agents_ad_check(struct json_object *msg, const char **errstr)
-{
-	struct json_object	*a, *e;
-	size_t			 i, n;
-	int64_t			 id;
-	enum slot_state		 st;
-
-	a = jsonx_get(msg, "slots");
-	n = json_object_array_length(a);
-	if (n == 0 || n > AGENT_MAX_SLOTS) {
-		*errstr = "bad number of slots";
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		e = json_object_array_get_idx(a, i);
-		if (jsonx_check(e, ad_slot_members, errstr) == -1)
-			return -1;
-		id = jsonx_int(e, "id", 0);
-		if (id != (int64_t)i + 1 || jsonx_int(e, "cpus", 0) < 1 ||
-		    jsonx_int(e, "memory_mb", -1) < 0 ||
-		    slot_state_parse(jsonx_str(e, "state", ""), &st) == -1) {
-			*errstr = "bad slot";
-			return -1;
-		}
-	}
-	a = jsonx_get(msg, "jobs");
-	n = json_object_array_length(a);
-	if (n > AGENT_MAX_SLOTS * 4) {
-		*errstr = "too many jobs";
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		e = json_object_array_get_idx(a, i);
-		if (jsonx_check(e, ad_job_members, errstr) == -1)
-			return -1;
-		if (strlen(jsonx_str(e, "job", "")) >= 32) {
-			*errstr = "bad job id";
-			return -1;
-		}
-	}
-	return 0;
-}
 
 /* J's slot, as its run was given: "slotN@name" names slot SID of M. */
 static int
@@ -135,66 +80,92 @@ agents_find_job(const char *id)
  * changed anything).
  */
 static int
-agents_ad_lies(struct machine *m, struct peer *p, struct json_object *msg)
+agents_ad_lies(struct machine *m, struct peer *p, const struct agentmsg_ad *ad)
 {
-	struct json_object	*a = jsonx_get(msg, "jobs"), *e;
-	const char		*id;
-	char			 why[160];
-	int64_t			 run;
-	size_t			 i, n = json_object_array_length(a);
+	const struct agentmsg_ad_job	*e;
+	char				 why[160];
+	size_t				 i;
 
-	for (i = 0; i < n; i++) {
-		e = json_object_array_get_idx(a, i);
-		id = jsonx_str(e, "job", "");
-		run = jsonx_int(e, "run", 0);
-		if (agents_run_foreign(agents_find_job(id), m, run, why,
+	for (i = 0; i < ad->njobs; i++) {
+		e = &ad->jobs[i];
+		if (agents_run_foreign(agents_find_job(e->job), m, e->run, why,
 		    sizeof why) && agents_refuse(m, p, "holding in its ad",
-		    id, run, why))
+		    e->job, e->run, why))
 			return 1;
 	}
 	return 0;
 }
 
+/* Adopt what is ours of the jobs AD says M holds; kill what is stale. */
+static void
+agents_ad_jobs(struct machine *m, const struct agentmsg_ad *ad)
+{
+	const struct agentmsg_ad_job	*e;
+	struct job			*j;
+	struct slot			*s;
+	char				 why[160];
+	size_t				 i;
+
+	for (i = 0; i < ad->njobs; i++) {
+		e = &ad->jobs[i];
+		s = e->slot <= m->nslots ? m->slots[e->slot - 1] : NULL;
+		j = agents_find_job(e->job);
+		/* Refused above: another machine's run is not touched. */
+		if (agents_run_foreign(j, m, e->run, why, sizeof why))
+			continue;
+		/* Only a run given to this machine, in that slot. */
+		if (j != NULL && s != NULL && s->job == NULL &&
+		    j->run == e->run && agents_job_on(j, m) &&
+		    agents_ad_slot_ok(j, m, e->slot) && j->slot == NULL) {
+			s->job = j;
+			slots_first_state(s, SLOT_CLAIMED);
+			j->slot = s;
+			log_info("agent %s: adopted job %s run %u",
+			    m->name, e->job, e->run);
+			if (j->state == JOB_REMOVED && !e->exited)
+				agents_kill(s, j);
+			continue;
+		}
+		if (s != NULL && s->stale_job[0] == '\0') {
+			strlcpy(s->stale_job, e->job, sizeof s->stale_job);
+			s->stale_run = e->run;
+			slots_first_state(s, SLOT_CLAIMED);
+		}
+		if (!e->exited) {
+			log_info("agent %s: job %s run %u is stale, killing",
+			    m->name, e->job, e->run);
+			agents_send_kill(m, e->job, e->run);
+		}
+	}
+}
+
+/* The ad from P (agentmsg.c checked every member): M's slots and jobs. */
 void
-agents_ad(struct peer *p, struct json_object *msg)
+agents_ad(struct peer *p, struct agentmsg_ad *ad)
 {
 	struct agent_conn	*ac = peer_data(p);
 	struct machine		*m;
 	struct machinead	 mad;
-	struct json_object	*a, *e, *mo = NULL;
-	struct job		*j;
 	struct slot		*s;
-	const char		*errstr, *id;
-	char			 why[160];
-	int64_t			 run, sid;
-	size_t			 i, n;
+	size_t			 i;
 	enum slot_state		 st;
 
-	if (ac->state != AGENT_CONN_HELLO) {
-		peer_close(p, "ad before hello");
-		return;
-	}
-	if (strcmp(ac->name, jsonx_str(msg, "name", "")) != 0) {
+	if (strcmp(ac->name, ad->name) != 0) {
 		peer_close(p, "ad names another agent");
 		return;
 	}
-	if (agents_ad_check(msg, &errstr) == -1 ||
-	    ((mo = jsonx_get(msg, "machine")) != NULL &&
-	    machinead_decode(mo, &mad, &errstr) == -1)) {
-		snprintf(why, sizeof why, "bad ad: %s", errstr);
-		peer_close(p, why);
+	m = agents_get(ac->name);
+	if (agents_ad_lies(m, p, ad))
 		return;
-	}
-	if (mo == NULL) {
+	if (ad->machine != NULL) {
+		/* Taken over from the ad. */
+		mad = *ad->machine;
+		memset(ad->machine, 0, sizeof *ad->machine);
+	} else {
 		/* An agent that says nothing of its platform: no Arch,
 		 * OpSys or Disk, so it matches no job's requirements. */
 		memset(&mad, 0, sizeof mad);
 		mad.total_cpus = mad.total_memory_mb = mad.total_disk_kb = -1;
-	}
-	m = agents_get(ac->name);
-	if (agents_ad_lies(m, p, msg)) {
-		machinead_clear(&mad);
-		return;
 	}
 	if (m->peer != NULL && m->peer != p) {
 		/* The same credential again: the agent restarted. */
@@ -209,7 +180,7 @@ agents_ad(struct peer *p, struct json_object *msg)
 	m->online = 1;
 	m->contact = clock_mono_ms();
 
-	m->criu = jsonx_bool(msg, "criu", 0);
+	m->criu = ad->criu;
 	machinead_clear(&m->ad);
 	m->ad = mad;
 	/* What its start and rank name is significant for grouping jobs. */
@@ -217,61 +188,21 @@ agents_ad(struct peer *p, struct json_object *msg)
 	autocluster_significant(m->ad.rank);
 	/* Rebuild the slot mirror from the ad (a new slot's first state). */
 	agents_slots_free(m);
-	a = jsonx_get(msg, "slots");
-	m->nslots = (int)json_object_array_length(a);
+	m->nslots = (int)ad->nslots;
 	m->slots = xcalloc((size_t)m->nslots, sizeof *m->slots);
-	for (i = 0; i < (size_t)m->nslots; i++) {
-		e = json_object_array_get_idx(a, i);
+	for (i = 0; i < ad->nslots; i++) {
 		s = xcalloc(1, sizeof *s);
 		s->machine = m;
 		s->id = (int)i + 1;
-		s->cpus = jsonx_int(e, "cpus", 1);
-		s->memory_mb = jsonx_int(e, "memory_mb", 0);
+		s->cpus = ad->slots[i].cpus;
+		s->memory_mb = ad->slots[i].memory_mb;
 		s->disk_kb = m->ad.total_disk_kb >= 0 ?
 		    m->ad.total_disk_kb / m->nslots : -1;
-		slot_state_parse(jsonx_str(e, "state", ""), &st);
+		st = ad->slots[i].state;
 		slots_first_state(s, st == SLOT_CLAIMED ? SLOT_UNCLAIMED : st);
 		m->slots[i] = s;
 	}
-
-	/* Adopt what is ours; kill what is stale. */
-	a = jsonx_get(msg, "jobs");
-	n = json_object_array_length(a);
-	for (i = 0; i < n; i++) {
-		e = json_object_array_get_idx(a, i);
-		id = jsonx_str(e, "job", "");
-		run = jsonx_int(e, "run", 0);
-		sid = jsonx_int(e, "slot", 0);
-		s = (sid >= 1 && sid <= m->nslots) ? m->slots[sid - 1] : NULL;
-		j = agents_find_job(id);
-		/* Refused above: another machine's run is not touched. */
-		if (agents_run_foreign(j, m, run, why, sizeof why))
-			continue;
-		/* Only a run given to this machine, in that slot. */
-		if (j != NULL && s != NULL && s->job == NULL &&
-		    (int64_t)j->run == run && agents_job_on(j, m) &&
-		    agents_ad_slot_ok(j, m, sid) && j->slot == NULL) {
-			s->job = j;
-			slots_first_state(s, SLOT_CLAIMED);
-			j->slot = s;
-			log_info("agent %s: adopted job %s run %lld",
-			    m->name, id, (long long)run);
-			if (j->state == JOB_REMOVED &&
-			    !jsonx_bool(e, "exited", 0))
-				agents_kill(s, j);
-			continue;
-		}
-		if (s != NULL && s->stale_job[0] == '\0') {
-			strlcpy(s->stale_job, id, sizeof s->stale_job);
-			s->stale_run = (uint32_t)run;
-			slots_first_state(s, SLOT_CLAIMED);
-		}
-		if (!jsonx_bool(e, "exited", 0)) {
-			log_info("agent %s: job %s run %lld is stale, killing",
-			    m->name, id, (long long)run);
-			agents_send_kill(m, id, (uint32_t)run);
-		}
-	}
+	agents_ad_jobs(m, ad);
 	agents_requeue_orphans(m, "agent restarted without the job");
 	for (i = 0; i < (size_t)m->nslots; i++)
 		agents_free_add(m->slots[i]);

@@ -51,6 +51,7 @@
 #include "clock.h"
 #include "commit.h"
 #include "creds.h"
+#include "jobad.h"
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
@@ -59,6 +60,7 @@
 #include "runas.h"
 #include "schedd.h"
 #include "spool.h"
+#include "statefile.h"
 #include "jobdesc.h"
 #include "store.h"
 #include "tls.h"
@@ -249,19 +251,6 @@ agents_offline(struct machine *m, const char *why)
 	agents_machine_store(m);
 }
 
-static struct json_object *
-agents_jobrun(const struct job *j)
-{
-	struct json_object	*o;
-	char			 id[32];
-
-	snprintf(id, sizeof id, "%u.%u", j->cluster, j->proc);
-	o = json_object_new_object();
-	json_object_object_add(o, "job", json_object_new_string(id));
-	json_object_object_add(o, "run", json_object_new_int64(j->run));
-	return o;
-}
-
 static void
 agents_send_kill_ex(struct machine *m, const char *job, uint32_t run,
     int vacate)
@@ -287,8 +276,7 @@ agents_send_kill(struct machine *m, const char *job, uint32_t run)
 void
 agents_start(struct slot *s, struct job *j)
 {
-	struct json_object	*o, *desc;
-	struct jobdesc		 d;
+	struct agentmsg_start	 so;
 	const char		*errstr, *user;
 	uid_t			 uid;
 	gid_t			 gid;
@@ -296,23 +284,27 @@ agents_start(struct slot *s, struct job *j)
 	agents_slot_state(s, SLOT_CLAIMED);
 	s->job = j;
 	agents_free_del(s);
-	if (jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1) {
-		/* Our own text: it was checked at submit. */
-		fatalx("job %u.%u: stored ad does not parse: %s", j->cluster,
-		    j->proc, errstr);
-	}
-	o = agents_jobrun(j);
-	json_object_object_add(o, "slot", json_object_new_int(s->id));
+	memset(&so, 0, sizeof so);
+	snprintf(so.job, sizeof so.job, "%u.%u", j->cluster, j->proc);
+	so.run = j->run;
+	so.slot = s->id;
 	/* Whom it runs as: a job of root's as root_job_user (runas.c). */
 	runas_job(j, &user, &uid, &gid);
-	json_object_object_add(o, "owner", json_object_new_string(user));
-	json_object_object_add(o, "uid", json_object_new_int64(uid));
-	memset(&d, 0, sizeof d);
-	if (jobdesc_from_json(desc, &d, &errstr) == 0)
-		spool_start(j, s->machine, &d, o);
-	jobdesc_free(&d);
-	json_object_object_add(o, "desc", desc);
-	commit_later(s->machine->peer, MSG_START, 0, o);
+	strlcpy(so.owner, user, sizeof so.owner);
+	so.uid = uid;
+	if (jobad_desc(j, &so.desc, &errstr) == -1) {
+		/* Our own text, checked at submit: the agent refuses it. */
+		log_warnx("job %u.%u: stored description: %s", j->cluster,
+		    j->proc, errstr);
+		agentmsg_text_set(so.desc_error, sizeof so.desc_error, errstr);
+	} else
+		spool_start(j, s->machine, &so.desc, &so);
+	/* What the machine's start names of the job, for the agent's own
+	 * check of it. */
+	jobad_start_attrs(j, s->machine->ad.start, &so);
+	commit_later(s->machine->peer, MSG_START, 0,
+	    agentmsg_start_encode(&so));
+	agentmsg_start_clear(&so);
 }
 
 void
@@ -579,6 +571,7 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
 	struct agentmsg		 am;
+	struct agentmsg_ad	 ad;
 	struct agent_conn	*ac = peer_data(p);
 	struct machine		*m = agents_of(p);
 	const char		*errstr;
@@ -599,7 +592,17 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		agents_hello(p, reqid, msg);
 		return;
 	case MSG_AD:
-		agents_ad(p, msg);
+		if (ac->state != AGENT_CONN_HELLO) {
+			peer_close(p, "ad before hello");
+			return;
+		}
+		if (agentmsg_ad_decode(msg, &ad, &errstr) == -1) {
+			snprintf(why, sizeof why, "bad ad: %s", errstr);
+			peer_close(p, why);
+			return;
+		}
+		agents_ad(p, &ad);
+		agentmsg_ad_clear(&ad);
 		return;
 	}
 	if (m == NULL) {
@@ -722,33 +725,8 @@ agents_accept_error(struct evconnlistener *l, void *arg)
 	peer_accept_error(l, "agents", 0);
 }
 
-/* Write TEXT to STATE_DIR/NAME (through a fsynced temporary file). */
-static void
-agents_write_state(const char *name, const char *text)
-{
-	char	path[1024], tmp[1100];
-	int	out;
-	FILE	*f;
-
-	snprintf(path, sizeof path, "%s/%s", sd->state_dir, name);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1 ||
-	    (f = fdopen(out, "w")) == NULL) {
-		log_warn("%s", tmp);
-		if (out != -1)
-			close(out);
-		return;
-	}
-	fputs(text, f);
-	fflush(f);
-	fsync(fileno(f));
-	fclose(f);
-	if (rename(tmp, path) == -1)
-		log_warn("rename %s", path);
-}
-
 /* Write the address we listen on where pools and tests can find it. */
-static void
+static int
 agents_write_addr(int fd)
 {
 	struct sockaddr_storage	 ss;
@@ -756,8 +734,10 @@ agents_write_addr(int fd)
 	char			 host[64], text[96];
 	int			 port;
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
-		return;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1) {
+		log_warn("getsockname");
+		return -1;
+	}
 	if (ss.ss_family == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 		evutil_inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
@@ -774,7 +754,7 @@ agents_write_addr(int fd)
 	    (int)strlen(text) - 1, text);
 	log_info("agents: listening on %s%s", agents_addr,
 	    agents_tls == NULL ? " (insecure: plain TCP)" : "");
-	agents_write_state("listen.addr", text);
+	return statefile_write(sd->state_dir, "listen.addr", text);
 }
 
 /* TLS from STATE_DIR/tls, or nothing with insecure = yes. */
@@ -799,7 +779,7 @@ agents_tls_init(void)
 	tls_fp_format(tls_fp(agents_tls), agents_fp);
 	log_info("agents: TLS, certificate fingerprint SHA256 %s", agents_fp);
 	snprintf(text, sizeof text, "%s\n", agents_fp);
-	agents_write_state("fingerprint", text);
+	(void)statefile_write(sd->state_dir, "fingerprint", text);
 	return 0;
 }
 
@@ -819,13 +799,11 @@ int
 agents_init(void)
 {
 	struct sockaddr_storage	 ss;
-	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
 	char			 host[256];
 	const char		*errstr;
-	int			 sl, port;
+	int			 port, last = 0;
+	socklen_t		 sl;
 
-	memset(&ss, 0, sizeof ss);
 	if (agents_tls_init() == -1)
 		return -1;
 	if (cfg_parse_hostport(cfg_str(sd->cfg, "listen"), host, sizeof host,
@@ -834,27 +812,41 @@ agents_init(void)
 		return -1;
 	}
 	/* Numeric only: the daemon never blocks on a name lookup. */
-	if (evutil_inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-		sl = sizeof *sin;
-	} else if (evutil_inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)port);
-		sl = sizeof *sin6;
-	} else {
+	if ((sl = statefile_sockaddr(host, port, &ss)) == 0) {
 		log_warnx("listen: %s: expected a numeric address", host);
 		return -1;
 	}
+	/* Any free port, the first time: the agents know the one it was. */
+	if (port == 0 && (last = statefile_last_port(sd->state_dir,
+	    &ss)) != 0) {
+		log_info("listen %s: asking again for port %d, the one the "
+		    "agents know (%s/listen.addr)", cfg_str(sd->cfg, "listen"),
+		    last, sd->state_dir);
+		(void)statefile_sockaddr(host, last, &ss);
+	}
 	agents_listener = evconnlistener_new_bind(sd->base, agents_accept,
 	    NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-	    LEV_OPT_CLOSE_ON_EXEC, 128, (struct sockaddr *)&ss, sl);
+	    LEV_OPT_CLOSE_ON_EXEC, 128, (struct sockaddr *)&ss, (int)sl);
+	if (agents_listener == NULL && last != 0) {
+		log_warn("listen %s: port %d, the one the agents know",
+		    cfg_str(sd->cfg, "listen"), last);
+		log_warnx("free port %d and start again, or remove "
+		    "%s/listen.addr to take a new port (the agents then need "
+		    "the new address: schedd = in their configuration)", last,
+		    sd->state_dir);
+		return -1;
+	}
 	if (agents_listener == NULL) {
 		log_warn("listen %s", cfg_str(sd->cfg, "listen"));
 		return -1;
 	}
 	evconnlistener_set_error_cb(agents_listener, agents_accept_error);
-	agents_write_addr(evconnlistener_get_fd(agents_listener));
+	/* Nobody would find a scheduler whose listen.addr is another's. */
+	if (agents_write_addr(evconnlistener_get_fd(agents_listener)) == -1) {
+		log_warnx("%s/listen.addr: cannot say where agents find us "
+		    "(it is as it was): not starting", sd->state_dir);
+		return -1;
+	}
 	return 0;
 }
 

@@ -26,8 +26,10 @@
 
 #include <json-c/json.h>
 
+#include "agentmsg.h"
 #include "expr.h"
 #include "jobad.h"
+#include "jobdesc.h"
 #include "jobend.h"
 #include "jsonx.h"
 #include "schedd.h"
@@ -383,4 +385,78 @@ jobad_lookup(void *arg, int scope, const char *name, struct expr_value *out)
 	rc = out->type == EXPR_UNDEFINED || out->type == EXPR_ERROR ? -1 : 0;
 	json_object_put(desc);
 	return rc;
+}
+
+int
+jobad_desc(const struct job *j, struct jobdesc *d, const char **errstr)
+{
+	struct json_object	*desc;
+	int			 rc;
+
+	memset(d, 0, sizeof *d);
+	if (j->ad == NULL) {
+		*errstr = "no stored description";
+		return -1;
+	}
+	if (jsonx_parse(j->ad, strlen(j->ad), &desc, errstr) == -1)
+		return -1;
+	rc = jobdesc_from_json(desc, d, errstr);
+	json_object_put(desc);
+	return rc;
+}
+
+/* The names an expression refers to, as expr_attrs() finds them. */
+struct jobad_names {
+	const char	**v;
+	size_t		  n;
+};
+
+static void
+jobad_name_add(void *arg, int scope, const char *name)
+{
+	struct jobad_names	*nm = arg;
+
+	if (scope == EXPR_SCOPE_MY)
+		return;		/* the machine's own */
+	nm->v = xreallocarray(nm->v, nm->n + 1, sizeof *nm->v);
+	nm->v[nm->n++] = name;
+}
+
+void
+jobad_start_attrs(const struct job *j, const struct expr *start,
+    struct agentmsg_start *so)
+{
+	struct jobad_names	 nm = { NULL, 0 };
+	struct json_object	*o;
+	struct expr_value	 v;
+	size_t			 i;
+
+	/* The order says it carries the job ad, even when start names none
+	 * of the job's attributes: the agent judges it. */
+	so->has_jobad = 1;
+	if (start == NULL)
+		return;
+	expr_attrs(start, jobad_name_add, &nm);
+	if (nm.n == 0)
+		return;
+	o = jobad_json(j, 1);
+	/* As matching saw it, before queue_start(): idle, this run not yet
+	 * counted, on no machine. */
+	jobad_int(o, "JobStatus", JOB_IDLE);
+	jobad_int(o, "NumJobStarts", j->nstarts > 0 ? j->nstarts - 1 : 0);
+	jobad_int(o, "JobRunCount", j->run > 0 ? j->run - 1 : 0);
+	json_object_object_del(o, "RemoteHost");
+	json_object_object_foreach(o, k, jv) {
+		for (i = 0; i < nm.n; i++)
+			if (strcasecmp(k, nm.v[i]) == 0)
+				break;
+		/* Only what start names: the order stays small. */
+		if (i == nm.n || jobad_value_json(jv, &v) == -1)
+			continue;
+		/* (A name or value the order cannot carry is left out.) */
+		(void)agentmsg_start_attr_add(so, k, &v);
+		expr_value_clear(&v);
+	}
+	json_object_put(o);
+	free(nm.v);
 }

@@ -6,8 +6,11 @@
 
 #include <stddef.h>
 
+struct agentmsg_start;
+struct expr;
 struct expr_value;
 struct job;
+struct jobdesc;
 struct jobend_policy;
 struct json_object;
 struct jobad_filter;
@@ -46,5 +49,12 @@ void	jobad_fill(struct job *j);
  * +Attr values); 0, or -1 if it has none.  An autocluster_attr_fn. */
 int	jobad_value(const struct job *j, const char *name,
 	    struct expr_value *out);
+/* J's stored description into D: 0, or -1 with ERRSTR (D empty). */
+int	jobad_desc(const struct job *j, struct jobdesc *d,
+	    const char **errstr);
+/* The attributes of J's job ad that START (a machine's, NULL: none)
+ * names, into the start order SO, for the agent's own check. */
+void	jobad_start_attrs(const struct job *j, const struct expr *start,
+	    struct agentmsg_start *so);
 
 #endif

@@ -43,6 +43,7 @@
 #include "schedd.h"
 #include "share.h"
 #include "spool.h"
+#include "stateck.h"
 #include "store.h"
 #include "userlog.h"
 #include "xmalloc.h"
@@ -248,6 +249,7 @@ schedd_tick(evutil_socket_t fd, short ev, void *arg)
 	schedd_rematch(now);
 	if (factory_pending())	/* room made without a turn */
 		factory_again();
+	stateck_tick(now);
 }
 
 static void
@@ -255,6 +257,41 @@ schedd_signal(evutil_socket_t sig, short ev, void *arg)
 {
 	log_info("signal %d: shutting down", (int)sig);
 	event_base_loopbreak(sd->base);
+}
+
+/*
+ * Take --check and --fresh out of ARGV (cfg_daemon() parses the rest):
+ * --check verifies the state directory and exits, --fresh starts a new
+ * queue over a damaged one (stateck.c).
+ */
+static int
+schedd_long_opts(int *argc, char **argv, int *check, int *fresh)
+{
+	int	 i, n = 1;
+
+	*check = *fresh = 0;
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--check") == 0)
+			*check = 1;
+		else if (strcmp(argv[i], "--fresh") == 0)
+			*fresh = 1;
+		else if (strcmp(argv[i], "--") == 0)
+			break;
+		else {
+			argv[n++] = argv[i];
+			continue;
+		}
+	}
+	for (; i < *argc; i++)
+		argv[n++] = argv[i];
+	argv[n] = NULL;
+	*argc = n;
+	if (*check && *fresh) {
+		fprintf(stderr, "cq-schedd: --check and --fresh together: "
+		    "--check changes nothing\n");
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -286,9 +323,8 @@ main(int argc, char **argv)
 	struct event	*sigs[3], *tick;
 	struct utsname	 un;
 	struct timeval	 tv = { 0, SCHEDD_TICK_MS * 1000 };
-	const char	*errstr;
 	char		 dbpath[1100], sockdir[1024], *slash;
-	int		 foreground, verbose, i;
+	int		 foreground, verbose, i, check, fresh;
 
 #ifdef M_MXFAST
 	/*
@@ -299,6 +335,8 @@ main(int argc, char **argv)
 	 */
 	mallopt(M_MXFAST, 0);
 #endif
+	if (schedd_long_opts(&argc, argv, &check, &fresh) == -1)
+		exit(2);
 	sd = xcalloc(1, sizeof *sd);
 	sd->cfg = cfg_daemon("cq-schedd", schedd_keys, argc, argv, NULL,
 	    schedd_check, &foreground, &verbose);
@@ -308,6 +346,9 @@ main(int argc, char **argv)
 	sd->policy_ms = cfg_ms(sd->cfg, "periodic_expr_interval");
 	if (sd->policy_ms < 1000)
 		sd->policy_ms = 1000;
+	snprintf(dbpath, sizeof dbpath, "%s/queue.db", sd->state_dir);
+	if (check)
+		exit(stateck_check(sd->state_dir, dbpath));
 	if (mkdirs(sd->state_dir, 0755) == -1)
 		fatal("state_dir %s", sd->state_dir);
 	strlcpy(sockdir, cfg_str(sd->cfg, "socket"), sizeof sockdir);
@@ -316,7 +357,8 @@ main(int argc, char **argv)
 		if (mkdirs(sockdir, 0755) == -1)
 			fatal("socket directory %s", sockdir);
 	}
-	snprintf(dbpath, sizeof dbpath, "%s/queue.db", sd->state_dir);
+	/* Damage is refused here, where the administrator still sees it. */
+	stateck_start(sd->state_dir, dbpath, fresh);
 
 	if (!foreground) {
 		if (daemon(0, 0) == -1)
@@ -328,8 +370,7 @@ main(int argc, char **argv)
 	peer_set_partial_budget((size_t)cfg_int(sd->cfg, "max_partial_mb") *
 	    1024 * 1024);
 
-	if ((sd->store = store_open(dbpath, &errstr)) == NULL)
-		fatalx("%s: %s", dbpath, errstr);
+	sd->store = stateck_open();
 	if ((sd->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
 	RB_INIT(&sd->jobs);
@@ -386,6 +427,7 @@ main(int argc, char **argv)
 	queue_shutdown();
 	autocluster_shutdown();
 	share_shutdown();
+	stateck_shutdown();
 	store_close(sd->store);
 	for (i = 0; i < 3; i++)
 		event_free(sigs[i]);

@@ -315,7 +315,7 @@ spool_send_go(void *arg)
 
 int
 spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
-    struct json_object *start)
+    struct agentmsg_start *start)
 {
 	struct spool_send	*ss;
 	struct stat		 sb;
@@ -348,8 +348,8 @@ spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
 	if (d->executable[0] == '/' && stat(src, &sb) == 0 &&
 	    S_ISREG(sb.st_mode)) {
 		spool_send_add(ss, src, spool_base(d->executable));
-		json_object_object_add(start, "exe",
-		    json_object_new_string(spool_base(d->executable)));
+		strlcpy(start->exe, spool_base(d->executable),
+		    sizeof start->exe);
 	}
 	free(src);
 	if (d->input != NULL) {
@@ -366,12 +366,10 @@ spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
 		free(src);
 		for (i = first; i < ss->n; i++)
 			ss->files[i].ckpt = 1;
-		json_object_object_add(start, "ckpt",
-		    json_object_new_int64(j->ckpt_version));
+		start->ckpt = j->ckpt_version;
 	}
-	json_object_object_add(start, "xfer", json_object_new_boolean(1));
-	json_object_object_add(start, "nfiles",
-	    json_object_new_int64((int64_t)ss->n));
+	start->xfer = 1;
+	start->nfiles = (int64_t)ss->n;
 	commit_after(spool_send_go, ss);
 	return 1;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct agentmsg_file;
+struct agentmsg_start;
 struct json_object;
 struct job;
 struct jobdesc;
@@ -31,11 +32,11 @@ void	spool_fsync_dir(const char *path);
 
 /*
  * J starts on M with description D: decide whether its files travel and,
- * if so, mark START (xfer, nfiles, exe) and send the files after the
+ * if so, mark the order START (xfer, nfiles, exe, ckpt) and send the files after the
  * turn's commit.  1 if they travel, 0 if not.
  */
 int	spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
-	    struct json_object *start);
+	    struct agentmsg_start *start);
 /* An agent's `file` announcement (checked by agentmsg.c) and data frames. */
 void	spool_file(struct machine *m, uint32_t reqid,
 	    const struct agentmsg_file *f);

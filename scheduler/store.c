@@ -1,6 +1,7 @@
 /*
- * store.c: the scheduler's durable state in SQLite, behind verbs.  This is
- * the only file that includes <sqlite3.h>.  At open the database is put in
+ * store.c: the scheduler's durable state in SQLite, behind verbs.  With
+ * store-peek.c (a read-only look) the only file that includes <sqlite3.h>.
+ * At open the database is put in
  * WAL mode with synchronous=FULL and foreign keys on, the migrations
  * embedded from schema/ (schema.h) above PRAGMA user_version are applied,
  * each in its own transaction, and a database newer than the code is
@@ -30,6 +31,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,6 +231,8 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*st[ST_MAX];
 	int		 wal_pages;	/* in the WAL after the last commit */
+	int		 wal_frames;	/* as the last commit left them */
+	int		 checkpointed;	/* the next commit may restart it */
 	int		 failed;	/* extended code of the last failure */
 	int		 redo_on;	/* keep the writes (store_redo) */
 	int		 held;		/* writes are kept, not done */
@@ -236,6 +240,11 @@ struct store {
 	int		 redo_lost;	/* a write could not be kept */
 	char		**redo;		/* since BEGIN, or held */
 	size_t		 nredo, redo_cap;
+	/* stateck.c: ids above the limit and a restarted WAL. */
+	int64_t		 cluster_limit;
+	int		(*cluster_cb)(void *, int64_t);
+	void		(*wal_reset_cb)(void *);
+	void		*state_arg;
 };
 
 /* SQLite's wal_autocheckpoint default, in pages. */
@@ -473,6 +482,17 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	(void)db;
 	(void)name;
 	s->wal_pages = pages;
+	/*
+	 * Fewer frames than the last commit left, or the first commit after
+	 * a checkpoint: the log may have started over.
+	 */
+	if ((pages < s->wal_frames || s->checkpointed) &&
+	    s->wal_reset_cb != NULL) {
+		s->wal_frames = pages;
+		s->checkpointed = 0;
+		s->wal_reset_cb(s->state_arg);
+	}
+	s->wal_frames = pages;
 	return SQLITE_OK;
 }
 
@@ -492,6 +512,7 @@ void
 store_checkpoint(struct store *s)
 {
 	s->wal_pages = 0;
+	s->checkpointed = 1;
 	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
 	    NULL, NULL) != SQLITE_OK)
 		log_warnx("store: checkpoint: %s", sqlite3_errmsg(s->db));
@@ -906,6 +927,12 @@ store_cluster_new(struct store *s, uid_t uid, const char *owner, int64_t now,
 	if (id < 1 || id > UINT32_MAX) {
 		log_warnx("store: cluster_new: id %" PRId64 " out of range",
 		    id);
+		return -1;
+	}
+	/* Above what the mark reserved: reserve more before it is used. */
+	if (id > s->cluster_limit && s->cluster_cb != NULL &&
+	    s->cluster_cb(s->state_arg, id) == -1) {
+		s->failed = errno == ENOSPC ? SQLITE_FULL : SQLITE_IOERR;
 		return -1;
 	}
 	*cluster = (uint32_t)id;
@@ -1737,4 +1764,129 @@ int
 store_run(struct store *s, sqlite3_stmt *st, const char *what)
 {
 	return store_done(s, st, what);
+}
+
+/* --- what stateck.c keeps of the database ------------------------------ */
+
+/* Run a one-row query of constant SQL with up to one int64 and one text. */
+static int
+store_small(struct store *s, const char *sql, int64_t num, const char *text,
+    int64_t *outnum, char *outtext, size_t outlen)
+{
+	sqlite3_stmt	*st;
+	const char	*t;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		s->failed = sqlite3_extended_errcode(s->db);
+		log_warnx("store: %s: %s", sql, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	if (sqlite3_bind_parameter_count(st) >= 1)
+		sqlite3_bind_int64(st, 1, num);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		store_bind_text(st, 2, text);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (outnum != NULL)
+			*outnum = sqlite3_column_int64(st, 0);
+		if (outtext != NULL) {
+			t = (const char *)sqlite3_column_text(st, 0);
+			strlcpy(outtext, t != NULL ? t : "", outlen);
+		}
+		rc = 1;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else {
+		s->failed = sqlite3_extended_errcode(s->db);
+		log_warnx("store: %s: %s", sql, sqlite3_errmsg(s->db));
+		rc = -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_readonly(struct store *s)
+{
+	return sqlite3_db_readonly(s->db, "main") == 1;
+}
+
+int64_t
+store_cluster_seq(struct store *s)
+{
+	int64_t	 seq = 0;
+
+	if (store_small(s, "SELECT seq FROM sqlite_sequence "
+	    "WHERE name = 'clusters'", 0, NULL, &seq, NULL, 0) == -1)
+		return -1;
+	return seq;
+}
+
+/* Raise the clusters' AUTOINCREMENT counter to FLOOR (never lower it). */
+int
+store_cluster_floor(struct store *s, int64_t floor)
+{
+	int64_t	 seq;
+
+	if ((seq = store_cluster_seq(s)) == -1)
+		return -1;
+	if (seq >= floor)
+		return 0;
+	if (store_small(s, "UPDATE sqlite_sequence SET seq = ?1 "
+	    "WHERE name = 'clusters'", floor, NULL, NULL, NULL, 0) == -1)
+		return -1;
+	if (sqlite3_changes(s->db) == 1)
+		return 0;
+	return store_small(s, "INSERT INTO sqlite_sequence (name, seq) "
+	    "VALUES ('clusters', ?1)", floor, NULL, NULL, NULL, 0) == -1 ?
+	    -1 : 0;
+}
+
+/* The database's id into ID (ID_LEN bytes): 1, 0 none, -1 error. */
+int
+store_db_id(struct store *s, char *id, size_t len)
+{
+	return store_small(s, "SELECT value FROM state WHERE key = 'db_id'",
+	    0, NULL, NULL, id, len);
+}
+
+int
+store_db_id_set(struct store *s, const char *id)
+{
+	return store_small(s, "INSERT INTO state (key, value) "
+	    "VALUES ('db_id', ?2)", 0, id, NULL, NULL, 0) == -1 ? -1 : 0;
+}
+
+/* Count a start (a write that proves the database writable). */
+int
+store_count_start(struct store *s)
+{
+	return store_small(s, "INSERT INTO state (key, value) "
+	    "VALUES ('starts', '1') ON CONFLICT (key) DO UPDATE SET "
+	    "value = CAST(value AS INTEGER) + 1", 0, NULL, NULL, NULL, 0) ==
+	    -1 ? -1 : 0;
+}
+
+int
+store_wal_frames(struct store *s)
+{
+	return s->wal_frames;
+}
+
+void
+store_state_hooks(struct store *s, int64_t cluster_limit,
+    int (*cluster_cb)(void *, int64_t), void (*wal_reset_cb)(void *),
+    void *arg)
+{
+	s->cluster_limit = cluster_limit;
+	s->cluster_cb = cluster_cb;
+	s->wal_reset_cb = wal_reset_cb;
+	s->state_arg = arg;
+}
+
+void
+store_cluster_limit(struct store *s, int64_t limit)
+{
+	s->cluster_limit = limit;
 }

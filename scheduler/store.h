@@ -1,6 +1,7 @@
 /*
- * store.h: the scheduler's durable state.  store.c is the only file that
- * includes <sqlite3.h>; it exposes verbs, never SQL.  The database is in
+ * store.h: the scheduler's durable state.  store.c (and store-peek.c, its
+ * read-only look for stateck.c) are the only files that include
+ * <sqlite3.h>; they expose verbs, never SQL.  The database is in
  * WAL mode with synchronous=FULL and foreign keys on; migrations from
  * schema/ are applied at open and a database newer than the code is
  * refused.  Writes happen between store_begin() and store_commit(): the
@@ -241,5 +242,56 @@ int		 store_factory_delete(struct store *, uint32_t cluster);
 int		 store_factories_load(struct store *,
 		    int (*cb)(void *arg, const struct store_factory *f),
 		    void *arg);
+
+/* --- what stateck.c keeps of the database (docs/durability.md) ---------- */
+
+/* 1 if SQLite opened the database read-only. */
+int		 store_readonly(struct store *);
+/* The highest cluster id ever handed out (0: none), or -1. */
+int64_t		 store_cluster_seq(struct store *);
+/* Make the next cluster id at least FLOOR + 1. */
+int		 store_cluster_floor(struct store *, int64_t floor);
+/* The database's id into ID: 1, 0 if it has none, -1 on error. */
+int		 store_db_id(struct store *, char *id, size_t len);
+int		 store_db_id_set(struct store *, const char *id);
+/* Count this start: a write that proves the database writable. */
+int		 store_count_start(struct store *);
+/* The frames in the WAL after the last commit. */
+int		 store_wal_frames(struct store *);
+/*
+ * CLUSTER_CB(ARG, id) runs before a cluster id above CLUSTER_LIMIT is
+ * handed out (-1 with errno refuses it: the submit fails); WAL_RESET_CB
+ * after a commit that started the WAL over.
+ */
+void		 store_state_hooks(struct store *, int64_t cluster_limit,
+		    int (*cluster_cb)(void *, int64_t),
+		    void (*wal_reset_cb)(void *), void *arg);
+void		 store_cluster_limit(struct store *, int64_t limit);
+
+/* --- store-peek.c: a look at a database without changing it ------------- */
+
+struct store_peek {
+	int		 version;	/* PRAGMA user_version */
+	int		 has_id;
+	char		 db_id[40];
+	int64_t		 seq;		/* the highest cluster id */
+	int64_t		 events;	/* the newest job event's id */
+	int		 readonly;
+};
+/*
+ * Open PATH read-only (no checkpoint at close, nothing created), fill P.
+ * With INTEGRITY, run SQLite's integrity check and call PROBLEM for each
+ * line it reports.  0, or -1 with ERR.
+ */
+int		 store_peek(const char *path, int integrity,
+		    struct store_peek *p, void (*problem)(void *, const char *),
+		    void *arg, char *err, size_t errlen);
+/*
+ * Call CB(ARG, cluster, proc, state, ckpt_version) for each job of PATH
+ * not in a terminal state.  0, or -1 with ERR.
+ */
+int		 store_peek_jobs(const char *path,
+		    int (*cb)(void *, int64_t, int64_t, int, int64_t),
+		    void *arg, char *err, size_t errlen);
 
 #endif

@@ -5,7 +5,8 @@
 # each, every target).  The targets: fuzz-submit (the submit language),
 # fuzz-expr (expressions), fuzz-frame (frame headers against the message
 # table), fuzz-msg (message payloads), fuzz-json (strict JSON and member
-# checks), fuzz-agentmsg (the agents' reports as C structs), fuzz-cfg
+# checks), fuzz-agentmsg (the agents' reports as C structs),
+# fuzz-agentad (the agent's ad and the start order as C structs), fuzz-cfg
 # (configuration files), fuzz-cmdline (the kernel command line),
 # fuzz-cred (credential texts and network blocks), fuzz-machinead (the
 # agent's machine ad and machine_attributes);
@@ -23,7 +24,7 @@ build=${BUILD:-$top/build}
 secs=${1:-60}
 [ $# -gt 0 ] && shift
 all="fuzz-submit fuzz-expr fuzz-frame fuzz-msg fuzz-json fuzz-agentmsg
-    fuzz-cfg fuzz-cred fuzz-cmdline fuzz-machinead"
+    fuzz-agentad fuzz-cfg fuzz-cred fuzz-cmdline fuzz-machinead"
 targets=${*:-$all}
 out=$build/fuzz
 c=$top/common
@@ -107,6 +108,15 @@ for t in $targets; do
 		maxlen=9000
 		fuzz fuzz-agentmsg "$c/agentmsg.c" "$c/msg.c" "$c/jsonx.c" \
 		    "$c/text.c" "$c/slotstate.c" || rc=1
+		maxlen= ;;
+	fuzz-agentad)
+		# Past an ad of a few slots and a start with its job ad.
+		maxlen=16384
+		fuzz fuzz-agentad "$c/agentmsg.c" "$c/agentmsg-ad.c" \
+		    "$c/agentmsg-start.c" "$c/machinead.c" "$c/jobdesc.c" \
+		    "$c/msg.c" "$c/jsonx.c" "$c/text.c" "$c/slotstate.c" \
+		    "$c/expr.c" "$c/expr-eval.c" "$c/expr-fn.c" \
+		    "$c/expr-json.c" || rc=1
 		maxlen= ;;
 	fuzz-cfg)
 		# Past a 4096-byte line (the longest a file may have).

@@ -9,8 +9,11 @@
  * scheduler acknowledges its exit, so an exit is never lost across a
  * broken link or a scheduler restart; a job whose start fails is held
  * like an exited one, with the error.  A run that ends because the owner
- * came back (vacated, or refused because the slot was no longer offered)
- * is reported as evicted, and the scheduler queues the job again.
+ * came back (vacated, or refused because the slot was no longer offered
+ * or the machine's start expression refuses the job now: machine.c) is
+ * reported as evicted, and the scheduler queues the job again.  The
+ * start order arrives decoded (common/agentmsg-start.c) and the ad
+ * leaves as a struct (jobs_ad_fill): nothing here reads JSON.
  *
  * A job whose files travel (docs/transfer.md) holds its slot while its
  * files arrive in its sandbox (sandbox.c) and starts when all are there;
@@ -51,10 +54,10 @@
 #include "drop.h"
 #include "jobs.h"
 #include "jobs-int.h"
-#include "jsonx.h"
 #include "lease.h"
 #include "link.h"
 #include "log.h"
+#include "machine.h"
 #include "msg.h"
 #include "owner.h"
 #include "policy.h"
@@ -593,20 +596,14 @@ jobs_spawned(const char *id, uint32_t run, pid_t pid, const char *err)
 }
 
 void
-jobs_start(struct json_object *msg)
+jobs_start(struct agentmsg_start *so)
 {
 	struct ajob		*j;
 	struct aslot		*s;
-	const char		*id = jsonx_str(msg, "job", ""), *errstr;
-	const char		*owner = jsonx_str(msg, "owner", "");
-	int64_t			 slot = jsonx_int(msg, "slot", 0);
-	uint32_t		 run = (uint32_t)jsonx_int(msg, "run", 0);
+	const char		*id = so->job, *owner = so->owner;
+	uint32_t		 run = so->run;
 	char			 err[512];
 
-	if (strlen(id) == 0 || strlen(id) >= sizeof j->id) {
-		log_warnx("start: bad job id");
-		return;
-	}
 	if (jobs_find(id, run) != NULL) {
 		log_info("start: job %s run %u is already here", id, run);
 		return;
@@ -614,21 +611,21 @@ jobs_start(struct json_object *msg)
 	j = xcalloc(1, sizeof *j);
 	strlcpy(j->id, id, sizeof j->id);
 	j->run = run;
-	j->slot = (int)slot;
+	j->slot = so->slot;
 	j->started = clock_mono_ms();
 	j->user.uid = (uid_t)-1;
 	j->user.gid = (gid_t)-1;
 	j->owner = xstrdup(owner);
-	j->sched_uid = jsonx_int(msg, "uid", -1);
+	j->sched_uid = so->uid;
 	jobs = xreallocarray(jobs, njobs + 1, sizeof *jobs);
 	jobs[njobs++] = j;
 
-	if (slot < 1 || slot > st->nslots) {
+	if (so->slot < 1 || so->slot > st->nslots) {
 		j->error = xstrdup("no such slot on this agent");
 		jobs_end_now(j, SLOT_OWNER);
 		return;
 	}
-	s = &slots[slot];
+	s = &slots[so->slot];
 	if (s->job != NULL || s->ps.state != SLOT_UNCLAIMED) {
 		/* The owner came back meanwhile: the job goes elsewhere. */
 		j->evicted = 1;
@@ -644,24 +641,39 @@ jobs_start(struct json_object *msg)
 		jobs_end_now(j, s->ps.state);
 		return;
 	}
+	if (machine_refuses(so, so->slot, err, sizeof err)) {
+		/* The owner's policy says no (now): the job goes elsewhere. */
+		j->evicted = 1;
+		j->error = xstrdup(err);
+		/* The owner's situation first, so the scheduler judges
+		 * the next match on what this agent saw. */
+		link_heartbeat_now();
+		jobs_end_now(j, s->ps.state);
+		return;
+	}
 	j->desc = xcalloc(1, sizeof *j->desc);
-	if (jobdesc_from_json(jsonx_get(msg, "desc"), j->desc, &errstr) == -1)
-		xasprintf(&j->error, "bad job description: %s", errstr);
-	else if (jobuser_pick(owner, (long long)jsonx_int(msg, "uid", -1),
+	if (so->desc_error[0] != '\0')
+		xasprintf(&j->error, "bad job description: %s",
+		    so->desc_error);
+	else {
+		/* Taken over from the order. */
+		*j->desc = so->desc;
+		memset(&so->desc, 0, sizeof so->desc);
+	}
+	if (j->error == NULL && jobuser_pick(owner, (long long)so->uid,
 	    j->slot, &j->user, err, sizeof err) == -1)
 		j->error = xstrdup(err);
 	j->kill_sig = jobs_signum(j->desc->kill_sig);
-	if (j->error == NULL && jsonx_bool(msg, "xfer", 0)) {
-		if ((j->sb = sandbox_new(id, run, owner,
-		    (long long)jsonx_int(msg, "uid", -1), j->slot,
-		    j->desc->umask >= 0 ? (mode_t)j->desc->umask : 022,
+	if (j->error == NULL && so->xfer) {
+		if ((j->sb = sandbox_new(id, run, owner, (long long)so->uid,
+		    j->slot, j->desc->umask >= 0 ? (mode_t)j->desc->umask : 022,
 		    j->desc->checkpoint != NULL &&
 		    strcmp(j->desc->checkpoint, "criu") == 0, err,
 		    sizeof err)) == NULL)
 			j->error = xstrdup(err);
-		if (jsonx_get(msg, "exe") != NULL)
-			j->exe = xstrdup(jsonx_str(msg, "exe", ""));
-		j->want_files = (int)jsonx_int(msg, "nfiles", 0);
+		if (so->exe[0] != '\0')
+			j->exe = xstrdup(so->exe);
+		j->want_files = (int)so->nfiles;
 	}
 	if (j->error != NULL) {
 		jobs_end_now(j, s->ps.state);
@@ -679,6 +691,30 @@ jobs_start(struct json_object *msg)
 		return;
 	}
 	jobs_run(j, 1);
+}
+
+void
+jobs_start_refused(const struct agentmsg_start *so, const char *why)
+{
+	struct ajob	*j;
+
+	if (so->job[0] == '\0' || jobs_find(so->job, so->run) != NULL)
+		return;
+	j = xcalloc(1, sizeof *j);
+	strlcpy(j->id, so->job, sizeof j->id);
+	j->run = so->run;
+	j->slot = so->slot;
+	j->started = clock_mono_ms();
+	j->user.uid = (uid_t)-1;
+	j->user.gid = (gid_t)-1;
+	j->owner = xstrdup("");
+	j->sched_uid = -1;
+	xasprintf(&j->error, "bad start order: %s", why);
+	jobs = xreallocarray(jobs, njobs + 1, sizeof *jobs);
+	jobs[njobs++] = j;
+	/* Held like any run that could not start, until its exit-ack. */
+	jobs_end_now(j, so->slot >= 1 && so->slot <= st->nslots ?
+	    slots[so->slot].ps.state : SLOT_OWNER);
 }
 
 struct sandbox *
@@ -976,47 +1012,34 @@ const struct privc_cbs jobs_privc_cbs = {
 	jobs_frz_result
 };
 
-struct json_object *
-jobs_ad_slots(void)
+void
+jobs_ad_fill(struct agentmsg_ad *ad)
 {
-	struct json_object	*a, *o;
+	struct agentmsg_ad_job	*a;
 	int			 i;
+	size_t			 k;
 
-	a = json_object_new_array();
+	ad->nslots = (size_t)st->nslots;
+	ad->slots = xcalloc(ad->nslots, sizeof *ad->slots);
 	for (i = 1; i <= st->nslots; i++) {
-		o = json_object_new_object();
-		json_object_object_add(o, "id", json_object_new_int(i));
-		json_object_object_add(o, "cpus",
-		    json_object_new_int64(st->slot_cpus));
-		json_object_object_add(o, "memory_mb",
-		    json_object_new_int64(st->slot_memory_mb));
-		json_object_object_add(o, "state", json_object_new_string(
-		    slot_state_str(slots[i].ps.state)));
-		json_object_array_add(a, o);
+		ad->slots[i - 1].id = i;
+		ad->slots[i - 1].cpus = st->slot_cpus;
+		ad->slots[i - 1].memory_mb = st->slot_memory_mb;
+		ad->slots[i - 1].state = slots[i].ps.state;
 	}
-	return a;
-}
-
-struct json_object *
-jobs_ad_jobs(void)
-{
-	struct json_object	*a, *o;
-	size_t			 i;
-
-	a = json_object_new_array();
-	for (i = 0; i < njobs; i++) {
-		o = json_object_new_object();
-		json_object_object_add(o, "job",
-		    json_object_new_string(jobs[i]->id));
-		json_object_object_add(o, "run",
-		    json_object_new_int64(jobs[i]->run));
-		json_object_object_add(o, "slot",
-		    json_object_new_int(jobs[i]->slot));
-		json_object_object_add(o, "exited",
-		    json_object_new_boolean(jobs[i]->exited));
-		json_object_array_add(a, o);
+	ad->njobs = 0;
+	ad->jobs = njobs > 0 ? xcalloc(njobs, sizeof *ad->jobs) : NULL;
+	for (k = 0; k < njobs; k++) {
+		/* (A start order without a slot held no slot: its exit,
+		 * sent again after the ad, is all there is to tell.) */
+		if (jobs[k]->slot < 1)
+			continue;
+		a = &ad->jobs[ad->njobs++];
+		strlcpy(a->job, jobs[k]->id, sizeof a->job);
+		a->run = jobs[k]->run;
+		a->slot = jobs[k]->slot;
+		a->exited = jobs[k]->exited;
 	}
-	return a;
 }
 
 void

@@ -8,15 +8,20 @@
 
 #include <stdint.h>
 
-struct json_object;
+struct agentmsg_ad;
+struct agentmsg_start;
 struct privc_cbs;
 struct sandbox;
 
 void	jobs_init(void);
 /* Kill every running job and free everything (agent exit). */
 void	jobs_shutdown(void);
-/* Handle a start order (checked message). */
-void	jobs_start(struct json_object *msg);
+/* Start the run SO orders (checked by agentmsg-start.c; its description
+ * is taken over from SO), unless its slot or the owner's start refuses. */
+void	jobs_start(struct agentmsg_start *so);
+/* A start order that did not decode (WHY): its run, if SO names one,
+ * ends at once with the error, so the scheduler learns of it. */
+void	jobs_start_refused(const struct agentmsg_start *so, const char *why);
 /* Handle a kill order; VACATE: the vacate signal first, the kill after
  * max_vacate_time, and the end is reported as evicted. */
 void	jobs_kill(const char *id, uint32_t run, int vacate);
@@ -44,9 +49,8 @@ int	jobs_vacate_all(const char *why);
 int	jobs_held(void);
 /* What the parent tells (exits, spawns, CRIU runs): for privc_init(). */
 extern const struct privc_cbs jobs_privc_cbs;
-/* The slots and held jobs, for the ad (new objects). */
-struct json_object *jobs_ad_slots(void);
-struct json_object *jobs_ad_jobs(void);
+/* The slots and held jobs into the ad AD (agentmsg_ad_clear() frees). */
+void	jobs_ad_fill(struct agentmsg_ad *ad);
 /* Send the exits not yet acknowledged (after a reconnect). */
 void	jobs_resend_exits(void);
 /* Number of jobs still running. */

@@ -16,7 +16,10 @@
  * until then each heartbeat counts as heard when it is sent.  A broken
  * link is retried with exponential backoff and jitter (a refused hello
  * waits the longest: its configuration or an approval has to change
- * first); the jobs keep running meanwhile.  The link is TLS, and the
+ * first); the jobs keep running meanwhile, for the lease (lease.c).  A
+ * link on which nothing came for the lease is dropped and dialled again:
+ * the scheduler has given up on it, and TCP may take many minutes to say
+ * the peer is gone.  The link is TLS, and the
  * hello goes out only once the handshake is done and the scheduler's
  * certificate is the pinned one (tls.c checks it inside the handshake); a
  * scheduler showing another certificate is never spoken to.  Only with
@@ -80,6 +83,8 @@ static int		 link_unanswered; /* heartbeats sent, none answered */
 static int64_t		 link_ad_sent;	/* lease_now() of this link's first
 					   ad, until the scheduler shows it
 					   had it; 0: not (or no longer) */
+static int64_t		 link_lease_ms;	/* the scheduler's lease, 0: none */
+static int64_t		 link_rx;	/* lease_now() of its last message */
 
 /* The heartbeats in flight: seq and lease_now() at sending. */
 #define LINK_HB_SENT	8
@@ -125,17 +130,19 @@ link_send_am(const struct agentmsg *am)
 void
 link_send_ad(void)
 {
+	struct agentmsg_ad	 ad;
 	struct json_object	*o;
 
 	if (link_peer == NULL)
 		return;
-	o = json_object_new_object();
-	json_object_object_add(o, "name", json_object_new_string(st->name));
-	json_object_object_add(o, "slots", jobs_ad_slots());
-	json_object_object_add(o, "jobs", jobs_ad_jobs());
-	if (st->criu)
-		json_object_object_add(o, "criu", json_object_new_boolean(1));
-	json_object_object_add(o, "machine", machine_ad_json());
+	memset(&ad, 0, sizeof ad);
+	agentmsg_text_set(ad.name, sizeof ad.name, st->name);
+	jobs_ad_fill(&ad);
+	ad.criu = st->criu != 0;
+	ad.machine = machine_ad();	/* ours: not the ad's to free */
+	o = agentmsg_ad_encode(&ad);
+	ad.machine = NULL;
+	agentmsg_ad_clear(&ad);
 	peer_send(link_peer, MSG_AD, 0, o);
 	json_object_put(o);
 }
@@ -187,6 +194,16 @@ link_retry_later(void)
 		link_backoff_ms = LINK_BACKOFF_MAX_MS;
 }
 
+int64_t
+link_owner_idle_ms(void)
+{
+	int64_t	now = clock_now_ms(), last = activity_last();
+
+	if (last > 0 && last <= now)
+		return now - last;
+	return now > link_started ? now - link_started : 0;
+}
+
 static void
 link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 {
@@ -198,6 +215,22 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 
 	if (!link_up())
 		return;
+	/*
+	 * Nothing from the scheduler for its lease: it has given our jobs
+	 * up (lease.c has ended them) and this link is dead, whatever TCP
+	 * says (a crashed host, a cut that TCP may take many minutes to
+	 * notice).  Drop it and dial again, with the backoff.  (Only a
+	 * scheduler that answers heartbeats says something every H.)
+	 */
+	if (link_acks && link_lease_ms > 0 &&
+	    lease_now() - link_rx > link_lease_ms) {
+		log_warnx("link: nothing from the scheduler for %lld ms (its "
+		    "lease is %lld ms): reconnecting",
+		    (long long)(lease_now() - link_rx),
+		    (long long)link_lease_ms);
+		peer_close(link_peer, "the scheduler is silent");
+		return;
+	}
 	/* Its request id is its seq: never 0, which asks for no answer. */
 	if ((uint32_t)++link_seq == 0)
 		link_seq++;
@@ -212,13 +245,8 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 		hb->has_load = 1;
 		hb->load = (double)(int64_t)(load * 100 + 0.5) / 100;
 	}
-	hb->owner_seen_ms = -1;
-	if (last > 0 && last <= now) {
-		hb->owner_idle_ms = now - last;
-		hb->owner_seen_ms = now - last;
-	} else
-		hb->owner_idle_ms = now > link_started ?
-		    now - link_started : 0;
+	hb->owner_seen_ms = last > 0 && last <= now ? now - last : -1;
+	hb->owner_idle_ms = link_owner_idle_ms();
 	link_hb_sent[link_seq % LINK_HB_SENT].seq = link_seq;
 	link_hb_sent[link_seq % LINK_HB_SENT].sent = lease_now();
 	o = agentmsg_encode(&am);
@@ -237,6 +265,12 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 }
 
 /* The scheduler heard heartbeat REQID. */
+void
+link_heartbeat_now(void)
+{
+	link_heartbeat(-1, 0, NULL);
+}
+
 static void
 link_heartbeat_ack(uint32_t reqid)
 {
@@ -271,6 +305,7 @@ link_hello_reply(struct json_object *msg)
 		peer_close(link_peer, "bad credential from the scheduler");
 		return;
 	}
+	link_lease_ms = lease > 0 ? lease : 0;
 	if (lease > 0) {
 		link_hb_ms = lease / 4;
 		if (link_hb_ms < 50)
@@ -295,11 +330,13 @@ static void
 link_msg(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *msg, const void *raw, size_t rawlen, void *arg)
 {
-	struct agentmsg	 am;
-	const char	*errstr;
-	char		 why[256];
+	struct agentmsg		 am;
+	struct agentmsg_start	 so;
+	const char		*errstr;
+	char			 why[256];
 
 	link_heard = 1;
+	link_rx = lease_now();
 	if (type == MSG_HELLO) {
 		if (link_ready) {
 			peer_close(p, "second hello");
@@ -334,7 +371,15 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	}
 	switch (type) {
 	case MSG_START:
-		jobs_start(msg);
+		if (agentmsg_start_decode(msg, &so, &errstr) == -1) {
+			log_warnx("link: a bad start order%s%s: %s",
+			    so.job[0] != '\0' ? " for job " : "", so.job,
+			    errstr);
+			jobs_start_refused(&so, errstr);
+			break;
+		}
+		jobs_start(&so);
+		agentmsg_start_clear(&so);
 		break;
 	case MSG_KILL:
 	case MSG_EXIT_ACK:

@@ -25,6 +25,10 @@ void	link_bye(const char *reason);
 struct xferq *link_xferq(void);
 /* Bytes still waiting to be written to the scheduler. */
 size_t	link_pending(void);
+/* Send a heartbeat now (what the owner does, before a refused start). */
+void	link_heartbeat_now(void);
+/* Milliseconds the owner has been idle, as the heartbeats tell it. */
+int64_t	link_owner_idle_ms(void);
 /* Tell the scheduler our ad again (slots or jobs changed). */
 void	link_send_ad(void);
 

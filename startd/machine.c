@@ -19,15 +19,17 @@
 #include <string.h>
 #include <strings.h>
 
-#include <json-c/json.h>
-
+#include "activity.h"
+#include "agentmsg.h"
 #include "cfg.h"
 #include "log.h"
 #include "machine.h"
+#include "link.h"
 #include "machinead.h"
+#include "startd.h"
 #include "xmalloc.h"
 
-static struct machinead	 machine_ad;
+static struct machinead	 machine_mad;
 static char		*machine_disk_path;
 
 int
@@ -116,20 +118,20 @@ machine_init(const struct cfg *cfg, int64_t cpus, int64_t memory_mb)
 	struct utsname	un;
 	char		err[256];
 
-	memset(&machine_ad, 0, sizeof machine_ad);
-	machine_ad.arch = xstrdup(uname(&un) == 0 ?
+	memset(&machine_mad, 0, sizeof machine_mad);
+	machine_mad.arch = xstrdup(uname(&un) == 0 ?
 	    machinead_arch(un.machine) : "unknown");
-	machine_ad.opsys = xstrdup("LINUX");
-	machine_ad.opsysandver = machine_opsysandver();
-	machine_ad.total_cpus = cpus;
-	machine_ad.total_memory_mb = memory_mb;
-	machine_ad.total_disk_kb = -1;
+	machine_mad.opsys = xstrdup("LINUX");
+	machine_mad.opsysandver = machine_opsysandver();
+	machine_mad.total_cpus = cpus;
+	machine_mad.total_memory_mb = memory_mb;
+	machine_mad.total_disk_kb = -1;
 	/* Checked by machine_check() before: these cannot fail here. */
-	if (machinead_set_expr(&machine_ad.start, cfg_str(cfg, "start"), err,
+	if (machinead_set_expr(&machine_mad.start, cfg_str(cfg, "start"), err,
 	    sizeof err) == -1 ||
-	    machinead_set_expr(&machine_ad.rank, cfg_str(cfg, "rank"), err,
+	    machinead_set_expr(&machine_mad.rank, cfg_str(cfg, "rank"), err,
 	    sizeof err) == -1 ||
-	    machinead_attrs_parse(&machine_ad,
+	    machinead_attrs_parse(&machine_mad,
 	    cfg_str(cfg, "machine_attributes"), err, sizeof err) == -1)
 		fatalx("machine ad: %s", err);
 	machine_disk_path = xstrdup(cfg_str(cfg, "sandbox_dir"));
@@ -138,7 +140,7 @@ machine_init(const struct cfg *cfg, int64_t cpus, int64_t memory_mb)
 void
 machine_shutdown(void)
 {
-	machinead_clear(&machine_ad);
+	machinead_clear(&machine_mad);
 	free(machine_disk_path);
 	machine_disk_path = NULL;
 }
@@ -163,9 +165,127 @@ machine_disk_kb(void)
 	return (int64_t)((uint64_t)sv.f_bavail * sv.f_frsize / 1024);
 }
 
-struct json_object *
-machine_ad_json(void)
+struct machinead *
+machine_ad(void)
 {
-	machine_ad.total_disk_kb = machine_disk_kb();
-	return machinead_to_json(&machine_ad);
+	machine_mad.total_disk_kb = machine_disk_kb();
+	return &machine_mad;
+}
+
+static int
+machine_str(struct expr_value *out, const char *s)
+{
+	if (s == NULL)
+		return -1;
+	out->type = EXPR_STRING;
+	out->s = xstrdup(s);
+	return 0;
+}
+
+static int
+machine_int(struct expr_value *out, int64_t i)
+{
+	if (i < 0)
+		return -1;
+	out->type = EXPR_INT;
+	out->i = i;
+	return 0;
+}
+
+/* NAME of this slot's ad, as the scheduler's mirror names it (slots.c). */
+static int
+machine_my(void *arg, int scope, const char *name, struct expr_value *out)
+{
+	const struct machinead	*ad = &machine_mad;
+	int			 slot = *(const int *)arg;
+	const struct expr_value	*v;
+	char			 buf[160];
+	double			 load;
+
+	memset(out, 0, sizeof *out);
+	if (strcasecmp(name, "Arch") == 0)
+		return machine_str(out, ad->arch);
+	if (strcasecmp(name, "Activity") == 0)
+		return machine_str(out, "Idle");
+	if (strcasecmp(name, "Cpus") == 0)
+		return machine_int(out, st->slot_cpus);
+	if (strcasecmp(name, "KeyboardIdle") == 0 ||
+	    strcasecmp(name, "ConsoleIdle") == 0)
+		return machine_int(out, link_owner_idle_ms() / 1000);
+	if (strcasecmp(name, "Disk") == 0)
+		return ad->total_disk_kb < 0 ? -1 :
+		    machine_int(out, ad->total_disk_kb / st->nslots);
+	if (strcasecmp(name, "HasCRIU") == 0) {
+		out->type = EXPR_BOOL;
+		out->b = st->criu != 0;
+		return 0;
+	}
+	if (strcasecmp(name, "LoadAvg") == 0) {
+		if ((load = activity_load()) < 0)
+			return -1;
+		out->type = EXPR_REAL;
+		out->r = (double)(int64_t)(load * 100 + 0.5) / 100;
+		return 0;
+	}
+	if (strcasecmp(name, "Memory") == 0)
+		return machine_int(out, st->slot_memory_mb);
+	if (strcasecmp(name, "Machine") == 0)
+		return machine_str(out, st->name);
+	if (strcasecmp(name, "MyType") == 0)
+		return machine_str(out, "Machine");
+	if (strcasecmp(name, "Name") == 0) {
+		snprintf(buf, sizeof buf, "slot%d@%s", slot, st->name);
+		return machine_str(out, buf);
+	}
+	if (strcasecmp(name, "OpSys") == 0)
+		return machine_str(out, ad->opsys);
+	if (strcasecmp(name, "OpSysAndVer") == 0)
+		return machine_str(out, ad->opsysandver);
+	if (strcasecmp(name, "State") == 0)
+		return machine_str(out, "Unclaimed");
+	if (strcasecmp(name, "SlotID") == 0)
+		return machine_int(out, slot);
+	if (strcasecmp(name, "TotalCpus") == 0)
+		return machine_int(out, ad->total_cpus);
+	if (strcasecmp(name, "TotalMemory") == 0)
+		return machine_int(out, ad->total_memory_mb);
+	if (strcasecmp(name, "TotalDisk") == 0)
+		return machine_int(out, ad->total_disk_kb);
+	if ((v = machinead_attr(ad, name)) == NULL)
+		return -1;
+	*out = *v;
+	if (v->type == EXPR_STRING)
+		out->s = xstrdup(v->s);
+	return 0;
+}
+
+/* The job's attribute NAME from the order's job ad (TARGET). */
+static int
+machine_target(void *arg, int scope, const char *name, struct expr_value *out)
+{
+	const struct expr_value	*v = agentmsg_start_attr(arg, name);
+
+	memset(out, 0, sizeof *out);
+	if (v == NULL)
+		return -1;
+	*out = *v;
+	if (v->type == EXPR_STRING)
+		out->s = xstrdup(v->s);
+	return 0;
+}
+
+int
+machine_refuses(const struct agentmsg_start *so, int slot, char *why,
+    size_t whylen)
+{
+	char	text[256];
+
+	/* An order without the job ad (an older scheduler): its word. */
+	if (!so->has_jobad || machinead_start_judge(machine_mad.start,
+	    machine_my, &slot, machine_target, (void *)so, text,
+	    sizeof text) == -1)
+		return 0;
+	snprintf(why, whylen, "the machine's start refuses it now (%s)",
+	    text);
+	return 1;
 }

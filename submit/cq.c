@@ -65,13 +65,14 @@ static const struct cq_cmd cq_cmds[] = {
 	    cmd_vacate },
 	{ "reclaim", "reclaim [-t DURATION] [-s SOCKET]",
 	    "take this desktop back from cq for a while", cmd_reclaim },
-	{ "pool", "pool up [--agents N] | pool down | pool fingerprint\n"
+	{ "pool", "pool up|restart [--agents N] | pool down | "
+	    "pool fingerprint\n"
 	    "       cq pool token [--machine NAME] [--lifetime DURATION|never]\n"
 	    "       cq pool tokens|agents [--json]\n"
 	    "       cq pool approve N | revoke ID | forget NAME\n"
 	    "       cq pool auto-approve [--json] | "
 	    "auto-approve CIDR [--lifetime DURATION]",
-	    "start or stop a personal pool; its fingerprint and credentials",
+	    "start, restart or stop a personal pool; its fingerprint and credentials",
 	    cmd_pool },
 	{ "proxy", "proxy",
 	    "(internal) bridge stdin/stdout to the scheduler, for cq -H",

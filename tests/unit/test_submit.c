@@ -565,7 +565,7 @@ Test(submit, value_too_long)
 
 Test(submit, unknown_keys_are_macros)
 {
-	one("executable = /bin/true\nnotify_user = me@x\nqueue\n");
+	one("executable = /bin/true\nmy_address = me@x\nqueue\n");
 }
 
 Test(submit, parse_file)

@@ -18,6 +18,7 @@
 #include "jobdesc.h"
 #include "jsonx.h"
 #include "submit.h"
+#include "submit-int.h"
 
 #include "parse_fixture.h"
 
@@ -99,21 +100,18 @@ Test(submit_kw, scheduling)
 	struct jobdesc	*jd;
 
 	jd = with("Priority = -5\nrank = Memory * 2\nbatch_name = nightly\n"
-	    "max_retries = 3\nnotification = Complete");
+	    "max_retries = 3\nnotification = Never");
 	cr_assert_eq(jd->priority, -5);
 	cr_assert_str_eq(jd->rank, "Memory * 2");
 	cr_assert_str_eq(jd->batch_name, "nightly");
 	cr_assert_eq(jd->max_retries, 3);
-	cr_assert_str_eq(jd->notification, "complete");
+	cr_assert_str_eq(jd->notification, "never");
 	cr_assert_eq(with("priority = +7")->priority, 7);
 	cr_assert_eq(with("priority = 2147483647")->priority, INT32_MAX);
 	cr_assert_eq(with("priority = -2147483648")->priority, INT32_MIN);
 	cr_assert_str_eq(with("batch_name = \"my runs\"")->batch_name,
 	    "my runs");
 	cr_assert_str_eq(with("notification = NEVER")->notification, "never");
-	cr_assert_str_eq(with("notification = error")->notification, "error");
-	cr_assert_str_eq(with("notification = Always")->notification,
-	    "always");
 	cr_assert_eq(with("max_retries = 0")->max_retries, 0);
 
 	bad("priority = high", "t.sub:2: priority: 'high' is not an integer");
@@ -123,7 +121,17 @@ Test(submit_kw, scheduling)
 	bad("max_retries = -1",
 	    "t.sub:2: max_retries: '-1' is not a non-negative integer");
 	bad("notification = sometimes", "t.sub:2: notification: expected "
-	    "never, error, complete or always, not 'sometimes'");
+	    "never, error, complete, start or always, not 'sometimes'");
+	/* cq sends no mail: asking for it is refused, not kept. */
+	bad("notification = Complete", "t.sub:2: notification: cq does not "
+	    "support e-mail notifications (only never; HTCondor's "
+	    "notification = complete)");
+	bad("notification = error", "t.sub:2: notification: cq does not "
+	    "support e-mail notifications (only never; HTCondor's "
+	    "notification = error)");
+	bad("notification = Always", "t.sub:2: notification: cq does not "
+	    "support e-mail notifications (only never; HTCondor's "
+	    "notification = always)");
 }
 
 Test(submit_kw, fair_share_and_limits)
@@ -409,4 +417,182 @@ Test(submit_kw, wire_form_leaves_defaults_out)
 	json_object_put(full);
 	json_object_put(full2);
 	jobdesc_free(&back);
+}
+
+/*
+ * HTCondor's submit commands (its manual and condor_submit's table of
+ * them), each either acted on by cq (submit-kw.c) or refused at its line
+ * with what cq lacks (submit-unsup.c): none is taken as a macro and
+ * ignored.  The families (request_NAME, ec2_..., NAME_oauth_...) too.
+ */
+static const char *const htcondor_commands[] = {
+	"accounting_group", "accounting_group_user", "allow_arguments_v1",
+	"allow_environment_v1", "allowed_execute_duration",
+	"allowed_job_duration", "append_files", "arc_application",
+	"arc_data_staging", "arc_resources", "arc_rte", "arguments",
+	"arguments2", "aws_access_key_id_file", "aws_region",
+	"aws_secret_access_key_file", "azure_admin_key",
+	"azure_admin_username", "azure_auth_file", "azure_image",
+	"azure_location", "azure_size", "batch_extra_submit_args",
+	"batch_id", "batch_name", "batch_project", "batch_queue",
+	"batch_runtime", "buffer_block_size", "buffer_files", "buffer_size",
+	"checkpoint_destination", "checkpoint_exit_code", "cloud_label_names",
+	"cloud_label_x", "common_input_files", "compress_files",
+	"concurrency_limits", "concurrency_limits_expr", "container_image",
+	"container_is_common", "container_service_names",
+	"container_target_dir", "copy_to_spool", "core_size", "coresize",
+	"cron_day_of_month", "cron_day_of_week", "cron_hour", "cron_minute",
+	"cron_month", "cron_prep_time", "cron_window", "cuda_version",
+	"dagman_job_id", "dagman_log", "deferral_prep_time", "deferral_time",
+	"deferral_window", "delegate_job_gsi_credentials_lifetime",
+	"description", "disk_usage", "docker_image", "docker_network_type",
+	"docker_override_entrypoint", "docker_pull_policy",
+	"docker_send_credentials", "dont_encrypt_input_files",
+	"dont_encrypt_output_files", "ec2_access_key_id", "ec2_ami_id",
+	"ec2_availability_zone", "ec2_block_device_mapping", "ec2_ebs_volumes",
+	"ec2_elastic_ip", "ec2_iam_profile_arn", "ec2_iam_profile_name",
+	"ec2_instance_type", "ec2_keypair", "ec2_keypair_file",
+	"ec2_parameter_names", "ec2_secret_access_key", "ec2_security_groups",
+	"ec2_security_ids", "ec2_spot_price", "ec2_tag_names",
+	"ec2_user_data", "ec2_user_data_file", "ec2_vpc_ip", "ec2_vpc_subnet",
+	"email_attributes", "encrypt_execute_directory", "encrypt_input_files",
+	"encrypt_output_files", "env", "environment", "environment2",
+	"erase_output_and_error_on_restart", "error", "executable",
+	"exit_requirements", "fetch_files", "file_remaps", "gce_account",
+	"gce_auth_file", "gce_image", "gce_json_file", "gce_machine_type",
+	"gce_metadata", "gce_metadata_file", "gce_preemptible", "get_env",
+	"getenv", "gpus_maximum_capability", "gpus_minimum_capability",
+	"gpus_minimum_memory", "gpus_minimum_runtime", "grid_resource",
+	"gs_access_key_id_file", "gs_secret_access_key_file", "hold",
+	"hold_kill_sig", "image_size", "initial_dir", "initialdir", "input",
+	"interactive_args", "interactive_executable", "jar_files",
+	"java_vm_args", "java_vm_arguments", "java_vm_arguments2",
+	"job_ad_information_attrs", "job_iwd", "job_lease_duration",
+	"job_machine_attrs", "job_machine_attrs_history_length",
+	"job_max_vacate_time", "jobset", "keep_claim_idle", "kill_sig",
+	"kill_sig_timeout", "leave_in_queue", "load_profile", "local_files",
+	"log", "log_xml", "machine_count", "manifest", "manifest_dir",
+	"match_list_length", "materialize_max_idle", "max_idle",
+	"max_job_retirement_time", "max_materialize", "max_retries",
+	"max_transfer_input_mb", "max_transfer_output_mb", "memory_usage",
+	"mount_under_scratch", "next_job_start_delay", "nice_user",
+	"node_count", "nodecount", "noop_job", "noop_job_exit_code",
+	"noop_job_exit_signal", "notification", "notify_user",
+	"on_evict_checks", "on_exit_hold", "on_exit_hold_reason",
+	"on_exit_hold_subcode", "on_exit_remove", "output",
+	"output_destination", "output_directory", "parallel_script_shadow",
+	"parallel_script_starter", "periodic_hold", "periodic_hold_reason",
+	"periodic_hold_subcode", "periodic_release", "periodic_remove",
+	"periodic_vacate", "preferences", "preserve_relative_paths",
+	"primary_unix_group", "prio", "priority", "public_input_files",
+	"rank", "remote_initialdir", "remove_kill_sig", "rendezvousdir",
+	"request_cpus", "request_disk", "request_gpus", "request_memory",
+	"request_licenses", "require_gpus", "requirements", "retry_request_memory",
+	"retry_request_memory_increase", "retry_request_memory_max",
+	"retry_until", "run_as_owner", "s3_access_key_id_file",
+	"s3_secret_access_key_file", "scitokens_file", "send_credential",
+	"shell", "should_transfer_files", "skip_filechecks",
+	"skip_if_dataflow", "stack_size", "starter_debug", "starter_log",
+	"stderr", "stdin", "stdout", "stream_error", "stream_input",
+	"stream_output", "submit_event_notes", "submit_event_user_notes",
+	"success_exit_code", "suspend_job_at_exec", "tool_daemon_args",
+	"tool_daemon_arguments", "tool_daemon_arguments2", "tool_daemon_cmd",
+	"tool_daemon_error", "tool_daemon_input", "tool_daemon_output",
+	"transfer_checkpoint_files", "transfer_container", "transfer_error",
+	"transfer_executable", "transfer_input", "transfer_input_files",
+	"transfer_output", "transfer_output_files", "transfer_output_remaps",
+	"transfer_plugins", "transferinputfiles", "transferoutputfiles",
+	"ulog_execute_attrs", "universe", "use_oauth_services",
+	"use_scitoken", "use_scitokens", "use_x509userproxy",
+	"useoauthservices", "vm_checkpoint", "vm_disk", "vm_macaddr",
+	"vm_memory", "vm_networking", "vm_networking_type", "vm_no_output_vm",
+	"vm_type", "vm_vcpus", "vm_vnc", "want_ads", "want_graceful_removal",
+	"want_io_proxy", "want_job_networking", "want_remote_io",
+	"wantnametag", "when_to_transfer_output", "x509userproxy",
+	"xen_initrd", "xen_kernel", "xen_kernel_params", "xen_root",
+	"box_oauth_permissions", "box_oauth_resource", "web_container_port",
+	"transform_body_x",
+};
+
+/* The commands cq acts on (submit-kw.c), of the list above. */
+static const char *const cq_commands[] = {
+	"accounting_group", "accounting_group_user", "arguments", "batch_name",
+	"checkpoint_exit_code", "concurrency_limits", "environment", "error",
+	"executable", "getenv", "initialdir", "input", "kill_sig", "log",
+	"max_retries", "nice_user", "notification", "on_exit_hold",
+	"on_exit_hold_reason", "on_exit_hold_subcode", "on_exit_remove",
+	"output", "periodic_hold", "periodic_hold_reason",
+	"periodic_hold_subcode", "periodic_release", "periodic_remove",
+	"priority", "rank", "request_cpus", "request_disk", "request_memory",
+	"requirements", "retry_until", "should_transfer_files",
+	"success_exit_code", "transfer_checkpoint_files",
+	"transfer_input_files", "transfer_output_files", "universe",
+	"when_to_transfer_output",
+};
+
+static int
+is_cq_command(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(cq_commands) / sizeof(cq_commands[0]); i++)
+		if (strcmp(cq_commands[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+Test(submit_kw, every_htcondor_command_acted_on_or_refused)
+{
+	char	 line[160], want[160];
+	size_t	 i, refused = 0;
+
+	for (i = 0; i < sizeof(htcondor_commands) /
+	    sizeof(htcondor_commands[0]); i++) {
+		const char *name = htcondor_commands[i];
+
+		if (is_cq_command(name)) {
+			cr_assert(submit_kw_known(name), "%s is not acted on",
+			    name);
+			cr_assert_null(submit_kw_unsupported_what(name),
+			    "%s is both acted on and refused", name);
+			continue;
+		}
+		cr_assert_not_null(submit_kw_unsupported_what(name),
+		    "%s would be taken as a macro in silence", name);
+		/* A value no command takes as its default. */
+		snprintf(line, sizeof(line), "%s = 17x", name);
+		snprintf(want, sizeof(want), "t.sub:2: %s: cq does not "
+		    "support ", name);
+		bad_start(line, want);
+		cr_assert(strstr(err, "(HTCondor's submit command ") != NULL,
+		    "%s", err);
+		teardown();
+		refused++;
+	}
+	cr_assert_gt(refused, 200);
+	/* Any case, as HTCondor reads them. */
+	bad_start("Notify_User = me@example.org",
+	    "t.sub:2: notify_user: cq does not support e-mail notifications");
+	bad_start("StdOut = o", "t.sub:2: stdout: cq does not support the "
+	    "stdout spelling (use output)");
+}
+
+Test(submit_kw, harmless_defaults_accepted)
+{
+	/* What asks nothing of cq, or what cq always does. */
+	with("hold = false\nleave_in_queue = False\nmachine_count = 1\n"
+	    "copy_to_spool = true\ntransfer_executable = TRUE\n"
+	    "want_job_networking = true\nlog_xml = no\n"
+	    "request_licenses = 0\nstream_input = 0\n"
+	    "transfer_output = yes\nnotification = never");
+	teardown();
+	/* A user's macro that is no command of HTCondor's stays a macro. */
+	cr_assert_str_eq(with("my_dir = /data\ninput = $(my_dir)/in")->input,
+	    "/data/in");
+	teardown();
+	bad_start("request_licenses = 2",
+	    "t.sub:2: request_licenses: cq does not support custom machine "
+	    "resources");
+	bad_start("copy_to_spool = false", "t.sub:2: copy_to_spool: cq does "
+	    "not support running the executable from its path");
 }

@@ -1,4 +1,4 @@
--- 008-factories: late materialization (docs/materialize.md).  A cluster
+-- 009-factories: late materialization (docs/materialize.md).  A cluster
 -- submitted as a factory keeps its description here, as the digest the
 -- client sent (JSON: the statements before the queue statement, its
 -- variables and items, max_materialize, max_idle, the submitter), and
