@@ -541,10 +541,16 @@ static const struct submit_keyword submit_kw_table[] = {
 int
 submit_kw_known(const char *name)
 {
+	/* Read by submit-factory.c: a job has nothing of them. */
+	static const char *const late[] = { "max_materialize", "max_idle",
+	    "materialize_max_idle" };
 	size_t	i;
 
 	for (i = 0; i < SUBMIT_NKW; i++)
 		if (strcmp(submit_kw_table[i].name, name) == 0)
+			return 1;
+	for (i = 0; i < sizeof(late) / sizeof(late[0]); i++)
+		if (strcmp(late[i], name) == 0)
 			return 1;
 	return 0;
 }
