@@ -40,6 +40,7 @@ static const struct msg_member m_query[] = {
 	{ "what", JT_STRING, 1 }, { "ids", JT_ARRAY, 0 },
 	{ "owner", JT_STRING, 0 }, { "limit", JT_INT, 0 },
 	{ "constraint", JT_STRING, 0 }, { "desc", JT_BOOL, 0 },
+	{ "ads", JT_BOOL, 0 },
 	{ "owners", JT_ARRAY, 0 }, { "mine", JT_BOOL, 0 },
 	{ "state", JT_STRING, 0 }, { "fields", JT_ARRAY, 0 }, { NULL, 0, 0 }
 };

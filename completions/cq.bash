@@ -1,7 +1,9 @@
-# bash completion for cq(1): subcommands, the options of each, job ids of
-# the queue (from `cq __complete jobs`) and machine names for drain and
-# vacate (`cq __complete machines`), from the scheduler of `-H URL` when
-# the line starts with one.  Installed by `make install` into
+# bash completion for cq(1): subcommands and every option of each (from
+# `cq __complete commands` and `cq __complete options CMD`: the command
+# table itself, so the completion offers what each command takes), job
+# ids of the queue (from `cq __complete jobs`) and machine names for
+# drain, vacate and status (`cq __complete machines`), from the scheduler
+# of `-H URL` when the line starts with one.  Installed by `make install` into
 # bash-completion's completionsdir.
 
 _cq_ids()
@@ -36,17 +38,16 @@ _cq()
 	cur=${words[cword]}
 	prev=${words[cword-1]}
 	if [ "$cword" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "submit q status rm hold release \
-		    vacate history wait logs why prio qedit userprio drain \
-		    reclaim pool help" \
-		    -- "$cur"))
+		COMPREPLY=($(compgen -W "$(cq __complete commands \
+		    2>/dev/null)" -- "$cur"))
 		return
 	fi
 	cmd=${words[1]}
 	# Options that take a value: complete nothing (or files) for it.
 	case $prev in
-	-constraint|--constraint|-reason|--reason|-u|-limit|--limit|-n|\
-	-timeout|--timeout|-t|--agents|--lifetime|--machine|-p|-resetusage)
+	-constraint|--constraint|-reason|--reason|-u|--user|-limit|--limit|\
+	-n|-timeout|--timeout|-t|--agents|--lifetime|--machine|-p|\
+	-resetusage|--state|--batch-name|-format)
 		COMPREPLY=()
 		return
 		;;
@@ -55,31 +56,7 @@ _cq()
 		return
 		;;
 	esac
-	case $cmd in
-	submit)	opts="--terse --dry-run --" ;;
-	q)	opts="--json -u -constraint" ;;
-	status)	opts="--json" ;;
-	rm|release) opts="-a --all -constraint" ;;
-	hold)	opts="-a --all -constraint -reason" ;;
-	vacate)	opts="-a --all -constraint" ;;
-	history) opts="--json -u -limit" ;;
-	wait)	opts="-timeout" ;;
-	logs)	opts="-f --stdout --stderr" ;;
-	why)	opts="--json" ;;
-	prio)	opts="-p" ;;
-	userprio) opts="--json -setfactor -resetusage" ;;
-	drain)	opts="--cancel" ;;
-	reclaim) opts="-t -s" ;;
-	pool)
-		case ${COMP_WORDS[2]:-} in
-		up|restart) opts="--agents" ;;
-		token)	opts="--machine --lifetime" ;;
-		tokens|agents) opts="--json" ;;
-		auto-approve) opts="--lifetime --json" ;;
-		*)	opts="" ;;
-		esac ;;
-	*)	opts="" ;;
-	esac
+	opts=$(cq __complete options "$cmd" 2>/dev/null)
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 		return
@@ -94,7 +71,7 @@ _cq()
 	vacate)
 		COMPREPLY=($(compgen -W "$(_cq_ids) $(_cq_machines)" -- "$cur"))
 		;;
-	drain)
+	drain|status)
 		COMPREPLY=($(compgen -W "$(_cq_machines)" -- "$cur"))
 		;;
 	pool)

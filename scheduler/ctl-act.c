@@ -34,6 +34,8 @@ struct ctl_act_walk {
 	struct jobad_filter	*filter;
 	char			*found;		/* per id: names some job */
 	char			*denied;	/* per id: names another's */
+	char			*held;		/* per id: a held job */
+	size_t			 nheld;		/* held hits */
 	struct job		**hits;
 	size_t			 nhits, caphits;
 	struct factory		**facts;	/* of the clusters named */
@@ -64,6 +66,11 @@ ctl_act_cb(struct job *j, void *arg)
 	}
 	if (!jobad_filter_match(w->filter, j, 1))
 		return;
+	if (j->state == JOB_HELD) {
+		if (i >= 0)
+			w->held[i] = 1;
+		w->nheld++;
+	}
 	if (w->nhits == w->caphits) {
 		w->caphits = w->caphits ? w->caphits * 2 : 64;
 		w->hits = xreallocarray(w->hits, w->caphits, sizeof *w->hits);
@@ -228,6 +235,7 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 	w.ids = &ids;
 	w.found = xcalloc(ids.n + 1, 1);
 	w.denied = xcalloc(ids.n + 1, 1);
+	w.held = xcalloc(ids.n + 1, 1);
 	queue_walk(ctl_act_cb, &w);
 	if (jsonx_get(msg, "constraint") == NULL)
 		factory_walk(ctl_act_factory_cb, &w);
@@ -243,6 +251,20 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 		if (w.denied[i])
 			ctl_act_err(err, sizeof err, &first,
 			    "permission denied: not your job: ", &ids, i);
+	/*
+	 * condor_release: releasing a job that is not held is an error, and
+	 * nothing is done; -a or a constraint that finds no held job too.
+	 */
+	if (err[0] == '\0' && strcmp(action, "release") == 0) {
+		first = 1;
+		for (i = 0; i < ids.n; i++)
+			if (!w.held[i])
+				ctl_act_err(err, sizeof err, &first,
+				    "not held, nothing to release: ", &ids, i);
+		if (ids.n == 0 && w.nheld == 0)
+			snprintf(err, sizeof err, "no held job to release%s",
+			    w.filter != NULL ? " matches the constraint" : "");
+	}
 	if (err[0] != '\0') {
 		peer_send_error(p, reqid, err);
 		goto done;
@@ -301,6 +323,7 @@ done:
 	jobad_filter_free(w.filter);
 	free(w.found);
 	free(w.denied);
+	free(w.held);
 	free(w.hits);
 	free(w.facts);
 	ctl_idlist_free(&ids);

@@ -3,6 +3,8 @@
  * rows of named fields written as text), batches (the batch view's sums),
  * machines, history and why.  Nothing changes; the answer goes at once, or
  * after the turn's commit when the turn has changes the rows may show.
+ * With "ads" the job rows (jobs and history) are the HTCondor job ads of
+ * jobad.c, the names a constraint uses.
  * The filters of `cq q` are in ctl_job_selected().  Another user's job
  * is shown and filtered by its public parts only (docs/privacy.md).
  * Called by ctl.c.
@@ -40,6 +42,7 @@ struct ctl_walk {
 	struct client		*c;
 	struct jobad_filter	*filter;
 	int			 desc;		/* rows carry the description */
+	int			 ads;		/* rows are HTCondor job ads */
 	int			 why;		/* rows are why_explain()s */
 	struct job		**hits;
 	size_t			 nhits, caphits;
@@ -64,6 +67,9 @@ ctl_row(const struct ctl_walk *w, const struct job *j, size_t *cache)
 	struct json_object	*o, *desc;
 	const char		*errstr;
 
+	/* The job ad: the names -constraint uses (cq q -l, -json, -af). */
+	if (w->ads)
+		return jobad_json(j, ctl_may_see(w->c, j));
 	o = ctl_job_row(j, ctl_cmd_len(w->c, j, cache));
 	if (w->desc && j->ad != NULL && ctl_may_see(w->c, j) &&
 	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == 0)
@@ -236,7 +242,7 @@ ctl_history_cb(void *arg, const struct job *j)
 		return 0;
 	row = ctl_row(w, j, NULL);
 	/* cq wait waits for it: the cluster's events are in its logs. */
-	if (json_object_is_type(row, json_type_object) &&
+	if (!w->ads && json_object_is_type(row, json_type_object) &&
 	    userlog_cluster_pending(j->cluster))
 		json_object_object_add(row, "log_pending",
 		    json_object_new_boolean(1));
@@ -329,6 +335,7 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	w.owner = jsonx_str(msg, "owner", NULL);
 	w.limit = jsonx_int(msg, "limit", 0);
 	w.desc = jsonx_bool(msg, "desc", 0);
+	w.ads = jsonx_bool(msg, "ads", 0);
 	w.c = c;
 	if (ctl_filters(&w, msg, &errstr) == -1) {
 		json_object_put(w.rows);

@@ -80,6 +80,21 @@ job_state_allowed(enum job_state from, enum job_state to)
 	return job_allowed[from][to];
 }
 
+int64_t
+job_run_time_ms(const struct job *j, int64_t now)
+{
+	int64_t	ms = j->goodput_ms + j->badput_ms, from;
+
+	/* The current run since its start or last checkpoint (both counted). */
+	if (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
+	    j->state == JOB_TRANSFERRING_OUTPUT) {
+		from = j->started > j->ckpt_time ? j->started : j->ckpt_time;
+		if (from > 0 && now > from)
+			ms += now - from;
+	}
+	return ms;
+}
+
 int
 job_state_terminal(enum job_state s)
 {

@@ -100,6 +100,12 @@ const char	*job_state_letter(enum job_state);
 int		 job_state_allowed(enum job_state from, enum job_state to);
 /* 1 if the state is final (the job leaves the queue). */
 int		 job_state_terminal(enum job_state);
+/*
+ * J's cumulative run time in ms at NOW (ms since the epoch): the runs
+ * before (kept or lost) and the current one, as condor_q's RUN_TIME and
+ * RemoteWallClockTime count it.
+ */
+int64_t		 job_run_time_ms(const struct job *j, int64_t now);
 /* Move J to TO if the table allows it; 0, or -1 (logged) if not. */
 int		 job_set_state(struct job *j, enum job_state to);
 /*

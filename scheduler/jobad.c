@@ -7,7 +7,10 @@
  * QDate and JobStartDate (epoch seconds), RemoteHost, NumJobStarts,
  * ExitCode, ExitBySignal, ExitSignal, HoldReason, HoldReasonCode and
  * HoldReasonSubCode (as the job keeps them), EnteredCurrentStatus,
- * JobRunCount, NumJobCompletions, then the job's +Attr
+ * JobRunCount, NumJobCompletions, JobUniverse (5, vanilla),
+ * RemoteWallClockTime (the cumulative run time, seconds), NumCkpts,
+ * LastCkptTime, NumVacates, JobCurrentStartDate (while it runs),
+ * CompletionDate, LastRemoteHost, then the job's +Attr
  * values (never shadowing a name above: names are case-insensitive).
  * Another user's job is seen in its public ad only (jobad_json's FULL 0):
  * Cmd is the executable alone, and Args, Iwd, Out, Err, UserLog and the
@@ -27,6 +30,7 @@
 #include <json-c/json.h>
 
 #include "agentmsg.h"
+#include "clock.h"
 #include "expr.h"
 #include "jobad.h"
 #include "jobdesc.h"
@@ -127,14 +131,30 @@ jobad_json(const struct job *j, int full)
 	    j->submitted) / 1000);
 	jobad_int(o, "JobRunCount", j->run);
 	jobad_int(o, "NumJobCompletions", j->ncompletions);
+	jobad_int(o, "JobUniverse", 5);
+	jobad_int(o, "RemoteWallClockTime",
+	    job_run_time_ms(j, clock_now_ms()) / 1000);
+	jobad_int(o, "NumCkpts", j->ckpt_version);
+	if (j->ckpt_time > 0)
+		jobad_int(o, "LastCkptTime", j->ckpt_time / 1000);
+	jobad_int(o, "NumVacates", j->nevictions);
+	if (j->started > 0 && (j->state == JOB_RUNNING ||
+	    j->state == JOB_SUSPENDED || j->state == JOB_TRANSFERRING_OUTPUT))
+		jobad_int(o, "JobCurrentStartDate", j->started / 1000);
+	if (job_state_terminal(j->state) && j->finished > 0)
+		jobad_int(o, "CompletionDate", j->finished / 1000);
+	if (j->machine != NULL && !(j->state == JOB_RUNNING ||
+	    j->state == JOB_SUSPENDED))
+		jobad_str(o, "LastRemoteHost", j->machine);
 	if (j->ad == NULL ||
 	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1) {
 		if (full)
 			jobad_str(o, "Cmd", j->cmd);
 		return o;
 	}
-	jobad_str(o, "Cmd", full ? j->cmd :
-	    jsonx_str(desc, "executable", NULL));
+	/* The executable alone, as HTCondor's Cmd (Args has the rest). */
+	jobad_str(o, "Cmd", jsonx_str(desc, "executable", full ? j->cmd :
+	    NULL));
 	jobad_int(o, "RequestDisk", jsonx_int(desc, "request_disk_kb", 0));
 	/* Fair share's (share.c): as HTCondor's job ads carry them. */
 	if (jsonx_str(desc, "accounting_group", NULL) != NULL) {
@@ -446,6 +466,7 @@ jobad_start_attrs(const struct job *j, const struct expr *start,
 	jobad_int(o, "NumJobStarts", j->nstarts > 0 ? j->nstarts - 1 : 0);
 	jobad_int(o, "JobRunCount", j->run > 0 ? j->run - 1 : 0);
 	json_object_object_del(o, "RemoteHost");
+	json_object_object_del(o, "JobCurrentStartDate");
 	json_object_object_foreach(o, k, jv) {
 		for (i = 0; i < nm.n; i++)
 			if (strcasecmp(k, nm.v[i]) == 0)

@@ -150,16 +150,7 @@ jobend_str(struct expr_value *out, const char *s)
 static int64_t
 jobend_wallclock(const struct jobend_view *v)
 {
-	const struct job	*j = v->j;
-	int64_t			 ms = j->goodput_ms + j->badput_ms, from;
-
-	if (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
-	    j->state == JOB_TRANSFERRING_OUTPUT) {
-		from = j->started > j->ckpt_time ? j->started : j->ckpt_time;
-		if (from > 0 && v->ctx->now_ms > from)
-			ms += v->ctx->now_ms - from;
-	}
-	return ms / 1000;
+	return job_run_time_ms(v->j, v->ctx->now_ms) / 1000;
 }
 
 /* The job ad of V's job, by HTCondor name (case-insensitive). */

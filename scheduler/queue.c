@@ -693,6 +693,12 @@ queue_hold_as(struct job *j, int code, int subcode, const char *why)
 	j->hold_reason = xstrdup(why);
 	j->hold_code = code;
 	j->hold_subcode = subcode;
+	/*
+	 * A run that the hold kills is lost since its last checkpoint; it
+	 * counts in the cumulative run time (condor_q's RUN_TIME).
+	 */
+	if (was != JOB_IDLE)
+		j->badput_ms += queue_segment(j);
 	queue_persist(j, "held", why);
 	/* A running job is killed; its slot is kept until it is dead. */
 	if (was != JOB_IDLE && j->slot != NULL)

@@ -18,6 +18,7 @@
 
 #include <json-c/json.h>
 
+#include "clock.h"
 #include "expr.h"
 #include "job.h"
 #include "xmalloc.h"
@@ -28,7 +29,7 @@
 static const char *const rows_field_names[RF_MAX] = {
 	"id", "cluster", "proc", "owner", "state", "st", "priority", "cmd",
 	"submitted", "started", "finished", "run", "machine", "request_cpus",
-	"request_memory_mb", "last_ckpt_ms", "evictions"
+	"request_memory_mb", "last_ckpt_ms", "evictions", "run_time_ms"
 };
 
 int
@@ -246,6 +247,9 @@ rows_text_job(struct rows_text *t, const struct job *j, size_t cmdlen,
 			break;
 		case RF_EVICTIONS:
 			rows_text_int(t, j->nevictions);
+			break;
+		case RF_RUN_TIME_MS:
+			rows_text_int(t, job_run_time_ms(j, clock_now_ms()));
 			break;
 		default:
 			rows_text_put(t, "null", 4);

@@ -361,6 +361,31 @@ client_call(struct client *c, uint16_t type, struct json_object *req,
 	return client_call_finish(c, rtype);
 }
 
+/*
+ * No scheduler at PATH: where the socket was looked for, and how to
+ * start a personal pool (cq pool up makes one in CQ_HOME).
+ */
+static void
+client_no_pool(const char *path)
+{
+	const char	*h = getenv("CQ_HOME"), *s = getenv("CQ_SOCKET");
+
+	(void)path;
+	if (s != NULL && *s != '\0')
+		fprintf(stderr, "cq: no scheduler is running at CQ_SOCKET "
+		    "(%s)\n", s);
+	else if (h != NULL && *h != '\0')
+		fprintf(stderr, "cq: no scheduler is running: no socket at "
+		    "%s/schedd.sock (CQ_HOME=%s) nor at /run/cq/schedd.sock\n",
+		    h, h);
+	else
+		fprintf(stderr, "cq: no scheduler is running: no socket at "
+		    "%s/schedd.sock (CQ_HOME is not set; that is its default) "
+		    "nor at /run/cq/schedd.sock\n", client_home());
+	fprintf(stderr, "cq: `cq pool up` starts a personal pool in "
+	    "CQ_HOME (%s)\n", client_home());
+}
+
 int
 client_connect_unix(const char *path, int from, int quiet)
 {
@@ -382,6 +407,9 @@ client_connect_unix(const char *path, int from, int quiet)
 			fprintf(stderr, "cq: cannot reach the %s at %s: %s\n",
 			    from == ROLE_AGENT ? "agent" : "scheduler", path,
 			    strerror(err));
+		if (!quiet && from == ROLE_SCHEDD && (err == ENOENT ||
+		    err == ECONNREFUSED))
+			client_no_pool(path);
 		if (fd != -1)
 			close(fd);
 		errno = err;

@@ -29,7 +29,7 @@ machines_act(const char *cmd, const char *action, int argc, char **argv,
 	for (a = first; a < argc; a++) {
 		if (argv[a][0] == '-') {
 			json_object_put(names);
-			return cq_usage(cmd);
+			return cq_bad_arg(cmd, argv[a]);
 		}
 		json_object_array_add(names, json_object_new_string(argv[a]));
 	}

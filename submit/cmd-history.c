@@ -1,9 +1,14 @@
 /*
- * cmd-history.c: `cq history [-u USER] [-limit N] [--json] [ID...]`,
- * finished jobs (completed or removed), newest first, with exit codes or
- * signals, run times, where they ran and when they finished; GOODPUT is
- * the run time that counted (ended in the exit or a checkpoint), BADPUT
- * the run time evictions threw away, summed on a last line.
+ * cmd-history.c: `cq history [-u USER] [-constraint EXPR] [-limit N]
+ * [ID...]`, finished jobs (completed or removed), newest first, with
+ * condor_history's columns (ID, OWNER, SUBMITTED, RUN_TIME: cumulative
+ * over the job's runs, ST, EXIT, FINISHED, CMD) and cq's GOODPUT (the run
+ * time that counted: ended in the exit or a checkpoint), BADPUT (the run
+ * time evictions and holds threw away) and MACHINE, which are left out
+ * first when the terminal is narrow (80 columns keep the rest; -wide
+ * never cuts), summed on a last line.  As condor_history: -l/-long, -json,
+ * -af and -format print the job ads (HTCondor's names, those -constraint
+ * uses; adprint.c); --json prints cq's rows for scripts.
  */
 #include "config.h"
 
@@ -11,51 +16,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adprint.h"
+#include "cmd-q.h"
 #include "cq.h"
 #include "jsonx.h"
 #include "msg.h"
 #include "table.h"
 
-int
-cmd_history(int argc, char **argv)
+static void
+cmd_history_table(struct json_object *rows, size_t width)
 {
 	static const char *const hdr[] = { "ID", "OWNER", "SUBMITTED",
 	    "RUN_TIME", "GOODPUT", "BADPUT", "ST", "EXIT", "FINISHED",
 	    "MACHINE", "CMD" };
-	struct json_object	*rep, *rows, *r, *ec;
+	struct json_object	*r, *ec;
 	struct table		*t;
 	char			 sub[32], fin[32], rt[32], ex[32], gp[32], bp[32];
 	const char		*cells[11];
-	int64_t			 good = 0, bad = 0, g, b;
-	const char		*errstr;
-	int			 rc, a;
-	long long		 limit = 0;
+	int64_t			 good = 0, bad = 0, g, b, started, finished;
 	size_t			 i, n;
-	int64_t			 started, finished;
 
-	/* -limit N (or -n N) is ours; the rest is q's option syntax. */
-	for (a = 1; a + 1 < argc; a++) {
-		if (strcmp(argv[a], "-n") == 0 ||
-		    strcmp(argv[a], "-limit") == 0 ||
-		    strcmp(argv[a], "--limit") == 0) {
-			limit = strtonum(argv[a + 1], 1, 100000000, &errstr);
-			if (errstr != NULL)
-				return cq_usage("history");
-			memmove(argv + a, argv + a + 2,
-			    (size_t)(argc - a - 2) * sizeof *argv);
-			argc -= 2;
-			break;
-		}
-	}
-	rc = cq_query("history", "history", argc, argv, limit, &rep);
-	if (rc != CQ_EXIT_OK || rep == NULL)
-		return rc;
-	rows = jsonx_get(rep, "rows");
 	t = table_new(11, hdr);
 	table_right(t, 3);
 	table_right(t, 4);
 	table_right(t, 5);
 	table_right(t, 7);
+	table_optional(t, 5);
+	table_optional(t, 4);
+	table_optional(t, 9);
 	n = json_object_array_length(rows);
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(rows, i);
@@ -63,12 +51,13 @@ cmd_history(int argc, char **argv)
 		finished = jsonx_int(r, "finished", 0);
 		started = jsonx_int(r, "started", 0);
 		cq_fmt_time(fin, sizeof fin, finished);
-		cq_fmt_duration(rt, sizeof rt, started > 0 && finished > started ?
-		    (finished - started) / 1000 : 0);
 		g = jsonx_int(r, "goodput_ms", 0);
 		b = jsonx_int(r, "badput_ms", 0);
 		good += g;
 		bad += b;
+		cq_fmt_duration(rt, sizeof rt, g + b > 0 ? (g + b) / 1000 :
+		    started > 0 && finished > started ?
+		    (finished - started) / 1000 : 0);
 		cq_fmt_duration(gp, sizeof gp, g / 1000);
 		cq_fmt_duration(bp, sizeof bp, b / 1000);
 		ec = jsonx_get(r, "exit_code");
@@ -92,7 +81,7 @@ cmd_history(int argc, char **argv)
 		cells[10] = jsonx_str(r, "cmd", "");
 		table_add(t, cells);
 	}
-	table_print(t, stdout, table_term_width(stdout));
+	table_print(t, stdout, width);
 	table_free(t);
 	cq_fmt_duration(gp, sizeof gp, good / 1000);
 	cq_fmt_duration(bp, sizeof bp, bad / 1000);
@@ -101,6 +90,124 @@ cmd_history(int argc, char **argv)
 		printf(" (%.1f%% of the run time was useful)",
 		    100.0 * (double)good / (double)(good + bad));
 	printf("\n");
+}
+
+int
+cmd_history(int argc, char **argv)
+{
+	struct json_object	*req, *rep, *ids;
+	struct adprint		*ap;
+	const char		*errstr;
+	long long		 limit = 0;
+	int			 a, rc = CQ_EXIT_USAGE, json = 0, ads = 0;
+	int			 wide = 0;
+
+	req = json_object_new_object();
+	ids = json_object_new_array();
+	json_object_object_add(req, "what", json_object_new_string("history"));
+	json_object_object_add(req, "ids", ids);
+	ap = adprint_new();
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--json") == 0)
+			json = 1;	/* cq's own rows, for scripts */
+		else if (strcmp(argv[a], "-json") == 0)
+			ads = CMD_Q_ADS_JSON;
+		else if (strcmp(argv[a], "-l") == 0 ||
+		    strcmp(argv[a], "-long") == 0 ||
+		    strcmp(argv[a], "--long") == 0)
+			ads = CMD_Q_ADS_LONG;
+		else if (strcmp(argv[a], "-wide") == 0 ||
+		    strcmp(argv[a], "--wide") == 0)
+			wide = 1;
+		else if (strcmp(argv[a], "-af") == 0 ||
+		    strcmp(argv[a], "-autoformat") == 0) {
+			if (a + 1 >= argc || argv[a + 1][0] == '-') {
+				fprintf(stderr, "cq history: %s needs at least "
+				    "one attribute or expression\n", argv[a]);
+				goto out;
+			}
+			/* Up to the next option or job id. */
+			while (a + 1 < argc && argv[a + 1][0] != '-' &&
+			    !cq_is_job_id(argv[a + 1]))
+				if (adprint_af(ap, "history", argv[++a]) == -1)
+					goto out;
+			ads = CMD_Q_ADS_PRINT;
+		} else if (strcmp(argv[a], "-format") == 0 && a + 2 < argc) {
+			if (adprint_format(ap, "history", argv[a + 1],
+			    argv[a + 2]) == -1)
+				goto out;
+			a += 2;
+			ads = CMD_Q_ADS_PRINT;
+		} else if ((strcmp(argv[a], "-n") == 0 ||
+		    strcmp(argv[a], "-limit") == 0 ||
+		    strcmp(argv[a], "--limit") == 0) && a + 1 < argc) {
+			limit = strtonum(argv[++a], 1, 100000000, &errstr);
+			if (errstr != NULL) {
+				fprintf(stderr, "cq history: bad limit '%s': "
+				    "%s\n", argv[a], errstr);
+				goto out;
+			}
+		} else if (strcmp(argv[a], "-u") == 0 && a + 1 < argc)
+			json_object_object_add(req, "owner",
+			    json_object_new_string(argv[++a]));
+		else if ((strcmp(argv[a], "-constraint") == 0 ||
+		    strcmp(argv[a], "--constraint") == 0) && a + 1 < argc) {
+			if (cq_constraint_check("history", argv[++a]) == -1)
+				goto out;
+			json_object_object_add(req, "constraint",
+			    json_object_new_string(argv[a]));
+		} else if (argv[a][0] == '-') {
+			if (strcmp(argv[a], "-format") == 0 ||
+			    strcmp(argv[a], "-n") == 0 ||
+			    strcmp(argv[a], "-limit") == 0 ||
+			    strcmp(argv[a], "--limit") == 0 ||
+			    strcmp(argv[a], "-u") == 0 ||
+			    strcmp(argv[a], "-constraint") == 0 ||
+			    strcmp(argv[a], "--constraint") == 0)
+				fprintf(stderr, "cq history: %s needs a value; "
+				    "see cq history --help\n", argv[a]);
+			else
+				cq_unknown_option("history", argv[a]);
+			goto out;
+		} else if (!cq_is_job_id(argv[a])) {
+			fprintf(stderr, "cq history: bad job id '%s' (expected "
+			    "CLUSTER or CLUSTER.PROC)\n", argv[a]);
+			goto out;
+		} else
+			json_object_array_add(ids,
+			    json_object_new_string(argv[a]));
+	}
+	if (json && ads) {
+		fprintf(stderr, "cq history: choose one of --json, -json, -l, "
+		    "-af and -format\n");
+		goto out;
+	}
+	if (limit > 0)
+		json_object_object_add(req, "limit",
+		    json_object_new_int64(limit));
+	if (ads)
+		json_object_object_add(req, "ads", json_object_new_boolean(1));
+	rc = CQ_EXIT_FAIL;
+	if ((rep = cq_request(MSG_QUERY, req)) == NULL)
+		goto out;
+	if (!json_object_is_type(jsonx_get(rep, "rows"), json_type_array))
+		fprintf(stderr, "cq: the scheduler sent no rows\n");
+	else {
+		if (ads)
+			cmd_q_ads_print(stdout, ads, ap, jsonx_get(rep,
+			    "rows"));
+		else if (json)
+			printf("%s\n", json_object_to_json_string_ext(
+			    jsonx_get(rep, "rows"), JSON_C_TO_STRING_PRETTY |
+			    JSON_C_TO_STRING_NOSLASHESCAPE));
+		else
+			cmd_history_table(jsonx_get(rep, "rows"), wide ? 0 :
+			    table_term_width(stdout));
+		rc = CQ_EXIT_OK;
+	}
 	json_object_put(rep);
-	return CQ_EXIT_OK;
+out:
+	json_object_put(req);
+	adprint_free(ap);
+	return rc;
 }

@@ -116,7 +116,9 @@ cmd_logs(int argc, char **argv)
 			want_err = 0, want_out = 1;
 		else if (strcmp(argv[a], "--stderr") == 0)
 			want_out = 0, want_err = 1;
-		else if (argv[a][0] == '-' || id != NULL)
+		else if (argv[a][0] == '-')
+			return cq_bad_arg("logs", argv[a]);
+		else if (id != NULL)
 			return cq_usage("logs");
 		else
 			id = argv[a];

@@ -228,7 +228,7 @@ cmd_pool_admin(int argc, char **argv)
 		} else if (argv[a][0] != '-' && arg == NULL)
 			arg = argv[a];
 		else
-			return cq_usage("pool");
+			return cq_bad_arg("pool", argv[a]);
 	}
 	if (!pool_args_ok(sub, arg, machine))
 		return CQ_EXIT_USAGE;

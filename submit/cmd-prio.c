@@ -38,9 +38,11 @@ cmd_prio(int argc, char **argv)
 			json_object_array_add(ids,
 			    json_object_new_string(argv[a]));
 		else {
+			json_object_put(ids);
+			if (argv[a][0] == '-')
+				return cq_bad_arg("prio", argv[a]);
 			fprintf(stderr, "cq prio: bad argument '%s'\n",
 			    argv[a]);
-			json_object_put(ids);
 			return cq_usage("prio");
 		}
 	}

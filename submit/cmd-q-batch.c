@@ -80,7 +80,7 @@ cmd_q_batch_draw(FILE *f, size_t width, int color, struct json_object *rows)
 	}
 	table_print(t, f, width);
 	table_free(t);
-	cmd_q_jobs_totals(f, jobs, 0, 0, tot[0], tot[1], tot[2], tot[3]);
+	cmd_q_jobs_totals(f, width, jobs, 0, 0, tot[0], tot[1], tot[2], tot[3]);
 	if (late > 0)
 		fprintf(f, "Not yet materialized: %zu jobs (late "
 		    "materialization; part of TOTAL)\n", late);

@@ -50,5 +50,5 @@ cmd_q_hold_draw(FILE *f, size_t width, int color, struct json_object *rows)
 	}
 	table_print(t, f, width);
 	table_free(t);
-	cmd_q_jobs_totals(f, held, 0, 0, 0, 0, held, 0);
+	cmd_q_jobs_totals(f, width, held, 0, 0, 0, 0, held, 0);
 }

@@ -1,7 +1,8 @@
 /*
  * cmd-q-jobs.c: the job view of `cq q` (-nobatch, --jobs): one row per
- * job with condor_q -nobatch's columns (ID, OWNER, SUBMITTED, RUN_TIME,
- * ST, PRI, SIZE, CMD), with cq's CKPT (the age of the job's last
+ * job with condor_q -nobatch's columns (ID, OWNER, SUBMITTED, RUN_TIME
+ * (cumulative over the job's runs, so a held or requeued job shows what
+ * it ran, as condor_q does), ST, PRI, SIZE, CMD), with cq's CKPT (the age of the job's last
  * checkpoint) and EVICT (times it was evicted) before CMD, and the totals
  * line.  With 100,000 rows the cost is
  * in the formatting, so a submit time is formatted once per minute it
@@ -23,12 +24,18 @@
 #include "table.h"
 
 void
-cmd_q_jobs_totals(FILE *f, size_t n, size_t completed, size_t removed,
-    size_t idle, size_t running, size_t held, size_t suspended)
+cmd_q_jobs_totals(FILE *f, size_t width, size_t n, size_t completed,
+    size_t removed, size_t idle, size_t running, size_t held,
+    size_t suspended)
 {
-	fprintf(f, "\nTotal for query: %zu jobs; %zu completed, %zu removed, "
-	    "%zu idle, %zu running, %zu held, %zu suspended\n", n, completed,
-	    removed, idle, running, held, suspended);
+	char	line[512];
+
+	snprintf(line, sizeof line, "Total for query: %zu jobs; %zu "
+	    "completed, %zu removed, %zu idle, %zu running, %zu held, %zu "
+	    "suspended", n, completed, removed, idle, running, held,
+	    suspended);
+	fputc('\n', f);
+	table_wrap(f, line, width);
 }
 
 /* The colour of a state letter in the ST column. */
@@ -51,14 +58,14 @@ cmd_q_jobs_sgr(const char *st)
 }
 
 /* The fields the view asks for, in the order it reads them. */
-enum { F_ID, F_OWNER, F_SUBMITTED, F_STARTED, F_ST, F_PRI, F_MEM, F_CKPT,
+enum { F_ID, F_OWNER, F_SUBMITTED, F_RUN_TIME, F_ST, F_PRI, F_MEM, F_CKPT,
     F_EVICT, F_CMD, F_N };
 
 struct json_object *
 cmd_q_jobs_fields(void)
 {
 	static const char *const names[] = { "id", "owner", "submitted",
-	    "started", "st", "priority", "request_memory_mb", "last_ckpt_ms",
+	    "run_time_ms", "st", "priority", "request_memory_mb", "last_ckpt_ms",
 	    "evictions", "cmd" };
 	struct json_object	*a = json_object_new_array();
 	size_t			 i;
@@ -158,7 +165,7 @@ cmd_q_jobs_draw(FILE *f, size_t width, int color, struct json_object *rows)
 	char			 sub[32], ckpt[32];
 	const char		*cells[F_N], *st;
 	size_t			 i, n, counts[8] = { 0 };
-	int64_t			 now = clock_now_ms(), started, ms;
+	int64_t			 now = clock_now_ms(), ms;
 	int64_t			 last_min = -1;
 
 	t = table_new(F_N, hdr);
@@ -168,6 +175,9 @@ cmd_q_jobs_draw(FILE *f, size_t width, int color, struct json_object *rows)
 	table_right(t, 6);
 	table_right(t, 7);
 	table_right(t, 8);
+	/* cq's own columns go first on a narrow terminal. */
+	table_optional(t, 8);
+	table_optional(t, 7);
 	n = json_object_array_length(rows);
 	sub[0] = '\0';
 	for (i = 0; i < n; i++) {
@@ -180,12 +190,11 @@ cmd_q_jobs_draw(FILE *f, size_t width, int color, struct json_object *rows)
 			cq_fmt_time(sub, sizeof sub, ms);
 			last_min = ms / 60000;
 		}
-		started = cmd_q_jobs_int(r, F_STARTED);
 		cells[0] = cmd_q_jobs_str(r, F_ID, "");
 		cells[1] = cmd_q_jobs_str(r, F_OWNER, "");
 		cells[2] = sub;
-		cells[3] = cmd_q_memo(&rt, (st[0] == 'R' || st[0] == 'S' ||
-		    st[0] == '>') && started > 0 ? (now - started) / 1000 : 0,
+		/* Cumulative over its runs, as condor_q (a held job too). */
+		cells[3] = cmd_q_memo(&rt, cmd_q_jobs_int(r, F_RUN_TIME) / 1000,
 		    cmd_q_fmt_duration);
 		cells[4] = st;
 		cells[5] = cmd_q_memo(&pri, cmd_q_jobs_int(r, F_PRI),
@@ -212,6 +221,6 @@ cmd_q_jobs_draw(FILE *f, size_t width, int color, struct json_object *rows)
 	}
 	table_print(t, f, width);
 	table_free(t);
-	cmd_q_jobs_totals(f, n, counts[4], counts[3], counts[1], counts[2],
+	cmd_q_jobs_totals(f, width, n, counts[4], counts[3], counts[1], counts[2],
 	    counts[5], counts[7]);
 }

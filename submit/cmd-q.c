@@ -7,9 +7,12 @@
  * the scheduler over the job ad, jobad.c); without any of them only the caller's own jobs, unless
  * -a/--all.  --json prints the job rows (the batch rows with -batch), as
  * condor_q -json prints job ads; -w redraws the view live (watch.c);
- * -hold lists the held jobs with why (HTCondor's hold reason code).  The
- * views themselves are drawn by cmd-q-batch.c, cmd-q-jobs.c and
- * cmd-q-hold.c.
+ * -hold lists the held jobs with why (HTCondor's hold reason code), -run
+ * the running ones with their hosts.  -l/-long, -json, -af and -format
+ * print the job ads (query member "ads": jobad.c's HTCondor attribute
+ * names, the very names -constraint uses) as condor_q does; --json keeps
+ * cq's own rows for scripts.  The views themselves are drawn by
+ * cmd-q-batch.c, cmd-q-jobs.c, cmd-q-hold.c and cmd-q-run.c.
  * -better-analyze (or -analyze) ID... is `cq why ID...`, as condor_q's.
  */
 #include "config.h"
@@ -22,6 +25,7 @@
 
 #include <json-c/json.h>
 
+#include "adprint.h"
 #include "cmd-q.h"
 #include "cq.h"
 #include "jsonx.h"
@@ -34,6 +38,7 @@ struct cmd_q {
 	struct json_object	*req;	/* the query, asked again by -w */
 	int			 batch;
 	int			 hold;	/* -hold: the held jobs and why */
+	int			 run;	/* -run: the running jobs and where */
 	int			 color;
 };
 
@@ -97,6 +102,8 @@ cmd_q_draw(FILE *f, size_t width, void *arg)
 		return -1;
 	if (q->hold)
 		cmd_q_hold_draw(f, width, q->color, jsonx_get(rep, "rows"));
+	else if (q->run)
+		cmd_q_run_draw(f, width, q->color, jsonx_get(rep, "rows"));
 	else if (q->batch)
 		cmd_q_batch_draw(f, width, q->color, jsonx_get(rep, "rows"));
 	else
@@ -127,9 +134,11 @@ cmd_q(int argc, char **argv)
 {
 	struct cmd_q		 q;
 	struct json_object	*req, *ids, *owners, *rep;
+	struct adprint		*ap;
 	const char		*state = NULL, *user = NULL;
 	int			 a, json = 0, watch = 0, all = 0, rc, hold = 0;
-	int			 interval = 2000, batch = -1;
+	int			 interval = 2000, batch = -1, run = 0;
+	int			 ads = 0;
 
 	/* condor_q -better-analyze ID: what cq why answers. */
 	for (a = 1; a < argc; a++)
@@ -140,10 +149,43 @@ cmd_q(int argc, char **argv)
 	req = json_object_new_object();
 	ids = json_object_new_array();
 	owners = json_object_new_array();
+	ap = adprint_new();
 	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0 ||
-		    strcmp(argv[a], "-json") == 0)
-			json = 1;
+		if (strcmp(argv[a], "--json") == 0)
+			json = 1;	/* cq's own rows, for scripts */
+		else if (strcmp(argv[a], "-json") == 0)
+			ads = CMD_Q_ADS_JSON;
+		else if (strcmp(argv[a], "-l") == 0 ||
+		    strcmp(argv[a], "-long") == 0 ||
+		    strcmp(argv[a], "--long") == 0)
+			ads = CMD_Q_ADS_LONG;
+		else if (strcmp(argv[a], "-af") == 0 ||
+		    strcmp(argv[a], "-autoformat") == 0) {
+			if (a + 1 >= argc || argv[a + 1][0] == '-') {
+				fprintf(stderr, "cq q: %s needs at least one "
+				    "attribute or expression\n", argv[a]);
+				goto usage;
+			}
+			/* Up to the next option or job id. */
+			while (a + 1 < argc && argv[a + 1][0] != '-' &&
+			    !cmd_q_is_id(argv[a + 1]))
+				if (adprint_af(ap, "q", argv[++a]) == -1)
+					goto usage;
+			ads = CMD_Q_ADS_PRINT;
+		} else if (strcmp(argv[a], "-format") == 0) {
+			if (a + 2 >= argc) {
+				fprintf(stderr, "cq q: -format needs FMT and "
+				    "an attribute or expression\n");
+				goto usage;
+			}
+			if (adprint_format(ap, "q", argv[a + 1],
+			    argv[a + 2]) == -1)
+				goto usage;
+			a += 2;
+			ads = CMD_Q_ADS_PRINT;
+		} else if (strcmp(argv[a], "-run") == 0 ||
+		    strcmp(argv[a], "--run") == 0)
+			run = 1;
 		else if (strcmp(argv[a], "-nobatch") == 0 ||
 		    strcmp(argv[a], "--nobatch") == 0 ||
 		    strcmp(argv[a], "--jobs") == 0)
@@ -173,10 +215,8 @@ cmd_q(int argc, char **argv)
 		else if ((strcmp(argv[a], "-constraint") == 0 ||
 		    strcmp(argv[a], "--constraint") == 0) && a + 1 < argc) {
 			if (cq_constraint_check("q", argv[++a]) == -1) {
-				json_object_put(req);
-				json_object_put(ids);
-				json_object_put(owners);
-				return CQ_EXIT_USAGE;
+				rc = CQ_EXIT_USAGE;
+				goto out;
 			}
 			json_object_object_add(req, "constraint",
 			    json_object_new_string(argv[a]));
@@ -190,8 +230,23 @@ cmd_q(int argc, char **argv)
 				    state);
 				goto usage;
 			}
-		} else if (argv[a][0] == '-' || argv[a][0] == '\0')
-			goto usage;
+		} else if (argv[a][0] == '-' || argv[a][0] == '\0') {
+			if (argv[a][0] == '-' && (strcmp(argv[a], "-n") == 0 ||
+			    strcmp(argv[a], "-u") == 0 ||
+			    strcmp(argv[a], "--user") == 0 ||
+			    strcmp(argv[a], "--state") == 0 ||
+			    strcmp(argv[a], "-constraint") == 0 ||
+			    strcmp(argv[a], "--constraint") == 0))
+				fprintf(stderr, "cq q: %s needs a value; see "
+				    "cq q --help\n", argv[a]);
+			else if (argv[a][0] == '-') {
+				rc = cq_unknown_option("q", argv[a]);
+				goto out;
+			} else
+				goto usage;
+			rc = CQ_EXIT_USAGE;
+			goto out;
+		}
 		else if (cmd_q_is_id(argv[a]))
 			json_object_array_add(ids,
 			    json_object_new_string(argv[a]));
@@ -199,9 +254,35 @@ cmd_q(int argc, char **argv)
 			json_object_array_add(owners,
 			    json_object_new_string(argv[a]));
 	}
-	if (json && watch) {
-		fprintf(stderr, "cq q: --json and -w do not go together\n");
+	if ((json || ads) && watch) {
+		fprintf(stderr, "cq q: -w draws the table; not with --json, "
+		    "-json, -l, -af or -format\n");
 		goto usage;
+	}
+	if ((json && ads) || (hold && run) || ((hold || run) && ads)) {
+		fprintf(stderr, "cq q: choose one of -hold, -run, --json, "
+		    "-json, -l, -af and -format\n");
+		goto usage;
+	}
+	/* condor_q -run: the running jobs, one row each, with the host. */
+	if (run) {
+		if (batch == 1 || (state != NULL && strcasecmp(state,
+		    "RUNNING") != 0 && strcasecmp(state, "R") != 0)) {
+			fprintf(stderr, "cq q: -run shows running jobs, one "
+			    "per row\n");
+			goto usage;
+		}
+		batch = 0;
+		state = "RUNNING";
+	}
+	/* The job ads, with the names -constraint uses. */
+	if (ads) {
+		if (batch == 1) {
+			fprintf(stderr, "cq q: -batch sums jobs; the ads are "
+			    "of jobs\n");
+			goto usage;
+		}
+		batch = 0;
 	}
 	/* condor_q -hold: the held jobs, one row each, with the reason. */
 	if (hold) {
@@ -214,9 +295,11 @@ cmd_q(int argc, char **argv)
 		batch = 0;
 		state = "HELD";
 	}
-	/* As condor_q -json: job rows unless the batch view is asked for. */
+	/* Job rows for scripts unless the batch view is asked for. */
 	if (batch == -1)
 		batch = !json;
+	if (ads || run)
+		json_object_object_add(req, "ads", json_object_new_boolean(1));
 	json_object_object_add(req, "what",
 	    json_object_new_string(batch ? "batches" : "jobs"));
 	if (user != NULL)
@@ -229,7 +312,7 @@ cmd_q(int argc, char **argv)
 	    json_object_array_length(owners) == 0)
 		json_object_object_add(req, "mine",
 		    json_object_new_boolean(1));
-	if (!batch && !json && !hold)
+	if (!batch && !json && !hold && !run && !ads)
 		json_object_object_add(req, "fields", cmd_q_jobs_fields());
 	json_object_object_add(req, "ids", ids);
 	json_object_object_add(req, "owners", owners);
@@ -238,11 +321,21 @@ cmd_q(int argc, char **argv)
 	q.req = req;
 	q.batch = batch;
 	q.hold = hold;
+	q.run = run;
 	if (watch) {
 		q.color = table_want_color(stdout);
-		rc = watch_run(hold ? "cq q -hold" : batch ? "cq q" :
-		    "cq q -nobatch", interval,
+		rc = watch_run(hold ? "cq q -hold" : run ? "cq q -run" :
+		    batch ? "cq q" : "cq q -nobatch", interval,
 		    cmd_q_draw, &q);
+	} else if (ads) {
+		if ((rep = cmd_q_fetch(&q)) == NULL)
+			rc = CQ_EXIT_FAIL;
+		else {
+			cmd_q_ads_print(stdout, ads, ap,
+			    jsonx_get(rep, "rows"));
+			json_object_put(rep);
+			rc = CQ_EXIT_OK;
+		}
 	} else if (json) {
 		if ((rep = cmd_q_fetch(&q)) == NULL)
 			rc = CQ_EXIT_FAIL;
@@ -260,11 +353,15 @@ cmd_q(int argc, char **argv)
 		    CQ_EXIT_FAIL : CQ_EXIT_OK;
 	}
 	json_object_put(req);
+	adprint_free(ap);
 	return rc;
 
 usage:
+	rc = cq_usage("q");
+out:
 	json_object_put(ids);
 	json_object_put(owners);
 	json_object_put(req);
-	return cq_usage("q");
+	adprint_free(ap);
+	return rc;
 }

@@ -22,8 +22,20 @@ void	cmd_q_jobs_draw(FILE *f, size_t width, int color,
 /* Draw ROWS (what=jobs, held ones, as objects): condor_q -hold. */
 void	cmd_q_hold_draw(FILE *f, size_t width, int color,
 	    struct json_object *rows);
-/* The totals line of condor_q from counts per state letter. */
-void	cmd_q_jobs_totals(FILE *f, size_t n, size_t completed, size_t removed,
-	    size_t idle, size_t running, size_t held, size_t suspended);
+/* condor_q -run: ROWS are job ads of running jobs. */
+void	cmd_q_run_draw(FILE *f, size_t width, int color,
+	    struct json_object *rows);
+/* How the job ads are printed: -json, -long, -af/-format (AP). */
+#define CMD_Q_ADS_JSON	1
+#define CMD_Q_ADS_LONG	2
+#define CMD_Q_ADS_PRINT	3
+struct adprint;
+void	cmd_q_ads_print(FILE *f, int how, const struct adprint *ap,
+	    struct json_object *rows);
+/* The totals line of condor_q from counts per state letter, within
+ * WIDTH (0: any): broken, never cut. */
+void	cmd_q_jobs_totals(FILE *f, size_t width, size_t n, size_t completed,
+	    size_t removed, size_t idle, size_t running, size_t held,
+	    size_t suspended);
 
 #endif

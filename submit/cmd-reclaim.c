@@ -54,7 +54,7 @@ cmd_reclaim(int argc, char **argv)
 		} else if (strcmp(argv[a], "-s") == 0 && a + 1 < argc)
 			sock = argv[++a];
 		else
-			return cq_usage("reclaim");
+			return cq_bad_arg("reclaim", argv[a]);
 	}
 	if ((c = client_open_agent(reclaim_socket(sock))) == NULL)
 		return CQ_EXIT_FAIL;

@@ -61,10 +61,16 @@ cq_jobs_act(const char *cmd, const char *action, const char *done_word,
 		    strcmp(action, "hold") == 0)
 			reason = argv[++a];
 		else if (argv[a][0] == '-') {
-			fprintf(stderr, "cq %s: unknown option %s\n", cmd,
-			    argv[a]);
 			json_object_put(ids);
-			return cq_usage(cmd);
+			if (strcmp(argv[a], "-constraint") == 0 ||
+			    strcmp(argv[a], "--constraint") == 0 ||
+			    strcmp(argv[a], "-reason") == 0 ||
+			    strcmp(argv[a], "--reason") == 0)
+				fprintf(stderr, "cq %s: %s needs a value; see "
+				    "cq %s --help\n", cmd, argv[a], cmd);
+			else
+				return cq_unknown_option(cmd, argv[a]);
+			return CQ_EXIT_USAGE;
 		} else if (!cq_is_job_id(argv[a])) {
 			fprintf(stderr, "cq %s: bad job id '%s' (expected "
 			    "CLUSTER or CLUSTER.PROC)\n", cmd, argv[a]);

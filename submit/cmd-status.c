@@ -6,24 +6,36 @@
  * owner is doing comes from the agents' heartbeats; an agent too old to
  * say shows "-".  Below them, the scheduler's warning about its disk,
  * if it has one (free space below disk_margin_mb, or stalled on a full
- * disk).  --json prints the rows, -w redraws them live.
+ * disk).  --json prints cq's rows, -w redraws them live.  As
+ * condor_status: MACHINE or SLOT names and -constraint EXPR (over the
+ * slot ads, the names matching uses) select slots; -l/-long, -json, -af
+ * and -format print their ads (adprint.c).  On a narrow terminal the
+ * owner-side columns go first and NAME is never cut into look-alikes.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
+#include "adprint.h"
+#include "cmd-q.h"
 #include "cq.h"
+#include "expr.h"
 #include "jsonx.h"
 #include "msg.h"
 #include "slotstate.h"
 #include "table.h"
 #include "watch.h"
+#include "xmalloc.h"
 
 struct cmd_status {
-	int	color;
+	int			 color;
+	struct expr		*constraint;	/* over slot ads, or NULL */
+	char			**names;	/* machines, slots */
+	int			 nnames;
 };
 
 /* A short age: "12s", "5m", "3h", "2d". */
@@ -58,6 +70,51 @@ cmd_status_sgr(const char *state)
 	return NULL;
 }
 
+/* 1 if row R (a slot) is selected by the names and the constraint. */
+static int
+cmd_status_selected(const struct cmd_status *cs, struct json_object *r)
+{
+	struct json_object	*ad = jsonx_get(r, "ad");
+	struct expr_value	 v;
+	int			 i, yes;
+
+	if (cs->nnames > 0) {
+		for (i = 0; i < cs->nnames; i++)
+			if (strcmp(cs->names[i], jsonx_str(r, "name", "")) ==
+			    0 || strcmp(cs->names[i], jsonx_str(r, "machine",
+			    "")) == 0)
+				break;
+		if (i == cs->nnames)
+			return 0;
+	}
+	if (cs->constraint == NULL)
+		return 1;
+	if (!json_object_is_type(ad, json_type_object))
+		return 0;
+	expr_eval_json(cs->constraint, ad, NULL, &v);
+	yes = expr_is_true(&v);
+	expr_value_clear(&v);
+	return yes;
+}
+
+/* Keep the rows of REP that CS selects. */
+static void
+cmd_status_filter(const struct cmd_status *cs, struct json_object *rep)
+{
+	struct json_object	*rows = jsonx_get(rep, "rows"), *keep;
+	size_t			 i, n = json_object_array_length(rows);
+
+	if (cs->nnames == 0 && cs->constraint == NULL)
+		return;
+	keep = json_object_new_array();
+	for (i = 0; i < n; i++)
+		if (cmd_status_selected(cs, json_object_array_get_idx(rows,
+		    i)))
+			json_object_array_add(keep, json_object_get(
+			    json_object_array_get_idx(rows, i)));
+	json_object_object_add(rep, "rows", keep);
+}
+
 static void
 cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
 {
@@ -66,6 +123,7 @@ cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
 	struct json_object	*r, *v;
 	struct table		*t;
 	char			 load[32], mem[32], idle[32], seen[32];
+	char			 line[512];
 	const char		*cells[8], *st;
 	size_t			 i, n, counts[SLOT_OFFLINE + 1] = { 0 };
 	enum slot_state		 s;
@@ -75,6 +133,11 @@ cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
 	table_right(t, 3);
 	table_right(t, 4);
 	table_right(t, 5);
+	/* Narrow terminals: the names stay apart, the owner side goes. */
+	table_keep_distinct(t, 0);
+	table_optional(t, 7);
+	table_optional(t, 5);
+	table_optional(t, 3);
 	n = json_object_array_length(rows);
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(rows, i);
@@ -112,11 +175,13 @@ cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
 	}
 	table_print(t, f, width);
 	table_free(t);
-	fprintf(f, "\nTotal for pool: %zu slots; %zu unclaimed, %zu claimed, "
-	    "%zu owner, %zu suspended, %zu vacating, %zu draining, "
-	    "%zu offline\n", n, counts[SLOT_UNCLAIMED], counts[SLOT_CLAIMED],
-	    counts[SLOT_OWNER], counts[SLOT_SUSPENDED], counts[SLOT_VACATING],
-	    counts[SLOT_DRAINING], counts[SLOT_OFFLINE]);
+	snprintf(line, sizeof line, "Total for pool: %zu slots; %zu "
+	    "unclaimed, %zu claimed, %zu owner, %zu suspended, %zu vacating, "
+	    "%zu draining, %zu offline", n, counts[SLOT_UNCLAIMED],
+	    counts[SLOT_CLAIMED], counts[SLOT_OWNER], counts[SLOT_SUSPENDED],
+	    counts[SLOT_VACATING], counts[SLOT_DRAINING], counts[SLOT_OFFLINE]);
+	fputc('\n', f);
+	table_wrap(f, line, width);
 }
 
 /*
@@ -146,7 +211,7 @@ cmd_status_disk(FILE *f)
 }
 
 static struct json_object *
-cmd_status_fetch(void)
+cmd_status_fetch(const struct cmd_status *cs)
 {
 	struct json_object	*req, *rep;
 
@@ -160,6 +225,8 @@ cmd_status_fetch(void)
 		json_object_put(rep);
 		return NULL;
 	}
+	if (rep != NULL)
+		cmd_status_filter(cs, rep);
 	return rep;
 }
 
@@ -169,7 +236,7 @@ cmd_status_draw(FILE *f, size_t width, void *arg)
 	struct cmd_status	*cs = arg;
 	struct json_object	*rep;
 
-	if ((rep = cmd_status_fetch()) == NULL)
+	if ((rep = cmd_status_fetch(cs)) == NULL)
 		return -1;
 	cmd_status_table(f, width, cs->color, jsonx_get(rep, "rows"));
 	cmd_status_disk(f);
@@ -177,45 +244,134 @@ cmd_status_draw(FILE *f, size_t width, void *arg)
 	return 0;
 }
 
+/* -json, -long, -af, -format: the slot ads of the rows in REP. */
+static void
+cmd_status_ads(int how, const struct adprint *ap, struct json_object *rep)
+{
+	struct json_object	*rows = jsonx_get(rep, "rows"), *ads, *ad;
+	size_t			 i, n = json_object_array_length(rows);
+
+	ads = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		ad = jsonx_get(json_object_array_get_idx(rows, i), "ad");
+		if (json_object_is_type(ad, json_type_object))
+			json_object_array_add(ads, json_object_get(ad));
+	}
+	cmd_q_ads_print(stdout, how, ap, ads);
+	json_object_put(ads);
+}
+
 int
 cmd_status(int argc, char **argv)
 {
 	struct cmd_status	 cs;
 	struct json_object	*rep;
+	struct adprint		*ap;
+	char			 err[256];
 	int			 a, json = 0, watch = 0, interval = 2000;
+	int			 ads = 0, rc = CQ_EXIT_USAGE;
 
+	memset(&cs, 0, sizeof cs);
+	cs.names = xcalloc((size_t)argc + 1, sizeof *cs.names);
+	ap = adprint_new();
 	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0 ||
-		    strcmp(argv[a], "-json") == 0)
-			json = 1;
-		else if (strcmp(argv[a], "-w") == 0 ||
+		if (strcmp(argv[a], "--json") == 0)
+			json = 1;	/* cq's own rows, for scripts */
+		else if (strcmp(argv[a], "-json") == 0)
+			ads = CMD_Q_ADS_JSON;
+		else if (strcmp(argv[a], "-l") == 0 ||
+		    strcmp(argv[a], "-long") == 0 ||
+		    strcmp(argv[a], "--long") == 0)
+			ads = CMD_Q_ADS_LONG;
+		else if (strcmp(argv[a], "-af") == 0 ||
+		    strcmp(argv[a], "-autoformat") == 0) {
+			if (a + 1 >= argc || argv[a + 1][0] == '-') {
+				fprintf(stderr, "cq status: %s needs at least "
+				    "one attribute or expression\n", argv[a]);
+				goto out;
+			}
+			while (a + 1 < argc && argv[a + 1][0] != '-')
+				if (adprint_af(ap, "status", argv[++a]) == -1)
+					goto out;
+			ads = CMD_Q_ADS_PRINT;
+		} else if (strcmp(argv[a], "-format") == 0) {
+			if (a + 2 >= argc) {
+				fprintf(stderr, "cq status: -format needs FMT "
+				    "and an attribute or expression\n");
+				goto out;
+			}
+			if (adprint_format(ap, "status", argv[a + 1],
+			    argv[a + 2]) == -1)
+				goto out;
+			a += 2;
+			ads = CMD_Q_ADS_PRINT;
+		} else if ((strcmp(argv[a], "-constraint") == 0 ||
+		    strcmp(argv[a], "--constraint") == 0) && a + 1 < argc) {
+			if (cs.constraint != NULL) {
+				fprintf(stderr, "cq status: one -constraint "
+				    "(join them with &&)\n");
+				goto out;
+			}
+			if ((cs.constraint = expr_parse(argv[++a], err,
+			    sizeof err)) == NULL) {
+				fprintf(stderr, "cq status: bad constraint: "
+				    "%s\n", err);
+				goto out;
+			}
+		} else if (strcmp(argv[a], "-w") == 0 ||
 		    strcmp(argv[a], "--watch") == 0)
 			watch = 1;
 		else if (strcmp(argv[a], "-n") == 0 && a + 1 < argc) {
 			if (watch_interval(argv[++a], &interval) == -1) {
 				fprintf(stderr, "cq status: bad interval '%s' "
 				    "(seconds, 0.1 to 3600)\n", argv[a]);
-				return cq_usage("status");
+				goto out;
 			}
+		} else if (argv[a][0] == '-') {
+			if (strcmp(argv[a], "-n") == 0 ||
+			    strcmp(argv[a], "-constraint") == 0 ||
+			    strcmp(argv[a], "--constraint") == 0)
+				fprintf(stderr, "cq status: %s needs a value; "
+				    "see cq status --help\n", argv[a]);
+			else
+				cq_unknown_option("status", argv[a]);
+			goto out;
 		} else
-			return cq_usage("status");
+			cs.names[cs.nnames++] = argv[a];
 	}
-	if (json && watch) {
-		fprintf(stderr, "cq status: --json and -w do not go together\n");
-		return cq_usage("status");
+	if ((json || ads) && watch) {
+		fprintf(stderr, "cq status: -w draws the table; not with "
+		    "--json, -json, -l, -af or -format\n");
+		goto out;
+	}
+	if (json && ads) {
+		fprintf(stderr, "cq status: choose one of --json, -json, -l, "
+		    "-af and -format\n");
+		goto out;
 	}
 	cs.color = table_want_color(stdout);
 	if (watch)
-		return watch_run("cq status", interval, cmd_status_draw, &cs);
-	if (json) {
-		if ((rep = cmd_status_fetch()) == NULL)
-			return CQ_EXIT_FAIL;
-		printf("%s\n", json_object_to_json_string_ext(
-		    jsonx_get(rep, "rows"), JSON_C_TO_STRING_PRETTY |
-		    JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(rep);
-		return CQ_EXIT_OK;
-	}
-	return cmd_status_draw(stdout, table_term_width(stdout), &cs) == -1 ?
-	    CQ_EXIT_FAIL : CQ_EXIT_OK;
+		rc = watch_run("cq status", interval, cmd_status_draw, &cs);
+	else if (json || ads) {
+		if ((rep = cmd_status_fetch(&cs)) == NULL)
+			rc = CQ_EXIT_FAIL;
+		else {
+			if (ads)
+				cmd_status_ads(ads, ap, rep);
+			else
+				printf("%s\n", json_object_to_json_string_ext(
+				    jsonx_get(rep, "rows"),
+				    JSON_C_TO_STRING_PRETTY |
+				    JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_put(rep);
+			rc = CQ_EXIT_OK;
+		}
+	} else
+		rc = cmd_status_draw(stdout, table_term_width(stdout), &cs) ==
+		    -1 ? CQ_EXIT_FAIL : CQ_EXIT_OK;
+out:
+	adprint_free(ap);
+	expr_free(cs.constraint);
+	free(cs.names);
+	return rc;
 }

@@ -269,7 +269,7 @@ cmd_submit(int argc, char **argv)
 			a++;
 			break;
 		} else if (argv[a][0] == '-' && argv[a][1] != '\0')
-			return cq_usage("submit");
+			return cq_bad_arg("submit", argv[a]);
 		else
 			break;
 	}

@@ -127,5 +127,5 @@ cmd_userprio(int argc, char **argv)
 		return userprio_change("setfactor", argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "-resetusage") == 0)
 		return userprio_change("resetusage", argv[2], NULL);
-	return cq_usage("userprio");
+	return cq_bad_arg("userprio", argv[1]);
 }

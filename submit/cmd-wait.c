@@ -74,6 +74,8 @@ cmd_wait(int argc, char **argv)
 		}
 		a += 2;
 	}
+	if (a < argc && argv[a][0] == '-')
+		return cq_bad_arg("wait", argv[a]);
 	if (a != argc - 1)
 		return cq_usage("wait");
 	id = argv[a];

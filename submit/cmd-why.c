@@ -77,9 +77,13 @@ cmd_why(int argc, char **argv)
 
 	ids = json_object_new_array();
 	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0)
+		if (strcmp(argv[a], "--json") == 0 ||
+		    strcmp(argv[a], "-json") == 0)
 			json = 1;
-		else if (!cq_is_job_id(argv[a])) {
+		else if (argv[a][0] == '-') {
+			json_object_put(ids);
+			return cq_bad_arg("why", argv[a]);
+		} else if (!cq_is_job_id(argv[a])) {
 			fprintf(stderr, "cq why: bad job id '%s' (expected "
 			    "CLUSTER or CLUSTER.PROC)\n", argv[a]);
 			json_object_put(ids);

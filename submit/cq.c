@@ -3,6 +3,8 @@
  * CQ_HOST), finds the subcommand in the table and runs it, here or, with
  * -H, through SSH (client.c, or as a whole on the far side for the few
  * whose files are there), plus the few helpers the subcommands share.
+ * Each entry lists every option its command takes, for --help, the
+ * completion and "did you mean" (cq-opts.c).
  * Two programs run it: cq (main.c) without SSH, which hands a command
  * with -H or CQ_HOST to cq-ssh (main-ssh.c: the same with SSH).
  */
@@ -24,47 +26,69 @@
 #include "msg.h"
 
 static const struct cq_cmd cq_cmds[] = {
-	{ "submit", "submit [--terse] [--dry-run] FILE\n"
+	{ "submit", "submit [--terse] [--dry-run] [--batch-name NAME] FILE\n"
 	    "       cq submit [--terse] -- CMD [ARG...]",
-	    "submit jobs", cmd_submit },
-	{ "q", "q [-nobatch|--jobs] [-batch] [-hold] [--json] [-a] [-u USER] "
+	    "submit jobs", cmd_submit, "--terse --dry-run --batch-name --" },
+	{ "q", "q [-nobatch|--jobs] [-batch] [-hold] [-run] [-a] [-u USER] "
 	    "[--state STATE]\n"
 	    "            [-constraint EXPR] [-w [-n SECS]] [OWNER|ID...]\n"
+	    "          q [-l|-long|-json|-af EXPR...|-format FMT EXPR...] "
+	    "[selection as above]\n"
+	    "          q --json [selection]   (cq's own rows, for scripts)\n"
 	    "          q -better-analyze [--json] ID...",
-	    "show the queue", cmd_q },
-	{ "status", "status [--json] [-w [-n SECS]]",
-	    "show the machines and slots", cmd_status },
+	    "show the queue", cmd_q,
+	    "-nobatch --nobatch --jobs -batch --batch -hold --hold -run --run "
+	    "-l -long --long -json --json -af -autoformat -format -a --all "
+	    "-allusers -u --user --state -constraint --constraint -w --watch "
+	    "-n -better-analyze --better-analyze -analyze" },
+	{ "status", "status [-json|--json|-l|-long|-af EXPR...|-format FMT "
+	    "EXPR...]\n"
+	    "              [-constraint EXPR] [-w [-n SECS]] [MACHINE|SLOT...]",
+	    "show the machines and slots", cmd_status,
+	    "-json --json -l -long --long -af -autoformat -format -constraint "
+	    "--constraint -w --watch -n" },
 	{ "rm", "rm [-constraint EXPR] ID... | rm -a [-constraint EXPR]",
-	    "remove jobs", cmd_rm },
+	    "remove jobs", cmd_rm, "-a --all -constraint --constraint" },
 	{ "hold", "hold [-reason TEXT] [-constraint EXPR] ID... | hold -a",
-	    "hold jobs (a running one is killed)", cmd_hold },
+	    "hold jobs (a running one is killed)", cmd_hold,
+	    "-a --all -constraint --constraint -reason --reason" },
 	{ "release", "release [-constraint EXPR] ID... | release -a",
-	    "release held jobs", cmd_release },
-	{ "history", "history [--json] [-u OWNER] [-limit N] [ID...]",
-	    "show finished jobs", cmd_history },
+	    "release held jobs", cmd_release,
+	    "-a --all -constraint --constraint" },
+	{ "history", "history [-json|--json|-l|-long|-af EXPR...|-format FMT "
+	    "EXPR...]\n"
+	    "               [-u OWNER] [-constraint EXPR] [-limit N] [-wide] "
+	    "[ID...]",
+	    "show finished jobs", cmd_history,
+	    "-json --json -l -long --long -af -autoformat -format -u "
+	    "-constraint --constraint -limit --limit -n -wide --wide" },
 	{ "wait", "wait [-timeout SECONDS] ID",
-	    "wait until jobs leave the queue; exit as the job did", cmd_wait },
+	    "wait until jobs leave the queue; exit as the job did", cmd_wait,
+	    "-timeout --timeout -t" },
 	{ "logs", "logs [-f] [--stdout|--stderr] ID",
-	    "print a job's output so far", cmd_logs },
+	    "print a job's output so far", cmd_logs,
+	    "-f --follow --stdout --stderr" },
 	{ "why", "why [--json] ID...", "explain why a job does not run",
-	    cmd_why },
+	    cmd_why, "-json --json" },
 	{ "prio", "prio -p PRIORITY | +N | -N ID...",
 	    "change the priority of idle or held jobs (higher runs first)",
-	    cmd_prio },
+	    cmd_prio, "-p" },
 	{ "qedit", "qedit ID... ATTR VALUE",
-	    "change an attribute of idle or held jobs", cmd_qedit },
+	    "change an attribute of idle or held jobs", cmd_qedit, "" },
 	{ "userprio", "userprio [--json] | userprio -setfactor SUBMITTER F"
 	    " | userprio -resetusage SUBMITTER",
 	    "show the submitters' fair-share usage and priorities",
-	    cmd_userprio },
+	    cmd_userprio, "--json -setfactor -resetusage" },
 	{ "drain", "drain [--cancel] MACHINE...",
-	    "finish running jobs on machines, start no new ones", cmd_drain },
+	    "finish running jobs on machines, start no new ones", cmd_drain,
+	    "--cancel" },
 	{ "vacate", "vacate MACHINE... | vacate [-constraint EXPR] ID... | "
 	    "vacate -a",
 	    "vacate every job on machines, or the given jobs, now",
-	    cmd_vacate },
+	    cmd_vacate, "-a --all -constraint --constraint" },
 	{ "reclaim", "reclaim [-t DURATION] [-s SOCKET]",
-	    "take this desktop back from cq for a while", cmd_reclaim },
+	    "take this desktop back from cq for a while", cmd_reclaim,
+	    "-t -s" },
 	{ "pool", "pool up|restart [--agents N] | pool down | "
 	    "pool fingerprint\n"
 	    "       cq pool token [--machine NAME] [--lifetime DURATION|never]\n"
@@ -72,12 +96,13 @@ static const struct cq_cmd cq_cmds[] = {
 	    "       cq pool approve N | revoke ID | forget NAME\n"
 	    "       cq pool auto-approve [--json] | "
 	    "auto-approve CIDR [--lifetime DURATION]",
-	    "start, restart or stop a personal pool; its fingerprint and credentials",
-	    cmd_pool },
+	    "start, restart or stop a personal pool; its fingerprint and "
+	    "credentials",
+	    cmd_pool, "--agents --machine --lifetime --json" },
 	{ "proxy", "proxy",
 	    "(internal) bridge stdin/stdout to the scheduler, for cq -H",
-	    cmd_proxy },
-	{ NULL, NULL, NULL, NULL }
+	    cmd_proxy, "" },
+	{ NULL, NULL, NULL, NULL, NULL }
 };
 
 /*
@@ -107,6 +132,29 @@ cq_flags(const char *name)
 		if (strcmp(cq_cmd_flags[i].name, name) == 0)
 			return cq_cmd_flags[i].flags;
 	return 0;
+}
+
+const struct cq_cmd *
+cq_cmd_table(void)
+{
+	return cq_cmds;
+}
+
+const struct cq_cmd *
+cq_cmd_find(const char *name)
+{
+	const struct cq_cmd	*c;
+
+	for (c = cq_cmds; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+int
+cq_cmd_hidden(const char *name)
+{
+	return (cq_flags(name) & CQ_CMD_HIDDEN) != 0;
 }
 
 int
@@ -163,47 +211,6 @@ cq_fmt_time(char *buf, size_t len, int64_t ms)
 	strftime(buf, len, "%m/%d %H:%M", &tm);
 }
 
-/* Build a query of WHAT from the common options; NULL on bad usage. */
-static struct json_object *
-cq_query_build(const char *what, int argc, char **argv, int *json, int first)
-{
-	struct json_object	*req, *ids;
-	int			 a;
-
-	req = json_object_new_object();
-	ids = json_object_new_array();
-	json_object_object_add(req, "what", json_object_new_string(what));
-	for (a = first; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0)
-			*json = 1;
-		else if (strcmp(argv[a], "-u") == 0 && a + 1 < argc)
-			json_object_object_add(req, "owner",
-			    json_object_new_string(argv[++a]));
-		else if ((strcmp(argv[a], "-constraint") == 0 ||
-		    strcmp(argv[a], "--constraint") == 0) && a + 1 < argc) {
-			if (cq_constraint_check(argv[0], argv[a + 1]) == -1) {
-				*json = -1;
-				break;
-			}
-			json_object_object_add(req, "constraint",
-			    json_object_new_string(argv[++a]));
-		}
-		else if (argv[a][0] == '-') {
-			json_object_put(ids);
-			json_object_put(req);
-			return NULL;
-		} else
-			json_object_array_add(ids,
-			    json_object_new_string(argv[a]));
-	}
-	json_object_object_add(req, "ids", ids);
-	if (*json == -1) {
-		json_object_put(req);
-		return NULL;
-	}
-	return req;
-}
-
 int
 cq_constraint_check(const char *cmd, const char *src)
 {
@@ -217,33 +224,6 @@ cq_constraint_check(const char *cmd, const char *src)
 	}
 	expr_free(e);
 	return 0;
-}
-
-int
-cq_query(const char *cmd, const char *what, int argc, char **argv,
-    int64_t limit, struct json_object **rep)
-{
-	struct json_object	*req;
-	int			 json = 0;
-
-	*rep = NULL;
-	if ((req = cq_query_build(what, argc, argv, &json, 1)) == NULL)
-		return json == -1 ? CQ_EXIT_USAGE : cq_usage(cmd);
-	if (limit > 0)
-		json_object_object_add(req, "limit",
-		    json_object_new_int64(limit));
-	*rep = cq_request(MSG_QUERY, req);
-	json_object_put(req);
-	if (*rep == NULL)
-		return CQ_EXIT_FAIL;
-	if (json) {
-		printf("%s\n", json_object_to_json_string_ext(
-		    jsonx_get(*rep, "rows"), JSON_C_TO_STRING_PRETTY |
-		    JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(*rep);
-		*rep = NULL;
-	}
-	return CQ_EXIT_OK;
 }
 
 /*
@@ -278,7 +258,7 @@ cq_main(int argc, char **argv, const struct cq_far *far)
 {
 	const struct cq_cmd	*c;
 	const char		*host, *errstr;
-	int			 opt_h = 0;
+	int			 opt_h = 0, rc;
 
 	log_init("cq", 1, 0);
 	/* The global option: -H URL, else CQ_HOST. */
@@ -308,6 +288,9 @@ cq_main(int argc, char **argv, const struct cq_far *far)
 		}
 		client_set_host(host, far->ssh);
 	}
+	/* cq help CMD: cq CMD --help. */
+	if (argc == 3 && strcmp(argv[1], "help") == 0)
+		return cq_cmd_help(argv[2]);
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		fprintf(stderr, "cq: a batch scheduler for idle desktops\n");
@@ -318,12 +301,20 @@ cq_main(int argc, char **argv, const struct cq_far *far)
 		cq_usage(NULL);
 		return argc < 2 ? CQ_EXIT_USAGE : CQ_EXIT_OK;
 	}
-	/* Hidden: ids and names for the shell's completion. */
-	if (strcmp(argv[1], "__complete") == 0)
+	/* Hidden: words, ids and names for the shell's completion. */
+	if (strcmp(argv[1], "__complete") == 0) {
+		if ((rc = cq_complete_words(argc - 1, argv + 1)) != -1)
+			return rc;
 		return cmd_complete(argc - 1, argv + 1);
+	}
 	for (c = cq_cmds; c->name != NULL; c++) {
 		if (strcmp(c->name, argv[1]) != 0)
 			continue;
+		/* cq CMD --help: here, without a scheduler or a host. */
+		if (argc == 3 && (strcmp(argv[2], "--help") == 0 ||
+		    strcmp(argv[2], "-h") == 0 ||
+		    strcmp(argv[2], "-help") == 0))
+			return cq_cmd_help(c->name);
 		if (host != NULL && (cq_flags(c->name) & CQ_CMD_LOCAL)) {
 			fprintf(stderr, "cq %s: works on this host only, not "
 			    "with -H or CQ_HOST (%s)\n", c->name, host);
@@ -333,6 +324,5 @@ cq_main(int argc, char **argv, const struct cq_far *far)
 			return far->run(host, argc - 1, argv + 1);
 		return c->fn(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "cq: unknown command '%s'\n", argv[1]);
-	return cq_usage(NULL);
+	return cq_unknown_command(argv[1]);
 }

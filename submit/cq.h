@@ -21,6 +21,9 @@ struct cq_cmd {
 	const char	*usage;
 	const char	*summary;
 	int		(*fn)(int argc, char **argv);
+	/* Every option it takes, blank-separated: --help, completion and
+	 * "did you mean" (cq-opts.c). */
+	const char	*opts;
 };
 
 /*
@@ -85,17 +88,33 @@ int	cq_jobs_act(const char *cmd, const char *action,
 int	cq_constraint_check(const char *cmd, const char *src);
 /* Print the usage of NAME to stderr and return CQ_EXIT_USAGE. */
 int	cq_usage(const char *name);
+/*
+ * The subcommand table (cq.c): the entry of NAME, NULL if none; the
+ * whole table (ends with a NULL name).
+ */
+const struct cq_cmd *cq_cmd_find(const char *name);
+const struct cq_cmd *cq_cmd_table(void);
+/* 1 if the command NAME is internal (not in the help or completion). */
+int	cq_cmd_hidden(const char *name);
+/*
+ * "cq CMD: unknown option OPT (did you mean ...?)" and where the help is,
+ * on stderr (cq-opts.c): returns CQ_EXIT_USAGE.
+ */
+int	cq_unknown_option(const char *cmd, const char *opt);
+/*
+ * A bad argument ARG of CMD: an unknown option as above, a known one out
+ * of place or without its value said so, else the usage.  CQ_EXIT_USAGE.
+ */
+int	cq_bad_arg(const char *cmd, const char *arg);
+/* The same for an unknown subcommand NAME. */
+int	cq_unknown_command(const char *name);
+/* `cq CMD --help`: its usage and every option, on stdout. */
+int	cq_cmd_help(const char *cmd);
+/* `cq __complete commands|options CMD`: for the bash completion; -1 if
+ * ARGV is neither. */
+int	cq_complete_words(int argc, char **argv);
 /* One request to the scheduler: open, call, close.  NULL on failure. */
 struct json_object *cq_request(uint16_t type, struct json_object *req);
-/*
- * Ask the scheduler a query of WHAT built from the shared options
- * (--json, -u OWNER, IDs) in ARGV[1..], at most LIMIT rows (0: any).
- * With --json the rows are printed and *REP is NULL.  Returns a CQ_EXIT_
- * code (usage of CMD printed on bad options); with CQ_EXIT_OK and *REP
- * set the caller renders jsonx_get(*REP, "rows") and frees *REP.
- */
-int	cq_query(const char *cmd, const char *what, int argc, char **argv,
-	    int64_t limit, struct json_object **rep);
 /* Format a duration in seconds as [d+]hh:mm:ss. */
 void	cq_fmt_duration(char *buf, size_t len, int64_t secs);
 /* Format a time in ms since the epoch as "m/d hh:mm". */

@@ -1,9 +1,11 @@
 /*
  * table.c: column layout for `cq q`, `cq status` and `cq history`.
  * Cells are copied in; at print time each column is as wide as its widest
- * cell, and while the table is wider than the terminal the widest column
- * still above its minimum (its header's width or 4) loses a character,
- * cut cells ending in '~'.  With colours on (table_color(), only when
+ * cell.  While the table is wider than the terminal, the optional columns
+ * are left out one by one (table_optional()), then the widest column
+ * still above its minimum (its header's width or 4; for a column that
+ * must stay distinct, the width at which its cut cells still differ)
+ * loses a character, cut cells ending in '~'.  With colours on (table_color(), only when
  * table_want_color() says so), the header is bold and a cell may carry
  * an SGR code (table_cell_color()); the codes do not count in widths and
  * each coloured cell ends with a reset, so a cut line stays clean.
@@ -23,6 +25,9 @@ struct table {
 	size_t	  ncols;
 	char	**headers;
 	int	 *right;
+	int	 *distinct;	/* never cut into duplicates */
+	size_t	 *optional;	/* 1 + its turn to be left out, or 0 */
+	size_t	  noptional;
 	char	**cells;	/* nrows * ncols */
 	const char **sgr;	/* nrows * ncols, static strings or NULL */
 	size_t	  nrows, cap;
@@ -39,6 +44,8 @@ table_new(size_t ncols, const char *const *headers)
 	t->ncols = ncols;
 	t->headers = xcalloc(ncols, sizeof *t->headers);
 	t->right = xcalloc(ncols, sizeof *t->right);
+	t->distinct = xcalloc(ncols, sizeof *t->distinct);
+	t->optional = xcalloc(ncols, sizeof *t->optional);
 	for (i = 0; i < ncols; i++)
 		t->headers[i] = xstrdup(headers[i]);
 	return t;
@@ -57,6 +64,8 @@ table_free(struct table *t)
 		free(t->cells[i]);
 	free(t->headers);
 	free(t->right);
+	free(t->distinct);
+	free(t->optional);
 	free(t->cells);
 	free(t->sgr);
 	free(t);
@@ -67,6 +76,20 @@ table_right(struct table *t, size_t col)
 {
 	if (col < t->ncols)
 		t->right[col] = 1;
+}
+
+void
+table_keep_distinct(struct table *t, size_t col)
+{
+	if (col < t->ncols)
+		t->distinct[col] = 1;
+}
+
+void
+table_optional(struct table *t, size_t col)
+{
+	if (col < t->ncols && t->optional[col] == 0)
+		t->optional[col] = ++t->noptional;
 }
 
 void
@@ -158,50 +181,149 @@ table_cell(FILE *f, const char *s, size_t w, int right, int last,
 		fputs("\033[m", f);
 }
 
+static int
+table_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The narrowest width (from MIN up to FULL) at which the cells of column
+ * COL, cut as table_cell() cuts them, are still all different.
+ */
+static size_t
+table_distinct_width(const struct table *t, size_t col, size_t min,
+    size_t full)
+{
+	char	**cut;
+	size_t	  w, r, len, dup;
+
+	if (t->nrows < 2 || min >= full)
+		return min;
+	cut = xcalloc(t->nrows, sizeof *cut);
+	for (w = min; w < full; w++) {
+		for (r = 0; r < t->nrows; r++) {
+			len = strlen(t->cells[r * t->ncols + col]);
+			cut[r] = xstrdup(t->cells[r * t->ncols + col]);
+			if (len > w && w > 0) {
+				cut[r][w - 1] = '~';
+				cut[r][w] = '\0';
+			}
+		}
+		qsort(cut, t->nrows, sizeof *cut, table_strcmp);
+		for (dup = 0, r = 1; r < t->nrows; r++)
+			if (strcmp(cut[r - 1], cut[r]) == 0)
+				dup = 1;
+		for (r = 0; r < t->nrows; r++)
+			free(cut[r]);
+		if (!dup)
+			break;
+	}
+	free(cut);
+	return w;
+}
+
 void
 table_print(const struct table *t, FILE *f, size_t width)
 {
-	size_t	*w, i, r, total, widest, min;
+	size_t	*w, *mins, i, r, total, widest, min, last, o;
+	int	*shown;
 
 	w = xcalloc(t->ncols, sizeof *w);
-	for (i = 0; i < t->ncols; i++)
+	mins = xcalloc(t->ncols, sizeof *mins);
+	shown = xcalloc(t->ncols, sizeof *shown);
+	for (i = 0; i < t->ncols; i++) {
 		w[i] = strlen(t->headers[i]);
+		shown[i] = 1;
+	}
 	for (r = 0; r < t->nrows; r++)
 		for (i = 0; i < t->ncols; i++)
 			if (strlen(t->cells[r * t->ncols + i]) > w[i])
 				w[i] = strlen(t->cells[r * t->ncols + i]);
+	/* Optional columns go first, in their order, while it is too wide. */
+	for (o = 1; width > 0 && o <= t->noptional; o++) {
+		total = 0;
+		for (i = 0; i < t->ncols; i++)
+			if (shown[i])
+				total += w[i] + 1;
+		if (total - 1 <= width)
+			break;
+		for (i = 0; i < t->ncols; i++)
+			if (t->optional[i] == o)
+				shown[i] = 0;
+	}
+	for (i = 0; i < t->ncols; i++) {
+		min = strlen(t->headers[i]);
+		if (min < 4)
+			min = 4;
+		if (t->distinct[i] && width > 0)
+			min = table_distinct_width(t, i, min, w[i]);
+		mins[i] = min;
+	}
 	for (;;) {
 		/*
 		 * The widest column that can still shrink: one already at its
 		 * minimum must not stop the others.
 		 */
-		total = t->ncols > 0 ? t->ncols - 1 : 0;
+		total = 0;
 		widest = t->ncols;
 		for (i = 0; i < t->ncols; i++) {
-			total += w[i];
-			min = strlen(t->headers[i]);
-			if (min < 4)
-				min = 4;
-			if (w[i] > min && (widest == t->ncols ||
+			if (!shown[i])
+				continue;
+			total += w[i] + 1;
+			if (w[i] > mins[i] && (widest == t->ncols ||
 			    w[i] > w[widest]))
 				widest = i;
 		}
+		if (total > 0)
+			total--;
 		if (width == 0 || total <= width || widest == t->ncols)
 			break;
 		w[widest]--;
 	}
+	for (last = t->ncols; last > 0 && !shown[last - 1]; last--)
+		;
 	for (i = 0; i < t->ncols; i++) {
+		if (!shown[i])
+			continue;
 		table_cell(f, t->headers[i], w[i], t->right[i],
-		    i == t->ncols - 1, t->color ? "1" : NULL);
-		fputc(i == t->ncols - 1 ? '\n' : ' ', f);
+		    i == last - 1, t->color ? "1" : NULL);
+		fputc(i == last - 1 ? '\n' : ' ', f);
 	}
 	for (r = 0; r < t->nrows; r++) {
 		for (i = 0; i < t->ncols; i++) {
+			if (!shown[i])
+				continue;
 			table_cell(f, t->cells[r * t->ncols + i], w[i],
-			    t->right[i], i == t->ncols - 1, t->color ?
+			    t->right[i], i == last - 1, t->color ?
 			    t->sgr[r * t->ncols + i] : NULL);
-			fputc(i == t->ncols - 1 ? '\n' : ' ', f);
+			fputc(i == last - 1 ? '\n' : ' ', f);
 		}
 	}
 	free(w);
+	free(mins);
+	free(shown);
+}
+
+void
+table_wrap(FILE *f, const char *text, size_t width)
+{
+	const char	*p = text, *brk, *c;
+	size_t		 room, indent = 0;
+
+	while (width > indent + 8 && strlen(p) + indent > width) {
+		room = width - indent;
+		/* The last ", " whose comma still fits. */
+		brk = NULL;
+		for (c = p; (c = strstr(c, ", ")) != NULL &&
+		    (size_t)(c - p) + 1 <= room; c++)
+			brk = c;
+		if (brk == NULL)
+			break;
+		fprintf(f, "%*s%.*s\n", (int)indent, "", (int)(brk - p + 1),
+		    p);
+		p = brk + 2;
+		indent = 2;
+	}
+	fprintf(f, "%*s%s\n", (int)indent, "", p);
 }

@@ -1,6 +1,7 @@
 /*
- * table.h: aligned terminal tables sized to the terminal: the widest
- * column is cut (with '~') until the table fits; lines never wrap.
+ * table.h: aligned terminal tables sized to the terminal: optional
+ * columns are left out, then the widest column is cut (with '~') until
+ * the table fits; lines never wrap.
  */
 #ifndef CQ_TABLE_H
 #define CQ_TABLE_H
@@ -15,6 +16,11 @@ struct table	*table_new(size_t ncols, const char *const *headers);
 void		 table_free(struct table *);
 /* Right-align column COL (numbers). */
 void		 table_right(struct table *, size_t col);
+/* Never cut column COL so far that two of its cells read the same. */
+void		 table_keep_distinct(struct table *, size_t col);
+/* Column COL may be left out when the table does not fit; the first so
+ * marked is left out first. */
+void		 table_optional(struct table *, size_t col);
 /* Append a row of NCOLS cells (copied; NULL prints as empty). */
 void		 table_add(struct table *, const char *const *cells);
 /* Colour the output (bold header, cell colours) when ON. */
@@ -26,6 +32,12 @@ int		 table_want_color(FILE *f);
 size_t		 table_rows(const struct table *);
 /* Print to F within WIDTH columns (0: no limit). */
 void		 table_print(const struct table *, FILE *f, size_t width);
+/*
+ * Print TEXT and a newline to F within WIDTH (0: no limit), broken after
+ * ", " where it is too long, the next lines indented: a totals line is
+ * never cut.
+ */
+void		 table_wrap(FILE *f, const char *text, size_t width);
 /* The terminal's width for F, or 0 if F is not a terminal. */
 size_t		 table_term_width(FILE *f);
 

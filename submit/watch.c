@@ -6,13 +6,14 @@
  * erase-to-end-of-line, then erase-below, so a line is only ever replaced
  * by its next version.  Lines are cut at the terminal's width (escape
  * sequences do not count) and the frame at its height, so nothing wraps
- * or scrolls.  It runs on the alternate screen with the cursor hidden;
+ * or scrolls; a frame taller than the screen loses rows in the middle,
+ * says how many, and keeps its totals (watch_lines()).  It runs on the alternate screen with the cursor hidden;
  * the terminal is in non-canonical, no-echo mode so a single `q` quits;
  * SIGINT, SIGTERM and SIGHUP end it, SIGWINCH redraws at the new size.
  * Signals are blocked except inside ppoll(2), so none is lost between a
  * check and the wait.  While it runs stderr goes to a temporary file:
  * what a failing frame printed there (the scheduler is gone...) becomes
- * the message line of the view, and the next frame retries.  Everything
+ * the message of the view, its first line marked as retried, and the next frame retries.  Everything
  * is restored on the way out.  Callers: cmd-q.c, cmd-status.c.
  */
 #include "config.h"
@@ -111,26 +112,79 @@ watch_cut(FILE *out, const char *line, size_t len, size_t width)
 	}
 }
 
-/* The last non-empty line of what was written to FD (stderr). */
+/* What was written to FD (stderr), its first 4 KiB, without the ending
+ * blanks. */
 static void
-watch_errline(int fd, char *buf, size_t len)
+watch_errtext(int fd, char *buf, size_t len)
 {
-	char	 tmp[4096], *p, *nl;
-	ssize_t	 n;
-	off_t	 end;
+	ssize_t	n;
 
 	buf[0] = '\0';
-	if ((end = lseek(fd, 0, SEEK_END)) <= 0)
+	if (lseek(fd, 0, SEEK_SET) == -1 || (n = read(fd, buf, len - 1)) <= 0)
 		return;
-	if (lseek(fd, end > (off_t)sizeof tmp - 1 ?
-	    end - (off_t)sizeof tmp + 1 : 0, SEEK_SET) == -1 ||
-	    (n = read(fd, tmp, sizeof tmp - 1)) <= 0)
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+}
+
+/*
+ * Put the frame BODY on the screen (into O) within WIDTH x HEIGHT.  When
+ * it is taller, the rows in the middle give way, never its end: the
+ * lines from the table's end on (the totals, a warning) stay, and a line
+ * says how many rows are not shown.
+ */
+static void
+watch_lines(FILE *o, char *body, size_t width, size_t height)
+{
+	char	**line, *p, *nl, more[128];
+	size_t	  n = 0, cap = 64, i, tail, top, out = 0;
+
+	line = calloc(cap, sizeof *line);
+	for (p = body; line != NULL && *p != '\0'; p = nl + 1) {
+		if (n == cap && (line = reallocarray(line, cap *= 2,
+		    sizeof *line)) == NULL)
+			break;
+		line[n++] = p;
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		*nl = '\0';
+	}
+	if (line == NULL)
 		return;
-	tmp[n] = '\0';
-	while (n > 0 && (tmp[n - 1] == '\n' || tmp[n - 1] == ' '))
-		tmp[--n] = '\0';
-	p = (nl = strrchr(tmp, '\n')) != NULL ? nl + 1 : tmp;
-	strlcpy(buf, p, len);
+	/*
+	 * The end that stays: from the first blank line after the title's
+	 * (the table's end) on: the totals and what follows them.
+	 */
+	tail = 0;
+	if (n > height) {
+		for (i = 2; i < n; i++)
+			if (line[i][0] == '\0')
+				break;
+		if (i < n && n - i + 2 <= height)
+			tail = n - i;
+	}
+	top = n <= height ? n : height - tail - 1;
+	for (i = 0; i < n && out < height; i++) {
+		if (i == top && n > height) {
+			snprintf(more, sizeof more, "... %zu more rows not "
+			    "shown", n - top - tail);
+			if (out > 0)
+				fputs("\r\n", o);
+			watch_cut(o, more, strlen(more), width);
+			fputs("\033[m\033[K", o);
+			out++;
+			i = n - tail;
+			if (i >= n)
+				break;
+		}
+		if (out > 0)
+			fputs("\r\n", o);
+		watch_cut(o, line[i], strlen(line[i]) < WATCH_MAX_LINE ?
+		    strlen(line[i]) : WATCH_MAX_LINE, width);
+		fputs("\033[m\033[K", o);
+		out++;
+	}
+	free(line);
 }
 
 /* Draw one frame and put it on the screen. */
@@ -139,9 +193,9 @@ watch_frame(const char *title, int interval_ms, watch_draw_fn draw,
     void *arg, int errfd)
 {
 	struct winsize	 ws;
-	size_t		 width = 80, height = 24, len, olen, n, nlines;
-	char		*body = NULL, *obuf = NULL, *p, *nl, now[16];
-	char		 head[256], err[512];
+	size_t		 width = 80, height = 24, len, olen;
+	char		*body = NULL, *obuf = NULL, now[16];
+	char		 head[256], err[4096], *nl;
 	FILE		*f, *o;
 	time_t		 t = time(NULL);
 	struct tm	 tm;
@@ -169,9 +223,13 @@ watch_frame(const char *title, int interval_ms, watch_draw_fn draw,
 	rc = draw(f, width, arg);
 	fflush(stderr);
 	if (rc == -1) {
-		watch_errline(errfd, err, sizeof err);
-		fprintf(f, "%s%s(retrying every %.1fs; q to quit)\n",
-		    err, *err != '\0' ? " " : "", interval_ms / 1000.0);
+		/* Its first line says what failed; the rest follow it. */
+		watch_errtext(errfd, err, sizeof err);
+		nl = strchr(err, '\n');
+		fprintf(f, "%.*s%s(retrying every %.1fs; q to quit)\n%s%s",
+		    nl != NULL ? (int)(nl - err) : (int)strlen(err), err,
+		    *err != '\0' ? " " : "", interval_ms / 1000.0,
+		    nl != NULL ? nl + 1 : "", nl != NULL ? "\n" : "");
 	}
 	fclose(f);
 
@@ -180,22 +238,7 @@ watch_frame(const char *title, int interval_ms, watch_draw_fn draw,
 		return;
 	}
 	fputs("\033[H", o);
-	nlines = 0;
-	for (p = body; *p != '\0' && nlines < height; p = nl + 1) {
-		nl = strchr(p, '\n');
-		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
-		if (nlines > 0)
-			fputs("\r\n", o);
-		if (nlines == height - 1 && nl != NULL && nl[1] != '\0')
-			watch_cut(o, "...", 3, width);
-		else
-			watch_cut(o, p, n < WATCH_MAX_LINE ? n :
-			    WATCH_MAX_LINE, width);
-		fputs("\033[m\033[K", o);
-		nlines++;
-		if (nl == NULL)
-			break;
-	}
+	watch_lines(o, body, width, height);
 	fputs("\033[J", o);
 	fclose(o);
 	watch_write(obuf, olen);

@@ -58,6 +58,9 @@ look() {	# look PREFIX RUNNER...
 	"$@" "$CQ_BIN" history --json "$cluster" > "$p-hist.json" 2>&1 ||
 	    fail "$p: cq history failed"
 	"$@" "$CQ_BIN" why "$cluster.0" > "$p-why.txt" 2>&1 || fail "$p: cq why failed"
+	"$@" "$CQ_BIN" q -a -json > "$p-ads.json" 2>&1 || fail "$p: cq q -json failed"
+	"$@" "$CQ_BIN" q -a -l > "$p-long.txt" 2>&1 || fail "$p: cq q -l failed"
+	"$@" "$CQ_BIN" history -l "$cluster" > "$p-hlong.txt" 2>&1 || fail "$p: cq history -l failed"
 	"$@" "$PY" "$CLIENT" "$CQ_SOCKET" query "$raw_jobs" > "$p-raw.json" ||
 	    fail "$p: raw query failed: $(cat "$p-raw.json")"
 	"$@" "$PY" "$CLIENT" "$CQ_SOCKET" query "$raw_hist" > "$p-rawhist.json" ||
@@ -86,6 +89,8 @@ grep -q "$cluster.0" nobody-q.txt || fail "the job is not in nobody's table"
 if grep -l s3cret nobody-*; then
 	fail "a secret reached nobody: $(grep -h s3cret nobody-* | head -5)"
 fi
+[ "$(jq -r '.[0] | [.Owner, .Cmd, has("Args"), has("Out"), has("Secret")] | join(" ")' nobody-ads.json)" = "root /bin/sh false false false" ] ||
+    fail "nobody's job ad is not the public one: $(cat nobody-ads.json)"
 [ "$(jq length nobody-c1.json)" -eq 0 ] || fail "a constraint on +Secret matched for nobody"
 [ "$(jq length nobody-c2.json)" -eq 0 ] || fail "a constraint on Args/Cmd/Out matched for nobody"
 log "nobody sees the jobs (owner, state, executable) and no secret"

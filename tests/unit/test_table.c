@@ -366,3 +366,63 @@ Test(table, want_color_honours_no_color)
 	cr_assert_eq(table_want_color(stdout), 0);
 	unsetenv("NO_COLOR");
 }
+
+/* Optional columns are left out, in their order, before anything is cut. */
+Test(table, optional_columns_go_first)
+{
+	static const char *const hdr[] = { "A", "B", "C", "D" };
+	const char	*row[] = { "aaaaaaaa", "bbbbbbbb", "cccccccc", "dd" };
+	struct table	*t = table_new(4, hdr);
+
+	table_optional(t, 2);
+	table_optional(t, 1);
+	table_add(t, row);
+	/* Whole: 8+1+8+1+8+1+2 = 29. */
+	cr_assert_str_eq(print(t, 29), "A        B        C        D\n"
+	    "aaaaaaaa bbbbbbbb cccccccc dd\n");
+	/* 28: C goes; 19 is enough for the rest. */
+	cr_assert_str_eq(print(t, 28), "A        B        D\n"
+	    "aaaaaaaa bbbbbbbb dd\n");
+	/* 18: B goes too, nothing is cut. */
+	cr_assert_str_eq(print(t, 18), "A        D\naaaaaaaa dd\n");
+	/* 9: then cutting. */
+	cr_assert_str_eq(print(t, 9), "A      D\naaaaa~ dd\n");
+	table_free(t);
+}
+
+/* A distinct column is not cut into cells that read the same. */
+Test(table, distinct_column_stays_distinct)
+{
+	static const char *const hdr[] = { "NAME", "X" };
+	const char	*r1[] = { "slot1@desktop-0001.example.org", "x" };
+	const char	*r2[] = { "slot1@desktop-0002.example.org", "x" };
+	struct table	*t = table_new(2, hdr);
+
+	table_keep_distinct(t, 0);
+	table_add(t, r1);
+	table_add(t, r2);
+	/* However narrow: cut where the names still differ. */
+	cr_assert_str_eq(print(t, 10), "NAME                X\n"
+	    "slot1@desktop-0001~ x\n"
+	    "slot1@desktop-0002~ x\n");
+	table_free(t);
+}
+
+/* A long line is broken after ", " and never cut. */
+Test(table, wrap_breaks_after_commas)
+{
+	FILE	*f;
+
+	free(out);
+	out = NULL;
+	f = open_memstream(&out, &outlen);
+	cr_assert_not_null(f);
+	table_wrap(f, "Total: 3 jobs; 1 idle, 2 running, 0 held", 24);
+	table_wrap(f, "short, line", 24);
+	table_wrap(f, "no limit, at all, here", 0);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_str_eq(out, "Total: 3 jobs; 1 idle,\n"
+	    "  2 running, 0 held\n"
+	    "short, line\n"
+	    "no limit, at all, here\n");
+}
