@@ -4,7 +4,9 @@
 # answer.  Starts a private scheduler with no agents (nothing runs), then
 # prints "metric value unit" lines: the median of 3 submits (each into a
 # fresh state directory) and, for the record, the parse alone
-# (`--dry-run` to /dev/null).  Issue 5's target: under 3 s.
+# (`--dry-run` to /dev/null).  Issue 5's target: under 3 s.  Since issue
+# 12 a submit this big is a late materialization: this measures the
+# digest's path (bench/late-1m.sh has more).
 # Usage: bench/submit-100k.sh [BUILD_DIR]   (N=... changes the size)
 set -eu
 if [ -z "${BENCH_INNER:-}" ]; then
@@ -70,7 +72,9 @@ for r in 1 2 3; do
 	t0=$(now)
 	c=$(CQ_SOCKET=$work/schedd.sock "$cq" submit --terse big.sub)
 	t1=$(now)
-	n=$(CQ_SOCKET=$work/schedd.sock "$cq" q --json | jq length)
+	# Over 10,000 jobs the submit is a late materialization
+	# (docs/materialize.md): TOTAL counts the jobs not made yet.
+	n=$(CQ_SOCKET=$work/schedd.sock "$cq" q -batch --json | jq "[.[] | select(.cluster == $c) | .total] | add // 0")
 	[ "$n" = "$N" ] || { echo "run $r: $n jobs queued, not $N" >&2; exit 1; }
 	ms "$t1" "$t0" >> times.txt
 	echo >> times.txt

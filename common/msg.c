@@ -28,11 +28,13 @@ static const struct msg_member m_ok[] = {
 	{ "count", JT_INT, 0 }, { "detail", JT_STRING, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_submit[] = {
-	{ "jobs", JT_ARRAY, 1 }, { "batch_name", JT_STRING, 0 },
-	{ "umask", JT_INT, 0 }, { NULL, 0, 0 }
+	{ "jobs", JT_ARRAY, 0 }, { "factory", JT_OBJECT, 0 },
+	{ "batch_name", JT_STRING, 0 }, { "umask", JT_INT, 0 },
+	{ NULL, 0, 0 }
 };
 static const struct msg_member m_submit_reply[] = {
-	{ "cluster", JT_INT, 1 }, { "count", JT_INT, 1 }, { NULL, 0, 0 }
+	{ "cluster", JT_INT, 1 }, { "count", JT_INT, 1 },
+	{ "late", JT_BOOL, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_query[] = {
 	{ "what", JT_STRING, 1 }, { "ids", JT_ARRAY, 0 },
@@ -43,7 +45,8 @@ static const struct msg_member m_query[] = {
 	{ "state", JT_STRING, 0 }, { "fields", JT_ARRAY, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_query_reply[] = {
-	{ "rows", JT_ARRAY, 1 }, { NULL, 0, 0 }
+	{ "rows", JT_ARRAY, 1 }, { "unmaterialized", JT_INT, 0 },
+	{ NULL, 0, 0 }
 };
 static const struct msg_member m_act[] = {
 	{ "action", JT_STRING, 1 }, { "ids", JT_ARRAY, 0 },

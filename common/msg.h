@@ -27,7 +27,7 @@ enum msg_kind {
 	MSG_ERROR = 2,		/* reply: error text */
 	MSG_OK = 3,		/* reply: generic success, optional count */
 
-	MSG_SUBMIT = 16,	/* client: jobs[] */
+	MSG_SUBMIT = 16,	/* client: jobs[] or factory{} */
 	MSG_SUBMIT_REPLY = 17,	/* schedd: cluster, count */
 	MSG_QUERY = 18,		/* client: what, ids[], owner, limit,
 				   constraint, desc */

@@ -55,6 +55,8 @@ struct submit_macro {
 	int		 line;
 };
 
+struct submit_digest;
+
 struct submit_parse {
 	const char	*file;
 	char		*cwd;		/* absolute, cleaned */
@@ -67,6 +69,8 @@ struct submit_parse {
 	int		 queued;
 
 	/* The text being read, for queue lists spanning lines. */
+	const char	*buf;
+	const char	*stmt;		/* the start of the statement read */
 	const char	*cur;
 	const char	*end;
 	int		 lineno;
@@ -88,6 +92,14 @@ struct submit_parse {
 	int		 skip_checks;	/* skip_filechecks = true */
 	const char	*shadow;	/* predefined name being expanded */
 	char		*checked[4];	/* the paths last found to exist */
+	/*
+	 * Late materialization (submit-factory.c): with DIGEST set the
+	 * queue statement is recorded, not expanded (only its first job is
+	 * built, to check it); NOT_FACTORY says the file cannot be one.
+	 */
+	struct submit_digest *digest;
+	int		 not_factory;
+	int		 no_queue;	/* a factory's statements: none */
 };
 
 /* A keyword of the language and its setter (submit-kw.c's table). */
@@ -117,6 +129,10 @@ int	 submit_bool(const char *);
 int	 submit_words(struct submit_parse *, int, const char *, const char *,
 	    struct submit_list *);
 int	 submit_check_text(struct submit_parse *, const char *, size_t);
+
+int	 submit_statement(struct submit_parse *, char *, int);
+int	 submit_getline(struct submit_parse *, struct submit_buf *, int *);
+void	 submit_parse_free(struct submit_parse *);
 
 /* submit-macro.c */
 struct submit_macro *submit_macro_find(struct submit_parse *, const char *,
@@ -160,5 +176,11 @@ int	 submit_kw_build(struct submit_parse *, const struct submit_kw_set *,
 
 /* submit-queue.c */
 int	 submit_queue(struct submit_parse *, const char *, int);
+void	 submit_queue_fields(const char *, size_t, char **);
+
+/* submit-factory.c: the queue statement of a late materialization */
+int	 submit_digest_queue(struct submit_parse *, int, long long,
+	    struct submit_list *, struct submit_list *, size_t *,
+	    struct submit_kw_set *);
 
 #endif

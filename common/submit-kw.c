@@ -688,6 +688,9 @@ static const struct submit_keyword submit_kw_table[] = {
 int
 submit_kw_known(const char *name)
 {
+	/* Read by submit-factory.c: a job has nothing of them. */
+	static const char *const late[] = { "max_materialize", "max_idle",
+	    "materialize_max_idle" };
 	const char	*alt;
 	size_t		 i, n, len = strlen(name);
 
@@ -705,6 +708,9 @@ submit_kw_known(const char *name)
 				break;
 		}
 	}
+	for (i = 0; i < sizeof(late) / sizeof(late[0]); i++)
+		if (strcmp(late[i], name) == 0)
+			return 1;
 	return 0;
 }
 

@@ -690,6 +690,17 @@ submit_queue_parse(struct submit_parse *p, const char *s, int line,
 		goto out;
 	} else if (q->form == SQ_FROM) {
 		len = strlen(s);
+		if (s[len - 1] == '|' && p->digest != NULL) {
+			/*
+			 * A command runs once per submit: not in the digest,
+			 * whose file is then read again whole.
+			 */
+			p->not_factory = 1;
+			submit_error(p, line, "late materialization (max_"
+			    "materialize, max_idle) cannot take its items "
+			    "from a command");
+			goto out;
+		}
 		if (s[len - 1] == '|') {
 			rc = submit_queue_command(p, line, s, len - 1, q);
 			goto out;
@@ -720,7 +731,7 @@ bad:
  * Split ITEM into one value per variable into VALS: all but the last
  * take a word ending at a comma or white space, the last the rest.
  */
-static void
+void
 submit_queue_fields(const char *item, size_t nvars, char **vals)
 {
 	const char	*s = item, *e;
@@ -773,6 +784,16 @@ submit_queue(struct submit_parse *p, const char *args, int line)
 		goto out;
 	}
 	total = nitems * (size_t)q.count;
+	if (p->digest != NULL) {
+		/* Recorded for late materialization, its first job built. */
+		if (submit_kw_unsupported(p) == -1)
+			goto out;
+		set = submit_kw_resolve(p, q.vars.v, q.form == SQ_PLAIN ? 0 :
+		    q.vars.n);
+		rc = submit_digest_queue(p, line, q.count, q.form == SQ_PLAIN ?
+		    NULL : &q.vars, &q.items, q.index, set);
+		goto out;
+	}
 	if (p->njobs + total > p->jobscap) {
 		p->jobscap = p->njobs + total;
 		if (p->jobscap < p->njobs * 2)

@@ -30,7 +30,6 @@ struct submit_unsup {
 #define PAR	"the parallel universe"
 #define TOOL	"tool daemons"
 #define SIO	"the standard universe's remote I/O"
-#define LATE	"late materialization"
 #define CRON	"CronTab scheduling"
 #define DEFER	"deferred starts"
 #define ENC	"per-file encryption"
@@ -156,11 +155,8 @@ static const struct submit_unsup submit_unsup[] = {
 	{ "manifest", "false", "job manifests" },
 	{ "manifest_dir", NULL, "job manifests" },
 	{ "match_list_length", NULL, "match lists" },
-	{ "materialize_max_idle", NULL, LATE },
-	{ "max_idle", NULL, LATE },
 	{ "max_job_retirement_time", NULL,
 	    "retirement time (the desktop's owner comes first)" },
-	{ "max_materialize", NULL, LATE },
 	{ "max_transfer_input_mb", NULL, XFERLIM },
 	{ "max_transfer_output_mb", NULL, XFERLIM },
 	{ "memory_usage", NULL, "memory usage hints (use request_memory)" },

@@ -229,7 +229,6 @@ submit_is_name(const char *s, size_t len)
 	return 1;
 }
 
-static int submit_statement(struct submit_parse *, char *, int);
 
 /*
  * The statements `cq submit -a` adds before each queue statement, or the
@@ -265,7 +264,7 @@ submit_queue_with(struct submit_parse *p, const char *args, int line)
 }
 
 /* One logical line: an assignment, a queue statement or nothing. */
-static int
+int
 submit_statement(struct submit_parse *p, char *s, int line)
 {
 	char	*eq, *key, *val, q[80];
@@ -274,10 +273,20 @@ submit_statement(struct submit_parse *p, char *s, int line)
 		s++;
 	if (*s == '\0' || *s == '#')
 		return 0;
+	if (p->digest != NULL && p->queued) {
+		/* A late materialization's queue statement ends its file. */
+		p->not_factory = 1;
+		return submit_error(p, line, "late materialization (max_"
+		    "materialize, max_idle) needs the queue statement to be "
+		    "the file's last statement, and its only one");
+	}
 	if (strncasecmp(s, "queue", 5) == 0 &&
 	    (s[5] == '\0' || text_isspace(s[5]))) {
 		for (val = s + 5; text_isspace(*val); val++)
 			;
+		if (*val != '=' && p->no_queue)
+			return submit_error(p, line, "a late materialization's "
+			    "statements hold no queue statement");
 		if (*val != '=') {
 			if (p->opts->append != NULL &&
 			    strcmp(p->file, "-append") == 0)
@@ -304,7 +313,7 @@ submit_statement(struct submit_parse *p, char *s, int line)
  * Next logical line from p->cur into LINE; p->lineno counts physical
  * lines, *START gets the first of this one.  1, 0 at the end, or -1.
  */
-static int
+int
 submit_getline(struct submit_parse *p, struct submit_buf *line, int *start)
 {
 	const char	*s, *nl, *t;
@@ -316,6 +325,7 @@ submit_getline(struct submit_parse *p, struct submit_buf *line, int *start)
 	submit_buf_reset(line);
 	submit_buf_add(line, "", 0, SUBMIT_MAX_LINE);
 	*start = p->lineno + 1;
+	p->stmt = p->cur;
 	while (p->cur < p->end) {
 		s = p->cur;
 		if ((nl = memchr(s, '\n', p->end - s)) == NULL)
@@ -361,7 +371,7 @@ submit_check_text(struct submit_parse *p, const char *buf, size_t len)
 	return 0;
 }
 
-static void
+void
 submit_parse_free(struct submit_parse *p)
 {
 	size_t	 i;
@@ -373,6 +383,9 @@ submit_parse_free(struct submit_parse *p)
 	}
 	free(p->macros);
 	free(p->cwd);
+	for (i = 0; i < sizeof(p->checked) / sizeof(p->checked[0]); i++)
+		free(p->checked[i]);
+	free(p->path);
 }
 
 /* Parse a submit description held in BUF; see submit.h. */
@@ -400,7 +413,7 @@ submit_parse_run(struct submit_parse *p, const char *buf, size_t len)
 	}
 	if (submit_check_text(p, buf, len) == -1)
 		return -1;
-	p->cur = buf;
+	p->buf = p->cur = buf;
 	p->end = buf + len;
 	while ((rc = submit_getline(p, &line, &start)) == 1)
 		if (submit_statement(p, line.s, start) == -1)
@@ -430,7 +443,6 @@ submit_parse_opts(const char *name, const char *buf, size_t len,
 	static const struct submit_opts	 none;
 	struct submit_parse	 p;
 	char			*fbuf = NULL;
-	size_t			 i;
 	int			 rc;
 
 	*jobs = NULL;
@@ -457,9 +469,6 @@ submit_parse_opts(const char *name, const char *buf, size_t len,
 		p.path = text_path(p.cwd, name);
 	rc = submit_parse_run(&p, buf, len);
 	free(fbuf);
-	for (i = 0; i < sizeof(p.checked) / sizeof(p.checked[0]); i++)
-		free(p.checked[i]);
-	free(p.path);
 	if (rc == -1) {
 		jobdesc_free_all(p.jobs, p.njobs);
 		submit_parse_free(&p);

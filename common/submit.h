@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct jobdesc;
+#include "jobdesc.h"
 
 /* The name a description read from standard input goes by. */
 #define SUBMIT_STDIN	"<stdin>"
@@ -53,5 +53,50 @@ int	submit_read_file(const char *path, int regular, char **buf,
 int	submit_parse_opts(const char *path, const char *buf, size_t len,
 	    const char *cwd, char **envp, const struct submit_opts *opts,
 	    struct jobdesc **jobs, size_t *njobs, char *err, size_t errlen);
+
+/*
+ * Late materialization (HTCondor's job factory): a cluster kept as the
+ * statements before its one queue statement plus that statement's items,
+ * its jobs built a few at a time by the scheduler (submit-factory.c).
+ */
+struct submit_digest {
+	char		*text;		/* the statements before `queue` */
+	size_t		 textlen;
+	int		 line;		/* the queue statement's */
+	char	       **vars;		/* lower case; NULL-terminated */
+	size_t		 nvars;		/* 0: a plain `queue N` */
+	char	       **items;		/* NULL-terminated */
+	size_t		 nitems;
+	size_t		*index;		/* sliced: each item's $(ItemIndex) */
+	uint32_t	 count;		/* jobs per item */
+	uint64_t	 total;		/* nitems * count */
+	long long	 max_materialize;	/* 0: not set */
+	long long	 max_idle;		/* 0: not set */
+	struct jobdesc	 first;		/* proc 0, built to check the file */
+	int		 has_first;
+};
+
+/*
+ * Read PATH as a late materialization: 0 with *OUT (free with
+ * submit_digest_free); 1 if it cannot be one (more than one queue
+ * statement, or statements after it) and sets neither max_materialize
+ * nor max_idle, so it is submitted whole; -1 with ERR.
+ */
+int	submit_digest_file(const char *path, const char *cwd, char **envp,
+	    struct submit_digest **out, char *err, size_t errlen);
+void	submit_digest_free(struct submit_digest *);
+
+/* The scheduler's side: a digest's statements, read once. */
+struct submit_factory;
+
+/* NAME names the text in errors; VARS (NVARS) the queue's variables. */
+int	submit_factory_new(const char *name, const char *text, size_t len,
+	    const char *cwd, char **envp, char **vars, size_t nvars, int line,
+	    struct submit_factory **out, char *err, size_t errlen);
+/* Build proc PROC of item ITEM (index ITEM_INDEX, step STEP) into JD. */
+int	submit_factory_job(struct submit_factory *, uint32_t proc,
+	    const char *item, size_t item_index, size_t step,
+	    struct jobdesc *jd, char *err, size_t errlen);
+void	submit_factory_free(struct submit_factory *);
 
 #endif

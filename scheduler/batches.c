@@ -8,6 +8,8 @@
  * second linear pass).  DONE and TOTAL come from clusters.c: TOTAL is the
  * procs submitted, DONE those no longer in the queue.  RUN counts running
  * and transferring jobs; suspended ones have their own member.
+ * UNMATERIALIZED counts a late materialization's procs not in the queue
+ * yet (factory.c): part of TOTAL, not of DONE.
  */
 #include "config.h"
 
@@ -28,7 +30,8 @@ struct batch_clu {
 	const char	*batch_name;	/* NULL: none */
 	int64_t		 submitted;
 	uint32_t	 minproc, maxproc;
-	int64_t		 total, done;
+	int64_t		 total, done, waiting;
+	const char	*paused;	/* borrowed from the cluster */
 	int64_t		 idle, run, hold, susp, jobs;
 };
 
@@ -73,7 +76,10 @@ batches_add(struct batches *b, const struct job *j)
 		if ((cl = clusters_find(j->cluster)) != NULL) {
 			e->batch_name = cl->batch_name;
 			e->total = cl->nprocs;
-			e->done = (int64_t)cl->nprocs - cl->nlive;
+			e->done = (int64_t)cl->nprocs - cl->nlive -
+			    cl->nwaiting;
+			e->waiting = cl->nwaiting;
+			e->paused = cl->paused;
 		}
 	}
 	if (j->proc < e->minproc)
@@ -98,8 +104,31 @@ batches_add(struct batches *b, const struct job *j)
 	default:
 		break;
 	}
-	if (e->total < e->jobs + e->done)
-		e->total = e->jobs + e->done;
+	if (e->total < e->jobs + e->done + e->waiting)
+		e->total = e->jobs + e->done + e->waiting;
+}
+
+void
+batches_add_cluster(struct batches *b, const struct cluster *cl)
+{
+	struct batch_clu	*e;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->c = xreallocarray(b->c, b->cap, sizeof *b->c);
+	}
+	e = &b->c[b->n++];
+	memset(e, 0, sizeof *e);
+	e->id = cl->id;
+	e->owner = cl->owner != NULL ? cl->owner : "";
+	e->batch_name = cl->batch_name;
+	e->submitted = cl->submitted;
+	e->total = cl->nprocs;
+	e->waiting = cl->nwaiting;
+	e->paused = cl->paused;
+	e->done = (int64_t)cl->nprocs - cl->nlive - cl->nwaiting;
+	if (e->done < 0)
+		e->done = 0;
 }
 
 /* Order for merging: owner, then named batches by name, then id. */
@@ -154,6 +183,7 @@ batches_row(const struct batch_clu *c, size_t n)
 	for (i = 0; i < n; i++) {
 		sum.total += c[i].total;
 		sum.done += c[i].done;
+		sum.waiting += c[i].waiting;
 		sum.idle += c[i].idle;
 		sum.run += c[i].run;
 		sum.hold += c[i].hold;
@@ -162,7 +192,9 @@ batches_row(const struct batch_clu *c, size_t n)
 		if (c[i].submitted < sum.submitted)
 			sum.submitted = c[i].submitted;
 	}
-	if (n > 1)
+	if (n == 1 && c[0].jobs == 0)
+		snprintf(ids, sizeof ids, "%u", c[0].id);	/* none made */
+	else if (n > 1)
 		snprintf(ids, sizeof ids, "%u.%u ... %u.%u", c[0].id,
 		    c[0].minproc, c[n - 1].id, c[n - 1].maxproc);
 	else if (c[0].minproc != c[0].maxproc)
@@ -186,6 +218,14 @@ batches_row(const struct batch_clu *c, size_t n)
 	batches_put(o, "hold", sum.hold);
 	batches_put(o, "suspended", sum.susp);
 	batches_put(o, "total", sum.total);
+	batches_put(o, "unmaterialized", sum.waiting);
+	for (i = 0; i < n; i++)
+		if (c[i].paused != NULL) {
+			json_object_object_add(o, "paused",
+			    json_object_new_string(c[i].paused));
+			batches_put(o, "paused_cluster", c[i].id);
+			break;
+		}
 	batches_put(o, "jobs", sum.jobs);
 	json_object_object_add(o, "job_ids", json_object_new_string(ids));
 	return o;

@@ -14,6 +14,10 @@ struct batches		*batches_new(void);
 void			 batches_free(struct batches *);
 /* Count J; jobs come in (cluster, proc) order. */
 void			 batches_add(struct batches *, const struct job *j);
+/* A cluster none of whose jobs is in the queue (a factory's: CL). */
+struct cluster;
+void			 batches_add_cluster(struct batches *,
+			    const struct cluster *cl);
 /* The rows (caller owns), one per (owner, batch), by first cluster. */
 struct json_object	*batches_rows(struct batches *);
 

@@ -97,6 +97,7 @@ clusters_hold(uint32_t id)
 static void
 clusters_free(struct cluster_node *n)
 {
+	free(n->c.paused);
 	free(n->c.owner);
 	free(n->c.batch_name);
 	free(n);
@@ -111,7 +112,43 @@ clusters_drop(uint32_t id)
 		return;
 	if (n->c.nlive > 0)
 		n->c.nlive--;
-	if (n->c.nlive == 0) {
+	if (n->c.nlive == 0 && n->c.nwaiting == 0) {
+		RB_REMOVE(cluster_tree, &clusters_tree, n);
+		clusters_free(n);
+	}
+}
+
+void
+clusters_paused(uint32_t id, const char *why)
+{
+	struct cluster_node	*n;
+
+	if ((n = clusters_node(id)) == NULL)
+		return;
+	free(n->c.paused);
+	n->c.paused = why != NULL ? xstrdup(why) : NULL;
+}
+
+void
+clusters_idle(uint32_t id, int on)
+{
+	struct cluster_node	*n;
+
+	if ((n = clusters_node(id)) == NULL)
+		return;
+	if (on)
+		n->c.nidle++;
+	else if (n->c.nidle > 0)
+		n->c.nidle--;
+}
+
+void
+clusters_waiting(uint32_t id, uint32_t waiting)
+{
+	struct cluster_node	*n = clusters_get(id);
+
+	n->c.nwaiting = waiting;
+	if (n->c.nlive == 0 && n->c.nwaiting == 0) {
 		RB_REMOVE(cluster_tree, &clusters_tree, n);
 		clusters_free(n);
 	}

@@ -1,7 +1,8 @@
 /*
  * clusters.h: what the scheduler remembers of each cluster that still has
  * jobs in memory: its owner, batch name and number of procs, for the
- * batch view of `cq q` (DONE and TOTAL come from here).
+ * batch view of `cq q` (DONE, TOTAL and the procs not yet materialized
+ * come from here) and late materialization (its live and idle jobs).
  */
 #ifndef CQ_CLUSTERS_H
 #define CQ_CLUSTERS_H
@@ -15,6 +16,9 @@ struct cluster {
 	uint32_t	 nprocs;	/* procs submitted */
 	int64_t		 submitted;	/* ms since the epoch */
 	uint32_t	 nlive;		/* its jobs in memory */
+	uint32_t	 nidle;		/* of them on the idle list */
+	uint32_t	 nwaiting;	/* not materialized yet (factory.c) */
+	char		*paused;	/* why its factory waits, or NULL */
 };
 
 /* Note a cluster (at submit or load); a known one is updated. */
@@ -26,6 +30,12 @@ struct cluster	*clusters_find(uint32_t id);
 void		 clusters_hold(uint32_t id);
 /* A job of cluster ID left memory; the last one forgets the cluster. */
 void		 clusters_drop(uint32_t id);
+/* A job of cluster ID joined (ON) or left the idle list. */
+void		 clusters_idle(uint32_t id, int on);
+/* N procs of cluster ID wait to be materialized; 0 may forget it. */
+void		 clusters_waiting(uint32_t id, uint32_t n);
+/* Its factory is paused for WHY (NULL: it is not). */
+void		 clusters_paused(uint32_t id, const char *why);
 /* Forget every cluster (at exit). */
 void		 clusters_shutdown(void);
 

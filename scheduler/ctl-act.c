@@ -4,7 +4,9 @@
  * vacate of machines.  A request is checked whole before anything is
  * written, so a bad one changes nothing: every id must name a job in the
  * queue that the client may change.  Answered after the commit.  Called
- * by ctl.c.
+ * by ctl.c.  A cluster id also reaches its procs not materialized yet
+ * (factory.c): rm removes them, hold pauses the materialization and
+ * release resumes it.
  */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 #include "agents.h"
 #include "commit.h"
 #include "ctl-int.h"
+#include "factory.h"
 #include "jobad.h"
 #include "jsonx.h"
 #include "log.h"
@@ -35,6 +38,8 @@ struct ctl_act_walk {
 	size_t			 nheld;		/* held hits */
 	struct job		**hits;
 	size_t			 nhits, caphits;
+	struct factory		**facts;	/* of the clusters named */
+	size_t			 nfacts;
 };
 
 static void
@@ -71,6 +76,35 @@ ctl_act_cb(struct job *j, void *arg)
 		w->hits = xreallocarray(w->hits, w->caphits, sizeof *w->hits);
 	}
 	w->hits[w->nhits++] = j;
+}
+
+/*
+ * A late materialization's procs not yet in the queue (factory.c) go
+ * with their cluster: named by its id or by -a (not by a constraint,
+ * which only materialized jobs can meet), as HTCondor's factory does.
+ */
+static void
+ctl_act_factory_cb(struct factory *f, void *arg)
+{
+	struct ctl_act_walk	*w = arg;
+	size_t			 i;
+	int			 named = 0;
+
+	for (i = 0; !w->all && i < w->ids->n; i++) {
+		if (w->ids->cluster[i] != factory_cluster(f) ||
+		    w->ids->proc[i] >= 0)
+			continue;
+		named = 1;
+		w->found[i] = 1;
+		if (factory_uid(f) != w->c->uid && !ctl_is_admin(w->c))
+			w->denied[i] = 1;
+	}
+	if (!named && !w->all)
+		return;
+	if (factory_uid(f) != w->c->uid && !ctl_is_admin(w->c))
+		return;
+	w->facts = xreallocarray(w->facts, w->nfacts + 1, sizeof *w->facts);
+	w->facts[w->nfacts++] = f;
 }
 
 /* Append "ID" to the error text in B, after WHAT at its first use. */
@@ -159,7 +193,7 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 	char			 by[1100], err[1024];
 	size_t			 i;
 	int64_t			 done = 0;
-	int			 first;
+	int			 first, rc;
 
 	memset(&w, 0, sizeof w);
 	memset(&ids, 0, sizeof ids);
@@ -203,6 +237,8 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 	w.denied = xcalloc(ids.n + 1, 1);
 	w.held = xcalloc(ids.n + 1, 1);
 	queue_walk(ctl_act_cb, &w);
+	if (jsonx_get(msg, "constraint") == NULL)
+		factory_walk(ctl_act_factory_cb, &w);
 	/* Every id must name a job, and only the client's: or nothing. */
 	err[0] = '\0';
 	first = 1;
@@ -251,6 +287,15 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 		else
 			done += queue_release(w.hits[i], by);
 	}
+	/* cq rm, hold and release reach the procs not materialized yet. */
+	for (i = 0; i < w.nfacts && strcmp(action, "vacate") != 0; i++) {
+		if ((rc = factory_act(w.facts[i], action)) == -1)
+			commit_request_fail(NULL);
+		else if (rc == 0)
+			w.facts[i] = NULL;	/* nothing to change */
+		else if (strcmp(action, "rm") == 0)
+			done += (int64_t)factory_waiting(w.facts[i]);
+	}
 	if (commit_request_end() == -1) {
 		queue_request_end(0);
 		snprintf(err, sizeof err, "%s failed, nothing was changed: %s",
@@ -260,6 +305,9 @@ ctl_act(struct peer *p, struct client *c, uint32_t reqid,
 		goto done;
 	}
 	queue_request_end(1);
+	for (i = 0; i < w.nfacts && strcmp(action, "vacate") != 0; i++)
+		if (w.facts[i] != NULL)
+			factory_act_done(w.facts[i], action);
 	if (done > 0)
 		log_info("client %s: %s of %lld job(s)", c->owner, action,
 		    (long long)done);
@@ -277,5 +325,6 @@ done:
 	free(w.denied);
 	free(w.held);
 	free(w.hits);
+	free(w.facts);
 	ctl_idlist_free(&ids);
 }

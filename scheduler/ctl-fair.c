@@ -27,6 +27,7 @@
 
 #include "commit.h"
 #include "ctl-int.h"
+#include "factory.h"
 #include "expr.h"
 #include "jobdesc.h"
 #include "jsonx.h"
@@ -299,6 +300,7 @@ ctl_edit(struct peer *p, struct client *c, uint32_t reqid,
 	const struct ctl_edit_attr	*a;
 	struct idlist			 ids;
 	struct json_object		*reply, *val;
+	struct factory			*f;
 	const char			*attr = jsonx_str(msg, "attr", "");
 	const char			*value = jsonx_str(msg, "value", "");
 	const char			*errstr;
@@ -329,6 +331,7 @@ ctl_edit(struct peer *p, struct client *c, uint32_t reqid,
 	w.found = xcalloc(ids.n + 1, 1);
 	w.denied = xcalloc(ids.n + 1, 1);
 	queue_walk(ctl_edit_cb, &w);
+	f = NULL;
 	for (i = 0; i < ids.n && !bad; i++) {
 		if (!w.found[i] || w.denied[i]) {
 			if (ids.proc[i] < 0)
@@ -341,6 +344,21 @@ ctl_edit(struct peer *p, struct client *c, uint32_t reqid,
 				    w.denied[i] ? "permission denied: not "
 				    "your job" : "no such job in the queue",
 				    ids.cluster[i], (long long)ids.proc[i]);
+			bad = 1;
+		} else if (ids.proc[i] < 0 && (f = factory_find(
+		    ids.cluster[i])) != NULL && factory_waiting(f) > 0) {
+			/*
+			 * HTCondor edits a factory's cluster ad; cq keeps no
+			 * such ad, and an edit of part of a cluster is not
+			 * what was asked: refused.
+			 */
+			snprintf(err, sizeof err, "cluster %u has %llu jobs "
+			    "not materialized yet (late materialization): "
+			    "cq qedit edits jobs in the queue only; name them "
+			    "as %u.PROC, or edit the cluster once all are "
+			    "materialized", ids.cluster[i],
+			    (unsigned long long)factory_waiting(f),
+			    ids.cluster[i]);
 			bad = 1;
 		}
 	}

@@ -20,7 +20,9 @@
 #include "clock.h"
 #include "commit.h"
 #include "ctl-int.h"
+#include "clusters.h"
 #include "diskwatch.h"
+#include "factory.h"
 #include "jobad.h"
 #include "jsonx.h"
 #include "peer.h"
@@ -101,6 +103,35 @@ ctl_job_selected(const struct ctl_walk *w, const struct job *j)
 		return 0;
 	return w->ids->n == 0 ||
 	    ctl_idlist_find(w->ids, j->cluster, j->proc) >= 0;
+}
+
+/*
+ * The batch view: a factory's cluster none of whose jobs is in the queue
+ * (all done or removed, held, or waiting at the owner's limit) still has
+ * a row, when no constraint or state names jobs it cannot have.
+ */
+static void
+ctl_batches_factory(struct factory *f, void *arg)
+{
+	struct ctl_walk	*w = arg;
+	struct cluster	*cl = clusters_find(factory_cluster(f));
+	size_t		 i, n;
+	int		 named = 0;
+
+	if (cl == NULL || cl->nlive > 0 || cl->owner == NULL ||
+	    w->filter != NULL || w->state != 0 ||
+	    (w->owner != NULL && strcmp(cl->owner, w->owner) != 0) ||
+	    (w->mine && factory_uid(f) != w->c->uid))
+		return;
+	n = w->owners != NULL ? json_object_array_length(w->owners) : 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(cl->owner, json_object_get_string(
+		    json_object_array_get_idx(w->owners, i))) == 0)
+			named = 1;
+	if (!named && (n > 0 || w->ids->n > 0) && (w->ids->n == 0 ||
+	    ctl_idlist_find(w->ids, cl->id, UINT32_MAX) < 0))
+		return;
+	batches_add_cluster(w->batches, cl);
 }
 
 /* The state named S: its name ("IDLE") or condor_q letter ("I"). */
@@ -286,6 +317,7 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	const char		*what = jsonx_str(msg, "what", ""), *errstr;
 	char			 err[512], *text;
 	size_t			 i, rows, len;
+	uint64_t		 late = 0;
 
 	if (ctl_idlist(jsonx_get(msg, "ids"), &ids, &errstr) == -1) {
 		peer_send_error(p, reqid, errstr);
@@ -334,9 +366,13 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	} else if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0) {
 		w.why = strcmp(what, "why") == 0;
 		queue_walk(ctl_jobs_cb, &w);
+		/* cq wait: procs named that a factory has still to make. */
+		for (i = 0; i < ids.n; i++)
+			late += factory_unmade(ids.cluster[i], ids.proc[i]);
 	} else if (strcmp(what, "batches") == 0) {
 		w.batches = batches_new();
 		queue_walk(ctl_batches_cb, &w);
+		factory_walk(ctl_batches_factory, &w);
 		json_object_put(w.rows);
 		w.rows = batches_rows(w.batches);
 		batches_free(w.batches);
@@ -371,6 +407,9 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	jobad_filter_free(w.filter);
 	reply = json_object_new_object();
 	json_object_object_add(reply, "rows", w.rows);
+	if (late > 0)
+		json_object_object_add(reply, "unmaterialized",
+		    json_object_new_int64((int64_t)late));
 	/*
 	 * The rows may show changes of this turn that are not durable yet
 	 * (a job gone from the queue): then the answer waits for the commit

@@ -33,6 +33,7 @@
 #include "commit.h"
 #include "ctl.h"
 #include "ctl-int.h"
+#include "factory.h"
 #include "jobad.h"
 #include "jobdesc.h"
 #include "jsonx.h"
@@ -302,6 +303,66 @@ ctl_garbage_free(void *arg)
 	free(g);
 }
 
+/*
+ * A late materialization (factory.c): the digest is read and its first
+ * job checked here, the cluster and the factory written as one unit;
+ * its jobs enter the queue later, a few per loop turn.
+ */
+static void
+ctl_submit_factory(struct peer *p, struct client *c, uint32_t reqid,
+    struct json_object *msg, int64_t um)
+{
+	struct factory		*f;
+	struct json_object	*reply;
+	char			 why[1200], err[1024];
+	uint32_t		 cluster = 0;
+
+	if (jsonx_get(msg, "jobs") != NULL) {
+		peer_send_error(p, reqid, "a submit has jobs or a factory, "
+		    "not both");
+		return;
+	}
+	if (c->stage != NULL) {
+		peer_send_error(p, reqid, "a late materialization sends no "
+		    "input files");
+		return;
+	}
+	if ((f = factory_new(jsonx_get(msg, "factory"), um, err,
+	    sizeof err)) == NULL) {
+		peer_send_error(p, reqid, err);
+		return;
+	}
+	/* Its jobs wait at the owner's limit; none fits: refused now. */
+	if (!ctl_users_jobs_ok(c, 1, why, sizeof why)) {
+		peer_send_error(p, reqid, why);
+		factory_free(f);
+		return;
+	}
+	commit_request_begin();
+	if (factory_submit(f, c->uid, c->owner, jsonx_str(msg, "batch_name",
+	    NULL), &cluster) == -1)
+		commit_request_fail(NULL);
+	if (commit_request_end() == -1) {
+		snprintf(why, sizeof why, "submit failed, nothing was "
+		    "queued: %s", commit_request_why());
+		log_warnx("client %s: %s", c->owner, why);
+		peer_send_error(p, reqid, why);
+		factory_free(f);
+		return;
+	}
+	log_info("client %s: submitted cluster %u with %llu jobs (late "
+	    "materialization)", c->owner, cluster,
+	    (unsigned long long)factory_total(f));
+	reply = json_object_new_object();
+	json_object_object_add(reply, "cluster",
+	    json_object_new_int64(cluster));
+	json_object_object_add(reply, "count",
+	    json_object_new_int64((int64_t)factory_total(f)));
+	json_object_object_add(reply, "late", json_object_new_boolean(1));
+	factory_start(f);
+	commit_later(p, MSG_SUBMIT_REPLY, reqid, reply);
+}
+
 static void
 ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
     struct json_object *msg)
@@ -315,13 +376,28 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 	uint32_t		 cluster;
 	int64_t			 um = jsonx_int(msg, "umask", -1);
 
-	n = json_object_array_length(jobs);
-	if (n == 0 || n > JOBDESC_MAX_PROCS) {
+	if (jsonx_get(msg, "umask") != NULL && (um < 0 || um > 0777)) {
+		peer_send_error(p, reqid, "bad umask");
+		return;
+	}
+	if (jsonx_get(msg, "factory") != NULL) {
+		ctl_submit_factory(p, c, reqid, msg, um);
+		return;
+	}
+	if (jobs == NULL || !json_object_is_type(jobs, json_type_array) ||
+	    (n = json_object_array_length(jobs)) == 0 ||
+	    n > JOBDESC_MAX_PROCS) {
 		peer_send_error(p, reqid, "bad number of jobs");
 		return;
 	}
-	if (jsonx_get(msg, "umask") != NULL && (um < 0 || um > 0777)) {
-		peer_send_error(p, reqid, "bad umask");
+	if ((int64_t)n > cfg_int(sd->cfg, "max_jobs_per_submission")) {
+		snprintf(why, sizeof why, "submit refused: %zu jobs in one "
+		    "submit, max %lld (max_jobs_per_submission); submit them "
+		    "with max_materialize or max_idle (late materialization) "
+		    "or in smaller parts", n,
+		    (long long)cfg_int(sd->cfg, "max_jobs_per_submission"));
+		log_warnx("client %s: %s", c->owner, why);
+		peer_send_error(p, reqid, why);
 		return;
 	}
 	descs = xcalloc(n, sizeof *descs);

@@ -37,6 +37,7 @@
 #include "peer.h"
 #include "match.h"
 #include "mkdirs.h"
+#include "factory.h"
 #include "queue.h"
 #include "runas.h"
 #include "schedd.h"
@@ -95,6 +96,16 @@ static const struct cfg_key schedd_keys[] = {
 	{ "max_jobs_per_owner", CFG_INT, "100000", 1, 1000000000,
 	    "jobs one owner may have in the queue (HTCondor's "
 	    "MAX_JOBS_PER_OWNER)" },
+	{ "max_jobs_per_submission", CFG_INT, "20000", 1, 1000000,
+	    "jobs one submit may enter at once (HTCondor's "
+	    "MAX_JOBS_PER_SUBMISSION); a late materialization's are "
+	    "entered a few at a time and are not counted" },
+	{ "max_materialize", CFG_INT, "10000", 1, 1000000,
+	    "jobs of a late materialization in the queue at once when its "
+	    "submit sets neither max_materialize nor max_idle" },
+	{ "materialize_per_turn", CFG_INT, "256", 1, 100000,
+	    "jobs of late materializations entered in one loop turn (one "
+	    "commit); the rest wait for the next turn" },
 	{ "client_idle_timeout", CFG_DURATION, "10m", 0, 0,
 	    "a client connection silent this long is closed (0: never)" },
 	{ "periodic_expr_interval", CFG_DURATION, "60", 0, 0,
@@ -189,7 +200,9 @@ schedd_turn(evutil_socket_t fd, short ev, void *arg)
 
 	sd->turn_pending = 0;
 	queue_policy_due();
-	/* Stalled (commit.c): no start could be recorded. */
+	/* Stalled (commit.c): no new jobs, no start could be recorded. */
+	if (!commit_stalled())
+		factory_turn();	/* late materialization, a bounded part */
 	if (sd->match_wanted && !commit_stalled()) {
 		sd->match_wanted = 0;
 		n = schedd_match();
@@ -250,6 +263,8 @@ schedd_tick(evutil_socket_t fd, short ev, void *arg)
 		queue_policy_tick();
 	}
 	schedd_rematch(now);
+	if (factory_pending())	/* room made without a turn */
+		factory_again();
 	stateck_tick(now);
 }
 

@@ -8,13 +8,8 @@
  * history.  The end of a run (queue_ended) and the periodic expressions
  * (queue_policy_tick, and queue_policy_due for the jobs that changed in
  * a loop turn) are decided by jobend.c and applied here.
- *
- * A client's request (ctl.c, between commit_request_begin and _end) is
- * undone in memory when the store refuses it: queue_request_begin()
- * starts a record, each verb a client can call keeps its job's state
- * before changing it, a job the request finishes stays in memory until
- * the request is durable, and queue_request_end(0) puts the kept states
- * back and takes out the cluster the request entered.
+ * A client's request that the store refuses is undone in memory by
+ * queue-undo.c.
  */
 #include "config.h"
 
@@ -26,12 +21,14 @@
 #include "clock.h"
 #include "clusters.h"
 #include "commit.h"
+#include "factory.h"
 #include "jobad.h"
 #include "jobdesc.h"
 #include "jobend.h"
 #include "log.h"
 #include "owners.h"
 #include "queue.h"
+#include "queue-int.h"
 #include "schedd.h"
 #include "share.h"
 #include "spool.h"
@@ -69,8 +66,18 @@ queue_walk(void (*cb)(struct job *, void *), void *arg)
 		cb(j, arg);
 }
 
-/* Put J on the idle list in matching order. */
+/* J left the idle list or memory: its cluster's factory has room. */
 static void
+queue_factory_room(const struct job *j)
+{
+	struct cluster	*cl;
+
+	if ((cl = clusters_find(j->cluster)) != NULL && cl->nwaiting > 0)
+		factory_again();
+}
+
+/* Put J on the idle list in matching order. */
+void
 queue_idle_add(struct job *j)
 {
 	struct job	*k;
@@ -88,18 +95,21 @@ queue_idle_add(struct job *j)
 	else
 		TAILQ_INSERT_AFTER(&sd->idle, k, j, idle_entry);
 	j->on_idle = 1;
+	clusters_idle(j->cluster, 1);
 	share_job(j);
 	sd->match_wanted = 1;
 	schedd_turn_request();
 }
 
-static void
+void
 queue_idle_del(struct job *j)
 {
 	if (!j->on_idle)
 		return;
 	TAILQ_REMOVE(&sd->idle, j, idle_entry);
 	j->on_idle = 0;
+	clusters_idle(j->cluster, 0);
+	queue_factory_room(j);
 	share_job(j);
 }
 
@@ -115,152 +125,6 @@ queue_insert(struct job *j)
 	share_job(j);	/* a running one counts for fair share */
 }
 
-/* What a client's request changed, to put back if it is rolled back. */
-struct queue_kept {
-	struct job	*j;
-	enum job_state	 state;
-	int		 priority;
-	int64_t		 finished;
-	char		*machine;
-	char		*hold_reason;
-	int		 vacating;
-	int		 on_idle;
-	int		 forget;	/* the request finished it */
-	char		*ad;		/* cq qedit: its description before */
-	int64_t		 request_cpus, request_memory_mb;
-};
-
-static struct {
-	int			 active;
-	struct queue_kept	*v;
-	size_t			 n, cap;
-	uint32_t		 cluster;	/* entered by it, 0: none */
-	size_t			 nsubmitted;
-} queue_req;
-
-static void	queue_forget_now(struct job *);
-
-void
-queue_request_begin(void)
-{
-	queue_req.active = 1;
-	queue_req.n = 0;
-	queue_req.cluster = 0;
-	queue_req.nsubmitted = 0;
-}
-
-/* Keep J's state before a client's request changes it. */
-static void
-queue_request_keep(struct job *j)
-{
-	struct queue_kept	*k;
-
-	if (!queue_req.active || j->kept)
-		return;
-	if (queue_req.n == queue_req.cap) {
-		queue_req.cap = queue_req.cap ? queue_req.cap * 2 : 64;
-		queue_req.v = xreallocarray(queue_req.v, queue_req.cap,
-		    sizeof *queue_req.v);
-	}
-	k = &queue_req.v[queue_req.n++];
-	memset(k, 0, sizeof *k);
-	k->j = j;
-	k->state = j->state;
-	k->priority = j->priority;
-	k->finished = j->finished;
-	k->machine = j->machine != NULL ? xstrdup(j->machine) : NULL;
-	k->hold_reason = j->hold_reason != NULL ? xstrdup(j->hold_reason) :
-	    NULL;
-	k->vacating = j->vacating;
-	k->on_idle = j->on_idle;
-	k->request_cpus = j->request_cpus;
-	k->request_memory_mb = j->request_memory_mb;
-	j->kept = queue_req.n;		/* its entry, 1-based */
-}
-
-/* The jobs of the cluster the request entered leave memory. */
-static void
-queue_request_unsubmit(uint32_t cluster)
-{
-	struct job	 key, *j, *next;
-
-	key.cluster = cluster;
-	key.proc = 0;
-	for (j = RB_NFIND(job_tree, &sd->jobs, &key); j != NULL &&
-	    j->cluster == cluster; j = next) {
-		next = RB_NEXT(job_tree, &sd->jobs, j);
-		queue_idle_del(j);
-		RB_REMOVE(job_tree, &sd->jobs, j);
-		sd->njobs--;
-		clusters_drop(j->cluster);
-		owners_drop(j->uid);
-		job_free(j);
-	}
-	sd->nsubmitted -= queue_req.nsubmitted;
-}
-
-void
-queue_request_end(int durable)
-{
-	struct queue_kept	*k;
-	struct job		*j;
-	size_t			 i;
-
-	if (!queue_req.active)
-		return;
-	queue_req.active = 0;
-	for (i = 0; i < queue_req.n; i++) {
-		k = &queue_req.v[i];
-		j = k->j;
-		j->kept = 0;
-		if (durable) {
-			if (k->forget)
-				queue_forget_now(j);
-		} else {
-			job_state_restore(j, k->state);
-			j->priority = k->priority;
-			j->finished = k->finished;
-			free(j->machine);
-			j->machine = k->machine;
-			k->machine = NULL;
-			free(j->hold_reason);
-			j->hold_reason = k->hold_reason;
-			k->hold_reason = NULL;
-			j->vacating = k->vacating;
-			if (k->ad != NULL) {
-				/* cq qedit: its place, submitter, ad. */
-				queue_idle_del(j);
-				share_job_gone(j);
-				free(j->ad);
-				j->ad = k->ad;
-				k->ad = NULL;
-				j->request_cpus = k->request_cpus;
-				j->request_memory_mb = k->request_memory_mb;
-				share_job_attrs_ad(j);
-				jobad_fill(j);
-				autocluster_forget(j);
-			}
-			if (k->on_idle)
-				queue_idle_add(j);
-			else
-				queue_idle_del(j);
-			share_job(j);	/* running again or not */
-		}
-		free(k->machine);
-		free(k->hold_reason);
-		free(k->ad);
-	}
-	queue_req.n = 0;
-	if (!durable && queue_req.cluster != 0)
-		queue_request_unsubmit(queue_req.cluster);
-	queue_req.cluster = 0;
-	if (queue_req.cap > 1024) {
-		free(queue_req.v);
-		queue_req.v = NULL;
-		queue_req.cap = 0;
-	}
-}
-
 /*
  * J is finished and its slot released: it leaves memory (at the end of
  * the client's request that finished it, once that is durable).
@@ -268,23 +132,19 @@ queue_request_end(int durable)
 static void
 queue_forget(struct job *j)
 {
-	if (queue_req.active && j->kept > 0 &&
-	    j->kept <= queue_req.n &&
-	    queue_req.v[j->kept - 1].j == j) {
-		queue_req.v[j->kept - 1].forget = 1;
-		queue_idle_del(j);
+	if (queue_request_forget(j))
 		return;
-	}
 	queue_forget_now(j);
 }
 
-static void
+void
 queue_forget_now(struct job *j)
 {
 	spool_job_gone(j);
 	queue_idle_del(j);
 	RB_REMOVE(job_tree, &sd->jobs, j);
 	sd->njobs--;
+	queue_factory_room(j);
 	clusters_drop(j->cluster);
 	owners_drop(j->uid);
 	share_job_gone(j);
@@ -411,6 +271,9 @@ queue_load(void)
 		return -1;
 	if (store_jobs_load(sd->store, queue_load_one, NULL) == -1)
 		return -1;
+	/* The factories go on from their next proc (after their jobs). */
+	if (factory_init() == -1 || factory_load() == -1)
+		return -1;
 	log_info("queue: %llu unfinished jobs loaded",
 	    (unsigned long long)sd->njobs);
 	return 0;
@@ -427,6 +290,7 @@ queue_shutdown(void)
 		job_free(j);
 	}
 	sd->njobs = 0;
+	factory_shutdown();
 	clusters_shutdown();
 	owners_shutdown();
 }
@@ -541,45 +405,54 @@ queue_cmdline(const struct jobdesc *d)
 	return xstrdup(buf);
 }
 
-int
-queue_submit(uid_t uid, const char *owner, const char *batch_name,
-    struct jobdesc *descs, char **ads, size_t n, uint32_t *cluster)
+/* A new idle job of CLUSTER from its description D and wire text AD. */
+static struct job *
+queue_job_new(uid_t uid, const char *owner, uint32_t cluster,
+    const struct jobdesc *d, const char *ad, int64_t now)
+{
+	struct job	*j;
+	char		*cmd;
+
+	j = job_new();
+	j->cluster = cluster;
+	j->proc = d->proc;
+	j->state = JOB_IDLE;
+	j->uid = uid;
+	j->owner = xstrdup(owner);
+	j->request_cpus = d->request_cpus;
+	j->request_memory_mb = d->request_memory_mb;
+	j->priority = (int)d->priority;
+	share_job_attrs(j, d);
+	j->request_disk_kb = d->request_disk_kb;
+	if (d->requirements != NULL)
+		j->requirements = xstrdup(d->requirements);
+	if (d->rank != NULL)
+		j->rank = xstrdup(d->rank);
+	cmd = queue_cmdline(d);
+	j->cmd = queue_expand_cluster(cmd, cluster);
+	free(cmd);
+	j->ad = queue_expand_cluster(ad, cluster);
+	j->submitted = now;
+	j->entered = now;
+	return j;
+}
+
+/*
+ * Enter the N jobs DESCS/ADS of CLUSTER (procs from DESCS[0].proc on):
+ * the store first, so that a refusal leaves nothing in memory.
+ */
+static int
+queue_enter(uid_t uid, const char *owner, uint32_t cluster,
+    struct jobdesc *descs, char **ads, size_t n, int64_t now)
 {
 	struct job	**v;
-	int64_t		 now = clock_now_ms();
 	size_t		 i;
-	char		*cmd;
 	int		 rc = -1;
 
-	if (commit_begin() == -1)
-		return -1;
-	if (store_cluster_new(sd->store, uid, owner, now, batch_name,
-	    (uint32_t)n, cluster) == -1)
-		return -1;
-	/* The store first: a refusal leaves nothing in memory. */
 	v = xcalloc(n, sizeof *v);
 	for (i = 0; i < n; i++) {
-		v[i] = job_new();
-		v[i]->cluster = *cluster;
-		v[i]->proc = descs[i].proc;
-		v[i]->state = JOB_IDLE;
-		v[i]->uid = uid;
-		v[i]->owner = xstrdup(owner);
-		v[i]->request_cpus = descs[i].request_cpus;
-		v[i]->request_memory_mb = descs[i].request_memory_mb;
-		v[i]->priority = (int)descs[i].priority;
-		share_job_attrs(v[i], &descs[i]);
-		v[i]->request_disk_kb = descs[i].request_disk_kb;
-		if (descs[i].requirements != NULL)
-			v[i]->requirements = xstrdup(descs[i].requirements);
-		if (descs[i].rank != NULL)
-			v[i]->rank = xstrdup(descs[i].rank);
-		cmd = queue_cmdline(&descs[i]);
-		v[i]->cmd = queue_expand_cluster(cmd, *cluster);
-		free(cmd);
-		v[i]->ad = queue_expand_cluster(ads[i], *cluster);
-		v[i]->submitted = now;
-		v[i]->entered = now;
+		v[i] = queue_job_new(uid, owner, cluster, &descs[i], ads[i],
+		    now);
 		if (queue_policy_get(&descs[i], &v[i]->policy, NULL, 0) == -1 ||
 		    queue_find(v[i]->cluster, v[i]->proc) != NULL ||
 		    store_job_insert(sd->store, v[i]) == -1 ||
@@ -587,17 +460,13 @@ queue_submit(uid_t uid, const char *owner, const char *batch_name,
 		    "submit", 0, NULL) == -1)
 			goto fail;
 	}
-	clusters_add(*cluster, owner, batch_name, (uint32_t)n, now);
 	for (i = 0; i < n; i++) {
 		queue_insert(v[i]);
 		queue_policy_mark(v[i]);
 		v[i] = NULL;
 	}
 	sd->nsubmitted += n;
-	if (queue_req.active) {
-		queue_req.cluster = *cluster;
-		queue_req.nsubmitted = n;
-	}
+	queue_request_entered(cluster, n > 0 ? descs[0].proc : 0, n);
 	rc = 0;
 fail:
 	/* The caller rolls the request back. */
@@ -605,6 +474,32 @@ fail:
 		job_free(v[i]);
 	free(v);
 	return rc;
+}
+
+int
+queue_submit(uid_t uid, const char *owner, const char *batch_name,
+    struct jobdesc *descs, char **ads, size_t n, uint32_t *cluster)
+{
+	int64_t		 now = clock_now_ms();
+
+	if (commit_begin() == -1)
+		return -1;
+	if (store_cluster_new(sd->store, uid, owner, now, batch_name,
+	    (uint32_t)n, cluster) == -1)
+		return -1;
+	if (queue_enter(uid, owner, *cluster, descs, ads, n, now) == -1)
+		return -1;
+	clusters_add(*cluster, owner, batch_name, (uint32_t)n, now);
+	return 0;
+}
+
+int
+queue_materialize(uid_t uid, const char *owner, uint32_t cluster,
+    struct jobdesc *descs, char **ads, size_t n)
+{
+	if (commit_begin() == -1)
+		return -1;
+	return queue_enter(uid, owner, cluster, descs, ads, n, clock_now_ms());
 }
 
 void
@@ -1051,7 +946,6 @@ int
 queue_edit(struct job *j, char *ad, const struct jobdesc *d,
     const char *detail)
 {
-	struct queue_kept	*k;
 	int			 was_idle = j->on_idle;
 
 	if ((j->state != JOB_IDLE && j->state != JOB_HELD) || j->slot != NULL) {
@@ -1059,9 +953,7 @@ queue_edit(struct job *j, char *ad, const struct jobdesc *d,
 		return -1;
 	}
 	queue_request_keep(j);
-	if (queue_req.active && j->kept > 0 && (k = &queue_req.v[j->kept -
-	    1])->j == j && k->ad == NULL)
-		k->ad = xstrdup(j->ad);	/* (the first edit's "before") */
+	queue_request_keep_ad(j);	/* (the first edit's "before") */
 	/* Off the lists in its old order and under its old submitter. */
 	queue_idle_del(j);
 	share_job_gone(j);

@@ -39,6 +39,13 @@ int		 queue_submit(uid_t uid, const char *owner,
 		    const char *batch_name, struct jobdesc *descs,
 		    char **ads, size_t n, uint32_t *cluster);
 /*
+ * Enter N more jobs of CLUSTER, materialized by a factory (factory.c):
+ * DESCS/ADS as for queue_submit, procs from DESCS[0].proc on.  0, or -1.
+ */
+int		 queue_materialize(uid_t uid, const char *owner,
+		    uint32_t cluster, struct jobdesc *descs, char **ads,
+		    size_t n);
+/*
  * A client's request begins (after commit_request_begin): what the verbs
  * below change is kept; queue_request_end(1) once it is durable (jobs it
  * finished leave memory), (0) if it was rolled back (its changes are

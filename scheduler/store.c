@@ -44,6 +44,7 @@
 #include "job.h"
 #include "schema.h"
 #include "store.h"
+#include "store-int.h"
 
 /* How long a statement waits on another process's lock. */
 #define STORE_BUSY_MS	2000
@@ -1749,6 +1750,20 @@ store_job_set_ad(struct store *s, const struct job *j)
 		return -1;
 	}
 	return 0;
+}
+
+/* --- for store-factory.c (store-int.h) ------------------------------------ */
+
+sqlite3 *
+store_sqlite(struct store *s)
+{
+	return s->db;
+}
+
+int
+store_run(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	return store_done(s, st, what);
 }
 
 /* --- what stateck.c keeps of the database ------------------------------ */

@@ -221,6 +221,28 @@ int		 store_users_load(struct store *,
 /* Write J's description, priority and requests (cq qedit, cq prio). */
 int		 store_job_set_ad(struct store *, const struct job *j);
 
+/* Late materialization (store-factory.c): a factory's row. */
+struct store_factory {
+	uint32_t	 cluster;
+	const char	*digest;	/* JSON, see factory.c */
+	uint64_t	 total, next;	/* procs; the first not in jobs */
+	int		 paused;
+	const char	*reason;	/* NULL: none */
+	uid_t		 uid;		/* the cluster's */
+	const char	*owner;
+	const char	*batch_name;
+	int64_t		 submitted;
+};
+int		 store_factory_insert(struct store *, uint32_t cluster,
+		    const char *digest, uint64_t total);
+int		 store_factory_update(struct store *, uint32_t cluster,
+		    uint64_t next, int paused, const char *reason);
+int		 store_factory_delete(struct store *, uint32_t cluster);
+/* Call CB for each factory (strings live until it returns). */
+int		 store_factories_load(struct store *,
+		    int (*cb)(void *arg, const struct store_factory *f),
+		    void *arg);
+
 /* --- what stateck.c keeps of the database (docs/durability.md) ---------- */
 
 /* 1 if SQLite opened the database read-only. */

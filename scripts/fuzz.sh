@@ -88,6 +88,7 @@ for t in $targets; do
 	fuzz-submit)
 		fuzz fuzz-submit "$c/submit.c" "$c/submit-macro.c" \
 		    "$c/submit-kw.c" "$c/submit-args.c" "$c/submit-queue.c" \
+		    "$c/submit-factory.c" \
 		    "$c/submit-unsup.c" "$c/submit-func.c" \
 		    "$c/jobdesc.c" "$c/jsonx.c" "$c/text.c" "$c/expr.c" \
 		    "$c/expr-eval.c" "$c/expr-fn.c" "$c/expr-json.c" || rc=1 ;;

@@ -4,7 +4,9 @@
  * with OWNER, BATCH_NAME, SUBMITTED, DONE, RUN, IDLE, HOLD, TOTAL and
  * JOB_IDS, then the totals line.  The scheduler sums the rows
  * (what=batches), so this only formats them.  A count of zero shows as
- * "_" as in condor_q.  Called by cmd-q.c.
+ * "_" as in condor_q.  A late materialization's jobs not in the queue yet
+ * count in TOTAL and in a line of their own under the totals.  Called by
+ * cmd-q.c.
  */
 #include "config.h"
 
@@ -38,7 +40,7 @@ cmd_q_batch_draw(FILE *f, size_t width, int color, struct json_object *rows)
 	const char		*cells[9];
 	size_t			 i, n, c;
 	int64_t			 run, idle, hold, susp;
-	size_t			 tot[4] = { 0 }, jobs = 0;
+	size_t			 tot[4] = { 0 }, jobs = 0, late = 0;
 
 	t = table_new(9, hdr);
 	table_color(t, color);
@@ -74,8 +76,19 @@ cmd_q_batch_draw(FILE *f, size_t width, int color, struct json_object *rows)
 		tot[2] += (size_t)hold;
 		tot[3] += (size_t)susp;
 		jobs += (size_t)jsonx_int(r, "jobs", 0);
+		late += (size_t)jsonx_int(r, "unmaterialized", 0);
 	}
 	table_print(t, f, width);
 	table_free(t);
 	cmd_q_jobs_totals(f, width, jobs, 0, 0, tot[0], tot[1], tot[2], tot[3]);
+	if (late > 0)
+		fprintf(f, "Not yet materialized: %zu jobs (late "
+		    "materialization; part of TOTAL)\n", late);
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(rows, i);
+		if (jsonx_str(r, "paused", NULL) != NULL)
+			fprintf(f, "Cluster %lld: materialization paused: %s\n",
+			    (long long)jsonx_int(r, "paused_cluster", 0),
+			    jsonx_str(r, "paused", ""));
+	}
 }

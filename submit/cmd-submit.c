@@ -8,6 +8,9 @@
  * submit nothing); the scheduler enters all jobs or none and answers after
  * they are durable.  Jobs whose files travel have them uploaded first, on
  * the same connection (upload.c), so the submit adopts them atomically.
+ * A big submit (or one with max_materialize or max_idle) whose file can
+ * be one goes as a late materialization: its digest, not its jobs
+ * (common/submit-factory.c, scheduler/factory.c).
  */
 #include "config.h"
 
@@ -161,6 +164,164 @@ cmd_submit_push(char ***v, size_t *n, char *s)
 	(*v)[*n] = NULL;
 }
 
+/*
+ * A submit of more jobs than this is sent as a late materialization
+ * when its file can be one (see docs/materialize.md).
+ */
+#define CMD_SUBMIT_LATE_ABOVE	10000
+
+/* 1 if S holds "env" in any case: the digest needs our environment. */
+static int
+cmd_submit_uses_env(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((s[0] | 0x20) == 'e' && (s[1] | 0x20) == 'n' &&
+		    (s[2] | 0x20) == 'v')
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether digest D goes as a late materialization: 1 yes, 0 no (submit
+ * it whole), -1 it must but cannot (ERR).
+ */
+static int
+cmd_submit_late(const struct submit_digest *d, const char *path, char *err,
+    size_t errlen)
+{
+	int	asked = d->max_materialize > 0 || d->max_idle > 0;
+	size_t	i;
+
+	if (!asked && d->total <= CMD_SUBMIT_LATE_ABOVE)
+		return 0;
+	if (!d->has_first)
+		return 0;	/* nothing queued */
+	if (upload_wanted(&d->first)) {
+		if (!asked)
+			return 0;
+		snprintf(err, errlen, "%s: late materialization (max_"
+		    "materialize, max_idle) cannot send input files through "
+		    "the scheduler's spool; use shared files or submit "
+		    "without it", path);
+		return -1;
+	}
+	for (i = 0; i < d->nitems; i++)
+		if (strchr(d->items[i], '\n') != NULL) {
+			if (!asked)
+				return 0;
+			snprintf(err, errlen, "%s: late materialization: an "
+			    "item holds a newline", path);
+			return -1;
+		}
+	return 1;
+}
+
+/* The MSG_SUBMIT request of a late materialization (factory.c). */
+static char *
+cmd_submit_late_text(const struct submit_digest *d, const char *path,
+    const char *cwd, const char *batch, size_t *lenp)
+{
+	extern char		**environ;
+	struct json_object	*o, *f, *a;
+	const char		*t;
+	char			*text, *items = NULL;
+	size_t			 i, len, ilen = 0, icap = 0;
+	mode_t			 um;
+
+	f = json_object_new_object();
+	json_object_object_add(f, "name", json_object_new_string(path));
+	json_object_object_add(f, "text", json_object_new_string_len(d->text,
+	    (int)d->textlen));
+	json_object_object_add(f, "cwd", json_object_new_string(cwd));
+	json_object_object_add(f, "line", json_object_new_int(d->line));
+	a = json_object_new_array();
+	for (i = 0; i < d->nvars; i++)
+		json_object_array_add(a, json_object_new_string(d->vars[i]));
+	json_object_object_add(f, "vars", a);
+	for (i = 0; i < d->nitems; i++) {
+		if (i > 0)
+			cmd_submit_text_add(&items, &ilen, &icap, "\n", 1);
+		cmd_submit_text_add(&items, &ilen, &icap, d->items[i],
+		    strlen(d->items[i]));
+	}
+	json_object_object_add(f, "items", json_object_new_string_len(
+	    items != NULL ? items : "", (int)ilen));
+	free(items);
+	json_object_object_add(f, "nitems",
+	    json_object_new_int64((int64_t)d->nitems));
+	json_object_object_add(f, "count", json_object_new_int64(d->count));
+	if (d->index != NULL) {
+		a = json_object_new_array();
+		for (i = 0; i < d->nitems; i++)
+			json_object_array_add(a,
+			    json_object_new_int64((int64_t)d->index[i]));
+		json_object_object_add(f, "index", a);
+	}
+	if (d->max_materialize > 0)
+		json_object_object_add(f, "max_materialize",
+		    json_object_new_int64(d->max_materialize));
+	if (d->max_idle > 0)
+		json_object_object_add(f, "max_idle",
+		    json_object_new_int64(d->max_idle));
+	/* $ENV() and getenv read our environment: sent only then. */
+	if (cmd_submit_uses_env(d->text)) {
+		a = json_object_new_array();
+		for (i = 0; environ[i] != NULL; i++)
+			json_object_array_add(a,
+			    json_object_new_string(environ[i]));
+		json_object_object_add(f, "env", a);
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "factory", f);
+	if (batch != NULL)
+		json_object_object_add(o, "batch_name",
+		    json_object_new_string(batch));
+	um = umask(022);
+	umask(um);
+	json_object_object_add(o, "umask", json_object_new_int(um & 0777));
+	t = jsonx_dump(o, &len);
+	text = xmalloc(len + 1);
+	memcpy(text, t, len + 1);
+	json_object_put(o);
+	*lenp = len;
+	return text;
+}
+
+/* Submit digest D of PATH as a late materialization. */
+static int
+cmd_submit_digest(struct submit_digest *d, const char *path,
+    const char *cwd, const char *batch, int terse)
+{
+	struct json_object	*rep;
+	struct client		*c;
+	uint16_t		 rtype;
+	char			*text;
+	size_t			 len;
+
+	if (batch == NULL)
+		batch = d->first.batch_name;
+	text = cmd_submit_late_text(d, path, cwd, batch, &len);
+	if ((c = client_open()) == NULL) {
+		free(text);
+		return CQ_EXIT_FAIL;
+	}
+	rep = NULL;
+	if (client_call_start_text(c, MSG_SUBMIT, text, len) == 0)
+		rep = client_call_finish(c, &rtype);
+	client_close(c);
+	free(text);
+	if (rep == NULL)
+		return CQ_EXIT_FAIL;
+	if (terse)
+		printf("%lld\n", (long long)jsonx_int(rep, "cluster", 0));
+	else
+		printf("%lld job(s) submitted to cluster %lld (late "
+		    "materialization).\n", (long long)jsonx_int(rep, "count",
+		    0), (long long)jsonx_int(rep, "cluster", 0));
+	json_object_put(rep);
+	return CQ_EXIT_OK;
+}
+
 int
 cmd_submit(int argc, char **argv)
 {
@@ -175,9 +336,10 @@ cmd_submit(int argc, char **argv)
 	char			**defs = NULL, **app = NULL, *queue = NULL;
 	char			*sbuf = NULL;
 	const char		*batch = NULL, *file = NULL, *dryto = NULL;
+	struct submit_digest	*digest = NULL;
 	size_t			 njobs = 0, i, len, nfiles = 0, ndefs = 0;
 	size_t			 napp = 0, slen = 0, k;
-	int			 terse = 0, dry = 0, cmdline = 0, a, rc;
+	int			 terse = 0, dry = 0, cmdline = 0, a, rc, late;
 	FILE			*dryf = stdout;
 
 	memset(&opts, 0, sizeof(opts));
@@ -311,6 +473,26 @@ cmd_submit(int argc, char **argv)
 			jobs->error = xstrdup(jobs->output);
 		}
 	} else {
+		/*
+		 * One queue statement, last, in a file named with no -a,
+		 * -queue or definitions: perhaps a late materialization.
+		 */
+		late = 1;
+		if (!dry && strcmp(file, SUBMIT_STDIN) != 0 && defs == NULL &&
+		    app == NULL && queue == NULL &&
+		    (late = submit_digest_file(file, cwd, environ, &digest,
+		    err, sizeof err)) == 0 && (late = cmd_submit_late(digest,
+		    file, err, sizeof err)) == 1) {
+			rc = cmd_submit_digest(digest, file, cwd, batch, terse);
+			submit_digest_free(digest);
+			goto done;
+		}
+		submit_digest_free(digest);
+		if (late == -1) {
+			fprintf(stderr, "cq: %s\n", err);
+			rc = CQ_EXIT_USAGE;
+			goto done;
+		}
 		if (strcmp(file, SUBMIT_STDIN) == 0 && submit_read_file(
 		    "/dev/stdin", 0, &sbuf, &slen, err, sizeof err) == -1) {
 			fprintf(stderr, "cq: %s\n", err);

@@ -9,6 +9,7 @@
  * that left the queue is waited for until its events are in its user log
  * too (the scheduler writes logs off its loop and marks a history row
  * "log_pending" until then), as condor_wait, which reads the log, would.
+ * Procs of a late materialization not in the queue yet count as in it.
  */
 #include "config.h"
 
@@ -89,7 +90,10 @@ cmd_wait(int argc, char **argv)
 		if ((rep = wait_query("jobs", id)) == NULL)
 			return CQ_EXIT_FAIL;
 		n = json_object_array_length(jsonx_get(rep, "rows"));
-		if (n == 0) {
+		/* A late materialization's procs not made yet: waited for. */
+		if (n == 0 && jsonx_int(rep, "unmaterialized", 0) > 0)
+			n = (size_t)jsonx_int(rep, "unmaterialized", 0);
+		else if (n == 0) {
 			/* Gone: done once its user log has its events. */
 			json_object_put(rep);
 			if ((rep = wait_query("history", id)) == NULL)

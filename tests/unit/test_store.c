@@ -969,6 +969,77 @@ Test(store, job_set_ad)
 	store_close(s);
 }
 
+/* Late materialization's factories table (store-factory.c). */
+static int
+factory_cb(void *arg, const struct store_factory *f)
+{
+	struct store_factory	*out = arg;
+
+	cr_assert_lt(out[0].cluster, 4, "more factories than written");
+	out[++out[0].cluster] = *f;
+	out[out[0].cluster].digest = strdup(f->digest);
+	out[out[0].cluster].reason = dup_or_null(f->reason);
+	return 0;
+}
+
+Test(store, factories)
+{
+	struct store		*s;
+	struct store_factory	 got[5];
+	uint32_t		 a, b;
+	int			 i;
+
+	s = open_ok();
+	cr_assert_eq(store_begin(s), 0);
+	cr_assert_eq(store_cluster_new(s, 1000, "u", 5, "nightly", 1000000,
+	    &a), 0);
+	cr_assert_eq(store_cluster_new(s, 1001, "v", 6, NULL, 10, &b), 0);
+	cr_assert_eq(store_factory_insert(s, a, "{\"count\":1000000}",
+	    1000000), 0);
+	cr_assert_eq(store_factory_insert(s, b, "{}", 10), 0);
+	/* One row per cluster; a cluster must exist. */
+	cr_assert_eq(store_factory_insert(s, a, "{}", 1), -1);
+	cr_assert_eq(store_factory_insert(s, 999, "{}", 1), -1);
+	cr_assert_eq(store_factory_update(s, a, 256, 1, "held by cq hold"),
+	    0);
+	cr_assert_eq(store_factory_update(s, 999, 1, 0, NULL), -1);
+	cr_assert_eq(store_commit(s), 0);
+	/* A rolled back step is not kept. */
+	cr_assert_eq(store_begin(s), 0);
+	cr_assert_eq(store_factory_update(s, a, 512, 0, NULL), 0);
+	cr_assert_eq(store_factory_delete(s, b), 0);
+	cr_assert_eq(store_rollback(s), 0);
+	store_close(s);
+
+	s = open_ok();
+	memset(got, 0, sizeof got);
+	cr_assert_eq(store_factories_load(s, factory_cb, got), 0);
+	cr_assert_eq(got[0].cluster, 2);
+	cr_assert_eq(got[1].cluster, a);
+	cr_assert_str_eq(got[1].digest, "{\"count\":1000000}");
+	cr_assert_eq(got[1].total, 1000000);
+	cr_assert_eq(got[1].next, 256);
+	cr_assert_eq(got[1].paused, 1);
+	cr_assert_str_eq(got[1].reason, "held by cq hold");
+	cr_assert_eq(got[1].uid, 1000);
+	cr_assert_eq(got[2].cluster, b);
+	cr_assert_eq(got[2].next, 0);
+	cr_assert_null(got[2].reason);
+	for (i = 1; i <= 2; i++) {
+		free((char *)got[i].digest);
+		free((char *)got[i].reason);
+	}
+	cr_assert_eq(store_begin(s), 0);
+	cr_assert_eq(store_factory_delete(s, a), 0);
+	cr_assert_eq(store_commit(s), 0);
+	memset(got, 0, sizeof got);
+	cr_assert_eq(store_factories_load(s, factory_cb, got), 0);
+	cr_assert_eq(got[0].cluster, 1);
+	cr_assert_eq(got[1].cluster, b);
+	free((char *)got[1].digest);
+	store_close(s);
+}
+
 /*
  * A turn's writes that the disk refuses (here: RLIMIT_FSIZE, so no write
  * reaches the files) are held: rolled back, kept with every later write,

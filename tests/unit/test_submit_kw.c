@@ -520,6 +520,7 @@ static const char *const cq_commands[] = {
 	"accounting_group", "accounting_group_user", "arguments", "batch_name",
 	"checkpoint_exit_code", "concurrency_limits", "environment", "error",
 	"executable", "getenv", "initialdir", "input", "kill_sig", "log",
+	"materialize_max_idle", "max_idle", "max_materialize",
 	"max_retries", "nice_user", "notification", "on_exit_hold",
 	"on_exit_hold_reason", "on_exit_hold_subcode", "on_exit_remove",
 	"output", "periodic_hold", "periodic_hold_reason",
