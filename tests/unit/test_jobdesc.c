@@ -473,6 +473,7 @@ Test(jobdesc, wire_text_matches_json_c)
 	jd.output = NULL;
 	jd.request_memory_mb = INT64_MAX;
 	jd.priority = INT32_MIN;
+	json_object_put(jd.custom);
 	jd.custom = json_object_new_object();
 	json_object_object_add(jd.custom, "A", json_object_new_int64(-5));
 	json_object_object_add(jd.custom, "B", json_object_new_string("x/\"y"));
