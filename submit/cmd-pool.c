@@ -787,17 +787,29 @@ cmd_pool(int argc, char **argv)
 	long long	 n = 0;
 	int		 restart;
 
+	static const char *const subs = "up restart down fingerprint token "
+	    "tokens agents approve revoke forget auto-approve";
+
 	if (argc >= 2 && (strcmp(argv[1], "up") == 0 ||
 	    strcmp(argv[1], "restart") == 0)) {
 		restart = strcmp(argv[1], "restart") == 0;
 		if (argc == 4 && strcmp(argv[2], "--agents") == 0) {
 			n = strtonum(argv[3], 1, POOL_MAX_AGENTS, &errstr);
-			if (errstr != NULL)
-				return cq_usage("pool");
+			if (errstr != NULL) {
+				fprintf(stderr, "cq pool: --agents %s: %s (1 to "
+				    "%d)\n", argv[3], errstr, POOL_MAX_AGENTS);
+				return CQ_EXIT_USAGE;
+			}
 		} else if (argc != 2)
-			return cq_usage("pool");
+			return argv[2][0] == '-' && strcmp(argv[2],
+			    "--agents") != 0 ? cq_bad_arg("pool", argv[2]) :
+			    cq_usage("pool");
 		return pool_up((int)n, restart);
 	}
+	if (argc < 2)
+		return cq_usage("pool");
+	if (!cq_words_has(subs, argv[1]))
+		return cq_unknown_sub("pool", argv[1], subs);
 	if (argc == 2 && strcmp(argv[1], "down") == 0)
 		return pool_down();
 	if (argc == 2 && strcmp(argv[1], "fingerprint") == 0)

@@ -107,14 +107,13 @@ cq_unknown_option(const char *cmd, const char *opt)
 	return CQ_EXIT_USAGE;
 }
 
-/* 1 if OPT is one of the blank-separated WORDS. */
-static int
-cq_opts_has(const char *words, const char *opt)
+int
+cq_words_has(const char *words, const char *opt)
 {
 	size_t		 n = strlen(opt);
 	const char	*p;
 
-	for (p = words; (p = strstr(p, opt)) != NULL; p += n)
+	for (p = words; n > 0 && (p = strstr(p, opt)) != NULL; p += n)
 		if ((p == words || p[-1] == ' ') && (p[n] == ' ' ||
 		    p[n] == '\0'))
 			return 1;
@@ -129,7 +128,7 @@ cq_bad_arg(const char *cmd, const char *arg)
 	if (arg == NULL || arg[0] != '-' || arg[1] == '\0' ||
 	    (arg[1] >= '0' && arg[1] <= '9'))
 		return cq_usage(cmd);
-	if (c != NULL && cq_opts_has(c->opts, arg)) {
+	if (c != NULL && cq_words_has(c->opts, arg)) {
 		fprintf(stderr, "cq %s: %s needs a value or is out of place; "
 		    "see cq %s --help\n", cmd, arg, cmd);
 		return CQ_EXIT_USAGE;
@@ -166,6 +165,23 @@ cq_unknown_command(const char *name)
 	else
 		fprintf(stderr, "cq: unknown command %s; see cq --help\n",
 		    name);
+	return CQ_EXIT_USAGE;
+}
+
+int
+cq_unknown_sub(const char *cmd, const char *name, const char *subs)
+{
+	char		 buf[CQ_OPTS_MAX + 1];
+	const char	*near;
+
+	if (name[0] == '-')
+		return cq_unknown_option(cmd, name);
+	if ((near = cq_opts_nearest(name, subs, buf, sizeof buf)) != NULL)
+		fprintf(stderr, "cq %s: unknown command %s (did you mean %s?); "
+		    "see cq %s --help\n", cmd, name, near, cmd);
+	else
+		fprintf(stderr, "cq %s: unknown command %s; see cq %s --help\n",
+		    cmd, name, cmd);
 	return CQ_EXIT_USAGE;
 }
 

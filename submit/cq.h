@@ -108,6 +108,10 @@ int	cq_unknown_option(const char *cmd, const char *opt);
 int	cq_bad_arg(const char *cmd, const char *arg);
 /* The same for an unknown subcommand NAME. */
 int	cq_unknown_command(const char *name);
+/* 1 if OPT is one of the blank-separated WORDS. */
+int	cq_words_has(const char *words, const char *opt);
+/* And for CMD's unknown subcommand NAME, one of the blank-separated SUBS. */
+int	cq_unknown_sub(const char *cmd, const char *name, const char *subs);
 /* `cq CMD --help`: its usage and every option, on stdout. */
 int	cq_cmd_help(const char *cmd);
 /* `cq __complete commands|options CMD`: for the bash completion; -1 if

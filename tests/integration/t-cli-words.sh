@@ -30,6 +30,12 @@ if cq submit --trese x.sub 2> err; then fail "cq submit --trese succeeded"; fi
     fail "cq submit --trese said: $(cat err)"
 if cq q -zzzzzzzz 2> err; then fail "cq q -zzzzzzzz succeeded"; fi
 [ "$(cat err)" = "cq q: unknown option -zzzzzzzz; see cq q --help" ] || fail "cq q -zzzzzzzz said: $(cat err)"
+if cq pool uup 2> err; then fail "cq pool uup succeeded"; fi
+[ "$(cat err)" = "cq pool: unknown command uup (did you mean up?); see cq pool --help" ] ||
+    fail "cq pool uup said: $(cat err)"
+if cq pool up --agnts 2 2> err; then fail "cq pool up --agnts succeeded"; fi
+grep -q "unknown option --agnts (did you mean --agents?)" err && [ "$(wc -l < err)" -eq 1 ] ||
+    fail "cq pool up --agnts said: $(cat err)"
 log "unknown words: fine"
 
 # Completion against --help, for every command.
