@@ -19,6 +19,8 @@
 #include <json-c/json.h>
 
 #include "adprint.h"
+#include "cmd-q.h"
+#include "cq.h"
 #include "expr.h"
 #include "xmalloc.h"
 
@@ -309,4 +311,47 @@ adprint_long(FILE *f, struct json_object *ad)
 	fputc('\n', f);
 	free(buf);
 	free(keys);
+}
+
+int
+adprint_option(struct adprint *ap, const char *cmd, int argc, char **argv,
+    int *a, int *ads, int ids)
+{
+	const char	*o = argv[*a];
+
+	if (strcmp(o, "-json") == 0) {
+		*ads = CMD_Q_ADS_JSON;
+		return 1;
+	}
+	if (strcmp(o, "-l") == 0 || strcmp(o, "-long") == 0 ||
+	    strcmp(o, "--long") == 0) {
+		*ads = CMD_Q_ADS_LONG;
+		return 1;
+	}
+	if (strcmp(o, "-af") == 0 || strcmp(o, "-autoformat") == 0) {
+		if (*a + 1 >= argc || argv[*a + 1][0] == '-') {
+			fprintf(stderr, "cq %s: %s needs at least one "
+			    "attribute or expression\n", cmd, o);
+			return -1;
+		}
+		while (*a + 1 < argc && argv[*a + 1][0] != '-' &&
+		    !(ids && cq_is_job_id(argv[*a + 1])))
+			if (adprint_af(ap, cmd, argv[++*a]) == -1)
+				return -1;
+		*ads = CMD_Q_ADS_PRINT;
+		return 1;
+	}
+	if (strcmp(o, "-format") == 0) {
+		if (*a + 2 >= argc) {
+			fprintf(stderr, "cq %s: -format needs FMT and an "
+			    "attribute or expression\n", cmd);
+			return -1;
+		}
+		if (adprint_format(ap, cmd, argv[*a + 1], argv[*a + 2]) == -1)
+			return -1;
+		*a += 2;
+		*ads = CMD_Q_ADS_PRINT;
+		return 1;
+	}
+	return 0;
 }

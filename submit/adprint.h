@@ -20,6 +20,16 @@ int		 adprint_af(struct adprint *, const char *cmd,
 /* Add -format FMT SRC; -1 (printed for CMD) on a bad format or expression. */
 int		 adprint_format(struct adprint *, const char *cmd,
 		    const char *fmt, const char *src);
+/*
+ * The options that choose how ads print, as cq q, cq status and cq
+ * history take them: -json, -l/-long/--long, -af/-autoformat EXPR ...
+ * (up to the next option, or job id if IDS) and -format FMT EXPR.  If
+ * ARGV[*A] is one, *A moves past its arguments, *ADS is set to its
+ * CMD_Q_ADS_* and 1 is returned; 0 if it is none; -1 on a bad one (said
+ * on stderr for CMD).
+ */
+int		 adprint_option(struct adprint *, const char *cmd, int argc,
+		    char **argv, int *a, int *ads, int ids);
 /* 1 if any -af or -format was added. */
 int		 adprint_any(const struct adprint *);
 /* Print AD (a JSON object of attributes) by the -af / -format items. */

@@ -99,7 +99,7 @@ cmd_history(int argc, char **argv)
 	struct adprint		*ap;
 	const char		*errstr;
 	long long		 limit = 0;
-	int			 a, rc = CQ_EXIT_USAGE, json = 0, ads = 0;
+	int			 a, r, rc = CQ_EXIT_USAGE, json = 0, ads = 0;
 	int			 wide = 0;
 
 	req = json_object_new_object();
@@ -110,34 +110,13 @@ cmd_history(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--json") == 0)
 			json = 1;	/* cq's own rows, for scripts */
-		else if (strcmp(argv[a], "-json") == 0)
-			ads = CMD_Q_ADS_JSON;
-		else if (strcmp(argv[a], "-l") == 0 ||
-		    strcmp(argv[a], "-long") == 0 ||
-		    strcmp(argv[a], "--long") == 0)
-			ads = CMD_Q_ADS_LONG;
 		else if (strcmp(argv[a], "-wide") == 0 ||
 		    strcmp(argv[a], "--wide") == 0)
 			wide = 1;
-		else if (strcmp(argv[a], "-af") == 0 ||
-		    strcmp(argv[a], "-autoformat") == 0) {
-			if (a + 1 >= argc || argv[a + 1][0] == '-') {
-				fprintf(stderr, "cq history: %s needs at least "
-				    "one attribute or expression\n", argv[a]);
+		else if ((r = adprint_option(ap, "history", argc, argv, &a,
+		    &ads, 1)) != 0) {
+			if (r == -1)
 				goto out;
-			}
-			/* Up to the next option or job id. */
-			while (a + 1 < argc && argv[a + 1][0] != '-' &&
-			    !cq_is_job_id(argv[a + 1]))
-				if (adprint_af(ap, "history", argv[++a]) == -1)
-					goto out;
-			ads = CMD_Q_ADS_PRINT;
-		} else if (strcmp(argv[a], "-format") == 0 && a + 2 < argc) {
-			if (adprint_format(ap, "history", argv[a + 1],
-			    argv[a + 2]) == -1)
-				goto out;
-			a += 2;
-			ads = CMD_Q_ADS_PRINT;
 		} else if ((strcmp(argv[a], "-n") == 0 ||
 		    strcmp(argv[a], "-limit") == 0 ||
 		    strcmp(argv[a], "--limit") == 0) && a + 1 < argc) {

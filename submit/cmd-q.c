@@ -138,7 +138,7 @@ cmd_q(int argc, char **argv)
 	const char		*state = NULL, *user = NULL;
 	int			 a, json = 0, watch = 0, all = 0, rc, hold = 0;
 	int			 interval = 2000, batch = -1, run = 0;
-	int			 ads = 0;
+	int			 ads = 0, r;
 
 	/* condor_q -better-analyze ID: what cq why answers. */
 	for (a = 1; a < argc; a++)
@@ -153,36 +153,10 @@ cmd_q(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--json") == 0)
 			json = 1;	/* cq's own rows, for scripts */
-		else if (strcmp(argv[a], "-json") == 0)
-			ads = CMD_Q_ADS_JSON;
-		else if (strcmp(argv[a], "-l") == 0 ||
-		    strcmp(argv[a], "-long") == 0 ||
-		    strcmp(argv[a], "--long") == 0)
-			ads = CMD_Q_ADS_LONG;
-		else if (strcmp(argv[a], "-af") == 0 ||
-		    strcmp(argv[a], "-autoformat") == 0) {
-			if (a + 1 >= argc || argv[a + 1][0] == '-') {
-				fprintf(stderr, "cq q: %s needs at least one "
-				    "attribute or expression\n", argv[a]);
+		else if ((r = adprint_option(ap, "q", argc, argv, &a,
+		    &ads, 1)) != 0) {
+			if (r == -1)
 				goto usage;
-			}
-			/* Up to the next option or job id. */
-			while (a + 1 < argc && argv[a + 1][0] != '-' &&
-			    !cmd_q_is_id(argv[a + 1]))
-				if (adprint_af(ap, "q", argv[++a]) == -1)
-					goto usage;
-			ads = CMD_Q_ADS_PRINT;
-		} else if (strcmp(argv[a], "-format") == 0) {
-			if (a + 2 >= argc) {
-				fprintf(stderr, "cq q: -format needs FMT and "
-				    "an attribute or expression\n");
-				goto usage;
-			}
-			if (adprint_format(ap, "q", argv[a + 1],
-			    argv[a + 2]) == -1)
-				goto usage;
-			a += 2;
-			ads = CMD_Q_ADS_PRINT;
 		} else if (strcmp(argv[a], "-run") == 0 ||
 		    strcmp(argv[a], "--run") == 0)
 			run = 1;

@@ -269,7 +269,7 @@ cmd_status(int argc, char **argv)
 	struct adprint		*ap;
 	char			 err[256];
 	int			 a, json = 0, watch = 0, interval = 2000;
-	int			 ads = 0, rc = CQ_EXIT_USAGE;
+	int			 ads = 0, r, rc = CQ_EXIT_USAGE;
 
 	memset(&cs, 0, sizeof cs);
 	cs.names = xcalloc((size_t)argc + 1, sizeof *cs.names);
@@ -277,34 +277,10 @@ cmd_status(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--json") == 0)
 			json = 1;	/* cq's own rows, for scripts */
-		else if (strcmp(argv[a], "-json") == 0)
-			ads = CMD_Q_ADS_JSON;
-		else if (strcmp(argv[a], "-l") == 0 ||
-		    strcmp(argv[a], "-long") == 0 ||
-		    strcmp(argv[a], "--long") == 0)
-			ads = CMD_Q_ADS_LONG;
-		else if (strcmp(argv[a], "-af") == 0 ||
-		    strcmp(argv[a], "-autoformat") == 0) {
-			if (a + 1 >= argc || argv[a + 1][0] == '-') {
-				fprintf(stderr, "cq status: %s needs at least "
-				    "one attribute or expression\n", argv[a]);
+		else if ((r = adprint_option(ap, "status", argc, argv, &a,
+		    &ads, 0)) != 0) {
+			if (r == -1)
 				goto out;
-			}
-			while (a + 1 < argc && argv[a + 1][0] != '-')
-				if (adprint_af(ap, "status", argv[++a]) == -1)
-					goto out;
-			ads = CMD_Q_ADS_PRINT;
-		} else if (strcmp(argv[a], "-format") == 0) {
-			if (a + 2 >= argc) {
-				fprintf(stderr, "cq status: -format needs FMT "
-				    "and an attribute or expression\n");
-				goto out;
-			}
-			if (adprint_format(ap, "status", argv[a + 1],
-			    argv[a + 2]) == -1)
-				goto out;
-			a += 2;
-			ads = CMD_Q_ADS_PRINT;
 		} else if ((strcmp(argv[a], "-constraint") == 0 ||
 		    strcmp(argv[a], "--constraint") == 0) && a + 1 < argc) {
 			if (cs.constraint != NULL) {
