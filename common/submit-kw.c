@@ -546,20 +546,25 @@ submit_kw_acct(struct submit_parse *p, struct jobdesc *jd,
 	return 0;
 }
 
+/* VAL of a boolean keyword into *B; -1 (said, with the line) if it is none. */
+static int
+submit_kw_bool(struct submit_parse *p, const struct submit_keyword *kw,
+    const char *val, int line, int *b)
+{
+	char	q[80];
+
+	if ((*b = submit_bool(val)) == -1)
+		return submit_error(p, line, "%s: expected true or false, not "
+		    "'%s'", kw->name, submit_q(q, sizeof(q), val));
+	return 0;
+}
+
 /* nice_user = true: fair share charges the job to nice-user.OWNER. */
 static int
 submit_kw_nice(struct submit_parse *p, struct jobdesc *jd,
     const struct submit_keyword *kw, const char *val, int line)
 {
-	char	q[80];
-
-	int	b;
-
-	if ((b = submit_bool(val)) == -1)
-		return submit_error(p, line, "%s: expected true or false, not "
-		    "'%s'", kw->name, submit_q(q, sizeof(q), val));
-	jd->nice_user = b;
-	return 0;
+	return submit_kw_bool(p, kw, val, line, &jd->nice_user);
 }
 
 /*
@@ -599,14 +604,7 @@ static int
 submit_kw_skipcheck(struct submit_parse *p, struct jobdesc *jd,
     const struct submit_keyword *kw, const char *val, int line)
 {
-	char	q[80];
-	int	b;
-
-	if ((b = submit_bool(val)) == -1)
-		return submit_error(p, line, "%s: expected true or false, not "
-		    "'%s'", kw->name, submit_q(q, sizeof(q), val));
-	p->skip_checks = b;
-	return 0;
+	return submit_kw_bool(p, kw, val, line, &p->skip_checks);
 }
 
 #define OFF(m)	offsetof(struct jobdesc, m)
