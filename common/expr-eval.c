@@ -35,6 +35,14 @@ expr_value_clear(struct expr_value *v)
 }
 
 void
+expr_value_copy(struct expr_value *out, const struct expr_value *v)
+{
+	*out = *v;
+	if (v->type == EXPR_STRING)
+		out->s = xstrdup(v->s);
+}
+
+void
 expr_set_undef(struct expr_value *v)
 {
 	memset(v, 0, sizeof *v);

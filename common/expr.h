@@ -75,6 +75,8 @@ void	expr_eval(const struct expr *, expr_lookup_fn, void *arg,
 void	expr_eval_env(const struct expr *, const struct expr_env *,
 	    struct expr_value *out);
 void	expr_value_clear(struct expr_value *);
+/* OUT becomes a copy of V, a string its own (free with the above). */
+void	expr_value_copy(struct expr_value *out, const struct expr_value *v);
 
 struct json_object;
 /*

@@ -308,9 +308,7 @@ slots_lookup(const struct slot *s, int64_t now, const char *name,
 	}
 	if ((v = machinead_attr(ad, name)) == NULL)
 		return -1;
-	*out = *v;
-	if (v->type == EXPR_STRING)
-		out->s = xstrdup(v->s);
+	expr_value_copy(out, v);
 	return 0;
 }
 

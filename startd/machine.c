@@ -253,9 +253,7 @@ machine_my(void *arg, int scope, const char *name, struct expr_value *out)
 		return machine_int(out, ad->total_disk_kb);
 	if ((v = machinead_attr(ad, name)) == NULL)
 		return -1;
-	*out = *v;
-	if (v->type == EXPR_STRING)
-		out->s = xstrdup(v->s);
+	expr_value_copy(out, v);
 	return 0;
 }
 
@@ -268,9 +266,7 @@ machine_target(void *arg, int scope, const char *name, struct expr_value *out)
 	memset(out, 0, sizeof *out);
 	if (v == NULL)
 		return -1;
-	*out = *v;
-	if (v->type == EXPR_STRING)
-		out->s = xstrdup(v->s);
+	expr_value_copy(out, v);
 	return 0;
 }
 

@@ -420,9 +420,7 @@ test_target(void *arg, int scope, const char *name, struct expr_value *out)
 	memset(out, 0, sizeof *out);
 	if (v == NULL)
 		return -1;
-	*out = *v;
-	if (v->type == EXPR_STRING)
-		out->s = xstrdup(v->s);
+	expr_value_copy(out, v);
 	return 0;
 }
 
