@@ -90,6 +90,8 @@ static size_t	peer_partial_used;
 static size_t	peer_partial_max = PEER_PARTIAL_BUDGET;
 /* Explains a connection error (tls_bev_error), or NULL. */
 static peer_bev_error_fn	peer_bev_error;
+/* Called when a read callback ends (the scheduler's turn meter). */
+static void			(*peer_turn_hook)(void);
 
 /* Bytes freed by big frames and closed peers since the last trim. */
 #define PEER_TRIM_MIN		(4u * 1024 * 1024)
@@ -604,12 +606,22 @@ static void
 peer_read_cb(struct bufferevent *bev, void *arg)
 {
 	peer_read(arg);
+	if (peer_turn_hook != NULL)
+		peer_turn_hook();
 }
 
 static void
 peer_more_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	peer_read(arg);
+	if (peer_turn_hook != NULL)
+		peer_turn_hook();
+}
+
+void
+peer_set_turn_hook(void (*fn)(void))
+{
+	peer_turn_hook = fn;
 }
 
 static void

@@ -148,6 +148,8 @@ void		 peer_set_partial_budget(size_t);
  */
 void		 peer_set_bev_error(peer_bev_error_fn);
 size_t		 peer_partial_in_use(void);
+/* Call FN at the end of every read callback (NULL: none). */
+void		 peer_set_turn_hook(void (*fn)(void));
 /* 1 if part of a frame from P is buffered (more is on its way). */
 int		 peer_partial(const struct peer *);
 /*

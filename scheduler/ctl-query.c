@@ -25,6 +25,7 @@
 #include "factory.h"
 #include "jobad.h"
 #include "jsonx.h"
+#include "loopturn.h"
 #include "peer.h"
 #include "queue.h"
 #include "rows.h"
@@ -304,6 +305,7 @@ ctl_pool_row(void)
 	json_object_object_add(o, "listen",
 	    json_object_new_string(agents_listen_addr()));
 	json_object_object_add(o, "disk", diskwatch_json());
+	json_object_object_add(o, "loop", loopturn_json());
 	return o;
 }
 

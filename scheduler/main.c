@@ -33,6 +33,7 @@
 #include "diskwatch.h"
 #include "jobad.h"
 #include "log.h"
+#include "loopturn.h"
 #include "machinead.h"
 #include "peer.h"
 #include "match.h"
@@ -211,6 +212,7 @@ schedd_turn(evutil_socket_t fd, short ev, void *arg)
 	if ((dt = clock_mono_ms() - t0) > SCHEDD_SLOW_MS)
 		log_info("slow turn: %lld ms (%d jobs started)", (long long)dt,
 		    n);
+	loopturn_note();
 }
 
 /*
@@ -266,6 +268,7 @@ schedd_tick(evutil_socket_t fd, short ev, void *arg)
 	if (factory_pending())	/* room made without a turn */
 		factory_again();
 	stateck_tick(now);
+	loopturn_note();
 }
 
 static void
@@ -399,6 +402,8 @@ main(int argc, char **argv)
 	TAILQ_INIT(&sd->machines);
 	sd->started = clock_mono_ms();
 	sd->turn_ev = event_new(sd->base, -1, 0, schedd_turn, NULL);
+	loopturn_init(sd->base);
+	peer_set_turn_hook(loopturn_note);
 
 	if (runas_init() == -1)
 		fatalx("cannot set up root_job_user");
