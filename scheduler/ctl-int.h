@@ -30,6 +30,7 @@ struct client {
 	int			 hello;
 	int			 admin;		/* see ctl_is_admin() */
 	struct stage		*stage;		/* files put before a submit */
+	struct itemstage	*items;		/* a factory's, before it */
 	struct peer		*peer;
 	struct ctl_user		*user;		/* whose limits it counts in */
 	int			 refused;	/* over a limit: told, closed */

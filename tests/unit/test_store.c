@@ -995,11 +995,11 @@ Test(store, factories)
 	    &a), 0);
 	cr_assert_eq(store_cluster_new(s, 1001, "v", 6, NULL, 10, &b), 0);
 	cr_assert_eq(store_factory_insert(s, a, "{\"count\":1000000}",
-	    1000000), 0);
-	cr_assert_eq(store_factory_insert(s, b, "{}", 10), 0);
+	    1000000, 0), 0);
+	cr_assert_eq(store_factory_insert(s, b, "{}", 10, 0), 0);
 	/* One row per cluster; a cluster must exist. */
-	cr_assert_eq(store_factory_insert(s, a, "{}", 1), -1);
-	cr_assert_eq(store_factory_insert(s, 999, "{}", 1), -1);
+	cr_assert_eq(store_factory_insert(s, a, "{}", 1, 0), -1);
+	cr_assert_eq(store_factory_insert(s, 999, "{}", 1, 0), -1);
 	cr_assert_eq(store_factory_update(s, a, 256, 1, "held by cq hold"),
 	    0);
 	cr_assert_eq(store_factory_update(s, 999, 1, 0, NULL), -1);

@@ -1,0 +1,151 @@
+/*
+ * itemstage.c: a client's items before its factory's submit
+ * (itemstage.h).  A frame costs the loop one check of at most
+ * ITEMFRAME_MAX bytes, one store insert of them and their split: a
+ * million items arrive over a few dozen frames, each in a loop turn of
+ * its own, where one JSON message of them used to be read in one turn.
+ * The rows are written under an upload id that no factory names until
+ * the submit's transaction, so a scheduler killed before it drops them
+ * at start-up (store_factory_items_sweep).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commit.h"
+#include "itemframe.h"
+#include "itemstage.h"
+#include "jobdesc.h"
+#include "log.h"
+#include "schedd.h"
+#include "store.h"
+#include "xmalloc.h"
+
+struct itemstage {
+	uint64_t	 upload;
+	uint32_t	 nframes;	/* stored */
+	char		*buf;		/* the items, NUL-separated */
+	size_t		 len, cap;
+	uint32_t	*off;
+	size_t		 n, offcap;
+	int		 kept;
+};
+
+static uint64_t	itemstage_next = 1;
+
+void
+itemstage_init(uint64_t next)
+{
+	itemstage_next = next;
+}
+
+int
+itemstage_add(struct itemstage **sp, const char *raw, size_t len,
+    char *err, size_t errlen)
+{
+	struct itemstage	*s = *sp;
+	const char		*errstr;
+	size_t			 k, i, start;
+
+	if (itemframe_check(raw, len, &k, &errstr) == -1) {
+		snprintf(err, errlen, "late materialization: %s", errstr);
+		return -1;
+	}
+	if (s == NULL) {
+		s = *sp = xcalloc(1, sizeof(*s));
+		s->upload = itemstage_next++;
+	}
+	if (s->buf == NULL && s->n > 0) {
+		snprintf(err, errlen, "late materialization: item frames "
+		    "after the submit");
+		return -1;
+	}
+	if (k > JOBDESC_MAX_PROCS - s->n) {
+		snprintf(err, errlen, "late materialization: more than %d "
+		    "items", JOBDESC_MAX_PROCS);
+		return -1;
+	}
+	if (len > ITEMFRAME_MAX_TOTAL - s->len) {
+		snprintf(err, errlen, "late materialization: the items "
+		    "take more than %u MiB", ITEMFRAME_MAX_TOTAL >> 20);
+		return -1;
+	}
+	/* Durable before it is kept: the submit only names it. */
+	commit_request_begin();
+	if (store_factory_items_insert(sd->store, s->upload, s->nframes, raw,
+	    len) == -1)
+		commit_request_fail(NULL);
+	if (commit_request_end() == -1) {
+		snprintf(err, errlen, "submit failed, nothing was queued: %s",
+		    commit_request_why());
+		return -1;
+	}
+	s->nframes++;
+	if (s->len + len > s->cap) {
+		s->cap = s->cap == 0 ? ITEMFRAME_MAX : s->cap;
+		while (s->cap < s->len + len)
+			s->cap *= 2;
+		s->buf = xreallocarray(s->buf, s->cap, 1);
+	}
+	if (s->n + k > s->offcap) {
+		s->offcap = s->offcap == 0 ? 4096 : s->offcap;
+		while (s->offcap < s->n + k)
+			s->offcap *= 2;
+		s->off = xreallocarray(s->off, s->offcap, sizeof(*s->off));
+	}
+	memcpy(s->buf + s->len, raw, len);
+	for (i = start = s->len; i < s->len + len; i++)
+		if (s->buf[i] == '\n') {
+			s->buf[i] = '\0';
+			s->off[s->n++] = (uint32_t)start;
+			start = i + 1;
+		}
+	s->len += len;
+	return 0;
+}
+
+size_t
+itemstage_count(const struct itemstage *s)
+{
+	return s != NULL ? s->n : 0;
+}
+
+uint64_t
+itemstage_upload(const struct itemstage *s)
+{
+	return s != NULL ? s->upload : 0;
+}
+
+void
+itemstage_take(struct itemstage *s, char **buf, uint32_t **off, size_t *n)
+{
+	*buf = s->buf;
+	*off = s->off;
+	*n = s->n;
+	s->buf = NULL;
+	s->off = NULL;
+	s->len = s->cap = s->offcap = 0;
+}
+
+void
+itemstage_keep(struct itemstage *s)
+{
+	s->kept = 1;
+}
+
+void
+itemstage_free(struct itemstage *s)
+{
+	if (s == NULL)
+		return;
+	/* In the turn's transaction; a held store replays it. */
+	if (!s->kept && s->nframes > 0 && (commit_begin() == -1 ||
+	    store_factory_items_delete(sd->store, s->upload) == -1))
+		log_warnx("late materialization: the items of upload %llu "
+		    "stay until the next start", (unsigned long long)s->upload);
+	free(s->buf);
+	free(s->off);
+	free(s);
+}
