@@ -40,6 +40,7 @@
 #include "commit.h"
 #include "diskwatch.h"
 #include "log.h"
+#include "loopturn.h"
 #include "msg.h"
 #include "peer.h"
 #include "schedd.h"
@@ -140,7 +141,9 @@ commit_idle_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)fd;
 	(void)ev;
 	(void)arg;
+	loopturn_begin();
 	commit_idle_run();
+	loopturn_note();
 }
 
 void

@@ -341,7 +341,7 @@ ctl_submit_factory(struct peer *p, struct client *c, uint32_t reqid,
 {
 	struct factory		*f;
 	struct json_object	*reply;
-	char			 why[1200], err[1024];
+	char			 why[1200], err[1024], items[200];
 	uint32_t		 cluster = 0;
 
 	if (jsonx_get(msg, "jobs") != NULL) {
@@ -382,15 +382,16 @@ ctl_submit_factory(struct peer *p, struct client *c, uint32_t reqid,
 		factory_free(f);
 		return;
 	}
+	itemstage_report(c->items, items, sizeof items);
+	log_info("client %s: submitted cluster %u with %llu jobs (late "
+	    "materialization; %s)", c->owner, cluster,
+	    (unsigned long long)factory_total(f), items);
 	/* Its items' rows are the factory's now. */
 	if (c->items != NULL) {
 		itemstage_keep(c->items);
 		itemstage_free(c->items);
 		c->items = NULL;
 	}
-	log_info("client %s: submitted cluster %u with %llu jobs (late "
-	    "materialization)", c->owner, cluster,
-	    (unsigned long long)factory_total(f));
 	reply = json_object_new_object();
 	json_object_object_add(reply, "cluster",
 	    json_object_new_int64(cluster));

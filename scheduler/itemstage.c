@@ -19,12 +19,14 @@
 #include "itemstage.h"
 #include "jobdesc.h"
 #include "log.h"
+#include "loopturn.h"
 #include "schedd.h"
 #include "store.h"
 #include "xmalloc.h"
 
 struct itemstage {
 	uint64_t	 upload;
+	uint64_t	 mark;		/* the loop turn of the first */
 	uint32_t	 nframes;	/* stored */
 	char		*buf;		/* the items, NUL-separated */
 	size_t		 len, cap;
@@ -56,6 +58,7 @@ itemstage_add(struct itemstage **sp, const char *raw, size_t len,
 	if (s == NULL) {
 		s = *sp = xcalloc(1, sizeof(*s));
 		s->upload = itemstage_next++;
+		s->mark = loopturn_mark();
 	}
 	if (s->buf == NULL && s->n > 0) {
 		snprintf(err, errlen, "late materialization: item frames "
@@ -110,6 +113,21 @@ size_t
 itemstage_count(const struct itemstage *s)
 {
 	return s != NULL ? s->n : 0;
+}
+
+void
+itemstage_report(const struct itemstage *s, char *buf, size_t len)
+{
+	int64_t	us, cpu;
+
+	if (s == NULL) {
+		snprintf(buf, len, "items in the digest");
+		return;
+	}
+	loopturn_since(s->mark, &us, &cpu);
+	snprintf(buf, len, "%zu items in %u frames; the longest loop turn "
+	    "since the first: %.1f ms, %.1f ms of CPU", s->n, s->nframes,
+	    (double)us / 1000.0, (double)cpu / 1000.0);
 }
 
 uint64_t

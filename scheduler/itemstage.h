@@ -26,6 +26,12 @@ int		 itemstage_add(struct itemstage **sp, const char *raw,
 size_t		 itemstage_count(const struct itemstage *);
 uint64_t	 itemstage_upload(const struct itemstage *);
 /*
+ * For the submit's log line: its items, frames and the longest loop
+ * turn since the first frame came (NULL: "items in the digest").
+ */
+void		 itemstage_report(const struct itemstage *, char *buf,
+		    size_t len);
+/*
  * The items, taken: *BUF (NUL-separated) and *OFF (each item's offset
  * in it), *N of them.  The stage keeps its rows and upload id.
  */

@@ -193,12 +193,23 @@ schedd_match(void)
 	return match_run(&mc);
 }
 
+/* A client's or agent's read callback starts (0) or ends (1). */
+static void
+schedd_turn_hook(int end)
+{
+	if (end)
+		loopturn_note();
+	else
+		loopturn_begin();
+}
+
 static void
 schedd_turn(evutil_socket_t fd, short ev, void *arg)
 {
 	int64_t	t0 = clock_mono_ms(), dt;
 	int	n = 0;
 
+	loopturn_begin();
 	sd->turn_pending = 0;
 	queue_policy_due();
 	/* Stalled (commit.c): no new jobs, no start could be recorded. */
@@ -244,6 +255,7 @@ schedd_tick(evutil_socket_t fd, short ev, void *arg)
 	static int	 waited;
 	int64_t		 now = clock_mono_ms();
 
+	loopturn_begin();
 	/*
 	 * A tick more than a tick late found a loop that did not run (the
 	 * scheduler stopped or starved): what agents sent meanwhile waits
@@ -339,7 +351,8 @@ schedd_nofile(void)
 int
 main(int argc, char **argv)
 {
-	struct event	*sigs[3], *tick;
+	struct event		*sigs[3], *tick;
+	struct event_config	*evcfg;
 	struct utsname	 un;
 	struct timeval	 tv = { 0, SCHEDD_TICK_MS * 1000 };
 	char		 dbpath[1100], sockdir[1024], *slash;
@@ -390,8 +403,15 @@ main(int argc, char **argv)
 	    1024 * 1024);
 
 	sd->store = stateck_open();
-	if ((sd->base = event_base_new()) == NULL)
+	/*
+	 * The precise monotonic clock (not the coarse one, a tick behind):
+	 * loopturn.c measures turns from the loop's cached time.
+	 */
+	if ((evcfg = event_config_new()) == NULL ||
+	    event_config_set_flag(evcfg, EVENT_BASE_FLAG_PRECISE_TIMER) ==
+	    -1 || (sd->base = event_base_new_with_config(evcfg)) == NULL)
 		fatalx("event_base_new");
+	event_config_free(evcfg);
 	RB_INIT(&sd->jobs);
 	TAILQ_INIT(&sd->idle);
 	slots_init(&sd->slots, schedd_slot_freed, NULL);
@@ -403,7 +423,7 @@ main(int argc, char **argv)
 	sd->started = clock_mono_ms();
 	sd->turn_ev = event_new(sd->base, -1, 0, schedd_turn, NULL);
 	loopturn_init(sd->base);
-	peer_set_turn_hook(loopturn_note);
+	peer_set_turn_hook(schedd_turn_hook);
 
 	if (runas_init() == -1)
 		fatalx("cannot set up root_job_user");
