@@ -61,7 +61,7 @@
 
 #define FACTORY_MAX_ENV		4096
 /* Building jobs stops after this long in one turn (the rest waits). */
-#define FACTORY_TURN_MS		20
+#define FACTORY_TURN_MS		10
 #define FACTORY_MAX_VARS	32
 
 struct factory {
