@@ -86,6 +86,8 @@ itemstage_add(struct itemstage **sp, const char *raw, size_t len,
 		return -1;
 	}
 	s->nframes++;
+	/* The end of the turn copies the WAL once it has grown (commit.c). */
+	schedd_turn_request();
 	if (s->len + len > s->cap) {
 		s->cap = s->cap == 0 ? ITEMFRAME_MAX : s->cap;
 		while (s->cap < s->len + len)
