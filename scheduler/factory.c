@@ -432,6 +432,18 @@ factory_new(struct json_object *digest, int64_t umask,
 		factory_free(f);
 		return NULL;
 	}
+	/* Nothing is spooled for a factory: refused, not run without. */
+	if (jobdesc_xfer_wanted(&d)) {
+		snprintf(err, errlen, "%s: late materialization cannot send "
+		    "files through the scheduler's spool (should_transfer_"
+		    "files, transfer_input_files); use shared files or "
+		    "submit without max_materialize and max_idle",
+		    jsonx_str(f->digest, "name", "the submit file"));
+		jobdesc_free(&d);
+		free(ad);
+		factory_free(f);
+		return NULL;
+	}
 	jobdesc_free(&d);
 	free(ad);
 	return f;

@@ -202,10 +202,11 @@ cmd_submit_late(const struct submit_digest *d, const char *path, char *err,
 	if (upload_wanted(&d->first)) {
 		if (!asked)
 			return 0;
-		snprintf(err, errlen, "%s: late materialization (max_"
-		    "materialize, max_idle) cannot send input files through "
-		    "the scheduler's spool; use shared files or submit "
-		    "without it", path);
+		snprintf(err, errlen, "%s:%d: late materialization (max_"
+		    "materialize, max_idle) cannot send files through the "
+		    "scheduler's spool (should_transfer_files, transfer_"
+		    "input_files); use shared files or submit without it",
+		    path, d->xfer_line);
 		return -1;
 	}
 	/* The items go as item frames: whole lines, UTF-8 (itemframe.h). */

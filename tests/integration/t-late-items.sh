@@ -10,8 +10,10 @@
 # scheduler keeps the whole cluster; killed half-way through another
 # upload, it keeps nothing (the frames swept at the restart).  `cq
 # submit` of 12,000 longer items (three frames) materializes every job
-# with its own item.  `cq submit` of 200,000 items with the scheduler
-# killed at a few moments leaves the whole cluster or nothing.
+# with its own item.  A factory that transfers files is refused with its
+# file and line by cq submit, and by the scheduler when a client sends
+# it anyway.  `cq submit` of 200,000 items with the scheduler killed at a
+# few moments leaves the whole cluster or nothing.
 . "$(dirname "$0")/../lib/lib.sh"
 
 command -v sqlite3 >/dev/null 2>&1 || skip "sqlite3 is not installed"
@@ -123,6 +125,21 @@ wait_until 20 all || fail "$(count_jobs ".cluster == $r") of 12000 jobs made"
 cq q -af ProcId Args "$r" | sort -n | awk '{ print $2 }' > made.txt
 cmp -s made.txt rows.txt || fail "the jobs' items differ from rows.txt"
 cq rm "$r" >/dev/null || fail "cq rm $r failed"
+
+# A factory spools no files: refused with the file and the line, by cq
+# submit and, for a client that sends it anyway, by the scheduler.
+printf 'executable = /bin/true\nmax_idle = 2\nshould_transfer_files = YES\ntransfer_input_files = items.txt\nqueue 3\n' > xfer.sub
+err=$(cq submit xfer.sub 2>&1) && fail "a factory with input files passed"
+echo "$err" | grep -q "xfer.sub:3: late materialization .* cannot send files through the scheduler's spool" ||
+    fail "xfer.sub said: $err"
+jq --arg text "$(head -n 4 xfer.sub)
+" '.text = $text | .name = "xfer.sub" | .line = 5 | .vars = [] | .nitems = 1 | .count = 3' \
+    digest.json > xdigest.json
+echo > one.txt
+out=$("$PY" "$CLIENT" "$CQ_SOCKET" items one.txt xdigest.json 9 </dev/null 2>&1) &&
+    fail "the scheduler took a factory with input files: $out"
+echo "$out" | grep -q "xfer.sub: late materialization cannot send files" ||
+    fail "the scheduler said: $out"
 
 # cq submit of N items, the scheduler killed at a few moments: after the
 # restart the cluster is whole (N jobs) or absent, no frame left over.
