@@ -27,8 +27,9 @@ int		 factory_init(void);
 /*
  * A client's digest (MSG_SUBMIT's "factory", UMASK -1: none) and the
  * items its connection sent before (ITEMS, NULL: in the digest, a small
- * list): read and its first job built and checked.  The items are taken
- * out of ITEMS whatever happens.  NULL with ERR ("job 0: ...").
+ * list): read and its first job built and checked; the factory takes
+ * the items out of ITEMS (its rows stay the caller's to keep or drop).
+ * NULL with ERR ("job 0: ...").
  */
 struct factory	*factory_new(struct json_object *digest, int64_t umask,
 		    struct itemstage *items, char *err, size_t errlen);

@@ -60,11 +60,6 @@ itemstage_add(struct itemstage **sp, const char *raw, size_t len,
 		s->upload = itemstage_next++;
 		s->mark = loopturn_mark();
 	}
-	if (s->buf == NULL && s->n > 0) {
-		snprintf(err, errlen, "late materialization: item frames "
-		    "after the submit");
-		return -1;
-	}
 	if (k > JOBDESC_MAX_PROCS - s->n) {
 		snprintf(err, errlen, "late materialization: more than %d "
 		    "items", JOBDESC_MAX_PROCS);

@@ -88,12 +88,20 @@ cmp -s stored.txt items.txt || fail "the stored items differ from items.txt"
 grep -q "cluster $c with $N jobs (late materialization; $N items in $nf frames" "$T/schedd.log" ||
     fail "no submit line in the log"
 
-# Killed right after the answer: the whole cluster after the restart.
+# A slice of the items: their $(ItemIndex)es go as a first and a step.
+printf 'executable = /bin/echo\narguments = $(x) $(ItemIndex)\nmax_idle = 10\nqueue x from [1:7:3] items.txt\n' > slice.sub
+sl=$(cq submit --terse slice.sub) || fail "cq submit slice.sub failed"
+sliced() { [ "$(cq q -af ProcId Args "$sl" | tr '\n' ' ')" = "0 item-1 1 1 item-4 4 " ]; }
+wait_until 10 sliced || fail "slice: $(cq q -af ProcId Args "$sl")"
+
+# Killed right after the answer: the whole clusters after the restart.
 stop_schedd KILL
 start_schedd 10s
 [ "$(batch "$c")" = "$N" ] || fail "after SIGKILL: cluster $c total '$(batch "$c")'"
 wait_until 10 first || fail "after SIGKILL: proc 0 of $c is not item-0"
 [ "$(orphans)" -eq 0 ] || fail "$(orphans) frames of no factory"
+sliced || fail "after SIGKILL, slice: $(cq q -af ProcId Args "$sl")"
+cq rm "$sl" >/dev/null || fail "cq rm $sl failed"
 
 # Killed half-way through another upload: nothing of it stays.
 upload 4
