@@ -22,7 +22,7 @@ if [ -z "${BENCH_INNER:-}" ]; then
 	exec timeout -k 10 "${BENCH_TIMEOUT:-900}" env BENCH_INNER=1 "$0" "$@"
 fi
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$top/build}
+build=$(cd "${1:-$top/build}" && pwd)
 cq=$build/cq
 SIZES=${SIZES:-1000 1000000}
 work=$(mktemp -d /tmp/cq-bench-late.XXXXXX)
