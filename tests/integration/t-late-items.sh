@@ -65,8 +65,8 @@ cq q >/dev/null || fail "cq q does not answer in the middle of the submit"
     fail "a cluster shows before its submit: $(cq q -batch --json)"
 other=$(cq submit --terse -- /bin/true) || fail "another submit failed"
 cq wait -t 30 "$other" || fail "job $other did not run during the upload"
-[ "$(cq history --json "$other" | jq -r '.[0].exit_code')" = 0 ] ||
-    fail "job $other: $(cq history --json "$other")"
+[ "$(cq history -af ExitCode "$other")" = 0 ] ||
+    fail "job $other: $(cq history -l "$other")"
 stop_agent a1
 
 # The rest and the submit: one cluster of N jobs, its items as sent.
@@ -128,8 +128,9 @@ awk 'BEGIN { for (i = 0; i < 12000; i++)
     printf "row-%05d-%s\n", i, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnop" }' > rows.txt
 printf 'executable = /bin/echo\narguments = $(r)\nmax_idle = 12000\nqueue r from rows.txt\n' > rows.sub
 r=$(cq submit --terse rows.sub) || fail "cq submit rows.sub failed"
-all() { [ "$(count_jobs ".cluster == $r")" -eq 12000 ]; }
-wait_until 20 all || fail "$(count_jobs ".cluster == $r") of 12000 jobs made"
+made() { cq q -af ProcId "$r" | wc -l; }
+all() { [ "$(made)" -eq 12000 ]; }
+wait_until 20 all || fail "$(made) of 12000 jobs made"
 cq q -af ProcId Args "$r" | sort -n | awk '{ print $2 }' > made.txt
 cmp -s made.txt rows.txt || fail "the jobs' items differ from rows.txt"
 cq rm "$r" >/dev/null || fail "cq rm $r failed"
