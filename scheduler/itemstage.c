@@ -35,7 +35,14 @@ struct itemstage {
 	int		 kept;
 };
 
+/*
+ * The items of all submits in progress at most, in bytes: a client may
+ * hold 64 MiB, and so may only a few at once.
+ */
+#define ITEMSTAGE_MAX_ALL	(4 * (size_t)ITEMFRAME_MAX_TOTAL)
+
 static uint64_t	itemstage_next = 1;
+static size_t	itemstage_all;		/* bytes held by the stages */
 
 void
 itemstage_init(uint64_t next)
@@ -70,6 +77,12 @@ itemstage_add(struct itemstage **sp, const char *raw, size_t len,
 		    "take more than %u MiB", ITEMFRAME_MAX_TOTAL >> 20);
 		return -1;
 	}
+	if (len > ITEMSTAGE_MAX_ALL - itemstage_all) {
+		snprintf(err, errlen, "late materialization: the submits in "
+		    "progress hold %zu MiB of items, the most the scheduler "
+		    "takes at once; try again later", itemstage_all >> 20);
+		return -1;
+	}
 	/* Durable before it is kept: the submit only names it. */
 	commit_request_begin();
 	if (store_factory_items_insert(sd->store, s->upload, s->nframes, raw,
@@ -96,6 +109,7 @@ itemstage_add(struct itemstage **sp, const char *raw, size_t len,
 		s->off = xreallocarray(s->off, s->offcap, sizeof(*s->off));
 	}
 	memcpy(s->buf + s->len, raw, len);
+	itemstage_all += len;
 	for (i = start = s->len; i < s->len + len; i++)
 		if (s->buf[i] == '\n') {
 			s->buf[i] = '\0';
@@ -139,6 +153,7 @@ itemstage_take(struct itemstage *s, char **buf, uint32_t **off, size_t *n)
 	*buf = s->buf;
 	*off = s->off;
 	*n = s->n;
+	itemstage_all -= s->len;
 	s->buf = NULL;
 	s->off = NULL;
 	s->len = s->cap = s->offcap = 0;
@@ -160,6 +175,7 @@ itemstage_free(struct itemstage *s)
 	    store_factory_items_delete(sd->store, s->upload) == -1))
 		log_warnx("late materialization: the items of upload %llu "
 		    "stay until the next start", (unsigned long long)s->upload);
+	itemstage_all -= s->len;
 	free(s->buf);
 	free(s->off);
 	free(s);
