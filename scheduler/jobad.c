@@ -150,9 +150,12 @@ jobad_json(const struct job *j, int full)
 	    j->state == JOB_SUSPENDED))
 		jobad_str(o, "LastRemoteHost", j->machine);
 	/* The run time that counted (HTCondor's CommittedTime) and cq's
-	 * CqBadputTime, what evictions and holds threw away, in seconds. */
-	jobad_int(o, "CommittedTime", j->goodput_ms / 1000);
-	jobad_int(o, "CqBadputTime", j->badput_ms / 1000);
+	 * CqBadputTime, what evictions and holds threw away: seconds, to the
+	 * millisecond (a short run's goodput is not 0). */
+	json_object_object_add(o, "CommittedTime",
+	    json_object_new_double((double)j->goodput_ms / 1000));
+	json_object_object_add(o, "CqBadputTime",
+	    json_object_new_double((double)j->badput_ms / 1000));
 	if (job_state_terminal(j->state)) {
 		json_object_object_add(o, "RemoteUserCpu",
 		    json_object_new_double((double)j->utime_ms / 1000));

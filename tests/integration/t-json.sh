@@ -47,7 +47,7 @@ cq history --json "$d" | upper || fail "history: lowercase keys"
 cq history --json "$d" | jq -e '.[0] | .JobStatus == 4 and .ExitCode == 3 and
     .ExitBySignal == false and (.RemoteUserCpu | type) == "number" and
     (.RemoteSysCpu | type) == "number" and .ResidentSetSize > 0 and
-    .CommittedTime >= 0 and .CqBadputTime == 0 and
+    (.CommittedTime | type) == "number" and .CqBadputTime == 0 and
     (.LastRemoteHost | test("@a1$"))' >/dev/null ||
     fail "history ad: $(cq history --json "$d")"
 

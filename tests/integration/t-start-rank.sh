@@ -87,7 +87,7 @@ log "a broken start or machine_attributes stops the agent with the key"
 
 # The machine's ad, as cq status shows it, carries start, rank and the
 # platform with HTCondor's names.
-ad=$(cq status --json | jq -c '.[] | select(.Machine == "picky") | .ad')
+ad=$(cq status --json | jq -c '.[] | select(.Machine == "picky")')
 [ "$(jq -r .Start <<<"$ad")" = "KeyboardIdle >= 0 && TARGET.Owner != \"$me\"" ] ||
     fail "the ad has no Start: $ad"
 [ "$(jq -r .Rank <<<"$ad")" = "TARGET.JobPrio" ] || fail "the ad has no Rank: $ad"
