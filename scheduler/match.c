@@ -80,8 +80,7 @@ match_cands(struct match_ctx *mc, struct autocluster *ac, uint64_t run)
 	struct slot		*s;
 	size_t			 n = 0, cap = 0, order = 0;
 	double			 rank, mrank;
-	int			 ranked = autocluster_rank(ac) != NULL ||
-				    ac->runtime_s >= 0;
+	int			 ranked = autocluster_rank(ac) != NULL;
 
 	free(ac->cands);
 	ac->cands = NULL;
@@ -100,6 +99,10 @@ match_cands(struct match_ctx *mc, struct autocluster *ac, uint64_t run)
 		c->rank = rank;
 		c->mrank = mrank;
 		c->place = place_score(ac->runtime_s, s->machine);
+		/* Sorted only if the placement tells slots apart (agents
+		 * that advertise no absence: all 0, no sort). */
+		if (c->place != ac->cands[0].place)
+			ranked = 1;
 		if (s->machine->ad.rank != NULL)
 			ranked = 1;
 	}
