@@ -179,6 +179,8 @@ static const struct submit_unsup submit_unsup[] = {
 	{ "primary_unix_group", NULL, "a job's own primary group" },
 	{ "prio", NULL, "the prio spelling (use priority)" },
 	{ "public_input_files", NULL, "public input files over HTTP" },
+	{ "remote_initialdir", NULL, "a working directory on the execute "
+	    "machine (a job runs in its sandbox or its initialdir)" },
 	{ "remove_kill_sig", NULL, "a removal's own kill signal" },
 	{ "rendezvousdir", NULL, "a rendezvous directory" },
 	{ "request_gpus", "0", GPU },
@@ -213,8 +215,6 @@ static const struct submit_unsup submit_unsup[] = {
 	{ "tool_daemon_output", NULL, TOOL },
 	{ "transfer_container", "true", CONT },
 	{ "transfer_error", "true", "leaving error output on the machine" },
-	{ "transfer_executable", "true",
-	    "running an executable that is not transferred" },
 	{ "transfer_input", "true", "leaving input on the submit machine" },
 	{ "transfer_output", "true", "leaving output on the machine" },
 	{ "transfer_output_remaps", NULL, "output remaps" },

@@ -528,8 +528,8 @@ static const char *const cq_commands[] = {
 	"priority", "rank", "request_cpus", "request_disk", "request_memory",
 	"requirements", "retry_until", "should_transfer_files",
 	"success_exit_code", "transfer_checkpoint_files",
-	"transfer_input_files", "transfer_output_files", "universe",
-	"when_to_transfer_output",
+	"transfer_executable", "transfer_input_files",
+	"transfer_output_files", "universe", "when_to_transfer_output",
 	/* condor_submit's other names of them, and its own switches. */
 	"arguments2", "env", "initial_dir", "job_iwd", "preferences",
 	"skip_filechecks", "stderr", "stdin", "stdout", "transferinputfiles",
