@@ -381,6 +381,8 @@ jd_to_json(const struct jobdesc *jd, int all)
 	if (!jd->transfer_executable)
 		json_object_object_add(o, "transfer_executable",
 		    json_object_new_boolean(0));
+	if (jd->hold)
+		json_object_object_add(o, "hold", json_object_new_boolean(1));
 	for (t = jd_texts; t->key != NULL; t++)
 		if (all || *JD_TEXT(jd, t) != NULL)
 			json_object_object_add(o, t->key,
@@ -598,6 +600,7 @@ static const struct msg_member jd_members[] = {
 	{ "concurrency_limits",	JT_STRING,	0 },	/* or null */
 	{ "nice_user",		JT_BOOL,	0 },
 	{ "transfer_executable", JT_BOOL,	0 },
+	{ "hold",		JT_BOOL,	0 },
 	{ NULL,			0,		0 }
 };
 #define JD_NCORE	14	/* members DESIGN.md names: always present */
@@ -828,6 +831,8 @@ jd_json_rest(struct json_object *obj, struct jobdesc *jd, const char **errstr)
 		return -1;
 	if ((v = jsonx_get(obj, "nice_user")) != NULL)
 		jd->nice_user = json_object_get_boolean(v);
+	if ((v = jsonx_get(obj, "hold")) != NULL)
+		jd->hold = json_object_get_boolean(v);
 	if ((v = jsonx_get(obj, "should_transfer_files")) != NULL) {
 		if ((jd->should_transfer = jobdesc_xfer_parse(
 		    json_object_get_string(v))) == -1) {

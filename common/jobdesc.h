@@ -30,6 +30,7 @@ struct jobdesc {
 					 * it from the job's directory) */
 	int		 transfer_executable;	/* 0: not sent, the agent runs
 						 * the path it has (default 1) */
+	int		 hold;		/* 1: enters the queue HELD */
 	char	       **argv;		/* arguments, argv[0] not included */
 	size_t		 argc;
 	char		*input;		/* NULL: /dev/null */

@@ -633,6 +633,14 @@ submit_kw_xferexe(struct submit_parse *p, struct jobdesc *jd,
 	return 0;
 }
 
+/* hold = true: the job enters the queue HELD (HTCondor's code 15). */
+static int
+submit_kw_hold(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	return submit_kw_bool(p, kw, val, line, &jd->hold);
+}
+
 /* skip_filechecks: no existence checks for this job (condor_submit's). */
 static int
 submit_kw_skipcheck(struct submit_parse *p, struct jobdesc *jd,
@@ -715,6 +723,7 @@ static const struct submit_keyword submit_kw_table[] = {
 	{ "concurrency_limits",	submit_kw_acct, OFF(concurrency_limits), 0,
 	    "ConcurrencyLimits" },
 	{ "nice_user",		submit_kw_nice, 0, 0, NULL },
+	{ "hold",		submit_kw_hold, 0, 0, NULL },
 	{ "skip_filechecks",	submit_kw_skipcheck, 0, 0, NULL },
 };
 #define SUBMIT_NKW (sizeof(submit_kw_table) / sizeof(submit_kw_table[0]))

@@ -125,7 +125,6 @@ static const struct submit_unsup submit_unsup[] = {
 	{ "grid_resource", NULL, GRID },
 	{ "gs_access_key_id_file", NULL, GRID },
 	{ "gs_secret_access_key_file", NULL, GRID },
-	{ "hold", "false", "submitting jobs on hold" },
 	{ "hold_kill_sig", NULL, "a hold's own kill signal" },
 	{ "image_size", NULL, "image size hints (use request_memory)" },
 	{ "interactive_args", NULL, INTER },

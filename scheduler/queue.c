@@ -434,6 +434,12 @@ queue_job_new(uid_t uid, const char *owner, uint32_t cluster,
 	j->ad = queue_expand_cluster(ad, cluster);
 	j->submitted = now;
 	j->entered = now;
+	if (d->hold) {
+		/* hold = true: as condor_submit's, until cq release. */
+		j->state = JOB_HELD;
+		j->hold_reason = xstrdup(QUEUE_HOLD_SUBMITTED);
+		j->hold_code = JOBEND_HOLD_SUBMITTED;
+	}
 	return j;
 }
 
@@ -457,7 +463,9 @@ queue_enter(uid_t uid, const char *owner, uint32_t cluster,
 		    queue_find(v[i]->cluster, v[i]->proc) != NULL ||
 		    store_job_insert(sd->store, v[i]) == -1 ||
 		    store_event_add(sd->store, v[i]->cluster, v[i]->proc, now,
-		    "submit", 0, NULL) == -1)
+		    "submit", 0, NULL) == -1 || (v[i]->state == JOB_HELD &&
+		    store_event_add(sd->store, v[i]->cluster, v[i]->proc, now,
+		    "held", 0, v[i]->hold_reason) == -1))
 			goto fail;
 	}
 	for (i = 0; i < n; i++) {

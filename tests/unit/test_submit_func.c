@@ -341,6 +341,32 @@ Test(submit_func, transfer_executable_wire)
 	json_object_put(o);
 }
 
+/* hold = true: the job enters the queue held; said on the wire only
+ * then. */
+Test(submit_func, hold)
+{
+	struct json_object	*o;
+	struct jobdesc		 back;
+	const char		*errstr = NULL;
+
+	cr_assert_eq(one(E "queue\n")->hold, 0);
+	cr_assert_eq(one(E "hold = false\nqueue\n")->hold, 0);
+	cr_assert_eq(parse(E "hold = $(Process) == 1\nqueue 2\n"), 0, "%s",
+	    err);
+	cr_assert_eq(jobs[0].hold, 0);
+	cr_assert_eq(jobs[1].hold, 1);
+	fails(E "hold = later\nqueue\n",
+	    "t.sub:2: hold: expected true or false, not 'later'");
+	o = jobdesc_to_json(one(E "queue\n"));
+	cr_assert(!json_object_object_get_ex(o, "hold", NULL));
+	json_object_put(o);
+	o = jobdesc_to_wire(one(E "Hold = True\nqueue\n"));
+	cr_assert_eq(jobdesc_from_json(o, &back, &errstr), 0, "%s", errstr);
+	cr_assert_eq(back.hold, 1);
+	jobdesc_free(&back);
+	json_object_put(o);
+}
+
 /* -a, -queue, name=value and a dry run's cluster number. */
 Test(submit_func, command_line)
 {

@@ -519,7 +519,8 @@ static const char *const htcondor_commands[] = {
 static const char *const cq_commands[] = {
 	"accounting_group", "accounting_group_user", "arguments", "batch_name",
 	"checkpoint_exit_code", "concurrency_limits", "environment", "error",
-	"executable", "getenv", "initialdir", "input", "kill_sig", "log",
+	"executable", "getenv", "hold", "initialdir", "input", "kill_sig",
+	"log",
 	"materialize_max_idle", "max_idle", "max_materialize",
 	"max_retries", "nice_user", "notification", "on_exit_hold",
 	"on_exit_hold_reason", "on_exit_hold_subcode", "on_exit_remove",
