@@ -922,12 +922,6 @@ submit_kw_custom(struct submit_parse *p, const struct submit_macro *m,
 	}
 	if ((o = submit_kw_const(val)) != NULL)
 		return o;
-	if (strcasecmp(val, "undefined") == 0) {
-		submit_error(p, m->line, "+%s: cq does not support setting "
-		    "an attribute to undefined (HTCondor's +Attr = undefined)",
-		    m->attr);
-		return NULL;
-	}
 	submit_error(p, m->line, "+%s: cq does not support ClassAd "
 	    "expressions as attribute values ('%s'; HTCondor's +Attr = "
 	    "expression): write a number, true, false or a \"string\"",
@@ -1049,6 +1043,12 @@ submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
 			goto fail;
 		if (*val == '\0')
 			continue;
+		/* An undefined attribute reads as one not there, in every
+		 * expression: it is left out of the ad. */
+		if (strcasecmp(val, "undefined") == 0) {
+			json_object_object_del(jd->custom, m->attr);
+			continue;
+		}
 		if ((o = submit_kw_custom(p, m, val)) == NULL)
 			goto fail;
 		json_object_object_add(jd->custom, m->attr, o);

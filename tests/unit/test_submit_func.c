@@ -367,6 +367,26 @@ Test(submit_func, hold)
 	json_object_put(o);
 }
 
+/* +Attr = undefined: left out of the ad (read as undefined anyway),
+ * unsetting an earlier value. */
+Test(submit_func, attr_undefined)
+{
+	struct jobdesc	*jd;
+
+	jd = one(E "+Owner = Undefined\n+Site = \"x\"\nqueue\n");
+	cr_assert(!json_object_object_get_ex(jd->custom, "Owner", NULL));
+	cr_assert(json_object_object_get_ex(jd->custom, "Site", NULL));
+	cr_assert_eq(parse(E "+Site = \"x\"\nqueue\n+Site = undefined\n"
+	    "queue\n"), 0, "%s", err);
+	cr_assert(json_object_object_get_ex(jobs[0].custom, "Site", NULL));
+	cr_assert(!json_object_object_get_ex(jobs[1].custom, "Site", NULL));
+	/* Not an expression over attributes, which stays refused. */
+	fails(E "+Site = undefined_site\nqueue\n",
+	    "t.sub:2: +Site: cq does not support ClassAd expressions as "
+	    "attribute values ('undefined_site'; HTCondor's +Attr = "
+	    "expression): write a number, true, false or a \"string\"");
+}
+
 /* -a, -queue, name=value and a dry run's cluster number. */
 Test(submit_func, command_line)
 {
