@@ -435,7 +435,9 @@ queue_job_new(uid_t uid, const char *owner, uint32_t cluster,
 	j->submitted = now;
 	j->entered = now;
 	if (d->hold) {
-		/* hold = true: as condor_submit's, until cq release. */
+		/* hold = true: as condor_submit's, until cq release; the
+		 * row keeps why, and the user log has only the submit
+		 * event, as HTCondor's. */
 		j->state = JOB_HELD;
 		j->hold_reason = xstrdup(QUEUE_HOLD_SUBMITTED);
 		j->hold_code = JOBEND_HOLD_SUBMITTED;
@@ -463,9 +465,7 @@ queue_enter(uid_t uid, const char *owner, uint32_t cluster,
 		    queue_find(v[i]->cluster, v[i]->proc) != NULL ||
 		    store_job_insert(sd->store, v[i]) == -1 ||
 		    store_event_add(sd->store, v[i]->cluster, v[i]->proc, now,
-		    "submit", 0, NULL) == -1 || (v[i]->state == JOB_HELD &&
-		    store_event_add(sd->store, v[i]->cluster, v[i]->proc, now,
-		    "held", 0, v[i]->hold_reason) == -1))
+		    "submit", 0, NULL) == -1)
 			goto fail;
 	}
 	for (i = 0; i < n; i++) {

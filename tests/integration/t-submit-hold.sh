@@ -1,8 +1,9 @@
 #!/bin/bash
 # t-submit-hold: `hold = true` in a submit file, as condor_submit's: the
 # jobs enter the queue HELD with HTCondor's hold code 15 (SubmittedOnHold)
-# and its reason, the user log has the submit and held events, the hold
-# outlives a scheduler restart, and `cq release` lets them run to the end.
+# and its reason, the user log has their submit events and no held one
+# (as HTCondor writes it), the hold outlives a scheduler restart, and
+# `cq release` lets them run to the end (a released event each).
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_schedd 10s
@@ -23,9 +24,11 @@ for p in 0 1; do
 	got=$(cq q -af JobStatus HoldReasonCode HoldReason "$c.$p")
 	[ "$got" = "$want" ] || fail "job $c.$p: '$got', not '$want'"
 done
-wait_until 10 sh -c "grep -c '^012 ($(printf %03d "$c")\.' held.log | grep -qx 2" ||
-    fail "the user log has no held event for each job: $(cat held.log)"
-log "submitted on hold: HELD, code 15, held events in the user log"
+cc=$(printf %03d "$c")
+wait_until 10 sh -c "grep -c '^000 ($cc\.' held.log | grep -qx 2" ||
+    fail "the user log has no submit event for each job: $(cat held.log)"
+grep -q '^012 ' held.log && fail "a held event at submit: $(cat held.log)"
+log "submitted on hold: HELD, code 15, submit events in the user log"
 
 stop_schedd
 start_schedd
@@ -40,5 +43,7 @@ cq release "$c" || fail "cq release $c failed"
 wait_queue_empty 30 || fail "cluster $c not done within 30 s: $(cq q -af ProcId JobStatus HoldReason "$c")"
 [ "$(cat out.0 out.1)" = "ran 0
 ran 1" ] || fail "outputs after the release: $(cat out.0 out.1)"
+[ "$(grep -c "^013 ($cc\." held.log)" = 2 ] ||
+    fail "no released event for each job: $(cat held.log)"
 log "released after a restart: both ran"
 exit 0
