@@ -178,6 +178,10 @@ jobad_json(const struct job *j, int full)
 	jobad_str(o, "Out", jsonx_str(desc, "output", NULL));
 	jobad_str(o, "Err", jsonx_str(desc, "error", NULL));
 	jobad_str(o, "UserLog", jsonx_str(desc, "log", NULL));
+	/* As condor_submit: said only when false. */
+	if (!jsonx_bool(desc, "transfer_executable", 1))
+		json_object_object_add(o, "TransferExecutable",
+		    json_object_new_boolean(0));
 	if ((custom = jsonx_get(desc, "custom")) != NULL &&
 	    json_object_is_type(custom, json_type_object)) {
 		json_object_object_foreach(custom, k, v) {
