@@ -391,7 +391,8 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		}
 		if (type == MSG_KILL)
 			jobs_kill(am.u.kill.job, am.u.kill.run,
-			    am.u.kill.vacate);
+			    am.u.kill.vacate, am.u.kill.vacate ?
+			    AGENTMSG_KILL_VACATE : AGENTMSG_KILL_REMOVED);
 		else
 			jobs_exit_acked(am.u.exit_ack.job, am.u.exit_ack.run,
 			    am.u.exit_ack.restart);
@@ -420,7 +421,8 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		jobs_eval();
 		break;
 	case MSG_VACATE:
-		jobs_vacate_all(jsonx_str(msg, "reason", "cq vacate"));
+		jobs_vacate_all(jsonx_str(msg, "reason", "cq vacate"),
+		    AGENTMSG_KILL_VACATE);
 		break;
 	default:
 		peer_close(p, "unexpected message type");
