@@ -303,12 +303,12 @@ ends_open(const char *dir, char *err, size_t errlen)
 	snprintf(ends_path, sizeof ends_path, "%s/%s", dir, ENDS_FILE);
 	if ((ends_dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
+		goto fail;
 	}
 	fd = openat(ends_dfd, ENDS_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1 && errno != ENOENT) {
 		snprintf(err, errlen, "%s: %s", ends_path, strerror(errno));
-		return -1;
+		goto fail;
 	}
 	if (fd != -1) {
 		if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
@@ -316,7 +316,7 @@ ends_open(const char *dir, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: not a regular file of at "
 			    "most %d MiB", ends_path, ENDS_MAX_FILE >> 20);
 			close(fd);
-			return -1;
+			goto fail;
 		}
 		buf = xmalloc((size_t)sb.st_size + 1);
 		r = read(fd, buf, (size_t)sb.st_size);
@@ -325,12 +325,12 @@ ends_open(const char *dir, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: %s", ends_path, r == -1 ?
 			    strerror(errno) : "short read");
 			free(buf);
-			return -1;
+			goto fail;
 		}
 		if (ends_parse(ends_path, buf, (size_t)r, &ends_found,
 		    &ends_nfound, &good, &torn, err, errlen) == -1) {
 			free(buf);
-			return -1;
+			goto fail;
 		}
 		if (torn)
 			log_warnx("ends: %s: a cut last record (%zu bytes, a "
@@ -352,13 +352,17 @@ ends_open(const char *dir, char *err, size_t errlen)
 	if (ends_rewrite() == -1) {
 		snprintf(err, errlen, "%s: cannot write it (see the log)",
 		    ends_path);
-		return -1;
+		goto fail;
 	}
 	n = ends_nfound;
 	if (n > 0)
 		log_info("ends: %zu job end(s) not acknowledged before the "
 		    "agent stopped, to report again (%s)", n, ends_path);
 	return 0;
+
+fail:
+	ends_close();
+	return -1;
 }
 
 size_t

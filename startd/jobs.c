@@ -707,7 +707,7 @@ jobs_start(struct agentmsg_start *so)
 		 */
 		j->evicted = 1;
 		j->why = AGENTMSG_KILL_LEASE;
-		xasprintf(&j->error, "the agent past its lease: the "
+		xasprintf(&j->error, "the agent is past its lease: the "
 		    "scheduler has not heard it for %lld ms (lease %lld ms)",
 		    (long long)silent, (long long)lease);
 		jobs_end_now(j, s->ps.state);

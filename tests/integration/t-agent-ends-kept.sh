@@ -1,0 +1,93 @@
+#!/bin/bash
+# t-agent-ends-kept: a job ends while the scheduler does not hear its
+# agent, and the agent stops before the end is acknowledged.  The agent
+# kept the end in its state directory (startd/ends.c); started again, it
+# reports it, and the job completes exactly once and never runs again.
+# Twice: (1) the scheduler stopped (SIGSTOP), the agent stopped with
+# SIGTERM (it leaves without a goodbye, so the scheduler does not requeue
+# the job); (2) the agent killed (SIGKILL) once the end is on disk, the
+# scheduler killed too and restarted on its state.
+. "$(dirname "$0")/../lib/lib.sh"
+
+start_schedd 30s
+addr=$SCHEDD_ADDR
+AGENT_EXTRA="max_vacate_time = 1s"
+start_agent a1 1
+ends=$(agent_state_dir "${AGENT_DIR[a1]}")/ends
+
+# The job counts its runs; it ends when told to (the file go.ID).
+cat > job.sh <<JOB
+#!/bin/sh
+echo "\$1" >> "$T/started"
+while [ ! -e "$T/go.\$1" ]; do sleep 0.1; done
+echo "\$1" >> "$T/done"
+JOB
+chmod +x job.sh
+count() {	# count FILE ID: the lines ID in FILE
+	if [ -f "$T/$1" ]; then grep -cx "$2" "$T/$1"; else echo 0; fi
+}
+started() {	# started ID: job ID has started
+	[ "$(count started "$1")" -ge 1 ]
+}
+kept() {	# kept ID: the agent's ends file keeps an end of job ID
+	grep -q "^keep [0-9]* {\"job\":\"$1\"" "$ends" 2>/dev/null
+}
+restart_by_hand() {	# the scheduler on its state, on the same port
+	echo "=== start by hand $(date +%T.%N)" >> "$T/schedd.log"
+	"$SCHEDD_BIN" -f -c "$T/schedd.conf" >> "$T/schedd.log" 2>&1 &
+	SCHEDD_PID=$!
+	disown "$SCHEDD_PID"
+	wait_until 10 cq q --json ||
+	    fail "the restarted scheduler does not answer within 10 s"
+	[ "$(cat "$T/state/listen.addr")" = "$addr" ] ||
+	    fail "restarted on $(cat "$T/state/listen.addr"), not $addr"
+}
+# check ID: completed once, from its first run, and ran once.
+check() {
+	local id=$1 row
+	cq wait -t 20 "$id.0" >/dev/null || fail "job $id did not complete: $(cq q --json)"
+	row=$(cq history --json "$id" | jq -c '.[0]')
+	[ "$(jq -r .st <<<"$row")" = C ] && [ "$(jq -r .exit_code <<<"$row")" = 0 ] ||
+	    fail "job $id: $row"
+	[ "$(jq -r .run <<<"$row")" = 1 ] || fail "job $id completed from run $(jq -r .run <<<"$row")"
+	[ "$(count started "$id")" -eq 1 ] || fail "job $id started $(count started "$id") times"
+	[ "$(count done "$id")" -eq 1 ] || fail "job $id ended $(count done "$id") times"
+	[ "$(cq history --json "$id" | jq length)" -eq 1 ] ||
+	    fail "job $id is in the history more than once"
+	grep -q "job $id.0 run 1: its end (exited) was not acknowledged" "$T/agent-a1.log" ||
+	    fail "the agent did not report job $id's kept end again"
+	! kept "$id.0" || fail "the agent still keeps job $id's end after its acknowledgement"
+}
+
+# (1) The scheduler stopped; the agent stopped with SIGTERM.
+j1=$(cq submit --terse -- "$T/job.sh" 1) || fail "submit failed"
+j1=${j1%%.*}
+wait_until 20 started "$j1" || fail "job $j1 did not start"
+kill -STOP "$SCHEDD_PID"
+at_cleanup "kill -CONT $SCHEDD_PID 2>/dev/null"
+touch "$T/go.$j1"
+wait_until 10 kept "$j1.0" || fail "the agent did not keep job $j1's end: $(cat "$ends")"
+stop_agent a1 TERM
+grep -q "leaving without a goodbye: 1 job end(s) kept" "$T/agent-a1.log" ||
+    fail "the agent did not say it left with its end kept"
+kept "$j1.0" || fail "the end of job $j1 is gone from $ends"
+kill -CONT "$SCHEDD_PID"
+start_agent a1 1
+check "$j1"
+log "(1) job $j1: its end kept over a SIGTERM, completed once"
+
+# (2) The agent killed with its end on disk; the scheduler killed too.
+j2=$(cq submit --terse -- "$T/job.sh" 2) || fail "submit failed"
+j2=${j2%%.*}
+wait_until 20 started "$j2" || fail "job $j2 did not start"
+kill -STOP "$SCHEDD_PID"
+touch "$T/go.$j2"
+wait_until 10 kept "$j2.0" || fail "the agent did not keep job $j2's end: $(cat "$ends")"
+agent_signal a1 KILL
+unset "AGENT_PID[a1]"
+stop_schedd KILL
+restart_by_hand
+start_agent a1 1
+check "$j2"
+log "(2) job $j2: its end kept over a SIGKILL of both, completed once"
+exit 0
