@@ -59,28 +59,29 @@ check() {
 	! kept "$id.0" || fail "the agent still keeps job $id's end after its acknowledgement"
 }
 
-# (1) The scheduler stopped; the agent stopped with SIGTERM.
+# (1) The scheduler killed; the agent stopped with SIGTERM.
 j1=$(cq submit --terse -- "$T/job.sh" 1) || fail "submit failed"
 j1=${j1%%.*}
 wait_until 20 started "$j1" || fail "job $j1 did not start"
-kill -STOP "$SCHEDD_PID"
-at_cleanup "kill -CONT $SCHEDD_PID 2>/dev/null"
+stop_schedd KILL
 touch "$T/go.$j1"
 wait_until 10 kept "$j1.0" || fail "the agent did not keep job $j1's end: $(cat "$ends")"
 stop_agent a1 TERM
 grep -q "leaving without a goodbye: 1 job end(s) kept" "$T/agent-a1.log" ||
     fail "the agent did not say it left with its end kept"
 kept "$j1.0" || fail "the end of job $j1 is gone from $ends"
-kill -CONT "$SCHEDD_PID"
+restart_by_hand
 start_agent a1 1
 check "$j1"
 log "(1) job $j1: its end kept over a SIGTERM, completed once"
 
-# (2) The agent killed with its end on disk; the scheduler killed too.
+# (2) The agent killed with its end on disk; the scheduler, stopped all
+# along, killed too (the report in its socket is lost with it).
 j2=$(cq submit --terse -- "$T/job.sh" 2) || fail "submit failed"
 j2=${j2%%.*}
 wait_until 20 started "$j2" || fail "job $j2 did not start"
 kill -STOP "$SCHEDD_PID"
+at_cleanup "kill -CONT $SCHEDD_PID 2>/dev/null"
 touch "$T/go.$j2"
 wait_until 10 kept "$j2.0" || fail "the agent did not keep job $j2's end: $(cat "$ends")"
 agent_signal a1 KILL
@@ -90,4 +91,23 @@ restart_by_hand
 start_agent a1 1
 check "$j2"
 log "(2) job $j2: its end kept over a SIGKILL of both, completed once"
+
+# (3) The scheduler stopped, the agent stopped with SIGTERM (no goodbye:
+# its end is kept), the scheduler continued: it reads the report that
+# waited in its socket, then the agent reports the kept end again; the
+# job is counted once.
+j3=$(cq submit --terse -- "$T/job.sh" 3) || fail "submit failed"
+j3=${j3%%.*}
+wait_until 20 started "$j3" || fail "job $j3 did not start"
+kill -STOP "$SCHEDD_PID"
+at_cleanup "kill -CONT $SCHEDD_PID 2>/dev/null"
+touch "$T/go.$j3"
+wait_until 10 kept "$j3.0" || fail "the agent did not keep job $j3's end: $(cat "$ends")"
+stop_agent a1 TERM
+grep -c "leaving without a goodbye: 1 job end(s) kept" "$T/agent-a1.log" |
+    grep -qx 2 || fail "the agent did not say it left with its end kept"
+kill -CONT "$SCHEDD_PID"
+start_agent a1 1
+check "$j3"
+log "(3) job $j3: reported twice, counted once"
 exit 0
