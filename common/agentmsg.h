@@ -324,7 +324,8 @@ int	agentmsg_note_add(struct agentmsg_note *notes, size_t *n,
 const char *agentmsg_file_kind_str(enum agentmsg_file_kind);
 /* "owner", "lease", "vacate", "shutdown", "removed" ("" for NONE). */
 const char *agentmsg_kill_reason_str(enum agentmsg_kill_reason);
-int	agentmsg_kill_reason_parse(const char *, enum agentmsg_kill_reason *);
+int	agentmsg_kill_reason_parse(const char *,
+	    enum agentmsg_kill_reason *);
 int	agentmsg_file_kind_parse(const char *, enum agentmsg_file_kind *);
 
 #endif

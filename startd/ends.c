@@ -47,7 +47,7 @@
 #include "xmalloc.h"
 
 #define ENDS_HEADER	"cq-startd ends 1\n"
-#define ENDS_REWRITE	(1024 * 1024)	/* a file this big is rewritten */
+#define ENDS_REWRITE	(1024 * 1024)	/* this big: written again */
 #define ENDS_MAX_FILE	(256 * 1024 * 1024)
 
 /* A kept end as it is on disk. */

@@ -21,8 +21,9 @@
 #include "xmalloc.h"
 
 #define HEADER	"cq-startd ends 1\n"
-#define KEEP1	"keep 1 {\"job\":\"3.0\",\"run\":1,\"code\":0,\"signal\":0," \
-		"\"utime_ms\":5,\"stime_ms\":6,\"maxrss_kb\":7,\"wall_ms\":8}\n"
+#define KEEP1	"keep 1 {\"job\":\"3.0\",\"run\":1,\"code\":0," \
+		"\"signal\":0,\"utime_ms\":5,\"stime_ms\":6,\"maxrss_kb\":7," \
+		"\"wall_ms\":8}\n"
 #define KEEP2	"keep 2 {\"job\":\"4.1\",\"run\":2,\"evicted\":true," \
 		"\"kill_reason\":\"lease\",\"code\":-1,\"signal\":9," \
 		"\"utime_ms\":0,\"stime_ms\":0,\"maxrss_kb\":0,\"wall_ms\":0}\n"
