@@ -3,10 +3,13 @@
 # agent, and the agent stops before the end is acknowledged.  The agent
 # kept the end in its state directory (startd/ends.c); started again, it
 # reports it, and the job completes exactly once and never runs again.
-# Twice: (1) the scheduler stopped (SIGSTOP), the agent stopped with
-# SIGTERM (it leaves without a goodbye, so the scheduler does not requeue
-# the job); (2) the agent killed (SIGKILL) once the end is on disk, the
-# scheduler killed too and restarted on its state.
+# (1) The scheduler killed, the agent stopped with SIGTERM (it leaves
+# without a goodbye), the scheduler restarted on its state; (2) the
+# scheduler stopped (SIGSTOP), the agent killed (SIGKILL) once the end is
+# on disk, the scheduler killed too (the report waiting in its socket is
+# lost) and restarted; (3) the scheduler stopped, the agent stopped with
+# SIGTERM, the scheduler continued: the end reported twice, counted once;
+# (4) a cut last record dropped, a damaged file refused.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_schedd 30s
@@ -110,4 +113,25 @@ kill -CONT "$SCHEDD_PID"
 start_agent a1 1
 check "$j3"
 log "(3) job $j3: reported twice, counted once"
+
+# (4) A cut last record (a crash mid-write) is dropped with a log line;
+# a damaged file refuses the start, saying where, and changes nothing.
+stop_agent a1 TERM
+printf 'keep 1 {"job":"%s.0","ru' "$j3" >> "$ends"
+start_agent a1 1
+grep -q "ends: $ends: a cut last record (.* bytes, a write a crash interrupted) ignored" \
+    "$T/agent-a1.log" || fail "the agent did not say it dropped the cut record"
+grep -q "keep" "$ends" && fail "the cut record is still in $ends: $(cat "$ends")"
+stop_agent a1 TERM
+printf 'cq-startd ends 1\nkeep 1 {"job":"%s.0","run":0}\n' "$j3" > "$ends"
+cp "$ends" ends.before
+AGENT_NO_WAIT=1 start_agent a1 1
+pid=${AGENT_PID[a1]}
+wait_until 10 sh -c "! kill -0 $pid 2>/dev/null" ||
+    fail "the agent started over a damaged ends file"
+unset "AGENT_PID[a1]"
+grep -q "$ends:2: bad kept end: run: out of range: .*move the file away" \
+    "$T/agent-a1.log" || fail "the agent did not say what is damaged"
+cmp -s "$ends" ends.before || fail "the damaged file was changed"
+log "(4) a cut last record dropped; a damaged file refused"
 exit 0
