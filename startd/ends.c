@@ -330,6 +330,11 @@ ends_open(const char *dir, char *err, size_t errlen)
 		if (ends_parse(ends_path, buf, (size_t)r, &ends_found,
 		    &ends_nfound, &good, &torn, err, errlen) == -1) {
 			free(buf);
+			n = strlen(err);
+			snprintf(err + n, errlen - n, ": the ends of jobs this "
+			    "agent reported and the scheduler did not "
+			    "acknowledge are damaged; move the file away to "
+			    "start (those jobs may then run again)");
 			goto fail;
 		}
 		if (torn)

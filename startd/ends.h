@@ -31,8 +31,9 @@ int	ends_parse(const char *name, const char *buf, size_t len,
 	    char *err, size_t errlen);
 
 /*
- * Open DIR/ends (made if missing) and read it: 0, or -1 with ERR (a
- * damaged file: nothing is changed).  A torn last record is dropped, with
+ * Open DIR/ends (made if missing) and read it: 0, or -1 with ERR (a file
+ * that cannot be read or written; a damaged one, with what to do: nothing
+ * is changed).  A torn last record is dropped, with
  * a log line; a file with acknowledged ends in it is written again with
  * only the others.
  */

@@ -354,9 +354,7 @@ main(int argc, char **argv)
 	    sizeof err) == -1)
 		fatalx("%s", err);
 	if (ends_open(agentdir, err, sizeof err) == -1)
-		fatalx("%s: the ends of jobs this agent reported and the "
-		    "scheduler did not acknowledge are damaged; move the file "
-		    "away to start (those jobs may then run again)", err);
+		fatalx("%s", err);
 	if (!foreground) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
