@@ -71,6 +71,8 @@ wait_until 20 grep -q "agent a1: offline (missed its lease)" "$T/schedd.log" ||
 agent_signal a1 CONT
 wait_until 20 grep -q "job $j.0 run 1: not started: the agent is past its lease" "$T/agent-a1.log" ||
     fail "the agent did not refuse the start past its lease"
+wait_until 10 grep -q "agent a1: job $j.0 run 1 not started by the agent: its lease" "$T/schedd.log" ||
+    fail "the scheduler's log does not say why a1 did not start job $j"
 cq wait -t 30 "$j.0" >/dev/null || fail "job $j did not complete: $(cq q --json)"
 [ "$(count two)" -eq 1 ] || fail "job $j started $(count two) times"
 row=$(cq history --json "$j" | jq -c '.[0]')
