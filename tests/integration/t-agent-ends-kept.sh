@@ -48,14 +48,13 @@ restart_by_hand() {	# the scheduler on its state, on the same port
 # check ID: completed once, from its first run, and ran once.
 check() {
 	local id=$1 row
-	cq wait -t 20 "$id.0" >/dev/null || fail "job $id did not complete: $(cq q --json)"
-	row=$(cq history --json "$id" | jq -c '.[0]')
-	[ "$(jq -r .st <<<"$row")" = C ] && [ "$(jq -r .exit_code <<<"$row")" = 0 ] ||
-	    fail "job $id: $row"
-	[ "$(jq -r .run <<<"$row")" = 1 ] || fail "job $id completed from run $(jq -r .run <<<"$row")"
+	cq wait -t 20 "$id.0" >/dev/null || fail "job $id did not complete: $(cq q)"
+	# Completed (JobStatus 4), exit 0, from run 1.
+	row=$(cq history -af JobStatus ExitCode JobRunCount "$id")
+	[ "$row" = "4 0 1" ] || fail "job $id: JobStatus ExitCode JobRunCount $row"
 	[ "$(count started "$id")" -eq 1 ] || fail "job $id started $(count started "$id") times"
 	[ "$(count done "$id")" -eq 1 ] || fail "job $id ended $(count done "$id") times"
-	[ "$(cq history --json "$id" | jq length)" -eq 1 ] ||
+	[ "$(cq history -af ClusterId "$id" | wc -l)" -eq 1 ] ||
 	    fail "job $id is in the history more than once"
 	grep -q "job $id.0 run 1: its end (exited) was not acknowledged" "$T/agent-a1.log" ||
 	    fail "the agent did not report job $id's kept end again"

@@ -51,8 +51,8 @@ log "run 1 ended on a1, kept there; a1 killed and given up"
 
 start_agent a2 1
 wait_until 20 runs x 2 || fail "job $j did not start again"
-[ "$(cq q --json | jq -r '.[0].machine')" = slot1@a2 ] ||
-    fail "run 2 is not on a2: $(cq q --json)"
+[ "$(cq q -af RemoteHost)" = slot1@a2 ] ||
+    fail "run 2 is not on a2: $(cq q)"
 start_agent a1 1
 grep -q "job $j.0 run 1: its end (.*) was not acknowledged" "$T/agent-a1.log" ||
     fail "a1 did not find its kept end again"
@@ -60,19 +60,19 @@ gone() {
 	! kept "$j.0"
 }
 wait_until 10 gone || fail "the scheduler did not acknowledge run 1's kept end"
-[ "$(cq q --json | jq length)" -eq 1 ] &&
-    [ "$(cq q --json | jq -r '.[0].machine')" = slot1@a2 ] ||
-    fail "run 1's late end changed job $j: $(cq q --json)"
-[ "$(cq history --json "$j" | jq length)" -eq 0 ] ||
-    fail "run 1's late end completed job $j: $(cq history --json "$j")"
+[ "$(cq q -af ClusterId | wc -l)" -eq 1 ] &&
+    [ "$(cq q -af RemoteHost)" = slot1@a2 ] ||
+    fail "run 1's late end changed job $j: $(cq q)"
+[ "$(cq history -af ClusterId "$j" | wc -l)" -eq 0 ] ||
+    fail "run 1's late end completed job $j: $(cq history "$j")"
 log "run 1's kept end acknowledged and dropped; run 2 runs on"
 
 touch "$T/go.x.2"
-cq wait -t 20 "$j.0" >/dev/null || fail "job $j did not complete: $(cq q --json)"
-row=$(cq history --json "$j" | jq -c '.[0]')
-[ "$(cq history --json "$j" | jq length)" -eq 1 ] ||
+cq wait -t 20 "$j.0" >/dev/null || fail "job $j did not complete: $(cq q)"
+[ "$(cq history -af ClusterId "$j" | wc -l)" -eq 1 ] ||
     fail "job $j is in the history more than once"
-[ "$(jq -r .run <<<"$row")" = 2 ] && [ "$(jq -r .exit_code <<<"$row")" = 0 ] ||
-    fail "job $j: $row"
+# Completed (JobStatus 4), exit 0, from run 2.
+row=$(cq history -af JobStatus ExitCode JobRunCount "$j")
+[ "$row" = "4 0 2" ] || fail "job $j: JobStatus ExitCode JobRunCount $row"
 [ "$(count started x)" -eq 2 ] || fail "job $j started $(count started x) times"
 exit 0

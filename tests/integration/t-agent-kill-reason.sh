@@ -54,7 +54,7 @@ wait_until 10 grep -q "evicted: the agent did not hear the scheduler within the 
 grep -q "owner came back" "$T/one.log" "$T/schedd.log" &&
     fail "the lease's eviction is told as the owner's return"
 # (Its next run ends by itself: the slot is free on both sides then.)
-cq wait -t 30 "$j.0" >/dev/null || fail "job $j did not complete: $(cq q --json)"
+cq wait -t 30 "$j.0" >/dev/null || fail "job $j did not complete: $(cq q)"
 log "(1) job $j: evicted for the lease, and said so"
 
 # (2) The agent stopped past its lease, a start order in its socket.
@@ -63,9 +63,9 @@ agent_signal a1 STOP
 at_cleanup "kill -CONT $(agent_net_pid a1) ${AGENT_PID[a1]} 2>/dev/null"
 j=$(submit two 1) || fail "submit failed"
 on_a1() {
-	[ "$(cq q --json | jq -r '.[0].machine')" = slot1@a1 ]
+	[ "$(cq q -af RemoteHost)" = slot1@a1 ]
 }
-wait_until 10 on_a1 || fail "job $j was not given to a1: $(cq q --json)"
+wait_until 10 on_a1 || fail "job $j was not given to a1: $(cq q)"
 wait_until 20 grep -q "agent a1: offline (missed its lease)" "$T/schedd.log" ||
     fail "the scheduler did not give a1 up"
 agent_signal a1 CONT
@@ -73,9 +73,9 @@ wait_until 20 grep -q "job $j.0 run 1: not started: the agent is past its lease"
     fail "the agent did not refuse the start past its lease"
 wait_until 10 grep -q "agent a1: job $j.0 run 1 not started by the agent: its lease" "$T/schedd.log" ||
     fail "the scheduler's log does not say why a1 did not start job $j"
-cq wait -t 30 "$j.0" >/dev/null || fail "job $j did not complete: $(cq q --json)"
+cq wait -t 30 "$j.0" >/dev/null || fail "job $j did not complete: $(cq q)"
 [ "$(count two)" -eq 1 ] || fail "job $j started $(count two) times"
-row=$(cq history --json "$j" | jq -c '.[0]')
-[ "$(jq -r .run <<<"$row")" = 2 ] || fail "job $j completed from run $(jq -r .run <<<"$row"): $row"
+run=$(cq history -af JobRunCount "$j")
+[ "$run" = 2 ] || fail "job $j completed from run $run"
 log "(2) job $j: not started past the lease; ran once, as run 2"
 exit 0
