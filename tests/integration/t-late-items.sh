@@ -77,7 +77,7 @@ reply=$(tail -n 1 upload.out)
 c=$(jq -r .cluster <<<"$reply")
 [ "$(jq -c '[.count, .late]' <<<"$reply")" = "[$N,true]" ] ||
     fail "submit answered: $(cat upload.out)"
-batch() { cq q -batch --json | jq -r --arg c "$1" '.[] | select(.cluster == ($c | tonumber)) | .total'; }
+batch() { cq q -batch --json | jq -r --arg c "$1" '.[] | select(.ClusterId == ($c | tonumber)) | .Total'; }
 [ "$(batch "$c")" = "$N" ] || fail "cluster $c: total $(batch "$c"), not $N"
 first() { [ "$(cq q -af Args "$c.0")" = "item-0" ]; }
 wait_until 10 first || fail "proc 0 of $c: '$(cq q -af Args "$c.0")', not item-0"
@@ -159,7 +159,7 @@ for d in 0.05 0.15 0.3; do
 	stop_schedd KILL
 	wait "$sp"
 	start_schedd 10s
-	n=$(cq q -batch --json | jq '[.[] | select(.total == '$N')] | length')
+	n=$(cq q -batch --json | jq '[.[] | select(.Total == '$N')] | length')
 	[ "$(orphans)" -eq 0 ] || fail "killed after $d s: $(orphans) frames left over"
 	# Answered: durable, so there.
 	if grep -qx '[0-9]*' sub.out; then
