@@ -74,15 +74,43 @@ static char			 agents_addr[96];
 static TAILQ_HEAD(, agent_conn)	 agents_conns =
     TAILQ_HEAD_INITIALIZER(agents_conns);
 
+static int
+agents_name_cmp(struct machine *a, struct machine *b)
+{
+	return strcmp(a->name, b->name);
+}
+
+RB_PROTOTYPE(machine_tree, machine, name_entry, agents_name_cmp);
+RB_GENERATE(machine_tree, machine, name_entry, agents_name_cmp);
+
 static struct machine *
 agents_find(const char *name)
 {
-	struct machine	*m;
+	struct machine	key;
 
-	TAILQ_FOREACH(m, &sd->machines, entry)
-		if (strcmp(m->name, name) == 0)
-			return m;
-	return NULL;
+	key.name = (char *)name;
+	return RB_FIND(machine_tree, &sd->machines_by_name, &key);
+}
+
+/* M was heard from now: the last in line for the lease. */
+static void
+agents_contact(struct machine *m)
+{
+	m->contact = clock_mono_ms();
+	if (!m->online)
+		return;
+	TAILQ_REMOVE(&sd->live, m, live_entry);
+	TAILQ_INSERT_TAIL(&sd->live, m, live_entry);
+}
+
+void
+agents_online(struct machine *m)
+{
+	if (!m->online) {
+		m->online = 1;
+		TAILQ_INSERT_TAIL(&sd->live, m, live_entry);
+	}
+	agents_contact(m);
 }
 
 struct machine *
@@ -94,13 +122,38 @@ agents_get(const char *name)
 		return m;
 	m = xcalloc(1, sizeof *m);
 	m->name = xstrdup(name);
-	m->online = 1;
-	m->contact = clock_mono_ms();
 	m->first_seen = clock_now_ms();
 	m->owner_idle_ms = -1;
 	m->owner_seen_ms = -1;
+	TAILQ_INIT(&m->jobs);
 	TAILQ_INSERT_TAIL(&sd->machines, m, entry);
+	RB_INSERT(machine_tree, &sd->machines_by_name, m);
+	/* A machine of a job loaded as running: its lease runs now. */
+	agents_online(m);
 	return m;
+}
+
+void
+agents_job_placed(struct job *j)
+{
+	struct machine	*m = NULL;
+	const char	*at;
+
+	if (j->machine != NULL && (at = strchr(j->machine, '@')) != NULL)
+		m = agents_get(at + 1);
+	if (j->on == m)
+		return;
+	agents_job_gone(j);
+	if ((j->on = m) != NULL)
+		TAILQ_INSERT_TAIL(&m->jobs, j, on_entry);
+}
+
+void
+agents_job_gone(struct job *j)
+{
+	if (j->on != NULL)
+		TAILQ_REMOVE(&j->on->jobs, j, on_entry);
+	j->on = NULL;
 }
 
 /* 1 if J's machine field names M. */
@@ -209,11 +262,7 @@ agents_machine_store(struct machine *m)
 void
 agents_expect(struct job *j)
 {
-	const char	*at;
-
-	if (j->machine == NULL || (at = strchr(j->machine, '@')) == NULL)
-		return;
-	(void)agents_get(at + 1);
+	agents_job_placed(j);
 }
 
 /* Every job we hold on M that matches no live slot goes back to IDLE. */
@@ -222,8 +271,13 @@ agents_requeue_orphans(struct machine *m, const char *why)
 {
 	struct job	*j, *next;
 
-	RB_FOREACH_SAFE(j, job_tree, &sd->jobs, next) {
-		if (j->slot == NULL && agents_job_on(j, m) &&
+	/* M's list: the jobs whose machine field named M when it was set. */
+	TAILQ_FOREACH_SAFE(j, &m->jobs, on_entry, next) {
+		if (!agents_job_on(j, m)) {
+			agents_job_gone(j);	/* moved on since */
+			continue;
+		}
+		if (j->slot == NULL &&
 		    (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
 		    j->state == JOB_TRANSFERRING_OUTPUT ||
 		    j->state == JOB_REMOVED))
@@ -237,6 +291,8 @@ agents_offline(struct machine *m, const char *why)
 	int	i;
 
 	log_info("agent %s: offline (%s)", m->name, why);
+	if (m->online)
+		TAILQ_REMOVE(&sd->live, m, live_entry);
 	m->online = 0;
 	for (i = 0; i < m->nslots; i++) {
 		struct slot *s = m->slots[i];
@@ -473,12 +529,12 @@ agents_cred_revoked(const char *id, const char *why)
 struct machine *
 agents_of(struct peer *p)
 {
-	struct machine	*m;
+	struct agent_conn	*ac = peer_data(p);
 
-	TAILQ_FOREACH(m, &sd->machines, entry)
-		if (m->peer == p)
-			return m;
-	return NULL;
+	/* The connection's machine, unless a newer link replaced it. */
+	if (ac == NULL || ac->machine == NULL || ac->machine->peer != p)
+		return NULL;
+	return ac->machine;
 }
 
 void
@@ -582,7 +638,7 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		return;
 	}
 	if (m != NULL)
-		m->contact = clock_mono_ms();
+		agents_contact(m);
 	switch (type) {
 	case MSG_HELLO:
 		if (ac->state != AGENT_CONN_NEW) {
@@ -869,6 +925,11 @@ agents_shutdown(void)
 			peer_close(m->peer, NULL);
 		agents_slots_free(m);
 		spool_link_closed(m);
+		while (!TAILQ_EMPTY(&m->jobs))
+			agents_job_gone(TAILQ_FIRST(&m->jobs));
+		if (m->online)
+			TAILQ_REMOVE(&sd->live, m, live_entry);
+		RB_REMOVE(machine_tree, &sd->machines_by_name, m);
 		TAILQ_REMOVE(&sd->machines, m, entry);
 		free(m->fs_domain);
 		free(m->name);
@@ -879,14 +940,15 @@ agents_shutdown(void)
 	agents_tls = NULL;
 }
 
+/* The online machines in order of their last message: only those whose
+ * lease ran out are looked at. */
 void
 agents_tick(int64_t now)
 {
 	struct machine	*m;
 
-	TAILQ_FOREACH(m, &sd->machines, entry) {
-		if (!m->online || now - m->contact <= sd->lease_ms)
-			continue;
+	while ((m = TAILQ_FIRST(&sd->live)) != NULL &&
+	    now - m->contact > sd->lease_ms) {
 		if (m->peer != NULL)
 			peer_close(m->peer, "missed its lease");
 		agents_offline(m, "missed its lease");

@@ -23,6 +23,12 @@ const char *agents_listen_addr(void);
 void	agents_shutdown(void);
 /* A job loaded as running: its machine gets a lease to claim it. */
 void	agents_expect(struct job *j);
+/* J's machine field was set (or restored): J joins the jobs of the
+ * machine it names (made if new), which agents.c walks instead of the
+ * queue.  A field cleared needs no call: the walks drop such jobs. */
+void	agents_job_placed(struct job *j);
+/* J is being freed: off its machine's list. */
+void	agents_job_gone(struct job *j);
 /* Claim S for J and order the agent to start it (after the commit). */
 void	agents_start(struct slot *s, struct job *j);
 /* Order the agent to kill J's current run. */

@@ -199,6 +199,7 @@ schedd_turn(evutil_socket_t fd, short ev, void *arg)
 	int	n = 0;
 
 	sd->turn_pending = 0;
+	sd->turns++;
 	queue_policy_due();
 	/* Stalled (commit.c): no new jobs, no start could be recorded. */
 	if (!commit_stalled())
@@ -397,6 +398,8 @@ main(int argc, char **argv)
 	/* The submit host's platform: jobs are submitted here. */
 	autocluster_init(machinead_arch(un.machine), "LINUX");
 	TAILQ_INIT(&sd->machines);
+	TAILQ_INIT(&sd->live);
+	RB_INIT(&sd->machines_by_name);
 	sd->started = clock_mono_ms();
 	sd->turn_ev = event_new(sd->base, -1, 0, schedd_turn, NULL);
 

@@ -148,6 +148,7 @@ queue_forget_now(struct job *j)
 	clusters_drop(j->cluster);
 	owners_drop(j->uid);
 	share_job_gone(j);
+	agents_job_gone(j);
 	job_free(j);
 }
 
@@ -247,8 +248,10 @@ queue_load_one(void *arg, struct job *j)
 	if (j->state == JOB_HELD)
 		j->vacating = 0;
 	if (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
-	    j->state == JOB_TRANSFERRING_OUTPUT) {
-		/* Its agent gets a lease to come back and claim it. */
+	    j->state == JOB_TRANSFERRING_OUTPUT ||
+	    (j->state == JOB_REMOVED && j->machine != NULL)) {
+		/* Its agent gets a lease to come back and claim it (or,
+		 * removed, to confirm the kill). */
 		agents_expect(j);
 	}
 	jobad_fill(j);
@@ -287,6 +290,7 @@ queue_shutdown(void)
 	RB_FOREACH_SAFE(j, job_tree, &sd->jobs, next) {
 		queue_idle_del(j);
 		RB_REMOVE(job_tree, &sd->jobs, j);
+		agents_job_gone(j);
 		job_free(j);
 	}
 	sd->njobs = 0;
@@ -516,6 +520,7 @@ queue_start(struct job *j, struct slot *s)
 	j->slot = s;
 	free(j->machine);
 	xasprintf(&j->machine, "slot%d@%s", s->id, s->machine->name);
+	agents_job_placed(j);
 	snprintf(detail, sizeof detail, "%s", j->machine);
 	queue_persist(j, "execute", detail);
 	sd->nstarted++;
