@@ -955,6 +955,23 @@ agents_tick(int64_t now)
 	}
 }
 
+struct machine *
+agents_from(const char *name)
+{
+	struct machine	key;
+
+	if (name == NULL)
+		return RB_MIN(machine_tree, &sd->machines_by_name);
+	key.name = (char *)name;
+	return RB_NFIND(machine_tree, &sd->machines_by_name, &key);
+}
+
+struct machine *
+agents_after(struct machine *m)
+{
+	return RB_NEXT(machine_tree, &sd->machines_by_name, m);
+}
+
 void
 agents_walk(void (*cb)(struct machine *, void *), void *arg)
 {

@@ -69,6 +69,11 @@ int	agents_cred_connected(const char *id);
 /* Close the links of agents that proved credential ID (revoked, or its
  * name forgotten); their jobs follow the lease. */
 void	agents_cred_revoked(const char *id, const char *why);
+/* The machines in order of name: the one called NAME or else the first
+ * after it (NULL: the first of all), and the one after M; NULL at the
+ * end.  A walk over many loop turns keeps the name it stopped at. */
+struct machine *agents_from(const char *name);
+struct machine *agents_after(struct machine *m);
 /* Call CB for each machine. */
 void	agents_walk(void (*cb)(struct machine *, void *), void *arg);
 

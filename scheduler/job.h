@@ -47,6 +47,8 @@ struct job {
 	uint32_t	 run;		/* run number: bumped at each start */
 	char		*machine;	/* "slotN@name" while running */
 	struct machine	*on;		/* on its jobs list (agents.c) */
+	uint64_t	 idle_turn;	/* sd->turns and answer_rows when */
+	uint64_t	 idle_rows;	/* it entered the idle queue */
 	TAILQ_ENTRY(job) on_entry;
 	int		 exit_code;	/* -1 if none */
 	int		 exit_signal;	/* 0 if none */

@@ -95,6 +95,8 @@ queue_idle_add(struct job *j)
 	else
 		TAILQ_INSERT_AFTER(&sd->idle, k, j, idle_entry);
 	j->on_idle = 1;
+	j->idle_turn = sd->turns;
+	j->idle_rows = sd->answer_rows;
 	clusters_idle(j->cluster, 1);
 	share_job(j);
 	sd->match_wanted = 1;
@@ -514,6 +516,11 @@ queue_start(struct job *j, struct slot *s)
 	if (job_set_state(j, JOB_RUNNING) == -1)
 		return;
 	queue_idle_del(j);
+	/* What the loop made it wait (with a slot free: ctl-answer.c). */
+	if (sd->turns - j->idle_turn > sd->start_wait_turns_max)
+		sd->start_wait_turns_max = sd->turns - j->idle_turn;
+	if (sd->answer_rows - j->idle_rows > sd->start_wait_rows_max)
+		sd->start_wait_rows_max = sd->answer_rows - j->idle_rows;
 	j->run++;
 	j->nstarts++;
 	j->started = clock_now_ms();

@@ -120,6 +120,14 @@ struct schedd {
 
 	uint64_t		 nsubmitted, nstarted, ncompleted;
 	uint64_t		 turns;		/* loop turns ended (main.c) */
+	/* Large answers (ctl-answer.c): rows written, slices, the most
+	 * rows in one loop turn. */
+	uint64_t		 answer_rows, answer_slices;
+	uint64_t		 answer_rows_turn_max;
+	/* Between a job's entering the idle queue and its start (queue.c):
+	 * the most loop turns and rows of answers (with a slot free, what
+	 * the loop made it wait). */
+	uint64_t		 start_wait_turns_max, start_wait_rows_max;
 };
 
 extern struct schedd	*sd;
