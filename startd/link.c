@@ -473,7 +473,8 @@ link_failed(struct bufferevent *bev, short what)
 		log_warnx("link: scheduler at %s: %s", addr, why);
 	else if (link_tls != NULL && (what & BEV_EVENT_EOF))
 		log_warnx("link: scheduler at %s closed the connection in the "
-		    "TLS handshake (does it run with insecure = yes?)", addr);
+		    "TLS handshake (out of file descriptors, or does it run "
+		    "with insecure = yes?)", addr);
 	else
 		log_debug("link: cannot connect to %s", addr);
 	if (bev == link_connecting)
