@@ -498,8 +498,9 @@ link_hello_expired(evutil_socket_t fd, short ev, void *arg)
 			    1000);
 
 	if (link_connecting != NULL) {
-		log_warnx("link: scheduler at %s: not connected after %lld s "
-		    "(hello_timeout): dialling again later", addr, secs);
+		log_warnx("link: scheduler at %s: no connection after %lld s "
+		    "(hello_timeout; TLS handshake included): dialling again "
+		    "later", addr, secs);
 		bufferevent_free(link_connecting);
 		link_connecting = NULL;
 		link_retry_later();
