@@ -85,6 +85,7 @@ link_send_slot(struct sim_agent *a, int i)
 		strlcpy(am.u.slot.job, s->job, sizeof am.u.slot.job);
 		am.u.slot.run = s->run;
 	}
+	office_mark(a, i, s->ps.state);
 	link_send_am(a, &am);
 }
 
@@ -143,6 +144,10 @@ link_heartbeat(struct sim_agent *a)
 	hb->load = 0;
 	hb->owner_idle_ms = -1;
 	hb->owner_seen_ms = -1;
+#ifdef AGENTMSG_MAX_ABSENCE
+	/* The owner's expected absence (common/presence.c), -A only. */
+	hb->owner_absence_s = run_expected_absence(a);
+#endif
 	if (sim->o.mode == SIM_OFFICE) {
 		if (a->last_activity > 0) {
 			hb->owner_seen_ms = sim->vnow - a->last_activity;
@@ -320,6 +325,8 @@ link_closed(struct peer *p, const char *reason, void *arg)
 	if (a->hb != NULL)
 		event_del(a->hb);
 	/* The scheduler gives our jobs up with the link's lease. */
+	if (sim->o.mode == SIM_OFFICE)
+		office_link_lost(a);
 	for (i = 0; i < a->nslots; i++)
 		a->slots[i].job[0] = '\0';
 	if (!sim->done) {

@@ -39,6 +39,7 @@ run_claim(struct sim_agent *a, const struct agentmsg_start *so)
 		    sizeof am.u.exited.error);
 		link_send_am(a, &am);
 		sim->refused++;
+		sim->exits_sent++;
 		return -1;
 	}
 	s = &a->slots[i];
@@ -65,6 +66,7 @@ run_release(struct sim_agent *a, int i, int evicted)
 	policy_job_gone(run_cfg(), &s->ps, &in);
 	link_send_slot(a, i);
 	link_send_exited(a, i, job, run, evicted);
+	sim->exits_sent++;
 }
 
 const struct policy_cfg *

@@ -27,6 +27,8 @@ struct event_base;
 struct peer;
 struct bufferevent;
 struct sim_job;
+struct presence;
+struct tls;
 
 #define SIM_MAX_SLOTS	8
 #define SIM_DAY_MS	(24LL * 3600 * 1000)
@@ -42,6 +44,12 @@ enum sim_link {
 	LINK_CONNECTING,	/* TCP connect under way */
 	LINK_HELLO,		/* hello sent, waiting for the answer */
 	LINK_READY,		/* registered */
+};
+
+/* A slot's state from VT on (SLOT_OFFLINE: not connected). */
+struct sim_mark {
+	int64_t		 vt;
+	uint8_t		 state;
 };
 
 /* An owner's presence: [from, to) in virtual ms since the week's start. */
@@ -64,7 +72,8 @@ struct sim_slot {
 	struct sim_job		*sj;		/* office mode: its job */
 	int64_t			 since;		/* virtual ms of the last
 						   CLAIMED start (progress) */
-	int			 was_state;	/* for the picture */
+	struct sim_mark		*marks;		/* the slot's states */
+	size_t			 nmarks, cap;
 };
 
 struct sim_agent {
@@ -87,17 +96,9 @@ struct sim_agent {
 	size_t			 nstays, next_stay;
 	int64_t			 last_activity;	/* virtual ms, 0: never */
 	int			 present;
-	int64_t			 next_eval;	/* virtual ms */
-	struct sim_paint	*paint;		/* the picture's strips */
-	size_t			 npaint, paintcap;
-};
-
-/* A stretch of one desktop's time for the picture. */
-enum sim_color { PAINT_OFF, PAINT_IDLE, PAINT_OWNER, PAINT_BUSY,
-    PAINT_SUSPENDED };
-struct sim_paint {
-	int64_t		 from;		/* virtual ms */
-	uint8_t		 color;
+	int64_t			 last_eval;	/* virtual ms */
+	int64_t			 next_eval;
+	struct presence		*hist;		/* -A: the owner's history */
 };
 
 /* A simulated job (office mode), made by the sim at submission. */
@@ -109,6 +110,7 @@ struct sim_job {
 	int64_t			 expected;	/* what it tells (ExpectedRuntime) */
 	int64_t			 done;		/* work kept (checkpointed) */
 	int64_t			 progress;	/* work since the last start */
+	int			 running;
 	int64_t			 submitted;	/* virtual ms */
 	int64_t			 submitted_real;	/* real mono ms */
 	int64_t			 first_start;	/* virtual ms, -1 */
@@ -151,6 +153,26 @@ struct sim_opts {
 	const char	*label;
 };
 
+/* Office mode's figures, over the measured days. */
+struct sim_stats {
+	int64_t		 from, to;		/* virtual ms */
+	long		 arrivals, busy_arrivals;
+	long		 suspends, resumes, evictions;
+	int64_t		 lost_ms;		/* work lost to evictions */
+	long		 completed;
+	int64_t		 completed_ms;		/* their run times */
+	long		 starts;
+	int64_t		*lat;			/* submit to first start, vms */
+	int64_t		*lat_real;		/* the same, real ms */
+	size_t		 nlat, latcap;
+	long		 acked;
+	long		 rss_max;		/* the scheduler's, KiB */
+	double		 cpu0, cpu1;
+	int64_t		 t_cpu0, t_cpu1;	/* real mono ms */
+	long		 submitted;
+	long		 lost_links;
+};
+
 struct sim {
 	struct sim_opts		 o;
 	struct event_base	*base;
@@ -169,6 +191,7 @@ struct sim {
 	int64_t			 vend;
 	struct sim_batch	*batches;
 	size_t			 nbatches;
+	struct sim_stats	 os;
 	/* the scheduler's CPU (s) and RSS (KiB) */
 	double			 st_hb_cpu;	/* share of a core, heartbeats */
 	long			 st_hb_rss;
@@ -178,6 +201,7 @@ struct sim {
 	long			 idle_jobs;	/* submitted, not running or done */
 	long			 errors;
 	long			 refused;	/* start orders refused */
+	long			 exits_sent;
 	int			 done;
 };
 
@@ -219,13 +243,16 @@ void	office_kill(struct sim_agent *, const char *job, uint32_t run,
 void	office_exit_acked(struct sim_agent *, const char *job, uint32_t run);
 void	office_agent_ready(struct sim_agent *);
 void	office_ad(struct sim_agent *, struct agentmsg_ad *);
+void	office_mark(struct sim_agent *, int slot, int state);
+void	office_link_lost(struct sim_agent *);
+int64_t	run_expected_absence(struct sim_agent *);
 
 /* officesim-owner.c */
+enum sim_persona owner_persona(uint64_t seed, int idx);
 void	owner_make(struct sim_agent *, uint64_t seed, int days);
 
 /* officesim-report.c */
 void	report_flood(void);
 void	report_office(void);
-void	paint(struct sim_agent *, int64_t vt, enum sim_color);
 
 #endif
