@@ -86,6 +86,13 @@ link_send_slot(struct sim_agent *a, int i)
 		am.u.slot.run = s->run;
 	}
 	office_mark(a, i, s->ps.state);
+	/*
+	 * An owner-aware agent's estimate of its owner's absence as the slot
+	 * is offered: on the accelerated clock, the heartbeat of lease/4
+	 * (real time) would be hours old.
+	 */
+	if (s->ps.state == SLOT_UNCLAIMED && a->hist != NULL)
+		link_heartbeat(a);
 	link_send_am(a, &am);
 }
 

@@ -316,7 +316,7 @@ office_eval(struct sim_agent *a)
 	enum policy_act		 act;
 	enum slot_state		 was;
 	int64_t			 left, next;
-	int			 i, arrived, busy = 0, hb = 0;
+	int			 i, arrived, busy = 0;
 
 	for (i = 0; i < a->nslots; i++)
 		busy |= a->slots[i].ps.state == SLOT_CLAIMED;
@@ -370,15 +370,8 @@ office_eval(struct sim_agent *a)
 		default:
 			break;
 		}
-		if (s->ps.state != was) {
-			if (s->ps.state == SLOT_UNCLAIMED && !hb &&
-			    a->hist != NULL) {
-				/* The estimate as the slot is offered. */
-				link_heartbeat(a);
-				hb = 1;
-			}
+		if (s->ps.state != was)
 			link_send_slot(a, i);
-		}
 		if (act == POLICY_VACATE || act == POLICY_KILL)
 			office_evict(a, i);
 	}
@@ -564,7 +557,8 @@ office_tick(evutil_socket_t fd, short ev, void *arg)
 	}
 	if (office_end_real != 0) {
 		/* The last acknowledgements, then the report. */
-		if (now - office_end_real > 2000) {
+		if (sim->os.acked >= sim->exits_sent ||
+		    now - office_end_real > 30000) {
 			sim->done = 1;
 			event_base_loopexit(sim->base, NULL);
 		}

@@ -25,7 +25,7 @@
  * agent does, for a run over TLS.
  *
  * usage: officesim -a HOST:PORT -t TOKEN -c CQ [-F fingerprint]
- *        [-C connects] [-m flood|office] [-n agents] [-s slots] [-j jobs] [-p schedd-pid]
+ *        [-C connects] [-m flood|office] [-N name-prefix] [-n agents] [-s slots] [-j jobs] [-p schedd-pid]
  *        [-w heartbeat-seconds] [-x accel] [-d days] [-T train-days]
  *        [-r seed] [-A] [-q queue-depth] [-o outdir] [-L label]
  */
@@ -273,7 +273,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: officesim -a HOST:PORT -t TOKEN -c CQ "
 	    "[-F fingerprint] [-C connects] [-m flood|office]\n"
-	    "\t[-n agents] [-s slots] [-j jobs] [-p schedd-pid] "
+	    "\t[-N name-prefix] [-n agents] [-s slots] [-j jobs] [-p schedd-pid] "
 	    "[-w heartbeat-seconds]\n"
 	    "\t[-x accel] [-d days] [-T train-days] [-r seed] [-A] "
 	    "[-q queue-depth]\n\t[-o outdir] [-L label]\n");
@@ -341,7 +341,8 @@ main(int argc, char *argv[])
 	s.o.queue_depth = -1;
 	s.o.outdir = ".";
 	s.o.label = "";
-	while ((ch = getopt(argc, argv, "Aa:C:c:d:F:j:L:m:n:o:p:q:r:s:T:t:vw:x:"))
+	s.o.prefix = "sim";
+	while ((ch = getopt(argc, argv, "Aa:C:c:d:F:j:L:m:N:n:o:p:q:r:s:T:t:vw:x:"))
 	    != -1) {
 		switch (ch) {
 		case 'A':
@@ -375,6 +376,11 @@ main(int argc, char *argv[])
 				s.o.mode = SIM_OFFICE;
 			else
 				usage();
+			break;
+		case 'N':
+			if (strlen(optarg) > 16)
+				errx(2, "-N %s: 16 characters at most", optarg);
+			s.o.prefix = optarg;
 			break;
 		case 'n':
 			s.o.nagents = num(optarg, 1, 1000000, ch);
@@ -438,7 +444,7 @@ main(int argc, char *argv[])
 		int	j;
 
 		a->idx = i;
-		snprintf(a->name, sizeof a->name, "sim%05d", i);
+		snprintf(a->name, sizeof a->name, "%s%05d", s.o.prefix, i);
 		a->nslots = s.o.nslots;
 		for (j = 0; j < a->nslots; j++) {
 			policy_slot_init(&a->slots[j].ps, j + 1, 0);

@@ -151,6 +151,7 @@ struct sim_opts {
 	int		 owner_aware;	/* advertise expected absence */
 	int		 queue_depth;	/* jobs kept idle in the queue */
 	const char	*label;
+	const char	*prefix;	/* of the agents' names */
 };
 
 /* Office mode's figures, over the measured days. */
