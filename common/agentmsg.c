@@ -358,7 +358,9 @@ agentmsg_heartbeat_decode(struct json_object *o,
 	    agentmsg_int(o, "owner_idle_ms", 0, INT64_MAX, -1, 0,
 	    &m->owner_idle_ms, errstr) == -1 ||
 	    agentmsg_int(o, "owner_seen_ms", 0, INT64_MAX, -1, 0,
-	    &m->owner_seen_ms, errstr) == -1)
+	    &m->owner_seen_ms, errstr) == -1 ||
+	    agentmsg_int(o, "owner_absence_s", 0, AGENTMSG_MAX_ABSENCE, -1, 0,
+	    &m->owner_absence_s, errstr) == -1)
 		return -1;
 	m->has_load = 0;
 	m->load = 0;
@@ -666,6 +668,9 @@ agentmsg_encode(const struct agentmsg *am)
 		if (am->u.heartbeat.owner_seen_ms >= 0)
 			agentmsg_add_int(o, "owner_seen_ms",
 			    am->u.heartbeat.owner_seen_ms);
+		if (am->u.heartbeat.owner_absence_s >= 0)
+			agentmsg_add_int(o, "owner_absence_s",
+			    am->u.heartbeat.owner_absence_s);
 		break;
 	case MSG_FILE:
 		agentmsg_file_encode(o, &am->u.file);

@@ -32,6 +32,7 @@ struct json_object;
 #define AGENTMSG_MAX_SLOTS	1024
 #define AGENTMSG_MAX_FILES	1000000
 #define AGENTMSG_MAX_LOAD	1e6
+#define AGENTMSG_MAX_ABSENCE	(366 * 86400)	/* a year, in seconds */
 #define AGENTMSG_AGENT_MAX	65	/* an agent's name and its NUL */
 #define AGENTMSG_MAX_AD_JOBS	(AGENTMSG_MAX_SLOTS * 4)
 #define AGENTMSG_MAX_JOBAD	1024	/* attributes of a start's job ad */
@@ -90,7 +91,11 @@ struct agentmsg_exited {
 	struct agentmsg_note notes[AGENTMSG_MAX_NOTES];
 };
 
-/* MSG_HEARTBEAT: renews the lease; owner times are -1 if unsaid. */
+/*
+ * MSG_HEARTBEAT: renews the lease; owner times are -1 if unsaid.
+ * OWNER_ABSENCE_S: how long the owner, if away now, is likely to stay
+ * away (common/presence.h), the slot ad's ExpectedOwnerAbsence.
+ */
 struct agentmsg_heartbeat {
 	int		 has_seq;
 	int64_t		 seq;
@@ -98,6 +103,7 @@ struct agentmsg_heartbeat {
 	double		 load;		/* 0 to AGENTMSG_MAX_LOAD */
 	int64_t		 owner_idle_ms;
 	int64_t		 owner_seen_ms;
+	int64_t		 owner_absence_s; /* 0 to AGENTMSG_MAX_ABSENCE */
 };
 
 enum agentmsg_file_kind {

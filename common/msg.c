@@ -75,7 +75,7 @@ static const struct msg_member m_ad[] = {
 static const struct msg_member m_heartbeat[] = {
 	{ "seq", JT_INT, 0 }, { "load", JT_DOUBLE, 0 },
 	{ "owner_idle_ms", JT_INT, 0 }, { "owner_seen_ms", JT_INT, 0 },
-	{ NULL, 0, 0 }
+	{ "owner_absence_s", JT_INT, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_heartbeat_ack[] = {
 	{ "seq", JT_INT, 0 }, { NULL, 0, 0 }

@@ -891,6 +891,31 @@ submit_kw_custom(struct submit_parse *p, const struct submit_macro *m,
 }
 
 /*
+ * +ExpectedRuntime is the job's expected run time in seconds, which the
+ * scheduler's placement reads (docs/matchmaking.md): a number, at least
+ * 0, or the submit is refused (never read as unknown in silence).
+ */
+static int
+submit_kw_runtime(struct submit_parse *p, const struct submit_macro *m,
+    struct json_object *o)
+{
+	double	d;
+
+	if (strcasecmp(m->attr, "ExpectedRuntime") != 0)
+		return 0;
+	if (json_object_is_type(o, json_type_int) &&
+	    json_object_get_int64(o) >= 0)
+		return 0;
+	if (json_object_is_type(o, json_type_double)) {
+		d = json_object_get_double(o);
+		if (d >= 0 && d < 1e15)
+			return 0;
+	}
+	return submit_error(p, m->line, "+%s: expected the job's run time "
+	    "in seconds (a number, at least 0)", m->attr);
+}
+
+/*
  * PATH (of kind K, for the cache) must exist, as a directory if DIR, else
  * as anything but one: condor_submit's checks at submit time.
  */
@@ -1003,8 +1028,11 @@ submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
 			goto fail;
 		if (*val == '\0')
 			continue;
-		if ((o = submit_kw_custom(p, m, val)) == NULL)
+		if ((o = submit_kw_custom(p, m, val)) == NULL ||
+		    submit_kw_runtime(p, m, o) == -1) {
+			json_object_put(o);
 			goto fail;
+		}
 		json_object_object_add(jd->custom, m->attr, o);
 	}
 	if (jd->executable == NULL) {

@@ -363,4 +363,6 @@ agents_heartbeat(struct machine *m, const struct agentmsg_heartbeat *msg)
 	}
 	m->owner_idle_ms = msg->owner_idle_ms;
 	m->owner_seen_ms = msg->owner_seen_ms;
+	m->has_absence = msg->owner_absence_s >= 0;
+	m->owner_absence_s = msg->owner_absence_s;
 }

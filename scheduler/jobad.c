@@ -206,7 +206,29 @@ jobad_fill(struct job *j)
 	s = jsonx_str(desc, "rank", NULL);
 	j->rank = s != NULL ? xstrdup(s) : NULL;
 	j->request_disk_kb = jsonx_int(desc, "request_disk_kb", 0);
+	j->runtime_s = jobad_runtime(jsonx_get(desc, "custom"));
 	json_object_put(desc);
+}
+
+int64_t
+jobad_runtime(struct json_object *custom)
+{
+	double	d;
+
+	if (custom == NULL || !json_object_is_type(custom, json_type_object))
+		return -1;
+	json_object_object_foreach(custom, k, v) {
+		if (strcasecmp(k, "ExpectedRuntime") != 0)
+			continue;
+		if (json_object_is_type(v, json_type_int))
+			return json_object_get_int64(v) >= 0 ?
+			    json_object_get_int64(v) : -1;
+		if (!json_object_is_type(v, json_type_double))
+			return -1;
+		d = json_object_get_double(v);
+		return d >= 0 && d < 1e15 ? (int64_t)(d + 0.5) : -1;
+	}
+	return -1;
 }
 
 static int

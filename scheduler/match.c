@@ -5,7 +5,8 @@
  * job's autocluster gets, once
  * per run, the list of free slots slots_judge() finds free for it,
  * ordered by the job's rank (highest first), then the machine's rank of
- * the job, then the free list's order.  A job takes the first slot of
+ * the job, then how well the desktop's expected owner absence suits the
+ * job's expected run time (place.c), then the free list's order.  A job takes the first slot of
  * that list still idle; an autocluster whose list runs out is skipped for
  * the rest of the run, so a queue of 100,000 jobs of 50 shapes costs 50
  * judgements of the free slots, not 100,000; and a machine's slots of
@@ -18,6 +19,7 @@
 
 #include "autocluster.h"
 #include "match.h"
+#include "place.h"
 #include "schedd.h"
 #include "slots.h"
 #include "xmalloc.h"
@@ -33,6 +35,8 @@ match_cand_cmp(const void *a, const void *b)
 		return x->rank > y->rank ? -1 : 1;
 	if (x->mrank != y->mrank)
 		return x->mrank > y->mrank ? -1 : 1;
+	if (x->place != y->place)
+		return x->place > y->place ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
@@ -76,7 +80,8 @@ match_cands(struct match_ctx *mc, struct autocluster *ac, uint64_t run)
 	struct slot		*s;
 	size_t			 n = 0, cap = 0, order = 0;
 	double			 rank, mrank;
-	int			 ranked = autocluster_rank(ac) != NULL;
+	int			 ranked = autocluster_rank(ac) != NULL ||
+				    ac->runtime_s >= 0;
 
 	free(ac->cands);
 	ac->cands = NULL;
@@ -94,6 +99,7 @@ match_cands(struct match_ctx *mc, struct autocluster *ac, uint64_t run)
 		c->order = order;
 		c->rank = rank;
 		c->mrank = mrank;
+		c->place = place_score(ac->runtime_s, s->machine);
 		if (s->machine->ad.rank != NULL)
 			ranked = 1;
 	}

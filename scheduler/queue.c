@@ -434,6 +434,7 @@ queue_job_new(uid_t uid, const char *owner, uint32_t cluster,
 		j->requirements = xstrdup(d->requirements);
 	if (d->rank != NULL)
 		j->rank = xstrdup(d->rank);
+	j->runtime_s = jobad_runtime(d->custom);
 	cmd = queue_cmdline(d);
 	j->cmd = queue_expand_cluster(cmd, cluster);
 	free(cmd);
@@ -593,6 +594,7 @@ queue_exited(struct job *j, const struct exit_info *ei)
 		return;
 	j->ncompletions++;
 	j->goodput_ms += queue_segment(j);
+	clusters_ran(j->cluster, j->goodput_ms);
 	if (ei->signal != 0)
 		snprintf(detail, sizeof detail, "signal %d", ei->signal);
 	else

@@ -42,6 +42,7 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
+#include "absence.h"
 #include "activity.h"
 #include "agentmsg.h"
 #include "cfg.h"
@@ -252,6 +253,7 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 	}
 	hb->owner_seen_ms = last > 0 && last <= now ? now - last : -1;
 	hb->owner_idle_ms = link_owner_idle_ms();
+	hb->owner_absence_s = absence_expected_s();
 	link_hb_sent[link_seq % LINK_HB_SENT].seq = link_seq;
 	link_hb_sent[link_seq % LINK_HB_SENT].sent = lease_now();
 	o = agentmsg_encode(&am);

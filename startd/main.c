@@ -28,6 +28,7 @@
 #include <event2/event.h>
 
 #include "act.h"
+#include "absence.h"
 #include "activity.h"
 #include "cfg.h"
 #include "cred.h"
@@ -233,6 +234,7 @@ startd_tick(evutil_socket_t fd, short ev, void *arg)
 {
 	jobs_eval();
 	lease_tick();
+	absence_tick(clock_now_ms());
 }
 
 static void
@@ -394,6 +396,7 @@ main(int argc, char **argv)
 	link_init();
 	/* Nothing from here on needs root: the child becomes agent_user. */
 	drop_now();
+	absence_init(agentdir);
 	leave_ev = evtimer_new(st->base, startd_leave, NULL);
 	tick = event_new(st->base, -1, EV_PERSIST, startd_tick, NULL);
 	event_add(tick, &tick_tv);
@@ -409,6 +412,7 @@ main(int argc, char **argv)
 	lease_shutdown();
 	enroll_shutdown();
 	local_shutdown();
+	absence_shutdown();
 	owner_shutdown();
 	machine_shutdown();
 	event_free(tick);

@@ -109,6 +109,8 @@ fuzz_bounds(const struct agentmsg *am)
 	case MSG_HEARTBEAT:
 		if (am->u.heartbeat.owner_idle_ms < -1 ||
 		    am->u.heartbeat.owner_seen_ms < -1 ||
+		    am->u.heartbeat.owner_absence_s < -1 ||
+		    am->u.heartbeat.owner_absence_s > AGENTMSG_MAX_ABSENCE ||
 		    (am->u.heartbeat.has_load && (am->u.heartbeat.load < 0 ||
 		    am->u.heartbeat.load >= AGENTMSG_MAX_LOAD)))
 			abort();

@@ -225,6 +225,7 @@ Test(agentmsg, heartbeat_round_trip)
 
 	am->u.heartbeat.owner_idle_ms = -1;
 	am->u.heartbeat.owner_seen_ms = -1;
+	am->u.heartbeat.owner_absence_s = -1;
 	round_trip(am);
 	text = encode(am);
 	cr_assert_str_eq(text, "{}");
@@ -237,10 +238,15 @@ Test(agentmsg, heartbeat_round_trip)
 	round_trip(am);
 	am->u.heartbeat.owner_seen_ms = 60000;
 	round_trip(am);
+	am->u.heartbeat.owner_absence_s = 7200;
+	round_trip(am);
+	am->u.heartbeat.owner_absence_s = 0;
+	round_trip(am);
 	free(am);
 	am = decodes(MSG_HEARTBEAT, "{\"seq\":1}");
 	cr_assert_eq(am->u.heartbeat.owner_idle_ms, -1);
 	cr_assert_eq(am->u.heartbeat.owner_seen_ms, -1);
+	cr_assert_eq(am->u.heartbeat.owner_absence_s, -1);
 	cr_assert_eq(am->u.heartbeat.has_load, 0);
 	free(am);
 	am = decodes(MSG_HEARTBEAT, "{\"load\":2}");
@@ -508,6 +514,12 @@ Test(agentmsg, refuses_bad_heartbeat)
 	    "owner_idle_ms: out of range");
 	refused(MSG_HEARTBEAT, "{\"owner_seen_ms\":-5}",
 	    "owner_seen_ms: out of range");
+	refused(MSG_HEARTBEAT, "{\"owner_absence_s\":-1}",
+	    "owner_absence_s: out of range");
+	refused(MSG_HEARTBEAT, "{\"owner_absence_s\":31622401}",
+	    "owner_absence_s: out of range");
+	refused(MSG_HEARTBEAT, "{\"owner_absence_s\":\"1\"}",
+	    "member has the wrong type");
 	refused(MSG_HEARTBEAT, "{\"load\":\"1\"}", "member has the wrong type");
 }
 

@@ -290,6 +290,22 @@ Test(submit_kw, my_attr_and_plus_attr_are_one)
 	bad("My.1x = 2", "t.sub:2: bad name 'My.1x'");
 }
 
+Test(submit_kw, expected_runtime_is_seconds)
+{
+	struct jobdesc	*jd;
+
+	jd = with("+ExpectedRuntime = 2 * 3600");
+	cr_assert_eq(jsonx_int(jd->custom, "ExpectedRuntime", 0), 7200);
+	jd = with("MY.expectedruntime = 90.5");
+	cr_assert_not_null(jsonx_get(jd->custom, "expectedruntime"));
+	bad("+ExpectedRuntime = -5", "t.sub:2: +ExpectedRuntime: expected "
+	    "the job's run time in seconds (a number, at least 0)");
+	bad_start("+ExpectedRuntime = \"1h\"", "t.sub:2: +ExpectedRuntime: "
+	    "expected the job's run time in seconds");
+	bad_start("+ExpectedRuntime = true", "t.sub:2: +ExpectedRuntime: "
+	    "expected the job's run time in seconds");
+}
+
 Test(submit_kw, getenv_list_form)
 {
 	struct jobdesc	*jd;
