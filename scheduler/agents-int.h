@@ -8,6 +8,7 @@
 #define CQ_AGENTS_INT_H
 
 #include <sys/queue.h>
+#include <sys/tree.h>
 
 #include <stdint.h>
 
@@ -47,6 +48,8 @@ struct agent_conn {
 	uint32_t		 reqid;
 	char			 error[256];	/* the refusal's text */
 	TAILQ_ENTRY(agent_conn)	 entry;
+	RB_ENTRY(agent_conn)	 cred_entry;	/* by credential, after the
+						   hello (agents.c) */
 };
 
 /* agents.c */

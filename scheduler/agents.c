@@ -74,6 +74,39 @@ static char			 agents_addr[96];
 static TAILQ_HEAD(, agent_conn)	 agents_conns =
     TAILQ_HEAD_INITIALIZER(agents_conns);
 
+/* The links past their hello by the credential they proved (several may
+ * share one while an agent reconnects): one lookup, not a walk. */
+static int
+agents_cred_cmp(struct agent_conn *a, struct agent_conn *b)
+{
+	int	c = strcmp(a->cred_id, b->cred_id);
+
+	if (c != 0)
+		return c;
+	/* A search key (no peer) sorts before the links of its id. */
+	if (a->peer == NULL || b->peer == NULL)
+		return a->peer == NULL ? (b->peer == NULL ? 0 : -1) : 1;
+	return (uintptr_t)a < (uintptr_t)b ? -1 : (uintptr_t)a > (uintptr_t)b;
+}
+
+RB_HEAD(agent_cred_tree, agent_conn);
+RB_PROTOTYPE(agent_cred_tree, agent_conn, cred_entry, agents_cred_cmp);
+RB_GENERATE(agent_cred_tree, agent_conn, cred_entry, agents_cred_cmp);
+static struct agent_cred_tree	 agents_by_cred =
+    RB_INITIALIZER(&agents_by_cred);
+
+/* The first link that proved credential ID, or NULL. */
+static struct agent_conn *
+agents_cred_first(const char *id)
+{
+	struct agent_conn	 key, *ac;
+
+	memset(&key, 0, sizeof key);
+	strlcpy(key.cred_id, id, sizeof key.cred_id);
+	ac = RB_NFIND(agent_cred_tree, &agents_by_cred, &key);
+	return ac != NULL && strcmp(ac->cred_id, id) == 0 ? ac : NULL;
+}
+
 static int
 agents_name_cmp(struct machine *a, struct machine *b)
 {
@@ -486,6 +519,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	ac->name = xstrdup(name);
 	ac->fs_domain = *dom != '\0' ? xstrdup(dom) : NULL;
 	strlcpy(ac->cred_id, r.cred_id, sizeof ac->cred_id);
+	RB_INSERT(agent_cred_tree, &agents_by_cred, ac);
 	o = json_object_new_object();
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "role", json_object_new_string("schedd"));
@@ -506,13 +540,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 int
 agents_cred_connected(const char *id)
 {
-	struct agent_conn	*ac;
-
-	TAILQ_FOREACH(ac, &agents_conns, entry)
-		if (ac->state == AGENT_CONN_HELLO &&
-		    strcmp(ac->cred_id, id) == 0)
-			return 1;
-	return 0;
+	return agents_cred_first(id) != NULL;
 }
 
 void
@@ -520,10 +548,12 @@ agents_cred_revoked(const char *id, const char *why)
 {
 	struct agent_conn	*ac, *next;
 
-	TAILQ_FOREACH_SAFE(ac, &agents_conns, entry, next)
-		if (ac->state == AGENT_CONN_HELLO &&
-		    strcmp(ac->cred_id, id) == 0)
-			peer_close(ac->peer, why);
+	for (ac = agents_cred_first(id); ac != NULL &&
+	    strcmp(ac->cred_id, id) == 0; ac = next) {
+		/* Closing takes AC out of the tree, not NEXT. */
+		next = RB_NEXT(agent_cred_tree, &agents_by_cred, ac);
+		peer_close(ac->peer, why);
+	}
 }
 
 struct machine *
@@ -691,6 +721,8 @@ agents_closed(struct peer *p, const char *reason, void *arg)
 
 	commit_forget_peer(p);
 	TAILQ_REMOVE(&agents_conns, ac, entry);
+	if (ac->state == AGENT_CONN_HELLO)
+		RB_REMOVE(agent_cred_tree, &agents_by_cred, ac);
 	if (ac->delay_ev != NULL)
 		event_free(ac->delay_ev);
 	free(ac->name);
