@@ -67,7 +67,15 @@
 #include "xmalloc.h"
 
 
+/*
+ * Connections the kernel holds for us until accepted: a building's
+ * desktops redialling together after a restart should not find the queue
+ * full (the kernel caps it at net.core.somaxconn).
+ */
+#define AGENTS_BACKLOG	4096
+
 static struct evconnlistener	*agents_listener;
+static size_t			 agents_nmachines;
 static struct tls		*agents_tls;	/* NULL: insecure */
 static char			 agents_fp[TLS_FP_HEXLEN + 1];
 static char			 agents_addr[96];
@@ -161,6 +169,7 @@ agents_get(const char *name)
 	TAILQ_INIT(&m->jobs);
 	TAILQ_INSERT_TAIL(&sd->machines, m, entry);
 	RB_INSERT(machine_tree, &sd->machines_by_name, m);
+	agents_nmachines++;
 	/* A machine of a job loaded as running: its lease runs now. */
 	agents_online(m);
 	return m;
@@ -914,7 +923,8 @@ agents_init(void)
 	}
 	agents_listener = evconnlistener_new_bind(sd->base, agents_accept,
 	    NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-	    LEV_OPT_CLOSE_ON_EXEC, 128, (struct sockaddr *)&ss, (int)sl);
+	    LEV_OPT_CLOSE_ON_EXEC, AGENTS_BACKLOG, (struct sockaddr *)&ss,
+	    (int)sl);
 	if (agents_listener == NULL && last != 0) {
 		log_warn("listen %s: port %d, the one the agents know",
 		    cfg_str(sd->cfg, "listen"), last);
@@ -963,6 +973,7 @@ agents_shutdown(void)
 			TAILQ_REMOVE(&sd->live, m, live_entry);
 		RB_REMOVE(machine_tree, &sd->machines_by_name, m);
 		TAILQ_REMOVE(&sd->machines, m, entry);
+		agents_nmachines--;
 		free(m->fs_domain);
 		free(m->name);
 		machinead_clear(&m->ad);
@@ -985,6 +996,12 @@ agents_tick(int64_t now)
 			peer_close(m->peer, "missed its lease");
 		agents_offline(m, "missed its lease");
 	}
+}
+
+size_t
+agents_count(void)
+{
+	return agents_nmachines;
 }
 
 struct machine *

@@ -5,6 +5,7 @@
 #ifndef CQ_AGENTS_H
 #define CQ_AGENTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct json_object;
@@ -73,6 +74,8 @@ void	agents_cred_revoked(const char *id, const char *why);
  * after it (NULL: the first of all), and the one after M; NULL at the
  * end.  A walk over many loop turns keeps the name it stopped at. */
 struct machine *agents_from(const char *name);
+/* How many machines there are. */
+size_t	agents_count(void);
 struct machine *agents_after(struct machine *m);
 /* Call CB for each machine. */
 void	agents_walk(void (*cb)(struct machine *, void *), void *arg);

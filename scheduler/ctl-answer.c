@@ -107,10 +107,16 @@ ctl_answer_turn(evutil_socket_t fd, short ev, void *arg)
 {
 	struct ctl_answer	*a;
 	size_t			 left = CTL_ANSWER_ROWS_PER_TURN, n, rows;
+	size_t			 turns = 0;
 	int			 done;
 
+	/* Each answer one slice at most: one that found no row to write
+	 * in its slice (a filter that selects few) waits for the next. */
+	TAILQ_FOREACH(a, &ctl_answers, entry)
+		turns++;
 	rows = 0;
-	while (left > 0 && (a = TAILQ_FIRST(&ctl_answers)) != NULL) {
+	while (left > 0 && turns-- > 0 &&
+	    (a = TAILQ_FIRST(&ctl_answers)) != NULL) {
 		if (a->slices++ == 0)
 			a->first_turn = sd->turns;
 		done = 0;

@@ -237,6 +237,8 @@ ctl_jobs_row(struct ctl_walk *w, struct job *j)
 
 /* Jobs looked at (selected or not) per row a slice may write. */
 #define CTL_VISITS_PER_ROW	8
+/* Machines a why row looks at for the cost of one row. */
+#define CTL_WHY_MACHINES_PER_ROW	100
 
 /* The next slice of a jobs or why answer: in order of id from where the
  * last one stopped. */
@@ -245,9 +247,12 @@ ctl_jobs_more(void *arg, struct rows_text *t, size_t budget, int *done)
 {
 	struct ctl_walk	*w = arg;
 	struct job	 key, *j;
-	size_t		 n = 0, visits = 0, i;
+	size_t		 n = 0, visits = 0, i, cost = 1;
 	uint64_t	 late = 0;
 
+	/* A why row looks at every machine: it counts for more than one. */
+	if (w->why)
+		cost = 1 + agents_count() / CTL_WHY_MACHINES_PER_ROW;
 	key.cluster = w->next_cluster;
 	key.proc = w->next_proc;
 	for (j = RB_NFIND(job_tree, &sd->jobs, &key); j != NULL;
@@ -256,10 +261,12 @@ ctl_jobs_more(void *arg, struct rows_text *t, size_t budget, int *done)
 			j = NULL;
 			break;
 		}
-		if (n >= budget || visits >= budget * CTL_VISITS_PER_ROW)
+		/* (At least one row a slice, whatever its cost.) */
+		if ((n > 0 && n >= budget) ||
+		    visits >= budget * CTL_VISITS_PER_ROW)
 			break;
 		visits++;
-		n += (size_t)ctl_jobs_row(w, j);
+		n += cost * (size_t)ctl_jobs_row(w, j);
 	}
 	if (j != NULL) {
 		w->next_cluster = j->cluster;
