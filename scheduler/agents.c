@@ -19,6 +19,13 @@
  * list only while its agent is connected, it is UNCLAIMED and holds no
  * job of ours and no stale job.
  *
+ * No message costs a walk over the machines or the jobs: a link's machine
+ * is on its agent_conn, a machine is found by name in a tree
+ * (sd->machines_by_name), the links by credential in another, a machine
+ * keeps the jobs whose machine field names it (agents_job_placed), and
+ * the online machines are in order of their last message (sd->live), so
+ * the lease looks only at those whose time is up.
+ *
  * The links are TLS (tls.c: the key and certificate in STATE_DIR/tls,
  * the fingerprint agents pin in STATE_DIR/fingerprint); the hello
  * deadline starts at accept, so it covers the handshake.  insecure = yes
