@@ -27,8 +27,8 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
-#include "act.h"
 #include "absence.h"
+#include "act.h"
 #include "activity.h"
 #include "cfg.h"
 #include "cred.h"
