@@ -3,8 +3,8 @@
  * rows of named fields written as text), batches (the batch view's sums),
  * machines, history and why.  Nothing changes; the answer goes at once, or
  * after the turn's commit when the turn has changes the rows may show.
- * The answers over every job or every slot (jobs, why, machines) are
- * written a slice per loop turn (ctl-answer.c), the walk keeping its
+ * The answers over every job or every slot (jobs, why, batches,
+ * machines) are written a slice per loop turn (ctl-answer.c), the walk keeping its
  * place by job id or machine name; the rest are answered at once.
  * With "ads" the job rows (jobs and history) are the HTCondor job ads of
  * jobad.c, the names a constraint uses.
@@ -129,7 +129,9 @@ ctl_batches_factory(struct factory *f, void *arg)
 	size_t		 i, n;
 	int		 named = 0;
 
+	/* (Its jobs, summed in an earlier slice, may have left since.) */
 	if (cl == NULL || cl->nlive > 0 || cl->owner == NULL ||
+	    batches_has(w->batches, cl->id) ||
 	    w->filter != NULL || w->state != 0 ||
 	    (w->owner != NULL && strcmp(cl->owner, w->owner) != 0) ||
 	    (w->mine && factory_uid(f) != w->c->uid))
@@ -375,12 +377,51 @@ ctl_machines_more(void *arg, struct rows_text *t, size_t budget, int *done)
 	return n;
 }
 
+/* The next slice of the batch view: the jobs' sums, in order of id from
+ * where the last one stopped (a cluster's jobs may span slices: its
+ * entry goes on); then the factories' clusters, and the rows. */
+static size_t
+ctl_batches_more(void *arg, struct rows_text *t, size_t budget, int *done)
+{
+	struct ctl_walk		*w = arg;
+	struct json_object	*rows;
+	struct job		 key, *j;
+	const char		*s;
+	size_t			 visits = 0, i, n, len;
+
+	key.cluster = w->next_cluster;
+	key.proc = w->next_proc;
+	for (j = RB_NFIND(job_tree, &sd->jobs, &key); j != NULL;
+	    j = RB_NEXT(job_tree, &sd->jobs, j)) {
+		if (visits >= budget * CTL_VISITS_PER_ROW)
+			break;
+		visits++;
+		ctl_batches_cb(j, w);
+	}
+	if (j != NULL) {
+		w->next_cluster = j->cluster;
+		w->next_proc = j->proc;
+		return visits / CTL_VISITS_PER_ROW;
+	}
+	factory_walk(ctl_batches_factory, w);
+	rows = batches_rows(w->batches);
+	n = json_object_array_length(rows);
+	for (i = 0; i < n; i++) {
+		s = jsonx_dump(json_object_array_get_idx(rows, i), &len);
+		rows_text_raw(t, s, len);
+	}
+	json_object_put(rows);
+	*done = 1;
+	return visits / CTL_VISITS_PER_ROW + n;
+}
+
 /* W's answer is sent or dropped. */
 static void
 ctl_walk_free(void *arg)
 {
 	struct ctl_walk	*w = arg;
 
+	batches_free(w->batches);
 	ctl_idlist_free(&w->own_ids);
 	jobad_filter_free(w->filter);
 	json_object_put(w->msg);
@@ -503,11 +544,9 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 		return;
 	} else if (strcmp(what, "batches") == 0) {
 		w.batches = batches_new();
-		queue_walk(ctl_batches_cb, &w);
-		factory_walk(ctl_batches_factory, &w);
 		json_object_put(w.rows);
-		w.rows = batches_rows(w.batches);
-		batches_free(w.batches);
+		ctl_query_sliced(p, reqid, msg, &w, &ids, ctl_batches_more);
+		return;
 	} else if (strcmp(what, "pool") == 0)
 		json_object_array_add(w.rows, ctl_pool_row());
 	else if (strcmp(what, "loop") == 0)
