@@ -9,6 +9,7 @@
 # every job started in the loop turn after it entered the idle queue, and
 # at most one slice of answer rows was written between the two.  The
 # answer itself is whole: every slot once, in order of machine name.
+# `cq q`'s batch view over 5,000 jobs is summed in slices as well.
 . "$(dirname "$0")/../lib/lib.sh"
 
 NBULK=6
@@ -73,6 +74,25 @@ slices=$(( $(jq .answer_slices <<<"$after") - $(jq .answer_slices <<<"$before") 
 [ "$(jq .start_wait_rows_max <<<"$after")" -le "$bound" ] ||
     fail "more than a slice of answer rows went before a job start: $after"
 log "$rows answer rows in $slices slices (at most $bound a turn); five jobs started a turn after they were queued"
+
+# The batch view (cq q) over 5,000 jobs (that match no slot) is summed
+# in slices too.
+cat > many.sub <<SUB
+executable = /bin/true
+requirements = (TARGET.Memory > 1000000000)
+queue 5000
+SUB
+big=$(cq submit --terse many.sub) || fail "cq submit of 5,000 jobs failed"
+before=$(loop_stats) || fail "the query loop failed"
+out=$(cq q) || fail "cq q failed"
+after=$(loop_stats) || fail "the query loop failed"
+grep -q "$big" <<<"$out" || fail "cq q does not show cluster $big: $out"
+slices=$(( $(jq .answer_slices <<<"$after") - $(jq .answer_slices <<<"$before") ))
+[ "$slices" -ge 2 ] || fail "the batch view of 5,000 jobs took $slices slice(s)"
+[ "$(jq .answer_rows_turn_max <<<"$after")" -le "$bound" ] ||
+    fail "a loop turn wrote more answer rows than $bound: $after"
+log "cq q over 5,000 jobs: $slices slices"
+cq rm "$big" > /dev/null || fail "cq rm $big failed"
 
 # A client that leaves in the middle of a large answer costs nothing more.
 for i in 1 2 3; do
