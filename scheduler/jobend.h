@@ -20,6 +20,7 @@ struct job;
 #define JOBEND_HOLD_POLICY_UNDEF	5	/* JobPolicyUndefined */
 #define JOBEND_HOLD_START		6	/* FailedToCreateProcess */
 #define JOBEND_HOLD_OUTPUT		12	/* TransferOutputError */
+#define JOBEND_HOLD_SUBMITTED		15	/* SubmittedOnHold: hold = true */
 #define JOBEND_HOLD_RESOURCES		34	/* JobOutOfResources */
 
 /* DEFAULT_JOB_MAX_RETRIES: retries when only success_exit_code or

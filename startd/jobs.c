@@ -445,6 +445,12 @@ jobs_spawn(struct ajob *j)
 		spec.append = d->checkpoint_exit_code >= 0 ||
 		    d->when_to_transfer == JD_WHEN_ON_EXIT_OR_EVICT;
 	}
+	/* One not transferred may be relative: from the job's directory,
+	 * as HTCondor's starter takes it. */
+	if (exe == NULL && spec.executable[0] != '/') {
+		xasprintf(&exe, "%s/%s", spec.iwd, spec.executable);
+		spec.executable = exe;
+	}
 	spec.pidns = j->pidns = jobs_criu_want(j);
 	/* Its request, else the slot's share it was matched with.  The
 	 * parent decides whom it runs as (its own jobuser_pick()). */
@@ -570,12 +576,20 @@ static void
 jobs_spawned(const char *id, uint32_t run, pid_t pid, const char *err)
 {
 	struct ajob	*j = jobs_find(id, run);
+	const char	*why;
 
 	if (j == NULL || !j->spawning)
 		return;		/* gone meanwhile: the parent kills it */
 	j->spawning = 0;
-	if (err != NULL) {
+	if (err != NULL && !j->desc->transfer_executable &&
+	    strncmp(err, "exec ", 5) == 0 && (why = strrchr(err, ':')) != NULL)
+		/* Its path is this machine's: the scheduler holds it. */
+		xasprintf(&j->error, "failed to execute '%s' on this machine "
+		    "(transfer_executable = false: it is not sent):%s",
+		    j->desc->executable, why + 1);
+	else if (err != NULL)
 		j->error = xstrdup(err);
+	if (err != NULL) {
 		jobs_release_slot(j);
 		jobs_end_now(j, slots[j->slot].ps.state);
 		return;

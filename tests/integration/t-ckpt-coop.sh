@@ -55,11 +55,11 @@ id=$id.0
 cluster=${id%.0}
 
 ckpt_version() {
-	cq q --json | jq -r --arg id "$id" '.[] | select(.id == $id) | .ckpt_version'
+	cq q --json | jq -r --arg id "$id" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .NumCkpts'
 }
 running_on() {
 	[ "$(cq q --json | jq -r --arg id "$id" \
-	    '.[] | select(.id == $id) | "\(.state) \(.machine)"')" = "RUNNING slot1@$1" ]
+	    '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | "\(.JobStatus) \(.RemoteHost)"')" = "2 slot1@$1" ]
 }
 at_least() {
 	local v
@@ -111,10 +111,10 @@ echo "$out" | head -1 | grep -q 'RUN_TIME  *GOODPUT  *BADPUT' ||
     fail "no GOODPUT/BADPUT columns: $out"
 echo "$out" | tail -1 | grep -Eq '^1 jobs; goodput [0-9]+\+[0-9:]+, badput ' ||
     fail "no goodput/badput summary: $out"
-[ "$(jq -r .evictions <<<"$row")" -eq 2 ] || fail "evictions is not 2: $row"
-[ "$(jq -r .goodput_ms <<<"$row")" -gt 0 ] || fail "no goodput: $row"
-[ "$(jq -r .last_ckpt_ms <<<"$row")" -gt 0 ] || fail "no last checkpoint: $row"
-[ "$(jq -r .machine <<<"$row")" = slot1@a3 ] || fail "did not end on a3: $row"
+[ "$(jq -r .NumVacates <<<"$row")" -eq 2 ] || fail "evictions is not 2: $row"
+jq -e '.CommittedTime > 0' <<<"$row" >/dev/null || fail "no goodput: $row"
+[ "$(jq -r .LastCkptTime <<<"$row")" -gt 0 ] || fail "no last checkpoint: $row"
+[ "$(jq -r .LastRemoteHost <<<"$row")" = slot1@a3 ] || fail "did not end on a3: $row"
 events=$(sqlite3 "$T/state/queue.db" \
     "SELECT event FROM job_events WHERE cluster = $cluster ORDER BY id")
 nck=$(grep -c '^checkpoint$' <<<"$events")

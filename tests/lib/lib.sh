@@ -346,7 +346,7 @@ agent_tls_conf() {
 # agent_connected NAME: the scheduler shows NAME's slots as connected.
 agent_connected() {
 	cq status --json | jq -e --arg m "$1" \
-	    '[.[] | select(.machine == $m and .connected)] | length > 0'
+	    '[.[] | select(.Machine == $m and .CqConnected)] | length > 0'
 }
 
 # The directory keys this cq-startd knows (state_dir, sandbox_dir), into
@@ -492,7 +492,8 @@ agent_signal() {
 
 # --- queries ------------------------------------------------------------------
 
-# count_jobs JQ_FILTER: number of queued jobs that match.
+# count_jobs JQ_FILTER: number of queued jobs whose ads (cq q --json:
+# ClusterId, ProcId, JobStatus, RemoteHost, ...) match.
 count_jobs() {
 	cq q -a --json | jq "[.[] | select($1)] | length"
 }
@@ -500,6 +501,12 @@ count_jobs() {
 # queue_empty: nothing left in the queue.
 queue_empty() {
 	[ "$(cq q -a --json | jq length)" -eq 0 ]
+}
+
+# job_st: the JobStatus numbers on stdin as condor_q's ST letters (1 I,
+# 2 R, 3 X, 4 C, 5 H, 6 >, 7 S).
+job_st() {
+	tr 1234567 'IRXCH>S'
 }
 
 # wait_queue_empty SECS
