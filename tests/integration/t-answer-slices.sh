@@ -42,9 +42,9 @@ log "$want slots registered"
 
 # The answer is whole: every slot once, machines in order of name.
 cq status --json > status.json || fail "cq status --json failed"
-[ "$(jq '[.[] | .name] | unique | length' status.json)" -eq "$want" ] ||
+[ "$(jq '[.[] | .Name] | unique | length' status.json)" -eq "$want" ] ||
     fail "cq status shows a slot twice or misses one"
-jq -r '.[].machine' status.json | uniq > machines.txt
+jq -r '.[].Machine' status.json | uniq > machines.txt
 sort -c machines.txt || fail "cq status is not in order of machine name"
 
 before=$(loop_stats) || fail "the query loop failed"

@@ -31,8 +31,10 @@ log "limit $LIM: room for $room agents and clients"
 
 start_agent a1 1
 id=$(cq submit --terse -- /bin/sleep 4) || fail "cq submit failed"
-wait_until 10 test "$(count_jobs '.st == "R"')" -eq 1 ||
-    fail "job $id did not start"
+running() {
+	[ "$(count_jobs '.JobStatus == 2')" -eq 1 ]
+}
+wait_until 10 running || fail "job $id did not start"
 
 # A client connected before the limit: a query every 0.5 s for 12 s.
 python3 "$CQ_SRCDIR/tests/lib/cqclient.py" "$CQ_SOCKET" busy 12 \
@@ -74,7 +76,7 @@ wait_until 25 agent_connected a2 || fail "agent a2 did not register once room wa
 log "a crowd member left; agent a2 registered"
 kill "$crowd"
 wait_until 10 queue_empty || fail "job $id did not complete: $(cq q --json)"
-[ "$(cq history --json "$id" | jq -r '.[0].exit_code // .[0].ExitCode')" = 0 ] ||
+[ "$(cq history --json "$id" | jq -r '.[0].ExitCode')" = 0 ] ||
     fail "job $id: $(cq history --json "$id")"
 log "job $id, given before the limit, completed"
 
