@@ -597,6 +597,7 @@ ctl_closed(struct peer *p, const char *reason, void *arg)
 	struct client	*c = peer_data(p);
 
 	commit_forget_peer(p);
+	ctl_answer_forget(p);
 	if (c != NULL) {
 		ctl_users_leave(c);
 		stage_free(c->stage);
@@ -662,4 +663,5 @@ ctl_shutdown(void)
 {
 	peer_unlisten(ctl_listener);
 	ctl_listener = NULL;
+	ctl_answer_shutdown();
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include <dirent.h>
 #include <errno.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -51,6 +52,7 @@
 #include "xmalloc.h"
 
 #define SCHEDD_TICK_MS		250
+#define SCHEDD_MIN_ROOM		1000	/* agents: fewer is worth a warning */
 #define SCHEDD_SLOW_MS		50
 #define SCHEDD_REMATCH_MS	5000	/* HTCondor's NEGOTIATOR_MIN_INTERVAL */
 
@@ -225,6 +227,7 @@ schedd_turn(evutil_socket_t fd, short ev, void *arg)
 
 	loopturn_begin();
 	sd->turn_pending = 0;
+	sd->turns++;
 	queue_policy_due();
 	/* Stalled (commit.c): no new jobs, no start could be recorded. */
 	if (!commit_stalled())
@@ -357,9 +360,47 @@ schedd_nofile(void)
 		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
 			log_warn("setrlimit RLIMIT_NOFILE");
 	}
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
-		log_info("open files: at most %llu",
-		    (unsigned long long)rl.rlim_cur);
+}
+
+/* Descriptors open now (/proc/self/fd), or -1 if it cannot be read. */
+static long
+schedd_fds_open(void)
+{
+	DIR	*d;
+	long	 n = 0;
+
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return -1;
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n - 3;	/* ".", ".." and the directory's own */
+}
+
+/*
+ * Once listening: how many agents the open-file limit leaves room for
+ * (each agent link and each client is one descriptor; a file being
+ * transferred or an event log being written takes one while open).
+ */
+static void
+schedd_capacity(void)
+{
+	struct rlimit	rl;
+	long		open;
+	unsigned long long room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    (open = schedd_fds_open()) < 0)
+		return;
+	room = rl.rlim_cur > (rlim_t)open ? rl.rlim_cur - (rlim_t)open : 0;
+	log_info("open files: at most %llu, %ld in use: room for about %llu "
+	    "agents and clients together", (unsigned long long)rl.rlim_cur,
+	    open, room);
+	if (room < SCHEDD_MIN_ROOM)
+		log_warnx("open files: room for %llu agents only: raise the "
+		    "hard limit (ulimit -Hn, or LimitNOFILE= in a systemd "
+		    "unit) for a larger pool; the agents past it are "
+		    "refused and dial again", room);
 }
 
 int
@@ -440,6 +481,8 @@ main(int argc, char **argv)
 	autocluster_set_runtime(place_runtime);
 	log_info("placement: %s", place_mode_str(mode));
 	TAILQ_INIT(&sd->machines);
+	TAILQ_INIT(&sd->live);
+	RB_INIT(&sd->machines_by_name);
 	sd->started = clock_mono_ms();
 	sd->turn_ev = event_new(sd->base, -1, 0, schedd_turn, NULL);
 	loopturn_init(sd->base);
@@ -461,6 +504,7 @@ main(int argc, char **argv)
 	    diskwatch_init(sd->state_dir,
 	    cfg_int(sd->cfg, "disk_margin_mb") * 1024 * 1024) == -1)
 		exit(1);
+	schedd_capacity();
 
 	sigs[0] = evsignal_new(sd->base, SIGTERM, schedd_signal, NULL);
 	sigs[1] = evsignal_new(sd->base, SIGINT, schedd_signal, NULL);

@@ -23,6 +23,9 @@ EOF
 done
 SCHEDD_BIN=$T/vg-schedd
 STARTD_BIN=$T/vg-startd
+# valgrind runs a daemon some 20 times slower: on a busy machine its
+# start-up can take longer than the usual 10 s.
+START_WAIT=60
 
 start_schedd 10s
 start_agent v1 3

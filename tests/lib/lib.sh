@@ -63,6 +63,8 @@ export CQ_SRCDIR CQ_BUILDDIR
 CQ_BIN=$CQ_BUILDDIR/cq
 SCHEDD_BIN=$CQ_BUILDDIR/cq-schedd
 STARTD_BIN=$CQ_BUILDDIR/cq-startd
+# How long a daemon may take to start (seconds): more under valgrind.
+START_WAIT=${START_WAIT:-10}
 HOSTILE_BIN=$CQ_BUILDDIR/tests/lib/hostile
 
 # The daemons read CQ_<KEY> variables as configuration: only ours count.
@@ -311,13 +313,13 @@ start_schedd() {
 	disown "$SCHEDD_PID"	# no "Killed" notices; _stop_pid polls
 	CQ_SOCKET=$T/schedd.sock
 	export CQ_SOCKET
-	wait_until 10 test -s "$T/state/listen.addr" ||
-	    fail "the scheduler wrote no listen.addr within 10 s"
+	wait_until "$START_WAIT" test -s "$T/state/listen.addr" ||
+	    fail "the scheduler wrote no listen.addr within $START_WAIT s"
 	SCHEDD_ADDR=$(cat "$T/state/listen.addr")
 	# Written before listen.addr; none with insecure = yes.
 	SCHEDD_FP=$(cat "$T/state/fingerprint" 2>/dev/null)
-	wait_until 10 cq q --json ||
-	    fail "the scheduler does not answer cq q within 10 s"
+	wait_until "$START_WAIT" cq q --json ||
+	    fail "the scheduler does not answer cq q within $START_WAIT s"
 	_pid_alive "$SCHEDD_PID" || fail "the scheduler died at start-up"
 	# The agents' way in (tests run as root: an administrator); a
 	# restart keeps the store, so the token stays good.
@@ -463,8 +465,8 @@ EOF
 	if [ "${AGENT_NO_WAIT:-0}" = 1 ]; then
 		return 0
 	fi
-	wait_until 10 agent_connected "$name" ||
-	    fail "agent $name did not register within 10 s"
+	wait_until "$START_WAIT" agent_connected "$name" ||
+	    fail "agent $name did not register within $START_WAIT s"
 	log "agent $name pid $LAST_PID with $slots slots"
 }
 
