@@ -422,9 +422,6 @@ main(int argc, char *argv[])
 	if (optind != argc || s.o.schedd == NULL || s.o.token == NULL ||
 	    s.o.cq == NULL)
 		usage();
-	if (s.o.train_days >= s.o.days)
-		errx(2, "-T %d: the training days must leave some to measure "
-		    "(-d %d)", s.o.train_days, s.o.days);
 	log_init("officesim", 1, verbose);
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile(s.o.nagents);

@@ -72,6 +72,8 @@ struct sim_slot {
 	struct sim_job		*sj;		/* office mode: its job */
 	int64_t			 since;		/* virtual ms of the last
 						   CLAIMED start (progress) */
+	int64_t			 offered;	/* real mono ms it was offered
+						   with jobs waiting, 0 */
 	struct sim_mark		*marks;		/* the slot's states */
 	size_t			 nmarks, cap;
 };
@@ -166,6 +168,8 @@ struct sim_stats {
 	int64_t		*lat;			/* submit to first start, vms */
 	int64_t		*lat_real;		/* the same, real ms */
 	size_t		 nlat, latcap;
+	int64_t		*offer;			/* offered to started, real ms */
+	size_t		 noffer, offercap;
 	long		 acked;
 	long		 rss_max;		/* the scheduler's, KiB */
 	double		 cpu0, cpu1;
