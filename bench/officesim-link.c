@@ -155,6 +155,12 @@ link_heartbeat(struct sim_agent *a)
 	hb->owner_seen_ms = -1;
 	/* The owner's expected absence (common/presence.c), -A only. */
 	hb->owner_absence_s = run_expected_absence(a);
+	if (hb->owner_absence_s >= 0)
+		log_debug("%s: at virtual %.2f h (day %lld), expected owner "
+		    "absence %.2f h", a->name, sim->vnow / 3600000.0 -
+		    (sim->vnow / SIM_DAY_MS) * 24.0,
+		    (long long)(sim->vnow / SIM_DAY_MS),
+		    hb->owner_absence_s / 3600.0);
 	if (sim->o.mode == SIM_OFFICE) {
 		if (a->last_activity > 0) {
 			hb->owner_seen_ms = sim->vnow - a->last_activity;

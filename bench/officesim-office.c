@@ -16,7 +16,8 @@
  * and checkpoint interval drawn from the seed and its batch and proc, so
  * that two runs with the same seed submit the same jobs (at their own
  * times); the queue is kept at least -q jobs deep (default: one per slot,
- * a full queue).  A job's description says its batch (arguments
+ * a full queue), or (-R) jobs come in a steady stream of so many a
+ * virtual hour, which leaves slots free for the scheduler to choose from.  A job's description says its batch (arguments
  * `officesim B`) and its expected run time (+ExpectedRuntime, seconds, the
  * class's mean, as a user would guess it).  A job makes progress only
  * while its slot is CLAIMED, ends when its work is done, and a vacate
@@ -559,7 +560,7 @@ office_tick(evutil_socket_t fd, short ev, void *arg)
 	}
 	if (office_end_real != 0) {
 		/* The last acknowledgements, then the report. */
-		if (sim->os.acked >= sim->exits_sent ||
+		if ((sim->os.acked >= sim->exits_sent && !sim->submitting) ||
 		    now - office_end_real > 30000) {
 			sim->done = 1;
 			event_base_loopexit(sim->base, NULL);
@@ -585,7 +586,14 @@ office_tick(evutil_socket_t fd, short ev, void *arg)
 		if (a->persona != PERSONA_OFF && sim->vnow >= a->next_eval)
 			office_eval(a);
 	}
-	if (!sim->submitting && sim->idle_jobs < sim->o.queue_depth)
+	if (sim->o.rate > 0) {
+		/* A steady stream: the jobs due by now. */
+		long due = (long)((sim->vnow - sim->os.from) * sim->o.rate /
+		    HOUR_MS) - sim->os.submitted;
+
+		if (!sim->submitting && due > 0)
+			office_submit(due > BATCH_MAX ? BATCH_MAX : (int)due);
+	} else if (!sim->submitting && sim->idle_jobs < sim->o.queue_depth)
 		office_submit(sim->o.queue_depth - sim->idle_jobs > BATCH_MAX ?
 		    BATCH_MAX : (int)(sim->o.queue_depth - sim->idle_jobs));
 }
@@ -612,6 +620,14 @@ office_train(struct sim_agent *a)
 		present = last > 0 && t - last < office_policy.idle_after_ms;
 		presence_observe(a->hist, SIM_EPOCH_S + t / 1000, present);
 	}
+}
+
+void
+office_end(void)
+{
+	if (office_tick_ev != NULL)
+		event_free(office_tick_ev);
+	office_tick_ev = NULL;
 }
 
 void

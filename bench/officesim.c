@@ -16,6 +16,16 @@
  * vacated) on that clock (officesim-run.c).  The report and the SVG of
  * the week: officesim-report.c.
  *
+ * The scheduler keeps its own clock: nothing it decides here depends on
+ * time.  Matching is event driven (a slot offered, a job queued); its
+ * timed rematch is only for machines whose start names the idle time,
+ * and these agents' start is empty; the owner policy's timers are the
+ * agents' (on the virtual clock here); the jobs' expected run times are
+ * their +ExpectedRuntime in virtual seconds (a run time the scheduler
+ * learned from its own clock would be real seconds: every job here says
+ * its own); heartbeats and the lease run in real time, as the links do.
+ * So cq-schedd needs no time scale for this, and has none.
+ *
  * The link is plain TCP when no fingerprint is given (the scheduler runs
  * with insecure = yes): TLS handshakes for 50,000 agents would cost this
  * program and the scheduler, on one 2-core machine, more than everything
@@ -27,7 +37,8 @@
  * usage: officesim -a HOST:PORT -t TOKEN -c CQ [-F fingerprint]
  *        [-C connects] [-m flood|office] [-N name-prefix] [-n agents] [-s slots] [-j jobs] [-p schedd-pid]
  *        [-w heartbeat-seconds] [-x accel] [-d days] [-T train-days]
- *        [-r seed] [-A] [-q queue-depth] [-o outdir] [-L label]
+ *        [-r seed] [-A] [-q queue-depth | -R jobs-an-hour] [-o outdir]
+ *        [-L label]
  */
 #include "config.h"
 
@@ -46,6 +57,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "log.h"
@@ -268,6 +280,41 @@ flood_tick(evutil_socket_t fd, short ev, void *arg)
 
 /* --- main ---------------------------------------------------------- */
 
+/* Close every link and free everything (LeakSanitizer reads the rest). */
+static void
+sim_free(void)
+{
+	size_t	b;
+	int	i, j;
+
+	for (i = 0; i < sim->o.nagents; i++) {
+		struct sim_agent *a = &sim->agents[i];
+
+		if (a->peer != NULL)
+			peer_close(a->peer, NULL);
+		if (a->bev != NULL)
+			bufferevent_free(a->bev);
+		if (a->hb != NULL)
+			event_free(a->hb);
+		if (a->retry != NULL)
+			event_free(a->retry);
+		for (j = 0; j < a->nslots; j++)
+			free(a->slots[j].marks);
+		free(a->stays);
+		free(a->hist);
+	}
+	free(sim->agents);
+	for (b = 0; b < sim->nbatches; b++)
+		free(sim->batches[b].jobs);
+	free(sim->batches);
+	free(sim->os.lat);
+	free(sim->os.lat_real);
+	free(sim->os.offer);
+	office_end();
+	tls_free(sim->tls);
+	event_base_free(sim->base);
+}
+
 static void
 usage(void)
 {
@@ -276,7 +323,7 @@ usage(void)
 	    "\t[-N name-prefix] [-n agents] [-s slots] [-j jobs] [-p schedd-pid] "
 	    "[-w heartbeat-seconds]\n"
 	    "\t[-x accel] [-d days] [-T train-days] [-r seed] [-A] "
-	    "[-q queue-depth]\n\t[-o outdir] [-L label]\n");
+	    "[-q queue-depth | -R jobs-an-hour]\n\t[-o outdir] [-L label]\n");
 	exit(2);
 }
 
@@ -342,7 +389,7 @@ main(int argc, char *argv[])
 	s.o.outdir = ".";
 	s.o.label = "";
 	s.o.prefix = "sim";
-	while ((ch = getopt(argc, argv, "Aa:C:c:d:F:j:L:m:N:n:o:p:q:r:s:T:t:vw:x:"))
+	while ((ch = getopt(argc, argv, "Aa:C:c:d:F:j:L:m:N:n:o:p:q:R:r:s:T:t:vw:x:"))
 	    != -1) {
 		switch (ch) {
 		case 'A':
@@ -393,6 +440,9 @@ main(int argc, char *argv[])
 			break;
 		case 'q':
 			s.o.queue_depth = num(optarg, 0, 10000000, ch);
+			break;
+		case 'R':
+			s.o.rate = num(optarg, 1, 10000000, ch);
 			break;
 		case 'r':
 			s.o.seed = num(optarg, 0, INT64_MAX, ch);
@@ -467,5 +517,6 @@ main(int argc, char *argv[])
 		report_office();
 	if (tick != NULL)
 		event_free(tick);
+	sim_free();
 	return s.errors > 0 ? 1 : 0;
 }

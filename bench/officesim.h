@@ -152,6 +152,7 @@ struct sim_opts {
 	uint64_t	 seed;
 	int		 owner_aware;	/* advertise expected absence */
 	int		 queue_depth;	/* jobs kept idle in the queue */
+	double		 rate;		/* or: jobs a virtual hour */
 	const char	*label;
 	const char	*prefix;	/* of the agents' names */
 };
@@ -242,6 +243,7 @@ void	run_ad_slots(struct sim_agent *, struct agentmsg_ad *);
 /* officesim-office.c: office mode */
 const struct policy_cfg *office_cfg(void);
 void	office_begin(void);
+void	office_end(void);
 void	office_start(struct sim_agent *, struct agentmsg_start *);
 void	office_kill(struct sim_agent *, const char *job, uint32_t run,
 	    int vacate);
