@@ -101,6 +101,9 @@ report_flood(void)
 		    sim->st_run_cpu, 100 * sim->st_run_cpu / secs);
 		printf("schedd_run_rss_mib: %.1f\n",
 		    sim->st_run_rss / 1024.0);
+		printf("officesim_run_cpu_s: %.2f (%.0f%% of a core: the "
+		    "simulator's own)\n", sim->me_run_cpu,
+		    100 * sim->me_run_cpu / secs);
 	}
 	printf("errors: %ld\n", sim->errors);
 	free(reg);

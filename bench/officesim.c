@@ -266,6 +266,7 @@ flood_tick(evutil_socket_t fd, short ev, void *arg)
 		    (cpu - flood_cpu0) / ((now - flood_t0) / 1000.0) : -1;
 		sim->st_hb_rss = rss;
 		sim_proc_sample(sim->o.schedd_pid, &sim->st_cpu0, &rss);
+		sim_proc_sample(getpid(), &sim->me_cpu0, &rss);
 		flood_submit_all();
 		return;
 	}
@@ -273,6 +274,8 @@ flood_tick(evutil_socket_t fd, short ev, void *arg)
 		sim_proc_sample(sim->o.schedd_pid, &cpu, &rss);
 		sim->st_run_cpu = cpu - sim->st_cpu0;
 		sim->st_run_rss = rss;
+		sim_proc_sample(getpid(), &cpu, &rss);
+		sim->me_run_cpu = cpu - sim->me_cpu0;
 		sim->done = 1;
 		event_base_loopexit(sim->base, NULL);
 	}
@@ -342,7 +345,7 @@ static void
 raise_nofile(int nagents)
 {
 	struct rlimit	rl;
-	rlim_t		want = (rlim_t)nagents + 4096;
+	rlim_t		want = (rlim_t)nagents + 256;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		fatal("getrlimit");

@@ -202,6 +202,7 @@ struct sim {
 	double			 st_hb_cpu;	/* share of a core, heartbeats */
 	long			 st_hb_rss;
 	double			 st_cpu0, st_run_cpu;
+	double			 me_cpu0, me_run_cpu;	/* this program's */
 	long			 st_run_rss;
 	int			 submitting;
 	long			 idle_jobs;	/* submitted, not running or done */
