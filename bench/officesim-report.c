@@ -210,11 +210,9 @@ report_svg(const char *path)
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n");
 	fprintf(f, "<text x=\"%d\" y=\"16\" font-size=\"13\">cq office "
 	    "simulator: %d desktops x %d slots, seed %llu, %d days after %d "
-	    "of training%s%s%s</text>\n", left, sim->o.nagents,
-	    sim->o.nslots, (unsigned long long)sim->o.seed, sim->o.days,
-	    sim->o.train_days, sim->o.owner_aware ?
-	    ", ExpectedOwnerAbsence advertised" : "",
-	    sim->o.label[0] ? ", " : "", sim->o.label);
+	    "of training%s</text>\n", left, sim->o.nagents, sim->o.nslots,
+	    (unsigned long long)sim->o.seed, sim->o.days, sim->o.train_days,
+	    sim->o.owner_aware ? ", ExpectedOwnerAbsence advertised" : "");
 	for (c = 0, x = left; c < C_N; c++) {
 		fprintf(f, "<rect x=\"%d\" y=\"26\" width=\"10\" "
 		    "height=\"10\" fill=\"%s\" stroke=\"#888\"/>"
@@ -222,9 +220,24 @@ report_svg(const char *path)
 		    x + 14, color_names[c]);
 		x += 24 + 6 * (int)strlen(color_names[c]);
 	}
+	fprintf(f, "<text x=\"%d\" y=\"50\">", left);
+	for (i = 0; sim->o.label[i] != '\0'; i++) {
+		/* The label is the user's: escaped as XML text. */
+		c = sim->o.label[i];
+		if (c == '<')
+			fputs("&lt;", f);
+		else if (c == '>')
+			fputs("&gt;", f);
+		else if (c == '&')
+			fputs("&amp;", f);
+		else
+			fputc(c, f);
+	}
+	if (sim->o.label[0] != '\0' && step > 1)
+		fputs("; ", f);
 	if (step > 1)
-		fprintf(f, "<text x=\"%d\" y=\"50\">one desktop in %d shown"
-		    "</text>\n", left, step);
+		fprintf(f, "one desktop in %d shown", step);
+	fprintf(f, "</text>\n");
 	for (r = 0; r < rows; r++) {
 		const struct sim_agent *a = &sim->agents[r * step];
 
