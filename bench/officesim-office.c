@@ -54,7 +54,8 @@
 #define HOUR_MS		(60 * MIN_MS)
 #define EVAL_MS		MIN_MS		/* the policy's tick, virtual */
 #define TICK_US		10000		/* the clock's, real */
-#define BATCH_MAX	500
+#define BATCH_MAX	5000	/* jobs a submit: a 10,000-desktop queue
+				   needs thousands a second */
 /* Monday 2 November 2026 00:00 UTC: virtual 0 on the agents' clocks. */
 #define SIM_EPOCH_S	1793577600LL
 
@@ -124,8 +125,12 @@ office_submitted(long cluster, void *arg)
 	sim->submitting = 0;
 	b->cluster = cluster;
 	if (cluster < 0) {
+		/* None of it is queued: not counted, submitted again later. */
 		sim->errors++;
 		log_warnx("office: batch %d was not submitted", b->index);
+		sim->idle_jobs -= b->njobs;
+		sim->os.submitted -= b->njobs;
+		b->njobs = 0;
 	}
 }
 

@@ -72,6 +72,8 @@ extern char	**environ;
 
 struct sim	*sim;
 
+#define SIM_SUBMIT_MAX_S	120
+
 struct sim_submit {
 	pid_t		 pid;
 	int		 fd;
@@ -79,6 +81,7 @@ struct sim_submit {
 	char		 out[128];
 	size_t		 outlen;
 	struct event	*ev;
+	struct event	*timer;		/* a cq that never answers */
 	void		(*cb)(long, void *);
 	void		*arg;
 };
@@ -142,6 +145,7 @@ sim_submit_read(evutil_socket_t fd, short ev, void *arg)
 		return;
 	s->out[s->outlen] = '\0';
 	event_free(s->ev);
+	event_free(s->timer);
 	close(s->fd);
 	while (waitpid(s->pid, &status, 0) == -1 && errno == EINTR)
 		;
@@ -154,6 +158,17 @@ sim_submit_read(evutil_socket_t fd, short ev, void *arg)
 	free(s);
 }
 
+/* A submit that has not answered for SIM_SUBMIT_MAX_S: end it (failed). */
+static void
+sim_submit_late(evutil_socket_t fd, short ev, void *arg)
+{
+	struct sim_submit	*s = arg;
+
+	log_warnx("cq submit (pid %ld) has not answered in %d s: killed",
+	    (long)s->pid, SIM_SUBMIT_MAX_S);
+	kill(s->pid, SIGTERM);
+}
+
 /*
  * `cq submit --terse` of a submit description TEXT, without blocking the
  * loop: its output (the cluster) comes back through CB.
@@ -162,6 +177,7 @@ int
 sim_submit(const char *text, void (*cb)(long, void *), void *arg)
 {
 	struct sim_submit		*s;
+	struct timeval			 tv = { SIM_SUBMIT_MAX_S, 0 };
 	posix_spawn_file_actions_t	 fa;
 	char				*argv[5];
 	int				 p[2], fd;
@@ -193,6 +209,8 @@ sim_submit(const char *text, void (*cb)(long, void *), void *arg)
 	s->ev = event_new(sim->base, s->fd, EV_READ | EV_PERSIST,
 	    sim_submit_read, s);
 	event_add(s->ev, NULL);
+	s->timer = evtimer_new(sim->base, sim_submit_late, s);
+	evtimer_add(s->timer, &tv);
 	return 0;
 }
 
