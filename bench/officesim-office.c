@@ -54,7 +54,7 @@
 #define HOUR_MS		(60 * MIN_MS)
 #define EVAL_MS		MIN_MS		/* the policy's tick, virtual */
 #define TICK_US		10000		/* the clock's, real */
-#define BATCH_MAX	5000	/* jobs a submit: a 10,000-desktop queue
+#define BATCH_MAX	2000	/* jobs a submit: a 10,000-desktop queue
 				   needs thousands a second */
 /* Monday 2 November 2026 00:00 UTC: virtual 0 on the agents' clocks. */
 #define SIM_EPOCH_S	1793577600LL
