@@ -6,11 +6,12 @@
  * per run, the list of free slots slots_judge() finds free for it,
  * ordered by the job's rank (highest first), then the machine's rank of
  * the job, then how well the desktop's expected owner absence suits the
- * job's expected run time (place.c), then the free list's order.  A job takes the first slot of
- * that list still idle; an autocluster whose list runs out is skipped for
- * the rest of the run, so a queue of 100,000 jobs of 50 shapes costs 50
- * judgements of the free slots, not 100,000; and a machine's slots of
- * one size are judged once (their ads differ only in Name and SlotID).
+ * job's expected run time (place.c), then the free list's order.  A job
+ * takes the first slot of that list still idle; an autocluster whose
+ * list runs out is skipped for the rest of the run, so a queue of
+ * 100,000 jobs of 50 shapes costs 50 judgements of the free slots, not
+ * 100,000; and a machine's slots of one size are judged once (their ads
+ * differ only in Name and SlotID).
  * The walk ends when no slot is free.
  */
 #include "config.h"
@@ -80,8 +81,7 @@ match_cands(struct match_ctx *mc, struct autocluster *ac, uint64_t run)
 	struct slot		*s;
 	size_t			 n = 0, cap = 0, order = 0;
 	double			 rank, mrank;
-	int			 ranked = autocluster_rank(ac) != NULL ||
-				    ac->runtime_s >= 0;
+	int			 ranked = autocluster_rank(ac) != NULL;
 
 	free(ac->cands);
 	ac->cands = NULL;
@@ -100,6 +100,10 @@ match_cands(struct match_ctx *mc, struct autocluster *ac, uint64_t run)
 		c->rank = rank;
 		c->mrank = mrank;
 		c->place = place_score(ac->runtime_s, s->machine);
+		/* Sorted only if the placement tells slots apart (agents
+		 * that advertise no absence: all 0, no sort). */
+		if (c->place != ac->cands[0].place)
+			ranked = 1;
 		if (s->machine->ad.rank != NULL)
 			ranked = 1;
 	}

@@ -435,6 +435,14 @@ queue_job_new(uid_t uid, const char *owner, uint32_t cluster,
 	j->ad = queue_expand_cluster(ad, cluster);
 	j->submitted = now;
 	j->entered = now;
+	if (d->hold) {
+		/* hold = true: as condor_submit's, until cq release; the
+		 * row keeps why, and the user log has only the submit
+		 * event, as HTCondor's. */
+		j->state = JOB_HELD;
+		j->hold_reason = xstrdup(QUEUE_HOLD_SUBMITTED);
+		j->hold_code = JOBEND_HOLD_SUBMITTED;
+	}
 	return j;
 }
 

@@ -4,8 +4,9 @@
  * At each tick the owner counts as present if the owner's last activity
  * is more recent than the idle time the policy waits for before it
  * starts a job (idle_after in owner hours, idle_after_offhours outside),
- * but at least ABSENCE_MIN_QUIET_MS: an absence is a spell in which jobs
- * may run, and a return is what would suspend one.  The history is saved
+ * but at least ABSENCE_MIN_QUIET_MS, or while a `cq reclaim` holds the
+ * desktop: an absence is a spell in which jobs may run, and a return is
+ * what would suspend one.  The history is saved
  * every ABSENCE_SAVE_MS and at exit, through a temporary file; one saved
  * within PRESENCE_MAX_GAP_S of the restart carries on counting, one
  * older counts nothing for the time the agent was down.
@@ -104,8 +105,8 @@ absence_tick(int64_t now)
 	    cfg->idle_after_offhours_ms;
 	if (quiet < ABSENCE_MIN_QUIET_MS)
 		quiet = ABSENCE_MIN_QUIET_MS;
-	presence_observe(absence_hist, now / 1000, in.last_activity > 0 &&
-	    now - in.last_activity < quiet);
+	presence_observe(absence_hist, now / 1000, (in.last_activity > 0 &&
+	    now - in.last_activity < quiet) || in.reclaim_until > now);
 	if (now - absence_saved >= ABSENCE_SAVE_MS || now < absence_saved) {
 		absence_saved = now;
 		absence_save();
