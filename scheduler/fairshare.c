@@ -317,3 +317,24 @@ fairshare_walk_next(struct fairshare_walk *w)
 		return j;
 	}
 }
+
+struct job *
+fairshare_walk_after(struct fairshare_walk *w, struct job *j)
+{
+	if (!j->on_sub)
+		return NULL;
+	while ((j = TAILQ_NEXT(j, sub_entry)) != NULL)
+		if (w->ok == NULL || w->ok(j, w->arg))
+			return j;
+	return NULL;
+}
+
+void
+fairshare_walk_again(struct fairshare_walk *w, struct job *j)
+{
+	struct fs_submitter	*s;
+
+	if (!j->on_sub || (s = fairshare_find(w->fs, j->submitter)) == NULL)
+		return;
+	s->cursor = j;
+}

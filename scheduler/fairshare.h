@@ -120,5 +120,10 @@ void	fairshare_walk_begin(struct fairshare *, struct fairshare_walk *w,
  * asking for the next one.
  */
 struct job	*fairshare_walk_next(struct fairshare_walk *w);
+/* The idle job after J of J's submitter that the walk's ok() allows
+ * (NULL: none); it does not move the walk. */
+struct job	*fairshare_walk_after(struct fairshare_walk *w, struct job *j);
+/* J, got from the walk and still idle, comes again in its turn. */
+void		 fairshare_walk_again(struct fairshare_walk *w, struct job *j);
 
 #endif

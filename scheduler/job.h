@@ -85,6 +85,8 @@ struct job {
 	int64_t		 request_disk_kb;
 	int64_t		 runtime_s;	/* +ExpectedRuntime, -1: none */
 	struct autocluster *ac;		/* its group (autocluster.c), or NULL */
+	int		 passed;	/* times placement passed it over
+					 * (match.c; memory only) */
 
 	struct slot	*slot;		/* while RUNNING (or being removed) */
 	TAILQ_ENTRY(job) idle_entry;	/* on the idle queue */

@@ -205,6 +205,8 @@ schedd_match(void)
 	/* Submitters in fair-share order; a full concurrency limit waits. */
 	share_walk_begin(&fw);
 	mc.next = share_walk_next;
+	mc.after = share_walk_after;
+	mc.again = share_walk_again;
 	mc.next_arg = &fw;
 	return match_run(&mc);
 }

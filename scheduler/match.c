@@ -13,6 +13,13 @@
  * 100,000; and a machine's slots of one size are judged once (their ads
  * differ only in Name and SlotID).
  * The walk ends when no slot is free.
+ *
+ * Owner-aware placement also chooses the job for the slot
+ * (match_choose): the slot the first job would take goes to the job of
+ * a small window after it, of the same submitter, with the longest
+ * expected run time that the slot's expected owner absence still
+ * covers; the first job then waits for its turn again.  A job is passed
+ * over so at most MATCH_PASS_MAX times.
  */
 #include "config.h"
 
@@ -24,6 +31,10 @@
 #include "schedd.h"
 #include "slots.h"
 #include "xmalloc.h"
+
+/* The window: jobs looked at after the first, and groups among them. */
+#define MATCH_WINDOW_JOBS	64
+#define MATCH_WINDOW_GROUPS	8
 
 static uint64_t	match_runs;
 
@@ -120,11 +131,74 @@ match_next(struct match_ctx *mc, struct job *next)
 	return mc->next != NULL ? mc->next(mc->next_arg) : next;
 }
 
+/* The idle job after K that the first job's submitter may start next. */
+static struct job *
+match_after(struct match_ctx *mc, struct job *k)
+{
+	if (mc->after != NULL)
+		return mc->after(k, mc->next_arg);
+	return TAILQ_NEXT(k, idle_entry);
+}
+
+/*
+ * Which job takes S, which J (first in turn) would take: J, or the job
+ * of the window after J whose expected run time is the longest that S's
+ * expected owner absence covers (and whose requirements S meets).  J
+ * keeps S if it fits at least as well, if its run time or S's absence
+ * is unknown, if placement is blind, or if J was passed over
+ * MATCH_PASS_MAX times.
+ */
+static struct job *
+match_choose(struct match_ctx *mc, struct job *j, struct slot *s)
+{
+	struct autocluster	*groups[MATCH_WINDOW_GROUPS], *ac;
+	struct machine		*m = s->machine;
+	struct job		*k, *best = j;
+	int64_t			 best_s;
+	size_t			 ngroups = 0, n, i;
+
+	if (place_mode() != PLACE_OWNER_AWARE || j->passed >= MATCH_PASS_MAX)
+		return j;
+	if (mc->next != NULL && mc->again == NULL)
+		return j;	/* J could not be put back in turn */
+	if (!m->has_absence || m->owner_absence_s < 0 ||
+	    j->ac->runtime_s < 0)
+		return j;
+	best_s = j->ac->runtime_s <= m->owner_absence_s ?
+	    j->ac->runtime_s : -1;
+	groups[ngroups++] = j->ac;
+	k = j;
+	for (n = 0; n < MATCH_WINDOW_JOBS; n++) {
+		if ((k = match_after(mc, k)) == NULL)
+			break;
+		ac = autocluster_of(k, mc->attr);
+		for (i = 0; i < ngroups; i++)
+			if (groups[i] == ac)
+				break;
+		if (i < ngroups)
+			continue;	/* its group's first job was judged */
+		if (ngroups == MATCH_WINDOW_GROUPS)
+			break;
+		groups[ngroups++] = ac;
+		if (ac->runtime_s < 0 || ac->runtime_s <= best_s ||
+		    ac->runtime_s > m->owner_absence_s)
+			continue;
+		mc->njudged++;
+		if (!slots_free_for(s, ac, mc->now))
+			continue;
+		best = k;
+		best_s = ac->runtime_s;
+	}
+	if (best != j)
+		j->passed++;
+	return best;
+}
+
 int
 match_run(struct match_ctx *mc)
 {
 	struct autocluster	*ac;
-	struct job		*j, *next;
+	struct job		*j, *next, *k;
 	struct slot		*s;
 	struct autocluster	**seen = NULL;
 	uint64_t		 run = ++match_runs;
@@ -132,6 +206,7 @@ match_run(struct match_ctx *mc)
 	int			 started = 0;
 
 	mc->njobs = mc->nclusters = mc->njudged = mc->nstarted = 0;
+	mc->npassed = 0;
 	for (j = match_next(mc, TAILQ_FIRST(mc->idle)); j != NULL;
 	    j = match_next(mc, next)) {
 		next = TAILQ_NEXT(j, idle_entry);
@@ -161,7 +236,18 @@ match_run(struct match_ctx *mc)
 			ac->done = 1;
 			continue;
 		}
-		mc->start(j, s, mc->arg);
+		k = match_choose(mc, j, s);
+		if (k != j) {
+			/* J waits for its turn again: the slot stays its
+			 * submitter's, the walk asks who is next. */
+			ac->pos--;
+			mc->npassed++;
+			if (mc->next == NULL)
+				next = j;
+			else
+				mc->again(j, mc->next_arg);
+		}
+		mc->start(k, s, mc->arg);
 		if (!s->on_free)
 			started++;
 	}

@@ -33,20 +33,35 @@ struct match_ctx {
 	 */
 	struct job		*(*next)(void *next_arg);
 	void			*next_arg;
+	/*
+	 * With next: the idle job after J of J's submitter that may start
+	 * now (NULL: none), and put J back so that next() gives it again in
+	 * its turn (owner-aware placement's window, match_choose).  Without
+	 * next, the idle list is one submitter's.
+	 */
+	struct job		*(*after)(struct job *j, void *next_arg);
+	void			 (*again)(struct job *j, void *next_arg);
 
 	/* Figures of the last run. */
 	size_t			 njobs;		/* idle jobs looked at */
 	size_t			 nclusters;	/* autoclusters judged */
 	size_t			 njudged;	/* slot judgements */
 	size_t			 nstarted;
+	size_t			 npassed;	/* first jobs passed over */
 };
+
+/* How many times owner-aware placement may pass a job over (match.c). */
+#define MATCH_PASS_MAX	8
 
 /*
  * Start as many idle jobs as free slots allow, in the idle list's order:
  * each job takes the best slot free for it (its rank, then the machine's
  * rank of it, then the free list's order).  An autocluster's slots are
- * judged once per run; one with none left is skipped.  Returns the
- * number started.
+ * judged once per run; one with none left is skipped.  With owner-aware
+ * placement the slot may go to a job of a window after the first one
+ * instead, of the same submitter, whose expected run time fits the
+ * slot's expected owner absence better (docs/matchmaking.md); a job is
+ * passed over at most MATCH_PASS_MAX times.  Returns the number started.
  */
 int	match_run(struct match_ctx *mc);
 

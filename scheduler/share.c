@@ -359,6 +359,18 @@ share_walk_next(void *w)
 	return fairshare_walk_next(w);
 }
 
+struct job *
+share_walk_after(struct job *j, void *w)
+{
+	return fairshare_walk_after(w, j);
+}
+
+void
+share_walk_again(struct job *j, void *w)
+{
+	fairshare_walk_again(w, j);
+}
+
 /* "1st", "2nd", ... */
 static const char *
 share_ordinal(int n)

@@ -40,6 +40,8 @@ void	share_job_gone(struct job *j);
 /* Matching's order over the idle jobs (match.c's next(), W the walk). */
 void		 share_walk_begin(struct fairshare_walk *w);
 struct job	*share_walk_next(void *w);
+struct job	*share_walk_after(struct job *j, void *w);
+void		 share_walk_again(struct job *j, void *w);
 
 /* `cq why`: add what fair share and the limits say of idle job J to O. */
 void	share_why(const struct job *j, struct json_object *o);

@@ -359,3 +359,122 @@ Test(match, placement_learns_a_clusters_run_time)
 	cr_assert_eq(clusters_find(77)->runtime_s, 35000);
 	clusters_shutdown();
 }
+
+/* The job on S ends: S is free again (what an agent's job end does). */
+static void
+place_end(struct job *j)
+{
+	struct slot	*s = j->slot;
+
+	if (slots_set_state(&pool_slots, s, SLOT_UNCLAIMED) == -1)
+		abort();
+	s->job = NULL;
+	slots_refresh(&pool_slots, s);
+	j->slot = NULL;
+	j->state = JOB_COMPLETED;
+}
+
+/* One desktop whose owner is back in 20 minutes. */
+static struct machine *
+place_brief_pool(void)
+{
+	struct machine	*m;
+
+	place_set_mode(PLACE_OWNER_AWARE);
+	autocluster_set_runtime(place_runtime);
+	m = pool_machine("brief", 1, 1, 1024, NULL, NULL);
+	m->has_absence = 1;
+	m->owner_absence_s = 1200;
+	return m;
+}
+
+Test(match, placement_chooses_the_job_for_a_short_absence)
+{
+	struct match_ctx	 mc;
+	struct job		*longer, *other, *brief;
+	char			 buf[64];
+
+	place_brief_pool();
+	longer = pool_job("alice", NULL, NULL, 1, 0);
+	longer->runtime_s = 36000;
+	other = pool_job("alice", NULL, NULL, 1, 0);
+	other->runtime_s = 7200;
+	brief = pool_job("alice", NULL, NULL, 1, 0);
+	brief->runtime_s = 600;
+	cr_assert_eq(pool_match(&mc), 1);
+	/* The first job would be evicted: the one that fits goes. */
+	cr_assert_str_eq(pool_where(brief, buf, sizeof buf), "slot1@brief");
+	cr_assert_eq(longer->state, JOB_IDLE);
+	cr_assert_eq(other->state, JOB_IDLE);
+	cr_assert_eq(longer->passed, 1);
+	cr_assert_eq(mc.npassed, 1);
+}
+
+Test(match, placement_keeps_a_long_absence_for_the_long_job)
+{
+	struct match_ctx	 mc;
+	struct job		*brief, *longer;
+	struct machine		*m;
+	char			 buf[64];
+
+	m = place_brief_pool();
+	m->owner_absence_s = 50000;
+	brief = pool_job("alice", NULL, NULL, 1, 0);
+	brief->runtime_s = 600;
+	longer = pool_job("alice", NULL, NULL, 1, 0);
+	longer->runtime_s = 36000;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(longer, buf, sizeof buf), "slot1@brief");
+	cr_assert_eq(brief->state, JOB_IDLE);
+	/* A slot that the window's job may not take goes to the first. */
+	place_end(longer);
+	longer = pool_job("alice", "Machine == \"elsewhere\"", NULL, 1, 0);
+	longer->runtime_s = 36000;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(brief, buf, sizeof buf), "slot1@brief");
+}
+
+Test(match, placement_passes_a_job_over_a_bounded_number_of_times)
+{
+	struct match_ctx	 mc;
+	struct job		*longer, *brief;
+	char			 buf[64];
+	int			 i;
+
+	place_brief_pool();
+	longer = pool_job("alice", NULL, NULL, 1, 0);
+	longer->runtime_s = 36000;
+	for (i = 0; i < MATCH_PASS_MAX; i++) {
+		brief = pool_job("alice", NULL, NULL, 1, 0);
+		brief->runtime_s = 600;
+		cr_assert_eq(pool_match(&mc), 1);
+		cr_assert_eq(brief->state, JOB_RUNNING, "round %d", i);
+		cr_assert_eq(longer->state, JOB_IDLE, "round %d", i);
+		place_end(brief);
+	}
+	/* Passed over MATCH_PASS_MAX times: it goes, short job or not. */
+	brief = pool_job("alice", NULL, NULL, 1, 0);
+	brief->runtime_s = 600;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(longer, buf, sizeof buf), "slot1@brief");
+	cr_assert_eq(brief->state, JOB_IDLE);
+	cr_assert_eq(longer->passed, MATCH_PASS_MAX);
+}
+
+Test(match, placement_blind_takes_the_first_job)
+{
+	struct match_ctx	 mc;
+	struct job		*longer, *brief;
+	char			 buf[64];
+
+	place_brief_pool();
+	place_set_mode(PLACE_BLIND);
+	longer = pool_job("alice", NULL, NULL, 1, 0);
+	longer->runtime_s = 36000;
+	brief = pool_job("alice", NULL, NULL, 1, 0);
+	brief->runtime_s = 600;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(longer, buf, sizeof buf), "slot1@brief");
+	cr_assert_eq(brief->state, JOB_IDLE);
+	cr_assert_eq(mc.npassed, 0);
+}
