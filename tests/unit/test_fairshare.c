@@ -358,3 +358,47 @@ Test(fairshare, a_doubled_factor_lowers_the_share)
 	cr_assert(ratio > 0.9 && ratio < 1.1, "carol/alice = %g", ratio);
 	sim_free(&sim);
 }
+
+/*
+ * Placement's window (match.c): the job after the first of a submitter
+ * that the check allows, started in the first's place; the first comes
+ * again in its submitter's turn, after the other submitter's.
+ */
+Test(fairshare, walk_after_and_again)
+{
+	struct fairshare	*fs = fairshare_new(DAY, 1000);
+	struct fairshare_walk	 w;
+	struct job		*ja[3], *jb[3], *j, *k;
+	int			 i;
+
+	fairshare_get(fs, "a", T0);
+	fairshare_get(fs, "b", T0);
+	for (i = 0; i < 3; i++) {
+		ja[i] = mkjob("a", 1, i, 0, 1);
+		jb[i] = mkjob("b", 2, i, 0, 1);
+		fairshare_idle(fs, ja[i], 1);
+		fairshare_idle(fs, jb[i], 1);
+	}
+	fairshare_walk_begin(fs, &w, skip_odd, NULL);
+	j = fairshare_walk_next(&w);
+	cr_assert_eq(j, ja[0]);
+	k = fairshare_walk_after(&w, j);
+	cr_assert_eq(k, ja[2], "the check refuses ja[1]");
+	cr_assert_null(fairshare_walk_after(&w, k));
+	fairshare_idle(fs, k, 0);
+	fairshare_run(fs, k, 1, T0);
+	fairshare_walk_again(&w, j);
+	/* a has a core now: b's turn, then a's first job again. */
+	j = fairshare_walk_next(&w);
+	cr_assert_eq(j, jb[0]);
+	fairshare_idle(fs, j, 0);
+	fairshare_run(fs, j, 1, T0);
+	cr_assert_eq(fairshare_walk_next(&w), ja[0]);
+	for (i = 0; i < 3; i++) {
+		fairshare_idle(fs, ja[i], 0);
+		fairshare_idle(fs, jb[i], 0);
+		job_free(ja[i]);
+		job_free(jb[i]);
+	}
+	fairshare_free(fs);
+}
