@@ -18,7 +18,8 @@
  * (match_choose): the slot the first job would take goes to the job of
  * a small window after it, of the same submitter, with the longest
  * expected run time that the slot's expected owner absence still
- * covers; the first job then waits for its turn again.  A job is passed
+ * covers (none: the shortest); the first job then waits for its turn
+ * again.  A job is passed
  * over so at most MATCH_PASS_MAX times.
  */
 #include "config.h"
@@ -143,18 +144,19 @@ match_after(struct match_ctx *mc, struct job *k)
 /*
  * Which job takes S, which J (first in turn) would take: J, or the job
  * of the window after J whose expected run time is the longest that S's
- * expected owner absence covers (and whose requirements S meets).  J
- * keeps S if it fits at least as well, if its run time or S's absence
- * is unknown, if placement is blind, or if J was passed over
- * MATCH_PASS_MAX times.
+ * expected owner absence covers (and whose requirements S meets); if
+ * none is covered, J included, the shortest (the likeliest to finish,
+ * and the least work lost if not).  J keeps S if it does as well, if its
+ * run time or S's absence is unknown, if placement is blind, or if J was
+ * passed over MATCH_PASS_MAX times.
  */
 static struct job *
 match_choose(struct match_ctx *mc, struct job *j, struct slot *s)
 {
 	struct autocluster	*groups[MATCH_WINDOW_GROUPS], *ac;
 	struct machine		*m = s->machine;
-	struct job		*k, *best = j;
-	int64_t			 best_s;
+	struct job		*k, *fit = NULL, *shortest = j, *best;
+	int64_t			 a, r, fit_s = -1, short_s;
 	size_t			 ngroups = 0, n, i;
 
 	if (place_mode() != PLACE_OWNER_AWARE || j->passed >= MATCH_PASS_MAX)
@@ -164,8 +166,12 @@ match_choose(struct match_ctx *mc, struct job *j, struct slot *s)
 	if (!m->has_absence || m->owner_absence_s < 0 ||
 	    j->ac->runtime_s < 0)
 		return j;
-	best_s = j->ac->runtime_s <= m->owner_absence_s ?
-	    j->ac->runtime_s : -1;
+	a = m->owner_absence_s;
+	short_s = j->ac->runtime_s;
+	if (short_s <= a) {
+		fit = j;
+		fit_s = short_s;
+	}
 	groups[ngroups++] = j->ac;
 	k = j;
 	for (n = 0; n < MATCH_WINDOW_JOBS; n++) {
@@ -180,15 +186,22 @@ match_choose(struct match_ctx *mc, struct job *j, struct slot *s)
 		if (ngroups == MATCH_WINDOW_GROUPS)
 			break;
 		groups[ngroups++] = ac;
-		if (ac->runtime_s < 0 || ac->runtime_s <= best_s ||
-		    ac->runtime_s > m->owner_absence_s)
+		if ((r = ac->runtime_s) < 0)
+			continue;
+		if (r <= a ? r <= fit_s : fit != NULL || r >= short_s)
 			continue;
 		mc->njudged++;
 		if (!slots_free_for(s, ac, mc->now))
 			continue;
-		best = k;
-		best_s = ac->runtime_s;
+		if (r <= a) {
+			fit = k;
+			fit_s = r;
+		} else {
+			shortest = k;
+			short_s = r;
+		}
 	}
+	best = fit != NULL ? fit : shortest;
 	if (best != j)
 		j->passed++;
 	return best;

@@ -478,3 +478,24 @@ Test(match, placement_blind_takes_the_first_job)
 	cr_assert_eq(brief->state, JOB_IDLE);
 	cr_assert_eq(mc.npassed, 0);
 }
+
+Test(match, placement_no_fit_takes_the_shortest_of_the_window)
+{
+	struct match_ctx	 mc;
+	struct job		*longer, *medium, *other;
+	char			 buf[64];
+
+	place_brief_pool();
+	longer = pool_job("alice", NULL, NULL, 1, 0);
+	longer->runtime_s = 36000;
+	medium = pool_job("alice", NULL, NULL, 1, 0);
+	medium->runtime_s = 3600;
+	other = pool_job("alice", NULL, NULL, 1, 0);
+	other->runtime_s = 7200;
+	cr_assert_eq(pool_match(&mc), 1);
+	/* Nothing fits 20 minutes: the job likeliest to finish goes. */
+	cr_assert_str_eq(pool_where(medium, buf, sizeof buf), "slot1@brief");
+	cr_assert_eq(longer->state, JOB_IDLE);
+	cr_assert_eq(other->state, JOB_IDLE);
+	cr_assert_eq(longer->passed, 1);
+}
