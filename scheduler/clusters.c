@@ -160,11 +160,13 @@ clusters_waiting(uint32_t id, uint32_t waiting)
 	}
 }
 
-/* S rounded to two significant digits (1234 -> 1200, 97 -> 97). */
-static int64_t
+int64_t
 clusters_round(int64_t s)
 {
 	int64_t	unit = 1;
+
+	if (s > CLUSTERS_RUNTIME_MAX)
+		s = CLUSTERS_RUNTIME_MAX;
 
 	while (s / unit >= 100)
 		unit *= 10;

@@ -359,3 +359,28 @@ Test(match, placement_learns_a_clusters_run_time)
 	cr_assert_eq(clusters_find(77)->runtime_s, 35000);
 	clusters_shutdown();
 }
+
+/* Run times a little apart share a group: 100,000 jobs each with its own
+ * +ExpectedRuntime are not 100,000 judgements of the free slots. */
+Test(match, placement_rounds_run_times_into_few_groups)
+{
+	struct match_ctx	 mc;
+	struct job		*a, *b, *c, *huge;
+
+	place_pool();
+	a = pool_job("alice", NULL, NULL, 1, 0);
+	a->runtime_s = 36000;
+	b = pool_job("alice", NULL, NULL, 1, 0);
+	b->runtime_s = 36123;
+	c = pool_job("alice", NULL, NULL, 1, 0);
+	c->runtime_s = 99;
+	cr_assert_eq(place_runtime(b), 36000);
+	cr_assert_eq(pool_match(&mc), 3);
+	cr_assert_eq(a->ac, b->ac);
+	cr_assert_neq(a->ac, c->ac);
+	cr_assert_eq(mc.nclusters, 2);
+	/* The largest is bounded, not overflowed. */
+	huge = pool_job("alice", NULL, NULL, 1, 0);
+	huge->runtime_s = INT64_MAX;
+	cr_assert_eq(place_runtime(huge), CLUSTERS_RUNTIME_MAX);
+}
