@@ -121,8 +121,9 @@ presence_touch(struct presence *p, int64_t k)
 		b->present_s *= f;
 		b->returns *= f;
 	}
-	if (k + 1 > b->stamp)
-		b->stamp = k + 1;
+	/* A stamp ahead of K (a clock that was set ahead, then back) is
+	 * moved back too, or the bin would not decay until then. */
+	b->stamp = k + 1;
 	return b;
 }
 
