@@ -354,9 +354,40 @@ Test(match, placement_learns_a_clusters_run_time)
 	cr_assert_eq(place_runtime(second), 36000);
 	second->runtime_s = 5;
 	cr_assert_eq(place_runtime(second), 5);
-	/* An even count: the mean of the middle two; the latest 31 only. */
+	/* Within one step (1,000 s) of what it learned: kept. */
 	clusters_ran(77, 1000);
-	cr_assert_eq(clusters_find(77)->runtime_s, 35000);
+	cr_assert_eq(clusters_find(77)->runtime_s, 36000);
+	/* Further: moves; an even count takes the mean of the middle two
+	 * (1 and 34,200 s). */
+	clusters_ran(77, 1000);
+	cr_assert_eq(clusters_find(77)->runtime_s, 34000);
+	clusters_ran(77, 1000);
+	cr_assert_eq(clusters_find(77)->runtime_s, 17000);
+	clusters_shutdown();
+}
+
+/* A median that wavers at a rounding edge (994 and 996 s round to 990
+ * and 1000) does not move the learned run time, which would regroup
+ * every idle job of the cluster each time. */
+Test(match, placement_learned_run_time_holds_at_an_edge)
+{
+	int	i;
+
+	place_pool();
+	clusters_add(78, "alice", NULL, 2, 0);
+	clusters_hold(78);
+	clusters_ran(78, 994 * 1000LL);
+	cr_assert_eq(clusters_find(78)->runtime_s, 990);
+	for (i = 0; i < 10; i++) {
+		clusters_ran(78, 996 * 1000LL);
+		clusters_ran(78, 996 * 1000LL);
+		clusters_ran(78, 994 * 1000LL);
+		clusters_ran(78, 994 * 1000LL);
+		cr_assert_eq(clusters_find(78)->runtime_s, 990);
+	}
+	clusters_ran(78, 2000 * 1000LL);
+	clusters_ran(78, 2000 * 1000LL);
+	cr_assert_eq(clusters_find(78)->runtime_s, 990);
 	clusters_shutdown();
 }
 
