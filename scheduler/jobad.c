@@ -10,7 +10,10 @@
  * JobRunCount, NumJobCompletions, JobUniverse (5, vanilla),
  * RemoteWallClockTime (the cumulative run time, seconds), NumCkpts,
  * LastCkptTime, NumVacates, JobCurrentStartDate (while it runs),
- * CompletionDate, LastRemoteHost, then the job's +Attr
+ * CompletionDate, LastRemoteHost, CommittedTime (the goodput, seconds),
+ * cq's CqBadputTime (the run time evictions and holds lost, seconds),
+ * RemoteUserCpu, RemoteSysCpu (seconds) and ResidentSetSize (the peak,
+ * KiB) of an ended job, then the job's +Attr
  * values (never shadowing a name above: names are case-insensitive).
  * Another user's job is seen in its public ad only (jobad_json's FULL 0):
  * Cmd is the executable alone, and Args, Iwd, Out, Err, UserLog and the
@@ -146,6 +149,20 @@ jobad_json(const struct job *j, int full)
 	if (j->machine != NULL && !(j->state == JOB_RUNNING ||
 	    j->state == JOB_SUSPENDED))
 		jobad_str(o, "LastRemoteHost", j->machine);
+	/* The run time that counted (HTCondor's CommittedTime) and cq's
+	 * CqBadputTime, what evictions and holds threw away: seconds, to the
+	 * millisecond (a short run's goodput is not 0). */
+	json_object_object_add(o, "CommittedTime",
+	    json_object_new_double((double)j->goodput_ms / 1000));
+	json_object_object_add(o, "CqBadputTime",
+	    json_object_new_double((double)j->badput_ms / 1000));
+	if (job_state_terminal(j->state)) {
+		json_object_object_add(o, "RemoteUserCpu",
+		    json_object_new_double((double)j->utime_ms / 1000));
+		json_object_object_add(o, "RemoteSysCpu",
+		    json_object_new_double((double)j->stime_ms / 1000));
+		jobad_int(o, "ResidentSetSize", j->maxrss_kb);
+	}
 	if (j->ad == NULL ||
 	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1) {
 		if (full)

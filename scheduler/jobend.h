@@ -77,6 +77,9 @@ struct jobend_run {
 	int64_t		 utime_ms, stime_ms, maxrss_kb;
 	const char	*error;		/* it could not start; NULL: it ran */
 	int		 evicted;	/* the agent evicted it */
+	const char	*kill_reason;	/* why the agent ended it: "owner",
+					 * "lease", "vacate", "shutdown",
+					 * "removed"; NULL: unsaid */
 	int		 checkpoint;	/* it left a checkpoint */
 	int		 criu;		/* ... a CRIU image */
 	int		 files;		/* its files: 1 arrived (or none), 0

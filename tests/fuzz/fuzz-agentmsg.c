@@ -103,7 +103,8 @@ fuzz_bounds(const struct agentmsg *am)
 		    am->u.exited.files > AGENTMSG_MAX_FILES ||
 		    am->u.exited.utime_ms < 0 || am->u.exited.wall_ms < 0 ||
 		    (am->u.exited.has_slot_state &&
-		    am->u.exited.slot_state == SLOT_OFFLINE))
+		    am->u.exited.slot_state == SLOT_OFFLINE) ||
+		    am->u.exited.kill_reason > AGENTMSG_KILL_REMOVED)
 			abort();
 		break;
 	case MSG_HEARTBEAT:

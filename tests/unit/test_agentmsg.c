@@ -196,6 +196,43 @@ Test(agentmsg, exited_round_trip)
 	free(am);
 }
 
+/* Why the agent ended a run: each reason goes and comes back; no other. */
+Test(agentmsg, exited_kill_reason)
+{
+	static const enum agentmsg_kill_reason all[] = { AGENTMSG_KILL_OWNER,
+	    AGENTMSG_KILL_LEASE, AGENTMSG_KILL_VACATE, AGENTMSG_KILL_SHUTDOWN,
+	    AGENTMSG_KILL_REMOVED };
+	struct agentmsg		*am = new_msg(MSG_EXITED), *got;
+	struct agentmsg_exited	*m = &am->u.exited;
+	char			*text;
+	size_t			 i;
+
+	strlcpy(m->job, "3.0", sizeof m->job);
+	m->run = 2;
+	m->evicted = 1;
+	m->code = -1;
+	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
+		m->kill_reason = all[i];
+		round_trip(am);
+	}
+	m->kill_reason = AGENTMSG_KILL_LEASE;
+	text = encode(am);
+	cr_assert_str_eq(text, "{\"job\":\"3.0\",\"run\":2,"
+	    "\"evicted\":true,\"kill_reason\":\"lease\"}");
+	free(text);
+	got = decodes(MSG_EXITED, "{\"job\":\"3.0\",\"run\":2}");
+	cr_assert_eq(got->u.exited.kill_reason, AGENTMSG_KILL_NONE);
+	free(got);
+	refused(MSG_EXITED, "{\"job\":\"3.0\",\"run\":2,"
+	    "\"kill_reason\":\"bored\"}",
+	    "kill_reason: not a reason the agent has");
+	refused(MSG_EXITED, "{\"job\":\"3.0\",\"run\":2,"
+	    "\"kill_reason\":\"\"}", "kill_reason: empty");
+	refused(MSG_EXITED, "{\"job\":\"3.0\",\"run\":2,"
+	    "\"kill_reason\":7}", "member has the wrong type");
+	free(am);
+}
+
 Test(agentmsg, exited_defaults)
 {
 	struct agentmsg	*am;
