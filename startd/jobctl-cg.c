@@ -38,9 +38,6 @@
 #include "log.h"
 
 
-const char *const jobctl_hier_names[JOBCTL_NCG] = {
-	"unified", "freezer", "memory", "pids", "cpuacct"
-};
 struct jobctl_tab jobctl_tab;
 
 /* Sleep MS milliseconds (only the kill fallback does). */
@@ -117,6 +114,7 @@ jobctl_close(void)
 			close(jobctl_tab.pfd[h]);
 		jobctl_tab.pfd[h] = -1;
 	}
+	jobctl_exec_close();
 }
 
 /* The first LEN - 1 bytes of PATH, NUL-terminated, into BUF; or -1. */

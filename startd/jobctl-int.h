@@ -179,7 +179,14 @@ void jobctl_child(const struct jobctl_child *c)
 /* Close every descriptor from 3 up except the KEEP ones (-1: none). */
 void jobctl_closefrom(int maxfd, const int *keep, int nkeep);
 
-/* jobctl-init.c: a job's init, from its clone() on; never returns. */
+/* jobctl-exec.c: the init program (cq-jobinit) and its start. */
+int	jobctl_exec_open(char *err, size_t errlen);
+void	jobctl_exec_close(void);
+const char *jobctl_exec_path(void);
+pid_t	jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
+	    int *into);
+
+/* jobctl-init.c: a job's init (cq-jobinit's main); never returns. */
 void jobctl_init_main(const struct jobctl_child *c)
 	    __attribute__((noreturn));
 
