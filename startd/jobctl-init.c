@@ -180,18 +180,25 @@ static void __attribute__((noreturn))
 jinit_finish(const struct jinit *in, int killall)
 {
 	struct jobctl_report	r;
+	struct rusage		ru;
 	pid_t			p;
+	int			st;
 
 	memset(&r, 0, sizeof r);
+	memset(&ru, 0, sizeof ru);
 	r.type = JOBCTL_R_EXIT;
 	r.expired = in->expired;
 	if (killall)
 		jinit_signal_all(in);
 	do
-		p = wait4(in->leader, &r.status, 0, &r.ru);
+		p = wait4(in->leader, &st, 0, &ru);
 	while (p == -1 && errno == EINTR);
-	if (p == -1)
-		r.status = SIGKILL;	/* not ours any more: say killed */
+	r.status = p == -1 ? SIGKILL : st; /* not ours any more: killed */
+	r.utime_us = (int64_t)ru.ru_utime.tv_sec * 1000000 +
+	    ru.ru_utime.tv_usec;
+	r.stime_us = (int64_t)ru.ru_stime.tv_sec * 1000000 +
+	    ru.ru_stime.tv_usec;
+	r.maxrss_kb = ru.ru_maxrss;
 	jinit_kill_reap(in);
 	jinit_report(in->c->ep, &r);
 	_exit(0);

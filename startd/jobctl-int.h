@@ -62,17 +62,21 @@ enum jobctl_state {
  * record per write (smaller than PIPE_BUF, so never split): first START
  * once the job's execve() succeeded or failed, then EXIT once the
  * job's leader is reaped.  An init killed before it could say EXIT
- * (cgroup.kill) is reported by its own wait status.
+ * (cgroup.kill) is reported by its own wait status.  Fixed-size fields
+ * only: the init (cq-jobinit) may be built with another C library than
+ * the agent (musl's struct rusage is not glibc's).
  */
 enum jobctl_rtype { JOBCTL_R_START = 1, JOBCTL_R_EXIT };
 struct jobctl_report {
-	int		type;
-	int		err;		/* START: 0, or errno of the failed step */
-	pid_t		leader;		/* START: the job, in the agent's pidns */
-	int		status;		/* EXIT: the leader's wait status */
-	int		expired;	/* EXIT: killed at its deadline */
-	int		reserved;
-	struct rusage	ru;		/* EXIT: the leader's */
+	int32_t		type;
+	int32_t		err;		/* START: 0, or errno of the failed step */
+	int32_t		leader;		/* START: the job, in the agent's pidns */
+	int32_t		status;		/* EXIT: the leader's wait status */
+	int32_t		expired;	/* EXIT: killed at its deadline */
+	int32_t		reserved;
+	int64_t		utime_us;	/* EXIT: the leader's rusage */
+	int64_t		stime_us;
+	int64_t		maxrss_kb;
 	char		what[JOBCTL_WHAT_MAX]; /* START: the step that failed */
 };
 

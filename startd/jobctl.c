@@ -345,7 +345,12 @@ jobctl_drain(struct jobctl_job *j)
 			j->exited = 1;
 			j->xstatus = r.status;
 			j->xexpired = r.expired;
-			j->xru = r.ru;
+			memset(&j->xru, 0, sizeof j->xru);
+			j->xru.ru_utime.tv_sec = r.utime_us / 1000000;
+			j->xru.ru_utime.tv_usec = r.utime_us % 1000000;
+			j->xru.ru_stime.tv_sec = r.stime_us / 1000000;
+			j->xru.ru_stime.tv_usec = r.stime_us % 1000000;
+			j->xru.ru_maxrss = r.maxrss_kb;
 			continue;
 		}
 		if (n > 0)
