@@ -629,11 +629,12 @@ jobctl_cg_mkdirs(struct jobctl_job *j)
 
 /*
  * A table entry for a job about to be forked and, with cgroups in use,
- * its groups and the open cgroup.procs of each in FD (all -1 without).
- * NULL if the table is full.
+ * its groups and the open cgroup.procs of each in FD (all -1 without),
+ * but for the hierarchies in SKIP (an init born in its cgroup2 group
+ * needs no cgroup.procs there).  NULL if the table is full.
  */
 struct jobctl_job *
-jobctl_job_new(int *fd)
+jobctl_job_new(int *fd, unsigned skip)
 {
 	struct jobctl_job	*j = NULL;
 	char			 path[PATH_MAX];
@@ -665,7 +666,7 @@ jobctl_job_new(int *fd)
 		goto fail;
 	}
 	for (h = 0; h < JOBCTL_NCG; h++) {
-		if ((j->mask & JOBCTL_BIT(h)) == 0)
+		if ((j->mask & JOBCTL_BIT(h)) == 0 || (skip & JOBCTL_BIT(h)))
 			continue;
 		if (jobctl_cg_path(path, sizeof path, j, h,
 		    "cgroup.procs") == -1 ||

@@ -68,6 +68,7 @@ struct jobctl_xrun {
 	int		  pass[2 + JOBCTL_NCG];	/* descriptors it inherits */
 	int		  npass;
 	int		  ep;		/* status pipe: the exec's failure */
+	int		  cg2procs;	/* cgroup2's to join, when not born there */
 	struct jobctl_report rep;	/* START, filled but for err */
 };
 
@@ -240,7 +241,7 @@ jobctl_exec_argv(const struct jobctl_child *c, int pidns, int into,
 	const struct jobctl_spec	*s = c->spec;
 	char				**argv;
 	size_t				 na = 0, ne = 0, nh = 0, n, len, off;
-	int				 k = 0, nn = 0, h, i;
+	int				 k = 0, nn = 0, h, i, fd;
 
 	*groups = NULL;
 	while (s->argv[na] != NULL)
@@ -258,10 +259,11 @@ jobctl_exec_argv(const struct jobctl_child *c, int pidns, int into,
 	jobctl_exec_num(argv, &k, num, &nn, "-d", -1, c->dp);
 	x->pass[x->npass++] = c->dp;
 	for (h = 0; h < JOBCTL_NCG; h++) {
-		if (c->cgfd[h] == -1 || (h == JOBCTL_CG2 && into))
+		fd = h == JOBCTL_CG2 ? x->cg2procs : c->cgfd[h];
+		if (fd == -1 || (h == JOBCTL_CG2 && into))
 			continue;	/* born there */
-		jobctl_exec_num(argv, &k, num, &nn, "-c", h, c->cgfd[h]);
-		x->pass[x->npass++] = c->cgfd[h];
+		jobctl_exec_num(argv, &k, num, &nn, "-c", h, fd);
+		x->pass[x->npass++] = fd;
 	}
 	if (pidns)
 		argv[k++] = "-n";
@@ -334,7 +336,7 @@ jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
 	char				 num[JOBCTL_NCG + 16][JOBCTL_XNUM];
 	char				*groups;
 	pid_t				 pid;
-	int				 flags;
+	int				 flags, opened = 0, saved;
 	char				 err[PATH_MAX + 128];
 
 	/* jobctl_init() opens it; a process that never called it, now. */
@@ -353,6 +355,7 @@ jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
 	}
 	memset(&x, 0, sizeof x);
 	x.ep = c->ep;
+	x.cg2procs = c->cgfd[JOBCTL_CG2];
 	x.rep.type = JOBCTL_R_START;
 	strlcpy(x.rep.what, "exec ", sizeof x.rep.what);
 	strlcat(x.rep.what, jobctl_xpath, sizeof x.rep.what);
@@ -375,7 +378,7 @@ jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
 		free(x.argv);
 		free(groups);
 		if (pid != -1)
-			return pid;
+			break;
 		if (*pidns && (errno == EPERM || errno == EINVAL ||
 		    errno == EUSERS || errno == ENOSPC)) {
 			log_info("jobctl: no pid namespace for jobs (%s): "
@@ -389,8 +392,18 @@ jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
 			log_info("jobctl: no clone3 into a cgroup (%s)",
 			    strerror(errno));
 			jobctl_tab.noclone3 = 1;
+			/* The init joins it: jobctl_job_new() left it shut. */
+			if (x.cg2procs == -1 && (x.cg2procs = openat(cg2,
+			    "cgroup.procs", O_WRONLY | O_CLOEXEC)) == -1)
+				return -1;
+			opened = 1;
 			continue;
 		}
-		return -1;
+		break;
 	}
+	saved = errno;
+	if (opened)
+		close(x.cg2procs);
+	errno = saved;
+	return pid;
 }

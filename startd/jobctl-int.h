@@ -108,6 +108,10 @@ struct jobctl_job {
 					   * never pooled (jobctl-pool.c) */
 	int			 reused; /* its groups came from the pool */
 	int64_t			 oomk;	/* OOM kills its memory group saw */
+	/* The limits its groups hold (jobctl-lim.c): 0 none, -1 unknown;
+	 * a pooled set keeps them, so equal ones are not written again. */
+	int64_t			 lim_mem;	/* bytes */
+	int64_t			 lim_pids;
 	int			 exited; /* the init's EXIT record came */
 	int			 xstatus; /* its leader's wait status */
 	int			 xexpired;
@@ -130,6 +134,7 @@ struct jobctl_tab {
 	char		 cg2mnt[PATH_MAX];	/* cgroup2's mount, or "" */
 	char		 cg2opts[256];	/* its super options */
 	int		 dynmods;	/* may set favordynmods (jobctl-dyn.c) */
+	int		 memsw;		/* memory.memsw.*: 0 unknown, 1, 2 no */
 	struct jobctl_job jobs[JOBCTL_MAXJOBS];
 };
 extern struct jobctl_tab jobctl_tab;
@@ -207,7 +212,7 @@ int jobctl_cg_write(const struct jobctl_job *j, int h, const char *file,
     const char *s);
 struct jobctl_job *jobctl_job_find(pid_t pgid);
 int jobctl_cg_rmdirs(struct jobctl_job *j);
-struct jobctl_job *jobctl_job_new(int *fd);
+struct jobctl_job *jobctl_job_new(int *fd, unsigned skip);
 void jobctl_job_free(struct jobctl_job *j);
 void jobctl_job_started(struct jobctl_job *j, pid_t pgid);
 void jobctl_job_abort(struct jobctl_job *j);
@@ -216,7 +221,7 @@ int jobctl_cg_frozen(const struct jobctl_job *j);
 int jobctl_cg_killall(struct jobctl_job *j);
 int jobctl_cg_empty(const struct jobctl_job *j, int h);
 void jobctl_cg_retry(void);
-void jobctl_cg_limits(const struct jobctl_job *j,
+void jobctl_cg_limits(struct jobctl_job *j,
     const struct jobctl_spec *spec, struct jobctl_child *c);
 void jobctl_cg_memstat(const struct jobctl_job *j, struct jobctl_result *res);
 

@@ -224,7 +224,9 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	c.maxfd = maxfd < 0 || maxfd > JOBCTL_MAXFD ? JOBCTL_MAXFD : maxfd;
 	bare = spec->pidns || spec->bare;
 
-	if ((j = jobctl_job_new(c.cgfd)) == NULL)
+	/* An init is born in its cgroup2 group (clone3), joins the rest. */
+	if ((j = jobctl_job_new(c.cgfd, !bare && !jobctl_tab.noclone3 ?
+	    JOBCTL_BIT(JOBCTL_CG2) : 0)) == NULL)
 		return jobctl_full(err, errlen);
 	if (pipe2(p, O_CLOEXEC) == -1 || jobctl_fd_above(&p[1]) == -1 ||
 	    jobctl_fd_above(&p[0]) == -1 || (!bare &&
