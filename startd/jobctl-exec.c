@@ -13,11 +13,14 @@
  * and none is left behind for the agent's own writes to fault on.
  *
  * What the init needs comes as its arguments (the job's argv and
- * environment among them, after "--") and as descriptors it inherits:
- * the status pipe, the deadline pipe and the cgroup.procs files it joins.
- * Its own environment is empty: nothing of the job's (LD_PRELOAD, say)
- * can reach a program that runs as root.  If the exec fails, the child
- * writes a START record saying so and exits, as the init would.
+ * environment among them, after "--"), in a memfd, not on its command
+ * line, which everyone on the desktop can read (ps) while the job runs:
+ * the environment is the job's to see; and as descriptors it inherits:
+ * the memfd, the status pipe, the deadline pipe and the cgroup.procs
+ * files it joins.  Its own environment is empty: nothing of the job's
+ * (LD_PRELOAD, say) can reach a program that runs as root.  If the exec
+ * fails, the child writes a START record saying so and exits, as the
+ * init would.
  * Called by jobctl.c only.
  */
 #include "config.h"
@@ -65,7 +68,7 @@ struct jobctl_clone_args {
 /* One start: what the child between clone and exec reads. */
 struct jobctl_xrun {
 	char		**argv;		/* the init's */
-	int		  pass[2 + JOBCTL_NCG];	/* descriptors it inherits */
+	int		  pass[3 + JOBCTL_NCG];	/* descriptors it inherits */
 	int		  npass;
 	int		  ep;		/* status pipe: the exec's failure */
 	int		  cg2procs;	/* cgroup2's to join, when not born there */
@@ -319,6 +322,50 @@ jobctl_exec_argv(const struct jobctl_child *c, int pidns, int into,
 	return argv;
 }
 
+/* A memfd holding the words of ARGV, each NUL-terminated; or -1. */
+static int
+jobctl_exec_memfd(char **argv)
+{
+	char	*buf;
+	size_t	 len = 0, n, off = 0;
+	ssize_t	 w;
+	int	 i, fd, fd2, saved;
+
+	for (i = 0; argv[i] != NULL; i++)
+		len += strlen(argv[i]) + 1;
+	buf = xmalloc(len);
+	for (i = 0; argv[i] != NULL; i++) {
+		n = strlen(argv[i]) + 1;
+		memcpy(buf + off, argv[i], n);
+		off += n;
+	}
+	if ((fd = memfd_create("cq-jobinit", MFD_CLOEXEC)) == -1) {
+		free(buf);
+		return -1;
+	}
+	/* An agent started with 0-2 closed: the init refuses those. */
+	if (fd < 3) {
+		fd2 = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		saved = errno;
+		close(fd);
+		if ((fd = fd2) == -1) {
+			free(buf);
+			errno = saved;
+			return -1;
+		}
+	}
+	for (off = 0; off < len; off += (size_t)w)
+		if ((w = write(fd, buf + off, len - off)) <= 0) {
+			saved = w == 0 ? EIO : errno;
+			free(buf);
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+	free(buf);
+	return fd;
+}
+
 /*
  * Start the init of the job C describes: in a new pid namespace where we
  * may, born in the cgroup2 group CG2 (a directory descriptor, -1: none)
@@ -334,8 +381,12 @@ jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
 	struct jobctl_clone_args	 a;
 	struct jobctl_xrun		 x;
 	char				 num[JOBCTL_NCG + 16][JOBCTL_XNUM];
-	char				*groups;
-	pid_t				 pid;
+	char				*groups, **words;
+	char				 sfd[JOBCTL_XNUM], wfd[JOBCTL_XNUM];
+	char				*xargv[] = { "cq-jobinit", "-s", sfd,
+					    "-f", wfd, NULL };
+	pid_t				 pid = -1;
+	int				 mfd;
 	int				 flags, opened = 0, saved;
 	char				 err[PATH_MAX + 128];
 
@@ -362,7 +413,16 @@ jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
 	for (;;) {
 		*pidns = !jobctl_tab.nopidns;
 		*into = cg2 != -1 && !jobctl_tab.noclone3;
-		x.argv = jobctl_exec_argv(c, *pidns, *into, &x, num, &groups);
+		words = jobctl_exec_argv(c, *pidns, *into, &x, num, &groups);
+		mfd = jobctl_exec_memfd(words);
+		free(words);
+		free(groups);
+		if (mfd == -1)
+			break;
+		snprintf(sfd, sizeof sfd, "%d", c->ep);
+		snprintf(wfd, sizeof wfd, "%d", mfd);
+		x.pass[x.npass++] = mfd;
+		x.argv = xargv;
 		flags = CLONE_VM | CLONE_VFORK | (*pidns ? CLONE_NEWPID : 0);
 		if (*into) {
 			memset(&a, 0, sizeof a);
@@ -375,8 +435,9 @@ jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
 		} else
 			pid = clone(jobctl_exec_child, (char *)jobctl_xstack +
 			    JOBCTL_XSTACK, flags | SIGCHLD, &x);
-		free(x.argv);
-		free(groups);
+		saved = errno;
+		close(mfd);
+		errno = saved;
 		if (pid != -1)
 			break;
 		if (*pidns && (errno == EPERM || errno == EINVAL ||

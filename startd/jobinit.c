@@ -8,6 +8,9 @@
  * its clone and its exec): this file only turns its arguments back into
  * what they need.
  *
+ * Its command line is "-s FD -f FD": the status pipe, and a memfd whose
+ * NUL-terminated words are its real arguments (a command line is
+ * everyone's to read in ps, and they hold the job's environment).
  * Arguments, each option a word and its value the next (numbers in
  * decimal):
  *   -s FD	status pipe (write end): START, then EXIT records
@@ -30,6 +33,7 @@
 
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <errno.h>
@@ -43,6 +47,7 @@
 
 #define JOBINIT_MAXHIDE	64
 #define JOBINIT_MAXGRP	65536
+#define JOBINIT_MAXWORDS (256UL << 20)	/* bytes of arguments in the memfd */
 
 static struct jobctl_spec	jobinit_spec;
 static struct jobctl_child	jobinit_c;
@@ -154,6 +159,41 @@ jobinit_grouplist(const char *s)
 	jobinit_spec.ngroups = n + 1;
 }
 
+/* The words in memfd FD (from its start) as a new argv; *ARGC their count. */
+static char **
+jobinit_words(int fd, int *argc)
+{
+	struct stat	 st;
+	char		*buf, **argv, *p;
+	size_t		 len, off;
+	ssize_t		 n;
+	int		 k = 0;
+
+	if (fstat(fd, &st) == -1 || st.st_size <= 0 ||
+	    (unsigned long long)st.st_size > JOBINIT_MAXWORDS)
+		jobinit_bad("bad argument memfd", NULL);
+	len = (size_t)st.st_size;
+	if ((buf = malloc(len + 1)) == NULL)
+		jobinit_bad("out of memory", NULL);
+	for (off = 0; off < len; off += (size_t)n)
+		if ((n = pread(fd, buf + off, len - off, (off_t)off)) <= 0)
+			jobinit_bad("cannot read the argument memfd", NULL);
+	close(fd);
+	if (buf[len - 1] != '\0')
+		jobinit_bad("unterminated arguments", NULL);
+	buf[len] = '\0';
+	for (off = 0; off < len; off++)
+		if (buf[off] == '\0')
+			k++;
+	if ((argv = calloc((size_t)k + 1, sizeof *argv)) == NULL)
+		jobinit_bad("out of memory", NULL);
+	for (p = buf, k = 0; p < buf + len; p += strlen(p) + 1)
+		argv[k++] = p;
+	argv[k] = NULL;
+	*argc = k;
+	return argv;
+}
+
 /* The value of option ARGV[*I], or a refusal. */
 static char *
 jobinit_val(int argc, char **argv, int *i)
@@ -177,6 +217,11 @@ main(int argc, char **argv)
 	c->ep = c->dp = c->cg2procs = -1;
 	for (h = 0; h < JOBCTL_NCG; h++)
 		c->cgfd[h] = -1;
+	if (argc == 5 && strcmp(argv[1], "-s") == 0 &&
+	    strcmp(argv[3], "-f") == 0) {
+		c->ep = jobinit_fd(argv[2]);
+		argv = jobinit_words(jobinit_fd(argv[4]), &argc);
+	}
 	for (i = 1; i < argc; i++) {
 		o = argv[i];
 		if (strcmp(o, "--") == 0)
