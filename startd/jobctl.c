@@ -136,6 +136,8 @@ jobctl_init(void)
 		    (long)getpid());
 	if ((v = getenv("CQ_JOBCTL_NO_PIDNS")) != NULL && strcmp(v, "1") == 0)
 		jobctl_tab.nopidns = 1;
+	if ((v = getenv("CQ_JOBCTL_NO_CLONE3")) != NULL && strcmp(v, "1") == 0)
+		jobctl_tab.noclone3 = 1;
 
 	if (jobctl_exec_open(err, sizeof err) == -1)
 		fatalx("jobctl: %s", err);

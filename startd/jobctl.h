@@ -82,7 +82,9 @@ void	jobctl_close(void);
  * (and nothing of another IDENT touched).  Logs the mechanism in use.
  * Test-only switches, read here: CQ_JOBCTL_NO_CGROUP=1 (process groups
  * only), CQ_JOBCTL_NO_CGROUP2=1 (no cgroup2: v1 freezer),
- * CQ_JOBCTL_NO_PIDNS=1 (no pid namespace: the init as a subreaper).
+ * CQ_JOBCTL_NO_PIDNS=1 (no pid namespace: the init as a subreaper),
+ * CQ_JOBCTL_NO_CLONE3=1 (the init is cloned without CLONE_INTO_CGROUP and
+ * joins its cgroup2 group itself, as where the kernel has no clone3).
  */
 int	jobctl_init(void);
 /*
