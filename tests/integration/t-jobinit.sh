@@ -10,8 +10,8 @@ cat > job.sh <<'SH'
 #!/bin/sh
 # $1: where the init's pid goes (the desktop's number: /proc is its mount).
 read -r p comm state ppid x < /proc/self/stat
-echo "$ppid" > "$1.tmp" && mv "$1.tmp" "$1"
 echo "token=$CQ_T_TOKEN preload=$LD_PRELOAD" > "$1.env"
+echo "$ppid" > "$1.tmp" && mv "$1.tmp" "$1"
 exec sleep 30
 SH
 chmod +x job.sh
