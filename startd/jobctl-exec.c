@@ -1,10 +1,11 @@
 /*
  * jobctl-exec.c: the agent's side of a job's init, which is a program of
  * its own (cq-jobinit, startd/jobinit.c), not a fork of the agent.  The
- * agent finds it once (jobctl_exec_open(): $CQ_JOBINIT, else beside the
- * agent's own executable, else in CQ_LIBEXECDIR) and keeps it open, so a
- * package upgrade that replaces the file never hands a running agent an
- * init of another version.  Each start clones a child that shares the
+ * agent finds it once (jobctl_exec_open(): beside the agent's own
+ * executable, as in a build tree, else in CQ_LIBEXECDIR; jobctl_program()
+ * names another, for tests and benches) and keeps it open, so a package
+ * upgrade that replaces the file never hands a running agent an init of
+ * another version.  Each start clones a child that shares the
  * agent's memory and runs on a stack of its own until its exec
  * (CLONE_VM | CLONE_VFORK, as posix_spawn does: the agent is suspended
  * for the length of the execve() only), born in the job's cgroup2 group
@@ -100,21 +101,29 @@ jobctl_exec_try(const char *path)
 	return 0;
 }
 
-/* Find and open cq-jobinit; see the top of the file. */
+/* Use PATH as the init program; see jobctl.h. */
+int
+jobctl_program(const char *path)
+{
+	return jobctl_exec_try(path);
+}
+
+/* The init program in use, or NULL; see jobctl.h. */
+const char *
+jobctl_program_path(void)
+{
+	return jobctl_xfd != -1 ? jobctl_xpath : NULL;
+}
+
+/* Find and open cq-jobinit, unless one is open; see the top of the file. */
 int
 jobctl_exec_open(char *err, size_t errlen)
 {
 	char		 self[PATH_MAX], path[PATH_MAX + 16], *slash;
-	const char	*v;
 	ssize_t		 n;
 
-	if ((v = getenv("CQ_JOBINIT")) != NULL && *v != '\0') {
-		if (jobctl_exec_try(v) == 0)
-			return 0;
-		snprintf(err, errlen, "the job init CQ_JOBINIT=%s: %s", v,
-		    strerror(errno));
-		return -1;
-	}
+	if (jobctl_xfd != -1)
+		return 0;
 	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) > 0) {
 		self[n] = '\0';
 		if ((slash = strrchr(self, '/')) != NULL) {
@@ -127,8 +136,7 @@ jobctl_exec_open(char *err, size_t errlen)
 	if (jobctl_exec_try(CQ_LIBEXECDIR "/cq-jobinit") == 0)
 		return 0;
 	snprintf(err, errlen, "the job init cq-jobinit is neither beside "
-	    "this program nor in %s (%s); CQ_JOBINIT names another",
-	    CQ_LIBEXECDIR, strerror(errno));
+	    "this program nor in %s (%s)", CQ_LIBEXECDIR, strerror(errno));
 	return -1;
 }
 
@@ -139,13 +147,6 @@ jobctl_exec_close(void)
 	if (jobctl_xfd != -1)
 		close(jobctl_xfd);
 	jobctl_xfd = -1;
-}
-
-/* The init program in use, for the log. */
-const char *
-jobctl_exec_path(void)
-{
-	return jobctl_xpath;
 }
 
 /*

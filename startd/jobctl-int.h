@@ -191,7 +191,6 @@ void jobctl_closefrom(int maxfd, const int *keep, int nkeep);
 /* jobctl-exec.c: the init program (cq-jobinit) and its start. */
 int	jobctl_exec_open(char *err, size_t errlen);
 void	jobctl_exec_close(void);
-const char *jobctl_exec_path(void);
 pid_t	jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
 	    int *into);
 

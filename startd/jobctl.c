@@ -140,8 +140,9 @@ jobctl_init(void)
 		jobctl_tab.noclone3 = 1;
 
 	if (jobctl_exec_open(err, sizeof err) == -1)
-		fatalx("jobctl: %s", err);
-	log_debug("jobctl: job init %s", jobctl_exec_path());
+		log_warnx("jobctl: %s: no job but a bare one can start", err);
+	else
+		log_debug("jobctl: job init %s", jobctl_program_path());
 	r = prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ? -1 : 0;
 	jobctl_frz_init();
 	for (i = 0; i < JOBCTL_MAXJOBS; i++)
