@@ -946,6 +946,32 @@ peer_listen_unix_error(struct evconnlistener *l, void *arg)
 	peer_accept_error(l, "client socket", 1);
 }
 
+/*
+ * Remove the unix socket at path unless a daemon still listens on it:
+ * 1 if one does (the path is left), 0 otherwise.
+ */
+int
+peer_unix_unlink_stale(const char *path)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof sun.sun_path) >=
+	    sizeof sun.sun_path)
+		return 0;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) != -1) {
+		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
+			close(fd);
+			return 1;
+		}
+		close(fd);
+	}
+	(void)unlink(path);
+	return 0;
+}
+
 struct peer_listener *
 peer_listen_unix(struct event_base *base, const char *path,
     void (*cb)(struct evconnlistener *, int, struct sockaddr *, int, void *),
@@ -955,7 +981,6 @@ peer_listen_unix(struct event_base *base, const char *path,
 	struct evconnlistener	*l;
 	struct sockaddr_un	 sun;
 	mode_t			 old;
-	int			 fd;
 
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
@@ -965,16 +990,10 @@ peer_listen_unix(struct event_base *base, const char *path,
 		return NULL;
 	}
 	/* A live socket means another daemon: refuse to steal it. */
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) != -1) {
-		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
-			close(fd);
-			log_warnx("socket %s: another %s is running", path,
-			    who);
-			return NULL;
-		}
-		close(fd);
+	if (peer_unix_unlink_stale(path) == 1) {
+		log_warnx("socket %s: another %s is running", path, who);
+		return NULL;
 	}
-	unlink(path);
 	/* Anyone may connect: who they are comes from SO_PEERCRED. */
 	old = umask(0111);
 	l = evconnlistener_new_bind(base, cb, arg,

@@ -113,6 +113,8 @@ int		 peer_hello_accept(struct peer *, uint32_t reqid,
 /* Close the peer unless the owner cancels (SECS 0) within SECS. */
 void		 peer_set_deadline(struct peer *, int secs);
 
+/* Remove a unix socket nobody listens on: 1 if somebody does. */
+int		 peer_unix_unlink_stale(const char *);
 /*
  * Listen on the unix socket PATH (mode 0666; a stale file is replaced, a
  * live one is refused: "another WHO is running").  NULL on failure.

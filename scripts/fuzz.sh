@@ -2,7 +2,7 @@
 # Build the libFuzzer targets in tests/fuzz/ with clang, ASan and UBSan,
 # outside automake (plain `make` never needs clang), and run each for a
 # bounded time: scripts/fuzz.sh [SECONDS [NAME...]] (default 60 seconds
-# each, every target).  The targets: fuzz-submit (the submit language),
+# each, every target; CQ_FUZZ_SEED=N fixes the seed).  The targets: fuzz-submit (the submit language),
 # fuzz-expr (expressions), fuzz-frame (frame headers against the message
 # table), fuzz-msg (message payloads), fuzz-json (strict JSON and member
 # checks), fuzz-agentmsg (the agents' reports as C structs),
@@ -69,6 +69,7 @@ fuzz() {
 	if (cd "$dir" && "./$name" -max_total_time="$secs" \
 	    -max_len="${maxlen:-4096}" \
 	    -timeout=10 -rss_limit_mb=2048 -detect_leaks=1 \
+	    ${CQ_FUZZ_SEED:+-seed="$CQ_FUZZ_SEED"} \
 	    -print_final_stats=1 corpus >"$dir/fuzz.log" 2>&1); then
 		grep -E "stat::number_of_executed_units|stat::peak_rss" \
 		    "$dir/fuzz.log"

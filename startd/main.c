@@ -364,6 +364,7 @@ main(int argc, char **argv)
 	jobuser_init(cfg_str(st->cfg, "slot_user"),
 	    cfg_str(st->cfg, "hide_from_slot_users"), st->nslots);
 	priv_set_sandbox_dir(cfg_str(st->cfg, "sandbox_dir"));
+	priv_set_local_socket(cfg_str(st->cfg, "local_socket"));
 	/* Input devices need root: the parent opens them for the child. */
 	if (activity_input_dir(cfg_str(st->cfg, "activity"), indir,
 	    sizeof indir))

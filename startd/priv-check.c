@@ -36,6 +36,7 @@
 
 static char	priv_sbxdir[PATH_MAX];
 static char	priv_indir[PATH_MAX];	/* "": none */
+static char	priv_localsock[PATH_MAX];	/* "": none */
 
 void
 priv_set_sandbox_dir(const char *dir)
@@ -47,6 +48,19 @@ const char *
 priv_sandbox_dir(void)
 {
 	return priv_sbxdir;
+}
+
+void
+priv_set_local_socket(const char *path)
+{
+	strlcpy(priv_localsock, path != NULL ? path : "",
+	    sizeof priv_localsock);
+}
+
+const char *
+priv_local_socket(void)
+{
+	return priv_localsock;
 }
 
 void

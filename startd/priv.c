@@ -57,6 +57,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "msg.h"
+#include "peer.h"
 #include "priv.h"
 #include "psbx.h"
 #include "startd.h"
@@ -596,6 +597,9 @@ priv_exit(int code)
 			(void)jobctl_release(run->pid);
 	jobctl_fini();
 	fdpeer_free(pv.peer);
+	/* The child is gone: its socket is stale unless another agent's. */
+	if (*priv_local_socket() != '\0')
+		(void)peer_unix_unlink_stale(priv_local_socket());
 	log_info("stopped");
 	exit(code);
 }

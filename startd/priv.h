@@ -33,6 +33,12 @@ int	priv_check(uint16_t type, struct json_object *msg, char *err,
 /* sandbox_dir: the runs' sandboxes are in it, CRIU images too. */
 void	priv_set_sandbox_dir(const char *dir);
 const char *priv_sandbox_dir(void);
+/*
+ * local_socket: the child makes it while still root, so it cannot
+ * remove it once it has dropped root; the parent does, as it exits.
+ */
+void	priv_set_local_socket(const char *path);
+const char *priv_local_socket(void);
 /* The input source's directory the child may have devices of opened
  * (from the activity key; NULL: none). */
 void	priv_set_input_dir(const char *dir);

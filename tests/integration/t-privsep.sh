@@ -12,7 +12,8 @@
 # exit; kill -9 of the parent takes the child and the job with it.  As
 # root: the child is cq-agent without capabilities (its /proc status),
 # also asks for a sandbox the parent never made (refused), an older
-# credential in state_dir moves to state_dir/agent, and an agent_user
+# credential in state_dir moves to state_dir/agent, a stopped agent
+# leaves no local socket, and an agent_user
 # that does not exist stops the agent at start with the useradd command.
 . "$(dirname "$0")/../lib/lib.sh"
 
@@ -214,8 +215,13 @@ grep -q "holding credential $cid" "$T/agent-a2.log" ||
     fail "the credential did not move to state/agent"
 [ "$(stat -c %U "$st/agent/credential")" = cq-agent ] ||
     fail "state/agent/credential is not cq-agent's"
+[ -S "$T/agent-a2.sock" ] || fail "a2 has no local socket"
 stop_agent a2
 log "a credential in state_dir moved to state_dir/agent, cq-agent's"
+# The child made its local socket as root and cannot remove it as
+# cq-agent: the parent does, as it exits.
+[ ! -e "$T/agent-a2.sock" ] || fail "a2 left its local socket behind"
+log "a stopped agent leaves no local socket"
 
 # Without agent_user the agent refuses to start, naming the command.
 AGENT_NO_WAIT=1 AGENT_EXTRA="agent_user = cq-no-such-user" start_agent a3 1
