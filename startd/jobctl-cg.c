@@ -103,9 +103,9 @@ jobctl_pfd_open(int h)
 	    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
-/* Close the subtrees' descriptors (at the end, or in the network child). */
-void
-jobctl_close(void)
+/* Close the subtrees' descriptors. */
+static void
+jobctl_cg_close(void)
 {
 	int	h;
 
@@ -114,6 +114,13 @@ jobctl_close(void)
 			close(jobctl_tab.pfd[h]);
 		jobctl_tab.pfd[h] = -1;
 	}
+}
+
+/* Close what jobctl_init() opened, in a process that controls no jobs. */
+void
+jobctl_close(void)
+{
+	jobctl_cg_close();
 	jobctl_exec_close();
 }
 
@@ -416,7 +423,7 @@ jobctl_cg_fini(void)
 			log_warn("jobctl: rmdir %s", top);
 	}
 	jobctl_tab.mask = 0;
-	jobctl_close();
+	jobctl_cg_close();	/* the init program stays: a later init */
 }
 
 /* 1 if FILE of H's cq-jobs is there for us to write. */
