@@ -60,6 +60,6 @@ hz=$(getconf CLK_TCK)
 t0=$(ticks)
 sleep "$secs"
 t1=$(ticks)
-echo "# sources: $sources; job state: $("$build/cq" q --json | grep -o '"st": *"[A-Z]"' | head -1)"
+echo "# sources: $sources; job state: $("$build/cq" q --json | grep -o '"JobStatus": *[0-9]' | head -1)"
 awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$secs" 'BEGIN {
 	printf "agent_idle_cpu %.3f %% of a core (%d ticks in %d s)\n", 100 * d / hz / s, d, s }'

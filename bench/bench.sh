@@ -81,7 +81,7 @@ t0=$(now)
 c=$("$cq" submit --terse e2e.sub)
 "$cq" wait -t 600 "$c" >/dev/null
 t1=$(now)
-done_n=$("$cq" history --json -n "$NE2E" "$c" | grep -cE '"st": ?"C"' || true)
+done_n=$("$cq" history --json -n "$NE2E" "$c" | grep -cE '"JobStatus": ?4\b' || true)
 echo "# e2e: $done_n of $NE2E completed"
 echo "e2e_time $(ms "$t1" "$t0") ms"
 echo "e2e_rate $(rate "$NE2E" "$t1" "$t0") jobs/s"

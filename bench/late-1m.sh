@@ -93,7 +93,7 @@ SUB
 	want=$n
 	[ "$n" -gt 10000 ] && want=10000
 	# (The batch view: a small reply, not 10,000 rows to time beside.)
-	until [ "$("$cq" q -batch --json | jq "[.[] | select(.cluster == $c) | .jobs] | add // 0")" -ge "$want" ]; do
+	until [ "$("$cq" q -batch --json | jq "[.[] | select(.ClusterId == $c) | .Jobs] | add // 0")" -ge "$want" ]; do
 		sleep 0.05
 	done
 	t2=$(now)
@@ -101,7 +101,7 @@ SUB
 	poller=
 	r2=$(rss VmRSS)
 	hwm=$(rss VmHWM)
-	total=$("$cq" q -batch --json | jq ".[] | select(.cluster == $c) | .total")
+	total=$("$cq" q -batch --json | jq ".[] | select(.ClusterId == $c) | .Total")
 	[ "$total" = "$n" ] || { echo "cluster $c: total $total, not $n" >&2; exit 1; }
 	echo "submit_${n}_acknowledged $(ms "$t1" "$t0") ms"
 	echo "submit_${n}_materialized_${want} $(ms "$t2" "$t0") ms"

@@ -36,7 +36,7 @@ t0=$(ms)
 "$build/cq" submit --batch-name big plain.sub >/dev/null
 t1=$(ms)
 echo "submit of $n jobs: $((t1 - t0)) ms"
-until [ "$("$build/cq" q -batch --json | jq '[.[].jobs] | add // 0')" -ge "$n" ]; do
+until [ "$("$build/cq" q -batch --json | jq '[.[].Jobs] | add // 0')" -ge "$n" ]; do
 	sleep 0.2
 done
 echo "all $n jobs in the queue: $(($(ms) - t0)) ms"

@@ -74,7 +74,7 @@ for r in 1 2 3; do
 	t1=$(now)
 	# Over 10,000 jobs the submit is a late materialization
 	# (docs/materialize.md): TOTAL counts the jobs not made yet.
-	n=$(CQ_SOCKET=$work/schedd.sock "$cq" q -batch --json | jq "[.[] | select(.cluster == $c) | .total] | add // 0")
+	n=$(CQ_SOCKET=$work/schedd.sock "$cq" q -batch --json | jq "[.[] | select(.ClusterId == $c) | .Total] | add // 0")
 	[ "$n" = "$N" ] || { echo "run $r: $n jobs queued, not $N" >&2; exit 1; }
 	ms "$t1" "$t0" >> times.txt
 	echo >> times.txt

@@ -300,6 +300,7 @@ agentmsg_exited_decode(struct json_object *o, struct agentmsg_exited *m,
 {
 	static const char *const usage[] = { "code", "signal", "utime_ms",
 	    "stime_ms", "maxrss_kb", "wall_ms" };
+	char	 why[16];
 	int64_t	 n;
 	size_t	 i;
 
@@ -326,6 +327,8 @@ agentmsg_exited_decode(struct json_object *o, struct agentmsg_exited *m,
 	    agentmsg_str(o, "error", m->error, sizeof m->error, 0, 1,
 	    errstr) == -1 ||
 	    agentmsg_bool(o, "evicted", &m->evicted, errstr) == -1 ||
+	    agentmsg_str(o, "kill_reason", why, sizeof why, 0, 1,
+	    errstr) == -1 ||
 	    agentmsg_state(o, "slot_state", 0, &m->has_slot_state,
 	    &m->slot_state, errstr) == -1 ||
 	    agentmsg_int(o, "files", 0, AGENTMSG_MAX_FILES, 0, 0, &m->files,
@@ -342,6 +345,11 @@ agentmsg_exited_decode(struct json_object *o, struct agentmsg_exited *m,
 	    &m->memory_peak_mb, errstr) == -1 ||
 	    agentmsg_notes(o, m->notes, &m->nnotes, errstr) == -1)
 		return -1;
+	m->kill_reason = AGENTMSG_KILL_NONE;
+	if (why[0] != '\0' &&
+	    agentmsg_kill_reason_parse(why, &m->kill_reason) == -1)
+		return agentmsg_fail("kill_reason", "not a reason the agent "
+		    "has", errstr);
 	m->has_files = jsonx_get(o, "files") != NULL;
 	return 0;
 }
@@ -358,7 +366,9 @@ agentmsg_heartbeat_decode(struct json_object *o,
 	    agentmsg_int(o, "owner_idle_ms", 0, INT64_MAX, -1, 0,
 	    &m->owner_idle_ms, errstr) == -1 ||
 	    agentmsg_int(o, "owner_seen_ms", 0, INT64_MAX, -1, 0,
-	    &m->owner_seen_ms, errstr) == -1)
+	    &m->owner_seen_ms, errstr) == -1 ||
+	    agentmsg_int(o, "owner_absence_s", 0, AGENTMSG_MAX_ABSENCE, -1, 0,
+	    &m->owner_absence_s, errstr) == -1)
 		return -1;
 	m->has_load = 0;
 	m->load = 0;
@@ -583,6 +593,9 @@ agentmsg_exited_encode(struct json_object *o, const struct agentmsg_exited *m)
 		    slot_state_str(m->slot_state));
 	if (m->evicted)
 		agentmsg_add_true(o, "evicted");
+	if (m->kill_reason != AGENTMSG_KILL_NONE)
+		agentmsg_add_str(o, "kill_reason",
+		    agentmsg_kill_reason_str(m->kill_reason));
 	if (m->has_files)
 		agentmsg_add_int(o, "files", m->files);
 	if (m->checkpoint)
@@ -666,6 +679,9 @@ agentmsg_encode(const struct agentmsg *am)
 		if (am->u.heartbeat.owner_seen_ms >= 0)
 			agentmsg_add_int(o, "owner_seen_ms",
 			    am->u.heartbeat.owner_seen_ms);
+		if (am->u.heartbeat.owner_absence_s >= 0)
+			agentmsg_add_int(o, "owner_absence_s",
+			    am->u.heartbeat.owner_absence_s);
 		break;
 	case MSG_FILE:
 		agentmsg_file_encode(o, &am->u.file);
@@ -786,6 +802,38 @@ agentmsg_file_kind_parse(const char *s, enum agentmsg_file_kind *k)
 	for (i = 0; i < sizeof agentmsg_kinds / sizeof agentmsg_kinds[0]; i++)
 		if (strcmp(s, agentmsg_kinds[i]) == 0) {
 			*k = (enum agentmsg_file_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+static const char *const agentmsg_reasons[] = {
+	[AGENTMSG_KILL_NONE] = "",
+	[AGENTMSG_KILL_OWNER] = "owner",
+	[AGENTMSG_KILL_LEASE] = "lease",
+	[AGENTMSG_KILL_VACATE] = "vacate",
+	[AGENTMSG_KILL_SHUTDOWN] = "shutdown",
+	[AGENTMSG_KILL_REMOVED] = "removed",
+};
+
+const char *
+agentmsg_kill_reason_str(enum agentmsg_kill_reason r)
+{
+	if ((size_t)r >= sizeof agentmsg_reasons / sizeof agentmsg_reasons[0])
+		return "";
+	return agentmsg_reasons[r];
+}
+
+int
+agentmsg_kill_reason_parse(const char *s, enum agentmsg_kill_reason *r)
+{
+	size_t	i;
+
+	/* (Not the empty NONE: a sent reason names one.) */
+	for (i = 1; i < sizeof agentmsg_reasons / sizeof agentmsg_reasons[0];
+	    i++)
+		if (strcmp(s, agentmsg_reasons[i]) == 0) {
+			*r = (enum agentmsg_kill_reason)i;
 			return 0;
 		}
 	return -1;

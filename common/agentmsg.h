@@ -32,6 +32,7 @@ struct json_object;
 #define AGENTMSG_MAX_SLOTS	1024
 #define AGENTMSG_MAX_FILES	1000000
 #define AGENTMSG_MAX_LOAD	1e6
+#define AGENTMSG_MAX_ABSENCE	(366 * 86400)	/* a year, in seconds */
 #define AGENTMSG_AGENT_MAX	65	/* an agent's name and its NUL */
 #define AGENTMSG_MAX_AD_JOBS	(AGENTMSG_MAX_SLOTS * 4)
 #define AGENTMSG_MAX_JOBAD	1024	/* attributes of a start's job ad */
@@ -63,6 +64,22 @@ struct agentmsg_started {
 };
 
 /*
+ * Why the agent ended a run it did not see end by itself (the exited
+ * report's kill_reason): the owner's return (its vacate policy), its own
+ * lease (the scheduler unheard for lease_ms), an administrator's vacate
+ * (cq vacate), the agent's shutdown, or the scheduler's kill order (a
+ * removal or a hold).
+ */
+enum agentmsg_kill_reason {
+	AGENTMSG_KILL_NONE,
+	AGENTMSG_KILL_OWNER,
+	AGENTMSG_KILL_LEASE,
+	AGENTMSG_KILL_VACATE,
+	AGENTMSG_KILL_SHUTDOWN,
+	AGENTMSG_KILL_REMOVED
+};
+
+/*
  * MSG_EXITED: run RUN of JOB ended.  Absent members read as: no error
  * (""), code -1, signal 0, usage 0, no slot state, no files, nothing
  * missing ("").  HAS_USAGE: code, signal and usage were sent (they are
@@ -77,6 +94,7 @@ struct agentmsg_exited {
 	int64_t		 utime_ms, stime_ms, maxrss_kb, wall_ms;
 	char		 error[AGENTMSG_TEXT_MAX];	/* why it never ran */
 	int		 evicted;
+	enum agentmsg_kill_reason kill_reason;	/* NONE: unsaid */
 	int		 has_slot_state;
 	enum slot_state	 slot_state;	/* the slot's state after */
 	int		 has_files;
@@ -90,7 +108,11 @@ struct agentmsg_exited {
 	struct agentmsg_note notes[AGENTMSG_MAX_NOTES];
 };
 
-/* MSG_HEARTBEAT: renews the lease; owner times are -1 if unsaid. */
+/*
+ * MSG_HEARTBEAT: renews the lease; owner times are -1 if unsaid.
+ * OWNER_ABSENCE_S: how long the owner, if away now, is likely to stay
+ * away (common/presence.h), the slot ad's ExpectedOwnerAbsence.
+ */
 struct agentmsg_heartbeat {
 	int		 has_seq;
 	int64_t		 seq;
@@ -98,6 +120,7 @@ struct agentmsg_heartbeat {
 	double		 load;		/* 0 to AGENTMSG_MAX_LOAD */
 	int64_t		 owner_idle_ms;
 	int64_t		 owner_seen_ms;
+	int64_t		 owner_absence_s; /* 0 to AGENTMSG_MAX_ABSENCE */
 };
 
 enum agentmsg_file_kind {
@@ -305,6 +328,10 @@ int	agentmsg_note_add(struct agentmsg_note *notes, size_t *n,
 	    const char *event, const char *detail);
 /* The kind's name ("output"), and the reverse: 0, or -1 if unknown. */
 const char *agentmsg_file_kind_str(enum agentmsg_file_kind);
+/* "owner", "lease", "vacate", "shutdown", "removed" ("" for NONE). */
+const char *agentmsg_kill_reason_str(enum agentmsg_kill_reason);
+int	agentmsg_kill_reason_parse(const char *,
+	    enum agentmsg_kill_reason *);
 int	agentmsg_file_kind_parse(const char *, enum agentmsg_file_kind *);
 
 #endif

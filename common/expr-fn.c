@@ -601,6 +601,37 @@ fn_slimember(struct expr_ctx *c, struct expr_value *a, int n,
 	expr_fn_slmember(a, n, out, 1);
 }
 
+/* stringListsIntersect("a, b", "b, c"[, delimiters]): whether the lists
+   share an element (case counts); a list that is not a string (undefined
+   too) is ERROR, as HTCondor documents it. */
+static void
+fn_slintersect(struct expr_ctx *c, struct expr_value *a, int n,
+    struct expr_value *out)
+{
+	const char	*d = ", ", *p, *q, *r, *t;
+	int		 found = 0;
+
+	if (a[0].type != EXPR_STRING || a[1].type != EXPR_STRING ||
+	    (n == 3 && a[2].type != EXPR_STRING)) {
+		expr_set_error(out);
+		return;
+	}
+	if (n == 3)
+		d = a[2].s;
+	for (p = a[0].s; *p != '\0' && !found; p = q) {
+		p += strspn(p, d);
+		q = p + strcspn(p, d);
+		if (q == p)
+			continue;
+		for (r = a[1].s; *r != '\0' && !found; r = t) {
+			r += strspn(r, d);
+			t = r + strcspn(r, d);
+			found = t - r == q - p && strncmp(p, r, q - p) == 0;
+		}
+	}
+	expr_set_bool(out, found);
+}
+
 static void
 fn_time(struct expr_ctx *c, struct expr_value *a, int n,
     struct expr_value *out)
@@ -726,6 +757,7 @@ static const struct expr_fn expr_fns[] = {
 	{ "identicalMember", 2, 2, 0, 1, NULL, fn_imember },
 	{ "stringListMember", 2, 3, 1, -1, fn_slmember, NULL },
 	{ "stringListIMember", 2, 3, 1, -1, fn_slimember, NULL },
+	{ "stringListsIntersect", 2, 3, 0, -1, fn_slintersect, NULL },
 	{ "time", 0, 0, 0, -1, fn_time, NULL },
 };
 #define EXPR_NFNS (int)(sizeof expr_fns / sizeof expr_fns[0])

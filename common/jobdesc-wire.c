@@ -278,6 +278,14 @@ jobdesc_wire_text(const struct jobdesc *jd, size_t *len)
 		jdw_key(&b, "nice_user");
 		jdw_lit(&b, "true");
 	}
+	if (!jd->transfer_executable) {
+		jdw_key(&b, "transfer_executable");
+		jdw_lit(&b, "false");
+	}
+	if (jd->hold) {
+		jdw_key(&b, "hold");
+		jdw_lit(&b, "true");
+	}
 	for (i = 0; (key = jobdesc_text_member(jd, i, &val)) != NULL; i++) {
 		if (val != NULL) {
 			jdw_key(&b, key);

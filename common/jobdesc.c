@@ -227,6 +227,7 @@ jobdesc_defaults(struct jobdesc *jd)
 	jd->umask = -1;
 	jd->should_transfer = JD_XFER_IF_NEEDED;
 	jd->when_to_transfer = JD_WHEN_ON_EXIT;
+	jd->transfer_executable = 1;
 }
 
 static const char *jd_xfer_names[] = { "IF_NEEDED", "YES", "NO" };
@@ -376,6 +377,12 @@ jd_to_json(const struct jobdesc *jd, int all)
 	if (all || jd->nice_user)
 		json_object_object_add(o, "nice_user",
 		    json_object_new_boolean(jd->nice_user));
+	/* Only when false, as umask: a dry run of others is unchanged. */
+	if (!jd->transfer_executable)
+		json_object_object_add(o, "transfer_executable",
+		    json_object_new_boolean(0));
+	if (jd->hold)
+		json_object_object_add(o, "hold", json_object_new_boolean(1));
 	for (t = jd_texts; t->key != NULL; t++)
 		if (all || *JD_TEXT(jd, t) != NULL)
 			json_object_object_add(o, t->key,
@@ -592,6 +599,8 @@ static const struct msg_member jd_members[] = {
 	{ "accounting_group_user", JT_STRING,	0 },	/* or null */
 	{ "concurrency_limits",	JT_STRING,	0 },	/* or null */
 	{ "nice_user",		JT_BOOL,	0 },
+	{ "transfer_executable", JT_BOOL,	0 },
+	{ "hold",		JT_BOOL,	0 },
 	{ NULL,			0,		0 }
 };
 #define JD_NCORE	14	/* members DESIGN.md names: always present */
@@ -628,7 +637,8 @@ jd_json_text(struct json_object *v, const char **s, const char **errstr)
 	return 0;
 }
 
-/* An optional absolute path member: null or an absolute path. */
+/* A path member: absolute, or null if NULLABLE is 1; NULLABLE 2: never
+ * null, relative allowed (an executable that is not transferred). */
 static int
 jd_json_path(struct json_object *obj, const char *key, int nullable,
     char **out, const char **errstr)
@@ -637,11 +647,11 @@ jd_json_path(struct json_object *obj, const char *key, int nullable,
 	const char		*s;
 
 	*out = NULL;
-	if (v == NULL && nullable)
+	if (v == NULL && nullable == 1)
 		return 0;
 	if (jd_json_text(v, &s, errstr) == -1)
 		return -1;
-	if (s[0] != '/') {
+	if (s[0] == '\0' || (s[0] != '/' && nullable != 2)) {
 		*errstr = "path is not absolute";
 		return -1;
 	}
@@ -821,6 +831,8 @@ jd_json_rest(struct json_object *obj, struct jobdesc *jd, const char **errstr)
 		return -1;
 	if ((v = jsonx_get(obj, "nice_user")) != NULL)
 		jd->nice_user = json_object_get_boolean(v);
+	if ((v = jsonx_get(obj, "hold")) != NULL)
+		jd->hold = json_object_get_boolean(v);
 	if ((v = jsonx_get(obj, "should_transfer_files")) != NULL) {
 		if ((jd->should_transfer = jobdesc_xfer_parse(
 		    json_object_get_string(v))) == -1) {
@@ -922,8 +934,12 @@ jobdesc_from_json(struct json_object *obj, struct jobdesc *jd,
 	if (jd_json_int(obj, "proc", 0, UINT32_MAX, &n, errstr) == -1)
 		goto fail;
 	jd->proc = (uint32_t)n;
-	if (jd_json_path(obj, "executable", 0, &jd->executable,
-	    errstr) == -1 ||
+	/* An executable that is not transferred may be relative: the
+	 * agent takes it from the job's directory, as HTCondor's. */
+	jd->transfer_executable = (v = jsonx_get(obj,
+	    "transfer_executable")) == NULL || json_object_get_boolean(v);
+	if (jd_json_path(obj, "executable", !jd->transfer_executable ? 2 : 0,
+	    &jd->executable, errstr) == -1 ||
 	    jd_json_path(obj, "output", 1, &jd->output, errstr) == -1 ||
 	    jd_json_path(obj, "error", 1, &jd->error, errstr) == -1 ||
 	    jd_json_path(obj, "log", 1, &jd->log, errstr) == -1 ||

@@ -25,7 +25,12 @@ struct json_object;
 
 struct jobdesc {
 	uint32_t	 proc;
-	char		*executable;
+	char		*executable;	/* absolute; relative only if not
+					 * transferred (then the agent takes
+					 * it from the job's directory) */
+	int		 transfer_executable;	/* 0: not sent, the agent runs
+						 * the path it has (default 1) */
+	int		 hold;		/* 1: enters the queue HELD */
 	char	       **argv;		/* arguments, argv[0] not included */
 	size_t		 argc;
 	char		*input;		/* NULL: /dev/null */

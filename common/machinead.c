@@ -26,7 +26,7 @@ static const char *const machinead_names[] = {
 	"Memory", "Disk", "TotalCpus", "TotalMemory", "TotalDisk",
 	"KeyboardIdle", "ConsoleIdle", "LoadAvg", "State", "Activity",
 	"HasCRIU", "Start", "Rank", "Requirements", "MyType", "TargetType",
-	"CurrentTime",
+	"CurrentTime", "ExpectedOwnerAbsence",
 };
 
 static const struct msg_member machinead_members[] = {

@@ -75,7 +75,7 @@ static const struct msg_member m_ad[] = {
 static const struct msg_member m_heartbeat[] = {
 	{ "seq", JT_INT, 0 }, { "load", JT_DOUBLE, 0 },
 	{ "owner_idle_ms", JT_INT, 0 }, { "owner_seen_ms", JT_INT, 0 },
-	{ NULL, 0, 0 }
+	{ "owner_absence_s", JT_INT, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_heartbeat_ack[] = {
 	{ "seq", JT_INT, 0 }, { NULL, 0, 0 }
@@ -101,7 +101,7 @@ static const struct msg_member m_exited[] = {
 	{ "checkpoint", JT_BOOL, 0 }, { "missing", JT_STRING, 0 },
 	{ "criu", JT_BOOL, 0 }, { "notes", JT_ARRAY, 0 },
 	{ "memory_exceeded", JT_BOOL, 0 }, { "memory_limit_mb", JT_INT, 0 },
-	{ "memory_peak_mb", JT_INT, 0 },
+	{ "memory_peak_mb", JT_INT, 0 }, { "kill_reason", JT_STRING, 0 },
 	{ NULL, 0, 0 }
 };
 

@@ -74,9 +74,13 @@ submit_kw_path(struct submit_parse *p, struct jobdesc *jd,
 	char	**dst = (char **)((char *)jd + kw->off);
 	char	 *path;
 
-	/* As condor_submit: the executable is not under initialdir. */
-	path = text_path(dst == &jd->initialdir || dst == &jd->executable ?
-	    p->cwd : jd->initialdir, val);
+	/* As condor_submit: the executable is not under initialdir, and
+	 * one that is not transferred is kept as written. */
+	if (dst == &jd->executable && !jd->transfer_executable)
+		path = xstrdup(val);
+	else
+		path = text_path(dst == &jd->initialdir ||
+		    dst == &jd->executable ? p->cwd : jd->initialdir, val);
 	if (strlen(path) > JOBDESC_MAX_STR) {
 		free(path);
 		return submit_error(p, line, "%s: path too long", kw->name);
@@ -599,6 +603,44 @@ submit_kw_policy(struct submit_parse *p, struct jobdesc *jd,
 	return 0;
 }
 
+/*
+ * transfer_executable = false: the executable is not sent; the agent runs
+ * the path as written, a relative one from the job's directory there
+ * (condor_submit leaves it unresolved).  condor_submit takes a value that
+ * begins with F as false and any other as true, so "no" or 0, which cq
+ * reads as false elsewhere, would send it there: refused rather than
+ * read otherwise.
+ */
+static int
+submit_kw_xferexe(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	char	q[80];
+	int	b;
+
+	if (*val == 'f' || *val == 'F') {
+		jd->transfer_executable = 0;
+		return 0;
+	}
+	if (submit_kw_bool(p, kw, val, line, &b) == -1)
+		return -1;
+	if (!b)
+		return submit_error(p, line, "%s: '%s' is false to cq but "
+		    "true to condor_submit (only a value beginning with F is "
+		    "false there): write false", kw->name,
+		    submit_q(q, sizeof(q), val));
+	jd->transfer_executable = b;
+	return 0;
+}
+
+/* hold = true: the job enters the queue HELD (HTCondor's code 15). */
+static int
+submit_kw_hold(struct submit_parse *p, struct jobdesc *jd,
+    const struct submit_keyword *kw, const char *val, int line)
+{
+	return submit_kw_bool(p, kw, val, line, &jd->hold);
+}
+
 /* skip_filechecks: no existence checks for this job (condor_submit's). */
 static int
 submit_kw_skipcheck(struct submit_parse *p, struct jobdesc *jd,
@@ -614,6 +656,8 @@ static const struct submit_keyword submit_kw_table[] = {
 	{ "universe",		submit_kw_universe, 0, 0, "JobUniverse" },
 	{ "initialdir",		submit_kw_path, OFF(initialdir), 0,
 	    "initial_dir job_iwd Iwd" },
+	{ "transfer_executable", submit_kw_xferexe, 0, 0,
+	    "TransferExecutable" },
 	{ "executable",		submit_kw_path, OFF(executable), 0, "Cmd" },
 	{ "arguments",		submit_args_arguments, 0, 0, "Args" },
 	{ "input",		submit_kw_path, OFF(input), 0, "stdin" },
@@ -679,6 +723,7 @@ static const struct submit_keyword submit_kw_table[] = {
 	{ "concurrency_limits",	submit_kw_acct, OFF(concurrency_limits), 0,
 	    "ConcurrencyLimits" },
 	{ "nice_user",		submit_kw_nice, 0, 0, NULL },
+	{ "hold",		submit_kw_hold, 0, 0, NULL },
 	{ "skip_filechecks",	submit_kw_skipcheck, 0, 0, NULL },
 };
 #define SUBMIT_NKW (sizeof(submit_kw_table) / sizeof(submit_kw_table[0]))
@@ -877,17 +922,36 @@ submit_kw_custom(struct submit_parse *p, const struct submit_macro *m,
 	}
 	if ((o = submit_kw_const(val)) != NULL)
 		return o;
-	if (strcasecmp(val, "undefined") == 0) {
-		submit_error(p, m->line, "+%s: cq does not support setting "
-		    "an attribute to undefined (HTCondor's +Attr = undefined)",
-		    m->attr);
-		return NULL;
-	}
 	submit_error(p, m->line, "+%s: cq does not support ClassAd "
 	    "expressions as attribute values ('%s'; HTCondor's +Attr = "
 	    "expression): write a number, true, false or a \"string\"",
 	    m->attr, submit_q(q, sizeof(q), val));
 	return NULL;
+}
+
+/*
+ * +ExpectedRuntime is the job's expected run time in seconds, which the
+ * scheduler's placement reads (docs/matchmaking.md): a number, at least
+ * 0, or the submit is refused (never read as unknown in silence).
+ */
+static int
+submit_kw_runtime(struct submit_parse *p, const struct submit_macro *m,
+    struct json_object *o)
+{
+	double	d;
+
+	if (strcasecmp(m->attr, "ExpectedRuntime") != 0)
+		return 0;
+	if (json_object_is_type(o, json_type_int) &&
+	    json_object_get_int64(o) >= 0)
+		return 0;
+	if (json_object_is_type(o, json_type_double)) {
+		d = json_object_get_double(o);
+		if (d >= 0 && d < 1e15)
+			return 0;
+	}
+	return submit_error(p, m->line, "+%s: expected the job's run time "
+	    "in seconds (a number, at least 0)", m->attr);
 }
 
 /*
@@ -930,8 +994,9 @@ submit_kw_check(struct submit_parse *p, struct jobdesc *jd, const int *lines)
 	if (lines[0] != 0 && submit_kw_exists(p, 0, "initialdir",
 	    jd->initialdir, 1, lines[0]) == -1)
 		return -1;
-	if (submit_kw_exists(p, 1, "executable", jd->executable, 0,
-	    lines[1]) == -1)
+	/* One that is not transferred is the execute machine's. */
+	if (jd->transfer_executable && submit_kw_exists(p, 1, "executable",
+	    jd->executable, 0, lines[1]) == -1)
 		return -1;
 	if (jd->input != NULL && submit_kw_exists(p, 2, "input", jd->input, 0,
 	    lines[2]) == -1)
@@ -1003,8 +1068,17 @@ submit_kw_build(struct submit_parse *p, const struct submit_kw_set *set,
 			goto fail;
 		if (*val == '\0')
 			continue;
-		if ((o = submit_kw_custom(p, m, val)) == NULL)
+		/* An undefined attribute reads as one not there, in every
+		 * expression: it is left out of the ad. */
+		if (strcasecmp(val, "undefined") == 0) {
+			json_object_object_del(jd->custom, m->attr);
+			continue;
+		}
+		if ((o = submit_kw_custom(p, m, val)) == NULL ||
+		    submit_kw_runtime(p, m, o) == -1) {
+			json_object_put(o);
 			goto fail;
+		}
 		json_object_object_add(jd->custom, m->attr, o);
 	}
 	if (jd->executable == NULL) {

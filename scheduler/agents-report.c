@@ -245,6 +245,41 @@ agents_started(struct machine *m, const struct agentmsg_started *msg)
 		agents_refuse(m, m->peer, "a start report", id, run, why);
 }
 
+/* The agent ended a run (or refused to start it): say why, in the log;
+ * STALE: a run given up already, whose end counts for nothing. */
+static void
+agents_exit_log(const struct machine *m, const struct agentmsg_exited *msg,
+    int stale)
+{
+	static const struct {
+		enum agentmsg_kill_reason	 r;
+		const char			*text;
+	} texts[] = {
+		{ AGENTMSG_KILL_OWNER, "the desktop's owner came back" },
+		{ AGENTMSG_KILL_LEASE, "its lease: it did not hear the "
+		    "scheduler" },
+		{ AGENTMSG_KILL_VACATE, "cq vacate" },
+		{ AGENTMSG_KILL_SHUTDOWN, "the agent shut down" },
+		{ AGENTMSG_KILL_REMOVED, "the scheduler's kill order" },
+	};
+	const char	*why = "no reason given (an older agent)";
+	char		 err[256];
+	size_t		 i;
+
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (texts[i].r == msg->kill_reason)
+			why = texts[i].text;
+	log_escape(err, sizeof err, msg->error, strlen(msg->error));
+	if (err[0] != '\0')
+		log_info("agent %s: job %s run %u not started by the agent: "
+		    "%s (%s)%s", m->name, msg->job, msg->run, why, err,
+		    stale ? "; a run given up already" : "");
+	else
+		log_info("agent %s: job %s run %u %s by the agent: %s%s",
+		    m->name, msg->job, msg->run, msg->evicted ? "evicted" :
+		    "killed", why, stale ? "; a run given up already" : "");
+}
+
 void
 agents_exited(struct machine *m, const struct agentmsg_exited *msg)
 {
@@ -278,6 +313,10 @@ agents_exited(struct machine *m, const struct agentmsg_exited *msg)
 		re.maxrss_kb = msg->maxrss_kb;
 		re.error = msg->error[0] != '\0' ? msg->error : NULL;
 		re.evicted = msg->evicted;
+		re.kill_reason = msg->kill_reason != AGENTMSG_KILL_NONE ?
+		    agentmsg_kill_reason_str(msg->kill_reason) : NULL;
+		if (msg->evicted || msg->kill_reason != AGENTMSG_KILL_NONE)
+			agents_exit_log(m, msg, 0);
 		re.checkpoint = msg->checkpoint;
 		re.criu = msg->criu;
 		/* A run whose files travel counts them in its report. */
@@ -291,6 +330,8 @@ agents_exited(struct machine *m, const struct agentmsg_exited *msg)
 	} else {
 		log_debug("agent %s: exit of stale %s run %lld", m->name, id,
 		    (long long)run);
+		if (msg->kill_reason != AGENTMSG_KILL_NONE)
+			agents_exit_log(m, msg, 1);
 		for (i = 0; i < m->nslots; i++) {
 			struct slot *s = m->slots[i];
 			if (strcmp(s->stale_job, id) == 0 &&
@@ -363,4 +404,6 @@ agents_heartbeat(struct machine *m, const struct agentmsg_heartbeat *msg)
 	}
 	m->owner_idle_ms = msg->owner_idle_ms;
 	m->owner_seen_ms = msg->owner_seen_ms;
+	m->has_absence = msg->owner_absence_s >= 0;
+	m->owner_absence_s = msg->owner_absence_s;
 }

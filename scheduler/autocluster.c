@@ -49,6 +49,7 @@ static char		*ac_sig[AC_MAX_NAMES];	/* from machines */
 static size_t		 ac_nsig;
 static struct expr	*ac_added[AUTOCLUSTER_MAX_ADDED]; /* arch, opsys,
 							   disk, mem, cpus */
+static autocluster_runtime_fn	 ac_runtime;
 
 static uint32_t
 ac_hash(const char *s)
@@ -141,6 +142,13 @@ autocluster_init(const char *arch, const char *opsys)
 	for (i = 0; i < AUTOCLUSTER_MAX_ADDED; i++)
 		if (ac_added[i] == NULL)
 			fatalx("autocluster: added clause %d: %s", i, err);
+}
+
+void
+autocluster_set_runtime(autocluster_runtime_fn fn)
+{
+	ac_runtime = fn;
+	ac_gen++;		/* every job is grouped again */
 }
 
 static void
@@ -316,9 +324,13 @@ autocluster_of(struct job *j, autocluster_attr_fn attr)
 	char			*key, **names = NULL;
 	size_t			 len, cap, i, nnames = 0, nvals = 0;
 	uint32_t		 h;
+	int64_t			 runtime = -1;
 	int			 present;
 
-	if (j->ac != NULL && j->ac->gen == ac_gen)
+	if (ac_runtime != NULL)
+		runtime = ac_runtime(j);
+	if (j->ac != NULL && j->ac->gen == ac_gen &&
+	    j->ac->runtime_s == runtime)
 		return j->ac;
 	autocluster_forget(j);
 	src = ac_src_get(j);
@@ -328,9 +340,11 @@ autocluster_of(struct job *j, autocluster_attr_fn attr)
 		ac_name_add(&names, &nnames, ac_sig[i]);
 	cap = strlen(src->key) + 128;
 	key = xmalloc(cap);
-	len = (size_t)snprintf(key, cap, "%s\x1f%d\x1f%lld\x1f%lld\x1f%lld",
+	len = (size_t)snprintf(key, cap,
+	    "%s\x1f%d\x1f%lld\x1f%lld\x1f%lld\x1f%lld",
 	    src->key, j->ckpt_criu != 0, (long long)j->request_cpus,
-	    (long long)j->request_memory_mb, (long long)j->request_disk_kb);
+	    (long long)j->request_memory_mb, (long long)j->request_disk_kb,
+	    (long long)runtime);
 	vals = xcalloc(nnames + 1, sizeof *vals);
 	for (i = 0; i < nnames; i++) {
 		if (ac_fixed(names[i])) {
@@ -371,6 +385,7 @@ autocluster_of(struct job *j, autocluster_attr_fn attr)
 		ac->request_cpus = j->request_cpus;
 		ac->request_memory_mb = j->request_memory_mb;
 		ac->request_disk_kb = j->request_disk_kb;
+		ac->runtime_s = runtime;
 		ac->vals = vals;
 		ac->nvals = nvals;
 		if (!src->arch)

@@ -2,7 +2,8 @@
  * autocluster.h: jobs grouped by what matching can see of them, so that
  * matching and `cq why` judge a group once, not each job.  A job's
  * autocluster is fixed by its requirements and rank text, its requests
- * (cpus, memory, disk), whether it restores a CRIU image, and the values
+ * (cpus, memory, disk), whether it restores a CRIU image, its expected
+ * run time (for the placement, if a runtime function is set), and the values
  * of its significant attributes: every attribute its own expressions or
  * any machine's start and rank name.  When a machine's ad names a new
  * attribute the generation moves on and every job is grouped again.
@@ -29,10 +30,17 @@ struct autocluster_val {
 	struct expr_value	 v;
 };
 
+/*
+ * A job's expected run time in seconds (-1: unknown), asked each time
+ * the job's group is: a job whose run time changed (its cluster's
+ * learned one) is grouped again (place.c's place_runtime).
+ */
+typedef int64_t (*autocluster_runtime_fn)(const struct job *);
+
 /* What one match run keeps per autocluster (match.c). */
 struct autocluster_cand {
 	struct slot	*slot;
-	double		 rank, mrank;
+	double		 rank, mrank, place;
 	size_t		 order;
 };
 
@@ -54,6 +62,8 @@ struct autocluster {
 	int64_t			 request_cpus;
 	int64_t			 request_memory_mb;
 	int64_t			 request_disk_kb;
+	int64_t			 runtime_s;	/* its jobs' expected run
+						   time, -1: unknown */
 	struct autocluster_val	*vals;
 	size_t			 nvals;
 
@@ -67,6 +77,8 @@ struct autocluster {
 
 /* Set the platform the added clauses name (Arch, OpSys); once. */
 void	autocluster_init(const char *arch, const char *opsys);
+/* Group jobs by their expected run time too, from FN (NULL: not). */
+void	autocluster_set_runtime(autocluster_runtime_fn fn);
 void	autocluster_shutdown(void);
 /* J's autocluster, grouped now if its group is stale; borrowed (J holds
  * a reference).  ATTR gives J's attribute values. */

@@ -4,7 +4,12 @@
  * table) and counts its jobs in and out of memory (clusters_hold and
  * clusters_drop from queue_insert and queue_forget), so a cluster lives
  * exactly as long as one of its jobs is in the queue.  ctl.c reads them
- * for the batch view: the batch name, and DONE = nprocs - nlive.
+ * for the batch view: the batch name, and DONE = nprocs - nlive.  It
+ * also learns the run time of the cluster's procs from those that
+ * completed (clusters_ran, from queue.c), for the placement (place.c):
+ * the median of the latest CLUSTERS_RUNS, rounded to two significant
+ * digits so that it moves (and the cluster's idle jobs are grouped
+ * again) only when it changes by a few per cent.
  * Domain code: no libevent, no SQLite, no JSON.
  */
 #include "config.h"
@@ -64,6 +69,7 @@ clusters_get(uint32_t id)
 		return n;
 	n = xcalloc(1, sizeof *n);
 	n->c.id = id;
+	n->c.runtime_s = -1;
 	RB_INSERT(cluster_tree, &clusters_tree, n);
 	return n;
 }
@@ -152,6 +158,40 @@ clusters_waiting(uint32_t id, uint32_t waiting)
 		RB_REMOVE(cluster_tree, &clusters_tree, n);
 		clusters_free(n);
 	}
+}
+
+/* S rounded to two significant digits (1234 -> 1200, 97 -> 97). */
+static int64_t
+clusters_round(int64_t s)
+{
+	int64_t	unit = 1;
+
+	while (s / unit >= 100)
+		unit *= 10;
+	return (s + unit / 2) / unit * unit;
+}
+
+void
+clusters_ran(uint32_t id, int64_t wall_ms)
+{
+	struct cluster_node	*n;
+	int64_t			 v[CLUSTERS_RUNS], x, med;
+	uint32_t		 k, m, i;
+
+	if ((n = clusters_node(id)) == NULL || wall_ms < 0)
+		return;
+	n->c.runs[n->c.nruns % CLUSTERS_RUNS] = wall_ms;
+	n->c.nruns++;
+	m = n->c.nruns < CLUSTERS_RUNS ? n->c.nruns : CLUSTERS_RUNS;
+	/* Insertion sort of at most CLUSTERS_RUNS. */
+	for (k = 0; k < m; k++) {
+		x = n->c.runs[k];
+		for (i = k; i > 0 && v[i - 1] > x; i--)
+			v[i] = v[i - 1];
+		v[i] = x;
+	}
+	med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+	n->c.runtime_s = clusters_round((med + 500) / 1000);
 }
 
 void

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#define CLUSTERS_RUNS	31	/* completed run times kept, the latest */
+
 struct cluster {
 	uint32_t	 id;
 	char		*owner;
@@ -19,6 +21,12 @@ struct cluster {
 	uint32_t	 nidle;		/* of them on the idle list */
 	uint32_t	 nwaiting;	/* not materialized yet (factory.c) */
 	char		*paused;	/* why its factory waits, or NULL */
+	/* Learned: the run times of its completed procs (the latest
+	 * CLUSTERS_RUNS, ms) and their median rounded to two significant
+	 * digits (s, -1: none yet). */
+	int64_t		 runs[CLUSTERS_RUNS];
+	uint32_t	 nruns;		/* completed procs seen */
+	int64_t		 runtime_s;
 };
 
 /* Note a cluster (at submit or load); a known one is updated. */
@@ -36,6 +44,8 @@ void		 clusters_idle(uint32_t id, int on);
 void		 clusters_waiting(uint32_t id, uint32_t n);
 /* Its factory is paused for WHY (NULL: it is not). */
 void		 clusters_paused(uint32_t id, const char *why);
+/* A proc of cluster ID completed after WALL_MS of run time. */
+void		 clusters_ran(uint32_t id, int64_t wall_ms);
 /* Forget every cluster (at exit). */
 void		 clusters_shutdown(void);
 

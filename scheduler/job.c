@@ -161,6 +161,7 @@ job_new(void)
 
 	j = xcalloc(1, sizeof *j);
 	j->exit_code = -1;
+	j->runtime_s = -1;
 	return j;
 }
 

@@ -77,6 +77,7 @@ struct job {
 	char		*requirements;	/* the user's, or NULL */
 	char		*rank;		/* or NULL */
 	int64_t		 request_disk_kb;
+	int64_t		 runtime_s;	/* +ExpectedRuntime, -1: none */
 	struct autocluster *ac;		/* its group (autocluster.c), or NULL */
 
 	struct slot	*slot;		/* while RUNNING (or being removed) */

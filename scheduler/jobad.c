@@ -10,7 +10,10 @@
  * JobRunCount, NumJobCompletions, JobUniverse (5, vanilla),
  * RemoteWallClockTime (the cumulative run time, seconds), NumCkpts,
  * LastCkptTime, NumVacates, JobCurrentStartDate (while it runs),
- * CompletionDate, LastRemoteHost, then the job's +Attr
+ * CompletionDate, LastRemoteHost, CommittedTime (the goodput, seconds),
+ * cq's CqBadputTime (the run time evictions and holds lost, seconds),
+ * RemoteUserCpu, RemoteSysCpu (seconds) and ResidentSetSize (the peak,
+ * KiB) of an ended job, then the job's +Attr
  * values (never shadowing a name above: names are case-insensitive).
  * Another user's job is seen in its public ad only (jobad_json's FULL 0):
  * Cmd is the executable alone, and Args, Iwd, Out, Err, UserLog and the
@@ -146,6 +149,20 @@ jobad_json(const struct job *j, int full)
 	if (j->machine != NULL && !(j->state == JOB_RUNNING ||
 	    j->state == JOB_SUSPENDED))
 		jobad_str(o, "LastRemoteHost", j->machine);
+	/* The run time that counted (HTCondor's CommittedTime) and cq's
+	 * CqBadputTime, what evictions and holds threw away: seconds, to the
+	 * millisecond (a short run's goodput is not 0). */
+	json_object_object_add(o, "CommittedTime",
+	    json_object_new_double((double)j->goodput_ms / 1000));
+	json_object_object_add(o, "CqBadputTime",
+	    json_object_new_double((double)j->badput_ms / 1000));
+	if (job_state_terminal(j->state)) {
+		json_object_object_add(o, "RemoteUserCpu",
+		    json_object_new_double((double)j->utime_ms / 1000));
+		json_object_object_add(o, "RemoteSysCpu",
+		    json_object_new_double((double)j->stime_ms / 1000));
+		jobad_int(o, "ResidentSetSize", j->maxrss_kb);
+	}
 	if (j->ad == NULL ||
 	    jsonx_parse(j->ad, strlen(j->ad), &desc, &errstr) == -1) {
 		if (full)
@@ -178,6 +195,10 @@ jobad_json(const struct job *j, int full)
 	jobad_str(o, "Out", jsonx_str(desc, "output", NULL));
 	jobad_str(o, "Err", jsonx_str(desc, "error", NULL));
 	jobad_str(o, "UserLog", jsonx_str(desc, "log", NULL));
+	/* As condor_submit: said only when false. */
+	if (!jsonx_bool(desc, "transfer_executable", 1))
+		json_object_object_add(o, "TransferExecutable",
+		    json_object_new_boolean(0));
 	if ((custom = jsonx_get(desc, "custom")) != NULL &&
 	    json_object_is_type(custom, json_type_object)) {
 		json_object_object_foreach(custom, k, v) {
@@ -206,7 +227,29 @@ jobad_fill(struct job *j)
 	s = jsonx_str(desc, "rank", NULL);
 	j->rank = s != NULL ? xstrdup(s) : NULL;
 	j->request_disk_kb = jsonx_int(desc, "request_disk_kb", 0);
+	j->runtime_s = jobad_runtime(jsonx_get(desc, "custom"));
 	json_object_put(desc);
+}
+
+int64_t
+jobad_runtime(struct json_object *custom)
+{
+	double	d;
+
+	if (custom == NULL || !json_object_is_type(custom, json_type_object))
+		return -1;
+	json_object_object_foreach(custom, k, v) {
+		if (strcasecmp(k, "ExpectedRuntime") != 0)
+			continue;
+		if (json_object_is_type(v, json_type_int))
+			return json_object_get_int64(v) >= 0 ?
+			    json_object_get_int64(v) : -1;
+		if (!json_object_is_type(v, json_type_double))
+			return -1;
+		d = json_object_get_double(v);
+		return d >= 0 && d < 1e15 ? (int64_t)(d + 0.5) : -1;
+	}
+	return -1;
 }
 
 static int

@@ -435,12 +435,38 @@ jobend_exit_policy(const struct jobend_view *v, struct jobend_decision *d)
 	jobend_said(d, "OnExitRemove", src, f);
 }
 
+/* The text of an eviction for the agent's REASON, or NULL. */
+static const char *
+jobend_kill_text(const char *reason)
+{
+	static const struct {
+		const char	*reason;
+		const char	*text;
+	} texts[] = {
+		{ "owner", "vacated: the desktop's owner came back" },
+		{ "lease", "evicted: the agent did not hear the scheduler "
+		    "within the job lease" },
+		{ "vacate", "vacated by cq vacate" },
+		{ "shutdown", "vacated: the agent shut down" },
+		{ "removed", "killed by the scheduler" },
+	};
+	size_t	i;
+
+	if (reason == NULL)
+		return NULL;
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (strcmp(reason, texts[i].reason) == 0)
+			return texts[i].text;
+	return NULL;
+}
+
 void
 jobend_decide(const struct jobend_ctx *ctx, const struct job *j,
     const struct jobend_policy *p, const struct jobend_run *r,
     struct jobend_decision *d)
 {
 	struct jobend_view	 v = { ctx, j, p, r };
+	const char		*why;
 	int			 live;
 
 	memset(d, 0, sizeof *d);
@@ -455,6 +481,13 @@ jobend_decide(const struct jobend_ctx *ctx, const struct job *j,
 		/* (A checkpoint of its own as cq vacate came: out.) */
 		d->action = JOBEND_REQUEUE;
 		d->keep_ckpt = r->checkpoint && r->files == 1;
+		if (r->error == NULL &&
+		    (why = jobend_kill_text(r->kill_reason)) != NULL) {
+			/* What the agent says ended it. */
+			snprintf(d->why, sizeof d->why, "%s%s", why,
+			    d->keep_ckpt ? ", with a checkpoint" : "");
+			return;
+		}
 		strlcpy(d->why, r->error != NULL ? r->error : j->vacating ?
 		    "vacated by cq vacate" : d->keep_ckpt ?
 		    "vacated with a checkpoint" :

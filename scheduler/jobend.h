@@ -20,6 +20,7 @@ struct job;
 #define JOBEND_HOLD_POLICY_UNDEF	5	/* JobPolicyUndefined */
 #define JOBEND_HOLD_START		6	/* FailedToCreateProcess */
 #define JOBEND_HOLD_OUTPUT		12	/* TransferOutputError */
+#define JOBEND_HOLD_SUBMITTED		15	/* SubmittedOnHold: hold = true */
 #define JOBEND_HOLD_RESOURCES		34	/* JobOutOfResources */
 
 /* DEFAULT_JOB_MAX_RETRIES: retries when only success_exit_code or
@@ -76,6 +77,9 @@ struct jobend_run {
 	int64_t		 utime_ms, stime_ms, maxrss_kb;
 	const char	*error;		/* it could not start; NULL: it ran */
 	int		 evicted;	/* the agent evicted it */
+	const char	*kill_reason;	/* why the agent ended it: "owner",
+					 * "lease", "vacate", "shutdown",
+					 * "removed"; NULL: unsaid */
 	int		 checkpoint;	/* it left a checkpoint */
 	int		 criu;		/* ... a CRIU image */
 	int		 files;		/* its files: 1 arrived (or none), 0

@@ -37,6 +37,7 @@
 #include "peer.h"
 #include "match.h"
 #include "mkdirs.h"
+#include "place.h"
 #include "factory.h"
 #include "queue.h"
 #include "runas.h"
@@ -133,6 +134,11 @@ static const struct cfg_key schedd_keys[] = {
 	    "(HTCondor's NICE_USER_PRIO_FACTOR)" },
 	{ "concurrency_limits", CFG_STRING, "", 0, 0,
 	    "NAME:N, ...: at most N of NAME in use by running jobs" },
+	{ "placement", CFG_STRING, "owner-aware", 0, 0,
+	    "owner-aware: among slots the ranks leave tied, a job goes to "
+	    "the desktop whose owner is likely to stay away just long "
+	    "enough for its expected run time; blind: the free list's "
+	    "order" },
 	{ "concurrency_limit_default", CFG_INT, "-1", -1, 1000000,
 	    "the limit of a name not in concurrency_limits (-1: a job naming "
 	    "one is refused at submit)" },
@@ -143,6 +149,14 @@ static const struct cfg_key schedd_keys[] = {
 static int
 schedd_check(const struct cfg *cfg, char *err, size_t errlen)
 {
+	enum place_mode	mode;
+
+	if (place_mode_parse(cfg_str(cfg, "placement"), &mode) == -1) {
+		snprintf(err, errlen, "%s: placement: owner-aware or blind, "
+		    "not '%.64s'", cfg_origin(cfg, "placement"),
+		    cfg_str(cfg, "placement"));
+		return -1;
+	}
 	if (creds_check_config(cfg, err, errlen) == -1 ||
 	    ctl_admin_group_check(cfg, err, errlen) == -1 ||
 	    share_check_config(cfg, err, errlen) == -1)
@@ -341,6 +355,7 @@ main(int argc, char **argv)
 	struct timeval	 tv = { 0, SCHEDD_TICK_MS * 1000 };
 	char		 dbpath[1100], sockdir[1024], *slash;
 	int		 foreground, verbose, i, check, fresh;
+	enum place_mode	 mode = PLACE_OWNER_AWARE;
 
 #ifdef M_MXFAST
 	/*
@@ -396,6 +411,11 @@ main(int argc, char **argv)
 		fatal("uname");
 	/* The submit host's platform: jobs are submitted here. */
 	autocluster_init(machinead_arch(un.machine), "LINUX");
+	/* Checked by schedd_check(): it parses. */
+	(void)place_mode_parse(cfg_str(sd->cfg, "placement"), &mode);
+	place_set_mode(mode);
+	autocluster_set_runtime(place_runtime);
+	log_info("placement: %s", place_mode_str(mode));
 	TAILQ_INIT(&sd->machines);
 	sd->started = clock_mono_ms();
 	sd->turn_ev = event_new(sd->base, -1, 0, schedd_turn, NULL);

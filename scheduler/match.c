@@ -5,11 +5,13 @@
  * job's autocluster gets, once
  * per run, the list of free slots slots_judge() finds free for it,
  * ordered by the job's rank (highest first), then the machine's rank of
- * the job, then the free list's order.  A job takes the first slot of
- * that list still idle; an autocluster whose list runs out is skipped for
- * the rest of the run, so a queue of 100,000 jobs of 50 shapes costs 50
- * judgements of the free slots, not 100,000; and a machine's slots of
- * one size are judged once (their ads differ only in Name and SlotID).
+ * the job, then how well the desktop's expected owner absence suits the
+ * job's expected run time (place.c), then the free list's order.  A job
+ * takes the first slot of that list still idle; an autocluster whose
+ * list runs out is skipped for the rest of the run, so a queue of
+ * 100,000 jobs of 50 shapes costs 50 judgements of the free slots, not
+ * 100,000; and a machine's slots of one size are judged once (their ads
+ * differ only in Name and SlotID).
  * The walk ends when no slot is free.
  */
 #include "config.h"
@@ -18,6 +20,7 @@
 
 #include "autocluster.h"
 #include "match.h"
+#include "place.h"
 #include "schedd.h"
 #include "slots.h"
 #include "xmalloc.h"
@@ -33,6 +36,8 @@ match_cand_cmp(const void *a, const void *b)
 		return x->rank > y->rank ? -1 : 1;
 	if (x->mrank != y->mrank)
 		return x->mrank > y->mrank ? -1 : 1;
+	if (x->place != y->place)
+		return x->place > y->place ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
@@ -94,6 +99,11 @@ match_cands(struct match_ctx *mc, struct autocluster *ac, uint64_t run)
 		c->order = order;
 		c->rank = rank;
 		c->mrank = mrank;
+		c->place = place_score(ac->runtime_s, s->machine);
+		/* Sorted only if the placement tells slots apart (agents
+		 * that advertise no absence: all 0, no sort). */
+		if (c->place != ac->cands[0].place)
+			ranked = 1;
 		if (s->machine->ad.rank != NULL)
 			ranked = 1;
 	}

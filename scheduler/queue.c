@@ -428,12 +428,21 @@ queue_job_new(uid_t uid, const char *owner, uint32_t cluster,
 		j->requirements = xstrdup(d->requirements);
 	if (d->rank != NULL)
 		j->rank = xstrdup(d->rank);
+	j->runtime_s = jobad_runtime(d->custom);
 	cmd = queue_cmdline(d);
 	j->cmd = queue_expand_cluster(cmd, cluster);
 	free(cmd);
 	j->ad = queue_expand_cluster(ad, cluster);
 	j->submitted = now;
 	j->entered = now;
+	if (d->hold) {
+		/* hold = true: as condor_submit's, until cq release; the
+		 * row keeps why, and the user log has only the submit
+		 * event, as HTCondor's. */
+		j->state = JOB_HELD;
+		j->hold_reason = xstrdup(QUEUE_HOLD_SUBMITTED);
+		j->hold_code = JOBEND_HOLD_SUBMITTED;
+	}
 	return j;
 }
 
@@ -581,6 +590,7 @@ queue_exited(struct job *j, const struct exit_info *ei)
 		return;
 	j->ncompletions++;
 	j->goodput_ms += queue_segment(j);
+	clusters_ran(j->cluster, j->goodput_ms);
 	if (ei->signal != 0)
 		snprintf(detail, sizeof detail, "signal %d", ei->signal);
 	else

@@ -108,6 +108,8 @@ int		 queue_edit(struct job *j, char *ad, const struct jobdesc *d,
 		    const char *detail);
 /* How the detail of a cq vacate's "vacate" event starts. */
 #define QUEUE_VACATE_BY	"via cq vacate"
+/* The hold reason of a job submitted with hold = true (condor_submit's). */
+#define QUEUE_HOLD_SUBMITTED	"submitted on hold at user's request"
 
 /* Remove J at its owner's request; a running job is killed first. */
 int		 queue_remove(struct job *j, const char *by);

@@ -280,7 +280,8 @@ rows_slot_ad(struct json_object *o, const struct slot *s, int64_t now)
 	static const char *const names[] = { "Name", "Machine", "SlotID",
 	    "Arch", "OpSys", "OpSysAndVer", "Cpus", "Memory", "Disk",
 	    "TotalCpus", "TotalMemory", "TotalDisk", "KeyboardIdle",
-	    "ConsoleIdle", "LoadAvg", "State", "Activity", "HasCRIU" };
+	    "ConsoleIdle", "LoadAvg", "ExpectedOwnerAbsence", "State",
+	    "Activity", "HasCRIU" };
 	const struct machinead	*mad = &s->machine->ad;
 	struct json_object	*ad;
 	struct expr_value	 v;

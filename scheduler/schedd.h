@@ -60,6 +60,8 @@ struct machine {
 	int			 has_load;
 	int64_t			 owner_idle_ms;	/* owner idle for, then */
 	int64_t			 owner_seen_ms;	/* owner last seen, ago */
+	int			 has_absence;	/* owner_absence_s was told */
+	int64_t			 owner_absence_s; /* ExpectedOwnerAbsence */
 	struct slot		**slots;
 	int			 nslots;
 	char			*fs_domain;	/* from its hello, or NULL */

@@ -229,6 +229,13 @@ slots_lookup(const struct slot *s, int64_t now, const char *name,
 			return 0;
 		}
 		break;
+	case 'E': case 'e':
+		if (strcasecmp(name, "ExpectedOwnerAbsence") == 0 &&
+		    m->has_absence) {
+			slots_int(out, m->owner_absence_s);
+			return 0;
+		}
+		break;
 	case 'H': case 'h':
 		if (strcasecmp(name, "HasCRIU") == 0) {
 			out->type = EXPR_BOOL;

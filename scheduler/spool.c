@@ -345,8 +345,8 @@ spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
 		free(src);
 	}
 	xasprintf(&src, "%s/%u/in%s", spool_dir, j->cluster, d->executable);
-	if (d->executable[0] == '/' && stat(src, &sb) == 0 &&
-	    S_ISREG(sb.st_mode)) {
+	if (d->transfer_executable && d->executable[0] == '/' &&
+	    stat(src, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		spool_send_add(ss, src, spool_base(d->executable));
 		strlcpy(start->exe, spool_base(d->executable),
 		    sizeof start->exe);
@@ -455,7 +455,7 @@ spool_exe(const struct job *j, const struct jobdesc *d)
 	char		*src;
 	int		 ok;
 
-	if (d->executable[0] != '/')
+	if (!d->transfer_executable || d->executable[0] != '/')
 		return NULL;
 	xasprintf(&src, "%s/%u/in%s", spool_dir, j->cluster, d->executable);
 	ok = stat(src, &sb) == 0 && S_ISREG(sb.st_mode);

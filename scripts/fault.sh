@@ -466,9 +466,9 @@ for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
 	[ -z "$why" ] || { FAILED="round $ROUND: $why (at or after $KIND)"; break; }
 	heal
 	wait_until 60 all_connected ||
-	    { FAILED="round $ROUND: agents not connected 60 s after the faults: $(cq status --json | jq -c '[.[] | {machine, connected}]')"; break; }
+	    { FAILED="round $ROUND: agents not connected 60 s after the faults: $(cq status --json | jq -c '[.[] | {Machine, CqConnected}]')"; break; }
 	wait_until 120 queue_empty ||
-	    { FAILED="round $ROUND: jobs left in the queue 120 s after the faults: $(cq q --json | jq -c '[.[] | {id, state, machine, run}] | .[:10]')"; break; }
+	    { FAILED="round $ROUND: jobs left in the queue 120 s after the faults: $(cq q --json | jq -c '[.[] | {ClusterId, ProcId, JobStatus, RemoteHost, JobRunCount}] | .[:10]')"; break; }
 	# Stale exits come with the reconnects, and the user logs are
 	# written off the loop: a moment for both.
 	sleep 1

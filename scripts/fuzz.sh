@@ -9,7 +9,8 @@
 # fuzz-agentad (the agent's ad and the start order as C structs), fuzz-cfg
 # (configuration files), fuzz-cmdline (the kernel command line),
 # fuzz-cred (credential texts and network blocks), fuzz-machinead (the
-# agent's machine ad and machine_attributes);
+# agent's machine ad and machine_attributes), fuzz-presence (the agent's
+# owner-presence file);
 # docs/fuzzing.md describes them and their last runs.  Each
 # starts from tests/fuzz/corpus-NAME/ (a copy grows in the build
 # directory), caps each input (-max_len, -timeout) and fails on any
@@ -24,7 +25,8 @@ build=${BUILD:-$top/build}
 secs=${1:-60}
 [ $# -gt 0 ] && shift
 all="fuzz-submit fuzz-expr fuzz-frame fuzz-msg fuzz-json fuzz-agentmsg
-    fuzz-agentad fuzz-cfg fuzz-cred fuzz-cmdline fuzz-machinead"
+    fuzz-agentad fuzz-cfg fuzz-cred fuzz-cmdline fuzz-machinead
+    fuzz-presence"
 targets=${*:-$all}
 out=$build/fuzz
 c=$top/common
@@ -97,6 +99,11 @@ for t in $targets; do
 		fuzz fuzz-machinead "$c/machinead.c" "$c/jsonx.c" \
 		    "$c/jobdesc.c" "$c/text.c" "$c/expr.c" "$c/expr-eval.c" \
 		    "$c/expr-fn.c" "$c/expr-json.c" || rc=1 ;;
+	fuzz-presence)
+		# Past the largest file the agent writes (336 bins).
+		maxlen=32768
+		fuzz fuzz-presence "$c/presence.c" || rc=1
+		maxlen= ;;
 	fuzz-expr)
 		fuzz fuzz-expr "$c/expr.c" "$c/expr-eval.c" "$c/expr-fn.c" \
 		    "$c/expr-json.c" || rc=1 ;;

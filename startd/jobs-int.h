@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <stdint.h>
 
+#include "agentmsg.h"
 #include "jobctl.h"
 #include "jobuser.h"
 #include "policy.h"
@@ -48,6 +49,9 @@ struct ajob {
 	int			 spawning;	/* asked the parent to start it */
 	int			 kill_pending;	/* 1 kill, 2 vacate, once it runs */
 	int			 lease_killed;	/* by lease.c, at its deadline */
+	enum agentmsg_kill_reason why;	/* why the agent ended it */
+	int			 kept;		/* its end is on disk (ends.c) */
+	struct agentmsg_exited	*report;	/* an end kept before a restart */
 	struct jobuser		 user;		/* whom it runs as (jobuser.c) */
 	int64_t			 memory_mb;	/* its memory limit */
 

@@ -52,6 +52,7 @@
 #include "clock.h"
 #include "jobdesc.h"
 #include "drop.h"
+#include "ends.h"
 #include "jobs.h"
 #include "jobs-int.h"
 #include "lease.h"
@@ -110,9 +111,13 @@ static void	jobs_input_failed(struct ajob *, const char *);
 static void	jobs_memory_out(const struct ajob *, struct agentmsg_exited *);
 
 static void
-jobs_act(struct aslot *s, enum policy_act act)
+jobs_act(struct aslot *s, enum policy_act act, enum agentmsg_kill_reason why)
 {
 	struct ajob	*j = s->job;
+
+	if (j != NULL && j->why == AGENTMSG_KILL_NONE &&
+	    (act == POLICY_VACATE || act == POLICY_KILL))
+		j->why = why;
 
 	if (j != NULL && j->waiting &&
 	    (act == POLICY_VACATE || act == POLICY_KILL)) {
@@ -208,8 +213,10 @@ jobs_eval_now(int fast, int64_t t0_us)
 			j->frz_was = was[i];
 		} else
 			jobs_slot_moved(&slots[i], was[i]);
+		/* (Draining at a shutdown is the shutdown's doing.) */
 		if (acts[i] != POLICY_SUSPEND)
-			jobs_act(&slots[i], acts[i]);
+			jobs_act(&slots[i], acts[i], st->stopping ?
+			    AGENTMSG_KILL_SHUTDOWN : AGENTMSG_KILL_OWNER);
 	}
 	/* Jobs told to leave that did not in max_vacate_time. */
 	for (k = 0; k < njobs; k++) {
@@ -256,6 +263,42 @@ jobs_all(size_t *np)
 	return jobs;
 }
 
+/*
+ * The ends a previous life of the agent reported and did not have
+ * acknowledged (ends.c): held as exited runs, listed in the ad and
+ * reported again, until the scheduler acknowledges them.  Their runs
+ * hold no slot here.
+ */
+static void
+jobs_restore_ends(void)
+{
+	struct kept_end	*ke;
+	struct ajob	*j;
+	size_t		 i, n;
+
+	n = ends_take(&ke);
+	for (i = 0; i < n; i++) {
+		j = xcalloc(1, sizeof *j);
+		strlcpy(j->id, ke[i].m.job, sizeof j->id);
+		j->run = ke[i].m.run;
+		j->slot = ke[i].slot;
+		j->exited = 1;
+		j->kept = 1;
+		j->evicted = ke[i].m.evicted;
+		j->user.uid = (uid_t)-1;
+		j->user.gid = (gid_t)-1;
+		j->report = xmalloc(sizeof *j->report);
+		*j->report = ke[i].m;
+		jobs = xreallocarray(jobs, njobs + 1, sizeof *jobs);
+		jobs[njobs++] = j;
+		log_info("job %s run %u: its end (%s) was not acknowledged "
+		    "before the agent stopped: reporting it again", j->id,
+		    j->run, j->report->error[0] != '\0' ? "not started" :
+		    j->evicted ? "evicted" : "exited");
+	}
+	free(ke);
+}
+
 void
 jobs_init(void)
 {
@@ -266,6 +309,7 @@ jobs_init(void)
 	slots = xcalloc((size_t)st->nslots + 1, sizeof *slots);
 	for (i = 1; i <= st->nslots; i++)
 		policy_slot_init(&slots[i].ps, i, now);
+	jobs_restore_ends();
 	jobs_eval();
 }
 
@@ -303,6 +347,7 @@ jobs_free(struct ajob *j)
 	free(j->missing);
 	free(j->xfer_error);
 	free(j->error);
+	free(j->report);
 	free(j);
 }
 
@@ -330,15 +375,10 @@ jobs_signum(const char *name)
 	return errstr == NULL ? n : SIGTERM;
 }
 
+/* J's end report into M (zeroed). */
 static void
-jobs_send_exit(struct ajob *j)
+jobs_exit_fill(struct ajob *j, struct agentmsg_exited *m)
 {
-	struct agentmsg		*am;
-	struct agentmsg_exited	*m;
-
-	am = xcalloc(1, sizeof *am);
-	am->type = MSG_EXITED;
-	m = &am->u.exited;
 	strlcpy(m->job, j->id, sizeof m->job);
 	m->run = j->run;
 	m->has_slot_state = 1;
@@ -366,7 +406,40 @@ jobs_send_exit(struct ajob *j)
 		m->wall_ms = j->wall_ms;
 		jobs_memory_out(j, m);
 	}
+	/* Why the agent ended it, when it did. */
+	if (j->evicted || j->error != NULL || j->res.signal != 0)
+		m->kill_reason = j->why;
 	jobs_criu_notes_out(j, m->notes, &m->nnotes);
+}
+
+/*
+ * Report J's end.  The report is kept on disk first (ends.c), until the
+ * scheduler acknowledges it, unless the run's files travel: those live in
+ * its sandbox, which does not outlive the agent.  An end kept before a
+ * restart goes as it was, with its slot's state now.
+ */
+static void
+jobs_send_exit(struct ajob *j)
+{
+	struct agentmsg		*am;
+	struct agentmsg_exited	*m;
+
+	am = xcalloc(1, sizeof *am);
+	am->type = MSG_EXITED;
+	m = &am->u.exited;
+	if (j->report != NULL) {
+		*m = *j->report;
+		if (j->slot >= 1 && j->slot <= st->nslots) {
+			m->has_slot_state = 1;
+			m->slot_state = slots[j->slot].ps.state;
+		} else
+			m->has_slot_state = 0;
+	} else {
+		jobs_exit_fill(j, m);
+		if (!j->kept && (j->sb == NULL || j->error != NULL) &&
+		    ends_keep(m, j->slot) == 0)
+			j->kept = 1;
+	}
 	link_send_am(am);
 	free(am);
 }
@@ -444,6 +517,12 @@ jobs_spawn(struct ajob *j)
 		/* A job whose files move with it writes on where it was. */
 		spec.append = d->checkpoint_exit_code >= 0 ||
 		    d->when_to_transfer == JD_WHEN_ON_EXIT_OR_EVICT;
+	}
+	/* One not transferred may be relative: from the job's directory,
+	 * as HTCondor's starter takes it. */
+	if (exe == NULL && spec.executable[0] != '/') {
+		xasprintf(&exe, "%s/%s", spec.iwd, spec.executable);
+		spec.executable = exe;
 	}
 	spec.pidns = j->pidns = jobs_criu_want(j);
 	/* Its request, else the slot's share it was matched with.  The
@@ -536,10 +615,10 @@ jobs_restored(struct ajob *j)
 
 	jobs_send_started(j);
 	if (s->job == j && s->ps.state == SLOT_SUSPENDED)
-		jobs_act(s, POLICY_SUSPEND);
+		jobs_act(s, POLICY_SUSPEND, AGENTMSG_KILL_NONE);
 	else if (s->job == j && (s->ps.state == SLOT_VACATING ||
 	    j->vacate_order))
-		jobs_act(s, POLICY_VACATE);
+		jobs_act(s, POLICY_VACATE, AGENTMSG_KILL_OWNER);
 }
 
 /* Start a job that holds its slot (files arrived, or a restart). */
@@ -570,12 +649,20 @@ static void
 jobs_spawned(const char *id, uint32_t run, pid_t pid, const char *err)
 {
 	struct ajob	*j = jobs_find(id, run);
+	const char	*why;
 
 	if (j == NULL || !j->spawning)
 		return;		/* gone meanwhile: the parent kills it */
 	j->spawning = 0;
-	if (err != NULL) {
+	if (err != NULL && !j->desc->transfer_executable &&
+	    strncmp(err, "exec ", 5) == 0 && (why = strrchr(err, ':')) != NULL)
+		/* Its path is this machine's: the scheduler holds it. */
+		xasprintf(&j->error, "failed to execute '%s' on this machine "
+		    "(transfer_executable = false: it is not sent):%s",
+		    j->desc->executable, why + 1);
+	else if (err != NULL)
 		j->error = xstrdup(err);
+	if (err != NULL) {
 		jobs_release_slot(j);
 		jobs_end_now(j, slots[j->slot].ps.state);
 		return;
@@ -588,7 +675,7 @@ jobs_spawned(const char *id, uint32_t run, pid_t pid, const char *err)
 	if (j->kill_pending) {
 		/* Killed or vacated while it was being started. */
 		jobs_send_started(j);
-		jobs_kill(j->id, j->run, j->kill_pending == 2);
+		jobs_kill(j->id, j->run, j->kill_pending == 2, j->why);
 		return;
 	}
 	/* The owner may have come back meanwhile. */
@@ -602,6 +689,7 @@ jobs_start(struct agentmsg_start *so)
 	struct aslot		*s;
 	const char		*id = so->job, *owner = so->owner;
 	uint32_t		 run = so->run;
+	int64_t			 silent, lease;
 	char			 err[512];
 
 	if (jobs_find(id, run) != NULL) {
@@ -626,9 +714,23 @@ jobs_start(struct agentmsg_start *so)
 		return;
 	}
 	s = &slots[so->slot];
+	if (lease_past(&silent, &lease)) {
+		/*
+		 * The scheduler has not heard us for its lease: it may have
+		 * given this run up already and started it elsewhere.
+		 */
+		j->evicted = 1;
+		j->why = AGENTMSG_KILL_LEASE;
+		xasprintf(&j->error, "the agent is past its lease: the "
+		    "scheduler has not heard it for %lld ms (lease %lld ms)",
+		    (long long)silent, (long long)lease);
+		jobs_end_now(j, s->ps.state);
+		return;
+	}
 	if (s->job != NULL || s->ps.state != SLOT_UNCLAIMED) {
 		/* The owner came back meanwhile: the job goes elsewhere. */
 		j->evicted = 1;
+		j->why = AGENTMSG_KILL_OWNER;
 		xasprintf(&j->error, "slot is %s",
 		    slot_state_str(s->ps.state));
 		jobs_end_now(j, s->ps.state);
@@ -637,6 +739,7 @@ jobs_start(struct agentmsg_start *so)
 	if (st->stopping) {
 		/* Leaving: a job started now would only be killed. */
 		j->evicted = 1;
+		j->why = AGENTMSG_KILL_SHUTDOWN;
 		j->error = xstrdup("the agent is shutting down");
 		jobs_end_now(j, s->ps.state);
 		return;
@@ -644,6 +747,7 @@ jobs_start(struct agentmsg_start *so)
 	if (machine_refuses(so, so->slot, err, sizeof err)) {
 		/* The owner's policy says no (now): the job goes elsewhere. */
 		j->evicted = 1;
+		j->why = AGENTMSG_KILL_OWNER;
 		j->error = xstrdup(err);
 		/* The owner's situation first, so the scheduler judges
 		 * the next match on what this agent saw. */
@@ -814,9 +918,13 @@ jobs_report(struct ajob *j)
 }
 
 void
-jobs_kill(const char *id, uint32_t run, int vacate)
+jobs_kill(const char *id, uint32_t run, int vacate,
+    enum agentmsg_kill_reason why)
 {
 	struct ajob	*j = jobs_find(id, run);
+
+	if (j != NULL && !j->exited && j->why == AGENTMSG_KILL_NONE)
+		j->why = why;
 
 	if (j != NULL && j->waiting) {
 		/* Killed while its files arrive: it never starts. */
@@ -861,7 +969,7 @@ jobs_kill(const char *id, uint32_t run, int vacate)
 }
 
 int
-jobs_vacate_all(const char *why)
+jobs_vacate_all(const char *text, enum agentmsg_kill_reason reason)
 {
 	enum slot_state	 was;
 	enum policy_act	 act;
@@ -873,9 +981,9 @@ jobs_vacate_all(const char *why)
 		    clock_now_ms());
 		if (act == POLICY_NONE)
 			continue;
-		log_info("slot%d: vacating (%s)", i, why);
+		log_info("slot%d: vacating (%s)", i, text);
 		jobs_slot_moved(&slots[i], was);
-		jobs_act(&slots[i], act);
+		jobs_act(&slots[i], act, reason);
 		n++;
 	}
 	return n;
@@ -913,6 +1021,8 @@ jobs_exit_acked(const char *id, uint32_t run, int restart)
 		}
 		if (j->periodic)
 			jobs_release_slot(j);
+		if (j->kept)
+			ends_done(j->id, j->run);
 		jobs_free(j);
 		jobs[i] = jobs[--njobs];
 		return;
@@ -943,6 +1053,11 @@ jobs_ended(struct ajob *j, const struct jobctl_result *res)
 	j->evicted = (s->job == j && s->ps.state == SLOT_VACATING) ||
 	    j->vacate_order || j->criu_ckpt || j->unstoppable ||
 	    (j->lease_killed && res->signal == SIGKILL) || res->expired;
+	if (j->why == AGENTMSG_KILL_NONE && (res->expired ||
+	    (j->lease_killed && res->signal == SIGKILL)))
+		j->why = AGENTMSG_KILL_LEASE;
+	else if (j->why == AGENTMSG_KILL_NONE && j->evicted)
+		j->why = AGENTMSG_KILL_OWNER;
 	if (j->unstoppable && j->error == NULL)
 		j->error = xstrdup("the desktop's owner came back and nothing "
 		    "could stop the job: killed");
@@ -1075,6 +1190,12 @@ jobs_foreach(void (*cb)(struct ajob *, void *), void *arg)
 
 	for (i = 0; i < njobs; i++)
 		cb(jobs[i], arg);
+}
+
+int
+jobs_kept(void)
+{
+	return (int)ends_pending();
 }
 
 int

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "agentmsg.h"
+
 struct agentmsg_ad;
 struct agentmsg_start;
 struct privc_cbs;
@@ -23,8 +25,10 @@ void	jobs_start(struct agentmsg_start *so);
  * ends at once with the error, so the scheduler learns of it. */
 void	jobs_start_refused(const struct agentmsg_start *so, const char *why);
 /* Handle a kill order; VACATE: the vacate signal first, the kill after
- * max_vacate_time, and the end is reported as evicted. */
-void	jobs_kill(const char *id, uint32_t run, int vacate);
+ * max_vacate_time, and the end is reported as evicted.  WHY is told in
+ * the end's report (the first reason given to a run stays). */
+void	jobs_kill(const char *id, uint32_t run, int vacate,
+	    enum agentmsg_kill_reason why);
 /* The scheduler has made the exit of ID/RUN durable: forget it (or, with
  * RESTART after a checkpoint of its own, run it again in its sandbox). */
 void	jobs_exit_acked(const char *id, uint32_t run, int restart);
@@ -43,8 +47,9 @@ void	jobs_eval(void);
  * messages come after.
  */
 void	jobs_eval_owner(void);
-/* Vacate every job now (cq vacate, shutdown); how many. */
-int	jobs_vacate_all(const char *why);
+/* Vacate every job now (cq vacate, shutdown, a reclaim: TEXT for the
+ * log, REASON for the ends' reports); how many. */
+int	jobs_vacate_all(const char *text, enum agentmsg_kill_reason reason);
 /* Jobs held: running, or exited and not yet acknowledged. */
 int	jobs_held(void);
 /* What the parent tells (exits, spawns, CRIU runs): for privc_init(). */
@@ -53,6 +58,8 @@ extern const struct privc_cbs jobs_privc_cbs;
 void	jobs_ad_fill(struct agentmsg_ad *ad);
 /* Send the exits not yet acknowledged (after a reconnect). */
 void	jobs_resend_exits(void);
+/* Job ends kept on disk and not acknowledged (ends.c). */
+int	jobs_kept(void);
 /* Number of jobs still running. */
 int	jobs_running(void);
 

@@ -126,7 +126,7 @@ lease_vacate_job(struct ajob *j, void *arg)
 	if (j->exited || j->vacate_order || j->lease_killed ||
 	    (j->pid <= 0 && !j->waiting && j->copid == 0))
 		return;
-	jobs_kill(j->id, j->run, 1);
+	jobs_kill(j->id, j->run, 1, AGENTMSG_KILL_LEASE);
 	(*n)++;
 }
 
@@ -139,7 +139,8 @@ lease_kill_job(struct ajob *j, void *arg)
 	if (j->exited || j->lease_killed)
 		return;
 	if (j->waiting) {
-		jobs_kill(j->id, j->run, 1);	/* ends it unstarted */
+		/* Ends it unstarted. */
+		jobs_kill(j->id, j->run, 1, AGENTMSG_KILL_LEASE);
 		(*n)++;
 		return;
 	}
@@ -156,12 +157,41 @@ lease_kill_job(struct ajob *j, void *arg)
 	 * ended on its own ends as it did.
 	 */
 	j->lease_killed = 1;
+	if (j->why == AGENTMSG_KILL_NONE)
+		j->why = AGENTMSG_KILL_LEASE;
 	if (privc_kill(pid) == -1)
 		log_warn("job %s: kill", j->id);
 	(*n)++;
 }
 
 static void	lease_check(void);
+
+/*
+ * At NOW past VACATE_AT: 1 if the jobs leave now, 0 if the agent waits
+ * for the answer to a heartbeat it asked late (its own loop was late)
+ * while the link is up.
+ */
+static int
+lease_vacate_due(int64_t now, int64_t vacate_at)
+{
+	if (now < vacate_at)
+		return 0;
+	return !link_up() || (lease_ask != 0 && now - lease_ask >=
+	    lease_ms / 8);
+}
+
+int
+lease_past(int64_t *silent, int64_t *lease)
+{
+	int64_t	now = lease_now(), vacate_at, kill_at;
+
+	if (!lease_points(&vacate_at, &kill_at))
+		return 0;
+	*silent = now - lease_t;
+	*lease = lease_ms;
+	return now >= kill_at || lease_vacated ||
+	    lease_vacate_due(now, vacate_at);
+}
 
 static void
 lease_timer(evutil_socket_t fd, short ev, void *arg)
@@ -196,8 +226,7 @@ lease_check(void)
 			    "%lld ms): killed %d job(s), %lld ms late (was "
 			    "the agent stopped?)", (long long)(now - lease_t),
 			    (long long)lease_ms, n, (long long)-left);
-	} else if (now >= vacate_at && link_up() &&
-	    (lease_ask == 0 || now - lease_ask < lease_ms / 8)) {
+	} else if (now >= vacate_at && !lease_vacate_due(now, vacate_at)) {
 		/* We asked late, or not yet: wait for the answer. */
 		if (lease_ask != 0 && lease_ask + lease_ms / 8 < kill_at)
 			vacate_at = lease_ask + lease_ms / 8;

@@ -32,5 +32,11 @@ int64_t	lease_now(void);
 void	lease_job_started(pid_t pgid);
 /* Look at the clock (the agent's tick: also after a suspend). */
 void	lease_tick(void);
+/*
+ * 1 if the agent is past its lease (its jobs are to leave now: the
+ * scheduler may have given them up), with *SILENT the ms since T and
+ * *LEASE the lease; a start order then is refused (jobs.c).
+ */
+int	lease_past(int64_t *silent, int64_t *lease);
 
 #endif

@@ -39,6 +39,7 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
+#include "absence.h"
 #include "activity.h"
 #include "agentmsg.h"
 #include "cfg.h"
@@ -85,6 +86,7 @@ static int64_t		 link_ad_sent;	/* lease_now() of this link's first
 					   had it; 0: not (or no longer) */
 static int64_t		 link_lease_ms;	/* the scheduler's lease, 0: none */
 static int64_t		 link_rx;	/* lease_now() of its last message */
+static int64_t		 link_hb_at;	/* lease_now() of the last heartbeat */
 
 /* The heartbeats in flight: seq and lease_now() at sending. */
 #define LINK_HB_SENT	8
@@ -212,9 +214,19 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 	struct json_object	*o;
 	int64_t			 now, last;
 	double			 load;
+	int			 late;
 
 	if (!link_up())
 		return;
+	/*
+	 * A loop that did not run for a while (the agent stopped, starved)
+	 * has not read what came meanwhile: it is read first (a start order
+	 * past the lease is refused, not lost with the link: jobs.c), and
+	 * the next heartbeat judges the link.
+	 */
+	now = lease_now();
+	late = link_hb_at != 0 && now - link_hb_at > 2 * link_hb_ms;
+	link_hb_at = now;
 	/*
 	 * Nothing from the scheduler for its lease: it has given our jobs
 	 * up (lease.c has ended them) and this link is dead, whatever TCP
@@ -222,7 +234,7 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 	 * notice).  Drop it and dial again, with the backoff.  (Only a
 	 * scheduler that answers heartbeats says something every H.)
 	 */
-	if (link_acks && link_lease_ms > 0 &&
+	if (!late && link_acks && link_lease_ms > 0 &&
 	    lease_now() - link_rx > link_lease_ms) {
 		log_warnx("link: nothing from the scheduler for %lld ms (its "
 		    "lease is %lld ms): reconnecting",
@@ -247,6 +259,7 @@ link_heartbeat(evutil_socket_t fd, short ev, void *arg)
 	}
 	hb->owner_seen_ms = last > 0 && last <= now ? now - last : -1;
 	hb->owner_idle_ms = link_owner_idle_ms();
+	hb->owner_absence_s = absence_expected_s();
 	link_hb_sent[link_seq % LINK_HB_SENT].seq = link_seq;
 	link_hb_sent[link_seq % LINK_HB_SENT].sent = lease_now();
 	o = agentmsg_encode(&am);
@@ -391,7 +404,8 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		}
 		if (type == MSG_KILL)
 			jobs_kill(am.u.kill.job, am.u.kill.run,
-			    am.u.kill.vacate);
+			    am.u.kill.vacate, am.u.kill.vacate ?
+			    AGENTMSG_KILL_VACATE : AGENTMSG_KILL_REMOVED);
 		else
 			jobs_exit_acked(am.u.exit_ack.job, am.u.exit_ack.run,
 			    am.u.exit_ack.restart);
@@ -420,7 +434,8 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		jobs_eval();
 		break;
 	case MSG_VACATE:
-		jobs_vacate_all(jsonx_str(msg, "reason", "cq vacate"));
+		jobs_vacate_all(jsonx_str(msg, "reason", "cq vacate"),
+		    AGENTMSG_KILL_VACATE);
 		break;
 	default:
 		peer_close(p, "unexpected message type");
@@ -440,6 +455,7 @@ link_closed(struct peer *p, const char *reason, void *arg)
 	link_peer = NULL;
 	link_ready = 0;
 	link_ad_sent = 0;
+	link_hb_at = 0;
 	event_del(link_hb_ev);
 	sandbox_link_closed();
 	jobs_link_lost();

@@ -89,7 +89,8 @@ local_reclaim(struct peer *p, struct local_client *c, uint32_t reqid,
 		return;
 	}
 	owner_reclaim(clock_now_ms() + ms);
-	n = jobs_vacate_all("reclaimed by its owner");
+	n = jobs_vacate_all("reclaimed by its owner",
+	    AGENTMSG_KILL_OWNER);
 	jobs_eval();
 	log_info("local: uid %u reclaimed the desktop for %lld s, %d job(s) "
 	    "vacated", (unsigned)c->uid, (long long)(ms / 1000), n);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "absence.h"
 #include "activity.h"
 #include "agentmsg.h"
 #include "cfg.h"
@@ -212,6 +213,9 @@ machine_my(void *arg, int scope, const char *name, struct expr_value *out)
 	if (strcasecmp(name, "KeyboardIdle") == 0 ||
 	    strcasecmp(name, "ConsoleIdle") == 0)
 		return machine_int(out, link_owner_idle_ms() / 1000);
+	if (strcasecmp(name, "ExpectedOwnerAbsence") == 0)
+		return absence_expected_s() < 0 ? -1 :
+		    machine_int(out, absence_expected_s());
 	if (strcasecmp(name, "Disk") == 0)
 		return ad->total_disk_kb < 0 ? -1 :
 		    machine_int(out, ad->total_disk_kb / st->nslots);

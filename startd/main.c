@@ -27,12 +27,14 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
+#include "absence.h"
 #include "act.h"
 #include "activity.h"
 #include "cfg.h"
 #include "cred.h"
 #include "criu.h"
 #include "drop.h"
+#include "ends.h"
 #include "enroll.h"
 #include "jobctl.h"
 #include "jobs.h"
@@ -230,6 +232,7 @@ startd_tick(evutil_socket_t fd, short ev, void *arg)
 {
 	jobs_eval();
 	lease_tick();
+	absence_tick(clock_now_ms());
 }
 
 static void
@@ -250,7 +253,18 @@ startd_leave(evutil_socket_t fd, short ev, void *arg)
 		if (jobs_held() > 0)
 			log_warnx("leaving with %d job(s) not acknowledged",
 			    jobs_held());
-		link_bye("agent shutting down");
+		/*
+		 * Ends kept on disk: no goodbye, which would make the
+		 * scheduler requeue their jobs at once.  To it the agent is
+		 * disconnected, its lease runs, and an agent back within
+		 * it reports them (docs/durability.md).
+		 */
+		if (jobs_kept() > 0)
+			log_warnx("leaving without a goodbye: %d job end(s) "
+			    "kept in the state directory, reported when the "
+			    "agent starts again", jobs_kept());
+		else
+			link_bye("agent shutting down");
 		leave_bye = 1;
 		/* A moment for the goodbye to go out. */
 		leave_deadline = now + STARTD_BYE_FLUSH_MS;
@@ -280,7 +294,7 @@ startd_signal(int sig)
 	/* Nothing new starts here: the slots drain as their jobs leave. */
 	owner_drain(1);
 	jobs_eval();		/* free slots say DRAINING now, not at the tick */
-	n = jobs_vacate_all("agent shutting down");
+	n = jobs_vacate_all("agent shutting down", AGENTMSG_KILL_SHUTDOWN);
 	log_info("signal %d: leaving; %d job(s) vacated", (int)sig, n);
 	leave_deadline = clock_mono_ms() +
 	    owner_policy()->max_vacate_ms + 1000;
@@ -341,6 +355,8 @@ main(int argc, char **argv)
 	    enroll_init(agentdir, cfg_str(st->cfg, "token"), err,
 	    sizeof err) == -1)
 		fatalx("%s", err);
+	if (ends_open(agentdir, err, sizeof err) == -1)
+		fatalx("%s", err);
 	if (!foreground) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
@@ -394,6 +410,7 @@ main(int argc, char **argv)
 	link_init();
 	/* Nothing from here on needs root: the child becomes agent_user. */
 	drop_now();
+	absence_init(agentdir);
 	leave_ev = evtimer_new(st->base, startd_leave, NULL);
 	tick = event_new(st->base, -1, EV_PERSIST, startd_tick, NULL);
 	event_add(tick, &tick_tv);
@@ -404,11 +421,13 @@ main(int argc, char **argv)
 	event_base_dispatch(st->base);
 
 	jobs_shutdown();
+	ends_close();
 	privc_shutdown();	/* the parent kills what is left, and exits */
 	link_shutdown();
 	lease_shutdown();
 	enroll_shutdown();
 	local_shutdown();
+	absence_shutdown();
 	owner_shutdown();
 	machine_shutdown();
 	event_free(tick);

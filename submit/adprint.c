@@ -318,8 +318,26 @@ adprint_option(struct adprint *ap, const char *cmd, int argc, char **argv,
     int *a, int *ads, int ids)
 {
 	const char	*o = argv[*a];
+	int		 how;
 
-	if (strcmp(o, "-json") == 0) {
+	if (strcmp(o, "-json") == 0 || strcmp(o, "--json") == 0)
+		how = CMD_Q_ADS_JSON;
+	else if (strcmp(o, "-l") == 0 || strcmp(o, "-long") == 0 ||
+	    strcmp(o, "--long") == 0)
+		how = CMD_Q_ADS_LONG;
+	else if (strcmp(o, "-af") == 0 || strcmp(o, "-autoformat") == 0 ||
+	    strcmp(o, "-format") == 0)
+		how = CMD_Q_ADS_PRINT;
+	else
+		return 0;
+	if (*ads != 0 && *ads != how) {
+		fprintf(stderr, "cq %s: choose one of -json, -l, -af and "
+		    "-format\n", cmd);
+		return -1;
+	}
+
+	/* One vocabulary: --json is -json, the ads (no second kind of row). */
+	if (how == CMD_Q_ADS_JSON) {
 		*ads = CMD_Q_ADS_JSON;
 		return 1;
 	}

@@ -22,7 +22,7 @@ int		 adprint_format(struct adprint *, const char *cmd,
 		    const char *fmt, const char *src);
 /*
  * The options that choose how ads print, as cq q, cq status and cq
- * history take them: -json, -l/-long/--long, -af/-autoformat EXPR ...
+ * history take them: -json/--json, -l/-long/--long, -af/-autoformat EXPR ...
  * (up to the next option, or job id if IDS) and -format FMT EXPR.  If
  * ARGV[*A] is one, *A moves past its arguments, *ADS is set to its
  * CMD_Q_ADS_* and 1 is returned; 0 if it is none; -1 on a bad one (said

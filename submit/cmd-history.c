@@ -6,9 +6,9 @@
  * time that counted: ended in the exit or a checkpoint), BADPUT (the run
  * time evictions and holds threw away) and MACHINE, which are left out
  * first when the terminal is narrow (80 columns keep the rest; -wide
- * never cuts), summed on a last line.  As condor_history: -l/-long, -json,
- * -af and -format print the job ads (HTCondor's names, those -constraint
- * uses; adprint.c); --json prints cq's rows for scripts.
+ * never cuts), summed on a last line.  As condor_history: -l/-long, -json
+ * (or --json), -af and -format print the job ads (HTCondor's names, those
+ * -constraint uses; adprint.c).
  */
 #include "config.h"
 
@@ -99,7 +99,7 @@ cmd_history(int argc, char **argv)
 	struct adprint		*ap;
 	const char		*errstr;
 	long long		 limit = 0;
-	int			 a, r, rc = CQ_EXIT_USAGE, json = 0, ads = 0;
+	int			 a, r, rc = CQ_EXIT_USAGE, ads = 0;
 	int			 wide = 0;
 
 	req = json_object_new_object();
@@ -108,9 +108,7 @@ cmd_history(int argc, char **argv)
 	json_object_object_add(req, "ids", ids);
 	ap = adprint_new();
 	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0)
-			json = 1;	/* cq's own rows, for scripts */
-		else if (strcmp(argv[a], "-wide") == 0 ||
+		if (strcmp(argv[a], "-wide") == 0 ||
 		    strcmp(argv[a], "--wide") == 0)
 			wide = 1;
 		else if ((r = adprint_option(ap, "history", argc, argv, &a,
@@ -156,11 +154,6 @@ cmd_history(int argc, char **argv)
 			json_object_array_add(ids,
 			    json_object_new_string(argv[a]));
 	}
-	if (json && ads) {
-		fprintf(stderr, "cq history: choose one of --json, -json, -l, "
-		    "-af and -format\n");
-		goto out;
-	}
 	if (limit > 0)
 		json_object_object_add(req, "limit",
 		    json_object_new_int64(limit));
@@ -175,10 +168,6 @@ cmd_history(int argc, char **argv)
 		if (ads)
 			cmd_q_ads_print(stdout, ads, ap, jsonx_get(rep,
 			    "rows"));
-		else if (json)
-			printf("%s\n", json_object_to_json_string_ext(
-			    jsonx_get(rep, "rows"), JSON_C_TO_STRING_PRETTY |
-			    JSON_C_TO_STRING_NOSLASHESCAPE));
 		else
 			cmd_history_table(jsonx_get(rep, "rows"), wide ? 0 :
 			    table_term_width(stdout));

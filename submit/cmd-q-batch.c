@@ -5,12 +5,14 @@
  * JOB_IDS, then the totals line.  The scheduler sums the rows
  * (what=batches), so this only formats them.  A count of zero shows as
  * "_" as in condor_q.  A late materialization's jobs not in the queue yet
- * count in TOTAL and in a line of their own under the totals.  Called by
- * cmd-q.c.
+ * count in TOTAL and in a line of their own under the totals.  -batch
+ * -json prints the rows with CamelCase names as an ad's (cmd_q_batch_json).
+ * Called by cmd-q.c.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
@@ -91,4 +93,57 @@ cmd_q_batch_draw(FILE *f, size_t width, int color, struct json_object *rows)
 			    (long long)jsonx_int(r, "paused_cluster", 0),
 			    jsonx_str(r, "paused", ""));
 	}
+}
+
+/* The scheduler's batch row names and those -batch -json prints. */
+static const struct {
+	const char	*row, *json;
+} cmd_q_batch_names[] = {
+	{ "owner", "Owner" },
+	{ "batch_name", "JobBatchName" },
+	{ "name", "BatchName" },
+	{ "cluster", "ClusterId" },
+	{ "clusters", "Clusters" },
+	{ "submitted", "QDate" },
+	{ "done", "Done" },
+	{ "run", "Run" },
+	{ "idle", "Idle" },
+	{ "hold", "Held" },
+	{ "suspended", "Suspended" },
+	{ "total", "Total" },
+	{ "unmaterialized", "Unmaterialized" },
+	{ "paused", "Paused" },
+	{ "paused_cluster", "PausedCluster" },
+	{ "jobs", "Jobs" },
+	{ "job_ids", "JobIds" },
+};
+
+void
+cmd_q_batch_json(FILE *f, struct json_object *rows)
+{
+	struct json_object	*out, *o, *r, *v;
+	size_t			 i, k, n = json_object_array_length(rows);
+
+	out = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(rows, i);
+		o = json_object_new_object();
+		for (k = 0; k < sizeof cmd_q_batch_names /
+		    sizeof cmd_q_batch_names[0]; k++) {
+			v = jsonx_get(r, cmd_q_batch_names[k].row);
+			if (v == NULL)
+				continue;	/* no batch name: none */
+			if (strcmp(cmd_q_batch_names[k].row, "submitted") == 0)
+				v = json_object_new_int64(
+				    json_object_get_int64(v) / 1000);
+			else
+				v = json_object_get(v);
+			json_object_object_add(o, cmd_q_batch_names[k].json, v);
+		}
+		json_object_array_add(out, o);
+	}
+	fputs(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_NOSLASHESCAPE), f);
+	fputc('\n', f);
+	json_object_put(out);
 }

@@ -5,13 +5,13 @@
  * positional owner names and CLUSTER or CLUSTER.PROC ids, -u/--user,
  * --state, -constraint EXPR (checked here for a clear exit 2, evaluated by
  * the scheduler over the job ad, jobad.c); without any of them only the caller's own jobs, unless
- * -a/--all.  --json prints the job rows (the batch rows with -batch), as
- * condor_q -json prints job ads; -w redraws the view live (watch.c);
- * -hold lists the held jobs with why (HTCondor's hold reason code), -run
- * the running ones with their hosts.  -l/-long, -json, -af and -format
- * print the job ads (query member "ads": jobad.c's HTCondor attribute
- * names, the very names -constraint uses) as condor_q does; --json keeps
- * cq's own rows for scripts.  The views themselves are drawn by
+ * -a/--all.  -w redraws the view live (watch.c); -hold lists the held
+ * jobs with why (HTCondor's hold reason code), -run the running ones with
+ * their hosts.  -l/-long, -json (or --json), -af and -format print the
+ * job ads (query member "ads": jobad.c's HTCondor attribute names, the
+ * very names -constraint uses) as condor_q does, of the held or running
+ * jobs with -hold or -run; -batch -json prints the batch rows under
+ * CamelCase names (cmd_q_batch_json).  The views themselves are drawn by
  * cmd-q-batch.c, cmd-q-jobs.c, cmd-q-hold.c and cmd-q-run.c.
  * -better-analyze (or -analyze) ID... is `cq why ID...`, as condor_q's.
  */
@@ -136,7 +136,7 @@ cmd_q(int argc, char **argv)
 	struct json_object	*req, *ids, *owners, *rep;
 	struct adprint		*ap;
 	const char		*state = NULL, *user = NULL;
-	int			 a, json = 0, watch = 0, all = 0, rc, hold = 0;
+	int			 a, watch = 0, all = 0, rc, hold = 0;
 	int			 interval = 2000, batch = -1, run = 0;
 	int			 ads = 0, r;
 
@@ -151,9 +151,7 @@ cmd_q(int argc, char **argv)
 	owners = json_object_new_array();
 	ap = adprint_new();
 	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0)
-			json = 1;	/* cq's own rows, for scripts */
-		else if ((r = adprint_option(ap, "q", argc, argv, &a,
+		if ((r = adprint_option(ap, "q", argc, argv, &a,
 		    &ads, 1)) != 0) {
 			if (r == -1)
 				goto usage;
@@ -228,14 +226,15 @@ cmd_q(int argc, char **argv)
 			json_object_array_add(owners,
 			    json_object_new_string(argv[a]));
 	}
-	if ((json || ads) && watch) {
-		fprintf(stderr, "cq q: -w draws the table; not with --json, "
-		    "-json, -l, -af or -format\n");
+	if (ads && watch) {
+		fprintf(stderr, "cq q: -w draws the table; not with -json, "
+		    "-l, -af or -format\n");
 		goto usage;
 	}
-	if ((json && ads) || (hold && run) || ((hold || run) && ads)) {
-		fprintf(stderr, "cq q: choose one of -hold, -run, --json, "
-		    "-json, -l, -af and -format\n");
+	if ((hold && run) || ((hold || run) && ads != 0 &&
+	    ads != CMD_Q_ADS_JSON)) {
+		fprintf(stderr, "cq q: choose one of -hold, -run, -l, -af "
+		    "and -format\n");
 		goto usage;
 	}
 	/* condor_q -run: the running jobs, one row each, with the host. */
@@ -249,8 +248,9 @@ cmd_q(int argc, char **argv)
 		batch = 0;
 		state = "RUNNING";
 	}
-	/* The job ads, with the names -constraint uses. */
-	if (ads) {
+	/* The job ads, with the names -constraint uses; -batch -json: the
+	 * batch rows. */
+	if (ads && !(ads == CMD_Q_ADS_JSON && batch == 1)) {
 		if (batch == 1) {
 			fprintf(stderr, "cq q: -batch sums jobs; the ads are "
 			    "of jobs\n");
@@ -269,10 +269,9 @@ cmd_q(int argc, char **argv)
 		batch = 0;
 		state = "HELD";
 	}
-	/* Job rows for scripts unless the batch view is asked for. */
 	if (batch == -1)
-		batch = !json;
-	if (ads || run)
+		batch = 1;
+	if ((ads && !batch) || run)
 		json_object_object_add(req, "ads", json_object_new_boolean(1));
 	json_object_object_add(req, "what",
 	    json_object_new_string(batch ? "batches" : "jobs"));
@@ -286,7 +285,7 @@ cmd_q(int argc, char **argv)
 	    json_object_array_length(owners) == 0)
 		json_object_object_add(req, "mine",
 		    json_object_new_boolean(1));
-	if (!batch && !json && !hold && !run && !ads)
+	if (!batch && !hold && !run && !ads)
 		json_object_object_add(req, "fields", cmd_q_jobs_fields());
 	json_object_object_add(req, "ids", ids);
 	json_object_object_add(req, "owners", owners);
@@ -305,19 +304,12 @@ cmd_q(int argc, char **argv)
 		if ((rep = cmd_q_fetch(&q)) == NULL)
 			rc = CQ_EXIT_FAIL;
 		else {
-			cmd_q_ads_print(stdout, ads, ap,
-			    jsonx_get(rep, "rows"));
-			json_object_put(rep);
-			rc = CQ_EXIT_OK;
-		}
-	} else if (json) {
-		if ((rep = cmd_q_fetch(&q)) == NULL)
-			rc = CQ_EXIT_FAIL;
-		else {
-			fputs(json_object_to_json_string_ext(
-			    jsonx_get(rep, "rows"), JSON_C_TO_STRING_PRETTY |
-			    JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
-			fputc('\n', stdout);
+			if (batch)
+				cmd_q_batch_json(stdout, jsonx_get(rep,
+				    "rows"));
+			else
+				cmd_q_ads_print(stdout, ads, ap,
+				    jsonx_get(rep, "rows"));
 			json_object_put(rep);
 			rc = CQ_EXIT_OK;
 		}

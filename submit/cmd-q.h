@@ -14,6 +14,8 @@ struct json_object;
 /* Draw ROWS (what=batches) into F within WIDTH (0: any), in colour. */
 void	cmd_q_batch_draw(FILE *f, size_t width, int color,
 	    struct json_object *rows);
+/* Print ROWS (what=batches) as JSON with CamelCase names: -batch -json. */
+void	cmd_q_batch_json(FILE *f, struct json_object *rows);
 /* The "fields" member of the job view's query (caller owns). */
 struct json_object *cmd_q_jobs_fields(void);
 /* Draw ROWS (what=jobs, arrays of those fields) into F within WIDTH. */

@@ -6,10 +6,13 @@
  * owner is doing comes from the agents' heartbeats; an agent too old to
  * say shows "-".  Below them, the scheduler's warning about its disk,
  * if it has one (free space below disk_margin_mb, or stalled on a full
- * disk).  --json prints cq's rows, -w redraws them live.  As
- * condor_status: MACHINE or SLOT names and -constraint EXPR (over the
- * slot ads, the names matching uses) select slots; -l/-long, -json, -af
- * and -format print their ads (adprint.c).  On a narrow terminal the
+ * disk).  -w redraws them live.  As condor_status: MACHINE or SLOT
+ * names and -constraint EXPR (over the slot ads, the names matching uses)
+ * select slots; -l/-long, -json (or --json), -af and -format print their
+ * ads (adprint.c).  What the table shows that matching does not see is
+ * added to each ad here (cmd_status_extra): JobId and LastHeardFrom as
+ * HTCondor names them, and cq's CqState, CqActivity, CqConnected and
+ * CqOwnerLastSeen.  On a narrow terminal the
  * owner-side columns go first and NAME is never cut into look-alikes.
  */
 #include "config.h"
@@ -17,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -97,13 +101,50 @@ cmd_status_selected(const struct cmd_status *cs, struct json_object *r)
 	return yes;
 }
 
+/*
+ * Add to the ad of row R what the table shows and the ad lacks: the job
+ * in the slot (JobId) and when the scheduler last heard from the agent
+ * (LastHeardFrom, epoch seconds) as HTCondor's collector names them;
+ * cq's slot state (CqState: UNCLAIMED ... OFFLINE), the table's ACTIVITY
+ * (CqActivity: Owner while the owner is active, "-" offline), whether the
+ * agent is connected (CqConnected) and when its owner was last seen
+ * (CqOwnerLastSeen, epoch seconds; absent if never or unknown).
+ */
+static void
+cmd_status_extra(struct json_object *r, time_t now)
+{
+	struct json_object	*ad = jsonx_get(r, "ad"), *v;
+
+	if (!json_object_is_type(ad, json_type_object))
+		return;
+	if ((v = jsonx_get(r, "job")) != NULL)
+		json_object_object_add(ad, "JobId", json_object_get(v));
+	if (jsonx_get(r, "contact_age_ms") != NULL)
+		json_object_object_add(ad, "LastHeardFrom",
+		    json_object_new_int64((int64_t)now -
+		    jsonx_int(r, "contact_age_ms", 0) / 1000));
+	if ((v = jsonx_get(r, "state")) != NULL)
+		json_object_object_add(ad, "CqState", json_object_get(v));
+	if ((v = jsonx_get(r, "activity")) != NULL)
+		json_object_object_add(ad, "CqActivity", json_object_get(v));
+	json_object_object_add(ad, "CqConnected",
+	    json_object_new_boolean(jsonx_bool(r, "connected", 0)));
+	if (jsonx_get(r, "owner_seen_ms") != NULL)
+		json_object_object_add(ad, "CqOwnerLastSeen",
+		    json_object_new_int64((int64_t)now -
+		    jsonx_int(r, "owner_seen_ms", 0) / 1000));
+}
+
 /* Keep the rows of REP that CS selects. */
 static void
 cmd_status_filter(const struct cmd_status *cs, struct json_object *rep)
 {
 	struct json_object	*rows = jsonx_get(rep, "rows"), *keep;
 	size_t			 i, n = json_object_array_length(rows);
+	time_t			 now = time(NULL);
 
+	for (i = 0; i < n; i++)
+		cmd_status_extra(json_object_array_get_idx(rows, i), now);
 	if (cs->nnames == 0 && cs->constraint == NULL)
 		return;
 	keep = json_object_new_array();
@@ -268,16 +309,14 @@ cmd_status(int argc, char **argv)
 	struct json_object	*rep;
 	struct adprint		*ap;
 	char			 err[256];
-	int			 a, json = 0, watch = 0, interval = 2000;
+	int			 a, watch = 0, interval = 2000;
 	int			 ads = 0, r, rc = CQ_EXIT_USAGE;
 
 	memset(&cs, 0, sizeof cs);
 	cs.names = xcalloc((size_t)argc + 1, sizeof *cs.names);
 	ap = adprint_new();
 	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0)
-			json = 1;	/* cq's own rows, for scripts */
-		else if ((r = adprint_option(ap, "status", argc, argv, &a,
+		if ((r = adprint_option(ap, "status", argc, argv, &a,
 		    &ads, 0)) != 0) {
 			if (r == -1)
 				goto out;
@@ -315,30 +354,19 @@ cmd_status(int argc, char **argv)
 		} else
 			cs.names[cs.nnames++] = argv[a];
 	}
-	if ((json || ads) && watch) {
+	if (ads && watch) {
 		fprintf(stderr, "cq status: -w draws the table; not with "
-		    "--json, -json, -l, -af or -format\n");
-		goto out;
-	}
-	if (json && ads) {
-		fprintf(stderr, "cq status: choose one of --json, -json, -l, "
-		    "-af and -format\n");
+		    "-json, -l, -af or -format\n");
 		goto out;
 	}
 	cs.color = table_want_color(stdout);
 	if (watch)
 		rc = watch_run("cq status", interval, cmd_status_draw, &cs);
-	else if (json || ads) {
+	else if (ads) {
 		if ((rep = cmd_status_fetch(&cs)) == NULL)
 			rc = CQ_EXIT_FAIL;
 		else {
-			if (ads)
-				cmd_status_ads(ads, ap, rep);
-			else
-				printf("%s\n", json_object_to_json_string_ext(
-				    jsonx_get(rep, "rows"),
-				    JSON_C_TO_STRING_PRETTY |
-				    JSON_C_TO_STRING_NOSLASHESCAPE));
+			cmd_status_ads(ads, ap, rep);
 			json_object_put(rep);
 			rc = CQ_EXIT_OK;
 		}

@@ -36,9 +36,8 @@ static const struct cq_cmd cq_cmds[] = {
 	{ "q", "q [-nobatch|--jobs] [-batch] [-hold] [-run] [-a] [-u USER] "
 	    "[--state STATE]\n"
 	    "            [-constraint EXPR] [-w [-n SECS]] [OWNER|ID...]\n"
-	    "          q [-l|-long|-json|-af EXPR...|-format FMT EXPR...] "
-	    "[selection as above]\n"
-	    "          q --json [selection]   (cq's own rows, for scripts)\n"
+	    "          q [-l|-long|-json|--json|-af EXPR...|-format FMT "
+	    "EXPR...] [selection]\n"
 	    "          q -better-analyze [--json] ID...",
 	    "show the queue", cmd_q,
 	    "-nobatch --nobatch --jobs -batch --batch -hold --hold -run --run "

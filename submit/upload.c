@@ -2,8 +2,9 @@
  * upload.c: what `cq submit` sends to the scheduler's spool before the
  * submit itself, over the same connection: for every job that transfers
  * files (should_transfer_files = YES, or IF_NEEDED with input, output or
- * checkpoint files named), its executable, its input (stdin) and each
- * transfer_input_files entry (a directory with all it holds).  Each path
+ * checkpoint files named), its executable (unless transfer_executable =
+ * false), its input (stdin) and each transfer_input_files entry (a
+ * directory with all it holds).  Each path
  * is read as the user running cq and sent once, named by its absolute
  * path without the leading '/', which is how the scheduler finds it
  * again (scheduler/spool.c).  Called by cmd-submit.c only.
@@ -145,7 +146,8 @@ upload_jobs(struct client *c, const struct jobdesc *jobs, size_t n,
 	for (i = 0; i < n && rc == 0; i++) {
 		if (!upload_wanted(&jobs[i]))
 			continue;
-		rc = upload_path(&u, jobs[i].executable);
+		if (jobs[i].transfer_executable)
+			rc = upload_path(&u, jobs[i].executable);
 		if (rc == 0)
 			rc = upload_path(&u, jobs[i].input);
 		for (k = 0; k < jobs[i].nxfer_in && rc == 0; k++)

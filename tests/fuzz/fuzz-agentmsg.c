@@ -103,12 +103,15 @@ fuzz_bounds(const struct agentmsg *am)
 		    am->u.exited.files > AGENTMSG_MAX_FILES ||
 		    am->u.exited.utime_ms < 0 || am->u.exited.wall_ms < 0 ||
 		    (am->u.exited.has_slot_state &&
-		    am->u.exited.slot_state == SLOT_OFFLINE))
+		    am->u.exited.slot_state == SLOT_OFFLINE) ||
+		    am->u.exited.kill_reason > AGENTMSG_KILL_REMOVED)
 			abort();
 		break;
 	case MSG_HEARTBEAT:
 		if (am->u.heartbeat.owner_idle_ms < -1 ||
 		    am->u.heartbeat.owner_seen_ms < -1 ||
+		    am->u.heartbeat.owner_absence_s < -1 ||
+		    am->u.heartbeat.owner_absence_s > AGENTMSG_MAX_ABSENCE ||
 		    (am->u.heartbeat.has_load && (am->u.heartbeat.load < 0 ||
 		    am->u.heartbeat.load >= AGENTMSG_MAX_LOAD)))
 			abort();

@@ -16,7 +16,7 @@ log = $T/c.log
 queue 3
 SUB
 c=$(cq submit --terse c.sub) || fail "submit failed"
-st() { cq q --json | jq -r --arg id "$1" '.[] | select(.id == $id) | .st'; }
+st() { cq q --json | jq -r --arg id "$1" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .JobStatus' | job_st; }
 is() { [ "$(st "$1")" = "$2" ]; }
 wait_until 10 is "$c.0" R || fail "$c.0 not running: $(cq q --json)"
 
@@ -38,7 +38,7 @@ is "$c.1" H && is "$c.0" R && is "$c.2" I || fail "after hold $c.1: $(cq q --jso
 out=$(cq hold "$c") || fail "hold $c failed"
 [ "$out" = "2 job(s) held." ] || fail "hold $c said: $out"
 is "$c.0" H && is "$c.1" H && is "$c.2" H || fail "after hold $c: $(cq q --json)"
-free() { cq status --json | jq -e '.[0].state == "UNCLAIMED" and .[0].job == null' >/dev/null; }
+free() { cq status --json | jq -e '.[0].CqState == "UNCLAIMED" and .[0].JobId == null' >/dev/null; }
 wait_until 10 free || fail "slot not free after the hold"
 out=$(cq release "$c.2") || fail "release $c.2 failed"
 [ "$out" = "1 job(s) released." ] || fail "release $c.2 said: $out"
@@ -53,7 +53,7 @@ out=$(cq hold -constraint 'ProcId == 1' "$c") || fail "hold -constraint failed"
 is "$c.1" H || fail "$c.1 not held: $(cq q --json)"
 out=$(cq hold -constraint 'ProcId == 7' "$c.0") || fail "hold of an existing job the constraint excludes failed: $out"
 [ "$out" = "0 job(s) held." ] || fail "hold of an excluded job said: $out"
-[ "$(cq q --json -constraint 'JobStatus == 5' | jq -r '[.[].id] | join(" ")')" = "$c.1" ] ||
+[ "$(cq q --json -constraint 'JobStatus == 5' | jq -r '[.[] | "\(.ClusterId).\(.ProcId)"] | join(" ")')" = "$c.1" ] ||
     fail "q -constraint: $(cq q --json -constraint 'JobStatus == 5')"
 out=$(cq release -constraint "JobStatus == 5 && ClusterId == $c") || fail "release -constraint failed"
 [ "$out" = "1 job(s) released." ] || fail "release -constraint said: $out"
@@ -64,7 +64,7 @@ arguments = 300
 queue
 SUB
 e=$(cq submit --terse e.sub) || fail "submit e failed"
-[ "$(cq q --json -constraint 'Project == "alpha"' | jq -r '.[].id')" = "$e.0" ] ||
+[ "$(cq q --json -constraint 'Project == "alpha"' | jq -r '.[] | "\(.ClusterId).\(.ProcId)"')" = "$e.0" ] ||
     fail "q -constraint on a custom attribute: $(cq q --json -constraint 'Project == "alpha"')"
 out=$(cq rm -constraint 'Project =?= "alpha"') || fail "rm -constraint failed"
 [ "$out" = "1 job(s) removed." ] || fail "rm -constraint said: $out"
@@ -98,7 +98,7 @@ log "unknown ids exit 1, bad ids exit 2"
 # are held so that it is the one that gets the slot back).
 wait_until 10 is "$c.2" R || fail "$c.2 not running"
 cq hold "$c.0" "$c.1" >/dev/null || fail "hold $c.0 $c.1 failed"
-starts() { cq q --json | jq -r --arg id "$1" '.[] | select(.id == $id) | .nstarts'; }
+starts() { cq q --json | jq -r --arg id "$1" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .NumJobStarts'; }
 n0=$(starts "$c.2")
 out=$(cq vacate "$c.2") || fail "cq vacate $c.2 failed: $out"
 [ "$out" = "1 job(s) vacated." ] || fail "vacate said: $out"

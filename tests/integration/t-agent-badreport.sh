@@ -32,7 +32,7 @@ log "exit code 0: acknowledged, the link open"
 start_agent a1 1
 id=$(cq submit --terse -- /bin/sh -c "exit 4") || fail "cq submit failed"
 wait_queue_empty 30 || fail "the job did not complete: $(cq q -a --json)"
-[ "$(cq history --json "$id.0" | jq -r '.[0].exit_code')" = 4 ] ||
+[ "$(cq history --json "$id.0" | jq -r '.[0].ExitCode')" = 4 ] ||
     fail "history: $(cq history --json "$id.0")"
 log "the scheduler went on: job $id.0 completed with its exit code"
 exit 0

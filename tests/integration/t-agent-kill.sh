@@ -26,16 +26,16 @@ queue 2
 SUB
 cluster=$(cq submit --terse long.sub) || fail "cq submit failed"
 both_running() {
-	[ "$(count_jobs '.state == "RUNNING"')" -eq 2 ]
+	[ "$(count_jobs '.JobStatus == 2')" -eq 2 ]
 }
 wait_until 10 both_running || fail "the two jobs are not RUNNING: $(cq q --json)"
 wait_until 5 test -s "$T/pids.0" -a -s "$T/pids.1" || fail "the jobs wrote no pid"
 
 q=$(cq q --json)
-mA=$(jq -r '.[] | select(.proc == 0) | .machine' <<<"$q")
-rA=$(jq -r '.[] | select(.proc == 0) | .run' <<<"$q")
-mB=$(jq -r '.[] | select(.proc == 1) | .machine' <<<"$q")
-rB=$(jq -r '.[] | select(.proc == 1) | .run' <<<"$q")
+mA=$(jq -r '.[] | select(.ProcId == 0) | .RemoteHost' <<<"$q")
+rA=$(jq -r '.[] | select(.ProcId == 0) | .JobRunCount' <<<"$q")
+mB=$(jq -r '.[] | select(.ProcId == 1) | .RemoteHost' <<<"$q")
+rB=$(jq -r '.[] | select(.ProcId == 1) | .JobRunCount' <<<"$q")
 agentA=${mA#*@}
 pidA=$(head -1 "$T/pids.0")
 log "job $cluster.0 runs on $mA (run $rA, pid $pidA); $cluster.1 on $mB"
@@ -54,17 +54,17 @@ wait_until 2 pid_gone || fail "job process $pidA outlived its agent"
 
 moved() {
 	local row
-	row=$(cq q --json | jq -c '.[] | select(.proc == 0)')
-	[ "$(jq -r .state <<<"$row")" = RUNNING ] &&
-	    [ "$(jq -r .machine <<<"$row")" != "$mA" ] &&
-	    [ "$(jq -r .machine <<<"$row")" != null ]
+	row=$(cq q --json | jq -c '.[] | select(.ProcId == 0)')
+	[ "$(jq -r .JobStatus <<<"$row")" = 2 ] &&
+	    [ "$(jq -r .RemoteHost <<<"$row")" != "$mA" ] &&
+	    [ "$(jq -r .RemoteHost <<<"$row")" != null ]
 }
 # Lease 2 s, the tick 0.25 s: well within 2 + 5 s.
 wait_until 7 moved || fail "job $cluster.0 did not move off $mA within 7 s: $(cq q --json)"
 t1=$(now_ms)
 q=$(cq q --json)
-mA2=$(jq -r '.[] | select(.proc == 0) | .machine' <<<"$q")
-rA2=$(jq -r '.[] | select(.proc == 0) | .run' <<<"$q")
+mA2=$(jq -r '.[] | select(.ProcId == 0) | .RemoteHost' <<<"$q")
+rA2=$(jq -r '.[] | select(.ProcId == 0) | .JobRunCount' <<<"$q")
 log "job $cluster.0 runs again on $mA2 (run $rA2) $(( t1 - t0 )) ms after the kill"
 [ "$rA2" -eq $((rA + 1)) ] || fail "run number went from $rA to $rA2, not +1"
 [ "${mA2#*@}" != "${mB#*@}" ] || fail "job $cluster.0 landed on the busy agent of $cluster.1"
@@ -77,14 +77,14 @@ wait_until 5 second_run ||
     fail "the second run of $cluster.0 did not start its process"
 
 # The other job: same machine, same run, same process.
-[ "$(jq -r '.[] | select(.proc == 1) | .machine' <<<"$q")" = "$mB" ] ||
+[ "$(jq -r '.[] | select(.ProcId == 1) | .RemoteHost' <<<"$q")" = "$mB" ] ||
     fail "job $cluster.1 moved: $q"
-[ "$(jq -r '.[] | select(.proc == 1) | .run' <<<"$q")" = "$rB" ] ||
+[ "$(jq -r '.[] | select(.ProcId == 1) | .JobRunCount' <<<"$q")" = "$rB" ] ||
     fail "job $cluster.1 was restarted: $q"
 kill -0 "$(head -1 "$T/pids.1")" 2>/dev/null || fail "job $cluster.1's process died"
 
 # The dead agent's slot shows OFFLINE.
-[ "$(cq status --json | jq -r --arg m "$agentA" '.[] | select(.machine == $m) | .state')" = OFFLINE ] ||
+[ "$(cq status --json | jq -r --arg m "$agentA" '.[] | select(.Machine == $m) | .CqState')" = OFFLINE ] ||
     fail "agent $agentA is not OFFLINE: $(cq status --json)"
 grep -q "agent $agentA: offline (missed its lease)" "$T/schedd.log" ||
     fail "the scheduler did not log the missed lease"

@@ -28,7 +28,7 @@ wait_until 10 test -s pid.0 -a -s pid.1 || fail "the jobs did not start"
 grep -q "cgroup2 freeze+kill" agent-a1.log ||
     skip "this agent has no cgroup2 containment here: $(grep jobctl: agent-a1.log)"
 q=$(cq q --json)
-m0=$(jq -r '.[] | select(.proc == 0) | .machine' <<<"$q")
+m0=$(jq -r '.[] | select(.ProcId == 0) | .RemoteHost' <<<"$q")
 mine=${m0#*@}
 other=a1
 [ "$mine" = a1 ] && other=a2

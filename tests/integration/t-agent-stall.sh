@@ -32,7 +32,7 @@ SUB
 j=$(cq submit --terse job.sub) || fail "cq submit failed"
 wait_until 10 test -s pids || fail "job $j did not start"
 pid1=$(head -1 pids)
-[ "$(cq q --json | jq -r '.[0].machine')" = slot1@a1 ] || fail "job $j is not on a1"
+[ "$(cq q --json | jq -r '.[0].RemoteHost')" = slot1@a1 ] || fail "job $j is not on a1"
 
 # Only now a second agent, so the job can only move there.
 start_agent a2 1
@@ -45,7 +45,7 @@ second_run() {
 	[ "$(wc -l < pids)" -ge 2 ]
 }
 wait_until 8 second_run || { agent_signal a1 CONT; fail "job $j did not start again within 8 s: $(cq q --json)"; }
-log "job $j started again: $(cq q --json | jq -c '.[0] | {machine, run, state}')"
+log "job $j started again: $(cq q --json | jq -c '.[0] | {RemoteHost, JobRunCount, JobStatus}')"
 wait_queue_empty 10 || { agent_signal a1 CONT; fail "the second run did not finish: $(cq q --json)"; }
 stub=0
 if grep -q "jobctl_deadline() stub" agent-a1.log; then
@@ -67,10 +67,10 @@ wait_until 5 pid1_gone || fail "the stale run 1 (pid $pid1) was not killed after
 log "stale run 1 killed"
 
 row=$(cq history --json "$j" | jq -c '.[0]')
-[ "$(jq -r .st <<<"$row")" = C ] || fail "job $j: $row"
-[ "$(jq -r .run <<<"$row")" = 2 ] || fail "job $j completed from run $(jq -r .run <<<"$row"), not 2: $row"
-[ "$(jq -r .machine <<<"$row")" = slot1@a2 ] || fail "job $j: $row"
-[ "$(jq -r .exit_code <<<"$row")" = 0 ] || fail "job $j: $row"
+[ "$(jq -r .JobStatus <<<"$row")" = 4 ] || fail "job $j: $row"
+[ "$(jq -r .JobRunCount <<<"$row")" = 2 ] || fail "job $j completed from run $(jq -r .JobRunCount <<<"$row"), not 2: $row"
+[ "$(jq -r .LastRemoteHost <<<"$row")" = slot1@a2 ] || fail "job $j: $row"
+[ "$(jq -r .ExitCode <<<"$row")" = 0 ] || fail "job $j: $row"
 [ "$stub" = 0 ] || grep -q "job $j.0 run 1 is stale, killing" schedd.log ||
     grep -q "lease: nothing answered for .*: killed 1 job" agent-a1.log ||
     fail "no stale kill logged (by the scheduler or the agent's lease)"

@@ -44,7 +44,7 @@ wait_until 10 three "$T/pids.0" || fail "job $c.0 did not write its 3 pids"
 wait_until 10 three "$T/pids.1" || fail "job $c.1 did not write its 3 pids"
 [ "$(alive pids.0)" -eq 3 ] && [ "$(alive pids.1)" -eq 3 ] ||
     fail "not all processes of the jobs run: $(cat pids.0 pids.1)"
-m0=$(cq q --json | jq -r '.[] | select(.proc == 0) | .machine')
+m0=$(cq q --json | jq -r '.[] | select(.ProcId == 0) | .RemoteHost')
 agent0=${m0#*@}
 other=a1
 [ "$agent0" = a1 ] && other=a2

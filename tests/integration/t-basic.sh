@@ -26,17 +26,17 @@ wait_queue_empty 30 || fail "cluster $cluster not done within 30 s: $(cq q --jso
 hist=$(cq history --json "$cluster") || fail "cq history failed"
 [ "$(jq length <<<"$hist")" -eq 3 ] || fail "history has not 3 rows: $hist"
 # The CMD column shows the arguments as the job got them.
-[ "$(jq -r '[.[].cmd | select(contains("of '"$cluster"';"))] | length' <<<"$hist")" -eq 3 ] ||
-    fail "cmd does not name the cluster: $(jq -r '.[].cmd' <<<"$hist")"
+[ "$(jq -r '[.[] | "\(.Cmd) \(.Args)" | select(contains("of '"$cluster"';"))] | length' <<<"$hist")" -eq 3 ] ||
+    fail "cmd does not name the cluster: $(jq -r '.[] | "\(.Cmd) \(.Args)"' <<<"$hist")"
 for p in 0 1 2; do
-	row=$(jq -c --arg id "$cluster.$p" '.[] | select(.id == $id)' <<<"$hist")
+	row=$(jq -c --arg id "$cluster.$p" '.[] | select("\(.ClusterId).\(.ProcId)" == $id)' <<<"$hist")
 	[ -n "$row" ] || fail "job $cluster.$p missing from history: $hist"
-	[ "$(jq -r .st <<<"$row")" = C ] || fail "job $cluster.$p not C: $row"
-	[ "$(jq -r .exit_code <<<"$row")" = "$p" ] ||
+	[ "$(jq -r .JobStatus <<<"$row")" = 4 ] || fail "job $cluster.$p not C: $row"
+	[ "$(jq -r .ExitCode <<<"$row")" = "$p" ] ||
 	    fail "job $cluster.$p exit_code is not $p: $row"
-	[ "$(jq -r .exit_signal <<<"$row")" = 0 ] ||
+	[ "$(jq -r '.ExitSignal // 0' <<<"$row")" = 0 ] ||
 	    fail "job $cluster.$p exit_signal is not 0: $row"
-	[ "$(jq -r .run <<<"$row")" = 1 ] || fail "job $cluster.$p ran more than once: $row"
+	[ "$(jq -r .JobRunCount <<<"$row")" = 1 ] || fail "job $cluster.$p ran more than once: $row"
 	[ "$(cat "out/$p.out")" = "proc $p of $cluster" ] ||
 	    fail "out/$p.out is '$(cat "out/$p.out")'"
 	[ "$(cat "out/$p.err")" = "err $p" ] ||
@@ -50,8 +50,8 @@ cq wait -t 20 "$out"
 rc=$?
 [ "$rc" -eq 1 ] || fail "cq wait on /bin/false returned $rc, not 1"
 row=$(cq history --json "$out" | jq -c '.[0]')
-[ "$(jq -r .exit_code <<<"$row")" = 1 ] || fail "/bin/false: exit_code not 1: $row"
-[ "$(jq -r .st <<<"$row")" = C ] || fail "/bin/false: not C: $row"
+[ "$(jq -r .ExitCode <<<"$row")" = 1 ] || fail "/bin/false: exit_code not 1: $row"
+[ "$(jq -r .JobStatus <<<"$row")" = 4 ] || fail "/bin/false: not C: $row"
 log "/bin/false: exit_code 1, cq wait returned 1"
 
 # A missing executable is refused at submit, naming file, line and path,
@@ -70,7 +70,7 @@ echo "skip_filechecks = true" | cat - missing.sub > gone.sub
 held=$(cq submit --terse gone.sub) || fail "submitting a missing executable with skip_filechecks failed"
 is_held() {
 	[ "$(cq q --json | jq -r --arg c "$held" \
-	    '.[] | select(.cluster == ($c | tonumber)) | .state')" = HELD ]
+	    '.[] | select(.ClusterId == ($c | tonumber)) | .JobStatus')" = 5 ]
 }
 wait_until 20 is_held || fail "job $held.0 is not HELD: $(cq q --json) $(cq history --json "$held")"
 [ "$(cq history --json "$held" | jq length)" -eq 0 ] ||
@@ -79,7 +79,7 @@ grep -q "job $held.0 run 1: .*no-such-program" "$T/agent-a1.log" ||
     fail "the agent did not log why $held.0 could not start"
 # The start is asynchronous: the exec's failure still comes back whole.
 reason=$(cq q --json | jq -r --arg c "$held" \
-    '.[] | select(.cluster == ($c | tonumber)) | .hold_reason')
+    '.[] | select(.ClusterId == ($c | tonumber)) | .HoldReason')
 [ "$reason" = "could not start: exec $T/no-such-program: No such file or directory" ] ||
     fail "hold reason of $held.0: '$reason'"
 grep -q "job $held.0 run 1: started" "$T/agent-a1.log" &&

@@ -32,15 +32,15 @@ c=$(cq submit --terse sub/c.sub) || fail "cq submit failed"
 id=$c.0
 at_least() {
 	local v
-	v=$(cq q --json | jq -r '.[0].ckpt_version')
+	v=$(cq q --json | jq -r '.[0].NumCkpts')
 	[ -n "$v" ] && [ "$v" != null ] && [ "$v" -ge "$1" ]
 }
 wait_until 30 at_least 2 || fail "no checkpoints on a1: $(cq q --json)"
 ns_link_down ns1
-log "a1 cut off after checkpoint $(cq q --json | jq -r '.[0].ckpt_version')"
+log "a1 cut off after checkpoint $(cq q --json | jq -r '.[0].NumCkpts')"
 AGENT_EXTRA="filesystem_domain = d2" CQ_TEST_NS=ns2 start_agent a2 1
 on_a2() {
-	[ "$(cq q --json | jq -r '.[0].machine')" = slot1@a2 ]
+	[ "$(cq q --json | jq -r '.[0].RemoteHost')" = slot1@a2 ]
 }
 wait_until 20 on_a2 || fail "the job did not move to a2: $(cq q --json)"
 cq wait -t 60 "$id" || fail "the job did not complete: $(cq history --json "$id")"

@@ -32,11 +32,11 @@ queue
 SUB
 id=$(cq submit --terse sub/c.sub).0 || fail "cq submit failed"
 field() {
-	cq q --json | jq -r --arg id "$id" ".[] | select(.id == \$id) | .$1"
+	cq q --json | jq -r --arg id "$id" ".[] | select(\"\\(.ClusterId).\\(.ProcId)\" == \$id) | .$1"
 }
 at_least() {
 	local v
-	v=$(field ckpt_version)
+	v=$(field NumCkpts)
 	[ -n "$v" ] && [ "$v" -ge "$1" ]
 }
 wait_until 30 at_least 1 || fail "no checkpoint on a1: $(cq q --json)"
@@ -44,9 +44,9 @@ wait_until 30 at_least 1 || fail "no checkpoint on a1: $(cq q --json)"
 stop_schedd KILL
 start_schedd
 wait_until 20 agent_connected a1 || fail "a1 did not come back"
-v=$(field ckpt_version)
+v=$(field NumCkpts)
 [ "$v" -ge 1 ] || fail "the checkpoint version was lost: $v"
-[ "$(field state)" = RUNNING ] || fail "the run was not adopted: $(cq q --json)"
+[ "$(field JobStatus)" = 2 ] || fail "the run was not adopted: $(cq q --json)"
 wait_until 30 at_least $((v + 1)) || fail "no checkpoint after the restart"
 log "scheduler restarted; the run goes on and checkpoints"
 
@@ -64,8 +64,8 @@ awk '!seen[$0]++' sub/out.txt > out.uniq
 diff want.txt out.uniq > out.diff ||
     fail "the output is not an undisturbed run's: $(head out.diff)"
 row=$(cq history --json "$id" | jq -c '.[0]')
-[ "$(jq -r .machine <<<"$row")" = slot1@a2 ] || fail "did not finish on a2: $row"
-[ "$(jq -r .evictions <<<"$row")" -ge 1 ] || fail "no eviction counted: $row"
-[ "$(jq -r .badput_ms <<<"$row")" -gt 0 ] || fail "no badput: $row"
+[ "$(jq -r .LastRemoteHost <<<"$row")" = slot1@a2 ] || fail "did not finish on a2: $row"
+[ "$(jq -r .NumVacates <<<"$row")" -ge 1 ] || fail "no eviction counted: $row"
+jq -e '.CqBadputTime > 0' <<<"$row" >/dev/null || fail "no badput: $row"
 log "killed without a checkpoint: resumed from the last good one on a2 ($steps steps for $N)"
 exit 0

@@ -41,22 +41,22 @@ ev=$(sqlite3 "$T/state/queue.db" "SELECT group_concat(event, ' ')
 [[ $ev == *"vacate checkpoint evict-checkpointed execute"* ]] ||
     fail "no eviction with a checkpoint: $ev"
 row=$(cq history --json "$c.0" | jq -c '.[0]')
-[ "$(jq -r .run <<<"$row")" = 2 ] || fail "not completed by run 2: $row"
-[ "$(jq -r .evictions <<<"$row")" = 1 ] || fail "evictions is not 1: $row"
+[ "$(jq -r .JobRunCount <<<"$row")" = 2 ] || fail "not completed by run 2: $row"
+[ "$(jq -r .NumVacates <<<"$row")" = 1 ] || fail "evictions is not 1: $row"
 log "cq vacate: checkpointed on the signal, resumed, nothing redone"
 
 # Deaf to the signal: killed after max_vacate_time, runs again.
 d=$(cq submit --terse -- /bin/sh -c "trap '' TERM; touch $T/deaf.ready; sleep 30") ||
     fail "submit of the deaf job failed"
 running() {
-	[ "$(cq q --json | jq -r --arg id "$d.0" '.[] | select(.id == $id) | .st')" = R ]
+	[ "$(cq q --json | jq -r --arg id "$d.0" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .JobStatus')" = 2 ]
 }
 wait_until 20 running || fail "the deaf job did not start"
 # Vacated before its trap is set, it would die of the signal at once.
 wait_until 20 test -e "$T/deaf.ready" || fail "the deaf job set no trap"
 cq vacate "$d.0" >/dev/null || fail "cq vacate of the deaf job failed"
 again() {
-	[ "$(cq q --json | jq -r --arg id "$d.0" '.[] | select(.id == $id) | "\(.st) \(.run)"')" = "R 2" ]
+	[ "$(cq q --json | jq -r --arg id "$d.0" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | "\(.JobStatus) \(.JobRunCount)"')" = "2 2" ]
 }
 wait_until 20 again || fail "the deaf job was not killed and run again: $(cq q --json)"
 grep -q "job $d.0 run 1: max_vacate_time is up, killing" "$T/agent-a1.log" ||

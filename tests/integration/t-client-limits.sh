@@ -68,8 +68,8 @@ out=$(cd sub && as_nobody "$CQ_BIN" submit --terse three.sub 2>&1) &&
     fail "a submit past max_jobs_per_owner was taken: $out"
 grep -q 'user nobody would have 6 jobs in the queue, max 5' <<<"$out" ||
     fail "the job limit refusal is not the message: $out"
-[ "$(count_jobs '.owner == "nobody"')" -eq 3 ] ||
-    fail "the refused submit queued jobs: $(count_jobs '.owner == "nobody"')"
+[ "$(count_jobs '.Owner == "nobody"')" -eq 3 ] ||
+    fail "the refused submit queued jobs: $(count_jobs '.Owner == "nobody"')"
 grep -q 'client nobody: refused: submit refused: user nobody would have 6' \
     schedd.log || fail "no log line for the refused submit"
 # The limit is per owner: root still submits.

@@ -19,8 +19,8 @@ queue 2
 EOF
 c=$(cq submit --terse lic.sub) || fail "submit failed"
 c=${c%%.*}
-st() { cq q --json | jq -r --arg id "$c.$1" '.[] | select(.id == $id) | .st'; }
-running() { [ "$(cq q --json | jq '[.[] | select(.st == "R")] | length')" -eq "$1" ]; }
+st() { cq q --json | jq -r --arg id "$c.$1" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .JobStatus' | job_st; }
+running() { [ "$(cq q --json | jq '[.[] | select(.JobStatus == 2)] | length')" -eq "$1" ]; }
 wait_until 10 running 1 || fail "no job of the two started: $(cq q --json)"
 sleep 0.5
 running 1 || fail "both ran despite lic:1: $(cq q --json)"
@@ -35,7 +35,7 @@ wait_until 20 is_r "$second" ||
 touch "go.$second"
 wait_queue_empty 20 || fail "the jobs did not finish"
 h() { cq history --json "$c.$1" | jq -r ".[0].$2"; }
-[ "$(h $first finished)" -le "$(h $second started)" ] || fail "the runs overlapped"
+[ "$(h $first CompletionDate)" -le "$(h $second JobStartDate)" ] || fail "the runs overlapped"
 log "lic:1 ran the two jobs one after the other"
 
 printf 'executable = /bin/true\nconcurrency_limits = nosuch\nqueue\n' > no.sub

@@ -33,6 +33,12 @@ case $err in
 *"bad-disk-margin.conf:2: disk_margin_mb: too small"*) ;;
 *) fail "bad disk_margin_mb message: $err" ;;
 esac
+err=$("$b/cq-schedd" -n -c "$g/bad-placement.conf" 2>&1); rc=$?
+[ $rc -eq 2 ] || fail "bad placement: exit $rc"
+case $err in
+*"bad-placement.conf:2: placement: owner-aware or blind, not 'clever'"*) ;;
+*) fail "bad placement message: $err" ;;
+esac
 err=$("$b/cq-schedd" -n -c "$g/bad-admin-group.conf" 2>&1); rc=$?
 [ $rc -eq 2 ] || fail "bad admin_group: exit $rc"
 case $err in

@@ -20,12 +20,12 @@ req=$(cq pool agents --json | jq -c --arg n "$n" '.[] | select(.id == $n)')
 j=$(cq submit --terse -- /bin/echo approved) || fail "submit failed"
 sleep 1
 agent_connected desk1 >/dev/null && fail "desk1 registered without approval"
-[ "$(count_jobs '.state == "IDLE"')" -eq 1 ] || fail "the job did not wait"
+[ "$(count_jobs '.JobStatus == 1')" -eq 1 ] || fail "the job did not wait"
 
 out=$(cq pool approve "$n") || fail "cq pool approve $n failed: $out"
 wait_until 30 agent_connected desk1 || fail "desk1 did not register after the approval"
 cq wait -t 20 "$j" || fail "job $j did not run on desk1"
-[ "$(cq history --json "$j" | jq -r '.[0].machine')" = slot1@desk1 ] ||
+[ "$(cq history --json "$j" | jq -r '.[0].LastRemoteHost')" = slot1@desk1 ] ||
     fail "job $j ran elsewhere"
 [ -f "$(agent_state_dir agent-desk1.d)"/credential ] || fail "desk1 kept no credential"
 [ -e "$(agent_state_dir agent-desk1.d)"/request ] && fail "desk1 kept its request key"

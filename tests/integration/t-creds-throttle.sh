@@ -35,6 +35,6 @@ agent_connected late >/dev/null && fail "agent late registered from a blocked ad
 agent_connected early >/dev/null || fail "agent early lost its link"
 j=$(cq submit --terse -- /bin/true) || fail "submit failed"
 cq wait -t 20 "$j" || fail "job $j did not run on early"
-[ "$(cq history --json "$j" | jq -r '.[0].machine')" = slot1@early ] ||
+[ "$(cq history --json "$j" | jq -r '.[0].LastRemoteHost')" = slot1@early ] ||
     fail "job $j ran elsewhere"
 exit 0

@@ -16,8 +16,8 @@ cid=$(cut -d. -f2 "$(agent_state_dir "${AGENT_DIR[real]}")/credential") ||
 
 j=$(cq submit --terse -- /bin/sh -c 'sleep 8; echo done') || fail "submit failed"
 running_on_real() {
-	[ "$(cq q --json "$j" | jq -r '.[0] | "\(.state) \(.machine) \(.run)"')" = \
-	    "RUNNING slot1@real 1" ]
+	[ "$(cq q --json "$j" | jq -r '.[0] | "\(.JobStatus) \(.RemoteHost) \(.JobRunCount)"')" = \
+	    "2 slot1@real 1" ]
 }
 wait_until 10 running_on_real || fail "job $j is not running on real: $(cq q --json "$j")"
 
@@ -46,12 +46,12 @@ wait_until 15 grep -q "scheduler says: name real belongs to another agent" agent
 [ -e "$(agent_state_dir "$T/imp.d")/credential" ] && fail "the impostor got a credential"
 running_on_real || fail "the job left the real agent: $(cq q --json "$j")"
 agent_connected real >/dev/null || fail "the real agent lost its link"
-[ "$(cq status --json | jq '[.[] | select(.machine == "real")] | length')" -eq 1 ] ||
+[ "$(cq status --json | jq '[.[] | select(.Machine == "real")] | length')" -eq 1 ] ||
     fail "the impostor's slots show: $(cq status --json)"
 grep -q "replaced by a new connection" schedd.log && fail "a link was replaced"
 cq wait -t 30 "$j" || fail "job $j did not complete"
 h=$(cq history --json "$j")
-[ "$(jq -r '.[0] | "\(.machine) \(.run) \(.nstarts) \(.exit_code)"' <<<"$h")" = \
+[ "$(jq -r '.[0] | "\(.LastRemoteHost) \(.JobRunCount) \(.NumJobStarts) \(.ExitCode)"' <<<"$h")" = \
     "slot1@real 1 1 0" ] || fail "job $j: $h"
 [ "$(cat "cq-$j.out")" = done ] || fail "job $j output: $(cat "cq-$j.out")"
 stop_agent imp

@@ -44,7 +44,7 @@ idle_after = 1s
 resume_after = 30s
 vacate_after = 2s
 max_vacate_time = 60s" CQ_TEST_NS=ns1 start_agent a1 1
-cq status --json | jq -e '[.[] | select(.machine == "a1" and .criu)] |
+cq status --json | jq -e '[.[] | select(.Machine == "a1" and .HasCRIU)] |
     length == 1' >/dev/null || fail "a1 does not advertise CRIU: $(cq status --json)"
 
 mkdir sub
@@ -66,7 +66,7 @@ cluster=${id%.0}
 
 running_on() {
 	[ "$(cq q --json | jq -r --arg id "$id" \
-	    '.[] | select(.id == $id) | "\(.state) \(.machine)"')" = "RUNNING slot1@$1" ]
+	    '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | "\(.JobStatus) \(.RemoteHost)"')" = "2 slot1@$1" ]
 }
 # lines AGENT: lines of the job's output in AGENT's sandbox so far.
 lines() {
@@ -115,9 +115,9 @@ kill "$toucher" 2>/dev/null
 cq wait -t 120 "$id" || fail "the job did not complete: $(cq history --json "$id")"
 
 row=$(cq history --json "$id" | jq -c '.[0]')
-[ "$(jq -r .exit_code <<<"$row")" = 0 ] ||
+[ "$(jq -r .ExitCode <<<"$row")" = 0 ] ||
     fail "the counter failed (3: its memory was corrupt): $row"
-[ "$(jq -r .machine <<<"$row")" = slot1@a3 ] || fail "did not end on a3: $row"
+[ "$(jq -r .LastRemoteHost <<<"$row")" = slot1@a3 ] || fail "did not end on a3: $row"
 seq 1 $N | cmp -s - sub/out.txt ||
     fail "the output is not exactly 1..$N ($(wc -l < sub/out.txt) lines; first diff: $(seq 1 $N | cmp - sub/out.txt))"
 ev=$(events "$cluster")
@@ -145,10 +145,10 @@ id=$id.0
 cluster=${id%.0}
 running() {
 	[ "$(cq q --json | jq -r --arg id "$id" \
-	    '.[] | select(.id == $id) | .state')" = RUNNING ]
+	    '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .JobStatus')" = 2 ]
 }
 wait_until 20 running || fail "the third job did not start"
-m=$(cq q --json | jq -r --arg id "$id" '.[] | select(.id == $id) | .machine')
+m=$(cq q --json | jq -r --arg id "$id" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .RemoteHost')
 wait_until 20 at_least "${m#slot1@}" 10 || fail "the third job makes no progress"
 cq vacate "$id" > /dev/null || fail "cq vacate $id failed"
 cq wait -t 120 "$id" || fail "the third job did not complete: $(cq history --json "$id")"
@@ -166,7 +166,7 @@ stop_agent a1 TERM
 stop_agent a3 TERM
 AGENT_ACTIVITY= AGENT_EXTRA="filesystem_domain = d4
 max_vacate_time = 10s" CQ_TEST_NS=ns1 start_agent b1 1
-cq status --json | jq -e '[.[] | select(.machine == "b1" and .criu)] |
+cq status --json | jq -e '[.[] | select(.Machine == "b1" and .HasCRIU)] |
     length == 0' >/dev/null || fail "b1 advertises CRIU without criu_path"
 rm -f sub/out.txt
 N=40

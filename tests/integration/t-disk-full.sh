@@ -71,7 +71,7 @@ wait_until 15 stalls_above 0 ||
     fail "the scheduler did not stall: $(tail "$T/schedd.log")"
 _pid_alive "$SCHEDD_PID" || fail "the scheduler died on a full disk"
 q=$(cq q --json) || fail "cq q does not answer while stalled"
-log "stalled: $(jq -c '[.[] | {id, state}]' <<<"$q")"
+log "stalled: $(jq -c '[.[] | {ClusterId, ProcId, JobStatus}]' <<<"$q")"
 st=$(cq status) || fail "cq status failed while stalled"
 grep -q "Scheduler's disk: stalled .*disk is full" <<<"$st" ||
     fail "cq status does not say the scheduler is stalled: $st"
@@ -99,7 +99,7 @@ for p in 0 1 2; do
 	    fail "job $c1.$p did not run exactly once: $(cat "$T/ran")"
 done
 h=$(cq history --json) || fail "cq history failed"
-[ "$(jq '[.[] | select(.cluster == '"$c1"' and .state == "COMPLETED")] | length' <<<"$h")" -eq 3 ] ||
+[ "$(jq '[.[] | select(.ClusterId == '"$c1"' and .JobStatus == 4)] | length' <<<"$h")" -eq 3 ] ||
     fail "the history has not the three jobs of $c1 completed: $h"
 st=$(cq status)
 grep -q "stalled" <<<"$st" && fail "cq status still says stalled: $st"
@@ -125,7 +125,7 @@ start_schedd
 wait_until 20 agent_connected a1 || fail "the agent did not come back"
 wait_until 20 ends_are "$c3" 1 ||
     fail "job $c3.0 has not one end in the user log: $(cat "$ulog")"
-[ "$(count_jobs ".cluster == $c4 and .state == \"RUNNING\"")" -eq 1 ] ||
+[ "$(count_jobs ".ClusterId == $c4 and .JobStatus == 2")" -eq 1 ] ||
     fail "job $c4.0 is not running after the restart: $(cq q --json)"
 n=$(stalls)
 fill
@@ -141,6 +141,6 @@ for c in "$c3" "$c4"; do
 	[ "$(grep -cx "$c.0" "$T/ran")" -eq 1 ] || fail "job $c.0 ran again: $(cat "$T/ran")"
 done
 h=$(cq history --json)
-[ "$(jq '[.[] | select((.cluster == '"$c3"' or .cluster == '"$c4"') and .state == "COMPLETED")] | length' <<<"$h")" -eq 2 ] ||
+[ "$(jq '[.[] | select((.ClusterId == '"$c3"' or .ClusterId == '"$c4"') and .JobStatus == 4)] | length' <<<"$h")" -eq 2 ] ||
     fail "the history has not jobs $c3.0 and $c4.0 completed once each: $h"
 exit 0

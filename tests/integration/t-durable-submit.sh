@@ -19,9 +19,9 @@ log "scheduler killed right after cluster $c1 was acknowledged"
 start_schedd
 q=$(cq q --json)
 [ "$(jq length <<<"$q")" -eq 5 ] || fail "after the restart the queue holds $(jq length <<<"$q") jobs, not 5: $q"
-[ "$(jq -c '[.[] | select(.cluster == '"$c1"' and .state == "IDLE")] | length' <<<"$q")" -eq 5 ] ||
+[ "$(jq -c '[.[] | select(.ClusterId == '"$c1"' and .JobStatus == 1)] | length' <<<"$q")" -eq 5 ] ||
     fail "jobs of cluster $c1 not IDLE after the restart: $q"
-[ "$(jq -c '[.[].proc] | sort' <<<"$q")" = "[0,1,2,3,4]" ] || fail "procs changed: $q"
+[ "$(jq -c '[.[].ProcId] | sort' <<<"$q")" = "[0,1,2,3,4]" ] || fail "procs changed: $q"
 
 c2=$(cq submit --terse -- /bin/true) || fail "second submit failed"
 [ "$c2" -gt "$c1" ] || fail "cluster id $c2 reused after the restart (first was $c1)"
@@ -31,6 +31,6 @@ wait_queue_empty 20 || fail "the recovered jobs did not run: $(cq q --json)"
 for p in 0 1 2 3 4; do
 	[ "$(cat "$T/out.$p")" = "$c1.$p" ] || fail "job $c1.$p wrote '$(cat "$T/out.$p")'"
 done
-[ "$(cq history --json "$c1" | jq '[.[] | select(.st == "C")] | length')" -eq 5 ] ||
+[ "$(cq history --json "$c1" | jq '[.[] | select(.JobStatus == 4)] | length')" -eq 5 ] ||
     fail "history of $c1: $(cq history --json "$c1")"
 exit 0

@@ -22,7 +22,7 @@ accounting_group = a
 queue
 EOF
 blk=$(cq submit --terse block.sub) || fail "submit of the blocker failed"
-run() { [ "$(cq q --json | jq -r --arg c "$1" '.[] | select(.cluster == ($c | tonumber)) | .st')" = R ]; }
+run() { [ "$(cq q --json | jq -r --arg c "$1" '.[] | select(.ClusterId == ($c | tonumber)) | .JobStatus')" = 2 ]; }
 wait_until 10 run "$blk" || fail "the blocker did not start"
 sleep 1		# a's usage grows above the floor
 a1=$(sub a)
@@ -40,8 +40,8 @@ for c in "$a1" "$a2" "$b1"; do
 	wait_until 20 done_job "$c" || fail "job $c did not run: $(cq q --json)"
 done
 h() { cq history --json "$1" | jq -r ".[0].$2"; }
-[ "$(h "$b1" finished)" -le "$(h "$a1" started)" ] ||
-    fail "b's later job did not run before a's: b $(h "$b1" started), a $(h "$a1" started)"
+[ "$(h "$b1" CompletionDate)" -le "$(h "$a1" JobStartDate)" ] ||
+    fail "b's later job did not run before a's: b $(h "$b1" JobStartDate), a $(h "$a1" JobStartDate)"
 log "b's job ran before a's earlier ones"
 
 # A factor of 10^6 for b: now a goes first though b is idle too.
@@ -55,7 +55,7 @@ touch go
 for c in "$b2" "$a3"; do
 	wait_until 20 done_job "$c" || fail "job $c did not run: $(cq q --json)"
 done
-[ "$(h "$a3" finished)" -le "$(h "$b2" started)" ] ||
+[ "$(h "$a3" CompletionDate)" -le "$(h "$b2" JobStartDate)" ] ||
     fail "with b's factor raised, a did not go first"
 log "a raised factor sends b behind"
 
@@ -77,6 +77,6 @@ touch go
 for c in "$nice" "$plain"; do
 	wait_until 20 done_job "$c" || fail "job $c did not run: $(cq q --json)"
 done
-[ "$(h "$plain" finished)" -le "$(h "$nice" started)" ] ||
+[ "$(h "$plain" CompletionDate)" -le "$(h "$nice" JobStartDate)" ] ||
     fail "the nice_user job ran before the later plain one"
 log "nice_user waits behind everybody"

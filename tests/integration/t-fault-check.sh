@@ -24,9 +24,9 @@ base() {
 	mkdir -p "$D/ulog"
 	echo "1 3" > "$D/acked"
 	cat > "$D/history.json" <<'J'
-[{"id": "1.0", "st": "C", "run": 1, "exit_code": 0},
- {"id": "1.1", "st": "C", "run": 2, "exit_code": 0},
- {"id": "1.2", "st": "C", "run": 1, "exit_code": 0}]
+[{"ClusterId": 1, "ProcId": 0, "JobStatus": 4, "JobRunCount": 1, "ExitCode": 0},
+ {"ClusterId": 1, "ProcId": 1, "JobStatus": 4, "JobRunCount": 2, "ExitCode": 0},
+ {"ClusterId": 1, "ProcId": 2, "JobStatus": 4, "JobRunCount": 1, "ExitCode": 0}]
 J
 	echo "[]" > "$D/queue.json"
 	# 1.1 ran twice: run 1 on a1 was evicted after its last line.
@@ -76,14 +76,14 @@ base
 expect "lost 0 twice 0 overlap 0 ulog 0 rerun 1 repeats 0" "as it is"
 
 base
-jq '[.[] | select(.id != "1.2")]' "$D/history.json" > "$D/h" && mv "$D/h" "$D/history.json"
+jq '[.[] | select(.ProcId != 2)]' "$D/history.json" > "$D/h" && mv "$D/h" "$D/history.json"
 sed -i '/(001.002.000)/,/^\.\.\.$/d' "$D/ulog/r1.log"
 sed -i '/ 1\.2 /d' "$D/runs"
 expect "lost 1 twice 0 overlap 0 ulog 0 rerun 1 repeats 0" "a job lost"
 
 base
 echo "? 3" >> "$D/acked"
-jq '. + [{"id": "2.0", "st": "C", "run": 1, "exit_code": 0}]' "$D/history.json" > "$D/h" && mv "$D/h" "$D/history.json"
+jq '. + [{"ClusterId": 2, "ProcId": 0, "JobStatus": 4, "JobRunCount": 1, "ExitCode": 0}]' "$D/history.json" > "$D/h" && mv "$D/h" "$D/history.json"
 ev 000 2.0 1 "Job submitted" >> "$D/ulog/r1.log"
 ev 001 2.0 2 "Job executing" >> "$D/ulog/r1.log"
 ev 005 2.0 3 "Job terminated." >> "$D/ulog/r1.log"

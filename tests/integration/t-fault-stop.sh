@@ -35,8 +35,8 @@ kill -CONT "$SCHEDD_PID"
 log "scheduler continued"
 cq wait -t 20 "$j.0" >/dev/null || fail "job $j did not complete: $(cq q --json)"
 row=$(cq history --json "$j" | jq -c '.[0]')
-[ "$(jq -r .run <<<"$row")" = 1 ] ||
-    fail "job $j completed from run $(jq -r .run <<<"$row"), not 1: $row"
+[ "$(jq -r .JobRunCount <<<"$row")" = 1 ] ||
+    fail "job $j completed from run $(jq -r .JobRunCount <<<"$row"), not 1: $row"
 [ "$(wc -l < ran)" -eq 1 ] || fail "job $j ran $(wc -l < ran) times"
 ! grep -q "agent a1.*missed its lease" schedd.log ||
     fail "the scheduler dropped a1 for its own stop: $(grep 'missed its lease' schedd.log)"

@@ -19,15 +19,15 @@ n() {
 }
 [ "$(n)" -eq 21 ] || fail "cq history lists $(n) jobs, not 21"
 [ "$(n "$a")" -eq 20 ] || fail "cq history $a lists $(n "$a") jobs, not 20"
-[ "$(cq history --json "$a" | jq -c '[.[].cluster] | unique')" = "[$a]" ] ||
+[ "$(cq history --json "$a" | jq -c '[.[].ClusterId] | unique')" = "[$a]" ] ||
     fail "cq history $a lists other clusters"
-[ "$(cq history --json "$a.3" | jq -r '[.[].id] | join(" ")')" = "$a.3" ] ||
+[ "$(cq history --json "$a.3" | jq -r '[.[] | "\(.ClusterId).\(.ProcId)"] | join(" ")')" = "$a.3" ] ||
     fail "cq history $a.3: $(cq history --json "$a.3")"
 [ "$(n -n 5)" -eq 5 ] || fail "cq history -n 5 lists $(n -n 5) jobs"
 # Newest first.
-cq history --json | jq -e '[.[].finished] | . == (sort | reverse)' >/dev/null ||
+cq history --json | jq -e '[.[].CompletionDate] | . == (sort | reverse)' >/dev/null ||
     fail "cq history is not newest first"
-[ "$(cq history --json -n 1 | jq -r '.[0].id')" = "$b.0" ] ||
+[ "$(cq history --json -n 1 | jq -r '.[0] | "\(.ClusterId).\(.ProcId)"')" = "$b.0" ] ||
     fail "the newest job is not $b.0: $(cq history --json -n 1)"
 log "history by cluster, job, count and order: fine"
 

@@ -15,7 +15,7 @@ SH
 chmod +x tree.sh
 start_agent a1 1
 r=$(cq submit --terse -- "$T/tree.sh" "$T/r") || fail "submit failed"
-st_of() { cq q --json | jq -r --arg id "$1.0" '.[] | select(.id == $id) | .st'; }
+st_of() { cq q --json | jq -r --arg id "$1.0" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .JobStatus' | job_st; }
 is() { [ "$(st_of "$1")" = "$2" ]; }
 wait_until 10 is "$r" R || fail "job $r not running"
 wait_until 5 test -s r.kid || fail "no child pid"
@@ -28,7 +28,7 @@ out=$(cq hold "$r" "$i") || fail "cq hold failed"
 is "$r" H && is "$i" H || fail "not both held: $(cq q --json)"
 gone() { ! kill -0 "$kid" 2>/dev/null; }
 wait_until 5 gone || fail "the held job's child still runs"
-free() { cq status --json | jq -e '.[0].state == "UNCLAIMED" and .[0].job == null' >/dev/null; }
+free() { cq status --json | jq -e '.[0].CqState == "UNCLAIMED" and .[0].JobId == null' >/dev/null; }
 wait_until 5 free || fail "slot not free after the hold: $(cq status --json)"
 sleep 0.5
 is "$i" H || fail "a held job started"

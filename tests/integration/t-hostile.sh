@@ -84,7 +84,7 @@ log "$(grep -c 'closed: ' schedd.log) connections closed with a reason"
 # Nothing lost, nothing twice.
 hist=$(cq history --json "$cluster") || fail "cq history failed"
 [ "$(jq length <<<"$hist")" -eq $N ] || fail "history has $(jq length <<<"$hist") rows, not $N"
-bad=$(jq -c '[.[] | select(.st != "C" or .exit_code != 0 or .run != 1)] | .[:5]' <<<"$hist")
+bad=$(jq -c '[.[] | select(.JobStatus != 4 or .ExitCode != 0 or .JobRunCount != 1)] | .[:5]' <<<"$hist")
 [ "$bad" = "[]" ] || fail "jobs not completed cleanly: $bad"
 [ "$(sort -u "$T/ran" | wc -l)" -eq $N ] && [ "$(wc -l < "$T/ran")" -eq $N ] ||
     fail "$(wc -l < "$T/ran") runs of $(sort -u "$T/ran" | wc -l) distinct jobs"

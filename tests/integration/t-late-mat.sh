@@ -13,7 +13,7 @@
 SCHEDD_EXTRA="max_jobs_per_submission = 100
 max_jobs_per_owner = 1000" start_schedd 10s
 
-late() { cq q -batch --json | jq --arg c "$1" '.[] | select(.cluster == ($c | tonumber)) | .unmaterialized'; }
+late() { cq q -batch --json | jq --arg c "$1" '.[] | select(.ClusterId == ($c | tonumber)) | .Unmaterialized'; }
 inq() { cq q --json "$1" | jq length; }
 
 # 200,000 jobs, at most 50 idle: acknowledged as one, then 50 in the queue.
@@ -28,7 +28,7 @@ wait_until 10 fifty || fail "not 50 jobs of $big in the queue: $(inq "$big")"
 sleep 1
 [ "$(inq "$big")" -eq 50 ] || fail "max_idle 50 passed: $(inq "$big") jobs"
 b=$(cq q -batch --json)
-[ "$(echo "$b" | jq --arg c "$big" '.[] | select(.cluster == ($c | tonumber)) | [.total, .idle, .unmaterialized] | tostring' -r)" = "[200000,50,199950]" ] ||
+[ "$(echo "$b" | jq --arg c "$big" '.[] | select(.ClusterId == ($c | tonumber)) | [.Total, .Idle, .Unmaterialized] | tostring' -r)" = "[200000,50,199950]" ] ||
     fail "batch row of $big: $b"
 cq q | grep -q "^Not yet materialized: 199950 jobs" || fail "cq q: $(cq q)"
 
@@ -38,7 +38,7 @@ sleep 1
 [ "$(inq "$big")" -eq 50 ] || fail "held factory went on: $(inq "$big")"
 [ "$(late "$big")" -eq 199950 ] || fail "held factory: $(late "$big") left"
 cq release "$big" >/dev/null || fail "cq release $big failed"
-[ "$(count_jobs ".cluster == $big and .st == \"I\"")" -eq 50 ] ||
+[ "$(count_jobs ".ClusterId == $big and .JobStatus == 1")" -eq 50 ] ||
     fail "released jobs not idle"
 
 # qedit of a cluster with jobs not made: refused, nothing changed.
@@ -53,7 +53,7 @@ cq rm -constraint "ClusterId == $big" >/dev/null || fail "cq rm -constraint fail
 none() { [ "$(inq "$big")" -eq 0 ]; }
 wait_until 10 none || fail "constraint left $(inq "$big") jobs"
 b=$(cq q -batch --json)
-[ "$(echo "$b" | jq -r --arg c "$big" '.[] | select(.cluster == ($c | tonumber)) | [.total, .done, .jobs, .unmaterialized, .job_ids] | tostring')" = "[200000,50,0,199950,\"$big\"]" ] ||
+[ "$(echo "$b" | jq -r --arg c "$big" '.[] | select(.ClusterId == ($c | tonumber)) | [.Total, .Done, .Jobs, .Unmaterialized, .JobIds] | tostring')" = "[200000,50,0,199950,\"$big\"]" ] ||
     fail "batch row of $big with none in the queue: $b"
 
 # rm of the cluster takes what is not made too.
@@ -86,8 +86,8 @@ cq wait -t 30 "$c" || fail "cq wait $c failed: $(cq q -nobatch)"
 queue_empty || fail "cq wait $c returned with jobs left: $(cq q -nobatch)"
 h=$(cq history --json "$c")
 [ "$(jq length <<<"$h")" -eq 12 ] || fail "history of $c: $(jq length <<<"$h") rows"
-[ "$(jq -c '[.[].proc] | sort' <<<"$h")" = "[0,1,2,3,4,5,6,7,8,9,10,11]" ] ||
-    fail "procs of $c: $(jq -c '[.[].proc]' <<<"$h")"
+[ "$(jq -c '[.[].ProcId] | sort' <<<"$h")" = "[0,1,2,3,4,5,6,7,8,9,10,11]" ] ||
+    fail "procs of $c: $(jq -c '[.[].ProcId]' <<<"$h")"
 colors=(red green blue)
 for p in $(seq 0 11); do
 	want="$p $((p % 4)) $((p / 4)) ${colors[$((p / 4))]}"

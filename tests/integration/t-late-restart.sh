@@ -32,11 +32,11 @@ check() {
 	q=$(cq q --json "$c")
 	[ "$(jq length <<<"$q")" -eq $(($2 - $1 + 1)) ] ||
 	    fail "$(jq length <<<"$q") jobs in the queue, not $(($2 - $1 + 1))"
-	[ "$(jq '[.[].proc] | unique | length' <<<"$q")" -eq $(($2 - $1 + 1)) ] ||
+	[ "$(jq '[.[].ProcId] | unique | length' <<<"$q")" -eq $(($2 - $1 + 1)) ] ||
 	    fail "a proc is in the queue twice"
-	[ "$(jq -c '[.[].proc] | [min, max]' <<<"$q")" = "[$1,$2]" ] ||
-	    fail "procs $(jq -c '[.[].proc] | [min, max]' <<<"$q"), not [$1,$2]"
-	[ "$(cq q -batch --json | jq ".[] | select(.cluster == $c) | .unmaterialized")" -eq $((N - $2 - 1)) ] ||
+	[ "$(jq -c '[.[].ProcId] | [min, max]' <<<"$q")" = "[$1,$2]" ] ||
+	    fail "procs $(jq -c '[.[].ProcId] | [min, max]' <<<"$q"), not [$1,$2]"
+	[ "$(cq q -batch --json | jq ".[] | select(.ClusterId == $c) | .Unmaterialized")" -eq $((N - $2 - 1)) ] ||
 	    fail "unmaterialized is not $((N - $2 - 1))"
 }
 

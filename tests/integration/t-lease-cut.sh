@@ -35,7 +35,7 @@ SUB
 j=$(cq submit --terse w.sub) || fail "cq submit failed"
 wait_until 20 test -s pids || fail "job $j did not start"
 pid1=$(head -1 pids)
-[ "$(cq q --json | jq -r '.[0].machine')" = slot1@a1 ] || fail "job $j is not on a1"
+[ "$(cq q --json | jq -r '.[0].RemoteHost')" = slot1@a1 ] || fail "job $j is not on a1"
 grep -q "link: the scheduler answers heartbeats" agent-a1.log ||
     fail "a1 does not see the scheduler's heartbeat answers"
 
@@ -50,7 +50,7 @@ sleep 6
 kill -0 "$pid1" 2>/dev/null || fail "run 1 (pid $pid1) died after a short cut"
 ! grep "lease: nothing answered" agent-a1.log ||
     fail "a1 acted on its lease after a short cut"
-[ "$(cq q --json | jq -r '.[0] | "\(.machine) \(.run)"')" = "slot1@a1 1" ] ||
+[ "$(cq q --json | jq -r '.[0] | "\(.RemoteHost) \(.JobRunCount)"')" = "slot1@a1 1" ] ||
     fail "the job moved after a short cut: $(cq q --json)"
 log "a short cut changed nothing"
 
@@ -91,7 +91,7 @@ log "run 1 vacated and killed by a1 before run 2 started (lines $last1 < $first2
 
 cq wait -t 30 "$j.0" || fail "job $j did not complete: $(cq q --json)"
 row=$(cq history --json "$j" | jq -c '.[0]')
-[ "$(jq -r .run <<<"$row")" = 2 ] || fail "job $j completed from run $(jq -r .run <<<"$row"): $row"
-[ "$(jq -r .exit_code <<<"$row")" = 0 ] || fail "job $j: $row"
+[ "$(jq -r .JobRunCount <<<"$row")" = 2 ] || fail "job $j completed from run $(jq -r .JobRunCount <<<"$row"): $row"
+[ "$(jq -r .ExitCode <<<"$row")" = 0 ] || fail "job $j: $row"
 oneway -D
 exit 0

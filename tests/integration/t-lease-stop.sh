@@ -46,7 +46,7 @@ SUB
 j=$(cq submit --terse w.sub) || fail "cq submit failed"
 wait_until 20 test -s pids || fail "job $j did not start"
 pid1=$(head -1 pids)
-[ "$(cq q --json | jq -r '.[0].machine')" = slot1@a1 ] || fail "job $j is not on a1"
+[ "$(cq q --json | jq -r '.[0].RemoteHost')" = slot1@a1 ] || fail "job $j is not on a1"
 echo "$pid1" >> kill.pgids	# whatever happens, it goes at the end
 grep -q "link: the scheduler answers heartbeats" agent-a1.log ||
     fail "a1 does not see the scheduler's heartbeat answers"
@@ -94,7 +94,7 @@ if [ "$alive" = 1 ]; then
 fi
 cq wait -t 30 "$j.0" || fail "job $j did not complete: $(cq q --json)"
 row=$(cq history --json "$j" | jq -c '.[0]')
-[ "$(jq -r .run <<<"$row")" = 2 ] || fail "job $j completed from run $(jq -r .run <<<"$row"): $row"
+[ "$(jq -r .JobRunCount <<<"$row")" = 2 ] || fail "job $j completed from run $(jq -r .JobRunCount <<<"$row"): $row"
 
 stub=0
 if grep -q "jobctl_deadline() stub" agent-a1.log; then

@@ -40,11 +40,11 @@ for c in "$cpu3" "$mem1g" "$small"; do
 	wait_until 20 in_history "$c" || fail "job $c did not run: $(cq q --json)"
 done
 machine() {
-	cq history --json "$1" | jq -r '.[0].machine'
+	cq history --json "$1" | jq -r '.[0].LastRemoteHost'
 }
 [ "$(machine "$cpu3")" = "slot1@big" ] || fail "3-cpu job ran on $(machine "$cpu3")"
 [ "$(machine "$mem1g")" = "slot1@big" ] || fail "1 GB job ran on $(machine "$mem1g")"
-[ "$(cq history --json "$small" | jq -r '.[0].st')" = C ] || fail "small job did not complete"
-[ "$(count_jobs ".cluster == $too_big and .st == \"I\"")" -eq 1 ] ||
+[ "$(cq history --json "$small" | jq -r '.[0].JobStatus')" = 4 ] || fail "small job did not complete"
+[ "$(count_jobs ".ClusterId == $too_big and .JobStatus == 1")" -eq 1 ] ||
     fail "the 8-cpu job is not idle: $(cq q --json)"
 log "matching by cpus and memory as expected"

@@ -40,12 +40,12 @@ small=$(cq submit --terse small.sub) || fail "cq submit small.sub failed"
 
 state_of() {
 	cq q -a --json | jq -r --arg c "$1" \
-	    '.[] | select(.cluster == ($c | tonumber)) | .state'
+	    '.[] | select(.ClusterId == ($c | tonumber)) | .JobStatus'
 }
-held() { [ "$(state_of "$big")" = HELD ]; }
+held() { [ "$(state_of "$big")" = 5 ]; }
 wait_until 60 held || fail "the job over its memory is not HELD: $(cq q -a --json; cq history --json "$big")"
 reason=$(cq q -a --json | jq -r --arg c "$big" \
-    '.[] | select(.cluster == ($c | tonumber)) | .hold_reason')
+    '.[] | select(.ClusterId == ($c | tonumber)) | .HoldReason')
 echo "$reason" | grep -Eq '^Job has gone over cgroup memory limit of 50 megabytes\. Peak usage: [0-9]+ megabytes\.' ||
     fail "the hold reason is not HTCondor's: $reason"
 peak=$(echo "$reason" | sed -n 's/.*Peak usage: \([0-9]*\) megabytes.*/\1/p')
@@ -63,7 +63,7 @@ log "over its request: HELD, $reason"
 
 cq wait -t 30 "$small" || fail "the job within its request did not complete: $(cq history --json "$small")"
 [ "$(cat small.out)" = $((20 << 20)) ] || fail "small.out: $(cat small.out)"
-cq history --json "$small" | jq -e '.[0].exit_code == 0' >/dev/null ||
+cq history --json "$small" | jq -e '.[0].ExitCode == 0' >/dev/null ||
     fail "the job within its request did not exit 0: $(cq history --json "$small")"
 log "within its request: completed"
 

@@ -29,7 +29,7 @@ for i in 1 2 3; do
 	[ "$(readlink /proc/$p/ns/net)" != "$(readlink /proc/$$/ns/net)" ] ||
 	    fail "agent a$i runs in the root network namespace"
 done
-[ "$(cq status --json | jq '[.[].machine] | unique | length')" -eq 3 ] ||
+[ "$(cq status --json | jq '[.[].Machine] | unique | length')" -eq 3 ] ||
     fail "cq status does not show 3 machines: $(cq status --json)"
 
 # --- (1) jobs on all three agents -----------------------------------------
@@ -43,10 +43,10 @@ queue 6
 SUB
 c=$(cq submit --terse six.sub) || fail "cq submit failed"
 six_running() {
-	[ "$(count_jobs '.state == "RUNNING" or .state == "R"')" -eq 6 ]
+	[ "$(count_jobs '.JobStatus == 2')" -eq 6 ]
 }
 wait_until 15 six_running || fail "6 jobs are not running at once: $(cq q --json)"
-machines=$(cq q --json | jq -r '.[].machine | sub("^slot[0-9]+@"; "")' | sort -u | tr '\n' ' ')
+machines=$(cq q --json | jq -r '.[].RemoteHost | sub("^slot[0-9]+@"; "")' | sort -u | tr '\n' ' ')
 [ "$machines" = "a1 a2 a3 " ] || fail "the jobs run on '$machines', not on a1 a2 a3"
 log "cluster $c runs on $machines"
 wait_queue_empty 20 || fail "the 6 jobs did not finish: $(cq q --json)"
@@ -77,7 +77,7 @@ SUB
 j=$(cq submit --terse cut.sub) || fail "cq submit failed"
 wait_until 10 test -s cut.pids || fail "job $j did not start"
 pid1=$(head -1 cut.pids)
-m1=$(cq q --json | jq -r '.[0].machine | sub("^slot[0-9]+@"; "")')
+m1=$(cq q --json | jq -r '.[0].RemoteHost | sub("^slot[0-9]+@"; "")')
 h1=ns${m1#a}
 log "job $j run 1 is pid $pid1 on $m1 ($h1)"
 echo 1 > dur
@@ -89,7 +89,7 @@ second_run() {
 wait_until 15 second_run || fail "job $j did not start again after $m1 was cut off: $(cq q --json)"
 ! kill -0 "$pid1" 2>/dev/null ||
     fail "run 1 (pid $pid1) still runs on the cut-off $m1 beside run 2"
-m2=$(cq q --json | jq -r '.[0].machine | sub("^slot[0-9]+@"; "")')
+m2=$(cq q --json | jq -r '.[0].RemoteHost | sub("^slot[0-9]+@"; "")')
 [ "$m2" != "$m1" ] || fail "run 2 of job $j is on the cut-off $m1"
 log "job $j run 2 on $m2"
 wait_queue_empty 15 || fail "run 2 did not finish: $(cq q --json)"
@@ -105,11 +105,11 @@ log "$m1 back; it had vacated run 1 before its lease ran out"
 
 [ "$(wc -l < cut.done)" -eq 1 ] || fail "job $j finished $(wc -l < cut.done) times"
 row=$(cq history --json "$j" | jq -c '.[0]')
-[ "$(jq -r .st <<<"$row")" = C ] || fail "job $j: $row"
-[ "$(jq -r .run <<<"$row")" = 2 ] || fail "job $j completed from run $(jq -r .run <<<"$row"): $row"
-[ "$(jq -r .machine <<<"$row" | sed 's/^slot[0-9]*@//')" = "$m2" ] ||
-    fail "job $j completed on $(jq -r .machine <<<"$row"), not $m2"
-[ "$(jq -r .exit_code <<<"$row")" = 0 ] || fail "job $j: $row"
+[ "$(jq -r .JobStatus <<<"$row")" = 4 ] || fail "job $j: $row"
+[ "$(jq -r .JobRunCount <<<"$row")" = 2 ] || fail "job $j completed from run $(jq -r .JobRunCount <<<"$row"): $row"
+[ "$(jq -r .LastRemoteHost <<<"$row" | sed 's/^slot[0-9]*@//')" = "$m2" ] ||
+    fail "job $j completed on $(jq -r .LastRemoteHost <<<"$row"), not $m2"
+[ "$(jq -r .ExitCode <<<"$row")" = 0 ] || fail "job $j: $row"
 if command -v sqlite3 >/dev/null 2>&1; then
 	ev=$(sqlite3 "file:$T/state/queue.db?mode=ro" \
 	    "SELECT event || ':' || run FROM job_events WHERE cluster = $j AND proc = 0 ORDER BY id" |

@@ -34,8 +34,8 @@ SH
 chmod +x busy.sh
 
 slot_is() { cq status --json | jq -e --arg n "$1" --arg s "$2" \
-    '[.[] | select(.name == $n and .state == $s)] | length == 1' >/dev/null; }
-job_field() { cq q --json | jq -r --arg id "$1" ".[] | select(.id == \$id) | .$2"; }
+    '[.[] | select(.Name == $n and .CqState == $s)] | length == 1' >/dev/null; }
+job_field() { cq q --json | jq -r --arg id "$1" ".[] | select(\"\\(.ClusterId).\\(.ProcId)\" == \$id) | .$2"; }
 # The job's pids (its leader wrote them): the newest pids.* file.
 job_pids() { cat "$(ls -t "$T"/pids.* | head -1)"; }
 # Processes of the list that are running (state R) now.
@@ -62,7 +62,7 @@ submit_busy() {	# [USERLOG]: submit, wait until its 6 processes run
 	printf 'executable = %s\n%squeue\n' "$T/busy.sh" \
 	    "${1:+log = $1$'\n'}" > busy.sub
 	c=$(cq submit --terse busy.sub) || fail "submit failed"
-	wait_until 10 eval '[ "$(job_field "$c.0" st)" = R ]' ||
+	wait_until 10 eval '[ "$(job_field "$c.0" JobStatus)" = 2 ]' ||
 	    fail "job $c not running: $(cq q --json)"
 	wait_until 5 eval '[ "$(job_pids 2>/dev/null | wc -l)" -eq 6 ]' ||
 	    fail "the job did not start its 6 processes"
@@ -127,8 +127,8 @@ gone() { local p; for p in $pids; do [ -d "/proc/$p" ] && return 1; done; return
 wait_until 5 gone || fail "a job nothing could stop is still alive"
 grep -q "job $JOB.0 run 1: the owner is back and nothing could stop" \
     "$T/agent-a3.log" || fail "the agent did not log the kill"
-wait_until 5 eval '[ "$(job_field "$JOB.0" st)" != R ] ||
-    [ "$(job_field "$JOB.0" run)" -ge 2 ]' ||
+wait_until 5 eval '[ "$(job_field "$JOB.0" JobStatus)" != 2 ] ||
+    [ "$(job_field "$JOB.0" JobRunCount)" -ge 2 ]' ||
     fail "the killed job is not back in the queue: $(cq q --json)"
 wait_until 5 grep -q "nothing could stop the job" "$T/c.log" ||
     fail "the job's log has no eviction with the reason: $(cat "$T/c.log")"

@@ -20,10 +20,10 @@ while :; do i=$((i + 1)); echo $i >> count.out; sleep 0.05; done
 SH
 chmod +x count.sh
 c=$(cq submit --terse -- "$T/count.sh") || fail "submit failed"
-job_state() { cq q --json | jq -r --arg id "$c.0" '.[] | select(.id == $id) | .st'; }
+job_state() { cq q --json | jq -r --arg id "$c.0" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .JobStatus' | job_st; }
 job_is() { [ "$(job_state)" = "$1" ]; }
 slot_is() { cq status --json | jq -e --arg n "$1" --arg s "$2" \
-    '[.[] | select(.name == $n and .state == $s)] | length == 1' >/dev/null; }
+    '[.[] | select(.Name == $n and .CqState == $s)] | length == 1' >/dev/null; }
 grows() {	# FILE: it grows over 300 ms
 	local a b
 	a=$(wc -l < "$1"); sleep 0.3; b=$(wc -l < "$1")
@@ -52,12 +52,12 @@ start_agent a2 1
 touch "$T/act1"
 wait_until 5 job_is S || fail "job not suspended again"
 end=$(( $(now_ms) + 12000 ))
-while ! job_is R || [ "$(cq q --json | jq -r '.[0].machine')" != "slot1@a2" ]; do
+while ! job_is R || [ "$(cq q --json | jq -r '.[0].RemoteHost')" != "slot1@a2" ]; do
 	touch "$T/act1"		# the owner keeps typing
 	[ "$(now_ms)" -lt "$end" ] || fail "job not moved to a2: $(cq q --json)"
 	sleep 0.3
 done
-run=$(cq q --json | jq -r '.[0].run')
+run=$(cq q --json | jq -r '.[0].JobRunCount')
 [ "$run" -eq 2 ] || fail "the job's run number is $run, not 2"
 slot_is slot1@a1 OWNER || fail "a1 is not OWNER after the vacate: $(cq status --json)"
 log "vacated from a1 and running on a2 as run 2"

@@ -10,7 +10,7 @@ SCHEDD_EXTRA="periodic_expr_interval = 1"
 start_schedd 10s
 start_agent a1 1
 
-st_of() { cq q -a --json | jq -r --arg id "$1.0" '.[] | select(.id == $id) | .st'; }
+st_of() { cq q -a --json | jq -r --arg id "$1.0" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .JobStatus' | job_st; }
 is() { [ "$(st_of "$1")" = "$2" ]; }
 
 # periodic_hold = JobStatus == 2: held once it runs.
@@ -25,7 +25,7 @@ queue
 EOF2
 h=$(cq submit --terse hold.sub) || fail "submit failed"
 wait_until 20 is "$h" H || fail "job $h not held: $(cq q -a --json)"
-free() { cq status --json | jq -e '.[0].state == "UNCLAIMED" and .[0].job == null' >/dev/null; }
+free() { cq status --json | jq -e '.[0].CqState == "UNCLAIMED" and .[0].JobId == null' >/dev/null; }
 wait_until 10 free || fail "the held job's slot is not free: $(cq status --json)"
 [ "$(cq q -a -constraint 'HoldReasonCode == 3 && HoldReasonSubCode == 42' --json | jq length)" -eq 1 ] ||
     fail "hold codes: $(cq q -a --json)"
@@ -45,7 +45,7 @@ EOF2
 r=$(cq submit --terse rm.sub) || fail "submit failed"
 gone() { [ -z "$(st_of "$r")" ]; }
 wait_until 20 gone || fail "job $r not removed: $(cq q -a --json)"
-[ "$(cq history --json "$r.0" | jq -r '.[0].state')" = REMOVED ] ||
+[ "$(cq history --json "$r.0" | jq -r '.[0].JobStatus')" = 3 ] ||
     fail "history: $(cq history --json "$r.0")"
 wait_until 10 grep -q "^009 " rm.log || fail "no aborted event: $(cat rm.log)"
 grep -q "The job attribute PeriodicRemove expression 'true' evaluated to TRUE" rm.log ||
@@ -84,7 +84,7 @@ grep -Eq "^$e\.0 +$(id -un) +[0-9/]+ [0-9:]+ +3/3 +exited with 3\$" <<<"$out" ||
     fail "cq q -hold row: $out"
 grep -q "1 jobs; 0 completed, 0 removed, 0 idle, 0 running, 1 held" <<<"$out" ||
     fail "cq q -hold totals: $out"
-[ "$(cq q -a --json | jq -r --arg id "$e.0" '.[] | select(.id == $id) | .hold_reason')" = "exited with 3" ] ||
+[ "$(cq q -a --json | jq -r --arg id "$e.0" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .HoldReason')" = "exited with 3" ] ||
     fail "hold_reason: $(cq q -a --json)"
 wait_until 10 grep -q "Code 3 Subcode 3" exh.log || fail "user log: $(cat exh.log)"
 cq q -hold -batch >/dev/null 2>&1 && fail "cq q -hold -batch was accepted"

@@ -26,9 +26,9 @@ wait_queue_empty 60 || fail "the job did not leave the queue: $(cq q -a --json)"
 [ "$(wc -l < seven.runs)" -eq 3 ] ||
     fail "the job ran $(wc -l < seven.runs) times, not 3"
 h=$(cq history --json "$c.0")
-[ "$(jq -r '.[0].state' <<<"$h")" = COMPLETED ] || fail "not completed: $h"
-[ "$(jq -r '.[0].exit_code' <<<"$h")" = 7 ] || fail "exit code: $h"
-[ "$(jq -r '.[0].nstarts' <<<"$h")" = 3 ] || fail "NumJobStarts: $h"
+[ "$(jq -r '.[0].JobStatus' <<<"$h")" = 4 ] || fail "not completed: $h"
+[ "$(jq -r '.[0].ExitCode' <<<"$h")" = 7 ] || fail "exit code: $h"
+[ "$(jq -r '.[0].NumJobStarts' <<<"$h")" = 3 ] || fail "NumJobStarts: $h"
 wait_until 10 grep -q "^005 " retry.log || fail "no terminated event: $(cat retry.log)"
 [ "$(grep -c "Job terminated and was requeued" retry.log)" -eq 2 ] ||
     fail "requeue events: $(cat retry.log)"
@@ -54,9 +54,9 @@ EOF2
 c=$(cq submit --terse nine.sub) || fail "submit failed"
 wait_queue_empty 60 || fail "the job did not leave the queue: $(cq q -a --json)"
 h=$(cq history --json "$c.0")
-[ "$(jq -r '.[0].state' <<<"$h")" = COMPLETED ] || fail "not completed: $h"
-[ "$(jq -r '.[0].exit_code' <<<"$h")" = 0 ] || fail "exit code: $h"
-[ "$(jq -r '.[0].nstarts' <<<"$h")" = 2 ] || fail "exit 9 was not requeued: $h"
+[ "$(jq -r '.[0].JobStatus' <<<"$h")" = 4 ] || fail "not completed: $h"
+[ "$(jq -r '.[0].ExitCode' <<<"$h")" = 0 ] || fail "exit code: $h"
+[ "$(jq -r '.[0].NumJobStarts' <<<"$h")" = 2 ] || fail "exit 9 was not requeued: $h"
 wait_until 10 grep -q "^005 " nine.log || fail "no terminated event: $(cat nine.log)"
 grep -q "The job attribute OnExitRemove expression 'ExitCode == 0' evaluated to FALSE" nine.log ||
     fail "no requeue reason in the log: $(cat nine.log)"

@@ -51,11 +51,11 @@ grep -q "3 daemon(s) stopped" down.out || fail "cq pool down: $(cat down.out)"
 cq pool up > up.out 2>&1 || fail "cq pool up: $(cat up.out)"
 grep -q "2 agent(s)" up.out || fail "cq pool up: $(cat up.out)"
 [ "$(cq q -a --json | jq length)" -eq 0 ] ||
-    fail "jobs back in the queue: $(cq q -a --json | jq -c '[.[] | {id, state}]')"
+    fail "jobs back in the queue: $(cq q -a --json | jq -c '[.[] | {ClusterId, ProcId, JobStatus}]')"
 hist=$(cq history --json "$c") || fail "cq history failed"
 [ "$(jq length <<<"$hist")" -eq 4 ] &&
-    [ "$(jq '[.[] | select(.st == "C" and .exit_code == 0)] | length' <<<"$hist")" -eq 4 ] ||
-    fail "history: $(jq -c '[.[] | {id, st, exit_code}]' <<<"$hist")"
+    [ "$(jq '[.[] | select(.JobStatus == 4 and .ExitCode == 0)] | length' <<<"$hist")" -eq 4 ] ||
+    fail "history: $(jq -c '[.[] | {ClusterId, ProcId, JobStatus, ExitCode}]' <<<"$hist")"
 # (An empty queue: none of them can start again.)
 [ "$(lines started)" -eq 4 ] && [ "$(sort -u "$T/started" | wc -l)" -eq 4 ] ||
     fail "started $(lines started) times: $(sort "$T/started" | uniq -d | tr '\n' ' ')"

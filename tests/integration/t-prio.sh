@@ -20,8 +20,8 @@ sub() {	# NAME PRIORITY
 	printf 'executable = /bin/true\npriority = %s\nqueue\n' "$2" > "$1.sub"
 	cq submit --terse "$1.sub" || fail "submit $1 failed"
 }
-st_of() { cq q --json | jq -r --arg c "$1" '.[] | select(.cluster == ($c | tonumber)) | .st'; }
-prio_of() { cq q --json | jq -r --arg c "$1" '.[] | select(.cluster == ($c | tonumber)) | .priority'; }
+st_of() { cq q --json | jq -r --arg c "$1" '.[] | select(.ClusterId == ($c | tonumber)) | .JobStatus' | job_st; }
+prio_of() { cq q --json | jq -r --arg c "$1" '.[] | select(.ClusterId == ($c | tonumber)) | .JobPrio'; }
 is() { [ "$(st_of "$1")" = "$2" ]; }
 done_job() { [ "$(cq history --json "$1" | jq length)" -eq 1 ]; }
 hist() { cq history --json "$1" | jq -r ".[0].$2"; }
@@ -36,8 +36,8 @@ is "$low" I && is "$high" I || fail "jobs not idle behind the blocker: $(cq q --
 touch go1
 wait_until 20 done_job "$low" || fail "the low job did not run: $(cq q --json)"
 wait_until 20 done_job "$high" || fail "the high job did not run"
-[ "$(hist "$high" finished)" -le "$(hist "$low" started)" ] ||
-    fail "priority 10 did not run first: high ran $(hist "$high" started)-$(hist "$high" finished), low started $(hist "$low" started)"
+[ "$(hist "$high" CompletionDate)" -le "$(hist "$low" JobStartDate)" ] ||
+    fail "priority 10 did not run first: high ran $(hist "$high" JobStartDate)-$(hist "$high" CompletionDate), low started $(hist "$low" JobStartDate)"
 log "priority 10 ran before the earlier priority 0 job"
 
 # cq prio: two equal jobs, the later one raised.
@@ -63,6 +63,6 @@ wait_until 10 agent_connected a1 || fail "the agent did not come back"
 touch go2
 wait_until 20 done_job "$first" || fail "the first job did not run: $(cq q --json)"
 wait_until 20 done_job "$second" || fail "the second job did not run"
-[ "$(hist "$second" finished)" -le "$(hist "$first" started)" ] ||
+[ "$(hist "$second" CompletionDate)" -le "$(hist "$first" JobStartDate)" ] ||
     fail "the job cq prio raised did not run first"
 log "cq prio changed the order, and it outlived a restart"

@@ -76,9 +76,9 @@ look() {	# look PREFIX RUNNER...
 look nobody as_nobody
 [ "$(jq length nobody-q.json)" -eq 1 ] ||
     fail "nobody does not see root's queued job: $(cat nobody-q.json)"
-[ "$(jq -r '.[0].owner' nobody-q.json)" = root ] || fail "the owner is not shown"
-[ "$(jq -r '.[0].cmd' nobody-q.json)" = /bin/sh ] ||
-    fail "nobody's cmd is not the executable alone: $(jq -r '.[0].cmd' nobody-q.json)"
+[ "$(jq -r '.[0].Owner' nobody-q.json)" = root ] || fail "the owner is not shown"
+[ "$(jq -r '.[0].Cmd' nobody-q.json)" = /bin/sh ] ||
+    fail "nobody's cmd is not the executable alone: $(jq -r '.[0].Cmd' nobody-q.json)"
 grep -q "$cluster.0" nobody-q.txt || fail "the job is not in nobody's table"
 [ "$(jq length nobody-hist.json)" -eq 1 ] || fail "nobody does not see the history row"
 [ "$(jq -r '.rows | length' nobody-raw.json)" -eq 1 ] || fail "the raw query has no row"
@@ -100,7 +100,7 @@ right=$(as_nobody "$CQ_BIN" rm "$cluster.0" -constraint 'Secret == "s3cret-custo
 wrong=$(as_nobody "$CQ_BIN" rm "$cluster.0" -constraint 'Secret == "guess"' 2>&1)
 [ "$right" = "$wrong" ] || fail "cq rm tells the right secret from a wrong one: '$right' vs '$wrong'"
 grep -q "permission denied" <<<"$right" || fail "cq rm of root's job: $right"
-[ "$(count_jobs '.id == "'"$cluster.0"'"')" -eq 1 ] || fail "nobody removed root's job"
+[ "$(count_jobs ".ClusterId == $cluster and .ProcId == 0")" -eq 1 ] || fail "nobody removed root's job"
 out=$(as_nobody "$CQ_BIN" logs "$cluster.0" 2>&1) && fail "cq logs of root's job worked for nobody"
 grep -q "permission denied" <<<"$out" || fail "cq logs did not say why: $out"
 grep -q s3cret <<<"$out" && fail "cq logs leaked a secret: $out"

@@ -146,7 +146,7 @@ while :; do i=$((i + 1)); echo $i >> count.out; sleep 0.05; done
 SH
 chmod +x count.sh
 c=$(cq submit --terse -- "$T/count.sh") || fail "submit failed"
-job_is() { [ "$(cq q --json | jq -r --arg id "$c.0" '.[] | select(.id == $id) | .st')" = "$1" ]; }
+job_is() { [ "$(cq q --json | jq -r --arg id "$c.0" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .JobStatus' | job_st)" = "$1" ]; }
 wait_until 10 job_is R || fail "job not running: $(cq q --json)"
 wait_until 5 test -s job.pid || fail "the job wrote no pid"
 job=$(cat job.pid)

@@ -70,7 +70,8 @@ cq q -json "$h" | jq -e '.[0] | has("ClusterId") and has("ProcId") and has("JobS
     >/dev/null || fail "-json keys: $(cq q -json "$h")"
 n=0
 while IFS=$'\t' read -r k v; do
-	got=$(cq q -af ClusterId -constraint "ClusterId == $h && $k =?= $v")
+	# (== too: jq writes a real such as CommittedTime's 0.0 as 0.)
+	got=$(cq q -af ClusterId -constraint "ClusterId == $h && ($k =?= $v || $k == $v)")
 	[ "$got" = "$h" ] || fail "-constraint '$k =?= $v' selects '$got', not $h"
 	n=$((n + 1))
 done < <(cq q -json "$h" | jq -r '.[0] | to_entries[] | select(.value | type != "object" and type != "array") | [.key, (.value | tojson)] | @tsv')

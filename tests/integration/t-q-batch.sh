@@ -16,7 +16,7 @@ SH
 chmod +x wait.sh
 printf 'executable = %s\narguments = %s\nqueue 4\n' "$T/wait.sh" "$T/go" > four.sub
 c1=$(cq submit --terse --batch-name nightly four.sub) || fail "submit failed"
-running() { [ "$(count_jobs '.st == "R"')" -eq 2 ]; }
+running() { [ "$(count_jobs '.JobStatus == 2')" -eq 2 ]; }
 wait_until 10 running || fail "two jobs of $c1 not running: $(cq q --json)"
 # Matching order is submit order: procs 0 and 1 run, 2 and 3 wait.
 cq hold "$c1.3" >/dev/null || fail "cq hold failed"
@@ -27,8 +27,8 @@ cq rm "$c3.1" >/dev/null || fail "cq rm failed"
 
 # The rows as JSON.
 b=$(cq q -batch --json) || fail "cq q -batch --json failed"
-row() { echo "$b" | jq -c --arg n "$1" '.[] | select(.name == $n) |
-    [.owner, .done, .run, .idle, .hold, .total, .job_ids, .clusters]'; }
+row() { echo "$b" | jq -c --arg n "$1" '.[] | select(.BatchName == $n) |
+    [.Owner, .Done, .Run, .Idle, .Held, .Total, .JobIds, .Clusters]'; }
 [ "$(echo "$b" | jq length)" -eq 3 ] || fail "not 3 batches: $b"
 [ "$(row nightly)" = "[\"$me\",0,2,1,1,4,\"$c1.0-3\",1]" ] ||
     fail "nightly row: $(row nightly)"
@@ -63,13 +63,13 @@ case $out in *$'\033'*) fail "escape bytes in piped output" ;; esac
 
 # cq status: the slots, what runs there, the owner as the heartbeats say.
 s=$(cq status --json) || fail "cq status --json failed"
-[ "$(echo "$s" | jq -c '[.[] | [.name, .state, .activity, .memory_mb]]')" = \
+[ "$(echo "$s" | jq -c '[.[] | [.Name, .CqState, .CqActivity, .Memory]]')" = \
     '[["slot1@a1","CLAIMED","Busy",256],["slot2@a1","CLAIMED","Busy",256]]' ] ||
     fail "status rows: $s"
-[ "$(echo "$s" | jq -r '[.[].job] | sort | join(" ")')" = "$c1.0 $c1.1" ] ||
+[ "$(echo "$s" | jq -r '[.[].JobId] | sort | join(" ")')" = "$c1.0 $c1.1" ] ||
     fail "status jobs: $s"
-seen() { cq status --json | jq -e '.[0].owner_idle_ms >= 0 and
-    .[0].owner_seen_ms == null and (.[0].load | type) == "number"'; }
+seen() { cq status --json | jq -e '.[0].KeyboardIdle >= 0 and
+    .[0].CqOwnerLastSeen == null and (.[0].LoadAvg | type) == "number"'; }
 wait_until 5 seen || fail "no owner idle time or load: $(cq status --json)"
 out=$(cq status) || fail "cq status failed"
 echo "$out" | head -1 | grep -q '^NAME  *STATE  *ACTIVITY  *LOAD  *MEM  *IDLE_FOR  *JOB  *OWNER_SEEN$' ||
@@ -106,12 +106,12 @@ fi
 
 # Jobs finish: DONE counts them.
 touch go
-done3() { [ "$(cq q -batch --json | jq -r '.[] | select(.name == "nightly") | .done')" = 3 ]; }
+done3() { [ "$(cq q -batch --json | jq -r '.[] | select(.BatchName == "nightly") | .Done')" = 3 ]; }
 wait_until 20 done3 || fail "nightly not 3 done: $(cq q -batch --json)"
 # Quotes, backslashes and control characters survive the compact rows.
 c5=$(cq submit --terse -- /bin/sh -c $'sleep 300 # x"y\\z\tw') || fail "submit failed"
 out=$(cq q -nobatch "$c5") || fail "cq q -nobatch of an odd command failed"
 case $out in *$'x"y\\z\tw'*) ;; *) fail "odd command: $out" ;; esac
-[ "$(cq q --json "$c5" | jq -r '.[0].cmd')" = $'/bin/sh -c sleep 300 # x"y\\z\tw' ] ||
+[ "$(cq q --json "$c5" | jq -r '.[0] | "\(.Cmd) \(.Args)"')" = $'/bin/sh -c sleep 300 # x"y\\z\tw' ] ||
     fail "odd command in --json: $(cq q --json "$c5")"
 log "batch view and filters as expected"

@@ -16,7 +16,7 @@ start_schedd 10s
 c=$(cq submit --terse -- /bin/true) || fail "submit failed"
 cq qedit "$c" +Tag '"before"' >/dev/null || fail "the first qedit failed"
 cq userprio -setfactor root 3000 >/dev/null || fail "the first setfactor failed"
-row() { cq q --json | jq -c --arg c "$c" '.[] | select(.cluster == ($c | tonumber))'; }
+row() { cq q --json | jq -c --arg c "$c" '.[] | select(.ClusterId == ($c | tonumber))'; }
 
 dd if=/dev/zero of="$T/state/filler" bs=64k 2>/dev/null
 [ "$(df --output=avail "$T/state" | tail -n 1)" -eq 0 ] ||
@@ -29,8 +29,8 @@ out=$(cq prio -p 9 "$c" 2>&1) && fail "a cq prio on a full disk was acknowledged
 grep -q "nothing was changed" <<<"$out" || fail "the prio's error: $out"
 out=$(cq userprio -setfactor root 5000 2>&1) && fail "a setfactor on a full disk was acknowledged: $out"
 _pid_alive "$SCHEDD_PID" || fail "the scheduler died on a refused edit"
-[ "$(row | jq .priority)" = 0 ] || fail "the refused prio changed the job: $(row)"
-[ "$(row | jq .request_memory_mb)" = 0 ] || fail "the refused qedit changed the job: $(row)"
+[ "$(row | jq .JobPrio)" = 0 ] || fail "the refused prio changed the job: $(row)"
+[ "$(row | jq .RequestMemory)" = 0 ] || fail "the refused qedit changed the job: $(row)"
 [ "$(cq q -constraint 'Tag == "before"' --json | jq length)" -eq 1 ] ||
     fail "the refused qedit changed Tag"
 cq userprio --json | jq -e '.[] | select(.name == "root") | .factor == 3000' >/dev/null ||
@@ -39,11 +39,11 @@ cq userprio --json | jq -e '.[] | select(.name == "root") | .factor == 3000' >/d
 rm -f "$T/state/filler"
 cq prio -p 9 "$c" >/dev/null || fail "cq prio failed once space was back"
 cq qedit "$c" RequestMemory 777 >/dev/null || fail "cq qedit failed once space was back"
-[ "$(row | jq .priority)" = 9 ] && [ "$(row | jq .request_memory_mb)" = 777 ] ||
+[ "$(row | jq .JobPrio)" = 9 ] && [ "$(row | jq .RequestMemory)" = 777 ] ||
     fail "the edits did not take: $(row)"
 stop_schedd
 start_schedd
-[ "$(row | jq .priority)" = 9 ] || fail "the edit was not durable: $(row)"
+[ "$(row | jq .JobPrio)" = 9 ] || fail "the edit was not durable: $(row)"
 cq userprio --json | jq -e '.[] | select(.name == "root") | .factor == 3000' >/dev/null ||
     fail "the factor after a restart: $(cq userprio --json)"
 log "edits refused on a full disk changed nothing; later ones took"

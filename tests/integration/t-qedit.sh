@@ -14,9 +14,9 @@ chmod 755 "$T"
 # No agent: the jobs stay idle.
 j=$(cq submit --terse -- /bin/true) || fail "submit failed"
 other=$(cq submit --terse -- /bin/true) || fail "submit failed"
-row() { cq q --json | jq -c --arg c "$1" '.[] | select(.cluster == ($c | tonumber))'; }
+row() { cq q --json | jq -c --arg c "$1" '.[] | select(.ClusterId == ($c | tonumber))'; }
 has() {	# ID CONSTRAINT: the job matches it
-	[ "$(cq q -constraint "$2" --json | jq --arg c "$1" '[.[] | select(.cluster == ($c | tonumber))] | length')" -eq 1 ]
+	[ "$(cq q -constraint "$2" --json | jq --arg c "$1" '[.[] | select(.ClusterId == ($c | tonumber))] | length')" -eq 1 ]
 }
 
 out=$(cq qedit "$j" +Project '"higgs"') || fail "qedit of a custom attribute failed: $out"
@@ -26,11 +26,11 @@ has "$other" 'Project == "higgs"' && fail "the other job got the attribute"
 cq qedit "$j" Weight 7 >/dev/null || fail "qedit of an integer attribute failed"
 has "$j" 'Weight == 7' || fail "Weight is not 7"
 cq qedit "$j" RequestMemory 512 >/dev/null || fail "qedit RequestMemory failed"
-[ "$(row "$j" | jq .request_memory_mb)" = 512 ] || fail "request_memory_mb not 512: $(row "$j")"
+[ "$(row "$j" | jq .RequestMemory)" = 512 ] || fail "request_memory_mb not 512: $(row "$j")"
 cq qedit "$j" Requirements 'TARGET.Memory >= 512' >/dev/null ||
     fail "qedit Requirements failed"
 cq qedit "$j" JobPrio 3 >/dev/null || fail "qedit JobPrio failed"
-[ "$(row "$j" | jq .priority)" = 3 ] || fail "priority not 3"
+[ "$(row "$j" | jq .JobPrio)" = 3 ] || fail "priority not 3"
 
 # Refusals change nothing.
 out=$(cq qedit "$j" RequestCpus 0 2>&1) && fail "RequestCpus 0 accepted: $out"
@@ -42,7 +42,7 @@ out=$(cq qedit "$j" MaxRetries 3 2>&1) && fail "MaxRetries taken as a custom att
 out=$(cq qedit 999 Foo 1 2>&1) && fail "an unknown job edited: $out"
 case $out in *"no such job"*) ;; *) fail "unexpected: $out" ;; esac
 out=$(cq qedit "$j" ConcurrencyLimits '"nosuch"' 2>&1) && fail "an unknown limit accepted: $out"
-[ "$(row "$j" | jq .request_memory_mb)" = 512 ] || fail "a refusal changed the job"
+[ "$(row "$j" | jq .RequestMemory)" = 512 ] || fail "a refusal changed the job"
 
 # Another user: refused, the job as it was.
 out=$(setpriv --reuid="$nuid" --regid="$ngid" --clear-groups \
@@ -60,8 +60,8 @@ has "$j" 'Project == "higgs"' || fail "nobody's refused edit changed the job"
 stop_schedd
 start_schedd
 has "$j" 'Project == "higgs" && Weight == 7' || fail "the edits were lost in a restart"
-[ "$(row "$j" | jq .priority)" = 3 ] || fail "the priority was lost in a restart"
-[ "$(row "$j" | jq .request_memory_mb)" = 512 ] || fail "the request was lost in a restart"
+[ "$(row "$j" | jq .JobPrio)" = 3 ] || fail "the priority was lost in a restart"
+[ "$(row "$j" | jq .RequestMemory)" = 512 ] || fail "the request was lost in a restart"
 log "qedit: custom attributes, requests, priority; refusals; durable"
 
 # Matching sees the edit: a job whose requirements nothing meets runs
@@ -71,7 +71,7 @@ start_agent a1 1
 printf 'executable = /bin/true\nrequirements = Memory > 100000000\nqueue\n' > never.sub
 n=$(cq submit --terse never.sub) || fail "submit failed"
 sleep 1
-[ "$(row "$n" | jq -r .st)" = I ] || fail "the job ran against its requirements: $(row "$n")"
+[ "$(row "$n" | jq -r .JobStatus)" = 1 ] || fail "the job ran against its requirements: $(row "$n")"
 cq qedit "$n" Requirements 'Memory > 0' >/dev/null || fail "qedit Requirements failed"
 ran() { [ "$(cq history --json "$n" | jq length)" -eq 1 ]; }
 wait_until 20 ran || fail "the job did not run after its requirements were edited: $(cq why "$n")"

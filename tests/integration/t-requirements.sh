@@ -35,7 +35,7 @@ wait_until 20 in_history "$matlab" ||
 # A turn more: a job that could run would have been started by now.
 sleep 1
 for id in "$never" "$sparc" "$huge" "$broken"; do
-	[ "$(count_jobs ".cluster == $id and .st == \"I\"")" -eq 1 ] ||
+	[ "$(count_jobs ".ClusterId == $id and .JobStatus == 1")" -eq 1 ] ||
 	    fail "job $id is not idle: $(cq q -a --json)"
 done
 log "requirements false, Arch == SPARC, TARGET.Memory > 100000, broken: idle"

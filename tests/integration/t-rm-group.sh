@@ -24,7 +24,7 @@ wait_until 5 group_complete ||
     fail "process group $pgid has $(group_size) processes, expected 3: $(ps -o pid,pgid,args -g "$pgid")"
 [ "$(ps -o pgid= -p "$pgid" | tr -d ' ')" = "$pgid" ] ||
     fail "the job's shell $pgid does not lead its own process group"
-[ "$(cq q --json | jq -r '.[0].state')" = RUNNING ] || fail "job $job is not RUNNING"
+[ "$(cq q --json | jq -r '.[0].JobStatus')" = 2 ] || fail "job $job is not RUNNING"
 log "job $job runs as process group $pgid: $(pgrep -g "$pgid" | tr '\n' ' ')"
 
 cq rm "$job" || fail "cq rm $job failed"
@@ -37,8 +37,7 @@ log "process group $pgid gone"
 
 wait_queue_empty 10 || fail "job $job still in the queue: $(cq q --json)"
 row=$(cq history --json "$job" | jq -c '.[0]')
-[ "$(jq -r .st <<<"$row")" = X ] || fail "job $job is not X in history: $row"
-[ "$(jq -r .state <<<"$row")" = REMOVED ] || fail "job $job is not REMOVED: $row"
+[ "$(jq -r .JobStatus <<<"$row")" = 3 ] || fail "job $job is not REMOVED (3) in history: $row"
 log "job $job in history as X"
 
 # The slot is free again.

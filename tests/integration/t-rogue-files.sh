@@ -31,7 +31,7 @@ python3 "$CQ_SRCDIR/tests/lib/rogue-agent.py" --tls --token "$SCHEDD_POOL_TOKEN"
 grep -q "given job $id run 1" rogue.out || fail "the rogue got no job: $(cat rogue.out)"
 
 held() {
-	[ "$(cq q -a --json | jq -r '.[0].state')" = HELD ]
+	[ "$(cq q -a --json | jq -r '.[0].JobStatus')" = 5 ]
 }
 wait_until 20 held || fail "the job is not HELD: $(cq q -a --json)"
 [ -f sub/out.sh ] || fail "the asked-for out.sh did not arrive: $(ls -la sub)"
@@ -47,7 +47,7 @@ grep -q "refused output file \"../escape.sh\" for job $id run 1: not a path insi
 found=$(find "$T" "$(dirname "$T")" -maxdepth 4 \( -name evil.sh -o \
     -name escape.sh \) 2>/dev/null)
 [ -z "$found" ] || fail "a refused file was written: $found"
-cq q -a --json | jq -r '.[0].hold_reason // empty' | grep -q "did not ask for" ||
+cq q -a --json | jq -r '.[0].HoldReason // empty' | grep -q "did not ask for" ||
     fail "the hold reason does not say why: $(cq q -a --json | jq -c '.[0]')"
 log "out.sh arrived as 0750 without the setuid bit; evil.sh and ../escape.sh refused"
 exit 0

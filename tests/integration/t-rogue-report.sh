@@ -26,10 +26,10 @@ chmod +x job.sh
 id=$(cq submit --terse -- "$T/job.sh") || fail "cq submit failed"
 id=$id.0
 running() {
-	[ "$(cq q -a --json | jq -r '.[0] | "\(.state) \(.machine)"')" = "RUNNING slot1@a1" ]
+	[ "$(cq q -a --json | jq -r '.[0] | "\(.JobStatus) \(.RemoteHost)"')" = "2 slot1@a1" ]
 }
 wait_until 20 running || fail "the job did not start on a1: $(cq q -a --json)"
-run=$(cq q -a --json | jq -r '.[0].run')
+run=$(cq q -a --json | jq -r '.[0].JobRunCount')
 log "job $id run $run running on a1"
 
 # Claims on a run given to a1: refused, logged, nothing changes.
@@ -43,7 +43,7 @@ refused() {
 wait_until 10 refused "a start report" || fail "the start report was not refused"
 wait_until 10 refused "an exit report" || fail "the exit report was not refused"
 running || fail "the rogue's report changed the job: $(cq q -a --json)"
-[ "$(cq q -a --json | jq -r '.[0].run')" = "$run" ] ||
+[ "$(cq q -a --json | jq -r '.[0].JobRunCount')" = "$run" ] ||
     fail "the job's run changed: $(cq q -a --json)"
 
 # Third claim (an ad holding the job): the link is closed.
@@ -63,11 +63,11 @@ log "three claims refused, the rogue's link closed, the job still on a1"
 touch "$T/go"
 wait_queue_empty 30 || fail "the job did not complete: $(cq q -a --json)"
 hist=$(cq history --json "$id")
-[ "$(jq -r '.[0].exit_code' <<<"$hist")" = 3 ] ||
-    fail "history shows exit $(jq -r '.[0].exit_code' <<<"$hist"), not the real 3: $hist"
-[ "$(jq -r '.[0].run' <<<"$hist")" = "$run" ] ||
+[ "$(jq -r '.[0].ExitCode' <<<"$hist")" = 3 ] ||
+    fail "history shows exit $(jq -r '.[0].ExitCode' <<<"$hist"), not the real 3: $hist"
+[ "$(jq -r '.[0].JobRunCount' <<<"$hist")" = "$run" ] ||
     fail "the job ran again: $hist"
-[ "$(jq -r '.[0].machine' <<<"$hist")" = slot1@a1 ] ||
+[ "$(jq -r '.[0].LastRemoteHost' <<<"$hist")" = slot1@a1 ] ||
     fail "the job completed elsewhere: $hist"
 log "the job completed on a1 with its real exit code 3"
 exit 0

@@ -35,10 +35,10 @@ log "a job of root's ran as nobody and its output is nobody's"
 r=$(cd ro && cq submit --terse -- /usr/bin/id -u) || fail "cq submit in ro failed"
 held() {
 	[ "$(cq q -a --json | jq -r --arg c "$r" \
-	    '.[] | select(.cluster == ($c | tonumber)) | .state')" = HELD ]
+	    '.[] | select(.ClusterId == ($c | tonumber)) | .JobStatus')" = 5 ]
 }
 wait_until 30 held || fail "the job with a root-only initialdir is not HELD: $(cq q -a --json)"
-cq q -a --json | jq -r '.[0].hold_reason' | grep -q "cannot write the job's output" ||
+cq q -a --json | jq -r '.[0].HoldReason' | grep -q "cannot write the job's output" ||
     fail "the hold reason does not say why: $(cq q -a --json)"
 [ ! -e "ro/cq-$r.out" ] || fail "an output was written where nobody may not write"
 cq rm "$r" >/dev/null || fail "cq rm failed"

@@ -50,7 +50,7 @@ for a in a1 a2; do
 	wait_until 20 agent_connected "$a" || fail "agent $a did not reconnect within 20 s"
 done
 log "agents reconnected"
-wait_queue_empty 90 || fail "jobs left after 90 s: $(cq q --json | jq -c '[.[] | {id, state, machine, run}]')"
+wait_queue_empty 90 || fail "jobs left after 90 s: $(cq q --json | jq -c '[.[] | {ClusterId, ProcId, JobStatus, RemoteHost, JobRunCount}]')"
 
 # Each id ran once.
 [ "$(wc -l < "$T/ran")" -eq $N ] ||
@@ -65,8 +65,8 @@ done
 # History: each job once, completed, exit 0.
 hist=$(cq history --json "$cluster") || fail "cq history failed"
 [ "$(jq length <<<"$hist")" -eq $N ] || fail "history has $(jq length <<<"$hist") rows"
-[ "$(jq '[.[].id] | unique | length' <<<"$hist")" -eq $N ] || fail "history repeats a job"
-bad=$(jq -c '[.[] | select(.st != "C" or .exit_code != 0)] | .[:5]' <<<"$hist")
+[ "$(jq '[.[] | "\(.ClusterId).\(.ProcId)"] | unique | length' <<<"$hist")" -eq $N ] || fail "history repeats a job"
+bad=$(jq -c '[.[] | select(.JobStatus != 4 or .ExitCode != 0)] | .[:5]' <<<"$hist")
 [ "$bad" = "[]" ] || fail "jobs not completed with exit 0: $bad"
-log "adopted after the restart: $(grep -c 'adopted job' "$T/schedd.log"), runs > 1: $(jq '[.[] | select(.run > 1)] | length' <<<"$hist")"
+log "adopted after the restart: $(grep -c 'adopted job' "$T/schedd.log"), runs > 1: $(jq '[.[] | select(.JobRunCount > 1)] | length' <<<"$hist")"
 exit 0

@@ -16,7 +16,7 @@ done
 
 slots_are() {	# MACHINE STATE: every slot of MACHINE is in STATE
 	cq status --json | jq -e --arg m "$1" --arg s "$2" \
-	    '[.[] | select(.machine == $m)] | length > 0 and all(.state == $s)' >/dev/null
+	    '[.[] | select(.Machine == $m)] | length > 0 and all(.CqState == $s)' >/dev/null
 }
 
 start_schedd 10s
@@ -26,7 +26,7 @@ grep -q "slot1: refused: no user cqt-none1 .*useradd --system --no-create-home -
 wait_until 10 slots_are a1 DRAINING || fail "the refused slot is not DRAINING: $(cq status --json)"
 j=$(cq submit --terse -- /bin/true) || fail "cq submit failed"
 sleep 2
-[ "$(cq q -a --json | jq -r '.[0].state')" = IDLE ] ||
+[ "$(cq q -a --json | jq -r '.[0].JobStatus')" = 1 ] ||
     fail "a job went to the refused slot: $(cq q -a --json)"
 id cqt-none1 >/dev/null 2>&1 && fail "the agent made a user"
 cq rm "$j" >/dev/null

@@ -149,7 +149,7 @@ grep -q "Accepted publickey for $me" "$T/sshd.log" ||
 # The input travelled with the submit: it is not read again from here.
 rm -f "$T/sub/in/data.txt"
 rcq home q --json > "$T/q.json" || fail "cq -H q failed"
-jq -e --arg c "${id%%.*}" '[.[] | select((.cluster|tostring) == $c)] | length == 1' \
+jq -e --arg c "${id%%.*}" '[.[] | select((.ClusterId|tostring) == $c)] | length == 1' \
     "$T/q.json" >/dev/null || fail "cq -H q does not show $id: $(cat "$T/q.json")"
 CQ_HOST=$URL HOME=$T/home CQ_SOCKET=$T/nowhere.sock "$CQ_BIN" q --json \
     > "$T/q2.json" || fail "CQ_HOST=... cq q failed"
@@ -171,7 +171,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	id3=$(cd "$T/nob" && rcq nobody submit --terse -- /bin/true) ||
 	    fail "cq -H submit as nobody failed"
 	owner=$(cq q -a --json | jq -r --arg c "${id3%%.*}" \
-	    '.[] | select((.cluster|tostring) == $c) | .owner')
+	    '.[] | select((.ClusterId|tostring) == $c) | .Owner')
 	[ "$owner" = nobody ] || fail "job $id3 of the nobody login is owned by '$owner'"
 	rcq nobody rm "$id3" > /dev/null || fail "nobody cannot remove its job $id3"
 	out=$(rcq nobody rm "$id" 2>&1) && fail "nobody removed root's job $id: $out"

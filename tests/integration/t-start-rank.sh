@@ -22,7 +22,7 @@ sub() {	# NAME LINES...: submit one job with those lines, print its id
 sleep 1
 refused=$(sub refused "")
 sleep 1
-[ "$(count_jobs ".cluster == $refused and .st == \"I\"")" -eq 1 ] ||
+[ "$(count_jobs ".ClusterId == $refused and .JobStatus == 1")" -eq 1 ] ||
     fail "the picky machine ran $me's job: $(cq q -a --json)"
 out=$(cq why "$refused")
 grep -qF "1 slot: the start policy of picky rejects it: TARGET.Owner != \"$me\"" <<<"$out" ||
@@ -52,7 +52,7 @@ in_history() {	# ID: the job has finished
 	[ "$(cq history --json "$1" | jq length)" -eq 1 ]
 }
 machine() {
-	cq history --json "$1" | jq -r '.[0].machine'
+	cq history --json "$1" | jq -r '.[0].LastRemoteHost'
 }
 wait_until 20 in_history "$refused" || fail "$refused did not run elsewhere"
 [ "$(machine "$refused")" != "slot1@picky" ] || fail "$refused ran on picky"
@@ -87,7 +87,7 @@ log "a broken start or machine_attributes stops the agent with the key"
 
 # The machine's ad, as cq status shows it, carries start, rank and the
 # platform with HTCondor's names.
-ad=$(cq status --json | jq -c '.[] | select(.machine == "picky") | .ad')
+ad=$(cq status --json | jq -c '.[] | select(.Machine == "picky")')
 [ "$(jq -r .Start <<<"$ad")" = "KeyboardIdle >= 0 && TARGET.Owner != \"$me\"" ] ||
     fail "the ad has no Start: $ad"
 [ "$(jq -r .Rank <<<"$ad")" = "TARGET.JobPrio" ] || fail "the ad has no Rank: $ad"

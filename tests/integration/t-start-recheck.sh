@@ -19,7 +19,7 @@ AGENT_ACTIVITY="file:$T/act1" AGENT_EXTRA="idle_after = 1s
 start = KeyboardIdle > 4" start_agent a1 1
 
 done_ok() {	# ID: completed with exit code 0
-	[ "$(cq history --json "$1" | jq -r '.[0].exit_code // empty')" = 0 ]
+	[ "$(cq history --json "$1" | jq -r '.[0].ExitCode // empty')" = 0 ]
 }
 first=$(cq submit --terse -- /bin/true) || fail "submit failed"
 wait_until 30 done_ok "$first.0" || fail "the first job did not run: $(cq why "$first.0")"
@@ -41,7 +41,7 @@ for try in 1 2 3; do
 done
 [ -n "$refused" ] || fail "the agent never refused a start in 3 tries: $(grep -i start "$T/agent-a1.log" | tail -5)"
 h=$(cq history --json "$refused.0")
-[ "$(jq -r '.[0].evictions' <<<"$h")" -ge 1 ] ||
+[ "$(jq -r '.[0].NumVacates' <<<"$h")" -ge 1 ] ||
     fail "the refusal is not an eviction: $h"
 [ "$(jq -r '.[0].completions // 1' <<<"$h")" -le 1 ] ||
     fail "the refused start counted as a run: $h"

@@ -170,7 +170,7 @@ if timeout 20 "$SCHEDD_BIN" -f -c "$T/schedd.conf" --fresh > "$T/refused.log" 2>
 fi
 grep -q "is whole" "$T/refused.log" || fail "--fresh over a whole queue: $(cat "$T/refused.log")"
 start_schedd
-[ "$(cq q --json | jq -c '[.[].cluster]')" = "[$next]" ] ||
+[ "$(cq q --json | jq -c '[.[].ClusterId]')" = "[$next]" ] ||
     fail "after the restart: $(cq q --json)"
 
 # A checkpoint, then SQLite starts the WAL over (new salts): the mark

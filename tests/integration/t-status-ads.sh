@@ -33,7 +33,7 @@ grep -q "bad constraint" err || fail "bad constraint said: $(cat err)"
 # Every -json pair, as a constraint, selects its slot.
 n=0
 while IFS=$'\t' read -r k v; do
-	case $k in LoadAvg|KeyboardIdle|ConsoleIdle|Disk|TotalDisk) continue ;; esac
+	case $k in LoadAvg|KeyboardIdle|ConsoleIdle|Disk|TotalDisk|LastHeardFrom|CqOwnerLastSeen) continue ;; esac
 	got=$(cq status -af Name -constraint "Machine == \"$m1\" && $k =?= $v")
 	[ "$got" = "slot1@$m1" ] || fail "-constraint '$k =?= $v' selects '$got'"
 	n=$((n + 1))

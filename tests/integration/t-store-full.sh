@@ -80,7 +80,7 @@ fi
 grep -q "disk is full" <<<"$out" || fail "the removal's error: $out"
 _pid_alive "$SCHEDD_PID" || fail "the scheduler died on a refused hold or rm"
 q=$(cq q --json) || fail "cq q does not answer after the refused requests"
-[ "$(jq -r '.[0].state' <<<"$q")" = IDLE ] ||
+[ "$(jq -r '.[0].JobStatus' <<<"$q")" = 1 ] ||
     fail "job $c1 changed after refused requests: $q"
 
 # Space is back: the next submit works, and only it shows.
@@ -90,7 +90,7 @@ c2=$(cq submit --terse "$T/later.sub") ||
     fail "a submit after space was freed failed"
 q=$(cq q --json)
 [ "$(jq length <<<"$q")" -eq 2 ] || fail "after space was freed: $q"
-[ "$(jq '[.[] | select(.cluster == '"$c2"')] | length' <<<"$q")" -eq 1 ] ||
+[ "$(jq '[.[] | select(.ClusterId == '"$c2"')] | length' <<<"$q")" -eq 1 ] ||
     fail "cluster $c2 is not in the queue: $q"
 grep -q xxxx <<<"$q" && fail "the refused submit shows in the queue: $q"
 cq rm "$c1" >/dev/null || fail "cq rm $c1 failed once space was back"

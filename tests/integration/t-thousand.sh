@@ -29,16 +29,16 @@ hist=$(cq history --json "$cluster") || fail "cq history failed"
 [ "$(jq length <<<"$hist")" -eq $N ] ||
     fail "history has $(jq length <<<"$hist") rows, not $N"
 # One row per id, each completed once, on its first run, with proc % 7.
-bad=$(jq -c '[.[] | select(.st != "C" or .run != 1 or .exit_signal != 0
-    or .exit_code != (.proc % 7))] | .[:5]' <<<"$hist")
+bad=$(jq -c '[.[] | select(.JobStatus != 4 or .JobRunCount != 1 or (.ExitSignal // 0) != 0
+    or .ExitCode != (.ProcId % 7))] | .[:5]' <<<"$hist")
 [ "$bad" = "[]" ] || fail "jobs with a wrong state, run or exit code: $bad"
-[ "$(jq '[.[].proc] | unique | length' <<<"$hist")" -eq $N ] ||
+[ "$(jq '[.[].ProcId] | unique | length' <<<"$hist")" -eq $N ] ||
     fail "history repeats a proc"
-[ "$(jq '[.[].proc] | (min, max)' <<<"$hist" | tr '\n' ' ')" = "0 $((N - 1)) " ] ||
+[ "$(jq '[.[].ProcId] | (min, max)' <<<"$hist" | tr '\n' ' ')" = "0 $((N - 1)) " ] ||
     fail "history procs are not 0..$((N - 1))"
 # Both agents took part.
 for a in a1 a2; do
-	n=$(jq --arg a "$a" '[.[] | select(.machine | endswith("@" + $a))] | length' <<<"$hist")
+	n=$(jq --arg a "$a" '[.[] | select(.LastRemoteHost | endswith("@" + $a))] | length' <<<"$hist")
 	[ "$n" -gt 0 ] || fail "agent $a ran no job"
 	log "agent $a ran $n jobs"
 done

@@ -32,7 +32,7 @@ wait_until 20 refused_twice ||
     fail "the plain agent and the TLS scheduler did not both log the refusal"
 [ "$(cq status --json | jq length)" -eq 0 ] ||
     fail "the plain agent shows in the pool: $(cq status --json)"
-[ "$(count_jobs '.state == "IDLE"')" -eq 1 ] ||
+[ "$(count_jobs '.JobStatus == 1')" -eq 1 ] ||
     fail "the job did not stay IDLE: $(cq q --json)"
 stop_agent plain
 log "an insecure agent is refused by a TLS scheduler"
@@ -71,9 +71,9 @@ refused_tls() {
 }
 wait_until 20 refused_tls ||
     fail "the TLS agent and the plain scheduler did not both log the refusal"
-[ "$(cq status --json | jq -c '[.[] | select(.connected)] | length')" -eq 0 ] ||
+[ "$(cq status --json | jq -c '[.[] | select(.CqConnected)] | length')" -eq 0 ] ||
     fail "the TLS agent shows in the pool: $(cq status --json)"
-[ "$(count_jobs '.state == "IDLE"')" -eq 1 ] ||
+[ "$(count_jobs '.JobStatus == 1')" -eq 1 ] ||
     fail "the job did not stay IDLE: $(cq q --json)"
 log "a TLS agent is refused by an insecure scheduler"
 exit 0

@@ -50,8 +50,8 @@ grep -q "agent a1" "$T/rogue.log" &&
     fail "the rogue heard from agent a1: $(grep 'agent a1' "$T/rogue.log")"
 [ "$(CQ_SOCKET=$T/rogue.sock cq status --json | jq length)" -eq 0 ] ||
     fail "the rogue sees an agent: $(CQ_SOCKET=$T/rogue.sock cq status --json)"
-st=$(CQ_SOCKET=$T/rogue.sock cq q --json | jq -r '.[0].state')
-[ "$st" = IDLE ] || fail "the rogue's job $j is $st, not IDLE"
+st=$(CQ_SOCKET=$T/rogue.sock cq q --json | jq -r '.[0].JobStatus')
+[ "$st" = 1 ] || fail "the rogue's job $j is $st, not IDLE (1)"
 [ -e "$T/agent-a1.d/cq-$j.out" ] && fail "the rogue's job ran"
 _pid_alive "${AGENT_PID[a1]}" || fail "the agent died"
 

@@ -58,14 +58,14 @@ j=$(cq submit --terse -- /bin/echo hello) || fail "submit failed"
 sleep 1
 [ "$(cq status --json | jq length)" -eq 0 ] ||
     fail "a refused agent shows in the pool: $(cq status --json)"
-[ "$(count_jobs '.state == "IDLE"')" -eq 1 ] || fail "the job did not stay IDLE: $(cq q --json)"
+[ "$(count_jobs '.JobStatus == 1')" -eq 1 ] || fail "the job did not stay IDLE: $(cq q --json)"
 
 start_agent good 1
 cq wait -t 20 "$j" || fail "job $j did not run on the agent with the token"
-[ "$(cq history --json "$j" | jq -r '.[0].machine')" = "slot1@good" ] ||
+[ "$(cq history --json "$j" | jq -r '.[0].LastRemoteHost')" = "slot1@good" ] ||
     fail "job $j ran elsewhere: $(cq history --json "$j")"
 [ "$(cat "cq-$j.out")" = hello ] || fail "job $j output: $(cat "cq-$j.out")"
-[ "$(cq status --json | jq -c '[.[].machine] | unique')" = '["good"]' ] ||
+[ "$(cq status --json | jq -c '[.[].Machine] | unique')" = '["good"]' ] ||
     fail "pool: $(cq status --json)"
 cred=$(agent_state_dir agent-good.d)/credential
 [ "$(stat -c %a "$cred")" = 600 ] || fail "$cred is mode $(stat -c %a "$cred")"

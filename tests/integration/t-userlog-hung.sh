@@ -55,7 +55,7 @@ c2=$(cd nob && timeout 30 setpriv --reuid=65534 --regid=65534 \
     --clear-groups "$CQ_BIN" submit --terse other.sub) ||
     fail "another user's submit was not answered while a user log hangs"
 done_job() {	# done_job CLUSTER: it completed
-	[ "$(cq history --json "$1" | jq -r '.[0].st')" = C ]
+	[ "$(cq history --json "$1" | jq -r '.[0].JobStatus')" = 4 ]
 }
 wait_until 30 done_job "$c2" ||
     fail "the other user's job did not complete while a user log hangs: $(cq q --json)"

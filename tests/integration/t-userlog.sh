@@ -62,14 +62,14 @@ log = $T/b.log
 queue
 SUB
 b=$(cq submit --terse b.sub) || fail "submit b failed"
-st_of() { cq q --json | jq -r --arg id "$1.0" '.[] | select(.id == $id) | .st'; }
+st_of() { cq q --json | jq -r --arg id "$1.0" '.[] | select("\(.ClusterId).\(.ProcId)" == $id) | .JobStatus' | job_st; }
 is() { [ "$(st_of "$1")" = "$2" ]; }
 wait_until 10 is "$b" R || fail "job $b not running: $(cq q --json)"
 cq hold -reason "disk full on the test host" "$b" >/dev/null || fail "hold failed"
 is "$b" H || fail "job $b not held"
-[ "$(cq q --json | jq -r '.[0].hold_reason')" = "disk full on the test host (by user $(id -un))" ] ||
+[ "$(cq q --json | jq -r '.[0].HoldReason')" = "disk full on the test host (by user $(id -un))" ] ||
     fail "hold_reason: $(cq q --json | jq -c '.[0]')"
-free() { cq status --json | jq -e '.[0].state == "UNCLAIMED" and .[0].job == null' >/dev/null; }
+free() { cq status --json | jq -e '.[0].CqState == "UNCLAIMED" and .[0].JobId == null' >/dev/null; }
 wait_until 10 free || fail "slot not free after the hold"
 cq release "$b" >/dev/null || fail "release failed"
 wait_until 10 is "$b" R || fail "job $b not running again"

@@ -49,9 +49,9 @@ log "cq wait: 3, 137, 1 as expected"
 
 # history: exit code, signal and machine.
 row=$(cq history --json "$j" | jq -c '.[0]')
-[ "$(jq -r .exit_code <<<"$row")" = 3 ] || fail "history exit code: $row"
-case $(jq -r .machine <<<"$row") in slot?@a1) ;; *) fail "history machine: $row" ;; esac
-[ "$(cq history --json "$k" | jq -r '.[0].exit_signal')" = 9 ] ||
+[ "$(jq -r .ExitCode <<<"$row")" = 3 ] || fail "history exit code: $row"
+case $(jq -r .LastRemoteHost <<<"$row") in slot?@a1) ;; *) fail "history machine: $row" ;; esac
+[ "$(cq history --json "$k" | jq -r '.[0].ExitSignal')" = 9 ] ||
     fail "history signal: $(cq history --json "$k")"
 out=$(cq history "$j") || fail "cq history failed"
 grep -q "slot.@a1" <<<"$out" || fail "history table has no machine: $out"

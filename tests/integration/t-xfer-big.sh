@@ -57,14 +57,14 @@ log "agent a1 killed while big.dat arrived"
     fail "no .cq-part in a1's sandbox: was the transfer really cut?"
 # The job holds on to no agent for ever: its lease ends, it is IDLE.
 is_idle() {
-	[ "$(cq q --json | jq -r '.[0].state')" = IDLE ]
+	[ "$(cq q --json | jq -r '.[0].JobStatus')" = 1 ]
 }
 wait_until 20 is_idle || fail "the job did not go back to IDLE: $(cq q --json)"
 
 # a2 takes the job; a1 comes back and sweeps what was cut.
 AGENT_EXTRA="filesystem_domain = d2" start_agent a2 1
 on_a2() {
-	[ "$(cq q --json | jq -r '.[0].machine')" = slot1@a2 ]
+	[ "$(cq q --json | jq -r '.[0].RemoteHost')" = slot1@a2 ]
 }
 wait_until 20 on_a2 || fail "the job did not go to a2: $(cq q --json)"
 AGENT_EXTRA="filesystem_domain = d1" start_agent a1 1

@@ -38,7 +38,7 @@ stop_agent a1 TERM
 cq wait -t 30 "$id" || fail "the job did not complete: $(cq history --json "$id")"
 [ "$(cat sub/log.txt | tr '\n' ' ')" = "first second " ] ||
     fail "log.txt is '$(cat sub/log.txt)', not both runs' lines"
-[ "$(cq history --json "$id" | jq -r '.[0].machine')" = slot1@a2 ] ||
+[ "$(cq history --json "$id" | jq -r '.[0].LastRemoteHost')" = slot1@a2 ] ||
     fail "the job did not finish on a2"
 log "the evicted run's output came back into the next run's sandbox"
 exit 0

@@ -110,9 +110,9 @@ e=$(cq submit --terse evil/e.sub) || fail "submit of e.sub failed"
 # holds a job whose transfer_output_files are missing.
 st_is() {
 	[ "$(cq q --json | jq -r --arg c "$1" \
-	    '.[] | select(.cluster == ($c | tonumber)) | .state')" = "$2" ]
+	    '.[] | select(.ClusterId == ($c | tonumber)) | .JobStatus')" = "$2" ]
 }
-wait_until 30 st_is "$e" HELD || fail "the symlink job is not HELD: $(cq q --json)"
+wait_until 30 st_is "$e" 5 || fail "the symlink job is not HELD: $(cq q --json)"
 [ "$(cat evil/mine.txt)" = mine ] || fail "mine.txt did not come back"
 [ -z "$(find evil -name s.txt)" ] || fail "a file from outside the sandbox came back"
 grep -q "link/s.txt not sent: a symbolic link on its path" "$T/agent-a1.log" ||
@@ -134,11 +134,11 @@ SUB
 g=$(cq submit --terse gone/g.sub) || fail "submit of g.sub failed"
 st_of() {
 	[ "$(cq q --json | jq -r --arg c "$g" \
-	    '.[] | select(.cluster == ($c | tonumber)) | .state')" = "$1" ]
+	    '.[] | select(.ClusterId == ($c | tonumber)) | .JobStatus')" = "$1" ]
 }
-wait_until 20 st_of RUNNING || fail "the job in gone/ did not start"
+wait_until 20 st_of 2 || fail "the job in gone/ did not start"
 rm -rf gone
-wait_until 30 st_of HELD || fail "the job whose initialdir vanished is not HELD: $(cq q --json)"
+wait_until 30 st_of 5 || fail "the job whose initialdir vanished is not HELD: $(cq q --json)"
 log "outputs with nowhere to go: the job is HELD"
 
 _pid_alive "$SCHEDD_PID" || fail "the scheduler died"

@@ -31,7 +31,7 @@ SUB
 id=$(cq submit --terse sub/j.sub) || fail "cq submit failed"
 id=$id.0
 on() {
-	[ "$(cq q --json | jq -r '.[0] | "\(.state) \(.machine) \(.run)"')" = "RUNNING slot1@$1 $2" ]
+	[ "$(cq q --json | jq -r '.[0] | "\(.JobStatus) \(.RemoteHost) \(.JobRunCount)"')" = "2 slot1@$1 $2" ]
 }
 wait_until 20 on a1 1 || fail "run 1 did not start on a1: $(cq q --json)"
 wait_until 10 test -e started || fail "run 1 did not start on a1"
@@ -43,8 +43,8 @@ wait_until 10 sh -c "ls '$T'/sandbox-a1/*/result.txt" ||
     fail "run 1 did not finish on a1"
 AGENT_EXTRA="filesystem_domain = d2" start_agent a2 1
 run2() {
-	cq q --json | jq -e '.[0].run == 2' >/dev/null 2>&1 ||
-	    cq history --json "$id" | jq -e '.[0].run == 2' >/dev/null 2>&1
+	cq q --json | jq -e '.[0].JobRunCount == 2' >/dev/null 2>&1 ||
+	    cq history --json "$id" | jq -e '.[0].JobRunCount == 2' >/dev/null 2>&1
 }
 wait_until 20 run2 || fail "run 2 did not start: $(cq q --json)"
 agent_signal a1 CONT
@@ -58,7 +58,7 @@ fi
 cq wait -t 30 "$id" || fail "the job did not complete: $(cq history --json "$id")"
 [ "$(cat sub/result.txt)" = "$id.r2" ] ||
     fail "result.txt is '$(cat sub/result.txt)', not run 2's"
-[ "$(cq history --json "$id" | jq -r '.[0].run')" = 2 ] ||
+[ "$(cq history --json "$id" | jq -r '.[0].JobRunCount')" = 2 ] ||
     fail "the job completed with another run than 2"
 log "run 1's output refused; run 2's output in initialdir"
 exit 0

@@ -60,7 +60,7 @@ r=$(cd ro && as_nobody "$CQ_BIN" submit --terse j.sub) ||
     fail "cq submit in ro/ failed"
 held() {
 	[ "$(cq q -allusers --json | jq -r --arg c "$r" \
-	    '.[] | select(.cluster == ($c | tonumber)) | .state')" = HELD ]
+	    '.[] | select(.ClusterId == ($c | tonumber)) | .JobStatus')" = 5 ]
 }
 wait_until 30 held || fail "the job with an unwritable initialdir is not HELD: $(cq q -allusers --json)"
 [ ! -e ro/copy.txt ] || fail "an output was written where nobody may not write"

@@ -3,7 +3,8 @@
 (scripts/fault.sh) over the run directory DIR, once the queue drained.
 
 Reads DIR/acked (the submits: "CLUSTER N" acknowledged, "? N" not),
-DIR/history.json and DIR/queue.json (cq history / cq q -a), DIR/runs
+DIR/history.json and DIR/queue.json (the job ads of cq history --json /
+cq q -a --json: ClusterId, ProcId, JobStatus, ExitCode, JobRunCount), DIR/runs
 (the jobs' own lines, tests/lib/fault-job.sh), the agents' logs
 DIR/agent-*.log (which pid each run was, how it ended; "=== killed"
 after an incarnation the driver killed), the scheduler's DIR/schedd.log
@@ -35,6 +36,14 @@ import os
 import re
 import sys
 
+COMPLETED = 4   # JobStatus
+
+
+def jobid(ad):
+    """CLUSTER.PROC of a job ad."""
+    return "%s.%s" % (ad.get("ClusterId"), ad.get("ProcId"))
+
+
 def main():
     d = sys.argv[1]
     bad = {"lost": [], "twice": [], "overlap": [], "ulog": []}
@@ -50,9 +59,9 @@ def main():
             else:
                 acked[int(c)] = int(n)
     with open(os.path.join(d, "history.json")) as f:
-        hist = {r["id"]: r for r in json.load(f)}
+        hist = {jobid(r): r for r in json.load(f)}
     with open(os.path.join(d, "queue.json")) as f:
-        queue = {r["id"]: r for r in json.load(f)}
+        queue = {jobid(r): r for r in json.load(f)}
 
     # --- lost ---------------------------------------------------------------
     for c, n in sorted(acked.items()):
@@ -63,10 +72,10 @@ def main():
                 q = queue.get(jid)
                 bad["lost"].append("job %s: %s" % (jid, "not in the queue "
                                    "nor the history" if q is None else
-                                   "still queued: %s" % q.get("state")))
-            elif r.get("st") != "C" or r.get("exit_code") != 0:
-                bad["lost"].append("job %s: ended %s exit %s" % (
-                    jid, r.get("st"), r.get("exit_code")))
+                                   "still queued: JobStatus %s" % q.get("JobStatus")))
+            elif r.get("JobStatus") != COMPLETED or r.get("ExitCode") != 0:
+                bad["lost"].append("job %s: ended JobStatus %s exit %s" % (
+                    jid, r.get("JobStatus"), r.get("ExitCode")))
     seen = {}
     for jid in list(hist) + list(queue):
         c, p = (int(x) for x in jid.split("."))
@@ -126,10 +135,10 @@ def main():
 
     completed = 0
     for jid, r in sorted(hist.items()):
-        if r.get("st") != "C":
+        if r.get("JobStatus") != COMPLETED:
             continue
         completed += 1
-        hrun = r.get("run")
+        hrun = r.get("JobRunCount")
         mine = runs.get(jid, {})
         accepted = 0
         for pgid, (s, e) in sorted(mine.items()):
@@ -209,16 +218,16 @@ def main():
         ev = events.get(jid, {})
         for code in ("000", "005"):
             got = ev.get(code, [])
-            if code == "005" and r.get("st") != "C":
+            if code == "005" and r.get("JobStatus") != COMPLETED:
                 if got:
                     bad["ulog"].append("job %s: terminate event, but it "
-                                       "ended %s" % (jid, r.get("st")))
+                                       "ended JobStatus %s" % (jid, r.get("JobStatus")))
                 continue
             if len(set(got)) != 1:
                 bad["ulog"].append("job %s: %d different %s events" % (
                     jid, len(set(got)), code))
             repeats += len(got) - len(set(got))
-        if r.get("st") == "C" and not ev.get("001"):
+        if r.get("JobStatus") == COMPLETED and not ev.get("001"):
             bad["ulog"].append("job %s: completed without an execute "
                                "event" % jid)
     for jid in events:

@@ -63,6 +63,8 @@ export CQ_SRCDIR CQ_BUILDDIR
 CQ_BIN=$CQ_BUILDDIR/cq
 SCHEDD_BIN=$CQ_BUILDDIR/cq-schedd
 STARTD_BIN=$CQ_BUILDDIR/cq-startd
+# How long a daemon may take to start (seconds): more under valgrind.
+START_WAIT=${START_WAIT:-10}
 HOSTILE_BIN=$CQ_BUILDDIR/tests/lib/hostile
 
 # The daemons read CQ_<KEY> variables as configuration: only ours count.
@@ -311,13 +313,13 @@ start_schedd() {
 	disown "$SCHEDD_PID"	# no "Killed" notices; _stop_pid polls
 	CQ_SOCKET=$T/schedd.sock
 	export CQ_SOCKET
-	wait_until 10 test -s "$T/state/listen.addr" ||
-	    fail "the scheduler wrote no listen.addr within 10 s"
+	wait_until "$START_WAIT" test -s "$T/state/listen.addr" ||
+	    fail "the scheduler wrote no listen.addr within $START_WAIT s"
 	SCHEDD_ADDR=$(cat "$T/state/listen.addr")
 	# Written before listen.addr; none with insecure = yes.
 	SCHEDD_FP=$(cat "$T/state/fingerprint" 2>/dev/null)
-	wait_until 10 cq q --json ||
-	    fail "the scheduler does not answer cq q within 10 s"
+	wait_until "$START_WAIT" cq q --json ||
+	    fail "the scheduler does not answer cq q within $START_WAIT s"
 	_pid_alive "$SCHEDD_PID" || fail "the scheduler died at start-up"
 	# The agents' way in (tests run as root: an administrator); a
 	# restart keeps the store, so the token stays good.
@@ -346,7 +348,7 @@ agent_tls_conf() {
 # agent_connected NAME: the scheduler shows NAME's slots as connected.
 agent_connected() {
 	cq status --json | jq -e --arg m "$1" \
-	    '[.[] | select(.machine == $m and .connected)] | length > 0'
+	    '[.[] | select(.Machine == $m and .CqConnected)] | length > 0'
 }
 
 # The directory keys this cq-startd knows (state_dir, sandbox_dir), into
@@ -463,8 +465,8 @@ EOF
 	if [ "${AGENT_NO_WAIT:-0}" = 1 ]; then
 		return 0
 	fi
-	wait_until 10 agent_connected "$name" ||
-	    fail "agent $name did not register within 10 s"
+	wait_until "$START_WAIT" agent_connected "$name" ||
+	    fail "agent $name did not register within $START_WAIT s"
 	log "agent $name pid $LAST_PID with $slots slots"
 }
 
@@ -492,7 +494,8 @@ agent_signal() {
 
 # --- queries ------------------------------------------------------------------
 
-# count_jobs JQ_FILTER: number of queued jobs that match.
+# count_jobs JQ_FILTER: number of queued jobs whose ads (cq q --json:
+# ClusterId, ProcId, JobStatus, RemoteHost, ...) match.
 count_jobs() {
 	cq q -a --json | jq "[.[] | select($1)] | length"
 }
@@ -500,6 +503,12 @@ count_jobs() {
 # queue_empty: nothing left in the queue.
 queue_empty() {
 	[ "$(cq q -a --json | jq length)" -eq 0 ]
+}
+
+# job_st: the JobStatus numbers on stdin as condor_q's ST letters (1 I,
+# 2 R, 3 X, 4 C, 5 H, 6 >, 7 S).
+job_st() {
+	tr 1234567 'IRXCH>S'
 }
 
 # wait_queue_empty SECS

@@ -196,6 +196,43 @@ Test(agentmsg, exited_round_trip)
 	free(am);
 }
 
+/* Why the agent ended a run: each reason goes and comes back; no other. */
+Test(agentmsg, exited_kill_reason)
+{
+	static const enum agentmsg_kill_reason all[] = { AGENTMSG_KILL_OWNER,
+	    AGENTMSG_KILL_LEASE, AGENTMSG_KILL_VACATE, AGENTMSG_KILL_SHUTDOWN,
+	    AGENTMSG_KILL_REMOVED };
+	struct agentmsg		*am = new_msg(MSG_EXITED), *got;
+	struct agentmsg_exited	*m = &am->u.exited;
+	char			*text;
+	size_t			 i;
+
+	strlcpy(m->job, "3.0", sizeof m->job);
+	m->run = 2;
+	m->evicted = 1;
+	m->code = -1;
+	for (i = 0; i < sizeof all / sizeof all[0]; i++) {
+		m->kill_reason = all[i];
+		round_trip(am);
+	}
+	m->kill_reason = AGENTMSG_KILL_LEASE;
+	text = encode(am);
+	cr_assert_str_eq(text, "{\"job\":\"3.0\",\"run\":2,"
+	    "\"evicted\":true,\"kill_reason\":\"lease\"}");
+	free(text);
+	got = decodes(MSG_EXITED, "{\"job\":\"3.0\",\"run\":2}");
+	cr_assert_eq(got->u.exited.kill_reason, AGENTMSG_KILL_NONE);
+	free(got);
+	refused(MSG_EXITED, "{\"job\":\"3.0\",\"run\":2,"
+	    "\"kill_reason\":\"bored\"}",
+	    "kill_reason: not a reason the agent has");
+	refused(MSG_EXITED, "{\"job\":\"3.0\",\"run\":2,"
+	    "\"kill_reason\":\"\"}", "kill_reason: empty");
+	refused(MSG_EXITED, "{\"job\":\"3.0\",\"run\":2,"
+	    "\"kill_reason\":7}", "member has the wrong type");
+	free(am);
+}
+
 Test(agentmsg, exited_defaults)
 {
 	struct agentmsg	*am;
@@ -225,6 +262,7 @@ Test(agentmsg, heartbeat_round_trip)
 
 	am->u.heartbeat.owner_idle_ms = -1;
 	am->u.heartbeat.owner_seen_ms = -1;
+	am->u.heartbeat.owner_absence_s = -1;
 	round_trip(am);
 	text = encode(am);
 	cr_assert_str_eq(text, "{}");
@@ -237,10 +275,15 @@ Test(agentmsg, heartbeat_round_trip)
 	round_trip(am);
 	am->u.heartbeat.owner_seen_ms = 60000;
 	round_trip(am);
+	am->u.heartbeat.owner_absence_s = 7200;
+	round_trip(am);
+	am->u.heartbeat.owner_absence_s = 0;
+	round_trip(am);
 	free(am);
 	am = decodes(MSG_HEARTBEAT, "{\"seq\":1}");
 	cr_assert_eq(am->u.heartbeat.owner_idle_ms, -1);
 	cr_assert_eq(am->u.heartbeat.owner_seen_ms, -1);
+	cr_assert_eq(am->u.heartbeat.owner_absence_s, -1);
 	cr_assert_eq(am->u.heartbeat.has_load, 0);
 	free(am);
 	am = decodes(MSG_HEARTBEAT, "{\"load\":2}");
@@ -508,6 +551,12 @@ Test(agentmsg, refuses_bad_heartbeat)
 	    "owner_idle_ms: out of range");
 	refused(MSG_HEARTBEAT, "{\"owner_seen_ms\":-5}",
 	    "owner_seen_ms: out of range");
+	refused(MSG_HEARTBEAT, "{\"owner_absence_s\":-1}",
+	    "owner_absence_s: out of range");
+	refused(MSG_HEARTBEAT, "{\"owner_absence_s\":31622401}",
+	    "owner_absence_s: out of range");
+	refused(MSG_HEARTBEAT, "{\"owner_absence_s\":\"1\"}",
+	    "member has the wrong type");
 	refused(MSG_HEARTBEAT, "{\"load\":\"1\"}", "member has the wrong type");
 }
 

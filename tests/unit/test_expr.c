@@ -485,6 +485,17 @@ Test(expr, functions_strings)
 	EQ("stringListMember(2, \"1,2\")", "true");
 	EQ("stringListMember(\"a\", 1)", "error");
 	EQ("stringListMember(\"a\", undefined)", "undefined");
+	/* jobsub's requirements: the usage models both sides name. */
+	EQ("stringListsIntersect(\"OFFSITE,DEDICATED\", \"DEDICATED\")",
+	    "true");
+	EQ("stringListsIntersect(\"a, b\", \"c,d\")", "false");
+	EQ("stringListsIntersect(\"a, B\", \"b\")", "false");
+	EQ("stringListsIntersect(toUpper(\"a, b\"), toUpper(\"x b\"))",
+	    "true");
+	EQ("stringListsIntersect(\"a;b\", \"c;b\", \";\")", "true");
+	EQ("stringListsIntersect(\"\", \"\")", "false");
+	EQ("stringListsIntersect(\"a\", undefined)", "error");
+	EQ("stringListsIntersect(1, \"1\")", "error");
 }
 
 Test(expr, syntax_errors)

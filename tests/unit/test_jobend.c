@@ -529,6 +529,33 @@ Test(jobend, how_a_run_ended)
 	cr_assert(d.keep_ckpt);
 	cr_assert_str_eq(d.why, "vacated with a checkpoint");
 
+	/* The agent says why it evicted the run: that is the reason. */
+	r = exited(-1, 9);
+	r.evicted = 1;
+	r.kill_reason = "lease";
+	jobend_decide(&ctx, &tj, NULL, &r, &d);
+	cr_assert_eq(d.action, JOBEND_REQUEUE);
+	cr_assert_str_eq(d.why, "evicted: the agent did not hear the "
+	    "scheduler within the job lease");
+	r.kill_reason = "owner";
+	r.checkpoint = 1;
+	jobend_decide(&ctx, &tj, NULL, &r, &d);
+	cr_assert_str_eq(d.why, "vacated: the desktop's owner came back, "
+	    "with a checkpoint");
+	r.checkpoint = 0;
+	r.kill_reason = "shutdown";
+	jobend_decide(&ctx, &tj, NULL, &r, &d);
+	cr_assert_str_eq(d.why, "vacated: the agent shut down");
+	r.kill_reason = "vacate";
+	jobend_decide(&ctx, &tj, NULL, &r, &d);
+	cr_assert_str_eq(d.why, "vacated by cq vacate");
+	/* A start it refused says what refused it. */
+	r.kill_reason = "lease";
+	r.error = "the agent is past its lease";
+	jobend_decide(&ctx, &tj, NULL, &r, &d);
+	cr_assert_eq(d.action, JOBEND_REQUEUE);
+	cr_assert_str_eq(d.why, "the agent is past its lease");
+
 	/* A periodic checkpoint: it runs on. */
 	r = exited(85, 0);
 	r.checkpoint = 1;

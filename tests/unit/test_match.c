@@ -2,14 +2,19 @@
  * test_match.c: two-sided matching (scheduler/match.c) and autoclusters
  * (scheduler/autocluster.c) on a pool in memory: requirements and the
  * clauses added for the requests, the machine's start, both ranks, the
- * idle list's order, and jobs of one shape judged once.
+ * idle list's order, jobs of one shape judged once, and the owner-aware
+ * placement (scheduler/place.c: expected run times, learned ones too,
+ * against the desktops' expected owner absences).
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <criterion/criterion.h>
 
+#include "clusters.h"
+#include "place.h"
 #include "pool_fixture.h"
 
 TestSuite(match, .init = pool_setup, .fini = pool_teardown);
@@ -195,4 +200,162 @@ Test(match, an_expression_naming_the_slot_judges_each_slot)
 	j = pool_job("alice", "Name == \"slot4@a\"", NULL, 1, 0);
 	cr_assert_eq(pool_match(&mc), 1);
 	cr_assert_str_eq(pool_where(j, buf, sizeof buf), "slot4@a");
+}
+
+/* Owner-aware placement (place.c): three desktops whose owners are
+ * likely away for 20 minutes, 70 hours, or who say nothing. */
+static struct machine *
+place_pool(void)
+{
+	struct machine	*m;
+
+	place_set_mode(PLACE_OWNER_AWARE);
+	autocluster_set_runtime(place_runtime);
+	pool_machine("mute", 1, 1, 1024, NULL, NULL);
+	m = pool_machine("brief", 1, 1, 1024, NULL, NULL);
+	m->has_absence = 1;
+	m->owner_absence_s = 1200;
+	m = pool_machine("away", 1, 1, 1024, NULL, NULL);
+	m->has_absence = 1;
+	m->owner_absence_s = 250000;
+	return m;
+}
+
+Test(match, placement_scores)
+{
+	struct machine	 m;
+	double		 x;
+
+	memset(&m, 0, sizeof m);
+	cr_assert_eq(place_score(100, &m), 0, "no absence told");
+	m.has_absence = 1;
+	m.owner_absence_s = 1000;
+	cr_assert_eq(place_score(-1, &m), 0, "no run time");
+	/* A fit beats no fit; the smaller fit, the better. */
+	cr_assert_gt(place_score(1000, &m), place_score(1001, &m));
+	cr_assert_gt(place_score(10, &m), 0);
+	m.owner_absence_s = 2000;
+	x = place_score(500, &m);
+	m.owner_absence_s = 1000;
+	cr_assert_lt(x, place_score(500, &m));
+	/* No fit: the longer absence, the better. */
+	m.owner_absence_s = 100;
+	x = place_score(5000, &m);
+	m.owner_absence_s = 200;
+	cr_assert_lt(x, place_score(5000, &m));
+	cr_assert_gt(x, 0);
+	cr_assert_str_eq(place_mode_str(PLACE_BLIND), "blind");
+}
+
+Test(match, placement_long_jobs_to_long_absences)
+{
+	struct match_ctx	 mc;
+	struct job		*brief, *longer, *huge;
+	char			 buf[64];
+
+	place_pool();
+	brief = pool_job("alice", NULL, NULL, 1, 0);
+	brief->runtime_s = 600;
+	longer = pool_job("alice", NULL, NULL, 1, 0);
+	longer->runtime_s = 36000;
+	cr_assert_eq(pool_match(&mc), 2);
+	/* The short one takes the short absence, not the first slot nor the
+	 * long absence, which is left for the long job. */
+	cr_assert_str_eq(pool_where(brief, buf, sizeof buf), "slot1@brief");
+	cr_assert_str_eq(pool_where(longer, buf, sizeof buf), "slot1@away");
+	/* Longer than any absence: the longest left, then the silent. */
+	huge = pool_job("alice", NULL, NULL, 1, 0);
+	huge->runtime_s = 1000000;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(huge, buf, sizeof buf), "slot1@mute");
+}
+
+Test(match, placement_no_fit_takes_the_longest)
+{
+	struct match_ctx	 mc;
+	struct job		*j;
+	char			 buf[64];
+
+	place_pool();
+	j = pool_job("alice", NULL, NULL, 1, 0);
+	j->runtime_s = 1000000;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(j, buf, sizeof buf), "slot1@away");
+}
+
+Test(match, placement_blind_is_the_free_lists_order)
+{
+	struct match_ctx	 mc;
+	struct job		*j;
+	char			 buf[64];
+
+	place_pool();
+	place_set_mode(PLACE_BLIND);
+	j = pool_job("alice", NULL, NULL, 1, 0);
+	j->runtime_s = 36000;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(j, buf, sizeof buf), "slot1@mute");
+	cr_assert_eq(j->ac->runtime_s, -1);
+}
+
+Test(match, placement_yields_to_both_ranks)
+{
+	struct match_ctx	 mc;
+	struct job		*a, *b;
+	struct machine		*m;
+	char			 buf[64];
+
+	place_pool();
+	/* The user's rank wins. */
+	a = pool_job("alice", NULL, "Machine == \"brief\"", 1, 0);
+	a->runtime_s = 36000;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(a, buf, sizeof buf), "slot1@brief");
+	/* So does the machine's. */
+	m = pool_machine("fond", 1, 1, 1024, NULL,
+	    "TARGET.Owner == \"bob\" ? 10 : 0");
+	m->has_absence = 1;
+	m->owner_absence_s = 60;
+	b = pool_job("bob", NULL, NULL, 1, 0);
+	b->runtime_s = 36000;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(b, buf, sizeof buf), "slot1@fond");
+}
+
+Test(match, placement_learns_a_clusters_run_time)
+{
+	struct match_ctx	 mc;
+	struct job		*first, *second;
+	char			 buf[64];
+
+	place_pool();
+	clusters_add(77, "alice", NULL, 2, 0);
+	first = pool_job("alice", NULL, NULL, 1, 0);
+	second = pool_job("alice", NULL, NULL, 1, 0);
+	first->cluster = second->cluster = 77;
+	clusters_hold(77);
+	clusters_hold(77);
+	/* Nothing learned yet: the free list's order. */
+	TAILQ_REMOVE(&pool_idle, second, idle_entry);
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(first, buf, sizeof buf), "slot1@mute");
+	cr_assert_eq(first->ac->runtime_s, -1);
+	/* Procs of the cluster completed after about 10 hours (the median
+	 * of 9.5, 10.01 and 40 h, to two digits): the next goes far. */
+	clusters_ran(77, 34200 * 1000LL);
+	clusters_ran(77, 36040 * 1000LL);
+	clusters_ran(77, 144000 * 1000LL);
+	cr_assert_eq(clusters_find(77)->runtime_s, 36000);
+	TAILQ_INSERT_TAIL(&pool_idle, second, idle_entry);
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(second, buf, sizeof buf), "slot1@away");
+	cr_assert_eq(second->ac->runtime_s, 36000);
+	/* A run time of its own comes first. */
+	cr_assert_eq(place_runtime(second), 36000);
+	second->runtime_s = 5;
+	cr_assert_eq(place_runtime(second), 5);
+	/* An even count: the mean of the middle two; the latest 31 only. */
+	clusters_ran(77, 1000);
+	cr_assert_eq(clusters_find(77)->runtime_s, 35000);
+	clusters_shutdown();
 }

@@ -664,9 +664,9 @@ Test(submit, parse_file)
  */
 Test(submit, htcondor_commands_not_supported)
 {
-	fails("executable = /bin/true\nhold = true\nqueue\n",
-	    "t.sub:2: hold: cq does not support submitting jobs on hold "
-	    "(HTCondor's submit command hold)");
+	fails("executable = /bin/true\ndeferral_time = 5\nqueue\n",
+	    "t.sub:2: deferral_time: cq does not support deferred starts "
+	    "(HTCondor's submit command deferral_time)");
 	fails("executable = /bin/true\n\nRequest_GPUs = 2\nqueue\n",
 	    "t.sub:3: request_gpus: cq does not support GPUs (HTCondor's "
 	    "submit command request_gpus)");

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <json-c/json.h>
 
 #include "jobdesc.h"
 #include "submit.h"
@@ -245,6 +246,145 @@ Test(submit_func, files_must_exist)
 	/* And a plain parse makes none. */
 	cr_assert_eq(checked("executable = nope\nqueue\n", NULL), 0, "%s",
 	    err);
+}
+
+/*
+ * transfer_executable = false: the path is kept as written (a relative one
+ * too, condor_submit leaves it unresolved), it is not checked at submit,
+ * and only condor_submit's spellings of false are taken as false.
+ */
+Test(submit_func, transfer_executable)
+{
+	struct submit_opts	 o = { .check_files = 1 };
+	struct jobdesc		*jd;
+
+	jd = one(E "queue\n");
+	cr_assert_eq(jd->transfer_executable, 1);
+	jd = one("transfer_executable = false\ninitialdir = /data\n"
+	    "executable = bin/prog\nqueue\n");
+	cr_assert_eq(jd->transfer_executable, 0);
+	cr_assert_str_eq(jd->executable, "bin/prog");
+	cr_assert_str_eq(one("executable = ./prog\ntransfer_executable = "
+	    "FALSE\nqueue\n")->executable, "./prog");
+	cr_assert_str_eq(one("executable = /opt/x/../bin/prog\n"
+	    "transfer_executable = F\nqueue\n")->executable,
+	    "/opt/x/../bin/prog");
+	/* Set after the executable, per proc, and by its ad name. */
+	jd = one("executable = prog\nTransferExecutable = False\nqueue\n");
+	cr_assert_eq(jd->transfer_executable, 0);
+	cr_assert_str_eq(jd->executable, "prog");
+	cr_assert_eq(parse("executable = prog\nx = true\n"
+	    "transfer_executable = $(x)\nqueue\nx = false\nqueue\n"), 0,
+	    "%s", err);
+	cr_assert_eq(njobs, 2);
+	cr_assert_eq(jobs[0].transfer_executable, 1);
+	cr_assert_str_eq(jobs[0].executable, "/home/u/prog");
+	cr_assert_eq(jobs[1].transfer_executable, 0);
+	cr_assert_str_eq(jobs[1].executable, "prog");
+	cr_assert_eq(one(E "transfer_executable = yes\nqueue\n")->
+	    transfer_executable, 1);
+	/* condor_submit would send it on "no" or 0: said, not guessed. */
+	fails(E "transfer_executable = no\nqueue\n",
+	    "t.sub:2: transfer_executable: 'no' is false to cq but true to "
+	    "condor_submit (only a value beginning with F is false there): "
+	    "write false");
+	fails(E "transfer_executable = 0\nqueue\n",
+	    "t.sub:2: transfer_executable: '0' is false to cq but true to "
+	    "condor_submit (only a value beginning with F is false there): "
+	    "write false");
+	fails(E "transfer_executable = maybe\nqueue\n",
+	    "t.sub:2: transfer_executable: expected true or false, not "
+	    "'maybe'");
+
+	/* The execute machine's path: not checked at submit ... */
+	scratch();
+	cr_assert_eq(checked("executable = /no/such/prog\n"
+	    "transfer_executable = false\nqueue\n", &o), 0, "%s", err);
+	cr_assert_eq(checked("executable = nope\n"
+	    "transfer_executable = false\nqueue\n", &o), 0, "%s", err);
+	/* ... but the rest still is, and a transferred one is. */
+	check_fails("executable = /no/such/prog\ntransfer_executable = false\n"
+	    "input = x.txt\nqueue\n",
+	    "t.sub:3: input '%s/x.txt': No such file or directory");
+	check_fails("executable = nope\ntransfer_executable = true\nqueue\n",
+	    "t.sub:1: executable '%s/nope': No such file or directory");
+}
+
+/* On the wire and in a dry run: said only when false; a relative
+ * executable only with it. */
+Test(submit_func, transfer_executable_wire)
+{
+	struct json_object	*o;
+	struct jobdesc		 back;
+	const char		*errstr = NULL;
+	char			*text;
+	size_t			 len;
+
+	o = jobdesc_to_json(one(E "queue\n"));
+	cr_assert(!json_object_object_get_ex(o, "transfer_executable", NULL));
+	json_object_put(o);
+	text = jobdesc_wire_text(one("executable = prog\n"
+	    "transfer_executable = false\nqueue\n"), &len);
+	cr_assert_not_null(strstr(text, ",\"transfer_executable\":false"),
+	    "%s", text);
+	o = json_tokener_parse(text);
+	free(text);
+	cr_assert_not_null(o);
+	cr_assert_eq(jobdesc_from_json(o, &back, &errstr), 0, "%s", errstr);
+	cr_assert_eq(back.transfer_executable, 0);
+	cr_assert_str_eq(back.executable, "prog");
+	jobdesc_free(&back);
+	/* Without it a relative executable is refused. */
+	json_object_object_del(o, "transfer_executable");
+	cr_assert_eq(jobdesc_from_json(o, &back, &errstr), -1);
+	cr_assert_str_eq(errstr, "path is not absolute");
+	json_object_put(o);
+}
+
+/* hold = true: the job enters the queue held; said on the wire only
+ * then. */
+Test(submit_func, hold)
+{
+	struct json_object	*o;
+	struct jobdesc		 back;
+	const char		*errstr = NULL;
+
+	cr_assert_eq(one(E "queue\n")->hold, 0);
+	cr_assert_eq(one(E "hold = false\nqueue\n")->hold, 0);
+	cr_assert_eq(parse(E "hold = $(Process) == 1\nqueue 2\n"), 0, "%s",
+	    err);
+	cr_assert_eq(jobs[0].hold, 0);
+	cr_assert_eq(jobs[1].hold, 1);
+	fails(E "hold = later\nqueue\n",
+	    "t.sub:2: hold: expected true or false, not 'later'");
+	o = jobdesc_to_json(one(E "queue\n"));
+	cr_assert(!json_object_object_get_ex(o, "hold", NULL));
+	json_object_put(o);
+	o = jobdesc_to_wire(one(E "Hold = True\nqueue\n"));
+	cr_assert_eq(jobdesc_from_json(o, &back, &errstr), 0, "%s", errstr);
+	cr_assert_eq(back.hold, 1);
+	jobdesc_free(&back);
+	json_object_put(o);
+}
+
+/* +Attr = undefined: left out of the ad (read as undefined anyway),
+ * unsetting an earlier value. */
+Test(submit_func, attr_undefined)
+{
+	struct jobdesc	*jd;
+
+	jd = one(E "+Owner = Undefined\n+Site = \"x\"\nqueue\n");
+	cr_assert(!json_object_object_get_ex(jd->custom, "Owner", NULL));
+	cr_assert(json_object_object_get_ex(jd->custom, "Site", NULL));
+	cr_assert_eq(parse(E "+Site = \"x\"\nqueue\n+Site = undefined\n"
+	    "queue\n"), 0, "%s", err);
+	cr_assert(json_object_object_get_ex(jobs[0].custom, "Site", NULL));
+	cr_assert(!json_object_object_get_ex(jobs[1].custom, "Site", NULL));
+	/* Not an expression over attributes, which stays refused. */
+	fails(E "+Site = undefined_site\nqueue\n",
+	    "t.sub:2: +Site: cq does not support ClassAd expressions as "
+	    "attribute values ('undefined_site'; HTCondor's +Attr = "
+	    "expression): write a number, true, false or a \"string\"");
 }
 
 /* -a, -queue, name=value and a dry run's cluster number. */

@@ -290,6 +290,22 @@ Test(submit_kw, my_attr_and_plus_attr_are_one)
 	bad("My.1x = 2", "t.sub:2: bad name 'My.1x'");
 }
 
+Test(submit_kw, expected_runtime_is_seconds)
+{
+	struct jobdesc	*jd;
+
+	jd = with("+ExpectedRuntime = 2 * 3600");
+	cr_assert_eq(jsonx_int(jd->custom, "ExpectedRuntime", 0), 7200);
+	jd = with("MY.expectedruntime = 90.5");
+	cr_assert_not_null(jsonx_get(jd->custom, "expectedruntime"));
+	bad("+ExpectedRuntime = -5", "t.sub:2: +ExpectedRuntime: expected "
+	    "the job's run time in seconds (a number, at least 0)");
+	bad_start("+ExpectedRuntime = \"1h\"", "t.sub:2: +ExpectedRuntime: "
+	    "expected the job's run time in seconds");
+	bad_start("+ExpectedRuntime = true", "t.sub:2: +ExpectedRuntime: "
+	    "expected the job's run time in seconds");
+}
+
 Test(submit_kw, getenv_list_form)
 {
 	struct jobdesc	*jd;
@@ -519,7 +535,8 @@ static const char *const htcondor_commands[] = {
 static const char *const cq_commands[] = {
 	"accounting_group", "accounting_group_user", "arguments", "batch_name",
 	"checkpoint_exit_code", "concurrency_limits", "environment", "error",
-	"executable", "getenv", "initialdir", "input", "kill_sig", "log",
+	"executable", "getenv", "hold", "initialdir", "input", "kill_sig",
+	"log",
 	"materialize_max_idle", "max_idle", "max_materialize",
 	"max_retries", "nice_user", "notification", "on_exit_hold",
 	"on_exit_hold_reason", "on_exit_hold_subcode", "on_exit_remove",
@@ -528,8 +545,8 @@ static const char *const cq_commands[] = {
 	"priority", "rank", "request_cpus", "request_disk", "request_memory",
 	"requirements", "retry_until", "should_transfer_files",
 	"success_exit_code", "transfer_checkpoint_files",
-	"transfer_input_files", "transfer_output_files", "universe",
-	"when_to_transfer_output",
+	"transfer_executable", "transfer_input_files",
+	"transfer_output_files", "universe", "when_to_transfer_output",
 	/* condor_submit's other names of them, and its own switches. */
 	"arguments2", "env", "initial_dir", "job_iwd", "preferences",
 	"skip_filechecks", "stderr", "stdin", "stdout", "transferinputfiles",
