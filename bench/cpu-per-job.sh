@@ -22,7 +22,7 @@
 # Usage: bench/cpu-per-job.sh [BUILD_DIR]   (root; needs perf)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$top/build}
+build=$(cd "${1:-$top/build}" && pwd)
 N=${N:-2000}
 command -v perf >/dev/null || { echo "cpu-per-job: perf is not installed (apt-get install linux-perf)" >&2; exit 1; }
 work=$(mktemp -d /tmp/cq-cpj.XXXXXX)
