@@ -1,6 +1,6 @@
 /*
- * jobctl-init.c: a job's init, the agent's child that every job but a
- * bare one (CRIU) runs under.  Where the agent may (root), it is the init
+ * jobctl-init.c: a job's init, the agent's child (the program
+ * cq-jobinit) that every job but a bare one (CRIU) runs under.  Where the agent may (root), it is the init
  * of a new pid namespace with SIGKILL as its parent-death signal, so that
  * when it dies, by the agent's death or its own, the kernel kills every
  * process of the job: setsid or double fork changes nothing.  Without a
@@ -25,9 +25,9 @@
  * the deadline pipe ends (the agent died), it SIGKILLs and reaps
  * everything of the job, tells the agent the leader's wait status and
  * rusage (an EXIT record: the init's own exit cannot say "killed by
- * signal N") and exits.  Between clone() and its exit it only uses
- * system calls: the agent's memory is a copy it never frees or locks.
- * Called by jobctl.c only.
+ * signal N") and exits.  It is the main of cq-jobinit (jobinit.c), a
+ * program of its own that the agent execs (jobctl-exec.c), so nothing of
+ * the agent's memory is in it.
  */
 #include "config.h"
 
