@@ -7,7 +7,13 @@
 # (max_materialize, 10,000 by default) and its peak (VmHWM), the time
 # until then, and the latency of `cq q` (its batch view, as JSON:
 # median and max) polled
-# back to back from the submit until then.  Items come from a file
+# back to back from the submit until then, and the scheduler's longest
+# loop turn (its pool row's "loop", docs/materialize.md) from its start
+# until the submit was answered and until the factory had made what it
+# may, with the turns over 20 ms (wall time, and the CPU time of the
+# longest: on a shared machine the wall time holds other programs'), and
+# the scheduler's log line of the submit: the longest turn from its
+# first item frame to its answer.  Items come from a file
 # (`queue seed from items.txt`), arguments and paths from them.
 # PLAIN=1 submits `queue N` with no items instead.
 # Usage: bench/late-1m.sh [BUILD_DIR]   (SIZES="1000 1000000" changes them)
@@ -16,7 +22,7 @@ if [ -z "${BENCH_INNER:-}" ]; then
 	exec timeout -k 10 "${BENCH_TIMEOUT:-900}" env BENCH_INNER=1 "$0" "$@"
 fi
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$top/build}
+build=$(cd "${1:-$top/build}" && pwd)
 cq=$build/cq
 SIZES=${SIZES:-1000 1000000}
 work=$(mktemp -d /tmp/cq-bench-late.XXXXXX)
@@ -35,6 +41,12 @@ export CQ_SOCKET=$work/schedd.sock
 now() { date +%s%N; }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a - b) / 1e6 }'; }
 rss() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$pid/status"; }
+# The scheduler's loop meter: "LONGEST_MS (CPU_MS of CPU), N turns over 20 ms".
+turns() {
+	python3 "$top/tests/lib/cqclient.py" "$CQ_SOCKET" query \
+	    '{"what":"pool"}' | jq -r '.rows[0].loop |
+	    "\(.longest_turn_ms) ms (\(.longest_turn_cpu_ms) ms of CPU), \(.slow_turns) turns over \(.slow_turn_ms) ms"'
+}
 
 start() {
 	rm -rf "$work/state"
@@ -89,6 +101,7 @@ SUB
 	t0=$(now)
 	c=$("$cq" submit --terse big.sub)
 	t1=$(now)
+	l1=$(turns)
 	r1=$(rss VmRSS)
 	want=$n
 	[ "$n" -gt 10000 ] && want=10000
@@ -97,6 +110,7 @@ SUB
 		sleep 0.05
 	done
 	t2=$(now)
+	l2=$(turns)
 	kill "$poller"; wait "$poller" 2>/dev/null || :
 	poller=
 	r2=$(rss VmRSS)
@@ -105,6 +119,11 @@ SUB
 	[ "$total" = "$n" ] || { echo "cluster $c: total $total, not $n" >&2; exit 1; }
 	echo "submit_${n}_acknowledged $(ms "$t1" "$t0") ms"
 	echo "submit_${n}_materialized_${want} $(ms "$t2" "$t0") ms"
+	echo "submit_${n}_longest_turn_acknowledged $l1"
+	echo "submit_${n}_longest_turn_materialized $l2"
+	# The scheduler's own word on the submit's window (item frames).
+	sed -n 's/.*(late materialization; \(.*\))$/submit_'"$n"'_items \1/p' \
+	    "$work/schedd.log"
 	echo "submit_${n}_rss_before $r0 KiB"
 	echo "submit_${n}_rss_acknowledged $r1 KiB"
 	echo "submit_${n}_rss_materialized $r2 KiB"

@@ -218,6 +218,17 @@ jobdesc_free(struct jobdesc *jd)
 	memset(jd, 0, sizeof(*jd));
 }
 
+int
+jobdesc_xfer_wanted(const struct jobdesc *d)
+{
+	if (d->should_transfer == JD_XFER_YES)
+		return 1;
+	if (d->should_transfer == JD_XFER_NO)
+		return 0;
+	return d->nxfer_in > 0 || d->xfer_out != NULL ||
+	    d->checkpoint_exit_code >= 0;
+}
+
 void
 jobdesc_defaults(struct jobdesc *jd)
 {

@@ -108,6 +108,12 @@ const char	*jobdesc_when_str(int);
 int		 jobdesc_when_parse(const char *s);
 /* Set the defaults of the members that are not zero by default. */
 void		 jobdesc_defaults(struct jobdesc *);
+/*
+ * 1 if the job transfers files through the spool (should_transfer_files
+ * = YES, or IF_NEEDED with input, output or checkpoint files named): its
+ * executable and inputs go from the submitter into the spool, else 0.
+ */
+int		 jobdesc_xfer_wanted(const struct jobdesc *);
 
 /* Free one description (NULL is fine). */
 void	jobdesc_free(struct jobdesc *);

@@ -209,6 +209,7 @@ static const struct msg_type msg_types[] = {
 	{ MSG_ADMIN, "admin", ROLE_CLIENT, 16 * KiB, m_admin },
 	{ MSG_EDIT, "edit", ROLE_CLIENT, 1 * MiB, m_edit },
 	{ MSG_USERPRIO, "userprio", ROLE_CLIENT, 4 * KiB, m_userprio },
+	{ MSG_SUBMIT_ITEMS, "submit-items", ROLE_CLIENT, 256 * KiB, NULL },
 	{ MSG_AD, "ad", ROLE_AGENT, 1 * MiB, m_ad },
 	{ MSG_HEARTBEAT, "heartbeat", ROLE_AGENT, 4 * KiB, m_heartbeat },
 	{ MSG_START, "start", ROLE_SCHEDD, 1 * MiB, m_start },

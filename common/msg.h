@@ -42,6 +42,8 @@ enum msg_kind {
 				   cq prio edits JobPrio) */
 	MSG_USERPRIO = 26,	/* client: action ("show", "setfactor",
 				   "resetusage"), name, factor */
+	MSG_SUBMIT_ITEMS = 27,	/* client: raw item lines of the factory
+				   submit that follows (itemframe.h) */
 
 	MSG_AD = 64,		/* agent: slots[], jobs[] (at connect) */
 	MSG_HEARTBEAT = 65,	/* agent: lease keep-alive */

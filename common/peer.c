@@ -1,7 +1,7 @@
 /*
  * peer.c: libevent glue for one framed connection.  The read callback
- * takes at most PEER_MAX_FRAMES_PER_WAKEUP frames and then yields to the
- * loop; a header is checked (frame_hdr_check) before its payload is
+ * takes at most PEER_MAX_FRAMES_PER_WAKEUP frames, or frames of at most
+ * PEER_WAKEUP_BYTES (one at least), and then yields to the loop; a header is checked (frame_hdr_check) before its payload is
  * waited for, so no length from outside reaches the allocator unchecked.
  * A peer that stops reading is dropped once its output queue passes its
  * maximum.  The owner may close the peer from inside its callbacks: the
@@ -78,6 +78,7 @@ struct peer {
 	size_t			 held;		/* bytes in input + output */
 	size_t			 peak;		/* most bytes held at once */
 	struct peer_quota	*quota;		/* NULL: none */
+	size_t			 wake_bytes;	/* payload read this wakeup */
 	struct evbuffer		*pend;		/* frames of this loop turn */
 	struct event		*flush;		/* pend -> the bufferevent */
 	int			 linger_us;	/* peer_send_later()'s, or 0 */
@@ -90,6 +91,8 @@ static size_t	peer_partial_used;
 static size_t	peer_partial_max = PEER_PARTIAL_BUDGET;
 /* Explains a connection error (tls_bev_error), or NULL. */
 static peer_bev_error_fn	peer_bev_error;
+/* Called when a read callback starts (0) and ends (1): a turn meter. */
+static void			(*peer_turn_hook)(int);
 
 /* Bytes freed by big frames and closed peers since the last trim. */
 #define PEER_TRIM_MIN		(4u * 1024 * 1024)
@@ -547,6 +550,7 @@ peer_one(struct peer *p)
 		    p->arg);
 	if (!p->dead)
 		evbuffer_drain(in, hdr.len);
+	p->wake_bytes += hdr.len;
 	return 1;
 }
 
@@ -554,11 +558,13 @@ static void
 peer_read(struct peer *p)
 {
 	struct evbuffer	*in;
-	struct timeval	 tv = { PEER_PARTIAL_TIMEOUT, 0 };
+	struct timeval	 tv = { PEER_PARTIAL_TIMEOUT, 0 }, zero = { 0, 0 };
 	int		 n, rc = 0;
 
 	p->busy = 1;
-	for (n = 0; n < PEER_MAX_FRAMES_PER_WAKEUP && !p->dead; n++) {
+	p->wake_bytes = 0;
+	for (n = 0; n < PEER_MAX_FRAMES_PER_WAKEUP && !p->dead &&
+	    p->wake_bytes < PEER_WAKEUP_BYTES; n++) {
 		/*
 		 * A peer that does not read its replies is not served
 		 * more: its requests wait in the kernel until it reads.
@@ -584,10 +590,15 @@ peer_read(struct peer *p)
 	if (p->paused || p->flushing)
 		return;
 	in = bufferevent_get_input(p->bev);
-	if (n == PEER_MAX_FRAMES_PER_WAKEUP &&
+	if ((n == PEER_MAX_FRAMES_PER_WAKEUP ||
+	    p->wake_bytes >= PEER_WAKEUP_BYTES) &&
 	    evbuffer_get_length(in) >= FRAME_HDR_LEN) {
-		/* Yield to the other connections, come back soon. */
-		event_active(p->more, 0, 0);
+		/*
+		 * Yield to the loop (a zero timer runs after its next poll,
+		 * where an active event would run in this very turn): the
+		 * other connections and the loop's own work come first.
+		 */
+		evtimer_add(p->more, &zero);
 		return;
 	}
 	/* A half frame may not sit forever. */
@@ -603,13 +614,27 @@ peer_read(struct peer *p)
 static void
 peer_read_cb(struct bufferevent *bev, void *arg)
 {
+	if (peer_turn_hook != NULL)
+		peer_turn_hook(0);
 	peer_read(arg);
+	if (peer_turn_hook != NULL)
+		peer_turn_hook(1);
 }
 
 static void
 peer_more_cb(evutil_socket_t fd, short ev, void *arg)
 {
+	if (peer_turn_hook != NULL)
+		peer_turn_hook(0);
 	peer_read(arg);
+	if (peer_turn_hook != NULL)
+		peer_turn_hook(1);
+}
+
+void
+peer_set_turn_hook(void (*fn)(int))
+{
+	peer_turn_hook = fn;
 }
 
 static void

@@ -33,6 +33,8 @@ typedef const char *(*peer_bev_error_fn)(struct bufferevent *bev, char *buf,
     size_t len);
 
 #define PEER_MAX_FRAMES_PER_WAKEUP	32
+#define PEER_WAKEUP_BYTES	(256u * 1024)	/* payload per wakeup, then
+						 * the loop polls again */
 #define PEER_PARTIAL_TIMEOUT		30	/* s a half frame may sit */
 #define PEER_PARTIAL_MIN_RATE		1	/* MiB/s: after 30 s, a half
 						 * frame must arrive this fast */
@@ -150,6 +152,8 @@ void		 peer_set_partial_budget(size_t);
  */
 void		 peer_set_bev_error(peer_bev_error_fn);
 size_t		 peer_partial_in_use(void);
+/* Call FN(0) at the start of every read callback, FN(1) at its end. */
+void		 peer_set_turn_hook(void (*fn)(int end));
 /* 1 if part of a frame from P is buffered (more is on its way). */
 int		 peer_partial(const struct peer *);
 /*

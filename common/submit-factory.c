@@ -56,6 +56,28 @@ submit_digest_number(struct submit_parse *p, const char *name,
 	return rc;
 }
 
+/*
+ * The line of the first statement that turns file transfer on, for a
+ * refusal (a factory spools no input files), else LINE.
+ */
+static int
+submit_digest_xfer_line(struct submit_parse *p, int line)
+{
+	static const char	*names[] = { "should_transfer_files",
+	    "transfer_input_files", "transfer_output_files",
+	    "checkpoint_exit_code" };
+	struct submit_macro	*m;
+	size_t			 i;
+	int			 best = 0;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if ((m = submit_macro_find(p, names[i],
+		    strlen(names[i]))) != NULL && m->line > 0 &&
+		    (best == 0 || m->line < best))
+			best = m->line;
+	return best > 0 ? best : line;
+}
+
 /* Build proc PROC of item I of VARS/ITEMS with SET into JD. */
 static int
 submit_factory_build(struct submit_parse *p, struct submit_kw_set *set,
@@ -101,6 +123,7 @@ submit_digest_queue(struct submit_parse *p, int line, long long count,
 	if (d->max_idle == 0)
 		d->max_idle = idle2;
 	d->line = line;
+	d->xfer_line = submit_digest_xfer_line(p, line);
 	d->count = (uint32_t)count;
 	d->total = (uint64_t)items->n * (uint64_t)count;
 	d->textlen = p->stmt - p->buf;

@@ -74,6 +74,8 @@ struct submit_digest {
 	long long	 max_idle;		/* 0: not set */
 	struct jobdesc	 first;		/* proc 0, built to check the file */
 	int		 has_first;
+	int		 xfer_line;	/* the statement that turns file
+					   transfer on (else the queue's) */
 };
 
 /*

@@ -8,6 +8,7 @@
 #define CQ_AGENTS_INT_H
 
 #include <sys/queue.h>
+#include <sys/tree.h>
 
 #include <stdint.h>
 
@@ -42,14 +43,19 @@ struct agent_conn {
 	char			*name;		/* after the hello */
 	char			*fs_domain;	/* from the hello, or NULL */
 	char			 cred_id[16];	/* the credential it proved */
+	struct machine		*machine;	/* after its ad (agents_of) */
 	struct event		*delay_ev;	/* a delayed refusal */
 	uint32_t		 reqid;
 	char			 error[256];	/* the refusal's text */
 	TAILQ_ENTRY(agent_conn)	 entry;
+	RB_ENTRY(agent_conn)	 cred_entry;	/* by credential, after the
+						   hello (agents.c) */
 };
 
 /* agents.c */
 struct machine *agents_get(const char *name);
+/* M is online (again), heard from now: on the lease's list. */
+void agents_online(struct machine *m);
 int agents_job_on(const struct job *j, const struct machine *m);
 void agents_free_add(struct slot *s);
 void agents_free_del(struct slot *s);

@@ -177,8 +177,8 @@ agents_ad(struct peer *p, struct agentmsg_ad *ad)
 		    xstrdup(ac->fs_domain) : NULL;
 	}
 	m->peer = p;
-	m->online = 1;
-	m->contact = clock_mono_ms();
+	ac->machine = m;
+	agents_online(m);
 
 	m->criu = ad->criu;
 	machinead_clear(&m->ad);

@@ -19,6 +19,13 @@
  * list only while its agent is connected, it is UNCLAIMED and holds no
  * job of ours and no stale job.
  *
+ * No message costs a walk over the machines or the jobs: a link's machine
+ * is on its agent_conn, a machine is found by name in a tree
+ * (sd->machines_by_name), the links by credential in another, a machine
+ * keeps the jobs whose machine field names it (agents_job_placed), and
+ * the online machines are in order of their last message (sd->live), so
+ * the lease looks only at those whose time is up.
+ *
  * The links are TLS (tls.c: the key and certificate in STATE_DIR/tls,
  * the fingerprint agents pin in STATE_DIR/fingerprint); the hello
  * deadline starts at accept, so it covers the handshake.  insecure = yes
@@ -67,22 +74,91 @@
 #include "xmalloc.h"
 
 
+/*
+ * Connections the kernel holds for us until accepted: a building's
+ * desktops redialling together after a restart should not find the queue
+ * full (the kernel caps it at net.core.somaxconn).
+ */
+#define AGENTS_BACKLOG	4096
+
 static struct evconnlistener	*agents_listener;
+static size_t			 agents_nmachines;
 static struct tls		*agents_tls;	/* NULL: insecure */
 static char			 agents_fp[TLS_FP_HEXLEN + 1];
 static char			 agents_addr[96];
 static TAILQ_HEAD(, agent_conn)	 agents_conns =
     TAILQ_HEAD_INITIALIZER(agents_conns);
 
+/* The links past their hello by the credential they proved (several may
+ * share one while an agent reconnects): one lookup, not a walk. */
+static int
+agents_cred_cmp(struct agent_conn *a, struct agent_conn *b)
+{
+	int	c = strcmp(a->cred_id, b->cred_id);
+
+	if (c != 0)
+		return c;
+	/* A search key (no peer) sorts before the links of its id. */
+	if (a->peer == NULL || b->peer == NULL)
+		return a->peer == NULL ? (b->peer == NULL ? 0 : -1) : 1;
+	return (uintptr_t)a < (uintptr_t)b ? -1 : (uintptr_t)a > (uintptr_t)b;
+}
+
+RB_HEAD(agent_cred_tree, agent_conn);
+RB_PROTOTYPE(agent_cred_tree, agent_conn, cred_entry, agents_cred_cmp);
+RB_GENERATE(agent_cred_tree, agent_conn, cred_entry, agents_cred_cmp);
+static struct agent_cred_tree	 agents_by_cred =
+    RB_INITIALIZER(&agents_by_cred);
+
+/* The first link that proved credential ID, or NULL. */
+static struct agent_conn *
+agents_cred_first(const char *id)
+{
+	struct agent_conn	 key, *ac;
+
+	memset(&key, 0, sizeof key);
+	strlcpy(key.cred_id, id, sizeof key.cred_id);
+	ac = RB_NFIND(agent_cred_tree, &agents_by_cred, &key);
+	return ac != NULL && strcmp(ac->cred_id, id) == 0 ? ac : NULL;
+}
+
+static int
+agents_name_cmp(struct machine *a, struct machine *b)
+{
+	return strcmp(a->name, b->name);
+}
+
+RB_PROTOTYPE(machine_tree, machine, name_entry, agents_name_cmp);
+RB_GENERATE(machine_tree, machine, name_entry, agents_name_cmp);
+
 static struct machine *
 agents_find(const char *name)
 {
-	struct machine	*m;
+	struct machine	key;
 
-	TAILQ_FOREACH(m, &sd->machines, entry)
-		if (strcmp(m->name, name) == 0)
-			return m;
-	return NULL;
+	key.name = (char *)name;
+	return RB_FIND(machine_tree, &sd->machines_by_name, &key);
+}
+
+/* M was heard from now: the last in line for the lease. */
+static void
+agents_contact(struct machine *m)
+{
+	m->contact = clock_mono_ms();
+	if (!m->online)
+		return;
+	TAILQ_REMOVE(&sd->live, m, live_entry);
+	TAILQ_INSERT_TAIL(&sd->live, m, live_entry);
+}
+
+void
+agents_online(struct machine *m)
+{
+	if (!m->online) {
+		m->online = 1;
+		TAILQ_INSERT_TAIL(&sd->live, m, live_entry);
+	}
+	agents_contact(m);
 }
 
 struct machine *
@@ -94,13 +170,39 @@ agents_get(const char *name)
 		return m;
 	m = xcalloc(1, sizeof *m);
 	m->name = xstrdup(name);
-	m->online = 1;
-	m->contact = clock_mono_ms();
 	m->first_seen = clock_now_ms();
 	m->owner_idle_ms = -1;
 	m->owner_seen_ms = -1;
+	TAILQ_INIT(&m->jobs);
 	TAILQ_INSERT_TAIL(&sd->machines, m, entry);
+	RB_INSERT(machine_tree, &sd->machines_by_name, m);
+	agents_nmachines++;
+	/* A machine of a job loaded as running: its lease runs now. */
+	agents_online(m);
 	return m;
+}
+
+void
+agents_job_placed(struct job *j)
+{
+	struct machine	*m = NULL;
+	const char	*at;
+
+	if (j->machine != NULL && (at = strchr(j->machine, '@')) != NULL)
+		m = agents_get(at + 1);
+	if (j->on == m)
+		return;
+	agents_job_gone(j);
+	if ((j->on = m) != NULL)
+		TAILQ_INSERT_TAIL(&m->jobs, j, on_entry);
+}
+
+void
+agents_job_gone(struct job *j)
+{
+	if (j->on != NULL)
+		TAILQ_REMOVE(&j->on->jobs, j, on_entry);
+	j->on = NULL;
 }
 
 /* 1 if J's machine field names M. */
@@ -209,11 +311,7 @@ agents_machine_store(struct machine *m)
 void
 agents_expect(struct job *j)
 {
-	const char	*at;
-
-	if (j->machine == NULL || (at = strchr(j->machine, '@')) == NULL)
-		return;
-	(void)agents_get(at + 1);
+	agents_job_placed(j);
 }
 
 /* Every job we hold on M that matches no live slot goes back to IDLE. */
@@ -222,8 +320,13 @@ agents_requeue_orphans(struct machine *m, const char *why)
 {
 	struct job	*j, *next;
 
-	RB_FOREACH_SAFE(j, job_tree, &sd->jobs, next) {
-		if (j->slot == NULL && agents_job_on(j, m) &&
+	/* M's list: the jobs whose machine field named M when it was set. */
+	TAILQ_FOREACH_SAFE(j, &m->jobs, on_entry, next) {
+		if (!agents_job_on(j, m)) {
+			agents_job_gone(j);	/* moved on since */
+			continue;
+		}
+		if (j->slot == NULL &&
 		    (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
 		    j->state == JOB_TRANSFERRING_OUTPUT ||
 		    j->state == JOB_REMOVED))
@@ -237,6 +340,8 @@ agents_offline(struct machine *m, const char *why)
 	int	i;
 
 	log_info("agent %s: offline (%s)", m->name, why);
+	if (m->online)
+		TAILQ_REMOVE(&sd->live, m, live_entry);
 	m->online = 0;
 	for (i = 0; i < m->nslots; i++) {
 		struct slot *s = m->slots[i];
@@ -430,6 +535,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	ac->name = xstrdup(name);
 	ac->fs_domain = *dom != '\0' ? xstrdup(dom) : NULL;
 	strlcpy(ac->cred_id, r.cred_id, sizeof ac->cred_id);
+	RB_INSERT(agent_cred_tree, &agents_by_cred, ac);
 	o = json_object_new_object();
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "role", json_object_new_string("schedd"));
@@ -450,13 +556,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 int
 agents_cred_connected(const char *id)
 {
-	struct agent_conn	*ac;
-
-	TAILQ_FOREACH(ac, &agents_conns, entry)
-		if (ac->state == AGENT_CONN_HELLO &&
-		    strcmp(ac->cred_id, id) == 0)
-			return 1;
-	return 0;
+	return agents_cred_first(id) != NULL;
 }
 
 void
@@ -464,21 +564,23 @@ agents_cred_revoked(const char *id, const char *why)
 {
 	struct agent_conn	*ac, *next;
 
-	TAILQ_FOREACH_SAFE(ac, &agents_conns, entry, next)
-		if (ac->state == AGENT_CONN_HELLO &&
-		    strcmp(ac->cred_id, id) == 0)
-			peer_close(ac->peer, why);
+	for (ac = agents_cred_first(id); ac != NULL &&
+	    strcmp(ac->cred_id, id) == 0; ac = next) {
+		/* Closing takes AC out of the tree, not NEXT. */
+		next = RB_NEXT(agent_cred_tree, &agents_by_cred, ac);
+		peer_close(ac->peer, why);
+	}
 }
 
 struct machine *
 agents_of(struct peer *p)
 {
-	struct machine	*m;
+	struct agent_conn	*ac = peer_data(p);
 
-	TAILQ_FOREACH(m, &sd->machines, entry)
-		if (m->peer == p)
-			return m;
-	return NULL;
+	/* The connection's machine, unless a newer link replaced it. */
+	if (ac == NULL || ac->machine == NULL || ac->machine->peer != p)
+		return NULL;
+	return ac->machine;
 }
 
 void
@@ -582,7 +684,7 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		return;
 	}
 	if (m != NULL)
-		m->contact = clock_mono_ms();
+		agents_contact(m);
 	switch (type) {
 	case MSG_HELLO:
 		if (ac->state != AGENT_CONN_NEW) {
@@ -635,6 +737,8 @@ agents_closed(struct peer *p, const char *reason, void *arg)
 
 	commit_forget_peer(p);
 	TAILQ_REMOVE(&agents_conns, ac, entry);
+	if (ac->state == AGENT_CONN_HELLO)
+		RB_REMOVE(agent_cred_tree, &agents_by_cred, ac);
 	if (ac->delay_ev != NULL)
 		event_free(ac->delay_ev);
 	free(ac->name);
@@ -826,7 +930,8 @@ agents_init(void)
 	}
 	agents_listener = evconnlistener_new_bind(sd->base, agents_accept,
 	    NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-	    LEV_OPT_CLOSE_ON_EXEC, 128, (struct sockaddr *)&ss, (int)sl);
+	    LEV_OPT_CLOSE_ON_EXEC, AGENTS_BACKLOG, (struct sockaddr *)&ss,
+	    (int)sl);
 	if (agents_listener == NULL && last != 0) {
 		log_warn("listen %s: port %d, the one the agents know",
 		    cfg_str(sd->cfg, "listen"), last);
@@ -869,7 +974,13 @@ agents_shutdown(void)
 			peer_close(m->peer, NULL);
 		agents_slots_free(m);
 		spool_link_closed(m);
+		while (!TAILQ_EMPTY(&m->jobs))
+			agents_job_gone(TAILQ_FIRST(&m->jobs));
+		if (m->online)
+			TAILQ_REMOVE(&sd->live, m, live_entry);
+		RB_REMOVE(machine_tree, &sd->machines_by_name, m);
 		TAILQ_REMOVE(&sd->machines, m, entry);
+		agents_nmachines--;
 		free(m->fs_domain);
 		free(m->name);
 		machinead_clear(&m->ad);
@@ -879,18 +990,42 @@ agents_shutdown(void)
 	agents_tls = NULL;
 }
 
+/* The online machines in order of their last message: only those whose
+ * lease ran out are looked at. */
 void
 agents_tick(int64_t now)
 {
 	struct machine	*m;
 
-	TAILQ_FOREACH(m, &sd->machines, entry) {
-		if (!m->online || now - m->contact <= sd->lease_ms)
-			continue;
+	while ((m = TAILQ_FIRST(&sd->live)) != NULL &&
+	    now - m->contact > sd->lease_ms) {
 		if (m->peer != NULL)
 			peer_close(m->peer, "missed its lease");
 		agents_offline(m, "missed its lease");
 	}
+}
+
+size_t
+agents_count(void)
+{
+	return agents_nmachines;
+}
+
+struct machine *
+agents_from(const char *name)
+{
+	struct machine	key;
+
+	if (name == NULL)
+		return RB_MIN(machine_tree, &sd->machines_by_name);
+	key.name = (char *)name;
+	return RB_NFIND(machine_tree, &sd->machines_by_name, &key);
+}
+
+struct machine *
+agents_after(struct machine *m)
+{
+	return RB_NEXT(machine_tree, &sd->machines_by_name, m);
 }
 
 void

@@ -5,6 +5,7 @@
 #ifndef CQ_AGENTS_H
 #define CQ_AGENTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct json_object;
@@ -23,6 +24,12 @@ const char *agents_listen_addr(void);
 void	agents_shutdown(void);
 /* A job loaded as running: its machine gets a lease to claim it. */
 void	agents_expect(struct job *j);
+/* J's machine field was set (or restored): J joins the jobs of the
+ * machine it names (made if new), which agents.c walks instead of the
+ * queue.  A field cleared needs no call: the walks drop such jobs. */
+void	agents_job_placed(struct job *j);
+/* J is being freed: off its machine's list. */
+void	agents_job_gone(struct job *j);
 /* Claim S for J and order the agent to start it (after the commit). */
 void	agents_start(struct slot *s, struct job *j);
 /* Order the agent to kill J's current run. */
@@ -63,6 +70,13 @@ int	agents_cred_connected(const char *id);
 /* Close the links of agents that proved credential ID (revoked, or its
  * name forgotten); their jobs follow the lease. */
 void	agents_cred_revoked(const char *id, const char *why);
+/* The machines in order of name: the one called NAME or else the first
+ * after it (NULL: the first of all), and the one after M; NULL at the
+ * end.  A walk over many loop turns keeps the name it stopped at. */
+struct machine *agents_from(const char *name);
+/* How many machines there are. */
+size_t	agents_count(void);
+struct machine *agents_after(struct machine *m);
 /* Call CB for each machine. */
 void	agents_walk(void (*cb)(struct machine *, void *), void *arg);
 

@@ -24,21 +24,30 @@
 #include "job.h"
 #include "xmalloc.h"
 
+/* The texts are copies: a batch view is summed over several loop turns
+ * (ctl-query.c), and its jobs and clusters may go meanwhile. */
 struct batch_clu {
 	uint32_t	 id;
-	const char	*owner;		/* borrowed from the cluster/job */
-	const char	*batch_name;	/* NULL: none */
+	char		*owner;
+	char		*batch_name;	/* NULL: none */
 	int64_t		 submitted;
 	uint32_t	 minproc, maxproc;
 	int64_t		 total, done, waiting;
-	const char	*paused;	/* borrowed from the cluster */
+	char		*paused;	/* NULL: not paused */
 	int64_t		 idle, run, hold, susp, jobs;
 };
 
 struct batches {
 	struct batch_clu	*c;
 	size_t			 n, cap;
+	size_t			 njobs;	/* the first, from jobs (by id) */
 };
+
+static char *
+batches_strdup(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
 
 struct batches *
 batches_new(void)
@@ -49,8 +58,15 @@ batches_new(void)
 void
 batches_free(struct batches *b)
 {
+	size_t	i;
+
 	if (b == NULL)
 		return;
+	for (i = 0; i < b->n; i++) {
+		free(b->c[i].owner);
+		free(b->c[i].batch_name);
+		free(b->c[i].paused);
+	}
 	free(b->c);
 	free(b);
 }
@@ -68,18 +84,19 @@ batches_add(struct batches *b, const struct job *j)
 			b->c = xreallocarray(b->c, b->cap, sizeof *b->c);
 		}
 		e = &b->c[b->n++];
+		b->njobs = b->n;
 		memset(e, 0, sizeof *e);
 		e->id = j->cluster;
-		e->owner = j->owner;
+		e->owner = xstrdup(j->owner);
 		e->submitted = j->submitted;
 		e->minproc = e->maxproc = j->proc;
 		if ((cl = clusters_find(j->cluster)) != NULL) {
-			e->batch_name = cl->batch_name;
+			e->batch_name = batches_strdup(cl->batch_name);
 			e->total = cl->nprocs;
 			e->done = (int64_t)cl->nprocs - cl->nlive -
 			    cl->nwaiting;
 			e->waiting = cl->nwaiting;
-			e->paused = cl->paused;
+			e->paused = batches_strdup(cl->paused);
 		}
 	}
 	if (j->proc < e->minproc)
@@ -108,6 +125,24 @@ batches_add(struct batches *b, const struct job *j)
 		e->total = e->jobs + e->done + e->waiting;
 }
 
+int
+batches_has(const struct batches *b, uint32_t cluster)
+{
+	size_t	lo = 0, hi = b->njobs, mid;
+
+	/* The entries of jobs came in id order: a binary search. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (b->c[mid].id == cluster)
+			return 1;
+		if (b->c[mid].id < cluster)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 void
 batches_add_cluster(struct batches *b, const struct cluster *cl)
 {
@@ -120,12 +155,12 @@ batches_add_cluster(struct batches *b, const struct cluster *cl)
 	e = &b->c[b->n++];
 	memset(e, 0, sizeof *e);
 	e->id = cl->id;
-	e->owner = cl->owner != NULL ? cl->owner : "";
-	e->batch_name = cl->batch_name;
+	e->owner = xstrdup(cl->owner != NULL ? cl->owner : "");
+	e->batch_name = batches_strdup(cl->batch_name);
 	e->submitted = cl->submitted;
 	e->total = cl->nprocs;
 	e->waiting = cl->nwaiting;
-	e->paused = cl->paused;
+	e->paused = batches_strdup(cl->paused);
 	e->done = (int64_t)cl->nprocs - cl->nlive - cl->nwaiting;
 	if (e->done < 0)
 		e->done = 0;

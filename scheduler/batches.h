@@ -6,6 +6,8 @@
 #ifndef CQ_BATCHES_H
 #define CQ_BATCHES_H
 
+#include <stdint.h>
+
 struct json_object;
 struct job;
 struct batches;
@@ -19,6 +21,8 @@ struct cluster;
 void			 batches_add_cluster(struct batches *,
 			    const struct cluster *cl);
 /* The rows (caller owns), one per (owner, batch), by first cluster. */
+/* 1 if CLUSTER has its entry already (its jobs were summed), else 0. */
+int			 batches_has(const struct batches *, uint32_t cluster);
 struct json_object	*batches_rows(struct batches *);
 
 #endif

@@ -40,6 +40,7 @@
 #include "commit.h"
 #include "diskwatch.h"
 #include "log.h"
+#include "loopturn.h"
 #include "msg.h"
 #include "peer.h"
 #include "schedd.h"
@@ -52,6 +53,8 @@ struct outmsg {
 	uint16_t		 type;
 	uint32_t		 reqid;
 	struct json_object	*obj;
+	char			*text;		/* or JSON text (obj NULL) */
+	size_t			 len;
 	int			 held;		/* reports what is not durable */
 };
 
@@ -140,7 +143,9 @@ commit_idle_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)fd;
 	(void)ev;
 	(void)arg;
+	loopturn_begin();
 	commit_idle_run();
+	loopturn_note();
 }
 
 void
@@ -378,9 +383,9 @@ commit_request_end(void)
 	return -1;
 }
 
-void
-commit_later(struct peer *p, uint16_t type, uint32_t reqid,
-    struct json_object *obj)
+static void
+commit_later_ex(struct peer *p, uint16_t type, uint32_t reqid,
+    struct json_object *obj, char *text, size_t len)
 {
 	if (noutbox == outbox_cap) {
 		outbox_cap = outbox_cap ? outbox_cap * 2 : 64;
@@ -390,11 +395,27 @@ commit_later(struct peer *p, uint16_t type, uint32_t reqid,
 	outbox[noutbox].type = type;
 	outbox[noutbox].reqid = reqid;
 	outbox[noutbox].obj = obj;
+	outbox[noutbox].text = text;
+	outbox[noutbox].len = len;
 	/* Until the commit, or while the store is held. */
 	outbox[noutbox].held = store_in_txn(sd->store) ||
 	    store_held(sd->store);
 	noutbox++;
 	schedd_turn_request();
+}
+
+void
+commit_later(struct peer *p, uint16_t type, uint32_t reqid,
+    struct json_object *obj)
+{
+	commit_later_ex(p, type, reqid, obj, NULL, 0);
+}
+
+void
+commit_later_text(struct peer *p, uint16_t type, uint32_t reqid, char *text,
+    size_t len)
+{
+	commit_later_ex(p, type, reqid, NULL, text, len);
 }
 
 void
@@ -434,10 +455,15 @@ commit_flush(void)
 			outbox[kept++] = *m;
 			continue;
 		}
-		if (m->peer != NULL)
+		if (m->peer != NULL && m->text != NULL)
+			peer_send_text(m->peer, m->type, m->reqid, m->text,
+			    m->len);
+		else if (m->peer != NULL)
 			peer_send(m->peer, m->type, m->reqid, m->obj);
 		json_object_put(m->obj);
 		m->obj = NULL;
+		free(m->text);
+		m->text = NULL;
 	}
 	/* What was queued while sending waits for the next commit. */
 	if (noutbox > n)
@@ -470,8 +496,10 @@ commit_shutdown(void)
 		log_warnx("%s: %zu held changes are not recorded; the agents "
 		    "report their jobs' ends again to the next scheduler",
 		    stall_why, store_held_count(sd->store));
-	for (i = 0; i < noutbox; i++)
+	for (i = 0; i < noutbox; i++) {
 		json_object_put(outbox[i].obj);
+		free(outbox[i].text);
+	}
 	free(outbox);
 	outbox = NULL;
 	commit_cbs_free(&after);

@@ -30,6 +30,10 @@ const char *commit_request_why(void);
 /* Send OBJ (taken) to P once the turn's changes are durable. */
 void	commit_later(struct peer *p, uint16_t type, uint32_t reqid,
 	    struct json_object *obj);
+/* The same for TEXT (taken: freed after), LEN bytes of one JSON object
+ * made by the caller (peer_send_text). */
+void	commit_later_text(struct peer *p, uint16_t type, uint32_t reqid,
+	    char *text, size_t len);
 /* Call CB(ARG) once the turn's changes are durable (after the sends). */
 void	commit_after(void (*cb)(void *), void *arg);
 /* Call CB(ARG) a loop iteration after the turn's replies went out, for

@@ -30,6 +30,7 @@ struct client {
 	int			 hello;
 	int			 admin;		/* see ctl_is_admin() */
 	struct stage		*stage;		/* files put before a submit */
+	struct itemstage	*items;		/* a factory's, before it */
 	struct peer		*peer;
 	struct ctl_user		*user;		/* whose limits it counts in */
 	int			 refused;	/* over a limit: told, closed */
@@ -72,6 +73,24 @@ void		 ctl_users_leave(struct client *);
 /* 1 if C may queue N more jobs, else 0 with the refusal in ERR. */
 int		 ctl_users_jobs_ok(struct client *, size_t n, char *err,
 		    size_t len);
+/* ctl-answer.c: large answers, a bounded slice per loop turn */
+#define CTL_ANSWER_ROWS_PER_TURN	500
+struct rows_text;
+/*
+ * Write at most BUDGET more rows into T (1 in *DONE once all are
+ * written); returns how many it wrote.
+ */
+typedef size_t	(*ctl_answer_more)(void *arg, struct rows_text *t,
+		    size_t budget, int *done);
+/* Answer P's request REQID with T's rows, written by MORE(ARG) over as
+ * many loop turns as it takes; DONE(ARG) once the answer is sent or
+ * dropped.  Takes T. */
+void		 ctl_answer_start(struct peer *p, uint32_t reqid,
+		    struct rows_text *t, ctl_answer_more more,
+		    void (*done)(void *), void *arg);
+/* P is closing: drop its answers. */
+void		 ctl_answer_forget(struct peer *p);
+void		 ctl_answer_shutdown(void);
 /* ctl-query.c */
 void		 ctl_query(struct peer *, struct client *, uint32_t reqid,
 		    struct json_object *msg);

@@ -3,6 +3,9 @@
  * rows of named fields written as text), batches (the batch view's sums),
  * machines, history and why.  Nothing changes; the answer goes at once, or
  * after the turn's commit when the turn has changes the rows may show.
+ * The answers over every job or every slot (jobs, why, batches,
+ * machines) are written a slice per loop turn (ctl-answer.c), the walk keeping its
+ * place by job id or machine name; the rest are answered at once.
  * With "ads" the job rows (jobs and history) are the HTCondor job ads of
  * jobad.c, the names a constraint uses.
  * The filters of `cq q` are in ctl_job_selected().  Another user's job
@@ -25,6 +28,7 @@
 #include "factory.h"
 #include "jobad.h"
 #include "jsonx.h"
+#include "loopturn.h"
 #include "peer.h"
 #include "queue.h"
 #include "rows.h"
@@ -33,6 +37,7 @@
 #include "store.h"
 #include "userlog.h"
 #include "why.h"
+#include "xmalloc.h"
 
 struct ctl_walk {
 	struct json_object	*rows;
@@ -54,6 +59,13 @@ struct ctl_walk {
 	enum rows_field		 fields[ROWS_MAX_FIELDS];
 	size_t			 nfields;	/* 0: rows are objects */
 	struct rows_text	*text;		/* with fields: rows as text */
+	/* An answer in slices (ctl-answer.c) owns what it walks with. */
+	struct idlist		 own_ids;
+	struct json_object	*msg;		/* (a reference) */
+	uint32_t		 next_cluster;	/* the next job to look at */
+	uint32_t		 next_proc;
+	char			*mname;		/* the machine it stopped at */
+	int			 mslot;		/* and that machine's slot */
 };
 
 /*
@@ -118,7 +130,9 @@ ctl_batches_factory(struct factory *f, void *arg)
 	size_t		 i, n;
 	int		 named = 0;
 
+	/* (Its jobs, summed in an earlier slice, may have left since.) */
 	if (cl == NULL || cl->nlive > 0 || cl->owner == NULL ||
+	    batches_has(w->batches, cl->id) ||
 	    w->filter != NULL || w->state != 0 ||
 	    (w->owner != NULL && strcmp(cl->owner, w->owner) != 0) ||
 	    (w->mine && factory_uid(f) != w->c->uid))
@@ -197,29 +211,78 @@ ctl_filters(struct ctl_walk *w, struct json_object *msg,
 	return 0;
 }
 
-static void
-ctl_jobs_cb(struct job *j, void *arg)
+/* J's row into W's text if the query selects it: 1 if it did. */
+static int
+ctl_jobs_row(struct ctl_walk *w, struct job *j)
 {
-	struct ctl_walk		*w = arg;
 	struct json_object	*o;
+	const char		*s;
+	size_t			 len;
 
 	if (!ctl_job_selected(w, j))
-		return;
-	if (w->limit > 0 && (int64_t)(w->text != NULL ?
-	    rows_text_count(w->text) : json_object_array_length(w->rows)) >=
-	    w->limit)
-		return;
-	if (w->text != NULL)
+		return 0;
+	if (w->nfields > 0) {
 		rows_text_job(w->text, j, ctl_cmd_len(w->c, j, &j->cmd_exe),
 		    w->fields, w->nfields);
-	else if (w->why) {
+		return 1;
+	}
+	if (w->why) {
 		o = why_explain(j, &sd->machines, clock_mono_ms());
 		/* Fair share and concurrency limits (share.c). */
 		share_why(j, o);
-		json_object_array_add(w->rows, o);
+	} else
+		o = ctl_row(w, j, &j->cmd_exe);
+	s = jsonx_dump(o, &len);
+	rows_text_raw(w->text, s, len);
+	json_object_put(o);
+	return 1;
+}
+
+/* Jobs looked at (selected or not) per row a slice may write. */
+#define CTL_VISITS_PER_ROW	8
+/* Machines a why row looks at for the cost of one row. */
+#define CTL_WHY_MACHINES_PER_ROW	100
+
+/* The next slice of a jobs or why answer: in order of id from where the
+ * last one stopped. */
+static size_t
+ctl_jobs_more(void *arg, struct rows_text *t, size_t budget, int *done)
+{
+	struct ctl_walk	*w = arg;
+	struct job	 key, *j;
+	size_t		 n = 0, visits = 0, i, cost = 1;
+	uint64_t	 late = 0;
+
+	/* A why row looks at every machine: it counts for more than one. */
+	if (w->why)
+		cost = 1 + agents_count() / CTL_WHY_MACHINES_PER_ROW;
+	key.cluster = w->next_cluster;
+	key.proc = w->next_proc;
+	for (j = RB_NFIND(job_tree, &sd->jobs, &key); j != NULL;
+	    j = RB_NEXT(job_tree, &sd->jobs, j)) {
+		if (w->limit > 0 && (int64_t)rows_text_count(t) >= w->limit) {
+			j = NULL;
+			break;
+		}
+		/* (At least one row a slice, whatever its cost.) */
+		if ((n > 0 && n >= budget) ||
+		    visits >= budget * CTL_VISITS_PER_ROW)
+			break;
+		visits++;
+		n += cost * (size_t)ctl_jobs_row(w, j);
 	}
-	else
-		json_object_array_add(w->rows, ctl_row(w, j, &j->cmd_exe));
+	if (j != NULL) {
+		w->next_cluster = j->cluster;
+		w->next_proc = j->proc;
+		return n;
+	}
+	*done = 1;
+	/* cq wait: procs named that a factory has still to make. */
+	for (i = 0; w->nfields == 0 && i < w->ids->n; i++)
+		late += factory_unmade(w->ids->cluster[i], w->ids->proc[i]);
+	if (late > 0)
+		rows_text_member(t, "unmaterialized", (int64_t)late);
+	return n;
 }
 
 static void
@@ -250,44 +313,141 @@ ctl_history_cb(void *arg, const struct job *j)
 	return 0;
 }
 
-static void
-ctl_machines_cb(struct machine *m, void *arg)
+/* The row of slot S of machine M. */
+static struct json_object *
+ctl_slot_row(struct machine *m, struct slot *s, int64_t now)
+{
+	struct json_object	*o;
+	char			 name[160], id[32];
+
+	snprintf(name, sizeof name, "slot%d@%s", s->id, m->name);
+	o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "machine", json_object_new_string(m->name));
+	json_object_object_add(o, "slot", json_object_new_int(s->id));
+	json_object_object_add(o, "state", json_object_new_string(
+	    !m->online ? "OFFLINE" : slot_state_str(s->state)));
+	json_object_object_add(o, "connected",
+	    json_object_new_boolean(m->peer != NULL));
+	json_object_object_add(o, "cpus", json_object_new_int64(s->cpus));
+	json_object_object_add(o, "memory_mb",
+	    json_object_new_int64(s->memory_mb));
+	json_object_object_add(o, "contact_age_ms",
+	    json_object_new_int64(now - m->contact));
+	rows_machine_owner(o, m, s, now);
+	rows_slot_ad(o, s, now);
+	if (s->job != NULL) {
+		snprintf(id, sizeof id, "%u.%u", s->job->cluster,
+		    s->job->proc);
+		json_object_object_add(o, "job", json_object_new_string(id));
+	} else
+		json_object_object_add(o, "job", NULL);
+	return o;
+}
+
+/* The next slice of the machines answer: slots in order of machine name
+ * from where the last one stopped. */
+static size_t
+ctl_machines_more(void *arg, struct rows_text *t, size_t budget, int *done)
 {
 	struct ctl_walk		*w = arg;
 	struct json_object	*o;
-	struct slot		*s;
-	char			 name[160], id[32];
+	struct machine		*m;
+	const char		*s;
+	size_t			 n = 0, len;
 	int			 i;
 	int64_t			 now = clock_mono_ms();
 
-	for (i = 0; i < m->nslots; i++) {
-		s = m->slots[i];
-		snprintf(name, sizeof name, "slot%d@%s", s->id, m->name);
-		o = json_object_new_object();
-		json_object_object_add(o, "name", json_object_new_string(name));
-		json_object_object_add(o, "machine",
-		    json_object_new_string(m->name));
-		json_object_object_add(o, "slot", json_object_new_int(s->id));
-		json_object_object_add(o, "state", json_object_new_string(
-		    !m->online ? "OFFLINE" : slot_state_str(s->state)));
-		json_object_object_add(o, "connected",
-		    json_object_new_boolean(m->peer != NULL));
-		json_object_object_add(o, "cpus", json_object_new_int64(s->cpus));
-		json_object_object_add(o, "memory_mb",
-		    json_object_new_int64(s->memory_mb));
-		json_object_object_add(o, "contact_age_ms",
-		    json_object_new_int64(now - m->contact));
-		rows_machine_owner(o, m, s, now);
-		rows_slot_ad(o, s, now);
-		if (s->job != NULL) {
-			snprintf(id, sizeof id, "%u.%u", s->job->cluster,
-			    s->job->proc);
-			json_object_object_add(o, "job",
-			    json_object_new_string(id));
-		} else
-			json_object_object_add(o, "job", NULL);
-		json_object_array_add(w->rows, o);
+	for (m = agents_from(w->mname); m != NULL; m = agents_after(m)) {
+		i = w->mname != NULL && strcmp(m->name, w->mname) == 0 ?
+		    w->mslot : 0;
+		for (; i < m->nslots && n < budget; i++, n++) {
+			o = ctl_slot_row(m, m->slots[i], now);
+			s = jsonx_dump(o, &len);
+			rows_text_raw(t, s, len);
+			json_object_put(o);
+		}
+		if (i < m->nslots) {
+			free(w->mname);
+			w->mname = xstrdup(m->name);
+			w->mslot = i;
+			return n;
+		}
 	}
+	*done = 1;
+	return n;
+}
+
+/* The next slice of the batch view: the jobs' sums, in order of id from
+ * where the last one stopped (a cluster's jobs may span slices: its
+ * entry goes on); then the factories' clusters, and the rows. */
+static size_t
+ctl_batches_more(void *arg, struct rows_text *t, size_t budget, int *done)
+{
+	struct ctl_walk		*w = arg;
+	struct json_object	*rows;
+	struct job		 key, *j;
+	const char		*s;
+	size_t			 visits = 0, i, n, len;
+
+	key.cluster = w->next_cluster;
+	key.proc = w->next_proc;
+	for (j = RB_NFIND(job_tree, &sd->jobs, &key); j != NULL;
+	    j = RB_NEXT(job_tree, &sd->jobs, j)) {
+		if (visits >= budget * CTL_VISITS_PER_ROW)
+			break;
+		visits++;
+		ctl_batches_cb(j, w);
+	}
+	if (j != NULL) {
+		w->next_cluster = j->cluster;
+		w->next_proc = j->proc;
+		return visits / CTL_VISITS_PER_ROW;
+	}
+	factory_walk(ctl_batches_factory, w);
+	rows = batches_rows(w->batches);
+	n = json_object_array_length(rows);
+	for (i = 0; i < n; i++) {
+		s = jsonx_dump(json_object_array_get_idx(rows, i), &len);
+		rows_text_raw(t, s, len);
+	}
+	json_object_put(rows);
+	*done = 1;
+	return visits / CTL_VISITS_PER_ROW + n;
+}
+
+/* W's answer is sent or dropped. */
+static void
+ctl_walk_free(void *arg)
+{
+	struct ctl_walk	*w = arg;
+
+	batches_free(w->batches);
+	ctl_idlist_free(&w->own_ids);
+	jobad_filter_free(w->filter);
+	json_object_put(w->msg);
+	free(w->mname);
+	free(w);
+}
+
+/*
+ * Answer the jobs, why or machines query in slices: W (on the stack, its
+ * ids and filter taken) is copied for the walk.
+ */
+static void
+ctl_query_sliced(struct peer *p, uint32_t reqid, struct json_object *msg,
+    struct ctl_walk *sw, struct idlist *ids, ctl_answer_more more)
+{
+	struct ctl_walk	*w = xmalloc(sizeof *w);
+
+	*w = *sw;
+	w->own_ids = *ids;
+	w->ids = &w->own_ids;
+	/* The owners and owner it filters by are members of MSG. */
+	w->msg = json_object_get(msg);
+	w->rows = NULL;
+	w->text = rows_text_new();
+	ctl_answer_start(p, reqid, w->text, more, ctl_walk_free, w);
 }
 
 /* The pool's public facts, for `cq pool fingerprint`: anyone may ask. */
@@ -304,6 +464,35 @@ ctl_pool_row(void)
 	json_object_object_add(o, "listen",
 	    json_object_new_string(agents_listen_addr()));
 	json_object_object_add(o, "disk", diskwatch_json());
+	json_object_object_add(o, "loop", loopturn_json());
+	return o;
+}
+
+/*
+ * What the loop did, for the tests and a curious administrator: the loop
+ * turns, the large answers' rows and slices and the most rows written in
+ * one turn (ctl-answer.c), and the most loop turns and rows of answers a
+ * job waited between entering the idle queue and its start.
+ */
+static struct json_object *
+ctl_loop_row(void)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "turns",
+	    json_object_new_int64((int64_t)sd->turns));
+	json_object_object_add(o, "answer_rows",
+	    json_object_new_int64((int64_t)sd->answer_rows));
+	json_object_object_add(o, "answer_slices",
+	    json_object_new_int64((int64_t)sd->answer_slices));
+	json_object_object_add(o, "answer_rows_per_turn",
+	    json_object_new_int64(CTL_ANSWER_ROWS_PER_TURN));
+	json_object_object_add(o, "answer_rows_turn_max",
+	    json_object_new_int64((int64_t)sd->answer_rows_turn_max));
+	json_object_object_add(o, "start_wait_turns_max",
+	    json_object_new_int64((int64_t)sd->start_wait_turns_max));
+	json_object_object_add(o, "start_wait_rows_max",
+	    json_object_new_int64((int64_t)sd->start_wait_rows_max));
 	return o;
 }
 
@@ -315,9 +504,8 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	struct idlist		 ids;
 	struct json_object	*reply;
 	const char		*what = jsonx_str(msg, "what", ""), *errstr;
-	char			 err[512], *text;
-	size_t			 i, rows, len;
-	uint64_t		 late = 0;
+	char			 err[512];
+	size_t			 i, rows;
 
 	if (ctl_idlist(jsonx_get(msg, "ids"), &ids, &errstr) == -1) {
 		peer_send_error(p, reqid, errstr);
@@ -344,42 +532,27 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 		peer_send_error(p, reqid, errstr);
 		return;
 	}
-	if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0)
+	if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0) {
 		ctl_idlist_normalize(&ids);
-	if (strcmp(what, "jobs") == 0 && w.nfields > 0) {
-		/* Compact rows, written as text: no objects to build. */
-		w.text = rows_text_new();
-		queue_walk(ctl_jobs_cb, &w);
-		text = rows_text_finish(w.text, &len);
-		json_object_put(w.rows);
-		ctl_idlist_free(&ids);
-		jobad_filter_free(w.filter);
-		/* Waiting for the commit (below) is rare: then as an object. */
-		if (!store_in_txn(sd->store))
-			peer_send_text(p, MSG_QUERY_REPLY, reqid, text, len);
-		else if (jsonx_parse(text, len, &reply, &errstr) == 0)
-			commit_later(p, MSG_QUERY_REPLY, reqid, reply);
-		else
-			peer_send_error(p, reqid, errstr);
-		free(text);
-		return;
-	} else if (strcmp(what, "jobs") == 0 || strcmp(what, "why") == 0) {
 		w.why = strcmp(what, "why") == 0;
-		queue_walk(ctl_jobs_cb, &w);
-		/* cq wait: procs named that a factory has still to make. */
-		for (i = 0; i < ids.n; i++)
-			late += factory_unmade(ids.cluster[i], ids.proc[i]);
+		if (w.why)
+			w.nfields = 0;	/* why rows are objects */
+		json_object_put(w.rows);
+		ctl_query_sliced(p, reqid, msg, &w, &ids, ctl_jobs_more);
+		return;
+	} else if (strcmp(what, "machines") == 0) {
+		json_object_put(w.rows);
+		ctl_query_sliced(p, reqid, msg, &w, &ids, ctl_machines_more);
+		return;
 	} else if (strcmp(what, "batches") == 0) {
 		w.batches = batches_new();
-		queue_walk(ctl_batches_cb, &w);
-		factory_walk(ctl_batches_factory, &w);
 		json_object_put(w.rows);
-		w.rows = batches_rows(w.batches);
-		batches_free(w.batches);
-	} else if (strcmp(what, "machines") == 0)
-		agents_walk(ctl_machines_cb, &w);
-	else if (strcmp(what, "pool") == 0)
+		ctl_query_sliced(p, reqid, msg, &w, &ids, ctl_batches_more);
+		return;
+	} else if (strcmp(what, "pool") == 0)
 		json_object_array_add(w.rows, ctl_pool_row());
+	else if (strcmp(what, "loop") == 0)
+		json_object_array_add(w.rows, ctl_loop_row());
 	else if (strcmp(what, "history") == 0) {
 		/* The store is big; one reply stays bounded. */
 		if (w.limit <= 0 || w.limit > CTL_MAX_HISTORY)
@@ -407,9 +580,6 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	jobad_filter_free(w.filter);
 	reply = json_object_new_object();
 	json_object_object_add(reply, "rows", w.rows);
-	if (late > 0)
-		json_object_object_add(reply, "unmaterialized",
-		    json_object_new_int64((int64_t)late));
 	/*
 	 * The rows may show changes of this turn that are not durable yet
 	 * (a job gone from the queue): then the answer waits for the commit

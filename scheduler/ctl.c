@@ -34,6 +34,7 @@
 #include "ctl.h"
 #include "ctl-int.h"
 #include "factory.h"
+#include "itemstage.h"
 #include "jobad.h"
 #include "jobdesc.h"
 #include "jsonx.h"
@@ -303,6 +304,32 @@ ctl_garbage_free(void *arg)
 	free(g);
 }
 
+/* C's items, if any, are no submit's: their rows go. */
+static void
+ctl_items_drop(struct client *c)
+{
+	itemstage_free(c->items);
+	c->items = NULL;
+}
+
+/*
+ * An item frame of a late materialization (itemstage.c): a bad one, or
+ * one past the limits or refused by the store, refuses the client (it
+ * reads why when its next write fails or in its submit's reply).
+ */
+static void
+ctl_items(struct peer *p, struct client *c, uint32_t reqid, const void *raw,
+    size_t len)
+{
+	char	err[512];
+
+	if (itemstage_add(&c->items, raw, len, err, sizeof err) == -1) {
+		log_warnx("client %s: %s", c->owner, err);
+		ctl_items_drop(c);
+		peer_refuse(p, reqid, err);
+	}
+}
+
 /*
  * A late materialization (factory.c): the digest is read and its first
  * job checked here, the cluster and the factory written as one unit;
@@ -314,7 +341,7 @@ ctl_submit_factory(struct peer *p, struct client *c, uint32_t reqid,
 {
 	struct factory		*f;
 	struct json_object	*reply;
-	char			 why[1200], err[1024];
+	char			 why[1200], err[1024], items[200];
 	uint32_t		 cluster = 0;
 
 	if (jsonx_get(msg, "jobs") != NULL) {
@@ -327,13 +354,17 @@ ctl_submit_factory(struct peer *p, struct client *c, uint32_t reqid,
 		    "input files");
 		return;
 	}
-	if ((f = factory_new(jsonx_get(msg, "factory"), um, err,
-	    sizeof err)) == NULL) {
+	/* The items it sent before are this submit's, made or not. */
+	f = factory_new(jsonx_get(msg, "factory"), um, c->items, err,
+	    sizeof err);
+	if (f == NULL) {
+		ctl_items_drop(c);
 		peer_send_error(p, reqid, err);
 		return;
 	}
 	/* Its jobs wait at the owner's limit; none fits: refused now. */
 	if (!ctl_users_jobs_ok(c, 1, why, sizeof why)) {
+		ctl_items_drop(c);
 		peer_send_error(p, reqid, why);
 		factory_free(f);
 		return;
@@ -346,13 +377,21 @@ ctl_submit_factory(struct peer *p, struct client *c, uint32_t reqid,
 		snprintf(why, sizeof why, "submit failed, nothing was "
 		    "queued: %s", commit_request_why());
 		log_warnx("client %s: %s", c->owner, why);
+		ctl_items_drop(c);
 		peer_send_error(p, reqid, why);
 		factory_free(f);
 		return;
 	}
+	itemstage_report(c->items, items, sizeof items);
 	log_info("client %s: submitted cluster %u with %llu jobs (late "
-	    "materialization)", c->owner, cluster,
-	    (unsigned long long)factory_total(f));
+	    "materialization; %s)", c->owner, cluster,
+	    (unsigned long long)factory_total(f), items);
+	/* Its items' rows are the factory's now. */
+	if (c->items != NULL) {
+		itemstage_keep(c->items);
+		itemstage_free(c->items);
+		c->items = NULL;
+	}
 	reply = json_object_new_object();
 	json_object_object_add(reply, "cluster",
 	    json_object_new_int64(cluster));
@@ -382,6 +421,12 @@ ctl_submit(struct peer *p, struct client *c, uint32_t reqid,
 	}
 	if (jsonx_get(msg, "factory") != NULL) {
 		ctl_submit_factory(p, c, reqid, msg, um);
+		return;
+	}
+	if (c->items != NULL) {
+		ctl_items_drop(c);
+		peer_send_error(p, reqid, "item frames, then a submit that "
+		    "is not a late materialization");
 		return;
 	}
 	if (jobs == NULL || !json_object_is_type(jobs, json_type_array) ||
@@ -522,6 +567,9 @@ ctl_msg(struct peer *p, uint16_t type, uint32_t reqid,
 	case MSG_PUT_DATA:
 		stage_data(c->stage, p, reqid, raw, rawlen);
 		break;
+	case MSG_SUBMIT_ITEMS:
+		ctl_items(p, c, reqid, raw, rawlen);
+		break;
 	case MSG_QUERY:
 		ctl_query(p, c, reqid, msg);
 		break;
@@ -549,9 +597,11 @@ ctl_closed(struct peer *p, const char *reason, void *arg)
 	struct client	*c = peer_data(p);
 
 	commit_forget_peer(p);
+	ctl_answer_forget(p);
 	if (c != NULL) {
 		ctl_users_leave(c);
 		stage_free(c->stage);
+		ctl_items_drop(c);
 	}
 	free(c);
 }
@@ -613,4 +663,5 @@ ctl_shutdown(void)
 {
 	peer_unlisten(ctl_listener);
 	ctl_listener = NULL;
+	ctl_answer_shutdown();
 }

@@ -21,10 +21,14 @@
  * cluster deletes it with the procs it had not made.
  *
  * The digest, as the client sends it and the store keeps it (JSON):
- * name, text, cwd, line, vars [names], items (the items joined by
- * newlines), nitems, count, and optionally env [strings], index [ints]
- * (a slice's $(ItemIndex)es), max_materialize, max_idle, and umask
- * (added by the scheduler).
+ * name, text, cwd, line, vars [names], nitems, count, and optionally
+ * env [strings], index_first and index_step (a slice's $(ItemIndex)es:
+ * item I's is index_first + I * index_step), max_materialize, max_idle,
+ * and umask (added by the scheduler).  The items come before the submit
+ * as item frames (itemstage.c), stored in factory_items under the
+ * upload id the factory row names; a small list may come in the digest
+ * as items (the items joined by newlines), and a digest stored by an
+ * older scheduler may hold them so, with index [ints] for a slice.
  */
 #include "config.h"
 
@@ -42,6 +46,8 @@
 #include "clock.h"
 #include "commit.h"
 #include "factory.h"
+#include "itemframe.h"
+#include "itemstage.h"
 #include "jobdesc.h"
 #include "jsonx.h"
 #include "log.h"
@@ -55,7 +61,7 @@
 
 #define FACTORY_MAX_ENV		4096
 /* Building jobs stops after this long in one turn (the rest waits). */
-#define FACTORY_TURN_MS		20
+#define FACTORY_TURN_MS		10
 #define FACTORY_MAX_VARS	32
 
 struct factory {
@@ -72,6 +78,8 @@ struct factory {
 	uint32_t		*itemoff;	/* items are < 16 MiB */
 	size_t			 nitems;
 	size_t			*index;		/* NULL: no slice */
+	uint64_t		 index_first, index_step; /* or these */
+	uint64_t		 upload;	/* its factory_items, or 0 */
 	uint32_t		 count;
 	uint64_t		 total, next;
 	uint32_t		 max_materialize, max_idle;
@@ -160,48 +168,33 @@ factory_strings(struct json_object *o, const char *name, size_t max,
 	return 0;
 }
 
-/* Read the digest D (taken) into a new factory; NULL with ERR. */
-static struct factory *
-factory_read(struct json_object *d, char *err, size_t errlen)
+/*
+ * The NITEMS items of F: *BUF (taken) holds them NUL-separated at *OFF
+ * (taken), or ITEMS (borrowed) joined by newlines.  0, or -1 with ERR.
+ */
+static int
+factory_items(struct factory *f, const char *items, char *buf,
+    uint32_t *off, size_t n, int64_t nitems, char *err, size_t errlen)
 {
-	struct factory		*f;
-	struct json_object	*a;
-	const char		*items, *text, *cwd, *name;
-	size_t			 i, n, len, nenv;
-	int64_t			 nitems, count, line, v;
-	static char		*empty[1] = { NULL };
+	size_t	i, len;
 
-	f = xcalloc(1, sizeof(*f));
-	f->digest = d;
-	name = jsonx_str(d, "name", NULL);
-	text = jsonx_str(d, "text", NULL);
-	cwd = jsonx_str(d, "cwd", NULL);
-	items = jsonx_str(d, "items", NULL);
-	nitems = jsonx_int(d, "nitems", -1);
-	count = jsonx_int(d, "count", -1);
-	line = jsonx_int(d, "line", -1);
-	if (name == NULL || strlen(name) > 4096 || text == NULL ||
-	    cwd == NULL || items == NULL || line < 1 || line > 100000000 ||
-	    nitems < 1 || nitems > JOBDESC_MAX_PROCS || count < 1 ||
-	    count > JOBDESC_MAX_PROCS ||
-	    nitems * count > JOBDESC_MAX_PROCS) {
-		snprintf(err, errlen, "late materialization: a bad digest "
-		    "(name, text, cwd, line, items, nitems, count, at most "
-		    "%d jobs)", JOBDESC_MAX_PROCS);
-		goto fail;
+	if (buf != NULL) {
+		f->itembuf = buf;
+		f->itemoff = off;
+		f->nitems = n;
+		if (n != (size_t)nitems) {
+			snprintf(err, errlen, "late materialization: %zu "
+			    "items came, the digest says %lld", n,
+			    (long long)nitems);
+			return -1;
+		}
+		return 0;
 	}
-	f->count = (uint32_t)count;
-	f->total = (uint64_t)(nitems * count);
-	if (factory_strings(d, "env", FACTORY_MAX_ENV, &f->env, &nenv) ==
-	    -1 || factory_strings(d, "vars", FACTORY_MAX_VARS, &f->vars,
-	    &f->nvars) == -1) {
-		snprintf(err, errlen, "late materialization: bad env or vars");
-		goto fail;
-	}
-	/* The items: one string, split at newlines, NITEMS of them. */
-	if ((len = strlen(items)) >= UINT32_MAX) {
-		snprintf(err, errlen, "late materialization: items too long");
-		goto fail;
+	/* One string, split at newlines, NITEMS of them. */
+	if (items == NULL || (len = strlen(items)) >= UINT32_MAX) {
+		snprintf(err, errlen, "late materialization: no items, or "
+		    "too long");
+		return -1;
 	}
 	f->itembuf = xmalloc(len + 1);
 	memcpy(f->itembuf, items, len + 1);
@@ -219,28 +212,104 @@ factory_read(struct json_object *d, char *err, size_t errlen)
 	if (n != (size_t)nitems) {
 		snprintf(err, errlen, "late materialization: items do not "
 		    "match nitems");
-		goto fail;
+		return -1;
 	}
 	f->nitems = n;
-	if ((a = jsonx_get(d, "index")) != NULL) {
-		if (!json_object_is_type(a, json_type_array) ||
-		    json_object_array_length(a) != f->nitems) {
+	return 0;
+}
+
+/* A slice's indexes: index_first and index_step, or an index array. */
+static int
+factory_index(struct factory *f, struct json_object *d, char *err,
+    size_t errlen)
+{
+	struct json_object	*a;
+	size_t			 i;
+	int64_t			 v, first, step;
+
+	first = jsonx_int(d, "index_first", -1);
+	step = jsonx_int(d, "index_step", -1);
+	if (jsonx_get(d, "index_first") != NULL ||
+	    jsonx_get(d, "index_step") != NULL) {
+		if (first < 0 || first > 100000000 || step < 1 ||
+		    step > 100000000) {
+			snprintf(err, errlen, "late materialization: a bad "
+			    "index_first or index_step");
+			return -1;
+		}
+		f->index_first = (uint64_t)first;
+		f->index_step = (uint64_t)step;
+		return 0;
+	}
+	if ((a = jsonx_get(d, "index")) == NULL)
+		return 0;
+	if (!json_object_is_type(a, json_type_array) ||
+	    json_object_array_length(a) != f->nitems) {
+		snprintf(err, errlen, "late materialization: a bad index");
+		return -1;
+	}
+	f->index = xcalloc(f->nitems, sizeof(*f->index));
+	for (i = 0; i < f->nitems; i++) {
+		v = json_object_get_int64(json_object_array_get_idx(a, i));
+		if (v < 0 || v > 100000000) {
 			snprintf(err, errlen, "late materialization: a bad "
 			    "index");
-			goto fail;
+			return -1;
 		}
-		f->index = xcalloc(f->nitems, sizeof(*f->index));
-		for (i = 0; i < f->nitems; i++) {
-			v = json_object_get_int64(json_object_array_get_idx(a,
-			    i));
-			if (v < 0 || v > 100000000) {
-				snprintf(err, errlen, "late materialization: "
-				    "a bad index");
-				goto fail;
-			}
-			f->index[i] = (size_t)v;
-		}
+		f->index[i] = (size_t)v;
 	}
+	return 0;
+}
+
+/*
+ * Read the digest D (taken) into a new factory, its items from BUF and
+ * OFF (N of them, taken) or, if BUF is NULL, from the digest; NULL with
+ * ERR.
+ */
+static struct factory *
+factory_read(struct json_object *d, char *buf, uint32_t *off, size_t n,
+    char *err, size_t errlen)
+{
+	struct factory		*f;
+	const char		*text, *cwd, *name;
+	size_t			 nenv;
+	int64_t			 nitems, count, line, v;
+	static char		*empty[1] = { NULL };
+
+	f = xcalloc(1, sizeof(*f));
+	f->digest = d;
+	name = jsonx_str(d, "name", NULL);
+	text = jsonx_str(d, "text", NULL);
+	cwd = jsonx_str(d, "cwd", NULL);
+	nitems = jsonx_int(d, "nitems", -1);
+	count = jsonx_int(d, "count", -1);
+	line = jsonx_int(d, "line", -1);
+	if (name == NULL || strlen(name) > 4096 || text == NULL ||
+	    cwd == NULL || line < 1 || line > 100000000 ||
+	    nitems < 1 || nitems > JOBDESC_MAX_PROCS || count < 1 ||
+	    count > JOBDESC_MAX_PROCS ||
+	    nitems * count > JOBDESC_MAX_PROCS) {
+		snprintf(err, errlen, "late materialization: a bad digest "
+		    "(name, text, cwd, line, nitems, count, at most "
+		    "%d jobs)", JOBDESC_MAX_PROCS);
+		free(buf);
+		free(off);
+		goto fail;
+	}
+	f->count = (uint32_t)count;
+	f->total = (uint64_t)(nitems * count);
+	if (factory_strings(d, "env", FACTORY_MAX_ENV, &f->env, &nenv) ==
+	    -1 || factory_strings(d, "vars", FACTORY_MAX_VARS, &f->vars,
+	    &f->nvars) == -1) {
+		snprintf(err, errlen, "late materialization: bad env or vars");
+		free(buf);
+		free(off);
+		goto fail;
+	}
+	if (factory_items(f, jsonx_str(d, "items", NULL), buf, off, n,
+	    nitems, err, errlen) == -1 ||
+	    factory_index(f, d, err, errlen) == -1)
+		goto fail;
 	v = jsonx_int(d, "max_materialize", 0);
 	f->max_materialize = v > 0 && v <= JOBDESC_MAX_PROCS ? (uint32_t)v :
 	    0;
@@ -257,6 +326,17 @@ factory_read(struct json_object *d, char *err, size_t errlen)
 fail:
 	factory_free(f);
 	return NULL;
+}
+
+/* Item I's $(ItemIndex). */
+static size_t
+factory_item_index(const struct factory *f, size_t i)
+{
+	if (f->index != NULL)
+		return f->index[i];
+	if (f->index_step > 0)
+		return (size_t)(f->index_first + i * f->index_step);
+	return i;
 }
 
 /*
@@ -277,7 +357,7 @@ factory_build(struct factory *f, uint32_t proc, struct jobdesc *d,
 	*ad = NULL;
 	memset(d, 0, sizeof(*d));
 	if (submit_factory_job(f->sf, proc, f->itembuf + f->itemoff[i],
-	    f->index != NULL ? f->index[i] : i, proc % f->count, &raw, why,
+	    factory_item_index(f, i), proc % f->count, &raw, why,
 	    sizeof why) == -1) {
 		snprintf(err, errlen, "job %u: %s", proc, why);
 		return -1;
@@ -308,12 +388,15 @@ factory_build(struct factory *f, uint32_t proc, struct jobdesc *d,
 }
 
 struct factory *
-factory_new(struct json_object *digest, int64_t umask, char *err,
-    size_t errlen)
+factory_new(struct json_object *digest, int64_t umask,
+    struct itemstage *items, char *err, size_t errlen)
 {
 	struct factory	*f;
 	struct jobdesc	 d;
-	char		*ad;
+	const char	*inline_items;
+	char		*ad, *buf = NULL;
+	uint32_t	*off = NULL;
+	size_t		 n = 0;
 
 	/* The request's object becomes the factory's: what the store keeps. */
 	if (digest == NULL || !json_object_is_type(digest,
@@ -321,14 +404,43 @@ factory_new(struct json_object *digest, int64_t umask, char *err,
 		snprintf(err, errlen, "late materialization: a bad digest");
 		return NULL;
 	}
+	inline_items = jsonx_str(digest, "items", NULL);
+	if (items != NULL && jsonx_get(digest, "items") != NULL) {
+		snprintf(err, errlen, "late materialization: items came in "
+		    "item frames and in the digest");
+		return NULL;
+	}
+	/* A long list in one JSON string would be read in one turn. */
+	if (items == NULL && inline_items != NULL &&
+	    strlen(inline_items) > ITEMFRAME_MAX) {
+		snprintf(err, errlen, "late materialization: more than %u "
+		    "bytes of items come as item frames, not in the digest",
+		    ITEMFRAME_MAX);
+		return NULL;
+	}
 	json_object_get(digest);
 	json_object_object_del(digest, "umask");
 	if (umask != -1)
 		json_object_object_add(digest, "umask",
 		    json_object_new_int64(umask));
-	if ((f = factory_read(digest, err, errlen)) == NULL)
+	if (items != NULL)
+		itemstage_take(items, &buf, &off, &n);
+	if ((f = factory_read(digest, buf, off, n, err, errlen)) == NULL)
 		return NULL;
+	f->upload = itemstage_upload(items);
 	if (factory_build(f, 0, &d, &ad, err, errlen) == -1) {
+		factory_free(f);
+		return NULL;
+	}
+	/* Nothing is spooled for a factory: refused, not run without. */
+	if (jobdesc_xfer_wanted(&d)) {
+		snprintf(err, errlen, "%s: late materialization cannot send "
+		    "files through the scheduler's spool (should_transfer_"
+		    "files, transfer_input_files); use shared files or "
+		    "submit without max_materialize and max_idle",
+		    jsonx_str(f->digest, "name", "the submit file"));
+		jobdesc_free(&d);
+		free(ad);
 		factory_free(f);
 		return NULL;
 	}
@@ -354,7 +466,8 @@ factory_submit(struct factory *f, uid_t uid, const char *owner,
 	    clock_now_ms(), batch_name, (uint32_t)f->total, cluster) == -1)
 		return -1;
 	text = jsonx_dump(f->digest, &len);
-	if (store_factory_insert(sd->store, *cluster, text, f->total) == -1)
+	if (store_factory_insert(sd->store, *cluster, text, f->total,
+	    f->upload) == -1)
 		return -1;
 	f->cluster = *cluster;
 	f->uid = uid;
@@ -412,6 +525,16 @@ factory_pending(void)
 		if (factory_room(f) > 0)
 			return 1;
 	return 0;
+}
+
+/* F's rows: the factory's and its items'. */
+static int
+factory_delete(struct factory *f)
+{
+	if (store_factory_delete(sd->store, f->cluster) == -1)
+		return -1;
+	return f->upload > 0 ? store_factory_items_delete(sd->store,
+	    f->upload) : 0;
 }
 
 /* F leaves memory: its procs are all made, or it was removed. */
@@ -475,7 +598,7 @@ factory_make(struct factory *f, uint64_t n, int64_t deadline,
 		queue_request_begin();
 		if (queue_materialize(f->uid, f->owner, f->cluster, descs, ads,
 		    built) == -1 || (next == f->total ?
-		    store_factory_delete(sd->store, f->cluster) :
+		    factory_delete(f) :
 		    store_factory_update(sd->store, f->cluster, next,
 		    FACTORY_RUN, NULL)) == -1)
 			commit_request_fail(NULL);
@@ -544,17 +667,72 @@ factory_turn(void)
 		factory_again();
 }
 
+/* The item frames of a factory, read back at start-up. */
+struct factory_loaded {
+	char		*buf;
+	size_t		 len, cap;
+	uint32_t	*off;
+	size_t		 n, offcap;
+};
+
+static int
+factory_load_frame(void *arg, const void *items, size_t len)
+{
+	struct factory_loaded	*l = arg;
+	const char		*errstr;
+	size_t			 i, k, start;
+
+	/* What the store gives back is checked as what a client sent. */
+	if (itemframe_check(items, len, &k, &errstr) == -1 ||
+	    len > ITEMFRAME_MAX_TOTAL - l->len ||
+	    k > JOBDESC_MAX_PROCS - l->n)
+		return -1;
+	if (l->len + len > l->cap) {
+		l->cap = l->cap == 0 ? ITEMFRAME_MAX : l->cap;
+		while (l->cap < l->len + len)
+			l->cap *= 2;
+		l->buf = xreallocarray(l->buf, l->cap, 1);
+	}
+	if (l->n + k > l->offcap) {
+		l->offcap = l->offcap == 0 ? 4096 : l->offcap;
+		while (l->offcap < l->n + k)
+			l->offcap *= 2;
+		l->off = xreallocarray(l->off, l->offcap, sizeof(*l->off));
+	}
+	memcpy(l->buf + l->len, items, len);
+	for (i = start = l->len; i < l->len + len; i++)
+		if (l->buf[i] == '\n') {
+			l->buf[i] = '\0';
+			l->off[l->n++] = (uint32_t)start;
+			start = i + 1;
+		}
+	l->len += len;
+	return 0;
+}
+
 static int
 factory_load_one(void *arg, const struct store_factory *sf)
 {
-	struct factory		*f;
+	struct factory		*f = NULL;
+	struct factory_loaded	 l;
 	struct json_object	*d;
 	char			 err[1024];
 
-	if ((d = json_tokener_parse(sf->digest)) == NULL ||
-	    (f = factory_read(d, err, sizeof err)) == NULL) {
-		if (d == NULL)
-			snprintf(err, sizeof err, "its digest is not JSON");
+	memset(&l, 0, sizeof l);
+	err[0] = '\0';
+	if ((d = json_tokener_parse(sf->digest)) == NULL)
+		snprintf(err, sizeof err, "its digest is not JSON");
+	else if (sf->upload > 0 && store_factory_items_load(sd->store,
+	    sf->upload, factory_load_frame, &l) == -1) {
+		snprintf(err, sizeof err, "its items (upload %llu) are "
+		    "damaged or missing", (unsigned long long)sf->upload);
+		json_object_put(d);
+		free(l.buf);
+		free(l.off);
+	} else if ((f = factory_read(d, sf->upload > 0 && l.buf == NULL ?
+	    xcalloc(1, 1) : l.buf, l.off, l.n, err, sizeof err)) != NULL)
+		f->upload = sf->upload;
+	if (f == NULL) {
 		log_warnx("cluster %u: late materialization cannot go on: %s",
 		    sf->cluster, err);
 		/* Kept, paused, so that cq rm can remove it. */
@@ -563,6 +741,7 @@ factory_load_one(void *arg, const struct store_factory *sf)
 		f->count = 1;
 		f->paused = FACTORY_FAILED;
 		f->reason = xstrdup(err);
+		f->upload = sf->upload;
 	} else {
 		f->paused = sf->paused;
 		f->reason = sf->reason != NULL ? xstrdup(sf->reason) : NULL;
@@ -583,7 +762,16 @@ factory_load(void)
 {
 	struct factory	*f;
 	size_t		 n = 0;
+	uint64_t	 next, gone;
 
+	/* Items of a submit that never completed: nobody was told of it. */
+	if (store_factory_items_sweep(sd->store, &next, &gone) == -1)
+		return -1;
+	if (gone > 0)
+		log_info("late materialization: the items of %llu submits "
+		    "that never completed are removed",
+		    (unsigned long long)gone);
+	itemstage_init(next);
 	if (store_factories_load(sd->store, factory_load_one, NULL) == -1)
 		return -1;
 	TAILQ_FOREACH(f, &factories, entry)
@@ -661,8 +849,7 @@ int
 factory_act(struct factory *f, const char *action)
 {
 	if (strcmp(action, "rm") == 0)
-		return store_factory_delete(sd->store, f->cluster) == -1 ? -1 :
-		    1;
+		return factory_delete(f) == -1 ? -1 : 1;
 	if (strcmp(action, "hold") == 0 && f->paused == FACTORY_RUN)
 		return store_factory_update(sd->store, f->cluster, f->next,
 		    FACTORY_HELD, "held by cq hold") == -1 ? -1 : 1;

@@ -15,6 +15,7 @@
 
 struct json_object;
 struct factory;
+struct itemstage;
 
 /* The paused states (the store's factories.paused). */
 #define FACTORY_RUN	0
@@ -24,11 +25,14 @@ struct factory;
 /* Read the configuration; 0, or -1 (printed). */
 int		 factory_init(void);
 /*
- * A client's digest (MSG_SUBMIT's "factory", UMASK -1: none): read and
- * its first job built and checked.  NULL with ERR ("job 0: ...").
+ * A client's digest (MSG_SUBMIT's "factory", UMASK -1: none) and the
+ * items its connection sent before (ITEMS, NULL: in the digest, a small
+ * list): read and its first job built and checked; the factory takes
+ * the items out of ITEMS (its rows stay the caller's to keep or drop).
+ * NULL with ERR ("job 0: ...").
  */
 struct factory	*factory_new(struct json_object *digest, int64_t umask,
-		    char *err, size_t errlen);
+		    struct itemstage *items, char *err, size_t errlen);
 uint64_t	 factory_total(const struct factory *);
 /*
  * Inside a client's request: the cluster row and the factory's.  0 with

@@ -11,6 +11,8 @@
 #include <sys/queue.h>
 #include <sys/tree.h>
 
+struct machine;
+
 /* HTCondor's JobStatus codes. */
 enum job_state {
 	JOB_IDLE = 1,
@@ -44,6 +46,10 @@ struct job {
 	int64_t		 finished;
 	uint32_t	 run;		/* run number: bumped at each start */
 	char		*machine;	/* "slotN@name" while running */
+	struct machine	*on;		/* on its jobs list (agents.c) */
+	uint64_t	 idle_turn;	/* sd->turns and answer_rows when */
+	uint64_t	 idle_rows;	/* it entered the idle queue */
+	TAILQ_ENTRY(job) on_entry;
 	int		 exit_code;	/* -1 if none */
 	int		 exit_signal;	/* 0 if none */
 	int64_t		 utime_ms, stime_ms, maxrss_kb;

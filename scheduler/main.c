@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include <dirent.h>
 #include <errno.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -33,6 +34,7 @@
 #include "diskwatch.h"
 #include "jobad.h"
 #include "log.h"
+#include "loopturn.h"
 #include "machinead.h"
 #include "peer.h"
 #include "match.h"
@@ -50,6 +52,7 @@
 #include "xmalloc.h"
 
 #define SCHEDD_TICK_MS		250
+#define SCHEDD_MIN_ROOM		1000	/* agents: fewer is worth a warning */
 #define SCHEDD_SLOW_MS		50
 #define SCHEDD_REMATCH_MS	5000	/* HTCondor's NEGOTIATOR_MIN_INTERVAL */
 
@@ -206,13 +209,25 @@ schedd_match(void)
 	return match_run(&mc);
 }
 
+/* A client's or agent's read callback starts (0) or ends (1). */
+static void
+schedd_turn_hook(int end)
+{
+	if (end)
+		loopturn_note();
+	else
+		loopturn_begin();
+}
+
 static void
 schedd_turn(evutil_socket_t fd, short ev, void *arg)
 {
 	int64_t	t0 = clock_mono_ms(), dt;
 	int	n = 0;
 
+	loopturn_begin();
 	sd->turn_pending = 0;
+	sd->turns++;
 	queue_policy_due();
 	/* Stalled (commit.c): no new jobs, no start could be recorded. */
 	if (!commit_stalled())
@@ -225,6 +240,7 @@ schedd_turn(evutil_socket_t fd, short ev, void *arg)
 	if ((dt = clock_mono_ms() - t0) > SCHEDD_SLOW_MS)
 		log_info("slow turn: %lld ms (%d jobs started)", (long long)dt,
 		    n);
+	loopturn_note();
 }
 
 /*
@@ -256,6 +272,7 @@ schedd_tick(evutil_socket_t fd, short ev, void *arg)
 	static int	 waited;
 	int64_t		 now = clock_mono_ms();
 
+	loopturn_begin();
 	/*
 	 * A tick more than a tick late found a loop that did not run (the
 	 * scheduler stopped or starved): what agents sent meanwhile waits
@@ -280,6 +297,7 @@ schedd_tick(evutil_socket_t fd, short ev, void *arg)
 	if (factory_pending())	/* room made without a turn */
 		factory_again();
 	stateck_tick(now);
+	loopturn_note();
 }
 
 static void
@@ -342,15 +360,54 @@ schedd_nofile(void)
 		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
 			log_warn("setrlimit RLIMIT_NOFILE");
 	}
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
-		log_info("open files: at most %llu",
-		    (unsigned long long)rl.rlim_cur);
+}
+
+/* Descriptors open now (/proc/self/fd), or -1 if it cannot be read. */
+static long
+schedd_fds_open(void)
+{
+	DIR	*d;
+	long	 n = 0;
+
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return -1;
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n - 3;	/* ".", ".." and the directory's own */
+}
+
+/*
+ * Once listening: how many agents the open-file limit leaves room for
+ * (each agent link and each client is one descriptor; a file being
+ * transferred or an event log being written takes one while open).
+ */
+static void
+schedd_capacity(void)
+{
+	struct rlimit	rl;
+	long		open;
+	unsigned long long room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    (open = schedd_fds_open()) < 0)
+		return;
+	room = rl.rlim_cur > (rlim_t)open ? rl.rlim_cur - (rlim_t)open : 0;
+	log_info("open files: at most %llu, %ld in use: room for about %llu "
+	    "agents and clients together", (unsigned long long)rl.rlim_cur,
+	    open, room);
+	if (room < SCHEDD_MIN_ROOM)
+		log_warnx("open files: room for %llu agents only: raise the "
+		    "hard limit (ulimit -Hn, or LimitNOFILE= in a systemd "
+		    "unit) for a larger pool; the agents past it are "
+		    "refused and dial again", room);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct event	*sigs[3], *tick;
+	struct event		*sigs[3], *tick;
+	struct event_config	*evcfg;
 	struct utsname	 un;
 	struct timeval	 tv = { 0, SCHEDD_TICK_MS * 1000 };
 	char		 dbpath[1100], sockdir[1024], *slash;
@@ -402,8 +459,15 @@ main(int argc, char **argv)
 	    1024 * 1024);
 
 	sd->store = stateck_open();
-	if ((sd->base = event_base_new()) == NULL)
+	/*
+	 * The precise monotonic clock (not the coarse one, a tick behind):
+	 * loopturn.c measures turns from the loop's cached time.
+	 */
+	if ((evcfg = event_config_new()) == NULL ||
+	    event_config_set_flag(evcfg, EVENT_BASE_FLAG_PRECISE_TIMER) ==
+	    -1 || (sd->base = event_base_new_with_config(evcfg)) == NULL)
 		fatalx("event_base_new");
+	event_config_free(evcfg);
 	RB_INIT(&sd->jobs);
 	TAILQ_INIT(&sd->idle);
 	slots_init(&sd->slots, schedd_slot_freed, NULL);
@@ -417,8 +481,12 @@ main(int argc, char **argv)
 	autocluster_set_runtime(place_runtime);
 	log_info("placement: %s", place_mode_str(mode));
 	TAILQ_INIT(&sd->machines);
+	TAILQ_INIT(&sd->live);
+	RB_INIT(&sd->machines_by_name);
 	sd->started = clock_mono_ms();
 	sd->turn_ev = event_new(sd->base, -1, 0, schedd_turn, NULL);
+	loopturn_init(sd->base);
+	peer_set_turn_hook(schedd_turn_hook);
 
 	if (runas_init() == -1)
 		fatalx("cannot set up root_job_user");
@@ -436,6 +504,7 @@ main(int argc, char **argv)
 	    diskwatch_init(sd->state_dir,
 	    cfg_int(sd->cfg, "disk_margin_mb") * 1024 * 1024) == -1)
 		exit(1);
+	schedd_capacity();
 
 	sigs[0] = evsignal_new(sd->base, SIGTERM, schedd_signal, NULL);
 	sigs[1] = evsignal_new(sd->base, SIGINT, schedd_signal, NULL);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agents.h"
 #include "autocluster.h"
 #include "clusters.h"
 #include "jobad.h"
@@ -102,6 +103,7 @@ queue_request_unsubmit(uint32_t cluster, uint32_t first)
 		sd->njobs--;
 		clusters_drop(j->cluster);
 		owners_drop(j->uid);
+		agents_job_gone(j);
 		job_free(j);
 	}
 	sd->nsubmitted -= queue_req.nsubmitted;
@@ -131,6 +133,7 @@ queue_request_end(int durable)
 			free(j->machine);
 			j->machine = k->machine;
 			k->machine = NULL;
+			agents_job_placed(j);
 			free(j->hold_reason);
 			j->hold_reason = k->hold_reason;
 			k->hold_reason = NULL;

@@ -95,6 +95,8 @@ queue_idle_add(struct job *j)
 	else
 		TAILQ_INSERT_AFTER(&sd->idle, k, j, idle_entry);
 	j->on_idle = 1;
+	j->idle_turn = sd->turns;
+	j->idle_rows = sd->answer_rows;
 	clusters_idle(j->cluster, 1);
 	share_job(j);
 	sd->match_wanted = 1;
@@ -148,6 +150,7 @@ queue_forget_now(struct job *j)
 	clusters_drop(j->cluster);
 	owners_drop(j->uid);
 	share_job_gone(j);
+	agents_job_gone(j);
 	job_free(j);
 }
 
@@ -247,8 +250,10 @@ queue_load_one(void *arg, struct job *j)
 	if (j->state == JOB_HELD)
 		j->vacating = 0;
 	if (j->state == JOB_RUNNING || j->state == JOB_SUSPENDED ||
-	    j->state == JOB_TRANSFERRING_OUTPUT) {
-		/* Its agent gets a lease to come back and claim it. */
+	    j->state == JOB_TRANSFERRING_OUTPUT ||
+	    (j->state == JOB_REMOVED && j->machine != NULL)) {
+		/* Its agent gets a lease to come back and claim it (or,
+		 * removed, to confirm the kill). */
 		agents_expect(j);
 	}
 	jobad_fill(j);
@@ -287,6 +292,7 @@ queue_shutdown(void)
 	RB_FOREACH_SAFE(j, job_tree, &sd->jobs, next) {
 		queue_idle_del(j);
 		RB_REMOVE(job_tree, &sd->jobs, j);
+		agents_job_gone(j);
 		job_free(j);
 	}
 	sd->njobs = 0;
@@ -519,12 +525,18 @@ queue_start(struct job *j, struct slot *s)
 	if (job_set_state(j, JOB_RUNNING) == -1)
 		return;
 	queue_idle_del(j);
+	/* What the loop made it wait (with a slot free: ctl-answer.c). */
+	if (sd->turns - j->idle_turn > sd->start_wait_turns_max)
+		sd->start_wait_turns_max = sd->turns - j->idle_turn;
+	if (sd->answer_rows - j->idle_rows > sd->start_wait_rows_max)
+		sd->start_wait_rows_max = sd->answer_rows - j->idle_rows;
 	j->run++;
 	j->nstarts++;
 	j->started = clock_now_ms();
 	j->slot = s;
 	free(j->machine);
 	xasprintf(&j->machine, "slot%d@%s", s->id, s->machine->name);
+	agents_job_placed(j);
 	snprintf(detail, sizeof detail, "%s", j->machine);
 	queue_persist(j, "execute", detail);
 	sd->nstarted++;

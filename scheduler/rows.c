@@ -98,6 +98,7 @@ struct rows_text {
 	char	*buf;
 	size_t	 len, cap;
 	size_t	 n;		/* rows so far */
+	int	 closed;	/* the rows' array is closed */
 };
 
 static void
@@ -260,12 +261,36 @@ rows_text_job(struct rows_text *t, const struct job *j, size_t cmdlen,
 	t->n++;
 }
 
+void
+rows_text_raw(struct rows_text *t, const char *row, size_t len)
+{
+	if (t->n > 0)
+		rows_text_put(t, ",", 1);
+	rows_text_put(t, row, len);
+	t->n++;
+}
+
+void
+rows_text_member(struct rows_text *t, const char *name, int64_t v)
+{
+	if (!t->closed) {
+		rows_text_put(t, "]", 1);
+		t->closed = 1;
+	}
+	rows_text_put(t, ",", 1);
+	rows_text_str(t, name);
+	rows_text_put(t, ":", 1);
+	rows_text_int(t, v);
+}
+
 char *
 rows_text_finish(struct rows_text *t, size_t *len)
 {
 	char	*buf;
 
-	rows_text_put(t, "]}", 2);
+	if (!t->closed)
+		rows_text_put(t, "]", 1);
+	rows_text_put(t, "}", 1);
 	t->buf[t->len] = '\0';
 	buf = t->buf;
 	*len = t->len;

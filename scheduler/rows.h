@@ -42,7 +42,13 @@ struct rows_text *rows_text_new(void);
 /* J's row of fields F; its cmd cut at CMDLEN bytes (no arguments). */
 void		 rows_text_job(struct rows_text *t, const struct job *j,
 		    size_t cmdlen, const enum rows_field *f, size_t n);
+/* A row written by the caller: LEN bytes of one JSON value. */
+void		 rows_text_raw(struct rows_text *t, const char *row,
+		    size_t len);
 size_t		 rows_text_count(const struct rows_text *t);
+/* After the rows: member NAME with integer V beside "rows". */
+void		 rows_text_member(struct rows_text *t, const char *name,
+		    int64_t v);
 char		*rows_text_finish(struct rows_text *t, size_t *len);
 
 #endif

@@ -34,6 +34,8 @@ struct store;
 struct machine;
 struct spool_link;
 
+TAILQ_HEAD(job_list, job);
+
 struct slot {
 	struct machine		*machine;
 	int			 id;		/* 1-based: slot1@name */
@@ -77,12 +79,17 @@ struct machine {
 	double			 memo_rank, memo_mrank;
 	struct spool_link	*spool;		/* its transfers (spool.c) */
 	int			 lies;		/* claims on runs not its own */
+	/* The jobs whose machine field names it (agents_job_placed);
+	 * some may have moved on since: agents.c drops those as it walks. */
+	struct job_list		 jobs;
 	TAILQ_ENTRY(machine)	 entry;
+	RB_ENTRY(machine)	 name_entry;	/* sd->machines_by_name */
+	TAILQ_ENTRY(machine)	 live_entry;	/* sd->live, while online */
 };
 
 RB_HEAD(job_tree, job);
-TAILQ_HEAD(job_list, job);
 TAILQ_HEAD(machine_list, machine);
+RB_HEAD(machine_tree, machine);
 
 int	job_cmp(struct job *, struct job *);
 RB_PROTOTYPE(job_tree, job, tree_entry, job_cmp);
@@ -98,7 +105,10 @@ struct schedd {
 	struct job_tree		 jobs;		/* every job in memory */
 	struct job_list		 idle;		/* matching order */
 	struct slots		 slots;		/* the mirror's free list */
-	struct machine_list	 machines;
+	struct machine_list	 machines;	/* every machine */
+	struct machine_list	 live;		/* the online ones, by contact:
+						   the lease's oldest first */
+	struct machine_tree	 machines_by_name;
 	uint64_t		 njobs;		/* in memory */
 
 	struct event		*turn_ev;	/* end of the loop turn */
@@ -111,6 +121,15 @@ struct schedd {
 	int64_t			 policy_ms;	/* periodic_expr_interval */
 
 	uint64_t		 nsubmitted, nstarted, ncompleted;
+	uint64_t		 turns;		/* loop turns ended (main.c) */
+	/* Large answers (ctl-answer.c): rows written, slices, the most
+	 * rows in one loop turn. */
+	uint64_t		 answer_rows, answer_slices;
+	uint64_t		 answer_rows_turn_max;
+	/* Between a job's entering the idle queue and its start (queue.c):
+	 * the most loop turns and rows of answers (with a slot free, what
+	 * the loop made it wait). */
+	uint64_t		 start_wait_turns_max, start_wait_rows_max;
 };
 
 extern struct schedd	*sd;

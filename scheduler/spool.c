@@ -397,7 +397,8 @@ spool_link_closed(struct machine *m)
 	if (l == NULL)
 		return;
 	/* The agent sends a cut run's files again, all of them: recount. */
-	RB_FOREACH(j, job_tree, &sd->jobs) {
+	/* Its jobs (agents.c keeps them with it), not the whole queue. */
+	TAILQ_FOREACH(j, &m->jobs, on_entry) {
 		if (j->slot != NULL && j->slot->machine == m) {
 			j->rx_ok = j->rx_bad = j->rx_hold = 0;
 			j->ckpt_tmp = 0;

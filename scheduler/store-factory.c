@@ -48,18 +48,20 @@ store_factory_run(struct store *s, sqlite3_stmt *st, int bound,
 
 int
 store_factory_insert(struct store *s, uint32_t cluster, const char *digest,
-    uint64_t total)
+    uint64_t total, uint64_t upload)
 {
 	sqlite3_stmt	*st;
 
 	if ((st = store_factory_prepare(s, "INSERT INTO factories "
-	    "(cluster, digest, total) VALUES (?, ?, ?)",
+	    "(cluster, digest, total, items_upload) VALUES (?, ?, ?, ?)",
 	    "factory_insert")) == NULL)
 		return -1;
 	return store_factory_run(s, st,
 	    sqlite3_bind_int64(st, 1, cluster) == SQLITE_OK &&
 	    sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_int64(st, 3, (int64_t)total) == SQLITE_OK,
+	    sqlite3_bind_int64(st, 3, (int64_t)total) == SQLITE_OK &&
+	    (upload > 0 ? sqlite3_bind_int64(st, 4, (int64_t)upload) :
+	    sqlite3_bind_null(st, 4)) == SQLITE_OK,
 	    "factory_insert");
 }
 
@@ -113,7 +115,8 @@ store_factories_load(struct store *s, int (*cb)(void *,
 
 	if ((st = store_factory_prepare(s, "SELECT f.cluster, f.digest, "
 	    "f.total, f.next_proc, f.paused, f.reason, c.uid, c.owner, "
-	    "c.batch_name, c.submitted FROM factories f JOIN clusters c "
+	    "c.batch_name, c.submitted, f.items_upload FROM factories f "
+	    "JOIN clusters c "
 	    "ON c.id = f.cluster ORDER BY f.cluster",
 	    "factories_load")) == NULL)
 		return -1;
@@ -139,6 +142,8 @@ store_factories_load(struct store *s, int (*cb)(void *,
 		f.owner = (const char *)sqlite3_column_text(st, 7);
 		f.batch_name = (const char *)sqlite3_column_text(st, 8);
 		f.submitted = sqlite3_column_int64(st, 9);
+		f.upload = sqlite3_column_int64(st, 10) > 0 ?
+		    (uint64_t)sqlite3_column_int64(st, 10) : 0;
 		if (cb(arg, &f) == -1) {
 			ret = -1;
 			break;
@@ -151,4 +156,111 @@ store_factories_load(struct store *s, int (*cb)(void *,
 	}
 	sqlite3_finalize(st);
 	return ret;
+}
+
+int
+store_factory_items_insert(struct store *s, uint64_t upload, uint32_t seq,
+    const void *items, size_t len)
+{
+	sqlite3_stmt	*st;
+
+	if (len > INT32_MAX)
+		return -1;
+	if ((st = store_factory_prepare(s, "INSERT INTO factory_items "
+	    "(upload, seq, items) VALUES (?, ?, ?)",
+	    "factory_items_insert")) == NULL)
+		return -1;
+	return store_factory_run(s, st,
+	    sqlite3_bind_int64(st, 1, (int64_t)upload) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 2, seq) == SQLITE_OK &&
+	    sqlite3_bind_blob(st, 3, items, (int)len, SQLITE_STATIC) ==
+	    SQLITE_OK, "factory_items_insert");
+}
+
+int
+store_factory_items_load(struct store *s, uint64_t upload,
+    int (*cb)(void *, const void *, size_t), void *arg)
+{
+	sqlite3_stmt	*st;
+	int64_t		 seq, want = 0;
+	int		 rc, ret = 0;
+
+	if ((st = store_factory_prepare(s, "SELECT seq, items FROM "
+	    "factory_items WHERE upload = ? ORDER BY seq",
+	    "factory_items_load")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, (int64_t)upload) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* A frame missing: not the items the submit stored. */
+		if ((seq = sqlite3_column_int64(st, 0)) != want++) {
+			log_warnx("store: upload %" PRIu64 ": item frame %"
+			    PRId64 " missing", upload, want - 1);
+			ret = -1;
+			break;
+		}
+		if (cb(arg, sqlite3_column_blob(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1)) == -1) {
+			ret = -1;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("store: factory_items_load: %s",
+		    sqlite3_errmsg(store_sqlite(s)));
+		ret = -1;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int
+store_factory_items_delete(struct store *s, uint64_t upload)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = store_factory_prepare(s, "DELETE FROM factory_items "
+	    "WHERE upload = ?", "factory_items_delete")) == NULL)
+		return -1;
+	return store_factory_run(s, st,
+	    sqlite3_bind_int64(st, 1, (int64_t)upload) == SQLITE_OK,
+	    "factory_items_delete");
+}
+
+int
+store_factory_items_sweep(struct store *s, uint64_t *next, uint64_t *gone)
+{
+	sqlite3_stmt	*st;
+	int64_t		 max = 0;
+
+	*next = 1;
+	*gone = 0;
+	if ((st = store_factory_prepare(s, "SELECT count(DISTINCT upload) "
+	    "FROM factory_items WHERE upload NOT IN (SELECT items_upload "
+	    "FROM factories WHERE items_upload IS NOT NULL)",
+	    "factory_items_sweep")) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*gone = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (*gone > 0) {
+		if ((st = store_factory_prepare(s, "DELETE FROM factory_items "
+		    "WHERE upload NOT IN (SELECT items_upload FROM factories "
+		    "WHERE items_upload IS NOT NULL)",
+		    "factory_items_sweep")) == NULL ||
+		    store_factory_run(s, st, 1, "factory_items_sweep") == -1)
+			return -1;
+	}
+	if ((st = store_factory_prepare(s, "SELECT max(coalesce((SELECT "
+	    "max(upload) FROM factory_items), 0), coalesce((SELECT "
+	    "max(items_upload) FROM factories), 0))",
+	    "factory_items_sweep")) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		max = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	*next = max > 0 ? (uint64_t)max + 1 : 1;
+	return 0;
 }

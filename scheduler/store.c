@@ -247,8 +247,11 @@ struct store {
 	void		*state_arg;
 };
 
-/* SQLite's wal_autocheckpoint default, in pages. */
-#define STORE_CKPT_PAGES	1000
+/*
+ * A quarter of SQLite's wal_autocheckpoint default, in pages: one
+ * checkpoint copies about a MiB (a few ms of a loop turn), not 4 MiB.
+ */
+#define STORE_CKPT_PAGES	256
 
 static int	store_exec(sqlite3 *, const char *, const char *);
 static int	store_wal_hook(void *, sqlite3 *, const char *, int);

@@ -232,9 +232,11 @@ struct store_factory {
 	const char	*owner;
 	const char	*batch_name;
 	int64_t		 submitted;
+	uint64_t	 upload;	/* its factory_items, 0: none */
 };
+/* UPLOAD: the factory_items rows of its items (0: in the digest). */
 int		 store_factory_insert(struct store *, uint32_t cluster,
-		    const char *digest, uint64_t total);
+		    const char *digest, uint64_t total, uint64_t upload);
 int		 store_factory_update(struct store *, uint32_t cluster,
 		    uint64_t next, int paused, const char *reason);
 int		 store_factory_delete(struct store *, uint32_t cluster);
@@ -242,6 +244,21 @@ int		 store_factory_delete(struct store *, uint32_t cluster);
 int		 store_factories_load(struct store *,
 		    int (*cb)(void *arg, const struct store_factory *f),
 		    void *arg);
+/* Item frame SEQ of UPLOAD (LEN bytes at ITEMS, not kept). */
+int		 store_factory_items_insert(struct store *, uint64_t upload,
+		    uint32_t seq, const void *items, size_t len);
+/* Call CB with each item frame of UPLOAD in order; 0, or -1. */
+int		 store_factory_items_load(struct store *, uint64_t upload,
+		    int (*cb)(void *arg, const void *items, size_t len),
+		    void *arg);
+int		 store_factory_items_delete(struct store *, uint64_t upload);
+/*
+ * At start-up: delete the item frames no factory names (a submit that
+ * never completed; *GONE gets how many uploads) and put in *NEXT an
+ * upload id never used.  0, or -1.
+ */
+int		 store_factory_items_sweep(struct store *, uint64_t *next,
+		    uint64_t *gone);
 
 /* --- what stateck.c keeps of the database (docs/durability.md) ---------- */
 

@@ -10,7 +10,8 @@
 # (configuration files), fuzz-cmdline (the kernel command line),
 # fuzz-cred (credential texts and network blocks), fuzz-machinead (the
 # agent's machine ad and machine_attributes), fuzz-presence (the agent's
-# owner-presence file);
+# owner-presence file), fuzz-itemframe (the item frames of a late
+# materialization);
 # docs/fuzzing.md describes them and their last runs.  Each
 # starts from tests/fuzz/corpus-NAME/ (a copy grows in the build
 # directory), caps each input (-max_len, -timeout) and fails on any
@@ -26,7 +27,7 @@ secs=${1:-60}
 [ $# -gt 0 ] && shift
 all="fuzz-submit fuzz-expr fuzz-frame fuzz-msg fuzz-json fuzz-agentmsg
     fuzz-agentad fuzz-cfg fuzz-cred fuzz-cmdline fuzz-machinead
-    fuzz-presence"
+    fuzz-presence fuzz-itemframe"
 targets=${*:-$all}
 out=$build/fuzz
 c=$top/common
@@ -109,6 +110,8 @@ for t in $targets; do
 		    "$c/expr-json.c" || rc=1 ;;
 	fuzz-frame)
 		fuzz fuzz-frame "$c/frame.c" "$c/msg.c" "$c/jsonx.c" || rc=1 ;;
+	fuzz-itemframe)
+		fuzz fuzz-itemframe "$c/itemframe.c" "$c/text.c" || rc=1 ;;
 	fuzz-msg|fuzz-json)
 		fuzz "$t" "$c/msg.c" "$c/jsonx.c" || rc=1 ;;
 	fuzz-agentmsg)

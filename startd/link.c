@@ -17,6 +17,9 @@
  * link is retried with exponential backoff and jitter (a refused hello
  * waits the longest: its configuration or an approval has to change
  * first); the jobs keep running meanwhile, for the lease (lease.c).  A
+ * dial the scheduler has not answered within hello_timeout (connect, TLS
+ * handshake and hello) is given up and retried the same way, so an agent
+ * never waits for ever on a scheduler that accepted and said nothing.  A
  * link on which nothing came for the lease is dropped and dialled again:
  * the scheduler has given up on it, and TCP may take many minutes to say
  * the peer is gone.  The link is TLS, and the
@@ -70,6 +73,8 @@ static struct peer	*link_peer;
 static struct bufferevent *link_connecting;
 static struct xferq	*link_xq;	/* files to the scheduler */
 static struct event	*link_retry_ev;
+static struct event	*link_hello_ev;	/* the hello_timeout of a dial */
+static int		 link_gave_up;	/* the hello_timeout closed it */
 static struct event	*link_hb_ev;
 static int		 link_ready;
 static int64_t		 link_backoff_ms = LINK_BACKOFF_MIN_MS;
@@ -325,6 +330,7 @@ link_hello_reply(struct json_object *msg)
 			link_hb_ms = 50;
 		lease_set(lease);
 	}
+	evtimer_del(link_hello_ev);
 	link_ready = 1;
 	link_backoff_ms = LINK_BACKOFF_MIN_MS;
 	link_ad_sent = lease_now();
@@ -446,7 +452,8 @@ link_msg(struct peer *p, uint16_t type, uint32_t reqid,
 static void
 link_closed(struct peer *p, const char *reason, void *arg)
 {
-	if (!link_heard && link_tls == NULL)
+	evtimer_del(link_hello_ev);
+	if (!link_heard && link_tls == NULL && !link_gave_up)
 		log_warnx("link: the scheduler closed the link before "
 		    "answering our hello (insecure: plain TCP; does the "
 		    "scheduler want TLS?)");
@@ -482,13 +489,45 @@ link_failed(struct bufferevent *bev, short what)
 		log_warnx("link: scheduler at %s: %s", addr, why);
 	else if (link_tls != NULL && (what & BEV_EVENT_EOF))
 		log_warnx("link: scheduler at %s closed the connection in the "
-		    "TLS handshake (does it run with insecure = yes?)", addr);
+		    "TLS handshake (out of file descriptors, or does it run "
+		    "with insecure = yes?)", addr);
 	else
 		log_debug("link: cannot connect to %s", addr);
 	if (bev == link_connecting)
 		link_connecting = NULL;
 	bufferevent_free(bev);
+	evtimer_del(link_hello_ev);
 	link_retry_later();
+}
+
+/*
+ * No answer to our hello within hello_timeout of dialling (the connect,
+ * the TLS handshake or the hello itself hangs: a scheduler out of
+ * descriptors or stopped, a half-open path): give up on this attempt
+ * and dial again after the backoff, like any other failure.
+ */
+static void
+link_hello_expired(evutil_socket_t fd, short ev, void *arg)
+{
+	const char	*addr = cfg_str(st->cfg, "schedd");
+	long long	 secs = (long long)(cfg_ms(st->cfg, "hello_timeout") /
+			    1000);
+
+	if (link_connecting != NULL) {
+		log_warnx("link: scheduler at %s: no connection after %lld s "
+		    "(hello_timeout; TLS handshake included): dialling again "
+		    "later", addr, secs);
+		bufferevent_free(link_connecting);
+		link_connecting = NULL;
+		link_retry_later();
+	} else if (link_peer != NULL && !link_ready) {
+		log_warnx("link: scheduler at %s: no answer to our hello in "
+		    "%lld s (hello_timeout): dialling again later", addr,
+		    secs);
+		link_gave_up = 1;
+		peer_close(link_peer, "no answer to the hello in time");
+		link_gave_up = 0;
+	}
 }
 
 static void
@@ -529,6 +568,20 @@ link_event(struct bufferevent *bev, short what, void *arg)
 	json_object_put(o);
 }
 
+/* The dial's deadline: its connect, handshake and hello answer. */
+static void
+link_hello_arm(void)
+{
+	struct timeval	tv;
+	int64_t		ms = cfg_ms(st->cfg, "hello_timeout");
+
+	if (ms <= 0)
+		return;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(link_hello_ev, &tv);
+}
+
 static void
 link_connect(void)
 {
@@ -556,11 +609,13 @@ link_connect(void)
 		fatalx("bufferevent_socket_new");
 	bufferevent_setcb(bev, NULL, NULL, link_event, NULL);
 	link_connecting = bev;
+	link_hello_arm();
 	/* A failure may already have come to link_event() and freed BEV. */
 	if (bufferevent_socket_connect_hostname(bev, st->dns, AF_UNSPEC, host,
 	    port) == -1 && link_connecting == bev) {
 		link_connecting = NULL;
 		bufferevent_free(bev);
+		evtimer_del(link_hello_ev);
 		link_retry_later();
 	}
 }
@@ -595,6 +650,7 @@ link_init(void)
 		    "SHA256 %s", cfg_str(st->cfg, "schedd"), hex);
 	}
 	link_retry_ev = evtimer_new(st->base, link_retry, NULL);
+	link_hello_ev = evtimer_new(st->base, link_hello_expired, NULL);
 	link_hb_ev = event_new(st->base, -1, EV_PERSIST, link_heartbeat, NULL);
 	link_connect();
 	return 0;
@@ -610,6 +666,7 @@ link_shutdown(void)
 		link_connecting = NULL;
 	}
 	event_free(link_retry_ev);
+	event_free(link_hello_ev);
 	event_free(link_hb_ev);
 	tls_free(link_tls);
 	link_tls = NULL;

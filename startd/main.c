@@ -66,6 +66,9 @@ static const struct cfg_key startd_keys[] = {
 	{ "insecure", CFG_BOOL, "no", 0, 0,
 	    "yes: plain TCP to the scheduler, no TLS, nothing pinned" },
 	{ "name", CFG_STRING, "", 0, 0, "agent name (default: host name)" },
+	{ "hello_timeout", CFG_DURATION, "30s", 0, 0,
+	    "give up on a scheduler that has not answered the hello (connect "
+	    "and TLS handshake included) after this long, and dial again" },
 	{ "slots", CFG_INT, "0", 0, 1024,
 	    "number of slots (0: one per core)" },
 	{ "cpus", CFG_INT, "0", 0, 65536,

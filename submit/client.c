@@ -296,6 +296,17 @@ client_send_raw(struct client *c, uint16_t type, uint32_t reqid,
 }
 
 int
+client_send_data(struct client *c, uint16_t type, const void *buf,
+    size_t len)
+{
+	if (client_send_raw(c, type, c->reqid, buf, len) == -1) {
+		client_write_failed(c);
+		return -1;
+	}
+	return 0;
+}
+
+int
 client_put(struct client *c, const char *rel, const char *path)
 {
 	static unsigned char	 buf[XFER_CHUNK];

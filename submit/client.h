@@ -62,6 +62,14 @@ int		 client_call_start_text(struct client *, uint16_t type,
 struct json_object *client_call_finish(struct client *, uint16_t *rtype);
 
 /*
+ * Send LEN raw bytes at BUF as a frame of TYPE that has no answer of its
+ * own (the submit's item frames): 0, or -1 with a message printed (the
+ * scheduler's refusal when it said one).
+ */
+int		 client_send_data(struct client *, uint16_t type,
+		    const void *buf, size_t len);
+
+/*
  * Upload the file PATH (NULL: an empty directory) as REL into this
  * connection's staging area, chunk by chunk; the scheduler answers once
  * it is durable.  0, or -1 with a message printed.

@@ -27,10 +27,12 @@
 
 #include "client.h"
 #include "cq.h"
+#include "itemframe.h"
 #include "jobdesc.h"
 #include "jsonx.h"
 #include "msg.h"
 #include "submit.h"
+#include "text.h"
 #include "upload.h"
 #include "xmalloc.h"
 
@@ -189,8 +191,9 @@ static int
 cmd_submit_late(const struct submit_digest *d, const char *path, char *err,
     size_t errlen)
 {
-	int	asked = d->max_materialize > 0 || d->max_idle > 0;
-	size_t	i;
+	int		 asked = d->max_materialize > 0 || d->max_idle > 0;
+	const char	*why;
+	size_t		 i, len, total = 0;
 
 	if (!asked && d->total <= CMD_SUBMIT_LATE_ABOVE)
 		return 0;
@@ -199,20 +202,34 @@ cmd_submit_late(const struct submit_digest *d, const char *path, char *err,
 	if (upload_wanted(&d->first)) {
 		if (!asked)
 			return 0;
-		snprintf(err, errlen, "%s: late materialization (max_"
-		    "materialize, max_idle) cannot send input files through "
-		    "the scheduler's spool; use shared files or submit "
-		    "without it", path);
+		snprintf(err, errlen, "%s:%d: late materialization (max_"
+		    "materialize, max_idle) cannot send files through the "
+		    "scheduler's spool (should_transfer_files, transfer_"
+		    "input_files); use shared files or submit without it",
+		    path, d->xfer_line);
 		return -1;
 	}
-	for (i = 0; i < d->nitems; i++)
-		if (strchr(d->items[i], '\n') != NULL) {
+	/* The items go as item frames: whole lines, UTF-8 (itemframe.h). */
+	for (i = 0; i < d->nitems; i++) {
+		len = strlen(d->items[i]);
+		why = strchr(d->items[i], '\n') != NULL ? "holds a newline" :
+		    len > ITEMFRAME_MAX_ITEM ? "is longer than 256 KiB" :
+		    !text_utf8(d->items[i], len) ? "is not UTF-8" : NULL;
+		if (why == NULL && len + 1 > ITEMFRAME_MAX_TOTAL - total)
+			why = "makes the items longer than 64 MiB";
+		if (why != NULL) {
 			if (!asked)
 				return 0;
-			snprintf(err, errlen, "%s: late materialization: an "
-			    "item holds a newline", path);
+			snprintf(err, errlen, "%s:%d: late materialization: "
+			    "item %zu %s", path, d->line, i, why);
 			return -1;
 		}
+		total += len + 1;
+	}
+	/* A slice's indexes go as its first and its step. */
+	for (i = 2; d->index != NULL && i < d->nitems; i++)
+		if (d->index[i] - d->index[i - 1] != d->index[1] - d->index[0])
+			return 0;
 	return 1;
 }
 
@@ -224,8 +241,8 @@ cmd_submit_late_text(const struct submit_digest *d, const char *path,
 	extern char		**environ;
 	struct json_object	*o, *f, *a;
 	const char		*t;
-	char			*text, *items = NULL;
-	size_t			 i, len, ilen = 0, icap = 0;
+	char			*text;
+	size_t			 i, len;
 	mode_t			 um;
 
 	f = json_object_new_object();
@@ -238,24 +255,15 @@ cmd_submit_late_text(const struct submit_digest *d, const char *path,
 	for (i = 0; i < d->nvars; i++)
 		json_object_array_add(a, json_object_new_string(d->vars[i]));
 	json_object_object_add(f, "vars", a);
-	for (i = 0; i < d->nitems; i++) {
-		if (i > 0)
-			cmd_submit_text_add(&items, &ilen, &icap, "\n", 1);
-		cmd_submit_text_add(&items, &ilen, &icap, d->items[i],
-		    strlen(d->items[i]));
-	}
-	json_object_object_add(f, "items", json_object_new_string_len(
-	    items != NULL ? items : "", (int)ilen));
-	free(items);
+	/* The items go before, as item frames (cmd_submit_items). */
 	json_object_object_add(f, "nitems",
 	    json_object_new_int64((int64_t)d->nitems));
 	json_object_object_add(f, "count", json_object_new_int64(d->count));
 	if (d->index != NULL) {
-		a = json_object_new_array();
-		for (i = 0; i < d->nitems; i++)
-			json_object_array_add(a,
-			    json_object_new_int64((int64_t)d->index[i]));
-		json_object_object_add(f, "index", a);
+		json_object_object_add(f, "index_first",
+		    json_object_new_int64((int64_t)d->index[0]));
+		json_object_object_add(f, "index_step", json_object_new_int64(
+		    d->nitems > 1 ? (int64_t)(d->index[1] - d->index[0]) : 1));
 	}
 	if (d->max_materialize > 0)
 		json_object_object_add(f, "max_materialize",
@@ -287,6 +295,26 @@ cmd_submit_late_text(const struct submit_digest *d, const char *path,
 	return text;
 }
 
+/* D's items as item frames on C: 0, or -1 printed. */
+static int
+cmd_submit_items(struct client *c, const struct submit_digest *d)
+{
+	char	*buf;
+	size_t	 i = 0, len;
+	int	 rc = 0;
+
+	buf = xmalloc(ITEMFRAME_MAX);
+	while (i < d->nitems && rc == 0) {
+		/* (cmd_submit_late saw that each fits.) */
+		if ((len = itemframe_pack(d->items, d->nitems, &i, buf,
+		    ITEMFRAME_MAX)) == 0)
+			break;
+		rc = client_send_data(c, MSG_SUBMIT_ITEMS, buf, len);
+	}
+	free(buf);
+	return rc;
+}
+
 /* Submit digest D of PATH as a late materialization. */
 static int
 cmd_submit_digest(struct submit_digest *d, const char *path,
@@ -306,7 +334,8 @@ cmd_submit_digest(struct submit_digest *d, const char *path,
 		return CQ_EXIT_FAIL;
 	}
 	rep = NULL;
-	if (client_call_start_text(c, MSG_SUBMIT, text, len) == 0)
+	if (cmd_submit_items(c, d) == 0 &&
+	    client_call_start_text(c, MSG_SUBMIT, text, len) == 0)
 		rep = client_call_finish(c, &rtype);
 	client_close(c);
 	free(text);

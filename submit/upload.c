@@ -37,12 +37,7 @@ struct upload {
 int
 upload_wanted(const struct jobdesc *d)
 {
-	if (d->should_transfer == JD_XFER_YES)
-		return 1;
-	if (d->should_transfer == JD_XFER_NO)
-		return 0;
-	return d->nxfer_in > 0 || d->xfer_out != NULL ||
-	    d->checkpoint_exit_code >= 0;
+	return jobdesc_xfer_wanted(d);
 }
 
 static int

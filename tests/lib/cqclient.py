@@ -19,6 +19,15 @@ connections, sit idle, announce a frame and not send it.
                                       print the scheduler's answer, or
                                       "open" if it has none in SECS (and
                                       keep the connection HOLD s more)
+  cqclient.py SOCKET items ITEMS DIGEST K
+                                      hello, then the lines of the file
+                                      ITEMS as item frames (256 KiB, as
+                                      cq submit sends them); after K of
+                                      them print "paused N" (N frames in
+                                      all) and wait for a line on stdin;
+                                      then the rest and a submit of the
+                                      factory DIGEST (a JSON file); print
+                                      the reply
 
 Exit 0 when the exchange went as the command describes, 1 otherwise.
 """
@@ -29,10 +38,13 @@ import sys
 import time
 
 HELLO, ERROR, SUBMIT, QUERY, QUERY_REPLY = 1, 2, 16, 18, 19
+SUBMIT_REPLY, SUBMIT_ITEMS = 17, 27
+ITEMFRAME_MAX = 256 * 1024
 
 
-def frame(mtype, payload, reqid=1):
-    return struct.pack(">IHBBI", len(payload), mtype, 1, 0, reqid) + payload
+def frame(mtype, payload, reqid=1, flags=0):
+    return struct.pack(">IHBBI", len(payload), mtype, 1, flags,
+                       reqid) + payload
 
 
 def read_frame(s, timeout):
@@ -183,6 +195,42 @@ def cmd_half(path, length, secs, hold):
     return 0
 
 
+def cmd_items(path, items, digest, pause):
+    with open(items, "rb") as f:
+        lines = f.read().splitlines()
+    frames, cur = [], b""
+    for line in lines:
+        if len(cur) + len(line) + 1 > ITEMFRAME_MAX:
+            frames.append(cur)
+            cur = b""
+        cur += line + b"\n"
+    if cur:
+        frames.append(cur)
+    with open(digest) as f:
+        text = json.dumps({"factory": json.load(f)}).encode()
+    s = connect(path)
+    r = hello(s)
+    if r is None or r[0] != HELLO:
+        print("hello refused: %s" % (r,))
+        return 1
+    try:
+        for i, fr in enumerate(frames):
+            if i == pause:
+                print("paused %d" % len(frames))
+                sys.stdout.flush()
+                sys.stdin.readline()
+            s.sendall(frame(SUBMIT_ITEMS, fr, 2, 1))
+        s.sendall(frame(SUBMIT, text, 3))
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    r = read_frame(s, 60)
+    if r is None:
+        print("no reply")
+        return 1
+    print(json.dumps(r[1]))
+    return 0 if r[0] == SUBMIT_REPLY else 1
+
+
 def main(argv):
     if len(argv) < 3:
         sys.stderr.write(__doc__)
@@ -192,6 +240,8 @@ def main(argv):
         return cmd_hold(path, int(args[0]), float(args[1]))
     if cmd == "query":
         return cmd_query(path, args[0])
+    if cmd == "items":
+        return cmd_items(path, args[0], args[1], int(args[2]))
     if cmd == "idle":
         return cmd_idle(path, float(args[0]))
     if cmd == "busy":

@@ -995,11 +995,11 @@ Test(store, factories)
 	    &a), 0);
 	cr_assert_eq(store_cluster_new(s, 1001, "v", 6, NULL, 10, &b), 0);
 	cr_assert_eq(store_factory_insert(s, a, "{\"count\":1000000}",
-	    1000000), 0);
-	cr_assert_eq(store_factory_insert(s, b, "{}", 10), 0);
+	    1000000, 0), 0);
+	cr_assert_eq(store_factory_insert(s, b, "{}", 10, 0), 0);
 	/* One row per cluster; a cluster must exist. */
-	cr_assert_eq(store_factory_insert(s, a, "{}", 1), -1);
-	cr_assert_eq(store_factory_insert(s, 999, "{}", 1), -1);
+	cr_assert_eq(store_factory_insert(s, a, "{}", 1, 0), -1);
+	cr_assert_eq(store_factory_insert(s, 999, "{}", 1, 0), -1);
 	cr_assert_eq(store_factory_update(s, a, 256, 1, "held by cq hold"),
 	    0);
 	cr_assert_eq(store_factory_update(s, 999, 1, 0, NULL), -1);
@@ -1037,6 +1037,73 @@ Test(store, factories)
 	cr_assert_eq(got[0].cluster, 1);
 	cr_assert_eq(got[1].cluster, b);
 	free((char *)got[1].digest);
+	store_close(s);
+}
+
+/* The item frames of a factory (store-factory.c), concatenated. */
+static int
+items_cb(void *arg, const void *items, size_t len)
+{
+	char	*out = arg;
+	size_t	 have = strlen(out);
+
+	cr_assert_lt(have + len, 64);
+	memcpy(out + have, items, len);
+	out[have + len] = '\0';
+	return 0;
+}
+
+Test(store, factory_items)
+{
+	struct store		*s;
+	struct store_factory	 got[5];
+	uint64_t		 next, gone;
+	uint32_t		 a;
+	char			 buf[64] = "";
+
+	s = open_ok();
+	cr_assert_eq(store_factory_items_sweep(s, &next, &gone), 0);
+	cr_assert_eq(next, 1);
+	cr_assert_eq(gone, 0);
+	/* Upload 1 is named by a factory, uploads 2 and 5 by none. */
+	cr_assert_eq(store_begin(s), 0);
+	cr_assert_eq(store_factory_items_insert(s, 1, 0, "a\nb\n", 4), 0);
+	cr_assert_eq(store_factory_items_insert(s, 1, 1, "c\n", 2), 0);
+	cr_assert_eq(store_factory_items_insert(s, 1, 1, "d\n", 2), -1,
+	    "a frame stored twice");
+	cr_assert_eq(store_factory_items_insert(s, 2, 0, "x\n", 2), 0);
+	cr_assert_eq(store_factory_items_insert(s, 5, 0, "y\n", 2), 0);
+	cr_assert_eq(store_cluster_new(s, 1000, "u", 5, NULL, 3, &a), 0);
+	cr_assert_eq(store_factory_insert(s, a, "{}", 3, 1), 0);
+	cr_assert_eq(store_commit(s), 0);
+	store_close(s);
+
+	s = open_ok();
+	memset(got, 0, sizeof got);
+	cr_assert_eq(store_factories_load(s, factory_cb, got), 0);
+	cr_assert_eq(got[0].cluster, 1);
+	cr_assert_eq(got[1].upload, 1);
+	free((char *)got[1].digest);
+	/* The uploads no factory names go; the next id is past them all. */
+	cr_assert_eq(store_factory_items_sweep(s, &next, &gone), 0);
+	cr_assert_eq(gone, 2);
+	cr_assert_eq(next, 2);
+	cr_assert_eq(store_factory_items_load(s, 1, items_cb, buf), 0);
+	cr_assert_str_eq(buf, "a\nb\nc\n");
+	buf[0] = '\0';
+	cr_assert_eq(store_factory_items_load(s, 2, items_cb, buf), 0);
+	cr_assert_str_eq(buf, "");
+	/* A missing frame is not the items that were sent. */
+	cr_assert_eq(store_begin(s), 0);
+	cr_assert_eq(store_factory_items_insert(s, 1, 3, "e\n", 2), 0);
+	cr_assert_eq(store_commit(s), 0);
+	cr_assert_eq(store_factory_items_load(s, 1, items_cb, buf), -1);
+	cr_assert_eq(store_begin(s), 0);
+	cr_assert_eq(store_factory_items_delete(s, 1), 0);
+	cr_assert_eq(store_commit(s), 0);
+	buf[0] = '\0';
+	cr_assert_eq(store_factory_items_load(s, 1, items_cb, buf), 0);
+	cr_assert_str_eq(buf, "");
 	store_close(s);
 }
 

@@ -1,0 +1,474 @@
+/*
+ * officesim.c: N simulated agents against one real cq-schedd.
+ *
+ * Flood mode (-m flood): N agents of S slots register (time to register
+ * them all), heartbeat alone for a while (the scheduler's CPU and RSS
+ * from /proc/PID/stat and status meanwhile), then `cq submit` queues J
+ * zero-length jobs and every start order is answered at once with
+ * started and exited, as a job that ends at once would be: jobs/s from
+ * the submit to the last acknowledged end.
+ *
+ * Office mode (-m office): owners from a seeded generator of office days
+ * (officesim-owner.c) use the desktops on a virtual clock running -x
+ * times faster than real time; each agent runs the real agent's desktop
+ * policy (startd/policy.c) on that clock and tells the scheduler every
+ * slot move, and each job is a virtual run time that ends (or is
+ * vacated) on that clock (officesim-run.c).  The report and the SVG of
+ * the week: officesim-report.c.
+ *
+ * The link is plain TCP when no fingerprint is given (the scheduler runs
+ * with insecure = yes): TLS handshakes for 50,000 agents would cost this
+ * program and the scheduler, on one 2-core machine, more than everything
+ * measured.  -C: connections in flight at most (256: past the
+ * scheduler's listen backlog, SYNs are dropped and retried after 1 s, as
+ * when a building boots at once).  -F FINGERPRINT pins the scheduler's certificate as the real
+ * agent does, for a run over TLS.
+ *
+ * usage: officesim -a HOST:PORT -t TOKEN -c CQ [-F fingerprint]
+ *        [-C connects] [-m flood|office] [-N name-prefix] [-n agents] [-s slots] [-j jobs] [-p schedd-pid]
+ *        [-w heartbeat-seconds] [-x accel] [-d days] [-T train-days]
+ *        [-r seed] [-A] [-q queue-depth] [-o outdir] [-L label]
+ */
+#include "config.h"
+
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "peer.h"
+#include "tls.h"
+#include "tls-fp.h"
+#include "xmalloc.h"
+
+#include "officesim.h"
+
+extern char	**environ;
+
+struct sim	*sim;
+
+struct sim_submit {
+	pid_t		 pid;
+	int		 fd;
+	char		 path[64];
+	char		 out[128];
+	size_t		 outlen;
+	struct event	*ev;
+	void		(*cb)(long, void *);
+	void		*arg;
+};
+
+int64_t
+sim_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The CPU seconds (user + system) and resident KiB of process PID. */
+void
+sim_proc_sample(long pid, double *cpu_s, long *rss_kb)
+{
+	char	 path[64], buf[4096], *p;
+	FILE	*f;
+	long	 ut = 0, st = 0;
+	int	 n;
+
+	*cpu_s = -1;
+	*rss_kb = -1;
+	if (pid <= 0)
+		return;
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n > 0 ? n : 0] = '\0';
+		/* After "(comm)": state is field 3, utime 14, stime 15. */
+		if ((p = strrchr(buf, ')')) != NULL &&
+		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+		    "%*u %ld %ld", &ut, &st) == 2)
+			*cpu_s = (double)(ut + st) / sysconf(_SC_CLK_TCK);
+	}
+	snprintf(path, sizeof path, "/proc/%ld/status", pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		while (fgets(buf, sizeof buf, f) != NULL)
+			if (strncmp(buf, "VmRSS:", 6) == 0)
+				*rss_kb = strtol(buf + 6, NULL, 10);
+		fclose(f);
+	}
+}
+
+static void
+sim_submit_read(evutil_socket_t fd, short ev, void *arg)
+{
+	struct sim_submit	*s = arg;
+	ssize_t			 n;
+	long			 cluster = -1;
+	int			 status;
+
+	n = read(fd, s->out + s->outlen, sizeof s->out - 1 - s->outlen);
+	if (n > 0) {
+		s->outlen += n;
+		if (s->outlen < sizeof s->out - 1)
+			return;
+	} else if (n == -1 && errno == EAGAIN)
+		return;
+	s->out[s->outlen] = '\0';
+	event_free(s->ev);
+	close(s->fd);
+	while (waitpid(s->pid, &status, 0) == -1 && errno == EINTR)
+		;
+	unlink(s->path);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		cluster = strtol(s->out, NULL, 10);
+	else
+		log_warnx("cq submit failed (status %d): %s", status, s->out);
+	s->cb(cluster, s->arg);
+	free(s);
+}
+
+/*
+ * `cq submit --terse` of a submit description TEXT, without blocking the
+ * loop: its output (the cluster) comes back through CB.
+ */
+int
+sim_submit(const char *text, void (*cb)(long, void *), void *arg)
+{
+	struct sim_submit		*s;
+	posix_spawn_file_actions_t	 fa;
+	char				*argv[5];
+	int				 p[2], fd;
+
+	s = xcalloc(1, sizeof *s);
+	strlcpy(s->path, "/tmp/officesim-sub.XXXXXX", sizeof s->path);
+	if ((fd = mkstemp(s->path)) == -1)
+		fatal("mkstemp");
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		fatal("write %s", s->path);
+	close(fd);
+	if (pipe2(p, O_CLOEXEC) == -1)
+		fatal("pipe");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	argv[0] = (char *)sim->o.cq;
+	argv[1] = "submit";
+	argv[2] = "--terse";
+	argv[3] = s->path;
+	argv[4] = NULL;
+	if (posix_spawn(&s->pid, sim->o.cq, &fa, NULL, argv, environ) != 0)
+		fatal("spawn %s", sim->o.cq);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	s->fd = p[0];
+	fcntl(s->fd, F_SETFL, O_NONBLOCK);
+	s->cb = cb;
+	s->arg = arg;
+	s->ev = event_new(sim->base, s->fd, EV_READ | EV_PERSIST,
+	    sim_submit_read, s);
+	event_add(s->ev, NULL);
+	return 0;
+}
+
+/* --- flood mode ---------------------------------------------------- */
+
+static double		 flood_cpu0;
+static int64_t		 flood_t0;
+static long		 flood_submits_left;
+
+static void
+flood_submitted(long cluster, void *arg)
+{
+	if (cluster < 0) {
+		log_warnx("flood: a submit failed");
+		sim->errors++;
+	}
+	if (--flood_submits_left == 0)
+		log_info("flood: every submit answered after %lld ms",
+		    (long long)(sim_mono_ms() - sim->t_submit));
+}
+
+static void
+flood_submit_all(void)
+{
+	char	 text[256];
+	long	 left = sim->o.njobs, n;
+
+	sim->t_submit = sim_mono_ms();
+	while (left > 0) {
+		/* max_jobs_per_submission is 20,000 by default. */
+		n = left > 20000 ? 20000 : left;
+		snprintf(text, sizeof text, "executable = /bin/true\n"
+		    "batch_name = officesim-flood\nqueue %ld\n", n);
+		flood_submits_left++;
+		sim_submit(text, flood_submitted, NULL);
+		left -= n;
+	}
+}
+
+static void
+flood_tick(evutil_socket_t fd, short ev, void *arg)
+{
+	double	cpu;
+	long	rss;
+	int64_t	now = sim_mono_ms();
+
+	if (sim->t_all_ready == 0) {
+		if (sim->nready < sim->o.nagents) {
+			if (now - sim->t0 > 600 * 1000) {
+				log_warnx("flood: %d of %d agents registered "
+				    "after 600 s: giving up", sim->nready,
+				    sim->o.nagents);
+				sim->done = 1;
+				event_base_loopexit(sim->base, NULL);
+			}
+			return;
+		}
+		sim->t_all_ready = now;
+		sim_proc_sample(sim->o.schedd_pid, &flood_cpu0, &rss);
+		flood_t0 = now;
+		log_info("flood: %d agents registered in %lld ms; heartbeats "
+		    "alone for %d s", sim->nready,
+		    (long long)(now - sim->t0), sim->o.hb_window_s);
+		return;
+	}
+	if (sim->t_submit == 0) {
+		if (now - flood_t0 < sim->o.hb_window_s * 1000LL)
+			return;
+		sim_proc_sample(sim->o.schedd_pid, &cpu, &rss);
+		sim->st_hb_cpu = flood_cpu0 >= 0 && cpu >= 0 ?
+		    (cpu - flood_cpu0) / ((now - flood_t0) / 1000.0) : -1;
+		sim->st_hb_rss = rss;
+		sim_proc_sample(sim->o.schedd_pid, &sim->st_cpu0, &rss);
+		flood_submit_all();
+		return;
+	}
+	if (sim->acked >= sim->o.njobs) {
+		sim_proc_sample(sim->o.schedd_pid, &cpu, &rss);
+		sim->st_run_cpu = cpu - sim->st_cpu0;
+		sim->st_run_rss = rss;
+		sim->done = 1;
+		event_base_loopexit(sim->base, NULL);
+	}
+}
+
+/* --- main ---------------------------------------------------------- */
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: officesim -a HOST:PORT -t TOKEN -c CQ "
+	    "[-F fingerprint] [-C connects] [-m flood|office]\n"
+	    "\t[-N name-prefix] [-n agents] [-s slots] [-j jobs] [-p schedd-pid] "
+	    "[-w heartbeat-seconds]\n"
+	    "\t[-x accel] [-d days] [-T train-days] [-r seed] [-A] "
+	    "[-q queue-depth]\n\t[-o outdir] [-L label]\n");
+	exit(2);
+}
+
+static long
+num(const char *s, long lo, long hi, int opt)
+{
+	const char	*errstr;
+	long		 v = strtonum(s, lo, hi, &errstr);
+
+	if (errstr != NULL)
+		errx(2, "-%c %s: %s (%ld to %ld)", opt, s, errstr, lo, hi);
+	return v;
+}
+
+static void
+raise_nofile(int nagents)
+{
+	struct rlimit	rl;
+	rlim_t		want = (rlim_t)nagents + 4096;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("getrlimit");
+	if (rl.rlim_max < want) {
+		rl.rlim_max = want;	/* root (CAP_SYS_RESOURCE) only */
+		if (setrlimit(RLIMIT_NOFILE, &(struct rlimit){ want, want })
+		    == 0) {
+			rl.rlim_cur = want;
+			return;
+		}
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("setrlimit");
+	if (rl.rlim_cur < want)
+		errx(2, "open-file limit %llu is too low for %d agents "
+		    "(run as root, or raise ulimit -Hn)",
+		    (unsigned long long)rl.rlim_cur, nagents);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sim	 s;
+	struct event	*tick;
+	struct timeval	 tv;
+	uint8_t		 pin[TLS_FP_LEN];
+	const char	*errstr;
+	int		 ch, i, verbose = 0;
+
+	memset(&s, 0, sizeof s);
+	sim = &s;
+	s.o.mode = SIM_FLOOD;
+	s.o.nagents = 100;
+	s.o.nslots = 2;
+	s.o.njobs = 20000;
+	s.o.hb_window_s = 10;
+	s.o.connects = 256;
+	s.o.accel = 600;
+	s.o.days = 7;
+	s.o.seed = 1;
+	s.o.queue_depth = -1;
+	s.o.outdir = ".";
+	s.o.label = "";
+	s.o.prefix = "sim";
+	while ((ch = getopt(argc, argv, "Aa:C:c:d:F:j:L:m:N:n:o:p:q:r:s:T:t:vw:x:"))
+	    != -1) {
+		switch (ch) {
+		case 'A':
+			s.o.owner_aware = 1;
+			break;
+		case 'a':
+			s.o.schedd = optarg;
+			break;
+		case 'C':
+			s.o.connects = num(optarg, 1, 100000, ch);
+			break;
+		case 'c':
+			s.o.cq = optarg;
+			break;
+		case 'd':
+			s.o.days = num(optarg, 1, 366, ch);
+			break;
+		case 'F':
+			s.o.fingerprint = optarg;
+			break;
+		case 'j':
+			s.o.njobs = num(optarg, 0, 10000000, ch);
+			break;
+		case 'L':
+			s.o.label = optarg;
+			break;
+		case 'm':
+			if (strcmp(optarg, "flood") == 0)
+				s.o.mode = SIM_FLOOD;
+			else if (strcmp(optarg, "office") == 0)
+				s.o.mode = SIM_OFFICE;
+			else
+				usage();
+			break;
+		case 'N':
+			if (strlen(optarg) > 16)
+				errx(2, "-N %s: 16 characters at most", optarg);
+			s.o.prefix = optarg;
+			break;
+		case 'n':
+			s.o.nagents = num(optarg, 1, 1000000, ch);
+			break;
+		case 'o':
+			s.o.outdir = optarg;
+			break;
+		case 'p':
+			s.o.schedd_pid = num(optarg, 1, INT32_MAX, ch);
+			break;
+		case 'q':
+			s.o.queue_depth = num(optarg, 0, 10000000, ch);
+			break;
+		case 'r':
+			s.o.seed = num(optarg, 0, INT64_MAX, ch);
+			break;
+		case 's':
+			s.o.nslots = num(optarg, 1, SIM_MAX_SLOTS, ch);
+			break;
+		case 'T':
+			s.o.train_days = num(optarg, 0, 365, ch);
+			break;
+		case 't':
+			s.o.token = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'w':
+			s.o.hb_window_s = num(optarg, 0, 3600, ch);
+			break;
+		case 'x':
+			s.o.accel = num(optarg, 1, 100000, ch);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || s.o.schedd == NULL || s.o.token == NULL ||
+	    s.o.cq == NULL)
+		usage();
+	if (s.o.train_days >= s.o.days)
+		errx(2, "-T %d: the training days must leave some to measure "
+		    "(-d %d)", s.o.train_days, s.o.days);
+	log_init("officesim", 1, verbose);
+	signal(SIGPIPE, SIG_IGN);
+	raise_nofile(s.o.nagents);
+	/* ~28,000 ephemeral ports per source address: one per 20,000. */
+	s.o.sources = s.o.nagents / 20000 + 1;
+	if ((s.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	if (s.o.fingerprint != NULL) {
+		if (tls_fp_parse(s.o.fingerprint, pin, &errstr) == -1)
+			errx(2, "-F: %s", errstr);
+		if ((s.tls = tls_client_new(pin)) == NULL)
+			fatalx("cannot set up TLS");
+	}
+	s.agents = xcalloc(s.o.nagents, sizeof *s.agents);
+	for (i = 0; i < s.o.nagents; i++) {
+		struct sim_agent *a = &s.agents[i];
+		int	j;
+
+		a->idx = i;
+		snprintf(a->name, sizeof a->name, "%s%05d", s.o.prefix, i);
+		a->nslots = s.o.nslots;
+		for (j = 0; j < a->nslots; j++) {
+			policy_slot_init(&a->slots[j].ps, j + 1, 0);
+			if (s.o.mode == SIM_FLOOD)
+				a->slots[j].ps.state = SLOT_UNCLAIMED;
+		}
+	}
+	s.t0 = sim_mono_ms();
+	if (s.o.mode == SIM_OFFICE) {
+		office_begin();
+		tick = NULL;
+	} else {
+		tick = event_new(s.base, -1, EV_PERSIST, flood_tick, NULL);
+		tv.tv_sec = 0;
+		tv.tv_usec = 20000;
+		event_add(tick, &tv);
+	}
+	link_start_all();
+	event_base_dispatch(s.base);
+	if (s.o.mode == SIM_FLOOD)
+		report_flood();
+	else
+		report_office();
+	if (tick != NULL)
+		event_free(tick);
+	return s.errors > 0 ? 1 : 0;
+}

@@ -1,0 +1,59 @@
+#!/bin/sh
+# The office simulator against a real cq-schedd started here in a
+# temporary directory (bench/officesim.c says what it measures).
+#   sh bench/officesim.sh [officesim options]
+#   e.g. sh bench/officesim.sh -m flood -n 10000 -j 20000
+#        sh bench/officesim.sh -m office -n 1000 -d 7 -x 1000 -o /tmp/out
+# Environment: BUILD (default ./build), TLS=1 (the agents pin the
+# scheduler's certificate instead of insecure = yes), LEASE (the
+# scheduler's lease, default 60 s), KEEP=1 (keep the directory).
+# Root raises the open-file limits of both (the scheduler raises its
+# soft limit to the hard one); otherwise `ulimit -Hn` must allow the
+# agents.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top/build}
+work=$(mktemp -d /tmp/cq-osim.XXXXXX)
+spid=""
+cleanup() {
+	[ -z "$spid" ] || kill "$spid" 2>/dev/null || true
+	[ -z "$spid" ] || wait "$spid" 2>/dev/null || true
+	if [ "${KEEP:-0}" = 1 ]; then echo "# kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT INT TERM
+# The agents' count, for the open-file limit: -n N among the options.
+n=100; prev=""
+for a in "$@"; do [ "$prev" = "-n" ] && n=$a; prev=$a; done
+want=$((n + 8192))
+if [ "$(id -u)" = 0 ] && [ "$(ulimit -Hn)" != unlimited ] &&
+    [ "$(ulimit -Hn)" -lt "$want" ]; then
+	ulimit -Hn "$want"
+fi
+ulimit -n "$(ulimit -Hn)"
+echo "# $(uname -n) cores=$(nproc) $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"
+cat > "$work/s.conf" <<EOC
+state_dir = $work/state
+socket = $work/s.sock
+listen = 127.0.0.1:0
+lease = ${LEASE:-60}
+$([ "${TLS:-0}" = 1 ] || echo "insecure = yes")
+EOC
+"$build/cq-schedd" -f -c "$work/s.conf" 2>"$work/schedd.log" &
+spid=$!
+i=0
+while [ ! -s "$work/state/listen.addr" ] && [ $i -lt 200 ]; do
+	sleep 0.05; i=$((i + 1))
+done
+[ -s "$work/state/listen.addr" ] || { echo "cq-schedd did not start:" >&2; tail "$work/schedd.log" >&2; exit 1; }
+export CQ_SOCKET=$work/s.sock
+tok=$("$build/cq" pool token --lifetime 1h)
+fp=""
+[ "${TLS:-0}" != 1 ] || fp="-F $(cat "$work/state/fingerprint")"
+# shellcheck disable=SC2086
+"$build/bench/officesim" -a "$(cat "$work/state/listen.addr")" -t "$tok" \
+    -c "$build/cq" -p "$spid" $fp "$@" 2>"$work/officesim.log" || {
+	rc=$?
+	echo "officesim failed ($rc):" >&2
+	tail -20 "$work/officesim.log" >&2
+	exit $rc
+}

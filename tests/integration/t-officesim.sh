@@ -1,0 +1,56 @@
+#!/bin/bash
+# t-officesim: the office simulator (bench/officesim) against a real
+# scheduler over plain TCP.  Flood mode: 20 agents of 2 slots run 200
+# zero-length jobs, every one started, ended and acknowledged.  Office
+# mode: 40 desktops for one simulated Monday (seed 7, 6000 times faster:
+# about 15 s), the real scheduler placing the jobs and the agents' own
+# policy suspending and vacating them; the report's invariants hold:
+# committed job-hours within the idle slot-hours, every job accounted for
+# (completed, running or idle), every end acknowledged, jobs completed and
+# owners returning, and the SVG of the day written.  No timing is judged.
+. "$(dirname "$0")/../lib/lib.sh"
+
+SIM=$CQ_BUILDDIR/bench/officesim
+[ -x "$SIM" ] || skip "no $SIM (make builds it)"
+
+INSECURE=1 start_schedd 60s
+
+"$SIM" -a "$SCHEDD_ADDR" -t "$SCHEDD_POOL_TOKEN" -c "$CQ_BIN" \
+    -p "$SCHEDD_PID" -m flood -N fl -n 20 -j 200 -w 0 > flood.out \
+    2> flood.log || fail "officesim -m flood failed: $(cat flood.out; tail flood.log)"
+log "$(tr '\n' ';' < flood.out)"
+grep -q '^registered: 20$' flood.out || fail "not 20 registered: $(cat flood.out)"
+grep -q '^jobs: 200 started, 200 ended, 200 acknowledged, 0 refused$' flood.out ||
+    fail "not every flood job acknowledged: $(cat flood.out)"
+grep -q '^errors: 0$' flood.out || fail "flood errors: $(cat flood.out)"
+
+mkdir out
+"$SIM" -a "$SCHEDD_ADDR" -t "$SCHEDD_POOL_TOKEN" -c "$CQ_BIN" \
+    -p "$SCHEDD_PID" -m office -N of -n 40 -d 1 -x 6000 -r 7 -o out \
+    > office.out 2> office.log ||
+    fail "officesim -m office failed: $(cat office.out; tail office.log)"
+cat office.out
+val() { sed -n "s/^$1: \([0-9.]*\).*/\1/p" office.out; }
+idle=$(val idle_slot_hours)
+committed=$(val committed_job_hours)
+busy=$(val busy_slot_hours)
+[ -n "$idle" ] && [ -n "$committed" ] && [ -n "$busy" ] ||
+    fail "the report lacks its hours"
+awk -v c="$committed" -v i="$idle" 'BEGIN { exit !(c > 0 && c <= i) }' ||
+    fail "committed job-hours $committed not within (0, idle $idle]"
+awk -v b="$busy" -v i="$idle" 'BEGIN { exit !(b <= i) }' ||
+    fail "busy slot-hours $busy over the idle slot-hours $idle"
+grep -q '^jobs_accounted: yes$' office.out || fail "a job is unaccounted for"
+sent=$(sed -n 's/^ends_sent: \([0-9]*\), acknowledged: \([0-9]*\)$/\1 \2/p' office.out)
+read -r s a <<<"$sent"
+[ -n "$s" ] && [ "$s" -gt 0 ] && [ "$s" = "$a" ] ||
+    fail "ends sent and acknowledged differ: $sent"
+[ "$(sed -n 's/^jobs: [0-9]* submitted, \([0-9]*\) completed.*/\1/p' office.out)" -gt 0 ] ||
+    fail "no job completed"
+[ "$(val owner_arrivals)" -gt 0 ] || fail "no owner came to a desk"
+grep -q '^errors: 0$' office.out || fail "office errors"
+[ -s out/officesim.svg ] && grep -q '^<svg ' out/officesim.svg &&
+    grep -q 'fill="#2ca02c"' out/officesim.svg ||
+    fail "no SVG with running jobs in it"
+_pid_alive "$SCHEDD_PID" || fail "the scheduler died"
+log "ok"
