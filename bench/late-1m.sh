@@ -44,7 +44,7 @@ rss() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$pid/status"; }
 # The scheduler's loop meter: "LONGEST_MS (CPU_MS of CPU), N turns over 20 ms".
 turns() {
 	python3 "$top/tests/lib/cqclient.py" "$CQ_SOCKET" query \
-	    '{"what":"pool"}' | jq -r '.rows[0].loop |
+	    '{"what":"loop"}' | jq -r '.rows[0] |
 	    "\(.longest_turn_ms) ms (\(.longest_turn_cpu_ms) ms of CPU), \(.slow_turns) turns over \(.slow_turn_ms) ms"'
 }
 

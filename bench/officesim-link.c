@@ -93,6 +93,8 @@ link_send_slot(struct sim_agent *a, int i)
 	 */
 	if (s->ps.state == SLOT_UNCLAIMED && a->hist != NULL)
 		link_heartbeat(a);
+	s->offered = s->ps.state == SLOT_UNCLAIMED && sim->idle_jobs > 0 ?
+	    sim_mono_ms() : 0;
 	link_send_am(a, &am);
 }
 
@@ -151,10 +153,14 @@ link_heartbeat(struct sim_agent *a)
 	hb->load = 0;
 	hb->owner_idle_ms = -1;
 	hb->owner_seen_ms = -1;
-#ifdef AGENTMSG_MAX_ABSENCE
 	/* The owner's expected absence (common/presence.c), -A only. */
 	hb->owner_absence_s = run_expected_absence(a);
-#endif
+	if (hb->owner_absence_s >= 0)
+		log_debug("%s: at virtual %.2f h (day %lld), expected owner "
+		    "absence %.2f h", a->name, sim->vnow / 3600000.0 -
+		    (sim->vnow / SIM_DAY_MS) * 24.0,
+		    (long long)(sim->vnow / SIM_DAY_MS),
+		    hb->owner_absence_s / 3600.0);
 	if (sim->o.mode == SIM_OFFICE) {
 		if (a->last_activity > 0) {
 			hb->owner_seen_ms = sim->vnow - a->last_activity;

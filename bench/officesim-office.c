@@ -16,18 +16,23 @@
  * and checkpoint interval drawn from the seed and its batch and proc, so
  * that two runs with the same seed submit the same jobs (at their own
  * times); the queue is kept at least -q jobs deep (default: one per slot,
- * a full queue).  A job's description says its batch (arguments
+ * a full queue), or (-R) jobs come in a steady stream of so many a
+ * virtual hour, which leaves slots free for the scheduler to choose from.  A job's description says its batch (arguments
  * `officesim B`) and its expected run time (+ExpectedRuntime, seconds, the
  * class's mean, as a user would guess it).  A job makes progress only
  * while its slot is CLAIMED, ends when its work is done, and a vacate
  * loses what it did since its last checkpoint (every -checkpoint interval
  * of work for checkpointing jobs; all of it for the others).
  *
- * Owner-aware placement (-A): each agent keeps its owner's presence
- * history (common/presence.c, the real agent's model), trained on the -T
- * days, and sends the expected absence in its heartbeats (the real
- * agent's owner_absence_s), once more whenever a slot is offered.  Without
- * common/presence.c in the tree, -A is refused (the comparison's hook).
+ * Owner presence (-A): each agent keeps its owner's presence history
+ * (common/presence.c, the real agent's model: startd/absence.c), trained
+ * on the -T days before the measured ones, and sends the expected absence
+ * in its heartbeats (owner_absence_s, the slot ad's ExpectedOwnerAbsence),
+ * once more whenever a slot is offered: on the accelerated clock, the
+ * heartbeat of lease/4 real seconds would be hours old.  Whether the
+ * scheduler uses it is its `placement` (owner-aware or blind):
+ * bench/officesim.sh sets it from PLACEMENT, so that two runs with -A and
+ * the same seed compare the two placements on the same owners and jobs.
  */
 #include "config.h"
 
@@ -40,22 +45,17 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "presence.h"
 #include "xmalloc.h"
 
 #include "officesim.h"
-
-#if defined(__has_include)
-#if __has_include("presence.h")
-#include "presence.h"
-#define SIM_PRESENCE	1
-#endif
-#endif
 
 #define MIN_MS		(60LL * 1000)
 #define HOUR_MS		(60 * MIN_MS)
 #define EVAL_MS		MIN_MS		/* the policy's tick, virtual */
 #define TICK_US		10000		/* the clock's, real */
-#define BATCH_MAX	500
+#define BATCH_MAX	2000	/* jobs a submit: a 10,000-desktop queue
+				   needs thousands a second */
 /* Monday 2 November 2026 00:00 UTC: virtual 0 on the agents' clocks. */
 #define SIM_EPOCH_S	1793577600LL
 
@@ -125,8 +125,12 @@ office_submitted(long cluster, void *arg)
 	sim->submitting = 0;
 	b->cluster = cluster;
 	if (cluster < 0) {
+		/* None of it is queued: not counted, submitted again later. */
 		sim->errors++;
 		log_warnx("office: batch %d was not submitted", b->index);
+		sim->idle_jobs -= b->njobs;
+		sim->os.submitted -= b->njobs;
+		b->njobs = 0;
 	}
 }
 
@@ -217,7 +221,6 @@ office_mark(struct sim_agent *a, int i, int state)
 	s->marks[s->nmarks++].state = state;
 }
 
-#ifdef SIM_PRESENCE
 /* Present as the real agent's absence.c counts it: active within the
  * idle time the policy waits for. */
 static int
@@ -226,21 +229,16 @@ office_present(const struct sim_agent *a)
 	return a->last_activity > 0 &&
 	    sim->vnow - a->last_activity < office_policy.idle_after_ms;
 }
-#endif
 
 int64_t
 run_expected_absence(struct sim_agent *a)
 {
-#ifdef SIM_PRESENCE
 	int64_t	s;
 
 	if (a->hist == NULL)
 		return -1;
 	s = presence_absence(a->hist, SIM_EPOCH_S + sim->vnow / 1000, 0.5);
 	return (s + 30) / 60 * 60;
-#else
-	return -1;
-#endif
 }
 
 /* Slot I's job has worked until now: count it. */
@@ -326,11 +324,9 @@ office_eval(struct sim_agent *a)
 		if (busy)
 			sim->os.busy_arrivals++;
 	}
-#ifdef SIM_PRESENCE
 	if (a->hist != NULL)
 		presence_observe(a->hist, SIM_EPOCH_S + sim->vnow / 1000,
 		    office_present(a));
-#endif
 	a->last_eval = sim->vnow;
 	for (i = 0; i < a->nslots; i++) {
 		s = &a->slots[i];
@@ -400,6 +396,7 @@ office_start(struct sim_agent *a, struct agentmsg_start *so)
 {
 	struct sim_job	*j = office_job_of(so);
 	struct sim_slot	*s;
+	int64_t		 offered = 0;
 	int		 i;
 
 	if (j != NULL && j->running) {
@@ -407,10 +404,21 @@ office_start(struct sim_agent *a, struct agentmsg_start *so)
 		    so->job);
 		sim->errors++;
 	}
+	if (so->slot >= 1 && so->slot <= a->nslots)
+		offered = a->slots[so->slot - 1].offered;
 	if ((i = run_claim(a, so)) == -1)
 		return;
 	s = &a->slots[i];
 	office_mark(a, i, s->ps.state);
+	if (offered > 0 && office_measured(sim->vnow)) {
+		if (sim->os.noffer == sim->os.offercap) {
+			sim->os.offercap = sim->os.offercap ?
+			    sim->os.offercap * 2 : 1024;
+			sim->os.offer = xreallocarray(sim->os.offer,
+			    sim->os.offercap, sizeof *sim->os.offer);
+		}
+		sim->os.offer[sim->os.noffer++] = sim_mono_ms() - offered;
+	}
 	if (j == NULL) {
 		/* Not one of ours: it ends at once. */
 		run_release(a, i, 0);
@@ -557,7 +565,7 @@ office_tick(evutil_socket_t fd, short ev, void *arg)
 	}
 	if (office_end_real != 0) {
 		/* The last acknowledgements, then the report. */
-		if (sim->os.acked >= sim->exits_sent ||
+		if ((sim->os.acked >= sim->exits_sent && !sim->submitting) ||
 		    now - office_end_real > 30000) {
 			sim->done = 1;
 			event_base_loopexit(sim->base, NULL);
@@ -583,12 +591,18 @@ office_tick(evutil_socket_t fd, short ev, void *arg)
 		if (a->persona != PERSONA_OFF && sim->vnow >= a->next_eval)
 			office_eval(a);
 	}
-	if (!sim->submitting && sim->idle_jobs < sim->o.queue_depth)
+	if (sim->o.rate > 0) {
+		/* A steady stream: the jobs due by now. */
+		long due = (long)((sim->vnow - sim->os.from) * sim->o.rate /
+		    HOUR_MS) - sim->os.submitted;
+
+		if (!sim->submitting && due > 0)
+			office_submit(due > BATCH_MAX ? BATCH_MAX : (int)due);
+	} else if (!sim->submitting && sim->idle_jobs < sim->o.queue_depth)
 		office_submit(sim->o.queue_depth - sim->idle_jobs > BATCH_MAX ?
 		    BATCH_MAX : (int)(sim->o.queue_depth - sim->idle_jobs));
 }
 
-#ifdef SIM_PRESENCE
 /* The owner's history over the training days, seen every 5 minutes. */
 static void
 office_train(struct sim_agent *a)
@@ -612,7 +626,14 @@ office_train(struct sim_agent *a)
 		presence_observe(a->hist, SIM_EPOCH_S + t / 1000, present);
 	}
 }
-#endif
+
+void
+office_end(void)
+{
+	if (office_tick_ev != NULL)
+		event_free(office_tick_ev);
+	office_tick_ev = NULL;
+}
 
 void
 office_begin(void)
@@ -620,11 +641,6 @@ office_begin(void)
 	struct timeval	tv = { 0, TICK_US };
 	int		i, days = sim->o.train_days + sim->o.days;
 
-#ifndef SIM_PRESENCE
-	if (sim->o.owner_aware)
-		errx(2, "-A: this build has no common/presence.c (the owner's "
-		    "presence history): owner-aware runs need it");
-#endif
 	policy_defaults(&office_policy);
 	sim->os.from = (int64_t)sim->o.train_days * SIM_DAY_MS;
 	sim->os.to = sim->vend = (int64_t)days * SIM_DAY_MS;
@@ -638,10 +654,8 @@ office_begin(void)
 		if (a->persona == PERSONA_OFF)
 			continue;
 		office_on++;
-#ifdef SIM_PRESENCE
 		if (sim->o.owner_aware)
 			office_train(a);
-#endif
 		/* Where the owner stands as the measured days begin. */
 		a->last_eval = sim->vnow;
 		office_owner(a);

@@ -226,7 +226,8 @@ owner_make(struct sim_agent *a, uint64_t seed, int days)
 		}
 	}
 	/* Sorted, overlaps merged. */
-	qsort(s.v, s.n, sizeof *s.v, stay_cmp);
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof *s.v, stay_cmp);
 	for (i = 0, j = 0; i < s.n; i++) {
 		if (j > 0 && s.v[i].from <= s.v[j - 1].to) {
 			if (s.v[i].to > s.v[j - 1].to)

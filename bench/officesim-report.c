@@ -17,6 +17,10 @@
  *                        checkpointed
  *   harvest              committed / idle slot-hours
  *   busy_returns         owners' arrivals at a desktop running a job
+ *   submit_to_start      a job's first start after its submission
+ *                        (virtual; with a full queue, mostly its wait)
+ *   offer_to_start       a slot offered while jobs wait, to its start
+ *                        order (real ms: the scheduler's reaction)
  */
 #include "config.h"
 
@@ -97,6 +101,9 @@ report_flood(void)
 		    sim->st_run_cpu, 100 * sim->st_run_cpu / secs);
 		printf("schedd_run_rss_mib: %.1f\n",
 		    sim->st_run_rss / 1024.0);
+		printf("officesim_run_cpu_s: %.2f (%.0f%% of a core: the "
+		    "simulator's own)\n", sim->me_run_cpu,
+		    100 * sim->me_run_cpu / secs);
 	}
 	printf("errors: %ld\n", sim->errors);
 	free(reg);
@@ -202,11 +209,10 @@ report_svg(const char *path)
 	    left + SVG_W + 10, top + rows * rh + 30);
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n");
 	fprintf(f, "<text x=\"%d\" y=\"16\" font-size=\"13\">cq office "
-	    "simulator: %d desktops x %d slots, seed %llu, %s placement%s%s"
-	    "</text>\n", left, sim->o.nagents, sim->o.nslots,
-	    (unsigned long long)sim->o.seed, sim->o.owner_aware ?
-	    "owner-aware" : "owner-blind", sim->o.label[0] ? ", " : "",
-	    sim->o.label);
+	    "simulator: %d desktops x %d slots, seed %llu, %d days after %d "
+	    "of training%s</text>\n", left, sim->o.nagents, sim->o.nslots,
+	    (unsigned long long)sim->o.seed, sim->o.days, sim->o.train_days,
+	    sim->o.owner_aware ? ", ExpectedOwnerAbsence advertised" : "");
 	for (c = 0, x = left; c < C_N; c++) {
 		fprintf(f, "<rect x=\"%d\" y=\"26\" width=\"10\" "
 		    "height=\"10\" fill=\"%s\" stroke=\"#888\"/>"
@@ -214,9 +220,24 @@ report_svg(const char *path)
 		    x + 14, color_names[c]);
 		x += 24 + 6 * (int)strlen(color_names[c]);
 	}
+	fprintf(f, "<text x=\"%d\" y=\"50\">", left);
+	for (i = 0; sim->o.label[i] != '\0'; i++) {
+		/* The label is the user's: escaped as XML text. */
+		c = sim->o.label[i];
+		if (c == '<')
+			fputs("&lt;", f);
+		else if (c == '>')
+			fputs("&gt;", f);
+		else if (c == '&')
+			fputs("&amp;", f);
+		else
+			fputc(c, f);
+	}
+	if (sim->o.label[0] != '\0' && step > 1)
+		fputs("; ", f);
 	if (step > 1)
-		fprintf(f, "<text x=\"%d\" y=\"50\">one desktop in %d shown"
-		    "</text>\n", left, step);
+		fprintf(f, "one desktop in %d shown", step);
+	fprintf(f, "</text>\n");
 	for (r = 0; r < rows; r++) {
 		const struct sim_agent *a = &sim->agents[r * step];
 
@@ -323,8 +344,11 @@ report_office(void)
 				idle_jobs++;
 		}
 	printf("mode: office\n");
-	printf("placement: %s\n", sim->o.owner_aware ? "owner-aware" :
-	    "owner-blind");
+	if (sim->o.label[0] != '\0')
+		printf("label: %s\n", sim->o.label);
+	printf("owner_absence: %s\n", sim->o.owner_aware ? "advertised "
+	    "(ExpectedOwnerAbsence from the presence history)" :
+	    "not advertised");
 	printf("agents: %d (%d slots each, %s): %ld on (%ld never idle, %ld "
 	    "late hours), %ld off\n", sim->o.nagents, sim->o.nslots,
 	    sim->o.fingerprint != NULL ? "TLS" : "plain TCP", on, never, late,
@@ -369,6 +393,8 @@ report_office(void)
 	    60000.0, "virtual min");
 	lat_print("submit_to_start_real_ms", sim->os.lat_real, sim->os.nlat,
 	    1, "ms");
+	lat_print("offer_to_start_real_ms", sim->os.offer, sim->os.noffer, 1,
+	    "ms");
 	if (sim->os.t_cpu1 > sim->os.t_cpu0 && sim->os.cpu0 >= 0)
 		printf("schedd_cpu_pct: %.1f (over %.0f s)\n", 100 *
 		    (sim->os.cpu1 - sim->os.cpu0) /

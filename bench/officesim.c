@@ -16,6 +16,16 @@
  * vacated) on that clock (officesim-run.c).  The report and the SVG of
  * the week: officesim-report.c.
  *
+ * The scheduler keeps its own clock: nothing it decides here depends on
+ * time.  Matching is event driven (a slot offered, a job queued); its
+ * timed rematch is only for machines whose start names the idle time,
+ * and these agents' start is empty; the owner policy's timers are the
+ * agents' (on the virtual clock here); the jobs' expected run times are
+ * their +ExpectedRuntime in virtual seconds (a run time the scheduler
+ * learned from its own clock would be real seconds: every job here says
+ * its own); heartbeats and the lease run in real time, as the links do.
+ * So cq-schedd needs no time scale for this, and has none.
+ *
  * The link is plain TCP when no fingerprint is given (the scheduler runs
  * with insecure = yes): TLS handshakes for 50,000 agents would cost this
  * program and the scheduler, on one 2-core machine, more than everything
@@ -27,7 +37,8 @@
  * usage: officesim -a HOST:PORT -t TOKEN -c CQ [-F fingerprint]
  *        [-C connects] [-m flood|office] [-N name-prefix] [-n agents] [-s slots] [-j jobs] [-p schedd-pid]
  *        [-w heartbeat-seconds] [-x accel] [-d days] [-T train-days]
- *        [-r seed] [-A] [-q queue-depth] [-o outdir] [-L label]
+ *        [-r seed] [-A] [-q queue-depth | -R jobs-an-hour] [-o outdir]
+ *        [-L label]
  */
 #include "config.h"
 
@@ -46,6 +57,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "log.h"
@@ -60,6 +72,8 @@ extern char	**environ;
 
 struct sim	*sim;
 
+#define SIM_SUBMIT_MAX_S	120
+
 struct sim_submit {
 	pid_t		 pid;
 	int		 fd;
@@ -67,6 +81,7 @@ struct sim_submit {
 	char		 out[128];
 	size_t		 outlen;
 	struct event	*ev;
+	struct event	*timer;		/* a cq that never answers */
 	void		(*cb)(long, void *);
 	void		*arg;
 };
@@ -130,6 +145,7 @@ sim_submit_read(evutil_socket_t fd, short ev, void *arg)
 		return;
 	s->out[s->outlen] = '\0';
 	event_free(s->ev);
+	event_free(s->timer);
 	close(s->fd);
 	while (waitpid(s->pid, &status, 0) == -1 && errno == EINTR)
 		;
@@ -142,6 +158,17 @@ sim_submit_read(evutil_socket_t fd, short ev, void *arg)
 	free(s);
 }
 
+/* A submit that has not answered for SIM_SUBMIT_MAX_S: end it (failed). */
+static void
+sim_submit_late(evutil_socket_t fd, short ev, void *arg)
+{
+	struct sim_submit	*s = arg;
+
+	log_warnx("cq submit (pid %ld) has not answered in %d s: killed",
+	    (long)s->pid, SIM_SUBMIT_MAX_S);
+	kill(s->pid, SIGTERM);
+}
+
 /*
  * `cq submit --terse` of a submit description TEXT, without blocking the
  * loop: its output (the cluster) comes back through CB.
@@ -150,6 +177,7 @@ int
 sim_submit(const char *text, void (*cb)(long, void *), void *arg)
 {
 	struct sim_submit		*s;
+	struct timeval			 tv = { SIM_SUBMIT_MAX_S, 0 };
 	posix_spawn_file_actions_t	 fa;
 	char				*argv[5];
 	int				 p[2], fd;
@@ -181,6 +209,8 @@ sim_submit(const char *text, void (*cb)(long, void *), void *arg)
 	s->ev = event_new(sim->base, s->fd, EV_READ | EV_PERSIST,
 	    sim_submit_read, s);
 	event_add(s->ev, NULL);
+	s->timer = evtimer_new(sim->base, sim_submit_late, s);
+	evtimer_add(s->timer, &tv);
 	return 0;
 }
 
@@ -254,6 +284,7 @@ flood_tick(evutil_socket_t fd, short ev, void *arg)
 		    (cpu - flood_cpu0) / ((now - flood_t0) / 1000.0) : -1;
 		sim->st_hb_rss = rss;
 		sim_proc_sample(sim->o.schedd_pid, &sim->st_cpu0, &rss);
+		sim_proc_sample(getpid(), &sim->me_cpu0, &rss);
 		flood_submit_all();
 		return;
 	}
@@ -261,12 +292,49 @@ flood_tick(evutil_socket_t fd, short ev, void *arg)
 		sim_proc_sample(sim->o.schedd_pid, &cpu, &rss);
 		sim->st_run_cpu = cpu - sim->st_cpu0;
 		sim->st_run_rss = rss;
+		sim_proc_sample(getpid(), &cpu, &rss);
+		sim->me_run_cpu = cpu - sim->me_cpu0;
 		sim->done = 1;
 		event_base_loopexit(sim->base, NULL);
 	}
 }
 
 /* --- main ---------------------------------------------------------- */
+
+/* Close every link and free everything (LeakSanitizer reads the rest). */
+static void
+sim_free(void)
+{
+	size_t	b;
+	int	i, j;
+
+	for (i = 0; i < sim->o.nagents; i++) {
+		struct sim_agent *a = &sim->agents[i];
+
+		if (a->peer != NULL)
+			peer_close(a->peer, NULL);
+		if (a->bev != NULL)
+			bufferevent_free(a->bev);
+		if (a->hb != NULL)
+			event_free(a->hb);
+		if (a->retry != NULL)
+			event_free(a->retry);
+		for (j = 0; j < a->nslots; j++)
+			free(a->slots[j].marks);
+		free(a->stays);
+		free(a->hist);
+	}
+	free(sim->agents);
+	for (b = 0; b < sim->nbatches; b++)
+		free(sim->batches[b].jobs);
+	free(sim->batches);
+	free(sim->os.lat);
+	free(sim->os.lat_real);
+	free(sim->os.offer);
+	office_end();
+	tls_free(sim->tls);
+	event_base_free(sim->base);
+}
 
 static void
 usage(void)
@@ -276,7 +344,7 @@ usage(void)
 	    "\t[-N name-prefix] [-n agents] [-s slots] [-j jobs] [-p schedd-pid] "
 	    "[-w heartbeat-seconds]\n"
 	    "\t[-x accel] [-d days] [-T train-days] [-r seed] [-A] "
-	    "[-q queue-depth]\n\t[-o outdir] [-L label]\n");
+	    "[-q queue-depth | -R jobs-an-hour]\n\t[-o outdir] [-L label]\n");
 	exit(2);
 }
 
@@ -295,7 +363,7 @@ static void
 raise_nofile(int nagents)
 {
 	struct rlimit	rl;
-	rlim_t		want = (rlim_t)nagents + 4096;
+	rlim_t		want = (rlim_t)nagents + 256;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		fatal("getrlimit");
@@ -342,7 +410,7 @@ main(int argc, char *argv[])
 	s.o.outdir = ".";
 	s.o.label = "";
 	s.o.prefix = "sim";
-	while ((ch = getopt(argc, argv, "Aa:C:c:d:F:j:L:m:N:n:o:p:q:r:s:T:t:vw:x:"))
+	while ((ch = getopt(argc, argv, "Aa:C:c:d:F:j:L:m:N:n:o:p:q:R:r:s:T:t:vw:x:"))
 	    != -1) {
 		switch (ch) {
 		case 'A':
@@ -394,6 +462,9 @@ main(int argc, char *argv[])
 		case 'q':
 			s.o.queue_depth = num(optarg, 0, 10000000, ch);
 			break;
+		case 'R':
+			s.o.rate = num(optarg, 1, 10000000, ch);
+			break;
 		case 'r':
 			s.o.seed = num(optarg, 0, INT64_MAX, ch);
 			break;
@@ -422,9 +493,6 @@ main(int argc, char *argv[])
 	if (optind != argc || s.o.schedd == NULL || s.o.token == NULL ||
 	    s.o.cq == NULL)
 		usage();
-	if (s.o.train_days >= s.o.days)
-		errx(2, "-T %d: the training days must leave some to measure "
-		    "(-d %d)", s.o.train_days, s.o.days);
 	log_init("officesim", 1, verbose);
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile(s.o.nagents);
@@ -470,5 +538,6 @@ main(int argc, char *argv[])
 		report_office();
 	if (tick != NULL)
 		event_free(tick);
+	sim_free();
 	return s.errors > 0 ? 1 : 0;
 }

@@ -72,6 +72,8 @@ struct sim_slot {
 	struct sim_job		*sj;		/* office mode: its job */
 	int64_t			 since;		/* virtual ms of the last
 						   CLAIMED start (progress) */
+	int64_t			 offered;	/* real mono ms it was offered
+						   with jobs waiting, 0 */
 	struct sim_mark		*marks;		/* the slot's states */
 	size_t			 nmarks, cap;
 };
@@ -150,6 +152,7 @@ struct sim_opts {
 	uint64_t	 seed;
 	int		 owner_aware;	/* advertise expected absence */
 	int		 queue_depth;	/* jobs kept idle in the queue */
+	double		 rate;		/* or: jobs a virtual hour */
 	const char	*label;
 	const char	*prefix;	/* of the agents' names */
 };
@@ -166,6 +169,8 @@ struct sim_stats {
 	int64_t		*lat;			/* submit to first start, vms */
 	int64_t		*lat_real;		/* the same, real ms */
 	size_t		 nlat, latcap;
+	int64_t		*offer;			/* offered to started, real ms */
+	size_t		 noffer, offercap;
 	long		 acked;
 	long		 rss_max;		/* the scheduler's, KiB */
 	double		 cpu0, cpu1;
@@ -197,6 +202,7 @@ struct sim {
 	double			 st_hb_cpu;	/* share of a core, heartbeats */
 	long			 st_hb_rss;
 	double			 st_cpu0, st_run_cpu;
+	double			 me_cpu0, me_run_cpu;	/* this program's */
 	long			 st_run_rss;
 	int			 submitting;
 	long			 idle_jobs;	/* submitted, not running or done */
@@ -238,6 +244,7 @@ void	run_ad_slots(struct sim_agent *, struct agentmsg_ad *);
 /* officesim-office.c: office mode */
 const struct policy_cfg *office_cfg(void);
 void	office_begin(void);
+void	office_end(void);
 void	office_start(struct sim_agent *, struct agentmsg_start *);
 void	office_kill(struct sim_agent *, const char *job, uint32_t run,
 	    int vacate);

@@ -601,15 +601,56 @@ fn_slimember(struct expr_ctx *c, struct expr_value *a, int n,
 	expr_fn_slmember(a, n, out, 1);
 }
 
+/* An element of a string list: where it starts, how long it is. */
+struct expr_fn_elem {
+	const char	*s;
+	size_t		 len;
+};
+
+static int
+expr_fn_elem_cmp(const void *a, const void *b)
+{
+	const struct expr_fn_elem	*x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return memcmp(x->s, y->s, x->len);
+}
+
+/* LIST's elements split at D into a new array, sorted; their count. */
+static size_t
+expr_fn_elems(const char *list, const char *d, struct expr_fn_elem **out)
+{
+	struct expr_fn_elem	*e;
+	const char		*p, *q;
+	size_t			 n = 0;
+
+	e = xcalloc(strlen(list) / 2 + 1, sizeof *e);
+	for (p = list; *p != '\0'; p = q) {
+		p += strspn(p, d);
+		q = p + strcspn(p, d);
+		if (q == p)
+			continue;
+		e[n].s = p;
+		e[n++].len = (size_t)(q - p);
+	}
+	qsort(e, n, sizeof *e, expr_fn_elem_cmp);
+	*out = e;
+	return n;
+}
+
 /* stringListsIntersect("a, b", "b, c"[, delimiters]): whether the lists
    share an element (case counts); a list that is not a string (undefined
-   too) is ERROR, as HTCondor documents it. */
+   too) is ERROR, as HTCondor documents it.  The second list is sorted
+   and searched, so two long lists cost n log n, not n times m. */
 static void
 fn_slintersect(struct expr_ctx *c, struct expr_value *a, int n,
     struct expr_value *out)
 {
-	const char	*d = ", ", *p, *q, *r, *t;
-	int		 found = 0;
+	struct expr_fn_elem	*set, key;
+	const char		*d = ", ", *p, *q;
+	size_t			 nset;
+	int			 found = 0;
 
 	if (a[0].type != EXPR_STRING || a[1].type != EXPR_STRING ||
 	    (n == 3 && a[2].type != EXPR_STRING)) {
@@ -618,17 +659,18 @@ fn_slintersect(struct expr_ctx *c, struct expr_value *a, int n,
 	}
 	if (n == 3)
 		d = a[2].s;
-	for (p = a[0].s; *p != '\0' && !found; p = q) {
+	nset = expr_fn_elems(a[1].s, d, &set);
+	for (p = a[0].s; *p != '\0' && !found && nset > 0; p = q) {
 		p += strspn(p, d);
 		q = p + strcspn(p, d);
 		if (q == p)
 			continue;
-		for (r = a[1].s; *r != '\0' && !found; r = t) {
-			r += strspn(r, d);
-			t = r + strcspn(r, d);
-			found = t - r == q - p && strncmp(p, r, q - p) == 0;
-		}
+		key.s = p;
+		key.len = (size_t)(q - p);
+		found = bsearch(&key, set, nset, sizeof *set,
+		    expr_fn_elem_cmp) != NULL;
 	}
+	free(set);
 	expr_set_bool(out, found);
 }
 

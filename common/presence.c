@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "presence.h"
 #include "xmalloc.h"
 
@@ -121,8 +122,9 @@ presence_touch(struct presence *p, int64_t k)
 		b->present_s *= f;
 		b->returns *= f;
 	}
-	if (k + 1 > b->stamp)
-		b->stamp = k + 1;
+	/* A stamp ahead of K (a clock that was set ahead, then back) is
+	 * moved back too, or the bin would not decay until then. */
+	b->stamp = k + 1;
 	return b;
 }
 
@@ -500,58 +502,13 @@ int
 presence_save(const struct presence *p, const char *path, char *err,
     size_t errlen)
 {
-	char		*buf, tmp[4200], dir[4200], *slash;
-	size_t		 len, off;
-	ssize_t		 n;
-	int		 fd, dfd;
+	char	*buf;
+	size_t	 len;
+	int	 rc;
 
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -1;
-	}
 	buf = presence_format(p, &len);
-	(void)unlink(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOFOLLOW, 0644)) == -1)
-		goto fail;
-	for (off = 0; off < len; off += (size_t)n) {
-		if ((n = write(fd, buf + off, len - off)) == -1) {
-			if (errno == EINTR) {
-				n = 0;
-				continue;
-			}
-			goto fail;
-		}
-	}
-	if (fsync(fd) == -1)
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
+	if ((rc = atomicfile_write(path, buf, len, 0644, 1)) == -1)
+		snprintf(err, errlen, "%s.tmp: %s", path, strerror(errno));
 	free(buf);
-	/* The rename itself lasts once the directory is synced. */
-	strlcpy(dir, path, sizeof dir);
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		if (slash == dir)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-	} else
-		strlcpy(dir, ".", sizeof dir);
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-fail:
-	snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-	if (fd != -1)
-		close(fd);
-	(void)unlink(tmp);
-	free(buf);
-	return -1;
+	return rc;
 }

@@ -35,6 +35,7 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 
+#include "atomicfile.h"
 #include "peer.h"
 #include "tls.h"
 #include "xmalloc.h"
@@ -113,46 +114,6 @@ tls_bev_error(struct bufferevent *bev, char *buf, size_t len)
 	return buf;
 }
 
-/* Write LEN bytes of BUF to PATH through PATH.tmp (fsynced), mode MODE. */
-static int
-tls_write_file(const char *path, const void *buf, size_t len, mode_t mode)
-{
-	char	tmp[1100];
-	ssize_t	n;
-	size_t	off;
-	int	fd;
-
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	(void)unlink(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    mode)) == -1)
-		return -1;
-	for (off = 0; off < len; off += (size_t)n) {
-		if ((n = write(fd, (const char *)buf + off, len - off)) == -1) {
-			if (errno == EINTR) {
-				n = 0;
-				continue;
-			}
-			goto fail;
-		}
-	}
-	if (fchmod(fd, mode) == -1 || fsync(fd) == -1)
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
-	return 0;
-fail:
-	if (fd != -1)
-		close(fd);
-	(void)unlink(tmp);
-	return -1;
-}
-
 /* The PEM text of KEY (private) or X (certificate) into PATH. */
 static int
 tls_write_pem(const char *path, EVP_PKEY *key, X509 *x, mode_t mode)
@@ -171,7 +132,7 @@ tls_write_pem(const char *path, EVP_PKEY *key, X509 *x, mode_t mode)
 		goto out;
 	}
 	len = BIO_get_mem_data(bio, &data);
-	rc = tls_write_file(path, data, (size_t)len, mode);
+	rc = atomicfile_write(path, data, (size_t)len, mode, 0);
 	saved = errno;
 	/* The private key's text is not left in freed memory. */
 	if (key != NULL)
@@ -192,7 +153,6 @@ tls_make(const char *dir, EVP_PKEY **keyp, X509 **xp, char *err,
 	X509_NAME	*name;
 	BIGNUM		*serial = NULL;
 	char		 path[1100], e[256];
-	int		 dfd;
 
 	if ((key = EVP_EC_gen("P-256")) == NULL || (x = X509_new()) == NULL ||
 	    (serial = BN_new()) == NULL) {
@@ -226,10 +186,7 @@ tls_make(const char *dir, EVP_PKEY **keyp, X509 **xp, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
+	(void)atomicfile_sync_dir(path);
 	BN_free(serial);
 	*keyp = key;
 	*xp = x;

@@ -8,8 +8,9 @@
  * also learns the run time of the cluster's procs from those that
  * completed (clusters_ran, from queue.c), for the placement (place.c):
  * the median of the latest CLUSTERS_RUNS, rounded to two significant
- * digits so that it moves (and the cluster's idle jobs are grouped
- * again) only when it changes by a few per cent.
+ * digits, and moved (the cluster's idle jobs are grouped again) only
+ * when the median leaves the learned value by more than one step of those
+ * digits: by a few per cent.
  * Domain code: no libevent, no SQLite, no JSON.
  */
 #include "config.h"
@@ -160,14 +161,25 @@ clusters_waiting(uint32_t id, uint32_t waiting)
 	}
 }
 
-/* S rounded to two significant digits (1234 -> 1200, 97 -> 97). */
+/* The step of S's two significant digits (1234 -> 100, 97 -> 1). */
 static int64_t
-clusters_round(int64_t s)
+clusters_step(int64_t s)
 {
 	int64_t	unit = 1;
 
 	while (s / unit >= 100)
 		unit *= 10;
+	return unit;
+}
+
+int64_t
+clusters_round(int64_t s)
+{
+	int64_t	unit;
+
+	if (s > CLUSTERS_RUNTIME_MAX)
+		s = CLUSTERS_RUNTIME_MAX;
+	unit = clusters_step(s);
 	return (s + unit / 2) / unit * unit;
 }
 
@@ -180,6 +192,8 @@ clusters_ran(uint32_t id, int64_t wall_ms)
 
 	if ((n = clusters_node(id)) == NULL || wall_ms < 0)
 		return;
+	if (wall_ms > CLUSTERS_RUNTIME_MAX)
+		wall_ms = CLUSTERS_RUNTIME_MAX;
 	n->c.runs[n->c.nruns % CLUSTERS_RUNS] = wall_ms;
 	n->c.nruns++;
 	m = n->c.nruns < CLUSTERS_RUNS ? n->c.nruns : CLUSTERS_RUNS;
@@ -191,7 +205,15 @@ clusters_ran(uint32_t id, int64_t wall_ms)
 		v[i] = x;
 	}
 	med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
-	n->c.runtime_s = clusters_round((med + 500) / 1000);
+	med = (med + 500) / 1000;
+	/* Kept while the median stays within one step of it: a median at a
+	 * rounding edge (994 and 996 s: 990 and 1000) would otherwise flip
+	 * it, and regroup the cluster's idle jobs, at every completion. */
+	if (n->c.runtime_s >= 0 && med >= n->c.runtime_s -
+	    clusters_step(n->c.runtime_s) && med <= n->c.runtime_s +
+	    clusters_step(n->c.runtime_s))
+		return;
+	n->c.runtime_s = clusters_round(med);
 }
 
 void

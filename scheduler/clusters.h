@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #define CLUSTERS_RUNS	31	/* completed run times kept, the latest */
+#define CLUSTERS_RUNTIME_MAX	1000000000000000LL	/* 1e15 s */
 
 struct cluster {
 	uint32_t	 id;
@@ -44,6 +45,10 @@ void		 clusters_idle(uint32_t id, int on);
 void		 clusters_waiting(uint32_t id, uint32_t n);
 /* Its factory is paused for WHY (NULL: it is not). */
 void		 clusters_paused(uint32_t id, const char *why);
+/* S (at least 0) rounded to two significant digits (1234 -> 1200, 97 ->
+ * 97), at most CLUSTERS_RUNTIME_MAX: so few values that jobs grouped by
+ * their run time (autocluster.c) stay few groups. */
+int64_t		 clusters_round(int64_t s);
 /* A proc of cluster ID completed after WALL_MS of run time. */
 void		 clusters_ran(uint32_t id, int64_t wall_ms);
 /* Forget every cluster (at exit). */

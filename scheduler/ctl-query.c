@@ -464,22 +464,22 @@ ctl_pool_row(void)
 	json_object_object_add(o, "listen",
 	    json_object_new_string(agents_listen_addr()));
 	json_object_object_add(o, "disk", diskwatch_json());
-	json_object_object_add(o, "loop", loopturn_json());
 	return o;
 }
 
 /*
- * What the loop did, for the tests and a curious administrator: the loop
- * turns, the large answers' rows and slices and the most rows written in
- * one turn (ctl-answer.c), and the most loop turns and rows of answers a
+ * What the loop did, for the tests and a curious administrator: the
+ * length of its turns (loopturn.c), the turns that did the scheduler's
+ * work, the large answers' rows and slices and the most rows written in
+ * one turn (ctl-answer.c), and the most work turns and rows of answers a
  * job waited between entering the idle queue and its start.
  */
 static struct json_object *
 ctl_loop_row(void)
 {
-	struct json_object	*o = json_object_new_object();
+	struct json_object	*o = loopturn_json();
 
-	json_object_object_add(o, "turns",
+	json_object_object_add(o, "work_turns",
 	    json_object_new_int64((int64_t)sd->turns));
 	json_object_object_add(o, "answer_rows",
 	    json_object_new_int64((int64_t)sd->answer_rows));

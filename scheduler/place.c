@@ -61,8 +61,9 @@ place_runtime(const struct job *j)
 
 	if (place_current == PLACE_BLIND)
 		return -1;
+	/* Rounded as a learned one: each value is a group of its own. */
 	if (j->runtime_s >= 0)
-		return j->runtime_s;
+		return clusters_round(j->runtime_s);
 	if ((c = clusters_find(j->cluster)) == NULL)
 		return -1;
 	return c->runtime_s;

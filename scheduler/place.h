@@ -30,7 +30,8 @@ int		 place_mode_parse(const char *s, enum place_mode *out);
 void		 place_set_mode(enum place_mode mode);
 enum place_mode	 place_mode(void);
 /*
- * J's expected run time in seconds: its +ExpectedRuntime, else its
+ * J's expected run time in seconds: its +ExpectedRuntime rounded to two
+ * significant digits (clusters_round: jobs are grouped by it), else its
  * cluster's learned one; -1 if neither is known, or placement is blind.
  * An autocluster_runtime_fn.
  */

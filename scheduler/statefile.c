@@ -26,6 +26,7 @@
 
 #include <event2/util.h>
 
+#include "atomicfile.h"
 #include "cfg.h"
 #include "log.h"
 #include "statefile.h"
@@ -51,63 +52,23 @@ statefile_read(const char *dir, const char *name, char *buf, size_t len)
 	return 0;
 }
 
-static int
-statefile_fsync_dir(const char *dir)
-{
-	int	fd, rc;
-
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 int
 statefile_write(const char *dir, const char *name, const char *text)
 {
-	char	path[1100], tmp[1200], old[STATEFILE_MAX];
-	size_t	len = strlen(text), off = 0;
-	ssize_t	n;
-	int	fd;
+	char	path[1100], old[STATEFILE_MAX];
 
 	if (statefile_read(dir, name, old, sizeof old) == 0 &&
 	    strcmp(old, text) == 0)
 		return 0;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	(void)unlink(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0644)) == -1) {
-		log_warn("%s", tmp);
+	if (atomicfile_write(path, text, strlen(text), 0644, 0) == -1) {
+		log_warn("%s.tmp: not written (%s kept as it was)", path,
+		    path);
 		return -1;
 	}
-	while (off < len) {
-		if ((n = write(fd, text + off, len - off)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) == -1)
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
-	if (statefile_fsync_dir(dir) == -1)
+	if (atomicfile_sync_dir(path) == -1)
 		log_warn("fsync %s", dir);
 	return 0;
-fail:
-	log_warn("%s: not written (%s kept as it was)", tmp, path);
-	if (fd != -1)
-		close(fd);
-	(void)unlink(tmp);
-	return -1;
 }
 
 /* HOST (numeric) and PORT into SS; its length, or 0 if HOST is not one. */

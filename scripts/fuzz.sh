@@ -103,7 +103,7 @@ for t in $targets; do
 	fuzz-presence)
 		# Past the largest file the agent writes (336 bins).
 		maxlen=32768
-		fuzz fuzz-presence "$c/presence.c" || rc=1
+		fuzz fuzz-presence "$c/presence.c" "$c/atomicfile.c" || rc=1
 		maxlen= ;;
 	fuzz-expr)
 		fuzz fuzz-expr "$c/expr.c" "$c/expr-eval.c" "$c/expr-fn.c" \

@@ -6,7 +6,8 @@
 # about 15 s), the real scheduler placing the jobs and the agents' own
 # policy suspending and vacating them; the report's invariants hold:
 # committed job-hours within the idle slot-hours, every job accounted for
-# (completed, running or idle), every end acknowledged, jobs completed and
+# (completed, running or idle, and the scheduler's queue holds the running
+# and idle ones), every end acknowledged, jobs completed and
 # owners returning, and the SVG of the day written.  No timing is judged.
 . "$(dirname "$0")/../lib/lib.sh"
 
@@ -41,6 +42,11 @@ awk -v c="$committed" -v i="$idle" 'BEGIN { exit !(c > 0 && c <= i) }' ||
 awk -v b="$busy" -v i="$idle" 'BEGIN { exit !(b <= i) }' ||
     fail "busy slot-hours $busy over the idle slot-hours $idle"
 grep -q '^jobs_accounted: yes$' office.out || fail "a job is unaccounted for"
+# The scheduler's queue holds what the simulator has running or idle.
+left=$(sed -n 's/^jobs: [0-9]* submitted, [0-9]* completed, \([0-9]*\) running at the end, \([0-9]*\) idle.*/\1 \2/p' office.out)
+read -r run idl <<<"$left"
+[ "$(count_jobs true)" = $((run + idl)) ] ||
+    fail "the queue holds $(count_jobs true) jobs, the simulator $run running and $idl idle"
 sent=$(sed -n 's/^ends_sent: \([0-9]*\), acknowledged: \([0-9]*\)$/\1 \2/p' office.out)
 read -r s a <<<"$sent"
 [ -n "$s" ] && [ "$s" -gt 0 ] && [ "$s" = "$a" ] ||

@@ -699,6 +699,38 @@ Test(expr, string_bound)
 	expr_free(e);
 }
 
+/* Two long lists that share nothing but their last element: A is
+ * "a0,a1,...", B the same with b, and Z (in both) ends each. */
+static int
+lists_lookup(void *arg, int scope, const char *name, struct expr_value *out)
+{
+	size_t	 i, len = 0, cap = 1024 * 1024;
+
+	out->type = EXPR_STRING;
+	out->s = xmalloc(cap);
+	for (i = 0; i < 100000; i++)
+		len += (size_t)snprintf(out->s + len, cap - len, "%c%zu,",
+		    name[0], i);
+	snprintf(out->s + len, cap - len, "z");
+	return 0;
+}
+
+/* Not n times m: two lists of 100,000 elements each (n times m would be
+ * 1e10 comparisons, minutes; the timeout only stops such a run). */
+Test(expr, string_lists_intersect_long, .timeout = 30)
+{
+	char			 err[128];
+	struct expr		*e;
+	struct expr_value	 v;
+
+	e = expr_parse("stringListsIntersect(a, b)", err, sizeof err);
+	cr_assert_not_null(e);
+	expr_eval(e, lists_lookup, NULL, &v);
+	cr_assert_eq(v.type, EXPR_BOOL);
+	cr_assert_eq(v.b, 1);
+	expr_free(e);
+}
+
 /* The lookup callback sees the scope and the name as written. */
 static int
 scope_lookup(void *arg, int scope, const char *name, struct expr_value *out)

@@ -354,8 +354,64 @@ Test(match, placement_learns_a_clusters_run_time)
 	cr_assert_eq(place_runtime(second), 36000);
 	second->runtime_s = 5;
 	cr_assert_eq(place_runtime(second), 5);
-	/* An even count: the mean of the middle two; the latest 31 only. */
+	/* Within one step (1,000 s) of what it learned: kept. */
 	clusters_ran(77, 1000);
-	cr_assert_eq(clusters_find(77)->runtime_s, 35000);
+	cr_assert_eq(clusters_find(77)->runtime_s, 36000);
+	/* Further: moves; an even count takes the mean of the middle two
+	 * (1 and 34,200 s). */
+	clusters_ran(77, 1000);
+	cr_assert_eq(clusters_find(77)->runtime_s, 34000);
+	clusters_ran(77, 1000);
+	cr_assert_eq(clusters_find(77)->runtime_s, 17000);
 	clusters_shutdown();
+}
+
+/* A median that wavers at a rounding edge (994 and 996 s round to 990
+ * and 1000) does not move the learned run time, which would regroup
+ * every idle job of the cluster each time. */
+Test(match, placement_learned_run_time_holds_at_an_edge)
+{
+	int	i;
+
+	place_pool();
+	clusters_add(78, "alice", NULL, 2, 0);
+	clusters_hold(78);
+	clusters_ran(78, 994 * 1000LL);
+	cr_assert_eq(clusters_find(78)->runtime_s, 990);
+	for (i = 0; i < 10; i++) {
+		clusters_ran(78, 996 * 1000LL);
+		clusters_ran(78, 996 * 1000LL);
+		clusters_ran(78, 994 * 1000LL);
+		clusters_ran(78, 994 * 1000LL);
+		cr_assert_eq(clusters_find(78)->runtime_s, 990);
+	}
+	clusters_ran(78, 2000 * 1000LL);
+	clusters_ran(78, 2000 * 1000LL);
+	cr_assert_eq(clusters_find(78)->runtime_s, 990);
+	clusters_shutdown();
+}
+
+/* Run times a little apart share a group: 100,000 jobs each with its own
+ * +ExpectedRuntime are not 100,000 judgements of the free slots. */
+Test(match, placement_rounds_run_times_into_few_groups)
+{
+	struct match_ctx	 mc;
+	struct job		*a, *b, *c, *huge;
+
+	place_pool();
+	a = pool_job("alice", NULL, NULL, 1, 0);
+	a->runtime_s = 36000;
+	b = pool_job("alice", NULL, NULL, 1, 0);
+	b->runtime_s = 36123;
+	c = pool_job("alice", NULL, NULL, 1, 0);
+	c->runtime_s = 99;
+	cr_assert_eq(place_runtime(b), 36000);
+	cr_assert_eq(pool_match(&mc), 3);
+	cr_assert_eq(a->ac, b->ac);
+	cr_assert_neq(a->ac, c->ac);
+	cr_assert_eq(mc.nclusters, 2);
+	/* The largest is bounded, not overflowed. */
+	huge = pool_job("alice", NULL, NULL, 1, 0);
+	huge->runtime_s = INT64_MAX;
+	cr_assert_eq(place_runtime(huge), CLUSTERS_RUNTIME_MAX);
 }

@@ -141,6 +141,24 @@ Test(presence, decay)
 	cr_assert_float_eq(p.bin[0].away_s, 100 * 0.81 + 100, 1e-9);
 }
 
+/* A clock once set ten years ahead, then back: the bins it counted in
+ * decay from now on, not from ten years on. */
+Test(presence, decay_after_a_clock_set_ahead)
+{
+	int64_t	ahead = MONDAY + 520 * 7 * DAY;
+
+	presence_init(&p);
+	presence_set_zone(&p, 0);
+	presence_observe(&p, ahead, 0);
+	presence_observe(&p, ahead + 100, 0);
+	presence_observe(&p, MONDAY, 0);
+	presence_observe(&p, MONDAY + 100, 0);
+	cr_assert_float_eq(p.bin[0].away_s, 200, 1e-9);
+	presence_observe(&p, MONDAY + 14 * DAY, 0);
+	presence_observe(&p, MONDAY + 14 * DAY + 100, 0);
+	cr_assert_float_eq(p.bin[0].away_s, 200 * 0.81 + 100, 1e-9);
+}
+
 Test(presence, office_worker)
 {
 	int64_t	week = MONDAY + 4 * 7 * DAY, a;
