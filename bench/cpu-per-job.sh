@@ -11,8 +11,9 @@
 #   agent-root    the agent's root parent (the cq-startd with the most
 #                 samples)
 #   agent-net     the agent's network-facing child (cq-startd-net)
-#   job-inits     every other cq-startd: the jobs' inits, and each job
-#                 before its exec
+#   job-inits     the jobs' inits (cq-jobinit), each job before its
+#                 exec, and every other cq-startd (the root parent's
+#                 children before they exec cq-jobinit)
 #   jobs          the jobs after their exec (true)
 #   clients       cq (submit and wait)
 # The CPU time is perf's task-clock over the run; the shares are its
@@ -21,7 +22,7 @@
 # Usage: bench/cpu-per-job.sh [BUILD_DIR]   (root; needs perf)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$top/build}
+build=$(cd "${1:-$top/build}" && pwd)
 N=${N:-2000}
 command -v perf >/dev/null || { echo "cpu-per-job: perf is not installed (apt-get install linux-perf)" >&2; exit 1; }
 work=$(mktemp -d /tmp/cq-cpj.XXXXXX)
@@ -52,6 +53,7 @@ perf report -i perf.data --sort comm,pid --stdio -g none -F overhead,sample,comm
 	if (comm == "cq-startd") { if (s > top) top = s; startd += s }
 	else if (comm == "cq-schedd") schedd += s
 	else if (comm == "cq-startd-net") net += s
+	else if (comm == "cq-jobinit") inits += s
 	else if (comm == "true") jobs += s
 	else if (comm == "cq") cli += s
 	else other += s
@@ -62,6 +64,6 @@ perf report -i perf.data --sort comm,pid --stdio -g none -F overhead,sample,comm
 	printf "e2e_rate %.0f jobs/s (%d jobs in %d ms)\n", n / (e2e / 1000), n, e2e
 	printf "cpu_ms_per_job %.3f\n", all / f * 1000 / n
 	pr("schedd", schedd); pr("agent-root", top); pr("agent-net", net)
-	pr("job-inits", startd - top); pr("jobs", jobs); pr("clients", cli)
+	pr("job-inits", startd - top + inits); pr("jobs", jobs); pr("clients", cli)
 	pr("other", other)
     }'

@@ -400,7 +400,9 @@ int
 main(int argc, char *argv[])
 {
 	const char	*errstr;
+	char		 self[PATH_MAX], init[PATH_MAX + 16], *slash;
 	pid_t		 hogs[MAXPROC];
+	ssize_t		 n;
 	int		 ch, i, trials = 100, nproc = 16, load = 0;
 
 	while ((ch = getopt(argc, argv, "l:n:p:")) != -1) {
@@ -428,6 +430,16 @@ main(int argc, char *argv[])
 	}
 	log_init("owner-return", 1, 0);
 	signal(SIGPIPE, SIG_IGN);
+	/* The job's init is the build tree's, one directory up from bench/. */
+	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			if (snprintf(init, sizeof init, "%s/../cq-jobinit",
+			    self) < (int)sizeof init)
+				(void)jobctl_program(init);
+		}
+	}
 	if (jobctl_init() == -1)
 		fatal("jobctl_init");
 	busy(hogs, load);

@@ -6,7 +6,7 @@ pkgs="build-essential autoconf automake libtool pkg-config
 	libevent-dev libssl-dev libsqlite3-dev libjson-c-dev libssh2-1-dev
 	libbsd-dev libmd-dev libcriterion-dev sqlite3 procps valgrind jq tzdata
 	libx11-dev libxext-dev tmux xvfb xdotool x11-utils
-	iproute2 iptables clang libclang-rt-14-dev python3
+	iproute2 iptables clang libclang-rt-14-dev python3 musl-tools
 	openssh-client openssh-server"
 missing=""
 for p in $pkgs; do

@@ -38,9 +38,6 @@
 #include "log.h"
 
 
-const char *const jobctl_hier_names[JOBCTL_NCG] = {
-	"unified", "freezer", "memory", "pids", "cpuacct"
-};
 struct jobctl_tab jobctl_tab;
 
 /* Sleep MS milliseconds (only the kill fallback does). */
@@ -106,9 +103,9 @@ jobctl_pfd_open(int h)
 	    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
-/* Close the subtrees' descriptors (at the end, or in the network child). */
-void
-jobctl_close(void)
+/* Close the subtrees' descriptors. */
+static void
+jobctl_cg_close(void)
 {
 	int	h;
 
@@ -117,6 +114,14 @@ jobctl_close(void)
 			close(jobctl_tab.pfd[h]);
 		jobctl_tab.pfd[h] = -1;
 	}
+}
+
+/* Close what jobctl_init() opened, in a process that controls no jobs. */
+void
+jobctl_close(void)
+{
+	jobctl_cg_close();
+	jobctl_exec_close();
 }
 
 /* The first LEN - 1 bytes of PATH, NUL-terminated, into BUF; or -1. */
@@ -418,7 +423,7 @@ jobctl_cg_fini(void)
 			log_warn("jobctl: rmdir %s", top);
 	}
 	jobctl_tab.mask = 0;
-	jobctl_close();
+	jobctl_cg_close();	/* the init program stays: a later init */
 }
 
 /* 1 if FILE of H's cq-jobs is there for us to write. */
@@ -631,11 +636,12 @@ jobctl_cg_mkdirs(struct jobctl_job *j)
 
 /*
  * A table entry for a job about to be forked and, with cgroups in use,
- * its groups and the open cgroup.procs of each in FD (all -1 without).
- * NULL if the table is full.
+ * its groups and the open cgroup.procs of each in FD (all -1 without),
+ * but for the hierarchies in SKIP (an init born in its cgroup2 group
+ * needs no cgroup.procs there).  NULL if the table is full.
  */
 struct jobctl_job *
-jobctl_job_new(int *fd)
+jobctl_job_new(int *fd, unsigned skip)
 {
 	struct jobctl_job	*j = NULL;
 	char			 path[PATH_MAX];
@@ -667,7 +673,7 @@ jobctl_job_new(int *fd)
 		goto fail;
 	}
 	for (h = 0; h < JOBCTL_NCG; h++) {
-		if ((j->mask & JOBCTL_BIT(h)) == 0)
+		if ((j->mask & JOBCTL_BIT(h)) == 0 || (skip & JOBCTL_BIT(h)))
 			continue;
 		if (jobctl_cg_path(path, sizeof path, j, h,
 		    "cgroup.procs") == -1 ||

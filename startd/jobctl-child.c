@@ -34,8 +34,11 @@
 
 #include "jobctl-int.h"
 #include "jobctl.h"
-#include "log.h"
 
+/* The hierarchies' names (jobctl-int.h); here, as cq-jobinit needs them. */
+const char *const jobctl_hier_names[JOBCTL_NCG] = {
+	"unified", "freezer", "memory", "pids", "cpuacct"
+};
 
 /* Append S to DST at OFF without overflowing LEN; async-signal-safe. */
 static size_t

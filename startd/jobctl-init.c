@@ -1,6 +1,6 @@
 /*
- * jobctl-init.c: a job's init, the agent's child that every job but a
- * bare one (CRIU) runs under.  Where the agent may (root), it is the init
+ * jobctl-init.c: a job's init, the agent's child (the program
+ * cq-jobinit) that every job but a bare one (CRIU) runs under.  Where the agent may (root), it is the init
  * of a new pid namespace with SIGKILL as its parent-death signal, so that
  * when it dies, by the agent's death or its own, the kernel kills every
  * process of the job: setsid or double fork changes nothing.  Without a
@@ -25,9 +25,9 @@
  * the deadline pipe ends (the agent died), it SIGKILLs and reaps
  * everything of the job, tells the agent the leader's wait status and
  * rusage (an EXIT record: the init's own exit cannot say "killed by
- * signal N") and exits.  Between clone() and its exit it only uses
- * system calls: the agent's memory is a copy it never frees or locks.
- * Called by jobctl.c only.
+ * signal N") and exits.  It is the main of cq-jobinit (jobinit.c), a
+ * program of its own that the agent execs (jobctl-exec.c), so nothing of
+ * the agent's memory is in it.
  */
 #include "config.h"
 
@@ -180,18 +180,25 @@ static void __attribute__((noreturn))
 jinit_finish(const struct jinit *in, int killall)
 {
 	struct jobctl_report	r;
+	struct rusage		ru;
 	pid_t			p;
+	int			st;
 
 	memset(&r, 0, sizeof r);
+	memset(&ru, 0, sizeof ru);
 	r.type = JOBCTL_R_EXIT;
 	r.expired = in->expired;
 	if (killall)
 		jinit_signal_all(in);
 	do
-		p = wait4(in->leader, &r.status, 0, &r.ru);
+		p = wait4(in->leader, &st, 0, &ru);
 	while (p == -1 && errno == EINTR);
-	if (p == -1)
-		r.status = SIGKILL;	/* not ours any more: say killed */
+	r.status = p == -1 ? SIGKILL : st; /* not ours any more: killed */
+	r.utime_us = (int64_t)ru.ru_utime.tv_sec * 1000000 +
+	    ru.ru_utime.tv_usec;
+	r.stime_us = (int64_t)ru.ru_stime.tv_sec * 1000000 +
+	    ru.ru_stime.tv_usec;
+	r.maxrss_kb = ru.ru_maxrss;
 	jinit_kill_reap(in);
 	jinit_report(in->c->ep, &r);
 	_exit(0);

@@ -62,17 +62,21 @@ enum jobctl_state {
  * record per write (smaller than PIPE_BUF, so never split): first START
  * once the job's execve() succeeded or failed, then EXIT once the
  * job's leader is reaped.  An init killed before it could say EXIT
- * (cgroup.kill) is reported by its own wait status.
+ * (cgroup.kill) is reported by its own wait status.  Fixed-size fields
+ * only: the init (cq-jobinit) may be built with another C library than
+ * the agent (musl's struct rusage is not glibc's).
  */
 enum jobctl_rtype { JOBCTL_R_START = 1, JOBCTL_R_EXIT };
 struct jobctl_report {
-	int		type;
-	int		err;		/* START: 0, or errno of the failed step */
-	pid_t		leader;		/* START: the job, in the agent's pidns */
-	int		status;		/* EXIT: the leader's wait status */
-	int		expired;	/* EXIT: killed at its deadline */
-	int		reserved;
-	struct rusage	ru;		/* EXIT: the leader's */
+	int32_t		type;
+	int32_t		err;		/* START: 0, or errno of the failed step */
+	int32_t		leader;		/* START: the job, in the agent's pidns */
+	int32_t		status;		/* EXIT: the leader's wait status */
+	int32_t		expired;	/* EXIT: killed at its deadline */
+	int32_t		reserved;
+	int64_t		utime_us;	/* EXIT: the leader's rusage */
+	int64_t		stime_us;
+	int64_t		maxrss_kb;
 	char		what[JOBCTL_WHAT_MAX]; /* START: the step that failed */
 };
 
@@ -104,6 +108,10 @@ struct jobctl_job {
 					   * never pooled (jobctl-pool.c) */
 	int			 reused; /* its groups came from the pool */
 	int64_t			 oomk;	/* OOM kills its memory group saw */
+	/* The limits its groups hold (jobctl-lim.c): 0 none, -1 unknown;
+	 * a pooled set keeps them, so equal ones are not written again. */
+	int64_t			 lim_mem;	/* bytes */
+	int64_t			 lim_pids;
 	int			 exited; /* the init's EXIT record came */
 	int			 xstatus; /* its leader's wait status */
 	int			 xexpired;
@@ -126,6 +134,7 @@ struct jobctl_tab {
 	char		 cg2mnt[PATH_MAX];	/* cgroup2's mount, or "" */
 	char		 cg2opts[256];	/* its super options */
 	int		 dynmods;	/* may set favordynmods (jobctl-dyn.c) */
+	int		 memsw;		/* memory.memsw.*: 0 unknown, 1, 2 no */
 	struct jobctl_job jobs[JOBCTL_MAXJOBS];
 };
 extern struct jobctl_tab jobctl_tab;
@@ -179,7 +188,13 @@ void jobctl_child(const struct jobctl_child *c)
 /* Close every descriptor from 3 up except the KEEP ones (-1: none). */
 void jobctl_closefrom(int maxfd, const int *keep, int nkeep);
 
-/* jobctl-init.c: a job's init, from its clone() on; never returns. */
+/* jobctl-exec.c: the init program (cq-jobinit) and its start. */
+int	jobctl_exec_open(char *err, size_t errlen);
+void	jobctl_exec_close(void);
+pid_t	jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
+	    int *into);
+
+/* jobctl-init.c: a job's init (cq-jobinit's main); never returns. */
 void jobctl_init_main(const struct jobctl_child *c)
 	    __attribute__((noreturn));
 
@@ -196,7 +211,7 @@ int jobctl_cg_write(const struct jobctl_job *j, int h, const char *file,
     const char *s);
 struct jobctl_job *jobctl_job_find(pid_t pgid);
 int jobctl_cg_rmdirs(struct jobctl_job *j);
-struct jobctl_job *jobctl_job_new(int *fd);
+struct jobctl_job *jobctl_job_new(int *fd, unsigned skip);
 void jobctl_job_free(struct jobctl_job *j);
 void jobctl_job_started(struct jobctl_job *j, pid_t pgid);
 void jobctl_job_abort(struct jobctl_job *j);
@@ -205,7 +220,7 @@ int jobctl_cg_frozen(const struct jobctl_job *j);
 int jobctl_cg_killall(struct jobctl_job *j);
 int jobctl_cg_empty(const struct jobctl_job *j, int h);
 void jobctl_cg_retry(void);
-void jobctl_cg_limits(const struct jobctl_job *j,
+void jobctl_cg_limits(struct jobctl_job *j,
     const struct jobctl_spec *spec, struct jobctl_child *c);
 void jobctl_cg_memstat(const struct jobctl_job *j, struct jobctl_result *res);
 

@@ -39,58 +39,82 @@ jobctl_lim_write(const struct jobctl_job *j, int h, const char *file,
 	return jobctl_cg_write(j, h, file, num);
 }
 
+/* 1 if the memory hierarchy has memory.memsw.* (swap accounted). */
+static int
+jobctl_lim_memsw(const struct jobctl_job *j, int mh)
+{
+	char	path[PATH_MAX];
+
+	if (jobctl_tab.memsw == 0 && jobctl_cg_path(path, sizeof path, j, mh,
+	    "memory.memsw.limit_in_bytes") == 0)
+		jobctl_tab.memsw = access(path, F_OK) == 0 ? 1 : 2;
+	return jobctl_tab.memsw == 1;
+}
+
+/*
+ * J's memory group to hold BYTES (0: no limit); 0, or -1.  A pooled
+ * group may hold the last job's limit: the swap limit first when
+ * lifting (it may never be below the limit), last when setting.
+ */
+static int
+jobctl_lim_mem(struct jobctl_job *j, int mh, unsigned long long bytes)
+{
+	int	memsw = jobctl_lim_memsw(j, mh), r = 0;
+
+	if (j->lim_mem != 0 && memsw)
+		r |= jobctl_cg_write(j, mh, "memory.memsw.limit_in_bytes", "-1");
+	if (bytes == 0)
+		r |= jobctl_cg_write(j, mh, "memory.limit_in_bytes", "-1");
+	else {
+		if (jobctl_lim_write(j, mh, "memory.limit_in_bytes", bytes) ==
+		    -1)
+			return -1;
+		/* Without swap accounting the file is not there. */
+		if (memsw && jobctl_lim_write(j, mh,
+		    "memory.memsw.limit_in_bytes", bytes) == -1)
+			log_warn("jobctl: memory.memsw.limit_in_bytes of %s",
+			    j->name);
+	}
+	j->lim_mem = r == 0 ? (int64_t)bytes : -1;
+	return 0;
+}
+
 void
-jobctl_cg_limits(const struct jobctl_job *j, const struct jobctl_spec *spec,
+jobctl_cg_limits(struct jobctl_job *j, const struct jobctl_spec *spec,
     struct jobctl_child *c)
 {
-	char			path[PATH_MAX];
-	unsigned long long	bytes;
+	unsigned long long	bytes = 0, pids = 0;
 	int			mh = jobctl_tab.alias[JOBCTL_MEMORY];
 	int			ph = jobctl_tab.alias[JOBCTL_PIDS];
 
 	c->rl_data = c->rl_nproc = 0;
-	/* A pooled group may hold the last job's limits: lift them first
-	 * (memsw before the limit: it may never be below it). */
-	if (j != NULL && j->reused && (j->mask & JOBCTL_BIT(mh))) {
-		if (jobctl_cg_path(path, sizeof path, j, mh,
-		    "memory.memsw.limit_in_bytes") == 0 &&
-		    access(path, F_OK) == 0)
-			(void)jobctl_cg_write(j, mh,
-			    "memory.memsw.limit_in_bytes", "-1");
-		if (spec->memory_mb <= 0)
-			(void)jobctl_cg_write(j, mh, "memory.limit_in_bytes",
-			    "-1");
-	}
-	if (j != NULL && j->reused && (j->mask & JOBCTL_BIT(ph)) &&
-	    spec->max_pids <= 0)
-		(void)jobctl_cg_write(j, ph, "pids.max", "max");
-	if (spec->memory_mb > 0) {
+	if (spec->memory_mb > 0)
 		bytes = (unsigned long long)spec->memory_mb << 20;
-		if (j != NULL && (j->mask & JOBCTL_BIT(mh)) &&
-		    jobctl_lim_write(j, mh, "memory.limit_in_bytes",
-		    bytes) == 0) {
-			/* Without swap accounting the file is not there. */
-			if (jobctl_cg_path(path, sizeof path, j, mh,
-			    "memory.memsw.limit_in_bytes") == 0 &&
-			    access(path, F_OK) == 0 &&
-			    jobctl_lim_write(j, mh,
-			    "memory.memsw.limit_in_bytes", bytes) == -1)
-				log_warn("jobctl: %s", path);
-		} else {
-			if (j != NULL && (j->mask & JOBCTL_BIT(mh)))
-				log_warn("jobctl: memory limit of %s", j->name);
-			if (spec->memory_asked)
-				c->rl_data = bytes;
+	if (spec->max_pids > 0)
+		pids = (unsigned long long)spec->max_pids;
+	/* What the groups hold already (a pooled set's) is not written. */
+	if (j != NULL && (j->mask & JOBCTL_BIT(mh)) &&
+	    j->lim_mem != (int64_t)bytes && jobctl_lim_mem(j, mh, bytes) == -1) {
+		log_warn("jobctl: memory limit of %s", j->name);
+		j->lim_mem = -1;
+		if (spec->memory_asked)
+			c->rl_data = bytes;
+	} else if ((j == NULL || (j->mask & JOBCTL_BIT(mh)) == 0) &&
+	    spec->memory_asked)
+		c->rl_data = bytes;
+	if (j != NULL && (j->mask & JOBCTL_BIT(ph)) &&
+	    j->lim_pids != (int64_t)pids) {
+		if ((pids > 0 ? jobctl_lim_write(j, ph, "pids.max", pids) :
+		    jobctl_cg_write(j, ph, "pids.max", "max")) == 0)
+			j->lim_pids = (int64_t)pids;
+		else {
+			j->lim_pids = -1;
+			if (pids > 0 && spec->nproc_ok)
+				c->rl_nproc = pids;
 		}
-	}
-	if (spec->max_pids > 0) {
-		if (j != NULL && (j->mask & JOBCTL_BIT(ph)) &&
-		    jobctl_lim_write(j, ph, "pids.max",
-		    (unsigned long long)spec->max_pids) == 0)
-			;
-		else if (spec->nproc_ok)
-			c->rl_nproc = (unsigned long long)spec->max_pids;
-	}
+	} else if ((j == NULL || (j->mask & JOBCTL_BIT(ph)) == 0) &&
+	    pids > 0 && spec->nproc_ok)
+		c->rl_nproc = pids;
 }
 
 /* The number after KEY (at a line's start) in TEXT, or -1. */
@@ -150,8 +174,11 @@ jobctl_cg_memstat(const struct jobctl_job *j, struct jobctl_result *res)
 		res->oom_kills = v;
 	if ((v = jobctl_lim_read(j, mh, "memory.max_usage_in_bytes")) > 0)
 		res->mem_peak_kb = v >> 10;
-	/* "No limit" reads as a huge number: kept as 0. */
-	if ((v = jobctl_lim_read(j, mh, "memory.limit_in_bytes")) > 0 &&
-	    v < ((int64_t)1 << 50))
+	/* The limit we wrote, or read; "no limit" reads as a huge number:
+	 * kept as 0. */
+	if (j->lim_mem > 0)
+		res->mem_limit_kb = j->lim_mem >> 10;
+	else if (j->lim_mem == -1 && (v = jobctl_lim_read(j, mh,
+	    "memory.limit_in_bytes")) > 0 && v < ((int64_t)1 << 50))
 		res->mem_limit_kb = v >> 10;
 }

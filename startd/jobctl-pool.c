@@ -18,8 +18,8 @@
  *   group; a group with more is removed, so no job inherits a charge it
  *   did not make);
  * - its peak usage (memory.max_usage_in_bytes) is reset when it goes in,
- *   and the next job's limits are written as for a fresh group
- *   (jobctl-lim.c, told by `reused` that an old limit may be there).
+ *   and the next job's limits are written where they differ from the
+ *   ones the set holds (jobctl-lim.c; both kept with the set).
  *
  * Anything else, and a full pool, removes the groups as before.  The pool
  * lives in our own subtree, so the sweeps at start and exit (jobctl-cg.c)
@@ -47,6 +47,8 @@
 struct jobctl_pooled {
 	char		name[JOBCTL_NAME_MAX];
 	unsigned	mask;
+	int64_t		lim_mem;	/* the limits it holds (jobctl-lim.c) */
+	int64_t		lim_pids;
 };
 
 static struct jobctl_pooled	pool[JOBCTL_POOL_MAX];
@@ -116,6 +118,8 @@ jobctl_pool_put(struct jobctl_job *j)
 	}
 	strlcpy(pool[npool].name, j->name, sizeof pool[npool].name);
 	pool[npool].mask = j->mask;
+	pool[npool].lim_mem = j->lim_mem;
+	pool[npool].lim_pids = j->lim_pids;
 	npool++;
 	j->mask = 0;
 	return 0;
@@ -130,6 +134,8 @@ jobctl_pool_get(struct jobctl_job *j)
 	npool--;
 	strlcpy(j->name, pool[npool].name, sizeof j->name);
 	j->mask = pool[npool].mask;
+	j->lim_mem = pool[npool].lim_mem;
+	j->lim_pids = pool[npool].lim_pids;
 	j->reused = 1;
 	return 0;
 }

@@ -128,6 +128,7 @@ int
 jobctl_init(void)
 {
 	const char	*v;
+	char		 err[PATH_MAX + 128];
 	int		 i, r;
 
 	if (jobctl_tab.ident[0] == '\0')
@@ -135,7 +136,13 @@ jobctl_init(void)
 		    (long)getpid());
 	if ((v = getenv("CQ_JOBCTL_NO_PIDNS")) != NULL && strcmp(v, "1") == 0)
 		jobctl_tab.nopidns = 1;
+	if ((v = getenv("CQ_JOBCTL_NO_CLONE3")) != NULL && strcmp(v, "1") == 0)
+		jobctl_tab.noclone3 = 1;
 
+	if (jobctl_exec_open(err, sizeof err) == -1)
+		log_warnx("jobctl: %s: no job but a bare one can start", err);
+	else
+		log_debug("jobctl: job init %s", jobctl_program_path());
 	r = prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ? -1 : 0;
 	jobctl_frz_init();
 	for (i = 0; i < JOBCTL_MAXJOBS; i++)
@@ -160,68 +167,6 @@ jobctl_fork(const struct jobctl_spec *spec)
 		return fork();
 	return (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL,
 	    NULL, NULL);
-}
-
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
-/* clone3()'s arguments (linux/sched.h, version 2: with cgroup). */
-struct jobctl_clone_args {
-	uint64_t	flags, pidfd, child_tid, parent_tid, exit_signal;
-	uint64_t	stack, stack_size, tls, set_tid, set_tid_size, cgroup;
-};
-
-/*
- * Clone a job's init: in a new pid namespace where we may, born in the
- * cgroup2 group CGFD (-1: none) with clone3 where the kernel has it.
- * Returns twice, as fork() does; *PIDNS says whether the child leads a
- * namespace, *INTO whether it is in CGFD already.  What the kernel
- * refuses once is not tried again.
- */
-static pid_t
-jobctl_clone_init(int cgfd, int *pidns, int *into)
-{
-	struct jobctl_clone_args	a;
-	pid_t				pid;
-
-	for (;;) {
-		*pidns = !jobctl_tab.nopidns;
-		*into = cgfd != -1 && !jobctl_tab.noclone3;
-		if (*into) {
-			memset(&a, 0, sizeof a);
-			a.flags = CLONE_INTO_CGROUP |
-			    (*pidns ? CLONE_NEWPID : 0);
-			a.exit_signal = SIGCHLD;
-			a.cgroup = (uint64_t)cgfd;
-#ifdef SYS_clone3
-			pid = (pid_t)syscall(SYS_clone3, &a, sizeof a);
-#else
-			pid = -1;
-			errno = ENOSYS;
-#endif
-		} else
-			pid = (pid_t)syscall(SYS_clone, (*pidns ? CLONE_NEWPID :
-			    0) | SIGCHLD, NULL, NULL, NULL, NULL);
-		if (pid != -1)
-			return pid;
-		if (*pidns && (errno == EPERM || errno == EINVAL ||
-		    errno == EUSERS || errno == ENOSPC)) {
-			log_info("jobctl: no pid namespace for jobs (%s): "
-			    "their init reaps and kills their orphans",
-			    strerror(errno));
-			jobctl_tab.nopidns = 1;
-			continue;
-		}
-		if (*into && (errno == ENOSYS || errno == E2BIG ||
-		    errno == EINVAL || errno == EOPNOTSUPP)) {
-			log_info("jobctl: no clone3 into a cgroup (%s)",
-			    strerror(errno));
-			jobctl_tab.noclone3 = 1;
-			continue;
-		}
-		return -1;
-	}
 }
 
 /* A job not in the table (full) cannot be started: it would have no init. */
@@ -282,7 +227,9 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	c.maxfd = maxfd < 0 || maxfd > JOBCTL_MAXFD ? JOBCTL_MAXFD : maxfd;
 	bare = spec->pidns || spec->bare;
 
-	if ((j = jobctl_job_new(c.cgfd)) == NULL)
+	/* An init is born in its cgroup2 group (clone3), joins the rest. */
+	if ((j = jobctl_job_new(c.cgfd, !bare && !jobctl_tab.noclone3 ?
+	    JOBCTL_BIT(JOBCTL_CG2) : 0)) == NULL)
 		return jobctl_full(err, errlen);
 	if (pipe2(p, O_CLOEXEC) == -1 || jobctl_fd_above(&p[1]) == -1 ||
 	    jobctl_fd_above(&p[0]) == -1 || (!bare &&
@@ -304,30 +251,16 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	    !jobctl_tab.noclone3 && jobctl_cg_path(path, sizeof path, j,
 	    JOBCTL_CG2, NULL) == 0)
 		cg2 = jobctl_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cg2 != -1 && jobctl_cg_path(path, sizeof path, j, JOBCTL_CG2,
-	    "cgroup.procs") == 0)
-		c.cg2procs = jobctl_open(path, O_RDONLY | O_CLOEXEC);
 	jobctl_cg_limits(j, spec, &c);
 
 	/* No handler of ours may run in the child before it resets them. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
-	if (bare)
-		child = jobctl_fork(spec);
-	else
-		child = jobctl_clone_init(cg2, &pidns, &into);
-	if (child == 0) {
-		if (bare)
+	if (bare) {
+		if ((child = jobctl_fork(spec)) == 0)
 			jobctl_child(&c);
-		c.pidns = pidns;
-		if (into)
-			c.cgfd[JOBCTL_CG2] = -1;	/* born there */
-		else if (c.cg2procs != -1) {
-			close(c.cg2procs);	/* v1 before the exec */
-			c.cg2procs = -1;
-		}
-		jobctl_init_main(&c);
-	}
+	} else
+		child = jobctl_exec_init(&c, cg2, &pidns, &into);
 	saved = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(p[1]);
@@ -337,8 +270,6 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	d[0] = -1;
 	if (cg2 != -1)
 		close(cg2);
-	if (c.cg2procs != -1)
-		close(c.cg2procs);
 	for (h = 0; h < JOBCTL_NCG; h++)
 		if (c.cgfd[h] != -1)
 			close(c.cgfd[h]);
@@ -419,7 +350,12 @@ jobctl_drain(struct jobctl_job *j)
 			j->exited = 1;
 			j->xstatus = r.status;
 			j->xexpired = r.expired;
-			j->xru = r.ru;
+			memset(&j->xru, 0, sizeof j->xru);
+			j->xru.ru_utime.tv_sec = r.utime_us / 1000000;
+			j->xru.ru_utime.tv_usec = r.utime_us % 1000000;
+			j->xru.ru_stime.tv_sec = r.stime_us / 1000000;
+			j->xru.ru_stime.tv_usec = r.stime_us % 1000000;
+			j->xru.ru_maxrss = r.maxrss_kb;
 			continue;
 		}
 		if (n > 0)

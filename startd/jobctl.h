@@ -72,6 +72,16 @@ void	jobctl_ident(const char *ident);
  * job limits live in v1 groups (jobctl-dyn.c says why); default yes.
  */
 void	jobctl_favordynmods(int on);
+/*
+ * The job's init is the program cq-jobinit (docs/job-control.md), which
+ * jobctl_init() looks for beside this program, else in LIBEXECDIR/cq,
+ * and keeps open.  jobctl_program() names PATH instead (tests and benches
+ * run from a build tree); 0, or -1 with errno.  jobctl_program_path():
+ * the one in use, or NULL when none was found (no job can start but a
+ * bare one: the agent refuses to start).
+ */
+int	jobctl_program(const char *path);
+const char *jobctl_program_path(void);
 /* Close what jobctl_init() opened, in a process that controls no jobs. */
 void	jobctl_close(void);
 /*
@@ -82,7 +92,9 @@ void	jobctl_close(void);
  * (and nothing of another IDENT touched).  Logs the mechanism in use.
  * Test-only switches, read here: CQ_JOBCTL_NO_CGROUP=1 (process groups
  * only), CQ_JOBCTL_NO_CGROUP2=1 (no cgroup2: v1 freezer),
- * CQ_JOBCTL_NO_PIDNS=1 (no pid namespace: the init as a subreaper).
+ * CQ_JOBCTL_NO_PIDNS=1 (no pid namespace: the init as a subreaper),
+ * CQ_JOBCTL_NO_CLONE3=1 (the init is cloned without CLONE_INTO_CGROUP and
+ * joins its cgroup2 group itself, as where the kernel has no clone3).
  */
 int	jobctl_init(void);
 /*

@@ -370,6 +370,8 @@ main(int argc, char **argv)
 	jobctl_favordynmods(cfg_bool(st->cfg, "cgroup_favordynmods"));
 	if (jobctl_init() == -1)
 		log_warn("cannot become a child subreaper");
+	if (jobctl_program_path() == NULL)
+		fatalx("no job init (cq-jobinit): no job could start here");
 	/* Once, before the loop: `criu check` takes about 0.1 s. */
 	st->criu_path = cfg_str(st->cfg, "criu_path");
 	if (*st->criu_path != '\0' && geteuid() != 0)

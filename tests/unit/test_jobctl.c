@@ -76,7 +76,18 @@ cleanup(void)
 		(void)nftw(test_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-TestSuite(jobctl, .fini = cleanup, .timeout = 30);
+/* The job's init, cq-jobinit, is the build tree's. */
+static void
+setup(void)
+{
+	char		 path[PATH_MAX];
+	const char	*b = getenv("CQ_BUILDDIR");
+
+	snprintf(path, sizeof path, "%s/cq-jobinit", b != NULL ? b : ".");
+	cr_assert_eq(jobctl_program(path), 0, "%s: %s", path, strerror(errno));
+}
+
+TestSuite(jobctl, .init = setup, .fini = cleanup, .timeout = 30);
 
 /* The temporary directory of this test. */
 static void
