@@ -148,7 +148,8 @@ match_after(struct match_ctx *mc, struct job *k)
  * none is covered, J included, the shortest (the likeliest to finish,
  * and the least work lost if not).  J keeps S if it does as well, if its
  * run time or S's absence is unknown, if placement is blind, or if J was
- * passed over MATCH_PASS_MAX times.
+ * passed over MATCH_PASS_MAX times.  The window ends at the first job of
+ * a lower priority than J's: a user's job priority is never overridden.
  */
 static struct job *
 match_choose(struct match_ctx *mc, struct job *j, struct slot *s)
@@ -176,6 +177,9 @@ match_choose(struct match_ctx *mc, struct job *j, struct slot *s)
 	k = j;
 	for (n = 0; n < MATCH_WINDOW_JOBS; n++) {
 		if ((k = match_after(mc, k)) == NULL)
+			break;
+		/* The user's own order first: no job of lower priority. */
+		if (k->priority < j->priority)
 			break;
 		ac = autocluster_of(k, mc->attr);
 		for (i = 0; i < ngroups; i++)

@@ -440,6 +440,26 @@ Test(match, placement_keeps_a_long_absence_for_the_long_job)
 	cr_assert_str_eq(pool_where(brief, buf, sizeof buf), "slot1@brief");
 }
 
+Test(match, placement_never_passes_over_a_higher_priority)
+{
+	struct match_ctx	 mc;
+	struct job		*longer, *brief;
+	char			 buf[64];
+
+	/* The user asked for the long job first (priority): it keeps the
+	 * slot its owner will want back, though the next job would fit. */
+	place_brief_pool();
+	longer = pool_job("alice", NULL, NULL, 1, 0);
+	longer->runtime_s = 36000;
+	longer->priority = 5;
+	brief = pool_job("alice", NULL, NULL, 1, 0);
+	brief->runtime_s = 600;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(longer, buf, sizeof buf), "slot1@brief");
+	cr_assert_eq(brief->state, JOB_IDLE);
+	cr_assert_eq(mc.npassed, 0);
+}
+
 Test(match, placement_passes_a_job_over_a_bounded_number_of_times)
 {
 	struct match_ctx	 mc;
