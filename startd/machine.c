@@ -202,6 +202,7 @@ machine_my(void *arg, int scope, const char *name, struct expr_value *out)
 	const struct expr_value	*v;
 	char			 buf[160];
 	double			 load;
+	int64_t			 away;
 
 	memset(out, 0, sizeof *out);
 	if (strcasecmp(name, "Arch") == 0)
@@ -214,8 +215,8 @@ machine_my(void *arg, int scope, const char *name, struct expr_value *out)
 	    strcasecmp(name, "ConsoleIdle") == 0)
 		return machine_int(out, link_owner_idle_ms() / 1000);
 	if (strcasecmp(name, "ExpectedOwnerAbsence") == 0)
-		return absence_expected_s() < 0 ? -1 :
-		    machine_int(out, absence_expected_s());
+		return (away = absence_expected_s()) < 0 ? -1 :
+		    machine_int(out, away);
 	if (strcasecmp(name, "Disk") == 0)
 		return ad->total_disk_kb < 0 ? -1 :
 		    machine_int(out, ad->total_disk_kb / st->nslots);
