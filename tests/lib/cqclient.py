@@ -84,6 +84,16 @@ def hello(s):
     return read_frame(s, 10)
 
 
+def greeted(path):
+    """A connection the scheduler said hello on, or None (said why)."""
+    s = connect(path)
+    r = hello(s)
+    if r is None or r[0] != HELLO:
+        print("hello refused: %s" % (r,))
+        return None
+    return s
+
+
 def cmd_hold(path, n, secs):
     conns, ok, refused, first = [], 0, 0, None
     for _ in range(n):
@@ -114,10 +124,8 @@ def cmd_hold(path, n, secs):
 
 
 def cmd_query(path, text):
-    s = connect(path)
-    r = hello(s)
-    if r is None or r[0] != HELLO:
-        print("hello refused: %s" % (r,))
+    s = greeted(path)
+    if s is None:
         return 1
     s.sendall(frame(QUERY, text.encode(), 2))
     r = read_frame(s, 30)
@@ -129,10 +137,8 @@ def cmd_query(path, text):
 
 
 def cmd_idle(path, secs):
-    s = connect(path)
-    r = hello(s)
-    if r is None or r[0] != HELLO:
-        print("hello refused: %s" % (r,))
+    s = greeted(path)
+    if s is None:
         return 1
     t0 = time.monotonic()
     r = read_frame(s, secs)
@@ -154,10 +160,8 @@ def cmd_idle(path, secs):
 
 
 def cmd_busy(path, secs):
-    s = connect(path)
-    r = hello(s)
-    if r is None or r[0] != HELLO:
-        print("hello refused: %s" % (r,))
+    s = greeted(path)
+    if s is None:
         return 1
     end, n, reqid = time.monotonic() + secs, 0, 2
     while time.monotonic() < end:
@@ -174,10 +178,8 @@ def cmd_busy(path, secs):
 
 
 def cmd_half(path, length, secs, hold):
-    s = connect(path)
-    r = hello(s)
-    if r is None or r[0] != HELLO:
-        print("hello refused: %s" % (r,))
+    s = greeted(path)
+    if s is None:
         return 1
     try:
         s.sendall(struct.pack(">IHBBI", length, SUBMIT, 1, 0, 2) +
@@ -208,10 +210,8 @@ def cmd_items(path, items, digest, pause):
         frames.append(cur)
     with open(digest) as f:
         text = json.dumps({"factory": json.load(f)}).encode()
-    s = connect(path)
-    r = hello(s)
-    if r is None or r[0] != HELLO:
-        print("hello refused: %s" % (r,))
+    s = greeted(path)
+    if s is None:
         return 1
     try:
         for i, fr in enumerate(frames):
