@@ -270,7 +270,9 @@ int	agentmsg_known(uint16_t type);
 int	agentmsg_from_agent(uint16_t type);
 /*
  * Decode OBJ, a payload of TYPE, into OUT: every member is checked;
- * -1 with ERRSTR ("run: out of range") if one is wrong.
+ * -1 with ERRSTR ("run: out of range") if one is wrong.  Sets OUT's type
+ * and its member for TYPE (out->u.heartbeat ...), whole, and leaves the
+ * rest of the union as it was.
  */
 int	agentmsg_decode_obj(uint16_t type, struct json_object *obj,
 	    struct agentmsg *out, const char **errstr);

@@ -82,6 +82,7 @@ struct peer {
 	struct evbuffer		*pend;		/* frames of this loop turn */
 	struct event		*flush;		/* pend -> the bufferevent */
 	int			 linger_us;	/* peer_send_later()'s, or 0 */
+	int			 direct;	/* a plain socket: write at once */
 };
 
 static uint64_t	peer_next_id = 1;
@@ -291,10 +292,21 @@ peer_close(struct peer *p, const char *reason)
 static void
 peer_flush(struct peer *p)
 {
+	struct evbuffer	*out;
+
 	if (p->dead || evbuffer_get_length(p->pend) == 0)
 		return;
-	if (evbuffer_add_buffer(bufferevent_get_output(p->bev),
-	    p->pend) == -1)
+	out = bufferevent_get_output(p->bev);
+	/*
+	 * A plain socket with nothing waiting: written now.  What the kernel
+	 * takes needs no write event (two epoll_ctl calls and a wakeup per
+	 * reply); what it does not, and an error, go to the bufferevent as
+	 * usual.  Not with a drain callback, which that event runs.
+	 */
+	if (p->direct && p->drain_cb == NULL && evbuffer_get_length(out) == 0)
+		(void)evbuffer_write(p->pend, bufferevent_getfd(p->bev));
+	if (evbuffer_get_length(p->pend) > 0 &&
+	    evbuffer_add_buffer(out, p->pend) == -1)
 		peer_close(p, "cannot queue output");
 }
 
@@ -782,6 +794,12 @@ int
 peer_partial(const struct peer *p)
 {
 	return p->partial;
+}
+
+void
+peer_set_direct(struct peer *p)
+{
+	p->direct = 1;
 }
 
 void

@@ -173,6 +173,12 @@ const char	*peer_label(const struct peer *);
 void		 peer_set_label(struct peer *, const char *);
 /* Change which roles may send (e.g. after hello). */
 void		 peer_set_from(struct peer *, int from);
+/*
+ * P's bufferevent is a plain socket one (not TLS): a turn's frames are
+ * written to its socket at once when nothing waits before them, not on
+ * the next write event.
+ */
+void		 peer_set_direct(struct peer *);
 /* The most bytes that may wait to be written before the peer is dropped. */
 void		 peer_set_outmax(struct peer *, size_t);
 size_t		 peer_outq(const struct peer *);

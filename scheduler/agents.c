@@ -364,8 +364,8 @@ agents_send_kill_ex(struct machine *m, const char *job, uint32_t run,
 
 	if (m->peer == NULL)
 		return;
-	memset(&am, 0, sizeof am);
 	am.type = MSG_KILL;
+	memset(&am.u.kill, 0, sizeof am.u.kill);	/* its member only */
 	strlcpy(am.u.kill.job, job, sizeof am.u.kill.job);
 	am.u.kill.run = run;
 	am.u.kill.vacate = vacate;
@@ -603,8 +603,9 @@ agents_heartbeat_ack(struct peer *p, uint32_t reqid,
 	struct json_object	*o;
 	struct agentmsg		 am;
 
-	memset(&am, 0, sizeof am);
+	/* The encoder reads the ack's member only: the union is 23 KB. */
 	am.type = MSG_HEARTBEAT_ACK;
+	memset(&am.u.heartbeat_ack, 0, sizeof am.u.heartbeat_ack);
 	am.u.heartbeat_ack.has_seq = hb->has_seq;
 	am.u.heartbeat_ack.seq = hb->seq;
 	o = agentmsg_encode(&am);
@@ -820,6 +821,8 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
 	TAILQ_INSERT_TAIL(&agents_conns, ac, entry);
 	peer_set_data(p, ac);
 	peer_set_deadline(p, PEER_HELLO_TIMEOUT);
+	if (agents_tls == NULL)
+		peer_set_direct(p);
 }
 
 /* Out of descriptors: refuse what waits, rest, log once in a while. */
