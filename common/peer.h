@@ -67,6 +67,14 @@ struct peer_quota {
 struct peer	*peer_new(struct event_base *, struct bufferevent *bev,
 		    int from, const char *label, peer_msg_cb, peer_close_cb,
 		    void *arg);
+/*
+ * The same for a plain socket bufferevent (not TLS): a loop turn's frames
+ * are written to the socket at once when nothing waits before them, and
+ * the bufferevent watches for writability only while some do.
+ */
+struct peer	*peer_new_plain(struct event_base *, struct bufferevent *bev,
+		    int from, const char *label, peer_msg_cb, peer_close_cb,
+		    void *arg);
 /* Serialize OBJ (not taken) as a frame of TYPE; -1 if the peer is gone. */
 int		 peer_send(struct peer *, uint16_t type, uint32_t reqid,
 		    struct json_object *obj);
@@ -173,12 +181,6 @@ const char	*peer_label(const struct peer *);
 void		 peer_set_label(struct peer *, const char *);
 /* Change which roles may send (e.g. after hello). */
 void		 peer_set_from(struct peer *, int from);
-/*
- * P's bufferevent is a plain socket one (not TLS): a turn's frames are
- * written to its socket at once when nothing waits before them, not on
- * the next write event.
- */
-void		 peer_set_direct(struct peer *);
 /* The most bytes that may wait to be written before the peer is dropped. */
 void		 peer_set_outmax(struct peer *, size_t);
 size_t		 peer_outq(const struct peer *);

@@ -813,16 +813,15 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
-	p = peer_new(sd->base, bev, ROLE_AGENT, label, agents_msg,
-	    agents_closed, NULL);
+	/* A plain link's replies are written at once (peer_new_plain). */
+	p = (agents_tls == NULL ? peer_new_plain : peer_new)(sd->base, bev,
+	    ROLE_AGENT, label, agents_msg, agents_closed, NULL);
 	ac = xcalloc(1, sizeof *ac);
 	ac->peer = p;
 	strlcpy(ac->addr, host, sizeof ac->addr);
 	TAILQ_INSERT_TAIL(&agents_conns, ac, entry);
 	peer_set_data(p, ac);
 	peer_set_deadline(p, PEER_HELLO_TIMEOUT);
-	if (agents_tls == NULL)
-		peer_set_direct(p);
 }
 
 /* Out of descriptors: refuse what waits, rest, log once in a while. */
