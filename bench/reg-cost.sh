@@ -92,7 +92,7 @@ if [ -n "${STRACE_HB:-}" ]; then
 	    >/dev/null 2>&1 || true
 fi
 if [ -n "${PERF_HB:-}" ]; then
-	perf record -q -g -p "$spid" -o "$PERF_HB" -- sleep $((w - 5)) \
+	perf record -q ${PERF_OPTS:--g} -p "$spid" -o "$PERF_HB" -- sleep $((w - 5)) \
 	    >/dev/null 2>&1 || true
 fi
 wait "$opid" || { opid=""; tail "$work/officesim.log" >&2; exit 1; }

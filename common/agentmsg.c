@@ -760,6 +760,19 @@ agentmsg_encode(const struct agentmsg *am)
 	return o;
 }
 
+size_t
+agentmsg_heartbeat_ack_text(const struct agentmsg_heartbeat_ack *m,
+    char *buf, size_t len)
+{
+	int	n;
+
+	if (m->has_seq)
+		n = snprintf(buf, len, "{\"seq\":%lld}", (long long)m->seq);
+	else
+		n = snprintf(buf, len, "{}");
+	return n < 0 || (size_t)n >= len ? 0 : (size_t)n;
+}
+
 /* Bytes of the UTF-8 character at S (LEN left), 0 if there is none. */
 static size_t
 agentmsg_utf8_len(const unsigned char *s, size_t len)
