@@ -761,6 +761,7 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
 {
 	static int64_t		 logged;
 	static unsigned		 quiet;
+	static int		 inherits = -1;
 	struct bufferevent	*bev;
 	struct ssl_st		*ssl;
 	struct agent_conn	*ac;
@@ -792,7 +793,20 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	snprintf(label, sizeof label, "tcp %s fd %d", host, (int)fd);
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	/*
+	 * No delay for small frames.  Linux gives an accepted socket the
+	 * listener's setting (agents_init): asked once, then set only where
+	 * the system does not.
+	 */
+	if (inherits == -1) {
+		int		v = 0;
+		socklen_t	vl = sizeof v;
+
+		inherits = getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v,
+		    &vl) == 0 && v != 0;
+	}
+	if (!inherits)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (agents_tls != NULL) {
 		if ((ssl = tls_ssl_new(agents_tls)) == NULL) {
 			log_warnx("agents: %s: cannot start TLS", label);
@@ -906,7 +920,7 @@ agents_init(void)
 	struct sockaddr_storage	 ss;
 	char			 host[256];
 	const char		*errstr;
-	int			 port, last = 0;
+	int			 port, last = 0, one = 1;
 	socklen_t		 sl;
 
 	if (agents_tls_init() == -1)
@@ -947,6 +961,9 @@ agents_init(void)
 		return -1;
 	}
 	evconnlistener_set_error_cb(agents_listener, agents_accept_error);
+	/* What the links accepted from it inherit, where they do. */
+	(void)setsockopt(evconnlistener_get_fd(agents_listener), IPPROTO_TCP,
+	    TCP_NODELAY, &one, sizeof one);
 	/* Nobody would find a scheduler whose listen.addr is another's. */
 	if (agents_write_addr(evconnlistener_get_fd(agents_listener)) == -1) {
 		log_warnx("%s/listen.addr: cannot say where agents find us "
