@@ -16,7 +16,8 @@
  * it, except that an auto-approve block may give a new credential to a
  * name whose credential came from auto-approval itself and whose agent
  * is not connected (a netbooted desktop that rebooted and lost its
- * secret with its RAM disk).  Failed proofs are logged with their
+ * secret with its RAM disk; while that agent is connected, the request
+ * is told to wait, not counted as a failure).  Failed proofs are logged with their
  * address and reason and counted there (throttle.c): the answer waits,
  * and an address that keeps failing is refused for a while.  Requests
  * are not proofs and are not counted; their number is capped (in all and
