@@ -435,35 +435,13 @@ cfg_load_env(struct cfg *cfg, char **envp, char *err, size_t errlen)
 	return 0;
 }
 
-/*
- * What a key takes, for a message about a bad value: "a whole number
- * from 0 to 1024"...
- */
+/* What a number key takes: "a whole number from 0 to 1024". */
 static void
 cfg_expects(const struct cfg_key *k, char *buf, size_t len)
 {
-	switch (k->type) {
-	case CFG_INT:
-		snprintf(buf, len, "a whole number from %lld to %lld",
-		    (long long)k->min, (long long)k->max);
-		break;
-	case CFG_REAL:
-		snprintf(buf, len, "a number from %lld to %lld",
-		    (long long)k->min, (long long)k->max);
-		break;
-	case CFG_DURATION:
-		snprintf(buf, len, "a duration: seconds, or with ms/s/m/h");
-		break;
-	case CFG_BOOL:
-		snprintf(buf, len, "on or off");
-		break;
-	case CFG_HOSTPORT:
-		snprintf(buf, len, "host:port or [address]:port");
-		break;
-	default:
-		snprintf(buf, len, "text");
-		break;
-	}
+	snprintf(buf, len, "%s from %lld to %lld", k->type == CFG_INT ?
+	    "a whole number" : "a number", (long long)k->min,
+	    (long long)k->max);
 }
 
 void

@@ -86,6 +86,9 @@ wait_until 10 test -s "$T/fake.port" || fail "the fake scheduler did not start"
 INSECURE=1 AGENT_NO_WAIT=1 SCHEDD_ADDR=127.0.0.1:$(cat "$T/fake.port") \
     AGENT_TOKEN= AGENT_EXTRA="agent = off" start_agent off2 1
 wait "$fake" || fail "the fake scheduler heard nothing of its order: $(cat fake.out fake.err)"
+[ "$(sed -n 's/^ad //p' fake.out | jq -r .CqOwnerReason)" = \
+    "opted out on this machine (agent = off, $T/agent-off2.conf:$(grep -n "^agent = off" "$T/agent-off2.conf" | cut -d: -f1))" ] ||
+    fail "off2's ad on the wire has no reason: $(cat fake.out)"
 ans=$(grep -v '^ad ' fake.out)
 line=$(grep -n "^agent = off" "$T/agent-off2.conf" | cut -d: -f1)
 [ "$(jq -r '"\(.evicted) \(.error)"' <<<"$ans")" = \
