@@ -7,12 +7,12 @@
 # ms), then the simulator's own heartbeat figure (-w seconds of
 # heartbeats alone; each agent heartbeats every lease/4 = 15 s).
 #   sh bench/reg-cost.sh [-n agents] [-w heartbeat-seconds]
-# Environment: PERF=FILE (perf record -g of the scheduler during the
-# registration), PERF_HB=FILE (during the heartbeat window),
-# STRACE_REG, STRACE_HB=FILE (strace -c then), PERF_OPTS (perf's
-# call-graph option, default -g), BUILD (default ./build: its cq and bench/officesim),
+# Environment: BUILD (default ./build: its cq and bench/officesim),
 # SCHEDD=PATH (the cq-schedd to measure; default BUILD's), LABEL (the
-# first word of the result line).
+# result line's first word), KEEP=1 (keep the directory and its logs);
+# PERF=FILE and PERF_HB=FILE (perf record of the scheduler during the
+# registration, during the heartbeat window; PERF_OPTS, default -g),
+# STRACE_REG=FILE and STRACE_HB=FILE (strace -c of the same).
 # Prints one line: label, agents, load at start, register wall ms, the
 # scheduler's CPU s for the registration and per agent, the simulator's
 # CPU s meanwhile, the heartbeat CPU % and µs per heartbeat.
