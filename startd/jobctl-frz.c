@@ -181,6 +181,10 @@ jobctl_background(pid_t pgid)
 			j->agnice = JOBCTL_NICE;	/* for the thaw */
 			return 0;
 		}
+		/* Its leader reaped by its init already: its pid may be
+		 * another's now, and there is no session to lower. */
+		if (j->exited)
+			return 0;
 		if ((leader = jobctl_leader(j)) <= 1) {
 			errno = EAGAIN;
 			return -1;
