@@ -640,9 +640,9 @@ jobctl_cg_mkdirs(struct jobctl_job *j)
  * A table entry for a job about to be forked and, with cgroups in use,
  * its groups and the open cgroup.procs of each in FD (all -1 without),
  * but for the hierarchies in SKIP (an init born in its cgroup2 group
- * needs no cgroup.procs there).  The descriptors are kept with the
- * groups (jobctl-keep.c) but those in *TEMP, which the caller closes.
- * NULL if the table is full.
+ * needs no cgroup.procs there), which the caller closes (*TEMP, their
+ * bits): copies of the ones kept with the groups (jobctl-keep.c).  NULL
+ * if the table is full.
  */
 struct jobctl_job *
 jobctl_job_new(int *fd, unsigned skip, unsigned *temp)
@@ -650,7 +650,7 @@ jobctl_job_new(int *fd, unsigned skip, unsigned *temp)
 	struct jobctl_job	*j = NULL;
 	int			 h, i, t;
 
-	*temp = 0;
+	*temp = 0;	/* all of them, as it is */
 	for (h = 0; h < JOBCTL_NCG; h++)
 		fd[h] = -1;
 	for (i = 0; i < JOBCTL_MAXJOBS && j == NULL; i++)
@@ -679,14 +679,15 @@ jobctl_job_new(int *fd, unsigned skip, unsigned *temp)
 	for (h = 0; h < JOBCTL_NCG; h++) {
 		if ((j->mask & JOBCTL_BIT(h)) == 0 || (skip & JOBCTL_BIT(h)))
 			continue;
+		/* The init gets a low copy of a kept one (jobctl-keep.c). */
 		if ((fd[h] = jobctl_keep_fd(j, h, "cgroup.procs", O_WRONLY,
-		    &t)) == -1) {
+		    &t)) == -1 || (!t && (fd[h] = fcntl(fd[h],
+		    F_DUPFD_CLOEXEC, 3)) == -1)) {
 			log_warn("jobctl: open %s/%s/cgroup.procs",
 			    jobctl_tab.parent[h], j->name);
 			goto fail;
 		}
-		if (t)
-			*temp |= JOBCTL_BIT(h);
+		*temp |= JOBCTL_BIT(h);
 	}
 	return j;
 

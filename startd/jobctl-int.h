@@ -218,6 +218,7 @@ ssize_t	jobctl_keep_read(struct jobctl_job *j, int h, const char *file,
 int	jobctl_keep_write(struct jobctl_job *j, int h, const char *file,
 	    const char *s);
 void	jobctl_keep_close(struct jobctl_kept *k, int *n);
+int	jobctl_keep_base(void);
 
 /* jobctl-cg.c: cgroup files, the job table and each job's groups. */
 int jobctl_open(const char *path, int flags);

@@ -15,11 +15,21 @@
  * pread() at 0, which the kernel's seq_file serves afresh each time; a
  * write is a write(), which cgroup files take whole and whatever the
  * offset.  The descriptors are the root parent's alone (O_CLOEXEC; an
- * init gets copies of its cgroup.procs, which it closes), are closed
+ * init gets low copies of its cgroup.procs, which it closes), are closed
  * before the groups are removed (jobctl_cg_remove()) and when the job's
  * entry or the pool is freed.  At most JOBCTL_KEPT_MAX per job and a
  * quarter of RLIMIT_NOFILE in all (1,024 at most): past that a file is
- * opened and closed as before.  Private to startd/jobctl*.c.
+ * opened and closed as before.
+ *
+ * A kept descriptor is not free: every spawn copies the parent's table
+ * of descriptors into the child (a reference taken on each open file,
+ * dropped again at the exec), about 0.1 us each here, and 30-40 sets of
+ * groups in use or pooled keep some 400.  So they are moved up, at or
+ * above jobctl_keep_base() (half of RLIMIT_NOFILE, 4,096 at most), where
+ * nothing else of the parent's is, and an init's clone shares the table
+ * and takes its own copy of what lies below that base only
+ * (jobctl-exec.c: close_range() with CLOSE_RANGE_UNSHARE).  Private to
+ * startd/jobctl*.c.
  */
 #include "config.h"
 
@@ -36,25 +46,38 @@
 #include "jobctl-int.h"
 #include "jobctl.h"
 
-#define JOBCTL_KEPT_ALL	1024	/* descriptors kept at most, in all */
+#define JOBCTL_KEPT_ALL		1024	/* descriptors kept at most, in all */
+#define JOBCTL_KEPT_BASE_MAX	4096	/* where they go at the highest */
 
 static int	kept_total;	/* descriptors kept, jobs and pool */
 static int	kept_cap = -1;	/* set at the first open */
+static int	kept_base;	/* the lowest number they take */
 
-/* The most descriptors kept at once: see the top. */
+/* The most descriptors kept at once and where they go: see the top. */
 static int
 jobctl_keep_cap(void)
 {
 	struct rlimit	rl;
+	rlim_t		lim = JOBCTL_KEPT_BASE_MAX * 2;
 
-	if (kept_cap == -1) {
+	if (kept_cap != -1)
+		return kept_cap;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < lim)
+		lim = rl.rlim_cur;
+	kept_base = (int)(lim / 2);
+	kept_cap = (int)(lim / 4);
+	if (kept_cap > JOBCTL_KEPT_ALL)
 		kept_cap = JOBCTL_KEPT_ALL;
-		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
-		    rl.rlim_cur != RLIM_INFINITY &&
-		    rl.rlim_cur / 4 < (rlim_t)kept_cap)
-			kept_cap = (int)(rl.rlim_cur / 4);
-	}
+	if (kept_base < 64)
+		kept_cap = 0;		/* too few descriptors to spare */
 	return kept_cap;
+}
+
+/* The lowest number a kept descriptor has, or 0 if none is kept. */
+int
+jobctl_keep_base(void)
+{
+	return kept_total > 0 ? kept_base : 0;
 }
 
 /*
@@ -70,7 +93,7 @@ jobctl_keep_fd(struct jobctl_job *j, int h, const char *file, int flags,
 	struct jobctl_kept	*k;
 	char			 path[PATH_MAX];
 	const char		*name = file != NULL ? file : "";
-	int			 i, fd;
+	int			 i, fd, hi;
 
 	*temp = 0;
 	flags |= O_CLOEXEC;
@@ -84,10 +107,13 @@ jobctl_keep_fd(struct jobctl_job *j, int h, const char *file, int flags,
 	    (fd = jobctl_open(path, flags)) == -1)
 		return -1;
 	if (j->nkept == JOBCTL_KEPT_MAX || strlen(name) >= sizeof k->file ||
-	    kept_total >= jobctl_keep_cap()) {
+	    kept_total >= jobctl_keep_cap() ||
+	    (hi = fcntl(fd, F_DUPFD_CLOEXEC, kept_base)) == -1) {
 		*temp = 1;
 		return fd;
 	}
+	(void)close(fd);
+	fd = hi;
 	k = &j->kept[j->nkept++];
 	k->h = h;
 	k->flags = flags;
