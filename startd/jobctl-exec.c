@@ -439,16 +439,20 @@ jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
 		x.pass[x.npass++] = mfd;
 		x.argv = xargv;
 		flags = CLONE_VM | CLONE_VFORK | (*pidns ? CLONE_NEWPID : 0);
-		/* Kept descriptors above all it inherits: not copied. */
-		x.below = jobctl_keep_base();
+		/*
+		 * Kept descriptors above all it inherits are not copied
+		 * (jobctl-keep.c): with clone3() only, which valgrind, say,
+		 * refuses (ENOSYS) where it would abort on a clone() of
+		 * CLONE_VM | CLONE_VFORK | CLONE_FILES.
+		 */
+		x.below = *into ? jobctl_keep_base() : 0;
 		for (i = 0; i < x.npass; i++)
 			if (x.pass[i] >= x.below || jobctl_xfd >= x.below)
 				x.below = 0;
-		if (x.below > 0)
-			flags |= CLONE_FILES;
 		if (*into) {
 			memset(&a, 0, sizeof a);
-			a.flags = (uint64_t)flags | CLONE_INTO_CGROUP;
+			a.flags = (uint64_t)flags | CLONE_INTO_CGROUP |
+			    (x.below > 0 ? CLONE_FILES : 0);
 			a.exit_signal = SIGCHLD;
 			a.stack = (uint64_t)(uintptr_t)jobctl_xstack;
 			a.stack_size = JOBCTL_XSTACK;
