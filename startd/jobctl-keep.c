@@ -26,8 +26,8 @@
  * dropped again at the exec), about 0.1 us each here, and 30-40 sets of
  * groups in use or pooled keep some 400.  So they are moved up, at or
  * above jobctl_keep_base() (half of RLIMIT_NOFILE, 4,096 at most), where
- * nothing else of the parent's is, and an init's clone shares the table
- * and takes its own copy of what lies below that base only
+ * nothing else of the parent's is, and an init's clone3() shares the
+ * table and takes its own copy of what lies below that base only
  * (jobctl-exec.c: close_range() with CLOSE_RANGE_UNSHARE).  Private to
  * startd/jobctl*.c.
  */
