@@ -16,7 +16,9 @@
 # which is back in the queue, and says goodbye before the network goes
 # down and the machine powers off.
 # Boot 2 (cq.agent=off, no DHCP name: named from its MAC): the machine is
-# in cq status with every slot OWNER, and a job does not start there.
+# in cq status with every slot OWNER, and a job does not start there;
+# Ctrl-Alt-Del (QMP send-key) reboots it, and its agent says goodbye
+# before the network goes down.
 #
 # Every qemu runs under timeout(1) and is killed by its pid at the end.
 CQ_TEST_TIMEOUT=${CQ_TEST_TIMEOUT_NETBOOT:-420}
@@ -174,6 +176,16 @@ j=$(cq submit --terse -- /bin/sleep 600) || fail "submit failed"
 sleep 3
 job_is "$j.0" I || fail "a job started on an opted-out machine: $(cq q --json)"
 log "cq.agent=off: registered, OWNER, no job"
-qmp 2 system_powerdown > /dev/null
-wait_until 60 qemu_gone || fail "guest 2 did not power off"
+# Ctrl-Alt-Del: init's ctrlaltdel entry reboots (qemu -no-reboot ends
+# then), through the same shutdown hook.
+r=$(qmp 2 send-key '{"keys": [{"type": "qcode", "data": "ctrl"}, {"type": "qcode", "data": "alt"}, {"type": "qcode", "data": "delete"}]}') ||
+    fail "QMP send-key ctrl-alt-delete: $r"
+wait_until 60 qemu_gone || fail "guest 2 did not reboot after Ctrl-Alt-Del: $(tail -n 20 "$T/guest2.log")"
+grep -q "agent cq-525400c90002: says goodbye" "$T/schedd.log" ||
+    fail "cq-525400c90002 left without a goodbye after Ctrl-Alt-Del"
+a=$(said_at 2 'cq: the agent has left')
+b=$(said_at 2 'cq: network down')
+[ -n "$a" ] && [ -n "$b" ] && [ "$a" -le "$b" ] ||
+    fail "Ctrl-Alt-Del: the agent did not leave before the network went down"
+log "Ctrl-Alt-Del: the agent said goodbye, then the network went down"
 exit 0
