@@ -66,6 +66,8 @@ cqver=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"/\1/p' "$builddir/config.h" 2
 case $version in
 *[!A-Za-z0-9._+-]*|.*|'') die "version '$version': only letters, digits and . _ + - (not first .)" ;;
 esac
+# The agent takes 1 to 64 characters (image_version_file, cq-startd(8)).
+[ ${#version} -le 64 ] || die "version '$version': longer than 64 characters"
 case $schedd in
 *[!A-Za-z0-9.:_[\]-]*) die "schedd '$schedd': not HOST:PORT" ;;
 esac
@@ -137,6 +139,11 @@ for d in bin sbin usr/bin usr/sbin etc/cq dev proc sys run tmp root var/lib/cq \
 	mkdir -p "$r/$d"
 done
 chmod 1777 "$r/tmp"
+# state_dir, made here 0711: the agent makes it 0700 (drop.c), and then its
+# network child (cq-agent) cannot reach state_dir/agent by path, where
+# absence.c keeps the owner's presence history.
+mkdir -p "$r/var/lib/cq/startd"
+chmod 711 "$r/var/lib/cq/startd"
 chmod 700 "$r/root"
 cp "$busybox" "$r/bin/busybox"
 # One link per applet, made here so that boot spends nothing on it.

@@ -28,7 +28,7 @@ done
 [ -n "$out" ] && [ -d "$out" ] || { echo "pxe: no output directory '$out'" >&2; exit 1; }
 
 cmdline="${schedd:+cq.schedd=$schedd }${fingerprint:+cq.fingerprint=$fingerprint }$append"
-cmdline=$(echo $cmdline)
+cmdline=$(printf '%s' "$cmdline" | tr -s ' ' | sed 's/ $//')
 if [ -z "$schedd" ]; then
 	echo "image: warning: no scheduler given (IMAGE_SCHEDD=HOST:PORT): machines boot, say so on their console and run no agent until cq.schedd= is on their kernel command line ($out/cmdline)" >&2
 fi

@@ -57,6 +57,20 @@ for f in init usr/sbin/cq-startd usr/sbin/cq-jobinit etc/inittab \
 done
 grep -q '/virtio_net\.ko$' "$T/initrd.list" || fail "initrd.gz has no virtio_net.ko"
 grep -q '/evdev\.ko$' "$T/initrd.list" || fail "initrd.gz has no evdev.ko"
+tar -tzf "$T/tftp/t-netboot/overlay.tar.gz" > "$T/overlay.list" ||
+    fail "overlay.tar.gz is not a gzipped tar archive"
+for f in usr/local/sbin/cq-startd usr/local/sbin/cq-jobinit \
+    usr/local/sbin/cq-netboot-check etc/systemd/system/cq-startd.service \
+    etc/systemd/system/cq-startd.service.d/netboot.conf etc/init.d/cq-startd \
+    usr/lib/sysusers.d/cq.conf etc/cq/image-version; do
+	grep -qx "\./$f" "$T/overlay.list" || fail "overlay.tar.gz has no $f"
+done
+for f in pxelinux.0 ldlinux.c32 dnsmasq-proxy.conf.example DHCP-OPTIONS.txt; do
+	[ -s "$T/tftp/$f" ] || fail "no PXE asset $f beside the image"
+done
+for f in pxelinux.cfg/default boot.ipxe; do
+	grep -q ' current/initrd.gz' "$T/tftp/$f" || fail "$f does not boot current/"
+done
 log "image: initrd.gz $(wc -c < "$T/tftp/t-netboot/initrd.gz") bytes, vmlinuz $(wc -c < "$T/tftp/t-netboot/vmlinuz") bytes"
 
 SCHEDD_EXTRA="auto_approve = 127.0.0.1/32" start_schedd 60s
@@ -161,7 +175,8 @@ b=$(said_at 1 'cq: network down')
     fail "the agent did not leave before the network went down"
 mem=$(grep -o 'agent memory: .*' "$T/guest1.log" | head -n 1)
 [ -n "$mem" ] || fail "no agent memory line on the console"
-log "desk1 left cleanly; $mem"
+guest_said 1 'Permission denied' && fail "something was refused in the guest: $(grep 'Permission denied' "$T/guest1.log")"
+log "desk1 left cleanly; $mem; after boot: $(grep -o 'cq: memory: .*' "$T/guest1.log")"
 cq rm "$j" > /dev/null
 
 # --- boot 2: cq.agent=off ---------------------------------------------------------
