@@ -15,8 +15,9 @@
 # system_powerdown) shuts the machine down: the agent vacates the job,
 # which is back in the queue, and says goodbye before the network goes
 # down and the machine powers off.
-# Boot 2 (cq.agent=off, no DHCP name: named from its MAC): the machine is
-# in cq status with every slot OWNER, and a job does not start there;
+# Boot 2 (cq.agent=off, no DHCP name: named from its MAC), first with no
+# scheduler behind 10.0.2.100:9618: it boots, and its agent dials again
+# until the scheduler is there.  Then the machine is in cq status with every slot OWNER, and a job does not start there;
 # Ctrl-Alt-Del (QMP send-key) reboots it, and its agent says goodbye
 # before the network goes down.
 #
@@ -87,10 +88,12 @@ boot() {
 	    -f "$SCHEDD_FP" -a "console=ttyS0 loglevel=4 $words" \
 	    >> "$T/build.log" 2>&1 || fail "image/pxe.sh failed"
 	rm -f "$T/qemu$n.pid" "$T/qmp$n.sock"
+	# The port the guest's connections go to, read at each one.
+	[ -f "$T/port$n" ] || echo "$sport" > "$T/port$n"
 	BOOT_MS=$(now_ms)
 	(timeout -k 5 200 qemu-system-x86_64 -accel tcg -m 512 -smp 1 \
 	    -nographic -no-reboot -boot n \
-	    -netdev "user,id=n0,restrict=on,tftp=$T/tftp,bootfile=boot.ipxe${host:+,hostname=$host},guestfwd=tcp:10.0.2.100:9618-cmd:$PY $RELAY 127.0.0.1 $sport" \
+	    -netdev "user,id=n0,restrict=on,tftp=$T/tftp,bootfile=boot.ipxe${host:+,hostname=$host},guestfwd=tcp:10.0.2.100:9618-cmd:$PY $RELAY 127.0.0.1 @$T/port$n" \
 	    -device virtio-net-pci,netdev=n0,mac=52:54:00:c9:00:0$n \
 	    -qmp "unix:$T/qmp$n.sock,server=on,wait=off" \
 	    -pidfile "$T/qemu$n.pid" < /dev/null 2>&1 |
@@ -180,8 +183,20 @@ log "desk1 left cleanly; $mem; after boot: $(grep -o 'cq: memory: .*' "$T/guest1
 cq rm "$j" > /dev/null
 
 # --- boot 2: cq.agent=off ---------------------------------------------------------
+# No scheduler at first (its port leads nowhere): the machine boots, its
+# agent runs and dials again; once the port leads to the scheduler, it
+# registers.
+echo 1 > "$T/port2"
 boot 2 "" "cq.agent=off"
-wait_until 150 agent_connected cq-525400c90002 ||
+dialed() {
+	[ "$(grep -c 'cq-startd.*link: scheduler at 10\.0\.2\.100:9618 ' "$T/guest2.log")" -ge 2 ]
+}
+wait_until 150 dialed ||
+    fail "the agent did not dial the absent scheduler twice: $(tail -n 30 "$T/guest2.log")"
+guest_said 2 'cq: memory: ' || fail "the boot did not finish without a scheduler"
+log "no scheduler: the guest booted, its agent dials again ($(grep -c 'cq-startd.*link: scheduler at 10\.0\.2\.100:9618 ' "$T/guest2.log") tries so far)"
+echo "$sport" > "$T/port2"
+wait_until 60 agent_connected cq-525400c90002 ||
     fail "cq-525400c90002 did not register within 150 s: $(tail -n 30 "$T/guest2.log")"
 guest_said 2 'cq.agent=off: this machine reports itself' ||
     fail "the console does not say the machine opted out"

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""tcp-relay.py HOST PORT: copy stdin to a TCP connection to HOST:PORT and
+"""tcp-relay.py HOST PORT|@FILE: copy stdin to a TCP connection to HOST:PORT
+(the port read from FILE at each connection with @FILE) and
 the connection to stdout until either side closes.  qemu's user-mode
 network runs it once per guest connection (guestfwd=...-cmd:), with the
 guest's connection as stdin and stdout: t-netboot.sh's guests reach the
@@ -12,8 +13,12 @@ import sys
 
 def main():
     try:
-        s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)
-    except OSError:
+        port = sys.argv[2]
+        if port.startswith("@"):
+            with open(port[1:]) as f:
+                port = f.read().strip()
+        s = socket.create_connection((sys.argv[1], int(port)), timeout=10)
+    except (OSError, ValueError):
         return 1
     s.settimeout(None)
     guest_open = True
