@@ -21,6 +21,9 @@
 # Ctrl-Alt-Del (QMP send-key) reboots it, and its agent says goodbye
 # before the network goes down.
 #
+# Between the boots a second version is built (it waits), promoted
+# (boot 2 boots it), a damaged one refused, and after boot 2 rolled back.
+#
 # Every qemu runs under timeout(1) and is killed by its pid at the end.
 CQ_TEST_TIMEOUT=${CQ_TEST_TIMEOUT_NETBOOT:-420}
 . "$(dirname "$0")/../lib/lib.sh"
@@ -182,6 +185,24 @@ guest_said 1 'Permission denied' && fail "something was refused in the guest: $(
 log "desk1 left cleanly; $mem; after boot: $(grep -o 'cq: memory: .*' "$T/guest1.log")"
 cq rm "$j" > /dev/null
 
+# --- versions: a second build waits; promote, a refused one, rollback ---------------
+make -s -C "$CQ_BUILDDIR" image IMAGE_OUT="$T/tftp" IMAGE_VERSION=t-netboot2 \
+    > "$T/build2.log" 2>&1 || fail "make image failed: $(tail -n 5 "$T/build2.log")"
+[ "$(readlink "$T/tftp/current")" = t-netboot ] ||
+    fail "a second build became current by itself"
+make -s -C "$CQ_BUILDDIR" image-promote IMAGE_OUT="$T/tftp" VERSION=t-netboot2 \
+    > "$T/promote.log" 2>&1 || fail "make image-promote failed: $(cat "$T/promote.log")"
+[ "$(readlink "$T/tftp/current")" = t-netboot2 ] &&
+    [ "$(readlink "$T/tftp/previous")" = t-netboot ] ||
+    fail "after the promote: current $(readlink "$T/tftp/current"), previous $(readlink "$T/tftp/previous")"
+cp -R "$T/tftp/t-netboot2" "$T/tftp/damaged"
+echo x >> "$T/tftp/damaged/initrd.gz"
+make -s -C "$CQ_BUILDDIR" image-promote IMAGE_OUT="$T/tftp" VERSION=damaged \
+    > "$T/promote.log" 2>&1 && fail "a version whose files fail SHA256SUMS was promoted"
+grep -q "do not match SHA256SUMS" "$T/promote.log" || fail "the refusal does not say why: $(cat "$T/promote.log")"
+[ "$(readlink "$T/tftp/current")" = t-netboot2 ] || fail "a refused promote changed current"
+log "versions: t-netboot2 promoted, a damaged one refused"
+
 # --- boot 2: cq.agent=off ---------------------------------------------------------
 # No scheduler at first (its port leads nowhere): the machine boots, its
 # agent runs and dials again; once the port leads to the scheduler, it
@@ -198,6 +219,7 @@ log "no scheduler: the guest booted, its agent dials again ($(grep -c 'cq-startd
 echo "$sport" > "$T/port2"
 wait_until 60 agent_connected cq-525400c90002 ||
     fail "cq-525400c90002 did not register within 150 s: $(tail -n 30 "$T/guest2.log")"
+guest_said 2 'cq: image t-netboot2,' || fail "boot 2 did not boot the promoted version"
 guest_said 2 'cq.agent=off: this machine reports itself' ||
     fail "the console does not say the machine opted out"
 wait_until 10 slots_are cq-525400c90002 OWNER >/dev/null ||
@@ -218,4 +240,13 @@ b=$(said_at 2 'cq: network down')
 [ -n "$a" ] && [ -n "$b" ] && [ "$a" -le "$b" ] ||
     fail "Ctrl-Alt-Del: the agent did not leave before the network went down"
 log "Ctrl-Alt-Del: the agent said goodbye, then the network went down"
+
+make -s -C "$CQ_BUILDDIR" image-rollback IMAGE_OUT="$T/tftp" > "$T/promote.log" 2>&1 ||
+    fail "make image-rollback failed: $(cat "$T/promote.log")"
+[ "$(readlink "$T/tftp/current")" = t-netboot ] &&
+    [ "$(readlink "$T/tftp/previous")" = t-netboot2 ] ||
+    fail "after the rollback: current $(readlink "$T/tftp/current"), previous $(readlink "$T/tftp/previous")"
+[ "$(grep -c . "$T/tftp/promote.log")" -eq 3 ] ||
+    fail "promote.log has not the 3 switches: $(cat "$T/tftp/promote.log")"
+log "rolled back to t-netboot"
 exit 0
