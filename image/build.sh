@@ -106,7 +106,7 @@ kroot=$cache/$kpkg
 if [ ! -f "$kroot/boot/vmlinuz-$kver" ] || [ ! -f "$kroot/.unpacked" ]; then
 	say "fetching $kpkg with apt-get download (this machine's apt sources)"
 	dl=$cache/download.$$
-	rm -rf "$dl" "$kroot"
+	rm -rf "$dl" "$kroot" "$kroot.new"
 	mkdir -p "$dl"
 	# apt drops to _apt for the download where it can.
 	if [ "$(id -u)" = 0 ] && id _apt >/dev/null 2>&1; then
@@ -115,7 +115,7 @@ if [ ! -f "$kroot/boot/vmlinuz-$kver" ] || [ ! -f "$kroot/.unpacked" ]; then
 	if ! (cd "$dl" && apt-get download "$kpkg") > "$cache/apt.log" 2>&1; then
 		rm -rf "$dl"
 		cat "$cache/apt.log" >&2
-		die "apt-get download $kpkg failed (above): apt cannot fetch the kernel here; check this machine's apt sources, or put an unpacked kernel in $kroot"
+		die "apt-get download $kpkg failed (above): apt cannot fetch the kernel here; check this machine's apt sources (apt-get update), or name another kernel package (-k, IMAGE_KERNEL=)"
 	fi
 	deb=$(ls "$dl"/*.deb)
 	dpkg -x "$deb" "$kroot.new" || die "dpkg -x $deb failed"
@@ -131,7 +131,8 @@ moddir=$kroot/lib/modules/$kver
 
 # --- the initramfs ------------------------------------------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/cq-image.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work" "$dest.tmp"' EXIT
+trap 'exit 1' INT TERM HUP
 r=$work/root
 mkdir -p "$r"
 for d in bin sbin usr/bin usr/sbin etc/cq dev proc sys run tmp root var/lib/cq \
