@@ -208,7 +208,9 @@ log "versions: t-netboot2 promoted, a damaged one refused"
 # agent runs and dials again; once the port leads to the scheduler, it
 # registers.
 echo 1 > "$T/port2"
-boot 2 "" "cq.agent=off"
+# (A quoted value with a blank, as admins write owner hours, must reach
+# the agent whole through iPXE and the kernel, or the agent refuses it.)
+boot 2 "" 'cq.agent=off cq.owner_hours="Mon-Fri 08:00-18:00"'
 dialed() {
 	[ "$(grep -c 'cq-startd.*link: scheduler at 10\.0\.2\.100:9618 ' "$T/guest2.log")" -ge 2 ]
 }
