@@ -220,7 +220,7 @@ done
 	cp "$here/rootfs/$f" "$r/$f"
 done
 chmod 755 "$r/etc/cq/rc.sysinit" "$r/etc/cq/rc.shutdown" "$r/etc/cq/agent" \
-    "$r/etc/cq/udhcpc.script" "$r/etc/acpi/power"
+    "$r/etc/cq/udhcpc.script" "$r/etc/cq/uevent" "$r/etc/acpi/power"
 echo "$version" > "$r/etc/cq/image-version"
 cat > "$r/etc/cq/image-info" <<EOF
 version=$version

@@ -149,6 +149,20 @@ grep -q "auto" <(cq pool agents --json 2>/dev/null) ||
 cq status --json | jq -e '[.[] | select(.Machine == "desk1")] | length == 1' >/dev/null ||
     fail "desk1 has not one slot (cq.slots=1): $(cq status --json)"
 
+# A job of a user the image does not know (daemon) runs there as the
+# slot user rc.sysinit made (docs/jobs-users.md), and its output comes back.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1 && id daemon >/dev/null 2>&1; then
+	mkdir "$T/u"
+	chown daemon "$T/u"
+	printf '%s\n' 'executable = /bin/sh' "arguments = \"-c 'id -un'\"" \
+	    'transfer_executable = false' 'output = id.out' 'queue' > "$T/u/id.sub"
+	u=$(cd "$T/u" && setpriv --reuid=daemon --regid="$(id -g daemon)" --clear-groups \
+	    "$CQ_BIN" submit --terse id.sub) || fail "submit as daemon failed"
+	wait_until 60 queue_empty || fail "daemon's job $u.0 did not complete: $(cq q --json)"
+	[ "$(cat "$T/u/id.out" 2>/dev/null)" = cq-slot1 ] ||
+	    fail "daemon's job did not run as cq-slot1: '$(cat "$T/u/id.out" 2>/dev/null)' $(cq history --json "$u")"
+	log "a job of daemon, unknown in the image, ran there as cq-slot1"
+fi
 j=$(cq submit --terse -- /bin/sleep 600) || fail "submit failed"
 wait_until 60 job_is "$j.0" R || fail "job $j.0 not running on desk1: $(cq q --json)"
 [ "$(cq q --json | jq -r '.[0].RemoteHost')" = slot1@desk1 ] ||
