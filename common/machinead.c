@@ -26,7 +26,8 @@ static const char *const machinead_names[] = {
 	"Memory", "Disk", "TotalCpus", "TotalMemory", "TotalDisk",
 	"KeyboardIdle", "ConsoleIdle", "LoadAvg", "State", "Activity",
 	"HasCRIU", "Start", "Rank", "Requirements", "MyType", "TargetType",
-	"CurrentTime", "ExpectedOwnerAbsence",
+	"CurrentTime", "ExpectedOwnerAbsence", "CqImageVersion",
+	"CqOwnerReason",
 };
 
 static const struct msg_member machinead_members[] = {
@@ -34,7 +35,8 @@ static const struct msg_member machinead_members[] = {
 	{ "OpSysAndVer", JT_STRING, 0 }, { "TotalCpus", JT_INT, 0 },
 	{ "TotalMemory", JT_INT, 0 }, { "TotalDisk", JT_INT, 0 },
 	{ "Start", JT_STRING, 0 }, { "Rank", JT_STRING, 0 },
-	{ "attrs", JT_OBJECT, 0 }, { NULL, 0, 0 }
+	{ "attrs", JT_OBJECT, 0 }, { "CqImageVersion", JT_STRING, 0 },
+	{ "CqOwnerReason", JT_STRING, 0 }, { NULL, 0, 0 }
 };
 
 const char *
@@ -47,6 +49,17 @@ machinead_arch(const char *m)
 	if (strcmp(m, "arm64") == 0)
 		return "aarch64";
 	return m;
+}
+
+int
+machinead_version_ok(const char *s)
+{
+	size_t	n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (s[n] <= ' ' || s[n] > '~')
+			return 0;
+	return n > 0 && n <= MACHINEAD_MAX_VERSION;
 }
 
 int
@@ -236,6 +249,12 @@ machinead_to_json(const struct machinead *ad)
 	if (ad->rank != NULL)
 		json_object_object_add(o, "Rank",
 		    json_object_new_string(expr_source(ad->rank)));
+	if (ad->image_version != NULL)
+		json_object_object_add(o, "CqImageVersion",
+		    json_object_new_string(ad->image_version));
+	if (ad->owner_reason != NULL)
+		json_object_object_add(o, "CqOwnerReason",
+		    json_object_new_string(ad->owner_reason));
 	if (ad->nattrs > 0) {
 		a = json_object_new_object();
 		for (i = 0; i < ad->nattrs; i++)
@@ -296,6 +315,22 @@ machinead_decode(struct json_object *obj, struct machinead *ad,
 	    errstr) == -1 ||
 	    machinead_int(obj, "TotalDisk", &ad->total_disk_kb, errstr) == -1)
 		goto fail;
+	if ((src = jsonx_str(obj, "CqImageVersion", NULL)) != NULL) {
+		if (!machinead_version_ok(src)) {
+			*errstr = "machine ad: CqImageVersion is not 1 to 64 "
+			    "printable characters without blanks";
+			goto fail;
+		}
+		ad->image_version = xstrdup(src);
+	}
+	if ((src = jsonx_str(obj, "CqOwnerReason", NULL)) != NULL) {
+		if (*src == '\0' || strlen(src) > MACHINEAD_MAX_REASON) {
+			*errstr = "machine ad: CqOwnerReason is empty or longer "
+			    "than 256 bytes";
+			goto fail;
+		}
+		ad->owner_reason = xstrdup(src);
+	}
 	if ((src = jsonx_str(obj, "Start", NULL)) != NULL &&
 	    machinead_set_expr(&ad->start, src, err, sizeof err) == -1) {
 		*errstr = "machine ad: Start does not parse";
@@ -355,6 +390,8 @@ machinead_clear(struct machinead *ad)
 	free(ad->arch);
 	free(ad->opsys);
 	free(ad->opsysandver);
+	free(ad->image_version);
+	free(ad->owner_reason);
 	expr_free(ad->start);
 	expr_free(ad->rank);
 	for (i = 0; i < ad->nattrs; i++) {

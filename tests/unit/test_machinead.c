@@ -75,9 +75,42 @@ Test(machinead, the_wire_form_round_trips)
 	cr_assert_str_eq(expr_source(back.start), expr_source(ad.start));
 	cr_assert_str_eq(expr_source(back.rank), "TARGET.JobPrio");
 	cr_assert(machinead_attr(&back, "HasMatlab")->b);
+	cr_assert_null(back.image_version);
+	cr_assert_null(back.owner_reason);
+	machinead_clear(&back);
+	json_object_put(o);
+
+	/* The image version and why its slots stay Owner (opted out). */
+	ad.image_version = strdup("2026.12.06-1");
+	ad.owner_reason = strdup("opted out on this machine (agent = off, "
+	    "kernel command line)");
+	o = machinead_to_json(&ad);
+	cr_assert_eq(machinead_decode(o, &back, &errstr), 0, "%s", errstr);
+	cr_assert_str_eq(back.image_version, "2026.12.06-1");
+	cr_assert_str_eq(back.owner_reason, ad.owner_reason);
 	machinead_clear(&back);
 	json_object_put(o);
 	machinead_clear(&ad);
+}
+
+Test(machinead, image_versions)
+{
+	char	long_one[66];
+
+	cr_assert(machinead_version_ok("2026.12.06-1"));
+	cr_assert(machinead_version_ok("v3+nfs~rc1:x"));
+	cr_assert_not(machinead_version_ok(""));
+	cr_assert_not(machinead_version_ok("two words"));
+	cr_assert_not(machinead_version_ok("tab\there"));
+	cr_assert_not(machinead_version_ok("caf\xc3\xa9"));
+	memset(long_one, 'a', sizeof long_one - 2);
+	long_one[sizeof long_one - 2] = '\0';
+	cr_assert(machinead_version_ok(long_one));		/* 64 */
+	long_one[sizeof long_one - 2] = 'a';
+	long_one[sizeof long_one - 1] = '\0';
+	cr_assert_not(machinead_version_ok(long_one));	/* 65 */
+	cr_assert(machinead_reserved("CqImageVersion"));
+	cr_assert(machinead_reserved("cqownerreason"));
 }
 
 Test(machinead, decoding_is_strict)
@@ -92,6 +125,10 @@ Test(machinead, decoding_is_strict)
 		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"attrs\":{\"Cpus\":1}}",
 		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"attrs\":{\"A\":[1]}}",
 		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"attrs\":{\"a b\":1}}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"CqImageVersion\":\"a b\"}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"CqImageVersion\":\"\"}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"CqImageVersion\":7}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"CqOwnerReason\":\"\"}",
 	};
 	struct machinead	 ad;
 	struct json_object	*o;
