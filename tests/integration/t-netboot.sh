@@ -8,21 +8,25 @@
 # its credential, which the scheduler's auto_approve grants, and pins the
 # scheduler's fingerprint from the kernel command line.
 #
-# Boot 1 (DHCP names it desk1): the agent registers; a job runs on it; a
-# key pressed on the guest's keyboard (QMP send-key, an AT keyboard on
-# /dev/input/event0) suspends the job (the agent's input source), which
-# resumes once the keyboard is idle again; the ACPI power button (QMP
-# system_powerdown) shuts the machine down: the agent vacates the job,
-# which is back in the queue, and says goodbye before the network goes
-# down and the machine powers off.
-# Boot 2 (cq.agent=off, no DHCP name: named from its MAC), first with no
-# scheduler behind 10.0.2.100:9618: it boots, and its agent dials again
-# until the scheduler is there.  Then the machine is in cq status with every slot OWNER, and a job does not start there;
-# Ctrl-Alt-Del (QMP send-key) reboots it, and its agent says goodbye
-# before the network goes down.
+# Boot 1 (DHCP names it desk1): the agent registers and cq status shows
+# the image version it booted; a job of a user the image does not know
+# runs there as cq-slot1; a job runs on it; a key pressed on the guest's
+# keyboard (QMP send-key, an AT keyboard on /dev/input/event0) suspends
+# the job (the agent's input source), which resumes once the keyboard is
+# idle again; the ACPI power button (QMP system_powerdown) shuts the
+# machine down: the agent vacates the job, which is back in the queue,
+# and says goodbye before the network goes down and the machine powers
+# off.
 #
 # Between the boots a second version is built (it waits), promoted
-# (boot 2 boots it), a damaged one refused, and after boot 2 rolled back.
+# (boot 2 boots it) and a damaged one refused.
+#
+# Boot 2 (cq.agent=off, no DHCP name: named from its MAC), first with no
+# scheduler behind 10.0.2.100:9618: it boots, and its agent dials again
+# until the scheduler is there.  Then the machine is in cq status with
+# the second version, every slot OWNER and the reason, and a job does
+# not start there; Ctrl-Alt-Del (QMP send-key) reboots it, and its agent
+# says goodbye before the network goes down.  Then a rollback.
 #
 # Every qemu runs under timeout(1) and is killed by its pid at the end.
 CQ_TEST_TIMEOUT=${CQ_TEST_TIMEOUT_NETBOOT:-420}
@@ -148,6 +152,11 @@ grep -q "auto" <(cq pool agents --json 2>/dev/null) ||
     fail "desk1's credential was not auto-approved: $(cq pool agents 2>&1)"
 cq status --json | jq -e '[.[] | select(.Machine == "desk1")] | length == 1' >/dev/null ||
     fail "desk1 has not one slot (cq.slots=1): $(cq status --json)"
+# The version the machine booted, from the image's /etc/cq/image-version.
+[ "$(cq status --json | jq -r '.[] | select(.Machine == "desk1") | .CqImageVersion')" = t-netboot ] ||
+    fail "desk1 does not show the image version it booted: $(cq status --json)"
+COLUMNS=200 cq status | grep -qE '^slot1@desk1 .* t-netboot *$' ||
+    fail "cq status does not show desk1's image: $(COLUMNS=200 cq status)"
 
 # A job of a user the image does not know (daemon) runs there as the
 # slot user rc.sysinit made (docs/jobs-users.md), and its output comes back.
@@ -240,6 +249,10 @@ guest_said 2 'cq.agent=off: this machine reports itself' ||
     fail "the console does not say the machine opted out"
 wait_until 10 slots_are cq-525400c90002 OWNER >/dev/null ||
     fail "cq.agent=off: slots not OWNER: $(cq status --json)"
+st=$(cq status --json)
+[ "$(jq -r '.[] | select(.Machine == "cq-525400c90002") | "\(.CqImageVersion): \(.CqOwnerReason)"' <<<"$st")" = \
+    "t-netboot2: opted out on this machine (agent = off, kernel command line)" ] ||
+    fail "the opted-out machine's version and reason: $st"
 j=$(cq submit --terse -- /bin/sleep 600) || fail "submit failed"
 sleep 3
 job_is "$j.0" I || fail "a job started on an opted-out machine: $(cq q --json)"
