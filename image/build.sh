@@ -103,6 +103,11 @@ if [ -z "$kpkg" ]; then
 fi
 kver=${kpkg#linux-image-}
 kroot=$cache/$kpkg
+# One fetch at a time per cache (two builds at once share it).
+if command -v flock >/dev/null 2>&1; then
+	exec 9> "$cache/.lock"
+	flock 9
+fi
 if [ ! -f "$kroot/boot/vmlinuz-$kver" ] || [ ! -f "$kroot/.unpacked" ]; then
 	say "fetching $kpkg with apt-get download (this machine's apt sources)"
 	dl=$cache/download.$$
