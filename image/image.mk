@@ -32,3 +32,9 @@ image-list:
 
 .PHONY: image image-promote image-rollback image-list
 EXTRA_DIST += image
+
+# An in-tree build's images are not sources.
+dist-hook: image-dist-hook
+image-dist-hook:
+	rm -rf $(distdir)/image/out
+.PHONY: image-dist-hook

@@ -71,6 +71,7 @@ list)
 	for d in "$out"/*/image-version; do
 		[ -f "$d" ] || continue
 		v=$(basename "$(dirname "$d")")
+		[ -L "$out/$v" ] && continue
 		m=" "
 		[ "$v" = "$cur" ] && m="*"
 		[ "$v" = "$prev" ] && m="-"
