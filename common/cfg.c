@@ -504,6 +504,35 @@ cfg_near(const struct cfg *cfg, const char *name)
 }
 
 /*
+ * How a word of the command line that is not a known key is named: its
+ * key-like start (letters, digits, '_'; at most 64), "..." if more
+ * follows.  The rest may be a token typed with the wrong separator
+ * ("cq.token:cqt1..."): never on the console.
+ */
+static void
+cfg_word_name(const char *word, char *buf, size_t len)
+{
+	size_t	n;
+
+	for (n = 0; n < 64 && (isalnum((unsigned char)word[n]) ||
+	    word[n] == '_'); n++)
+		;
+	snprintf(buf, len, "%.*s%s", (int)n, word, word[n] != '\0' ?
+	    "..." : "");
+}
+
+/* Does the text hold a credential (cqt1., cqa1., cqr1.: cred.h)? */
+static int
+cfg_has_cred(const char *v)
+{
+	for (; (v = strstr(v, "cq")) != NULL; v++)
+		if ((v[2] == 't' || v[2] == 'a' || v[2] == 'r') &&
+		    v[3] == '1' && v[4] == '.')
+			return 1;
+	return 0;
+}
+
+/*
  * One cq.WORD of a kernel command line (WORD: "key=value", or "key"
  * with no value) set in CFG; the trouble, naming the word, added to ERR.
  * A secret's value is not repeated: the console is not the place.
@@ -513,28 +542,33 @@ cfg_cmdline_word(struct cfg *cfg, char *word, char *err, size_t errlen)
 {
 	const struct cfg_key	*k;
 	const char		*errstr = NULL, *shown;
-	char			*eq, what[96];
+	char			*eq, what[96], name[72];
 	int64_t			 num;
 	double			 real;
 	size_t			 idx;
 
 	if ((eq = strchr(word, '=')) == NULL) {
-		cfg_err_add(err, errlen, "kernel command line: cq.%.64s: no "
-		    "value (write cq.%.64s=VALUE)", word, word);
+		cfg_word_name(word, name, sizeof name);
+		cfg_err_add(err, errlen, "kernel command line: cq.%s: no "
+		    "value (write cq.%.*s=VALUE)", name, (int)strcspn(name,
+		    "."), name);
 		return -1;
 	}
 	*eq = '\0';
 	if ((k = cfg_find(cfg, word, &idx)) == NULL) {
+		cfg_word_name(word, name, sizeof name);
 		if ((k = cfg_near(cfg, word)) != NULL)
 			snprintf(what, sizeof what, "; did you mean cq.%s?",
 			    k->name);
 		else
 			what[0] = '\0';
-		cfg_err_add(err, errlen, "kernel command line: cq.%.64s: "
-		    "unknown setting%s", word, what);
+		cfg_err_add(err, errlen, "kernel command line: cq.%s: "
+		    "unknown setting%s", name, what);
 		return -1;
 	}
-	shown = k->type == CFG_SECRET ? "(not shown)" : eq + 1;
+	/* A secret, or a token pasted under the wrong key: not shown. */
+	shown = k->type == CFG_SECRET || cfg_has_cred(eq + 1) ?
+	    "(not shown)" : eq + 1;
 	if (strcasecmp(k->name, CFG_CMDLINE_KEY) == 0) {
 		cfg_err_add(err, errlen, "kernel command line: cq.%s=%.64s: "
 		    "where to read the kernel command line is not set from "
