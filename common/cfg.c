@@ -726,12 +726,15 @@ cfg_print(const struct cfg *cfg, FILE *f)
 }
 
 /*
- * Apply the kernel command line in PATH (a missing file is none), every
- * good word of it; the number of bad ones, each a line added to ERR.
+ * Apply the kernel command line in PATH, every good word of it; the
+ * number of bad ones, each a line added to ERR.  A missing file is none
+ * where PATH is the program's default (ORIGIN NULL: no /proc here); one
+ * named by a setting (ORIGIN says where) must exist, or its cq. words,
+ * cq.agent=off among them, would be dropped unseen.
  */
 static int
-cfg_load_cmdline_file(struct cfg *cfg, const char *path, char *err,
-    size_t errlen)
+cfg_load_cmdline_file(struct cfg *cfg, const char *path, const char *origin,
+    char *err, size_t errlen)
 {
 	char	buf[4096];
 	size_t	n;
@@ -740,9 +743,13 @@ cfg_load_cmdline_file(struct cfg *cfg, const char *path, char *err,
 	if (errlen > 0)
 		err[0] = '\0';
 	if ((f = fopen(path, "re")) == NULL) {
-		if (errno == ENOENT)
+		if (errno == ENOENT && origin == NULL)
 			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (origin != NULL)
+			snprintf(err, errlen, "%s: %s: %s", origin, path,
+			    strerror(errno));
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return 1;
 	}
 	n = fread(buf, 1, sizeof buf - 1, f);
@@ -775,8 +782,8 @@ cfg_daemon(const char *prog, const struct cfg_key *keys, int argc,
 {
 	extern char	**environ;
 	struct cfg	*cfg;
-	const char	*conf = NULL;
-	char		 err[4096], **envp;
+	const char	*conf = NULL, *cmdwhere = NULL;
+	char		 err[4096], where[1100], **envp;
 	size_t		 idx;
 	int		 ch, check = 0, bad = 0;
 
@@ -812,12 +819,20 @@ cfg_daemon(const char *prog, const struct cfg_key *keys, int argc,
 	 */
 	if (cmdline != NULL && cfg_find(cfg, CFG_CMDLINE_KEY, &idx) != NULL) {
 		cmdline = cfg->values[idx];
+		if (cfg->origins[idx] != NULL) {
+			snprintf(where, sizeof where, "%s: %s",
+			    cfg->origins[idx], CFG_CMDLINE_KEY);
+			cmdwhere = where;
+		}
 		for (envp = environ; envp != NULL && *envp != NULL; envp++)
-			if (strncmp(*envp, "CQ_KERNEL_CMDLINE=", 18) == 0)
+			if (strncmp(*envp, "CQ_KERNEL_CMDLINE=", 18) == 0) {
 				cmdline = *envp + 18;
+				cmdwhere = "CQ_KERNEL_CMDLINE";
+			}
 	}
 	if (cmdline != NULL && *cmdline != '\0' &&
-	    cfg_load_cmdline_file(cfg, cmdline, err, sizeof err) > 0) {
+	    cfg_load_cmdline_file(cfg, cmdline, cmdwhere, err,
+	    sizeof err) > 0) {
 		cfg_print_errors(prog, err);
 		bad = 1;
 	}
