@@ -736,7 +736,7 @@ static int
 cfg_load_cmdline_file(struct cfg *cfg, const char *path, const char *origin,
     char *err, size_t errlen)
 {
-	char	buf[4096];
+	char	buf[8192];	/* the longest kernel command line is 4096 */
 	size_t	n;
 	FILE	*f;
 
@@ -753,6 +753,13 @@ cfg_load_cmdline_file(struct cfg *cfg, const char *path, const char *origin,
 		return 1;
 	}
 	n = fread(buf, 1, sizeof buf - 1, f);
+	/* More than a kernel takes: cut, a word could still parse. */
+	if (n == sizeof buf - 1 && fgetc(f) != EOF) {
+		fclose(f);
+		snprintf(err, errlen, "%s: longer than %zu bytes: not a "
+		    "kernel command line", path, sizeof buf - 1);
+		return 1;
+	}
 	fclose(f);
 	buf[n] = '\0';
 	return cfg_load_cmdline_each(cfg, buf, err, errlen);

@@ -28,6 +28,15 @@ grep -qF "cq-startd: CQ_KERNEL_CMDLINE: $T/no-such-cmdline: No such file or dire
     fail "not said where: $(cat e.out)"
 log "a kernel_cmdline or CQ_KERNEL_CMDLINE file that is missing: refused"
 
+# Longer than a kernel's command line can be: not cut where a word
+# would then still parse (cq.schedd=HOST:96 from HOST:9618).
+{ printf 'x%.0s' $(seq 8169); printf ' cq.schedd=10.0.0.1:9618\n'; } > "$T/long"
+CQ_KERNEL_CMDLINE=$T/long "$STARTD_BIN" -n -c "$T/a.conf" > l.out 2>&1 &&
+    fail "a command line past 8 KiB was cut and applied: $(grep schedd l.out)"
+grep -qF "cq-startd: $T/long: longer than 8191 bytes" l.out ||
+    fail "not said: $(cat l.out)"
+log "a command line past 8 KiB: refused, not cut"
+
 "$STARTD_BIN" -n -c "$T/c.conf" > c.out 2>&1 || fail "empty: $(cat c.out)"
 CQ_KERNEL_CMDLINE= "$STARTD_BIN" -n -c "$T/a.conf" > c2.out 2>&1 ||
     fail "empty CQ_KERNEL_CMDLINE: $(cat c2.out)"
