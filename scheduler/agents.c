@@ -495,7 +495,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	const char		*name = jsonx_str(msg, "name", "");
 	const char		*dom = jsonx_str(msg, "filesystem_domain", "");
 	char			 label[128], tcp[96], why[160];
-	int64_t			 left;
+	int64_t			 left, secs;
 
 	if (jsonx_int(msg, "version", 0) != 1 ||
 	    strcmp(jsonx_str(msg, "role", ""), "agent") != 0) {
@@ -530,7 +530,15 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	}
 	snprintf(label, sizeof label, "agent %s (%s)", name, tcp);
 	peer_set_label(p, label);
-	peer_set_deadline(p, 0);
+	/*
+	 * Its ad is due within the lease (the agent sends it with the
+	 * hello's answer): a link that proved the name and went silent
+	 * would otherwise count as its agent connected for ever, and an
+	 * auto-approved name never be granted again (creds.c).
+	 */
+	secs = (sd->lease_ms + 999) / 1000;
+	peer_set_deadline(p, secs > PEER_HELLO_TIMEOUT ? (int)secs :
+	    PEER_HELLO_TIMEOUT);
 	ac->state = AGENT_CONN_HELLO;
 	ac->name = xstrdup(name);
 	ac->fs_domain = *dom != '\0' ? xstrdup(dom) : NULL;
@@ -703,6 +711,8 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 			peer_close(p, why);
 			return;
 		}
+		/* Its ad came: the machine's lease watches it from now. */
+		peer_set_deadline(p, 0);
 		agents_ad(p, &ad);
 		agentmsg_ad_clear(&ad);
 		return;
