@@ -13,8 +13,11 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "absence.h"
 #include "clock.h"
@@ -30,9 +33,24 @@
 #define ABSENCE_LEVEL		0.5		/* the median absence */
 
 static struct presence	*absence_hist;
-static char		*absence_path;
+static char		*absence_path;		/* through absence_dfd */
+static char		*absence_shown;		/* the same, for people */
+static int		 absence_dfd = -1;	/* the agent's directory */
 static int64_t		 absence_saved;		/* wall ms of the last save */
 static int		 absence_failed;	/* the last save failed */
+
+/* ERR names the file by its descriptor's path: name it as people do. */
+static void
+absence_err(char *err, size_t errlen)
+{
+	size_t	n = strlen(absence_path);
+	char	tmp[512];
+
+	if (strncmp(err, absence_path, n) != 0)
+		return;
+	snprintf(tmp, sizeof tmp, "%s%s", absence_shown, err + n);
+	strlcpy(err, tmp, errlen);
+}
 
 static void
 absence_save(void)
@@ -42,6 +60,7 @@ absence_save(void)
 	if (absence_hist == NULL)
 		return;
 	if (presence_save(absence_hist, absence_path, err, sizeof err) == -1) {
+		absence_err(err, sizeof err);
 		if (!absence_failed)
 			log_warnx("absence: cannot save the owner's presence "
 			    "history: %s", err);
@@ -49,8 +68,20 @@ absence_save(void)
 		return;
 	}
 	if (absence_failed)
-		log_info("absence: %s saved again", absence_path);
+		log_info("absence: %s saved again", absence_shown);
 	absence_failed = 0;
+}
+
+void
+absence_open(const char *dir)
+{
+	/*
+	 * As root, the agent's own directory sits in state_dir, which may
+	 * be root's and 0700: the child, once it is agent_user, reaches it
+	 * through this descriptor (its /proc/self/fd link), not the path.
+	 */
+	if ((absence_dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		log_warn("absence: %s", dir);
 }
 
 void
@@ -60,17 +91,23 @@ absence_init(const char *dir)
 
 	absence_hist = xcalloc(1, sizeof *absence_hist);
 	presence_init(absence_hist);
-	xasprintf(&absence_path, "%s/presence", dir);
+	xasprintf(&absence_shown, "%s/presence", dir);
+	if (absence_dfd != -1)
+		xasprintf(&absence_path, "/proc/self/fd/%d/presence",
+		    absence_dfd);
+	else
+		absence_path = xstrdup(absence_shown);
 	switch (presence_load(absence_hist, absence_path, err, sizeof err)) {
 	case 0:
 		log_info("absence: the owner's presence history from %s",
-		    absence_path);
+		    absence_shown);
 		break;
 	case 1:
 		log_info("absence: no presence history yet (%s): a new one",
-		    absence_path);
+		    absence_shown);
 		break;
 	default:
+		absence_err(err, sizeof err);
 		log_warnx("absence: %s; the owner's presence history starts "
 		    "afresh", err);
 		break;
@@ -89,6 +126,11 @@ absence_shutdown(void)
 	absence_hist = NULL;
 	free(absence_path);
 	absence_path = NULL;
+	free(absence_shown);
+	absence_shown = NULL;
+	if (absence_dfd != -1)
+		close(absence_dfd);
+	absence_dfd = -1;
 }
 
 void

@@ -9,6 +9,9 @@
 
 #include <stdint.h>
 
+/* Open DIR, while still root: the child reaches it through this
+ * descriptor once it is agent_user (state_dir may be root's, 0700). */
+void	absence_open(const char *dir);
 /* Load DIR/presence (a bad file is logged and the history starts
  * afresh). */
 void	absence_init(const char *dir);

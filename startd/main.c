@@ -424,6 +424,7 @@ main(int argc, char **argv)
 	jobs_init();
 	lease_init();
 	link_init();
+	absence_open(agentdir);
 	/* Nothing from here on needs root: the child becomes agent_user. */
 	drop_now();
 	absence_init(agentdir);

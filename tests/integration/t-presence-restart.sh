@@ -62,4 +62,23 @@ grep -q "cut short?; the owner's presence history starts afresh" \
 [ "$c" = 2520 ] || fail "ExpectedOwnerAbsence $c with an empty history, not 2520"
 stop_agent a1
 grep -q '^presence 1$' "$sdir/presence" || fail "no history saved afresh"
+
+# As root, state_dir is root's own and may be 0700 (as the agent makes
+# it, and systemd's StateDirectoryMode): the network child, cq-agent by
+# then, still saves its history beside its credential.
+if [ "$(id -u)" -eq 0 ]; then
+	chmod 700 "$T/agent-a2.d/state" 2>/dev/null ||
+	    { mkdir -p "$T/agent-a2.d/state" && chmod 700 "$T/agent-a2.d/state"; }
+	AGENT_ACTIVITY="file:$T/act" start_agent a2 1
+	stop_agent a2
+	s2=$(agent_state_dir "$T/agent-a2.d")
+	grep -q '^presence 1$' "$s2/presence" ||
+	    fail "a2 (state_dir 0700) saved no history: $(grep absence "$T/agent-a2.log")"
+	[ "$(stat -c %a "$T/agent-a2.d/state")" = 700 ] ||
+	    fail "state_dir's mode changed"
+	grep -q "presence history from\|no presence history yet ($s2/presence)" \
+	    "$T/agent-a2.log" || fail "the log names the file oddly: $(grep absence "$T/agent-a2.log")"
+else
+	log "not root: the 0700 state_dir case needs the agent to drop to cq-agent (skipped part)"
+fi
 log "ok"
