@@ -145,11 +145,10 @@ for d in bin sbin usr/bin usr/sbin etc/cq dev proc sys run tmp root var/lib/cq \
 	mkdir -p "$r/$d"
 done
 chmod 1777 "$r/tmp"
-# state_dir, made here 0711: the agent makes it 0700 (drop.c), and then its
-# network child (cq-agent) cannot reach state_dir/agent by path, where
-# absence.c keeps the owner's presence history.
+# state_dir, root's own: the agent's network child (cq-agent) keeps its
+# files in state_dir/agent, reached through descriptors opened as root.
 mkdir -p "$r/var/lib/cq/startd"
-chmod 711 "$r/var/lib/cq/startd"
+chmod 700 "$r/var/lib/cq/startd"
 chmod 700 "$r/root"
 cp "$busybox" "$r/bin/busybox"
 # One link per applet, made here so that boot spends nothing on it.
