@@ -11,7 +11,8 @@
  *                        desk: the stays of officesim-owner.c)
  *   idle_slot_hours      the same times the slots of a desktop
  *   busy_slot_hours      slots CLAIMED (a job running)
- *   lost_job_hours       work vacated since its last checkpoint
+ *   lost_job_hours       work vacated (jobs that do not checkpoint), and
+ *                        the runs of lost links
  *   inflight_job_hours   work of the jobs still running at the end
  *   committed_job_hours  busy - lost - in flight: work that was done or
  *                        checkpointed
