@@ -143,14 +143,16 @@ match_after(struct match_ctx *mc, struct job *k)
 }
 
 /*
- * How much a job of group AC suits S, whose owner is likely away for A
- * seconds: higher is better (*CLASS), then *KEY higher.  A job that does
- * not keep its work at a vacate and whose run time A covers comes first,
- * the longest first (it needs a desktop free long enough, and the long
- * absences are scarce); then a job that keeps its work there (a vacate
- * costs it nothing), in queue order; then the others, the shortest first
- * (the likeliest to finish, and the least work lost if not).  -1: its run
- * time is not known and it does not keep its work (not weighed).
+ * How well a job of group AC suits a slot of M, whose owner is likely
+ * away for A seconds: its class (higher is better), and in *KEY its
+ * order within the class (higher is better; 0 for all of class 2).  A
+ * job that does not keep its work at a vacate and whose run time A
+ * covers comes first (3), the longest first: it needs a desktop free long
+ * enough, and the long absences are scarce; then a job that keeps its
+ * work there (2: a vacate costs it nothing), in queue order; then the
+ * others (1), the shortest first: the likeliest to finish, and the least
+ * work lost if not.  -1: its run time is not known and it does not keep
+ * its work (not weighed).
  */
 static int
 match_suit(const struct autocluster *ac, const struct machine *m, int64_t a,
