@@ -15,7 +15,10 @@
  * socket's per-user byte limit): evbuffer callbacks keep the bytes of its
  * input and output in the quota's sum, with what its half frame still
  * owes of its announced length, and the peer that takes the sum over its
- * maximum is refused.  After big frames and closed connections
+ * maximum is refused.  A half frame has a deadline (its size at
+ * PEER_PARTIAL_MIN_RATE, after PEER_PARTIAL_TIMEOUT), moved a second at
+ * a time while its bytes wait unread in the kernel: our slowness is not
+ * the sender's.  After big frames and closed connections
  * the heap is given back to the kernel (malloc_trim, at most once a
  * second), so the memory of a burst does not stay.  Listeners share one
  * error callback (peer_accept_error): out of descriptors, a spare one
@@ -24,6 +27,7 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -75,6 +79,7 @@ struct peer {
 	size_t			 owed;		/* of it, not arrived yet */
 	size_t			 frame_max;	/* 0: the type's maximum */
 	struct event		*slow;		/* the half frame's deadline */
+	int			 slow_grace;	/* deadline moved: bytes unread */
 	size_t			 held;		/* bytes in input + output */
 	size_t			 peak;		/* most bytes held at once */
 	struct peer_quota	*quota;		/* NULL: none */
@@ -89,6 +94,8 @@ static uint64_t	peer_next_id = 1;
 /* Half-sent frames of all peers: announced bytes, and their maximum. */
 static size_t	peer_partial_used;
 static size_t	peer_partial_max = PEER_PARTIAL_BUDGET;
+/* Seconds a half frame may sit, before its size's allowance. */
+static int	peer_partial_timeout = PEER_PARTIAL_TIMEOUT;
 /* Explains a connection error (tls_bev_error), or NULL. */
 static peer_bev_error_fn	peer_bev_error;
 /* Called when a read callback starts (0) and ends (1): a turn meter. */
@@ -153,8 +160,24 @@ static void
 peer_slow_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct peer	*p = arg;
+	struct timeval	 tv = { 1, 0 };
 	char		 why[128];
+	int		 unread = 0, sfd;
 
+	/*
+	 * Bytes the kernel holds for us, unread, are not the sender's
+	 * slowness but ours (a long loop turn, or the bufferevent's read
+	 * size): the deadline moves by a second while there are some, a
+	 * bounded number of times.  A peer we stopped reading (it does not
+	 * read its replies) gets no such grace.
+	 */
+	sfd = bufferevent_getfd(p->bev);
+	if (!p->paused && p->slow_grace < PEER_PARTIAL_GRACE && sfd != -1 &&
+	    ioctl(sfd, FIONREAD, &unread) == 0 && unread > 0) {
+		p->slow_grace++;
+		evtimer_add(p->slow, &tv);
+		return;
+	}
 	snprintf(why, sizeof why, "half a frame arrived too slowly (%zu "
 	    "bytes announced, less than %u MiB/s)", p->reserved,
 	    PEER_PARTIAL_MIN_RATE);
@@ -477,9 +500,10 @@ peer_reserve(struct peer *p, const struct frame_hdr *hdr, size_t have)
 	 * However its bytes trickle in, the frame has a deadline: a budget
 	 * held by a peer that sends a byte now and then is not held long.
 	 */
-	tv.tv_sec = PEER_PARTIAL_TIMEOUT +
+	tv.tv_sec = peer_partial_timeout +
 	    need / (PEER_PARTIAL_MIN_RATE * 1024 * 1024);
 	tv.tv_usec = 0;
+	p->slow_grace = 0;
 	if (p->slow == NULL)
 		p->slow = evtimer_new(p->base, peer_slow_cb, p);
 	if (p->slow != NULL)
@@ -764,6 +788,12 @@ void
 peer_set_partial_budget(size_t n)
 {
 	peer_partial_max = n;
+}
+
+void
+peer_set_partial_timeout(int secs)
+{
+	peer_partial_timeout = secs;
 }
 
 void

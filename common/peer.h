@@ -36,6 +36,7 @@ typedef const char *(*peer_bev_error_fn)(struct bufferevent *bev, char *buf,
 #define PEER_WAKEUP_BYTES	(256u * 1024)	/* payload per wakeup, then
 						 * the loop polls again */
 #define PEER_PARTIAL_TIMEOUT		30	/* s a half frame may sit */
+#define PEER_PARTIAL_GRACE		30	/* 1 s moves while bytes wait */
 #define PEER_PARTIAL_MIN_RATE		1	/* MiB/s: after 30 s, a half
 						 * frame must arrive this fast */
 #define PEER_OUT_PAUSE		(1024 * 1024)	/* stop reading above this */
@@ -145,6 +146,8 @@ void		 peer_spare_fd_open(void);
  * announce together; a frame over what is left closes its peer.
  */
 void		 peer_set_partial_budget(size_t);
+/* Seconds a half frame may sit (PEER_PARTIAL_TIMEOUT; tests shorten it). */
+void		 peer_set_partial_timeout(int);
 /*
  * How a connection error is explained (NULL: "connection error" only).
  * Installed by tls.c when a TLS context is made, so peer.c needs no

@@ -779,3 +779,69 @@ Test(peer, frame_max_closes_at_the_header)
 	expect_close("a frame of 1048576 bytes where at most 4096");
 	cr_assert_eq(peer_partial_in_use(), 0);
 }
+
+/* The frame of N bytes of JSON (a string member padded to N). */
+static uint8_t *
+big_frame(uint32_t reqid, size_t n, size_t *len)
+{
+	uint8_t			*buf;
+	struct frame_hdr	 h;
+	const char		 head[] = "{\"what\":\"";
+	const char		 tail[] = "\"}";
+
+	cr_assert_gt(n, sizeof head + sizeof tail);
+	buf = xmalloc(FRAME_HDR_LEN + n);
+	h.len = (uint32_t)n;
+	h.type = MSG_QUERY;
+	h.version = FRAME_VERSION;
+	h.flags = 0;
+	h.reqid = reqid;
+	frame_hdr_encode(&h, buf);
+	memset(buf + FRAME_HDR_LEN, 'x', n);
+	memcpy(buf + FRAME_HDR_LEN, head, sizeof head - 1);
+	memcpy(buf + FRAME_HDR_LEN + n - (sizeof tail - 1), tail,
+	    sizeof tail - 1);
+	*len = FRAME_HDR_LEN + n;
+	return buf;
+}
+
+Test(peer, a_half_frame_that_stalls_is_closed)
+{
+	peer_set_partial_timeout(1);
+	client_half(0, MSG_QUERY, 1500, 10);
+	pump(5);
+	cr_assert_eq(closed[0], 0);
+	/* Nothing more comes: at the deadline the peer goes, with a word. */
+	usleep(1200 * 1000);
+	expect_close("half a frame arrived too slowly");
+	peer_set_partial_timeout(PEER_PARTIAL_TIMEOUT);
+}
+
+/*
+ * The whole frame is in the kernel when the deadline passes, but the
+ * loop had not read it (a long turn elsewhere; the bufferevent reads
+ * 16 KiB a pass): the sender is not blamed, the frame is served.
+ */
+Test(peer, bytes_unread_at_the_deadline_are_not_the_senders_fault)
+{
+	uint8_t	 hb[256], *buf;
+	size_t	 off = 0, len;
+
+	peer_set_partial_timeout(1);
+	put_frame(hb, sizeof hb, &off, MSG_HELLO, 1, hello);
+	client_write(0, hb, off);
+	buf = big_frame(2, 150 * 1024, &len);
+	client_write(0, buf, 64);
+	want_got = 1;
+	cr_assert(pump_until(have_all));
+	cr_assert(peer_partial(peers[0]));
+	/* The rest arrives at once, and the loop does not run for 1.3 s. */
+	client_write(0, buf + 64, len - 64);
+	usleep(1300 * 1000);
+	want_got = 2;
+	cr_assert(pump_until(have_all), "the frame was not served");
+	cr_assert_eq(closed[0], 0, "closed: %s", reasons[0]);
+	cr_assert_eq(got[1].reqid, 2);
+	free(buf);
+	peer_set_partial_timeout(PEER_PARTIAL_TIMEOUT);
+}
