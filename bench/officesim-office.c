@@ -312,6 +312,10 @@ office_evict(struct sim_agent *a, int i)
 		if (office_measured(sim->vnow)) {
 			sim->os.evictions++;
 			sim->os.lost_ms += work - kept;
+			if (j->ckpt) {
+				sim->os.evictions_ckpt++;
+				sim->os.ckpt_kept_ms += work - j->done;
+			}
 		}
 		j->lost += work - kept;
 		j->evictions++;

@@ -13,6 +13,8 @@
  *   busy_slot_hours      slots CLAIMED (a job running)
  *   lost_job_hours       work vacated (jobs that do not checkpoint), and
  *                        the runs of lost links
+ *   checkpointed_vacates vacates of jobs that checkpoint (each one, for
+ *                        real, a checkpoint written and moved, a restart)
  *   inflight_job_hours   work of the jobs still running at the end
  *   committed_job_hours  busy - lost - in flight: work that was done or
  *                        checkpointed
@@ -378,6 +380,9 @@ report_office(void)
 	printf("busy_while_owner_present_hours: %.2f\n", busy_owner / H);
 	printf("lost_job_hours: %.1f (%ld evictions)\n",
 	    sim->os.lost_ms / H, sim->os.evictions);
+	printf("checkpointed_vacates: %ld (%.1f job-hours kept by the "
+	    "checkpoint at the vacate)\n", sim->os.evictions_ckpt,
+	    sim->os.ckpt_kept_ms / H);
 	printf("inflight_job_hours: %.1f\n", inflight / H);
 	printf("committed_job_hours: %.1f\n",
 	    (busy - sim->os.lost_ms - inflight) / H);

@@ -163,6 +163,8 @@ struct sim_stats {
 	int64_t		 from, to;		/* virtual ms */
 	long		 arrivals, busy_arrivals;
 	long		 suspends, resumes, evictions;
+	long		 evictions_ckpt;	/* of jobs that checkpoint */
+	int64_t		 ckpt_kept_ms;		/* the work they kept */
 	int64_t		 lost_ms;		/* work lost to evictions */
 	long		 completed;
 	int64_t		 completed_ms;		/* their run times */
