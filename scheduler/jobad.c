@@ -236,7 +236,7 @@ jobad_fill(struct job *j)
 int
 jobad_keeps(struct json_object *desc)
 {
-	struct json_object	*in;
+	struct json_object	*in, *out;
 	const char		*xfer;
 	int64_t			 code;
 	int			 wanted;
@@ -245,17 +245,16 @@ jobad_keeps(struct json_object *desc)
 	code = jsonx_int(desc, "checkpoint_exit_code", -1);
 	xfer = jsonx_str(desc, "should_transfer_files", "IF_NEEDED");
 	in = jsonx_get(desc, "transfer_input_files");
+	out = jsonx_get(desc, "transfer_output_files");
 	if (strcasecmp(xfer, "YES") == 0)
 		wanted = 1;
 	else if (strcasecmp(xfer, "NO") == 0)
 		wanted = 0;
 	else
-		wanted = (in != NULL &&
-		    json_object_is_type(in, json_type_array) &&
-		    json_object_array_length(in) > 0) ||
-		    (jsonx_get(desc, "transfer_output_files") != NULL &&
-		    !json_object_is_type(jsonx_get(desc,
-		    "transfer_output_files"), json_type_null)) || code >= 0;
+		wanted = code >= 0 || (out != NULL &&
+		    !json_object_is_type(out, json_type_null)) ||
+		    (in != NULL && json_object_is_type(in, json_type_array) &&
+		    json_object_array_length(in) > 0);
 	return place_keeps(wanted, code, jsonx_str(desc, "checkpoint", NULL));
 }
 
