@@ -10,9 +10,11 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cfg.h"
@@ -433,17 +435,182 @@ cfg_load_env(struct cfg *cfg, char **envp, char *err, size_t errlen)
 	return 0;
 }
 
+/* What a number key takes: "a whole number from 0 to 1024". */
+static void
+cfg_expects(const struct cfg_key *k, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s from %lld to %lld", k->type == CFG_INT ?
+	    "a whole number" : "a number", (long long)k->min,
+	    (long long)k->max);
+}
+
+void
+cfg_err_add(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+	size_t	n = strnlen(err, errlen);
+
+	if (errlen == 0 || n + 1 >= errlen)
+		return;
+	if (n > 0)
+		err[n++] = '\n';
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Edit distance of A and B, both shorter than 64 bytes; else 99. */
+static int
+cfg_distance(const char *a, const char *b)
+{
+	int	d[64][64];
+	size_t	i, j, la = strlen(a), lb = strlen(b);
+	int	c, v;
+
+	if (la >= 64 || lb >= 64)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			c = tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]);
+			v = d[i - 1][j - 1] + c;
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+/* The key nearest to the unknown NAME (at most 2 edits), or NULL. */
+static const struct cfg_key *
+cfg_near(const struct cfg *cfg, const char *name)
+{
+	const struct cfg_key	*best = NULL;
+	size_t			 i;
+	int			 d, bestd = 3;
+
+	for (i = 0; i < cfg->nkeys; i++)
+		if ((d = cfg_distance(name, cfg->keys[i].name)) < bestd) {
+			bestd = d;
+			best = &cfg->keys[i];
+		}
+	return best;
+}
+
+/*
+ * How a word of the command line that is not a known key is named: its
+ * key-like start (letters, digits, '_'; at most 64), "..." if more
+ * follows.  The rest may be a token typed with the wrong separator
+ * ("cq.token:cqt1..."): never on the console.
+ */
+static void
+cfg_word_name(const char *word, char *buf, size_t len)
+{
+	size_t	n;
+
+	for (n = 0; n < 64 && (isalnum((unsigned char)word[n]) ||
+	    word[n] == '_'); n++)
+		;
+	snprintf(buf, len, "%.*s%s", (int)n, word, word[n] != '\0' ?
+	    "..." : "");
+}
+
+/* Does the text hold a credential (cqt1., cqa1., cqr1.: cred.h)? */
+static int
+cfg_has_cred(const char *v)
+{
+	for (; (v = strstr(v, "cq")) != NULL; v++)
+		if ((v[2] == 't' || v[2] == 'a' || v[2] == 'r') &&
+		    v[3] == '1' && v[4] == '.')
+			return 1;
+	return 0;
+}
+
+/*
+ * One cq.WORD of a kernel command line (WORD: "key=value", or "key"
+ * with no value) set in CFG; the trouble, naming the word, added to ERR.
+ * A secret's value is not repeated: the console is not the place.
+ */
+static int
+cfg_cmdline_word(struct cfg *cfg, char *word, char *err, size_t errlen)
+{
+	const struct cfg_key	*k;
+	const char		*errstr = NULL, *shown;
+	char			*eq, what[96], name[72];
+	int64_t			 num;
+	double			 real;
+	size_t			 idx;
+
+	if ((eq = strchr(word, '=')) == NULL) {
+		cfg_word_name(word, name, sizeof name);
+		cfg_err_add(err, errlen, "kernel command line: cq.%s: no "
+		    "value (write cq.%.*s=VALUE)", name, (int)strcspn(name,
+		    "."), name);
+		return -1;
+	}
+	*eq = '\0';
+	if ((k = cfg_find(cfg, word, &idx)) == NULL) {
+		cfg_word_name(word, name, sizeof name);
+		if ((k = cfg_near(cfg, word)) != NULL)
+			snprintf(what, sizeof what, "; did you mean cq.%s?",
+			    k->name);
+		else
+			what[0] = '\0';
+		cfg_err_add(err, errlen, "kernel command line: cq.%s: "
+		    "unknown setting%s", name, what);
+		return -1;
+	}
+	/* A secret, or a token pasted under the wrong key: not shown. */
+	shown = k->type == CFG_SECRET || cfg_has_cred(eq + 1) ?
+	    "(not shown)" : eq + 1;
+	if (strcasecmp(k->name, CFG_CMDLINE_KEY) == 0) {
+		cfg_err_add(err, errlen, "kernel command line: cq.%s=%.64s: "
+		    "where to read the kernel command line is not set from "
+		    "it (use the file or CQ_KERNEL_CMDLINE)", k->name, shown);
+		return -1;
+	}
+	if (cfg_check(k, eq + 1, &num, &real, &errstr) == -1) {
+		/* strtonum's words need the range beside them. */
+		if (k->type == CFG_INT || k->type == CFG_REAL)
+			cfg_expects(k, what, sizeof what);
+		else
+			what[0] = '\0';
+		if (*shown == '\0')
+			errstr = "empty";
+		else if (what[0] != '\0' && (strcmp(errstr, "invalid") == 0 ||
+		    k->type == CFG_REAL))
+			errstr = "expected";
+		cfg_err_add(err, errlen, "kernel command line: cq.%s=%.64s%s: "
+		    "%s%s%s", k->name, shown, strlen(shown) > 64 ? "..." : "",
+		    errstr, strcmp(errstr, "expected") == 0 ? " " :
+		    what[0] != '\0' ? ": expected " : "", what);
+		return -1;
+	}
+	free(cfg->values[idx]);
+	cfg->values[idx] = xstrdup(eq + 1);
+	cfg->nums[idx] = num;
+	cfg->reals[idx] = real;
+	free(cfg->origins[idx]);
+	cfg->origins[idx] = xstrdup("kernel command line");
+	return 0;
+}
+
 int
-cfg_load_cmdline(struct cfg *cfg, const char *cmdline, char *err,
+cfg_load_cmdline_each(struct cfg *cfg, const char *cmdline, char *err,
     size_t errlen)
 {
-	struct cfg	*tmp;
-	char		*copy, *word, *eq, *o;
+	char		*copy, *word, *o;
 	const char	*p;
-	int		 rc = 0, quoted;
+	int		 nbad = 0, quoted;
 
-	/* Apply to a copy so that an error changes nothing. */
-	tmp = cfg_dup(cfg);
+	if (errlen > 0)
+		err[0] = '\0';
 	copy = xmalloc(strlen(cmdline) + 1);
 	p = cmdline;
 	for (;;) {
@@ -468,22 +635,29 @@ cfg_load_cmdline(struct cfg *cfg, const char *cmdline, char *err,
 			*o++ = *p;
 		}
 		*o = '\0';
-		if (strncmp(word, "cq.", 3) != 0 ||
-		    (eq = strchr(word, '=')) == NULL)
+		if (strncmp(word, "cq.", 3) != 0)
 			continue;
-		*eq = '\0';
-		if (cfg_set(tmp, word + 3, eq + 1, "kernel command line",
-		    err, errlen) == -1) {
-			rc = -1;
-			break;
-		}
+		if (cfg_cmdline_word(cfg, word + 3, err, errlen) == -1)
+			nbad++;
 	}
 	free(copy);
-	if (rc == 0)
-		cfg_take(cfg, tmp);
-	else
+	return nbad;
+}
+
+int
+cfg_load_cmdline(struct cfg *cfg, const char *cmdline, char *err,
+    size_t errlen)
+{
+	struct cfg	*tmp;
+
+	/* Apply to a copy so that an error changes nothing. */
+	tmp = cfg_dup(cfg);
+	if (cfg_load_cmdline_each(tmp, cmdline, err, errlen) > 0) {
 		cfg_free(tmp);
-	return rc;
+		return -1;
+	}
+	cfg_take(cfg, tmp);
+	return 0;
 }
 
 static size_t
@@ -551,21 +725,60 @@ cfg_print(const struct cfg *cfg, FILE *f)
 	}
 }
 
-/* Apply the kernel command line in PATH (a missing file is none). */
+/*
+ * Apply the kernel command line in PATH, every good word of it; the
+ * number of bad ones, each a line added to ERR.  A missing file is none
+ * where PATH is the program's default (ORIGIN NULL: no /proc here); one
+ * named by a setting (ORIGIN says where) must exist, or its cq. words,
+ * cq.agent=off among them, would be dropped unseen.
+ */
 static int
-cfg_load_cmdline_file(struct cfg *cfg, const char *path, char *err,
-    size_t errlen)
+cfg_load_cmdline_file(struct cfg *cfg, const char *path, const char *origin,
+    char *err, size_t errlen)
 {
-	char	buf[4096];
+	char	buf[8192];	/* the longest kernel command line is 4096 */
 	size_t	n;
 	FILE	*f;
 
-	if ((f = fopen(path, "re")) == NULL)
-		return 0;
+	if (errlen > 0)
+		err[0] = '\0';
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT && origin == NULL)
+			return 0;
+		if (origin != NULL)
+			snprintf(err, errlen, "%s: %s: %s", origin, path,
+			    strerror(errno));
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return 1;
+	}
 	n = fread(buf, 1, sizeof buf - 1, f);
+	/* More than a kernel takes: cut, a word could still parse. */
+	if (n == sizeof buf - 1 && fgetc(f) != EOF) {
+		fclose(f);
+		snprintf(err, errlen, "%s: longer than %zu bytes: not a "
+		    "kernel command line", path, sizeof buf - 1);
+		return 1;
+	}
 	fclose(f);
 	buf[n] = '\0';
-	return cfg_load_cmdline(cfg, buf, err, errlen);
+	return cfg_load_cmdline_each(cfg, buf, err, errlen);
+}
+
+/* Print each line of ERR as PROG: LINE. */
+static void
+cfg_print_errors(const char *prog, const char *err)
+{
+	const char	*nl;
+
+	while (*err != '\0') {
+		nl = strchr(err, '\n');
+		fprintf(stderr, "%s: %.*s\n", prog, nl != NULL ?
+		    (int)(nl - err) : (int)strlen(err), err);
+		if (nl == NULL)
+			break;
+		err = nl + 1;
+	}
 }
 
 struct cfg *
@@ -576,9 +789,10 @@ cfg_daemon(const char *prog, const struct cfg_key *keys, int argc,
 {
 	extern char	**environ;
 	struct cfg	*cfg;
-	const char	*conf = NULL;
-	char		 err[1024];
-	int		 ch, check = 0;
+	const char	*conf = NULL, *cmdwhere = NULL;
+	char		 err[4096], where[1100], **envp;
+	size_t		 idx;
+	int		 ch, check = 0, bad = 0;
 
 	*foreground = *verbose = 0;
 	while ((ch = getopt(argc, argv, "c:fnv")) != -1) {
@@ -602,15 +816,44 @@ cfg_daemon(const char *prog, const struct cfg_key *keys, int argc,
 	if (optind != argc)
 		goto usage;
 	cfg = cfg_new(keys);
-	if ((conf != NULL && cfg_load_file(cfg, conf, err,
-	    sizeof err) == -1) ||
-	    (cmdline != NULL && cfg_load_cmdline_file(cfg, cmdline, err,
-	    sizeof err) == -1) ||
-	    cfg_load_env(cfg, environ, err, sizeof err) == -1 ||
-	    (check_fn != NULL && check_fn(cfg, err, sizeof err) == -1)) {
+	if (conf != NULL && cfg_load_file(cfg, conf, err, sizeof err) == -1) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		exit(2);
 	}
+	/*
+	 * The kernel command line: every bad word is reported, and what
+	 * the rest, the environment and CHECK find too, before the exit.
+	 */
+	if (cmdline != NULL && cfg_find(cfg, CFG_CMDLINE_KEY, &idx) != NULL) {
+		cmdline = cfg->values[idx];
+		if (cfg->origins[idx] != NULL) {
+			snprintf(where, sizeof where, "%s: %s",
+			    cfg->origins[idx], CFG_CMDLINE_KEY);
+			cmdwhere = where;
+		}
+		for (envp = environ; envp != NULL && *envp != NULL; envp++)
+			if (strncmp(*envp, "CQ_KERNEL_CMDLINE=", 18) == 0) {
+				cmdline = *envp + 18;
+				cmdwhere = "CQ_KERNEL_CMDLINE";
+			}
+	}
+	if (cmdline != NULL && *cmdline != '\0' &&
+	    cfg_load_cmdline_file(cfg, cmdline, cmdwhere, err,
+	    sizeof err) > 0) {
+		cfg_print_errors(prog, err);
+		bad = 1;
+	}
+	if (cfg_load_env(cfg, environ, err, sizeof err) == -1) {
+		cfg_print_errors(prog, err);
+		bad = 1;
+	}
+	err[0] = '\0';
+	if (check_fn != NULL && check_fn(cfg, err, sizeof err) == -1) {
+		cfg_print_errors(prog, err);
+		bad = 1;
+	}
+	if (bad)
+		exit(2);
 	if (check) {
 		cfg_print(cfg, stdout);
 		exit(0);

@@ -43,9 +43,27 @@ int		 cfg_load_fp(struct cfg *, FILE *f, const char *path,
 /* Apply CQ_<KEY> variables of ENVP that name a known key. */
 int		 cfg_load_env(struct cfg *, char **envp, char *err,
 		    size_t errlen);
-/* Apply cq.<key>=value words of a kernel command line (all or none). */
+/*
+ * Apply cq.<key>=value words of a kernel command line (all or none); on
+ * error ERR has a line per bad word ("kernel command line: cq.slots=x:
+ * ..."), every one of them.
+ */
 int		 cfg_load_cmdline(struct cfg *, const char *cmdline, char *err,
 		    size_t errlen);
+/* The same, applying every good word: the number of bad ones. */
+int		 cfg_load_cmdline_each(struct cfg *, const char *cmdline,
+		    char *err, size_t errlen);
+/* Add a line to the messages in ERR (a first one if ERR is empty). */
+void		 cfg_err_add(char *err, size_t errlen, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/*
+ * A program that declares this key reads the kernel command line from
+ * the file it names (CQ_KERNEL_CMDLINE overrides it, as it is needed
+ * before the other variables apply; empty: none) instead of cfg_daemon's
+ * CMDLINE argument.
+ */
+#define CFG_CMDLINE_KEY	"kernel_cmdline"
 /* Set one key from text, checking it; ORIGIN names where it came from. */
 int		 cfg_set(struct cfg *, const char *key, const char *value,
 		    const char *origin, char *err, size_t errlen);
@@ -65,9 +83,12 @@ void		 cfg_print(const struct cfg *, FILE *);
  * The start of a daemon's main(): -c FILE, -f (foreground), -n (print the
  * configuration and exit), -v (more verbose).  Loads the file, then the
  * cq.<key>= words of the kernel command line in CMDLINE (a path such as
- * /proc/cmdline; NULL: none), then CQ_<KEY> variables, then runs CHECK
- * (may be NULL) for what needs more than one key's syntax; a bad value is
- * printed and the process exits 2.
+ * /proc/cmdline; NULL: none; see CFG_CMDLINE_KEY), then CQ_<KEY>
+ * variables, then runs CHECK (may be NULL; it may add several lines with
+ * cfg_err_add) for what needs more than one key's syntax.  A bad file is
+ * printed and the process exits 2; past it, every bad word of the
+ * command line, a bad variable and what CHECK finds are all printed, one
+ * a line, before the exit 2.
  */
 struct cfg	*cfg_daemon(const char *prog, const struct cfg_key *keys,
 		    int argc, char **argv, const char *cmdline,

@@ -18,6 +18,7 @@
 #include "jobdesc.h"
 #include "jsonx.h"
 #include "machinead.h"
+#include "text.h"
 #include "xmalloc.h"
 
 /* What cq puts in a machine or slot ad itself. */
@@ -26,7 +27,8 @@ static const char *const machinead_names[] = {
 	"Memory", "Disk", "TotalCpus", "TotalMemory", "TotalDisk",
 	"KeyboardIdle", "ConsoleIdle", "LoadAvg", "State", "Activity",
 	"HasCRIU", "Start", "Rank", "Requirements", "MyType", "TargetType",
-	"CurrentTime", "ExpectedOwnerAbsence",
+	"CurrentTime", "ExpectedOwnerAbsence", "CqImageVersion",
+	"CqOwnerReason",
 };
 
 static const struct msg_member machinead_members[] = {
@@ -34,7 +36,8 @@ static const struct msg_member machinead_members[] = {
 	{ "OpSysAndVer", JT_STRING, 0 }, { "TotalCpus", JT_INT, 0 },
 	{ "TotalMemory", JT_INT, 0 }, { "TotalDisk", JT_INT, 0 },
 	{ "Start", JT_STRING, 0 }, { "Rank", JT_STRING, 0 },
-	{ "attrs", JT_OBJECT, 0 }, { NULL, 0, 0 }
+	{ "attrs", JT_OBJECT, 0 }, { "CqImageVersion", JT_STRING, 0 },
+	{ "CqOwnerReason", JT_STRING, 0 }, { NULL, 0, 0 }
 };
 
 const char *
@@ -47,6 +50,82 @@ machinead_arch(const char *m)
 	if (strcmp(m, "arm64") == 0)
 		return "aarch64";
 	return m;
+}
+
+int
+machinead_version_ok(const char *s)
+{
+	size_t	n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (s[n] <= ' ' || s[n] > '~')
+			return 0;
+	return n > 0 && n <= MACHINEAD_MAX_VERSION;
+}
+
+/*
+ * The length of the character at S (LEN bytes left) if it is strict
+ * UTF-8 and no terminal control (C0, DEL, C1: U+0080 to U+009F); else 0.
+ */
+static size_t
+machinead_char(const unsigned char *s, size_t len)
+{
+	size_t	n;
+
+	if (*s < 0x20 || *s == 0x7f)
+		return 0;
+	if (*s < 0x80)
+		return 1;
+	n = *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : 2;
+	if (n > len || !text_utf8((const char *)s, n))
+		return 0;
+	if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+		return 0;
+	return n;
+}
+
+int
+machinead_text_ok(const char *s, size_t max)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, n, len = strlen(s);
+
+	if (len == 0 || len > max)
+		return 0;
+	while (i < len) {
+		if ((n = machinead_char(p + i, len - i)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+void
+machinead_text_clean(char *dst, size_t size, const char *src)
+{
+	const unsigned char	*s = (const unsigned char *)src;
+	size_t			 i = 0, o = 0, n, len = strlen(src);
+
+	if (size == 0)
+		return;
+	while (i < len) {
+		if ((n = machinead_char(s + i, len - i)) == 0) {
+			/* A C1 control is one '?'; any other bad byte goes
+			 * alone, the rest judged again. */
+			n = s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 &&
+			    s[i + 1] < 0xa0 ? 2 : 1;
+			if (o + 1 >= size)
+				break;
+			dst[o++] = '?';
+		} else {
+			if (o + n >= size)
+				break;
+			memcpy(dst + o, s + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	dst[o] = '\0';
 }
 
 int
@@ -236,6 +315,12 @@ machinead_to_json(const struct machinead *ad)
 	if (ad->rank != NULL)
 		json_object_object_add(o, "Rank",
 		    json_object_new_string(expr_source(ad->rank)));
+	if (ad->image_version != NULL)
+		json_object_object_add(o, "CqImageVersion",
+		    json_object_new_string(ad->image_version));
+	if (ad->owner_reason != NULL)
+		json_object_object_add(o, "CqOwnerReason",
+		    json_object_new_string(ad->owner_reason));
 	if (ad->nattrs > 0) {
 		a = json_object_new_object();
 		for (i = 0; i < ad->nattrs; i++)
@@ -296,6 +381,22 @@ machinead_decode(struct json_object *obj, struct machinead *ad,
 	    errstr) == -1 ||
 	    machinead_int(obj, "TotalDisk", &ad->total_disk_kb, errstr) == -1)
 		goto fail;
+	if ((src = jsonx_str(obj, "CqImageVersion", NULL)) != NULL) {
+		if (!machinead_version_ok(src)) {
+			*errstr = "machine ad: CqImageVersion is not 1 to 64 "
+			    "printable characters without blanks";
+			goto fail;
+		}
+		ad->image_version = xstrdup(src);
+	}
+	if ((src = jsonx_str(obj, "CqOwnerReason", NULL)) != NULL) {
+		if (!machinead_text_ok(src, MACHINEAD_MAX_REASON)) {
+			*errstr = "machine ad: CqOwnerReason is not 1 to 256 "
+			    "bytes of UTF-8 text without control characters";
+			goto fail;
+		}
+		ad->owner_reason = xstrdup(src);
+	}
 	if ((src = jsonx_str(obj, "Start", NULL)) != NULL &&
 	    machinead_set_expr(&ad->start, src, err, sizeof err) == -1) {
 		*errstr = "machine ad: Start does not parse";
@@ -355,6 +456,8 @@ machinead_clear(struct machinead *ad)
 	free(ad->arch);
 	free(ad->opsys);
 	free(ad->opsysandver);
+	free(ad->image_version);
+	free(ad->owner_reason);
 	expr_free(ad->start);
 	expr_free(ad->rank);
 	for (i = 0; i < ad->nattrs; i++) {

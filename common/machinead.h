@@ -3,7 +3,9 @@
  * message, with HTCondor's attribute names: what the agent says of its
  * platform (Arch, OpSys, OpSysAndVer, TotalCpus, TotalMemory, TotalDisk),
  * its owner's policy (Start, Rank: expressions from the agent's start and
- * rank keys) and the site's own attributes (machine_attributes).  The
+ * rank keys), the site's own attributes (machine_attributes), and cq's:
+ * the version of the boot image it runs (CqImageVersion) and why its
+ * slots stay Owner for good (CqOwnerReason: opted out, too small).  The
  * agent fills one and encodes it (machinead_to_json); the scheduler
  * decodes it strictly (machinead_decode): a member of the wrong type, an
  * expression that does not parse or a site attribute that shadows one of
@@ -22,6 +24,8 @@
 #define MACHINEAD_MAX_NAME	64	/* an attribute's name */
 #define MACHINEAD_MAX_STR	1024	/* a string value, Arch, OpSys... */
 #define MACHINEAD_MAX_EXPR	4096	/* Start and Rank source text */
+#define MACHINEAD_MAX_VERSION	64	/* CqImageVersion */
+#define MACHINEAD_MAX_REASON	256	/* CqOwnerReason */
 
 struct machinead_attr {
 	char			*name;
@@ -39,6 +43,8 @@ struct machinead {
 	struct expr		*rank;		/* NULL: 0 */
 	struct machinead_attr	*attrs;
 	size_t			 nattrs;
+	char			*image_version;	/* CqImageVersion, or NULL */
+	char			*owner_reason;	/* CqOwnerReason, or NULL */
 };
 
 struct json_object;
@@ -60,6 +66,17 @@ int	machinead_attrs_parse(struct machinead *ad, const char *text,
  * "column N: ...". */
 int	machinead_set_expr(struct expr **dst, const char *src, char *err,
 	    size_t errlen);
+
+/* 1 if S may be an image version: 1 to 64 bytes of printable ASCII
+ * without blanks ("2026.12.06-1", "v3+nfs"). */
+int		 machinead_version_ok(const char *s);
+
+/* 1 if S is 1 to MAX bytes of strict UTF-8 without a terminal control
+ * (C0, DEL, C1): CqOwnerReason, printed as a line by cq status. */
+int		 machinead_text_ok(const char *s, size_t max);
+/* SRC into DST (SIZE bytes, cut at a character) with each control or
+ * invalid byte replaced by '?': text machinead_text_ok() accepts. */
+void		 machinead_text_clean(char *dst, size_t size, const char *src);
 
 /* The wire form: a new object. */
 struct json_object	*machinead_to_json(const struct machinead *ad);

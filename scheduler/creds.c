@@ -16,7 +16,8 @@
  * it, except that an auto-approve block may give a new credential to a
  * name whose credential came from auto-approval itself and whose agent
  * is not connected (a netbooted desktop that rebooted and lost its
- * secret with its RAM disk).  Failed proofs are logged with their
+ * secret with its RAM disk; while that agent is connected, the request
+ * is told to wait, not counted as a failure).  Failed proofs are logged with their
  * address and reason and counted there (throttle.c): the answer waits,
  * and an address that keeps failing is refused for a while.  Requests
  * are not proofs and are not counted; their number is capped (in all and
@@ -208,8 +209,10 @@ creds_issue(struct creds_result *r, const char *addr, const char *name,
 		strlcpy(c.name, name, sizeof c.name);
 		c.issued = clock_now_ms();
 		strlcpy(c.how, how, sizeof c.how);
-		if (store_cred_put(sd->store, &c) == -1 ||
-		    store_cred_seen(sd->store, c.id, c.issued, addr, 0) == -1)
+		/* Seen now, from ADDR: one statement, not two. */
+		c.last_seen = c.issued;
+		strlcpy(c.source, addr, sizeof c.source);
+		if (store_cred_put(sd->store, &c) == -1)
 			break;
 		cred_format(&k, r->issued, sizeof r->issued);
 		strlcpy(r->cred_id, k.id, sizeof r->cred_id);
@@ -385,8 +388,20 @@ creds_auto_rebind(struct creds_result *r, const char *addr,
 
 	if (store_cred_by_name(sd->store, name, &c) != 1)
 		return creds_name_taken(r, addr, name, 0) ? -1 : 0;
-	if (strncmp(c.how, "auto ", 5) != 0 || c.revoked != 0 ||
+	if (strncmp(c.how, "auto ", 5) == 0 && c.revoked == 0 &&
 	    agents_cred_connected(c.id)) {
+		/*
+		 * Its agent is here now: never taken from it.  A desktop
+		 * that rebooted without a goodbye waits for its old link
+		 * to close (at the lease): its next request gets the name.
+		 */
+		creds_refuse(r, addr, name, "name %s belongs to credential %s "
+		    "(%s), whose agent is connected now: a new one is granted "
+		    "once that agent has left or missed its lease", name,
+		    c.id, c.how);
+		return -1;
+	}
+	if (strncmp(c.how, "auto ", 5) != 0 || c.revoked != 0) {
 		(void)creds_name_taken(r, addr, name, 0);
 		return -1;
 	}

@@ -336,6 +336,10 @@ ctl_slot_row(struct machine *m, struct slot *s, int64_t now)
 	    json_object_new_int64(now - m->contact));
 	rows_machine_owner(o, m, s, now);
 	rows_slot_ad(o, s, now);
+	json_object_object_add(o, "image_version", m->ad.image_version !=
+	    NULL ? json_object_new_string(m->ad.image_version) : NULL);
+	json_object_object_add(o, "owner_reason", m->ad.owner_reason !=
+	    NULL ? json_object_new_string(m->ad.owner_reason) : NULL);
 	if (s->job != NULL) {
 		snprintf(id, sizeof id, "%u.%u", s->job->cluster,
 		    s->job->proc);

@@ -306,7 +306,7 @@ rows_slot_ad(struct json_object *o, const struct slot *s, int64_t now)
 	    "Arch", "OpSys", "OpSysAndVer", "Cpus", "Memory", "Disk",
 	    "TotalCpus", "TotalMemory", "TotalDisk", "KeyboardIdle",
 	    "ConsoleIdle", "LoadAvg", "ExpectedOwnerAbsence", "State",
-	    "Activity", "HasCRIU" };
+	    "Activity", "HasCRIU", "CqImageVersion", "CqOwnerReason" };
 	const struct machinead	*mad = &s->machine->ad;
 	struct json_object	*ad;
 	struct expr_value	 v;

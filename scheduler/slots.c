@@ -46,6 +46,7 @@ static const char *const slots_verdicts[SLOTS_NVERDICTS] = {
 	[SLOTS_START] = "start",
 	[SLOTS_CRIU] = "criu",
 	[SLOTS_OFFLINE] = "offline",
+	[SLOTS_OPTED_OUT] = "opted-out",
 	[SLOTS_OWNER] = "owner",
 	[SLOTS_DRAINING] = "draining",
 	[SLOTS_BUSY] = "busy",
@@ -85,8 +86,11 @@ slots_first_state(struct slot *s, enum slot_state st)
 int
 slots_idle(const struct slot *s)
 {
+	/* An agent that said why it stays Owner (opted out) is never free,
+	 * whatever a slot claims. */
 	return s->state == SLOT_UNCLAIMED && s->machine->peer != NULL &&
-	    s->machine->online && s->job == NULL && s->stale_job[0] == '\0';
+	    s->machine->online && s->job == NULL && s->stale_job[0] == '\0' &&
+	    s->machine->ad.owner_reason == NULL;
 }
 
 void
@@ -222,6 +226,16 @@ slots_lookup(const struct slot *s, int64_t now, const char *name,
 		}
 		if (strcasecmp(name, "ConsoleIdle") == 0)
 			return slots_idle_s(m, now, out);
+		if (strcasecmp(name, "CqImageVersion") == 0 &&
+		    ad->image_version != NULL) {
+			slots_str(out, ad->image_version);
+			return 0;
+		}
+		if (strcasecmp(name, "CqOwnerReason") == 0 &&
+		    ad->owner_reason != NULL) {
+			slots_str(out, ad->owner_reason);
+			return 0;
+		}
 		break;
 	case 'D': case 'd':
 		if (strcasecmp(name, "Disk") == 0 && s->disk_kb >= 0) {
@@ -417,6 +431,8 @@ slots_judge(const struct slot *s, const struct autocluster *ac,
 		return SLOTS_CRIU;
 	if (!m->online || m->peer == NULL)
 		return SLOTS_OFFLINE;
+	if (m->ad.owner_reason != NULL)
+		return SLOTS_OPTED_OUT;
 	switch (s->state) {
 	case SLOT_OWNER:
 		return SLOTS_OWNER;

@@ -37,6 +37,7 @@ enum slots_verdict {
 	SLOTS_START,		/* a clause of the machine's start */
 	SLOTS_CRIU,		/* a CRIU image, and the machine has none */
 	SLOTS_OFFLINE,		/* its agent is away */
+	SLOTS_OPTED_OUT,	/* its agent runs no jobs (agent = off...) */
 	SLOTS_OWNER,		/* the desktop's owner is present */
 	SLOTS_DRAINING,
 	SLOTS_BUSY,		/* claimed, or cleaning up a job */

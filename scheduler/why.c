@@ -227,6 +227,11 @@ why_suggest(const struct why_walk *w, struct json_object *sug)
 		json_object_array_add(sug, json_object_new_string("nothing "
 		    "to change: it runs when one of the slots that fit it is "
 		    "free (owner away, job done, agent back)"));
+	else if (w->verdict[SLOTS_MATCH] == 0 &&
+	    w->verdict[SLOTS_OPTED_OUT] > 0)
+		json_object_array_add(sug, json_object_new_string("the "
+		    "machines that fit it run no jobs (opted out): allow "
+		    "other machines"));
 }
 
 /* The idle job's analysis, added to O. */
@@ -276,6 +281,10 @@ why_idle(struct job *j, struct machine_list *machines, int64_t now,
 	if (w.verdict[SLOTS_OFFLINE] > 0)
 		why_add(reasons, "offline", w.verdict[SLOTS_OFFLINE],
 		    "machine offline");
+	if (w.verdict[SLOTS_OPTED_OUT] > 0)
+		why_add(reasons, "opted-out", w.verdict[SLOTS_OPTED_OUT],
+		    "the machine runs no jobs (opted out with agent = off, or "
+		    "too small: cq status says which)");
 	if (w.verdict[SLOTS_OWNER] > 0)
 		why_add(reasons, "owner", w.verdict[SLOTS_OWNER],
 		    "owner present");

@@ -714,6 +714,16 @@ jobs_start(struct agentmsg_start *so)
 		return;
 	}
 	s = &slots[so->slot];
+	if (owner_off_reason() != NULL) {
+		/* Opted out: the scheduler should not have sent it. */
+		j->evicted = 1;
+		j->why = AGENTMSG_KILL_OWNER;
+		xasprintf(&j->error, "refused: %s", owner_off_reason());
+		log_warnx("job %s run %u: refused: %s", id, run,
+		    owner_off_reason());
+		jobs_end_now(j, s->ps.state);
+		return;
+	}
 	if (lease_past(&silent, &lease)) {
 		/*
 		 * The scheduler has not heard us for its lease: it may have

@@ -6,7 +6,10 @@
  * sandbox_dir (TotalDisk, KiB, measured at each ad), and the owner's
  * policy: the start and rank keys, and machine_attributes.  An
  * expression that does not parse is refused at start-up with the key and
- * where it was set.
+ * where it was set.  The boot image's version (CqImageVersion) is the
+ * first line of image_version_file: a missing file is no version, one
+ * that is not a version (machinead_version_ok) is warned about and
+ * gives none.
  */
 #include "config.h"
 
@@ -14,6 +17,7 @@
 #include <sys/utsname.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,11 +117,66 @@ machine_opsysandver(void)
 	return out;
 }
 
+int
+machine_read_version(const char *path, char *ver, size_t verlen, char *why,
+    size_t whylen)
+{
+	FILE	*f;
+	char	 buf[MACHINEAD_MAX_VERSION + 3];
+	size_t	 n;
+	int	 c;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, sizeof buf - 1, f);
+	c = ferror(f);
+	fclose(f);
+	if (c) {
+		snprintf(why, whylen, "%s: read error", path);
+		return -1;
+	}
+	buf[n] = '\0';
+	/* One line: the newline ends it, and nothing may follow. */
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (memchr(buf, '\0', n) != NULL || !machinead_version_ok(buf)) {
+		snprintf(why, whylen, "%s: not an image version (one line of "
+		    "1 to %d printable characters without blanks)", path,
+		    MACHINEAD_MAX_VERSION);
+		return -1;
+	}
+	strlcpy(ver, buf, verlen);
+	return 1;
+}
+
+void
+machine_owner_reason(const char *reason)
+{
+	char	buf[MACHINEAD_MAX_REASON + 1];
+
+	free(machine_mad.owner_reason);
+	machine_mad.owner_reason = NULL;
+	if (reason == NULL || *reason == '\0')
+		return;
+	/*
+	 * Cut at a character, controls made '?' (the path of the file that
+	 * says agent = off may hold anything): the scheduler reads it
+	 * strictly and cq status prints it.
+	 */
+	machinead_text_clean(buf, sizeof buf, reason);
+	machine_mad.owner_reason = xstrdup(buf);
+}
+
 void
 machine_init(const struct cfg *cfg, int64_t cpus, int64_t memory_mb)
 {
 	struct utsname	un;
-	char		err[256];
+	char		err[256], ver[MACHINEAD_MAX_VERSION + 1];
+	const char	*vpath = cfg_str(cfg, "image_version_file");
 
 	memset(&machine_mad, 0, sizeof machine_mad);
 	machine_mad.arch = xstrdup(uname(&un) == 0 ?
@@ -136,6 +195,19 @@ machine_init(const struct cfg *cfg, int64_t cpus, int64_t memory_mb)
 	    cfg_str(cfg, "machine_attributes"), err, sizeof err) == -1)
 		fatalx("machine ad: %s", err);
 	machine_disk_path = xstrdup(cfg_str(cfg, "sandbox_dir"));
+	if (*vpath == '\0')
+		return;
+	switch (machine_read_version(vpath, ver, sizeof ver, err,
+	    sizeof err)) {
+	case 1:
+		machine_mad.image_version = xstrdup(ver);
+		log_info("image version %s (%s)", ver, vpath);
+		break;
+	case -1:
+		log_warnx("image_version_file %s: no image version in the "
+		    "machine ad", err);
+		break;
+	}
 }
 
 void

@@ -98,7 +98,14 @@ static const struct cfg_key startd_keys[] = {
 	{ "max_owner_load", CFG_REAL, "0.3", 0, 1000,
 	    "non-job load above which no job starts" },
 	{ "agent", CFG_BOOL, "on", 0, 0,
-	    "off: report this desktop but never run jobs" },
+	    "off: report this desktop (as Owner, opted out) but never run "
+	    "jobs" },
+	{ "image_version_file", CFG_STRING, "/etc/cq/image-version", 0, 0,
+	    "the boot image's version, one line, shown by cq status (a "
+	    "missing file: none)" },
+	{ "kernel_cmdline", CFG_STRING, "/proc/cmdline", 0, 0,
+	    "where the cq.KEY=VALUE words are read (empty: nowhere; "
+	    "CQ_KERNEL_CMDLINE overrides it)" },
 	{ "min_cpus", CFG_INT, "0", 0, 65536,
 	    "fewer cores than this: too small to help" },
 	{ "min_memory", CFG_INT, "0", 0, INT32_MAX,
@@ -147,7 +154,7 @@ static int		 leave_bye;
 /*
  * What -n must check beyond each key's syntax: the owner hours, the
  * token's form, and that the scheduler is pinned (or insecure said so),
- * not both.
+ * not both.  Every problem is a line of ERR, all of them reported.
  */
 static int
 startd_check(const struct cfg *cfg, char *err, size_t errlen)
@@ -156,56 +163,62 @@ startd_check(const struct cfg *cfg, char *err, size_t errlen)
 	struct cred	 c;
 	const char	*token = cfg_str(cfg, "token"), *errstr;
 	const char	*fp = cfg_str(cfg, "fingerprint");
-	char		 origin[1200], hide[300];
+	char		 origin[1200], hide[300], why[1024];
 	uint8_t		 pin[TLS_FP_LEN];
+	int		 bad = 0;
 
 	if (*token != '\0' && (cred_parse(token, &c, &errstr) == -1 ||
 	    c.kind != CRED_TOKEN)) {
-		snprintf(err, errlen, "%s: token: not a pool token (cq pool "
+		cfg_err_add(err, errlen, "%s: token: not a pool token (cq pool "
 		    "token prints one: cqt1.ID.SECRET)",
 		    cfg_origin(cfg, "token"));
-		return -1;
+		bad = 1;
 	}
+	explicit_bzero(&c, sizeof c);
 
 	snprintf(origin, sizeof origin, "%s: owner_hours",
 	    cfg_origin(cfg, "owner_hours"));
 	if ((cal = calendar_parse(cfg_str(cfg, "owner_hours"), origin,
-	    err, errlen)) == NULL)
-		return -1;
+	    why, sizeof why)) == NULL) {
+		cfg_err_add(err, errlen, "%s", why);
+		bad = 1;
+	}
 	calendar_free(cal);
 	if (jobuser_hide_check(cfg_str(cfg, "hide_from_slot_users"), hide,
 	    sizeof hide) == -1) {
-		snprintf(err, errlen, "%s: hide_from_slot_users: %s",
+		cfg_err_add(err, errlen, "%s: hide_from_slot_users: %s",
 		    cfg_origin(cfg, "hide_from_slot_users"), hide);
-		return -1;
+		bad = 1;
 	}
 	if (strlen(cfg_str(cfg, "slot_user")) >= JOBUSER_NAME_MAX / 2 - 8 ||
 	    strpbrk(cfg_str(cfg, "slot_user"), ":/ \t") != NULL) {
-		snprintf(err, errlen, "%s: slot_user: not a short user name "
+		cfg_err_add(err, errlen, "%s: slot_user: not a short user name "
 		    "prefix", cfg_origin(cfg, "slot_user"));
-		return -1;
+		bad = 1;
 	}
-	if (machine_check(cfg, err, errlen) == -1)
-		return -1;
+	if (machine_check(cfg, why, sizeof why) == -1) {
+		cfg_err_add(err, errlen, "%s", why);
+		bad = 1;
+	}
 	if (*fp != '\0' && tls_fp_parse(fp, pin, &errstr) == -1) {
-		snprintf(err, errlen, "%s: fingerprint: %s",
+		cfg_err_add(err, errlen, "%s: fingerprint: %s",
 		    cfg_origin(cfg, "fingerprint"), errstr);
-		return -1;
+		bad = 1;
 	}
 	if (*fp != '\0' && cfg_bool(cfg, "insecure")) {
-		snprintf(err, errlen, "%s: insecure = yes, but a fingerprint "
+		cfg_err_add(err, errlen, "%s: insecure = yes, but a fingerprint "
 		    "is set (%s): choose one", cfg_origin(cfg, "insecure"),
 		    cfg_origin(cfg, "fingerprint"));
-		return -1;
+		bad = 1;
 	}
 	if (*fp == '\0' && !cfg_bool(cfg, "insecure")) {
-		snprintf(err, errlen, "no scheduler fingerprint: run `cq pool "
-		    "fingerprint` on the scheduler and set `fingerprint = "
+		cfg_err_add(err, errlen, "no scheduler fingerprint: run `cq "
+		    "pool fingerprint` on the scheduler and set `fingerprint = "
 		    "<it>` here (or cq.fingerprint=<it> on the kernel command "
 		    "line); `insecure = yes` on both sides means plain TCP");
-		return -1;
+		bad = 1;
 	}
-	return 0;
+	return bad ? -1 : 0;
 }
 
 /*

@@ -5,10 +5,12 @@
  * combined into one policy input for a moment in time.  Without
  * owner_hours every hour counts as the owner's (idle_after applies; the
  * shorter idle_after_offhours only outside configured hours).  A machine
- * too small to help (min_cpus, min_memory) behaves as `agent = off`.
+ * too small to help (min_cpus, min_memory) behaves as `agent = off`;
+ * either one's reason goes into the machine ad (CqOwnerReason).
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +18,7 @@
 #include "calendar.h"
 #include "cfg.h"
 #include "log.h"
+#include "machine.h"
 #include "owner.h"
 #include "policy.h"
 #include "startd.h"
@@ -25,6 +28,7 @@ static struct calendar		*owner_cal;
 static int64_t			 owner_reclaim_until;
 static int			 owner_drain_on;
 static int			 owner_has_hours;	/* owner_hours set */
+static char			 owner_why[256];	/* agent off: why */
 
 int
 owner_init(const struct cfg *cfg, void (*cb)(void *), void *arg, char *err,
@@ -38,14 +42,25 @@ owner_init(const struct cfg *cfg, void (*cb)(void *), void *arg, char *err,
 	owner_cfg.max_vacate_ms = cfg_ms(cfg, "max_vacate_time");
 	owner_cfg.max_owner_load = cfg_real(cfg, "max_owner_load");
 	owner_cfg.agent_on = cfg_bool(cfg, "agent");
-	if (st->slot_cpus * st->nslots < cfg_int(cfg, "min_cpus") ||
+	owner_why[0] = '\0';
+	if (!owner_cfg.agent_on) {
+		snprintf(owner_why, sizeof owner_why, "opted out on this "
+		    "machine (agent = off, %s)", cfg_origin(cfg, "agent"));
+		log_info("owner: agent = off (%s): no jobs will run here",
+		    cfg_origin(cfg, "agent"));
+	} else if (st->slot_cpus * st->nslots < cfg_int(cfg, "min_cpus") ||
 	    st->slot_memory_mb * st->nslots < cfg_int(cfg, "min_memory")) {
+		snprintf(owner_why, sizeof owner_why, "too small to help: "
+		    "%lld cores and %lld MiB (min_cpus %lld, min_memory %lld)",
+		    (long long)(st->slot_cpus * st->nslots),
+		    (long long)(st->slot_memory_mb * st->nslots),
+		    (long long)cfg_int(cfg, "min_cpus"),
+		    (long long)cfg_int(cfg, "min_memory"));
 		log_info("owner: this machine is below min_cpus/min_memory: "
 		    "it reports itself and runs no jobs");
 		owner_cfg.agent_on = 0;
 	}
-	if (!owner_cfg.agent_on)
-		log_info("owner: agent = off: no jobs will run here");
+	machine_owner_reason(owner_why);
 	owner_has_hours = *cfg_str(cfg, "owner_hours") != '\0';
 	if ((owner_cal = calendar_parse(cfg_str(cfg, "owner_hours"),
 	    "owner_hours", err, errlen)) == NULL)
@@ -62,6 +77,12 @@ owner_shutdown(void)
 	activity_shutdown();
 	calendar_free(owner_cal);
 	owner_cal = NULL;
+}
+
+const char *
+owner_off_reason(void)
+{
+	return owner_cfg.agent_on ? NULL : owner_why;
 }
 
 const struct policy_cfg *

@@ -19,6 +19,8 @@ int	owner_init(const struct cfg *, void (*cb)(void *), void *arg,
 void	owner_shutdown(void);
 /* The policy settings in force. */
 const struct policy_cfg *owner_policy(void);
+/* Why no job runs here for good (agent = off, too small), or NULL. */
+const char	*owner_off_reason(void);
 /* Fill IN for wall time NOW (ms); samples the polled sources. */
 void	owner_input(int64_t now, struct policy_in *in);
 /* The same without sampling the polled sources: what they saw last. */

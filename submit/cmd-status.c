@@ -14,6 +14,10 @@
  * HTCondor names them, and cq's CqState, CqActivity, CqConnected and
  * CqOwnerLastSeen.  On a narrow terminal the
  * owner-side columns go first and NAME is never cut into look-alikes.
+ * Where any machine told the version of the image it booted
+ * (CqImageVersion), an IMAGE column shows it; the machines that stay
+ * Owner for good (opted out with agent = off, or too small) are listed
+ * under the table with their reason (CqOwnerReason).
  */
 #include "config.h"
 
@@ -29,6 +33,7 @@
 #include "cq.h"
 #include "expr.h"
 #include "jsonx.h"
+#include "machinead.h"
 #include "msg.h"
 #include "slotstate.h"
 #include "table.h"
@@ -156,30 +161,70 @@ cmd_status_filter(const struct cmd_status *cs, struct json_object *rep)
 	json_object_object_add(rep, "rows", keep);
 }
 
+/*
+ * Below the table, the machines that run no jobs for good and why (their
+ * agent's CqOwnerReason: opted out, too small), one line each.
+ */
+static void
+cmd_status_reasons(FILE *f, size_t width, struct json_object *rows)
+{
+	struct json_object	*r;
+	const char		*why, *m, *last = NULL;
+	char			 line[1024], safe[MACHINEAD_MAX_REASON + 1];
+	size_t			 i, n = json_object_array_length(rows);
+	int			 any = 0;
+
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(rows, i);
+		if ((why = jsonx_str(r, "owner_reason", NULL)) == NULL)
+			continue;
+		m = jsonx_str(r, "machine", "");
+		if (last != NULL && strcmp(last, m) == 0)
+			continue;
+		last = m;
+		if (!any)
+			fprintf(f, "\nOwner for good (no jobs run there):\n");
+		any = 1;
+		/* The agent's text: no terminal controls reach the screen,
+		 * whatever scheduler passed them on. */
+		machinead_text_clean(safe, sizeof safe, why);
+		snprintf(line, sizeof line, "  %s: %s", m, safe);
+		table_wrap(f, line, width);
+	}
+}
+
 static void
 cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
 {
 	static const char *const hdr[] = { "NAME", "STATE", "ACTIVITY",
-	    "LOAD", "MEM", "IDLE_FOR", "JOB", "OWNER_SEEN" };
+	    "LOAD", "MEM", "IDLE_FOR", "JOB", "OWNER_SEEN", "IMAGE" };
 	struct json_object	*r, *v;
 	struct table		*t;
 	char			 load[32], mem[32], idle[32], seen[32];
 	char			 line[512];
-	const char		*cells[8], *st;
-	size_t			 i, n, counts[SLOT_OFFLINE + 1] = { 0 };
+	const char		*cells[9], *st;
+	size_t			 i, n, ncols = 8;
+	size_t			 counts[SLOT_OFFLINE + 1] = { 0 };
 	enum slot_state		 s;
 
-	t = table_new(8, hdr);
+	/* The boot image's version: a column once any machine has one. */
+	n = json_object_array_length(rows);
+	for (i = 0; i < n; i++)
+		if (jsonx_str(json_object_array_get_idx(rows, i),
+		    "image_version", NULL) != NULL)
+			ncols = 9;
+	t = table_new(ncols, hdr);
 	table_color(t, color);
 	table_right(t, 3);
 	table_right(t, 4);
 	table_right(t, 5);
 	/* Narrow terminals: the names stay apart, the owner side goes. */
 	table_keep_distinct(t, 0);
+	if (ncols == 9)
+		table_optional(t, 8);
 	table_optional(t, 7);
 	table_optional(t, 5);
 	table_optional(t, 3);
-	n = json_object_array_length(rows);
 	for (i = 0; i < n; i++) {
 		r = json_object_array_get_idx(rows, i);
 		st = jsonx_str(r, "state", "?");
@@ -211,11 +256,13 @@ cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
 		cells[5] = idle;
 		cells[6] = jsonx_str(r, "job", "-");
 		cells[7] = seen;
+		cells[8] = jsonx_str(r, "image_version", "-");
 		table_add(t, cells);
 		table_cell_color(t, 1, cmd_status_sgr(st));
 	}
 	table_print(t, f, width);
 	table_free(t);
+	cmd_status_reasons(f, width, rows);
 	snprintf(line, sizeof line, "Total for pool: %zu slots; %zu "
 	    "unclaimed, %zu claimed, %zu owner, %zu suspended, %zu vacating, "
 	    "%zu draining, %zu offline", n, counts[SLOT_UNCLAIMED],

@@ -252,8 +252,8 @@ Test(cfg, fuzz_cmdline_error_changes_nothing)
 {
 	cr_assert_eq(cfg_load_cmdline(cfg, "cq.slots=8 cq.lease=never", err,
 	    sizeof err), -1);
-	cr_assert_str_eq(err, "kernel command line: lease: not a duration "
-	    "(seconds, or with ms/s/m/h)");
+	cr_assert_str_eq(err, "kernel command line: cq.lease=never: not a "
+	    "duration (seconds, or with ms/s/m/h)");
 	cr_assert_eq(cfg_int(cfg, "slots"), 1);
 	cr_assert_str_eq(cfg_origin(cfg, "slots"), "default");
 	cr_assert_eq(cfg_ms(cfg, "lease"), 30000);
@@ -329,7 +329,7 @@ Test(cfg, kernel_cmdline)
 	cr_assert_eq(cfg_int(cfg, "slots"), 4);
 
 	cr_assert_eq(cfg_load_cmdline(cfg, "BOOT_IMAGE=/vmlinuz cq.lease=2m\t"
-	    "cq.debug=1 cq.slots\ncq.listen=[::]:9000\n", err, sizeof err), 0,
+	    "cq.debug=1 cq\ncq.listen=[::]:9000\n", err, sizeof err), 0,
 	    "%s", err);
 	cr_assert_eq(cfg_ms(cfg, "lease"), 120000);
 	cr_assert_eq(cfg_bool(cfg, "debug"), 1);
@@ -338,10 +338,54 @@ Test(cfg, kernel_cmdline)
 
 	cr_assert_eq(cfg_load_cmdline(cfg, "", err, sizeof err), 0);
 	cr_assert_eq(cfg_load_cmdline(cfg, "cq.foo=1", err, sizeof err), -1);
-	cr_assert_str_eq(err, "kernel command line: unknown key 'foo'");
+	cr_assert_str_eq(err, "kernel command line: cq.foo: unknown setting");
 	cr_assert_eq(cfg_load_cmdline(cfg, "cq.slots=0", err, sizeof err), -1);
-	cr_assert_str_eq(err, "kernel command line: slots: too small");
+	cr_assert_str_eq(err, "kernel command line: cq.slots=0: too small: "
+	    "expected a whole number from 1 to 1024");
 	cr_assert_eq(cfg_int(cfg, "slots"), 4);
+}
+
+/*
+ * Every bad cq. word is named, each on its line, not only the first;
+ * nothing of the line applies; a secret's value is never repeated.
+ */
+Test(cfg, kernel_cmdline_all_errors)
+{
+	cr_assert_eq(cfg_load_cmdline(cfg, "quiet cq.slots=x cq.lease=2m "
+	    "cq.slot=4 cq.debug cq.listen=nohost cq.lease=2q "
+	    "cq.debug=maybe cq.slots=", err, sizeof err), -1);
+	cr_assert_str_eq(err,
+	    "kernel command line: cq.slots=x: expected a whole number from 1 "
+	    "to 1024\n"
+	    "kernel command line: cq.slot: unknown setting; did you mean "
+	    "cq.slots?\n"
+	    "kernel command line: cq.debug: no value (write cq.debug=VALUE)\n"
+	    "kernel command line: cq.listen=nohost: expected host:port\n"
+	    "kernel command line: cq.lease=2q: unknown duration unit (use ms, "
+	    "s, m or h)\n"
+	    "kernel command line: cq.debug=maybe: expected on or off\n"
+	    "kernel command line: cq.slots=: empty: expected a whole number "
+	    "from 1 to 1024");
+	cr_assert_eq(cfg_int(cfg, "slots"), 1);
+	cr_assert_eq(cfg_ms(cfg, "lease"), 30000);
+
+	/* _each applies the good words and counts the bad ones. */
+	cr_assert_eq(cfg_load_cmdline_each(cfg, "cq.slots=3 cq.lease=x "
+	    "cq.bogus=1", err, sizeof err), 2);
+	cr_assert_eq(cfg_int(cfg, "slots"), 3);
+	cr_assert_str_eq(err, "kernel command line: cq.lease=x: not a "
+	    "duration (seconds, or with ms/s/m/h)\n"
+	    "kernel command line: cq.bogus: unknown setting");
+}
+
+/* The messages end within ERR, never past it. */
+Test(cfg, kernel_cmdline_errors_truncated)
+{
+	char	small[40];
+
+	cr_assert_eq(cfg_load_cmdline(cfg, "cq.slots=x cq.lease=2q",
+	    small, sizeof small), -1);
+	cr_assert_eq(strlen(small), sizeof small - 1);
 }
 
 /* A netbooted agent's pin comes from cq.fingerprint= (startd's keys). */
@@ -519,5 +563,44 @@ Test(cfg, secret_not_printed)
 	cr_assert_not_null(strstr(buf, "token = (secret, not shown)"), "%s",
 	    buf);
 	free(buf);
+	cfg_free(c);
+}
+
+/*
+ * A token mistyped on the kernel command line (a wrong separator, no
+ * key, or under the wrong key) is never repeated on the console: the
+ * word is named only by its key-like start.
+ */
+Test(cfg, kernel_cmdline_token_typo_not_printed)
+{
+	static const struct cfg_key keys[] = {
+		{ "token", CFG_SECRET, "", 0, 0, "" },
+		{ "schedd", CFG_HOSTPORT, "127.0.0.1:9618", 0, 0, "" },
+		{ NULL, 0, NULL, 0, 0, NULL }
+	};
+	static const char *const lines[] = {
+		"cq.token:cqt1.0000abcd.5ec7e75ec7e75ec7e75ec7e7",
+		"cq.token-cqt1.0000abcd.5ec7e75ec7e75ec7e75ec7e7",
+		"cq.cqt1.0000abcd.5ec7e75ec7e75ec7e75ec7e7",
+		"cq.token:cqt1.0000abcd.5ec7e75ec7e75ec7e75ec7e7=1",
+		"cq.schedd=cqt1.0000abcd.5ec7e75ec7e75ec7e75ec7e7",
+		"cq.schedd=cqa1.0000abcd.5ec7e75ec7e75ec7e75ec7e7",
+	};
+	struct cfg	*c = cfg_new(keys);
+	char		 e[1024];
+	size_t		 i;
+
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		cr_assert_eq(cfg_load_cmdline(c, lines[i], e, sizeof e), -1,
+		    "%s", lines[i]);
+		cr_assert_null(strstr(e, "5ec7e7"), "%s", e);
+		cr_assert_null(strstr(e, "0000abcd"), "%s", e);
+		cr_assert_not_null(strstr(e, "kernel command line: cq."),
+		    "%s", e);
+	}
+	/* The key is still named. */
+	cr_assert_eq(cfg_load_cmdline(c, lines[0], e, sizeof e), -1);
+	cr_assert_str_eq(e, "kernel command line: cq.token...: no value "
+	    "(write cq.token=VALUE)");
 	cfg_free(c);
 }

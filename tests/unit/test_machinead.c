@@ -75,9 +75,42 @@ Test(machinead, the_wire_form_round_trips)
 	cr_assert_str_eq(expr_source(back.start), expr_source(ad.start));
 	cr_assert_str_eq(expr_source(back.rank), "TARGET.JobPrio");
 	cr_assert(machinead_attr(&back, "HasMatlab")->b);
+	cr_assert_null(back.image_version);
+	cr_assert_null(back.owner_reason);
+	machinead_clear(&back);
+	json_object_put(o);
+
+	/* The image version and why its slots stay Owner (opted out). */
+	ad.image_version = strdup("2026.12.06-1");
+	ad.owner_reason = strdup("opted out on this machine (agent = off, "
+	    "kernel command line)");
+	o = machinead_to_json(&ad);
+	cr_assert_eq(machinead_decode(o, &back, &errstr), 0, "%s", errstr);
+	cr_assert_str_eq(back.image_version, "2026.12.06-1");
+	cr_assert_str_eq(back.owner_reason, ad.owner_reason);
 	machinead_clear(&back);
 	json_object_put(o);
 	machinead_clear(&ad);
+}
+
+Test(machinead, image_versions)
+{
+	char	long_one[66];
+
+	cr_assert(machinead_version_ok("2026.12.06-1"));
+	cr_assert(machinead_version_ok("v3+nfs~rc1:x"));
+	cr_assert_not(machinead_version_ok(""));
+	cr_assert_not(machinead_version_ok("two words"));
+	cr_assert_not(machinead_version_ok("tab\there"));
+	cr_assert_not(machinead_version_ok("caf\xc3\xa9"));
+	memset(long_one, 'a', sizeof long_one - 2);
+	long_one[sizeof long_one - 2] = '\0';
+	cr_assert(machinead_version_ok(long_one));		/* 64 */
+	long_one[sizeof long_one - 2] = 'a';
+	long_one[sizeof long_one - 1] = '\0';
+	cr_assert_not(machinead_version_ok(long_one));	/* 65 */
+	cr_assert(machinead_reserved("CqImageVersion"));
+	cr_assert(machinead_reserved("cqownerreason"));
 }
 
 Test(machinead, decoding_is_strict)
@@ -92,6 +125,10 @@ Test(machinead, decoding_is_strict)
 		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"attrs\":{\"Cpus\":1}}",
 		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"attrs\":{\"A\":[1]}}",
 		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"attrs\":{\"a b\":1}}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"CqImageVersion\":\"a b\"}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"CqImageVersion\":\"\"}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"CqImageVersion\":7}",
+		"{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"CqOwnerReason\":\"\"}",
 	};
 	struct machinead	 ad;
 	struct json_object	*o;
@@ -108,4 +145,57 @@ Test(machinead, decoding_is_strict)
 	cr_assert_str_eq(machinead_arch("x86_64"), "X86_64");
 	cr_assert_str_eq(machinead_arch("i686"), "INTEL");
 	cr_assert_str_eq(machinead_arch("aarch64"), "aarch64");
+}
+
+/*
+ * CqOwnerReason is printed as a line of cq status: terminal controls
+ * (C0, DEL, C1 such as U+009B, the one-byte CSI) and invalid UTF-8 are
+ * refused on the wire; the agent makes its own reason safe to send.
+ */
+#define AD "{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"CqOwnerReason\":"
+Test(machinead, owner_reason_has_no_controls)
+{
+	static const char *const bad[] = {
+		AD "\"x\\u001b]0;pwned\\u0007\"}",
+		AD "\"x\\u001b[2J\"}",
+		AD "\"two\\nlines\"}",
+		AD "\"tab\\there\"}",
+		AD "\"del\\u007f\"}",
+		AD "\"csi\\u009b31m\"}",
+		AD "\"nel\\u0085\"}",
+	};
+	struct machinead	 ad;
+	struct json_object	*o;
+	const char		*errstr;
+	char			 buf[64];
+	size_t			 i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cr_assert_eq(jsonx_parse(bad[i], strlen(bad[i]), &o,
+		    &errstr), 0);
+		cr_assert_eq(machinead_decode(o, &ad, &errstr), -1,
+		    "accepted %s", bad[i]);
+		cr_assert_not_null(strstr(errstr, "CqOwnerReason"), "%s",
+		    errstr);
+		json_object_put(o);
+	}
+	/* Text with non-ASCII letters is fine. */
+	o = json_tokener_parse(AD "\"opted out (agent = off, "
+	    "/etc/cq/startd.conf:3) \\u00e9t\\u00e9\"}");
+	cr_assert_not_null(o);
+	cr_assert_eq(machinead_decode(o, &ad, &errstr), 0, "%s", errstr);
+	cr_assert_str_eq(ad.owner_reason, "opted out (agent = off, "
+	    "/etc/cq/startd.conf:3) \xc3\xa9t\xc3\xa9");
+	machinead_clear(&ad);
+	json_object_put(o);
+
+	/* What the agent sends: controls and bad bytes become '?'. */
+	machinead_text_clean(buf, sizeof buf, "a\x1b[2Jb\tc\xc2\x9b"
+	    "d\x7f\xff\xc3\xa9");
+	cr_assert_str_eq(buf, "a?[2Jb?c?d??\xc3\xa9");
+	cr_assert_eq(machinead_text_ok(buf, 64), 1);
+	machinead_text_clean(buf, 8, "abcdefgh\xc3\xa9");
+	cr_assert_str_eq(buf, "abcdefg");
+	machinead_text_clean(buf, 8, "abcdef\xc3\xa9");
+	cr_assert_str_eq(buf, "abcdef");
 }
