@@ -13,16 +13,18 @@
  * the scheduler as the real agent tells it (slot, started, exited).
  *
  * Jobs: batches of jobs, each job's class (short, medium, long), run time
- * and checkpoint interval drawn from the seed and its batch and proc, so
+ * and whether it checkpoints drawn from the seed and its batch and proc, so
  * that two runs with the same seed submit the same jobs (at their own
  * times); the queue is kept at least -q jobs deep (default: one per slot,
  * a full queue), or (-R) jobs come in a steady stream of so many a
  * virtual hour, which leaves slots free for the scheduler to choose from.  A job's description says its batch (arguments
- * `officesim B`) and its expected run time (+ExpectedRuntime, seconds, the
- * class's mean, as a user would guess it).  A job makes progress only
- * while its slot is CLAIMED, ends when its work is done, and a vacate
- * loses what it did since its last checkpoint (every -checkpoint interval
- * of work for checkpointing jobs; all of it for the others).
+ * `officesim B I`), its expected run time (+ExpectedRuntime, seconds, the
+ * class's mean, as a user would guess it) and, for the jobs that
+ * checkpoint, `checkpoint_exit_code`.  A job makes progress only while its
+ * slot is CLAIMED and ends when its work is done.  A vacate costs a job
+ * that checkpoints nothing (the real agent asks it for a checkpoint
+ * then: office_evict) and the others all they did; a lost link costs
+ * every job the work of its run.
  *
  * Owner presence (-A): each agent keeps its owner's presence history
  * (common/presence.c, the real agent's model: startd/absence.c), trained
@@ -88,7 +90,7 @@ unit(uint64_t a, uint64_t b, uint64_t c)
 	return (mix(a, b, c) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-/* Job PROC of batch B: its class, run time and checkpoint interval. */
+/* Job PROC of batch B: its class, run time and whether it checkpoints. */
 static void
 office_job_make(struct sim_job *j, int b, int proc)
 {
@@ -105,15 +107,15 @@ office_job_make(struct sim_job *j, int b, int proc)
 		j->expected = 30 * MIN_MS;
 		j->runtime = (int64_t)((20 + 20 * v) * MIN_MS);
 	} else if (u < 0.75) {
-		/* Medium: 1.5-2.5 hours, half checkpoint every 30 min. */
+		/* Medium: 1.5-2.5 hours, half checkpoint. */
 		j->expected = 2 * HOUR_MS;
 		j->runtime = (int64_t)((1.5 + v) * HOUR_MS);
-		j->ckpt_every = w < 0.5 ? 30 * MIN_MS : 0;
+		j->ckpt = w < 0.5;
 	} else {
-		/* Long: 6-10 hours, half checkpoint every hour. */
+		/* Long: 6-10 hours, half checkpoint. */
 		j->expected = 8 * HOUR_MS;
 		j->runtime = (int64_t)((6 + 4 * v) * HOUR_MS);
-		j->ckpt_every = w < 0.5 ? HOUR_MS : 0;
+		j->ckpt = w < 0.5;
 	}
 }
 
@@ -134,13 +136,42 @@ office_submitted(long cluster, void *arg)
 	}
 }
 
+/*
+ * The jobs of batch B as queue items (ert, index) for those that
+ * checkpoint (CKPT) or those that do not: one line each into P.
+ */
+static char *
+office_items(char *p, char *end, const struct sim_batch *b, int ckpt,
+    int *n)
+{
+	int	i;
+
+	*n = 0;
+	for (i = 0; i < b->njobs; i++) {
+		const struct sim_job *j = &b->jobs[i];
+
+		if (j->ckpt != ckpt)
+			continue;
+		p += snprintf(p, end - p, "%lld %d\n",
+		    (long long)(j->expected / 1000), i);
+		(*n)++;
+	}
+	return p;
+}
+
+/*
+ * One submit a batch, one cluster: the jobs that checkpoint are queued
+ * by a second queue statement after `checkpoint_exit_code`, as a user's
+ * submit file says it (the scheduler knows from it which jobs keep their
+ * work at a vacate).  Each job's index in the batch is its last argument.
+ */
 static void
 office_submit(int n)
 {
 	struct sim_batch	*b;
-	char			*text, *p;
+	char			*text, *p, *end, *q;
 	size_t			 len;
-	int			 i;
+	int			 i, k, ckpt;
 
 	sim->batches = xreallocarray(sim->batches, sim->nbatches + 1,
 	    sizeof *sim->batches);
@@ -152,21 +183,31 @@ office_submit(int n)
 	b->jobs = xcalloc(n, sizeof *b->jobs);
 	b->submitted = sim->vnow;
 	b->submitted_real = sim_mono_ms();
-	len = 512 + (size_t)n * 16;
-	text = xmalloc(len);
-	p = text + snprintf(text, len, "executable = /bin/true\n"
-	    "arguments = officesim %d\nbatch_name = officesim\n"
-	    "+ExpectedRuntime = $(ert)\nqueue ert from (\n", b->index);
 	for (i = 0; i < n; i++) {
-		struct sim_job *j = &b->jobs[i];
-
-		office_job_make(j, b->index, i);
-		j->submitted = b->submitted;
-		j->submitted_real = b->submitted_real;
-		p += snprintf(p, len - (p - text), "%lld\n",
-		    (long long)(j->expected / 1000));
+		office_job_make(&b->jobs[i], b->index, i);
+		b->jobs[i].submitted = b->submitted;
+		b->jobs[i].submitted_real = b->submitted_real;
 	}
-	snprintf(p, len - (p - text), ")\n");
+	len = 1024 + (size_t)n * 32;
+	text = xmalloc(len);
+	end = text + len;
+	p = text + snprintf(text, len, "executable = /bin/true\n"
+	    "transfer_executable = false\n"
+	    "arguments = officesim %d $(i)\nbatch_name = officesim\n"
+	    "+ExpectedRuntime = $(ert)\n", b->index);
+	for (ckpt = 0; ckpt < 2; ckpt++) {
+		q = p;
+		if (ckpt)
+			p += snprintf(p, end - p,
+			    "checkpoint_exit_code = 85\n");
+		p += snprintf(p, end - p, "queue ert,i from (\n");
+		p = office_items(p, end, b, ckpt, &k);
+		p += snprintf(p, end - p, ")\n");
+		if (k == 0) {
+			p = q;	/* no such job: no queue statement */
+			*p = '\0';
+		}
+	}
 	sim->idle_jobs += n;
 	sim->os.submitted += n;
 	sim->submitting = 1;
@@ -174,23 +215,20 @@ office_submit(int n)
 	free(text);
 }
 
-/* The job of a start order: batch from its arguments, proc from its id. */
+/* The job of a start order: batch and index from its arguments. */
 static struct sim_job *
 office_job_of(const struct agentmsg_start *so)
 {
-	const char	*dot;
-	long		 b, proc;
+	long	 b, i;
 
-	if (so->desc.argc < 2 || strcmp(so->desc.argv[0], "officesim") != 0)
+	if (so->desc.argc < 3 || strcmp(so->desc.argv[0], "officesim") != 0)
 		return NULL;
 	b = strtol(so->desc.argv[1], NULL, 10);
-	if ((dot = strchr(so->job, '.')) == NULL)
+	i = strtol(so->desc.argv[2], NULL, 10);
+	if (b < 0 || (size_t)b >= sim->nbatches || i < 0 ||
+	    i >= sim->batches[b].njobs)
 		return NULL;
-	proc = strtol(dot + 1, NULL, 10);
-	if (b < 0 || (size_t)b >= sim->nbatches || proc < 0 ||
-	    proc >= sim->batches[b].njobs)
-		return NULL;
-	return &sim->batches[b].jobs[proc];
+	return &sim->batches[b].jobs[i];
 }
 
 static int
@@ -251,7 +289,13 @@ office_progress(struct sim_slot *s)
 	}
 }
 
-/* Slot I's job is vacated: what it did since its last checkpoint is lost. */
+/*
+ * Slot I's job is vacated.  One that checkpoints keeps all its work: the
+ * real agent thaws it and sends it its checkpoint signal (startd/jobs.c,
+ * POLICY_VACATE; a CRIU job is dumped instead), and a job with
+ * checkpoint_exit_code writes its checkpoint and exits with that code
+ * within max_vacate_time.  The others lose all they did.
+ */
 static void
 office_evict(struct sim_agent *a, int i)
 {
@@ -262,13 +306,16 @@ office_evict(struct sim_agent *a, int i)
 	if (j != NULL) {
 		office_progress(s);
 		work = j->done + j->progress;
-		kept = j->ckpt_every > 0 ? work / j->ckpt_every *
-		    j->ckpt_every : 0;
+		kept = j->ckpt ? work : 0;
 		if (kept < j->done)
 			kept = j->done;
 		if (office_measured(sim->vnow)) {
 			sim->os.evictions++;
 			sim->os.lost_ms += work - kept;
+			if (j->ckpt) {
+				sim->os.evictions_ckpt++;
+				sim->os.ckpt_kept_ms += work - j->done;
+			}
 		}
 		j->lost += work - kept;
 		j->evictions++;

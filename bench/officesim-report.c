@@ -11,12 +11,17 @@
  *                        desk: the stays of officesim-owner.c)
  *   idle_slot_hours      the same times the slots of a desktop
  *   busy_slot_hours      slots CLAIMED (a job running)
- *   lost_job_hours       work vacated since its last checkpoint
+ *   lost_job_hours       work vacated (jobs that do not checkpoint), and
+ *                        the runs of lost links
+ *   checkpointed_vacates vacates of jobs that checkpoint (each one, for
+ *                        real, a checkpoint written and moved, a restart)
  *   inflight_job_hours   work of the jobs still running at the end
  *   committed_job_hours  busy - lost - in flight: work that was done or
  *                        checkpointed
  *   harvest              committed / idle slot-hours
  *   busy_returns         owners' arrivals at a desktop running a job
+ *   idle_at_end          the work the idle jobs still have to do at the
+ *                        end (what a placement left for later)
  *   submit_to_start      a job's first start after its submission
  *                        (virtual; with a full queue, mostly its wait)
  *   offer_to_start       a slot offered while jobs wait, to its start
@@ -292,8 +297,10 @@ report_office(void)
 {
 	int64_t	 from = sim->os.from, to = sim->os.to, span = to - from;
 	int64_t	 idle = 0, busy = 0, busy_owner = 0, inflight = 0, t, e;
+	int64_t	 idle_left = 0, idle_nockpt_left = 0;
 	long	 on = 0, never = 0, off = 0, late = 0;
 	long	 done_all = 0, running = 0, idle_jobs = 0, total = 0;
+	long	 idle_nockpt = 0;
 	char	 path[1024];
 	size_t	 b, k;
 	int	 i, j;
@@ -340,8 +347,15 @@ report_office(void)
 			else if (sj->running) {
 				running++;
 				inflight += sj->progress;
-			} else
+			} else {
 				idle_jobs++;
+				idle_left += sj->runtime - sj->done;
+				if (!sj->ckpt) {
+					idle_nockpt++;
+					idle_nockpt_left += sj->runtime -
+					    sj->done;
+				}
+			}
 		}
 	printf("mode: office\n");
 	if (sim->o.label[0] != '\0')
@@ -366,6 +380,9 @@ report_office(void)
 	printf("busy_while_owner_present_hours: %.2f\n", busy_owner / H);
 	printf("lost_job_hours: %.1f (%ld evictions)\n",
 	    sim->os.lost_ms / H, sim->os.evictions);
+	printf("checkpointed_vacates: %ld (%.1f job-hours kept by the "
+	    "checkpoint at the vacate)\n", sim->os.evictions_ckpt,
+	    sim->os.ckpt_kept_ms / H);
 	printf("inflight_job_hours: %.1f\n", inflight / H);
 	printf("committed_job_hours: %.1f\n",
 	    (busy - sim->os.lost_ms - inflight) / H);
@@ -382,6 +399,9 @@ report_office(void)
 	    sim->os.suspends, sim->os.resumes, sim->os.evictions);
 	printf("jobs: %ld submitted, %ld completed, %ld running at the end, "
 	    "%ld idle at the end\n", total, done_all, running, idle_jobs);
+	printf("idle_at_end: %.1f job-hours of work (%ld jobs); of which "
+	    "%.1f in the %ld that do not checkpoint\n", idle_left / H,
+	    idle_jobs, idle_nockpt_left / H, idle_nockpt);
 	printf("jobs_accounted: %s\n", total == done_all + running +
 	    idle_jobs && total == sim->os.submitted ? "yes" : "no");
 	printf("completed_in_window: %ld (%.1f job-hours)\n",

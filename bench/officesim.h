@@ -108,7 +108,8 @@ struct sim_job {
 	int			 batch;		/* the submission's index */
 	int			 proc;
 	int64_t			 runtime;	/* virtual ms of work */
-	int64_t			 ckpt_every;	/* 0: never checkpoints */
+	int			 ckpt;		/* checkpoints at a vacate
+						   (checkpoint_exit_code) */
 	int64_t			 expected;	/* what it tells (ExpectedRuntime) */
 	int64_t			 done;		/* work kept (checkpointed) */
 	int64_t			 progress;	/* work since the last start */
@@ -162,6 +163,8 @@ struct sim_stats {
 	int64_t		 from, to;		/* virtual ms */
 	long		 arrivals, busy_arrivals;
 	long		 suspends, resumes, evictions;
+	long		 evictions_ckpt;	/* of jobs that checkpoint */
+	int64_t		 ckpt_kept_ms;		/* the work they kept */
 	int64_t		 lost_ms;		/* work lost to evictions */
 	long		 completed;
 	int64_t		 completed_ms;		/* their run times */

@@ -341,8 +341,8 @@ autocluster_of(struct job *j, autocluster_attr_fn attr)
 	cap = strlen(src->key) + 128;
 	key = xmalloc(cap);
 	len = (size_t)snprintf(key, cap,
-	    "%s\x1f%d\x1f%lld\x1f%lld\x1f%lld\x1f%lld",
-	    src->key, j->ckpt_criu != 0, (long long)j->request_cpus,
+	    "%s\x1f%d\x1f%d\x1f%lld\x1f%lld\x1f%lld\x1f%lld",
+	    src->key, j->ckpt_criu != 0, j->keeps, (long long)j->request_cpus,
 	    (long long)j->request_memory_mb, (long long)j->request_disk_kb,
 	    (long long)runtime);
 	vals = xcalloc(nnames + 1, sizeof *vals);
@@ -378,6 +378,7 @@ autocluster_of(struct job *j, autocluster_attr_fn attr)
 		ac->src = src;
 		src->refs++;
 		ac->criu = j->ckpt_criu != 0;
+		ac->keeps = j->keeps;
 		for (i = 0; i < src->nnames; i++)
 			if (strcasecmp(src->names[i], "Name") == 0 ||
 			    strcasecmp(src->names[i], "SlotID") == 0)

@@ -2,7 +2,8 @@
  * autocluster.h: jobs grouped by what matching can see of them, so that
  * matching and `cq why` judge a group once, not each job.  A job's
  * autocluster is fixed by its requirements and rank text, its requests
- * (cpus, memory, disk), whether it restores a CRIU image, its expected
+ * (cpus, memory, disk), whether it restores a CRIU image, what a vacate
+ * leaves of its work (checkpoint_exit_code, checkpoint = criu), its expected
  * run time (for the placement, if a runtime function is set), and the values
  * of its significant attributes: every attribute its own expressions or
  * any machine's start and rank name.  When a machine's ad names a new
@@ -58,6 +59,7 @@ struct autocluster {
 	const struct expr	*added[AUTOCLUSTER_MAX_ADDED];
 	int			 nadded;
 	int			 criu;
+	int			 keeps;		/* its jobs' (enum place_keeps) */
 	int			 per_slot;	/* names Name or SlotID */
 	int64_t			 request_cpus;
 	int64_t			 request_memory_mb;

@@ -85,8 +85,11 @@ struct job {
 	int64_t		 request_disk_kb;
 	int64_t		 runtime_s;	/* +ExpectedRuntime, -1: none */
 	struct autocluster *ac;		/* its group (autocluster.c), or NULL */
+	int		 keeps;		/* enum place_keeps: what a vacate
+					 * leaves of its work */
 	int		 passed;	/* times placement passed it over
 					 * (match.c; memory only) */
+	int64_t		 passed_at;	/* mono ms of the first time, 0 */
 
 	struct slot	*slot;		/* while RUNNING (or being removed) */
 	TAILQ_ENTRY(job) idle_entry;	/* on the idle queue */

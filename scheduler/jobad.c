@@ -39,6 +39,7 @@
 #include "jobdesc.h"
 #include "jobend.h"
 #include "jsonx.h"
+#include "place.h"
 #include "schedd.h"
 #include "xmalloc.h"
 
@@ -228,7 +229,33 @@ jobad_fill(struct job *j)
 	j->rank = s != NULL ? xstrdup(s) : NULL;
 	j->request_disk_kb = jsonx_int(desc, "request_disk_kb", 0);
 	j->runtime_s = jobad_runtime(jsonx_get(desc, "custom"));
+	j->keeps = jobad_keeps(desc);
 	json_object_put(desc);
+}
+
+int
+jobad_keeps(struct json_object *desc)
+{
+	struct json_object	*in, *out;
+	const char		*xfer;
+	int64_t			 code;
+	int			 wanted;
+
+	/* jobdesc_xfer_wanted() on the description's JSON. */
+	code = jsonx_int(desc, "checkpoint_exit_code", -1);
+	xfer = jsonx_str(desc, "should_transfer_files", "IF_NEEDED");
+	in = jsonx_get(desc, "transfer_input_files");
+	out = jsonx_get(desc, "transfer_output_files");
+	if (strcasecmp(xfer, "YES") == 0)
+		wanted = 1;
+	else if (strcasecmp(xfer, "NO") == 0)
+		wanted = 0;
+	else
+		wanted = code >= 0 || (out != NULL &&
+		    !json_object_is_type(out, json_type_null)) ||
+		    (in != NULL && json_object_is_type(in, json_type_array) &&
+		    json_object_array_length(in) > 0);
+	return place_keeps(wanted, code, jsonx_str(desc, "checkpoint", NULL));
 }
 
 int64_t

@@ -42,12 +42,17 @@ int	jobad_lookup(void *arg, int scope, const char *name,
 	    struct expr_value *out);
 
 struct expr_value;
-/* Set J's requirements, rank, request_disk_kb and runtime_s from its
- * stored description (a job loaded from the store). */
+/* Set J's requirements, rank, request_disk_kb, runtime_s and keeps from
+ * its stored description (a job loaded from the store). */
 void	jobad_fill(struct job *j);
 /* The seconds of +ExpectedRuntime in a description's CUSTOM object (a
  * number, at least 0), or -1. */
 int64_t	jobad_runtime(struct json_object *custom);
+/*
+ * What a vacate leaves of the work of a job of description DESC (the
+ * job's JSON): an enum place_keeps (place_keeps()).
+ */
+int	jobad_keeps(struct json_object *desc);
 /* J's attribute NAME as matching sees it (the job ad's names, then its
  * +Attr values); 0, or -1 if it has none.  An autocluster_attr_fn. */
 int	jobad_value(const struct job *j, const char *name,

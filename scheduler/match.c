@@ -16,11 +16,12 @@
  *
  * Owner-aware placement also chooses the job for the slot
  * (match_choose): the slot the first job would take goes to the job of
- * a small window after it, of the same submitter, with the longest
- * expected run time that the slot's expected owner absence still
- * covers (none: the shortest); the first job then waits for its turn
- * again.  A job is passed
- * over so at most MATCH_PASS_MAX times.
+ * a window after it, of the same submitter, that suits the slot's
+ * expected owner absence best: of the jobs that would lose their work at
+ * a vacate, the longest that the absence still covers; else one that
+ * keeps its work at a vacate (it checkpoints then); else the shortest.
+ * The first job then waits for its turn again, for at most
+ * MATCH_PASS_MAX_MS from the first time it was passed over.
  */
 #include "config.h"
 
@@ -34,7 +35,7 @@
 #include "xmalloc.h"
 
 /* The window: jobs looked at after the first, and groups among them. */
-#define MATCH_WINDOW_JOBS	64
+#define MATCH_WINDOW_JOBS	1024
 #define MATCH_WINDOW_GROUPS	8
 
 static uint64_t	match_runs;
@@ -142,37 +143,68 @@ match_after(struct match_ctx *mc, struct job *k)
 }
 
 /*
- * Which job takes S, which J (first in turn) would take: J, or the job
- * of the window after J whose expected run time is the longest that S's
- * expected owner absence covers (and whose requirements S meets); if
- * none is covered, J included, the shortest (the likeliest to finish,
- * and the least work lost if not).  J keeps S if it does as well, if its
- * run time or S's absence is unknown, if placement is blind, or if J was
- * passed over MATCH_PASS_MAX times.  The window ends at the first job of
- * a lower priority than J's: a user's job priority is never overridden.
+ * How well a job of group AC suits a slot of M, whose owner is likely
+ * away for A seconds: its class (higher is better), and in *KEY its
+ * order within the class (higher is better; 0 for all of class 2).  A
+ * job that does not keep its work at a vacate and whose run time A
+ * covers comes first (3), the longest first: it needs a desktop free long
+ * enough, and the long absences are scarce; then a job that keeps its
+ * work there (2: a vacate costs it nothing), in queue order; then the
+ * others (1), the shortest first: the likeliest to finish, and the least
+ * work lost if not.  -1: its run time is not known and it does not keep
+ * its work (not weighed).
+ */
+static int
+match_suit(const struct autocluster *ac, const struct machine *m, int64_t a,
+    int64_t *key)
+{
+	int64_t	r = ac->runtime_s;
+
+	if (place_keeps_on(ac->keeps, m)) {
+		*key = 0;
+		return 2;
+	}
+	if (r < 0)
+		return -1;
+	if (r <= a) {
+		*key = r;
+		return 3;
+	}
+	*key = -r;
+	return 1;
+}
+
+/*
+ * Which job takes S, which J (first in turn) would take: the job that
+ * suits S best (match_suit) of J and the window after J (the first job of
+ * each group among the next MATCH_WINDOW_JOBS, at most
+ * MATCH_WINDOW_GROUPS groups), if S meets its requirements; J on a tie.
+ * J keeps S if S's expected owner absence or J's suit is not known, if
+ * placement is blind, or if J was first passed over MATCH_PASS_MAX_MS ago
+ * or more.  The window ends at the first job of a lower priority than J's:
+ * a user's job priority is never overridden.
  */
 static struct job *
 match_choose(struct match_ctx *mc, struct job *j, struct slot *s)
 {
 	struct autocluster	*groups[MATCH_WINDOW_GROUPS], *ac;
 	struct machine		*m = s->machine;
-	struct job		*k, *fit = NULL, *shortest = j, *best;
-	int64_t			 a, r, fit_s = -1, short_s;
+	struct job		*k, *best = j;
+	int64_t			 a, key, best_key;
 	size_t			 ngroups = 0, n, i;
+	int			 cls, best_cls;
 
-	if (place_mode() != PLACE_OWNER_AWARE || j->passed >= MATCH_PASS_MAX)
+	if (place_mode() != PLACE_OWNER_AWARE)
+		return j;
+	if (j->passed_at != 0 && mc->now - j->passed_at >= MATCH_PASS_MAX_MS)
 		return j;
 	if (mc->next != NULL && mc->again == NULL)
 		return j;	/* J could not be put back in turn */
-	if (!m->has_absence || m->owner_absence_s < 0 ||
-	    j->ac->runtime_s < 0)
+	if (!m->has_absence || m->owner_absence_s < 0)
 		return j;
 	a = m->owner_absence_s;
-	short_s = j->ac->runtime_s;
-	if (short_s <= a) {
-		fit = j;
-		fit_s = short_s;
-	}
+	if ((best_cls = match_suit(j->ac, m, a, &best_key)) < 0)
+		return j;
 	groups[ngroups++] = j->ac;
 	k = j;
 	for (n = 0; n < MATCH_WINDOW_JOBS; n++) {
@@ -190,24 +222,22 @@ match_choose(struct match_ctx *mc, struct job *j, struct slot *s)
 		if (ngroups == MATCH_WINDOW_GROUPS)
 			break;
 		groups[ngroups++] = ac;
-		if ((r = ac->runtime_s) < 0)
-			continue;
-		if (r <= a ? r <= fit_s : fit != NULL || r >= short_s)
+		if ((cls = match_suit(ac, m, a, &key)) < 0 ||
+		    cls < best_cls || (cls == best_cls && (cls == 2 ||
+		    key <= best_key)))
 			continue;
 		mc->njudged++;
 		if (!slots_free_for(s, ac, mc->now))
 			continue;
-		if (r <= a) {
-			fit = k;
-			fit_s = r;
-		} else {
-			shortest = k;
-			short_s = r;
-		}
+		best = k;
+		best_cls = cls;
+		best_key = key;
 	}
-	best = fit != NULL ? fit : shortest;
-	if (best != j)
+	if (best != j) {
 		j->passed++;
+		if (j->passed_at == 0)
+			j->passed_at = mc->now > 0 ? mc->now : 1;
+	}
 	return best;
 }
 

@@ -50,8 +50,11 @@ struct match_ctx {
 	size_t			 npassed;	/* first jobs passed over */
 };
 
-/* How many times owner-aware placement may pass a job over (match.c). */
-#define MATCH_PASS_MAX	8
+/*
+ * How long owner-aware placement may go on passing a job over, from the
+ * first time (match.c): a day, in which every office desktop has a night.
+ */
+#define MATCH_PASS_MAX_MS	(24LL * 3600 * 1000)
 
 /*
  * Start as many idle jobs as free slots allow, in the idle list's order:
@@ -59,9 +62,9 @@ struct match_ctx {
  * rank of it, then the free list's order).  An autocluster's slots are
  * judged once per run; one with none left is skipped.  With owner-aware
  * placement the slot may go to a job of a window after the first one
- * instead, of the same submitter, whose expected run time fits the
- * slot's expected owner absence better (docs/matchmaking.md); a job is
- * passed over at most MATCH_PASS_MAX times.  Returns the number started.
+ * instead, of the same submitter, that suits the slot's expected owner
+ * absence better (docs/matchmaking.md); a job is passed over for at most
+ * MATCH_PASS_MAX_MS from the first time.  Returns the number started.
  */
 int	match_run(struct match_ctx *mc);
 

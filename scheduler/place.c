@@ -83,3 +83,24 @@ place_score(int64_t runtime_s, const struct machine *m)
 		return PLACE_FIT - a;
 	return PLACE_NOFIT + a;
 }
+
+enum place_keeps
+place_keeps(int xfer, int64_t checkpoint_exit_code, const char *checkpoint)
+{
+	if (!xfer)
+		return PLACE_KEEPS_NONE;
+	/* A CRIU job whose dump fails falls back to its checkpoint
+	 * signal, if it has one (jobs-criu.c): then it keeps anywhere. */
+	if (checkpoint_exit_code >= 0)
+		return PLACE_KEEPS_SIGNAL;
+	if (checkpoint != NULL && strcmp(checkpoint, "criu") == 0)
+		return PLACE_KEEPS_CRIU;
+	return PLACE_KEEPS_NONE;
+}
+
+int
+place_keeps_on(enum place_keeps keeps, const struct machine *m)
+{
+	return keeps == PLACE_KEEPS_SIGNAL ||
+	    (keeps == PLACE_KEEPS_CRIU && m->criu);
+}

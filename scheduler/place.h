@@ -17,6 +17,16 @@
 struct job;
 struct machine;
 
+/* What a vacate leaves of a job's work (struct job's keeps). */
+enum place_keeps {
+	PLACE_KEEPS_NONE,	/* nothing: it starts again from its start
+				   (or its last checkpoint of its own) */
+	PLACE_KEEPS_SIGNAL,	/* all: checkpoint_exit_code, its files travel
+				   (the agent's checkpoint signal) */
+	PLACE_KEEPS_CRIU	/* all on a machine with CRIU: checkpoint =
+				   criu, its files travel (a dump) */
+};
+
 enum place_mode {
 	PLACE_OWNER_AWARE,	/* "owner-aware", the default */
 	PLACE_BLIND		/* "blind": the free list's order */
@@ -44,5 +54,16 @@ int64_t		 place_runtime(const struct job *j);
  * unknown (after every slot with one).
  */
 double		 place_score(int64_t runtime_s, const struct machine *m);
+/*
+ * What a vacate leaves of a job's work, from its description: whether
+ * its files travel (jobdesc_xfer_wanted: the agent keeps a checkpoint
+ * only in a sandbox), its checkpoint_exit_code (-1: none) and its
+ * `checkpoint` (NULL or "criu").  docs/criu.md and startd/jobs.c.
+ */
+enum place_keeps place_keeps(int xfer, int64_t checkpoint_exit_code,
+		    const char *checkpoint);
+/* 1 if a vacate on M keeps the work of a job that KEEPS so. */
+int		 place_keeps_on(enum place_keeps keeps,
+		    const struct machine *m);
 
 #endif

@@ -27,6 +27,7 @@
 #include "jobend.h"
 #include "log.h"
 #include "owners.h"
+#include "place.h"
 #include "queue.h"
 #include "queue-int.h"
 #include "schedd.h"
@@ -435,6 +436,8 @@ queue_job_new(uid_t uid, const char *owner, uint32_t cluster,
 	if (d->rank != NULL)
 		j->rank = xstrdup(d->rank);
 	j->runtime_s = jobad_runtime(d->custom);
+	j->keeps = place_keeps(jobdesc_xfer_wanted(d),
+	    d->checkpoint_exit_code, d->checkpoint);
 	cmd = queue_cmdline(d);
 	j->cmd = queue_expand_cluster(cmd, cluster);
 	free(cmd);

@@ -27,6 +27,7 @@ static char			 pool_link;	/* a connected agent */
 static struct job		*pool_jobs[4096];
 static int			 pool_njobs;
 static int			 pool_freed;	/* on_free calls */
+static int64_t			 pool_now;	/* the match runs' mono ms */
 
 static void
 pool_on_free(void *arg)
@@ -42,6 +43,7 @@ pool_setup(void)
 	TAILQ_INIT(&pool_machines);
 	pool_njobs = 0;
 	pool_freed = 0;
+	pool_now = 1000;
 	autocluster_init("X86_64", "LINUX");
 }
 
@@ -130,7 +132,7 @@ pool_match(struct match_ctx *mc)
 	memset(mc, 0, sizeof *mc);
 	mc->idle = &pool_idle;
 	mc->slots = &pool_slots;
-	mc->now = 1000;
+	mc->now = pool_now;
 	mc->attr = jobad_value;
 	mc->start = pool_start;
 	return match_run(mc);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <json-c/json.h>
 
 #include "clusters.h"
 #include "place.h"
@@ -460,31 +461,143 @@ Test(match, placement_never_passes_over_a_higher_priority)
 	cr_assert_eq(mc.npassed, 0);
 }
 
-Test(match, placement_passes_a_job_over_a_bounded_number_of_times)
+Test(match, placement_passes_a_job_over_for_a_bounded_time)
 {
 	struct match_ctx	 mc;
 	struct job		*longer, *brief;
 	char			 buf[64];
-	int			 i;
 
 	place_brief_pool();
 	longer = pool_job("alice", NULL, NULL, 1, 0);
 	longer->runtime_s = 36000;
-	for (i = 0; i < MATCH_PASS_MAX; i++) {
-		brief = pool_job("alice", NULL, NULL, 1, 0);
-		brief->runtime_s = 600;
-		cr_assert_eq(pool_match(&mc), 1);
-		cr_assert_eq(brief->state, JOB_RUNNING, "round %d", i);
-		cr_assert_eq(longer->state, JOB_IDLE, "round %d", i);
-		place_end(brief);
-	}
-	/* Passed over MATCH_PASS_MAX times: it goes, short job or not. */
+	brief = pool_job("alice", NULL, NULL, 1, 0);
+	brief->runtime_s = 600;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_eq(brief->state, JOB_RUNNING);
+	cr_assert_eq(longer->passed_at, 1000);
+	place_end(brief);
+	/* Passed over again and again within the bound... */
+	pool_now = 1000 + MATCH_PASS_MAX_MS - 1;
+	brief = pool_job("alice", NULL, NULL, 1, 0);
+	brief->runtime_s = 600;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_eq(brief->state, JOB_RUNNING);
+	cr_assert_eq(longer->state, JOB_IDLE);
+	cr_assert_eq(longer->passed, 2);
+	place_end(brief);
+	/* ...and at the bound it goes, short job or not. */
+	pool_now = 1000 + MATCH_PASS_MAX_MS;
 	brief = pool_job("alice", NULL, NULL, 1, 0);
 	brief->runtime_s = 600;
 	cr_assert_eq(pool_match(&mc), 1);
 	cr_assert_str_eq(pool_where(longer, buf, sizeof buf), "slot1@brief");
 	cr_assert_eq(brief->state, JOB_IDLE);
-	cr_assert_eq(longer->passed, MATCH_PASS_MAX);
+	cr_assert_eq(longer->passed, 2);
+	cr_assert_eq(mc.npassed, 0);
+}
+
+Test(match, placement_a_short_absence_takes_a_job_that_keeps_its_work)
+{
+	struct match_ctx	 mc;
+	struct job		*longer, *medium, *ckpt;
+	char			 buf[64];
+
+	/* Nothing that would lose its work fits 20 minutes: the job that
+	 * checkpoints at a vacate goes, not the shortest. */
+	place_brief_pool();
+	longer = pool_job("alice", NULL, NULL, 1, 0);
+	longer->runtime_s = 36000;
+	medium = pool_job("alice", NULL, NULL, 1, 0);
+	medium->runtime_s = 3600;
+	ckpt = pool_job("alice", NULL, NULL, 1, 0);
+	ckpt->runtime_s = 36000;
+	ckpt->keeps = PLACE_KEEPS_SIGNAL;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(ckpt, buf, sizeof buf), "slot1@brief");
+	cr_assert_eq(longer->state, JOB_IDLE);
+	cr_assert_eq(medium->state, JOB_IDLE);
+	cr_assert_eq(longer->passed, 1);
+}
+
+Test(match, placement_a_long_absence_takes_the_job_that_would_lose_its_work)
+{
+	struct match_ctx	 mc;
+	struct job		*ckpt, *longer;
+	struct machine		*m;
+	char			 buf[64];
+
+	/* A night covers the long job that cannot checkpoint: it goes
+	 * before the one that could be vacated at no cost. */
+	m = place_brief_pool();
+	m->owner_absence_s = 50000;
+	ckpt = pool_job("alice", NULL, NULL, 1, 0);
+	ckpt->runtime_s = 36000;
+	ckpt->keeps = PLACE_KEEPS_SIGNAL;
+	longer = pool_job("alice", NULL, NULL, 1, 0);
+	longer->runtime_s = 36000;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(longer, buf, sizeof buf), "slot1@brief");
+	cr_assert_eq(ckpt->state, JOB_IDLE);
+	cr_assert_eq(ckpt->passed, 1);
+}
+
+Test(match, placement_a_criu_job_keeps_its_work_only_where_criu_is)
+{
+	struct match_ctx	 mc;
+	struct job		*longer, *criu, *medium;
+	struct machine		*m;
+	char			 buf[64];
+
+	m = place_brief_pool();
+	longer = pool_job("alice", NULL, NULL, 1, 0);
+	longer->runtime_s = 36000;
+	criu = pool_job("alice", NULL, NULL, 1, 0);
+	criu->runtime_s = 36000;
+	criu->keeps = PLACE_KEEPS_CRIU;
+	medium = pool_job("alice", NULL, NULL, 1, 0);
+	medium->runtime_s = 3600;
+	/* No CRIU here: a vacate would cost it all, the shortest goes. */
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(medium, buf, sizeof buf), "slot1@brief");
+	cr_assert_eq(criu->state, JOB_IDLE);
+	place_end(medium);
+	m->criu = 1;
+	cr_assert_eq(pool_match(&mc), 1);
+	cr_assert_str_eq(pool_where(criu, buf, sizeof buf), "slot1@brief");
+	cr_assert_eq(longer->state, JOB_IDLE);
+}
+
+Test(match, placement_knows_from_the_description_what_a_vacate_keeps)
+{
+	static const struct {
+		const char	*desc;
+		int		 keeps;
+	} t[] = {
+		{ "{}", PLACE_KEEPS_NONE },
+		{ "{\"checkpoint_exit_code\": 85}", PLACE_KEEPS_SIGNAL },
+		/* No sandbox: the agent keeps no checkpoint. */
+		{ "{\"checkpoint_exit_code\": 85, "
+		    "\"should_transfer_files\": \"NO\"}", PLACE_KEEPS_NONE },
+		{ "{\"checkpoint\": \"criu\"}", PLACE_KEEPS_NONE },
+		{ "{\"checkpoint\": \"criu\", "
+		    "\"should_transfer_files\": \"YES\"}", PLACE_KEEPS_CRIU },
+		{ "{\"checkpoint\": \"criu\", "
+		    "\"transfer_input_files\": [\"in\"]}", PLACE_KEEPS_CRIU },
+		/* A failed dump falls back to the checkpoint signal. */
+		{ "{\"checkpoint\": \"criu\", \"checkpoint_exit_code\": 85}",
+		    PLACE_KEEPS_SIGNAL },
+	};
+	struct json_object	*o;
+	size_t			 i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		o = json_tokener_parse(t[i].desc);
+		cr_assert_not_null(o, "%s", t[i].desc);
+		cr_assert_eq(jobad_keeps(o), t[i].keeps, "%s", t[i].desc);
+		json_object_put(o);
+	}
+	cr_assert_eq(place_keeps(1, -1, NULL), PLACE_KEEPS_NONE);
+	cr_assert_eq(place_keeps(0, 85, "criu"), PLACE_KEEPS_NONE);
 }
 
 Test(match, placement_blind_takes_the_first_job)
