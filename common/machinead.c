@@ -450,3 +450,9 @@ machinead_start_judge(const struct expr *start, expr_lookup_fn my_fn,
 	}
 	return -1;
 }
+
+const struct msg_member *
+machinead_members_get(void)
+{
+	return machinead_members;
+}

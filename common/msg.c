@@ -7,9 +7,13 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "jsonx.h"
+#include "machinead.h"
 #include "msg.h"
+#include "xmalloc.h"
 
 #define KiB	1024u
 #define MiB	(1024u * 1024u)
@@ -19,7 +23,7 @@ static const struct msg_member m_hello[] = {
 	{ "name", JT_STRING, 0 }, { "token", JT_STRING, 0 },
 	{ "lease_ms", JT_INT, 0 }, { "filesystem_domain", JT_STRING, 0 },
 	{ "credential", JT_STRING, 0 }, { "request", JT_STRING, 0 },
-	{ NULL, 0, 0 }
+	{ "rev", JT_INT, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_error[] = {
 	{ "error", JT_STRING, 1 }, { NULL, 0, 0 }
@@ -244,6 +248,46 @@ static const struct msg_type msg_types[] = {
 	{ MSG_PRIV_OPEN, "priv-open", ROLE_PRIVC, 4 * KiB, m_priv_open },
 };
 
+/*
+ * Protocol revisions (docs/protocol.md, "Revisions").  Revision 0 is
+ * what a peer that announces none is taken to know: the tables above
+ * without the members below.  Each member added to a table after
+ * revision 0 is listed here with the revision that added it, and
+ * MSG_REV is raised with it: a sender drops them from what goes to an
+ * older peer (msg_for_rev).  A name with a dot is a member of a member
+ * object ("machine.X": X in the ad's machine).
+ *
+ * Revision 1: the revision number itself, and the optional members
+ * added on 2026-12-06 without one (the agent's own start check, the
+ * reason a run was killed, the owner's expected absence, the image
+ * version and the opt-out reason in the machine ad).
+ */
+static const struct msg_added {
+	uint16_t	 type;
+	const char	*member;
+	int		 rev;
+} msg_added[] = {
+	{ MSG_HELLO, "rev", 1 },
+	{ MSG_START, "jobad", 1 },
+	{ MSG_EXITED, "kill_reason", 1 },
+	{ MSG_HEARTBEAT, "owner_absence_s", 1 },
+	{ MSG_AD, "machine.CqImageVersion", 1 },
+	{ MSG_AD, "machine.CqOwnerReason", 1 },
+};
+
+/*
+ * Member objects whose own members a newer peer may add to: what a
+ * peer newer than MSG_REV sends in them and this build does not know is
+ * removed with the message's own unknown members (msg_prune).
+ */
+static const struct msg_nested {
+	uint16_t		  type;
+	const char		 *member;
+	const struct msg_member	*(*members)(void);
+} msg_nested[] = {
+	{ MSG_AD, "machine", machinead_members_get },
+};
+
 const struct msg_type *
 msg_type_get(uint16_t type)
 {
@@ -263,8 +307,124 @@ msg_type_str(uint16_t type)
 	return mt == NULL ? "unknown" : mt->name;
 }
 
+/* Remove from OBJ, if it is an object, the members MEMBERS lacks. */
+static void
+msg_prune_obj(struct json_object *obj, const struct msg_member *members)
+{
+	const struct msg_member	 *m;
+	char			**drop = NULL;
+	size_t			  i, n = 0;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return;
+	json_object_object_foreach(obj, key, val) {
+		(void)val;
+		for (m = members; m->name != NULL; m++)
+			if (strcmp(m->name, key) == 0)
+				break;
+		if (m->name != NULL)
+			continue;
+		drop = xreallocarray(drop, n + 1, sizeof *drop);
+		drop[n++] = xstrdup(key);
+	}
+	for (i = 0; i < n; i++) {
+		json_object_object_del(obj, drop[i]);
+		free(drop[i]);
+	}
+	free(drop);
+}
+
+/* What a newer peer sent that this build does not know: away. */
+static void
+msg_prune(const struct msg_type *mt, struct json_object *obj)
+{
+	size_t	i;
+
+	msg_prune_obj(obj, mt->members);
+	for (i = 0; i < sizeof msg_nested / sizeof msg_nested[0]; i++)
+		if (msg_nested[i].type == mt->type)
+			msg_prune_obj(jsonx_get(obj, msg_nested[i].member),
+			    msg_nested[i].members());
+}
+
+int
+msg_hello_rev(struct json_object *hello)
+{
+	int64_t	rev = jsonx_int(hello, "rev", 0);
+
+	if (rev < 0)
+		return 0;
+	return rev > MSG_REV_MAX ? MSG_REV_MAX : (int)rev;
+}
+
+int
+msg_member_rev(uint16_t type, const char *member)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof msg_added / sizeof msg_added[0]; i++)
+		if (msg_added[i].type == type &&
+		    strcmp(msg_added[i].member, member) == 0)
+			return msg_added[i].rev;
+	return 0;
+}
+
+/* 1 if OBJ has MEMBER ("a" or "a.b"); with DEL, it is removed. */
+static int
+msg_path(struct json_object *obj, const char *member, int del)
+{
+	struct json_object	*sub;
+	const char		*dot = strchr(member, '.');
+	char			 head[64];
+
+	if (dot == NULL) {
+		if (jsonx_get(obj, member) == NULL)
+			return 0;
+		if (del)
+			json_object_object_del(obj, member);
+		return 1;
+	}
+	if ((size_t)(dot - member) >= sizeof head)
+		return 0;
+	memcpy(head, member, (size_t)(dot - member));
+	head[dot - member] = '\0';
+	sub = jsonx_get(obj, head);
+	if (sub == NULL || !json_object_is_type(sub, json_type_object))
+		return 0;
+	return msg_path(sub, dot + 1, del);
+}
+
+struct json_object *
+msg_for_rev(uint16_t type, struct json_object *obj, int rev)
+{
+	struct json_object	*copy = NULL;
+	size_t			 i;
+
+	if (rev == MSG_REV_UNKNOWN || rev >= MSG_REV || obj == NULL)
+		return json_object_get(obj);
+	for (i = 0; i < sizeof msg_added / sizeof msg_added[0]; i++) {
+		if (msg_added[i].type != type || msg_added[i].rev <= rev ||
+		    !msg_path(copy != NULL ? copy : obj,
+		    msg_added[i].member, 0))
+			continue;
+		/* The caller's object stays whole: it may go to others. */
+		if (copy == NULL && json_object_deep_copy(obj, &copy,
+		    NULL) != 0)
+			return NULL;
+		msg_path(copy, msg_added[i].member, 1);
+	}
+	return copy != NULL ? copy : json_object_get(obj);
+}
+
 int
 msg_decode(uint16_t type, const void *buf, size_t len,
+    struct json_object **out, const char **errstr)
+{
+	return msg_decode_rev(type, buf, len, MSG_REV_UNKNOWN, out, errstr);
+}
+
+int
+msg_decode_rev(uint16_t type, const void *buf, size_t len, int peer_rev,
     struct json_object **out, const char **errstr)
 {
 	const struct msg_type	*mt;
@@ -277,6 +437,11 @@ msg_decode(uint16_t type, const void *buf, size_t len,
 	}
 	if (jsonx_parse(buf, len, &obj, errstr) == -1)
 		return -1;
+	if (type == MSG_HELLO && peer_rev == MSG_REV_UNKNOWN &&
+	    json_object_is_type(obj, json_type_object))
+		peer_rev = msg_hello_rev(obj);
+	if (peer_rev > MSG_REV)
+		msg_prune(mt, obj);
 	if (jsonx_check(obj, mt->members, errstr) == -1) {
 		json_object_put(obj);
 		return -1;

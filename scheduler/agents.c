@@ -530,6 +530,11 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	}
 	snprintf(label, sizeof label, "agent %s (%s)", name, tcp);
 	peer_set_label(p, label);
+	if (peer_rev(p) != MSG_REV)
+		log_info("%s: protocol revision %d, this scheduler's %d: %s",
+		    label, peer_rev(p), MSG_REV, peer_rev(p) < MSG_REV ?
+		    "what it does not know is not sent to it" :
+		    "what this scheduler does not know is ignored");
 	peer_set_deadline(p, 0);
 	ac->state = AGENT_CONN_HELLO;
 	ac->name = xstrdup(name);
@@ -539,6 +544,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	o = json_object_new_object();
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "role", json_object_new_string("schedd"));
+	json_object_object_add(o, "rev", json_object_new_int(MSG_REV));
 	json_object_object_add(o, "lease_ms",
 	    json_object_new_int64(sd->lease_ms));
 	if (r.issued[0] != '\0') {
