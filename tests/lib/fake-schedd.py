@@ -78,8 +78,10 @@ def main():
     ordered = False
     for kind, msg in frames(sock, deadline):
         if kind == "hello":
+            # Protocol revision 1 (docs/protocol.md, "Revisions"): the
+            # agent sends it everything it has.
             send(sock, "hello", {"version": 1, "role": "schedd",
-                                 "lease_ms": 60000})
+                                 "rev": 1, "lease_ms": 60000})
         elif kind == "ad" and not ordered:
             print("ad " + json.dumps(msg.get("machine", {})), flush=True)
             send(sock, "start", {
