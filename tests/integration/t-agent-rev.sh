@@ -10,6 +10,8 @@
 # - one announcing no revision (an agent older than revisions) is sent
 #   a hello and a start order without the members added since (rev,
 #   jobad), one of this revision gets them;
+# - a real agent with a scheduler of revision 0 (tests/lib/fake-schedd.py)
+#   does not send it its image version;
 # and the scheduler goes on: a job completes on a real agent.
 . "$(dirname "$0")/../lib/lib.sh"
 
@@ -58,6 +60,24 @@ grep -q "^rogue: start members: .*jobad" cur1.out ||
 grep -q "agent old1 (.*: protocol revision 0, this scheduler's $REV: what it does not know is not sent to it" \
     schedd.log || fail "old1's revision is not logged: $(grep old1 schedd.log)"
 log "revision 0: no rev, no jobad; revision $REV: both"
+
+# A real agent and a scheduler of revision 0 (tests/lib/fake-schedd.py):
+# the image version (revision 1) stays off the wire.
+printf '2026.12.06-7\n' > "$T/version-b1"
+python3 "$CQ_SRCDIR/tests/lib/fake-schedd.py" --port-file "$T/fake.port" \
+    --rev -1 --job 77.0 --wait 60 > fake.out 2> fake.err &
+fake=$!
+wait_until 10 test -s "$T/fake.port" || fail "the fake scheduler did not start"
+INSECURE=1 AGENT_NO_WAIT=1 SCHEDD_ADDR=127.0.0.1:$(cat "$T/fake.port") \
+    AGENT_TOKEN= AGENT_EXTRA="image_version_file = $T/version-b1" \
+    start_agent b1 1
+wait "$fake" || fail "the fake scheduler heard nothing of its order: $(cat fake.out fake.err)"
+sed -n 's/^ad //p' fake.out | jq -e 'has("Arch") and (has("CqImageVersion") | not)' >/dev/null ||
+    fail "the agent sent a revision-0 scheduler its image version: $(cat fake.out)"
+grep -q "link: the scheduler speaks protocol revision 0, this agent $REV: what it does not know is not sent to it" \
+    "$T/agent-b1.log" || fail "b1 did not log the scheduler's revision"
+stop_agent b1
+log "an agent with a revision-0 scheduler: no image version on the wire"
 
 start_agent a1 1
 id=$(cq submit --terse -- /bin/sh -c "exit 3") || fail "cq submit failed"
