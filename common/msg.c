@@ -257,10 +257,12 @@ static const struct msg_type msg_types[] = {
  * older peer (msg_for_rev).  A name with a dot is a member of a member
  * object ("machine.X": X in the ad's machine).
  *
- * Revision 1: the revision number itself, and the optional members
- * added on 2026-12-06 without one (the agent's own start check, the
- * reason a run was killed, the owner's expected absence, the image
- * version and the opt-out reason in the machine ad).
+ * Revision 0 is the agent's and the scheduler's tables as of commit
+ * b3e85e6^ (2026-12-06).  Revision 1: the revision number itself, and
+ * the optional members added since without one (the agent's own start
+ * check, two job description members, the reason a run was killed, the
+ * owner's expected absence, the image version and the opt-out reason
+ * in the machine ad).
  */
 static const struct msg_added {
 	uint16_t	 type;
@@ -269,6 +271,8 @@ static const struct msg_added {
 } msg_added[] = {
 	{ MSG_HELLO, "rev", 1 },
 	{ MSG_START, "jobad", 1 },
+	{ MSG_START, "desc.transfer_executable", 1 },
+	{ MSG_START, "desc.hold", 1 },
 	{ MSG_EXITED, "kill_reason", 1 },
 	{ MSG_HEARTBEAT, "owner_absence_s", 1 },
 	{ MSG_AD, "machine.CqImageVersion", 1 },

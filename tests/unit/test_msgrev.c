@@ -153,6 +153,9 @@ Test(msgrev, members_tagged_with_their_revision)
 {
 	cr_assert_eq(msg_member_rev(MSG_HELLO, "rev"), 1);
 	cr_assert_eq(msg_member_rev(MSG_START, "jobad"), 1);
+	cr_assert_eq(msg_member_rev(MSG_START, "desc.transfer_executable"),
+	    1);
+	cr_assert_eq(msg_member_rev(MSG_START, "desc.hold"), 1);
 	cr_assert_eq(msg_member_rev(MSG_EXITED, "kill_reason"), 1);
 	cr_assert_eq(msg_member_rev(MSG_HEARTBEAT, "owner_absence_s"), 1);
 	cr_assert_eq(msg_member_rev(MSG_AD, "machine.CqImageVersion"), 1);
@@ -186,10 +189,11 @@ Test(msgrev, older_peer_not_sent_newer_members)
 	json_object_put(o);
 
 	o = parse("{\"job\":\"3.0\",\"run\":1,\"slot\":1,\"owner\":\"u\","
-	    "\"uid\":1000,\"desc\":{},\"jobad\":{}}");
+	    "\"uid\":1000,\"desc\":{\"proc\":0,\"transfer_executable\":"
+	    "false,\"hold\":true},\"jobad\":{}}");
 	d = msg_for_rev(MSG_START, o, 0);
-	cr_assert_null(jsonx_get(d, "jobad"));
-	cr_assert_not_null(jsonx_get(d, "desc"));
+	cr_assert_str_eq(jsonx_dump(d, &len), "{\"job\":\"3.0\",\"run\":1,"
+	    "\"slot\":1,\"owner\":\"u\",\"uid\":1000,\"desc\":{\"proc\":0}}");
 	json_object_put(d);
 	json_object_put(o);
 
