@@ -424,7 +424,8 @@ int
 msg_decode(uint16_t type, const void *buf, size_t len,
     struct json_object **out, const char **errstr)
 {
-	return msg_decode_rev(type, buf, len, MSG_REV_UNKNOWN, out, errstr);
+	/* As from a peer of this revision: nothing unknown passes. */
+	return msg_decode_rev(type, buf, len, MSG_REV, out, errstr);
 }
 
 int

@@ -109,7 +109,10 @@ struct msg_type {
 const struct msg_type	*msg_type_get(uint16_t type);
 /* The type's name for logs ("unknown" if unknown). */
 const char		*msg_type_str(uint16_t type);
-/* Parse and check a JSON payload of TYPE; takes nothing, fills *OUT. */
+/*
+ * Parse and check a JSON payload of TYPE; takes nothing, fills *OUT.
+ * Strict: a member the table lacks fails it.
+ */
 int	msg_decode(uint16_t type, const void *buf, size_t len,
 	    struct json_object **out, const char **errstr);
 /*
