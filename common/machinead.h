@@ -20,8 +20,6 @@
 
 #include "expr.h"
 
-struct msg_member;
-
 #define MACHINEAD_MAX_ATTRS	64	/* site attributes */
 #define MACHINEAD_MAX_NAME	64	/* an attribute's name */
 #define MACHINEAD_MAX_STR	1024	/* a string value, Arch, OpSys... */
@@ -75,8 +73,6 @@ int		 machinead_version_ok(const char *s);
 
 /* The wire form: a new object. */
 struct json_object	*machinead_to_json(const struct machinead *ad);
-/* The members the wire form may carry (msg.c prunes a newer peer's). */
-const struct msg_member	*machinead_members_get(void);
 /* Decode OBJ strictly into AD (zeroed first); 0, or -1 with ERRSTR. */
 int	machinead_decode(struct json_object *obj, struct machinead *ad,
 	    const char **errstr);

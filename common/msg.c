@@ -11,9 +11,7 @@
 #include <string.h>
 
 #include "jsonx.h"
-#include "machinead.h"
 #include "msg.h"
-#include "xmalloc.h"
 
 #define KiB	1024u
 #define MiB	(1024u * 1024u)
@@ -70,6 +68,15 @@ static const struct msg_member m_edit[] = {
 static const struct msg_member m_userprio[] = {
 	{ "action", JT_STRING, 1 }, { "name", JT_STRING, 0 },
 	{ "factor", JT_DOUBLE, 0 }, { NULL, 0, 0 }
+};
+/* The ad's machine (common/machinead.c decodes it). */
+const struct msg_member msg_machine_members[] = {
+	{ "Arch", JT_STRING, 1 }, { "OpSys", JT_STRING, 1 },
+	{ "OpSysAndVer", JT_STRING, 0 }, { "TotalCpus", JT_INT, 0 },
+	{ "TotalMemory", JT_INT, 0 }, { "TotalDisk", JT_INT, 0 },
+	{ "Start", JT_STRING, 0 }, { "Rank", JT_STRING, 0 },
+	{ "attrs", JT_OBJECT, 0 }, { "CqImageVersion", JT_STRING, 0 },
+	{ "CqOwnerReason", JT_STRING, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_ad[] = {
 	{ "name", JT_STRING, 1 }, { "slots", JT_ARRAY, 1 },
@@ -285,11 +292,11 @@ static const struct msg_added {
  * removed with the message's own unknown members (msg_prune).
  */
 static const struct msg_nested {
-	uint16_t		  type;
-	const char		 *member;
-	const struct msg_member	*(*members)(void);
+	uint16_t		 type;
+	const char		*member;
+	const struct msg_member	*members;
 } msg_nested[] = {
-	{ MSG_AD, "machine", machinead_members_get },
+	{ MSG_AD, "machine", msg_machine_members },
 };
 
 const struct msg_type *
@@ -311,44 +318,65 @@ msg_type_str(uint16_t type)
 	return mt == NULL ? "unknown" : mt->name;
 }
 
-/* Remove from OBJ, if it is an object, the members MEMBERS lacks. */
-static void
+/* 1 if MEMBERS has NAME. */
+static int
+msg_known(const struct msg_member *members, const char *name)
+{
+	const struct msg_member	*m;
+
+	for (m = members; m->name != NULL; m++)
+		if (strcmp(m->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Remove from OBJ, if it is an object, the members MEMBERS lacks; -1 out
+ * of memory.  The names are taken first: no member is removed while the
+ * object is walked (a removal frees that member's name only).
+ */
+static int
 msg_prune_obj(struct json_object *obj, const struct msg_member *members)
 {
-	const struct msg_member	 *m;
-	char			**drop = NULL;
-	size_t			  i, n = 0;
+	const char	**drop;
+	size_t		  i, n = 0;
 
 	if (!json_object_is_type(obj, json_type_object))
-		return;
+		return 0;
 	json_object_object_foreach(obj, key, val) {
 		(void)val;
-		for (m = members; m->name != NULL; m++)
-			if (strcmp(m->name, key) == 0)
-				break;
-		if (m->name != NULL)
-			continue;
-		drop = xreallocarray(drop, n + 1, sizeof *drop);
-		drop[n++] = xstrdup(key);
+		n += !msg_known(members, key);
 	}
-	for (i = 0; i < n; i++) {
+	if (n == 0)
+		return 0;
+	if ((drop = calloc(n, sizeof *drop)) == NULL)
+		return -1;
+	n = 0;
+	json_object_object_foreach(obj, key2, val2) {
+		(void)val2;
+		if (!msg_known(members, key2))
+			drop[n++] = key2;
+	}
+	for (i = 0; i < n; i++)
 		json_object_object_del(obj, drop[i]);
-		free(drop[i]);
-	}
 	free(drop);
+	return 0;
 }
 
 /* What a newer peer sent that this build does not know: away. */
-static void
+static int
 msg_prune(const struct msg_type *mt, struct json_object *obj)
 {
 	size_t	i;
 
-	msg_prune_obj(obj, mt->members);
+	if (msg_prune_obj(obj, mt->members) == -1)
+		return -1;
 	for (i = 0; i < sizeof msg_nested / sizeof msg_nested[0]; i++)
 		if (msg_nested[i].type == mt->type)
-			msg_prune_obj(jsonx_get(obj, msg_nested[i].member),
-			    msg_nested[i].members());
+			if (msg_prune_obj(jsonx_get(obj,
+			    msg_nested[i].member), msg_nested[i].members) == -1)
+				return -1;
+	return 0;
 }
 
 int
@@ -445,8 +473,11 @@ msg_decode_rev(uint16_t type, const void *buf, size_t len, int peer_rev,
 	if (type == MSG_HELLO && peer_rev == MSG_REV_UNKNOWN &&
 	    json_object_is_type(obj, json_type_object))
 		peer_rev = msg_hello_rev(obj);
-	if (peer_rev > MSG_REV)
-		msg_prune(mt, obj);
+	if (peer_rev > MSG_REV && msg_prune(mt, obj) == -1) {
+		json_object_put(obj);
+		*errstr = "out of memory";
+		return -1;
+	}
 	if (jsonx_check(obj, mt->members, errstr) == -1) {
 		json_object_put(obj);
 		return -1;

@@ -88,6 +88,9 @@ struct msg_member {
 	int		 required;
 };
 
+/* The members of an ad's machine ad (common/machinead.c). */
+extern const struct msg_member	msg_machine_members[];
+
 struct msg_type {
 	uint16_t		 type;
 	const char		*name;
