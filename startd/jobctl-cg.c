@@ -558,6 +558,7 @@ jobctl_cg_remove(struct jobctl_job *j)
 	char	path[PATH_MAX];
 	int	h, saved = 0;
 
+	jobctl_keep_close(j->kept, &j->nkept);
 	for (h = 0; h < JOBCTL_NCG; h++) {
 		if ((j->mask & JOBCTL_BIT(h)) == 0)
 			continue;
@@ -582,6 +583,7 @@ jobctl_job_free(struct jobctl_job *j)
 		close(j->sfd);
 	if (j->dfd != -1)
 		close(j->dfd);
+	jobctl_keep_close(j->kept, &j->nkept);
 	memset(j, 0, sizeof *j);
 	j->sfd = j->dfd = -1;
 }
@@ -638,15 +640,17 @@ jobctl_cg_mkdirs(struct jobctl_job *j)
  * A table entry for a job about to be forked and, with cgroups in use,
  * its groups and the open cgroup.procs of each in FD (all -1 without),
  * but for the hierarchies in SKIP (an init born in its cgroup2 group
- * needs no cgroup.procs there).  NULL if the table is full.
+ * needs no cgroup.procs there), which the caller closes (*TEMP, their
+ * bits): copies of the ones kept with the groups (jobctl-keep.c).  NULL
+ * if the table is full.
  */
 struct jobctl_job *
-jobctl_job_new(int *fd, unsigned skip)
+jobctl_job_new(int *fd, unsigned skip, unsigned *temp)
 {
 	struct jobctl_job	*j = NULL;
-	char			 path[PATH_MAX];
-	int			 h, i;
+	int			 h, i, t;
 
+	*temp = 0;	/* all of them, as it is */
 	for (h = 0; h < JOBCTL_NCG; h++)
 		fd[h] = -1;
 	for (i = 0; i < JOBCTL_MAXJOBS && j == NULL; i++)
@@ -675,21 +679,25 @@ jobctl_job_new(int *fd, unsigned skip)
 	for (h = 0; h < JOBCTL_NCG; h++) {
 		if ((j->mask & JOBCTL_BIT(h)) == 0 || (skip & JOBCTL_BIT(h)))
 			continue;
-		if (jobctl_cg_path(path, sizeof path, j, h,
-		    "cgroup.procs") == -1 ||
-		    (fd[h] = jobctl_open(path, O_WRONLY | O_CLOEXEC)) == -1) {
-			log_warn("jobctl: open %s", path);
+		/* The init gets a low copy of a kept one (jobctl-keep.c). */
+		if ((fd[h] = jobctl_keep_fd(j, h, "cgroup.procs", O_WRONLY,
+		    &t)) == -1 || (!t && (fd[h] = fcntl(fd[h],
+		    F_DUPFD_CLOEXEC, 3)) == -1)) {
+			log_warn("jobctl: open %s/%s/cgroup.procs",
+			    jobctl_tab.parent[h], j->name);
 			goto fail;
 		}
+		*temp |= JOBCTL_BIT(h);
 	}
 	return j;
 
 fail:
-	for (h = 0; h < JOBCTL_NCG; h++)
-		if (fd[h] != -1) {
+	for (h = 0; h < JOBCTL_NCG; h++) {
+		if (fd[h] != -1 && (*temp & JOBCTL_BIT(h)))
 			close(fd[h]);
-			fd[h] = -1;
-		}
+		fd[h] = -1;
+	}
+	*temp = 0;
 	if (jobctl_cg_remove(j) == -1)
 		log_warn("jobctl: rmdir %s", j->name);
 	j->mask = 0;			/* just made: nobody is in them */

@@ -73,8 +73,14 @@ struct jobctl_xrun {
 	int		  npass;
 	int		  ep;		/* status pipe: the exec's failure */
 	int		  cg2procs;	/* cgroup2's to join, when not born there */
+	int		  below;	/* sharing the table: copy below this */
 	struct jobctl_report rep;	/* START, filled but for err */
 };
+
+#ifndef SYS_close_range
+#define SYS_close_range	436
+#endif
+#define JOBCTL_CLOSE_RANGE_UNSHARE	(1U << 1)
 
 static int	 jobctl_xfd = -1;	/* cq-jobinit, O_PATH */
 static char	 jobctl_xpath[PATH_MAX];
@@ -163,6 +169,14 @@ jobctl_exec_child(void *arg)
 	ssize_t			 n;
 	int			 i;
 
+	/*
+	 * Born sharing the agent's table of descriptors: a copy of its
+	 * part below the kept control files (jobctl-keep.c), or of all of
+	 * it where close_range() cannot, before anything else.
+	 */
+	if (x->below > 0 && syscall(SYS_close_range, (unsigned)x->below, ~0U,
+	    JOBCTL_CLOSE_RANGE_UNSHARE) == -1 && unshare(CLONE_FILES) == -1)
+		goto fail;
 	for (i = 0; i < x->npass; i++)
 		if (fcntl(x->pass[i], F_SETFD, 0) == -1)
 			goto fail;
@@ -388,7 +402,7 @@ jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
 					    "-f", wfd, NULL };
 	pid_t				 pid = -1;
 	int				 mfd;
-	int				 flags, opened = 0, saved;
+	int				 flags, opened = 0, saved, i;
 	char				 err[PATH_MAX + 128];
 
 	/* jobctl_init() opens it; a process that never called it, now. */
@@ -425,9 +439,20 @@ jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
 		x.pass[x.npass++] = mfd;
 		x.argv = xargv;
 		flags = CLONE_VM | CLONE_VFORK | (*pidns ? CLONE_NEWPID : 0);
+		/*
+		 * Kept descriptors above all it inherits are not copied
+		 * (jobctl-keep.c): with clone3() only, which valgrind, say,
+		 * refuses (ENOSYS) where it would abort on a clone() of
+		 * CLONE_VM | CLONE_VFORK | CLONE_FILES.
+		 */
+		x.below = *into ? jobctl_keep_base() : 0;
+		for (i = 0; i < x.npass; i++)
+			if (x.pass[i] >= x.below || jobctl_xfd >= x.below)
+				x.below = 0;
 		if (*into) {
 			memset(&a, 0, sizeof a);
-			a.flags = (uint64_t)flags | CLONE_INTO_CGROUP;
+			a.flags = (uint64_t)flags | CLONE_INTO_CGROUP |
+			    (x.below > 0 ? CLONE_FILES : 0);
 			a.exit_signal = SIGCHLD;
 			a.stack = (uint64_t)(uintptr_t)jobctl_xstack;
 			a.stack_size = JOBCTL_XSTACK;

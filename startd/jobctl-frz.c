@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jobctl-int.h"
 #include "jobctl.h"
@@ -33,6 +34,10 @@
 
 /* Rungs that fail on purpose (CQ_JOBCTL_FREEZE_FAIL, tests only). */
 static unsigned	jobctl_frz_fail;
+/* A kernel without autogroups (no /proc/self/autogroup, checked once at
+ * jobctl_frz_init(): the file is there or not from the build on) is not
+ * asked for them at every start. */
+static int	jobctl_ag_none;
 
 /* Read the test-only switch; see jobctl.h. */
 void
@@ -41,6 +46,8 @@ jobctl_frz_init(void)
 	const char	*v = getenv("CQ_JOBCTL_FREEZE_FAIL");
 
 	jobctl_frz_fail = 0;
+	jobctl_ag_none = access("/proc/self/autogroup", F_OK) == -1 &&
+	    errno == ENOENT;
 	if (v == NULL || *v == '\0')
 		return;
 	if (strcmp(v, "cgroup2") == 0)
@@ -149,6 +156,10 @@ jobctl_ag_set(pid_t pid, int nice)
 {
 	char	path[64], val[16];
 
+	if (jobctl_ag_none) {
+		errno = ENOENT;
+		return -1;
+	}
 	snprintf(path, sizeof path, "/proc/%ld/autogroup", (long)pid);
 	snprintf(val, sizeof val, "%d", nice);
 	return jobctl_write(path, val);
@@ -170,6 +181,10 @@ jobctl_background(pid_t pgid)
 			j->agnice = JOBCTL_NICE;	/* for the thaw */
 			return 0;
 		}
+		/* Its leader reaped by its init already: its pid may be
+		 * another's now, and there is no session to lower. */
+		if (j->exited)
+			return 0;
 		if ((leader = jobctl_leader(j)) <= 1) {
 			errno = EAGAIN;
 			return -1;

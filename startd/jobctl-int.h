@@ -80,6 +80,15 @@ struct jobctl_report {
 	char		what[JOBCTL_WHAT_MAX]; /* START: the step that failed */
 };
 
+/* A control file of a job's group kept open (jobctl-keep.c). */
+#define JOBCTL_KEPT_MAX	10
+struct jobctl_kept {
+	int	h;		/* its hierarchy */
+	int	flags;		/* as opened */
+	char	file[28];	/* "" for the group's directory */
+	int	fd;
+};
+
 /*
  * A job; with cgroups, a group NAME ("SEQ") under each cq-jobs/IDENT of
  * MASK.  A bare job is the agent's own child (CRIU: the job as a pid
@@ -116,6 +125,9 @@ struct jobctl_job {
 	int			 xstatus; /* its leader's wait status */
 	int			 xexpired;
 	struct rusage		 xru;
+	/* Control files kept open with its groups (jobctl-keep.c). */
+	struct jobctl_kept	 kept[JOBCTL_KEPT_MAX];
+	int			 nkept;
 };
 
 /* Where the cq-jobs groups are, and the jobs (jobctl-cg.c). */
@@ -198,6 +210,16 @@ pid_t	jobctl_exec_init(const struct jobctl_child *c, int cg2, int *pidns,
 void jobctl_init_main(const struct jobctl_child *c)
 	    __attribute__((noreturn));
 
+/* jobctl-keep.c: a job's hot control files, kept open; see there. */
+int	jobctl_keep_fd(struct jobctl_job *j, int h, const char *file,
+	    int flags, int *temp);
+ssize_t	jobctl_keep_read(struct jobctl_job *j, int h, const char *file,
+	    char *buf, size_t len);
+int	jobctl_keep_write(struct jobctl_job *j, int h, const char *file,
+	    const char *s);
+void	jobctl_keep_close(struct jobctl_kept *k, int *n);
+int	jobctl_keep_base(void);
+
 /* jobctl-cg.c: cgroup files, the job table and each job's groups. */
 int jobctl_open(const char *path, int flags);
 ssize_t jobctl_read(const char *path, char *buf, size_t len);
@@ -211,7 +233,7 @@ int jobctl_cg_write(const struct jobctl_job *j, int h, const char *file,
     const char *s);
 struct jobctl_job *jobctl_job_find(pid_t pgid);
 int jobctl_cg_rmdirs(struct jobctl_job *j);
-struct jobctl_job *jobctl_job_new(int *fd, unsigned skip);
+struct jobctl_job *jobctl_job_new(int *fd, unsigned skip, unsigned *temp);
 void jobctl_job_free(struct jobctl_job *j);
 void jobctl_job_started(struct jobctl_job *j, pid_t pgid);
 void jobctl_job_abort(struct jobctl_job *j);
@@ -222,6 +244,6 @@ int jobctl_cg_empty(const struct jobctl_job *j, int h);
 void jobctl_cg_retry(void);
 void jobctl_cg_limits(struct jobctl_job *j,
     const struct jobctl_spec *spec, struct jobctl_child *c);
-void jobctl_cg_memstat(const struct jobctl_job *j, struct jobctl_result *res);
+void jobctl_cg_memstat(struct jobctl_job *j, struct jobctl_result *res);
 
 #endif

@@ -142,16 +142,16 @@ jobctl_lim_field(const char *text, const char *key)
 	return -1;
 }
 
-/* The number in FILE of J's group in H, or -1. */
+/* The number in FILE of J's group in H (kept open: jobctl-keep.c), or
+ * -1. */
 static int64_t
-jobctl_lim_read(const struct jobctl_job *j, int h, const char *file)
+jobctl_lim_read(struct jobctl_job *j, int h, const char *file)
 {
-	char		 path[PATH_MAX], buf[64];
+	char		 buf[64];
 	const char	*errstr;
 	int64_t		 v;
 
-	if (jobctl_cg_path(path, sizeof path, j, h, file) == -1 ||
-	    jobctl_read(path, buf, sizeof buf) <= 0)
+	if (jobctl_keep_read(j, h, file, buf, sizeof buf) <= 0)
 		return -1;
 	buf[strcspn(buf, "\n")] = '\0';
 	v = strtonum(buf, 0, INT64_MAX, &errstr);
@@ -159,17 +159,17 @@ jobctl_lim_read(const struct jobctl_job *j, int h, const char *file)
 }
 
 void
-jobctl_cg_memstat(const struct jobctl_job *j, struct jobctl_result *res)
+jobctl_cg_memstat(struct jobctl_job *j, struct jobctl_result *res)
 {
-	char	path[PATH_MAX], buf[512];
+	char	buf[512];
 	int	mh = jobctl_tab.alias[JOBCTL_MEMORY];
 	int64_t	v;
 
 	res->oom_kills = res->mem_limit_kb = res->mem_peak_kb = 0;
 	if (j == NULL || (j->mask & JOBCTL_BIT(mh)) == 0)
 		return;
-	if (jobctl_cg_path(path, sizeof path, j, mh, "memory.oom_control") ==
-	    0 && jobctl_read(path, buf, sizeof buf) > 0 &&
+	if (jobctl_keep_read(j, mh, "memory.oom_control", buf, sizeof buf) >
+	    0 &&
 	    (v = jobctl_lim_field(buf, "oom_kill")) > 0)
 		res->oom_kills = v;
 	if ((v = jobctl_lim_read(j, mh, "memory.max_usage_in_bytes")) > 0)

@@ -19,7 +19,9 @@
  *   did not make);
  * - its peak usage (memory.max_usage_in_bytes) is reset when it goes in,
  *   and the next job's limits are written where they differ from the
- *   ones the set holds (jobctl-lim.c; both kept with the set).
+ *   ones the set holds (jobctl-lim.c; both kept with the set);
+ * - the control files its jobs' starts and ends use stay open with it
+ *   (jobctl-keep.c).
  *
  * Anything else, and a full pool, removes the groups as before.  The pool
  * lives in our own subtree, so the sweeps at start and exit (jobctl-cg.c)
@@ -49,6 +51,8 @@ struct jobctl_pooled {
 	unsigned	mask;
 	int64_t		lim_mem;	/* the limits it holds (jobctl-lim.c) */
 	int64_t		lim_pids;
+	struct jobctl_kept kept[JOBCTL_KEPT_MAX]; /* open (jobctl-keep.c) */
+	int		nkept;
 };
 
 static struct jobctl_pooled	pool[JOBCTL_POOL_MAX];
@@ -61,29 +65,33 @@ jobctl_pool_init(void)
 {
 	const char	*v;
 
-	npool = 0;
+	jobctl_pool_clear();
 	pool_off = (v = getenv("CQ_JOBCTL_NO_POOL")) != NULL &&
 	    strcmp(v, "1") == 0;
 }
 
-/* Forget the pool (the groups themselves go with the subtree's sweep). */
+/* Forget the pool (the groups themselves go with the subtree's sweep),
+ * closing what it kept open. */
 void
 jobctl_pool_clear(void)
 {
+	int	i;
+
+	for (i = 0; i < npool; i++)
+		jobctl_keep_close(pool[i].kept, &pool[i].nkept);
 	npool = 0;
 }
 
 /* Bytes charged to J's memory group, or -1 if unknown. */
 static long long
-jobctl_pool_usage(const struct jobctl_job *j, int mh)
+jobctl_pool_usage(struct jobctl_job *j, int mh)
 {
-	char		 path[PATH_MAX], buf[32];
+	char		 buf[32];
 	const char	*errstr;
 	long long	 v;
 
-	if (jobctl_cg_path(path, sizeof path, j, mh,
-	    "memory.usage_in_bytes") == -1 ||
-	    jobctl_read(path, buf, sizeof buf) <= 0)
+	if (jobctl_keep_read(j, mh, "memory.usage_in_bytes", buf,
+	    sizeof buf) <= 0)
 		return -1;
 	buf[strcspn(buf, "\n")] = '\0';
 	v = strtonum(buf, 0, LLONG_MAX, &errstr);
@@ -98,6 +106,7 @@ int
 jobctl_pool_put(struct jobctl_job *j)
 {
 	int		mh = jobctl_tab.alias[JOBCTL_MEMORY];
+	char		buf[16];
 	int		h;
 	long long	used;
 
@@ -107,12 +116,13 @@ jobctl_pool_put(struct jobctl_job *j)
 	    j->mask == 0 || j->mask != jobctl_tab.mask)
 		return -1;
 	h = (j->mask & JOBCTL_BIT(JOBCTL_CG2)) ? JOBCTL_CG2 : JOBCTL_FREEZER;
-	if (!jobctl_cg_empty(j, h))
+	/* Empty: its cgroup.procs reads nothing. */
+	if (jobctl_keep_read(j, h, "cgroup.procs", buf, sizeof buf) != 0)
 		return -1;
 	if (j->mask & JOBCTL_BIT(mh)) {
 		used = jobctl_pool_usage(j, mh);
 		if (used < 0 || used > (long long)JOBCTL_POOL_KEEP_KB << 10 ||
-		    jobctl_cg_write(j, mh, "memory.max_usage_in_bytes",
+		    jobctl_keep_write(j, mh, "memory.max_usage_in_bytes",
 		    "0") == -1)
 			return -1;
 	}
@@ -120,7 +130,10 @@ jobctl_pool_put(struct jobctl_job *j)
 	pool[npool].mask = j->mask;
 	pool[npool].lim_mem = j->lim_mem;
 	pool[npool].lim_pids = j->lim_pids;
+	memcpy(pool[npool].kept, j->kept, sizeof j->kept);
+	pool[npool].nkept = j->nkept;
 	npool++;
+	j->nkept = 0;		/* the pool's now */
 	j->mask = 0;
 	return 0;
 }
@@ -136,6 +149,9 @@ jobctl_pool_get(struct jobctl_job *j)
 	j->mask = pool[npool].mask;
 	j->lim_mem = pool[npool].lim_mem;
 	j->lim_pids = pool[npool].lim_pids;
+	memcpy(j->kept, pool[npool].kept, sizeof j->kept);
+	j->nkept = pool[npool].nkept;
+	pool[npool].nkept = 0;
 	j->reused = 1;
 	return 0;
 }

@@ -189,6 +189,8 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	sigset_t		all, old;
 	int			p[2] = { -1, -1 }, d[2] = { -1, -1 }, cg2 = -1;
 	int			saved, h, bare, pidns = 0, into = 0, mine = -1;
+	int			cg2temp = 0;
+	unsigned		temp = 0;
 	long			maxfd;
 	pid_t			child;
 
@@ -229,7 +231,7 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 
 	/* An init is born in its cgroup2 group (clone3), joins the rest. */
 	if ((j = jobctl_job_new(c.cgfd, !bare && !jobctl_tab.noclone3 ?
-	    JOBCTL_BIT(JOBCTL_CG2) : 0)) == NULL)
+	    JOBCTL_BIT(JOBCTL_CG2) : 0, &temp)) == NULL)
 		return jobctl_full(err, errlen);
 	if (pipe2(p, O_CLOEXEC) == -1 || jobctl_fd_above(&p[1]) == -1 ||
 	    jobctl_fd_above(&p[0]) == -1 || (!bare &&
@@ -247,10 +249,11 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	c.ep = p[1];
 	c.dp = d[0];
 	c.cg2procs = -1;
+	/* Kept with the groups, as their cgroup.procs are (jobctl-keep.c). */
 	if (!bare && (j->mask & JOBCTL_BIT(JOBCTL_CG2)) &&
-	    !jobctl_tab.noclone3 && jobctl_cg_path(path, sizeof path, j,
-	    JOBCTL_CG2, NULL) == 0)
-		cg2 = jobctl_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	    !jobctl_tab.noclone3)
+		cg2 = jobctl_keep_fd(j, JOBCTL_CG2, NULL, O_RDONLY |
+		    O_DIRECTORY, &cg2temp);
 	jobctl_cg_limits(j, spec, &c);
 
 	/* No handler of ours may run in the child before it resets them. */
@@ -268,10 +271,10 @@ jobctl_spawn_start(const struct jobctl_spec *spec, pid_t *pid, int *fd,
 	if (d[0] != -1)
 		close(d[0]);
 	d[0] = -1;
-	if (cg2 != -1)
+	if (cg2 != -1 && cg2temp)
 		close(cg2);
 	for (h = 0; h < JOBCTL_NCG; h++)
-		if (c.cgfd[h] != -1)
+		if (c.cgfd[h] != -1 && (temp & JOBCTL_BIT(h)))
 			close(c.cgfd[h]);
 	if (child == -1) {
 		jobctl_err(err, errlen, "fork", saved);

@@ -146,7 +146,7 @@ priv_run_new(const char *job, uint32_t run, int slot, const char *owner,
 	r->sbx = -1;
 	r->dirfd = -1;
 	r->state = PRIV_RUN_READY;
-	jobuser_clear(&ju);
+	r->ju = ju;		/* its groups: the run's now */
 	pr.runs = xreallocarray(pr.runs, pr.nruns + 1, sizeof *pr.runs);
 	pr.runs[pr.nruns++] = r;
 	log_debug("priv: job %s run %u on slot %d: known (uid %ld)", r->job,
@@ -167,6 +167,7 @@ priv_run_drop(struct priv_run *r)
 			break;
 		}
 	log_debug("priv: job %s run %u: forgotten", r->job, r->run);
+	jobuser_clear(&r->ju);
 	free(r->owner);
 	free(r->path);
 	free(r);

@@ -250,11 +250,18 @@ priv_spawn(uint32_t reqid, struct json_object *msg)
 	    (uint32_t)jsonx_int(msg, "run", 0))) == NULL ||
 	    r->state != PRIV_RUN_STARTING)
 		fatalx("priv: a queued spawn has no starting run");
-	if (jobuser_pick(r->owner, r->sched_uid, r->slot, &ju, err,
+	/* A run made by this spawn was picked for a moment ago (one
+	 * look-up per start); a run made with its sandbox, picked again. */
+	if (r->ju_fresh) {
+		ju = r->ju;
+		memset(&r->ju, 0, sizeof r->ju);
+		r->ju_fresh = 0;
+	} else if (jobuser_pick(r->owner, r->sched_uid, r->slot, &ju, err,
 	    sizeof err) == -1) {
 		priv_spawn_failed(r, reqid, EPERM, err);
 		return;
 	}
+	jobuser_clear(&r->ju);	/* the sandbox's pick: not needed now */
 	if ((ju.switch_user ? ju.uid : (uid_t)-1) != r->uid) {
 		snprintf(err, sizeof err, "job %s run %u: its user is not the "
 		    "one its sandbox was made for", r->job, r->run);
@@ -496,15 +503,17 @@ priv_spawn_claim(uint32_t reqid, struct json_object *msg)
 	uint32_t	 run = (uint32_t)jsonx_int(msg, "run", 0);
 	char		 err[512], why[256];
 
-	if ((r = priv_run_find(job, run)) == NULL &&
-	    (r = priv_run_new(job, run, (int)jsonx_int(msg, "slot", 0),
-	    jsonx_str(msg, "owner", ""), (long long)jsonx_int(msg, "uid", -1),
-	    why, sizeof why)) == NULL) {
-		snprintf(err, sizeof err, "spawn: job %s run %u: %s", job, run,
-		    why);
-		log_warnx("priv: request %u refused: %s", reqid, err);
-		priv_reply(MSG_PRIV_SPAWN, reqid, errno, err, 0);
-		return -1;
+	if ((r = priv_run_find(job, run)) == NULL) {
+		if ((r = priv_run_new(job, run, (int)jsonx_int(msg, "slot", 0),
+		    jsonx_str(msg, "owner", ""), (long long)jsonx_int(msg,
+		    "uid", -1), why, sizeof why)) == NULL) {
+			snprintf(err, sizeof err, "spawn: job %s run %u: %s",
+			    job, run, why);
+			log_warnx("priv: request %u refused: %s", reqid, err);
+			priv_reply(MSG_PRIV_SPAWN, reqid, errno, err, 0);
+			return -1;
+		}
+		r->ju_fresh = 1;	/* priv_spawn() uses its pick */
 	}
 	priv_run_set_state(r, PRIV_RUN_STARTING);
 	return 0;

@@ -11,6 +11,8 @@
 #include <sys/types.h>
 #include <stdint.h>
 
+#include "jobuser.h"
+
 struct json_object;
 
 /*
@@ -74,6 +76,10 @@ struct priv_run {
 	char		*path;		/* its sandbox's path, NULL: none */
 	pid_t		 pid;		/* its process group while live */
 	enum priv_run_state state;
+	/* The pick it was made with (groups included); its spawn uses it
+	 * when the run was made by that spawn (JU_FRESH), not later. */
+	struct jobuser	 ju;
+	int		 ju_fresh;
 };
 
 const char	*priv_run_state_str(enum priv_run_state);

@@ -1693,3 +1693,94 @@ Test(jobctl, pool_reuses_clean_groups)
 	    res.code, res.signal);
 	cr_assert_str_neq(m2, m1);
 }
+
+/* How many of our descriptors are open on files under DIR; the lowest
+ * number of them into *LOW. */
+static int
+fds_under(const char *dir, int *low)
+{
+	char		 link[64], target[PATH_MAX];
+	struct dirent	*de;
+	DIR		*d;
+	ssize_t		 n;
+	size_t		 len = strlen(dir);
+	int		 count = 0, fd;
+
+	*low = INT_MAX;
+	cr_assert((d = opendir("/proc/self/fd")) != NULL);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		fd = atoi(de->d_name);
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		if ((n = readlink(link, target, sizeof target - 1)) <= 0)
+			continue;
+		target[n] = '\0';
+		if (strncmp(target, dir, len) == 0 && (target[len] == '/' ||
+		    target[len] == '\0')) {
+			count++;
+			if (fd < *low)
+				*low = fd;
+		}
+	}
+	closedir(d);
+	return count;
+}
+
+/*
+ * A pooled set keeps the control files its jobs' starts and ends use
+ * open (jobctl-keep.c), high above what a job's init inherits, and
+ * reads them afresh for each job; they close when the set goes.
+ */
+Test(jobctl, pool_keeps_control_files_open)
+{
+	char	d[64], m1[PATH_MAX], p1[PATH_MAX], m2[PATH_MAX], p2[PATH_MAX];
+	char	*argv[] = { "sh", "-c", "n=$(ls /proc/self/fd | wc -l); "
+		    "test $n -le 4 || { ls -l /proc/self/fd; exit 3; }", NULL };
+	char	*big[] = { "dd", "if=/dev/zero", "of=/dev/null", "bs=12M",
+		    "count=1", "status=none", NULL };
+	char	*slow[] = { "sleep", "100", NULL };
+	struct jobctl_spec	s = { .executable = "/bin/sh", .argv = argv,
+		    .envp = path_env, .memory_mb = 64 };
+	struct jobctl_result	res;
+	char	err[256];
+	pid_t	pid;
+	int	low;
+
+	init_mechanism(NULL, NULL);
+	tmpdir(d, sizeof d);
+	s.iwd = d;
+	res = run_in(&s, m1, p1, sizeof m1);
+	if (m1[0] == '\0')
+		cr_skip_test("no v1 memory group here");
+	cr_assert_eq(res.code, 0, "the job saw more than its own files");
+	cr_assert_gt(fds_under(m1, &low), 0, "nothing of %s kept open", m1);
+	cr_assert_geq(low, 64, "kept at %d: not above the others", low);
+
+	/* The next job on the set: its own figures, read afresh. */
+	s.executable = "/bin/dd";
+	s.argv = big;
+	res = run_in(&s, m2, p2, sizeof m2);
+	cr_assert_str_eq(m2, m1);
+	cr_assert_eq(res.code, 0);
+	cr_assert_gt(res.mem_peak_kb, 10000, "peak %lld kB",
+	    (long long)res.mem_peak_kb);
+	s.executable = "/bin/sh";
+	s.argv = argv;
+	res = run_in(&s, m2, p2, sizeof m2);
+	cr_assert_str_eq(m2, m1);
+	cr_assert_eq(res.code, 0);
+	cr_assert_lt(res.mem_peak_kb, 10000, "the last job's peak: %lld kB",
+	    (long long)res.mem_peak_kb);
+
+	/* Killed through its groups: removed, its files closed. */
+	s.executable = "/bin/sleep";
+	s.argv = slow;
+	cr_assert(jobctl_spawn(&s, &pid, err, sizeof err) == 0, "%s", err);
+	cgdir(pid, "memory", m2, sizeof m2);
+	cr_assert_str_eq(m2, m1);
+	cr_assert_eq(jobctl_kill(pid), 0);
+	wait_job(pid, &res);
+	cr_assert_eq(jobctl_release(pid), 0);
+	cr_assert_eq(fds_under(m1, &low), 0, "%s removed, files kept", m1);
+}
