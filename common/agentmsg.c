@@ -460,15 +460,54 @@ agentmsg_from_agent(uint16_t type)
 	return 0;
 }
 
+/* The bytes of OUT's member for TYPE (the union's largest otherwise). */
+static size_t
+agentmsg_member_size(uint16_t type)
+{
+	const struct agentmsg	*am = NULL;
+
+	switch (type) {
+	case MSG_SLOT:
+		return sizeof am->u.slot;
+	case MSG_STARTED:
+		return sizeof am->u.started;
+	case MSG_EXITED:
+		return sizeof am->u.exited;
+	case MSG_HEARTBEAT:
+		return sizeof am->u.heartbeat;
+	case MSG_FILE:
+		return sizeof am->u.file;
+	case MSG_FILE_ACK:
+		return sizeof am->u.file_ack;
+	case MSG_BYE:
+		return sizeof am->u.bye;
+	case MSG_ERROR:
+		return sizeof am->u.error;
+	case MSG_EXIT_ACK:
+		return sizeof am->u.exit_ack;
+	case MSG_KILL:
+		return sizeof am->u.kill;
+	case MSG_HEARTBEAT_ACK:
+		return sizeof am->u.heartbeat_ack;
+	}
+	return sizeof am->u;
+}
+
 int
 agentmsg_decode_obj(uint16_t type, struct json_object *obj,
     struct agentmsg *out, const char **errstr)
 {
 	const struct msg_type	*mt = msg_type_get(type);
+	size_t			 size = agentmsg_member_size(type);
 	int			 rc;
 
-	memset(out, 0, sizeof *out);
+	/*
+	 * Only TYPE's member is cleared: the union is some 23 KB (an exit
+	 * report's notes and files) and a heartbeat's member a few bytes,
+	 * and one comes from every agent every few seconds.
+	 */
 	out->type = type;
+	memset(&out->u, 0, size);
 	if (!agentmsg_known(type) || mt == NULL) {
 		*errstr = "not a message of the agent link";
 		return -1;
@@ -520,7 +559,7 @@ agentmsg_decode_obj(uint16_t type, struct json_object *obj,
 		break;
 	}
 	if (rc == -1)
-		memset(&out->u, 0, sizeof out->u);
+		memset(&out->u, 0, size);
 	return rc;
 }
 
@@ -719,6 +758,19 @@ agentmsg_encode(const struct agentmsg *am)
 		break;
 	}
 	return o;
+}
+
+size_t
+agentmsg_heartbeat_ack_text(const struct agentmsg_heartbeat_ack *m,
+    char *buf, size_t len)
+{
+	int	n;
+
+	if (m->has_seq)
+		n = snprintf(buf, len, "{\"seq\":%lld}", (long long)m->seq);
+	else
+		n = snprintf(buf, len, "{}");
+	return n < 0 || (size_t)n >= len ? 0 : (size_t)n;
 }
 
 /* Bytes of the UTF-8 character at S (LEN left), 0 if there is none. */

@@ -270,7 +270,9 @@ int	agentmsg_known(uint16_t type);
 int	agentmsg_from_agent(uint16_t type);
 /*
  * Decode OBJ, a payload of TYPE, into OUT: every member is checked;
- * -1 with ERRSTR ("run: out of range") if one is wrong.
+ * -1 with ERRSTR ("run: out of range") if one is wrong.  Sets OUT's type
+ * and its member for TYPE (out->u.heartbeat ...), whole, and leaves the
+ * rest of the union as it was.
  */
 int	agentmsg_decode_obj(uint16_t type, struct json_object *obj,
 	    struct agentmsg *out, const char **errstr);
@@ -279,6 +281,13 @@ int	agentmsg_decode(uint16_t type, const void *buf, size_t len,
 	    struct agentmsg *out, const char **errstr);
 /* The JSON payload of AM (a new object), or NULL if AM->type is unknown. */
 struct json_object *agentmsg_encode(const struct agentmsg *am);
+/*
+ * The text agentmsg_encode() gives a heartbeat ack, made without json-c
+ * (the scheduler sends one per heartbeat): into BUF of LEN bytes; its
+ * length, or 0 if BUF is too short.
+ */
+size_t	agentmsg_heartbeat_ack_text(const struct agentmsg_heartbeat_ack *m,
+	    char *buf, size_t len);
 
 /*
  * The ad (agentmsg-ad.c): decode OBJ, an ad's payload, into AD (zeroed

@@ -504,6 +504,35 @@ cfg_near(const struct cfg *cfg, const char *name)
 }
 
 /*
+ * How a word of the command line that is not a known key is named: its
+ * key-like start (letters, digits, '_'; at most 64), "..." if more
+ * follows.  The rest may be a token typed with the wrong separator
+ * ("cq.token:cqt1..."): never on the console.
+ */
+static void
+cfg_word_name(const char *word, char *buf, size_t len)
+{
+	size_t	n;
+
+	for (n = 0; n < 64 && (isalnum((unsigned char)word[n]) ||
+	    word[n] == '_'); n++)
+		;
+	snprintf(buf, len, "%.*s%s", (int)n, word, word[n] != '\0' ?
+	    "..." : "");
+}
+
+/* Does the text hold a credential (cqt1., cqa1., cqr1.: cred.h)? */
+static int
+cfg_has_cred(const char *v)
+{
+	for (; (v = strstr(v, "cq")) != NULL; v++)
+		if ((v[2] == 't' || v[2] == 'a' || v[2] == 'r') &&
+		    v[3] == '1' && v[4] == '.')
+			return 1;
+	return 0;
+}
+
+/*
  * One cq.WORD of a kernel command line (WORD: "key=value", or "key"
  * with no value) set in CFG; the trouble, naming the word, added to ERR.
  * A secret's value is not repeated: the console is not the place.
@@ -513,28 +542,33 @@ cfg_cmdline_word(struct cfg *cfg, char *word, char *err, size_t errlen)
 {
 	const struct cfg_key	*k;
 	const char		*errstr = NULL, *shown;
-	char			*eq, what[96];
+	char			*eq, what[96], name[72];
 	int64_t			 num;
 	double			 real;
 	size_t			 idx;
 
 	if ((eq = strchr(word, '=')) == NULL) {
-		cfg_err_add(err, errlen, "kernel command line: cq.%.64s: no "
-		    "value (write cq.%.64s=VALUE)", word, word);
+		cfg_word_name(word, name, sizeof name);
+		cfg_err_add(err, errlen, "kernel command line: cq.%s: no "
+		    "value (write cq.%.*s=VALUE)", name, (int)strcspn(name,
+		    "."), name);
 		return -1;
 	}
 	*eq = '\0';
 	if ((k = cfg_find(cfg, word, &idx)) == NULL) {
+		cfg_word_name(word, name, sizeof name);
 		if ((k = cfg_near(cfg, word)) != NULL)
 			snprintf(what, sizeof what, "; did you mean cq.%s?",
 			    k->name);
 		else
 			what[0] = '\0';
-		cfg_err_add(err, errlen, "kernel command line: cq.%.64s: "
-		    "unknown setting%s", word, what);
+		cfg_err_add(err, errlen, "kernel command line: cq.%s: "
+		    "unknown setting%s", name, what);
 		return -1;
 	}
-	shown = k->type == CFG_SECRET ? "(not shown)" : eq + 1;
+	/* A secret, or a token pasted under the wrong key: not shown. */
+	shown = k->type == CFG_SECRET || cfg_has_cred(eq + 1) ?
+	    "(not shown)" : eq + 1;
 	if (strcasecmp(k->name, CFG_CMDLINE_KEY) == 0) {
 		cfg_err_add(err, errlen, "kernel command line: cq.%s=%.64s: "
 		    "where to read the kernel command line is not set from "
@@ -692,26 +726,40 @@ cfg_print(const struct cfg *cfg, FILE *f)
 }
 
 /*
- * Apply the kernel command line in PATH (a missing file is none), every
- * good word of it; the number of bad ones, each a line added to ERR.
+ * Apply the kernel command line in PATH, every good word of it; the
+ * number of bad ones, each a line added to ERR.  A missing file is none
+ * where PATH is the program's default (ORIGIN NULL: no /proc here); one
+ * named by a setting (ORIGIN says where) must exist, or its cq. words,
+ * cq.agent=off among them, would be dropped unseen.
  */
 static int
-cfg_load_cmdline_file(struct cfg *cfg, const char *path, char *err,
-    size_t errlen)
+cfg_load_cmdline_file(struct cfg *cfg, const char *path, const char *origin,
+    char *err, size_t errlen)
 {
-	char	buf[4096];
+	char	buf[8192];	/* the longest kernel command line is 4096 */
 	size_t	n;
 	FILE	*f;
 
 	if (errlen > 0)
 		err[0] = '\0';
 	if ((f = fopen(path, "re")) == NULL) {
-		if (errno == ENOENT)
+		if (errno == ENOENT && origin == NULL)
 			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (origin != NULL)
+			snprintf(err, errlen, "%s: %s: %s", origin, path,
+			    strerror(errno));
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return 1;
 	}
 	n = fread(buf, 1, sizeof buf - 1, f);
+	/* More than a kernel takes: cut, a word could still parse. */
+	if (n == sizeof buf - 1 && fgetc(f) != EOF) {
+		fclose(f);
+		snprintf(err, errlen, "%s: longer than %zu bytes: not a "
+		    "kernel command line", path, sizeof buf - 1);
+		return 1;
+	}
 	fclose(f);
 	buf[n] = '\0';
 	return cfg_load_cmdline_each(cfg, buf, err, errlen);
@@ -741,8 +789,8 @@ cfg_daemon(const char *prog, const struct cfg_key *keys, int argc,
 {
 	extern char	**environ;
 	struct cfg	*cfg;
-	const char	*conf = NULL;
-	char		 err[4096], **envp;
+	const char	*conf = NULL, *cmdwhere = NULL;
+	char		 err[4096], where[1100], **envp;
 	size_t		 idx;
 	int		 ch, check = 0, bad = 0;
 
@@ -778,12 +826,20 @@ cfg_daemon(const char *prog, const struct cfg_key *keys, int argc,
 	 */
 	if (cmdline != NULL && cfg_find(cfg, CFG_CMDLINE_KEY, &idx) != NULL) {
 		cmdline = cfg->values[idx];
+		if (cfg->origins[idx] != NULL) {
+			snprintf(where, sizeof where, "%s: %s",
+			    cfg->origins[idx], CFG_CMDLINE_KEY);
+			cmdwhere = where;
+		}
 		for (envp = environ; envp != NULL && *envp != NULL; envp++)
-			if (strncmp(*envp, "CQ_KERNEL_CMDLINE=", 18) == 0)
+			if (strncmp(*envp, "CQ_KERNEL_CMDLINE=", 18) == 0) {
 				cmdline = *envp + 18;
+				cmdwhere = "CQ_KERNEL_CMDLINE";
+			}
 	}
 	if (cmdline != NULL && *cmdline != '\0' &&
-	    cfg_load_cmdline_file(cfg, cmdline, err, sizeof err) > 0) {
+	    cfg_load_cmdline_file(cfg, cmdline, cmdwhere, err,
+	    sizeof err) > 0) {
 		cfg_print_errors(prog, err);
 		bad = 1;
 	}

@@ -93,28 +93,31 @@ cred_parse(const char *s, struct cred *c, const char **errstr)
 	return 0;
 }
 
+/* LEN hex digits of the random bytes at B (LEN / 2 of them) into OUT. */
 static void
-cred_random_hex(char *out, size_t len)
+cred_hex_of(char *out, const unsigned char *b, size_t len)
 {
 	static const char	 digits[] = "0123456789abcdef";
-	unsigned char		 b[CRED_SECRET_LEN / 2];
 	size_t			 i;
 
-	arc4random_buf(b, (len + 1) / 2);
 	for (i = 0; i < len; i++)
 		out[i] = digits[(b[i / 2] >> (i % 2 ? 0 : 4)) & 0xf];
 	out[len] = '\0';
-	explicit_bzero(b, sizeof b);
 }
 
 void
 cred_new(enum cred_kind k, struct cred *c)
 {
+	/* One draw for the id and the secret (each draw asks getpid()). */
+	unsigned char	b[(CRED_ID_LEN + CRED_SECRET_LEN) / 2];
+
 	memset(c, 0, sizeof *c);
 	c->kind = k;
+	arc4random_buf(b, sizeof b);
 	if (cred_forms[k].has_id)
-		cred_random_hex(c->id, CRED_ID_LEN);
-	cred_random_hex(c->secret, CRED_SECRET_LEN);
+		cred_hex_of(c->id, b + CRED_SECRET_LEN / 2, CRED_ID_LEN);
+	cred_hex_of(c->secret, b, CRED_SECRET_LEN);
+	explicit_bzero(b, sizeof b);
 }
 
 void

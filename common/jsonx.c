@@ -209,6 +209,24 @@ jsonx_lex(const unsigned char *p, size_t len)
 	return NULL;
 }
 
+/*
+ * One tokener for every payload, reset each time: making one costs three
+ * allocations, about as much as parsing a heartbeat.  Only the loop's
+ * thread parses (logwriter.c's threads call no json-c).  After a payload
+ * over JSONX_TOKENER_KEEP bytes it is freed, with the buffer it grew.
+ */
+#define JSONX_TOKENER_KEEP	(64 * 1024)
+static struct json_tokener	*jsonx_tok;
+
+static void
+jsonx_tokener_done(size_t len)
+{
+	if (len > JSONX_TOKENER_KEEP) {
+		json_tokener_free(jsonx_tok);
+		jsonx_tok = NULL;
+	}
+}
+
 int
 jsonx_parse(const char *buf, size_t len, struct json_object **out,
     const char **errstr)
@@ -231,10 +249,13 @@ jsonx_parse(const char *buf, size_t len, struct json_object **out,
 		*errstr = why;
 		return -1;
 	}
-	if ((tok = json_tokener_new_ex(JSONX_MAX_DEPTH)) == NULL) {
+	if (jsonx_tok != NULL)
+		json_tokener_reset(jsonx_tok);
+	else if ((jsonx_tok = json_tokener_new_ex(JSONX_MAX_DEPTH)) == NULL) {
 		*errstr = "out of memory";
 		return -1;
 	}
+	tok = jsonx_tok;
 	json_tokener_set_flags(tok,
 	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, buf, (int)len);
@@ -247,16 +268,16 @@ jsonx_parse(const char *buf, size_t len, struct json_object **out,
 		else
 			*errstr = "JSON does not parse";
 		json_object_put(obj);
-		json_tokener_free(tok);
+		jsonx_tokener_done(len);
 		return -1;
 	}
 	if (json_tokener_get_parse_end(tok) != len) {
 		*errstr = "trailing bytes after JSON";
 		json_object_put(obj);
-		json_tokener_free(tok);
+		jsonx_tokener_done(len);
 		return -1;
 	}
-	json_tokener_free(tok);
+	jsonx_tokener_done(len);
 	if (!json_object_is_type(obj, json_type_object)) {
 		*errstr = "JSON payload is not an object";
 		json_object_put(obj);

@@ -71,6 +71,13 @@ int	machinead_set_expr(struct expr **dst, const char *src, char *err,
  * without blanks ("2026.12.06-1", "v3+nfs"). */
 int		 machinead_version_ok(const char *s);
 
+/* 1 if S is 1 to MAX bytes of strict UTF-8 without a terminal control
+ * (C0, DEL, C1): CqOwnerReason, printed as a line by cq status. */
+int		 machinead_text_ok(const char *s, size_t max);
+/* SRC into DST (SIZE bytes, cut at a character) with each control or
+ * invalid byte replaced by '?': text machinead_text_ok() accepts. */
+void		 machinead_text_clean(char *dst, size_t size, const char *src);
+
 /* The wire form: a new object. */
 struct json_object	*machinead_to_json(const struct machinead *ad);
 /* Decode OBJ strictly into AD (zeroed first); 0, or -1 with ERRSTR. */

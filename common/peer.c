@@ -89,6 +89,7 @@ struct peer {
 	int			 linger_us;	/* peer_send_later()'s, or 0 */
 	int			 rev;		/* its hello's revision, or
 						 * MSG_REV_UNKNOWN before it */
+	int			 direct;	/* a plain socket: write at once */
 };
 
 static uint64_t	peer_next_id = 1;
@@ -224,9 +225,10 @@ peer_count_cb(struct evbuffer *b, const struct evbuffer_cb_info *info,
 	}
 }
 
-struct peer *
-peer_new(struct event_base *base, struct bufferevent *bev, int from,
-    const char *label, peer_msg_cb msg_cb, peer_close_cb close_cb, void *arg)
+static struct peer *
+peer_make(struct event_base *base, struct bufferevent *bev, int from,
+    const char *label, peer_msg_cb msg_cb, peer_close_cb close_cb, void *arg,
+    int direct)
 {
 	struct peer	*p;
 
@@ -261,8 +263,29 @@ peer_new(struct event_base *base, struct bufferevent *bev, int from,
 	/* File chunks are 256 KiB: move them in few system calls. */
 	bufferevent_set_max_single_read(bev, 256 * 1024);
 	bufferevent_set_max_single_write(bev, 256 * 1024);
-	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	/*
+	 * A socket bufferevent watches for writability from its enable on,
+	 * even with nothing to write (an epoll_ctl to watch and one more to
+	 * stop at the first wakeup): a direct peer's is enabled once a frame
+	 * has to wait for it (peer_flush).
+	 */
+	p->direct = direct;
+	bufferevent_enable(bev, direct ? EV_READ : EV_READ | EV_WRITE);
 	return p;
+}
+
+struct peer *
+peer_new(struct event_base *base, struct bufferevent *bev, int from,
+    const char *label, peer_msg_cb msg_cb, peer_close_cb close_cb, void *arg)
+{
+	return peer_make(base, bev, from, label, msg_cb, close_cb, arg, 0);
+}
+
+struct peer *
+peer_new_plain(struct event_base *base, struct bufferevent *bev, int from,
+    const char *label, peer_msg_cb msg_cb, peer_close_cb close_cb, void *arg)
+{
+	return peer_make(base, bev, from, label, msg_cb, close_cb, arg, 1);
 }
 
 static void
@@ -317,10 +340,24 @@ peer_close(struct peer *p, const char *reason)
 static void
 peer_flush(struct peer *p)
 {
+	struct evbuffer	*out;
+
 	if (p->dead || evbuffer_get_length(p->pend) == 0)
 		return;
-	if (evbuffer_add_buffer(bufferevent_get_output(p->bev),
-	    p->pend) == -1)
+	out = bufferevent_get_output(p->bev);
+	/*
+	 * A plain socket with nothing waiting: written now.  What the kernel
+	 * takes needs no write event (two epoll_ctl calls and a wakeup per
+	 * reply); what it does not, and an error, go to the bufferevent as
+	 * usual.  Not with a drain callback, which that event runs.
+	 */
+	if (p->direct && p->drain_cb == NULL && evbuffer_get_length(out) == 0)
+		(void)evbuffer_write(p->pend, bufferevent_getfd(p->bev));
+	if (evbuffer_get_length(p->pend) == 0)
+		return;
+	if (p->direct && !(bufferevent_get_enabled(p->bev) & EV_WRITE))
+		bufferevent_enable(p->bev, EV_WRITE);
+	if (evbuffer_add_buffer(out, p->pend) == -1)
 		peer_close(p, "cannot queue output");
 }
 

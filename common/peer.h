@@ -68,6 +68,14 @@ struct peer_quota {
 struct peer	*peer_new(struct event_base *, struct bufferevent *bev,
 		    int from, const char *label, peer_msg_cb, peer_close_cb,
 		    void *arg);
+/*
+ * The same for a plain socket bufferevent (not TLS): a loop turn's frames
+ * are written to the socket at once when nothing waits before them, and
+ * the bufferevent watches for writability only while some do.
+ */
+struct peer	*peer_new_plain(struct event_base *, struct bufferevent *bev,
+		    int from, const char *label, peer_msg_cb, peer_close_cb,
+		    void *arg);
 /* Serialize OBJ (not taken) as a frame of TYPE; -1 if the peer is gone. */
 int		 peer_send(struct peer *, uint16_t type, uint32_t reqid,
 		    struct json_object *obj);

@@ -344,8 +344,8 @@ agents_exited(struct machine *m, const struct agentmsg_exited *msg)
 		}
 	}
 	/* Acknowledged only once the completion is durable. */
-	memset(&ack, 0, sizeof ack);
 	ack.type = MSG_EXIT_ACK;
+	memset(&ack.u.exit_ack, 0, sizeof ack.u.exit_ack);	/* 23 KB all */
 	strlcpy(ack.u.exit_ack.job, id, sizeof ack.u.exit_ack.job);
 	ack.u.exit_ack.run = msg->run;
 	ack.u.exit_ack.restart = restart;

@@ -364,8 +364,8 @@ agents_send_kill_ex(struct machine *m, const char *job, uint32_t run,
 
 	if (m->peer == NULL)
 		return;
-	memset(&am, 0, sizeof am);
 	am.type = MSG_KILL;
+	memset(&am.u.kill, 0, sizeof am.u.kill);	/* its member only */
 	strlcpy(am.u.kill.job, job, sizeof am.u.kill.job);
 	am.u.kill.run = run;
 	am.u.kill.vacate = vacate;
@@ -495,7 +495,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	const char		*name = jsonx_str(msg, "name", "");
 	const char		*dom = jsonx_str(msg, "filesystem_domain", "");
 	char			 label[128], tcp[96], why[160];
-	int64_t			 left;
+	int64_t			 left, secs;
 
 	if (jsonx_int(msg, "version", 0) != 1 ||
 	    strcmp(jsonx_str(msg, "role", ""), "agent") != 0) {
@@ -535,7 +535,15 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 		    label, peer_rev(p), MSG_REV, peer_rev(p) < MSG_REV ?
 		    "what it does not know is not sent to it" :
 		    "what this scheduler does not know is ignored");
-	peer_set_deadline(p, 0);
+	/*
+	 * Its ad is due within the lease (the agent sends it with the
+	 * hello's answer): a link that proved the name and went silent
+	 * would otherwise count as its agent connected for ever, and an
+	 * auto-approved name never be granted again (creds.c).
+	 */
+	secs = (sd->lease_ms + 999) / 1000;
+	peer_set_deadline(p, secs > PEER_HELLO_TIMEOUT ? (int)secs :
+	    PEER_HELLO_TIMEOUT);
 	ac->state = AGENT_CONN_HELLO;
 	ac->name = xstrdup(name);
 	ac->fs_domain = *dom != '\0' ? xstrdup(dom) : NULL;
@@ -606,16 +614,16 @@ static void
 agents_heartbeat_ack(struct peer *p, uint32_t reqid,
     const struct agentmsg_heartbeat *hb)
 {
-	struct json_object	*o;
-	struct agentmsg		 am;
+	struct agentmsg_heartbeat_ack	 ack;
+	char				 text[64];
+	size_t				 n;
 
-	memset(&am, 0, sizeof am);
-	am.type = MSG_HEARTBEAT_ACK;
-	am.u.heartbeat_ack.has_seq = hb->has_seq;
-	am.u.heartbeat_ack.seq = hb->seq;
-	o = agentmsg_encode(&am);
-	peer_send(p, MSG_HEARTBEAT_ACK, reqid, o);
-	json_object_put(o);
+	/* agentmsg_encode()'s text, without json-c: one per heartbeat. */
+	memset(&ack, 0, sizeof ack);
+	ack.has_seq = hb->has_seq;
+	ack.seq = hb->seq;
+	if ((n = agentmsg_heartbeat_ack_text(&ack, text, sizeof text)) > 0)
+		peer_send_text(p, MSG_HEARTBEAT_ACK, reqid, text, n);
 }
 
 /* What M's agent tells, decoded once (agentmsg.c), to its handler; its
@@ -709,6 +717,8 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 			peer_close(p, why);
 			return;
 		}
+		/* Its ad came: the machine's lease watches it from now. */
+		peer_set_deadline(p, 0);
 		agents_ad(p, &ad);
 		agentmsg_ad_clear(&ad);
 		return;
@@ -767,6 +777,7 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
 {
 	static int64_t		 logged;
 	static unsigned		 quiet;
+	static int		 inherits = -1;
 	struct bufferevent	*bev;
 	struct ssl_st		*ssl;
 	struct agent_conn	*ac;
@@ -798,7 +809,20 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	snprintf(label, sizeof label, "tcp %s fd %d", host, (int)fd);
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	/*
+	 * No delay for small frames.  Linux gives an accepted socket the
+	 * listener's setting (agents_init): asked once, then set only where
+	 * the system does not.
+	 */
+	if (inherits == -1) {
+		int		v = 0;
+		socklen_t	vl = sizeof v;
+
+		inherits = getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v,
+		    &vl) == 0 && v != 0;
+	}
+	if (!inherits)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (agents_tls != NULL) {
 		if ((ssl = tls_ssl_new(agents_tls)) == NULL) {
 			log_warnx("agents: %s: cannot start TLS", label);
@@ -818,8 +842,9 @@ agents_accept(struct evconnlistener *l, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
-	p = peer_new(sd->base, bev, ROLE_AGENT, label, agents_msg,
-	    agents_closed, NULL);
+	/* A plain link's replies are written at once (peer_new_plain). */
+	p = (agents_tls == NULL ? peer_new_plain : peer_new)(sd->base, bev,
+	    ROLE_AGENT, label, agents_msg, agents_closed, NULL);
 	ac = xcalloc(1, sizeof *ac);
 	ac->peer = p;
 	strlcpy(ac->addr, host, sizeof ac->addr);
@@ -911,7 +936,7 @@ agents_init(void)
 	struct sockaddr_storage	 ss;
 	char			 host[256];
 	const char		*errstr;
-	int			 port, last = 0;
+	int			 port, last = 0, one = 1;
 	socklen_t		 sl;
 
 	if (agents_tls_init() == -1)
@@ -952,6 +977,9 @@ agents_init(void)
 		return -1;
 	}
 	evconnlistener_set_error_cb(agents_listener, agents_accept_error);
+	/* What the links accepted from it inherit, where they do. */
+	(void)setsockopt(evconnlistener_get_fd(agents_listener), IPPROTO_TCP,
+	    TCP_NODELAY, &one, sizeof one);
 	/* Nobody would find a scheduler whose listen.addr is another's. */
 	if (agents_write_addr(evconnlistener_get_fd(agents_listener)) == -1) {
 		log_warnx("%s/listen.addr: cannot say where agents find us "

@@ -209,8 +209,10 @@ creds_issue(struct creds_result *r, const char *addr, const char *name,
 		strlcpy(c.name, name, sizeof c.name);
 		c.issued = clock_now_ms();
 		strlcpy(c.how, how, sizeof c.how);
-		if (store_cred_put(sd->store, &c) == -1 ||
-		    store_cred_seen(sd->store, c.id, c.issued, addr, 0) == -1)
+		/* Seen now, from ADDR: one statement, not two. */
+		c.last_seen = c.issued;
+		strlcpy(c.source, addr, sizeof c.source);
+		if (store_cred_put(sd->store, &c) == -1)
 			break;
 		cred_format(&k, r->issued, sizeof r->issued);
 		strlcpy(r->cred_id, k.id, sizeof r->cred_id);

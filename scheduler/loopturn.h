@@ -4,7 +4,7 @@
  * the moment its poll returned (libevent's cached time) to the end of
  * its last callback.  The client and agent messages, the turn's work
  * (main.c) and the tick note where they start and end; the longest turn
- * (wall time, and the CPU time of its noted callbacks) and the turns
+ * (wall time, and its CPU time: loopturn.c) and the turns
  * over LOOPTURN_SLOW_MS are kept since start and shown in the pool's
  * row (`{"what": "pool"}` query: "loop").
  */
@@ -21,7 +21,7 @@ struct json_object;
 
 /* Measure the turns of BASE from now on. */
 void		 loopturn_init(struct event_base *);
-/* A callback of the turn starts (for its CPU time). */
+/* A callback of the turn starts (the first one starts its CPU time). */
 void		 loopturn_begin(void);
 /* A callback of the turn ends: the turn has lasted at least this long. */
 void		 loopturn_note(void);

@@ -168,8 +168,8 @@ static const char *const store_sql[ST_MAX] = {
 	    "WHERE id IN (SELECT cluster FROM jobs INDEXED BY jobs_queue "
 	    "WHERE state IN (1, 2, 5, 6, 7)) ORDER BY id",
 	[ST_CRED_PUT] =
-	    "INSERT INTO creds (id, kind, hash, name, issued, expires, how) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	    "INSERT INTO creds (id, kind, hash, name, issued, expires, how, "
+	    "last_seen, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_CRED_GET] =
 	    "SELECT " STORE_CRED_COLUMNS " FROM creds WHERE id = ?1",
 	[ST_CRED_BY_NAME] =
@@ -1336,7 +1336,8 @@ store_read_req(sqlite3_stmt *st, void *out)
 	return store_row_req(st, out);
 }
 
-/* Insert a credential: id, kind, hash, name, issued, expires, how. */
+/* Insert a credential: id, kind, hash, name, issued, expires, how,
+ * last_seen and source (0 and "": never seen). */
 int
 store_cred_put(struct store *s, const struct store_cred *c)
 {
@@ -1350,7 +1351,10 @@ store_cred_put(struct store *s, const struct store_cred *c)
 	    SQLITE_OK ||
 	    sqlite3_bind_int64(st, 5, c->issued) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 6, c->expires) != SQLITE_OK ||
-	    store_bind_text(st, 7, c->how) != SQLITE_OK) {
+	    store_bind_text(st, 7, c->how) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 8, c->last_seen) != SQLITE_OK ||
+	    store_bind_text(st, 9, c->source[0] != '\0' ? c->source :
+	    NULL) != SQLITE_OK) {
 		log_warnx("store: cred_put: %s", sqlite3_errmsg(s->db));
 		sqlite3_clear_bindings(st);
 		return -1;

@@ -7,7 +7,8 @@ pkgs="build-essential autoconf automake libtool pkg-config
 	libbsd-dev libmd-dev libcriterion-dev sqlite3 procps valgrind jq tzdata
 	libx11-dev libxext-dev tmux xvfb xdotool x11-utils
 	iproute2 iptables clang libclang-rt-14-dev python3 musl-tools
-	openssh-client openssh-server"
+	openssh-client openssh-server
+	qemu-system-x86 ipxe-qemu busybox-static cpio pxelinux syslinux-common"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -162,8 +162,12 @@ machine_owner_reason(const char *reason)
 	machine_mad.owner_reason = NULL;
 	if (reason == NULL || *reason == '\0')
 		return;
-	/* Cut at a character, as the scheduler reads it strictly. */
-	agentmsg_text_set(buf, sizeof buf, reason);
+	/*
+	 * Cut at a character, controls made '?' (the path of the file that
+	 * says agent = off may hold anything): the scheduler reads it
+	 * strictly and cq status prints it.
+	 */
+	machinead_text_clean(buf, sizeof buf, reason);
 	machine_mad.owner_reason = xstrdup(buf);
 }
 

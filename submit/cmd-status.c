@@ -33,6 +33,7 @@
 #include "cq.h"
 #include "expr.h"
 #include "jsonx.h"
+#include "machinead.h"
 #include "msg.h"
 #include "slotstate.h"
 #include "table.h"
@@ -169,7 +170,7 @@ cmd_status_reasons(FILE *f, size_t width, struct json_object *rows)
 {
 	struct json_object	*r;
 	const char		*why, *m, *last = NULL;
-	char			 line[1024];
+	char			 line[1024], safe[MACHINEAD_MAX_REASON + 1];
 	size_t			 i, n = json_object_array_length(rows);
 	int			 any = 0;
 
@@ -184,7 +185,10 @@ cmd_status_reasons(FILE *f, size_t width, struct json_object *rows)
 		if (!any)
 			fprintf(f, "\nOwner for good (no jobs run there):\n");
 		any = 1;
-		snprintf(line, sizeof line, "  %s: %s", m, why);
+		/* The agent's text: no terminal controls reach the screen,
+		 * whatever scheduler passed them on. */
+		machinead_text_clean(safe, sizeof safe, why);
+		snprintf(line, sizeof line, "  %s: %s", m, safe);
 		table_wrap(f, line, width);
 	}
 }

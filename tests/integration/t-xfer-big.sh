@@ -14,7 +14,9 @@ export CQ_TEST_TIMEOUT
 avail=$(df -Pk "$T" | awk 'NR == 2 { print $4 }')
 [ "$avail" -gt $((5 * 1024 * 1024)) ] || skip "less than 5 GiB free in $T"
 
-start_schedd 3s
+# A lease long enough that a loaded machine moving 1 GiB over TLS still
+# heartbeats in time, short enough that the cut job comes back soon.
+start_schedd 8s
 AGENT_EXTRA="filesystem_domain = d1" start_agent a1 1
 
 mkdir -p sub/in/many
@@ -59,7 +61,7 @@ log "agent a1 killed while big.dat arrived"
 is_idle() {
 	[ "$(cq q --json | jq -r '.[0].JobStatus')" = 1 ]
 }
-wait_until 20 is_idle || fail "the job did not go back to IDLE: $(cq q --json)"
+wait_until 40 is_idle || fail "the job did not go back to IDLE: $(cq q --json)"
 
 # a2 takes the job; a1 comes back and sweeps what was cut.
 AGENT_EXTRA="filesystem_domain = d2" start_agent a2 1

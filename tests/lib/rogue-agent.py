@@ -4,7 +4,8 @@
 It speaks the agent side of docs/protocol.md (12-byte frame header: payload
 length u32, type u16, version u8 = 1, flags u8, request id u32, all big
 endian; then a strict JSON object, or raw bytes for file data), says hello
-with role agent (and the --token / --credential it is given), sends an ad
+with role agent (and the --token / --credential / --request it is given),
+sends an ad
 and then does one scripted misbehaviour (--act):
 
   report   `started` and `exited` (--code) for --job/--run: a run it was
@@ -13,6 +14,9 @@ and then does one scripted misbehaviour (--act):
   ad       the ad itself lists --job/--run as a job it holds (slot 1).
   machine  nothing more: the ad's `machine` member is --machine (JSON),
            e.g. one whose Start does not parse (t-requirements).
+  mute     nothing at all after its hello (no ad): a link that proved a
+           name and went silent, as a desktop switched off right after
+           its hello (t-creds-silent).
   files    waits for a `start`, swallows the input files that follow it,
            then answers with output files: each --file NAME:MODE (octal)
            with a little content, in order, and `exited` (exit 0) counting
@@ -125,6 +129,8 @@ def hello_and_ad(link, args, held):
         hello["credential"] = credential
     elif args.token is not None:
         hello["token"] = args.token
+    elif args.request is not None:
+        hello["request"] = args.request
     link.send("hello", hello)
     while True:
         m = link.recv(10)
@@ -142,6 +148,9 @@ def hello_and_ad(link, args, held):
             break
         if m[0] == "error":
             sys.exit("rogue: scheduler said: %s" % m[2].get("error"))
+    print("rogue: hello answered", flush=True)
+    if args.act == "mute":
+        return
     slots = [{"id": i + 1, "cpus": 1, "memory_mb": 256,
               "state": "UNCLAIMED"} for i in range(args.slots)]
     arch = platform.machine()
@@ -205,13 +214,14 @@ def main():
     ap.add_argument("--slots", type=int, default=1)
     ap.add_argument("--token")
     ap.add_argument("--credential")
+    ap.add_argument("--request", help="a request key (cqr1.SECRET)")
     ap.add_argument("--credential-file",
                     help="keep the credential the scheduler issues here, "
                     "and present it when the file exists")
     ap.add_argument("--tls", action="store_true")
     ap.add_argument("--act", required=True,
                     choices=["report", "slot", "ad", "files", "machine",
-                             "extra", "start"])
+                             "mute", "extra", "start"])
     ap.add_argument("--machine", help="the ad's machine member (JSON)")
     ap.add_argument("--rev", type=int, help="protocol revision announced")
     ap.add_argument("--extra", default="CqFromTheFuture",
@@ -226,7 +236,7 @@ def main():
     ap.add_argument("--linger", type=float, default=2,
                     help="seconds to wait for the scheduler to close")
     args = ap.parse_args()
-    if args.act not in ("files", "machine", "extra", "start") and \
+    if args.act not in ("files", "machine", "mute", "extra", "start") and \
             args.job is None:
         ap.error("--act %s needs --job" % args.act)
 

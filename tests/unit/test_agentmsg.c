@@ -56,6 +56,21 @@ round_trip(const struct agentmsg *am)
 	free(back);
 }
 
+/* A heartbeat ack's text without json-c: what json-c makes of it. */
+static void
+ack_text_same(const struct agentmsg *am)
+{
+	char	*text = encode(am), buf[64];
+	size_t	 n;
+
+	n = agentmsg_heartbeat_ack_text(&am->u.heartbeat_ack, buf, sizeof buf);
+	cr_assert_eq(n, strlen(text));
+	cr_assert_str_eq(buf, text);
+	cr_assert_eq(agentmsg_heartbeat_ack_text(&am->u.heartbeat_ack, buf,
+	    n), 0, "too short a buffer");
+	free(text);
+}
+
 static struct agentmsg *
 new_msg(uint16_t type)
 {
@@ -367,9 +382,13 @@ Test(agentmsg, answers_round_trip)
 	memset(am, 0, sizeof *am);
 	am->type = MSG_HEARTBEAT_ACK;
 	round_trip(am);
+	ack_text_same(am);
 	am->u.heartbeat_ack.has_seq = 1;
 	am->u.heartbeat_ack.seq = 9;
 	round_trip(am);
+	ack_text_same(am);
+	am->u.heartbeat_ack.seq = INT64_MAX;
+	ack_text_same(am);
 	free(am);
 }
 

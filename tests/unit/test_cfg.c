@@ -565,3 +565,42 @@ Test(cfg, secret_not_printed)
 	free(buf);
 	cfg_free(c);
 }
+
+/*
+ * A token mistyped on the kernel command line (a wrong separator, no
+ * key, or under the wrong key) is never repeated on the console: the
+ * word is named only by its key-like start.
+ */
+Test(cfg, kernel_cmdline_token_typo_not_printed)
+{
+	static const struct cfg_key keys[] = {
+		{ "token", CFG_SECRET, "", 0, 0, "" },
+		{ "schedd", CFG_HOSTPORT, "127.0.0.1:9618", 0, 0, "" },
+		{ NULL, 0, NULL, 0, 0, NULL }
+	};
+	static const char *const lines[] = {
+		"cq.token:cqt1.0000abcd.5ec7e75ec7e75ec7e75ec7e7",
+		"cq.token-cqt1.0000abcd.5ec7e75ec7e75ec7e75ec7e7",
+		"cq.cqt1.0000abcd.5ec7e75ec7e75ec7e75ec7e7",
+		"cq.token:cqt1.0000abcd.5ec7e75ec7e75ec7e75ec7e7=1",
+		"cq.schedd=cqt1.0000abcd.5ec7e75ec7e75ec7e75ec7e7",
+		"cq.schedd=cqa1.0000abcd.5ec7e75ec7e75ec7e75ec7e7",
+	};
+	struct cfg	*c = cfg_new(keys);
+	char		 e[1024];
+	size_t		 i;
+
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		cr_assert_eq(cfg_load_cmdline(c, lines[i], e, sizeof e), -1,
+		    "%s", lines[i]);
+		cr_assert_null(strstr(e, "5ec7e7"), "%s", e);
+		cr_assert_null(strstr(e, "0000abcd"), "%s", e);
+		cr_assert_not_null(strstr(e, "kernel command line: cq."),
+		    "%s", e);
+	}
+	/* The key is still named. */
+	cr_assert_eq(cfg_load_cmdline(c, lines[0], e, sizeof e), -1);
+	cr_assert_str_eq(e, "kernel command line: cq.token...: no value "
+	    "(write cq.token=VALUE)");
+	cfg_free(c);
+}

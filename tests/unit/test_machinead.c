@@ -146,3 +146,56 @@ Test(machinead, decoding_is_strict)
 	cr_assert_str_eq(machinead_arch("i686"), "INTEL");
 	cr_assert_str_eq(machinead_arch("aarch64"), "aarch64");
 }
+
+/*
+ * CqOwnerReason is printed as a line of cq status: terminal controls
+ * (C0, DEL, C1 such as U+009B, the one-byte CSI) and invalid UTF-8 are
+ * refused on the wire; the agent makes its own reason safe to send.
+ */
+#define AD "{\"Arch\":\"X\",\"OpSys\":\"LINUX\",\"CqOwnerReason\":"
+Test(machinead, owner_reason_has_no_controls)
+{
+	static const char *const bad[] = {
+		AD "\"x\\u001b]0;pwned\\u0007\"}",
+		AD "\"x\\u001b[2J\"}",
+		AD "\"two\\nlines\"}",
+		AD "\"tab\\there\"}",
+		AD "\"del\\u007f\"}",
+		AD "\"csi\\u009b31m\"}",
+		AD "\"nel\\u0085\"}",
+	};
+	struct machinead	 ad;
+	struct json_object	*o;
+	const char		*errstr;
+	char			 buf[64];
+	size_t			 i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cr_assert_eq(jsonx_parse(bad[i], strlen(bad[i]), &o,
+		    &errstr), 0);
+		cr_assert_eq(machinead_decode(o, &ad, &errstr), -1,
+		    "accepted %s", bad[i]);
+		cr_assert_not_null(strstr(errstr, "CqOwnerReason"), "%s",
+		    errstr);
+		json_object_put(o);
+	}
+	/* Text with non-ASCII letters is fine. */
+	o = json_tokener_parse(AD "\"opted out (agent = off, "
+	    "/etc/cq/startd.conf:3) \\u00e9t\\u00e9\"}");
+	cr_assert_not_null(o);
+	cr_assert_eq(machinead_decode(o, &ad, &errstr), 0, "%s", errstr);
+	cr_assert_str_eq(ad.owner_reason, "opted out (agent = off, "
+	    "/etc/cq/startd.conf:3) \xc3\xa9t\xc3\xa9");
+	machinead_clear(&ad);
+	json_object_put(o);
+
+	/* What the agent sends: controls and bad bytes become '?'. */
+	machinead_text_clean(buf, sizeof buf, "a\x1b[2Jb\tc\xc2\x9b"
+	    "d\x7f\xff\xc3\xa9");
+	cr_assert_str_eq(buf, "a?[2Jb?c?d??\xc3\xa9");
+	cr_assert_eq(machinead_text_ok(buf, 64), 1);
+	machinead_text_clean(buf, 8, "abcdefgh\xc3\xa9");
+	cr_assert_str_eq(buf, "abcdefg");
+	machinead_text_clean(buf, 8, "abcdef\xc3\xa9");
+	cr_assert_str_eq(buf, "abcdef");
+}

@@ -821,8 +821,17 @@ Test(store, credentials)
 	cr_assert_eq(store_creds_walk(s, "agent", count_cb, &n), 0);
 	cr_assert_eq(n, 1);
 
+	/* Issued and seen at once: one insert. */
 	cred_fill(&c, "0000000e", "agent", "desk9", 4);
+	c.last_seen = 1500;
+	strlcpy(c.source, "10.0.0.9", sizeof(c.source));
 	cr_assert_eq(store_cred_put(s, &c), 0);
+	cr_assert_eq(store_cred_get(s, "0000000e", &got), 1);
+	cr_assert_eq(got.last_seen, 1500);
+	cr_assert_str_eq(got.source, "10.0.0.9");
+	cr_assert_eq(got.uses, 0);
+	cr_assert_eq(store_cred_get(s, "0000000a", &got), 1);
+	cr_assert_str_eq(got.source, "10.0.0.2");
 	cr_assert_eq(store_cred_delete(s, "0000000e"), 1);
 	cr_assert_eq(store_cred_delete(s, "0000000e"), 0);
 
