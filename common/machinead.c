@@ -31,14 +31,7 @@ static const char *const machinead_names[] = {
 	"CqOwnerReason",
 };
 
-static const struct msg_member machinead_members[] = {
-	{ "Arch", JT_STRING, 1 }, { "OpSys", JT_STRING, 1 },
-	{ "OpSysAndVer", JT_STRING, 0 }, { "TotalCpus", JT_INT, 0 },
-	{ "TotalMemory", JT_INT, 0 }, { "TotalDisk", JT_INT, 0 },
-	{ "Start", JT_STRING, 0 }, { "Rank", JT_STRING, 0 },
-	{ "attrs", JT_OBJECT, 0 }, { "CqImageVersion", JT_STRING, 0 },
-	{ "CqOwnerReason", JT_STRING, 0 }, { NULL, 0, 0 }
-};
+/* Its members on the wire: msg.c's msg_machine_members (an ad's member). */
 
 const char *
 machinead_arch(const char *m)
@@ -370,7 +363,7 @@ machinead_decode(struct json_object *obj, struct machinead *ad,
 
 	memset(ad, 0, sizeof *ad);
 	ad->total_cpus = ad->total_memory_mb = ad->total_disk_kb = -1;
-	if (jsonx_check(obj, machinead_members, errstr) == -1)
+	if (jsonx_check(obj, msg_machine_members, errstr) == -1)
 		return -1;
 	if (machinead_str(obj, "Arch", &ad->arch, errstr) == -1 ||
 	    machinead_str(obj, "OpSys", &ad->opsys, errstr) == -1 ||

@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "jsonx.h"
 #include "msg.h"
@@ -19,7 +21,7 @@ static const struct msg_member m_hello[] = {
 	{ "name", JT_STRING, 0 }, { "token", JT_STRING, 0 },
 	{ "lease_ms", JT_INT, 0 }, { "filesystem_domain", JT_STRING, 0 },
 	{ "credential", JT_STRING, 0 }, { "request", JT_STRING, 0 },
-	{ NULL, 0, 0 }
+	{ "rev", JT_INT, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_error[] = {
 	{ "error", JT_STRING, 1 }, { NULL, 0, 0 }
@@ -66,6 +68,15 @@ static const struct msg_member m_edit[] = {
 static const struct msg_member m_userprio[] = {
 	{ "action", JT_STRING, 1 }, { "name", JT_STRING, 0 },
 	{ "factor", JT_DOUBLE, 0 }, { NULL, 0, 0 }
+};
+/* The ad's machine (common/machinead.c decodes it). */
+const struct msg_member msg_machine_members[] = {
+	{ "Arch", JT_STRING, 1 }, { "OpSys", JT_STRING, 1 },
+	{ "OpSysAndVer", JT_STRING, 0 }, { "TotalCpus", JT_INT, 0 },
+	{ "TotalMemory", JT_INT, 0 }, { "TotalDisk", JT_INT, 0 },
+	{ "Start", JT_STRING, 0 }, { "Rank", JT_STRING, 0 },
+	{ "attrs", JT_OBJECT, 0 }, { "CqImageVersion", JT_STRING, 0 },
+	{ "CqOwnerReason", JT_STRING, 0 }, { NULL, 0, 0 }
 };
 static const struct msg_member m_ad[] = {
 	{ "name", JT_STRING, 1 }, { "slots", JT_ARRAY, 1 },
@@ -244,6 +255,50 @@ static const struct msg_type msg_types[] = {
 	{ MSG_PRIV_OPEN, "priv-open", ROLE_PRIVC, 4 * KiB, m_priv_open },
 };
 
+/*
+ * Protocol revisions (docs/protocol.md, "Revisions").  Revision 0 is
+ * what a peer that announces none is taken to know: the tables above
+ * without the members below.  Each member added to a table after
+ * revision 0 is listed here with the revision that added it, and
+ * MSG_REV is raised with it: a sender drops them from what goes to an
+ * older peer (msg_for_rev).  A name with a dot is a member of a member
+ * object ("machine.X": X in the ad's machine).
+ *
+ * Revision 0 is the agent's and the scheduler's tables as of commit
+ * b3e85e6^ (2026-12-06).  Revision 1: the revision number itself, and
+ * the optional members added since without one (the agent's own start
+ * check, two job description members, the reason a run was killed, the
+ * owner's expected absence, the image version and the opt-out reason
+ * in the machine ad).
+ */
+static const struct msg_added {
+	uint16_t	 type;
+	const char	*member;
+	int		 rev;
+} msg_added[] = {
+	{ MSG_HELLO, "rev", 1 },
+	{ MSG_START, "jobad", 1 },
+	{ MSG_START, "desc.transfer_executable", 1 },
+	{ MSG_START, "desc.hold", 1 },
+	{ MSG_EXITED, "kill_reason", 1 },
+	{ MSG_HEARTBEAT, "owner_absence_s", 1 },
+	{ MSG_AD, "machine.CqImageVersion", 1 },
+	{ MSG_AD, "machine.CqOwnerReason", 1 },
+};
+
+/*
+ * Member objects whose own members a newer peer may add to: what a
+ * peer newer than MSG_REV sends in them and this build does not know is
+ * removed with the message's own unknown members (msg_prune).
+ */
+static const struct msg_nested {
+	uint16_t		 type;
+	const char		*member;
+	const struct msg_member	*members;
+} msg_nested[] = {
+	{ MSG_AD, "machine", msg_machine_members },
+};
+
 const struct msg_type *
 msg_type_get(uint16_t type)
 {
@@ -263,8 +318,146 @@ msg_type_str(uint16_t type)
 	return mt == NULL ? "unknown" : mt->name;
 }
 
+/* 1 if MEMBERS has NAME. */
+static int
+msg_known(const struct msg_member *members, const char *name)
+{
+	const struct msg_member	*m;
+
+	for (m = members; m->name != NULL; m++)
+		if (strcmp(m->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Remove from OBJ, if it is an object, the members MEMBERS lacks; -1 out
+ * of memory.  The names are taken first: no member is removed while the
+ * object is walked (a removal frees that member's name only).
+ */
+static int
+msg_prune_obj(struct json_object *obj, const struct msg_member *members)
+{
+	const char	**drop;
+	size_t		  i, n = 0;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return 0;
+	json_object_object_foreach(obj, key, val) {
+		(void)val;
+		n += !msg_known(members, key);
+	}
+	if (n == 0)
+		return 0;
+	if ((drop = calloc(n, sizeof *drop)) == NULL)
+		return -1;
+	n = 0;
+	json_object_object_foreach(obj, key2, val2) {
+		(void)val2;
+		if (!msg_known(members, key2))
+			drop[n++] = key2;
+	}
+	for (i = 0; i < n; i++)
+		json_object_object_del(obj, drop[i]);
+	free(drop);
+	return 0;
+}
+
+/* What a newer peer sent that this build does not know: away. */
+static int
+msg_prune(const struct msg_type *mt, struct json_object *obj)
+{
+	size_t	i;
+
+	if (msg_prune_obj(obj, mt->members) == -1)
+		return -1;
+	for (i = 0; i < sizeof msg_nested / sizeof msg_nested[0]; i++)
+		if (msg_nested[i].type == mt->type)
+			if (msg_prune_obj(jsonx_get(obj,
+			    msg_nested[i].member), msg_nested[i].members) == -1)
+				return -1;
+	return 0;
+}
+
+int
+msg_hello_rev(struct json_object *hello)
+{
+	int64_t	rev = jsonx_int(hello, "rev", 0);
+
+	if (rev < 0)
+		return 0;
+	return rev > MSG_REV_MAX ? MSG_REV_MAX : (int)rev;
+}
+
+int
+msg_member_rev(uint16_t type, const char *member)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof msg_added / sizeof msg_added[0]; i++)
+		if (msg_added[i].type == type &&
+		    strcmp(msg_added[i].member, member) == 0)
+			return msg_added[i].rev;
+	return 0;
+}
+
+/* 1 if OBJ has MEMBER ("a" or "a.b"); with DEL, it is removed. */
+static int
+msg_path(struct json_object *obj, const char *member, int del)
+{
+	struct json_object	*sub;
+	const char		*dot = strchr(member, '.');
+	char			 head[64];
+
+	if (dot == NULL) {
+		if (jsonx_get(obj, member) == NULL)
+			return 0;
+		if (del)
+			json_object_object_del(obj, member);
+		return 1;
+	}
+	if ((size_t)(dot - member) >= sizeof head)
+		return 0;
+	memcpy(head, member, (size_t)(dot - member));
+	head[dot - member] = '\0';
+	sub = jsonx_get(obj, head);
+	if (sub == NULL || !json_object_is_type(sub, json_type_object))
+		return 0;
+	return msg_path(sub, dot + 1, del);
+}
+
+struct json_object *
+msg_for_rev(uint16_t type, struct json_object *obj, int rev)
+{
+	struct json_object	*copy = NULL;
+	size_t			 i;
+
+	if (rev == MSG_REV_UNKNOWN || rev >= MSG_REV || obj == NULL)
+		return json_object_get(obj);
+	for (i = 0; i < sizeof msg_added / sizeof msg_added[0]; i++) {
+		if (msg_added[i].type != type || msg_added[i].rev <= rev ||
+		    !msg_path(copy != NULL ? copy : obj,
+		    msg_added[i].member, 0))
+			continue;
+		/* The caller's object stays whole: it may go to others. */
+		if (copy == NULL && json_object_deep_copy(obj, &copy,
+		    NULL) != 0)
+			return NULL;
+		msg_path(copy, msg_added[i].member, 1);
+	}
+	return copy != NULL ? copy : json_object_get(obj);
+}
+
 int
 msg_decode(uint16_t type, const void *buf, size_t len,
+    struct json_object **out, const char **errstr)
+{
+	/* As from a peer of this revision: nothing unknown passes. */
+	return msg_decode_rev(type, buf, len, MSG_REV, out, errstr);
+}
+
+int
+msg_decode_rev(uint16_t type, const void *buf, size_t len, int peer_rev,
     struct json_object **out, const char **errstr)
 {
 	const struct msg_type	*mt;
@@ -277,6 +470,14 @@ msg_decode(uint16_t type, const void *buf, size_t len,
 	}
 	if (jsonx_parse(buf, len, &obj, errstr) == -1)
 		return -1;
+	if (type == MSG_HELLO && peer_rev == MSG_REV_UNKNOWN &&
+	    json_object_is_type(obj, json_type_object))
+		peer_rev = msg_hello_rev(obj);
+	if (peer_rev > MSG_REV && msg_prune(mt, obj) == -1) {
+		json_object_put(obj);
+		*errstr = "out of memory";
+		return -1;
+	}
 	if (jsonx_check(obj, mt->members, errstr) == -1) {
 		json_object_put(obj);
 		return -1;

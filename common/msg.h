@@ -88,6 +88,9 @@ struct msg_member {
 	int		 required;
 };
 
+/* The members of an ad's machine ad (common/machinead.c). */
+extern const struct msg_member	msg_machine_members[];
+
 struct msg_type {
 	uint16_t		 type;
 	const char		*name;
@@ -96,12 +99,46 @@ struct msg_type {
 	const struct msg_member	*members;	/* NULL: raw bytes */
 };
 
+/*
+ * The protocol revision of this build (docs/protocol.md, "Revisions"):
+ * sent as `rev` in every hello; a peer whose hello has none is of
+ * revision 0.  MSG_REV_UNKNOWN: a peer that has not said hello yet.
+ */
+#define MSG_REV		1
+#define MSG_REV_MAX	65535		/* the most a hello may announce */
+#define MSG_REV_UNKNOWN	(-1)
+
 /* The type's description, or NULL if the type is unknown. */
 const struct msg_type	*msg_type_get(uint16_t type);
 /* The type's name for logs ("unknown" if unknown). */
 const char		*msg_type_str(uint16_t type);
-/* Parse and check a JSON payload of TYPE; takes nothing, fills *OUT. */
+/*
+ * Parse and check a JSON payload of TYPE; takes nothing, fills *OUT.
+ * Strict: a member the table lacks fails it.
+ */
 int	msg_decode(uint16_t type, const void *buf, size_t len,
 	    struct json_object **out, const char **errstr);
+/*
+ * The same from a peer of revision PEER_REV (MSG_REV_UNKNOWN before its
+ * hello; a hello's own `rev` counts for the hello).  A peer newer than
+ * MSG_REV may carry members this build does not know: they are removed
+ * (those of the message and of the members listed in msg.c's nested
+ * table) before the check; from any other peer they fail it.
+ */
+int	msg_decode_rev(uint16_t type, const void *buf, size_t len,
+	    int peer_rev, struct json_object **out, const char **errstr);
+/* The revision a hello announces: its `rev`, 0 if it has none. */
+int	msg_hello_rev(struct json_object *hello);
+/*
+ * OBJ as a message of TYPE for a peer of revision REV: a new reference
+ * to OBJ itself, or to a copy without the members added after REV when
+ * it has any (msg.c's table of additions).  REV MSG_REV_UNKNOWN or at
+ * least MSG_REV: OBJ unchanged.
+ */
+struct json_object *msg_for_rev(uint16_t type, struct json_object *obj,
+	    int rev);
+/* The revision that added MEMBER ("machine.CqImageVersion": a member of
+ * the member machine) to TYPE; 0 for one of the first tables. */
+int	msg_member_rev(uint16_t type, const char *member);
 
 #endif

@@ -87,6 +87,8 @@ struct peer {
 	struct evbuffer		*pend;		/* frames of this loop turn */
 	struct event		*flush;		/* pend -> the bufferevent */
 	int			 linger_us;	/* peer_send_later()'s, or 0 */
+	int			 rev;		/* its hello's revision, or
+						 * MSG_REV_UNKNOWN before it */
 	int			 direct;	/* a plain socket: write at once */
 };
 
@@ -240,6 +242,7 @@ peer_make(struct event_base *base, struct bufferevent *bev, int from,
 	p->close_cb = close_cb;
 	p->arg = arg;
 	p->outmax = 64u * 1024 * 1024;
+	p->rev = MSG_REV_UNKNOWN;
 	p->more = event_new(base, -1, 0, peer_more_cb, p);
 	p->deadline = evtimer_new(base, peer_deadline_cb, p);
 	/*
@@ -386,13 +389,22 @@ int
 peer_send(struct peer *p, uint16_t type, uint32_t reqid,
     struct json_object *obj)
 {
+	struct json_object	*o;
 	const char		*s;
 	size_t			 len;
+	int			 r;
 
 	if (p->dead || p->flushing)
 		return -1;
-	s = jsonx_dump(obj, &len);
-	return peer_send_text(p, type, reqid, s, len);
+	/* Nothing the peer's revision does not know (msg.c). */
+	if ((o = msg_for_rev(type, obj, p->rev)) == NULL) {
+		peer_close(p, "out of memory sending a message");
+		return -1;
+	}
+	s = jsonx_dump(o, &len);
+	r = peer_send_text(p, type, reqid, s, len);
+	json_object_put(o);
+	return r;
 }
 
 /* Queue one frame: the header with FLAGS, then LEN bytes of BUF. */
@@ -597,13 +609,22 @@ peer_one(struct peer *p)
 		return -1;
 	}
 	if (!(hdr.flags & FRAME_F_RAW)) {
-		if (msg_decode(hdr.type, payload, hdr.len, &msg,
-		    &errstr) == -1) {
+		/*
+		 * A newer agent's or scheduler's unknown members are
+		 * ignored; a client's never are (an option it thinks it
+		 * gave would be ignored): cq and cq-schedd come together.
+		 */
+		if (msg_decode_rev(hdr.type, payload, hdr.len,
+		    p->from & (ROLE_AGENT | ROLE_SCHEDD) ? p->rev : MSG_REV,
+		    &msg, &errstr) == -1) {
 			snprintf(why, sizeof why, "bad %s message: %s",
 			    msg_type_str(hdr.type), errstr);
 			peer_close(p, why);
 			return -1;
 		}
+		/* What it may be sent and what it may add: its hello says. */
+		if (hdr.type == MSG_HELLO && p->rev == MSG_REV_UNKNOWN)
+			p->rev = msg_hello_rev(msg);
 		p->msg_cb(p, hdr.type, hdr.reqid, msg, NULL, 0, p->arg);
 		json_object_put(msg);
 	} else
@@ -1133,7 +1154,14 @@ peer_hello_accept(struct peer *p, uint32_t reqid, struct json_object *msg,
 	json_object_object_add(o, "version",
 	    json_object_new_int(FRAME_VERSION));
 	json_object_object_add(o, "role", json_object_new_string(my_role));
+	json_object_object_add(o, "rev", json_object_new_int(MSG_REV));
 	peer_send(p, MSG_HELLO, reqid, o);
 	json_object_put(o);
 	return 0;
+}
+
+int
+peer_rev(const struct peer *p)
+{
+	return p->rev;
 }

@@ -121,6 +121,13 @@ void		 peer_close_after_flush(struct peer *, const char *reason);
 int		 peer_hello_accept(struct peer *, uint32_t reqid,
 		    struct json_object *msg, const char *want_role,
 		    const char *my_role);
+/*
+ * The protocol revision the peer's hello announced (0: none), or
+ * MSG_REV_UNKNOWN before it.  peer.c sets it from the hello before the
+ * owner sees it, then decodes the peer's messages and drops from what
+ * is sent to it by it (msg_decode_rev, msg_for_rev).
+ */
+int		 peer_rev(const struct peer *);
 /* Close the peer unless the owner cancels (SECS 0) within SECS. */
 void		 peer_set_deadline(struct peer *, int secs);
 

@@ -530,6 +530,11 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	}
 	snprintf(label, sizeof label, "agent %s (%s)", name, tcp);
 	peer_set_label(p, label);
+	if (peer_rev(p) != MSG_REV)
+		log_info("%s: protocol revision %d, this scheduler's %d: %s",
+		    label, peer_rev(p), MSG_REV, peer_rev(p) < MSG_REV ?
+		    "what it does not know is not sent to it" :
+		    "what this scheduler does not know is ignored");
 	/*
 	 * Its ad is due within the lease (the agent sends it with the
 	 * hello's answer): a link that proved the name and went silent
@@ -547,6 +552,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	o = json_object_new_object();
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "role", json_object_new_string("schedd"));
+	json_object_object_add(o, "rev", json_object_new_int(MSG_REV));
 	json_object_object_add(o, "lease_ms",
 	    json_object_new_int64(sd->lease_ms));
 	if (r.issued[0] != '\0') {

@@ -97,7 +97,7 @@ for t in $targets; do
 		    "$c/jobdesc.c" "$c/jsonx.c" "$c/text.c" "$c/expr.c" \
 		    "$c/expr-eval.c" "$c/expr-fn.c" "$c/expr-json.c" || rc=1 ;;
 	fuzz-machinead)
-		fuzz fuzz-machinead "$c/machinead.c" "$c/jsonx.c" \
+		fuzz fuzz-machinead "$c/machinead.c" "$c/msg.c" "$c/jsonx.c" \
 		    "$c/jobdesc.c" "$c/text.c" "$c/expr.c" "$c/expr-eval.c" \
 		    "$c/expr-fn.c" "$c/expr-json.c" || rc=1 ;;
 	fuzz-presence)

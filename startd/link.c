@@ -343,6 +343,12 @@ link_hello_reply(struct json_object *msg)
 	log_info("link: registered with the scheduler (heartbeat %lld ms)%s",
 	    (long long)link_hb_ms, link_tls == NULL ?
 	    " (insecure: plain TCP)" : "");
+	if (peer_rev(link_peer) != MSG_REV)
+		log_info("link: the scheduler speaks protocol revision %d, "
+		    "this agent %d: %s", peer_rev(link_peer), MSG_REV,
+		    peer_rev(link_peer) < MSG_REV ? "what it does not know "
+		    "is not sent to it" : "what this agent does not know is "
+		    "ignored");
 }
 
 static void
@@ -560,6 +566,7 @@ link_event(struct bufferevent *bev, short what, void *arg)
 	o = json_object_new_object();
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "role", json_object_new_string("agent"));
+	json_object_object_add(o, "rev", json_object_new_int(MSG_REV));
 	json_object_object_add(o, "name", json_object_new_string(st->name));
 	json_object_object_add(o, "filesystem_domain",
 	    json_object_new_string(st->fs_domain));

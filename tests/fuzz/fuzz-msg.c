@@ -10,7 +10,12 @@
  *     table with the table's JSON type, and has every required member;
  *   - what decodes, serialized again (jsonx_dump, as the sender does),
  *     decodes again as the same type to an equal object, and that
- *     serializes to the same bytes.
+ *     serializes to the same bytes;
+ *   - decoded as from a newer peer (msg_decode_rev), the payload has the
+ *     table's shape too, and whatever decodes strictly decodes so, to
+ *     an equal object (but for an ad, whose machine ad is pruned too);
+ *   - what msg_for_rev() leaves for a revision-0 peer decodes strictly,
+ *     and for a peer of this revision it is the object itself.
  * Built and run by scripts/fuzz.sh.
  */
 #include "config.h"
@@ -99,7 +104,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	const struct msg_type	*mt;
-	struct json_object	*o = NULL, *o2 = NULL;
+	struct json_object	*o = NULL, *o2 = NULL, *on = NULL, *old;
 	const char		*errstr = NULL, *s, *s2;
 	char			*copy;
 	size_t			 slen, slen2;
@@ -120,12 +125,35 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		fuzz_refused(type, data, len);	/* raw bytes, not JSON */
 		return 0;
 	}
+	/* As from a newer peer: unknown members pruned, the rest strict. */
+	if (msg_decode_rev(type, data, len, MSG_REV + 1, &on, &errstr) == 0)
+		fuzz_shape(mt, on);
+	else if (on != NULL || errstr == NULL || *errstr == '\0')
+		abort();
+	errstr = NULL;
 	if (msg_decode(type, data, len, &o, &errstr) == -1) {
 		if (o != NULL || errstr == NULL || *errstr == '\0')
 			abort();
+		json_object_put(on);
 		return 0;
 	}
 	fuzz_shape(mt, o);
+	if (on == NULL || (type != MSG_AD && !json_object_equal(o, on)))
+		abort();
+	json_object_put(on);
+
+	/* What an older peer is sent decodes strictly; a peer of this
+	 * revision gets the object itself. */
+	if ((old = msg_for_rev(type, o, 0)) == NULL)
+		abort();
+	s = jsonx_dump(old, &slen);
+	if (msg_decode(type, s, slen, &o2, &errstr) == -1)
+		abort();
+	json_object_put(o2);
+	json_object_put(old);
+	if ((old = msg_for_rev(type, o, MSG_REV)) != o)
+		abort();
+	json_object_put(old);
 
 	/* Re-sent as the sender would: the same message again. */
 	s = jsonx_dump(o, &slen);

@@ -8,7 +8,9 @@ port it got to --port-file, accepts one agent, answers its hello (lease
 `started` or `exited` about it and prints that message as one JSON line
 (docs/protocol.md: 12-byte frame header, payload length u32, type u16,
 version u8 = 1, flags u8, request id u32, big endian; then a JSON object).
-It also prints the ad's `machine` member, first, as `ad {...}`.
+It also prints the ad's `machine` member, first, as `ad {...}`.  Its
+hello says protocol revision --rev (1; -1: says none, as a scheduler
+older than revisions).
 Exit 0 once it printed the answer, 1 if the agent said nothing of the job
 within --wait seconds, 2 on usage.
 """
@@ -62,6 +64,7 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--job", default="1.0")
     ap.add_argument("--wait", type=float, default=60)
+    ap.add_argument("--rev", type=int, default=1)
     args = ap.parse_args()
 
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -78,8 +81,12 @@ def main():
     ordered = False
     for kind, msg in frames(sock, deadline):
         if kind == "hello":
-            send(sock, "hello", {"version": 1, "role": "schedd",
-                                 "lease_ms": 60000})
+            # docs/protocol.md, "Revisions": from revision 1 on, the
+            # agent sends it everything it has.
+            hello = {"version": 1, "role": "schedd", "lease_ms": 60000}
+            if args.rev >= 0:
+                hello["rev"] = args.rev
+            send(sock, "hello", hello)
         elif kind == "ad" and not ordered:
             print("ad " + json.dumps(msg.get("machine", {})), flush=True)
             send(sock, "start", {

@@ -21,6 +21,16 @@ and then does one scripted misbehaviour (--act):
            then answers with output files: each --file NAME:MODE (octal)
            with a little content, in order, and `exited` (exit 0) counting
            them (t-rogue-files).
+  extra    nothing more: its ad, the ad's machine and the first
+           heartbeat each carry a member no revision has, `--extra`
+           (what a newer agent might send; t-agent-rev).
+  start    waits for a `start` and prints its members, sorted
+           (`rogue: start members: a,b,...`), answering nothing.
+
+--rev N announces protocol revision N in the hello (none without it:
+revision 0); the members of the scheduler's hello are printed
+(`rogue: hello members: ...`), and its revision (`rogue: hello rev: N`)
+when it says one.
 
 Afterwards it waits up to --linger seconds for the scheduler to close the
 link and prints `closed` or `open` (what the scheduler did is checked in
@@ -107,6 +117,9 @@ def connect(args):
 def hello_and_ad(link, args, held):
     hello = {"version": 1, "role": "agent", "name": args.name,
              "filesystem_domain": "rogue.example"}
+    if args.rev is not None:
+        hello["rev"] = args.rev
+    extra = {args.extra: "x"} if args.act == "extra" else {}
     credential = args.credential
     if credential is None and args.credential_file and \
             os.path.exists(args.credential_file):
@@ -124,6 +137,10 @@ def hello_and_ad(link, args, held):
         if m is None:
             sys.exit("rogue: no hello from the scheduler")
         if m[0] == "hello":
+            print("rogue: hello members: %s" % ",".join(sorted(m[2])),
+                  flush=True)
+            if "rev" in m[2]:
+                print("rogue: hello rev: %d" % m[2]["rev"], flush=True)
             # Enrolled with the token: keep the credential for next time.
             if args.credential_file and m[2].get("credential"):
                 with open(args.credential_file, "w") as f:
@@ -141,9 +158,14 @@ def hello_and_ad(link, args, held):
     machine = {"Arch": arch, "OpSys": "LINUX", "TotalDisk": 1 << 20}
     if args.machine is not None:
         machine = json.loads(args.machine)
-    link.send("ad", {"name": args.name, "slots": slots, "jobs": held,
-                     "machine": machine})
-    link.send("heartbeat", {"seq": 1})
+    machine.update(extra)
+    ad = {"name": args.name, "slots": slots, "jobs": held,
+          "machine": machine}
+    ad.update(extra)
+    link.send("ad", ad)
+    hb = {"seq": 1}
+    hb.update(extra)
+    link.send("heartbeat", hb)
 
 
 def act_files(link, args):
@@ -199,8 +221,11 @@ def main():
     ap.add_argument("--tls", action="store_true")
     ap.add_argument("--act", required=True,
                     choices=["report", "slot", "ad", "files", "machine",
-                             "mute"])
+                             "mute", "extra", "start"])
     ap.add_argument("--machine", help="the ad's machine member (JSON)")
+    ap.add_argument("--rev", type=int, help="protocol revision announced")
+    ap.add_argument("--extra", default="CqFromTheFuture",
+                    help="the member --act extra adds")
     ap.add_argument("--job", help="CLUSTER.PROC claimed")
     ap.add_argument("--run", type=int, default=1)
     ap.add_argument("--code", type=int, default=0)
@@ -211,7 +236,8 @@ def main():
     ap.add_argument("--linger", type=float, default=2,
                     help="seconds to wait for the scheduler to close")
     args = ap.parse_args()
-    if args.act not in ("files", "machine", "mute") and args.job is None:
+    if args.act not in ("files", "machine", "mute", "extra", "start") and \
+            args.job is None:
         ap.error("--act %s needs --job" % args.act)
 
     link = connect(args)
@@ -232,6 +258,16 @@ def main():
                                "job": args.job, "run": args.run})
         elif args.act == "files":
             act_files(link, args)
+        elif args.act == "start":
+            deadline = time.monotonic() + args.wait
+            while True:
+                m = link.recv(max(0.1, deadline - time.monotonic()))
+                if m is None:
+                    sys.exit("rogue: no job was started here")
+                if m[0] == "start":
+                    print("rogue: start members: %s" %
+                          ",".join(sorted(m[2])), flush=True)
+                    break
     except (EOFError, ConnectionError) as e:
         print("rogue: the scheduler closed the link early (%s)" %
               (e or "EOF"), flush=True)

@@ -845,3 +845,169 @@ Test(peer, bytes_unread_at_the_deadline_are_not_the_senders_fault)
 	free(buf);
 	peer_set_partial_timeout(PEER_PARTIAL_TIMEOUT);
 }
+
+/* Protocol revisions (docs/protocol.md, "Revisions"). */
+
+static void
+agent_hello(int who, int rev, uint32_t reqid)
+{
+	uint8_t	buf[256];
+	char	s[128];
+	size_t	len = 0;
+
+	if (rev < 0)
+		snprintf(s, sizeof s, "{\"version\":1,\"role\":\"agent\"}");
+	else
+		snprintf(s, sizeof s, "{\"version\":1,\"role\":\"agent\","
+		    "\"rev\":%d}", rev);
+	put_frame(buf, sizeof buf, &len, MSG_HELLO, reqid, s);
+	client_write(who, buf, len);
+}
+
+static const char	hb_extra[] =
+    "{\"seq\":2,\"owner_mood\":\"fine\"}";
+
+Test(peer, newer_agent_extra_member_accepted)
+{
+	uint8_t	buf[256];
+	size_t	len = 0;
+
+	peer_set_from(peers[0], ROLE_AGENT);
+	cr_assert_eq(peer_rev(peers[0]), MSG_REV_UNKNOWN);
+	agent_hello(0, MSG_REV + 1, 1);
+	put_frame(buf, sizeof buf, &len, MSG_HEARTBEAT, 2, hb_extra);
+	client_write(0, buf, len);
+	want_got = 2;
+	cr_assert(pump_until(have_all));
+	cr_assert_eq(closed[0], 0);
+	cr_assert_eq(peer_rev(peers[0]), MSG_REV + 1);
+	cr_assert_eq(got[1].type, MSG_HEARTBEAT);
+	cr_assert_str_eq(got[1].json, "{\"seq\":2}");
+}
+
+Test(peer, same_revision_unknown_member_closes_its_own_link_only)
+{
+	uint8_t	buf[256];
+	size_t	len = 0;
+
+	open_peer(1);
+	peer_set_from(peers[0], ROLE_AGENT);
+	peer_set_from(peers[1], ROLE_AGENT);
+	agent_hello(0, MSG_REV, 1);
+	agent_hello(1, MSG_REV + 1, 1);
+	put_frame(buf, sizeof buf, &len, MSG_HEARTBEAT, 2, hb_extra);
+	client_write(0, buf, len);
+	client_write(1, buf, len);
+	expect_close("bad heartbeat message: unknown member");
+	want_got = 3;		/* two hellos, peer 1's heartbeat */
+	cr_assert(pump_until(have_all));
+	cr_assert_eq(closed[1], 0);
+	cr_assert_eq(got[2].who, 1);
+	cr_assert_eq(got[2].type, MSG_HEARTBEAT);
+}
+
+Test(peer, agent_without_revision_is_revision_0_and_strict)
+{
+	uint8_t	buf[256];
+	size_t	len = 0;
+
+	peer_set_from(peers[0], ROLE_AGENT);
+	agent_hello(0, -1, 1);
+	put_frame(buf, sizeof buf, &len, MSG_HEARTBEAT, 2, hb_extra);
+	client_write(0, buf, len);
+	expect_close("bad heartbeat message: unknown member");
+	cr_assert_eq(ngot, 1);
+}
+
+Test(peer, newer_client_still_strict)
+{
+	uint8_t	buf[256];
+	char	s[128];
+	size_t	len = 0;
+
+	snprintf(s, sizeof s, "{\"version\":1,\"role\":\"client\","
+	    "\"rev\":%d}", MSG_REV + 1);
+	put_frame(buf, sizeof buf, &len, MSG_HELLO, 1, s);
+	put_frame(buf, sizeof buf, &len, MSG_QUERY, 2,
+	    "{\"what\":\"jobs\",\"sparkle\":true}");
+	client_write(0, buf, len);
+	expect_close("bad query message: unknown member");
+	cr_assert_eq(ngot, 1);
+}
+
+Test(peer, older_agent_is_not_sent_newer_members)
+{
+	struct json_object	*o, *back;
+	struct frame_hdr	 h;
+	const char		*errstr = NULL;
+	uint8_t			 buf[1024];
+	size_t			 len;
+
+	peer_set_from(peers[0], ROLE_AGENT);
+	agent_hello(0, -1, 1);
+	want_got = 1;
+	cr_assert(pump_until(have_all));
+	cr_assert_eq(peer_rev(peers[0]), 0);
+	o = json_object_new_object();
+	json_object_object_add(o, "job", json_object_new_string("3.0"));
+	json_object_object_add(o, "run", json_object_new_int(1));
+	json_object_object_add(o, "slot", json_object_new_int(1));
+	json_object_object_add(o, "owner", json_object_new_string("u"));
+	json_object_object_add(o, "uid", json_object_new_int(1000));
+	json_object_object_add(o, "desc", json_object_new_object());
+	json_object_object_add(o, "jobad", json_object_new_object());
+	cr_assert_eq(peer_send(peers[0], MSG_START, 0, o), 0);
+	cr_assert_not_null(jsonx_get(o, "jobad"), "the caller's stays whole");
+	json_object_put(o);
+	len = client_read_frame(buf, sizeof buf);
+	frame_hdr_decode(buf, &h);
+	cr_assert_eq(h.type, MSG_START);
+	/* As strict as a revision-0 agent is: nothing unknown to it. */
+	cr_assert_eq(msg_decode_rev(h.type, buf + FRAME_HDR_LEN,
+	    len - FRAME_HDR_LEN, 0, &back, &errstr), 0, "%s", errstr);
+	cr_assert_null(jsonx_get(back, "jobad"));
+	cr_assert_str_eq(jsonx_str(back, "job", ""), "3.0");
+	json_object_put(back);
+}
+
+/* Client hello S answered by peer_hello_accept(): its `rev`, or -1. */
+static int64_t
+hello_answer_rev(const char *s)
+{
+	struct json_object	*back, *msg;
+	const char		*errstr = NULL;
+	uint8_t			 buf[1024];
+	size_t			 len = 0;
+	int64_t			 rev;
+
+	put_frame(buf, sizeof buf, &len, MSG_HELLO, 1, s);
+	client_write(0, buf, len);
+	want_got = 1;
+	cr_assert(pump_until(have_all));
+	cr_assert_eq(jsonx_parse(got[0].json, strlen(got[0].json), &msg,
+	    &errstr), 0);
+	cr_assert_eq(peer_hello_accept(peers[0], 1, msg, "client", "schedd"),
+	    0);
+	json_object_put(msg);
+	len = client_read_frame(buf, sizeof buf);
+	cr_assert_eq(msg_decode(MSG_HELLO, buf + FRAME_HDR_LEN,
+	    len - FRAME_HDR_LEN, &back, &errstr), 0, "%s", errstr);
+	rev = jsonx_int(back, "rev", -1);
+	json_object_put(back);
+	return rev;
+}
+
+Test(peer, hello_answer_says_the_revision)
+{
+	char	s[128];
+
+	snprintf(s, sizeof s, "{\"version\":1,\"role\":\"client\","
+	    "\"rev\":%d}", MSG_REV);
+	cr_assert_eq(hello_answer_rev(s), MSG_REV);
+}
+
+Test(peer, hello_answer_to_revision_0_has_none)
+{
+	/* A revision-0 peer would refuse the member. */
+	cr_assert_eq(hello_answer_rev(hello), -1);
+}
