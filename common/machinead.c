@@ -56,37 +56,15 @@ machinead_version_ok(const char *s)
 	return n > 0 && n <= MACHINEAD_MAX_VERSION;
 }
 
-/*
- * The length of the character at S (LEN bytes left) if it is strict
- * UTF-8 and no terminal control (C0, DEL, C1: U+0080 to U+009F); else 0.
- */
-static size_t
-machinead_char(const unsigned char *s, size_t len)
-{
-	size_t	n;
-
-	if (*s < 0x20 || *s == 0x7f)
-		return 0;
-	if (*s < 0x80)
-		return 1;
-	n = *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : 2;
-	if (n > len || !text_utf8((const char *)s, n))
-		return 0;
-	if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)
-		return 0;
-	return n;
-}
-
 int
 machinead_text_ok(const char *s, size_t max)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n, len = strlen(s);
+	size_t	i = 0, n, len = strlen(s);
 
 	if (len == 0 || len > max)
 		return 0;
 	while (i < len) {
-		if ((n = machinead_char(p + i, len - i)) == 0)
+		if ((n = text_shown_len(s + i, len - i)) == 0)
 			return 0;
 		i += n;
 	}
@@ -96,29 +74,7 @@ machinead_text_ok(const char *s, size_t max)
 void
 machinead_text_clean(char *dst, size_t size, const char *src)
 {
-	const unsigned char	*s = (const unsigned char *)src;
-	size_t			 i = 0, o = 0, n, len = strlen(src);
-
-	if (size == 0)
-		return;
-	while (i < len) {
-		if ((n = machinead_char(s + i, len - i)) == 0) {
-			/* A C1 control is one '?'; any other bad byte goes
-			 * alone, the rest judged again. */
-			n = s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 &&
-			    s[i + 1] < 0xa0 ? 2 : 1;
-			if (o + 1 >= size)
-				break;
-			dst[o++] = '?';
-		} else {
-			if (o + n >= size)
-				break;
-			memcpy(dst + o, s + i, n);
-			o += n;
-		}
-		i += n;
-	}
-	dst[o] = '\0';
+	text_clean(dst, size, src);
 }
 
 int

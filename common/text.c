@@ -123,3 +123,60 @@ text_path(const char *dir, const char *rel)
 	free(joined);
 	return out;
 }
+
+size_t
+text_shown_len(const char *str, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 n;
+
+	if (len == 0 || *s < 0x20 || *s == 0x7f)
+		return 0;
+	if (*s < 0x80)
+		return 1;
+	n = *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : 2;
+	if (n > len || !text_utf8(str, n))
+		return 0;
+	if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+		return 0;
+	return n;
+}
+
+void
+text_clean(char *dst, size_t size, const char *src)
+{
+	const unsigned char	*s = (const unsigned char *)src;
+	size_t			 i = 0, o = 0, n, len = strlen(src);
+
+	if (size == 0)
+		return;
+	while (i < len) {
+		if ((n = text_shown_len(src + i, len - i)) == 0) {
+			/* A C1 control is one '?'; any other bad byte goes
+			 * alone, the rest judged again. */
+			n = s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 &&
+			    s[i + 1] < 0xa0 ? 2 : 1;
+			if (o + 1 >= size)
+				break;
+			dst[o++] = '?';
+		} else {
+			if (o + n >= size)
+				break;
+			memcpy(dst + o, s + i, n);
+			o += n;
+		}
+		i += n;
+	}
+	dst[o] = '\0';
+}
+
+char *
+text_clean_dup(const char *src)
+{
+	size_t	 size = strlen(src) + 1;
+	char	*dst = xmalloc(size);
+
+	/* Never longer: each bad byte or C1 pair becomes one '?'. */
+	text_clean(dst, size, src);
+	return dst;
+}

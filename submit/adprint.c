@@ -8,7 +8,8 @@
  * line's items separated by spaces, strings without quotes; -format
  * prints FMT with its one conversion (%d %i %u %x %o %c %s %v %f %e %g,
  * with flags and width) given the value, and \n \t \\ as escapes; it
- * prints no newline of its own, as condor_q -format.
+ * prints no newline of its own, as condor_q -format.  Strings of the ad
+ * reach the terminal without controls (text_clean): they are others'.
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 #include "cmd-q.h"
 #include "cq.h"
 #include "expr.h"
+#include "text.h"
 #include "xmalloc.h"
 
 struct adprint_item {
@@ -173,15 +175,28 @@ adprint_format(struct adprint *p, const char *cmd, const char *fmt,
 }
 
 /* V as -af shows it: strings bare, the rest ClassAd-style. */
+/*
+ * S printed with FMT (one %s), its controls and invalid bytes as '?':
+ * the strings of ads come from other users and from the desktops.
+ */
+static void
+adprint_str(FILE *f, const char *fmt, const char *s)
+{
+	char	*safe = text_clean_dup(s != NULL ? s : "");
+
+	fprintf(f, fmt, safe);
+	free(safe);
+}
+
 static void
 adprint_value(FILE *f, const struct expr_value *v)
 {
 	char	buf[128];
 
 	if (v->type == EXPR_STRING)
-		fputs(v->s != NULL ? v->s : "", f);
+		adprint_str(f, "%s", v->s);
 	else
-		fputs(expr_value_str(v, buf, sizeof buf), f);
+		adprint_str(f, "%s", expr_value_str(v, buf, sizeof buf));
 }
 
 /* %% in TEXT printed as one %. */
@@ -239,10 +254,9 @@ adprint_conv(FILE *f, const struct adprint_item *it,
 text:
 	strlcat(fmt, "s", sizeof fmt);
 	if (letter == 'v' || v->type != EXPR_STRING)
-		fprintf(f, fmt, v->type == EXPR_STRING && letter != 'v' ?
-		    v->s : expr_value_str(v, buf, sizeof buf));
+		adprint_str(f, fmt, expr_value_str(v, buf, sizeof buf));
 	else
-		fprintf(f, fmt, v->s != NULL ? v->s : "");
+		adprint_str(f, fmt, v->s);
 }
 
 void
@@ -298,14 +312,14 @@ adprint_long(FILE *f, struct json_object *ad)
 		val = json_object_object_get(ad, keys[i]);
 		if (json_object_is_type(val, json_type_array) ||
 		    json_object_is_type(val, json_type_object)) {
-			fprintf(f, "%s = %s\n", keys[i],
-			    json_object_to_json_string_ext(val,
-			    JSON_C_TO_STRING_PLAIN));
+			fprintf(f, "%s = ", keys[i]);
+			adprint_str(f, "%s\n", json_object_to_json_string_ext(
+			    val, JSON_C_TO_STRING_PLAIN));
 			continue;
 		}
 		expr_value_from_json(val, &v);
-		fprintf(f, "%s = %s\n", keys[i],
-		    expr_value_str(&v, buf, cap));
+		fprintf(f, "%s = ", keys[i]);
+		adprint_str(f, "%s\n", expr_value_str(&v, buf, cap));
 		expr_value_clear(&v);
 	}
 	fputc('\n', f);

@@ -8,7 +8,9 @@
  * loses a character, cut cells ending in '~'.  With colours on (table_color(), only when
  * table_want_color() says so), the header is bold and a cell may carry
  * an SGR code (table_cell_color()); the codes do not count in widths and
- * each coloured cell ends with a reset, so a cut line stays clean.
+ * each coloured cell ends with a reset, so a cut line stays clean.  A
+ * cell's own text reaches the terminal without controls (text_clean):
+ * a machine's or a job's strings come from others.
  */
 #include "config.h"
 
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "table.h"
+#include "text.h"
 #include "xmalloc.h"
 
 struct table {
@@ -107,7 +110,7 @@ table_add(struct table *t, const char *const *cells)
 	memset(&t->sgr[t->nrows * t->ncols], 0, t->ncols * sizeof *t->sgr);
 	for (i = 0; i < t->ncols; i++)
 		t->cells[t->nrows * t->ncols + i] =
-		    xstrdup(cells[i] ? cells[i] : "");
+		    text_clean_dup(cells[i] ? cells[i] : "");
 	t->nrows++;
 }
 

@@ -121,3 +121,30 @@ Test(adprint, refusals)
 	cr_assert_eq(adprint_af(p, "q", "(Owner"), -1);
 	adprint_free(p);
 }
+
+/*
+ * Strings of an ad are others' (a desktop's OpSys, another user's job):
+ * no terminal control reaches the screen through -af, -format or -long.
+ */
+Test(adprint, controls_in_strings_are_not_printed)
+{
+	struct adprint		*p = adprint_new();
+	struct json_object	*a = json_tokener_parse("{\"OpSys\":"
+	    "\"LINUX\\u001b]0;owned\\u0007\\u009b2J\",\"Name\":\"d\\u00e9sk\"}");
+
+	cr_assert_not_null(a);
+	cr_assert_eq(adprint_af(p, "status", "OpSys"), 0);
+	cr_assert_eq(adprint_af(p, "status", "Name"), 0);
+	adprint_row(p, f, a);
+	adprint_free(p);
+	p = adprint_new();
+	cr_assert_eq(adprint_format(p, "status", "[%s]\\n", "OpSys"), 0);
+	adprint_row(p, f, a);
+	adprint_long(f, a);
+	cr_assert_str_eq(text(), "LINUX?]0;owned??2J d\xc3\xa9sk\n"
+	    "[LINUX?]0;owned??2J]\n"
+	    "Name = \"d\xc3\xa9sk\"\nOpSys = \"LINUX?]0;owned??2J\"\n\n");
+	cr_assert_null(strchr(text(), '\x1b'));
+	adprint_free(p);
+	json_object_put(a);
+}

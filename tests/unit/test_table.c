@@ -426,3 +426,16 @@ Test(table, wrap_breaks_after_commas)
 	    "short, line\n"
 	    "no limit, at all, here\n");
 }
+
+/* A cell's controls and invalid bytes are '?': cells come from others. */
+Test(table, controls_in_cells_are_not_printed)
+{
+	static const char *const	hdr[] = { "NAME", "OS" };
+	struct table			*t = table_new(2, hdr);
+
+	table_add(t, (const char *const []){ "a\x1b[2Jb", "x\xc2\x9b" "1\xff" });
+	cr_assert_str_eq(print(t, 0),
+	    "NAME   OS\n"
+	    "a?[2Jb x?1?\n");
+	table_free(t);
+}
