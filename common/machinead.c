@@ -71,12 +71,6 @@ machinead_text_ok(const char *s, size_t max)
 	return 1;
 }
 
-void
-machinead_text_clean(char *dst, size_t size, const char *src)
-{
-	text_clean(dst, size, src);
-}
-
 int
 machinead_reserved(const char *name)
 {

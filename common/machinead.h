@@ -74,9 +74,7 @@ int		 machinead_version_ok(const char *s);
 /* 1 if S is 1 to MAX bytes of strict UTF-8 without a terminal control
  * (C0, DEL, C1): CqOwnerReason, printed as a line by cq status. */
 int		 machinead_text_ok(const char *s, size_t max);
-/* SRC into DST (SIZE bytes, cut at a character) with each control or
- * invalid byte replaced by '?': text machinead_text_ok() accepts. */
-void		 machinead_text_clean(char *dst, size_t size, const char *src);
+/* text_clean() (common/text.h) makes any text one that this accepts. */
 
 /* The wire form: a new object. */
 struct json_object	*machinead_to_json(const struct machinead *ad);

@@ -32,6 +32,7 @@
 #include "link.h"
 #include "machinead.h"
 #include "startd.h"
+#include "text.h"
 #include "xmalloc.h"
 
 static struct machinead	 machine_mad;
@@ -167,7 +168,7 @@ machine_owner_reason(const char *reason)
 	 * says agent = off may hold anything): the scheduler reads it
 	 * strictly and cq status prints it.
 	 */
-	machinead_text_clean(buf, sizeof buf, reason);
+	text_clean(buf, sizeof buf, reason);
 	machine_mad.owner_reason = xstrdup(buf);
 }
 

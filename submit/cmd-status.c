@@ -37,6 +37,7 @@
 #include "msg.h"
 #include "slotstate.h"
 #include "table.h"
+#include "text.h"
 #include "watch.h"
 #include "xmalloc.h"
 
@@ -187,7 +188,7 @@ cmd_status_reasons(FILE *f, size_t width, struct json_object *rows)
 		any = 1;
 		/* The agent's text: no terminal controls reach the screen,
 		 * whatever scheduler passed them on. */
-		machinead_text_clean(safe, sizeof safe, why);
+		text_clean(safe, sizeof safe, why);
 		snprintf(line, sizeof line, "  %s: %s", m, safe);
 		table_wrap(f, line, width);
 	}

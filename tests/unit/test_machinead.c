@@ -11,6 +11,7 @@
 
 #include "jsonx.h"
 #include "machinead.h"
+#include "text.h"
 
 Test(machinead, site_attributes_parse_as_literals)
 {
@@ -190,12 +191,12 @@ Test(machinead, owner_reason_has_no_controls)
 	json_object_put(o);
 
 	/* What the agent sends: controls and bad bytes become '?'. */
-	machinead_text_clean(buf, sizeof buf, "a\x1b[2Jb\tc\xc2\x9b"
+	text_clean(buf, sizeof buf, "a\x1b[2Jb\tc\xc2\x9b"
 	    "d\x7f\xff\xc3\xa9");
 	cr_assert_str_eq(buf, "a?[2Jb?c?d??\xc3\xa9");
 	cr_assert_eq(machinead_text_ok(buf, 64), 1);
-	machinead_text_clean(buf, 8, "abcdefgh\xc3\xa9");
+	text_clean(buf, 8, "abcdefgh\xc3\xa9");
 	cr_assert_str_eq(buf, "abcdefg");
-	machinead_text_clean(buf, 8, "abcdef\xc3\xa9");
+	text_clean(buf, 8, "abcdef\xc3\xa9");
 	cr_assert_str_eq(buf, "abcdef");
 }
