@@ -773,51 +773,10 @@ agentmsg_heartbeat_ack_text(const struct agentmsg_heartbeat_ack *m,
 	return n < 0 || (size_t)n >= len ? 0 : (size_t)n;
 }
 
-/* Bytes of the UTF-8 character at S (LEN left), 0 if there is none. */
-static size_t
-agentmsg_utf8_len(const unsigned char *s, size_t len)
-{
-	size_t	n;
-
-	if (s[0] < 0x80)
-		n = 1;
-	else if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (n > len || !text_utf8((const char *)s, n))
-		return 0;
-	return n;
-}
-
 void
 agentmsg_text_set(char *dst, size_t size, const char *src)
 {
-	const unsigned char	*s = (const unsigned char *)src;
-	size_t			 i = 0, o = 0, n, len;
-
-	if (size == 0)
-		return;
-	len = src != NULL ? strlen(src) : 0;
-	while (i < len) {
-		if ((n = agentmsg_utf8_len(s + i, len - i)) == 0) {
-			if (o + 1 >= size)
-				break;
-			dst[o++] = '?';
-			i++;
-			continue;
-		}
-		if (o + n >= size)
-			break;
-		memcpy(dst + o, s + i, n);
-		o += n;
-		i += n;
-	}
-	dst[o] = '\0';
+	text_utf8_clean(dst, size, src);
 }
 
 int

@@ -125,6 +125,29 @@ text_path(const char *dir, const char *rel)
 }
 
 size_t
+text_char_len(const char *str, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 n;
+
+	if (len == 0)
+		return 0;
+	if (s[0] < 0x80)
+		n = 1;
+	else if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (n > len || !text_utf8(str, n))
+		return 0;
+	return n;
+}
+
+size_t
 text_shown_len(const char *str, size_t len)
 {
 	const unsigned char	*s = (const unsigned char *)str;
@@ -132,28 +155,28 @@ text_shown_len(const char *str, size_t len)
 
 	if (len == 0 || *s < 0x20 || *s == 0x7f)
 		return 0;
-	if (*s < 0x80)
-		return 1;
-	n = *s >= 0xf0 ? 4 : *s >= 0xe0 ? 3 : 2;
-	if (n > len || !text_utf8(str, n))
-		return 0;
-	if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+	if ((n = text_char_len(str, len)) == 2 && s[0] == 0xc2 && s[1] < 0xa0)
 		return 0;
 	return n;
 }
 
-void
-text_clean(char *dst, size_t size, const char *src)
+/*
+ * SRC into DST (SIZE bytes, cut at a character), each character CHAR_LEN
+ * refuses as one '?': a C1 control is one '?', any other bad byte goes
+ * alone and the rest is judged again.
+ */
+static void
+text_copy(char *dst, size_t size, const char *src,
+    size_t (*char_len)(const char *, size_t))
 {
 	const unsigned char	*s = (const unsigned char *)src;
-	size_t			 i = 0, o = 0, n, len = strlen(src);
+	size_t			 i = 0, o = 0, n, len;
 
 	if (size == 0)
 		return;
+	len = src != NULL ? strlen(src) : 0;
 	while (i < len) {
-		if ((n = text_shown_len(src + i, len - i)) == 0) {
-			/* A C1 control is one '?'; any other bad byte goes
-			 * alone, the rest judged again. */
+		if ((n = char_len(src + i, len - i)) == 0) {
 			n = s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 &&
 			    s[i + 1] < 0xa0 ? 2 : 1;
 			if (o + 1 >= size)
@@ -168,6 +191,18 @@ text_clean(char *dst, size_t size, const char *src)
 		i += n;
 	}
 	dst[o] = '\0';
+}
+
+void
+text_clean(char *dst, size_t size, const char *src)
+{
+	text_copy(dst, size, src, text_shown_len);
+}
+
+void
+text_utf8_clean(char *dst, size_t size, const char *src)
+{
+	text_copy(dst, size, src, text_char_len);
 }
 
 char *
