@@ -14,7 +14,15 @@ for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+# make image fetches Debian's kernel with apt-get download: apt's lists
+# must know it (a machine whose lists were cleaned gets them anew).
+if [ -z "$missing" ]; then
+	apt-cache show linux-image-amd64 >/dev/null 2>&1 && exit 0
+	[ "$(id -u)" = 0 ] || exit 0
+	echo "deps: apt's package lists do not know linux-image-amd64: apt-get update"
+	apt-get update -qq || exit 1
+	exit 0
+fi
 if [ "$(id -u)" != 0 ]; then
 	echo "deps: missing packages:$missing (run as root, or with sudo)" >&2
 	exit 1
