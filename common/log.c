@@ -2,10 +2,14 @@
  * log.c: logging for the daemons and the command line.  In the foreground
  * lines go to stderr with a timestamp; otherwise to syslog.  Bytes that came
  * from outside must pass through log_escape() before they reach a format.
+ * A daemon may hold its information lines for the rest of a loop turn
+ * (log_hold): they go out in one write at log_flush(), before any warning
+ * (which is never held) and at exit.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +22,30 @@
 static const char	*log_name = "cq";
 static int		 log_fg = 1;
 static int		 log_verbose;
+static pid_t		 log_pid;	/* 0: ask getpid() */
+
+/* Held information lines (foreground only): log_hold(). */
+#define LOG_HELD_MAX	(64 * 1024)
+static void		(*log_held_first)(void);
+static pid_t		 log_held_pid;	/* a forked child's are not its own */
+static char		*log_held;
+static size_t		 log_held_len;
+
+/* Our pid, for every line (getpid() is a system call); a child's own. */
+static void
+log_atfork_child(void)
+{
+	log_pid = getpid();
+}
 
 void
 log_init(const char *name, int foreground, int verbose)
 {
+	static int	atfork;
+
+	if (!atfork && pthread_atfork(NULL, NULL, log_atfork_child) == 0)
+		atfork = 1;
+	log_pid = atfork ? getpid() : 0;
 	log_name = name;
 	log_fg = foreground;
 	log_verbose = verbose;
@@ -42,27 +66,92 @@ log_getverbose(void)
 	return log_verbose;
 }
 
+/* Write LEN bytes of BUF to stderr, all of them unless it fails. */
+static void
+log_out(const char *buf, size_t len)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if ((n = write(STDERR_FILENO, buf, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		buf += n;
+		len -= n;
+	}
+}
+
+void
+log_hold(void (*first)(void))
+{
+	log_flush();
+	log_held_first = first;
+	log_held_pid = log_pid != 0 ? log_pid : getpid();
+	if (first != NULL && log_held == NULL) {
+		log_held = malloc(LOG_HELD_MAX);
+		atexit(log_flush);
+	}
+}
+
+void
+log_flush(void)
+{
+	int	saved = errno;
+
+	/* A forked child's copy was its parent's to write. */
+	if (log_held_len > 0 && (log_pid != 0 ? log_pid : getpid()) ==
+	    log_held_pid)
+		log_out(log_held, log_held_len);
+	log_held_len = 0;
+	errno = saved;
+}
+
 static void
 log_vwrite(int pri, const char *fmt, va_list ap, int with_errno)
 {
-	char		 msg[2048], stamp[32];
-	int		 saved = errno;
+	char		 msg[2048], line[2200], stamp[32];
+	int		 saved = errno, n;
+	pid_t		 pid;
 	struct timespec	 ts;
 	struct tm	 tm;
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (with_errno) {
-		size_t n = strlen(msg);
-		snprintf(msg + n, sizeof msg - n, ": %s", strerror(saved));
+		size_t len = strlen(msg);
+		snprintf(msg + len, sizeof msg - len, ": %s",
+		    strerror(saved));
 	}
-	if (log_fg) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		localtime_r(&ts.tv_sec, &tm);
-		strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld %s[%ld]: %s\n", stamp,
-		    ts.tv_nsec / 1000000, log_name, (long)getpid(), msg);
-	} else
+	if (!log_fg) {
 		syslog(pri, "%s", msg);
+		errno = saved;
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
+	pid = log_pid != 0 ? log_pid : getpid();
+	n = snprintf(line, sizeof line, "%s.%03ld %s[%ld]: %s\n", stamp,
+	    ts.tv_nsec / 1000000, log_name, (long)pid, msg);
+	if (n < 0)
+		n = 0;
+	else if ((size_t)n >= sizeof line) {
+		n = sizeof line - 1;
+		line[n - 1] = '\n';
+	}
+	if (log_held_first == NULL || log_held == NULL ||
+	    pid != log_held_pid || (pri != LOG_INFO && pri != LOG_DEBUG)) {
+		/* Not held: after what was, in order. */
+		log_flush();
+		log_out(line, n);
+	} else {
+		if (log_held_len + n > LOG_HELD_MAX)
+			log_flush();
+		memcpy(log_held + log_held_len, line, n);
+		if ((log_held_len += n) == (size_t)n)
+			log_held_first();
+	}
 	errno = saved;
 }
 

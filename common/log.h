@@ -11,6 +11,16 @@ void	log_init(const char *name, int foreground, int verbose);
 void	log_setverbose(int verbose);
 int	log_getverbose(void);
 
+/*
+ * Hold information and debug lines in the foreground (FIRST: called as
+ * the first one waits, to have log_flush() called soon, at the end of the
+ * loop turn); NULL: write each at once again.  Warnings and fatal errors
+ * are written at once, after what waits.  Held lines are written at exit
+ * too, but lost if the process is killed.
+ */
+void	log_hold(void (*first)(void));
+void	log_flush(void);
+
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -48,7 +48,7 @@ struct agent_conn {
 	uint32_t		 reqid;
 	char			 error[256];	/* the refusal's text */
 	TAILQ_ENTRY(agent_conn)	 entry;
-	RB_ENTRY(agent_conn)	 cred_entry;	/* by credential, after the
+	LIST_ENTRY(agent_conn)	 cred_entry;	/* by credential, after the
 						   hello (agents.c) */
 };
 

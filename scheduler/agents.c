@@ -89,37 +89,70 @@ static char			 agents_addr[96];
 static TAILQ_HEAD(, agent_conn)	 agents_conns =
     TAILQ_HEAD_INITIALIZER(agents_conns);
 
-/* The links past their hello by the credential they proved (several may
- * share one while an agent reconnects): one lookup, not a walk. */
-static int
-agents_cred_cmp(struct agent_conn *a, struct agent_conn *b)
-{
-	int	c = strcmp(a->cred_id, b->cred_id);
+/*
+ * The links past their hello by the credential they proved (several may
+ * share one while an agent reconnects): chains hashed by the id, as many
+ * as the links and at least AGENTS_CRED_MIN, so that a hello costs one
+ * lookup and no walk of a tree of links spread over the heap.
+ */
+#define AGENTS_CRED_MIN	256
+LIST_HEAD(agent_cred_chain, agent_conn);
+static struct agent_cred_chain	*agents_by_cred;
+static size_t			 agents_cred_size;	/* a power of 2 */
+static size_t			 agents_cred_count;
 
-	if (c != 0)
-		return c;
-	/* A search key (no peer) sorts before the links of its id. */
-	if (a->peer == NULL || b->peer == NULL)
-		return a->peer == NULL ? (b->peer == NULL ? 0 : -1) : 1;
-	return (uintptr_t)a < (uintptr_t)b ? -1 : (uintptr_t)a > (uintptr_t)b;
+static struct agent_cred_chain *
+agents_cred_chain(const char *id)
+{
+	uint32_t	h = 2166136261u;	/* FNV-1a */
+
+	while (*id != '\0')
+		h = (h ^ (unsigned char)*id++) * 16777619u;
+	return &agents_by_cred[h & (agents_cred_size - 1)];
 }
 
-RB_HEAD(agent_cred_tree, agent_conn);
-RB_PROTOTYPE(agent_cred_tree, agent_conn, cred_entry, agents_cred_cmp);
-RB_GENERATE(agent_cred_tree, agent_conn, cred_entry, agents_cred_cmp);
-static struct agent_cred_tree	 agents_by_cred =
-    RB_INITIALIZER(&agents_by_cred);
-
-/* The first link that proved credential ID, or NULL. */
-static struct agent_conn *
-agents_cred_first(const char *id)
+static void
+agents_cred_add(struct agent_conn *ac)
 {
-	struct agent_conn	 key, *ac;
+	struct agent_cred_chain	*old = agents_by_cred;
+	struct agent_conn	*x;
+	size_t			 i, n = agents_cred_size;
 
-	memset(&key, 0, sizeof key);
-	strlcpy(key.cred_id, id, sizeof key.cred_id);
-	ac = RB_NFIND(agent_cred_tree, &agents_by_cred, &key);
-	return ac != NULL && strcmp(ac->cred_id, id) == 0 ? ac : NULL;
+	if (agents_cred_count >= agents_cred_size) {
+		agents_cred_size = n == 0 ? AGENTS_CRED_MIN : n * 2;
+		agents_by_cred = xcalloc(agents_cred_size,
+		    sizeof *agents_by_cred);
+		for (i = 0; i < n; i++)
+			while ((x = LIST_FIRST(&old[i])) != NULL) {
+				LIST_REMOVE(x, cred_entry);
+				LIST_INSERT_HEAD(agents_cred_chain(x->cred_id),
+				    x, cred_entry);
+			}
+		free(old);
+	}
+	LIST_INSERT_HEAD(agents_cred_chain(ac->cred_id), ac, cred_entry);
+	agents_cred_count++;
+}
+
+static void
+agents_cred_del(struct agent_conn *ac)
+{
+	LIST_REMOVE(ac, cred_entry);
+	agents_cred_count--;
+}
+
+/* The first link from AC on (its chain's first if NULL) that proved ID. */
+static struct agent_conn *
+agents_cred_next(const char *id, struct agent_conn *ac)
+{
+	if (agents_cred_size == 0)
+		return NULL;
+	if (ac == NULL)
+		ac = LIST_FIRST(agents_cred_chain(id));
+	for (; ac != NULL; ac = LIST_NEXT(ac, cred_entry))
+		if (strcmp(ac->cred_id, id) == 0)
+			return ac;
+	return NULL;
 }
 
 static int
@@ -548,7 +581,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	ac->name = xstrdup(name);
 	ac->fs_domain = *dom != '\0' ? xstrdup(dom) : NULL;
 	strlcpy(ac->cred_id, r.cred_id, sizeof ac->cred_id);
-	RB_INSERT(agent_cred_tree, &agents_by_cred, ac);
+	agents_cred_add(ac);
 	o = json_object_new_object();
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "role", json_object_new_string("schedd"));
@@ -570,7 +603,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 int
 agents_cred_connected(const char *id)
 {
-	return agents_cred_first(id) != NULL;
+	return agents_cred_next(id, NULL) != NULL;
 }
 
 void
@@ -578,10 +611,9 @@ agents_cred_revoked(const char *id, const char *why)
 {
 	struct agent_conn	*ac, *next;
 
-	for (ac = agents_cred_first(id); ac != NULL &&
-	    strcmp(ac->cred_id, id) == 0; ac = next) {
-		/* Closing takes AC out of the tree, not NEXT. */
-		next = RB_NEXT(agent_cred_tree, &agents_by_cred, ac);
+	for (ac = agents_cred_next(id, NULL); ac != NULL; ac = next) {
+		/* Closing takes AC out of its chain, not NEXT. */
+		next = agents_cred_next(id, LIST_NEXT(ac, cred_entry));
 		peer_close(ac->peer, why);
 	}
 }
@@ -754,7 +786,7 @@ agents_closed(struct peer *p, const char *reason, void *arg)
 	commit_forget_peer(p);
 	TAILQ_REMOVE(&agents_conns, ac, entry);
 	if (ac->state == AGENT_CONN_HELLO)
-		RB_REMOVE(agent_cred_tree, &agents_by_cred, ac);
+		agents_cred_del(ac);
 	if (ac->delay_ev != NULL)
 		event_free(ac->delay_ev);
 	free(ac->name);
@@ -1020,6 +1052,9 @@ agents_shutdown(void)
 		machinead_clear(&m->ad);
 		free(m);
 	}
+	free(agents_by_cred);
+	agents_by_cred = NULL;
+	agents_cred_size = agents_cred_count = 0;
 	tls_free(agents_tls);
 	agents_tls = NULL;
 }

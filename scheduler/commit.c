@@ -76,6 +76,9 @@ struct commit_cbs {
 };
 static struct commit_cbs	 after, idle;
 static struct event		*idle_ev;
+/* Writes that join the turn's transaction just before it commits. */
+static void			(*before[4])(void);
+static size_t			 nbefore;
 
 /* The client's request being handled (commit_request_begin). */
 static struct {
@@ -125,6 +128,23 @@ commit_cbs_free(struct commit_cbs *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
+}
+
+void
+commit_before(void (*cb)(void))
+{
+	if (nbefore == sizeof before / sizeof before[0])
+		fatalx("commit: too many writers before the commit");
+	before[nbefore++] = cb;
+}
+
+static void
+commit_before_run(void)
+{
+	size_t	i;
+
+	for (i = 0; i < nbefore; i++)
+		before[i]();
 }
 
 /* Run the idle callbacks queued so far, then checkpoint if due. */
@@ -309,6 +329,7 @@ commit_request_begin(void)
 	/* Space again?  Then the request need not be refused. */
 	commit_retry_gap(COMMIT_RETRY_MS);
 	/* What the turn changed before is not this request's to lose. */
+	commit_before_run();
 	if (!store_held(sd->store) && store_in_txn(sd->store)) {
 		if (store_commit(sd->store) == 0)
 			commit_durable();
@@ -435,6 +456,7 @@ commit_flush(void)
 	size_t		 i, n, kept;
 	int		 held;
 
+	commit_before_run();
 	if (!store_held(sd->store) && store_in_txn(sd->store)) {
 		if (store_commit(sd->store) == 0)
 			commit_durable();

@@ -34,6 +34,9 @@ void	commit_later(struct peer *p, uint16_t type, uint32_t reqid,
  * made by the caller (peer_send_text). */
 void	commit_later_text(struct peer *p, uint16_t type, uint32_t reqid,
 	    char *text, size_t len);
+/* Call CB() at each commit of the turn's changes, just before it: its
+ * writes join them (a module's grouped writes of the turn). */
+void	commit_before(void (*cb)(void));
 /* Call CB(ARG) once the turn's changes are durable (after the sends). */
 void	commit_after(void (*cb)(void *), void *arg);
 /* Call CB(ARG) a loop iteration after the turn's replies went out, for

@@ -49,6 +49,21 @@ static size_t		 creds_nblocks;
 static int64_t		 creds_window_ms;
 static struct throttle	*creds_throttle;
 
+/*
+ * The pool tokens that enrolled agents in this loop turn: each token's
+ * row (uses, last seen, from where) is written once, just before the
+ * turn's commit (commit_before), in the transaction of the credentials
+ * it issued, not once per enrollment.
+ */
+#define CREDS_USES_MAX	16
+static struct creds_use {
+	char	 id[CRED_ID_LEN + 1];
+	int	 uses;
+	int64_t	 last;
+	char	 source[64];
+}			 creds_uses[CREDS_USES_MAX];
+static size_t		 creds_nuses;
+
 int
 creds_check_config(const struct cfg *cfg, char *err, size_t errlen)
 {
@@ -67,6 +82,45 @@ creds_check_config(const struct cfg *cfg, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+void
+creds_flush(void)
+{
+	struct creds_use	*u;
+	size_t			 i;
+
+	for (i = 0; i < creds_nuses; i++) {
+		u = &creds_uses[i];
+		if (store_cred_seen(sd->store, u->id, u->last, u->source,
+		    u->uses) == -1)
+			log_warnx("pool token %s: %d enrollments could not be "
+			    "counted", u->id, u->uses);
+	}
+	creds_nuses = 0;
+}
+
+/* Token ID enrolled an agent from ADDR at NOW: counted at the commit. */
+static void
+creds_use(const char *id, int64_t now, const char *addr)
+{
+	struct creds_use	*u;
+	size_t			 i;
+
+	for (i = 0; i < creds_nuses; i++)
+		if (strcmp(creds_uses[i].id, id) == 0)
+			break;
+	if (i == creds_nuses) {
+		if (creds_nuses == CREDS_USES_MAX)
+			creds_flush();
+		i = creds_nuses++;
+		strlcpy(creds_uses[i].id, id, sizeof creds_uses[i].id);
+		creds_uses[i].uses = 0;
+	}
+	u = &creds_uses[i];
+	u->uses++;
+	u->last = now;
+	strlcpy(u->source, addr, sizeof u->source);
 }
 
 int
@@ -99,6 +153,7 @@ creds_init(void)
 	creds_throttle = throttle_new(THROTTLE_CAP,
 	    (int)cfg_int(sd->cfg, "auth_failures"),
 	    cfg_ms(sd->cfg, "auth_window"), cfg_ms(sd->cfg, "auth_block"));
+	commit_before(creds_flush);
 	return 0;
 }
 
@@ -324,9 +379,10 @@ creds_by_token(struct creds_result *r, const char *addr, const char *name,
 		    k.id, c.name);
 	else if (!creds_name_taken(r, addr, name, 1)) {
 		snprintf(how, sizeof how, "token %s", c.id);
-		if (creds_issue(r, addr, name, how) == -1 ||
-		    store_cred_seen(sd->store, c.id, now, addr, 1) == -1)
+		if (creds_issue(r, addr, name, how) == -1)
 			creds_store_error(r, addr, name);
+		else
+			creds_use(c.id, now, addr);
 	}
 	explicit_bzero(&k, sizeof k);
 }

@@ -47,6 +47,10 @@ void	creds_hello(const char *addr, const char *name,
 	    const char *credential, const char *token, const char *request,
 	    struct creds_result *);
 
+/* Write the pool tokens' enrollments of this turn (uses, last seen) to
+ * the store: at the turn's commit, and before a list of the tokens. */
+void	creds_flush(void);
+
 /* Administrators' actions (ctl-admin.c); BY names who, for the record.
  * Each returns 0, or -1 with ERR filled. */
 int	creds_token_new(const char *machine, int64_t lifetime_ms,

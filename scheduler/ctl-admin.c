@@ -144,6 +144,8 @@ ctl_admin_list(struct peer *p, uint32_t reqid, const char *what)
 
 	l.rows = json_object_new_array();
 	l.now = clock_now_ms();
+	/* This turn's enrollments in the tokens' counts. */
+	creds_flush();
 	if (strcmp(what, "tokens") == 0)
 		rc = store_creds_walk(sd->store, "token", ctl_admin_cred_row,
 		    &l);

@@ -211,6 +211,21 @@ schedd_match(void)
 	return match_run(&mc);
 }
 
+/* The loop turn's held log lines, in one write (log_hold). */
+static struct event	*schedd_log_ev;
+
+static void
+schedd_log_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	log_flush();
+}
+
+static void
+schedd_log_first(void)
+{
+	event_active(schedd_log_ev, 0, 0);
+}
+
 /* A client's or agent's read callback starts (0) or ends (1). */
 static void
 schedd_turn_hook(int end)
@@ -498,6 +513,10 @@ main(int argc, char **argv)
 	RB_INIT(&sd->machines_by_name);
 	sd->started = clock_mono_ms();
 	sd->turn_ev = event_new(sd->base, -1, 0, schedd_turn, NULL);
+	/* A thousand agents' lines of a turn: one write, not a thousand. */
+	if ((schedd_log_ev = event_new(sd->base, -1, 0, schedd_log_cb,
+	    NULL)) != NULL)
+		log_hold(schedd_log_first);
 	loopturn_init(sd->base);
 	peer_set_turn_hook(schedd_turn_hook);
 
@@ -551,6 +570,9 @@ main(int argc, char **argv)
 		event_free(sigs[i]);
 	event_free(tick);
 	event_free(sd->turn_ev);
+	log_hold(NULL);
+	if (schedd_log_ev != NULL)
+		event_free(schedd_log_ev);
 	event_base_free(sd->base);
 	cfg_free(sd->cfg);
 	free(sd);
