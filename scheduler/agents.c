@@ -519,6 +519,43 @@ agents_hello_refuse(struct agent_conn *ac, uint32_t reqid, const char *error,
 	evtimer_add(ac->delay_ev, &tv);
 }
 
+/*
+ * The hello's answer (with ISSUED, a new credential, unless "") as the
+ * text json-c would make of it, without building the object: for an
+ * agent of this revision (an older one's answer leaves out what it does
+ * not know, msg_for_rev), and a credential of the characters cred.c
+ * writes (nothing to escape).  -1: not here, the caller builds it.
+ */
+static int
+agents_hello_text(struct peer *p, uint32_t reqid, const char *issued)
+{
+	char	*text;
+	size_t	 i;
+	int	 n;
+
+	if (peer_rev(p) != MSG_REV)
+		return -1;
+	for (i = 0; issued[i] != '\0'; i++)
+		if (!isalnum((unsigned char)issued[i]) && issued[i] != '.')
+			return -1;
+	if (issued[0] == '\0')
+		n = xasprintf(&text, "{\"version\":1,\"role\":\"schedd\","
+		    "\"rev\":%d,\"lease_ms\":%lld}", MSG_REV,
+		    (long long)sd->lease_ms);
+	else
+		n = xasprintf(&text, "{\"version\":1,\"role\":\"schedd\","
+		    "\"rev\":%d,\"lease_ms\":%lld,\"credential\":\"%s\"}",
+		    MSG_REV, (long long)sd->lease_ms, issued);
+	if (issued[0] == '\0') {
+		peer_send_text(p, MSG_HELLO, reqid, text, n);
+		free(text);
+		return 0;
+	}
+	/* Its credential, once the store holds it (the text is taken). */
+	commit_later_text(p, MSG_HELLO, reqid, text, n);
+	return 0;
+}
+
 static void
 agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 {
@@ -582,6 +619,10 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 	ac->fs_domain = *dom != '\0' ? xstrdup(dom) : NULL;
 	strlcpy(ac->cred_id, r.cred_id, sizeof ac->cred_id);
 	agents_cred_add(ac);
+	if (agents_hello_text(p, reqid, r.issued) == 0) {
+		explicit_bzero(r.issued, sizeof r.issued);
+		return;
+	}
 	o = json_object_new_object();
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "role", json_object_new_string("schedd"));
