@@ -23,6 +23,10 @@ static const char	*log_name = "cq";
 static int		 log_fg = 1;
 static int		 log_verbose;
 static pid_t		 log_pid;	/* 0: ask getpid() */
+/* A line's start, made again when the second or the pid changes. */
+static char		 log_stamp[32], log_who[96];
+static time_t		 log_stamp_sec = -1;
+static pid_t		 log_stamp_pid;
 
 /* Held information lines (foreground only): log_hold(). */
 #define LOG_HELD_MAX	(64 * 1024)
@@ -47,6 +51,7 @@ log_init(const char *name, int foreground, int verbose)
 		atfork = 1;
 	log_pid = atfork ? getpid() : 0;
 	log_name = name;
+	log_stamp_sec = -1;
 	log_fg = foreground;
 	log_verbose = verbose;
 	if (!foreground)
@@ -111,7 +116,8 @@ log_flush(void)
 static void
 log_vwrite(int pri, const char *fmt, va_list ap, int with_errno)
 {
-	char		 msg[2048], line[2200], stamp[32];
+	char		 msg[2048], line[2200];
+	size_t		 len;
 	int		 saved = errno, n;
 	pid_t		 pid;
 	struct timespec	 ts;
@@ -119,7 +125,7 @@ log_vwrite(int pri, const char *fmt, va_list ap, int with_errno)
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	if (with_errno) {
-		size_t len = strlen(msg);
+		len = strlen(msg);
 		snprintf(msg + len, sizeof msg - len, ": %s",
 		    strerror(saved));
 	}
@@ -129,17 +135,26 @@ log_vwrite(int pri, const char *fmt, va_list ap, int with_errno)
 		return;
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
-	strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
 	pid = log_pid != 0 ? log_pid : getpid();
-	n = snprintf(line, sizeof line, "%s.%03ld %s[%ld]: %s\n", stamp,
-	    ts.tv_nsec / 1000000, log_name, (long)pid, msg);
-	if (n < 0)
-		n = 0;
-	else if ((size_t)n >= sizeof line) {
-		n = sizeof line - 1;
-		line[n - 1] = '\n';
+	/* The time of day and our name change seldom: made again then. */
+	if (ts.tv_sec != log_stamp_sec || pid != log_stamp_pid) {
+		localtime_r(&ts.tv_sec, &tm);
+		strftime(log_stamp, sizeof log_stamp, "%H:%M:%S", &tm);
+		snprintf(log_who, sizeof log_who, " %s[%ld]: ", log_name,
+		    (long)pid);
+		log_stamp_sec = ts.tv_sec;
+		log_stamp_pid = pid;
 	}
+	n = snprintf(line, sizeof line, "%s.%03ld%s", log_stamp,
+	    ts.tv_nsec / 1000000, log_who);
+	if (n < 0 || (size_t)n >= sizeof line)
+		n = 0;
+	len = strlen(msg);
+	if (len > sizeof line - n - 1)
+		len = sizeof line - n - 1;
+	memcpy(line + n, msg, len);
+	n += len;
+	line[n++] = '\n';
 	if (log_held_first == NULL || log_held == NULL ||
 	    pid != log_held_pid || (pri != LOG_INFO && pri != LOG_DEBUG)) {
 		/* Not held: after what was, in order. */
