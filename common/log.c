@@ -23,15 +23,19 @@ static const char	*log_name = "cq";
 static int		 log_fg = 1;
 static int		 log_verbose;
 static pid_t		 log_pid;	/* 0: ask getpid() */
-/* A line's start, made again when the second or the pid changes. */
-static char		 log_stamp[32], log_who[96];
-static time_t		 log_stamp_sec = -1;
-static pid_t		 log_stamp_pid;
+/*
+ * A line's start, made again when the second or the pid changes: each
+ * thread's own (the scheduler's user log writers log too).
+ */
+static _Thread_local char	log_stamp[32], log_who[96];
+static _Thread_local time_t	log_stamp_sec = -1;
+static _Thread_local pid_t	log_stamp_pid;
 
 /* Held information lines (foreground only): log_hold(). */
 #define LOG_HELD_MAX	(64 * 1024)
 static void		(*log_held_first)(void);
 static pid_t		 log_held_pid;	/* a forked child's are not its own */
+static pthread_t	 log_held_thread;	/* the only one that holds */
 static char		*log_held;
 static size_t		 log_held_len;
 
@@ -94,6 +98,7 @@ log_hold(void (*first)(void))
 	log_flush();
 	log_held_first = first;
 	log_held_pid = log_pid != 0 ? log_pid : getpid();
+	log_held_thread = pthread_self();
 	if (first != NULL && log_held == NULL) {
 		log_held = malloc(LOG_HELD_MAX);
 		atexit(log_flush);
@@ -105,9 +110,12 @@ log_flush(void)
 {
 	int	saved = errno;
 
-	/* A forked child's copy was its parent's to write. */
-	if (log_held_len > 0 && (log_pid != 0 ? log_pid : getpid()) ==
-	    log_held_pid)
+	/* Another thread's lines are not held; a child's copy was its
+	 * parent's to write. */
+	if (log_held_len == 0 || !pthread_equal(pthread_self(),
+	    log_held_thread))
+		return;
+	if ((log_pid != 0 ? log_pid : getpid()) == log_held_pid)
 		log_out(log_held, log_held_len);
 	log_held_len = 0;
 	errno = saved;
@@ -156,7 +164,8 @@ log_vwrite(int pri, const char *fmt, va_list ap, int with_errno)
 	n += len;
 	line[n++] = '\n';
 	if (log_held_first == NULL || log_held == NULL ||
-	    pid != log_held_pid || (pri != LOG_INFO && pri != LOG_DEBUG)) {
+	    pid != log_held_pid || (pri != LOG_INFO && pri != LOG_DEBUG) ||
+	    !pthread_equal(pthread_self(), log_held_thread)) {
 		/* Not held: after what was, in order. */
 		log_flush();
 		log_out(line, n);
