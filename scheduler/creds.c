@@ -64,6 +64,15 @@ static struct creds_use {
 }			 creds_uses[CREDS_USES_MAX];
 static size_t		 creds_nuses;
 
+/*
+ * The pool token that enrolled agents in this turn, as the store holds it
+ * (a thousand agents of one token in a turn read its row once): forgotten
+ * at the turn's commit and by every administrator's action here, so a
+ * revoked token is seen revoked at the next enrollment as before.
+ */
+static struct store_cred creds_tok;
+static int		 creds_tok_ok;
+
 int
 creds_check_config(const struct cfg *cfg, char *err, size_t errlen)
 {
@@ -84,11 +93,31 @@ creds_check_config(const struct cfg *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* The pool token ID into C as the store holds it: 1, 0 unknown, -1. */
+static int
+creds_token_get(const char *id, struct store_cred *c)
+{
+	int	rc;
+
+	if (creds_tok_ok && strcmp(creds_tok.id, id) == 0) {
+		*c = creds_tok;
+		return 1;
+	}
+	if ((rc = store_cred_get(sd->store, id, c)) == 1 &&
+	    strcmp(c->kind, "token") == 0) {
+		creds_tok = *c;
+		creds_tok_ok = 1;
+	}
+	return rc;
+}
+
 void
 creds_flush(void)
 {
 	struct creds_use	*u;
 	size_t			 i;
+
+	creds_tok_ok = 0;
 
 	for (i = 0; i < creds_nuses; i++) {
 		u = &creds_uses[i];
@@ -363,7 +392,7 @@ creds_by_token(struct creds_result *r, const char *addr, const char *name,
 		creds_fail(r, addr, name, "malformed pool token");
 		return;
 	}
-	if ((rc = store_cred_get(sd->store, k.id, &c)) == -1)
+	if ((rc = creds_token_get(k.id, &c)) == -1)
 		creds_store_error(r, addr, name);
 	else if (rc == 0 || strcmp(c.kind, "token") != 0)
 		creds_fail(r, addr, name, "unknown pool token %s", k.id);
@@ -614,6 +643,7 @@ creds_token_new(const char *machine, int64_t lifetime_ms, const char *by,
 	struct store_cred	c;
 	struct cred		k;
 	int			tries;
+	creds_tok_ok = 0;
 
 	if (lifetime_ms < 0 || lifetime_ms > CREDS_MAX_LIFETIME_MS) {
 		snprintf(err, errlen, "lifetime out of range (up to 3650 "
@@ -663,6 +693,7 @@ creds_revoke(const char *id, char *err, size_t errlen)
 {
 	struct store_cred	c;
 	int			rc;
+	creds_tok_ok = 0;
 
 	if (!cred_id_ok(id)) {
 		snprintf(err, errlen, "%s: not a credential id (8 hex "
@@ -699,6 +730,7 @@ creds_forget(const char *name, char *freed, size_t freedlen, char *err,
 {
 	struct store_cred	c;
 	int			rc, n;
+	creds_tok_ok = 0;
 
 	if ((rc = store_cred_by_name(sd->store, name, &c)) == -1)
 		goto fail;
@@ -730,6 +762,7 @@ creds_approve(const char *number, const char *by, char *name,
 	const char		*errstr;
 	long long		 id;
 	int			 rc;
+	creds_tok_ok = 0;
 
 	id = strtonum(number, 1, INT64_MAX, &errstr);
 	if (errstr != NULL) {
@@ -776,6 +809,7 @@ creds_auto_approve(const char *netblock, int64_t lifetime_ms, const char *by,
 	const char	*errstr;
 	int64_t		 now = clock_now_ms();
 	int		 n;
+	creds_tok_ok = 0;
 
 	if (cidr_parse(netblock, &c, &errstr) == -1) {
 		snprintf(err, errlen, "%s: %s", netblock, errstr);
