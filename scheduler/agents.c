@@ -141,18 +141,23 @@ agents_cred_del(struct agent_conn *ac)
 	agents_cred_count--;
 }
 
-/* The first link from AC on (its chain's first if NULL) that proved ID. */
+/* The first link from AC on in its chain (AC too) that proved ID. */
 static struct agent_conn *
-agents_cred_next(const char *id, struct agent_conn *ac)
+agents_cred_from(const char *id, struct agent_conn *ac)
 {
-	if (agents_cred_size == 0)
-		return NULL;
-	if (ac == NULL)
-		ac = LIST_FIRST(agents_cred_chain(id));
 	for (; ac != NULL; ac = LIST_NEXT(ac, cred_entry))
 		if (strcmp(ac->cred_id, id) == 0)
 			return ac;
 	return NULL;
+}
+
+/* The first link that proved ID, or NULL. */
+static struct agent_conn *
+agents_cred_first(const char *id)
+{
+	if (agents_cred_size == 0)
+		return NULL;
+	return agents_cred_from(id, LIST_FIRST(agents_cred_chain(id)));
 }
 
 static int
@@ -644,7 +649,7 @@ agents_hello(struct peer *p, uint32_t reqid, struct json_object *msg)
 int
 agents_cred_connected(const char *id)
 {
-	return agents_cred_next(id, NULL) != NULL;
+	return agents_cred_first(id) != NULL;
 }
 
 void
@@ -652,9 +657,9 @@ agents_cred_revoked(const char *id, const char *why)
 {
 	struct agent_conn	*ac, *next;
 
-	for (ac = agents_cred_next(id, NULL); ac != NULL; ac = next) {
+	for (ac = agents_cred_first(id); ac != NULL; ac = next) {
 		/* Closing takes AC out of its chain, not NEXT. */
-		next = agents_cred_next(id, LIST_NEXT(ac, cred_entry));
+		next = agents_cred_from(id, LIST_NEXT(ac, cred_entry));
 		peer_close(ac->peer, why);
 	}
 }
