@@ -2,8 +2,9 @@
  * test_store.c: unit tests for scheduler/store.c.  Each test opens a
  * database in its own mkdtemp(3) directory under /tmp, removed at the end.
  * Jobs are built and freed here with calloc/free so the tests do not
- * depend on job.c; nothing but store.c touches SQLite, so the "newer
- * database" case edits user_version in the file header (offset 60).
+ * depend on job.c; nothing but store.c touches SQLite (but for
+ * redo_params, which reads a statement), so the "newer database" case
+ * edits user_version in the file header (offset 60).
  */
 #include "config.h"
 
@@ -21,6 +22,7 @@
 #include "job.h"
 #include "schema.h"
 #include "store.h"
+#include "store-int.h"
 
 static char	 tdir[64];
 static char	 tdb[128];
@@ -1374,4 +1376,36 @@ Test(store, hold_replays_values)
 	store_close(s);
 	free(j->hold_reason);
 	tjob_free(j);
+}
+
+/* The parameters a write's SQL uses: ?N skipped are not copied. */
+Test(store, redo_params)
+{
+	static const struct {
+		const char	*sql;
+		uint64_t	 mask;
+	} t[] = {
+		{ "UPDATE p SET a = ?3, c = ?5 WHERE b = ?1", 0x15 },
+		{ "INSERT INTO p (a, b) VALUES (?, ?)", 0x3 },
+		/* A bare ? has no name either: all are copied. */
+		{ "INSERT INTO p (a, b, c) VALUES (?3, ?, 'x?')", 0xf },
+		{ "DELETE FROM p WHERE a = :a AND b = ?4", 0x9 },
+		{ "SELECT a FROM p WHERE a = ?2", 0 },
+		{ "DELETE FROM p", 0 },
+	};
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "CREATE TABLE p (a, b, c)", NULL, NULL,
+	    NULL), SQLITE_OK);
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		cr_assert_eq(sqlite3_prepare_v2(db, t[i].sql, -1, &st, NULL),
+		    SQLITE_OK, "%s", t[i].sql);
+		cr_assert_eq(redo_params(st), t[i].mask, "%s: %#llx",
+		    t[i].sql, (unsigned long long)redo_params(st));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
 }
