@@ -624,15 +624,15 @@ store_redo_add(struct store *s, sqlite3_stmt *st)
 	int		 which;
 	uint64_t	 params;
 
-	if (st == s->bind_st) {
+	if (st == s->bind_st)
 		which = s->bind_which;
-		params = s->bind_copy;
-	} else {
+	else {
 		/* Nothing bound through the helpers. */
 		redo_drop(s->redo);
 		which = store_slot(s, st);
-		params = which >= 0 ? s->params[which] : redo_params(st);
 	}
+	/* Each parameter the SQL uses must have been copied. */
+	params = which >= 0 ? s->params[which] : redo_params(st);
 	if (redo_keep(s->redo, which, st, params) == -1) {
 		log_warnx("store: cannot keep a write to replay");
 		s->redo_lost = 1;
