@@ -191,14 +191,16 @@ queue_policy_mark(struct job *j)
 }
 
 /*
- * Write J and an event.  Inside a client's request a store failure fails
- * the request (rolled back, undone: see queue_request_end); elsewhere it
- * is still fatal (see commit.c).
+ * Write J (unless ROW is 0: its row did not change) and an event.  Inside
+ * a client's request a store failure fails the request (rolled back,
+ * undone: see queue_request_end); elsewhere it is still fatal (see
+ * commit.c).
  */
 static void
-queue_persist(struct job *j, const char *event, const char *detail)
+queue_write(struct job *j, int row, const char *event, const char *detail)
 {
-	if (commit_begin() == -1 || store_job_update(sd->store, j) == -1 ||
+	if (commit_begin() == -1 ||
+	    (row && store_job_update(sd->store, j) == -1) ||
 	    store_event_add(sd->store, j->cluster, j->proc, clock_now_ms(),
 	    event, j->run, detail) == -1) {
 		if (!commit_request_active())
@@ -210,6 +212,12 @@ queue_persist(struct job *j, const char *event, const char *detail)
 	}
 	share_job(j);	/* fair share and limits: a run begun or ended */
 	queue_policy_mark(j);
+}
+
+static void
+queue_persist(struct job *j, const char *event, const char *detail)
+{
+	queue_write(j, 1, event, detail);
 }
 
 /*
@@ -627,10 +635,11 @@ queue_suspend(struct job *j, int on, const char *why)
 	}
 }
 
+/* An event of J's run that changes nothing of its row (run-as, vacate). */
 void
 queue_note(struct job *j, const char *event, const char *detail)
 {
-	queue_persist(j, event, detail);
+	queue_write(j, 0, event, detail);
 }
 
 void
