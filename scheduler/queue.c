@@ -34,6 +34,7 @@
 #include "share.h"
 #include "spool.h"
 #include "store.h"
+#include "userlog.h"
 #include "xmalloc.h"
 
 int
@@ -210,6 +211,7 @@ queue_write(struct job *j, int row, const char *event, const char *detail)
 		    event);
 		commit_request_fail(NULL);
 	}
+	userlog_event(j);
 	share_job(j);	/* fair share and limits: a run begun or ended */
 	queue_policy_mark(j);
 }
@@ -487,6 +489,7 @@ queue_enter(uid_t uid, const char *owner, uint32_t cluster,
 			goto fail;
 	}
 	for (i = 0; i < n; i++) {
+		userlog_event(v[i]);
 		queue_insert(v[i]);
 		queue_policy_mark(v[i]);
 		v[i] = NULL;
@@ -1010,6 +1013,7 @@ queue_edit(struct job *j, char *ad, const struct jobdesc *d,
 		    j->proc);
 		commit_request_fail(NULL);
 	}
+	userlog_event(j);	/* (its earlier events are read with its new ad) */
 	if (was_idle)
 		queue_idle_add(j);
 	return 0;
