@@ -37,6 +37,7 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "clusters.h"
 #include "commit.h"
 #include "agents.h"
 #include "jobdesc.h"
@@ -182,8 +183,10 @@ spool_sweep(void)
 		if (*dot == '.') {
 			pr = strtoul(dot + 1, NULL, 10);
 			j = queue_find((uint32_t)c, (uint32_t)pr);
-			if (j != NULL)
+			if (j != NULL) {
 				spool_sweep_ckpt(p, j->ckpt_version);
+				j->spooled = 1;
+			}
 		} else {
 			key.cluster = (uint32_t)c;
 			key.proc = 0;
@@ -475,6 +478,7 @@ spool_dest(struct job *j, const struct jobdesc *d, int ckpt, const char *rel,
 	*root = *name = NULL;
 	if (ckpt) {
 		xasprintf(root, "%s/%u.%u", spool_dir, j->cluster, j->proc);
+		j->spooled = 1;
 		spool_mkdir(*root);
 		free(*root);
 		xasprintf(root, "%s/%u.%u/ckpt.%u.tmp", spool_dir, j->cluster,
@@ -759,6 +763,7 @@ spool_exited(struct job *j, int64_t files, int checkpoint)
 	if (ok && !j->ckpt_tmp) {
 		/* A checkpoint of no files: an empty directory. */
 		xasprintf(&jd, "%s/%u.%u", spool_dir, j->cluster, j->proc);
+		j->spooled = 1;
 		spool_mkdir(jd);
 		free(jd);
 		spool_mkdir(tmp);
@@ -787,11 +792,21 @@ spool_exited(struct job *j, int64_t files, int checkpoint)
 	return ok;
 }
 
+/*
+ * J leaves: its directory goes after the commit, and its cluster's with
+ * its cluster's last job.  A job that never had one (j->spooled: made
+ * here, or found at start-up) and is not its cluster's last in memory
+ * has nothing to remove: no callback, no system call.
+ */
 void
 spool_job_gone(struct job *j)
 {
 	struct spool_gone	*g;
+	struct cluster		*cl;
 
+	if (!j->spooled && (cl = clusters_find(j->cluster)) != NULL &&
+	    cl->nlive > 1)
+		return;
 	g = xcalloc(1, sizeof *g);
 	g->cluster = j->cluster;
 	g->proc = j->proc;
