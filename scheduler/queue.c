@@ -251,6 +251,7 @@ queue_load_one(void *arg, struct job *j)
 	char	 err[256];
 
 	share_job_attrs_ad(j);
+	j->logged = userlog_ad_logged(j->ad);
 	if (jobad_policy(j, &j->policy, err, sizeof err) == -1)
 		log_warnx("job %u.%u: its policy is ignored: %s", j->cluster,
 		    j->proc, err);
@@ -440,6 +441,7 @@ queue_job_new(uid_t uid, const char *owner, uint32_t cluster,
 	j->request_memory_mb = d->request_memory_mb;
 	j->priority = (int)d->priority;
 	share_job_attrs(j, d);
+	j->logged = d->log != NULL;
 	j->request_disk_kb = d->request_disk_kb;
 	if (d->requirements != NULL)
 		j->requirements = xstrdup(d->requirements);
@@ -1000,6 +1002,7 @@ queue_edit(struct job *j, char *ad, const struct jobdesc *d,
 	j->request_cpus = d->request_cpus;
 	j->request_memory_mb = d->request_memory_mb;
 	share_job_attrs(j, d);
+	j->logged = d->log != NULL;
 	jobad_fill(j);		/* requirements, rank, request_disk */
 	autocluster_forget(j);	/* grouped again when next matched */
 	if (commit_begin() == -1 || store_job_set_ad(sd->store, j) == -1 ||

@@ -24,7 +24,8 @@
  *
  * The store is read only when a committed event may be for a log: queue.c
  * tells of each event it records (userlog_event), and an event of a job
- * whose description names no log is never read back; when none of the
+ * whose description names no log (j->logged, set by queue.c from the
+ * description or userlog_ad_logged()) is never read back; when none of the
  * committed events since the cursor can be, the cursor only moves to the
  * newest event.  A flood of jobs without logs costs no query per turn.
  *
@@ -208,7 +209,7 @@ userlog_ad_logged(const char *ad)
 void
 userlog_event(const struct job *j)
 {
-	if (!userlog_want && userlog_ad_logged(j->ad))
+	if (j->logged)
 		userlog_want = 1;
 }
 

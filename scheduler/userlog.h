@@ -13,7 +13,8 @@ struct store_logevent;
 
 /* Read the mark (STATE_DIR/userlog.mark) after the store is open. */
 int	userlog_init(void);
-/* An event of J was recorded (queue.c), with J's description as now. */
+/* An event of J was recorded (queue.c); J->logged as its description now
+ * says. */
 void	userlog_event(const struct job *j);
 /*
  * Whether a description's wire text AD may name a log: a "log" key whose
