@@ -1016,7 +1016,9 @@ queue_edit(struct job *j, char *ad, const struct jobdesc *d,
 		    j->proc);
 		commit_request_fail(NULL);
 	}
-	userlog_event(j);	/* (its earlier events are read with its new ad) */
+	/* Events not read yet are read with the new ad: a log it names now
+	 * gets them (as before this change of the ad was committed). */
+	userlog_event(j);
 	if (was_idle)
 		queue_idle_add(j);
 	return 0;
