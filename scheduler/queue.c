@@ -1016,8 +1016,7 @@ queue_edit(struct job *j, char *ad, const struct jobdesc *d,
 		    j->proc);
 		commit_request_fail(NULL);
 	}
-	/* Events not read yet are read with the new ad: a log it names now
-	 * gets them (as before this change of the ad was committed). */
+	/* Its events not read yet go to the log its new ad names. */
 	userlog_event(j);
 	if (was_idle)
 		queue_idle_add(j);
