@@ -317,6 +317,16 @@ int	agentmsg_start_decode_buf(const void *buf, size_t len,
 	    struct agentmsg_start *so, const char **errstr);
 /* The order's JSON payload (a new object): DESC in its wire form. */
 struct json_object *agentmsg_start_encode(const struct agentmsg_start *so);
+/*
+ * The same as text for a peer of revision REV, without json-c objects:
+ * byte for byte jsonx_dump(msg_for_rev(MSG_START,
+ * agentmsg_start_encode(SO), REV)).  DESC (DESCLEN bytes) is the text of
+ * SO's description's wire form (jobdesc_wire_text(&so->desc)) if the
+ * caller has it, else NULL.  NUL-terminated, its length in *LEN; the
+ * caller frees it.
+ */
+char	*agentmsg_start_text(const struct agentmsg_start *so, const char *desc,
+	    size_t desclen, int rev, size_t *len);
 /* Add NAME = V (copied) to SO's job ad; 0, or -1 if full or bad. */
 int	agentmsg_start_attr_add(struct agentmsg_start *so, const char *name,
 	    const struct expr_value *v);
