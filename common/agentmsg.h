@@ -276,6 +276,13 @@ int	agentmsg_from_agent(uint16_t type);
  */
 int	agentmsg_decode_obj(uint16_t type, struct json_object *obj,
 	    struct agentmsg *out, const char **errstr);
+/*
+ * The same for OBJ as msg_decode() (or a peer's message callback) gives
+ * it: its members are those msg.c's table allows, of the right types,
+ * so that check is not made again (the scheduler's agent messages).
+ */
+int	agentmsg_decode_msg(uint16_t type, struct json_object *obj,
+	    struct agentmsg *out, const char **errstr);
 /* The same from LEN bytes of JSON (msg_decode() first). */
 int	agentmsg_decode(uint16_t type, const void *buf, size_t len,
 	    struct agentmsg *out, const char **errstr);

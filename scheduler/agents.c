@@ -744,7 +744,8 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		peer_close(p, "unexpected message type");
 		return;
 	}
-	if (agentmsg_decode_obj(type, msg, &am, &errstr) == -1) {
+	/* Checked against msg.c's table by the peer (msg_decode_rev). */
+	if (agentmsg_decode_msg(type, msg, &am, &errstr) == -1) {
 		snprintf(why, sizeof why, "bad %s message: %s",
 		    msg_type_str(type), errstr);
 		peer_close(p, why);
