@@ -532,9 +532,10 @@ jsonx_type_ok(struct json_object *v, enum jtype t)
 	return 0;
 }
 
-int
-jsonx_check(struct json_object *obj, const struct msg_member *members,
-    const char **errstr)
+/* jsonx_check(), and with NULLABLE a null optional member passes. */
+static int
+jsonx_check_as(struct json_object *obj, const struct msg_member *members,
+    int nullable, const char **errstr)
 {
 	const struct msg_member	*m;
 	struct json_object	*v;
@@ -544,13 +545,16 @@ jsonx_check(struct json_object *obj, const struct msg_member *members,
 		return -1;
 	}
 	json_object_object_foreach(obj, key, val) {
+		/* (The first byte first: most names differ there.) */
 		for (m = members; m->name != NULL; m++)
-			if (strcmp(m->name, key) == 0)
+			if (m->name[0] == key[0] && strcmp(m->name, key) == 0)
 				break;
 		if (m->name == NULL) {
 			*errstr = "unknown member";
 			return -1;
 		}
+		if (nullable && val == NULL && !m->required)
+			continue;
 		if (!jsonx_type_ok(val, m->type)) {
 			*errstr = "member has the wrong type";
 			return -1;
@@ -563,6 +567,20 @@ jsonx_check(struct json_object *obj, const struct msg_member *members,
 		}
 	}
 	return 0;
+}
+
+int
+jsonx_check(struct json_object *obj, const struct msg_member *members,
+    const char **errstr)
+{
+	return jsonx_check_as(obj, members, 0, errstr);
+}
+
+int
+jsonx_check_nullable(struct json_object *obj,
+    const struct msg_member *members, const char **errstr)
+{
+	return jsonx_check_as(obj, members, 1, errstr);
 }
 
 struct json_object *

@@ -399,6 +399,38 @@ Test(jsonx, check_members)
 	check_fails("{\"s\":\"x\",\"d\":\"1\"}", "member has the wrong type");
 }
 
+/* jsonx_check_nullable() of TEXT: the same, but optional nulls pass. */
+static int
+check_null(const char *text, const char **errstr)
+{
+	struct json_object	*o;
+	int			 rc;
+
+	o = parses(text);
+	*errstr = NULL;
+	rc = jsonx_check_nullable(o, test_members, errstr);
+	json_object_put(o);
+	return rc;
+}
+
+Test(jsonx, check_nullable_members)
+{
+	const char	*errstr;
+
+	cr_assert_eq(check_null("{\"s\":\"x\",\"i\":null,\"o\":null,"
+	    "\"d\":null}", &errstr), 0, "%s", errstr);
+	cr_assert_eq(check("{\"s\":\"x\",\"i\":null}", &errstr), -1);
+	cr_assert_eq(check_null("{\"s\":null}", &errstr), -1);
+	cr_assert_str_eq(errstr, "member has the wrong type");
+	cr_assert_eq(check_null("{\"s\":\"x\",\"foo\":null}", &errstr), -1);
+	cr_assert_str_eq(errstr, "unknown member");
+	cr_assert_eq(check_null("{\"i\":null}", &errstr), -1);
+	cr_assert_str_eq(errstr, "missing member");
+	cr_assert_eq(check_null("{\"s\":\"x\",\"i\":\"1\",\"foo\":1}",
+	    &errstr), -1);
+	cr_assert_str_eq(errstr, "member has the wrong type");
+}
+
 Test(jsonx, check_not_an_object)
 {
 	struct json_object	*a = json_object_new_array();
