@@ -22,7 +22,10 @@
  * A filter is a parsed constraint; a NULL filter matches every job.
  * jobad_policy() parses a stored job's policy expressions (jobend.c) and
  * jobad_lookup() gives them its +Attr values.
- * Callers: ctl.c (queries and actions), queue.c (the policy).
+ * jobad_desc() decodes a stored description for the start order and
+ * keeps the decodings of the last clusters started.
+ * Callers: ctl.c (queries and actions), queue.c (the policy), agents.c
+ * (the start order).
  */
 #include "config.h"
 
