@@ -91,6 +91,7 @@ report_flood(void)
 		    "every %lld ms)\n", sim->st_hb_cpu * 100,
 		    sim->o.hb_window_s, (long long)(sim->lease_ms / 4));
 	printf("schedd_heartbeat_rss_mib: %.1f\n", sim->st_hb_rss / 1024.0);
+	query_report();
 	printf("jobs: %ld started, %ld ended, %ld acknowledged, %ld "
 	    "refused\n", sim->started, sim->exited, sim->acked,
 	    sim->refused);
