@@ -48,6 +48,84 @@ struct cmd_status {
 	int			 nnames;
 };
 
+/*
+ * A row of the table, from either form of the scheduler's rows: the
+ * objects of a full answer (with the slot ads, for -constraint) or the
+ * arrays of the fields cmd_status_fields() names.  Its strings are the
+ * reply's.
+ */
+struct cmd_status_row {
+	const char	*name, *machine, *state, *activity, *job;
+	const char	*image, *reason;
+	int		 has_load, has_idle, has_seen;
+	double		 load;
+	int64_t		 mem, idle, seen;
+};
+
+/* The fields the table asks for, in the order it reads them. */
+enum {
+	CS_NAME, CS_MACHINE, CS_STATE, CS_ACTIVITY, CS_LOAD, CS_MEM, CS_IDLE,
+	CS_JOB, CS_SEEN, CS_IMAGE, CS_REASON, CS_NFIELDS
+};
+static const char *const cmd_status_field_names[CS_NFIELDS] = {
+	"name", "machine", "state", "activity", "load", "memory_mb",
+	"owner_idle_ms", "job", "owner_seen_ms", "image_version",
+	"owner_reason"
+};
+
+static struct json_object *
+cmd_status_fields(void)
+{
+	struct json_object	*a = json_object_new_array();
+	size_t			 i;
+
+	for (i = 0; i < CS_NFIELDS; i++)
+		json_object_array_add(a, json_object_new_string(
+		    cmd_status_field_names[i]));
+	return a;
+}
+
+static const char *
+cmd_status_str(struct json_object *v, const char *def)
+{
+	return json_object_is_type(v, json_type_string) ?
+	    json_object_get_string(v) : def;
+}
+
+static int64_t
+cmd_status_int(struct json_object *v)
+{
+	return json_object_is_type(v, json_type_int) ?
+	    json_object_get_int64(v) : 0;
+}
+
+/* Row R (an object, or an array of the table's fields) into OUT. */
+static void
+cmd_status_row(struct json_object *r, struct cmd_status_row *out)
+{
+	struct json_object	*v[CS_NFIELDS];
+	size_t			 i;
+
+	for (i = 0; i < CS_NFIELDS; i++)
+		v[i] = json_object_is_type(r, json_type_array) ?
+		    json_object_array_get_idx(r, i) :
+		    jsonx_get(r, cmd_status_field_names[i]);
+	out->name = cmd_status_str(v[CS_NAME], "");
+	out->machine = cmd_status_str(v[CS_MACHINE], "");
+	out->state = cmd_status_str(v[CS_STATE], "?");
+	out->activity = cmd_status_str(v[CS_ACTIVITY], "-");
+	out->job = cmd_status_str(v[CS_JOB], "-");
+	out->image = cmd_status_str(v[CS_IMAGE], NULL);
+	out->reason = cmd_status_str(v[CS_REASON], NULL);
+	out->has_load = v[CS_LOAD] != NULL;
+	out->load = out->has_load ? json_object_get_double(v[CS_LOAD]) : 0;
+	out->mem = cmd_status_int(v[CS_MEM]);
+	out->has_idle = v[CS_IDLE] != NULL;
+	out->idle = cmd_status_int(v[CS_IDLE]);
+	out->has_seen = v[CS_SEEN] != NULL;
+	out->seen = cmd_status_int(v[CS_SEEN]);
+}
+
 /* A short age: "12s", "5m", "3h", "2d". */
 static void
 cmd_status_ago(char *buf, size_t len, int64_t ms)
@@ -80,25 +158,28 @@ cmd_status_sgr(const char *state)
 	return NULL;
 }
 
-/* 1 if row R (a slot) is selected by the names and the constraint. */
+/* 1 if row R (a slot: an object, or an array of the table's fields) is
+ * selected by the names and the constraint. */
 static int
 cmd_status_selected(const struct cmd_status *cs, struct json_object *r)
 {
-	struct json_object	*ad = jsonx_get(r, "ad");
+	struct json_object	*ad;
+	struct cmd_status_row	 row;
 	struct expr_value	 v;
 	int			 i, yes;
 
 	if (cs->nnames > 0) {
+		cmd_status_row(r, &row);
 		for (i = 0; i < cs->nnames; i++)
-			if (strcmp(cs->names[i], jsonx_str(r, "name", "")) ==
-			    0 || strcmp(cs->names[i], jsonx_str(r, "machine",
-			    "")) == 0)
+			if (strcmp(cs->names[i], row.name) == 0 ||
+			    strcmp(cs->names[i], row.machine) == 0)
 				break;
 		if (i == cs->nnames)
 			return 0;
 	}
 	if (cs->constraint == NULL)
 		return 1;
+	ad = jsonx_get(r, "ad");
 	if (!json_object_is_type(ad, json_type_object))
 		return 0;
 	expr_eval_json(cs->constraint, ad, NULL, &v);
@@ -141,15 +222,17 @@ cmd_status_extra(struct json_object *r, time_t now)
 		    jsonx_int(r, "owner_seen_ms", 0) / 1000));
 }
 
-/* Keep the rows of REP that CS selects. */
+/* Keep the rows of REP that CS selects; FULL: rows with their ads, to
+ * which cmd_status_extra adds. */
 static void
-cmd_status_filter(const struct cmd_status *cs, struct json_object *rep)
+cmd_status_filter(const struct cmd_status *cs, struct json_object *rep,
+    int full)
 {
 	struct json_object	*rows = jsonx_get(rep, "rows"), *keep;
 	size_t			 i, n = json_object_array_length(rows);
 	time_t			 now = time(NULL);
 
-	for (i = 0; i < n; i++)
+	for (i = 0; full && i < n; i++)
 		cmd_status_extra(json_object_array_get_idx(rows, i), now);
 	if (cs->nnames == 0 && cs->constraint == NULL)
 		return;
@@ -167,52 +250,49 @@ cmd_status_filter(const struct cmd_status *cs, struct json_object *rep)
  * agent's CqOwnerReason: opted out, too small), one line each.
  */
 static void
-cmd_status_reasons(FILE *f, size_t width, struct json_object *rows)
+cmd_status_reasons(FILE *f, size_t width, const struct cmd_status_row *rows,
+    size_t n)
 {
-	struct json_object	*r;
-	const char		*why, *m, *last = NULL;
-	char			 line[1024], safe[MACHINEAD_MAX_REASON + 1];
-	size_t			 i, n = json_object_array_length(rows);
-	int			 any = 0;
+	const char	*last = NULL;
+	char		 line[1024], safe[MACHINEAD_MAX_REASON + 1];
+	size_t		 i;
+	int		 any = 0;
 
 	for (i = 0; i < n; i++) {
-		r = json_object_array_get_idx(rows, i);
-		if ((why = jsonx_str(r, "owner_reason", NULL)) == NULL)
+		if (rows[i].reason == NULL)
 			continue;
-		m = jsonx_str(r, "machine", "");
-		if (last != NULL && strcmp(last, m) == 0)
+		if (last != NULL && strcmp(last, rows[i].machine) == 0)
 			continue;
-		last = m;
+		last = rows[i].machine;
 		if (!any)
 			fprintf(f, "\nOwner for good (no jobs run there):\n");
 		any = 1;
 		/* The agent's text: no terminal controls reach the screen,
 		 * whatever scheduler passed them on. */
-		text_clean(safe, sizeof safe, why);
-		snprintf(line, sizeof line, "  %s: %s", m, safe);
+		text_clean(safe, sizeof safe, rows[i].reason);
+		snprintf(line, sizeof line, "  %s: %s", rows[i].machine, safe);
 		table_wrap(f, line, width);
 	}
 }
 
 static void
-cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
+cmd_status_table(FILE *f, size_t width, int color,
+    const struct cmd_status_row *rows, size_t n)
 {
 	static const char *const hdr[] = { "NAME", "STATE", "ACTIVITY",
 	    "LOAD", "MEM", "IDLE_FOR", "JOB", "OWNER_SEEN", "IMAGE" };
-	struct json_object	*r, *v;
-	struct table		*t;
-	char			 load[32], mem[32], idle[32], seen[32];
-	char			 line[512];
-	const char		*cells[9], *st;
-	size_t			 i, n, ncols = 8;
-	size_t			 counts[SLOT_OFFLINE + 1] = { 0 };
-	enum slot_state		 s;
+	const struct cmd_status_row	*r;
+	struct table			*t;
+	char				 load[32], mem[32], idle[32], seen[32];
+	char				 line[512];
+	const char			*cells[9];
+	size_t				 i, ncols = 8;
+	size_t				 counts[SLOT_OFFLINE + 1] = { 0 };
+	enum slot_state			 s;
 
 	/* The boot image's version: a column once any machine has one. */
-	n = json_object_array_length(rows);
 	for (i = 0; i < n; i++)
-		if (jsonx_str(json_object_array_get_idx(rows, i),
-		    "image_version", NULL) != NULL)
+		if (rows[i].image != NULL)
 			ncols = 9;
 	t = table_new(ncols, hdr);
 	table_color(t, color);
@@ -227,43 +307,38 @@ cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
 	table_optional(t, 5);
 	table_optional(t, 3);
 	for (i = 0; i < n; i++) {
-		r = json_object_array_get_idx(rows, i);
-		st = jsonx_str(r, "state", "?");
-		if (slot_state_parse(st, &s) == 0)
+		r = &rows[i];
+		if (slot_state_parse(r->state, &s) == 0)
 			counts[s]++;
-		if ((v = jsonx_get(r, "load")) != NULL)
-			snprintf(load, sizeof load, "%.2f",
-			    json_object_get_double(v));
+		if (r->has_load)
+			snprintf(load, sizeof load, "%.2f", r->load);
 		else
 			strlcpy(load, "-", sizeof load);
-		snprintf(mem, sizeof mem, "%lld",
-		    (long long)jsonx_int(r, "memory_mb", 0));
-		if (jsonx_get(r, "owner_idle_ms") != NULL)
-			cq_fmt_duration(idle, sizeof idle,
-			    jsonx_int(r, "owner_idle_ms", 0) / 1000);
+		snprintf(mem, sizeof mem, "%lld", (long long)r->mem);
+		if (r->has_idle)
+			cq_fmt_duration(idle, sizeof idle, r->idle / 1000);
 		else
 			strlcpy(idle, "-", sizeof idle);
-		if (jsonx_get(r, "owner_seen_ms") != NULL)
-			cmd_status_ago(seen, sizeof seen,
-			    jsonx_int(r, "owner_seen_ms", 0));
+		if (r->has_seen)
+			cmd_status_ago(seen, sizeof seen, r->seen);
 		else
-			strlcpy(seen, jsonx_get(r, "owner_idle_ms") != NULL ?
-			    "never" : "-", sizeof seen);
-		cells[0] = jsonx_str(r, "name", "");
-		cells[1] = st;
-		cells[2] = jsonx_str(r, "activity", "-");
+			strlcpy(seen, r->has_idle ? "never" : "-",
+			    sizeof seen);
+		cells[0] = r->name;
+		cells[1] = r->state;
+		cells[2] = r->activity;
 		cells[3] = load;
 		cells[4] = mem;
 		cells[5] = idle;
-		cells[6] = jsonx_str(r, "job", "-");
+		cells[6] = r->job;
 		cells[7] = seen;
-		cells[8] = jsonx_str(r, "image_version", "-");
+		cells[8] = r->image != NULL ? r->image : "-";
 		table_add(t, cells);
-		table_cell_color(t, 1, cmd_status_sgr(st));
+		table_cell_color(t, 1, cmd_status_sgr(r->state));
 	}
 	table_print(t, f, width);
 	table_free(t);
-	cmd_status_reasons(f, width, rows);
+	cmd_status_reasons(f, width, rows, n);
 	snprintf(line, sizeof line, "Total for pool: %zu slots; %zu "
 	    "unclaimed, %zu claimed, %zu owner, %zu suspended, %zu vacating, "
 	    "%zu draining, %zu offline", n, counts[SLOT_UNCLAIMED],
@@ -299,13 +374,21 @@ cmd_status_disk(FILE *f)
 	json_object_put(rep);
 }
 
+/*
+ * The machines query: the full rows (objects with the slot ads, and
+ * cmd_status_extra's members) for the ads and a -constraint, else only
+ * the table's fields (arrays: far cheaper to build, send and read with
+ * tens of thousands of slots).  The names select either.
+ */
 static struct json_object *
-cmd_status_fetch(const struct cmd_status *cs)
+cmd_status_fetch(const struct cmd_status *cs, int full)
 {
 	struct json_object	*req, *rep;
 
 	req = json_object_new_object();
 	json_object_object_add(req, "what", json_object_new_string("machines"));
+	if (!full)
+		json_object_object_add(req, "fields", cmd_status_fields());
 	rep = cq_request(MSG_QUERY, req);
 	json_object_put(req);
 	if (rep != NULL && !json_object_is_type(jsonx_get(rep, "rows"),
@@ -315,7 +398,7 @@ cmd_status_fetch(const struct cmd_status *cs)
 		return NULL;
 	}
 	if (rep != NULL)
-		cmd_status_filter(cs, rep);
+		cmd_status_filter(cs, rep, full);
 	return rep;
 }
 
@@ -323,11 +406,19 @@ static int
 cmd_status_draw(FILE *f, size_t width, void *arg)
 {
 	struct cmd_status	*cs = arg;
-	struct json_object	*rep;
+	struct cmd_status_row	*rows;
+	struct json_object	*rep, *a;
+	size_t			 i, n;
 
-	if ((rep = cmd_status_fetch(cs)) == NULL)
+	if ((rep = cmd_status_fetch(cs, cs->constraint != NULL)) == NULL)
 		return -1;
-	cmd_status_table(f, width, cs->color, jsonx_get(rep, "rows"));
+	a = jsonx_get(rep, "rows");
+	n = json_object_array_length(a);
+	rows = xcalloc(n + 1, sizeof *rows);
+	for (i = 0; i < n; i++)
+		cmd_status_row(json_object_array_get_idx(a, i), &rows[i]);
+	cmd_status_table(f, width, cs->color, rows, n);
+	free(rows);
 	cmd_status_disk(f);
 	json_object_put(rep);
 	return 0;
@@ -411,7 +502,7 @@ cmd_status(int argc, char **argv)
 	if (watch)
 		rc = watch_run("cq status", interval, cmd_status_draw, &cs);
 	else if (ads) {
-		if ((rep = cmd_status_fetch(&cs)) == NULL)
+		if ((rep = cmd_status_fetch(&cs, 1)) == NULL)
 			rc = CQ_EXIT_FAIL;
 		else {
 			cmd_status_ads(ads, ap, rep);
