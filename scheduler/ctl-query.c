@@ -7,7 +7,8 @@
  * machines) are written a slice per loop turn (ctl-answer.c), the walk keeping its
  * place by job id or machine name; the rest are answered at once.
  * With "ads" the job rows (jobs and history) are the HTCondor job ads of
- * jobad.c, the names a constraint uses.
+ * jobad.c, the names a constraint uses.  With "fields" the rows of jobs
+ * and machines are arrays of those fields, written as text (rows.c).
  * The filters of `cq q` are in ctl_job_selected().  Another user's job
  * is shown and filtered by its public parts only (docs/privacy.md).
  * Called by ctl.c.
@@ -372,8 +373,9 @@ ctl_machines_more(void *arg, struct rows_text *t, size_t budget, int *done)
 	int64_t			 now = clock_mono_ms();
 
 	for (m = agents_from(w->mname); m != NULL; m = agents_after(m)) {
-		i = w->mname != NULL && strcmp(m->name, w->mname) == 0 ?
-		    w->mslot : 0;
+		/* (Only the first can be where the last slice stopped.) */
+		i = n == 0 && w->mname != NULL &&
+		    strcmp(m->name, w->mname) == 0 ? w->mslot : 0;
 		for (; i < m->nslots && n < budget; i++, n++) {
 			if (w->nsfields > 0) {
 				rows_text_slot(t, m->slots[i], now, w->sfields,

@@ -1,7 +1,8 @@
 /*
  * rows.c: the rows of query replies that are more than a copy of a
  * struct: a job as an array of named fields (query member "fields", the
- * compact rows of `cq q -nobatch`) and a slot's owner side for `cq
+ * compact rows of `cq q -nobatch`), a slot as an array of named fields
+ * (the rows of `cq status`'s table) and a slot's owner side for `cq
  * status` (activity, load, idle times from the agent's heartbeats, aged
  * by the time since that heartbeat).  The compact rows are written
  * straight as JSON text (rows_text_*): with 100,000 jobs, building and
@@ -12,6 +13,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,13 +328,30 @@ rows_text_str_or_null(struct rows_text *t, const char *s)
 		rows_text_str(t, s);
 }
 
-/* V as json-c writes a double: %.17g, and ".0" if it looks whole. */
+/*
+ * V as a JSON number that reads back as V: a load is told with two
+ * decimals, written so without snprintf() when K / 100 is exactly V
+ * (division is correctly rounded, as is reading the decimal back);
+ * else %.17g.  ".0" on a whole number, as json-c writes a double.
+ */
 static void
 rows_text_double(struct rows_text *t, double v)
 {
-	char	num[48];
-	int	n;
+	char		num[48];
+	int64_t		k;
+	int		n;
 
+	if (v >= 0 && !signbit(v) && v < 1e12) {
+		k = (int64_t)(v * 100 + 0.5);
+		if ((double)k / 100 == v) {
+			rows_text_int(t, k / 100);
+			num[0] = '.';
+			num[1] = (char)('0' + k % 100 / 10);
+			num[2] = (char)('0' + k % 10);
+			rows_text_put(t, num, k % 10 != 0 ? 3 : 2);
+			return;
+		}
+	}
 	n = snprintf(num, sizeof num, "%.17g", v);
 	if (n < 0 || (size_t)n >= sizeof num - 2) {
 		rows_text_put(t, "null", 4);
