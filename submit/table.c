@@ -255,11 +255,18 @@ table_print(const struct table *t, FILE *f, size_t width)
 			if (t->optional[i] == o)
 				shown[i] = 0;
 	}
+	/* (The names' narrowest distinct width, a sort of every row per
+	 * width tried, only if the table has to shrink.) */
+	total = 0;
+	for (i = 0; i < t->ncols; i++)
+		if (shown[i])
+			total += w[i] + 1;
 	for (i = 0; i < t->ncols; i++) {
 		min = strlen(t->headers[i]);
 		if (min < 4)
 			min = 4;
-		if (t->distinct[i] && width > 0)
+		if (t->distinct[i] && width > 0 && total > 0 &&
+		    total - 1 > width)
 			min = table_distinct_width(t, i, min, w[i]);
 		mins[i] = min;
 	}
