@@ -30,12 +30,14 @@
 
 #include "adprint.h"
 #include "cmd-q.h"
+#include "client.h"
 #include "cq.h"
 #include "expr.h"
 #include "jsonx.h"
 #include "machinead.h"
 #include "msg.h"
 #include "slotstate.h"
+#include "statusrows.h"
 #include "table.h"
 #include "text.h"
 #include "watch.h"
@@ -47,84 +49,6 @@ struct cmd_status {
 	char			**names;	/* machines, slots */
 	int			 nnames;
 };
-
-/*
- * A row of the table, from either form of the scheduler's rows: the
- * objects of a full answer (with the slot ads, for -constraint) or the
- * arrays of the fields cmd_status_fields() names.  Its strings are the
- * reply's.
- */
-struct cmd_status_row {
-	const char	*name, *machine, *state, *activity, *job;
-	const char	*image, *reason;
-	int		 has_load, has_idle, has_seen;
-	double		 load;
-	int64_t		 mem, idle, seen;
-};
-
-/* The fields the table asks for, in the order it reads them. */
-enum {
-	CS_NAME, CS_MACHINE, CS_STATE, CS_ACTIVITY, CS_LOAD, CS_MEM, CS_IDLE,
-	CS_JOB, CS_SEEN, CS_IMAGE, CS_REASON, CS_NFIELDS
-};
-static const char *const cmd_status_field_names[CS_NFIELDS] = {
-	"name", "machine", "state", "activity", "load", "memory_mb",
-	"owner_idle_ms", "job", "owner_seen_ms", "image_version",
-	"owner_reason"
-};
-
-static struct json_object *
-cmd_status_fields(void)
-{
-	struct json_object	*a = json_object_new_array();
-	size_t			 i;
-
-	for (i = 0; i < CS_NFIELDS; i++)
-		json_object_array_add(a, json_object_new_string(
-		    cmd_status_field_names[i]));
-	return a;
-}
-
-static const char *
-cmd_status_str(struct json_object *v, const char *def)
-{
-	return json_object_is_type(v, json_type_string) ?
-	    json_object_get_string(v) : def;
-}
-
-static int64_t
-cmd_status_int(struct json_object *v)
-{
-	return json_object_is_type(v, json_type_int) ?
-	    json_object_get_int64(v) : 0;
-}
-
-/* Row R (an object, or an array of the table's fields) into OUT. */
-static void
-cmd_status_row(struct json_object *r, struct cmd_status_row *out)
-{
-	struct json_object	*v[CS_NFIELDS];
-	size_t			 i;
-
-	for (i = 0; i < CS_NFIELDS; i++)
-		v[i] = json_object_is_type(r, json_type_array) ?
-		    json_object_array_get_idx(r, i) :
-		    jsonx_get(r, cmd_status_field_names[i]);
-	out->name = cmd_status_str(v[CS_NAME], "");
-	out->machine = cmd_status_str(v[CS_MACHINE], "");
-	out->state = cmd_status_str(v[CS_STATE], "?");
-	out->activity = cmd_status_str(v[CS_ACTIVITY], "-");
-	out->job = cmd_status_str(v[CS_JOB], "-");
-	out->image = cmd_status_str(v[CS_IMAGE], NULL);
-	out->reason = cmd_status_str(v[CS_REASON], NULL);
-	out->has_load = v[CS_LOAD] != NULL;
-	out->load = out->has_load ? json_object_get_double(v[CS_LOAD]) : 0;
-	out->mem = cmd_status_int(v[CS_MEM]);
-	out->has_idle = v[CS_IDLE] != NULL;
-	out->idle = cmd_status_int(v[CS_IDLE]);
-	out->has_seen = v[CS_SEEN] != NULL;
-	out->seen = cmd_status_int(v[CS_SEEN]);
-}
 
 /* A short age: "12s", "5m", "3h", "2d". */
 static void
@@ -164,12 +88,12 @@ static int
 cmd_status_selected(const struct cmd_status *cs, struct json_object *r)
 {
 	struct json_object	*ad;
-	struct cmd_status_row	 row;
+	struct status_row	 row;
 	struct expr_value	 v;
 	int			 i, yes;
 
 	if (cs->nnames > 0) {
-		cmd_status_row(r, &row);
+		status_row_json(r, &row);
 		for (i = 0; i < cs->nnames; i++)
 			if (strcmp(cs->names[i], row.name) == 0 ||
 			    strcmp(cs->names[i], row.machine) == 0)
@@ -222,17 +146,15 @@ cmd_status_extra(struct json_object *r, time_t now)
 		    jsonx_int(r, "owner_seen_ms", 0) / 1000));
 }
 
-/* Keep the rows of REP that CS selects; FULL: rows with their ads, to
- * which cmd_status_extra adds. */
+/* Keep the rows of REP (with their ads) that CS selects. */
 static void
-cmd_status_filter(const struct cmd_status *cs, struct json_object *rep,
-    int full)
+cmd_status_filter(const struct cmd_status *cs, struct json_object *rep)
 {
 	struct json_object	*rows = jsonx_get(rep, "rows"), *keep;
 	size_t			 i, n = json_object_array_length(rows);
 	time_t			 now = time(NULL);
 
-	for (i = 0; full && i < n; i++)
+	for (i = 0; i < n; i++)
 		cmd_status_extra(json_object_array_get_idx(rows, i), now);
 	if (cs->nnames == 0 && cs->constraint == NULL)
 		return;
@@ -250,7 +172,7 @@ cmd_status_filter(const struct cmd_status *cs, struct json_object *rep,
  * agent's CqOwnerReason: opted out, too small), one line each.
  */
 static void
-cmd_status_reasons(FILE *f, size_t width, const struct cmd_status_row *rows,
+cmd_status_reasons(FILE *f, size_t width, const struct status_row *rows,
     size_t n)
 {
 	const char	*last = NULL;
@@ -277,11 +199,11 @@ cmd_status_reasons(FILE *f, size_t width, const struct cmd_status_row *rows,
 
 static void
 cmd_status_table(FILE *f, size_t width, int color,
-    const struct cmd_status_row *rows, size_t n)
+    const struct status_row *rows, size_t n)
 {
 	static const char *const hdr[] = { "NAME", "STATE", "ACTIVITY",
 	    "LOAD", "MEM", "IDLE_FOR", "JOB", "OWNER_SEEN", "IMAGE" };
-	const struct cmd_status_row	*r;
+	const struct status_row	*r;
 	struct table			*t;
 	char				 load[32], mem[32], idle[32], seen[32];
 	char				 line[512];
@@ -375,20 +297,17 @@ cmd_status_disk(FILE *f)
 }
 
 /*
- * The machines query: the full rows (objects with the slot ads, and
- * cmd_status_extra's members) for the ads and a -constraint, else only
- * the table's fields (arrays: far cheaper to build, send and read with
- * tens of thousands of slots).  The names select either.
+ * The machines query's full rows (objects with the slot ads, and
+ * cmd_status_extra's members), for the ads and a -constraint; the names
+ * select them.
  */
 static struct json_object *
-cmd_status_fetch(const struct cmd_status *cs, int full)
+cmd_status_fetch(const struct cmd_status *cs)
 {
 	struct json_object	*req, *rep;
 
 	req = json_object_new_object();
 	json_object_object_add(req, "what", json_object_new_string("machines"));
-	if (!full)
-		json_object_object_add(req, "fields", cmd_status_fields());
 	rep = cq_request(MSG_QUERY, req);
 	json_object_put(req);
 	if (rep != NULL && !json_object_is_type(jsonx_get(rep, "rows"),
@@ -398,29 +317,128 @@ cmd_status_fetch(const struct cmd_status *cs, int full)
 		return NULL;
 	}
 	if (rep != NULL)
-		cmd_status_filter(cs, rep, full);
+		cmd_status_filter(cs, rep);
 	return rep;
+}
+
+/* The table's rows and what their strings are in. */
+struct cmd_status_rows {
+	struct status_row	*v;
+	size_t			 n;
+	char			*text;		/* the reply read in place */
+	struct json_object	*rep;		/* or as json-c read it */
+};
+
+static void
+cmd_status_rows_free(struct cmd_status_rows *r)
+{
+	free(r->v);
+	free(r->text);
+	json_object_put(r->rep);
+	memset(r, 0, sizeof *r);
+}
+
+/* The rows of REP (json-c's) into R, which takes REP. */
+static void
+cmd_status_rows_json(struct cmd_status_rows *r, struct json_object *rep)
+{
+	struct json_object	*a = jsonx_get(rep, "rows");
+	size_t			 i;
+
+	r->rep = rep;
+	r->n = json_object_array_length(a);
+	r->v = xcalloc(r->n + 1, sizeof *r->v);
+	for (i = 0; i < r->n; i++)
+		status_row_json(json_object_array_get_idx(a, i), &r->v[i]);
+}
+
+/*
+ * The table's rows: with a -constraint the full rows, else only the
+ * table's fields (statusrows.c reads them: far cheaper to build, send
+ * and read with tens of thousands of slots).  0, or -1 (said).
+ */
+static int
+cmd_status_rows(const struct cmd_status *cs, struct cmd_status_rows *r)
+{
+	struct json_object	*req, *rep = NULL;
+	struct client		*c;
+	const char		*errstr;
+	char			*text, *copy;
+	uint16_t		 rtype;
+	size_t			 len, i, k;
+	int			 j;
+
+	memset(r, 0, sizeof *r);
+	if (cs->constraint != NULL) {
+		if ((rep = cmd_status_fetch(cs)) == NULL)
+			return -1;
+		cmd_status_rows_json(r, rep);
+		return 0;
+	}
+	req = json_object_new_object();
+	json_object_object_add(req, "what", json_object_new_string("machines"));
+	json_object_object_add(req, "fields", status_rows_fields());
+	if ((c = client_open()) == NULL) {
+		json_object_put(req);
+		return -1;
+	}
+	text = NULL;
+	if (client_call_start(c, MSG_QUERY, req) == 0)
+		text = client_call_finish_text(c, &rtype, &len);
+	client_close(c);
+	json_object_put(req);
+	if (text == NULL)
+		return -1;
+	if (rtype == MSG_QUERY_REPLY) {
+		/* (Read in place: json-c reads the copy if that fails.) */
+		copy = xmalloc(len + 1);
+		memcpy(copy, text, len + 1);
+		if ((r->v = status_rows_read(text, len, &r->n)) != NULL) {
+			r->text = text;
+			free(copy);
+		} else {
+			free(text);
+			text = copy;
+		}
+	}
+	if (r->v == NULL) {
+		if (msg_decode(rtype, text, len, &rep, &errstr) == -1 ||
+		    rtype != MSG_QUERY_REPLY || !json_object_is_type(
+		    jsonx_get(rep, "rows"), json_type_array)) {
+			fprintf(stderr, "cq: the scheduler sent no rows\n");
+			if (rep != NULL)
+				json_object_put(rep);
+			free(text);
+			return -1;
+		}
+		free(text);
+		cmd_status_rows_json(r, rep);
+	}
+	/* The names select slots or machines. */
+	for (i = k = 0; cs->nnames > 0 && i < r->n; i++) {
+		for (j = 0; j < cs->nnames; j++)
+			if (strcmp(cs->names[j], r->v[i].name) == 0 ||
+			    strcmp(cs->names[j], r->v[i].machine) == 0)
+				break;
+		if (j < cs->nnames)
+			r->v[k++] = r->v[i];
+	}
+	if (cs->nnames > 0)
+		r->n = k;
+	return 0;
 }
 
 static int
 cmd_status_draw(FILE *f, size_t width, void *arg)
 {
 	struct cmd_status	*cs = arg;
-	struct cmd_status_row	*rows;
-	struct json_object	*rep, *a;
-	size_t			 i, n;
+	struct cmd_status_rows	 r;
 
-	if ((rep = cmd_status_fetch(cs, cs->constraint != NULL)) == NULL)
+	if (cmd_status_rows(cs, &r) == -1)
 		return -1;
-	a = jsonx_get(rep, "rows");
-	n = json_object_array_length(a);
-	rows = xcalloc(n + 1, sizeof *rows);
-	for (i = 0; i < n; i++)
-		cmd_status_row(json_object_array_get_idx(a, i), &rows[i]);
-	cmd_status_table(f, width, cs->color, rows, n);
-	free(rows);
+	cmd_status_table(f, width, cs->color, r.v, r.n);
+	cmd_status_rows_free(&r);
 	cmd_status_disk(f);
-	json_object_put(rep);
 	return 0;
 }
 
@@ -502,7 +520,7 @@ cmd_status(int argc, char **argv)
 	if (watch)
 		rc = watch_run("cq status", interval, cmd_status_draw, &cs);
 	else if (ads) {
-		if ((rep = cmd_status_fetch(&cs, 1)) == NULL)
+		if ((rep = cmd_status_fetch(&cs)) == NULL)
 			rc = CQ_EXIT_FAIL;
 		else {
 			cmd_status_ads(ads, ap, rep);
