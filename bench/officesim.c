@@ -3,8 +3,10 @@
  *
  * Flood mode (-m flood): N agents of S slots register (time to register
  * them all); with -Q H, H held jobs are queued (`hold = true`, 10,000 a
- * submit); the agents heartbeat alone for -w seconds (the scheduler's
- * CPU and RSS from /proc/PID/stat and status meanwhile); with -M R, `cq
+ * submit); the agents heartbeat alone for -w seconds (default 30: each
+ * heartbeats every lease/4 from its registration, so a window shorter
+ * than two of those misses some; the scheduler's CPU and RSS from
+ * /proc/PID/stat and status meanwhile); with -M R, `cq
  * q`, `cq q -nobatch` and `cq status` run R times each, timed
  * (officesim-query.c); then `cq submit` queues J zero-length jobs and
  * every start order is answered at once with started and exited, as a
@@ -508,7 +510,7 @@ main(int argc, char *argv[])
 	s.o.nagents = 100;
 	s.o.nslots = 2;
 	s.o.njobs = 20000;
-	s.o.hb_window_s = 10;
+	s.o.hb_window_s = 30;	/* two heartbeats at the default lease */
 	s.o.held = 0;
 	s.o.query_runs = 0;
 	s.o.connects = 256;
@@ -519,8 +521,8 @@ main(int argc, char *argv[])
 	s.o.outdir = ".";
 	s.o.label = "";
 	s.o.prefix = "sim";
-	while ((ch = getopt(argc, argv, "Aa:C:c:d:F:j:k:L:M:m:N:n:o:p:Q:q:R:r:s:T:t:vw:x:"))
-	    != -1) {
+	while ((ch = getopt(argc, argv,
+	    "Aa:C:c:d:F:j:k:L:M:m:N:n:o:p:Q:q:R:r:s:T:t:vw:x:")) != -1) {
 		switch (ch) {
 		case 'A':
 			s.o.owner_aware = 1;

@@ -13,11 +13,12 @@
 #   sh bench/scale.sh [SIZES]   (default "1000x2 10000x2 19000x2 12500x4
 #                                12500x8"; AGENTSxSLOTS; the open-file
 #                                hard limit bounds the agents)
-# Environment: BUILD, W (heartbeat seconds, default 10), R (query runs,
+# Environment: BUILD, W (heartbeat seconds, default 30: two heartbeats of
+# each agent at the default lease of 60 s; fewer is no figure), R (query runs,
 # default 5), WALK=0 (skip the placement runs).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-w=${W:-10}
+w=${W:-30}
 r=${R:-5}
 for size in ${1:-1000x2 10000x2 19000x2 12500x4 12500x8}; do
 	n=${size%x*}

@@ -120,7 +120,8 @@ Test(statusrows, other_shapes_declined)
 		/* objects (an older scheduler, the full rows) */
 		"{\"rows\":[{\"name\":\"x\"}]}",
 		/* a field short, one too many */
-		"{\"rows\":[[\"a\",\"b\",\"c\",\"d\",0,1,null,null,null,null]]}",
+		"{\"rows\":[[\"a\",\"b\",\"c\",\"d\",0,1,null,null,null,"
+		    "null]]}",
 		"{\"rows\":[[\"a\",\"b\",\"c\",\"d\",0,1,null,null,null,null,"
 		    "null,null]]}",
 		/* true; a number where a string goes; a double for MEM;
