@@ -17,7 +17,9 @@
  * Where any machine told the version of the image it booted
  * (CqImageVersion), an IMAGE column shows it; the machines that stay
  * Owner for good (opted out with agent = off, or too small) are listed
- * under the table with their reason (CqOwnerReason).
+ * under the table with their reason (CqOwnerReason).  The table asks
+ * the scheduler for its fields only (statusrows.c reads them); the
+ * slot ads come for -constraint and the ads' forms.
  */
 #include "config.h"
 
@@ -82,8 +84,8 @@ cmd_status_sgr(const char *state)
 	return NULL;
 }
 
-/* 1 if row R (a slot: an object, or an array of the table's fields) is
- * selected by the names and the constraint. */
+/* 1 if row R (a slot's full row) is selected by the names and the
+ * constraint. */
 static int
 cmd_status_selected(const struct cmd_status *cs, struct json_object *r)
 {
