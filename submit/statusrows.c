@@ -192,8 +192,10 @@ sr_string(char *p, struct sv *v)
 static char *
 sr_number(char *p, struct sv *v)
 {
-	char	*q = p, *end;
-	int	 frac = 0;
+	char		*q = p, *end;
+	const char	*d;
+	uint64_t	 u;
+	int		 frac = 0;
 
 	if (*q == '-')
 		q++;
@@ -222,14 +224,23 @@ sr_number(char *p, struct sv *v)
 		while (*q >= '0' && *q <= '9')
 			q++;
 	}
-	errno = 0;
-	if (frac) {
-		v->type = SV_DOUBLE;
-		v->d = strtod(p, &end);
-	} else {
+	if (!frac) {
+		/* An integer: its digits, within int64. */
 		v->type = SV_INT;
-		v->i = strtoll(p, &end, 10);
+		u = 0;
+		for (d = p + (*p == '-'); d < q; d++) {
+			if (u > (UINT64_MAX - 9) / 10)
+				return NULL;
+			u = u * 10 + (uint64_t)(*d - '0');
+		}
+		if (u > (uint64_t)INT64_MAX + (*p == '-'))
+			return NULL;
+		v->i = *p == '-' ? (int64_t)(0 - u) : (int64_t)u;
+		return q;
 	}
+	errno = 0;
+	v->type = SV_DOUBLE;
+	v->d = strtod(p, &end);
 	if (end != q || errno != 0)
 		return NULL;
 	return q;
