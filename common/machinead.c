@@ -129,6 +129,12 @@ machinead_attr_add(struct machinead *ad, const char *name,
 		snprintf(err, errlen, "%s: string too long", name);
 		return -1;
 	}
+	if (v->type == EXPR_STRING && *v->s != '\0' &&
+	    !machinead_text_ok(v->s, MACHINEAD_MAX_STR)) {
+		snprintf(err, errlen, "%s: the string is not UTF-8 text "
+		    "without control characters", name);
+		return -1;
+	}
 	ad->attrs = xreallocarray(ad->attrs, ad->nattrs + 1,
 	    sizeof *ad->attrs);
 	a = &ad->attrs[ad->nattrs++];
@@ -284,6 +290,12 @@ machinead_str(struct json_object *obj, const char *key, char **dst,
 		return 0;
 	if (strlen(s) > MACHINEAD_MAX_STR) {
 		*errstr = "machine ad: a string is too long";
+		return -1;
+	}
+	/* cq status prints them: text, no controls (empty is allowed). */
+	if (*s != '\0' && !machinead_text_ok(s, MACHINEAD_MAX_STR)) {
+		*errstr = "machine ad: Arch, OpSys or OpSysAndVer is not UTF-8 "
+		    "text without control characters";
 		return -1;
 	}
 	*dst = xstrdup(s);

@@ -157,13 +157,18 @@ text_shown_len(const char *str, size_t len)
 		return 0;
 	if ((n = text_char_len(str, len)) == 2 && s[0] == 0xc2 && s[1] < 0xa0)
 		return 0;
+	/* Bidirectional embeddings, overrides and isolates (U+202A to
+	 * U+202E, U+2066 to U+2069) reorder what follows them on screen. */
+	if (n == 3 && s[0] == 0xe2 && ((s[1] == 0x80 && s[2] >= 0xaa &&
+	    s[2] <= 0xae) || (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)))
+		return 0;
 	return n;
 }
 
 /*
  * SRC into DST (SIZE bytes, cut at a character), each character CHAR_LEN
- * refuses as one '?': a C1 control is one '?', any other bad byte goes
- * alone and the rest is judged again.
+ * refuses as one '?': a control (C1, a bidirectional one) is one '?', a
+ * byte that is not UTF-8 goes alone and the rest is judged again.
  */
 static void
 text_copy(char *dst, size_t size, const char *src,
@@ -177,8 +182,8 @@ text_copy(char *dst, size_t size, const char *src,
 	len = src != NULL ? strlen(src) : 0;
 	while (i < len) {
 		if ((n = char_len(src + i, len - i)) == 0) {
-			n = s[i] == 0xc2 && i + 1 < len && s[i + 1] >= 0x80 &&
-			    s[i + 1] < 0xa0 ? 2 : 1;
+			if ((n = text_char_len(src + i, len - i)) == 0)
+				n = 1;
 			if (o + 1 >= size)
 				break;
 			dst[o++] = '?';

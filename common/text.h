@@ -23,7 +23,8 @@ int	text_utf8(const char *str, size_t len);
 size_t	text_char_len(const char *str, size_t len);
 /*
  * The length of the character at STR (LEN bytes left) if it is strict
- * UTF-8 and no terminal control (C0, DEL, C1: U+0080 to U+009F), else 0:
+ * UTF-8 and no terminal control (C0, DEL, C1: U+0080 to U+009F) nor a
+ * bidirectional control (U+202A to U+202E, U+2066 to U+2069), else 0:
  * what may reach a terminal as it is.
  */
 size_t	text_shown_len(const char *str, size_t len);

@@ -1,7 +1,9 @@
 /*
  * store-factory.c: the factories table (schema/008-factories.sql), the
  * late materialization's part of the store.  Each call prepares its
- * statement: they run once per materialized batch, not per job.
+ * statement: they run once per materialized batch, not per job.  A
+ * write's values are bound through store_bind_*() (store-int.h), so a
+ * held one is replayed (store.c keeps its SQL); reads bind directly.
  */
 #include "config.h"
 
@@ -39,6 +41,7 @@ store_factory_run(struct store *s, sqlite3_stmt *st, int bound,
 	if (!bound) {
 		log_warnx("store: %s: %s", what,
 		    sqlite3_errmsg(store_sqlite(s)));
+		store_unbind(s, st);
 		rc = -1;
 	} else
 		rc = store_run(s, st, what);
@@ -57,11 +60,11 @@ store_factory_insert(struct store *s, uint32_t cluster, const char *digest,
 	    "factory_insert")) == NULL)
 		return -1;
 	return store_factory_run(s, st,
-	    sqlite3_bind_int64(st, 1, cluster) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_int64(st, 3, (int64_t)total) == SQLITE_OK &&
-	    (upload > 0 ? sqlite3_bind_int64(st, 4, (int64_t)upload) :
-	    sqlite3_bind_null(st, 4)) == SQLITE_OK,
+	    store_bind_int64(s, st, 1, cluster) == SQLITE_OK &&
+	    store_bind_text(s, st, 2, digest) == SQLITE_OK &&
+	    store_bind_int64(s, st, 3, (int64_t)total) == SQLITE_OK &&
+	    (upload > 0 ? store_bind_int64(s, st, 4, (int64_t)upload) :
+	    store_bind_null(s, st, 4)) == SQLITE_OK,
 	    "factory_insert");
 }
 
@@ -76,11 +79,10 @@ store_factory_update(struct store *s, uint32_t cluster, uint64_t next,
 	    "factory_update")) == NULL)
 		return -1;
 	if (store_factory_run(s, st,
-	    sqlite3_bind_int64(st, 1, (int64_t)next) == SQLITE_OK &&
-	    sqlite3_bind_int(st, 2, paused) == SQLITE_OK &&
-	    (reason != NULL ? sqlite3_bind_text(st, 3, reason, -1,
-	    SQLITE_STATIC) : sqlite3_bind_null(st, 3)) == SQLITE_OK &&
-	    sqlite3_bind_int64(st, 4, cluster) == SQLITE_OK,
+	    store_bind_int64(s, st, 1, (int64_t)next) == SQLITE_OK &&
+	    store_bind_int64(s, st, 2, paused) == SQLITE_OK &&
+	    store_bind_text(s, st, 3, reason) == SQLITE_OK &&
+	    store_bind_int64(s, st, 4, cluster) == SQLITE_OK,
 	    "factory_update") == -1)
 		return -1;
 	if (sqlite3_changes(store_sqlite(s)) != 1) {
@@ -100,7 +102,7 @@ store_factory_delete(struct store *s, uint32_t cluster)
 	    "WHERE cluster = ?", "factory_delete")) == NULL)
 		return -1;
 	return store_factory_run(s, st,
-	    sqlite3_bind_int64(st, 1, cluster) == SQLITE_OK,
+	    store_bind_int64(s, st, 1, cluster) == SQLITE_OK,
 	    "factory_delete");
 }
 
@@ -171,10 +173,10 @@ store_factory_items_insert(struct store *s, uint64_t upload, uint32_t seq,
 	    "factory_items_insert")) == NULL)
 		return -1;
 	return store_factory_run(s, st,
-	    sqlite3_bind_int64(st, 1, (int64_t)upload) == SQLITE_OK &&
-	    sqlite3_bind_int64(st, 2, seq) == SQLITE_OK &&
-	    sqlite3_bind_blob(st, 3, items, (int)len, SQLITE_STATIC) ==
-	    SQLITE_OK, "factory_items_insert");
+	    store_bind_int64(s, st, 1, (int64_t)upload) == SQLITE_OK &&
+	    store_bind_int64(s, st, 2, seq) == SQLITE_OK &&
+	    store_bind_blob(s, st, 3, items, (int)len) == SQLITE_OK,
+	    "factory_items_insert");
 }
 
 int
@@ -225,7 +227,7 @@ store_factory_items_delete(struct store *s, uint64_t upload)
 	    "WHERE upload = ?", "factory_items_delete")) == NULL)
 		return -1;
 	return store_factory_run(s, st,
-	    sqlite3_bind_int64(st, 1, (int64_t)upload) == SQLITE_OK,
+	    store_bind_int64(s, st, 1, (int64_t)upload) == SQLITE_OK,
 	    "factory_items_delete");
 }
 

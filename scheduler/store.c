@@ -7,18 +7,27 @@
  * each in its own transaction, and a database newer than the code is
  * refused.  Every statement is prepared once after migration, bound,
  * stepped, reset with its bindings cleared before the verb returns, and
- * finalized in store_close(); no SQL text is built from data but SQLite's
- * own expansion of a bound write (below).  Text is bound SQLITE_STATIC,
- * which is safe because of that reset.  Writes work in autocommit mode
- * too, but the scheduler (queue.c, commit.c) groups the changes of one
- * loop turn between store_begin() and store_commit().
- * A turn's writes outside a client's request (store_redo()) are kept as
- * SQLite expands them (sqlite3_expanded_sql) until the commit: when the
- * disk refuses them (a failed write or commit), the transaction is rolled
- * back and the store is held (store_hold()): later writes are only kept,
- * in order, and store_resume() replays them all in one transaction once
- * the disk takes them.  Memory, which is ahead of the database meanwhile,
- * need not be undone, and commit.c tells nobody of a held change.
+ * finalized in store_close(); no SQL text is built from data.  Text is
+ * bound SQLITE_STATIC, which is safe because of that reset.  Writes work
+ * in autocommit mode too, but the scheduler (queue.c, commit.c) groups
+ * the changes of one loop turn between store_begin() and store_commit().
+ * A turn's writes outside a client's request (store_redo()) are kept
+ * until the commit: when the disk refuses them (a failed write or
+ * commit), the transaction is rolled back and the store is held
+ * (store_hold()): later writes are only kept, in order, and
+ * store_resume() replays them all in one transaction once the disk takes
+ * them.  Memory, which is ahead of the database meanwhile, need not be
+ * undone, and commit.c tells nobody of a held change.
+ * A kept write (store-redo.c) is its statement's slot and a copy of the
+ * values bound to the parameters its SQL uses (found once per prepared
+ * statement: the job update leaves out the description), copied by the
+ * store_bind_*() helpers as they bind; the replay binds them to the same
+ * statement.  It was SQLite's expansion of the statement
+ * (sqlite3_expanded_sql), which formats every value into new SQL text
+ * and parses it again at the replay: a tenth of the scheduler's CPU in a
+ * flood of short jobs, and reals came back with 15 digits.  A write
+ * whose values are not all known (bound around the helpers) is lost, as
+ * a write that could not be expanded was: store_hold() says so.
  * SQLite's own checkpoint after a commit that leaves 1,000 pages in the WAL
  * is replaced by store_checkpoint_due()/store_checkpoint(), which
  * commit.c calls a loop turn after the replies went out: a commit is
@@ -238,8 +247,11 @@ struct store {
 	int		 held;		/* writes are kept, not done */
 	int		 held_code;	/* the failure that held them */
 	int		 redo_lost;	/* a write could not be kept */
-	char		**redo;		/* since BEGIN, or held */
-	size_t		 nredo, redo_cap;
+	struct redo	*redo;		/* since BEGIN, or held */
+	uint64_t	 params[ST_MAX];	/* what each write's SQL uses */
+	sqlite3_stmt	*bind_st;	/* the statement being bound */
+	int		 bind_which;	/* its slot, -1: its own */
+	uint64_t	 bind_copy;	/* the parameters to copy */
 	/* stateck.c: ids above the limit and a restarted WAL. */
 	int64_t		 cluster_limit;
 	int		(*cluster_cb)(void *, int64_t);
@@ -261,9 +273,12 @@ static int	store_done(struct store *, sqlite3_stmt *, const char *);
 static int	store_step(struct store *, sqlite3_stmt *, const char *, int);
 static void	store_redo_add(struct store *, sqlite3_stmt *);
 static void	store_redo_clear(struct store *);
+static int	store_replay(struct store *, size_t, size_t);
+static int	store_slot(struct store *, sqlite3_stmt *);
+static int	store_copy(struct store *, sqlite3_stmt *, int);
 static int	store_txn(struct store *, enum store_stmt, const char *);
-static int	store_bind_text(sqlite3_stmt *, int, const char *);
-static int	store_bind_job(sqlite3_stmt *, const struct job *);
+static int	store_bind_job(struct store *, sqlite3_stmt *,
+		    const struct job *);
 static int	store_row_job(sqlite3_stmt *, struct job *, int);
 static char	*store_col_text(sqlite3_stmt *, int, int);
 
@@ -383,6 +398,7 @@ store_open(const char *path, const char **errstr)
 	int		 i;
 
 	s = xcalloc(1, sizeof(*s));
+	s->redo = redo_new();
 	s->redo_on = 1;		/* until store_redo() says otherwise */
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
@@ -442,6 +458,9 @@ store_open(const char *path, const char **errstr)
 			*errstr = "cannot prepare statements";
 			goto fail;
 		}
+		if (sqlite3_bind_parameter_count(s->st[i]) > 64)
+			fatalx("store: statement %d: over 64 parameters", i);
+		s->params[i] = redo_params(s->st[i]);
 	}
 	return s;
 
@@ -464,11 +483,10 @@ store_close(struct store *s)
 		    "rolling back");
 		store_exec(s->db, "ROLLBACK", "close");
 	}
-	if (s->held && s->nredo > 0)
+	if (s->held && redo_count(s->redo) > 0)
 		log_warnx("store: %zu held writes were never recorded",
-		    s->nredo);
-	store_redo_clear(s);
-	free(s->redo);
+		    redo_count(s->redo));
+	redo_free(s->redo);
 	for (i = 0; i < ST_MAX; i++)
 		sqlite3_finalize(s->st[i]);
 	if (sqlite3_close(s->db) != SQLITE_OK)
@@ -581,8 +599,7 @@ store_step(struct store *s, sqlite3_stmt *st, const char *what, int holdable)
 			log_warnx("store: %s: refused while the store is held",
 			    what);
 		}
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return keep ? 0 : -1;
 	}
 	rc = sqlite3_step(st);
@@ -592,8 +609,7 @@ store_step(struct store *s, sqlite3_stmt *st, const char *what, int holdable)
 	}
 	if (keep && (rc == SQLITE_DONE || store_disk_error(s->failed)))
 		store_redo_add(s, st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	store_unbind(s, st);
 	if (rc != SQLITE_DONE && keep && store_disk_error(s->failed)) {
 		store_hold(s);
 		return 0;
@@ -601,33 +617,33 @@ store_step(struct store *s, sqlite3_stmt *st, const char *what, int holdable)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Keep ST's write, as SQLite expands it with its bindings. */
+/* Keep ST's write with the values bound to it (store-redo.c). */
 static void
 store_redo_add(struct store *s, sqlite3_stmt *st)
 {
-	char	*sql;
+	int		 which;
+	uint64_t	 params;
 
-	if ((sql = sqlite3_expanded_sql(st)) == NULL) {
+	if (st == s->bind_st)
+		which = s->bind_which;
+	else {
+		/* Nothing bound through the helpers. */
+		redo_drop(s->redo);
+		which = store_slot(s, st);
+	}
+	/* Each parameter the SQL uses must have been copied. */
+	params = which >= 0 ? s->params[which] : redo_params(st);
+	if (redo_keep(s->redo, which, st, params) == -1) {
 		log_warnx("store: cannot keep a write to replay");
 		s->redo_lost = 1;
-		return;
 	}
-	if (s->nredo == s->redo_cap) {
-		s->redo_cap = s->redo_cap ? s->redo_cap * 2 : 64;
-		s->redo = xreallocarray(s->redo, s->redo_cap,
-		    sizeof *s->redo);
-	}
-	s->redo[s->nredo++] = sql;
 }
 
 static void
 store_redo_clear(struct store *s)
 {
-	size_t	i;
-
-	for (i = 0; i < s->nredo; i++)
-		sqlite3_free(s->redo[i]);
-	s->nredo = 0;
+	redo_clear(s->redo);
+	s->bind_st = NULL;
 	s->redo_lost = 0;
 }
 
@@ -666,15 +682,48 @@ store_held(struct store *s)
 size_t
 store_held_count(struct store *s)
 {
-	return s->held ? s->nredo : 0;
+	return s->held ? redo_count(s->redo) : 0;
+}
+
+/*
+ * Replay held write I: its values bound to its statement (prepared again
+ * if it was one of its own), stepped.  0, or -1 with the failure noted.
+ */
+static int
+store_replay(struct store *s, size_t i, size_t n)
+{
+	sqlite3_stmt	*st;
+	const char	*sql;
+	int		 which, rc;
+
+	if ((which = redo_which(s->redo, i, &sql)) >= 0)
+		st = s->st[which];
+	else if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		s->failed = sqlite3_extended_errcode(s->db);
+		log_warnx("store: held write %zu of %zu: %s", i + 1, n,
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	if ((rc = redo_bind(s->redo, i, st)) == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		s->failed = sqlite3_extended_errcode(s->db);
+		/* Not the disk: a write that can never be done. */
+		if (!store_disk_error(s->failed))
+			log_warnx("store: held write %zu of %zu: %s", i + 1,
+			    n, sqlite3_errmsg(s->db));
+	}
+	store_unbind(s, st);
+	if (which < 0)
+		sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Replay the held writes in one transaction: 0 once they are durable. */
 int
 store_resume(struct store *s)
 {
-	size_t	 i;
-	char	*err = NULL;
+	size_t	 i, n;
 
 	if (!s->held)
 		return 0;
@@ -683,18 +732,10 @@ store_resume(struct store *s)
 		s->failed = sqlite3_extended_errcode(s->db);
 		return -1;
 	}
-	for (i = 0; i < s->nredo; i++) {
-		if (sqlite3_exec(s->db, s->redo[i], NULL, NULL, &err) !=
-		    SQLITE_OK) {
-			s->failed = sqlite3_extended_errcode(s->db);
-			/* Not the disk: a write that can never be done. */
-			if (!store_disk_error(s->failed))
-				log_warnx("store: held write %zu of %zu: %s",
-				    i + 1, s->nredo, err != NULL ? err : "?");
-			sqlite3_free(err);
+	n = redo_count(s->redo);
+	for (i = 0; i < n; i++)
+		if (store_replay(s, i, n) == -1)
 			goto fail;
-		}
-	}
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		s->failed = sqlite3_extended_errcode(s->db);
 		goto fail;
@@ -787,54 +828,156 @@ store_in_txn(struct store *s)
 	return !sqlite3_get_autocommit(s->db);
 }
 
-/* NULL binds SQL NULL. */
+/* ST's slot in s->st, or -1: a statement of its own (store-factory.c). */
 static int
-store_bind_text(sqlite3_stmt *st, int idx, const char *text)
+store_slot(struct store *s, sqlite3_stmt *st)
 {
+	int	 i;
+
+	for (i = 0; i < ST_MAX; i++)
+		if (s->st[i] == st)
+			return i;
+	return -1;
+}
+
+/*
+ * Whether parameter IDX of ST is copied as it is bound: ST writes, uses
+ * it, and its write may be kept.  The first bind of a statement starts a
+ * new set of values (store-redo.c); its step or store_unbind() ends it.
+ */
+static int
+store_copy(struct store *s, sqlite3_stmt *st, int idx)
+{
+	if (st != s->bind_st) {
+		redo_drop(s->redo);
+		s->bind_st = st;
+		s->bind_which = store_slot(s, st);
+		s->bind_copy = 0;
+		if (s->redo_on && (s->held || store_in_txn(s)))
+			s->bind_copy = s->bind_which >= 0 ?
+			    s->params[s->bind_which] : redo_params(st);
+	}
+	return idx >= 1 && idx <= 64 &&
+	    (s->bind_copy & (uint64_t)1 << (idx - 1)) != 0;
+}
+
+int
+store_bind_int64(struct store *s, sqlite3_stmt *st, int idx, int64_t i)
+{
+	int	 rc;
+
+	if ((rc = sqlite3_bind_int64(st, idx, i)) == SQLITE_OK &&
+	    store_copy(s, st, idx))
+		redo_int64(s->redo, idx, i);
+	return rc;
+}
+
+int
+store_bind_double(struct store *s, sqlite3_stmt *st, int idx, double d)
+{
+	int	 rc;
+
+	if ((rc = sqlite3_bind_double(st, idx, d)) == SQLITE_OK &&
+	    store_copy(s, st, idx))
+		redo_double(s->redo, idx, d);
+	return rc;
+}
+
+int
+store_bind_null(struct store *s, sqlite3_stmt *st, int idx)
+{
+	int	 rc;
+
+	if ((rc = sqlite3_bind_null(st, idx)) == SQLITE_OK &&
+	    store_copy(s, st, idx))
+		redo_null(s->redo, idx);
+	return rc;
+}
+
+/* NULL binds SQL NULL. */
+int
+store_bind_text(struct store *s, sqlite3_stmt *st, int idx,
+    const char *text)
+{
+	size_t	 len;
+	int	 rc;
+
 	if (text == NULL)
-		return sqlite3_bind_null(st, idx);
-	return sqlite3_bind_text(st, idx, text, -1, SQLITE_STATIC);
+		return store_bind_null(s, st, idx);
+	if ((len = strlen(text)) > INT32_MAX)
+		return SQLITE_TOOBIG;
+	if ((rc = sqlite3_bind_text(st, idx, text, (int)len,
+	    SQLITE_STATIC)) == SQLITE_OK && store_copy(s, st, idx))
+		redo_bytes(s->redo, idx, SQLITE_TEXT, text, (int)len);
+	return rc;
+}
+
+/* A NULL pointer binds SQL NULL, as SQLite does. */
+int
+store_bind_blob(struct store *s, sqlite3_stmt *st, int idx, const void *p,
+    int len)
+{
+	int	 rc;
+
+	if (p == NULL)
+		return store_bind_null(s, st, idx);
+	if ((rc = sqlite3_bind_blob(st, idx, p, len, SQLITE_STATIC)) ==
+	    SQLITE_OK && store_copy(s, st, idx))
+		redo_bytes(s->redo, idx, SQLITE_BLOB, p, len);
+	return rc;
+}
+
+/* Reset ST and clear its bindings: what was copied of them goes. */
+void
+store_unbind(struct store *s, sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (st == s->bind_st) {
+		redo_drop(s->redo);
+		s->bind_st = NULL;
+	}
 }
 
 /* Bind ?1..?32 in STORE_JOB_COLUMNS order; exit_code -1 is NULL. */
 static int
-store_bind_job(sqlite3_stmt *st, const struct job *j)
+store_bind_job(struct store *s, sqlite3_stmt *st, const struct job *j)
 {
-	if (sqlite3_bind_int64(st, 1, j->cluster) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, j->proc) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 3, (int)j->state) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 4, (int64_t)j->uid) != SQLITE_OK ||
-	    store_bind_text(st, 5, j->owner) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 6, j->priority) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 7, j->request_cpus) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 8, j->request_memory_mb) != SQLITE_OK ||
-	    store_bind_text(st, 9, j->cmd) != SQLITE_OK ||
-	    store_bind_text(st, 10, j->ad) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 11, j->submitted) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 12, j->started) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 13, j->finished) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 14, j->run) != SQLITE_OK ||
-	    store_bind_text(st, 15, j->machine) != SQLITE_OK ||
-	    (j->exit_code == -1 ? sqlite3_bind_null(st, 16) :
-	    sqlite3_bind_int(st, 16, j->exit_code)) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 17, j->exit_signal) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 18, j->utime_ms) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 19, j->stime_ms) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 20, j->maxrss_kb) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 21, j->nstarts) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 22, j->ckpt_version) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 23, j->ckpt_time) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 24, j->nevictions) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 25, j->goodput_ms) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 26, j->badput_ms) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 27, j->ckpt_criu != 0) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 28, j->entered) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 29, j->ncompletions) != SQLITE_OK ||
-	    store_bind_text(st, 30, j->state == JOB_HELD ? j->hold_reason :
+	if (store_bind_int64(s, st, 1, j->cluster) != SQLITE_OK ||
+	    store_bind_int64(s, st, 2, j->proc) != SQLITE_OK ||
+	    store_bind_int64(s, st, 3, (int)j->state) != SQLITE_OK ||
+	    store_bind_int64(s, st, 4, (int64_t)j->uid) != SQLITE_OK ||
+	    store_bind_text(s, st, 5, j->owner) != SQLITE_OK ||
+	    store_bind_int64(s, st, 6, j->priority) != SQLITE_OK ||
+	    store_bind_int64(s, st, 7, j->request_cpus) != SQLITE_OK ||
+	    store_bind_int64(s, st, 8, j->request_memory_mb) != SQLITE_OK ||
+	    store_bind_text(s, st, 9, j->cmd) != SQLITE_OK ||
+	    store_bind_text(s, st, 10, j->ad) != SQLITE_OK ||
+	    store_bind_int64(s, st, 11, j->submitted) != SQLITE_OK ||
+	    store_bind_int64(s, st, 12, j->started) != SQLITE_OK ||
+	    store_bind_int64(s, st, 13, j->finished) != SQLITE_OK ||
+	    store_bind_int64(s, st, 14, j->run) != SQLITE_OK ||
+	    store_bind_text(s, st, 15, j->machine) != SQLITE_OK ||
+	    (j->exit_code == -1 ? store_bind_null(s, st, 16) :
+	    store_bind_int64(s, st, 16, j->exit_code)) != SQLITE_OK ||
+	    store_bind_int64(s, st, 17, j->exit_signal) != SQLITE_OK ||
+	    store_bind_int64(s, st, 18, j->utime_ms) != SQLITE_OK ||
+	    store_bind_int64(s, st, 19, j->stime_ms) != SQLITE_OK ||
+	    store_bind_int64(s, st, 20, j->maxrss_kb) != SQLITE_OK ||
+	    store_bind_int64(s, st, 21, j->nstarts) != SQLITE_OK ||
+	    store_bind_int64(s, st, 22, j->ckpt_version) != SQLITE_OK ||
+	    store_bind_int64(s, st, 23, j->ckpt_time) != SQLITE_OK ||
+	    store_bind_int64(s, st, 24, j->nevictions) != SQLITE_OK ||
+	    store_bind_int64(s, st, 25, j->goodput_ms) != SQLITE_OK ||
+	    store_bind_int64(s, st, 26, j->badput_ms) != SQLITE_OK ||
+	    store_bind_int64(s, st, 27, j->ckpt_criu != 0) != SQLITE_OK ||
+	    store_bind_int64(s, st, 28, j->entered) != SQLITE_OK ||
+	    store_bind_int64(s, st, 29, j->ncompletions) != SQLITE_OK ||
+	    store_bind_text(s, st, 30, j->state == JOB_HELD ? j->hold_reason :
 	    NULL) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 31, j->state == JOB_HELD ? j->hold_code :
+	    store_bind_int64(s, st, 31, j->state == JOB_HELD ? j->hold_code :
 	    0) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 32, j->state == JOB_HELD ? j->hold_subcode :
+	    store_bind_int64(s, st, 32, j->state == JOB_HELD ? j->hold_subcode :
 	    0) != SQLITE_OK)
 		return -1;
 	return 0;
@@ -915,13 +1058,13 @@ store_cluster_new(struct store *s, uid_t uid, const char *owner, int64_t now,
 	sqlite3_stmt	*st = s->st[ST_CLUSTER_NEW];
 	int64_t		 id;
 
-	if (sqlite3_bind_int64(st, 1, (int64_t)uid) != SQLITE_OK ||
-	    store_bind_text(st, 2, owner) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, now) != SQLITE_OK ||
-	    store_bind_text(st, 4, batch_name) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 5, nprocs) != SQLITE_OK) {
+	if (store_bind_int64(s, st, 1, (int64_t)uid) != SQLITE_OK ||
+	    store_bind_text(s, st, 2, owner) != SQLITE_OK ||
+	    store_bind_int64(s, st, 3, now) != SQLITE_OK ||
+	    store_bind_text(s, st, 4, batch_name) != SQLITE_OK ||
+	    store_bind_int64(s, st, 5, nprocs) != SQLITE_OK) {
 		log_warnx("store: cluster_new: %s", sqlite3_errmsg(s->db));
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return -1;
 	}
 	if (store_step(s, st, "cluster_new", 0) == -1)
@@ -948,9 +1091,9 @@ store_job_insert(struct store *s, const struct job *j)
 {
 	sqlite3_stmt	*st = s->st[ST_JOB_INSERT];
 
-	if (store_bind_job(st, j) == -1) {
+	if (store_bind_job(s, st, j) == -1) {
 		log_warnx("store: job_insert: %s", sqlite3_errmsg(s->db));
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return -1;
 	}
 	return store_done(s, st, "job_insert");
@@ -962,9 +1105,9 @@ store_job_update(struct store *s, const struct job *j)
 {
 	sqlite3_stmt	*st = s->st[ST_JOB_UPDATE];
 
-	if (store_bind_job(st, j) == -1) {
+	if (store_bind_job(s, st, j) == -1) {
 		log_warnx("store: job_update: %s", sqlite3_errmsg(s->db));
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return -1;
 	}
 	if (store_done(s, st, "job_update") == -1)
@@ -984,14 +1127,14 @@ store_event_add(struct store *s, uint32_t cluster, uint32_t proc,
 {
 	sqlite3_stmt	*st = s->st[ST_EVENT_ADD];
 
-	if (sqlite3_bind_int64(st, 1, cluster) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, proc) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, time) != SQLITE_OK ||
-	    store_bind_text(st, 4, event) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 5, run) != SQLITE_OK ||
-	    store_bind_text(st, 6, detail) != SQLITE_OK) {
+	if (store_bind_int64(s, st, 1, cluster) != SQLITE_OK ||
+	    store_bind_int64(s, st, 2, proc) != SQLITE_OK ||
+	    store_bind_int64(s, st, 3, time) != SQLITE_OK ||
+	    store_bind_text(s, st, 4, event) != SQLITE_OK ||
+	    store_bind_int64(s, st, 5, run) != SQLITE_OK ||
+	    store_bind_text(s, st, 6, detail) != SQLITE_OK) {
 		log_warnx("store: event_add: %s", sqlite3_errmsg(s->db));
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return -1;
 	}
 	return store_done(s, st, "event_add");
@@ -1035,12 +1178,12 @@ store_history(struct store *s, uint32_t cluster, int64_t proc,
 	struct job	 j;
 	int		 rc, cbrc, ret = 0;
 
-	if (sqlite3_bind_int64(st, 1, cluster) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, proc < 0 ? -1 : proc) != SQLITE_OK ||
-	    store_bind_text(st, 3, owner) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 4, limit <= 0 ? -1 : limit) != SQLITE_OK) {
+	if (store_bind_int64(s, st, 1, cluster) != SQLITE_OK ||
+	    store_bind_int64(s, st, 2, proc < 0 ? -1 : proc) != SQLITE_OK ||
+	    store_bind_text(s, st, 3, owner) != SQLITE_OK ||
+	    store_bind_int64(s, st, 4, limit <= 0 ? -1 : limit) != SQLITE_OK) {
 		log_warnx("store: history: %s", sqlite3_errmsg(s->db));
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1058,8 +1201,7 @@ store_history(struct store *s, uint32_t cluster, int64_t proc,
 		log_warnx("store: history: %s", sqlite3_errmsg(s->db));
 		ret = -1;
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	store_unbind(s, st);
 	return ret;
 }
 
@@ -1072,10 +1214,10 @@ store_events(struct store *s, uint32_t cluster, uint32_t proc,
 	sqlite3_stmt	*st = s->st[ST_EVENTS];
 	int		 rc, cbrc, ret = 0;
 
-	if (sqlite3_bind_int64(st, 1, cluster) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, proc) != SQLITE_OK) {
+	if (store_bind_int64(s, st, 1, cluster) != SQLITE_OK ||
+	    store_bind_int64(s, st, 2, proc) != SQLITE_OK) {
 		log_warnx("store: events: %s", sqlite3_errmsg(s->db));
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1091,8 +1233,7 @@ store_events(struct store *s, uint32_t cluster, uint32_t proc,
 		log_warnx("store: events: %s", sqlite3_errmsg(s->db));
 		ret = -1;
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	store_unbind(s, st);
 	return ret;
 }
 
@@ -1102,13 +1243,13 @@ store_machine_put(struct store *s, const struct store_machine *m)
 {
 	sqlite3_stmt	*st = s->st[ST_MACHINE_PUT];
 
-	if (store_bind_text(st, 1, m->name) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 2, m->nslots) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, m->first_seen) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 4, m->last_seen) != SQLITE_OK ||
-	    store_bind_text(st, 5, m->state) != SQLITE_OK) {
+	if (store_bind_text(s, st, 1, m->name) != SQLITE_OK ||
+	    store_bind_int64(s, st, 2, m->nslots) != SQLITE_OK ||
+	    store_bind_int64(s, st, 3, m->first_seen) != SQLITE_OK ||
+	    store_bind_int64(s, st, 4, m->last_seen) != SQLITE_OK ||
+	    store_bind_text(s, st, 5, m->state) != SQLITE_OK) {
 		log_warnx("store: machine_put: %s", sqlite3_errmsg(s->db));
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return -1;
 	}
 	return store_done(s, st, "machine_put");
@@ -1151,10 +1292,10 @@ store_userlog_events(struct store *s, int64_t after, int64_t limit,
 	struct store_logevent	 e;
 	int			 rc, cbrc, ret = 0;
 
-	if (sqlite3_bind_int64(st, 1, after) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, limit <= 0 ? -1 : limit) != SQLITE_OK) {
+	if (store_bind_int64(s, st, 1, after) != SQLITE_OK ||
+	    store_bind_int64(s, st, 2, limit <= 0 ? -1 : limit) != SQLITE_OK) {
 		log_warnx("store: userlog_events: %s", sqlite3_errmsg(s->db));
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1186,8 +1327,7 @@ store_userlog_events(struct store *s, int64_t after, int64_t limit,
 		log_warnx("store: userlog_events: %s", sqlite3_errmsg(s->db));
 		ret = -1;
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	store_unbind(s, st);
 	return ret;
 }
 
@@ -1319,8 +1459,7 @@ store_one(struct store *s, sqlite3_stmt *st, const char *what,
 		log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
 		ret = -1;
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	store_unbind(s, st);
 	return ret;
 }
 
@@ -1343,20 +1482,19 @@ store_cred_put(struct store *s, const struct store_cred *c)
 {
 	sqlite3_stmt	*st = s->st[ST_CRED_PUT];
 
-	if (store_bind_text(st, 1, c->id) != SQLITE_OK ||
-	    store_bind_text(st, 2, c->kind) != SQLITE_OK ||
-	    sqlite3_bind_blob(st, 3, c->hash, STORE_HASH_LEN,
-	    SQLITE_STATIC) != SQLITE_OK ||
-	    store_bind_text(st, 4, c->name[0] != '\0' ? c->name : NULL) !=
+	if (store_bind_text(s, st, 1, c->id) != SQLITE_OK ||
+	    store_bind_text(s, st, 2, c->kind) != SQLITE_OK ||
+	    store_bind_blob(s, st, 3, c->hash, STORE_HASH_LEN) != SQLITE_OK ||
+	    store_bind_text(s, st, 4, c->name[0] != '\0' ? c->name : NULL) !=
 	    SQLITE_OK ||
-	    sqlite3_bind_int64(st, 5, c->issued) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 6, c->expires) != SQLITE_OK ||
-	    store_bind_text(st, 7, c->how) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 8, c->last_seen) != SQLITE_OK ||
-	    store_bind_text(st, 9, c->source[0] != '\0' ? c->source :
+	    store_bind_int64(s, st, 5, c->issued) != SQLITE_OK ||
+	    store_bind_int64(s, st, 6, c->expires) != SQLITE_OK ||
+	    store_bind_text(s, st, 7, c->how) != SQLITE_OK ||
+	    store_bind_int64(s, st, 8, c->last_seen) != SQLITE_OK ||
+	    store_bind_text(s, st, 9, c->source[0] != '\0' ? c->source :
 	    NULL) != SQLITE_OK) {
 		log_warnx("store: cred_put: %s", sqlite3_errmsg(s->db));
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return -1;
 	}
 	return store_done(s, st, "cred_put");
@@ -1368,8 +1506,8 @@ store_cred_get(struct store *s, const char *id, struct store_cred *c)
 {
 	sqlite3_stmt	*st = s->st[ST_CRED_GET];
 
-	if (store_bind_text(st, 1, id) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_text(s, st, 1, id) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	return store_one(s, st, "cred_get", store_read_cred, c);
@@ -1381,8 +1519,8 @@ store_cred_by_name(struct store *s, const char *name, struct store_cred *c)
 {
 	sqlite3_stmt	*st = s->st[ST_CRED_BY_NAME];
 
-	if (store_bind_text(st, 1, name) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_text(s, st, 1, name) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	return store_one(s, st, "cred_by_name", store_read_cred, c);
@@ -1395,11 +1533,11 @@ store_cred_seen(struct store *s, const char *id, int64_t now,
 {
 	sqlite3_stmt	*st = s->st[ST_CRED_SEEN];
 
-	if (store_bind_text(st, 1, id) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK ||
-	    store_bind_text(st, 3, source) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 4, uses) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_text(s, st, 1, id) != SQLITE_OK ||
+	    store_bind_int64(s, st, 2, now) != SQLITE_OK ||
+	    store_bind_text(s, st, 3, source) != SQLITE_OK ||
+	    store_bind_int64(s, st, 4, uses) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	return store_done(s, st, "cred_seen");
@@ -1411,9 +1549,9 @@ store_cred_revoke(struct store *s, const char *id, int64_t now)
 {
 	sqlite3_stmt	*st = s->st[ST_CRED_REVOKE];
 
-	if (store_bind_text(st, 1, id) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_text(s, st, 1, id) != SQLITE_OK ||
+	    store_bind_int64(s, st, 2, now) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	if (store_done(s, st, "cred_revoke") == -1)
@@ -1433,8 +1571,8 @@ store_cred_forget(struct store *s, const char *name)
 
 	for (k = 0; k < 2; k++) {
 		st = s->st[k == 0 ? ST_CRED_FORGET : ST_REQ_FORGET];
-		if (store_bind_text(st, 1, name) != SQLITE_OK) {
-			sqlite3_clear_bindings(st);
+		if (store_bind_text(s, st, 1, name) != SQLITE_OK) {
+			store_unbind(s, st);
 			return -1;
 		}
 		if (store_done(s, st, "cred_forget") == -1)
@@ -1450,8 +1588,8 @@ store_cred_delete(struct store *s, const char *id)
 {
 	sqlite3_stmt	*st = s->st[ST_CRED_DELETE];
 
-	if (store_bind_text(st, 1, id) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_text(s, st, 1, id) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	if (store_done(s, st, "cred_delete") == -1)
@@ -1468,8 +1606,8 @@ store_creds_walk(struct store *s, const char *kind,
 	struct store_cred	 c;
 	int			 rc, cbrc, ret = 0;
 
-	if (store_bind_text(st, 1, kind) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_text(s, st, 1, kind) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1484,8 +1622,7 @@ store_creds_walk(struct store *s, const char *kind,
 		log_warnx("store: creds_walk: %s", sqlite3_errmsg(s->db));
 		ret = -1;
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	store_unbind(s, st);
 	return ret;
 }
 
@@ -1496,12 +1633,11 @@ store_req_put(struct store *s, const char *name, const char *source,
 {
 	sqlite3_stmt	*st = s->st[ST_REQ_PUT];
 
-	if (store_bind_text(st, 1, name) != SQLITE_OK ||
-	    store_bind_text(st, 2, source) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, now) != SQLITE_OK ||
-	    sqlite3_bind_blob(st, 4, key_hash, STORE_HASH_LEN,
-	    SQLITE_STATIC) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_text(s, st, 1, name) != SQLITE_OK ||
+	    store_bind_text(s, st, 2, source) != SQLITE_OK ||
+	    store_bind_int64(s, st, 3, now) != SQLITE_OK ||
+	    store_bind_blob(s, st, 4, key_hash, STORE_HASH_LEN) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	if (store_step(s, st, "req_put", 0) == -1)
@@ -1517,9 +1653,8 @@ store_req_by_hash(struct store *s, const unsigned char *key_hash,
 {
 	sqlite3_stmt	*st = s->st[ST_REQ_BY_HASH];
 
-	if (sqlite3_bind_blob(st, 1, key_hash, STORE_HASH_LEN,
-	    SQLITE_STATIC) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_blob(s, st, 1, key_hash, STORE_HASH_LEN) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	return store_one(s, st, "req_by_hash", store_read_req, r);
@@ -1531,8 +1666,8 @@ store_req_get(struct store *s, int64_t id, struct store_credreq *r)
 {
 	sqlite3_stmt	*st = s->st[ST_REQ_GET];
 
-	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_int64(s, st, 1, id) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	return store_one(s, st, "req_get", store_read_req, r);
@@ -1544,15 +1679,15 @@ store_req_update(struct store *s, const struct store_credreq *r)
 {
 	sqlite3_stmt	*st = s->st[ST_REQ_UPDATE];
 
-	if (sqlite3_bind_int64(st, 1, r->id) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, r->last_seen) != SQLITE_OK ||
-	    store_bind_text(st, 3, r->source) != SQLITE_OK ||
-	    store_bind_text(st, 4, r->state) != SQLITE_OK ||
-	    store_bind_text(st, 5, r->cred_id[0] != '\0' ? r->cred_id :
+	if (store_bind_int64(s, st, 1, r->id) != SQLITE_OK ||
+	    store_bind_int64(s, st, 2, r->last_seen) != SQLITE_OK ||
+	    store_bind_text(s, st, 3, r->source) != SQLITE_OK ||
+	    store_bind_text(s, st, 4, r->state) != SQLITE_OK ||
+	    store_bind_text(s, st, 5, r->cred_id[0] != '\0' ? r->cred_id :
 	    NULL) != SQLITE_OK ||
-	    store_bind_text(st, 6, r->how[0] != '\0' ? r->how : NULL) !=
+	    store_bind_text(s, st, 6, r->how[0] != '\0' ? r->how : NULL) !=
 	    SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return -1;
 	}
 	return store_done(s, st, "req_update");
@@ -1605,8 +1740,8 @@ store_req_pending_from(struct store *s, const char *source)
 	sqlite3_stmt	*st = s->st[ST_REQ_PENDING_FROM];
 	int64_t		 n = -1;
 
-	if (store_bind_text(st, 1, source) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_text(s, st, 1, source) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -1614,8 +1749,7 @@ store_req_pending_from(struct store *s, const char *source)
 	else
 		log_warnx("store: req_pending_from: %s",
 		    sqlite3_errmsg(s->db));
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	store_unbind(s, st);
 	return n;
 }
 
@@ -1626,10 +1760,10 @@ store_auto_put(struct store *s, const char *netblock, int64_t now,
 {
 	sqlite3_stmt	*st = s->st[ST_AUTO_PUT];
 
-	if (store_bind_text(st, 1, netblock) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, expires) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_text(s, st, 1, netblock) != SQLITE_OK ||
+	    store_bind_int64(s, st, 2, now) != SQLITE_OK ||
+	    store_bind_int64(s, st, 3, expires) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	return store_done(s, st, "auto_put");
@@ -1641,9 +1775,9 @@ store_auto_end(struct store *s, const char *netblock, int64_t now)
 {
 	sqlite3_stmt	*st = s->st[ST_AUTO_END];
 
-	if (store_bind_text(st, 1, netblock) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_text(s, st, 1, netblock) != SQLITE_OK ||
+	    store_bind_int64(s, st, 2, now) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	if (store_done(s, st, "auto_end") == -1)
@@ -1659,8 +1793,8 @@ store_autos_walk(struct store *s, int64_t now,
 	sqlite3_stmt	*st = s->st[ST_AUTOS_WALK];
 	int		 rc, cbrc, ret = 0;
 
-	if (sqlite3_bind_int64(st, 1, now) != SQLITE_OK) {
-		sqlite3_clear_bindings(st);
+	if (store_bind_int64(s, st, 1, now) != SQLITE_OK) {
+		store_unbind(s, st);
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1676,8 +1810,7 @@ store_autos_walk(struct store *s, int64_t now,
 		log_warnx("store: autos_walk: %s", sqlite3_errmsg(s->db));
 		ret = -1;
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	store_unbind(s, st);
 	return ret;
 }
 
@@ -1689,14 +1822,13 @@ store_user_put(struct store *s, const struct store_user *u)
 {
 	sqlite3_stmt	*st = s->st[ST_USER_PUT];
 
-	if (store_bind_text(st, 1, u->name) != SQLITE_OK ||
-	    sqlite3_bind_double(st, 2, u->usage) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, u->updated) != SQLITE_OK ||
-	    sqlite3_bind_double(st, 4, u->factor) != SQLITE_OK ||
-	    sqlite3_bind_double(st, 5, u->accumulated) != SQLITE_OK) {
+	if (store_bind_text(s, st, 1, u->name) != SQLITE_OK ||
+	    store_bind_double(s, st, 2, u->usage) != SQLITE_OK ||
+	    store_bind_int64(s, st, 3, u->updated) != SQLITE_OK ||
+	    store_bind_double(s, st, 4, u->factor) != SQLITE_OK ||
+	    store_bind_double(s, st, 5, u->accumulated) != SQLITE_OK) {
 		log_warnx("store: user_put: %s", sqlite3_errmsg(s->db));
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return -1;
 	}
 	return store_done(s, st, "user_put");
@@ -1738,15 +1870,14 @@ store_job_set_ad(struct store *s, const struct job *j)
 {
 	sqlite3_stmt	*st = s->st[ST_JOB_SET_AD];
 
-	if (sqlite3_bind_int64(st, 1, j->cluster) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, j->proc) != SQLITE_OK ||
-	    store_bind_text(st, 3, j->ad) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 4, j->priority) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 5, j->request_cpus) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 6, j->request_memory_mb) != SQLITE_OK) {
+	if (store_bind_int64(s, st, 1, j->cluster) != SQLITE_OK ||
+	    store_bind_int64(s, st, 2, j->proc) != SQLITE_OK ||
+	    store_bind_text(s, st, 3, j->ad) != SQLITE_OK ||
+	    store_bind_int64(s, st, 4, j->priority) != SQLITE_OK ||
+	    store_bind_int64(s, st, 5, j->request_cpus) != SQLITE_OK ||
+	    store_bind_int64(s, st, 6, j->request_memory_mb) != SQLITE_OK) {
 		log_warnx("store: job_set_ad: %s", sqlite3_errmsg(s->db));
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
+		store_unbind(s, st);
 		return -1;
 	}
 	if (store_done(s, st, "job_set_ad") == -1)
@@ -1791,8 +1922,10 @@ store_small(struct store *s, const char *sql, int64_t num, const char *text,
 	}
 	if (sqlite3_bind_parameter_count(st) >= 1)
 		sqlite3_bind_int64(st, 1, num);
+	/* Not a kept write: bound around the helpers. */
 	if (sqlite3_bind_parameter_count(st) >= 2)
-		store_bind_text(st, 2, text);
+		(void)(text != NULL ? sqlite3_bind_text(st, 2, text, -1,
+		    SQLITE_STATIC) : sqlite3_bind_null(st, 2));
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		if (outnum != NULL)

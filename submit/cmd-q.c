@@ -42,25 +42,6 @@ struct cmd_q {
 	int			 color;
 };
 
-/* 1 if S is CLUSTER or CLUSTER.PROC. */
-static int
-cmd_q_is_id(const char *s)
-{
-	const char	*p = s;
-
-	if (!isdigit((unsigned char)*p))
-		return 0;
-	while (isdigit((unsigned char)*p))
-		p++;
-	if (*p == '.') {
-		if (!isdigit((unsigned char)*++p))
-			return 0;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	return *p == '\0';
-}
-
 /* 1 if S names a job state (name or condor_q letter). */
 static int
 cmd_q_is_state(const char *s)
@@ -219,7 +200,7 @@ cmd_q(int argc, char **argv)
 			rc = CQ_EXIT_USAGE;
 			goto out;
 		}
-		else if (cmd_q_is_id(argv[a]))
+		else if (cq_is_job_id(argv[a]))
 			json_object_array_add(ids,
 			    json_object_new_string(argv[a]));
 		else

@@ -164,6 +164,8 @@ Test(machinead, owner_reason_has_no_controls)
 		AD "\"del\\u007f\"}",
 		AD "\"csi\\u009b31m\"}",
 		AD "\"nel\\u0085\"}",
+		AD "\"rlo\\u202emoc.exe\"}",
+		AD "\"isolate\\u2066x\\u2069\"}",
 	};
 	struct machinead	 ad;
 	struct json_object	*o;
@@ -199,4 +201,48 @@ Test(machinead, owner_reason_has_no_controls)
 	cr_assert_str_eq(buf, "abcdefg");
 	text_clean(buf, 8, "abcdef\xc3\xa9");
 	cr_assert_str_eq(buf, "abcdef");
+	/* A bidirectional override is one '?'; other 3-byte text stays. */
+	text_clean(buf, sizeof buf, "a\xe2\x80\xae" "b\xe2\x80\x94" "c");
+	cr_assert_str_eq(buf, "a?b\xe2\x80\x94" "c");
+}
+
+/*
+ * The other strings cq status prints, Arch, OpSys and the machine's own
+ * attributes, are text without controls too; empty ones are allowed.
+ */
+Test(machinead, strings_have_no_controls)
+{
+	static const char *const bad[] = {
+		"{\"Arch\":\"X86_64\\u001b[2J\",\"OpSys\":\"LINUX\"}",
+		"{\"Arch\":\"X86_64\",\"OpSys\":\"LIN\\u202eUX\"}",
+		"{\"Arch\":\"X86_64\",\"OpSys\":\"LINUX\","
+		    "\"OpSysAndVer\":\"Debian\\n12\"}",
+		"{\"Arch\":\"X86_64\",\"OpSys\":\"LINUX\","
+		    "\"attrs\":{\"Room\":\"B\\u009b12\"}}",
+	};
+	struct machinead	 ad;
+	struct json_object	*o;
+	const char		*errstr;
+	char			 err[160];
+	size_t			 i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		o = json_tokener_parse(bad[i]);
+		cr_assert_not_null(o, "%s", bad[i]);
+		cr_assert_eq(machinead_decode(o, &ad, &errstr), -1,
+		    "accepted %s", bad[i]);
+		json_object_put(o);
+	}
+	o = json_tokener_parse("{\"Arch\":\"\",\"OpSys\":\"LINUX\","
+	    "\"attrs\":{\"Room\":\"B\\u00e912\",\"Empty\":\"\"}}");
+	cr_assert_not_null(o);
+	cr_assert_eq(machinead_decode(o, &ad, &errstr), 0, "%s", errstr);
+	machinead_clear(&ad);
+	json_object_put(o);
+	/* The agent's own machine_attributes say what is wrong. */
+	memset(&ad, 0, sizeof ad);
+	cr_assert_eq(machinead_attrs_parse(&ad, "Room = \"B\x1b[2J\"",
+	    err, sizeof err), -1);
+	cr_assert_not_null(strstr(err, "control"), "%s", err);
+	machinead_clear(&ad);
 }

@@ -2,8 +2,9 @@
  * test_store.c: unit tests for scheduler/store.c.  Each test opens a
  * database in its own mkdtemp(3) directory under /tmp, removed at the end.
  * Jobs are built and freed here with calloc/free so the tests do not
- * depend on job.c; nothing but store.c touches SQLite, so the "newer
- * database" case edits user_version in the file header (offset 60).
+ * depend on job.c; nothing but store.c touches SQLite (but for
+ * redo_params, which reads a statement), so the "newer database" case
+ * edits user_version in the file header (offset 60).
  */
 #include "config.h"
 
@@ -21,6 +22,7 @@
 #include "job.h"
 #include "schema.h"
 #include "store.h"
+#include "store-int.h"
 
 static char	 tdir[64];
 static char	 tdb[128];
@@ -1187,4 +1189,266 @@ Test(store, hold_and_resume)
 	cr_assert_str_eq(e.buf, "10:execute:1:it's;20:terminate:1:-;");
 	store_close(s);
 	tjob_free(j);
+}
+
+/* Item frames with their lengths (they may hold NUL bytes). */
+struct bytes {
+	unsigned char	 b[64];
+	size_t		 n;
+	int		 frames;
+};
+
+static int
+bytes_cb(void *arg, const void *items, size_t len)
+{
+	struct bytes	*o = arg;
+
+	cr_assert_leq(o->n + len, sizeof o->b);
+	if (len > 0)
+		memcpy(o->b + o->n, items, len);
+	o->n += len;
+	o->frames++;
+	return 0;
+}
+
+/*
+ * A held write replays what was bound, value for value: text (quotes,
+ * UTF-8, empty), integers to 64 bits, reals to the last bit, NULLs and
+ * blobs with NUL bytes, for the prepared statements and for
+ * store-factory.c's own; a later held write of the same row wins.
+ */
+Test(store, hold_replays_values)
+{
+	static const unsigned char	 frame[] = { 'a', 0, 'b', 0xff };
+	struct store			*s;
+	struct job			*j;
+	struct loaded			 l;
+	struct evs			 e;
+	struct store_cred		 c, got;
+	struct store_credreq		 q;
+	struct store_user		 u;
+	struct users_seen		 w;
+	struct store_machine		 m;
+	struct store_factory		 f[5];
+	struct bytes			 b;
+	struct rlimit			 rl, none;
+	unsigned char			 h[STORE_HASH_LEN];
+	double				 third = 1.0 / 3.0, tiny = 4.9e-324;
+	double				 sum = 0.1 + 0.2;
+	int64_t				 big = INT64_MAX - 1, rid;
+	uint32_t			 c1, c2;
+	size_t				 i;
+
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	none = rl;
+	none.rlim_cur = 1;
+	s = open_ok();
+	c1 = cluster_new(s, "rv");
+	c2 = cluster_new(s, "rv");
+	insert(s, c1, 0, JOB_IDLE, "rv", 0);
+	memset(h, 0x5a, sizeof h);
+	cr_assert_eq(store_req_put(s, "desk7", "10.0.0.7", 1000, h, &rid), 0);
+	cr_assert_eq(store_req_get(s, rid, &q), 1);
+	j = tjob_new(c1, 0, JOB_RUNNING, "rv", 0);
+	j->run = 1;
+	j->started = big;
+	j->utime_ms = -7;
+	j->maxrss_kb = (int64_t)1 << 40;
+	j->machine = strdup("slot1@n");
+
+	/* The turn the disk refuses. */
+	store_redo(s, 1);
+	cr_assert_eq(store_begin(s), 0);
+	cr_assert_eq(store_job_update(s, j), 0);
+	cr_assert_eq(store_event_add(s, c1, 0, big, "execute", 1,
+	    "it's \xc3\xbc 'q'"), 0);
+	memset(&c, 0, sizeof c);
+	strlcpy(c.id, "0000000a", sizeof c.id);
+	strlcpy(c.kind, "agent", sizeof c.kind);
+	for (i = 0; i < sizeof c.hash; i++)
+		c.hash[i] = (unsigned char)(i * 37);	/* 0x00 first */
+	strlcpy(c.name, "desk1", sizeof c.name);
+	c.issued = 1;
+	c.last_seen = -5;
+	strlcpy(c.how, "", sizeof c.how);
+	cr_assert_eq(store_cred_put(s, &c), 0);
+	u = (struct store_user){ "alice", sum, big, tiny, third };
+	cr_assert_eq(store_user_put(s, &u), 0);
+	cr_assert_eq(store_factory_insert(s, c2, "{\"count\":3}", 3, 7), 0);
+	cr_assert_eq(store_factory_items_insert(s, 7, 0, frame, sizeof frame),
+	    0);
+	cr_assert_eq(store_factory_items_insert(s, 7, 1, "", 0), 0);
+	m = (struct store_machine){ "nodea", 2, 100, 120, "online" };
+	cr_assert_eq(store_machine_put(s, &m), 0);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &none), 0);
+	cr_assert_eq(store_commit(s), -1);
+	cr_assert_eq(store_hold(s), 0);
+	cr_assert_eq(store_held_count(s), 8);
+
+	/* Held: a later update of the same rows, NULLs among them. */
+	j->state = JOB_HELD;
+	j->exit_code = 0;
+	j->hold_reason = strdup("held: 'why' \xc3\xbc");
+	j->hold_code = 3;
+	j->hold_subcode = -2;
+	cr_assert_eq(store_job_update(s, j), 0);
+	free(j->ad);
+	j->ad = strdup("{\"edited\":\"\xc3\xbc\"}");
+	j->priority = -3;
+	cr_assert_eq(store_job_set_ad(s, j), 0);
+	cr_assert_eq(store_event_add(s, c1, 0, 20, "hold", 1, NULL), 0);
+	cr_assert_eq(store_cred_seen(s, "0000000a", 777, "10.0.0.1", 2), 0);
+	strlcpy(q.state, "approved", sizeof q.state);
+	q.cred_id[0] = '\0';
+	strlcpy(q.how, "by root", sizeof q.how);
+	q.last_seen = 3000;
+	cr_assert_eq(store_req_update(s, &q), 0);
+	cr_assert_eq(store_factory_update(s, c2, 2, 1, NULL), 0);
+	u = (struct store_user){ "bob", 2.0 / 3.0, 5, 0, -1e300 };
+	cr_assert_eq(store_user_put(s, &u), 0);
+	m = (struct store_machine){ "nodea", 4, 900, 950, "offline" };
+	cr_assert_eq(store_machine_put(s, &m), 0);
+	cr_assert_eq(store_held_count(s), 16);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	cr_assert_eq(store_resume(s), 0);
+	cr_assert_eq(store_held(s), 0);
+	store_close(s);
+
+	s = open_ok();
+	load(s, &l);
+	cr_assert_eq(l.n, 1);
+	job_eq(l.jobs[0], j);
+	str_eq(l.jobs[0]->hold_reason, j->hold_reason);
+	cr_assert_eq(l.jobs[0]->hold_code, 3);
+	cr_assert_eq(l.jobs[0]->hold_subcode, -2);
+	free(l.jobs[0]->hold_reason);
+	loaded_free(&l);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(store_events(s, c1, 0, ev_cb, &e), 0);
+	cr_assert_str_eq(e.buf, "9223372036854775806:execute:1:"
+	    "it's \xc3\xbc 'q';20:hold:1:-;");
+	cr_assert_eq(store_cred_get(s, "0000000a", &got), 1);
+	cr_assert_eq(memcmp(got.hash, c.hash, sizeof c.hash), 0);
+	cr_assert_str_eq(got.name, "desk1");
+	cr_assert_str_eq(got.how, "");
+	cr_assert_eq(got.issued, 1);
+	cr_assert_eq(got.expires, 0);
+	cr_assert_eq(got.last_seen, 777);
+	cr_assert_str_eq(got.source, "10.0.0.1");
+	cr_assert_eq(got.uses, 2);
+	cr_assert_eq(store_req_get(s, rid, &q), 1);
+	cr_assert_str_eq(q.state, "approved");
+	cr_assert_str_eq(q.cred_id, "");
+	cr_assert_str_eq(q.how, "by root");
+	cr_assert_eq(q.last_seen, 3000);
+	cr_assert_eq(memcmp(q.key_hash, h, sizeof h), 0);
+	memset(&w, 0, sizeof w);
+	cr_assert_eq(store_users_load(s, users_cb, &w), 0);
+	cr_assert_eq(w.n, 2);
+	cr_assert_str_eq(w.names[0], "alice");
+	cr_assert(w.usage[0] == sum, "usage %.17g", w.usage[0]);
+	cr_assert(w.factor[0] == tiny, "factor %.17g", w.factor[0]);
+	cr_assert(w.acc[0] == third, "accumulated %.17g", w.acc[0]);
+	cr_assert_eq(w.updated[0], big);
+	cr_assert_str_eq(w.names[1], "bob");
+	cr_assert(w.usage[1] == 2.0 / 3.0, "usage %.17g", w.usage[1]);
+	cr_assert(w.acc[1] == -1e300, "accumulated %.17g", w.acc[1]);
+	memset(f, 0, sizeof f);
+	cr_assert_eq(store_factories_load(s, factory_cb, f), 0);
+	cr_assert_eq(f[0].cluster, 1);
+	cr_assert_eq(f[1].cluster, c2);
+	cr_assert_str_eq(f[1].digest, "{\"count\":3}");
+	cr_assert_eq(f[1].total, 3);
+	cr_assert_eq(f[1].next, 2);
+	cr_assert_eq(f[1].paused, 1);
+	cr_assert_null(f[1].reason);
+	cr_assert_eq(f[1].upload, 7);
+	free((char *)f[1].digest);
+	memset(&b, 0, sizeof b);
+	cr_assert_eq(store_factory_items_load(s, 7, bytes_cb, &b), 0);
+	cr_assert_eq(b.frames, 2);
+	cr_assert_eq(b.n, sizeof frame);
+	cr_assert_eq(memcmp(b.b, frame, sizeof frame), 0);
+	memset(&e, 0, sizeof e);
+	cr_assert_eq(store_machines_load(s, mach_cb, &e), 0);
+	cr_assert_str_eq(e.buf, "nodea:4:100:950:offline;");
+	store_close(s);
+	free(j->hold_reason);
+	tjob_free(j);
+}
+
+/* The parameters a write's SQL uses: ?N skipped are not copied. */
+Test(store, redo_params)
+{
+	static const struct {
+		const char	*sql;
+		uint64_t	 mask;
+	} t[] = {
+		{ "UPDATE p SET a = ?3, c = ?5 WHERE b = ?1", 0x15 },
+		{ "INSERT INTO p (a, b) VALUES (?, ?)", 0x3 },
+		/* A bare ? has no name either: all are copied. */
+		{ "INSERT INTO p (a, b, c) VALUES (?3, ?, 'x?')", 0xf },
+		{ "DELETE FROM p WHERE a = :a AND b = ?4", 0x9 },
+		{ "SELECT a FROM p WHERE a = ?2", 0 },
+		{ "DELETE FROM p", 0 },
+	};
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	cr_assert_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "CREATE TABLE p (a, b, c)", NULL, NULL,
+	    NULL), SQLITE_OK);
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		cr_assert_eq(sqlite3_prepare_v2(db, t[i].sql, -1, &st, NULL),
+		    SQLITE_OK, "%s", t[i].sql);
+		cr_assert_eq(redo_params(st), t[i].mask, "%s: %#llx",
+		    t[i].sql, (unsigned long long)redo_params(st));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+}
+
+/*
+ * A kept write whose values did not all go through store_bind_*() is
+ * not kept with a guess: store_hold() says a write was lost.  Through
+ * the helpers, a statement of its own is replayed from its SQL.
+ */
+Test(store, redo_value_unseen_is_lost)
+{
+	struct store	*s;
+	sqlite3_stmt	*st;
+	char		 v[16];
+	int		 k;
+
+	s = open_ok();
+	store_redo(s, 1);
+	for (k = 0; k < 2; k++) {
+		cr_assert_eq(store_begin(s), 0);
+		cr_assert_eq(sqlite3_prepare_v2(store_sqlite(s),
+		    "INSERT INTO state (key, value) VALUES ('redo', ?1)", -1,
+		    &st, NULL), SQLITE_OK);
+		if (k == 0)
+			cr_assert_eq(sqlite3_bind_text(st, 1, "raw", -1,
+			    SQLITE_STATIC), SQLITE_OK);
+		else
+			cr_assert_eq(store_bind_text(s, st, 1, "seen"),
+			    SQLITE_OK);
+		cr_assert_eq(store_run(s, st, "redo"), 0);
+		sqlite3_finalize(st);
+		cr_assert_eq(store_hold(s), k == 0 ? -1 : 0);
+		cr_assert_eq(store_held_count(s), (size_t)k);
+		cr_assert_eq(store_resume(s), 0);
+		cr_assert_eq(store_held(s), 0);
+	}
+	store_close(s);
+	s = open_ok();
+	cr_assert_eq(sqlite3_prepare_v2(store_sqlite(s), "SELECT group_concat("
+	    "value) FROM state WHERE key = 'redo'", -1, &st, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	strlcpy(v, (const char *)sqlite3_column_text(st, 0), sizeof v);
+	sqlite3_finalize(st);
+	cr_assert_str_eq(v, "seen");
+	store_close(s);
 }
