@@ -77,6 +77,8 @@ report_flood(void)
 			    sim->agents[i].t_connect;
 	qsort(reg, n, sizeof *reg, cmp64);
 	printf("mode: flood\n");
+	if (sim->o.label[0] != '\0')
+		printf("label: %s\n", sim->o.label);
 	printf("agents: %d (%d slots each, %d source addresses, %s)\n",
 	    sim->o.nagents, sim->o.nslots, sim->o.sources,
 	    sim->o.fingerprint != NULL ? "TLS" : "plain TCP");

@@ -502,9 +502,12 @@ main(int argc, char *argv[])
 	struct timeval	 tv;
 	uint8_t		 pin[TLS_FP_LEN];
 	const char	*errstr;
+	char		 given[128];
+	const char	*o;
 	int		 ch, i, verbose = 0;
 
 	memset(&s, 0, sizeof s);
+	memset(given, 0, sizeof given);
 	sim = &s;
 	s.o.mode = SIM_FLOOD;
 	s.o.nagents = 100;
@@ -523,6 +526,8 @@ main(int argc, char *argv[])
 	s.o.prefix = "sim";
 	while ((ch = getopt(argc, argv,
 	    "Aa:C:c:d:F:j:k:L:M:m:N:n:o:p:Q:q:R:r:s:T:t:vw:x:")) != -1) {
+		if (ch > 0 && ch < (int)sizeof given)
+			given[ch] = 1;
 		switch (ch) {
 		case 'A':
 			s.o.owner_aware = 1;
@@ -613,6 +618,11 @@ main(int argc, char *argv[])
 	if (optind != argc || s.o.schedd == NULL || s.o.token == NULL ||
 	    s.o.cq == NULL)
 		usage();
+	/* No option is taken and then ignored: each mode's own. */
+	for (o = s.o.mode == SIM_FLOOD ? "dTqRox" : "jQMkw"; *o != '\0'; o++)
+		if (given[(unsigned char)*o])
+			errx(2, "-%c is for -m %s only", *o,
+			    s.o.mode == SIM_FLOOD ? "office" : "flood");
 	log_init("officesim", 1, verbose);
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile(s.o.nagents);

@@ -37,6 +37,13 @@ st=$(sed -n 's/^query_status_ms: .* \([0-9]*\) lines)$/\1/p' flood.out)
 [ "$(cq status fl00000 fl00019 -af ExpectedOwnerAbsence | grep -c '^[0-9][0-9]*$')" = 4 ] ||
     fail "no ExpectedOwnerAbsence from the flood agents: $(cq status -af Name ExpectedOwnerAbsence | head)"
 
+# No option taken and ignored: office's -x in a flood is refused.
+rc=0
+"$SIM" -a "$SCHEDD_ADDR" -t "$SCHEDD_POOL_TOKEN" -c "$CQ_BIN" \
+    -m flood -n 1 -j 0 -x 10 > bad.out 2> bad.log || rc=$?
+[ "$rc" = 2 ] && grep -q -- '-x is for -m office only' bad.log ||
+    fail "flood took -x: rc $rc, $(cat bad.out bad.log)"
+
 mkdir out
 "$SIM" -a "$SCHEDD_ADDR" -t "$SCHEDD_POOL_TOKEN" -c "$CQ_BIN" \
     -p "$SCHEDD_PID" -m office -N of -n 40 -d 1 -x 6000 -r 7 -o out \
