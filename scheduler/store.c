@@ -580,7 +580,8 @@ store_disk_error(int rc)
  * (store_redo on, not HOLDABLE == 0: one whose caller reads its row id)
  * is kept; while the store is held it is only kept, and a write the disk
  * refuses holds the store: both return 0, the write is done at
- * store_resume().
+ * store_resume() (the verb that checks the rows a write changed does
+ * not while the store is held).
  */
 static int
 store_step(struct store *s, sqlite3_stmt *st, const char *what, int holdable)
@@ -1112,7 +1113,8 @@ store_job_update(struct store *s, const struct job *j)
 	}
 	if (store_done(s, st, "job_update") == -1)
 		return -1;
-	if (sqlite3_changes(s->db) != 1) {
+	/* Held: kept, not done. */
+	if (!s->held && sqlite3_changes(s->db) != 1) {
 		log_warnx("store: job_update: no job %" PRIu32 ".%" PRIu32,
 		    j->cluster, j->proc);
 		return -1;
@@ -1882,7 +1884,8 @@ store_job_set_ad(struct store *s, const struct job *j)
 	}
 	if (store_done(s, st, "job_set_ad") == -1)
 		return -1;
-	if (sqlite3_changes(s->db) != 1) {
+	/* Held: kept, not done. */
+	if (!s->held && sqlite3_changes(s->db) != 1) {
 		log_warnx("store: job_set_ad: no job %u.%u", j->cluster,
 		    j->proc);
 		return -1;

@@ -1452,3 +1452,63 @@ Test(store, redo_value_unseen_is_lost)
 	cr_assert_str_eq(v, "seen");
 	store_close(s);
 }
+
+/*
+ * A held write is kept, not done: the verbs that check the rows it
+ * changed (a job's update, its description, a factory's progress) do not
+ * read what the last write done before the hold changed.  Here that is
+ * a delete of nothing, then a commit the disk refuses.
+ */
+Test(store, held_write_no_rows_count)
+{
+	struct store		*s;
+	struct job		*j;
+	struct loaded		 l;
+	struct store_factory	 f[5];
+	struct rlimit		 rl, none;
+	uint32_t		 c;
+
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	none = rl;
+	none.rlim_cur = 1;
+	s = open_ok();
+	c = cluster_new(s, "hc");
+	insert(s, c, 0, JOB_IDLE, "hc", 0);
+	cr_assert_eq(store_factory_insert(s, c, "{}", 9, 0), 0);
+	j = tjob_new(c, 0, JOB_RUNNING, "hc", 0);
+	j->run = 1;
+
+	store_redo(s, 1);
+	cr_assert_eq(store_begin(s), 0);
+	cr_assert_eq(store_job_update(s, j), 0);
+	cr_assert_eq(store_cred_delete(s, "00000000"), 0);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &none), 0);
+	cr_assert_eq(store_commit(s), -1);
+	cr_assert_eq(store_hold(s), 0);
+
+	j->state = JOB_COMPLETED;
+	j->finished = 30;
+	j->exit_code = 0;
+	cr_assert_eq(store_job_update(s, j), 0);
+	j->priority = 4;
+	cr_assert_eq(store_job_set_ad(s, j), 0);
+	cr_assert_eq(store_factory_update(s, c, 5, 0, NULL), 0);
+	cr_assert_eq(store_held_count(s), 5);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	cr_assert_eq(store_resume(s), 0);
+	store_close(s);
+
+	s = open_ok();
+	load(s, &l);
+	cr_assert_eq(l.n, 0);
+	loaded_free(&l);
+	memset(f, 0, sizeof f);
+	cr_assert_eq(store_factories_load(s, factory_cb, f), 0);
+	cr_assert_eq(f[0].cluster, 1);
+	cr_assert_eq(f[1].next, 5);
+	free((char *)f[1].digest);
+	store_close(s);
+	tjob_free(j);
+}
+
