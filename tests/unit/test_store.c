@@ -1512,3 +1512,38 @@ Test(store, held_write_no_rows_count)
 	tjob_free(j);
 }
 
+/*
+ * A write that cannot be kept while the store is held (a value bound
+ * around the helpers) is refused to its caller at once: nobody calls
+ * store_hold() again before store_resume() would forget it.
+ */
+Test(store, held_write_unkept_refused)
+{
+	struct store	*s;
+	sqlite3_stmt	*st;
+	struct rlimit	 rl, none;
+
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	none = rl;
+	none.rlim_cur = 1;
+	s = open_ok();
+	store_redo(s, 1);
+	cr_assert_eq(store_begin(s), 0);
+	cr_assert_eq(store_event_add(s, 1, 0, 10, "x", 1, NULL), 0);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &none), 0);
+	cr_assert_eq(store_commit(s), -1);
+	cr_assert_eq(store_hold(s), 0);
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+
+	cr_assert_eq(sqlite3_prepare_v2(store_sqlite(s),
+	    "INSERT INTO state (key, value) VALUES ('redo', ?1)", -1, &st,
+	    NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_bind_text(st, 1, "raw", -1, SQLITE_STATIC),
+	    SQLITE_OK);
+	cr_assert_eq(store_run(s, st, "redo"), -1);
+	sqlite3_finalize(st);
+	cr_assert_eq(store_held_count(s), 1);
+	cr_assert_eq(store_hold(s), -1);
+	store_close(s);
+}
