@@ -8,7 +8,9 @@
  * agent evaluates its own start expression against before it starts the
  * job.  Every member is checked; a description that does not decode is
  * kept as DESC_ERROR, not a refusal, so the agent can end that run with
- * the reason as it always has.
+ * the reason as it always has.  agentmsg_start_text() writes the order as
+ * text, what the scheduler sends at every start, without a json-c object
+ * per member or a copy per older peer (msg_for_rev()).
  */
 #include "config.h"
 
@@ -21,6 +23,7 @@
 
 #include "agentmsg.h"
 #include "agentmsg-int.h"
+#include "jsonw.h"
 #include "jsonx.h"
 #include "msg.h"
 #include "text.h"
@@ -227,6 +230,141 @@ agentmsg_start_encode(const struct agentmsg_start *so)
 		json_object_object_add(o, "jobad", ad);
 	}
 	return o;
+}
+
+/* 1 if a peer of revision REV is sent MEMBER ("desc.hold": of desc). */
+static int
+agentmsg_start_for(int rev, const char *member)
+{
+	return rev == MSG_REV_UNKNOWN || rev >= MSG_REV ||
+	    msg_member_rev(MSG_START, member) <= rev;
+}
+
+/* ,"KEY": if a peer of revision REV is sent KEY: 1, else 0. */
+static int
+agentmsg_start_key(struct jsonw *w, int rev, const char *key)
+{
+	if (!agentmsg_start_for(rev, key))
+		return 0;
+	jsonw_key(w, key);
+	return 1;
+}
+
+/* The description's wire form, as REV may see it. */
+static void
+agentmsg_start_desc(struct jsonw *w, const struct agentmsg_start *so,
+    const char *desc, size_t desclen, int rev)
+{
+	struct jobdesc	 d;
+	char		*t;
+	size_t		 n;
+
+	if (so->desc_error[0] != '\0') {
+		jsonw_add(w, "{}", 2);
+		return;
+	}
+	/* Members it does not know are written at their defaults, which
+	 * the wire form leaves out: what msg_for_rev() removes. */
+	d = so->desc;
+	if (!agentmsg_start_for(rev, "desc.hold"))
+		d.hold = 0;
+	if (!agentmsg_start_for(rev, "desc.transfer_executable"))
+		d.transfer_executable = 1;
+	if (desc != NULL && d.hold == so->desc.hold &&
+	    d.transfer_executable == so->desc.transfer_executable) {
+		jsonw_add(w, desc, desclen);
+		return;
+	}
+	t = jobdesc_wire_text(&d, &n);
+	jsonw_add(w, t, n);
+	free(t);
+}
+
+/* One job-ad value, as expr_value_json() and json-c print it. */
+static void
+agentmsg_start_value(struct jsonw *w, const struct expr_value *v)
+{
+	struct json_object	*o;
+
+	switch (v->type) {
+	case EXPR_BOOL:
+		jsonw_lit(w, v->b ? "true" : "false");
+		break;
+	case EXPR_INT:
+		jsonw_int(w, v->i);
+		break;
+	case EXPR_STRING:
+		jsonw_str(w, v->s);
+		break;
+	default:
+		/* A real (json-c's own format), or what is none: null. */
+		o = expr_value_json(v);
+		jsonw_json(w, o);
+		json_object_put(o);
+		break;
+	}
+}
+
+/* The job ad: as an object, a name said twice keeps its first place
+ * and its last value. */
+static void
+agentmsg_start_jobad_text(struct jsonw *w, const struct agentmsg_start *so)
+{
+	const struct expr_value	*v;
+	size_t			 i, k;
+
+	jsonw_add(w, "{", 1);
+	for (i = 0; i < so->njobad; i++) {
+		for (k = 0; k < i; k++)
+			if (strcmp(so->jobad[k].name, so->jobad[i].name) == 0)
+				break;
+		if (k < i)
+			continue;
+		v = &so->jobad[i].v;
+		for (k = i + 1; k < so->njobad; k++)
+			if (strcmp(so->jobad[k].name, so->jobad[i].name) == 0)
+				v = &so->jobad[k].v;
+		jsonw_key(w, so->jobad[i].name);
+		agentmsg_start_value(w, v);
+	}
+	jsonw_add(w, "}", 1);
+}
+
+char *
+agentmsg_start_text(const struct agentmsg_start *so, const char *desc,
+    size_t desclen, int rev, size_t *len)
+{
+	struct jsonw	w = { NULL, 0, 0 };
+
+	/* The members and their order are agentmsg_start_encode()'s. */
+	jsonw_add(&w, "{", 1);
+	if (agentmsg_start_key(&w, rev, "job"))
+		jsonw_str(&w, so->job);
+	if (agentmsg_start_key(&w, rev, "run"))
+		jsonw_int(&w, so->run);
+	if (agentmsg_start_key(&w, rev, "slot"))
+		jsonw_int(&w, so->slot);
+	if (agentmsg_start_key(&w, rev, "owner"))
+		jsonw_str(&w, so->owner);
+	if (agentmsg_start_key(&w, rev, "uid"))
+		jsonw_int(&w, so->uid);
+	if (so->exe[0] != '\0' && agentmsg_start_key(&w, rev, "exe"))
+		jsonw_str(&w, so->exe);
+	if (so->ckpt > 0 && agentmsg_start_key(&w, rev, "ckpt"))
+		jsonw_int(&w, so->ckpt);
+	if (so->xfer) {
+		if (agentmsg_start_key(&w, rev, "xfer"))
+			jsonw_lit(&w, "true");
+		if (agentmsg_start_key(&w, rev, "nfiles"))
+			jsonw_int(&w, so->nfiles);
+	}
+	if (agentmsg_start_key(&w, rev, "desc"))
+		agentmsg_start_desc(&w, so, desc, desclen, rev);
+	if ((so->has_jobad || so->njobad > 0) &&
+	    agentmsg_start_key(&w, rev, "jobad"))
+		agentmsg_start_jobad_text(&w, so);
+	jsonw_add(&w, "}", 1);
+	return jsonw_done(&w, len);
 }
 
 void

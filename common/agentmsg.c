@@ -493,9 +493,10 @@ agentmsg_member_size(uint16_t type)
 	return sizeof am->u;
 }
 
-int
-agentmsg_decode_obj(uint16_t type, struct json_object *obj,
-    struct agentmsg *out, const char **errstr)
+/* agentmsg_decode_obj(), with CHECK 0 when msg.c checked OBJ already. */
+static int
+agentmsg_decode_as(uint16_t type, struct json_object *obj,
+    struct agentmsg *out, int check, const char **errstr)
 {
 	const struct msg_type	*mt = msg_type_get(type);
 	size_t			 size = agentmsg_member_size(type);
@@ -512,7 +513,7 @@ agentmsg_decode_obj(uint16_t type, struct json_object *obj,
 		*errstr = "not a message of the agent link";
 		return -1;
 	}
-	if (jsonx_check(obj, mt->members, errstr) == -1)
+	if (check && jsonx_check(obj, mt->members, errstr) == -1)
 		return -1;
 	switch (type) {
 	case MSG_SLOT:
@@ -561,6 +562,20 @@ agentmsg_decode_obj(uint16_t type, struct json_object *obj,
 	if (rc == -1)
 		memset(&out->u, 0, size);
 	return rc;
+}
+
+int
+agentmsg_decode_obj(uint16_t type, struct json_object *obj,
+    struct agentmsg *out, const char **errstr)
+{
+	return agentmsg_decode_as(type, obj, out, 1, errstr);
+}
+
+int
+agentmsg_decode_msg(uint16_t type, struct json_object *obj,
+    struct agentmsg *out, const char **errstr)
+{
+	return agentmsg_decode_as(type, obj, out, 0, errstr);
 }
 
 int

@@ -276,6 +276,13 @@ int	agentmsg_from_agent(uint16_t type);
  */
 int	agentmsg_decode_obj(uint16_t type, struct json_object *obj,
 	    struct agentmsg *out, const char **errstr);
+/*
+ * The same for OBJ as msg_decode() (or a peer's message callback) gives
+ * it: its members are those msg.c's table allows, of the right types,
+ * so that check is not made again (the scheduler's agent messages).
+ */
+int	agentmsg_decode_msg(uint16_t type, struct json_object *obj,
+	    struct agentmsg *out, const char **errstr);
 /* The same from LEN bytes of JSON (msg_decode() first). */
 int	agentmsg_decode(uint16_t type, const void *buf, size_t len,
 	    struct agentmsg *out, const char **errstr);
@@ -317,6 +324,16 @@ int	agentmsg_start_decode_buf(const void *buf, size_t len,
 	    struct agentmsg_start *so, const char **errstr);
 /* The order's JSON payload (a new object): DESC in its wire form. */
 struct json_object *agentmsg_start_encode(const struct agentmsg_start *so);
+/*
+ * The same as text for a peer of revision REV, without json-c objects:
+ * byte for byte jsonx_dump(msg_for_rev(MSG_START,
+ * agentmsg_start_encode(SO), REV)).  DESC (DESCLEN bytes) is the text of
+ * SO's description's wire form (jobdesc_wire_text(&so->desc)) if the
+ * caller has it, else NULL.  NUL-terminated, its length in *LEN; the
+ * caller frees it.
+ */
+char	*agentmsg_start_text(const struct agentmsg_start *so, const char *desc,
+	    size_t desclen, int rev, size_t *len);
 /* Add NAME = V (copied) to SO's job ad; 0, or -1 if full or bad. */
 int	agentmsg_start_attr_add(struct agentmsg_start *so, const char *name,
 	    const struct expr_value *v);

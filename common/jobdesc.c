@@ -616,18 +616,6 @@ static const struct msg_member jd_members[] = {
 };
 #define JD_NCORE	14	/* members DESIGN.md names: always present */
 
-/* The optional members are exactly those that may be null. */
-static int
-jd_is_nullable(const char *key)
-{
-	const struct msg_member	*m;
-
-	for (m = jd_members; m->name != NULL; m++)
-		if (strcmp(key, m->name) == 0)
-			return !m->required;
-	return 0;
-}
-
 /* A JSON string without NUL and within the limit; 0 or -1. */
 static int
 jd_json_text(struct json_object *v, const char **s, const char **errstr)
@@ -902,38 +890,18 @@ jobdesc_from_json(struct json_object *obj, struct jobdesc *jd,
     const char **errstr)
 {
 	const struct msg_member	*m;
-	struct json_object	*tmp, *args, *v;
+	struct json_object	*args, *v;
 	const char		*s;
 	int64_t			 n;
 	size_t			 i;
-	int			 rc;
 
 	memset(jd, 0, sizeof(*jd));
 	if (!json_object_is_type(obj, json_type_object)) {
 		*errstr = "not an object";
 		return -1;
 	}
-	/*
-	 * jsonx_check knows no null: check a copy without nullable nulls,
-	 * if there are any (the wire form has none: no copy per job).
-	 */
-	tmp = NULL;
-	json_object_object_foreach(obj, nk, nv) {
-		if (nv == NULL && jd_is_nullable(nk)) {
-			tmp = json_object_new_object();
-			break;
-		}
-	}
-	if (tmp != NULL) {
-		json_object_object_foreach(obj, key, val) {
-			if (val == NULL && jd_is_nullable(key))
-				continue;
-			json_object_object_add(tmp, key, json_object_get(val));
-		}
-	}
-	rc = jsonx_check(tmp != NULL ? tmp : obj, jd_members, errstr);
-	json_object_put(tmp);
-	if (rc == -1)
+	/* The optional members are exactly those that may be null. */
+	if (jsonx_check_nullable(obj, jd_members, errstr) == -1)
 		return -1;
 	for (m = jd_members; m < jd_members + JD_NCORE; m++) {
 		if (!json_object_object_get_ex(obj, m->name, NULL)) {

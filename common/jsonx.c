@@ -210,6 +210,228 @@ jsonx_lex(const unsigned char *p, size_t len)
 }
 
 /*
+ * The fast path of jsonx_parse(): a payload as the daemons write it
+ * (jsonx_dump(): no whitespace, no escapes, no reals, a few levels deep)
+ * is read straight into the json-c objects json-c's tokener would make
+ * of it (the same constructors: json_object_new_int64 for an integer,
+ * json_object_new_string_len, json_object_object_add in order), without
+ * the tokener's per-byte state machine and its locale switch on every
+ * call.  It gives up on anything else, valid or not: a repeated name,
+ * whitespace, a backslash, a real, a byte json-c or jsonx_lex() might
+ * judge otherwise, a long name, more depth than JSONX_FAST_DEPTH.  Then
+ * jsonx_parse() reads the bytes as it always has, so a refusal keeps
+ * its reason and nothing is accepted that was not.
+ */
+#define JSONX_FAST_DEPTH	8
+#define JSONX_FAST_NAME		256	/* a name's bytes and NUL, at most */
+
+struct jsonx_fast {
+	const unsigned char	*p, *end;
+	int			 depth;
+};
+
+static int	jsonx_fast_value(struct jsonx_fast *, struct json_object **);
+
+/* The string at P (a '"'): its bytes in *S and *N; 0, or -1. */
+static int
+jsonx_fast_str(struct jsonx_fast *f, const char **s, size_t *n)
+{
+	const unsigned char	*start = ++f->p;
+	size_t			 k;
+
+	while (f->p < f->end) {
+		if (*f->p == '"') {
+			*s = (const char *)start;
+			*n = (size_t)(f->p - start);
+			f->p++;
+			return 0;
+		}
+		if (*f->p < 0x20 || *f->p == '\\' || *f->p == 0x7f)
+			return -1;
+		if (*f->p < 0x80)
+			f->p++;
+		else if ((k = jsonx_utf8_len(f->p,
+		    (size_t)(f->end - f->p))) == 0)
+			return -1;
+		else
+			f->p += k;
+	}
+	return -1;
+}
+
+/* An integer of at most 18 digits, without a leading zero. */
+static int
+jsonx_fast_int(struct jsonx_fast *f, struct json_object **out)
+{
+	uint64_t	v = 0;
+	size_t		nd = 0;
+	int		neg = 0;
+
+	if (*f->p == '-') {
+		neg = 1;
+		f->p++;
+	}
+	if (f->p >= f->end || *f->p < '0' || *f->p > '9' ||
+	    (*f->p == '0' && f->p + 1 < f->end && f->p[1] >= '0' &&
+	    f->p[1] <= '9'))
+		return -1;
+	while (f->p < f->end && *f->p >= '0' && *f->p <= '9' && nd < 18) {
+		v = v * 10 + (uint64_t)(*f->p++ - '0');
+		nd++;
+	}
+	if (f->p < f->end && ((*f->p >= '0' && *f->p <= '9') ||
+	    *f->p == '.' || *f->p == 'e' || *f->p == 'E'))
+		return -1;
+	*out = json_object_new_int64(neg ? -(int64_t)v : (int64_t)v);
+	return 0;
+}
+
+static int
+jsonx_fast_object(struct jsonx_fast *f, struct json_object **out)
+{
+	struct json_object	*o, *v;
+	const char		*k;
+	char			 name[JSONX_FAST_NAME];
+	size_t			 n;
+
+	if (++f->depth > JSONX_FAST_DEPTH)
+		return -1;
+	o = json_object_new_object();
+	if (++f->p < f->end && *f->p == '}')
+		goto done;
+	for (;;) {
+		if (f->p >= f->end || *f->p != '"' ||
+		    jsonx_fast_str(f, &k, &n) == -1 || n >= sizeof name ||
+		    f->p >= f->end || *f->p != ':')
+			goto fail;
+		f->p++;
+		memcpy(name, k, n);
+		name[n] = '\0';
+		if (json_object_object_get_ex(o, name, NULL) ||
+		    jsonx_fast_value(f, &v) == -1)
+			goto fail;
+		json_object_object_add(o, name, v);
+		if (f->p < f->end && *f->p == ',') {
+			f->p++;
+			continue;
+		}
+		if (f->p < f->end && *f->p == '}')
+			break;
+		goto fail;
+	}
+done:
+	f->p++;
+	f->depth--;
+	*out = o;
+	return 0;
+fail:
+	json_object_put(o);
+	return -1;
+}
+
+static int
+jsonx_fast_array(struct jsonx_fast *f, struct json_object **out)
+{
+	struct json_object	*a, *v;
+
+	if (++f->depth > JSONX_FAST_DEPTH)
+		return -1;
+	a = json_object_new_array();
+	if (++f->p < f->end && *f->p == ']')
+		goto done;
+	for (;;) {
+		if (jsonx_fast_value(f, &v) == -1)
+			goto fail;
+		json_object_array_add(a, v);
+		if (f->p < f->end && *f->p == ',') {
+			f->p++;
+			continue;
+		}
+		if (f->p < f->end && *f->p == ']')
+			break;
+		goto fail;
+	}
+done:
+	f->p++;
+	f->depth--;
+	*out = a;
+	return 0;
+fail:
+	json_object_put(a);
+	return -1;
+}
+
+/* The literal W at P. */
+static int
+jsonx_fast_lit(struct jsonx_fast *f, const char *w)
+{
+	size_t	n = strlen(w);
+
+	if ((size_t)(f->end - f->p) < n || memcmp(f->p, w, n) != 0)
+		return -1;
+	f->p += n;
+	return 0;
+}
+
+/* One value into *OUT (NULL for null); 0, or -1 (nothing kept). */
+static int
+jsonx_fast_value(struct jsonx_fast *f, struct json_object **out)
+{
+	const char	*s;
+	size_t		 n;
+
+	*out = NULL;
+	if (f->p >= f->end)
+		return -1;
+	switch (*f->p) {
+	case '{':
+		return jsonx_fast_object(f, out);
+	case '[':
+		return jsonx_fast_array(f, out);
+	case '"':
+		if (jsonx_fast_str(f, &s, &n) == -1)
+			return -1;
+		*out = json_object_new_string_len(s, (int)n);
+		return 0;
+	case 't':
+		if (jsonx_fast_lit(f, "true") == -1)
+			return -1;
+		*out = json_object_new_boolean(1);
+		return 0;
+	case 'f':
+		if (jsonx_fast_lit(f, "false") == -1)
+			return -1;
+		*out = json_object_new_boolean(0);
+		return 0;
+	case 'n':
+		return jsonx_fast_lit(f, "null");
+	default:
+		if (*f->p == '-' || (*f->p >= '0' && *f->p <= '9'))
+			return jsonx_fast_int(f, out);
+		return -1;
+	}
+}
+
+/* BUF as an object by the fast path, or NULL: read it the usual way. */
+static struct json_object *
+jsonx_fast(const char *buf, size_t len)
+{
+	struct jsonx_fast	 f;
+	struct json_object	*o;
+
+	f.p = (const unsigned char *)buf;
+	f.end = f.p + len;
+	f.depth = 0;
+	if (len == 0 || *f.p != '{' || jsonx_fast_object(&f, &o) == -1)
+		return NULL;
+	if (f.p != f.end) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/*
  * One tokener for every payload, reset each time: making one costs three
  * allocations, about as much as parsing a heartbeat.  Only the loop's
  * thread parses (logwriter.c's threads call no json-c).  After a payload
@@ -245,6 +467,8 @@ jsonx_parse(const char *buf, size_t len, struct json_object **out,
 		*errstr = "NUL byte in JSON payload";
 		return -1;
 	}
+	if ((*out = jsonx_fast(buf, len)) != NULL)
+		return 0;
 	if ((why = jsonx_lex((const unsigned char *)buf, len)) != NULL) {
 		*errstr = why;
 		return -1;
@@ -308,9 +532,10 @@ jsonx_type_ok(struct json_object *v, enum jtype t)
 	return 0;
 }
 
-int
-jsonx_check(struct json_object *obj, const struct msg_member *members,
-    const char **errstr)
+/* jsonx_check(), and with NULLABLE a null optional member passes. */
+static int
+jsonx_check_as(struct json_object *obj, const struct msg_member *members,
+    int nullable, const char **errstr)
 {
 	const struct msg_member	*m;
 	struct json_object	*v;
@@ -320,13 +545,16 @@ jsonx_check(struct json_object *obj, const struct msg_member *members,
 		return -1;
 	}
 	json_object_object_foreach(obj, key, val) {
+		/* (The first byte first: most names differ there.) */
 		for (m = members; m->name != NULL; m++)
-			if (strcmp(m->name, key) == 0)
+			if (m->name[0] == key[0] && strcmp(m->name, key) == 0)
 				break;
 		if (m->name == NULL) {
 			*errstr = "unknown member";
 			return -1;
 		}
+		if (nullable && val == NULL && !m->required)
+			continue;
 		if (!jsonx_type_ok(val, m->type)) {
 			*errstr = "member has the wrong type";
 			return -1;
@@ -339,6 +567,20 @@ jsonx_check(struct json_object *obj, const struct msg_member *members,
 		}
 	}
 	return 0;
+}
+
+int
+jsonx_check(struct json_object *obj, const struct msg_member *members,
+    const char **errstr)
+{
+	return jsonx_check_as(obj, members, 0, errstr);
+}
+
+int
+jsonx_check_nullable(struct json_object *obj,
+    const struct msg_member *members, const char **errstr)
+{
+	return jsonx_check_as(obj, members, 1, errstr);
 }
 
 struct json_object *

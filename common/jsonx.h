@@ -23,6 +23,9 @@ int	jsonx_parse(const char *buf, size_t len, struct json_object **out,
 /* Check OBJ has exactly the members MEMBERS allows, of the right types. */
 int	jsonx_check(struct json_object *obj, const struct msg_member *members,
 	    const char **errstr);
+/* The same, but a member that is not required may be null. */
+int	jsonx_check_nullable(struct json_object *obj,
+	    const struct msg_member *members, const char **errstr);
 
 /* Borrowed accessors; the default if the member is missing. */
 const char	*jsonx_str(struct json_object *, const char *key,

@@ -269,7 +269,11 @@ static const struct msg_type msg_types[] = {
  * the optional members added since without one (the agent's own start
  * check, two job description members, the reason a run was killed, the
  * owner's expected absence, the image version and the opt-out reason
- * in the machine ad).
+ * in the machine ad).  The start order is written as text by
+ * agentmsg_start_text(), which asks msg_member_rev() of each member it
+ * writes; a member of MSG_START's desc added here must be one that
+ * jobdesc_wire_text() leaves out at its default, as these two are, and
+ * agentmsg_start_desc() must reset it too.
  */
 static const struct msg_added {
 	uint16_t	 type;

@@ -382,7 +382,10 @@ void
 agents_start(struct slot *s, struct job *j)
 {
 	struct agentmsg_start	 so;
-	const char		*errstr, *user;
+	const struct jobdesc	*d;
+	const char		*errstr, *user, *desc = NULL;
+	char			*text;
+	size_t			 desclen, len;
 	uid_t			 uid;
 	gid_t			 gid;
 
@@ -397,18 +400,24 @@ agents_start(struct slot *s, struct job *j)
 	runas_job(j, &user, &uid, &gid);
 	strlcpy(so.owner, user, sizeof so.owner);
 	so.uid = uid;
-	if (jobad_desc(j, &so.desc, &errstr) == -1) {
+	if (jobad_desc(j, &d, &desc, &desclen, &errstr) == -1) {
 		/* Our own text, checked at submit: the agent refuses it. */
 		log_warnx("job %u.%u: stored description: %s", j->cluster,
 		    j->proc, errstr);
 		agentmsg_text_set(so.desc_error, sizeof so.desc_error, errstr);
-	} else
+	} else {
+		/* Borrowed from jobad.c until the order is written. */
+		so.desc = *d;
 		spool_start(j, s->machine, &so.desc, &so);
+	}
 	/* What the machine's start names of the job, for the agent's own
 	 * check of it. */
 	jobad_start_attrs(j, s->machine->ad.start, &so);
-	commit_later(s->machine->peer, MSG_START, 0,
-	    agentmsg_start_encode(&so));
+	/* Written as the agent's revision reads it, without json-c. */
+	text = agentmsg_start_text(&so, desc, desclen,
+	    peer_rev(s->machine->peer), &len);
+	commit_later_text(s->machine->peer, MSG_START, 0, text, len);
+	memset(&so.desc, 0, sizeof so.desc);
 	agentmsg_start_clear(&so);
 }
 
@@ -735,7 +744,8 @@ agents_msg(struct peer *p, uint16_t type, uint32_t reqid,
 		peer_close(p, "unexpected message type");
 		return;
 	}
-	if (agentmsg_decode_obj(type, msg, &am, &errstr) == -1) {
+	/* Checked against msg.c's table by the peer (msg_decode_rev). */
+	if (agentmsg_decode_msg(type, msg, &am, &errstr) == -1) {
 		snprintf(why, sizeof why, "bad %s message: %s",
 		    msg_type_str(type), errstr);
 		peer_close(p, why);

@@ -350,7 +350,7 @@ factory_build(struct factory *f, uint32_t proc, struct jobdesc *d,
 	struct jobdesc		 raw;
 	struct json_object	*o;
 	const char		*errstr = NULL;
-	char			*text, why[512];
+	char			 why[512];
 	size_t			 i = proc / f->count, len;
 	int64_t			 um = jsonx_int(f->digest, "umask", -1);
 
@@ -362,11 +362,14 @@ factory_build(struct factory *f, uint32_t proc, struct jobdesc *d,
 		snprintf(err, errlen, "job %u: %s", proc, why);
 		return -1;
 	}
-	/* Through the wire form: the checks a whole submit's jobs get. */
-	text = jobdesc_wire_text(&raw, &len);
+	/*
+	 * Through the wire form: the checks a whole submit's jobs get.  Its
+	 * object is what json-c would read back from jobdesc_wire_text()'s
+	 * text (the same members, order and values; custom values are
+	 * scalars), without writing and parsing that text.
+	 */
+	o = jobdesc_to_wire(&raw);
 	jobdesc_free(&raw);
-	o = json_tokener_parse(text);
-	free(text);
 	if (o == NULL || jobdesc_from_json(o, d, &errstr) == -1) {
 		snprintf(err, errlen, "job %u: %s", proc, errstr != NULL ?
 		    errstr : "cannot read its description");

@@ -22,7 +22,10 @@
  * A filter is a parsed constraint; a NULL filter matches every job.
  * jobad_policy() parses a stored job's policy expressions (jobend.c) and
  * jobad_lookup() gives them its +Attr values.
- * Callers: ctl.c (queries and actions), queue.c (the policy).
+ * jobad_desc() decodes a stored description for the start order and
+ * keeps the decodings of the last clusters started.
+ * Callers: ctl.c (queries and actions), queue.c (the policy), agents.c
+ * (the start order).
  */
 #include "config.h"
 
@@ -477,22 +480,135 @@ jobad_lookup(void *arg, int scope, const char *name, struct expr_value *out)
 	return rc;
 }
 
+/*
+ * The descriptions of the last clusters started, decoded.  The jobs of a
+ * cluster have ads that differ in their proc, and in whatever else
+ * $(Process) or an item expands to.  A job's ad is the text
+ * jobdesc_wire_text() wrote, {"proc":N, then the rest; only such a text
+ * is kept here (it is what its own decoding writes again, byte for
+ * byte), so another text of the same rest and a proc in the same form
+ * decodes to the same description but for its proc: a hit is exact, and
+ * the ad's text is the order's description as it is.  Anything else is
+ * decoded every time.
+ */
+#define JOBAD_CACHE	8
+
+struct jobad_cached {
+	int		 set;
+	uint32_t	 cluster;
+	char		*rest;		/* the ad from the ',' after N */
+	size_t		 restlen;
+	uint64_t	 used;		/* the last use, for eviction */
+	struct jobdesc	 d;
+};
+static struct jobad_cached	 jobad_cache[JOBAD_CACHE];
+static uint64_t			 jobad_cache_clock;
+/* What is not cached: until the next call. */
+static struct jobdesc		 jobad_scratch;
+static char			*jobad_scratch_text;
+
+/*
+ * AD's {"proc":N, with N as jobdesc_wire_text() writes a proc (no sign,
+ * no leading zero, at most UINT32_MAX): N in *PROC and the offset of
+ * the ',' after it, or 0 if AD does not start so.
+ */
+static size_t
+jobad_proc_prefix(const char *ad, uint32_t *proc)
+{
+	static const char	 pre[] = "{\"proc\":";
+	size_t			 i = sizeof pre - 1, start = i;
+	uint64_t		 n = 0;
+
+	if (strncmp(ad, pre, sizeof pre - 1) != 0)
+		return 0;
+	while (ad[i] >= '0' && ad[i] <= '9' && i - start < 10)
+		n = n * 10 + (uint64_t)(ad[i++] - '0');
+	if (i == start || (ad[start] == '0' && i - start > 1) ||
+	    n > UINT32_MAX || ad[i] != ',')
+		return 0;
+	*proc = (uint32_t)n;
+	return i;
+}
+
+/* The slot of J's cluster, or the one used longest ago. */
+static struct jobad_cached *
+jobad_cache_slot(const struct job *j)
+{
+	struct jobad_cached	*c, *old = &jobad_cache[0];
+
+	for (c = jobad_cache; c < jobad_cache + JOBAD_CACHE; c++) {
+		if (c->set && c->cluster == j->cluster)
+			return c;
+		if (!c->set || (old->set && c->used < old->used))
+			old = c;
+	}
+	return old;
+}
+
 int
-jobad_desc(const struct job *j, struct jobdesc *d, const char **errstr)
+jobad_desc(const struct job *j, const struct jobdesc **d, const char **text,
+    size_t *len, const char **errstr)
 {
 	struct json_object	*desc;
-	int			 rc;
+	struct jobad_cached	*c;
+	struct jobdesc		 nd;
+	uint32_t		 proc = 0;
+	size_t			 adlen, off, wlen;
+	char			*wt;
 
-	memset(d, 0, sizeof *d);
+	*d = NULL;
+	*text = NULL;
+	*len = 0;
+	jobdesc_free(&jobad_scratch);
+	free(jobad_scratch_text);
+	jobad_scratch_text = NULL;
 	if (j->ad == NULL) {
 		*errstr = "no stored description";
 		return -1;
 	}
-	if (jsonx_parse(j->ad, strlen(j->ad), &desc, errstr) == -1)
+	adlen = strlen(j->ad);
+	off = jobad_proc_prefix(j->ad, &proc);
+	c = jobad_cache_slot(j);
+	if (off > 0 && c->set && c->cluster == j->cluster &&
+	    c->restlen == adlen - off &&
+	    memcmp(c->rest, j->ad + off, c->restlen) == 0) {
+		c->used = ++jobad_cache_clock;
+		c->d.proc = proc;
+		*d = &c->d;
+		*text = j->ad;
+		*len = adlen;
+		return 0;
+	}
+	if (jsonx_parse(j->ad, adlen, &desc, errstr) == -1)
 		return -1;
-	rc = jobdesc_from_json(desc, d, errstr);
+	if (jobdesc_from_json(desc, &nd, errstr) == -1) {
+		json_object_put(desc);
+		return -1;
+	}
 	json_object_put(desc);
-	return rc;
+	wt = jobdesc_wire_text(&nd, &wlen);
+	if (off == 0 || wlen != adlen || memcmp(wt, j->ad, adlen) != 0) {
+		/* Not the form a hit needs: decoded each time. */
+		jobad_scratch = nd;
+		jobad_scratch_text = wt;
+		*d = &jobad_scratch;
+		*text = wt;
+		*len = wlen;
+		return 0;
+	}
+	free(wt);
+	jobdesc_free(&c->d);
+	free(c->rest);
+	c->set = 1;
+	c->cluster = j->cluster;
+	c->rest = xstrdup(j->ad + off);
+	c->restlen = adlen - off;
+	c->used = ++jobad_cache_clock;
+	c->d = nd;
+	*d = &c->d;
+	*text = j->ad;
+	*len = adlen;
+	return 0;
 }
 
 /* The names an expression refers to, as expr_attrs() finds them. */

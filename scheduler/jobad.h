@@ -57,9 +57,14 @@ int	jobad_keeps(struct json_object *desc);
  * +Attr values); 0, or -1 if it has none.  An autocluster_attr_fn. */
 int	jobad_value(const struct job *j, const char *name,
 	    struct expr_value *out);
-/* J's stored description into D: 0, or -1 with ERRSTR (D empty). */
-int	jobad_desc(const struct job *j, struct jobdesc *d,
-	    const char **errstr);
+/*
+ * J's stored description, decoded, in *D and the text of its wire form
+ * (jobdesc_wire_text()) in *TEXT and *LEN, both borrowed until the next
+ * call (the text may be J's ad itself): 0, or -1 with ERRSTR.  The jobs
+ * of a cluster mostly share one decoding (jobad.c says when).
+ */
+int	jobad_desc(const struct job *j, const struct jobdesc **d,
+	    const char **text, size_t *len, const char **errstr);
 /* The attributes of J's job ad that START (a machine's, NULL: none)
  * names, into the start order SO, for the agent's own check. */
 void	jobad_start_attrs(const struct job *j, const struct expr *start,

@@ -125,7 +125,7 @@ for t in $targets; do
 		maxlen=16384
 		fuzz fuzz-agentad "$c/agentmsg.c" "$c/agentmsg-ad.c" \
 		    "$c/agentmsg-start.c" "$c/machinead.c" "$c/jobdesc.c" \
-		    "$c/msg.c" "$c/jsonx.c" "$c/text.c" "$c/slotstate.c" \
+		    "$c/jobdesc-wire.c" "$c/jsonw.c" "$c/msg.c" "$c/jsonx.c" "$c/text.c" "$c/slotstate.c" \
 		    "$c/expr.c" "$c/expr-eval.c" "$c/expr-fn.c" \
 		    "$c/expr-json.c" || rc=1
 		maxlen= ;;

@@ -11,7 +11,9 @@
  *     slot numbers in range, strings NUL-terminated UTF-8, the order's
  *     job ad of booleans, numbers and strings under attribute names;
  *   - what decodes, encoded again, decodes to the same values, and that
- *     encodes to the same bytes.
+ *     encodes to the same bytes;
+ *   - a start order written as text (agentmsg_start_text) is, for a peer
+ *     of each revision, what json-c makes of it (msg_for_rev).
  * Built and run by scripts/fuzz.sh.
  */
 #include "config.h"
@@ -179,6 +181,38 @@ fuzz_value_eq(const struct expr_value *a, const struct expr_value *b)
 	}
 }
 
+/* The order as text is json-c's for every revision. */
+static void
+fuzz_start_text(const struct agentmsg_start *a)
+{
+	static const int	 revs[] = { MSG_REV_UNKNOWN, 0, MSG_REV };
+	struct json_object	*o, *r;
+	const char		*want;
+	char			*got, *desc = NULL;
+	size_t			 i, wlen, glen, dlen = 0;
+
+	if ((o = agentmsg_start_encode(a)) == NULL)
+		abort();
+	if (a->desc_error[0] == '\0')
+		desc = jobdesc_wire_text(&a->desc, &dlen);
+	for (i = 0; i < sizeof revs / sizeof revs[0]; i++) {
+		if ((r = msg_for_rev(MSG_START, o, revs[i])) == NULL)
+			abort();
+		want = jsonx_dump(r, &wlen);
+		got = agentmsg_start_text(a, desc, dlen, revs[i], &glen);
+		if (glen != wlen || memcmp(got, want, wlen) != 0)
+			abort();
+		free(got);
+		got = agentmsg_start_text(a, NULL, 0, revs[i], &glen);
+		if (glen != wlen || memcmp(got, want, wlen) != 0)
+			abort();
+		free(got);
+		json_object_put(r);
+	}
+	free(desc);
+	json_object_put(o);
+}
+
 static void
 fuzz_start(const uint8_t *data, size_t len)
 {
@@ -198,6 +232,7 @@ fuzz_start(const uint8_t *data, size_t len)
 		return;
 	}
 	fuzz_start_bounds(&a);
+	fuzz_start_text(&a);
 	s1 = fuzz_dump(agentmsg_start_encode(&a), &n1);
 	if (agentmsg_start_decode_buf(s1, n1, &b, &errstr) == -1)
 		abort();

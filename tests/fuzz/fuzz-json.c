@@ -12,6 +12,9 @@
  *     gets through, nothing strict is refused;
  *   - every string and member name of what parses is valid UTF-8 without
  *     NUL (C code reads them as C strings);
+ *   - what parses is what json-c's tokener alone makes of the bytes
+ *     (jsonx_parse() reads what the daemons write by a fast path of its
+ *     own): equal, and serialized to the same bytes;
  *   - what parses, serialized (jsonx_dump) and parsed again, is equal to
  *     it and serializes to the same bytes;
  *   - jsonx_check() against a table with every member type (required and
@@ -396,6 +399,37 @@ fuzz_check_ref(struct json_object *o)
 	return 0;
 }
 
+/*
+ * What jsonx_parse() made of DATA (by its fast path or json-c's
+ * tokener) is what json-c's tokener alone makes of it, with jsonx's
+ * flags: equal, and serialized to the same bytes.
+ */
+static void
+fuzz_same_as_json_c(const uint8_t *data, size_t len, struct json_object *o)
+{
+	struct json_tokener	*tok;
+	struct json_object	*ref;
+	const char		*a, *b;
+	size_t			 alen, blen;
+
+	if ((tok = json_tokener_new_ex(JSONX_MAX_DEPTH)) == NULL)
+		abort();
+	json_tokener_set_flags(tok,
+	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	ref = json_tokener_parse_ex(tok, (const char *)data, (int)len);
+	if (ref == NULL ||
+	    json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != len ||
+	    !json_object_equal(o, ref))
+		abort();
+	a = jsonx_dump(o, &alen);
+	b = jsonx_dump(ref, &blen);
+	if (alen != blen || memcmp(a, b, alen) != 0)
+		abort();
+	json_object_put(ref);
+	json_tokener_free(tok);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -420,6 +454,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (o == NULL || !json_object_is_type(o, json_type_object))
 		abort();
 	fuzz_strings(o);
+	fuzz_same_as_json_c(data, len, o);
 
 	s = jsonx_dump(o, &slen);
 	if (s == NULL || strlen(s) != slen)

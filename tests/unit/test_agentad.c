@@ -334,6 +334,108 @@ Test(agentad, start_bad_desc_is_kept)
 	free(again);
 }
 
+/*
+ * agentmsg_start_text() writes what json-c makes of the order for a peer
+ * of each revision (msg_for_rev), with the description's text given or
+ * written by it.
+ */
+static void
+start_text_same(const struct agentmsg_start *so)
+{
+	static const int	 revs[] = { MSG_REV_UNKNOWN, 0, MSG_REV,
+	    MSG_REV + 1 };
+	struct json_object	*o, *r;
+	const char		*want;
+	char			*got, *desc;
+	size_t			 i, wlen, glen, dlen;
+
+	o = agentmsg_start_encode(so);
+	desc = jobdesc_wire_text(&so->desc, &dlen);
+	for (i = 0; i < sizeof revs / sizeof revs[0]; i++) {
+		r = msg_for_rev(MSG_START, o, revs[i]);
+		want = jsonx_dump(r, &wlen);
+		got = agentmsg_start_text(so, NULL, 0, revs[i], &glen);
+		cr_assert_str_eq(got, want, "revision %d", revs[i]);
+		cr_assert_eq(glen, wlen);
+		free(got);
+		got = agentmsg_start_text(so, desc, dlen, revs[i], &glen);
+		cr_assert_str_eq(got, want, "revision %d", revs[i]);
+		cr_assert_eq(glen, wlen);
+		free(got);
+		json_object_put(r);
+	}
+	free(desc);
+	json_object_put(o);
+}
+
+Test(agentad, start_text_is_json_c)
+{
+	struct agentmsg_start	 so;
+	struct expr_value	 v;
+	char			*argv[] = { "/bin/sh", "-c", "a\t\"b\"\\\x01/",
+	    NULL };
+	char			 err[160];
+
+	start_order(&so);
+	start_text_same(&so);
+	so.xfer = 1;
+	so.nfiles = 3;
+	strlcpy(so.exe, "echo \"1\"", sizeof so.exe);
+	so.ckpt = 2;
+	start_text_same(&so);
+	/* Members an older agent does not know, in the description. */
+	so.desc.hold = 1;
+	start_text_same(&so);
+	so.desc.transfer_executable = 0;
+	start_text_same(&so);
+	so.desc.hold = 0;
+	start_text_same(&so);
+	/* A name said twice: its first place, its last value. */
+	memset(&v, 0, sizeof v);
+	v.type = EXPR_INT;
+	v.i = -7;
+	cr_assert_eq(agentmsg_start_attr_add(&so, "Owner", &v), 0);
+	v.type = EXPR_REAL;
+	v.r = 1e300;
+	cr_assert_eq(agentmsg_start_attr_add(&so, "Big", &v), 0);
+	v.r = 3;
+	cr_assert_eq(agentmsg_start_attr_add(&so, "Three", &v), 0);
+	v.type = EXPR_BOOL;
+	v.b = 0;
+	cr_assert_eq(agentmsg_start_attr_add(&so, "No", &v), 0);
+	v.type = EXPR_STRING;
+	v.s = "\xc3\xa9t\xc3\xa9 \"x\"\n";
+	cr_assert_eq(agentmsg_start_attr_add(&so, "Word", &v), 0);
+	start_text_same(&so);
+	/* Custom values, an environment, the optional members. */
+	jobdesc_free(&so.desc);
+	cr_assert_eq(jobdesc_from_argv(3, argv, "/tmp", &so.desc, err,
+	    sizeof err), 0, "%s", err);
+	so.desc.custom = json_tokener_parse("{\"A\":1.5,\"B\":\"x\","
+	    "\"C\":true,\"D\":-3}");
+	so.desc.env = xcalloc(3, sizeof *so.desc.env);
+	so.desc.env[0] = xstrdup("PATH=/bin");
+	so.desc.env[1] = xstrdup("X=\x02y");
+	so.desc.nenv = 2;
+	so.desc.priority = -4;
+	so.desc.umask = 022;
+	so.desc.rank = xstrdup("Memory");
+	start_text_same(&so);
+	/* A description that did not decode goes as {}. */
+	strlcpy(so.desc_error, "bad", sizeof so.desc_error);
+	start_text_same(&so);
+	agentmsg_start_clear(&so);
+	/* No job ad at all. */
+	memset(&so, 0, sizeof so);
+	strlcpy(so.job, "1.0", sizeof so.job);
+	so.run = 1;
+	so.slot = 1;
+	so.uid = -1;
+	strlcpy(so.desc_error, "none", sizeof so.desc_error);
+	start_text_same(&so);
+	agentmsg_start_clear(&so);
+}
+
 static void
 start_refused(const char *text, const char *want)
 {

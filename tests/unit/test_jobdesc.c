@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,43 @@ Test(jobdesc, to_json_keys)
 	json_object_put(o);
 }
 
+/*
+ * The wire form's object decodes as json-c's reading of its text TEXT
+ * does (scheduler/factory.c checks a job so): the same answer, the same
+ * description.
+ */
+static void
+object_is_text(const struct jobdesc *jd, const char *text)
+{
+	struct json_object	*o, *p;
+	struct jobdesc		 a, b;
+	const char		*ea = NULL, *eb = NULL;
+	char			*ta, *tb;
+	size_t			 n;
+	int			 ra, rb;
+
+	o = jobdesc_to_wire(jd);
+	p = json_tokener_parse(text);
+	cr_assert_not_null(p, "%s", text);
+	ra = jobdesc_from_json(o, &a, &ea);
+	rb = jobdesc_from_json(p, &b, &eb);
+	json_object_put(o);
+	json_object_put(p);
+	cr_assert_eq(ra, rb, "%s: %s / %s", text, ea, eb);
+	if (ra == -1) {
+		cr_assert_str_eq(ea, eb);
+		return;
+	}
+	ta = jobdesc_wire_text(&a, &n);
+	tb = jobdesc_wire_text(&b, &n);
+	cr_assert_str_eq(ta, tb);
+	cr_assert_str_eq(ta, text);
+	free(ta);
+	free(tb);
+	jobdesc_free(&a);
+	jobdesc_free(&b);
+}
+
 /* jobdesc_wire_text() writes exactly what json-c makes of the wire form. */
 static void
 wire_text_same(const struct jobdesc *jd)
@@ -162,6 +200,7 @@ wire_text_same(const struct jobdesc *jd)
 	cr_assert_eq(glen, wlen, "length %zu, not %zu", glen, wlen);
 	cr_assert_str_eq(got, want);
 	cr_assert_eq(got[glen], '\0');
+	object_is_text(jd, got);
 	free(got);
 	json_object_put(o);
 }
@@ -479,6 +518,18 @@ Test(jobdesc, wire_text_matches_json_c)
 	json_object_object_add(jd.custom, "B", json_object_new_string("x/\"y"));
 	json_object_object_add(jd.custom, "C", json_object_new_boolean(1));
 	wire_text_same(&jd);
+	/* Reals as json-c prints them, and bytes that are not UTF-8. */
+	json_object_object_add(jd.custom, "D", json_object_new_double(0.1));
+	json_object_object_add(jd.custom, "E", json_object_new_double(-0.0));
+	json_object_object_add(jd.custom, "F", json_object_new_double(1e300));
+	json_object_object_add(jd.custom, "G", json_object_new_double(3));
+	json_object_object_add(jd.custom, "H",
+	    json_object_new_double(INFINITY));
+	json_object_object_add(jd.custom, "I", json_object_new_string("\xff"));
+	wire_text_same(&jd);
+	json_object_object_add(jd.custom, "J", json_object_new_double(NAN));
+	wire_text_same(&jd);
+	json_object_object_del(jd.custom, "J");
 	/* Environment: plain, a repeated name, then too many to look at. */
 	free(jd.env);
 	jd.env = env;

@@ -109,6 +109,59 @@ Test(jsonx, accepts_objects)
 	json_object_put(o);
 }
 
+/* TEXT parses to what json-c's tokener alone makes of it. */
+static void
+same_as_json_c(const char *text)
+{
+	struct json_tokener	*tok;
+	struct json_object	*o, *ref;
+	const char		*errstr = NULL;
+	char			*a;
+
+	cr_assert_eq(jsonx_parse(text, strlen(text), &o, &errstr), 0,
+	    "%s: %s", text, errstr);
+	tok = json_tokener_new_ex(JSONX_MAX_DEPTH);
+	json_tokener_set_flags(tok,
+	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	ref = json_tokener_parse_ex(tok, text, (int)strlen(text));
+	cr_assert_not_null(ref, "%s", text);
+	cr_assert(json_object_equal(o, ref), "%s", text);
+	a = xstrdup(jsonx_dump(o, NULL));
+	cr_assert_str_eq(a, jsonx_dump(ref, NULL), "%s", text);
+	free(a);
+	json_object_put(o);
+	json_object_put(ref);
+	json_tokener_free(tok);
+}
+
+/* What the daemons write (the fast path) and what they do not. */
+Test(jsonx, parses_as_json_c_does)
+{
+	size_t		 i;
+	static const char *const texts[] = {
+		"{}",
+		"{\"job\":\"1.0\",\"run\":1,\"slot\":2}",
+		"{\"a\":-0,\"b\":0,\"c\":-9223372036854775808,"
+		"\"d\":9223372036854775807,\"e\":123456789012345678,"
+		"\"f\":1234567890123456789}",
+		"{\"t\":true,\"f\":false,\"n\":null,\"s\":\"\",\"\":1}",
+		"{\"a\":[],\"b\":{},\"c\":[1,\"x\",null,[true,{}]],"
+		"\"d\":{\"e\":{\"f\":[{\"g\":1}]}}}",
+		"{\"u\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \x7f\"}",
+		/* Escapes, reals, whitespace, a repeated name, depth. */
+		"{\"e\":\"a\\\"b\\\\c\\/d\\n\\u00e9\\ud83d\\ude00\"}",
+		"{\"r\":1.5,\"s\":-2e3,\"t\":0.0}",
+		" { \"a\" : [ 1 , 2 ] } ",
+		"{\"a\":1,\"a\":2,\"b\":3}",
+		"{\"a\":[[[[[[[[[[[[[[1]]]]]]]]]]]]]]}",
+		"{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":"
+		"{\"i\":1}}}}}}}}}",
+	};
+
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		same_as_json_c(texts[i]);
+}
+
 Test(jsonx, rejects_empty)
 {
 	refused_n("", 0, "empty JSON payload");
@@ -344,6 +397,38 @@ Test(jsonx, check_members)
 	check_fails("{\"s\":\"x\",\"o\":[]}", "member has the wrong type");
 	check_fails("{\"s\":\"x\",\"a\":{}}", "member has the wrong type");
 	check_fails("{\"s\":\"x\",\"d\":\"1\"}", "member has the wrong type");
+}
+
+/* jsonx_check_nullable() of TEXT: the same, but optional nulls pass. */
+static int
+check_null(const char *text, const char **errstr)
+{
+	struct json_object	*o;
+	int			 rc;
+
+	o = parses(text);
+	*errstr = NULL;
+	rc = jsonx_check_nullable(o, test_members, errstr);
+	json_object_put(o);
+	return rc;
+}
+
+Test(jsonx, check_nullable_members)
+{
+	const char	*errstr;
+
+	cr_assert_eq(check_null("{\"s\":\"x\",\"i\":null,\"o\":null,"
+	    "\"d\":null}", &errstr), 0, "%s", errstr);
+	cr_assert_eq(check("{\"s\":\"x\",\"i\":null}", &errstr), -1);
+	cr_assert_eq(check_null("{\"s\":null}", &errstr), -1);
+	cr_assert_str_eq(errstr, "member has the wrong type");
+	cr_assert_eq(check_null("{\"s\":\"x\",\"foo\":null}", &errstr), -1);
+	cr_assert_str_eq(errstr, "unknown member");
+	cr_assert_eq(check_null("{\"i\":null}", &errstr), -1);
+	cr_assert_str_eq(errstr, "missing member");
+	cr_assert_eq(check_null("{\"s\":\"x\",\"i\":\"1\",\"foo\":1}",
+	    &errstr), -1);
+	cr_assert_str_eq(errstr, "member has the wrong type");
 }
 
 Test(jsonx, check_not_an_object)
