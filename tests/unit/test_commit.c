@@ -17,7 +17,10 @@
 
 #include <criterion/criterion.h>
 
+#include <json-c/json.h>
+
 #include "commit.h"
+#include "diskwatch.h"
 #include "schedd.h"
 #include "store.h"
 
@@ -64,7 +67,8 @@ TestSuite(commit, .init = setup, .fini = teardown);
 Test(commit, a_write_refused_mid_turn_stalls_as_at_commit)
 {
 	struct schedd	 s;
-	const char	*errstr = NULL, *why;
+	struct json_object	*o;
+	const char	*errstr = NULL, *why, *w;
 	char		*big;
 	size_t		 n;
 
@@ -95,6 +99,15 @@ Test(commit, a_write_refused_mid_turn_stalls_as_at_commit)
 	cr_assert_not_null(why);
 	cr_assert_not_null(strstr(why, "disk is full"),
 	    "the stall's reason: '%s'", why);
+
+	/* cq status's pool row says so. */
+	o = diskwatch_json();
+	w = json_object_get_string(json_object_object_get(o, "warning"));
+	cr_assert(json_object_get_boolean(json_object_object_get(o,
+	    "stalled")));
+	cr_assert(w != NULL && strstr(w, "stalled for ") != NULL &&
+	    strstr(w, "disk is full") != NULL, "cq status: '%s'", w);
+	json_object_put(o);
 
 	/* A client's request is refused with the disk-full message. */
 	cr_assert_eq(commit_request_begin(), 0);
