@@ -85,7 +85,8 @@ store_factory_update(struct store *s, uint32_t cluster, uint64_t next,
 	    store_bind_int64(s, st, 4, cluster) == SQLITE_OK,
 	    "factory_update") == -1)
 		return -1;
-	if (sqlite3_changes(store_sqlite(s)) != 1) {
+	/* Held: kept, not done. */
+	if (!store_held(s) && sqlite3_changes(store_sqlite(s)) != 1) {
 		log_warnx("store: factory_update: no factory %" PRIu32,
 		    cluster);
 		return -1;

@@ -274,7 +274,7 @@ static int	store_user_version(sqlite3 *, int *);
 static int	store_migrate(sqlite3 *, const char **);
 static int	store_done(struct store *, sqlite3_stmt *, const char *);
 static int	store_step(struct store *, sqlite3_stmt *, const char *, int);
-static void	store_redo_add(struct store *, sqlite3_stmt *);
+static int	store_redo_add(struct store *, sqlite3_stmt *);
 static void	store_redo_clear(struct store *);
 static int	store_replay(struct store *, size_t, size_t);
 static int	store_slot(struct store *, sqlite3_stmt *);
@@ -583,48 +583,57 @@ store_disk_error(int rc)
  * (store_redo on, not HOLDABLE == 0: one whose caller reads its row id)
  * is kept; while the store is held it is only kept, and a write the disk
  * refuses holds the store: both return 0, the write is done at
- * store_resume().
+ * store_resume() (the verb that checks the rows a write changed does
+ * not while the store is held).  Such a write that could not be kept
+ * returns -1: a held store calls no store_hold() to say so before
+ * store_resume() forgets it.
  */
 static int
 store_step(struct store *s, sqlite3_stmt *st, const char *what, int holdable)
 {
-	int	 rc, txn, keep;
+	int	 rc, txn, keep, lost;
 
 	txn = st == s->st[ST_BEGIN] || st == s->st[ST_COMMIT] ||
 	    st == s->st[ST_ROLLBACK];
 	keep = !txn && holdable && s->redo_on &&
 	    (s->held || store_in_txn(s));
 	if (s->held && !txn) {
-		if (keep)
-			store_redo_add(s, st);
-		else {
-			s->failed = s->held_code;
+		/* Not kept (its values unknown): not done either. */
+		if (keep && store_redo_add(s, st) == 0) {
+			store_unbind(s, st);
+			return 0;
+		}
+		s->failed = s->held_code;
+		if (!keep)
 			log_warnx("store: %s: refused while the store is held",
 			    what);
-		}
 		store_unbind(s, st);
-		return keep ? 0 : -1;
+		return -1;
 	}
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
 		s->failed = sqlite3_extended_errcode(s->db);
 		log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
 	}
+	lost = 0;
 	if (keep && (rc == SQLITE_DONE || store_disk_error(s->failed)))
-		store_redo_add(s, st);
+		lost = store_redo_add(s, st) == -1;
 	store_unbind(s, st);
 	if (rc != SQLITE_DONE && keep && store_disk_error(s->failed)) {
 		store_hold(s);
 		/* Not at a commit: the caller must hear of the stall. */
 		if (s->hold_cb != NULL)
 			s->hold_cb(s->hold_arg);
-		return 0;
+		return lost ? -1 : 0;
 	}
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Keep ST's write with the values bound to it (store-redo.c). */
-static void
+/*
+ * Keep ST's write with the values bound to it (store-redo.c); -1 if it
+ * could not be (noted: store_hold() says so).
+ */
+static int
 store_redo_add(struct store *s, sqlite3_stmt *st)
 {
 	int		 which;
@@ -642,7 +651,9 @@ store_redo_add(struct store *s, sqlite3_stmt *st)
 	if (redo_keep(s->redo, which, st, params) == -1) {
 		log_warnx("store: cannot keep a write to replay");
 		s->redo_lost = 1;
+		return -1;
 	}
+	return 0;
 }
 
 static void
@@ -1118,7 +1129,8 @@ store_job_update(struct store *s, const struct job *j)
 	}
 	if (store_done(s, st, "job_update") == -1)
 		return -1;
-	if (sqlite3_changes(s->db) != 1) {
+	/* Held: kept, not done. */
+	if (!s->held && sqlite3_changes(s->db) != 1) {
 		log_warnx("store: job_update: no job %" PRIu32 ".%" PRIu32,
 		    j->cluster, j->proc);
 		return -1;
@@ -1888,7 +1900,8 @@ store_job_set_ad(struct store *s, const struct job *j)
 	}
 	if (store_done(s, st, "job_set_ad") == -1)
 		return -1;
-	if (sqlite3_changes(s->db) != 1) {
+	/* Held: kept, not done. */
+	if (!s->held && sqlite3_changes(s->db) != 1) {
 		log_warnx("store: job_set_ad: no job %u.%u", j->cluster,
 		    j->proc);
 		return -1;
