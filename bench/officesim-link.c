@@ -392,6 +392,10 @@ link_event(struct bufferevent *bev, short what, void *arg)
 	o = json_object_new_object();
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "role", json_object_new_string("agent"));
+	/* The real agent's revision: without it the scheduler takes the
+	 * agents for older ones and drops what came later (msg.c), such
+	 * as the heartbeat's owner_absence_s. */
+	json_object_object_add(o, "rev", json_object_new_int(MSG_REV));
 	json_object_object_add(o, "name", json_object_new_string(a->name));
 	json_object_object_add(o, "filesystem_domain",
 	    json_object_new_string(""));

@@ -273,6 +273,8 @@ run_expected_absence(struct sim_agent *a)
 {
 	int64_t	s;
 
+	if (sim->o.mode == SIM_FLOOD)
+		return run_flood_absence(a);
 	if (a->hist == NULL)
 		return -1;
 	s = presence_absence(a->hist, SIM_EPOCH_S + sim->vnow / 1000, 0.5);

@@ -77,6 +77,8 @@ report_flood(void)
 			    sim->agents[i].t_connect;
 	qsort(reg, n, sizeof *reg, cmp64);
 	printf("mode: flood\n");
+	if (sim->o.label[0] != '\0')
+		printf("label: %s\n", sim->o.label);
 	printf("agents: %d (%d slots each, %d source addresses, %s)\n",
 	    sim->o.nagents, sim->o.nslots, sim->o.sources,
 	    sim->o.fingerprint != NULL ? "TLS" : "plain TCP");
@@ -86,11 +88,16 @@ report_flood(void)
 		    (long long)(sim->t_all_ready - sim->t0));
 	printf("register_one_ms: p50 %.0f p99 %.0f max %.0f\n",
 	    pct_of(reg, n, 0.5), pct_of(reg, n, 0.99), pct_of(reg, n, 1));
+	/* Each agent heartbeats lease/4 after the last: a window shorter
+	 * than that misses the agents that registered last. */
 	if (sim->st_hb_cpu >= 0)
 		printf("schedd_heartbeat_cpu_pct: %.2f (over %d s, heartbeat "
-		    "every %lld ms)\n", sim->st_hb_cpu * 100,
-		    sim->o.hb_window_s, (long long)(sim->lease_ms / 4));
+		    "every %lld ms%s)\n", sim->st_hb_cpu * 100,
+		    sim->o.hb_window_s, (long long)(sim->lease_ms / 4),
+		    sim->o.hb_window_s * 1000LL < sim->lease_ms / 2 ?
+		    "; shorter than two heartbeats: not a figure" : "");
 	printf("schedd_heartbeat_rss_mib: %.1f\n", sim->st_hb_rss / 1024.0);
+	query_report();
 	printf("jobs: %ld started, %ld ended, %ld acknowledged, %ld "
 	    "refused\n", sim->started, sim->exited, sim->acked,
 	    sim->refused);

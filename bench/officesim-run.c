@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,4 +141,27 @@ run_ad_slots(struct sim_agent *a, struct agentmsg_ad *ad)
 {
 	if (sim->o.mode == SIM_OFFICE)
 		office_ad(a, ad);
+}
+
+/*
+ * Flood mode with -A: agent A advertises a fixed expected owner absence,
+ * from 10 minutes to about 4 days (600 s times 2^(9.2 u), u uniform from
+ * the seed and its index), for the placement's choices (scheduler/
+ * match.c's window) to have something to weigh.  -1 without -A.
+ */
+int64_t
+run_flood_absence(const struct sim_agent *a)
+{
+	uint64_t	z;
+	double		u;
+
+	if (!sim->o.owner_aware)
+		return -1;
+	z = (sim->o.seed + 1) * 0x9e3779b97f4a7c15ULL ^
+	    ((uint64_t)a->idx + 1) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	u = (z >> 11) * (1.0 / 9007199254740992.0);
+	return (int64_t)(600 * pow(2, 9.2 * u)) / 60 * 60;
 }

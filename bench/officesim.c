@@ -2,11 +2,20 @@
  * officesim.c: N simulated agents against one real cq-schedd.
  *
  * Flood mode (-m flood): N agents of S slots register (time to register
- * them all), heartbeat alone for a while (the scheduler's CPU and RSS
- * from /proc/PID/stat and status meanwhile), then `cq submit` queues J
- * zero-length jobs and every start order is answered at once with
- * started and exited, as a job that ends at once would be: jobs/s from
- * the submit to the last acknowledged end.
+ * them all); with -Q H, H held jobs are queued (`hold = true`, 10,000 a
+ * submit); the agents heartbeat alone for -w seconds (default 30: each
+ * heartbeats every lease/4 from its registration, so a window shorter
+ * than two of those misses some; the scheduler's CPU and RSS from
+ * /proc/PID/stat and status meanwhile); with -M R, `cq
+ * q`, `cq q -nobatch` and `cq status` run R times each, timed
+ * (officesim-query.c); then `cq submit` queues J zero-length jobs and
+ * every start order is answered at once with started and exited, as a
+ * job that ends at once would be: jobs/s from the submit to the last
+ * acknowledged end.  With -k K the jobs are K clusters, each stating a
+ * different +ExpectedRuntime (10 minutes to 4 days), and with -A each
+ * agent advertises an expected owner absence in the same range: the
+ * owner-aware placement then weighs them (the window of
+ * scheduler/match.c).
  *
  * Office mode (-m office): owners from a seeded generator of office days
  * (officesim-owner.c) use the desktops on a virtual clock running -x
@@ -36,7 +45,8 @@
  *
  * usage: officesim -a HOST:PORT -t TOKEN -c CQ [-F fingerprint]
  *        [-C connects] [-m flood|office] [-N name-prefix] [-n agents] [-s slots] [-j jobs] [-p schedd-pid]
- *        [-w heartbeat-seconds] [-x accel] [-d days] [-T train-days]
+ *        [-w heartbeat-seconds] [-Q held-jobs] [-M query-runs] [-k clusters]
+ *        [-x accel] [-d days] [-T train-days]
  *        [-r seed] [-A] [-q queue-depth | -R jobs-an-hour] [-o outdir]
  *        [-L label]
  */
@@ -49,6 +59,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -216,9 +227,19 @@ sim_submit(const char *text, void (*cb)(long, void *), void *arg)
 
 /* --- flood mode ---------------------------------------------------- */
 
+enum flood_phase {
+	FLOOD_REGISTER,		/* agents connecting */
+	FLOOD_HELD,		/* -Q: the held jobs being submitted */
+	FLOOD_HEARTBEAT,	/* heartbeats alone */
+	FLOOD_QUERY,		/* -M: cq q and cq status (officesim-query.c) */
+	FLOOD_RUN,		/* the jobs */
+};
+
+static enum flood_phase	 flood_phase;
 static double		 flood_cpu0;
 static int64_t		 flood_t0;
 static long		 flood_submits_left;
+static long		 flood_held_left;
 
 static void
 flood_submitted(long cluster, void *arg)
@@ -232,22 +253,104 @@ flood_submitted(long cluster, void *arg)
 		    (long long)(sim_mono_ms() - sim->t_submit));
 }
 
+/*
+ * -k K: cluster I of K states +ExpectedRuntime (seconds) spread like the
+ * absences the agents advertise with -A (run_flood_absence), from 10 minutes
+ * to about 4 days, a factor 2^(9.2/K) apart.
+ */
+static long
+flood_runtime(int i, int k)
+{
+	return (long)(600 * pow(2, 9.2 * (i + 0.5) / k));
+}
+
 static void
 flood_submit_all(void)
 {
-	char	 text[256];
-	long	 left = sim->o.njobs, n;
+	char	 text[512], ert[64];
+	long	 left, n, per;
+	int	 k, nk = sim->o.clusters > 0 ? sim->o.clusters : 1;
 
 	sim->t_submit = sim_mono_ms();
+	for (k = 0; k < nk; k++) {
+		left = sim->o.njobs / nk + (k < sim->o.njobs % nk);
+		ert[0] = '\0';
+		if (sim->o.clusters > 0)
+			snprintf(ert, sizeof ert, "+ExpectedRuntime = %ld\n",
+			    flood_runtime(k, nk));
+		/*
+		 * max_jobs_per_submission is 20,000 by default; with -k, at
+		 * most 10,000 a submit, so that each is queued whole (more
+		 * is a late materialization, docs/materialize.md, which
+		 * holds 10,000 of it in the queue): the queue is as deep
+		 * with one cluster as with several.
+		 */
+		per = sim->o.clusters > 0 ? 10000 : 20000;
+		while (left > 0) {
+			n = left > per ? per : left;
+			snprintf(text, sizeof text, "executable = /bin/true\n"
+			    "batch_name = officesim-flood\n%squeue %ld\n", ert,
+			    n);
+			flood_submits_left++;
+			sim_submit(text, flood_submitted, NULL);
+			left -= n;
+		}
+	}
+}
+
+/* The heartbeat-only window begins. */
+static void
+flood_heartbeats(void)
+{
+	long	rss;
+
+	flood_phase = FLOOD_HEARTBEAT;
+	flood_t0 = sim_mono_ms();
+	sim_proc_sample(sim->o.schedd_pid, &flood_cpu0, &rss);
+	log_info("flood: heartbeats alone for %d s", sim->o.hb_window_s);
+}
+
+static void
+flood_held_submitted(long cluster, void *arg)
+{
+	if (cluster < 0) {
+		log_warnx("flood: a submit of held jobs failed");
+		sim->errors++;
+	}
+	if (--flood_held_left == 0) {
+		log_info("flood: %ld held jobs queued", sim->o.held);
+		flood_heartbeats();
+	}
+}
+
+/* -Q N: N held jobs in the queue, 10,000 a submit (each one whole). */
+static void
+flood_submit_held(void)
+{
+	char	 text[256];
+	long	 left = sim->o.held, n;
+
+	flood_phase = FLOOD_HELD;
 	while (left > 0) {
-		/* max_jobs_per_submission is 20,000 by default. */
-		n = left > 20000 ? 20000 : left;
+		n = left > 10000 ? 10000 : left;
 		snprintf(text, sizeof text, "executable = /bin/true\n"
-		    "batch_name = officesim-flood\nqueue %ld\n", n);
-		flood_submits_left++;
-		sim_submit(text, flood_submitted, NULL);
+		    "hold = true\nbatch_name = officesim-held\nqueue %ld\n", n);
+		flood_held_left++;
+		sim_submit(text, flood_held_submitted, NULL);
 		left -= n;
 	}
+}
+
+/* The queries are done: the jobs go. */
+static void
+flood_run(void)
+{
+	long	rss;
+
+	flood_phase = FLOOD_RUN;
+	sim_proc_sample(sim->o.schedd_pid, &sim->st_cpu0, &rss);
+	sim_proc_sample(getpid(), &sim->me_cpu0, &rss);
+	flood_submit_all();
 }
 
 static void
@@ -257,7 +360,8 @@ flood_tick(evutil_socket_t fd, short ev, void *arg)
 	long	rss;
 	int64_t	now = sim_mono_ms();
 
-	if (sim->t_all_ready == 0) {
+	switch (flood_phase) {
+	case FLOOD_REGISTER:
 		if (sim->nready < sim->o.nagents) {
 			if (now - sim->t0 > 600 * 1000) {
 				log_warnx("flood: %d of %d agents registered "
@@ -269,24 +373,28 @@ flood_tick(evutil_socket_t fd, short ev, void *arg)
 			return;
 		}
 		sim->t_all_ready = now;
-		sim_proc_sample(sim->o.schedd_pid, &flood_cpu0, &rss);
-		flood_t0 = now;
-		log_info("flood: %d agents registered in %lld ms; heartbeats "
-		    "alone for %d s", sim->nready,
-		    (long long)(now - sim->t0), sim->o.hb_window_s);
+		log_info("flood: %d agents registered in %lld ms", sim->nready,
+		    (long long)(now - sim->t0));
+		if (sim->o.held > 0)
+			flood_submit_held();
+		else
+			flood_heartbeats();
 		return;
-	}
-	if (sim->t_submit == 0) {
+	case FLOOD_HELD:
+	case FLOOD_QUERY:
+		return;
+	case FLOOD_HEARTBEAT:
 		if (now - flood_t0 < sim->o.hb_window_s * 1000LL)
 			return;
 		sim_proc_sample(sim->o.schedd_pid, &cpu, &rss);
 		sim->st_hb_cpu = flood_cpu0 >= 0 && cpu >= 0 ?
 		    (cpu - flood_cpu0) / ((now - flood_t0) / 1000.0) : -1;
 		sim->st_hb_rss = rss;
-		sim_proc_sample(sim->o.schedd_pid, &sim->st_cpu0, &rss);
-		sim_proc_sample(getpid(), &sim->me_cpu0, &rss);
-		flood_submit_all();
+		flood_phase = FLOOD_QUERY;
+		query_begin(flood_run);
 		return;
+	case FLOOD_RUN:
+		break;
 	}
 	if (sim->acked >= sim->o.njobs) {
 		sim_proc_sample(sim->o.schedd_pid, &cpu, &rss);
@@ -343,6 +451,7 @@ usage(void)
 	    "[-F fingerprint] [-C connects] [-m flood|office]\n"
 	    "\t[-N name-prefix] [-n agents] [-s slots] [-j jobs] [-p schedd-pid] "
 	    "[-w heartbeat-seconds]\n"
+	    "\t[-Q held-jobs] [-M query-runs] [-k clusters]\n"
 	    "\t[-x accel] [-d days] [-T train-days] [-r seed] [-A] "
 	    "[-q queue-depth | -R jobs-an-hour]\n\t[-o outdir] [-L label]\n");
 	exit(2);
@@ -393,15 +502,20 @@ main(int argc, char *argv[])
 	struct timeval	 tv;
 	uint8_t		 pin[TLS_FP_LEN];
 	const char	*errstr;
+	char		 given[128];
+	const char	*o;
 	int		 ch, i, verbose = 0;
 
 	memset(&s, 0, sizeof s);
+	memset(given, 0, sizeof given);
 	sim = &s;
 	s.o.mode = SIM_FLOOD;
 	s.o.nagents = 100;
 	s.o.nslots = 2;
 	s.o.njobs = 20000;
-	s.o.hb_window_s = 10;
+	s.o.hb_window_s = 30;	/* two heartbeats at the default lease */
+	s.o.held = 0;
+	s.o.query_runs = 0;
 	s.o.connects = 256;
 	s.o.accel = 600;
 	s.o.days = 7;
@@ -410,8 +524,10 @@ main(int argc, char *argv[])
 	s.o.outdir = ".";
 	s.o.label = "";
 	s.o.prefix = "sim";
-	while ((ch = getopt(argc, argv, "Aa:C:c:d:F:j:L:m:N:n:o:p:q:R:r:s:T:t:vw:x:"))
-	    != -1) {
+	while ((ch = getopt(argc, argv,
+	    "Aa:C:c:d:F:j:k:L:M:m:N:n:o:p:Q:q:R:r:s:T:t:vw:x:")) != -1) {
+		if (ch > 0 && ch < (int)sizeof given)
+			given[ch] = 1;
 		switch (ch) {
 		case 'A':
 			s.o.owner_aware = 1;
@@ -434,8 +550,14 @@ main(int argc, char *argv[])
 		case 'j':
 			s.o.njobs = num(optarg, 0, 10000000, ch);
 			break;
+		case 'k':
+			s.o.clusters = num(optarg, 1, 64, ch);
+			break;
 		case 'L':
 			s.o.label = optarg;
+			break;
+		case 'M':
+			s.o.query_runs = num(optarg, 0, 1000, ch);
 			break;
 		case 'm':
 			if (strcmp(optarg, "flood") == 0)
@@ -458,6 +580,9 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			s.o.schedd_pid = num(optarg, 1, INT32_MAX, ch);
+			break;
+		case 'Q':
+			s.o.held = num(optarg, 0, 1000000, ch);
 			break;
 		case 'q':
 			s.o.queue_depth = num(optarg, 0, 10000000, ch);
@@ -493,6 +618,11 @@ main(int argc, char *argv[])
 	if (optind != argc || s.o.schedd == NULL || s.o.token == NULL ||
 	    s.o.cq == NULL)
 		usage();
+	/* No option is taken and then ignored: each mode's own. */
+	for (o = s.o.mode == SIM_FLOOD ? "dTqRox" : "jQMkw"; *o != '\0'; o++)
+		if (given[(unsigned char)*o])
+			errx(2, "-%c is for -m %s only", *o,
+			    s.o.mode == SIM_FLOOD ? "office" : "flood");
 	log_init("officesim", 1, verbose);
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile(s.o.nagents);

@@ -11,6 +11,7 @@
  *                       start orders, kills, slot moves, exits
  *   officesim-owner.c   the seeded generator of office days
  *   officesim-run.c     the answers to orders (flood mode's at once)
+ *   officesim-query.c   flood mode's `cq q` and `cq status` timed
  *   officesim-office.c  office mode: owners, the policy, virtual jobs
  *   officesim-report.c  the report and the SVG of the week
  */
@@ -146,6 +147,11 @@ struct sim_opts {
 	int		 hb_window_s;	/* flood: heartbeat-only sample */
 	int		 connects;	/* connects in flight at most */
 	int		 sources;	/* 127.0.0.x source addresses */
+	/* flood mode */
+	long		 held;		/* -Q: held jobs queued before */
+	int		 query_runs;	/* -M: runs of each query */
+	int		 clusters;	/* -k: clusters of the jobs, 0: one
+					   that states no run time */
 	/* office mode */
 	double		 accel;		/* virtual ms per real ms */
 	int		 days;		/* simulated days */
@@ -207,6 +213,7 @@ struct sim {
 	double			 st_cpu0, st_run_cpu;
 	double			 me_cpu0, me_run_cpu;	/* this program's */
 	long			 st_run_rss;
+	long			 st_query_rss;	/* the most after a query */
 	int			 submitting;
 	long			 idle_jobs;	/* submitted, not running or done */
 	long			 errors;
@@ -243,6 +250,7 @@ void	run_kill_order(struct sim_agent *, const char *job, uint32_t run,
 void	run_exit_acked(struct sim_agent *, const char *job, uint32_t run);
 void	run_agent_ready(struct sim_agent *);
 void	run_ad_slots(struct sim_agent *, struct agentmsg_ad *);
+int64_t	run_flood_absence(const struct sim_agent *);
 
 /* officesim-office.c: office mode */
 const struct policy_cfg *office_cfg(void);
@@ -261,6 +269,10 @@ int64_t	run_expected_absence(struct sim_agent *);
 /* officesim-owner.c */
 enum sim_persona owner_persona(uint64_t seed, int idx);
 void	owner_make(struct sim_agent *, uint64_t seed, int days);
+
+/* officesim-query.c: flood mode's cq q and cq status */
+void	query_begin(void (*)(void));
+void	query_report(void);
 
 /* officesim-report.c */
 void	report_flood(void);

@@ -3,6 +3,12 @@
 # temporary directory (bench/officesim.c says what it measures).
 #   sh bench/officesim.sh [officesim options]
 #   e.g. sh bench/officesim.sh -m flood -n 10000 -j 20000
+#        sh bench/officesim.sh -m flood -n 19000 -Q 20000 -M 5 -w 10
+#          (20,000 held jobs queued, then `cq q`, `cq q -nobatch` and
+#          `cq status` timed 5 times each while the agents heartbeat)
+#        sh bench/officesim.sh -m flood -n 10000 -s 1 -j 40000 -k 8 -A
+#          (8 clusters of different ExpectedRuntime, agents advertising
+#          their owners' absence: the placement window weighs them)
 #        sh bench/officesim.sh -m office -n 1000 -d 7 -x 1000 -o /tmp/out
 # Environment: BUILD (default ./build), TLS=1 (the agents pin the
 # scheduler's certificate instead of insecure = yes), LEASE (the

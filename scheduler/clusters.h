@@ -22,6 +22,8 @@ struct cluster {
 	uint32_t	 nidle;		/* of them on the idle list */
 	uint32_t	 nwaiting;	/* not materialized yet (factory.c) */
 	char		*paused;	/* why its factory waits, or NULL */
+	int		 spool_in;	/* spool/<id>/in: 0 not looked at yet,
+					 * 1 absent, 2 there (spool.c) */
 	/* Learned: the run times of its completed procs (the latest
 	 * CLUSTERS_RUNS, ms) and their median rounded to two significant
 	 * digits (s, -1: none yet). */

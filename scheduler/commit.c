@@ -5,6 +5,8 @@
  * the whole turn, appends the turn's events to the users' event logs
  * (userlog.c) and only then sends the replies and orders queued with
  * commit_later().  So nobody hears of a change before it is durable.
+ * Each commit first writes the fair-share rows of the submitters the
+ * changes touched (share_commit), once each, in the same transaction.
  * A client's request that changes state is a unit of its own
  * (commit_request_begin/_end): the turn's changes so far are committed
  * first, then the request's in a transaction of their own, so that a
@@ -44,6 +46,7 @@
 #include "msg.h"
 #include "peer.h"
 #include "schedd.h"
+#include "share.h"
 #include "store.h"
 #include "userlog.h"
 #include "xmalloc.h"
@@ -211,6 +214,25 @@ commit_stall(void)
 	    "queries are answered", stall_why);
 }
 
+/*
+ * Commit the turn's open transaction, the fair-share rows it changed
+ * last: 0, or -1 with the store held (the writes kept to replay, the
+ * rows with them).
+ */
+static int
+commit_turn(void)
+{
+	share_commit();
+	if (!store_held(sd->store) && store_commit(sd->store) == 0) {
+		share_committed();
+		commit_durable();
+		return 0;
+	}
+	commit_stall();
+	share_committed();
+	return -1;
+}
+
 /* 1 while the store holds the turn's changes. */
 int
 commit_stalled(void)
@@ -309,12 +331,8 @@ commit_request_begin(void)
 	/* Space again?  Then the request need not be refused. */
 	commit_retry_gap(COMMIT_RETRY_MS);
 	/* What the turn changed before is not this request's to lose. */
-	if (!store_held(sd->store) && store_in_txn(sd->store)) {
-		if (store_commit(sd->store) == 0)
-			commit_durable();
-		else
-			commit_stall();
-	}
+	if (!store_held(sd->store) && store_in_txn(sd->store))
+		commit_turn();
 	req.active = 1;
 	req.noutbox = noutbox;
 	if (store_held(sd->store)) {
@@ -360,10 +378,14 @@ commit_request_end(void)
 
 	if (!req.active)
 		fatalx("commit: the end of no request");
+	/* Its fair-share rows, as a write of the request (not kept). */
+	if (!req.failed && store_in_txn(sd->store))
+		share_commit();
 	req.active = 0;
 	store_redo(sd->store, 1);
 	if (!req.failed && store_in_txn(sd->store)) {
 		if (store_commit(sd->store) == 0) {
+			share_committed();
 			commit_durable();
 			return 0;
 		}
@@ -435,11 +457,12 @@ commit_flush(void)
 	size_t		 i, n, kept;
 	int		 held;
 
-	if (!store_held(sd->store) && store_in_txn(sd->store)) {
-		if (store_commit(sd->store) == 0)
-			commit_durable();
-		else
-			commit_stall();
+	if (!store_held(sd->store) && store_in_txn(sd->store))
+		commit_turn();
+	else if (store_held(sd->store)) {
+		/* The rows join the held writes, after the turn's. */
+		share_commit();
+		share_committed();
 	}
 	held = store_held(sd->store);
 	/* Durable, then in the users' event logs, then told. */

@@ -7,7 +7,8 @@
  * machines) are written a slice per loop turn (ctl-answer.c), the walk keeping its
  * place by job id or machine name; the rest are answered at once.
  * With "ads" the job rows (jobs and history) are the HTCondor job ads of
- * jobad.c, the names a constraint uses.
+ * jobad.c, the names a constraint uses.  With "fields" the rows of jobs
+ * and machines are arrays of those fields, written as text (rows.c).
  * The filters of `cq q` are in ctl_job_selected().  Another user's job
  * is shown and filtered by its public parts only (docs/privacy.md).
  * Called by ctl.c.
@@ -58,6 +59,8 @@ struct ctl_walk {
 	struct batches		*batches;	/* what=batches */
 	enum rows_field		 fields[ROWS_MAX_FIELDS];
 	size_t			 nfields;	/* 0: rows are objects */
+	enum rows_slot_field	 sfields[ROWS_MAX_FIELDS];
+	size_t			 nsfields;	/* machines: 0, objects */
 	struct rows_text	*text;		/* with fields: rows as text */
 	/* An answer in slices (ctl-answer.c) owns what it walks with. */
 	struct idlist		 own_ids;
@@ -164,13 +167,14 @@ ctl_state_parse(const char *s, enum job_state *out)
 	return -1;
 }
 
-/* Check the owners, mine and state members of a query into W. */
+/* Check the owners, fields, mine and state members of a query into W
+ * (MACHINES: a machines query, whose fields are a slot's). */
 static int
-ctl_filters(struct ctl_walk *w, struct json_object *msg,
+ctl_filters(struct ctl_walk *w, struct json_object *msg, int machines,
     const char **errstr)
 {
 	struct json_object	*e;
-	const char		*state;
+	const char		*state, *name;
 	size_t			 i, n;
 
 	w->owners = jsonx_get(msg, "owners");
@@ -193,14 +197,20 @@ ctl_filters(struct ctl_walk *w, struct json_object *msg,
 			return -1;
 		}
 		for (i = 0; i < n; i++) {
-			if (rows_field_parse(json_object_get_string(
-			    json_object_array_get_idx(e, i)),
+			name = json_object_get_string(
+			    json_object_array_get_idx(e, i));
+			/* A machines query names slot fields. */
+			if (machines ? rows_slot_field_parse(name,
+			    &w->sfields[i]) == -1 : rows_field_parse(name,
 			    &w->fields[i]) == -1) {
 				*errstr = "unknown field";
 				return -1;
 			}
 		}
-		w->nfields = n;
+		if (machines)
+			w->nsfields = n;
+		else
+			w->nfields = n;
 	}
 	w->mine = jsonx_bool(msg, "mine", 0);
 	if ((state = jsonx_str(msg, "state", NULL)) != NULL &&
@@ -363,9 +373,15 @@ ctl_machines_more(void *arg, struct rows_text *t, size_t budget, int *done)
 	int64_t			 now = clock_mono_ms();
 
 	for (m = agents_from(w->mname); m != NULL; m = agents_after(m)) {
-		i = w->mname != NULL && strcmp(m->name, w->mname) == 0 ?
-		    w->mslot : 0;
+		/* (Only the first can be where the last slice stopped.) */
+		i = n == 0 && w->mname != NULL &&
+		    strcmp(m->name, w->mname) == 0 ? w->mslot : 0;
 		for (; i < m->nslots && n < budget; i++, n++) {
+			if (w->nsfields > 0) {
+				rows_text_slot(t, m->slots[i], now, w->sfields,
+				    w->nsfields);
+				continue;
+			}
 			o = ctl_slot_row(m, m->slots[i], now);
 			s = jsonx_dump(o, &len);
 			rows_text_raw(t, s, len);
@@ -529,7 +545,8 @@ ctl_query(struct peer *p, struct client *c, uint32_t reqid,
 	w.desc = jsonx_bool(msg, "desc", 0);
 	w.ads = jsonx_bool(msg, "ads", 0);
 	w.c = c;
-	if (ctl_filters(&w, msg, &errstr) == -1) {
+	if (ctl_filters(&w, msg, strcmp(what, "machines") == 0,
+	    &errstr) == -1) {
 		json_object_put(w.rows);
 		ctl_idlist_free(&ids);
 		jobad_filter_free(w.filter);

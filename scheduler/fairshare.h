@@ -38,6 +38,7 @@ struct fs_submitter {
 	struct fs_jobs		 idle;		/* its idle jobs, in order */
 	struct job		*cursor;	/* fairshare_walk_next() */
 	int			 dirty;		/* changed since saved */
+	int			 queued;	/* to be saved (share.c) */
 	RB_ENTRY(fs_submitter)	 entry;
 };
 

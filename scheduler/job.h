@@ -64,6 +64,8 @@ struct job {
 	int		 rx_ok, rx_bad;	/* files of this run arrived */
 	int		 rx_hold;	/* an output could not be written */
 	int		 ckpt_tmp;	/* a checkpoint is arriving */
+	int		 spooled;	/* spool/<c>.<p> may exist (spool.c) */
+	int		 logged;	/* its description names a log */
 	int		 ckpt_criu;	/* the latest checkpoint is a CRIU
 					 * image (stored: schema 004) */
 	char		*hold_reason;	/* while HELD (stored: schema 006) */

@@ -22,6 +22,7 @@
 #include "queue-int.h"
 #include "schedd.h"
 #include "share.h"
+#include "userlog.h"
 #include "xmalloc.h"
 
 /* What a client's request changed, to put back if it is rolled back. */
@@ -148,6 +149,7 @@ queue_request_end(int durable)
 				j->request_cpus = k->request_cpus;
 				j->request_memory_mb = k->request_memory_mb;
 				share_job_attrs_ad(j);
+				j->logged = userlog_ad_logged(j->ad);
 				jobad_fill(j);
 				autocluster_forget(j);
 			}

@@ -34,6 +34,7 @@
 #include "share.h"
 #include "spool.h"
 #include "store.h"
+#include "userlog.h"
 #include "xmalloc.h"
 
 int
@@ -191,14 +192,16 @@ queue_policy_mark(struct job *j)
 }
 
 /*
- * Write J and an event.  Inside a client's request a store failure fails
- * the request (rolled back, undone: see queue_request_end); elsewhere it
- * is still fatal (see commit.c).
+ * Write J (unless ROW is 0: its row did not change) and an event.  Inside
+ * a client's request a store failure fails the request (rolled back,
+ * undone: see queue_request_end); elsewhere it is still fatal (see
+ * commit.c).
  */
 static void
-queue_persist(struct job *j, const char *event, const char *detail)
+queue_write(struct job *j, int row, const char *event, const char *detail)
 {
-	if (commit_begin() == -1 || store_job_update(sd->store, j) == -1 ||
+	if (commit_begin() == -1 ||
+	    (row && store_job_update(sd->store, j) == -1) ||
 	    store_event_add(sd->store, j->cluster, j->proc, clock_now_ms(),
 	    event, j->run, detail) == -1) {
 		if (!commit_request_active())
@@ -208,8 +211,15 @@ queue_persist(struct job *j, const char *event, const char *detail)
 		    event);
 		commit_request_fail(NULL);
 	}
+	userlog_event(j);
 	share_job(j);	/* fair share and limits: a run begun or ended */
 	queue_policy_mark(j);
+}
+
+static void
+queue_persist(struct job *j, const char *event, const char *detail)
+{
+	queue_write(j, 1, event, detail);
 }
 
 /*
@@ -241,6 +251,7 @@ queue_load_one(void *arg, struct job *j)
 	char	 err[256];
 
 	share_job_attrs_ad(j);
+	j->logged = userlog_ad_logged(j->ad);
 	if (jobad_policy(j, &j->policy, err, sizeof err) == -1)
 		log_warnx("job %u.%u: its policy is ignored: %s", j->cluster,
 		    j->proc, err);
@@ -430,6 +441,7 @@ queue_job_new(uid_t uid, const char *owner, uint32_t cluster,
 	j->request_memory_mb = d->request_memory_mb;
 	j->priority = (int)d->priority;
 	share_job_attrs(j, d);
+	j->logged = d->log != NULL;
 	j->request_disk_kb = d->request_disk_kb;
 	if (d->requirements != NULL)
 		j->requirements = xstrdup(d->requirements);
@@ -479,6 +491,7 @@ queue_enter(uid_t uid, const char *owner, uint32_t cluster,
 			goto fail;
 	}
 	for (i = 0; i < n; i++) {
+		userlog_event(v[i]);
 		queue_insert(v[i]);
 		queue_policy_mark(v[i]);
 		v[i] = NULL;
@@ -627,10 +640,11 @@ queue_suspend(struct job *j, int on, const char *why)
 	}
 }
 
+/* An event of J's run that changes nothing of its row (run-as, vacate). */
 void
 queue_note(struct job *j, const char *event, const char *detail)
 {
-	queue_persist(j, event, detail);
+	queue_write(j, 0, event, detail);
 }
 
 void
@@ -988,6 +1002,7 @@ queue_edit(struct job *j, char *ad, const struct jobdesc *d,
 	j->request_cpus = d->request_cpus;
 	j->request_memory_mb = d->request_memory_mb;
 	share_job_attrs(j, d);
+	j->logged = d->log != NULL;
 	jobad_fill(j);		/* requirements, rank, request_disk */
 	autocluster_forget(j);	/* grouped again when next matched */
 	if (commit_begin() == -1 || store_job_set_ad(sd->store, j) == -1 ||
@@ -1001,6 +1016,8 @@ queue_edit(struct job *j, char *ad, const struct jobdesc *d,
 		    j->proc);
 		commit_request_fail(NULL);
 	}
+	/* Its events not read yet go to the log its new ad names. */
+	userlog_event(j);
 	if (was_idle)
 		queue_idle_add(j);
 	return 0;

@@ -59,7 +59,8 @@ void		 queue_start(struct job *j, struct slot *s);
 void		 queue_exited(struct job *j, const struct exit_info *ei);
 /* The owner came back (ON) or left again: J is SUSPENDED or RUNNING. */
 void		 queue_suspend(struct job *j, int on, const char *why);
-/* Record EVENT in J's event log (no change of state). */
+/* Record EVENT in J's event log (no change of state): J's row is not
+ * written, so nothing of it may have changed since the last write. */
 void		 queue_note(struct job *j, const char *event,
 		    const char *detail);
 /* J's output files are arriving: RUNNING -> TRANSFERRING_OUTPUT. */

@@ -1,7 +1,8 @@
 /*
  * rows.c: the rows of query replies that are more than a copy of a
  * struct: a job as an array of named fields (query member "fields", the
- * compact rows of `cq q -nobatch`) and a slot's owner side for `cq
+ * compact rows of `cq q -nobatch`), a slot as an array of named fields
+ * (the rows of `cq status`'s table) and a slot's owner side for `cq
  * status` (activity, load, idle times from the agent's heartbeats, aged
  * by the time since that heartbeat).  The compact rows are written
  * straight as JSON text (rows_text_*): with 100,000 jobs, building and
@@ -12,6 +13,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,12 @@ static const char *const rows_field_names[RF_MAX] = {
 	"request_memory_mb", "last_ckpt_ms", "evictions", "run_time_ms"
 };
 
+static const char *const rows_slot_field_names[RS_MAX] = {
+	"name", "machine", "slot", "state", "connected", "cpus", "memory_mb",
+	"contact_age_ms", "job", "activity", "criu", "load", "owner_idle_ms",
+	"owner_seen_ms", "image_version", "owner_reason"
+};
+
 int
 rows_field_parse(const char *name, enum rows_field *f)
 {
@@ -40,6 +48,20 @@ rows_field_parse(const char *name, enum rows_field *f)
 	for (i = 0; name != NULL && i < RF_MAX; i++) {
 		if (strcmp(name, rows_field_names[i]) == 0) {
 			*f = (enum rows_field)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+rows_slot_field_parse(const char *name, enum rows_slot_field *f)
+{
+	int	i;
+
+	for (i = 0; name != NULL && i < RS_MAX; i++) {
+		if (strcmp(name, rows_slot_field_names[i]) == 0) {
+			*f = (enum rows_slot_field)i;
 			return 0;
 		}
 	}
@@ -71,6 +93,24 @@ rows_activity(const struct machine *m, const struct slot *s, int64_t idle)
 	}
 }
 
+/* M's owner idle time now, -1 if unknown, aged by its heartbeat's age. */
+static int64_t
+rows_owner_idle(const struct machine *m, int64_t now)
+{
+	int64_t	age = m->hb_mono > 0 ? now - m->hb_mono : 0;
+
+	return m->owner_idle_ms >= 0 ? m->owner_idle_ms + age : -1;
+}
+
+/* When M's owner was last seen, ago, -1 if never or unknown. */
+static int64_t
+rows_owner_seen(const struct machine *m, int64_t now)
+{
+	int64_t	age = m->hb_mono > 0 ? now - m->hb_mono : 0;
+
+	return m->owner_seen_ms >= 0 ? m->owner_seen_ms + age : -1;
+}
+
 /*
  * What the agent's heartbeats said of its owner, aged by the time since
  * that heartbeat: load, owner_idle_ms, owner_seen_ms (null: unknown, or
@@ -80,8 +120,8 @@ void
 rows_machine_owner(struct json_object *o, const struct machine *m,
     const struct slot *s, int64_t now)
 {
-	int64_t	 age = m->hb_mono > 0 ? now - m->hb_mono : 0;
-	int64_t	 idle = m->owner_idle_ms >= 0 ? m->owner_idle_ms + age : -1;
+	int64_t	 idle = rows_owner_idle(m, now);
+	int64_t	 seen = rows_owner_seen(m, now);
 
 	json_object_object_add(o, "activity",
 	    json_object_new_string(rows_activity(m, s, idle)));
@@ -90,8 +130,8 @@ rows_machine_owner(struct json_object *o, const struct machine *m,
 	    json_object_new_double(m->load) : NULL);
 	json_object_object_add(o, "owner_idle_ms", idle >= 0 ?
 	    json_object_new_int64(idle) : NULL);
-	json_object_object_add(o, "owner_seen_ms", m->owner_seen_ms >= 0 ?
-	    json_object_new_int64(m->owner_seen_ms + age) : NULL);
+	json_object_object_add(o, "owner_seen_ms", seen >= 0 ?
+	    json_object_new_int64(seen) : NULL);
 }
 
 struct rows_text {
@@ -113,16 +153,15 @@ rows_text_put(struct rows_text *t, const char *s, size_t n)
 	t->len += n;
 }
 
-/* The first N bytes of S (up to its NUL) as a JSON string. */
+/* The first N bytes of S (up to its NUL) escaped for a JSON string. */
 static void
-rows_text_strn(struct rows_text *t, const char *s, size_t n)
+rows_text_esc(struct rows_text *t, const char *s, size_t n)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	const char		*run;
 	char			 esc[6] = { '\\', 'u', '0', '0', 0, 0 };
 	size_t			 i;
 
-	rows_text_put(t, "\"", 1);
 	for (run = s, i = 0; i < n && *s != '\0'; s++, i++) {
 		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
 			continue;
@@ -139,6 +178,14 @@ rows_text_strn(struct rows_text *t, const char *s, size_t n)
 		run = s + 1;
 	}
 	rows_text_put(t, run, (size_t)(s - run));
+}
+
+/* The first N bytes of S (up to its NUL) as a JSON string. */
+static void
+rows_text_strn(struct rows_text *t, const char *s, size_t n)
+{
+	rows_text_put(t, "\"", 1);
+	rows_text_esc(t, s, n);
 	rows_text_put(t, "\"", 1);
 }
 
@@ -251,6 +298,154 @@ rows_text_job(struct rows_text *t, const struct job *j, size_t cmdlen,
 			break;
 		case RF_RUN_TIME_MS:
 			rows_text_int(t, job_run_time_ms(j, clock_now_ms()));
+			break;
+		default:
+			rows_text_put(t, "null", 4);
+			break;
+		}
+	}
+	rows_text_put(t, "]", 1);
+	t->n++;
+}
+
+/* A number or null (V < 0). */
+static void
+rows_text_int_or_null(struct rows_text *t, int64_t v)
+{
+	if (v < 0)
+		rows_text_put(t, "null", 4);
+	else
+		rows_text_int(t, v);
+}
+
+/* A string or null. */
+static void
+rows_text_str_or_null(struct rows_text *t, const char *s)
+{
+	if (s == NULL)
+		rows_text_put(t, "null", 4);
+	else
+		rows_text_str(t, s);
+}
+
+/*
+ * V as a JSON number that reads back as V: a load is told with two
+ * decimals, written so without snprintf() when K / 100 is exactly V
+ * (division is correctly rounded, as is reading the decimal back);
+ * else %.17g.  ".0" on a whole number, as json-c writes a double.
+ */
+static void
+rows_text_double(struct rows_text *t, double v)
+{
+	char		num[48];
+	int64_t		k;
+	int		n;
+
+	if (v >= 0 && !signbit(v) && v < 1e12) {
+		k = (int64_t)(v * 100 + 0.5);
+		if ((double)k / 100 == v) {
+			rows_text_int(t, k / 100);
+			num[0] = '.';
+			num[1] = (char)('0' + k % 100 / 10);
+			num[2] = (char)('0' + k % 10);
+			rows_text_put(t, num, k % 10 != 0 ? 3 : 2);
+			return;
+		}
+	}
+	n = snprintf(num, sizeof num, "%.17g", v);
+	if (n < 0 || (size_t)n >= sizeof num - 2) {
+		rows_text_put(t, "null", 4);
+		return;
+	}
+	if (strpbrk(num, ".eEin") == NULL) {
+		num[n++] = '.';
+		num[n++] = '0';
+	}
+	rows_text_put(t, num, (size_t)n);
+}
+
+void
+rows_text_slot(struct rows_text *t, const struct slot *s, int64_t now,
+    const enum rows_slot_field *f, size_t n)
+{
+	const struct machine	*m = s->machine;
+	size_t			 i;
+
+	rows_text_put(t, t->n > 0 ? ",[" : "[", t->n > 0 ? 2 : 1);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			rows_text_put(t, ",", 1);
+		switch (f[i]) {
+		case RS_NAME:
+			rows_text_put(t, "\"slot", 5);
+			rows_text_int(t, s->id);
+			rows_text_put(t, "@", 1);
+			rows_text_esc(t, m->name, SIZE_MAX);
+			rows_text_put(t, "\"", 1);
+			break;
+		case RS_MACHINE:
+			rows_text_str(t, m->name);
+			break;
+		case RS_SLOT:
+			rows_text_int(t, s->id);
+			break;
+		case RS_STATE:
+			rows_text_str(t, !m->online ? "OFFLINE" :
+			    slot_state_str(s->state));
+			break;
+		case RS_CONNECTED:
+			if (m->peer != NULL)
+				rows_text_put(t, "true", 4);
+			else
+				rows_text_put(t, "false", 5);
+			break;
+		case RS_CPUS:
+			rows_text_int(t, s->cpus);
+			break;
+		case RS_MEMORY_MB:
+			rows_text_int(t, s->memory_mb);
+			break;
+		case RS_CONTACT_AGE_MS:
+			rows_text_int(t, now - m->contact);
+			break;
+		case RS_JOB:
+			if (s->job == NULL) {
+				rows_text_put(t, "null", 4);
+				break;
+			}
+			rows_text_put(t, "\"", 1);
+			rows_text_int(t, s->job->cluster);
+			rows_text_put(t, ".", 1);
+			rows_text_int(t, s->job->proc);
+			rows_text_put(t, "\"", 1);
+			break;
+		case RS_ACTIVITY:
+			rows_text_str(t, rows_activity(m, s,
+			    rows_owner_idle(m, now)));
+			break;
+		case RS_CRIU:
+			if (m->criu)
+				rows_text_put(t, "true", 4);
+			else
+				rows_text_put(t, "false", 5);
+			break;
+		case RS_LOAD:
+			if (m->has_load)
+				rows_text_double(t, m->load);
+			else
+				rows_text_put(t, "null", 4);
+			break;
+		case RS_OWNER_IDLE_MS:
+			rows_text_int_or_null(t, rows_owner_idle(m, now));
+			break;
+		case RS_OWNER_SEEN_MS:
+			rows_text_int_or_null(t, rows_owner_seen(m, now));
+			break;
+		case RS_IMAGE_VERSION:
+			rows_text_str_or_null(t, m->ad.image_version);
+			break;
+		case RS_OWNER_REASON:
+			rows_text_str_or_null(t, m->ad.owner_reason);
 			break;
 		default:
 			rows_text_put(t, "null", 4);

@@ -9,8 +9,12 @@
  * running from its start until its slot is given back.  A submitter's row
  * is written in the same transaction as the change of its running cores,
  * so the usage a restart finds is exact: the time the scheduler was down
- * is charged with the jobs that ran when it stopped.  Called by queue.c,
- * match.c, ctl.c, ctl-fair.c, why.c and main.c.
+ * is charged with the jobs that ran when it stopped.  A change only
+ * queues the submitter (share_save); commit.c writes the queued rows once
+ * each just before it commits (share_commit), so a turn that starts and
+ * ends a thousand jobs of one submitter writes its row once, in the same
+ * transaction as the jobs.  Called by queue.c, match.c, ctl.c,
+ * ctl-fair.c, why.c, commit.c and main.c.
  */
 #include "config.h"
 
@@ -163,29 +167,72 @@ share_start(void)
 	share_started = 1;
 }
 
-/* Write S's row if a transaction is open (else at the next flush). */
+/* The submitters whose rows the next commit writes (share_commit). */
+static struct fs_submitter	**share_queue;
+static size_t			  share_nqueue, share_queue_cap;
+
+/* S changed: its row is written at the commit of the change. */
 static void
 share_save(struct fs_submitter *s)
 {
-	struct store_user	u;
-
-	if (!s->dirty || !store_in_txn(sd->store))
+	if (!s->dirty || s->queued)
 		return;
-	u.name = s->name;
-	u.usage = s->rup;
-	u.updated = s->updated;
-	u.factor = s->factor;
-	u.accumulated = s->accumulated;
-	if (store_user_put(sd->store, &u) == -1) {
+	if (share_nqueue == share_queue_cap) {
+		share_queue_cap = share_queue_cap ? share_queue_cap * 2 : 16;
+		share_queue = xreallocarray(share_queue, share_queue_cap,
+		    sizeof *share_queue);
+	}
+	share_queue[share_nqueue++] = s;
+	s->queued = 1;
+}
+
+/*
+ * Write the queued rows: inside the open transaction, or kept with the
+ * held writes (store.c) while the store is held.  They count as written
+ * at share_committed(); a request rolled back keeps them queued.
+ */
+void
+share_commit(void)
+{
+	struct store_user	 u;
+	struct fs_submitter	*s;
+	size_t			 i;
+
+	if (!store_in_txn(sd->store) && !store_held(sd->store))
+		return;
+	for (i = 0; i < share_nqueue; i++) {
+		s = share_queue[i];
+		if (!s->dirty)
+			continue;
+		u.name = s->name;
+		u.usage = s->rup;
+		u.updated = s->updated;
+		u.factor = s->factor;
+		u.accumulated = s->accumulated;
+		if (store_user_put(sd->store, &u) == 0)
+			continue;
 		if (!commit_request_active())
 			fatalx("fair share: cannot record the usage of %s",
 			    s->name);
 		/* A client's request: it fails and is undone (commit.c). */
-		log_warnx("fair share: cannot record the usage of %s", s->name);
+		log_warnx("fair share: cannot record the usage of %s",
+		    s->name);
 		commit_request_fail(NULL);
 		return;
 	}
-	s->dirty = 0;
+}
+
+/* The rows share_commit() wrote are durable, or held to be replayed. */
+void
+share_committed(void)
+{
+	size_t	i;
+
+	for (i = 0; i < share_nqueue; i++) {
+		share_queue[i]->dirty = 0;
+		share_queue[i]->queued = 0;
+	}
+	share_nqueue = 0;
 }
 
 void
@@ -202,6 +249,7 @@ share_flush(void)
 		any |= s->dirty;
 	if (!any || commit_begin() == -1)
 		return;
+	/* Written at the commit that follows (commit_flush). */
 	for (s = fairshare_first(share_fs); s != NULL;
 	    s = fairshare_next(share_fs, s))
 		share_save(s);
@@ -214,6 +262,9 @@ share_shutdown(void)
 	conclimits_free(share_cl);
 	share_fs = NULL;
 	share_cl = NULL;
+	free(share_queue);
+	share_queue = NULL;
+	share_nqueue = share_queue_cap = 0;
 }
 
 int
@@ -316,7 +367,7 @@ share_job(struct job *j)
 			schedd_turn_request();
 		}
 	}
-	/* In the transaction of the change (queue.c's persist). */
+	/* Written with the change (queue.c's persist), at its commit. */
 	if ((s = fairshare_find(share_fs, j->submitter)) != NULL)
 		share_save(s);
 }
@@ -552,4 +603,5 @@ share_undo(const struct share_undo *u)
 	s->accumulated = u->accumulated;
 	s->updated = u->updated;
 	s->dirty = 1;
+	share_save(s);
 }

@@ -26,6 +26,13 @@ void	share_start(void);
 /* Save what changed (a tick) and free everything (at exit). */
 void	share_flush(void);
 void	share_shutdown(void);
+/*
+ * commit.c, just before each commit: write the rows of the submitters
+ * changed since the last one (a request's own, in its transaction); then,
+ * once committed (or held to be replayed), share_committed().
+ */
+void	share_commit(void);
+void	share_committed(void);
 
 /* A submit: 0 if D's concurrency limits may be queued, else -1 (ERR). */
 int	share_check_desc(const struct jobdesc *d, char *err, size_t len);

@@ -37,6 +37,7 @@
 
 #include "cfg.h"
 #include "clock.h"
+#include "clusters.h"
 #include "commit.h"
 #include "agents.h"
 #include "jobdesc.h"
@@ -182,8 +183,10 @@ spool_sweep(void)
 		if (*dot == '.') {
 			pr = strtoul(dot + 1, NULL, 10);
 			j = queue_find((uint32_t)c, (uint32_t)pr);
-			if (j != NULL)
+			if (j != NULL) {
 				spool_sweep_ckpt(p, j->ckpt_version);
+				j->spooled = 1;
+			}
 		} else {
 			key.cluster = (uint32_t)c;
 			key.proc = 0;
@@ -313,6 +316,29 @@ spool_send_go(void *arg)
 	free(ss);
 }
 
+/*
+ * Whether CLUSTER's staged inputs (spool/<cluster>/in) are there.  They
+ * come with the submit's commit, before any of its jobs, and go with its
+ * last job; an id is never used twice: so one look per cluster.
+ */
+static int
+spool_has_in(uint32_t cluster)
+{
+	struct cluster	*cl;
+	struct stat	 sb;
+	char		*p;
+	int		 there;
+
+	if ((cl = clusters_find(cluster)) != NULL && cl->spool_in != 0)
+		return cl->spool_in == 2;
+	xasprintf(&p, "%s/%u/in", spool_dir, cluster);
+	there = stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+	free(p);
+	if (cl != NULL)
+		cl->spool_in = there ? 2 : 1;
+	return there;
+}
+
 int
 spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
     struct agentmsg_start *start)
@@ -322,6 +348,7 @@ spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
 	char			*src;
 	const char		*x;
 	size_t			 i, first;
+	int			 in;
 
 	j->xfer = 0;
 	j->rx_ok = j->rx_bad = 0;
@@ -335,7 +362,9 @@ spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
 	ss->cluster = j->cluster;
 	ss->proc = j->proc;
 	ss->run = j->run;
-	for (i = 0; i < d->nxfer_in; i++) {
+	/* Nothing was staged: nothing to look for. */
+	in = spool_has_in(j->cluster);
+	for (i = 0; in && i < d->nxfer_in; i++) {
 		x = d->xfer_in[i];
 		xasprintf(&src, "%s/%u/in%s", spool_dir, j->cluster, x);
 		if (x[strlen(x) - 1] == '/')
@@ -345,14 +374,14 @@ spool_start(struct job *j, struct machine *m, const struct jobdesc *d,
 		free(src);
 	}
 	xasprintf(&src, "%s/%u/in%s", spool_dir, j->cluster, d->executable);
-	if (d->transfer_executable && d->executable[0] == '/' &&
+	if (in && d->transfer_executable && d->executable[0] == '/' &&
 	    stat(src, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		spool_send_add(ss, src, spool_base(d->executable));
 		strlcpy(start->exe, spool_base(d->executable),
 		    sizeof start->exe);
 	}
 	free(src);
-	if (d->input != NULL) {
+	if (in && d->input != NULL) {
 		xasprintf(&src, "%s/%u/in%s", spool_dir, j->cluster, d->input);
 		if (stat(src, &sb) == 0 && S_ISREG(sb.st_mode))
 			spool_send_add(ss, src, "_cq_stdin");
@@ -456,7 +485,8 @@ spool_exe(const struct job *j, const struct jobdesc *d)
 	char		*src;
 	int		 ok;
 
-	if (!d->transfer_executable || d->executable[0] != '/')
+	if (!d->transfer_executable || d->executable[0] != '/' ||
+	    !spool_has_in(j->cluster))
 		return NULL;
 	xasprintf(&src, "%s/%u/in%s", spool_dir, j->cluster, d->executable);
 	ok = stat(src, &sb) == 0 && S_ISREG(sb.st_mode);
@@ -475,6 +505,7 @@ spool_dest(struct job *j, const struct jobdesc *d, int ckpt, const char *rel,
 	*root = *name = NULL;
 	if (ckpt) {
 		xasprintf(root, "%s/%u.%u", spool_dir, j->cluster, j->proc);
+		j->spooled = 1;
 		spool_mkdir(*root);
 		free(*root);
 		xasprintf(root, "%s/%u.%u/ckpt.%u.tmp", spool_dir, j->cluster,
@@ -759,6 +790,7 @@ spool_exited(struct job *j, int64_t files, int checkpoint)
 	if (ok && !j->ckpt_tmp) {
 		/* A checkpoint of no files: an empty directory. */
 		xasprintf(&jd, "%s/%u.%u", spool_dir, j->cluster, j->proc);
+		j->spooled = 1;
 		spool_mkdir(jd);
 		free(jd);
 		spool_mkdir(tmp);
@@ -787,11 +819,22 @@ spool_exited(struct job *j, int64_t files, int checkpoint)
 	return ok;
 }
 
+/*
+ * J leaves: its directory goes after the commit, and its cluster's with
+ * its cluster's last job.  A job that never had one (j->spooled: made
+ * here, or found at start-up) and is not its cluster's last in memory,
+ * or whose cluster staged nothing, has nothing to remove: no callback,
+ * no system call.
+ */
 void
 spool_job_gone(struct job *j)
 {
 	struct spool_gone	*g;
+	struct cluster		*cl;
 
+	if (!j->spooled && (cl = clusters_find(j->cluster)) != NULL &&
+	    (cl->nlive > 1 || cl->spool_in == 1))
+		return;
 	g = xcalloc(1, sizeof *g);
 	g->cluster = j->cluster;
 	g->proc = j->proc;

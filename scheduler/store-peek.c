@@ -148,7 +148,7 @@ store_peek_jobs(const char *path,
 	if (store_peek_open(path, &db, err, errlen) == -1)
 		return -1;
 	if (sqlite3_prepare_v2(db, "SELECT cluster, proc, state, ckpt_version "
-	    "FROM jobs WHERE state IN (1, 2, 5, 6, 7) ORDER BY cluster, proc",
+	    "FROM jobs WHERE state NOT IN (3, 4) ORDER BY cluster, proc",
 	    -1, &st, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		sqlite3_close(db);

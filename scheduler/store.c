@@ -143,7 +143,7 @@ static const char *const store_sql[ST_MAX] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_JOBS_LOAD] =
 	    "SELECT " STORE_JOB_COLUMNS " FROM jobs INDEXED BY jobs_queue "
-	    "WHERE state IN (1, 2, 5, 6, 7) ORDER BY cluster, proc",
+	    "WHERE state NOT IN (3, 4) ORDER BY cluster, proc",
 	[ST_HISTORY] =
 	    "SELECT " STORE_JOB_COLUMNS " FROM jobs INDEXED BY jobs_history "
 	    "WHERE state IN (3, 4) AND (?1 = 0 OR cluster = ?1) "
@@ -175,7 +175,7 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_CLUSTERS_LOAD] =
 	    "SELECT id, owner, batch_name, nprocs, submitted FROM clusters "
 	    "WHERE id IN (SELECT cluster FROM jobs INDEXED BY jobs_queue "
-	    "WHERE state IN (1, 2, 5, 6, 7)) ORDER BY id",
+	    "WHERE state NOT IN (3, 4)) ORDER BY id",
 	[ST_CRED_PUT] =
 	    "INSERT INTO creds (id, kind, hash, name, issued, expires, how, "
 	    "last_seen, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

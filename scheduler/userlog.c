@@ -22,6 +22,13 @@
  * events wait in the store, not in memory.  At exit the writers are given
  * USERLOG_DRAIN_MS to finish.
  *
+ * The store is read only when a committed event may be for a log: queue.c
+ * tells of each event it records (userlog_event), and an event of a job
+ * whose description names no log (j->logged, set by queue.c from the
+ * description or userlog_ad_logged()) is never read back; when none of the
+ * committed events since the cursor can be, the cursor only moves to the
+ * newest event.  A flood of jobs without logs costs no query per turn.
+ *
  * One table maps job_events names to user-log events; names it does not
  * list (vacate, held-exit, aborted-exit...) are internal and skipped.
  * The file is opened as the job's owner (logwriter.c).
@@ -38,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "job.h"
 #include "log.h"
 #include "logwriter.h"
 #include "schedd.h"
@@ -92,6 +100,8 @@ static int64_t	userlog_mark = -1;	/* all events up to it written */
 static int64_t	userlog_saved = -1;	/* the mark in userlog.mark */
 static int64_t	userlog_cursor = -1;	/* last event read from the store */
 static int	userlog_pending;	/* the store may have more */
+static int	userlog_want;		/* a recorded event may be for a log */
+static int	userlog_read;		/* a committed one: read the store */
 static int	userlog_full;		/* a writer's queue was full */
 static int	userlog_wrote;		/* written since the last save */
 static char	userlog_host[256];
@@ -156,7 +166,7 @@ userlog_init(void)
 			    userlog_mark <= store_events_last(sd->store)) {
 				/* Catch up with what the last run left. */
 				userlog_cursor = userlog_saved = userlog_mark;
-				userlog_pending = 1;
+				userlog_pending = userlog_read = 1;
 				return 0;
 			}
 		}
@@ -174,10 +184,43 @@ userlog_init(void)
 	return 0;
 }
 
+int
+userlog_ad_logged(const char *ad)
+{
+	const char	*p;
+
+	if (ad == NULL)
+		return 0;
+	for (p = ad; (p = strstr(p, "\"log\"")) != NULL; ) {
+		p += 5;
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p != ':')
+			continue;
+		p++;
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (strncmp(p, "null", 4) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+void
+userlog_event(const struct job *j)
+{
+	if (j->logged)
+		userlog_want = 1;
+}
+
 void
 userlog_recorded(void)
 {
 	userlog_pending = 1;
+	/* What was recorded so far is durable now (commit.c). */
+	if (userlog_want)
+		userlog_read = 1;
+	userlog_want = 0;
 }
 
 /* "Usr d hh:mm:ss, Sys d hh:mm:ss" of two times in ms. */
@@ -392,12 +435,22 @@ userlog_flush(void)
 	    store_in_txn(sd->store))
 		return;
 	userlog_pending = 0;
+	if (!userlog_read && !userlog_full) {
+		/* No committed event above the cursor is for a log. */
+		if ((last = store_events_last(sd->store)) > userlog_cursor)
+			userlog_cursor = last;
+		userlog_advance();
+		return;
+	}
+	userlog_read = 0;
 	userlog_full = 0;
 	do {
 		before = userlog_cursor;
 		if (store_userlog_events(sd->store, userlog_cursor,
-		    USERLOG_BATCH, userlog_queue_cb, NULL) == -1)
+		    USERLOG_BATCH, userlog_queue_cb, NULL) == -1) {
+			userlog_read = 1;	/* again after the next commit */
 			return;
+		}
 	} while (userlog_cursor != before && !userlog_full);
 	/* The rest of the events have no log: skip them for good. */
 	if (!userlog_full &&

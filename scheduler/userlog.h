@@ -8,10 +8,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct job;
 struct store_logevent;
 
 /* Read the mark (STATE_DIR/userlog.mark) after the store is open. */
 int	userlog_init(void);
+/* An event of J was recorded (queue.c); J->logged as its description now
+ * says. */
+void	userlog_event(const struct job *j);
+/*
+ * Whether a description's wire text AD may name a log: a "log" key whose
+ * value is not null (the store's query decides; such a key elsewhere in
+ * it only costs a read of the store).
+ */
+int	userlog_ad_logged(const char *ad);
 /* A transaction committed: there may be events to write. */
 void	userlog_recorded(void);
 /* Append the committed events above the mark to their files. */

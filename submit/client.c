@@ -171,12 +171,11 @@ client_send(struct client *c, uint16_t type, struct json_object *obj)
 	return client_send_text(c, type, s, len);
 }
 
-static struct json_object *
-client_recv_ex(struct client *c, uint16_t *rtype, int quiet)
+/* A frame's payload (NUL-terminated, caller frees) and its header. */
+static char *
+client_recv_frame(struct client *c, struct frame_hdr *hdr, int quiet)
 {
-	struct frame_hdr	 hdr;
 	uint8_t			 hb[FRAME_HDR_LEN];
-	struct json_object	*obj;
 	const char		*errstr;
 	char			*buf;
 
@@ -185,18 +184,32 @@ client_recv_ex(struct client *c, uint16_t *rtype, int quiet)
 			client_io_error(c, "reading from");
 		return NULL;
 	}
-	frame_hdr_decode(hb, &hdr);
-	if (frame_hdr_check(&hdr, c->from, &errstr) == -1) {
+	frame_hdr_decode(hb, hdr);
+	if (frame_hdr_check(hdr, c->from, &errstr) == -1) {
 		fprintf(stderr, "cq: bad reply from the scheduler: %s\n",
 		    errstr);
 		return NULL;
 	}
-	buf = xmalloc(hdr.len + 1);
-	if (client_read_all(c, buf, hdr.len) == -1) {
+	buf = xmalloc(hdr->len + 1);
+	if (client_read_all(c, buf, hdr->len) == -1) {
 		client_io_error(c, "reading from");
 		free(buf);
 		return NULL;
 	}
+	buf[hdr->len] = '\0';
+	return buf;
+}
+
+static struct json_object *
+client_recv_ex(struct client *c, uint16_t *rtype, int quiet)
+{
+	struct frame_hdr	 hdr;
+	struct json_object	*obj;
+	const char		*errstr;
+	char			*buf;
+
+	if ((buf = client_recv_frame(c, &hdr, quiet)) == NULL)
+		return NULL;
 	if (msg_decode(hdr.type, buf, hdr.len, &obj, &errstr) == -1) {
 		fprintf(stderr, "cq: bad reply from the scheduler: %s\n",
 		    errstr);
@@ -274,6 +287,33 @@ client_call_finish(struct client *c, uint16_t *rtype)
 		return NULL;
 	}
 	return rep;
+}
+
+char *
+client_call_finish_text(struct client *c, uint16_t *rtype, size_t *len)
+{
+	struct frame_hdr	 hdr;
+	struct json_object	*rep;
+	const char		*errstr;
+	char			*buf;
+
+	if ((buf = client_recv_frame(c, &hdr, 0)) == NULL)
+		return NULL;
+	if (hdr.type == MSG_ERROR) {
+		if (msg_decode(hdr.type, buf, hdr.len, &rep, &errstr) == -1)
+			fprintf(stderr, "cq: bad reply from the scheduler: "
+			    "%s\n", errstr);
+		else {
+			fprintf(stderr, "cq: %s\n", jsonx_str(rep, "error",
+			    "error"));
+			json_object_put(rep);
+		}
+		free(buf);
+		return NULL;
+	}
+	*rtype = hdr.type;
+	*len = hdr.len;
+	return buf;
 }
 
 static int

@@ -60,6 +60,14 @@ int		 client_call_start(struct client *, uint16_t type,
 int		 client_call_start_text(struct client *, uint16_t type,
 		    const char *s, size_t len);
 struct json_object *client_call_finish(struct client *, uint16_t *rtype);
+/*
+ * client_call_finish for a large reply its caller reads itself: the
+ * frame's payload as sent, unchecked (*LEN bytes and a NUL; caller
+ * frees).  An MSG_ERROR reply is printed and NULL returned, as is a
+ * broken connection.
+ */
+char		*client_call_finish_text(struct client *, uint16_t *rtype,
+		    size_t *len);
 
 /*
  * Send LEN raw bytes at BUF as a frame of TYPE that has no answer of its

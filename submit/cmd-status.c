@@ -17,7 +17,9 @@
  * Where any machine told the version of the image it booted
  * (CqImageVersion), an IMAGE column shows it; the machines that stay
  * Owner for good (opted out with agent = off, or too small) are listed
- * under the table with their reason (CqOwnerReason).
+ * under the table with their reason (CqOwnerReason).  The table asks
+ * the scheduler for its fields only (statusrows.c reads them); the
+ * slot ads come for -constraint and the ads' forms.
  */
 #include "config.h"
 
@@ -30,12 +32,14 @@
 
 #include "adprint.h"
 #include "cmd-q.h"
+#include "client.h"
 #include "cq.h"
 #include "expr.h"
 #include "jsonx.h"
 #include "machinead.h"
 #include "msg.h"
 #include "slotstate.h"
+#include "statusrows.h"
 #include "table.h"
 #include "text.h"
 #include "watch.h"
@@ -80,25 +84,28 @@ cmd_status_sgr(const char *state)
 	return NULL;
 }
 
-/* 1 if row R (a slot) is selected by the names and the constraint. */
+/* 1 if row R (a slot's full row) is selected by the names and the
+ * constraint. */
 static int
 cmd_status_selected(const struct cmd_status *cs, struct json_object *r)
 {
-	struct json_object	*ad = jsonx_get(r, "ad");
+	struct json_object	*ad;
+	struct status_row	 row;
 	struct expr_value	 v;
 	int			 i, yes;
 
 	if (cs->nnames > 0) {
+		status_row_json(r, &row);
 		for (i = 0; i < cs->nnames; i++)
-			if (strcmp(cs->names[i], jsonx_str(r, "name", "")) ==
-			    0 || strcmp(cs->names[i], jsonx_str(r, "machine",
-			    "")) == 0)
+			if (strcmp(cs->names[i], row.name) == 0 ||
+			    strcmp(cs->names[i], row.machine) == 0)
 				break;
 		if (i == cs->nnames)
 			return 0;
 	}
 	if (cs->constraint == NULL)
 		return 1;
+	ad = jsonx_get(r, "ad");
 	if (!json_object_is_type(ad, json_type_object))
 		return 0;
 	expr_eval_json(cs->constraint, ad, NULL, &v);
@@ -141,7 +148,7 @@ cmd_status_extra(struct json_object *r, time_t now)
 		    jsonx_int(r, "owner_seen_ms", 0) / 1000));
 }
 
-/* Keep the rows of REP that CS selects. */
+/* Keep the rows of REP (with their ads) that CS selects. */
 static void
 cmd_status_filter(const struct cmd_status *cs, struct json_object *rep)
 {
@@ -167,52 +174,49 @@ cmd_status_filter(const struct cmd_status *cs, struct json_object *rep)
  * agent's CqOwnerReason: opted out, too small), one line each.
  */
 static void
-cmd_status_reasons(FILE *f, size_t width, struct json_object *rows)
+cmd_status_reasons(FILE *f, size_t width, const struct status_row *rows,
+    size_t n)
 {
-	struct json_object	*r;
-	const char		*why, *m, *last = NULL;
-	char			 line[1024], safe[MACHINEAD_MAX_REASON + 1];
-	size_t			 i, n = json_object_array_length(rows);
-	int			 any = 0;
+	const char	*last = NULL;
+	char		 line[1024], safe[MACHINEAD_MAX_REASON + 1];
+	size_t		 i;
+	int		 any = 0;
 
 	for (i = 0; i < n; i++) {
-		r = json_object_array_get_idx(rows, i);
-		if ((why = jsonx_str(r, "owner_reason", NULL)) == NULL)
+		if (rows[i].reason == NULL)
 			continue;
-		m = jsonx_str(r, "machine", "");
-		if (last != NULL && strcmp(last, m) == 0)
+		if (last != NULL && strcmp(last, rows[i].machine) == 0)
 			continue;
-		last = m;
+		last = rows[i].machine;
 		if (!any)
 			fprintf(f, "\nOwner for good (no jobs run there):\n");
 		any = 1;
 		/* The agent's text: no terminal controls reach the screen,
 		 * whatever scheduler passed them on. */
-		text_clean(safe, sizeof safe, why);
-		snprintf(line, sizeof line, "  %s: %s", m, safe);
+		text_clean(safe, sizeof safe, rows[i].reason);
+		snprintf(line, sizeof line, "  %s: %s", rows[i].machine, safe);
 		table_wrap(f, line, width);
 	}
 }
 
 static void
-cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
+cmd_status_table(FILE *f, size_t width, int color,
+    const struct status_row *rows, size_t n)
 {
 	static const char *const hdr[] = { "NAME", "STATE", "ACTIVITY",
 	    "LOAD", "MEM", "IDLE_FOR", "JOB", "OWNER_SEEN", "IMAGE" };
-	struct json_object	*r, *v;
-	struct table		*t;
-	char			 load[32], mem[32], idle[32], seen[32];
-	char			 line[512];
-	const char		*cells[9], *st;
-	size_t			 i, n, ncols = 8;
-	size_t			 counts[SLOT_OFFLINE + 1] = { 0 };
-	enum slot_state		 s;
+	const struct status_row	*r;
+	struct table			*t;
+	char				 load[32], mem[32], idle[32], seen[32];
+	char				 line[512];
+	const char			*cells[9];
+	size_t				 i, ncols = 8;
+	size_t				 counts[SLOT_OFFLINE + 1] = { 0 };
+	enum slot_state			 s;
 
 	/* The boot image's version: a column once any machine has one. */
-	n = json_object_array_length(rows);
 	for (i = 0; i < n; i++)
-		if (jsonx_str(json_object_array_get_idx(rows, i),
-		    "image_version", NULL) != NULL)
+		if (rows[i].image != NULL)
 			ncols = 9;
 	t = table_new(ncols, hdr);
 	table_color(t, color);
@@ -227,43 +231,38 @@ cmd_status_table(FILE *f, size_t width, int color, struct json_object *rows)
 	table_optional(t, 5);
 	table_optional(t, 3);
 	for (i = 0; i < n; i++) {
-		r = json_object_array_get_idx(rows, i);
-		st = jsonx_str(r, "state", "?");
-		if (slot_state_parse(st, &s) == 0)
+		r = &rows[i];
+		if (slot_state_parse(r->state, &s) == 0)
 			counts[s]++;
-		if ((v = jsonx_get(r, "load")) != NULL)
-			snprintf(load, sizeof load, "%.2f",
-			    json_object_get_double(v));
+		if (r->has_load)
+			snprintf(load, sizeof load, "%.2f", r->load);
 		else
 			strlcpy(load, "-", sizeof load);
-		snprintf(mem, sizeof mem, "%lld",
-		    (long long)jsonx_int(r, "memory_mb", 0));
-		if (jsonx_get(r, "owner_idle_ms") != NULL)
-			cq_fmt_duration(idle, sizeof idle,
-			    jsonx_int(r, "owner_idle_ms", 0) / 1000);
+		snprintf(mem, sizeof mem, "%lld", (long long)r->mem);
+		if (r->has_idle)
+			cq_fmt_duration(idle, sizeof idle, r->idle / 1000);
 		else
 			strlcpy(idle, "-", sizeof idle);
-		if (jsonx_get(r, "owner_seen_ms") != NULL)
-			cmd_status_ago(seen, sizeof seen,
-			    jsonx_int(r, "owner_seen_ms", 0));
+		if (r->has_seen)
+			cmd_status_ago(seen, sizeof seen, r->seen);
 		else
-			strlcpy(seen, jsonx_get(r, "owner_idle_ms") != NULL ?
-			    "never" : "-", sizeof seen);
-		cells[0] = jsonx_str(r, "name", "");
-		cells[1] = st;
-		cells[2] = jsonx_str(r, "activity", "-");
+			strlcpy(seen, r->has_idle ? "never" : "-",
+			    sizeof seen);
+		cells[0] = r->name;
+		cells[1] = r->state;
+		cells[2] = r->activity;
 		cells[3] = load;
 		cells[4] = mem;
 		cells[5] = idle;
-		cells[6] = jsonx_str(r, "job", "-");
+		cells[6] = r->job;
 		cells[7] = seen;
-		cells[8] = jsonx_str(r, "image_version", "-");
+		cells[8] = r->image != NULL ? r->image : "-";
 		table_add(t, cells);
-		table_cell_color(t, 1, cmd_status_sgr(st));
+		table_cell_color(t, 1, cmd_status_sgr(r->state));
 	}
 	table_print(t, f, width);
 	table_free(t);
-	cmd_status_reasons(f, width, rows);
+	cmd_status_reasons(f, width, rows, n);
 	snprintf(line, sizeof line, "Total for pool: %zu slots; %zu "
 	    "unclaimed, %zu claimed, %zu owner, %zu suspended, %zu vacating, "
 	    "%zu draining, %zu offline", n, counts[SLOT_UNCLAIMED],
@@ -299,6 +298,11 @@ cmd_status_disk(FILE *f)
 	json_object_put(rep);
 }
 
+/*
+ * The machines query's full rows (objects with the slot ads, and
+ * cmd_status_extra's members), for the ads and a -constraint; the names
+ * select them.
+ */
 static struct json_object *
 cmd_status_fetch(const struct cmd_status *cs)
 {
@@ -319,17 +323,124 @@ cmd_status_fetch(const struct cmd_status *cs)
 	return rep;
 }
 
+/* The table's rows and what their strings are in. */
+struct cmd_status_rows {
+	struct status_row	*v;
+	size_t			 n;
+	char			*text;		/* the reply read in place */
+	struct json_object	*rep;		/* or as json-c read it */
+};
+
+static void
+cmd_status_rows_free(struct cmd_status_rows *r)
+{
+	free(r->v);
+	free(r->text);
+	json_object_put(r->rep);
+	memset(r, 0, sizeof *r);
+}
+
+/* The rows of REP (json-c's) into R, which takes REP. */
+static void
+cmd_status_rows_json(struct cmd_status_rows *r, struct json_object *rep)
+{
+	struct json_object	*a = jsonx_get(rep, "rows");
+	size_t			 i;
+
+	r->rep = rep;
+	r->n = json_object_array_length(a);
+	r->v = xcalloc(r->n + 1, sizeof *r->v);
+	for (i = 0; i < r->n; i++)
+		status_row_json(json_object_array_get_idx(a, i), &r->v[i]);
+}
+
+/*
+ * The table's rows: with a -constraint the full rows, else only the
+ * table's fields (statusrows.c reads them: far cheaper to build, send
+ * and read with tens of thousands of slots).  0, or -1 (said).
+ */
+static int
+cmd_status_rows(const struct cmd_status *cs, struct cmd_status_rows *r)
+{
+	struct json_object	*req, *rep = NULL;
+	struct client		*c;
+	const char		*errstr;
+	char			*text, *copy;
+	uint16_t		 rtype;
+	size_t			 len, i, k;
+	int			 j;
+
+	memset(r, 0, sizeof *r);
+	if (cs->constraint != NULL) {
+		if ((rep = cmd_status_fetch(cs)) == NULL)
+			return -1;
+		cmd_status_rows_json(r, rep);
+		return 0;
+	}
+	req = json_object_new_object();
+	json_object_object_add(req, "what", json_object_new_string("machines"));
+	json_object_object_add(req, "fields", status_rows_fields());
+	if ((c = client_open()) == NULL) {
+		json_object_put(req);
+		return -1;
+	}
+	text = NULL;
+	if (client_call_start(c, MSG_QUERY, req) == 0)
+		text = client_call_finish_text(c, &rtype, &len);
+	client_close(c);
+	json_object_put(req);
+	if (text == NULL)
+		return -1;
+	if (rtype == MSG_QUERY_REPLY) {
+		/* (Read in place: json-c reads the copy if that fails.) */
+		copy = xmalloc(len + 1);
+		memcpy(copy, text, len + 1);
+		if ((r->v = status_rows_read(text, len, &r->n)) != NULL) {
+			r->text = text;
+			free(copy);
+		} else {
+			free(text);
+			text = copy;
+		}
+	}
+	if (r->v == NULL) {
+		if (msg_decode(rtype, text, len, &rep, &errstr) == -1 ||
+		    rtype != MSG_QUERY_REPLY || !json_object_is_type(
+		    jsonx_get(rep, "rows"), json_type_array)) {
+			fprintf(stderr, "cq: the scheduler sent no rows\n");
+			if (rep != NULL)
+				json_object_put(rep);
+			free(text);
+			return -1;
+		}
+		free(text);
+		cmd_status_rows_json(r, rep);
+	}
+	/* The names select slots or machines. */
+	for (i = k = 0; cs->nnames > 0 && i < r->n; i++) {
+		for (j = 0; j < cs->nnames; j++)
+			if (strcmp(cs->names[j], r->v[i].name) == 0 ||
+			    strcmp(cs->names[j], r->v[i].machine) == 0)
+				break;
+		if (j < cs->nnames)
+			r->v[k++] = r->v[i];
+	}
+	if (cs->nnames > 0)
+		r->n = k;
+	return 0;
+}
+
 static int
 cmd_status_draw(FILE *f, size_t width, void *arg)
 {
 	struct cmd_status	*cs = arg;
-	struct json_object	*rep;
+	struct cmd_status_rows	 r;
 
-	if ((rep = cmd_status_fetch(cs)) == NULL)
+	if (cmd_status_rows(cs, &r) == -1)
 		return -1;
-	cmd_status_table(f, width, cs->color, jsonx_get(rep, "rows"));
+	cmd_status_table(f, width, cs->color, r.v, r.n);
+	cmd_status_rows_free(&r);
 	cmd_status_disk(f);
-	json_object_put(rep);
 	return 0;
 }
 

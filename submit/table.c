@@ -24,6 +24,15 @@
 #include "text.h"
 #include "xmalloc.h"
 
+/* Cells' text, a chunk at a time: a table of 100,000 rows is 900,000
+ * cells, and as many mallocs and frees cost more than the rest. */
+#define TABLE_CHUNK	65536
+struct table_chunk {
+	struct table_chunk	*next;
+	size_t			 used, size;
+	char			 data[];
+};
+
 struct table {
 	size_t	  ncols;
 	char	**headers;
@@ -31,7 +40,8 @@ struct table {
 	int	 *distinct;	/* never cut into duplicates */
 	size_t	 *optional;	/* 1 + its turn to be left out, or 0 */
 	size_t	  noptional;
-	char	**cells;	/* nrows * ncols */
+	char	**cells;	/* nrows * ncols, in chunks */
+	struct table_chunk *chunks;	/* the cells' text */
 	const char **sgr;	/* nrows * ncols, static strings or NULL */
 	size_t	  nrows, cap;
 	int	  color;
@@ -57,14 +67,17 @@ table_new(size_t ncols, const char *const *headers)
 void
 table_free(struct table *t)
 {
-	size_t	i;
+	struct table_chunk	*c;
+	size_t			 i;
 
 	if (t == NULL)
 		return;
 	for (i = 0; i < t->ncols; i++)
 		free(t->headers[i]);
-	for (i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
+	while ((c = t->chunks) != NULL) {
+		t->chunks = c->next;
+		free(c);
+	}
 	free(t->headers);
 	free(t->right);
 	free(t->distinct);
@@ -95,10 +108,31 @@ table_optional(struct table *t, size_t col)
 		t->optional[col] = ++t->noptional;
 }
 
+/* N bytes for a cell's text, freed with T. */
+static char *
+table_alloc(struct table *t, size_t n)
+{
+	struct table_chunk	*c = t->chunks;
+	size_t			 size;
+
+	if (c == NULL || c->size - c->used < n) {
+		size = n > TABLE_CHUNK ? n : TABLE_CHUNK;
+		c = xmalloc(sizeof *c + size);
+		c->size = size;
+		c->used = 0;
+		c->next = t->chunks;
+		t->chunks = c;
+	}
+	c->used += n;
+	return c->data + c->used - n;
+}
+
 void
 table_add(struct table *t, const char *const *cells)
 {
-	size_t	i;
+	const char	*src;
+	char		*dst;
+	size_t		 i, size;
 
 	if (t->nrows == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 16;
@@ -108,9 +142,14 @@ table_add(struct table *t, const char *const *cells)
 		    sizeof *t->sgr);
 	}
 	memset(&t->sgr[t->nrows * t->ncols], 0, t->ncols * sizeof *t->sgr);
-	for (i = 0; i < t->ncols; i++)
-		t->cells[t->nrows * t->ncols + i] =
-		    text_clean_dup(cells[i] ? cells[i] : "");
+	for (i = 0; i < t->ncols; i++) {
+		src = cells[i] ? cells[i] : "";
+		/* Never longer cleaned: a bad byte or C1 pair is one '?'. */
+		size = strlen(src) + 1;
+		dst = table_alloc(t, size);
+		text_clean(dst, size, src);
+		t->cells[t->nrows * t->ncols + i] = dst;
+	}
 	t->nrows++;
 }
 
@@ -163,6 +202,19 @@ table_term_width(FILE *f)
 	return ws.ws_col;
 }
 
+/* N spaces (printf's %*s without its cost, a cell at a time). */
+static void
+table_pad(FILE *f, size_t n)
+{
+	static const char	spaces[] = "                                ";
+	size_t			k;
+
+	for (; n > 0; n -= k) {
+		k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+		fwrite(spaces, 1, k, f);
+	}
+}
+
 static void
 table_cell(FILE *f, const char *s, size_t w, int right, int last,
     const char *sgr)
@@ -172,14 +224,19 @@ table_cell(FILE *f, const char *s, size_t w, int right, int last,
 	if (sgr != NULL)
 		fprintf(f, "\033[%sm", sgr);
 	if (len > w) {
-		if (w > 0)
-			fprintf(f, "%.*s~", (int)(w - 1), s);
-	} else if (right)
-		fprintf(f, "%*s", (int)w, s);
-	else if (last)
-		fputs(s, f);
-	else
-		fprintf(f, "%-*s", (int)w, s);
+		if (w > 0) {
+			fwrite(s, 1, w - 1, f);
+			fputc('~', f);
+		}
+	} else if (right) {
+		table_pad(f, w - len);
+		fwrite(s, 1, len, f);
+	} else if (last)
+		fwrite(s, 1, len, f);
+	else {
+		fwrite(s, 1, len, f);
+		table_pad(f, w - len);
+	}
 	if (sgr != NULL)
 		fputs("\033[m", f);
 }
@@ -255,11 +312,18 @@ table_print(const struct table *t, FILE *f, size_t width)
 			if (t->optional[i] == o)
 				shown[i] = 0;
 	}
+	/* (The names' narrowest distinct width, a sort of every row per
+	 * width tried, only if the table has to shrink.) */
+	total = 0;
+	for (i = 0; i < t->ncols; i++)
+		if (shown[i])
+			total += w[i] + 1;
 	for (i = 0; i < t->ncols; i++) {
 		min = strlen(t->headers[i]);
 		if (min < 4)
 			min = 4;
-		if (t->distinct[i] && width > 0)
+		if (t->distinct[i] && width > 0 && total > 0 &&
+		    total - 1 > width)
 			min = table_distinct_width(t, i, min, w[i]);
 		mins[i] = min;
 	}

@@ -1,7 +1,9 @@
 #!/bin/bash
 # t-officesim: the office simulator (bench/officesim) against a real
 # scheduler over plain TCP.  Flood mode: 20 agents of 2 slots run 200
-# zero-length jobs, every one started, ended and acknowledged.  Office
+# zero-length jobs, every one started, ended and acknowledged; `cq q` and
+# `cq status` are timed once (not judged), and the scheduler hears the
+# agents' expected owner absences (-A).  Office
 # mode: 40 desktops for one simulated Monday (seed 7, 6000 times faster:
 # about 15 s), the real scheduler placing the jobs and the agents' own
 # policy suspending and vacating them; the report's invariants hold:
@@ -17,13 +19,30 @@ SIM=$CQ_BUILDDIR/bench/officesim
 INSECURE=1 start_schedd 60s
 
 "$SIM" -a "$SCHEDD_ADDR" -t "$SCHEDD_POOL_TOKEN" -c "$CQ_BIN" \
-    -p "$SCHEDD_PID" -m flood -N fl -n 20 -j 200 -w 0 > flood.out \
-    2> flood.log || fail "officesim -m flood failed: $(cat flood.out; tail flood.log)"
+    -p "$SCHEDD_PID" -m flood -N fl -n 20 -j 200 -w 0 -M 1 -k 2 -A \
+    > flood.out 2> flood.log ||
+    fail "officesim -m flood failed: $(cat flood.out; tail flood.log)"
 log "$(tr '\n' ';' < flood.out)"
 grep -q '^registered: 20$' flood.out || fail "not 20 registered: $(cat flood.out)"
 grep -q '^jobs: 200 started, 200 ended, 200 acknowledged, 0 refused$' flood.out ||
     fail "not every flood job acknowledged: $(cat flood.out)"
 grep -q '^errors: 0$' flood.out || fail "flood errors: $(cat flood.out)"
+# -M: cq q and cq status ran (cq status: a row a slot, 40, and more).
+grep -q '^query_q_ms: median [0-9.]* max [0-9.]* (1 runs;' flood.out ||
+    fail "no cq q timed: $(cat flood.out)"
+st=$(sed -n 's/^query_status_ms: .* \([0-9]*\) lines)$/\1/p' flood.out)
+[ -n "$st" ] && [ "$st" -gt 40 ] || fail "cq status printed ${st:-no} lines: $(cat flood.out)"
+# -A: the scheduler heard each flood agent's expected owner absence (two
+# slots each).
+[ "$(cq status fl00000 fl00019 -af ExpectedOwnerAbsence | grep -c '^[0-9][0-9]*$')" = 4 ] ||
+    fail "no ExpectedOwnerAbsence from the flood agents: $(cq status -af Name ExpectedOwnerAbsence | head)"
+
+# No option taken and ignored: office's -x in a flood is refused.
+rc=0
+"$SIM" -a "$SCHEDD_ADDR" -t "$SCHEDD_POOL_TOKEN" -c "$CQ_BIN" \
+    -m flood -n 1 -j 0 -x 10 > bad.out 2> bad.log || rc=$?
+[ "$rc" = 2 ] && grep -q -- '-x is for -m office only' bad.log ||
+    fail "flood took -x: rc $rc, $(cat bad.out bad.log)"
 
 mkdir out
 "$SIM" -a "$SCHEDD_ADDR" -t "$SCHEDD_POOL_TOKEN" -c "$CQ_BIN" \

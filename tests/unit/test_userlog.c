@@ -2,7 +2,8 @@
  * test_userlog.c: unit tests of the user-log event formatting
  * (scheduler/userlog.c, userlog_format()): headers, bodies of the events
  * HTCondor's readers parse, internal events left out, hostile details and
- * truncation.  Runs with TZ=UTC so the times are fixed.
+ * truncation; which descriptions may name a log (userlog_ad_logged(): the
+ * store is read only for those).  Runs with TZ=UTC so the times are fixed.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 
 #include <criterion/criterion.h>
 
+#include "jobdesc.h"
 #include "schedd.h"
 #include "store.h"
 #include "userlog.h"
@@ -174,4 +176,47 @@ Test(userlog, truncated_event_still_ends)
 	cr_assert_eq(n, strlen(b));
 	cr_assert_lt(n, sizeof b);
 	cr_assert(n > 4 && strcmp(b + n - 4, "...\n") == 0, "%s", b);
+}
+
+/* The wire text the scheduler stores of a description with LOG. */
+static char *
+wire(const char *log)
+{
+	struct jobdesc	 jd;
+	char		*text;
+	size_t		 len;
+
+	memset(&jd, 0, sizeof jd);
+	jobdesc_defaults(&jd);
+	jd.executable = strdup("/bin/true");
+	jd.initialdir = strdup("/tmp");
+	jd.log = log != NULL ? strdup(log) : NULL;
+	text = jobdesc_wire_text(&jd, &len);
+	jobdesc_free(&jd);
+	return text;
+}
+
+Test(userlog, ad_logged_as_stored)
+{
+	char	*with = wire("/home/u/job.log"), *without = wire(NULL);
+
+	cr_assert(userlog_ad_logged(with), "%s", with);
+	cr_assert_not(userlog_ad_logged(without), "%s", without);
+	free(with);
+	free(without);
+}
+
+Test(userlog, ad_logged_spelled)
+{
+	cr_assert_not(userlog_ad_logged(NULL));
+	cr_assert_not(userlog_ad_logged("{}"));
+	cr_assert_not(userlog_ad_logged("{\"log\":null}"));
+	cr_assert_not(userlog_ad_logged("{\"log\" : null,\"x\":1}"));
+	cr_assert_not(userlog_ad_logged("{\"dialog\":\"x\"}"));
+	cr_assert(userlog_ad_logged("{\"log\":\"/a\"}"));
+	cr_assert(userlog_ad_logged("{\"log\" :\n \"/a\"}"));
+	/* A "log" elsewhere (a value, a custom key) may only cost a read. */
+	cr_assert_not(userlog_ad_logged("{\"a\":\"log\",\"log\":null}"));
+	cr_assert(userlog_ad_logged("{\"log\":null,\"custom\":"
+	    "{\"log\":1}}"));
 }
