@@ -424,8 +424,10 @@ commit_request_end(void)
 	    store_rollback(sd->store) == -1)
 		fatalx("commit: cannot roll back a refused request");
 	/* Its replies and orders never leave. */
-	for (i = req.noutbox; i < noutbox; i++)
+	for (i = req.noutbox; i < noutbox; i++) {
 		json_object_put(outbox[i].obj);
+		free(outbox[i].text);
+	}
 	noutbox = req.noutbox;
 	return -1;
 }
