@@ -10,6 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 secs=${SECS:-60}
 work=$(mktemp -d /tmp/cq-idle.XXXXXX)
+. "$top/bench/lib.sh"
 pids=""
 cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; sleep 0.3; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
@@ -24,19 +25,10 @@ if [ -z "${NOX:-}" ] && command -v Xvfb >/dev/null 2>&1; then
 	sleep 0.5
 	sources="$sources,x11::$d"
 fi
-cat > s.conf <<EOC
-state_dir = $work/state
-socket = $work/s.sock
-listen = 127.0.0.1:0
-allow_root_jobs = yes
-EOC
-"$build/cq-schedd" -f -c s.conf 2>schedd.log &
-pids="$pids $!"
-i=0; while [ ! -s state/listen.addr ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-export CQ_SOCKET=$work/s.sock
-tok=$("$build/cq" pool token --lifetime 1h)
+bench_schedd "allow_root_jobs = yes"
+pids="$pids $spid"
 cat > a.conf <<EOC
-schedd = $(cat state/listen.addr)
+schedd = $schedd_addr
 fingerprint = $(cat state/fingerprint)
 slots = 1
 activity = $sources

@@ -13,6 +13,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 work=$(mktemp -d /tmp/cq-ck512.XXXXXX)
+. "$top/bench/lib.sh"
 pids=""
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null || true; done
@@ -29,22 +30,13 @@ wait_for() {	# wait_for SECS CMD...
 		sleep 0.05
 	done
 }
-echo "# $(uname -n) cores=$(nproc) $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_header
 cd "$work"
-cat > s.conf <<EOC
-state_dir = $work/state
-socket = $work/s.sock
-listen = 127.0.0.1:0
-allow_root_jobs = yes
-EOC
-"$build/cq-schedd" -f -c s.conf 2>schedd.log &
-pids="$pids $!"
-wait_for 10 test -s state/listen.addr
-export CQ_SOCKET=$work/s.sock
-tok=$("$build/cq" pool token --lifetime 1h)
+bench_schedd "allow_root_jobs = yes"
+pids="$pids $spid"
 agent() {	# agent NAME DOMAIN
 	cat > "$1.conf" <<EOC
-schedd = $(cat state/listen.addr)
+schedd = $schedd_addr
 fingerprint = $(cat state/fingerprint)
 name = $1
 slots = 1
@@ -64,7 +56,7 @@ pids="$pids $a1"
 mkdir sub
 cp "$top/bench/ckpt-job.sh" sub/job.sh
 cat > sub/j.sub <<EOS
-executable = job.sh
+executable = sub/job.sh
 arguments = $work
 initialdir = $work/sub
 should_transfer_files = YES

@@ -23,6 +23,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 work=$(mktemp -d /tmp/cq-osim.XXXXXX)
+. "$top/bench/lib.sh"
 spid=""
 cleanup() {
 	[ -z "$spid" ] || kill "$spid" 2>/dev/null || true
@@ -41,28 +42,14 @@ if [ "$(id -u)" = 0 ] && [ "$(ulimit -Hn)" != unlimited ] &&
 	    echo "# the hard open-file limit stays $(ulimit -Hn) (no CAP_SYS_RESOURCE): the scheduler and the simulator hold fewer agents" >&2
 fi
 ulimit -n "$(ulimit -Hn)"
-echo "# $(uname -n) cores=$(nproc) $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"
-cat > "$work/s.conf" <<EOC
-state_dir = $work/state
-socket = $work/s.sock
-listen = 127.0.0.1:0
-lease = ${LEASE:-60}
-$([ -z "${PLACEMENT:-}" ] || echo "placement = $PLACEMENT")
-$([ "${TLS:-0}" = 1 ] || echo "insecure = yes")
-EOC
-"${SCHEDD:-$build/cq-schedd}" -f -c "$work/s.conf" 2>"$work/schedd.log" &
-spid=$!
-i=0
-while [ ! -s "$work/state/listen.addr" ] && [ $i -lt 200 ]; do
-	sleep 0.05; i=$((i + 1))
-done
-[ -s "$work/state/listen.addr" ] || { echo "cq-schedd did not start:" >&2; tail "$work/schedd.log" >&2; exit 1; }
-export CQ_SOCKET=$work/s.sock
-tok=$("$build/cq" pool token --lifetime 1h)
+bench_header
+bench_schedd "lease = ${LEASE:-60}" \
+    "$([ -z "${PLACEMENT:-}" ] || echo "placement = $PLACEMENT")" \
+    "$([ "${TLS:-0}" = 1 ] || echo "insecure = yes")"
 fp=""
 [ "${TLS:-0}" != 1 ] || fp="-F $(cat "$work/state/fingerprint")"
 # shellcheck disable=SC2086
-"$build/bench/officesim" -a "$(cat "$work/state/listen.addr")" -t "$tok" \
+"$build/bench/officesim" -a "$schedd_addr" -t "$tok" \
     -c "$build/cq" -p "$spid" -L "scheduler placement ${PLACEMENT:-owner-aware}" \
     $fp "$@" 2>"$work/officesim.log" || {
 	rc=$?

@@ -21,29 +21,21 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 work=$(mktemp -d /tmp/cq-oret.XXXXXX)
+. "$top/bench/lib.sh"
 # The agent watches the activity file as its unprivileged user (cq-agent).
 chmod 755 "$work"
 pids=""
 cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 [ -z "${KEEP_LOG:-}" ] || trap 'cp "$work/agent.log" "$KEEP_LOG"; cleanup' EXIT INT TERM
-echo "# $(uname -n) cores=$(nproc) $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_header
 [ "${FLOOR:-1}" = 0 ] || "$build/bench/owner-return" -n "${N:-100}" -p 16
 
 cd "$work"
-cat > s.conf <<EOC
-state_dir = $work/state
-socket = $work/s.sock
-listen = 127.0.0.1:0
-allow_root_jobs = yes
-EOC
-"$build/cq-schedd" -f -c s.conf 2>schedd.log &
-pids="$pids $!"
-i=0; while [ ! -s state/listen.addr ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-export CQ_SOCKET=$work/s.sock
-tok=$("$build/cq" pool token --lifetime 1h)
+bench_schedd "allow_root_jobs = yes"
+pids="$pids $spid"
 cat > a.conf <<EOC
-schedd = $(cat state/listen.addr)
+schedd = $schedd_addr
 fingerprint = $(cat state/fingerprint)
 slots = 1
 activity = file:$work/act

@@ -29,6 +29,7 @@ while getopts n:w: ch; do
 	esac
 done
 work=$(mktemp -d /tmp/cq-regcost.XXXXXX)
+. "$top/bench/lib.sh"
 spid=""
 opid=""
 cleanup() {
@@ -50,21 +51,7 @@ cpu() {
 	sed 's/.*) //' "/proc/$1/stat" |
 	    awk -v t="$tck" '{ printf "%.3f", ($12 + $13) / t }'
 }
-cat > "$work/s.conf" <<EOC
-state_dir = $work/state
-socket = $work/s.sock
-listen = 127.0.0.1:0
-insecure = yes
-EOC
-"${SCHEDD:-$build/cq-schedd}" -f -c "$work/s.conf" 2>"$work/schedd.log" &
-spid=$!
-i=0
-while [ ! -s "$work/state/listen.addr" ] && [ $i -lt 200 ]; do
-	sleep 0.05; i=$((i + 1))
-done
-[ -s "$work/state/listen.addr" ] || { tail "$work/schedd.log" >&2; exit 1; }
-export CQ_SOCKET=$work/s.sock
-tok=$("$build/cq" pool token --lifetime 1h)
+bench_schedd "insecure = yes"
 s0=$(cpu "$spid")
 ppid_=""
 if [ -n "${PERF:-}" ]; then
@@ -76,7 +63,7 @@ elif [ -n "${STRACE_REG:-}" ]; then
 	ppid_=$!
 	sleep 0.5
 fi
-"$build/bench/officesim" -a "$(cat "$work/state/listen.addr")" -t "$tok" \
+"$build/bench/officesim" -a "$schedd_addr" -t "$tok" \
     -c "$build/cq" -p "$spid" -m flood -n "$n" -j 0 -w "$w" \
     >"$work/report" 2>"$work/officesim.log" &
 opid=$!

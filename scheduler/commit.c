@@ -209,18 +209,14 @@ commit_why(char *buf, size_t len)
 }
 
 /*
- * The store refused the turn's writes: hold them, stall until it takes
- * them again (commit_retry).
+ * The store is held: query replies need not wait, and a new stall is
+ * logged once, with since when and why.
  */
 static void
-commit_stall(void)
+commit_stall_note(int was)
 {
 	size_t	 i;
-	int	 was = store_held(sd->store);
 
-	if (store_hold(sd->store) == -1)
-		fatalx("commit failed: cannot make changes durable and cannot "
-		    "keep them to retry");
 	/* Queries are answered from memory while stalled: these too. */
 	for (i = 0; i < noutbox; i++)
 		if (outbox[i].type == MSG_QUERY_REPLY)
@@ -232,6 +228,33 @@ commit_stall(void)
 	log_warnx("%s: new work is refused and nothing is started until "
 	    "the store takes the held changes; running jobs go on and "
 	    "queries are answered", stall_why);
+}
+
+/*
+ * The store refused the turn's writes: hold them, stall until it takes
+ * them again (commit_retry).
+ */
+static void
+commit_stall(void)
+{
+	int	 was = store_held(sd->store);
+
+	if (store_hold(sd->store) == -1)
+		fatalx("commit failed: cannot make changes durable and cannot "
+		    "keep them to retry");
+	commit_stall_note(was);
+}
+
+/*
+ * A write in the middle of the turn held the store (store_on_hold): a
+ * stall as one at the commit.  A write it could not keep is fatal at the
+ * turn's end (commit_stall).
+ */
+static void
+commit_held_cb(void *arg)
+{
+	(void)arg;
+	commit_stall_note(0);
 }
 
 /*
@@ -334,6 +357,8 @@ commit_begin(void)
 		return -1;
 	if (store_held(sd->store) || store_in_txn(sd->store))
 		return 0;
+	/* The store this turn writes to (tests open more than one). */
+	store_on_hold(sd->store, commit_held_cb, NULL);
 	if (store_begin(sd->store) == 0)
 		return 0;
 	if (req.active)
@@ -420,8 +445,10 @@ commit_request_end(void)
 	    store_rollback(sd->store) == -1)
 		fatalx("commit: cannot roll back a refused request");
 	/* Its replies and orders never leave. */
-	for (i = req.noutbox; i < noutbox; i++)
+	for (i = req.noutbox; i < noutbox; i++) {
 		json_object_put(outbox[i].obj);
+		free(outbox[i].text);
+	}
 	noutbox = req.noutbox;
 	return -1;
 }

@@ -257,6 +257,9 @@ struct store {
 	int		(*cluster_cb)(void *, int64_t);
 	void		(*wal_reset_cb)(void *);
 	void		*state_arg;
+	/* A write of the turn held the store (store_on_hold). */
+	void		(*hold_cb)(void *);
+	void		*hold_arg;
 };
 
 /*
@@ -618,6 +621,9 @@ store_step(struct store *s, sqlite3_stmt *st, const char *what, int holdable)
 	store_unbind(s, st);
 	if (rc != SQLITE_DONE && keep && store_disk_error(s->failed)) {
 		store_hold(s);
+		/* Not at a commit: the caller must hear of the stall. */
+		if (s->hold_cb != NULL)
+			s->hold_cb(s->hold_arg);
 		return lost ? -1 : 0;
 	}
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -2036,6 +2042,14 @@ store_state_hooks(struct store *s, int64_t cluster_limit,
 	s->cluster_cb = cluster_cb;
 	s->wal_reset_cb = wal_reset_cb;
 	s->state_arg = arg;
+}
+
+/* CB(ARG) runs when a write of the turn (not a commit) holds the store. */
+void
+store_on_hold(struct store *s, void (*cb)(void *), void *arg)
+{
+	s->hold_cb = cb;
+	s->hold_arg = arg;
 }
 
 void

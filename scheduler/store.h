@@ -50,6 +50,8 @@ int		 store_failure_full(struct store *);
  */
 void		 store_redo(struct store *, int on);
 int		 store_hold(struct store *);
+/* Called when a kept write the disk refuses holds the store. */
+void		 store_on_hold(struct store *, void (*)(void *), void *);
 int		 store_held(struct store *);
 size_t		 store_held_count(struct store *);
 int		 store_resume(struct store *);

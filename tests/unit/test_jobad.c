@@ -4,7 +4,9 @@
  * is what its own ad decodes to, whether the jobs of a cluster share one
  * decoding (their ads differ in the proc only) or not (an argument with
  * $(Process), an ad not in the form jobdesc_wire_text() writes); and the
- * text given back is the description's wire form.
+ * text given back is the description's wire form; an ad edited, a
+ * cluster id given again, the same text in another cluster: each job
+ * still gets its own.
  */
 #include "config.h"
 
@@ -206,4 +208,73 @@ Test(jobad, ads_in_another_form_are_decoded_each_time)
 	cr_assert_str_eq(errstr, "no stored description");
 	for (i = 0; i < 6; i++)
 		free(ad[i]);
+}
+
+/*
+ * What a hit would hide if it were keyed on less than the whole text: a
+ * job's ad edited after its cluster was kept (cq qedit, cq prio), a
+ * cluster id that comes again with another submit, and the same text in
+ * another cluster.
+ */
+Test(jobad, an_edited_ad_or_a_cluster_again_is_decoded_anew)
+{
+	struct job	 j[2], k;
+	struct jobdesc	 jd;
+	const struct jobdesc *d;
+	const char	*errstr, *text;
+	size_t		 len;
+	int		 i;
+
+	memset(j, 0, sizeof j);
+	for (i = 0; i < 2; i++) {
+		desc_of_argv(&jd, (uint32_t)i, "same");
+		j[i].cluster = 44;
+		j[i].proc = (uint32_t)i;
+		j[i].ad = ad_of(&jd);
+		jobdesc_free(&jd);
+		same_as_decoded(&j[i]);
+	}
+	/* Job 44.1's ad edited in place: its priority, its arguments. */
+	desc_of_argv(&jd, 1, "same");
+	jd.priority = 9;
+	free(j[1].ad);
+	j[1].ad = ad_of(&jd);
+	jobdesc_free(&jd);
+	same_as_decoded(&j[1]);
+	cr_assert_eq(jobad_desc(&j[1], &d, &text, &len, &errstr), 0);
+	cr_assert_eq(d->priority, 9);
+	same_as_decoded(&j[0]);
+	cr_assert_eq(jobad_desc(&j[0], &d, &text, &len, &errstr), 0);
+	cr_assert_eq(d->priority, 0);
+	desc_of_argv(&jd, 1, "other");
+	free(j[1].ad);
+	j[1].ad = ad_of(&jd);
+	jobdesc_free(&jd);
+	cr_assert_eq(jobad_desc(&j[1], &d, &text, &len, &errstr), 0);
+	cr_assert_str_eq(d->argv[0], "other");
+	cr_assert_eq(jobad_desc(&j[0], &d, &text, &len, &errstr), 0);
+	cr_assert_str_eq(d->argv[0], "same");
+
+	/* Cluster 44 again (removed, its id given anew), another job. */
+	desc_of_argv(&jd, 0, "again");
+	jd.request_cpus = 3;
+	free(j[0].ad);
+	j[0].ad = ad_of(&jd);
+	jobdesc_free(&jd);
+	same_as_decoded(&j[0]);
+	cr_assert_eq(jobad_desc(&j[0], &d, &text, &len, &errstr), 0);
+	cr_assert_str_eq(d->argv[0], "again");
+	cr_assert_eq(d->request_cpus, 3);
+
+	/* The same text in another cluster: its own proc, its own text. */
+	memset(&k, 0, sizeof k);
+	k.cluster = 45;
+	k.proc = 0;
+	k.ad = xstrdup(j[0].ad);
+	same_as_decoded(&k);
+	cr_assert_eq(jobad_desc(&k, &d, &text, &len, &errstr), 0);
+	cr_assert_eq(text, k.ad);
+	free(k.ad);
+	for (i = 0; i < 2; i++)
+		free(j[i].ad);
 }

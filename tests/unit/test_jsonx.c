@@ -1,7 +1,9 @@
 /*
  * test_jsonx.c: unit tests of strict JSON parsing and member checks
  * (common/jsonx.c) and of msg_decode() (common/msg.c).  Every refusal is
- * checked to leave *out NULL and to give a reason.
+ * checked to leave *out NULL and to give a reason.  jsonx_parse()'s fast
+ * path is checked at its edges against the old way (the same bytes after
+ * a space, which it never takes).
  */
 #include "config.h"
 
@@ -160,6 +162,132 @@ Test(jsonx, parses_as_json_c_does)
 
 	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		same_as_json_c(texts[i]);
+}
+
+/*
+ * TEXT (LEN bytes) as jsonx_parse() reads it (by its fast path, where it
+ * can) and with a space in front (which the fast path never takes: the
+ * old way, jsonx_lex() and json-c's tokener): the same verdict, the same
+ * reason, the same object, written the same.
+ */
+static void
+fast_same_as_slow(const char *text, size_t len)
+{
+	struct json_object	*a = NULL, *b = NULL;
+	const char		*ea = NULL, *eb = NULL;
+	char			*spaced, *da;
+	int			 ra, rb;
+
+	spaced = xmalloc(len + 1);
+	spaced[0] = ' ';
+	memcpy(spaced + 1, text, len);
+	ra = jsonx_parse(text, len, &a, &ea);
+	rb = jsonx_parse(spaced, len + 1, &b, &eb);
+	cr_assert_eq(ra, rb, "<%.*s>: %s / %s", (int)len, text,
+	    ea != NULL ? ea : "accepted", eb != NULL ? eb : "accepted");
+	if (ra == -1) {
+		cr_assert_str_eq(ea, eb, "<%.*s>", (int)len, text);
+		cr_assert_null(a);
+	} else {
+		cr_assert(json_object_equal(a, b), "<%.*s>", (int)len, text);
+		da = xstrdup(jsonx_dump(a, NULL));
+		cr_assert_str_eq(da, jsonx_dump(b, NULL), "<%.*s>", (int)len,
+		    text);
+		free(da);
+	}
+	json_object_put(a);
+	json_object_put(b);
+	free(spaced);
+}
+
+static void
+fast_same(const char *text)
+{
+	fast_same_as_slow(text, strlen(text));
+}
+
+/* The fast path's edges: number lengths, depth, name length, bytes. */
+Test(jsonx, fast_path_edges_as_the_old_way)
+{
+	static const char *const values[] = {
+		"0", "-0", "-", "--1", "-a", "01", "-01", "00", "0.", "1.",
+		".5", "+1", "1e", "1E5", "0e0", "-0.0", "1x", "tru", "truex",
+		"nul", "nulll", "false ", "\"\x7f\"", "\"a\\u0000\"",
+		"\"\\u0041\"", "\"\x01\"", "\"\xc3\"", "\"\xc3\xa9\"",
+		"\"\xed\xa0\x80\"", "\"\xf4\x8f\xbf\xbf\"",
+		"\"\xf4\x90\x80\x80\"",
+		"\"\xc0\xaf\"", "\"abc", "[", "[1,]", "[,1]", "[1 ]", "{",
+		"{}", "{\"\":null}", "{\"a\":1,}", "{,}", "{\"a\"}",
+		"{\"a\":1,\"a\":2}", "{\"a\":{},\"a\":[]}",
+		"{\"a\":null,\"a\":1}",
+		"[null,true,false,{}]",
+		"999999999999999999", "-999999999999999999",
+		"1000000000000000000", "-1000000000000000000",
+		"9223372036854775807", "-9223372036854775808",
+		"9223372036854775808", "-9223372036854775809",
+		"18446744073709551616", "123456789012345678901234567890",
+		"0000000000000000001",
+	};
+	char	 buf[1200], name[300];
+	size_t	 i, n;
+	int	 depth, k;
+
+	for (i = 0; i < sizeof values / sizeof values[0]; i++) {
+		snprintf(buf, sizeof buf, "{\"v\":%s}", values[i]);
+		fast_same(buf);
+		snprintf(buf, sizeof buf, "{\"a\":[1,%s,2]}", values[i]);
+		fast_same(buf);
+		snprintf(buf, sizeof buf, "{\"v\":%s,\"w\":0}", values[i]);
+		fast_same(buf);
+		/* Cut anywhere (but empty: a space is not empty). */
+		for (n = 1; n < strlen(buf); n++)
+			fast_same_as_slow(buf, n);
+	}
+	/* Depth around the fast path's own limit and jsonx's. */
+	for (depth = 1; depth <= JSONX_MAX_DEPTH + 2; depth++) {
+		n = 0;
+		for (k = 0; k < depth; k++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n,
+			    "{\"d\":");
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "1");
+		for (k = 0; k < depth; k++)
+			buf[n++] = '}';
+		buf[n] = '\0';
+		fast_same(buf);
+		/* The same with an empty object and an array innermost. */
+		buf[n - depth - 1] = '{';
+		memmove(buf + n - depth + 1, buf + n - depth, depth + 1);
+		buf[n - depth] = '}';
+		fast_same(buf);
+		n = (size_t)snprintf(buf, sizeof buf, "{\"a\":");
+		for (k = 1; k < depth; k++)
+			buf[n++] = '[';
+		for (k = 1; k < depth; k++)
+			buf[n++] = ']';
+		buf[n++] = '}';
+		buf[n] = '\0';
+		fast_same(buf);
+	}
+	/* Names around the fast path's buffer. */
+	for (n = 250; n < 262; n++) {
+		memset(name, 'k', n);
+		name[n] = '\0';
+		snprintf(buf, sizeof buf, "{\"%s\":1,\"%s\":2}", name, "x");
+		fast_same(buf);
+		snprintf(buf, sizeof buf, "{\"%s\":1,\"%s\":2}", name, name);
+		fast_same(buf);
+	}
+	/* Every byte in a string, a name and outside. */
+	for (k = 1; k < 256; k++) {
+		snprintf(buf, sizeof buf, "{\"s\":\"a%cb\"}", k);
+		fast_same(buf);
+		snprintf(buf, sizeof buf, "{\"a%cb\":0}", k);
+		fast_same(buf);
+		snprintf(buf, sizeof buf, "{\"s\":1%c}", k);
+		fast_same(buf);
+		snprintf(buf, sizeof buf, "{\"s\":[%c]}", k);
+		fast_same(buf);
+	}
 }
 
 Test(jsonx, rejects_empty)
