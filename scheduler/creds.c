@@ -490,7 +490,10 @@ creds_auto_rebind(struct creds_result *r, const char *addr,
 		(void)creds_name_taken(r, addr, name, 0);
 		return -1;
 	}
-	if (commit_begin() == -1 || store_cred_delete(sd->store, c.id) != 1) {
+	/* Held, the delete would be kept and done later, its count not
+	 * known now: refused as creds_issue() refuses. */
+	if (commit_stalled() || commit_begin() == -1 ||
+	    store_cred_delete(sd->store, c.id) != 1) {
 		creds_store_error(r, addr, name);
 		return -1;
 	}
