@@ -40,18 +40,27 @@ static const char *const rows_slot_field_names[RS_MAX] = {
 	"owner_seen_ms", "image_version", "owner_reason"
 };
 
+/* NAME's index among the N of NAMES, or -1. */
+static int
+rows_name_index(const char *const *names, int n, const char *name)
+{
+	int	i;
+
+	for (i = 0; name != NULL && i < n; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
 int
 rows_field_parse(const char *name, enum rows_field *f)
 {
 	int	i;
 
-	for (i = 0; name != NULL && i < RF_MAX; i++) {
-		if (strcmp(name, rows_field_names[i]) == 0) {
-			*f = (enum rows_field)i;
-			return 0;
-		}
-	}
-	return -1;
+	if ((i = rows_name_index(rows_field_names, RF_MAX, name)) == -1)
+		return -1;
+	*f = (enum rows_field)i;
+	return 0;
 }
 
 int
@@ -59,13 +68,10 @@ rows_slot_field_parse(const char *name, enum rows_slot_field *f)
 {
 	int	i;
 
-	for (i = 0; name != NULL && i < RS_MAX; i++) {
-		if (strcmp(name, rows_slot_field_names[i]) == 0) {
-			*f = (enum rows_slot_field)i;
-			return 0;
-		}
-	}
-	return -1;
+	if ((i = rows_name_index(rows_slot_field_names, RS_MAX, name)) == -1)
+		return -1;
+	*f = (enum rows_slot_field)i;
+	return 0;
 }
 
 /* condor_status's Activity for a slot state. */
