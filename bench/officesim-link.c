@@ -94,7 +94,7 @@ link_send_slot(struct sim_agent *a, int i)
 	if (s->ps.state == SLOT_UNCLAIMED && a->hist != NULL)
 		link_heartbeat(a);
 	s->offered = s->ps.state == SLOT_UNCLAIMED && sim->idle_jobs > 0 ?
-	    sim_mono_ms() : 0;
+	    clock_mono_ms() : 0;
 	link_send_am(a, &am);
 }
 
@@ -225,7 +225,7 @@ link_hello_reply(struct sim_agent *a, struct json_object *msg)
 	if (lease > 0)
 		sim->lease_ms = lease;
 	a->link = LINK_READY;
-	a->t_ready = sim_mono_ms();
+	a->t_ready = clock_mono_ms();
 	sim->nready++;
 	link_send_ad(a);
 	link_heartbeat(a);
@@ -444,7 +444,7 @@ link_connect(struct sim_agent *a)
 		fatalx("bufferevent_socket_new");
 	bufferevent_setcb(a->bev, NULL, NULL, link_event, a);
 	a->link = LINK_CONNECTING;
-	a->t_connect = sim_mono_ms();
+	a->t_connect = clock_mono_ms();
 	sim->nconnecting++;
 	if (bufferevent_socket_connect(a->bev, (struct sockaddr *)&link_dst,
 	    sizeof link_dst) == -1 && a->bev != NULL) {

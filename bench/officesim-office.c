@@ -182,7 +182,7 @@ office_submit(int n)
 	b->njobs = n;
 	b->jobs = xcalloc(n, sizeof *b->jobs);
 	b->submitted = sim->vnow;
-	b->submitted_real = sim_mono_ms();
+	b->submitted_real = clock_mono_ms();
 	for (i = 0; i < n; i++) {
 		office_job_make(&b->jobs[i], b->index, i);
 		b->jobs[i].submitted = b->submitted;
@@ -466,7 +466,7 @@ office_start(struct sim_agent *a, struct agentmsg_start *so)
 			sim->os.offer = xreallocarray(sim->os.offer,
 			    sim->os.offercap, sizeof *sim->os.offer);
 		}
-		sim->os.offer[sim->os.noffer++] = sim_mono_ms() - offered;
+		sim->os.offer[sim->os.noffer++] = clock_mono_ms() - offered;
 	}
 	if (j == NULL) {
 		/* Not one of ours: it ends at once. */
@@ -493,7 +493,7 @@ office_start(struct sim_agent *a, struct agentmsg_start *so)
 				    sizeof *sim->os.lat_real);
 			}
 			sim->os.lat[sim->os.nlat] = sim->vnow - j->submitted;
-			sim->os.lat_real[sim->os.nlat++] = sim_mono_ms() -
+			sim->os.lat_real[sim->os.nlat++] = clock_mono_ms() -
 			    j->submitted_real;
 		}
 	}
@@ -577,7 +577,7 @@ office_finish(void)
 	int	i, j;
 
 	sim_proc_sample(sim->o.schedd_pid, &sim->os.cpu1, &rss);
-	sim->os.t_cpu1 = sim_mono_ms();
+	sim->os.t_cpu1 = clock_mono_ms();
 	/* Work still running at the end is neither done nor lost. */
 	for (i = 0; i < sim->o.nagents; i++)
 		for (j = 0; j < sim->agents[i].nslots; j++) {
@@ -589,7 +589,7 @@ office_finish(void)
 static void
 office_tick(evutil_socket_t fd, short ev, void *arg)
 {
-	int64_t	now = sim_mono_ms();
+	int64_t	now = clock_mono_ms();
 	double	cpu;
 	long	rss;
 	int	i;

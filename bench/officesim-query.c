@@ -70,15 +70,6 @@ static struct {
 	struct event	*timer;
 } q;
 
-static int64_t
-query_mono_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static void	query_spawn(void);
 
 static void
@@ -97,7 +88,7 @@ query_end(void)
 		;
 	k = (query_next - 1) / (int)QUERY_NCMDS;
 	r = &query_runs[q.cmd][k];
-	r->wall_ms = (query_mono_us() - q.t0_us) / 1000.0;
+	r->wall_ms = (clock_mono_us() - q.t0_us) / 1000.0;
 	sim_proc_sample(sim->o.schedd_pid, &cpu, &rss);
 	r->schedd_cpu_ms = cpu >= 0 && q.cpu0 >= 0 ? (cpu - q.cpu0) * 1000 :
 	    -1;
@@ -166,7 +157,7 @@ query_spawn(void)
 	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
 	q.bytes = q.lines = 0;
 	sim_proc_sample(sim->o.schedd_pid, &q.cpu0, &rss);
-	q.t0_us = query_mono_us();
+	q.t0_us = clock_mono_us();
 	if (posix_spawn(&q.pid, sim->o.cq, &fa, NULL, argv, environ) != 0)
 		fatal("spawn %s", sim->o.cq);
 	posix_spawn_file_actions_destroy(&fa);

@@ -104,7 +104,7 @@ run_started_order(struct sim_agent *a, struct agentmsg_start *so)
 	if ((i = run_claim(a, so)) == -1)
 		return;
 	if (sim->started++ == 0)
-		sim->t_first_start = sim_mono_ms();
+		sim->t_first_start = clock_mono_ms();
 	run_release(a, i, 0);
 	sim->exited++;
 }
@@ -126,7 +126,7 @@ run_exit_acked(struct sim_agent *a, const char *job, uint32_t run)
 		return;
 	}
 	sim->acked++;
-	sim->t_last_ack = sim_mono_ms();
+	sim->t_last_ack = clock_mono_ms();
 }
 
 void

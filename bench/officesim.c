@@ -97,15 +97,6 @@ struct sim_submit {
 	void		*arg;
 };
 
-int64_t
-sim_mono_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The CPU seconds (user + system) and resident KiB of process PID. */
 void
 sim_proc_sample(long pid, double *cpu_s, long *rss_kb)
@@ -250,7 +241,7 @@ flood_submitted(long cluster, void *arg)
 	}
 	if (--flood_submits_left == 0)
 		log_info("flood: every submit answered after %lld ms",
-		    (long long)(sim_mono_ms() - sim->t_submit));
+		    (long long)(clock_mono_ms() - sim->t_submit));
 }
 
 /*
@@ -271,7 +262,7 @@ flood_submit_all(void)
 	long	 left, n, per;
 	int	 k, nk = sim->o.clusters > 0 ? sim->o.clusters : 1;
 
-	sim->t_submit = sim_mono_ms();
+	sim->t_submit = clock_mono_ms();
 	for (k = 0; k < nk; k++) {
 		left = sim->o.njobs / nk + (k < sim->o.njobs % nk);
 		ert[0] = '\0';
@@ -305,7 +296,7 @@ flood_heartbeats(void)
 	long	rss;
 
 	flood_phase = FLOOD_HEARTBEAT;
-	flood_t0 = sim_mono_ms();
+	flood_t0 = clock_mono_ms();
 	sim_proc_sample(sim->o.schedd_pid, &flood_cpu0, &rss);
 	log_info("flood: heartbeats alone for %d s", sim->o.hb_window_s);
 }
@@ -358,7 +349,7 @@ flood_tick(evutil_socket_t fd, short ev, void *arg)
 {
 	double	cpu;
 	long	rss;
-	int64_t	now = sim_mono_ms();
+	int64_t	now = clock_mono_ms();
 
 	switch (flood_phase) {
 	case FLOOD_REGISTER:
@@ -650,7 +641,7 @@ main(int argc, char *argv[])
 				a->slots[j].ps.state = SLOT_UNCLAIMED;
 		}
 	}
-	s.t0 = sim_mono_ms();
+	s.t0 = clock_mono_ms();
 	if (s.o.mode == SIM_OFFICE) {
 		office_begin();
 		tick = NULL;

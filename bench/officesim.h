@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "agentmsg.h"
+#include "clock.h"
 #include "policy.h"
 
 struct event_base;
@@ -225,7 +226,6 @@ struct sim {
 extern struct sim	*sim;
 
 /* officesim.c */
-int64_t	sim_mono_ms(void);
 /* Run `cq submit --terse` of FILE (text TEXT); CB gets the cluster or -1. */
 int	sim_submit(const char *text, void (*cb)(long, void *), void *arg);
 void	sim_proc_sample(long pid, double *cpu_s, long *rss_kb);

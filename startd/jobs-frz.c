@@ -18,19 +18,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "jobs-int.h"
 #include "log.h"
 #include "privc.h"
-
-/* CLOCK_MONOTONIC in microseconds. */
-int64_t
-jobs_frz_now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /*
  * Freeze the N jobs of JS now, the owner's activity having been seen at
@@ -69,7 +60,7 @@ jobs_frz_result(pid_t pid, int errnum, const char *err, const char *how,
 		log_info("job %s run %u: suspended (%s), stopped %.2f ms "
 		    "after the agent saw the owner's activity (%.2f ms in "
 		    "the parent)", j->id, j->run, how,
-		    (jobs_frz_now_us() - j->frz_t0_us) / 1000.0, ms);
+		    (clock_mono_us() - j->frz_t0_us) / 1000.0, ms);
 	else if (errnum == EAGAIN || errnum == ESRCH || errnum == ECANCELED)
 		log_debug("job %s run %u: %s", j->id, j->run, err);
 	else {

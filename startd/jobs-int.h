@@ -84,7 +84,6 @@ struct ajob **jobs_all(size_t *);
 void	jobs_foreach(void (*cb)(struct ajob *, void *), void *arg);
 
 /* jobs-frz.c */
-int64_t	jobs_frz_now_us(void);
 void	jobs_freeze(struct ajob **, size_t, int64_t t0_us);
 void	jobs_frz_forget(struct ajob *);
 void	jobs_frz_result(pid_t, int, const char *, const char *, double);

@@ -130,7 +130,7 @@ jobs_act(struct aslot *s, enum policy_act act, enum agentmsg_kill_reason why)
 	if (act == POLICY_SUSPEND) {
 		/* Outside jobs_eval() (a restore): the same fast path. */
 		j->frz_report = 0;
-		jobs_freeze(&j, 1, jobs_frz_now_us());
+		jobs_freeze(&j, 1, clock_mono_us());
 		return;
 	}
 	log_info("job %s run %u: %s", j->id, j->run, policy_act_str(act));
@@ -234,13 +234,13 @@ jobs_eval_now(int fast, int64_t t0_us)
 void
 jobs_eval(void)
 {
-	jobs_eval_now(0, jobs_frz_now_us());
+	jobs_eval_now(0, clock_mono_us());
 }
 
 void
 jobs_eval_owner(void)
 {
-	jobs_eval_now(1, jobs_frz_now_us());
+	jobs_eval_now(1, clock_mono_us());
 }
 
 /* J's freeze is settled (seen stopped, or killed): now its slot's move. */

@@ -32,6 +32,7 @@
 
 #include <event2/event.h>
 
+#include "clock.h"
 #include "jobctl.h"
 #include "log.h"
 #include "priv.h"
@@ -55,15 +56,6 @@ static struct {
 	int			 rt;		/* SCHED_FIFO now */
 	int			 rt_failed;
 } pf;
-
-static int64_t
-priv_frz_now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* Enter (ON) or leave the freeze section's real-time priority. */
 static void
@@ -105,7 +97,7 @@ priv_frz_check(struct priv_frz *w, int64_t now)
 {
 	if (jobctl_frozen(w->pid)) {
 		w->reply(w->reqid, 0, NULL, jobctl_freeze_how(w->pid),
-		    (priv_frz_now_us() - w->t0_us) / 1000.0);
+		    (clock_mono_us() - w->t0_us) / 1000.0);
 		return 0;
 	}
 	if (now - w->rung_us < PRIV_FRZ_GRACE_MS * 1000)
@@ -124,7 +116,7 @@ static void
 priv_frz_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct timeval	tv = { 0, PRIV_FRZ_CHECK_MS * 1000 };
-	int64_t		now = priv_frz_now_us();
+	int64_t		now = clock_mono_us();
 	size_t		i = 0;
 
 	while (i < pf.n) {
@@ -151,7 +143,7 @@ priv_frz_start(struct event_base *base, uint32_t reqid, pid_t pid,
 	memset(&w, 0, sizeof w);
 	w.reqid = reqid;
 	w.pid = pid;
-	w.t0_us = w.rung_us = priv_frz_now_us();
+	w.t0_us = w.rung_us = clock_mono_us();
 	w.reply = reply;
 	if (jobctl_freeze(pid) == -1) {
 		if (errno == EAGAIN || errno == ESRCH) {
