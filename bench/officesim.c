@@ -255,11 +255,31 @@ flood_runtime(int i, int k)
 	return (long)(600 * pow(2, 9.2 * (i + 0.5) / k));
 }
 
+/*
+ * LEFT jobs of the submit file HEAD, at most PER a submit (each queued
+ * whole); *COUNT counts the submits CB has yet to hear of.
+ */
+static void
+flood_queue(const char *head, long left, long per, long *count,
+    void (*cb)(long, void *))
+{
+	char	text[512];
+	long	n;
+
+	while (left > 0) {
+		n = left > per ? per : left;
+		snprintf(text, sizeof text, "%squeue %ld\n", head, n);
+		(*count)++;
+		sim_submit(text, cb, NULL);
+		left -= n;
+	}
+}
+
 static void
 flood_submit_all(void)
 {
-	char	 text[512], ert[64];
-	long	 left, n, per;
+	char	 head[256], ert[64];
+	long	 left, per;
 	int	 k, nk = sim->o.clusters > 0 ? sim->o.clusters : 1;
 
 	sim->t_submit = clock_mono_ms();
@@ -277,15 +297,10 @@ flood_submit_all(void)
 		 * with one cluster as with several.
 		 */
 		per = sim->o.clusters > 0 ? 10000 : 20000;
-		while (left > 0) {
-			n = left > per ? per : left;
-			snprintf(text, sizeof text, "executable = /bin/true\n"
-			    "batch_name = officesim-flood\n%squeue %ld\n", ert,
-			    n);
-			flood_submits_left++;
-			sim_submit(text, flood_submitted, NULL);
-			left -= n;
-		}
+		snprintf(head, sizeof head, "executable = /bin/true\n"
+		    "batch_name = officesim-flood\n%s", ert);
+		flood_queue(head, left, per, &flood_submits_left,
+		    flood_submitted);
 	}
 }
 
@@ -318,18 +333,10 @@ flood_held_submitted(long cluster, void *arg)
 static void
 flood_submit_held(void)
 {
-	char	 text[256];
-	long	 left = sim->o.held, n;
-
 	flood_phase = FLOOD_HELD;
-	while (left > 0) {
-		n = left > 10000 ? 10000 : left;
-		snprintf(text, sizeof text, "executable = /bin/true\n"
-		    "hold = true\nbatch_name = officesim-held\nqueue %ld\n", n);
-		flood_held_left++;
-		sim_submit(text, flood_held_submitted, NULL);
-		left -= n;
-	}
+	flood_queue("executable = /bin/true\nhold = true\n"
+	    "batch_name = officesim-held\n", sim->o.held, 10000,
+	    &flood_held_left, flood_held_submitted);
 }
 
 /* The queries are done: the jobs go. */
