@@ -3,8 +3,8 @@
  * byte what jsonx_dump() (json-c's plain output, '/' unescaped) makes of
  * the same values: its string escapes, its integers, "null", "true",
  * "false".  For the hot paths that would otherwise build json-c objects
- * only to print them: a job's description (jobdesc-wire.c) and the start
- * order (agentmsg-start.c).  Anything else (a double, a custom value) is
+ * only to print them: a job's description (jobdesc-wire.c), the start
+ * order (agentmsg-start.c) and the rows of cq q and cq status (rows.c).  Anything else (a double, a custom value) is
  * printed by json-c itself (jsonw_json).
  */
 #ifndef CQ_JSONW_H
@@ -24,6 +24,8 @@ struct jsonw {
 void	jsonw_add(struct jsonw *, const char *s, size_t len);
 /* The NUL-terminated S, as it is. */
 void	jsonw_lit(struct jsonw *, const char *s);
+/* The LEN bytes at S escaped as json-c does, without the quotes. */
+void	jsonw_esc(struct jsonw *, const char *s, size_t len);
 /* A JSON string of the LEN bytes at S, escaped as json-c does. */
 void	jsonw_strn(struct jsonw *, const char *s, size_t len);
 /* A JSON string of S, or null for NULL. */

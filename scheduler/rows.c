@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "expr.h"
 #include "job.h"
+#include "jsonw.h"
 #include "xmalloc.h"
 #include "rows.h"
 #include "schedd.h"
@@ -141,88 +142,17 @@ rows_machine_owner(struct json_object *o, const struct machine *m,
 }
 
 struct rows_text {
-	char	*buf;
-	size_t	 len, cap;
-	size_t	 n;		/* rows so far */
-	int	 closed;	/* the rows' array is closed */
+	struct jsonw	 w;
+	size_t		 n;		/* rows so far */
+	int		 closed;	/* the rows' array is closed */
 };
-
-static void
-rows_text_put(struct rows_text *t, const char *s, size_t n)
-{
-	if (t->len + n + 1 > t->cap) {
-		while (t->len + n + 1 > t->cap)
-			t->cap = t->cap ? t->cap * 2 : 4096;
-		t->buf = xreallocarray(t->buf, t->cap, 1);
-	}
-	memcpy(t->buf + t->len, s, n);
-	t->len += n;
-}
-
-/* The first N bytes of S (up to its NUL) escaped for a JSON string. */
-static void
-rows_text_esc(struct rows_text *t, const char *s, size_t n)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	const char		*run;
-	char			 esc[6] = { '\\', 'u', '0', '0', 0, 0 };
-	size_t			 i;
-
-	for (run = s, i = 0; i < n && *s != '\0'; s++, i++) {
-		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
-			continue;
-		rows_text_put(t, run, (size_t)(s - run));
-		if (*s == '"' || *s == '\\') {
-			esc[1] = *s;
-			rows_text_put(t, esc, 2);
-		} else {
-			esc[1] = 'u';
-			esc[4] = hex[(unsigned char)*s >> 4];
-			esc[5] = hex[(unsigned char)*s & 0xf];
-			rows_text_put(t, esc, 6);
-		}
-		run = s + 1;
-	}
-	rows_text_put(t, run, (size_t)(s - run));
-}
-
-/* The first N bytes of S (up to its NUL) as a JSON string. */
-static void
-rows_text_strn(struct rows_text *t, const char *s, size_t n)
-{
-	rows_text_put(t, "\"", 1);
-	rows_text_esc(t, s, n);
-	rows_text_put(t, "\"", 1);
-}
-
-static void
-rows_text_str(struct rows_text *t, const char *s)
-{
-	rows_text_strn(t, s, SIZE_MAX);
-}
-
-/* V in decimal, without snprintf(): 100,000 rows call this a lot. */
-static void
-rows_text_int(struct rows_text *t, int64_t v)
-{
-	char		 num[24], *p = num + sizeof num;
-	uint64_t	 u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		*--p = '-';
-	rows_text_put(t, p, (size_t)(num + sizeof num - p));
-}
 
 struct rows_text *
 rows_text_new(void)
 {
 	struct rows_text	*t = xcalloc(1, sizeof *t);
 
-	rows_text_put(t, "{\"rows\":[", 9);
+	jsonw_add(&t->w, "{\"rows\":[", 9);
 	return t;
 }
 
@@ -236,81 +166,82 @@ void
 rows_text_job(struct rows_text *t, const struct job *j, size_t cmdlen,
     const enum rows_field *f, size_t n)
 {
-	size_t	i;
+	const char	*cmd;
+	size_t		 i;
 
-	rows_text_put(t, t->n > 0 ? ",[" : "[", t->n > 0 ? 2 : 1);
+	jsonw_add(&t->w, t->n > 0 ? ",[" : "[", t->n > 0 ? 2 : 1);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			rows_text_put(t, ",", 1);
+			jsonw_add(&t->w, ",", 1);
 		switch (f[i]) {
 		case RF_ID:
-			rows_text_put(t, "\"", 1);
-			rows_text_int(t, j->cluster);
-			rows_text_put(t, ".", 1);
-			rows_text_int(t, j->proc);
-			rows_text_put(t, "\"", 1);
+			jsonw_add(&t->w, "\"", 1);
+			jsonw_int(&t->w, j->cluster);
+			jsonw_add(&t->w, ".", 1);
+			jsonw_int(&t->w, j->proc);
+			jsonw_add(&t->w, "\"", 1);
 			break;
 		case RF_CLUSTER:
-			rows_text_int(t, j->cluster);
+			jsonw_int(&t->w, j->cluster);
 			break;
 		case RF_PROC:
-			rows_text_int(t, j->proc);
+			jsonw_int(&t->w, j->proc);
 			break;
 		case RF_OWNER:
-			rows_text_str(t, j->owner != NULL ? j->owner : "");
+			jsonw_str(&t->w, j->owner != NULL ? j->owner : "");
 			break;
 		case RF_STATE:
-			rows_text_str(t, job_state_str(j->state));
+			jsonw_str(&t->w, job_state_str(j->state));
 			break;
 		case RF_ST:
-			rows_text_str(t, job_state_letter(j->state));
+			jsonw_str(&t->w, job_state_letter(j->state));
 			break;
 		case RF_PRIORITY:
-			rows_text_int(t, j->priority);
+			jsonw_int(&t->w, j->priority);
 			break;
 		case RF_CMD:
-			rows_text_strn(t, j->cmd != NULL ? j->cmd : "",
-			    cmdlen);
+			cmd = j->cmd != NULL ? j->cmd : "";
+			jsonw_strn(&t->w, cmd, strnlen(cmd, cmdlen));
 			break;
 		case RF_SUBMITTED:
-			rows_text_int(t, j->submitted);
+			jsonw_int(&t->w, j->submitted);
 			break;
 		case RF_STARTED:
-			rows_text_int(t, j->started);
+			jsonw_int(&t->w, j->started);
 			break;
 		case RF_FINISHED:
-			rows_text_int(t, j->finished);
+			jsonw_int(&t->w, j->finished);
 			break;
 		case RF_RUN:
-			rows_text_int(t, j->run);
+			jsonw_int(&t->w, j->run);
 			break;
 		case RF_MACHINE:
 			if (j->machine != NULL)
-				rows_text_str(t, j->machine);
+				jsonw_str(&t->w, j->machine);
 			else
-				rows_text_put(t, "null", 4);
+				jsonw_add(&t->w, "null", 4);
 			break;
 		case RF_REQUEST_CPUS:
-			rows_text_int(t, j->request_cpus);
+			jsonw_int(&t->w, j->request_cpus);
 			break;
 		case RF_REQUEST_MEMORY_MB:
-			rows_text_int(t, j->request_memory_mb);
+			jsonw_int(&t->w, j->request_memory_mb);
 			break;
 		case RF_LAST_CKPT_MS:
-			rows_text_int(t, j->ckpt_time);
+			jsonw_int(&t->w, j->ckpt_time);
 			break;
 		case RF_EVICTIONS:
-			rows_text_int(t, j->nevictions);
+			jsonw_int(&t->w, j->nevictions);
 			break;
 		case RF_RUN_TIME_MS:
-			rows_text_int(t, job_run_time_ms(j, clock_now_ms()));
+			jsonw_int(&t->w, job_run_time_ms(j, clock_now_ms()));
 			break;
 		default:
-			rows_text_put(t, "null", 4);
+			jsonw_add(&t->w, "null", 4);
 			break;
 		}
 	}
-	rows_text_put(t, "]", 1);
+	jsonw_add(&t->w, "]", 1);
 	t->n++;
 }
 
@@ -319,19 +250,9 @@ static void
 rows_text_int_or_null(struct rows_text *t, int64_t v)
 {
 	if (v < 0)
-		rows_text_put(t, "null", 4);
+		jsonw_add(&t->w, "null", 4);
 	else
-		rows_text_int(t, v);
-}
-
-/* A string or null. */
-static void
-rows_text_str_or_null(struct rows_text *t, const char *s)
-{
-	if (s == NULL)
-		rows_text_put(t, "null", 4);
-	else
-		rows_text_str(t, s);
+		jsonw_int(&t->w, v);
 }
 
 /*
@@ -350,24 +271,24 @@ rows_text_double(struct rows_text *t, double v)
 	if (v >= 0 && !signbit(v) && v < 1e12) {
 		k = (int64_t)(v * 100 + 0.5);
 		if ((double)k / 100 == v) {
-			rows_text_int(t, k / 100);
+			jsonw_int(&t->w, k / 100);
 			num[0] = '.';
 			num[1] = (char)('0' + k % 100 / 10);
 			num[2] = (char)('0' + k % 10);
-			rows_text_put(t, num, k % 10 != 0 ? 3 : 2);
+			jsonw_add(&t->w, num, k % 10 != 0 ? 3 : 2);
 			return;
 		}
 	}
 	n = snprintf(num, sizeof num, "%.17g", v);
 	if (n < 0 || (size_t)n >= sizeof num - 2) {
-		rows_text_put(t, "null", 4);
+		jsonw_add(&t->w, "null", 4);
 		return;
 	}
 	if (strpbrk(num, ".eEin") == NULL) {
 		num[n++] = '.';
 		num[n++] = '0';
 	}
-	rows_text_put(t, num, (size_t)n);
+	jsonw_add(&t->w, num, (size_t)n);
 }
 
 void
@@ -377,69 +298,69 @@ rows_text_slot(struct rows_text *t, const struct slot *s, int64_t now,
 	const struct machine	*m = s->machine;
 	size_t			 i;
 
-	rows_text_put(t, t->n > 0 ? ",[" : "[", t->n > 0 ? 2 : 1);
+	jsonw_add(&t->w, t->n > 0 ? ",[" : "[", t->n > 0 ? 2 : 1);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			rows_text_put(t, ",", 1);
+			jsonw_add(&t->w, ",", 1);
 		switch (f[i]) {
 		case RS_NAME:
-			rows_text_put(t, "\"slot", 5);
-			rows_text_int(t, s->id);
-			rows_text_put(t, "@", 1);
-			rows_text_esc(t, m->name, SIZE_MAX);
-			rows_text_put(t, "\"", 1);
+			jsonw_add(&t->w, "\"slot", 5);
+			jsonw_int(&t->w, s->id);
+			jsonw_add(&t->w, "@", 1);
+			jsonw_esc(&t->w, m->name, strlen(m->name));
+			jsonw_add(&t->w, "\"", 1);
 			break;
 		case RS_MACHINE:
-			rows_text_str(t, m->name);
+			jsonw_str(&t->w, m->name);
 			break;
 		case RS_SLOT:
-			rows_text_int(t, s->id);
+			jsonw_int(&t->w, s->id);
 			break;
 		case RS_STATE:
-			rows_text_str(t, !m->online ? "OFFLINE" :
+			jsonw_str(&t->w, !m->online ? "OFFLINE" :
 			    slot_state_str(s->state));
 			break;
 		case RS_CONNECTED:
 			if (m->peer != NULL)
-				rows_text_put(t, "true", 4);
+				jsonw_add(&t->w, "true", 4);
 			else
-				rows_text_put(t, "false", 5);
+				jsonw_add(&t->w, "false", 5);
 			break;
 		case RS_CPUS:
-			rows_text_int(t, s->cpus);
+			jsonw_int(&t->w, s->cpus);
 			break;
 		case RS_MEMORY_MB:
-			rows_text_int(t, s->memory_mb);
+			jsonw_int(&t->w, s->memory_mb);
 			break;
 		case RS_CONTACT_AGE_MS:
-			rows_text_int(t, now - m->contact);
+			jsonw_int(&t->w, now - m->contact);
 			break;
 		case RS_JOB:
 			if (s->job == NULL) {
-				rows_text_put(t, "null", 4);
+				jsonw_add(&t->w, "null", 4);
 				break;
 			}
-			rows_text_put(t, "\"", 1);
-			rows_text_int(t, s->job->cluster);
-			rows_text_put(t, ".", 1);
-			rows_text_int(t, s->job->proc);
-			rows_text_put(t, "\"", 1);
+			jsonw_add(&t->w, "\"", 1);
+			jsonw_int(&t->w, s->job->cluster);
+			jsonw_add(&t->w, ".", 1);
+			jsonw_int(&t->w, s->job->proc);
+			jsonw_add(&t->w, "\"", 1);
 			break;
 		case RS_ACTIVITY:
-			rows_text_str(t, rows_activity(m, s,
+			jsonw_str(&t->w, rows_activity(m, s,
 			    rows_owner_idle(m, now)));
 			break;
 		case RS_CRIU:
 			if (m->criu)
-				rows_text_put(t, "true", 4);
+				jsonw_add(&t->w, "true", 4);
 			else
-				rows_text_put(t, "false", 5);
+				jsonw_add(&t->w, "false", 5);
 			break;
 		case RS_LOAD:
 			if (m->has_load)
 				rows_text_double(t, m->load);
 			else
-				rows_text_put(t, "null", 4);
+				jsonw_add(&t->w, "null", 4);
 			break;
 		case RS_OWNER_IDLE_MS:
 			rows_text_int_or_null(t, rows_owner_idle(m, now));
@@ -448,17 +369,17 @@ rows_text_slot(struct rows_text *t, const struct slot *s, int64_t now,
 			rows_text_int_or_null(t, rows_owner_seen(m, now));
 			break;
 		case RS_IMAGE_VERSION:
-			rows_text_str_or_null(t, m->ad.image_version);
+			jsonw_str(&t->w, m->ad.image_version);
 			break;
 		case RS_OWNER_REASON:
-			rows_text_str_or_null(t, m->ad.owner_reason);
+			jsonw_str(&t->w, m->ad.owner_reason);
 			break;
 		default:
-			rows_text_put(t, "null", 4);
+			jsonw_add(&t->w, "null", 4);
 			break;
 		}
 	}
-	rows_text_put(t, "]", 1);
+	jsonw_add(&t->w, "]", 1);
 	t->n++;
 }
 
@@ -466,8 +387,8 @@ void
 rows_text_raw(struct rows_text *t, const char *row, size_t len)
 {
 	if (t->n > 0)
-		rows_text_put(t, ",", 1);
-	rows_text_put(t, row, len);
+		jsonw_add(&t->w, ",", 1);
+	jsonw_add(&t->w, row, len);
 	t->n++;
 }
 
@@ -475,13 +396,13 @@ void
 rows_text_member(struct rows_text *t, const char *name, int64_t v)
 {
 	if (!t->closed) {
-		rows_text_put(t, "]", 1);
+		jsonw_add(&t->w, "]", 1);
 		t->closed = 1;
 	}
-	rows_text_put(t, ",", 1);
-	rows_text_str(t, name);
-	rows_text_put(t, ":", 1);
-	rows_text_int(t, v);
+	jsonw_add(&t->w, ",", 1);
+	jsonw_str(&t->w, name);
+	jsonw_add(&t->w, ":", 1);
+	jsonw_int(&t->w, v);
 }
 
 char *
@@ -490,11 +411,9 @@ rows_text_finish(struct rows_text *t, size_t *len)
 	char	*buf;
 
 	if (!t->closed)
-		rows_text_put(t, "]", 1);
-	rows_text_put(t, "}", 1);
-	t->buf[t->len] = '\0';
-	buf = t->buf;
-	*len = t->len;
+		jsonw_add(&t->w, "]", 1);
+	jsonw_add(&t->w, "}", 1);
+	buf = jsonw_done(&t->w, len);
 	free(t);
 	return buf;
 }
